@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QStringList>
+
+namespace listinglens::cli {
+
+// Each takes the arguments starting with the subcommand's name and returns the exit status.
+int runClassify(const QStringList &args);
+int runBench(const QStringList &args);
+
+} // namespace listinglens::cli

@@ -1,0 +1,57 @@
+#include "commands.h"
+#include "cli_common.h"
+#include "version.h"
+#include "workbench.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+namespace {
+
+constexpr const char *kUsage =
+    "Usage: listinglens [COMMAND] [OPTIONS]\n"
+    "\n"
+    "Photo in, listing suggestions out: category, price, title and description.\n"
+    "\n"
+    "Commands:\n"
+    "  (none)     open the moderator workbench window\n"
+    "  classify   classify photos or folders (table or --json Lines)\n"
+    "  bench      end-to-end throughput and latency on phone-sized photos\n"
+    "\n"
+    "  listinglens COMMAND --help   options of a command\n"
+    "  listinglens --version        versions of ListingLens, Qt, LibTorch and OpenCV\n"
+    "\n"
+    "Environment: LISTINGLENS_MODEL_DIR (model directory), LISTINGLENS_SAMPLES_DIR (sample photos).\n";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const QString first = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    if (first.isEmpty() || first.startsWith(QLatin1String("-platform")))
+        return listinglens::ui::runWorkbench(argc, argv);
+
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("listinglens"));
+    QCoreApplication::setApplicationVersion(listinglens::versionString());
+    QStringList args = QCoreApplication::arguments();
+    args.removeFirst();
+    const QString command = args.constFirst();
+    // Each subcommand's parser sees "listinglens COMMAND" as its program name.
+    args[0] = QStringLiteral("listinglens ") + command;
+
+    if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
+        QTextStream(stdout) << listinglens::versionReport() << Qt::endl;
+        return 0;
+    }
+    if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
+        QTextStream(stdout) << kUsage;
+        return 0;
+    }
+    if (command == QLatin1String("classify"))
+        return listinglens::cli::runClassify(args);
+    if (command == QLatin1String("bench"))
+        return listinglens::cli::runBench(args);
+    listinglens::cli::printError(QStringLiteral("unknown command \"%1\"\n").arg(command) + QString::fromLatin1(kUsage));
+    return listinglens::cli::ExitUsage;
+}

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "dominant_colour.h"
+#include "error.h"
+#include "image_loader.h"
+#include "inference_engine.h"
+#include "model_manifest.h"
+#include "photo_quality.h"
+#include "photo_result.h"
+#include "price_suggester.h"
+#include "taxonomy.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace listinglens {
+
+struct ClassifierOptions {
+    QString modelDir;      // empty: defaultModelDir()
+    QString manifestPath;  // empty: the model directory's own, else the built-in one
+    QString taxonomyPath;  // empty: the built-in taxonomy
+    EngineOptions engine;
+    LoadLimits limits;
+    QualityThresholds quality;
+};
+
+// A photo to classify: a file, or bytes received from somewhere (clipboard, HTTP).
+struct PhotoSource {
+    QString name;          // shown in results ("file")
+    QString path;          // read from disk when bytes is empty
+    QByteArray bytes;
+
+    static PhotoSource fromFile(const QString &path) { return {path, path, {}}; }
+    static PhotoSource fromBytes(const QString &name, const QByteArray &bytes) { return {name, {}, bytes}; }
+};
+
+// The CPU stage's output: decoded, measured and turned into a model input.
+struct PreparedPhoto {
+    QString name;
+    std::optional<Error> error;
+    std::vector<float> tensor;
+    PhotoQuality quality;
+    DominantColour colour;
+    StageTimings timing;
+    std::chrono::steady_clock::time_point started;
+};
+
+// Gathers confirmed prices for a suggestion (set by the store once there is one).
+using PriceEvidenceSource = std::function<PriceEvidence(const QString &categoryId, const std::vector<float> &embedding)>;
+
+// Photo in, suggestions out. prepare() is const and thread-safe; finish() runs
+// one batched forward pass and may be called from any one thread at a time.
+class Classifier {
+public:
+    static Result<std::unique_ptr<Classifier>> create(const ClassifierOptions &options);
+
+    PreparedPhoto prepare(const PhotoSource &source) const;
+    std::vector<Result<PhotoResult>> finish(std::vector<PreparedPhoto> batch);
+    Result<PhotoResult> classify(const PhotoSource &source);
+
+    void setPriceEvidenceSource(PriceEvidenceSource source) { m_priceEvidence = std::move(source); }
+
+    ModelInfo modelInfo() const;
+    const EngineInfo &engineInfo() const { return m_engine->info(); }
+    const ModelManifest &manifest() const { return m_engine->manifest(); }
+    const Taxonomy &taxonomy() const { return m_taxonomy; }
+    const ImageLoader &loader() const { return m_loader; }
+
+private:
+    Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options);
+    PhotoResult suggest(PreparedPhoto &photo, const float *probabilities, int classes,
+                        const float *embedding, int embeddingDim) const;
+
+    std::unique_ptr<InferenceEngine> m_engine;
+    Taxonomy m_taxonomy;
+    ImageLoader m_loader;
+    QualityThresholds m_quality;
+    PriceEvidenceSource m_priceEvidence;
+};
+
+} // namespace listinglens

@@ -1,0 +1,337 @@
+#include "image_header.h"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
+namespace listinglens {
+
+namespace {
+
+// Bounds-checked big/little-endian reads over the whole buffer.
+class ByteReader {
+public:
+    ByteReader(std::span<const std::uint8_t> data, bool bigEndian) : m_data(data), m_big(bigEndian) {}
+
+    bool has(std::size_t offset, std::size_t count) const
+    {
+        return offset <= m_data.size() && count <= m_data.size() - offset;
+    }
+    std::optional<std::uint32_t> u8(std::size_t offset) const
+    {
+        if (!has(offset, 1))
+            return std::nullopt;
+        return m_data[offset];
+    }
+    std::optional<std::uint32_t> u16(std::size_t offset) const
+    {
+        if (!has(offset, 2))
+            return std::nullopt;
+        const std::uint32_t a = m_data[offset], b = m_data[offset + 1];
+        return m_big ? (a << 8 | b) : (b << 8 | a);
+    }
+    std::optional<std::uint32_t> u24(std::size_t offset) const
+    {
+        if (!has(offset, 3))
+            return std::nullopt;
+        const std::uint32_t a = m_data[offset], b = m_data[offset + 1], c = m_data[offset + 2];
+        return m_big ? (a << 16 | b << 8 | c) : (c << 16 | b << 8 | a);
+    }
+    std::optional<std::uint32_t> u32(std::size_t offset) const
+    {
+        const auto hi = u16(m_big ? offset : offset + 2);
+        const auto lo = u16(m_big ? offset + 2 : offset);
+        if (!hi || !lo)
+            return std::nullopt;
+        return *hi << 16 | *lo;
+    }
+    bool matches(std::size_t offset, const char *text) const
+    {
+        const std::size_t n = std::strlen(text);
+        return has(offset, n) && std::memcmp(m_data.data() + offset, text, n) == 0;
+    }
+    std::span<const std::uint8_t> data() const { return m_data; }
+
+private:
+    std::span<const std::uint8_t> m_data;
+    bool m_big;
+};
+
+Error corrupt(const QString &what)
+{
+    return {ErrorCode::Corrupt, what};
+}
+
+bool startsWith(std::span<const std::uint8_t> data, std::initializer_list<std::uint8_t> magic)
+{
+    return data.size() >= magic.size() && std::equal(magic.begin(), magic.end(), data.begin());
+}
+
+struct TiffFields {
+    std::uint32_t width = 0, height = 0, bitsPerSample = 8, samplesPerPixel = 1, photometric = 2;
+    std::uint32_t orientation = 1;
+    bool extraSamples = false;
+};
+
+// Reads the first IFD of a TIFF structure (a TIFF file or an EXIF block).
+std::optional<TiffFields> readTiffIfd(std::span<const std::uint8_t> tiff)
+{
+    if (tiff.size() < 8)
+        return std::nullopt;
+    bool big;
+    if (tiff[0] == 'I' && tiff[1] == 'I')
+        big = false;
+    else if (tiff[0] == 'M' && tiff[1] == 'M')
+        big = true;
+    else
+        return std::nullopt;
+    const ByteReader r(tiff, big);
+    if (r.u16(2) != 42u)
+        return std::nullopt;
+    const auto ifd = r.u32(4);
+    const auto count = ifd ? r.u16(*ifd) : std::nullopt;
+    if (!count)
+        return std::nullopt;
+    TiffFields f;
+    for (std::uint32_t i = 0; i < *count; ++i) {
+        const std::size_t entry = std::size_t(*ifd) + 2 + 12 * i;
+        const auto tag = r.u16(entry), type = r.u16(entry + 2);
+        if (!tag || !type)
+            return std::nullopt;
+        // SHORT (3) values sit in the first two bytes of the value field, LONG (4) in all four.
+        const auto value = *type == 3 ? r.u16(entry + 8) : r.u32(entry + 8);
+        if (!value)
+            return std::nullopt;
+        switch (*tag) {
+        case 256: f.width = *value; break;
+        case 257: f.height = *value; break;
+        case 258: {
+            // One SHORT fits in the entry; several are stored at an offset.
+            const auto count = r.u32(entry + 4).value_or(1);
+            const auto at = count <= 2 ? std::optional<std::uint32_t>(std::uint32_t(entry + 8)) : r.u32(entry + 8);
+            f.bitsPerSample = (at ? r.u16(*at) : std::nullopt).value_or(8);
+            break;
+        }
+        case 262: f.photometric = *value; break;
+        case 274: f.orientation = *value; break;
+        case 277: f.samplesPerPixel = *value; break;
+        case 338: f.extraSamples = true; break;
+        default: break;
+        }
+    }
+    return f;
+}
+
+int validOrientation(std::uint32_t value)
+{
+    return value >= 1 && value <= 8 ? int(value) : 1;
+}
+
+Result<ImageHeader> readJpeg(std::span<const std::uint8_t> data)
+{
+    const ByteReader r(data, true);
+    ImageHeader h;
+    h.format = ImageFormat::Jpeg;
+    std::size_t pos = 2;
+    bool haveFrame = false;
+    while (true) {
+        // Markers may be preceded by any number of 0xFF fill bytes.
+        if (!r.has(pos, 2))
+            return corrupt(QStringLiteral("the JPEG header ends before the image data"));
+        if (data[pos] != 0xFF)
+            return corrupt(QStringLiteral("the JPEG header is malformed"));
+        while (r.has(pos + 1, 1) && data[pos + 1] == 0xFF)
+            ++pos;
+        const auto marker = r.u8(pos + 1);
+        if (!marker)
+            return corrupt(QStringLiteral("the JPEG header ends before the image data"));
+        pos += 2;
+        if (*marker == 0x01 || (*marker >= 0xD0 && *marker <= 0xD7))
+            continue; // standalone markers
+        if (*marker == 0xD9)
+            return corrupt(QStringLiteral("the JPEG has no image data"));
+        const auto length = r.u16(pos);
+        if (!length || *length < 2 || !r.has(pos, *length))
+            return corrupt(QStringLiteral("the JPEG header is cut short"));
+        const std::size_t body = pos + 2;
+        const bool isFrame = *marker >= 0xC0 && *marker <= 0xCF && *marker != 0xC4 && *marker != 0xC8
+                             && *marker != 0xCC;
+        if (isFrame && !haveFrame) {
+            const auto precision = r.u8(body), height = r.u16(body + 1), width = r.u16(body + 3),
+                       components = r.u8(body + 5);
+            if (!precision || !height || !width || !components)
+                return corrupt(QStringLiteral("the JPEG frame header is cut short"));
+            if (*marker == 0xC3 || *marker == 0xC7 || *marker == 0xCB || *marker == 0xCF)
+                return Error{ErrorCode::UnsupportedFormat, QStringLiteral("lossless JPEG is not supported")};
+            if (*height == 0)
+                return Error{ErrorCode::UnsupportedFormat,
+                             QStringLiteral("JPEG with the height defined later (DNL) is not supported")};
+            h.width = int(*width);
+            h.height = int(*height);
+            h.bitsPerSample = int(*precision);
+            h.channels = int(*components);
+            haveFrame = true;
+        } else if (*marker == 0xE1 && r.matches(body, "Exif") && r.has(body, 6) && data[body + 4] == 0
+                   && data[body + 5] == 0) {
+            const auto exif = data.subspan(body + 6, *length - 8);
+            if (const auto fields = readTiffIfd(exif))
+                h.orientation = validOrientation(fields->orientation);
+        } else if (*marker == 0xDA) {
+            if (!haveFrame)
+                return corrupt(QStringLiteral("the JPEG has image data but no frame header"));
+            // Entropy-coded data never contains FF D9 (0xFF is stuffed as FF 00), so
+            // a missing end-of-image marker means the file was cut short.
+            const auto tail = data.subspan(body);
+            const std::uint8_t eoi[] = {0xFF, 0xD9};
+            if (std::search(tail.begin(), tail.end(), std::begin(eoi), std::end(eoi)) == tail.end())
+                return corrupt(QStringLiteral("the JPEG data ends early (the file is truncated)"));
+            return h;
+        }
+        pos += *length;
+    }
+}
+
+Result<ImageHeader> readPng(std::span<const std::uint8_t> data)
+{
+    const ByteReader r(data, true);
+    if (!r.matches(12, "IHDR"))
+        return corrupt(QStringLiteral("the PNG header is missing"));
+    const auto width = r.u32(16), height = r.u32(20), depth = r.u8(24), colour = r.u8(25);
+    if (!width || !height || !depth || !colour)
+        return corrupt(QStringLiteral("the PNG header is cut short"));
+    ImageHeader h;
+    h.format = ImageFormat::Png;
+    h.width = int(std::min<std::uint32_t>(*width, INT32_MAX));
+    h.height = int(std::min<std::uint32_t>(*height, INT32_MAX));
+    h.bitsPerSample = int(*depth);
+    h.hasAlpha = *colour == 4 || *colour == 6;
+    h.channels = (*colour == 0 || *colour == 4) ? 1 : 3;
+    // A tRNS chunk before the image data also means transparency.
+    std::size_t pos = 8;
+    while (!h.hasAlpha) {
+        const auto length = r.u32(pos);
+        if (!length || r.matches(pos + 4, "IDAT") || !r.has(pos, std::size_t(*length) + 12))
+            break;
+        if (r.matches(pos + 4, "tRNS"))
+            h.hasAlpha = true;
+        pos += std::size_t(*length) + 12;
+    }
+    return h;
+}
+
+Result<ImageHeader> readWebP(std::span<const std::uint8_t> data)
+{
+    const ByteReader r(data, false);
+    ImageHeader h;
+    h.format = ImageFormat::WebP;
+    if (r.matches(12, "VP8 ")) {
+        // Lossy: frame tag (3), start code 9d 01 2a, then 14-bit width and height.
+        const auto w = r.u16(26), ht = r.u16(28);
+        if (!w || !ht || !(data[23] == 0x9d && data[24] == 0x01 && data[25] == 0x2a))
+            return corrupt(QStringLiteral("the WebP header is malformed"));
+        h.width = int(*w & 0x3FFF);
+        h.height = int(*ht & 0x3FFF);
+    } else if (r.matches(12, "VP8L")) {
+        const auto bits = r.u32(21);
+        if (!bits || data[20] != 0x2F)
+            return corrupt(QStringLiteral("the WebP header is malformed"));
+        h.width = int((*bits & 0x3FFF) + 1);
+        h.height = int(((*bits >> 14) & 0x3FFF) + 1);
+        h.hasAlpha = (*bits >> 28) & 1;
+    } else if (r.matches(12, "VP8X")) {
+        const auto flags = r.u8(20), w = r.u24(24), ht = r.u24(27);
+        if (!flags || !w || !ht)
+            return corrupt(QStringLiteral("the WebP header is cut short"));
+        if (*flags & 0x02)
+            return Error{ErrorCode::UnsupportedFormat, QStringLiteral("animated WebP is not supported")};
+        h.width = int(*w + 1);
+        h.height = int(*ht + 1);
+        h.hasAlpha = *flags & 0x10;
+    } else {
+        return corrupt(QStringLiteral("the WebP header is malformed"));
+    }
+    return h;
+}
+
+Result<ImageHeader> readBmp(std::span<const std::uint8_t> data)
+{
+    const ByteReader r(data, false);
+    const auto dibSize = r.u32(14);
+    if (!dibSize)
+        return corrupt(QStringLiteral("the BMP header is cut short"));
+    ImageHeader h;
+    h.format = ImageFormat::Bmp;
+    if (*dibSize == 12) {
+        const auto w = r.u16(18), ht = r.u16(20);
+        if (!w || !ht)
+            return corrupt(QStringLiteral("the BMP header is cut short"));
+        h.width = int(*w);
+        h.height = int(*ht);
+    } else {
+        const auto w = r.u32(18), ht = r.u32(22);
+        if (!w || !ht)
+            return corrupt(QStringLiteral("the BMP header is cut short"));
+        h.width = std::abs(std::int32_t(*w));
+        h.height = std::abs(std::int32_t(*ht)); // negative height: stored top-down
+    }
+    return h;
+}
+
+Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
+{
+    const auto f = readTiffIfd(data);
+    if (!f || f->width == 0 || f->height == 0)
+        return corrupt(QStringLiteral("the TIFF header is malformed"));
+    ImageHeader h;
+    h.format = ImageFormat::Tiff;
+    h.width = int(std::min<std::uint32_t>(f->width, INT32_MAX));
+    h.height = int(std::min<std::uint32_t>(f->height, INT32_MAX));
+    h.bitsPerSample = int(f->bitsPerSample);
+    h.channels = f->photometric == 5 ? 4 : int(std::min<std::uint32_t>(f->samplesPerPixel, 3));
+    h.hasAlpha = f->extraSamples;
+    h.orientation = validOrientation(f->orientation);
+    return h;
+}
+
+} // namespace
+
+QString imageFormatName(ImageFormat format)
+{
+    switch (format) {
+    case ImageFormat::Jpeg: return QStringLiteral("jpeg");
+    case ImageFormat::Png: return QStringLiteral("png");
+    case ImageFormat::WebP: return QStringLiteral("webp");
+    case ImageFormat::Bmp: return QStringLiteral("bmp");
+    case ImageFormat::Tiff: return QStringLiteral("tiff");
+    }
+    return {};
+}
+
+Result<ImageHeader> readImageHeader(std::span<const std::uint8_t> data)
+{
+    if (data.empty())
+        return Error{ErrorCode::Empty, QStringLiteral("the file is empty")};
+    Result<ImageHeader> header = Error{ErrorCode::UnsupportedFormat, {}};
+    if (startsWith(data, {0xFF, 0xD8, 0xFF}))
+        header = readJpeg(data);
+    else if (startsWith(data, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}))
+        header = readPng(data);
+    else if (startsWith(data, {'R', 'I', 'F', 'F'}) && data.size() >= 12 && std::memcmp(data.data() + 8, "WEBP", 4) == 0)
+        header = readWebP(data);
+    else if (startsWith(data, {'B', 'M'}))
+        header = readBmp(data);
+    else if (startsWith(data, {'I', 'I', 42, 0}) || startsWith(data, {'M', 'M', 0, 42}))
+        header = readTiff(data);
+    else if (startsWith(data, {'G', 'I', 'F', '8'}))
+        return Error{ErrorCode::UnsupportedFormat, QStringLiteral("GIF is not supported; use JPEG, PNG, WebP, BMP or TIFF")};
+    else if (data.size() >= 12 && std::memcmp(data.data() + 4, "ftyp", 4) == 0)
+        return Error{ErrorCode::UnsupportedFormat, QStringLiteral("HEIC/AVIF is not supported; export the photo as JPEG")};
+    else
+        return Error{ErrorCode::UnsupportedFormat,
+                     QStringLiteral("not a supported image (JPEG, PNG, WebP, BMP or TIFF)")};
+    if (header.ok() && (header.value().width <= 0 || header.value().height <= 0))
+        return corrupt(QStringLiteral("the image header declares no pixels"));
+    return header;
+}
+
+} // namespace listinglens

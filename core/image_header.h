@@ -1,0 +1,36 @@
+#pragma once
+
+#include "error.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace listinglens {
+
+enum class ImageFormat { Jpeg, Png, WebP, Bmp, Tiff };
+
+QString imageFormatName(ImageFormat format);
+
+// What the container header says, read without decoding any pixels.
+struct ImageHeader {
+    ImageFormat format = ImageFormat::Jpeg;
+    int width = 0;             // as stored, before EXIF orientation
+    int height = 0;
+    int bitsPerSample = 8;
+    int channels = 3;          // 4 for CMYK JPEG/TIFF
+    bool hasAlpha = false;
+    int orientation = 1;       // EXIF orientation 1..8 (1 when absent or invalid)
+
+    bool swapsAxes() const { return orientation >= 5; }
+    int displayWidth() const { return swapsAxes() ? height : width; }
+    int displayHeight() const { return swapsAxes() ? width : height; }
+};
+
+// Identifies the format by its signature and reads dimensions, depth, alpha and
+// orientation. Fails with UnsupportedFormat for unknown signatures and Corrupt
+// for a known format whose header is malformed or whose data is cut short
+// (a JPEG without its end-of-image marker).
+Result<ImageHeader> readImageHeader(std::span<const std::uint8_t> data);
+
+} // namespace listinglens

@@ -1,0 +1,189 @@
+#include "image_loader.h"
+
+#include "logging.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <span>
+
+namespace listinglens {
+
+namespace {
+
+QString megabytes(qint64 bytes)
+{
+    return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 1) + QStringLiteral(" MiB");
+}
+
+int reducedScaleFor(const ImageHeader &h, int targetShortSide)
+{
+    if (h.format != ImageFormat::Jpeg || targetShortSide <= 0)
+        return 1;
+    const int shortSide = std::min(h.width, h.height);
+    for (int scale : {8, 4, 2}) {
+        if (shortSide / scale >= targetShortSide)
+            return scale;
+    }
+    return 1;
+}
+
+int reducedFlag(int scale)
+{
+    switch (scale) {
+    case 2: return cv::IMREAD_REDUCED_COLOR_2;
+    case 4: return cv::IMREAD_REDUCED_COLOR_4;
+    case 8: return cv::IMREAD_REDUCED_COLOR_8;
+    default: return cv::IMREAD_COLOR;
+    }
+}
+
+// Any decoded layout (gray, gray+alpha, BGRA, 16-bit, float) to 8-bit BGR;
+// transparent pixels are composited onto white, as a marketplace page shows them.
+cv::Mat toBgr8(const cv::Mat &decoded)
+{
+    cv::Mat img = decoded;
+    if (img.depth() != CV_8U) {
+        double scale = 1.0;
+        if (img.depth() == CV_16U)
+            scale = 255.0 / 65535.0;
+        else if (img.depth() == CV_32F || img.depth() == CV_64F)
+            scale = 255.0;
+        img.convertTo(img, CV_8U, scale);
+    }
+    switch (img.channels()) {
+    case 1: {
+        cv::Mat bgr;
+        cv::cvtColor(img, bgr, cv::COLOR_GRAY2BGR);
+        return bgr;
+    }
+    case 2: {
+        cv::Mat planes[2];
+        cv::split(img, planes);
+        cv::Mat bgra;
+        cv::Mat four[] = {planes[0], planes[0], planes[0], planes[1]};
+        cv::merge(four, 4, bgra);
+        return toBgr8(bgra);
+    }
+    case 4: {
+        cv::Mat bgr(img.rows, img.cols, CV_8UC3);
+        for (int y = 0; y < img.rows; ++y) {
+            const auto *src = img.ptr<cv::Vec4b>(y);
+            auto *dst = bgr.ptr<cv::Vec3b>(y);
+            for (int x = 0; x < img.cols; ++x) {
+                const int a = src[x][3];
+                for (int c = 0; c < 3; ++c)
+                    dst[x][c] = cv::saturate_cast<uchar>((src[x][c] * a + 255 * (255 - a) + 127) / 255);
+            }
+        }
+        return bgr;
+    }
+    default:
+        return img;
+    }
+}
+
+} // namespace
+
+cv::Mat applyOrientation(const cv::Mat &image, int orientation)
+{
+    cv::Mat out;
+    switch (orientation) {
+    case 2: cv::flip(image, out, 1); break;
+    case 3: cv::flip(image, out, -1); break;
+    case 4: cv::flip(image, out, 0); break;
+    case 5: cv::transpose(image, out); break;
+    case 6: cv::transpose(image, out); cv::flip(out, out, 1); break;
+    case 7: cv::transpose(image, out); cv::flip(out, out, -1); break;
+    case 8: cv::transpose(image, out); cv::flip(out, out, 0); break;
+    default: return image;
+    }
+    return out;
+}
+
+Result<LoadedImage> ImageLoader::loadFile(const QString &path) const
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return Error{ErrorCode::IoError, QStringLiteral("file not found: %1").arg(path)};
+    if (info.isDir())
+        return Error{ErrorCode::IoError, QStringLiteral("%1 is a folder, not a photo").arg(path)};
+    if (info.size() == 0)
+        return Error{ErrorCode::Empty, QStringLiteral("the file is empty")};
+    if (info.size() > m_limits.maxFileBytes)
+        return Error{ErrorCode::TooLarge, QStringLiteral("the file is %1, over the %2 limit")
+                                              .arg(megabytes(info.size()), megabytes(m_limits.maxFileBytes))};
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{ErrorCode::IoError, QStringLiteral("cannot read %1: %2").arg(path, file.errorString())};
+    const QByteArray bytes = file.readAll();
+    if (file.error() != QFileDevice::NoError)
+        return Error{ErrorCode::IoError, QStringLiteral("cannot read %1: %2").arg(path, file.errorString())};
+    return loadBytes(bytes);
+}
+
+Result<ImageHeader> ImageLoader::inspect(const QByteArray &bytes) const
+{
+    if (bytes.isEmpty())
+        return Error{ErrorCode::Empty, QStringLiteral("the file is empty")};
+    if (bytes.size() > m_limits.maxFileBytes)
+        return Error{ErrorCode::TooLarge, QStringLiteral("the photo is %1, over the %2 limit")
+                                              .arg(megabytes(bytes.size()), megabytes(m_limits.maxFileBytes))};
+    const std::span<const std::uint8_t> data(reinterpret_cast<const std::uint8_t *>(bytes.constData()),
+                                             std::size_t(bytes.size()));
+    auto header = readImageHeader(data);
+    if (!header)
+        return header;
+    const ImageHeader &h = header.value();
+    const qint64 pixels = qint64(h.width) * qint64(h.height);
+    if (pixels > m_limits.maxPixels)
+        return Error{ErrorCode::TooManyPixels,
+                     QStringLiteral("the photo is %1 x %2 pixels (%3 MP), over the %4 MP limit")
+                         .arg(h.width).arg(h.height)
+                         .arg(double(pixels) / 1e6, 0, 'f', 1)
+                         .arg(double(m_limits.maxPixels) / 1e6, 0, 'f', 0)};
+    if (std::min(h.width, h.height) < m_limits.minSide)
+        return Error{ErrorCode::TooSmall, QStringLiteral("the photo is %1 x %2 pixels; it needs at least %3 pixels on each side")
+                                              .arg(h.width).arg(h.height).arg(m_limits.minSide)};
+    return header;
+}
+
+Result<LoadedImage> ImageLoader::loadBytes(const QByteArray &bytes) const
+{
+    auto header = inspect(bytes);
+    if (!header)
+        return header.error();
+    const ImageHeader &h = header.value();
+
+    LoadedImage out;
+    out.header = h;
+    out.byteSize = bytes.size();
+    out.width = h.displayWidth();
+    out.height = h.displayHeight();
+    out.decodeScale = h.hasAlpha ? 1 : reducedScaleFor(h, m_limits.targetShortSide);
+
+    try {
+        const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
+        // Orientation is applied below, the same way for every format, so OpenCV must not.
+        const int flags = h.hasAlpha ? cv::IMREAD_UNCHANGED
+                                     : reducedFlag(out.decodeScale) | cv::IMREAD_IGNORE_ORIENTATION;
+        cv::Mat decoded = cv::imdecode(raw, flags);
+        if (decoded.empty())
+            return Error{ErrorCode::Corrupt, QStringLiteral("the %1 data could not be decoded (damaged file?)")
+                                                 .arg(imageFormatName(h.format).toUpper())};
+        out.bgr = applyOrientation(toBgr8(decoded), h.orientation);
+    } catch (const cv::Exception &e) {
+        qCWarning(lcImage) << "OpenCV refused an image:" << e.what();
+        return Error{ErrorCode::Corrupt, QStringLiteral("the %1 data could not be decoded (damaged file?)")
+                                             .arg(imageFormatName(h.format).toUpper())};
+    } catch (const std::exception &e) {
+        return Error{ErrorCode::Internal, QStringLiteral("decoding failed: %1").arg(QString::fromUtf8(e.what()))};
+    }
+    return out;
+}
+
+} // namespace listinglens

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "error.h"
+#include "image_header.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <opencv2/core/mat.hpp>
+
+namespace listinglens {
+
+struct LoadLimits {
+    qint64 maxFileBytes = 30LL * 1024 * 1024; // 30 MiB
+    qint64 maxPixels = 100'000'000;           // from the header, before decoding
+    int minSide = 32;                         // smallest side, in pixels
+    // JPEGs are decoded at 1/2, 1/4 or 1/8 scale (libjpeg DCT scaling) as long as
+    // the shorter side stays at least this long. 0 decodes at full size.
+    int targetShortSide = 256;
+};
+
+struct LoadedImage {
+    cv::Mat bgr;            // 8-bit, 3 channels, BGR, EXIF orientation applied
+    ImageHeader header;     // as read from the file
+    int width = 0;          // full-resolution size as displayed (orientation applied)
+    int height = 0;
+    int decodeScale = 1;    // 1, 2, 4 or 8: bgr is about width/decodeScale wide
+    qint64 byteSize = 0;
+};
+
+// Decodes photos safely: every failure is an Error with a stable code, nothing
+// throws. Thread-safe (no shared state).
+class ImageLoader {
+public:
+    explicit ImageLoader(LoadLimits limits = {}) : m_limits(limits) {}
+
+    const LoadLimits &limits() const { return m_limits; }
+
+    Result<LoadedImage> loadFile(const QString &path) const;
+    Result<LoadedImage> loadBytes(const QByteArray &bytes) const;
+
+    // Header-only check (size, format, pixel limits) without decoding.
+    Result<ImageHeader> inspect(const QByteArray &bytes) const;
+
+private:
+    LoadLimits m_limits;
+};
+
+// Applies an EXIF orientation (1..8) so the image reads as displayed.
+cv::Mat applyOrientation(const cv::Mat &image, int orientation);
+
+} // namespace listinglens

@@ -1,0 +1,183 @@
+// The only translation unit of the core that includes LibTorch.
+#include <torch/script.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+#include <ATen/Parallel.h>
+
+#include "inference_engine.h"
+
+#include "logging.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+
+#include <mutex>
+#include <thread>
+
+namespace listinglens {
+
+struct InferenceEngine::Impl {
+    ModelManifest manifest;
+    EngineInfo info;
+    torch::Device device{torch::kCPU};
+    torch::jit::Module module;
+    std::mutex mutex;
+};
+
+namespace {
+
+Result<torch::Device> chooseDevice(const QString &requested)
+{
+    const QString d = requested.trimmed().toLower();
+    if (d.isEmpty() || d == QLatin1String("auto"))
+        return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    if (d == QLatin1String("cpu"))
+        return torch::Device(torch::kCPU);
+    if (d == QLatin1String("cuda") || d.startsWith(QLatin1String("cuda:"))) {
+        if (!torch::cuda::is_available())
+            return Error{ErrorCode::InvalidArgument,
+                         QStringLiteral("device %1 was requested but CUDA is not available (no GPU, or this LibTorch build has no CUDA); use --device auto or cpu").arg(requested)};
+        bool ok = true;
+        const int index = d.contains(QLatin1Char(':')) ? d.section(QLatin1Char(':'), 1).toInt(&ok) : 0;
+        if (!ok || index < 0 || index >= int(torch::cuda::device_count()))
+            return Error{ErrorCode::InvalidArgument, QStringLiteral("no CUDA device %1").arg(requested)};
+        return torch::Device(torch::kCUDA, c10::DeviceIndex(index));
+    }
+    return Error{ErrorCode::InvalidArgument, QStringLiteral("unknown device \"%1\" (use auto, cpu or cuda)").arg(requested)};
+}
+
+Result<bool> verifyChecksum(const ModelManifest &m)
+{
+    if (m.sha256.isEmpty())
+        return true;
+    QFile file(m.modelFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{ErrorCode::ModelError, QStringLiteral("cannot read %1: %2").arg(m.modelFile, file.errorString())};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&file);
+    const QString actual = QString::fromLatin1(hash.result().toHex());
+    if (actual.compare(m.sha256, Qt::CaseInsensitive) != 0)
+        return Error{ErrorCode::ModelError,
+                     QStringLiteral("%1 does not match its manifest (sha256 %2, expected %3); point the manifest at the right file or update its checksum")
+                         .arg(m.modelFile, actual, m.sha256)};
+    return true;
+}
+
+QString describe(const c10::Error &e)
+{
+    return QString::fromUtf8(e.what_without_backtrace());
+}
+
+} // namespace
+
+InferenceEngine::InferenceEngine(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+InferenceEngine::~InferenceEngine() = default;
+
+const EngineInfo &InferenceEngine::info() const { return d->info; }
+const ModelManifest &InferenceEngine::manifest() const { return d->manifest; }
+
+QString InferenceEngine::torchVersion() { return QStringLiteral(TORCH_VERSION); }
+
+bool InferenceEngine::cudaAvailable() { return torch::cuda::is_available(); }
+
+Result<std::unique_ptr<InferenceEngine>> InferenceEngine::load(const ModelManifest &manifest, const EngineOptions &options)
+{
+    auto device = chooseDevice(options.device);
+    if (!device)
+        return device.error();
+    if (options.threads < 0 || options.threads > 256)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("--threads must be between 1 and 256 (0 = one per core)")};
+    if (auto sum = verifyChecksum(manifest); !sum)
+        return sum.error();
+
+    auto impl = std::make_unique<Impl>();
+    impl->manifest = manifest;
+    impl->device = device.value();
+    // Debian's LibTorch starts with one intra-op thread: always set it explicitly.
+    const int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(threads);
+    impl->info.threads = threads;
+    impl->info.device = QString::fromStdString(impl->device.str());
+    impl->info.deviceName = impl->device.is_cuda()
+                                ? QStringLiteral("CUDA GPU %1").arg(impl->device.index())
+                                : QStringLiteral("CPU, %1 thread%2").arg(threads).arg(threads == 1 ? "" : "s");
+    try {
+        impl->module = torch::jit::load(manifest.modelFile.toStdString(), impl->device);
+        impl->module.eval();
+    } catch (const c10::Error &e) {
+        return Error{ErrorCode::ModelError, QStringLiteral("cannot load %1: %2").arg(manifest.modelFile, describe(e))};
+    } catch (const std::exception &e) {
+        return Error{ErrorCode::ModelError, QStringLiteral("cannot load %1: %2").arg(manifest.modelFile, QString::fromUtf8(e.what()))};
+    }
+    std::unique_ptr<InferenceEngine> engine(new InferenceEngine(std::move(impl)));
+
+    // Warm up (first calls allocate and pick kernels) and check the output contract.
+    const int size = manifest.preprocess.cropSize;
+    std::vector<float> zeros(std::size_t(3) * size * size, 0.0f);
+    auto probe = engine->run(zeros.data(), 1);
+    if (!probe)
+        return Error{ErrorCode::ModelError, QStringLiteral("the model does not run as its manifest says: %1").arg(probe.error().message)};
+    if (probe.value().classes != manifest.labels.size())
+        return Error{ErrorCode::ModelError, QStringLiteral("the model returns %1 classes but the label file has %2")
+                                                .arg(probe.value().classes).arg(manifest.labels.size())};
+    if (options.warmUp)
+        engine->run(zeros.data(), 1);
+    qCInfo(lcModel).noquote() << "loaded" << manifest.name << manifest.version << "on" << engine->info().deviceName;
+    return engine;
+}
+
+Result<EngineOutput> InferenceEngine::run(const float *input, int count)
+{
+    if (count <= 0)
+        return EngineOutput{};
+    const ModelManifest &m = d->manifest;
+    const int size = m.preprocess.cropSize;
+    const int chunk = m.maxBatch > 0 ? m.maxBatch : count;
+    EngineOutput out;
+    out.count = count;
+    std::lock_guard lock(d->mutex);
+    try {
+        c10::InferenceMode guard;
+        for (int first = 0; first < count; first += chunk) {
+            const int n = std::min(chunk, count - first);
+            const float *ptr = input + std::size_t(first) * 3 * size * size;
+            torch::Tensor batch = torch::from_blob(const_cast<float *>(ptr), {n, 3, size, size}, torch::kFloat32);
+            if (d->device.is_cuda())
+                batch = batch.to(d->device, /*non_blocking=*/false);
+            const torch::jit::IValue result = d->module.forward({batch});
+            torch::Tensor logits, embedding;
+            if (result.isTuple()) {
+                const auto &elements = result.toTupleRef().elements();
+                if (m.logitsOutput >= int(elements.size()) || m.embeddingOutput >= int(elements.size()))
+                    return Error{ErrorCode::ModelError, QStringLiteral("the model returns %1 outputs").arg(elements.size())};
+                logits = elements[m.logitsOutput].toTensor();
+                if (m.embeddingOutput >= 0)
+                    embedding = elements[m.embeddingOutput].toTensor();
+            } else if (result.isTensor()) {
+                logits = result.toTensor();
+                if (m.embeddingOutput >= 0)
+                    return Error{ErrorCode::ModelError, QStringLiteral("the manifest names an embedding output but the model returns one tensor")};
+            } else {
+                return Error{ErrorCode::ModelError, QStringLiteral("the model returns neither a tensor nor a tuple")};
+            }
+            if (logits.dim() != 2 || logits.size(0) != n)
+                return Error{ErrorCode::ModelError, QStringLiteral("unexpected logits shape")};
+            const torch::Tensor probs = torch::softmax(logits.to(torch::kCPU, torch::kFloat32), 1).contiguous();
+            out.classes = int(probs.size(1));
+            out.probabilities.insert(out.probabilities.end(), probs.data_ptr<float>(), probs.data_ptr<float>() + probs.numel());
+            if (embedding.defined()) {
+                torch::Tensor e = embedding.to(torch::kCPU, torch::kFloat32).reshape({n, -1});
+                e = (e / e.norm(2, {1}, /*keepdim=*/true).clamp_min(1e-12)).contiguous();
+                out.embeddingDim = int(e.size(1));
+                out.embeddings.insert(out.embeddings.end(), e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
+            }
+        }
+    } catch (const c10::Error &e) {
+        return Error{ErrorCode::ModelError, QStringLiteral("inference failed: %1").arg(describe(e))};
+    } catch (const std::exception &e) {
+        return Error{ErrorCode::ModelError, QStringLiteral("inference failed: %1").arg(QString::fromUtf8(e.what()))};
+    }
+    return out;
+}
+
+} // namespace listinglens

@@ -1,0 +1,5 @@
+#include "logging.h"
+
+Q_LOGGING_CATEGORY(lcImage, "listinglens.image", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcModel, "listinglens.model", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcPipeline, "listinglens.pipeline", QtWarningMsg)

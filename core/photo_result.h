@@ -1,0 +1,67 @@
+#pragma once
+
+#include "photo_quality.h"
+
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+#include <vector>
+
+namespace listinglens {
+
+struct CategoryScore {
+    QString id;
+    QString name;
+    double confidence = 0; // probability mass of the classes mapped to it
+};
+
+struct LabelScore {
+    int index = 0;
+    QString name;
+    double probability = 0;
+};
+
+enum class PriceBasis { Neighbours, Category, Prior };
+QString priceBasisName(PriceBasis basis); // "neighbours", "category", "prior"
+
+struct PriceSuggestion {
+    QString currency;
+    double low = 0;
+    double point = 0;
+    double high = 0;
+    PriceBasis basis = PriceBasis::Prior;
+    int neighbours = 0;    // listings the figure rests on (0 for the prior)
+};
+
+struct StageTimings {
+    double decode = 0;     // milliseconds
+    double preprocess = 0; // resize/normalise, quality, colour
+    double inference = 0;  // the forward pass of the batch the photo was in
+    double total = 0;      // from starting to decode to the finished result
+};
+
+struct ModelInfo {
+    QString name;
+    QString version;
+    QString device;
+};
+
+struct PhotoResult {
+    QString file;
+    CategoryScore category;
+    QVector<CategoryScore> categories; // top 3
+    QVector<LabelScore> labels;        // top 5
+    PriceSuggestion price;
+    QString title;
+    QString description;
+    QString colour;                    // dominant colour word, empty when unsure
+    PhotoQuality quality;
+    StageTimings timing;
+    ModelInfo model;
+    std::vector<float> embedding;      // L2-normalised; empty for models without one
+};
+
+} // namespace listinglens
+
+Q_DECLARE_METATYPE(listinglens::PhotoResult)

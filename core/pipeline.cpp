@@ -1,0 +1,115 @@
+#include "pipeline.h"
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace listinglens {
+
+namespace {
+
+struct Prepared {
+    int index = 0;
+    PreparedPhoto photo;
+};
+
+// Bounded so that decoding never runs far ahead of inference (memory stays flat).
+class PreparedQueue {
+public:
+    explicit PreparedQueue(std::size_t capacity) : m_capacity(capacity) {}
+
+    void push(Prepared item)
+    {
+        std::unique_lock lock(m_mutex);
+        m_notFull.wait(lock, [&] { return m_items.size() < m_capacity; });
+        m_items.push_back(std::move(item));
+        m_notEmpty.notify_one();
+    }
+
+    void producerDone()
+    {
+        std::lock_guard lock(m_mutex);
+        --m_producers;
+        m_notEmpty.notify_all();
+    }
+
+    void setProducers(int n) { m_producers = n; }
+
+    // Blocks for the first item, then takes whatever else is ready, up to max.
+    // Empty when every producer is done and nothing is left.
+    std::vector<Prepared> popBatch(std::size_t max)
+    {
+        std::unique_lock lock(m_mutex);
+        m_notEmpty.wait(lock, [&] { return !m_items.empty() || m_producers == 0; });
+        std::vector<Prepared> batch;
+        while (!m_items.empty() && batch.size() < max) {
+            batch.push_back(std::move(m_items.front()));
+            m_items.pop_front();
+        }
+        m_notFull.notify_all();
+        return batch;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_notEmpty, m_notFull;
+    std::deque<Prepared> m_items;
+    std::size_t m_capacity;
+    int m_producers = 0;
+};
+
+} // namespace
+
+Pipeline::Pipeline(Classifier &classifier, PipelineOptions options) : m_classifier(classifier), m_options(options)
+{
+    if (m_options.batchSize < 1)
+        m_options.batchSize = 1;
+    if (m_options.prepareThreads < 1)
+        m_options.prepareThreads = int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback &onResult, const std::atomic_bool *cancel)
+{
+    const int n = int(sources.size());
+    const int threads = std::min(m_options.prepareThreads, std::max(1, n));
+    const auto batchSize = std::size_t(m_options.batchSize);
+    PreparedQueue queue(batchSize * 2 + std::size_t(threads));
+    queue.setProducers(threads);
+    std::atomic_int next{0};
+
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&] {
+            for (int i; !(cancel && cancel->load()) && (i = next.fetch_add(1)) < n;)
+                queue.push({i, m_classifier.prepare(sources[std::size_t(i)])});
+            queue.producerDone();
+        });
+    }
+
+    std::map<int, Result<PhotoResult>> pending;
+    int emitNext = 0;
+    auto emitReady = [&] {
+        for (auto it = pending.begin(); it != pending.end() && it->first == emitNext; it = pending.erase(it), ++emitNext)
+            onResult(it->first, it->second);
+    };
+    for (auto batch = queue.popBatch(batchSize); !batch.empty(); batch = queue.popBatch(batchSize)) {
+        std::vector<PreparedPhoto> photos;
+        photos.reserve(batch.size());
+        for (auto &item : batch)
+            photos.push_back(std::move(item.photo));
+        auto results = m_classifier.finish(std::move(photos));
+        for (std::size_t k = 0; k < batch.size(); ++k)
+            pending.emplace(batch[k].index, std::move(results[k]));
+        emitReady();
+    }
+    for (auto &w : workers)
+        w.join();
+    emitReady();
+    // Sources never started because of a cancel.
+    for (int i = emitNext; i < n; ++i)
+        onResult(i, Error{ErrorCode::Cancelled, QStringLiteral("cancelled before it was processed")});
+}
+
+} // namespace listinglens

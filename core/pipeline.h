@@ -1,0 +1,37 @@
+#pragma once
+
+#include "classifier.h"
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace listinglens {
+
+struct PipelineOptions {
+    int batchSize = 8;       // most photos per forward pass
+    int prepareThreads = 0;  // decode/preprocess threads; 0 = one per core
+};
+
+// Runs many photos through a Classifier: several threads decode and
+// preprocess while the calling thread batches whatever is ready into forward
+// passes. Every source gets exactly one outcome, reported in input order on
+// the calling thread; after a cancel the ones not started are reported as
+// ErrorCode::Cancelled.
+class Pipeline {
+public:
+    using ResultCallback = std::function<void(int index, const Result<PhotoResult> &result)>;
+
+    Pipeline(Classifier &classifier, PipelineOptions options);
+
+    void run(const std::vector<PhotoSource> &sources, const ResultCallback &onResult,
+             const std::atomic_bool *cancel = nullptr);
+
+    const PipelineOptions &options() const { return m_options; }
+
+private:
+    Classifier &m_classifier;
+    PipelineOptions m_options;
+};
+
+} // namespace listinglens

@@ -1,0 +1,73 @@
+#include "result_json.h"
+
+#include <QJsonArray>
+
+#include <cmath>
+
+namespace listinglens {
+
+namespace {
+
+double rounded(double v, int decimals)
+{
+    const double f = std::pow(10.0, decimals);
+    return std::round(v * f) / f;
+}
+
+QJsonObject categoryJson(const CategoryScore &c)
+{
+    return {{QStringLiteral("id"), c.id}, {QStringLiteral("name"), c.name},
+            {QStringLiteral("confidence"), rounded(c.confidence, 4)}};
+}
+
+} // namespace
+
+QJsonObject resultToJson(const PhotoResult &r)
+{
+    QJsonArray categories, labels, flags;
+    for (const auto &c : r.categories)
+        categories.append(categoryJson(c));
+    for (const auto &l : r.labels)
+        labels.append(QJsonObject{{QStringLiteral("index"), l.index}, {QStringLiteral("name"), l.name},
+                                  {QStringLiteral("probability"), rounded(l.probability, 4)}});
+    for (const auto &f : r.quality.flags)
+        flags.append(f);
+    return {
+        {QStringLiteral("file"), r.file},
+        {QStringLiteral("ok"), true},
+        {QStringLiteral("category"), categoryJson(r.category)},
+        {QStringLiteral("categories"), categories},
+        {QStringLiteral("labels"), labels},
+        {QStringLiteral("price"), QJsonObject{{QStringLiteral("currency"), r.price.currency},
+                                              {QStringLiteral("low"), rounded(r.price.low, 2)},
+                                              {QStringLiteral("point"), rounded(r.price.point, 2)},
+                                              {QStringLiteral("high"), rounded(r.price.high, 2)},
+                                              {QStringLiteral("basis"), priceBasisName(r.price.basis)},
+                                              {QStringLiteral("neighbours"), r.price.neighbours}}},
+        {QStringLiteral("title"), r.title},
+        {QStringLiteral("description"), r.description},
+        {QStringLiteral("quality"), QJsonObject{{QStringLiteral("width"), r.quality.width},
+                                                {QStringLiteral("height"), r.quality.height},
+                                                {QStringLiteral("sharpness"), rounded(r.quality.sharpness, 1)},
+                                                {QStringLiteral("brightness"), rounded(r.quality.brightness, 1)},
+                                                {QStringLiteral("phash"), phashToHex(r.quality.phash)},
+                                                {QStringLiteral("flags"), flags}}},
+        {QStringLiteral("timing_ms"), QJsonObject{{QStringLiteral("decode"), rounded(r.timing.decode, 2)},
+                                                  {QStringLiteral("preprocess"), rounded(r.timing.preprocess, 2)},
+                                                  {QStringLiteral("inference"), rounded(r.timing.inference, 2)},
+                                                  {QStringLiteral("total"), rounded(r.timing.total, 2)}}},
+        {QStringLiteral("model"), QJsonObject{{QStringLiteral("name"), r.model.name},
+                                              {QStringLiteral("version"), r.model.version},
+                                              {QStringLiteral("device"), r.model.device}}},
+    };
+}
+
+QJsonObject failureToJson(const QString &file, const Error &error)
+{
+    return {{QStringLiteral("file"), file},
+            {QStringLiteral("ok"), false},
+            {QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), error.codeName()},
+                                                  {QStringLiteral("message"), error.message}}}};
+}
+
+} // namespace listinglens

@@ -1,0 +1,97 @@
+#include "fixtures.h"
+
+#include <QFile>
+#include <QtEndian>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <cstdio>
+#include <vector>
+
+#include <jpeglib.h>
+
+namespace listinglens::test {
+
+QString sharedDir() { return QStringLiteral(LISTINGLENS_SHARED_DIR); }
+QString samplePhotosDir() { return sharedDir() + QStringLiteral("/testdata/photos"); }
+QString modelDir() { return sharedDir() + QStringLiteral("/models"); }
+QString binaryPath() { return QStringLiteral(LISTINGLENS_BINARY); }
+
+QByteArray encode(const cv::Mat &image, const char *ext, const std::vector<int> &params)
+{
+    std::vector<uchar> out;
+    if (!cv::imencode(ext, image, out, params))
+        return {};
+    return QByteArray(reinterpret_cast<const char *>(out.data()), qsizetype(out.size()));
+}
+
+QByteArray cmykJpeg(int width, int height, int c, int m, int y, int k)
+{
+    jpeg_compress_struct cinfo;
+    jpeg_error_mgr jerr;
+    cinfo.err = jpeg_std_error(&jerr);
+    jpeg_create_compress(&cinfo);
+    unsigned char *buffer = nullptr;
+    unsigned long size = 0;
+    jpeg_mem_dest(&cinfo, &buffer, &size);
+    cinfo.image_width = JDIMENSION(width);
+    cinfo.image_height = JDIMENSION(height);
+    cinfo.input_components = 4;
+    cinfo.in_color_space = JCS_CMYK;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, 95, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    // Adobe CMYK JPEGs store inverted values (255 = no ink).
+    auto ink = [](int percent) { return static_cast<unsigned char>(255 - percent * 255 / 100); };
+    std::vector<unsigned char> row(std::size_t(width) * 4);
+    for (int x = 0; x < width; ++x) {
+        row[x * 4 + 0] = ink(c);
+        row[x * 4 + 1] = ink(m);
+        row[x * 4 + 2] = ink(y);
+        row[x * 4 + 3] = ink(k);
+    }
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW rows[] = {row.data()};
+        jpeg_write_scanlines(&cinfo, rows, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    QByteArray out(reinterpret_cast<const char *>(buffer), qsizetype(size));
+    std::free(buffer);
+    return out;
+}
+
+QByteArray pngHeaderOnly(quint32 width, quint32 height)
+{
+    QByteArray png("\x89PNG\r\n\x1a\n", 8);
+    QByteArray ihdr("IHDR", 4);
+    char dims[8];
+    qToBigEndian(width, dims);
+    qToBigEndian(height, dims + 4);
+    ihdr.append(dims, 8);
+    ihdr.append("\x08\x02\x00\x00\x00", 5); // 8-bit RGB
+    char length[4];
+    qToBigEndian(quint32(13), length);
+    png.append(length, 4).append(ihdr);
+    png.append("\0\0\0\0", 4); // CRC (not checked before the size refusal)
+    return png;
+}
+
+cv::Mat quadrants(int width, int height)
+{
+    cv::Mat m(height, width, CV_8UC3);
+    const int hw = width / 2, hh = height / 2;
+    m(cv::Rect(0, 0, hw, hh)).setTo(cv::Scalar(0, 0, 255));              // red
+    m(cv::Rect(hw, 0, width - hw, hh)).setTo(cv::Scalar(0, 255, 0));     // green
+    m(cv::Rect(0, hh, hw, height - hh)).setTo(cv::Scalar(255, 0, 0));    // blue
+    m(cv::Rect(hw, hh, width - hw, height - hh)).setTo(cv::Scalar(255, 255, 255)); // white
+    return m;
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+} // namespace listinglens::test

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <opencv2/core/mat.hpp>
+
+namespace listinglens::test {
+
+QString sharedDir();       // ../shared (models/, testdata/)
+QString samplePhotosDir(); // ../shared/testdata/photos
+QString modelDir();        // ../shared/models
+QString binaryPath();      // the built listinglens executable
+
+// Encodes with OpenCV; ext is ".jpg", ".png", ".webp", ".bmp" or ".tiff".
+QByteArray encode(const cv::Mat &image, const char *ext, const std::vector<int> &params = {});
+
+// A CMYK JPEG (Adobe, inverted as Photoshop writes it) filled with one colour
+// given in CMYK percentages.
+QByteArray cmykJpeg(int width, int height, int c, int m, int y, int k);
+
+// A PNG whose header declares width x height but that holds no pixel data.
+QByteArray pngHeaderOnly(quint32 width, quint32 height);
+
+// A 64x48 image whose four quadrants are red, green, blue and white
+// (top-left, top-right, bottom-left, bottom-right).
+cv::Mat quadrants(int width = 64, int height = 48);
+
+bool writeFile(const QString &path, const QByteArray &bytes);
+
+} // namespace listinglens::test
