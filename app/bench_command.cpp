@@ -54,7 +54,7 @@ int runBench(const QStringList &args)
     const QCommandLineOption images(QStringLiteral("images"), QStringLiteral("Folder of photos to use as they are."), QStringLiteral("DIR"));
     const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("Photos to process (default: 200)."), QStringLiteral("N"), QStringLiteral("200"));
     const QCommandLineOption single(QStringLiteral("single"), QStringLiteral("Photos for the one-at-a-time latency run (default: 48)."), QStringLiteral("N"), QStringLiteral("48"));
-    const QCommandLineOption prepare(QStringLiteral("prepare-threads"), QStringLiteral("Decode/preprocess threads (default: one per core)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption prepare(QStringLiteral("prepare-threads"), QStringLiteral("Decode/preprocess threads (default: the cores inference leaves free)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
     parser.addOptions({images, count, single, prepare, json});
     const ModelOptions modelOptions;

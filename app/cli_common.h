@@ -25,7 +25,7 @@ struct ModelOptions {
                                 QStringLiteral("FILE")};
     QCommandLineOption device{QStringLiteral("device"), QStringLiteral("auto, cpu or cuda (default: auto)."),
                               QStringLiteral("DEVICE"), QStringLiteral("auto")};
-    QCommandLineOption threads{QStringLiteral("threads"), QStringLiteral("Inference threads (default: one per core)."),
+    QCommandLineOption threads{QStringLiteral("threads"), QStringLiteral("Inference threads (default: half the cores; the other half decode photos)."),
                                QStringLiteral("N"), QStringLiteral("0")};
     QCommandLineOption batch{QStringLiteral("batch"), QStringLiteral("Photos per forward pass (default: 8)."),
                              QStringLiteral("N"), QStringLiteral("8")};

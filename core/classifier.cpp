@@ -152,7 +152,9 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     const bool labelInCategory = m_taxonomy.categoryOfClass(r.labels.front().index) == order.front();
     const bool nameColour = p.colour.share >= TextSuggester::kColourShare;
     r.colour = nameColour ? p.colour.name : QString();
-    const SuggestedText text = TextSuggester::suggest(category, r.labels.front(), labelInCategory, p.colour.name,
+    LabelScore named = r.labels.front();
+    named.name = m_taxonomy.listingName(named.index, named.name);
+    const SuggestedText text = TextSuggester::suggest(category, named, labelInCategory, p.colour.name,
                                                       p.colour.share, p.quality);
     r.title = text.title;
     r.description = text.description;

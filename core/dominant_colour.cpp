@@ -2,6 +2,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -46,29 +47,58 @@ Colour classify(float h, float s, float v)
 DominantColour dominantColour(const cv::Mat &bgr)
 {
     constexpr int kSide = 64;
+    constexpr int kBorder = 8;                 // outer ring that shows the background
+    constexpr double kBackgroundShare = 0.30;  // a colour this common in the ring is background
+    constexpr double kMinForeground = 0.25;    // centre weight left once background is set aside
+    constexpr double kUniformShare = 0.60;     // photo all of one colour: item likely fills it
+
     cv::Mat small, hsv;
     cv::resize(bgr, small, cv::Size(kSide, kSide), 0, 0, cv::INTER_AREA);
     small.convertTo(small, CV_32F, 1.0 / 255.0);
     cv::cvtColor(small, hsv, cv::COLOR_BGR2HSV); // float: H in degrees, S and V in [0,1]
 
-    std::array<double, Count> votes{};
-    double total = 0.0;
+    std::array<double, Count> centre{}, border{};
+    double centreTotal = 0.0, borderTotal = 0.0;
     const double sigma = kSide * 0.25;
     for (int y = 0; y < kSide; ++y) {
         for (int x = 0; x < kSide; ++x) {
+            const auto p = hsv.at<cv::Vec3f>(y, x);
+            const Colour c = classify(p[0], p[1], p[2]);
+            if (std::min({x, y, kSide - 1 - x, kSide - 1 - y}) < kBorder) {
+                border[c] += 1.0;
+                borderTotal += 1.0;
+            }
             const double dx = x - (kSide - 1) / 2.0, dy = y - (kSide - 1) / 2.0;
             const double w = std::exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
-            const auto p = hsv.at<cv::Vec3f>(y, x);
-            votes[classify(p[0], p[1], p[2])] += w;
-            total += w;
+            centre[c] += w;
+            centreTotal += w;
         }
     }
-    int best = 0;
-    for (int i = 1; i < Count; ++i) {
-        if (votes[i] > votes[best])
-            best = i;
+    auto argmax = [](const std::array<double, Count> &votes, const std::array<bool, Count> &skip) {
+        int best = -1;
+        for (int i = 0; i < Count; ++i) {
+            if (!skip[i] && (best < 0 || votes[i] > votes[best]))
+                best = i;
+        }
+        return best;
+    };
+    std::array<bool, Count> background{};
+    double foreground = centreTotal;
+    for (int i = 0; i < Count; ++i) {
+        background[i] = border[i] >= kBackgroundShare * borderTotal;
+        if (background[i])
+            foreground -= centre[i];
     }
-    return {QString::fromLatin1(kNames[best]), total > 0 ? votes[best] / total : 0.0};
+    if (foreground >= kMinForeground * centreTotal) {
+        const int best = argmax(centre, background);
+        return {QString::fromLatin1(kNames[best]), centre[best] / foreground};
+    }
+    // The centre looks like the background: name it only when one colour fills the photo.
+    const int best = argmax(centre, {});
+    const double share = centre[best] / centreTotal;
+    if (share >= kUniformShare)
+        return {QString::fromLatin1(kNames[best]), share};
+    return {};
 }
 
 } // namespace listinglens

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <thread>
 
+#include <dlfcn.h>
+
 namespace listinglens {
 
 struct InferenceEngine::Impl {
@@ -63,6 +65,17 @@ Result<bool> verifyChecksum(const ModelManifest &m)
     return true;
 }
 
+// LibTorch parallelises each forward itself; OpenBLAS's own busy-waiting
+// thread pool on top of that oversubscribes the cores (about 20% fewer photos
+// per second on 2 cores). Torch links the generic libblas.so.3, so the
+// OpenBLAS call is looked up at run time and skipped for other BLAS builds.
+void keepBlasSingleThreaded()
+{
+    using SetThreads = void (*)(int);
+    if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+        set(1);
+}
+
 QString describe(const c10::Error &e)
 {
     return QString::fromUtf8(e.what_without_backtrace());
@@ -75,6 +88,11 @@ InferenceEngine::~InferenceEngine() = default;
 
 const EngineInfo &InferenceEngine::info() const { return d->info; }
 const ModelManifest &InferenceEngine::manifest() const { return d->manifest; }
+
+int InferenceEngine::defaultInferenceThreads()
+{
+    return int(std::max(1u, std::thread::hardware_concurrency() / 2));
+}
 
 QString InferenceEngine::torchVersion() { return QStringLiteral(TORCH_VERSION); }
 
@@ -94,8 +112,9 @@ Result<std::unique_ptr<InferenceEngine>> InferenceEngine::load(const ModelManife
     impl->manifest = manifest;
     impl->device = device.value();
     // Debian's LibTorch starts with one intra-op thread: always set it explicitly.
-    const int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = options.threads > 0 ? options.threads : defaultInferenceThreads();
     at::set_num_threads(threads);
+    keepBlasSingleThreaded();
     impl->info.threads = threads;
     impl->info.device = QString::fromStdString(impl->device.str());
     impl->info.deviceName = impl->device.is_cuda()

@@ -66,8 +66,10 @@ Pipeline::Pipeline(Classifier &classifier, PipelineOptions options) : m_classifi
 {
     if (m_options.batchSize < 1)
         m_options.batchSize = 1;
-    if (m_options.prepareThreads < 1)
-        m_options.prepareThreads = int(std::max(1u, std::thread::hardware_concurrency()));
+    if (m_options.prepareThreads < 1) {
+        const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+        m_options.prepareThreads = std::max(1, cores - InferenceEngine::defaultInferenceThreads());
+    }
 }
 
 void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback &onResult, const std::atomic_bool *cancel)
@@ -75,7 +77,9 @@ void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback
     const int n = int(sources.size());
     const int threads = std::min(m_options.prepareThreads, std::max(1, n));
     const auto batchSize = std::size_t(m_options.batchSize);
-    PreparedQueue queue(batchSize * 2 + std::size_t(threads));
+    // One batch waiting while one runs keeps inference busy without photos
+    // queueing longer than that.
+    PreparedQueue queue(batchSize + std::size_t(threads));
     queue.setProducers(threads);
     std::atomic_int next{0};
 

@@ -10,7 +10,7 @@ namespace listinglens {
 
 struct PipelineOptions {
     int batchSize = 8;       // most photos per forward pass
-    int prepareThreads = 0;  // decode/preprocess threads; 0 = one per core
+    int prepareThreads = 0;  // decode/preprocess threads; 0 = the cores inference leaves free
 };
 
 // Runs many photos through a Classifier: several threads decode and

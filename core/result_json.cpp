@@ -17,7 +17,7 @@ double rounded(double v, int decimals)
 QJsonObject categoryJson(const CategoryScore &c)
 {
     return {{QStringLiteral("id"), c.id}, {QStringLiteral("name"), c.name},
-            {QStringLiteral("confidence"), rounded(c.confidence, 4)}};
+            {QStringLiteral("confidence"), rounded(c.confidence, 6)}};
 }
 
 } // namespace
@@ -29,7 +29,7 @@ QJsonObject resultToJson(const PhotoResult &r)
         categories.append(categoryJson(c));
     for (const auto &l : r.labels)
         labels.append(QJsonObject{{QStringLiteral("index"), l.index}, {QStringLiteral("name"), l.name},
-                                  {QStringLiteral("probability"), rounded(l.probability, 4)}});
+                                  {QStringLiteral("probability"), rounded(l.probability, 6)}});
     for (const auto &f : r.quality.flags)
         flags.append(f);
     return {

@@ -66,6 +66,14 @@ Result<Taxonomy> Taxonomy::fromJson(const QByteArray &json)
         }
         t.m_categories.push_back(c);
     }
+    const QJsonObject names = root.value(QStringLiteral("label_names")).toObject();
+    for (auto it = names.begin(); it != names.end(); ++it) {
+        bool ok = false;
+        const int index = it.key().toInt(&ok);
+        if (!ok || index < 0 || it.value().toString().isEmpty())
+            return taxonomyError(QStringLiteral("\"label_names\" maps class indices to non-empty names (\"%1\" is not)").arg(it.key()));
+        t.m_listingNames.insert(index, it.value().toString());
+    }
     return t;
 }
 
@@ -87,6 +95,11 @@ int Taxonomy::categoryOfClass(int classIndex) const
     if (classIndex < 0 || classIndex >= int(m_classToCategory.size()))
         return -1;
     return m_classToCategory[classIndex];
+}
+
+QString Taxonomy::listingName(int classIndex, const QString &fallback) const
+{
+    return m_listingNames.value(classIndex, fallback);
 }
 
 const Category *Taxonomy::find(const QString &id) const

@@ -2,6 +2,7 @@
 
 #include "error.h"
 
+#include <QHash>
 #include <QString>
 
 #include <vector>
@@ -38,6 +39,8 @@ public:
     const Category *find(const QString &id) const;
     int indexOf(const QString &id) const;
     bool isSampleConfiguration() const { return m_sample; }
+    // The listing-friendly name of a model class ("label_names"), or fallback.
+    QString listingName(int classIndex, const QString &fallback) const;
 
     // Every class in [0, classCount) must map to a category.
     Result<bool> checkCovers(int classCount) const;
@@ -45,6 +48,7 @@ public:
 private:
     std::vector<Category> m_categories;
     std::vector<int> m_classToCategory;
+    QHash<int, QString> m_listingNames;
     bool m_sample = false;
 };
 

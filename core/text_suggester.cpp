@@ -6,17 +6,10 @@ namespace {
 
 QString capitalised(QString s)
 {
-    if (!s.isEmpty())
+    // "iPod" and other names that start lower-case on purpose stay as they are.
+    if (!s.isEmpty() && !(s.size() > 1 && s[1].isUpper()))
         s[0] = s[0].toUpper();
     return s;
-}
-
-QString withArticle(const QString &phrase)
-{
-    static const QString vowels = QStringLiteral("aeiou");
-    if (phrase.isEmpty())
-        return phrase;
-    return (vowels.contains(phrase[0].toLower()) ? QStringLiteral("an ") : QStringLiteral("a ")) + phrase;
 }
 
 QString qualityNote(const QStringList &flags)
@@ -51,12 +44,11 @@ SuggestedText TextSuggester::suggest(const Category &category, const LabelScore 
     t.title = capitalised(colourWord + thing);
 
     QStringList parts;
-    if (useLabel && topLabel.probability >= kConfidentLabel)
-        parts << QStringLiteral("For sale: %1.").arg(withArticle(colourWord + thing));
-    else if (useLabel)
-        parts << QStringLiteral("For sale: what looks like %1.").arg(withArticle(colourWord + thing));
+    // No articles: listing style, and names like "jeans" or "dumbbells" are plural.
+    if (useLabel && topLabel.probability < kConfidentLabel)
+        parts << QStringLiteral("For sale: %1 (to be confirmed).").arg(colourWord + thing);
     else
-        parts << QStringLiteral("For sale: %1.").arg(withArticle(colourWord + thing));
+        parts << QStringLiteral("For sale: %1.").arg(colourWord + thing);
     parts << QStringLiteral("Category: %1.").arg(category.name);
     if (!category.detailsHint.isEmpty())
         parts << category.detailsHint;

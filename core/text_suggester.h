@@ -16,7 +16,7 @@ struct SuggestedText {
 class TextSuggester {
 public:
     static constexpr double kConfidentLabel = 0.5;  // name the label outright
-    static constexpr double kLikelyLabel = 0.2;     // "what looks like a ..."
+    static constexpr double kLikelyLabel = 0.2;     // name it, "to be confirmed"
     static constexpr double kColourShare = 0.3;     // colour worth naming
 
     static SuggestedText suggest(const Category &category, const LabelScore &topLabel, bool labelInCategory,

@@ -1,4 +1,218 @@
+// Runs the real listinglens executable.
+#include "fixtures.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
 #include <QTest>
-class T : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(T)
+
+using namespace listinglens;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runCli(const QStringList &args, int timeoutMs = 120000)
+{
+    QProcess p;
+    p.start(test::binaryPath(), args);
+    Run r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QSet<QString> keys(const QJsonObject &o)
+{
+    const QStringList k = o.keys();
+    return QSet<QString>(k.begin(), k.end());
+}
+
+QSet<QString> set(std::initializer_list<const char *> names)
+{
+    QSet<QString> s;
+    for (const char *n : names)
+        s.insert(QString::fromLatin1(n));
+    return s;
+}
+
+QList<QJsonObject> jsonLines(const QByteArray &out)
+{
+    QList<QJsonObject> lines;
+    for (const QByteArray &line : out.split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        QJsonParseError e;
+        const QJsonDocument d = QJsonDocument::fromJson(line, &e);
+        if (!d.isObject())
+            return {};
+        lines << d.object();
+    }
+    return lines;
+}
+
+void verifySuccessSchema(const QJsonObject &o)
+{
+    QCOMPARE(keys(o), set({"file", "ok", "category", "categories", "labels", "price", "title", "description", "quality",
+                           "timing_ms", "model"}));
+    QCOMPARE(o.value("ok").toBool(), true);
+    const auto category = set({"id", "name", "confidence"});
+    QCOMPARE(keys(o.value("category").toObject()), category);
+    const QJsonArray categories = o.value("categories").toArray();
+    QCOMPARE(categories.size(), 3);
+    for (const auto &c : categories)
+        QCOMPARE(keys(c.toObject()), category);
+    const QJsonArray labels = o.value("labels").toArray();
+    QCOMPARE(labels.size(), 5);
+    for (const auto &l : labels) {
+        QCOMPARE(keys(l.toObject()), set({"index", "name", "probability"}));
+        QVERIFY(l.toObject().value("index").isDouble());
+    }
+    const QJsonObject price = o.value("price").toObject();
+    QCOMPARE(keys(price), set({"currency", "low", "point", "high", "basis", "neighbours"}));
+    QVERIFY(price.value("low").toDouble() <= price.value("point").toDouble());
+    QVERIFY(price.value("point").toDouble() <= price.value("high").toDouble());
+    QCOMPARE(price.value("basis").toString(), QStringLiteral("prior"));
+    QVERIFY(o.value("title").isString() && !o.value("title").toString().isEmpty());
+    QVERIFY(o.value("description").isString());
+    const QJsonObject quality = o.value("quality").toObject();
+    QCOMPARE(keys(quality), set({"width", "height", "sharpness", "brightness", "phash", "flags"}));
+    QCOMPARE(quality.value("phash").toString().size(), 16);
+    QVERIFY(quality.value("flags").isArray());
+    QCOMPARE(keys(o.value("timing_ms").toObject()), set({"decode", "preprocess", "inference", "total"}));
+    QCOMPARE(keys(o.value("model").toObject()), set({"name", "version", "device"}));
+    QCOMPARE(o.value("model").toObject().value("device").toString(), QStringLiteral("cpu"));
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void classifyJsonMatchesTheSchema()
+    {
+        const QString photos = test::samplePhotosDir();
+        const QString bad = m_dir.filePath(QStringLiteral("notes.jpg"));
+        QVERIFY(test::writeFile(bad, "shopping list: milk, eggs\n"));
+        const QString missing = m_dir.filePath(QStringLiteral("gone.jpg"));
+        const Run r = runCli({QStringLiteral("classify"), QStringLiteral("--json"), photos + "/laptop.jpg", bad,
+                                   photos + "/toaster.jpg", missing, photos + "/tabby.jpg"});
+        QCOMPARE(r.exitCode, 1); // some inputs failed, each still reported
+        const auto lines = jsonLines(r.out);
+        QCOMPARE(lines.size(), 5);
+        verifySuccessSchema(lines[0]);
+        verifySuccessSchema(lines[2]);
+        verifySuccessSchema(lines[4]);
+        QCOMPARE(lines[0].value("file").toString(), photos + "/laptop.jpg");
+        QCOMPARE(lines[2].value("category").toObject().value("id").toString(), QStringLiteral("appliances"));
+        for (int i : {1, 3}) {
+            QCOMPARE(keys(lines[i]), set({"file", "ok", "error"}));
+            QCOMPARE(lines[i].value("ok").toBool(), false);
+            QCOMPARE(keys(lines[i].value("error").toObject()), set({"code", "message"}));
+        }
+        QCOMPARE(lines[1].value("error").toObject().value("code").toString(), QStringLiteral("unsupported_format"));
+        QCOMPARE(lines[3].value("error").toObject().value("code").toString(), QStringLiteral("io_error"));
+    }
+
+    void classifyWalksFoldersAndExitsZero()
+    {
+        const Run r = runCli({QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--batch"),
+                                   QStringLiteral("4"), QStringLiteral("--threads"), QStringLiteral("1"), test::samplePhotosDir()});
+        QCOMPARE(r.exitCode, 0);
+        const auto lines = jsonLines(r.out);
+        QCOMPARE(lines.size(), 24);
+        for (const auto &o : lines)
+            QVERIFY(o.value("ok").toBool());
+        QVERIFY(r.err.contains("24/24 photos")); // progress on stderr for more than a few files
+    }
+
+    void classifyTable()
+    {
+        const Run r = runCli({QStringLiteral("classify"), test::samplePhotosDir() + "/sports_car.jpg"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("CATEGORY"));
+        QVERIFY(r.out.contains("sports_car.jpg"));
+        QVERIFY(r.out.contains("Cars & vans"));
+        QVERIFY(r.err.contains("1 photo: 1 ok, 0 failed"));
+    }
+
+    void usageErrorsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("no photos") << QStringList{"classify"} << "at least one photo";
+        QTest::newRow("unknown option") << QStringList{"classify", "--frobnicate", "x.jpg"} << "frobnicate";
+        QTest::newRow("batch 0") << QStringList{"classify", "--batch", "0", "x.jpg"} << "--batch";
+        QTest::newRow("threads text") << QStringList{"classify", "--threads", "many", "x.jpg"} << "--threads";
+        QTest::newRow("bad device") << QStringList{"classify", "--device", "tpu", "x.jpg"} << "unknown device";
+        QTest::newRow("cuda without gpu") << QStringList{"classify", "--device", "cuda", "x.jpg"} << "CUDA";
+        QTest::newRow("missing model dir") << QStringList{"classify", "--model-dir", "/nonexistent", "x.jpg"} << "model directory";
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
+        QTest::newRow("bench count") << QStringList{"bench", "--count", "-3"} << "--count";
+    }
+
+    void usageErrorsExitTwo()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mentions);
+        const Run r = runCli(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
+    }
+
+    void helpAndVersion()
+    {
+        for (const char *command : {"classify", "bench"}) {
+            const Run r = runCli({QString::fromLatin1(command), QStringLiteral("--help")});
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY(r.out.contains("--model-dir"));
+            QVERIFY(r.out.contains("--batch"));
+        }
+        Run r = runCli({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("classify"));
+        r = runCli({QStringLiteral("--version")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("Qt 6"));
+        QVERIFY(r.out.contains("LibTorch 1.13"));
+        QVERIFY(r.out.contains("OpenCV 4"));
+    }
+
+    void benchJson()
+    {
+        const Run r = runCli({QStringLiteral("bench"), QStringLiteral("--images"), test::samplePhotosDir(),
+                                   QStringLiteral("--count"), QStringLiteral("12"), QStringLiteral("--single"),
+                                   QStringLiteral("3"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const auto lines = jsonLines(r.out);
+        QCOMPARE(lines.size(), 1);
+        const QJsonObject o = lines[0];
+        for (const char *k : {"photos_per_second", "latency_ms", "device", "threads", "batch", "stages_ms"})
+            QVERIFY2(o.contains(QLatin1String(k)), k);
+        QVERIFY(o.value("photos_per_second").toDouble() > 0);
+        QCOMPARE(keys(o.value("latency_ms").toObject()), set({"p50", "p95", "p99"}));
+        QCOMPARE(keys(o.value("stages_ms").toObject()), set({"decode", "preprocess", "inference", "total"}));
+        QCOMPARE(o.value("count").toInt(), 12);
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"

@@ -1,4 +1,269 @@
+#include "fixtures.h"
+#include "image_loader.h"
+#include "jpeg_exif.h"
+
+#include <QFile>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QTest>
-class T : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(T)
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+using namespace listinglens;
+
+Q_DECLARE_METATYPE(listinglens::LoadLimits)
+
+namespace {
+
+// Mean colour (B, G, R) of a small patch around (x, y).
+cv::Scalar patch(const cv::Mat &m, int x, int y)
+{
+    return cv::mean(m(cv::Rect(std::max(0, x - 2), std::max(0, y - 2), 5, 5)));
+}
+
+bool near(const cv::Scalar &bgr, int b, int g, int r, int tolerance = 40)
+{
+    return std::abs(bgr[0] - b) <= tolerance && std::abs(bgr[1] - g) <= tolerance && std::abs(bgr[2] - r) <= tolerance;
+}
+
+QString describe(const Result<LoadedImage> &r)
+{
+    return r.ok() ? QStringLiteral("ok") : r.error().codeName() + QStringLiteral(": ") + r.error().message;
+}
+
+} // namespace
+
+class TestImageLoader : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void loadsBytes_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<LoadLimits>("limits");
+        QTest::addColumn<QString>("expected"); // "ok" or an error code
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("height");
+
+        const cv::Mat q = test::quadrants(64, 48);
+        const LoadLimits defaults;
+        QTest::newRow("jpeg") << test::encode(q, ".jpg") << defaults << "ok" << 64 << 48;
+        QTest::newRow("png") << test::encode(q, ".png") << defaults << "ok" << 64 << 48;
+        QTest::newRow("webp lossy") << test::encode(q, ".webp", {cv::IMWRITE_WEBP_QUALITY, 90}) << defaults << "ok" << 64 << 48;
+        QTest::newRow("webp lossless") << test::encode(q, ".webp", {cv::IMWRITE_WEBP_QUALITY, 101}) << defaults << "ok" << 64 << 48;
+        QTest::newRow("bmp") << test::encode(q, ".bmp") << defaults << "ok" << 64 << 48;
+        QTest::newRow("tiff") << test::encode(q, ".tiff") << defaults << "ok" << 64 << 48;
+
+        cv::Mat gray;
+        cv::cvtColor(q, gray, cv::COLOR_BGR2GRAY);
+        QTest::newRow("grayscale png") << test::encode(gray, ".png") << defaults << "ok" << 64 << 48;
+        QTest::newRow("grayscale jpeg") << test::encode(gray, ".jpg") << defaults << "ok" << 64 << 48;
+
+        cv::Mat q16;
+        q.convertTo(q16, CV_16U, 257.0);
+        QTest::newRow("16-bit png") << test::encode(q16, ".png") << defaults << "ok" << 64 << 48;
+        cv::Mat gray16;
+        gray.convertTo(gray16, CV_16U, 257.0);
+        QTest::newRow("16-bit grayscale png") << test::encode(gray16, ".png") << defaults << "ok" << 64 << 48;
+        QTest::newRow("16-bit tiff") << test::encode(q16, ".tiff") << defaults << "ok" << 64 << 48;
+
+        cv::Mat alpha;
+        cv::cvtColor(q, alpha, cv::COLOR_BGR2BGRA);
+        QTest::newRow("png with alpha") << test::encode(alpha, ".png") << defaults << "ok" << 64 << 48;
+        QTest::newRow("cmyk jpeg") << test::cmykJpeg(64, 48, 0, 100, 100, 0) << defaults << "ok" << 64 << 48;
+
+        const QByteArray jpeg = test::encode(q, ".jpg");
+        QTest::newRow("truncated jpeg") << jpeg.left(jpeg.size() * 2 / 3) << defaults << "corrupt" << 0 << 0;
+        QTest::newRow("jpeg cut in its header") << jpeg.left(40) << defaults << "corrupt" << 0 << 0;
+        const QByteArray png = test::encode(q, ".png");
+        QTest::newRow("truncated png") << png.left(png.size() / 2) << defaults << "corrupt" << 0 << 0;
+        QByteArray garbled = png;
+        for (qsizetype i = 60; i < garbled.size() - 20; ++i)
+            garbled[i] = char(i * 7);
+        QTest::newRow("png with garbage data") << garbled << defaults << "corrupt" << 0 << 0;
+        QTest::newRow("zero bytes") << QByteArray() << defaults << "empty" << 0 << 0;
+        QTest::newRow("text named .jpg") << QByteArray("this is not a photo\n") << defaults << "unsupported_format" << 0 << 0;
+        QTest::newRow("gif") << QByteArray("GIF89a\x01\x00\x01\x00\x00\x00\x00;", 14) << defaults << "unsupported_format" << 0 << 0;
+        QTest::newRow("1x1 png") << test::encode(cv::Mat(1, 1, CV_8UC3, cv::Scalar(1, 2, 3)), ".png") << defaults << "too_small" << 0 << 0;
+        QTest::newRow("31x200 jpeg") << test::encode(cv::Mat(200, 31, CV_8UC3, cv::Scalar::all(90)), ".jpg") << defaults << "too_small" << 0 << 0;
+        QTest::newRow("header claims 60000x60000") << test::pngHeaderOnly(60000, 60000) << defaults << "too_many_pixels" << 0 << 0;
+        LoadLimits tiny;
+        tiny.maxFileBytes = 100;
+        QTest::newRow("over the size limit") << test::encode(q, ".png") << tiny << "too_large" << 0 << 0;
+    }
+
+    void loadsBytes()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(LoadLimits, limits);
+        QFETCH(QString, expected);
+        QFETCH(int, width);
+        QFETCH(int, height);
+
+        const auto r = ImageLoader(limits).loadBytes(bytes);
+        if (expected != QLatin1String("ok")) {
+            QVERIFY2(!r.ok(), qPrintable(describe(r)));
+            QCOMPARE(r.error().codeName(), expected);
+            QVERIFY(!r.error().message.isEmpty());
+            return;
+        }
+        QVERIFY2(r.ok(), qPrintable(describe(r)));
+        const LoadedImage &img = r.value();
+        QCOMPARE(img.width, width);
+        QCOMPARE(img.height, height);
+        QCOMPARE(img.bgr.type(), CV_8UC3);
+        QCOMPARE(img.bgr.cols, width);
+        QCOMPARE(img.bgr.rows, height);
+    }
+
+    void colourLayoutsDecodeToTheRightColours()
+    {
+        const cv::Mat q = test::quadrants(64, 48);
+        cv::Mat q16;
+        q.convertTo(q16, CV_16U, 257.0);
+        auto r16 = ImageLoader().loadBytes(test::encode(q16, ".png"));
+        QVERIFY(r16.ok());
+        QVERIFY(near(patch(r16.value().bgr, 16, 12), 0, 0, 255, 2)); // red, exactly scaled down
+
+        // Transparent pixels are composited onto white; opaque ones keep their colour.
+        cv::Mat bgra(48, 64, CV_8UC4, cv::Scalar(0, 0, 0, 0));
+        bgra(cv::Rect(0, 0, 32, 48)).setTo(cv::Scalar(255, 0, 0, 255));
+        auto ra = ImageLoader().loadBytes(test::encode(bgra, ".png"));
+        QVERIFY(ra.ok());
+        QVERIFY(near(patch(ra.value().bgr, 16, 24), 255, 0, 0, 2));
+        QVERIFY(near(patch(ra.value().bgr, 48, 24), 255, 255, 255, 2));
+
+        auto rc = ImageLoader().loadBytes(test::cmykJpeg(64, 48, 0, 100, 100, 0)); // magenta + yellow ink = red
+        QVERIFY(rc.ok());
+        const cv::Scalar c = patch(rc.value().bgr, 32, 24);
+        QVERIFY2(c[2] > 180 && c[1] < 80 && c[0] < 80, qPrintable(QStringLiteral("CMYK red decoded as BGR %1,%2,%3").arg(c[0]).arg(c[1]).arg(c[2])));
+    }
+
+    void appliesExifOrientation_data()
+    {
+        QTest::addColumn<int>("orientation");
+        for (int o = 1; o <= 8; ++o)
+            QTest::addRow("orientation %d", o) << o;
+    }
+
+    void appliesExifOrientation()
+    {
+        QFETCH(int, orientation);
+        // The photo as it should be displayed, and how a camera would store it
+        // for each orientation (built from the EXIF definitions, not from our code).
+        const cv::Mat display = test::quadrants(64, 48);
+        cv::Mat stored;
+        switch (orientation) {
+        case 1: stored = display.clone(); break;
+        case 2: cv::flip(display, stored, 1); break;
+        case 3: cv::rotate(display, stored, cv::ROTATE_180); break;
+        case 4: cv::flip(display, stored, 0); break;
+        case 5: cv::transpose(display, stored); break;
+        case 6: cv::rotate(display, stored, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+        case 7: cv::transpose(display, stored); cv::flip(stored, stored, -1); break;
+        case 8: cv::rotate(display, stored, cv::ROTATE_90_CLOCKWISE); break;
+        }
+        const QByteArray jpeg = withExifOrientation(test::encode(stored, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 98}), orientation);
+        const auto r = ImageLoader().loadBytes(jpeg);
+        QVERIFY2(r.ok(), qPrintable(describe(r)));
+        QCOMPARE(r.value().header.orientation, orientation);
+        const cv::Mat &m = r.value().bgr;
+        QCOMPARE(m.cols, 64);
+        QCOMPARE(m.rows, 48);
+        QCOMPARE(r.value().width, 64);
+        QCOMPARE(r.value().height, 48);
+        QVERIFY(near(patch(m, 16, 12), 0, 0, 255));     // top-left red
+        QVERIFY(near(patch(m, 48, 12), 0, 255, 0));     // top-right green
+        QVERIFY(near(patch(m, 16, 36), 255, 0, 0));     // bottom-left blue
+        QVERIFY(near(patch(m, 48, 36), 255, 255, 255)); // bottom-right white
+    }
+
+    void decodesLargeJpegsAtReducedScale()
+    {
+        cv::Mat big(3000, 4000, CV_8UC3);
+        cv::resize(test::quadrants(64, 48), big, big.size(), 0, 0, cv::INTER_NEAREST);
+        const QByteArray jpeg = withExifOrientation(test::encode(big, ".jpg"), 6);
+        const auto r = ImageLoader().loadBytes(jpeg);
+        QVERIFY2(r.ok(), qPrintable(describe(r)));
+        QCOMPARE(r.value().decodeScale, 8);
+        QCOMPARE(r.value().width, 3000);  // orientation 6 swaps the axes
+        QCOMPARE(r.value().height, 4000);
+        QCOMPARE(r.value().bgr.cols, 375);
+        QCOMPARE(r.value().bgr.rows, 500);
+
+        LoadLimits full;
+        full.targetShortSide = 0;
+        const auto f = ImageLoader(full).loadBytes(jpeg);
+        QVERIFY(f.ok());
+        QCOMPARE(f.value().decodeScale, 1);
+        QCOMPARE(f.value().bgr.cols, 3000);
+    }
+
+    void refusesFilesBeforeReadingThem()
+    {
+        const QString missing = m_dir.filePath(QStringLiteral("missing.jpg"));
+        auto r = ImageLoader().loadFile(missing);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().codeName(), QStringLiteral("io_error"));
+
+        r = ImageLoader().loadFile(m_dir.path());
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().codeName(), QStringLiteral("io_error"));
+
+        // A 31 MiB file (sparse: no data is written) is refused by its size alone.
+        const QString huge = m_dir.filePath(QStringLiteral("huge.jpg"));
+        QFile f(huge);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(31LL * 1024 * 1024));
+        f.close();
+        r = ImageLoader().loadFile(huge);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().codeName(), QStringLiteral("too_large"));
+        QVERIFY(r.error().message.contains(QStringLiteral("MiB")));
+
+        const QString empty = m_dir.filePath(QStringLiteral("empty.jpg"));
+        QVERIFY(test::writeFile(empty, {}));
+        r = ImageLoader().loadFile(empty);
+        QCOMPARE(r.error().codeName(), QStringLiteral("empty"));
+    }
+
+    // Damaged files of every format must give a result or a typed error, never a crash.
+    void survivesMutatedFiles()
+    {
+        const cv::Mat q = test::quadrants(96, 72);
+        const QList<QByteArray> seeds = {test::encode(q, ".jpg"), test::encode(q, ".png"), test::encode(q, ".webp"),
+                                         test::encode(q, ".bmp"), test::encode(q, ".tiff"),
+                                         test::cmykJpeg(64, 48, 10, 20, 30, 40)};
+        QRandomGenerator rng(1234);
+        int ok = 0, refused = 0;
+        for (const QByteArray &seed : seeds) {
+            for (int i = 0; i < 150; ++i) {
+                QByteArray bytes = seed;
+                const int flips = 1 + int(rng.bounded(8));
+                for (int k = 0; k < flips; ++k)
+                    bytes[qsizetype(rng.bounded(quint32(bytes.size())))] = char(rng.bounded(256));
+                if (i % 5 == 0)
+                    bytes.truncate(qsizetype(rng.bounded(quint32(bytes.size()))));
+                const auto r = ImageLoader().loadBytes(bytes);
+                if (r.ok()) {
+                    QCOMPARE(r.value().bgr.type(), CV_8UC3);
+                    ++ok;
+                } else {
+                    QVERIFY(r.error().code != ErrorCode::Internal);
+                    ++refused;
+                }
+            }
+        }
+        qInfo("mutated files: %d decoded, %d refused", ok, refused);
+        QVERIFY(refused > 0);
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_GUILESS_MAIN(TestImageLoader)
 #include "tst_image_loader.moc"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian bookworm packages ListingLens needs (only the missing
+# ones) and builds it (Release) into build/. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Why each package is here: README.md, "Dependencies".
+PACKAGES=(
+    cmake ninja-build g++            # build
+    qt6-base-dev                     # Qt Core/Gui/Widgets/Test/Concurrent
+    libtorch-dev                     # LibTorch 1.13 (CPU) inference
+    libopenblas0-pthread             # fast BLAS for LibTorch (about 10x over the reference BLAS)
+    libopencv-dev                    # image decoding and measurements
+    libjpeg-dev                      # test fixture: CMYK JPEGs, which OpenCV cannot write
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "==> Installing: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+SHARED="${LISTINGLENS_SHARED_DIR:-$(cd .. && pwd)/shared}"
+if [ ! -f "$SHARED/models/mobilenet_v2_imagenet.pt" ]; then
+    echo "warning: no default model in $SHARED/models; set LISTINGLENS_MODEL_DIR or pass --model-dir (README, \"Models\")" >&2
+fi
+
+echo "==> Building (Release) in build/"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLISTINGLENS_SHARED_DIR="$SHARED" >/dev/null
+cmake --build build -j"$(nproc)"
