@@ -17,6 +17,8 @@ constexpr const char *kUsage =
     "  (none)     open the moderator workbench window\n"
     "  classify   classify photos or folders (table or --json Lines)\n"
     "  bench      end-to-end throughput and latency on phone-sized photos\n"
+    "  bench-gui  longest GUI-thread stall while the window processes photos\n"
+    "  screenshots [DIR]  save screenshots of the real window (default docs/screenshots)\n"
     "\n"
     "  listinglens COMMAND --help   options of a command\n"
     "  listinglens --version        versions of ListingLens, Qt, LibTorch and OpenCV\n"
@@ -30,6 +32,18 @@ int main(int argc, char *argv[])
     const QString first = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     if (first.isEmpty() || first.startsWith(QLatin1String("-platform")))
         return listinglens::ui::runWorkbench(argc, argv);
+    // Commands that need the window run their own QApplication.
+    if (first == QLatin1String("screenshots")) {
+        const QString dir = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("docs/screenshots");
+        return listinglens::ui::runScreenshots(argc, argv, dir);
+    }
+    if (first == QLatin1String("bench-gui")) {
+        QStringList args;
+        for (int i = 1; i < argc; ++i)
+            args << QString::fromLocal8Bit(argv[i]);
+        args[0] = QStringLiteral("listinglens bench-gui");
+        return listinglens::ui::runGuiBench(argc, argv, args);
+    }
 
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("listinglens"));

@@ -3,6 +3,8 @@
 #include "text_suggester.h"
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <numeric>
@@ -16,6 +18,21 @@ using Clock = std::chrono::steady_clock;
 double msSince(Clock::time_point t0, Clock::time_point t1 = Clock::now())
 {
     return std::chrono::duration<double, std::milli>(t1 - t0).count();
+}
+
+// The decoded (often already reduced) pixels as a JPEG no longer than side.
+QByteArray encodePreview(const cv::Mat &bgr, int side)
+{
+    cv::Mat small = bgr;
+    const int longSide = std::max(bgr.cols, bgr.rows);
+    if (longSide > side) {
+        const double f = double(side) / longSide;
+        cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
+    }
+    std::vector<uchar> jpeg;
+    if (!cv::imencode(".jpg", small, jpeg, {cv::IMWRITE_JPEG_QUALITY, 88}))
+        return {};
+    return QByteArray(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
 }
 
 } // namespace
@@ -39,7 +56,8 @@ Result<std::unique_ptr<Classifier>> Classifier::create(const ClassifierOptions &
 }
 
 Classifier::Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options)
-    : m_engine(std::move(engine)), m_taxonomy(std::move(taxonomy)), m_loader(options.limits), m_quality(options.quality)
+    : m_engine(std::move(engine)), m_taxonomy(std::move(taxonomy)), m_loader(options.limits), m_quality(options.quality),
+      m_previewSide(options.previewSide)
 {
     LoadLimits limits = options.limits;
     limits.targetShortSide = m_engine->manifest().preprocess.resizeShorter;
@@ -69,6 +87,8 @@ PreparedPhoto Classifier::prepare(const PhotoSource &source) const
         p.tensor = preprocess(img.bgr, manifest().preprocess);
         p.quality = assessQuality(img.bgr, img.width, img.height, m_quality);
         p.colour = dominantColour(img.bgr);
+        if (m_previewSide > 0)
+            p.preview = encodePreview(img.bgr, m_previewSide);
     } catch (const cv::Exception &e) {
         p.error = Error{ErrorCode::Internal, QStringLiteral("preprocessing failed: %1").arg(QString::fromUtf8(e.what()))};
     } catch (const std::exception &e) {
@@ -122,6 +142,7 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     PhotoResult r;
     r.file = p.name;
     r.quality = p.quality;
+    r.preview = std::move(p.preview);
     r.model = modelInfo();
     if (embedding)
         r.embedding.assign(embedding, embedding + embeddingDim);

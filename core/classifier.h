@@ -28,6 +28,7 @@ struct ClassifierOptions {
     EngineOptions engine;
     LoadLimits limits;
     QualityThresholds quality;
+    int previewSide = 0;   // > 0: results carry a JPEG preview at most this long (for windows)
 };
 
 // A photo to classify: a file, or bytes received from somewhere (clipboard, HTTP).
@@ -47,6 +48,7 @@ struct PreparedPhoto {
     std::vector<float> tensor;
     PhotoQuality quality;
     DominantColour colour;
+    QByteArray preview;
     StageTimings timing;
     std::chrono::steady_clock::time_point started;
 };
@@ -81,6 +83,7 @@ private:
     Taxonomy m_taxonomy;
     ImageLoader m_loader;
     QualityThresholds m_quality;
+    int m_previewSide = 0;
     PriceEvidenceSource m_priceEvidence;
 };
 

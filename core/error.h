@@ -24,6 +24,8 @@ enum class ErrorCode {
 };
 
 QString errorCodeName(ErrorCode code);
+// What the person who sent the photo can do about it, in plain words.
+QString errorAdvice(ErrorCode code);
 
 struct Error {
     ErrorCode code = ErrorCode::Internal;

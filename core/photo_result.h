@@ -2,6 +2,7 @@
 
 #include "photo_quality.h"
 
+#include <QByteArray>
 #include <QMetaType>
 #include <QString>
 #include <QVector>
@@ -60,6 +61,7 @@ struct PhotoResult {
     StageTimings timing;
     ModelInfo model;
     std::vector<float> embedding;      // L2-normalised; empty for models without one
+    QByteArray preview;                // JPEG, when ClassifierOptions::previewSide asks for one
 };
 
 } // namespace listinglens

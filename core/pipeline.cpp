@@ -72,7 +72,8 @@ Pipeline::Pipeline(Classifier &classifier, PipelineOptions options) : m_classifi
     }
 }
 
-void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback &onResult, const std::atomic_bool *cancel)
+void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback &onResult, const std::atomic_bool *cancel,
+                   const StartCallback &onStarted)
 {
     const int n = int(sources.size());
     const int threads = std::min(m_options.prepareThreads, std::max(1, n));
@@ -86,8 +87,11 @@ void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
         workers.emplace_back([&] {
-            for (int i; !(cancel && cancel->load()) && (i = next.fetch_add(1)) < n;)
+            for (int i; !(cancel && cancel->load()) && (i = next.fetch_add(1)) < n;) {
+                if (onStarted)
+                    onStarted(i);
                 queue.push({i, m_classifier.prepare(sources[std::size_t(i)])});
+            }
             queue.producerDone();
         });
     }

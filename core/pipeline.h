@@ -21,11 +21,13 @@ struct PipelineOptions {
 class Pipeline {
 public:
     using ResultCallback = std::function<void(int index, const Result<PhotoResult> &result)>;
+    // Called on a decode thread when a source starts to be processed.
+    using StartCallback = std::function<void(int index)>;
 
     Pipeline(Classifier &classifier, PipelineOptions options);
 
     void run(const std::vector<PhotoSource> &sources, const ResultCallback &onResult,
-             const std::atomic_bool *cancel = nullptr);
+             const std::atomic_bool *cancel = nullptr, const StartCallback &onStarted = {});
 
     const PipelineOptions &options() const { return m_options; }
 

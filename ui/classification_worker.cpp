@@ -3,10 +3,18 @@
 #include "classifier.h"
 #include "pipeline.h"
 
+#include <QBuffer>
+
 namespace listinglens::ui {
 
 ClassificationWorker::ClassificationWorker() = default;
 ClassificationWorker::~ClassificationWorker() = default;
+
+void ClassificationWorker::cancelUpTo(int ticket)
+{
+    m_cancelledUpTo = std::max(m_cancelledUpTo.load(), ticket);
+    m_cancel = true;
+}
 
 void ClassificationWorker::loadModel(const QString &modelDir, const QString &device, int threads)
 {
@@ -14,36 +22,69 @@ void ClassificationWorker::loadModel(const QString &modelDir, const QString &dev
     options.modelDir = modelDir;
     options.engine.device = device;
     options.engine.threads = threads;
+    options.previewSide = kPreviewSide;
     auto classifier = Classifier::create(options);
     if (!classifier) {
         Q_EMIT modelFailed(classifier.error().message);
         return;
     }
     m_classifier = std::move(classifier).value();
+    QStringList ids, names;
+    for (const Category &c : m_classifier->taxonomy().categories()) {
+        ids << c.id;
+        names << c.name;
+    }
     Q_EMIT modelLoaded(m_classifier->manifest().name, m_classifier->manifest().version,
-                       m_classifier->engineInfo().deviceName);
+                       m_classifier->engineInfo().deviceName, ids, names);
 }
 
-void ClassificationWorker::classify(int firstIndex, const QStringList &files, int batchSize)
+void ClassificationWorker::classifyFiles(int ticket, const QList<int> &ids, const QStringList &paths, int batchSize)
+{
+    run(ticket, ids, paths, paths, {}, batchSize);
+}
+
+void ClassificationWorker::classifyImage(int ticket, int id, const QImage &image)
+{
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    run(ticket, {id}, {QStringLiteral("pasted image")}, {QString()}, {png}, 1);
+}
+
+void ClassificationWorker::run(int ticket, const QList<int> &ids, const QStringList &names, const QStringList &paths,
+                               const QList<QByteArray> &bytes, int batchSize)
 {
     m_cancel = false;
-    if (!m_classifier) {
-        for (int i = 0; i < files.size(); ++i)
-            Q_EMIT photoFailed(firstIndex + i, QStringLiteral("model_error"), QStringLiteral("the model is not loaded"));
-        Q_EMIT batchFinished();
+    if (ticket <= m_cancelledUpTo || !m_classifier) {
+        const bool cancelled = ticket <= m_cancelledUpTo;
+        const ErrorCode code = cancelled ? ErrorCode::Cancelled : ErrorCode::ModelError;
+        for (int id : ids)
+            Q_EMIT photoFailed(id, errorCodeName(code),
+                               cancelled ? tr("cancelled before it was processed") : tr("the model is not loaded"),
+                               errorAdvice(code));
+        Q_EMIT requestFinished(ticket);
         return;
     }
     std::vector<PhotoSource> sources;
-    for (const QString &f : files)
-        sources.push_back(PhotoSource::fromFile(f));
-    Pipeline pipeline(*m_classifier, PipelineOptions{batchSize, 0});
-    pipeline.run(sources, [&](int i, const Result<PhotoResult> &r) {
-        if (r)
-            Q_EMIT photoDone(firstIndex + i, r.value());
-        else
-            Q_EMIT photoFailed(firstIndex + i, r.error().codeName(), r.error().message);
-    }, &m_cancel);
-    Q_EMIT batchFinished();
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        sources.push_back(bytes.value(i).isEmpty() ? PhotoSource::fromFile(paths[i]) : PhotoSource::fromBytes(names[i], bytes[i]));
+
+    Pipeline pipeline(*m_classifier, PipelineOptions{std::max(1, batchSize), 0});
+    pipeline.run(
+        sources,
+        [&](int i, const Result<PhotoResult> &r) {
+            if (!r) {
+                Q_EMIT photoFailed(ids[i], r.error().codeName(), r.error().message, errorAdvice(r.error().code));
+                return;
+            }
+            // Decoding the small preview here keeps all image work off the GUI thread.
+            const QImage preview = QImage::fromData(r.value().preview, "JPG");
+            const QImage thumbnail = preview.scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+            Q_EMIT photoDone(ids[i], r.value(), preview, thumbnail);
+        },
+        &m_cancel, [&](int i) { Q_EMIT photoStarted(ids[i]); });
+    Q_EMIT requestFinished(ticket);
 }
 
 } // namespace listinglens::ui

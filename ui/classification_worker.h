@@ -1,8 +1,8 @@
 #pragma once
 
-#include "error.h"
 #include "photo_result.h"
 
+#include <QImage>
 #include <QObject>
 #include <QStringList>
 
@@ -11,36 +11,46 @@
 
 namespace listinglens {
 class Classifier;
-struct ClassifierOptions;
 }
 
 namespace listinglens::ui {
 
-// Lives on its own thread and owns the loaded model; the GUI thread only
-// talks to it through queued signals.
+// Lives on its own thread and owns the loaded model; the GUI thread talks to
+// it only through queued signals and slots. Each request carries a ticket
+// (increasing); cancelUpTo() stops the running request and refuses queued
+// ones with lower or equal tickets.
 class ClassificationWorker : public QObject {
     Q_OBJECT
 public:
+    static constexpr int kPreviewSide = 720;
+    static constexpr int kThumbnailSide = 112;
+
     ClassificationWorker();
     ~ClassificationWorker() override;
 
-    // Safe from any thread: stops the running batch after its current photos.
-    void cancel() { m_cancel = true; }
+    void cancelUpTo(int ticket); // safe from any thread
 
 public Q_SLOTS:
     void loadModel(const QString &modelDir, const QString &device, int threads);
-    void classify(int firstIndex, const QStringList &files, int batchSize);
+    void classifyFiles(int ticket, const QList<int> &ids, const QStringList &paths, int batchSize);
+    void classifyImage(int ticket, int id, const QImage &image);
 
 Q_SIGNALS:
-    void modelLoaded(const QString &name, const QString &version, const QString &device);
+    void modelLoaded(const QString &name, const QString &version, const QString &device,
+                     const QStringList &categoryIds, const QStringList &categoryNames);
     void modelFailed(const QString &message);
-    void photoDone(int index, const listinglens::PhotoResult &result);
-    void photoFailed(int index, const QString &code, const QString &message);
-    void batchFinished();
+    void photoStarted(int id);
+    void photoDone(int id, const listinglens::PhotoResult &result, const QImage &preview, const QImage &thumbnail);
+    void photoFailed(int id, const QString &code, const QString &message, const QString &advice);
+    void requestFinished(int ticket);
 
 private:
+    void run(int ticket, const QList<int> &ids, const QStringList &names, const QStringList &paths,
+             const QList<QByteArray> &bytes, int batchSize);
+
     std::unique_ptr<Classifier> m_classifier;
     std::atomic_bool m_cancel{false};
+    std::atomic_int m_cancelledUpTo{0};
 };
 
 } // namespace listinglens::ui

@@ -1,143 +1,484 @@
 #include "main_window.h"
 
 #include "classification_worker.h"
+#include "correction_dialog.h"
 #include "model_manifest.h"
 #include "phone_photos.h"
-#include "photo_result.h"
+#include "photo_list_model.h"
+#include "photo_strip.h"
+#include "result_panel.h"
+#include "version.h"
 
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHeaderView>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
-#include <QTableWidget>
 #include <QToolBar>
+#include <QtConcurrent>
 
 namespace listinglens::ui {
 
 namespace {
-enum Column { FileColumn, StateColumn, CategoryColumn, PriceColumn, TitleColumn, WarningsColumn, ColumnCount };
-}
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
-{
-    setWindowTitle(QStringLiteral("ListingLens"));
-    setAcceptDrops(true);
-    resize(1100, 640);
-
-    m_table = new QTableWidget(0, ColumnCount, this);
-    m_table->setHorizontalHeaderLabels({tr("Photo"), tr("State"), tr("Category"), tr("Price"), tr("Suggested title"), tr("Warnings")});
-    m_table->horizontalHeader()->setSectionResizeMode(TitleColumn, QHeaderView::Stretch);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setColumnWidth(FileColumn, 220);
-    m_table->setColumnWidth(CategoryColumn, 200);
-    m_table->setColumnWidth(PriceColumn, 160);
-    setCentralWidget(m_table);
-
-    auto *toolbar = addToolBar(tr("Photos"));
-    QAction *open = toolbar->addAction(tr("Open photos…"), this, &MainWindow::openPhotos);
-    open->setShortcut(QKeySequence::Open);
-    toolbar->addAction(tr("Try sample photos"), this, &MainWindow::trySamples);
-
-    m_modelLabel = new QLabel(tr("Loading model…"), this);
-    statusBar()->addPermanentWidget(m_modelLabel);
-    statusBar()->showMessage(tr("Drop photos or folders anywhere on the window."));
-
-    m_worker = new ClassificationWorker;
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &ClassificationWorker::modelLoaded, this, [this](const QString &name, const QString &version, const QString &device) {
-        m_modelLabel->setText(tr("%1 %2 · %3").arg(name, version, device));
-    });
-    connect(m_worker, &ClassificationWorker::modelFailed, this, [this](const QString &message) {
-        m_modelLabel->setText(tr("Model not loaded"));
-        statusBar()->showMessage(message);
-    });
-    connect(m_worker, &ClassificationWorker::photoDone, this, &MainWindow::showResult);
-    connect(m_worker, &ClassificationWorker::photoFailed, this, &MainWindow::showFailure);
-    connect(m_worker, &ClassificationWorker::batchFinished, this, &MainWindow::batchFinished);
-    m_thread.start();
-    QMetaObject::invokeMethod(m_worker, "loadModel", Qt::QueuedConnection, Q_ARG(QString, defaultModelDir()),
-                              Q_ARG(QString, QStringLiteral("auto")), Q_ARG(int, 0));
-}
-
-MainWindow::~MainWindow()
-{
-    m_worker->cancel();
-    m_thread.quit();
-    m_thread.wait();
-}
-
-void MainWindow::addPaths(const QStringList &paths)
+QStringList expandPaths(const QStringList &paths)
 {
     QStringList files;
     for (const QString &p : paths)
         files << (QFileInfo(p).isDir() ? findPhotos(p) : QStringList{p});
-    if (files.isEmpty())
+    return files;
+}
+
+QString duration(double seconds)
+{
+    const int s = qRound(seconds);
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_settings(WorkbenchSettings::load())
+{
+    setWindowTitle(tr("ListingLens"));
+    setAcceptDrops(true);
+    resize(1280, 800);
+    applyTheme(m_settings.theme);
+
+    m_photos = new PhotoListModel(this);
+    m_strip = new PhotoStrip;
+    m_strip->setModel(m_photos);
+    m_panel = new ResultPanel;
+
+    auto *workbench = new QSplitter;
+    workbench->addWidget(m_strip);
+    workbench->addWidget(m_panel);
+    workbench->setStretchFactor(1, 1);
+    workbench->setSizes({280, 1000});
+
+    // Navigation: the data console pages (history, quality, throughput) join the workbench here.
+    m_nav = new QListWidget;
+    m_nav->addItem(tr("Workbench"));
+    m_nav->setFixedWidth(120);
+    m_nav->setCurrentRow(0);
+    m_pages = new QStackedWidget;
+    m_pages->addWidget(workbench);
+    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+
+    auto *central = new QWidget;
+    auto *row = new QHBoxLayout(central);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(0);
+    row->addWidget(m_nav);
+    row->addWidget(m_pages, 1);
+    setCentralWidget(central);
+
+    buildMenus();
+    buildStatusBar();
+
+    connect(m_strip->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelected);
+    connect(m_photos, &PhotoListModel::itemChanged, this, [this](int id) {
+        if (id == m_panel->shownId())
+            showSelected();
+    });
+    connect(m_photos, &QAbstractItemModel::rowsRemoved, this, &MainWindow::showSelected);
+    connect(m_panel, &ResultPanel::acceptRequested, this, &MainWindow::acceptCurrent);
+    connect(m_panel, &ResultPanel::correctRequested, this, &MainWindow::correctCurrent);
+    connect(m_panel, &ResultPanel::openPhotosRequested, this, &MainWindow::openPhotos);
+    connect(m_panel, &ResultPanel::samplesRequested, this, [this] { addPaths({defaultSamplesDir()}); });
+
+    m_worker = new ClassificationWorker;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &ClassificationWorker::modelLoaded, this,
+            [this](const QString &name, const QString &version, const QString &device, const QStringList &ids, const QStringList &names) {
+                m_modelName = name;
+                m_modelVersion = version;
+                m_deviceName = device;
+                m_categoryIds = ids;
+                m_categoryNames = names;
+                m_modelReady = true;
+                m_modelLabel->setText(tr("Model: %1 %2").arg(name, version));
+                m_deviceLabel->setText(device);
+                Q_EMIT modelReady();
+            });
+    connect(m_worker, &ClassificationWorker::modelFailed, this, [this](const QString &message) {
+        m_modelReady = false;
+        m_modelLabel->setText(tr("Model not loaded"));
+        QMessageBox::warning(this, tr("Model not loaded"),
+                             tr("%1\n\nChoose the model directory in Settings.").arg(message));
+    });
+    connect(m_worker, &ClassificationWorker::photoStarted, m_photos, &PhotoListModel::setWorking);
+    connect(m_worker, &ClassificationWorker::photoDone, this,
+            [this](int id, const PhotoResult &r, const QImage &preview, const QImage &thumbnail) {
+                m_photos->setResult(id, r, preview, thumbnail);
+                photoSettled();
+            });
+    connect(m_worker, &ClassificationWorker::photoFailed, this,
+            [this](int id, const QString &code, const QString &message, const QString &advice) {
+                m_photos->setFailed(id, code, message, advice);
+                photoSettled();
+            });
+    connect(m_worker, &ClassificationWorker::requestFinished, this, &MainWindow::finishRequest);
+    m_thread.start();
+    loadModel();
+
+    const QByteArray geometry = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+}
+
+MainWindow::~MainWindow()
+{
+    m_worker->cancelUpTo(m_lastTicket);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("Open photos…"), this, &MainWindow::openPhotos);
+    open->setShortcut(QKeySequence::Open);
+    QAction *folder = file->addAction(tr("Open folder…"), this, &MainWindow::openFolder);
+    folder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction *paste = file->addAction(tr("Paste image"), this, &MainWindow::pasteFromClipboard);
+    paste->setShortcut(QKeySequence::Paste);
+    QAction *samples = file->addAction(tr("Try sample photos"), this, [this] { addPaths({defaultSamplesDir()}); });
+    file->addSeparator();
+    QAction *remove = file->addAction(tr("Remove photo"), this, &MainWindow::removeCurrent);
+    remove->setShortcut(QKeySequence::Delete);
+    file->addSeparator();
+    file->addAction(tr("Settings…"), this, &MainWindow::openSettings)->setShortcut(QKeySequence::Preferences);
+    file->addAction(tr("Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *present = view->addAction(tr("Presentation mode"), this, [this] { setPresentation(!m_presentation); });
+    present->setShortcut(Qt::Key_F11);
+    addAction(present); // also when the menu bar is hidden
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("About ListingLens"), this, &MainWindow::showAbout);
+
+    m_toolbar = addToolBar(tr("Photos"));
+    m_toolbar->setMovable(false);
+    m_toolbar->addAction(open);
+    m_toolbar->addAction(folder);
+    m_toolbar->addAction(samples);
+
+    for (int i = 0; i < 3; ++i)
+        connect(new QShortcut(QKeySequence(Qt::Key_1 + i), this), &QShortcut::activated, this, [this, i] { m_panel->selectChoice(i); });
+    for (int key : {Qt::Key_Return, Qt::Key_Enter})
+        connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, this, &MainWindow::acceptCurrent);
+    auto step = [this](int delta) {
+        const int row = m_strip->currentIndex().row() + delta;
+        if (row >= 0 && row < m_photos->rowCount())
+            selectRow(row);
+    };
+    for (int key : {Qt::Key_PageDown, Qt::Key_Right})
+        connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, this, [step] { step(1); });
+    for (int key : {Qt::Key_PageUp, Qt::Key_Left})
+        connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, this, [step] { step(-1); });
+    connect(new QShortcut(QKeySequence(Qt::Key_Escape), this), &QShortcut::activated, this, [this] {
+        if (m_presentation)
+            setPresentation(false);
+    });
+}
+
+void MainWindow::buildStatusBar()
+{
+    m_modelLabel = new QLabel(tr("Loading model…"));
+    m_deviceLabel = new QLabel;
+    m_databaseLabel = new QLabel(tr("Database: none (decisions kept in memory)"));
+    m_rateLabel = new QLabel;
+
+    m_progress = new QWidget;
+    auto *pl = new QHBoxLayout(m_progress);
+    pl->setContentsMargins(0, 0, 0, 0);
+    m_progressBar = new QProgressBar;
+    m_progressBar->setFixedWidth(180);
+    m_progressLabel = new QLabel;
+    m_cancel = new QPushButton(tr("Cancel"));
+    connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancelBatch);
+    pl->addWidget(m_progressBar);
+    pl->addWidget(m_progressLabel);
+    pl->addWidget(m_cancel);
+    m_progress->hide();
+
+    statusBar()->addWidget(m_progress);
+    for (QLabel *l : {m_rateLabel, m_modelLabel, m_deviceLabel, m_databaseLabel})
+        statusBar()->addPermanentWidget(l);
+}
+
+void MainWindow::loadModel()
+{
+    m_modelReady = false;
+    m_modelLabel->setText(tr("Loading model…"));
+    const QString dir = m_settings.modelDir.isEmpty() ? defaultModelDir() : m_settings.modelDir;
+    QMetaObject::invokeMethod(m_worker, "loadModel", Qt::QueuedConnection, Q_ARG(QString, dir),
+                              Q_ARG(QString, m_settings.device), Q_ARG(int, m_settings.threads));
+}
+
+void MainWindow::addPaths(const QStringList &paths)
+{
+    if (paths.isEmpty())
         return;
-    const int first = m_table->rowCount();
-    for (const QString &f : files) {
-        const int row = m_table->rowCount();
-        m_table->insertRow(row);
-        m_table->setItem(row, FileColumn, new QTableWidgetItem(QFileInfo(f).fileName()));
-        m_table->item(row, FileColumn)->setToolTip(f);
-        m_table->setItem(row, StateColumn, new QTableWidgetItem(tr("queued")));
+    auto *watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher] {
+        const QStringList files = watcher->result();
+        watcher->deleteLater();
+        if (files.isEmpty())
+            statusBar()->showMessage(tr("No photos (JPEG, PNG, WebP, BMP, TIFF) found there."), 5000);
+        else
+            enqueueFiles(files);
+    });
+    watcher->setFuture(QtConcurrent::run(expandPaths, paths));
+}
+
+void MainWindow::enqueueFiles(const QStringList &files)
+{
+    QStringList names;
+    for (const QString &f : files)
+        names << QFileInfo(f).fileName();
+    const QList<int> ids = m_photos->add(files, names);
+    startRequest(int(ids.size()));
+    QMetaObject::invokeMethod(m_worker, "classifyFiles", Qt::QueuedConnection, Q_ARG(int, m_lastTicket),
+                              Q_ARG(QList<int>, ids), Q_ARG(QStringList, files), Q_ARG(int, m_settings.batchSize));
+}
+
+void MainWindow::addImage(const QImage &image)
+{
+    if (image.isNull())
+        return;
+    const QString name = tr("pasted image %1").arg(++m_pasted);
+    const QList<int> ids = m_photos->add({name}, {name});
+    startRequest(1);
+    QMetaObject::invokeMethod(m_worker, "classifyImage", Qt::QueuedConnection, Q_ARG(int, m_lastTicket),
+                              Q_ARG(int, ids.first()), Q_ARG(QImage, image));
+}
+
+void MainWindow::startRequest(int photos)
+{
+    if (m_pending.isEmpty()) {
+        m_batchTotal = 0;
+        m_batchSettled = 0;
+        m_batchClock.start();
     }
-    QMetaObject::invokeMethod(m_worker, "classify", Qt::QueuedConnection, Q_ARG(int, first), Q_ARG(QStringList, files),
-                              Q_ARG(int, 8));
+    m_pending.insert(++m_lastTicket);
+    m_batchTotal += photos;
+    m_progressBar->setRange(0, m_batchTotal);
+    m_progressBar->setValue(m_batchSettled);
+    m_progressLabel->setText(tr("%1 / %2").arg(m_batchSettled).arg(m_batchTotal));
+    m_progress->show();
+    m_cancel->setEnabled(true);
 }
 
-void MainWindow::showResult(int row, const PhotoResult &r)
+void MainWindow::photoSettled()
 {
-    m_table->setItem(row, StateColumn, new QTableWidgetItem(tr("done")));
-    m_table->setItem(row, CategoryColumn,
-                     new QTableWidgetItem(QStringLiteral("%1 (%2%)").arg(r.category.name).arg(qRound(r.category.confidence * 100))));
-    m_table->setItem(row, PriceColumn, new QTableWidgetItem(QStringLiteral("%1 %2 (%3–%4)")
-                                                                .arg(r.price.currency).arg(r.price.point).arg(r.price.low).arg(r.price.high)));
-    m_table->setItem(row, TitleColumn, new QTableWidgetItem(r.title));
-    m_table->item(row, TitleColumn)->setToolTip(r.description);
-    m_table->setItem(row, WarningsColumn, new QTableWidgetItem(r.quality.flags.join(QStringLiteral(", "))));
+    ++m_batchSettled;
+    const double seconds = m_batchClock.elapsed() / 1000.0;
+    const double rate = m_batchSettled / std::max(seconds, 0.001);
+    m_progressBar->setValue(m_batchSettled);
+    m_progressLabel->setText(tr("%1 / %2 · %3 photos/s · %4 left")
+                                 .arg(m_batchSettled).arg(m_batchTotal).arg(rate, 0, 'f', 1)
+                                 .arg(duration((m_batchTotal - m_batchSettled) / std::max(rate, 0.001))));
+    if (m_batchSettled >= 3) // a rate over one or two photos says nothing
+        m_rateLabel->setText(tr("%1 photos/s").arg(rate, 0, 'f', 1));
+    if (!m_strip->currentIndex().isValid())
+        selectRow(0);
 }
 
-void MainWindow::showFailure(int row, const QString &code, const QString &message)
+void MainWindow::finishRequest(int ticket)
 {
-    m_table->setItem(row, StateColumn, new QTableWidgetItem(tr("failed")));
-    m_table->setItem(row, TitleColumn, new QTableWidgetItem(message));
-    m_table->item(row, TitleColumn)->setToolTip(code);
+    m_pending.remove(ticket);
+    if (!m_pending.isEmpty())
+        return;
+    m_progress->hide();
+    statusBar()->showMessage(tr("%n photo(s) in %1 s", nullptr, m_batchSettled).arg(m_batchClock.elapsed() / 1000.0, 0, 'f', 1), 8000);
+    Q_EMIT idle();
+}
+
+void MainWindow::cancelBatch()
+{
+    m_worker->cancelUpTo(m_lastTicket);
+    m_cancel->setEnabled(false);
+    m_progressLabel->setText(tr("Cancelling…"));
+}
+
+void MainWindow::selectRow(int row)
+{
+    m_strip->setCurrentIndex(m_photos->index(row));
+}
+
+void MainWindow::showSelected()
+{
+    const PhotoItem *item = m_photos->item(m_strip->currentIndex().row());
+    if (!item) {
+        m_panel->showEmpty();
+        return;
+    }
+    const PhotoItem *original = item->duplicateOfId >= 0 ? m_photos->itemById(item->duplicateOfId) : nullptr;
+    m_panel->showItem(*item, original ? original->name : QString());
+}
+
+void MainWindow::acceptCurrent()
+{
+    const int row = m_strip->currentIndex().row();
+    const PhotoItem *item = m_photos->item(row);
+    if (!item || item->state != PhotoState::Done || m_panel->shownId() != item->id)
+        return;
+    m_photos->setDecision(item->id, m_panel->draftDecision());
+    // On to the next photo still waiting for a decision.
+    for (int r = row + 1; r < m_photos->rowCount(); ++r) {
+        const PhotoItem *next = m_photos->item(r);
+        if (next->state == PhotoState::Done && !next->decision.made) {
+            selectRow(r);
+            break;
+        }
+    }
+}
+
+void MainWindow::correctCurrent()
+{
+    const PhotoItem *item = m_photos->item(m_strip->currentIndex().row());
+    if (!item || item->state != PhotoState::Done)
+        return;
+    Decision draft = m_panel->draftDecision();
+    if (draft.currency.isEmpty())
+        draft.currency = m_settings.currency;
+    CorrectionDialog dialog(m_categoryIds, m_categoryNames, draft, this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_photos->setDecision(item->id, dialog.decision());
+}
+
+void MainWindow::removeCurrent()
+{
+    const int row = m_strip->currentIndex().row();
+    if (row >= 0)
+        m_photos->remove(row);
+}
+
+void MainWindow::pasteFromClipboard()
+{
+    const QMimeData *mime = QApplication::clipboard()->mimeData();
+    if (!mime)
+        return;
+    if (mime->hasImage())
+        addImage(qvariant_cast<QImage>(mime->imageData()));
+    else if (mime->hasUrls()) {
+        QStringList paths;
+        for (const QUrl &u : mime->urls())
+            if (u.isLocalFile())
+                paths << u.toLocalFile();
+        addPaths(paths);
+    } else
+        statusBar()->showMessage(tr("The clipboard holds no image."), 4000);
 }
 
 void MainWindow::openPhotos()
 {
-    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open photos"), QString(),
-                                                            tr("Photos (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff)"));
-    addPaths(files);
+    addPaths(QFileDialog::getOpenFileNames(this, tr("Open photos"), QString(),
+                                           tr("Photos (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff)")));
 }
 
-void MainWindow::trySamples()
+void MainWindow::openFolder()
 {
-    addPaths({defaultSamplesDir()});
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of photos"));
+    if (!dir.isEmpty())
+        addPaths({dir});
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(m_settings, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const WorkbenchSettings previous = m_settings;
+    m_settings = dialog.settings();
+    m_settings.save();
+    if (m_settings.theme != previous.theme)
+        applyTheme(m_settings.theme);
+    if (m_settings.modelChanged(previous))
+        loadModel();
+}
+
+void MainWindow::setPresentation(bool on)
+{
+    m_presentation = on;
+    for (QWidget *w : std::initializer_list<QWidget *>{m_nav, m_strip, m_toolbar, menuBar(), statusBar()})
+        w->setVisible(!on);
+    m_panel->setPresentation(on);
+    if (on)
+        showFullScreen();
+    else
+        showNormal();
+}
+
+void MainWindow::showShortcuts()
+{
+    QMessageBox::information(this, tr("Keyboard shortcuts"), tr(
+        "<table cellpadding=3>"
+        "<tr><td><b>Ctrl+O</b></td><td>Open photos…</td></tr>"
+        "<tr><td><b>Ctrl+Shift+O</b></td><td>Open folder…</td></tr>"
+        "<tr><td><b>Ctrl+V</b></td><td>Paste an image</td></tr>"
+        "<tr><td><b>Up / Down</b></td><td>Previous / next photo in the strip</td></tr>"
+        "<tr><td><b>Page Up / Page Down</b></td><td>Previous / next photo (also in presentation mode)</td></tr>"
+        "<tr><td><b>1, 2, 3</b></td><td>Choose one of the top three categories</td></tr>"
+        "<tr><td><b>Enter</b></td><td>Accept and go to the next photo</td></tr>"
+        "<tr><td><b>Delete</b></td><td>Remove the photo from the strip</td></tr>"
+        "<tr><td><b>F11</b></td><td>Presentation mode (Esc leaves it)</td></tr>"
+        "<tr><td><b>Ctrl+,</b></td><td>Settings</td></tr>"
+        "</table>"));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About ListingLens"),
+                       tr("<h3>ListingLens %1</h3><p>Photo in, listing suggestions out.</p><pre>%2</pre><p>Model: %3 %4<br>Device: %5</p>")
+                           .arg(versionString(), versionReport().toHtmlEscaped(), m_modelName, m_modelVersion, m_deviceName));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
-    if (event->mimeData()->hasUrls())
+    if (event->mimeData()->hasUrls() || event->mimeData()->hasImage())
         event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent *event)
 {
+    const QMimeData *mime = event->mimeData();
     QStringList paths;
-    for (const QUrl &url : event->mimeData()->urls()) {
+    for (const QUrl &url : mime->urls()) {
         if (url.isLocalFile())
             paths << url.toLocalFile();
     }
-    addPaths(paths);
+    if (!paths.isEmpty())
+        addPaths(paths);
+    else if (mime->hasImage())
+        addImage(qvariant_cast<QImage>(mime->imageData()));
     event->acceptProposedAction();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace listinglens::ui

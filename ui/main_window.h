@@ -1,10 +1,17 @@
 #pragma once
 
+#include "workbench_settings.h"
+
+#include <QElapsedTimer>
 #include <QMainWindow>
+#include <QSet>
 #include <QThread>
 
 class QLabel;
-class QTableWidget;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
 
 namespace listinglens {
 struct PhotoResult;
@@ -13,34 +20,92 @@ struct PhotoResult;
 namespace listinglens::ui {
 
 class ClassificationWorker;
+class PhotoListModel;
+class PhotoStrip;
+class ResultPanel;
 
+// The moderator workbench: photos in, suggestions to accept or correct.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Queues photos (files or folders) for classification.
+    // Files and folders (folders are walked off the GUI thread).
     void addPaths(const QStringList &paths);
-    QTableWidget *resultTable() const { return m_table; }
+    void addImage(const QImage &image);
+    void cancelBatch();
+    void acceptCurrent();
+    void setPresentation(bool on);
+
+    bool isBusy() const { return !m_pending.isEmpty(); }
+    bool isPresentation() const { return m_presentation; }
+    bool isModelReady() const { return m_modelReady; }
+    PhotoListModel *photos() const { return m_photos; }
+    PhotoStrip *strip() const { return m_strip; }
+    ResultPanel *resultPanel() const { return m_panel; }
+    QPushButton *cancelButton() const { return m_cancel; }
 
 Q_SIGNALS:
-    void batchFinished();
+    void modelReady();
+    void idle(); // every photo brought in so far has been processed
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    void buildMenus();
+    void buildStatusBar();
+    void loadModel();
+    void enqueueFiles(const QStringList &files);
+    void startRequest(int photos);
+    void finishRequest(int ticket);
+    void photoSettled();
+    void showSelected();
+    void selectRow(int row);
+    void correctCurrent();
+    void removeCurrent();
+    void pasteFromClipboard();
     void openPhotos();
-    void trySamples();
-    void showResult(int row, const listinglens::PhotoResult &result);
-    void showFailure(int row, const QString &code, const QString &message);
+    void openFolder();
+    void openSettings();
+    void showShortcuts();
+    void showAbout();
 
+    WorkbenchSettings m_settings;
     QThread m_thread;
     ClassificationWorker *m_worker = nullptr;
-    QTableWidget *m_table = nullptr;
+    PhotoListModel *m_photos = nullptr;
+    PhotoStrip *m_strip = nullptr;
+    ResultPanel *m_panel = nullptr;
+    QListWidget *m_nav = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    QToolBar *m_toolbar = nullptr;
+
     QLabel *m_modelLabel = nullptr;
+    QLabel *m_deviceLabel = nullptr;
+    QLabel *m_databaseLabel = nullptr;
+    QLabel *m_rateLabel = nullptr;
+    QWidget *m_progress = nullptr;
+    QProgressBar *m_progressBar = nullptr;
+    QLabel *m_progressLabel = nullptr;
+    QPushButton *m_cancel = nullptr;
+
+    QStringList m_categoryIds;
+    QStringList m_categoryNames;
+    QString m_modelName;
+    QString m_modelVersion;
+    QString m_deviceName;
+    bool m_modelReady = false;
+    bool m_presentation = false;
+    int m_lastTicket = 0;
+    QSet<int> m_pending;
+    int m_batchTotal = 0;
+    int m_batchSettled = 0;
+    int m_pasted = 0;
+    QElapsedTimer m_batchClock;
 };
 
 } // namespace listinglens::ui

@@ -1,0 +1,196 @@
+// Drives the real workbench window (offscreen platform).
+#include "fixtures.h"
+#include "main_window.h"
+#include "phone_photos.h"
+#include "photo_list_model.h"
+#include "photo_strip.h"
+#include "result_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QMimeData>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace listinglens;
+using namespace listinglens::ui;
+
+namespace {
+
+QString photo(const char *name)
+{
+    return test::samplePhotosDir() + QLatin1Char('/') + QLatin1String(name);
+}
+
+void drop(QWidget *target, const QStringList &files)
+{
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString &f : files)
+        urls << QUrl::fromLocalFile(f);
+    mime.setUrls(urls);
+    const QPoint at = target->rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent dropEvent(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &dropEvent);
+}
+
+} // namespace
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // keep the user's settings out of it
+        QApplication::setOrganizationName(QStringLiteral("ListingLensTest"));
+        QApplication::setApplicationName(QStringLiteral("tst_workbench"));
+        qRegisterMetaType<listinglens::PhotoResult>();
+        QVERIFY(m_dir.isValid());
+    }
+
+    void init()
+    {
+        m_window = std::make_unique<MainWindow>();
+        m_window->show();
+        QApplication::setActiveWindow(m_window.get());
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isModelReady(), 60000);
+    }
+
+    void cleanup() { m_window.reset(); }
+
+    void droppingThreePhotosGivesThreeResults()
+    {
+        drop(m_window.get(), {photo("toaster.jpg"), photo("sports_car.jpg"), photo("teddy.jpg")});
+        PhotoListModel *photos = m_window->photos();
+        QTRY_COMPARE_WITH_TIMEOUT(photos->count(PhotoState::Done), 3, 60000);
+        QCOMPARE(photos->rowCount(), 3);
+        const QStringList expected = {QStringLiteral("Appliances"), QStringLiteral("Cars & vans"), QStringLiteral("Kids & toys")};
+        for (int r = 0; r < 3; ++r) {
+            QCOMPARE(photos->data(photos->index(r), PhotoListModel::CategoryRole).toString(), expected[r]);
+            QVERIFY(!photos->item(r)->preview.isNull());
+            QVERIFY(!photos->item(r)->thumbnail.isNull());
+        }
+        // The first result is shown without the moderator having to click.
+        QCOMPARE(m_window->resultPanel()->shownId(), photos->item(0)->id);
+    }
+
+    void aCorruptFileFailsAloneAndSaysWhatToDo()
+    {
+        const QString broken = m_dir.filePath(QStringLiteral("broken.jpg"));
+        QVERIFY(test::writeFile(broken, QByteArray("\xFF\xD8\xFF\xE0 cut", 9)));
+        m_window->addPaths({photo("laptop.jpg"), broken, photo("moped.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy() && m_window->photos()->rowCount() == 3, 60000);
+        const PhotoListModel *photos = m_window->photos();
+        QCOMPARE(photos->item(0)->state, PhotoState::Done);
+        QCOMPARE(photos->item(1)->state, PhotoState::Failed);
+        QCOMPARE(photos->item(1)->errorCode, QStringLiteral("corrupt"));
+        QVERIFY(!photos->item(1)->errorAdvice.isEmpty());
+        QCOMPARE(photos->item(2)->state, PhotoState::Done);
+    }
+
+    void cancellingStopsTheBatch()
+    {
+        QStringList many;
+        const QStringList samples = findPhotos(test::samplePhotosDir());
+        for (int i = 0; i < 300; ++i)
+            many << samples[i % samples.size()];
+        m_window->addPaths(many);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->photos()->count(PhotoState::Done) >= 3, 60000);
+        QVERIFY(m_window->cancelButton()->isVisible());
+        QTest::mouseClick(m_window->cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy(), 60000);
+        const PhotoListModel *photos = m_window->photos();
+        const int done = photos->count(PhotoState::Done), cancelled = photos->count(PhotoState::Cancelled);
+        QVERIFY2(cancelled > 100, qPrintable(QStringLiteral("%1 done, %2 cancelled").arg(done).arg(cancelled)));
+        QCOMPARE(done + cancelled, 300);
+        QCOMPARE(photos->count(PhotoState::Queued) + photos->count(PhotoState::Working), 0);
+    }
+
+    void acceptWithAnotherCategoryRecordsACorrection()
+    {
+        m_window->addPaths({photo("sunglasses.jpg"), photo("wardrobe.jpg")});
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->photos()->count(PhotoState::Done), 2, 60000);
+        m_window->strip()->setCurrentIndex(m_window->photos()->index(0));
+        const PhotoItem first = *m_window->photos()->item(0);
+
+        QTest::keyClick(m_window.get(), Qt::Key_2);          // the second suggested category
+        QCOMPARE(m_window->resultPanel()->selectedChoice(), 1);
+        QTest::keyClick(m_window.get(), Qt::Key_Return);     // Accept
+        const Decision d = m_window->photos()->item(0)->decision;
+        QVERIFY(d.made);
+        QVERIFY(d.corrected);
+        QCOMPARE(d.categoryId, first.result.categories[1].id);
+        QCOMPARE(d.price, first.result.price.point);
+
+        // Accept moved on to the next photo; accepting it unchanged is not a correction.
+        QCOMPARE(m_window->strip()->currentIndex().row(), 1);
+        QTest::keyClick(m_window.get(), Qt::Key_Enter);
+        const Decision plain = m_window->photos()->item(1)->decision;
+        QVERIFY(plain.made);
+        QVERIFY(!plain.corrected);
+        QCOMPARE(plain.categoryId, m_window->photos()->item(1)->result.category.id);
+        QCOMPARE(m_window->photos()->decisions().size(), 2);
+    }
+
+    void keyboardShortcuts()
+    {
+        m_window->addPaths({photo("jean.jpg"), photo("perfume.jpg"), photo("dumbbell.jpg")});
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->photos()->count(PhotoState::Done), 3, 60000);
+        PhotoStrip *strip = m_window->strip();
+        strip->setFocus();
+        strip->setCurrentIndex(m_window->photos()->index(0));
+        QTest::keyClick(strip, Qt::Key_Down);
+        QCOMPARE(strip->currentIndex().row(), 1);
+        QTest::keyClick(m_window.get(), Qt::Key_PageDown);
+        QCOMPARE(strip->currentIndex().row(), 2);
+        QTest::keyClick(strip, Qt::Key_Delete);
+        QCOMPARE(m_window->photos()->rowCount(), 2);
+
+        QTest::keyClick(m_window.get(), Qt::Key_F11);
+        QVERIFY(m_window->isPresentation());
+        QVERIFY(!strip->isVisible());
+        QTest::keyClick(m_window.get(), Qt::Key_Escape);
+        QVERIFY(!m_window->isPresentation());
+
+        bool open = false, paste = false;
+        for (QAction *a : m_window->findChildren<QAction *>()) {
+            open = open || a->shortcut() == QKeySequence(QKeySequence::Open);
+            paste = paste || a->shortcut() == QKeySequence(QKeySequence::Paste);
+        }
+        QVERIFY(open);
+        QVERIFY(paste);
+    }
+
+    void pastedImagesAndDuplicates()
+    {
+        m_window->addPaths({photo("backpack.jpg"), photo("backpack.jpg")});
+        QImage pasted(400, 300, QImage::Format_RGB32);
+        pasted.fill(QColor(200, 30, 30));
+        m_window->addImage(pasted);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy() && m_window->photos()->count(PhotoState::Done) == 3, 60000);
+        // Rows come in as they are ready (folders are walked off the GUI thread), so find them by name.
+        const PhotoListModel *photos = m_window->photos();
+        QList<const PhotoItem *> backpacks, pastedItems;
+        for (int r = 0; r < photos->rowCount(); ++r)
+            (photos->item(r)->name == QLatin1String("backpack.jpg") ? backpacks : pastedItems) << photos->item(r);
+        QCOMPARE(backpacks.size(), 2);
+        QCOMPARE(backpacks[0]->duplicateOfId, -1);
+        QCOMPARE(backpacks[1]->duplicateOfId, backpacks[0]->id);
+        QCOMPARE(pastedItems.size(), 1);
+        QVERIFY(pastedItems[0]->name.startsWith(QStringLiteral("pasted image")));
+        QCOMPARE(pastedItems[0]->state, PhotoState::Done);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+QTEST_MAIN(TestWorkbench)
+#include "tst_workbench.moc"

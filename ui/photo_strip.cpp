@@ -1,0 +1,109 @@
+#include "photo_strip.h"
+
+#include "photo_list_model.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+namespace listinglens::ui {
+
+namespace {
+
+constexpr int kThumb = 72;
+constexpr int kPad = 6;
+
+QColor stateColour(PhotoState s)
+{
+    switch (s) {
+    case PhotoState::Queued: return QColor(0x8a, 0x8f, 0x98);
+    case PhotoState::Working: return QColor(0x2f, 0x6f, 0xd6);
+    case PhotoState::Done: return QColor(0x2e, 0x8b, 0x57);
+    case PhotoState::Failed: return QColor(0xc0, 0x39, 0x2b);
+    case PhotoState::Cancelled: return QColor(0x8a, 0x6d, 0x3b);
+    }
+    return Qt::gray;
+}
+
+} // namespace
+
+QSize PhotoStripDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+{
+    return {option.rect.width() > 0 ? option.rect.width() : 260, kThumb + 2 * kPad};
+}
+
+void PhotoStripDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    p->save();
+    p->setRenderHint(QPainter::Antialiasing);
+    const bool selected = opt.state & QStyle::State_Selected;
+    p->fillRect(opt.rect, selected ? opt.palette.highlight() : opt.palette.base());
+    const QColor text = selected ? opt.palette.highlightedText().color() : opt.palette.text().color();
+
+    const QRect thumbRect(opt.rect.left() + kPad, opt.rect.top() + kPad, kThumb, kThumb);
+    const QImage thumb = index.data(Qt::DecorationRole).value<QImage>();
+    if (!thumb.isNull()) {
+        const QSize s = thumb.size().scaled(thumbRect.size(), Qt::KeepAspectRatio);
+        p->drawImage(QRect(thumbRect.center() - QPoint(s.width() / 2, s.height() / 2), s), thumb);
+    }
+    const auto state = PhotoState(index.data(PhotoListModel::StateRole).toInt());
+    if (thumb.isNull()) {
+        p->fillRect(thumbRect, opt.palette.alternateBase());
+        if (state == PhotoState::Failed) {
+            QFont mark = opt.font;
+            mark.setPointSizeF(mark.pointSizeF() * 2.2);
+            mark.setBold(true);
+            p->setFont(mark);
+            p->setPen(stateColour(state));
+            p->drawText(thumbRect, Qt::AlignCenter, QStringLiteral("!"));
+        }
+    }
+
+    const int x = thumbRect.right() + 10;
+    const int w = opt.rect.right() - x - kPad;
+    QFont bold = opt.font;
+    bold.setBold(true);
+    p->setFont(bold);
+    p->setPen(text);
+    const QFontMetrics fm(bold);
+    p->drawText(QRect(x, thumbRect.top(), w, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                fm.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideMiddle, w));
+
+    // State pill.
+    p->setFont(opt.font);
+    const QFontMetrics small(opt.font);
+    const QString stateText = photoStateName(state);
+    const QRect pill(x, thumbRect.top() + fm.height() + 4, small.horizontalAdvance(stateText) + 14, small.height() + 2);
+    QPainterPath path;
+    path.addRoundedRect(pill, pill.height() / 2.0, pill.height() / 2.0);
+    p->fillPath(path, stateColour(state));
+    p->setPen(Qt::white);
+    p->drawText(pill, Qt::AlignCenter, stateText);
+
+    const QString decision = index.data(PhotoListModel::DecisionRole).toString();
+    if (!decision.isEmpty()) {
+        p->setPen(text);
+        p->drawText(QRect(pill.right() + 8, pill.top(), w, pill.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                    QStringLiteral("✓ ") + decision);
+    }
+    const QString category = index.data(PhotoListModel::CategoryRole).toString();
+    if (!category.isEmpty()) {
+        p->setPen(text);
+        const QString line = QStringLiteral("%1 · %2%").arg(category).arg(qRound(index.data(PhotoListModel::ConfidenceRole).toDouble() * 100));
+        p->drawText(QRect(x, pill.bottom() + 4, w, small.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                    small.elidedText(line, Qt::ElideRight, w));
+    }
+    p->restore();
+}
+
+PhotoStrip::PhotoStrip(QWidget *parent) : QListView(parent)
+{
+    setItemDelegate(new PhotoStripDelegate(this));
+    setSelectionMode(QAbstractItemView::SingleSelection);
+    setUniformItemSizes(true);
+    setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    setMinimumWidth(260);
+}
+
+} // namespace listinglens::ui

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QListView>
+#include <QStyledItemDelegate>
+
+namespace listinglens::ui {
+
+// Draws one photo of the strip: thumbnail, name, state and suggested category.
+class PhotoStripDelegate : public QStyledItemDelegate {
+    Q_OBJECT
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+};
+
+// Thumbnails of every photo brought in, with state and category; arrow keys move.
+class PhotoStrip : public QListView {
+    Q_OBJECT
+public:
+    explicit PhotoStrip(QWidget *parent = nullptr);
+};
+
+} // namespace listinglens::ui
