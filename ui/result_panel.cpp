@@ -171,6 +171,9 @@ QWidget *ResultPanel::buildResultPage()
     m_description = new QPlainTextEdit;
     m_description->setTabChangesFocus(true);
     m_description->setMinimumHeight(90);
+    // Photos dropped here go to the window, not into the text as a file URL.
+    m_title->setAcceptDrops(false);
+    m_description->setAcceptDrops(false);
     tl->addRow(tr("Title"), m_title);
     tl->addRow(tr("Description"), m_description);
     right->addWidget(textBox, 1);
