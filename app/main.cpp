@@ -35,6 +35,14 @@ int main(int argc, char *argv[])
     // Commands that need the window run their own QApplication.
     if (first == QLatin1String("screenshots")) {
         const QString dir = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("docs/screenshots");
+        if (dir.startsWith(QLatin1Char('-'))) {
+            const bool help = dir == QLatin1String("--help") || dir == QLatin1String("-h");
+            QTextStream(help ? stdout : stderr)
+                << "Usage: listinglens screenshots [DIR]\n"
+                   "Opens the real window, loads the sample photos and saves workbench.png, batch.png,\n"
+                   "error.png and presentation.png to DIR (default docs/screenshots). Needs a display (Xvfb).\n";
+            return help ? 0 : listinglens::cli::ExitUsage;
+        }
         return listinglens::ui::runScreenshots(argc, argv, dir);
     }
     if (first == QLatin1String("bench-gui")) {

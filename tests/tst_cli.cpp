@@ -183,6 +183,11 @@ private Q_SLOTS:
             QVERIFY(r.out.contains("--model-dir"));
             QVERIFY(r.out.contains("--batch"));
         }
+        for (const char *command : {"bench-gui", "screenshots"}) {
+            const Run r = runCli({QString::fromLatin1(command), QStringLiteral("--help")});
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY(r.out.contains("Usage") || r.out.contains("usage"));
+        }
         Run r = runCli({QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("classify"));

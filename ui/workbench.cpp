@@ -168,10 +168,6 @@ int runScreenshots(int &argc, char **argv, const QString &outDir)
 
 int runGuiBench(int &argc, char **argv, const QStringList &args)
 {
-    if (!haveDisplay())
-        return 2;
-    QApplication app(argc, argv);
-    setUpApplication();
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "The longest GUI-thread stall while the workbench processes phone-sized photos.\n"
@@ -194,6 +190,10 @@ int runGuiBench(int &argc, char **argv, const QStringList &args)
         QTextStream(stderr) << "listinglens: --count must be a whole number from 1 to 100000" << Qt::endl;
         return 2;
     }
+    if (!haveDisplay())
+        return 2;
+    QApplication app(argc, argv);
+    setUpApplication();
     auto made = makePhonePhotos(defaultSamplesDir(), benchPhotosDir());
     if (!made) {
         QTextStream(stderr) << "listinglens: " << made.error().message << Qt::endl;
