@@ -15,6 +15,7 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::ModelError: return QStringLiteral("model_error");
     case ErrorCode::InvalidArgument: return QStringLiteral("invalid_argument");
     case ErrorCode::Cancelled: return QStringLiteral("cancelled");
+    case ErrorCode::DatabaseError: return QStringLiteral("database_error");
     case ErrorCode::Internal: return QStringLiteral("internal");
     }
     return QStringLiteral("internal");
@@ -33,6 +34,7 @@ QString errorAdvice(ErrorCode code)
     case ErrorCode::ModelError: return QStringLiteral("Check the model directory in Settings (or LISTINGLENS_MODEL_DIR).");
     case ErrorCode::InvalidArgument: return QStringLiteral("Check the settings and try again.");
     case ErrorCode::Cancelled: return QStringLiteral("Add the photo again to process it.");
+    case ErrorCode::DatabaseError: return QStringLiteral("Check the database settings and that the server is reachable.");
     case ErrorCode::Internal: return QStringLiteral("This is a bug; please report it with the photo.");
     }
     return {};

@@ -20,6 +20,7 @@ enum class ErrorCode {
     ModelError,        // model bundle missing or unusable
     InvalidArgument,   // a caller or configuration mistake
     Cancelled,         // the job was cancelled before this item ran
+    DatabaseError,     // the store could not be reached or refused a statement
     Internal           // anything else; a bug if it ever shows
 };
 

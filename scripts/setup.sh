@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # Why each package is here: README.md, "Dependencies".
 PACKAGES=(
     cmake ninja-build g++            # build
-    qt6-base-dev                     # Qt Core/Gui/Widgets/Test/Concurrent
+    qt6-base-dev                     # Qt Core/Gui/Widgets/Test/Concurrent/Sql
+    libqt6sql6-sqlite libqt6sql6-psql  # Qt SQL drivers: embedded SQLite, production PostgreSQL
+    postgresql                       # the server the tests start on loopback
     libtorch-dev                     # LibTorch 1.13 (CPU) inference
     libopenblas0-pthread             # fast BLAS for LibTorch (about 10x over the reference BLAS)
     libopencv-dev                    # image decoding and measurements

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the whole test suite; ends with CTest's summary.
+# Sets everything up and runs the whole test suite against SQLite and a
+# throwaway PostgreSQL on loopback; ends with CTest's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cd build
-ctest --output-on-failure
+exec bash ../scripts/with-postgres.sh ctest --output-on-failure

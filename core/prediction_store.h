@@ -1,0 +1,122 @@
+#pragma once
+
+#include "database_url.h"
+#include "error.h"
+#include "photo_result.h"
+
+#include <QSqlDatabase>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace listinglens {
+
+// One classification to store: a result or the error it ended with.
+struct PredictionRecord {
+    QString source = QStringLiteral("cli"); // gui, cli, api, import, synthetic
+    QString fileName;
+    qint64 createdMs = 0;                   // 0: now
+    QString sha256;
+    qint64 byteSize = 0;
+    std::optional<PhotoResult> result;
+    std::optional<Error> error;
+    StageTimings timing;                    // for failures (results carry their own)
+    QByteArray thumbnail;                   // small JPEG
+    bool synthetic = false;
+};
+
+struct FeedbackRecord {
+    QString moderator;
+    bool corrected = false;
+    QString categoryId;
+    double price = 0;
+    QString currency;
+    QString title;
+    QString description;
+    qint64 createdMs = 0;                   // 0: now
+};
+
+struct HistoryFilter {
+    qint64 sinceMs = 0;                     // 0: no bound
+    qint64 untilMs = 0;
+    QString categoryId;
+    QString feedback;                       // "", none, accepted, corrected
+    double minConfidence = -1;
+    double maxConfidence = -1;
+    QString modelVersion;
+    QString qualityFlag;                    // blurry, too_dark, ...
+    QString text;                           // in title or description
+};
+
+struct HistoryCursor {
+    qint64 createdMs = 0;
+    qint64 id = 0;
+};
+
+struct HistoryRow {
+    qint64 id = 0;
+    qint64 createdMs = 0;
+    QString source;
+    QString fileName;
+    bool ok = true;
+    QString errorCode;
+    QString categoryId;
+    double confidence = 0;
+    QString title;
+    QString currency;
+    double pricePoint = 0;
+    QString feedback;
+    QString finalCategoryId;
+    double finalPrice = 0;
+    QString modelVersion;
+    QStringList flags;
+    double totalMs = 0;
+};
+
+struct StoreStats {
+    qint64 predictions = 0;
+    qint64 failures = 0;
+    double perMinute = 0;
+    double p50 = 0, p95 = 0, p99 = 0;       // total latency, ms
+    qint64 accepted = 0;
+    qint64 corrected = 0;
+    double acceptanceRate = 0;              // accepted / decided; 0 when none
+};
+
+// Prediction history and moderator feedback, on SQLite or PostgreSQL, through
+// Qt SQL. Thread-safe: every thread gets its own connection.
+class PredictionStore {
+public:
+    // SQLite databases are created and migrated on open. A PostgreSQL schema
+    // must be current unless `migrate` is set (listinglens db migrate).
+    static Result<std::shared_ptr<PredictionStore>> open(const QString &url, bool migrate = false);
+    ~PredictionStore();
+
+    static int latestSchemaVersion();
+    Result<int> schemaVersion();
+    Result<int> migrate();
+
+    Result<qint64> addPrediction(const PredictionRecord &record);
+    Result<qint64> addFeedback(qint64 predictionId, const FeedbackRecord &feedback);
+
+    // Newest first, `limit` rows after `after` (keyset pagination).
+    Result<std::vector<HistoryRow>> history(const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit);
+    Result<StoreStats> stats(qint64 sinceMs = 0, qint64 untilMs = 0);
+
+    const DatabaseUrl &url() const { return m_url; }
+    QString maskedUrl() const { return m_url.masked(); }
+    // This thread's connection, opened on first use.
+    Result<QSqlDatabase> connection();
+
+private:
+    explicit PredictionStore(DatabaseUrl url);
+
+    DatabaseUrl m_url;
+    QString m_prefix;
+    std::mutex m_mutex;
+    QStringList m_connections;
+};
+
+} // namespace listinglens

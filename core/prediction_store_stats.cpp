@@ -1,0 +1,81 @@
+// Aggregates computed in the database, never by loading rows.
+#include "prediction_store.h"
+
+#include "schema.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace listinglens {
+
+namespace {
+
+Error statsError(const QSqlError &e)
+{
+    return {ErrorCode::DatabaseError, QStringLiteral("cannot compute statistics: %1").arg(e.text().trimmed())};
+}
+
+} // namespace
+
+Result<StoreStats> PredictionStore::stats(qint64 sinceMs, qint64 untilMs)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    const QString range = QStringLiteral("created_ms >= :since AND created_ms < :until");
+    auto bindRange = [&](QSqlQuery &q) {
+        q.bindValue(QStringLiteral(":since"), sinceMs);
+        q.bindValue(QStringLiteral(":until"), untilMs > 0 ? untilMs : std::numeric_limits<qint64>::max());
+    };
+    QSqlQuery q(db.value());
+    q.prepare(QStringLiteral("SELECT COUNT(*), SUM(CASE WHEN ok = 0 THEN 1 ELSE 0 END), MIN(created_ms), MAX(created_ms),"
+                             " SUM(CASE WHEN feedback = 'accepted' THEN 1 ELSE 0 END),"
+                             " SUM(CASE WHEN feedback = 'corrected' THEN 1 ELSE 0 END)"
+                             " FROM predictions WHERE ") + range);
+    bindRange(q);
+    if (!q.exec() || !q.next())
+        return statsError(q.lastError());
+    StoreStats s;
+    s.predictions = q.value(0).toLongLong();
+    s.failures = q.value(1).toLongLong();
+    const qint64 first = q.value(2).toLongLong(), last = q.value(3).toLongLong();
+    s.accepted = q.value(4).toLongLong();
+    s.corrected = q.value(5).toLongLong();
+    const qint64 from = sinceMs > 0 ? sinceMs : first;
+    const double minutes = std::max(1.0, double((untilMs > 0 ? untilMs : last) - from) / 60000.0);
+    s.perMinute = s.predictions / minutes;
+    if (s.accepted + s.corrected > 0)
+        s.acceptanceRate = double(s.accepted) / double(s.accepted + s.corrected);
+
+    const qint64 okCount = s.predictions - s.failures;
+    if (okCount == 0)
+        return s;
+    double *targets[] = {&s.p50, &s.p95, &s.p99};
+    const double fractions[] = {0.50, 0.95, 0.99};
+    if (url().isPostgres()) {
+        q.prepare(QStringLiteral("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY total_ms),"
+                                 " percentile_cont(0.95) WITHIN GROUP (ORDER BY total_ms),"
+                                 " percentile_cont(0.99) WITHIN GROUP (ORDER BY total_ms)"
+                                 " FROM predictions WHERE ok = 1 AND ") + range);
+        bindRange(q);
+        if (!q.exec() || !q.next())
+            return statsError(q.lastError());
+        for (int i = 0; i < 3; ++i)
+            *targets[i] = q.value(i).toDouble();
+    } else {
+        // SQLite has no percentile aggregate: the nearest-rank row, found by the index.
+        for (int i = 0; i < 3; ++i) {
+            q.prepare(QStringLiteral("SELECT total_ms FROM predictions WHERE ok = 1 AND ") + range
+                      + QStringLiteral(" ORDER BY total_ms LIMIT 1 OFFSET :rank"));
+            bindRange(q);
+            q.bindValue(QStringLiteral(":rank"), std::min(okCount - 1, qint64(fractions[i] * double(okCount - 1) + 0.5)));
+            if (!q.exec() || !q.next())
+                return statsError(q.lastError());
+            *targets[i] = q.value(0).toDouble();
+        }
+    }
+    return s;
+}
+
+} // namespace listinglens

@@ -1,0 +1,104 @@
+#include "schema.h"
+
+namespace listinglens::schema {
+
+namespace {
+
+// The same schema on both databases; only these spellings differ.
+QString dialectSql(Dialect d, QString sql)
+{
+    const bool pg = d == Dialect::Postgres;
+    sql.replace(QStringLiteral("{pk}"), pg ? QStringLiteral("BIGSERIAL PRIMARY KEY") : QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT"));
+    sql.replace(QStringLiteral("{blob}"), pg ? QStringLiteral("BYTEA") : QStringLiteral("BLOB"));
+    return sql;
+}
+
+QStringList version1()
+{
+    return {
+        QStringLiteral("CREATE TABLE listinglens_schema (version INTEGER NOT NULL, migrated_ms BIGINT NOT NULL)"),
+        QStringLiteral("INSERT INTO listinglens_schema (version, migrated_ms) VALUES (0, 0)"),
+        QStringLiteral(
+            "CREATE TABLE predictions ("
+            " id {pk},"
+            " created_ms BIGINT NOT NULL,"
+            " source TEXT NOT NULL,"              // gui, cli, api, import, synthetic
+            " file_name TEXT NOT NULL,"
+            " ok INTEGER NOT NULL,"
+            " error_code TEXT, error_message TEXT,"
+            " sha256 TEXT, phash BIGINT, byte_size BIGINT, width INTEGER, height INTEGER,"
+            " model_name TEXT, model_version TEXT, device TEXT,"
+            " category_id TEXT, confidence DOUBLE PRECISION, categories_json TEXT, labels_json TEXT,"
+            " price_currency TEXT, price_low DOUBLE PRECISION, price_point DOUBLE PRECISION,"
+            " price_high DOUBLE PRECISION, price_basis TEXT, price_neighbours INTEGER,"
+            " title TEXT, description TEXT,"
+            " sharpness DOUBLE PRECISION, brightness DOUBLE PRECISION, quality_flags TEXT NOT NULL DEFAULT '',"
+            " decode_ms DOUBLE PRECISION, preprocess_ms DOUBLE PRECISION,"
+            " inference_ms DOUBLE PRECISION, total_ms DOUBLE PRECISION,"
+            " embedding {blob}, thumbnail {blob},"
+            " synthetic INTEGER NOT NULL DEFAULT 0,"
+            // The latest moderator decision, kept here so that filters need no join.
+            " feedback TEXT NOT NULL DEFAULT 'none' CHECK (feedback IN ('none', 'accepted', 'corrected')),"
+            " final_category_id TEXT, final_price DOUBLE PRECISION)"),
+        QStringLiteral(
+            "CREATE TABLE feedback ("
+            " id {pk},"
+            " prediction_id BIGINT NOT NULL REFERENCES predictions(id) ON DELETE CASCADE,"
+            " created_ms BIGINT NOT NULL,"
+            " moderator TEXT NOT NULL,"
+            " decision TEXT NOT NULL CHECK (decision IN ('accepted', 'corrected')),"
+            " category_id TEXT NOT NULL, price DOUBLE PRECISION, currency TEXT,"
+            " title TEXT, description TEXT)"),
+    };
+}
+
+QStringList version2()
+{
+    // The history page and the charts at a million rows: every filter has an
+    // index that ends in the keyset (created_ms, id).
+    return {
+        QStringLiteral("CREATE INDEX predictions_created ON predictions (created_ms, id)"),
+        QStringLiteral("CREATE INDEX predictions_category ON predictions (category_id, created_ms, id)"),
+        QStringLiteral("CREATE INDEX predictions_feedback ON predictions (feedback, created_ms, id)"),
+        QStringLiteral("CREATE INDEX predictions_model ON predictions (model_version, created_ms, id)"),
+        QStringLiteral("CREATE INDEX predictions_confirmed ON predictions (final_category_id, created_ms) WHERE feedback <> 'none'"),
+        QStringLiteral("CREATE INDEX predictions_phash ON predictions (phash)"),
+        QStringLiteral("CREATE INDEX feedback_prediction ON feedback (prediction_id, created_ms)"),
+    };
+}
+
+} // namespace
+
+int latestVersion()
+{
+    return 2;
+}
+
+QStringList migrationStep(Dialect dialect, int to)
+{
+    QStringList sql;
+    switch (to) {
+    case 1: sql = version1(); break;
+    case 2: sql = version2(); break;
+    default: return {};
+    }
+    for (QString &s : sql)
+        s = dialectSql(dialect, s);
+    return sql;
+}
+
+} // namespace listinglens::schema
+
+namespace listinglens::schema {
+
+QString caseInsensitiveLike(Dialect dialect)
+{
+    return dialect == Dialect::Postgres ? QStringLiteral("ILIKE") : QStringLiteral("LIKE");
+}
+
+QString migrationLock(Dialect dialect)
+{
+    return dialect == Dialect::Postgres ? QStringLiteral("SELECT pg_advisory_xact_lock(7421001)") : QString();
+}
+
+} // namespace listinglens::schema

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QStringList>
+
+namespace listinglens::schema {
+
+enum class Dialect { Sqlite, Postgres };
+
+// Version 0 is an empty database; each step moves it up by one.
+int latestVersion();
+// The statements that take a database from version `to - 1` to `to`.
+QStringList migrationStep(Dialect dialect, int to);
+
+// The table that records the schema version (one row).
+inline constexpr const char *kVersionTable = "listinglens_schema";
+
+} // namespace listinglens::schema
+
+namespace listinglens::schema {
+
+// Dialect-specific pieces of queries, kept beside the schema.
+QString caseInsensitiveLike(Dialect dialect);  // "ILIKE" or "LIKE"
+// Serialises concurrent migrations (several workers starting at once); empty on SQLite.
+QString migrationLock(Dialect dialect);
+
+} // namespace listinglens::schema

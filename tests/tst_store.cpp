@@ -1,0 +1,319 @@
+// Every store test runs on SQLite and on the real PostgreSQL that
+// scripts/test.sh starts (LISTINGLENS_TEST_PG_URL).
+#include "database_url.h"
+#include "prediction_store.h"
+#include "schema.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace listinglens;
+
+namespace {
+
+PhotoResult sampleResult(const QString &category, double confidence, double totalMs, const QString &title)
+{
+    PhotoResult r;
+    r.file = title;
+    r.category = {category, category, confidence};
+    r.categories = {r.category, {QStringLiteral("other"), QStringLiteral("Other"), 1 - confidence}};
+    r.labels = {{487, QStringLiteral("cellular telephone"), confidence}};
+    r.price = {QStringLiteral("EUR"), 90, 220, 420, PriceBasis::Prior, 0};
+    r.title = title;
+    r.description = QStringLiteral("For sale: ") + title;
+    r.quality.width = 4000;
+    r.quality.height = 3000;
+    r.quality.phash = 0xF00DF00DF00DF00DULL;
+    r.timing = {10, 2, 12, totalMs};
+    r.model = {QStringLiteral("mobilenet_v2_imagenet"), QStringLiteral("1.0.0"), QStringLiteral("cpu")};
+    r.embedding = {0.6f, 0.8f};
+    return r;
+}
+
+} // namespace
+
+class TestStore : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    // Every test runs once per driver, as Qt's own SQL tests do.
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("driver");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    }
+
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_pgUrl = qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");
+        if (m_pgUrl.isEmpty() && qEnvironmentVariable("CI") == QLatin1String("true"))
+            QFAIL("CI runs the store tests on PostgreSQL: run them through scripts/test.sh");
+    }
+
+    void init()
+    {
+        QFETCH_GLOBAL(QString, driver);
+        if (driver == QLatin1String("postgresql") && m_pgUrl.isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+    }
+
+    void migratesFromEmptyAndFromEachEarlierVersion()
+    {
+        for (int start = 0; start < PredictionStore::latestSchemaVersion(); ++start) {
+            const QString url = freshUrl();
+            applyStepsUpTo(url, start);
+            auto store = PredictionStore::open(url, /*migrate=*/true);
+            QVERIFY2(store.ok(), qPrintable(store.ok() ? QString() : store.error().message));
+            QCOMPARE(store.value()->schemaVersion().value(), PredictionStore::latestSchemaVersion());
+            QVERIFY(store.value()->addPrediction({QStringLiteral("cli"), QStringLiteral("a.jpg"), 0, {}, 0,
+                                                  sampleResult(QStringLiteral("phones"), 0.9, 20, QStringLiteral("Phone")),
+                                                  {}, {}, {}, false}).ok());
+        }
+    }
+
+    void refusesSchemasItDoesNotKnow()
+    {
+        const QString url = freshUrl();
+        QVERIFY(PredictionStore::open(url, true).ok());
+        setVersion(url, PredictionStore::latestSchemaVersion() + 1);
+        auto newer = PredictionStore::open(url);
+        QVERIFY(!newer.ok());
+        QVERIFY2(newer.error().message.contains(QStringLiteral("newer ListingLens")), qPrintable(newer.error().message));
+
+        if (isPostgres()) { // SQLite is migrated automatically; PostgreSQL only on request
+            const QString empty = freshUrl();
+            auto none = PredictionStore::open(empty);
+            QVERIFY(!none.ok());
+            QVERIFY(none.error().message.contains(QStringLiteral("listinglens db migrate")));
+            applyStepsUpTo(empty, 1);
+            auto older = PredictionStore::open(empty);
+            QVERIFY(!older.ok());
+            QVERIFY(older.error().message.contains(QStringLiteral("older")));
+        }
+    }
+
+    void storesPredictionsFailuresAndFeedback()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        PredictionRecord ok{QStringLiteral("gui"), QStringLiteral("phone.jpg"), 1000, QStringLiteral("ab12"), 12345,
+                            sampleResult(QStringLiteral("phones"), 0.93, 25, QStringLiteral("Black mobile phone")), {},
+                            {}, QByteArray("jpegbytes"), false};
+        const auto id = store->addPrediction(ok);
+        QVERIFY2(id.ok(), qPrintable(id.ok() ? QString() : id.error().message));
+        PredictionRecord failed;
+        failed.fileName = QStringLiteral("broken.jpg");
+        failed.createdMs = 2000;
+        failed.error = Error{ErrorCode::Corrupt, QStringLiteral("the JPEG data ends early")};
+        QVERIFY(store->addPrediction(failed).ok());
+
+        auto rows = store->history({}, std::nullopt, 10);
+        QVERIFY(rows.ok());
+        QCOMPARE(int(rows.value().size()), 2);
+        QCOMPARE(rows.value()[0].fileName, QStringLiteral("broken.jpg")); // newest first
+        QVERIFY(!rows.value()[0].ok);
+        QCOMPARE(rows.value()[0].errorCode, QStringLiteral("corrupt"));
+        const HistoryRow &phone = rows.value()[1];
+        QCOMPARE(phone.categoryId, QStringLiteral("phones"));
+        QCOMPARE(phone.title, QStringLiteral("Black mobile phone"));
+        QCOMPARE(phone.feedback, QStringLiteral("none"));
+        QCOMPARE(phone.source, QStringLiteral("gui"));
+
+        FeedbackRecord corrected{QStringLiteral("moderator-1"), true, QStringLiteral("computers"), 310, QStringLiteral("EUR"),
+                                 QStringLiteral("Tablet"), QStringLiteral("A tablet"), 0};
+        QVERIFY(store->addFeedback(id.value(), corrected).ok());
+        rows = store->history({}, std::nullopt, 10);
+        QCOMPARE(rows.value()[1].feedback, QStringLiteral("corrected"));
+        QCOMPARE(rows.value()[1].finalCategoryId, QStringLiteral("computers"));
+        QCOMPARE(rows.value()[1].finalPrice, 310.0);
+
+        // Feedback on a prediction that does not exist writes nothing.
+        const auto missing = store->addFeedback(999999, corrected);
+        QVERIFY(!missing.ok());
+        QCOMPARE(countRows(store, QStringLiteral("feedback")), 1);
+    }
+
+    void filtersAndPagesByKeyset()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        const QStringList cats = {QStringLiteral("phones"), QStringLiteral("cars"), QStringLiteral("furniture")};
+        for (int i = 0; i < 50; ++i) {
+            PhotoResult r = sampleResult(cats[i % 3], 0.3 + 0.01 * i, 10 + i, QStringLiteral("Item %1%2").arg(i).arg(i == 7 ? " 100% cotton" : ""));
+            if (i % 5 == 0)
+                r.quality.flags = {QStringLiteral("blurry"), QStringLiteral("low_resolution")};
+            if (i >= 40)
+                r.model.version = QStringLiteral("2.0.0");
+            // Several rows share a timestamp: the keyset must still visit each once.
+            QVERIFY(store->addPrediction({QStringLiteral("cli"), QStringLiteral("f%1.jpg").arg(i), 100000 + (i / 3) * 1000,
+                                          {}, 0, r, {}, {}, {}, false}).ok());
+        }
+        QSet<qint64> seen;
+        std::optional<HistoryCursor> cursor;
+        qint64 previous = std::numeric_limits<qint64>::max();
+        for (int page = 0; page < 20; ++page) {
+            auto rows = store->history({}, cursor, 7);
+            QVERIFY(rows.ok());
+            if (rows.value().empty())
+                break;
+            for (const HistoryRow &r : rows.value()) {
+                QVERIFY(!seen.contains(r.id));
+                QVERIFY(r.createdMs <= previous);
+                previous = r.createdMs;
+                seen.insert(r.id);
+            }
+            cursor = HistoryCursor{rows.value().back().createdMs, rows.value().back().id};
+        }
+        QCOMPARE(seen.size(), 50);
+
+        auto count = [&](const HistoryFilter &f) { return int(store->history(f, std::nullopt, 1000).value().size()); };
+        HistoryFilter f;
+        f.categoryId = QStringLiteral("cars");
+        QCOMPARE(count(f), 17);
+        f = {};
+        f.minConfidence = 0.5;
+        f.maxConfidence = 0.6;
+        QCOMPARE(count(f), 11);
+        f = {};
+        f.modelVersion = QStringLiteral("2.0.0");
+        QCOMPARE(count(f), 10);
+        f = {};
+        f.qualityFlag = QStringLiteral("blurry");
+        QCOMPARE(count(f), 10);
+        f = {};
+        f.sinceMs = 100000 + 10 * 1000;
+        f.untilMs = 100000 + 12 * 1000;
+        QCOMPARE(count(f), 6);
+        f = {};
+        f.text = QStringLiteral("100%");  // a literal percent sign, not a wildcard
+        QCOMPARE(count(f), 1);
+        f.text = QStringLiteral("item 4"); // case-insensitive: Item 4, Item 40..49
+        QCOMPARE(count(f), 11);
+        f.text = QStringLiteral("'; DROP TABLE predictions; --");
+        QCOMPARE(count(f), 0);
+        QCOMPARE(countRows(store, QStringLiteral("predictions")), 50);
+        f = {};
+        f.feedback = QStringLiteral("accepted");
+        QCOMPARE(count(f), 0);
+    }
+
+    void statsAggregateInTheDatabase()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        for (int i = 1; i <= 100; ++i)
+            QVERIFY(store->addPrediction({QStringLiteral("cli"), QStringLiteral("f.jpg"), 60000LL * i, {}, 0,
+                                          sampleResult(QStringLiteral("phones"), 0.9, i, QStringLiteral("x")), {}, {}, {}, false}).ok());
+        PredictionRecord failed;
+        failed.fileName = QStringLiteral("bad.jpg");
+        failed.createdMs = 60000LL * 50;
+        failed.error = Error{ErrorCode::Corrupt, QStringLiteral("bad")};
+        QVERIFY(store->addPrediction(failed).ok());
+        auto rows = store->history({}, std::nullopt, 3);
+        FeedbackRecord fb{QStringLiteral("m"), false, QStringLiteral("phones"), 200, QStringLiteral("EUR"), {}, {}, 0};
+        QVERIFY(store->addFeedback(rows.value()[0].id, fb).ok());
+        QVERIFY(store->addFeedback(rows.value()[1].id, fb).ok());
+        fb.corrected = true;
+        QVERIFY(store->addFeedback(rows.value()[2].id, fb).ok());
+
+        auto s = store->stats();
+        QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error().message));
+        QCOMPARE(s.value().predictions, 101);
+        QCOMPARE(s.value().failures, 1);
+        QVERIFY(std::abs(s.value().p50 - 50.5) <= 1.0);
+        QVERIFY(std::abs(s.value().p95 - 95) <= 1.0);
+        QVERIFY(std::abs(s.value().p99 - 99) <= 1.0);
+        QVERIFY(std::abs(s.value().perMinute - 101.0 / 99.0) < 0.02);
+        QCOMPARE(s.value().accepted, 2);
+        QCOMPARE(s.value().corrected, 1);
+        QVERIFY(std::abs(s.value().acceptanceRate - 2.0 / 3.0) < 1e-9);
+    }
+
+    void urlsAreParsedAndPasswordsNeverShown()
+    {
+        auto pg = DatabaseUrl::parse(QStringLiteral("postgresql://app:s3cr%40t@db.example:6543/listings?sslmode=require"));
+        QVERIFY(pg.ok());
+        QCOMPARE(pg.value().password, QStringLiteral("s3cr@t"));
+        QCOMPARE(pg.value().port, 6543);
+        QCOMPARE(pg.value().options, QStringLiteral("sslmode=require"));
+        QVERIFY(!pg.value().masked().contains(QStringLiteral("s3cr")));
+        QCOMPARE(pg.value().masked(), QStringLiteral("postgresql://app:***@db.example:6543/listings?sslmode=require"));
+        QVERIFY(!DatabaseUrl::parse(QStringLiteral("mysql://x@y/z")).ok());
+        QVERIFY(!DatabaseUrl::parse(QStringLiteral("postgresql://host-only")).ok());
+        QVERIFY(!DatabaseUrl::parse(QStringLiteral("postgresql://u@h/db?evil=1")).ok());
+        QVERIFY(!DatabaseUrl::parse(QStringLiteral("sqlite:")).ok());
+
+        // A server that is not there: a clear error naming the masked URL.
+        auto down = PredictionStore::open(QStringLiteral("postgresql://u:topsecret@127.0.0.1:1/none"));
+        QVERIFY(!down.ok());
+        QCOMPARE(down.error().code, ErrorCode::DatabaseError);
+        QVERIFY(!down.error().message.contains(QStringLiteral("topsecret")));
+        QVERIFY(down.error().message.contains(QStringLiteral("127.0.0.1:1")));
+    }
+
+private:
+    bool isPostgres() const
+    {
+        QFETCH_GLOBAL(QString, driver);
+        return driver == QLatin1String("postgresql");
+    }
+
+    // An empty database for one test.
+    QString freshUrl()
+    {
+        if (!isPostgres())
+            return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("store-%1.sqlite").arg(++m_serial));
+        exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS feedback, predictions, listinglens_schema CASCADE")});
+        return m_pgUrl;
+    }
+
+    void exec(const QString &url, const QStringList &statements)
+    {
+        const DatabaseUrl u = DatabaseUrl::parse(url).value();
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u.driver(), QStringLiteral("direct"));
+            if (u.isPostgres()) {
+                db.setHostName(u.host);
+                db.setPort(u.port);
+                db.setUserName(u.user);
+                db.setDatabaseName(u.database);
+            } else {
+                db.setDatabaseName(u.path);
+            }
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            for (const QString &s : statements)
+                QVERIFY2(q.exec(s), qPrintable(s));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("direct"));
+    }
+
+    void applyStepsUpTo(const QString &url, int version)
+    {
+        const auto dialect = isPostgres() ? schema::Dialect::Postgres : schema::Dialect::Sqlite;
+        for (int v = 1; v <= version; ++v) {
+            exec(url, schema::migrationStep(dialect, v));
+            setVersion(url, v);
+        }
+    }
+
+    void setVersion(const QString &url, int version)
+    {
+        exec(url, {QStringLiteral("UPDATE listinglens_schema SET version = %1").arg(version)});
+    }
+
+    int countRows(const std::shared_ptr<PredictionStore> &store, const QString &table)
+    {
+        QSqlQuery q(store->connection().value());
+        q.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table);
+        return q.next() ? q.value(0).toInt() : -1;
+    }
+
+    QTemporaryDir m_dir;
+    QString m_pgUrl;
+    int m_serial = 0;
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
