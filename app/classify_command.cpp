@@ -109,6 +109,8 @@ int runClassify(const QStringList &args)
     parser.addHelpOption();
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("JSON Lines on stdout, one object per photo."));
     parser.addOption(json);
+    const QCommandLineOption db = databaseOption(QStringLiteral("; without either, nothing is stored"));
+    parser.addOption(db);
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("FILE_OR_DIR"), QStringLiteral("Photos or folders of photos."),
@@ -130,7 +132,18 @@ int runClassify(const QStringList &args)
         printError(QStringLiteral("no photos to classify"));
         return ExitUsage;
     }
-    auto classifier = Classifier::create(*options);
+    std::shared_ptr<PredictionStore> store;
+    if (const QString url = databaseUrl(parser, {}); !url.isEmpty()) {
+        store = openStore(url);
+        if (!store)
+            return ExitUsage;
+    }
+    ClassifierOptions classifierOptions = *options;
+    if (store) { // what history needs: the photo's fingerprint and a thumbnail
+        classifierOptions.fingerprint = true;
+        classifierOptions.thumbnailSide = 256;
+    }
+    auto classifier = Classifier::create(classifierOptions);
     if (!classifier) {
         printError(classifier.error().message);
         return ExitUsage;
@@ -146,7 +159,7 @@ int runClassify(const QStringList &args)
     if (!asJson)
         printTableHeader(out);
     Progress progress(int(files.size()));
-    int failed = 0, done = 0;
+    int failed = 0, done = 0, notStored = 0;
     Pipeline pipeline(*classifier.value(), *pipeOptions);
     pipeline.run(sources, [&](int index, const Result<PhotoResult> &result) {
         const QString &file = files[index];
@@ -158,6 +171,12 @@ int runClassify(const QStringList &args)
         } else {
             printTableRow(out, file, result);
         }
+        if (store) {
+            if (auto stored = store->addPrediction(predictionRecord(QStringLiteral("cli"), file, result)); !stored) {
+                ++notStored;
+                printError(QStringLiteral("NOT STORED %1: %2").arg(file, stored.error().message));
+            }
+        }
         progress.update(++done);
     });
     const double seconds = progress.seconds();
@@ -167,7 +186,10 @@ int runClassify(const QStringList &args)
                                .arg(seconds, 0, 'f', 2).arg(files.size() / std::max(seconds, 0.001), 0, 'f', 1)
                                .arg(classifier.value()->engineInfo().deviceName)
                         << Qt::endl;
-    return failed > 0 ? ExitSomeFailed : ExitOk;
+    if (store)
+        QTextStream(stderr) << QStringLiteral("stored %1 of %2 in %3").arg(files.size() - notStored).arg(files.size()).arg(store->maskedUrl())
+                            << Qt::endl;
+    return failed > 0 || notStored > 0 ? ExitSomeFailed : ExitOk;
 }
 
 } // namespace listinglens::cli

@@ -1,6 +1,8 @@
 #include "cli_common.h"
 
+#include <QDateTime>
 #include <QTextStream>
+#include <QTimeZone>
 
 #include <cstdio>
 
@@ -14,6 +16,47 @@ void printError(const QString &message)
 void ModelOptions::addTo(QCommandLineParser &parser) const
 {
     parser.addOptions({modelDir, manifest, taxonomy, device, threads, batch});
+}
+
+QCommandLineOption databaseOption(const QString &defaultHint)
+{
+    return {QStringLiteral("db"),
+            QStringLiteral("Database: sqlite:PATH or postgresql://user:password@host:port/dbname (default: $LISTINGLENS_DB%1).").arg(defaultHint),
+            QStringLiteral("URL")};
+}
+
+QString databaseUrl(const QCommandLineParser &parser, const QString &fallback)
+{
+    if (parser.isSet(QStringLiteral("db")))
+        return parser.value(QStringLiteral("db"));
+    const QString env = qEnvironmentVariable("LISTINGLENS_DB");
+    return env.isEmpty() ? fallback : env;
+}
+
+std::shared_ptr<PredictionStore> openStore(const QString &url, bool migrate)
+{
+    auto store = PredictionStore::open(url, migrate);
+    if (!store) {
+        printError(store.error().message);
+        return nullptr;
+    }
+    return store.value();
+}
+
+std::optional<qint64> timeOption(const QCommandLineParser &parser, const QCommandLineOption &option)
+{
+    if (!parser.isSet(option))
+        return qint64(0);
+    const QString text = parser.value(option);
+    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!t.isValid())
+        t = QDateTime(QDate::fromString(text, Qt::ISODate), QTime(0, 0), Qt::UTC);
+    if (!t.isValid()) {
+        printError(QStringLiteral("--%1 needs an ISO date or time such as 2026-11-24 or 2026-11-24T09:30:00Z (got \"%2\")")
+                       .arg(option.names().constFirst(), text));
+        return std::nullopt;
+    }
+    return t.toMSecsSinceEpoch();
 }
 
 std::optional<int> intOption(const QCommandLineParser &parser, const QCommandLineOption &option, int min, int max)

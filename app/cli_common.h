@@ -2,6 +2,7 @@
 
 #include "classifier.h"
 #include "pipeline.h"
+#include "prediction_store.h"
 
 #include <QCommandLineParser>
 #include <QStringList>
@@ -32,6 +33,15 @@ struct ModelOptions {
 
     void addTo(QCommandLineParser &parser) const;
 };
+
+// --db URL, defaulting to $LISTINGLENS_DB.
+QCommandLineOption databaseOption(const QString &defaultHint);
+// The URL from --db or $LISTINGLENS_DB, else `fallback` (may be empty: no store).
+QString databaseUrl(const QCommandLineParser &parser, const QString &fallback);
+// Opens the store, printing the error; nullptr on failure.
+std::shared_ptr<PredictionStore> openStore(const QString &url, bool migrate = false);
+// "2026-11-24" or "2026-11-24T10:00:00[Z|+01:00]" to epoch ms; a usage error otherwise.
+std::optional<qint64> timeOption(const QCommandLineParser &parser, const QCommandLineOption &option);
 
 // Parses the model options; prints a usage error and returns nullopt on a bad value.
 std::optional<ClassifierOptions> classifierOptions(const QCommandLineParser &parser, const ModelOptions &o);

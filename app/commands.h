@@ -7,5 +7,8 @@ namespace listinglens::cli {
 // Each takes the arguments starting with the subcommand's name and returns the exit status.
 int runClassify(const QStringList &args);
 int runBench(const QStringList &args);
+int runDb(const QStringList &args);
+int runHistory(const QStringList &args);
+int runStats(const QStringList &args);
 
 } // namespace listinglens::cli

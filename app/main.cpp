@@ -15,7 +15,10 @@ constexpr const char *kUsage =
     "\n"
     "Commands:\n"
     "  (none)     open the moderator workbench window\n"
-    "  classify   classify photos or folders (table or --json Lines)\n"
+    "  classify   classify photos or folders (table or --json Lines); --db stores them\n"
+    "  history    prediction history from the database\n"
+    "  stats      throughput, latency, failures and acceptance from the database\n"
+    "  db         database maintenance: migrate, version\n"
     "  bench      end-to-end throughput and latency on phone-sized photos\n"
     "  bench-gui  longest GUI-thread stall while the window processes photos\n"
     "  screenshots [DIR]  save screenshots of the real window (default docs/screenshots)\n"
@@ -23,7 +26,8 @@ constexpr const char *kUsage =
     "  listinglens COMMAND --help   options of a command\n"
     "  listinglens --version        versions of ListingLens, Qt, LibTorch and OpenCV\n"
     "\n"
-    "Environment: LISTINGLENS_MODEL_DIR (model directory), LISTINGLENS_SAMPLES_DIR (sample photos).\n";
+    "Environment: LISTINGLENS_MODEL_DIR (model directory), LISTINGLENS_SAMPLES_DIR (sample photos),\n"
+    "LISTINGLENS_DB (database URL for --db).\n";
 
 } // namespace
 
@@ -74,6 +78,12 @@ int main(int argc, char *argv[])
         return listinglens::cli::runClassify(args);
     if (command == QLatin1String("bench"))
         return listinglens::cli::runBench(args);
+    if (command == QLatin1String("db"))
+        return listinglens::cli::runDb(args);
+    if (command == QLatin1String("history"))
+        return listinglens::cli::runHistory(args);
+    if (command == QLatin1String("stats"))
+        return listinglens::cli::runStats(args);
     listinglens::cli::printError(QStringLiteral("unknown command \"%1\"\n").arg(command) + QString::fromLatin1(kUsage));
     return listinglens::cli::ExitUsage;
 }

@@ -6,6 +6,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <QCryptographicHash>
+
 #include <algorithm>
 #include <numeric>
 
@@ -57,7 +59,7 @@ Result<std::unique_ptr<Classifier>> Classifier::create(const ClassifierOptions &
 
 Classifier::Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options)
     : m_engine(std::move(engine)), m_taxonomy(std::move(taxonomy)), m_loader(options.limits), m_quality(options.quality),
-      m_previewSide(options.previewSide)
+      m_previewSide(options.previewSide), m_thumbnailSide(options.thumbnailSide), m_fingerprint(options.fingerprint)
 {
     LoadLimits limits = options.limits;
     limits.targetShortSide = m_engine->manifest().preprocess.resizeShorter;
@@ -74,8 +76,20 @@ PreparedPhoto Classifier::prepare(const PhotoSource &source) const
     PreparedPhoto p;
     p.name = source.name;
     p.started = Clock::now();
-    auto image = source.bytes.isEmpty() && !source.path.isEmpty() ? m_loader.loadFile(source.path)
-                                                                  : m_loader.loadBytes(source.bytes);
+    QByteArray bytes = source.bytes;
+    if (bytes.isEmpty() && !source.path.isEmpty()) {
+        auto read = m_loader.readFile(source.path);
+        if (!read) {
+            p.timing.decode = msSince(p.started);
+            p.error = read.error();
+            return p;
+        }
+        bytes = std::move(read).value();
+    }
+    p.byteSize = bytes.size();
+    if (m_fingerprint)
+        p.sha256 = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    auto image = m_loader.loadBytes(bytes);
     const auto decoded = Clock::now();
     p.timing.decode = msSince(p.started, decoded);
     if (!image) {
@@ -89,6 +103,8 @@ PreparedPhoto Classifier::prepare(const PhotoSource &source) const
         p.colour = dominantColour(img.bgr);
         if (m_previewSide > 0)
             p.preview = encodePreview(img.bgr, m_previewSide);
+        if (m_thumbnailSide > 0)
+            p.thumbnail = encodePreview(img.bgr, m_thumbnailSide);
     } catch (const cv::Exception &e) {
         p.error = Error{ErrorCode::Internal, QStringLiteral("preprocessing failed: %1").arg(QString::fromUtf8(e.what()))};
     } catch (const std::exception &e) {
@@ -143,6 +159,9 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     r.file = p.name;
     r.quality = p.quality;
     r.preview = std::move(p.preview);
+    r.thumbnail = std::move(p.thumbnail);
+    r.sha256 = p.sha256;
+    r.byteSize = p.byteSize;
     r.model = modelInfo();
     if (embedding)
         r.embedding.assign(embedding, embedding + embeddingDim);

@@ -29,6 +29,8 @@ struct ClassifierOptions {
     LoadLimits limits;
     QualityThresholds quality;
     int previewSide = 0;   // > 0: results carry a JPEG preview at most this long (for windows)
+    int thumbnailSide = 0; // > 0: results carry a JPEG thumbnail at most this long (for history)
+    bool fingerprint = false; // results carry the SHA-256 of the photo's bytes
 };
 
 // A photo to classify: a file, or bytes received from somewhere (clipboard, HTTP).
@@ -49,6 +51,9 @@ struct PreparedPhoto {
     PhotoQuality quality;
     DominantColour colour;
     QByteArray preview;
+    QByteArray thumbnail;
+    QString sha256;
+    qint64 byteSize = 0;
     StageTimings timing;
     std::chrono::steady_clock::time_point started;
 };
@@ -84,6 +89,8 @@ private:
     ImageLoader m_loader;
     QualityThresholds m_quality;
     int m_previewSide = 0;
+    int m_thumbnailSide = 0;
+    bool m_fingerprint = false;
     PriceEvidenceSource m_priceEvidence;
 };
 

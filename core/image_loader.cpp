@@ -107,6 +107,14 @@ cv::Mat applyOrientation(const cv::Mat &image, int orientation)
 
 Result<LoadedImage> ImageLoader::loadFile(const QString &path) const
 {
+    auto bytes = readFile(path);
+    if (!bytes)
+        return bytes.error();
+    return loadBytes(bytes.value());
+}
+
+Result<QByteArray> ImageLoader::readFile(const QString &path) const
+{
     const QFileInfo info(path);
     if (!info.exists())
         return Error{ErrorCode::IoError, QStringLiteral("file not found: %1").arg(path)};
@@ -120,10 +128,10 @@ Result<LoadedImage> ImageLoader::loadFile(const QString &path) const
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return Error{ErrorCode::IoError, QStringLiteral("cannot read %1: %2").arg(path, file.errorString())};
-    const QByteArray bytes = file.readAll();
+    QByteArray bytes = file.readAll();
     if (file.error() != QFileDevice::NoError)
         return Error{ErrorCode::IoError, QStringLiteral("cannot read %1: %2").arg(path, file.errorString())};
-    return loadBytes(bytes);
+    return bytes;
 }
 
 Result<ImageHeader> ImageLoader::inspect(const QByteArray &bytes) const

@@ -37,6 +37,8 @@ public:
     const LoadLimits &limits() const { return m_limits; }
 
     Result<LoadedImage> loadFile(const QString &path) const;
+    // The file's bytes, refused (too_large, empty, io_error) before reading when the size is wrong.
+    Result<QByteArray> readFile(const QString &path) const;
     Result<LoadedImage> loadBytes(const QByteArray &bytes) const;
 
     // Header-only check (size, format, pixel limits) without decoding.

@@ -62,6 +62,9 @@ struct PhotoResult {
     ModelInfo model;
     std::vector<float> embedding;      // L2-normalised; empty for models without one
     QByteArray preview;                // JPEG, when ClassifierOptions::previewSide asks for one
+    QByteArray thumbnail;              // JPEG, when ClassifierOptions::thumbnailSide asks for one
+    QString sha256;                    // of the photo's bytes, when ClassifierOptions::fingerprint
+    qint64 byteSize = 0;
 };
 
 } // namespace listinglens

@@ -1,5 +1,6 @@
 #include "prediction_store.h"
 
+#include "logging.h"
 #include "schema.h"
 
 #include <QDateTime>
@@ -75,6 +76,22 @@ QString escapeLike(QString s)
 }
 
 } // namespace
+
+PredictionRecord predictionRecord(const QString &source, const QString &file, const Result<PhotoResult> &outcome)
+{
+    PredictionRecord rec;
+    rec.source = source;
+    rec.fileName = file;
+    if (outcome) {
+        rec.result = outcome.value();
+        rec.sha256 = outcome.value().sha256;
+        rec.byteSize = outcome.value().byteSize;
+        rec.thumbnail = outcome.value().thumbnail;
+    } else {
+        rec.error = outcome.error();
+    }
+    return rec;
+}
 
 PredictionStore::PredictionStore(DatabaseUrl url)
     : m_url(std::move(url)), m_prefix(QStringLiteral("listinglens-%1-").arg(g_storeSerial.fetch_add(1)))
@@ -230,7 +247,34 @@ Result<int> PredictionStore::migrate()
     }
 }
 
+void PredictionStore::setRetry(int attempts, int firstDelayMs)
+{
+    m_attempts = std::max(1, attempts);
+    m_firstDelayMs = std::max(0, firstDelayMs);
+}
+
+void PredictionStore::dropConnection()
+{
+    const QString name = m_prefix + QString::number(quintptr(QThread::currentThreadId()), 16);
+    if (QSqlDatabase::contains(name))
+        QSqlDatabase::database(name, false).close(); // reopened by the next connection()
+}
+
 Result<qint64> PredictionStore::addPrediction(const PredictionRecord &rec)
+{
+    int delay = m_firstDelayMs;
+    for (int attempt = 1;; ++attempt) {
+        auto id = insertPrediction(rec);
+        if (id || attempt >= m_attempts || id.error().code != ErrorCode::DatabaseError)
+            return id;
+        qCWarning(lcStore).noquote() << id.error().message << QStringLiteral("- retrying in %1 ms").arg(delay);
+        dropConnection();
+        QThread::msleep(std::uint64_t(delay));
+        delay *= 2;
+    }
+}
+
+Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
 {
     auto db = connection();
     if (!db)

@@ -27,6 +27,9 @@ struct PredictionRecord {
     bool synthetic = false;
 };
 
+// The record for one classification outcome (source: gui, cli, api, import).
+PredictionRecord predictionRecord(const QString &source, const QString &file, const Result<PhotoResult> &outcome);
+
 struct FeedbackRecord {
     QString moderator;
     bool corrected = false;
@@ -98,12 +101,16 @@ public:
     Result<int> schemaVersion();
     Result<int> migrate();
 
+    // Retried on a fresh connection with backoff (see setRetry) when the database is unreachable.
     Result<qint64> addPrediction(const PredictionRecord &record);
     Result<qint64> addFeedback(qint64 predictionId, const FeedbackRecord &feedback);
 
     // Newest first, `limit` rows after `after` (keyset pagination).
     Result<std::vector<HistoryRow>> history(const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit);
     Result<StoreStats> stats(qint64 sinceMs = 0, qint64 untilMs = 0);
+
+    // Attempts for a write, and the wait before the second (doubling after that).
+    void setRetry(int attempts, int firstDelayMs);
 
     const DatabaseUrl &url() const { return m_url; }
     QString maskedUrl() const { return m_url.masked(); }
@@ -112,11 +119,15 @@ public:
 
 private:
     explicit PredictionStore(DatabaseUrl url);
+    Result<qint64> insertPrediction(const PredictionRecord &record);
+    void dropConnection();
 
     DatabaseUrl m_url;
     QString m_prefix;
     std::mutex m_mutex;
     QStringList m_connections;
+    int m_attempts = 5;
+    int m_firstDelayMs = 250;
 };
 
 } // namespace listinglens

@@ -1,5 +1,10 @@
 // Runs the real listinglens executable.
+#include "database_url.h"
 #include "fixtures.h"
+
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -215,7 +220,94 @@ private Q_SLOTS:
         QCOMPARE(o.value("count").toInt(), 12);
     }
 
+    void storesHistoryAndStats_data()
+    {
+        QTest::addColumn<QString>("driver");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    }
+
+    void storesHistoryAndStats()
+    {
+        QFETCH(QString, driver);
+        QString url = m_dir.filePath(QStringLiteral("history.sqlite")).prepend(QStringLiteral("sqlite:"));
+        if (driver == QLatin1String("postgresql")) {
+            const QString base = qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");
+            if (base.isEmpty())
+                QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+            url = freshPostgresDatabase(base, QStringLiteral("listinglens_cli"));
+            // PostgreSQL schemas are created on request only.
+            Run r = runCli({QStringLiteral("classify"), QStringLiteral("--db"), url, photo("toaster.jpg")});
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY(r.err.contains("listinglens db migrate"));
+            r = runCli({QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url});
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY(r.out.contains("schema version 2"));
+        }
+        const QString bad = m_dir.filePath(QStringLiteral("bad-%1.jpg").arg(driver));
+        QVERIFY(test::writeFile(bad, "not a photo"));
+        Run r = runCli({QStringLiteral("classify"), QStringLiteral("--db"), url, photo("toaster.jpg"), photo("sports_car.jpg"), bad});
+        QCOMPARE(r.exitCode, 1); // the bad file failed, and was stored as a failure
+        QVERIFY(r.err.contains("stored 3 of 3"));
+
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        auto lines = jsonLines(r.out);
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines[0].value("ok").toBool(), false);
+        QCOMPARE(lines[0].value("error").toString(), QStringLiteral("unsupported_format"));
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json"), QStringLiteral("--category"), QStringLiteral("cars")});
+        lines = jsonLines(r.out);
+        QCOMPARE(lines.size(), 1);
+        QCOMPARE(lines[0].value("title").toString(), QStringLiteral("Red sports car"));
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--since"), QStringLiteral("2999-01-01")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.trimmed().isEmpty());
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--since"), QStringLiteral("yesterday")});
+        QCOMPARE(r.exitCode, 2);
+
+        r = runCli({QStringLiteral("stats"), QStringLiteral("--db"), url, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject stats = jsonLines(r.out).value(0);
+        for (const char *k : {"predictions", "per_minute", "latency_ms", "failures", "acceptance_rate"})
+            QVERIFY2(stats.contains(QLatin1String(k)), k);
+        QCOMPARE(stats.value("predictions").toInt(), 3);
+        QCOMPARE(stats.value("failures").toInt(), 1);
+    }
+
+    void refusesAnUnreachableDatabaseClearly()
+    {
+        const Run r = runCli({QStringLiteral("classify"), QStringLiteral("--db"),
+                              QStringLiteral("postgresql://app:hunter2@127.0.0.1:1/listings"), photo("toaster.jpg")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("cannot connect to postgresql://app:***@127.0.0.1:1/listings"));
+        QVERIFY(!r.err.contains("hunter2"));
+    }
+
 private:
+    static QString photo(const char *name) { return test::samplePhotosDir() + QLatin1Char('/') + QLatin1String(name); }
+
+    static QString freshPostgresDatabase(const QString &baseUrl, const QString &name)
+    {
+        const DatabaseUrl u = DatabaseUrl::parse(baseUrl).value();
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("admin"));
+            db.setHostName(u.host);
+            db.setPort(u.port);
+            db.setUserName(u.user);
+            db.setDatabaseName(u.database);
+            if (db.open()) {
+                QSqlQuery q(db);
+                q.exec(QStringLiteral("DROP DATABASE IF EXISTS ") + name);
+                q.exec(QStringLiteral("CREATE DATABASE ") + name);
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("admin"));
+        QString url = baseUrl;
+        return url.replace(QRegularExpression(QStringLiteral("/[^/]+$")), QLatin1Char('/') + name);
+    }
+
     QTemporaryDir m_dir;
 };
 

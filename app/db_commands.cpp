@@ -1,0 +1,187 @@
+#include "commands.h"
+
+#include "cli_common.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace listinglens::cli {
+
+namespace {
+
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
+}
+
+QJsonObject rowJson(const HistoryRow &r)
+{
+    QJsonArray flags;
+    for (const QString &f : r.flags)
+        flags.append(f);
+    QJsonObject o{{QStringLiteral("id"), r.id},
+                  {QStringLiteral("created_at"), isoTime(r.createdMs)},
+                  {QStringLiteral("source"), r.source},
+                  {QStringLiteral("file"), r.fileName},
+                  {QStringLiteral("ok"), r.ok},
+                  {QStringLiteral("model_version"), r.modelVersion},
+                  {QStringLiteral("total_ms"), r.totalMs},
+                  {QStringLiteral("feedback"), r.feedback}};
+    if (r.ok) {
+        o.insert(QStringLiteral("category"), r.categoryId);
+        o.insert(QStringLiteral("confidence"), r.confidence);
+        o.insert(QStringLiteral("title"), r.title);
+        o.insert(QStringLiteral("price"), QJsonObject{{QStringLiteral("currency"), r.currency}, {QStringLiteral("point"), r.pricePoint}});
+        o.insert(QStringLiteral("flags"), flags);
+    } else {
+        o.insert(QStringLiteral("error"), r.errorCode);
+    }
+    if (r.feedback != QLatin1String("none"))
+        o.insert(QStringLiteral("final"), QJsonObject{{QStringLiteral("category"), r.finalCategoryId},
+                                                       {QStringLiteral("price"), r.finalPrice}});
+    return o;
+}
+
+} // namespace
+
+int runDb(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Database maintenance.\n  migrate   create the schema or bring it up to this version (each step in a transaction)\n"
+        "  version   print the schema version"));
+    parser.addHelpOption();
+    const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
+    parser.addOption(db);
+    parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("migrate or version"));
+    int exitCode = ExitOk;
+    if (!parseOrExit(parser, args, exitCode))
+        return exitCode;
+    const QString action = parser.positionalArguments().value(0);
+    if (action != QLatin1String("migrate") && action != QLatin1String("version")) {
+        printError(QStringLiteral("db needs an action: migrate or version (see --help)"));
+        return ExitUsage;
+    }
+    const QString url = databaseUrl(parser, defaultDatabaseUrl());
+    auto store = openStore(url, action == QLatin1String("migrate"));
+    if (!store)
+        return ExitSomeFailed;
+    auto version = store->schemaVersion();
+    if (!version) {
+        printError(version.error().message);
+        return ExitSomeFailed;
+    }
+    QTextStream(stdout) << QStringLiteral("%1: schema version %2 (this program: %3)")
+                               .arg(store->maskedUrl()).arg(version.value()).arg(PredictionStore::latestSchemaVersion())
+                        << Qt::endl;
+    return ExitOk;
+}
+
+int runHistory(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Prediction history, newest first."));
+    parser.addHelpOption();
+    const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
+    const QCommandLineOption since(QStringLiteral("since"), QStringLiteral("From this time (ISO 8601)."), QStringLiteral("ISO"));
+    const QCommandLineOption until(QStringLiteral("until"), QStringLiteral("Before this time (ISO 8601)."), QStringLiteral("ISO"));
+    const QCommandLineOption category(QStringLiteral("category"), QStringLiteral("Suggested category id."), QStringLiteral("ID"));
+    const QCommandLineOption feedback(QStringLiteral("feedback"), QStringLiteral("none, accepted or corrected."), QStringLiteral("STATE"));
+    const QCommandLineOption search(QStringLiteral("search"), QStringLiteral("Text in the title or description."), QStringLiteral("TEXT"));
+    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("Rows (default: 50)."), QStringLiteral("N"), QStringLiteral("50"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("JSON Lines, one object per prediction."));
+    parser.addOptions({db, since, until, category, feedback, search, limit, json});
+    int exitCode = ExitOk;
+    if (!parseOrExit(parser, args, exitCode))
+        return exitCode;
+    HistoryFilter filter;
+    const auto from = timeOption(parser, since), to = timeOption(parser, until);
+    const auto n = intOption(parser, limit, 1, 10000);
+    if (!from || !to || !n)
+        return ExitUsage;
+    filter.sinceMs = *from;
+    filter.untilMs = *to;
+    filter.categoryId = parser.value(category);
+    filter.feedback = parser.value(feedback);
+    filter.text = parser.value(search);
+    if (!filter.feedback.isEmpty() && !QStringList{QStringLiteral("none"), QStringLiteral("accepted"), QStringLiteral("corrected")}.contains(filter.feedback)) {
+        printError(QStringLiteral("--feedback is none, accepted or corrected"));
+        return ExitUsage;
+    }
+    auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
+    if (!store)
+        return ExitSomeFailed;
+    auto rows = store->history(filter, std::nullopt, *n);
+    if (!rows) {
+        printError(rows.error().message);
+        return ExitSomeFailed;
+    }
+    QTextStream out(stdout);
+    for (const HistoryRow &r : rows.value()) {
+        if (parser.isSet(json)) {
+            out << QJsonDocument(rowJson(r)).toJson(QJsonDocument::Compact) << Qt::endl;
+            continue;
+        }
+        out << QStringLiteral("%1  %2  %3  %4  %5  %6")
+                   .arg(isoTime(r.createdMs), QString::number(r.id).rightJustified(8), r.fileName.section(QLatin1Char('/'), -1).left(28).leftJustified(28),
+                        r.ok ? r.categoryId.leftJustified(16) : (QStringLiteral("FAILED ") + r.errorCode).leftJustified(16),
+                        r.ok ? QStringLiteral("%1 %2").arg(r.currency).arg(r.pricePoint).leftJustified(12) : QString(12, QLatin1Char(' ')),
+                        r.feedback == QLatin1String("none") ? r.title : r.feedback + QStringLiteral(": ") + r.finalCategoryId)
+            << Qt::endl;
+    }
+    return ExitOk;
+}
+
+int runStats(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Throughput, latency, failures and acceptance, aggregated in the database."));
+    parser.addHelpOption();
+    const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
+    const QCommandLineOption since(QStringLiteral("since"), QStringLiteral("From this time (ISO 8601)."), QStringLiteral("ISO"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+    parser.addOptions({db, since, json});
+    int exitCode = ExitOk;
+    if (!parseOrExit(parser, args, exitCode))
+        return exitCode;
+    const auto from = timeOption(parser, since);
+    if (!from)
+        return ExitUsage;
+    auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
+    if (!store)
+        return ExitSomeFailed;
+    auto s = store->stats(*from);
+    if (!s) {
+        printError(s.error().message);
+        return ExitSomeFailed;
+    }
+    const StoreStats &v = s.value();
+    auto r2 = [](double x) { return std::round(x * 100) / 100; };
+    if (parser.isSet(json)) {
+        QTextStream(stdout) << QJsonDocument(QJsonObject{
+                                   {QStringLiteral("predictions"), v.predictions},
+                                   {QStringLiteral("per_minute"), r2(v.perMinute)},
+                                   {QStringLiteral("latency_ms"), QJsonObject{{QStringLiteral("p50"), r2(v.p50)},
+                                                                              {QStringLiteral("p95"), r2(v.p95)},
+                                                                              {QStringLiteral("p99"), r2(v.p99)}}},
+                                   {QStringLiteral("failures"), v.failures},
+                                   {QStringLiteral("accepted"), v.accepted},
+                                   {QStringLiteral("corrected"), v.corrected},
+                                   {QStringLiteral("acceptance_rate"), r2(v.acceptanceRate * 10000) / 10000}})
+                                   .toJson(QJsonDocument::Compact)
+                            << Qt::endl;
+    } else {
+        QTextStream(stdout) << QStringLiteral("database:     %1\npredictions:  %2 (%3 failed), %4 per minute\n"
+                                              "latency:      p50 %5 ms, p95 %6 ms, p99 %7 ms\n"
+                                              "feedback:     %8 accepted, %9 corrected (acceptance %10 %)\n")
+                                   .arg(store->maskedUrl()).arg(v.predictions).arg(v.failures).arg(v.perMinute, 0, 'f', 1)
+                                   .arg(v.p50, 0, 'f', 1).arg(v.p95, 0, 'f', 1).arg(v.p99, 0, 'f', 1)
+                                   .arg(v.accepted).arg(v.corrected).arg(v.acceptanceRate * 100, 0, 'f', 1);
+    }
+    return ExitOk;
+}
+
+} // namespace listinglens::cli
