@@ -148,6 +148,8 @@ int runClassify(const QStringList &args)
         printError(classifier.error().message);
         return ExitUsage;
     }
+    if (store && !attachListingIndex(*classifier.value(), *store))
+        return ExitSomeFailed;
 
     std::vector<PhotoSource> sources;
     sources.reserve(std::size_t(files.size()));
@@ -171,12 +173,8 @@ int runClassify(const QStringList &args)
         } else {
             printTableRow(out, file, result);
         }
-        if (store) {
-            if (auto stored = store->addPrediction(predictionRecord(QStringLiteral("cli"), file, result)); !stored) {
-                ++notStored;
-                printError(QStringLiteral("NOT STORED %1: %2").arg(file, stored.error().message));
-            }
-        }
+        if (store && !storeOutcome(*store, *classifier.value(), QStringLiteral("cli"), file, result))
+            ++notStored;
         progress.update(++done);
     });
     const double seconds = progress.seconds();

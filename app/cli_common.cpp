@@ -43,6 +43,37 @@ std::shared_ptr<PredictionStore> openStore(const QString &url, bool migrate)
     return store.value();
 }
 
+bool attachListingIndex(Classifier &classifier, PredictionStore &store)
+{
+    const int dim = classifier.engineInfo().embeddingDim;
+    if (dim == 0)
+        return true; // a model without embeddings: the taxonomy's prices only
+    auto index = ListingIndex::load(store, dim);
+    if (!index) {
+        printError(index.error().message);
+        return false;
+    }
+    classifier.setListingIndex(index.value());
+    return true;
+}
+
+bool storeOutcome(PredictionStore &store, Classifier &classifier, const QString &source, const QString &file,
+                  const Result<PhotoResult> &outcome, qint64 *id)
+{
+    auto stored = store.addPrediction(predictionRecord(source, file, outcome));
+    if (!stored) {
+        printError(QStringLiteral("NOT STORED %1: %2").arg(file, stored.error().message));
+        return false;
+    }
+    if (id)
+        *id = stored.value();
+    if (outcome && classifier.listingIndex()) {
+        const PhotoResult &r = outcome.value();
+        classifier.listingIndex()->add({stored.value(), r.category.id, false, 0, r.quality.phash, file}, r.embedding);
+    }
+    return true;
+}
+
 std::optional<qint64> timeOption(const QCommandLineParser &parser, const QCommandLineOption &option)
 {
     if (!parser.isSet(option))

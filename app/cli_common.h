@@ -40,6 +40,12 @@ QCommandLineOption databaseOption(const QString &defaultHint);
 QString databaseUrl(const QCommandLineParser &parser, const QString &fallback);
 // Opens the store, printing the error; nullptr on failure.
 std::shared_ptr<PredictionStore> openStore(const QString &url, bool migrate = false);
+// Loads the store's listings into an index for the classifier; prints the error on failure.
+bool attachListingIndex(Classifier &classifier, PredictionStore &store);
+// Stores one outcome and adds it to the classifier's listing index; false (message printed) if not stored.
+bool storeOutcome(PredictionStore &store, Classifier &classifier, const QString &source, const QString &file,
+                  const Result<PhotoResult> &outcome, qint64 *id = nullptr);
+
 // "2026-11-24" or "2026-11-24T10:00:00[Z|+01:00]" to epoch ms; a usage error otherwise.
 std::optional<qint64> timeOption(const QCommandLineParser &parser, const QCommandLineOption &option);
 

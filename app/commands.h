@@ -10,5 +10,6 @@ int runBench(const QStringList &args);
 int runDb(const QStringList &args);
 int runHistory(const QStringList &args);
 int runStats(const QStringList &args);
+int runImport(const QStringList &args);
 
 } // namespace listinglens::cli

@@ -18,6 +18,7 @@ constexpr const char *kUsage =
     "  classify   classify photos or folders (table or --json Lines); --db stores them\n"
     "  history    prediction history from the database\n"
     "  stats      throughput, latency, failures and acceptance from the database\n"
+    "  import     seed history from a catalogue CSV of confirmed listings\n"
     "  db         database maintenance: migrate, version\n"
     "  bench      end-to-end throughput and latency on phone-sized photos\n"
     "  bench-gui  longest GUI-thread stall while the window processes photos\n"
@@ -84,6 +85,8 @@ int main(int argc, char *argv[])
         return listinglens::cli::runHistory(args);
     if (command == QLatin1String("stats"))
         return listinglens::cli::runStats(args);
+    if (command == QLatin1String("import"))
+        return listinglens::cli::runImport(args);
     listinglens::cli::printError(QStringLiteral("unknown command \"%1\"\n").arg(command) + QString::fromLatin1(kUsage));
     return listinglens::cli::ExitUsage;
 }

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "image_loader.h"
 #include "inference_engine.h"
+#include "listing_index.h"
 #include "model_manifest.h"
 #include "photo_quality.h"
 #include "photo_result.h"
@@ -58,9 +59,6 @@ struct PreparedPhoto {
     std::chrono::steady_clock::time_point started;
 };
 
-// Gathers confirmed prices for a suggestion (set by the store once there is one).
-using PriceEvidenceSource = std::function<PriceEvidence(const QString &categoryId, const std::vector<float> &embedding)>;
-
 // Photo in, suggestions out. prepare() is const and thread-safe; finish() runs
 // one batched forward pass and may be called from any one thread at a time.
 class Classifier {
@@ -71,7 +69,9 @@ public:
     std::vector<Result<PhotoResult>> finish(std::vector<PreparedPhoto> batch);
     Result<PhotoResult> classify(const PhotoSource &source);
 
-    void setPriceEvidenceSource(PriceEvidenceSource source) { m_priceEvidence = std::move(source); }
+    // Earlier listings: price evidence, similar listings and duplicates (optional).
+    void setListingIndex(std::shared_ptr<ListingIndex> index) { m_index = std::move(index); }
+    const std::shared_ptr<ListingIndex> &listingIndex() const { return m_index; }
 
     ModelInfo modelInfo() const;
     const EngineInfo &engineInfo() const { return m_engine->info(); }
@@ -91,7 +91,7 @@ private:
     int m_previewSide = 0;
     int m_thumbnailSide = 0;
     bool m_fingerprint = false;
-    PriceEvidenceSource m_priceEvidence;
+    std::shared_ptr<ListingIndex> m_index;
 };
 
 } // namespace listinglens

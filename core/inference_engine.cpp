@@ -139,6 +139,7 @@ Result<std::unique_ptr<InferenceEngine>> InferenceEngine::load(const ModelManife
     if (probe.value().classes != manifest.labels.size())
         return Error{ErrorCode::ModelError, QStringLiteral("the model returns %1 classes but the label file has %2")
                                                 .arg(probe.value().classes).arg(manifest.labels.size())};
+    engine->d->info.embeddingDim = probe.value().embeddingDim;
     if (options.warmUp)
         engine->run(zeros.data(), 1);
     qCInfo(lcModel).noquote() << "loaded" << manifest.name << manifest.version << "on" << engine->info().deviceName;

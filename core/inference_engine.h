@@ -20,6 +20,7 @@ struct EngineInfo {
     QString device;      // "cpu" or "cuda:0"
     QString deviceName;  // "CPU, 2 threads" or the GPU's name
     int threads = 1;
+    int embeddingDim = 0; // 0 when the model has no embedding output
 };
 
 struct EngineOutput {

@@ -48,6 +48,15 @@ struct ModelInfo {
     QString device;
 };
 
+struct SimilarListing {
+    qint64 id = 0;          // prediction id in the store
+    double similarity = 0;  // cosine
+    QString categoryId;
+    bool confirmed = false;
+    double price = 0;       // confirmed price, when confirmed
+    QString fileName;
+};
+
 struct PhotoResult {
     QString file;
     CategoryScore category;
@@ -65,6 +74,8 @@ struct PhotoResult {
     QByteArray thumbnail;              // JPEG, when ClassifierOptions::thumbnailSide asks for one
     QString sha256;                    // of the photo's bytes, when ClassifierOptions::fingerprint
     qint64 byteSize = 0;
+    QVector<SimilarListing> similar;   // nearest earlier listings, when a listing index is set
+    qint64 duplicateOf = 0;            // an earlier stored photo this one duplicates (0: none)
 };
 
 } // namespace listinglens

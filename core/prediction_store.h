@@ -6,6 +6,7 @@
 
 #include <QSqlDatabase>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -78,6 +79,18 @@ struct HistoryRow {
     double totalMs = 0;
 };
 
+// What the listing index needs of a stored prediction.
+struct IndexRow {
+    qint64 id = 0;
+    QString categoryId;
+    bool confirmed = false;
+    QString finalCategoryId;
+    double finalPrice = 0;
+    std::uint64_t phash = 0;
+    QString fileName;
+    std::vector<float> embedding;
+};
+
 struct StoreStats {
     qint64 predictions = 0;
     qint64 failures = 0;
@@ -108,6 +121,9 @@ public:
     // Newest first, `limit` rows after `after` (keyset pagination).
     Result<std::vector<HistoryRow>> history(const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit);
     Result<StoreStats> stats(qint64 sinceMs = 0, qint64 untilMs = 0);
+    // The newest `maxRows` successful predictions with an embedding, newest first, streamed.
+    Result<int> readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row);
+    Result<QByteArray> thumbnail(qint64 predictionId);
 
     // Attempts for a write, and the wait before the second (doubling after that).
     void setRetry(int attempts, int firstDelayMs);

@@ -7,6 +7,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <cstring>
+
 namespace listinglens {
 
 namespace {
@@ -76,6 +78,51 @@ Result<StoreStats> PredictionStore::stats(qint64 sinceMs, qint64 untilMs)
         }
     }
     return s;
+}
+
+Result<int> PredictionStore::readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT id, category_id, feedback, final_category_id, final_price, phash, file_name, embedding"
+                             " FROM predictions WHERE ok = 1 AND embedding IS NOT NULL"
+                             " ORDER BY created_ms DESC, id DESC LIMIT :n"));
+    q.bindValue(QStringLiteral(":n"), std::max(0, maxRows));
+    if (!q.exec())
+        return Error{ErrorCode::DatabaseError, QStringLiteral("cannot load the listing index: %1").arg(q.lastError().text())};
+    int count = 0;
+    IndexRow r;
+    while (q.next()) {
+        r.id = q.value(0).toLongLong();
+        r.categoryId = q.value(1).toString();
+        r.confirmed = q.value(2).toString() != QLatin1String("none");
+        r.finalCategoryId = q.value(3).toString();
+        r.finalPrice = q.value(4).toDouble();
+        r.phash = std::uint64_t(q.value(5).toLongLong());
+        r.fileName = q.value(6).toString();
+        const QByteArray e = q.value(7).toByteArray();
+        r.embedding.resize(std::size_t(e.size()) / sizeof(float));
+        std::memcpy(r.embedding.data(), e.constData(), r.embedding.size() * sizeof(float));
+        row(r);
+        ++count;
+    }
+    return count;
+}
+
+Result<QByteArray> PredictionStore::thumbnail(qint64 predictionId)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.prepare(QStringLiteral("SELECT thumbnail FROM predictions WHERE id = :id"));
+    q.bindValue(QStringLiteral(":id"), predictionId);
+    if (!q.exec())
+        return Error{ErrorCode::DatabaseError, QStringLiteral("cannot read a thumbnail: %1").arg(q.lastError().text())};
+    return q.next() ? q.value(0).toByteArray() : QByteArray();
 }
 
 } // namespace listinglens

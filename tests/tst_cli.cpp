@@ -1,6 +1,9 @@
 // Runs the real listinglens executable.
 #include "database_url.h"
 #include "fixtures.h"
+#include "image_loader.h"
+
+#include <opencv2/imgproc.hpp>
 
 #include <QRegularExpression>
 #include <QSqlDatabase>
@@ -273,6 +276,60 @@ private Q_SLOTS:
             QVERIFY2(stats.contains(QLatin1String(k)), k);
         QCOMPARE(stats.value("predictions").toInt(), 3);
         QCOMPARE(stats.value("failures").toInt(), 1);
+    }
+
+    void importedListingsPriceLaterPhotos()
+    {
+        // Four photos of the same car (as a seller's catalogue would have), confirmed with prices.
+        LoadLimits full;
+        full.targetShortSide = 0;
+        const cv::Mat car = ImageLoader(full).loadFile(photo("sports_car.jpg")).value().bgr;
+        auto variant = [&](const QString &name, const cv::Mat &m) {
+            QVERIFY(test::writeFile(m_dir.filePath(name), test::encode(m, ".jpg")));
+        };
+        cv::Mat flipped, smaller, brighter, cropped, blurred;
+        cv::flip(car, flipped, 1);
+        cv::resize(car, smaller, cv::Size(), 0.8, 0.8, cv::INTER_AREA);
+        car.convertTo(brighter, -1, 1.1, 15);
+        cropped = car(cv::Rect(10, 8, car.cols - 20, car.rows - 16)).clone();
+        cv::GaussianBlur(car, blurred, cv::Size(3, 3), 0.8);
+        variant(QStringLiteral("car-a.jpg"), car);
+        variant(QStringLiteral("car-b.jpg"), flipped);
+        variant(QStringLiteral("car-c.jpg"), smaller);
+        variant(QStringLiteral("car-d.jpg"), brighter);
+        variant(QStringLiteral("new-car.jpg"), blurred);
+        const QString csv = m_dir.filePath(QStringLiteral("catalogue.csv"));
+        QVERIFY(test::writeFile(csv, "photo,category,price,title,description\n"
+                                     "car-a.jpg,cars,9000,\"Red coupe, 2001\",\"One owner.\nService history.\"\n"
+                                     "car-b.jpg,cars,10000,Red coupe,\n"
+                                     "car-c.jpg,cars,11000,,\n"
+                                     "car-d.jpg,cars,12500,Red sports car,Low mileage\n"
+                                     "missing.jpg,cars,5000,Ghost,\n"
+                                     "car-a.jpg,spaceships,5000,Rocket,\n"
+                                     "car-a.jpg,cars,cheap,Coupe,\n"));
+        const QString url = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("catalogue.sqlite"));
+        Run r = runCli({QStringLiteral("import"), QStringLiteral("--db"), url, csv});
+        QCOMPARE(r.exitCode, 1); // three rows rejected, each named
+        QVERIFY2(r.err.contains("imported 4 confirmed listings"), r.err.constData());
+        // Line numbers are where each record starts in the file (the quoted description spans two lines).
+        QVERIFY(r.err.contains("line 7: ") && r.err.contains("missing.jpg: file not found"));
+        QVERIFY(r.err.contains("line 8: unknown category \"spaceships\""));
+        QVERIFY(r.err.contains("line 9: \"cheap\" is not a price"));
+
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json"), QStringLiteral("--feedback"), QStringLiteral("corrected")});
+        QCOMPARE(r.exitCode, 0);
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json")});
+        QCOMPARE(jsonLines(r.out).size(), 4);
+
+        // A new photo of the same car: priced from its confirmed neighbours, and flagged as a duplicate.
+        r = runCli({QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--db"), url, m_dir.filePath(QStringLiteral("new-car.jpg"))});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = jsonLines(r.out).value(0);
+        const QJsonObject price = o.value("price").toObject();
+        QCOMPARE(price.value("basis").toString(), QStringLiteral("neighbours"));
+        QCOMPARE(price.value("neighbours").toInt(), 4);
+        QVERIFY(price.value("point").toDouble() >= 10000 && price.value("point").toDouble() <= 11000);
+        QVERIFY(o.value("quality").toObject().value("flags").toArray().contains(QStringLiteral("duplicate")));
     }
 
     void refusesAnUnreachableDatabaseClearly()

@@ -1,0 +1,140 @@
+#include "commands.h"
+
+#include "cli_common.h"
+#include "csv.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QTextStream>
+
+namespace listinglens::cli {
+
+namespace {
+
+struct CatalogueRow {
+    int line = 0;
+    QString photo;
+    QString categoryId;
+    double price = 0;
+    QString title;
+    QString description;
+};
+
+} // namespace
+
+int runImport(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Seed history from an existing catalogue: each photo is classified and stored as a confirmed listing.\n"
+        "CATALOG.csv columns: photo path (relative to the CSV's folder), category id, price, title, description;\n"
+        "a first row naming the columns is skipped. Rows that cannot be used are listed and skipped."));
+    parser.addHelpOption();
+    const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
+    const QCommandLineOption currency(QStringLiteral("currency"), QStringLiteral("Currency of the prices (default: the taxonomy's)."), QStringLiteral("CODE"));
+    parser.addOptions({db, currency});
+    const ModelOptions modelOptions;
+    modelOptions.addTo(parser);
+    parser.addPositionalArgument(QStringLiteral("CATALOG.csv"), QStringLiteral("The catalogue to import."));
+    int exitCode = ExitOk;
+    if (!parseOrExit(parser, args, exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1) {
+        printError(QStringLiteral("import needs one CSV file (see --help)"));
+        return ExitUsage;
+    }
+    auto options = classifierOptions(parser, modelOptions);
+    const auto pipeOptions = pipelineOptions(parser, modelOptions);
+    if (!options || !pipeOptions)
+        return ExitUsage;
+    options->fingerprint = true;
+    options->thumbnailSide = 256;
+
+    const QString csvPath = parser.positionalArguments().constFirst();
+    QFile csv(csvPath);
+    if (!csv.open(QIODevice::ReadOnly)) {
+        printError(QStringLiteral("cannot read %1: %2").arg(csvPath, csv.errorString()));
+        return ExitUsage;
+    }
+    auto classifier = Classifier::create(*options);
+    if (!classifier) {
+        printError(classifier.error().message);
+        return ExitUsage;
+    }
+    auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
+    if (!store || !attachListingIndex(*classifier.value(), *store))
+        return ExitSomeFailed;
+
+    // Read and check every row before classifying any photo.
+    const QDir base = QFileInfo(csvPath).absoluteDir();
+    const Taxonomy &taxonomy = classifier.value()->taxonomy();
+    std::vector<CatalogueRow> rows;
+    QStringList rejects;
+    const bool complete = readCsv(csv, [&](int line, const QStringList &f) {
+        if (line == 1 && f.value(1).trimmed().toLower().contains(QLatin1String("categor")))
+            return; // header
+        if (f.size() < 3) {
+            rejects << QStringLiteral("line %1: needs at least photo, category and price").arg(line);
+            return;
+        }
+        CatalogueRow r{line, QFileInfo(f[0].trimmed()).isAbsolute() ? f[0].trimmed() : base.filePath(f[0].trimmed()),
+                       f[1].trimmed(), 0, f.value(3).trimmed(), f.value(4).trimmed()};
+        bool ok = false;
+        r.price = f[2].trimmed().toDouble(&ok);
+        if (!taxonomy.find(r.categoryId))
+            rejects << QStringLiteral("line %1: unknown category \"%2\"").arg(line).arg(r.categoryId);
+        else if (!ok || r.price < 0 || !std::isfinite(r.price))
+            rejects << QStringLiteral("line %1: \"%2\" is not a price").arg(line).arg(f[2]);
+        else
+            rows.push_back(r);
+    });
+    if (!complete)
+        rejects << QStringLiteral("the file ends inside a quoted field; the last row was not read");
+
+    std::vector<PhotoSource> sources;
+    for (const CatalogueRow &r : rows)
+        sources.push_back(PhotoSource::fromFile(r.photo));
+    const QString cur = parser.isSet(currency) ? parser.value(currency).toUpper()
+                                               : taxonomy.categories().front().prior.currency;
+    int imported = 0, done = 0;
+    QElapsedTimer timer;
+    timer.start();
+    QTextStream err(stderr);
+    Pipeline(*classifier.value(), *pipeOptions).run(sources, [&](int i, const Result<PhotoResult> &result) {
+        const CatalogueRow &row = rows[std::size_t(i)];
+        ++done;
+        if (done % 10 == 0 || done == int(rows.size()))
+            err << QStringLiteral("\r  %1/%2 photos").arg(done).arg(rows.size()) << Qt::flush;
+        if (!result) {
+            rejects << QStringLiteral("line %1: %2: %3").arg(row.line).arg(row.photo, result.error().message);
+            return;
+        }
+        qint64 id = 0;
+        if (!storeOutcome(*store, *classifier.value(), QStringLiteral("import"), row.photo, result, &id)) {
+            rejects << QStringLiteral("line %1: not stored").arg(row.line);
+            return;
+        }
+        const PhotoResult &r = result.value();
+        const FeedbackRecord confirmed{QStringLiteral("import"), row.categoryId != r.category.id, row.categoryId, row.price, cur,
+                                       row.title.isEmpty() ? r.title : row.title,
+                                       row.description.isEmpty() ? r.description : row.description, 0};
+        if (auto fb = store->addFeedback(id, confirmed); !fb) {
+            rejects << QStringLiteral("line %1: %2").arg(row.line).arg(fb.error().message);
+            return;
+        }
+        if (const auto &index = classifier.value()->listingIndex())
+            index->confirm(id, row.categoryId, row.price);
+        ++imported;
+    });
+    err << Qt::endl
+        << QStringLiteral("imported %1 confirmed listings into %2 in %3 s; %4 rejected")
+               .arg(imported).arg(store->maskedUrl()).arg(timer.elapsed() / 1000.0, 0, 'f', 1).arg(rejects.size())
+        << Qt::endl;
+    for (const QString &r : std::as_const(rejects))
+        err << "  " << r << Qt::endl;
+    return rejects.isEmpty() ? ExitOk : ExitSomeFailed;
+}
+
+} // namespace listinglens::cli

@@ -1,0 +1,114 @@
+#include "listing_index.h"
+
+#include "photo_quality.h"
+#include "prediction_store.h"
+
+#include <opencv2/core.hpp>
+
+#include <algorithm>
+#include <mutex>
+#include <numeric>
+
+namespace listinglens {
+
+Result<std::shared_ptr<ListingIndex>> ListingIndex::load(PredictionStore &store, int dimension, int maxRows)
+{
+    auto index = std::make_shared<ListingIndex>(dimension);
+    std::vector<std::pair<Entry, std::vector<float>>> rows;
+    auto read = store.readIndexRows(maxRows, [&](const IndexRow &row) {
+        Entry e{row.id, row.confirmed ? row.finalCategoryId : row.categoryId, row.confirmed, row.finalPrice, row.phash, row.fileName};
+        rows.emplace_back(std::move(e), row.embedding);
+    });
+    if (!read)
+        return read.error();
+    // Oldest first, so that a duplicate points at the earliest listing.
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+        index->add(it->first, it->second);
+    return index;
+}
+
+std::size_t ListingIndex::size() const
+{
+    std::shared_lock lock(m_mutex);
+    return m_entries.size();
+}
+
+void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
+{
+    if (int(embedding.size()) != m_dim)
+        return; // a model without (this) embedding: nothing to compare with
+    std::unique_lock lock(m_mutex);
+    m_entries.push_back(entry);
+    m_vectors.insert(m_vectors.end(), embedding.begin(), embedding.end());
+}
+
+void ListingIndex::confirm(qint64 id, const QString &categoryId, double price)
+{
+    std::unique_lock lock(m_mutex);
+    for (Entry &e : m_entries) {
+        if (e.id == id) {
+            e.confirmed = true;
+            e.categoryId = categoryId;
+            e.price = price;
+            return;
+        }
+    }
+}
+
+std::vector<ListingIndex::Match> ListingIndex::nearest(const std::vector<float> &query, int k, const QString &categoryId,
+                                                        bool confirmedOnly) const
+{
+    std::vector<Match> out;
+    if (int(query.size()) != m_dim || k <= 0)
+        return out;
+    std::shared_lock lock(m_mutex);
+    const int n = int(m_entries.size());
+    if (n == 0)
+        return out;
+    // Cosine similarity of unit vectors: one matrix-vector product.
+    const cv::Mat matrix(n, m_dim, CV_32F, const_cast<float *>(m_vectors.data()));
+    const cv::Mat q(m_dim, 1, CV_32F, const_cast<float *>(query.data()));
+    cv::Mat scores;
+    cv::gemm(matrix, q, 1.0, cv::noArray(), 0.0, scores);
+    std::vector<int> candidates;
+    candidates.reserve(std::size_t(n));
+    for (int i = 0; i < n; ++i) {
+        const Entry &e = m_entries[std::size_t(i)];
+        if ((!confirmedOnly || e.confirmed) && (categoryId.isEmpty() || e.categoryId == categoryId))
+            candidates.push_back(i);
+    }
+    const int take = std::min(k, int(candidates.size()));
+    const float *s = scores.ptr<float>();
+    std::partial_sort(candidates.begin(), candidates.begin() + take, candidates.end(),
+                      [&](int a, int b) { return s[a] > s[b]; });
+    for (int i = 0; i < take; ++i)
+        out.push_back({m_entries[std::size_t(candidates[std::size_t(i)])], double(s[candidates[std::size_t(i)]])});
+    return out;
+}
+
+std::optional<ListingIndex::Entry> ListingIndex::duplicateOf(std::uint64_t phash, int maxHamming) const
+{
+    std::shared_lock lock(m_mutex);
+    for (const Entry &e : m_entries) {
+        if (hammingDistance(e.phash, phash) <= maxHamming)
+            return e;
+    }
+    return std::nullopt;
+}
+
+PriceEvidence ListingIndex::priceEvidence(const QString &categoryId, const std::vector<float> &query) const
+{
+    PriceEvidence evidence;
+    for (const Match &m : nearest(query, kNeighbours, categoryId, /*confirmedOnly=*/true)) {
+        if (m.similarity >= kMinSimilarity)
+            evidence.neighbours.push_back({m.entry.price, m.similarity});
+    }
+    std::shared_lock lock(m_mutex);
+    for (const Entry &e : m_entries) {
+        if (e.confirmed && e.categoryId == categoryId)
+            evidence.categoryPrices.push_back(e.price);
+    }
+    return evidence;
+}
+
+} // namespace listinglens

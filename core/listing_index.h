@@ -1,0 +1,65 @@
+#pragma once
+
+#include "error.h"
+#include "price_suggester.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <vector>
+
+namespace listinglens {
+
+class PredictionStore;
+
+// Earlier listings in memory for similarity search, price evidence and
+// duplicate detection. Exact search: one matrix-vector product over all
+// L2-normalised embeddings. Thread-safe (readers share, writers exclude).
+class ListingIndex {
+public:
+    struct Entry {
+        qint64 id = 0;              // prediction id in the store
+        QString categoryId;         // confirmed category when confirmed, else suggested
+        bool confirmed = false;     // a moderator accepted or corrected it
+        double price = 0;           // confirmed price (when confirmed)
+        std::uint64_t phash = 0;
+        QString fileName;
+    };
+    struct Match {
+        Entry entry;
+        double similarity = 0;      // cosine
+    };
+
+    static constexpr int kNeighbours = 10;
+    static constexpr double kMinSimilarity = 0.5; // a neighbour less alike than this is no evidence
+
+    explicit ListingIndex(int dimension) : m_dim(dimension) {}
+
+    // Loads the newest `maxRows` stored predictions that have an embedding.
+    static Result<std::shared_ptr<ListingIndex>> load(PredictionStore &store, int dimension, int maxRows = 200'000);
+
+    int dimension() const { return m_dim; }
+    std::size_t size() const;
+
+    void add(const Entry &entry, const std::vector<float> &embedding);
+    void confirm(qint64 id, const QString &categoryId, double price);
+
+    // The k most similar listings; optionally only confirmed ones of a category.
+    std::vector<Match> nearest(const std::vector<float> &query, int k, const QString &categoryId = {},
+                               bool confirmedOnly = false) const;
+    // The earliest listing whose perceptual hash is within maxHamming bits.
+    std::optional<Entry> duplicateOf(std::uint64_t phash, int maxHamming) const;
+    // Confirmed neighbours and confirmed prices of the category, for PriceSuggester.
+    PriceEvidence priceEvidence(const QString &categoryId, const std::vector<float> &query) const;
+
+private:
+    int m_dim;
+    mutable std::shared_mutex m_mutex;
+    std::vector<Entry> m_entries;
+    std::vector<float> m_vectors; // m_entries.size() x m_dim, row-major
+};
+
+} // namespace listinglens

@@ -1,0 +1,109 @@
+#include "listing_index.h"
+#include "price_suggester.h"
+
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <cmath>
+
+using namespace listinglens;
+
+namespace {
+
+std::vector<float> unit(std::vector<float> v)
+{
+    double n = 0;
+    for (float x : v)
+        n += double(x) * x;
+    for (float &x : v)
+        x = float(x / std::sqrt(n));
+    return v;
+}
+
+std::vector<float> randomUnit(QRandomGenerator &rng, int dim)
+{
+    std::vector<float> v(static_cast<std::size_t>(dim));
+    for (float &x : v)
+        x = float(rng.generateDouble() - 0.5);
+    return unit(v);
+}
+
+} // namespace
+
+class TestListingIndex : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void nearestMatchesBruteForce()
+    {
+        QRandomGenerator rng(7);
+        const int dim = 64;
+        ListingIndex index(dim);
+        std::vector<std::vector<float>> vectors;
+        for (int i = 0; i < 500; ++i) {
+            vectors.push_back(randomUnit(rng, dim));
+            index.add({i + 1, i % 2 ? QStringLiteral("cars") : QStringLiteral("phones"), i % 3 == 0, 100.0 + i, quint64(i), {}},
+                      vectors.back());
+        }
+        const auto q = randomUnit(rng, dim);
+        std::vector<std::pair<double, int>> brute;
+        for (int i = 0; i < 500; ++i) {
+            double dot = 0;
+            for (int d = 0; d < dim; ++d)
+                dot += double(q[d]) * vectors[i][d];
+            brute.emplace_back(dot, i + 1);
+        }
+        std::sort(brute.rbegin(), brute.rend());
+        const auto found = index.nearest(q, 5);
+        QCOMPARE(int(found.size()), 5);
+        for (int k = 0; k < 5; ++k) {
+            QCOMPARE(found[k].entry.id, qint64(brute[k].second));
+            QVERIFY(std::abs(found[k].similarity - brute[k].first) < 1e-5);
+        }
+        for (const auto &m : index.nearest(q, 10, QStringLiteral("cars"), true)) {
+            QCOMPARE(m.entry.categoryId, QStringLiteral("cars"));
+            QVERIFY(m.entry.confirmed);
+        }
+        QVERIFY(index.nearest(std::vector<float>(3, 1.0f), 5).empty()); // wrong dimension: nothing, no crash
+    }
+
+    void priceEvidenceNeedsConfirmedSimilarListings()
+    {
+        const int dim = 4;
+        ListingIndex index(dim);
+        const auto q = unit({1, 0, 0, 0});
+        // Two similar confirmed cars: not enough for a neighbours price.
+        index.add({1, QStringLiteral("cars"), true, 9000, 0, {}}, unit({1, 0.1f, 0, 0}));
+        index.add({2, QStringLiteral("cars"), true, 11000, 0, {}}, unit({1, 0, 0.1f, 0}));
+        index.add({3, QStringLiteral("cars"), false, 0, 0, {}}, unit({1, 0, 0, 0.1f}));      // not confirmed
+        index.add({4, QStringLiteral("cars"), true, 500, 0, {}}, unit({0, 1, 0, 0}));        // not similar
+        const Category cars{QStringLiteral("cars"), QStringLiteral("Cars"), QStringLiteral("vehicle"), {}, {QStringLiteral("EUR"), 3500, 8500, 16000}};
+        PriceSuggestion p = PriceSuggester::suggest(cars, index.priceEvidence(QStringLiteral("cars"), q));
+        QCOMPARE(p.basis, PriceBasis::Prior);
+        index.confirm(3, QStringLiteral("cars"), 10000);
+        p = PriceSuggester::suggest(cars, index.priceEvidence(QStringLiteral("cars"), q));
+        QCOMPARE(p.basis, PriceBasis::Neighbours);
+        QCOMPARE(p.neighbours, 3);
+        QCOMPARE(p.point, 10000.0);
+        // Five confirmed prices in the category, not all similar: the category basis.
+        ListingIndex other(dim);
+        for (int i = 0; i < 5; ++i)
+            other.add({i + 1, QStringLiteral("cars"), true, 1000.0 * (i + 1), 0, {}}, unit({0, 1, float(i), 0}));
+        p = PriceSuggester::suggest(cars, other.priceEvidence(QStringLiteral("cars"), q));
+        QCOMPARE(p.basis, PriceBasis::Category);
+        QCOMPARE(p.point, 3000.0);
+    }
+
+    void findsTheEarliestDuplicate()
+    {
+        ListingIndex index(2);
+        index.add({10, QStringLiteral("a"), false, 0, 0xFFFF0000FFFF0000ULL, QStringLiteral("first.jpg")}, unit({1, 0}));
+        index.add({11, QStringLiteral("a"), false, 0, 0xFFFF0000FFFF0001ULL, QStringLiteral("second.jpg")}, unit({1, 0}));
+        const auto d = index.duplicateOf(0xFFFF0000FFFF0003ULL, 6);
+        QVERIFY(d.has_value());
+        QCOMPARE(d->id, 10);
+        QVERIFY(!index.duplicateOf(0x0000FFFF0000FFFFULL, 6).has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestListingIndex)
+#include "tst_listing_index.moc"
