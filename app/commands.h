@@ -11,5 +11,6 @@ int runDb(const QStringList &args);
 int runHistory(const QStringList &args);
 int runStats(const QStringList &args);
 int runImport(const QStringList &args);
+int runBenchDb(const QStringList &args);
 
 } // namespace listinglens::cli

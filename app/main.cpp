@@ -22,6 +22,7 @@ constexpr const char *kUsage =
     "  db         database maintenance: migrate, version\n"
     "  bench      end-to-end throughput and latency on phone-sized photos\n"
     "  bench-gui  longest GUI-thread stall while the window processes photos\n"
+    "  bench-db   fill a database with synthetic predictions and time queries\n"
     "  screenshots [DIR]  save screenshots of the real window (default docs/screenshots)\n"
     "\n"
     "  listinglens COMMAND --help   options of a command\n"
@@ -87,6 +88,8 @@ int main(int argc, char *argv[])
         return listinglens::cli::runStats(args);
     if (command == QLatin1String("import"))
         return listinglens::cli::runImport(args);
+    if (command == QLatin1String("bench-db"))
+        return listinglens::cli::runBenchDb(args);
     listinglens::cli::printError(QStringLiteral("unknown command \"%1\"\n").arg(command) + QString::fromLatin1(kUsage));
     return listinglens::cli::ExitUsage;
 }

@@ -3,13 +3,39 @@
 #include "photo_quality.h"
 #include "prediction_store.h"
 
-#include <opencv2/core.hpp>
+#include <cmath>
 
 #include <algorithm>
 #include <mutex>
 #include <numeric>
 
 namespace listinglens {
+
+namespace {
+
+// Symmetric int8 quantisation; returns the scale (value = code * scale).
+float quantise(const std::vector<float> &v, std::vector<std::int8_t> &codes)
+{
+    float maxAbs = 0;
+    for (float x : v)
+        maxAbs = std::max(maxAbs, std::abs(x));
+    const float scale = maxAbs > 0 ? maxAbs / 127.0f : 1.0f;
+    codes.resize(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i)
+        codes[i] = std::int8_t(std::lround(v[i] / scale));
+    return scale;
+}
+
+// Written so that the compiler vectorises it (16-bit products, 32-bit sums).
+std::int32_t dot(const std::int8_t *a, const std::int8_t *b, int n)
+{
+    std::int32_t sum = 0;
+    for (int i = 0; i < n; ++i)
+        sum += std::int16_t(a[i]) * std::int16_t(b[i]);
+    return sum;
+}
+
+} // namespace
 
 Result<std::shared_ptr<ListingIndex>> ListingIndex::load(PredictionStore &store, int dimension, int maxRows)
 {
@@ -37,9 +63,12 @@ void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
 {
     if (int(embedding.size()) != m_dim)
         return; // a model without (this) embedding: nothing to compare with
+    std::vector<std::int8_t> codes;
+    const float scale = quantise(embedding, codes);
     std::unique_lock lock(m_mutex);
     m_entries.push_back(entry);
-    m_vectors.insert(m_vectors.end(), embedding.begin(), embedding.end());
+    m_codes.insert(m_codes.end(), codes.begin(), codes.end());
+    m_scales.push_back(scale);
 }
 
 void ListingIndex::confirm(qint64 id, const QString &categoryId, double price)
@@ -65,11 +94,12 @@ std::vector<ListingIndex::Match> ListingIndex::nearest(const std::vector<float> 
     const int n = int(m_entries.size());
     if (n == 0)
         return out;
-    // Cosine similarity of unit vectors: one matrix-vector product.
-    const cv::Mat matrix(n, m_dim, CV_32F, const_cast<float *>(m_vectors.data()));
-    const cv::Mat q(m_dim, 1, CV_32F, const_cast<float *>(query.data()));
-    cv::Mat scores;
-    cv::gemm(matrix, q, 1.0, cv::noArray(), 0.0, scores);
+    // Cosine similarity of unit vectors: an int8 dot product per listing.
+    std::vector<std::int8_t> qcodes;
+    const float qscale = quantise(query, qcodes);
+    std::vector<float> scores(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+        scores[std::size_t(i)] = float(dot(qcodes.data(), &m_codes[std::size_t(i) * std::size_t(m_dim)], m_dim)) * qscale * m_scales[std::size_t(i)];
     std::vector<int> candidates;
     candidates.reserve(std::size_t(n));
     for (int i = 0; i < n; ++i) {
@@ -78,7 +108,7 @@ std::vector<ListingIndex::Match> ListingIndex::nearest(const std::vector<float> 
             candidates.push_back(i);
     }
     const int take = std::min(k, int(candidates.size()));
-    const float *s = scores.ptr<float>();
+    const float *s = scores.data();
     std::partial_sort(candidates.begin(), candidates.begin() + take, candidates.end(),
                       [&](int a, int b) { return s[a] > s[b]; });
     for (int i = 0; i < take; ++i)

@@ -101,6 +101,14 @@ struct StoreStats {
     double acceptanceRate = 0;              // accepted / decided; 0 when none
 };
 
+// One bucket of the throughput charts.
+struct TimeBucket {
+    qint64 startMs = 0;
+    qint64 predictions = 0;
+    qint64 failures = 0;
+    double p50 = 0, p95 = 0, p99 = 0; // total latency of the successful ones, ms
+};
+
 // Prediction history and moderator feedback, on SQLite or PostgreSQL, through
 // Qt SQL. Thread-safe: every thread gets its own connection.
 class PredictionStore {
@@ -121,6 +129,11 @@ public:
     // Newest first, `limit` rows after `after` (keyset pagination).
     Result<std::vector<HistoryRow>> history(const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit);
     Result<StoreStats> stats(qint64 sinceMs = 0, qint64 untilMs = 0);
+    // Buckets of bucketMs over [sinceMs, untilMs), empty ones left out.
+    Result<std::vector<TimeBucket>> timeSeries(qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
+    // Fills the store with synthetic predictions (source "synthetic", synthetic = 1) spread
+    // over the last `days` days, until it holds at least `rows` of them. Returns how many it added.
+    Result<qint64> fillSynthetic(qint64 rows, int days, const std::function<void(qint64 done)> &progress = {});
     // The newest `maxRows` successful predictions with an embedding, newest first, streamed.
     Result<int> readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row);
     Result<QByteArray> thumbnail(qint64 predictionId);

@@ -55,10 +55,12 @@ private Q_SLOTS:
         std::sort(brute.rbegin(), brute.rend());
         const auto found = index.nearest(q, 5);
         QCOMPARE(int(found.size()), 5);
-        for (int k = 0; k < 5; ++k) {
-            QCOMPARE(found[k].entry.id, qint64(brute[k].second));
-            QVERIFY(std::abs(found[k].similarity - brute[k].first) < 1e-5);
-        }
+        // int8 storage: the k-th similarity within 0.01 of the true k-th, and the
+        // true best match among the first three found.
+        for (int k = 0; k < 5; ++k)
+            QVERIFY2(std::abs(found[k].similarity - brute[k].first) < 0.01,
+                     qPrintable(QStringLiteral("%1 vs %2").arg(found[k].similarity).arg(brute[k].first)));
+        QVERIFY(std::any_of(found.begin(), found.begin() + 3, [&](const auto &m) { return m.entry.id == brute[0].second; }));
         for (const auto &m : index.nearest(q, 10, QStringLiteral("cars"), true)) {
             QCOMPARE(m.entry.categoryId, QStringLiteral("cars"));
             QVERIFY(m.entry.confirmed);

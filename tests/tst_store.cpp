@@ -4,6 +4,7 @@
 #include "prediction_store.h"
 #include "schema.h"
 
+#include <QDateTime>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -227,6 +228,31 @@ private Q_SLOTS:
         QCOMPARE(s.value().accepted, 2);
         QCOMPARE(s.value().corrected, 1);
         QVERIFY(std::abs(s.value().acceptanceRate - 2.0 / 3.0) < 1e-9);
+    }
+
+    void chartsAndSyntheticRows()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        auto added = store->fillSynthetic(2300, 1);
+        QVERIFY2(added.ok(), qPrintable(added.ok() ? QString() : added.error().message));
+        QCOMPARE(added.value(), 2300);
+        QCOMPARE(store->fillSynthetic(2300, 1).value(), 0); // already there
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        auto series = store->timeSeries(now - 25 * 3600 * 1000LL, now + 60000, 3600 * 1000LL);
+        QVERIFY2(series.ok(), qPrintable(series.ok() ? QString() : series.error().message));
+        qint64 total = 0, failures = 0;
+        for (const TimeBucket &b : series.value()) {
+            total += b.predictions;
+            failures += b.failures;
+            QVERIFY(b.p50 <= b.p95 && b.p95 <= b.p99);
+            QVERIFY(b.p50 >= 20 && b.p99 < 220);
+        }
+        QCOMPARE(total, 2300);
+        QCOMPARE(failures, 2300 / 50);
+        QVERIFY(series.value().size() >= 20);
+        HistoryFilter synthetic;
+        synthetic.text = QStringLiteral("synthetic listing 1234");
+        QCOMPARE(int(store->history(synthetic, std::nullopt, 10).value().size()), 1);
     }
 
     void urlsAreParsedAndPasswordsNeverShown()
