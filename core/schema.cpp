@@ -67,11 +67,25 @@ QStringList version2()
     };
 }
 
+QStringList version3(Dialect d)
+{
+    // Text search at a million rows: trigram indexes serve ILIKE '%words%'.
+    // pg_trgm ships with PostgreSQL and is a trusted extension (the database
+    // owner may create it). SQLite searches by scanning; the step only counts.
+    if (d != Dialect::Postgres)
+        return {};
+    return {
+        QStringLiteral("CREATE EXTENSION IF NOT EXISTS pg_trgm"),
+        QStringLiteral("CREATE INDEX predictions_title_trgm ON predictions USING gin (title gin_trgm_ops)"),
+        QStringLiteral("CREATE INDEX predictions_description_trgm ON predictions USING gin (description gin_trgm_ops)"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 2;
+    return 3;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -80,6 +94,7 @@ QStringList migrationStep(Dialect dialect, int to)
     switch (to) {
     case 1: sql = version1(); break;
     case 2: sql = version2(); break;
+    case 3: sql = version3(dialect); break;
     default: return {};
     }
     for (QString &s : sql)
