@@ -60,17 +60,13 @@ bool attachListingIndex(Classifier &classifier, PredictionStore &store)
 bool storeOutcome(PredictionStore &store, Classifier &classifier, const QString &source, const QString &file,
                   const Result<PhotoResult> &outcome, qint64 *id)
 {
-    auto stored = store.addPrediction(predictionRecord(source, file, outcome));
+    auto stored = storeAndIndex(store, classifier.listingIndex().get(), source, file, outcome);
     if (!stored) {
         printError(QStringLiteral("NOT STORED %1: %2").arg(file, stored.error().message));
         return false;
     }
     if (id)
         *id = stored.value();
-    if (outcome && classifier.listingIndex()) {
-        const PhotoResult &r = outcome.value();
-        classifier.listingIndex()->add({stored.value(), r.category.id, false, 0, r.quality.phash, file}, r.embedding);
-    }
     return true;
 }
 

@@ -193,6 +193,7 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
             r.similar.push_back({m.entry.id, m.similarity, m.entry.categoryId, m.entry.confirmed, m.entry.price, m.entry.fileName});
         if (const auto earlier = m_index->duplicateOf(r.quality.phash, m_quality.duplicateMaxHamming)) {
             r.duplicateOf = earlier->id;
+            r.duplicateOfFile = earlier->fileName;
             r.quality.flags << QStringLiteral("duplicate");
         }
     }

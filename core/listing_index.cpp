@@ -53,6 +53,17 @@ Result<std::shared_ptr<ListingIndex>> ListingIndex::load(PredictionStore &store,
     return index;
 }
 
+Result<qint64> storeAndIndex(PredictionStore &store, ListingIndex *index, const QString &source, const QString &file,
+                             const Result<PhotoResult> &outcome)
+{
+    auto id = store.addPrediction(predictionRecord(source, file, outcome));
+    if (id && outcome && index) {
+        const PhotoResult &r = outcome.value();
+        index->add({id.value(), r.category.id, false, 0, r.quality.phash, file}, r.embedding);
+    }
+    return id;
+}
+
 std::size_t ListingIndex::size() const
 {
     std::shared_lock lock(m_mutex);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "error.h"
+#include "photo_result.h"
 #include "price_suggester.h"
 
 #include <QString>
@@ -65,5 +66,10 @@ private:
     std::vector<std::int8_t> m_codes; // m_entries.size() x m_dim, row-major
     std::vector<float> m_scales;      // per vector: value = code * scale
 };
+
+// Stores one classification outcome and adds a successful one to the index
+// (which may be null). Returns the prediction's id in the store.
+Result<qint64> storeAndIndex(PredictionStore &store, ListingIndex *index, const QString &source, const QString &file,
+                             const Result<PhotoResult> &outcome);
 
 } // namespace listinglens

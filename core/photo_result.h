@@ -76,6 +76,7 @@ struct PhotoResult {
     qint64 byteSize = 0;
     QVector<SimilarListing> similar;   // nearest earlier listings, when a listing index is set
     qint64 duplicateOf = 0;            // an earlier stored photo this one duplicates (0: none)
+    QString duplicateOfFile;
 };
 
 } // namespace listinglens

@@ -260,11 +260,12 @@ void PredictionStore::dropConnection()
         QSqlDatabase::database(name, false).close(); // reopened by the next connection()
 }
 
-Result<qint64> PredictionStore::addPrediction(const PredictionRecord &rec)
+template <typename Write>
+Result<qint64> PredictionStore::withRetry(Write write)
 {
     int delay = m_firstDelayMs;
     for (int attempt = 1;; ++attempt) {
-        auto id = insertPrediction(rec);
+        auto id = write();
         if (id || attempt >= m_attempts || id.error().code != ErrorCode::DatabaseError)
             return id;
         qCWarning(lcStore).noquote() << id.error().message << QStringLiteral("- retrying in %1 ms").arg(delay);
@@ -272,6 +273,16 @@ Result<qint64> PredictionStore::addPrediction(const PredictionRecord &rec)
         QThread::msleep(std::uint64_t(delay));
         delay *= 2;
     }
+}
+
+Result<qint64> PredictionStore::addPrediction(const PredictionRecord &rec)
+{
+    return withRetry([&] { return insertPrediction(rec); });
+}
+
+Result<qint64> PredictionStore::addFeedback(qint64 predictionId, const FeedbackRecord &f)
+{
+    return withRetry([&] { return insertFeedback(predictionId, f); });
 }
 
 Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
@@ -337,7 +348,7 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     return q.value(0).toLongLong();
 }
 
-Result<qint64> PredictionStore::addFeedback(qint64 predictionId, const FeedbackRecord &f)
+Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const FeedbackRecord &f)
 {
     auto db = connection();
     if (!db)

@@ -124,7 +124,7 @@ public:
 
     // Retried on a fresh connection with backoff (see setRetry) when the database is unreachable.
     Result<qint64> addPrediction(const PredictionRecord &record);
-    Result<qint64> addFeedback(qint64 predictionId, const FeedbackRecord &feedback);
+    Result<qint64> addFeedback(qint64 predictionId, const FeedbackRecord &feedback); // retried like addPrediction
 
     // Newest first, `limit` rows after `after` (keyset pagination).
     Result<std::vector<HistoryRow>> history(const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit);
@@ -149,6 +149,9 @@ public:
 private:
     explicit PredictionStore(DatabaseUrl url);
     Result<qint64> insertPrediction(const PredictionRecord &record);
+    Result<qint64> insertFeedback(qint64 predictionId, const FeedbackRecord &feedback);
+    template <typename Write>
+    Result<qint64> withRetry(Write write);
     void dropConnection();
 
     DatabaseUrl m_url;

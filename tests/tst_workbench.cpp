@@ -4,6 +4,7 @@
 #include "phone_photos.h"
 #include "photo_list_model.h"
 #include "photo_strip.h"
+#include "prediction_store.h"
 #include "result_panel.h"
 
 #include <QAction>
@@ -55,6 +56,9 @@ private Q_SLOTS:
 
     void init()
     {
+        // A database of its own for every test: what it stores can be checked.
+        m_dbUrl = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction())));
+        qputenv("LISTINGLENS_DB", m_dbUrl.toUtf8());
         m_window = std::make_unique<MainWindow>();
         m_window->show();
         QApplication::setActiveWindow(m_window.get());
@@ -138,6 +142,31 @@ private Q_SLOTS:
         QCOMPARE(m_window->photos()->decisions().size(), 2);
     }
 
+    void decisionsAreStoredAsFeedback()
+    {
+        m_window->addPaths({photo("refrigerator.jpg"), photo("rocking_chair.jpg")});
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->photos()->count(PhotoState::Done), 2, 60000);
+        QTRY_VERIFY(m_window->photos()->item(1)->predictionId > 0);
+        m_window->strip()->setCurrentIndex(m_window->photos()->index(0));
+        QTest::keyClick(m_window.get(), Qt::Key_Return);  // accept the fridge as suggested
+        QTest::keyClick(m_window.get(), Qt::Key_3);       // the chair: third category
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        m_window.reset(); // closing the window writes everything still queued
+
+        auto store = PredictionStore::open(m_dbUrl);
+        QVERIFY(store.ok());
+        HistoryFilter accepted, corrected;
+        accepted.feedback = QStringLiteral("accepted");
+        corrected.feedback = QStringLiteral("corrected");
+        const auto a = store.value()->history(accepted, std::nullopt, 10).value();
+        const auto c = store.value()->history(corrected, std::nullopt, 10).value();
+        QCOMPARE(int(a.size()), 1);
+        QCOMPARE(a[0].finalCategoryId, QStringLiteral("appliances"));
+        QCOMPARE(int(c.size()), 1);
+        QVERIFY(c[0].finalCategoryId != QStringLiteral("furniture"));
+        QCOMPARE(int(store.value()->history({}, std::nullopt, 10).value().size()), 2);
+    }
+
     void keyboardShortcuts()
     {
         m_window->addPaths({photo("jean.jpg"), photo("perfume.jpg"), photo("dumbbell.jpg")});
@@ -189,6 +218,7 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
+    QString m_dbUrl;
     std::unique_ptr<MainWindow> m_window;
 };
 

@@ -1,7 +1,9 @@
 #include "classification_worker.h"
 
 #include "classifier.h"
+#include "listing_index.h"
 #include "pipeline.h"
+#include "prediction_store.h"
 
 #include <QBuffer>
 
@@ -23,12 +25,15 @@ void ClassificationWorker::loadModel(const QString &modelDir, const QString &dev
     options.engine.device = device;
     options.engine.threads = threads;
     options.previewSide = kPreviewSide;
+    options.thumbnailSide = 256; // what history shows
+    options.fingerprint = true;
     auto classifier = Classifier::create(options);
     if (!classifier) {
         Q_EMIT modelFailed(classifier.error().message);
         return;
     }
     m_classifier = std::move(classifier).value();
+    attachIndex();
     QStringList ids, names;
     for (const Category &c : m_classifier->taxonomy().categories()) {
         ids << c.id;
@@ -36,6 +41,37 @@ void ClassificationWorker::loadModel(const QString &modelDir, const QString &dev
     }
     Q_EMIT modelLoaded(m_classifier->manifest().name, m_classifier->manifest().version,
                        m_classifier->engineInfo().deviceName, ids, names);
+}
+
+void ClassificationWorker::openDatabase(const QString &url)
+{
+    m_store.reset();
+    m_index.reset();
+    if (m_classifier)
+        m_classifier->setListingIndex(nullptr);
+    if (url.isEmpty())
+        return;
+    auto store = PredictionStore::open(url);
+    if (!store) {
+        Q_EMIT databaseFailed(store.error().message);
+        return;
+    }
+    m_store = store.value();
+    attachIndex();
+    Q_EMIT databaseOpened(m_store->maskedUrl(), m_index ? int(m_index->size()) : 0);
+}
+
+void ClassificationWorker::attachIndex()
+{
+    if (!m_store || !m_classifier || m_classifier->engineInfo().embeddingDim == 0)
+        return;
+    auto index = ListingIndex::load(*m_store, m_classifier->engineInfo().embeddingDim);
+    if (!index) {
+        Q_EMIT databaseFailed(index.error().message);
+        return;
+    }
+    m_index = index.value();
+    m_classifier->setListingIndex(m_index);
 }
 
 void ClassificationWorker::classifyFiles(int ticket, const QList<int> &ids, const QStringList &paths, int batchSize)
@@ -74,6 +110,14 @@ void ClassificationWorker::run(int ticket, const QList<int> &ids, const QStringL
     pipeline.run(
         sources,
         [&](int i, const Result<PhotoResult> &r) {
+            qint64 predictionId = 0;
+            if (m_store) { // failures are history too
+                auto stored = storeAndIndex(*m_store, m_index.get(), QStringLiteral("gui"), names[i], r);
+                if (stored)
+                    predictionId = stored.value();
+                else
+                    Q_EMIT notStored(ids[i], stored.error().message);
+            }
             if (!r) {
                 Q_EMIT photoFailed(ids[i], r.error().codeName(), r.error().message, errorAdvice(r.error().code));
                 return;
@@ -81,7 +125,7 @@ void ClassificationWorker::run(int ticket, const QList<int> &ids, const QStringL
             // Decoding the small preview here keeps all image work off the GUI thread.
             const QImage preview = QImage::fromData(r.value().preview, "JPG");
             const QImage thumbnail = preview.scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-            Q_EMIT photoDone(ids[i], r.value(), preview, thumbnail);
+            Q_EMIT photoDone(ids[i], r.value(), preview, thumbnail, predictionId);
         },
         &m_cancel, [&](int i) { Q_EMIT photoStarted(ids[i]); });
     Q_EMIT requestFinished(ticket);

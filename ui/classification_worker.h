@@ -11,6 +11,8 @@
 
 namespace listinglens {
 class Classifier;
+class ListingIndex;
+class PredictionStore;
 }
 
 namespace listinglens::ui {
@@ -29,9 +31,13 @@ public:
     ~ClassificationWorker() override;
 
     void cancelUpTo(int ticket); // safe from any thread
+    // Set before databaseOpened is emitted; thread-safe to use after that.
+    std::shared_ptr<ListingIndex> listingIndex() const { return m_index; }
 
 public Q_SLOTS:
     void loadModel(const QString &modelDir, const QString &device, int threads);
+    // Every classification is stored there from now on (empty: none).
+    void openDatabase(const QString &url);
     void classifyFiles(int ticket, const QList<int> &ids, const QStringList &paths, int batchSize);
     void classifyImage(int ticket, int id, const QImage &image);
 
@@ -40,7 +46,11 @@ Q_SIGNALS:
                      const QStringList &categoryIds, const QStringList &categoryNames);
     void modelFailed(const QString &message);
     void photoStarted(int id);
-    void photoDone(int id, const listinglens::PhotoResult &result, const QImage &preview, const QImage &thumbnail);
+    void photoDone(int id, const listinglens::PhotoResult &result, const QImage &preview, const QImage &thumbnail,
+                   qint64 predictionId);
+    void databaseOpened(const QString &maskedUrl, int listings);
+    void databaseFailed(const QString &message);
+    void notStored(int id, const QString &message);
     void photoFailed(int id, const QString &code, const QString &message, const QString &advice);
     void requestFinished(int ticket);
 
@@ -48,7 +58,11 @@ private:
     void run(int ticket, const QList<int> &ids, const QStringList &names, const QStringList &paths,
              const QList<QByteArray> &bytes, int batchSize);
 
+    void attachIndex();
+
     std::unique_ptr<Classifier> m_classifier;
+    std::shared_ptr<PredictionStore> m_store;
+    std::shared_ptr<ListingIndex> m_index;
     std::atomic_bool m_cancel{false};
     std::atomic_int m_cancelledUpTo{0};
 };

@@ -2,6 +2,9 @@
 
 #include "classification_worker.h"
 #include "correction_dialog.h"
+#include "database_url.h"
+#include "listing_index.h"
+#include "store_worker.h"
 #include "model_manifest.h"
 #include "phone_photos.h"
 #include "photo_list_model.h"
@@ -125,10 +128,27 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_settings(Workbe
     });
     connect(m_worker, &ClassificationWorker::photoStarted, m_photos, &PhotoListModel::setWorking);
     connect(m_worker, &ClassificationWorker::photoDone, this,
-            [this](int id, const PhotoResult &r, const QImage &preview, const QImage &thumbnail) {
-                m_photos->setResult(id, r, preview, thumbnail);
+            [this](int id, const PhotoResult &r, const QImage &preview, const QImage &thumbnail, qint64 predictionId) {
+                m_photos->setResult(id, r, preview, thumbnail, predictionId);
                 photoSettled();
             });
+    connect(m_worker, &ClassificationWorker::databaseOpened, this, [this](const QString &url, int listings) {
+        m_databaseRetryMs = 2000;
+        m_databaseLabel->setText(tr("Database: %1 (%n listing(s))", nullptr, listings).arg(url));
+        m_databaseLabel->setToolTip(QString());
+    });
+    connect(m_worker, &ClassificationWorker::databaseFailed, this, [this](const QString &message) {
+        // Keep working without it, and try again with backoff.
+        m_databaseLabel->setText(tr("Database unavailable, retrying in %1 s").arg(m_databaseRetryMs / 1000));
+        m_databaseLabel->setToolTip(message);
+        m_databaseRetry->start(m_databaseRetryMs);
+        m_databaseRetryMs = std::min(m_databaseRetryMs * 2, 60000);
+    });
+    connect(m_worker, &ClassificationWorker::notStored, this, [this](int, const QString &message) {
+        m_databaseLabel->setText(tr("Database: a result was not stored"));
+        m_databaseLabel->setToolTip(message);
+        statusBar()->showMessage(tr("Not stored: %1").arg(message), 8000);
+    });
     connect(m_worker, &ClassificationWorker::photoFailed, this,
             [this](int id, const QString &code, const QString &message, const QString &advice) {
                 m_photos->setFailed(id, code, message, advice);
@@ -136,7 +156,25 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_settings(Workbe
             });
     connect(m_worker, &ClassificationWorker::requestFinished, this, &MainWindow::finishRequest);
     m_thread.start();
+
+    m_storeWorker = new StoreWorker;
+    m_storeWorker->moveToThread(&m_storeThread);
+    connect(&m_storeThread, &QThread::finished, m_storeWorker, &QObject::deleteLater);
+    connect(m_storeWorker, &StoreWorker::feedbackFailed, this, [this](int, const QString &message) {
+        statusBar()->showMessage(tr("Decision not stored: %1").arg(message), 8000);
+    });
+    connect(m_storeWorker, &StoreWorker::thumbnailsLoaded, this,
+            [this](int itemId, const QList<qint64> &ids, const QList<QImage> &images) {
+                if (m_panel->shownId() == itemId)
+                    m_panel->setSimilarThumbnails(ids, images);
+            });
+    m_storeThread.start();
+    m_databaseRetry = new QTimer(this);
+    m_databaseRetry->setSingleShot(true);
+    connect(m_databaseRetry, &QTimer::timeout, this, &MainWindow::openDatabase);
+
     loadModel();
+    openDatabase();
 
     const QByteArray geometry = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
     if (!geometry.isEmpty())
@@ -148,6 +186,43 @@ MainWindow::~MainWindow()
     m_worker->cancelUpTo(m_lastTicket);
     m_thread.quit();
     m_thread.wait();
+    // Every decision queued for the database is written before the thread stops.
+    QMetaObject::invokeMethod(m_storeWorker, &StoreWorker::flush, Qt::BlockingQueuedConnection);
+    m_storeThread.quit();
+    m_storeThread.wait();
+}
+
+QString MainWindow::databaseUrl() const
+{
+    if (!m_settings.databaseUrl.isEmpty())
+        return m_settings.databaseUrl;
+    const QString env = qEnvironmentVariable("LISTINGLENS_DB");
+    return env.isEmpty() ? defaultDatabaseUrl() : env;
+}
+
+void MainWindow::openDatabase()
+{
+    const QString url = databaseUrl();
+    if (const auto parsed = DatabaseUrl::parse(url))
+        m_databaseLabel->setText(tr("Database: connecting to %1…").arg(parsed.value().masked()));
+    QMetaObject::invokeMethod(m_worker, "openDatabase", Qt::QueuedConnection, Q_ARG(QString, url));
+    QMetaObject::invokeMethod(m_storeWorker, "open", Qt::QueuedConnection, Q_ARG(QString, url));
+}
+
+void MainWindow::recordDecision(const PhotoItem &item, const Decision &d)
+{
+    m_photos->setDecision(item.id, d);
+    if (item.predictionId <= 0) {
+        statusBar()->showMessage(tr("Decision kept in memory: this photo is not in the database."), 6000);
+        return;
+    }
+    QMetaObject::invokeMethod(m_storeWorker, "addFeedback", Qt::QueuedConnection, Q_ARG(int, item.id),
+                              Q_ARG(qint64, item.predictionId), Q_ARG(bool, d.corrected), Q_ARG(QString, d.categoryId),
+                              Q_ARG(double, d.price), Q_ARG(QString, d.currency), Q_ARG(QString, d.title),
+                              Q_ARG(QString, d.description));
+    // Later suggestions learn from it at once (the index is thread-safe).
+    if (const auto index = m_worker->listingIndex())
+        index->confirm(item.predictionId, d.categoryId, d.price);
 }
 
 void MainWindow::buildMenus()
@@ -205,7 +280,7 @@ void MainWindow::buildStatusBar()
 {
     m_modelLabel = new QLabel(tr("Loading model…"));
     m_deviceLabel = new QLabel;
-    m_databaseLabel = new QLabel(tr("Database: none (decisions kept in memory)"));
+    m_databaseLabel = new QLabel(tr("Database: none"));
     m_rateLabel = new QLabel;
 
     m_progress = new QWidget;
@@ -334,7 +409,15 @@ void MainWindow::showSelected()
         return;
     }
     const PhotoItem *original = item->duplicateOfId >= 0 ? m_photos->itemById(item->duplicateOfId) : nullptr;
+    const bool fresh = m_panel->shownId() != item->id;
     m_panel->showItem(*item, original ? original->name : QString());
+    if (fresh && !item->result.similar.isEmpty()) {
+        QList<qint64> ids;
+        for (const SimilarListing &s : item->result.similar)
+            ids << s.id;
+        QMetaObject::invokeMethod(m_storeWorker, "loadThumbnails", Qt::QueuedConnection, Q_ARG(int, item->id),
+                                  Q_ARG(QList<qint64>, ids));
+    }
 }
 
 void MainWindow::acceptCurrent()
@@ -343,7 +426,7 @@ void MainWindow::acceptCurrent()
     const PhotoItem *item = m_photos->item(row);
     if (!item || item->state != PhotoState::Done || m_panel->shownId() != item->id)
         return;
-    m_photos->setDecision(item->id, m_panel->draftDecision());
+    recordDecision(*item, m_panel->draftDecision());
     // On to the next photo still waiting for a decision.
     for (int r = row + 1; r < m_photos->rowCount(); ++r) {
         const PhotoItem *next = m_photos->item(r);
@@ -364,7 +447,7 @@ void MainWindow::correctCurrent()
         draft.currency = m_settings.currency;
     CorrectionDialog dialog(m_categoryIds, m_categoryNames, draft, this);
     if (dialog.exec() == QDialog::Accepted)
-        m_photos->setDecision(item->id, dialog.decision());
+        recordDecision(*m_photos->itemById(item->id), dialog.decision());
 }
 
 void MainWindow::removeCurrent()
@@ -416,6 +499,8 @@ void MainWindow::openSettings()
         applyTheme(m_settings.theme);
     if (m_settings.modelChanged(previous))
         loadModel();
+    if (m_settings.modelChanged(previous) || m_settings.databaseUrl != previous.databaseUrl)
+        openDatabase(); // the listing index follows the model's embeddings
 }
 
 void MainWindow::setPresentation(bool on)

@@ -6,6 +6,7 @@
 #include <QMainWindow>
 #include <QSet>
 #include <QThread>
+#include <QTimer>
 
 class QLabel;
 class QListWidget;
@@ -19,7 +20,10 @@ struct PhotoResult;
 
 namespace listinglens::ui {
 
+struct Decision;
+struct PhotoItem;
 class ClassificationWorker;
+class StoreWorker;
 class PhotoListModel;
 class PhotoStrip;
 class ResultPanel;
@@ -59,6 +63,9 @@ private:
     void buildMenus();
     void buildStatusBar();
     void loadModel();
+    void openDatabase();
+    QString databaseUrl() const;
+    void recordDecision(const PhotoItem &item, const Decision &decision);
     void enqueueFiles(const QStringList &files);
     void startRequest(int photos);
     void finishRequest(int ticket);
@@ -77,6 +84,10 @@ private:
     WorkbenchSettings m_settings;
     QThread m_thread;
     ClassificationWorker *m_worker = nullptr;
+    QThread m_storeThread;
+    StoreWorker *m_storeWorker = nullptr;
+    QTimer *m_databaseRetry = nullptr;
+    int m_databaseRetryMs = 2000;
     PhotoListModel *m_photos = nullptr;
     PhotoStrip *m_strip = nullptr;
     ResultPanel *m_panel = nullptr;

@@ -116,15 +116,18 @@ void PhotoListModel::setWorking(int id)
     changed(row);
 }
 
-void PhotoListModel::setResult(int id, const PhotoResult &result, const QImage &preview, const QImage &thumbnail)
+void PhotoListModel::setResult(int id, const PhotoResult &result, const QImage &preview, const QImage &thumbnail,
+                               qint64 predictionId)
 {
     const int row = rowOf(id);
     if (row < 0)
         return;
     PhotoItem &it = m_items[row];
+    it.predictionId = predictionId;
     it.state = PhotoState::Done;
     it.result = result;
     it.result.preview.clear(); // the decoded QImage is kept instead
+    it.result.thumbnail.clear();
     it.preview = preview;
     it.thumbnail = thumbnail;
     // Duplicate of an earlier photo: the first one within the perceptual-hash distance.

@@ -35,6 +35,7 @@ struct PhotoItem {
     QImage preview;
     QImage thumbnail;
     int duplicateOfId = -1;   // an earlier photo with nearly the same perceptual hash
+    qint64 predictionId = 0;  // its row in the store (0: not stored)
     Decision decision;
 };
 
@@ -60,7 +61,7 @@ public:
     QList<Decision> decisions() const;
 
     void setWorking(int id);
-    void setResult(int id, const PhotoResult &result, const QImage &preview, const QImage &thumbnail);
+    void setResult(int id, const PhotoResult &result, const QImage &preview, const QImage &thumbnail, qint64 predictionId = 0);
     void setFailed(int id, const QString &code, const QString &message, const QString &advice);
     void setDecision(int id, const Decision &decision);
 

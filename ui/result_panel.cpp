@@ -183,7 +183,8 @@ QWidget *ResultPanel::buildResultPage()
     m_similar = new QListWidget;
     m_similar->setMaximumHeight(90);
     m_similar->hide(); // filled once prediction history is stored
-    m_noSimilar = new QLabel(tr("None yet: similar earlier listings appear here once prediction history is stored."));
+    m_similar->setIconSize(QSize(48, 48));
+    m_noSimilar = new QLabel(tr("None yet: similar earlier listings appear here as history grows."));
     m_noSimilar->setWordWrap(true);
     m_noSimilar->setEnabled(false);
     sl->addWidget(m_similar);
@@ -248,11 +249,26 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
                                                   {QStringLiteral("too_dark"), tr("Too dark")},
                                                   {QStringLiteral("too_bright"), tr("Too bright")},
                                                   {QStringLiteral("low_resolution"), tr("Low resolution")}};
-    for (const QString &flag : r.quality.flags)
-        m_badges->layout()->addWidget(badge(words.value(flag, flag), QStringLiteral("#c0392b")));
-    if (!duplicateOfName.isEmpty())
-        m_badges->layout()->addWidget(badge(tr("Duplicate of %1").arg(duplicateOfName), QStringLiteral("#8e44ad")));
-    if (r.quality.flags.isEmpty() && duplicateOfName.isEmpty())
+    for (const QString &flag : r.quality.flags) {
+        if (flag != QLatin1String("duplicate")) // shown with what it duplicates, below
+            m_badges->layout()->addWidget(badge(words.value(flag, flag), QStringLiteral("#c0392b")));
+    }
+    const QString original = !duplicateOfName.isEmpty() ? duplicateOfName : r.duplicateOfFile.section(QLatin1Char('/'), -1);
+    if (!original.isEmpty())
+        m_badges->layout()->addWidget(badge(tr("Duplicate of %1").arg(original), QStringLiteral("#8e44ad")));
+
+    m_similar->clear();
+    for (const SimilarListing &s : r.similar) {
+        const QString price = s.confirmed ? tr("%1 %2 confirmed").arg(r.price.currency).arg(s.price) : tr("not confirmed");
+        auto *entry = new QListWidgetItem(tr("%1 · %2 · %3 · %4 % alike")
+                                              .arg(s.fileName.section(QLatin1Char('/'), -1), s.categoryId, price)
+                                              .arg(qRound(s.similarity * 100)));
+        entry->setData(Qt::UserRole, s.id);
+        m_similar->addItem(entry);
+    }
+    m_similar->setVisible(!r.similar.isEmpty());
+    m_noSimilar->setVisible(r.similar.isEmpty());
+    if (r.quality.flags.isEmpty() && duplicateOfName.isEmpty() && r.duplicateOfFile.isEmpty())
         m_badges->layout()->addWidget(badge(tr("Photo quality OK"), QStringLiteral("#2e8b57")));
     static_cast<QHBoxLayout *>(m_badges->layout())->addStretch();
 
@@ -283,6 +299,16 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
                                               : tr("Accepted at %1").arg(d.at.toString(QStringLiteral("HH:mm"))))
                                : QString());
     m_pages->setCurrentIndex(ResultPage);
+}
+
+void ResultPanel::setSimilarThumbnails(const QList<qint64> &predictionIds, const QList<QImage> &images)
+{
+    for (int row = 0; row < m_similar->count(); ++row) {
+        QListWidgetItem *entry = m_similar->item(row);
+        const qsizetype at = predictionIds.indexOf(entry->data(Qt::UserRole).toLongLong());
+        if (at >= 0 && !images.value(at).isNull())
+            entry->setIcon(QPixmap::fromImage(images[at]));
+    }
 }
 
 int ResultPanel::selectedChoice() const

@@ -35,6 +35,8 @@ public:
     // The decision the form shows now, against the suggestion it started from.
     Decision draftDecision() const;
     int shownId() const { return m_shownId; }
+    // Thumbnails for the similar listings of the shown photo, as they arrive.
+    void setSimilarThumbnails(const QList<qint64> &predictionIds, const QList<QImage> &images);
 
 Q_SIGNALS:
     void acceptRequested();

@@ -1,0 +1,45 @@
+#include "store_worker.h"
+
+#include "prediction_store.h"
+
+namespace listinglens::ui {
+
+StoreWorker::StoreWorker() = default;
+StoreWorker::~StoreWorker() = default;
+
+void StoreWorker::open(const QString &url)
+{
+    m_store.reset();
+    if (url.isEmpty())
+        return;
+    auto store = PredictionStore::open(url);
+    if (store)
+        m_store = store.value();
+}
+
+void StoreWorker::addFeedback(int itemId, qint64 predictionId, bool corrected, const QString &categoryId, double price,
+                              const QString &currency, const QString &title, const QString &description)
+{
+    if (!m_store || predictionId <= 0) {
+        Q_EMIT feedbackFailed(itemId, tr("no database: the decision is kept in memory only"));
+        return;
+    }
+    const QString moderator = qEnvironmentVariable("USER", QStringLiteral("moderator"));
+    auto stored = m_store->addFeedback(predictionId, {moderator, corrected, categoryId, price, currency, title, description, 0});
+    if (stored)
+        Q_EMIT feedbackStored(itemId);
+    else
+        Q_EMIT feedbackFailed(itemId, stored.error().message);
+}
+
+void StoreWorker::loadThumbnails(int itemId, const QList<qint64> &predictionIds)
+{
+    QList<QImage> images;
+    for (qint64 id : predictionIds) {
+        auto bytes = m_store ? m_store->thumbnail(id) : Result<QByteArray>(QByteArray());
+        images << (bytes ? QImage::fromData(bytes.value(), "JPG") : QImage());
+    }
+    Q_EMIT thumbnailsLoaded(itemId, predictionIds, images);
+}
+
+} // namespace listinglens::ui
