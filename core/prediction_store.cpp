@@ -207,41 +207,41 @@ Result<int> PredictionStore::migrate()
     const schema::Dialect dialect = dialectOf(m_url);
     while (true) {
         QSqlDatabase &c = db.value();
-        if (!c.transaction())
-            return dbError(QStringLiteral("cannot start a migration"), c.lastError());
         QSqlQuery q(c);
-        const QString lock = schema::migrationLock(dialect);
-        if (!lock.isEmpty() && !q.exec(lock)) {
-            c.rollback();
-            return dbError(QStringLiteral("cannot lock for migration"), q.lastError());
+        for (const QString &statement : schema::beginMigration(dialect)) {
+            if (!q.exec(statement)) {
+                const QSqlError e = q.lastError();
+                q.exec(QStringLiteral("ROLLBACK"));
+                return dbError(QStringLiteral("cannot start a migration"), e);
+            }
         }
         // Read the version inside the transaction: another process may have moved it on.
         int current = 0;
         if (c.tables().contains(QString::fromLatin1(schema::kVersionTable))) {
             if (!q.exec(QStringLiteral("SELECT version FROM listinglens_schema")) || !q.next()) {
-                c.rollback();
+                q.exec(QStringLiteral("ROLLBACK"));
                 return dbError(QStringLiteral("cannot read the schema version"), q.lastError());
             }
             current = q.value(0).toInt();
         }
         if (current >= latestSchemaVersion()) {
-            c.rollback();
+            q.exec(QStringLiteral("ROLLBACK"));
             return current;
         }
         const int to = current + 1;
         for (const QString &statement : schema::migrationStep(dialect, to)) {
             if (!q.exec(statement)) {
                 const QSqlError e = q.lastError();
-                c.rollback();
+                q.exec(QStringLiteral("ROLLBACK"));
                 return dbError(QStringLiteral("migration to schema version %1 failed (nothing was changed)").arg(to), e);
             }
         }
         q.prepare(QStringLiteral("UPDATE listinglens_schema SET version = :v, migrated_ms = :t"));
         q.bindValue(QStringLiteral(":v"), to);
         q.bindValue(QStringLiteral(":t"), nowMs());
-        if (!q.exec() || !c.commit()) {
-            const QSqlError e = q.lastError().isValid() ? q.lastError() : c.lastError();
-            c.rollback();
+        if (!q.exec() || !q.exec(QStringLiteral("COMMIT"))) {
+            const QSqlError e = q.lastError();
+            q.exec(QStringLiteral("ROLLBACK"));
             return dbError(QStringLiteral("migration to schema version %1 failed (nothing was changed)").arg(to), e);
         }
     }
@@ -420,6 +420,8 @@ Result<std::vector<HistoryRow>> PredictionStore::history(const HistoryFilter &f,
         add(QStringLiteral("confidence >= :cmin"), QStringLiteral(":cmin"), f.minConfidence);
     if (f.maxConfidence >= 0)
         add(QStringLiteral("confidence <= :cmax"), QStringLiteral(":cmax"), f.maxConfidence);
+    if (!f.finalCategoryId.isEmpty())
+        add(QStringLiteral("final_category_id = :fcat"), QStringLiteral(":fcat"), f.finalCategoryId);
     if (!f.modelVersion.isEmpty())
         add(QStringLiteral("model_version = :mver"), QStringLiteral(":mver"), f.modelVersion);
     if (!f.qualityFlag.isEmpty())
@@ -429,8 +431,9 @@ Result<std::vector<HistoryRow>> PredictionStore::history(const HistoryFilter &f,
         add(QStringLiteral("(title %1 :text ESCAPE '\\' OR description %1 :text ESCAPE '\\')").arg(like),
             QStringLiteral(":text"), escapeLike(f.text));
     }
+    const char *cmp = f.oldestFirst ? ">" : "<";
     if (after) {
-        where << QStringLiteral("(created_ms < :acms OR (created_ms = :acms2 AND id < :aid))");
+        where << QStringLiteral("(created_ms %1 :acms OR (created_ms = :acms2 AND id %1 :aid))").arg(QLatin1String(cmp));
         binds.insert(QStringLiteral(":acms"), after->createdMs);
         binds.insert(QStringLiteral(":acms2"), after->createdMs);
         binds.insert(QStringLiteral(":aid"), after->id);
@@ -438,8 +441,9 @@ Result<std::vector<HistoryRow>> PredictionStore::history(const HistoryFilter &f,
     const QString sql = QStringLiteral(
         "SELECT id, created_ms, source, file_name, ok, error_code, category_id, confidence, title, price_currency,"
         " price_point, feedback, final_category_id, final_price, model_version, quality_flags, total_ms"
-        " FROM predictions%1 ORDER BY created_ms DESC, id DESC LIMIT :limit")
-                            .arg(where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")));
+        " FROM predictions%1 ORDER BY created_ms %2, id %2 LIMIT :limit")
+                            .arg(where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")),
+                                 f.oldestFirst ? QStringLiteral("ASC") : QStringLiteral("DESC"));
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
     q.prepare(sql);

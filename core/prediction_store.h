@@ -4,6 +4,7 @@
 #include "error.h"
 #include "photo_result.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 
 #include <functional>
@@ -52,6 +53,8 @@ struct HistoryFilter {
     QString modelVersion;
     QString qualityFlag;                    // blurry, too_dark, ...
     QString text;                           // in title or description
+    QString finalCategoryId;                // confirmed category (quality page drill-down)
+    bool oldestFirst = false;
 };
 
 struct HistoryCursor {
@@ -101,6 +104,39 @@ struct StoreStats {
     double acceptanceRate = 0;              // accepted / decided; 0 when none
 };
 
+// Everything stored about one prediction, with its feedback (history detail).
+struct PredictionDetail {
+    HistoryRow row;
+    QString description;
+    QString sha256;
+    qint64 byteSize = 0;
+    int width = 0, height = 0;
+    QString categoriesJson;
+    QString labelsJson;
+    QString errorMessage;
+    QString priceBasis;
+    double priceLow = 0, priceHigh = 0;
+    struct Feedback {
+        qint64 createdMs = 0;
+        QString moderator, decision, categoryId, currency, title;
+        double price = 0;
+    };
+    QList<Feedback> feedback;
+};
+
+// Suggested against confirmed, over a period (quality page).
+struct QualityReport {
+    struct Cell {
+        QString suggested;
+        QString confirmed;
+        qint64 count = 0;
+    };
+    QList<Cell> confusion;                  // only decided predictions
+    qint64 decided = 0;
+    qint64 accepted = 0;
+    double priceMdape = -1;                 // median |suggested - confirmed| / confirmed; -1: no prices
+};
+
 // One bucket of the throughput charts.
 struct TimeBucket {
     qint64 startMs = 0;
@@ -137,6 +173,9 @@ public:
     // The newest `maxRows` successful predictions with an embedding, newest first, streamed.
     Result<int> readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row);
     Result<QByteArray> thumbnail(qint64 predictionId);
+    Result<QHash<qint64, QByteArray>> thumbnails(const QList<qint64> &predictionIds);
+    Result<PredictionDetail> detail(qint64 predictionId);
+    Result<QualityReport> quality(qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {});
 
     // Attempts for a write, and the wait before the second (doubling after that).
     void setRetry(int attempts, int firstDelayMs);

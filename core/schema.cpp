@@ -111,9 +111,11 @@ QString caseInsensitiveLike(Dialect dialect)
     return dialect == Dialect::Postgres ? QStringLiteral("ILIKE") : QStringLiteral("LIKE");
 }
 
-QString migrationLock(Dialect dialect)
+QStringList beginMigration(Dialect dialect)
 {
-    return dialect == Dialect::Postgres ? QStringLiteral("SELECT pg_advisory_xact_lock(7421001)") : QString();
+    if (dialect == Dialect::Postgres)
+        return {QStringLiteral("BEGIN"), QStringLiteral("SELECT pg_advisory_xact_lock(7421001)")};
+    return {QStringLiteral("BEGIN IMMEDIATE")}; // SQLite: the write lock now, not at the first write
 }
 
 } // namespace listinglens::schema

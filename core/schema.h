@@ -20,7 +20,8 @@ namespace listinglens::schema {
 
 // Dialect-specific pieces of queries, kept beside the schema.
 QString caseInsensitiveLike(Dialect dialect);  // "ILIKE" or "LIKE"
-// Serialises concurrent migrations (several workers starting at once); empty on SQLite.
-QString migrationLock(Dialect dialect);
+// Starts a migration transaction that holds the write lock before the schema
+// version is read, so that processes or threads starting at once take turns.
+QStringList beginMigration(Dialect dialect);
 
 } // namespace listinglens::schema

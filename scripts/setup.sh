@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
     cmake ninja-build g++            # build
     qt6-base-dev                     # Qt Core/Gui/Widgets/Test/Concurrent/Sql
+    qt6-charts-dev libqt6opengl6-dev # the throughput charts (Qt Charts' CMake package needs Qt OpenGL's)
     libqt6sql6-sqlite libqt6sql6-psql  # Qt SQL drivers: embedded SQLite, production PostgreSQL
     postgresql                       # the server the tests start on loopback
     libtorch-dev                     # LibTorch 1.13 (CPU) inference

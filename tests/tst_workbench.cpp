@@ -3,14 +3,22 @@
 #include "main_window.h"
 #include "phone_photos.h"
 #include "photo_list_model.h"
+#include "history_model.h"
+#include "history_page.h"
 #include "photo_strip.h"
+#include "quality_page.h"
 #include "prediction_store.h"
 #include "result_panel.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QMimeData>
+#include <QComboBox>
+#include <QFile>
+#include <QLineEdit>
 #include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -165,6 +173,69 @@ private Q_SLOTS:
         QCOMPARE(int(c.size()), 1);
         QVERIFY(c[0].finalCategoryId != QStringLiteral("furniture"));
         QCOMPARE(int(store.value()->history({}, std::nullopt, 10).value().size()), 2);
+    }
+
+    void historyFiltersExportAndQuality()
+    {
+        m_window->addPaths({photo("toaster.jpg"), photo("sports_car.jpg"), photo("teddy.jpg"), photo("laptop.jpg")});
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->photos()->count(PhotoState::Done), 4, 60000);
+        QTRY_VERIFY(m_window->photos()->item(3)->predictionId > 0);
+        m_window->strip()->setCurrentIndex(m_window->photos()->index(0));
+        QTest::keyClick(m_window.get(), Qt::Key_Return); // toaster accepted
+        QTest::keyClick(m_window.get(), Qt::Key_Return); // sports car accepted
+        QTest::keyClick(m_window.get(), Qt::Key_2);      // teddy corrected to its second category
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+
+        HistoryPage *history = m_window->historyPage();
+        m_window->showPage(1);
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 4, 20000);
+
+        history->categoryBox()->setCurrentIndex(history->categoryBox()->findData(QStringLiteral("cars")));
+        history->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 1, 20000);
+        QCOMPARE(history->model()->row(0)->title, QStringLiteral("Red sports car"));
+
+        history->categoryBox()->setCurrentIndex(0);
+        history->searchBox()->setText(QStringLiteral("toaster"));
+        QTest::keyClick(history->searchBox(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 1, 20000);
+        // Enter in the search box searched; it did not accept a workbench photo behind the page.
+        QCOMPARE(m_window->photos()->decisions().size(), 3);
+        history->searchBox()->clear();
+        history->feedbackBox()->setCurrentIndex(history->feedbackBox()->findData(QStringLiteral("accepted")));
+        history->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 2, 20000);
+
+        // Export what the filter shows.
+        const QString csv = m_dir.filePath(QStringLiteral("export.csv"));
+        QSignalSpy done(history, &HistoryPage::exportDone);
+        history->exportTo(csv);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        QVERIFY(done.first().at(0).toBool());
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        QVERIFY2(lines.size() == 3, f.fileName().toUtf8() + ":\n" + lines.join("\n")); // header + the two accepted
+        QVERIFY(lines[0].startsWith("id,created_at,source,file"));
+        QVERIFY(lines[1].contains(",accepted,") && lines[2].contains(",accepted,"));
+
+        // Quality: the corrected teddy shows off the diagonal; a double click lists its rows.
+        QualityPage *quality = m_window->qualityPage();
+        m_window->showPage(2);
+        QTRY_VERIFY_WITH_TIMEOUT(quality->matrix()->rowCount() >= 3, 20000);
+        int row = -1, col = -1;
+        for (int r = 0; r < quality->matrix()->rowCount(); ++r)
+            for (int c = 0; c < quality->matrix()->columnCount(); ++c)
+                if (quality->matrix()->verticalHeaderItem(r)->text() == QLatin1String("kids-toys")
+                    && quality->matrix()->horizontalHeaderItem(c)->text() != QLatin1String("kids-toys")
+                    && !quality->matrix()->item(r, c)->text().isEmpty()) {
+                    row = r;
+                    col = c;
+                }
+        QVERIFY(row >= 0);
+        Q_EMIT quality->matrix()->cellDoubleClicked(row, col);
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 1, 20000);
+        QCOMPARE(history->model()->row(0)->categoryId, QStringLiteral("kids-toys"));
     }
 
     void keyboardShortcuts()

@@ -1,7 +1,11 @@
 #include "main_window.h"
 
 #include "classification_worker.h"
+#include "console_worker.h"
 #include "correction_dialog.h"
+#include "history_page.h"
+#include "quality_page.h"
+#include "throughput_page.h"
 #include "database_url.h"
 #include "listing_index.h"
 #include "store_worker.h"
@@ -74,14 +78,42 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_settings(Workbe
     workbench->setStretchFactor(1, 1);
     workbench->setSizes({280, 1000});
 
-    // Navigation: the data console pages (history, quality, throughput) join the workbench here.
+    // The data console reads on a thread of its own, with its own connection.
+    m_console = new ConsoleWorker;
+    m_console->moveToThread(&m_consoleThread);
+    connect(&m_consoleThread, &QThread::finished, m_console, &QObject::deleteLater);
+    m_consoleThread.start();
+    m_history = new HistoryPage(m_console);
+    m_quality = new QualityPage(m_console);
+    m_throughput = new ThroughputPage(m_console);
+    connect(m_quality, &QualityPage::pairChosen, this, [this](const QString &suggested, const QString &confirmed) {
+        showPage(1);
+        m_history->showPair(suggested, confirmed);
+    });
+    connect(m_history, &HistoryPage::exportDone, this, [this](bool, const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(m_console, &ConsoleWorker::failed, this, [this](int, const QString &message) { statusBar()->showMessage(message, 10000); });
+
     m_nav = new QListWidget;
-    m_nav->addItem(tr("Workbench"));
+    m_nav->addItems({tr("Workbench"), tr("History"), tr("Quality"), tr("Throughput")});
     m_nav->setFixedWidth(120);
     m_nav->setCurrentRow(0);
     m_pages = new QStackedWidget;
     m_pages->addWidget(workbench);
-    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_pages->addWidget(m_history);
+    m_pages->addWidget(m_quality);
+    m_pages->addWidget(m_throughput);
+    connect(m_nav, &QListWidget::currentRowChanged, this, [this](int page) {
+        m_pages->setCurrentIndex(page);
+        // Enter, 1-3 and the arrows belong to the workbench only: elsewhere they are the page's own keys.
+        for (QShortcut *s : std::as_const(m_workbenchKeys))
+            s->setEnabled(page == 0);
+        if (page == 1)
+            m_history->refresh();
+        else if (page == 2)
+            m_quality->refresh();
+        else if (page == 3)
+            m_throughput->refresh();
+    });
 
     auto *central = new QWidget;
     auto *row = new QHBoxLayout(central);
@@ -115,6 +147,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_settings(Workbe
                 m_deviceName = device;
                 m_categoryIds = ids;
                 m_categoryNames = names;
+                m_history->setCategories(ids);
                 m_modelReady = true;
                 m_modelLabel->setText(tr("Model: %1 %2").arg(name, version));
                 m_deviceLabel->setText(device);
@@ -137,13 +170,16 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_settings(Workbe
         m_databaseLabel->setText(tr("Database: %1 (%n listing(s))", nullptr, listings).arg(url));
         m_databaseLabel->setToolTip(QString());
     });
-    connect(m_worker, &ClassificationWorker::databaseFailed, this, [this](const QString &message) {
+    auto databaseFailed = [this](const QString &message) {
         // Keep working without it, and try again with backoff.
         m_databaseLabel->setText(tr("Database unavailable, retrying in %1 s").arg(m_databaseRetryMs / 1000));
         m_databaseLabel->setToolTip(message);
-        m_databaseRetry->start(m_databaseRetryMs);
-        m_databaseRetryMs = std::min(m_databaseRetryMs * 2, 60000);
-    });
+        if (!m_databaseRetry->isActive()) {
+            m_databaseRetry->start(m_databaseRetryMs);
+            m_databaseRetryMs = std::min(m_databaseRetryMs * 2, 60000);
+        }
+    };
+    connect(m_worker, &ClassificationWorker::databaseFailed, this, databaseFailed);
     connect(m_worker, &ClassificationWorker::notStored, this, [this](int, const QString &message) {
         m_databaseLabel->setText(tr("Database: a result was not stored"));
         m_databaseLabel->setToolTip(message);
@@ -160,6 +196,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_settings(Workbe
     m_storeWorker = new StoreWorker;
     m_storeWorker->moveToThread(&m_storeThread);
     connect(&m_storeThread, &QThread::finished, m_storeWorker, &QObject::deleteLater);
+    connect(m_storeWorker, &StoreWorker::openFailed, this, databaseFailed);
     connect(m_storeWorker, &StoreWorker::feedbackFailed, this, [this](int, const QString &message) {
         statusBar()->showMessage(tr("Decision not stored: %1").arg(message), 8000);
     });
@@ -190,6 +227,9 @@ MainWindow::~MainWindow()
     QMetaObject::invokeMethod(m_storeWorker, &StoreWorker::flush, Qt::BlockingQueuedConnection);
     m_storeThread.quit();
     m_storeThread.wait();
+    m_console->cancelExport();
+    m_consoleThread.quit();
+    m_consoleThread.wait();
 }
 
 QString MainWindow::databaseUrl() const
@@ -207,6 +247,12 @@ void MainWindow::openDatabase()
         m_databaseLabel->setText(tr("Database: connecting to %1…").arg(parsed.value().masked()));
     QMetaObject::invokeMethod(m_worker, "openDatabase", Qt::QueuedConnection, Q_ARG(QString, url));
     QMetaObject::invokeMethod(m_storeWorker, "open", Qt::QueuedConnection, Q_ARG(QString, url));
+    QMetaObject::invokeMethod(m_console, [c = m_console, url] { c->open(url); }, Qt::QueuedConnection);
+}
+
+void MainWindow::showPage(int page)
+{
+    m_nav->setCurrentRow(page);
 }
 
 void MainWindow::recordDecision(const PhotoItem &item, const Decision &d)
@@ -257,19 +303,24 @@ void MainWindow::buildMenus()
     m_toolbar->addAction(folder);
     m_toolbar->addAction(samples);
 
+    auto workbenchKey = [this](int key) {
+        auto *s = new QShortcut(QKeySequence(key), this);
+        m_workbenchKeys << s;
+        return s;
+    };
     for (int i = 0; i < 3; ++i)
-        connect(new QShortcut(QKeySequence(Qt::Key_1 + i), this), &QShortcut::activated, this, [this, i] { m_panel->selectChoice(i); });
+        connect(workbenchKey(Qt::Key_1 + i), &QShortcut::activated, this, [this, i] { m_panel->selectChoice(i); });
     for (int key : {Qt::Key_Return, Qt::Key_Enter})
-        connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, this, &MainWindow::acceptCurrent);
+        connect(workbenchKey(key), &QShortcut::activated, this, &MainWindow::acceptCurrent);
     auto step = [this](int delta) {
         const int row = m_strip->currentIndex().row() + delta;
         if (row >= 0 && row < m_photos->rowCount())
             selectRow(row);
     };
     for (int key : {Qt::Key_PageDown, Qt::Key_Right})
-        connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, this, [step] { step(1); });
+        connect(workbenchKey(key), &QShortcut::activated, this, [step] { step(1); });
     for (int key : {Qt::Key_PageUp, Qt::Key_Left})
-        connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, this, [step] { step(-1); });
+        connect(workbenchKey(key), &QShortcut::activated, this, [step] { step(-1); });
     connect(new QShortcut(QKeySequence(Qt::Key_Escape), this), &QShortcut::activated, this, [this] {
         if (m_presentation)
             setPresentation(false);
@@ -506,6 +557,8 @@ void MainWindow::openSettings()
 void MainWindow::setPresentation(bool on)
 {
     m_presentation = on;
+    if (on)
+        showPage(0);
     for (QWidget *w : std::initializer_list<QWidget *>{m_nav, m_strip, m_toolbar, menuBar(), statusBar()})
         w->setVisible(!on);
     m_panel->setPresentation(on);

@@ -9,6 +9,7 @@
 #include <QTimer>
 
 class QLabel;
+class QShortcut;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
@@ -23,7 +24,11 @@ namespace listinglens::ui {
 struct Decision;
 struct PhotoItem;
 class ClassificationWorker;
+class ConsoleWorker;
+class HistoryPage;
+class QualityPage;
 class StoreWorker;
+class ThroughputPage;
 class PhotoListModel;
 class PhotoStrip;
 class ResultPanel;
@@ -48,6 +53,10 @@ public:
     PhotoListModel *photos() const { return m_photos; }
     PhotoStrip *strip() const { return m_strip; }
     ResultPanel *resultPanel() const { return m_panel; }
+    HistoryPage *historyPage() const { return m_history; }
+    QualityPage *qualityPage() const { return m_quality; }
+    // Workbench, History, Quality, Throughput.
+    void showPage(int page);
     QPushButton *cancelButton() const { return m_cancel; }
 
 Q_SIGNALS:
@@ -87,6 +96,11 @@ private:
     QThread m_storeThread;
     StoreWorker *m_storeWorker = nullptr;
     QTimer *m_databaseRetry = nullptr;
+    QThread m_consoleThread;
+    ConsoleWorker *m_console = nullptr;
+    HistoryPage *m_history = nullptr;
+    QualityPage *m_quality = nullptr;
+    ThroughputPage *m_throughput = nullptr;
     int m_databaseRetryMs = 2000;
     PhotoListModel *m_photos = nullptr;
     PhotoStrip *m_strip = nullptr;
@@ -104,6 +118,7 @@ private:
     QLabel *m_progressLabel = nullptr;
     QPushButton *m_cancel = nullptr;
 
+    QList<QShortcut *> m_workbenchKeys; // active only while the workbench page is shown
     QStringList m_categoryIds;
     QStringList m_categoryNames;
     QString m_modelName;

@@ -15,6 +15,8 @@ void StoreWorker::open(const QString &url)
     auto store = PredictionStore::open(url);
     if (store)
         m_store = store.value();
+    else
+        Q_EMIT openFailed(store.error().message);
 }
 
 void StoreWorker::addFeedback(int itemId, qint64 predictionId, bool corrected, const QString &categoryId, double price,

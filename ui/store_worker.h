@@ -28,6 +28,7 @@ public Q_SLOTS:
     void flush() {} // a blocking call to this returns once everything queued before it is done
 
 Q_SIGNALS:
+    void openFailed(const QString &message);
     void feedbackStored(int itemId);
     void feedbackFailed(int itemId, const QString &message);
     void thumbnailsLoaded(int itemId, const QList<qint64> &predictionIds, const QList<QImage> &images);

@@ -1,0 +1,114 @@
+#include "console_worker.h"
+
+#include "csv.h"
+
+#include <QDateTime>
+#include <QSaveFile>
+
+namespace listinglens::ui {
+
+void ConsoleWorker::open(const QString &url)
+{
+    m_store.reset();
+    auto store = PredictionStore::open(url);
+    if (!store) {
+        Q_EMIT failed(0, store.error().message);
+        return;
+    }
+    m_store = store.value();
+    Q_EMIT opened(m_store->maskedUrl());
+}
+
+void ConsoleWorker::fetchHistory(int request, const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit)
+{
+    if (!m_store)
+        return Q_EMIT failed(request, tr("no database"));
+    auto rows = m_store->history(filter, after, limit);
+    if (!rows)
+        return Q_EMIT failed(request, rows.error().message);
+    QList<qint64> ids;
+    for (const HistoryRow &r : rows.value())
+        ids << r.id;
+    auto thumbs = m_store->thumbnails(ids);
+    QList<HistoryRow> list(rows.value().begin(), rows.value().end());
+    QList<QImage> images;
+    for (qint64 id : ids) // decoded here, off the GUI thread
+        images << (thumbs ? QImage::fromData(thumbs.value().value(id), "JPG") : QImage());
+    Q_EMIT historyPage(request, list, images, int(list.size()) == limit);
+}
+
+void ConsoleWorker::fetchDetail(int request, qint64 predictionId)
+{
+    if (!m_store)
+        return Q_EMIT failed(request, tr("no database"));
+    auto d = m_store->detail(predictionId);
+    if (!d)
+        return Q_EMIT failed(request, d.error().message);
+    auto thumb = m_store->thumbnail(predictionId);
+    Q_EMIT detailReady(request, d.value(), thumb ? QImage::fromData(thumb.value(), "JPG") : QImage());
+}
+
+void ConsoleWorker::fetchSeries(int request, qint64 sinceMs, qint64 untilMs, qint64 bucketMs)
+{
+    if (!m_store)
+        return Q_EMIT failed(request, tr("no database"));
+    auto s = m_store->timeSeries(sinceMs, untilMs, bucketMs);
+    if (!s)
+        return Q_EMIT failed(request, s.error().message);
+    Q_EMIT seriesReady(request, QList<TimeBucket>(s.value().begin(), s.value().end()));
+}
+
+void ConsoleWorker::fetchQuality(int request, qint64 sinceMs, qint64 untilMs, const QString &modelVersion)
+{
+    if (!m_store)
+        return Q_EMIT failed(request, tr("no database"));
+    auto q = m_store->quality(sinceMs, untilMs, modelVersion);
+    if (!q)
+        return Q_EMIT failed(request, q.error().message);
+    Q_EMIT qualityReady(request, q.value());
+}
+
+void ConsoleWorker::exportCsv(int request, const HistoryFilter &filter, const QString &path)
+{
+    m_cancelExport = false;
+    if (!m_store)
+        return Q_EMIT exportFinished(request, false, tr("no database"));
+    QSaveFile file(path); // written whole or not at all
+    if (!file.open(QIODevice::WriteOnly))
+        return Q_EMIT exportFinished(request, false, file.errorString());
+    file.write(csvLine({QStringLiteral("id"), QStringLiteral("created_at"), QStringLiteral("source"), QStringLiteral("file"),
+                        QStringLiteral("ok"), QStringLiteral("error"), QStringLiteral("category"), QStringLiteral("confidence"),
+                        QStringLiteral("title"), QStringLiteral("currency"), QStringLiteral("price"), QStringLiteral("feedback"),
+                        QStringLiteral("final_category"), QStringLiteral("final_price"), QStringLiteral("model_version"),
+                        QStringLiteral("flags"), QStringLiteral("total_ms")}));
+    std::optional<HistoryCursor> cursor;
+    qint64 written = 0;
+    while (true) {
+        if (m_cancelExport) {
+            file.cancelWriting();
+            return Q_EMIT exportFinished(request, false, tr("cancelled; no file was written"));
+        }
+        auto rows = m_store->history(filter, cursor, 2000);
+        if (!rows) {
+            file.cancelWriting();
+            return Q_EMIT exportFinished(request, false, rows.error().message);
+        }
+        for (const HistoryRow &r : rows.value()) {
+            file.write(csvLine({QString::number(r.id), QDateTime::fromMSecsSinceEpoch(r.createdMs, Qt::UTC).toString(Qt::ISODate),
+                                r.source, r.fileName, r.ok ? QStringLiteral("1") : QStringLiteral("0"), r.errorCode, r.categoryId,
+                                QString::number(r.confidence, 'f', 4), r.title, r.currency, QString::number(r.pricePoint),
+                                r.feedback, r.finalCategoryId, r.feedback == QLatin1String("none") ? QString() : QString::number(r.finalPrice),
+                                r.modelVersion, r.flags.join(QLatin1Char(' ')), QString::number(r.totalMs, 'f', 1)}));
+        }
+        written += qint64(rows.value().size());
+        Q_EMIT exportProgress(request, written);
+        if (rows.value().size() < 2000)
+            break;
+        cursor = HistoryCursor{rows.value().back().createdMs, rows.value().back().id};
+    }
+    if (!file.commit())
+        return Q_EMIT exportFinished(request, false, file.errorString());
+    Q_EMIT exportFinished(request, true, tr("%n row(s) written to %1", nullptr, int(written)).arg(path));
+}
+
+} // namespace listinglens::ui

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "prediction_store.h"
+
+#include <QImage>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+namespace listinglens::ui {
+
+// Database reads for the console pages, on its own thread with its own
+// connection. Call its functions through queued invocations; each answer
+// carries the request number it was asked with, so stale answers can be dropped.
+class ConsoleWorker : public QObject {
+    Q_OBJECT
+public:
+    void open(const QString &url);
+    void fetchHistory(int request, const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit);
+    void fetchDetail(int request, qint64 predictionId);
+    void fetchSeries(int request, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
+    void fetchQuality(int request, qint64 sinceMs, qint64 untilMs, const QString &modelVersion);
+    void exportCsv(int request, const HistoryFilter &filter, const QString &path);
+    void cancelExport() { m_cancelExport = true; } // safe from any thread
+
+Q_SIGNALS:
+    void opened(const QString &maskedUrl);
+    void failed(int request, const QString &message);
+    void historyPage(int request, const QList<listinglens::HistoryRow> &rows, const QList<QImage> &thumbnails, bool more);
+    void detailReady(int request, const listinglens::PredictionDetail &detail, const QImage &thumbnail);
+    void seriesReady(int request, const QList<listinglens::TimeBucket> &buckets);
+    void qualityReady(int request, const listinglens::QualityReport &report);
+    void exportProgress(int request, qint64 rows);
+    void exportFinished(int request, bool ok, const QString &message);
+
+private:
+    std::shared_ptr<PredictionStore> m_store;
+    std::atomic_bool m_cancelExport{false};
+};
+
+} // namespace listinglens::ui

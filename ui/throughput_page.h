@@ -1,0 +1,42 @@
+#pragma once
+
+#include "prediction_store.h"
+
+#include <QWidget>
+
+class QButtonGroup;
+class QCheckBox;
+class QDateTimeEdit;
+class QLabel;
+class QTimer;
+
+namespace listinglens::ui {
+
+class ConsoleWorker;
+class TimeChart;
+
+// Photos per minute, latency percentiles and failures over time, aggregated
+// by the database; 1 h / 24 h / 7 d / custom, refreshed automatically.
+class ThroughputPage : public QWidget {
+    Q_OBJECT
+public:
+    ThroughputPage(ConsoleWorker *worker, QWidget *parent = nullptr);
+    void refresh();
+
+private:
+    void show(const QList<TimeBucket> &buckets);
+
+    ConsoleWorker *m_worker;
+    QButtonGroup *m_ranges;
+    QDateTimeEdit *m_from;
+    QDateTimeEdit *m_to;
+    QCheckBox *m_auto;
+    QTimer *m_timer;
+    QLabel *m_summary;
+    TimeChart *m_rate;
+    TimeChart *m_latency;
+    int m_request = 0;
+    qint64 m_fromMs = 0, m_toMs = 0, m_bucketMs = 60000;
+};
+
+} // namespace listinglens::ui

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QPointF>
+#include <QWidget>
+
+namespace listinglens::ui {
+
+// A line chart over time. The only class that touches Qt Charts (which Qt
+// deprecates after 6.10), so that replacing it is one file.
+class TimeChart : public QWidget {
+    Q_OBJECT
+public:
+    TimeChart(const QString &title, const QString &unit, const QStringList &seriesNames, QWidget *parent = nullptr);
+    ~TimeChart() override;
+
+    // points[i] is series i: x = epoch ms, y = value. Replaces everything at once.
+    void setData(const QList<QList<QPointF>> &points, qint64 fromMs, qint64 toMs);
+
+private:
+    struct Parts;
+    Parts *d;
+};
+
+} // namespace listinglens::ui
