@@ -7,6 +7,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include <QRegularExpression>
+
+#include <unistd.h>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
@@ -331,6 +333,43 @@ private Q_SLOTS:
         QCOMPARE(price.value("neighbours").toInt(), 4);
         QVERIFY(price.value("point").toDouble() >= 10000 && price.value("point").toDouble() <= 11000);
         QVERIFY(o.value("quality").toObject().value("flags").toArray().contains(QStringLiteral("duplicate")));
+    }
+
+    void survivesPostgresRestartingMidBatch()
+    {
+        const QString base = qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");
+        const QString data = qEnvironmentVariable("LISTINGLENS_TEST_PG_DATA"), bin = qEnvironmentVariable("LISTINGLENS_TEST_PG_BIN");
+        if (base.isEmpty() || data.isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        const QString url = freshPostgresDatabase(base, QStringLiteral("listinglens_restart"));
+        QCOMPARE(runCli({QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url}).exitCode, 0);
+
+        QProcess classify;
+        classify.start(test::binaryPath(), {QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--batch"), QStringLiteral("1"),
+                                            QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--db"), url,
+                                            test::samplePhotosDir(), test::samplePhotosDir(), test::samplePhotosDir()});
+        QVERIFY(classify.waitForStarted());
+        QByteArray out;
+        while (out.count('\n') < 8 && classify.state() == QProcess::Running) {
+            classify.waitForReadyRead(200);
+            out += classify.readAllStandardOutput();
+        }
+        // The server goes away and comes back while photos are still being stored.
+        QVERIFY(classify.state() == QProcess::Running);
+        QStringList restart = {bin + QStringLiteral("/pg_ctl"), QStringLiteral("-D"), data, QStringLiteral("restart"),
+                               QStringLiteral("-m"), QStringLiteral("fast"), QStringLiteral("-w"),
+                               QStringLiteral("-l"), data + QStringLiteral("/../server.log")};
+        if (geteuid() == 0)
+            restart = QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--")} + restart;
+        QCOMPARE(QProcess::execute(geteuid() == 0 ? QStringLiteral("runuser") : restart.takeFirst(), restart), 0);
+        QVERIFY(classify.waitForFinished(120000));
+        const QByteArray err = classify.readAllStandardError();
+        QVERIFY2(classify.exitCode() == 0, err.constData());
+        QVERIFY2(err.contains("stored 72 of 72"), err.constData());
+        QVERIFY2(err.contains("retrying"), err.constData()); // the lost connection was noticed and retried
+        const Run history = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json"),
+                                    QStringLiteral("--limit"), QStringLiteral("1000")});
+        QCOMPARE(jsonLines(history.out).size(), 72); // every photo once: none lost, none twice
     }
 
     void refusesAnUnreachableDatabaseClearly()

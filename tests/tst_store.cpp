@@ -255,6 +255,35 @@ private Q_SLOTS:
         QCOMPARE(int(store->history(synthetic, std::nullopt, 10).value().size()), 1);
     }
 
+    void aReadOnlyRoleCanView()
+    {
+        if (!isPostgres())
+            QSKIP("roles are a PostgreSQL matter");
+        const QString url = freshUrl();
+        auto owner = PredictionStore::open(url, true).value();
+        QVERIFY(owner->addPrediction({QStringLiteral("cli"), QStringLiteral("a.jpg"), 0, {}, 0,
+                                      sampleResult(QStringLiteral("phones"), 0.9, 20, QStringLiteral("Phone")), {}, {}, {}, false}).ok());
+        exec(url, {QStringLiteral("DROP ROLE IF EXISTS listinglens_viewer"),
+                   QStringLiteral("CREATE ROLE listinglens_viewer LOGIN PASSWORD 'viewer-secret'"),
+                   QStringLiteral("GRANT SELECT ON ALL TABLES IN SCHEMA public TO listinglens_viewer")});
+        const DatabaseUrl u = DatabaseUrl::parse(url).value();
+        const QString viewerUrl = QStringLiteral("postgresql://listinglens_viewer:viewer-secret@%1:%2/%3").arg(u.host).arg(u.port).arg(u.database);
+        auto viewer = PredictionStore::open(viewerUrl);
+        QVERIFY2(viewer.ok(), qPrintable(viewer.ok() ? QString() : viewer.error().message));
+        QCOMPARE(int(viewer.value()->history({}, std::nullopt, 10).value().size()), 1);
+        QVERIFY(viewer.value()->stats().ok());
+        QVERIFY(viewer.value()->quality(0, 0).ok());
+        QVERIFY(viewer.value()->timeSeries(0, QDateTime::currentMSecsSinceEpoch() + 1000, 3600000).ok());
+        // Writing is refused with the database's reason, and nothing is written.
+        viewer.value()->setRetry(1, 0);
+        const auto write = viewer.value()->addPrediction({QStringLiteral("cli"), QStringLiteral("b.jpg"), 0, {}, 0, {}, {}, {}, {}, false});
+        QVERIFY(!write.ok());
+        QVERIFY2(write.error().message.contains(QStringLiteral("permission denied")), qPrintable(write.error().message));
+        QVERIFY(!write.error().message.contains(QStringLiteral("viewer-secret")));
+        QCOMPARE(countRows(owner, QStringLiteral("predictions")), 1);
+        exec(url, {QStringLiteral("DROP OWNED BY listinglens_viewer"), QStringLiteral("DROP ROLE listinglens_viewer")});
+    }
+
     void urlsAreParsedAndPasswordsNeverShown()
     {
         auto pg = DatabaseUrl::parse(QStringLiteral("postgresql://app:s3cr%40t@db.example:6543/listings?sslmode=require"));
@@ -302,6 +331,7 @@ private:
                 db.setHostName(u.host);
                 db.setPort(u.port);
                 db.setUserName(u.user);
+                db.setPassword(u.password);
                 db.setDatabaseName(u.database);
             } else {
                 db.setDatabaseName(u.path);
