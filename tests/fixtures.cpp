@@ -1,12 +1,20 @@
 #include "fixtures.h"
 
+#include "database_url.h"
+
 #include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QtEndian>
 
 #include <opencv2/imgcodecs.hpp>
 
 #include <cstdio>
 #include <vector>
+
+#include <unistd.h>
 
 #include <jpeglib.h>
 
@@ -86,6 +94,50 @@ cv::Mat quadrants(int width, int height)
     m(cv::Rect(0, hh, hw, height - hh)).setTo(cv::Scalar(255, 0, 0));    // blue
     m(cv::Rect(hw, hh, width - hw, height - hh)).setTo(cv::Scalar(255, 255, 255)); // white
     return m;
+}
+
+QString postgresUrl()
+{
+    return qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");
+}
+
+QString freshPostgresDatabase(const QString &name)
+{
+    const QString base = postgresUrl();
+    const DatabaseUrl u = DatabaseUrl::parse(base).value();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("fixtures-admin"));
+        db.setHostName(u.host);
+        db.setPort(u.port);
+        db.setUserName(u.user);
+        db.setDatabaseName(u.database);
+        if (db.open()) {
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("DROP DATABASE IF EXISTS ") + name);
+            q.exec(QStringLiteral("CREATE DATABASE ") + name);
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("fixtures-admin"));
+    QString url = base;
+    return url.replace(QRegularExpression(QStringLiteral("/[^/]+$")), QLatin1Char('/') + name);
+}
+
+bool postgresControl(const QString &action)
+{
+    const QString data = qEnvironmentVariable("LISTINGLENS_TEST_PG_DATA"), bin = qEnvironmentVariable("LISTINGLENS_TEST_PG_BIN");
+    QStringList args = {bin + QStringLiteral("/pg_ctl"), QStringLiteral("-D"), data, action, QStringLiteral("-m"),
+                        QStringLiteral("fast"), QStringLiteral("-w")};
+    if (action != QLatin1String("stop")) {
+        // pg_ctl start does not reuse the options the server was started with (restart does).
+        const DatabaseUrl u = DatabaseUrl::parse(postgresUrl()).value();
+        args << QStringLiteral("-l") << data + QStringLiteral("/../server.log") << QStringLiteral("-o")
+             << QStringLiteral("-c listen_addresses=127.0.0.1 -p %1 -k %2/.. -c fsync=off -c full_page_writes=off").arg(u.port).arg(data);
+    }
+    if (geteuid() == 0)
+        return QProcess::execute(QStringLiteral("runuser"), QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--")} + args) == 0;
+    const QString program = args.takeFirst();
+    return QProcess::execute(program, args) == 0;
 }
 
 bool writeFile(const QString &path, const QByteArray &bytes)

@@ -28,4 +28,11 @@ cv::Mat quadrants(int width = 64, int height = 48);
 
 bool writeFile(const QString &path, const QByteArray &bytes);
 
+// The throwaway PostgreSQL of scripts/with-postgres.sh, when the tests run under it.
+QString postgresUrl(); // empty when there is none
+// A new, empty database `name` on that server; its URL.
+QString freshPostgresDatabase(const QString &name);
+// pg_ctl stop / start / restart on that server (as the postgres user when root); true on success.
+bool postgresControl(const QString &action);
+
 } // namespace listinglens::test

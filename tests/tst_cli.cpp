@@ -241,7 +241,7 @@ private Q_SLOTS:
             const QString base = qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");
             if (base.isEmpty())
                 QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
-            url = freshPostgresDatabase(base, QStringLiteral("listinglens_cli"));
+            url = test::freshPostgresDatabase(QStringLiteral("listinglens_cli"));
             // PostgreSQL schemas are created on request only.
             Run r = runCli({QStringLiteral("classify"), QStringLiteral("--db"), url, photo("toaster.jpg")});
             QCOMPARE(r.exitCode, 2);
@@ -341,7 +341,7 @@ private Q_SLOTS:
         const QString data = qEnvironmentVariable("LISTINGLENS_TEST_PG_DATA"), bin = qEnvironmentVariable("LISTINGLENS_TEST_PG_BIN");
         if (base.isEmpty() || data.isEmpty())
             QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
-        const QString url = freshPostgresDatabase(base, QStringLiteral("listinglens_restart"));
+        const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_restart"));
         QCOMPARE(runCli({QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url}).exitCode, 0);
 
         QProcess classify;
@@ -356,12 +356,7 @@ private Q_SLOTS:
         }
         // The server goes away and comes back while photos are still being stored.
         QVERIFY(classify.state() == QProcess::Running);
-        QStringList restart = {bin + QStringLiteral("/pg_ctl"), QStringLiteral("-D"), data, QStringLiteral("restart"),
-                               QStringLiteral("-m"), QStringLiteral("fast"), QStringLiteral("-w"),
-                               QStringLiteral("-l"), data + QStringLiteral("/../server.log")};
-        if (geteuid() == 0)
-            restart = QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--")} + restart;
-        QCOMPARE(QProcess::execute(geteuid() == 0 ? QStringLiteral("runuser") : restart.takeFirst(), restart), 0);
+        QVERIFY(test::postgresControl(QStringLiteral("restart")));
         QVERIFY(classify.waitForFinished(120000));
         const QByteArray err = classify.readAllStandardError();
         QVERIFY2(classify.exitCode() == 0, err.constData());
@@ -383,27 +378,6 @@ private Q_SLOTS:
 
 private:
     static QString photo(const char *name) { return test::samplePhotosDir() + QLatin1Char('/') + QLatin1String(name); }
-
-    static QString freshPostgresDatabase(const QString &baseUrl, const QString &name)
-    {
-        const DatabaseUrl u = DatabaseUrl::parse(baseUrl).value();
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("admin"));
-            db.setHostName(u.host);
-            db.setPort(u.port);
-            db.setUserName(u.user);
-            db.setDatabaseName(u.database);
-            if (db.open()) {
-                QSqlQuery q(db);
-                q.exec(QStringLiteral("DROP DATABASE IF EXISTS ") + name);
-                q.exec(QStringLiteral("CREATE DATABASE ") + name);
-            }
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("admin"));
-        QString url = baseUrl;
-        return url.replace(QRegularExpression(QStringLiteral("/[^/]+$")), QLatin1Char('/') + name);
-    }
 
     QTemporaryDir m_dir;
 };

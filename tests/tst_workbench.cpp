@@ -16,7 +16,9 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QHeaderView>
 #include <QPushButton>
+#include <QTableView>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QStandardPaths>
@@ -205,6 +207,11 @@ private Q_SLOTS:
         history->feedbackBox()->setCurrentIndex(history->feedbackBox()->findData(QStringLiteral("accepted")));
         history->refresh();
         QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 2, 20000);
+        const qint64 newestFirst = history->model()->row(0)->id;
+        QTest::mouseClick(history->table()->horizontalHeader()->viewport(), Qt::LeftButton, {},
+                          QPoint(history->table()->horizontalHeader()->sectionViewportPosition(HistoryModel::Time) + 10, 5));
+        QTRY_VERIFY_WITH_TIMEOUT(history->model()->rowCount() == 2 && history->model()->row(0)->id != newestFirst, 20000);
+        QVERIFY(history->model()->row(0)->id < history->model()->row(1)->id); // oldest first now
 
         // Export what the filter shows.
         const QString csv = m_dir.filePath(QStringLiteral("export.csv"));
@@ -236,6 +243,38 @@ private Q_SLOTS:
         Q_EMIT quality->matrix()->cellDoubleClicked(row, col);
         QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 1, 20000);
         QCOMPARE(history->model()->row(0)->categoryId, QStringLiteral("kids-toys"));
+    }
+
+    void resultsWaitForALostDatabase()
+    {
+        if (test::postgresUrl().isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        m_window.reset();
+        const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_gui"));
+        QVERIFY(PredictionStore::open(url, /*migrate=*/true).ok());
+        qputenv("LISTINGLENS_DB", url.toUtf8());
+        m_window = std::make_unique<MainWindow>();
+        m_window->show();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isModelReady(), 60000);
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->photos()->rowCount() == 1 && m_window->photos()->item(0)->predictionId > 0, 60000);
+
+        QVERIFY(test::postgresControl(QStringLiteral("stop")));
+        m_window->addPaths({photo("teddy.jpg"), photo("moped.jpg")});
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->photos()->count(PhotoState::Done), 3, 60000); // the window works on
+        m_window->strip()->setCurrentIndex(m_window->photos()->index(1));
+        m_window->acceptCurrent(); // decided while the database is away
+        QVERIFY(m_window->photos()->item(1)->decision.made);
+        QVERIFY(test::postgresControl(QStringLiteral("start")));
+        // The window reconnects on its own and writes what it kept, decision included.
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->photos()->item(1)->predictionId > 0 && m_window->photos()->item(2)->predictionId > 0, 90000);
+        m_window.reset();
+        auto store = PredictionStore::open(url);
+        QVERIFY(store.ok());
+        QCOMPARE(int(store.value()->history({}, std::nullopt, 10).value().size()), 3);
+        HistoryFilter accepted;
+        accepted.feedback = QStringLiteral("accepted");
+        QCOMPARE(int(store.value()->history(accepted, std::nullopt, 10).value().size()), 1);
     }
 
     void keyboardShortcuts()

@@ -45,6 +45,8 @@ void ClassificationWorker::loadModel(const QString &modelDir, const QString &dev
 
 void ClassificationWorker::openDatabase(const QString &url)
 {
+    if (url.isEmpty())
+        m_pending.clear(); // no database any more: nothing to wait for
     m_store.reset();
     m_index.reset();
     if (m_classifier)
@@ -57,8 +59,45 @@ void ClassificationWorker::openDatabase(const QString &url)
         return;
     }
     m_store = store.value();
+    m_storeDown = false;
     attachIndex();
+    flushPending();
     Q_EMIT databaseOpened(m_store->maskedUrl(), m_index ? int(m_index->size()) : 0);
+}
+
+void ClassificationWorker::store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId)
+{
+    if (!m_store && m_pending.isEmpty() && !m_storeDown)
+        return; // no database configured
+    if (m_store && !m_storeDown) {
+        auto stored = storeAndIndex(*m_store, m_index.get(), QStringLiteral("gui"), name, outcome);
+        if (stored) {
+            predictionId = stored.value();
+            return;
+        }
+        m_storeDown = true; // retried already: keep the rest in memory instead of stalling each photo
+        Q_EMIT notStored(itemId, stored.error().message);
+    }
+    Pending kept;
+    kept.itemId = itemId;
+    kept.name = name;
+    kept.outcome = outcome;
+    m_pending.push_back(std::move(kept));
+}
+
+void ClassificationWorker::flushPending()
+{
+    while (m_store && !m_pending.isEmpty()) {
+        const Pending &p = m_pending.front();
+        auto stored = storeAndIndex(*m_store, m_index.get(), QStringLiteral("gui"), p.name, p.outcome);
+        if (!stored) {
+            m_storeDown = true;
+            Q_EMIT notStored(p.itemId, stored.error().message);
+            return;
+        }
+        Q_EMIT storedLater(p.itemId, stored.value());
+        m_pending.pop_front();
+    }
 }
 
 void ClassificationWorker::attachIndex()
@@ -111,13 +150,7 @@ void ClassificationWorker::run(int ticket, const QList<int> &ids, const QStringL
         sources,
         [&](int i, const Result<PhotoResult> &r) {
             qint64 predictionId = 0;
-            if (m_store) { // failures are history too
-                auto stored = storeAndIndex(*m_store, m_index.get(), QStringLiteral("gui"), names[i], r);
-                if (stored)
-                    predictionId = stored.value();
-                else
-                    Q_EMIT notStored(ids[i], stored.error().message);
-            }
+            store(ids[i], names[i], r, predictionId); // failures are history too
             if (!r) {
                 Q_EMIT photoFailed(ids[i], r.error().codeName(), r.error().message, errorAdvice(r.error().code));
                 return;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "error.h"
 #include "photo_result.h"
 
 #include <QImage>
@@ -51,6 +52,8 @@ Q_SIGNALS:
     void databaseOpened(const QString &maskedUrl, int listings);
     void databaseFailed(const QString &message);
     void notStored(int id, const QString &message);
+    // A result kept while the database was down has now been written.
+    void storedLater(int id, qint64 predictionId);
     void photoFailed(int id, const QString &code, const QString &message, const QString &advice);
     void requestFinished(int ticket);
 
@@ -59,6 +62,16 @@ private:
              const QList<QByteArray> &bytes, int batchSize);
 
     void attachIndex();
+    void store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId);
+    void flushPending();
+
+    struct Pending {
+        int itemId = 0;
+        QString name;
+        Result<PhotoResult> outcome = Error{};
+    };
+    QList<Pending> m_pending; // results waiting for the database to come back
+    bool m_storeDown = false;
 
     std::unique_ptr<Classifier> m_classifier;
     std::shared_ptr<PredictionStore> m_store;

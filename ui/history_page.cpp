@@ -122,6 +122,20 @@ HistoryPage::HistoryPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     connect(exportButton, &QPushButton::clicked, this, &HistoryPage::chooseExport);
     connect(m_exportCancel, &QPushButton::clicked, this, [this] { m_worker->cancelExport(); });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &HistoryPage::showDetail);
+    // Keyset paging sorts by time, either way: click the Time header to flip it.
+    m_table->horizontalHeader()->setSortIndicatorShown(true);
+    m_table->horizontalHeader()->setSortIndicator(HistoryModel::Time, Qt::DescendingOrder);
+    m_table->horizontalHeader()->setSectionsClickable(true);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionClicked, this, [this](int section) {
+        if (section != HistoryModel::Time) {
+            m_table->horizontalHeader()->setSortIndicator(HistoryModel::Time, m_oldestFirst ? Qt::AscendingOrder : Qt::DescendingOrder);
+            return; // other orders would need every row loaded; filters narrow instead
+        }
+        m_oldestFirst = !m_oldestFirst;
+        m_table->horizontalHeader()->setSortIndicator(HistoryModel::Time, m_oldestFirst ? Qt::AscendingOrder : Qt::DescendingOrder);
+        refresh();
+    });
+    m_table->horizontalHeader()->setToolTip(tr("Click Time to sort newest or oldest first"));
 
     connect(m_model, &HistoryModel::pageWanted, this, [this](int request, const HistoryFilter &f, std::optional<HistoryCursor> after, int limit) {
         QMetaObject::invokeMethod(m_worker, [w = m_worker, request, f, after, limit] { w->fetchHistory(request, f, after, limit); }, Qt::QueuedConnection);
@@ -187,6 +201,7 @@ HistoryFilter HistoryPage::currentFilter() const
     f.modelVersion = m_model_version->text().trimmed();
     f.text = m_search->text().trimmed();
     f.finalCategoryId = m_finalCategory;
+    f.oldestFirst = m_oldestFirst;
     return f;
 }
 

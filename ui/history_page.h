@@ -60,6 +60,7 @@ private:
     QLineEdit *m_model_version;
     QLineEdit *m_search;
     QString m_finalCategory;
+    bool m_oldestFirst = false;
     QTextBrowser *m_detail;
     QLabel *m_detailPhoto;
     QProgressBar *m_exportProgress;

@@ -180,10 +180,15 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_settings(Workbe
         }
     };
     connect(m_worker, &ClassificationWorker::databaseFailed, this, databaseFailed);
-    connect(m_worker, &ClassificationWorker::notStored, this, [this](int, const QString &message) {
-        m_databaseLabel->setText(tr("Database: a result was not stored"));
-        m_databaseLabel->setToolTip(message);
-        statusBar()->showMessage(tr("Not stored: %1").arg(message), 8000);
+    connect(m_worker, &ClassificationWorker::notStored, this, [this, databaseFailed](int, const QString &message) {
+        statusBar()->showMessage(tr("Database lost: results are kept and written when it is back (%1)").arg(message), 8000);
+        databaseFailed(message);
+    });
+    connect(m_worker, &ClassificationWorker::storedLater, this, [this](int id, qint64 predictionId) {
+        m_photos->setPredictionId(id, predictionId);
+        const PhotoItem *item = m_photos->itemById(id);
+        if (item && item->decision.made) // decided while the database was away
+            recordDecision(*item, item->decision);
     });
     connect(m_worker, &ClassificationWorker::photoFailed, this,
             [this](int id, const QString &code, const QString &message, const QString &advice) {

@@ -156,6 +156,13 @@ void PhotoListModel::setFailed(int id, const QString &code, const QString &messa
     changed(row);
 }
 
+void PhotoListModel::setPredictionId(int id, qint64 predictionId)
+{
+    const int row = rowOf(id);
+    if (row >= 0)
+        m_items[row].predictionId = predictionId;
+}
+
 void PhotoListModel::setDecision(int id, const Decision &decision)
 {
     const int row = rowOf(id);

@@ -64,6 +64,7 @@ public:
     void setResult(int id, const PhotoResult &result, const QImage &preview, const QImage &thumbnail, qint64 predictionId = 0);
     void setFailed(int id, const QString &code, const QString &message, const QString &advice);
     void setDecision(int id, const Decision &decision);
+    void setPredictionId(int id, qint64 predictionId);
 
 Q_SIGNALS:
     void itemChanged(int id);
