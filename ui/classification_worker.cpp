@@ -69,6 +69,8 @@ void ClassificationWorker::store(int itemId, const QString &name, const Result<P
 {
     if (!m_store && m_pending.isEmpty() && !m_storeDown)
         return; // no database configured
+    if (!outcome && outcome.error().code == ErrorCode::Cancelled)
+        return; // never processed: not history
     if (m_store && !m_storeDown) {
         auto stored = storeAndIndex(*m_store, m_index.get(), QStringLiteral("gui"), name, outcome);
         if (stored) {

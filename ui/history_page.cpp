@@ -10,6 +10,8 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -154,7 +156,10 @@ HistoryPage::HistoryPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
         html += tr("<p><b>Photo:</b> %1, %2 x %3, %4 bytes, sha256 %5</p>")
                     .arg(d.row.fileName.toHtmlEscaped()).arg(d.width).arg(d.height).arg(d.byteSize).arg(d.sha256.left(16));
         html += tr("<p><b>Model:</b> %1, %2 ms · <b>source:</b> %3</p>").arg(d.row.modelVersion).arg(d.row.totalMs, 0, 'f', 1).arg(d.row.source);
-        html += tr("<p><b>Labels:</b> %1</p>").arg(d.labelsJson.toHtmlEscaped());
+        QStringList labels;
+        for (const QJsonValue &l : QJsonDocument::fromJson(d.labelsJson.toUtf8()).array())
+            labels << QStringLiteral("%1 %2 %").arg(l[QStringLiteral("name")].toString()).arg(l[QStringLiteral("probability")].toDouble() * 100, 0, 'f', 1);
+        html += tr("<p><b>Model labels:</b> %1</p>").arg(labels.join(QStringLiteral(", ")).toHtmlEscaped());
         if (d.feedback.isEmpty())
             html += tr("<p><b>Feedback:</b> none yet</p>");
         for (const auto &f : d.feedback)

@@ -167,8 +167,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_settings(Workbe
             });
     connect(m_worker, &ClassificationWorker::databaseOpened, this, [this](const QString &url, int listings) {
         m_databaseRetryMs = 2000;
-        m_databaseLabel->setText(tr("Database: %1 (%n listing(s))", nullptr, listings).arg(url));
-        m_databaseLabel->setToolTip(QString());
+        m_databaseLabel->setText(tr("Database: %1").arg(url));
+        m_databaseLabel->setToolTip(tr("%n earlier listing(s) loaded for similarity and prices", nullptr, listings));
     });
     auto databaseFailed = [this](const QString &message) {
         // Keep working without it, and try again with backoff.

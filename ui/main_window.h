@@ -55,6 +55,7 @@ public:
     ResultPanel *resultPanel() const { return m_panel; }
     HistoryPage *historyPage() const { return m_history; }
     QualityPage *qualityPage() const { return m_quality; }
+    ThroughputPage *throughputPage() const { return m_throughput; }
     // Workbench, History, Quality, Throughput.
     void showPage(int page);
     QPushButton *cancelButton() const { return m_cancel; }

@@ -62,6 +62,12 @@ ThroughputPage::ThroughputPage(ConsoleWorker *worker, QWidget *parent) : QWidget
     m_timer->start();
 }
 
+void ThroughputPage::setRange(int range)
+{
+    m_ranges->button(range)->setChecked(true);
+    refresh();
+}
+
 void ThroughputPage::refresh()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();

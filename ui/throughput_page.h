@@ -22,6 +22,7 @@ class ThroughputPage : public QWidget {
 public:
     ThroughputPage(ConsoleWorker *worker, QWidget *parent = nullptr);
     void refresh();
+    void setRange(int range); // 0: 1 hour, 1: 24 hours, 2: 7 days
 
 private:
     void show(const QList<TimeBucket> &buckets);

@@ -31,6 +31,7 @@ TimeChart::TimeChart(const QString &title, const QString &unit, const QStringLis
     for (const QString &name : seriesNames) {
         auto *s = new QLineSeries;
         s->setName(name);
+        s->setPointsVisible(true); // a lone bucket is a point, not a line
         d->chart->addSeries(s);
         s->attachAxis(d->x);
         s->attachAxis(d->y);

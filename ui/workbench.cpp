@@ -5,7 +5,10 @@
 #include "phone_photos.h"
 #include "photo_list_model.h"
 #include "photo_result.h"
+#include "history_page.h"
 #include "photo_strip.h"
+#include "result_panel.h"
+#include "throughput_page.h"
 #include "statistics.h"
 #include "version.h"
 
@@ -19,6 +22,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QTableView>
 #include <QTimer>
 
 namespace listinglens::ui {
@@ -113,6 +117,9 @@ int runScreenshots(int &argc, char **argv, const QString &outDir)
         err << "listinglens: " << made.error().message << Qt::endl;
         return 2;
     }
+    // A database of the run's own, so the console pages show this run.
+    QTemporaryDir databaseDir;
+    qputenv("LISTINGLENS_DB", (QStringLiteral("sqlite:") + databaseDir.filePath(QStringLiteral("screenshots.sqlite"))).toUtf8());
     MainWindow w;
     w.resize(1280, 800);
     w.show();
@@ -163,6 +170,29 @@ int runScreenshots(int &argc, char **argv, const QString &outDir)
     settle(500);
     ok = shoot("presentation.png") && ok;
     w.setPresentation(false);
+
+    // 5. The console, after a moderator has gone through the sample photos.
+    for (int r = 0; r < 24 && r < w.photos()->rowCount(); ++r) {
+        if (w.photos()->item(r)->state != PhotoState::Done)
+            continue;
+        w.strip()->setCurrentIndex(w.photos()->index(r));
+        if (r % 5 == 3)
+            w.resultPanel()->selectChoice(1);
+        w.acceptCurrent();
+    }
+    settle(1000);
+    w.showPage(1);
+    settle(1500);
+    w.historyPage()->table()->selectRow(0);
+    settle(800);
+    ok = shoot("history.png") && ok;
+    w.showPage(2);
+    settle(1500);
+    ok = shoot("quality.png") && ok;
+    w.showPage(3);
+    w.throughputPage()->setRange(0);
+    settle(1500);
+    ok = shoot("throughput.png") && ok;
     return ok ? 0 : 1;
 }
 
