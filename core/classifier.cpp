@@ -186,16 +186,16 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
         r.labels.push_back({top[i], manifest().labels.value(top[i]), probs[top[i]]});
 
     const Category &category = cats[order.front()];
-    const PriceEvidence evidence = m_index ? m_index->priceEvidence(category.id, r.embedding) : PriceEvidence{};
-    r.price = PriceSuggester::suggest(category, evidence);
-    if (m_index) {
-        for (const ListingIndex::Match &m : m_index->nearest(r.embedding, 5))
-            r.similar.push_back({m.entry.id, m.similarity, m.entry.categoryId, m.entry.confirmed, m.entry.price, m.entry.fileName});
-        if (const auto earlier = m_index->duplicateOf(r.quality.phash, m_quality.duplicateMaxHamming)) {
-            r.duplicateOf = earlier->id;
-            r.duplicateOfFile = earlier->fileName;
-            r.quality.flags << QStringLiteral("duplicate");
-        }
+    ListingIndex::Lookup earlier;
+    if (m_index)
+        earlier = m_index->lookup(r.embedding, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming);
+    r.price = PriceSuggester::suggest(category, earlier.evidence);
+    for (const ListingIndex::Match &m : earlier.similar)
+        r.similar.push_back({m.entry.id, m.similarity, m.entry.categoryId, m.entry.confirmed, m.entry.price, m.entry.fileName});
+    if (earlier.duplicate) {
+        r.duplicateOf = earlier.duplicate->id;
+        r.duplicateOfFile = earlier.duplicate->fileName;
+        r.quality.flags << QStringLiteral("duplicate");
     }
 
     const bool labelInCategory = m_taxonomy.categoryOfClass(r.labels.front().index) == order.front();

@@ -95,41 +95,54 @@ void ListingIndex::confirm(qint64 id, const QString &categoryId, double price)
     }
 }
 
-std::vector<ListingIndex::Match> ListingIndex::nearest(const std::vector<float> &query, int k, const QString &categoryId,
-                                                        bool confirmedOnly) const
+std::vector<float> ListingIndex::scoreAll(const std::vector<float> &query) const
 {
-    std::vector<Match> out;
-    if (int(query.size()) != m_dim || k <= 0)
-        return out;
-    std::shared_lock lock(m_mutex);
     const int n = int(m_entries.size());
-    if (n == 0)
-        return out;
+    if (int(query.size()) != m_dim || n == 0)
+        return {};
     // Cosine similarity of unit vectors: an int8 dot product per listing.
     std::vector<std::int8_t> qcodes;
     const float qscale = quantise(query, qcodes);
     std::vector<float> scores(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
         scores[std::size_t(i)] = float(dot(qcodes.data(), &m_codes[std::size_t(i) * std::size_t(m_dim)], m_dim)) * qscale * m_scales[std::size_t(i)];
+    return scores;
+}
+
+template <typename Keep>
+std::vector<ListingIndex::Match> ListingIndex::best(const std::vector<float> &scores, int k, Keep keep) const
+{
     std::vector<int> candidates;
-    candidates.reserve(std::size_t(n));
-    for (int i = 0; i < n; ++i) {
-        const Entry &e = m_entries[std::size_t(i)];
-        if ((!confirmedOnly || e.confirmed) && (categoryId.isEmpty() || e.categoryId == categoryId))
+    for (int i = 0; i < int(scores.size()); ++i) {
+        if (keep(m_entries[std::size_t(i)]))
             candidates.push_back(i);
     }
-    const int take = std::min(k, int(candidates.size()));
-    const float *s = scores.data();
+    const int take = std::min(std::max(k, 0), int(candidates.size()));
     std::partial_sort(candidates.begin(), candidates.begin() + take, candidates.end(),
-                      [&](int a, int b) { return s[a] > s[b]; });
+                      [&](int a, int b) { return scores[std::size_t(a)] > scores[std::size_t(b)]; });
+    std::vector<Match> out;
     for (int i = 0; i < take; ++i)
-        out.push_back({m_entries[std::size_t(candidates[std::size_t(i)])], double(s[candidates[std::size_t(i)]])});
+        out.push_back({m_entries[std::size_t(candidates[std::size_t(i)])], double(scores[std::size_t(candidates[std::size_t(i)])])});
     return out;
 }
 
-std::optional<ListingIndex::Entry> ListingIndex::duplicateOf(std::uint64_t phash, int maxHamming) const
+PriceEvidence ListingIndex::evidenceFrom(const std::vector<float> &scores, const QString &categoryId) const
 {
-    std::shared_lock lock(m_mutex);
+    PriceEvidence evidence;
+    auto confirmedInCategory = [&](const Entry &e) { return e.confirmed && e.categoryId == categoryId; };
+    for (const Match &m : best(scores, kNeighbours, confirmedInCategory)) {
+        if (m.similarity >= kMinSimilarity)
+            evidence.neighbours.push_back({m.entry.price, m.similarity});
+    }
+    for (const Entry &e : m_entries) {
+        if (confirmedInCategory(e))
+            evidence.categoryPrices.push_back(e.price);
+    }
+    return evidence;
+}
+
+std::optional<ListingIndex::Entry> ListingIndex::findDuplicate(std::uint64_t phash, int maxHamming) const
+{
     for (const Entry &e : m_entries) {
         if (hammingDistance(e.phash, phash) <= maxHamming)
             return e;
@@ -137,19 +150,38 @@ std::optional<ListingIndex::Entry> ListingIndex::duplicateOf(std::uint64_t phash
     return std::nullopt;
 }
 
+std::vector<ListingIndex::Match> ListingIndex::nearest(const std::vector<float> &query, int k, const QString &categoryId,
+                                                        bool confirmedOnly) const
+{
+    std::shared_lock lock(m_mutex);
+    const std::vector<float> scores = scoreAll(query);
+    return best(scores, k, [&](const Entry &e) {
+        return (!confirmedOnly || e.confirmed) && (categoryId.isEmpty() || e.categoryId == categoryId);
+    });
+}
+
+std::optional<ListingIndex::Entry> ListingIndex::duplicateOf(std::uint64_t phash, int maxHamming) const
+{
+    std::shared_lock lock(m_mutex);
+    return findDuplicate(phash, maxHamming);
+}
+
 PriceEvidence ListingIndex::priceEvidence(const QString &categoryId, const std::vector<float> &query) const
 {
-    PriceEvidence evidence;
-    for (const Match &m : nearest(query, kNeighbours, categoryId, /*confirmedOnly=*/true)) {
-        if (m.similarity >= kMinSimilarity)
-            evidence.neighbours.push_back({m.entry.price, m.similarity});
-    }
     std::shared_lock lock(m_mutex);
-    for (const Entry &e : m_entries) {
-        if (e.confirmed && e.categoryId == categoryId)
-            evidence.categoryPrices.push_back(e.price);
-    }
-    return evidence;
+    return evidenceFrom(scoreAll(query), categoryId);
+}
+
+ListingIndex::Lookup ListingIndex::lookup(const std::vector<float> &query, int k, const QString &categoryId,
+                                          std::uint64_t phash, int maxHamming) const
+{
+    std::shared_lock lock(m_mutex);
+    const std::vector<float> scores = scoreAll(query); // once, for both answers
+    Lookup out;
+    out.similar = best(scores, k, [](const Entry &) { return true; });
+    out.evidence = evidenceFrom(scores, categoryId);
+    out.duplicate = findDuplicate(phash, maxHamming);
+    return out;
 }
 
 } // namespace listinglens

@@ -59,7 +59,23 @@ public:
     // Confirmed neighbours and confirmed prices of the category, for PriceSuggester.
     PriceEvidence priceEvidence(const QString &categoryId, const std::vector<float> &query) const;
 
+    // Everything a new photo needs, from one pass over the listings.
+    struct Lookup {
+        std::vector<Match> similar;      // the k most similar listings
+        PriceEvidence evidence;          // as priceEvidence()
+        std::optional<Entry> duplicate;  // as duplicateOf()
+    };
+    Lookup lookup(const std::vector<float> &query, int k, const QString &categoryId, std::uint64_t phash, int maxHamming) const;
+
 private:
+    // Callers hold m_mutex. Similarity of the query to every listing (empty on a dimension mismatch).
+    std::vector<float> scoreAll(const std::vector<float> &query) const;
+    // The best k of the listings that pass `keep`, by score.
+    template <typename Keep>
+    std::vector<Match> best(const std::vector<float> &scores, int k, Keep keep) const;
+    PriceEvidence evidenceFrom(const std::vector<float> &scores, const QString &categoryId) const;
+    std::optional<Entry> findDuplicate(std::uint64_t phash, int maxHamming) const;
+
     int m_dim;
     mutable std::shared_mutex m_mutex;
     std::vector<Entry> m_entries;
