@@ -27,7 +27,8 @@ struct PhotoQuality {
     double sharpness = 0.0;
     double brightness = 0.0;
     std::uint64_t phash = 0;
-    QStringList flags;      // "blurry", "too_dark", "too_bright", "low_resolution"
+    QStringList flags;      // "blurry", "too_dark", "too_bright", "low_resolution"; the classifier
+                            // adds "duplicate" when its listing index holds a near-identical photo
 };
 
 // bgr may be a reduced decode; width/height are the photo's full size.

@@ -7,8 +7,8 @@
 
 namespace listinglens {
 
-// Confirmed prices that a suggestion may rest on, gathered by the caller
-// (the store, once there is one). Empty evidence gives the taxonomy prior.
+// Confirmed prices that a suggestion may rest on (ListingIndex gathers them
+// from stored listings). Empty evidence gives the taxonomy prior.
 struct PriceEvidence {
     struct Neighbour {
         double price = 0;
