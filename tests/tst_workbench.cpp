@@ -12,7 +12,9 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QTimer>
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
@@ -265,6 +267,17 @@ private Q_SLOTS:
         m_window->strip()->setCurrentIndex(m_window->photos()->index(1));
         m_window->acceptCurrent(); // decided while the database is away
         QVERIFY(m_window->photos()->item(1)->decision.made);
+        // Closing now would lose what waits for the database: the window asks, and Cancel keeps it open.
+        bool asked = false;
+        QTimer::singleShot(500, this, [&] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                asked = box->text().contains(QStringLiteral("waiting for the database"));
+                box->button(QMessageBox::Cancel)->click();
+            }
+        });
+        m_window->close();
+        QVERIFY(asked);
+        QVERIFY(m_window->isVisible());
         QVERIFY(test::postgresControl(QStringLiteral("start")));
         // The window reconnects on its own and writes what it kept, decision included.
         QTRY_VERIFY_WITH_TIMEOUT(m_window->photos()->item(1)->predictionId > 0 && m_window->photos()->item(2)->predictionId > 0, 90000);

@@ -45,8 +45,10 @@ void ClassificationWorker::loadModel(const QString &modelDir, const QString &dev
 
 void ClassificationWorker::openDatabase(const QString &url)
 {
-    if (url.isEmpty())
+    if (url.isEmpty()) {
         m_pending.clear(); // no database any more: nothing to wait for
+        m_pendingCount = 0;
+    }
     m_store.reset();
     m_index.reset();
     if (m_classifier)
@@ -85,6 +87,7 @@ void ClassificationWorker::store(int itemId, const QString &name, const Result<P
     kept.name = name;
     kept.outcome = outcome;
     m_pending.push_back(std::move(kept));
+    m_pendingCount = int(m_pending.size());
 }
 
 void ClassificationWorker::flushPending()
@@ -99,6 +102,7 @@ void ClassificationWorker::flushPending()
         }
         Q_EMIT storedLater(p.itemId, stored.value());
         m_pending.pop_front();
+        m_pendingCount = int(m_pending.size());
     }
 }
 

@@ -32,6 +32,8 @@ public:
     ~ClassificationWorker() override;
 
     void cancelUpTo(int ticket); // safe from any thread
+    // Results kept while the database is away (safe from any thread).
+    int pendingCount() const { return m_pendingCount; }
     // Set before databaseOpened is emitted; thread-safe to use after that.
     std::shared_ptr<ListingIndex> listingIndex() const { return m_index; }
 
@@ -72,6 +74,7 @@ private:
     };
     QList<Pending> m_pending; // results waiting for the database to come back
     bool m_storeDown = false;
+    std::atomic_int m_pendingCount{0};
 
     std::unique_ptr<Classifier> m_classifier;
     std::shared_ptr<PredictionStore> m_store;

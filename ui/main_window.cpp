@@ -620,6 +620,18 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // Results waiting for a lost database live in memory: say so before they go.
+    if (const int waiting = m_worker->pendingCount(); waiting > 0) {
+        const auto answer = QMessageBox::warning(
+            this, tr("Results not stored yet"),
+            tr("%n result(s) are waiting for the database, which is not reachable. They are lost if you close now.\n\n"
+               "Close anyway?", nullptr, waiting),
+            QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Close) {
+            event->ignore();
+            return;
+        }
+    }
     QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
     QMainWindow::closeEvent(event);
 }
