@@ -9,7 +9,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QStandardPaths>
 #include <QTextStream>
 
 namespace listinglens::cli {
@@ -33,13 +32,6 @@ struct Series {
     }
 };
 
-QString defaultBenchDir()
-{
-    QString cache = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation);
-    if (cache.isEmpty())
-        cache = QDir::tempPath();
-    return QDir(cache).filePath(QStringLiteral("listinglens/bench-photos"));
-}
 
 } // namespace
 
@@ -76,7 +68,7 @@ int runBench(const QStringList &args)
     if (parser.isSet(images)) {
         files = findPhotos(parser.value(images));
     } else {
-        const QString dir = defaultBenchDir();
+        const QString dir = defaultBenchPhotosDir();
         err << "Preparing phone-sized photos in " << dir << " ..." << Qt::endl;
         auto made = makePhonePhotos(defaultSamplesDir(), dir);
         if (!made) {

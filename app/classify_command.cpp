@@ -52,23 +52,6 @@ void printTableRow(QTextStream &out, const QString &file, const Result<PhotoResu
     out << fit(QString(), 28) << "  \"" << r.title << "\"" << Qt::endl;
 }
 
-// Files as given; folders walked for photos. Missing paths stay in the list and fail as io_error.
-QStringList expandInputs(const QStringList &inputs)
-{
-    QStringList files;
-    for (const QString &input : inputs) {
-        if (QFileInfo(input).isDir()) {
-            const QStringList found = findPhotos(input);
-            if (found.isEmpty())
-                printError(QStringLiteral("no photos (JPEG, PNG, WebP, BMP, TIFF) in %1").arg(input));
-            files << found;
-        } else {
-            files << input;
-        }
-    }
-    return files;
-}
-
 class Progress {
 public:
     explicit Progress(int total) : m_total(total), m_tty(isatty(fileno(stderr))) { m_timer.start(); }
@@ -127,7 +110,10 @@ int runClassify(const QStringList &args)
     if (!options || !pipeOptions)
         return ExitUsage;
 
-    const QStringList files = expandInputs(parser.positionalArguments());
+    QStringList emptyFolders;
+    const QStringList files = expandPhotoPaths(parser.positionalArguments(), &emptyFolders);
+    for (const QString &folder : std::as_const(emptyFolders))
+        printError(QStringLiteral("no photos (JPEG, PNG, WebP, BMP, TIFF) in %1").arg(folder));
     if (files.isEmpty()) {
         printError(QStringLiteral("no photos to classify"));
         return ExitUsage;

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QStandardPaths>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -34,6 +35,30 @@ QStringList findPhotos(const QString &dir)
             files << path;
     }
     std::sort(files.begin(), files.end());
+    return files;
+}
+
+QString defaultBenchPhotosDir()
+{
+    QString cache = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation);
+    if (cache.isEmpty())
+        cache = QDir::tempPath();
+    return QDir(cache).filePath(QStringLiteral("listinglens/bench-photos"));
+}
+
+QStringList expandPhotoPaths(const QStringList &paths, QStringList *emptyFolders)
+{
+    QStringList files;
+    for (const QString &p : paths) {
+        if (!QFileInfo(p).isDir()) {
+            files << p;
+            continue;
+        }
+        const QStringList found = findPhotos(p);
+        if (found.isEmpty() && emptyFolders)
+            *emptyFolders << p;
+        files << found;
+    }
     return files;
 }
 

@@ -14,8 +14,13 @@ namespace listinglens {
 // Returns the written paths.
 Result<QStringList> makePhonePhotos(const QString &sourceDir, const QString &outDir, int longSide = 4000);
 
+// Where bench and screenshot runs keep the phone-sized photos they make.
+QString defaultBenchPhotosDir();
+
 // Image files (by extension) in a folder and its subfolders, sorted.
 QStringList findPhotos(const QString &dir);
+// Files as given, folders walked for photos; folders with none are added to emptyFolders.
+QStringList expandPhotoPaths(const QStringList &paths, QStringList *emptyFolders = nullptr);
 bool hasPhotoExtension(const QString &path);
 
 } // namespace listinglens

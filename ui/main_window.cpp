@@ -44,13 +44,6 @@ namespace listinglens::ui {
 
 namespace {
 
-QStringList expandPaths(const QStringList &paths)
-{
-    QStringList files;
-    for (const QString &p : paths)
-        files << (QFileInfo(p).isDir() ? findPhotos(p) : QStringList{p});
-    return files;
-}
 
 QString duration(double seconds)
 {
@@ -379,7 +372,7 @@ void MainWindow::addPaths(const QStringList &paths)
         else
             enqueueFiles(files);
     });
-    watcher->setFuture(QtConcurrent::run(expandPaths, paths));
+    watcher->setFuture(QtConcurrent::run([paths] { return expandPhotoPaths(paths); }));
 }
 
 void MainWindow::enqueueFiles(const QStringList &files)

@@ -19,7 +19,6 @@
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QTableView>
@@ -69,13 +68,6 @@ void settle(int ms)
     loop.exec();
 }
 
-QString benchPhotosDir()
-{
-    QString cache = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation);
-    if (cache.isEmpty())
-        cache = QDir::tempPath();
-    return QDir(cache).filePath(QStringLiteral("listinglens/bench-photos"));
-}
 
 int selectByName(MainWindow &w, const QString &name)
 {
@@ -112,7 +104,7 @@ int runScreenshots(int &argc, char **argv, const QString &outDir)
         err << "listinglens: cannot create " << outDir << Qt::endl;
         return 2;
     }
-    auto made = makePhonePhotos(defaultSamplesDir(), benchPhotosDir());
+    auto made = makePhonePhotos(defaultSamplesDir(), defaultBenchPhotosDir());
     if (!made) {
         err << "listinglens: " << made.error().message << Qt::endl;
         return 2;
@@ -224,7 +216,7 @@ int runGuiBench(int &argc, char **argv, const QStringList &args)
         return 2;
     QApplication app(argc, argv);
     setUpApplication();
-    auto made = makePhonePhotos(defaultSamplesDir(), benchPhotosDir());
+    auto made = makePhonePhotos(defaultSamplesDir(), defaultBenchPhotosDir());
     if (!made) {
         QTextStream(stderr) << "listinglens: " << made.error().message << Qt::endl;
         return 2;
