@@ -4,7 +4,6 @@
 #include "phone_photos.h"
 #include "statistics.h"
 
-#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
