@@ -172,7 +172,6 @@ public:
     Result<qint64> fillSynthetic(qint64 rows, int days, const std::function<void(qint64 done)> &progress = {});
     // The newest `maxRows` successful predictions with an embedding, newest first, streamed.
     Result<int> readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row);
-    Result<QByteArray> thumbnail(qint64 predictionId);
     Result<QHash<qint64, QByteArray>> thumbnails(const QList<qint64> &predictionIds);
     Result<PredictionDetail> detail(qint64 predictionId);
     Result<QualityReport> quality(qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {});

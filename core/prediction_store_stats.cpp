@@ -212,17 +212,4 @@ Result<int> PredictionStore::readIndexRows(int maxRows, const std::function<void
     return count;
 }
 
-Result<QByteArray> PredictionStore::thumbnail(qint64 predictionId)
-{
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    q.prepare(QStringLiteral("SELECT thumbnail FROM predictions WHERE id = :id"));
-    q.bindValue(QStringLiteral(":id"), predictionId);
-    if (!q.exec())
-        return Error{ErrorCode::DatabaseError, QStringLiteral("cannot read a thumbnail: %1").arg(q.lastError().text())};
-    return q.next() ? q.value(0).toByteArray() : QByteArray();
-}
-
 } // namespace listinglens

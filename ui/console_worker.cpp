@@ -44,8 +44,8 @@ void ConsoleWorker::fetchDetail(int request, qint64 predictionId)
     auto d = m_store->detail(predictionId);
     if (!d)
         return Q_EMIT failed(request, d.error().message);
-    auto thumb = m_store->thumbnail(predictionId);
-    Q_EMIT detailReady(request, d.value(), thumb ? QImage::fromData(thumb.value(), "JPG") : QImage());
+    auto thumb = m_store->thumbnails({predictionId});
+    Q_EMIT detailReady(request, d.value(), thumb ? QImage::fromData(thumb.value().value(predictionId), "JPG") : QImage());
 }
 
 void ConsoleWorker::fetchSeries(int request, qint64 sinceMs, qint64 untilMs, qint64 bucketMs)

@@ -36,11 +36,11 @@ void StoreWorker::addFeedback(int itemId, qint64 predictionId, bool corrected, c
 
 void StoreWorker::loadThumbnails(int itemId, const QList<qint64> &predictionIds)
 {
+    // One query for all of them; decoded here, off the GUI thread.
+    const auto bytes = m_store ? m_store->thumbnails(predictionIds) : Result<QHash<qint64, QByteArray>>(QHash<qint64, QByteArray>());
     QList<QImage> images;
-    for (qint64 id : predictionIds) {
-        auto bytes = m_store ? m_store->thumbnail(id) : Result<QByteArray>(QByteArray());
-        images << (bytes ? QImage::fromData(bytes.value(), "JPG") : QImage());
-    }
+    for (qint64 id : predictionIds)
+        images << (bytes ? QImage::fromData(bytes.value().value(id), "JPG") : QImage());
     Q_EMIT thumbnailsLoaded(itemId, predictionIds, images);
 }
 
