@@ -22,6 +22,13 @@ double msSince(Clock::time_point t0, Clock::time_point t1 = Clock::now())
     return std::chrono::duration<double, std::milli>(t1 - t0).count();
 }
 
+// JPEGs are decoded no larger than the model's resize needs.
+LoadLimits decodeLimits(LoadLimits limits, const ModelManifest &manifest)
+{
+    limits.targetShortSide = manifest.preprocess.resizeShorter;
+    return limits;
+}
+
 // The decoded (often already reduced) pixels as a JPEG no longer than side.
 QByteArray encodePreview(const cv::Mat &bgr, int side)
 {
@@ -58,12 +65,10 @@ Result<std::unique_ptr<Classifier>> Classifier::create(const ClassifierOptions &
 }
 
 Classifier::Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options)
-    : m_engine(std::move(engine)), m_taxonomy(std::move(taxonomy)), m_loader(options.limits), m_quality(options.quality),
+    : m_engine(std::move(engine)), m_taxonomy(std::move(taxonomy)),
+      m_loader(decodeLimits(options.limits, m_engine->manifest())), m_quality(options.quality),
       m_previewSide(options.previewSide), m_thumbnailSide(options.thumbnailSide), m_fingerprint(options.fingerprint)
 {
-    LoadLimits limits = options.limits;
-    limits.targetShortSide = m_engine->manifest().preprocess.resizeShorter;
-    m_loader = ImageLoader(limits);
 }
 
 ModelInfo Classifier::modelInfo() const
