@@ -1,6 +1,7 @@
 #include "database_url.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QUrl>
 #include <QUrlQuery>
@@ -60,6 +61,11 @@ QString DatabaseUrl::masked() const
     if (!options.isEmpty())
         s += QLatin1Char('?') + QString(options).replace(QLatin1Char(';'), QLatin1Char('&'));
     return s;
+}
+
+QString DatabaseUrl::shortName() const
+{
+    return kind == Kind::Sqlite ? QFileInfo(path).fileName() : host + QLatin1Char('/') + database;
 }
 
 QString DatabaseUrl::driver() const

@@ -22,6 +22,8 @@ struct DatabaseUrl {
     static Result<DatabaseUrl> parse(const QString &url);
     // The URL with the password replaced by "***": safe to print or log.
     QString masked() const;
+    // A short name for a status bar: the SQLite file's name, or host/dbname.
+    QString shortName() const;
     QString driver() const; // "QSQLITE" or "QPSQL"
     bool isPostgres() const { return kind == Kind::Postgres; }
 };

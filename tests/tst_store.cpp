@@ -293,6 +293,8 @@ private Q_SLOTS:
         QCOMPARE(pg.value().options, QStringLiteral("sslmode=require"));
         QVERIFY(!pg.value().masked().contains(QStringLiteral("s3cr")));
         QCOMPARE(pg.value().masked(), QStringLiteral("postgresql://app:***@db.example:6543/listings?sslmode=require"));
+        QCOMPARE(pg.value().shortName(), QStringLiteral("db.example/listings"));
+        QCOMPARE(DatabaseUrl::parse(QStringLiteral("sqlite:/var/lib/ll/history.sqlite")).value().shortName(), QStringLiteral("history.sqlite"));
         QVERIFY(!DatabaseUrl::parse(QStringLiteral("mysql://x@y/z")).ok());
         QVERIFY(!DatabaseUrl::parse(QStringLiteral("postgresql://host-only")).ok());
         QVERIFY(!DatabaseUrl::parse(QStringLiteral("postgresql://u@h/db?evil=1")).ok());

@@ -160,8 +160,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_settings(Workbe
             });
     connect(m_worker, &ClassificationWorker::databaseOpened, this, [this](const QString &url, int listings) {
         m_databaseRetryMs = 2000;
-        m_databaseLabel->setText(tr("Database: %1").arg(url));
-        m_databaseLabel->setToolTip(tr("%n earlier listing(s) loaded for similarity and prices", nullptr, listings));
+        const auto parsed = DatabaseUrl::parse(databaseUrl());
+        m_databaseLabel->setText(tr("Database: %1").arg(parsed ? parsed.value().shortName() : url));
+        m_databaseLabel->setToolTip(tr("%1\n%n earlier listing(s) loaded for similarity and prices", nullptr, listings).arg(url));
     });
     auto databaseFailed = [this](const QString &message) {
         // Keep working without it, and try again with backoff.
@@ -241,8 +242,10 @@ QString MainWindow::databaseUrl() const
 void MainWindow::openDatabase()
 {
     const QString url = databaseUrl();
-    if (const auto parsed = DatabaseUrl::parse(url))
-        m_databaseLabel->setText(tr("Database: connecting to %1…").arg(parsed.value().masked()));
+    if (const auto parsed = DatabaseUrl::parse(url)) {
+        m_databaseLabel->setText(tr("Database: connecting to %1…").arg(parsed.value().shortName()));
+        m_databaseLabel->setToolTip(parsed.value().masked());
+    }
     QMetaObject::invokeMethod(m_worker, "openDatabase", Qt::QueuedConnection, Q_ARG(QString, url));
     QMetaObject::invokeMethod(m_storeWorker, "open", Qt::QueuedConnection, Q_ARG(QString, url));
     QMetaObject::invokeMethod(m_console, [c = m_console, url] { c->open(url); }, Qt::QueuedConnection);
@@ -338,6 +341,9 @@ void MainWindow::buildStatusBar()
     m_progressBar = new QProgressBar;
     m_progressBar->setFixedWidth(180);
     m_progressLabel = new QLabel;
+    // Room for the longest text it shows, so "time left" is never cut off.
+    m_progressLabel->setMinimumWidth(m_progressLabel->fontMetrics().horizontalAdvance(
+        tr("%1 / %2 · %3 photos/s · %4 left").arg(99999).arg(99999).arg(999.9, 0, 'f', 1).arg(QStringLiteral("99:59"))));
     m_cancel = new QPushButton(tr("Cancel"));
     connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancelBatch);
     pl->addWidget(m_progressBar);
@@ -410,6 +416,7 @@ void MainWindow::startRequest(int photos)
     m_progressBar->setValue(m_batchSettled);
     m_progressLabel->setText(tr("%1 / %2").arg(m_batchSettled).arg(m_batchTotal));
     m_progress->show();
+    m_rateLabel->hide(); // the progress text carries the rate meanwhile
     m_cancel->setEnabled(true);
 }
 
@@ -434,6 +441,7 @@ void MainWindow::finishRequest(int ticket)
     if (!m_pending.isEmpty())
         return;
     m_progress->hide();
+    m_rateLabel->show();
     statusBar()->showMessage(tr("%n photo(s) in %1 s", nullptr, m_batchSettled).arg(m_batchClock.elapsed() / 1000.0, 0, 'f', 1), 8000);
     Q_EMIT idle();
 }
