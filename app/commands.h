@@ -12,5 +12,8 @@ int runHistory(const QStringList &args);
 int runStats(const QStringList &args);
 int runImport(const QStringList &args);
 int runBenchDb(const QStringList &args);
+int runServe(const QStringList &args);
+int runWorker(const QStringList &args);
+int runBenchHttp(const QStringList &args);
 
 } // namespace listinglens::cli

@@ -23,13 +23,16 @@ constexpr const char *kUsage =
     "  bench      end-to-end throughput and latency on phone-sized photos\n"
     "  bench-gui  longest GUI-thread stall while the window processes photos\n"
     "  bench-db   fill a database with synthetic predictions and time queries\n"
+    "  serve      HTTP API: queue photos in PostgreSQL, answer results (--workers N)\n"
+    "  worker     take jobs from the PostgreSQL queue (any number, on any machine)\n"
+    "  bench-http jobs/s and submit-to-done latency through the API, 1 and 2 workers\n"
     "  screenshots [DIR]  save screenshots of the real window (default docs/screenshots)\n"
     "\n"
     "  listinglens COMMAND --help   options of a command\n"
     "  listinglens --version        versions of ListingLens, Qt, LibTorch and OpenCV\n"
     "\n"
     "Environment: LISTINGLENS_MODEL_DIR (model directory), LISTINGLENS_SAMPLES_DIR (sample photos),\n"
-    "LISTINGLENS_DB (database URL for --db).\n";
+    "LISTINGLENS_DB (database URL for --db), LISTINGLENS_INFLUX_TOKEN (token for --influx).\n";
 
 } // namespace
 
@@ -90,6 +93,12 @@ int main(int argc, char *argv[])
         return listinglens::cli::runImport(args);
     if (command == QLatin1String("bench-db"))
         return listinglens::cli::runBenchDb(args);
+    if (command == QLatin1String("serve"))
+        return listinglens::cli::runServe(args);
+    if (command == QLatin1String("worker"))
+        return listinglens::cli::runWorker(args);
+    if (command == QLatin1String("bench-http"))
+        return listinglens::cli::runBenchHttp(args);
     listinglens::cli::printError(QStringLiteral("unknown command \"%1\"\n").arg(command) + QString::fromLatin1(kUsage));
     return listinglens::cli::ExitUsage;
 }

@@ -16,6 +16,7 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::InvalidArgument: return QStringLiteral("invalid_argument");
     case ErrorCode::Cancelled: return QStringLiteral("cancelled");
     case ErrorCode::DatabaseError: return QStringLiteral("database_error");
+    case ErrorCode::Busy: return QStringLiteral("busy");
     case ErrorCode::Internal: return QStringLiteral("internal");
     }
     return QStringLiteral("internal");
@@ -35,6 +36,7 @@ QString errorAdvice(ErrorCode code)
     case ErrorCode::InvalidArgument: return QStringLiteral("Check the settings and try again.");
     case ErrorCode::Cancelled: return QStringLiteral("Add the photo again to process it.");
     case ErrorCode::DatabaseError: return QStringLiteral("Check the database settings and that the server is reachable.");
+    case ErrorCode::Busy: return QStringLiteral("The service is at capacity; send the photo again in a little while.");
     case ErrorCode::Internal: return QStringLiteral("This is a bug; please report it with the photo.");
     }
     return {};

@@ -21,6 +21,7 @@ enum class ErrorCode {
     InvalidArgument,   // a caller or configuration mistake
     Cancelled,         // the job was cancelled before this item ran
     DatabaseError,     // the store could not be reached or refused a statement
+    Busy,              // over a capacity bound (the job queue is full); try again later
     Internal           // anything else; a bug if it ever shows
 };
 

@@ -53,14 +53,40 @@ Result<std::shared_ptr<ListingIndex>> ListingIndex::load(PredictionStore &store,
     return index;
 }
 
+Result<qint64> ListingIndex::addNewer(PredictionStore &store, qint64 afterId, int maxRows)
+{
+    qint64 highest = afterId;
+    std::vector<std::pair<Entry, std::vector<float>>> rows;
+    auto read = store.readIndexRows(maxRows, [&](const IndexRow &row) {
+        Entry e{row.id, row.confirmed ? row.finalCategoryId : row.categoryId, row.confirmed, row.finalPrice, row.phash, row.fileName};
+        rows.emplace_back(std::move(e), row.embedding);
+    }, afterId);
+    if (!read)
+        return read.error();
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+        highest = std::max(highest, it->first.id);
+        add(it->first, it->second); // skips the ones already here
+    }
+    return highest;
+}
+
+bool ListingIndex::contains(qint64 id) const
+{
+    std::shared_lock lock(m_mutex);
+    return m_ids.contains(id);
+}
+
+void ListingIndex::addResult(qint64 id, const PhotoResult &result, const QString &file)
+{
+    add({id, result.category.id, false, 0, result.quality.phash, file}, result.embedding);
+}
+
 Result<qint64> storeAndIndex(PredictionStore &store, ListingIndex *index, const QString &source, const QString &file,
                              const Result<PhotoResult> &outcome)
 {
     auto id = store.addPrediction(predictionRecord(source, file, outcome));
-    if (id && outcome && index) {
-        const PhotoResult &r = outcome.value();
-        index->add({id.value(), r.category.id, false, 0, r.quality.phash, file}, r.embedding);
-    }
+    if (id && outcome && index)
+        index->addResult(id.value(), outcome.value(), file);
     return id;
 }
 
@@ -77,6 +103,8 @@ void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
     std::vector<std::int8_t> codes;
     const float scale = quantise(embedding, codes);
     std::unique_lock lock(m_mutex);
+    if (!m_ids.insert(entry.id).second)
+        return; // already here (another worker's row read back after being added)
     m_entries.push_back(entry);
     m_codes.insert(m_codes.end(), codes.begin(), codes.end());
     m_scales.push_back(scale);

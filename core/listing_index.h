@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <shared_mutex>
+#include <unordered_set>
 #include <vector>
 
 namespace listinglens {
@@ -48,7 +49,12 @@ public:
     int dimension() const { return m_dim; }
     std::size_t size() const;
 
-    void add(const Entry &entry, const std::vector<float> &embedding);
+    // Listings stored after `afterId` (by other processes), up to maxRows; returns the highest id read.
+    Result<qint64> addNewer(PredictionStore &store, qint64 afterId, int maxRows = 200'000);
+
+    void add(const Entry &entry, const std::vector<float> &embedding); // ignored when the id is here already
+    void addResult(qint64 id, const PhotoResult &result, const QString &file);
+    bool contains(qint64 id) const;
     void confirm(qint64 id, const QString &categoryId, double price);
 
     // The k most similar listings; optionally only confirmed ones of a category.
@@ -79,6 +85,7 @@ private:
     int m_dim;
     mutable std::shared_mutex m_mutex;
     std::vector<Entry> m_entries;
+    std::unordered_set<qint64> m_ids;
     std::vector<std::int8_t> m_codes; // m_entries.size() x m_dim, row-major
     std::vector<float> m_scales;      // per vector: value = code * scale
 };

@@ -109,9 +109,14 @@ int PredictionStore::latestSchemaVersion()
     return schema::latestVersion();
 }
 
-Result<QSqlDatabase> PredictionStore::connection()
+QString PredictionStore::connectionName(const QString &role) const
 {
-    const QString name = m_prefix + QString::number(quintptr(QThread::currentThreadId()), 16);
+    return m_prefix + QString::number(quintptr(QThread::currentThreadId()), 16) + role;
+}
+
+Result<QSqlDatabase> PredictionStore::connection(const QString &role)
+{
+    const QString name = connectionName(role);
     if (QSqlDatabase::contains(name)) {
         QSqlDatabase db = QSqlDatabase::database(name, false);
         if (!db.isOpen() && !db.open())
@@ -253,9 +258,9 @@ void PredictionStore::setRetry(int attempts, int firstDelayMs)
     m_firstDelayMs = std::max(0, firstDelayMs);
 }
 
-void PredictionStore::dropConnection()
+void PredictionStore::dropConnection(const QString &role)
 {
-    const QString name = m_prefix + QString::number(quintptr(QThread::currentThreadId()), 16);
+    const QString name = connectionName(role);
     if (QSqlDatabase::contains(name))
         QSqlDatabase::database(name, false).close(); // reopened by the next connection()
 }

@@ -161,6 +161,9 @@ public:
     // Retried on a fresh connection with backoff (see setRetry) when the database is unreachable.
     Result<qint64> addPrediction(const PredictionRecord &record);
     Result<qint64> addFeedback(qint64 predictionId, const FeedbackRecord &feedback); // retried like addPrediction
+    // One attempt on this thread's connection, so that it joins a transaction the
+    // caller opened there (the job queue stores a result and ends its job at once).
+    Result<qint64> insertPrediction(const PredictionRecord &record);
 
     // Newest first, `limit` rows after `after` (keyset pagination).
     Result<std::vector<HistoryRow>> history(const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit);
@@ -170,8 +173,9 @@ public:
     // Fills the store with synthetic predictions (source "synthetic", synthetic = 1) spread
     // over the last `days` days, until it holds at least `rows` of them. Returns how many it added.
     Result<qint64> fillSynthetic(qint64 rows, int days, const std::function<void(qint64 done)> &progress = {});
-    // The newest `maxRows` successful predictions with an embedding, newest first, streamed.
-    Result<int> readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row);
+    // The newest `maxRows` successful predictions with an embedding and an id
+    // above `afterId`, newest first, streamed.
+    Result<int> readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId = 0);
     Result<QHash<qint64, QByteArray>> thumbnails(const QList<qint64> &predictionIds);
     Result<PredictionDetail> detail(qint64 predictionId);
     Result<QualityReport> quality(qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {});
@@ -181,16 +185,21 @@ public:
 
     const DatabaseUrl &url() const { return m_url; }
     QString maskedUrl() const { return m_url.masked(); }
-    // This thread's connection, opened on first use.
-    Result<QSqlDatabase> connection();
+    // This thread's connection, opened on first use. A role gives the thread a
+    // second connection of its own (a LISTEN connection, say).
+    Result<QSqlDatabase> connection(const QString &role = {});
 
 private:
     explicit PredictionStore(DatabaseUrl url);
-    Result<qint64> insertPrediction(const PredictionRecord &record);
+    QString connectionName(const QString &role) const;
     Result<qint64> insertFeedback(qint64 predictionId, const FeedbackRecord &feedback);
     template <typename Write>
     Result<qint64> withRetry(Write write);
-    void dropConnection();
+public:
+    // Closes this thread's connection; the next connection() opens a fresh one.
+    void dropConnection(const QString &role = {});
+
+private:
 
     DatabaseUrl m_url;
     QString m_prefix;

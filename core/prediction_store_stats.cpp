@@ -180,7 +180,7 @@ Result<qint64> PredictionStore::fillSynthetic(qint64 rows, int days, const std::
     return std::max<qint64>(0, rows - have);
 }
 
-Result<int> PredictionStore::readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row)
+Result<int> PredictionStore::readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId)
 {
     auto db = connection();
     if (!db)
@@ -188,8 +188,9 @@ Result<int> PredictionStore::readIndexRows(int maxRows, const std::function<void
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT id, category_id, feedback, final_category_id, final_price, phash, file_name, embedding"
-                             " FROM predictions WHERE ok = 1 AND embedding IS NOT NULL"
+                             " FROM predictions WHERE ok = 1 AND embedding IS NOT NULL AND id > :after"
                              " ORDER BY created_ms DESC, id DESC LIMIT :n"));
+    q.bindValue(QStringLiteral(":after"), afterId);
     q.bindValue(QStringLiteral(":n"), std::max(0, maxRows));
     if (!q.exec())
         return Error{ErrorCode::DatabaseError, QStringLiteral("cannot load the listing index: %1").arg(q.lastError().text())};

@@ -81,11 +81,41 @@ QStringList version3(Dialect d)
     };
 }
 
+QStringList version4(Dialect d)
+{
+    // The job queue of the HTTP API (`serve`) and its workers. Jobs are taken
+    // with SELECT ... FOR UPDATE SKIP LOCKED, which only PostgreSQL has; SQLite
+    // gets the same table so that both stay at one schema version. Times are
+    // the database's clock in epoch ms, so that leases mean the same on every
+    // machine.
+    QStringList sql = {
+        QStringLiteral(
+            "CREATE TABLE jobs ("
+            " id TEXT PRIMARY KEY,"                    // UUID
+            " idempotency_key TEXT UNIQUE,"
+            " status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'failed')),"
+            " file_name TEXT NOT NULL, content_type TEXT NOT NULL, byte_size BIGINT NOT NULL,"
+            " photo {blob},"                           // cleared once the job has ended
+            " created_ms BIGINT NOT NULL, started_ms BIGINT, finished_ms BIGINT, lease_until_ms BIGINT,"
+            " worker TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
+            " prediction_id BIGINT REFERENCES predictions(id) ON DELETE SET NULL,"
+            " result TEXT,"                            // the classify --json object
+            " error_code TEXT, error_message TEXT,"
+            " queue_ms DOUBLE PRECISION, inference_ms DOUBLE PRECISION)"),
+        QStringLiteral("CREATE INDEX jobs_queued ON jobs (created_ms) WHERE status = 'queued'"),
+        QStringLiteral("CREATE INDEX jobs_leases ON jobs (lease_until_ms) WHERE status = 'running'"),
+        QStringLiteral("CREATE INDEX jobs_finished ON jobs (finished_ms)"),
+    };
+    if (d == Dialect::Postgres) // photos are written once and read once: no compression attempt
+        sql << QStringLiteral("ALTER TABLE jobs ALTER COLUMN photo SET STORAGE EXTERNAL");
+    return sql;
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 3;
+    return 4;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -95,6 +125,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 1: sql = version1(); break;
     case 2: sql = version2(); break;
     case 3: sql = version3(dialect); break;
+    case 4: sql = version4(dialect); break;
     default: return {};
     }
     for (QString &s : sql)

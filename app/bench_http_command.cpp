@@ -1,0 +1,272 @@
+#include "commands.h"
+
+#include "cli_common.h"
+#include "phone_photos.h"
+#include "statistics.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTextStream>
+#include <QTimer>
+
+#include <csignal>
+
+namespace listinglens::cli {
+
+namespace {
+
+struct Figures {
+    double perSecond = 0;
+    std::vector<double> latencyMs;
+    int failed = 0;
+};
+
+// A child `listinglens serve|worker`, stopped with SIGTERM when it goes out of scope.
+class Child {
+public:
+    Child(const QStringList &args, const QString &readyPattern, QString *captured = nullptr)
+    {
+        m_process.setProgram(QCoreApplication::applicationFilePath());
+        m_process.setArguments(args);
+        m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        m_process.setReadChannel(QProcess::StandardError);
+        m_process.start();
+        const QRegularExpression ready(readyPattern);
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < 60'000 && m_process.state() != QProcess::NotRunning) {
+            m_process.waitForReadyRead(200);
+            m_log += QString::fromUtf8(m_process.readAllStandardError());
+            const auto m = ready.match(m_log);
+            if (m.hasMatch()) {
+                m_ready = true;
+                if (captured)
+                    *captured = m.captured(1);
+                return;
+            }
+        }
+    }
+    ~Child()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        ::kill(pid_t(m_process.processId()), SIGTERM);
+        if (!m_process.waitForFinished(20'000))
+            m_process.kill();
+        m_process.waitForFinished(5'000);
+    }
+    bool ready() const { return m_ready; }
+    QString log() const { return m_log; }
+
+private:
+    QProcess m_process;
+    QString m_log;
+    bool m_ready = false;
+};
+
+QNetworkRequest photoRequest(const QUrl &base)
+{
+    QNetworkRequest r(QUrl(base.toString() + QStringLiteral("/v1/jobs")));
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("image/jpeg"));
+    return r;
+}
+
+// Posts every photo, long-polls each job, and times submit-to-done per job.
+// `inFlight` bounds how many jobs a client has going at once (1: one at a time).
+Figures runJobs(const QUrl &base, const std::vector<QByteArray> &photos, int count, int inFlight)
+{
+    QNetworkAccessManager network;
+    Figures f;
+    QElapsedTimer clock;
+    clock.start();
+    int next = 0, finished = 0;
+    QEventLoop loop;
+    std::function<void()> submit = [&] {
+        if (next >= count)
+            return;
+        const int i = next++;
+        const qint64 started = clock.nsecsElapsed();
+        QNetworkReply *post = network.post(photoRequest(base), photos[std::size_t(i) % photos.size()]);
+        QObject::connect(post, &QNetworkReply::finished, &loop, [&, post, started] {
+            post->deleteLater();
+            const QJsonObject job = QJsonDocument::fromJson(post->readAll()).object();
+            if (post->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 202) {
+                ++f.failed;
+                if (++finished == count)
+                    loop.quit();
+                submit();
+                return;
+            }
+            QNetworkReply *get = network.get(QNetworkRequest(QUrl(base.toString() + QStringLiteral("/v1/jobs/%1?wait=60").arg(job.value(QStringLiteral("id")).toString()))));
+            QObject::connect(get, &QNetworkReply::finished, &loop, [&, get, started] {
+                get->deleteLater();
+                const QJsonObject done = QJsonDocument::fromJson(get->readAll()).object();
+                if (done.value(QStringLiteral("status")).toString() == QLatin1String("done"))
+                    f.latencyMs.push_back((clock.nsecsElapsed() - started) / 1e6);
+                else
+                    ++f.failed;
+                if (++finished == count)
+                    loop.quit();
+                submit();
+            });
+        });
+    };
+    for (int i = 0; i < inFlight; ++i)
+        submit();
+    loop.exec();
+    f.perSecond = count / (clock.nsecsElapsed() / 1e9);
+    return f;
+}
+
+QString percentiles(const std::vector<double> &v)
+{
+    return QStringLiteral("p50 %1  p95 %2 ms").arg(quantile(v, 0.5), 6, 'f', 1).arg(quantile(v, 0.95), 6, 'f', 1);
+}
+
+} // namespace
+
+int runBenchHttp(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Jobs per second and submit-to-done latency through the HTTP API and the PostgreSQL queue, with 1 and\n"
+        "with 2 worker processes, on phone-sized photos, against `classify` in this process on the same photos.\n"
+        "Starts its own `serve` and `worker` processes. Results are stored: use a scratch database."));
+    parser.addHelpOption();
+    parser.addOption(databaseOption(QString()));
+    const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("Jobs in the throughput run (default: 200)."), QStringLiteral("N"), QStringLiteral("200"));
+    const QCommandLineOption single(QStringLiteral("single"), QStringLiteral("Jobs sent one at a time for latency (default: 48)."), QStringLiteral("N"), QStringLiteral("48"));
+    const QCommandLineOption workers(QStringLiteral("workers"), QStringLiteral("Worker counts to run (default: 1,2)."), QStringLiteral("LIST"), QStringLiteral("1,2"));
+    const QCommandLineOption inFlight(QStringLiteral("in-flight"), QStringLiteral("Jobs the client keeps going in the throughput run (default: 32)."), QStringLiteral("N"), QStringLiteral("32"));
+    parser.addOptions({count, single, workers, inFlight});
+    const ModelOptions model;
+    model.addTo(parser);
+    int exitCode = ExitOk;
+    if (!parseOrExit(parser, args, exitCode))
+        return exitCode;
+    const auto n = intOption(parser, count, 1, 100'000);
+    const auto nSingle = intOption(parser, single, 1, 100'000);
+    const auto nInFlight = intOption(parser, inFlight, 1, 1000);
+    const auto options = classifierOptions(parser, model);
+    const auto pipeOptions = pipelineOptions(parser, model);
+    if (!n || !nSingle || !nInFlight || !options || !pipeOptions)
+        return ExitUsage;
+    QList<int> workerCounts;
+    for (const QString &part : parser.value(workers).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int w = part.trimmed().toInt(&ok);
+        if (!ok || w < 1 || w > 16) {
+            printError(QStringLiteral("--workers takes worker counts from 1 to 16, such as 1,2"));
+            return ExitUsage;
+        }
+        workerCounts << w;
+    }
+    const QString url = databaseUrl(parser, {});
+    if (!url.startsWith(QLatin1String("postgres"))) {
+        printError(QStringLiteral("bench-http needs --db postgresql://... (the queue lives in PostgreSQL)"));
+        return ExitUsage;
+    }
+    if (!openStore(url)) // the schema must be current before processes start
+        return ExitUsage;
+
+    QTextStream out(stdout), err(stderr);
+    const QString dir = defaultBenchPhotosDir();
+    err << "Preparing phone-sized photos in " << dir << " ..." << Qt::endl;
+    auto made = makePhonePhotos(defaultSamplesDir(), dir);
+    if (!made) {
+        printError(made.error().message);
+        return ExitUsage;
+    }
+    std::vector<QByteArray> photos;
+    qint64 bytes = 0;
+    for (const QString &path : made.value()) {
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly))
+            photos.push_back(f.readAll());
+        bytes += photos.back().size();
+    }
+
+    // The baseline: the same photos through the classifier in this process.
+    Figures classify;
+    {
+        auto classifier = Classifier::create(*options);
+        if (!classifier) {
+            printError(classifier.error().message);
+            return ExitUsage;
+        }
+        std::vector<PhotoSource> sources;
+        for (int i = 0; i < *n; ++i)
+            sources.push_back(PhotoSource::fromBytes(QStringLiteral("bench"), photos[std::size_t(i) % photos.size()]));
+        err << "classify in this process: " << *n << " photos ..." << Qt::endl;
+        QElapsedTimer timer;
+        timer.start();
+        Pipeline(*classifier.value(), *pipeOptions).run(sources, [](int, const Result<PhotoResult> &) {});
+        classify.perSecond = *n / (timer.nsecsElapsed() / 1e9);
+        for (int i = 0; i < *nSingle; ++i) {
+            QElapsedTimer one;
+            one.start();
+            if (classifier.value()->classify(sources[std::size_t(i) % sources.size()]))
+                classify.latencyMs.push_back(one.nsecsElapsed() / 1e6);
+        }
+    }
+
+    QStringList modelArgs;
+    for (const QCommandLineOption *o : {&model.modelDir, &model.manifest, &model.taxonomy, &model.device, &model.threads, &model.batch})
+        if (parser.isSet(*o))
+            modelArgs << QStringLiteral("--") + o->names().constFirst() << parser.value(*o);
+    QJsonObject report{{QStringLiteral("classify"), QJsonObject{{QStringLiteral("photos_per_second"), classify.perSecond},
+                                                                {QStringLiteral("latency_p50_ms"), quantile(classify.latencyMs, 0.5)},
+                                                                {QStringLiteral("latency_p95_ms"), quantile(classify.latencyMs, 0.95)}}}};
+    out << QStringLiteral("%1 phone-sized photos (%2 MB on average), %3 jobs, %4 in flight\n")
+               .arg(photos.size()).arg(bytes / 1e6 / double(photos.size()), 0, 'f', 2).arg(*n).arg(*nInFlight);
+    out << QStringLiteral("classify (in process)   %1 photos/s   one at a time: %2\n")
+               .arg(classify.perSecond, 6, 'f', 1).arg(percentiles(classify.latencyMs));
+    for (const int w : std::as_const(workerCounts)) {
+        QString port;
+        Child serve({QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                     QStringLiteral("--max-queue"), QString::number(*n + 10)},
+                    QStringLiteral("serving http://[^:]+:(\\d+)"), &port);
+        if (!serve.ready()) {
+            printError(QStringLiteral("serve did not start:\n") + serve.log());
+            return ExitSomeFailed;
+        }
+        std::vector<std::unique_ptr<Child>> children;
+        for (int i = 0; i < w; ++i) {
+            children.push_back(std::make_unique<Child>(QStringList{QStringLiteral("worker"), QStringLiteral("--db"), url,
+                                                                   QStringLiteral("--name"), QStringLiteral("bench-%1").arg(i)} + modelArgs,
+                                                       QStringLiteral("taking jobs")));
+            if (!children.back()->ready()) {
+                printError(QStringLiteral("a worker did not start:\n") + children.back()->log());
+                return ExitSomeFailed;
+            }
+        }
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(port));
+        err << w << " worker(s): " << *nSingle << " jobs one at a time, then " << *n << " at once ..." << Qt::endl;
+        const Figures latency = runJobs(base, photos, *nSingle, 1);
+        const Figures throughput = runJobs(base, photos, *n, *nInFlight);
+        const double added = quantile(latency.latencyMs, 0.5) - quantile(classify.latencyMs, 0.5);
+        out << QStringLiteral("API, %1 worker(s)        %2 jobs/s (%3% of classify)   one at a time: %4   (+%5 ms p50 over classify)%6\n")
+                   .arg(w).arg(throughput.perSecond, 6, 'f', 1).arg(100 * throughput.perSecond / classify.perSecond, 0, 'f', 0)
+                   .arg(percentiles(latency.latencyMs)).arg(added, 0, 'f', 1)
+                   .arg(latency.failed + throughput.failed ? QStringLiteral("   %1 FAILED").arg(latency.failed + throughput.failed) : QString());
+        out.flush();
+        report.insert(QStringLiteral("workers_%1").arg(w),
+                      QJsonObject{{QStringLiteral("jobs_per_second"), throughput.perSecond},
+                                  {QStringLiteral("latency_p50_ms"), quantile(latency.latencyMs, 0.5)},
+                                  {QStringLiteral("latency_p95_ms"), quantile(latency.latencyMs, 0.95)},
+                                  {QStringLiteral("loaded_latency_p50_ms"), quantile(throughput.latencyMs, 0.5)},
+                                  {QStringLiteral("failed"), latency.failed + throughput.failed}});
+    }
+    err << QJsonDocument(report).toJson(QJsonDocument::Compact) << Qt::endl;
+    return ExitOk;
+}
+
+} // namespace listinglens::cli

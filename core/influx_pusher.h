@@ -1,0 +1,42 @@
+#pragma once
+
+#include "metrics.h"
+
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace listinglens {
+
+// Pushes a Metrics registry to InfluxDB's write endpoint in line protocol
+// every few seconds (worker --influx URL), as the original system did. The
+// URL is the full write URL, e.g. http://influx:8086/api/v2/write?org=o&bucket=b
+// (v2) or http://influx:8086/write?db=listinglens (v1); a token in
+// $LISTINGLENS_INFLUX_TOKEN is sent as "Authorization: Token ...". A failed
+// push is logged and the next one tries again; nothing waits on it.
+class InfluxPusher : public QObject {
+    Q_OBJECT
+public:
+    InfluxPusher(QUrl url, std::shared_ptr<Metrics> metrics, MetricLabels tags, int intervalMs, QObject *parent = nullptr);
+
+    void start();
+    void pushNow();
+    quint64 pushed() const { return m_pushed; }
+    quint64 failures() const { return m_failures; }
+
+private:
+    QUrl m_url;
+    std::shared_ptr<Metrics> m_metrics;
+    MetricLabels m_tags;
+    QTimer m_timer;
+    QNetworkAccessManager *m_network;
+    QByteArray m_token;
+    bool m_inFlight = false;
+    quint64 m_pushed = 0, m_failures = 0;
+};
+
+} // namespace listinglens

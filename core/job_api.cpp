@@ -1,0 +1,502 @@
+#include "job_api.h"
+
+#include "logging.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSqlDriver>
+#include <QSqlQuery>
+#include <QThread>
+#include <cmath>
+
+namespace listinglens {
+
+namespace {
+
+const QString kListenRole = QStringLiteral("-api-listen");
+constexpr int kMaxIdempotencyKey = 200;
+
+QJsonValue isoTime(qint64 ms)
+{
+    if (ms <= 0)
+        return QJsonValue::Null;
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+// A file name from a client: its last path component, printable, bounded.
+QString cleanFileName(QString name)
+{
+    name = QFileInfo(name.replace(QLatin1Char('\\'), QLatin1Char('/'))).fileName();
+    name.remove(QRegularExpression(QStringLiteral("[\\x00-\\x1f\\x7f]")));
+    name = name.left(255);
+    return name.isEmpty() ? QStringLiteral("upload") : name;
+}
+
+QString headerParameter(const QByteArray &header, const QByteArray &parameter)
+{
+    const QRegularExpression re(QStringLiteral("(?:^|;)\\s*%1=(?:\"([^\"]*)\"|([^;\\s]*))").arg(QString::fromLatin1(parameter)),
+                                QRegularExpression::CaseInsensitiveOption);
+    const auto m = re.match(QString::fromUtf8(header));
+    if (!m.hasMatch())
+        return {};
+    return m.captured(1).isEmpty() ? m.captured(2) : m.captured(1);
+}
+
+struct Upload {
+    QByteArray bytes;
+    QString fileName;
+    QString contentType;
+};
+
+// The `photo` part of a multipart/form-data body (RFC 7578).
+Result<Upload> photoPart(const QByteArray &body, const QByteArray &contentType)
+{
+    const QString boundary = headerParameter(contentType, "boundary");
+    if (boundary.isEmpty())
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("multipart/form-data without a boundary")};
+    const QByteArray delimiter = "--" + boundary.toUtf8();
+    qsizetype pos = body.indexOf(delimiter);
+    while (pos >= 0) {
+        pos += delimiter.size();
+        if (body.mid(pos, 2) == "--")
+            break; // the closing delimiter
+        const qsizetype headEnd = body.indexOf("\r\n\r\n", pos);
+        const qsizetype next = body.indexOf("\r\n" + delimiter, pos);
+        if (headEnd < 0 || next < 0 || next < headEnd)
+            break;
+        Upload part;
+        QByteArray disposition;
+        for (const QByteArray &line : body.mid(pos, headEnd - pos).split('\n')) {
+            const qsizetype colon = line.indexOf(':');
+            const QByteArray name = line.left(colon).trimmed().toLower();
+            const QByteArray value = line.mid(colon + 1).trimmed();
+            if (name == "content-disposition")
+                disposition = value;
+            else if (name == "content-type")
+                part.contentType = QString::fromLatin1(value).toLower();
+        }
+        if (headerParameter(disposition, "name") == QLatin1String("photo")) {
+            part.bytes = body.mid(headEnd + 4, next - headEnd - 4);
+            part.fileName = headerParameter(disposition, "filename");
+            return part;
+        }
+        pos = next + 2;
+    }
+    return Error{ErrorCode::InvalidArgument, QStringLiteral("the form has no \"photo\" field")};
+}
+
+int statusForImageError(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::TooLarge: return 413;
+    case ErrorCode::UnsupportedFormat: return 415;
+    default: return 400;
+    }
+}
+
+HttpResponse unavailable(const Error &error, int retryAfterS)
+{
+    return HttpResponse::error(503, error.codeName(), error.message)
+        .withHeader("Retry-After", QByteArray::number(retryAfterS));
+}
+
+QJsonObject jobJson(const JobView &v)
+{
+    QJsonObject o{{QStringLiteral("id"), v.id},
+                  {QStringLiteral("status"), jobStatusName(v.status)},
+                  {QStringLiteral("created_at"), isoTime(v.createdMs)},
+                  {QStringLiteral("finished_at"), isoTime(v.finishedMs)},
+                  {QStringLiteral("attempts"), v.attempts}};
+    if (v.status == JobStatus::Done)
+        o.insert(QStringLiteral("result"), v.result);
+    if (v.status == JobStatus::Failed)
+        o.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), v.errorCode}, {QStringLiteral("message"), v.errorMessage}});
+    return o;
+}
+
+// The route a path matches, for metrics (bounded label values) and 405s.
+QString routeOf(const QString &path)
+{
+    static const QRegularExpression job(QStringLiteral("^/v1/jobs/[^/]+$"));
+    static const QRegularExpression feedback(QStringLiteral("^/v1/jobs/[^/]+/feedback$"));
+    if (path == QLatin1String("/v1/jobs") || path == QLatin1String("/healthz") || path == QLatin1String("/readyz")
+        || path == QLatin1String("/metrics") || path == QLatin1String("/openapi.json"))
+        return path;
+    if (job.match(path).hasMatch())
+        return QStringLiteral("/v1/jobs/{id}");
+    if (feedback.match(path).hasMatch())
+        return QStringLiteral("/v1/jobs/{id}/feedback");
+    return QStringLiteral("other");
+}
+
+} // namespace
+
+JobApi::JobApi(std::shared_ptr<PredictionStore> store, std::shared_ptr<Metrics> metrics, JobApiOptions options, QObject *parent)
+    : QObject(parent), m_store(std::move(store)), m_metrics(std::move(metrics)), m_options(options),
+      m_validator([&] {
+          LoadLimits l = options.limits;
+          l.targetShortSide = 32; // a check, not a model input: the smallest decode that still reads every byte
+          return l;
+      }()),
+      m_taxonomy(Taxonomy::builtIn().value())
+{
+    HttpLimits limits;
+    limits.maxBodyBytes = m_options.limits.maxFileBytes + 64 * 1024; // room for multipart framing
+    m_server = new HttpServer([this](const HttpRequest &r, const HttpResponder &responder) { handle(r, responder); }, limits, this);
+    m_server->onAnswered = [this](const HttpRequest &r, int status, double ms) {
+        const MetricLabels labels{{QStringLiteral("route"), routeOf(r.path)},
+                                  {QStringLiteral("method"), QString::fromLatin1(r.method.isEmpty() ? "-" : r.method)},
+                                  {QStringLiteral("status"), QString::number(status)}};
+        m_metrics->add(QStringLiteral("listinglens_http_requests_total"), labels);
+        m_metrics->observe(QStringLiteral("listinglens_http_request_duration_ms"), labels.mid(0, 1), ms);
+    };
+    m_metrics->describe(QStringLiteral("listinglens_http_requests_total"), Metrics::Type::Counter,
+                        QStringLiteral("HTTP requests answered, by route, method and status."));
+    m_metrics->describe(QStringLiteral("listinglens_http_request_duration_ms"), Metrics::Type::Histogram,
+                        QStringLiteral("Time to answer, by route (long polls included), ms."), Metrics::latencyBucketsMs());
+    m_metrics->describe(QStringLiteral("listinglens_jobs"), Metrics::Type::Gauge,
+                        QStringLiteral("Jobs in the queue table, by status."));
+    m_metrics->describe(QStringLiteral("listinglens_queue_depth"), Metrics::Type::Gauge,
+                        QStringLiteral("Jobs waiting for a worker."));
+    m_metrics->describe(QStringLiteral("listinglens_queue_oldest_age_seconds"), Metrics::Type::Gauge,
+                        QStringLiteral("Age of the oldest waiting job, s."));
+    m_metrics->describe(QStringLiteral("listinglens_jobs_ended_by_worker"), Metrics::Type::Gauge,
+                        QStringLiteral("Jobs ended (done or failed) by each worker, from the queue table (every machine)."));
+    m_metrics->describe(QStringLiteral("listinglens_database_up"), Metrics::Type::Gauge,
+                        QStringLiteral("1 when the database answered the last scrape."));
+    // Database work blocks; it gets threads of its own, each with its own connection for good.
+    m_pool.setMaxThreadCount(8);
+    m_pool.setExpiryTimeout(-1);
+    m_sweep.setInterval(1'000);
+    connect(&m_sweep, &QTimer::timeout, this, [this] { sweepWaiters(); });
+    m_sweep.start();
+}
+
+JobApi::~JobApi()
+{
+    m_pool.waitForDone();
+}
+
+Result<quint16> JobApi::listen(const QHostAddress &address, quint16 port)
+{
+    listen();
+    return m_server->listen(address, port);
+}
+
+Result<QJsonObject> JobApi::openApiDocument()
+{
+    QFile f(QStringLiteral(":/listinglens/openapi.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{ErrorCode::Internal, QStringLiteral("the OpenAPI document is missing from the build")};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+JobQueue &JobApi::queue()
+{
+    // One queue per pool thread: each uses its thread's connection.
+    if (!m_queues.hasLocalData())
+        m_queues.setLocalData(JobQueue::create(m_store).value().release());
+    return *m_queues.localData();
+}
+
+void JobApi::answer(const HttpResponder &responder, const HttpResponse &response)
+{
+    QMetaObject::invokeMethod(this, [responder, response] { responder.send(response); }, Qt::QueuedConnection);
+}
+
+void JobApi::handle(const HttpRequest &request, const HttpResponder &responder)
+{
+    const QString route = routeOf(request.path);
+    const QByteArray &method = request.method;
+    auto allow = [&](const QByteArray &allowed) {
+        return HttpResponse::error(405, QStringLiteral("method_not_allowed"),
+                                   QStringLiteral("%1 does not take %2").arg(route, QString::fromLatin1(method)))
+            .withHeader("Allow", allowed);
+    };
+    auto onPool = [this, responder](std::function<HttpResponse()> work) {
+        m_pool.start([this, responder, work = std::move(work)] { answer(responder, work()); });
+    };
+    if (route == QLatin1String("/healthz")) {
+        responder.send(method == "GET" ? HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}) : allow("GET"));
+    } else if (route == QLatin1String("/openapi.json")) {
+        auto doc = openApiDocument();
+        responder.send(method != "GET" ? allow("GET")
+                       : doc         ? HttpResponse::json(200, doc.value())
+                                     : HttpResponse::error(500, doc.error().codeName(), doc.error().message));
+    } else if (route == QLatin1String("/readyz")) {
+        method == "GET" ? onPool([this] { return ready(); }) : responder.send(allow("GET"));
+    } else if (route == QLatin1String("/metrics")) {
+        method == "GET" ? onPool([this] { return metrics(); }) : responder.send(allow("GET"));
+    } else if (route == QLatin1String("/v1/jobs")) {
+        method == "POST" ? onPool([this, request] { return submit(request); }) : responder.send(allow("POST"));
+    } else if (route == QLatin1String("/v1/jobs/{id}")) {
+        if (method != "GET")
+            return responder.send(allow("GET"));
+        bool ok = true;
+        const QString waitText = request.query.queryItemValue(QStringLiteral("wait"));
+        const double wait = waitText.isEmpty() ? 0 : waitText.toDouble(&ok);
+        if (!ok || wait < 0 || wait > m_options.maxWaitS)
+            return responder.send(HttpResponse::error(400, QStringLiteral("invalid_argument"),
+                                                      QStringLiteral("wait must be a number of seconds from 0 to %1").arg(m_options.maxWaitS)));
+        const QString id = request.path.section(QLatin1Char('/'), 3, 3);
+        const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + qint64(wait * 1000);
+        m_pool.start([this, id, wait, deadline, responder] {
+            bool parked = false;
+            HttpResponse r = jobStatus(id, int(std::ceil(wait)), &parked);
+            if (!parked)
+                answer(responder, r);
+            else
+                QMetaObject::invokeMethod(this, [this, id, responder, deadline] { park(id, responder, deadline); }, Qt::QueuedConnection);
+        });
+    } else if (route == QLatin1String("/v1/jobs/{id}/feedback")) {
+        const QString id = request.path.section(QLatin1Char('/'), 3, 3);
+        method == "POST" ? onPool([this, id, request] { return feedback(id, request); }) : responder.send(allow("POST"));
+    } else {
+        responder.send(HttpResponse::error(404, QStringLiteral("not_found"),
+                                           QStringLiteral("no such endpoint: %1 (see /openapi.json)").arg(request.path)));
+    }
+}
+
+HttpResponse JobApi::submit(const HttpRequest &request)
+{
+    const QByteArray contentType = request.header("content-type").toLower();
+    Upload upload;
+    if (contentType.startsWith("multipart/form-data")) {
+        auto part = photoPart(request.body, request.header("content-type"));
+        if (!part)
+            return HttpResponse::error(400, part.error().codeName(), part.error().message);
+        upload = std::move(part).value();
+        if (!upload.contentType.isEmpty() && !upload.contentType.startsWith(QLatin1String("image/"))
+            && upload.contentType != QLatin1String("application/octet-stream"))
+            return HttpResponse::error(415, QStringLiteral("unsupported_format"),
+                                       QStringLiteral("the photo field is %1; send an image (JPEG, PNG, WebP, BMP or TIFF)").arg(upload.contentType));
+    } else if (contentType.startsWith("image/")) {
+        upload.bytes = request.body;
+        upload.contentType = QString::fromLatin1(contentType.split(';').value(0).trimmed());
+        upload.fileName = headerParameter(request.header("content-disposition"), "filename");
+    } else {
+        return HttpResponse::error(415, QStringLiteral("unsupported_format"),
+                                   QStringLiteral("send the photo as the body with Content-Type image/..., or as the \"photo\" field of multipart/form-data (got %1)")
+                                       .arg(contentType.isEmpty() ? QStringLiteral("no Content-Type") : QString::fromLatin1(contentType)));
+    }
+    upload.fileName = cleanFileName(upload.fileName);
+    if (upload.contentType.isEmpty())
+        upload.contentType = QStringLiteral("application/octet-stream");
+    const QString key = QString::fromUtf8(request.header("idempotency-key"));
+    if (key.size() > kMaxIdempotencyKey)
+        return HttpResponse::error(400, QStringLiteral("invalid_argument"),
+                                   QStringLiteral("Idempotency-Key is longer than %1 characters").arg(kMaxIdempotencyKey));
+    // The whole photo is read (at the smallest scale) so that a damaged upload
+    // is refused here and never reaches the queue.
+    if (auto checked = m_validator.loadBytes(upload.bytes); !checked) {
+        const Error &e = checked.error();
+        return HttpResponse::error(statusForImageError(e.code), e.codeName(), QStringLiteral("%1. %2").arg(e.message, errorAdvice(e.code)));
+    }
+    auto submitted = queue().enqueue({upload.bytes, upload.fileName, upload.contentType, key}, m_options.maxQueued);
+    if (!submitted)
+        return unavailable(submitted.error(), m_options.retryAfterS);
+    const Submitted &s = submitted.value();
+    HttpResponse r = HttpResponse::json(202, {{QStringLiteral("id"), s.id}, {QStringLiteral("status"), jobStatusName(s.status)}});
+    r.withHeader("Location", "/v1/jobs/" + s.id.toLatin1());
+    if (s.existing)
+        r.withHeader("Idempotent-Replayed", "true");
+    return r;
+}
+
+HttpResponse JobApi::jobStatus(const QString &id, int waitS, bool *parked)
+{
+    auto view = queue().job(id);
+    if (!view)
+        return unavailable(view.error(), m_options.retryAfterS);
+    if (!view.value())
+        return HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("there is no job %1").arg(id));
+    const JobView &v = *view.value();
+    if (waitS > 0 && (v.status == JobStatus::Queued || v.status == JobStatus::Running)) {
+        *parked = true;
+        return {};
+    }
+    return HttpResponse::json(200, jobJson(v));
+}
+
+void JobApi::park(const QString &id, const HttpResponder &responder, qint64 deadlineMs)
+{
+    m_waiters.insert(id, Waiter{responder, deadlineMs});
+    recheck({id}); // it may have ended between the read and now
+}
+
+void JobApi::jobEnded(const QString &id)
+{
+    if (m_waiters.contains(id))
+        recheck({id});
+}
+
+// Answers the waiters of jobs that ended; the rest keep waiting.
+void JobApi::recheck(const QStringList &ids)
+{
+    m_pool.start([this, ids] {
+        for (const QString &id : ids) {
+            auto view = queue().job(id);
+            if (!view || !view.value())
+                continue; // the sweep answers them at their deadline
+            const JobView v = *view.value();
+            if (v.status != JobStatus::Done && v.status != JobStatus::Failed)
+                continue;
+            QMetaObject::invokeMethod(this, [this, v] {
+                const HttpResponse r = HttpResponse::json(200, jobJson(v));
+                for (const Waiter &w : m_waiters.values(v.id))
+                    w.responder.send(r);
+                m_waiters.remove(v.id);
+            }, Qt::QueuedConnection);
+        }
+    });
+}
+
+// Every second: answer waiters at their deadline with the job as it is, drop
+// the ones whose client left, look again at the rest when notifications may
+// have been missed, and keep the LISTEN connection alive.
+void JobApi::sweepWaiters()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QStringList due, waiting;
+    for (auto it = m_waiters.begin(); it != m_waiters.end();) {
+        if (!it->responder.isOpen()) {
+            it = m_waiters.erase(it);
+            continue;
+        }
+        if (it->deadlineMs <= now)
+            due << it.key();
+        else if (!waiting.contains(it.key()))
+            waiting << it.key();
+        ++it;
+    }
+    for (const QString &id : std::as_const(due)) {
+        for (auto it = m_waiters.find(id); it != m_waiters.end() && it.key() == id;) {
+            if (it->deadlineMs > now) {
+                ++it;
+                continue;
+            }
+            const HttpResponder responder = it->responder;
+            it = m_waiters.erase(it);
+            m_pool.start([this, id, responder] {
+                bool parked = false;
+                answer(responder, jobStatus(id, 0, &parked));
+            });
+        }
+    }
+    if (!waiting.isEmpty() && (!m_listening || ++m_sweeps % 5 == 0))
+        recheck(waiting);
+    listen();
+}
+
+void JobApi::listen()
+{
+    auto db = m_store->connection(kListenRole);
+    if (!db) {
+        m_listening = false;
+        return;
+    }
+    QSqlQuery ping(db.value());
+    if (!ping.exec(QStringLiteral("SELECT 1"))) {
+        m_listening = false;
+        m_store->dropConnection(kListenRole);
+        return;
+    }
+    QSqlDriver *driver = db.value().driver();
+    const QString channel = QString::fromLatin1(kJobsEndedChannel);
+    if (m_listening && driver->subscribedToNotifications().contains(channel))
+        return;
+    disconnect(driver, &QSqlDriver::notification, this, nullptr);
+    connect(driver, &QSqlDriver::notification, this,
+            [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
+                if (name == QLatin1String(kJobsEndedChannel))
+                    jobEnded(payload.toString());
+            });
+    m_listening = driver->subscribeToNotification(channel);
+}
+
+HttpResponse JobApi::feedback(const QString &id, const HttpRequest &request)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
+    if (!doc.isObject())
+        return HttpResponse::error(400, QStringLiteral("invalid_argument"),
+                                   QStringLiteral("the body must be a JSON object (%1)").arg(parseError.errorString()));
+    const QJsonObject body = doc.object();
+    const QString decision = body.value(QStringLiteral("decision")).toString();
+    if (decision != QLatin1String("accepted") && decision != QLatin1String("corrected"))
+        return HttpResponse::error(400, QStringLiteral("invalid_argument"), QStringLiteral("decision must be \"accepted\" or \"corrected\""));
+    auto view = queue().job(id);
+    if (!view)
+        return unavailable(view.error(), m_options.retryAfterS);
+    if (!view.value())
+        return HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("there is no job %1").arg(id));
+    const JobView &job = *view.value();
+    if (job.status != JobStatus::Done)
+        return HttpResponse::error(409, QStringLiteral("conflict"),
+                                   QStringLiteral("job %1 is %2; feedback needs a finished result").arg(id, jobStatusName(job.status)));
+    const QJsonObject suggested = job.result;
+    FeedbackRecord f;
+    f.corrected = decision == QLatin1String("corrected");
+    f.moderator = body.value(QStringLiteral("moderator")).toString(QStringLiteral("api"));
+    f.categoryId = body.value(QStringLiteral("category_id")).toString(suggested.value(QStringLiteral("category")).toObject().value(QStringLiteral("id")).toString());
+    const QJsonObject price = suggested.value(QStringLiteral("price")).toObject();
+    f.price = body.value(QStringLiteral("price")).toDouble(price.value(QStringLiteral("point")).toDouble());
+    f.currency = body.value(QStringLiteral("currency")).toString(price.value(QStringLiteral("currency")).toString());
+    f.title = body.value(QStringLiteral("title")).toString(suggested.value(QStringLiteral("title")).toString());
+    f.description = body.value(QStringLiteral("description")).toString(suggested.value(QStringLiteral("description")).toString());
+    if (!m_taxonomy.find(f.categoryId))
+        return HttpResponse::error(400, QStringLiteral("invalid_argument"), QStringLiteral("unknown category_id \"%1\"").arg(f.categoryId));
+    if (!(f.price >= 0) || f.price > 1e9)
+        return HttpResponse::error(400, QStringLiteral("invalid_argument"), QStringLiteral("price must be a number from 0 to 1e9"));
+    if (f.moderator.isEmpty() || f.moderator.size() > 200)
+        return HttpResponse::error(400, QStringLiteral("invalid_argument"), QStringLiteral("moderator must be 1 to 200 characters"));
+    auto stored = m_store->addFeedback(job.predictionId, f);
+    if (!stored)
+        return stored.error().code == ErrorCode::DatabaseError ? unavailable(stored.error(), m_options.retryAfterS)
+                                                               : HttpResponse::error(400, stored.error().codeName(), stored.error().message);
+    return HttpResponse::json(201, {{QStringLiteral("id"), stored.value()},
+                                    {QStringLiteral("job_id"), id},
+                                    {QStringLiteral("prediction_id"), job.predictionId},
+                                    {QStringLiteral("decision"), decision},
+                                    {QStringLiteral("category_id"), f.categoryId},
+                                    {QStringLiteral("price"), f.price}});
+}
+
+HttpResponse JobApi::ready()
+{
+    auto counts = queue().counts();
+    if (!counts)
+        return HttpResponse::json(503, {{QStringLiteral("status"), QStringLiteral("not_ready")},
+                                        {QStringLiteral("reason"), counts.error().message}})
+            .withHeader("Retry-After", QByteArray::number(m_options.retryAfterS));
+    if (m_notReady) {
+        const QString reason = m_notReady();
+        if (!reason.isEmpty())
+            return HttpResponse::json(503, {{QStringLiteral("status"), QStringLiteral("not_ready")}, {QStringLiteral("reason"), reason}});
+    }
+    return HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ready")},
+                                    {QStringLiteral("queue_depth"), counts.value().queued}});
+}
+
+HttpResponse JobApi::metrics()
+{
+    auto counts = queue().counts();
+    m_metrics->set(QStringLiteral("listinglens_database_up"), {}, counts ? 1 : 0);
+    if (counts) {
+        const QueueCounts &c = counts.value();
+        const std::pair<const char *, qint64> byStatus[] = {{"queued", c.queued}, {"running", c.running}, {"done", c.done}, {"failed", c.failed}};
+        for (const auto &[status, n] : byStatus)
+            m_metrics->set(QStringLiteral("listinglens_jobs"), {{QStringLiteral("status"), QString::fromLatin1(status)}}, double(n));
+        m_metrics->set(QStringLiteral("listinglens_queue_depth"), {}, double(c.queued));
+        m_metrics->set(QStringLiteral("listinglens_queue_oldest_age_seconds"), {}, c.oldestQueuedAgeS);
+        if (auto byWorker = queue().endedByWorker())
+            for (const auto &[worker, n] : byWorker.value())
+                m_metrics->set(QStringLiteral("listinglens_jobs_ended_by_worker"), {{QStringLiteral("worker"), worker}}, double(n));
+    }
+    return HttpResponse::text(200, m_metrics->prometheusText(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+} // namespace listinglens

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "http_server.h"
+#include "image_loader.h"
+#include "job_queue.h"
+#include "metrics.h"
+#include "taxonomy.h"
+
+#include <QHash>
+#include <QObject>
+#include <QThreadPool>
+#include <QThreadStorage>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+namespace listinglens {
+
+struct JobApiOptions {
+    qint64 maxQueued = 1000;  // over this many waiting jobs, POST answers 503
+    int maxWaitS = 60;        // the most ?wait= may ask for
+    int retryAfterS = 5;      // Retry-After on 503
+    LoadLimits limits;        // what an upload may be (413 / 400 / 415 before queueing)
+};
+
+// The HTTP API of `serve`: validates uploads and queues them, answers job
+// status (with long polling), takes moderator feedback, and reports health,
+// readiness, metrics and its OpenAPI description. Everything that touches
+// the database or decodes runs on a thread pool; the HTTP server's thread
+// only parses and answers.
+class JobApi : public QObject {
+    Q_OBJECT
+public:
+    JobApi(std::shared_ptr<PredictionStore> store, std::shared_ptr<Metrics> metrics, JobApiOptions options,
+           QObject *parent = nullptr);
+    ~JobApi() override;
+
+    // Listens; returns the port (useful with port 0).
+    Result<quint16> listen(const QHostAddress &address, quint16 port);
+    // Extra readiness condition (embedded workers have their model), called on a
+    // pool thread: an empty string means ready.
+    void setReadinessCheck(std::function<QString()> notReadyReason) { m_notReady = std::move(notReadyReason); }
+    // A job ended in this process (embedded worker): answer its long polls now.
+    void jobEnded(const QString &id);
+
+    static Result<QJsonObject> openApiDocument();
+
+private:
+    struct Waiter {
+        HttpResponder responder;
+        qint64 deadlineMs = 0;
+    };
+
+    void handle(const HttpRequest &request, const HttpResponder &responder);
+    HttpResponse submit(const HttpRequest &request);
+    HttpResponse jobStatus(const QString &id, int waitS, bool *parked);
+    HttpResponse feedback(const QString &id, const HttpRequest &request);
+    HttpResponse ready();
+    HttpResponse metrics();
+    void answer(const HttpResponder &responder, const HttpResponse &response);
+    void park(const QString &id, const HttpResponder &responder, qint64 deadlineMs);
+    void recheck(const QStringList &ids);
+    void listen();
+    void sweepWaiters();
+    JobQueue &queue(); // this thread's
+
+    std::shared_ptr<PredictionStore> m_store;
+    std::shared_ptr<Metrics> m_metrics;
+    JobApiOptions m_options;
+    ImageLoader m_validator;
+    Taxonomy m_taxonomy;
+    HttpServer *m_server = nullptr;
+    QThreadPool m_pool;
+    std::function<QString()> m_notReady;
+    QMultiHash<QString, Waiter> m_waiters; // server thread only
+    QTimer m_sweep;
+    bool m_listening = false;
+    int m_sweeps = 0;
+    QThreadStorage<JobQueue *> m_queues;
+};
+
+} // namespace listinglens

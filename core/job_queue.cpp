@@ -1,0 +1,353 @@
+#include "job_queue.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+#include <QVariant>
+
+namespace listinglens {
+
+namespace {
+
+// The database's clock in epoch ms: leases mean the same on every machine.
+const QString kNow = QStringLiteral("(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT");
+
+QString sql(QString text)
+{
+    return text.replace(QStringLiteral("{now}"), kNow);
+}
+
+JobStatus statusFromName(const QString &name)
+{
+    if (name == QLatin1String("running"))
+        return JobStatus::Running;
+    if (name == QLatin1String("done"))
+        return JobStatus::Done;
+    if (name == QLatin1String("failed"))
+        return JobStatus::Failed;
+    return JobStatus::Queued;
+}
+
+} // namespace
+
+QString jobStatusName(JobStatus status)
+{
+    switch (status) {
+    case JobStatus::Queued: return QStringLiteral("queued");
+    case JobStatus::Running: return QStringLiteral("running");
+    case JobStatus::Done: return QStringLiteral("done");
+    case JobStatus::Failed: return QStringLiteral("failed");
+    }
+    return {};
+}
+
+Result<std::unique_ptr<JobQueue>> JobQueue::create(std::shared_ptr<PredictionStore> store)
+{
+    if (!store->url().isPostgres())
+        return Error{ErrorCode::InvalidArgument,
+                     QStringLiteral("the job queue needs PostgreSQL (SELECT ... FOR UPDATE SKIP LOCKED, LISTEN/NOTIFY); "
+                                    "%1 is SQLite. Pass --db postgresql://user:password@host/dbname")
+                         .arg(store->maskedUrl())};
+    return std::unique_ptr<JobQueue>(new JobQueue(std::move(store)));
+}
+
+// A failed statement: its error, and a fresh connection for the next call
+// (after a server restart the old one is dead).
+Error JobQueue::failed(const QString &what, const QSqlError &error)
+{
+    m_store->dropConnection();
+    return Error{ErrorCode::DatabaseError, QStringLiteral("%1: %2").arg(what, error.text().trimmed())};
+}
+
+Result<std::optional<Submitted>> JobQueue::byIdempotencyKey(const QString &key)
+{
+    auto db = m_store->connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.prepare(QStringLiteral("SELECT id, status FROM jobs WHERE idempotency_key = :k"));
+    q.bindValue(QStringLiteral(":k"), key);
+    if (!q.exec())
+        return failed(QStringLiteral("cannot look up the idempotency key"), q.lastError());
+    if (!q.next())
+        return std::optional<Submitted>();
+    return std::optional<Submitted>(Submitted{q.value(0).toString(), statusFromName(q.value(1).toString()), true});
+}
+
+Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued)
+{
+    if (!job.idempotencyKey.isEmpty()) {
+        auto earlier = byIdempotencyKey(job.idempotencyKey);
+        if (!earlier)
+            return earlier.error();
+        if (earlier.value())
+            return *earlier.value();
+    }
+    auto db = m_store->connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    if (maxQueued > 0) {
+        if (!q.exec(QStringLiteral("SELECT count(*) FROM jobs WHERE status = 'queued'")) || !q.next())
+            return failed(QStringLiteral("cannot read the queue depth"), q.lastError());
+        if (q.value(0).toLongLong() >= maxQueued)
+            return Error{ErrorCode::Busy, QStringLiteral("the queue is full (%1 jobs waiting)").arg(maxQueued)};
+    }
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    // ON CONFLICT: a retry with the same key may race this one; the first wins.
+    q.prepare(sql(QStringLiteral(
+        "INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, photo, created_ms)"
+        " VALUES (:id, :key, :file, :type, :size, :photo, {now}) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")));
+    q.bindValue(QStringLiteral(":id"), id);
+    q.bindValue(QStringLiteral(":key"), job.idempotencyKey.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(job.idempotencyKey));
+    q.bindValue(QStringLiteral(":file"), job.fileName);
+    q.bindValue(QStringLiteral(":type"), job.contentType);
+    q.bindValue(QStringLiteral(":size"), qint64(job.photo.size()));
+    q.bindValue(QStringLiteral(":photo"), job.photo);
+    if (!q.exec())
+        return failed(QStringLiteral("cannot queue the photo"), q.lastError());
+    if (!q.next()) { // lost the race for the key
+        auto earlier = byIdempotencyKey(job.idempotencyKey);
+        if (!earlier)
+            return earlier.error();
+        if (earlier.value())
+            return *earlier.value();
+        return Error{ErrorCode::DatabaseError, QStringLiteral("the job for this idempotency key vanished; try again")};
+    }
+    q.finish();
+    // Wakes idle workers; they also poll, so a lost notification only costs time.
+    q.exec(QStringLiteral("NOTIFY %1").arg(QLatin1String(kJobsQueuedChannel)));
+    return Submitted{id, JobStatus::Queued, false};
+}
+
+Result<std::optional<JobView>> JobQueue::job(const QString &id)
+{
+    if (QUuid::fromString(id).isNull())
+        return std::optional<JobView>(); // not one of ours; PostgreSQL need not see it
+    auto db = m_store->connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.prepare(QStringLiteral("SELECT id, status, created_ms, finished_ms, attempts, worker, prediction_id, result,"
+                             " error_code, error_message FROM jobs WHERE id = :id"));
+    q.bindValue(QStringLiteral(":id"), id);
+    if (!q.exec())
+        return failed(QStringLiteral("cannot read the job"), q.lastError());
+    if (!q.next())
+        return std::optional<JobView>();
+    JobView v;
+    v.id = q.value(0).toString();
+    v.status = statusFromName(q.value(1).toString());
+    v.createdMs = q.value(2).toLongLong();
+    v.finishedMs = q.value(3).toLongLong();
+    v.attempts = q.value(4).toInt();
+    v.worker = q.value(5).toString();
+    v.predictionId = q.value(6).toLongLong();
+    v.result = QJsonDocument::fromJson(q.value(7).toString().toUtf8()).object();
+    v.errorCode = q.value(8).toString();
+    v.errorMessage = q.value(9).toString();
+    return std::optional<JobView>(std::move(v));
+}
+
+Result<QueueCounts> JobQueue::counts()
+{
+    auto db = m_store->connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    if (!q.exec(sql(QStringLiteral("SELECT status, count(*), COALESCE(({now} - min(created_ms)) / 1000.0, 0)"
+                                   " FROM jobs GROUP BY status"))))
+        return failed(QStringLiteral("cannot count jobs"), q.lastError());
+    QueueCounts c;
+    while (q.next()) {
+        const qint64 n = q.value(1).toLongLong();
+        switch (statusFromName(q.value(0).toString())) {
+        case JobStatus::Queued:
+            c.queued = n;
+            c.oldestQueuedAgeS = q.value(2).toDouble();
+            break;
+        case JobStatus::Running: c.running = n; break;
+        case JobStatus::Done: c.done = n; break;
+        case JobStatus::Failed: c.failed = n; break;
+        }
+    }
+    return c;
+}
+
+Result<QList<QPair<QString, qint64>>> JobQueue::endedByWorker()
+{
+    auto db = m_store->connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    if (!q.exec(QStringLiteral("SELECT worker, count(*) FROM jobs WHERE status IN ('done', 'failed') AND worker IS NOT NULL"
+                               " GROUP BY worker ORDER BY worker")))
+        return failed(QStringLiteral("cannot count jobs by worker"), q.lastError());
+    QList<QPair<QString, qint64>> rows;
+    while (q.next())
+        rows.append({q.value(0).toString(), q.value(1).toLongLong()});
+    return rows;
+}
+
+Result<std::vector<ClaimedJob>> JobQueue::claim(const QString &worker, int limit, int leaseMs, int maxAttempts)
+{
+    auto db = m_store->connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    // A job whose worker vanished after its last attempt ends here, with the reason.
+    q.prepare(sql(QStringLiteral(
+        "UPDATE jobs SET status = 'failed', finished_ms = {now}, lease_until_ms = NULL, photo = NULL,"
+        " error_code = 'worker_lost', error_message = 'the worker processing this photo stopped responding ' || attempts"
+        " || ' times (last: ' || COALESCE(worker, '?') || '); it was not retried again'"
+        " WHERE status = 'running' AND lease_until_ms < {now} AND attempts >= :max RETURNING id")));
+    q.bindValue(QStringLiteral(":max"), maxAttempts);
+    if (!q.exec())
+        return failed(QStringLiteral("cannot expire abandoned jobs"), q.lastError());
+    QStringList expired;
+    while (q.next())
+        expired << q.value(0).toString();
+    for (const QString &id : std::as_const(expired))
+        q.exec(QStringLiteral("SELECT pg_notify('%1', '%2')").arg(QLatin1String(kJobsEndedChannel), id));
+
+    q.prepare(sql(QStringLiteral(
+        "UPDATE jobs SET status = 'running', worker = :w, attempts = attempts + 1, started_ms = {now},"
+        " lease_until_ms = {now} + :lease"
+        " WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until_ms < {now})"
+        "              ORDER BY created_ms LIMIT :n FOR UPDATE SKIP LOCKED)"
+        " RETURNING id, file_name, photo, attempts, created_ms, started_ms")));
+    q.bindValue(QStringLiteral(":w"), worker);
+    q.bindValue(QStringLiteral(":lease"), leaseMs);
+    q.bindValue(QStringLiteral(":n"), std::max(1, limit));
+    if (!q.exec())
+        return failed(QStringLiteral("cannot take jobs"), q.lastError());
+    std::vector<ClaimedJob> jobs;
+    while (q.next())
+        jobs.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toByteArray(), q.value(3).toInt(),
+                        q.value(4).toLongLong(), q.value(5).toLongLong()});
+    std::sort(jobs.begin(), jobs.end(), [](const ClaimedJob &a, const ClaimedJob &b) { return a.createdMs < b.createdMs; });
+    return jobs;
+}
+
+Result<int> JobQueue::renewLeases(const QString &worker, int leaseMs)
+{
+    auto db = m_store->connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.prepare(sql(QStringLiteral("UPDATE jobs SET lease_until_ms = {now} + :lease WHERE worker = :w AND status = 'running'")));
+    q.bindValue(QStringLiteral(":lease"), leaseMs);
+    q.bindValue(QStringLiteral(":w"), worker);
+    if (!q.exec())
+        return failed(QStringLiteral("cannot renew leases"), q.lastError());
+    return q.numRowsAffected();
+}
+
+Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, const PredictionRecord &record,
+                                const QJsonObject &result, double inferenceMs)
+{
+    auto db = m_store->connection();
+    if (!db)
+        return db.error();
+    QSqlDatabase &c = db.value();
+    if (!c.transaction()) {
+        const QSqlError e = c.lastError();
+        m_store->dropConnection();
+        return Error{ErrorCode::DatabaseError, QStringLiteral("cannot store the result: %1").arg(e.text().trimmed())};
+    }
+    QSqlQuery q(c);
+    auto rollback = [&](const QString &what) -> Error {
+        const QSqlError e = q.lastError();
+        c.rollback();
+        m_store->dropConnection();
+        return Error{ErrorCode::DatabaseError, QStringLiteral("%1: %2").arg(what, e.text().trimmed())};
+    };
+    auto predictionId = m_store->insertPrediction(record);
+    if (!predictionId) {
+        c.rollback();
+        m_store->dropConnection();
+        return predictionId.error();
+    }
+    const bool ok = record.result.has_value();
+    q.prepare(sql(QStringLiteral(
+        "UPDATE jobs SET status = :st, finished_ms = {now}, lease_until_ms = NULL, photo = NULL, prediction_id = :pid,"
+        " result = :result, error_code = :ecode, error_message = :emsg, queue_ms = started_ms - created_ms,"
+        " inference_ms = :inf"
+        " WHERE id = :id AND worker = :w AND attempts = :a AND status = 'running'")));
+    const QMetaType text = QMetaType::fromType<QString>();
+    q.bindValue(QStringLiteral(":st"), ok ? QStringLiteral("done") : QStringLiteral("failed"));
+    q.bindValue(QStringLiteral(":pid"), predictionId.value());
+    q.bindValue(QStringLiteral(":result"), ok ? QVariant(QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact))) : QVariant(text));
+    q.bindValue(QStringLiteral(":ecode"), ok ? QVariant(text) : QVariant(record.error ? record.error->codeName() : QStringLiteral("internal")));
+    q.bindValue(QStringLiteral(":emsg"), ok ? QVariant(text) : QVariant(record.error ? record.error->message : QString()));
+    q.bindValue(QStringLiteral(":inf"), inferenceMs);
+    q.bindValue(QStringLiteral(":id"), job.id);
+    q.bindValue(QStringLiteral(":w"), worker);
+    q.bindValue(QStringLiteral(":a"), job.attempt);
+    if (!q.exec())
+        return rollback(QStringLiteral("cannot end the job"));
+    if (q.numRowsAffected() != 1) {
+        // Not ours any more, or already ended by this very attempt (a retry
+        // after a commit whose reply was lost). Either way, write nothing.
+        c.rollback();
+        q.prepare(QStringLiteral("SELECT status, worker, attempts, prediction_id FROM jobs WHERE id = :id"));
+        q.bindValue(QStringLiteral(":id"), job.id);
+        if (!q.exec() || !q.next())
+            return failed(QStringLiteral("cannot read the job back"), q.lastError());
+        const QString status = q.value(0).toString();
+        const bool mine = (status == QLatin1String("done") || status == QLatin1String("failed"))
+                          && q.value(1).toString() == worker && q.value(2).toInt() == job.attempt;
+        return mine ? q.value(3).toLongLong() : qint64(0);
+    }
+    q.prepare(QStringLiteral("SELECT pg_notify(:chan, :id)"));
+    q.bindValue(QStringLiteral(":chan"), QString::fromLatin1(kJobsEndedChannel));
+    q.bindValue(QStringLiteral(":id"), job.id);
+    if (!q.exec())
+        return rollback(QStringLiteral("cannot end the job"));
+    q.finish();
+    if (!c.commit()) {
+        const QSqlError e = c.lastError();
+        c.rollback();
+        m_store->dropConnection();
+        return Error{ErrorCode::DatabaseError, QStringLiteral("cannot end the job: %1").arg(e.text().trimmed())};
+    }
+    return predictionId.value();
+}
+
+Result<int> JobQueue::release(const QStringList &ids, const QString &worker)
+{
+    if (ids.isEmpty())
+        return 0;
+    auto db = m_store->connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    int released = 0;
+    for (const QString &id : ids) {
+        q.prepare(QStringLiteral("UPDATE jobs SET status = 'queued', worker = NULL, lease_until_ms = NULL, started_ms = NULL,"
+                                 " attempts = attempts - 1 WHERE id = :id AND worker = :w AND status = 'running'"));
+        q.bindValue(QStringLiteral(":id"), id);
+        q.bindValue(QStringLiteral(":w"), worker);
+        if (!q.exec())
+            return failed(QStringLiteral("cannot release a job"), q.lastError());
+        released += q.numRowsAffected();
+    }
+    q.exec(QStringLiteral("NOTIFY %1").arg(QLatin1String(kJobsQueuedChannel)));
+    return released;
+}
+
+Result<qint64> JobQueue::predictionOf(const QString &id)
+{
+    auto view = job(id);
+    if (!view)
+        return view.error();
+    if (!view.value())
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("there is no job %1").arg(id)};
+    if (view.value()->status != JobStatus::Done)
+        return Error{ErrorCode::Cancelled,
+                     QStringLiteral("job %1 is %2; feedback needs a finished result").arg(id, jobStatusName(view.value()->status))};
+    return view.value()->predictionId;
+}
+
+} // namespace listinglens

@@ -1,0 +1,112 @@
+#pragma once
+
+#include "error.h"
+#include "prediction_store.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QSqlError>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace listinglens {
+
+// The channels the queue notifies on (PostgreSQL LISTEN/NOTIFY).
+inline constexpr const char *kJobsQueuedChannel = "listinglens_jobs";
+inline constexpr const char *kJobsEndedChannel = "listinglens_jobs_ended";
+
+enum class JobStatus { Queued, Running, Done, Failed };
+QString jobStatusName(JobStatus status); // "queued", "running", "done", "failed"
+
+struct NewJob {
+    QByteArray photo;
+    QString fileName;
+    QString contentType;
+    QString idempotencyKey; // empty: none
+};
+
+struct Submitted {
+    QString id;
+    JobStatus status = JobStatus::Queued;
+    bool existing = false; // an earlier job with the same idempotency key
+};
+
+// What GET /v1/jobs/{id} answers.
+struct JobView {
+    QString id;
+    JobStatus status = JobStatus::Queued;
+    qint64 createdMs = 0;
+    qint64 finishedMs = 0;   // 0 while not ended
+    int attempts = 0;
+    QString worker;
+    qint64 predictionId = 0;
+    QJsonObject result;      // done: the classify --json object
+    QString errorCode;       // failed
+    QString errorMessage;
+};
+
+// A job a worker holds under a lease.
+struct ClaimedJob {
+    QString id;
+    QString fileName;
+    QByteArray photo;
+    int attempt = 0;
+    qint64 createdMs = 0;
+    qint64 startedMs = 0;
+};
+
+struct QueueCounts {
+    qint64 queued = 0, running = 0, done = 0, failed = 0;
+    double oldestQueuedAgeS = 0;
+};
+
+// The job queue in PostgreSQL (schema version 4, table `jobs`). Producers
+// (the API) enqueue; any number of workers on any number of machines claim
+// jobs with FOR UPDATE SKIP LOCKED under a lease they renew, and end each in
+// the same transaction that stores its prediction, so a job has exactly one
+// result even when a worker dies and another takes the job over. Every call
+// uses the calling thread's connection of the store.
+class JobQueue {
+public:
+    // Refuses a store that is not PostgreSQL.
+    static Result<std::unique_ptr<JobQueue>> create(std::shared_ptr<PredictionStore> store);
+
+    PredictionStore &store() { return *m_store; }
+
+    // Queues a photo, or returns the job an earlier call with the same
+    // idempotency key made. Refused (Error InvalidArgument, "queue full") when
+    // `maxQueued` > 0 and that many jobs are already waiting.
+    Result<Submitted> enqueue(const NewJob &job, qint64 maxQueued = 0);
+    Result<std::optional<JobView>> job(const QString &id);
+    Result<QueueCounts> counts();
+    // Jobs that ended, by worker (photos processed per worker).
+    Result<QList<QPair<QString, qint64>>> endedByWorker();
+
+    // Ends running jobs whose lease expired after `maxAttempts` attempts as
+    // failed, then takes up to `limit` queued or abandoned jobs, oldest first.
+    Result<std::vector<ClaimedJob>> claim(const QString &worker, int limit, int leaseMs, int maxAttempts);
+    // Extends the lease of every job `worker` holds; returns how many.
+    Result<int> renewLeases(const QString &worker, int leaseMs);
+    // Stores the prediction and ends the job, in one transaction; returns the
+    // prediction's id. Returns 0 (and changes nothing) when the job is no
+    // longer this worker's attempt.
+    Result<qint64> complete(const ClaimedJob &job, const QString &worker, const PredictionRecord &record,
+                          const QJsonObject &result, double inferenceMs);
+    // Puts jobs back as queued without counting the attempt (graceful shutdown).
+    Result<int> release(const QStringList &ids, const QString &worker);
+
+    // The feedback endpoint: the job's prediction, or an error saying why there is none.
+    Result<qint64> predictionOf(const QString &id);
+
+private:
+    explicit JobQueue(std::shared_ptr<PredictionStore> store) : m_store(std::move(store)) {}
+    Result<std::optional<Submitted>> byIdempotencyKey(const QString &key);
+    Error failed(const QString &what, const QSqlError &error);
+
+    std::shared_ptr<PredictionStore> m_store;
+};
+
+} // namespace listinglens

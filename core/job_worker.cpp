@@ -1,0 +1,287 @@
+#include "job_worker.h"
+
+#include "logging.h"
+#include "pipeline.h"
+#include "result_json.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QHostInfo>
+#include <QSqlDriver>
+#include <QSqlQuery>
+#include <QThread>
+
+#include <chrono>
+
+namespace listinglens {
+
+namespace {
+
+const QString kListenRole = QStringLiteral("-listen");
+
+MetricLabels workerLabel(const QString &worker)
+{
+    return {{QStringLiteral("worker"), worker}};
+}
+
+} // namespace
+
+JobWorker::JobWorker(std::shared_ptr<PredictionStore> store, std::unique_ptr<Classifier> classifier, JobWorkerOptions options,
+                     std::shared_ptr<Metrics> metrics, QObject *parent)
+    : QObject(parent), m_store(std::move(store)), m_classifier(std::move(classifier)), m_options(std::move(options)),
+      m_metrics(std::move(metrics))
+{
+    if (m_options.name.isEmpty())
+        m_options.name = defaultName();
+    m_options.batch = std::max(1, m_options.batch);
+    m_queue = std::move(JobQueue::create(m_store)).value(); // callers checked that the store is PostgreSQL
+    m_heartbeat.setInterval(std::max(100, m_options.leaseMs / 3));
+    connect(&m_heartbeat, &QTimer::timeout, this, [this] { heartbeat(); });
+    m_listenCheck.setInterval(2'000);
+    connect(&m_listenCheck, &QTimer::timeout, this, [this] { listen(); });
+}
+
+JobWorker::~JobWorker()
+{
+    stop();
+}
+
+QString JobWorker::defaultName(int ordinal)
+{
+    QString name = QStringLiteral("%1:%2").arg(QHostInfo::localHostName()).arg(QCoreApplication::applicationPid());
+    if (ordinal >= 0)
+        name += QStringLiteral(":%1").arg(ordinal);
+    return name;
+}
+
+void JobWorker::describeMetrics(Metrics &m)
+{
+    m.describe(QStringLiteral("listinglens_photos_processed_total"), Metrics::Type::Counter,
+               QStringLiteral("Jobs this process's workers ended, by worker and status."));
+    m.describe(QStringLiteral("listinglens_queue_wait_ms"), Metrics::Type::Histogram,
+               QStringLiteral("From submission to a worker taking the job, ms."), Metrics::latencyBucketsMs());
+    m.describe(QStringLiteral("listinglens_inference_ms"), Metrics::Type::Histogram,
+               QStringLiteral("Forward pass of the batch the photo was in, ms."), Metrics::latencyBucketsMs());
+    m.describe(QStringLiteral("listinglens_job_total_ms"), Metrics::Type::Histogram,
+               QStringLiteral("From submission to the stored result, ms."), Metrics::latencyBucketsMs());
+}
+
+void JobWorker::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    m_stopping = false;
+    m_processorDone = false;
+    listen();
+    m_listenCheck.start();
+    m_heartbeat.start();
+    m_writer = std::thread([this] { writeLoop(); });
+    m_processor = std::thread([this] { processLoop(); });
+    qCInfo(lcPipeline).noquote() << QStringLiteral("worker %1 started (batch %2, lease %3 ms)")
+                                        .arg(m_options.name).arg(m_options.batch).arg(m_options.leaseMs);
+}
+
+void JobWorker::stop()
+{
+    if (!m_running)
+        return;
+    m_stopping = true;
+    wake();
+    if (m_processor.joinable())
+        m_processor.join();
+    {
+        std::lock_guard lock(m_mutex);
+        m_processorDone = true;
+    }
+    m_written.notify_all();
+    if (m_writer.joinable())
+        m_writer.join();
+    m_heartbeat.stop();
+    m_listenCheck.stop();
+    QStringList left;
+    for (const QString &id : m_held)
+        left << id;
+    m_held.clear();
+    if (!left.isEmpty()) {
+        auto released = m_queue->release(left, m_options.name);
+        if (!released)
+            qCWarning(lcPipeline).noquote() << QStringLiteral("could not put %1 jobs back (their lease will expire): %2")
+                                                   .arg(left.size()).arg(released.error().message);
+    }
+    m_store->dropConnection(kListenRole);
+    m_running = false;
+    qCInfo(lcPipeline).noquote() << QStringLiteral("worker %1 stopped after %2 jobs").arg(m_options.name).arg(m_processed);
+}
+
+void JobWorker::wake()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_woken = true;
+    }
+    m_wake.notify_all();
+}
+
+// LISTEN on a connection of its own; checked every few seconds, because a
+// restarted server forgets it. Polling covers the gaps.
+void JobWorker::listen()
+{
+    auto db = m_store->connection(kListenRole);
+    if (!db) {
+        m_listening = false;
+        return;
+    }
+    QSqlDriver *driver = db.value().driver();
+    QSqlQuery ping(db.value());
+    if (!ping.exec(QStringLiteral("SELECT 1"))) {
+        m_listening = false;
+        m_store->dropConnection(kListenRole);
+        return;
+    }
+    const QString channel = QString::fromLatin1(kJobsQueuedChannel);
+    if (m_listening && driver->subscribedToNotifications().contains(channel))
+        return;
+    disconnect(driver, &QSqlDriver::notification, this, nullptr);
+    connect(driver, &QSqlDriver::notification, this, [this](const QString &name) {
+        if (name == QLatin1String(kJobsQueuedChannel))
+            wake();
+    });
+    m_listening = driver->subscribeToNotification(channel);
+    wake(); // jobs may have arrived while nobody listened
+}
+
+void JobWorker::heartbeat()
+{
+    auto renewed = m_queue->renewLeases(m_options.name, m_options.leaseMs);
+    if (!renewed)
+        qCWarning(lcPipeline).noquote() << QStringLiteral("lease heartbeat failed: %1").arg(renewed.error().message);
+}
+
+void JobWorker::processLoop()
+{
+    auto queue = std::move(JobQueue::create(m_store)).value();
+    int backoffMs = 250;
+    qint64 indexAfter = 0;
+    QElapsedTimer sinceRefresh;
+    sinceRefresh.start();
+    while (!m_stopping) {
+        if (const auto &index = m_classifier->listingIndex(); index && sinceRefresh.elapsed() >= m_options.indexRefreshMs) {
+            // Listings other workers stored: similar listings and duplicates across the fleet.
+            if (auto highest = index->addNewer(*m_store, indexAfter))
+                indexAfter = highest.value();
+            sinceRefresh.restart();
+        }
+        auto jobs = queue->claim(m_options.name, m_options.batch, m_options.leaseMs, m_options.maxAttempts);
+        if (!jobs) {
+            qCWarning(lcPipeline).noquote() << jobs.error().message << QStringLiteral("- retrying in %1 ms").arg(backoffMs);
+            std::unique_lock lock(m_mutex);
+            m_wake.wait_for(lock, std::chrono::milliseconds(backoffMs), [this] { return bool(m_stopping); });
+            backoffMs = std::min(backoffMs * 2, 5'000);
+            continue;
+        }
+        backoffMs = 250;
+        if (jobs.value().empty()) {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait_for(lock, std::chrono::milliseconds(m_options.pollMs), [this] { return m_woken || m_stopping; });
+            m_woken = false;
+            continue;
+        }
+        processBatch(std::move(jobs).value());
+    }
+    m_store->dropConnection();
+}
+
+void JobWorker::processBatch(std::vector<ClaimedJob> jobs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    std::vector<PhotoSource> sources;
+    sources.reserve(jobs.size());
+    {
+        std::lock_guard lock(m_mutex);
+        for (const ClaimedJob &job : jobs) {
+            m_held.insert(job.id);
+            sources.push_back(PhotoSource::fromBytes(job.fileName, job.photo));
+        }
+    }
+    Pipeline pipeline(*m_classifier, PipelineOptions{m_options.batch, 0});
+    pipeline.run(sources, [&](int i, const Result<PhotoResult> &outcome) {
+        ClaimedJob &job = jobs[std::size_t(i)];
+        job.photo.clear(); // the bytes are not needed once decoded
+        Completion c{job, predictionRecord(QStringLiteral("api"), job.fileName, outcome),
+                     outcome ? resultToJson(outcome.value()) : failureToJson(job.fileName, outcome.error()),
+                     outcome ? outcome.value().timing.inference : 0.0, timer.nsecsElapsed() / 1e6};
+        {
+            std::lock_guard lock(m_mutex);
+            m_completions.push_back(std::move(c));
+        }
+        m_written.notify_all();
+    });
+}
+
+void JobWorker::writeLoop()
+{
+    auto queue = std::move(JobQueue::create(m_store)).value();
+    while (true) {
+        Completion c;
+        {
+            std::unique_lock lock(m_mutex);
+            m_written.wait(lock, [this] { return !m_completions.empty() || m_processorDone; });
+            if (m_completions.empty())
+                break;
+            c = std::move(m_completions.front());
+            m_completions.pop_front();
+        }
+        const bool ended = writeCompletion(*queue, c);
+        std::lock_guard lock(m_mutex);
+        if (ended)
+            m_held.erase(c.job.id);
+    }
+    m_store->dropConnection();
+}
+
+// True when the job ended (by this write or one whose reply was lost) or is
+// no longer this worker's; false when it could not be written (it stays held
+// and is put back on shutdown, or taken over when its lease runs out).
+bool JobWorker::writeCompletion(JobQueue &queue, Completion &c)
+{
+    QElapsedTimer waited;
+    waited.start();
+    int delayMs = 100;
+    while (true) {
+        auto done = queue.complete(c.job, m_options.name, c.record, c.result, c.inferenceMs);
+        if (done) {
+            if (done.value() > 0) {
+                const bool ok = c.record.result.has_value();
+                if (ok && m_classifier->listingIndex())
+                    m_classifier->listingIndex()->addResult(done.value(), *c.record.result, c.job.fileName);
+                ++m_processed;
+                if (m_metrics) {
+                    const double queueMs = double(c.job.startedMs - c.job.createdMs);
+                    m_metrics->add(QStringLiteral("listinglens_photos_processed_total"),
+                                   {{QStringLiteral("worker"), m_options.name}, {QStringLiteral("status"), ok ? QStringLiteral("done") : QStringLiteral("failed")}});
+                    m_metrics->observe(QStringLiteral("listinglens_queue_wait_ms"), workerLabel(m_options.name), queueMs);
+                    if (ok)
+                        m_metrics->observe(QStringLiteral("listinglens_inference_ms"), workerLabel(m_options.name), c.inferenceMs);
+                    m_metrics->observe(QStringLiteral("listinglens_job_total_ms"), workerLabel(m_options.name),
+                                       queueMs + c.processMs);
+                }
+                QMetaObject::invokeMethod(this, [this, id = c.job.id] { Q_EMIT jobEnded(id); }, Qt::QueuedConnection);
+            } else {
+                qCWarning(lcPipeline).noquote() << QStringLiteral("job %1 was taken over by another worker; result dropped").arg(c.job.id);
+            }
+            return true;
+        }
+        if (waited.elapsed() > 2 * qint64(m_options.leaseMs) || (m_stopping && waited.elapsed() > 5'000)) {
+            qCWarning(lcPipeline).noquote() << QStringLiteral("giving up on writing job %1 (%2); another worker will take it")
+                                                   .arg(c.job.id, done.error().message);
+            return false;
+        }
+        qCWarning(lcPipeline).noquote() << done.error().message << QStringLiteral("- retrying in %1 ms").arg(delayMs);
+        QThread::msleep(std::uint64_t(delayMs));
+        delayMs = std::min(delayMs * 2, 2'000);
+    }
+}
+
+} // namespace listinglens

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "classifier.h"
+#include "job_queue.h"
+#include "metrics.h"
+
+#include <QObject>
+#include <QSqlDatabase>
+#include <QTimer>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace listinglens {
+
+struct JobWorkerOptions {
+    QString name;              // shown in the jobs table and metrics; empty: host:pid[:n]
+    int batch = 8;             // most jobs taken at once (one pipeline run, forward passes of up to this many)
+    int leaseMs = 30'000;      // a job not renewed for this long is taken over by another worker
+    int maxAttempts = 3;       // attempts before a job whose workers keep vanishing ends failed
+    int pollMs = 2'000;        // look for jobs this often even without a notification
+    int indexRefreshMs = 5'000; // read other workers' new listings into the similarity index this often
+};
+
+// Takes jobs from the PostgreSQL queue and processes them with its own
+// Classifier (one model per worker). Three threads: the caller's (an event
+// loop: LISTEN for new jobs, lease heartbeat), a processing thread (claim,
+// decode, infer), and a writer thread that ends each job in the transaction
+// that stores its prediction, so that processing never waits on the database.
+class JobWorker : public QObject {
+    Q_OBJECT
+public:
+    JobWorker(std::shared_ptr<PredictionStore> store, std::unique_ptr<Classifier> classifier,
+              JobWorkerOptions options, std::shared_ptr<Metrics> metrics, QObject *parent = nullptr);
+    ~JobWorker() override;
+
+    const QString &name() const { return m_options.name; }
+    static QString defaultName(int ordinal = -1);
+    // Declares the metrics workers write (call once per registry).
+    static void describeMetrics(Metrics &metrics);
+
+    void start();
+    // Graceful: finishes the batch in hand, writes its results, puts back what
+    // it could not finish, then returns.
+    void stop();
+    bool isRunning() const { return m_running; }
+    const Classifier &classifier() const { return *m_classifier; }
+    quint64 processed() const { return m_processed; }
+
+Q_SIGNALS:
+    void jobEnded(const QString &id);
+
+private:
+    struct Completion {
+        ClaimedJob job;
+        PredictionRecord record;
+        QJsonObject result;
+        double inferenceMs = 0;
+        double processMs = 0;
+    };
+
+    void processLoop();
+    void writeLoop();
+    void processBatch(std::vector<ClaimedJob> jobs);
+    bool writeCompletion(JobQueue &queue, Completion &c);
+    void wake();
+    void listen();
+    void heartbeat();
+
+    std::shared_ptr<PredictionStore> m_store;
+    std::unique_ptr<Classifier> m_classifier;
+    JobWorkerOptions m_options;
+    std::shared_ptr<Metrics> m_metrics;
+    std::unique_ptr<JobQueue> m_queue; // the event-loop thread's use (heartbeat)
+
+    std::thread m_processor, m_writer;
+    std::atomic_bool m_running{false}, m_stopping{false};
+    std::atomic<quint64> m_processed{0};
+    std::mutex m_mutex;
+    std::condition_variable m_wake, m_written;
+    bool m_woken = false;
+    std::deque<Completion> m_completions;
+    bool m_processorDone = false;
+    std::set<QString> m_held; // claimed and not yet ended
+
+    QTimer m_heartbeat;
+    QTimer m_listenCheck;
+    bool m_listening = false;
+};
+
+} // namespace listinglens
