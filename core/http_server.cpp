@@ -108,18 +108,29 @@ private:
         out += "\r\n";
         out += r.body;
         m_socket->write(out);
-        if (close)
+        if (close && m_discard <= 0)
             m_socket->disconnectFromHost();
     }
 
     // Refuses the request and closes: what is left of it cannot be trusted.
-    void refuse(int status, const QString &code, const QString &message)
+    // A body the client is already sending is read and dropped first (up to
+    // `discard` bytes), so that the client reads the answer rather than a reset.
+    void refuse(int status, const QString &code, const QString &message, qint64 discard = 0)
     {
         m_state = State::Head;
-        m_buffer.clear();
         m_closeAfter = true;
         m_waiting = false;
+        constexpr qint64 kMostDiscarded = 256LL * 1024 * 1024;
+        const bool drain = discard > m_buffer.size() && discard <= kMostDiscarded;
+        m_discard = drain ? discard - m_buffer.size() : 0;
+        m_buffer.clear();
         write(HttpResponse::error(status, code, message), true);
+        if (drain)
+            connect(m_socket, &QTcpSocket::readyRead, this, [this] {
+                m_discard -= m_socket->skip(m_discard);
+                if (m_discard <= 0)
+                    m_socket->disconnectFromHost();
+            });
         if (m_server->onAnswered)
             m_server->onAnswered(m_request, status, m_timer.nsecsElapsed() / 1e6);
     }
@@ -188,8 +199,10 @@ private:
             return false;
         }
         if (m_bodyLength > m_server->limits().maxBodyBytes) {
+            const bool expectsContinue = m_request.header("expect").toLower() == "100-continue";
             refuse(413, QStringLiteral("too_large"),
-                   QStringLiteral("the upload is %1 bytes; the limit is %2 bytes").arg(m_bodyLength).arg(m_server->limits().maxBodyBytes));
+                   QStringLiteral("the upload is %1 bytes; the limit is %2 bytes").arg(m_bodyLength).arg(m_server->limits().maxBodyBytes),
+                   expectsContinue ? 0 : m_bodyLength);
             return false;
         }
         if (m_bodyLength > 0 && m_request.header("expect").toLower() == "100-continue" && m_buffer.isEmpty())
@@ -211,6 +224,7 @@ private:
     QByteArray m_buffer;
     State m_state = State::Head;
     qint64 m_bodyLength = 0;
+    qint64 m_discard = 0;
     HttpRequest m_request;
     bool m_waiting = false;
     bool m_closeAfter = false;

@@ -1,0 +1,686 @@
+// The production services end to end: `serve` and separate `worker`
+// processes against the throwaway PostgreSQL of scripts/with-postgres.sh,
+// driven over real HTTP. Every answer is checked against resources/openapi.json.
+#include "database_url.h"
+#include "fixtures.h"
+#include "http_server.h"
+#include "job_api.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QHttpMultiPart>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTest>
+#include <QTimer>
+
+#include <opencv2/core.hpp>
+
+#include <csignal>
+#include <memory>
+
+using namespace listinglens;
+
+namespace {
+
+struct Reply {
+    int status = 0;
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers; // lower-case names
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+// A `listinglens serve|worker` child process; SIGKILLed if still running at the end.
+class Service {
+public:
+    Service(const QStringList &args, const QString &readyPattern)
+    {
+        m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        m_process.setReadChannel(QProcess::StandardError);
+        m_process.start(test::binaryPath(), args);
+        const QRegularExpression ready(readyPattern);
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < 60'000 && m_process.state() != QProcess::NotRunning) {
+            m_process.waitForReadyRead(100);
+            m_log += m_process.readAllStandardError();
+            const auto m = ready.match(QString::fromUtf8(m_log));
+            if (m.hasMatch()) {
+                m_match = m.captured(1);
+                m_ready = true;
+                return;
+            }
+        }
+    }
+    ~Service()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(10'000);
+        }
+    }
+    bool ready() const { return m_ready; }
+    QString captured() const { return m_match; }
+    QByteArray log()
+    {
+        m_log += m_process.readAllStandardError();
+        return m_log;
+    }
+    void signal(int sig) { ::kill(pid_t(m_process.processId()), sig); }
+    bool waitForExit(int ms) { return m_process.waitForFinished(ms); }
+    int exitCode() const { return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1; }
+
+private:
+    QProcess m_process;
+    QByteArray m_log;
+    QString m_match;
+    bool m_ready = false;
+};
+
+// Validates JSON against the OpenAPI document's schemas (the subset it uses).
+class OpenApi {
+public:
+    OpenApi() : m_doc(JobApi::openApiDocument().value()) {}
+
+    // The response schema of an operation and status; null object when undocumented.
+    QJsonObject responseSchema(const QString &pathTemplate, const QString &method, int status, bool *documented) const
+    {
+        const QJsonObject responses = m_doc.value(QStringLiteral("paths")).toObject().value(pathTemplate).toObject()
+                                          .value(method.toLower()).toObject().value(QStringLiteral("responses")).toObject();
+        QJsonObject response = resolve(responses.value(QString::number(status)).toObject());
+        *documented = !response.isEmpty();
+        const QJsonObject content = response.value(QStringLiteral("content")).toObject();
+        return resolve(content.value(QStringLiteral("application/json")).toObject().value(QStringLiteral("schema")).toObject());
+    }
+
+    QStringList methods(const QString &pathTemplate) const
+    {
+        QStringList m;
+        for (const QString &method : m_doc.value(QStringLiteral("paths")).toObject().value(pathTemplate).toObject().keys())
+            m << method.toUpper();
+        return m;
+    }
+
+    QJsonObject errorSchema() const { return resolve({{QStringLiteral("$ref"), QStringLiteral("#/components/schemas/Error")}}); }
+
+    QStringList operations() const
+    {
+        QStringList ops;
+        const QJsonObject paths = m_doc.value(QStringLiteral("paths")).toObject();
+        for (auto p = paths.begin(); p != paths.end(); ++p)
+            for (const QString &method : p.value().toObject().keys())
+                ops << method.toUpper() + QLatin1Char(' ') + p.key();
+        return ops;
+    }
+
+    // Empty when `value` fits `schema`; otherwise where and why not.
+    QString check(const QJsonValue &value, QJsonObject schema, const QString &where = QStringLiteral("$")) const
+    {
+        schema = resolve(schema);
+        if (value.isNull())
+            return schema.value(QStringLiteral("nullable")).toBool() ? QString() : where + QStringLiteral(" is null");
+        const QString type = schema.value(QStringLiteral("type")).toString();
+        if (type == QLatin1String("object")) {
+            if (!value.isObject())
+                return where + QStringLiteral(" is not an object");
+            const QJsonObject o = value.toObject();
+            for (const QJsonValue &name : schema.value(QStringLiteral("required")).toArray())
+                if (!o.contains(name.toString()))
+                    return where + QStringLiteral(" lacks \"%1\"").arg(name.toString());
+            const QJsonObject props = schema.value(QStringLiteral("properties")).toObject();
+            for (auto it = o.begin(); it != o.end(); ++it) {
+                if (!props.isEmpty() && !props.contains(it.key()))
+                    return where + QStringLiteral(" has undocumented \"%1\"").arg(it.key());
+                if (props.contains(it.key()))
+                    if (QString e = check(it.value(), props.value(it.key()).toObject(), where + QLatin1Char('.') + it.key()); !e.isEmpty())
+                        return e;
+            }
+        } else if (type == QLatin1String("array")) {
+            if (!value.isArray())
+                return where + QStringLiteral(" is not an array");
+            int i = 0;
+            for (const QJsonValue &item : value.toArray())
+                if (QString e = check(item, schema.value(QStringLiteral("items")).toObject(), where + QStringLiteral("[%1]").arg(i++)); !e.isEmpty())
+                    return e;
+        } else if (type == QLatin1String("string")) {
+            if (!value.isString())
+                return where + QStringLiteral(" is not a string");
+        } else if (type == QLatin1String("integer")) {
+            if (!value.isDouble() || value.toDouble() != std::floor(value.toDouble()))
+                return where + QStringLiteral(" is not an integer");
+        } else if (type == QLatin1String("number")) {
+            if (!value.isDouble())
+                return where + QStringLiteral(" is not a number");
+        } else if (type == QLatin1String("boolean")) {
+            if (!value.isBool())
+                return where + QStringLiteral(" is not a boolean");
+        }
+        const QJsonArray allowed = schema.value(QStringLiteral("enum")).toArray();
+        if (!allowed.isEmpty() && !allowed.contains(value))
+            return where + QStringLiteral(" is not one of the documented values");
+        return {};
+    }
+
+private:
+    QJsonObject resolve(QJsonObject o) const
+    {
+        while (o.contains(QStringLiteral("$ref"))) {
+            QJsonValue v = m_doc;
+            for (const QString &part : o.value(QStringLiteral("$ref")).toString().mid(2).split(QLatin1Char('/')))
+                v = v.toObject().value(part);
+            o = v.toObject();
+        }
+        return o;
+    }
+
+    QJsonObject m_doc;
+};
+
+QString pathTemplate(const QString &path)
+{
+    static const QRegularExpression job(QStringLiteral("^/v1/jobs/[^/]+$")), feedback(QStringLiteral("^/v1/jobs/[^/]+/feedback$"));
+    if (feedback.match(path).hasMatch())
+        return QStringLiteral("/v1/jobs/{id}/feedback");
+    if (job.match(path).hasMatch())
+        return QStringLiteral("/v1/jobs/{id}");
+    return path;
+}
+
+QJsonObject withoutRunSpecifics(QJsonObject o)
+{
+    // Timings differ run to run; the file is a path for classify and the
+    // upload's name here; "duplicate" depends on the listings stored before.
+    o.remove(QStringLiteral("timing_ms"));
+    o.remove(QStringLiteral("file"));
+    QJsonObject quality = o.value(QStringLiteral("quality")).toObject();
+    QJsonArray flags = quality.value(QStringLiteral("flags")).toArray();
+    for (qsizetype i = flags.size() - 1; i >= 0; --i)
+        if (flags[i].toString() == QLatin1String("duplicate"))
+            flags.removeAt(i);
+    quality.insert(QStringLiteral("flags"), flags);
+    o.insert(QStringLiteral("quality"), quality);
+    return o;
+}
+
+// Where two results differ (empty: nowhere). Probabilities may differ in the
+// last printed digit: a forward pass over a batch of another size takes other
+// BLAS paths (float rounding), as tst_pipeline shows for batching.
+QString jsonDifference(const QJsonValue &a, const QJsonValue &b, const QString &where = QStringLiteral("$"))
+{
+    if (a.isDouble() && b.isDouble())
+        return std::abs(a.toDouble() - b.toDouble()) <= 2e-6 + 1e-6 * std::abs(b.toDouble())
+                   ? QString()
+                   : QStringLiteral("%1: %2 against %3").arg(where).arg(a.toDouble()).arg(b.toDouble());
+    if (a.isObject() && b.isObject()) {
+        const QJsonObject x = a.toObject(), y = b.toObject();
+        if (x.keys() != y.keys())
+            return where + QStringLiteral(": keys %1 against %2").arg(x.keys().join(QLatin1Char(',')), y.keys().join(QLatin1Char(',')));
+        for (const QString &key : x.keys())
+            if (QString d = jsonDifference(x.value(key), y.value(key), where + QLatin1Char('.') + key); !d.isEmpty())
+                return d;
+        return {};
+    }
+    if (a.isArray() && b.isArray()) {
+        const QJsonArray x = a.toArray(), y = b.toArray();
+        if (x.size() != y.size())
+            return where + QStringLiteral(": %1 items against %2").arg(x.size()).arg(y.size());
+        for (qsizetype i = 0; i < x.size(); ++i)
+            if (QString d = jsonDifference(x[i], y[i], where + QStringLiteral("[%1]").arg(i)); !d.isEmpty())
+                return d;
+        return {};
+    }
+    return a == b ? QString() : where + QStringLiteral(": %1 against %2").arg(a.toVariant().toString(), b.toVariant().toString());
+}
+
+} // namespace
+
+class TestServices : public QObject {
+    Q_OBJECT
+
+private:
+    QNetworkAccessManager m_network;
+    OpenApi m_api;
+    QSet<QString> m_exercised; // "METHOD /template"
+    QStringList m_photoNames;
+    QHash<QString, QByteArray> m_photos;
+    QHash<QString, QJsonObject> m_classified; // classify --json, by file name
+
+    Reply send(const QString &method, const QUrl &url, const QByteArray &body = {}, const QByteArray &contentType = {},
+               const QList<QPair<QByteArray, QByteArray>> &headers = {}, QHttpMultiPart *multipart = nullptr)
+    {
+        QNetworkRequest request(url);
+        if (!contentType.isEmpty())
+            request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
+        for (const auto &[k, v] : headers)
+            request.setRawHeader(k, v);
+        request.setTransferTimeout(90'000);
+        QNetworkReply *reply = multipart ? m_network.post(request, multipart)
+                                         : m_network.sendCustomRequest(request, method.toLatin1(), body);
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        Reply r;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r.body = reply->readAll();
+        for (const auto &[k, v] : reply->rawHeaderPairs())
+            r.headers.insert(k.toLower(), v);
+        reply->deleteLater();
+        conforms(method, url.path(), r);
+        return r;
+    }
+
+    // Every answer must be documented, with a body that fits its schema.
+    void conforms(const QString &method, const QString &path, const Reply &r)
+    {
+        const QString templ = pathTemplate(path);
+        const QStringList methods = m_api.methods(templ);
+        if (!methods.isEmpty() && !methods.contains(method.toUpper())) {
+            // A method the path does not document: 405, naming the ones it does.
+            QCOMPARE(r.status, 405);
+            QCOMPARE(QString::fromLatin1(r.headers.value("allow")), methods.join(QStringLiteral(", ")));
+            QVERIFY(m_api.check(QJsonDocument::fromJson(r.body).object(), m_api.errorSchema()).isEmpty());
+            return;
+        }
+        bool documented = false;
+        const QJsonObject schema = m_api.responseSchema(templ, method, r.status, &documented);
+        QVERIFY2(documented, qPrintable(QStringLiteral("%1 %2 answered %3, which openapi.json does not document: %4")
+                                            .arg(method, path).arg(r.status).arg(QString::fromUtf8(r.body.left(300)))));
+        if (!schema.isEmpty()) {
+            const QString problem = m_api.check(QJsonDocument::fromJson(r.body).object(), schema);
+            QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("%1 %2 (%3): %4").arg(method, path).arg(r.status).arg(problem)));
+        }
+        m_exercised.insert(method + QLatin1Char(' ') + templ);
+    }
+
+    Reply post(const QUrl &base, const QString &name, const QByteArray &bytes, const QByteArray &key = {})
+    {
+        auto *multipart = new QHttpMultiPart(QHttpMultiPart::FormDataType);
+        QHttpPart part;
+        part.setHeader(QNetworkRequest::ContentDispositionHeader, QStringLiteral("form-data; name=\"photo\"; filename=\"%1\"").arg(name));
+        part.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("image/jpeg"));
+        part.setBody(bytes);
+        multipart->append(part);
+        QList<QPair<QByteArray, QByteArray>> headers;
+        if (!key.isEmpty())
+            headers.append({"Idempotency-Key", key});
+        Reply r = send(QStringLiteral("POST"), QUrl(base.toString() + QStringLiteral("/v1/jobs")), {}, {}, headers, multipart);
+        delete multipart;
+        return r;
+    }
+
+    Reply postRaw(const QUrl &base, const QByteArray &bytes, const QByteArray &type)
+    {
+        return send(QStringLiteral("POST"), QUrl(base.toString() + QStringLiteral("/v1/jobs")), bytes, type);
+    }
+
+    Reply job(const QUrl &base, const QString &id, int waitS = 0)
+    {
+        return send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/v1/jobs/%1%2").arg(id, waitS ? QStringLiteral("?wait=%1").arg(waitS) : QString())));
+    }
+
+    // Waits until every job has ended; their final answers by id.
+    QHash<QString, QJsonObject> waitForAll(const QUrl &base, const QStringList &ids, int timeoutS)
+    {
+        QHash<QString, QJsonObject> ended;
+        QElapsedTimer timer;
+        timer.start();
+        while (ended.size() < ids.size() && timer.elapsed() < timeoutS * 1000) {
+            for (const QString &id : ids) {
+                if (ended.contains(id))
+                    continue;
+                const Reply r = job(base, id, 5);
+                const QString status = r.json().value(QStringLiteral("status")).toString();
+                if (status == QLatin1String("done") || status == QLatin1String("failed"))
+                    ended.insert(id, r.json());
+                else
+                    break; // oldest first: wait on this one again
+            }
+        }
+        return ended;
+    }
+
+    static QString requirePostgres()
+    {
+        if (test::postgresUrl().isEmpty() || qEnvironmentVariable("LISTINGLENS_TEST_PG_DATA").isEmpty())
+            return {};
+        return test::postgresUrl();
+    }
+
+    QString freshQueue(const QString &name)
+    {
+        const QString url = test::freshPostgresDatabase(name);
+        QProcess migrate;
+        migrate.start(test::binaryPath(), {QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url});
+        migrate.waitForFinished(60'000);
+        return migrate.exitCode() == 0 ? url : QString();
+    }
+
+    static std::unique_ptr<Service> startServe(const QString &url, const QStringList &extra = {})
+    {
+        return std::make_unique<Service>(QStringList{QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"),
+                                                     QStringLiteral("127.0.0.1:0"), QStringLiteral("--threads"), QStringLiteral("1")} + extra,
+                                         QStringLiteral("serving http://127\\.0\\.0\\.1:(\\d+)"));
+    }
+
+    static std::unique_ptr<Service> startWorker(const QString &url, const QString &name, const QStringList &extra = {})
+    {
+        return std::make_unique<Service>(QStringList{QStringLiteral("worker"), QStringLiteral("--db"), url, QStringLiteral("--name"), name,
+                                                     QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--batch"),
+                                                     QStringLiteral("4"), QStringLiteral("--lease"), QStringLiteral("3"),
+                                                     QStringLiteral("--poll"), QStringLiteral("500")} + extra,
+                                         QStringLiteral("(taking jobs)"));
+    }
+
+    static qint64 scalar(const QString &url, const QString &sql)
+    {
+        const DatabaseUrl u = DatabaseUrl::parse(url).value();
+        qint64 value = -1;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("tst-services"));
+            db.setHostName(u.host);
+            db.setPort(u.port);
+            db.setUserName(u.user);
+            db.setDatabaseName(u.database);
+            if (db.open()) {
+                QSqlQuery q(db);
+                if (q.exec(sql) && q.next())
+                    value = q.value(0).toLongLong();
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tst-services"));
+        return value;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QDir dir(test::samplePhotosDir());
+        m_photoNames = dir.entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
+        QVERIFY(m_photoNames.size() >= 20);
+        for (const QString &name : std::as_const(m_photoNames)) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            m_photos.insert(name, f.readAll());
+        }
+        // What classify --json says of each photo, to compare the API's results with.
+        QProcess classify;
+        classify.start(test::binaryPath(), {QStringLiteral("classify"), QStringLiteral("--json"), test::samplePhotosDir()});
+        QVERIFY(classify.waitForFinished(120'000));
+        for (const QByteArray &line : classify.readAllStandardOutput().split('\n'))
+            if (!line.trimmed().isEmpty()) {
+                const QJsonObject o = QJsonDocument::fromJson(line).object();
+                m_classified.insert(QFileInfo(o.value(QStringLiteral("file")).toString()).fileName(), o);
+            }
+        QCOMPARE(m_classified.size(), m_photoNames.size());
+    }
+
+    void twoWorkersOneKilled_everyJobDoneOnceLikeClassify()
+    {
+        if (requirePostgres().isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        const QString url = freshQueue(QStringLiteral("listinglens_services"));
+        QVERIFY(!url.isEmpty());
+
+        // An InfluxDB stand-in: records what a worker pushes in line protocol.
+        QByteArrayList pushed;
+        HttpServer influx([&](const HttpRequest &r, const HttpResponder &responder) {
+            pushed << r.body;
+            responder.send(HttpResponse::text(204, {}, "text/plain"));
+        });
+        const quint16 influxPort = influx.listen(QHostAddress::LocalHost, 0).value();
+
+        auto serve = startServe(url);
+        QVERIFY2(serve->ready(), serve->log().constData());
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(serve->captured()));
+        auto w1 = startWorker(url, QStringLiteral("w1"));
+        auto w2 = startWorker(url, QStringLiteral("w2"), {QStringLiteral("--influx"),
+                                                          QStringLiteral("http://127.0.0.1:%1/api/v2/write?org=o&bucket=b").arg(influxPort),
+                                                          QStringLiteral("--influx-interval"), QStringLiteral("1")});
+        QVERIFY2(w1->ready(), w1->log().constData());
+        QVERIFY2(w2->ready(), w2->log().constData());
+
+        constexpr int kJobs = 200;
+        QStringList ids;
+        QHash<QString, QString> nameOf;
+        bool killed = false;
+        QStringList heldByKilled;
+        for (int i = 0; i < kJobs; ++i) {
+            const QString name = m_photoNames[i % m_photoNames.size()];
+            const Reply r = post(base, name, m_photos.value(name));
+            QCOMPARE(r.status, 202);
+            QCOMPARE(r.headers.value("location"), "/v1/jobs/" + r.json().value(QStringLiteral("id")).toString().toLatin1());
+            ids << r.json().value(QStringLiteral("id")).toString();
+            nameOf.insert(ids.last(), name);
+            if (!killed && i >= 60) {
+                // SIGKILL w1 while it holds jobs: they must be taken over once their lease runs out.
+                const qint64 held = scalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE worker = 'w1' AND status = 'running'"));
+                if (held > 0) {
+                    w1->signal(SIGKILL);
+                    QVERIFY(w1->waitForExit(10'000));
+                    killed = true;
+                }
+            }
+        }
+        QVERIFY2(killed, "w1 never held a job while the photos were posted");
+
+        const QHash<QString, QJsonObject> ended = waitForAll(base, ids, 240);
+        QCOMPARE(ended.size(), kJobs);
+        int retaken = 0;
+        for (const QString &id : std::as_const(ids)) {
+            const QJsonObject j = ended.value(id);
+            QCOMPARE(j.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+            if (j.value(QStringLiteral("attempts")).toInt() > 1)
+                ++retaken;
+            const QJsonObject expected = withoutRunSpecifics(m_classified.value(nameOf.value(id)));
+            const QJsonObject actual = withoutRunSpecifics(j.value(QStringLiteral("result")).toObject());
+            const QString difference = jsonDifference(actual, expected);
+            QVERIFY2(difference.isEmpty(), qPrintable(nameOf.value(id) + QStringLiteral(" differs from classify --json at ") + difference));
+            QCOMPARE(j.value(QStringLiteral("result")).toObject().value(QStringLiteral("file")).toString(), nameOf.value(id));
+        }
+        QVERIFY2(retaken > 0, "no job held by the killed worker was taken over");
+        // Exactly once: one stored prediction per job, each job pointing at its own.
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")), qint64(kJobs));
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(DISTINCT prediction_id) FROM jobs WHERE status = 'done'")), qint64(kJobs));
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE photo IS NOT NULL")), qint64(0));
+        // The second copy of a photo is flagged as a duplicate of the first.
+        const QJsonObject later = ended.value(ids.last()).value(QStringLiteral("result")).toObject();
+        QVERIFY(later.value(QStringLiteral("quality")).toObject().value(QStringLiteral("flags")).toArray().contains(QStringLiteral("duplicate")));
+
+        // The metrics the API exports, from the queue table (every machine's workers).
+        const Reply metrics = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/metrics")));
+        QCOMPARE(metrics.status, 200);
+        QVERIFY(metrics.body.contains("listinglens_jobs{status=\"done\"} 200"));
+        QVERIFY(metrics.body.contains("listinglens_queue_depth 0"));
+        QVERIFY(metrics.body.contains("listinglens_jobs_ended_by_worker{worker=\"w2\"}"));
+        QVERIFY(metrics.body.contains("listinglens_http_requests_total{route=\"/v1/jobs\",method=\"POST\",status=\"202\"} 200"));
+
+        // w2 pushed its metrics to "InfluxDB" in line protocol.
+        QTRY_VERIFY_WITH_TIMEOUT(!pushed.isEmpty(), 5'000);
+        const QByteArray lines = pushed.join();
+        QVERIFY2(lines.contains("listinglens_photos_processed_total,service=worker,"), lines.left(500).constData());
+        QVERIFY(QRegularExpression(QStringLiteral("listinglens_job_total_ms,service=worker,host=[^ ]+,worker=w2 count=\\d+i,sum="))
+                    .match(QString::fromUtf8(lines)).hasMatch());
+
+        // SIGTERM: the surviving worker stops cleanly.
+        w2->signal(SIGTERM);
+        QVERIFY(w2->waitForExit(20'000));
+        QCOMPARE(w2->exitCode(), 0);
+    }
+
+    void postgresRestart_servicesRecoverAndLoseNothing()
+    {
+        if (requirePostgres().isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        const QString url = freshQueue(QStringLiteral("listinglens_services_restart"));
+        QVERIFY(!url.isEmpty());
+        // One embedded worker (serve --workers 1) and one separate worker.
+        auto serve = startServe(url, {QStringLiteral("--workers"), QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("2"),
+                                      QStringLiteral("--lease"), QStringLiteral("3")});
+        QVERIFY2(serve->ready(), serve->log().constData());
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(serve->captured()));
+        auto worker = startWorker(url, QStringLiteral("solo"));
+        QVERIFY2(worker->ready(), worker->log().constData());
+        QCOMPARE(send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/readyz"))).status, 200);
+
+        QStringList ids;
+        for (int i = 0; i < 48; ++i) {
+            const QString name = m_photoNames[i % m_photoNames.size()];
+            const Reply r = post(base, name, m_photos.value(name));
+            QCOMPARE(r.status, 202);
+            ids << r.json().value(QStringLiteral("id")).toString();
+        }
+        QVERIFY(test::postgresControl(QStringLiteral("restart")));
+        // Right after the restart the services may still be reconnecting: a
+        // client that gets 503 retries after Retry-After, as documented.
+        for (int i = 0; i < 24; ++i) {
+            const QString name = m_photoNames[i % m_photoNames.size()];
+            Reply r = post(base, name, m_photos.value(name), QByteArray("after-restart-") + QByteArray::number(i));
+            for (int tries = 0; r.status == 503 && tries < 20; ++tries) {
+                QVERIFY(r.headers.contains("retry-after"));
+                QTest::qWait(500);
+                r = post(base, name, m_photos.value(name), QByteArray("after-restart-") + QByteArray::number(i));
+            }
+            QCOMPARE(r.status, 202);
+            ids << r.json().value(QStringLiteral("id")).toString();
+        }
+        const QHash<QString, QJsonObject> ended = waitForAll(base, ids, 240);
+        QCOMPARE(ended.size(), ids.size());
+        for (const QJsonObject &j : ended)
+            QCOMPARE(j.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")), qint64(ids.size()));
+
+        // The embedded worker's histograms are on the API's /metrics.
+        const Reply metrics = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/metrics")));
+        QVERIFY(metrics.body.contains("listinglens_inference_ms_bucket{worker="));
+        QVERIFY(metrics.body.contains("listinglens_queue_wait_ms_count{worker="));
+        QVERIFY(metrics.body.contains("listinglens_database_up 1"));
+
+        // Feedback on a finished job, and its refusals.
+        const QString first = ids.first();
+        const QUrl feedback(base.toString() + QStringLiteral("/v1/jobs/%1/feedback").arg(first));
+        Reply fb = send(QStringLiteral("POST"), feedback, R"({"decision":"corrected","category_id":"phones","price":120,"moderator":"ana"})", "application/json");
+        QCOMPARE(fb.status, 201);
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM feedback WHERE moderator = 'ana' AND category_id = 'phones'")), qint64(1));
+        QCOMPARE(send(QStringLiteral("POST"), feedback, R"({"decision":"accepted"})", "application/json").status, 201);
+        QCOMPARE(send(QStringLiteral("POST"), feedback, R"({"decision":"maybe"})", "application/json").status, 400);
+        QCOMPARE(send(QStringLiteral("POST"), feedback, R"({"decision":"corrected","category_id":"spaceships"})", "application/json").status, 400);
+        QCOMPARE(send(QStringLiteral("POST"), feedback, "not json", "application/json").status, 400);
+        QCOMPARE(send(QStringLiteral("POST"), QUrl(base.toString() + QStringLiteral("/v1/jobs/00000000-0000-0000-0000-000000000000/feedback")),
+                      R"({"decision":"accepted"})", "application/json").status, 404);
+
+        serve->signal(SIGTERM);
+        QVERIFY(serve->waitForExit(20'000));
+        QCOMPARE(serve->exitCode(), 0);
+    }
+
+    void refusals_neverReachTheQueue()
+    {
+        if (requirePostgres().isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        const QString url = freshQueue(QStringLiteral("listinglens_services_refusals"));
+        QVERIFY(!url.isEmpty());
+        auto serve = startServe(url, {QStringLiteral("--max-queue"), QStringLiteral("3")}); // no workers: jobs stay queued
+        QVERIFY2(serve->ready(), serve->log().constData());
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(serve->captured()));
+        const QByteArray photo = m_photos.value(m_photoNames.first());
+
+        struct Bad {
+            const char *what;
+            QByteArray body;
+            QByteArray type;
+            int status;
+            const char *code;
+        };
+        const cv::Mat tiny(8, 8, CV_8UC3, cv::Scalar(10, 20, 30));
+        const QList<Bad> bad = {
+            {"empty body", {}, "image/jpeg", 400, "empty"},
+            {"truncated JPEG", photo.left(photo.size() / 2), "image/jpeg", 400, "corrupt"},
+            {"text as an image", "hello, I am not a photo", "image/jpeg", 415, "unsupported_format"},
+            {"not an image type", photo, "text/plain", 415, "unsupported_format"},
+            {"no content type", photo, {}, 415, "unsupported_format"},
+            {"8x8 thumbnail", test::encode(tiny, ".png"), "image/png", 400, "too_small"},
+            {"PNG header only", test::pngHeaderOnly(640, 480), "image/png", 400, "corrupt"},
+            {"over 30 MiB", QByteArray(31 * 1024 * 1024, 'x'), "image/jpeg", 413, "too_large"},
+            {"form without photo", "--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n",
+             "multipart/form-data; boundary=b", 400, "invalid_argument"},
+        };
+        for (const Bad &b : bad) {
+            const Reply r = postRaw(base, b.body, b.type);
+            QVERIFY2(r.status == b.status, qPrintable(QStringLiteral("%1: %2 %3").arg(QLatin1String(b.what)).arg(r.status).arg(QString::fromUtf8(r.body))));
+            QCOMPARE(r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QLatin1String(b.code));
+        }
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(0));
+
+        // An Idempotency-Key repeated gives the same job.
+        const Reply once = post(base, QStringLiteral("a.jpg"), photo, "key-1");
+        const Reply again = post(base, QStringLiteral("a.jpg"), photo, "key-1");
+        QCOMPARE(once.status, 202);
+        QCOMPARE(again.status, 202);
+        QCOMPARE(again.json().value(QStringLiteral("id")), once.json().value(QStringLiteral("id")));
+        QCOMPARE(again.headers.value("idempotent-replayed"), QByteArray("true"));
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(1));
+
+        // Backpressure: over the bound, 503 with Retry-After; nothing queued.
+        QCOMPARE(postRaw(base, photo, "image/jpeg").status, 202);
+        QCOMPARE(postRaw(base, photo, "image/jpeg").status, 202);
+        const Reply full = postRaw(base, photo, "image/jpeg");
+        QCOMPARE(full.status, 503);
+        QCOMPARE(full.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("busy"));
+        QCOMPARE(full.headers.value("retry-after"), QByteArray("5"));
+        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(3));
+
+        // Status of a queued job, a long poll that times out, unknown ids and wrong methods.
+        const QString id = once.json().value(QStringLiteral("id")).toString();
+        QCOMPARE(job(base, id).json().value(QStringLiteral("status")).toString(), QStringLiteral("queued"));
+        QElapsedTimer waited;
+        waited.start();
+        QCOMPARE(job(base, id, 1).json().value(QStringLiteral("status")).toString(), QStringLiteral("queued"));
+        QVERIFY(waited.elapsed() >= 900);
+        QCOMPARE(job(base, QStringLiteral("00000000-0000-0000-0000-000000000000")).status, 404);
+        QCOMPARE(job(base, QStringLiteral("not-a-uuid")).status, 404);
+        QCOMPARE(send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/v1/jobs/%1?wait=abc").arg(id))).status, 400);
+        QCOMPARE(send(QStringLiteral("DELETE"), QUrl(base.toString() + QStringLiteral("/v1/jobs/%1").arg(id))).status, 405);
+        QCOMPARE(send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/v1/jobs"))).status, 405);
+        QCOMPARE(send(QStringLiteral("POST"), QUrl(base.toString() + QStringLiteral("/v1/jobs/%1/feedback").arg(id)),
+                      R"({"decision":"accepted"})", "application/json").status, 409);
+        QCOMPARE(send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/healthz"))).status, 200);
+        QCOMPARE(send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/readyz"))).status, 200);
+        const Reply doc = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/openapi.json")));
+        QCOMPARE(doc.json().value(QStringLiteral("openapi")).toString(), QStringLiteral("3.0.3"));
+        QCOMPARE(send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/metrics"))).status, 200);
+
+        // The database goes away: readiness says so, submissions get 503, health stays 200.
+        QVERIFY(test::postgresControl(QStringLiteral("stop")));
+        const Reply notReady = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/readyz")));
+        const Reply refused = postRaw(base, photo, "image/jpeg");
+        const Reply alive = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/healthz")));
+        QVERIFY(test::postgresControl(QStringLiteral("start")));
+        QCOMPARE(notReady.status, 503);
+        QCOMPARE(refused.status, 503);
+        QVERIFY(refused.headers.contains("retry-after"));
+        QCOMPARE(alive.status, 200);
+    }
+
+    // Runs last: the tests above must have exercised every documented operation.
+    void openApi_everyOperationExercised()
+    {
+        if (requirePostgres().isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        for (const QString &op : m_api.operations())
+            QVERIFY2(m_exercised.contains(op), qPrintable(op + QStringLiteral(" is documented but no test called it")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServices)
+#include "tst_services.moc"
