@@ -145,6 +145,20 @@ struct TimeBucket {
     double p50 = 0, p95 = 0, p99 = 0; // total latency of the successful ones, ms
 };
 
+// What the job queue of `serve` and its workers did (table jobs), for the
+// throughput page; empty when the database has never had a job.
+struct QueueActivity {
+    qint64 queued = 0, running = 0;            // now
+    qint64 jobs = 0;                           // every job ever queued, 0: no queue in use
+    QStringList workers;                       // that ended jobs in the range, by name
+    struct Bucket {
+        qint64 startMs = 0;
+        QHash<QString, qint64> endedByWorker;  // done and failed
+        qint64 failed = 0;
+    };
+    QList<Bucket> buckets;                     // empty ones left out
+};
+
 // Prediction history and moderator feedback, on SQLite or PostgreSQL, through
 // Qt SQL. Thread-safe: every thread gets its own connection.
 class PredictionStore {
@@ -170,6 +184,7 @@ public:
     Result<StoreStats> stats(qint64 sinceMs = 0, qint64 untilMs = 0);
     // Buckets of bucketMs over [sinceMs, untilMs), empty ones left out.
     Result<std::vector<TimeBucket>> timeSeries(qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
+    Result<QueueActivity> queueActivity(qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
     // Fills the store with synthetic predictions (source "synthetic", synthetic = 1) spread
     // over the last `days` days, until it holds at least `rows` of them. Returns how many it added.
     Result<qint64> fillSynthetic(qint64 rows, int days, const std::function<void(qint64 done)> &progress = {});

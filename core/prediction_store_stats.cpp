@@ -128,6 +128,50 @@ Result<std::vector<TimeBucket>> PredictionStore::timeSeries(qint64 sinceMs, qint
     return buckets;
 }
 
+Result<QueueActivity> PredictionStore::queueActivity(qint64 sinceMs, qint64 untilMs, qint64 bucketMs)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    if (bucketMs <= 0 || untilMs <= sinceMs)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("a time series needs a range and a bucket size")};
+    QueueActivity a;
+    QSqlQuery q(db.value());
+    q.setForwardOnly(true);
+    // "Any job at all" without counting a large table.
+    if (!q.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM jobs)")) || !q.next())
+        return statsError(q.lastError());
+    if (!q.value(0).toBool())
+        return a;
+    a.jobs = 1;
+    if (!q.exec(QStringLiteral("SELECT status, COUNT(*) FROM jobs WHERE status IN ('queued', 'running') GROUP BY status")))
+        return statsError(q.lastError());
+    while (q.next())
+        (q.value(0).toString() == QLatin1String("queued") ? a.queued : a.running) = q.value(1).toLongLong();
+    q.prepare(QStringLiteral(
+        "SELECT (finished_ms - CAST(:since AS BIGINT)) / CAST(:bucket AS BIGINT) AS b, COALESCE(worker, '?'), COUNT(*),"
+        " SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END)"
+        " FROM jobs WHERE finished_ms >= :since2 AND finished_ms < :until GROUP BY b, worker ORDER BY b"));
+    q.bindValue(QStringLiteral(":since"), sinceMs);
+    q.bindValue(QStringLiteral(":bucket"), bucketMs);
+    q.bindValue(QStringLiteral(":since2"), sinceMs);
+    q.bindValue(QStringLiteral(":until"), untilMs);
+    if (!q.exec())
+        return statsError(q.lastError());
+    while (q.next()) {
+        const qint64 start = sinceMs + q.value(0).toLongLong() * bucketMs;
+        if (a.buckets.isEmpty() || a.buckets.last().startMs != start)
+            a.buckets.append({start, {}, 0});
+        const QString worker = q.value(1).toString();
+        a.buckets.last().endedByWorker[worker] += q.value(2).toLongLong();
+        a.buckets.last().failed += q.value(3).toLongLong();
+        if (!a.workers.contains(worker))
+            a.workers << worker;
+    }
+    a.workers.sort();
+    return a;
+}
+
 Result<qint64> PredictionStore::fillSynthetic(qint64 rows, int days, const std::function<void(qint64 done)> &progress)
 {
     auto db = connection();

@@ -5,7 +5,9 @@
 #include "fixtures.h"
 #include "http_server.h"
 #include "job_api.h"
+#include "prediction_store.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -496,6 +498,21 @@ private Q_SLOTS:
         // The second copy of a photo is flagged as a duplicate of the first.
         const QJsonObject later = ended.value(ids.last()).value(QStringLiteral("result")).toObject();
         QVERIFY(later.value(QStringLiteral("quality")).toObject().value(QStringLiteral("flags")).toArray().contains(QStringLiteral("duplicate")));
+
+        // What the desktop Throughput page shows of the queue: jobs by worker, per bucket.
+        {
+            auto store = PredictionStore::open(url).value();
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            auto activity = store->queueActivity(now - 3'600'000, now + 60'000, 60'000);
+            QVERIFY(activity);
+            QCOMPARE(activity.value().queued + activity.value().running, qint64(0));
+            QVERIFY(activity.value().workers.contains(QStringLiteral("w2")));
+            qint64 ended = 0;
+            for (const auto &bucket : activity.value().buckets)
+                for (const qint64 n : bucket.endedByWorker)
+                    ended += n;
+            QCOMPARE(ended, qint64(kJobs));
+        }
 
         // The metrics the API exports, from the queue table (every machine's workers).
         const Reply metrics = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/metrics")));

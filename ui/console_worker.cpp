@@ -56,6 +56,8 @@ void ConsoleWorker::fetchSeries(int request, qint64 sinceMs, qint64 untilMs, qin
     if (!s)
         return Q_EMIT failed(request, s.error().message);
     Q_EMIT seriesReady(request, QList<TimeBucket>(s.value().begin(), s.value().end()));
+    auto queue = m_store->queueActivity(sinceMs, untilMs, bucketMs);
+    Q_EMIT queueReady(request, queue ? queue.value() : QueueActivity());
 }
 
 void ConsoleWorker::fetchQuality(int request, qint64 sinceMs, qint64 untilMs, const QString &modelVersion)

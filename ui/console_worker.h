@@ -30,6 +30,7 @@ Q_SIGNALS:
     void historyPage(int request, const QList<listinglens::HistoryRow> &rows, const QList<QImage> &thumbnails, bool more);
     void detailReady(int request, const listinglens::PredictionDetail &detail, const QImage &thumbnail);
     void seriesReady(int request, const QList<listinglens::TimeBucket> &buckets);
+    void queueReady(int request, const listinglens::QueueActivity &activity); // after seriesReady
     void qualityReady(int request, const listinglens::QualityReport &report);
     void exportProgress(int request, qint64 rows);
     void exportFinished(int request, bool ok, const QString &message);

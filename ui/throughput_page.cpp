@@ -43,11 +43,18 @@ ThroughputPage::ThroughputPage(ConsoleWorker *worker, QWidget *parent) : QWidget
     m_summary = new QLabel;
     m_rate = new TimeChart(tr("Photos per minute and failures"), tr("per minute"), {tr("photos"), tr("failures")});
     m_latency = new TimeChart(tr("Latency"), tr("ms"), {tr("p50"), tr("p95"), tr("p99")});
+    m_queueSummary = new QLabel;
+    m_queueSummary->setObjectName(QStringLiteral("queueSummary"));
+    m_queue = new TimeChart(tr("Job queue: jobs per minute by worker"), tr("per minute"), {});
+    m_queueSummary->hide();
+    m_queue->hide();
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(m_summary);
     layout->addWidget(m_rate, 1);
     layout->addWidget(m_latency, 1);
+    layout->addWidget(m_queueSummary);
+    layout->addWidget(m_queue, 1);
 
     m_timer = new QTimer(this);
     m_timer->setInterval(10000);
@@ -58,6 +65,10 @@ ThroughputPage::ThroughputPage(ConsoleWorker *worker, QWidget *parent) : QWidget
     connect(m_worker, &ConsoleWorker::seriesReady, this, [this](int request, const QList<TimeBucket> &b) {
         if (request == m_request)
             show(b);
+    });
+    connect(m_worker, &ConsoleWorker::queueReady, this, [this](int request, const QueueActivity &a) {
+        if (request == m_request)
+            showQueue(a);
     });
     m_timer->start();
 }
@@ -105,6 +116,33 @@ void ThroughputPage::show(const QList<TimeBucket> &buckets)
     m_latency->setData({p50, p95, p99}, m_fromMs, m_toMs);
     m_summary->setText(tr("%1 photos, %2 failed, %3 per minute on average")
                            .arg(total).arg(failed).arg(total / std::max(1.0, double(m_toMs - m_fromMs) / 60000.0), 0, 'f', 1));
+}
+
+void ThroughputPage::showQueue(const QueueActivity &a)
+{
+    // Only on a database that `serve` and its workers use.
+    m_queueSummary->setVisible(a.jobs > 0);
+    m_queue->setVisible(a.jobs > 0);
+    if (a.jobs == 0)
+        return;
+    const double perMinute = 60'000.0 / double(m_bucketMs);
+    QStringList names = a.workers;
+    names << tr("failed");
+    QList<QList<QPointF>> points(names.size());
+    qint64 ended = 0, failed = 0;
+    for (const QueueActivity::Bucket &b : a.buckets) {
+        const double x = double(b.startMs + m_bucketMs / 2);
+        for (int i = 0; i < a.workers.size(); ++i)
+            points[i] << QPointF(x, b.endedByWorker.value(a.workers[i]) * perMinute);
+        points.last() << QPointF(x, b.failed * perMinute);
+        for (const qint64 n : b.endedByWorker)
+            ended += n;
+        failed += b.failed;
+    }
+    m_queue->setSeriesNames(names);
+    m_queue->setData(points, m_fromMs, m_toMs);
+    m_queueSummary->setText(tr("Job queue: %1 waiting, %2 running now; %3 jobs ended in this period (%4 failed) by %n worker(s)", "", int(a.workers.size()))
+                                .arg(a.queued).arg(a.running).arg(ended).arg(failed));
 }
 
 } // namespace listinglens::ui

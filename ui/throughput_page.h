@@ -16,7 +16,9 @@ class ConsoleWorker;
 class TimeChart;
 
 // Photos per minute, latency percentiles and failures over time, aggregated
-// by the database; 1 h / 24 h / 7 d / custom, refreshed automatically.
+// by the database; 1 h / 24 h / 7 d / custom, refreshed automatically. On a
+// database the services' job queue uses, also queue depth, jobs per minute by
+// worker and failed jobs.
 class ThroughputPage : public QWidget {
     Q_OBJECT
 public:
@@ -26,6 +28,7 @@ public:
 
 private:
     void show(const QList<TimeBucket> &buckets);
+    void showQueue(const QueueActivity &activity);
 
     ConsoleWorker *m_worker;
     QButtonGroup *m_ranges;
@@ -36,6 +39,8 @@ private:
     QLabel *m_summary;
     TimeChart *m_rate;
     TimeChart *m_latency;
+    QLabel *m_queueSummary;
+    TimeChart *m_queue;
     int m_request = 0;
     qint64 m_fromMs = 0, m_toMs = 0, m_bucketMs = 60000;
 };

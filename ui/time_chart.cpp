@@ -28,7 +28,27 @@ TimeChart::TimeChart(const QString &title, const QString &unit, const QStringLis
     d->y->setLabelFormat(QStringLiteral("%.0f"));
     d->chart->addAxis(d->x, Qt::AlignBottom);
     d->chart->addAxis(d->y, Qt::AlignLeft);
-    for (const QString &name : seriesNames) {
+    setSeriesNames(seriesNames);
+    auto *view = new QChartView(d->chart);
+    view->setRenderHint(QPainter::Antialiasing);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(view);
+}
+
+void TimeChart::setSeriesNames(const QStringList &names)
+{
+    QStringList current;
+    for (const QLineSeries *s : std::as_const(d->series))
+        current << s->name();
+    if (current == names)
+        return;
+    for (QLineSeries *s : std::as_const(d->series)) {
+        d->chart->removeSeries(s);
+        delete s;
+    }
+    d->series.clear();
+    for (const QString &name : names) {
         auto *s = new QLineSeries;
         s->setName(name);
         s->setPointsVisible(true); // a lone bucket is a point, not a line
@@ -37,11 +57,6 @@ TimeChart::TimeChart(const QString &title, const QString &unit, const QStringLis
         s->attachAxis(d->y);
         d->series << s;
     }
-    auto *view = new QChartView(d->chart);
-    view->setRenderHint(QPainter::Antialiasing);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(view);
 }
 
 TimeChart::~TimeChart()

@@ -13,6 +13,8 @@ public:
     TimeChart(const QString &title, const QString &unit, const QStringList &seriesNames, QWidget *parent = nullptr);
     ~TimeChart() override;
 
+    // Replaces the series (for charts whose series come with the data, such as one per worker).
+    void setSeriesNames(const QStringList &names);
     // points[i] is series i: x = epoch ms, y = value. Replaces everything at once.
     void setData(const QList<QList<QPointF>> &points, qint64 fromMs, qint64 toMs);
 
