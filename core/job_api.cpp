@@ -7,8 +7,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
-#include <QSqlDriver>
-#include <QSqlQuery>
 #include <QThread>
 #include <cmath>
 
@@ -16,7 +14,6 @@ namespace listinglens {
 
 namespace {
 
-const QString kListenRole = QStringLiteral("-api-listen");
 constexpr int kMaxIdempotencyKey = 200;
 
 QJsonValue isoTime(qint64 ms)
@@ -141,7 +138,9 @@ JobApi::JobApi(std::shared_ptr<PredictionStore> store, std::shared_ptr<Metrics> 
           l.targetShortSide = 32; // a check, not a model input: the smallest decode that still reads every byte
           return l;
       }()),
-      m_taxonomy(Taxonomy::builtIn().value())
+      m_taxonomy(Taxonomy::builtIn().value()),
+      m_listener(m_store, QStringLiteral("-api-listen"), QString::fromLatin1(kJobsEndedChannel),
+                 [this](const QString &id) { jobEnded(id); })
 {
     HttpLimits limits;
     limits.maxBodyBytes = m_options.limits.maxFileBytes + 64 * 1024; // room for multipart framing
@@ -182,7 +181,7 @@ JobApi::~JobApi()
 
 Result<quint16> JobApi::listen(const QHostAddress &address, quint16 port)
 {
-    listen();
+    m_listener.check();
     return m_server->listen(address, port);
 }
 
@@ -306,14 +305,25 @@ HttpResponse JobApi::submit(const HttpRequest &request)
     return r;
 }
 
-HttpResponse JobApi::jobStatus(const QString &id, int waitS, bool *parked)
+std::optional<JobView> JobApi::findJob(const QString &id, HttpResponse *refusal)
 {
     auto view = queue().job(id);
-    if (!view)
-        return unavailable(view.error(), m_options.retryAfterS);
+    if (!view) {
+        *refusal = unavailable(view.error(), m_options.retryAfterS);
+        return std::nullopt;
+    }
     if (!view.value())
-        return HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("there is no job %1").arg(id));
-    const JobView &v = *view.value();
+        *refusal = HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("there is no job %1").arg(id));
+    return view.value();
+}
+
+HttpResponse JobApi::jobStatus(const QString &id, int waitS, bool *parked)
+{
+    HttpResponse refusal;
+    const std::optional<JobView> view = findJob(id, &refusal);
+    if (!view)
+        return refusal;
+    const JobView &v = *view;
     if (waitS > 0 && (v.status == JobStatus::Queued || v.status == JobStatus::Running)) {
         *parked = true;
         return {};
@@ -386,35 +396,9 @@ void JobApi::sweepWaiters()
             });
         }
     }
-    if (!waiting.isEmpty() && (!m_listening || ++m_sweeps % 5 == 0))
+    if (!waiting.isEmpty() && (!m_listener.listening() || ++m_sweeps % 5 == 0))
         recheck(waiting);
-    listen();
-}
-
-void JobApi::listen()
-{
-    auto db = m_store->connection(kListenRole);
-    if (!db) {
-        m_listening = false;
-        return;
-    }
-    QSqlQuery ping(db.value());
-    if (!ping.exec(QStringLiteral("SELECT 1"))) {
-        m_listening = false;
-        m_store->dropConnection(kListenRole);
-        return;
-    }
-    QSqlDriver *driver = db.value().driver();
-    const QString channel = QString::fromLatin1(kJobsEndedChannel);
-    if (m_listening && driver->subscribedToNotifications().contains(channel))
-        return;
-    disconnect(driver, &QSqlDriver::notification, this, nullptr);
-    connect(driver, &QSqlDriver::notification, this,
-            [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
-                if (name == QLatin1String(kJobsEndedChannel))
-                    jobEnded(payload.toString());
-            });
-    m_listening = driver->subscribeToNotification(channel);
+    m_listener.check();
 }
 
 HttpResponse JobApi::feedback(const QString &id, const HttpRequest &request)
@@ -428,12 +412,11 @@ HttpResponse JobApi::feedback(const QString &id, const HttpRequest &request)
     const QString decision = body.value(QStringLiteral("decision")).toString();
     if (decision != QLatin1String("accepted") && decision != QLatin1String("corrected"))
         return HttpResponse::error(400, QStringLiteral("invalid_argument"), QStringLiteral("decision must be \"accepted\" or \"corrected\""));
-    auto view = queue().job(id);
+    HttpResponse refusal;
+    const std::optional<JobView> view = findJob(id, &refusal);
     if (!view)
-        return unavailable(view.error(), m_options.retryAfterS);
-    if (!view.value())
-        return HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("there is no job %1").arg(id));
-    const JobView &job = *view.value();
+        return refusal;
+    const JobView &job = *view;
     if (job.status != JobStatus::Done)
         return HttpResponse::error(409, QStringLiteral("conflict"),
                                    QStringLiteral("job %1 is %2; feedback needs a finished result").arg(id, jobStatusName(job.status)));

@@ -4,6 +4,7 @@
 #include "image_loader.h"
 #include "job_queue.h"
 #include "metrics.h"
+#include "notification_listener.h"
 #include "taxonomy.h"
 
 #include <QHash>
@@ -54,6 +55,8 @@ private:
 
     void handle(const HttpRequest &request, const HttpResponder &responder);
     HttpResponse submit(const HttpRequest &request);
+    // The job, or the answer that refuses the request (404, or 503 when the database is away).
+    std::optional<JobView> findJob(const QString &id, HttpResponse *refusal);
     HttpResponse jobStatus(const QString &id, int waitS, bool *parked);
     HttpResponse feedback(const QString &id, const HttpRequest &request);
     HttpResponse ready();
@@ -61,7 +64,6 @@ private:
     void answer(const HttpResponder &responder, const HttpResponse &response);
     void park(const QString &id, const HttpResponder &responder, qint64 deadlineMs);
     void recheck(const QStringList &ids);
-    void listen();
     void sweepWaiters();
     JobQueue &queue(); // this thread's
 
@@ -74,8 +76,8 @@ private:
     QThreadPool m_pool;
     std::function<QString()> m_notReady;
     QMultiHash<QString, Waiter> m_waiters; // server thread only
+    NotificationListener m_listener; // jobs that ended (long polls)
     QTimer m_sweep;
-    bool m_listening = false;
     int m_sweeps = 0;
     QThreadStorage<JobQueue *> m_queues;
 };

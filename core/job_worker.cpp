@@ -7,8 +7,6 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QHostInfo>
-#include <QSqlDriver>
-#include <QSqlQuery>
 #include <QThread>
 
 #include <chrono>
@@ -16,8 +14,6 @@
 namespace listinglens {
 
 namespace {
-
-const QString kListenRole = QStringLiteral("-listen");
 
 MetricLabels workerLabel(const QString &worker)
 {
@@ -29,8 +25,10 @@ MetricLabels workerLabel(const QString &worker)
 JobWorker::JobWorker(std::shared_ptr<PredictionStore> store, std::unique_ptr<Classifier> classifier, JobWorkerOptions options,
                      std::shared_ptr<Metrics> metrics, QObject *parent)
     : QObject(parent), m_store(std::move(store)), m_classifier(std::move(classifier)), m_options(std::move(options)),
-      m_metrics(std::move(metrics))
+      m_metrics(std::move(metrics)),
+      m_listener(m_store, QStringLiteral("-listen"), QString::fromLatin1(kJobsQueuedChannel), [this](const QString &) { wake(); })
 {
+    m_listener.onSubscribed = [this] { wake(); }; // jobs may have arrived while nobody listened
     if (m_options.name.isEmpty())
         m_options.name = defaultName();
     m_options.batch = std::max(1, m_options.batch);
@@ -38,7 +36,7 @@ JobWorker::JobWorker(std::shared_ptr<PredictionStore> store, std::unique_ptr<Cla
     m_heartbeat.setInterval(std::max(100, m_options.leaseMs / 3));
     connect(&m_heartbeat, &QTimer::timeout, this, [this] { heartbeat(); });
     m_listenCheck.setInterval(2'000);
-    connect(&m_listenCheck, &QTimer::timeout, this, [this] { listen(); });
+    connect(&m_listenCheck, &QTimer::timeout, this, [this] { m_listener.check(); });
 }
 
 JobWorker::~JobWorker()
@@ -73,7 +71,7 @@ void JobWorker::start()
     m_running = true;
     m_stopping = false;
     m_processorDone = false;
-    listen();
+    m_listener.check();
     m_listenCheck.start();
     m_heartbeat.start();
     m_writer = std::thread([this] { writeLoop(); });
@@ -109,7 +107,7 @@ void JobWorker::stop()
             qCWarning(lcPipeline).noquote() << QStringLiteral("could not put %1 jobs back (their lease will expire): %2")
                                                    .arg(left.size()).arg(released.error().message);
     }
-    m_store->dropConnection(kListenRole);
+    m_listener.close();
     m_running = false;
     qCInfo(lcPipeline).noquote() << QStringLiteral("worker %1 stopped after %2 jobs").arg(m_options.name).arg(m_processed);
 }
@@ -121,34 +119,6 @@ void JobWorker::wake()
         m_woken = true;
     }
     m_wake.notify_all();
-}
-
-// LISTEN on a connection of its own; checked every few seconds, because a
-// restarted server forgets it. Polling covers the gaps.
-void JobWorker::listen()
-{
-    auto db = m_store->connection(kListenRole);
-    if (!db) {
-        m_listening = false;
-        return;
-    }
-    QSqlDriver *driver = db.value().driver();
-    QSqlQuery ping(db.value());
-    if (!ping.exec(QStringLiteral("SELECT 1"))) {
-        m_listening = false;
-        m_store->dropConnection(kListenRole);
-        return;
-    }
-    const QString channel = QString::fromLatin1(kJobsQueuedChannel);
-    if (m_listening && driver->subscribedToNotifications().contains(channel))
-        return;
-    disconnect(driver, &QSqlDriver::notification, this, nullptr);
-    connect(driver, &QSqlDriver::notification, this, [this](const QString &name) {
-        if (name == QLatin1String(kJobsQueuedChannel))
-            wake();
-    });
-    m_listening = driver->subscribeToNotification(channel);
-    wake(); // jobs may have arrived while nobody listened
 }
 
 void JobWorker::heartbeat()

@@ -3,9 +3,9 @@
 #include "classifier.h"
 #include "job_queue.h"
 #include "metrics.h"
+#include "notification_listener.h"
 
 #include <QObject>
-#include <QSqlDatabase>
 #include <QTimer>
 
 #include <atomic>
@@ -69,7 +69,6 @@ private:
     void processBatch(std::vector<ClaimedJob> jobs);
     bool writeCompletion(JobQueue &queue, Completion &c);
     void wake();
-    void listen();
     void heartbeat();
 
     std::shared_ptr<PredictionStore> m_store;
@@ -88,9 +87,9 @@ private:
     bool m_processorDone = false;
     std::set<QString> m_held; // claimed and not yet ended
 
+    NotificationListener m_listener; // new jobs
     QTimer m_heartbeat;
     QTimer m_listenCheck;
-    bool m_listening = false;
 };
 
 } // namespace listinglens
