@@ -208,8 +208,12 @@ Result<std::vector<ClaimedJob>> JobQueue::claim(const QString &worker, int limit
     QStringList expired;
     while (q.next())
         expired << q.value(0).toString();
-    for (const QString &id : std::as_const(expired))
-        q.exec(QStringLiteral("SELECT pg_notify('%1', '%2')").arg(QLatin1String(kJobsEndedChannel), id));
+    q.prepare(QStringLiteral("SELECT pg_notify(:chan, :id)"));
+    for (const QString &id : std::as_const(expired)) {
+        q.bindValue(QStringLiteral(":chan"), QString::fromLatin1(kJobsEndedChannel));
+        q.bindValue(QStringLiteral(":id"), id);
+        q.exec();
+    }
 
     q.prepare(sql(QStringLiteral(
         "UPDATE jobs SET status = 'running', worker = :w, attempts = attempts + 1, started_ms = {now},"
@@ -335,19 +339,6 @@ Result<int> JobQueue::release(const QStringList &ids, const QString &worker)
     }
     q.exec(QStringLiteral("NOTIFY %1").arg(QLatin1String(kJobsQueuedChannel)));
     return released;
-}
-
-Result<qint64> JobQueue::predictionOf(const QString &id)
-{
-    auto view = job(id);
-    if (!view)
-        return view.error();
-    if (!view.value())
-        return Error{ErrorCode::InvalidArgument, QStringLiteral("there is no job %1").arg(id)};
-    if (view.value()->status != JobStatus::Done)
-        return Error{ErrorCode::Cancelled,
-                     QStringLiteral("job %1 is %2; feedback needs a finished result").arg(id, jobStatusName(view.value()->status))};
-    return view.value()->predictionId;
 }
 
 } // namespace listinglens

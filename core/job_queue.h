@@ -98,9 +98,6 @@ public:
     // Puts jobs back as queued without counting the attempt (graceful shutdown).
     Result<int> release(const QStringList &ids, const QString &worker);
 
-    // The feedback endpoint: the job's prediction, or an error saying why there is none.
-    Result<qint64> predictionOf(const QString &id);
-
 private:
     explicit JobQueue(std::shared_ptr<PredictionStore> store) : m_store(std::move(store)) {}
     Result<std::optional<Submitted>> byIdempotencyKey(const QString &key);
