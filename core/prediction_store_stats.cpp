@@ -19,6 +19,16 @@ Error statsError(const QSqlError &e)
     return {ErrorCode::DatabaseError, QStringLiteral("cannot compute statistics: %1").arg(e.text().trimmed())};
 }
 
+// The range of a bucketed series: ":since" and ":since2" (the same value;
+// QPSQL cannot bind one name twice), ":bucket" and ":until".
+void bindBuckets(QSqlQuery &q, qint64 sinceMs, qint64 untilMs, qint64 bucketMs)
+{
+    q.bindValue(QStringLiteral(":since"), sinceMs);
+    q.bindValue(QStringLiteral(":bucket"), bucketMs);
+    q.bindValue(QStringLiteral(":since2"), sinceMs);
+    q.bindValue(QStringLiteral(":until"), untilMs);
+}
+
 } // namespace
 
 Result<StoreStats> PredictionStore::stats(qint64 sinceMs, qint64 untilMs)
@@ -108,10 +118,7 @@ Result<std::vector<TimeBucket>> PredictionStore::timeSeries(qint64 sinceMs, qint
         "   MIN(CASE WHEN r >= 0.99 * m THEN total_ms END) AS p99 FROM ranked GROUP BY b)"
         " SELECT counts.b, counts.n, counts.failed, pct.p50, pct.p95, pct.p99"
         " FROM counts LEFT JOIN pct ON pct.b = counts.b ORDER BY counts.b"));
-    q.bindValue(QStringLiteral(":since"), sinceMs);
-    q.bindValue(QStringLiteral(":bucket"), bucketMs);
-    q.bindValue(QStringLiteral(":since2"), sinceMs);
-    q.bindValue(QStringLiteral(":until"), untilMs);
+    bindBuckets(q, sinceMs, untilMs, bucketMs);
     if (!q.exec())
         return statsError(q.lastError());
     std::vector<TimeBucket> buckets;
@@ -152,10 +159,7 @@ Result<QueueActivity> PredictionStore::queueActivity(qint64 sinceMs, qint64 unti
         "SELECT (finished_ms - CAST(:since AS BIGINT)) / CAST(:bucket AS BIGINT) AS b, COALESCE(worker, '?'), COUNT(*),"
         " SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END)"
         " FROM jobs WHERE finished_ms >= :since2 AND finished_ms < :until GROUP BY b, worker ORDER BY b"));
-    q.bindValue(QStringLiteral(":since"), sinceMs);
-    q.bindValue(QStringLiteral(":bucket"), bucketMs);
-    q.bindValue(QStringLiteral(":since2"), sinceMs);
-    q.bindValue(QStringLiteral(":until"), untilMs);
+    bindBuckets(q, sinceMs, untilMs, bucketMs);
     if (!q.exec())
         return statsError(q.lastError());
     while (q.next()) {
