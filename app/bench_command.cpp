@@ -67,14 +67,10 @@ int runBench(const QStringList &args)
     if (parser.isSet(images)) {
         files = findPhotos(parser.value(images));
     } else {
-        const QString dir = defaultBenchPhotosDir();
-        err << "Preparing phone-sized photos in " << dir << " ..." << Qt::endl;
-        auto made = makePhonePhotos(defaultSamplesDir(), dir);
-        if (!made) {
-            printError(made.error().message);
+        const auto made = phoneSizedBenchPhotos();
+        if (!made)
             return ExitUsage;
-        }
-        files = made.value();
+        files = *made;
     }
     if (files.isEmpty()) {
         printError(QStringLiteral("no photos to benchmark"));

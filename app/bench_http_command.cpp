@@ -1,7 +1,6 @@
 #include "commands.h"
 
 #include "cli_common.h"
-#include "phone_photos.h"
 #include "statistics.h"
 
 #include <QCoreApplication>
@@ -229,19 +228,18 @@ int runBenchHttp(const QStringList &args)
         return ExitUsage;
 
     QTextStream out(stdout), err(stderr);
-    const QString dir = defaultBenchPhotosDir();
-    err << "Preparing phone-sized photos in " << dir << " ..." << Qt::endl;
-    auto made = makePhonePhotos(defaultSamplesDir(), dir);
-    if (!made) {
-        printError(made.error().message);
+    const auto made = phoneSizedBenchPhotos();
+    if (!made)
         return ExitUsage;
-    }
     std::vector<QByteArray> photos;
     qint64 bytes = 0;
-    for (const QString &path : made.value()) {
+    for (const QString &path : *made) {
         QFile f(path);
-        if (f.open(QIODevice::ReadOnly))
-            photos.push_back(f.readAll());
+        if (!f.open(QIODevice::ReadOnly)) {
+            printError(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+            return ExitUsage;
+        }
+        photos.push_back(f.readAll());
         bytes += photos.back().size();
     }
 

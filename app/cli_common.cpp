@@ -1,5 +1,7 @@
 #include "cli_common.h"
 
+#include "phone_photos.h"
+
 #include <QDateTime>
 #include <QTextStream>
 #include <QTimeZone>
@@ -11,6 +13,18 @@ namespace listinglens::cli {
 void printError(const QString &message)
 {
     QTextStream(stderr) << "listinglens: " << message << Qt::endl;
+}
+
+std::optional<QStringList> phoneSizedBenchPhotos()
+{
+    const QString dir = defaultBenchPhotosDir();
+    QTextStream(stderr) << "Preparing phone-sized photos in " << dir << " ..." << Qt::endl;
+    auto made = makePhonePhotos(defaultSamplesDir(), dir);
+    if (!made) {
+        printError(made.error().message);
+        return std::nullopt;
+    }
+    return made.value();
 }
 
 void ModelOptions::addTo(QCommandLineParser &parser) const

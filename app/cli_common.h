@@ -61,4 +61,8 @@ bool parseOrExit(QCommandLineParser &parser, const QStringList &args, int &exitC
 
 void printError(const QString &message);
 
+// The phone-sized photos bench runs use (made once from the sample photos and
+// cached, see makePhonePhotos); progress and errors on stderr; nullopt on failure.
+std::optional<QStringList> phoneSizedBenchPhotos();
+
 } // namespace listinglens::cli
