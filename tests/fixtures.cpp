@@ -12,6 +12,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <vector>
 
 #include <unistd.h>
@@ -101,26 +102,51 @@ QString postgresUrl()
     return qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");
 }
 
-QString freshPostgresDatabase(const QString &name)
+namespace {
+
+// Runs `use` on a connection of its own to the PostgreSQL database at `url`,
+// bypassing the store (for setting up and inspecting what the program wrote).
+void withPostgres(const QString &url, const std::function<void(QSqlQuery &)> &use)
 {
-    const QString base = postgresUrl();
-    const DatabaseUrl u = DatabaseUrl::parse(base).value();
+    const DatabaseUrl u = DatabaseUrl::parse(url).value();
+    const QString name = QStringLiteral("fixtures-direct");
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("fixtures-admin"));
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
         db.setHostName(u.host);
         db.setPort(u.port);
         db.setUserName(u.user);
+        db.setPassword(u.password);
         db.setDatabaseName(u.database);
         if (db.open()) {
             QSqlQuery q(db);
-            q.exec(QStringLiteral("DROP DATABASE IF EXISTS ") + name);
-            q.exec(QStringLiteral("CREATE DATABASE ") + name);
+            use(q);
         }
         db.close();
     }
-    QSqlDatabase::removeDatabase(QStringLiteral("fixtures-admin"));
+    QSqlDatabase::removeDatabase(name);
+}
+
+} // namespace
+
+QString freshPostgresDatabase(const QString &name)
+{
+    const QString base = postgresUrl();
+    withPostgres(base, [&](QSqlQuery &q) {
+        q.exec(QStringLiteral("DROP DATABASE IF EXISTS ") + name);
+        q.exec(QStringLiteral("CREATE DATABASE ") + name);
+    });
     QString url = base;
     return url.replace(QRegularExpression(QStringLiteral("/[^/]+$")), QLatin1Char('/') + name);
+}
+
+qint64 postgresScalar(const QString &url, const QString &sql)
+{
+    qint64 value = -1;
+    withPostgres(url, [&](QSqlQuery &q) {
+        if (q.exec(sql) && q.next())
+            value = q.value(0).toLongLong();
+    });
+    return value;
 }
 
 bool postgresControl(const QString &action)

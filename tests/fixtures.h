@@ -32,6 +32,8 @@ bool writeFile(const QString &path, const QByteArray &bytes);
 QString postgresUrl(); // empty when there is none
 // A new, empty database `name` on that server; its URL.
 QString freshPostgresDatabase(const QString &name);
+// The first column of the first row of `sql` on the PostgreSQL database at `url`; -1 on failure.
+qint64 postgresScalar(const QString &url, const QString &sql);
 // pg_ctl stop / start / restart on that server (as the postgres user when root); true on success.
 bool postgresControl(const QString &action);
 

@@ -383,27 +383,6 @@ private:
                                          QStringLiteral("(taking jobs)"));
     }
 
-    static qint64 scalar(const QString &url, const QString &sql)
-    {
-        const DatabaseUrl u = DatabaseUrl::parse(url).value();
-        qint64 value = -1;
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("tst-services"));
-            db.setHostName(u.host);
-            db.setPort(u.port);
-            db.setUserName(u.user);
-            db.setDatabaseName(u.database);
-            if (db.open()) {
-                QSqlQuery q(db);
-                if (q.exec(sql) && q.next())
-                    value = q.value(0).toLongLong();
-            }
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("tst-services"));
-        return value;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -466,7 +445,7 @@ private Q_SLOTS:
             nameOf.insert(ids.last(), name);
             if (!killed && i >= 60) {
                 // SIGKILL w1 while it holds jobs: they must be taken over once their lease runs out.
-                const qint64 held = scalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE worker = 'w1' AND status = 'running'"));
+                const qint64 held = test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE worker = 'w1' AND status = 'running'"));
                 if (held > 0) {
                     w1->signal(SIGKILL);
                     QVERIFY(w1->waitForExit(10'000));
@@ -492,9 +471,9 @@ private Q_SLOTS:
         }
         QVERIFY2(retaken > 0, "no job held by the killed worker was taken over");
         // Exactly once: one stored prediction per job, each job pointing at its own.
-        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")), qint64(kJobs));
-        QCOMPARE(scalar(url, QStringLiteral("SELECT count(DISTINCT prediction_id) FROM jobs WHERE status = 'done'")), qint64(kJobs));
-        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE photo IS NOT NULL")), qint64(0));
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")), qint64(kJobs));
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(DISTINCT prediction_id) FROM jobs WHERE status = 'done'")), qint64(kJobs));
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE photo IS NOT NULL")), qint64(0));
         // The second copy of a photo is flagged as a duplicate of the first.
         const QJsonObject later = ended.value(ids.last()).value(QStringLiteral("result")).toObject();
         QVERIFY(later.value(QStringLiteral("quality")).toObject().value(QStringLiteral("flags")).toArray().contains(QStringLiteral("duplicate")));
@@ -575,7 +554,7 @@ private Q_SLOTS:
         QCOMPARE(ended.size(), ids.size());
         for (const QJsonObject &j : ended)
             QCOMPARE(j.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
-        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")), qint64(ids.size()));
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")), qint64(ids.size()));
 
         // The embedded worker's histograms are on the API's /metrics.
         const Reply metrics = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/metrics")));
@@ -588,7 +567,7 @@ private Q_SLOTS:
         const QUrl feedback(base.toString() + QStringLiteral("/v1/jobs/%1/feedback").arg(first));
         Reply fb = send(QStringLiteral("POST"), feedback, R"({"decision":"corrected","category_id":"phones","price":120,"moderator":"ana"})", "application/json");
         QCOMPARE(fb.status, 201);
-        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM feedback WHERE moderator = 'ana' AND category_id = 'phones'")), qint64(1));
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM feedback WHERE moderator = 'ana' AND category_id = 'phones'")), qint64(1));
         QCOMPARE(send(QStringLiteral("POST"), feedback, R"({"decision":"accepted"})", "application/json").status, 201);
         QCOMPARE(send(QStringLiteral("POST"), feedback, R"({"decision":"maybe"})", "application/json").status, 400);
         QCOMPARE(send(QStringLiteral("POST"), feedback, R"({"decision":"corrected","category_id":"spaceships"})", "application/json").status, 400);
@@ -637,7 +616,7 @@ private Q_SLOTS:
             QVERIFY2(r.status == b.status, qPrintable(QStringLiteral("%1: %2 %3").arg(QLatin1String(b.what)).arg(r.status).arg(QString::fromUtf8(r.body))));
             QCOMPARE(r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QLatin1String(b.code));
         }
-        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(0));
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(0));
 
         // An Idempotency-Key repeated gives the same job.
         const Reply once = post(base, QStringLiteral("a.jpg"), photo, "key-1");
@@ -646,7 +625,7 @@ private Q_SLOTS:
         QCOMPARE(again.status, 202);
         QCOMPARE(again.json().value(QStringLiteral("id")), once.json().value(QStringLiteral("id")));
         QCOMPARE(again.headers.value("idempotent-replayed"), QByteArray("true"));
-        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(1));
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(1));
 
         // Backpressure: over the bound, 503 with Retry-After; nothing queued.
         QCOMPARE(postRaw(base, photo, "image/jpeg").status, 202);
@@ -655,7 +634,7 @@ private Q_SLOTS:
         QCOMPARE(full.status, 503);
         QCOMPARE(full.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("busy"));
         QCOMPARE(full.headers.value("retry-after"), QByteArray("5"));
-        QCOMPARE(scalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(3));
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(3));
 
         // Status of a queued job, a long poll that times out, unknown ids and wrong methods.
         const QString id = once.json().value(QStringLiteral("id")).toString();
