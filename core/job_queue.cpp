@@ -1,5 +1,7 @@
 #include "job_queue.h"
 
+#include "pg_binary.h"
+
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -60,6 +62,12 @@ Error JobQueue::failed(const QString &what, const QSqlError &error)
     return Error{ErrorCode::DatabaseError, QStringLiteral("%1: %2").arg(what, error.text().trimmed())};
 }
 
+Error JobQueue::failed(const QString &what, const Error &error)
+{
+    m_store->dropConnection();
+    return Error{ErrorCode::DatabaseError, QStringLiteral("%1: %2").arg(what, error.message)};
+}
+
 Result<std::optional<Submitted>> JobQueue::byIdempotencyKey(const QString &key)
 {
     auto db = m_store->connection();
@@ -87,8 +95,8 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued)
     auto db = m_store->connection();
     if (!db)
         return db.error();
-    QSqlQuery q(db.value());
     if (maxQueued > 0) {
+        QSqlQuery q(db.value());
         if (!q.exec(QStringLiteral("SELECT count(*) FROM jobs WHERE status = 'queued'")) || !q.next())
             return failed(QStringLiteral("cannot read the queue depth"), q.lastError());
         if (q.value(0).toLongLong() >= maxQueued)
@@ -96,18 +104,18 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued)
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     // ON CONFLICT: a retry with the same key may race this one; the first wins.
-    q.prepare(sql(QStringLiteral(
-        "INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, photo, created_ms)"
-        " VALUES (:id, :key, :file, :type, :size, :photo, {now}) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")));
-    q.bindValue(QStringLiteral(":id"), id);
-    q.bindValue(QStringLiteral(":key"), job.idempotencyKey.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(job.idempotencyKey));
-    q.bindValue(QStringLiteral(":file"), job.fileName);
-    q.bindValue(QStringLiteral(":type"), job.contentType);
-    q.bindValue(QStringLiteral(":size"), qint64(job.photo.size()));
-    q.bindValue(QStringLiteral(":photo"), job.photo);
-    if (!q.exec())
-        return failed(QStringLiteral("cannot queue the photo"), q.lastError());
-    if (!q.next()) { // lost the race for the key
+    // The notification wakes idle workers when the row commits; they also
+    // poll, so a lost one only costs time.
+    static const QByteArray insert = sql(QStringLiteral(
+        "WITH queued AS (INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, photo, created_ms)"
+        " VALUES ($1, $2, $3, $4, $5, $6, {now}) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id)"
+        " SELECT id, pg_notify('%1', '') FROM queued").arg(QLatin1String(kJobsQueuedChannel))).toUtf8();
+    auto inserted = pg::exec(db.value(), insert.constData(),
+                             {pg::text(id), pg::textOrNull(job.idempotencyKey), pg::text(job.fileName),
+                              pg::text(job.contentType), pg::number(job.photo.size()), pg::bytes(job.photo)});
+    if (!inserted)
+        return failed(QStringLiteral("cannot queue the photo"), inserted.error());
+    if (inserted.value().count() == 0) { // lost the race for the key
         auto earlier = byIdempotencyKey(job.idempotencyKey);
         if (!earlier)
             return earlier.error();
@@ -115,9 +123,6 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued)
             return *earlier.value();
         return Error{ErrorCode::DatabaseError, QStringLiteral("the job for this idempotency key vanished; try again")};
     }
-    q.finish();
-    // Wakes idle workers; they also poll, so a lost notification only costs time.
-    q.exec(QStringLiteral("NOTIFY %1").arg(QLatin1String(kJobsQueuedChannel)));
     return Submitted{id, JobStatus::Queued, false};
 }
 
@@ -215,21 +220,21 @@ Result<std::vector<ClaimedJob>> JobQueue::claim(const QString &worker, int limit
         q.exec();
     }
 
-    q.prepare(sql(QStringLiteral(
-        "UPDATE jobs SET status = 'running', worker = :w, attempts = attempts + 1, started_ms = {now},"
-        " lease_until_ms = {now} + :lease"
+    q.finish();
+    static const QByteArray take = sql(QStringLiteral(
+        "UPDATE jobs SET status = 'running', worker = $1, attempts = attempts + 1, started_ms = {now},"
+        " lease_until_ms = {now} + $2"
         " WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until_ms < {now})"
-        "              ORDER BY created_ms LIMIT :n FOR UPDATE SKIP LOCKED)"
-        " RETURNING id, file_name, photo, attempts, created_ms, started_ms")));
-    q.bindValue(QStringLiteral(":w"), worker);
-    q.bindValue(QStringLiteral(":lease"), leaseMs);
-    q.bindValue(QStringLiteral(":n"), std::max(1, limit));
-    if (!q.exec())
-        return failed(QStringLiteral("cannot take jobs"), q.lastError());
+        "              ORDER BY created_ms LIMIT $3 FOR UPDATE SKIP LOCKED)"
+        " RETURNING id, file_name, photo, attempts, created_ms, started_ms")).toUtf8();
+    auto taken = pg::exec(db.value(), take.constData(), {pg::text(worker), pg::number(leaseMs), pg::number(std::max(1, limit))});
+    if (!taken)
+        return failed(QStringLiteral("cannot take jobs"), taken.error());
+    const pg::Rows &rows = taken.value();
     std::vector<ClaimedJob> jobs;
-    while (q.next())
-        jobs.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toByteArray(), q.value(3).toInt(),
-                        q.value(4).toLongLong(), q.value(5).toLongLong()});
+    for (int r = 0; r < rows.count(); ++r)
+        jobs.push_back({rows.text(r, 0), rows.text(r, 1), rows.bytes(r, 2), int(rows.integer(r, 3)), rows.integer(r, 4),
+                        rows.integer(r, 5)});
     std::sort(jobs.begin(), jobs.end(), [](const ClaimedJob &a, const ClaimedJob &b) { return a.createdMs < b.createdMs; });
     return jobs;
 }

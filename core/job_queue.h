@@ -102,6 +102,7 @@ private:
     explicit JobQueue(std::shared_ptr<PredictionStore> store) : m_store(std::move(store)) {}
     Result<std::optional<Submitted>> byIdempotencyKey(const QString &key);
     Error failed(const QString &what, const QSqlError &error);
+    Error failed(const QString &what, const Error &error);
 
     std::shared_ptr<PredictionStore> m_store;
 };
