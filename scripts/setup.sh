@@ -15,6 +15,8 @@ PACKAGES=(
     libopenblas0-pthread             # fast BLAS for LibTorch (about 10x over the reference BLAS)
     libopencv-dev                    # image decoding and measurements
     libjpeg-dev                      # test fixture: CMYK JPEGs, which OpenCV cannot write
+    libpq-dev                        # binary photo transfer to the job queue (libpq on Qt's connection)
+    libssl-dev                       # SHA-256 with the CPU's SHA instructions (libcrypto)
 )
 
 missing=()
