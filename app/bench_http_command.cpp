@@ -5,19 +5,19 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTextStream>
 #include <QTimer>
 
+#include <atomic>
 #include <csignal>
+#include <mutex>
+#include <thread>
 
 namespace listinglens::cli {
 
@@ -72,60 +72,6 @@ private:
     bool m_ready = false;
 };
 
-QNetworkRequest photoRequest(const QUrl &base)
-{
-    QNetworkRequest r(QUrl(base.toString() + QStringLiteral("/v1/jobs")));
-    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("image/jpeg"));
-    return r;
-}
-
-// Posts every photo, long-polls each job, and times submit-to-done per job.
-// `inFlight` bounds how many jobs a client has going at once (1: one at a time).
-Figures runJobs(const QUrl &base, const std::vector<QByteArray> &photos, int count, int inFlight)
-{
-    QNetworkAccessManager network;
-    Figures f;
-    QElapsedTimer clock;
-    clock.start();
-    int next = 0, finished = 0;
-    QEventLoop loop;
-    std::function<void()> submit = [&] {
-        if (next >= count)
-            return;
-        const int i = next++;
-        const qint64 started = clock.nsecsElapsed();
-        QNetworkReply *post = network.post(photoRequest(base), photos[std::size_t(i) % photos.size()]);
-        QObject::connect(post, &QNetworkReply::finished, &loop, [&, post, started] {
-            post->deleteLater();
-            const QJsonObject job = QJsonDocument::fromJson(post->readAll()).object();
-            if (post->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 202) {
-                ++f.failed;
-                if (++finished == count)
-                    loop.quit();
-                submit();
-                return;
-            }
-            QNetworkReply *get = network.get(QNetworkRequest(QUrl(base.toString() + QStringLiteral("/v1/jobs/%1?wait=60").arg(job.value(QStringLiteral("id")).toString()))));
-            QObject::connect(get, &QNetworkReply::finished, &loop, [&, get, started] {
-                get->deleteLater();
-                const QJsonObject done = QJsonDocument::fromJson(get->readAll()).object();
-                if (done.value(QStringLiteral("status")).toString() == QLatin1String("done"))
-                    f.latencyMs.push_back((clock.nsecsElapsed() - started) / 1e6);
-                else
-                    ++f.failed;
-                if (++finished == count)
-                    loop.quit();
-                submit();
-            });
-        });
-    };
-    for (int i = 0; i < inFlight; ++i)
-        submit();
-    loop.exec();
-    f.perSecond = count / (clock.nsecsElapsed() / 1e9);
-    return f;
-}
-
 // One request on a kept-alive connection, blocking: the latency run's client,
 // lean so that what it measures is the service (QNetworkAccessManager adds
 // tens of milliseconds to a 1 MB upload).
@@ -149,29 +95,44 @@ QJsonObject exchange(QTcpSocket &socket, const QByteArray &head, const QByteArra
     return {};
 }
 
-// Jobs one at a time: POST, then GET ?wait until done; submit-to-done per job.
-Figures runOneAtATime(quint16 port, const std::vector<QByteArray> &photos, int count)
+// `clients` connections, each sending jobs one after another (POST, then GET
+// ?wait until done), `count` jobs in all; submit-to-done per job. One client
+// per thread, blocking: lean, so that what is measured is the service, not
+// the client (QNetworkAccessManager took tens of milliseconds of CPU per 1 MB
+// upload, on the same two cores as the service).
+Figures runJobs(quint16 port, const std::vector<QByteArray> &photos, int count, int clients)
 {
     Figures f;
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(5'000))
-        return f;
+    std::mutex mutex;
+    std::atomic_int next{0};
     QElapsedTimer clock;
     clock.start();
-    for (int i = 0; i < count; ++i) {
-        const qint64 started = clock.nsecsElapsed();
-        int status = 0;
-        const QJsonObject job = exchange(socket, "POST /v1/jobs HTTP/1.1\r\nHost: bench\r\nContent-Type: image/jpeg\r\n",
-                                         photos[std::size_t(i) % photos.size()], &status);
-        const QByteArray id = job.value(QStringLiteral("id")).toString().toLatin1();
-        const QJsonObject done = status == 202 ? exchange(socket, "GET /v1/jobs/" + id + "?wait=60 HTTP/1.1\r\nHost: bench\r\n", {}, &status)
-                                               : QJsonObject();
-        if (done.value(QStringLiteral("status")).toString() == QLatin1String("done"))
-            f.latencyMs.push_back((clock.nsecsElapsed() - started) / 1e6);
-        else
-            ++f.failed;
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c) {
+        threads.emplace_back([&] {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port);
+            const bool connected = socket.waitForConnected(5'000);
+            for (int i; (i = next++) < count;) {
+                const qint64 started = clock.nsecsElapsed();
+                int status = 0;
+                const QJsonObject job = connected ? exchange(socket, "POST /v1/jobs HTTP/1.1\r\nHost: bench\r\nContent-Type: image/jpeg\r\n",
+                                                             photos[std::size_t(i) % photos.size()], &status)
+                                                  : QJsonObject();
+                const QByteArray id = job.value(QStringLiteral("id")).toString().toLatin1();
+                const QJsonObject done = status == 202 ? exchange(socket, "GET /v1/jobs/" + id + "?wait=60 HTTP/1.1\r\nHost: bench\r\n", {}, &status)
+                                                       : QJsonObject();
+                const double ms = (clock.nsecsElapsed() - started) / 1e6;
+                std::lock_guard lock(mutex);
+                if (done.value(QStringLiteral("status")).toString() == QLatin1String("done"))
+                    f.latencyMs.push_back(ms);
+                else
+                    ++f.failed;
+            }
+        });
     }
+    for (auto &t : threads)
+        t.join();
     f.perSecond = count / (clock.nsecsElapsed() / 1e9);
     return f;
 }
@@ -188,15 +149,19 @@ int runBenchHttp(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Jobs per second and submit-to-done latency through the HTTP API and the PostgreSQL queue, with 1 and\n"
-        "with 2 worker processes, on phone-sized photos, against `classify` in this process on the same photos.\n"
+        "with 2 workers (as processes beside `serve`, and inside it), on phone-sized photos, against `classify`\n"
+        "in this process on the same photos.\n"
         "Starts its own `serve` and `worker` processes. Results are stored: use a scratch database."));
     parser.addHelpOption();
     parser.addOption(databaseOption(QString()));
     const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("Jobs in the throughput run (default: 200)."), QStringLiteral("N"), QStringLiteral("200"));
     const QCommandLineOption single(QStringLiteral("single"), QStringLiteral("Jobs sent one at a time for latency (default: 48)."), QStringLiteral("N"), QStringLiteral("48"));
     const QCommandLineOption workers(QStringLiteral("workers"), QStringLiteral("Worker counts to run (default: 1,2)."), QStringLiteral("LIST"), QStringLiteral("1,2"));
-    const QCommandLineOption inFlight(QStringLiteral("in-flight"), QStringLiteral("Jobs the client keeps going in the throughput run (default: 32)."), QStringLiteral("N"), QStringLiteral("32"));
-    parser.addOptions({count, single, workers, inFlight});
+    const QCommandLineOption inFlight(QStringLiteral("in-flight"), QStringLiteral("Clients sending jobs at once in the throughput run (default: 32)."), QStringLiteral("N"), QStringLiteral("32"));
+    const QCommandLineOption placement(QStringLiteral("placement"),
+                                       QStringLiteral("Where the workers run: processes (`worker` processes beside `serve`), embedded (`serve --workers N`), or both (default)."),
+                                       QStringLiteral("WHERE"), QStringLiteral("both"));
+    parser.addOptions({count, single, workers, inFlight, placement});
     const ModelOptions model;
     model.addTo(parser);
     int exitCode = ExitOk;
@@ -218,6 +183,16 @@ int runBenchHttp(const QStringList &args)
             return ExitUsage;
         }
         workerCounts << w;
+    }
+    QList<bool> placements; // embedded?
+    const QString where = parser.value(placement);
+    if (where == QLatin1String("processes") || where == QLatin1String("both"))
+        placements << false;
+    if (where == QLatin1String("embedded") || where == QLatin1String("both"))
+        placements << true;
+    if (placements.isEmpty()) {
+        printError(QStringLiteral("--placement takes processes, embedded or both"));
+        return ExitUsage;
     }
     const QString url = databaseUrl(parser, {});
     if (!url.startsWith(QLatin1String("postgres"))) {
@@ -278,41 +253,44 @@ int runBenchHttp(const QStringList &args)
                .arg(photos.size()).arg(bytes / 1e6 / double(photos.size()), 0, 'f', 2).arg(*n).arg(*nInFlight);
     out << QStringLiteral("classify (in process)   %1 photos/s   one at a time: %2\n")
                .arg(classify.perSecond, 6, 'f', 1).arg(percentiles(classify.latencyMs));
-    for (const int w : std::as_const(workerCounts)) {
-        QString port;
-        Child serve({QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                     QStringLiteral("--max-queue"), QString::number(*n + 10)},
-                    QStringLiteral("serving http://[^:]+:(\\d+)"), &port);
-        if (!serve.ready()) {
-            printError(QStringLiteral("serve did not start:\n") + serve.log());
-            return ExitSomeFailed;
-        }
-        std::vector<std::unique_ptr<Child>> children;
-        for (int i = 0; i < w; ++i) {
-            children.push_back(std::make_unique<Child>(QStringList{QStringLiteral("worker"), QStringLiteral("--db"), url,
-                                                                   QStringLiteral("--name"), QStringLiteral("bench-%1").arg(i)} + modelArgs,
-                                                       QStringLiteral("taking jobs")));
-            if (!children.back()->ready()) {
-                printError(QStringLiteral("a worker did not start:\n") + children.back()->log());
+    for (const bool embedded : placements) {
+        for (const int w : std::as_const(workerCounts)) {
+            QString port;
+            Child serve(QStringList{QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                    QStringLiteral("--max-queue"), QString::number(*n + 10), QStringLiteral("--name"), QStringLiteral("bench"),
+                                    QStringLiteral("--workers"), QString::number(embedded ? w : 0)} + modelArgs,
+                        QStringLiteral("serving http://[^:]+:(\\d+)"), &port);
+            if (!serve.ready()) {
+                printError(QStringLiteral("serve did not start:\n") + serve.log());
                 return ExitSomeFailed;
             }
+            std::vector<std::unique_ptr<Child>> children;
+            for (int i = 0; i < (embedded ? 0 : w); ++i) {
+                children.push_back(std::make_unique<Child>(QStringList{QStringLiteral("worker"), QStringLiteral("--db"), url,
+                                                                       QStringLiteral("--name"), QStringLiteral("bench-%1").arg(i)} + modelArgs,
+                                                           QStringLiteral("taking jobs")));
+                if (!children.back()->ready()) {
+                    printError(QStringLiteral("a worker did not start:\n") + children.back()->log());
+                    return ExitSomeFailed;
+                }
+            }
+            const QString label = QStringLiteral("%1 worker %2").arg(w).arg(embedded ? QStringLiteral("in serve") : QStringLiteral("process%1").arg(w > 1 ? "es" : ""));
+            err << label << ": " << *nSingle << " jobs one at a time, then " << *n << " with " << *nInFlight << " clients ..." << Qt::endl;
+            const Figures latency = runJobs(quint16(port.toUInt()), photos, *nSingle, 1);
+            const Figures throughput = runJobs(quint16(port.toUInt()), photos, *n, *nInFlight);
+            const double added = quantile(latency.latencyMs, 0.5) - quantile(classify.latencyMs, 0.5);
+            out << QStringLiteral("API, %1 %2 jobs/s (%3% of classify)   one at a time: %4   (+%5 ms p50 over classify)%6\n")
+                       .arg(label, -22).arg(throughput.perSecond, 6, 'f', 1).arg(100 * throughput.perSecond / classify.perSecond, 0, 'f', 0)
+                       .arg(percentiles(latency.latencyMs)).arg(added, 0, 'f', 1)
+                       .arg(latency.failed + throughput.failed ? QStringLiteral("   %1 FAILED").arg(latency.failed + throughput.failed) : QString());
+            out.flush();
+            report.insert(QStringLiteral("%1_workers_%2").arg(embedded ? "embedded" : "processes").arg(w),
+                          QJsonObject{{QStringLiteral("jobs_per_second"), throughput.perSecond},
+                                      {QStringLiteral("latency_p50_ms"), quantile(latency.latencyMs, 0.5)},
+                                      {QStringLiteral("latency_p95_ms"), quantile(latency.latencyMs, 0.95)},
+                                      {QStringLiteral("loaded_latency_p50_ms"), quantile(throughput.latencyMs, 0.5)},
+                                      {QStringLiteral("failed"), latency.failed + throughput.failed}});
         }
-        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(port));
-        err << w << " worker(s): " << *nSingle << " jobs one at a time, then " << *n << " at once ..." << Qt::endl;
-        const Figures latency = runOneAtATime(quint16(port.toUInt()), photos, *nSingle);
-        const Figures throughput = runJobs(base, photos, *n, *nInFlight);
-        const double added = quantile(latency.latencyMs, 0.5) - quantile(classify.latencyMs, 0.5);
-        out << QStringLiteral("API, %1 worker(s)        %2 jobs/s (%3% of classify)   one at a time: %4   (+%5 ms p50 over classify)%6\n")
-                   .arg(w).arg(throughput.perSecond, 6, 'f', 1).arg(100 * throughput.perSecond / classify.perSecond, 0, 'f', 0)
-                   .arg(percentiles(latency.latencyMs)).arg(added, 0, 'f', 1)
-                   .arg(latency.failed + throughput.failed ? QStringLiteral("   %1 FAILED").arg(latency.failed + throughput.failed) : QString());
-        out.flush();
-        report.insert(QStringLiteral("workers_%1").arg(w),
-                      QJsonObject{{QStringLiteral("jobs_per_second"), throughput.perSecond},
-                                  {QStringLiteral("latency_p50_ms"), quantile(latency.latencyMs, 0.5)},
-                                  {QStringLiteral("latency_p95_ms"), quantile(latency.latencyMs, 0.95)},
-                                  {QStringLiteral("loaded_latency_p50_ms"), quantile(throughput.latencyMs, 0.5)},
-                                  {QStringLiteral("failed"), latency.failed + throughput.failed}});
     }
     err << QJsonDocument(report).toJson(QJsonDocument::Compact) << Qt::endl;
     return ExitOk;

@@ -63,6 +63,7 @@ int runServe(const QStringList &args)
             embedded.push_back(w.get());
             QObject::connect(w.get(), &JobWorker::jobEnded, &api, &JobApi::jobEnded);
         }
+        api.setLocalWorkers(embedded);
         api.setReadinessCheck([embedded] {
             for (const JobWorker *w : embedded)
                 if (!w->isRunning())

@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QThread>
 #include <cmath>
+#include <future>
 
 namespace listinglens {
 
@@ -169,6 +170,8 @@ JobApi::JobApi(std::shared_ptr<PredictionStore> store, std::shared_ptr<Metrics> 
     // Database work blocks; it gets threads of its own, each with its own connection for good.
     m_pool.setMaxThreadCount(8);
     m_pool.setExpiryTimeout(-1);
+    // Upload checks (decoding) never wait on anything, so pool threads may wait on them.
+    m_checkPool.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
     m_sweep.setInterval(1'000);
     connect(&m_sweep, &QTimer::timeout, this, [this] { sweepWaiters(); });
     m_sweep.start();
@@ -177,6 +180,7 @@ JobApi::JobApi(std::shared_ptr<PredictionStore> store, std::shared_ptr<Metrics> 
 JobApi::~JobApi()
 {
     m_pool.waitForDone();
+    m_checkPool.waitForDone();
 }
 
 Result<quint16> JobApi::listen(const QHostAddress &address, quint16 port)
@@ -199,6 +203,16 @@ JobQueue &JobApi::queue()
     if (!m_queues.hasLocalData())
         m_queues.setLocalData(JobQueue::create(m_store).value().release());
     return *m_queues.localData();
+}
+
+JobWorker *JobApi::localWorkerWithRoom()
+{
+    for (std::size_t tried = 0; tried < m_local.size(); ++tried) {
+        JobWorker *w = m_local[m_nextLocal++ % m_local.size()];
+        if (w->hasRoom())
+            return w;
+    }
+    return nullptr;
 }
 
 void JobApi::answer(const HttpResponder &responder, const HttpResponse &response)
@@ -288,15 +302,49 @@ HttpResponse JobApi::submit(const HttpRequest &request)
     if (key.size() > kMaxIdempotencyKey)
         return HttpResponse::error(400, QStringLiteral("invalid_argument"),
                                    QStringLiteral("Idempotency-Key is longer than %1 characters").arg(kMaxIdempotencyKey));
-    // The whole photo is read (at the smallest scale) so that a damaged upload
-    // is refused here and never reaches the queue.
-    if (auto checked = m_validator.loadBytes(upload.bytes); !checked) {
-        const Error &e = checked.error();
-        return HttpResponse::error(statusForImageError(e.code), e.codeName(), QStringLiteral("%1. %2").arg(e.message, errorAdvice(e.code)));
-    }
-    auto submitted = queue().enqueue({upload.bytes, upload.fileName, upload.contentType, key}, m_options.maxQueued);
+    // The whole photo is decoded so that a damaged upload is refused here and
+    // never reaches the queue: by a worker of this process that has room, into
+    // the model input it then takes as it is, else at the smallest scale. The
+    // check runs on its own pool while this thread writes the photo into the
+    // queue, in a transaction that commits only when the photo passed.
+    JobWorker *local = localWorkerWithRoom();
+    struct Check {
+        std::optional<PreparedPhoto> prepared;
+        std::optional<Error> refusal;
+    };
+    auto task = std::make_shared<std::packaged_task<Check()>>([this, local, name = upload.fileName, bytes = upload.bytes] {
+        Check c;
+        if (local) {
+            c.prepared = local->classifier().prepare(PhotoSource::fromBytes(name, bytes));
+            // An internal failure is not the upload's fault: the worker ends the job failed, with the reason.
+            if (c.prepared->error && c.prepared->error->code != ErrorCode::Internal)
+                c.refusal = c.prepared->error;
+        } else if (auto loaded = m_validator.loadBytes(bytes); !loaded) {
+            c.refusal = loaded.error();
+        }
+        return c;
+    });
+    std::future<Check> pending = task->get_future();
+    m_checkPool.start([task] { (*task)(); });
+    std::optional<Check> check;
+    auto checked = [&]() -> Check & {
+        if (!check)
+            check = pending.get();
+        return *check;
+    };
+    const auto claimFor = local ? std::optional<ClaimFor>(ClaimFor{local->name(), local->leaseMs()}) : std::nullopt;
+    auto submitted = queue().enqueue({upload.bytes, upload.fileName, upload.contentType, key}, m_options.maxQueued, claimFor,
+                                     [&] { return checked().refusal; });
+    if (const auto &refusal = checked().refusal) // before a full queue or an unreachable database
+        return HttpResponse::error(statusForImageError(refusal->code), refusal->codeName(),
+                                   QStringLiteral("%1. %2").arg(refusal->message, errorAdvice(refusal->code)));
     if (!submitted)
         return unavailable(submitted.error(), m_options.retryAfterS);
+    if (local && !submitted.value().existing) {
+        const Submitted &s = submitted.value();
+        if (!local->takePrepared(ClaimedJob{s.id, upload.fileName, {}, 1, s.createdMs, s.createdMs}, std::move(*checked().prepared)))
+            queue().release({s.id}, local->name()); // it stopped in between: any worker takes the job
+    }
     const Submitted &s = submitted.value();
     HttpResponse r = HttpResponse::json(202, {{QStringLiteral("id"), s.id}, {QStringLiteral("status"), jobStatusName(s.status)}});
     r.withHeader("Location", "/v1/jobs/" + s.id.toLatin1());

@@ -3,6 +3,7 @@
 #include "http_server.h"
 #include "image_loader.h"
 #include "job_queue.h"
+#include "job_worker.h"
 #include "metrics.h"
 #include "notification_listener.h"
 #include "taxonomy.h"
@@ -13,6 +14,7 @@
 #include <QThreadStorage>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -44,6 +46,11 @@ public:
     void setReadinessCheck(std::function<QString()> notReadyReason) { m_notReady = std::move(notReadyReason); }
     // A job ended in this process (embedded worker): answer its long polls now.
     void jobEnded(const QString &id);
+    // Workers in this process (serve --workers N). An upload is then checked by
+    // preparing it with the model input of one that has room, and handed to it
+    // claimed (JobWorker::takePrepared); when none has room it is queued for
+    // any worker, as without them. Call before listen(); they must outlive the API.
+    void setLocalWorkers(std::vector<JobWorker *> workers) { m_local = std::move(workers); }
 
     static Result<QJsonObject> openApiDocument();
 
@@ -66,6 +73,7 @@ private:
     void recheck(const QStringList &ids);
     void sweepWaiters();
     JobQueue &queue(); // this thread's
+    JobWorker *localWorkerWithRoom();
 
     std::shared_ptr<PredictionStore> m_store;
     std::shared_ptr<Metrics> m_metrics;
@@ -74,12 +82,15 @@ private:
     Taxonomy m_taxonomy;
     HttpServer *m_server = nullptr;
     QThreadPool m_pool;
+    QThreadPool m_checkPool;
     std::function<QString()> m_notReady;
     QMultiHash<QString, Waiter> m_waiters; // server thread only
     NotificationListener m_listener; // jobs that ended (long polls)
     QTimer m_sweep;
     int m_sweeps = 0;
     QThreadStorage<JobQueue *> m_queues;
+    std::vector<JobWorker *> m_local;
+    std::atomic_uint m_nextLocal{0};
 };
 
 } // namespace listinglens

@@ -83,7 +83,8 @@ Result<std::optional<Submitted>> JobQueue::byIdempotencyKey(const QString &key)
     return std::optional<Submitted>(Submitted{q.value(0).toString(), statusFromName(q.value(1).toString()), true});
 }
 
-Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued)
+Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const std::optional<ClaimFor> &claimFor,
+                                     const std::function<std::optional<Error>()> &beforeCommit)
 {
     if (!job.idempotencyKey.isEmpty()) {
         auto earlier = byIdempotencyKey(job.idempotencyKey);
@@ -105,16 +106,37 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued)
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     // ON CONFLICT: a retry with the same key may race this one; the first wins.
     // The notification wakes idle workers when the row commits; they also
-    // poll, so a lost one only costs time.
+    // poll, so a lost one only costs time. A claimed job needs none.
     static const QByteArray insert = sql(QStringLiteral(
         "WITH queued AS (INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, photo, created_ms)"
-        " VALUES ($1, $2, $3, $4, $5, $6, {now}) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id)"
-        " SELECT id, pg_notify('%1', '') FROM queued").arg(QLatin1String(kJobsQueuedChannel))).toUtf8();
-    auto inserted = pg::exec(db.value(), insert.constData(),
-                             {pg::text(id), pg::textOrNull(job.idempotencyKey), pg::text(job.fileName),
-                              pg::text(job.contentType), pg::number(job.photo.size()), pg::bytes(job.photo)});
+        " VALUES ($1, $2, $3, $4, $5, $6, {now}) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_ms)"
+        " SELECT id, created_ms, pg_notify('%1', '') FROM queued").arg(QLatin1String(kJobsQueuedChannel))).toUtf8();
+    static const QByteArray insertClaimed = sql(QStringLiteral(
+        "INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, photo, created_ms,"
+        "                  status, worker, attempts, started_ms, lease_until_ms)"
+        " VALUES ($1, $2, $3, $4, $5, $6, {now}, 'running', $7, 1, {now}, {now} + $8)"
+        " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_ms")).toUtf8();
+    std::vector<pg::Param> params{pg::text(id), pg::textOrNull(job.idempotencyKey), pg::text(job.fileName),
+                                  pg::text(job.contentType), pg::number(job.photo.size()), pg::bytes(job.photo)};
+    if (claimFor) {
+        params.push_back(pg::text(claimFor->worker));
+        params.push_back(pg::number(claimFor->leaseMs));
+    }
+    if (beforeCommit) {
+        if (auto begun = pg::exec(db.value(), "BEGIN", {}); !begun)
+            return failed(QStringLiteral("cannot queue the photo"), begun.error());
+    }
+    auto inserted = pg::exec(db.value(), claimFor ? insertClaimed.constData() : insert.constData(), params);
     if (!inserted)
-        return failed(QStringLiteral("cannot queue the photo"), inserted.error());
+        return failed(QStringLiteral("cannot queue the photo"), inserted.error()); // the new connection has no transaction
+    if (beforeCommit) {
+        if (auto refusal = beforeCommit()) {
+            pg::exec(db.value(), "ROLLBACK", {});
+            return *refusal;
+        }
+        if (auto committed = pg::exec(db.value(), "COMMIT", {}); !committed)
+            return failed(QStringLiteral("cannot queue the photo"), committed.error());
+    }
     if (inserted.value().count() == 0) { // lost the race for the key
         auto earlier = byIdempotencyKey(job.idempotencyKey);
         if (!earlier)
@@ -123,7 +145,7 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued)
             return *earlier.value();
         return Error{ErrorCode::DatabaseError, QStringLiteral("the job for this idempotency key vanished; try again")};
     }
-    return Submitted{id, JobStatus::Queued, false};
+    return Submitted{id, claimFor ? JobStatus::Running : JobStatus::Queued, false, inserted.value().integer(0, 1)};
 }
 
 Result<std::optional<JobView>> JobQueue::job(const QString &id)

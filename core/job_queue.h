@@ -8,6 +8,7 @@
 #include <QSqlError>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -28,10 +29,18 @@ struct NewJob {
     QString idempotencyKey; // empty: none
 };
 
+// A worker that takes the job as it is queued (a worker in the API's own
+// process, handed the photo it already decoded).
+struct ClaimFor {
+    QString worker;
+    int leaseMs = 30'000;
+};
+
 struct Submitted {
     QString id;
     JobStatus status = JobStatus::Queued;
     bool existing = false; // an earlier job with the same idempotency key
+    qint64 createdMs = 0;  // new jobs
 };
 
 // What GET /v1/jobs/{id} answers.
@@ -78,8 +87,14 @@ public:
 
     // Queues a photo, or returns the job an earlier call with the same
     // idempotency key made. Refused (Error InvalidArgument, "queue full") when
-    // `maxQueued` > 0 and that many jobs are already waiting.
-    Result<Submitted> enqueue(const NewJob &job, qint64 maxQueued = 0);
+    // `maxQueued` > 0 and that many jobs are already waiting. With `claimFor`
+    // the new job is stored running under that worker's lease (first attempt),
+    // so no other worker takes it unless the lease runs out. With
+    // `beforeCommit` the row is written in a transaction that commits only
+    // when it returns no error (which enqueue() then returns): a check of the
+    // photo can run while the photo is being written.
+    Result<Submitted> enqueue(const NewJob &job, qint64 maxQueued = 0, const std::optional<ClaimFor> &claimFor = std::nullopt,
+                              const std::function<std::optional<Error>()> &beforeCommit = {});
     Result<std::optional<JobView>> job(const QString &id);
     Result<QueueCounts> counts();
     // Jobs that ended, by worker (photos processed per worker).

@@ -84,7 +84,10 @@ void JobWorker::stop()
 {
     if (!m_running)
         return;
-    m_stopping = true;
+    {
+        std::lock_guard lock(m_mutex); // takePrepared() sees it under the same lock
+        m_stopping = true;
+    }
     wake();
     if (m_processor.joinable())
         m_processor.join();
@@ -98,9 +101,13 @@ void JobWorker::stop()
     m_heartbeat.stop();
     m_listenCheck.stop();
     QStringList left;
-    for (const QString &id : m_held)
-        left << id;
-    m_held.clear();
+    {
+        std::lock_guard lock(m_mutex);
+        for (const QString &id : m_held)
+            left << id;
+        m_held.clear();
+        m_handed.clear(); // held too: put back below
+    }
     if (!left.isEmpty()) {
         auto released = m_queue->release(left, m_options.name);
         if (!released)
@@ -119,6 +126,26 @@ void JobWorker::wake()
         m_woken = true;
     }
     m_wake.notify_all();
+}
+
+bool JobWorker::hasRoom() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_running && !m_stopping && m_handed.size() < std::size_t(2 * m_options.batch);
+}
+
+bool JobWorker::takePrepared(ClaimedJob job, PreparedPhoto photo)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_running || m_stopping)
+            return false;
+        m_held.insert(job.id);
+        m_handed.emplace_back(std::move(job), std::move(photo));
+        m_woken = true;
+    }
+    m_wake.notify_all();
+    return true;
 }
 
 void JobWorker::heartbeat()
@@ -142,6 +169,18 @@ void JobWorker::processLoop()
                 indexAfter = highest.value();
             sinceRefresh.restart();
         }
+        std::vector<std::pair<ClaimedJob, PreparedPhoto>> handed;
+        {
+            std::lock_guard lock(m_mutex);
+            while (!m_handed.empty() && handed.size() < std::size_t(m_options.batch)) {
+                handed.push_back(std::move(m_handed.front()));
+                m_handed.pop_front();
+            }
+        }
+        if (!handed.empty()) {
+            processPrepared(std::move(handed));
+            continue;
+        }
         auto jobs = queue->claim(m_options.name, m_options.batch, m_options.leaseMs, m_options.maxAttempts);
         if (!jobs) {
             qCWarning(lcPipeline).noquote() << jobs.error().message << QStringLiteral("- retrying in %1 ms").arg(backoffMs);
@@ -153,7 +192,8 @@ void JobWorker::processLoop()
         backoffMs = 250;
         if (jobs.value().empty()) {
             std::unique_lock lock(m_mutex);
-            m_wake.wait_for(lock, std::chrono::milliseconds(m_options.pollMs), [this] { return m_woken || m_stopping; });
+            m_wake.wait_for(lock, std::chrono::milliseconds(m_options.pollMs),
+                            [this] { return m_woken || m_stopping || !m_handed.empty(); });
             m_woken = false;
             continue;
         }
@@ -177,17 +217,38 @@ void JobWorker::processBatch(std::vector<ClaimedJob> jobs)
     }
     Pipeline pipeline(*m_classifier, PipelineOptions{m_options.batch, 0});
     pipeline.run(sources, [&](int i, const Result<PhotoResult> &outcome) {
-        ClaimedJob &job = jobs[std::size_t(i)];
-        job.photo.clear(); // the bytes are not needed once decoded
-        Completion c{job, predictionRecord(QStringLiteral("api"), job.fileName, outcome),
-                     outcome ? resultToJson(outcome.value()) : failureToJson(job.fileName, outcome.error()),
-                     outcome ? outcome.value().timing.inference : 0.0, timer.nsecsElapsed() / 1e6};
-        {
-            std::lock_guard lock(m_mutex);
-            m_completions.push_back(std::move(c));
-        }
-        m_written.notify_all();
+        ended(jobs[std::size_t(i)], outcome, timer.nsecsElapsed() / 1e6);
     });
+}
+
+void JobWorker::processPrepared(std::vector<std::pair<ClaimedJob, PreparedPhoto>> handed)
+{
+    std::vector<PreparedPhoto> photos;
+    std::vector<std::chrono::steady_clock::time_point> started;
+    photos.reserve(handed.size());
+    for (auto &[job, photo] : handed) {
+        started.push_back(photo.started);
+        photos.push_back(std::move(photo));
+    }
+    auto outcomes = m_classifier->finish(std::move(photos));
+    for (std::size_t i = 0; i < handed.size(); ++i) {
+        const std::chrono::duration<double, std::milli> since = std::chrono::steady_clock::now() - started[i];
+        ended(handed[i].first, outcomes[i], since.count());
+    }
+}
+
+// Queues a processed job for the writer thread.
+void JobWorker::ended(ClaimedJob &job, const Result<PhotoResult> &outcome, double processMs)
+{
+    job.photo.clear(); // the bytes are not needed once decoded
+    Completion c{job, predictionRecord(QStringLiteral("api"), job.fileName, outcome),
+                 outcome ? resultToJson(outcome.value()) : failureToJson(job.fileName, outcome.error()),
+                 outcome ? outcome.value().timing.inference : 0.0, processMs};
+    {
+        std::lock_guard lock(m_mutex);
+        m_completions.push_back(std::move(c));
+    }
+    m_written.notify_all();
 }
 
 void JobWorker::writeLoop()

@@ -40,6 +40,7 @@ public:
     ~JobWorker() override;
 
     const QString &name() const { return m_options.name; }
+    int leaseMs() const { return m_options.leaseMs; }
     static QString defaultName(int ordinal = -1);
     // Declares the metrics workers write (call once per registry).
     static void describeMetrics(Metrics &metrics);
@@ -51,6 +52,17 @@ public:
     bool isRunning() const { return m_running; }
     const Classifier &classifier() const { return *m_classifier; }
     quint64 processed() const { return m_processed; }
+
+    // In-process intake (serve --workers N). The API decodes and prepares the
+    // photo with this worker's classifier() while it checks the upload, queues
+    // the job already claimed by this worker (JobQueue::enqueue with ClaimFor),
+    // and hands both here: the photo is decoded once, and the job needs no
+    // notification and no read-back. While it waits here the job is held like
+    // any claimed one (lease renewed; put back as queued on stop()).
+    // True while the worker runs and has fewer than two batches waiting.
+    bool hasRoom() const;
+    // False when the worker stopped in between; the caller puts the job back.
+    bool takePrepared(ClaimedJob job, PreparedPhoto photo);
 
 Q_SIGNALS:
     void jobEnded(const QString &id);
@@ -67,6 +79,8 @@ private:
     void processLoop();
     void writeLoop();
     void processBatch(std::vector<ClaimedJob> jobs);
+    void processPrepared(std::vector<std::pair<ClaimedJob, PreparedPhoto>> handed);
+    void ended(ClaimedJob &job, const Result<PhotoResult> &outcome, double processMs);
     bool writeCompletion(JobQueue &queue, Completion &c);
     void wake();
     void heartbeat();
@@ -80,12 +94,13 @@ private:
     std::thread m_processor, m_writer;
     std::atomic_bool m_running{false}, m_stopping{false};
     std::atomic<quint64> m_processed{0};
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::condition_variable m_wake, m_written;
     bool m_woken = false;
     std::deque<Completion> m_completions;
     bool m_processorDone = false;
     std::set<QString> m_held; // claimed and not yet ended
+    std::deque<std::pair<ClaimedJob, PreparedPhoto>> m_handed; // takePrepared(), not yet processed
 
     NotificationListener m_listener; // new jobs
     QTimer m_heartbeat;
