@@ -18,6 +18,7 @@
 #include <csignal>
 #include <mutex>
 #include <thread>
+#include <unistd.h>
 
 namespace listinglens::cli {
 
@@ -27,7 +28,36 @@ struct Figures {
     double perSecond = 0;
     std::vector<double> latencyMs;
     int failed = 0;
+    double cpuMsPerJob = 0; // the whole machine's busy CPU time over the run, per job
 };
+
+// Busy CPU time of the whole machine so far, ms (every process: API, workers,
+// PostgreSQL, the client, the kernel); -1 where /proc/stat cannot be read.
+double machineBusyMs()
+{
+    QFile stat(QStringLiteral("/proc/stat"));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> fields = stat.readLine().simplified().split(' ');
+    if (fields.size() < 6 || fields[0] != "cpu")
+        return -1;
+    qint64 busy = 0;
+    for (qsizetype i = 1; i < fields.size(); ++i)
+        if (i != 4 && i != 5) // idle, iowait
+            busy += fields[i].toLongLong();
+    return double(busy) * 1000.0 / double(sysconf(_SC_CLK_TCK));
+}
+
+// Times `run` (which processes `count` jobs) with the machine's CPU use per job.
+template <typename Run>
+Figures measured(int count, Run run)
+{
+    const double before = machineBusyMs();
+    Figures f = run();
+    const double after = machineBusyMs();
+    f.cpuMsPerJob = before >= 0 && after >= 0 ? (after - before) / count : 0;
+    return f;
+}
 
 // A child `listinglens serve|worker`, stopped with SIGTERM when it goes out of scope.
 class Child {
@@ -230,10 +260,12 @@ int runBenchHttp(const QStringList &args)
         for (int i = 0; i < *n; ++i)
             sources.push_back(PhotoSource::fromBytes(QStringLiteral("bench"), photos[std::size_t(i) % photos.size()]));
         err << "classify in this process: " << *n << " photos ..." << Qt::endl;
-        QElapsedTimer timer;
-        timer.start();
-        Pipeline(*classifier.value(), *pipeOptions).run(sources, [](int, const Result<PhotoResult> &) {});
-        classify.perSecond = *n / (timer.nsecsElapsed() / 1e9);
+        classify = measured(*n, [&] {
+            QElapsedTimer timer;
+            timer.start();
+            Pipeline(*classifier.value(), *pipeOptions).run(sources, [](int, const Result<PhotoResult> &) {});
+            return Figures{*n / (timer.nsecsElapsed() / 1e9), {}, 0, 0};
+        });
         for (int i = 0; i < *nSingle; ++i) {
             QElapsedTimer one;
             one.start();
@@ -247,12 +279,14 @@ int runBenchHttp(const QStringList &args)
         if (parser.isSet(*o))
             modelArgs << QStringLiteral("--") + o->names().constFirst() << parser.value(*o);
     QJsonObject report{{QStringLiteral("classify"), QJsonObject{{QStringLiteral("photos_per_second"), classify.perSecond},
+                                                                {QStringLiteral("cpu_ms_per_photo"), classify.cpuMsPerJob},
                                                                 {QStringLiteral("latency_p50_ms"), quantile(classify.latencyMs, 0.5)},
                                                                 {QStringLiteral("latency_p95_ms"), quantile(classify.latencyMs, 0.95)}}}};
     out << QStringLiteral("%1 phone-sized photos (%2 MB on average), %3 jobs, %4 in flight\n")
                .arg(photos.size()).arg(bytes / 1e6 / double(photos.size()), 0, 'f', 2).arg(*n).arg(*nInFlight);
-    out << QStringLiteral("classify (in process)   %1 photos/s   one at a time: %2\n")
-               .arg(classify.perSecond, 6, 'f', 1).arg(percentiles(classify.latencyMs));
+    out << QStringLiteral("%1 %2 photos/s, CPU %3 ms each            one at a time: %4\n")
+               .arg(QStringLiteral("classify (in process)"), -24).arg(classify.perSecond, 5, 'f', 1).arg(classify.cpuMsPerJob, 4, 'f', 1)
+               .arg(percentiles(classify.latencyMs));
     for (const bool embedded : placements) {
         for (const int w : std::as_const(workerCounts)) {
             QString port;
@@ -274,18 +308,21 @@ int runBenchHttp(const QStringList &args)
                     return ExitSomeFailed;
                 }
             }
-            const QString label = QStringLiteral("%1 worker %2").arg(w).arg(embedded ? QStringLiteral("in serve") : QStringLiteral("process%1").arg(w > 1 ? "es" : ""));
+            const QString label = embedded ? QStringLiteral("%1 worker%2 in serve").arg(w).arg(w > 1 ? "s" : "")
+                                           : QStringLiteral("%1 worker process%2").arg(w).arg(w > 1 ? "es" : "");
             err << label << ": " << *nSingle << " jobs one at a time, then " << *n << " with " << *nInFlight << " clients ..." << Qt::endl;
             const Figures latency = runJobs(quint16(port.toUInt()), photos, *nSingle, 1);
-            const Figures throughput = runJobs(quint16(port.toUInt()), photos, *n, *nInFlight);
+            const Figures throughput = measured(*n, [&] { return runJobs(quint16(port.toUInt()), photos, *n, *nInFlight); });
             const double added = quantile(latency.latencyMs, 0.5) - quantile(classify.latencyMs, 0.5);
-            out << QStringLiteral("API, %1 %2 jobs/s (%3% of classify)   one at a time: %4   (+%5 ms p50 over classify)%6\n")
-                       .arg(label, -22).arg(throughput.perSecond, 6, 'f', 1).arg(100 * throughput.perSecond / classify.perSecond, 0, 'f', 0)
+            out << QStringLiteral("API, %1 %2 jobs/s (%3%), CPU %4 ms each   one at a time: %5   (+%6 ms p50 over classify)%7\n")
+                       .arg(label, -19).arg(throughput.perSecond, 5, 'f', 1).arg(100 * throughput.perSecond / classify.perSecond, 3, 'f', 0)
+                       .arg(throughput.cpuMsPerJob, 4, 'f', 1)
                        .arg(percentiles(latency.latencyMs)).arg(added, 0, 'f', 1)
                        .arg(latency.failed + throughput.failed ? QStringLiteral("   %1 FAILED").arg(latency.failed + throughput.failed) : QString());
             out.flush();
             report.insert(QStringLiteral("%1_workers_%2").arg(embedded ? "embedded" : "processes").arg(w),
                           QJsonObject{{QStringLiteral("jobs_per_second"), throughput.perSecond},
+                                      {QStringLiteral("cpu_ms_per_job"), throughput.cpuMsPerJob},
                                       {QStringLiteral("latency_p50_ms"), quantile(latency.latencyMs, 0.5)},
                                       {QStringLiteral("latency_p95_ms"), quantile(latency.latencyMs, 0.95)},
                                       {QStringLiteral("loaded_latency_p50_ms"), quantile(throughput.latencyMs, 0.5)},

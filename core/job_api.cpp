@@ -385,6 +385,21 @@ void JobApi::park(const QString &id, const HttpResponder &responder, qint64 dead
     recheck({id}); // it may have ended between the read and now
 }
 
+void JobApi::jobEndedHere(const JobView &job)
+{
+    answerWaiters(job);
+}
+
+void JobApi::answerWaiters(const JobView &job)
+{
+    if (!m_waiters.contains(job.id))
+        return;
+    const HttpResponse r = HttpResponse::json(200, jobJson(job));
+    for (const Waiter &w : m_waiters.values(job.id))
+        w.responder.send(r);
+    m_waiters.remove(job.id);
+}
+
 void JobApi::jobEnded(const QString &id)
 {
     if (m_waiters.contains(id))
@@ -402,12 +417,7 @@ void JobApi::recheck(const QStringList &ids)
             const JobView v = *view.value();
             if (v.status != JobStatus::Done && v.status != JobStatus::Failed)
                 continue;
-            QMetaObject::invokeMethod(this, [this, v] {
-                const HttpResponse r = HttpResponse::json(200, jobJson(v));
-                for (const Waiter &w : m_waiters.values(v.id))
-                    w.responder.send(r);
-                m_waiters.remove(v.id);
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(this, [this, v] { answerWaiters(v); }, Qt::QueuedConnection);
         }
     });
 }

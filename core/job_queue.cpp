@@ -114,7 +114,7 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const s
     static const QByteArray insertClaimed = sql(QStringLiteral(
         "INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, photo, created_ms,"
         "                  status, worker, attempts, started_ms, lease_until_ms)"
-        " VALUES ($1, $2, $3, $4, $5, $6, {now}, 'running', $7, 1, {now}, {now} + $8)"
+        " SELECT $1, $2, $3, $4, $5, $6, now, 'running', $7, 1, now, now + $8 FROM (SELECT {now} AS now) clock"
         " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_ms")).toUtf8();
     std::vector<pg::Param> params{pg::text(id), pg::textOrNull(job.idempotencyKey), pg::text(job.fileName),
                                   pg::text(job.contentType), pg::number(job.photo.size()), pg::bytes(job.photo)};
@@ -276,7 +276,7 @@ Result<int> JobQueue::renewLeases(const QString &worker, int leaseMs)
 }
 
 Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, const PredictionRecord &record,
-                                const QJsonObject &result, double inferenceMs)
+                                const QJsonObject &result, double inferenceMs, qint64 *finishedMs)
 {
     auto db = m_store->connection();
     if (!db)
@@ -305,7 +305,7 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         "UPDATE jobs SET status = :st, finished_ms = {now}, lease_until_ms = NULL, photo = NULL, prediction_id = :pid,"
         " result = :result, error_code = :ecode, error_message = :emsg, queue_ms = started_ms - created_ms,"
         " inference_ms = :inf"
-        " WHERE id = :id AND worker = :w AND attempts = :a AND status = 'running'")));
+        " WHERE id = :id AND worker = :w AND attempts = :a AND status = 'running' RETURNING finished_ms")));
     const QMetaType text = QMetaType::fromType<QString>();
     q.bindValue(QStringLiteral(":st"), ok ? QStringLiteral("done") : QStringLiteral("failed"));
     q.bindValue(QStringLiteral(":pid"), predictionId.value());
@@ -322,15 +322,19 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         // Not ours any more, or already ended by this very attempt (a retry
         // after a commit whose reply was lost). Either way, write nothing.
         c.rollback();
-        q.prepare(QStringLiteral("SELECT status, worker, attempts, prediction_id FROM jobs WHERE id = :id"));
+        q.prepare(QStringLiteral("SELECT status, worker, attempts, prediction_id, finished_ms FROM jobs WHERE id = :id"));
         q.bindValue(QStringLiteral(":id"), job.id);
         if (!q.exec() || !q.next())
             return failed(QStringLiteral("cannot read the job back"), q.lastError());
         const QString status = q.value(0).toString();
         const bool mine = (status == QLatin1String("done") || status == QLatin1String("failed"))
                           && q.value(1).toString() == worker && q.value(2).toInt() == job.attempt;
+        if (mine && finishedMs)
+            *finishedMs = q.value(4).toLongLong();
         return mine ? q.value(3).toLongLong() : qint64(0);
     }
+    if (finishedMs && q.next())
+        *finishedMs = q.value(0).toLongLong();
     q.prepare(QStringLiteral("SELECT pg_notify(:chan, :id)"));
     q.bindValue(QStringLiteral(":chan"), QString::fromLatin1(kJobsEndedChannel));
     q.bindValue(QStringLiteral(":id"), job.id);

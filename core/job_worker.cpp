@@ -56,6 +56,8 @@ void JobWorker::describeMetrics(Metrics &m)
 {
     m.describe(QStringLiteral("listinglens_photos_processed_total"), Metrics::Type::Counter,
                QStringLiteral("Jobs this process's workers ended, by worker and status."));
+    m.describe(QStringLiteral("listinglens_jobs_handed_total"), Metrics::Type::Counter,
+               QStringLiteral("Jobs an embedded worker took straight from the API of its process, as the API decoded them."));
     m.describe(QStringLiteral("listinglens_queue_wait_ms"), Metrics::Type::Histogram,
                QStringLiteral("From submission to a worker taking the job, ms."), Metrics::latencyBucketsMs());
     m.describe(QStringLiteral("listinglens_inference_ms"), Metrics::Type::Histogram,
@@ -131,7 +133,7 @@ void JobWorker::wake()
 bool JobWorker::hasRoom() const
 {
     std::lock_guard lock(m_mutex);
-    return m_running && !m_stopping && m_handed.size() < std::size_t(2 * m_options.batch);
+    return m_running && !m_stopping && m_handed.size() < std::size_t(kHandedBatches * m_options.batch);
 }
 
 bool JobWorker::takePrepared(ClaimedJob job, PreparedPhoto photo)
@@ -141,6 +143,8 @@ bool JobWorker::takePrepared(ClaimedJob job, PreparedPhoto photo)
         if (!m_running || m_stopping)
             return false;
         m_held.insert(job.id);
+        if (m_metrics)
+            m_metrics->add(QStringLiteral("listinglens_jobs_handed_total"), workerLabel(m_options.name));
         m_handed.emplace_back(std::move(job), std::move(photo));
         m_woken = true;
     }
@@ -281,7 +285,8 @@ bool JobWorker::writeCompletion(JobQueue &queue, Completion &c)
     waited.start();
     int delayMs = 100;
     while (true) {
-        auto done = queue.complete(c.job, m_options.name, c.record, c.result, c.inferenceMs);
+        qint64 finishedMs = 0;
+        auto done = queue.complete(c.job, m_options.name, c.record, c.result, c.inferenceMs, &finishedMs);
         if (done) {
             if (done.value() > 0) {
                 const bool ok = c.record.result.has_value();
@@ -298,7 +303,13 @@ bool JobWorker::writeCompletion(JobQueue &queue, Completion &c)
                     m_metrics->observe(QStringLiteral("listinglens_job_total_ms"), workerLabel(m_options.name),
                                        queueMs + c.processMs);
                 }
-                QMetaObject::invokeMethod(this, [this, id = c.job.id] { Q_EMIT jobEnded(id); }, Qt::QueuedConnection);
+                JobView view{c.job.id, ok ? JobStatus::Done : JobStatus::Failed, c.job.createdMs, finishedMs, c.job.attempt,
+                             m_options.name, done.value(), ok ? c.result : QJsonObject(), {}, {}};
+                if (!ok) {
+                    view.errorCode = c.record.error ? c.record.error->codeName() : QStringLiteral("internal");
+                    view.errorMessage = c.record.error ? c.record.error->message : QString();
+                }
+                QMetaObject::invokeMethod(this, [this, view] { Q_EMIT jobEnded(view); }, Qt::QueuedConnection);
             } else {
                 qCWarning(lcPipeline).noquote() << QStringLiteral("job %1 was taken over by another worker; result dropped").arg(c.job.id);
             }

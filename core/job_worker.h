@@ -59,13 +59,18 @@ public:
     // and hands both here: the photo is decoded once, and the job needs no
     // notification and no read-back. While it waits here the job is held like
     // any claimed one (lease renewed; put back as queued on stop()).
-    // True while the worker runs and has fewer than two batches waiting.
+    // True while the worker runs and has fewer than kHandedBatches batches
+    // waiting (at batch 8: 64 photos, about 45 MB and a second of work). Past
+    // that, uploads go to the queue for any worker; this one takes them after
+    // reading them back, decoding them again.
+    static constexpr int kHandedBatches = 8;
     bool hasRoom() const;
     // False when the worker stopped in between; the caller puts the job back.
     bool takePrepared(ClaimedJob job, PreparedPhoto photo);
 
 Q_SIGNALS:
-    void jobEnded(const QString &id);
+    // A job this worker ended, as GET /v1/jobs/{id} shows it.
+    void jobEnded(const listinglens::JobView &job);
 
 private:
     struct Completion {

@@ -514,6 +514,82 @@ private Q_SLOTS:
         QCOMPARE(w2->exitCode(), 0);
     }
 
+    void embeddedWorker_decodesOnce_andItsJobsSurviveACrash()
+    {
+        if (requirePostgres().isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        const QString url = freshQueue(QStringLiteral("listinglens_embedded"));
+        QVERIFY(!url.isEmpty());
+        QHash<QString, QString> nameOf;
+        auto compareWithClassify = [&](const QString &id, const QJsonObject &job) {
+            const QString difference = jsonDifference(withoutRunSpecifics(job.value(QStringLiteral("result")).toObject()),
+                                                      withoutRunSpecifics(m_classified.value(nameOf.value(id))));
+            return difference.isEmpty() ? QString() : nameOf.value(id) + QStringLiteral(" differs from classify --json at ") + difference;
+        };
+        QStringList ids, held;
+        {
+            auto serve = startServe(url, {QStringLiteral("--workers"), QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("4"),
+                                          QStringLiteral("--lease"), QStringLiteral("3"), QStringLiteral("--name"), QStringLiteral("e")});
+            QVERIFY2(serve->ready(), serve->log().constData());
+            const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(serve->captured()));
+            for (const QString &name : std::as_const(m_photoNames)) {
+                const Reply r = post(base, name, m_photos.value(name));
+                QCOMPARE(r.status, 202);
+                ids << r.json().value(QStringLiteral("id")).toString();
+                nameOf.insert(ids.last(), name);
+            }
+            const QHash<QString, QJsonObject> ended = waitForAll(base, ids, 120);
+            QCOMPARE(ended.size(), ids.size());
+            for (const QString &id : std::as_const(ids)) {
+                const QJsonObject j = ended.value(id);
+                QCOMPARE(j.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+                QCOMPARE(j.value(QStringLiteral("attempts")).toInt(), 1);
+                const QString difference = compareWithClassify(id, j);
+                QVERIFY2(difference.isEmpty(), qPrintable(difference));
+                QCOMPARE(j.value(QStringLiteral("result")).toObject().value(QStringLiteral("file")).toString(), nameOf.value(id));
+            }
+            // Every upload went straight to the embedded worker: claimed as it was queued.
+            const Reply metrics = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/metrics")));
+            QVERIFY2(metrics.body.contains(QStringLiteral("listinglens_jobs_handed_total{worker=\"e\"} %1").arg(ids.size()).toUtf8()),
+                     metrics.body.constData());
+            QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE worker = 'e' AND queue_ms = 0")),
+                     qint64(ids.size()));
+
+            // The process dies with handed jobs in hand (each 202 comes before its inference).
+            for (int i = 0; i < 6; ++i) {
+                const QString name = m_photoNames[i];
+                const Reply r = postRaw(base, m_photos.value(name), "image/jpeg");
+                QCOMPARE(r.status, 202);
+                held << r.json().value(QStringLiteral("id")).toString();
+                nameOf.insert(held.last(), name);
+            }
+            serve->signal(SIGKILL);
+            QVERIFY(serve->waitForExit(10'000));
+        }
+        const qint64 orphaned = test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE worker = 'e' AND status = 'running'"));
+        QVERIFY2(orphaned > 0, "the killed serve held no job");
+        // Its photos are in the queue: another worker takes them over once their lease runs out.
+        auto api = startServe(url);
+        auto rescue = startWorker(url, QStringLiteral("rescue"));
+        QVERIFY2(api->ready(), api->log().constData());
+        QVERIFY2(rescue->ready(), rescue->log().constData());
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(api->captured()));
+        const QHash<QString, QJsonObject> ended = waitForAll(base, held, 60);
+        QCOMPARE(ended.size(), held.size());
+        int retaken = 0;
+        for (const QString &id : std::as_const(held)) {
+            const QJsonObject j = ended.value(id);
+            QCOMPARE(j.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+            retaken += j.value(QStringLiteral("attempts")).toInt() == 2 ? 1 : 0;
+            const QString difference = compareWithClassify(id, j);
+            QVERIFY2(difference.isEmpty(), qPrintable(difference));
+        }
+        QCOMPARE(qint64(retaken), orphaned);
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")),
+                 qint64(ids.size() + held.size()));
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE photo IS NOT NULL")), qint64(0));
+    }
+
     void postgresRestart_servicesRecoverAndLoseNothing()
     {
         if (requirePostgres().isEmpty())
