@@ -18,6 +18,7 @@
 #include <csignal>
 #include <mutex>
 #include <thread>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace listinglens::cli {
@@ -28,8 +29,17 @@ struct Figures {
     double perSecond = 0;
     std::vector<double> latencyMs;
     int failed = 0;
-    double cpuMsPerJob = 0; // the whole machine's busy CPU time over the run, per job
+    double cpuMsPerJob = 0;    // the whole machine's busy CPU time over the run, per job
+    double clientCpuMsPerJob = 0; // of which this process (the client)
 };
+
+double ownCpuMs()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    auto ms = [](const timeval &t) { return double(t.tv_sec) * 1000.0 + double(t.tv_usec) / 1000.0; };
+    return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
 
 // Busy CPU time of the whole machine so far, ms (every process: API, workers,
 // PostgreSQL, the client, the kernel); -1 where /proc/stat cannot be read.
@@ -52,10 +62,11 @@ double machineBusyMs()
 template <typename Run>
 Figures measured(int count, Run run)
 {
-    const double before = machineBusyMs();
+    const double before = machineBusyMs(), ownBefore = ownCpuMs();
     Figures f = run();
     const double after = machineBusyMs();
     f.cpuMsPerJob = before >= 0 && after >= 0 ? (after - before) / count : 0;
+    f.clientCpuMsPerJob = (ownCpuMs() - ownBefore) / count;
     return f;
 }
 
@@ -314,15 +325,16 @@ int runBenchHttp(const QStringList &args)
             const Figures latency = runJobs(quint16(port.toUInt()), photos, *nSingle, 1);
             const Figures throughput = measured(*n, [&] { return runJobs(quint16(port.toUInt()), photos, *n, *nInFlight); });
             const double added = quantile(latency.latencyMs, 0.5) - quantile(classify.latencyMs, 0.5);
-            out << QStringLiteral("API, %1 %2 jobs/s (%3%), CPU %4 ms each   one at a time: %5   (+%6 ms p50 over classify)%7\n")
+            out << QStringLiteral("API, %1 %2 jobs/s (%3%), CPU %4 ms each (client %5)   one at a time: %6   (+%7 ms p50 over classify)%8\n")
                        .arg(label, -19).arg(throughput.perSecond, 5, 'f', 1).arg(100 * throughput.perSecond / classify.perSecond, 3, 'f', 0)
-                       .arg(throughput.cpuMsPerJob, 4, 'f', 1)
+                       .arg(throughput.cpuMsPerJob, 4, 'f', 1).arg(throughput.clientCpuMsPerJob, 3, 'f', 1)
                        .arg(percentiles(latency.latencyMs)).arg(added, 0, 'f', 1)
                        .arg(latency.failed + throughput.failed ? QStringLiteral("   %1 FAILED").arg(latency.failed + throughput.failed) : QString());
             out.flush();
             report.insert(QStringLiteral("%1_workers_%2").arg(embedded ? "embedded" : "processes").arg(w),
                           QJsonObject{{QStringLiteral("jobs_per_second"), throughput.perSecond},
                                       {QStringLiteral("cpu_ms_per_job"), throughput.cpuMsPerJob},
+                                      {QStringLiteral("client_cpu_ms_per_job"), throughput.clientCpuMsPerJob},
                                       {QStringLiteral("latency_p50_ms"), quantile(latency.latencyMs, 0.5)},
                                       {QStringLiteral("latency_p95_ms"), quantile(latency.latencyMs, 0.95)},
                                       {QStringLiteral("loaded_latency_p50_ms"), quantile(throughput.latencyMs, 0.5)},
