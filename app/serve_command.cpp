@@ -61,7 +61,7 @@ int runServe(const QStringList &args)
         std::vector<JobWorker *> embedded;
         for (auto &w : *workers) {
             embedded.push_back(w.get());
-            QObject::connect(w.get(), &JobWorker::jobEnded, &api, &JobApi::jobEndedHere);
+            QObject::connect(w.get(), &JobWorker::jobEnded, &api, &JobApi::answerWaiters);
         }
         api.setLocalWorkers(embedded);
         api.setReadinessCheck([embedded] {

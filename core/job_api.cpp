@@ -340,12 +340,11 @@ HttpResponse JobApi::submit(const HttpRequest &request)
                                    QStringLiteral("%1. %2").arg(refusal->message, errorAdvice(refusal->code)));
     if (!submitted)
         return unavailable(submitted.error(), m_options.retryAfterS);
-    if (local && !submitted.value().existing) {
-        const Submitted &s = submitted.value();
+    const Submitted &s = submitted.value();
+    if (local && !s.existing) {
         if (!local->takePrepared(ClaimedJob{s.id, upload.fileName, {}, 1, s.createdMs, s.createdMs}, std::move(*checked().prepared)))
             queue().release({s.id}, local->name()); // it stopped in between: any worker takes the job
     }
-    const Submitted &s = submitted.value();
     HttpResponse r = HttpResponse::json(202, {{QStringLiteral("id"), s.id}, {QStringLiteral("status"), jobStatusName(s.status)}});
     r.withHeader("Location", "/v1/jobs/" + s.id.toLatin1());
     if (s.existing)
@@ -383,11 +382,6 @@ void JobApi::park(const QString &id, const HttpResponder &responder, qint64 dead
 {
     m_waiters.insert(id, Waiter{responder, deadlineMs});
     recheck({id}); // it may have ended between the read and now
-}
-
-void JobApi::jobEndedHere(const JobView &job)
-{
-    answerWaiters(job);
 }
 
 void JobApi::answerWaiters(const JobView &job)

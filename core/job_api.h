@@ -46,9 +46,9 @@ public:
     void setReadinessCheck(std::function<QString()> notReadyReason) { m_notReady = std::move(notReadyReason); }
     // A job ended in another process (a notification): answer its long polls.
     void jobEnded(const QString &id);
-    // A job ended in this process (embedded worker): answer its long polls
-    // with it, without reading it back.
-    void jobEndedHere(const JobView &job);
+    // A job that ended, as read back or as an embedded worker of this process
+    // ended it: answers its long polls with it (server thread).
+    void answerWaiters(const JobView &job);
     // Workers in this process (serve --workers N). An upload is then checked by
     // preparing it with the model input of one that has room, and handed to it
     // claimed (JobWorker::takePrepared); when none has room it is queued for
@@ -74,7 +74,6 @@ private:
     void answer(const HttpResponder &responder, const HttpResponse &response);
     void park(const QString &id, const HttpResponder &responder, qint64 deadlineMs);
     void recheck(const QStringList &ids);
-    void answerWaiters(const JobView &job); // server thread
     void sweepWaiters();
     JobQueue &queue(); // this thread's
     JobWorker *localWorkerWithRoom();

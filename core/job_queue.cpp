@@ -58,8 +58,7 @@ Result<std::unique_ptr<JobQueue>> JobQueue::create(std::shared_ptr<PredictionSto
 // (after a server restart the old one is dead).
 Error JobQueue::failed(const QString &what, const QSqlError &error)
 {
-    m_store->dropConnection();
-    return Error{ErrorCode::DatabaseError, QStringLiteral("%1: %2").arg(what, error.text().trimmed())};
+    return failed(what, Error{ErrorCode::DatabaseError, error.text().trimmed()});
 }
 
 Error JobQueue::failed(const QString &what, const Error &error)
@@ -276,7 +275,7 @@ Result<int> JobQueue::renewLeases(const QString &worker, int leaseMs)
 }
 
 Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, const PredictionRecord &record,
-                                const QJsonObject &result, double inferenceMs, qint64 *finishedMs)
+                                const QJsonObject &result, double inferenceMs, JobView *ended)
 {
     auto db = m_store->connection();
     if (!db)
@@ -301,6 +300,12 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         return predictionId.error();
     }
     const bool ok = record.result.has_value();
+    JobView view{job.id, ok ? JobStatus::Done : JobStatus::Failed, job.createdMs, 0, job.attempt, worker,
+                 predictionId.value(), ok ? result : QJsonObject(), {}, {}};
+    if (!ok) {
+        view.errorCode = record.error ? record.error->codeName() : QStringLiteral("internal");
+        view.errorMessage = record.error ? record.error->message : QString();
+    }
     q.prepare(sql(QStringLiteral(
         "UPDATE jobs SET status = :st, finished_ms = {now}, lease_until_ms = NULL, photo = NULL, prediction_id = :pid,"
         " result = :result, error_code = :ecode, error_message = :emsg, queue_ms = started_ms - created_ms,"
@@ -310,8 +315,8 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
     q.bindValue(QStringLiteral(":st"), ok ? QStringLiteral("done") : QStringLiteral("failed"));
     q.bindValue(QStringLiteral(":pid"), predictionId.value());
     q.bindValue(QStringLiteral(":result"), ok ? QVariant(QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact))) : QVariant(text));
-    q.bindValue(QStringLiteral(":ecode"), ok ? QVariant(text) : QVariant(record.error ? record.error->codeName() : QStringLiteral("internal")));
-    q.bindValue(QStringLiteral(":emsg"), ok ? QVariant(text) : QVariant(record.error ? record.error->message : QString()));
+    q.bindValue(QStringLiteral(":ecode"), ok ? QVariant(text) : QVariant(view.errorCode));
+    q.bindValue(QStringLiteral(":emsg"), ok ? QVariant(text) : QVariant(view.errorMessage));
     q.bindValue(QStringLiteral(":inf"), inferenceMs);
     q.bindValue(QStringLiteral(":id"), job.id);
     q.bindValue(QStringLiteral(":w"), worker);
@@ -329,12 +334,15 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         const QString status = q.value(0).toString();
         const bool mine = (status == QLatin1String("done") || status == QLatin1String("failed"))
                           && q.value(1).toString() == worker && q.value(2).toInt() == job.attempt;
-        if (mine && finishedMs)
-            *finishedMs = q.value(4).toLongLong();
+        if (mine && ended) {
+            view.predictionId = q.value(3).toLongLong();
+            view.finishedMs = q.value(4).toLongLong();
+            *ended = view;
+        }
         return mine ? q.value(3).toLongLong() : qint64(0);
     }
-    if (finishedMs && q.next())
-        *finishedMs = q.value(0).toLongLong();
+    if (q.next())
+        view.finishedMs = q.value(0).toLongLong();
     q.prepare(QStringLiteral("SELECT pg_notify(:chan, :id)"));
     q.bindValue(QStringLiteral(":chan"), QString::fromLatin1(kJobsEndedChannel));
     q.bindValue(QStringLiteral(":id"), job.id);
@@ -347,6 +355,8 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         m_store->dropConnection();
         return Error{ErrorCode::DatabaseError, QStringLiteral("cannot end the job: %1").arg(e.text().trimmed())};
     }
+    if (ended)
+        *ended = view;
     return predictionId.value();
 }
 

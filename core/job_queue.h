@@ -106,11 +106,11 @@ public:
     // Extends the lease of every job `worker` holds; returns how many.
     Result<int> renewLeases(const QString &worker, int leaseMs);
     // Stores the prediction and ends the job, in one transaction; returns the
-    // prediction's id (and the end time, by the database's clock, in
-    // `finishedMs`). Returns 0 (and changes nothing) when the job is no longer
-    // this worker's attempt.
+    // prediction's id, and in `ended` the job as GET /v1/jobs/{id} now shows
+    // it. Returns 0 (and changes nothing) when the job is no longer this
+    // worker's attempt.
     Result<qint64> complete(const ClaimedJob &job, const QString &worker, const PredictionRecord &record,
-                          const QJsonObject &result, double inferenceMs, qint64 *finishedMs = nullptr);
+                          const QJsonObject &result, double inferenceMs, JobView *ended = nullptr);
     // Puts jobs back as queued without counting the attempt (graceful shutdown).
     Result<int> release(const QStringList &ids, const QString &worker);
 

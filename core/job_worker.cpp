@@ -285,8 +285,8 @@ bool JobWorker::writeCompletion(JobQueue &queue, Completion &c)
     waited.start();
     int delayMs = 100;
     while (true) {
-        qint64 finishedMs = 0;
-        auto done = queue.complete(c.job, m_options.name, c.record, c.result, c.inferenceMs, &finishedMs);
+        JobView view;
+        auto done = queue.complete(c.job, m_options.name, c.record, c.result, c.inferenceMs, &view);
         if (done) {
             if (done.value() > 0) {
                 const bool ok = c.record.result.has_value();
@@ -302,12 +302,6 @@ bool JobWorker::writeCompletion(JobQueue &queue, Completion &c)
                         m_metrics->observe(QStringLiteral("listinglens_inference_ms"), workerLabel(m_options.name), c.inferenceMs);
                     m_metrics->observe(QStringLiteral("listinglens_job_total_ms"), workerLabel(m_options.name),
                                        queueMs + c.processMs);
-                }
-                JobView view{c.job.id, ok ? JobStatus::Done : JobStatus::Failed, c.job.createdMs, finishedMs, c.job.attempt,
-                             m_options.name, done.value(), ok ? c.result : QJsonObject(), {}, {}};
-                if (!ok) {
-                    view.errorCode = c.record.error ? c.record.error->codeName() : QStringLiteral("internal");
-                    view.errorMessage = c.record.error ? c.record.error->message : QString();
                 }
                 QMetaObject::invokeMethod(this, [this, view] { Q_EMIT jobEnded(view); }, Qt::QueuedConnection);
             } else {
