@@ -96,10 +96,10 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const s
     if (!db)
         return db.error();
     if (maxQueued > 0) {
-        QSqlQuery q(db.value());
-        if (!q.exec(QStringLiteral("SELECT count(*) FROM jobs WHERE status = 'queued'")) || !q.next())
-            return failed(QStringLiteral("cannot read the queue depth"), q.lastError());
-        if (q.value(0).toLongLong() >= maxQueued)
+        auto depth = pg::exec(db.value(), "SELECT count(*) FROM jobs WHERE status = 'queued'", {});
+        if (!depth)
+            return failed(QStringLiteral("cannot read the queue depth"), depth.error());
+        if (depth.value().integer(0, 0) >= maxQueued)
             return Error{ErrorCode::Busy, QStringLiteral("the queue is full (%1 jobs waiting)").arg(maxQueued)};
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -154,25 +154,25 @@ Result<std::optional<JobView>> JobQueue::job(const QString &id)
     auto db = m_store->connection();
     if (!db)
         return db.error();
-    QSqlQuery q(db.value());
-    q.prepare(QStringLiteral("SELECT id, status, created_ms, finished_ms, attempts, worker, prediction_id, result,"
-                             " error_code, error_message FROM jobs WHERE id = :id"));
-    q.bindValue(QStringLiteral(":id"), id);
-    if (!q.exec())
-        return failed(QStringLiteral("cannot read the job"), q.lastError());
-    if (!q.next())
+    static const QByteArray read = "SELECT id, status, created_ms, finished_ms, attempts, worker, prediction_id, result,"
+                                   " error_code, error_message FROM jobs WHERE id = $1";
+    auto rows = pg::exec(db.value(), read.constData(), {pg::text(id)});
+    if (!rows)
+        return failed(QStringLiteral("cannot read the job"), rows.error());
+    const pg::Rows &r = rows.value();
+    if (r.count() == 0)
         return std::optional<JobView>();
     JobView v;
-    v.id = q.value(0).toString();
-    v.status = statusFromName(q.value(1).toString());
-    v.createdMs = q.value(2).toLongLong();
-    v.finishedMs = q.value(3).toLongLong();
-    v.attempts = q.value(4).toInt();
-    v.worker = q.value(5).toString();
-    v.predictionId = q.value(6).toLongLong();
-    v.result = QJsonDocument::fromJson(q.value(7).toString().toUtf8()).object();
-    v.errorCode = q.value(8).toString();
-    v.errorMessage = q.value(9).toString();
+    v.id = r.text(0, 0);
+    v.status = statusFromName(r.text(0, 1));
+    v.createdMs = r.integer(0, 2);
+    v.finishedMs = r.integer(0, 3);
+    v.attempts = int(r.integer(0, 4));
+    v.worker = r.text(0, 5);
+    v.predictionId = r.integer(0, 6);
+    v.result = QJsonDocument::fromJson(r.bytes(0, 7)).object();
+    v.errorCode = r.text(0, 8);
+    v.errorMessage = r.text(0, 9);
     return std::optional<JobView>(std::move(v));
 }
 
@@ -221,27 +221,15 @@ Result<std::vector<ClaimedJob>> JobQueue::claim(const QString &worker, int limit
     auto db = m_store->connection();
     if (!db)
         return db.error();
-    QSqlQuery q(db.value());
     // A job whose worker vanished after its last attempt ends here, with the reason.
-    q.prepare(sql(QStringLiteral(
-        "UPDATE jobs SET status = 'failed', finished_ms = {now}, lease_until_ms = NULL, photo = NULL,"
-        " error_code = 'worker_lost', error_message = 'the worker processing this photo stopped responding ' || attempts"
-        " || ' times (last: ' || COALESCE(worker, '?') || '); it was not retried again'"
-        " WHERE status = 'running' AND lease_until_ms < {now} AND attempts >= :max RETURNING id")));
-    q.bindValue(QStringLiteral(":max"), maxAttempts);
-    if (!q.exec())
-        return failed(QStringLiteral("cannot expire abandoned jobs"), q.lastError());
-    QStringList expired;
-    while (q.next())
-        expired << q.value(0).toString();
-    q.prepare(QStringLiteral("SELECT pg_notify(:chan, :id)"));
-    for (const QString &id : std::as_const(expired)) {
-        q.bindValue(QStringLiteral(":chan"), QString::fromLatin1(kJobsEndedChannel));
-        q.bindValue(QStringLiteral(":id"), id);
-        q.exec();
-    }
-
-    q.finish();
+    static const QByteArray expire = sql(QStringLiteral(
+        "WITH lost AS (UPDATE jobs SET status = 'failed', finished_ms = {now}, lease_until_ms = NULL, photo = NULL,"
+        "              error_code = 'worker_lost', error_message = 'the worker processing this photo stopped responding '"
+        "              || attempts || ' times (last: ' || COALESCE(worker, '?') || '); it was not retried again'"
+        "              WHERE status = 'running' AND lease_until_ms < {now} AND attempts >= $1 RETURNING id)"
+        " SELECT pg_notify('%1', id) FROM lost").arg(QLatin1String(kJobsEndedChannel))).toUtf8();
+    if (auto expired = pg::exec(db.value(), expire.constData(), {pg::number(maxAttempts)}); !expired)
+        return failed(QStringLiteral("cannot expire abandoned jobs"), expired.error());
     static const QByteArray take = sql(QStringLiteral(
         "UPDATE jobs SET status = 'running', worker = $1, attempts = attempts + 1, started_ms = {now},"
         " lease_until_ms = {now} + $2"
@@ -286,13 +274,6 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         m_store->dropConnection();
         return Error{ErrorCode::DatabaseError, QStringLiteral("cannot store the result: %1").arg(e.text().trimmed())};
     }
-    QSqlQuery q(c);
-    auto rollback = [&](const QString &what) -> Error {
-        const QSqlError e = q.lastError();
-        c.rollback();
-        m_store->dropConnection();
-        return Error{ErrorCode::DatabaseError, QStringLiteral("%1: %2").arg(what, e.text().trimmed())};
-    };
     auto predictionId = m_store->insertPrediction(record);
     if (!predictionId) {
         c.rollback();
@@ -306,27 +287,26 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         view.errorCode = record.error ? record.error->codeName() : QStringLiteral("internal");
         view.errorMessage = record.error ? record.error->message : QString();
     }
-    q.prepare(sql(QStringLiteral(
-        "UPDATE jobs SET status = :st, finished_ms = {now}, lease_until_ms = NULL, photo = NULL, prediction_id = :pid,"
-        " result = :result, error_code = :ecode, error_message = :emsg, queue_ms = started_ms - created_ms,"
-        " inference_ms = :inf"
-        " WHERE id = :id AND worker = :w AND attempts = :a AND status = 'running' RETURNING finished_ms")));
-    const QMetaType text = QMetaType::fromType<QString>();
-    q.bindValue(QStringLiteral(":st"), ok ? QStringLiteral("done") : QStringLiteral("failed"));
-    q.bindValue(QStringLiteral(":pid"), predictionId.value());
-    q.bindValue(QStringLiteral(":result"), ok ? QVariant(QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact))) : QVariant(text));
-    q.bindValue(QStringLiteral(":ecode"), ok ? QVariant(text) : QVariant(view.errorCode));
-    q.bindValue(QStringLiteral(":emsg"), ok ? QVariant(text) : QVariant(view.errorMessage));
-    q.bindValue(QStringLiteral(":inf"), inferenceMs);
-    q.bindValue(QStringLiteral(":id"), job.id);
-    q.bindValue(QStringLiteral(":w"), worker);
-    q.bindValue(QStringLiteral(":a"), job.attempt);
-    if (!q.exec())
-        return rollback(QStringLiteral("cannot end the job"));
-    if (q.numRowsAffected() != 1) {
+    static const QByteArray end = sql(QStringLiteral(
+        "WITH ended AS (UPDATE jobs SET status = $1, finished_ms = {now}, lease_until_ms = NULL, photo = NULL,"
+        "                               prediction_id = $2, result = $3, error_code = $4, error_message = $5,"
+        "                               queue_ms = started_ms - created_ms, inference_ms = $6"
+        "               WHERE id = $7 AND worker = $8 AND attempts = $9 AND status = 'running' RETURNING id, finished_ms)"
+        " SELECT finished_ms, pg_notify('%1', id) FROM ended").arg(QLatin1String(kJobsEndedChannel))).toUtf8();
+    auto updated = pg::exec(c, end.constData(),
+                            {pg::text(ok ? QStringLiteral("done") : QStringLiteral("failed")), pg::number(predictionId.value()),
+                             pg::textOrNull(ok ? QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)) : QString()),
+                             pg::textOrNull(view.errorCode), pg::textOrNull(view.errorMessage), pg::real(inferenceMs),
+                             pg::text(job.id), pg::text(worker), pg::number(job.attempt)});
+    if (!updated) {
+        c.rollback();
+        return failed(QStringLiteral("cannot end the job"), updated.error());
+    }
+    if (updated.value().count() != 1) {
         // Not ours any more, or already ended by this very attempt (a retry
         // after a commit whose reply was lost). Either way, write nothing.
         c.rollback();
+        QSqlQuery q(c);
         q.prepare(QStringLiteral("SELECT status, worker, attempts, prediction_id, finished_ms FROM jobs WHERE id = :id"));
         q.bindValue(QStringLiteral(":id"), job.id);
         if (!q.exec() || !q.next())
@@ -341,14 +321,7 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         }
         return mine ? q.value(3).toLongLong() : qint64(0);
     }
-    if (q.next())
-        view.finishedMs = q.value(0).toLongLong();
-    q.prepare(QStringLiteral("SELECT pg_notify(:chan, :id)"));
-    q.bindValue(QStringLiteral(":chan"), QString::fromLatin1(kJobsEndedChannel));
-    q.bindValue(QStringLiteral(":id"), job.id);
-    if (!q.exec())
-        return rollback(QStringLiteral("cannot end the job"));
-    q.finish();
+    view.finishedMs = updated.value().integer(0, 0);
     if (!c.commit()) {
         const QSqlError e = c.lastError();
         c.rollback();

@@ -57,10 +57,15 @@ Result<qint64> ListingIndex::addNewer(PredictionStore &store, qint64 afterId, in
 {
     qint64 highest = afterId;
     std::vector<std::pair<Entry, std::vector<float>>> rows;
+    // This worker's own listings are here already: their embeddings are not decoded again.
+    auto known = [&](qint64 id) {
+        highest = std::max(highest, id);
+        return contains(id);
+    };
     auto read = store.readIndexRows(maxRows, [&](const IndexRow &row) {
         Entry e{row.id, row.confirmed ? row.finalCategoryId : row.categoryId, row.confirmed, row.finalPrice, row.phash, row.fileName};
         rows.emplace_back(std::move(e), row.embedding);
-    }, afterId);
+    }, afterId, known);
     if (!read)
         return read.error();
     for (auto it = rows.rbegin(); it != rows.rend(); ++it) {

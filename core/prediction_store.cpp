@@ -1,5 +1,7 @@
 #include "prediction_store.h"
 
+#include "pg_binary.h"
+
 #include "logging.h"
 #include "schema.h"
 
@@ -295,8 +297,7 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     auto db = connection();
     if (!db)
         return db.error();
-    QSqlQuery q(db.value());
-    q.prepare(QStringLiteral(
+    static const QString insert = QStringLiteral(
         "INSERT INTO predictions (created_ms, source, file_name, ok, error_code, error_message, sha256, phash,"
         " byte_size, width, height, model_name, model_version, device, category_id, confidence, categories_json,"
         " labels_json, price_currency, price_low, price_point, price_high, price_basis, price_neighbours, title,"
@@ -304,10 +305,25 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
         " embedding, thumbnail, synthetic)"
         " VALUES (:created, :source, :file, :ok, :ecode, :emsg, :sha, :phash, :bytes, :w, :h, :mname, :mver, :dev,"
         " :cat, :conf, :cats, :labels, :cur, :low, :point, :high, :basis, :nb, :title, :desc, :sharp, :bright,"
-        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth) RETURNING id"));
+        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth) RETURNING id");
+    // The services store a prediction per photo: on PostgreSQL through libpq,
+    // prepared once and with the embedding and thumbnail in binary.
+    std::optional<pg::NamedStatement> statement;
+    std::optional<QSqlQuery> q;
+    if (m_url.isPostgres()) {
+        statement.emplace(insert);
+    } else {
+        q.emplace(db.value());
+        q->prepare(insert);
+    }
+    auto bind = [&](const char *name, const QVariant &v) {
+        if (statement)
+            statement->bind(name, v);
+        else
+            q->bindValue(QString::fromLatin1(name), v);
+    };
     const PhotoResult *r = rec.result ? &*rec.result : nullptr;
     const StageTimings &t = r ? r->timing : rec.timing;
-    auto bind = [&](const char *name, const QVariant &v) { q.bindValue(QString::fromLatin1(name), v); };
     auto nullable = [](bool has, const QVariant &v, QMetaType type) { return has ? v : QVariant(type); };
     const QMetaType text = QMetaType::fromType<QString>(), real = QMetaType::fromType<double>(),
                     big = QMetaType::fromType<qint64>(), integer = QMetaType::fromType<int>(),
@@ -348,9 +364,16 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     bind(":emb", nullable(r && !r->embedding.empty(), r ? embeddingBytes(r->embedding) : QByteArray(), bytes));
     bind(":thumb", nullable(!rec.thumbnail.isEmpty(), rec.thumbnail, bytes));
     bind(":synth", rec.synthetic ? 1 : 0);
-    if (!q.exec() || !q.next())
-        return dbError(QStringLiteral("cannot store the prediction for %1").arg(rec.fileName), q.lastError());
-    return q.value(0).toLongLong();
+    if (statement) {
+        auto rows = statement->exec(db.value());
+        if (!rows)
+            return Error{ErrorCode::DatabaseError,
+                         QStringLiteral("cannot store the prediction for %1: %2").arg(rec.fileName, rows.error().message)};
+        return rows.value().integer(0, 0);
+    }
+    if (!q->exec() || !q->next())
+        return dbError(QStringLiteral("cannot store the prediction for %1").arg(rec.fileName), q->lastError());
+    return q->value(0).toLongLong();
 }
 
 Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const FeedbackRecord &f)

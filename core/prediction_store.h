@@ -190,7 +190,9 @@ public:
     Result<qint64> fillSynthetic(qint64 rows, int days, const std::function<void(qint64 done)> &progress = {});
     // The newest `maxRows` successful predictions with an embedding and an id
     // above `afterId`, newest first, streamed.
-    Result<int> readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId = 0);
+    // `skip`, when given, sees each id first: rows it returns true for are not read further.
+    Result<int> readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId = 0,
+                              const std::function<bool(qint64)> &skip = {});
     Result<QHash<qint64, QByteArray>> thumbnails(const QList<qint64> &predictionIds);
     Result<PredictionDetail> detail(qint64 predictionId);
     Result<QualityReport> quality(qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {});

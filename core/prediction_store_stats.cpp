@@ -228,7 +228,8 @@ Result<qint64> PredictionStore::fillSynthetic(qint64 rows, int days, const std::
     return std::max<qint64>(0, rows - have);
 }
 
-Result<int> PredictionStore::readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId)
+Result<int> PredictionStore::readIndexRows(int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId,
+                                           const std::function<bool(qint64)> &skip)
 {
     auto db = connection();
     if (!db)
@@ -246,6 +247,8 @@ Result<int> PredictionStore::readIndexRows(int maxRows, const std::function<void
     IndexRow r;
     while (q.next()) {
         r.id = q.value(0).toLongLong();
+        if (skip && skip(r.id))
+            continue;
         r.categoryId = q.value(1).toString();
         r.confirmed = q.value(2).toString() != QLatin1String("none");
         r.finalCategoryId = q.value(3).toString();

@@ -1,6 +1,7 @@
 // Every store test runs on SQLite and on the real PostgreSQL that
 // scripts/test.sh starts (LISTINGLENS_TEST_PG_URL).
 #include "database_url.h"
+#include "pg_binary.h"
 #include "prediction_store.h"
 #include "schema.h"
 
@@ -134,6 +135,55 @@ private Q_SLOTS:
         const auto missing = store->addFeedback(999999, corrected);
         QVERIFY(!missing.ok());
         QCOMPARE(countRows(store, QStringLiteral("feedback")), 1);
+    }
+
+    // PostgreSQL writes predictions through libpq (pg_binary), SQLite through
+    // Qt: every column must read back the same either way.
+    void everyColumnReadsBackAsWritten()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        PhotoResult r = sampleResult(QStringLiteral("phones"), 0.1 + 0.2, 25.125, QStringLiteral("It's 'quoted': :not_a_name"));
+        r.description = QStringLiteral("Ünïcode, a \\ backslash and a newline\n");
+        r.embedding = {0.6f, -0.8f, 1e-7f};
+        r.quality.phash = 0x8000000000000001ULL; // the top bit: stored as a negative BIGINT
+        const QByteArray thumbnail("\x00\xff\\'binary'", 12);
+        PredictionRecord rec{QStringLiteral("api"), QStringLiteral("phone.jpg"), 1234, QStringLiteral("ab12"), 999, r, {}, {},
+                             thumbnail, false};
+        const auto id = store->addPrediction(rec);
+        QVERIFY2(id.ok(), qPrintable(id.ok() ? QString() : id.error().message));
+        PredictionRecord failure;
+        failure.fileName = QStringLiteral("broken.jpg");
+        failure.error = Error{ErrorCode::Corrupt, QStringLiteral("the JPEG data ends early")};
+        const auto failedId = store->addPrediction(failure);
+        QVERIFY(failedId.ok());
+
+        QSqlQuery q(store->connection().value());
+        QVERIFY(q.exec(QStringLiteral("SELECT created_ms, confidence, title, description, embedding, thumbnail, phash,"
+                                      " error_code, total_ms, sha256 FROM predictions ORDER BY id")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toLongLong(), 1234);
+        QCOMPARE(q.value(1).toDouble(), 0.1 + 0.2); // exactly, not to 15 digits
+        QCOMPARE(q.value(2).toString(), r.title);
+        QCOMPARE(q.value(3).toString(), r.description);
+        const QByteArray embedding = q.value(4).toByteArray();
+        QCOMPARE(embedding.size(), qsizetype(3 * sizeof(float)));
+        QCOMPARE(reinterpret_cast<const float *>(embedding.constData())[2], 1e-7f);
+        QCOMPARE(q.value(5).toByteArray(), thumbnail);
+        QCOMPARE(quint64(q.value(6).toLongLong()), r.quality.phash);
+        QVERIFY(q.value(7).isNull());
+        QCOMPARE(q.value(8).toDouble(), 25.125);
+        QCOMPARE(q.value(9).toString(), QStringLiteral("ab12"));
+        QVERIFY(q.next());
+        QVERIFY(q.value(1).isNull());
+        QVERIFY(q.value(4).isNull());
+        QCOMPARE(q.value(7).toString(), QStringLiteral("corrupt"));
+    }
+
+    void namedPlaceholdersBecomePositional()
+    {
+        const pg::NamedStatement s(QStringLiteral(
+            "SELECT ':quoted', \"col:umn\", x::int, :a, :b_2 || ':' || :a FROM t WHERE y = :b_2"));
+        QCOMPARE(s.positional(), QByteArray("SELECT ':quoted', \"col:umn\", x::int, $1, $2 || ':' || $1 FROM t WHERE y = $2"));
     }
 
     void filtersAndPagesByKeyset()
