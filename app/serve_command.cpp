@@ -4,6 +4,7 @@
 #include "service_common.h"
 
 #include <QCoreApplication>
+#include <QTimer>
 
 namespace listinglens::cli {
 
@@ -80,7 +81,9 @@ int runServe(const QStringList &args)
         printError(QStringLiteral("stopping: finishing the jobs in hand"));
         for (auto &w : *workers)
             w->stop();
-        QCoreApplication::quit();
+        // The uploads the workers just stored (or gave up) are answered on this
+        // thread: let those answers go out before the sockets close.
+        QTimer::singleShot(250, qApp, &QCoreApplication::quit);
     });
     for (auto &w : *workers)
         w->start();

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QThread>
+#include <QUuid>
 #include <cmath>
 #include <future>
 
@@ -130,6 +131,53 @@ QString routeOf(const QString &path)
     return QStringLiteral("other");
 }
 
+// The photo of a POST /v1/jobs and its idempotency key, or the answer that refuses the request.
+std::optional<HttpResponse> readUpload(const HttpRequest &request, Upload *upload, QString *key)
+{
+    const QByteArray contentType = request.header("content-type").toLower();
+    if (contentType.startsWith("multipart/form-data")) {
+        auto part = photoPart(request.body, request.header("content-type"));
+        if (!part)
+            return HttpResponse::error(400, part.error().codeName(), part.error().message);
+        *upload = std::move(part).value();
+        if (!upload->contentType.isEmpty() && !upload->contentType.startsWith(QLatin1String("image/"))
+            && upload->contentType != QLatin1String("application/octet-stream"))
+            return HttpResponse::error(415, QStringLiteral("unsupported_format"),
+                                       QStringLiteral("the photo field is %1; send an image (JPEG, PNG, WebP, BMP or TIFF)").arg(upload->contentType));
+    } else if (contentType.startsWith("image/")) {
+        upload->bytes = request.body;
+        upload->contentType = QString::fromLatin1(contentType.split(';').value(0).trimmed());
+        upload->fileName = headerParameter(request.header("content-disposition"), "filename");
+    } else {
+        return HttpResponse::error(415, QStringLiteral("unsupported_format"),
+                                   QStringLiteral("send the photo as the body with Content-Type image/..., or as the \"photo\" field of multipart/form-data (got %1)")
+                                       .arg(contentType.isEmpty() ? QStringLiteral("no Content-Type") : QString::fromLatin1(contentType)));
+    }
+    upload->fileName = cleanFileName(upload->fileName);
+    if (upload->contentType.isEmpty())
+        upload->contentType = QStringLiteral("application/octet-stream");
+    *key = QString::fromUtf8(request.header("idempotency-key"));
+    if (key->size() > kMaxIdempotencyKey)
+        return HttpResponse::error(400, QStringLiteral("invalid_argument"),
+                                   QStringLiteral("Idempotency-Key is longer than %1 characters").arg(kMaxIdempotencyKey));
+    return std::nullopt;
+}
+
+HttpResponse refusedPhoto(const Error &refusal)
+{
+    return HttpResponse::error(statusForImageError(refusal.code), refusal.codeName(),
+                               QStringLiteral("%1. %2").arg(refusal.message, errorAdvice(refusal.code)));
+}
+
+HttpResponse accepted(const Submitted &s)
+{
+    HttpResponse r = HttpResponse::json(202, {{QStringLiteral("id"), s.id}, {QStringLiteral("status"), jobStatusName(s.status)}});
+    r.withHeader("Location", "/v1/jobs/" + s.id.toLatin1());
+    if (s.existing)
+        r.withHeader("Idempotent-Replayed", "true");
+    return r;
+}
+
 } // namespace
 
 JobApi::JobApi(std::shared_ptr<PredictionStore> store, std::shared_ptr<Metrics> metrics, JobApiOptions options, QObject *parent)
@@ -244,7 +292,7 @@ void JobApi::handle(const HttpRequest &request, const HttpResponder &responder)
     } else if (route == QLatin1String("/metrics")) {
         method == "GET" ? onPool([this] { return metrics(); }) : responder.send(allow("GET"));
     } else if (route == QLatin1String("/v1/jobs")) {
-        method == "POST" ? onPool([this, request] { return submit(request); }) : responder.send(allow("POST"));
+        method == "POST" ? m_pool.start([this, request, responder] { submit(request, responder); }) : responder.send(allow("POST"));
     } else if (route == QLatin1String("/v1/jobs/{id}")) {
         if (method != "GET")
             return responder.send(allow("GET"));
@@ -273,83 +321,66 @@ void JobApi::handle(const HttpRequest &request, const HttpResponder &responder)
     }
 }
 
-HttpResponse JobApi::submit(const HttpRequest &request)
+// POST /v1/jobs. A refusal or a queued job is answered at once; an upload a
+// worker of this process takes, once its result is stored.
+void JobApi::submit(const HttpRequest &request, const HttpResponder &responder)
 {
-    const QByteArray contentType = request.header("content-type").toLower();
+    const auto received = std::chrono::steady_clock::now();
     Upload upload;
-    if (contentType.startsWith("multipart/form-data")) {
-        auto part = photoPart(request.body, request.header("content-type"));
-        if (!part)
-            return HttpResponse::error(400, part.error().codeName(), part.error().message);
-        upload = std::move(part).value();
-        if (!upload.contentType.isEmpty() && !upload.contentType.startsWith(QLatin1String("image/"))
-            && upload.contentType != QLatin1String("application/octet-stream"))
-            return HttpResponse::error(415, QStringLiteral("unsupported_format"),
-                                       QStringLiteral("the photo field is %1; send an image (JPEG, PNG, WebP, BMP or TIFF)").arg(upload.contentType));
-    } else if (contentType.startsWith("image/")) {
-        upload.bytes = request.body;
-        upload.contentType = QString::fromLatin1(contentType.split(';').value(0).trimmed());
-        upload.fileName = headerParameter(request.header("content-disposition"), "filename");
-    } else {
-        return HttpResponse::error(415, QStringLiteral("unsupported_format"),
-                                   QStringLiteral("send the photo as the body with Content-Type image/..., or as the \"photo\" field of multipart/form-data (got %1)")
-                                       .arg(contentType.isEmpty() ? QStringLiteral("no Content-Type") : QString::fromLatin1(contentType)));
-    }
-    upload.fileName = cleanFileName(upload.fileName);
-    if (upload.contentType.isEmpty())
-        upload.contentType = QStringLiteral("application/octet-stream");
-    const QString key = QString::fromUtf8(request.header("idempotency-key"));
-    if (key.size() > kMaxIdempotencyKey)
-        return HttpResponse::error(400, QStringLiteral("invalid_argument"),
-                                   QStringLiteral("Idempotency-Key is longer than %1 characters").arg(kMaxIdempotencyKey));
+    QString key;
+    if (auto refusal = readUpload(request, &upload, &key))
+        return answer(responder, *refusal);
+    if (JobWorker *local = localWorkerWithRoom())
+        return submitToWorker(*local, upload.bytes, upload.fileName, upload.contentType, key, received, responder);
     // The whole photo is decoded so that a damaged upload is refused here and
-    // never reaches the queue: by a worker of this process that has room, into
-    // the model input it then takes as it is, else at the smallest scale. The
-    // check runs on its own pool while this thread writes the photo into the
-    // queue, in a transaction that commits only when the photo passed.
-    JobWorker *local = localWorkerWithRoom();
-    struct Check {
-        std::optional<PreparedPhoto> prepared;
-        std::optional<Error> refusal;
-    };
-    auto task = std::make_shared<std::packaged_task<Check()>>([this, local, name = upload.fileName, bytes = upload.bytes] {
-        Check c;
-        if (local) {
-            c.prepared = local->classifier().prepare(PhotoSource::fromBytes(name, bytes));
-            // An internal failure is not the upload's fault: the worker ends the job failed, with the reason.
-            if (c.prepared->error && c.prepared->error->code != ErrorCode::Internal)
-                c.refusal = c.prepared->error;
-        } else if (auto loaded = m_validator.loadBytes(bytes); !loaded) {
-            c.refusal = loaded.error();
-        }
-        return c;
+    // never reaches the queue, at the smallest scale. The check runs on its
+    // own pool while this thread writes the photo into the queue, in a
+    // transaction that commits only when the photo passed.
+    auto task = std::make_shared<std::packaged_task<std::optional<Error>()>>([this, bytes = upload.bytes]() -> std::optional<Error> {
+        if (auto loaded = m_validator.loadBytes(bytes); !loaded)
+            return loaded.error();
+        return std::nullopt;
     });
-    std::future<Check> pending = task->get_future();
+    std::future<std::optional<Error>> pending = task->get_future();
     m_checkPool.start([task] { (*task)(); });
-    std::optional<Check> check;
-    auto checked = [&]() -> Check & {
+    std::optional<std::optional<Error>> check;
+    auto checked = [&]() -> const std::optional<Error> & {
         if (!check)
             check = pending.get();
         return *check;
     };
-    const auto claimFor = local ? std::optional<ClaimFor>(ClaimFor{local->name(), local->leaseMs()}) : std::nullopt;
-    auto submitted = queue().enqueue({upload.bytes, upload.fileName, upload.contentType, key}, m_options.maxQueued, claimFor,
-                                     [&] { return checked().refusal; });
-    if (const auto &refusal = checked().refusal) // before a full queue or an unreachable database
-        return HttpResponse::error(statusForImageError(refusal->code), refusal->codeName(),
-                                   QStringLiteral("%1. %2").arg(refusal->message, errorAdvice(refusal->code)));
-    if (!submitted)
-        return unavailable(submitted.error(), m_options.retryAfterS);
-    const Submitted &s = submitted.value();
-    if (local && !s.existing) {
-        if (!local->takePrepared(ClaimedJob{s.id, upload.fileName, {}, 1, s.createdMs, s.createdMs}, std::move(*checked().prepared)))
-            queue().release({s.id}, local->name()); // it stopped in between: any worker takes the job
+    auto submitted = queue().enqueue({upload.bytes, upload.fileName, upload.contentType, key}, m_options.maxQueued,
+                                     [&] { return checked(); });
+    if (const auto &refusal = checked()) // before a full queue or an unreachable database
+        return answer(responder, refusedPhoto(*refusal));
+    answer(responder, submitted ? accepted(submitted.value()) : unavailable(submitted.error(), m_options.retryAfterS));
+}
+
+// The upload is decoded straight into `worker`'s model input (which checks
+// it), and the worker answers it once the job and its result are stored:
+// the photo never goes to the database.
+void JobApi::submitToWorker(JobWorker &worker, const QByteArray &bytes, const QString &fileName, const QString &contentType,
+                            const QString &key, std::chrono::steady_clock::time_point received, const HttpResponder &responder)
+{
+    if (!key.isEmpty()) {
+        auto earlier = queue().byIdempotencyKey(key);
+        if (!earlier)
+            return answer(responder, unavailable(earlier.error(), m_options.retryAfterS));
+        if (earlier.value())
+            return answer(responder, accepted(*earlier.value()));
     }
-    HttpResponse r = HttpResponse::json(202, {{QStringLiteral("id"), s.id}, {QStringLiteral("status"), jobStatusName(s.status)}});
-    r.withHeader("Location", "/v1/jobs/" + s.id.toLatin1());
-    if (s.existing)
-        r.withHeader("Idempotent-Replayed", "true");
-    return r;
+    m_checkPool.start([this, &worker, bytes, fileName, contentType, key, received, responder] {
+        PreparedPhoto prepared = worker.classifier().prepare(PhotoSource::fromBytes(fileName, bytes));
+        // An internal failure is not the upload's fault: the worker ends the job failed, with the reason.
+        if (prepared.error && prepared.error->code != ErrorCode::Internal)
+            return answer(responder, refusedPhoto(*prepared.error));
+        DirectJob job{QUuid::createUuid().toString(QUuid::WithoutBraces), fileName, contentType, bytes.size(), key, 0};
+        const bool taken = worker.takeUpload(std::move(job), std::move(prepared), received, [this, responder](const Result<Submitted> &s) {
+            answer(responder, s ? accepted(s.value()) : unavailable(s.error(), m_options.retryAfterS));
+        });
+        if (!taken)
+            answer(responder, unavailable(Error{ErrorCode::Busy, QStringLiteral("the server is shutting down")}, m_options.retryAfterS));
+    });
 }
 
 std::optional<JobView> JobApi::findJob(const QString &id, HttpResponse *refusal)

@@ -15,6 +15,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -51,8 +52,9 @@ public:
     void answerWaiters(const JobView &job);
     // Workers in this process (serve --workers N). An upload is then checked by
     // preparing it with the model input of one that has room, and handed to it
-    // claimed (JobWorker::takePrepared); when none has room it is queued for
-    // any worker, as without them. Call before listen(); they must outlive the API.
+    // (JobWorker::takeUpload), which answers it once the job is stored, done;
+    // when none has room it is queued for any worker, as without them. Call
+    // before listen(); they must outlive the API and stop before it goes.
     void setLocalWorkers(std::vector<JobWorker *> workers) { m_local = std::move(workers); }
 
     static Result<QJsonObject> openApiDocument();
@@ -64,7 +66,9 @@ private:
     };
 
     void handle(const HttpRequest &request, const HttpResponder &responder);
-    HttpResponse submit(const HttpRequest &request);
+    void submit(const HttpRequest &request, const HttpResponder &responder);
+    void submitToWorker(JobWorker &worker, const QByteArray &bytes, const QString &fileName, const QString &contentType,
+                        const QString &key, std::chrono::steady_clock::time_point received, const HttpResponder &responder);
     // The job, or the answer that refuses the request (404, or 503 when the database is away).
     std::optional<JobView> findJob(const QString &id, HttpResponse *refusal);
     HttpResponse jobStatus(const QString &id, int waitS, bool *parked);

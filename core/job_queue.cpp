@@ -31,7 +31,25 @@ JobStatus statusFromName(const QString &name)
     return JobStatus::Queued;
 }
 
+QString resultText(const JobView &view)
+{
+    return view.status == JobStatus::Done ? QString::fromUtf8(QJsonDocument(view.result).toJson(QJsonDocument::Compact)) : QString();
+}
+
 } // namespace
+
+// The job as GET /v1/jobs/{id} shows it once `record` is stored.
+JobView JobQueue::endedView(const QString &id, const QString &worker, int attempt, const PredictionRecord &record,
+                            const QJsonObject &result, qint64 predictionId)
+{
+    const bool ok = record.result.has_value();
+    JobView view{id, ok ? JobStatus::Done : JobStatus::Failed, 0, 0, attempt, worker, predictionId, ok ? result : QJsonObject(), {}, {}};
+    if (!ok) {
+        view.errorCode = record.error ? record.error->codeName() : QStringLiteral("internal");
+        view.errorMessage = record.error ? record.error->message : QString();
+    }
+    return view;
+}
 
 QString jobStatusName(JobStatus status)
 {
@@ -82,8 +100,7 @@ Result<std::optional<Submitted>> JobQueue::byIdempotencyKey(const QString &key)
     return std::optional<Submitted>(Submitted{q.value(0).toString(), statusFromName(q.value(1).toString()), true});
 }
 
-Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const std::optional<ClaimFor> &claimFor,
-                                     const std::function<std::optional<Error>()> &beforeCommit)
+Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const std::function<std::optional<Error>()> &beforeCommit)
 {
     if (!job.idempotencyKey.isEmpty()) {
         auto earlier = byIdempotencyKey(job.idempotencyKey);
@@ -105,27 +122,18 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const s
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     // ON CONFLICT: a retry with the same key may race this one; the first wins.
     // The notification wakes idle workers when the row commits; they also
-    // poll, so a lost one only costs time. A claimed job needs none.
+    // poll, so a lost one only costs time.
     static const QByteArray insert = sql(QStringLiteral(
         "WITH queued AS (INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, photo, created_ms)"
         " VALUES ($1, $2, $3, $4, $5, $6, {now}) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_ms)"
         " SELECT id, created_ms, pg_notify('%1', '') FROM queued").arg(QLatin1String(kJobsQueuedChannel))).toUtf8();
-    static const QByteArray insertClaimed = sql(QStringLiteral(
-        "INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, photo, created_ms,"
-        "                  status, worker, attempts, started_ms, lease_until_ms)"
-        " SELECT $1, $2, $3, $4, $5, $6, now, 'running', $7, 1, now, now + $8 FROM (SELECT {now} AS now) clock"
-        " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_ms")).toUtf8();
-    std::vector<pg::Param> params{pg::text(id), pg::textOrNull(job.idempotencyKey), pg::text(job.fileName),
-                                  pg::text(job.contentType), pg::number(job.photo.size()), pg::bytes(job.photo)};
-    if (claimFor) {
-        params.push_back(pg::text(claimFor->worker));
-        params.push_back(pg::number(claimFor->leaseMs));
-    }
     if (beforeCommit) {
         if (auto begun = pg::exec(db.value(), "BEGIN", {}); !begun)
             return failed(QStringLiteral("cannot queue the photo"), begun.error());
     }
-    auto inserted = pg::exec(db.value(), claimFor ? insertClaimed.constData() : insert.constData(), params);
+    auto inserted = pg::exec(db.value(), insert.constData(),
+                             {pg::text(id), pg::textOrNull(job.idempotencyKey), pg::text(job.fileName), pg::text(job.contentType),
+                              pg::number(job.photo.size()), pg::bytes(job.photo)});
     if (!inserted)
         return failed(QStringLiteral("cannot queue the photo"), inserted.error()); // the new connection has no transaction
     if (beforeCommit) {
@@ -144,7 +152,55 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const s
             return *earlier.value();
         return Error{ErrorCode::DatabaseError, QStringLiteral("the job for this idempotency key vanished; try again")};
     }
-    return Submitted{id, claimFor ? JobStatus::Running : JobStatus::Queued, false, inserted.value().integer(0, 1)};
+    return Submitted{id, JobStatus::Queued, false, inserted.value().integer(0, 1)};
+}
+
+Result<Submitted> JobQueue::storeDirect(const DirectJob &job, const QString &worker, const PredictionRecord &record,
+                                        const QJsonObject &result, double inferenceMs, JobView *ended)
+{
+    auto db = m_store->connection();
+    if (!db)
+        return db.error();
+    QSqlDatabase &c = db.value();
+    if (!c.transaction())
+        return failed(QStringLiteral("cannot store the result"), c.lastError());
+    auto predictionId = m_store->insertPrediction(record);
+    if (!predictionId) {
+        c.rollback();
+        return failed(QStringLiteral("cannot store the result"), predictionId.error());
+    }
+    JobView view = endedView(job.id, worker, 1, record, result, predictionId.value());
+    // No NOTIFY: nobody knows the id before this commits.
+    static const QByteArray insert = sql(QStringLiteral(
+        "INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, status, worker, attempts, created_ms,"
+        "                  started_ms, finished_ms, prediction_id, result, error_code, error_message, queue_ms, inference_ms)"
+        " SELECT $1, $2, $3, $4, $5, $6, $7, 1, now - $8, now - $8, now, $9, $10, $11, $12, 0, $13"
+        " FROM (SELECT {now} AS now) clock ON CONFLICT (idempotency_key) DO NOTHING RETURNING created_ms, finished_ms")).toUtf8();
+    auto inserted = pg::exec(c, insert.constData(),
+                             {pg::text(job.id), pg::textOrNull(job.idempotencyKey), pg::text(job.fileName), pg::text(job.contentType),
+                              pg::number(job.byteSize), pg::text(jobStatusName(view.status)), pg::text(worker),
+                              pg::number(job.ageMs), pg::number(predictionId.value()), pg::textOrNull(resultText(view)),
+                              pg::textOrNull(view.errorCode), pg::textOrNull(view.errorMessage), pg::real(inferenceMs)});
+    if (!inserted) {
+        c.rollback();
+        return failed(QStringLiteral("cannot store the result"), inserted.error());
+    }
+    if (inserted.value().count() == 0) { // a retry with the same key got there first: its job stands
+        c.rollback();
+        auto earlier = byIdempotencyKey(job.idempotencyKey);
+        if (!earlier)
+            return earlier.error();
+        if (earlier.value())
+            return *earlier.value();
+        return Error{ErrorCode::DatabaseError, QStringLiteral("the job for this idempotency key vanished; try again")};
+    }
+    if (!c.commit())
+        return failed(QStringLiteral("cannot store the result"), c.lastError());
+    view.createdMs = inserted.value().integer(0, 0);
+    view.finishedMs = inserted.value().integer(0, 1);
+    if (ended)
+        *ended = view;
+    return Submitted{job.id, view.status, false, view.createdMs};
 }
 
 Result<std::optional<JobView>> JobQueue::job(const QString &id)
@@ -280,13 +336,8 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         m_store->dropConnection();
         return predictionId.error();
     }
-    const bool ok = record.result.has_value();
-    JobView view{job.id, ok ? JobStatus::Done : JobStatus::Failed, job.createdMs, 0, job.attempt, worker,
-                 predictionId.value(), ok ? result : QJsonObject(), {}, {}};
-    if (!ok) {
-        view.errorCode = record.error ? record.error->codeName() : QStringLiteral("internal");
-        view.errorMessage = record.error ? record.error->message : QString();
-    }
+    JobView view = endedView(job.id, worker, job.attempt, record, result, predictionId.value());
+    view.createdMs = job.createdMs;
     static const QByteArray end = sql(QStringLiteral(
         "WITH ended AS (UPDATE jobs SET status = $1, finished_ms = {now}, lease_until_ms = NULL, photo = NULL,"
         "                               prediction_id = $2, result = $3, error_code = $4, error_message = $5,"
@@ -294,8 +345,7 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         "               WHERE id = $7 AND worker = $8 AND attempts = $9 AND status = 'running' RETURNING id, finished_ms)"
         " SELECT finished_ms, pg_notify('%1', id) FROM ended").arg(QLatin1String(kJobsEndedChannel))).toUtf8();
     auto updated = pg::exec(c, end.constData(),
-                            {pg::text(ok ? QStringLiteral("done") : QStringLiteral("failed")), pg::number(predictionId.value()),
-                             pg::textOrNull(ok ? QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)) : QString()),
+                            {pg::text(jobStatusName(view.status)), pg::number(predictionId.value()), pg::textOrNull(resultText(view)),
                              pg::textOrNull(view.errorCode), pg::textOrNull(view.errorMessage), pg::real(inferenceMs),
                              pg::text(job.id), pg::text(worker), pg::number(job.attempt)});
     if (!updated) {

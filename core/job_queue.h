@@ -29,11 +29,16 @@ struct NewJob {
     QString idempotencyKey; // empty: none
 };
 
-// A worker that takes the job as it is queued (a worker in the API's own
-// process, handed the photo it already decoded).
-struct ClaimFor {
-    QString worker;
-    int leaseMs = 30'000;
+// An upload a worker of the API's own process took straight from the API
+// (serve --workers N) and processed before the job had a row: the row is
+// written once, ended, in the transaction that stores its prediction.
+struct DirectJob {
+    QString id;
+    QString fileName;
+    QString contentType;
+    qint64 byteSize = 0;
+    QString idempotencyKey; // empty: none
+    qint64 ageMs = 0;       // from the upload's arrival to the write: created_ms is the database's clock less this
 };
 
 struct Submitted {
@@ -86,15 +91,21 @@ public:
     PredictionStore &store() { return *m_store; }
 
     // Queues a photo, or returns the job an earlier call with the same
-    // idempotency key made. Refused (Error InvalidArgument, "queue full") when
-    // `maxQueued` > 0 and that many jobs are already waiting. With `claimFor`
-    // the new job is stored running under that worker's lease (first attempt),
-    // so no other worker takes it unless the lease runs out. With
+    // idempotency key made. Refused (Error Busy, "queue full") when
+    // `maxQueued` > 0 and that many jobs are already waiting. With
     // `beforeCommit` the row is written in a transaction that commits only
     // when it returns no error (which enqueue() then returns): a check of the
     // photo can run while the photo is being written.
-    Result<Submitted> enqueue(const NewJob &job, qint64 maxQueued = 0, const std::optional<ClaimFor> &claimFor = std::nullopt,
+    Result<Submitted> enqueue(const NewJob &job, qint64 maxQueued = 0,
                               const std::function<std::optional<Error>()> &beforeCommit = {});
+    // Stores a direct job's prediction and its row, ended (done, or failed
+    // with the reason), in one transaction. When an earlier job holds the same
+    // idempotency key nothing is written and that job is returned (existing).
+    // `ended`: the new job as GET /v1/jobs/{id} shows it.
+    Result<Submitted> storeDirect(const DirectJob &job, const QString &worker, const PredictionRecord &record,
+                                  const QJsonObject &result, double inferenceMs, JobView *ended = nullptr);
+    // The job an earlier submission with this idempotency key made, if any.
+    Result<std::optional<Submitted>> byIdempotencyKey(const QString &key);
     Result<std::optional<JobView>> job(const QString &id);
     Result<QueueCounts> counts();
     // Jobs that ended, by worker (photos processed per worker).
@@ -116,7 +127,8 @@ public:
 
 private:
     explicit JobQueue(std::shared_ptr<PredictionStore> store) : m_store(std::move(store)) {}
-    Result<std::optional<Submitted>> byIdempotencyKey(const QString &key);
+    static JobView endedView(const QString &id, const QString &worker, int attempt, const PredictionRecord &record,
+                             const QJsonObject &result, qint64 predictionId);
     Error failed(const QString &what, const QSqlError &error);
     Error failed(const QString &what, const Error &error);
 

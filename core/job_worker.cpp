@@ -103,13 +103,16 @@ void JobWorker::stop()
     m_heartbeat.stop();
     m_listenCheck.stop();
     QStringList left;
+    std::deque<Upload> unprocessed;
     {
         std::lock_guard lock(m_mutex);
         for (const QString &id : m_held)
             left << id;
         m_held.clear();
-        m_handed.clear(); // held too: put back below
+        unprocessed.swap(m_handed);
     }
+    for (const Upload &u : unprocessed)
+        u.stored(Error{ErrorCode::Busy, QStringLiteral("the server is shutting down")});
     if (!left.isEmpty()) {
         auto released = m_queue->release(left, m_options.name);
         if (!released)
@@ -136,16 +139,15 @@ bool JobWorker::hasRoom() const
     return m_running && !m_stopping && m_handed.size() < std::size_t(kHandedBatches * m_options.batch);
 }
 
-bool JobWorker::takePrepared(ClaimedJob job, PreparedPhoto photo)
+bool JobWorker::takeUpload(DirectJob job, PreparedPhoto photo, std::chrono::steady_clock::time_point received, Stored stored)
 {
     {
         std::lock_guard lock(m_mutex);
         if (!m_running || m_stopping)
             return false;
-        m_held.insert(job.id);
         if (m_metrics)
             m_metrics->add(QStringLiteral("listinglens_jobs_handed_total"), workerLabel(m_options.name));
-        m_handed.emplace_back(std::move(job), std::move(photo));
+        m_handed.push_back(Upload{std::move(job), std::move(photo), received, std::move(stored)});
         m_woken = true;
     }
     m_wake.notify_all();
@@ -173,16 +175,16 @@ void JobWorker::processLoop()
                 indexAfter = highest.value();
             sinceRefresh.restart();
         }
-        std::vector<std::pair<ClaimedJob, PreparedPhoto>> handed;
+        std::vector<Upload> uploads;
         {
             std::lock_guard lock(m_mutex);
-            while (!m_handed.empty() && handed.size() < std::size_t(m_options.batch)) {
-                handed.push_back(std::move(m_handed.front()));
+            while (!m_handed.empty() && uploads.size() < std::size_t(m_options.batch)) {
+                uploads.push_back(std::move(m_handed.front()));
                 m_handed.pop_front();
             }
         }
-        if (!handed.empty()) {
-            processPrepared(std::move(handed));
+        if (!uploads.empty()) {
+            processUploads(std::move(uploads));
             continue;
         }
         auto jobs = queue->claim(m_options.name, m_options.batch, m_options.leaseMs, m_options.maxAttempts);
@@ -225,29 +227,27 @@ void JobWorker::processBatch(std::vector<ClaimedJob> jobs)
     });
 }
 
-void JobWorker::processPrepared(std::vector<std::pair<ClaimedJob, PreparedPhoto>> handed)
+void JobWorker::processUploads(std::vector<Upload> uploads)
 {
     std::vector<PreparedPhoto> photos;
-    std::vector<std::chrono::steady_clock::time_point> started;
-    photos.reserve(handed.size());
-    for (auto &[job, photo] : handed) {
-        started.push_back(photo.started);
-        photos.push_back(std::move(photo));
-    }
+    photos.reserve(uploads.size());
+    for (Upload &u : uploads)
+        photos.push_back(std::move(u.photo));
     auto outcomes = m_classifier->finish(std::move(photos));
-    for (std::size_t i = 0; i < handed.size(); ++i) {
-        const std::chrono::duration<double, std::milli> since = std::chrono::steady_clock::now() - started[i];
-        ended(handed[i].first, outcomes[i], since.count());
+    for (std::size_t i = 0; i < uploads.size(); ++i) {
+        const std::chrono::duration<double, std::milli> since = std::chrono::steady_clock::now() - uploads[i].received;
+        ClaimedJob job{uploads[i].job.id, uploads[i].job.fileName, {}, 1, 0, 0};
+        ended(job, outcomes[i], since.count(), std::move(uploads[i]));
     }
 }
 
 // Queues a processed job for the writer thread.
-void JobWorker::ended(ClaimedJob &job, const Result<PhotoResult> &outcome, double processMs)
+void JobWorker::ended(ClaimedJob &job, const Result<PhotoResult> &outcome, double processMs, std::optional<Upload> upload)
 {
     job.photo.clear(); // the bytes are not needed once decoded
     Completion c{job, predictionRecord(QStringLiteral("api"), job.fileName, outcome),
                  outcome ? resultToJson(outcome.value()) : failureToJson(job.fileName, outcome.error()),
-                 outcome ? outcome.value().timing.inference : 0.0, processMs};
+                 outcome ? outcome.value().timing.inference : 0.0, processMs, std::move(upload)};
     {
         std::lock_guard lock(m_mutex);
         m_completions.push_back(std::move(c));
@@ -268,7 +268,11 @@ void JobWorker::writeLoop()
             c = std::move(m_completions.front());
             m_completions.pop_front();
         }
-        const bool ended = writeCompletion(*queue, c);
+        bool ended = true;
+        if (c.upload)
+            writeUpload(*queue, c);
+        else
+            ended = writeCompletion(*queue, c);
         std::lock_guard lock(m_mutex);
         if (ended)
             m_held.erase(c.job.id);
@@ -289,21 +293,7 @@ bool JobWorker::writeCompletion(JobQueue &queue, Completion &c)
         auto done = queue.complete(c.job, m_options.name, c.record, c.result, c.inferenceMs, &view);
         if (done) {
             if (done.value() > 0) {
-                const bool ok = c.record.result.has_value();
-                if (ok && m_classifier->listingIndex())
-                    m_classifier->listingIndex()->addResult(done.value(), *c.record.result, c.job.fileName);
-                ++m_processed;
-                if (m_metrics) {
-                    const double queueMs = double(c.job.startedMs - c.job.createdMs);
-                    m_metrics->add(QStringLiteral("listinglens_photos_processed_total"),
-                                   {{QStringLiteral("worker"), m_options.name}, {QStringLiteral("status"), ok ? QStringLiteral("done") : QStringLiteral("failed")}});
-                    m_metrics->observe(QStringLiteral("listinglens_queue_wait_ms"), workerLabel(m_options.name), queueMs);
-                    if (ok)
-                        m_metrics->observe(QStringLiteral("listinglens_inference_ms"), workerLabel(m_options.name), c.inferenceMs);
-                    m_metrics->observe(QStringLiteral("listinglens_job_total_ms"), workerLabel(m_options.name),
-                                       queueMs + c.processMs);
-                }
-                QMetaObject::invokeMethod(this, [this, view] { Q_EMIT jobEnded(view); }, Qt::QueuedConnection);
+                recorded(c, view);
             } else {
                 qCWarning(lcPipeline).noquote() << QStringLiteral("job %1 was taken over by another worker; result dropped").arg(c.job.id);
             }
@@ -318,6 +308,43 @@ bool JobWorker::writeCompletion(JobQueue &queue, Completion &c)
         QThread::msleep(std::uint64_t(delayMs));
         delayMs = std::min(delayMs * 2, 2'000);
     }
+}
+
+// A direct job: stored with its row, then its upload is answered. Tried
+// twice (the second time on a fresh connection); past that the client gets
+// the error, is told to retry, and nothing of the job was written.
+void JobWorker::writeUpload(JobQueue &queue, Completion &c)
+{
+    Result<Submitted> stored = Error{ErrorCode::DatabaseError, QString()};
+    for (int attempt = 0; attempt < 2 && !stored; ++attempt) {
+        const std::chrono::duration<double, std::milli> age = std::chrono::steady_clock::now() - c.upload->received;
+        c.upload->job.ageMs = qint64(age.count());
+        JobView view;
+        stored = queue.storeDirect(c.upload->job, m_options.name, c.record, c.result, c.inferenceMs, &view);
+        if (stored && !stored.value().existing)
+            recorded(c, view);
+        else if (!stored)
+            qCWarning(lcPipeline).noquote() << QStringLiteral("cannot store upload %1: %2").arg(c.job.fileName, stored.error().message);
+    }
+    c.upload->stored(stored);
+}
+
+void JobWorker::recorded(const Completion &c, const JobView &view)
+{
+    const bool ok = c.record.result.has_value();
+    if (ok && m_classifier->listingIndex())
+        m_classifier->listingIndex()->addResult(view.predictionId, *c.record.result, c.job.fileName);
+    ++m_processed;
+    if (m_metrics) {
+        const double queueMs = double(c.job.startedMs - c.job.createdMs);
+        m_metrics->add(QStringLiteral("listinglens_photos_processed_total"),
+                       {{QStringLiteral("worker"), m_options.name}, {QStringLiteral("status"), ok ? QStringLiteral("done") : QStringLiteral("failed")}});
+        m_metrics->observe(QStringLiteral("listinglens_queue_wait_ms"), workerLabel(m_options.name), queueMs);
+        if (ok)
+            m_metrics->observe(QStringLiteral("listinglens_inference_ms"), workerLabel(m_options.name), c.inferenceMs);
+        m_metrics->observe(QStringLiteral("listinglens_job_total_ms"), workerLabel(m_options.name), queueMs + c.processMs);
+    }
+    QMetaObject::invokeMethod(this, [this, view] { Q_EMIT jobEnded(view); }, Qt::QueuedConnection);
 }
 
 } // namespace listinglens

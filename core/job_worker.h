@@ -9,10 +9,13 @@
 #include <QTimer>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -53,40 +56,53 @@ public:
     const Classifier &classifier() const { return *m_classifier; }
     quint64 processed() const { return m_processed; }
 
-    // In-process intake (serve --workers N). The API decodes and prepares the
-    // photo with this worker's classifier() while it checks the upload, queues
-    // the job already claimed by this worker (JobQueue::enqueue with ClaimFor),
-    // and hands both here: the photo is decoded once, and the job needs no
-    // notification and no read-back. While it waits here the job is held like
-    // any claimed one (lease renewed; put back as queued on stop()).
+    // In-process intake (serve --workers N). The API prepares an upload with
+    // this worker's classifier() while it checks it, and hands both here: the
+    // photo is decoded once and never written to the database. The job gets
+    // its row only with its result (JobQueue::storeDirect), and `stored` is
+    // called on the writer thread once that committed, or with the error that
+    // kept it out of the database: the API answers the upload then. Nothing is
+    // acknowledged before it is stored, so a crash loses no accepted job; its
+    // client got no answer and sends the photo again (safely, with an
+    // Idempotency-Key). Uploads not yet processed when the worker stops get
+    // the error too.
+    using Stored = std::function<void(const Result<Submitted> &)>;
     // True while the worker runs and has fewer than kHandedBatches batches
     // waiting (at batch 8: 64 photos, about 45 MB and a second of work). Past
-    // that, uploads go to the queue for any worker; this one takes them after
-    // reading them back, decoding them again.
+    // that, uploads go to the queue for any worker.
     static constexpr int kHandedBatches = 8;
     bool hasRoom() const;
-    // False when the worker stopped in between; the caller puts the job back.
-    bool takePrepared(ClaimedJob job, PreparedPhoto photo);
+    // False when the worker stopped in between (`stored` is not called).
+    bool takeUpload(DirectJob job, PreparedPhoto photo, std::chrono::steady_clock::time_point received, Stored stored);
 
 Q_SIGNALS:
     // A job this worker ended, as GET /v1/jobs/{id} shows it.
     void jobEnded(const listinglens::JobView &job);
 
 private:
+    struct Upload {
+        DirectJob job;
+        PreparedPhoto photo;
+        std::chrono::steady_clock::time_point received;
+        Stored stored;
+    };
     struct Completion {
         ClaimedJob job;
         PredictionRecord record;
         QJsonObject result;
         double inferenceMs = 0;
         double processMs = 0;
+        std::optional<Upload> upload; // a direct job (its photo already moved out)
     };
 
     void processLoop();
     void writeLoop();
     void processBatch(std::vector<ClaimedJob> jobs);
-    void processPrepared(std::vector<std::pair<ClaimedJob, PreparedPhoto>> handed);
-    void ended(ClaimedJob &job, const Result<PhotoResult> &outcome, double processMs);
+    void processUploads(std::vector<Upload> uploads);
+    void ended(ClaimedJob &job, const Result<PhotoResult> &outcome, double processMs, std::optional<Upload> upload = {});
     bool writeCompletion(JobQueue &queue, Completion &c);
+    void writeUpload(JobQueue &queue, Completion &c);
+    void recorded(const Completion &c, const JobView &view); // after a commit: index, counters, metrics, jobEnded
     void wake();
     void heartbeat();
 
@@ -105,7 +121,7 @@ private:
     std::deque<Completion> m_completions;
     bool m_processorDone = false;
     std::set<QString> m_held; // claimed and not yet ended
-    std::deque<std::pair<ClaimedJob, PreparedPhoto>> m_handed; // takePrepared(), not yet processed
+    std::deque<Upload> m_handed; // takeUpload(), not yet processed
 
     NotificationListener m_listener; // new jobs
     QTimer m_heartbeat;

@@ -23,6 +23,7 @@
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
 
@@ -514,7 +515,7 @@ private Q_SLOTS:
         QCOMPARE(w2->exitCode(), 0);
     }
 
-    void embeddedWorker_decodesOnce_andItsJobsSurviveACrash()
+    void embeddedWorker_decodesOnce_andACrashLosesNoAcceptedJob()
     {
         if (requirePostgres().isEmpty())
             QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
@@ -526,7 +527,9 @@ private Q_SLOTS:
                                                       withoutRunSpecifics(m_classified.value(nameOf.value(id))));
             return difference.isEmpty() ? QString() : nameOf.value(id) + QStringLiteral(" differs from classify --json at ") + difference;
         };
-        QStringList ids, held;
+        QStringList ids;
+        QList<QByteArray> keys;
+        QHash<QByteArray, QString> answeredBeforeCrash; // key -> id
         {
             auto serve = startServe(url, {QStringLiteral("--workers"), QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("4"),
                                           QStringLiteral("--lease"), QStringLiteral("3"), QStringLiteral("--name"), QStringLiteral("e")});
@@ -535,6 +538,8 @@ private Q_SLOTS:
             for (const QString &name : std::as_const(m_photoNames)) {
                 const Reply r = post(base, name, m_photos.value(name));
                 QCOMPARE(r.status, 202);
+                // Answered once the job and its result were stored.
+                QCOMPARE(r.json().value(QStringLiteral("status")).toString(), QStringLiteral("done"));
                 ids << r.json().value(QStringLiteral("id")).toString();
                 nameOf.insert(ids.last(), name);
             }
@@ -548,46 +553,75 @@ private Q_SLOTS:
                 QVERIFY2(difference.isEmpty(), qPrintable(difference));
                 QCOMPARE(j.value(QStringLiteral("result")).toObject().value(QStringLiteral("file")).toString(), nameOf.value(id));
             }
-            // Every upload went straight to the embedded worker: claimed as it was queued.
+            // Every upload went straight to the embedded worker, and no photo was written to the database.
             const Reply metrics = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/metrics")));
             QVERIFY2(metrics.body.contains(QStringLiteral("listinglens_jobs_handed_total{worker=\"e\"} %1").arg(ids.size()).toUtf8()),
                      metrics.body.constData());
+            QVERIFY(metrics.body.contains("listinglens_inference_ms_bucket{worker=\"e\""));
             QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE worker = 'e' AND queue_ms = 0")),
                      qint64(ids.size()));
+            QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE photo IS NOT NULL")), qint64(0));
 
-            // The process dies with handed jobs in hand (each 202 comes before its inference).
+            // The process dies with uploads in hand: six sent at once, killed as soon as they are written.
+            std::vector<std::unique_ptr<QTcpSocket>> sockets;
             for (int i = 0; i < 6; ++i) {
                 const QString name = m_photoNames[i];
-                const Reply r = postRaw(base, m_photos.value(name), "image/jpeg");
-                QCOMPARE(r.status, 202);
-                held << r.json().value(QStringLiteral("id")).toString();
-                nameOf.insert(held.last(), name);
+                const QByteArray key = "crash-" + QByteArray::number(i);
+                keys << key;
+                nameOf.insert(QString::fromLatin1(key), name);
+                auto socket = std::make_unique<QTcpSocket>();
+                socket->connectToHost(QHostAddress::LocalHost, quint16(serve->captured().toUInt()));
+                QVERIFY(socket->waitForConnected(5'000));
+                socket->write("POST /v1/jobs HTTP/1.1\r\nHost: test\r\nContent-Type: image/jpeg\r\nIdempotency-Key: " + key
+                              + "\r\nContent-Disposition: attachment; filename=\"" + name.toUtf8() + "\"\r\nContent-Length: "
+                              + QByteArray::number(m_photos.value(name).size()) + "\r\n\r\n" + m_photos.value(name));
+                sockets.push_back(std::move(socket));
             }
+            for (auto &socket : sockets)
+                while (socket->bytesToWrite() > 0)
+                    QVERIFY(socket->waitForBytesWritten(5'000));
             serve->signal(SIGKILL);
             QVERIFY(serve->waitForExit(10'000));
+            for (std::size_t i = 0; i < sockets.size(); ++i) {
+                sockets[i]->waitForReadyRead(200);
+                const QByteArray answer = sockets[i]->readAll();
+                if (answer.startsWith("HTTP/1.1 202"))
+                    answeredBeforeCrash.insert(keys[int(i)], QJsonDocument::fromJson(answer.mid(answer.indexOf("\r\n\r\n") + 4))
+                                                                 .object().value(QStringLiteral("id")).toString());
+            }
         }
-        const qint64 orphaned = test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE worker = 'e' AND status = 'running'"));
-        QVERIFY2(orphaned > 0, "the killed serve held no job");
-        // Its photos are in the queue: another worker takes them over once their lease runs out.
-        auto api = startServe(url);
-        auto rescue = startWorker(url, QStringLiteral("rescue"));
-        QVERIFY2(api->ready(), api->log().constData());
-        QVERIFY2(rescue->ready(), rescue->log().constData());
-        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(api->captured()));
-        const QHash<QString, QJsonObject> ended = waitForAll(base, held, 60);
-        QCOMPARE(ended.size(), held.size());
-        int retaken = 0;
-        for (const QString &id : std::as_const(held)) {
-            const QJsonObject j = ended.value(id);
-            QCOMPARE(j.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
-            retaken += j.value(QStringLiteral("attempts")).toInt() == 2 ? 1 : 0;
-            const QString difference = compareWithClassify(id, j);
+        QVERIFY2(answeredBeforeCrash.size() < keys.size(), "every upload was answered before the kill: nothing was in flight");
+        // What was not answered was not kept: nothing half-written, no job left running.
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(ids.size() + answeredBeforeCrash.size()));
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE status NOT IN ('done', 'failed')")), qint64(0));
+        // The clients send again with their keys: what was answered is answered the same, the rest is done once.
+        auto serve = startServe(url, {QStringLiteral("--workers"), QStringLiteral("1"), QStringLiteral("--name"), QStringLiteral("e2")});
+        QVERIFY2(serve->ready(), serve->log().constData());
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(serve->captured()));
+        QStringList resent;
+        for (const QByteArray &key : std::as_const(keys)) {
+            const QString name = nameOf.value(QString::fromLatin1(key));
+            const Reply r = post(base, name, m_photos.value(name), key);
+            QCOMPARE(r.status, 202);
+            const QString id = r.json().value(QStringLiteral("id")).toString();
+            if (answeredBeforeCrash.contains(key)) {
+                QCOMPARE(id, answeredBeforeCrash.value(key));
+                QCOMPARE(r.headers.value("idempotent-replayed"), QByteArray("true"));
+            }
+            resent << id;
+            nameOf.insert(id, name);
+        }
+        const QHash<QString, QJsonObject> ended = waitForAll(base, resent, 60);
+        QCOMPARE(ended.size(), resent.size());
+        for (const QString &id : std::as_const(resent)) {
+            QCOMPARE(ended.value(id).value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+            const QString difference = compareWithClassify(id, ended.value(id));
             QVERIFY2(difference.isEmpty(), qPrintable(difference));
         }
-        QCOMPARE(qint64(retaken), orphaned);
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE idempotency_key LIKE 'crash-%'")),
+                 qint64(keys.size()));
         QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")),
-                 qint64(ids.size() + held.size()));
-        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE photo IS NOT NULL")), qint64(0));
+                 qint64(ids.size() + keys.size()));
     }
 
     void postgresRestart_servicesRecoverAndLoseNothing()
@@ -596,32 +630,37 @@ private Q_SLOTS:
             QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
         const QString url = freshQueue(QStringLiteral("listinglens_services_restart"));
         QVERIFY(!url.isEmpty());
-        // One embedded worker (serve --workers 1) and one separate worker.
+        // Both ways a job goes: to the embedded worker of one serve (--workers 1),
+        // and through the queue from a serve without workers to a separate worker.
         auto serve = startServe(url, {QStringLiteral("--workers"), QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("2"),
                                       QStringLiteral("--lease"), QStringLiteral("3")});
         QVERIFY2(serve->ready(), serve->log().constData());
         const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(serve->captured()));
-        auto worker = startWorker(url, QStringLiteral("solo"));
-        QVERIFY2(worker->ready(), worker->log().constData());
+        auto queueApi = startServe(url);
+        QVERIFY2(queueApi->ready(), queueApi->log().constData());
+        const QUrl queueBase(QStringLiteral("http://127.0.0.1:%1").arg(queueApi->captured()));
         QCOMPARE(send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/readyz"))).status, 200);
 
         QStringList ids;
-        for (int i = 0; i < 48; ++i) {
+        for (int i = 0; i < 48; ++i) { // the queued half last: the restart comes while jobs wait or run
             const QString name = m_photoNames[i % m_photoNames.size()];
-            const Reply r = post(base, name, m_photos.value(name));
+            const Reply r = post(i < 24 ? base : queueBase, name, m_photos.value(name));
             QCOMPARE(r.status, 202);
             ids << r.json().value(QStringLiteral("id")).toString();
         }
         QVERIFY(test::postgresControl(QStringLiteral("restart")));
+        auto worker = startWorker(url, QStringLiteral("solo"));
+        QVERIFY2(worker->ready(), worker->log().constData());
         // Right after the restart the services may still be reconnecting: a
         // client that gets 503 retries after Retry-After, as documented.
         for (int i = 0; i < 24; ++i) {
             const QString name = m_photoNames[i % m_photoNames.size()];
-            Reply r = post(base, name, m_photos.value(name), QByteArray("after-restart-") + QByteArray::number(i));
+            const QUrl to = i % 2 ? base : queueBase;
+            Reply r = post(to, name, m_photos.value(name), QByteArray("after-restart-") + QByteArray::number(i));
             for (int tries = 0; r.status == 503 && tries < 20; ++tries) {
                 QVERIFY(r.headers.contains("retry-after"));
                 QTest::qWait(500);
-                r = post(base, name, m_photos.value(name), QByteArray("after-restart-") + QByteArray::number(i));
+                r = post(to, name, m_photos.value(name), QByteArray("after-restart-") + QByteArray::number(i));
             }
             QCOMPARE(r.status, 202);
             ids << r.json().value(QStringLiteral("id")).toString();
@@ -687,12 +726,54 @@ private Q_SLOTS:
             {"form without photo", "--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n",
              "multipart/form-data; boundary=b", 400, "invalid_argument"},
         };
-        for (const Bad &b : bad) {
-            const Reply r = postRaw(base, b.body, b.type);
-            QVERIFY2(r.status == b.status, qPrintable(QStringLiteral("%1: %2 %3").arg(QLatin1String(b.what)).arg(r.status).arg(QString::fromUtf8(r.body))));
-            QCOMPARE(r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QLatin1String(b.code));
-        }
+        auto refuses = [&](const QUrl &to) {
+            for (const Bad &b : bad) {
+                const Reply r = postRaw(to, b.body, b.type);
+                QVERIFY2(r.status == b.status, qPrintable(QStringLiteral("%1: %2 %3").arg(QLatin1String(b.what)).arg(r.status).arg(QString::fromUtf8(r.body))));
+                QCOMPARE(r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QLatin1String(b.code));
+            }
+        };
+        refuses(base);
         QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs")), qint64(0));
+        {
+            // The same refusals where an embedded worker checks uploads by preparing them; and a
+            // repeated key there gives the job the first upload stored.
+            const QString direct = freshQueue(QStringLiteral("listinglens_services_refusals_direct"));
+            QVERIFY(!direct.isEmpty());
+            auto embedded = startServe(direct, {QStringLiteral("--workers"), QStringLiteral("1")});
+            QVERIFY2(embedded->ready(), embedded->log().constData());
+            const QUrl to(QStringLiteral("http://127.0.0.1:%1").arg(embedded->captured()));
+            refuses(to);
+            QCOMPARE(test::postgresScalar(direct, QStringLiteral("SELECT count(*) FROM jobs")), qint64(0));
+            const Reply first = post(to, QStringLiteral("a.jpg"), photo, "key-1");
+            const Reply repeated = post(to, QStringLiteral("a.jpg"), photo, "key-1");
+            QCOMPARE(first.status, 202);
+            QCOMPARE(repeated.json().value(QStringLiteral("id")), first.json().value(QStringLiteral("id")));
+            QCOMPARE(repeated.headers.value("idempotent-replayed"), QByteArray("true"));
+            QCOMPARE(test::postgresScalar(direct, QStringLiteral("SELECT count(*) FROM jobs")), qint64(1));
+            QCOMPARE(test::postgresScalar(direct, QStringLiteral("SELECT count(*) FROM predictions")), qint64(1));
+            // Two uploads with one key at the same moment: both are processed, one is stored, both get its id.
+            std::vector<std::unique_ptr<QTcpSocket>> racing;
+            for (int i = 0; i < 2; ++i) {
+                racing.push_back(std::make_unique<QTcpSocket>());
+                racing.back()->connectToHost(QHostAddress::LocalHost, quint16(embedded->captured().toUInt()));
+                QVERIFY(racing.back()->waitForConnected(5'000));
+            }
+            for (auto &socket : racing)
+                socket->write("POST /v1/jobs HTTP/1.1\r\nHost: test\r\nContent-Type: image/jpeg\r\nIdempotency-Key: key-2\r\n"
+                              "Content-Length: " + QByteArray::number(photo.size()) + "\r\n\r\n" + photo);
+            QStringList raced;
+            for (auto &socket : racing) {
+                QByteArray answer;
+                while (!answer.contains("}") && socket->waitForReadyRead(30'000))
+                    answer += socket->readAll();
+                QVERIFY2(answer.startsWith("HTTP/1.1 202"), answer.constData());
+                raced << QJsonDocument::fromJson(answer.mid(answer.indexOf("\r\n\r\n") + 4)).object().value(QStringLiteral("id")).toString();
+            }
+            QCOMPARE(raced[0], raced[1]);
+            QCOMPARE(test::postgresScalar(direct, QStringLiteral("SELECT count(*) FROM jobs WHERE idempotency_key = 'key-2'")), qint64(1));
+            QCOMPARE(test::postgresScalar(direct, QStringLiteral("SELECT count(*) FROM predictions")), qint64(2));
+        }
 
         // An Idempotency-Key repeated gives the same job.
         const Reply once = post(base, QStringLiteral("a.jpg"), photo, "key-1");
