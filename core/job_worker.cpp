@@ -87,7 +87,7 @@ void JobWorker::stop()
     if (!m_running)
         return;
     {
-        std::lock_guard lock(m_mutex); // takePrepared() sees it under the same lock
+        std::lock_guard lock(m_mutex); // takeUpload() sees it under the same lock
         m_stopping = true;
     }
     wake();
