@@ -38,17 +38,39 @@ QString resultText(const JobView &view)
 
 } // namespace
 
-// The job as GET /v1/jobs/{id} shows it once `record` is stored.
-JobView JobQueue::endedView(const QString &id, const QString &worker, int attempt, const PredictionRecord &record,
-                            const QJsonObject &result, qint64 predictionId)
+// Opens the transaction that ends a job and stores its prediction in it;
+// the job as GET /v1/jobs/{id} will show it once that commits. On failure
+// nothing is open.
+Result<JobView> JobQueue::beginEnding(QSqlDatabase &c, const QString &id, const QString &worker, int attempt,
+                                      const PredictionRecord &record, const QJsonObject &result)
 {
+    if (!c.transaction())
+        return failed(QStringLiteral("cannot store the result"), c.lastError());
+    auto predictionId = m_store->insertPrediction(record);
+    if (!predictionId) {
+        c.rollback();
+        m_store->dropConnection();
+        return predictionId.error();
+    }
     const bool ok = record.result.has_value();
-    JobView view{id, ok ? JobStatus::Done : JobStatus::Failed, 0, 0, attempt, worker, predictionId, ok ? result : QJsonObject(), {}, {}};
+    JobView view{id, ok ? JobStatus::Done : JobStatus::Failed, 0, 0, attempt, worker, predictionId.value(),
+                 ok ? result : QJsonObject(), {}, {}};
     if (!ok) {
         view.errorCode = record.error ? record.error->codeName() : QStringLiteral("internal");
         view.errorMessage = record.error ? record.error->message : QString();
     }
     return view;
+}
+
+// The job an earlier submission with `key` made, when this one lost the race for it.
+Result<Submitted> JobQueue::earlierJob(const QString &key)
+{
+    auto earlier = byIdempotencyKey(key);
+    if (!earlier)
+        return earlier.error();
+    if (earlier.value())
+        return *earlier.value();
+    return Error{ErrorCode::DatabaseError, QStringLiteral("the job for this idempotency key vanished; try again")};
 }
 
 QString jobStatusName(JobStatus status)
@@ -144,14 +166,8 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const s
         if (auto committed = pg::exec(db.value(), "COMMIT", {}); !committed)
             return failed(QStringLiteral("cannot queue the photo"), committed.error());
     }
-    if (inserted.value().count() == 0) { // lost the race for the key
-        auto earlier = byIdempotencyKey(job.idempotencyKey);
-        if (!earlier)
-            return earlier.error();
-        if (earlier.value())
-            return *earlier.value();
-        return Error{ErrorCode::DatabaseError, QStringLiteral("the job for this idempotency key vanished; try again")};
-    }
+    if (inserted.value().count() == 0) // lost the race for the key
+        return earlierJob(job.idempotencyKey);
     return Submitted{id, JobStatus::Queued, false, inserted.value().integer(0, 1)};
 }
 
@@ -162,14 +178,10 @@ Result<Submitted> JobQueue::storeDirect(const DirectJob &job, const QString &wor
     if (!db)
         return db.error();
     QSqlDatabase &c = db.value();
-    if (!c.transaction())
-        return failed(QStringLiteral("cannot store the result"), c.lastError());
-    auto predictionId = m_store->insertPrediction(record);
-    if (!predictionId) {
-        c.rollback();
-        return failed(QStringLiteral("cannot store the result"), predictionId.error());
-    }
-    JobView view = endedView(job.id, worker, 1, record, result, predictionId.value());
+    auto begun = beginEnding(c, job.id, worker, 1, record, result);
+    if (!begun)
+        return begun.error();
+    JobView view = std::move(begun).value();
     // No NOTIFY: nobody knows the id before this commits.
     static const QByteArray insert = sql(QStringLiteral(
         "INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, status, worker, attempts, created_ms,"
@@ -179,7 +191,7 @@ Result<Submitted> JobQueue::storeDirect(const DirectJob &job, const QString &wor
     auto inserted = pg::exec(c, insert.constData(),
                              {pg::text(job.id), pg::textOrNull(job.idempotencyKey), pg::text(job.fileName), pg::text(job.contentType),
                               pg::number(job.byteSize), pg::text(jobStatusName(view.status)), pg::text(worker),
-                              pg::number(job.ageMs), pg::number(predictionId.value()), pg::textOrNull(resultText(view)),
+                              pg::number(job.ageMs), pg::number(view.predictionId), pg::textOrNull(resultText(view)),
                               pg::textOrNull(view.errorCode), pg::textOrNull(view.errorMessage), pg::real(inferenceMs)});
     if (!inserted) {
         c.rollback();
@@ -187,12 +199,7 @@ Result<Submitted> JobQueue::storeDirect(const DirectJob &job, const QString &wor
     }
     if (inserted.value().count() == 0) { // a retry with the same key got there first: its job stands
         c.rollback();
-        auto earlier = byIdempotencyKey(job.idempotencyKey);
-        if (!earlier)
-            return earlier.error();
-        if (earlier.value())
-            return *earlier.value();
-        return Error{ErrorCode::DatabaseError, QStringLiteral("the job for this idempotency key vanished; try again")};
+        return earlierJob(job.idempotencyKey);
     }
     if (!c.commit())
         return failed(QStringLiteral("cannot store the result"), c.lastError());
@@ -325,18 +332,10 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
     if (!db)
         return db.error();
     QSqlDatabase &c = db.value();
-    if (!c.transaction()) {
-        const QSqlError e = c.lastError();
-        m_store->dropConnection();
-        return Error{ErrorCode::DatabaseError, QStringLiteral("cannot store the result: %1").arg(e.text().trimmed())};
-    }
-    auto predictionId = m_store->insertPrediction(record);
-    if (!predictionId) {
-        c.rollback();
-        m_store->dropConnection();
-        return predictionId.error();
-    }
-    JobView view = endedView(job.id, worker, job.attempt, record, result, predictionId.value());
+    auto begun = beginEnding(c, job.id, worker, job.attempt, record, result);
+    if (!begun)
+        return begun.error();
+    JobView view = std::move(begun).value();
     view.createdMs = job.createdMs;
     static const QByteArray end = sql(QStringLiteral(
         "WITH ended AS (UPDATE jobs SET status = $1, finished_ms = {now}, lease_until_ms = NULL, photo = NULL,"
@@ -345,7 +344,7 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         "               WHERE id = $7 AND worker = $8 AND attempts = $9 AND status = 'running' RETURNING id, finished_ms)"
         " SELECT finished_ms, pg_notify('%1', id) FROM ended").arg(QLatin1String(kJobsEndedChannel))).toUtf8();
     auto updated = pg::exec(c, end.constData(),
-                            {pg::text(jobStatusName(view.status)), pg::number(predictionId.value()), pg::textOrNull(resultText(view)),
+                            {pg::text(jobStatusName(view.status)), pg::number(view.predictionId), pg::textOrNull(resultText(view)),
                              pg::textOrNull(view.errorCode), pg::textOrNull(view.errorMessage), pg::real(inferenceMs),
                              pg::text(job.id), pg::text(worker), pg::number(job.attempt)});
     if (!updated) {
@@ -380,7 +379,7 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
     }
     if (ended)
         *ended = view;
-    return predictionId.value();
+    return view.predictionId;
 }
 
 Result<int> JobQueue::release(const QStringList &ids, const QString &worker)

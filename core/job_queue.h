@@ -127,8 +127,9 @@ public:
 
 private:
     explicit JobQueue(std::shared_ptr<PredictionStore> store) : m_store(std::move(store)) {}
-    static JobView endedView(const QString &id, const QString &worker, int attempt, const PredictionRecord &record,
-                             const QJsonObject &result, qint64 predictionId);
+    Result<JobView> beginEnding(QSqlDatabase &c, const QString &id, const QString &worker, int attempt,
+                                const PredictionRecord &record, const QJsonObject &result);
+    Result<Submitted> earlierJob(const QString &key);
     Error failed(const QString &what, const QSqlError &error);
     Error failed(const QString &what, const Error &error);
 
