@@ -93,6 +93,14 @@ std::optional<TiffFields> readTiffIfd(std::span<const std::uint8_t> tiff)
     if (!count)
         return std::nullopt;
     TiffFields f;
+    // libtiff keeps the first of duplicate tags: so does this, so that the size
+    // checked here is the size the decoder will allocate.
+    std::uint64_t seen = 0;
+    const auto firstTime = [&seen](int bit) {
+        const bool first = !(seen & (std::uint64_t(1) << bit));
+        seen |= std::uint64_t(1) << bit;
+        return first;
+    };
     for (std::uint32_t i = 0; i < *count; ++i) {
         const std::size_t entry = std::size_t(*ifd) + 2 + 12 * i;
         const auto tag = r.u16(entry), type = r.u16(entry + 2);
@@ -103,18 +111,20 @@ std::optional<TiffFields> readTiffIfd(std::span<const std::uint8_t> tiff)
         if (!value)
             return std::nullopt;
         switch (*tag) {
-        case 256: f.width = *value; break;
-        case 257: f.height = *value; break;
+        case 256: if (firstTime(0)) f.width = *value; break;
+        case 257: if (firstTime(1)) f.height = *value; break;
         case 258: {
+            if (!firstTime(2))
+                break;
             // One SHORT fits in the entry; several are stored at an offset.
             const auto count = r.u32(entry + 4).value_or(1);
             const auto at = count <= 2 ? std::optional<std::uint32_t>(std::uint32_t(entry + 8)) : r.u32(entry + 8);
             f.bitsPerSample = (at ? r.u16(*at) : std::nullopt).value_or(8);
             break;
         }
-        case 262: f.photometric = *value; break;
-        case 274: f.orientation = *value; break;
-        case 277: f.samplesPerPixel = *value; break;
+        case 262: if (firstTime(3)) f.photometric = *value; break;
+        case 274: if (firstTime(4)) f.orientation = *value; break;
+        case 277: if (firstTime(5)) f.samplesPerPixel = *value; break;
         case 338: f.extraSamples = true; break;
         default: break;
         }
@@ -171,8 +181,10 @@ Result<ImageHeader> readJpeg(std::span<const std::uint8_t> data)
             h.bitsPerSample = int(*precision);
             h.channels = int(*components);
             haveFrame = true;
-        } else if (*marker == 0xE1 && r.matches(body, "Exif") && r.has(body, 6) && data[body + 4] == 0
+        } else if (*marker == 0xE1 && *length >= 8 && r.matches(body, "Exif") && data[body + 4] == 0
                    && data[body + 5] == 0) {
+            // The length counts its own two bytes and the six of "Exif\0\0": the
+            // check above keeps the TIFF block inside the segment (r.has(pos, length)).
             const auto exif = data.subspan(body + 6, *length - 8);
             if (const auto fields = readTiffIfd(exif))
                 h.orientation = validOrientation(fields->orientation);
@@ -271,8 +283,12 @@ Result<ImageHeader> readBmp(std::span<const std::uint8_t> data)
         const auto w = r.u32(18), ht = r.u32(22);
         if (!w || !ht)
             return corrupt(QStringLiteral("the BMP header is cut short"));
-        h.width = std::abs(std::int32_t(*w));
-        h.height = std::abs(std::int32_t(*ht)); // negative height: stored top-down
+        // Signed fields: a negative height means stored top-down; a negative width is invalid.
+        const std::int64_t width = std::int32_t(*w), height = std::int32_t(*ht);
+        if (width <= 0 || height == 0 || height == INT32_MIN)
+            return corrupt(QStringLiteral("the BMP header declares an invalid size"));
+        h.width = int(width);
+        h.height = int(height < 0 ? -height : height);
     }
     return h;
 }
@@ -286,6 +302,8 @@ Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
     h.format = ImageFormat::Tiff;
     h.width = int(std::min<std::uint32_t>(f->width, INT32_MAX));
     h.height = int(std::min<std::uint32_t>(f->height, INT32_MAX));
+    if (f->bitsPerSample == 0 || f->bitsPerSample > 64 || f->samplesPerPixel == 0 || f->samplesPerPixel > 8)
+        return corrupt(QStringLiteral("the TIFF header declares an invalid sample layout"));
     h.bitsPerSample = int(f->bitsPerSample);
     h.channels = f->photometric == 5 ? 4 : int(std::min<std::uint32_t>(f->samplesPerPixel, 3));
     h.hasAlpha = f->extraSamples;
@@ -294,6 +312,15 @@ Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
 }
 
 } // namespace
+
+qint64 ImageHeader::decodedBytes(int scale) const
+{
+    const qint64 s = std::max(1, scale);
+    const qint64 w = (qint64(width) + s - 1) / s, h = (qint64(height) + s - 1) / s;
+    const qint64 samples = std::max(channels, 1) + (hasAlpha ? 1 : 0);
+    const qint64 bytesPerSample = std::max(1, (bitsPerSample + 7) / 8);
+    return w * h * samples * bytesPerSample;
+}
 
 QString imageFormatName(ImageFormat format)
 {

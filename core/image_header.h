@@ -2,6 +2,8 @@
 
 #include "error.h"
 
+#include <QtGlobal>
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -21,6 +23,10 @@ struct ImageHeader {
     int channels = 3;          // 4 for CMYK JPEG/TIFF
     bool hasAlpha = false;
     int orientation = 1;       // EXIF orientation 1..8 (1 when absent or invalid)
+
+    // Bytes of the pixels a decoder produces at 1/scale of each side:
+    // width x height x channels (alpha included) x bytes per sample.
+    qint64 decodedBytes(int scale = 1) const;
 
     bool swapsAxes() const { return orientation >= 5; }
     int displayWidth() const { return swapsAxes() ? height : width; }

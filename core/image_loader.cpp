@@ -32,6 +32,12 @@ int reducedScaleFor(const ImageHeader &h, int targetShortSide)
     return 1;
 }
 
+// The scale loadBytes decodes at: JPEGs without alpha may shrink in the decoder.
+int decodeScaleFor(const ImageHeader &h, int targetShortSide)
+{
+    return h.hasAlpha ? 1 : reducedScaleFor(h, targetShortSide);
+}
+
 int reducedFlag(int scale)
 {
     switch (scale) {
@@ -154,6 +160,12 @@ Result<ImageHeader> ImageLoader::inspect(const QByteArray &bytes) const
                          .arg(h.width).arg(h.height)
                          .arg(double(pixels) / 1e6, 0, 'f', 1)
                          .arg(double(m_limits.maxPixels) / 1e6, 0, 'f', 0)};
+    const qint64 decoded = h.decodedBytes(decodeScaleFor(h, m_limits.targetShortSide));
+    if (decoded > m_limits.maxDecodedBytes)
+        return Error{ErrorCode::TooManyPixels,
+                     QStringLiteral("the photo is %1 x %2 pixels of %3 channel(s) at %4 bits; decoded it would take %5, over the %6 limit")
+                         .arg(h.width).arg(h.height).arg(h.channels + (h.hasAlpha ? 1 : 0)).arg(h.bitsPerSample)
+                         .arg(megabytes(decoded), megabytes(m_limits.maxDecodedBytes))};
     if (std::min(h.width, h.height) < m_limits.minSide)
         return Error{ErrorCode::TooSmall, QStringLiteral("the photo is %1 x %2 pixels; it needs at least %3 pixels on each side")
                                               .arg(h.width).arg(h.height).arg(m_limits.minSide)};
@@ -172,7 +184,7 @@ Result<LoadedImage> ImageLoader::loadBytes(const QByteArray &bytes) const
     out.byteSize = bytes.size();
     out.width = h.displayWidth();
     out.height = h.displayHeight();
-    out.decodeScale = h.hasAlpha ? 1 : reducedScaleFor(h, m_limits.targetShortSide);
+    out.decodeScale = decodeScaleFor(h, m_limits.targetShortSide);
 
     try {
         const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));

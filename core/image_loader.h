@@ -13,6 +13,9 @@ namespace listinglens {
 struct LoadLimits {
     qint64 maxFileBytes = 30LL * 1024 * 1024; // 30 MiB
     qint64 maxPixels = 100'000'000;           // from the header, before decoding
+    // What the decoder will allocate (ImageHeader::decodedBytes at the decode
+    // scale): 100 MP of 8-bit RGBA fits, 100 MP of 16-bit RGBA (800 MB) does not.
+    qint64 maxDecodedBytes = 400LL * 1024 * 1024;
     int minSide = 32;                         // smallest side, in pixels
     // JPEGs are decoded at 1/2, 1/4 or 1/8 scale (libjpeg DCT scaling) as long as
     // the shorter side stays at least this long. 0 decodes at full size.

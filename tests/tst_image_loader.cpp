@@ -3,6 +3,7 @@
 #include "jpeg_exif.h"
 
 #include <QFile>
+#include <QtEndian>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
@@ -228,6 +229,120 @@ private Q_SLOTS:
         QVERIFY(test::writeFile(empty, {}));
         r = ImageLoader().loadFile(empty);
         QCOMPARE(r.error().codeName(), QStringLiteral("empty"));
+    }
+
+    // Issue 11, 1: an APP1 "Exif" segment whose length (2..7) is shorter than
+    // its own identifier made the header reader wrap to a 4 GB span and read
+    // far outside the buffer (classify exited 139, serve died with SIGSEGV).
+    void shortExifSegmentsAreRefusedOrSkipped_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        const QByteArray jpeg = test::encode(test::quadrants(64, 48), ".jpg");
+        for (int length = 2; length <= 7; ++length) {
+            // The 22-byte reproducer: SOI, the short APP1, a TIFF header, end of image.
+            QByteArray tiny("\xFF\xD8\xFF\xE1", 4);
+            tiny.append(char(0)).append(char(length)).append("Exif\0\0II*\0\x08\0\0\0\xFF\xD9", 18);
+            QTest::addRow("22 bytes, length %d", length) << tiny.left(22);
+            // The same segment in front of a real photo.
+            QByteArray real = jpeg.left(2);
+            real.append("\xFF\xE1", 2).append(char(0)).append(char(length)).append("Exif\0\0", 6);
+            real.append(QByteArray(std::max(0, length - 8), '\0')).append(jpeg.mid(2));
+            QTest::addRow("before a photo, length %d", length) << real;
+        }
+    }
+    void shortExifSegmentsAreRefusedOrSkipped()
+    {
+        QFETCH(QByteArray, bytes);
+        const auto r = ImageLoader().loadBytes(bytes);
+        if (!r.ok())
+            QVERIFY2(r.error().code == ErrorCode::Corrupt, qPrintable(describe(r)));
+        else
+            QCOMPARE(r.value().header.orientation, 1);
+    }
+
+    // Issue 11, 3: the header check kept the last of duplicate width/height
+    // tags while libtiff decodes with the first, so a TIFF declared 100x100
+    // to the check decoded as 20000x20000 (1.9 GB).
+    void tiffDuplicateTagsReadAsTheDecoderReadsThem()
+    {
+        // An uncompressed 100x100 RGB TIFF whose IFD repeats width and height.
+        const auto tiff = [](std::initializer_list<std::pair<quint16, quint32>> tags) {
+            QByteArray t("II*\0\x08\0\0\0", 8);
+            const quint32 dataAt = 8 + 2 + quint32(tags.size()) * 12 + 4;
+            const auto u16 = [&t](quint32 v) { t.append(char(v & 0xFF)).append(char(v >> 8 & 0xFF)); };
+            const auto u32 = [&](quint32 v) { u16(v & 0xFFFF); u16(v >> 16); };
+            u16(quint32(tags.size()));
+            for (const auto &[tag, value] : tags) {
+                u16(tag);
+                u16(4); // LONG
+                u32(1);
+                u32(tag == 273 ? dataAt : value);
+            }
+            u32(0);
+            t.append(QByteArray(100 * 100 * 3, char(120)));
+            return t;
+        };
+        const QByteArray dup = tiff({{256, 100}, {256, 20000}, {257, 100}, {257, 20000}, {258, 8}, {259, 1}, {262, 2},
+                                     {273, 0}, {277, 3}, {278, 100}, {279, 30000}});
+        const std::span<const std::uint8_t> data(reinterpret_cast<const std::uint8_t *>(dup.constData()), std::size_t(dup.size()));
+        const auto header = readImageHeader(data);
+        QVERIFY(header.ok());
+        QCOMPARE(header.value().width, 100);
+        QCOMPARE(header.value().height, 100);
+        const auto r = ImageLoader().loadBytes(dup);
+        if (r.ok()) { // what the decoder made of it must be what was checked
+            QCOMPARE(r.value().bgr.cols, 100);
+            QCOMPARE(r.value().bgr.rows, 100);
+        } else {
+            QCOMPARE(r.error().codeName(), QStringLiteral("corrupt"));
+        }
+        // The other way round, the large size comes first and is refused before decoding.
+        const QByteArray big = tiff({{256, 20000}, {256, 100}, {257, 20000}, {257, 100}, {258, 8}, {259, 1}, {262, 2},
+                                     {273, 0}, {277, 3}, {278, 100}, {279, 30000}});
+        const auto refused = ImageLoader().inspect(big);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().codeName(), QStringLiteral("too_many_pixels"));
+    }
+
+    // Issue 11, 3: the limit counts what decoding allocates, not pixels alone.
+    void limitsCountDecodedBytes()
+    {
+        // 10000 x 10000 is exactly the 100 MP limit; as 16-bit RGBA that is 800 MB.
+        QByteArray png = test::pngHeaderOnly(10000, 10000);
+        png[24] = 16; // bit depth
+        png[25] = 6;  // RGBA
+        auto r = ImageLoader().inspect(png);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().codeName(), QStringLiteral("too_many_pixels"));
+        QVERIFY2(r.error().message.contains(QStringLiteral("MiB")), qPrintable(r.error().message));
+        // The same size as 8-bit RGB (300 MB) passes the header check.
+        QVERIFY(ImageLoader().inspect(test::pngHeaderOnly(10000, 10000)).ok());
+        // A 12000 x 9000 JPEG is decoded at 1/8 scale: its decode is small.
+        ImageHeader jpeg;
+        jpeg.width = 12000;
+        jpeg.height = 9000;
+        QCOMPARE(jpeg.decodedBytes(8), qint64(1500) * 1125 * 3);
+    }
+
+    // Issue 11, 7: BMP sizes are signed; INT32_MIN made std::abs undefined.
+    void bmpWithExtremeSizesIsRefused_data()
+    {
+        QTest::addColumn<qint32>("width");
+        QTest::addColumn<qint32>("height");
+        QTest::newRow("width INT32_MIN") << qint32(INT32_MIN) << qint32(100);
+        QTest::newRow("height INT32_MIN") << qint32(100) << qint32(INT32_MIN);
+        QTest::newRow("negative width") << qint32(-100) << qint32(100);
+    }
+    void bmpWithExtremeSizesIsRefused()
+    {
+        QFETCH(qint32, width);
+        QFETCH(qint32, height);
+        QByteArray bmp = test::encode(test::quadrants(64, 48), ".bmp");
+        qToLittleEndian(width, bmp.data() + 18);
+        qToLittleEndian(height, bmp.data() + 22);
+        const auto r = ImageLoader().loadBytes(bmp);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().codeName(), QStringLiteral("corrupt"));
     }
 
     // Damaged files of every format must give a result or a typed error, never a crash.
