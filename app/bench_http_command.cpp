@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "cli_common.h"
+#include "service_client.h"
 #include "statistics.h"
 
 #include <QCoreApplication>
@@ -8,14 +9,11 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTextStream>
 #include <QTimer>
 
 #include <atomic>
-#include <csignal>
 #include <mutex>
 #include <thread>
 #include <sys/resource.h>
@@ -70,72 +68,6 @@ Figures measured(int count, Run run)
     return f;
 }
 
-// A child `listinglens serve|worker`, stopped with SIGTERM when it goes out of scope.
-class Child {
-public:
-    Child(const QStringList &args, const QString &readyPattern, QString *captured = nullptr)
-    {
-        m_process.setProgram(QCoreApplication::applicationFilePath());
-        m_process.setArguments(args);
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.setReadChannel(QProcess::StandardError);
-        m_process.start();
-        const QRegularExpression ready(readyPattern);
-        QElapsedTimer waited;
-        waited.start();
-        while (waited.elapsed() < 60'000 && m_process.state() != QProcess::NotRunning) {
-            m_process.waitForReadyRead(200);
-            m_log += QString::fromUtf8(m_process.readAllStandardError());
-            const auto m = ready.match(m_log);
-            if (m.hasMatch()) {
-                m_ready = true;
-                if (captured)
-                    *captured = m.captured(1);
-                return;
-            }
-        }
-    }
-    ~Child()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        ::kill(pid_t(m_process.processId()), SIGTERM);
-        if (!m_process.waitForFinished(20'000))
-            m_process.kill();
-        m_process.waitForFinished(5'000);
-    }
-    bool ready() const { return m_ready; }
-    QString log() const { return m_log; }
-
-private:
-    QProcess m_process;
-    QString m_log;
-    bool m_ready = false;
-};
-
-// One request on a kept-alive connection, blocking: the latency run's client,
-// lean so that what it measures is the service (QNetworkAccessManager adds
-// tens of milliseconds to a 1 MB upload).
-QJsonObject exchange(QTcpSocket &socket, const QByteArray &head, const QByteArray &body, int *status)
-{
-    socket.write(head + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
-    QByteArray in;
-    qsizetype headEnd = -1;
-    qint64 length = -1;
-    while (socket.waitForReadyRead(90'000)) {
-        in += socket.readAll();
-        if (headEnd < 0 && (headEnd = in.indexOf("\r\n\r\n")) >= 0) {
-            const QRegularExpression re(QStringLiteral("content-length:\\s*(\\d+)"), QRegularExpression::CaseInsensitiveOption);
-            length = re.match(QString::fromLatin1(in.left(headEnd))).captured(1).toLongLong();
-            *status = in.mid(9, 3).toInt();
-        }
-        if (headEnd >= 0 && in.size() >= headEnd + 4 + length)
-            return QJsonDocument::fromJson(in.mid(headEnd + 4, length)).object();
-    }
-    *status = 0;
-    return {};
-}
-
 // `clients` connections, each sending jobs one after another (POST, then GET
 // ?wait until done), `count` jobs in all; submit-to-done per job. One client
 // per thread, blocking: lean, so that what is measured is the service, not
@@ -157,11 +89,11 @@ Figures runJobs(quint16 port, const std::vector<QByteArray> &photos, int count, 
             for (int i; (i = next++) < count;) {
                 const qint64 started = clock.nsecsElapsed();
                 int status = 0;
-                const QJsonObject job = connected ? exchange(socket, "POST /v1/jobs HTTP/1.1\r\nHost: bench\r\nContent-Type: image/jpeg\r\n",
+                const QJsonObject job = connected ? httpExchange(socket, "POST /v1/jobs HTTP/1.1\r\nHost: bench\r\nContent-Type: image/jpeg\r\n",
                                                              photos[std::size_t(i) % photos.size()], &status)
                                                   : QJsonObject();
                 const QByteArray id = job.value(QStringLiteral("id")).toString().toLatin1();
-                const QJsonObject done = status == 202 ? exchange(socket, "GET /v1/jobs/" + id + "?wait=60 HTTP/1.1\r\nHost: bench\r\n", {}, &status)
+                const QJsonObject done = status == 202 ? httpExchange(socket, "GET /v1/jobs/" + id + "?wait=60 HTTP/1.1\r\nHost: bench\r\n", {}, &status)
                                                        : QJsonObject();
                 const double ms = (clock.nsecsElapsed() - started) / 1e6;
                 std::lock_guard lock(mutex);
@@ -245,19 +177,13 @@ int runBenchHttp(const QStringList &args)
 
     QTextStream out(stdout), err(stderr);
     const auto made = phoneSizedBenchPhotos();
-    if (!made)
+    const auto read = made ? readPhotos(*made) : std::nullopt;
+    if (!read)
         return ExitUsage;
-    std::vector<QByteArray> photos;
+    const std::vector<QByteArray> &photos = *read;
     qint64 bytes = 0;
-    for (const QString &path : *made) {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly)) {
-            printError(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
-            return ExitUsage;
-        }
-        photos.push_back(f.readAll());
-        bytes += photos.back().size();
-    }
+    for (const QByteArray &photo : photos)
+        bytes += photo.size();
 
     // The baseline: the same photos through the classifier in this process.
     Figures classify;
@@ -285,10 +211,7 @@ int runBenchHttp(const QStringList &args)
         }
     }
 
-    QStringList modelArgs;
-    for (const QCommandLineOption *o : {&model.modelDir, &model.manifest, &model.taxonomy, &model.device, &model.threads, &model.batch})
-        if (parser.isSet(*o))
-            modelArgs << QStringLiteral("--") + o->names().constFirst() << parser.value(*o);
+    const QStringList modelArgs = modelArguments(parser, model);
     QJsonObject report{{QStringLiteral("classify"), QJsonObject{{QStringLiteral("photos_per_second"), classify.perSecond},
                                                                 {QStringLiteral("cpu_ms_per_photo"), classify.cpuMsPerJob},
                                                                 {QStringLiteral("latency_p50_ms"), quantile(classify.latencyMs, 0.5)},
@@ -301,7 +224,7 @@ int runBenchHttp(const QStringList &args)
     for (const bool embedded : placements) {
         for (const int w : std::as_const(workerCounts)) {
             QString port;
-            Child serve(QStringList{QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+            ServiceProcess serve(QStringList{QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                                     QStringLiteral("--max-queue"), QString::number(*n + 10), QStringLiteral("--name"), QStringLiteral("bench"),
                                     QStringLiteral("--workers"), QString::number(embedded ? w : 0)} + modelArgs,
                         QStringLiteral("serving http://[^:]+:(\\d+)"), &port);
@@ -309,9 +232,9 @@ int runBenchHttp(const QStringList &args)
                 printError(QStringLiteral("serve did not start:\n") + serve.log());
                 return ExitSomeFailed;
             }
-            std::vector<std::unique_ptr<Child>> children;
+            std::vector<std::unique_ptr<ServiceProcess>> children;
             for (int i = 0; i < (embedded ? 0 : w); ++i) {
-                children.push_back(std::make_unique<Child>(QStringList{QStringLiteral("worker"), QStringLiteral("--db"), url,
+                children.push_back(std::make_unique<ServiceProcess>(QStringList{QStringLiteral("worker"), QStringLiteral("--db"), url,
                                                                        QStringLiteral("--name"), QStringLiteral("bench-%1").arg(i)} + modelArgs,
                                                            QStringLiteral("taking jobs")));
                 if (!children.back()->ready()) {

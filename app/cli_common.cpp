@@ -2,7 +2,9 @@
 
 #include "phone_photos.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QTextStream>
 #include <QTimeZone>
 
@@ -15,11 +17,15 @@ void printError(const QString &message)
     QTextStream(stderr) << "listinglens: " << message << Qt::endl;
 }
 
-std::optional<QStringList> phoneSizedBenchPhotos()
+std::optional<QStringList> phoneSizedBenchPhotos(const QString &sourceDir)
 {
-    const QString dir = defaultBenchPhotosDir();
+    // Photos of another folder are kept apart from the sample photos' (files are reused by name).
+    const QString source = sourceDir.isEmpty() ? defaultSamplesDir() : QFileInfo(sourceDir).absoluteFilePath();
+    const QString dir = sourceDir.isEmpty() ? defaultBenchPhotosDir()
+                                            : defaultBenchPhotosDir() + QLatin1Char('-')
+                                                  + QString::fromLatin1(QCryptographicHash::hash(source.toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
     QTextStream(stderr) << "Preparing phone-sized photos in " << dir << " ..." << Qt::endl;
-    auto made = makePhonePhotos(defaultSamplesDir(), dir);
+    auto made = makePhonePhotos(source, dir);
     if (!made) {
         printError(made.error().message);
         return std::nullopt;

@@ -61,8 +61,9 @@ bool parseOrExit(QCommandLineParser &parser, const QStringList &args, int &exitC
 
 void printError(const QString &message);
 
-// The phone-sized photos bench runs use (made once from the sample photos and
-// cached, see makePhonePhotos); progress and errors on stderr; nullopt on failure.
-std::optional<QStringList> phoneSizedBenchPhotos();
+// The phone-sized photos bench runs use (made once from the sample photos, or
+// from the photos in `sourceDir`, and cached, see makePhonePhotos); progress
+// and errors on stderr; nullopt on failure.
+std::optional<QStringList> phoneSizedBenchPhotos(const QString &sourceDir = {});
 
 } // namespace listinglens::cli
