@@ -15,5 +15,6 @@ int runBenchDb(const QStringList &args);
 int runServe(const QStringList &args);
 int runWorker(const QStringList &args);
 int runBenchHttp(const QStringList &args);
+int runSoak(const QStringList &args);
 
 } // namespace listinglens::cli

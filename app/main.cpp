@@ -28,6 +28,7 @@ constexpr const char *kUsage =
     "  serve      HTTP API: queue photos in PostgreSQL, answer results (--workers N)\n"
     "  worker     take jobs from the PostgreSQL queue (any number, on any machine)\n"
     "  bench-http jobs/s and submit-to-done latency through the API, 1 and 2 workers\n"
+    "  soak       jobs through the API while a worker is killed and PostgreSQL restarts\n"
     "  screenshots [DIR]  save screenshots of the real window (default docs/screenshots)\n"
     "\n"
     "  listinglens COMMAND --help   options of a command\n"
@@ -114,6 +115,8 @@ int main(int argc, char *argv[])
         return listinglens::cli::runWorker(args);
     if (command == QLatin1String("bench-http"))
         return listinglens::cli::runBenchHttp(args);
+    if (command == QLatin1String("soak"))
+        return listinglens::cli::runSoak(args);
     listinglens::cli::printError(QStringLiteral("unknown command \"%1\"\n").arg(command) + QString::fromLatin1(kUsage));
     return listinglens::cli::ExitUsage;
 }
