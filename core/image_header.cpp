@@ -70,6 +70,7 @@ bool startsWith(std::span<const std::uint8_t> data, std::initializer_list<std::u
 struct TiffFields {
     std::uint32_t width = 0, height = 0, bitsPerSample = 8, samplesPerPixel = 1, photometric = 2;
     std::uint32_t orientation = 1;
+    std::uint32_t rowsPerStrip = 0xFFFFFFFF, tileWidth = 0, tileLength = 0;
     bool extraSamples = false;
 };
 
@@ -125,6 +126,9 @@ std::optional<TiffFields> readTiffIfd(std::span<const std::uint8_t> tiff)
         case 262: if (firstTime(3)) f.photometric = *value; break;
         case 274: if (firstTime(4)) f.orientation = *value; break;
         case 277: if (firstTime(5)) f.samplesPerPixel = *value; break;
+        case 278: if (firstTime(6)) f.rowsPerStrip = *value; break;
+        case 322: if (firstTime(7)) f.tileWidth = *value; break;
+        case 323: if (firstTime(8)) f.tileLength = *value; break;
         case 338: f.extraSamples = true; break;
         default: break;
         }
@@ -308,6 +312,14 @@ Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
     h.channels = f->photometric == 5 ? 4 : int(std::min<std::uint32_t>(f->samplesPerPixel, 3));
     h.hasAlpha = f->extraSamples;
     h.orientation = validOrientation(f->orientation);
+    // OpenCV decodes a TIFF a strip or tile at a time into a 4-channel buffer of
+    // that strip's declared size, which it does not cap at the image: a 100x100
+    // TIFF declaring 10 million rows per strip allocated 4 GB (found by fuzzing).
+    const qint64 bytesPerSample = std::max<qint64>(1, (qint64(f->bitsPerSample) + 7) / 8);
+    if (f->tileWidth > 0 || f->tileLength > 0)
+        h.workBytes = qint64(f->tileWidth) * qint64(f->tileLength) * 4 * bytesPerSample;
+    else if (f->rowsPerStrip != 0xFFFFFFFF && f->rowsPerStrip > f->height)
+        h.workBytes = qint64(f->width) * qint64(f->rowsPerStrip) * 4 * bytesPerSample;
     return h;
 }
 
@@ -319,7 +331,7 @@ qint64 ImageHeader::decodedBytes(int scale) const
     const qint64 w = (qint64(width) + s - 1) / s, h = (qint64(height) + s - 1) / s;
     const qint64 samples = std::max(channels, 1) + (hasAlpha ? 1 : 0);
     const qint64 bytesPerSample = std::max(1, (bitsPerSample + 7) / 8);
-    return w * h * samples * bytesPerSample;
+    return w * h * samples * bytesPerSample + workBytes;
 }
 
 QString imageFormatName(ImageFormat format)

@@ -23,9 +23,10 @@ struct ImageHeader {
     int channels = 3;          // 4 for CMYK JPEG/TIFF
     bool hasAlpha = false;
     int orientation = 1;       // EXIF orientation 1..8 (1 when absent or invalid)
+    qint64 workBytes = 0;      // a decoder buffer beyond the pixels (a TIFF strip or tile)
 
     // Bytes of the pixels a decoder produces at 1/scale of each side:
-    // width x height x channels (alpha included) x bytes per sample.
+    // width x height x channels (alpha included) x bytes per sample, plus workBytes.
     qint64 decodedBytes(int scale = 1) const;
 
     bool swapsAxes() const { return orientation >= 5; }

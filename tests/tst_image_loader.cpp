@@ -302,6 +302,12 @@ private Q_SLOTS:
         const auto refused = ImageLoader().inspect(big);
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().codeName(), QStringLiteral("too_many_pixels"));
+        // Found by fuzzing: 10 million rows per strip made OpenCV allocate a 4 GB strip buffer.
+        const QByteArray strip = tiff({{256, 100}, {257, 100}, {258, 8}, {259, 1}, {262, 2}, {273, 0}, {277, 3},
+                                       {278, 10'000'000}, {279, 30000}});
+        const auto tooTall = ImageLoader().inspect(strip);
+        QVERIFY(!tooTall.ok());
+        QCOMPARE(tooTall.error().codeName(), QStringLiteral("too_many_pixels"));
     }
 
     // Issue 11, 3: the limit counts what decoding allocates, not pixels alone.
