@@ -1,6 +1,7 @@
 #include "image_loader.h"
 
 #include "logging.h"
+#include "sqlite_files.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -126,6 +127,9 @@ Result<QByteArray> ImageLoader::readFile(const QString &path) const
         return Error{ErrorCode::IoError, QStringLiteral("file not found: %1").arg(path)};
     if (info.isDir())
         return Error{ErrorCode::IoError, QStringLiteral("%1 is a folder, not a photo").arg(path)};
+    if (isOpenSqliteFile(path)) // opening it would drop SQLite's locks (sqlite_files.h)
+        return Error{ErrorCode::UnsupportedFormat,
+                     QStringLiteral("%1 is ListingLens's open database, not a photo").arg(info.fileName())};
     if (info.size() == 0)
         return Error{ErrorCode::Empty, QStringLiteral("the file is empty")};
     if (info.size() > m_limits.maxFileBytes)

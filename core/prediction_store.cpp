@@ -4,6 +4,7 @@
 
 #include "logging.h"
 #include "schema.h"
+#include "sqlite_files.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -143,6 +144,7 @@ Result<QSqlDatabase> PredictionStore::connection(const QString &role)
             options += QString(options.isEmpty() ? "" : ";") + QStringLiteral("connect_timeout=5");
         db.setConnectOptions(options);
     } else {
+        registerSqliteDatabase(m_url.path); // before SQLite takes its first lock
         db.setDatabaseName(m_url.path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
     }

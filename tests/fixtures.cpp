@@ -1,5 +1,8 @@
 #include "fixtures.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "database_url.h"
 
 #include <QFile>
@@ -68,6 +71,26 @@ QByteArray cmykJpeg(int width, int height, int c, int m, int y, int k)
     QByteArray out(reinterpret_cast<const char *>(buffer), qsizetype(size));
     std::free(buffer);
     return out;
+}
+
+int posixLocksHeld(const QString &file)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(file).constData(), &st) != 0)
+        return -1;
+    QFile locks(QStringLiteral("/proc/locks"));
+    if (!locks.open(QIODevice::ReadOnly))
+        return -1;
+    // "1: POSIX  ADVISORY  READ 1234 08:01:5678 128 128": pid, then major:minor:inode.
+    const QByteArray pid = QByteArray::number(qint64(::getpid()));
+    const QByteArray inode = QByteArray::number(quint64(st.st_ino));
+    int held = 0;
+    for (const QByteArray &line : locks.readAll().split('\n')) {
+        const QList<QByteArray> f = line.simplified().split(' ');
+        if (f.size() >= 6 && f[1] == "POSIX" && f[4] == pid && f[5].split(':').value(2) == inode)
+            ++held;
+    }
+    return held;
 }
 
 QByteArray pngHeaderOnly(quint32 width, quint32 height)

@@ -34,6 +34,9 @@ QString postgresUrl(); // empty when there is none
 QString freshPostgresDatabase(const QString &name);
 // The first column of the first row of `sql` on the PostgreSQL database at `url`; -1 on failure.
 qint64 postgresScalar(const QString &url, const QString &sql);
+// POSIX record locks this process holds on the file (from /proc/locks).
+int posixLocksHeld(const QString &file);
+
 // pg_ctl stop / start / restart on that server (as the postgres user when root); true on success.
 bool postgresControl(const QString &action);
 

@@ -17,6 +17,11 @@
 #include <QTimer>
 #include <QComboBox>
 #include <QFile>
+#include <QFileInfo>
+#include <QFileDialog>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QLineEdit>
 #include <QHeaderView>
 #include <QPushButton>
@@ -288,6 +293,81 @@ private Q_SLOTS:
         HistoryFilter accepted;
         accepted.feedback = QStringLiteral("accepted");
         QCOMPARE(int(store.value()->history(accepted, std::nullopt, 10).value().size()), 1);
+    }
+
+    // Issue 11, 2: the window and the command line share the embedded SQLite
+    // file, the default setup. Opening photos used to drop the window's POSIX
+    // locks; `history` then believed it was the last connection, checkpointed
+    // and unlinked -wal/-shm under the window, and the file ended up malformed.
+    void windowAndCommandLineShareTheSqliteFile()
+    {
+        const QString file = m_dbUrl.mid(int(qstrlen("sqlite:")));
+        const auto locksOnDatabase = [&file] { return test::posixLocksHeld(file); };
+        QVERIFY2(locksOnDatabase() > 0, "the window holds no lock on its database");
+        // File > Open photos on the database's folder: the dialog lists (and
+        // used to read) the database, its -wal and -shm.
+        QTimer poll;
+        int listedFor = 0;
+        connect(&poll, &QTimer::timeout, m_window.get(), [&] {
+            auto *dialog = m_window->findChild<QFileDialog *>();
+            if (!dialog || !dialog->isVisible())
+                return;
+            if (listedFor++ == 0)
+                dialog->setDirectory(QFileInfo(file).absolutePath());
+            if (listedFor < 15) // 1.5 s: the listing and its file types are gathered meanwhile
+                return;
+            poll.stop();
+            dialog->reject();
+        });
+        poll.start(100);
+        m_window->findChild<QAction *>(QStringLiteral("openPhotos"))->trigger();
+        // Opening the folder that holds the database, and the database itself as a photo.
+        m_window->addPaths({photo("toaster.jpg"), QFileInfo(file).absolutePath(), file, file + QStringLiteral("-wal"),
+                            test::samplePhotosDir()});
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->photos()->count(PhotoState::Done) >= 3, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->photos()->count(PhotoState::Failed) >= 2, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->photos()->item(0)->predictionId > 0, 30000);
+        QVERIFY2(locksOnDatabase() > 0, "opening photos dropped the window's locks on its database");
+
+        const auto cli = [this](const QStringList &args) {
+            QProcess p;
+            p.setProcessChannelMode(QProcess::MergedChannels);
+            p.start(QStringLiteral(LISTINGLENS_BINARY), args + QStringList{QStringLiteral("--db"), m_dbUrl});
+            if (!p.waitForFinished(120000))
+                return QStringLiteral("timed out");
+            return p.exitCode() == 0 ? QString() : QString::fromUtf8(p.readAll());
+        };
+        QCOMPARE(cli({QStringLiteral("history")}), QString());
+        QVERIFY2(QFileInfo::exists(file + QStringLiteral("-wal")), "the command line removed the window's write-ahead log");
+        QVERIFY(locksOnDatabase() > 0);
+        QList<int> done; // rows of photos that have a result (the database's own files failed)
+        for (int r = 0; r < m_window->photos()->rowCount(); ++r)
+            if (m_window->photos()->item(r)->state == PhotoState::Done)
+                done << r;
+        m_window->strip()->setCurrentIndex(m_window->photos()->index(done.value(0)));
+        m_window->acceptCurrent();
+        QCOMPARE(cli({QStringLiteral("classify"), photo("teddy.jpg")}), QString());
+        m_window->strip()->setCurrentIndex(m_window->photos()->index(done.value(1)));
+        m_window->acceptCurrent();
+        m_window.reset(); // Ctrl+Q: stores what is left and closes
+
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("integrity"));
+        db.setDatabaseName(file);
+        QVERIFY(db.open());
+        {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
+            // Both decisions and the command line's prediction are there.
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM feedback")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 2);
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM predictions WHERE source = 'cli'")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 1);
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("integrity"));
+        QCOMPARE(cli({QStringLiteral("stats")}), QString());
     }
 
     void keyboardShortcuts()

@@ -1,6 +1,7 @@
 #include "console_worker.h"
 
 #include "csv.h"
+#include "sqlite_files.h"
 
 #include <QDateTime>
 #include <QSaveFile>
@@ -75,6 +76,8 @@ void ConsoleWorker::exportCsv(int request, const HistoryFilter &filter, const QS
     m_cancelExport = false;
     if (!m_store)
         return Q_EMIT exportFinished(request, false, tr("no database"));
+    if (isOpenSqliteFile(path)) // replacing it would destroy the database (sqlite_files.h)
+        return Q_EMIT exportFinished(request, false, tr("%1 is the open database; choose another file").arg(path));
     QSaveFile file(path); // written whole or not at all
     if (!file.open(QIODevice::WriteOnly))
         return Q_EMIT exportFinished(request, false, file.errorString());

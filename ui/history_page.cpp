@@ -1,12 +1,12 @@
 #include "history_page.h"
 
 #include "console_worker.h"
+#include "file_dialogs.h"
 #include "history_model.h"
 
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDoubleSpinBox>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -249,8 +249,8 @@ bool HistoryPage::isExporting() const
 
 void HistoryPage::chooseExport()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export history"), QStringLiteral("listinglens-history.csv"),
-                                                      tr("CSV (*.csv)"));
+    const QString path = chooseSaveFile(this, tr("Export history"), QStringLiteral("listinglens-history.csv"),
+                                        tr("CSV (*.csv)"));
     if (!path.isEmpty())
         exportTo(path);
 }

@@ -8,6 +8,7 @@
 #include "throughput_page.h"
 #include "database_url.h"
 #include "listing_index.h"
+#include "file_dialogs.h"
 #include "store_worker.h"
 #include "model_manifest.h"
 #include "phone_photos.h"
@@ -21,7 +22,6 @@
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -276,6 +276,7 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("Open photos…"), this, &MainWindow::openPhotos);
+    open->setObjectName(QStringLiteral("openPhotos"));
     open->setShortcut(QKeySequence::Open);
     QAction *folder = file->addAction(tr("Open folder…"), this, &MainWindow::openFolder);
     folder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
@@ -533,13 +534,12 @@ void MainWindow::pasteFromClipboard()
 
 void MainWindow::openPhotos()
 {
-    addPaths(QFileDialog::getOpenFileNames(this, tr("Open photos"), QString(),
-                                           tr("Photos (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff)")));
+    addPaths(choosePhotoFiles(this));
 }
 
 void MainWindow::openFolder()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of photos"));
+    const QString dir = chooseFolder(this, tr("Open a folder of photos"));
     if (!dir.isEmpty())
         addPaths({dir});
 }

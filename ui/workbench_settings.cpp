@@ -1,11 +1,11 @@
 #include "workbench_settings.h"
 
 #include "model_manifest.h"
+#include "file_dialogs.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
@@ -77,7 +77,7 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings &s, QWidget *parent) : QD
     m_modelDir->setPlaceholderText(defaultModelDir());
     auto *browse = new QPushButton(tr("Browse…"));
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Model directory"), m_modelDir->text());
+        const QString dir = chooseFolder(this, tr("Model directory"), m_modelDir->text());
         if (!dir.isEmpty())
             m_modelDir->setText(dir);
     });
