@@ -8,6 +8,7 @@ namespace listinglens::cli {
 int runClassify(const QStringList &args);
 int runBench(const QStringList &args);
 int runDb(const QStringList &args);
+int runApiKey(const QStringList &args);
 int runHistory(const QStringList &args);
 int runStats(const QStringList &args);
 int runImport(const QStringList &args);

@@ -22,6 +22,7 @@ constexpr const char *kUsage =
     "  stats      throughput, latency, failures and acceptance from the database\n"
     "  import     seed history from a catalogue CSV of confirmed listings\n"
     "  db         database maintenance: migrate, version\n"
+    "  apikey     API keys of the HTTP API: create, list, revoke\n"
     "  bench      end-to-end throughput and latency on phone-sized photos\n"
     "  bench-gui  longest GUI-thread stall while the window processes photos\n"
     "  bench-db   fill a database with synthetic predictions and time queries\n"
@@ -101,6 +102,8 @@ int main(int argc, char *argv[])
         return listinglens::cli::runBench(args);
     if (command == QLatin1String("db"))
         return listinglens::cli::runDb(args);
+    if (command == QLatin1String("apikey"))
+        return listinglens::cli::runApiKey(args);
     if (command == QLatin1String("history"))
         return listinglens::cli::runHistory(args);
     if (command == QLatin1String("stats"))

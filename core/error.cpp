@@ -17,6 +17,9 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::Cancelled: return QStringLiteral("cancelled");
     case ErrorCode::DatabaseError: return QStringLiteral("database_error");
     case ErrorCode::Busy: return QStringLiteral("busy");
+    case ErrorCode::Unauthorized: return QStringLiteral("unauthorized");
+    case ErrorCode::Forbidden: return QStringLiteral("forbidden");
+    case ErrorCode::NotFound: return QStringLiteral("not_found");
     case ErrorCode::Internal: return QStringLiteral("internal");
     }
     return QStringLiteral("internal");
@@ -37,6 +40,9 @@ QString errorAdvice(ErrorCode code)
     case ErrorCode::Cancelled: return QStringLiteral("Add the photo again to process it.");
     case ErrorCode::DatabaseError: return QStringLiteral("Check the database settings and that the server is reachable.");
     case ErrorCode::Busy: return QStringLiteral("The service is at capacity; send the photo again in a little while.");
+    case ErrorCode::Unauthorized: return QStringLiteral("Send a valid API key as \"Authorization: Bearer llk_...\"; ask an administrator for a new one if yours was revoked.");
+    case ErrorCode::Forbidden: return QStringLiteral("This API key does not allow that; ask an administrator for a key with the needed scope.");
+    case ErrorCode::NotFound: return QStringLiteral("Check the id or name and try again.");
     case ErrorCode::Internal: return QStringLiteral("This is a bug; please report it with the photo.");
     }
     return {};

@@ -22,6 +22,9 @@ enum class ErrorCode {
     Cancelled,         // the job was cancelled before this item ran
     DatabaseError,     // the store could not be reached or refused a statement
     Busy,              // over a capacity bound (the job queue is full); try again later
+    Unauthorized,      // no credentials, or ones that are malformed, unknown or revoked
+    Forbidden,         // valid credentials that do not allow this operation
+    NotFound,          // the thing named does not exist
     Internal           // anything else; a bug if it ever shows
 };
 

@@ -111,11 +111,33 @@ QStringList version4(Dialect d)
     return sql;
 }
 
+QStringList version5()
+{
+    // API keys of the HTTP API. Only the SHA-256 of a key is stored, never the
+    // key; `prefix` (part of the key, not secret) finds the row. Keys are
+    // revoked, not deleted, so that jobs keep naming the key that sent them.
+    // A job's api_key_id is NULL when serve runs with --no-auth, so the index
+    // leaves those out; payload_sha256 is the hex SHA-256 of the upload.
+    return {
+        QStringLiteral(
+            "CREATE TABLE api_keys ("
+            " id {pk},"
+            " name TEXT NOT NULL,"
+            " prefix TEXT NOT NULL UNIQUE,"
+            " key_sha256 TEXT NOT NULL,"               // hex SHA-256 of the whole key
+            " scopes TEXT NOT NULL,"                   // "submit,read,feedback,admin"
+            " created_ms BIGINT NOT NULL, revoked_ms BIGINT, last_used_ms BIGINT)"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN api_key_id BIGINT REFERENCES api_keys(id) ON DELETE SET NULL"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN payload_sha256 TEXT"),
+        QStringLiteral("CREATE INDEX jobs_api_key ON jobs (api_key_id, created_ms) WHERE api_key_id IS NOT NULL"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 4;
+    return 5;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -126,6 +148,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 2: sql = version2(); break;
     case 3: sql = version3(dialect); break;
     case 4: sql = version4(dialect); break;
+    case 5: sql = version5(); break;
     default: return {};
     }
     for (QString &s : sql)

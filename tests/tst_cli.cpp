@@ -1,4 +1,5 @@
 // Runs the real listinglens executable.
+#include "api_keys.h"
 #include "database_url.h"
 #include "fixtures.h"
 #include "image_loader.h"
@@ -279,6 +280,83 @@ private Q_SLOTS:
             QVERIFY2(stats.contains(QLatin1String(k)), k);
         QCOMPARE(stats.value("predictions").toInt(), 3);
         QCOMPARE(stats.value("failures").toInt(), 1);
+    }
+
+    void apiKeysAreShownOnceAndRevoked_data() { storesHistoryAndStats_data(); }
+
+    void apiKeysAreShownOnceAndRevoked()
+    {
+        QFETCH(QString, driver);
+        QString url = m_dir.filePath(QStringLiteral("keys.sqlite")).prepend(QStringLiteral("sqlite:"));
+        if (driver == QLatin1String("postgresql")) {
+            if (test::postgresUrl().isEmpty())
+                QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+            url = test::freshPostgresDatabase(QStringLiteral("listinglens_cli_keys"));
+            Run r = runCli({QStringLiteral("apikey"), QStringLiteral("list"), QStringLiteral("--db"), url});
+            QCOMPARE(r.exitCode, 1); // like history: PostgreSQL schemas only on request
+            QVERIFY(r.err.contains("listinglens db migrate"));
+            QCOMPARE(runCli({QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url}).exitCode, 0);
+        }
+        const QRegularExpression keyPattern(QStringLiteral("llk_[0-9a-f]{8}_[A-Za-z0-9_-]{43}"));
+        Run r = runCli({QStringLiteral("apikey"), QStringLiteral("create"), QStringLiteral("--db"), url, QStringLiteral("--name"),
+                        QStringLiteral("ci uploader"), QStringLiteral("--scope"), QStringLiteral("submit,read")});
+        QCOMPARE(r.exitCode, 0);
+        const QString created = QString::fromUtf8(r.out);
+        const QString key = keyPattern.match(created).captured();
+        QVERIFY2(!key.isEmpty(), r.out.constData());
+        QVERIFY(created.contains(QStringLiteral("will not be shown again")));
+        const QString prefix = key.mid(4, 8);
+
+        r = runCli({QStringLiteral("apikey"), QStringLiteral("create"), QStringLiteral("--db"), url, QStringLiteral("--name"),
+                    QStringLiteral("admin"), QStringLiteral("--scope"), QStringLiteral("admin"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject admin = jsonLines(r.out).value(0);
+        QVERIFY(keyPattern.match(admin.value("key").toString()).hasMatch());
+        QCOMPARE(admin.value("scopes").toArray(), QJsonArray{QStringLiteral("admin")});
+        QVERIFY(r.err.contains("will not be shown again"));
+
+        for (const QString &format : {QStringLiteral("--json"), QString()}) {
+            QStringList args{QStringLiteral("apikey"), QStringLiteral("list"), QStringLiteral("--db"), url};
+            if (!format.isEmpty())
+                args << format;
+            r = runCli(args);
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY(r.out.contains(prefix.toUtf8()));
+            QVERIFY(r.out.contains("ci uploader"));
+            QVERIFY(!keyPattern.match(QString::fromUtf8(r.out)).hasMatch()); // no key, and no part of its secret
+            QVERIFY(!r.out.contains(key.mid(13, 12).toUtf8()));
+        }
+        const auto listed = jsonLines(runCli({QStringLiteral("apikey"), QStringLiteral("list"), QStringLiteral("--db"), url,
+                                              QStringLiteral("--json")}).out);
+        QCOMPARE(listed.size(), 2);
+        QCOMPARE(keys(listed[0]), set({"id", "name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"}));
+        QVERIFY(listed[0].value("revoked_at").isNull());
+
+        r = runCli({QStringLiteral("apikey"), QStringLiteral("revoke"), QStringLiteral("--db"), url, prefix});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("revoked"));
+        const auto after = jsonLines(runCli({QStringLiteral("apikey"), QStringLiteral("list"), QStringLiteral("--db"), url,
+                                             QStringLiteral("--json")}).out);
+        QCOMPARE(after.size(), 2);
+        QVERIFY(after[0].value("revoked_at").isString());
+        QVERIFY(after[1].value("revoked_at").isNull());
+        // The key is refused now (what serve will ask).
+        auto store = PredictionStore::open(url);
+        QVERIFY(store.ok());
+        ApiKeys apiKeys(store.value());
+        QCOMPARE(apiKeys.verify(key.toLatin1()).error().code, ErrorCode::Unauthorized);
+        QVERIFY(apiKeys.verify(admin.value("key").toString().toLatin1()).ok());
+
+        QCOMPARE(runCli({QStringLiteral("apikey"), QStringLiteral("revoke"), QStringLiteral("--db"), url, QStringLiteral("424242")}).exitCode, 1);
+        for (const QStringList &usage : QList<QStringList>{{QStringLiteral("apikey")},
+                                                           {QStringLiteral("apikey"), QStringLiteral("rotate")},
+                                                           {QStringLiteral("apikey"), QStringLiteral("revoke")},
+                                                           {QStringLiteral("apikey"), QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("x")},
+                                                           {QStringLiteral("apikey"), QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("x"),
+                                                            QStringLiteral("--scope"), QStringLiteral("write")}}) {
+            r = runCli(usage + QStringList{QStringLiteral("--db"), url});
+            QVERIFY2(r.exitCode == 2, qPrintable(usage.join(QLatin1Char(' '))));
+        }
     }
 
     void importedListingsPriceLaterPhotos()

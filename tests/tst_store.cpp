@@ -370,7 +370,7 @@ private:
     {
         if (!isPostgres())
             return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("store-%1.sqlite").arg(++m_serial));
-        exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS jobs, feedback, predictions, listinglens_schema CASCADE")});
+        exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS jobs, api_keys, feedback, predictions, listinglens_schema CASCADE")});
         return m_pgUrl;
     }
 
