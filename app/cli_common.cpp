@@ -4,13 +4,71 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QTextStream>
 #include <QTimeZone>
+#include <QUrl>
 
 #include <cstdio>
+#include <sys/stat.h>
+#include <utility>
 
 namespace listinglens::cli {
+
+namespace {
+
+// databaseOption() marks the parser being built (the next one parseOrExit()
+// sees) as one that takes a database, so that every such command gets
+// --db-file without naming it; parseOrExit() keeps the URL the file held.
+thread_local bool t_takesDatabase = false;
+struct FileUrl {
+    const QCommandLineParser *parser = nullptr;
+    QString url;
+};
+thread_local FileUrl t_fileUrl;
+
+const QString kDb = QStringLiteral("db");
+const QString kDbFile = QStringLiteral("db-file");
+
+QCommandLineOption databaseFileOption()
+{
+    return {kDbFile,
+            QStringLiteral("Read the database URL from the first line of FILE (mode 0600), keeping the password out of the "
+                           "command line, which every local user can read."),
+            QStringLiteral("FILE")};
+}
+
+// Both given, a bad file, a password on the command line; false: usage error printed.
+bool checkDatabaseOptions(const QCommandLineParser &parser)
+{
+    const bool hasUrl = parser.isSet(kDb);
+    const bool hasFile = parser.isSet(kDbFile);
+    t_fileUrl = {};
+    if (hasUrl && hasFile) {
+        printError(QStringLiteral("give either --db or --db-file, not both"));
+        return false;
+    }
+    if (hasFile) {
+        auto url = readDatabaseUrlFile(parser.value(kDbFile));
+        if (!url) {
+            printError(url.error().message);
+            return false;
+        }
+        t_fileUrl = {&parser, url.value()};
+    }
+    if (hasUrl) {
+        static bool warned = false;
+        // QUrl rather than DatabaseUrl: a URL that is otherwise wrong still shows its password.
+        const QUrl url(parser.value(kDb).trimmed());
+        if (url.scheme().startsWith(QLatin1String("postgres")) && !url.password().isEmpty() && !std::exchange(warned, true))
+            printError(QStringLiteral("warning: --db puts the database password on the command line, which every local user "
+                                      "can read (ps, /proc/PID/cmdline); use --db-file FILE (mode 0600) or $LISTINGLENS_DB instead"));
+    }
+    return true;
+}
+
+} // namespace
 
 void printError(const QString &message)
 {
@@ -40,17 +98,56 @@ void ModelOptions::addTo(QCommandLineParser &parser) const
 
 QCommandLineOption databaseOption(const QString &defaultHint)
 {
-    return {QStringLiteral("db"),
-            QStringLiteral("Database: sqlite:PATH or postgresql://user:password@host:port/dbname (default: $LISTINGLENS_DB%1).").arg(defaultHint),
+    t_takesDatabase = true;
+    return {kDb,
+            QStringLiteral("Database: sqlite:PATH or postgresql://user:password@host:port/dbname (default: --db-file, else "
+                           "$LISTINGLENS_DB%1). A password here is visible to every local user: prefer --db-file or "
+                           "$LISTINGLENS_DB.").arg(defaultHint),
             QStringLiteral("URL")};
 }
 
 QString databaseUrl(const QCommandLineParser &parser, const QString &fallback)
 {
-    if (parser.isSet(QStringLiteral("db")))
-        return parser.value(QStringLiteral("db"));
+    if (parser.isSet(kDb))
+        return parser.value(kDb);
+    if (parser.isSet(kDbFile)) {
+        if (t_fileUrl.parser == &parser)
+            return t_fileUrl.url;
+        auto url = readDatabaseUrlFile(parser.value(kDbFile)); // a parser parseOrExit() did not see
+        if (url)
+            return url.value();
+        printError(url.error().message);
+        return {};
+    }
     const QString env = qEnvironmentVariable("LISTINGLENS_DB");
     return env.isEmpty() ? fallback : env;
+}
+
+Result<QString> readDatabaseUrlFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{ErrorCode::IoError, QStringLiteral("cannot read the --db-file %1: %2").arg(path, file.errorString())};
+    struct stat st = {};
+    if (::fstat(file.handle(), &st) != 0 || !S_ISREG(st.st_mode))
+        return Error{ErrorCode::IoError, QStringLiteral("the --db-file %1 is not a regular file").arg(path)};
+    if (st.st_mode & (S_IRWXG | S_IRWXO))
+        return Error{ErrorCode::InvalidArgument,
+                     QStringLiteral("the --db-file %1 may be read by its group or by others (mode %2), and it holds the database "
+                                    "password: chmod 600 %1 (or 400)")
+                         .arg(path, QString::number(st.st_mode & 0777, 8).rightJustified(4, QLatin1Char('0')))};
+    constexpr qint64 kMaxBytes = 64 * 1024; // a URL, not a data file
+    const QByteArray bytes = file.read(kMaxBytes + 1);
+    if (bytes.size() > kMaxBytes)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("the --db-file %1 is larger than a database URL can be (over 64 KiB)").arg(path)};
+    for (const QByteArray &line : bytes.split('\n')) {
+        const QString url = QString::fromUtf8(line).trimmed();
+        if (!url.isEmpty())
+            return url;
+    }
+    return Error{ErrorCode::InvalidArgument,
+                 QStringLiteral("the --db-file %1 is empty: it should hold one line such as postgresql://user:password@host:5432/dbname")
+                     .arg(path)};
 }
 
 std::shared_ptr<PredictionStore> openStore(const QString &url, bool migrate)
@@ -145,6 +242,9 @@ std::optional<PipelineOptions> pipelineOptions(const QCommandLineParser &parser,
 
 bool parseOrExit(QCommandLineParser &parser, const QStringList &args, int &exitCode)
 {
+    const bool takesDatabase = std::exchange(t_takesDatabase, false);
+    if (takesDatabase)
+        parser.addOption(databaseFileOption());
     if (!parser.parse(args)) {
         printError(parser.errorText() + QStringLiteral(" (see --help)"));
         exitCode = ExitUsage;
@@ -153,6 +253,10 @@ bool parseOrExit(QCommandLineParser &parser, const QStringList &args, int &exitC
     if (parser.isSet(QStringLiteral("help"))) {
         QTextStream(stdout) << parser.helpText();
         exitCode = ExitOk;
+        return false;
+    }
+    if (takesDatabase && !checkDatabaseOptions(parser)) {
+        exitCode = ExitUsage;
         return false;
     }
     return true;

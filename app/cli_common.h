@@ -34,10 +34,17 @@ struct ModelOptions {
     void addTo(QCommandLineParser &parser) const;
 };
 
-// --db URL, defaulting to $LISTINGLENS_DB.
+// --db URL, defaulting to $LISTINGLENS_DB. A command that adds it also gets
+// --db-file PATH: parseOrExit() registers that option for the parser it is
+// given next and checks both (one or the other; the file readable, not empty,
+// not readable by group or others), and warns once when --db carries a password.
 QCommandLineOption databaseOption(const QString &defaultHint);
-// The URL from --db or $LISTINGLENS_DB, else `fallback` (may be empty: no store).
+// The URL from --db, else --db-file, else $LISTINGLENS_DB, else `fallback`
+// (may be empty: no store).
 QString databaseUrl(const QCommandLineParser &parser, const QString &fallback);
+// The first non-empty line of a --db-file, trimmed. Refuses a file that group
+// or others may access (as libpq does ~/.pgpass): it holds the password.
+Result<QString> readDatabaseUrlFile(const QString &path);
 // Opens the store, printing the error; nullptr on failure.
 std::shared_ptr<PredictionStore> openStore(const QString &url, bool migrate = false);
 // Loads the store's listings into an index for the classifier; prints the error on failure.

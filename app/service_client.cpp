@@ -13,7 +13,16 @@ namespace listinglens::cli {
 ServiceProcess::ServiceProcess(const QStringList &args, const QString &readyPattern, QString *captured)
 {
     m_process.setProgram(QCoreApplication::applicationFilePath());
-    m_process.setArguments(args);
+    // The database URL goes to the child in its environment: its command line
+    // (with the password) would be readable by every local user.
+    QStringList childArgs = args;
+    if (const qsizetype i = childArgs.indexOf(QStringLiteral("--db")); i >= 0 && i + 1 < childArgs.size()) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LISTINGLENS_DB"), childArgs.at(i + 1));
+        m_process.setProcessEnvironment(env);
+        childArgs.remove(i, 2);
+    }
+    m_process.setArguments(childArgs);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     m_process.setStandardOutputFile(QProcess::nullDevice());
     m_process.setReadChannel(QProcess::StandardError);

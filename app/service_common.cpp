@@ -31,7 +31,7 @@ std::shared_ptr<PredictionStore> openQueueStore(const QCommandLineParser &parser
 {
     const QString url = databaseUrl(parser, {});
     if (url.isEmpty()) {
-        printError(QStringLiteral("the job queue needs --db postgresql://user:password@host/dbname (or $LISTINGLENS_DB)"));
+        printError(QStringLiteral("the job queue needs a PostgreSQL database: $LISTINGLENS_DB, --db-file FILE or --db postgresql://user@host/dbname"));
         return nullptr;
     }
     auto store = openStore(url);
