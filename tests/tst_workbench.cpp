@@ -1,6 +1,7 @@
 // Drives the real workbench window (offscreen platform).
 #include "fixtures.h"
 #include "main_window.h"
+#include "password_keyring.h"
 #include "phone_photos.h"
 #include "photo_list_model.h"
 #include "history_model.h"
@@ -9,6 +10,7 @@
 #include "quality_page.h"
 #include "prediction_store.h"
 #include "result_panel.h"
+#include "workbench_settings.h"
 
 #include <QAction>
 #include <QApplication>
@@ -22,7 +24,9 @@
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QLabel>
 #include <QLineEdit>
+#include <QSettings>
 #include <QHeaderView>
 #include <QPushButton>
 #include <QTableView>
@@ -417,6 +421,92 @@ private Q_SLOTS:
         QCOMPARE(pastedItems.size(), 1);
         QVERIFY(pastedItems[0]->name.startsWith(QStringLiteral("pasted image")));
         QCOMPARE(pastedItems[0]->state, PhotoState::Done);
+    }
+
+    void settingsKeepTheDatabasePasswordOutOfSight()
+    {
+        const WorkbenchSettings original = WorkbenchSettings::load();
+        const QByteArray envDb = qgetenv("LISTINGLENS_DB");
+        // The plain-text fallback for sure: CI has no keyring, and this keeps a desktop's out of it.
+        qputenv("LISTINGLENS_NO_KEYRING", "1");
+        QVERIFY(!PasswordKeyring::available());
+        WorkbenchSettings s = original;
+        s.databaseUrl = QStringLiteral("postgresql://app:hunter2@db.example:5432/listings?sslmode=require");
+        auto dialog = std::make_unique<SettingsDialog>(s);
+        dialog->show();
+        auto *url = dialog->findChild<QLineEdit *>(QStringLiteral("databaseUrl"));
+        auto *password = dialog->findChild<QLineEdit *>(QStringLiteral("databasePassword"));
+        auto *note = dialog->findChild<QLabel *>(QStringLiteral("databasePasswordNote"));
+        QVERIFY(url && password && note);
+        QCOMPARE(password->echoMode(), QLineEdit::Password);
+        QCOMPARE(url->text(), QStringLiteral("postgresql://app@db.example:5432/listings?sslmode=require"));
+        QCOMPARE(password->text(), QStringLiteral("hunter2"));
+        QVERIFY(note->isVisible());
+        QVERIFY(note->text().contains(QStringLiteral("plain text")));
+        QVERIFY(note->text().contains(WorkbenchSettings::settingsFile()));
+        QVERIFY(!note->text().contains(QStringLiteral("hunter2")));
+
+        // The password can be changed in its own field...
+        password->clear();
+        QTest::keyClicks(password, QStringLiteral("n3w@pass"));
+        QCOMPARE(dialog->settings().databaseUrl, QStringLiteral("postgresql://app:n3w%40pass@db.example:5432/listings?sslmode=require"));
+        // ...or pasted with the URL, when it moves to the masked field.
+        url->setText(QStringLiteral("postgresql://app:pasted@db.example/listings"));
+        QCOMPARE(dialog->settings().databaseUrl, QStringLiteral("postgresql://app:pasted@db.example/listings"));
+        Q_EMIT url->editingFinished();
+        QCOMPARE(url->text(), QStringLiteral("postgresql://app@db.example/listings"));
+        QCOMPARE(password->text(), QStringLiteral("pasted"));
+        // No password, no warning.
+        password->clear();
+        QVERIFY(!note->isVisible());
+        QCOMPARE(dialog->settings().databaseUrl, QStringLiteral("postgresql://app@db.example/listings"));
+        password->setText(QStringLiteral("pasted"));
+        QVERIFY(note->isVisible());
+
+        // Without a keyring it is in the settings file, as the dialog said.
+        const auto fileHolds = [](const QByteArray &text) {
+            QSettings().sync();
+            QFile f(WorkbenchSettings::settingsFile());
+            return f.open(QIODevice::ReadOnly) && f.readAll().contains(text);
+        };
+        dialog->settings().save();
+        QVERIFY(fileHolds("pasted"));
+        QCOMPARE(WorkbenchSettings::load().databaseUrl, QStringLiteral("postgresql://app:pasted@db.example/listings"));
+
+        // With a keyring (only where one answers), the file never holds the password.
+        qunsetenv("LISTINGLENS_NO_KEYRING");
+        if (PasswordKeyring::available()) {
+            dialog->settings().save();
+            QVERIFY(!fileHolds("pasted"));
+            QVERIFY(fileHolds("postgresql://app@db.example/listings"));
+            QCOMPARE(WorkbenchSettings::load().databaseUrl, QStringLiteral("postgresql://app:pasted@db.example/listings"));
+            WorkbenchSettings none = dialog->settings();
+            none.databaseUrl = QStringLiteral("postgresql://app@db.example/listings");
+            none.save(); // removes the keyring entry
+        } else {
+            qInfo("no session keyring here: only the plain-text fallback was tested");
+        }
+        dialog.reset();
+
+        // What is in use when it comes from the environment, the password masked.
+        qputenv("LISTINGLENS_DB", "postgresql://envuser:envsecret@envhost:5432/envdb");
+        s.databaseUrl.clear();
+        s.modelDir.clear();
+        dialog = std::make_unique<SettingsDialog>(s);
+        dialog->show();
+        const QString dbNote = dialog->findChild<QLabel *>(QStringLiteral("databaseNote"))->text();
+        QVERIFY2(dbNote.contains(QStringLiteral("postgresql://envuser:***@envhost:5432/envdb")), qPrintable(dbNote));
+        QVERIFY(dbNote.contains(QStringLiteral("LISTINGLENS_DB")));
+        QVERIFY(!dbNote.contains(QStringLiteral("envsecret")));
+        const QString modelNote = dialog->findChild<QLabel *>(QStringLiteral("modelDirNote"))->text();
+        if (!qEnvironmentVariableIsEmpty("LISTINGLENS_MODEL_DIR")) {
+            QVERIFY2(modelNote.contains(qEnvironmentVariable("LISTINGLENS_MODEL_DIR")), qPrintable(modelNote));
+            QVERIFY(modelNote.contains(QStringLiteral("LISTINGLENS_MODEL_DIR")));
+        }
+        dialog.reset();
+        qputenv("LISTINGLENS_DB", envDb);
+        original.save();
+        QVERIFY(!fileHolds("pasted"));
     }
 
 private:
