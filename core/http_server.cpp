@@ -1,295 +1,505 @@
-#include "http_server.h"
+#include "http_server_p.h"
 
 #include "logging.h"
 
 #include <QElapsedTimer>
-#include <QJsonDocument>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
-#include <QUrl>
+#include <QFile>
+#include <QMetaObject>
+#include <QPointer>
+#include <QRandomGenerator>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
 
 namespace listinglens {
 
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using namespace http_detail;
+using Clock = std::chrono::steady_clock;
+
 namespace {
 
-QByteArray reasonPhrase(int status)
+// What every connection shares with the server, and may outlive it by a
+// moment: the limits and the counters behind the caps.
+struct Shared {
+    HttpLimits limits;
+    HttpServer::Handler handler;   // called on the server's thread only
+    HttpServer *server = nullptr; // only passed to Qt from the network thread; it joins before the server goes
+    std::atomic_int connections{0};
+    std::atomic<qint64> bodyBytes{0};
+    std::mutex addressMutex;
+    std::map<std::string, int> perAddress; // guarded by addressMutex
+};
+
+QByteArray newRequestId()
 {
-    switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
-    }
+    return QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
 }
 
 } // namespace
 
-HttpResponse HttpResponse::json(int status, const QJsonObject &object)
-{
-    HttpResponse r;
-    r.status = status;
-    r.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    return r;
-}
-
-HttpResponse HttpResponse::error(int status, const QString &code, const QString &message)
-{
-    return json(status, {{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}});
-}
-
-HttpResponse HttpResponse::text(int status, const QByteArray &body, const QByteArray &contentType)
-{
-    HttpResponse r;
-    r.status = status;
-    r.body = body;
-    r.contentType = contentType;
-    return r;
-}
-
-// One client connection: reads a request, hands it to the handler, and reads
-// the next only after the answer has been written.
-class HttpConnection : public QObject {
+// One connection, on the network thread; responders reach it through a weak
+// pointer, from any thread, by posting to that thread.
+class HttpSession {
 public:
-    HttpConnection(HttpServer *server, QTcpSocket *socket) : QObject(server), m_server(server), m_socket(socket)
-    {
-        socket->setParent(this);
-        connect(socket, &QTcpSocket::readyRead, this, [this] { readMore(); });
-        connect(socket, &QTcpSocket::disconnected, this, [this] { deleteLater(); });
-        m_idle.setSingleShot(true);
-        m_idle.setInterval(server->limits().idleTimeoutMs);
-        connect(&m_idle, &QTimer::timeout, this, [this] { m_socket->abort(); deleteLater(); });
-        m_idle.start();
-    }
-
-    void answer(quint64 serial, const HttpResponse &response)
-    {
-        if (serial != m_serial || !m_waiting)
-            return; // already answered
-        m_waiting = false;
-        write(response, m_closeAfter);
-        if (m_server->onAnswered)
-            m_server->onAnswered(m_request, response.status, m_timer.nsecsElapsed() / 1e6);
-        m_request = {};
-        if (m_closeAfter)
-            return;
-        m_idle.start();
-        QTimer::singleShot(0, this, [this] { readMore(); }); // a pipelined request may be buffered
-    }
-
-    bool waiting(quint64 serial) const { return m_waiting && serial == m_serial; }
-
-private:
-    enum class State { Head, Body };
-
-    void write(const HttpResponse &r, bool close)
-    {
-        QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) + ' ' + reasonPhrase(r.status) + "\r\n";
-        out += "Content-Type: " + r.contentType + "\r\n";
-        out += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
-        for (const auto &[name, value] : r.headers)
-            out += name + ": " + value + "\r\n";
-        if (close)
-            out += "Connection: close\r\n";
-        out += "\r\n";
-        out += r.body;
-        m_socket->write(out);
-        if (close && m_discard <= 0)
-            m_socket->disconnectFromHost();
-    }
-
-    // Refuses the request and closes: what is left of it cannot be trusted.
-    // A body the client is already sending is read and dropped first (up to
-    // `discard` bytes), so that the client reads the answer rather than a reset.
-    void refuse(int status, const QString &code, const QString &message, qint64 discard = 0)
-    {
-        m_state = State::Head;
-        m_closeAfter = true;
-        m_waiting = false;
-        constexpr qint64 kMostDiscarded = 256LL * 1024 * 1024;
-        const bool drain = discard > m_buffer.size() && discard <= kMostDiscarded;
-        m_discard = drain ? discard - m_buffer.size() : 0;
-        m_buffer.clear();
-        write(HttpResponse::error(status, code, message), true);
-        if (drain)
-            connect(m_socket, &QTcpSocket::readyRead, this, [this] {
-                m_discard -= m_socket->skip(m_discard);
-                if (m_discard <= 0)
-                    m_socket->disconnectFromHost();
-            });
-        if (m_server->onAnswered)
-            m_server->onAnswered(m_request, status, m_timer.nsecsElapsed() / 1e6);
-    }
-
-    void readMore()
-    {
-        if (m_waiting || m_closeAfter)
-            return; // one request at a time; the rest stays buffered in the socket
-        m_idle.start(); // a client that stops sending mid-request is dropped after the idle timeout
-        m_buffer += m_socket->readAll();
-        if (m_state == State::Head && !parseHead())
-            return;
-        if (m_state == State::Body) {
-            if (m_buffer.size() < m_bodyLength)
-                return;
-            m_request.body = m_buffer.left(m_bodyLength);
-            m_buffer.remove(0, m_bodyLength);
-            m_state = State::Head;
-            dispatch();
-        }
-    }
-
-    // False while the head is incomplete or was refused.
-    bool parseHead()
-    {
-        const qsizetype end = m_buffer.indexOf("\r\n\r\n");
-        if (end < 0) {
-            if (m_buffer.size() > m_server->limits().maxHeaderBytes)
-                refuse(431, QStringLiteral("headers_too_large"), QStringLiteral("the request head is over %1 bytes").arg(m_server->limits().maxHeaderBytes));
-            return false;
-        }
-        m_timer.start();
-        m_request = {};
-        const QList<QByteArray> lines = m_buffer.left(end).split('\n');
-        m_buffer.remove(0, end + 4);
-        const QList<QByteArray> start = lines.value(0).trimmed().split(' ');
-        if (start.size() != 3 || !start[2].startsWith("HTTP/1.")) {
-            refuse(400, QStringLiteral("bad_request"), QStringLiteral("not an HTTP/1.x request line"));
-            return false;
-        }
-        m_request.method = start[0];
-        const QUrl url(QString::fromLatin1(start[1]));
-        m_request.path = url.path();
-        m_request.query = QUrlQuery(url);
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QByteArray line = lines[i].trimmed();
-            const qsizetype colon = line.indexOf(':');
-            if (colon <= 0) {
-                refuse(400, QStringLiteral("bad_request"), QStringLiteral("a malformed header line"));
-                return false;
-            }
-            m_request.headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
-        }
-        const bool http10 = start[2] == "HTTP/1.0";
-        const QByteArray connection = m_request.header("connection").toLower();
-        m_closeAfter = http10 ? !connection.contains("keep-alive") : connection.contains("close");
-        if (m_request.headers.contains("transfer-encoding")) {
-            refuse(411, QStringLiteral("length_required"), QStringLiteral("send the body with a Content-Length (chunked uploads are not accepted)"));
-            return false;
-        }
-        bool ok = true;
-        const QByteArray lengthHeader = m_request.header("content-length");
-        m_bodyLength = lengthHeader.isEmpty() ? 0 : lengthHeader.toLongLong(&ok);
-        if (!ok || m_bodyLength < 0) {
-            refuse(400, QStringLiteral("bad_request"), QStringLiteral("Content-Length is not a number"));
-            return false;
-        }
-        if (m_bodyLength > m_server->limits().maxBodyBytes) {
-            const bool expectsContinue = m_request.header("expect").toLower() == "100-continue";
-            refuse(413, QStringLiteral("too_large"),
-                   QStringLiteral("the upload is %1 bytes; the limit is %2 bytes").arg(m_bodyLength).arg(m_server->limits().maxBodyBytes),
-                   expectsContinue ? 0 : m_bodyLength);
-            return false;
-        }
-        if (m_bodyLength > 0 && m_request.header("expect").toLower() == "100-continue" && m_buffer.isEmpty())
-            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-        m_state = State::Body;
-        return true;
-    }
-
-    void dispatch()
-    {
-        m_idle.stop(); // a long poll may take longer than the idle timeout
-        m_waiting = true;
-        ++m_serial;
-        m_server->m_handler(m_request, HttpResponder(this, m_serial));
-    }
-
-    HttpServer *m_server;
-    QTcpSocket *m_socket;
-    QByteArray m_buffer;
-    State m_state = State::Head;
-    qint64 m_bodyLength = 0;
-    qint64 m_discard = 0;
-    HttpRequest m_request;
-    bool m_waiting = false;
-    bool m_closeAfter = false;
-    quint64 m_serial = 0;
-    QTimer m_idle;
-    QElapsedTimer m_timer;
+    virtual ~HttpSession() = default;
+    virtual void deliver(quint64 serial, const HttpResponse &response) = 0;
+    virtual bool waiting(quint64 serial) const = 0;
 };
 
-HttpResponder::HttpResponder(HttpConnection *connection, quint64 serial) : m_connection(connection), m_serial(serial)
+namespace {
+
+template <class Stream>
+class Session : public HttpSession, public std::enable_shared_from_this<Session<Stream>> {
+public:
+    static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+    Session(std::shared_ptr<Shared> shared, Stream stream, std::string address, QHostAddress peer)
+        : m_shared(std::move(shared)), m_stream(std::move(stream)), m_buffer(std::size_t(m_shared->limits.maxHeaderBytes) + 64 * 1024),
+          m_address(std::move(address)), m_peer(peer)
+    {
+    }
+    ~Session() override
+    {
+        releaseBody();
+        --m_shared->connections;
+        std::lock_guard lock(m_shared->addressMutex);
+        if (auto it = m_shared->perAddress.find(m_address); it != m_shared->perAddress.end() && --it->second <= 0)
+            m_shared->perAddress.erase(it);
+    }
+
+    void start()
+    {
+        if constexpr (kTls) {
+            lowest().expires_after(ms(m_shared->limits.headTimeoutMs));
+            m_stream.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+                if (ec)
+                    return self->close();
+                self->waitForRequest();
+            });
+        } else {
+            waitForRequest();
+        }
+    }
+
+    // Over a cap: answer 503 at once and close, reading nothing.
+    void refuseAtStart(const QString &why)
+    {
+        m_keepAlive = false;
+        m_started = Clock::now();
+        respond(HttpResponse::error(503, QStringLiteral("busy"), why)
+                    .withHeader("Retry-After", QByteArray::number(m_shared->limits.retryAfterS)));
+    }
+
+    void deliver(quint64 serial, const HttpResponse &response) override
+    {
+        net::post(m_stream.get_executor(), [self = this->shared_from_this(), serial, response] {
+            if (serial != self->m_serial || !self->m_waiting)
+                return; // answered already
+            self->m_waiting = false;
+            self->respond(response);
+        });
+    }
+    bool waiting(quint64 serial) const override { return m_waiting && serial == m_serial && !m_closed; }
+
+private:
+    static std::chrono::milliseconds ms(int v) { return std::chrono::milliseconds(v); }
+    beast::tcp_stream &lowest() { return beast::get_lowest_layer(m_stream); }
+
+    // Keep-alive: the next request's first byte must come within the idle
+    // timeout; from then on the head and the whole request have deadlines.
+    void waitForRequest()
+    {
+        m_request = {};
+        if (m_buffer.size() > 0)
+            return readHead();
+        lowest().expires_after(ms(m_shared->limits.idleTimeoutMs));
+        m_stream.async_read_some(m_buffer.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec)
+                return self->close(); // idle timeout or the client left
+            self->m_buffer.commit(n);
+            self->readHead();
+        });
+    }
+
+    void readHead()
+    {
+        m_started = Clock::now();
+        m_request.id = newRequestId();
+        m_request.peer = m_peer;
+        m_parser.emplace();
+        prepareParser(*m_parser, m_shared->limits);
+        lowest().expires_after(ms(std::min(m_shared->limits.headTimeoutMs, m_shared->limits.requestTimeoutMs)));
+        http::async_read_header(m_stream, m_buffer, *m_parser, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->headRead(ec);
+        });
+    }
+
+    void headRead(beast::error_code ec)
+    {
+        if (ec)
+            return readFailed(ec);
+        const auto &m = m_parser->get();
+        m_request.method = QByteArray(m.method_string().data(), qsizetype(m.method_string().size()));
+        m_keepAlive = m.keep_alive();
+        m_version = m.version() == 10 ? 10 : 11;
+        const std::uint64_t length = m_parser->content_length().value_or(0);
+        // A client that does not wait for 100-continue is sending its body already.
+        const bool sending = length > 0 && !beast::iequals(m[http::field::expect], "100-continue");
+        if (auto refused = checkHead(*m_parser, m_shared->limits))
+            return refuse(*refused, sending);
+        if (length > 0) {
+            const qint64 inFlight = m_shared->bodyBytes += qint64(length);
+            m_reserved = qint64(length);
+            if (inFlight > m_shared->limits.maxBodyBytesInFlight)
+                return refuse({503, QStringLiteral("busy"), QStringLiteral("the server is receiving too many uploads; try again shortly")},
+                              sending);
+            if (beast::iequals(m[http::field::expect], "100-continue") && m_buffer.size() == 0) {
+                static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+                lowest().expires_after(ms(m_shared->limits.writeTimeoutMs));
+                return net::async_write(m_stream, net::buffer(kContinue, sizeof kContinue - 1),
+                                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                            if (ec)
+                                                return self->close();
+                                            self->readBody();
+                                        });
+            }
+        }
+        readBody();
+    }
+
+    void readBody()
+    {
+        lowest().expires_at(m_started + ms(m_shared->limits.requestTimeoutMs));
+        http::async_read(m_stream, m_buffer, *m_parser, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec)
+                return self->readFailed(ec);
+            self->dispatch();
+        });
+    }
+
+    void readFailed(beast::error_code ec)
+    {
+        if (auto refused = refusalFor(ec))
+            return refuse(*refused, refused->status != 408); // a malformed request may still be arriving
+        close();
+    }
+
+    // Hands the request to the handler on the server's thread; nothing more
+    // is read from this connection until it is answered.
+    void dispatch()
+    {
+        lowest().expires_never();
+        auto converted = toRequest(m_parser->get());
+        m_parser.reset();
+        if (auto *refused = std::get_if<HttpRefusal>(&converted))
+            return refuse(*refused, false);
+        HttpRequest request = std::get<HttpRequest>(std::move(converted));
+        request.id = m_request.id;
+        request.peer = m_peer;
+        m_request.path = request.path;
+        m_waiting = true;
+        // Nothing is read meanwhile, so no operation keeps the connection: it
+        // keeps itself until answered, and gives up after a generous limit in
+        // case a handler never answers.
+        m_self = this->shared_from_this();
+        m_handling.expires_after(std::chrono::minutes(10));
+        m_handling.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (!ec && self->m_waiting) {
+                qCWarning(lcHttp) << "request" << self->m_request.id << "was never answered; closing its connection";
+                self->close();
+            }
+        });
+        const HttpResponder responder(this->weak_from_this(), ++m_serial);
+        QMetaObject::invokeMethod(m_shared->server, [shared = m_shared, request = std::move(request), responder] {
+            shared->handler(request, responder);
+        }, Qt::QueuedConnection);
+    }
+
+    // Answers a request that cannot be served and closes the connection: the
+    // rest of what the client sends cannot be trusted to be framed right.
+    void refuse(const HttpRefusal &r, bool bodyComing)
+    {
+        m_keepAlive = false;
+        m_drain = bodyComing;
+        respond(HttpResponse::error(r.status, r.code, r.message)
+                    .withHeader("Retry-After", r.status == 503 ? QByteArray::number(m_shared->limits.retryAfterS) : QByteArray()));
+    }
+
+    void respond(const HttpResponse &r)
+    {
+        m_handling.cancel();
+        const auto keep = std::move(m_self); // the write below holds the connection from here
+        auto &res = m_response.emplace(http::status(r.status), m_version);
+        res.set(http::field::content_type, beast::string_view(r.contentType.constData(), std::size_t(r.contentType.size())));
+        res.set("X-Request-Id", beast::string_view(m_request.id.constData(), std::size_t(m_request.id.size())));
+        for (const auto &[name, value] : r.headers)
+            if (!value.isEmpty())
+                res.insert(beast::string_view(name.constData(), std::size_t(name.size())),
+                           beast::string_view(value.constData(), std::size_t(value.size())));
+        res.reason(reasonPhrase(r.status).toStdString());
+        res.body().assign(r.body.constData(), std::size_t(r.body.size()));
+        res.keep_alive(m_keepAlive);
+        res.prepare_payload();
+        const int status = r.status;
+        lowest().expires_after(ms(m_shared->limits.writeTimeoutMs));
+        http::async_write(m_stream, res, [self = this->shared_from_this(), status](beast::error_code ec, std::size_t) {
+            self->answered(status);
+            self->releaseBody();
+            self->m_response.reset();
+            if (ec)
+                return self->close();
+            if (!self->m_keepAlive)
+                return self->finish();
+            self->waitForRequest();
+        });
+    }
+
+    void answered(int status)
+    {
+        HttpServer *server = m_shared->server;
+        HttpRequest seen;
+        seen.method = m_request.method;
+        seen.path = m_request.path;
+        seen.id = m_request.id;
+        const double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - m_started).count();
+        QMetaObject::invokeMethod(server, [server, seen, status, elapsed] {
+            if (server->onAnswered)
+                server->onAnswered(seen, status, elapsed);
+        }, Qt::QueuedConnection);
+    }
+
+    void releaseBody()
+    {
+        if (m_reserved > 0)
+            m_shared->bodyBytes -= m_reserved;
+        m_reserved = 0;
+    }
+
+    // After the last answer: TLS says goodbye; plain TCP stops sending and
+    // reads (and drops) what the client still sends for a moment, so that
+    // it reads the answer rather than a reset.
+    void finish()
+    {
+        m_closed = true;
+        if constexpr (kTls) {
+            lowest().expires_after(ms(2000));
+            m_stream.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close(); });
+        } else {
+            beast::error_code ignored;
+            lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+            if (!m_drain)
+                return close();
+            lowest().expires_after(ms(5000)); // long enough for a refused upload on a fast link
+            drain(0);
+        }
+    }
+
+    void drain(std::size_t drained)
+    {
+        m_buffer.clear();
+        m_stream.async_read_some(m_buffer.prepare(64 * 1024), [self = this->shared_from_this(), drained](beast::error_code ec, std::size_t n) {
+            if (ec || drained + n > 256 * 1024 * 1024)
+                return self->close();
+            self->drain(drained + n);
+        });
+    }
+
+    void close()
+    {
+        m_closed = true;
+        m_waiting = false;
+        m_handling.cancel();
+        m_self.reset();
+        beast::error_code ignored;
+        lowest().socket().close(ignored);
+    }
+
+    std::shared_ptr<Shared> m_shared;
+    Stream m_stream;
+    net::steady_timer m_handling{m_stream.get_executor()};
+    std::shared_ptr<Session> m_self; // while the handler has the request
+    beast::flat_buffer m_buffer;
+    std::optional<RequestParser> m_parser;
+    std::optional<http::response<http::string_body>> m_response;
+    HttpRequest m_request; // method, path and id of the current request
+    std::string m_address;
+    QHostAddress m_peer;
+    Clock::time_point m_started = Clock::now();
+    qint64 m_reserved = 0;
+    std::atomic<quint64> m_serial{0};
+    std::atomic_bool m_waiting{false};
+    std::atomic_bool m_closed{false};
+    bool m_keepAlive = true;
+    bool m_drain = false;
+    unsigned m_version = 11;
+};
+
+} // namespace
+
+struct HttpServer::Private {
+    std::shared_ptr<Shared> shared = std::make_shared<Shared>();
+    net::io_context io{1};
+    std::optional<net::ssl::context> tls;
+    std::optional<tcp::acceptor> acceptor;
+    std::thread thread;
+    quint16 port = 0;
+
+    void accept()
+    {
+        acceptor->async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+            if (ec == net::error::operation_aborted)
+                return;
+            if (!ec)
+                admit(std::move(socket));
+            accept();
+        });
+    }
+
+    void admit(tcp::socket socket)
+    {
+        beast::error_code ignored;
+        const auto endpoint = socket.remote_endpoint(ignored);
+        const std::string address = endpoint.address().to_string();
+        const HttpLimits &l = shared->limits;
+        const int open = ++shared->connections;
+        int fromAddress;
+        {
+            std::lock_guard lock(shared->addressMutex);
+            fromAddress = ++shared->perAddress[address];
+        }
+        QString over;
+        if (open > l.maxConnections)
+            over = QStringLiteral("the server has too many connections open; try again shortly");
+        else if (fromAddress > l.maxConnectionsPerAddress)
+            over = QStringLiteral("too many connections from your address; try again shortly");
+        const QHostAddress peer(QString::fromStdString(address));
+        // Far over the cap, nothing is written at all: the descriptor is the resource.
+        const bool drop = open > 2 * l.maxConnections || fromAddress > 2 * l.maxConnectionsPerAddress;
+        if (tls) {
+            auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+                shared, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls), address, peer);
+            if (over.isEmpty())
+                s->start();
+            // over a cap with TLS: no handshake is spent on it; the session closes as it goes
+        } else {
+            auto s = std::make_shared<Session<beast::tcp_stream>>(shared, beast::tcp_stream(std::move(socket)), address, peer);
+            if (over.isEmpty())
+                s->start();
+            else if (!drop)
+                s->refuseAtStart(over);
+        }
+    }
+};
+
+HttpResponder::HttpResponder(std::weak_ptr<HttpSession> session, quint64 serial) : m_session(std::move(session)), m_serial(serial)
 {
 }
 
 void HttpResponder::send(const HttpResponse &response) const
 {
-    if (m_connection)
-        m_connection->answer(m_serial, response);
+    if (auto s = m_session.lock())
+        s->deliver(m_serial, response);
 }
 
 bool HttpResponder::isOpen() const
 {
-    return m_connection && m_connection->waiting(m_serial);
+    auto s = m_session.lock();
+    return s && s->waiting(m_serial);
 }
 
-HttpServer::HttpServer(Handler handler, HttpLimits limits, QObject *parent)
-    : QObject(parent), m_handler(std::move(handler)), m_limits(limits), m_server(new QTcpServer(this))
+HttpServer::HttpServer(Handler handler, HttpLimits limits, QObject *parent) : QObject(parent), d(std::make_unique<Private>())
 {
-    connect(m_server, &QTcpServer::newConnection, this, [this] {
-        while (QTcpSocket *socket = m_server->nextPendingConnection())
-            new HttpConnection(this, socket);
-    });
+    d->shared->handler = std::move(handler);
+    d->shared->limits = limits;
+    d->shared->server = this;
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer()
+{
+    d->io.stop();
+    if (d->thread.joinable())
+        d->thread.join();
+    d->acceptor.reset();
+    // Destroying the context destroys every connection's pending work, and with it the connections.
+}
+
+const HttpLimits &HttpServer::limits() const
+{
+    return d->shared->limits;
+}
+
+Result<bool> HttpServer::setTls(const HttpTls &tls)
+{
+    if (!tls.enabled())
+        return true;
+    try {
+        net::ssl::context context(net::ssl::context::tls_server);
+        context.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 | net::ssl::context::no_sslv3
+                            | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+        context.use_certificate_chain_file(QFile::encodeName(tls.certificateFile).toStdString());
+        context.use_private_key_file(QFile::encodeName(tls.privateKeyFile).toStdString(), net::ssl::context::pem);
+        d->tls.emplace(std::move(context));
+    } catch (const std::exception &e) {
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("cannot use the TLS certificate %1 and key %2: %3")
+                                                     .arg(tls.certificateFile, tls.privateKeyFile, QString::fromLocal8Bit(e.what()))};
+    }
+    return true;
+}
 
 Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
 {
-    if (!m_server->listen(address, port))
+    try {
+        beast::error_code ec;
+        const auto ip = net::ip::make_address(address.toString().toStdString(), ec);
+        if (ec)
+            return Error{ErrorCode::InvalidArgument, QStringLiteral("cannot listen on %1: not an IP address").arg(address.toString())};
+        tcp::endpoint endpoint(ip, port);
+        d->acceptor.emplace(d->io);
+        d->acceptor->open(endpoint.protocol());
+        d->acceptor->set_option(net::socket_base::reuse_address(true));
+        d->acceptor->bind(endpoint);
+        d->acceptor->listen(net::socket_base::max_listen_connections);
+        d->port = d->acceptor->local_endpoint().port();
+    } catch (const std::exception &e) {
+        d->acceptor.reset();
         return Error{ErrorCode::InvalidArgument,
-                     QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_server->errorString())};
-    return m_server->serverPort();
+                     QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(QString::fromLocal8Bit(e.what()))};
+    }
+    d->accept();
+    d->thread = std::thread([this] {
+        for (;;) {
+            try {
+                d->io.run();
+                return;
+            } catch (const std::exception &e) {
+                qCWarning(lcHttp) << "HTTP network thread:" << e.what();
+            }
+        }
+    });
+    return d->port;
 }
 
 quint16 HttpServer::port() const
 {
-    return m_server->serverPort();
-}
-
-Result<QPair<QHostAddress, quint16>> parseListenAddress(const QString &text)
-{
-    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
-    bool ok = false;
-    const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
-    if (colon <= 0 || !ok || port > 65535)
-        return Error{ErrorCode::InvalidArgument, QStringLiteral("\"%1\" is not HOST:PORT (for example 127.0.0.1:8080)").arg(text)};
-    QString host = text.left(colon);
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-        host = host.mid(1, host.size() - 2);
-    QHostAddress address;
-    if (host == QLatin1String("*"))
-        address = QHostAddress::Any;
-    else if (host == QLatin1String("localhost"))
-        address = QHostAddress::LocalHost;
-    else if (!address.setAddress(host))
-        return Error{ErrorCode::InvalidArgument, QStringLiteral("\"%1\" is not an IP address (use 0.0.0.0, 127.0.0.1, [::] or *)").arg(host)};
-    return QPair<QHostAddress, quint16>(address, quint16(port));
+    return d->port;
 }
 
 } // namespace listinglens

@@ -8,12 +8,10 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
-#include <QPointer>
 #include <QUrlQuery>
 
 #include <functional>
-
-class QTcpServer;
+#include <memory>
 
 namespace listinglens {
 
@@ -21,8 +19,10 @@ struct HttpRequest {
     QByteArray method;
     QString path;                         // decoded, without the query
     QUrlQuery query;
-    QHash<QByteArray, QByteArray> headers; // names in lower case
+    QHash<QByteArray, QByteArray> headers; // names in lower case; at most one of each that has meaning here
     QByteArray body;
+    QByteArray id;                        // request id, also sent back as X-Request-Id
+    QHostAddress peer;
 
     QByteArray header(const char *lowerCaseName) const { return headers.value(QByteArray(lowerCaseName)); }
 };
@@ -44,35 +44,59 @@ struct HttpResponse {
     }
 };
 
-class HttpConnection;
+class HttpSession;
 
 // Answers one request, now or later (a long poll). Copies share the request;
 // the first send() wins, and a send() after the client went away does nothing.
+// Thread-safe.
 class HttpResponder {
 public:
     HttpResponder() = default;
-    HttpResponder(HttpConnection *connection, quint64 serial);
+    HttpResponder(std::weak_ptr<HttpSession> session, quint64 serial);
     void send(const HttpResponse &response) const;
     bool isOpen() const;
 
 private:
-    QPointer<HttpConnection> m_connection;
+    std::weak_ptr<HttpSession> m_session;
     quint64 m_serial = 0;
 };
 
 struct HttpLimits {
-    qint64 maxBodyBytes = 30 * 1024 * 1024; // larger bodies get 413 before they are read
-    int maxHeaderBytes = 16 * 1024;
-    int idleTimeoutMs = 60'000;             // a connection with no complete request in this long is closed
+    qint64 maxBodyBytes = 30 * 1024 * 1024;   // larger bodies get 413 before they are read
+    int maxHeaderBytes = 16 * 1024;           // request line and fields: 431 beyond
+    int idleTimeoutMs = 30'000;               // keep-alive: from one answer to the next request's first byte
+    int headTimeoutMs = 10'000;               // from a request's first byte to the end of its head
+    int requestTimeoutMs = 120'000;           // from a request's first byte to the end of its body: 408
+    int writeTimeoutMs = 30'000;              // to write an answer
+    int maxConnections = 512;                 // open at once; beyond, 503 with Retry-After, then close
+    int maxConnectionsPerAddress = 64;        // from one client address; beyond, the same
+    qint64 maxBodyBytesInFlight = 256LL * 1024 * 1024; // bodies received and not yet answered, all connections
+    int retryAfterS = 5;
 };
 
-// A small HTTP/1.1 server on QTcpServer for the job API: keep-alive, one
-// request at a time per connection (answers stay in order), Content-Length
-// bodies with a limit enforced from the header (413 without reading the body,
-// 100-continue honoured), and handlers that may answer later. Chunked request
-// bodies are refused with 411. Qt's QHttpServer 6.4 was not used: it reads
-// any body into memory without a limit and cannot defer an answer safely.
-// Lives on the thread that created it.
+struct HttpTls {
+    QString certificateFile; // PEM, the chain
+    QString privateKeyFile;  // PEM
+    bool enabled() const { return !certificateFile.isEmpty(); }
+};
+
+// The HTTP/1.1 server of the API and of the workers' metrics, on Boost.Beast
+// (README, "HTTP layer": why Beast). Beast parses strictly (bare CR or LF,
+// a malformed Content-Length, a Content-Length with Transfer-Encoding or
+// an oversized head are errors); this adds what the API needs on top:
+// - a deadline for the whole request (head and body), not per byte;
+// - caps on connections, per client address, and on body bytes in flight
+//   (503 with Retry-After);
+// - one request at a time per connection, and nothing read while it is
+//   handled or parked (a long poll), so nothing is buffered meanwhile;
+// - duplicate framing or identity fields, chunked bodies and non-origin
+//   targets refused; HTTP/1.0 and Connection: close answered and closed;
+// - TLS with OpenSSL when a certificate is given.
+//
+// Threads: one network thread runs every connection (reads, writes,
+// timers). The handler runs on the thread that created the server (a Qt
+// event loop must run there), and so does onAnswered. Responders may send
+// from any thread.
 class HttpServer : public QObject {
     Q_OBJECT
 public:
@@ -81,21 +105,33 @@ public:
     explicit HttpServer(Handler handler, HttpLimits limits = {}, QObject *parent = nullptr);
     ~HttpServer() override;
 
+    // TLS for every connection of this server; call before listen().
+    Result<bool> setTls(const HttpTls &tls);
     Result<quint16> listen(const QHostAddress &address, quint16 port);
     quint16 port() const;
-    const HttpLimits &limits() const { return m_limits; }
+    const HttpLimits &limits() const;
 
-    // Called for every answer sent (metrics): the request's method and path, the status.
+    // Called for every answer sent, refusals included (metrics): the request
+    // as far as it was read, the status, and the time from its first byte.
     std::function<void(const HttpRequest &request, int status, double ms)> onAnswered;
 
+    struct Private;
+
 private:
-    friend class HttpConnection;
-    Handler m_handler;
-    HttpLimits m_limits;
-    QTcpServer *m_server = nullptr;
+    std::unique_ptr<Private> d;
 };
 
 // "HOST:PORT" (HOST may be an IPv4 address, [IPv6], "localhost" or "*") to an address and port.
 Result<QPair<QHostAddress, quint16>> parseListenAddress(const QString &text);
+
+// A whole request as it arrived on a connection, through the server's own
+// parser and checks (for tests and the fuzzer). The refusal's code is the
+// HTTP status the server would answer with, its message the reason.
+struct HttpRefusal {
+    int status = 400;
+    QString code;
+    QString message;
+};
+std::variant<HttpRequest, HttpRefusal> parseHttpRequest(QByteArrayView raw, const HttpLimits &limits = {});
 
 } // namespace listinglens

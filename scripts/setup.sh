@@ -17,7 +17,8 @@ PACKAGES=(
     libjpeg-dev                      # test fixture: CMYK JPEGs, which OpenCV cannot write
     libpq-dev                        # binary photo transfer to the job queue (libpq on Qt's connection)
     qtkeychain-qt6-dev               # the window keeps the database password in the session keyring (optional to the build)
-    libssl-dev                       # SHA-256 with the CPU's SHA instructions (libcrypto)
+    libssl-dev                       # SHA-256 with the CPU's SHA instructions (libcrypto); TLS for serve
+    libboost1.81-dev                 # Boost.Beast + Asio: the HTTP server (README, "HTTP layer")
     clang libfuzzer-14-dev           # the fuzz targets (tests/fuzz, scripts/fuzz.sh): libFuzzer needs clang
     libclang-rt-14-dev               # -fsanitize=fuzzer,address,undefined runtimes (clang only recommends it)
 )
