@@ -226,7 +226,8 @@ int runBenchHttp(const QStringList &args)
             QString port;
             ServiceProcess serve(QStringList{QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                                     QStringLiteral("--max-queue"), QString::number(*n + 10), QStringLiteral("--name"), QStringLiteral("bench"),
-                                    QStringLiteral("--workers"), QString::number(embedded ? w : 0)} + modelArgs,
+                                    QStringLiteral("--workers"), QString::number(embedded ? w : 0), QStringLiteral("--no-auth")}
+                                     + modelArgs,
                         QStringLiteral("serving http://[^:]+:(\\d+)"), &port);
             if (!serve.ready()) {
                 printError(QStringLiteral("serve did not start:\n") + serve.log());

@@ -14,7 +14,8 @@ int runServe(const QStringList &args)
     parser.setApplicationDescription(QStringLiteral(
         "The HTTP API: POST /v1/jobs queues a photo in PostgreSQL, GET /v1/jobs/{id} answers the result.\n"
         "Workers (`listinglens worker`, or --workers N in this process) do the classification.\n"
-        "Endpoints: /v1/jobs, /v1/jobs/{id}[?wait=S], /v1/jobs/{id}/feedback, /healthz, /readyz, /metrics, /openapi.json."));
+        "Endpoints: /v1/jobs, /v1/jobs/{id}[?wait=S], /v1/jobs/{id}/feedback, /healthz, /readyz, /metrics, /openapi.json.\n"
+        "Every /v1 route needs Authorization: Bearer <key> with its scope (listinglens apikey create)."));
     parser.addHelpOption();
     parser.addOption(databaseOption(QString()));
     const QCommandLineOption listenOption(QStringLiteral("listen"), QStringLiteral("Address to listen on (default: 127.0.0.1:8080)."),
@@ -25,7 +26,15 @@ int runServe(const QStringList &args)
                                       QStringLiteral("N"), QStringLiteral("1000"));
     const QCommandLineOption maxWait(QStringLiteral("max-wait"), QStringLiteral("Longest ?wait= a client may ask for, s (default: 60)."),
                                      QStringLiteral("S"), QStringLiteral("60"));
-    parser.addOptions({listenOption, workersOption, maxQueue, maxWait});
+    const QCommandLineOption noAuth(QStringLiteral("no-auth"),
+                                    QStringLiteral("Serve /v1 without API keys: allowed only when listening on loopback."));
+    const QCommandLineOption adminListen(QStringLiteral("admin-listen"),
+                                         QStringLiteral("A second address for /metrics and /readyz's details (keep it private)."),
+                                         QStringLiteral("HOST:PORT"));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("TLS certificate chain (PEM) for the API's listener."),
+                                     QStringLiteral("FILE"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("TLS private key (PEM) for --tls-cert."), QStringLiteral("FILE"));
+    parser.addOptions({listenOption, workersOption, maxQueue, maxWait, noAuth, adminListen, tlsCert, tlsKey});
     const ModelOptions model;
     model.addTo(parser);
     const WorkerOptions worker;
@@ -37,6 +46,24 @@ int runServe(const QStringList &args)
     if (!address) {
         printError(address.error().message);
         return ExitUsage;
+    }
+    if (parser.isSet(noAuth) && !address.value().first.isLoopback()) {
+        printError(QStringLiteral("--no-auth is allowed only on a loopback address (127.0.0.1, [::1]); this would serve %1 to anyone")
+                       .arg(parser.value(listenOption)));
+        return ExitUsage;
+    }
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey)) {
+        printError(QStringLiteral("--tls-cert and --tls-key go together"));
+        return ExitUsage;
+    }
+    std::optional<QPair<QHostAddress, quint16>> admin;
+    if (parser.isSet(adminListen)) {
+        auto parsed = parseListenAddress(parser.value(adminListen));
+        if (!parsed) {
+            printError(parsed.error().message);
+            return ExitUsage;
+        }
+        admin = parsed.value();
     }
     const auto workerCount = intOption(parser, workersOption, 0, 64);
     const auto queueBound = intOption(parser, maxQueue, 1, 10'000'000);
@@ -57,7 +84,14 @@ int runServe(const QStringList &args)
     JobApiOptions options;
     options.maxQueued = *queueBound;
     options.maxWaitS = *waitBound;
+    options.authenticate = !parser.isSet(noAuth);
+    if (!options.authenticate)
+        printError(QStringLiteral("warning: --no-auth: /v1 is served without API keys (loopback only)"));
     JobApi api(store, metrics, options);
+    if (auto tls = api.setTls({parser.value(tlsCert), parser.value(tlsKey)}); !tls) {
+        printError(tls.error().message);
+        return ExitUsage;
+    }
     if (!workers->empty()) {
         std::vector<JobWorker *> embedded;
         for (auto &w : *workers) {
@@ -77,6 +111,14 @@ int runServe(const QStringList &args)
         printError(port.error().message);
         return ExitUsage;
     }
+    if (admin) {
+        auto adminPort = api.listenAdmin(admin->first, admin->second);
+        if (!adminPort) {
+            printError(adminPort.error().message);
+            return ExitUsage;
+        }
+        printError(QStringLiteral("admin (metrics, readiness) on http://%1:%2").arg(admin->first.toString()).arg(adminPort.value()));
+    }
     onTermination([&] {
         printError(QStringLiteral("stopping: finishing the jobs in hand"));
         for (auto &w : *workers)
@@ -88,7 +130,8 @@ int runServe(const QStringList &args)
     for (auto &w : *workers)
         w->start();
     // Tests and scripts read the port from this line (useful with port 0).
-    printError(QStringLiteral("serving http://%1:%2 with %3 embedded workers, queue in %4")
+    printError(QStringLiteral("serving %1://%2:%3 with %4 embedded workers, queue in %5")
+                   .arg(parser.isSet(tlsCert) ? QStringLiteral("https") : QStringLiteral("http"))
                    .arg(address.value().first.toString()).arg(port.value()).arg(workers->size()).arg(store->maskedUrl()));
     const int rc = QCoreApplication::exec();
     for (auto &w : *workers)

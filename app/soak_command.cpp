@@ -181,14 +181,10 @@ int runSoak(const QStringList &args)
 
     // Children: serve in queue mode, and the workers.
     const QStringList modelArgs = modelArguments(parser, model);
-    QProcess help;
-    help.start(QCoreApplication::applicationFilePath(), {QStringLiteral("serve"), QStringLiteral("--help")});
-    help.waitForFinished(10'000);
-    const bool hasNoAuth = help.readAllStandardOutput().contains("--no-auth");
     QString port;
     ServiceProcess serve(QStringList{QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                     QStringLiteral("--name"), QStringLiteral("soak")}
-                             + (hasNoAuth ? QStringList{QStringLiteral("--no-auth")} : QStringList()) + modelArgs,
+                                     QStringLiteral("--name"), QStringLiteral("soak"), QStringLiteral("--no-auth")} // loopback
+                             + modelArgs,
                          QStringLiteral("serving http://[^:]+:(\\d+)"), &port);
     if (!serve.ready()) {
         printError(QStringLiteral("serve did not start:\n") + serve.log());

@@ -1,11 +1,11 @@
 #include "classifier.h"
 
+#include "sha256.h"
 #include "text_suggester.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <numeric>
@@ -19,15 +19,6 @@ using Clock = std::chrono::steady_clock;
 double msSince(Clock::time_point t0, Clock::time_point t1 = Clock::now())
 {
     return std::chrono::duration<double, std::milli>(t1 - t0).count();
-}
-
-// OpenSSL uses the CPU's SHA extensions: 0.4 ms for a 1 MB photo, against
-// 2.9 ms with QCryptographicHash (Qt 6.4 has no accelerated SHA-256).
-QString sha256Hex(const QByteArray &bytes)
-{
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char *>(bytes.constData()), std::size_t(bytes.size()), digest);
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(digest), sizeof digest).toHex());
 }
 
 // JPEGs are decoded no larger than the model's resize needs.

@@ -227,7 +227,7 @@ private:
                 self->close();
             }
         });
-        const HttpResponder responder(this->weak_from_this(), ++m_serial);
+        const HttpResponder responder(this->weak_from_this(), ++m_serial, m_request.id);
         QMetaObject::invokeMethod(m_shared->server, [shared = m_shared, request = std::move(request), responder] {
             shared->handler(request, responder);
         }, Qt::QueuedConnection);
@@ -409,7 +409,8 @@ struct HttpServer::Private {
     }
 };
 
-HttpResponder::HttpResponder(std::weak_ptr<HttpSession> session, quint64 serial) : m_session(std::move(session)), m_serial(serial)
+HttpResponder::HttpResponder(std::weak_ptr<HttpSession> session, quint64 serial, QByteArray requestId)
+    : m_session(std::move(session)), m_serial(serial), m_requestId(std::move(requestId))
 {
 }
 

@@ -52,13 +52,15 @@ class HttpSession;
 class HttpResponder {
 public:
     HttpResponder() = default;
-    HttpResponder(std::weak_ptr<HttpSession> session, quint64 serial);
+    HttpResponder(std::weak_ptr<HttpSession> session, quint64 serial, QByteArray requestId);
     void send(const HttpResponse &response) const;
     bool isOpen() const;
+    const QByteArray &requestId() const { return m_requestId; } // for the server log
 
 private:
     std::weak_ptr<HttpSession> m_session;
     quint64 m_serial = 0;
+    QByteArray m_requestId;
 };
 
 struct HttpLimits {

@@ -1,6 +1,9 @@
 #include "job_api.h"
 
+#include "api_input.h"
+#include "api_keys.h"
 #include "logging.h"
+#include "sha256.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -96,10 +99,25 @@ int statusForImageError(ErrorCode code)
     }
 }
 
-HttpResponse unavailable(const Error &error, int retryAfterS)
+// 503 with Retry-After. What went wrong inside (SQL, hosts, users) goes to
+// the server log under the request id; the client gets the id, not the detail.
+HttpResponse unavailable(const QByteArray &requestId, const Error &error, int retryAfterS)
 {
-    return HttpResponse::error(503, error.codeName(), error.message)
-        .withHeader("Retry-After", QByteArray::number(retryAfterS));
+    qCWarning(lcHttp).noquote() << "request" << requestId << "unavailable:" << error.codeName() << error.message;
+    const QString message = error.code == ErrorCode::Busy
+                                ? error.message
+                                : QStringLiteral("the service cannot reach its database right now; try again (request %1)")
+                                      .arg(QString::fromLatin1(requestId));
+    HttpResponse r = HttpResponse::json(503, {{QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), error.codeName()},
+                                                                                     {QStringLiteral("message"), message},
+                                                                                     {QStringLiteral("request_id"), QString::fromLatin1(requestId)}}}});
+    return r.withHeader("Retry-After", QByteArray::number(retryAfterS));
+}
+
+HttpResponse invalid(const Error &error)
+{
+    const int status = error.code == ErrorCode::UnsupportedFormat ? 415 : error.code == ErrorCode::TooLarge ? 413 : 400;
+    return HttpResponse::error(status, error.codeName(), error.message);
 }
 
 QJsonObject jobJson(const JobView &v)
@@ -156,10 +174,10 @@ std::optional<HttpResponse> readUpload(const HttpRequest &request, Upload *uploa
     upload->fileName = cleanFileName(upload->fileName);
     if (upload->contentType.isEmpty())
         upload->contentType = QStringLiteral("application/octet-stream");
-    *key = QString::fromUtf8(request.header("idempotency-key"));
-    if (key->size() > kMaxIdempotencyKey)
-        return HttpResponse::error(400, QStringLiteral("invalid_argument"),
-                                   QStringLiteral("Idempotency-Key is longer than %1 characters").arg(kMaxIdempotencyKey));
+    auto checked = checkedText(request.header("idempotency-key"), QStringLiteral("Idempotency-Key"), kMaxIdempotencyKey);
+    if (!checked)
+        return invalid(checked.error());
+    *key = checked.value();
     return std::nullopt;
 }
 
@@ -167,6 +185,15 @@ HttpResponse refusedPhoto(const Error &refusal)
 {
     return HttpResponse::error(statusForImageError(refusal.code), refusal.codeName(),
                                QStringLiteral("%1. %2").arg(refusal.message, errorAdvice(refusal.code)));
+}
+
+// An idempotency key names one upload: the same key with another photo is a client bug.
+std::optional<HttpResponse> keyReusedElsewhere(const Submitted &earlier, const QString &payloadSha256)
+{
+    if (!earlier.existing || earlier.payloadSha256.isEmpty() || earlier.payloadSha256 == payloadSha256)
+        return std::nullopt;
+    return HttpResponse::error(422, QStringLiteral("idempotency_key_reused"),
+                               QStringLiteral("this Idempotency-Key was used for another photo (job %1); use a new key for each upload").arg(earlier.id));
 }
 
 HttpResponse accepted(const Submitted &s)
@@ -193,10 +220,12 @@ JobApi::JobApi(std::shared_ptr<PredictionStore> store, std::shared_ptr<Metrics> 
 {
     HttpLimits limits;
     limits.maxBodyBytes = m_options.limits.maxFileBytes + 64 * 1024; // room for multipart framing
-    m_server = new HttpServer([this](const HttpRequest &r, const HttpResponder &responder) { handle(r, responder); }, limits, this);
+    if (m_options.authenticate)
+        m_keys = std::make_shared<ApiKeys>(m_store);
+    m_server = new HttpServer([this](const HttpRequest &r, const HttpResponder &responder) { handle(r, responder, false); }, limits, this);
     m_server->onAnswered = [this](const HttpRequest &r, int status, double ms) {
         const MetricLabels labels{{QStringLiteral("route"), routeOf(r.path)},
-                                  {QStringLiteral("method"), QString::fromLatin1(r.method.isEmpty() ? "-" : r.method)},
+                                  {QStringLiteral("method"), r.method.isEmpty() ? QStringLiteral("-") : methodLabel(r.method)},
                                   {QStringLiteral("status"), QString::number(status)}};
         m_metrics->add(QStringLiteral("listinglens_http_requests_total"), labels);
         m_metrics->observe(QStringLiteral("listinglens_http_request_duration_ms"), labels.mid(0, 1), ms);
@@ -231,10 +260,41 @@ JobApi::~JobApi()
     m_checkPool.waitForDone();
 }
 
+Result<bool> JobApi::setTls(const HttpTls &tls)
+{
+    return m_server->setTls(tls);
+}
+
 Result<quint16> JobApi::listen(const QHostAddress &address, quint16 port)
 {
     m_listener.check();
     return m_server->listen(address, port);
+}
+
+Result<quint16> JobApi::listenAdmin(const QHostAddress &address, quint16 port)
+{
+    m_admin = new HttpServer([this](const HttpRequest &r, const HttpResponder &responder) { handle(r, responder, true); }, {}, this);
+    return m_admin->listen(address, port);
+}
+
+std::variant<JobApi::Caller, HttpResponse> JobApi::authorize(const HttpRequest &request, const QByteArray &requestId, int scope)
+{
+    if (!m_keys)
+        return Caller{0, true};
+    const QByteArray header = request.header("authorization");
+    const auto refused = [](int status, const char *code, const QString &message) {
+        return HttpResponse::error(status, QString::fromLatin1(code), message)
+            .withHeader("WWW-Authenticate", status == 401 ? "Bearer realm=\"listinglens\"" : "Bearer realm=\"listinglens\", error=\"insufficient_scope\"");
+    };
+    if (!header.startsWith("Bearer "))
+        return refused(401, "unauthorized", QStringLiteral("send an API key: Authorization: Bearer <key> (listinglens apikey create)"));
+    auto key = m_keys->verify(header.mid(7).trimmed());
+    if (!key)
+        return key.error().code == ErrorCode::DatabaseError ? unavailable(requestId, key.error(), m_options.retryAfterS)
+                                                            : refused(401, "unauthorized", QStringLiteral("the API key is not valid"));
+    if (!key.value().allows(ApiScope(scope)))
+        return refused(403, "forbidden", QStringLiteral("this API key may not do that (its scopes: %1)").arg(apiScopesText(key.value().scopes)));
+    return Caller{key.value().id, key.value().allows(ApiScope::Admin)};
 }
 
 Result<QJsonObject> JobApi::openApiDocument()
@@ -268,7 +328,9 @@ void JobApi::answer(const HttpResponder &responder, const HttpResponse &response
     QMetaObject::invokeMethod(this, [responder, response] { responder.send(response); }, Qt::QueuedConnection);
 }
 
-void JobApi::handle(const HttpRequest &request, const HttpResponder &responder)
+// The API's listener serves /v1 to API keys and health to anyone; with an
+// admin listener, /metrics and /readyz's details are only there.
+void JobApi::handle(const HttpRequest &request, const HttpResponder &responder, bool admin)
 {
     const QString route = routeOf(request.path);
     const QByteArray &method = request.method;
@@ -280,6 +342,18 @@ void JobApi::handle(const HttpRequest &request, const HttpResponder &responder)
     auto onPool = [this, responder](std::function<HttpResponse()> work) {
         m_pool.start([this, responder, work = std::move(work)] { answer(responder, work()); });
     };
+    // A /v1 route's work on the pool, once the caller's key allows `scope`.
+    auto authorized = [this, request, responder](int scope, std::function<void(const Caller &)> work) {
+        m_pool.start([this, request, responder, scope, work = std::move(work)] {
+            auto caller = authorize(request, responder.requestId(), scope);
+            if (auto *refusal = std::get_if<HttpResponse>(&caller))
+                return answer(responder, *refusal);
+            work(std::get<Caller>(caller));
+        });
+    };
+    const bool internals = admin || !m_admin; // the details operators need, on this listener
+    if (admin && route != QLatin1String("/metrics") && route != QLatin1String("/readyz") && route != QLatin1String("/healthz"))
+        return responder.send(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("the admin listener serves /metrics, /readyz and /healthz")));
     if (route == QLatin1String("/healthz")) {
         responder.send(method == "GET" ? HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}) : allow("GET"));
     } else if (route == QLatin1String("/openapi.json")) {
@@ -288,33 +362,44 @@ void JobApi::handle(const HttpRequest &request, const HttpResponder &responder)
                        : doc         ? HttpResponse::json(200, doc.value())
                                      : HttpResponse::error(500, doc.error().codeName(), doc.error().message));
     } else if (route == QLatin1String("/readyz")) {
-        method == "GET" ? onPool([this] { return ready(); }) : responder.send(allow("GET"));
+        method == "GET" ? onPool([this, internals] { return ready(internals); }) : responder.send(allow("GET"));
     } else if (route == QLatin1String("/metrics")) {
-        method == "GET" ? onPool([this] { return metrics(); }) : responder.send(allow("GET"));
+        if (method != "GET")
+            return responder.send(allow("GET"));
+        if (admin)
+            return onPool([this] { return metrics(); });
+        if (m_admin)
+            return responder.send(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("metrics are served on the admin listener")));
+        authorized(int(ApiScope::Admin), [this, responder](const Caller &) { answer(responder, metrics()); });
     } else if (route == QLatin1String("/v1/jobs")) {
-        method == "POST" ? m_pool.start([this, request, responder] { submit(request, responder); }) : responder.send(allow("POST"));
+        if (method != "POST")
+            return responder.send(allow("POST"));
+        authorized(int(ApiScope::Submit), [this, request, responder](const Caller &caller) { submit(request, responder, caller); });
     } else if (route == QLatin1String("/v1/jobs/{id}")) {
         if (method != "GET")
             return responder.send(allow("GET"));
-        bool ok = true;
-        const QString waitText = request.query.queryItemValue(QStringLiteral("wait"));
-        const double wait = waitText.isEmpty() ? 0 : waitText.toDouble(&ok);
-        if (!ok || wait < 0 || wait > m_options.maxWaitS)
-            return responder.send(HttpResponse::error(400, QStringLiteral("invalid_argument"),
-                                                      QStringLiteral("wait must be a number of seconds from 0 to %1").arg(m_options.maxWaitS)));
-        const QString id = request.path.section(QLatin1Char('/'), 3, 3);
-        const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + qint64(wait * 1000);
-        m_pool.start([this, id, wait, deadline, responder] {
+        const auto wait = waitSeconds(request.query.queryItemValue(QStringLiteral("wait")), m_options.maxWaitS);
+        if (!wait)
+            return responder.send(invalid(wait.error()));
+        const QString raw = request.path.section(QLatin1Char('/'), 3, 3);
+        const QString id = normalizedJobId(raw).value_or(raw); // waiters are keyed by the stored form
+        const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + qint64(wait.value() * 1000);
+        authorized(int(ApiScope::Read), [this, id, wait = wait.value(), deadline, responder](const Caller &caller) {
             bool parked = false;
-            HttpResponse r = jobStatus(id, int(std::ceil(wait)), &parked);
+            HttpResponse r = jobStatus(id, caller, responder.requestId(), int(std::ceil(wait)), &parked);
             if (!parked)
                 answer(responder, r);
             else
-                QMetaObject::invokeMethod(this, [this, id, responder, deadline] { park(id, responder, deadline); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(this, [this, id, caller, responder, deadline] { park(id, caller, responder, deadline); },
+                                          Qt::QueuedConnection);
         });
     } else if (route == QLatin1String("/v1/jobs/{id}/feedback")) {
+        if (method != "POST")
+            return responder.send(allow("POST"));
         const QString id = request.path.section(QLatin1Char('/'), 3, 3);
-        method == "POST" ? onPool([this, id, request] { return feedback(id, request); }) : responder.send(allow("POST"));
+        authorized(int(ApiScope::Feedback), [this, id, request, responder](const Caller &caller) {
+            answer(responder, feedback(id, caller, request, responder.requestId()));
+        });
     } else {
         responder.send(HttpResponse::error(404, QStringLiteral("not_found"),
                                            QStringLiteral("no such endpoint: %1 (see /openapi.json)").arg(request.path)));
@@ -323,15 +408,16 @@ void JobApi::handle(const HttpRequest &request, const HttpResponder &responder)
 
 // POST /v1/jobs. A refusal or a queued job is answered at once; an upload a
 // worker of this process takes, once its result is stored.
-void JobApi::submit(const HttpRequest &request, const HttpResponder &responder)
+void JobApi::submit(const HttpRequest &request, const HttpResponder &responder, const Caller &caller)
 {
     const auto received = std::chrono::steady_clock::now();
     Upload upload;
     QString key;
     if (auto refusal = readUpload(request, &upload, &key))
         return answer(responder, *refusal);
+    const JobOwner owner{caller.apiKeyId, key.isEmpty() ? QString() : sha256Hex(upload.bytes)};
     if (JobWorker *local = localWorkerWithRoom())
-        return submitToWorker(*local, upload.bytes, upload.fileName, upload.contentType, key, received, responder);
+        return submitToWorker(*local, upload.bytes, upload.fileName, upload.contentType, key, owner, received, responder);
     // The whole photo is decoded so that a damaged upload is refused here and
     // never reaches the queue, at the smallest scale. The check runs on its
     // own pool while this thread writes the photo into the queue, in a
@@ -349,56 +435,76 @@ void JobApi::submit(const HttpRequest &request, const HttpResponder &responder)
             check = pending.get();
         return *check;
     };
-    auto submitted = queue().enqueue({upload.bytes, upload.fileName, upload.contentType, key}, m_options.maxQueued,
+    auto submitted = queue().enqueue({upload.bytes, upload.fileName, upload.contentType, key, owner}, m_options.maxQueued,
                                      [&] { return checked(); });
     if (const auto &refusal = checked()) // before a full queue or an unreachable database
         return answer(responder, refusedPhoto(*refusal));
-    answer(responder, submitted ? accepted(submitted.value()) : unavailable(submitted.error(), m_options.retryAfterS));
+    if (!submitted)
+        return answer(responder, unavailable(responder.requestId(), submitted.error(), m_options.retryAfterS));
+    if (auto reused = keyReusedElsewhere(submitted.value(), owner.payloadSha256))
+        return answer(responder, *reused);
+    answer(responder, accepted(submitted.value()));
 }
 
 // The upload is decoded straight into `worker`'s model input (which checks
 // it), and the worker answers it once the job and its result are stored:
 // the photo never goes to the database.
 void JobApi::submitToWorker(JobWorker &worker, const QByteArray &bytes, const QString &fileName, const QString &contentType,
-                            const QString &key, std::chrono::steady_clock::time_point received, const HttpResponder &responder)
+                            const QString &key, const JobOwner &owner, std::chrono::steady_clock::time_point received,
+                            const HttpResponder &responder)
 {
     if (!key.isEmpty()) {
-        auto earlier = queue().byIdempotencyKey(key);
+        auto earlier = queue().byIdempotencyKey(key, owner.apiKeyId);
         if (!earlier)
-            return answer(responder, unavailable(earlier.error(), m_options.retryAfterS));
-        if (earlier.value())
-            return answer(responder, accepted(*earlier.value()));
+            return answer(responder, unavailable(responder.requestId(), earlier.error(), m_options.retryAfterS));
+        if (earlier.value()) {
+            const auto reused = keyReusedElsewhere(*earlier.value(), owner.payloadSha256);
+            return answer(responder, reused ? *reused : accepted(*earlier.value()));
+        }
     }
-    m_checkPool.start([this, &worker, bytes, fileName, contentType, key, received, responder] {
+    m_checkPool.start([this, &worker, bytes, fileName, contentType, key, owner, received, responder] {
         PreparedPhoto prepared = worker.classifier().prepare(PhotoSource::fromBytes(fileName, bytes));
         // An internal failure is not the upload's fault: the worker ends the job failed, with the reason.
         if (prepared.error && prepared.error->code != ErrorCode::Internal)
             return answer(responder, refusedPhoto(*prepared.error));
-        DirectJob job{QUuid::createUuid().toString(QUuid::WithoutBraces), fileName, contentType, bytes.size(), key, 0};
-        const bool taken = worker.takeUpload(std::move(job), std::move(prepared), received, [this, responder](const Result<Submitted> &s) {
-            answer(responder, s ? accepted(s.value()) : unavailable(s.error(), m_options.retryAfterS));
+        DirectJob job{QUuid::createUuid().toString(QUuid::WithoutBraces), fileName, contentType, bytes.size(), key, owner, 0};
+        const QString sha = owner.payloadSha256;
+        const bool taken = worker.takeUpload(std::move(job), std::move(prepared), received, [this, responder, sha](const Result<Submitted> &s) {
+            if (!s)
+                return answer(responder, unavailable(responder.requestId(), s.error(), m_options.retryAfterS));
+            const auto reused = keyReusedElsewhere(s.value(), sha); // a race for the key, lost to another photo
+            answer(responder, reused ? *reused : accepted(s.value()));
         });
         if (!taken)
-            answer(responder, unavailable(Error{ErrorCode::Busy, QStringLiteral("the server is shutting down")}, m_options.retryAfterS));
+            answer(responder, unavailable(responder.requestId(), Error{ErrorCode::Busy, QStringLiteral("the server is shutting down")},
+                                          m_options.retryAfterS));
     });
 }
 
-std::optional<JobView> JobApi::findJob(const QString &id, HttpResponse *refusal)
+std::optional<JobView> JobApi::findJob(const QString &text, const Caller &caller, const QByteArray &requestId, HttpResponse *refusal)
 {
-    auto view = queue().job(id);
+    const auto notFound = [&] {
+        *refusal = HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("there is no job %1").arg(text.left(64)));
+        return std::nullopt;
+    };
+    const std::optional<QString> id = normalizedJobId(text);
+    if (!id)
+        return notFound();
+    auto view = queue().job(*id);
     if (!view) {
-        *refusal = unavailable(view.error(), m_options.retryAfterS);
+        *refusal = unavailable(requestId, view.error(), m_options.retryAfterS);
         return std::nullopt;
     }
-    if (!view.value())
-        *refusal = HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("there is no job %1").arg(id));
+    // Another key's job is not found rather than forbidden: ids are not to be probed.
+    if (!view.value() || (!caller.admin && view.value()->apiKeyId != caller.apiKeyId))
+        return notFound();
     return view.value();
 }
 
-HttpResponse JobApi::jobStatus(const QString &id, int waitS, bool *parked)
+HttpResponse JobApi::jobStatus(const QString &id, const Caller &caller, const QByteArray &requestId, int waitS, bool *parked)
 {
     HttpResponse refusal;
-    const std::optional<JobView> view = findJob(id, &refusal);
+    const std::optional<JobView> view = findJob(id, caller, requestId, &refusal);
     if (!view)
         return refusal;
     const JobView &v = *view;
@@ -409,9 +515,9 @@ HttpResponse JobApi::jobStatus(const QString &id, int waitS, bool *parked)
     return HttpResponse::json(200, jobJson(v));
 }
 
-void JobApi::park(const QString &id, const HttpResponder &responder, qint64 deadlineMs)
+void JobApi::park(const QString &id, const Caller &caller, const HttpResponder &responder, qint64 deadlineMs)
 {
-    m_waiters.insert(id, Waiter{responder, deadlineMs});
+    m_waiters.insert(id, Waiter{responder, caller, deadlineMs});
     recheck({id}); // it may have ended between the read and now
 }
 
@@ -472,10 +578,11 @@ void JobApi::sweepWaiters()
                 continue;
             }
             const HttpResponder responder = it->responder;
+            const Caller caller = it->caller;
             it = m_waiters.erase(it);
-            m_pool.start([this, id, responder] {
+            m_pool.start([this, id, caller, responder] {
                 bool parked = false;
-                answer(responder, jobStatus(id, 0, &parked));
+                answer(responder, jobStatus(id, caller, responder.requestId(), 0, &parked));
             });
         }
     }
@@ -484,64 +591,50 @@ void JobApi::sweepWaiters()
     m_listener.check();
 }
 
-HttpResponse JobApi::feedback(const QString &id, const HttpRequest &request)
+HttpResponse JobApi::feedback(const QString &id, const Caller &caller, const HttpRequest &request, const QByteArray &requestId)
 {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
-    if (!doc.isObject())
-        return HttpResponse::error(400, QStringLiteral("invalid_argument"),
-                                   QStringLiteral("the body must be a JSON object (%1)").arg(parseError.errorString()));
-    const QJsonObject body = doc.object();
-    const QString decision = body.value(QStringLiteral("decision")).toString();
-    if (decision != QLatin1String("accepted") && decision != QLatin1String("corrected"))
-        return HttpResponse::error(400, QStringLiteral("invalid_argument"), QStringLiteral("decision must be \"accepted\" or \"corrected\""));
     HttpResponse refusal;
-    const std::optional<JobView> view = findJob(id, &refusal);
+    const std::optional<JobView> view = findJob(id, caller, requestId, &refusal);
     if (!view)
         return refusal;
     const JobView &job = *view;
+    auto parsed = parseFeedback(request.header("content-type"), request.body, job.result);
+    if (!parsed)
+        return invalid(parsed.error());
     if (job.status != JobStatus::Done)
         return HttpResponse::error(409, QStringLiteral("conflict"),
-                                   QStringLiteral("job %1 is %2; feedback needs a finished result").arg(id, jobStatusName(job.status)));
-    const QJsonObject suggested = job.result;
-    FeedbackRecord f;
-    f.corrected = decision == QLatin1String("corrected");
-    f.moderator = body.value(QStringLiteral("moderator")).toString(QStringLiteral("api"));
-    f.categoryId = body.value(QStringLiteral("category_id")).toString(suggested.value(QStringLiteral("category")).toObject().value(QStringLiteral("id")).toString());
-    const QJsonObject price = suggested.value(QStringLiteral("price")).toObject();
-    f.price = body.value(QStringLiteral("price")).toDouble(price.value(QStringLiteral("point")).toDouble());
-    f.currency = body.value(QStringLiteral("currency")).toString(price.value(QStringLiteral("currency")).toString());
-    f.title = body.value(QStringLiteral("title")).toString(suggested.value(QStringLiteral("title")).toString());
-    f.description = body.value(QStringLiteral("description")).toString(suggested.value(QStringLiteral("description")).toString());
+                                   QStringLiteral("job %1 is %2; feedback needs a finished result").arg(job.id, jobStatusName(job.status)));
+    const FeedbackRecord &f = parsed.value();
     if (!m_taxonomy.find(f.categoryId))
         return HttpResponse::error(400, QStringLiteral("invalid_argument"), QStringLiteral("unknown category_id \"%1\"").arg(f.categoryId));
-    if (!(f.price >= 0) || f.price > 1e9)
-        return HttpResponse::error(400, QStringLiteral("invalid_argument"), QStringLiteral("price must be a number from 0 to 1e9"));
-    if (f.moderator.isEmpty() || f.moderator.size() > 200)
-        return HttpResponse::error(400, QStringLiteral("invalid_argument"), QStringLiteral("moderator must be 1 to 200 characters"));
     auto stored = m_store->addFeedback(job.predictionId, f);
     if (!stored)
-        return stored.error().code == ErrorCode::DatabaseError ? unavailable(stored.error(), m_options.retryAfterS)
+        return stored.error().code == ErrorCode::DatabaseError ? unavailable(requestId, stored.error(), m_options.retryAfterS)
                                                                : HttpResponse::error(400, stored.error().codeName(), stored.error().message);
     return HttpResponse::json(201, {{QStringLiteral("id"), stored.value()},
-                                    {QStringLiteral("job_id"), id},
+                                    {QStringLiteral("job_id"), job.id},
                                     {QStringLiteral("prediction_id"), job.predictionId},
-                                    {QStringLiteral("decision"), decision},
+                                    {QStringLiteral("decision"), f.corrected ? QStringLiteral("corrected") : QStringLiteral("accepted")},
                                     {QStringLiteral("category_id"), f.categoryId},
                                     {QStringLiteral("price"), f.price}});
 }
 
-HttpResponse JobApi::ready()
+// Ready or not, and why; the reasons (database hosts, driver errors) only
+// where `details` (the admin listener, or the only listener).
+HttpResponse JobApi::ready(bool details)
 {
+    const auto notReady = [&](const QString &reason, const QString &shown) {
+        return HttpResponse::json(503, {{QStringLiteral("status"), QStringLiteral("not_ready")},
+                                        {QStringLiteral("reason"), details ? reason : shown}})
+            .withHeader("Retry-After", QByteArray::number(m_options.retryAfterS));
+    };
     auto counts = queue().counts();
     if (!counts)
-        return HttpResponse::json(503, {{QStringLiteral("status"), QStringLiteral("not_ready")},
-                                        {QStringLiteral("reason"), counts.error().message}})
-            .withHeader("Retry-After", QByteArray::number(m_options.retryAfterS));
+        return notReady(counts.error().message, QStringLiteral("the database is not reachable"));
     if (m_notReady) {
         const QString reason = m_notReady();
         if (!reason.isEmpty())
-            return HttpResponse::json(503, {{QStringLiteral("status"), QStringLiteral("not_ready")}, {QStringLiteral("reason"), reason}});
+            return notReady(reason, QStringLiteral("a worker is not running"));
     }
     return HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ready")},
                                     {QStringLiteral("queue_depth"), counts.value().queued}});

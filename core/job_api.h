@@ -18,10 +18,14 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <variant>
 
 namespace listinglens {
 
+class ApiKeys;
+
 struct JobApiOptions {
+    bool authenticate = true; // every /v1 route needs an API key (serve --no-auth: false, loopback only)
     qint64 maxQueued = 1000;  // over this many waiting jobs, POST answers 503
     int maxWaitS = 60;        // the most ?wait= may ask for
     int retryAfterS = 5;      // Retry-After on 503
@@ -40,8 +44,13 @@ public:
            QObject *parent = nullptr);
     ~JobApi() override;
 
+    // TLS on the API's listener (not the admin one); before listen().
+    Result<bool> setTls(const HttpTls &tls);
     // Listens; returns the port (useful with port 0).
     Result<quint16> listen(const QHostAddress &address, quint16 port);
+    // A second listener for operators: /metrics and /readyz with their
+    // details, which the API's listener then no longer gives anonymous clients.
+    Result<quint16> listenAdmin(const QHostAddress &address, quint16 port);
     // Extra readiness condition (embedded workers have their model), called on a
     // pool thread: an empty string means ready.
     void setReadinessCheck(std::function<QString()> notReadyReason) { m_notReady = std::move(notReadyReason); }
@@ -60,23 +69,34 @@ public:
     static Result<QJsonObject> openApiDocument();
 
 private:
+    // Who sent a request: the API key's id (0 without authentication) and
+    // whether it may see every job.
+    struct Caller {
+        qint64 apiKeyId = 0;
+        bool admin = false;
+    };
     struct Waiter {
         HttpResponder responder;
+        Caller caller;
         qint64 deadlineMs = 0;
     };
 
-    void handle(const HttpRequest &request, const HttpResponder &responder);
-    void submit(const HttpRequest &request, const HttpResponder &responder);
+    void handle(const HttpRequest &request, const HttpResponder &responder, bool admin);
+    // The caller, or the answer that refuses it (401, 403, or 503 when keys cannot be checked). Pool threads.
+    std::variant<Caller, HttpResponse> authorize(const HttpRequest &request, const QByteArray &requestId, int scope);
+    void submit(const HttpRequest &request, const HttpResponder &responder, const Caller &caller);
     void submitToWorker(JobWorker &worker, const QByteArray &bytes, const QString &fileName, const QString &contentType,
-                        const QString &key, std::chrono::steady_clock::time_point received, const HttpResponder &responder);
-    // The job, or the answer that refuses the request (404, or 503 when the database is away).
-    std::optional<JobView> findJob(const QString &id, HttpResponse *refusal);
-    HttpResponse jobStatus(const QString &id, int waitS, bool *parked);
-    HttpResponse feedback(const QString &id, const HttpRequest &request);
-    HttpResponse ready();
+                        const QString &key, const JobOwner &owner, std::chrono::steady_clock::time_point received,
+                        const HttpResponder &responder);
+    // The job, or the answer that refuses the request (404, also for another
+    // key's job; 503 when the database is away).
+    std::optional<JobView> findJob(const QString &id, const Caller &caller, const QByteArray &requestId, HttpResponse *refusal);
+    HttpResponse jobStatus(const QString &id, const Caller &caller, const QByteArray &requestId, int waitS, bool *parked);
+    HttpResponse feedback(const QString &id, const Caller &caller, const HttpRequest &request, const QByteArray &requestId);
+    HttpResponse ready(bool details);
     HttpResponse metrics();
     void answer(const HttpResponder &responder, const HttpResponse &response);
-    void park(const QString &id, const HttpResponder &responder, qint64 deadlineMs);
+    void park(const QString &id, const Caller &caller, const HttpResponder &responder, qint64 deadlineMs);
     void recheck(const QStringList &ids);
     void sweepWaiters();
     JobQueue &queue(); // this thread's
@@ -88,6 +108,8 @@ private:
     ImageLoader m_validator;
     Taxonomy m_taxonomy;
     HttpServer *m_server = nullptr;
+    HttpServer *m_admin = nullptr; // --admin-listen
+    std::shared_ptr<ApiKeys> m_keys; // null: no authentication
     QThreadPool m_pool;
     QThreadPool m_checkPool;
     std::function<QString()> m_notReady;

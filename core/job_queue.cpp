@@ -62,10 +62,27 @@ Result<JobView> JobQueue::beginEnding(QSqlDatabase &c, const QString &id, const 
     return view;
 }
 
-// The job an earlier submission with `key` made, when this one lost the race for it.
-Result<Submitted> JobQueue::earlierJob(const QString &key)
+namespace {
+
+// Idempotency keys as stored: scoped to the API key that sent them.
+QString storedKey(const QString &key, qint64 apiKeyId)
 {
-    auto earlier = byIdempotencyKey(key);
+    if (key.isEmpty() || apiKeyId <= 0)
+        return key;
+    return QLatin1Char('k') + QString::number(apiKeyId) + QLatin1Char(':') + key;
+}
+
+pg::Param apiKeyParam(qint64 apiKeyId)
+{
+    return pg::textOrNull(apiKeyId > 0 ? QString::number(apiKeyId) : QString());
+}
+
+} // namespace
+
+// The job an earlier submission with `key` made, when this one lost the race for it.
+Result<Submitted> JobQueue::earlierJob(const QString &key, qint64 apiKeyId)
+{
+    auto earlier = byIdempotencyKey(key, apiKeyId);
     if (!earlier)
         return earlier.error();
     if (earlier.value())
@@ -107,25 +124,25 @@ Error JobQueue::failed(const QString &what, const Error &error)
     return Error{ErrorCode::DatabaseError, QStringLiteral("%1: %2").arg(what, error.message)};
 }
 
-Result<std::optional<Submitted>> JobQueue::byIdempotencyKey(const QString &key)
+Result<std::optional<Submitted>> JobQueue::byIdempotencyKey(const QString &key, qint64 apiKeyId)
 {
     auto db = m_store->connection();
     if (!db)
         return db.error();
-    QSqlQuery q(db.value());
-    q.prepare(QStringLiteral("SELECT id, status FROM jobs WHERE idempotency_key = :k"));
-    q.bindValue(QStringLiteral(":k"), key);
-    if (!q.exec())
-        return failed(QStringLiteral("cannot look up the idempotency key"), q.lastError());
-    if (!q.next())
+    auto rows = pg::exec(db.value(), "SELECT id, status, payload_sha256 FROM jobs WHERE idempotency_key = $1",
+                         {pg::text(storedKey(key, apiKeyId))});
+    if (!rows)
+        return failed(QStringLiteral("cannot look up the idempotency key"), rows.error());
+    if (rows.value().count() == 0)
         return std::optional<Submitted>();
-    return std::optional<Submitted>(Submitted{q.value(0).toString(), statusFromName(q.value(1).toString()), true});
+    const pg::Rows &r = rows.value();
+    return std::optional<Submitted>(Submitted{r.text(0, 0), statusFromName(r.text(0, 1)), true, 0, r.text(0, 2)});
 }
 
 Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const std::function<std::optional<Error>()> &beforeCommit)
 {
     if (!job.idempotencyKey.isEmpty()) {
-        auto earlier = byIdempotencyKey(job.idempotencyKey);
+        auto earlier = byIdempotencyKey(job.idempotencyKey, job.owner.apiKeyId);
         if (!earlier)
             return earlier.error();
         if (earlier.value())
@@ -146,16 +163,18 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const s
     // The notification wakes idle workers when the row commits; they also
     // poll, so a lost one only costs time.
     static const QByteArray insert = sql(QStringLiteral(
-        "WITH queued AS (INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, photo, created_ms)"
-        " VALUES ($1, $2, $3, $4, $5, $6, {now}) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_ms)"
+        "WITH queued AS (INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, photo, created_ms,"
+        "                                  api_key_id, payload_sha256)"
+        " VALUES ($1, $2, $3, $4, $5, $6, {now}, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_ms)"
         " SELECT id, created_ms, pg_notify('%1', '') FROM queued").arg(QLatin1String(kJobsQueuedChannel))).toUtf8();
     if (beforeCommit) {
         if (auto begun = pg::exec(db.value(), "BEGIN", {}); !begun)
             return failed(QStringLiteral("cannot queue the photo"), begun.error());
     }
     auto inserted = pg::exec(db.value(), insert.constData(),
-                             {pg::text(id), pg::textOrNull(job.idempotencyKey), pg::text(job.fileName), pg::text(job.contentType),
-                              pg::number(job.photo.size()), pg::bytes(job.photo)});
+                             {pg::text(id), pg::textOrNull(storedKey(job.idempotencyKey, job.owner.apiKeyId)), pg::text(job.fileName),
+                              pg::text(job.contentType), pg::number(job.photo.size()), pg::bytes(job.photo),
+                              apiKeyParam(job.owner.apiKeyId), pg::textOrNull(job.owner.payloadSha256)});
     if (!inserted)
         return failed(QStringLiteral("cannot queue the photo"), inserted.error()); // the new connection has no transaction
     if (beforeCommit) {
@@ -167,7 +186,7 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const s
             return failed(QStringLiteral("cannot queue the photo"), committed.error());
     }
     if (inserted.value().count() == 0) // lost the race for the key
-        return earlierJob(job.idempotencyKey);
+        return earlierJob(job.idempotencyKey, job.owner.apiKeyId);
     return Submitted{id, JobStatus::Queued, false, inserted.value().integer(0, 1)};
 }
 
@@ -185,21 +204,24 @@ Result<Submitted> JobQueue::storeDirect(const DirectJob &job, const QString &wor
     // No NOTIFY: nobody knows the id before this commits.
     static const QByteArray insert = sql(QStringLiteral(
         "INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, status, worker, attempts, created_ms,"
-        "                  started_ms, finished_ms, prediction_id, result, error_code, error_message, queue_ms, inference_ms)"
-        " SELECT $1, $2, $3, $4, $5, $6, $7, 1, now - $8, now - $8, now, $9, $10, $11, $12, 0, $13"
+        "                  started_ms, finished_ms, prediction_id, result, error_code, error_message, queue_ms, inference_ms,"
+        "                  api_key_id, payload_sha256)"
+        " SELECT $1, $2, $3, $4, $5, $6, $7, 1, now - $8, now - $8, now, $9, $10, $11, $12, 0, $13, $14, $15"
         " FROM (SELECT {now} AS now) clock ON CONFLICT (idempotency_key) DO NOTHING RETURNING created_ms, finished_ms")).toUtf8();
     auto inserted = pg::exec(c, insert.constData(),
-                             {pg::text(job.id), pg::textOrNull(job.idempotencyKey), pg::text(job.fileName), pg::text(job.contentType),
-                              pg::number(job.byteSize), pg::text(jobStatusName(view.status)), pg::text(worker),
-                              pg::number(job.ageMs), pg::number(view.predictionId), pg::textOrNull(resultText(view)),
-                              pg::textOrNull(view.errorCode), pg::textOrNull(view.errorMessage), pg::real(inferenceMs)});
+                             {pg::text(job.id), pg::textOrNull(storedKey(job.idempotencyKey, job.owner.apiKeyId)), pg::text(job.fileName),
+                              pg::text(job.contentType), pg::number(job.byteSize), pg::text(jobStatusName(view.status)),
+                              pg::text(worker), pg::number(job.ageMs), pg::number(view.predictionId),
+                              pg::textOrNull(resultText(view)), pg::textOrNull(view.errorCode),
+                              pg::textOrNull(view.errorMessage), pg::real(inferenceMs), apiKeyParam(job.owner.apiKeyId),
+                              pg::textOrNull(job.owner.payloadSha256)});
     if (!inserted) {
         c.rollback();
         return failed(QStringLiteral("cannot store the result"), inserted.error());
     }
     if (inserted.value().count() == 0) { // a retry with the same key got there first: its job stands
         c.rollback();
-        return earlierJob(job.idempotencyKey);
+        return earlierJob(job.idempotencyKey, job.owner.apiKeyId);
     }
     if (!c.commit())
         return failed(QStringLiteral("cannot store the result"), c.lastError());
@@ -218,7 +240,7 @@ Result<std::optional<JobView>> JobQueue::job(const QString &id)
     if (!db)
         return db.error();
     static const QByteArray read = "SELECT id, status, created_ms, finished_ms, attempts, worker, prediction_id, result,"
-                                   " error_code, error_message FROM jobs WHERE id = $1";
+                                   " error_code, error_message, api_key_id FROM jobs WHERE id = $1";
     auto rows = pg::exec(db.value(), read.constData(), {pg::text(id)});
     if (!rows)
         return failed(QStringLiteral("cannot read the job"), rows.error());
@@ -236,6 +258,7 @@ Result<std::optional<JobView>> JobQueue::job(const QString &id)
     v.result = QJsonDocument::fromJson(r.bytes(0, 7)).object();
     v.errorCode = r.text(0, 8);
     v.errorMessage = r.text(0, 9);
+    v.apiKeyId = r.integer(0, 10);
     return std::optional<JobView>(std::move(v));
 }
 

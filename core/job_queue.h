@@ -22,11 +22,19 @@ inline constexpr const char *kJobsEndedChannel = "listinglens_jobs_ended";
 enum class JobStatus { Queued, Running, Done, Failed };
 QString jobStatusName(JobStatus status); // "queued", "running", "done", "failed"
 
+// Idempotency keys are the client's own: each API key has its own space of
+// them (stored as "k<api key id>:<key>"), and a key names one payload.
+struct JobOwner {
+    qint64 apiKeyId = 0;    // 0: serve --no-auth
+    QString payloadSha256;  // of the uploaded photo
+};
+
 struct NewJob {
     QByteArray photo;
     QString fileName;
     QString contentType;
     QString idempotencyKey; // empty: none
+    JobOwner owner;
 };
 
 // An upload a worker of the API's own process took straight from the API
@@ -38,6 +46,7 @@ struct DirectJob {
     QString contentType;
     qint64 byteSize = 0;
     QString idempotencyKey; // empty: none
+    JobOwner owner;
     qint64 ageMs = 0;       // from the upload's arrival to the write: created_ms is the database's clock less this
 };
 
@@ -46,6 +55,7 @@ struct Submitted {
     JobStatus status = JobStatus::Queued;
     bool existing = false; // an earlier job with the same idempotency key
     qint64 createdMs = 0;  // new jobs
+    QString payloadSha256; // existing: the photo the key was first used with
 };
 
 // What GET /v1/jobs/{id} answers.
@@ -60,6 +70,7 @@ struct JobView {
     QJsonObject result;      // done: the classify --json object
     QString errorCode;       // failed
     QString errorMessage;
+    qint64 apiKeyId = 0;     // who submitted it (0: serve --no-auth)
 };
 
 // A job a worker holds under a lease.
@@ -105,7 +116,7 @@ public:
     Result<Submitted> storeDirect(const DirectJob &job, const QString &worker, const PredictionRecord &record,
                                   const QJsonObject &result, double inferenceMs, JobView *ended = nullptr);
     // The job an earlier submission with this idempotency key made, if any.
-    Result<std::optional<Submitted>> byIdempotencyKey(const QString &key);
+    Result<std::optional<Submitted>> byIdempotencyKey(const QString &key, qint64 apiKeyId);
     Result<std::optional<JobView>> job(const QString &id);
     Result<QueueCounts> counts();
     // Jobs that ended, by worker (photos processed per worker).
@@ -129,7 +140,7 @@ private:
     explicit JobQueue(std::shared_ptr<PredictionStore> store) : m_store(std::move(store)) {}
     Result<JobView> beginEnding(QSqlDatabase &c, const QString &id, const QString &worker, int attempt,
                                 const PredictionRecord &record, const QJsonObject &result);
-    Result<Submitted> earlierJob(const QString &key);
+    Result<Submitted> earlierJob(const QString &key, qint64 apiKeyId);
     Error failed(const QString &what, const QSqlError &error);
     Error failed(const QString &what, const Error &error);
 

@@ -394,8 +394,12 @@ private:
 
     static std::unique_ptr<Service> startServe(const QString &url, const QStringList &extra = {})
     {
+        // Without API keys unless a test gives some (apiKeysAndInputChecks).
+        const QStringList auth = extra.contains(QStringLiteral("--auth")) ? QStringList() : QStringList{QStringLiteral("--no-auth")};
+        QStringList rest = extra;
+        rest.removeAll(QStringLiteral("--auth"));
         return std::make_unique<Service>(QStringList{QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"),
-                                                     QStringLiteral("127.0.0.1:0"), QStringLiteral("--threads"), QStringLiteral("1")} + extra,
+                                                     QStringLiteral("127.0.0.1:0"), QStringLiteral("--threads"), QStringLiteral("1")} + auth + rest,
                                          QStringLiteral("serving http://127\\.0\\.0\\.1:(\\d+)"));
     }
 
@@ -839,6 +843,139 @@ private Q_SLOTS:
     }
 
     // Runs last: the tests above must have exercised every documented operation.
+    // Issue 11, 5 and 6: keys and scopes on every /v1 route, jobs and
+    // idempotency keys owned by their key, checked input, no internals.
+    void apiKeysAndInputChecks()
+    {
+        if (requirePostgres().isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        const QString url = freshQueue(QStringLiteral("listinglens_services_auth"));
+        QVERIFY(!url.isEmpty());
+        const auto createKey = [&](const QString &name, const QString &scope) {
+            QProcess p;
+            p.start(test::binaryPath(), {QStringLiteral("apikey"), QStringLiteral("create"), QStringLiteral("--db"), url,
+                                         QStringLiteral("--name"), name, QStringLiteral("--scope"), scope, QStringLiteral("--json")});
+            p.waitForFinished(60'000);
+            return QJsonDocument::fromJson(p.readAllStandardOutput()).object().value(QStringLiteral("key")).toString().toLatin1();
+        };
+        const QByteArray a = createKey(QStringLiteral("a"), QStringLiteral("submit,read,feedback"));
+        const QByteArray b = createKey(QStringLiteral("b"), QStringLiteral("submit,read"));
+        const QByteArray submitOnly = createKey(QStringLiteral("s"), QStringLiteral("submit"));
+        const QByteArray admin = createKey(QStringLiteral("ops"), QStringLiteral("admin"));
+        QVERIFY(!a.isEmpty() && !b.isEmpty() && !submitOnly.isEmpty() && !admin.isEmpty());
+
+        auto serve = startServe(url, {QStringLiteral("--auth"), QStringLiteral("--admin-listen"), QStringLiteral("127.0.0.1:0")});
+        QVERIFY2(serve->ready(), serve->log().constData());
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(serve->captured()));
+        const QRegularExpression adminLine(QStringLiteral("admin \\(metrics, readiness\\) on http://127\\.0\\.0\\.1:(\\d+)"));
+        const QString adminPort = adminLine.match(QString::fromUtf8(serve->log())).captured(1);
+        QVERIFY(!adminPort.isEmpty());
+        const QUrl adminBase(QStringLiteral("http://127.0.0.1:%1").arg(adminPort));
+        const auto bearer = [](const QByteArray &key) { return QPair<QByteArray, QByteArray>("Authorization", "Bearer " + key); };
+        const QByteArray photo = m_photos.value(m_photoNames.value(0)), other = m_photos.value(m_photoNames.value(1));
+        const QUrl jobs(base.toString() + QStringLiteral("/v1/jobs"));
+        const auto submit = [&](const QByteArray &key, const QByteArray &bytes, const QByteArray &idem) {
+            QList<QPair<QByteArray, QByteArray>> h{bearer(key)};
+            if (!idem.isEmpty())
+                h << QPair<QByteArray, QByteArray>("Idempotency-Key", idem);
+            return send(QStringLiteral("POST"), jobs, bytes, "image/jpeg", h);
+        };
+
+        // Keys and scopes.
+        Reply r = send(QStringLiteral("POST"), jobs, photo, "image/jpeg");
+        QCOMPARE(r.status, 401);
+        QVERIFY(r.headers.value("www-authenticate").startsWith("Bearer"));
+        QCOMPARE(submit("llk_00000000_" + QByteArray(43, 'A'), photo, {}).status, 401);
+        r = submit(a, photo, "one");
+        QCOMPARE(r.status, 202);
+        const QString id = r.json().value(QStringLiteral("id")).toString();
+        const auto get = [&](const QByteArray &key, const QString &jobId, const QString &query = {}) {
+            return send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/v1/jobs/") + jobId + query), {}, {}, {bearer(key)});
+        };
+        QCOMPARE(get(submitOnly, id).status, 403);
+        QCOMPARE(get(a, id).status, 200);
+        QCOMPARE(get(a, id.toUpper()).status, 200); // ids in any case
+        QCOMPARE(get(b, id).status, 404);           // another key's job is not found
+        QCOMPARE(get(admin, id).status, 200);
+        QCOMPARE(get(a, QStringLiteral("not-a-uuid")).status, 404);
+        QCOMPARE(get(a, id, QStringLiteral("?wait=nan")).status, 400);
+        QCOMPARE(get(a, id, QStringLiteral("?wait=inf")).status, 400);
+
+        // Idempotency keys: one payload each, and each API key has its own.
+        r = submit(a, photo, "one");
+        QCOMPARE(r.status, 202);
+        QCOMPARE(r.json().value(QStringLiteral("id")).toString(), id);
+        r = submit(a, other, "one");
+        QCOMPARE(r.status, 422);
+        QCOMPARE(r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("idempotency_key_reused"));
+        r = submit(b, other, "one");
+        QCOMPARE(r.status, 202);
+        QVERIFY(r.json().value(QStringLiteral("id")).toString() != id);
+        // Control bytes and invalid UTF-8 never reach PostgreSQL (a NUL once cut its statement short).
+        for (const QByteArray &bad : {QByteArray("a\0b", 3), QByteArray("caf\xff"), QByteArray("tab\x01"), QByteArray(201, 'k')}) {
+            const QByteArray raw = "POST /v1/jobs HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + a + "\r\nContent-Type: image/jpeg\r\n"
+                                   "Idempotency-Key: " + bad + "\r\nContent-Length: " + QByteArray::number(photo.size()) + "\r\n\r\n" + photo;
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, quint16(serve->captured().toUInt()));
+            QVERIFY(socket.waitForConnected(5000));
+            socket.write(raw);
+            QByteArray answer;
+            while (!answer.contains("\r\n\r\n") && socket.waitForReadyRead(5000))
+                answer += socket.readAll();
+            QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.left(200).constData());
+        }
+
+        // Feedback: JSON only, typed, bounded (checked before the job's state).
+        const QUrl feedback(base.toString() + QStringLiteral("/v1/jobs/%1/feedback").arg(id));
+        const auto give = [&](const QByteArray &body, const QByteArray &type) {
+            return send(QStringLiteral("POST"), feedback, body, type, {bearer(a)});
+        };
+        QCOMPARE(give(R"({"decision":"accepted"})", "text/plain").status, 415);
+        QCOMPARE(give(R"({"decision":"corrected","price":"abc"})", "application/json").status, 400);
+        QCOMPARE(give(R"({"decision":"corrected","title":"a\u0000b"})", "application/json").status, 400);
+        QCOMPARE(give(R"({"decision":"corrected","colour":"red"})", "application/json").status, 400);
+        QCOMPARE(give("{\"decision\":\"corrected\",\"description\":\"" + QByteArray(100'000, 'x') + "\"}", "application/json").status, 413);
+        QCOMPARE(give(R"({"decision":"accepted"})", "application/json").status, 409); // well-formed: the job is still queued
+        QCOMPARE(send(QStringLiteral("POST"), feedback, R"({"decision":"accepted"})", "application/json", {bearer(b)}).status, 403);
+
+        // Operators' details on the admin listener only; methods are a bounded label.
+        QCOMPARE(send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/metrics"))).status, 404);
+        for (int i = 0; i < 30; ++i)
+            send(QStringLiteral("X-ODD-%1").arg(i), QUrl(base.toString() + QStringLiteral("/healthz")));
+        const Reply metrics = send(QStringLiteral("GET"), QUrl(adminBase.toString() + QStringLiteral("/metrics")));
+        QCOMPARE(metrics.status, 200);
+        QVERIFY(!metrics.body.contains("X-ODD"));
+        QVERIFY(metrics.body.contains("method=\"other\""));
+        QCOMPARE(send(QStringLiteral("GET"), QUrl(adminBase.toString() + QStringLiteral("/v1/jobs/") + id)).status, 404);
+
+        // A database outage: 503 with a request id, and no host, user or driver text.
+        QVERIFY(test::postgresControl(QStringLiteral("stop")));
+        r = submit(a, m_photos.value(m_photoNames.value(2)), {});
+        const Reply readyMain = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/readyz")));
+        const Reply readyAdmin = send(QStringLiteral("GET"), QUrl(adminBase.toString() + QStringLiteral("/readyz")));
+        QVERIFY(test::postgresControl(QStringLiteral("start")));
+        QCOMPARE(r.status, 503);
+        const QJsonObject error = r.json().value(QStringLiteral("error")).toObject();
+        QVERIFY(!error.value(QStringLiteral("request_id")).toString().isEmpty());
+        QCOMPARE(error.value(QStringLiteral("request_id")).toString().toLatin1(), r.headers.value("x-request-id"));
+        const QString port = QUrl(url).port() > 0 ? QString::number(QUrl(url).port()) : QStringLiteral("5432");
+        for (const Reply *shown : std::initializer_list<const Reply *>{&r, &readyMain}) {
+            QCOMPARE(shown->status, 503);
+            QVERIFY2(!shown->body.contains("127.0.0.1") && !shown->body.contains(port.toLatin1()) && !shown->body.toLower().contains("postgres"),
+                     shown->body.constData());
+        }
+        QCOMPARE(readyAdmin.status, 503);
+        QVERIFY(serve->log().contains(error.value(QStringLiteral("request_id")).toString().toLatin1())); // the detail is in the log
+
+        // --no-auth anywhere but loopback is refused.
+        QProcess open;
+        open.start(test::binaryPath(), {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--no-auth"),
+                                        QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0")});
+        QVERIFY(open.waitForFinished(60'000));
+        QCOMPARE(open.exitCode(), 2);
+        QVERIFY(open.readAllStandardError().contains("loopback"));
+    }
+
     void openApi_everyOperationExercised()
     {
         if (requirePostgres().isEmpty())

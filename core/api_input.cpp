@@ -1,0 +1,140 @@
+#include "api_input.h"
+
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QStringDecoder>
+#include <QUuid>
+
+#include <cmath>
+
+namespace listinglens {
+
+namespace {
+
+Error invalid(const QString &message)
+{
+    return {ErrorCode::InvalidArgument, message};
+}
+
+} // namespace
+
+Result<QString> checkedText(const QString &text, const QString &what, int maxChars, bool multiline)
+{
+    if (text.size() > maxChars)
+        return invalid(QStringLiteral("%1 is longer than %2 characters").arg(what).arg(maxChars));
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        const bool allowedControl = multiline && (u == u'\n' || u == u'\t' || u == u'\r');
+        if ((u < 0x20 && !allowedControl) || u == 0x7f || (u >= 0x80 && u < 0xa0))
+            return invalid(QStringLiteral("%1 contains a control character").arg(what));
+        if (u == 0xfffe || u == 0xffff)
+            return invalid(QStringLiteral("%1 contains a non-character").arg(what));
+    }
+    return text;
+}
+
+Result<QString> checkedText(const QByteArray &utf8, const QString &what, int maxChars, bool multiline)
+{
+    QStringDecoder decode(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = decode(utf8);
+    if (decode.hasError())
+        return invalid(QStringLiteral("%1 is not valid UTF-8").arg(what));
+    return checkedText(text, what, maxChars, multiline);
+}
+
+std::optional<QString> normalizedJobId(const QString &text)
+{
+    if (text.size() != 36)
+        return std::nullopt; // only the plain 8-4-4-4-12 form
+    const QUuid uuid = QUuid::fromString(text);
+    if (uuid.isNull())
+        return std::nullopt;
+    return uuid.toString(QUuid::WithoutBraces);
+}
+
+Result<double> waitSeconds(const QString &text, int maxS)
+{
+    if (text.isEmpty())
+        return 0.0;
+    bool ok = false;
+    const double wait = text.toDouble(&ok);
+    if (!ok || !std::isfinite(wait) || wait < 0 || wait > maxS)
+        return invalid(QStringLiteral("wait must be a number of seconds from 0 to %1").arg(maxS));
+    return wait;
+}
+
+QString methodLabel(const QByteArray &method)
+{
+    static const QByteArray known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+    for (const QByteArray &m : known)
+        if (method == m)
+            return QString::fromLatin1(m);
+    return QStringLiteral("other");
+}
+
+Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteArray &body, const QJsonObject &suggested)
+{
+    const QByteArray type = contentType.split(';').value(0).trimmed().toLower();
+    if (type != "application/json")
+        return Error{ErrorCode::UnsupportedFormat, QStringLiteral("send feedback as application/json (got %1)")
+                                                       .arg(type.isEmpty() ? QStringLiteral("no Content-Type") : QString::fromLatin1(type.left(100)))};
+    if (body.size() > kMaxFeedbackBody)
+        return Error{ErrorCode::TooLarge, QStringLiteral("feedback is at most %1 bytes").arg(kMaxFeedbackBody)};
+    if (auto utf8 = checkedText(body, QStringLiteral("the body"), int(kMaxFeedbackBody), true); !utf8)
+        return utf8.error();
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (!doc.isObject())
+        return invalid(QStringLiteral("the body must be a JSON object (%1)").arg(parseError.errorString()));
+    const QJsonObject o = doc.object();
+    static const QStringList known = {QStringLiteral("decision"), QStringLiteral("moderator"), QStringLiteral("category_id"),
+                                      QStringLiteral("price"), QStringLiteral("currency"), QStringLiteral("title"),
+                                      QStringLiteral("description")};
+    for (auto it = o.begin(); it != o.end(); ++it)
+        if (!known.contains(it.key()))
+            return invalid(QStringLiteral("unknown field \"%1\" (fields: %2)").arg(it.key().left(50), known.join(QStringLiteral(", "))));
+
+    // A text field: absent takes the fallback, present must be a string.
+    const auto text = [&o](const QString &name, const QString &fallback, int maxChars, bool multiline) -> Result<QString> {
+        const QJsonValue v = o.value(name);
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isString())
+            return invalid(QStringLiteral("%1 must be a string").arg(name));
+        return checkedText(v.toString(), name, maxChars, multiline);
+    };
+    FeedbackRecord f;
+    const QJsonValue decision = o.value(QStringLiteral("decision"));
+    if (decision != QJsonValue(QStringLiteral("accepted")) && decision != QJsonValue(QStringLiteral("corrected")))
+        return invalid(QStringLiteral("decision must be \"accepted\" or \"corrected\""));
+    f.corrected = decision == QJsonValue(QStringLiteral("corrected"));
+    const QJsonObject price = suggested.value(QStringLiteral("price")).toObject();
+    auto moderator = text(QStringLiteral("moderator"), QStringLiteral("api"), 200, false);
+    auto category = text(QStringLiteral("category_id"),
+                         suggested.value(QStringLiteral("category")).toObject().value(QStringLiteral("id")).toString(), 100, false);
+    auto currency = text(QStringLiteral("currency"), price.value(QStringLiteral("currency")).toString(), 3, false);
+    auto title = text(QStringLiteral("title"), suggested.value(QStringLiteral("title")).toString(), 200, false);
+    auto description = text(QStringLiteral("description"), suggested.value(QStringLiteral("description")).toString(), 5000, true);
+    for (const auto *r : {&moderator, &category, &currency, &title, &description})
+        if (!*r)
+            return r->error();
+    f.moderator = moderator.value();
+    f.categoryId = category.value();
+    f.currency = currency.value();
+    f.title = title.value();
+    f.description = description.value();
+    if (f.moderator.trimmed().isEmpty())
+        return invalid(QStringLiteral("moderator must be 1 to 200 characters"));
+    static const QRegularExpression iso4217(QStringLiteral("^[A-Z]{3}$"));
+    if (!f.currency.isEmpty() && !iso4217.match(f.currency).hasMatch())
+        return invalid(QStringLiteral("currency must be an ISO 4217 code such as GBP"));
+    const QJsonValue p = o.value(QStringLiteral("price"));
+    if (!p.isUndefined() && !p.isDouble())
+        return invalid(QStringLiteral("price must be a number"));
+    f.price = p.isUndefined() ? price.value(QStringLiteral("point")).toDouble() : p.toDouble();
+    if (!std::isfinite(f.price) || f.price < 0 || f.price > 1e9)
+        return invalid(QStringLiteral("price must be a number from 0 to 1e9"));
+    return f;
+}
+
+} // namespace listinglens

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "error.h"
+#include "prediction_store.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace listinglens {
+
+// Checks of what API clients send, before any of it reaches the database
+// (a NUL byte in a key once cut QPSQL's statement short). Pure functions:
+// the fuzzer's HTTP target runs them too.
+
+// Text from a header or a JSON field: valid UTF-8, no control characters
+// (newlines and tabs only where `multiline`), at most `maxChars` characters.
+// The error names `what`.
+Result<QString> checkedText(const QByteArray &utf8, const QString &what, int maxChars, bool multiline = false);
+Result<QString> checkedText(const QString &text, const QString &what, int maxChars, bool multiline = false);
+
+// A job id as the API names jobs (a UUID, any case) in the form stored
+// (lower case, no braces); nullopt when it cannot be one of ours.
+std::optional<QString> normalizedJobId(const QString &text);
+
+// `?wait=` seconds: a finite number from 0 to maxS.
+Result<double> waitSeconds(const QString &text, int maxS);
+
+// The method as a metrics label: the methods HTTP defines, else "other".
+QString methodLabel(const QByteArray &method);
+
+// POST /v1/jobs/{id}/feedback's body (application/json, at most 64 KiB), over
+// the job's suggestion for the fields it leaves out. Wrong types, unknown
+// decisions and overlong texts are errors (InvalidArgument).
+inline constexpr qsizetype kMaxFeedbackBody = 64 * 1024;
+Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteArray &body, const QJsonObject &suggested);
+
+} // namespace listinglens
