@@ -150,6 +150,8 @@ std::variant<HttpRequest, HttpRefusal> parseHttpRequest(QByteArrayView raw, cons
     std::size_t used = 0;
     bool headChecked = false;
     while (!parser.is_done()) {
+        if (used >= std::size_t(raw.size()) && parser.got_some()) // a body cut short (found by fuzzing: an empty put never errs)
+            return HttpRefusal{408, QStringLiteral("timeout"), QStringLiteral("the request is incomplete")};
         const std::size_t n = parser.put(boost::asio::const_buffer(raw.data() + used, std::size_t(raw.size()) - used), ec);
         used += n;
         if (ec == http::error::need_more) {

@@ -315,11 +315,13 @@ Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
     // OpenCV decodes a TIFF a strip or tile at a time into a 4-channel buffer of
     // that strip's declared size, which it does not cap at the image: a 100x100
     // TIFF declaring 10 million rows per strip allocated 4 GB (found by fuzzing).
+    // Sides are clamped before multiplying (anything this large is refused anyway).
+    const auto side = [](std::uint32_t v) { return qint64(std::min<std::uint32_t>(v, 1u << 24)); };
     const qint64 bytesPerSample = std::max<qint64>(1, (qint64(f->bitsPerSample) + 7) / 8);
     if (f->tileWidth > 0 || f->tileLength > 0)
-        h.workBytes = qint64(f->tileWidth) * qint64(f->tileLength) * 4 * bytesPerSample;
+        h.workBytes = side(f->tileWidth) * side(f->tileLength) * 4 * bytesPerSample;
     else if (f->rowsPerStrip != 0xFFFFFFFF && f->rowsPerStrip > f->height)
-        h.workBytes = qint64(f->width) * qint64(f->rowsPerStrip) * 4 * bytesPerSample;
+        h.workBytes = side(f->width) * side(f->rowsPerStrip) * 4 * bytesPerSample;
     return h;
 }
 
@@ -328,7 +330,8 @@ Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
 qint64 ImageHeader::decodedBytes(int scale) const
 {
     const qint64 s = std::max(1, scale);
-    const qint64 w = (qint64(width) + s - 1) / s, h = (qint64(height) + s - 1) / s;
+    const auto side = [s](int v) { return (std::min<qint64>(v, 1 << 24) + s - 1) / s; }; // no overflow below
+    const qint64 w = side(width), h = side(height);
     const qint64 samples = std::max(channels, 1) + (hasAlpha ? 1 : 0);
     const qint64 bytesPerSample = std::max(1, (bitsPerSample + 7) / 8);
     return w * h * samples * bytesPerSample + workBytes;

@@ -125,6 +125,14 @@ private Q_SLOTS:
             QCOMPARE(std::get<HttpRefusal>(parsed).status, status);
     }
 
+    // Found by fuzzing: a body shorter than its Content-Length looped forever in parseHttpRequest.
+    void incompleteRequestsAreRefused()
+    {
+        const auto cut = parseHttpRequest("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcd");
+        QCOMPARE(std::get<HttpRefusal>(cut).status, 408);
+        QCOMPARE(std::get<HttpRefusal>(parseHttpRequest("GET /v1/jobs HTTP/1.1\r\nHost:")).status, 408);
+    }
+
     // A smuggling attempt: the second request must never run.
     void smuggledRequestDoesNotRun()
     {

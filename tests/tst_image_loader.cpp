@@ -305,6 +305,10 @@ private Q_SLOTS:
         // Found by fuzzing: 10 million rows per strip made OpenCV allocate a 4 GB strip buffer.
         const QByteArray strip = tiff({{256, 100}, {257, 100}, {258, 8}, {259, 1}, {262, 2}, {273, 0}, {277, 3},
                                        {278, 10'000'000}, {279, 30000}});
+        // Also found by fuzzing: huge tile sizes overflowed the byte count.
+        const QByteArray tiles = tiff({{256, 100}, {257, 100}, {258, 8}, {259, 1}, {262, 2}, {273, 0}, {277, 3},
+                                       {322, 0xFFFFFFFF}, {323, 0xFFFFFFFF}});
+        QCOMPARE(ImageLoader().inspect(tiles).error().codeName(), QStringLiteral("too_many_pixels"));
         const auto tooTall = ImageLoader().inspect(strip);
         QVERIFY(!tooTall.ok());
         QCOMPARE(tooTall.error().codeName(), QStringLiteral("too_many_pixels"));
