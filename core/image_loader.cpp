@@ -1,5 +1,6 @@
 #include "image_loader.h"
 
+#include "jpeg_decoder.h"
 #include "logging.h"
 #include "sqlite_files.h"
 
@@ -195,7 +196,17 @@ Result<LoadedImage> ImageLoader::loadBytes(const QByteArray &bytes) const
         // Orientation is applied below, the same way for every format, so OpenCV must not.
         const int flags = h.hasAlpha ? cv::IMREAD_UNCHANGED
                                      : reducedFlag(out.decodeScale) | cv::IMREAD_IGNORE_ORIENTATION;
-        cv::Mat decoded = cv::imdecode(raw, flags);
+        // JPEGs of one or three components go through libjpeg directly, which
+        // refuses a truncated scan (jpeg_decoder.h); CMYK stays with OpenCV.
+        cv::Mat decoded;
+        if (h.format == ImageFormat::Jpeg && !h.hasAlpha && (h.channels == 1 || h.channels == 3)) {
+            auto jpeg = decodeJpeg(bytes, out.decodeScale);
+            if (!jpeg)
+                return jpeg.error();
+            decoded = std::move(jpeg).value();
+        } else {
+            decoded = cv::imdecode(raw, flags);
+        }
         if (decoded.empty())
             return Error{ErrorCode::Corrupt, QStringLiteral("the %1 data could not be decoded (damaged file?)")
                                                  .arg(imageFormatName(h.format).toUpper())};

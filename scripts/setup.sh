@@ -14,7 +14,7 @@ PACKAGES=(
     libtorch-dev                     # LibTorch 1.13 (CPU) inference
     libopenblas0-pthread             # fast BLAS for LibTorch (about 10x over the reference BLAS)
     libopencv-dev                    # image decoding and measurements
-    libjpeg-dev                      # test fixture: CMYK JPEGs, which OpenCV cannot write
+    libjpeg-dev                      # JPEG decoding that refuses truncated scans; test fixture: CMYK JPEGs
     libpq-dev                        # binary photo transfer to the job queue (libpq on Qt's connection)
     qtkeychain-qt6-dev               # the window keeps the database password in the session keyring (optional to the build)
     libssl-dev                       # SHA-256 with the CPU's SHA instructions (libcrypto); TLS for serve

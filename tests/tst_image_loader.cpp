@@ -1,7 +1,9 @@
 #include "fixtures.h"
 #include "image_loader.h"
+#include "jpeg_decoder.h"
 #include "jpeg_exif.h"
 
+#include <QDir>
 #include <QFile>
 #include <QtEndian>
 #include <QRandomGenerator>
@@ -229,6 +231,46 @@ private Q_SLOTS:
         QVERIFY(test::writeFile(empty, {}));
         r = ImageLoader().loadFile(empty);
         QCOMPARE(r.error().codeName(), QStringLiteral("empty"));
+    }
+
+    // JPEGs are decoded by libjpeg directly: pixel for pixel what OpenCV's
+    // decoder gives, at every scale, on the sample photos.
+    void jpegDecodeMatchesOpenCv()
+    {
+        const QDir dir(test::samplePhotosDir());
+        const QStringList photos = dir.entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
+        QVERIFY(photos.size() >= 20);
+        const cv::Mat gray = [] { cv::Mat g; cv::cvtColor(test::quadrants(64, 48), g, cv::COLOR_BGR2GRAY); return g; }();
+        QList<QByteArray> inputs{test::encode(gray, ".jpg")};
+        for (const QString &name : photos.mid(0, 8)) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            inputs << f.readAll();
+        }
+        for (const QByteArray &bytes : std::as_const(inputs)) {
+            for (const auto &[scale, flag] : {std::pair{1, int(cv::IMREAD_COLOR)}, {2, int(cv::IMREAD_REDUCED_COLOR_2)},
+                                              {4, int(cv::IMREAD_REDUCED_COLOR_4)}, {8, int(cv::IMREAD_REDUCED_COLOR_8)}}) {
+                const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
+                const cv::Mat reference = cv::imdecode(raw, flag | cv::IMREAD_IGNORE_ORIENTATION);
+                const auto ours = decodeJpeg(bytes, scale);
+                QVERIFY(ours.ok());
+                QCOMPARE(ours.value().size(), reference.size());
+                QCOMPARE(cv::norm(ours.value(), reference, cv::NORM_INF), 0.0);
+            }
+        }
+    }
+
+    // Issue 11, 7: a truncated JPEG with an end-of-image marker appended
+    // passed the header check and decoded with its lower part grey.
+    void truncatedJpegWithAFakeEndIsRefused()
+    {
+        const QByteArray jpeg = test::encode(test::quadrants(640, 480), ".jpg");
+        const QByteArray faked = jpeg.left(jpeg.size() / 2) + QByteArray("\xFF\xD9", 2);
+        const auto r = ImageLoader().loadBytes(faked);
+        QVERIFY2(!r.ok(), qPrintable(describe(r)));
+        QCOMPARE(r.error().codeName(), QStringLiteral("corrupt"));
+        QVERIFY(r.error().message.contains(QStringLiteral("truncated")));
+        QVERIFY(ImageLoader().loadBytes(jpeg).ok());
     }
 
     // Issue 11, 1: an APP1 "Exif" segment whose length (2..7) is shorter than
