@@ -10,6 +10,7 @@
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTest>
 #include <QtEndian>
 
 #include <opencv2/imgcodecs.hpp>
@@ -71,6 +72,18 @@ QByteArray cmykJpeg(int width, int height, int c, int m, int y, int k)
     QByteArray out(reinterpret_cast<const char *>(buffer), qsizetype(size));
     std::free(buffer);
     return out;
+}
+
+void driverRows()
+{
+    QTest::addColumn<QString>("driver");
+    QTest::newRow("sqlite") << QStringLiteral("sqlite");
+    QTest::newRow("postgresql") << QStringLiteral("postgresql");
+}
+
+bool postgresMissingOnCi()
+{
+    return qEnvironmentVariable("LISTINGLENS_TEST_PG_URL").isEmpty() && qEnvironmentVariable("CI") == QLatin1String("true");
 }
 
 int posixLocksHeld(const QString &file)

@@ -34,6 +34,12 @@ QString postgresUrl(); // empty when there is none
 QString freshPostgresDatabase(const QString &name);
 // The first column of the first row of `sql` on the PostgreSQL database at `url`; -1 on failure.
 qint64 postgresScalar(const QString &url, const QString &sql);
+// The "driver" column with one row per database (sqlite, postgresql), for
+// initTestCase_data(): every test of a store runs on both, as Qt's own SQL tests do.
+void driverRows();
+// True when CI runs without its PostgreSQL, which the store tests need there.
+bool postgresMissingOnCi();
+
 // POSIX record locks this process holds on the file (from /proc/locks).
 int posixLocksHeld(const QString &file);
 

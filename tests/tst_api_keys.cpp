@@ -20,17 +20,12 @@ using namespace std::chrono_literals;
 class TestApiKeys : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("driver");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-        QTest::newRow("postgresql") << QStringLiteral("postgresql");
-    }
+    void initTestCase_data() { test::driverRows(); }
 
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        if (test::postgresUrl().isEmpty() && qEnvironmentVariable("CI") == QLatin1String("true"))
+        if (test::postgresMissingOnCi())
             QFAIL("CI runs the store tests on PostgreSQL: run them through scripts/test.sh");
     }
 

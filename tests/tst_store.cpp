@@ -1,6 +1,7 @@
 // Every store test runs on SQLite and on the real PostgreSQL that
 // scripts/test.sh starts (LISTINGLENS_TEST_PG_URL).
 #include "database_url.h"
+#include "fixtures.h"
 #include "pg_binary.h"
 #include "prediction_store.h"
 #include "schema.h"
@@ -40,18 +41,13 @@ class TestStore : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     // Every test runs once per driver, as Qt's own SQL tests do.
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("driver");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-        QTest::newRow("postgresql") << QStringLiteral("postgresql");
-    }
+    void initTestCase_data() { test::driverRows(); }
 
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
         m_pgUrl = qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");
-        if (m_pgUrl.isEmpty() && qEnvironmentVariable("CI") == QLatin1String("true"))
+        if (test::postgresMissingOnCi())
             QFAIL("CI runs the store tests on PostgreSQL: run them through scripts/test.sh");
     }
 
