@@ -1,5 +1,7 @@
 #include "soak_check.h"
 
+#include "job_queue.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -25,7 +27,7 @@ Result<Tally> checkInDatabase(PredictionStore &store, const QString &run, const 
     QSqlQuery q(db.value());
     q.prepare(QStringLiteral("SELECT j.idempotency_key, j.id, j.status, coalesce(j.error_code, ''), j.prediction_id, p.id IS NOT NULL"
                              " FROM jobs j LEFT JOIN predictions p ON p.id = j.prediction_id WHERE j.idempotency_key LIKE :run"));
-    q.bindValue(QStringLiteral(":run"), run + QStringLiteral("-%"));
+    q.bindValue(QStringLiteral(":run"), JobQueue::storedIdempotencyKey(run, 0) + QStringLiteral("-%")); // soak runs serve --no-auth
     if (!q.exec())
         return Error{ErrorCode::DatabaseError, QStringLiteral("cannot read the jobs back: %1").arg(q.lastError().text())};
     struct Row {
@@ -53,7 +55,7 @@ Result<Tally> checkInDatabase(PredictionStore &store, const QString &run, const 
     }
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
         const Outcome &o = outcomes[i];
-        const QList<Row> rows = byKey.value(QStringLiteral("%1-%2").arg(run).arg(i));
+        const QList<Row> rows = byKey.value(JobQueue::storedIdempotencyKey(QStringLiteral("%1-%2").arg(run).arg(i), 0));
         t.submitted += o.id.isEmpty() ? 0 : 1;
         auto count = [](int &total, std::map<QString, int> &by, const QString &why) { ++total, ++by[why]; };
         if (rows.size() > 1)

@@ -9,6 +9,7 @@
 #include <QRandomGenerator>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
@@ -104,6 +105,9 @@ public:
     {
         m_keepAlive = false;
         m_started = Clock::now();
+        m_request.id = newRequestId();
+        m_drain = true;
+        m_drainLimit = 64 * 1024; // the request it has sent, not an upload
         respond(HttpResponse::error(503, QStringLiteral("busy"), why)
                     .withHeader("Retry-After", QByteArray::number(m_shared->limits.retryAfterS)));
     }
@@ -161,8 +165,10 @@ private:
         m_keepAlive = m.keep_alive();
         m_version = m.version() == 10 ? 10 : 11;
         const std::uint64_t length = m_parser->content_length().value_or(0);
-        // A client that does not wait for 100-continue is sending its body already.
-        const bool sending = length > 0 && !beast::iequals(m[http::field::expect], "100-continue");
+        // A client that does not wait for 100-continue is sending its body already
+        // (chunked ones too): read and drop it after a refusal, or the close resets the answer.
+        const bool expects = m_version == 11 && beast::iequals(m[http::field::expect], "100-continue");
+        const bool sending = !expects && (length > 0 || m.find(http::field::transfer_encoding) != m.end() || m_buffer.size() > 0);
         if (auto refused = checkHead(*m_parser, m_shared->limits))
             return refuse(*refused, sending);
         if (length > 0) {
@@ -171,7 +177,7 @@ private:
             if (inFlight > m_shared->limits.maxBodyBytesInFlight)
                 return refuse({503, QStringLiteral("busy"), QStringLiteral("the server is receiving too many uploads; try again shortly")},
                               sending);
-            if (beast::iequals(m[http::field::expect], "100-continue") && m_buffer.size() == 0) {
+            if (expects && m_buffer.size() == 0) {
                 static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
                 lowest().expires_after(ms(m_shared->limits.writeTimeoutMs));
                 return net::async_write(m_stream, net::buffer(kContinue, sizeof kContinue - 1),
@@ -216,10 +222,10 @@ private:
         request.peer = m_peer;
         m_request.path = request.path;
         m_waiting = true;
-        // Nothing is read meanwhile, so no operation keeps the connection: it
-        // keeps itself until answered, and gives up after a generous limit in
-        // case a handler never answers.
-        m_self = this->shared_from_this();
+        // Nothing is read meanwhile: this wait is what keeps the connection
+        // while the handler has the request (and it goes with the network
+        // thread's work when the server is destroyed). It gives up after a
+        // generous limit in case a handler never answers.
         m_handling.expires_after(std::chrono::minutes(10));
         m_handling.async_wait([self = this->shared_from_this()](beast::error_code ec) {
             if (!ec && self->m_waiting) {
@@ -245,8 +251,7 @@ private:
 
     void respond(const HttpResponse &r)
     {
-        m_handling.cancel();
-        const auto keep = std::move(m_self); // the write below holds the connection from here
+        m_handling.cancel(); // the write below holds the connection from here
         auto &res = m_response.emplace(http::status(r.status), m_version);
         res.set(http::field::content_type, beast::string_view(r.contentType.constData(), std::size_t(r.contentType.size())));
         res.set("X-Request-Id", beast::string_view(m_request.id.constData(), std::size_t(m_request.id.size())));
@@ -255,7 +260,11 @@ private:
                 res.insert(beast::string_view(name.constData(), std::size_t(name.size())),
                            beast::string_view(value.constData(), std::size_t(value.size())));
         res.reason(reasonPhrase(r.status).toStdString());
-        res.body().assign(r.body.constData(), std::size_t(r.body.size()));
+        // A HEAD answer has no content (RFC 9110); the API serves no HEAD, so these are refusals.
+        if (m_request.method == "HEAD")
+            m_keepAlive = false;
+        else
+            res.body().assign(r.body.constData(), std::size_t(r.body.size()));
         res.keep_alive(m_keepAlive);
         res.prepare_payload();
         const int status = r.status;
@@ -316,7 +325,7 @@ private:
     {
         m_buffer.clear();
         m_stream.async_read_some(m_buffer.prepare(64 * 1024), [self = this->shared_from_this(), drained](beast::error_code ec, std::size_t n) {
-            if (ec || drained + n > 256 * 1024 * 1024)
+            if (ec || drained + n > self->m_drainLimit)
                 return self->close();
             self->drain(drained + n);
         });
@@ -327,7 +336,6 @@ private:
         m_closed = true;
         m_waiting = false;
         m_handling.cancel();
-        m_self.reset();
         beast::error_code ignored;
         lowest().socket().close(ignored);
     }
@@ -335,7 +343,6 @@ private:
     std::shared_ptr<Shared> m_shared;
     Stream m_stream;
     net::steady_timer m_handling{m_stream.get_executor()};
-    std::shared_ptr<Session> m_self; // while the handler has the request
     beast::flat_buffer m_buffer;
     std::optional<RequestParser> m_parser;
     std::optional<http::response<http::string_body>> m_response;
@@ -349,6 +356,7 @@ private:
     std::atomic_bool m_closed{false};
     bool m_keepAlive = true;
     bool m_drain = false;
+    std::size_t m_drainLimit = 256 * 1024 * 1024;
     unsigned m_version = 11;
 };
 
@@ -359,6 +367,7 @@ struct HttpServer::Private {
     net::io_context io{1};
     std::optional<net::ssl::context> tls;
     std::optional<tcp::acceptor> acceptor;
+    net::steady_timer acceptPause{io};
     std::thread thread;
     quint16 port = 0;
 
@@ -367,8 +376,15 @@ struct HttpServer::Private {
         acceptor->async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
             if (ec == net::error::operation_aborted)
                 return;
-            if (!ec)
-                admit(std::move(socket));
+            if (ec) { // out of descriptors, typically: try again shortly rather than spin
+                qCWarning(lcHttp) << "accept failed:" << QString::fromStdString(ec.message());
+                acceptPause.expires_after(std::chrono::milliseconds(100));
+                return acceptPause.async_wait([this](beast::error_code waitEc) {
+                    if (!waitEc)
+                        accept();
+                });
+            }
+            admit(std::move(socket));
             accept();
         });
     }
@@ -469,12 +485,23 @@ Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
 {
     try {
         beast::error_code ec;
-        const auto ip = net::ip::make_address(address.toString().toStdString(), ec);
+        // "*" (QHostAddress::Any) is every address, IPv6 and IPv4, as QTcpServer had it.
+        const bool any = address == QHostAddress(QHostAddress::Any);
+        const auto ip = any ? net::ip::address(net::ip::address_v6::any()) : net::ip::make_address(address.toString().toStdString(), ec);
         if (ec)
             return Error{ErrorCode::InvalidArgument, QStringLiteral("cannot listen on %1: not an IP address").arg(address.toString())};
         tcp::endpoint endpoint(ip, port);
         d->acceptor.emplace(d->io);
-        d->acceptor->open(endpoint.protocol());
+        d->acceptor->open(endpoint.protocol(), ec);
+        if (ec && any) { // no IPv6 on this machine
+            endpoint = tcp::endpoint(net::ip::address_v4::any(), port);
+            ec = {};
+            d->acceptor->open(endpoint.protocol());
+        } else if (ec) {
+            throw boost::system::system_error(ec);
+        }
+        if (endpoint.address().is_v6() && any)
+            d->acceptor->set_option(net::ip::v6_only(false));
         d->acceptor->set_option(net::socket_base::reuse_address(true));
         d->acceptor->bind(endpoint);
         d->acceptor->listen(net::socket_base::max_listen_connections);

@@ -200,7 +200,7 @@ Result<LoadedImage> ImageLoader::loadBytes(const QByteArray &bytes) const
         // refuses a truncated scan (jpeg_decoder.h); CMYK stays with OpenCV.
         cv::Mat decoded;
         if (h.format == ImageFormat::Jpeg && !h.hasAlpha && (h.channels == 1 || h.channels == 3)) {
-            auto jpeg = decodeJpeg(bytes, out.decodeScale);
+            auto jpeg = decodeJpeg(bytes, out.decodeScale, m_limits.maxDecodedBytes);
             if (!jpeg)
                 return jpeg.error();
             decoded = std::move(jpeg).value();

@@ -351,7 +351,7 @@ void JobApi::handle(const HttpRequest &request, const HttpResponder &responder, 
             work(std::get<Caller>(caller));
         });
     };
-    const bool internals = admin || !m_admin; // the details operators need, on this listener
+    const bool internals = admin; // the details operators need (database hosts, driver errors): never to the API's clients
     if (admin && route != QLatin1String("/metrics") && route != QLatin1String("/readyz") && route != QLatin1String("/healthz"))
         return responder.send(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("the admin listener serves /metrics, /readyz and /healthz")));
     if (route == QLatin1String("/healthz")) {

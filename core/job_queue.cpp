@@ -64,14 +64,6 @@ Result<JobView> JobQueue::beginEnding(QSqlDatabase &c, const QString &id, const 
 
 namespace {
 
-// Idempotency keys as stored: scoped to the API key that sent them.
-QString storedKey(const QString &key, qint64 apiKeyId)
-{
-    if (key.isEmpty() || apiKeyId <= 0)
-        return key;
-    return QLatin1Char('k') + QString::number(apiKeyId) + QLatin1Char(':') + key;
-}
-
 pg::Param apiKeyParam(qint64 apiKeyId)
 {
     return pg::textOrNull(apiKeyId > 0 ? QString::number(apiKeyId) : QString());
@@ -88,6 +80,15 @@ Result<Submitted> JobQueue::earlierJob(const QString &key, qint64 apiKeyId)
     if (earlier.value())
         return *earlier.value();
     return Error{ErrorCode::DatabaseError, QStringLiteral("the job for this idempotency key vanished; try again")};
+}
+
+// Scoped to the API key that sent it ("k0:" without authentication). The id
+// is digits up to the first ':', so no client's key can name another's space.
+QString JobQueue::storedIdempotencyKey(const QString &key, qint64 apiKeyId)
+{
+    if (key.isEmpty())
+        return key;
+    return QLatin1Char('k') + QString::number(std::max<qint64>(apiKeyId, 0)) + QLatin1Char(':') + key;
 }
 
 QString jobStatusName(JobStatus status)
@@ -130,7 +131,7 @@ Result<std::optional<Submitted>> JobQueue::byIdempotencyKey(const QString &key, 
     if (!db)
         return db.error();
     auto rows = pg::exec(db.value(), "SELECT id, status, payload_sha256 FROM jobs WHERE idempotency_key = $1",
-                         {pg::text(storedKey(key, apiKeyId))});
+                         {pg::text(storedIdempotencyKey(key, apiKeyId))});
     if (!rows)
         return failed(QStringLiteral("cannot look up the idempotency key"), rows.error());
     if (rows.value().count() == 0)
@@ -172,7 +173,7 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const s
             return failed(QStringLiteral("cannot queue the photo"), begun.error());
     }
     auto inserted = pg::exec(db.value(), insert.constData(),
-                             {pg::text(id), pg::textOrNull(storedKey(job.idempotencyKey, job.owner.apiKeyId)), pg::text(job.fileName),
+                             {pg::text(id), pg::textOrNull(storedIdempotencyKey(job.idempotencyKey, job.owner.apiKeyId)), pg::text(job.fileName),
                               pg::text(job.contentType), pg::number(job.photo.size()), pg::bytes(job.photo),
                               apiKeyParam(job.owner.apiKeyId), pg::textOrNull(job.owner.payloadSha256)});
     if (!inserted)
@@ -187,7 +188,7 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const s
     }
     if (inserted.value().count() == 0) // lost the race for the key
         return earlierJob(job.idempotencyKey, job.owner.apiKeyId);
-    return Submitted{id, JobStatus::Queued, false, inserted.value().integer(0, 1)};
+    return Submitted{id, JobStatus::Queued, false, inserted.value().integer(0, 1), {}};
 }
 
 Result<Submitted> JobQueue::storeDirect(const DirectJob &job, const QString &worker, const PredictionRecord &record,
@@ -209,7 +210,7 @@ Result<Submitted> JobQueue::storeDirect(const DirectJob &job, const QString &wor
         " SELECT $1, $2, $3, $4, $5, $6, $7, 1, now - $8, now - $8, now, $9, $10, $11, $12, 0, $13, $14, $15"
         " FROM (SELECT {now} AS now) clock ON CONFLICT (idempotency_key) DO NOTHING RETURNING created_ms, finished_ms")).toUtf8();
     auto inserted = pg::exec(c, insert.constData(),
-                             {pg::text(job.id), pg::textOrNull(storedKey(job.idempotencyKey, job.owner.apiKeyId)), pg::text(job.fileName),
+                             {pg::text(job.id), pg::textOrNull(storedIdempotencyKey(job.idempotencyKey, job.owner.apiKeyId)), pg::text(job.fileName),
                               pg::text(job.contentType), pg::number(job.byteSize), pg::text(jobStatusName(view.status)),
                               pg::text(worker), pg::number(job.ageMs), pg::number(view.predictionId),
                               pg::textOrNull(resultText(view)), pg::textOrNull(view.errorCode),
@@ -229,7 +230,7 @@ Result<Submitted> JobQueue::storeDirect(const DirectJob &job, const QString &wor
     view.finishedMs = inserted.value().integer(0, 1);
     if (ended)
         *ended = view;
-    return Submitted{job.id, view.status, false, view.createdMs};
+    return Submitted{job.id, view.status, false, view.createdMs, {}};
 }
 
 Result<std::optional<JobView>> JobQueue::job(const QString &id)

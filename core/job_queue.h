@@ -23,7 +23,8 @@ enum class JobStatus { Queued, Running, Done, Failed };
 QString jobStatusName(JobStatus status); // "queued", "running", "done", "failed"
 
 // Idempotency keys are the client's own: each API key has its own space of
-// them (stored as "k<api key id>:<key>"), and a key names one payload.
+// them (stored as "k<api key id>:<key>", id 0 without authentication), and a
+// key names one payload.
 struct JobOwner {
     qint64 apiKeyId = 0;    // 0: serve --no-auth
     QString payloadSha256;  // of the uploaded photo
@@ -115,6 +116,8 @@ public:
     // `ended`: the new job as GET /v1/jobs/{id} shows it.
     Result<Submitted> storeDirect(const DirectJob &job, const QString &worker, const PredictionRecord &record,
                                   const QJsonObject &result, double inferenceMs, JobView *ended = nullptr);
+    // An idempotency key as the jobs table holds it.
+    static QString storedIdempotencyKey(const QString &key, qint64 apiKeyId);
     // The job an earlier submission with this idempotency key made, if any.
     Result<std::optional<Submitted>> byIdempotencyKey(const QString &key, qint64 apiKeyId);
     Result<std::optional<JobView>> job(const QString &id);

@@ -1,5 +1,7 @@
 #include "jpeg_decoder.h"
 
+#include <algorithm>
+#include <climits>
 #include <csetjmp>
 #include <cstdio>
 
@@ -33,10 +35,13 @@ void onMessage(j_common_ptr cinfo, int level)
 
 // The libjpeg part: no C++ object with a destructor lives between setjmp and
 // a longjmp. Returns false with `e.message` set on a fatal error.
-bool decode(jpeg_decompress_struct &cinfo, ErrorManager &e, const QByteArray &bytes, int scale, cv::Mat &out)
+bool decode(jpeg_decompress_struct &cinfo, ErrorManager &e, const QByteArray &bytes, int scale, long maxMemory, cv::Mat &out)
 {
     if (setjmp(e.jump))
         return false;
+    // A progressive JPEG keeps full-resolution coefficients whatever the output
+    // scale (about 2 bytes per pixel and component): bounded like the pixels.
+    cinfo.mem->max_memory_to_use = maxMemory;
     jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char *>(bytes.constData()), static_cast<unsigned long>(bytes.size()));
     jpeg_read_header(&cinfo, TRUE);
     cinfo.scale_num = 1;
@@ -54,7 +59,7 @@ bool decode(jpeg_decompress_struct &cinfo, ErrorManager &e, const QByteArray &by
 
 } // namespace
 
-Result<cv::Mat> decodeJpeg(const QByteArray &bytes, int scale)
+Result<cv::Mat> decodeJpeg(const QByteArray &bytes, int scale, qint64 maxMemoryBytes)
 {
     jpeg_decompress_struct cinfo{};
     ErrorManager e{};
@@ -63,7 +68,13 @@ Result<cv::Mat> decodeJpeg(const QByteArray &bytes, int scale)
     e.base.emit_message = onMessage;
     jpeg_create_decompress(&cinfo);
     cv::Mat out;
-    const bool ok = decode(cinfo, e, bytes, scale, out);
+    bool ok = false;
+    try {
+        ok = decode(cinfo, e, bytes, scale, long(std::min<qint64>(maxMemoryBytes, LONG_MAX)), out);
+    } catch (const std::exception &ex) { // the output buffer could not be allocated
+        jpeg_destroy_decompress(&cinfo);
+        return Error{ErrorCode::Internal, QStringLiteral("decoding failed: %1").arg(QString::fromLocal8Bit(ex.what()))};
+    }
     jpeg_destroy_decompress(&cinfo);
     if (!ok)
         return Error{ErrorCode::Corrupt, QStringLiteral("the JPEG data could not be decoded (%1)").arg(QString::fromLatin1(e.message))};

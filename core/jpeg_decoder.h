@@ -13,7 +13,9 @@ namespace listinglens {
 // settings), but refusing what OpenCV lets through with a warning: entropy
 // data that ends before the image does. A truncated upload with an end-of-
 // image marker appended passed the header check and decoded with its lower
-// part grey. Errors are Corrupt; nothing throws or longjmps out.
-Result<cv::Mat> decodeJpeg(const QByteArray &bytes, int scale);
+// part grey. libjpeg's working memory is capped at maxMemoryBytes (a
+// progressive file needs its full-resolution coefficients). Errors are
+// Corrupt; nothing throws or longjmps out.
+Result<cv::Mat> decodeJpeg(const QByteArray &bytes, int scale, qint64 maxMemoryBytes);
 
 } // namespace listinglens

@@ -164,6 +164,16 @@ private Q_SLOTS:
         QVERIFY(r.closed);
     }
 
+    // A HEAD answer carries no content: a client would read it as the next answer.
+    void headAnswersHaveNoBody()
+    {
+        HttpServer server(echo(), limits());
+        const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
+        const Raw r = exchange(port, {"HEAD /echo HTTP/1.1\r\nHost: x\r\n\r\n"}, 1500);
+        QCOMPARE(statusOf(r.reply), 200);
+        QVERIFY2(r.reply.endsWith("\r\n\r\n"), r.reply.constData());
+    }
+
     void keepAliveAnswersInOrder()
     {
         HttpServer server(echo(), limits());

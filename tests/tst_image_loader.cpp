@@ -252,12 +252,29 @@ private Q_SLOTS:
                                               {4, int(cv::IMREAD_REDUCED_COLOR_4)}, {8, int(cv::IMREAD_REDUCED_COLOR_8)}}) {
                 const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
                 const cv::Mat reference = cv::imdecode(raw, flag | cv::IMREAD_IGNORE_ORIENTATION);
-                const auto ours = decodeJpeg(bytes, scale);
+                const auto ours = decodeJpeg(bytes, scale, LoadLimits().maxDecodedBytes);
                 QVERIFY(ours.ok());
                 QCOMPARE(ours.value().size(), reference.size());
                 QCOMPARE(cv::norm(ours.value(), reference, cv::NORM_INF), 0.0);
             }
         }
+    }
+
+    // A progressive JPEG keeps full-resolution coefficients at any output
+    // scale: libjpeg's memory is bounded by the same limit as the pixels.
+    void progressiveJpegMemoryIsBounded()
+    {
+        cv::Mat big(2000, 2000, CV_8UC3, cv::Scalar(40, 90, 160));
+        cv::randu(big(cv::Rect(0, 0, 200, 200)), 0, 255);
+        const QByteArray progressive = test::encode(big, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+        const QByteArray baseline = test::encode(big, ".jpg");
+        LoadLimits small;
+        small.maxDecodedBytes = 1024 * 1024; // the 1/8-scale picture (250 x 250 x 3) fits, 12 MB of coefficients do not
+        QVERIFY(ImageLoader(small).loadBytes(baseline).ok());
+        const auto r = ImageLoader(small).loadBytes(progressive);
+        QVERIFY2(!r.ok(), "a progressive JPEG decoded past the memory limit");
+        QCOMPARE(r.error().codeName(), QStringLiteral("corrupt"));
+        QVERIFY(ImageLoader().loadBytes(progressive).ok());
     }
 
     // Issue 11, 7: a truncated JPEG with an end-of-image marker appended

@@ -639,7 +639,7 @@ private Q_SLOTS:
             const QString difference = compareWithClassify(id, ended.value(id));
             QVERIFY2(difference.isEmpty(), qPrintable(difference));
         }
-        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE idempotency_key LIKE 'crash-%'")),
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE idempotency_key LIKE 'k0:crash-%'")),
                  qint64(keys.size()));
         QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")),
                  qint64(ids.size() + keys.size()));
@@ -788,7 +788,7 @@ private Q_SLOTS:
                 QVERIFY2(!raced.last().isEmpty(), answer.constData());
             }
             QCOMPARE(raced[0], raced[1]);
-            QCOMPARE(test::postgresScalar(direct, QStringLiteral("SELECT count(*) FROM jobs WHERE idempotency_key = 'key-2'")), qint64(1));
+            QCOMPARE(test::postgresScalar(direct, QStringLiteral("SELECT count(*) FROM jobs WHERE idempotency_key = 'k0:key-2'")), qint64(1));
             QCOMPARE(test::postgresScalar(direct, QStringLiteral("SELECT count(*) FROM predictions")), qint64(2));
         }
 
