@@ -11,6 +11,7 @@
 #include "throughput_page.h"
 #include "statistics.h"
 #include "version.h"
+#include "workbench_settings.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -185,7 +186,17 @@ int runScreenshots(int &argc, char **argv, const QString &outDir)
     w.throughputPage()->setRange(0);
     settle(1500);
     ok = shoot("throughput.png") && ok;
-    return ok ? 0 : 1;
+
+    // 8. Settings with a PostgreSQL URL: the password masked, and where it is kept.
+    WorkbenchSettings example = WorkbenchSettings::load();
+    example.databaseUrl = QStringLiteral("postgresql://moderator:s3cret@db.internal:5432/listinglens");
+    SettingsDialog dialog(example, &w);
+    dialog.show();
+    settle(500);
+    const QString settingsPath = QDir(outDir).filePath(QStringLiteral("settings.png"));
+    const bool saved = dialog.grab().save(settingsPath);
+    err << (saved ? "saved " : "could not save ") << settingsPath << Qt::endl;
+    return ok && saved ? 0 : 1;
 }
 
 int runGuiBench(int &argc, char **argv, const QStringList &args)
