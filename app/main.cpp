@@ -36,7 +36,7 @@ constexpr const char *kUsage =
     "  listinglens --version        versions of ListingLens, Qt, LibTorch and OpenCV\n"
     "\n"
     "Environment: LISTINGLENS_MODEL_DIR (model directory), LISTINGLENS_SAMPLES_DIR (sample photos),\n"
-    "LISTINGLENS_DB (database URL for --db), LISTINGLENS_INFLUX_TOKEN (token for --influx).\n";
+    "LISTINGLENS_DB (database URL when neither --db nor --db-file is given), LISTINGLENS_INFLUX_TOKEN (token for --influx).\n";
 
 } // namespace
 
