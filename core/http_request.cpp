@@ -67,7 +67,8 @@ std::optional<HttpRefusal> checkHead(const RequestParser &parser, const HttpLimi
     if (m.version() != 10 && m.version() != 11)
         return refusal(505, "http_version", QStringLiteral("only HTTP/1.0 and HTTP/1.1 are served"));
     for (const char *name : kSingularFields) {
-        const auto n = std::distance(m.equal_range(name).first, m.equal_range(name).second);
+        const auto [first, last] = m.equal_range(name);
+        const auto n = std::distance(first, last);
         if (n > 1)
             return refusal(400, "bad_request", QStringLiteral("the request has %1 %2 fields; send one").arg(n).arg(QLatin1String(name)));
     }

@@ -192,10 +192,6 @@ Result<LoadedImage> ImageLoader::loadBytes(const QByteArray &bytes) const
     out.decodeScale = decodeScaleFor(h, m_limits.targetShortSide);
 
     try {
-        const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
-        // Orientation is applied below, the same way for every format, so OpenCV must not.
-        const int flags = h.hasAlpha ? cv::IMREAD_UNCHANGED
-                                     : reducedFlag(out.decodeScale) | cv::IMREAD_IGNORE_ORIENTATION;
         // JPEGs of one or three components go through libjpeg directly, which
         // refuses a truncated scan (jpeg_decoder.h); CMYK stays with OpenCV.
         cv::Mat decoded;
@@ -205,6 +201,10 @@ Result<LoadedImage> ImageLoader::loadBytes(const QByteArray &bytes) const
                 return jpeg.error();
             decoded = std::move(jpeg).value();
         } else {
+            const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
+            // Orientation is applied below, the same way for every format, so OpenCV must not.
+            const int flags = h.hasAlpha ? cv::IMREAD_UNCHANGED
+                                         : reducedFlag(out.decodeScale) | cv::IMREAD_IGNORE_ORIENTATION;
             decoded = cv::imdecode(raw, flags);
         }
         if (decoded.empty())

@@ -90,7 +90,7 @@ Result<Upload> photoPart(const QByteArray &body, const QByteArray &contentType)
     return Error{ErrorCode::InvalidArgument, QStringLiteral("the form has no \"photo\" field")};
 }
 
-int statusForImageError(ErrorCode code)
+int statusForError(ErrorCode code)
 {
     switch (code) {
     case ErrorCode::TooLarge: return 413;
@@ -116,8 +116,7 @@ HttpResponse unavailable(const QByteArray &requestId, const Error &error, int re
 
 HttpResponse invalid(const Error &error)
 {
-    const int status = error.code == ErrorCode::UnsupportedFormat ? 415 : error.code == ErrorCode::TooLarge ? 413 : 400;
-    return HttpResponse::error(status, error.codeName(), error.message);
+    return HttpResponse::error(statusForError(error.code), error.codeName(), error.message);
 }
 
 QJsonObject jobJson(const JobView &v)
@@ -183,7 +182,7 @@ std::optional<HttpResponse> readUpload(const HttpRequest &request, Upload *uploa
 
 HttpResponse refusedPhoto(const Error &refusal)
 {
-    return HttpResponse::error(statusForImageError(refusal.code), refusal.codeName(),
+    return HttpResponse::error(statusForError(refusal.code), refusal.codeName(),
                                QStringLiteral("%1. %2").arg(refusal.message, errorAdvice(refusal.code)));
 }
 
@@ -351,7 +350,6 @@ void JobApi::handle(const HttpRequest &request, const HttpResponder &responder, 
             work(std::get<Caller>(caller));
         });
     };
-    const bool internals = admin; // the details operators need (database hosts, driver errors): never to the API's clients
     if (admin && route != QLatin1String("/metrics") && route != QLatin1String("/readyz") && route != QLatin1String("/healthz"))
         return responder.send(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("the admin listener serves /metrics, /readyz and /healthz")));
     if (route == QLatin1String("/healthz")) {
@@ -362,7 +360,8 @@ void JobApi::handle(const HttpRequest &request, const HttpResponder &responder, 
                        : doc         ? HttpResponse::json(200, doc.value())
                                      : HttpResponse::error(500, doc.error().codeName(), doc.error().message));
     } else if (route == QLatin1String("/readyz")) {
-        method == "GET" ? onPool([this, internals] { return ready(internals); }) : responder.send(allow("GET"));
+        // Readiness reasons (database hosts, driver errors) only for operators, never the API's clients.
+        method == "GET" ? onPool([this, admin] { return ready(admin); }) : responder.send(allow("GET"));
     } else if (route == QLatin1String("/metrics")) {
         if (method != "GET")
             return responder.send(allow("GET"));

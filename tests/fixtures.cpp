@@ -81,6 +81,12 @@ void driverRows()
     QTest::newRow("postgresql") << QStringLiteral("postgresql");
 }
 
+bool onPostgres()
+{
+    QFETCH_GLOBAL(QString, driver);
+    return driver == QLatin1String("postgresql");
+}
+
 bool postgresMissingOnCi()
 {
     return qEnvironmentVariable("LISTINGLENS_TEST_PG_URL").isEmpty() && qEnvironmentVariable("CI") == QLatin1String("true");

@@ -37,6 +37,8 @@ qint64 postgresScalar(const QString &url, const QString &sql);
 // The "driver" column with one row per database (sqlite, postgresql), for
 // initTestCase_data(): every test of a store runs on both, as Qt's own SQL tests do.
 void driverRows();
+// Whether the current row of driverRows() is PostgreSQL.
+bool onPostgres();
 // True when CI runs without its PostgreSQL, which the store tests need there.
 bool postgresMissingOnCi();
 

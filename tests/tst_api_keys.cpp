@@ -347,16 +347,10 @@ private Q_SLOTS:
     }
 
 private:
-    bool isPostgres() const
-    {
-        QFETCH_GLOBAL(QString, driver);
-        return driver == QLatin1String("postgresql");
-    }
-
     // An empty database for one test.
     QString freshUrl()
     {
-        if (!isPostgres())
+        if (!test::onPostgres())
             return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("keys-%1.sqlite").arg(++m_serial));
         return test::freshPostgresDatabase(QStringLiteral("listinglens_api_keys"));
     }

@@ -81,7 +81,7 @@ private Q_SLOTS:
         QVERIFY(!newer.ok());
         QVERIFY2(newer.error().message.contains(QStringLiteral("newer ListingLens")), qPrintable(newer.error().message));
 
-        if (isPostgres()) { // SQLite is migrated automatically; PostgreSQL only on request
+        if (test::onPostgres()) { // SQLite is migrated automatically; PostgreSQL only on request
             const QString empty = freshUrl();
             auto none = PredictionStore::open(empty);
             QVERIFY(!none.ok());
@@ -303,7 +303,7 @@ private Q_SLOTS:
 
     void aReadOnlyRoleCanView()
     {
-        if (!isPostgres())
+        if (!test::onPostgres())
             QSKIP("roles are a PostgreSQL matter");
         const QString url = freshUrl();
         auto owner = PredictionStore::open(url, true).value();
@@ -355,16 +355,10 @@ private Q_SLOTS:
     }
 
 private:
-    bool isPostgres() const
-    {
-        QFETCH_GLOBAL(QString, driver);
-        return driver == QLatin1String("postgresql");
-    }
-
     // An empty database for one test.
     QString freshUrl()
     {
-        if (!isPostgres())
+        if (!test::onPostgres())
             return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("store-%1.sqlite").arg(++m_serial));
         exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS jobs, api_keys, feedback, predictions, listinglens_schema CASCADE")});
         return m_pgUrl;
@@ -395,7 +389,7 @@ private:
 
     void applyStepsUpTo(const QString &url, int version)
     {
-        const auto dialect = isPostgres() ? schema::Dialect::Postgres : schema::Dialect::Sqlite;
+        const auto dialect = test::onPostgres() ? schema::Dialect::Postgres : schema::Dialect::Sqlite;
         for (int v = 1; v <= version; ++v) {
             exec(url, schema::migrationStep(dialect, v));
             setVersion(url, v);
