@@ -29,6 +29,7 @@ QString sharedDir() { return QStringLiteral(LISTINGLENS_SHARED_DIR); }
 QString samplePhotosDir() { return sharedDir() + QStringLiteral("/testdata/photos"); }
 QString modelDir() { return sharedDir() + QStringLiteral("/models"); }
 QString binaryPath() { return QStringLiteral(LISTINGLENS_BINARY); }
+QString serverBinaryPath() { return QStringLiteral(LISTINGLENS_SERVER_BINARY); }
 
 QByteArray encode(const cv::Mat &image, const char *ext, const std::vector<int> &params)
 {

@@ -10,7 +10,8 @@ namespace listinglens::test {
 QString sharedDir();       // ../shared (models/, testdata/)
 QString samplePhotosDir(); // ../shared/testdata/photos
 QString modelDir();        // ../shared/models
-QString binaryPath();      // the built listinglens executable
+QString binaryPath();       // the built listinglens executable (desktop)
+QString serverBinaryPath(); // the built listinglens-server executable
 
 // Encodes with OpenCV; ext is ".jpg", ".png", ".webp", ".bmp" or ".tiff".
 QByteArray encode(const cv::Mat &image, const char *ext, const std::vector<int> &params = {});

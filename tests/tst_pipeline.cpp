@@ -1,6 +1,6 @@
 #include "classifier.h"
 #include "fixtures.h"
-#include "phone_photos.h"
+#include "photo_files.h"
 #include "pipeline.h"
 
 #include <QTemporaryDir>

@@ -8,8 +8,8 @@
 #include "fixtures.h"
 #include "image_loader.h"
 #include "model_manifest.h"
+#include "photo_files.h"
 #include "preprocessor.h"
-#include "phone_photos.h"
 
 #include <QFileInfo>
 #include <QTest>

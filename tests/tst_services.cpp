@@ -43,14 +43,14 @@ struct Reply {
     QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
 };
 
-// A `listinglens serve|worker` child process; SIGKILLed if still running at the end.
+// A `listinglens-server serve/worker` child process; SIGKILLed if still running at the end.
 class Service {
 public:
     Service(const QStringList &args, const QString &readyPattern)
     {
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
         m_process.setReadChannel(QProcess::StandardError);
-        m_process.start(test::binaryPath(), args);
+        m_process.start(test::serverBinaryPath(), args);
         const QRegularExpression ready(readyPattern);
         QElapsedTimer waited;
         waited.start();
@@ -387,7 +387,7 @@ private:
     {
         const QString url = test::freshPostgresDatabase(name);
         QProcess migrate;
-        migrate.start(test::binaryPath(), {QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url});
+        migrate.start(test::serverBinaryPath(), {QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url});
         migrate.waitForFinished(60'000);
         return migrate.exitCode() == 0 ? url : QString();
     }
@@ -425,7 +425,7 @@ private Q_SLOTS:
         }
         // What classify --json says of each photo, to compare the API's results with.
         QProcess classify;
-        classify.start(test::binaryPath(), {QStringLiteral("classify"), QStringLiteral("--json"), test::samplePhotosDir()});
+        classify.start(test::serverBinaryPath(), {QStringLiteral("classify"), QStringLiteral("--json"), test::samplePhotosDir()});
         QVERIFY(classify.waitForFinished(120'000));
         for (const QByteArray &line : classify.readAllStandardOutput().split('\n'))
             if (!line.trimmed().isEmpty()) {
@@ -853,7 +853,7 @@ private Q_SLOTS:
         QVERIFY(!url.isEmpty());
         const auto createKey = [&](const QString &name, const QString &scope) {
             QProcess p;
-            p.start(test::binaryPath(), {QStringLiteral("apikey"), QStringLiteral("create"), QStringLiteral("--db"), url,
+            p.start(test::serverBinaryPath(), {QStringLiteral("apikey"), QStringLiteral("create"), QStringLiteral("--db"), url,
                                          QStringLiteral("--name"), name, QStringLiteral("--scope"), scope, QStringLiteral("--json")});
             p.waitForFinished(60'000);
             return QJsonDocument::fromJson(p.readAllStandardOutput()).object().value(QStringLiteral("key")).toString().toLatin1();
@@ -969,7 +969,7 @@ private Q_SLOTS:
 
         // --no-auth anywhere but loopback is refused.
         QProcess open;
-        open.start(test::binaryPath(), {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--no-auth"),
+        open.start(test::serverBinaryPath(), {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--no-auth"),
                                         QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0")});
         QVERIFY(open.waitForFinished(60'000));
         QCOMPARE(open.exitCode(), 2);

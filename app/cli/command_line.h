@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QLatin1StringView>
+#include <QStringList>
+
+#include <span>
+
+namespace listinglens::cli {
+
+// A subcommand: its name and the function that runs it with the arguments
+// starting at the name (argument 0 reads "PROGRAM NAME" for its parser).
+struct Command {
+    QLatin1StringView name;
+    int (*run)(const QStringList &args);
+};
+
+// The commands both executables have: classify, history, stats, import, db, apikey, bench, bench-db.
+std::span<const Command> sharedCommands();
+
+// Keeps freed memory for reuse by the next photo (see command_line.cpp); the
+// first thing each main() does.
+void tuneAllocator();
+
+// Runs the command named by argv[1] from `commands` in a QCoreApplication;
+// answers --version and --help (with `usage`) itself. Returns the exit status.
+int runCommandLine(int argc, char **argv, const QString &program, std::span<const Command> commands, const char *usage);
+
+} // namespace listinglens::cli

@@ -1,0 +1,101 @@
+#include "desktop_commands.h"
+
+#include "environment.h"
+#include "phone_photos.h"
+#include "window_driver.h"
+#include "workbench.h"
+#include "statistics.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <algorithm>
+#include <vector>
+
+namespace listinglens::desktop {
+
+using namespace listinglens::ui;
+
+int runGuiBench(int &argc, char **argv, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "The longest GUI-thread stall while the workbench processes phone-sized photos.\n"
+        "A 5 ms heartbeat timer runs on the GUI thread; a stall is how late a beat comes."));
+    parser.addHelpOption();
+    const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("Photos (default: 200)."), QStringLiteral("N"), QStringLiteral("200"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+    parser.addOptions({count, json});
+    if (!parser.parse(args)) {
+        QTextStream(stderr) << "listinglens: " << parser.errorText() << Qt::endl;
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return 0;
+    }
+    bool okCount = false;
+    const int n = parser.value(count).toInt(&okCount);
+    if (!okCount || n < 1 || n > 100000) {
+        QTextStream(stderr) << "listinglens: --count must be a whole number from 1 to 100000" << Qt::endl;
+        return 2;
+    }
+    if (!haveDisplay())
+        return 2;
+    QApplication app(argc, argv);
+    setUpApplication();
+    auto made = makePhonePhotos(defaultSamplesDir(), defaultBenchPhotosDir());
+    if (!made) {
+        QTextStream(stderr) << "listinglens: " << made.error().message << Qt::endl;
+        return 2;
+    }
+    MainWindow w;
+    w.show();
+    if (!w.isModelReady() && !waitFor(w, &MainWindow::modelReady, 60000))
+        return 1;
+    QStringList files;
+    for (int i = 0; i < n; ++i)
+        files << made.value()[i % made.value().size()];
+
+    constexpr int kBeatMs = 5;
+    std::vector<double> lateness;
+    QElapsedTimer sinceBeat, total;
+    QTimer heartbeat;
+    heartbeat.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&heartbeat, &QTimer::timeout, [&] {
+        lateness.push_back(std::max(0.0, sinceBeat.nsecsElapsed() / 1e6 - kBeatMs));
+        sinceBeat.restart();
+    });
+    sinceBeat.start();
+    total.start();
+    heartbeat.start(kBeatMs);
+    w.addPaths(files);
+    const bool finished = waitFor(w, &MainWindow::idle, 600000);
+    heartbeat.stop();
+    const double seconds = total.nsecsElapsed() / 1e9;
+    const double worst = lateness.empty() ? 0 : *std::max_element(lateness.begin(), lateness.end());
+    const int done = w.photos()->count(PhotoState::Done);
+    if (parser.isSet(json)) {
+        QTextStream(stdout) << QJsonDocument(QJsonObject{{QStringLiteral("photos"), n}, {QStringLiteral("done"), done},
+                                                         {QStringLiteral("seconds"), seconds},
+                                                         {QStringLiteral("photos_per_second"), n / seconds},
+                                                         {QStringLiteral("max_stall_ms"), worst},
+                                                         {QStringLiteral("p99_stall_ms"), quantile(lateness, 0.99)},
+                                                         {QStringLiteral("heartbeats"), int(lateness.size())}})
+                                   .toJson(QJsonDocument::Compact)
+                            << Qt::endl;
+    } else {
+        QTextStream(stdout) << QStringLiteral("%1 phone-sized photos in %2 s (%3 photos/s), %4 done\n"
+                                              "GUI thread: longest stall %5 ms, p99 %6 ms over %7 heartbeats of %8 ms\n")
+                                   .arg(n).arg(seconds, 0, 'f', 2).arg(n / seconds, 0, 'f', 1).arg(done)
+                                   .arg(worst, 0, 'f', 1).arg(quantile(lateness, 0.99), 0, 'f', 1)
+                                   .arg(lateness.size()).arg(kBeatMs);
+    }
+    return finished && done == n ? 0 : 1;
+}
+
+} // namespace listinglens::desktop

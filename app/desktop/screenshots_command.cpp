@@ -1,0 +1,128 @@
+#include "desktop_commands.h"
+
+#include "environment.h"
+#include "phone_photos.h"
+#include "window_driver.h"
+#include "workbench.h"
+#include "history_page.h"
+#include "result_panel.h"
+#include "throughput_page.h"
+#include "workbench_settings.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+namespace listinglens::desktop {
+
+using namespace listinglens::ui;
+
+int runScreenshots(int &argc, char **argv, const QString &outDir)
+{
+    if (!haveDisplay())
+        return 2;
+    QApplication app(argc, argv);
+    setUpApplication();
+    QTextStream err(stderr);
+    if (!QDir().mkpath(outDir)) {
+        err << "listinglens: cannot create " << outDir << Qt::endl;
+        return 2;
+    }
+    auto made = makePhonePhotos(defaultSamplesDir(), defaultBenchPhotosDir());
+    if (!made) {
+        err << "listinglens: " << made.error().message << Qt::endl;
+        return 2;
+    }
+    // A database of the run's own, so the console pages show this run.
+    QTemporaryDir databaseDir;
+    qputenv("LISTINGLENS_DB", (QStringLiteral("sqlite:") + databaseDir.filePath(QStringLiteral("screenshots.sqlite"))).toUtf8());
+    MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    if (!w.isModelReady() && !waitFor(w, &MainWindow::modelReady, 60000)) {
+        err << "listinglens: the model did not load" << Qt::endl;
+        return 1;
+    }
+    auto shoot = [&](const char *name) {
+        settle(300);
+        const QString path = QDir(outDir).filePath(QString::fromLatin1(name));
+        const bool ok = w.grab().save(path);
+        err << (ok ? "saved " : "could not save ") << path << Qt::endl;
+        return ok;
+    };
+
+    // 1. The sample photos, one result shown.
+    w.addPaths({defaultSamplesDir()});
+    waitFor(w, &MainWindow::idle, 120000);
+    selectByName(w, QStringLiteral("reflex_camera.jpg"));
+    bool ok = shoot("workbench.png");
+
+    // 2. An unreadable photo: its error in plain words.
+    QTemporaryDir tmp;
+    const QString broken = tmp.filePath(QStringLiteral("listing-photo-7.jpg"));
+    QFile f(broken);
+    f.open(QIODevice::WriteOnly);
+    f.write(QByteArray("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11)); // a JPEG cut off in its header
+    f.close();
+    w.addPaths({broken});
+    waitFor(w, &MainWindow::idle, 30000);
+    selectByName(w, QStringLiteral("listing-photo-7.jpg"));
+    ok = shoot("error.png") && ok;
+
+    // 3. A batch of phone-sized photos in progress.
+    QStringList batch;
+    for (int i = 0; i < 8; ++i)
+        batch << made.value();
+    w.addPaths(batch);
+    settle(1500);
+    selectByName(w, QStringLiteral("sports_car.jpg"));
+    ok = shoot("batch.png") && ok;
+    w.cancelBatch();
+    waitFor(w, &MainWindow::idle, 60000);
+
+    // 4. Presentation mode.
+    selectByName(w, QStringLiteral("rocking_chair.jpg"));
+    w.setPresentation(true);
+    settle(500);
+    ok = shoot("presentation.png") && ok;
+    w.setPresentation(false);
+
+    // 5. The console, after a moderator has gone through the sample photos.
+    for (int r = 0; r < 24 && r < w.photos()->rowCount(); ++r) {
+        if (w.photos()->item(r)->state != PhotoState::Done)
+            continue;
+        w.strip()->setCurrentIndex(w.photos()->index(r));
+        if (r % 5 == 3)
+            w.resultPanel()->selectChoice(1);
+        w.acceptCurrent();
+    }
+    settle(1000);
+    w.showPage(1);
+    settle(1500);
+    w.historyPage()->table()->selectRow(0);
+    settle(800);
+    ok = shoot("history.png") && ok;
+    w.showPage(2);
+    settle(1500);
+    ok = shoot("quality.png") && ok;
+    w.showPage(3);
+    w.throughputPage()->setRange(0);
+    settle(1500);
+    ok = shoot("throughput.png") && ok;
+
+    // 8. Settings with a PostgreSQL URL: the password masked, and where it is kept.
+    WorkbenchSettings example = WorkbenchSettings::load();
+    example.databaseUrl = QStringLiteral("postgresql://moderator:s3cret@db.internal:5432/listinglens");
+    SettingsDialog dialog(example, &w);
+    dialog.show();
+    settle(500);
+    const QString settingsPath = QDir(outDir).filePath(QStringLiteral("settings.png"));
+    const bool saved = dialog.grab().save(settingsPath);
+    err << (saved ? "saved " : "could not save ") << settingsPath << Qt::endl;
+    return ok && saved ? 0 : 1;
+}
+
+} // namespace listinglens::desktop

@@ -1,0 +1,75 @@
+#include "server_commands.h"
+
+#include "http_server.h"
+#include "service_common.h"
+
+#include <QCoreApplication>
+
+namespace listinglens::cli {
+
+int runWorker(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Take photo jobs from the PostgreSQL queue that `listinglens-server serve` fills, and store each result.\n"
+        "Run any number of workers on any number of machines against the same database. SIGTERM finishes\n"
+        "the batch in hand and puts back anything not finished."));
+    parser.addHelpOption();
+    parser.addOption(databaseOption(QString()));
+    const ModelOptions model;
+    model.addTo(parser);
+    const WorkerOptions worker;
+    worker.addTo(parser);
+    const QCommandLineOption metricsListen(QStringLiteral("metrics-listen"),
+                                           QStringLiteral("Serve /metrics and /healthz for this worker on HOST:PORT."),
+                                           QStringLiteral("HOST:PORT"));
+    parser.addOption(metricsListen);
+    int exitCode = ExitOk;
+    if (!parseOrExit(parser, args, exitCode))
+        return exitCode;
+    auto store = openQueueStore(parser);
+    if (!store)
+        return ExitUsage;
+    auto metrics = std::make_shared<Metrics>();
+    auto workers = createWorkers(parser, model, worker, 1, store, metrics);
+    if (!workers)
+        return ExitUsage;
+    auto pusher = influxPusher(parser, worker, metrics, QStringLiteral("worker"));
+    if (!pusher)
+        return ExitUsage;
+    JobWorker &w = *workers->front();
+
+    std::unique_ptr<HttpServer> metricsServer;
+    if (parser.isSet(metricsListen)) {
+        auto address = parseListenAddress(parser.value(metricsListen));
+        if (!address) {
+            printError(address.error().message);
+            return ExitUsage;
+        }
+        metricsServer = std::make_unique<HttpServer>([&](const HttpRequest &r, const HttpResponder &responder) {
+            if (r.path == QLatin1String("/metrics"))
+                responder.send(HttpResponse::text(200, metrics->prometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
+            else if (r.path == QLatin1String("/healthz"))
+                responder.send(HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}));
+            else
+                responder.send(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("a worker serves /metrics and /healthz")));
+        });
+        if (auto port = metricsServer->listen(address.value().first, address.value().second); !port) {
+            printError(port.error().message);
+            return ExitUsage;
+        }
+    }
+    onTermination([&] {
+        printError(QStringLiteral("stopping: finishing the jobs in hand"));
+        w.stop();
+        QCoreApplication::quit();
+    });
+    w.start();
+    printError(QStringLiteral("worker %1 taking jobs from %2 (model %3 on %4)")
+                   .arg(w.name(), store->maskedUrl(), w.classifier().modelInfo().version, w.classifier().engineInfo().device));
+    const int rc = QCoreApplication::exec();
+    w.stop();
+    return rc;
+}
+
+} // namespace listinglens::cli

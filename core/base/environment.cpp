@@ -1,0 +1,39 @@
+#include "environment.h"
+
+#include <QtGlobal>
+
+namespace listinglens {
+
+QString modelDirFromEnvironment()
+{
+    return qEnvironmentVariable("LISTINGLENS_MODEL_DIR");
+}
+
+QString defaultModelDir()
+{
+    const QString env = modelDirFromEnvironment();
+    return env.isEmpty() ? QStringLiteral(LISTINGLENS_SHARED_DIR "/models") : env;
+}
+
+QString defaultSamplesDir()
+{
+    const QString env = qEnvironmentVariable("LISTINGLENS_SAMPLES_DIR");
+    return env.isEmpty() ? QStringLiteral(LISTINGLENS_SHARED_DIR "/testdata/photos") : env;
+}
+
+QString databaseUrlFromEnvironment()
+{
+    return qEnvironmentVariable("LISTINGLENS_DB");
+}
+
+QByteArray influxTokenFromEnvironment()
+{
+    return qgetenv("LISTINGLENS_INFLUX_TOKEN");
+}
+
+bool keyringDisabledByEnvironment()
+{
+    return !qEnvironmentVariableIsEmpty("LISTINGLENS_NO_KEYRING");
+}
+
+} // namespace listinglens

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "error.h"
+#include "photo_result.h"
+#include "price_suggester.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <unordered_set>
+#include <vector>
+
+namespace listinglens {
+
+// Earlier listings in memory for similarity search, price evidence and
+// duplicate detection. Exhaustive (exact) search over every listing; the
+// unit-length embeddings are kept as int8 with a per-vector scale, because a
+// query is bound by memory bandwidth (float32 at 100,000 x 1280 is 512 MB a
+// query; int8 is a quarter of that) and similarities stay within about 0.01.
+// Thread-safe (readers share, writers exclude). Filled from the store by
+// store/listing_index_store.h; this layer knows no database.
+class ListingIndex {
+public:
+    struct Entry {
+        qint64 id = 0;              // prediction id in the store
+        QString categoryId;         // confirmed category when confirmed, else suggested
+        bool confirmed = false;     // a moderator accepted or corrected it
+        double price = 0;           // confirmed price (when confirmed)
+        std::uint64_t phash = 0;
+        QString fileName;
+    };
+    struct Match {
+        Entry entry;
+        double similarity = 0;      // cosine
+    };
+
+    static constexpr int kNeighbours = 10;
+    static constexpr double kMinSimilarity = 0.5; // a neighbour less alike than this is no evidence
+
+    explicit ListingIndex(int dimension) : m_dim(dimension) {}
+
+    int dimension() const { return m_dim; }
+    std::size_t size() const;
+
+    void add(const Entry &entry, const std::vector<float> &embedding); // ignored when the id is here already
+    void addResult(qint64 id, const PhotoResult &result, const QString &file);
+    bool contains(qint64 id) const;
+    void confirm(qint64 id, const QString &categoryId, double price);
+
+    // The k most similar listings; optionally only confirmed ones of a category.
+    std::vector<Match> nearest(const std::vector<float> &query, int k, const QString &categoryId = {},
+                               bool confirmedOnly = false) const;
+    // The earliest listing whose perceptual hash is within maxHamming bits.
+    std::optional<Entry> duplicateOf(std::uint64_t phash, int maxHamming) const;
+    // Confirmed neighbours and confirmed prices of the category, for PriceSuggester.
+    PriceEvidence priceEvidence(const QString &categoryId, const std::vector<float> &query) const;
+
+    // Everything a new photo needs, from one pass over the listings.
+    struct Lookup {
+        std::vector<Match> similar;      // the k most similar listings
+        PriceEvidence evidence;          // as priceEvidence()
+        std::optional<Entry> duplicate;  // as duplicateOf()
+    };
+    Lookup lookup(const std::vector<float> &query, int k, const QString &categoryId, std::uint64_t phash, int maxHamming) const;
+
+private:
+    // Callers hold m_mutex. Similarity of the query to every listing (empty on a dimension mismatch).
+    std::vector<float> scoreAll(const std::vector<float> &query) const;
+    // The best k of the listings that pass `keep`, by score.
+    template <typename Keep>
+    std::vector<Match> best(const std::vector<float> &scores, int k, Keep keep) const;
+    PriceEvidence evidenceFrom(const std::vector<float> &scores, const QString &categoryId) const;
+    std::optional<Entry> findDuplicate(std::uint64_t phash, int maxHamming) const;
+
+    int m_dim;
+    mutable std::shared_mutex m_mutex;
+    std::vector<Entry> m_entries;
+    std::unordered_set<qint64> m_ids;
+    std::vector<std::int8_t> m_codes; // m_entries.size() x m_dim, row-major
+    std::vector<float> m_scales;      // per vector: value = code * scale
+};
+
+} // namespace listinglens

@@ -1,0 +1,351 @@
+#include "job_worker.h"
+
+#include "listing_index_store.h"
+#include "logging.h"
+#include "pipeline.h"
+#include "result_json.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QHostInfo>
+#include <QThread>
+
+#include <chrono>
+
+namespace listinglens {
+
+namespace {
+
+MetricLabels workerLabel(const QString &worker)
+{
+    return {{QStringLiteral("worker"), worker}};
+}
+
+} // namespace
+
+JobWorker::JobWorker(std::shared_ptr<PredictionStore> store, std::unique_ptr<Classifier> classifier, JobWorkerOptions options,
+                     std::shared_ptr<Metrics> metrics, QObject *parent)
+    : QObject(parent), m_store(std::move(store)), m_classifier(std::move(classifier)), m_options(std::move(options)),
+      m_metrics(std::move(metrics)),
+      m_listener(m_store, QStringLiteral("-listen"), QString::fromLatin1(kJobsQueuedChannel), [this](const QString &) { wake(); })
+{
+    m_listener.onSubscribed = [this] { wake(); }; // jobs may have arrived while nobody listened
+    if (m_options.name.isEmpty())
+        m_options.name = defaultName();
+    m_options.batch = std::max(1, m_options.batch);
+    m_queue = std::move(JobQueue::create(m_store)).value(); // callers checked that the store is PostgreSQL
+    m_heartbeat.setInterval(std::max(100, m_options.leaseMs / 3));
+    connect(&m_heartbeat, &QTimer::timeout, this, [this] { heartbeat(); });
+    m_listenCheck.setInterval(2'000);
+    connect(&m_listenCheck, &QTimer::timeout, this, [this] { m_listener.check(); });
+}
+
+JobWorker::~JobWorker()
+{
+    stop();
+}
+
+QString JobWorker::defaultName(int ordinal)
+{
+    QString name = QStringLiteral("%1:%2").arg(QHostInfo::localHostName()).arg(QCoreApplication::applicationPid());
+    if (ordinal >= 0)
+        name += QStringLiteral(":%1").arg(ordinal);
+    return name;
+}
+
+void JobWorker::describeMetrics(Metrics &m)
+{
+    m.describe(QStringLiteral("listinglens_photos_processed_total"), Metrics::Type::Counter,
+               QStringLiteral("Jobs this process's workers ended, by worker and status."));
+    m.describe(QStringLiteral("listinglens_jobs_handed_total"), Metrics::Type::Counter,
+               QStringLiteral("Jobs an embedded worker took straight from the API of its process, as the API decoded them."));
+    m.describe(QStringLiteral("listinglens_queue_wait_ms"), Metrics::Type::Histogram,
+               QStringLiteral("From submission to a worker taking the job, ms."), Metrics::latencyBucketsMs());
+    m.describe(QStringLiteral("listinglens_inference_ms"), Metrics::Type::Histogram,
+               QStringLiteral("Forward pass of the batch the photo was in, ms."), Metrics::latencyBucketsMs());
+    m.describe(QStringLiteral("listinglens_job_total_ms"), Metrics::Type::Histogram,
+               QStringLiteral("From submission to the stored result, ms."), Metrics::latencyBucketsMs());
+}
+
+void JobWorker::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    m_stopping = false;
+    m_processorDone = false;
+    m_listener.check();
+    m_listenCheck.start();
+    m_heartbeat.start();
+    m_writer = std::thread([this] { writeLoop(); });
+    m_processor = std::thread([this] { processLoop(); });
+    qCInfo(lcPipeline).noquote() << QStringLiteral("worker %1 started (batch %2, lease %3 ms)")
+                                        .arg(m_options.name).arg(m_options.batch).arg(m_options.leaseMs);
+}
+
+void JobWorker::stop()
+{
+    if (!m_running)
+        return;
+    {
+        std::lock_guard lock(m_mutex); // takeUpload() sees it under the same lock
+        m_stopping = true;
+    }
+    wake();
+    if (m_processor.joinable())
+        m_processor.join();
+    {
+        std::lock_guard lock(m_mutex);
+        m_processorDone = true;
+    }
+    m_written.notify_all();
+    if (m_writer.joinable())
+        m_writer.join();
+    m_heartbeat.stop();
+    m_listenCheck.stop();
+    QStringList left;
+    std::deque<Upload> unprocessed;
+    {
+        std::lock_guard lock(m_mutex);
+        for (const QString &id : m_held)
+            left << id;
+        m_held.clear();
+        unprocessed.swap(m_handed);
+    }
+    for (const Upload &u : unprocessed)
+        u.stored(Error{ErrorCode::Busy, QStringLiteral("the server is shutting down")});
+    if (!left.isEmpty()) {
+        auto released = m_queue->release(left, m_options.name);
+        if (!released)
+            qCWarning(lcPipeline).noquote() << QStringLiteral("could not put %1 jobs back (their lease will expire): %2")
+                                                   .arg(left.size()).arg(released.error().message);
+    }
+    m_listener.close();
+    m_running = false;
+    qCInfo(lcPipeline).noquote() << QStringLiteral("worker %1 stopped after %2 jobs").arg(m_options.name).arg(m_processed);
+}
+
+void JobWorker::wake()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_woken = true;
+    }
+    m_wake.notify_all();
+}
+
+bool JobWorker::hasRoom() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_running && !m_stopping && m_handed.size() < std::size_t(kHandedBatches * m_options.batch);
+}
+
+bool JobWorker::takeUpload(DirectJob job, PreparedPhoto photo, std::chrono::steady_clock::time_point received, Stored stored)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_running || m_stopping)
+            return false;
+        if (m_metrics)
+            m_metrics->add(QStringLiteral("listinglens_jobs_handed_total"), workerLabel(m_options.name));
+        m_handed.push_back(Upload{std::move(job), std::move(photo), received, std::move(stored)});
+        m_woken = true;
+    }
+    m_wake.notify_all();
+    return true;
+}
+
+void JobWorker::heartbeat()
+{
+    auto renewed = m_queue->renewLeases(m_options.name, m_options.leaseMs);
+    if (!renewed)
+        qCWarning(lcPipeline).noquote() << QStringLiteral("lease heartbeat failed: %1").arg(renewed.error().message);
+}
+
+void JobWorker::processLoop()
+{
+    auto queue = std::move(JobQueue::create(m_store)).value();
+    int backoffMs = 250;
+    qint64 indexAfter = 0;
+    QElapsedTimer sinceRefresh;
+    sinceRefresh.start();
+    while (!m_stopping) {
+        if (const auto &index = m_classifier->listingIndex(); index && sinceRefresh.elapsed() >= m_options.indexRefreshMs) {
+            // Listings other workers stored: similar listings and duplicates across the fleet.
+            if (auto highest = addNewerListings(*index, *m_store, indexAfter))
+                indexAfter = highest.value();
+            sinceRefresh.restart();
+        }
+        std::vector<Upload> uploads;
+        {
+            std::lock_guard lock(m_mutex);
+            while (!m_handed.empty() && uploads.size() < std::size_t(m_options.batch)) {
+                uploads.push_back(std::move(m_handed.front()));
+                m_handed.pop_front();
+            }
+        }
+        if (!uploads.empty()) {
+            processUploads(std::move(uploads));
+            continue;
+        }
+        auto jobs = queue->claim(m_options.name, m_options.batch, m_options.leaseMs, m_options.maxAttempts);
+        if (!jobs) {
+            qCWarning(lcPipeline).noquote() << jobs.error().message << QStringLiteral("- retrying in %1 ms").arg(backoffMs);
+            std::unique_lock lock(m_mutex);
+            m_wake.wait_for(lock, std::chrono::milliseconds(backoffMs), [this] { return bool(m_stopping); });
+            backoffMs = std::min(backoffMs * 2, 5'000);
+            continue;
+        }
+        backoffMs = 250;
+        if (jobs.value().empty()) {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait_for(lock, std::chrono::milliseconds(m_options.pollMs),
+                            [this] { return m_woken || m_stopping || !m_handed.empty(); });
+            m_woken = false;
+            continue;
+        }
+        processBatch(std::move(jobs).value());
+    }
+    m_store->dropConnection();
+}
+
+void JobWorker::processBatch(std::vector<ClaimedJob> jobs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    std::vector<PhotoSource> sources;
+    sources.reserve(jobs.size());
+    {
+        std::lock_guard lock(m_mutex);
+        for (const ClaimedJob &job : jobs) {
+            m_held.insert(job.id);
+            sources.push_back(PhotoSource::fromBytes(job.fileName, job.photo));
+        }
+    }
+    Pipeline pipeline(*m_classifier, PipelineOptions{m_options.batch, 0});
+    pipeline.run(sources, [&](int i, const Result<PhotoResult> &outcome) {
+        ended(jobs[std::size_t(i)], outcome, timer.nsecsElapsed() / 1e6);
+    });
+}
+
+void JobWorker::processUploads(std::vector<Upload> uploads)
+{
+    std::vector<PreparedPhoto> photos;
+    photos.reserve(uploads.size());
+    for (Upload &u : uploads)
+        photos.push_back(std::move(u.photo));
+    auto outcomes = m_classifier->finish(std::move(photos));
+    for (std::size_t i = 0; i < uploads.size(); ++i) {
+        const std::chrono::duration<double, std::milli> since = std::chrono::steady_clock::now() - uploads[i].received;
+        ClaimedJob job{uploads[i].job.id, uploads[i].job.fileName, {}, 1, 0, 0};
+        ended(job, outcomes[i], since.count(), std::move(uploads[i]));
+    }
+}
+
+// Queues a processed job for the writer thread.
+void JobWorker::ended(ClaimedJob &job, const Result<PhotoResult> &outcome, double processMs, std::optional<Upload> upload)
+{
+    job.photo.clear(); // the bytes are not needed once decoded
+    Completion c{job, predictionRecord(QStringLiteral("api"), job.fileName, outcome),
+                 outcome ? resultToJson(outcome.value()) : failureToJson(job.fileName, outcome.error()),
+                 outcome ? outcome.value().timing.inference : 0.0, processMs, std::move(upload)};
+    {
+        std::lock_guard lock(m_mutex);
+        m_completions.push_back(std::move(c));
+    }
+    m_written.notify_all();
+}
+
+void JobWorker::writeLoop()
+{
+    auto queue = std::move(JobQueue::create(m_store)).value();
+    while (true) {
+        Completion c;
+        {
+            std::unique_lock lock(m_mutex);
+            m_written.wait(lock, [this] { return !m_completions.empty() || m_processorDone; });
+            if (m_completions.empty())
+                break;
+            c = std::move(m_completions.front());
+            m_completions.pop_front();
+        }
+        bool ended = true;
+        if (c.upload)
+            writeUpload(*queue, c);
+        else
+            ended = writeCompletion(*queue, c);
+        std::lock_guard lock(m_mutex);
+        if (ended)
+            m_held.erase(c.job.id);
+    }
+    m_store->dropConnection();
+}
+
+// True when the job ended (by this write or one whose reply was lost) or is
+// no longer this worker's; false when it could not be written (it stays held
+// and is put back on shutdown, or taken over when its lease runs out).
+bool JobWorker::writeCompletion(JobQueue &queue, Completion &c)
+{
+    QElapsedTimer waited;
+    waited.start();
+    int delayMs = 100;
+    while (true) {
+        JobView view;
+        auto done = queue.complete(c.job, m_options.name, c.record, c.result, c.inferenceMs, &view);
+        if (done) {
+            if (done.value() > 0) {
+                recorded(c, view);
+            } else {
+                qCWarning(lcPipeline).noquote() << QStringLiteral("job %1 was taken over by another worker; result dropped").arg(c.job.id);
+            }
+            return true;
+        }
+        if (waited.elapsed() > 2 * qint64(m_options.leaseMs) || (m_stopping && waited.elapsed() > 5'000)) {
+            qCWarning(lcPipeline).noquote() << QStringLiteral("giving up on writing job %1 (%2); another worker will take it")
+                                                   .arg(c.job.id, done.error().message);
+            return false;
+        }
+        qCWarning(lcPipeline).noquote() << done.error().message << QStringLiteral("- retrying in %1 ms").arg(delayMs);
+        QThread::msleep(std::uint64_t(delayMs));
+        delayMs = std::min(delayMs * 2, 2'000);
+    }
+}
+
+// A direct job: stored with its row, then its upload is answered. Tried
+// twice (the second time on a fresh connection); past that the client gets
+// the error, is told to retry, and nothing of the job was written.
+void JobWorker::writeUpload(JobQueue &queue, Completion &c)
+{
+    Result<Submitted> stored = Error{ErrorCode::DatabaseError, QString()};
+    for (int attempt = 0; attempt < 2 && !stored; ++attempt) {
+        const std::chrono::duration<double, std::milli> age = std::chrono::steady_clock::now() - c.upload->received;
+        c.upload->job.ageMs = qint64(age.count());
+        JobView view;
+        stored = queue.storeDirect(c.upload->job, m_options.name, c.record, c.result, c.inferenceMs, &view);
+        if (stored && !stored.value().existing)
+            recorded(c, view);
+        else if (!stored)
+            qCWarning(lcPipeline).noquote() << QStringLiteral("cannot store upload %1: %2").arg(c.job.fileName, stored.error().message);
+    }
+    c.upload->stored(stored);
+}
+
+void JobWorker::recorded(const Completion &c, const JobView &view)
+{
+    const bool ok = c.record.result.has_value();
+    if (ok && m_classifier->listingIndex())
+        m_classifier->listingIndex()->addResult(view.predictionId, *c.record.result, c.job.fileName);
+    ++m_processed;
+    if (m_metrics) {
+        const double queueMs = double(c.job.startedMs - c.job.createdMs);
+        m_metrics->add(QStringLiteral("listinglens_photos_processed_total"),
+                       {{QStringLiteral("worker"), m_options.name}, {QStringLiteral("status"), ok ? QStringLiteral("done") : QStringLiteral("failed")}});
+        m_metrics->observe(QStringLiteral("listinglens_queue_wait_ms"), workerLabel(m_options.name), queueMs);
+        if (ok)
+            m_metrics->observe(QStringLiteral("listinglens_inference_ms"), workerLabel(m_options.name), c.inferenceMs);
+        m_metrics->observe(QStringLiteral("listinglens_job_total_ms"), workerLabel(m_options.name), queueMs + c.processMs);
+    }
+    QMetaObject::invokeMethod(this, [this, view] { Q_EMIT jobEnded(view); }, Qt::QueuedConnection);
+}
+
+} // namespace listinglens

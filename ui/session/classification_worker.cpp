@@ -1,0 +1,174 @@
+#include "classification_worker.h"
+
+#include "classifier.h"
+#include "listing_index.h"
+#include "listing_index_store.h"
+#include "pipeline.h"
+#include "prediction_store.h"
+
+#include <QBuffer>
+
+namespace listinglens::ui {
+
+ClassificationWorker::ClassificationWorker() = default;
+ClassificationWorker::~ClassificationWorker() = default;
+
+void ClassificationWorker::cancelUpTo(int ticket)
+{
+    m_cancelledUpTo = std::max(m_cancelledUpTo.load(), ticket);
+    m_cancel = true;
+}
+
+void ClassificationWorker::loadModel(const QString &modelDir, const QString &device, int threads)
+{
+    ClassifierOptions options;
+    options.modelDir = modelDir;
+    options.engine.device = device;
+    options.engine.threads = threads;
+    options.previewSide = kPreviewSide;
+    options.thumbnailSide = 256; // what history shows
+    options.fingerprint = true;
+    auto classifier = Classifier::create(options);
+    if (!classifier) {
+        Q_EMIT modelFailed(classifier.error().message);
+        return;
+    }
+    m_classifier = std::move(classifier).value();
+    attachIndex();
+    QStringList ids, names;
+    for (const Category &c : m_classifier->taxonomy().categories()) {
+        ids << c.id;
+        names << c.name;
+    }
+    Q_EMIT modelLoaded(m_classifier->manifest().name, m_classifier->manifest().version,
+                       m_classifier->engineInfo().deviceName, ids, names);
+}
+
+void ClassificationWorker::openDatabase(const QString &url)
+{
+    if (url.isEmpty()) {
+        m_pending.clear(); // no database any more: nothing to wait for
+        m_pendingCount = 0;
+    }
+    m_store.reset();
+    m_index.reset();
+    if (m_classifier)
+        m_classifier->setListingIndex(nullptr);
+    if (url.isEmpty())
+        return;
+    auto store = PredictionStore::open(url);
+    if (!store) {
+        Q_EMIT databaseFailed(store.error().message);
+        return;
+    }
+    m_store = store.value();
+    m_storeDown = false;
+    attachIndex();
+    flushPending();
+    Q_EMIT databaseOpened(m_store->maskedUrl(), m_index ? int(m_index->size()) : 0);
+}
+
+void ClassificationWorker::store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId)
+{
+    if (!m_store && m_pending.isEmpty() && !m_storeDown)
+        return; // no database configured
+    if (!outcome && outcome.error().code == ErrorCode::Cancelled)
+        return; // never processed: not history
+    if (m_store && !m_storeDown) {
+        auto stored = recordOutcome(*m_store, m_index.get(), QStringLiteral("gui"), name, outcome);
+        if (stored) {
+            predictionId = stored.value();
+            return;
+        }
+        m_storeDown = true; // retried already: keep the rest in memory instead of stalling each photo
+        Q_EMIT notStored(itemId, stored.error().message);
+    }
+    Pending kept;
+    kept.itemId = itemId;
+    kept.name = name;
+    kept.outcome = outcome;
+    m_pending.push_back(std::move(kept));
+    m_pendingCount = int(m_pending.size());
+}
+
+void ClassificationWorker::flushPending()
+{
+    while (m_store && !m_pending.isEmpty()) {
+        const Pending &p = m_pending.front();
+        auto stored = recordOutcome(*m_store, m_index.get(), QStringLiteral("gui"), p.name, p.outcome);
+        if (!stored) {
+            m_storeDown = true;
+            Q_EMIT notStored(p.itemId, stored.error().message);
+            return;
+        }
+        Q_EMIT storedLater(p.itemId, stored.value());
+        m_pending.pop_front();
+        m_pendingCount = int(m_pending.size());
+    }
+}
+
+void ClassificationWorker::attachIndex()
+{
+    if (!m_store || !m_classifier || m_classifier->engineInfo().embeddingDim == 0)
+        return;
+    auto index = loadListingIndex(*m_store, m_classifier->engineInfo().embeddingDim);
+    if (!index) {
+        Q_EMIT databaseFailed(index.error().message);
+        return;
+    }
+    m_index = index.value();
+    m_classifier->setListingIndex(m_index);
+}
+
+void ClassificationWorker::classifyFiles(int ticket, const QList<int> &ids, const QStringList &paths, int batchSize)
+{
+    run(ticket, ids, paths, paths, {}, batchSize);
+}
+
+void ClassificationWorker::classifyImage(int ticket, int id, const QImage &image)
+{
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    run(ticket, {id}, {QStringLiteral("pasted image")}, {QString()}, {png}, 1);
+}
+
+void ClassificationWorker::run(int ticket, const QList<int> &ids, const QStringList &names, const QStringList &paths,
+                               const QList<QByteArray> &bytes, int batchSize)
+{
+    m_cancel = false;
+    if (ticket <= m_cancelledUpTo || !m_classifier) {
+        const bool cancelled = ticket <= m_cancelledUpTo;
+        const ErrorCode code = cancelled ? ErrorCode::Cancelled : ErrorCode::ModelError;
+        for (int id : ids)
+            Q_EMIT photoFailed(id, errorCodeName(code),
+                               cancelled ? tr("cancelled before it was processed") : tr("the model is not loaded"),
+                               errorAdvice(code));
+        Q_EMIT requestFinished(ticket);
+        return;
+    }
+    std::vector<PhotoSource> sources;
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        sources.push_back(bytes.value(i).isEmpty() ? PhotoSource::fromFile(paths[i]) : PhotoSource::fromBytes(names[i], bytes[i]));
+
+    Pipeline pipeline(*m_classifier, PipelineOptions{std::max(1, batchSize), 0});
+    pipeline.run(
+        sources,
+        [&](int i, const Result<PhotoResult> &r) {
+            qint64 predictionId = 0;
+            store(ids[i], names[i], r, predictionId); // failures are history too
+            if (!r) {
+                Q_EMIT photoFailed(ids[i], r.error().codeName(), r.error().message, errorAdvice(r.error().code));
+                return;
+            }
+            // Decoding the small preview here keeps all image work off the GUI thread.
+            const QImage preview = QImage::fromData(r.value().preview, "JPG");
+            const QImage thumbnail = preview.scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+            Q_EMIT photoDone(ids[i], r.value(), preview, thumbnail, predictionId);
+        },
+        &m_cancel, [&](int i) { Q_EMIT photoStarted(ids[i]); });
+    Q_EMIT requestFinished(ticket);
+}
+
+} // namespace listinglens::ui
