@@ -6,6 +6,7 @@
 #include "http_server.h"
 #include "job_api.h"
 #include "prediction_store.h"
+#include "stats_reads.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -511,7 +512,7 @@ private Q_SLOTS:
         {
             auto store = PredictionStore::open(url).value();
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            auto activity = store->queueActivity(now - 3'600'000, now + 60'000, 60'000);
+            auto activity = readQueueActivity(*store, now - 3'600'000, now + 60'000, 60'000);
             QVERIFY(activity);
             QCOMPARE(activity.value().queued + activity.value().running, qint64(0));
             QVERIFY(activity.value().workers.contains(QStringLiteral("w2")));

@@ -2,9 +2,12 @@
 // scripts/test.sh starts (LISTINGLENS_TEST_PG_URL).
 #include "database_url.h"
 #include "fixtures.h"
+#include "history_reads.h"
 #include "pg_binary.h"
 #include "prediction_store.h"
 #include "schema.h"
+#include "stats_reads.h"
+#include "synthetic_rows.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>
@@ -107,7 +110,7 @@ private Q_SLOTS:
         failed.error = Error{ErrorCode::Corrupt, QStringLiteral("the JPEG data ends early")};
         QVERIFY(store->addPrediction(failed).ok());
 
-        auto rows = store->history({}, std::nullopt, 10);
+        auto rows = readHistory(*store, {}, std::nullopt, 10);
         QVERIFY(rows.ok());
         QCOMPARE(int(rows.value().size()), 2);
         QCOMPARE(rows.value()[0].fileName, QStringLiteral("broken.jpg")); // newest first
@@ -122,7 +125,7 @@ private Q_SLOTS:
         FeedbackRecord corrected{QStringLiteral("moderator-1"), true, QStringLiteral("computers"), 310, QStringLiteral("EUR"),
                                  QStringLiteral("Tablet"), QStringLiteral("A tablet"), 0};
         QVERIFY(store->addFeedback(id.value(), corrected).ok());
-        rows = store->history({}, std::nullopt, 10);
+        rows = readHistory(*store, {}, std::nullopt, 10);
         QCOMPARE(rows.value()[1].feedback, QStringLiteral("corrected"));
         QCOMPARE(rows.value()[1].finalCategoryId, QStringLiteral("computers"));
         QCOMPARE(rows.value()[1].finalPrice, 310.0);
@@ -200,7 +203,7 @@ private Q_SLOTS:
         std::optional<HistoryCursor> cursor;
         qint64 previous = std::numeric_limits<qint64>::max();
         for (int page = 0; page < 20; ++page) {
-            auto rows = store->history({}, cursor, 7);
+            auto rows = readHistory(*store, {}, cursor, 7);
             QVERIFY(rows.ok());
             if (rows.value().empty())
                 break;
@@ -214,7 +217,7 @@ private Q_SLOTS:
         }
         QCOMPARE(seen.size(), 50);
 
-        auto count = [&](const HistoryFilter &f) { return int(store->history(f, std::nullopt, 1000).value().size()); };
+        auto count = [&](const HistoryFilter &f) { return int(readHistory(*store, f, std::nullopt, 1000).value().size()); };
         HistoryFilter f;
         f.categoryId = QStringLiteral("cars");
         QCOMPARE(count(f), 17);
@@ -256,14 +259,14 @@ private Q_SLOTS:
         failed.createdMs = 60000LL * 50;
         failed.error = Error{ErrorCode::Corrupt, QStringLiteral("bad")};
         QVERIFY(store->addPrediction(failed).ok());
-        auto rows = store->history({}, std::nullopt, 3);
+        auto rows = readHistory(*store, {}, std::nullopt, 3);
         FeedbackRecord fb{QStringLiteral("m"), false, QStringLiteral("phones"), 200, QStringLiteral("EUR"), {}, {}, 0};
         QVERIFY(store->addFeedback(rows.value()[0].id, fb).ok());
         QVERIFY(store->addFeedback(rows.value()[1].id, fb).ok());
         fb.corrected = true;
         QVERIFY(store->addFeedback(rows.value()[2].id, fb).ok());
 
-        auto s = store->stats();
+        auto s = readStats(*store);
         QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error().message));
         QCOMPARE(s.value().predictions, 101);
         QCOMPARE(s.value().failures, 1);
@@ -279,12 +282,12 @@ private Q_SLOTS:
     void chartsAndSyntheticRows()
     {
         auto store = PredictionStore::open(freshUrl(), true).value();
-        auto added = store->fillSynthetic(2300, 1);
+        auto added = fillSynthetic(*store, 2300, 1);
         QVERIFY2(added.ok(), qPrintable(added.ok() ? QString() : added.error().message));
         QCOMPARE(added.value(), 2300);
-        QCOMPARE(store->fillSynthetic(2300, 1).value(), 0); // already there
+        QCOMPARE(fillSynthetic(*store, 2300, 1).value(), 0); // already there
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        auto series = store->timeSeries(now - 25 * 3600 * 1000LL, now + 60000, 3600 * 1000LL);
+        auto series = readTimeSeries(*store, now - 25 * 3600 * 1000LL, now + 60000, 3600 * 1000LL);
         QVERIFY2(series.ok(), qPrintable(series.ok() ? QString() : series.error().message));
         qint64 total = 0, failures = 0;
         for (const TimeBucket &b : series.value()) {
@@ -298,7 +301,7 @@ private Q_SLOTS:
         QVERIFY(series.value().size() >= 20);
         HistoryFilter synthetic;
         synthetic.text = QStringLiteral("synthetic listing 1234");
-        QCOMPARE(int(store->history(synthetic, std::nullopt, 10).value().size()), 1);
+        QCOMPARE(int(readHistory(*store, synthetic, std::nullopt, 10).value().size()), 1);
     }
 
     void aReadOnlyRoleCanView()
@@ -316,12 +319,12 @@ private Q_SLOTS:
         const QString viewerUrl = QStringLiteral("postgresql://listinglens_viewer:viewer-secret@%1:%2/%3").arg(u.host).arg(u.port).arg(u.database);
         auto viewer = PredictionStore::open(viewerUrl);
         QVERIFY2(viewer.ok(), qPrintable(viewer.ok() ? QString() : viewer.error().message));
-        QCOMPARE(int(viewer.value()->history({}, std::nullopt, 10).value().size()), 1);
-        QVERIFY(viewer.value()->stats().ok());
-        QVERIFY(viewer.value()->quality(0, 0).ok());
-        QVERIFY(viewer.value()->timeSeries(0, QDateTime::currentMSecsSinceEpoch() + 1000, 3600000).ok());
+        QCOMPARE(int(readHistory(*viewer.value(), {}, std::nullopt, 10).value().size()), 1);
+        QVERIFY(readStats(*viewer.value()).ok());
+        QVERIFY(readQuality(*viewer.value(), 0, 0).ok());
+        QVERIFY(readTimeSeries(*viewer.value(), 0, QDateTime::currentMSecsSinceEpoch() + 1000, 3600000).ok());
         // Writing is refused with the database's reason, and nothing is written.
-        viewer.value()->setRetry(1, 0);
+        viewer.value()->setRetry({0, 0, 1});
         const auto write = viewer.value()->addPrediction({QStringLiteral("cli"), QStringLiteral("b.jpg"), 0, {}, 0, {}, {}, {}, {}, false});
         QVERIFY(!write.ok());
         QVERIFY2(write.error().message.contains(QStringLiteral("permission denied")), qPrintable(write.error().message));

@@ -2,6 +2,7 @@
 #include "fixtures.h"
 #include "history_model.h"
 #include "history_page.h"
+#include "history_reads.h"
 #include "main_window.h"
 #include "password_keyring.h"
 #include "photo_files.h"
@@ -179,13 +180,13 @@ private Q_SLOTS:
         HistoryFilter accepted, corrected;
         accepted.feedback = QStringLiteral("accepted");
         corrected.feedback = QStringLiteral("corrected");
-        const auto a = store.value()->history(accepted, std::nullopt, 10).value();
-        const auto c = store.value()->history(corrected, std::nullopt, 10).value();
+        const auto a = readHistory(*store.value(), accepted, std::nullopt, 10).value();
+        const auto c = readHistory(*store.value(), corrected, std::nullopt, 10).value();
         QCOMPARE(int(a.size()), 1);
         QCOMPARE(a[0].finalCategoryId, QStringLiteral("appliances"));
         QCOMPARE(int(c.size()), 1);
         QVERIFY(c[0].finalCategoryId != QStringLiteral("furniture"));
-        QCOMPARE(int(store.value()->history({}, std::nullopt, 10).value().size()), 2);
+        QCOMPARE(int(readHistory(*store.value(), {}, std::nullopt, 10).value().size()), 2);
     }
 
     void historyFiltersExportAndQuality()
@@ -293,10 +294,10 @@ private Q_SLOTS:
         m_window.reset();
         auto store = PredictionStore::open(url);
         QVERIFY(store.ok());
-        QCOMPARE(int(store.value()->history({}, std::nullopt, 10).value().size()), 3);
+        QCOMPARE(int(readHistory(*store.value(), {}, std::nullopt, 10).value().size()), 3);
         HistoryFilter accepted;
         accepted.feedback = QStringLiteral("accepted");
-        QCOMPARE(int(store.value()->history(accepted, std::nullopt, 10).value().size()), 1);
+        QCOMPARE(int(readHistory(*store.value(), accepted, std::nullopt, 10).value().size()), 1);
     }
 
     // Issue 11, 2: the window and the command line share the embedded SQLite

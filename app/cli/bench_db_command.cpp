@@ -1,4 +1,7 @@
 #include "commands.h"
+#include "history_reads.h"
+#include "stats_reads.h"
+#include "synthetic_rows.h"
 
 #include "cli_common.h"
 #include "listing_index.h"
@@ -62,7 +65,7 @@ int runBenchDb(const QStringList &args)
     QTextStream err(stderr);
     QElapsedTimer fillTimer;
     fillTimer.start();
-    auto added = store->fillSynthetic(*n, *d, [&](qint64 done) { err << QStringLiteral("\r  %1 synthetic rows").arg(done) << Qt::flush; });
+    auto added = fillSynthetic(*store, *n, *d, [&](qint64 done) { err << QStringLiteral("\r  %1 synthetic rows").arg(done) << Qt::flush; });
     if (!added) {
         printError(added.error().message);
         return ExitSomeFailed;
@@ -100,15 +103,15 @@ int runBenchDb(const QStringList &args)
     for (const Case &c : cases) {
         std::optional<HistoryCursor> deep;
         double first = 0, later = 0;
-        bool ok = timeIt(5, [&] { return store->history(c.filter, std::nullopt, 50).ok(); }, first);
+        bool ok = timeIt(5, [&] { return readHistory(*store, c.filter, std::nullopt, 50).ok(); }, first);
         // The 20th page, reached by keyset from the 19th.
         for (int p = 0; ok && p < 19; ++p) {
-            auto page = store->history(c.filter, deep, 50);
+            auto page = readHistory(*store, c.filter, deep, 50);
             ok = page.ok();
             if (ok && !page.value().empty())
                 deep = HistoryCursor{page.value().back().createdMs, page.value().back().id};
         }
-        ok = ok && timeIt(5, [&] { return store->history(c.filter, deep, 50).ok(); }, later);
+        ok = ok && timeIt(5, [&] { return readHistory(*store, c.filter, deep, 50).ok(); }, later);
         if (!ok) {
             printError(QStringLiteral("history query failed (%1)").arg(c.name));
             return ExitSomeFailed;
@@ -124,7 +127,7 @@ int runBenchDb(const QStringList &args)
                            Range{"7 d / 2 h", 604'800'000LL, 7'200'000LL}}) {
         double ms = 0;
         std::size_t buckets = 0;
-        if (!timeIt(3, [&] { auto s = store->timeSeries(now - r.span, now, r.bucket); buckets = s.ok() ? s.value().size() : 0; return s.ok(); }, ms)) {
+        if (!timeIt(3, [&] { auto s = readTimeSeries(*store, now - r.span, now, r.bucket); buckets = s.ok() ? s.value().size() : 0; return s.ok(); }, ms)) {
             printError(QStringLiteral("aggregation failed"));
             return ExitSomeFailed;
         }
@@ -132,7 +135,7 @@ int runBenchDb(const QStringList &args)
         charts.append(QJsonObject{{QStringLiteral("range"), QString::fromLatin1(r.name)}, {QStringLiteral("ms"), ms}});
     }
     double statsMs = 0;
-    timeIt(3, [&] { return store->stats(now - 7 * 86'400'000LL).ok(); }, statsMs);
+    timeIt(3, [&] { return readStats(*store, now - 7 * 86'400'000LL).ok(); }, statsMs);
     out << QStringLiteral("  %1 %2 ms\n").arg(QStringLiteral("stats, last 7 days").leftJustified(28)).arg(statsMs, 7, 'f', 2);
 
     // Similar listings: exact search over `index-rows` random 1280-d unit vectors.
@@ -168,7 +171,7 @@ int runBenchDb(const QStringList &args)
         similar = {{QStringLiteral("listings"), *ni}, {QStringLiteral("p50_ms"), quantile(t, 0.5)},
                    {QStringLiteral("max_ms"), *std::max_element(t.begin(), t.end())}};
     }
-    auto total = store->stats();
+    auto total = readStats(*store);
     if (parser.isSet(json)) {
         QTextStream(stdout) << QJsonDocument(QJsonObject{{QStringLiteral("database"), store->maskedUrl()},
                                                          {QStringLiteral("rows"), total.ok() ? total.value().predictions : -1},

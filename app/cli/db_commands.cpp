@@ -1,4 +1,6 @@
 #include "commands.h"
+#include "history_reads.h"
+#include "stats_reads.h"
 
 #include "cli_common.h"
 
@@ -114,7 +116,7 @@ int runHistory(const QStringList &args)
     auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
     if (!store)
         return ExitSomeFailed;
-    auto rows = store->history(filter, std::nullopt, *n);
+    auto rows = readHistory(*store, filter, std::nullopt, *n);
     if (!rows) {
         printError(rows.error().message);
         return ExitSomeFailed;
@@ -153,7 +155,7 @@ int runStats(const QStringList &args)
     auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
     if (!store)
         return ExitSomeFailed;
-    auto s = store->stats(*from);
+    auto s = readStats(*store, *from);
     if (!s) {
         printError(s.error().message);
         return ExitSomeFailed;

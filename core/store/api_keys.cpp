@@ -44,11 +44,6 @@ const std::array<ScopeName, 4> kScopeNames = {{{ApiScope::Submit, QLatin1String(
 
 const QString kColumns = QStringLiteral("id, name, prefix, scopes, created_ms, revoked_ms, last_used_ms");
 
-Error dbError(const QString &what, const QSqlError &e)
-{
-    return {ErrorCode::DatabaseError, QStringLiteral("%1: %2").arg(what, e.text().trimmed())};
-}
-
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
@@ -187,7 +182,7 @@ Result<ApiKeyInfo> ApiKeys::Private::lookup(const QByteArray &token, const QByte
     q.prepare(QStringLiteral("SELECT %1, key_sha256 FROM api_keys WHERE prefix = :prefix").arg(kColumns));
     q.bindValue(QStringLiteral(":prefix"), QString::fromLatin1(token.mid(kKeyStartLength, kPrefixLength)));
     if (!q.exec()) {
-        const Error e = dbError(QStringLiteral("cannot check the API key"), q.lastError());
+        const Error e = databaseError(QStringLiteral("cannot check the API key"), q.lastError());
         store->dropConnection(); // the next request reconnects
         return e;
     }
@@ -263,11 +258,11 @@ Result<ApiKeyInfo> ApiKeys::Private::byColumn(const QString &column, const QVari
     q.bindValue(QStringLiteral(":t"), nowMs());
     q.bindValue(QStringLiteral(":v"), value);
     if (!q.exec())
-        return dbError(QStringLiteral("cannot revoke the API key"), q.lastError());
+        return databaseError(QStringLiteral("cannot revoke the API key"), q.lastError());
     q.prepare(QStringLiteral("SELECT %1 FROM api_keys WHERE %2 = :v").arg(kColumns, column));
     q.bindValue(QStringLiteral(":v"), value);
     if (!q.exec())
-        return dbError(QStringLiteral("cannot read the API key"), q.lastError());
+        return databaseError(QStringLiteral("cannot read the API key"), q.lastError());
     if (!q.next())
         return Error{ErrorCode::NotFound, QString()};
     return infoFrom(q);
@@ -357,7 +352,7 @@ Result<NewApiKey> ApiKeys::create(const QString &rawName, int scopes)
         taken.prepare(QStringLiteral("SELECT COUNT(*) FROM api_keys WHERE prefix = :prefix"));
         taken.bindValue(QStringLiteral(":prefix"), made.info.prefix);
         if (attempt >= kCreateAttempts || !taken.exec() || !taken.next() || taken.value(0).toLongLong() == 0)
-            return dbError(QStringLiteral("cannot store the API key"), e);
+            return databaseError(QStringLiteral("cannot store the API key"), e);
     }
 }
 
@@ -369,7 +364,7 @@ Result<QList<ApiKeyInfo>> ApiKeys::list()
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT %1 FROM api_keys ORDER BY id").arg(kColumns)))
-        return dbError(QStringLiteral("cannot read the API keys"), q.lastError());
+        return databaseError(QStringLiteral("cannot read the API keys"), q.lastError());
     QList<ApiKeyInfo> keys;
     while (q.next())
         keys << infoFrom(q);

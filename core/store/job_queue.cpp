@@ -116,7 +116,8 @@ Result<std::unique_ptr<JobQueue>> JobQueue::create(std::shared_ptr<PredictionSto
 // (after a server restart the old one is dead).
 Error JobQueue::failed(const QString &what, const QSqlError &error)
 {
-    return failed(what, Error{ErrorCode::DatabaseError, error.text().trimmed()});
+    m_store->dropConnection();
+    return databaseError(what, error);
 }
 
 Error JobQueue::failed(const QString &what, const Error &error)

@@ -1,6 +1,11 @@
 #include "listing_index_store.h"
 
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
 #include <algorithm>
+#include <cstring>
 
 namespace listinglens {
 
@@ -13,11 +18,47 @@ ListingIndex::Entry entryOf(const IndexRow &row)
 
 } // namespace
 
+Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId,
+                          const std::function<bool(qint64)> &skip)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT id, category_id, feedback, final_category_id, final_price, phash, file_name, embedding"
+                             " FROM predictions WHERE ok = 1 AND embedding IS NOT NULL AND id > :after"
+                             " ORDER BY created_ms DESC, id DESC LIMIT :n"));
+    q.bindValue(QStringLiteral(":after"), afterId);
+    q.bindValue(QStringLiteral(":n"), std::max(0, maxRows));
+    if (!q.exec())
+        return databaseError(QStringLiteral("cannot load the listing index"), q.lastError());
+    int count = 0;
+    IndexRow r;
+    while (q.next()) {
+        r.id = q.value(0).toLongLong();
+        if (skip && skip(r.id))
+            continue;
+        r.categoryId = q.value(1).toString();
+        r.confirmed = q.value(2).toString() != QLatin1String("none");
+        r.finalCategoryId = q.value(3).toString();
+        r.finalPrice = q.value(4).toDouble();
+        r.phash = std::uint64_t(q.value(5).toLongLong());
+        r.fileName = q.value(6).toString();
+        const QByteArray e = q.value(7).toByteArray();
+        r.embedding.resize(std::size_t(e.size()) / sizeof(float));
+        std::memcpy(r.embedding.data(), e.constData(), r.embedding.size() * sizeof(float));
+        row(r);
+        ++count;
+    }
+    return count;
+}
+
 Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows)
 {
     auto index = std::make_shared<ListingIndex>(dimension);
     std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> rows;
-    auto read = store.readIndexRows(maxRows, [&](const IndexRow &row) {
+    auto read = readIndexRows(store, maxRows, [&](const IndexRow &row) {
         rows.emplace_back(entryOf(row), row.embedding);
     });
     if (!read)
@@ -37,7 +78,7 @@ Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qin
         highest = std::max(highest, id);
         return index.contains(id);
     };
-    auto read = store.readIndexRows(maxRows, [&](const IndexRow &row) {
+    auto read = readIndexRows(store, maxRows, [&](const IndexRow &row) {
         rows.emplace_back(entryOf(row), row.embedding);
     }, afterId, known);
     if (!read)

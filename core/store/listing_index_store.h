@@ -5,11 +5,32 @@
 #include "photo_result.h"
 #include "prediction_store.h"
 
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <vector>
 
 namespace listinglens {
 
 // The in-memory ListingIndex (suggest/) filled from, and kept beside, the store.
+
+// What the listing index needs of a stored prediction.
+struct IndexRow {
+    qint64 id = 0;
+    QString categoryId;
+    bool confirmed = false;
+    QString finalCategoryId;
+    double finalPrice = 0;
+    std::uint64_t phash = 0;
+    QString fileName;
+    std::vector<float> embedding;
+};
+
+// The newest `maxRows` successful predictions with an embedding and an id
+// above `afterId`, newest first, streamed.
+// `skip`, when given, sees each id first: rows it returns true for are not read further.
+Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId = 0,
+                          const std::function<bool(qint64)> &skip = {});
 
 // Loads the newest `maxRows` stored predictions that have an embedding.
 Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows = 200'000);

@@ -4,7 +4,8 @@
 
 #include "logging.h"
 #include "schema.h"
-#include "sqlite_files.h"
+#include "schema_updater.h"
+#include "store_sql_p.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -17,29 +18,9 @@
 #include <QThread>
 #include <QVariant>
 
-#include <atomic>
-#include <cstring>
-
 namespace listinglens {
 
 namespace {
-
-std::atomic_int g_storeSerial{0};
-
-Error dbError(const QString &what, const QSqlError &e)
-{
-    return {ErrorCode::DatabaseError, QStringLiteral("%1: %2").arg(what, e.text().trimmed())};
-}
-
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
-schema::Dialect dialectOf(const DatabaseUrl &u)
-{
-    return u.isPostgres() ? schema::Dialect::Postgres : schema::Dialect::Sqlite;
-}
 
 QByteArray embeddingBytes(const std::vector<float> &e)
 {
@@ -63,21 +44,6 @@ QString labelsJson(const PhotoResult &r)
     return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
 }
 
-// Flags stored as ",blurry,too_dark," so that one flag is found with LIKE '%,flag,%'.
-QString flagsColumn(const QStringList &flags)
-{
-    // Not a null QString: Qt SQL binds that as NULL.
-    return flags.isEmpty() ? QStringLiteral("") : QLatin1Char(',') + flags.join(QLatin1Char(',')) + QLatin1Char(',');
-}
-
-QString escapeLike(QString s)
-{
-    s.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
-    s.replace(QLatin1Char('%'), QStringLiteral("\\%"));
-    s.replace(QLatin1Char('_'), QStringLiteral("\\_"));
-    return QLatin1Char('%') + s + QLatin1Char('%');
-}
-
 } // namespace
 
 PredictionRecord predictionRecord(const QString &source, const QString &file, const Result<PhotoResult> &outcome)
@@ -96,66 +62,23 @@ PredictionRecord predictionRecord(const QString &source, const QString &file, co
     return rec;
 }
 
-PredictionStore::PredictionStore(DatabaseUrl url)
-    : m_url(std::move(url)), m_prefix(QStringLiteral("listinglens-%1-").arg(g_storeSerial.fetch_add(1)))
+PredictionStore::PredictionStore(DatabaseUrl url) : m_db(std::move(url)) {}
+
+PredictionStore::~PredictionStore() = default;
+
+Result<int> PredictionStore::schemaVersion()
 {
+    return schemaVersionOf(m_db);
 }
 
-PredictionStore::~PredictionStore()
+Result<int> PredictionStore::migrate()
 {
-    for (const QString &name : std::as_const(m_connections))
-        QSqlDatabase::removeDatabase(name);
+    return migrateSchema(m_db);
 }
 
 int PredictionStore::latestSchemaVersion()
 {
     return schema::latestVersion();
-}
-
-QString PredictionStore::connectionName(const QString &role) const
-{
-    return m_prefix + QString::number(quintptr(QThread::currentThreadId()), 16) + role;
-}
-
-Result<QSqlDatabase> PredictionStore::connection(const QString &role)
-{
-    const QString name = connectionName(role);
-    if (QSqlDatabase::contains(name)) {
-        QSqlDatabase db = QSqlDatabase::database(name, false);
-        if (!db.isOpen() && !db.open())
-            return dbError(QStringLiteral("cannot connect to %1").arg(maskedUrl()), db.lastError());
-        return db;
-    }
-    QSqlDatabase db = QSqlDatabase::addDatabase(m_url.driver(), name);
-    {
-        std::lock_guard lock(m_mutex);
-        m_connections << name;
-    }
-    if (!db.isValid())
-        return Error{ErrorCode::DatabaseError, QStringLiteral("the Qt SQL driver %1 is not installed").arg(m_url.driver())};
-    if (m_url.isPostgres()) {
-        db.setHostName(m_url.host);
-        db.setPort(m_url.port);
-        db.setUserName(m_url.user);
-        db.setPassword(m_url.password);
-        db.setDatabaseName(m_url.database);
-        QString options = m_url.options;
-        if (!options.contains(QLatin1String("connect_timeout")))
-            options += QString(options.isEmpty() ? "" : ";") + QStringLiteral("connect_timeout=5");
-        db.setConnectOptions(options);
-    } else {
-        registerSqliteDatabase(m_url.path); // before SQLite takes its first lock
-        db.setDatabaseName(m_url.path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
-    }
-    if (!db.open())
-        return dbError(QStringLiteral("cannot connect to %1").arg(maskedUrl()), db.lastError());
-    if (!m_url.isPostgres()) {
-        QSqlQuery q(db);
-        q.exec(QStringLiteral("PRAGMA foreign_keys = ON"));
-        q.exec(QStringLiteral("PRAGMA journal_mode = WAL"));
-    }
-    return db;
 }
 
 Result<std::shared_ptr<PredictionStore>> PredictionStore::open(const QString &url, bool migrate)
@@ -179,7 +102,7 @@ Result<std::shared_ptr<PredictionStore>> PredictionStore::open(const QString &ur
                      QStringLiteral("the database at %1 has schema version %2, written by a newer ListingLens (this one knows up to %3); upgrade ListingLens")
                          .arg(where).arg(version.value()).arg(latest)};
     if (version.value() < latest) {
-        if (migrate || !store->m_url.isPostgres()) {
+        if (migrate || !store->url().isPostgres()) {
             auto migrated = store->migrate();
             if (!migrated)
                 return migrated.error();
@@ -195,93 +118,16 @@ Result<std::shared_ptr<PredictionStore>> PredictionStore::open(const QString &ur
     return store;
 }
 
-Result<int> PredictionStore::schemaVersion()
-{
-    auto db = connection();
-    if (!db)
-        return db.error();
-    if (!db.value().tables().contains(QString::fromLatin1(schema::kVersionTable)))
-        return 0;
-    QSqlQuery q(db.value());
-    if (!q.exec(QStringLiteral("SELECT version FROM listinglens_schema")) || !q.next())
-        return dbError(QStringLiteral("cannot read the schema version"), q.lastError());
-    return q.value(0).toInt();
-}
-
-Result<int> PredictionStore::migrate()
-{
-    auto db = connection();
-    if (!db)
-        return db.error();
-    const schema::Dialect dialect = dialectOf(m_url);
-    while (true) {
-        QSqlDatabase &c = db.value();
-        QSqlQuery q(c);
-        for (const QString &statement : schema::beginMigration(dialect)) {
-            if (!q.exec(statement)) {
-                const QSqlError e = q.lastError();
-                q.exec(QStringLiteral("ROLLBACK"));
-                return dbError(QStringLiteral("cannot start a migration"), e);
-            }
-        }
-        // Read the version inside the transaction: another process may have moved it on.
-        int current = 0;
-        if (c.tables().contains(QString::fromLatin1(schema::kVersionTable))) {
-            if (!q.exec(QStringLiteral("SELECT version FROM listinglens_schema")) || !q.next()) {
-                q.exec(QStringLiteral("ROLLBACK"));
-                return dbError(QStringLiteral("cannot read the schema version"), q.lastError());
-            }
-            current = q.value(0).toInt();
-        }
-        if (current >= latestSchemaVersion()) {
-            q.exec(QStringLiteral("ROLLBACK"));
-            return current;
-        }
-        const int to = current + 1;
-        for (const QString &statement : schema::migrationStep(dialect, to)) {
-            if (!q.exec(statement)) {
-                const QSqlError e = q.lastError();
-                q.exec(QStringLiteral("ROLLBACK"));
-                return dbError(QStringLiteral("migration to schema version %1 failed (nothing was changed)").arg(to), e);
-            }
-        }
-        q.prepare(QStringLiteral("UPDATE listinglens_schema SET version = :v, migrated_ms = :t"));
-        q.bindValue(QStringLiteral(":v"), to);
-        q.bindValue(QStringLiteral(":t"), nowMs());
-        if (!q.exec() || !q.exec(QStringLiteral("COMMIT"))) {
-            const QSqlError e = q.lastError();
-            q.exec(QStringLiteral("ROLLBACK"));
-            return dbError(QStringLiteral("migration to schema version %1 failed (nothing was changed)").arg(to), e);
-        }
-    }
-}
-
-void PredictionStore::setRetry(int attempts, int firstDelayMs)
-{
-    m_attempts = std::max(1, attempts);
-    m_firstDelayMs = std::max(0, firstDelayMs);
-}
-
-void PredictionStore::dropConnection(const QString &role)
-{
-    const QString name = connectionName(role);
-    if (QSqlDatabase::contains(name))
-        QSqlDatabase::database(name, false).close(); // reopened by the next connection()
-}
-
 template <typename Write>
 Result<qint64> PredictionStore::withRetry(Write write)
 {
-    int delay = m_firstDelayMs;
-    for (int attempt = 1;; ++attempt) {
-        auto id = write();
-        if (id || attempt >= m_attempts || id.error().code != ErrorCode::DatabaseError)
-            return id;
-        qCWarning(lcStore).noquote() << id.error().message << QStringLiteral("- retrying in %1 ms").arg(delay);
-        dropConnection();
-        QThread::msleep(std::uint64_t(delay));
-        delay *= 2;
-    }
+    return retryWithBackoff(
+        m_retry, write, [](const Error &e) { return e.code == ErrorCode::DatabaseError; },
+        [&](int delayMs) {
+            qCWarning(lcStore).noquote() << QStringLiteral("a write failed - retrying in %1 ms on a fresh connection").arg(delayMs);
+            dropConnection();
+            QThread::msleep(std::uint64_t(delayMs));
+        });
 }
 
 Result<qint64> PredictionStore::addPrediction(const PredictionRecord &rec)
@@ -312,7 +158,7 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     // prepared once and with the embedding and thumbnail in binary.
     std::optional<pg::NamedStatement> statement;
     std::optional<QSqlQuery> q;
-    if (m_url.isPostgres()) {
+    if (url().isPostgres()) {
         statement.emplace(insert);
     } else {
         q.emplace(db.value());
@@ -330,7 +176,7 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     const QMetaType text = QMetaType::fromType<QString>(), real = QMetaType::fromType<double>(),
                     big = QMetaType::fromType<qint64>(), integer = QMetaType::fromType<int>(),
                     bytes = QMetaType::fromType<QByteArray>();
-    bind(":created", rec.createdMs > 0 ? rec.createdMs : nowMs());
+    bind(":created", rec.createdMs > 0 ? rec.createdMs : store_sql::nowMs());
     bind(":source", rec.source);
     bind(":file", rec.fileName);
     bind(":ok", r ? 1 : 0);
@@ -358,7 +204,7 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     bind(":desc", nullable(r, r ? r->description : QString(), text));
     bind(":sharp", nullable(r, r ? r->quality.sharpness : 0.0, real));
     bind(":bright", nullable(r, r ? r->quality.brightness : 0.0, real));
-    bind(":flags", flagsColumn(r ? r->quality.flags : QStringList()));
+    bind(":flags", store_sql::flagsColumn(r ? r->quality.flags : QStringList()));
     bind(":tdec", t.decode);
     bind(":tpre", t.preprocess);
     bind(":tinf", t.inference);
@@ -374,7 +220,7 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
         return rows.value().integer(0, 0);
     }
     if (!q->exec() || !q->next())
-        return dbError(QStringLiteral("cannot store the prediction for %1").arg(rec.fileName), q->lastError());
+        return databaseError(QStringLiteral("cannot store the prediction for %1").arg(rec.fileName), q->lastError());
     return q->value(0).toLongLong();
 }
 
@@ -387,7 +233,7 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
     if (f.categoryId.isEmpty() || f.moderator.isEmpty())
         return Error{ErrorCode::InvalidArgument, QStringLiteral("feedback needs a category and a moderator")};
     if (!c.transaction())
-        return dbError(QStringLiteral("cannot store feedback"), c.lastError());
+        return databaseError(QStringLiteral("cannot store feedback"), c.lastError());
     const QString decision = f.corrected ? QStringLiteral("corrected") : QStringLiteral("accepted");
     QSqlQuery q(c);
     q.prepare(QStringLiteral("UPDATE predictions SET feedback = :d, final_category_id = :c, final_price = :p WHERE id = :id"));
@@ -398,7 +244,7 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
     if (!q.exec()) {
         const QSqlError e = q.lastError();
         c.rollback();
-        return dbError(QStringLiteral("cannot store feedback"), e);
+        return databaseError(QStringLiteral("cannot store feedback"), e);
     }
     if (q.numRowsAffected() != 1) {
         c.rollback();
@@ -407,7 +253,7 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
     q.prepare(QStringLiteral("INSERT INTO feedback (prediction_id, created_ms, moderator, decision, category_id, price,"
                              " currency, title, description) VALUES (:pid, :t, :who, :d, :c, :p, :cur, :title, :desc) RETURNING id"));
     q.bindValue(QStringLiteral(":pid"), predictionId);
-    q.bindValue(QStringLiteral(":t"), f.createdMs > 0 ? f.createdMs : nowMs());
+    q.bindValue(QStringLiteral(":t"), f.createdMs > 0 ? f.createdMs : store_sql::nowMs());
     q.bindValue(QStringLiteral(":who"), f.moderator);
     q.bindValue(QStringLiteral(":d"), decision);
     q.bindValue(QStringLiteral(":c"), f.categoryId);
@@ -418,93 +264,13 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
     if (!q.exec() || !q.next()) {
         const QSqlError e = q.lastError();
         c.rollback();
-        return dbError(QStringLiteral("cannot store feedback"), e);
+        return databaseError(QStringLiteral("cannot store feedback"), e);
     }
     const qint64 id = q.value(0).toLongLong();
     q.finish();
     if (!c.commit())
-        return dbError(QStringLiteral("cannot store feedback"), c.lastError());
+        return databaseError(QStringLiteral("cannot store feedback"), c.lastError());
     return id;
-}
-
-Result<std::vector<HistoryRow>> PredictionStore::history(const HistoryFilter &f, std::optional<HistoryCursor> after, int limit)
-{
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QStringList where;
-    QVariantMap binds;
-    auto add = [&](const QString &clause, const QString &name, const QVariant &value) {
-        where << clause;
-        binds.insert(name, value);
-    };
-    if (f.sinceMs > 0)
-        add(QStringLiteral("created_ms >= :since"), QStringLiteral(":since"), f.sinceMs);
-    if (f.untilMs > 0)
-        add(QStringLiteral("created_ms < :until"), QStringLiteral(":until"), f.untilMs);
-    if (!f.categoryId.isEmpty())
-        add(QStringLiteral("category_id = :cat"), QStringLiteral(":cat"), f.categoryId);
-    if (!f.feedback.isEmpty())
-        add(QStringLiteral("feedback = :fb"), QStringLiteral(":fb"), f.feedback);
-    if (f.minConfidence >= 0)
-        add(QStringLiteral("confidence >= :cmin"), QStringLiteral(":cmin"), f.minConfidence);
-    if (f.maxConfidence >= 0)
-        add(QStringLiteral("confidence <= :cmax"), QStringLiteral(":cmax"), f.maxConfidence);
-    if (!f.finalCategoryId.isEmpty())
-        add(QStringLiteral("final_category_id = :fcat"), QStringLiteral(":fcat"), f.finalCategoryId);
-    if (!f.modelVersion.isEmpty())
-        add(QStringLiteral("model_version = :mver"), QStringLiteral(":mver"), f.modelVersion);
-    if (!f.qualityFlag.isEmpty())
-        add(QStringLiteral("quality_flags LIKE :flag"), QStringLiteral(":flag"), QStringLiteral("%,") + f.qualityFlag + QStringLiteral(",%"));
-    if (!f.text.isEmpty()) {
-        const QString like = schema::caseInsensitiveLike(dialectOf(m_url));
-        add(QStringLiteral("(title %1 :text ESCAPE '\\' OR description %1 :text ESCAPE '\\')").arg(like),
-            QStringLiteral(":text"), escapeLike(f.text));
-    }
-    const char *cmp = f.oldestFirst ? ">" : "<";
-    if (after) {
-        where << QStringLiteral("(created_ms %1 :acms OR (created_ms = :acms2 AND id %1 :aid))").arg(QLatin1String(cmp));
-        binds.insert(QStringLiteral(":acms"), after->createdMs);
-        binds.insert(QStringLiteral(":acms2"), after->createdMs);
-        binds.insert(QStringLiteral(":aid"), after->id);
-    }
-    const QString sql = QStringLiteral(
-        "SELECT id, created_ms, source, file_name, ok, error_code, category_id, confidence, title, price_currency,"
-        " price_point, feedback, final_category_id, final_price, model_version, quality_flags, total_ms"
-        " FROM predictions%1 ORDER BY created_ms %2, id %2 LIMIT :limit")
-                            .arg(where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")),
-                                 f.oldestFirst ? QStringLiteral("ASC") : QStringLiteral("DESC"));
-    QSqlQuery q(db.value());
-    q.setForwardOnly(true);
-    q.prepare(sql);
-    for (auto it = binds.cbegin(); it != binds.cend(); ++it)
-        q.bindValue(it.key(), it.value());
-    q.bindValue(QStringLiteral(":limit"), std::clamp(limit, 1, 10000));
-    if (!q.exec())
-        return dbError(QStringLiteral("cannot read the history"), q.lastError());
-    std::vector<HistoryRow> rows;
-    while (q.next()) {
-        HistoryRow r;
-        r.id = q.value(0).toLongLong();
-        r.createdMs = q.value(1).toLongLong();
-        r.source = q.value(2).toString();
-        r.fileName = q.value(3).toString();
-        r.ok = q.value(4).toInt() != 0;
-        r.errorCode = q.value(5).toString();
-        r.categoryId = q.value(6).toString();
-        r.confidence = q.value(7).toDouble();
-        r.title = q.value(8).toString();
-        r.currency = q.value(9).toString();
-        r.pricePoint = q.value(10).toDouble();
-        r.feedback = q.value(11).toString();
-        r.finalCategoryId = q.value(12).toString();
-        r.finalPrice = q.value(13).toDouble();
-        r.modelVersion = q.value(14).toString();
-        r.flags = q.value(15).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
-        r.totalMs = q.value(16).toDouble();
-        rows.push_back(std::move(r));
-    }
-    return rows;
 }
 
 } // namespace listinglens

@@ -1,7 +1,9 @@
 #include "console_worker.h"
 
 #include "csv.h"
+#include "history_reads.h"
 #include "sqlite_files.h"
+#include "stats_reads.h"
 
 #include <QDateTime>
 #include <QSaveFile>
@@ -24,13 +26,13 @@ void ConsoleWorker::fetchHistory(int request, const HistoryFilter &filter, std::
 {
     if (!m_store)
         return Q_EMIT failed(request, tr("no database"));
-    auto rows = m_store->history(filter, after, limit);
+    auto rows = readHistory(*m_store, filter, after, limit);
     if (!rows)
         return Q_EMIT failed(request, rows.error().message);
     QList<qint64> ids;
     for (const HistoryRow &r : rows.value())
         ids << r.id;
-    auto thumbs = m_store->thumbnails(ids);
+    auto thumbs = readThumbnails(*m_store, ids);
     QList<HistoryRow> list(rows.value().begin(), rows.value().end());
     QList<QImage> images;
     for (qint64 id : ids) // decoded here, off the GUI thread
@@ -42,10 +44,10 @@ void ConsoleWorker::fetchDetail(int request, qint64 predictionId)
 {
     if (!m_store)
         return Q_EMIT failed(request, tr("no database"));
-    auto d = m_store->detail(predictionId);
+    auto d = readDetail(*m_store, predictionId);
     if (!d)
         return Q_EMIT failed(request, d.error().message);
-    auto thumb = m_store->thumbnails({predictionId});
+    auto thumb = readThumbnails(*m_store, {predictionId});
     Q_EMIT detailReady(request, d.value(), thumb ? QImage::fromData(thumb.value().value(predictionId), "JPG") : QImage());
 }
 
@@ -53,11 +55,11 @@ void ConsoleWorker::fetchSeries(int request, qint64 sinceMs, qint64 untilMs, qin
 {
     if (!m_store)
         return Q_EMIT failed(request, tr("no database"));
-    auto s = m_store->timeSeries(sinceMs, untilMs, bucketMs);
+    auto s = readTimeSeries(*m_store, sinceMs, untilMs, bucketMs);
     if (!s)
         return Q_EMIT failed(request, s.error().message);
     Q_EMIT seriesReady(request, QList<TimeBucket>(s.value().begin(), s.value().end()));
-    auto queue = m_store->queueActivity(sinceMs, untilMs, bucketMs);
+    auto queue = readQueueActivity(*m_store, sinceMs, untilMs, bucketMs);
     Q_EMIT queueReady(request, queue ? queue.value() : QueueActivity());
 }
 
@@ -65,7 +67,7 @@ void ConsoleWorker::fetchQuality(int request, qint64 sinceMs, qint64 untilMs, co
 {
     if (!m_store)
         return Q_EMIT failed(request, tr("no database"));
-    auto q = m_store->quality(sinceMs, untilMs, modelVersion);
+    auto q = readQuality(*m_store, sinceMs, untilMs, modelVersion);
     if (!q)
         return Q_EMIT failed(request, q.error().message);
     Q_EMIT qualityReady(request, q.value());
@@ -93,7 +95,7 @@ void ConsoleWorker::exportCsv(int request, const HistoryFilter &filter, const QS
             file.cancelWriting();
             return Q_EMIT exportFinished(request, false, tr("cancelled; no file was written"));
         }
-        auto rows = m_store->history(filter, cursor, 2000);
+        auto rows = readHistory(*m_store, filter, cursor, 2000);
         if (!rows) {
             file.cancelWriting();
             return Q_EMIT exportFinished(request, false, rows.error().message);

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "history_reads.h"
 #include "prediction_store.h"
+#include "stats_reads.h"
 
 #include <QImage>
 #include <QObject>

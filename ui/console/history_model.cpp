@@ -1,4 +1,5 @@
 #include "history_model.h"
+#include "history_reads.h"
 
 #include <QDateTime>
 

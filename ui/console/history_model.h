@@ -1,5 +1,6 @@
 #pragma once
 
+#include "history_reads.h"
 #include "prediction_store.h"
 
 #include <QAbstractTableModel>

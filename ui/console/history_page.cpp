@@ -3,6 +3,7 @@
 #include "console_worker.h"
 #include "file_dialogs.h"
 #include "history_model.h"
+#include "history_reads.h"
 
 #include <QComboBox>
 #include <QDateEdit>

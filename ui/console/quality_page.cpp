@@ -1,6 +1,7 @@
 #include "quality_page.h"
 
 #include "console_worker.h"
+#include "stats_reads.h"
 
 #include <QComboBox>
 #include <QDateTime>

@@ -1,6 +1,7 @@
 #include "throughput_page.h"
 
 #include "console_worker.h"
+#include "stats_reads.h"
 #include "time_chart.h"
 
 #include <QButtonGroup>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "prediction_store.h"
+#include "stats_reads.h"
 
 #include <QWidget>
 

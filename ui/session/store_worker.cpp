@@ -1,5 +1,6 @@
 #include "store_worker.h"
 
+#include "history_reads.h"
 #include "prediction_store.h"
 
 namespace listinglens::ui {
@@ -37,7 +38,7 @@ void StoreWorker::addFeedback(int itemId, qint64 predictionId, bool corrected, c
 void StoreWorker::loadThumbnails(int itemId, const QList<qint64> &predictionIds)
 {
     // One query for all of them; decoded here, off the GUI thread.
-    const auto bytes = m_store ? m_store->thumbnails(predictionIds) : Result<QHash<qint64, QByteArray>>(QHash<qint64, QByteArray>());
+    const auto bytes = m_store ? readThumbnails(*m_store, predictionIds) : Result<QHash<qint64, QByteArray>>(QHash<qint64, QByteArray>());
     QList<QImage> images;
     for (qint64 id : predictionIds)
         images << (bytes ? QImage::fromData(bytes.value().value(id), "JPG") : QImage());

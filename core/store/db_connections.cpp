@@ -1,0 +1,133 @@
+#include "db_connections.h"
+
+#include "sqlite_files.h"
+
+#include <QSqlQuery>
+
+#include <atomic>
+#include <mutex>
+
+namespace listinglens {
+
+namespace {
+
+std::atomic<quint64> g_storeSerial{0};
+std::atomic<quint64> g_threadSerial{0};
+
+// A number for the calling thread that no later thread gets (thread ids are reused).
+quint64 threadSerial()
+{
+    thread_local const quint64 serial = g_threadSerial.fetch_add(1);
+    return serial;
+}
+
+} // namespace
+
+Error databaseError(const QString &what, const QSqlError &error)
+{
+    return {ErrorCode::DatabaseError, QStringLiteral("%1: %2").arg(what, error.text().trimmed())};
+}
+
+struct DbConnections::Names {
+    std::mutex mutex;
+    QStringList open;
+    // Removes a connection once, whoever comes first: its thread ending or the owner going.
+    void remove(const QString &name)
+    {
+        std::lock_guard lock(mutex);
+        if (open.removeOne(name))
+            QSqlDatabase::removeDatabase(name);
+    }
+};
+
+struct DbConnections::ThreadConnections {
+    std::shared_ptr<Names> shared; // outlives the owner when the thread ends later
+    QStringList names;
+    ~ThreadConnections()
+    {
+        for (const QString &name : std::as_const(names))
+            shared->remove(name);
+    }
+};
+
+DbConnections::DbConnections(DatabaseUrl url)
+    : m_url(std::move(url)), m_prefix(QStringLiteral("listinglens-%1-").arg(g_storeSerial.fetch_add(1))),
+      m_names(std::make_shared<Names>())
+{
+}
+
+DbConnections::~DbConnections()
+{
+    std::lock_guard lock(m_names->mutex);
+    for (const QString &name : std::as_const(m_names->open))
+        QSqlDatabase::removeDatabase(name);
+    m_names->open.clear();
+}
+
+QString DbConnections::nameFor(const QString &role) const
+{
+    return m_prefix + QStringLiteral("t%1").arg(threadSerial()) + role;
+}
+
+QStringList DbConnections::names() const
+{
+    std::lock_guard lock(m_names->mutex);
+    return m_names->open;
+}
+
+Result<QSqlDatabase> DbConnections::get(const QString &role)
+{
+    const QString name = nameFor(role);
+    if (QSqlDatabase::contains(name)) {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (!db.isOpen() && !db.open())
+            return databaseError(QStringLiteral("cannot connect to %1").arg(m_url.masked()), db.lastError());
+        return db;
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(m_url.driver(), name);
+    {
+        std::lock_guard lock(m_names->mutex);
+        m_names->open << name;
+    }
+    // Qt reuses a destroyed QThreadStorage's slot: what is there may be a gone store's record.
+    ThreadConnections *mine = m_threads.hasLocalData() ? m_threads.localData() : nullptr;
+    if (!mine || mine->shared != m_names) {
+        mine = new ThreadConnections{m_names, {}};
+        m_threads.setLocalData(mine); // deletes the stale record, whose names its store removed
+    }
+    mine->names << name;
+    if (!db.isValid())
+        return Error{ErrorCode::DatabaseError, QStringLiteral("the Qt SQL driver %1 is not installed").arg(m_url.driver())};
+    if (m_url.isPostgres()) {
+        db.setHostName(m_url.host);
+        db.setPort(m_url.port);
+        db.setUserName(m_url.user);
+        db.setPassword(m_url.password);
+        db.setDatabaseName(m_url.database);
+        QString options = m_url.options;
+        if (!options.contains(QLatin1String("connect_timeout")))
+            options += QString(options.isEmpty() ? "" : ";") + QStringLiteral("connect_timeout=5");
+        db.setConnectOptions(options);
+    } else {
+        registerSqliteDatabase(m_url.path); // before SQLite takes its first lock
+        db.setDatabaseName(m_url.path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    }
+    if (!db.open())
+        return databaseError(QStringLiteral("cannot connect to %1").arg(m_url.masked()), db.lastError());
+    if (!m_url.isPostgres()) {
+        QSqlQuery q(db);
+        q.exec(QStringLiteral("PRAGMA foreign_keys = ON"));
+        q.exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+    }
+    return db;
+}
+
+void DbConnections::drop(const QString &role)
+{
+    const QString name = nameFor(role);
+    if (QSqlDatabase::contains(name))
+        QSqlDatabase::database(name, false).close(); // reopened by the next get()
+}
+
+} // namespace listinglens

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "error.h"
+#include "prediction_store.h"
+
+#include <QHash>
+#include <QList>
+#include <QStringList>
+
+#include <vector>
+
+namespace listinglens {
+
+// Aggregates over the stored predictions and jobs, computed in the database,
+// never by loading rows: the stats command, the console's quality and
+// throughput pages.
+
+struct StoreStats {
+    qint64 predictions = 0;
+    qint64 failures = 0;
+    double perMinute = 0;
+    double p50 = 0, p95 = 0, p99 = 0;       // total latency, ms
+    qint64 accepted = 0;
+    qint64 corrected = 0;
+    double acceptanceRate = 0;              // accepted / decided; 0 when none
+};
+
+// Suggested against confirmed, over a period (quality page).
+struct QualityReport {
+    struct Cell {
+        QString suggested;
+        QString confirmed;
+        qint64 count = 0;
+    };
+    QList<Cell> confusion;                  // only decided predictions
+    qint64 decided = 0;
+    qint64 accepted = 0;
+    double priceMdape = -1;                 // median |suggested - confirmed| / confirmed; -1: no prices
+};
+
+// One bucket of the throughput charts.
+struct TimeBucket {
+    qint64 startMs = 0;
+    qint64 predictions = 0;
+    qint64 failures = 0;
+    double p50 = 0, p95 = 0, p99 = 0; // total latency of the successful ones, ms
+};
+
+// What the job queue of `serve` and its workers did (table jobs), for the
+// throughput page; empty when the database has never had a job.
+struct QueueActivity {
+    qint64 queued = 0, running = 0;            // now
+    qint64 jobs = 0;                           // every job ever queued, 0: no queue in use
+    QStringList workers;                       // that ended jobs in the range, by name
+    struct Bucket {
+        qint64 startMs = 0;
+        QHash<QString, qint64> endedByWorker;  // done and failed
+        qint64 failed = 0;
+    };
+    QList<Bucket> buckets;                     // empty ones left out
+};
+
+Result<StoreStats> readStats(PredictionStore &store, qint64 sinceMs = 0, qint64 untilMs = 0);
+// Buckets of bucketMs over [sinceMs, untilMs), empty ones left out.
+Result<std::vector<TimeBucket>> readTimeSeries(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
+Result<QueueActivity> readQueueActivity(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
+Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {});
+
+} // namespace listinglens

@@ -1,0 +1,53 @@
+#pragma once
+
+// Helpers the store's files share; not part of the store's interface.
+
+#include "database_url.h"
+#include "schema.h"
+
+#include <QDateTime>
+#include <QLatin1Char>
+#include <QString>
+#include <QStringList>
+
+namespace listinglens::store_sql {
+
+inline qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+inline schema::Dialect dialectOf(const DatabaseUrl &u)
+{
+    return u.isPostgres() ? schema::Dialect::Postgres : schema::Dialect::Sqlite;
+}
+
+// A LIKE pattern (used with ESCAPE '\\') that matches `s` literally: its %, _ and \\ escaped.
+inline QString escapedLike(QString s)
+{
+    s.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    s.replace(QLatin1Char('%'), QStringLiteral("\\%"));
+    s.replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return s;
+}
+
+// Quality flags are stored as ",blurry,too_dark," so that one flag is found
+// with LIKE '%,flag,%'. The column, its parse and its pattern are written here only.
+inline QString flagsColumn(const QStringList &flags)
+{
+    // Not a null QString: Qt SQL binds that as NULL.
+    return flags.isEmpty() ? QStringLiteral("") : QLatin1Char(',') + flags.join(QLatin1Char(',')) + QLatin1Char(',');
+}
+
+inline QStringList flagsFromColumn(const QString &column)
+{
+    return column.split(QLatin1Char(','), Qt::SkipEmptyParts);
+}
+
+// The pattern that finds one flag (ESCAPE '\\'); a flag holding % or _ matches only itself.
+inline QString flagPattern(const QString &flag)
+{
+    return QStringLiteral("%,") + escapedLike(flag) + QStringLiteral(",%");
+}
+
+} // namespace listinglens::store_sql
