@@ -72,7 +72,7 @@ QString methodLabel(const QByteArray &method)
     return QStringLiteral("other");
 }
 
-Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteArray &body, const QJsonObject &suggested)
+Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteArray &body, const PhotoResult *suggested)
 {
     const QByteArray type = contentType.split(';').value(0).trimmed().toLower();
     if (type != "application/json")
@@ -108,13 +108,14 @@ Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteA
     if (decision != QJsonValue(QStringLiteral("accepted")) && decision != QJsonValue(QStringLiteral("corrected")))
         return invalid(QStringLiteral("decision must be \"accepted\" or \"corrected\""));
     f.corrected = decision == QJsonValue(QStringLiteral("corrected"));
-    const QJsonObject price = suggested.value(QStringLiteral("price")).toObject();
+    // What is not given is taken from the suggestion (absent: empty).
+    const PhotoResult none;
+    const PhotoResult &s = suggested ? *suggested : none;
     auto moderator = text(QStringLiteral("moderator"), QStringLiteral("api"), 200, false);
-    auto category = text(QStringLiteral("category_id"),
-                         suggested.value(QStringLiteral("category")).toObject().value(QStringLiteral("id")).toString(), 100, false);
-    auto currency = text(QStringLiteral("currency"), price.value(QStringLiteral("currency")).toString(), 3, false);
-    auto title = text(QStringLiteral("title"), suggested.value(QStringLiteral("title")).toString(), 200, false);
-    auto description = text(QStringLiteral("description"), suggested.value(QStringLiteral("description")).toString(), 5000, true);
+    auto category = text(QStringLiteral("category_id"), s.category.id, 100, false);
+    auto currency = text(QStringLiteral("currency"), s.price.currency, 3, false);
+    auto title = text(QStringLiteral("title"), s.title, 200, false);
+    auto description = text(QStringLiteral("description"), s.description, 5000, true);
     for (const auto *r : {&moderator, &category, &currency, &title, &description})
         if (!*r)
             return r->error();
@@ -131,7 +132,7 @@ Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteA
     const QJsonValue p = o.value(QStringLiteral("price"));
     if (!p.isUndefined() && !p.isDouble())
         return invalid(QStringLiteral("price must be a number"));
-    f.price = p.isUndefined() ? price.value(QStringLiteral("point")).toDouble() : p.toDouble();
+    f.price = p.isUndefined() ? std::round(s.price.point * 100) / 100 : p.toDouble(); // the suggestion, in cents as shown
     if (!std::isfinite(f.price) || f.price < 0 || f.price > 1e9)
         return invalid(QStringLiteral("price must be a number from 0 to 1e9"));
     return f;

@@ -35,6 +35,6 @@ QString methodLabel(const QByteArray &method);
 // the job's suggestion for the fields it leaves out. Wrong types, unknown
 // decisions and overlong texts are errors (InvalidArgument).
 inline constexpr qsizetype kMaxFeedbackBody = 64 * 1024;
-Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteArray &body, const QJsonObject &suggested);
+Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteArray &body, const PhotoResult *suggested);
 
 } // namespace listinglens

@@ -11,7 +11,6 @@
 #include <QHash>
 #include <QObject>
 #include <QThreadPool>
-#include <QThreadStorage>
 #include <QTimer>
 
 #include <atomic>
@@ -40,7 +39,7 @@ struct JobApiOptions {
 class JobApi : public QObject {
     Q_OBJECT
 public:
-    JobApi(std::shared_ptr<PredictionStore> store, std::shared_ptr<Metrics> metrics, JobApiOptions options,
+    JobApi(std::shared_ptr<JobQueue> queue, std::shared_ptr<Metrics> metrics, JobApiOptions options,
            QObject *parent = nullptr);
     ~JobApi() override;
 
@@ -99,14 +98,15 @@ private:
     void park(const QString &id, const Caller &caller, const HttpResponder &responder, qint64 deadlineMs);
     void recheck(const QStringList &ids);
     void sweepWaiters();
-    JobQueue &queue(); // this thread's
+    JobQueue &queue() { return *m_queue; }
     JobWorker *localWorkerWithRoom();
 
+    std::shared_ptr<JobQueue> m_queue; // every pool thread's (each call uses that thread's connection)
     std::shared_ptr<PredictionStore> m_store;
     std::shared_ptr<Metrics> m_metrics;
     JobApiOptions m_options;
     ImageLoader m_validator;
-    Taxonomy m_taxonomy;
+    Result<Taxonomy> m_taxonomy; // the categories feedback may name
     HttpServer *m_server = nullptr;
     HttpServer *m_admin = nullptr; // --admin-listen
     std::shared_ptr<ApiKeys> m_keys; // null: no authentication
@@ -117,7 +117,6 @@ private:
     NotificationListener m_listener; // jobs that ended (long polls)
     QTimer m_sweep;
     int m_sweeps = 0;
-    QThreadStorage<JobQueue *> m_queues;
     std::vector<JobWorker *> m_local;
     std::atomic_uint m_nextLocal{0};
 };

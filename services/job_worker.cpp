@@ -1,9 +1,9 @@
 #include "job_worker.h"
 
+#include "backoff.h"
 #include "listing_index_store.h"
 #include "logging.h"
 #include "pipeline.h"
-#include "result_json.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -23,9 +23,10 @@ MetricLabels workerLabel(const QString &worker)
 
 } // namespace
 
-JobWorker::JobWorker(std::shared_ptr<PredictionStore> store, std::unique_ptr<Classifier> classifier, JobWorkerOptions options,
+JobWorker::JobWorker(std::shared_ptr<JobQueue> queue, std::unique_ptr<Classifier> classifier, JobWorkerOptions options,
                      std::shared_ptr<Metrics> metrics, QObject *parent)
-    : QObject(parent), m_store(std::move(store)), m_classifier(std::move(classifier)), m_options(std::move(options)),
+    : QObject(parent), m_queue(std::move(queue)), m_store(m_queue->sharedStore()), m_classifier(std::move(classifier)),
+      m_options(std::move(options)),
       m_metrics(std::move(metrics)),
       m_listener(m_store, QStringLiteral("-listen"), QString::fromLatin1(kJobsQueuedChannel), [this](const QString &) { wake(); })
 {
@@ -33,7 +34,6 @@ JobWorker::JobWorker(std::shared_ptr<PredictionStore> store, std::unique_ptr<Cla
     if (m_options.name.isEmpty())
         m_options.name = defaultName();
     m_options.batch = std::max(1, m_options.batch);
-    m_queue = std::move(JobQueue::create(m_store)).value(); // callers checked that the store is PostgreSQL
     m_heartbeat.setInterval(std::max(100, m_options.leaseMs / 3));
     connect(&m_heartbeat, &QTimer::timeout, this, [this] { heartbeat(); });
     m_listenCheck.setInterval(2'000);
@@ -164,8 +164,7 @@ void JobWorker::heartbeat()
 
 void JobWorker::processLoop()
 {
-    auto queue = std::move(JobQueue::create(m_store)).value();
-    int backoffMs = 250;
+    Backoff backoff(backoff::kQueueClaim);
     qint64 indexAfter = 0;
     QElapsedTimer sinceRefresh;
     sinceRefresh.start();
@@ -188,15 +187,15 @@ void JobWorker::processLoop()
             processUploads(std::move(uploads));
             continue;
         }
-        auto jobs = queue->claim(m_options.name, m_options.batch, m_options.leaseMs, m_options.maxAttempts);
+        auto jobs = m_queue->claim(m_options.name, m_options.batch, m_options.leaseMs, m_options.maxAttempts);
         if (!jobs) {
-            qCWarning(lcPipeline).noquote() << jobs.error().message << QStringLiteral("- retrying in %1 ms").arg(backoffMs);
+            const int delayMs = backoff.next();
+            qCWarning(lcPipeline).noquote() << jobs.error().message << QStringLiteral("- retrying in %1 ms").arg(delayMs);
             std::unique_lock lock(m_mutex);
-            m_wake.wait_for(lock, std::chrono::milliseconds(backoffMs), [this] { return bool(m_stopping); });
-            backoffMs = std::min(backoffMs * 2, 5'000);
+            m_wake.wait_for(lock, std::chrono::milliseconds(delayMs), [this] { return bool(m_stopping); });
             continue;
         }
-        backoffMs = 250;
+        backoff.reset();
         if (jobs.value().empty()) {
             std::unique_lock lock(m_mutex);
             m_wake.wait_for(lock, std::chrono::milliseconds(m_options.pollMs),
@@ -247,7 +246,6 @@ void JobWorker::ended(ClaimedJob &job, const Result<PhotoResult> &outcome, doubl
 {
     job.photo.clear(); // the bytes are not needed once decoded
     Completion c{job, predictionRecord(QStringLiteral("api"), job.fileName, outcome),
-                 outcome ? resultToJson(outcome.value()) : failureToJson(job.fileName, outcome.error()),
                  outcome ? outcome.value().timing.inference : 0.0, processMs, std::move(upload)};
     {
         std::lock_guard lock(m_mutex);
@@ -258,7 +256,6 @@ void JobWorker::ended(ClaimedJob &job, const Result<PhotoResult> &outcome, doubl
 
 void JobWorker::writeLoop()
 {
-    auto queue = std::move(JobQueue::create(m_store)).value();
     while (true) {
         Completion c;
         {
@@ -271,9 +268,9 @@ void JobWorker::writeLoop()
         }
         bool ended = true;
         if (c.upload)
-            writeUpload(*queue, c);
+            writeUpload(c);
         else
-            ended = writeCompletion(*queue, c);
+            ended = writeCompletion(c);
         std::lock_guard lock(m_mutex);
         if (ended)
             m_held.erase(c.job.id);
@@ -284,14 +281,14 @@ void JobWorker::writeLoop()
 // True when the job ended (by this write or one whose reply was lost) or is
 // no longer this worker's; false when it could not be written (it stays held
 // and is put back on shutdown, or taken over when its lease runs out).
-bool JobWorker::writeCompletion(JobQueue &queue, Completion &c)
+bool JobWorker::writeCompletion(Completion &c)
 {
     QElapsedTimer waited;
     waited.start();
-    int delayMs = 100;
+    Backoff backoff(backoff::kJobCompletion);
     while (true) {
         JobView view;
-        auto done = queue.complete(c.job, m_options.name, c.record, c.result, c.inferenceMs, &view);
+        auto done = m_queue->complete(c.job, m_options.name, c.record, c.inferenceMs, &view);
         if (done) {
             if (done.value() > 0) {
                 recorded(c, view);
@@ -305,36 +302,38 @@ bool JobWorker::writeCompletion(JobQueue &queue, Completion &c)
                                                    .arg(c.job.id, done.error().message);
             return false;
         }
+        const int delayMs = backoff.next();
         qCWarning(lcPipeline).noquote() << done.error().message << QStringLiteral("- retrying in %1 ms").arg(delayMs);
         QThread::msleep(std::uint64_t(delayMs));
-        delayMs = std::min(delayMs * 2, 2'000);
     }
 }
 
 // A direct job: stored with its row, then its upload is answered. Tried
 // twice (the second time on a fresh connection); past that the client gets
 // the error, is told to retry, and nothing of the job was written.
-void JobWorker::writeUpload(JobQueue &queue, Completion &c)
+void JobWorker::writeUpload(Completion &c)
 {
-    Result<Submitted> stored = Error{ErrorCode::DatabaseError, QString()};
-    for (int attempt = 0; attempt < 2 && !stored; ++attempt) {
-        const std::chrono::duration<double, std::milli> age = std::chrono::steady_clock::now() - c.upload->received;
-        c.upload->job.ageMs = qint64(age.count());
-        JobView view;
-        stored = queue.storeDirect(c.upload->job, m_options.name, c.record, c.result, c.inferenceMs, &view);
-        if (stored && !stored.value().existing)
-            recorded(c, view);
-        else if (!stored)
-            qCWarning(lcPipeline).noquote() << QStringLiteral("cannot store upload %1: %2").arg(c.job.fileName, stored.error().message);
-    }
+    JobView view;
+    const Result<Submitted> stored = retryWithBackoff(
+        backoff::kDirectUpload,
+        [&] {
+            const std::chrono::duration<double, std::milli> age = std::chrono::steady_clock::now() - c.upload->received;
+            c.upload->job.ageMs = qint64(age.count());
+            return m_queue->storeDirect(c.upload->job, m_options.name, c.record, c.inferenceMs, &view);
+        },
+        [](const Error &) { return true; },
+        [&](int) { qCWarning(lcPipeline).noquote() << QStringLiteral("cannot store upload %1; trying once more").arg(c.job.fileName); });
+    if (stored && !stored.value().existing)
+        recorded(c, view);
+    else if (!stored)
+        qCWarning(lcPipeline).noquote() << QStringLiteral("cannot store upload %1: %2").arg(c.job.fileName, stored.error().message);
     c.upload->stored(stored);
 }
 
 void JobWorker::recorded(const Completion &c, const JobView &view)
 {
     const bool ok = c.record.result.has_value();
-    if (ok && m_classifier->listingIndex())
-        m_classifier->listingIndex()->addResult(view.predictionId, *c.record.result, c.job.fileName);
+    indexRecorded(m_classifier->listingIndex().get(), view.predictionId, c.record);
     ++m_processed;
     if (m_metrics) {
         const double queueMs = double(c.job.startedMs - c.job.createdMs);

@@ -38,7 +38,7 @@ struct JobWorkerOptions {
 class JobWorker : public QObject {
     Q_OBJECT
 public:
-    JobWorker(std::shared_ptr<PredictionStore> store, std::unique_ptr<Classifier> classifier,
+    JobWorker(std::shared_ptr<JobQueue> queue, std::unique_ptr<Classifier> classifier,
               JobWorkerOptions options, std::shared_ptr<Metrics> metrics, QObject *parent = nullptr);
     ~JobWorker() override;
 
@@ -89,7 +89,6 @@ private:
     struct Completion {
         ClaimedJob job;
         PredictionRecord record;
-        QJsonObject result;
         double inferenceMs = 0;
         double processMs = 0;
         std::optional<Upload> upload; // a direct job (its photo already moved out)
@@ -100,17 +99,17 @@ private:
     void processBatch(std::vector<ClaimedJob> jobs);
     void processUploads(std::vector<Upload> uploads);
     void ended(ClaimedJob &job, const Result<PhotoResult> &outcome, double processMs, std::optional<Upload> upload = {});
-    bool writeCompletion(JobQueue &queue, Completion &c);
-    void writeUpload(JobQueue &queue, Completion &c);
+    bool writeCompletion(Completion &c);
+    void writeUpload(Completion &c);
     void recorded(const Completion &c, const JobView &view); // after a commit: index, counters, metrics, jobEnded
     void wake();
     void heartbeat();
 
+    std::shared_ptr<JobQueue> m_queue; // every thread's (each call uses that thread's connection)
     std::shared_ptr<PredictionStore> m_store;
     std::unique_ptr<Classifier> m_classifier;
     JobWorkerOptions m_options;
     std::shared_ptr<Metrics> m_metrics;
-    std::unique_ptr<JobQueue> m_queue; // the event-loop thread's use (heartbeat)
 
     std::thread m_processor, m_writer;
     std::atomic_bool m_running{false}, m_stopping{false};

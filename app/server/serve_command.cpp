@@ -70,11 +70,11 @@ int runServe(const QStringList &args)
     const auto waitBound = intOption(parser, maxWait, 0, 3600);
     if (!workerCount || !queueBound || !waitBound)
         return ExitUsage;
-    auto store = openQueueStore(parser);
-    if (!store)
+    const auto queue = openQueue(parser);
+    if (!queue)
         return ExitUsage;
     auto metrics = std::make_shared<Metrics>();
-    auto workers = createWorkers(parser, model, worker, *workerCount, store, metrics);
+    auto workers = createWorkers(parser, model, worker, *workerCount, queue, metrics);
     if (!workers)
         return ExitUsage;
     auto pusher = influxPusher(parser, worker, metrics, QStringLiteral("api"));
@@ -87,7 +87,7 @@ int runServe(const QStringList &args)
     options.authenticate = !parser.isSet(noAuth);
     if (!options.authenticate)
         printError(QStringLiteral("warning: --no-auth: /v1 is served without API keys (loopback only)"));
-    JobApi api(store, metrics, options);
+    JobApi api(queue, metrics, options);
     if (auto tls = api.setTls({parser.value(tlsCert), parser.value(tlsKey)}); !tls) {
         printError(tls.error().message);
         return ExitUsage;
@@ -132,7 +132,7 @@ int runServe(const QStringList &args)
     // Tests and scripts read the port from this line (useful with port 0).
     printError(QStringLiteral("serving %1://%2:%3 with %4 embedded workers, queue in %5")
                    .arg(parser.isSet(tlsCert) ? QStringLiteral("https") : QStringLiteral("http"))
-                   .arg(address.value().first.toString()).arg(port.value()).arg(workers->size()).arg(store->maskedUrl()));
+                   .arg(address.value().first.toString()).arg(port.value()).arg(workers->size()).arg(queue->store().maskedUrl()));
     const int rc = QCoreApplication::exec();
     for (auto &w : *workers)
         w->stop();

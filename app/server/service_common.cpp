@@ -27,7 +27,7 @@ void WorkerOptions::addTo(QCommandLineParser &parser) const
     parser.addOptions({name, lease, maxAttempts, poll, influx, influxInterval});
 }
 
-std::shared_ptr<PredictionStore> openQueueStore(const QCommandLineParser &parser)
+std::shared_ptr<JobQueue> openQueue(const QCommandLineParser &parser)
 {
     const QString url = databaseUrl(parser, {});
     if (url.isEmpty()) {
@@ -37,16 +37,17 @@ std::shared_ptr<PredictionStore> openQueueStore(const QCommandLineParser &parser
     auto store = openStore(url);
     if (!store)
         return nullptr;
-    if (auto queue = JobQueue::create(store); !queue) {
+    auto queue = JobQueue::create(store);
+    if (!queue) {
         printError(queue.error().message);
         return nullptr;
     }
-    return store;
+    return std::move(queue).value();
 }
 
 std::optional<std::vector<std::unique_ptr<JobWorker>>> createWorkers(const QCommandLineParser &parser, const ModelOptions &model,
                                                                     const WorkerOptions &w, int count,
-                                                                    const std::shared_ptr<PredictionStore> &store,
+                                                                    const std::shared_ptr<JobQueue> &queue,
                                                                     const std::shared_ptr<Metrics> &metrics)
 {
     auto classifierOpts = classifierOptions(parser, model);
@@ -67,7 +68,7 @@ std::optional<std::vector<std::unique_ptr<JobWorker>>> createWorkers(const QComm
             printError(classifier.error().message);
             return std::nullopt;
         }
-        if (!attachListingIndex(*classifier.value(), *store))
+        if (!attachListingIndex(*classifier.value(), queue->store()))
             return std::nullopt;
         JobWorkerOptions options;
         const QString base = parser.value(w.name);
@@ -77,7 +78,7 @@ std::optional<std::vector<std::unique_ptr<JobWorker>>> createWorkers(const QComm
         options.leaseMs = *lease * 1000;
         options.maxAttempts = *attempts;
         options.pollMs = *poll;
-        workers.push_back(std::make_unique<JobWorker>(store, std::move(classifier).value(), options, metrics));
+        workers.push_back(std::make_unique<JobWorker>(queue, std::move(classifier).value(), options, metrics));
     }
     return workers;
 }

@@ -33,13 +33,13 @@ struct WorkerOptions {
     void addTo(QCommandLineParser &parser) const;
 };
 
-// The queue store: PostgreSQL, schema current; prints the error and returns null otherwise.
-std::shared_ptr<PredictionStore> openQueueStore(const QCommandLineParser &parser);
+// The job queue: its store PostgreSQL, schema current; prints the error and returns null otherwise.
+std::shared_ptr<JobQueue> openQueue(const QCommandLineParser &parser);
 
 // Creates `count` workers, each with its own model (named NAME or host:pid[:n]).
 std::optional<std::vector<std::unique_ptr<JobWorker>>> createWorkers(const QCommandLineParser &parser, const ModelOptions &model,
                                                                     const WorkerOptions &worker, int count,
-                                                                    const std::shared_ptr<PredictionStore> &store,
+                                                                    const std::shared_ptr<JobQueue> &queue,
                                                                     const std::shared_ptr<Metrics> &metrics);
 // --influx: a started pusher, or null when not asked for; nullopt on a bad URL.
 std::optional<std::unique_ptr<InfluxPusher>> influxPusher(const QCommandLineParser &parser, const WorkerOptions &worker,

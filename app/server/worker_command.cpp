@@ -27,11 +27,11 @@ int runWorker(const QStringList &args)
     int exitCode = ExitOk;
     if (!parseOrExit(parser, args, exitCode))
         return exitCode;
-    auto store = openQueueStore(parser);
-    if (!store)
+    const auto queue = openQueue(parser);
+    if (!queue)
         return ExitUsage;
     auto metrics = std::make_shared<Metrics>();
-    auto workers = createWorkers(parser, model, worker, 1, store, metrics);
+    auto workers = createWorkers(parser, model, worker, 1, queue, metrics);
     if (!workers)
         return ExitUsage;
     auto pusher = influxPusher(parser, worker, metrics, QStringLiteral("worker"));
@@ -66,7 +66,7 @@ int runWorker(const QStringList &args)
     });
     w.start();
     printError(QStringLiteral("worker %1 taking jobs from %2 (model %3 on %4)")
-                   .arg(w.name(), store->maskedUrl(), w.classifier().modelInfo().version, w.classifier().engineInfo().device));
+                   .arg(w.name(), queue->store().maskedUrl(), w.classifier().modelInfo().version, w.classifier().engineInfo().device));
     const int rc = QCoreApplication::exec();
     w.stop();
     return rc;

@@ -1,6 +1,7 @@
 #include "job_queue.h"
 
 #include "pg_binary.h"
+#include "stored_result.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
@@ -31,18 +32,13 @@ JobStatus statusFromName(const QString &name)
     return JobStatus::Queued;
 }
 
-QString resultText(const JobView &view)
-{
-    return view.status == JobStatus::Done ? QString::fromUtf8(QJsonDocument(view.result).toJson(QJsonDocument::Compact)) : QString();
-}
-
 } // namespace
 
 // Opens the transaction that ends a job and stores its prediction in it;
 // the job as GET /v1/jobs/{id} will show it once that commits. On failure
 // nothing is open.
 Result<JobView> JobQueue::beginEnding(QSqlDatabase &c, const QString &id, const QString &worker, int attempt,
-                                      const PredictionRecord &record, const QJsonObject &result)
+                                      const PredictionRecord &record)
 {
     if (!c.transaction())
         return failed(QStringLiteral("cannot store the result"), c.lastError());
@@ -54,7 +50,7 @@ Result<JobView> JobQueue::beginEnding(QSqlDatabase &c, const QString &id, const 
     }
     const bool ok = record.result.has_value();
     JobView view{id, ok ? JobStatus::Done : JobStatus::Failed, 0, 0, attempt, worker, predictionId.value(),
-                 ok ? result : QJsonObject(), {}, {}};
+                 record.result, {}, {}};
     if (!ok) {
         view.errorCode = record.error ? record.error->codeName() : QStringLiteral("internal");
         view.errorMessage = record.error ? record.error->message : QString();
@@ -193,28 +189,28 @@ Result<Submitted> JobQueue::enqueue(const NewJob &job, qint64 maxQueued, const s
 }
 
 Result<Submitted> JobQueue::storeDirect(const DirectJob &job, const QString &worker, const PredictionRecord &record,
-                                        const QJsonObject &result, double inferenceMs, JobView *ended)
+                                        double inferenceMs, JobView *ended)
 {
     auto db = m_store->connection();
     if (!db)
         return db.error();
     QSqlDatabase &c = db.value();
-    auto begun = beginEnding(c, job.id, worker, 1, record, result);
+    auto begun = beginEnding(c, job.id, worker, 1, record);
     if (!begun)
         return begun.error();
     JobView view = std::move(begun).value();
     // No NOTIFY: nobody knows the id before this commits.
     static const QByteArray insert = sql(QStringLiteral(
         "INSERT INTO jobs (id, idempotency_key, file_name, content_type, byte_size, status, worker, attempts, created_ms,"
-        "                  started_ms, finished_ms, prediction_id, result, error_code, error_message, queue_ms, inference_ms,"
+        "                  started_ms, finished_ms, prediction_id, error_code, error_message, queue_ms, inference_ms,"
         "                  api_key_id, payload_sha256)"
-        " SELECT $1, $2, $3, $4, $5, $6, $7, 1, now - $8, now - $8, now, $9, $10, $11, $12, 0, $13, $14, $15"
+        " SELECT $1, $2, $3, $4, $5, $6, $7, 1, now - $8, now - $8, now, $9, $10, $11, 0, $12, $13, $14"
         " FROM (SELECT {now} AS now) clock ON CONFLICT (idempotency_key) DO NOTHING RETURNING created_ms, finished_ms")).toUtf8();
     auto inserted = pg::exec(c, insert.constData(),
                              {pg::text(job.id), pg::textOrNull(storedIdempotencyKey(job.idempotencyKey, job.owner.apiKeyId)), pg::text(job.fileName),
                               pg::text(job.contentType), pg::number(job.byteSize), pg::text(jobStatusName(view.status)),
                               pg::text(worker), pg::number(job.ageMs), pg::number(view.predictionId),
-                              pg::textOrNull(resultText(view)), pg::textOrNull(view.errorCode),
+                              pg::textOrNull(view.errorCode),
                               pg::textOrNull(view.errorMessage), pg::real(inferenceMs), apiKeyParam(job.owner.apiKeyId),
                               pg::textOrNull(job.owner.payloadSha256)});
     if (!inserted) {
@@ -241,8 +237,11 @@ Result<std::optional<JobView>> JobQueue::job(const QString &id)
     auto db = m_store->connection();
     if (!db)
         return db.error();
-    static const QByteArray read = "SELECT id, status, created_ms, finished_ms, attempts, worker, prediction_id, result,"
-                                   " error_code, error_message, api_key_id FROM jobs WHERE id = $1";
+    // The result is the prediction's own row: the job keeps no copy of it.
+    static const QByteArray read = QByteArray("SELECT j.id, j.status, j.created_ms, j.finished_ms, j.attempts, j.worker, j.prediction_id,"
+                                              " j.error_code, j.error_message, j.api_key_id, p.id, ")
+                                   + kStoredResultColumns
+                                   + " FROM jobs j LEFT JOIN predictions p ON p.id = j.prediction_id WHERE j.id = $1";
     auto rows = pg::exec(db.value(), read.constData(), {pg::text(id)});
     if (!rows)
         return failed(QStringLiteral("cannot read the job"), rows.error());
@@ -257,10 +256,11 @@ Result<std::optional<JobView>> JobQueue::job(const QString &id)
     v.attempts = int(r.integer(0, 4));
     v.worker = r.text(0, 5);
     v.predictionId = r.integer(0, 6);
-    v.result = QJsonDocument::fromJson(r.bytes(0, 7)).object();
-    v.errorCode = r.text(0, 8);
-    v.errorMessage = r.text(0, 9);
-    v.apiKeyId = r.integer(0, 10);
+    v.errorCode = r.text(0, 7);
+    v.errorMessage = r.text(0, 8);
+    v.apiKeyId = r.integer(0, 9);
+    if (v.status == JobStatus::Done && !r.isNull(0, 10))
+        v.result = storedResult(r, 0, 11);
     return std::optional<JobView>(std::move(v));
 }
 
@@ -351,25 +351,25 @@ Result<int> JobQueue::renewLeases(const QString &worker, int leaseMs)
 }
 
 Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, const PredictionRecord &record,
-                                const QJsonObject &result, double inferenceMs, JobView *ended)
+                                double inferenceMs, JobView *ended)
 {
     auto db = m_store->connection();
     if (!db)
         return db.error();
     QSqlDatabase &c = db.value();
-    auto begun = beginEnding(c, job.id, worker, job.attempt, record, result);
+    auto begun = beginEnding(c, job.id, worker, job.attempt, record);
     if (!begun)
         return begun.error();
     JobView view = std::move(begun).value();
     view.createdMs = job.createdMs;
     static const QByteArray end = sql(QStringLiteral(
         "WITH ended AS (UPDATE jobs SET status = $1, finished_ms = {now}, lease_until_ms = NULL, photo = NULL,"
-        "                               prediction_id = $2, result = $3, error_code = $4, error_message = $5,"
-        "                               queue_ms = started_ms - created_ms, inference_ms = $6"
-        "               WHERE id = $7 AND worker = $8 AND attempts = $9 AND status = 'running' RETURNING id, finished_ms)"
+        "                               prediction_id = $2, error_code = $3, error_message = $4,"
+        "                               queue_ms = started_ms - created_ms, inference_ms = $5"
+        "               WHERE id = $6 AND worker = $7 AND attempts = $8 AND status = 'running' RETURNING id, finished_ms)"
         " SELECT finished_ms, pg_notify('%1', id) FROM ended").arg(QLatin1String(kJobsEndedChannel))).toUtf8();
     auto updated = pg::exec(c, end.constData(),
-                            {pg::text(jobStatusName(view.status)), pg::number(view.predictionId), pg::textOrNull(resultText(view)),
+                            {pg::text(jobStatusName(view.status)), pg::number(view.predictionId),
                              pg::textOrNull(view.errorCode), pg::textOrNull(view.errorMessage), pg::real(inferenceMs),
                              pg::text(job.id), pg::text(worker), pg::number(job.attempt)});
     if (!updated) {

@@ -68,7 +68,9 @@ struct JobView {
     int attempts = 0;
     QString worker;
     qint64 predictionId = 0;
-    QJsonObject result;      // done: the classify --json object
+    // Done: the result, read from the prediction the job points at (the one
+    // record of it; the API shows it as the classify --json object).
+    std::optional<PhotoResult> result;
     QString errorCode;       // failed
     QString errorMessage;
     qint64 apiKeyId = 0;     // who submitted it (0: serve --no-auth)
@@ -94,13 +96,15 @@ struct QueueCounts {
 // jobs with FOR UPDATE SKIP LOCKED under a lease they renew, and end each in
 // the same transaction that stores its prediction, so a job has exactly one
 // result even when a worker dies and another takes the job over. Every call
-// uses the calling thread's connection of the store.
+// uses the calling thread's connection of the store, so one JobQueue serves
+// every thread.
 class JobQueue {
 public:
     // Refuses a store that is not PostgreSQL.
     static Result<std::unique_ptr<JobQueue>> create(std::shared_ptr<PredictionStore> store);
 
     PredictionStore &store() { return *m_store; }
+    const std::shared_ptr<PredictionStore> &sharedStore() const { return m_store; }
 
     // Queues a photo, or returns the job an earlier call with the same
     // idempotency key made. Refused (Error Busy, "queue full") when
@@ -115,7 +119,7 @@ public:
     // idempotency key nothing is written and that job is returned (existing).
     // `ended`: the new job as GET /v1/jobs/{id} shows it.
     Result<Submitted> storeDirect(const DirectJob &job, const QString &worker, const PredictionRecord &record,
-                                  const QJsonObject &result, double inferenceMs, JobView *ended = nullptr);
+                                  double inferenceMs, JobView *ended = nullptr);
     // An idempotency key as the jobs table holds it.
     static QString storedIdempotencyKey(const QString &key, qint64 apiKeyId);
     // The job an earlier submission with this idempotency key made, if any.
@@ -135,14 +139,14 @@ public:
     // it. Returns 0 (and changes nothing) when the job is no longer this
     // worker's attempt.
     Result<qint64> complete(const ClaimedJob &job, const QString &worker, const PredictionRecord &record,
-                          const QJsonObject &result, double inferenceMs, JobView *ended = nullptr);
+                          double inferenceMs, JobView *ended = nullptr);
     // Puts jobs back as queued without counting the attempt (graceful shutdown).
     Result<int> release(const QStringList &ids, const QString &worker);
 
 private:
     explicit JobQueue(std::shared_ptr<PredictionStore> store) : m_store(std::move(store)) {}
     Result<JobView> beginEnding(QSqlDatabase &c, const QString &id, const QString &worker, int attempt,
-                                const PredictionRecord &record, const QJsonObject &result);
+                                const PredictionRecord &record);
     Result<Submitted> earlierJob(const QString &key, qint64 apiKeyId);
     Error failed(const QString &what, const QSqlError &error);
     Error failed(const QString &what, const Error &error);

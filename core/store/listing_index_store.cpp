@@ -93,10 +93,17 @@ Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qin
 Result<qint64> recordOutcome(PredictionStore &store, ListingIndex *index, const QString &source, const QString &file,
                              const Result<PhotoResult> &outcome)
 {
-    auto id = store.addPrediction(predictionRecord(source, file, outcome));
-    if (id && outcome && index)
-        index->addResult(id.value(), outcome.value(), file);
+    const PredictionRecord record = predictionRecord(source, file, outcome);
+    auto id = store.addPrediction(record);
+    if (id)
+        indexRecorded(index, id.value(), record);
     return id;
+}
+
+void indexRecorded(ListingIndex *index, qint64 predictionId, const PredictionRecord &record)
+{
+    if (index && record.result)
+        index->addResult(predictionId, *record.result, record.fileName);
 }
 
 } // namespace listinglens

@@ -43,5 +43,9 @@ Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qin
 // null). Returns the prediction's id in the store.
 Result<qint64> recordOutcome(PredictionStore &store, ListingIndex *index, const QString &source, const QString &file,
                              const Result<PhotoResult> &outcome);
+// The index half of recordOutcome(), for a record stored some other way (a
+// queue worker stores it in the transaction that ends its job): adds a
+// successful one to the index (which may be null).
+void indexRecorded(ListingIndex *index, qint64 predictionId, const PredictionRecord &record);
 
 } // namespace listinglens

@@ -7,6 +7,8 @@
 #include <QVariant>
 #include <QtEndian>
 
+#include <bit>
+
 #include <libpq-fe.h>
 
 #include <cctype>
@@ -138,6 +140,16 @@ qint64 Rows::integer(int row, int column) const
     case 2: return qFromBigEndian<qint16>(v);
     case 4: return qFromBigEndian<qint32>(v);
     case 8: return qFromBigEndian<qint64>(v);
+    default: return 0; // NULL
+    }
+}
+
+double Rows::real(int row, int column) const
+{
+    const char *v = PQgetvalue(m_result.get(), row, column);
+    switch (PQgetlength(m_result.get(), row, column)) {
+    case 4: return double(std::bit_cast<float>(qFromBigEndian<quint32>(v)));
+    case 8: return std::bit_cast<double>(qFromBigEndian<quint64>(v));
     default: return 0; // NULL
     }
 }

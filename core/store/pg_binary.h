@@ -42,6 +42,7 @@ public:
     QByteArray bytes(int row, int column) const;
     QString text(int row, int column) const;
     qint64 integer(int row, int column) const; // int2, int4 or int8
+    double real(int row, int column) const;    // float4 or float8; 0 for NULL
 
 private:
     friend Result<Rows> exec(QSqlDatabase &, const char *, const std::vector<Param> &);

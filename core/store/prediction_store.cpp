@@ -6,6 +6,7 @@
 #include "schema.h"
 #include "schema_updater.h"
 #include "store_sql_p.h"
+#include "stored_result.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -25,23 +26,6 @@ namespace {
 QByteArray embeddingBytes(const std::vector<float> &e)
 {
     return QByteArray(reinterpret_cast<const char *>(e.data()), qsizetype(e.size() * sizeof(float)));
-}
-
-QString categoriesJson(const PhotoResult &r)
-{
-    QJsonArray a;
-    for (const auto &c : r.categories)
-        a.append(QJsonObject{{QStringLiteral("id"), c.id}, {QStringLiteral("confidence"), c.confidence}});
-    return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
-}
-
-QString labelsJson(const PhotoResult &r)
-{
-    QJsonArray a;
-    for (const auto &l : r.labels)
-        a.append(QJsonObject{{QStringLiteral("index"), l.index}, {QStringLiteral("name"), l.name},
-                             {QStringLiteral("probability"), l.probability}});
-    return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
 }
 
 } // namespace
@@ -248,7 +232,7 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
     }
     if (q.numRowsAffected() != 1) {
         c.rollback();
-        return Error{ErrorCode::InvalidArgument, QStringLiteral("there is no prediction %1").arg(predictionId)};
+        return Error{ErrorCode::NotFound, QStringLiteral("there is no prediction %1").arg(predictionId)};
     }
     q.prepare(QStringLiteral("INSERT INTO feedback (prediction_id, created_ms, moderator, decision, category_id, price,"
                              " currency, title, description) VALUES (:pid, :t, :who, :d, :c, :p, :cur, :title, :desc) RETURNING id"));

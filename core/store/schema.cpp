@@ -133,11 +133,20 @@ QStringList version5()
     };
 }
 
+QStringList version6()
+{
+    // One record of a result: a job points at its prediction (prediction_id)
+    // and GET /v1/jobs/{id} reads the result from there; the JSON copy each
+    // done job kept in jobs.result goes. Jobs whose prediction is gone keep
+    // their status (and error, when failed), as before.
+    return {QStringLiteral("ALTER TABLE jobs DROP COLUMN result")};
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 5;
+    return 6;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -149,6 +158,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 3: sql = version3(dialect); break;
     case 4: sql = version4(dialect); break;
     case 5: sql = version5(); break;
+    case 6: sql = version6(); break;
     default: return {};
     }
     for (QString &s : sql)

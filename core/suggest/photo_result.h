@@ -25,6 +25,7 @@ struct LabelScore {
 
 enum class PriceBasis { Neighbours, Category, Prior };
 QString priceBasisName(PriceBasis basis); // "neighbours", "category", "prior"
+PriceBasis priceBasisFromName(const QString &name); // Prior for anything else
 
 struct PriceSuggestion {
     QString currency;

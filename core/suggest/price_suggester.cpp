@@ -16,6 +16,14 @@ QString priceBasisName(PriceBasis basis)
     return QStringLiteral("prior");
 }
 
+PriceBasis priceBasisFromName(const QString &name)
+{
+    for (PriceBasis b : {PriceBasis::Neighbours, PriceBasis::Category})
+        if (name == priceBasisName(b))
+            return b;
+    return PriceBasis::Prior;
+}
+
 PriceSuggestion PriceSuggester::suggest(const Category &category, const PriceEvidence &evidence)
 {
     PriceSuggestion s;

@@ -27,6 +27,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (const auto id = normalizedJobId(r.path.section(QLatin1Char('/'), 3, 3)); id && id->size() != 36)
         __builtin_trap();
     (void)waitSeconds(r.query.queryItemValue(QStringLiteral("wait")), 60);
-    (void)parseFeedback(r.header("content-type"), r.body, {});
+    (void)parseFeedback(r.header("content-type"), r.body, nullptr);
     return 0;
 }

@@ -1,0 +1,103 @@
+// Admission: POST /v1/jobs. An upload is checked (size, format, pixels),
+// then queued in PostgreSQL or handed to a worker of this process.
+#include "job_api.h"
+#include "job_api_p.h"
+
+#include "api_input.h"
+#include "logging.h"
+#include "sha256.h"
+
+#include <QUuid>
+
+#include <future>
+
+namespace listinglens {
+
+using namespace api_detail;
+
+// POST /v1/jobs. A refusal or a queued job is answered at once; an upload a
+// worker of this process takes, once its result is stored.
+void JobApi::submit(const HttpRequest &request, const HttpResponder &responder, const Caller &caller)
+{
+    const auto received = std::chrono::steady_clock::now();
+    Upload upload;
+    QString key;
+    if (auto refusal = readUpload(request, &upload, &key))
+        return answer(responder, *refusal);
+    const JobOwner owner{caller.apiKeyId, key.isEmpty() ? QString() : sha256Hex(upload.bytes)};
+    if (JobWorker *local = localWorkerWithRoom())
+        return submitToWorker(*local, upload.bytes, upload.fileName, upload.contentType, key, owner, received, responder);
+    // The whole photo is decoded so that a damaged upload is refused here and
+    // never reaches the queue, at the smallest scale. The check runs on its
+    // own pool while this thread writes the photo into the queue, in a
+    // transaction that commits only when the photo passed.
+    auto task = std::make_shared<std::packaged_task<std::optional<Error>()>>([this, bytes = upload.bytes]() -> std::optional<Error> {
+        if (auto loaded = m_validator.loadBytes(bytes); !loaded)
+            return loaded.error();
+        return std::nullopt;
+    });
+    std::future<std::optional<Error>> pending = task->get_future();
+    m_checkPool.start([task] { (*task)(); });
+    std::optional<std::optional<Error>> check;
+    auto checked = [&]() -> const std::optional<Error> & {
+        if (!check)
+            check = pending.get();
+        return *check;
+    };
+    auto submitted = queue().enqueue({upload.bytes, upload.fileName, upload.contentType, key, owner}, m_options.maxQueued,
+                                     [&] { return checked(); });
+    if (const auto &refusal = checked()) // before a full queue or an unreachable database
+        return answer(responder, refusedPhoto(*refusal));
+    if (!submitted)
+        return answer(responder, unavailable(responder.requestId(), submitted.error(), m_options.retryAfterS));
+    if (auto reused = keyReusedElsewhere(submitted.value(), owner.payloadSha256))
+        return answer(responder, *reused);
+    answer(responder, accepted(submitted.value()));
+}
+
+// The upload is decoded straight into `worker`'s model input (which checks
+// it), and the worker answers it once the job and its result are stored:
+// the photo never goes to the database.
+void JobApi::submitToWorker(JobWorker &worker, const QByteArray &bytes, const QString &fileName, const QString &contentType,
+                            const QString &key, const JobOwner &owner, std::chrono::steady_clock::time_point received,
+                            const HttpResponder &responder)
+{
+    if (!key.isEmpty()) {
+        auto earlier = queue().byIdempotencyKey(key, owner.apiKeyId);
+        if (!earlier)
+            return answer(responder, unavailable(responder.requestId(), earlier.error(), m_options.retryAfterS));
+        if (earlier.value()) {
+            const auto reused = keyReusedElsewhere(*earlier.value(), owner.payloadSha256);
+            return answer(responder, reused ? *reused : accepted(*earlier.value()));
+        }
+    }
+    m_checkPool.start([this, &worker, bytes, fileName, contentType, key, owner, received, responder] {
+        PreparedPhoto prepared = worker.classifier().prepare(PhotoSource::fromBytes(fileName, bytes));
+        // An internal failure is not the upload's fault: the worker ends the job failed, with the reason.
+        if (prepared.error && prepared.error->code != ErrorCode::Internal)
+            return answer(responder, refusedPhoto(*prepared.error));
+        DirectJob job{QUuid::createUuid().toString(QUuid::WithoutBraces), fileName, contentType, bytes.size(), key, owner, 0};
+        const QString sha = owner.payloadSha256;
+        const bool taken = worker.takeUpload(std::move(job), std::move(prepared), received, [this, responder, sha](const Result<Submitted> &s) {
+            if (!s)
+                return answer(responder, unavailable(responder.requestId(), s.error(), m_options.retryAfterS));
+            const auto reused = keyReusedElsewhere(s.value(), sha); // a race for the key, lost to another photo
+            answer(responder, reused ? *reused : accepted(s.value()));
+        });
+        if (!taken)
+            answer(responder, unavailable(responder.requestId(), Error{ErrorCode::Busy, QStringLiteral("the server is shutting down")},
+                                          m_options.retryAfterS));
+    });
+}
+
+JobWorker *JobApi::localWorkerWithRoom()
+{
+    for (std::size_t tried = 0; tried < m_local.size(); ++tried) {
+        JobWorker *w = m_local[m_nextLocal++ % m_local.size()];
+        if (w->hasRoom())
+            return w;
+    }
+    return nullptr;
+}
+
+} // namespace listinglens
