@@ -110,7 +110,6 @@ public:
     // TLS for every connection of this server; call before listen().
     Result<bool> setTls(const HttpTls &tls);
     Result<quint16> listen(const QHostAddress &address, quint16 port);
-    quint16 port() const;
     const HttpLimits &limits() const;
 
     // Called for every answer sent, refusals included (metrics): the request

@@ -41,11 +41,8 @@ void InfluxPusher::pushNow()
         reply->deleteLater();
         m_inFlight = false;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (reply->error() == QNetworkReply::NoError && status / 100 == 2) {
-            ++m_pushed;
+        if (reply->error() == QNetworkReply::NoError && status / 100 == 2)
             return;
-        }
-        ++m_failures;
         qCWarning(lcPipeline).noquote() << QStringLiteral("metrics push to %1 failed: %2 %3")
                                                .arg(m_url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery))
                                                .arg(status).arg(reply->errorString());

@@ -25,8 +25,6 @@ public:
 
     void start();
     void pushNow();
-    quint64 pushed() const { return m_pushed; }
-    quint64 failures() const { return m_failures; }
 
 private:
     QUrl m_url;
@@ -36,7 +34,6 @@ private:
     QNetworkAccessManager *m_network;
     QByteArray m_token;
     bool m_inFlight = false;
-    quint64 m_pushed = 0, m_failures = 0;
 };
 
 } // namespace listinglens

@@ -43,7 +43,6 @@ public:
     ~JobWorker() override;
 
     const QString &name() const { return m_options.name; }
-    int leaseMs() const { return m_options.leaseMs; }
     static QString defaultName(int ordinal = -1);
     // Declares the metrics workers write (call once per registry).
     static void describeMetrics(Metrics &metrics);
@@ -54,7 +53,6 @@ public:
     void stop();
     bool isRunning() const { return m_running; }
     const Classifier &classifier() const { return *m_classifier; }
-    quint64 processed() const { return m_processed; }
 
     // In-process intake (serve --workers N). The API prepares an upload with
     // this worker's classifier() while it checks it, and hands both here: the

@@ -1,5 +1,6 @@
 // Every store test runs on SQLite and on the real PostgreSQL that
 // scripts/test.sh starts (LISTINGLENS_TEST_PG_URL).
+#include "backoff.h"
 #include "database_url.h"
 #include "fixtures.h"
 #include "history_reads.h"
@@ -14,6 +15,9 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <future>
+#include <thread>
 
 using namespace listinglens;
 
@@ -130,10 +134,15 @@ private Q_SLOTS:
         QCOMPARE(rows.value()[1].finalCategoryId, QStringLiteral("computers"));
         QCOMPARE(rows.value()[1].finalPrice, 310.0);
 
-        // Feedback on a prediction that does not exist writes nothing.
+        // Feedback on a prediction that does not exist writes nothing, and says
+        // NotFound (the API answers 404), not that the request was malformed.
         const auto missing = store->addFeedback(999999, corrected);
         QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
         QCOMPARE(countRows(store, QStringLiteral("feedback")), 1);
+        const auto noDetail = readDetail(*store, 999999);
+        QVERIFY(!noDetail.ok());
+        QCOMPARE(noDetail.error().code, ErrorCode::NotFound);
     }
 
     // PostgreSQL writes predictions through libpq (pg_binary), SQLite through
@@ -331,6 +340,115 @@ private Q_SLOTS:
         QVERIFY(!write.error().message.contains(QStringLiteral("viewer-secret")));
         QCOMPARE(countRows(owner, QStringLiteral("predictions")), 1);
         exec(url, {QStringLiteral("DROP OWNED BY listinglens_viewer"), QStringLiteral("DROP ROLE listinglens_viewer")});
+    }
+
+    // A flag filter matches that flag only: '_' in too_dark is not a wildcard
+    // (it was, before the pattern was escaped), and a flag that is a prefix of
+    // another does not match it.
+    void qualityFlagFilterMatchesTheFlagLiterally()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        const QList<QStringList> flags = {{QStringLiteral("too_dark")}, {QStringLiteral("tooXdark")},
+                                          {QStringLiteral("blurry"), QStringLiteral("too_dark")}, {}};
+        for (int i = 0; i < flags.size(); ++i) {
+            PhotoResult r = sampleResult(QStringLiteral("phones"), 0.5, 10, QStringLiteral("Item %1").arg(i));
+            r.quality.flags = flags[i];
+            QVERIFY(store->addPrediction({QStringLiteral("cli"), QStringLiteral("f%1.jpg").arg(i), 1000 + i, {}, 0, r, {}, {}, {}, false}).ok());
+        }
+        auto count = [&](const QString &flag) {
+            HistoryFilter f;
+            f.qualityFlag = flag;
+            return int(readHistory(*store, f, std::nullopt, 100).value().size());
+        };
+        QCOMPARE(count(QStringLiteral("too_dark")), 2);
+        QCOMPARE(count(QStringLiteral("tooXdark")), 1);
+        QCOMPARE(count(QStringLiteral("too")), 0);
+        QCOMPARE(count(QStringLiteral("%")), 0);
+        QCOMPARE(readHistory(*store, {}, std::nullopt, 100).value()[1].flags,
+                 (QStringList{QStringLiteral("blurry"), QStringLiteral("too_dark")}));
+    }
+
+    // Each thread gets its own connection, named from a serial that no later
+    // thread reuses (thread ids are reused), and it goes when the thread ends.
+    void threadConnectionsEndWithTheirThread()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        QVERIFY(store->connection().ok());
+        const QStringList mine = store->connections().names();
+        QCOMPARE(mine.size(), 1);
+        QStringList seen;
+        for (int i = 0; i < 5; ++i) {
+            bool stored = false;
+            QStringList during;
+            std::thread t([&] { // Qt Test's checks stay on the test's thread
+                stored = store->addPrediction({QStringLiteral("cli"), QStringLiteral("t%1.jpg").arg(i), 0, {}, 0,
+                                               sampleResult(QStringLiteral("phones"), 0.5, 10, QStringLiteral("T")), {}, {}, {}, false}).ok();
+                during = store->connections().names();
+            });
+            t.join();
+            QVERIFY(stored);
+            QCOMPARE(during.size(), 2);
+            QString name;
+            for (const QString &n : during)
+                if (!mine.contains(n))
+                    name = n;
+            QVERIFY(!name.isEmpty());
+            QVERIFY2(!seen.contains(name), qPrintable(name)); // never a dead thread's connection
+            seen << name;
+            QCOMPARE(store->connections().names(), mine); // removed when the thread ended
+            QVERIFY(!QSqlDatabase::contains(name));
+        }
+        QCOMPARE(countRows(store, QStringLiteral("predictions")), 5);
+        // A store that goes first leaves no connection behind for its threads to remove.
+        std::promise<void> opened, release;
+        bool lateOk = false;
+        std::thread late([&] {
+            lateOk = store->connection().ok();
+            opened.set_value();
+            release.get_future().wait();
+        });
+        opened.get_future().wait();
+        QVERIFY(lateOk);
+        const QStringList all = store->connections().names();
+        store.reset();
+        for (const QString &n : all)
+            QVERIFY(!QSqlDatabase::contains(n));
+        release.set_value();
+        late.join();
+    }
+
+    void backoffPoliciesDoubleToTheirCeiling()
+    {
+        Backoff claim(backoff::kQueueClaim);
+        QList<int> waits;
+        for (int i = 0; i < 7; ++i)
+            waits << claim.next();
+        QCOMPARE(waits, (QList<int>{250, 500, 1000, 2000, 4000, 5000, 5000}));
+        QVERIFY(claim.canRetry()); // no limit
+        claim.reset();
+        QCOMPARE(claim.peek(), 250);
+
+        Backoff write(backoff::kStoreWrite); // 5 attempts: 4 waits
+        int tries = 1;
+        while (write.canRetry()) {
+            write.next();
+            ++tries;
+        }
+        QCOMPARE(tries, 5);
+
+        int calls = 0;
+        QList<int> slept;
+        const Result<int> r = retryWithBackoff(
+            BackoffPolicy{10, 40, 4}, [&]() -> Result<int> { return ++calls < 3 ? Result<int>(Error{ErrorCode::DatabaseError, {}}) : Result<int>(calls); },
+            [](const Error &e) { return e.code == ErrorCode::DatabaseError; }, [&](int ms) { slept << ms; });
+        QCOMPARE(r.value(), 3);
+        QCOMPARE(slept, (QList<int>{10, 20}));
+        calls = 0;
+        const Result<int> refused = retryWithBackoff(
+            BackoffPolicy{10, 40, 4}, [&]() -> Result<int> { ++calls; return Error{ErrorCode::InvalidArgument, {}}; },
+            [](const Error &e) { return e.code == ErrorCode::DatabaseError; }, [](int) {});
+        QVERIFY(!refused.ok());
+        QCOMPARE(calls, 1); // not worth retrying
     }
 
     void urlsAreParsedAndPasswordsNeverShown()

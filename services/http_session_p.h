@@ -1,0 +1,367 @@
+#pragma once
+
+// One HTTP connection of HttpServer, on its network thread: reading a request
+// under the limits, handing it to the server's thread, writing the answer,
+// keep-alive, timeouts, draining a refused body. A class template over the
+// stream (plain TCP or TLS), so it lives in this header, which only
+// http_server.cpp includes: one idea in about 330 lines.
+
+#include "http_server_p.h"
+
+#include "logging.h"
+
+#include <QElapsedTimer>
+#include <QMetaObject>
+#include <QPointer>
+#include <QRandomGenerator>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+
+namespace listinglens {
+
+namespace http_detail {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// What every connection shares with the server, and may outlive it by a
+// moment: the limits and the counters behind the caps.
+struct Shared {
+    HttpLimits limits;
+    HttpServer::Handler handler;   // called on the server's thread only
+    HttpServer *server = nullptr; // only passed to Qt from the network thread; it joins before the server goes
+    std::atomic_int connections{0};
+    std::atomic<qint64> bodyBytes{0};
+    std::mutex addressMutex;
+    std::map<std::string, int> perAddress; // guarded by addressMutex
+};
+
+inline QByteArray newRequestId()
+{
+    return QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
+}
+
+} // namespace http_detail
+
+// One connection, on the network thread; responders reach it through a weak
+// pointer, from any thread, by posting to that thread.
+class HttpSession {
+public:
+    virtual ~HttpSession() = default;
+    virtual void deliver(quint64 serial, const HttpResponse &response) = 0;
+    virtual bool waiting(quint64 serial) const = 0;
+};
+
+namespace http_detail {
+
+template <class Stream>
+class Session : public HttpSession, public std::enable_shared_from_this<Session<Stream>> {
+public:
+    static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+    Session(std::shared_ptr<Shared> shared, Stream stream, std::string address, QHostAddress peer)
+        : m_shared(std::move(shared)), m_stream(std::move(stream)), m_buffer(std::size_t(m_shared->limits.maxHeaderBytes) + 64 * 1024),
+          m_address(std::move(address)), m_peer(peer)
+    {
+    }
+    ~Session() override
+    {
+        releaseBody();
+        --m_shared->connections;
+        std::lock_guard lock(m_shared->addressMutex);
+        if (auto it = m_shared->perAddress.find(m_address); it != m_shared->perAddress.end() && --it->second <= 0)
+            m_shared->perAddress.erase(it);
+    }
+
+    void start()
+    {
+        if constexpr (kTls) {
+            lowest().expires_after(ms(m_shared->limits.headTimeoutMs));
+            m_stream.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+                if (ec)
+                    return self->close();
+                self->waitForRequest();
+            });
+        } else {
+            waitForRequest();
+        }
+    }
+
+    // Over a cap: answer 503 at once and close, reading nothing.
+    void refuseAtStart(const QString &why)
+    {
+        m_keepAlive = false;
+        m_started = Clock::now();
+        m_request.id = newRequestId();
+        m_drain = true;
+        m_drainLimit = 64 * 1024; // the request it has sent, not an upload
+        respond(HttpResponse::error(503, QStringLiteral("busy"), why)
+                    .withHeader("Retry-After", QByteArray::number(m_shared->limits.retryAfterS)));
+    }
+
+    void deliver(quint64 serial, const HttpResponse &response) override
+    {
+        net::post(m_stream.get_executor(), [self = this->shared_from_this(), serial, response] {
+            if (serial != self->m_serial || !self->m_waiting)
+                return; // answered already
+            self->m_waiting = false;
+            self->respond(response);
+        });
+    }
+    bool waiting(quint64 serial) const override { return m_waiting && serial == m_serial && !m_closed; }
+
+private:
+    static std::chrono::milliseconds ms(int v) { return std::chrono::milliseconds(v); }
+    beast::tcp_stream &lowest() { return beast::get_lowest_layer(m_stream); }
+
+    // Keep-alive: the next request's first byte must come within the idle
+    // timeout; from then on the head and the whole request have deadlines.
+    void waitForRequest()
+    {
+        m_request = {};
+        if (m_buffer.size() > 0)
+            return readHead();
+        lowest().expires_after(ms(m_shared->limits.idleTimeoutMs));
+        m_stream.async_read_some(m_buffer.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec)
+                return self->close(); // idle timeout or the client left
+            self->m_buffer.commit(n);
+            self->readHead();
+        });
+    }
+
+    void readHead()
+    {
+        m_started = Clock::now();
+        m_request.id = newRequestId();
+        m_request.peer = m_peer;
+        m_parser.emplace();
+        prepareParser(*m_parser, m_shared->limits);
+        lowest().expires_after(ms(std::min(m_shared->limits.headTimeoutMs, m_shared->limits.requestTimeoutMs)));
+        http::async_read_header(m_stream, m_buffer, *m_parser, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->headRead(ec);
+        });
+    }
+
+    void headRead(beast::error_code ec)
+    {
+        if (ec)
+            return readFailed(ec);
+        const auto &m = m_parser->get();
+        m_request.method = QByteArray(m.method_string().data(), qsizetype(m.method_string().size()));
+        m_keepAlive = m.keep_alive();
+        m_version = m.version() == 10 ? 10 : 11;
+        const std::uint64_t length = m_parser->content_length().value_or(0);
+        // A client that does not wait for 100-continue is sending its body already
+        // (chunked ones too): read and drop it after a refusal, or the close resets the answer.
+        const bool expects = m_version == 11 && beast::iequals(m[http::field::expect], "100-continue");
+        const bool sending = !expects && (length > 0 || m.find(http::field::transfer_encoding) != m.end() || m_buffer.size() > 0);
+        if (auto refused = checkHead(*m_parser, m_shared->limits))
+            return refuse(*refused, sending);
+        if (length > 0) {
+            const qint64 inFlight = m_shared->bodyBytes += qint64(length);
+            m_reserved = qint64(length);
+            if (inFlight > m_shared->limits.maxBodyBytesInFlight)
+                return refuse({503, QStringLiteral("busy"), QStringLiteral("the server is receiving too many uploads; try again shortly")},
+                              sending);
+            if (expects && m_buffer.size() == 0) {
+                static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+                lowest().expires_after(ms(m_shared->limits.writeTimeoutMs));
+                return net::async_write(m_stream, net::buffer(kContinue, sizeof kContinue - 1),
+                                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                            if (ec)
+                                                return self->close();
+                                            self->readBody();
+                                        });
+            }
+        }
+        readBody();
+    }
+
+    void readBody()
+    {
+        lowest().expires_at(m_started + ms(m_shared->limits.requestTimeoutMs));
+        http::async_read(m_stream, m_buffer, *m_parser, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec)
+                return self->readFailed(ec);
+            self->dispatch();
+        });
+    }
+
+    void readFailed(beast::error_code ec)
+    {
+        if (auto refused = refusalFor(ec))
+            return refuse(*refused, refused->status != 408); // a malformed request may still be arriving
+        close();
+    }
+
+    // Hands the request to the handler on the server's thread; nothing more
+    // is read from this connection until it is answered.
+    void dispatch()
+    {
+        lowest().expires_never();
+        auto converted = toRequest(m_parser->get());
+        m_parser.reset();
+        if (auto *refused = std::get_if<HttpRefusal>(&converted))
+            return refuse(*refused, false);
+        HttpRequest request = std::get<HttpRequest>(std::move(converted));
+        request.id = m_request.id;
+        request.peer = m_peer;
+        m_request.path = request.path;
+        m_waiting = true;
+        // Nothing is read meanwhile: this wait is what keeps the connection
+        // while the handler has the request (and it goes with the network
+        // thread's work when the server is destroyed). It gives up after a
+        // generous limit in case a handler never answers.
+        m_handling.expires_after(std::chrono::minutes(10));
+        m_handling.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (!ec && self->m_waiting) {
+                qCWarning(lcHttp) << "request" << self->m_request.id << "was never answered; closing its connection";
+                self->close();
+            }
+        });
+        const HttpResponder responder(this->weak_from_this(), ++m_serial, m_request.id);
+        QMetaObject::invokeMethod(m_shared->server, [shared = m_shared, request = std::move(request), responder] {
+            shared->handler(request, responder);
+        }, Qt::QueuedConnection);
+    }
+
+    // Answers a request that cannot be served and closes the connection: the
+    // rest of what the client sends cannot be trusted to be framed right.
+    void refuse(const HttpRefusal &r, bool bodyComing)
+    {
+        m_keepAlive = false;
+        m_drain = bodyComing;
+        respond(HttpResponse::error(r.status, r.code, r.message)
+                    .withHeader("Retry-After", r.status == 503 ? QByteArray::number(m_shared->limits.retryAfterS) : QByteArray()));
+    }
+
+    void respond(const HttpResponse &r)
+    {
+        m_handling.cancel(); // the write below holds the connection from here
+        auto &res = m_response.emplace(http::status(r.status), m_version);
+        res.set(http::field::content_type, beast::string_view(r.contentType.constData(), std::size_t(r.contentType.size())));
+        res.set("X-Request-Id", beast::string_view(m_request.id.constData(), std::size_t(m_request.id.size())));
+        for (const auto &[name, value] : r.headers)
+            if (!value.isEmpty())
+                res.insert(beast::string_view(name.constData(), std::size_t(name.size())),
+                           beast::string_view(value.constData(), std::size_t(value.size())));
+        res.reason(reasonPhrase(r.status).toStdString());
+        // A HEAD answer has no content (RFC 9110); the API serves no HEAD, so these are refusals.
+        if (m_request.method == "HEAD")
+            m_keepAlive = false;
+        else
+            res.body().assign(r.body.constData(), std::size_t(r.body.size()));
+        res.keep_alive(m_keepAlive);
+        res.prepare_payload();
+        const int status = r.status;
+        lowest().expires_after(ms(m_shared->limits.writeTimeoutMs));
+        http::async_write(m_stream, res, [self = this->shared_from_this(), status](beast::error_code ec, std::size_t) {
+            self->answered(status);
+            self->releaseBody();
+            self->m_response.reset();
+            if (ec)
+                return self->close();
+            if (!self->m_keepAlive)
+                return self->finish();
+            self->waitForRequest();
+        });
+    }
+
+    void answered(int status)
+    {
+        HttpServer *server = m_shared->server;
+        HttpRequest seen;
+        seen.method = m_request.method;
+        seen.path = m_request.path;
+        seen.id = m_request.id;
+        const double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - m_started).count();
+        QMetaObject::invokeMethod(server, [server, seen, status, elapsed] {
+            if (server->onAnswered)
+                server->onAnswered(seen, status, elapsed);
+        }, Qt::QueuedConnection);
+    }
+
+    void releaseBody()
+    {
+        if (m_reserved > 0)
+            m_shared->bodyBytes -= m_reserved;
+        m_reserved = 0;
+    }
+
+    // After the last answer: TLS says goodbye; plain TCP stops sending and
+    // reads (and drops) what the client still sends for a moment, so that
+    // it reads the answer rather than a reset.
+    void finish()
+    {
+        m_closed = true;
+        if constexpr (kTls) {
+            lowest().expires_after(ms(2000));
+            m_stream.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close(); });
+        } else {
+            beast::error_code ignored;
+            lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+            if (!m_drain)
+                return close();
+            lowest().expires_after(ms(5000)); // long enough for a refused upload on a fast link
+            drain(0);
+        }
+    }
+
+    void drain(std::size_t drained)
+    {
+        m_buffer.clear();
+        m_stream.async_read_some(m_buffer.prepare(64 * 1024), [self = this->shared_from_this(), drained](beast::error_code ec, std::size_t n) {
+            if (ec || drained + n > self->m_drainLimit)
+                return self->close();
+            self->drain(drained + n);
+        });
+    }
+
+    void close()
+    {
+        m_closed = true;
+        m_waiting = false;
+        m_handling.cancel();
+        beast::error_code ignored;
+        lowest().socket().close(ignored);
+    }
+
+    std::shared_ptr<Shared> m_shared;
+    Stream m_stream;
+    net::steady_timer m_handling{m_stream.get_executor()};
+    beast::flat_buffer m_buffer;
+    std::optional<RequestParser> m_parser;
+    std::optional<http::response<http::string_body>> m_response;
+    HttpRequest m_request; // method, path and id of the current request
+    std::string m_address;
+    QHostAddress m_peer;
+    Clock::time_point m_started = Clock::now();
+    qint64 m_reserved = 0;
+    std::atomic<quint64> m_serial{0};
+    std::atomic_bool m_waiting{false};
+    std::atomic_bool m_closed{false};
+    bool m_keepAlive = true;
+    bool m_drain = false;
+    std::size_t m_drainLimit = 256 * 1024 * 1024;
+    unsigned m_version = 11;
+};
+
+} // namespace http_detail
+
+} // namespace listinglens
