@@ -11,6 +11,7 @@
 #include "prediction_store.h"
 #include "quality_page.h"
 #include "result_panel.h"
+#include "settings_dialog.h"
 #include "workbench_settings.h"
 
 #include <QAction>

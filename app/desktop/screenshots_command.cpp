@@ -7,7 +7,7 @@
 #include "history_page.h"
 #include "result_panel.h"
 #include "throughput_page.h"
-#include "workbench_settings.h"
+#include "settings_dialog.h"
 
 #include <QApplication>
 #include <QDir>

@@ -1,12 +1,6 @@
 #pragma once
 
-#include <QDialog>
 #include <QString>
-
-class QComboBox;
-class QLabel;
-class QLineEdit;
-class QSpinBox;
 
 namespace listinglens::ui {
 
@@ -30,36 +24,12 @@ struct WorkbenchSettings {
     static QString settingsFile();
 };
 
+// Whether it is a postgresql:// (or postgres://) URL that parses.
+bool isPostgresUrl(const QString &url);
 // A PostgreSQL URL's password, and the URL without it / with another one
 // (other URLs are returned as they are, password empty).
 QString databasePassword(const QString &url);
 QString databaseUrlWithoutPassword(const QString &url);
 QString databaseUrlWithPassword(const QString &url, const QString &password);
-
-void applyTheme(const QString &theme);
-
-class SettingsDialog : public QDialog {
-    Q_OBJECT
-public:
-    explicit SettingsDialog(const WorkbenchSettings &settings, QWidget *parent = nullptr);
-    WorkbenchSettings settings() const;
-
-private:
-    QWidget *setupDatabaseRow(const WorkbenchSettings &s);
-    void movePasswordOutOfUrl();
-    void updateNotes();
-
-    QLineEdit *m_modelDir;
-    QLabel *m_modelNote;
-    QComboBox *m_device;
-    QSpinBox *m_threads;
-    QSpinBox *m_batch;
-    QLineEdit *m_database;         // the URL without its password
-    QLineEdit *m_databasePassword; // EchoMode::Password
-    QLabel *m_databaseNote;        // what is in use when it comes from $LISTINGLENS_DB
-    QLabel *m_passwordNote;        // where the password is kept (a warning when in plain text)
-    QComboBox *m_currency;
-    QComboBox *m_theme;
-};
 
 } // namespace listinglens::ui

@@ -14,7 +14,9 @@
 #include "photo_strip.h"
 #include "quality_page.h"
 #include "result_panel.h"
+#include "settings_dialog.h"
 #include "store_worker.h"
+#include "theme.h"
 #include "throughput_page.h"
 #include "version.h"
 

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QString>
+
+namespace listinglens::ui {
+
+// The workbench's look: "dark" (Fusion with a dark palette); anything else is
+// Fusion with its standard palette ("system", "light").
+void applyTheme(const QString &theme);
+
+} // namespace listinglens::ui
