@@ -21,6 +21,7 @@ PACKAGES=(
     libboost1.81-dev                 # Boost.Beast + Asio: the HTTP server (README, "HTTP layer")
     clang libfuzzer-14-dev           # the fuzz targets (tests/fuzz, scripts/fuzz.sh): libFuzzer needs clang
     libclang-rt-14-dev               # -fsanitize=fuzzer,address,undefined runtimes (clang only recommends it)
+    dpkg-dev                         # dpkg-shlibdeps: the Debian packages' Depends (packaging/CMakeLists.txt)
 )
 
 missing=()
