@@ -10,18 +10,6 @@
 
 namespace listinglens::ui {
 
-void ConsoleWorker::open(const QString &url)
-{
-    m_store.reset();
-    auto store = PredictionStore::open(url);
-    if (!store) {
-        Q_EMIT failed(0, store.error().message);
-        return;
-    }
-    m_store = store.value();
-    Q_EMIT opened(m_store->maskedUrl());
-}
-
 void ConsoleWorker::fetchHistory(int request, const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit)
 {
     if (!m_store)

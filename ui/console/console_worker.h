@@ -12,13 +12,15 @@
 
 namespace listinglens::ui {
 
-// Database reads for the console pages, on its own thread with its own
-// connection. Call its functions through queued invocations; each answer
-// carries the request number it was asked with, so stale answers can be dropped.
+// Database reads for the console pages, on a thread of its own (Session), with
+// that thread's connection to the session's store. Call its functions through
+// queued invocations; each answer carries the request number it was asked
+// with, so stale answers can be dropped.
 class ConsoleWorker : public QObject {
     Q_OBJECT
 public:
-    void open(const QString &url);
+    // The store to read from now on (null: none), opened by the session.
+    void setStore(const std::shared_ptr<PredictionStore> &store) { m_store = store; }
     void fetchHistory(int request, const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit);
     void fetchDetail(int request, qint64 predictionId);
     void fetchSeries(int request, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
@@ -27,7 +29,6 @@ public:
     void cancelExport() { m_cancelExport = true; } // safe from any thread
 
 Q_SIGNALS:
-    void opened(const QString &maskedUrl);
     void failed(int request, const QString &message);
     void historyPage(int request, const QList<listinglens::HistoryRow> &rows, const QList<QImage> &thumbnails, bool more);
     void detailReady(int request, const listinglens::PredictionDetail &detail, const QImage &thumbnail);

@@ -44,24 +44,20 @@ void ClassificationWorker::loadModel(const QString &modelDir, const QString &dev
                        m_classifier->engineInfo().deviceName, ids, names);
 }
 
-void ClassificationWorker::openDatabase(const QString &url)
+void ClassificationWorker::detachStore(bool keepResults)
 {
-    if (url.isEmpty()) {
+    if (!keepResults) {
         m_pending.clear(); // no database any more: nothing to wait for
         m_pendingCount = 0;
     }
     m_store.reset();
-    m_index.reset();
-    if (m_classifier)
-        m_classifier->setListingIndex(nullptr);
-    if (url.isEmpty())
-        return;
-    auto store = PredictionStore::open(url);
-    if (!store) {
-        Q_EMIT databaseFailed(store.error().message);
-        return;
-    }
-    m_store = store.value();
+    m_storeDown = keepResults;
+    setIndex(nullptr);
+}
+
+void ClassificationWorker::attachStore(const std::shared_ptr<PredictionStore> &store)
+{
+    m_store = store;
     m_storeDown = false;
     attachIndex();
     flushPending();
@@ -116,8 +112,15 @@ void ClassificationWorker::attachIndex()
         Q_EMIT databaseFailed(index.error().message);
         return;
     }
-    m_index = index.value();
-    m_classifier->setListingIndex(m_index);
+    setIndex(index.value());
+}
+
+void ClassificationWorker::setIndex(std::shared_ptr<ListingIndex> index)
+{
+    m_index = std::move(index);
+    if (m_classifier)
+        m_classifier->setListingIndex(m_index);
+    Q_EMIT listingIndexChanged(m_index);
 }
 
 void ClassificationWorker::classifyFiles(int ticket, const QList<int> &ids, const QStringList &paths, int batchSize)

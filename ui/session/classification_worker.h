@@ -18,10 +18,13 @@ class PredictionStore;
 
 namespace listinglens::ui {
 
-// Lives on its own thread and owns the loaded model; the GUI thread talks to
-// it only through queued signals and slots. Each request carries a ticket
-// (increasing); cancelUpTo() stops the running request and refuses queued
-// ones with lower or equal tickets.
+// Lives on its own thread (Session) and owns the loaded model; the GUI thread
+// talks to it only through queued calls and signals. Each request carries a
+// ticket (increasing); cancelUpTo() stops the running request and refuses
+// queued ones with lower or equal tickets. It stores every classification in
+// the session's store, and keeps the listing index that the suggestions use:
+// loaded here (it follows the model's embeddings), handed to other threads
+// only as a copy of the pointer, by listingIndexChanged.
 class ClassificationWorker : public QObject {
     Q_OBJECT
 public:
@@ -34,13 +37,16 @@ public:
     void cancelUpTo(int ticket); // safe from any thread
     // Results kept while the database is away (safe from any thread).
     int pendingCount() const { return m_pendingCount; }
-    // Set before databaseOpened is emitted; thread-safe to use after that.
-    std::shared_ptr<ListingIndex> listingIndex() const { return m_index; }
 
-public Q_SLOTS:
+    // Called on its thread (WorkerThread::call).
     void loadModel(const QString &modelDir, const QString &device, int threads);
-    // Every classification is stored there from now on (empty: none).
-    void openDatabase(const QString &url);
+    // The database is being opened again or switched: nothing is written
+    // until attachStore(); meanwhile results are kept in memory (keepResults),
+    // or, when there is to be no database, dropped with what was kept.
+    void detachStore(bool keepResults);
+    // Every classification is stored there from now on; what was kept is
+    // written, and the listing index is loaded from it.
+    void attachStore(const std::shared_ptr<listinglens::PredictionStore> &store);
     void classifyFiles(int ticket, const QList<int> &ids, const QStringList &paths, int batchSize);
     void classifyImage(int ticket, int id, const QImage &image);
 
@@ -53,6 +59,8 @@ Q_SIGNALS:
                    qint64 predictionId);
     void databaseOpened(const QString &maskedUrl, int listings);
     void databaseFailed(const QString &message);
+    // The index in use from now on (null: none); the worker's own pointer never leaves its thread.
+    void listingIndexChanged(const std::shared_ptr<listinglens::ListingIndex> &index);
     void notStored(int id, const QString &message);
     // A result kept while the database was down has now been written.
     void storedLater(int id, qint64 predictionId);
@@ -64,6 +72,7 @@ private:
              const QList<QByteArray> &bytes, int batchSize);
 
     void attachIndex();
+    void setIndex(std::shared_ptr<ListingIndex> index);
     void store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId);
     void flushPending();
 
@@ -73,7 +82,7 @@ private:
         Result<PhotoResult> outcome = Error{};
     };
     QList<Pending> m_pending; // results waiting for the database to come back
-    bool m_storeDown = false;
+    bool m_storeDown = false; // a database is configured but cannot be written now: keep results
     std::atomic_int m_pendingCount{0};
 
     std::unique_ptr<Classifier> m_classifier;

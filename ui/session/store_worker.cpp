@@ -1,7 +1,7 @@
 #include "store_worker.h"
 
 #include "history_reads.h"
-#include "prediction_store.h"
+#include "listing_index.h"
 
 namespace listinglens::ui {
 
@@ -12,26 +12,30 @@ void StoreWorker::open(const QString &url)
 {
     m_store.reset();
     if (url.isEmpty())
-        return;
+        return Q_EMIT opened(nullptr);
     auto store = PredictionStore::open(url);
-    if (store)
-        m_store = store.value();
-    else
-        Q_EMIT openFailed(store.error().message);
+    if (!store)
+        return Q_EMIT openFailed(store.error().message);
+    m_store = store.value();
+    Q_EMIT opened(m_store);
 }
 
-void StoreWorker::addFeedback(int itemId, qint64 predictionId, bool corrected, const QString &categoryId, double price,
-                              const QString &currency, const QString &title, const QString &description)
+void StoreWorker::setListingIndex(const std::shared_ptr<ListingIndex> &index)
 {
-    if (!m_store || predictionId <= 0) {
-        Q_EMIT feedbackFailed(itemId, tr("no database: the decision is kept in memory only"));
-        return;
-    }
-    const QString moderator = qEnvironmentVariable("USER", QStringLiteral("moderator"));
-    auto stored = m_store->addFeedback(predictionId, {moderator, corrected, categoryId, price, currency, title, description, 0});
-    if (stored)
-        Q_EMIT feedbackStored(itemId);
-    else
+    m_index = index;
+}
+
+void StoreWorker::addFeedback(int itemId, qint64 predictionId, const FeedbackRecord &feedback)
+{
+    // Later suggestions learn from it at once, whether or not the write succeeds.
+    if (m_index && predictionId > 0)
+        m_index->confirm(predictionId, feedback.categoryId, feedback.price);
+    if (!m_store || predictionId <= 0)
+        return Q_EMIT feedbackFailed(itemId, tr("no database: the decision is kept in memory only"));
+    FeedbackRecord record = feedback;
+    if (record.moderator.isEmpty())
+        record.moderator = qEnvironmentVariable("USER", QStringLiteral("moderator"));
+    if (auto stored = m_store->addFeedback(predictionId, record); !stored)
         Q_EMIT feedbackFailed(itemId, stored.error().message);
 }
 

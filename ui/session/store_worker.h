@@ -1,40 +1,47 @@
 #pragma once
 
+#include "prediction_store.h"
+
 #include <QImage>
 #include <QObject>
 
 #include <memory>
 
 namespace listinglens {
-class PredictionStore;
+class ListingIndex;
 }
 
 namespace listinglens::ui {
 
-// Database work for the window (moderator feedback, thumbnails) on its own
-// thread with its own connection, so that a long batch never delays a
-// decision being written.
+// Database work for the window on its own thread (Session): it opens the
+// session's one store, then writes moderator decisions and reads thumbnails,
+// so that a long batch never delays a decision being written. It confirms each
+// decision in the listing index too (its own copy of the pointer, handed over
+// by the classification worker's listingIndexChanged).
 class StoreWorker : public QObject {
     Q_OBJECT
 public:
     StoreWorker();
     ~StoreWorker() override;
 
-public Q_SLOTS:
+    // Called on its thread (WorkerThread::call).
+    // Opens the database (an empty URL: none); answers opened or openFailed.
     void open(const QString &url);
-    void addFeedback(int itemId, qint64 predictionId, bool corrected, const QString &categoryId, double price,
-                     const QString &currency, const QString &title, const QString &description);
+    void setListingIndex(const std::shared_ptr<listinglens::ListingIndex> &index);
+    // An empty moderator is the user running the window ($USER).
+    void addFeedback(int itemId, qint64 predictionId, const listinglens::FeedbackRecord &feedback);
     void loadThumbnails(int itemId, const QList<qint64> &predictionIds);
-    void flush() {} // a blocking call to this returns once everything queued before it is done
 
 Q_SIGNALS:
+    // The store every worker of the session uses from now on (null: no database).
+    void opened(const std::shared_ptr<listinglens::PredictionStore> &store);
     void openFailed(const QString &message);
-    void feedbackStored(int itemId);
     void feedbackFailed(int itemId, const QString &message);
     void thumbnailsLoaded(int itemId, const QList<qint64> &predictionIds, const QList<QImage> &images);
 
 private:
     std::shared_ptr<PredictionStore> m_store;
+    std::shared_ptr<ListingIndex> m_index;
 };
 
 } // namespace listinglens::ui

@@ -5,8 +5,8 @@
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QSet>
-#include <QThread>
-#include <QTimer>
+
+#include <memory>
 
 class QLabel;
 class QShortcut;
@@ -23,17 +23,20 @@ namespace listinglens::ui {
 
 struct Decision;
 struct PhotoItem;
-class ClassificationWorker;
-class ConsoleWorker;
 class HistoryPage;
 class QualityPage;
-class StoreWorker;
+class Session;
 class ThroughputPage;
 class PhotoListModel;
 class PhotoStrip;
 class ResultPanel;
 
-// The moderator workbench: photos in, suggestions to accept or correct.
+// The moderator workbench: photos in, suggestions to accept or correct. The
+// work behind it runs in its Session (session.h says which thread runs what).
+// Its sources, by concern: main_window.cpp (the window, the model, the
+// database, settings), main_window_setup.cpp (pages, actions, status bar),
+// main_window_photos.cpp (photos in, results out), main_window_decisions.cpp
+// (accept, correct).
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -59,6 +62,7 @@ public:
     // Workbench, History, Quality, Throughput.
     void showPage(int page);
     QPushButton *cancelButton() const { return m_cancel; }
+    Session *session() const { return m_session.get(); }
 
 Q_SIGNALS:
     void modelReady();
@@ -70,39 +74,42 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void buildMenus();
-    void buildStatusBar();
+    // main_window_setup.cpp
+    void setupPages();
+    void setupActions();
+    void setupWorkbenchKeys();
+    void setupStatusBar();
+    void showShortcuts();
+    void showAbout();
+    // main_window.cpp
+    void connectModel();
+    void connectDatabase();
     void loadModel();
     void openDatabase();
     QString databaseUrl() const;
-    void recordDecision(const PhotoItem &item, const Decision &decision);
+    void openSettings();
+    // main_window_photos.cpp
+    void connectPhotos();
     void enqueueFiles(const QStringList &files);
-    void startRequest(int photos);
+    void startRequest(int ticket, int photos);
     void finishRequest(int ticket);
     void photoSettled();
     void showSelected();
     void selectRow(int row);
-    void correctCurrent();
     void removeCurrent();
     void pasteFromClipboard();
     void openPhotos();
     void openFolder();
-    void openSettings();
-    void showShortcuts();
-    void showAbout();
+    // main_window_decisions.cpp
+    void connectDecisions();
+    void recordDecision(const PhotoItem &item, const Decision &decision);
+    void correctCurrent();
 
     WorkbenchSettings m_settings;
-    QThread m_thread;
-    ClassificationWorker *m_worker = nullptr;
-    QThread m_storeThread;
-    StoreWorker *m_storeWorker = nullptr;
-    QTimer *m_databaseRetry = nullptr;
-    QThread m_consoleThread;
-    ConsoleWorker *m_console = nullptr;
+    std::unique_ptr<Session> m_session;
     HistoryPage *m_history = nullptr;
     QualityPage *m_quality = nullptr;
     ThroughputPage *m_throughput = nullptr;
-    int m_databaseRetryMs = 2000;
     PhotoListModel *m_photos = nullptr;
     PhotoStrip *m_strip = nullptr;
     ResultPanel *m_panel = nullptr;
@@ -127,8 +134,7 @@ private:
     QString m_deviceName;
     bool m_modelReady = false;
     bool m_presentation = false;
-    int m_lastTicket = 0;
-    QSet<int> m_pending;
+    QSet<int> m_pending; // tickets of the requests not finished yet
     int m_batchTotal = 0;
     int m_batchSettled = 0;
     int m_pasted = 0;

@@ -1,0 +1,105 @@
+#include "session.h"
+
+#include "classification_worker.h"
+#include "console_worker.h"
+#include "prediction_store.h"
+#include "store_worker.h"
+
+namespace listinglens::ui {
+
+Session::Session(QObject *parent)
+    : QObject(parent), m_classification(QStringLiteral("classification")), m_store(QStringLiteral("store")),
+      m_console(QStringLiteral("console"))
+{
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, [this] { openDatabase(m_url); });
+
+    connect(storeWorker(), &StoreWorker::opened, this, &Session::storeOpened);
+    connect(storeWorker(), &StoreWorker::openFailed, this, &Session::databaseFailed);
+    // Worker to worker: queued onto the store thread, a copy of the pointer in the event.
+    connect(classification(), &ClassificationWorker::listingIndexChanged, storeWorker(), &StoreWorker::setListingIndex);
+    connect(classification(), &ClassificationWorker::databaseFailed, this, &Session::databaseFailed);
+    connect(classification(), &ClassificationWorker::notStored, this, [this](int, const QString &message) {
+        Q_EMIT resultNotStored(message);
+        databaseFailed(message);
+    });
+    connect(classification(), &ClassificationWorker::databaseOpened, this, [this](const QString &url, int listings) {
+        m_backoff.reset();
+        Q_EMIT databaseOpened(url, listings);
+    });
+}
+
+Session::~Session()
+{
+    cancelAll();
+    m_classification.stop();
+    m_store.drain(); // every decision queued for the database is written before the thread stops
+    m_store.stop();
+    console()->cancelExport();
+    m_console.stop();
+}
+
+void Session::loadModel(const QString &modelDir, const QString &device, int threads)
+{
+    m_classification.call(&ClassificationWorker::loadModel, modelDir, device, threads);
+}
+
+void Session::openDatabase(const QString &url)
+{
+    m_url = url;
+    Q_EMIT databaseConnecting(url);
+    // Results wait in memory until the store is open, so none is lost meanwhile.
+    m_classification.call(&ClassificationWorker::detachStore, !url.isEmpty());
+    m_console.call(&ConsoleWorker::setStore, std::shared_ptr<PredictionStore>());
+    m_store.call(&StoreWorker::open, url); // opened or openFailed
+}
+
+void Session::storeOpened(const std::shared_ptr<PredictionStore> &store)
+{
+    m_database = store;
+    if (store)
+        m_classification.call(&ClassificationWorker::attachStore, store); // answers databaseOpened
+    m_console.call(&ConsoleWorker::setStore, store);
+}
+
+void Session::databaseFailed(const QString &message)
+{
+    // Work on without it, and try again with backoff.
+    if (!m_retry.isActive())
+        m_retry.start(m_backoff.next());
+    Q_EMIT databaseUnavailable(message, (m_retry.remainingTime() + 999) / 1000);
+}
+
+int Session::classifyFiles(const QList<int> &ids, const QStringList &paths, int batchSize)
+{
+    m_classification.call(&ClassificationWorker::classifyFiles, ++m_lastTicket, ids, paths, batchSize);
+    return m_lastTicket;
+}
+
+int Session::classifyImage(int id, const QImage &image)
+{
+    m_classification.call(&ClassificationWorker::classifyImage, ++m_lastTicket, id, image);
+    return m_lastTicket;
+}
+
+void Session::cancelAll()
+{
+    classification()->cancelUpTo(m_lastTicket);
+}
+
+void Session::recordDecision(int itemId, qint64 predictionId, const FeedbackRecord &feedback)
+{
+    m_store.call(&StoreWorker::addFeedback, itemId, predictionId, feedback);
+}
+
+void Session::loadThumbnails(int itemId, const QList<qint64> &predictionIds)
+{
+    m_store.call(&StoreWorker::loadThumbnails, itemId, predictionIds);
+}
+
+int Session::resultsWaiting() const
+{
+    return classification()->pendingCount();
+}
+
+} // namespace listinglens::ui

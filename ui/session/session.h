@@ -1,0 +1,90 @@
+#pragma once
+
+#include "backoff.h"
+#include "worker_thread.h"
+
+#include <QImage>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+#include <memory>
+
+namespace listinglens {
+class PredictionStore;
+struct FeedbackRecord;
+}
+
+namespace listinglens::ui {
+
+class ClassificationWorker;
+class ConsoleWorker;
+class StoreWorker;
+
+// The work behind one window: three threads and the one database store.
+//   GUI thread:     this object and its retry timer. It only hands work out
+//                   and passes pointers on; it never waits on the database,
+//                   except for the last writes when it is destroyed.
+//   "classification": ClassificationWorker: loads the model, decodes and
+//                   classifies, records every result in the store, loads the
+//                   listing index.
+//   "store":        StoreWorker: opens the store (PredictionStore::open can
+//                   take seconds on PostgreSQL), writes decisions and confirms
+//                   them in the listing index, reads thumbnails.
+//   "console":      ConsoleWorker: the console pages' reads and the CSV export.
+// The store opened on "store" is handed to the others through this object
+// (PredictionStore is thread-safe: each thread has its own connection); the
+// listing index goes from "classification" to "store" as a copy of the
+// pointer in a queued signal, so no shared_ptr is read on one thread while
+// another writes it. A database that cannot be opened or written is retried
+// with backoff::kWindowReconnect; results are kept in memory meanwhile.
+class Session : public QObject {
+    Q_OBJECT
+public:
+    explicit Session(QObject *parent = nullptr);
+    // Cancels the classification, writes every decision queued for the
+    // database, then stops the threads.
+    ~Session() override;
+
+    // For connecting to their signals (photo results, thumbnails, console
+    // answers) and for their thread-safe functions.
+    ClassificationWorker *classification() const { return m_classification.worker(); }
+    StoreWorker *storeWorker() const { return m_store.worker(); }
+    ConsoleWorker *console() const { return m_console.worker(); }
+
+    void loadModel(const QString &modelDir, const QString &device, int threads);
+    // Opens (or reopens) the database off the GUI thread; an empty URL: none.
+    void openDatabase(const QString &url);
+    // Each returns the request's ticket (increasing); requestFinished carries it back.
+    int classifyFiles(const QList<int> &ids, const QStringList &paths, int batchSize);
+    int classifyImage(int id, const QImage &image);
+    // Stops the running request and refuses every one asked for so far.
+    void cancelAll();
+    void recordDecision(int itemId, qint64 predictionId, const listinglens::FeedbackRecord &feedback);
+    void loadThumbnails(int itemId, const QList<qint64> &predictionIds);
+    // Results waiting in memory for the database.
+    int resultsWaiting() const;
+
+Q_SIGNALS:
+    void databaseConnecting(const QString &url);
+    void databaseOpened(const QString &maskedUrl, int listings);
+    // Working on without it; the next try is in retryInSeconds.
+    void databaseUnavailable(const QString &message, int retryInSeconds);
+    // A result could not be written: it is kept and written when the database is back.
+    void resultNotStored(const QString &message);
+
+private:
+    void storeOpened(const std::shared_ptr<PredictionStore> &store);
+    void databaseFailed(const QString &message);
+
+    WorkerThread<ClassificationWorker> m_classification;
+    WorkerThread<StoreWorker> m_store;
+    WorkerThread<ConsoleWorker> m_console;
+    std::shared_ptr<PredictionStore> m_database; // the one store of the session; only handed on here
+    QString m_url;
+    QTimer m_retry;
+    Backoff m_backoff{backoff::kWindowReconnect};
+    int m_lastTicket = 0;
+};
+
+} // namespace listinglens::ui

@@ -1,0 +1,225 @@
+// Photos in (opened, dropped, pasted), classified by the session, results into the strip.
+#include "main_window.h"
+
+#include "classification_worker.h"
+#include "environment.h"
+#include "file_dialogs.h"
+#include "photo_files.h"
+#include "photo_list_model.h"
+#include "photo_strip.h"
+#include "result_panel.h"
+#include "session.h"
+#include "store_worker.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QtConcurrent>
+
+namespace listinglens::ui {
+
+namespace {
+
+QString duration(double seconds)
+{
+    const int s = qRound(seconds);
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+void MainWindow::connectPhotos()
+{
+    connect(m_strip->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelected);
+    connect(m_photos, &PhotoListModel::itemChanged, this, [this](int id) {
+        if (id == m_panel->shownId())
+            showSelected();
+    });
+    connect(m_photos, &QAbstractItemModel::rowsRemoved, this, &MainWindow::showSelected);
+    connect(m_panel, &ResultPanel::openPhotosRequested, this, &MainWindow::openPhotos);
+    connect(m_panel, &ResultPanel::samplesRequested, this, [this] { addPaths({defaultSamplesDir()}); });
+
+    ClassificationWorker *worker = m_session->classification();
+    connect(worker, &ClassificationWorker::photoStarted, m_photos, &PhotoListModel::setWorking);
+    connect(worker, &ClassificationWorker::photoDone, this,
+            [this](int id, const PhotoResult &r, const QImage &preview, const QImage &thumbnail, qint64 predictionId) {
+                m_photos->setResult(id, r, preview, thumbnail, predictionId);
+                photoSettled();
+            });
+    connect(worker, &ClassificationWorker::photoFailed, this,
+            [this](int id, const QString &code, const QString &message, const QString &advice) {
+                m_photos->setFailed(id, code, message, advice);
+                photoSettled();
+            });
+    connect(worker, &ClassificationWorker::requestFinished, this, &MainWindow::finishRequest);
+    connect(m_session->storeWorker(), &StoreWorker::thumbnailsLoaded, this,
+            [this](int itemId, const QList<qint64> &ids, const QList<QImage> &images) {
+                if (m_panel->shownId() == itemId)
+                    m_panel->setSimilarThumbnails(ids, images);
+            });
+}
+
+void MainWindow::addPaths(const QStringList &paths)
+{
+    if (paths.isEmpty())
+        return;
+    auto *watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher] {
+        const QStringList files = watcher->result();
+        watcher->deleteLater();
+        if (files.isEmpty())
+            statusBar()->showMessage(tr("No photos (JPEG, PNG, WebP, BMP, TIFF) found there."), 5000);
+        else
+            enqueueFiles(files);
+    });
+    watcher->setFuture(QtConcurrent::run([paths] { return expandPhotoPaths(paths); }));
+}
+
+void MainWindow::enqueueFiles(const QStringList &files)
+{
+    QStringList names;
+    for (const QString &f : files)
+        names << QFileInfo(f).fileName();
+    const QList<int> ids = m_photos->add(files, names);
+    startRequest(m_session->classifyFiles(ids, files, m_settings.batchSize), int(ids.size()));
+}
+
+void MainWindow::addImage(const QImage &image)
+{
+    if (image.isNull())
+        return;
+    const QString name = tr("pasted image %1").arg(++m_pasted);
+    const QList<int> ids = m_photos->add({name}, {name});
+    startRequest(m_session->classifyImage(ids.first(), image), 1);
+}
+
+void MainWindow::startRequest(int ticket, int photos)
+{
+    if (m_pending.isEmpty()) {
+        m_batchTotal = 0;
+        m_batchSettled = 0;
+        m_batchClock.start();
+    }
+    m_pending.insert(ticket);
+    m_batchTotal += photos;
+    m_progressBar->setRange(0, m_batchTotal);
+    m_progressBar->setValue(m_batchSettled);
+    m_progressLabel->setText(tr("%1 / %2").arg(m_batchSettled).arg(m_batchTotal));
+    m_progress->show();
+    m_rateLabel->hide(); // the progress text carries the rate meanwhile
+    m_cancel->setEnabled(true);
+}
+
+void MainWindow::photoSettled()
+{
+    ++m_batchSettled;
+    const double seconds = m_batchClock.elapsed() / 1000.0;
+    const double rate = m_batchSettled / std::max(seconds, 0.001);
+    m_progressBar->setValue(m_batchSettled);
+    m_progressLabel->setText(tr("%1 / %2 · %3 photos/s · %4 left")
+                                 .arg(m_batchSettled).arg(m_batchTotal).arg(rate, 0, 'f', 1)
+                                 .arg(duration((m_batchTotal - m_batchSettled) / std::max(rate, 0.001))));
+    if (m_batchSettled >= 3) // a rate over one or two photos says nothing
+        m_rateLabel->setText(tr("%1 photos/s").arg(rate, 0, 'f', 1));
+    if (!m_strip->currentIndex().isValid())
+        selectRow(0);
+}
+
+void MainWindow::finishRequest(int ticket)
+{
+    m_pending.remove(ticket);
+    if (!m_pending.isEmpty())
+        return;
+    m_progress->hide();
+    m_rateLabel->show();
+    statusBar()->showMessage(tr("%n photo(s) in %1 s", nullptr, m_batchSettled).arg(m_batchClock.elapsed() / 1000.0, 0, 'f', 1), 8000);
+    Q_EMIT idle();
+}
+
+void MainWindow::cancelBatch()
+{
+    m_session->cancelAll();
+    m_cancel->setEnabled(false);
+    m_progressLabel->setText(tr("Cancelling…"));
+}
+
+void MainWindow::selectRow(int row)
+{
+    m_strip->setCurrentIndex(m_photos->index(row));
+}
+
+void MainWindow::showSelected()
+{
+    const PhotoItem *item = m_photos->item(m_strip->currentIndex().row());
+    if (!item) {
+        m_panel->showEmpty();
+        return;
+    }
+    const PhotoItem *original = item->duplicateOfId >= 0 ? m_photos->itemById(item->duplicateOfId) : nullptr;
+    const bool fresh = m_panel->shownId() != item->id;
+    m_panel->showItem(*item, original ? original->name : QString());
+    if (fresh && !item->result.similar.isEmpty()) {
+        QList<qint64> ids;
+        for (const SimilarListing &s : item->result.similar)
+            ids << s.id;
+        m_session->loadThumbnails(item->id, ids);
+    }
+}
+
+void MainWindow::removeCurrent()
+{
+    const int row = m_strip->currentIndex().row();
+    if (row >= 0)
+        m_photos->remove(row);
+}
+
+void MainWindow::pasteFromClipboard()
+{
+    const QMimeData *mime = QApplication::clipboard()->mimeData();
+    if (!mime)
+        return;
+    if (mime->hasImage())
+        addImage(qvariant_cast<QImage>(mime->imageData()));
+    else if (mime->hasUrls())
+        addPaths(localPathsFromUrls(mime->urls()));
+    else
+        statusBar()->showMessage(tr("The clipboard holds no image."), 4000);
+}
+
+void MainWindow::openPhotos()
+{
+    addPaths(choosePhotoFiles(this));
+}
+
+void MainWindow::openFolder()
+{
+    const QString dir = chooseFolder(this, tr("Open a folder of photos"));
+    if (!dir.isEmpty())
+        addPaths({dir});
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls() || event->mimeData()->hasImage())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QMimeData *mime = event->mimeData();
+    if (const QStringList paths = localPathsFromUrls(mime->urls()); !paths.isEmpty())
+        addPaths(paths);
+    else if (mime->hasImage())
+        addImage(qvariant_cast<QImage>(mime->imageData()));
+    event->acceptProposedAction();
+}
+
+} // namespace listinglens::ui
