@@ -33,9 +33,15 @@ struct JobApiOptions {
 
 // The HTTP API of `serve`: validates uploads and queues them, answers job
 // status (with long polling), takes moderator feedback, and reports health,
-// readiness, metrics and its OpenAPI description. Everything that touches
-// the database or decodes runs on a thread pool; the HTTP server's thread
-// only parses and answers.
+// readiness, metrics and its OpenAPI description.
+// Threads:
+//   HttpServer's network thread  reads and writes connections (http_server.h)
+//   this object's thread         routes each request (handle()), parks and answers long polls
+//   m_pool                       everything that touches the database: queueing, job reads, feedback, keys
+//   m_checkPool                  the check of an upload (a full decode; or, with embedded workers,
+//                                preparing it as one's model input, which JobWorker then classifies)
+// The files: job_api.cpp (set-up, routing), job_api_submit.cpp, job_api_jobs.cpp,
+// job_api_feedback.cpp, job_api_health.cpp, job_api_answers.cpp (job_api_p.h).
 class JobApi : public QObject {
     Q_OBJECT
 public:

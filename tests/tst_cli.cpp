@@ -1,4 +1,7 @@
-// Runs the real listinglens executable.
+// Runs the real listinglens executable, as a user or a script would: its
+// output formats, exit codes and errors, against SQLite and PostgreSQL.
+// Past 500 lines because it is one test class of one thing, the command line;
+// each test is one command's contract.
 #include "api_keys.h"
 #include "database_url.h"
 #include "fixtures.h"

@@ -1,6 +1,9 @@
 // The production services end to end: `serve` and separate `worker`
 // processes against the throwaway PostgreSQL of scripts/with-postgres.sh,
 // driven over real HTTP. Every answer is checked against resources/openapi.json.
+// One test class on purpose, past 500 lines: the last test checks that the
+// tests before it exercised every documented operation, which needs them all
+// in one run.
 #include "database_url.h"
 #include "fixtures.h"
 #include "http_server.h"
