@@ -10,6 +10,9 @@ StoreWorker::~StoreWorker() = default;
 
 void StoreWorker::open(const QString &url)
 {
+    if (url != m_url)
+        m_confirmed.clear(); // another database: its prediction ids are other listings
+    m_url = url;
     m_store.reset();
     if (url.isEmpty())
         return Q_EMIT opened(nullptr);
@@ -23,13 +26,20 @@ void StoreWorker::open(const QString &url)
 void StoreWorker::setListingIndex(const std::shared_ptr<ListingIndex> &index)
 {
     m_index = index;
+    if (!m_index)
+        return;
+    for (auto it = m_confirmed.cbegin(); it != m_confirmed.cend(); ++it)
+        m_index->confirm(it.key(), it->categoryId, it->price);
 }
 
 void StoreWorker::addFeedback(int itemId, qint64 predictionId, const FeedbackRecord &feedback)
 {
     // Later suggestions learn from it at once, whether or not the write succeeds.
-    if (m_index && predictionId > 0)
-        m_index->confirm(predictionId, feedback.categoryId, feedback.price);
+    if (predictionId > 0) {
+        m_confirmed.insert(predictionId, {feedback.categoryId, feedback.price});
+        if (m_index)
+            m_index->confirm(predictionId, feedback.categoryId, feedback.price);
+    }
     if (!m_store || predictionId <= 0)
         return Q_EMIT feedbackFailed(itemId, tr("no database: the decision is kept in memory only"));
     FeedbackRecord record = feedback;

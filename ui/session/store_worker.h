@@ -2,6 +2,7 @@
 
 #include "prediction_store.h"
 
+#include <QHash>
 #include <QImage>
 #include <QObject>
 
@@ -17,7 +18,9 @@ namespace listinglens::ui {
 // session's one store, then writes moderator decisions and reads thumbnails,
 // so that a long batch never delays a decision being written. It confirms each
 // decision in the listing index too (its own copy of the pointer, handed over
-// by the classification worker's listingIndexChanged).
+// by the classification worker's listingIndexChanged), and again in every index
+// that comes later: one loaded while a decision was being written may have read
+// the database before it.
 class StoreWorker : public QObject {
     Q_OBJECT
 public:
@@ -40,8 +43,15 @@ Q_SIGNALS:
     void thumbnailsLoaded(int itemId, const QList<qint64> &predictionIds, const QList<QImage> &images);
 
 private:
+    struct Confirmed {
+        QString categoryId;
+        double price = 0;
+    };
+
+    QString m_url;
     std::shared_ptr<PredictionStore> m_store;
     std::shared_ptr<ListingIndex> m_index;
+    QHash<qint64, Confirmed> m_confirmed; // this session's decisions on this database, by prediction id
 };
 
 } // namespace listinglens::ui
