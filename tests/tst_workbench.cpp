@@ -11,7 +11,9 @@
 #include "prediction_store.h"
 #include "quality_page.h"
 #include "result_panel.h"
+#include "session.h"
 #include "settings_dialog.h"
+#include "store_worker.h"
 #include "workbench_settings.h"
 
 #include <QAction>
@@ -188,6 +190,79 @@ private Q_SLOTS:
         QCOMPARE(int(c.size()), 1);
         QVERIFY(c[0].finalCategoryId != QStringLiteral("furniture"));
         QCOMPARE(int(readHistory(*store.value(), {}, std::nullopt, 10).value().size()), 2);
+    }
+
+    // Issue 12, 1: the session opens its one store on the store thread and hands
+    // it, and the listing index, to the other threads; the GUI thread used to
+    // copy the worker's index pointer while the worker reset it. Decisions made
+    // while the database is opened again (as the retry after a lost connection
+    // does) reach the store and the index in use, and photos classified
+    // meanwhile are stored once it is open.
+    void decisionsWhileTheDatabaseIsReopened()
+    {
+        Session *session = m_window->session();
+        PhotoListModel *photos = m_window->photos();
+        const QStringList decided = {photo("toaster.jpg"), photo("teddy.jpg"), photo("laptop.jpg"),
+                                     photo("moped.jpg"), photo("backpack.jpg"), photo("jean.jpg")};
+        const int n = int(decided.size());
+        const auto allStored = [photos] {
+            for (int r = 0; r < photos->rowCount(); ++r)
+                if (photos->item(r)->predictionId <= 0)
+                    return false;
+            return true;
+        };
+        m_window->addPaths(decided);
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == n && allStored(), 60000);
+
+        QSignalSpy opened(session, &Session::databaseOpened);
+        const auto correct = [&](int r) {
+            m_window->strip()->setCurrentIndex(photos->index(r));
+            m_window->resultPanel()->selectChoice(1); // a correction: the index has to say so
+            m_window->acceptCurrent();
+            QVERIFY(photos->item(r)->decision.made && photos->item(r)->decision.corrected);
+        };
+        // The first half while it is opened again and again, each at another point of the reopening...
+        for (int r = 0; r < n / 2; ++r) {
+            session->openDatabase(m_dbUrl);
+            if (r == 1) // classified while the store is being opened
+                m_window->addPaths({photo("perfume.jpg"), photo("dumbbell.jpg")});
+            correct(r);
+            QTest::qWait(5 * r);
+        }
+        // ...the rest at once after one more: written while the new index is being read.
+        session->openDatabase(m_dbUrl);
+        for (int r = n / 2; r < n; ++r)
+            correct(r);
+        QTRY_VERIFY_WITH_TIMEOUT(opened.count() == n / 2 + 1 && !m_window->isBusy() && photos->count(PhotoState::Done) == n + 2
+                                     && allStored(), 60000);
+        // Whatever the store thread was handed before this is done once it answers.
+        QSignalSpy thumbnails(session->storeWorker(), &StoreWorker::thumbnailsLoaded);
+        session->loadThumbnails(-1, {});
+        QTRY_COMPARE_WITH_TIMEOUT(thumbnails.count(), 1, 20000);
+
+        // The same photos again: each finds its earlier self, confirmed as corrected.
+        m_window->addPaths(decided);
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 2 * n + 2, 60000);
+        for (int r = 0; r < n; ++r) {
+            const PhotoItem *earlier = photos->item(r);
+            const PhotoItem *again = photos->item(n + 2 + r);
+            QCOMPARE(again->source, earlier->source);
+            const auto &similar = again->result.similar;
+            const auto self = std::find_if(similar.begin(), similar.end(),
+                                           [&](const SimilarListing &s) { return s.id == earlier->predictionId; });
+            QVERIFY2(self != similar.end(), qPrintable(earlier->name));
+            QVERIFY2(self->confirmed, qPrintable(earlier->name + QStringLiteral(": the index missed its decision")));
+            QCOMPARE(self->categoryId, earlier->decision.categoryId);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(allStored(), 30000);
+        m_window.reset();
+
+        auto store = PredictionStore::open(m_dbUrl);
+        QVERIFY(store.ok());
+        HistoryFilter corrected;
+        corrected.feedback = QStringLiteral("corrected");
+        QCOMPARE(int(readHistory(*store.value(), corrected, std::nullopt, 100).value().size()), n);
+        QCOMPARE(int(readHistory(*store.value(), {}, std::nullopt, 100).value().size()), 2 * n + 2);
     }
 
     void historyFiltersExportAndQuality()
