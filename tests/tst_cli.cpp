@@ -629,8 +629,8 @@ private Q_SLOTS:
         QCOMPARE(kubernetesCommandLines(QStringLiteral("  args: [\"a\",\n    \"b\"]\n  command:\n    - x\n    - y\n  env: []")),
                  QStringList({QStringLiteral("[\"a\", \"b\"]"), QStringLiteral("- x - y")}));
 
-        const QString packaging = QFINDTESTDATA("../packaging");
-        QVERIFY2(!packaging.isEmpty(), "packaging/ not found beside tests/");
+        const QString packaging = QStringLiteral(LISTINGLENS_SOURCE_DIR "/packaging"); // the sources', not a build folder's
+        QVERIFY2(QFileInfo(packaging + QStringLiteral("/systemd")).isDir(), qPrintable(packaging));
         const QDir systemd(packaging + QStringLiteral("/systemd"));
         const QStringList units = systemd.entryList({QStringLiteral("*.service")}, QDir::Files);
         QVERIFY(units.size() >= 2);
