@@ -47,6 +47,7 @@ void Session::loadModel(const QString &modelDir, const QString &device, int thre
 void Session::openDatabase(const QString &url)
 {
     m_url = url;
+    m_retry.stop(); // this try is the next one
     Q_EMIT databaseConnecting(url);
     // Results wait in memory until the store is open, so none is lost meanwhile.
     m_classification.call(&ClassificationWorker::detachStore, !url.isEmpty());
