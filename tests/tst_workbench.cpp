@@ -28,6 +28,7 @@
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QStatusBar>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
@@ -263,6 +264,52 @@ private Q_SLOTS:
         corrected.feedback = QStringLiteral("corrected");
         QCOMPARE(int(readHistory(*store.value(), corrected, std::nullopt, 100).value().size()), n);
         QCOMPARE(int(readHistory(*store.value(), {}, std::nullopt, 100).value().size()), 2 * n + 2);
+    }
+
+    // A prediction id names a row of the database the photo was stored in. After
+    // the window switches to another database, a decision on such a photo is
+    // kept in memory and written to neither: in the new one that id is some
+    // other listing (or none).
+    void aDecisionNeverGoesToAnotherDatabase()
+    {
+        PhotoListModel *photos = m_window->photos();
+        m_window->addPaths({photo("toaster.jpg"), photo("teddy.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 2 && photos->item(0)->predictionId > 0
+                                     && photos->item(1)->predictionId > 0, 60000);
+        QVERIFY(m_window->session()->isCurrentDatabase(photos->item(0)->database));
+
+        // Another database that already holds listings with the same ids.
+        const QString other = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("other.sqlite"));
+        {
+            auto store = PredictionStore::open(other);
+            QVERIFY(store.ok());
+            for (int i = 0; i < 3; ++i)
+                QVERIFY(store.value()->addPrediction(predictionRecord(QStringLiteral("cli"), QStringLiteral("other%1.jpg").arg(i),
+                                                                      Error{ErrorCode::Corrupt, QStringLiteral("x")})).ok());
+        }
+        QSignalSpy opened(m_window->session(), &Session::databaseOpened);
+        m_window->session()->openDatabase(other);
+        QVERIFY(!m_window->session()->isCurrentDatabase(photos->item(0)->database));
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        m_window->acceptCurrent();
+        QVERIFY(photos->item(0)->decision.made); // kept in memory
+        QVERIFY(m_window->statusBar()->currentMessage().contains(QStringLiteral("not in the database now in use")));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
+        m_window->strip()->setCurrentIndex(photos->index(1));
+        m_window->acceptCurrent();
+        // Whatever the store thread was handed before this is done once it answers.
+        QSignalSpy thumbnails(m_window->session()->storeWorker(), &StoreWorker::thumbnailsLoaded);
+        m_window->session()->loadThumbnails(-1, {});
+        QTRY_COMPARE_WITH_TIMEOUT(thumbnails.count(), 1, 20000);
+        m_window.reset();
+
+        for (const QString &url : {m_dbUrl, other}) {
+            auto store = PredictionStore::open(url);
+            QVERIFY(store.ok());
+            HistoryFilter decided;
+            decided.feedback = QStringLiteral("accepted");
+            QCOMPARE(int(readHistory(*store.value(), decided, std::nullopt, 100).value().size()), 0);
+        }
     }
 
     void historyFiltersExportAndQuality()

@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 namespace listinglens {
 
@@ -40,15 +42,27 @@ struct DbConnections::Names {
     }
 };
 
-struct DbConnections::ThreadConnections {
-    std::shared_ptr<Names> shared; // outlives the owner when the thread ends later
-    QStringList names;
+namespace {
+
+// What this thread opened, of every DbConnections; removed when the thread ends
+// (for the main thread: before static objects, Qt's connection registry among them, go).
+template <typename Names>
+struct ThreadConnections {
+    std::vector<std::pair<std::weak_ptr<Names>, QString>> opened;
     ~ThreadConnections()
     {
-        for (const QString &name : std::as_const(names))
-            shared->remove(name);
+        for (const auto &[names, name] : opened)
+            if (const auto alive = names.lock())
+                alive->remove(name);
+    }
+    void add(const std::shared_ptr<Names> &names, const QString &name)
+    {
+        std::erase_if(opened, [](const auto &entry) { return entry.first.expired(); }); // stores gone since
+        opened.emplace_back(names, name);
     }
 };
+
+} // namespace
 
 DbConnections::DbConnections(DatabaseUrl url)
     : m_url(std::move(url)), m_prefix(QStringLiteral("listinglens-%1-").arg(g_storeSerial.fetch_add(1))),
@@ -89,13 +103,8 @@ Result<QSqlDatabase> DbConnections::get(const QString &role)
         std::lock_guard lock(m_names->mutex);
         m_names->open << name;
     }
-    // Qt reuses a destroyed QThreadStorage's slot: what is there may be a gone store's record.
-    ThreadConnections *mine = m_threads.hasLocalData() ? m_threads.localData() : nullptr;
-    if (!mine || mine->shared != m_names) {
-        mine = new ThreadConnections{m_names, {}};
-        m_threads.setLocalData(mine); // deletes the stale record, whose names its store removed
-    }
-    mine->names << name;
+    thread_local ThreadConnections<Names> opened;
+    opened.add(m_names, name);
     if (!db.isValid())
         return Error{ErrorCode::DatabaseError, QStringLiteral("the Qt SQL driver %1 is not installed").arg(m_url.driver())};
     if (m_url.isPostgres()) {

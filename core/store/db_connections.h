@@ -7,7 +7,6 @@
 #include <QSqlError>
 #include <QString>
 #include <QStringList>
-#include <QThreadStorage>
 
 #include <memory>
 
@@ -20,8 +19,10 @@ Error databaseError(const QString &what, const QSqlError &error);
 // Qt SQL connections to one database: one per thread (and role), never shared
 // across threads, as Qt requires. Each connection is named after its store and
 // a serial number of its thread that is never reused, and is removed when its
-// thread ends (QThreadStorage) or when this object goes, whichever is first.
-// Thread-safe.
+// thread ends or when this object goes, whichever is first: each thread keeps
+// a thread_local record of what it opened, holding this object's names weakly.
+// (QThreadStorage cannot do that: it leaks, and warns, for a thread that
+// outlives the storage, and it reuses a destroyed storage's slot.) Thread-safe.
 class DbConnections {
 public:
     explicit DbConnections(DatabaseUrl url);
@@ -39,14 +40,12 @@ public:
     QStringList names() const;
 
 private:
-    struct Names;             // every open name, shared with the threads' records
-    struct ThreadConnections; // one thread's names; removes them when the thread ends
+    struct Names; // every open name, held weakly by the threads that opened them
     QString nameFor(const QString &role) const;
 
     DatabaseUrl m_url;
     QString m_prefix;
     std::shared_ptr<Names> m_names;
-    QThreadStorage<ThreadConnections *> m_threads;
 };
 
 } // namespace listinglens

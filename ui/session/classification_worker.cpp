@@ -64,7 +64,8 @@ void ClassificationWorker::attachStore(const std::shared_ptr<PredictionStore> &s
     Q_EMIT databaseOpened(m_store->maskedUrl(), m_index ? int(m_index->size()) : 0);
 }
 
-void ClassificationWorker::store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId)
+void ClassificationWorker::store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId,
+                                 QString &database)
 {
     if (!m_store && m_pending.isEmpty() && !m_storeDown)
         return; // no database configured
@@ -74,6 +75,7 @@ void ClassificationWorker::store(int itemId, const QString &name, const Result<P
         auto stored = recordOutcome(*m_store, m_index.get(), QStringLiteral("gui"), name, outcome);
         if (stored) {
             predictionId = stored.value();
+            database = m_store->maskedUrl();
             return;
         }
         m_storeDown = true; // retried already: keep the rest in memory instead of stalling each photo
@@ -97,7 +99,7 @@ void ClassificationWorker::flushPending()
             Q_EMIT notStored(p.itemId, stored.error().message);
             return;
         }
-        Q_EMIT storedLater(p.itemId, stored.value());
+        Q_EMIT storedLater(p.itemId, stored.value(), m_store->maskedUrl());
         m_pending.pop_front();
         m_pendingCount = int(m_pending.size());
     }
@@ -160,7 +162,8 @@ void ClassificationWorker::run(int ticket, const QList<int> &ids, const QStringL
         sources,
         [&](int i, const Result<PhotoResult> &r) {
             qint64 predictionId = 0;
-            store(ids[i], names[i], r, predictionId); // failures are history too
+            QString database;
+            store(ids[i], names[i], r, predictionId, database); // failures are history too
             if (!r) {
                 Q_EMIT photoFailed(ids[i], r.error().codeName(), r.error().message, errorAdvice(r.error().code));
                 return;
@@ -168,7 +171,7 @@ void ClassificationWorker::run(int ticket, const QList<int> &ids, const QStringL
             // Decoding the small preview here keeps all image work off the GUI thread.
             const QImage preview = QImage::fromData(r.value().preview, "JPG");
             const QImage thumbnail = preview.scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-            Q_EMIT photoDone(ids[i], r.value(), preview, thumbnail, predictionId);
+            Q_EMIT photoDone(ids[i], r.value(), preview, thumbnail, predictionId, database);
         },
         &m_cancel, [&](int i) { Q_EMIT photoStarted(ids[i]); });
     Q_EMIT requestFinished(ticket);

@@ -55,15 +55,16 @@ Q_SIGNALS:
                      const QStringList &categoryIds, const QStringList &categoryNames);
     void modelFailed(const QString &message);
     void photoStarted(int id);
+    // predictionId: its row in the store named `database` (masked URL); 0 and empty when not stored.
     void photoDone(int id, const listinglens::PhotoResult &result, const QImage &preview, const QImage &thumbnail,
-                   qint64 predictionId);
+                   qint64 predictionId, const QString &database);
     void databaseOpened(const QString &maskedUrl, int listings);
     void databaseFailed(const QString &message);
     // The index in use from now on (null: none); the worker's own pointer never leaves its thread.
     void listingIndexChanged(const std::shared_ptr<listinglens::ListingIndex> &index);
     void notStored(int id, const QString &message);
     // A result kept while the database was down has now been written.
-    void storedLater(int id, qint64 predictionId);
+    void storedLater(int id, qint64 predictionId, const QString &database);
     void photoFailed(int id, const QString &code, const QString &message, const QString &advice);
     void requestFinished(int ticket);
 
@@ -73,7 +74,7 @@ private:
 
     void attachIndex();
     void setIndex(std::shared_ptr<ListingIndex> index);
-    void store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId);
+    void store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId, QString &database);
     void flushPending();
 
     struct Pending {

@@ -2,6 +2,7 @@
 
 #include "classification_worker.h"
 #include "console_worker.h"
+#include "database_url.h"
 #include "prediction_store.h"
 #include "store_worker.h"
 
@@ -47,6 +48,8 @@ void Session::loadModel(const QString &modelDir, const QString &device, int thre
 void Session::openDatabase(const QString &url)
 {
     m_url = url;
+    const auto parsed = DatabaseUrl::parse(url);
+    m_maskedUrl = parsed ? parsed.value().masked() : QString();
     m_retry.stop(); // this try is the next one
     Q_EMIT databaseConnecting(url);
     // Results wait in memory until the store is open, so none is lost meanwhile.

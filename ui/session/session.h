@@ -60,6 +60,9 @@ public:
     int classifyImage(int id, const QImage &image);
     // Stops the running request and refuses every one asked for so far.
     void cancelAll();
+    // Whether `database` (a masked URL, as a result names its store) is the one
+    // in use or being opened: a prediction id means that row only there.
+    bool isCurrentDatabase(const QString &database) const { return !database.isEmpty() && database == m_maskedUrl; }
     void recordDecision(int itemId, qint64 predictionId, const listinglens::FeedbackRecord &feedback);
     void loadThumbnails(int itemId, const QList<qint64> &predictionIds);
     // Results waiting in memory for the database.
@@ -82,6 +85,7 @@ private:
     WorkerThread<ConsoleWorker> m_console;
     std::shared_ptr<PredictionStore> m_database; // the one store of the session; only handed on here
     QString m_url;
+    QString m_maskedUrl; // m_url as stores name themselves
     QTimer m_retry;
     Backoff m_backoff{backoff::kWindowReconnect};
     int m_lastTicket = 0;

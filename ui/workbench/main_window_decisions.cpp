@@ -21,8 +21,9 @@ void MainWindow::connectDecisions()
     connect(m_session->storeWorker(), &StoreWorker::feedbackFailed, this, [this](int, const QString &message) {
         statusBar()->showMessage(tr("Decision not stored: %1").arg(message), 8000);
     });
-    connect(m_session->classification(), &ClassificationWorker::storedLater, this, [this](int id, qint64 predictionId) {
-        m_photos->setPredictionId(id, predictionId);
+    connect(m_session->classification(), &ClassificationWorker::storedLater, this,
+            [this](int id, qint64 predictionId, const QString &database) {
+        m_photos->setPredictionId(id, predictionId, database);
         const PhotoItem *item = m_photos->itemById(id);
         if (item && item->decision.made) // decided while the database was away
             recordDecision(*item, item->decision);
@@ -34,6 +35,12 @@ void MainWindow::recordDecision(const PhotoItem &item, const Decision &d)
     m_photos->setDecision(item.id, d);
     if (item.predictionId <= 0) {
         statusBar()->showMessage(tr("Decision kept in memory: this photo is not in the database."), 6000);
+        return;
+    }
+    if (!m_session->isCurrentDatabase(item.database)) {
+        // Its prediction id names a row of the database it was stored in, not of this one.
+        statusBar()->showMessage(tr("Decision kept in memory: this photo was stored in %1, not in the database now in use.")
+                                     .arg(item.database), 8000);
         return;
     }
     // Written, and confirmed in the listing index for later suggestions, on the store thread.

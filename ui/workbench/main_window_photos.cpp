@@ -50,8 +50,9 @@ void MainWindow::connectPhotos()
     ClassificationWorker *worker = m_session->classification();
     connect(worker, &ClassificationWorker::photoStarted, m_photos, &PhotoListModel::setWorking);
     connect(worker, &ClassificationWorker::photoDone, this,
-            [this](int id, const PhotoResult &r, const QImage &preview, const QImage &thumbnail, qint64 predictionId) {
-                m_photos->setResult(id, r, preview, thumbnail, predictionId);
+            [this](int id, const PhotoResult &r, const QImage &preview, const QImage &thumbnail, qint64 predictionId,
+                   const QString &database) {
+                m_photos->setResult(id, r, preview, thumbnail, predictionId, database);
                 photoSettled();
             });
     connect(worker, &ClassificationWorker::photoFailed, this,
@@ -166,7 +167,7 @@ void MainWindow::showSelected()
     const PhotoItem *original = item->duplicateOfId >= 0 ? m_photos->itemById(item->duplicateOfId) : nullptr;
     const bool fresh = m_panel->shownId() != item->id;
     m_panel->showItem(*item, original ? original->name : QString());
-    if (fresh && !item->result.similar.isEmpty()) {
+    if (fresh && !item->result.similar.isEmpty() && m_session->isCurrentDatabase(item->database)) {
         QList<qint64> ids;
         for (const SimilarListing &s : item->result.similar)
             ids << s.id;

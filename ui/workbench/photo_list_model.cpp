@@ -117,13 +117,14 @@ void PhotoListModel::setWorking(int id)
 }
 
 void PhotoListModel::setResult(int id, const PhotoResult &result, const QImage &preview, const QImage &thumbnail,
-                               qint64 predictionId)
+                               qint64 predictionId, const QString &database)
 {
     const int row = rowOf(id);
     if (row < 0)
         return;
     PhotoItem &it = m_items[row];
     it.predictionId = predictionId;
+    it.database = database;
     it.state = PhotoState::Done;
     it.result = result;
     it.result.preview.clear(); // the decoded QImage is kept instead
@@ -156,11 +157,13 @@ void PhotoListModel::setFailed(int id, const QString &code, const QString &messa
     changed(row);
 }
 
-void PhotoListModel::setPredictionId(int id, qint64 predictionId)
+void PhotoListModel::setPredictionId(int id, qint64 predictionId, const QString &database)
 {
     const int row = rowOf(id);
-    if (row >= 0)
-        m_items[row].predictionId = predictionId;
+    if (row < 0)
+        return;
+    m_items[row].predictionId = predictionId;
+    m_items[row].database = database;
 }
 
 void PhotoListModel::setDecision(int id, const Decision &decision)

@@ -36,6 +36,7 @@ struct PhotoItem {
     QImage thumbnail;
     int duplicateOfId = -1;   // an earlier photo with nearly the same perceptual hash
     qint64 predictionId = 0;  // its row in the store (0: not stored)
+    QString database;         // the store that row is in (masked URL): a decision goes there only
     Decision decision;
 };
 
@@ -61,10 +62,11 @@ public:
     QList<Decision> decisions() const;
 
     void setWorking(int id);
-    void setResult(int id, const PhotoResult &result, const QImage &preview, const QImage &thumbnail, qint64 predictionId = 0);
+    void setResult(int id, const PhotoResult &result, const QImage &preview, const QImage &thumbnail, qint64 predictionId = 0,
+                   const QString &database = {});
     void setFailed(int id, const QString &code, const QString &message, const QString &advice);
     void setDecision(int id, const Decision &decision);
-    void setPredictionId(int id, qint64 predictionId);
+    void setPredictionId(int id, qint64 predictionId, const QString &database);
 
 Q_SIGNALS:
     void itemChanged(int id);
