@@ -29,6 +29,8 @@ void setUpApplication()
     QApplication::setApplicationName(QStringLiteral("ListingLens"));
     QApplication::setOrganizationName(QStringLiteral("ListingLens"));
     QApplication::setApplicationVersion(versionString());
+    // The installed desktop entry (packaging/desktop): on Wayland this ties the window to its icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.listinglens.ListingLens"));
     qRegisterMetaType<listinglens::PhotoResult>();
 }
 
