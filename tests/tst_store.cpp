@@ -1,5 +1,6 @@
 // Every store test runs on SQLite and on the real PostgreSQL that
-// scripts/test.sh starts (LISTINGLENS_TEST_PG_URL).
+// scripts/test.sh starts (LISTINGLENS_TEST_PG_URL), as Qt's own SQL tests do:
+// one test class, driven by the driver table, hence past 500 lines.
 #include "backoff.h"
 #include "database_url.h"
 #include "fixtures.h"

@@ -1,4 +1,6 @@
-// Drives the real workbench window (offscreen platform).
+// Drives the real workbench window (offscreen platform) through its widgets,
+// as a moderator would. One test class of one thing, the window, past 500
+// lines because each test is a moderator's task end to end.
 #include "fixtures.h"
 #include "history_model.h"
 #include "history_page.h"

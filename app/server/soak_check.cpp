@@ -29,7 +29,7 @@ Result<Tally> checkInDatabase(PredictionStore &store, const QString &run, const 
                              " FROM jobs j LEFT JOIN predictions p ON p.id = j.prediction_id WHERE j.idempotency_key LIKE :run"));
     q.bindValue(QStringLiteral(":run"), JobQueue::storedIdempotencyKey(run, 0) + QStringLiteral("-%")); // soak runs serve --no-auth
     if (!q.exec())
-        return Error{ErrorCode::DatabaseError, QStringLiteral("cannot read the jobs back: %1").arg(q.lastError().text())};
+        return databaseError(QStringLiteral("cannot read the jobs back"), q.lastError());
     struct Row {
         QString id, status, error;
         qint64 prediction = 0;
@@ -47,7 +47,7 @@ Result<Tally> checkInDatabase(PredictionStore &store, const QString &run, const 
                              " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.prediction_id = p.id)"));
     q.bindValue(QStringLiteral(":since"), sinceMs);
     if (!q.exec() || !q.next())
-        return Error{ErrorCode::DatabaseError, QStringLiteral("cannot count the predictions: %1").arg(q.lastError().text())};
+        return databaseError(QStringLiteral("cannot count the predictions"), q.lastError());
     Tally t;
     if (const int orphans = q.value(0).toInt()) {
         t.duplicated += orphans;

@@ -400,7 +400,7 @@ Result<qint64> JobQueue::complete(const ClaimedJob &job, const QString &worker, 
         const QSqlError e = c.lastError();
         c.rollback();
         m_store->dropConnection();
-        return Error{ErrorCode::DatabaseError, QStringLiteral("cannot end the job: %1").arg(e.text().trimmed())};
+        return databaseError(QStringLiteral("cannot end the job"), e);
     }
     if (ended)
         *ended = view;
