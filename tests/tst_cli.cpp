@@ -287,6 +287,45 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("Qt 6"));
         QVERIFY(r.out.contains("LibTorch 1.13"));
         QVERIFY(r.out.contains("OpenCV 4"));
+        QVERIFY(r.out.contains("OpenBLAS core: ") || r.out.contains("BLAS: not OpenBLAS"));
+    }
+
+    // OpenBLAS's generic kernels on a processor it does not know cost half the
+    // throughput: a command that runs the model starts itself again, once,
+    // with the core that fits. A core the user chose stands, a restarted
+    // process never restarts, and --version only says what would happen.
+    void blasCoreIsCorrectedOnceAndTheUsersChoiceStands()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("OPENBLAS_CORETYPE"));
+        env.remove(QStringLiteral("LISTINGLENS_BLAS_RESTARTED"));
+        auto version = [&](const QProcessEnvironment &e) { // what bench reports, having run the model
+            p.setProcessEnvironment(e);
+            p.start(test::binaryPath(), {QStringLiteral("bench"), QStringLiteral("--images"), test::samplePhotosDir(),
+                                         QStringLiteral("--count"), QStringLiteral("1"), QStringLiteral("--single"),
+                                         QStringLiteral("1"), QStringLiteral("--json")});
+            p.waitForFinished(120'000);
+            return QJsonDocument::fromJson(p.readAllStandardOutput()).object().value(QStringLiteral("blas")).toString();
+        };
+        const QString detected = version(env);
+        if (detected.contains(QStringLiteral("BLAS: not OpenBLAS")))
+            QSKIP("this LibTorch's BLAS is not OpenBLAS");
+        QProcessEnvironment chosen = env;
+        chosen.insert(QStringLiteral("OPENBLAS_CORETYPE"), QStringLiteral("Prescott"));
+        QVERIFY2(version(chosen).contains(QStringLiteral("OpenBLAS core: Prescott (OPENBLAS_CORETYPE=Prescott)")), qPrintable(detected));
+        if (!detected.contains(QStringLiteral("set by ListingLens")))
+            return; // OpenBLAS knows this processor (or it has no better core): nothing to correct
+        QVERIFY2(!detected.contains(QStringLiteral("Prescott")), qPrintable(detected)); // a core that fits this processor
+        p.setProcessEnvironment(env);
+        p.start(test::binaryPath(), {QStringLiteral("--version")});
+        p.waitForFinished(60'000);
+        QVERIFY(p.readAllStandardOutput().contains("the commands that run the model start again"));
+        // A process that was started again already keeps what it has: no loop.
+        QProcessEnvironment again = env;
+        again.insert(QStringLiteral("LISTINGLENS_BLAS_RESTARTED"), QStringLiteral("1"));
+        const QString kept = version(again);
+        QVERIFY2(kept.contains(QStringLiteral("OpenBLAS core: ")) && !kept.contains(QStringLiteral("set by ListingLens")), qPrintable(kept));
     }
 
     void benchJson()
@@ -298,7 +337,7 @@ private Q_SLOTS:
         const auto lines = jsonLines(r.out);
         QCOMPARE(lines.size(), 1);
         const QJsonObject o = lines[0];
-        for (const char *k : {"photos_per_second", "latency_ms", "device", "threads", "batch", "stages_ms"})
+        for (const char *k : {"photos_per_second", "latency_ms", "device", "blas", "threads", "batch", "stages_ms"})
             QVERIFY2(o.contains(QLatin1String(k)), k);
         QVERIFY(o.value("photos_per_second").toDouble() > 0);
         QCOMPARE(keys(o.value("latency_ms").toObject()), set({"p50", "p95", "p99"}));

@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "blas_core.h"
 #include "cli_common.h"
 #include "photo_files.h"
 #include "statistics.h"
@@ -134,6 +135,7 @@ int runBench(const QStringList &args)
             {QStringLiteral("failures"), failures},
             {QStringLiteral("seconds"), std::round(seconds * 100) / 100},
             {QStringLiteral("device"), engine.device},
+            {QStringLiteral("blas"), blasCoreReport()},
             {QStringLiteral("threads"), engine.threads},
             {QStringLiteral("prepare_threads"), Pipeline(c, *pipeOptions).options().prepareThreads},
             {QStringLiteral("batch"), pipeOptions->batchSize},
@@ -151,6 +153,7 @@ int runBench(const QStringList &args)
             << QStringLiteral("device:      %1 (%2), batch %3, %4 prepare threads\n")
                    .arg(engine.device, engine.deviceName).arg(pipeOptions->batchSize)
                    .arg(Pipeline(c, *pipeOptions).options().prepareThreads)
+            << QStringLiteral("blas:        %1\n").arg(blasCoreReport())
             << QStringLiteral("throughput:  %1 photos/s (%2 photos in %3 s, %4 failed)\n")
                    .arg(photosPerSecond, 0, 'f', 1).arg(*n).arg(seconds, 0, 'f', 2).arg(failures)
             << "under load, per photo:\n"

@@ -9,6 +9,9 @@
 
 #include <malloc.h>
 
+#include <algorithm>
+#include <string_view>
+
 namespace listinglens::cli {
 
 std::span<const Command> sharedCommands()
@@ -37,6 +40,13 @@ void tuneAllocator()
     // threshold, unless the top pad covers it. A service worker's inference
     // thread lost a seventh of its time to that (batch of 8: about 2 ms a photo).
     mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+}
+
+bool runsTheModel(const char *command)
+{
+    static const std::string_view model[] = {"", "classify", "bench", "bench-gui", "screenshots", "serve", "worker"};
+    const std::string_view c = command ? command : "";
+    return c.starts_with("-platform") || std::find(std::begin(model), std::end(model), c) != std::end(model);
 }
 
 int runCommandLine(int argc, char **argv, const QString &program, std::span<const Command> commands, const char *usage)

@@ -21,6 +21,10 @@ std::span<const Command> sharedCommands();
 // first thing each main() does.
 void tuneAllocator();
 
+// Whether `command` (argv[1]; empty: the window) runs the model in this
+// process, and so is worth starting again for a BLAS core that fits (model/blas_core.h).
+bool runsTheModel(const char *command);
+
 // Runs the command named by argv[1] from `commands` in a QCoreApplication;
 // answers --version and --help (with `usage`) itself. Returns the exit status.
 int runCommandLine(int argc, char **argv, const QString &program, std::span<const Command> commands, const char *usage);

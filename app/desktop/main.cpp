@@ -2,6 +2,7 @@
 // and the commands that need no server (classify, history, stats, import, db,
 // apikey, bench, bench-db). The service commands live in listinglens-server,
 // which needs no GUI library; asked for here, they are handed to it.
+#include "blas_core.h"
 #include "cli_common.h"
 #include "command_line.h"
 #include "desktop_commands.h"
@@ -77,12 +78,14 @@ int execServer(int argc, char **argv)
 
 int main(int argc, char *argv[])
 {
-    listinglens::cli::tuneAllocator();
     const std::string first = argc > 1 ? argv[1] : "";
+    if (isServiceCommand(first))
+        return execServer(argc, argv); // which starts again itself if its BLAS core needs it
+    if (listinglens::cli::runsTheModel(argc > 1 ? argv[1] : nullptr))
+        listinglens::restartWithBetterBlasCore(argv); // before anything else: the process may start again
+    listinglens::cli::tuneAllocator();
     if (first.empty() || first.starts_with("-platform"))
         return listinglens::ui::runWorkbench(argc, argv);
-    if (isServiceCommand(first))
-        return execServer(argc, argv);
     // Commands that need the window run their own QApplication.
     if (first == "screenshots") {
         const QString dir = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("docs/screenshots");

@@ -1,6 +1,7 @@
 // listinglens-server: the production services (HTTP API, queue workers, their
 // benchmarks) and the commands an operator needs beside them. Links no Qt
 // Widgets or Charts, so a server or container installs no GUI libraries.
+#include "blas_core.h"
 #include "cli_common.h"
 #include "command_line.h"
 #include "server_commands.h"
@@ -39,6 +40,8 @@ constexpr const char *kUsage =
 int main(int argc, char *argv[])
 {
     using namespace listinglens::cli;
+    if (listinglens::cli::runsTheModel(argc > 1 ? argv[1] : nullptr))
+        listinglens::restartWithBetterBlasCore(argv); // before anything else: the process may start again
     tuneAllocator();
     std::vector<Command> commands = {
         {QLatin1StringView("serve"), runServe},

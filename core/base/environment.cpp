@@ -36,4 +36,16 @@ bool keyringDisabledByEnvironment()
     return !qEnvironmentVariableIsEmpty("LISTINGLENS_NO_KEYRING");
 }
 
+BlasCoreEnvironment blasCoreEnvironment()
+{
+    const bool restarted = !qEnvironmentVariableIsEmpty("LISTINGLENS_BLAS_RESTARTED");
+    return {qEnvironmentVariable("OPENBLAS_CORETYPE"), restarted};
+}
+
+void setBlasCoreEnvironment(const QString &coreType)
+{
+    qputenv("OPENBLAS_CORETYPE", coreType.toLatin1());
+    qputenv("LISTINGLENS_BLAS_RESTARTED", "1");
+}
+
 } // namespace listinglens

@@ -23,4 +23,14 @@ QByteArray influxTokenFromEnvironment();
 // $LISTINGLENS_NO_KEYRING set: keep the database password out of the session keyring (tests).
 bool keyringDisabledByEnvironment();
 
+// OPENBLAS_CORETYPE as the user (or an earlier start) set it, and whether
+// ListingLens set it and started again (model/blas_core.h).
+struct BlasCoreEnvironment {
+    QString coreType;
+    bool restarted = false;
+};
+BlasCoreEnvironment blasCoreEnvironment();
+// Sets OPENBLAS_CORETYPE for this process and its exec, with the marker of a restart.
+void setBlasCoreEnvironment(const QString &coreType);
+
 } // namespace listinglens

@@ -6,6 +6,7 @@
 
 #include "inference_engine.h"
 
+#include "blas_core.h"
 #include "logging.h"
 
 #include <QCryptographicHash>
@@ -142,7 +143,7 @@ Result<std::unique_ptr<InferenceEngine>> InferenceEngine::load(const ModelManife
     engine->d->info.embeddingDim = probe.value().embeddingDim;
     if (options.warmUp)
         engine->run(zeros.data(), 1);
-    qCInfo(lcModel).noquote() << "loaded" << manifest.name << manifest.version << "on" << engine->info().deviceName;
+    qCInfo(lcModel).noquote() << "loaded" << manifest.name << manifest.version << "on" << engine->info().deviceName << "-" << blasCoreReport();
     return engine;
 }
 

@@ -1,5 +1,6 @@
 #include "version.h"
 
+#include "blas_core.h"
 #include "inference_engine.h"
 
 #include <opencv2/core/version.hpp>
@@ -13,10 +14,10 @@ QString versionString()
 
 QString versionReport()
 {
-    return QStringLiteral("listinglens %1\nQt %2\nLibTorch %3 (CUDA %4)\nOpenCV %5")
+    return QStringLiteral("listinglens %1\nQt %2\nLibTorch %3 (CUDA %4)\n%5\nOpenCV %6")
         .arg(versionString(), QString::fromLatin1(qVersion()), InferenceEngine::torchVersion(),
              InferenceEngine::cudaAvailable() ? QStringLiteral("available") : QStringLiteral("not available"),
-             QStringLiteral(CV_VERSION));
+             blasCoreReport(), QStringLiteral(CV_VERSION));
 }
 
 } // namespace listinglens
