@@ -44,7 +44,7 @@ void tuneAllocator()
 
 bool runsTheModel(const char *command)
 {
-    static const std::string_view model[] = {"", "classify", "bench", "bench-gui", "screenshots", "serve", "worker"};
+    static const std::string_view model[] = {"", "classify", "bench", "bench-gui", "bench-http", "screenshots", "serve", "worker"};
     const std::string_view c = command ? command : "";
     return c.starts_with("-platform") || std::find(std::begin(model), std::end(model), c) != std::end(model);
 }
