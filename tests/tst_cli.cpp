@@ -563,6 +563,25 @@ private Q_SLOTS:
         QCOMPARE(jsonLines(history.out).size(), 72); // every photo once: none lost, none twice
     }
 
+    // The queue needs PostgreSQL: serve and worker refuse any other database
+    // before they start anything, with what to do, and never a crash.
+    void servicesRefuseAQueueThatIsNotPostgres()
+    {
+        const QString url = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("queue.sqlite"));
+        for (const QString &command : {QStringLiteral("serve"), QStringLiteral("worker")}) {
+            QProcess p;
+            QStringList args{command, QStringLiteral("--db"), url};
+            if (command == QLatin1String("serve"))
+                args << QStringLiteral("--no-auth");
+            p.start(test::serverBinaryPath(), args);
+            QVERIFY(p.waitForFinished(60'000));
+            QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(p.exitCode(), 2);
+            const QByteArray err = p.readAllStandardError();
+            QVERIFY2(err.contains("needs PostgreSQL") && err.contains("postgresql://"), err.constData());
+        }
+    }
+
     void refusesAnUnreachableDatabaseClearly()
     {
         const Run r = runCli({QStringLiteral("classify"), QStringLiteral("--db"),

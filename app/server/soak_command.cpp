@@ -4,6 +4,7 @@
 // processes, injects the faults and checks the database; `--concurrency`
 // client threads (blocking sockets, as bench-http's) each send one job after
 // another and write only their own slots of the outcomes.
+#include "backoff.h"
 #include "server_commands.h"
 
 #include "service_client.h"
@@ -42,7 +43,7 @@ struct Traffic {
 QJsonObject persist(QTcpSocket &socket, quint16 port, const QByteArray &head, const QByteArray &body,
                     const QDeadlineTimer &deadline, Traffic &traffic, int *status)
 {
-    for (int backoffMs = 100;; backoffMs = std::min(2 * backoffMs, 1000)) {
+    for (Backoff backoff(backoff::kApiClient);;) {
         if (socket.state() != QAbstractSocket::ConnectedState) {
             socket.abort();
             socket.connectToHost(QHostAddress::LocalHost, port);
@@ -56,7 +57,7 @@ QJsonObject persist(QTcpSocket &socket, quint16 port, const QByteArray &head, co
             socket.abort();
         if (deadline.hasExpired() || traffic.abandon)
             return {};
-        std::this_thread::sleep_for(std::chrono::milliseconds(backoffMs));
+        std::this_thread::sleep_for(std::chrono::milliseconds(backoff.next()));
     }
 }
 

@@ -25,6 +25,8 @@ inline constexpr BackoffPolicy kJobCompletion{100, 2'000, 0};
 inline constexpr BackoffPolicy kDirectUpload{0, 0, 2};
 // The window's database connection: 2 s doubling to a minute, for ever; it works without one meanwhile.
 inline constexpr BackoffPolicy kWindowReconnect{2'000, 60'000, 0};
+// A client of the API (soak) after a 503 or a lost connection: 100 ms doubling to 1 s, until its deadline.
+inline constexpr BackoffPolicy kApiClient{100, 1'000, 0};
 } // namespace backoff
 
 class Backoff {

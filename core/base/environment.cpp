@@ -31,6 +31,11 @@ QByteArray influxTokenFromEnvironment()
     return qgetenv("LISTINGLENS_INFLUX_TOKEN");
 }
 
+QString moderatorFromEnvironment()
+{
+    return qEnvironmentVariable("USER", QStringLiteral("moderator"));
+}
+
 bool keyringDisabledByEnvironment()
 {
     return !qEnvironmentVariableIsEmpty("LISTINGLENS_NO_KEYRING");

@@ -20,6 +20,8 @@ QString defaultSamplesDir();
 QString databaseUrlFromEnvironment();
 // $LISTINGLENS_INFLUX_TOKEN, or empty: the token the Influx pusher sends.
 QByteArray influxTokenFromEnvironment();
+// $USER, or "moderator": who a decision in the window is recorded as.
+QString moderatorFromEnvironment();
 // $LISTINGLENS_NO_KEYRING set: keep the database password out of the session keyring (tests).
 bool keyringDisabledByEnvironment();
 

@@ -11,7 +11,7 @@ namespace listinglens::ui {
 // provider that names and draws files from their suffix alone: the default
 // one reads the first bytes of every file it lists to guess its type, and
 // when it listed the folder of the open SQLite database that read dropped
-// SQLite's locks (see core/sqlite_files.h). A native dialog may run in this
+// SQLite's locks (see core/base/sqlite_files.h). A native dialog may run in this
 // process and do the same, so none is used.
 QStringList choosePhotoFiles(QWidget *parent);
 QString chooseFolder(QWidget *parent, const QString &title, const QString &start = {});

@@ -1,5 +1,6 @@
 #include "store_worker.h"
 
+#include "environment.h"
 #include "history_reads.h"
 #include "listing_index.h"
 
@@ -44,7 +45,7 @@ void StoreWorker::addFeedback(int itemId, qint64 predictionId, const FeedbackRec
         return Q_EMIT feedbackFailed(itemId, tr("no database: the decision is kept in memory only"));
     FeedbackRecord record = feedback;
     if (record.moderator.isEmpty())
-        record.moderator = qEnvironmentVariable("USER", QStringLiteral("moderator"));
+        record.moderator = moderatorFromEnvironment();
     if (auto stored = m_store->addFeedback(predictionId, record); !stored)
         Q_EMIT feedbackFailed(itemId, stored.error().message);
 }
