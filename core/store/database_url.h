@@ -31,4 +31,14 @@ struct DatabaseUrl {
 // sqlite:<application data directory>/listinglens.sqlite
 QString defaultDatabaseUrl();
 
+// The URL text as a person edits it (the Settings dialog keeps the password
+// in its own field, and out of QSettings where a keyring can hold it).
+// Whether it is a postgresql:// (or postgres://) URL that parses.
+bool isPostgresUrl(const QString &url);
+// A PostgreSQL URL's password, and the URL without it / with another one
+// (other URLs are returned as they are, password empty).
+QString databasePassword(const QString &url);
+QString databaseUrlWithoutPassword(const QString &url);
+QString databaseUrlWithPassword(const QString &url, const QString &password);
+
 } // namespace listinglens

@@ -1,11 +1,9 @@
 #include "workbench_settings.h"
 
+#include "database_url.h"
 #include "password_keyring.h"
 
 #include <QSettings>
-#include <QUrl>
-
-#include <optional>
 
 namespace listinglens::ui {
 
@@ -14,49 +12,7 @@ namespace {
 const QString kUrlKey = QStringLiteral("database/url");
 const QString kInKeyringKey = QStringLiteral("database/passwordInKeyring");
 
-std::optional<QUrl> postgresUrl(const QString &url)
-{
-    const QString t = url.trimmed();
-    if (!t.startsWith(QLatin1String("postgresql://")) && !t.startsWith(QLatin1String("postgres://")))
-        return std::nullopt;
-    QUrl u(t, QUrl::StrictMode);
-    if (!u.isValid())
-        return std::nullopt;
-    return u;
-}
-
 } // namespace
-
-bool isPostgresUrl(const QString &url)
-{
-    return postgresUrl(url).has_value();
-}
-
-QString databasePassword(const QString &url)
-{
-    const auto u = postgresUrl(url);
-    return u ? u->password(QUrl::FullyDecoded) : QString();
-}
-
-QString databaseUrlWithoutPassword(const QString &url)
-{
-    auto u = postgresUrl(url);
-    if (!u || u->password().isEmpty())
-        return url.trimmed();
-    u->setPassword(QString());
-    return u->toString();
-}
-
-QString databaseUrlWithPassword(const QString &url, const QString &password)
-{
-    if (password.isEmpty())
-        return databaseUrlWithoutPassword(url);
-    auto u = postgresUrl(url);
-    if (!u)
-        return url.trimmed();
-    u->setPassword(password, QUrl::DecodedMode);
-    return u->toString();
-}
 
 QString WorkbenchSettings::settingsFile()
 {

@@ -24,12 +24,4 @@ struct WorkbenchSettings {
     static QString settingsFile();
 };
 
-// Whether it is a postgresql:// (or postgres://) URL that parses.
-bool isPostgresUrl(const QString &url);
-// A PostgreSQL URL's password, and the URL without it / with another one
-// (other URLs are returned as they are, password empty).
-QString databasePassword(const QString &url);
-QString databaseUrlWithoutPassword(const QString &url);
-QString databaseUrlWithPassword(const QString &url, const QString &password);
-
 } // namespace listinglens::ui
