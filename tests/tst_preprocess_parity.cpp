@@ -7,6 +7,7 @@
 
 #include "fixtures.h"
 #include "image_loader.h"
+#include "inference_engine.h"
 #include "model_manifest.h"
 #include "photo_files.h"
 #include "preprocessor.h"
@@ -59,6 +60,29 @@ private Q_SLOTS:
         m_spec = manifest.value().preprocess;
         m_module = torch::jit::load(manifest.value().modelFile.toStdString());
         m_module.eval();
+        EngineOptions options;
+        options.device = QStringLiteral("cpu");
+        options.threads = 1;
+        auto engine = InferenceEngine::load(manifest.value(), options);
+        QVERIFY2(engine.ok(), qPrintable(engine.ok() ? QString() : engine.error().message));
+        m_engine = std::move(engine).value();
+    }
+
+    // On the CPU the engine runs the frozen module whose convolutions are all
+    // oneDNN primitives, and it says so; the plain module stays available.
+    void theOptimisedModuleIsTheOneUsed()
+    {
+        QCOMPARE(m_engine->info().path, QString::fromLatin1(kOneDnnPath));
+        QVERIFY(m_engine->info().deviceName.contains(QStringLiteral("oneDNN")));
+        QVERIFY(m_engine->info().optimizedDifference <= InferenceEngine::kOptimizedTolerance);
+        auto manifest = ModelManifest::forModelDir(test::modelDir());
+        EngineOptions plain;
+        plain.device = QStringLiteral("cpu");
+        plain.threads = 1;
+        plain.optimize = false;
+        auto engine = InferenceEngine::load(manifest.value(), plain);
+        QVERIFY(engine.ok());
+        QCOMPARE(engine.value()->info().path, QStringLiteral("TorchScript"));
     }
 
     void matchesReference_data()
@@ -101,11 +125,23 @@ private Q_SLOTS:
         };
         const double logitDiff = (logits(oursTensor) - logits(reference)).abs().max().item<double>();
         QVERIFY2(logitDiff < 1e-3, qPrintable(QStringLiteral("logits max |diff| = %1").arg(logitDiff)));
+
+        // The engine's optimised (oneDNN) module on our input against the plain
+        // module on the reference input: the same probabilities within 1e-3.
+        auto optimised = m_engine->run(ours.data(), 1);
+        QVERIFY(optimised.ok());
+        const torch::Tensor expected = torch::softmax(logits(reference), 1).contiguous();
+        double probabilityDiff = 0;
+        for (int k = 0; k < optimised.value().classes; ++k)
+            probabilityDiff = std::max(probabilityDiff, std::abs(double(optimised.value().probabilities[std::size_t(k)])
+                                                                 - expected[0][k].item<double>()));
+        QVERIFY2(probabilityDiff < 1e-3, qPrintable(QStringLiteral("oneDNN probabilities max |diff| = %1").arg(probabilityDiff)));
     }
 
 private:
     PreprocessSpec m_spec;
     torch::jit::Module m_module;
+    std::unique_ptr<InferenceEngine> m_engine;
 };
 
 QTEST_GUILESS_MAIN(TestPreprocessParity)

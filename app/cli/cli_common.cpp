@@ -95,7 +95,7 @@ std::optional<QStringList> phoneSizedBenchPhotos(const QString &sourceDir)
 
 void ModelOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({modelDir, manifest, taxonomy, device, threads, batch});
+    parser.addOptions({modelDir, manifest, taxonomy, device, threads, batch, plain});
 }
 
 QCommandLineOption databaseOption(const QString &defaultHint)
@@ -225,6 +225,7 @@ std::optional<ClassifierOptions> classifierOptions(const QCommandLineParser &par
     options.manifestPath = parser.value(o.manifest);
     options.taxonomyPath = parser.value(o.taxonomy);
     options.engine.device = parser.value(o.device);
+    options.engine.optimize = !parser.isSet(o.plain);
     const auto threads = intOption(parser, o.threads, 0, 256);
     if (!threads)
         return std::nullopt;

@@ -30,6 +30,8 @@ struct ModelOptions {
                                QStringLiteral("N"), QStringLiteral("0")};
     QCommandLineOption batch{QStringLiteral("batch"), QStringLiteral("Photos per forward pass (default: 8)."),
                              QStringLiteral("N"), QStringLiteral("8")};
+    QCommandLineOption plain{QStringLiteral("plain-torchscript"),
+                             QStringLiteral("Run the model as loaded, not frozen for oneDNN (slower; for comparison).")};
 
     void addTo(QCommandLineParser &parser) const;
 };

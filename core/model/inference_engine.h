@@ -14,6 +14,13 @@ struct EngineOptions {
     QString device = QStringLiteral("auto"); // "auto", "cpu", "cuda" or "cuda:N"
     int threads = 0;                         // intra-op threads; 0 = defaultInferenceThreads()
     bool warmUp = true;
+    // On the CPU: freeze the module and let LibTorch's optimize_for_inference
+    // put every convolution on oneDNN. Unfrozen, LibTorch runs a 1x1
+    // convolution of a batch under 16 on one thread through the BLAS
+    // (slow_conv2d and sgemm), which is slow wherever OpenBLAS does not know
+    // the processor. Falls back to plain TorchScript, logged, if optimising
+    // fails or its answers differ from the plain module's.
+    bool optimize = true;
 };
 
 struct EngineInfo {
@@ -21,7 +28,11 @@ struct EngineInfo {
     QString deviceName;  // "CPU, 2 threads" or the GPU's name
     int threads = 1;
     int embeddingDim = 0; // 0 when the model has no embedding output
+    QString path;         // kOneDnnPath, or "TorchScript" (and ", CUDA")
+    double optimizedDifference = 0; // oneDNN: the largest difference from the plain module on the load-time probe
 };
+
+inline constexpr const char *kOneDnnPath = "oneDNN (frozen, optimize_for_inference)";
 
 struct EngineOutput {
     int count = 0;
@@ -49,6 +60,10 @@ public:
     static int defaultInferenceThreads();
     static QString torchVersion();
     static bool cudaAvailable();
+
+    // The most an optimised module's probabilities or embedding may differ
+    // from the plain module's on the load-time probe before it is refused.
+    static constexpr double kOptimizedTolerance = 1e-4;
 
 private:
     struct Impl;

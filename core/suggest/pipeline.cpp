@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -37,12 +38,20 @@ public:
 
     void setProducers(int n) { m_producers = n; }
 
-    // Blocks for the first item, then takes whatever else is ready, up to max.
-    // Empty when every producer is done and nothing is left.
-    std::vector<Prepared> popBatch(std::size_t max)
+    std::size_t ready()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_items.size();
+    }
+
+    // Blocks for the first item (unless `wait` is false), then takes whatever
+    // else is ready, up to max. Empty when every producer is done and nothing
+    // is left, or, not waiting, when nothing is ready.
+    std::vector<Prepared> popBatch(std::size_t max, bool wait = true)
     {
         std::unique_lock lock(m_mutex);
-        m_notEmpty.wait(lock, [&] { return !m_items.empty() || m_producers == 0; });
+        if (wait)
+            m_notEmpty.wait(lock, [&] { return !m_items.empty() || m_producers == 0; });
         std::vector<Prepared> batch;
         while (!m_items.empty() && batch.size() < max) {
             batch.push_back(std::move(m_items.front()));
@@ -102,7 +111,24 @@ void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback
         for (auto it = pending.begin(); it != pending.end() && it->first == emitNext; it = pending.erase(it), ++emitNext)
             onResult(it->first, it->second);
     };
-    for (auto batch = queue.popBatch(batchSize); !batch.empty(); batch = queue.popBatch(batchSize)) {
+    // The stages balance themselves: when nothing is ready to infer and some
+    // photos are not started yet, decoding is the slower stage, and this
+    // thread prepares one itself rather than wait. Where inference is the
+    // slower stage photos are always ready, and it never does.
+    auto nextBatch = [&] {
+        std::vector<Prepared> batch;
+        if (queue.ready() == 0 && !(cancel && cancel->load())) {
+            if (const int i = next.fetch_add(1); i < n) {
+                if (onStarted)
+                    onStarted(i);
+                batch.push_back({i, m_classifier.prepare(sources[std::size_t(i)])});
+            }
+        }
+        auto ready = queue.popBatch(batchSize - batch.size(), /*wait=*/batch.empty());
+        std::move(ready.begin(), ready.end(), std::back_inserter(batch));
+        return batch;
+    };
+    for (auto batch = nextBatch(); !batch.empty(); batch = nextBatch()) {
         std::vector<PreparedPhoto> photos;
         photos.reserve(batch.size());
         for (auto &item : batch)
