@@ -15,13 +15,15 @@ struct PipelineOptions {
 
 // Runs many photos through a Classifier: several threads decode and
 // preprocess while the calling thread batches whatever is ready into forward
-// passes. Every source gets exactly one outcome, reported in input order on
+// passes, and, when nothing is ready, prepares a photo itself (so the split
+// of the cores follows whichever stage is slower on this machine). Every source gets exactly one outcome, reported in input order on
 // the calling thread; after a cancel the ones not started are reported as
 // ErrorCode::Cancelled.
 class Pipeline {
 public:
     using ResultCallback = std::function<void(int index, const Result<PhotoResult> &result)>;
-    // Called on a decode thread when a source starts to be processed.
+    // Called when a source starts to be processed, on the thread that prepares
+    // it: a decode thread, or the calling thread.
     using StartCallback = std::function<void(int index)>;
 
     Pipeline(Classifier &classifier, PipelineOptions options);
