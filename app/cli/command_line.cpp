@@ -42,11 +42,12 @@ void tuneAllocator()
     mallopt(M_TOP_PAD, 64 * 1024 * 1024);
 }
 
-bool runsTheModel(const char *command)
+bool wantsBlasCore(int argc, char **argv)
 {
-    static const std::string_view model[] = {"", "classify", "bench", "bench-gui", "bench-http", "screenshots", "serve", "worker"};
-    const std::string_view c = command ? command : "";
-    return c.starts_with("-platform") || std::find(std::begin(model), std::end(model), c) != std::end(model);
+    static const std::string_view model[] = {"classify", "bench", "bench-http", "serve", "worker"};
+    if (argc < 2 || std::find(std::begin(model), std::end(model), std::string_view(argv[1])) == std::end(model))
+        return false;
+    return std::any_of(argv + 2, argv + argc, [](const char *a) { return std::string_view(a) == "--plain-torchscript"; });
 }
 
 int runCommandLine(int argc, char **argv, const QString &program, std::span<const Command> commands, const char *usage)

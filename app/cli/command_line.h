@@ -21,9 +21,12 @@ std::span<const Command> sharedCommands();
 // first thing each main() does.
 void tuneAllocator();
 
-// Whether `command` (argv[1]; empty: the window) runs the model in this
-// process, and so is worth starting again for a BLAS core that fits (model/blas_core.h).
-bool runsTheModel(const char *command);
+// Whether this command line is worth starting again for an OpenBLAS core that
+// fits (model/blas_core.h): it runs the model in this process as plain
+// TorchScript (--plain-torchscript), whose 1x1 convolutions go through the
+// BLAS. The default, oneDNN path does not use the BLAS for convolutions, and
+// measured no faster with the corrected core, so it does not pay the 0.4 s.
+bool wantsBlasCore(int argc, char **argv);
 
 // Runs the command named by argv[1] from `commands` in a QCoreApplication;
 // answers --version and --help (with `usage`) itself. Returns the exit status.

@@ -81,7 +81,7 @@ int main(int argc, char *argv[])
     const std::string first = argc > 1 ? argv[1] : "";
     if (isServiceCommand(first))
         return execServer(argc, argv); // which starts again itself if its BLAS core needs it
-    if (listinglens::cli::runsTheModel(argc > 1 ? argv[1] : nullptr))
+    if (listinglens::cli::wantsBlasCore(argc, argv))
         listinglens::restartWithBetterBlasCore(argv); // before anything else: the process may start again
     listinglens::cli::tuneAllocator();
     if (first.empty() || first.starts_with("-platform"))

@@ -40,7 +40,7 @@ constexpr const char *kUsage =
 int main(int argc, char *argv[])
 {
     using namespace listinglens::cli;
-    if (listinglens::cli::runsTheModel(argc > 1 ? argv[1] : nullptr))
+    if (listinglens::cli::wantsBlasCore(argc, argv))
         listinglens::restartWithBetterBlasCore(argv); // before anything else: the process may start again
     tuneAllocator();
     std::vector<Command> commands = {

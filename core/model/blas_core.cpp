@@ -88,8 +88,8 @@ QString blasCoreReport()
     if (!env.coreType.isEmpty())
         return QStringLiteral("OpenBLAS core: %1 (OPENBLAS_CORETYPE=%2)").arg(core, env.coreType);
     if (const QString better = betterBlasCore(); !better.isEmpty())
-        return QStringLiteral("OpenBLAS core: %1 (generic: OpenBLAS does not know this processor; the commands that run "
-                              "the model start again with OPENBLAS_CORETYPE=%2)").arg(core, better);
+        return QStringLiteral("OpenBLAS core: %1 (generic: OpenBLAS does not know this processor; oneDNN runs the "
+                              "convolutions, and --plain-torchscript starts again with OPENBLAS_CORETYPE=%2)").arg(core, better);
     return QStringLiteral("OpenBLAS core: %1").arg(core);
 }
 
