@@ -55,7 +55,7 @@ QString blasCoreName()
 
 QString betterBlasCore()
 {
-    if (!blasCoreEnvironment().coreType.isEmpty() || blasCoreEnvironment().restarted)
+    if (const BlasCoreEnvironment env = blasCoreEnvironment(); !env.coreType.isEmpty() || env.restarted)
         return {};
     const QString core = blasCoreName();
     if (core.isEmpty() || !isGenericCore(core))

@@ -193,10 +193,10 @@ Result<std::unique_ptr<InferenceEngine>> InferenceEngine::load(const ModelManife
             engine->d->info.path = QString::fromLatin1(kOneDnnPath);
             engine->d->info.optimizedDifference = difference;
         } else {
+            const QString better = betterBlasCore();
             qCWarning(lcModel).noquote() << QStringLiteral("the optimised module differs from the plain one by %1; running plain TorchScript%2")
                                                 .arg(check ? QString::number(difference) : check.error().message,
-                                                     betterBlasCore().isEmpty() ? QString()
-                                                     : QStringLiteral(" (set OPENBLAS_CORETYPE=%1 for its speed)").arg(betterBlasCore()));
+                                                     better.isEmpty() ? QString() : QStringLiteral(" (set OPENBLAS_CORETYPE=%1 for its speed)").arg(better));
             engine->d->module = plain;
         }
     }
