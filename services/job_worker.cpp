@@ -1,5 +1,7 @@
 #include "job_worker.h"
 
+#include "head_store.h"
+
 #include "backoff.h"
 #include "listing_index_store.h"
 #include "logging.h"
@@ -166,9 +168,17 @@ void JobWorker::processLoop()
 {
     Backoff backoff(backoff::kQueueClaim);
     qint64 indexAfter = 0;
-    QElapsedTimer sinceRefresh;
+    QElapsedTimer sinceRefresh, sinceHeadCheck;
     sinceRefresh.start();
+    sinceHeadCheck.start();
+    HeadFollower heads(*m_store, *m_classifier);
     while (!m_stopping) {
+        if (sinceHeadCheck.elapsed() >= m_options.headCheckMs) {
+            // A head activated anywhere is in use here within headCheckMs, without a restart.
+            if (auto changed = heads.refresh(); !changed)
+                qCWarning(lcPipeline).noquote() << QStringLiteral("category head check failed: %1").arg(changed.error().message);
+            sinceHeadCheck.restart();
+        }
         if (const auto &index = m_classifier->listingIndex(); index && sinceRefresh.elapsed() >= m_options.indexRefreshMs) {
             // Listings other workers stored: similar listings and duplicates across the fleet.
             if (auto highest = addNewerListings(*index, *m_store, indexAfter))

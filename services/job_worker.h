@@ -28,6 +28,7 @@ struct JobWorkerOptions {
     int maxAttempts = 3;       // attempts before a job whose workers keep vanishing ends failed
     int pollMs = 2'000;        // look for jobs this often even without a notification
     int indexRefreshMs = 5'000; // read other workers' new listings into the similarity index this often
+    int headCheckMs = 5'000;    // look for a newly activated category head this often (one small query)
 };
 
 // Takes jobs from the PostgreSQL queue and processes them with its own

@@ -96,33 +96,88 @@ private Q_SLOTS:
         QVERIFY(c.share >= TextSuggester::kColourShare);
     }
 
+    static TextSuggester::Input textInput(const Category &c, const LabelScore &label, bool inCategory, const QString &colour,
+                                          double share, const PhotoQuality &q = {}, const QVector<NeighbourTitle> &neighbours = {})
+    {
+        static Category kept;
+        kept = c;
+        TextSuggester::Input in;
+        in.category = &kept;
+        in.topLabel = label;
+        in.labelInCategory = inCategory;
+        in.colour = colour;
+        in.colourShare = share;
+        in.quality = q;
+        in.neighbours = neighbours;
+        return in;
+    }
+
     void textSaysOnlyWhatThePhotoSupports()
     {
         const Category c = phones();
         PhotoQuality q;
         const LabelScore confident{487, QStringLiteral("mobile phone"), 0.9};
-        SuggestedText t = TextSuggester::suggest(c, confident, true, QStringLiteral("black"), 0.7, q);
+        SuggestedText t = TextSuggester::suggest(textInput(c, confident, true, QStringLiteral("black"), 0.7, q));
         QCOMPARE(t.title, QStringLiteral("Black mobile phone"));
-        QVERIFY(t.description.startsWith(QStringLiteral("For sale: black mobile phone.")));
+        QCOMPARE(t.titleBasis, QStringLiteral("label"));
+        QVERIFY(t.description.startsWith(QStringLiteral("For sale: Black mobile phone.")));
         QVERIFY(t.description.contains(QStringLiteral("Phones & tablets")));
 
+        // A label under kConfidentLabel is not named, nor a colour that is not the item's.
         const LabelScore likely{487, QStringLiteral("mobile phone"), 0.3};
-        t = TextSuggester::suggest(c, likely, true, QStringLiteral("black"), 0.2, q); // colour too uncertain
-        QCOMPARE(t.title, QStringLiteral("Mobile phone"));
-        QVERIFY(t.description.contains(QStringLiteral("to be confirmed")));
-
-        // A label from another category, or a weak one, is not named: the category's noun is.
-        t = TextSuggester::suggest(c, {620, QStringLiteral("laptop"), 0.9}, false, QString(), 0, q);
+        t = TextSuggester::suggest(textInput(c, likely, true, QStringLiteral("black"), 0.2, q));
         QCOMPARE(t.title, QStringLiteral("Phone"));
-        t = TextSuggester::suggest(c, {487, QStringLiteral("mobile phone"), 0.1}, true, QString(), 0, q);
-        QCOMPARE(t.title, QStringLiteral("Phone"));
-        QVERIFY(!t.description.contains(QStringLiteral("mobile phone")));
+        QCOMPARE(t.titleBasis, QStringLiteral("category"));
 
-        q.flags = {QStringLiteral("blurry"), QStringLiteral("too_dark")};
-        t = TextSuggester::suggest(c, confident, true, QString(), 0, q);
-        QVERIFY(t.description.contains(QStringLiteral("a sharper photo and a brighter photo")));
-        t = TextSuggester::suggest(c, {605, QStringLiteral("iPod"), 0.9}, true, QString(), 0, {});
+        // A label from another category is not named: the category's noun is.
+        t = TextSuggester::suggest(textInput(c, {620, QStringLiteral("laptop"), 0.9}, false, QString(), 0, q));
+        QCOMPARE(t.title, QStringLiteral("Phone"));
+        QVERIFY(!t.description.contains(QStringLiteral("laptop")));
+
+        t = TextSuggester::suggest(textInput(c, {605, QStringLiteral("iPod"), 0.9}, true, QString(), 0));
         QCOMPARE(t.title, QStringLiteral("iPod"));
+    }
+
+    void adviceToTheSellerIsHintsNotListingText()
+    {
+        const Category c = phones();
+        PhotoQuality q;
+        q.flags = {QStringLiteral("blurry"), QStringLiteral("too_dark")};
+        const SuggestedText t = TextSuggester::suggest(textInput(c, {487, QStringLiteral("mobile phone"), 0.9}, true, QString(), 0, q));
+        QVERIFY(!t.description.contains(QStringLiteral("Add the")));
+        QVERIFY(!t.description.contains(QStringLiteral("photo tip"), Qt::CaseInsensitive));
+        QVERIFY(!t.description.contains(c.detailsHint));
+        QCOMPARE(t.hints.value(0), c.detailsHint);
+        QVERIFY(t.hints.contains(QStringLiteral("Take a sharper photo.")));
+        QVERIFY(t.hints.contains(QStringLiteral("Take a brighter photo.")));
+    }
+
+    void titlesComeFromCloseConfirmedListings()
+    {
+        const Category c = phones();
+        const LabelScore label{487, QStringLiteral("mobile phone"), 0.9};
+        // A near copy: its title as it is.
+        SuggestedText t = TextSuggester::suggest(textInput(c, label, true, QString(), 0, {},
+                                                           {{QStringLiteral("iPhone 12 Pro 128GB blue"), 0.95},
+                                                            {QStringLiteral("Samsung S21"), 0.80}}));
+        QCOMPARE(t.title, QStringLiteral("iPhone 12 Pro 128GB blue"));
+        QCOMPARE(t.titleBasis, QStringLiteral("similar"));
+        // Close ones: the words they share, in the nearest one's order.
+        t = TextSuggester::suggest(textInput(c, label, true, QString(), 0, {},
+                                             {{QStringLiteral("Apple iPhone 11 64GB unlocked"), 0.85},
+                                              {QStringLiteral("iPhone 11 black, Apple"), 0.80},
+                                              {QStringLiteral("Apple iPhone XR"), 0.78}}));
+        QCOMPARE(t.title, QStringLiteral("Apple iPhone 11"));
+        QCOMPARE(t.titleBasis, QStringLiteral("similar"));
+        // Listings that share only filler words, or are not close, do not name it.
+        t = TextSuggester::suggest(textInput(c, label, true, QString(), 0, {},
+                                             {{QStringLiteral("Phone for sale"), 0.9}, {QStringLiteral("Charger for sale"), 0.8}}));
+        QCOMPARE(t.titleBasis, QStringLiteral("label"));
+        t = TextSuggester::suggest(textInput(c, label, true, QString(), 0, {},
+                                             {{QStringLiteral("Apple iPhone 11"), 0.6}, {QStringLiteral("Apple iPhone 11"), 0.55}}));
+        QCOMPARE(t.title, QStringLiteral("Mobile phone"));
+        QCOMPARE(TextSuggester::sharedWords({QStringLiteral("Oak dining table and chairs"), QStringLiteral("Dining table, oak")}),
+                 QStringLiteral("Oak dining table"));
     }
 
     void pricesFromPriorCategoryOrNeighbours()

@@ -156,7 +156,7 @@ int runBenchDb(const QStringList &args)
         };
         for (int i = 0; i < *ni; ++i) {
             randomUnit();
-            index.add({i + 1, QStringLiteral("cars"), i % 4 == 0, 1000, std::uint64_t(i), {}}, v);
+            index.add({i + 1, QStringLiteral("cars"), i % 4 == 0, 1000, std::uint64_t(i), {}, {}}, v);
         }
         std::vector<double> t;
         for (int i = 0; i < 30; ++i) {

@@ -134,7 +134,7 @@ int runClassify(const QStringList &args)
         printError(classifier.error().message);
         return ExitUsage;
     }
-    if (store && !attachListingIndex(*classifier.value(), *store))
+    if (store && !attachStore(*classifier.value(), *store))
         return ExitSomeFailed;
 
     std::vector<PhotoSource> sources;

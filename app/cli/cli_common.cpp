@@ -1,5 +1,8 @@
 #include "cli_common.h"
 
+#include "head_store.h"
+#include "logging.h"
+
 #include "environment.h"
 #include "listing_index_store.h"
 #include "phone_photos.h"
@@ -95,7 +98,7 @@ std::optional<QStringList> phoneSizedBenchPhotos(const QString &sourceDir)
 
 void ModelOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({modelDir, manifest, taxonomy, device, threads, batch, plain});
+    parser.addOptions({modelDir, manifest, taxonomy, head, device, threads, batch, plain});
 }
 
 QCommandLineOption databaseOption(const QString &defaultHint)
@@ -162,8 +165,10 @@ std::shared_ptr<PredictionStore> openStore(const QString &url, bool migrate)
     return store.value();
 }
 
-bool attachListingIndex(Classifier &classifier, PredictionStore &store)
+bool attachStore(Classifier &classifier, PredictionStore &store)
 {
+    if (auto head = HeadFollower(store, classifier).refresh(); !head)
+        qCWarning(lcStore).noquote() << head.error().message;
     const int dim = classifier.engineInfo().embeddingDim;
     if (dim == 0)
         return true; // a model without embeddings: the taxonomy's prices only
@@ -224,6 +229,7 @@ std::optional<ClassifierOptions> classifierOptions(const QCommandLineParser &par
     options.modelDir = parser.value(o.modelDir);
     options.manifestPath = parser.value(o.manifest);
     options.taxonomyPath = parser.value(o.taxonomy);
+    options.headPath = parser.value(o.head);
     options.engine.device = parser.value(o.device);
     options.engine.optimize = !parser.isSet(o.plain);
     const auto threads = intOption(parser, o.threads, 0, 256);

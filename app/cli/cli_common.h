@@ -30,6 +30,9 @@ struct ModelOptions {
                                QStringLiteral("N"), QStringLiteral("0")};
     QCommandLineOption batch{QStringLiteral("batch"), QStringLiteral("Photos per forward pass (default: 8)."),
                              QStringLiteral("N"), QStringLiteral("8")};
+    QCommandLineOption head{QStringLiteral("head"),
+                            QStringLiteral("A category head file written by `model export` (default: the database's active head, if any)."),
+                            QStringLiteral("FILE")};
     QCommandLineOption plain{QStringLiteral("plain-torchscript"),
                              QStringLiteral("Run the model as loaded, not frozen for oneDNN (slower; for comparison).")};
 
@@ -49,8 +52,10 @@ QString databaseUrl(const QCommandLineParser &parser, const QString &fallback);
 Result<QString> readDatabaseUrlFile(const QString &path);
 // Opens the store, printing the error; nullptr on failure.
 std::shared_ptr<PredictionStore> openStore(const QString &url, bool migrate = false);
-// Loads the store's listings into an index for the classifier; prints the error on failure.
-bool attachListingIndex(Classifier &classifier, PredictionStore &store);
+// Gives the classifier what the store knows: its listings (as an index) and
+// its active category head (unless --head gave one). Prints the error on
+// failure; a head that does not fit is a warning, and the built-in mapping is used.
+bool attachStore(Classifier &classifier, PredictionStore &store);
 // Stores one outcome and adds it to the classifier's listing index; false (message printed) if not stored.
 bool storeOutcome(PredictionStore &store, Classifier &classifier, const QString &source, const QString &file,
                   const Result<PhotoResult> &outcome, qint64 *id = nullptr);

@@ -14,5 +14,6 @@ int runHistory(const QStringList &args);
 int runStats(const QStringList &args);
 int runImport(const QStringList &args);
 int runBenchDb(const QStringList &args);
+int runModel(const QStringList &args);
 
 } // namespace listinglens::cli

@@ -64,7 +64,7 @@ int runImport(const QStringList &args)
         return ExitUsage;
     }
     auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
-    if (!store || !attachListingIndex(*classifier.value(), *store))
+    if (!store || !attachStore(*classifier.value(), *store))
         return ExitSomeFailed;
 
     // Read and check every row before classifying any photo.
@@ -125,7 +125,7 @@ int runImport(const QStringList &args)
             return;
         }
         if (const auto &index = classifier.value()->listingIndex())
-            index->confirm(id, row.categoryId, row.price);
+            index->confirm(id, row.categoryId, row.price, confirmed.title);
         ++imported;
     });
     err << Qt::endl

@@ -68,7 +68,7 @@ std::optional<std::vector<std::unique_ptr<JobWorker>>> createWorkers(const QComm
             printError(classifier.error().message);
             return std::nullopt;
         }
-        if (!attachListingIndex(*classifier.value(), queue->store()))
+        if (!attachStore(*classifier.value(), queue->store()))
             return std::nullopt;
         JobWorkerOptions options;
         const QString base = parser.value(w.name);

@@ -26,6 +26,7 @@ struct InferenceEngine::Impl {
     EngineInfo info;
     torch::Device device{torch::kCPU};
     torch::jit::Module module;
+    ClassifierLayer classifier;
     std::mutex mutex;
 };
 
@@ -112,6 +113,49 @@ void keepBlasSingleThreaded()
         set(1);
 }
 
+// The last aten::linear of forward() whose weight and bias are constants: a
+// frozen module's classifier. Unchecked here; load() checks it on the probe.
+ClassifierLayer lastLinearLayer(torch::jit::Module &module)
+{
+    ClassifierLayer layer;
+    try {
+        const auto graph = module.get_method("forward").graph();
+        for (const torch::jit::Node *node : graph->nodes()) {
+            if (node->kind() != c10::Symbol::fromQualString("aten::linear") || node->inputs().size() < 3)
+                continue;
+            const auto weight = torch::jit::toIValue(node->input(1));
+            const auto bias = torch::jit::toIValue(node->input(2));
+            if (!weight || !bias || !weight->isTensor() || !bias->isTensor())
+                continue;
+            const torch::Tensor w = weight->toTensor().to(torch::kCPU, torch::kFloat32).contiguous();
+            const torch::Tensor b = bias->toTensor().to(torch::kCPU, torch::kFloat32).contiguous();
+            if (w.dim() != 2 || b.dim() != 1 || b.size(0) != w.size(0))
+                continue;
+            layer.classes = int(w.size(0));
+            layer.dimension = int(w.size(1));
+            layer.weight.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
+            layer.bias.assign(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
+        }
+    } catch (const std::exception &e) {
+        qCDebug(lcModel) << "no classifier layer read from the graph:" << e.what();
+        return {};
+    }
+    return layer;
+}
+
+// The layer answers as the model does: its probabilities from the probe's
+// embedding match the model's own.
+bool layerMatches(const ClassifierLayer &layer, const EngineOutput &probe)
+{
+    if (!layer.valid() || probe.embeddingNorms.empty() || layer.classes != probe.classes || layer.dimension != probe.embeddingDim)
+        return false;
+    const std::vector<float> p = layer.probabilities(probe.embeddings.data(), probe.embeddingNorms.front());
+    double worst = 0;
+    for (int c = 0; c < layer.classes; ++c)
+        worst = std::max(worst, double(std::abs(p[std::size_t(c)] - probe.probabilities[std::size_t(c)])));
+    return worst < 1e-3;
+}
+
 QString describe(const c10::Error &e)
 {
     return QString::fromUtf8(e.what_without_backtrace());
@@ -124,6 +168,30 @@ InferenceEngine::~InferenceEngine() = default;
 
 const EngineInfo &InferenceEngine::info() const { return d->info; }
 const ModelManifest &InferenceEngine::manifest() const { return d->manifest; }
+const ClassifierLayer &InferenceEngine::classifierLayer() const { return d->classifier; }
+
+std::vector<float> ClassifierLayer::probabilities(const float *unitEmbedding, double norm) const
+{
+    std::vector<float> p(std::size_t(classes), 0.0f);
+    if (!valid())
+        return p;
+    double top = -1e300;
+    std::vector<double> logits(std::size_t(classes), 0.0);
+    for (int c = 0; c < classes; ++c) {
+        const float *w = weight.data() + std::size_t(c) * std::size_t(dimension);
+        double dot = 0;
+        for (int i = 0; i < dimension; ++i)
+            dot += double(w[i]) * unitEmbedding[i];
+        logits[std::size_t(c)] = dot * norm + bias[std::size_t(c)];
+        top = std::max(top, logits[std::size_t(c)]);
+    }
+    double sum = 0;
+    for (double &l : logits)
+        sum += (l = std::exp(l - top));
+    for (int c = 0; c < classes; ++c)
+        p[std::size_t(c)] = float(logits[std::size_t(c)] / sum);
+    return p;
+}
 
 int InferenceEngine::defaultInferenceThreads()
 {
@@ -160,6 +228,7 @@ Result<std::unique_ptr<InferenceEngine>> InferenceEngine::load(const ModelManife
     try {
         impl->module = torch::jit::load(manifest.modelFile.toStdString(), impl->device);
         impl->module.eval();
+        impl->classifier = lastLinearLayer(impl->module);
         if (options.optimize && !impl->device.is_cuda())
             optimized = optimizedForCpu(impl->module);
     } catch (const c10::Error &e) {
@@ -183,6 +252,8 @@ Result<std::unique_ptr<InferenceEngine>> InferenceEngine::load(const ModelManife
         return Error{ErrorCode::ModelError, QStringLiteral("the model returns %1 classes but the label file has %2")
                                                 .arg(probe.value().classes).arg(manifest.labels.size())};
     engine->d->info.embeddingDim = probe.value().embeddingDim;
+    if (!layerMatches(engine->d->classifier, probe.value()))
+        engine->d->classifier = {};
     if (optimized) {
         // The optimised module must answer the probe as the plain one did.
         torch::jit::Module plain = engine->d->module;
@@ -248,7 +319,10 @@ Result<EngineOutput> InferenceEngine::run(const float *input, int count)
             out.probabilities.insert(out.probabilities.end(), probs.data_ptr<float>(), probs.data_ptr<float>() + probs.numel());
             if (embedding.defined()) {
                 torch::Tensor e = embedding.to(torch::kCPU, torch::kFloat32).reshape({n, -1});
-                e = (e / e.norm(2, {1}, /*keepdim=*/true).clamp_min(1e-12)).contiguous();
+                const torch::Tensor norms = e.norm(2, {1}, /*keepdim=*/true).clamp_min(1e-12);
+                e = (e / norms).contiguous();
+                const torch::Tensor flat = norms.reshape({n}).contiguous();
+                out.embeddingNorms.insert(out.embeddingNorms.end(), flat.data_ptr<float>(), flat.data_ptr<float>() + n);
                 out.embeddingDim = int(e.size(1));
                 out.embeddings.insert(out.embeddings.end(), e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
             }

@@ -40,6 +40,23 @@ struct EngineOutput {
     int embeddingDim = 0;                // 0 when the model has no embedding
     std::vector<float> probabilities;    // count x classes, softmax
     std::vector<float> embeddings;       // count x embeddingDim, L2-normalised
+    std::vector<float> embeddingNorms;   // count: each embedding's length before normalising
+};
+
+// The model's last layer, logits = weight * embedding + bias, read from the
+// TorchScript graph (a frozen module keeps it as constants) and checked
+// against the model's own answer on the load-time probe. With it, the class
+// probabilities of a stored embedding can be computed again without the
+// photo, which is what training a category head on stored listings needs.
+struct ClassifierLayer {
+    int classes = 0;            // 0: the model's last layer is not a linear one on the embedding
+    int dimension = 0;
+    std::vector<float> weight;  // classes x dimension
+    std::vector<float> bias;    // classes
+
+    bool valid() const { return classes > 0; }
+    // Softmax probabilities over the classes for an embedding of the given length.
+    std::vector<float> probabilities(const float *unitEmbedding, double norm) const;
 };
 
 // Owns one loaded TorchScript model. run() may be called from any thread;
@@ -54,6 +71,7 @@ public:
 
     const EngineInfo &info() const;
     const ModelManifest &manifest() const;
+    const ClassifierLayer &classifierLayer() const;
 
     // Half the cores: the other half decode photos (Pipeline). Measured on 2
     // cores: 1 + 1 gives about 70 photos/s, 2 inference threads about 45.

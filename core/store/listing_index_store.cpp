@@ -13,7 +13,7 @@ namespace {
 
 ListingIndex::Entry entryOf(const IndexRow &row)
 {
-    return {row.id, row.confirmed ? row.finalCategoryId : row.categoryId, row.confirmed, row.finalPrice, row.phash, row.fileName};
+    return {row.id, row.confirmed ? row.finalCategoryId : row.categoryId, row.confirmed, row.finalPrice, row.phash, row.fileName, row.finalTitle};
 }
 
 } // namespace
@@ -26,7 +26,7 @@ Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::functi
         return db.error();
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT id, category_id, feedback, final_category_id, final_price, phash, file_name, embedding"
+    q.prepare(QStringLiteral("SELECT id, category_id, feedback, final_category_id, final_price, phash, file_name, embedding, final_title"
                              " FROM predictions WHERE ok = 1 AND embedding IS NOT NULL AND id > :after"
                              " ORDER BY created_ms DESC, id DESC LIMIT :n"));
     q.bindValue(QStringLiteral(":after"), afterId);
@@ -48,6 +48,7 @@ Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::functi
         const QByteArray e = q.value(7).toByteArray();
         r.embedding.resize(std::size_t(e.size()) / sizeof(float));
         std::memcpy(r.embedding.data(), e.constData(), r.embedding.size() * sizeof(float));
+        r.finalTitle = q.value(8).toString();
         row(r);
         ++count;
     }

@@ -21,6 +21,7 @@ struct IndexRow {
     bool confirmed = false;
     QString finalCategoryId;
     double finalPrice = 0;
+    QString finalTitle;
     std::uint64_t phash = 0;
     QString fileName;
     std::vector<float> embedding;

@@ -134,10 +134,10 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
         " byte_size, width, height, model_name, model_version, device, category_id, confidence, categories_json,"
         " labels_json, price_currency, price_low, price_point, price_high, price_basis, price_neighbours, title,"
         " description, sharpness, brightness, quality_flags, decode_ms, preprocess_ms, inference_ms, total_ms,"
-        " embedding, thumbnail, synthetic)"
+        " embedding, thumbnail, synthetic, head_version, embedding_norm, review, hints)"
         " VALUES (:created, :source, :file, :ok, :ecode, :emsg, :sha, :phash, :bytes, :w, :h, :mname, :mver, :dev,"
         " :cat, :conf, :cats, :labels, :cur, :low, :point, :high, :basis, :nb, :title, :desc, :sharp, :bright,"
-        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth) RETURNING id");
+        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth, :head, :norm, :review, :hints) RETURNING id");
     // The services store a prediction per photo: on PostgreSQL through libpq,
     // prepared once and with the embedding and thumbnail in binary.
     std::optional<pg::NamedStatement> statement;
@@ -196,6 +196,10 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     bind(":emb", nullable(r && !r->embedding.empty(), r ? embeddingBytes(r->embedding) : QByteArray(), bytes));
     bind(":thumb", nullable(!rec.thumbnail.isEmpty(), rec.thumbnail, bytes));
     bind(":synth", rec.synthetic ? 1 : 0);
+    bind(":head", nullable(r && r->model.head > 0, r ? r->model.head : 0, big));
+    bind(":norm", nullable(r && r->embeddingNorm > 0, r ? r->embeddingNorm : 0.0, real));
+    bind(":review", store_sql::notNull(r ? r->review.reasons.join(QLatin1Char(',')) : QString()));
+    bind(":hints", store_sql::notNull(r ? r->hints.join(QLatin1Char('\n')) : QString()));
     if (statement) {
         auto rows = statement->exec(db.value());
         if (!rows)
@@ -220,10 +224,11 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
         return databaseError(QStringLiteral("cannot store feedback"), c.lastError());
     const QString decision = f.corrected ? QStringLiteral("corrected") : QStringLiteral("accepted");
     QSqlQuery q(c);
-    q.prepare(QStringLiteral("UPDATE predictions SET feedback = :d, final_category_id = :c, final_price = :p WHERE id = :id"));
+    q.prepare(QStringLiteral("UPDATE predictions SET feedback = :d, final_category_id = :c, final_price = :p, final_title = :title WHERE id = :id"));
     q.bindValue(QStringLiteral(":d"), decision);
     q.bindValue(QStringLiteral(":c"), f.categoryId);
     q.bindValue(QStringLiteral(":p"), f.price);
+    q.bindValue(QStringLiteral(":title"), f.title);
     q.bindValue(QStringLiteral(":id"), predictionId);
     if (!q.exec()) {
         const QSqlError e = q.lastError();

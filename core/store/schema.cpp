@@ -142,11 +142,47 @@ QStringList version6()
     return {QStringLiteral("ALTER TABLE jobs DROP COLUMN result")};
 }
 
+QStringList version7()
+{
+    // A market's category heads (`listinglens model train`) and which one is
+    // active. A head is one JSON document (CategoryHead::toJson); the columns
+    // beside it are what `model list` and the Quality page show. The active
+    // head is the newest activation, so rollback is one more activation and
+    // the history of what was active when stays. Every prediction records the
+    // head it was made with, the embedding's length (so that the model's
+    // class probabilities can be computed again from the stored embedding),
+    // why it needs review ('' when it does not) and the seller hints; a
+    // decision records its final title, which later similar photos reuse.
+    return {
+        QStringLiteral(
+            "CREATE TABLE category_heads ("
+            " version {pk},"
+            " created_ms BIGINT NOT NULL,"
+            " model_name TEXT NOT NULL, model_version TEXT NOT NULL,"
+            " taxonomy TEXT NOT NULL,"                 // Taxonomy::fingerprint()
+            " examples INTEGER NOT NULL, validation_n INTEGER NOT NULL,"
+            " top1 DOUBLE PRECISION, top3 DOUBLE PRECISION, ece DOUBLE PRECISION,"
+            " head {blob} NOT NULL)"),
+        QStringLiteral(
+            "CREATE TABLE head_activations ("
+            " id {pk},"
+            " version BIGINT REFERENCES category_heads(version),"  // NULL: the built-in mapping
+            " activated_ms BIGINT NOT NULL,"
+            " reason TEXT NOT NULL)"),                 // activate, force, rollback
+        QStringLiteral("ALTER TABLE predictions ADD COLUMN head_version BIGINT"),
+        QStringLiteral("ALTER TABLE predictions ADD COLUMN embedding_norm DOUBLE PRECISION"),
+        QStringLiteral("ALTER TABLE predictions ADD COLUMN review TEXT NOT NULL DEFAULT ''"),
+        QStringLiteral("ALTER TABLE predictions ADD COLUMN hints TEXT NOT NULL DEFAULT ''"),
+        QStringLiteral("ALTER TABLE predictions ADD COLUMN final_title TEXT"),
+        QStringLiteral("CREATE INDEX predictions_head ON predictions (head_version, created_ms, id)"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 6;
+    return 7;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -159,6 +195,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 4: sql = version4(dialect); break;
     case 5: sql = version5(); break;
     case 6: sql = version6(); break;
+    case 7: sql = version7(); break;
     default: return {};
     }
     for (QString &s : sql)

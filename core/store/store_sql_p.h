@@ -31,12 +31,17 @@ inline QString escapedLike(QString s)
     return s;
 }
 
+// Text for a NOT NULL column: never a null QString, which Qt SQL binds as NULL.
+inline QString notNull(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
 // Quality flags are stored as ",blurry,too_dark," so that one flag is found
 // with LIKE '%,flag,%'. The column, its parse and its pattern are written here only.
 inline QString flagsColumn(const QStringList &flags)
 {
-    // Not a null QString: Qt SQL binds that as NULL.
-    return flags.isEmpty() ? QStringLiteral("") : QLatin1Char(',') + flags.join(QLatin1Char(',')) + QLatin1Char(',');
+    return flags.isEmpty() ? notNull({}) : QLatin1Char(',') + flags.join(QLatin1Char(',')) + QLatin1Char(',');
 }
 
 inline QStringList flagsFromColumn(const QString &column)

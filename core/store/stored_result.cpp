@@ -82,7 +82,10 @@ PhotoResult storedResult(const pg::Rows &rows, int row, int c)
     r.quality.phash = std::uint64_t(rows.integer(row, c + 17));
     r.quality.flags = store_sql::flagsFromColumn(rows.text(row, c + 18));
     r.timing = {rows.real(row, c + 19), rows.real(row, c + 20), rows.real(row, c + 21), rows.real(row, c + 22)};
-    r.model = {rows.text(row, c + 23), rows.text(row, c + 24), rows.text(row, c + 25)};
+    r.model = {rows.text(row, c + 23), rows.text(row, c + 24), rows.text(row, c + 25), rows.integer(row, c + 26)};
+    r.review.reasons = rows.text(row, c + 27).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    r.review.needed = !r.review.reasons.isEmpty();
+    r.hints = rows.text(row, c + 28).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     return r;
 }
 

@@ -43,6 +43,21 @@ QByteArray encodePreview(const cv::Mat &bgr, int side)
     return QByteArray(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
 }
 
+ReviewAdvice reviewAdvice(const PhotoResult &r, const Category &top)
+{
+    ReviewAdvice review;
+    if (r.category.confidence < Review::kBelow)
+        review.reasons << QStringLiteral("unsure_category");
+    if (top.catchAll)
+        review.reasons << QStringLiteral("outside_taxonomy");
+    if (r.duplicateOf > 0)
+        review.reasons << QStringLiteral("duplicate");
+    if (std::any_of(r.quality.flags.begin(), r.quality.flags.end(), [](const QString &f) { return f != QLatin1String("duplicate"); }))
+        review.reasons << QStringLiteral("poor_photo");
+    review.needed = !review.reasons.isEmpty();
+    return review;
+}
+
 } // namespace
 
 Result<std::unique_ptr<Classifier>> Classifier::create(const ClassifierOptions &options)
@@ -60,7 +75,16 @@ Result<std::unique_ptr<Classifier>> Classifier::create(const ClassifierOptions &
     auto engine = InferenceEngine::load(manifest.value(), options.engine);
     if (!engine)
         return engine.error();
-    return std::unique_ptr<Classifier>(new Classifier(std::move(engine).value(), std::move(taxonomy).value(), options));
+    std::unique_ptr<Classifier> classifier(new Classifier(std::move(engine).value(), std::move(taxonomy).value(), options));
+    if (!options.headPath.isEmpty()) {
+        auto head = CategoryHead::fromFile(options.headPath);
+        if (!head)
+            return head.error();
+        if (auto set = classifier->setHead(std::make_shared<const CategoryHead>(std::move(head).value())); !set)
+            return set.error();
+        classifier->m_headPinned = true;
+    }
+    return classifier;
 }
 
 Classifier::Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options)
@@ -72,7 +96,39 @@ Classifier::Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonom
 
 ModelInfo Classifier::modelInfo() const
 {
-    return {manifest().name, manifest().version, engineInfo().device};
+    return {manifest().name, manifest().version, engineInfo().device, headVersion()};
+}
+
+Result<bool> Classifier::setHead(std::shared_ptr<const CategoryHead> head)
+{
+    if (head) {
+        if (auto fits = head->checkFits(m_taxonomy, manifest().name, manifest().version, engineInfo().embeddingDim); !fits)
+            return fits.error();
+    }
+    std::lock_guard lock(m_headMutex);
+    m_head = std::move(head);
+    return true;
+}
+
+std::shared_ptr<const CategoryHead> Classifier::head() const
+{
+    std::lock_guard lock(m_headMutex);
+    return m_head;
+}
+
+qint64 Classifier::headVersion() const
+{
+    const auto h = head();
+    return h ? h->version : 0;
+}
+
+std::vector<double> Classifier::builtinProbabilities(const float *embedding, double norm) const
+{
+    const ClassifierLayer &layer = m_engine->classifierLayer();
+    if (!layer.valid())
+        return {};
+    const std::vector<float> probs = layer.probabilities(embedding, norm);
+    return m_taxonomy.categoryProbabilities(probs.data(), layer.classes);
 }
 
 PreparedPhoto Classifier::prepare(const PhotoSource &source) const
@@ -150,8 +206,11 @@ std::vector<Result<PhotoResult>> Classifier::finish(std::vector<PreparedPhoto> b
         }
         const EngineOutput &o = output.value();
         p.timing.inference = inferenceMs;
-        results.emplace_back(suggest(p, o.probabilities.data() + k * o.classes, o.classes,
-                                     o.embeddingDim ? o.embeddings.data() + k * o.embeddingDim : nullptr, o.embeddingDim));
+        PhotoResult r = suggest(p, o.probabilities.data() + k * o.classes, o.classes,
+                                o.embeddingDim ? o.embeddings.data() + k * o.embeddingDim : nullptr, o.embeddingDim);
+        if (k < o.embeddingNorms.size())
+            r.embeddingNorm = o.embeddingNorms[k];
+        results.emplace_back(std::move(r));
         ++k;
     }
     return results;
@@ -170,11 +229,14 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     if (embedding)
         r.embedding.assign(embedding, embedding + embeddingDim);
 
-    // Category confidence: probability mass summed over each category's classes.
+    // Category confidence: the built-in mapping's calibrated distribution,
+    // or the market's head when one is set.
     const auto &cats = m_taxonomy.categories();
-    std::vector<double> mass(cats.size(), 0.0);
-    for (int c = 0; c < classes; ++c)
-        mass[m_taxonomy.categoryOfClass(c)] += probs[c];
+    std::vector<double> mass = m_taxonomy.categoryProbabilities(probs, classes);
+    const std::shared_ptr<const CategoryHead> marketHead = head();
+    if (marketHead && embedding && embeddingDim == marketHead->dimension)
+        mass = marketHead->probabilities(embedding, mass);
+    r.model.head = marketHead ? marketHead->version : 0;
     std::vector<int> order(cats.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mass[a] > mass[b]; });
@@ -189,31 +251,62 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     for (int i = 0; i < nLabels; ++i)
         r.labels.push_back({top[i], manifest().labels.value(top[i]), probs[top[i]]});
 
-    const Category &category = cats[order.front()];
+    r.colour = p.colour.share >= TextSuggester::kColourShare ? p.colour.name : QString();
+    describeAs(r, cats[order.front()], p.colour.name, p.colour.share);
+    r.timing = p.timing;
+    r.timing.total = msSince(p.started);
+    return r;
+}
+
+void Classifier::describeAs(PhotoResult &r, const Category &category, const QString &colour, double colourShare) const
+{
     ListingIndex::Lookup earlier;
     if (m_index)
         earlier = m_index->lookup(r.embedding, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming);
     r.price = PriceSuggester::suggest(category, earlier.evidence);
-    for (const ListingIndex::Match &m : earlier.similar)
-        r.similar.push_back({m.entry.id, m.similarity, m.entry.categoryId, m.entry.confirmed, m.entry.price, m.entry.fileName});
+    r.similar.clear();
+    QVector<NeighbourTitle> titles;
+    for (const ListingIndex::Match &m : earlier.similar) {
+        r.similar.push_back({m.entry.id, m.similarity, m.entry.categoryId, m.entry.confirmed, m.entry.price, m.entry.fileName, m.entry.title});
+        if (m.entry.confirmed && m.entry.categoryId == category.id)
+            titles.push_back({m.entry.title, m.similarity});
+    }
+    r.quality.flags.removeAll(QStringLiteral("duplicate"));
+    r.duplicateOf = 0;
+    r.duplicateOfFile.clear();
     if (earlier.duplicate) {
         r.duplicateOf = earlier.duplicate->id;
         r.duplicateOfFile = earlier.duplicate->fileName;
         r.quality.flags << QStringLiteral("duplicate");
     }
 
-    const bool labelInCategory = m_taxonomy.categoryOfClass(r.labels.front().index) == order.front();
-    const bool nameColour = p.colour.share >= TextSuggester::kColourShare;
-    r.colour = nameColour ? p.colour.name : QString();
-    LabelScore named = r.labels.front();
-    named.name = m_taxonomy.listingName(named.index, named.name);
-    const SuggestedText text = TextSuggester::suggest(category, named, labelInCategory, p.colour.name,
-                                                      p.colour.share, p.quality);
+    TextSuggester::Input in;
+    in.category = &category;
+    if (!r.labels.isEmpty()) {
+        in.topLabel = r.labels.front();
+        in.topLabel.name = m_taxonomy.listingName(in.topLabel.index, in.topLabel.name);
+        in.labelInCategory = m_taxonomy.categoryOfClass(in.topLabel.index) == m_taxonomy.indexOf(category.id);
+    }
+    in.colour = colour;
+    in.colourShare = colourShare;
+    in.quality = r.quality;
+    in.neighbours = titles;
+    const SuggestedText text = TextSuggester::suggest(in);
     r.title = text.title;
+    r.titleBasis = text.titleBasis;
     r.description = text.description;
+    r.hints = text.hints;
+    r.review = reviewAdvice(r, category);
+}
 
-    r.timing = p.timing;
-    r.timing.total = msSince(p.started);
+Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &categoryId) const
+{
+    const Category *category = m_taxonomy.find(categoryId);
+    if (!category)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("unknown category \"%1\"").arg(categoryId)};
+    auto chosen = std::find_if(r.categories.begin(), r.categories.end(), [&](const CategoryScore &c) { return c.id == categoryId; });
+    r.category = chosen != r.categories.end() ? *chosen : CategoryScore{category->id, category->name, 0.0};
+    describeAs(r, *category, r.colour, r.colour.isEmpty() ? 0.0 : 1.0);
     return r;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dominant_colour.h"
+#include "category_head.h"
 #include "error.h"
 #include "image_loader.h"
 #include "inference_engine.h"
@@ -17,6 +18,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -26,6 +28,7 @@ struct ClassifierOptions {
     QString modelDir;      // empty: defaultModelDir()
     QString manifestPath;  // empty: the model directory's own, else the built-in one
     QString taxonomyPath;  // empty: the built-in taxonomy
+    QString headPath;      // a category head file (`model export`); empty: none, or the database's active one
     EngineOptions engine;
     LoadLimits limits;
     QualityThresholds quality;
@@ -73,6 +76,25 @@ public:
     void setListingIndex(std::shared_ptr<ListingIndex> index) { m_index = std::move(index); }
     const std::shared_ptr<ListingIndex> &listingIndex() const { return m_index; }
 
+    // The market's category head (null: the built-in mapping alone). Refused,
+    // keeping the one in use, when it was trained for other categories or
+    // another model. Thread-safe: a running service swaps heads between photos.
+    Result<bool> setHead(std::shared_ptr<const CategoryHead> head);
+    std::shared_ptr<const CategoryHead> head() const;
+    qint64 headVersion() const;
+    // A head given as a file (ClassifierOptions::headPath) stays: the database's active head does not replace it.
+    bool headPinned() const { return m_headPinned; }
+    // The built-in mapping's calibrated distribution over the taxonomy's
+    // categories for a stored embedding (unit length, and its length before
+    // normalising): what training a head starts from. Empty when the model's
+    // classifier layer could not be read.
+    std::vector<double> builtinProbabilities(const float *embedding, double norm) const;
+
+    // The same photo described as another category (a moderator's correction):
+    // price, similar listings, title, description, hints and review redone
+    // for categoryId. The category scores stay as the model gave them.
+    Result<PhotoResult> describedAs(PhotoResult result, const QString &categoryId) const;
+
     ModelInfo modelInfo() const;
     const EngineInfo &engineInfo() const { return m_engine->info(); }
     const ModelManifest &manifest() const { return m_engine->manifest(); }
@@ -83,6 +105,7 @@ private:
     Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options);
     PhotoResult suggest(PreparedPhoto &photo, const float *probabilities, int classes,
                         const float *embedding, int embeddingDim) const;
+    void describeAs(PhotoResult &result, const Category &category, const QString &colour, double colourShare) const;
 
     std::unique_ptr<InferenceEngine> m_engine;
     Taxonomy m_taxonomy;
@@ -92,6 +115,14 @@ private:
     int m_thumbnailSide = 0;
     bool m_fingerprint = false;
     std::shared_ptr<ListingIndex> m_index;
+    mutable std::mutex m_headMutex;
+    std::shared_ptr<const CategoryHead> m_head;
+    bool m_headPinned = false;
 };
+
+// Below this calibrated confidence in the top category a result says it needs review.
+namespace Review {
+inline constexpr double kBelow = 0.5;
+}
 
 } // namespace listinglens

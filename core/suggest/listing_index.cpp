@@ -44,7 +44,7 @@ bool ListingIndex::contains(qint64 id) const
 
 void ListingIndex::addResult(qint64 id, const PhotoResult &result, const QString &file)
 {
-    add({id, result.category.id, false, 0, result.quality.phash, file}, result.embedding);
+    add({id, result.category.id, false, 0, result.quality.phash, file, {}}, result.embedding);
 }
 
 std::size_t ListingIndex::size() const
@@ -67,7 +67,7 @@ void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
     m_scales.push_back(scale);
 }
 
-void ListingIndex::confirm(qint64 id, const QString &categoryId, double price)
+void ListingIndex::confirm(qint64 id, const QString &categoryId, double price, const QString &title)
 {
     std::unique_lock lock(m_mutex);
     for (Entry &e : m_entries) {
@@ -75,6 +75,7 @@ void ListingIndex::confirm(qint64 id, const QString &categoryId, double price)
             e.confirmed = true;
             e.categoryId = categoryId;
             e.price = price;
+            e.title = title;
             return;
         }
     }

@@ -31,6 +31,7 @@ public:
         double price = 0;           // confirmed price (when confirmed)
         std::uint64_t phash = 0;
         QString fileName;
+        QString title;              // confirmed title (when confirmed)
     };
     struct Match {
         Entry entry;
@@ -48,7 +49,7 @@ public:
     void add(const Entry &entry, const std::vector<float> &embedding); // ignored when the id is here already
     void addResult(qint64 id, const PhotoResult &result, const QString &file);
     bool contains(qint64 id) const;
-    void confirm(qint64 id, const QString &categoryId, double price);
+    void confirm(qint64 id, const QString &categoryId, double price, const QString &title = {});
 
     // The k most similar listings; optionally only confirmed ones of a category.
     std::vector<Match> nearest(const std::vector<float> &query, int k, const QString &categoryId = {},

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include <vector>
@@ -47,6 +48,16 @@ struct ModelInfo {
     QString name;
     QString version;
     QString device;
+    qint64 head = 0;        // the category head's version; 0: the built-in mapping alone
+};
+
+// Whether a moderator should look before the suggestion is used, and why:
+// "unsure_category" (the calibrated top category is below Review::kBelow),
+// "outside_taxonomy" (it landed in the catch-all category), "duplicate",
+// "poor_photo" (a quality flag).
+struct ReviewAdvice {
+    bool needed = false;
+    QStringList reasons;
 };
 
 struct SimilarListing {
@@ -56,6 +67,7 @@ struct SimilarListing {
     bool confirmed = false;
     double price = 0;       // confirmed price, when confirmed
     QString fileName;
+    QString title;          // confirmed title, when confirmed
 };
 
 struct PhotoResult {
@@ -65,12 +77,16 @@ struct PhotoResult {
     QVector<LabelScore> labels;        // top 5
     PriceSuggestion price;
     QString title;
-    QString description;
+    QString description;               // buyer-facing listing text
+    QStringList hints;                 // what the seller should add or fix (not listing text)
+    QString titleBasis = QStringLiteral("category"); // "similar" (from similar listings' titles), "label", "category"
+    ReviewAdvice review;
     QString colour;                    // dominant colour word, empty when unsure
     PhotoQuality quality;
     StageTimings timing;
     ModelInfo model;
     std::vector<float> embedding;      // L2-normalised; empty for models without one
+    double embeddingNorm = 0;          // its length before normalising (the class logits need it)
     QByteArray preview;                // JPEG, when ClassifierOptions::previewSide asks for one
     QByteArray thumbnail;              // JPEG, when ClassifierOptions::thumbnailSide asks for one
     QString sha256;                    // of the photo's bytes, when ClassifierOptions::fingerprint

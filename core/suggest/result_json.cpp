@@ -45,7 +45,11 @@ QJsonObject resultToJson(const PhotoResult &r)
                                               {QStringLiteral("basis"), priceBasisName(r.price.basis)},
                                               {QStringLiteral("neighbours"), r.price.neighbours}}},
         {QStringLiteral("title"), r.title},
+        {QStringLiteral("title_basis"), r.titleBasis},
         {QStringLiteral("description"), r.description},
+        {QStringLiteral("hints"), QJsonArray::fromStringList(r.hints)},
+        {QStringLiteral("review"), QJsonObject{{QStringLiteral("needed"), r.review.needed},
+                                               {QStringLiteral("reasons"), QJsonArray::fromStringList(r.review.reasons)}}},
         {QStringLiteral("quality"), QJsonObject{{QStringLiteral("width"), r.quality.width},
                                                 {QStringLiteral("height"), r.quality.height},
                                                 {QStringLiteral("sharpness"), rounded(r.quality.sharpness, 1)},
@@ -58,7 +62,9 @@ QJsonObject resultToJson(const PhotoResult &r)
                                                   {QStringLiteral("total"), rounded(r.timing.total, 2)}}},
         {QStringLiteral("model"), QJsonObject{{QStringLiteral("name"), r.model.name},
                                               {QStringLiteral("version"), r.model.version},
-                                              {QStringLiteral("device"), r.model.device}}},
+                                              {QStringLiteral("device"), r.model.device},
+                                              {QStringLiteral("head"), r.model.head > 0 ? QJsonValue(QStringLiteral("h%1").arg(r.model.head))
+                                                                                        : QJsonValue(QJsonValue::Null)}}},
     };
 }
 

@@ -4,7 +4,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonArray>
+#include <QCryptographicHash>
 #include <QSet>
+
+#include <cmath>
 
 namespace listinglens {
 
@@ -38,6 +41,7 @@ Result<Taxonomy> Taxonomy::fromJson(const QByteArray &json)
         c.name = o.value(QStringLiteral("name")).toString();
         c.noun = o.value(QStringLiteral("noun")).toString(QStringLiteral("item"));
         c.detailsHint = o.value(QStringLiteral("details_hint")).toString();
+        c.catchAll = o.value(QStringLiteral("catch_all")).toBool(c.id == QLatin1String("other"));
         if (c.id.isEmpty() || c.name.isEmpty())
             return taxonomyError(QStringLiteral("every category needs an \"id\" and a \"name\""));
         if (ids.contains(c.id))
@@ -66,6 +70,10 @@ Result<Taxonomy> Taxonomy::fromJson(const QByteArray &json)
         }
         t.m_categories.push_back(c);
     }
+    const QJsonObject calibration = root.value(QStringLiteral("calibration")).toObject();
+    t.m_temperature = calibration.value(QStringLiteral("temperature")).toDouble(1.0);
+    if (!(t.m_temperature >= 0.05 && t.m_temperature <= 20))
+        return taxonomyError(QStringLiteral("\"calibration\": \"temperature\" must be between 0.05 and 20"));
     const QJsonObject names = root.value(QStringLiteral("label_names")).toObject();
     for (auto it = names.begin(); it != names.end(); ++it) {
         bool ok = false;
@@ -88,6 +96,42 @@ Result<Taxonomy> Taxonomy::fromFile(const QString &path)
 Result<Taxonomy> Taxonomy::builtIn()
 {
     return fromFile(QStringLiteral(":/listinglens/taxonomy.json"));
+}
+
+QStringList Taxonomy::ids() const
+{
+    QStringList ids;
+    for (const Category &c : m_categories)
+        ids << c.id;
+    return ids;
+}
+
+QString Taxonomy::fingerprint() const
+{
+    return QString::fromLatin1(QCryptographicHash::hash(ids().join(QLatin1Char('\n')).toUtf8(), QCryptographicHash::Sha256).toHex().left(16));
+}
+
+std::vector<double> Taxonomy::categoryProbabilities(const float *classProbabilities, int classes) const
+{
+    std::vector<double> mass(m_categories.size(), 0.0);
+    for (int c = 0; c < classes; ++c) {
+        const int category = categoryOfClass(c);
+        if (category >= 0)
+            mass[std::size_t(category)] += classProbabilities[c];
+    }
+    return calibrated(std::move(mass));
+}
+
+std::vector<double> Taxonomy::calibrated(std::vector<double> mass) const
+{
+    double sum = 0;
+    for (double &m : mass)
+        sum += (m = m > 0 ? std::pow(m, 1.0 / m_temperature) : 0.0);
+    if (sum > 0) {
+        for (double &m : mass)
+            m /= sum;
+    }
+    return mass;
 }
 
 int Taxonomy::categoryOfClass(int classIndex) const

@@ -1,5 +1,8 @@
 #include "text_suggester.h"
 
+#include <QRegularExpression>
+#include <QSet>
+
 namespace listinglens {
 
 namespace {
@@ -12,50 +15,108 @@ QString capitalised(QString s)
     return s;
 }
 
-QString qualityNote(const QStringList &flags)
+QStringList photoTips(const QStringList &flags)
 {
-    QStringList notes;
+    QStringList tips;
     if (flags.contains(QLatin1String("blurry")))
-        notes << QStringLiteral("a sharper photo");
+        tips << QStringLiteral("Take a sharper photo.");
     if (flags.contains(QLatin1String("too_dark")))
-        notes << QStringLiteral("a brighter photo");
+        tips << QStringLiteral("Take a brighter photo.");
     if (flags.contains(QLatin1String("too_bright")))
-        notes << QStringLiteral("a photo with less glare");
+        tips << QStringLiteral("Take a photo with less glare.");
     if (flags.contains(QLatin1String("low_resolution")))
-        notes << QStringLiteral("a larger photo");
-    if (notes.isEmpty())
-        return {};
-    const QString list = notes.size() == 1 ? notes.first()
-                                           : notes.mid(0, notes.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" and ") + notes.last();
-    return QStringLiteral("Photo tip: %1 will help buyers see the item.").arg(list);
+        tips << QStringLiteral("Use a larger photo.");
+    return tips;
+}
+
+// Words that carry no meaning of their own in a title.
+bool fillerWord(const QString &lower)
+{
+    static const QSet<QString> words = {QStringLiteral("and"), QStringLiteral("or"), QStringLiteral("with"), QStringLiteral("for"),
+                                        QStringLiteral("the"), QStringLiteral("a"), QStringLiteral("an"), QStringLiteral("of"),
+                                        QStringLiteral("in"), QStringLiteral("to"), QStringLiteral("-"), QStringLiteral("&"),
+                                        QStringLiteral("sale"), QStringLiteral("new"), QStringLiteral("used")};
+    return words.contains(lower);
+}
+
+QStringList wordsOf(const QString &title)
+{
+    return title.split(QRegularExpression(QStringLiteral("[\\s,;/|()]+")), Qt::SkipEmptyParts);
 }
 
 } // namespace
 
-SuggestedText TextSuggester::suggest(const Category &category, const LabelScore &topLabel, bool labelInCategory,
-                                     const QString &colour, double colourShare, const PhotoQuality &quality)
+QString TextSuggester::sharedWords(const QStringList &titles)
 {
-    const bool nameColour = !colour.isEmpty() && colourShare >= kColourShare;
-    const QString colourWord = nameColour ? colour + QLatin1Char(' ') : QString();
-    const bool useLabel = labelInCategory && topLabel.probability >= kLikelyLabel && category.id != QLatin1String("other");
-    const QString thing = useLabel ? topLabel.name : category.noun;
+    if (titles.isEmpty())
+        return {};
+    QHash<QString, int> counts;
+    for (const QString &t : titles) {
+        QSet<QString> seen;
+        for (const QString &w : wordsOf(t))
+            seen.insert(w.toLower());
+        for (const QString &w : std::as_const(seen))
+            ++counts[w];
+    }
+    const int needed = (int(titles.size()) + 1) / 2;
+    QStringList kept;
+    QSet<QString> used;
+    for (const QString &w : wordsOf(titles.first())) {
+        const QString lower = w.toLower();
+        if (counts.value(lower) >= std::max(2, needed) && !used.contains(lower)) {
+            kept << w;
+            used.insert(lower);
+        }
+    }
+    // Only filler words in common is nothing in common.
+    const bool meaningful = std::any_of(kept.begin(), kept.end(), [](const QString &w) { return !fillerWord(w.toLower()); });
+    while (!kept.isEmpty() && fillerWord(kept.last().toLower()))
+        kept.removeLast();
+    while (!kept.isEmpty() && fillerWord(kept.first().toLower()))
+        kept.removeFirst();
+    return meaningful ? kept.join(QLatin1Char(' ')) : QString();
+}
 
+SuggestedText TextSuggester::suggest(const Input &in)
+{
+    const Category &category = *in.category;
+    const bool nameColour = !in.colour.isEmpty() && in.colourShare >= kColourShare;
+    const QString colourWord = nameColour ? in.colour + QLatin1Char(' ') : QString();
     SuggestedText t;
-    t.title = capitalised(colourWord + thing);
 
+    QStringList close;
+    for (const NeighbourTitle &n : in.neighbours) {
+        if (n.similarity >= kCloseListing && !n.title.trimmed().isEmpty())
+            close << n.title.trimmed();
+    }
+    const QString shared = close.size() >= kMinCloseListings ? sharedWords(close) : QString();
+    if (!in.neighbours.isEmpty() && in.neighbours.first().similarity >= kNearCopy && !in.neighbours.first().title.trimmed().isEmpty()) {
+        t.title = in.neighbours.first().title.trimmed();
+        t.titleBasis = QStringLiteral("similar");
+    } else if (!shared.isEmpty()) {
+        t.title = capitalised(shared);
+        t.titleBasis = QStringLiteral("similar");
+    } else if (in.labelInCategory && in.topLabel.probability >= kConfidentLabel && !category.catchAll) {
+        t.title = capitalised(colourWord + in.topLabel.name);
+        t.titleBasis = QStringLiteral("label");
+    } else {
+        t.title = capitalised(colourWord + category.noun);
+        t.titleBasis = QStringLiteral("category");
+    }
+
+    // Listing text a buyer reads: what it is, where it belongs. No advice to the seller.
     QStringList parts;
-    // No articles: listing style, and names like "jeans" or "dumbbells" are plural.
-    if (useLabel && topLabel.probability < kConfidentLabel)
-        parts << QStringLiteral("For sale: %1 (to be confirmed).").arg(colourWord + thing);
-    else
-        parts << QStringLiteral("For sale: %1.").arg(colourWord + thing);
-    parts << QStringLiteral("Category: %1.").arg(category.name);
-    if (!category.detailsHint.isEmpty())
-        parts << category.detailsHint;
-    const QString note = qualityNote(quality.flags);
-    if (!note.isEmpty())
-        parts << note;
+    parts << QStringLiteral("For sale: %1.").arg(t.titleBasis == QLatin1String("similar") && nameColour
+                                                     ? colourWord + t.title
+                                                     : t.title);
+    if (!category.catchAll)
+        parts << QStringLiteral("Listed in %1.").arg(category.name);
+    parts << QStringLiteral("Please see the photo for its condition; message me with any questions.");
     t.description = parts.join(QLatin1Char(' '));
+
+    if (!category.detailsHint.isEmpty())
+        t.hints << category.detailsHint;
+    t.hints << photoTips(in.quality.flags);
     return t;
 }
 

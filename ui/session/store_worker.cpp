@@ -30,16 +30,16 @@ void StoreWorker::setListingIndex(const std::shared_ptr<ListingIndex> &index)
     if (!m_index)
         return;
     for (auto it = m_confirmed.cbegin(); it != m_confirmed.cend(); ++it)
-        m_index->confirm(it.key(), it->categoryId, it->price);
+        m_index->confirm(it.key(), it->categoryId, it->price, it->title);
 }
 
 void StoreWorker::addFeedback(int itemId, qint64 predictionId, const FeedbackRecord &feedback)
 {
     // Later suggestions learn from it at once, whether or not the write succeeds.
     if (predictionId > 0) {
-        m_confirmed.insert(predictionId, {feedback.categoryId, feedback.price});
+        m_confirmed.insert(predictionId, {feedback.categoryId, feedback.price, feedback.title});
         if (m_index)
-            m_index->confirm(predictionId, feedback.categoryId, feedback.price);
+            m_index->confirm(predictionId, feedback.categoryId, feedback.price, feedback.title);
     }
     if (!m_store || predictionId <= 0)
         return Q_EMIT feedbackFailed(itemId, tr("no database: the decision is kept in memory only"));

@@ -46,6 +46,7 @@ private:
     struct Confirmed {
         QString categoryId;
         double price = 0;
+        QString title;
     };
 
     QString m_url;

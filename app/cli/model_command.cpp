@@ -1,0 +1,494 @@
+#include "commands.h"
+
+#include "cli_common.h"
+#include "head_store.h"
+#include "head_trainer.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QTextStream>
+
+#include <algorithm>
+#include <cmath>
+
+namespace listinglens::cli {
+
+namespace {
+
+constexpr const char *kDescription =
+    "The market's category heads: what the product learns from confirmed listings.\n"
+    "  train [--activate [--force]]  learn a head from every confirmed listing in the database\n"
+    "  list                          the stored heads, newest first, and which one is active\n"
+    "  show VERSION                  one head's training report\n"
+    "  activate VERSION|builtin      make a head (or the built-in mapping alone) the active one\n"
+    "  rollback                      activate what was active before the latest activation\n"
+    "  export VERSION FILE           write a head to a file, for classify --head FILE without a database\n"
+    "  calibrate                     fit the built-in mapping's temperature on the confirmed listings\n"
+    "                                (for the taxonomy's \"calibration\"; fitted on the training side, measured on validation)\n"
+    "Every classify --db, import, workbench, serve and worker on the database uses the active head;\n"
+    "running ones pick up a newly activated head within 10 seconds.";
+
+std::optional<qint64> parseVersion(const QString &text)
+{
+    QString t = text.trimmed();
+    if (t.startsWith(QLatin1Char('h'), Qt::CaseInsensitive))
+        t.remove(0, 1);
+    bool ok = false;
+    const qint64 v = t.toLongLong(&ok);
+    if (!ok || v <= 0) {
+        printError(QStringLiteral("\"%1\" is not a head version (such as h3 or 3)").arg(text));
+        return std::nullopt;
+    }
+    return v;
+}
+
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
+}
+
+QString percent(double v)
+{
+    return QStringLiteral("%1 %").arg(v * 100, 0, 'f', 1);
+}
+
+QJsonObject summaryJson(const HeadSummary &h)
+{
+    return {{QStringLiteral("version"), QStringLiteral("h%1").arg(h.version)},
+            {QStringLiteral("created_at"), isoTime(h.createdMs)},
+            {QStringLiteral("model"), QStringLiteral("%1 %2").arg(h.modelName, h.modelVersion)},
+            {QStringLiteral("taxonomy"), h.taxonomy},
+            {QStringLiteral("examples"), h.examples},
+            {QStringLiteral("validation"), QJsonObject{{QStringLiteral("n"), h.validationN}, {QStringLiteral("top1"), h.top1},
+                                                       {QStringLiteral("top3"), h.top3}, {QStringLiteral("ece"), h.ece}}},
+            {QStringLiteral("active"), h.active}};
+}
+
+void printJson(const QJsonObject &o)
+{
+    QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
+}
+
+void printReport(const QJsonObject &r)
+{
+    QTextStream out(stdout);
+    const QJsonObject v = r.value(QStringLiteral("validation")).toObject();
+    auto line = [&](const QString &name, const QJsonObject &s) {
+        if (s.isEmpty())
+            return;
+        out << QStringLiteral("  %1 top-1 %2  top-3 %3  ECE %4\n")
+                   .arg(name, -22)
+                   .arg(percent(s.value(QStringLiteral("top1")).toDouble()), 8)
+                   .arg(percent(s.value(QStringLiteral("top3")).toDouble()), 8)
+                   .arg(s.value(QStringLiteral("ece")).toDouble(), 0, 'f', 3);
+    };
+    out << QStringLiteral("head %1: %2 confirmed listings (%3 for training, %4 for validation) in %5 s\n")
+               .arg(r.value(QStringLiteral("version")).toString())
+               .arg(r.value(QStringLiteral("examples")).toInt())
+               .arg(r.value(QStringLiteral("training_examples")).toInt())
+               .arg(v.value(QStringLiteral("n")).toInt())
+               .arg(r.value(QStringLiteral("fit")).toObject().value(QStringLiteral("seconds")).toDouble(), 0, 'f', 1);
+    out << QStringLiteral("validation (listings the head never saw):\n");
+    line(QStringLiteral("this head"), v);
+    line(QStringLiteral("the active head"), v.value(QStringLiteral("active")).toObject());
+    line(QStringLiteral("built-in mapping alone"), v.value(QStringLiteral("builtin")).toObject());
+    out << QStringLiteral("  prices inside the suggested range: %1\n").arg(percent(v.value(QStringLiteral("price_inside_range")).toDouble()));
+    out << QStringLiteral("per category (examples, validation top-1):\n");
+    const QJsonObject cats = r.value(QStringLiteral("categories")).toObject();
+    for (auto it = cats.begin(); it != cats.end(); ++it) {
+        const QJsonObject c = it.value().toObject();
+        const QJsonValue top1 = c.value(QStringLiteral("top1"));
+        out << QStringLiteral("  %1 %2  %3%4\n")
+                   .arg(it.key(), -18)
+                   .arg(c.value(QStringLiteral("examples")).toInt(), 5)
+                   .arg(top1.isNull() ? QStringLiteral("    -") : percent(top1.toDouble()), 8)
+                   .arg(c.value(QStringLiteral("learned")).toBool() ? QString() : QStringLiteral("  (too few: the built-in mapping)"));
+    }
+    const QJsonArray confused = r.value(QStringLiteral("most_confused")).toArray();
+    if (!confused.isEmpty()) {
+        out << QStringLiteral("most confused (category -> suggested, validation listings):\n");
+        for (const QJsonValue &c : confused)
+            out << QStringLiteral("  %1 -> %2: %3\n")
+                       .arg(c[QStringLiteral("category")].toString(), c[QStringLiteral("suggested")].toString())
+                       .arg(c[QStringLiteral("count")].toInt());
+    }
+    out.flush();
+}
+
+// The confirmed listings as examples, with the built-in mapping's
+// distribution computed again from each stored embedding.
+Result<std::vector<TrainingExample>> trainingExamples(PredictionStore &store, const Classifier &classifier, QStringList &notes)
+{
+    const Taxonomy &taxonomy = classifier.taxonomy();
+    std::vector<TrainingRow> rows;
+    int otherModel = 0;
+    QHash<QString, int> unknown;
+    auto read = readTrainingRows(store, [&](TrainingRow &&r) {
+        if (r.modelName != classifier.manifest().name || r.modelVersion != classifier.manifest().version
+            || int(r.embedding.size()) != classifier.engineInfo().embeddingDim) {
+            ++otherModel;
+            return;
+        }
+        if (taxonomy.indexOf(r.categoryId) < 0) {
+            ++unknown[r.categoryId];
+            return;
+        }
+        rows.push_back(std::move(r));
+    });
+    if (!read)
+        return read.error();
+    if (!unknown.isEmpty()) {
+        QStringList which;
+        for (auto it = unknown.begin(); it != unknown.end(); ++it)
+            which << QStringLiteral("\"%1\" (%2)").arg(it.key()).arg(it.value());
+        which.sort();
+        return Error{ErrorCode::InvalidArgument,
+                     QStringLiteral("cannot train a head: the taxonomy does not match the stored categories; confirmed listings are in "
+                                    "categories it lacks: %1. Train with the taxonomy they were confirmed in (--taxonomy FILE).")
+                         .arg(which.mid(0, 5).join(QStringLiteral(", ")))};
+    }
+    if (otherModel > 0)
+        notes << QStringLiteral("%1 confirmed listings were classified by another model and are left out").arg(otherModel);
+    // Rows stored before the embedding's length was kept get the median length.
+    std::vector<double> norms;
+    for (const TrainingRow &r : rows)
+        if (r.embeddingNorm > 0)
+            norms.push_back(r.embeddingNorm);
+    double median = 0;
+    if (!norms.empty()) {
+        std::nth_element(norms.begin(), norms.begin() + norms.size() / 2, norms.end());
+        median = norms[norms.size() / 2];
+    }
+    const int withoutNorm = int(rows.size() - norms.size());
+    if (withoutNorm > 0 && median > 0)
+        notes << QStringLiteral("%1 listings stored before schema 7 use the median embedding length").arg(withoutNorm);
+    std::vector<TrainingExample> examples;
+    examples.reserve(rows.size());
+    for (TrainingRow &r : rows) {
+        TrainingExample e;
+        e.id = r.id;
+        e.category = taxonomy.indexOf(r.categoryId);
+        e.price = r.price;
+        e.phash = r.phash;
+        const double norm = r.embeddingNorm > 0 ? r.embeddingNorm : median;
+        if (norm > 0)
+            e.builtin = classifier.builtinProbabilities(r.embedding.data(), norm);
+        e.embedding = std::move(r.embedding);
+        examples.push_back(std::move(e));
+    }
+    return examples;
+}
+
+struct Context {
+    std::unique_ptr<Classifier> classifier;
+    std::shared_ptr<PredictionStore> store;
+};
+
+int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions,
+             const QCommandLineOption &share, const QCommandLineOption &seed, const QCommandLineOption &activate,
+             const QCommandLineOption &force, const QCommandLineOption &json)
+{
+    auto options = classifierOptions(parser, modelOptions);
+    if (!options)
+        return ExitUsage;
+    bool ok = false;
+    const double validationShare = parser.value(share).toDouble(&ok);
+    if (!ok || validationShare < 0.05 || validationShare > 0.5) {
+        printError(QStringLiteral("--validation-share must be a number between 0.05 and 0.5"));
+        return ExitUsage;
+    }
+    const qulonglong seedValue = parser.value(seed).toULongLong(&ok);
+    if (!ok) {
+        printError(QStringLiteral("--seed must be a whole number"));
+        return ExitUsage;
+    }
+    if (parser.isSet(force) && !parser.isSet(activate)) {
+        printError(QStringLiteral("--force only means something with --activate"));
+        return ExitUsage;
+    }
+    options->engine.warmUp = false;
+    auto classifier = Classifier::create(*options);
+    if (!classifier) {
+        printError(classifier.error().message);
+        return ExitUsage;
+    }
+    if (!classifier.value()->engineInfo().embeddingDim) {
+        printError(QStringLiteral("cannot train a head: the model has no embedding output"));
+        return ExitUsage;
+    }
+    auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
+    if (!store)
+        return ExitSomeFailed;
+    if (auto writable = checkCanWriteHeads(*store); !writable) {
+        printError(writable.error().message);
+        return ExitSomeFailed;
+    }
+    QStringList notes;
+    auto examples = trainingExamples(*store, *classifier.value(), notes);
+    if (!examples) {
+        printError(examples.error().message);
+        return ExitSomeFailed;
+    }
+    auto current = activeHead(*store);
+    if (!current) {
+        printError(current.error().message);
+        return ExitSomeFailed;
+    }
+    std::optional<CategoryHead> active;
+    if (current.value().version > 0) {
+        auto loaded = loadHead(*store, current.value().version);
+        if (!loaded) {
+            printError(loaded.error().message);
+            return ExitSomeFailed;
+        }
+        active = std::move(loaded).value();
+    }
+    TrainingOptions training;
+    training.validationShare = validationShare;
+    training.seed = seedValue;
+    training.modelName = classifier.value()->manifest().name;
+    training.modelVersion = classifier.value()->manifest().version;
+    training.duplicateMaxHamming = options->quality.duplicateMaxHamming;
+    auto trained = HeadTrainer::train(examples.value(), classifier.value()->taxonomy(), active ? &*active : nullptr, training);
+    if (!trained) {
+        printError(trained.error().message);
+        return ExitSomeFailed;
+    }
+    TrainedHead &t = trained.value();
+    auto version = saveHead(*store, t.head);
+    if (!version) {
+        printError(version.error().message);
+        return ExitSomeFailed;
+    }
+    QJsonObject report = t.report;
+    report.insert(QStringLiteral("version"), QStringLiteral("h%1").arg(version.value()));
+    if (!notes.isEmpty())
+        report.insert(QStringLiteral("notes"), QJsonArray::fromStringList(notes));
+
+    bool activated = false;
+    QString refusal;
+    if (parser.isSet(activate)) {
+        // The head to beat: the active one, else the built-in mapping.
+        const double before = t.active ? t.active->top1 : t.builtin.top1;
+        const QString beforeName = t.active ? QStringLiteral("the active head h%1").arg(current.value().version) : QStringLiteral("the built-in mapping");
+        if (t.validation.top1 + 1e-12 < before && !parser.isSet(force)) {
+            refusal = QStringLiteral("not activated: h%1 gets %2 top-1 on validation, %3 gets %4 (--force activates it anyway)")
+                          .arg(version.value()).arg(percent(t.validation.top1), beforeName, percent(before));
+        } else if (auto done = activateHead(*store, version.value(), parser.isSet(force) ? QStringLiteral("force") : QStringLiteral("activate")); !done) {
+            refusal = done.error().message;
+        } else {
+            activated = true;
+        }
+    }
+    report.insert(QStringLiteral("activated"), activated);
+    if (parser.isSet(json)) {
+        printJson(report);
+    } else {
+        printReport(report);
+        for (const QString &n : std::as_const(notes))
+            QTextStream(stdout) << QStringLiteral("note: %1\n").arg(n);
+        if (activated)
+            QTextStream(stdout) << QStringLiteral("h%1 is now the active head\n").arg(version.value());
+        else if (!parser.isSet(activate))
+            QTextStream(stdout) << QStringLiteral("stored as h%1; `listinglens model activate h%1` makes it the active head\n").arg(version.value());
+    }
+    if (!refusal.isEmpty()) {
+        printError(refusal);
+        return ExitSomeFailed;
+    }
+    return ExitOk;
+}
+
+} // namespace
+
+int runModel(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QString::fromLatin1(kDescription));
+    parser.addHelpOption();
+    const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
+    const QCommandLineOption share(QStringLiteral("validation-share"), QStringLiteral("train: share of listings kept for validation (default 0.2)."),
+                                   QStringLiteral("X"), QStringLiteral("0.2"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("train: seed of the split (default 1)."), QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption activate(QStringLiteral("activate"), QStringLiteral("train: activate the new head when its validation top-1 is at least the active one's."));
+    const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("train --activate: activate it even when it is worse."));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("One JSON object instead of the text report."));
+    parser.addOptions({db, share, seed, activate, force, json});
+    const ModelOptions modelOptions;
+    modelOptions.addTo(parser);
+    parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("train, list, show, activate, rollback or export"));
+    int exitCode = ExitOk;
+    if (!parseOrExit(parser, args, exitCode))
+        return exitCode;
+    const QStringList pos = parser.positionalArguments();
+    const QString action = pos.value(0);
+    auto needs = [&](int n, const char *usage) {
+        if (pos.size() == n)
+            return true;
+        printError(QStringLiteral("usage: listinglens model %1").arg(QLatin1String(usage)));
+        return false;
+    };
+    if (action == QLatin1String("calibrate")) {
+        if (!needs(1, "calibrate [--json]"))
+            return ExitUsage;
+        auto options = classifierOptions(parser, modelOptions);
+        if (!options)
+            return ExitUsage;
+        options->engine.warmUp = false;
+        auto classifier = Classifier::create(*options);
+        if (!classifier) {
+            printError(classifier.error().message);
+            return ExitUsage;
+        }
+        auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
+        if (!store)
+            return ExitSomeFailed;
+        QStringList notes;
+        auto examples = trainingExamples(*store, *classifier.value(), notes);
+        TrainingOptions training;
+        training.validationShare = parser.value(share).toDouble();
+        training.seed = parser.value(seed).toULongLong();
+        auto c = examples ? HeadTrainer::calibrateBuiltin(examples.value(), classifier.value()->taxonomy().temperature(), training)
+                          : Result<HeadTrainer::BuiltinCalibration>(examples.error());
+        if (!c) {
+            printError(c.error().message);
+            return ExitSomeFailed;
+        }
+        const QJsonObject o{{QStringLiteral("temperature"), std::round(c.value().temperature * 1000) / 1000},
+                            {QStringLiteral("fitted_on"), c.value().fittedOn},
+                            {QStringLiteral("validation"), QJsonObject{{QStringLiteral("uncalibrated"), c.value().before.json()},
+                                                                       {QStringLiteral("calibrated"), c.value().after.json()}}}};
+        if (parser.isSet(json)) {
+            printJson(o);
+        } else {
+            QTextStream(stdout) << QStringLiteral("built-in mapping: temperature %1 (fitted on %2 listings)\n"
+                                                  "  on %3 validation listings: ECE %4 -> %5, top-1 %6 (unchanged by a temperature)\n")
+                                       .arg(c.value().temperature, 0, 'f', 3).arg(c.value().fittedOn).arg(c.value().after.n)
+                                       .arg(c.value().before.ece, 0, 'f', 3).arg(c.value().after.ece, 0, 'f', 3).arg(percent(c.value().after.top1));
+        }
+        return ExitOk;
+    }
+    if (action == QLatin1String("train"))
+        return needs(1, "train [--activate [--force]] [--json]") ? runTrain(parser, modelOptions, share, seed, activate, force, json) : ExitUsage;
+
+    const QStringList known = {QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("activate"), QStringLiteral("rollback"), QStringLiteral("export")};
+    if (!known.contains(action)) {
+        printError(QStringLiteral("model needs an action: train, list, show, activate, rollback or export (see --help)"));
+        return ExitUsage;
+    }
+    if ((action == QLatin1String("list") && !needs(1, "list [--json]")) || (action == QLatin1String("rollback") && !needs(1, "rollback"))
+        || (action == QLatin1String("show") && !needs(2, "show VERSION [--json]"))
+        || (action == QLatin1String("activate") && !needs(2, "activate VERSION|builtin"))
+        || (action == QLatin1String("export") && !needs(3, "export VERSION FILE")))
+        return ExitUsage;
+    auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
+    if (!store)
+        return ExitSomeFailed;
+    QTextStream out(stdout);
+
+    if (action == QLatin1String("list")) {
+        auto heads = listHeads(*store);
+        if (!heads) {
+            printError(heads.error().message);
+            return ExitSomeFailed;
+        }
+        if (parser.isSet(json)) {
+            QJsonArray a;
+            for (const HeadSummary &h : heads.value())
+                a.append(summaryJson(h));
+            out << QJsonDocument(a).toJson(QJsonDocument::Compact) << Qt::endl;
+            return ExitOk;
+        }
+        if (heads.value().empty()) {
+            out << QStringLiteral("no heads yet: `listinglens model train` learns one from the confirmed listings\n");
+            return ExitOk;
+        }
+        out << QStringLiteral("   version  created (UTC)         examples   top-1   top-3    ECE  model\n");
+        for (const HeadSummary &h : heads.value())
+            out << QStringLiteral("%1 %2  %3 %4 %5 %6  %7  %8\n")
+                       .arg(h.active ? QStringLiteral("*") : QStringLiteral(" "), 1)
+                       .arg(QStringLiteral("h%1").arg(h.version), 8)
+                       .arg(isoTime(h.createdMs), -20)
+                       .arg(h.examples, 8)
+                       .arg(percent(h.top1), 7)
+                       .arg(percent(h.top3), 7)
+                       .arg(h.ece, 0, 'f', 3)
+                       .arg(h.modelName + QLatin1Char(' ') + h.modelVersion);
+        if (std::none_of(heads.value().begin(), heads.value().end(), [](const HeadSummary &h) { return h.active; }))
+            out << QStringLiteral("(none is active: suggestions use the built-in mapping)\n");
+        return ExitOk;
+    }
+    if (action == QLatin1String("rollback")) {
+        auto to = rollbackHead(*store);
+        if (!to) {
+            printError(to.error().message);
+            return ExitSomeFailed;
+        }
+        out << (to.value() > 0 ? QStringLiteral("rolled back: h%1 is the active head\n").arg(to.value())
+                               : QStringLiteral("rolled back: no head is active; suggestions use the built-in mapping\n"));
+        return ExitOk;
+    }
+    if (action == QLatin1String("activate") && pos[1] == QLatin1String("builtin")) {
+        if (auto done = activateHead(*store, 0, QStringLiteral("activate")); !done) {
+            printError(done.error().message);
+            return ExitSomeFailed;
+        }
+        out << QStringLiteral("no head is active: suggestions use the built-in mapping\n");
+        return ExitOk;
+    }
+    const auto version = parseVersion(pos[1]);
+    if (!version)
+        return ExitUsage;
+    auto head = loadHead(*store, *version);
+    if (!head) {
+        printError(head.error().message);
+        return ExitSomeFailed;
+    }
+    if (action == QLatin1String("show")) {
+        QJsonObject r = head.value().report;
+        r.insert(QStringLiteral("version"), head.value().label());
+        r.insert(QStringLiteral("created_at"), isoTime(head.value().createdMs));
+        r.insert(QStringLiteral("model"), QStringLiteral("%1 %2").arg(head.value().modelName, head.value().modelVersion));
+        r.insert(QStringLiteral("taxonomy"), head.value().taxonomyFingerprint);
+        if (parser.isSet(json))
+            printJson(r);
+        else
+            printReport(r);
+        return ExitOk;
+    }
+    if (action == QLatin1String("activate")) {
+        // Refused here, not only in every process that would load it: a head for another taxonomy.
+        auto options = classifierOptions(parser, modelOptions);
+        if (!options)
+            return ExitUsage;
+        auto taxonomy = options->taxonomyPath.isEmpty() ? Taxonomy::builtIn() : Taxonomy::fromFile(options->taxonomyPath);
+        if (!taxonomy) {
+            printError(taxonomy.error().message);
+            return ExitUsage;
+        }
+        if (head.value().taxonomyFingerprint != taxonomy.value().fingerprint()) {
+            printError(head.value().checkFits(taxonomy.value(), head.value().modelName, head.value().modelVersion, head.value().dimension).error().message);
+            return ExitSomeFailed;
+        }
+        if (auto done = activateHead(*store, *version, QStringLiteral("activate")); !done) {
+            printError(done.error().message);
+            return ExitSomeFailed;
+        }
+        out << QStringLiteral("h%1 is now the active head\n").arg(*version);
+        return ExitOk;
+    }
+    // export
+    QSaveFile file(pos[2]);
+    if (!file.open(QIODevice::WriteOnly) || file.write(head.value().toJson()) < 0 || !file.commit()) {
+        printError(QStringLiteral("cannot write %1: %2").arg(pos[2], file.errorString()));
+        return ExitSomeFailed;
+    }
+    out << QStringLiteral("wrote h%1 to %2\n").arg(*version).arg(pos[2]);
+    return ExitOk;
+}
+
+} // namespace listinglens::cli

@@ -1,0 +1,416 @@
+// The category head's training: the second translation unit that includes LibTorch.
+#include <torch/torch.h>
+
+#include "head_trainer.h"
+
+#include "listing_index.h"
+#include "price_suggester.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+namespace listinglens {
+
+namespace {
+
+Error refusal(const QString &why)
+{
+    return {ErrorCode::InvalidArgument, QStringLiteral("cannot train a head: %1").arg(why)};
+}
+
+std::uint64_t mix(std::uint64_t x)
+{
+    // splitmix64: a stable hash for the split, the same on every machine.
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+int findRoot(std::vector<int> &parent, int i)
+{
+    while (parent[std::size_t(i)] != i)
+        i = parent[std::size_t(i)] = parent[std::size_t(parent[std::size_t(i)])];
+    return i;
+}
+
+// true: validation. Listings whose photos' perceptual hashes match (within
+// maxHamming bits) form one group, and a group goes to one side only.
+std::vector<bool> splitByListing(const std::vector<TrainingExample> &examples, const TrainingOptions &o)
+{
+    const int n = int(examples.size());
+    std::vector<int> parent(std::size_t(n), 0);
+    std::iota(parent.begin(), parent.end(), 0);
+    for (int i = 0; i < n; ++i) {
+        if (examples[std::size_t(i)].phash == 0)
+            continue;
+        for (int j = i + 1; j < n; ++j) {
+            if (examples[std::size_t(j)].phash != 0
+                && std::popcount(examples[std::size_t(i)].phash ^ examples[std::size_t(j)].phash) <= o.duplicateMaxHamming)
+                parent[std::size_t(findRoot(parent, j))] = findRoot(parent, i);
+        }
+    }
+    std::vector<bool> validation(std::size_t(n), false);
+    for (int i = 0; i < n; ++i) {
+        const qint64 groupId = examples[std::size_t(findRoot(parent, i))].id;
+        const double u = double(mix(std::uint64_t(groupId) ^ mix(o.seed)) >> 11) / double(1ULL << 53);
+        validation[std::size_t(i)] = u < o.validationShare;
+    }
+    return validation;
+}
+
+struct Fitted {
+    torch::Tensor weight; // D x C
+    torch::Tensor bias;   // C
+};
+
+Fitted fitLinear(const torch::Tensor &x, const torch::Tensor &y, const torch::Tensor &classWeight, const torch::Tensor &learned,
+                 double weightDecay)
+{
+    const auto d = x.size(1), c = classWeight.size(0);
+    auto w = torch::zeros({d, c}, torch::requires_grad());
+    auto b = torch::zeros({c}, torch::requires_grad());
+    const torch::Tensor mask = torch::where(learned, torch::zeros({c}), torch::full({c}, -1e9));
+    torch::optim::LBFGS optimiser({w, b}, torch::optim::LBFGSOptions(1).max_iter(200).history_size(20).line_search_fn("strong_wolfe"));
+    auto closure = [&] {
+        optimiser.zero_grad();
+        auto loss = torch::nll_loss(torch::log_softmax(x.mm(w) + b + mask, 1), y, classWeight) + weightDecay * w.pow(2).sum();
+        loss.backward();
+        return loss;
+    };
+    optimiser.step(closure);
+    return {w.detach(), torch::where(learned, b.detach(), torch::full({c}, double(CategoryHead::kLeftOut)))};
+}
+
+double nll(const torch::Tensor &p, const torch::Tensor &y)
+{
+    return -torch::log(p.gather(1, y.unsqueeze(1)).clamp_min(1e-12)).mean().item<double>();
+}
+
+torch::Tensor powerNormalised(const torch::Tensor &p, double temperature)
+{
+    const torch::Tensor q = p.clamp_min(0).pow(1.0 / temperature);
+    return q / q.sum(1, true).clamp_min(1e-30);
+}
+
+// The temperature in [0.05, 20] that minimises the NLL of p^(1/T) (p^(1/T) on a
+// softmax is the softmax of logits / T).
+double fitTemperature(const torch::Tensor &p, const torch::Tensor &y)
+{
+    double best = 1, bestLoss = 1e300;
+    for (double t = 0.05; t <= 20; t *= 1.03) {
+        const double l = nll(powerNormalised(p, t), y);
+        if (l < bestLoss) {
+            bestLoss = l;
+            best = t;
+        }
+    }
+    return best;
+}
+
+SplitScores score(const torch::Tensor &p, const torch::Tensor &y)
+{
+    SplitScores s;
+    s.n = int(y.size(0));
+    if (s.n == 0)
+        return s;
+    const int k = int(std::min<int64_t>(3, p.size(1)));
+    const torch::Tensor top = std::get<1>(p.topk(k, 1));
+    const torch::Tensor hit1 = top.select(1, 0) == y;
+    s.top1 = hit1.to(torch::kFloat64).mean().item<double>();
+    s.top3 = (top == y.unsqueeze(1)).any(1).to(torch::kFloat64).mean().item<double>();
+    const torch::Tensor conf = std::get<0>(p.max(1)).to(torch::kFloat64).contiguous();
+    std::vector<double> confidence(conf.data_ptr<double>(), conf.data_ptr<double>() + conf.numel());
+    std::vector<bool> correct(std::size_t(s.n));
+    const torch::Tensor h = hit1.contiguous();
+    for (int i = 0; i < s.n; ++i)
+        correct[std::size_t(i)] = h[i].item<bool>();
+    s.ece = HeadTrainer::expectedCalibrationError(confidence, correct);
+    return s;
+}
+
+torch::Tensor rowsOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int dim)
+{
+    torch::Tensor t = torch::empty({int64_t(which.size()), dim});
+    float *out = t.data_ptr<float>();
+    for (std::size_t i = 0; i < which.size(); ++i)
+        std::copy_n(examples[std::size_t(which[i])].embedding.data(), dim, out + i * std::size_t(dim));
+    return t;
+}
+
+torch::Tensor builtinOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int categories)
+{
+    torch::Tensor t = torch::zeros({int64_t(which.size()), categories}, torch::kFloat64);
+    for (std::size_t i = 0; i < which.size(); ++i) {
+        const auto &b = examples[std::size_t(which[i])].builtin;
+        for (int c = 0; c < categories && c < int(b.size()); ++c)
+            t[int64_t(i)][c] = b[std::size_t(c)];
+    }
+    return t.to(torch::kFloat32);
+}
+
+double rounded(double v)
+{
+    return std::round(v * 10000.0) / 10000.0;
+}
+
+} // namespace
+
+QJsonObject SplitScores::json() const
+{
+    return {{QStringLiteral("n"), n}, {QStringLiteral("top1"), rounded(top1)}, {QStringLiteral("top3"), rounded(top3)},
+            {QStringLiteral("ece"), rounded(ece)}};
+}
+
+double HeadTrainer::expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct)
+{
+    std::vector<double> sumConf(kCalibrationBins), sumHit(kCalibrationBins);
+    std::vector<int> count(kCalibrationBins);
+    for (std::size_t i = 0; i < confidence.size(); ++i) {
+        const int b = std::clamp(int(std::ceil(confidence[i] * kCalibrationBins)) - 1, 0, kCalibrationBins - 1);
+        sumConf[std::size_t(b)] += confidence[i];
+        sumHit[std::size_t(b)] += correct[i] ? 1 : 0;
+        ++count[std::size_t(b)];
+    }
+    double ece = 0;
+    for (int b = 0; b < kCalibrationBins; ++b) {
+        if (count[std::size_t(b)] > 0)
+            ece += std::abs(sumConf[std::size_t(b)] - sumHit[std::size_t(b)]) / double(confidence.size());
+    }
+    return ece;
+}
+
+Result<HeadTrainer::BuiltinCalibration> HeadTrainer::calibrateBuiltin(const std::vector<TrainingExample> &examples,
+                                                                     double currentTemperature, const TrainingOptions &options)
+{
+    if (int(examples.size()) < kMinExamples)
+        return refusal(QStringLiteral("too few confirmed listings to calibrate on (%1; at least %2)").arg(examples.size()).arg(kMinExamples));
+    const int categories = int(examples.front().builtin.size());
+    if (categories == 0 || !std::all_of(examples.begin(), examples.end(), [&](const TrainingExample &e) { return int(e.builtin.size()) == categories; }))
+        return refusal(QStringLiteral("the model's classifier layer is unknown: the built-in mapping cannot be computed from stored embeddings"));
+    const std::vector<bool> isValidation = splitByListing(examples, options);
+    std::vector<int> fit, held;
+    for (int i = 0; i < int(examples.size()); ++i)
+        (isValidation[std::size_t(i)] ? held : fit).push_back(i);
+    auto labelsOf = [&](const std::vector<int> &which) {
+        std::vector<int64_t> y;
+        for (int i : which)
+            y.push_back(examples[std::size_t(i)].category);
+        return torch::tensor(y, torch::kInt64);
+    };
+    torch::NoGradGuard noGrad;
+    // Back to the uncalibrated mass: p^(1/T) normalised, raised to T, normalised.
+    const torch::Tensor pFit = powerNormalised(builtinOf(examples, fit, categories), 1.0 / currentTemperature);
+    const torch::Tensor pHeld = powerNormalised(builtinOf(examples, held, categories), 1.0 / currentTemperature);
+    BuiltinCalibration c;
+    c.temperature = fitTemperature(pFit, labelsOf(fit));
+    c.before = score(pHeld, labelsOf(held));
+    c.after = score(powerNormalised(pHeld, c.temperature), labelsOf(held));
+    c.fittedOn = int(fit.size());
+    return c;
+}
+
+Result<TrainedHead> HeadTrainer::train(const std::vector<TrainingExample> &examples, const Taxonomy &taxonomy,
+                                       const CategoryHead *active, const TrainingOptions &options)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const int categories = int(taxonomy.categories().size());
+    if (examples.empty())
+        return refusal(QStringLiteral("the database has no confirmed listings; import a catalogue (`listinglens import`) or confirm suggestions first"));
+    if (int(examples.size()) < kMinExamples)
+        return refusal(QStringLiteral("too few confirmed listings (%1; at least %2 are needed)").arg(examples.size()).arg(kMinExamples));
+    if (!(options.validationShare >= 0.05 && options.validationShare <= 0.5))
+        return refusal(QStringLiteral("--validation-share must be between 0.05 and 0.5"));
+    const int dim = int(examples.front().embedding.size());
+    std::vector<int> examplesPerCategory(std::size_t(categories), 0);
+    for (const TrainingExample &e : examples) {
+        if (e.category < 0 || e.category >= categories || int(e.embedding.size()) != dim || dim == 0)
+            return refusal(QStringLiteral("listing %1 is not a usable example").arg(e.id));
+        ++examplesPerCategory[std::size_t(e.category)];
+    }
+    if (std::count_if(examplesPerCategory.begin(), examplesPerCategory.end(), [](int n) { return n > 0; }) < 2)
+        return refusal(QStringLiteral("every confirmed listing is in one category; a head needs at least two"));
+    const bool haveBuiltin = std::all_of(examples.begin(), examples.end(), [&](const TrainingExample &e) { return int(e.builtin.size()) == categories; });
+
+    const std::vector<bool> isValidation = splitByListing(examples, options);
+    std::vector<int> train, validation;
+    for (int i = 0; i < int(examples.size()); ++i)
+        (isValidation[std::size_t(i)] ? validation : train).push_back(i);
+    if (int(validation.size()) < kMinValidation || int(train.size()) < kMinExamples / 2)
+        return refusal(QStringLiteral("too few confirmed listings for a validation split (%1 for training, %2 for validation)")
+                           .arg(train.size()).arg(validation.size()));
+
+    torch::NoGradGuard noGradOutside; // re-enabled inside fitLinear by requires_grad tensors under AutoGradMode
+    const torch::Tensor xTrain = rowsOf(examples, train, dim), xVal = rowsOf(examples, validation, dim);
+    auto labelsOf = [&](const std::vector<int> &which) {
+        std::vector<int64_t> y;
+        for (int i : which)
+            y.push_back(examples[std::size_t(i)].category);
+        return torch::tensor(y, torch::kInt64);
+    };
+    const torch::Tensor yTrain = labelsOf(train), yVal = labelsOf(validation);
+    const torch::Tensor trainCounts = torch::bincount(yTrain, {}, categories).to(torch::kFloat32);
+    const torch::Tensor learned = trainCounts >= kMinPerCategory;
+    if (learned.sum().item<int>() < 2)
+        return refusal(QStringLiteral("fewer than two categories have %1 training examples").arg(kMinPerCategory));
+    // Square-root inverse frequency: rare categories count more, without
+    // letting a handful of examples dominate.
+    const torch::Tensor classWeight = torch::where(learned, (trainCounts.sum() / (categories * trainCounts.clamp_min(1))).sqrt(), torch::zeros({categories}));
+
+    // Weight decay: the one that does best on validation.
+    Fitted best;
+    double bestTop1 = -1, bestLoss = 1e300, bestDecay = 0;
+    for (double decay : {1e-4, 3e-4, 1e-3}) {
+        Fitted f;
+        {
+            torch::AutoGradMode grad(true);
+            f = fitLinear(xTrain, yTrain, classWeight, learned, decay);
+        }
+        const torch::Tensor p = torch::softmax(xVal.mm(f.weight) + f.bias, 1);
+        const SplitScores s = score(p, yVal);
+        const double loss = nll(powerNormalised(p, fitTemperature(p, yVal)), yVal);
+        if (s.top1 > bestTop1 + 1e-9 || (std::abs(s.top1 - bestTop1) <= 1e-9 && loss < bestLoss)) {
+            best = f;
+            bestTop1 = s.top1;
+            bestLoss = loss;
+            bestDecay = decay;
+        }
+    }
+
+    const torch::Tensor headVal = torch::softmax(xVal.mm(best.weight) + best.bias, 1);
+    const double headTemperature = fitTemperature(headVal, yVal);
+    const torch::Tensor headCal = powerNormalised(headVal, headTemperature);
+    const torch::Tensor builtinVal = haveBuiltin ? builtinOf(examples, validation, categories) : torch::Tensor();
+    double share = 0;
+    if (haveBuiltin) {
+        double bestShare = 1e300;
+        for (double s = 0; s <= 0.5001; s += 0.05) {
+            const double l = nll((1 - s) * headCal + s * builtinVal, yVal);
+            if (l < bestShare) {
+                bestShare = l;
+                share = s;
+            }
+        }
+    }
+    const torch::Tensor mixed = haveBuiltin ? (1 - share) * headCal + share * builtinVal : headCal;
+    const double temperature = fitTemperature(mixed, yVal);
+    const torch::Tensor finalVal = powerNormalised(mixed, temperature);
+
+    TrainedHead t;
+    CategoryHead &h = t.head;
+    h.createdMs = QDateTime::currentMSecsSinceEpoch();
+    h.modelName = options.modelName;
+    h.modelVersion = options.modelVersion;
+    h.taxonomyFingerprint = taxonomy.fingerprint();
+    h.categoryIds = taxonomy.ids();
+    h.dimension = dim;
+    const torch::Tensor wt = best.weight.t().contiguous();
+    h.weight.assign(wt.data_ptr<float>(), wt.data_ptr<float>() + wt.numel());
+    const torch::Tensor bias = best.bias.contiguous();
+    h.bias.assign(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.numel());
+    h.headTemperature = headTemperature;
+    h.builtinShare = share;
+    h.temperature = temperature;
+
+    t.validation = score(finalVal, yVal);
+    if (haveBuiltin)
+        t.builtin = score(builtinVal, yVal);
+    if (active && active->checkFits(taxonomy, options.modelName, options.modelVersion, dim)) {
+        torch::Tensor p = torch::zeros({int64_t(validation.size()), categories});
+        for (std::size_t i = 0; i < validation.size(); ++i) {
+            const TrainingExample &e = examples[std::size_t(validation[i])];
+            const std::vector<double> q = active->probabilities(e.embedding.data(), e.builtin);
+            for (int c = 0; c < categories; ++c)
+                p[int64_t(i)][c] = q[std::size_t(c)];
+        }
+        t.active = score(p, yVal);
+    }
+
+    // Prices: what the suggester gives a validation listing from the training
+    // listings of its (confirmed) category.
+    ListingIndex index(dim);
+    for (int i : train) {
+        const TrainingExample &e = examples[std::size_t(i)];
+        if (e.price > 0)
+            index.add({e.id, taxonomy.categories()[std::size_t(e.category)].id, true, e.price, e.phash, {}, {}}, e.embedding);
+    }
+    int priced = 0, inside = 0;
+    for (int i : validation) {
+        const TrainingExample &e = examples[std::size_t(i)];
+        if (e.price <= 0)
+            continue;
+        const Category &c = taxonomy.categories()[std::size_t(e.category)];
+        const PriceSuggestion s = PriceSuggester::suggest(c, index.priceEvidence(c.id, e.embedding));
+        ++priced;
+        inside += (e.price >= s.low && e.price <= s.high) ? 1 : 0;
+    }
+    t.priceInsideRange = priced > 0 ? double(inside) / priced : 0;
+
+    // Per category, and the pairs most often confused.
+    const torch::Tensor predicted = std::get<1>(finalVal.max(1));
+    std::map<std::pair<int, int>, int> confusions;
+    std::vector<int> valCount(std::size_t(categories), 0), valHit(std::size_t(categories), 0), trainCount(std::size_t(categories), 0);
+    for (int i : train)
+        ++trainCount[std::size_t(examples[std::size_t(i)].category)];
+    for (std::size_t i = 0; i < validation.size(); ++i) {
+        const int truth = int(yVal[int64_t(i)].item<int64_t>()), guess = int(predicted[int64_t(i)].item<int64_t>());
+        ++valCount[std::size_t(truth)];
+        if (truth == guess)
+            ++valHit[std::size_t(truth)];
+        else
+            ++confusions[{truth, guess}];
+    }
+    QJsonObject perCategory;
+    for (int c = 0; c < categories; ++c) {
+        if (valCount[std::size_t(c)] == 0 && trainCount[std::size_t(c)] == 0)
+            continue;
+        perCategory.insert(taxonomy.categories()[std::size_t(c)].id,
+                           QJsonObject{{QStringLiteral("examples"), trainCount[std::size_t(c)] + valCount[std::size_t(c)]},
+                                       {QStringLiteral("training"), trainCount[std::size_t(c)]},
+                                       {QStringLiteral("validation"), valCount[std::size_t(c)]},
+                                       {QStringLiteral("learned"), h.learned(c)},
+                                       {QStringLiteral("top1"), valCount[std::size_t(c)] > 0
+                                                                    ? QJsonValue(rounded(double(valHit[std::size_t(c)]) / valCount[std::size_t(c)]))
+                                                                    : QJsonValue(QJsonValue::Null)}});
+    }
+    std::vector<std::pair<int, std::pair<int, int>>> pairs;
+    for (const auto &[k, n] : confusions)
+        pairs.push_back({n, k});
+    std::sort(pairs.begin(), pairs.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    QJsonArray confused;
+    for (std::size_t i = 0; i < std::min<std::size_t>(5, pairs.size()); ++i)
+        confused.append(QJsonObject{{QStringLiteral("category"), taxonomy.categories()[std::size_t(pairs[i].second.first)].id},
+                                    {QStringLiteral("suggested"), taxonomy.categories()[std::size_t(pairs[i].second.second)].id},
+                                    {QStringLiteral("count"), pairs[i].first}});
+
+    t.seconds = timer.elapsed() / 1000.0;
+    QJsonObject validationJson = t.validation.json();
+    validationJson.insert(QStringLiteral("price_inside_range"), rounded(t.priceInsideRange));
+    validationJson.insert(QStringLiteral("active"), t.active ? QJsonValue(t.active->json()) : QJsonValue(QJsonValue::Null));
+    validationJson.insert(QStringLiteral("builtin"), haveBuiltin ? QJsonValue(t.builtin.json()) : QJsonValue(QJsonValue::Null));
+    t.report = {
+        {QStringLiteral("examples"), int(examples.size())},
+        {QStringLiteral("training_examples"), int(train.size())},
+        {QStringLiteral("categories"), perCategory},
+        {QStringLiteral("most_confused"), confused},
+        {QStringLiteral("validation"), validationJson},
+        {QStringLiteral("fit"), QJsonObject{{QStringLiteral("weight_decay"), bestDecay},
+                                            {QStringLiteral("head_temperature"), rounded(headTemperature)},
+                                            {QStringLiteral("builtin_share"), rounded(share)},
+                                            {QStringLiteral("temperature"), rounded(temperature)},
+                                            {QStringLiteral("seconds"), rounded(t.seconds)},
+                                            {QStringLiteral("seed"), QString::number(options.seed)}}},
+    };
+    h.report = t.report;
+    return t;
+}
+
+} // namespace listinglens

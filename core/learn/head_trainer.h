@@ -1,0 +1,85 @@
+#pragma once
+
+#include "category_head.h"
+#include "error.h"
+#include "taxonomy.h"
+
+#include <QJsonObject>
+
+#include <cstdint>
+#include <vector>
+
+namespace listinglens {
+
+// One confirmed listing, as training sees it.
+struct TrainingExample {
+    qint64 id = 0;
+    int category = -1;             // index into the taxonomy's categories
+    double price = 0;              // the confirmed price (<= 0: none)
+    std::uint64_t phash = 0;
+    std::vector<float> embedding;  // unit length
+    std::vector<double> builtin;   // the built-in mapping's calibrated distribution; empty when unknown
+};
+
+struct TrainingOptions {
+    double validationShare = 0.2;
+    std::uint64_t seed = 1;
+    int duplicateMaxHamming = 6;   // photos this alike stay on one side of the split
+    QString modelName, modelVersion;
+};
+
+// What one training run measured, on its validation split.
+struct SplitScores {
+    int n = 0;
+    double top1 = 0, top3 = 0, ece = 0;
+    QJsonObject json() const;
+};
+
+struct TrainedHead {
+    CategoryHead head;             // version 0 until stored
+    SplitScores validation;
+    SplitScores builtin;           // the built-in mapping alone, same split
+    std::optional<SplitScores> active; // the head in use before, same split (when it fits)
+    double priceInsideRange = 0;   // share of validation prices inside the suggested [low, high]
+    double seconds = 0;
+    QJsonObject report;            // everything above, as `model train --json` prints it (no "version"/"activated")
+};
+
+// Learns a category head (see CategoryHead) from confirmed listings:
+//  - split by listing into training and validation, with photos whose
+//    perceptual hashes match kept on one side;
+//  - a linear layer on the embeddings, class-balanced (square-root inverse
+//    frequency), L2-regularised, fitted by LBFGS from zeros (deterministic),
+//    its weight decay chosen on the validation split;
+//  - categories with fewer than kMinPerCategory training examples are left
+//    to the built-in mapping;
+//  - the head's temperature, its mixture with the built-in mapping and the
+//    mixture's temperature fitted on the validation split (negative log-likelihood).
+// Refuses: no listings, one category, too few examples, categories the taxonomy lacks.
+class HeadTrainer {
+public:
+    static constexpr int kMinExamples = 40;
+    static constexpr int kMinValidation = 10;
+    static constexpr int kMinPerCategory = 5;
+    static constexpr int kCalibrationBins = 15;
+
+    static Result<TrainedHead> train(const std::vector<TrainingExample> &examples, const Taxonomy &taxonomy,
+                                     const CategoryHead *active, const TrainingOptions &options);
+
+    // The built-in mapping's temperature (Taxonomy::temperature), fitted on the
+    // training side of the same split and measured on the validation side.
+    // The examples' builtin distributions are those of `currentTemperature`.
+    struct BuiltinCalibration {
+        double temperature = 1;
+        SplitScores before;  // validation side, at temperature 1
+        SplitScores after;   // validation side, at the fitted temperature
+        int fittedOn = 0;
+    };
+    static Result<BuiltinCalibration> calibrateBuiltin(const std::vector<TrainingExample> &examples, double currentTemperature,
+                                                       const TrainingOptions &options);
+
+    // Expected calibration error of top-1 confidences over kCalibrationBins equal-width bins.
+    static double expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct);
+};
+
+} // namespace listinglens

@@ -1,0 +1,227 @@
+#include "head_store.h"
+
+#include "logging.h"
+#include "store_sql_p.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <cstring>
+
+namespace listinglens {
+
+namespace {
+
+Error readOnly(const QString &what, const QString &detail)
+{
+    return {ErrorCode::Forbidden,
+            QStringLiteral("%1: the database role may not write heads (a read-only role?): %2").arg(what, detail)};
+}
+
+// A failed write as a clear refusal when the database says it is a permission matter.
+Error writeError(const QString &what, const QSqlError &e)
+{
+    const QString text = e.text();
+    if (text.contains(QLatin1String("permission denied"), Qt::CaseInsensitive) || text.contains(QLatin1String("readonly"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("read-only"), Qt::CaseInsensitive))
+        return readOnly(what, text);
+    return databaseError(what, e);
+}
+
+} // namespace
+
+Result<bool> checkCanWriteHeads(PredictionStore &store)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    if (store.url().isPostgres()) {
+        if (!q.exec(QStringLiteral("SELECT has_table_privilege('category_heads', 'INSERT') AND has_table_privilege('head_activations', 'INSERT')"))
+            || !q.next())
+            return databaseError(QStringLiteral("cannot check the role's privileges"), q.lastError());
+        if (!q.value(0).toBool())
+            return readOnly(QStringLiteral("refused"), QStringLiteral("no INSERT privilege on category_heads"));
+        return true;
+    }
+    // SQLite: a read-only file or connection refuses this harmless write.
+    if (!q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return writeError(QStringLiteral("refused"), q.lastError());
+    q.exec(QStringLiteral("ROLLBACK"));
+    return true;
+}
+
+Result<qint64> saveHead(PredictionStore &store, const CategoryHead &head)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.prepare(QStringLiteral("INSERT INTO category_heads (created_ms, model_name, model_version, taxonomy, examples, validation_n,"
+                             " top1, top3, ece, head) VALUES (:t, :mn, :mv, :tax, :ex, :vn, :t1, :t3, :ece, :head) RETURNING version"));
+    const QJsonObject validation = head.report.value(QStringLiteral("validation")).toObject();
+    q.bindValue(QStringLiteral(":t"), head.createdMs > 0 ? head.createdMs : store_sql::nowMs());
+    q.bindValue(QStringLiteral(":mn"), head.modelName);
+    q.bindValue(QStringLiteral(":mv"), head.modelVersion);
+    q.bindValue(QStringLiteral(":tax"), head.taxonomyFingerprint);
+    q.bindValue(QStringLiteral(":ex"), head.report.value(QStringLiteral("examples")).toInt());
+    q.bindValue(QStringLiteral(":vn"), validation.value(QStringLiteral("n")).toInt());
+    q.bindValue(QStringLiteral(":t1"), validation.value(QStringLiteral("top1")).toDouble());
+    q.bindValue(QStringLiteral(":t3"), validation.value(QStringLiteral("top3")).toDouble());
+    q.bindValue(QStringLiteral(":ece"), validation.value(QStringLiteral("ece")).toDouble());
+    q.bindValue(QStringLiteral(":head"), head.toJson());
+    if (!q.exec() || !q.next())
+        return writeError(QStringLiteral("cannot store the head"), q.lastError());
+    return q.value(0).toLongLong();
+}
+
+Result<ActiveHead> activeHead(PredictionStore &store)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    if (!q.exec(QStringLiteral("SELECT id, version FROM head_activations ORDER BY id DESC LIMIT 1")))
+        return databaseError(QStringLiteral("cannot read the active head"), q.lastError());
+    if (!q.next())
+        return ActiveHead{};
+    return ActiveHead{q.value(1).toLongLong(), q.value(0).toLongLong()};
+}
+
+Result<std::vector<HeadSummary>> listHeads(PredictionStore &store)
+{
+    auto active = activeHead(store);
+    if (!active)
+        return active.error();
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    if (!q.exec(QStringLiteral("SELECT version, created_ms, model_name, model_version, taxonomy, examples, validation_n, top1, top3, ece"
+                               " FROM category_heads ORDER BY version DESC")))
+        return databaseError(QStringLiteral("cannot list the heads"), q.lastError());
+    std::vector<HeadSummary> heads;
+    while (q.next()) {
+        HeadSummary h{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                      q.value(4).toString(), q.value(5).toInt(), q.value(6).toInt(), q.value(7).toDouble(),
+                      q.value(8).toDouble(), q.value(9).toDouble(), false};
+        h.active = h.version == active.value().version;
+        heads.push_back(h);
+    }
+    return heads;
+}
+
+Result<CategoryHead> loadHead(PredictionStore &store, qint64 version)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.prepare(QStringLiteral("SELECT head FROM category_heads WHERE version = :v"));
+    q.bindValue(QStringLiteral(":v"), version);
+    if (!q.exec())
+        return databaseError(QStringLiteral("cannot read head h%1").arg(version), q.lastError());
+    if (!q.next())
+        return Error{ErrorCode::NotFound, QStringLiteral("there is no head h%1 (see `listinglens model list`)").arg(version)};
+    auto head = CategoryHead::fromJson(q.value(0).toByteArray());
+    if (!head)
+        return Error{head.error().code, QStringLiteral("head h%1 is damaged: %2").arg(version).arg(head.error().message)};
+    head.value().version = version;
+    return head;
+}
+
+Result<bool> activateHead(PredictionStore &store, qint64 version, const QString &reason)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.prepare(QStringLiteral("INSERT INTO head_activations (version, activated_ms, reason) VALUES (:v, :t, :r)"));
+    q.bindValue(QStringLiteral(":v"), version > 0 ? QVariant(version) : QVariant(QMetaType::fromType<qint64>()));
+    q.bindValue(QStringLiteral(":t"), store_sql::nowMs());
+    q.bindValue(QStringLiteral(":r"), reason);
+    if (!q.exec())
+        return writeError(QStringLiteral("cannot activate h%1").arg(version), q.lastError());
+    if (store.url().isPostgres())
+        q.exec(QStringLiteral("NOTIFY %1, '%2'").arg(QLatin1String(kHeadChannel)).arg(version));
+    return true;
+}
+
+Result<qint64> rollbackHead(PredictionStore &store)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    if (!q.exec(QStringLiteral("SELECT version FROM head_activations ORDER BY id DESC LIMIT 2")))
+        return databaseError(QStringLiteral("cannot read the activations"), q.lastError());
+    std::vector<qint64> versions;
+    while (q.next())
+        versions.push_back(q.value(0).toLongLong());
+    if (versions.size() < 2)
+        return Error{ErrorCode::InvalidArgument, versions.empty() ? QStringLiteral("no head was ever activated: nothing to roll back")
+                                                                  : QStringLiteral("nothing was active before h%1: nothing to roll back to (activate the built-in mapping with `model activate builtin`)").arg(versions.front())};
+    if (auto done = activateHead(store, versions[1], QStringLiteral("rollback")); !done)
+        return done.error();
+    return versions[1];
+}
+
+Result<int> readTrainingRows(PredictionStore &store, const std::function<void(TrainingRow &&)> &row)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT id, final_category_id, final_price, phash, model_name, model_version, embedding_norm, embedding"
+                               " FROM predictions WHERE ok = 1 AND feedback <> 'none' AND synthetic = 0 AND embedding IS NOT NULL"
+                               " AND final_category_id IS NOT NULL ORDER BY id")))
+        return databaseError(QStringLiteral("cannot read the confirmed listings"), q.lastError());
+    int count = 0;
+    while (q.next()) {
+        TrainingRow r;
+        r.id = q.value(0).toLongLong();
+        r.categoryId = q.value(1).toString();
+        r.price = q.value(2).toDouble();
+        r.phash = std::uint64_t(q.value(3).toLongLong());
+        r.modelName = q.value(4).toString();
+        r.modelVersion = q.value(5).toString();
+        r.embeddingNorm = q.value(6).toDouble();
+        const QByteArray e = q.value(7).toByteArray();
+        r.embedding.resize(std::size_t(e.size()) / sizeof(float));
+        std::memcpy(r.embedding.data(), e.constData(), r.embedding.size() * sizeof(float));
+        row(std::move(r));
+        ++count;
+    }
+    return count;
+}
+
+Result<bool> HeadFollower::refresh()
+{
+    if (m_classifier.headPinned())
+        return false;
+    auto active = activeHead(m_store);
+    if (!active)
+        return active.error();
+    if (active.value().stamp == m_stamp)
+        return false;
+    m_stamp = active.value().stamp;
+    if (active.value().version == 0) {
+        m_classifier.setHead(nullptr);
+        qCDebug(lcStore) << "category head: the built-in mapping (no head is active)";
+        return true;
+    }
+    auto head = loadHead(m_store, active.value().version);
+    if (!head)
+        return head.error();
+    if (auto set = m_classifier.setHead(std::make_shared<const CategoryHead>(std::move(head).value())); !set) {
+        m_classifier.setHead(nullptr);
+        qCWarning(lcStore).noquote() << set.error().message << "- using the built-in mapping";
+        return set.error();
+    }
+    qCInfo(lcStore).noquote() << QStringLiteral("category head: h%1").arg(active.value().version);
+    return true;
+}
+
+} // namespace listinglens

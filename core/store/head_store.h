@@ -1,0 +1,85 @@
+#pragma once
+
+#include "category_head.h"
+#include "classifier.h"
+#include "error.h"
+#include "prediction_store.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace listinglens {
+
+// The versions of a market's category head in the database (schema v7:
+// category_heads, head_activations), shared by every process on it.
+
+inline constexpr const char *kHeadChannel = "listinglens_heads"; // NOTIFY on PostgreSQL when the active head changes
+
+struct HeadSummary {
+    qint64 version = 0;
+    qint64 createdMs = 0;
+    QString modelName;
+    QString modelVersion;
+    QString taxonomy;
+    int examples = 0;
+    int validationN = 0;
+    double top1 = 0, top3 = 0, ece = 0;
+    bool active = false;
+};
+
+// The newest activation: which head is active (0: the built-in mapping) and a
+// stamp that changes with every activation, rollback included.
+struct ActiveHead {
+    qint64 version = 0;
+    qint64 stamp = 0;
+};
+
+// A confirmed listing as training sees it.
+struct TrainingRow {
+    qint64 id = 0;
+    QString categoryId;        // the final category
+    double price = 0;          // the final price
+    std::uint64_t phash = 0;
+    QString modelName, modelVersion;
+    double embeddingNorm = 0;  // 0 when stored before schema v7
+    std::vector<float> embedding;
+};
+
+// Refuses a role that may not add heads (before minutes of training are spent).
+Result<bool> checkCanWriteHeads(PredictionStore &store);
+
+Result<qint64> saveHead(PredictionStore &store, const CategoryHead &head); // the new version
+Result<std::vector<HeadSummary>> listHeads(PredictionStore &store);
+Result<CategoryHead> loadHead(PredictionStore &store, qint64 version);
+Result<ActiveHead> activeHead(PredictionStore &store);
+// reason: "activate", "force" or "rollback"; NOTIFYs kHeadChannel on PostgreSQL.
+Result<bool> activateHead(PredictionStore &store, qint64 version, const QString &reason);
+// Activates the head that was active before the newest activation (0: the
+// built-in mapping); refused when nothing was active before.
+Result<qint64> rollbackHead(PredictionStore &store);
+
+// Every confirmed (imported, accepted, corrected) successful listing with an embedding.
+Result<int> readTrainingRows(PredictionStore &store, const std::function<void(TrainingRow &&)> &row);
+
+// Keeps a classifier on the database's active head: refresh() costs one small
+// query and loads a head only when the activation stamp moved. A head that
+// does not fit the classifier (another taxonomy or model) is refused, logged,
+// and the classifier keeps the built-in mapping. A head given as a file
+// (Classifier::headPinned) is left alone.
+class HeadFollower {
+public:
+    HeadFollower(PredictionStore &store, Classifier &classifier) : m_store(store), m_classifier(classifier) {}
+    Result<bool> refresh(); // true when the head changed
+    qint64 stamp() const { return m_stamp; }
+
+private:
+    PredictionStore &m_store;
+    Classifier &m_classifier;
+    qint64 m_stamp = -1;
+};
+
+} // namespace listinglens

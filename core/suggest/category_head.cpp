@@ -1,0 +1,184 @@
+#include "category_head.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QtEndian>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace listinglens {
+
+namespace {
+
+Error headError(const QString &what)
+{
+    return {ErrorCode::InvalidArgument, QStringLiteral("category head: %1").arg(what)};
+}
+
+QByteArray floatsToBase64(const std::vector<float> &v)
+{
+    QByteArray bytes(qsizetype(v.size() * sizeof(float)), Qt::Uninitialized);
+    for (std::size_t i = 0; i < v.size(); ++i)
+        qToLittleEndian(v[i], bytes.data() + i * sizeof(float));
+    return bytes.toBase64();
+}
+
+std::vector<float> floatsFromBase64(const QString &text)
+{
+    const QByteArray bytes = QByteArray::fromBase64(text.toLatin1());
+    std::vector<float> v(std::size_t(bytes.size()) / sizeof(float));
+    for (std::size_t i = 0; i < v.size(); ++i)
+        v[i] = qFromLittleEndian<float>(bytes.constData() + i * sizeof(float));
+    return v;
+}
+
+} // namespace
+
+void softmaxInPlace(std::vector<double> &logits, double temperature)
+{
+    double top = -1e300;
+    for (double l : logits)
+        top = std::max(top, l);
+    double sum = 0;
+    for (double &l : logits)
+        sum += (l = l < double(CategoryHead::kLeftOut) / 2 ? 0.0 : std::exp((l - top) / temperature));
+    for (double &l : logits)
+        l = sum > 0 ? l / sum : 0.0;
+}
+
+std::vector<double> CategoryHead::headLogits(const float *embedding) const
+{
+    std::vector<double> logits(std::size_t(categories()), 0.0);
+    for (int c = 0; c < categories(); ++c) {
+        if (!learned(c)) {
+            logits[std::size_t(c)] = kLeftOut;
+            continue;
+        }
+        const float *w = weight.data() + std::size_t(c) * std::size_t(dimension);
+        double dot = bias[std::size_t(c)];
+        for (int i = 0; i < dimension; ++i)
+            dot += double(w[i]) * embedding[i];
+        logits[std::size_t(c)] = dot;
+    }
+    return logits;
+}
+
+std::vector<double> CategoryHead::probabilities(const float *embedding, const std::vector<double> &builtin) const
+{
+    std::vector<double> p = headLogits(embedding);
+    softmaxInPlace(p, headTemperature);
+    double sum = 0;
+    for (std::size_t c = 0; c < p.size(); ++c) {
+        const double mixed = (1 - builtinShare) * p[c] + builtinShare * (c < builtin.size() ? builtin[c] : 0.0);
+        sum += (p[c] = mixed > 0 ? std::pow(mixed, 1.0 / temperature) : 0.0);
+    }
+    for (double &v : p)
+        v = sum > 0 ? v / sum : 1.0 / double(p.size());
+    return p;
+}
+
+Result<bool> CategoryHead::checkFits(const Taxonomy &taxonomy, const QString &model, const QString &modelVer, int dim) const
+{
+    if (taxonomyFingerprint != taxonomy.fingerprint() || categoryIds != taxonomy.ids()) {
+        const QStringList mine = taxonomy.ids();
+        QStringList onlyHead, onlyTaxonomy;
+        for (const QString &id : categoryIds)
+            if (!mine.contains(id))
+                onlyHead << id;
+        for (const QString &id : mine)
+            if (!categoryIds.contains(id))
+                onlyTaxonomy << id;
+        QString detail = onlyHead.isEmpty() && onlyTaxonomy.isEmpty()
+                             ? QStringLiteral("the same categories in another order")
+                             : QStringLiteral("categories only in the head: %1; only in the taxonomy: %2")
+                                   .arg(onlyHead.isEmpty() ? QStringLiteral("none") : onlyHead.join(QStringLiteral(", ")),
+                                        onlyTaxonomy.isEmpty() ? QStringLiteral("none") : onlyTaxonomy.join(QStringLiteral(", ")));
+        return headError(QStringLiteral("%1 was trained for another taxonomy (%2); train one for this taxonomy with `listinglens model train`")
+                             .arg(label(), detail));
+    }
+    if (modelName != model || modelVersion != modelVer || dimension != dim)
+        return headError(QStringLiteral("%1 was trained on the embeddings of %2 %3 (%4 values), not of %5 %6 (%7 values)")
+                             .arg(label(), modelName, modelVersion).arg(dimension).arg(model, modelVer).arg(dim));
+    return true;
+}
+
+QString CategoryHead::label() const
+{
+    return version > 0 ? QStringLiteral("h%1").arg(version) : QStringLiteral("the head file");
+}
+
+QByteArray CategoryHead::toJson() const
+{
+    QJsonArray biasArray;
+    for (float b : bias)
+        biasArray.append(learned(int(biasArray.size())) ? double(b) : QJsonValue(QJsonValue::Null));
+    const QJsonObject o{
+        {QStringLiteral("format"), QString::fromLatin1(kFormat)},
+        {QStringLiteral("version"), version},
+        {QStringLiteral("created_ms"), createdMs},
+        {QStringLiteral("model"), QJsonObject{{QStringLiteral("name"), modelName}, {QStringLiteral("version"), modelVersion}}},
+        {QStringLiteral("taxonomy"), taxonomyFingerprint},
+        {QStringLiteral("categories"), QJsonArray::fromStringList(categoryIds)},
+        {QStringLiteral("dimension"), dimension},
+        {QStringLiteral("head_temperature"), headTemperature},
+        {QStringLiteral("builtin_share"), builtinShare},
+        {QStringLiteral("temperature"), temperature},
+        {QStringLiteral("bias"), biasArray},
+        {QStringLiteral("weight"), QString::fromLatin1(floatsToBase64(weight))},
+        {QStringLiteral("report"), report},
+    };
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (!doc.isObject())
+        return headError(QStringLiteral("not valid JSON (%1)").arg(parseError.errorString()));
+    const QJsonObject o = doc.object();
+    if (o.value(QStringLiteral("format")).toString() != QLatin1String(kFormat))
+        return headError(QStringLiteral("not a %1 document").arg(QLatin1String(kFormat)));
+    CategoryHead h;
+    h.version = o.value(QStringLiteral("version")).toInteger();
+    h.createdMs = o.value(QStringLiteral("created_ms")).toInteger();
+    const QJsonObject model = o.value(QStringLiteral("model")).toObject();
+    h.modelName = model.value(QStringLiteral("name")).toString();
+    h.modelVersion = model.value(QStringLiteral("version")).toString();
+    h.taxonomyFingerprint = o.value(QStringLiteral("taxonomy")).toString();
+    for (const QJsonValue &v : o.value(QStringLiteral("categories")).toArray())
+        h.categoryIds << v.toString();
+    h.dimension = o.value(QStringLiteral("dimension")).toInt();
+    h.headTemperature = o.value(QStringLiteral("head_temperature")).toDouble(1);
+    h.builtinShare = o.value(QStringLiteral("builtin_share")).toDouble(0);
+    h.temperature = o.value(QStringLiteral("temperature")).toDouble(1);
+    for (const QJsonValue &v : o.value(QStringLiteral("bias")).toArray())
+        h.bias.push_back(v.isNull() ? kLeftOut : float(v.toDouble()));
+    h.weight = floatsFromBase64(o.value(QStringLiteral("weight")).toString());
+    h.report = o.value(QStringLiteral("report")).toObject();
+    const auto finite = [](const std::vector<float> &v) {
+        return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
+    };
+    if (h.categoryIds.size() < 2 || h.dimension <= 0 || h.dimension > 65536 || int(h.bias.size()) != h.categories()
+        || h.weight.size() != std::size_t(h.categories()) * std::size_t(h.dimension) || !finite(h.weight))
+        return headError(QStringLiteral("the weights do not match its %1 categories of %2 values").arg(h.categories()).arg(h.dimension));
+    if (!(h.headTemperature > 0.01 && h.headTemperature < 100 && h.temperature > 0.01 && h.temperature < 100
+          && h.builtinShare >= 0 && h.builtinShare <= 1))
+        return headError(QStringLiteral("its temperatures or built-in share are out of range"));
+    return h;
+}
+
+Result<CategoryHead> CategoryHead::fromFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{ErrorCode::IoError, QStringLiteral("cannot read the head %1: %2").arg(path, file.errorString())};
+    if (file.size() > 256 * 1024 * 1024)
+        return headError(QStringLiteral("%1 is too large to be a head").arg(path));
+    return fromJson(file.readAll());
+}
+
+} // namespace listinglens

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "error.h"
+#include "taxonomy.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace listinglens {
+
+// A category head learned from a market's confirmed listings (learn/head_trainer.h
+// trains one; store/head_store.h keeps its versions). It turns a photo's
+// embedding and the built-in mapping's calibrated distribution into the
+// market's categories:
+//
+//   head     = softmax((W e + b) / headTemperature), over the categories it learned
+//   mixture  = (1 - builtinShare) * head + builtinShare * builtin
+//   p        = mixture^(1/temperature), normalised
+//
+// A category with too few confirmed examples to learn is left out of the head
+// (its bias is kLeftOut) and keeps only the built-in mapping's share; a
+// category no model class maps to is learned from examples alone.
+struct CategoryHead {
+    static constexpr float kLeftOut = -1e30f;
+    static constexpr const char *kFormat = "listinglens-head/1";
+
+    qint64 version = 0;            // 0 until stored
+    qint64 createdMs = 0;
+    QString modelName;             // whose embeddings it was trained on
+    QString modelVersion;
+    QString taxonomyFingerprint;   // Taxonomy::fingerprint() of the categories it was trained for
+    QStringList categoryIds;       // rows of weight, in the taxonomy's order
+    int dimension = 0;
+    std::vector<float> weight;     // categories x dimension
+    std::vector<float> bias;       // categories; kLeftOut where left to the built-in mapping
+    double headTemperature = 1;
+    double builtinShare = 0;
+    double temperature = 1;
+    QJsonObject report;            // what training measured (model train --json)
+
+    int categories() const { return int(categoryIds.size()); }
+    bool learned(int category) const { return bias[std::size_t(category)] > kLeftOut / 2; }
+
+    // The distribution over categoryIds for a unit-length embedding and the
+    // built-in mapping's calibrated distribution over the same categories.
+    std::vector<double> probabilities(const float *embedding, const std::vector<double> &builtin) const;
+    // W e + b per category (kLeftOut where left out).
+    std::vector<double> headLogits(const float *embedding) const;
+
+    // Refuses a head trained for other categories or another model's embeddings.
+    Result<bool> checkFits(const Taxonomy &taxonomy, const QString &modelName, const QString &modelVersion, int dimension) const;
+
+    // One self-describing JSON document (weights as base64 float32, little-endian):
+    // the database keeps it and `model export` writes it.
+    QByteArray toJson() const;
+    static Result<CategoryHead> fromJson(const QByteArray &json);
+    static Result<CategoryHead> fromFile(const QString &path);
+
+    QString label() const; // "h3" (or "file" for one not stored)
+};
+
+// Softmax of logits / temperature, in place; left-out entries get 0.
+void softmaxInPlace(std::vector<double> &logits, double temperature = 1.0);
+
+} // namespace listinglens
