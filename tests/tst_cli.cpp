@@ -83,8 +83,11 @@ QList<QJsonObject> jsonLines(const QByteArray &out)
 
 void verifySuccessSchema(const QJsonObject &o)
 {
-    QCOMPARE(keys(o), set({"file", "ok", "category", "categories", "labels", "price", "title", "description", "quality",
-                           "timing_ms", "model"}));
+    QCOMPARE(keys(o), set({"file", "ok", "category", "categories", "labels", "price", "title", "title_basis", "description",
+                           "hints", "review", "quality", "timing_ms", "model"}));
+    QVERIFY(o.value("hints").isArray());
+    QCOMPARE(keys(o.value("review").toObject()), set({"needed", "reasons"}));
+    QCOMPARE(o.value("review").toObject().value("needed").toBool(), !o.value("review").toObject().value("reasons").toArray().isEmpty());
     QCOMPARE(o.value("ok").toBool(), true);
     const auto category = set({"id", "name", "confidence"});
     QCOMPARE(keys(o.value("category").toObject()), category);
@@ -110,7 +113,8 @@ void verifySuccessSchema(const QJsonObject &o)
     QCOMPARE(quality.value("phash").toString().size(), 16);
     QVERIFY(quality.value("flags").isArray());
     QCOMPARE(keys(o.value("timing_ms").toObject()), set({"decode", "preprocess", "inference", "total"}));
-    QCOMPARE(keys(o.value("model").toObject()), set({"name", "version", "device"}));
+    QCOMPARE(keys(o.value("model").toObject()), set({"name", "version", "device", "head"}));
+    QVERIFY(o.value("model").toObject().value("head").isNull()); // no head: the built-in mapping
     QCOMPARE(o.value("model").toObject().value("device").toString(), QStringLiteral("cpu"));
 }
 

@@ -6,8 +6,11 @@
 // in one run.
 #include "database_url.h"
 #include "fixtures.h"
+#include "head_store.h"
 #include "http_server.h"
 #include "job_api.h"
+#include "model_manifest.h"
+#include "taxonomy.h"
 #include "prediction_store.h"
 #include "stats_reads.h"
 
@@ -647,6 +650,58 @@ private Q_SLOTS:
                  qint64(keys.size()));
         QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")),
                  qint64(ids.size() + keys.size()));
+    }
+
+    void runningServe_picksUpANewlyActivatedHeadWithoutARestart()
+    {
+        if (requirePostgres().isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        const QString url = freshQueue(QStringLiteral("listinglens_heads"));
+        QVERIFY(!url.isEmpty());
+        auto serve = startServe(url, {QStringLiteral("--workers"), QStringLiteral("1"), QStringLiteral("--name"), QStringLiteral("h")});
+        QVERIFY2(serve->ready(), serve->log().constData());
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(serve->captured()));
+        const QString name = m_photoNames.first();
+        auto headOf = [&](const Reply &r) {
+            const QString id = r.json().value(QStringLiteral("id")).toString();
+            const QJsonObject job = waitForAll(base, {id}, 60).value(id);
+            return job.value(QStringLiteral("result")).toObject().value(QStringLiteral("model")).toObject().value(QStringLiteral("head"));
+        };
+        QVERIFY(headOf(post(base, name, m_photos.value(name))).isNull()); // the built-in mapping
+
+        // A head stored and activated by another process (as `model train --activate` does).
+        const ModelManifest manifest = ModelManifest::forModelDir(test::modelDir()).value();
+        const Taxonomy taxonomy = Taxonomy::builtIn().value();
+        CategoryHead head;
+        head.modelName = manifest.name;
+        head.modelVersion = manifest.version;
+        head.taxonomyFingerprint = taxonomy.fingerprint();
+        head.categoryIds = taxonomy.ids();
+        head.dimension = 1280;
+        head.weight.assign(std::size_t(head.categories()) * 1280, 0.0f);
+        head.bias.assign(std::size_t(head.categories()), 0.0f);
+        head.builtinShare = 0.5;
+        auto store = PredictionStore::open(url).value();
+        const qint64 version = saveHead(*store, head).value();
+        QVERIFY(activateHead(*store, version, QStringLiteral("activate")).ok());
+        QElapsedTimer since;
+        since.start();
+        QJsonValue used;
+        while (since.elapsed() < 15'000) {
+            used = headOf(post(base, name, m_photos.value(name)));
+            if (used == QJsonValue(QStringLiteral("h%1").arg(version)))
+                break;
+            QTest::qWait(500);
+        }
+        QCOMPARE(used.toString(), QStringLiteral("h%1").arg(version));
+        QVERIFY2(since.elapsed() <= 10'000, qPrintable(QStringLiteral("picked up after %1 ms").arg(since.elapsed())));
+        // The stored prediction records it too, and rolling back goes back to the built-in mapping.
+        QVERIFY(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE head_version = %1").arg(version)) >= 1);
+        QCOMPARE(rollbackHead(*store).value(), qint64(0));
+        since.restart();
+        while (since.elapsed() < 15'000 && !(used = headOf(post(base, name, m_photos.value(name)))).isNull())
+            QTest::qWait(500);
+        QVERIFY(used.isNull());
     }
 
     void postgresRestart_servicesRecoverAndLoseNothing()

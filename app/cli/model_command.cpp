@@ -3,6 +3,7 @@
 #include "cli_common.h"
 #include "head_store.h"
 #include "head_trainer.h"
+#include "market_training.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -119,75 +120,6 @@ void printReport(const QJsonObject &r)
     out.flush();
 }
 
-// The confirmed listings as examples, with the built-in mapping's
-// distribution computed again from each stored embedding.
-Result<std::vector<TrainingExample>> trainingExamples(PredictionStore &store, const Classifier &classifier, QStringList &notes)
-{
-    const Taxonomy &taxonomy = classifier.taxonomy();
-    std::vector<TrainingRow> rows;
-    int otherModel = 0;
-    QHash<QString, int> unknown;
-    auto read = readTrainingRows(store, [&](TrainingRow &&r) {
-        if (r.modelName != classifier.manifest().name || r.modelVersion != classifier.manifest().version
-            || int(r.embedding.size()) != classifier.engineInfo().embeddingDim) {
-            ++otherModel;
-            return;
-        }
-        if (taxonomy.indexOf(r.categoryId) < 0) {
-            ++unknown[r.categoryId];
-            return;
-        }
-        rows.push_back(std::move(r));
-    });
-    if (!read)
-        return read.error();
-    if (!unknown.isEmpty()) {
-        QStringList which;
-        for (auto it = unknown.begin(); it != unknown.end(); ++it)
-            which << QStringLiteral("\"%1\" (%2)").arg(it.key()).arg(it.value());
-        which.sort();
-        return Error{ErrorCode::InvalidArgument,
-                     QStringLiteral("cannot train a head: the taxonomy does not match the stored categories; confirmed listings are in "
-                                    "categories it lacks: %1. Train with the taxonomy they were confirmed in (--taxonomy FILE).")
-                         .arg(which.mid(0, 5).join(QStringLiteral(", ")))};
-    }
-    if (otherModel > 0)
-        notes << QStringLiteral("%1 confirmed listings were classified by another model and are left out").arg(otherModel);
-    // Rows stored before the embedding's length was kept get the median length.
-    std::vector<double> norms;
-    for (const TrainingRow &r : rows)
-        if (r.embeddingNorm > 0)
-            norms.push_back(r.embeddingNorm);
-    double median = 0;
-    if (!norms.empty()) {
-        std::nth_element(norms.begin(), norms.begin() + norms.size() / 2, norms.end());
-        median = norms[norms.size() / 2];
-    }
-    const int withoutNorm = int(rows.size() - norms.size());
-    if (withoutNorm > 0 && median > 0)
-        notes << QStringLiteral("%1 listings stored before schema 7 use the median embedding length").arg(withoutNorm);
-    std::vector<TrainingExample> examples;
-    examples.reserve(rows.size());
-    for (TrainingRow &r : rows) {
-        TrainingExample e;
-        e.id = r.id;
-        e.category = taxonomy.indexOf(r.categoryId);
-        e.price = r.price;
-        e.phash = r.phash;
-        const double norm = r.embeddingNorm > 0 ? r.embeddingNorm : median;
-        if (norm > 0)
-            e.builtin = classifier.builtinProbabilities(r.embedding.data(), norm);
-        e.embedding = std::move(r.embedding);
-        examples.push_back(std::move(e));
-    }
-    return examples;
-}
-
-struct Context {
-    std::unique_ptr<Classifier> classifier;
-    std::shared_ptr<PredictionStore> store;
-};
-
 int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions,
              const QCommandLineOption &share, const QCommandLineOption &seed, const QCommandLineOption &activate,
              const QCommandLineOption &force, const QCommandLineOption &json)
@@ -223,79 +155,30 @@ int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions,
     auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
     if (!store)
         return ExitSomeFailed;
-    if (auto writable = checkCanWriteHeads(*store); !writable) {
-        printError(writable.error().message);
+    MarketTraining request;
+    request.options.validationShare = validationShare;
+    request.options.seed = seedValue;
+    request.options.duplicateMaxHamming = options->quality.duplicateMaxHamming;
+    request.activate = parser.isSet(activate);
+    request.force = parser.isSet(force);
+    auto outcome = trainMarketHead(*store, *classifier.value(), request);
+    if (!outcome) {
+        printError(outcome.error().message);
         return ExitSomeFailed;
     }
-    QStringList notes;
-    auto examples = trainingExamples(*store, *classifier.value(), notes);
-    if (!examples) {
-        printError(examples.error().message);
-        return ExitSomeFailed;
-    }
-    auto current = activeHead(*store);
-    if (!current) {
-        printError(current.error().message);
-        return ExitSomeFailed;
-    }
-    std::optional<CategoryHead> active;
-    if (current.value().version > 0) {
-        auto loaded = loadHead(*store, current.value().version);
-        if (!loaded) {
-            printError(loaded.error().message);
-            return ExitSomeFailed;
-        }
-        active = std::move(loaded).value();
-    }
-    TrainingOptions training;
-    training.validationShare = validationShare;
-    training.seed = seedValue;
-    training.modelName = classifier.value()->manifest().name;
-    training.modelVersion = classifier.value()->manifest().version;
-    training.duplicateMaxHamming = options->quality.duplicateMaxHamming;
-    auto trained = HeadTrainer::train(examples.value(), classifier.value()->taxonomy(), active ? &*active : nullptr, training);
-    if (!trained) {
-        printError(trained.error().message);
-        return ExitSomeFailed;
-    }
-    TrainedHead &t = trained.value();
-    auto version = saveHead(*store, t.head);
-    if (!version) {
-        printError(version.error().message);
-        return ExitSomeFailed;
-    }
-    QJsonObject report = t.report;
-    report.insert(QStringLiteral("version"), QStringLiteral("h%1").arg(version.value()));
-    if (!notes.isEmpty())
-        report.insert(QStringLiteral("notes"), QJsonArray::fromStringList(notes));
-
-    bool activated = false;
-    QString refusal;
-    if (parser.isSet(activate)) {
-        // The head to beat: the active one, else the built-in mapping.
-        const double before = t.active ? t.active->top1 : t.builtin.top1;
-        const QString beforeName = t.active ? QStringLiteral("the active head h%1").arg(current.value().version) : QStringLiteral("the built-in mapping");
-        if (t.validation.top1 + 1e-12 < before && !parser.isSet(force)) {
-            refusal = QStringLiteral("not activated: h%1 gets %2 top-1 on validation, %3 gets %4 (--force activates it anyway)")
-                          .arg(version.value()).arg(percent(t.validation.top1), beforeName, percent(before));
-        } else if (auto done = activateHead(*store, version.value(), parser.isSet(force) ? QStringLiteral("force") : QStringLiteral("activate")); !done) {
-            refusal = done.error().message;
-        } else {
-            activated = true;
-        }
-    }
-    report.insert(QStringLiteral("activated"), activated);
+    const MarketTrainingOutcome &o = outcome.value();
     if (parser.isSet(json)) {
-        printJson(report);
+        printJson(o.report);
     } else {
-        printReport(report);
-        for (const QString &n : std::as_const(notes))
+        printReport(o.report);
+        for (const QString &n : o.notes)
             QTextStream(stdout) << QStringLiteral("note: %1\n").arg(n);
-        if (activated)
-            QTextStream(stdout) << QStringLiteral("h%1 is now the active head\n").arg(version.value());
-        else if (!parser.isSet(activate))
-            QTextStream(stdout) << QStringLiteral("stored as h%1; `listinglens model activate h%1` makes it the active head\n").arg(version.value());
+        if (o.activated)
+            QTextStream(stdout) << QStringLiteral("h%1 is now the active head\n").arg(o.version);
+        else if (!request.activate)
+            QTextStream(stdout) << QStringLiteral("stored as h%1; `listinglens model activate h%1` makes it the active head\n").arg(o.version);
     }
+    const QString &refusal = o.refusal;
     if (!refusal.isEmpty()) {
         printError(refusal);
         return ExitSomeFailed;
@@ -348,7 +231,7 @@ int runModel(const QStringList &args)
         if (!store)
             return ExitSomeFailed;
         QStringList notes;
-        auto examples = trainingExamples(*store, *classifier.value(), notes);
+        auto examples = confirmedExamples(*store, *classifier.value(), notes);
         TrainingOptions training;
         training.validationShare = parser.value(share).toDouble();
         training.seed = parser.value(seed).toULongLong();

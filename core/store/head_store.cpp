@@ -159,12 +159,14 @@ Result<qint64> rollbackHead(PredictionStore &store)
     std::vector<qint64> versions;
     while (q.next())
         versions.push_back(q.value(0).toLongLong());
-    if (versions.size() < 2)
-        return Error{ErrorCode::InvalidArgument, versions.empty() ? QStringLiteral("no head was ever activated: nothing to roll back")
-                                                                  : QStringLiteral("nothing was active before h%1: nothing to roll back to (activate the built-in mapping with `model activate builtin`)").arg(versions.front())};
-    if (auto done = activateHead(store, versions[1], QStringLiteral("rollback")); !done)
+    if (versions.empty())
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("no head was ever activated: nothing to roll back")};
+    const qint64 before = versions.size() > 1 ? versions[1] : 0; // before the first activation: the built-in mapping
+    if (before == versions.front())
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("what was active before is what is active now: nothing to roll back")};
+    if (auto done = activateHead(store, before, QStringLiteral("rollback")); !done)
         return done.error();
-    return versions[1];
+    return before;
 }
 
 Result<int> readTrainingRows(PredictionStore &store, const std::function<void(TrainingRow &&)> &row)

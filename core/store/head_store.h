@@ -3,6 +3,7 @@
 #include "category_head.h"
 #include "classifier.h"
 #include "error.h"
+#include "head_summary.h"
 #include "prediction_store.h"
 
 #include <QString>
@@ -18,18 +19,6 @@ namespace listinglens {
 // category_heads, head_activations), shared by every process on it.
 
 inline constexpr const char *kHeadChannel = "listinglens_heads"; // NOTIFY on PostgreSQL when the active head changes
-
-struct HeadSummary {
-    qint64 version = 0;
-    qint64 createdMs = 0;
-    QString modelName;
-    QString modelVersion;
-    QString taxonomy;
-    int examples = 0;
-    int validationN = 0;
-    double top1 = 0, top3 = 0, ece = 0;
-    bool active = false;
-};
 
 // The newest activation: which head is active (0: the built-in mapping) and a
 // stamp that changes with every activation, rollback included.
@@ -59,7 +48,9 @@ Result<ActiveHead> activeHead(PredictionStore &store);
 // reason: "activate", "force" or "rollback"; NOTIFYs kHeadChannel on PostgreSQL.
 Result<bool> activateHead(PredictionStore &store, qint64 version, const QString &reason);
 // Activates the head that was active before the newest activation (0: the
-// built-in mapping); refused when nothing was active before.
+// built-in mapping, which is what was active before the first one); refused
+// when no head was ever activated. Like `helm rollback`, a second rollback
+// undoes the first.
 Result<qint64> rollbackHead(PredictionStore &store);
 
 // Every confirmed (imported, accepted, corrected) successful listing with an embedding.

@@ -134,10 +134,10 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
         " byte_size, width, height, model_name, model_version, device, category_id, confidence, categories_json,"
         " labels_json, price_currency, price_low, price_point, price_high, price_basis, price_neighbours, title,"
         " description, sharpness, brightness, quality_flags, decode_ms, preprocess_ms, inference_ms, total_ms,"
-        " embedding, thumbnail, synthetic, head_version, embedding_norm, review, hints)"
+        " embedding, thumbnail, synthetic, head_version, embedding_norm, review, hints, title_basis)"
         " VALUES (:created, :source, :file, :ok, :ecode, :emsg, :sha, :phash, :bytes, :w, :h, :mname, :mver, :dev,"
         " :cat, :conf, :cats, :labels, :cur, :low, :point, :high, :basis, :nb, :title, :desc, :sharp, :bright,"
-        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth, :head, :norm, :review, :hints) RETURNING id");
+        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth, :head, :norm, :review, :hints, :tbasis) RETURNING id");
     // The services store a prediction per photo: on PostgreSQL through libpq,
     // prepared once and with the embedding and thumbnail in binary.
     std::optional<pg::NamedStatement> statement;
@@ -200,6 +200,7 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     bind(":norm", nullable(r && r->embeddingNorm > 0, r ? r->embeddingNorm : 0.0, real));
     bind(":review", store_sql::notNull(r ? r->review.reasons.join(QLatin1Char(',')) : QString()));
     bind(":hints", store_sql::notNull(r ? r->hints.join(QLatin1Char('\n')) : QString()));
+    bind(":tbasis", nullable(r, r ? r->titleBasis : QString(), text));
     if (statement) {
         auto rows = statement->exec(db.value());
         if (!rows)

@@ -151,7 +151,8 @@ QStringList version7()
     // the history of what was active when stays. Every prediction records the
     // head it was made with, the embedding's length (so that the model's
     // class probabilities can be computed again from the stored embedding),
-    // why it needs review ('' when it does not) and the seller hints; a
+    // why it needs review ('' when it does not), the seller hints and where
+    // the title came from; a
     // decision records its final title, which later similar photos reuse.
     return {
         QStringLiteral(
@@ -173,6 +174,7 @@ QStringList version7()
         QStringLiteral("ALTER TABLE predictions ADD COLUMN embedding_norm DOUBLE PRECISION"),
         QStringLiteral("ALTER TABLE predictions ADD COLUMN review TEXT NOT NULL DEFAULT ''"),
         QStringLiteral("ALTER TABLE predictions ADD COLUMN hints TEXT NOT NULL DEFAULT ''"),
+        QStringLiteral("ALTER TABLE predictions ADD COLUMN title_basis TEXT"),
         QStringLiteral("ALTER TABLE predictions ADD COLUMN final_title TEXT"),
         QStringLiteral("CREATE INDEX predictions_head ON predictions (head_version, created_ms, id)"),
     };
@@ -210,6 +212,11 @@ namespace listinglens::schema {
 QString caseInsensitiveLike(Dialect dialect)
 {
     return dialect == Dialect::Postgres ? QStringLiteral("ILIKE") : QStringLiteral("LIKE");
+}
+
+QString integerFloor(Dialect dialect, const QString &expression)
+{
+    return (dialect == Dialect::Postgres ? QStringLiteral("CAST(FLOOR(%1) AS BIGINT)") : QStringLiteral("CAST(%1 AS INTEGER)")).arg(expression);
 }
 
 QStringList beginMigration(Dialect dialect)

@@ -20,6 +20,9 @@ namespace listinglens::schema {
 
 // Dialect-specific pieces of queries, kept beside the schema.
 QString caseInsensitiveLike(Dialect dialect);  // "ILIKE" or "LIKE"
+// The whole part of a non-negative number as an integer: CAST truncates on
+// SQLite but rounds on PostgreSQL (and SQLite may lack FLOOR).
+QString integerFloor(Dialect dialect, const QString &expression);
 // Starts a migration transaction that holds the write lock before the schema
 // version is read, so that processes or threads starting at once take turns.
 QStringList beginMigration(Dialect dialect);

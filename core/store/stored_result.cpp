@@ -86,6 +86,8 @@ PhotoResult storedResult(const pg::Rows &rows, int row, int c)
     r.review.reasons = rows.text(row, c + 27).split(QLatin1Char(','), Qt::SkipEmptyParts);
     r.review.needed = !r.review.reasons.isEmpty();
     r.hints = rows.text(row, c + 28).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (const QString basis = rows.text(row, c + 29); !basis.isEmpty())
+        r.titleBasis = basis;
     return r;
 }
 
