@@ -536,6 +536,31 @@ private Q_SLOTS:
         QVERIFY(o.value("quality").toObject().value("flags").toArray().contains(QStringLiteral("duplicate")));
     }
 
+    void importRefusesPricesInAnotherCurrencyUnlessConverted()
+    {
+        const QString csv = m_dir.filePath(QStringLiteral("currency.csv"));
+        QVERIFY(test::writeFile(csv, ("photo,category,price\n" + photo("laptop.jpg") + ",computers,100\n").toUtf8()));
+        const QString url = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("currency.sqlite"));
+        Run r = runCli({QStringLiteral("import"), QStringLiteral("--db"), url, QStringLiteral("--currency"), QStringLiteral("GBP"), csv});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        // The same catalogue in euros: refused, nothing imported, until a rate converts it.
+        r = runCli({QStringLiteral("import"), QStringLiteral("--db"), url, QStringLiteral("--currency"), QStringLiteral("EUR"), csv});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("prices are in GBP and this catalogue's in EUR"), r.err.constData());
+        r = runCli({QStringLiteral("import"), QStringLiteral("--db"), url, QStringLiteral("--currency"), QStringLiteral("EUR"),
+                    QStringLiteral("--rate"), QStringLiteral("0.85"), csv});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json")});
+        QList<double> prices;
+        for (const QJsonObject &row : jsonLines(r.out))
+            prices << row.value("final").toObject().value("price").toDouble();
+        std::sort(prices.begin(), prices.end());
+        QCOMPARE(prices, (QList<double>{85, 100}));
+        r = runCli({QStringLiteral("import"), QStringLiteral("--db"), url, QStringLiteral("--currency"), QStringLiteral("GBP"),
+                    QStringLiteral("--rate"), QStringLiteral("2"), csv});
+        QCOMPARE(r.exitCode, 2); // nothing to convert
+    }
+
     void survivesPostgresRestartingMidBatch()
     {
         const QString base = qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");

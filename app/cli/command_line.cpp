@@ -21,7 +21,7 @@ std::span<const Command> sharedCommands()
         {QLatin1StringView("stats"), runStats},       {QLatin1StringView("import"), runImport},
         {QLatin1StringView("db"), runDb},             {QLatin1StringView("apikey"), runApiKey},
         {QLatin1StringView("bench"), runBench},       {QLatin1StringView("bench-db"), runBenchDb},
-        {QLatin1StringView("model"), runModel},
+        {QLatin1StringView("model"), runModel},       {QLatin1StringView("bench-train"), runBenchTrain},
     };
     return commands;
 }

@@ -15,5 +15,6 @@ int runStats(const QStringList &args);
 int runImport(const QStringList &args);
 int runBenchDb(const QStringList &args);
 int runModel(const QStringList &args);
+int runBenchTrain(const QStringList &args);
 
 } // namespace listinglens::cli

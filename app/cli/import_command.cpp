@@ -34,7 +34,10 @@ int runImport(const QStringList &args)
     parser.addHelpOption();
     const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
     const QCommandLineOption currency(QStringLiteral("currency"), QStringLiteral("Currency of the prices (default: the taxonomy's)."), QStringLiteral("CODE"));
-    parser.addOptions({db, currency});
+    const QCommandLineOption rate(QStringLiteral("rate"),
+                                  QStringLiteral("Convert the catalogue's prices into the database's currency: one unit of --currency is R of it."),
+                                  QStringLiteral("R"));
+    parser.addOptions({db, currency, rate});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("CATALOG.csv"), QStringLiteral("The catalogue to import."));
@@ -96,8 +99,38 @@ int runImport(const QStringList &args)
     std::vector<PhotoSource> sources;
     for (const CatalogueRow &r : rows)
         sources.push_back(PhotoSource::fromFile(r.photo));
-    const QString cur = parser.isSet(currency) ? parser.value(currency).toUpper()
-                                               : taxonomy.categories().front().prior.currency;
+    // Every confirmed price in a database is in one currency: a catalogue in
+    // another is converted at the given rate, or refused.
+    QString cur = parser.isSet(currency) ? parser.value(currency).toUpper() : taxonomy.categories().front().prior.currency;
+    double factor = 1;
+    auto stored = store->confirmedCurrencies();
+    if (!stored) {
+        printError(stored.error().message);
+        return ExitSomeFailed;
+    }
+    bool rateOk = false;
+    const double givenRate = parser.value(rate).toDouble(&rateOk);
+    if (parser.isSet(rate) && !(rateOk && givenRate > 0 && std::isfinite(givenRate))) {
+        printError(QStringLiteral("--rate must be a positive number"));
+        return ExitUsage;
+    }
+    if (!stored.value().isEmpty() && !stored.value().contains(cur)) {
+        const QString theirs = stored.value().constFirst();
+        if (!parser.isSet(rate)) {
+            printError(QStringLiteral("the database's confirmed prices are in %1 and this catalogue's in %2: give --rate R (1 %2 = R %1) "
+                                      "to convert them, or --currency %1 if they are in %1 already; nothing was imported")
+                           .arg(theirs, cur));
+            return ExitUsage;
+        }
+        factor = givenRate;
+        cur = theirs;
+    } else if (parser.isSet(rate)) {
+        printError(QStringLiteral("--rate converts into the database's currency, but its prices are in %1 already (or it has none): nothing to convert")
+                       .arg(cur));
+        return ExitUsage;
+    }
+    for (CatalogueRow &r : rows)
+        r.price *= factor;
     int imported = 0, done = 0;
     QElapsedTimer timer;
     timer.start();

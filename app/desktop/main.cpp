@@ -37,6 +37,7 @@ constexpr const char *kUsage =
     "  bench      end-to-end throughput and latency on phone-sized photos\n"
     "  bench-gui  longest GUI-thread stall while the window processes photos\n"
     "  bench-db   fill a database with synthetic predictions and time queries\n"
+    "  bench-train  time and memory of training a category head on 10,000 listings\n"
     "  screenshots [DIR]  save screenshots of the real window (default docs/screenshots)\n"
     "\n"
     "Services (run by listinglens-server, which needs no GUI libraries):\n"

@@ -114,6 +114,20 @@ Result<qint64> PredictionStore::withRetry(Write write)
         });
 }
 
+Result<QStringList> PredictionStore::confirmedCurrencies()
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    if (!q.exec(QStringLiteral("SELECT DISTINCT currency FROM feedback WHERE price > 0 AND currency IS NOT NULL AND currency <> '' ORDER BY currency")))
+        return databaseError(QStringLiteral("cannot read the stored currencies"), q.lastError());
+    QStringList currencies;
+    while (q.next())
+        currencies << q.value(0).toString();
+    return currencies;
+}
+
 Result<qint64> PredictionStore::addPrediction(const PredictionRecord &rec)
 {
     return withRetry([&] { return insertPrediction(rec); });

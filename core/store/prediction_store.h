@@ -56,6 +56,8 @@ public:
 
     static int latestSchemaVersion();
     Result<int> schemaVersion();
+    // The currencies of the confirmed prices stored so far (a catalogue in another is refused or converted).
+    Result<QStringList> confirmedCurrencies();
     Result<int> migrate();
 
     // Retried on a fresh connection with backoff (see setRetry) when the database is unreachable.
