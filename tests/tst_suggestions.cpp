@@ -9,6 +9,8 @@
 
 #include <QTest>
 
+#include <random>
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -198,9 +200,15 @@ private Q_SLOTS:
         p = PriceSuggester::suggest(c, e);
         QCOMPARE(p.basis, PriceBasis::Category);
         QCOMPARE(p.point, 300.0);
-        QCOMPARE(p.low, 200.0);
-        QCOMPARE(p.high, 400.0);
+        // Five prices: a range that holds half of the next price is wider than their quartiles.
+        QCOMPARE(PriceSuggester::rangeLevel(5), 0.125);
+        QCOMPARE(p.low, 150.0);
+        QCOMPARE(p.high, 450.0);
         QCOMPARE(p.neighbours, 5);
+        QCOMPARE(p.currency, QStringLiteral("EUR"));
+        e.currency = QStringLiteral("GBP"); // the stored prices' currency, not the prior's
+        QCOMPARE(PriceSuggester::suggest(c, e).currency, QStringLiteral("GBP"));
+        QCOMPARE(PriceSuggester::suggest(c, {}).currency, QStringLiteral("EUR"));
 
         e.neighbours = {{100, 0.9}, {1000, 0.1}};
         QCOMPARE(PriceSuggester::suggest(c, e).basis, PriceBasis::Category); // 2 < 3
@@ -210,6 +218,29 @@ private Q_SLOTS:
         QCOMPARE(p.point, 120.0); // the weighted median ignores the dissimilar outlier
         QCOMPARE(p.neighbours, 3);
         QCOMPARE(priceBasisName(p.basis), QStringLiteral("neighbours"));
+    }
+
+    void priceRangesHoldHalfOfTheNextPrice()
+    {
+        // Many prices from one market: the range is the interquartile range.
+        QVERIFY(PriceSuggester::rangeLevel(1000) > 0.249 && PriceSuggester::rangeLevel(1000) <= 0.25);
+        QVERIFY(PriceSuggester::rangeLevel(10) < 0.2);
+        // Simulated: n prices and a next one from the same distribution fall inside about half the time.
+        std::mt19937 random(3);
+        std::lognormal_distribution<double> prices(4.0, 0.8);
+        for (int n : {5, 10, 40}) {
+            int inside = 0;
+            const int trials = 4000;
+            for (int t = 0; t < trials; ++t) {
+                PriceEvidence e;
+                for (int i = 0; i < n; ++i)
+                    e.categoryPrices.push_back(prices(random));
+                const PriceSuggestion p = PriceSuggester::suggest(phones(), e);
+                const double next = prices(random);
+                inside += next >= p.low && next <= p.high;
+            }
+            QVERIFY2(std::abs(double(inside) / trials - 0.5) < 0.04, qPrintable(QStringLiteral("n=%1: %2").arg(n).arg(double(inside) / trials)));
+        }
     }
 
     void quantiles()

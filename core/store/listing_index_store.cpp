@@ -58,6 +58,8 @@ Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::functi
 Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows)
 {
     auto index = std::make_shared<ListingIndex>(dimension);
+    if (auto currencies = store.confirmedCurrencies(); currencies && !currencies.value().isEmpty())
+        index->setCurrency(currencies.value().constFirst());
     std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> rows;
     auto read = readIndexRows(store, maxRows, [&](const IndexRow &row) {
         rows.emplace_back(entryOf(row), row.embedding);

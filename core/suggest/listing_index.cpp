@@ -115,6 +115,7 @@ std::vector<ListingIndex::Match> ListingIndex::best(const std::vector<float> &sc
 PriceEvidence ListingIndex::evidenceFrom(const std::vector<float> &scores, const QString &categoryId) const
 {
     PriceEvidence evidence;
+    evidence.currency = m_currency;
     auto confirmedInCategory = [&](const Entry &e) { return e.confirmed && e.categoryId == categoryId; };
     for (const Match &m : best(scores, kNeighbours, confirmedInCategory)) {
         if (m.similarity >= kMinSimilarity)

@@ -44,6 +44,8 @@ public:
     explicit ListingIndex(int dimension) : m_dim(dimension) {}
 
     int dimension() const { return m_dim; }
+    // The currency of the confirmed prices (the store's); empty: the taxonomy's. Set before sharing the index.
+    void setCurrency(const QString &currency) { m_currency = currency; }
     std::size_t size() const;
 
     void add(const Entry &entry, const std::vector<float> &embedding); // ignored when the id is here already
@@ -77,6 +79,7 @@ private:
     std::optional<Entry> findDuplicate(std::uint64_t phash, int maxHamming) const;
 
     int m_dim;
+    QString m_currency;
     mutable std::shared_mutex m_mutex;
     std::vector<Entry> m_entries;
     std::unordered_set<qint64> m_ids;
