@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 using namespace listinglens;
 
@@ -379,6 +380,36 @@ private Q_SLOTS:
         r = runCli({QStringLiteral("model"), QStringLiteral("train"), QStringLiteral("--db"), url, QStringLiteral("--taxonomy"), other});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("the taxonomy does not match the stored categories") && r.err.contains("\"pets\""), r.err.constData());
+    }
+
+    void split_keepsTheSamePhotoOnOneSide()
+    {
+        // 300 photos, each posted twice (perceptual hashes a bit or two apart), and 200 once.
+        std::vector<TrainingExample> examples;
+        std::mt19937_64 random(11);
+        for (int i = 0; i < 500; ++i) {
+            TrainingExample e;
+            e.id = i + 1;
+            e.phash = random();
+            examples.push_back(e);
+            if (i < 300) {
+                e.id = 1000 + i;
+                e.phash ^= (1ULL << (i % 64)) | (i % 2 ? 1ULL << ((i + 7) % 64) : 0);
+                examples.push_back(e);
+            }
+        }
+        TrainingOptions options;
+        const std::vector<bool> side = HeadTrainer::validationSplit(examples, options);
+        QCOMPARE(side, HeadTrainer::validationSplit(examples, options)); // deterministic
+        int validation = 0;
+        for (std::size_t i = 0; i < examples.size(); ++i) {
+            validation += side[i];
+            if (i + 1 < examples.size() && examples[i + 1].id >= 1000)
+                QCOMPARE(side[i], side[i + 1]);
+        }
+        QVERIFY2(std::abs(validation / 800.0 - 0.2) < 0.06, qPrintable(QString::number(validation)));
+        options.seed = 2;
+        QVERIFY(HeadTrainer::validationSplit(examples, options) != side);
     }
 
     void training_refusesWhatItCannotLearnFrom()

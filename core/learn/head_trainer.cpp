@@ -15,6 +15,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <unordered_map>
 
 namespace listinglens {
 
@@ -43,18 +44,28 @@ int findRoot(std::vector<int> &parent, int i)
 
 // true: validation. Listings whose photos' perceptual hashes match (within
 // maxHamming bits) form one group, and a group goes to one side only.
+// Candidates come from bands of the hash: two hashes within maxHamming bits
+// agree exactly on at least one of maxHamming + 1 bands (pigeonhole), so
+// only listings sharing a band are compared (linear in practice, where
+// comparing every pair would take minutes at 200,000 listings).
 std::vector<bool> splitByListing(const std::vector<TrainingExample> &examples, const TrainingOptions &o)
 {
     const int n = int(examples.size());
     std::vector<int> parent(std::size_t(n), 0);
     std::iota(parent.begin(), parent.end(), 0);
-    for (int i = 0; i < n; ++i) {
-        if (examples[std::size_t(i)].phash == 0)
-            continue;
-        for (int j = i + 1; j < n; ++j) {
-            if (examples[std::size_t(j)].phash != 0
-                && std::popcount(examples[std::size_t(i)].phash ^ examples[std::size_t(j)].phash) <= o.duplicateMaxHamming)
-                parent[std::size_t(findRoot(parent, j))] = findRoot(parent, i);
+    const int bands = std::clamp(o.duplicateMaxHamming + 1, 1, 64);
+    for (int band = 0; band < bands; ++band) {
+        const int from = band * 64 / bands, to = (band + 1) * 64 / bands;
+        const std::uint64_t mask = (to - from == 64 ? ~0ULL : ((1ULL << (to - from)) - 1)) << from;
+        std::unordered_map<std::uint64_t, std::vector<int>> buckets;
+        for (int i = 0; i < n; ++i)
+            if (examples[std::size_t(i)].phash != 0)
+                buckets[examples[std::size_t(i)].phash & mask].push_back(i);
+        for (const auto &[key, members] : buckets) {
+            for (std::size_t a = 0; a < members.size(); ++a)
+                for (std::size_t b = a + 1; b < members.size(); ++b)
+                    if (std::popcount(examples[std::size_t(members[a])].phash ^ examples[std::size_t(members[b])].phash) <= o.duplicateMaxHamming)
+                        parent[std::size_t(findRoot(parent, members[b]))] = findRoot(parent, members[a]);
         }
     }
     std::vector<bool> validation(std::size_t(n), false);
@@ -185,6 +196,11 @@ double HeadTrainer::expectedCalibrationError(const std::vector<double> &confiden
             ece += std::abs(sumConf[std::size_t(b)] - sumHit[std::size_t(b)]) / double(confidence.size());
     }
     return ece;
+}
+
+std::vector<bool> HeadTrainer::validationSplit(const std::vector<TrainingExample> &examples, const TrainingOptions &options)
+{
+    return splitByListing(examples, options);
 }
 
 Result<HeadTrainer::BuiltinCalibration> HeadTrainer::calibrateBuiltin(const std::vector<TrainingExample> &examples,

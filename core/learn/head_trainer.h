@@ -78,6 +78,11 @@ public:
     static Result<BuiltinCalibration> calibrateBuiltin(const std::vector<TrainingExample> &examples, double currentTemperature,
                                                        const TrainingOptions &options);
 
+    // The split train() uses: true for validation. By listing, deterministic for
+    // a seed; listings whose photos' perceptual hashes are within
+    // options.duplicateMaxHamming bits are on the same side.
+    static std::vector<bool> validationSplit(const std::vector<TrainingExample> &examples, const TrainingOptions &options);
+
     // Expected calibration error of top-1 confidences over kCalibrationBins equal-width bins.
     static double expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct);
 };
