@@ -332,6 +332,8 @@ private Q_SLOTS:
         QCOMPARE(int(readHistory(*viewer.value(), {}, std::nullopt, 10).value().size()), 1);
         QVERIFY(readStats(*viewer.value()).ok());
         QVERIFY(readQuality(*viewer.value(), 0, 0).ok());
+        QVERIFY(readReliability(*viewer.value(), 0, 0).ok());
+        QVERIFY(readHeadAccuracy(*viewer.value(), 0, 0).ok());
         QVERIFY(readTimeSeries(*viewer.value(), 0, QDateTime::currentMSecsSinceEpoch() + 1000, 3600000).ok());
         // Writing is refused with the database's reason, and nothing is written.
         viewer.value()->setRetry({0, 0, 1});
@@ -367,6 +369,188 @@ private Q_SLOTS:
         QCOMPARE(count(QStringLiteral("%")), 0);
         QCOMPARE(readHistory(*store, {}, std::nullopt, 100).value()[1].flags,
                  (QStringList{QStringLiteral("blurry"), QStringLiteral("too_dark")}));
+    }
+
+    // Calibration and accuracy per head from moderators' decisions, on a hand-made
+    // set: right means the suggested category is the confirmed one, whatever
+    // the feedback says (a price-only correction is right), undecided rows and
+    // other periods or model versions stay out, a confidence on a bin's lower
+    // edge is in that bin and a confidence of 1 is in the last.
+    void reliabilityAndAccuracyPerHeadFromDecisions()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        struct Row {
+            double confidence;
+            const char *suggested;
+            const char *confirmed; // nullptr: no decision
+            bool corrected;
+            qint64 head;
+            const char *modelVersion;
+            qint64 createdMs;
+        };
+        const Row rows[] = {
+            {0.05, "phones", "cars", true, 0, "1.0.0", 1000},   // bin 0, wrong
+            {0.20, "phones", "phones", false, 0, "1.0.0", 1001}, // bin 2 (its lower edge), right
+            {0.28, "phones", "cars", true, 1, "1.0.0", 1002},   // bin 2, wrong (a cast that rounds puts it in 3)
+            {0.76, "cars", "cars", false, 1, "1.0.0", 1003},    // bin 7, right
+            {0.85, "cars", "cars", true, 2, "1.0.0", 1004},     // bin 8, right: the price was corrected
+            {0.90, "cars", "phones", true, 2, "1.0.0", 1005},   // bin 9, wrong
+            {0.95, "phones", "phones", false, 2, "1.0.0", 1006}, // bin 9, right
+            {1.00, "phones", "phones", false, 2, "1.0.0", 1007}, // bin 9 (1 itself), right
+            {0.55, "phones", nullptr, false, 2, "1.0.0", 1008},  // undecided: left out
+            {0.60, "cars", "cars", false, 0, "2.0.0", 1009},    // bin 6, right, another model version
+            {0.45, "cars", "phones", true, 0, "1.0.0", 50000},  // bin 4, wrong, later
+        };
+        for (const Row &row : rows) {
+            PhotoResult r = sampleResult(QString::fromLatin1(row.suggested), row.confidence, 10, QStringLiteral("x"));
+            r.model.version = QString::fromLatin1(row.modelVersion);
+            r.model.head = row.head;
+            const auto id = store->addPrediction({QStringLiteral("cli"), QStringLiteral("f.jpg"), row.createdMs, {}, 0, r, {}, {}, {}, false});
+            QVERIFY(id.ok());
+            if (row.confirmed)
+                QVERIFY(store->addFeedback(id.value(), {QStringLiteral("m"), row.corrected, QString::fromLatin1(row.confirmed), 100,
+                                                        QStringLiteral("EUR"), {}, {}, 0}).ok());
+        }
+        PredictionRecord failed;
+        failed.fileName = QStringLiteral("bad.jpg");
+        failed.createdMs = 1010;
+        failed.error = Error{ErrorCode::Corrupt, QStringLiteral("bad")};
+        QVERIFY(store->addPrediction(failed).ok());
+
+        auto all = readReliability(*store, 0, 0);
+        QVERIFY2(all.ok(), qPrintable(all.ok() ? QString() : all.error().message));
+        const ReliabilityReport &report = all.value();
+        QCOMPARE(report.bins.size(), 10);
+        QCOMPARE(report.decided, 10);
+        struct Expected {
+            int bin;
+            qint64 count;
+            double meanConfidence, accuracy;
+        };
+        const Expected expected[] = {{0, 1, 0.05, 0}, {2, 2, 0.24, 0.5}, {4, 1, 0.45, 0}, {6, 1, 0.60, 1},
+                                     {7, 1, 0.76, 1}, {8, 1, 0.85, 1}, {9, 3, 0.95, 2.0 / 3.0}};
+        qint64 counted = 0;
+        for (const Expected &e : expected) {
+            const ReliabilityReport::Bin &b = report.bins[e.bin];
+            QVERIFY2(b.count == e.count, qPrintable(QStringLiteral("bin %1: %2 decisions").arg(e.bin).arg(b.count)));
+            QVERIFY(std::abs(b.meanConfidence - e.meanConfidence) < 1e-9);
+            QVERIFY(std::abs(b.accuracy - e.accuracy) < 1e-9);
+            counted += b.count;
+        }
+        QCOMPARE(counted, report.decided); // the other bins are empty
+        QCOMPARE(report.bins[3].count, 0);
+        QVERIFY(std::abs(report.bins[2].lower - 0.2) < 1e-12 && std::abs(report.bins[2].upper - 0.3) < 1e-12);
+        QCOMPARE(report.bins[9].upper, 1.0);
+        // (0.05 + 2 * 0.26 + 0.45 + 0.4 + 0.24 + 0.15 + 3 * (0.95 - 2 / 3)) / 10
+        QVERIFY2(std::abs(report.ece - 0.266) < 1e-9, qPrintable(QString::number(report.ece, 'g', 17)));
+
+        auto narrowed = readReliability(*store, 0, 10000, QStringLiteral("1.0.0"));
+        QVERIFY(narrowed.ok());
+        QCOMPARE(narrowed.value().decided, 8);
+        QCOMPARE(narrowed.value().bins[4].count, 0); // later than the period
+        QCOMPARE(narrowed.value().bins[6].count, 0); // another model version
+        auto fine = readReliability(*store, 0, 0, {}, 20);
+        QVERIFY(fine.ok());
+        QCOMPARE(fine.value().bins.size(), 20);
+        QCOMPARE(fine.value().bins[19].count, 2); // 0.95 and 1
+        QCOMPARE(fine.value().bins[18].count, 1); // 0.90
+        QVERIFY(!readReliability(*store, 0, 0, {}, 0).ok());
+
+        auto perHead = readHeadAccuracy(*store, 0, 0);
+        QVERIFY2(perHead.ok(), qPrintable(perHead.ok() ? QString() : perHead.error().message));
+        QCOMPARE(int(perHead.value().size()), 3);
+        const qint64 heads[][3] = {{0, 4, 2}, {1, 2, 1}, {2, 4, 3}}; // version (0: built-in), decided, as suggested
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(perHead.value()[std::size_t(i)].headVersion, heads[i][0]);
+            QCOMPARE(perHead.value()[std::size_t(i)].decided, heads[i][1]);
+            QCOMPARE(perHead.value()[std::size_t(i)].accepted, heads[i][2]);
+        }
+        perHead = readHeadAccuracy(*store, 0, 10000, QStringLiteral("1.0.0"));
+        QVERIFY(perHead.ok());
+        QCOMPARE(perHead.value().front().headVersion, 0);
+        QCOMPARE(perHead.value().front().decided, 2);
+        QCOMPARE(perHead.value().front().accepted, 1);
+        QVERIFY(readHeadAccuracy(*store, 100000, 0).value().empty());
+    }
+
+    // "Needs review" is any reason stored; the head filter is one version, or
+    // the built-in mapping (head_version NULL, failures included).
+    void historyFiltersByReviewAndHead()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        struct Row {
+            qint64 head;
+            QStringList review;
+        };
+        const QList<Row> rows = {{0, {}},
+                                 {0, {QStringLiteral("unsure_category")}},
+                                 {3, {QStringLiteral("duplicate"), QStringLiteral("poor_photo")}},
+                                 {3, {}},
+                                 {4, {}}};
+        for (int i = 0; i < rows.size(); ++i) {
+            PhotoResult r = sampleResult(QStringLiteral("phones"), 0.5, 10, QStringLiteral("Item %1").arg(i));
+            r.model.head = rows[i].head;
+            r.review = {!rows[i].review.isEmpty(), rows[i].review};
+            QVERIFY(store->addPrediction({QStringLiteral("cli"), QStringLiteral("f%1.jpg").arg(i), 1000 + i, {}, 0, r, {}, {}, {}, false}).ok());
+        }
+        PredictionRecord failed;
+        failed.fileName = QStringLiteral("bad.jpg");
+        failed.createdMs = 2000;
+        failed.error = Error{ErrorCode::Corrupt, QStringLiteral("bad")};
+        QVERIFY(store->addPrediction(failed).ok());
+
+        auto read = [&](const HistoryFilter &f) { return readHistory(*store, f, std::nullopt, 100).value(); };
+        auto titles = [&](const HistoryFilter &f) {
+            QStringList t;
+            for (const HistoryRow &r : read(f))
+                t << (r.ok ? r.title : r.fileName);
+            return t;
+        };
+        HistoryFilter f;
+        f.needsReview = true;
+        QCOMPARE(titles(f), (QStringList{QStringLiteral("Item 2"), QStringLiteral("Item 1")}));
+        f = {};
+        f.headVersion = 3;
+        QCOMPARE(titles(f), (QStringList{QStringLiteral("Item 3"), QStringLiteral("Item 2")}));
+        f.headVersion = 0;
+        QCOMPARE(titles(f), (QStringList{QStringLiteral("bad.jpg"), QStringLiteral("Item 1"), QStringLiteral("Item 0")}));
+        f.headVersion = 99;
+        QCOMPARE(titles(f), QStringList());
+        f.headVersion = 3;
+        f.needsReview = true;
+        const auto both = read(f);
+        QCOMPARE(int(both.size()), 1);
+        QCOMPARE(both[0].headVersion, 3);
+        QCOMPARE(both[0].review, (QStringList{QStringLiteral("duplicate"), QStringLiteral("poor_photo")}));
+        f = {};
+        QCOMPARE(int(read(f).size()), 6);
+        QCOMPARE(read(f).back().headVersion, 0); // Item 0: the built-in mapping
+        QVERIFY(read(f).back().review.isEmpty());
+    }
+
+    void headFiltersAreParsed_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("version"); // -1: refused
+        QTest::newRow("builtin") << "builtin" << qint64(0);
+        QTest::newRow("built-in, capitals") << " Built-In " << qint64(0);
+        QTest::newRow("h3") << "h3" << qint64(3);
+        QTest::newRow("3") << "3" << qint64(3);
+        QTest::newRow("H12") << "H12" << qint64(12);
+        QTest::newRow("empty") << "" << qint64(-1);
+        QTest::newRow("h alone") << "h" << qint64(-1);
+        QTest::newRow("h0") << "h0" << qint64(-1);
+        QTest::newRow("negative") << "-2" << qint64(-1);
+        QTest::newRow("word") << "newest" << qint64(-1);
+        QTest::newRow("sql") << "3 OR 1=1" << qint64(-1);
+    }
+
+    void headFiltersAreParsed()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, version);
+        const std::optional<qint64> parsed = parseHeadFilter(text);
+        QCOMPARE(parsed.value_or(-1), version);
     }
 
     // Each thread gets its own connection, named from a serial that no later
@@ -482,7 +666,7 @@ private:
     {
         if (!test::onPostgres())
             return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("store-%1.sqlite").arg(++m_serial));
-        exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS jobs, api_keys, feedback, predictions, listinglens_schema CASCADE")});
+        exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS jobs, api_keys, head_activations, category_heads, feedback, predictions, listinglens_schema CASCADE")});
         return m_pgUrl;
     }
 

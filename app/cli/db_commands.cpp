@@ -33,6 +33,8 @@ QJsonObject rowJson(const HistoryRow &r)
                   {QStringLiteral("total_ms"), r.totalMs},
                   {QStringLiteral("feedback"), r.feedback}};
     if (r.ok) {
+        o.insert(QStringLiteral("head"), r.headVersion > 0 ? QStringLiteral("h%1").arg(r.headVersion) : QStringLiteral("builtin"));
+        o.insert(QStringLiteral("review"), QJsonArray::fromStringList(r.review));
         o.insert(QStringLiteral("category"), r.categoryId);
         o.insert(QStringLiteral("confidence"), r.confidence);
         o.insert(QStringLiteral("title"), r.title);
@@ -93,9 +95,12 @@ int runHistory(const QStringList &args)
     const QCommandLineOption category(QStringLiteral("category"), QStringLiteral("Suggested category id."), QStringLiteral("ID"));
     const QCommandLineOption feedback(QStringLiteral("feedback"), QStringLiteral("none, accepted or corrected."), QStringLiteral("STATE"));
     const QCommandLineOption search(QStringLiteral("search"), QStringLiteral("Text in the title or description."), QStringLiteral("TEXT"));
+    const QCommandLineOption needsReview(QStringLiteral("needs-review"), QStringLiteral("Only results that need a moderator's review."));
+    const QCommandLineOption head(QStringLiteral("head"), QStringLiteral("Made with this category head (h3 or 3), or builtin: the built-in mapping."),
+                                  QStringLiteral("VERSION|builtin"));
     const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("Rows (default: 50)."), QStringLiteral("N"), QStringLiteral("50"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("JSON Lines, one object per prediction."));
-    parser.addOptions({db, since, until, category, feedback, search, limit, json});
+    parser.addOptions({db, since, until, category, feedback, search, needsReview, head, limit, json});
     int exitCode = ExitOk;
     if (!parseOrExit(parser, args, exitCode))
         return exitCode;
@@ -109,6 +114,14 @@ int runHistory(const QStringList &args)
     filter.categoryId = parser.value(category);
     filter.feedback = parser.value(feedback);
     filter.text = parser.value(search);
+    filter.needsReview = parser.isSet(needsReview);
+    if (parser.isSet(head)) {
+        filter.headVersion = parseHeadFilter(parser.value(head));
+        if (!filter.headVersion) {
+            printError(QStringLiteral("--head is a head version (such as h3 or 3) or builtin, not \"%1\"").arg(parser.value(head)));
+            return ExitUsage;
+        }
+    }
     if (!filter.feedback.isEmpty() && !QStringList{QStringLiteral("none"), QStringLiteral("accepted"), QStringLiteral("corrected")}.contains(filter.feedback)) {
         printError(QStringLiteral("--feedback is none, accepted or corrected"));
         return ExitUsage;

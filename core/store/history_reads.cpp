@@ -11,6 +11,18 @@
 
 namespace listinglens {
 
+std::optional<qint64> parseHeadFilter(const QString &text)
+{
+    QString t = text.trimmed().toLower();
+    if (t == QLatin1String("builtin") || t == QLatin1String("built-in"))
+        return 0;
+    if (t.startsWith(QLatin1Char('h')))
+        t.remove(0, 1);
+    bool ok = false;
+    const qint64 version = t.toLongLong(&ok);
+    return ok && version > 0 ? std::optional<qint64>(version) : std::nullopt;
+}
+
 Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const HistoryFilter &f, std::optional<HistoryCursor> after, int limit)
 {
     auto db = store.connection();
@@ -38,6 +50,12 @@ Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const Histor
         add(QStringLiteral("final_category_id = :fcat"), QStringLiteral(":fcat"), f.finalCategoryId);
     if (!f.modelVersion.isEmpty())
         add(QStringLiteral("model_version = :mver"), QStringLiteral(":mver"), f.modelVersion);
+    if (f.needsReview)
+        where << QStringLiteral("review <> ''");
+    if (f.headVersion && *f.headVersion > 0)
+        add(QStringLiteral("head_version = :head"), QStringLiteral(":head"), *f.headVersion);
+    else if (f.headVersion)
+        where << QStringLiteral("head_version IS NULL");
     if (!f.qualityFlag.isEmpty())
         add(QStringLiteral("quality_flags LIKE :flag ESCAPE '\\'"), QStringLiteral(":flag"), store_sql::flagPattern(f.qualityFlag));
     if (!f.text.isEmpty()) {
@@ -54,7 +72,7 @@ Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const Histor
     }
     const QString sql = QStringLiteral(
         "SELECT id, created_ms, source, file_name, ok, error_code, category_id, confidence, title, price_currency,"
-        " price_point, feedback, final_category_id, final_price, model_version, quality_flags, total_ms"
+        " price_point, feedback, final_category_id, final_price, model_version, quality_flags, total_ms, review, head_version"
         " FROM predictions%1 ORDER BY created_ms %2, id %2 LIMIT :limit")
                             .arg(where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")),
                                  f.oldestFirst ? QStringLiteral("ASC") : QStringLiteral("DESC"));
@@ -86,6 +104,8 @@ Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const Histor
         r.modelVersion = q.value(14).toString();
         r.flags = store_sql::flagsFromColumn(q.value(15).toString());
         r.totalMs = q.value(16).toDouble();
+        r.review = q.value(17).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
+        r.headVersion = q.value(18).toLongLong();
         rows.push_back(std::move(r));
     }
     return rows;

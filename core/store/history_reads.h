@@ -27,8 +27,14 @@ struct HistoryFilter {
     QString qualityFlag;                    // blurry, too_dark, ...
     QString text;                           // in title or description
     QString finalCategoryId;                // confirmed category (quality page drill-down)
+    bool needsReview = false;               // only results with a reason to review them
+    std::optional<qint64> headVersion;      // made with this category head; 0: the built-in mapping
     bool oldestFirst = false;
 };
+
+// A head as the history filters take it: "builtin" (or "built-in") is 0,
+// "h3" or "3" is 3; nullopt for anything else.
+std::optional<qint64> parseHeadFilter(const QString &text);
 
 struct HistoryCursor {
     qint64 createdMs = 0;
@@ -53,6 +59,8 @@ struct HistoryRow {
     QString modelVersion;
     QStringList flags;
     double totalMs = 0;
+    QStringList review;                     // why it needs review; empty: it does not
+    qint64 headVersion = 0;                 // 0: made with the built-in mapping
 };
 
 // Everything stored about one prediction, with its feedback (history detail).

@@ -9,6 +9,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace listinglens {
@@ -24,6 +25,28 @@ void bindBuckets(QSqlQuery &q, qint64 sinceMs, qint64 untilMs, qint64 bucketMs)
     q.bindValue(QStringLiteral(":since2"), sinceMs);
     q.bindValue(QStringLiteral(":until"), untilMs);
 }
+
+// Moderators' decisions over [sinceMs, untilMs) (untilMs 0: no end) and one
+// model version (empty: any): the WHERE clause the quality reads share, and its values.
+struct Decisions {
+    qint64 sinceMs = 0;
+    qint64 untilMs = 0;
+    QString modelVersion;
+
+    QString where() const
+    {
+        return QStringLiteral(" WHERE feedback <> 'none' AND created_ms >= :since AND created_ms < :until%1")
+            .arg(modelVersion.isEmpty() ? QString() : QStringLiteral(" AND model_version = :mver"));
+    }
+
+    void bind(QSqlQuery &q) const
+    {
+        q.bindValue(QStringLiteral(":since"), sinceMs);
+        q.bindValue(QStringLiteral(":until"), untilMs > 0 ? untilMs : std::numeric_limits<qint64>::max());
+        if (!modelVersion.isEmpty())
+            q.bindValue(QStringLiteral(":mver"), modelVersion);
+    }
+};
 
 } // namespace
 
@@ -177,14 +200,9 @@ Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64
     auto db = store.connection();
     if (!db)
         return db.error();
-    const QString where = QStringLiteral(" WHERE feedback <> 'none' AND created_ms >= :since AND created_ms < :until%1")
-                              .arg(modelVersion.isEmpty() ? QString() : QStringLiteral(" AND model_version = :mver"));
-    auto bind = [&](QSqlQuery &q) {
-        q.bindValue(QStringLiteral(":since"), sinceMs);
-        q.bindValue(QStringLiteral(":until"), untilMs > 0 ? untilMs : std::numeric_limits<qint64>::max());
-        if (!modelVersion.isEmpty())
-            q.bindValue(QStringLiteral(":mver"), modelVersion);
-    };
+    const Decisions decisions{sinceMs, untilMs, modelVersion};
+    const QString where = decisions.where();
+    auto bind = [&](QSqlQuery &q) { decisions.bind(q); };
     QualityReport report;
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
@@ -215,6 +233,70 @@ Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64
         report.priceMdape = q.value(0).toDouble();
     }
     return report;
+}
+
+Result<ReliabilityReport> readReliability(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion, int bins)
+{
+    if (bins < 1 || bins > 1000)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("a reliability diagram needs 1 to 1000 bins")};
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    const Decisions decisions{sinceMs, untilMs, modelVersion};
+    // Bin i holds confidences in [i / bins, (i + 1) / bins); a confidence of
+    // exactly 1 comes back as bin `bins` and is counted in the last one.
+    const QString bin = schema::integerFloor(store_sql::dialectOf(store.url()), QStringLiteral("confidence * CAST(:bins AS DOUBLE PRECISION)"));
+    QSqlQuery q(db.value());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 AS b, COUNT(*), SUM(confidence), SUM(CASE WHEN category_id = final_category_id THEN 1 ELSE 0 END)"
+                             " FROM predictions%2 AND confidence IS NOT NULL GROUP BY b")
+                  .arg(bin, decisions.where()));
+    q.bindValue(QStringLiteral(":bins"), bins);
+    decisions.bind(q);
+    if (!q.exec())
+        return databaseError(QStringLiteral("cannot read the calibration"), q.lastError());
+    ReliabilityReport report;
+    std::vector<double> confidenceSum(std::size_t(bins), 0.0), acceptedSum(std::size_t(bins), 0.0);
+    for (int i = 0; i < bins; ++i)
+        report.bins.push_back({double(i) / bins, double(i + 1) / bins, 0, 0, 0});
+    while (q.next()) {
+        const auto i = std::size_t(std::clamp<qint64>(q.value(0).toLongLong(), 0, bins - 1));
+        report.bins[qsizetype(i)].count += q.value(1).toLongLong();
+        confidenceSum[i] += q.value(2).toDouble();
+        acceptedSum[i] += q.value(3).toDouble();
+    }
+    for (qsizetype i = 0; i < report.bins.size(); ++i) {
+        ReliabilityReport::Bin &b = report.bins[i];
+        if (b.count == 0)
+            continue;
+        b.meanConfidence = confidenceSum[std::size_t(i)] / double(b.count);
+        b.accuracy = acceptedSum[std::size_t(i)] / double(b.count);
+        report.decided += b.count;
+    }
+    for (const ReliabilityReport::Bin &b : std::as_const(report.bins))
+        if (b.count > 0)
+            report.ece += double(b.count) / double(report.decided) * std::abs(b.accuracy - b.meanConfidence);
+    return report;
+}
+
+Result<std::vector<HeadAccuracy>> readHeadAccuracy(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    const Decisions decisions{sinceMs, untilMs, modelVersion};
+    QSqlQuery q(db.value());
+    q.setForwardOnly(true);
+    // NULL (the built-in mapping) as 0, which sorts first on either database.
+    q.prepare(QStringLiteral("SELECT COALESCE(head_version, 0) AS h, COUNT(*), SUM(CASE WHEN category_id = final_category_id THEN 1 ELSE 0 END)"
+                             " FROM predictions") + decisions.where() + QStringLiteral(" GROUP BY h ORDER BY h"));
+    decisions.bind(q);
+    if (!q.exec())
+        return databaseError(QStringLiteral("cannot read the accuracy per head"), q.lastError());
+    std::vector<HeadAccuracy> heads;
+    while (q.next())
+        heads.push_back({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong()});
+    return heads;
 }
 
 } // namespace listinglens

@@ -38,6 +38,29 @@ struct QualityReport {
     double priceMdape = -1;                 // median |suggested - confirmed| / confirmed; -1: no prices
 };
 
+// Calibration from moderators' decisions (quality page): the decided
+// predictions in equal bins of their calibrated top-1 confidence, each with
+// how often the suggested category was the one confirmed.
+struct ReliabilityReport {
+    struct Bin {
+        double lower = 0, upper = 0;        // confidence in [lower, upper); the last bin holds 1 too
+        qint64 count = 0;
+        double meanConfidence = 0;          // 0 when empty
+        double accuracy = 0;                // share with category_id = final_category_id; 0 when empty
+    };
+    QList<Bin> bins;                        // all of them, empty ones included
+    qint64 decided = 0;
+    double ece = 0;                         // sum of count / decided * |accuracy - meanConfidence|
+};
+
+// How often the suggestion was confirmed, per category head it was made with
+// (quality page), so that a new head is judged on live decisions.
+struct HeadAccuracy {
+    qint64 headVersion = 0;                 // 0: the built-in mapping (head_version NULL)
+    qint64 decided = 0;
+    qint64 accepted = 0;                    // category_id = final_category_id
+};
+
 // One bucket of the throughput charts.
 struct TimeBucket {
     qint64 startMs = 0;
@@ -65,5 +88,11 @@ Result<StoreStats> readStats(PredictionStore &store, qint64 sinceMs = 0, qint64 
 Result<std::vector<TimeBucket>> readTimeSeries(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
 Result<QueueActivity> readQueueActivity(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
 Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {});
+// Over the decisions of readQuality's period and model version.
+Result<ReliabilityReport> readReliability(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {},
+                                          int bins = 10);
+// The built-in mapping first, then the heads by version.
+Result<std::vector<HeadAccuracy>> readHeadAccuracy(PredictionStore &store, qint64 sinceMs, qint64 untilMs,
+                                                   const QString &modelVersion = {});
 
 } // namespace listinglens

@@ -1,6 +1,7 @@
 #include "console_worker.h"
 
 #include "csv.h"
+#include "head_store.h"
 #include "history_reads.h"
 #include "sqlite_files.h"
 #include "stats_reads.h"
@@ -59,6 +60,51 @@ void ConsoleWorker::fetchQuality(int request, qint64 sinceMs, qint64 untilMs, co
     if (!q)
         return Q_EMIT failed(request, q.error().message);
     Q_EMIT qualityReady(request, q.value());
+    auto reliability = readReliability(*m_store, sinceMs, untilMs, modelVersion);
+    if (!reliability)
+        return Q_EMIT failed(request, reliability.error().message);
+    Q_EMIT reliabilityReady(request, reliability.value());
+    auto perHead = readHeadAccuracy(*m_store, sinceMs, untilMs, modelVersion);
+    if (!perHead)
+        return Q_EMIT failed(request, perHead.error().message);
+    Q_EMIT headAccuracyReady(request, QList<HeadAccuracy>(perHead.value().begin(), perHead.value().end()));
+}
+
+void ConsoleWorker::fetchHeads(int request)
+{
+    if (!m_store)
+        return Q_EMIT failed(request, tr("no database"));
+    auto heads = listHeads(*m_store);
+    if (!heads)
+        return Q_EMIT failed(request, heads.error().message);
+    auto canWrite = checkCanWriteHeads(*m_store);
+    Q_EMIT headsReady(request, QList<HeadSummary>(heads.value().begin(), heads.value().end()),
+                      canWrite ? QString() : canWrite.error().message);
+}
+
+void ConsoleWorker::activateHead(int request, qint64 version)
+{
+    if (!m_store)
+        return Q_EMIT headChanged(request, false, tr("no database"));
+    if (auto canWrite = checkCanWriteHeads(*m_store); !canWrite)
+        return Q_EMIT headChanged(request, false, canWrite.error().message);
+    if (auto done = listinglens::activateHead(*m_store, version, QStringLiteral("activate")); !done)
+        return Q_EMIT headChanged(request, false, done.error().message);
+    Q_EMIT headChanged(request, true, version > 0 ? tr("h%1 is now the active head").arg(version)
+                                                  : tr("no head is active: suggestions use the built-in mapping"));
+}
+
+void ConsoleWorker::rollbackHead(int request)
+{
+    if (!m_store)
+        return Q_EMIT headChanged(request, false, tr("no database"));
+    if (auto canWrite = checkCanWriteHeads(*m_store); !canWrite)
+        return Q_EMIT headChanged(request, false, canWrite.error().message);
+    auto to = listinglens::rollbackHead(*m_store);
+    if (!to)
+        return Q_EMIT headChanged(request, false, to.error().message);
+    Q_EMIT headChanged(request, true, to.value() > 0 ? tr("rolled back: h%1 is the active head").arg(to.value())
+                                                     : tr("rolled back: no head is active; suggestions use the built-in mapping"));
 }
 
 void ConsoleWorker::exportCsv(int request, const HistoryFilter &filter, const QString &path)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "head_summary.h"
 #include "history_reads.h"
 #include "prediction_store.h"
 #include "stats_reads.h"
@@ -12,8 +13,9 @@
 
 namespace listinglens::ui {
 
-// Database reads for the console pages, on a thread of its own (Session), with
-// that thread's connection to the session's store. Call its functions through
+// Database reads for the console pages, and the quality page's head
+// activations, on a thread of its own (Session), with that thread's
+// connection to the session's store. Call its functions through
 // queued invocations; each answer carries the request number it was asked
 // with, so stale answers can be dropped.
 class ConsoleWorker : public QObject {
@@ -24,7 +26,12 @@ public:
     void fetchHistory(int request, const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit);
     void fetchDetail(int request, qint64 predictionId);
     void fetchSeries(int request, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
+    // Answers qualityReady, then reliabilityReady and headAccuracyReady.
     void fetchQuality(int request, qint64 sinceMs, qint64 untilMs, const QString &modelVersion);
+    void fetchHeads(int request);
+    // Each checks that the role may write heads first; answers headChanged.
+    void activateHead(int request, qint64 version); // 0: the built-in mapping
+    void rollbackHead(int request);
     void exportCsv(int request, const HistoryFilter &filter, const QString &path);
     void cancelExport() { m_cancelExport = true; } // safe from any thread
 
@@ -35,6 +42,11 @@ Q_SIGNALS:
     void seriesReady(int request, const QList<listinglens::TimeBucket> &buckets);
     void queueReady(int request, const listinglens::QueueActivity &activity); // after seriesReady
     void qualityReady(int request, const listinglens::QualityReport &report);
+    void reliabilityReady(int request, const listinglens::ReliabilityReport &report);
+    void headAccuracyReady(int request, const QList<listinglens::HeadAccuracy> &heads);
+    // writeRefusal: why this role may not activate or roll back heads; empty when it may.
+    void headsReady(int request, const QList<listinglens::HeadSummary> &heads, const QString &writeRefusal);
+    void headChanged(int request, bool ok, const QString &message);
     void exportProgress(int request, qint64 rows);
     void exportFinished(int request, bool ok, const QString &message);
 

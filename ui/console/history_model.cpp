@@ -45,7 +45,9 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     case Feedback:
         return r->feedback == QLatin1String("none") ? QString()
                                                      : QStringLiteral("%1 → %2, %3").arg(r->feedback, r->finalCategoryId).arg(r->finalPrice);
-    case Flags: return r->flags.join(QStringLiteral(", "));
+    case Flags:
+        return r->review.isEmpty() ? r->flags.join(QStringLiteral(", "))
+                                   : (QStringList{tr("review: %1").arg(r->review.join(QLatin1Char('/')))} + r->flags).join(QStringLiteral(", "));
     case Latency: return QStringLiteral("%1 ms").arg(r->totalMs, 0, 'f', 0);
     default: return {};
     }

@@ -5,6 +5,7 @@
 #include "history_model.h"
 #include "history_reads.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDoubleSpinBox>
@@ -17,6 +18,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpressionValidator>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -57,6 +59,14 @@ HistoryPage::HistoryPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     m_maxConfidence->setValue(100);
     m_model_version = new QLineEdit;
     m_model_version->setPlaceholderText(tr("model version"));
+    m_needsReview = new QCheckBox(tr("needs review"));
+    m_needsReview->setToolTip(tr("Only results that said a moderator should look (unsure, outside the taxonomy, a duplicate, a poor photo)"));
+    m_head = new QLineEdit;
+    m_head->setPlaceholderText(tr("any head"));
+    m_head->setToolTip(tr("Only results made with this category head (h3 or 3), or with the built-in mapping (builtin)"));
+    m_head->setValidator(new QRegularExpressionValidator( // what parseHeadFilter takes, or a start of it
+        QRegularExpression(QStringLiteral("h?[1-9][0-9]*|built-?in"), QRegularExpression::CaseInsensitiveOption), m_head));
+    m_head->setMaximumWidth(110);
     m_search = new QLineEdit;
     m_search->setPlaceholderText(tr("Search titles and descriptions"));
     m_search->setClearButtonEnabled(true);
@@ -80,6 +90,8 @@ HistoryPage::HistoryPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     filters->addWidget(m_minConfidence);
     filters->addWidget(m_maxConfidence);
     filters->addWidget(m_model_version);
+    filters->addWidget(m_head);
+    filters->addWidget(m_needsReview);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_search, 1);
     actions->addWidget(apply);
@@ -156,7 +168,11 @@ HistoryPage::HistoryPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
             html += tr("<p><b>Failed:</b> %1 — %2</p>").arg(d.row.errorCode, d.errorMessage.toHtmlEscaped());
         html += tr("<p><b>Photo:</b> %1, %2 x %3, %4 bytes, sha256 %5</p>")
                     .arg(d.row.fileName.toHtmlEscaped()).arg(d.width).arg(d.height).arg(d.byteSize).arg(d.sha256.left(16));
-        html += tr("<p><b>Model:</b> %1, %2 ms · <b>source:</b> %3</p>").arg(d.row.modelVersion).arg(d.row.totalMs, 0, 'f', 1).arg(d.row.source);
+        html += tr("<p><b>Model:</b> %1, %2, %3 ms · <b>source:</b> %4</p>")
+                    .arg(d.row.modelVersion, d.row.headVersion > 0 ? tr("head h%1").arg(d.row.headVersion) : tr("built-in mapping"))
+                    .arg(d.row.totalMs, 0, 'f', 1).arg(d.row.source);
+        if (!d.row.review.isEmpty())
+            html += tr("<p><b>Needs review:</b> %1</p>").arg(d.row.review.join(QStringLiteral(", ")).toHtmlEscaped());
         QStringList labels;
         for (const QJsonValue &l : QJsonDocument::fromJson(d.labelsJson.toUtf8()).array())
             labels << QStringLiteral("%1 %2 %").arg(l[QStringLiteral("name")].toString()).arg(l[QStringLiteral("probability")].toDouble() * 100, 0, 'f', 1);
@@ -205,6 +221,8 @@ HistoryFilter HistoryPage::currentFilter() const
     if (m_maxConfidence->value() < 100)
         f.maxConfidence = m_maxConfidence->value() / 100.0;
     f.modelVersion = m_model_version->text().trimmed();
+    f.needsReview = m_needsReview->isChecked();
+    f.headVersion = parseHeadFilter(m_head->text()); // none (any head) while empty or half typed
     f.text = m_search->text().trimmed();
     f.finalCategoryId = m_finalCategory;
     f.oldestFirst = m_oldestFirst;
@@ -226,6 +244,8 @@ void HistoryPage::showPair(const QString &suggested, const QString &confirmed)
     m_minConfidence->setValue(0);
     m_maxConfidence->setValue(100);
     m_model_version->clear();
+    m_needsReview->setChecked(false);
+    m_head->clear();
     m_search->clear();
     m_category->setCurrentIndex(std::max(0, m_category->findData(suggested)));
     m_finalCategory = confirmed;

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QDateEdit;
 class QDoubleSpinBox;
@@ -38,6 +39,8 @@ public:
     QLineEdit *searchBox() const { return m_search; }
     QComboBox *categoryBox() const { return m_category; }
     QComboBox *feedbackBox() const { return m_feedback; }
+    QCheckBox *needsReviewBox() const { return m_needsReview; }
+    QLineEdit *headBox() const { return m_head; }
     bool isExporting() const;
 
 Q_SIGNALS:
@@ -59,6 +62,8 @@ private:
     QDoubleSpinBox *m_minConfidence;
     QDoubleSpinBox *m_maxConfidence;
     QLineEdit *m_model_version;
+    QCheckBox *m_needsReview;
+    QLineEdit *m_head;
     QLineEdit *m_search;
     QString m_finalCategory;
     bool m_oldestFirst = false;

@@ -1,6 +1,8 @@
 #include "quality_page.h"
 
 #include "console_worker.h"
+#include "heads_panel.h"
+#include "reliability_chart.h"
 #include "stats_reads.h"
 
 #include <QComboBox>
@@ -43,9 +45,37 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     m_acceptance->setHorizontalHeaderLabels({tr("Suggested category"), tr("Decided"), tr("Accepted"), tr("Acceptance")});
     m_acceptance->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_acceptance->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_reliability = new ReliabilityChart;
+    m_reliability->setMinimumSize(320, 260);
+    m_perHead = new QTableWidget(0, 3);
+    m_perHead->setHorizontalHeaderLabels({tr("Made with"), tr("Decided"), tr("As suggested")});
+    m_perHead->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_perHead->verticalHeader()->hide();
+    m_perHead->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_perHead->setToolTip(tr("Decisions on suggestions made with each category head, and the share whose suggested category was confirmed."));
+    auto *perHead = new QWidget;
+    auto *perHeadLayout = new QVBoxLayout(perHead);
+    perHeadLayout->setContentsMargins(0, 0, 0, 0);
+    perHeadLayout->addWidget(new QLabel(tr("<b>Decisions per head</b>")));
+    perHeadLayout->addWidget(m_perHead, 1);
+    m_heads = new HeadsPanel(m_worker);
+
+    auto *categories = new QSplitter;
+    categories->addWidget(m_matrix);
+    categories->addWidget(m_acceptance);
+    categories->setStretchFactor(0, 3);
+    categories->setStretchFactor(1, 2);
+    auto *calibration = new QSplitter;
+    calibration->addWidget(m_reliability);
+    calibration->addWidget(perHead);
+    calibration->addWidget(m_heads);
+    calibration->setStretchFactor(0, 3);
+    calibration->setStretchFactor(1, 2);
+    calibration->setStretchFactor(2, 4);
+    calibration->setSizes({420, 240, 480});
     auto *split = new QSplitter(Qt::Vertical);
-    split->addWidget(m_matrix);
-    split->addWidget(m_acceptance);
+    split->addWidget(categories);
+    split->addWidget(calibration);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(m_summary);
@@ -60,6 +90,14 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
         if (request == m_request)
             show(report);
     });
+    connect(m_worker, &ConsoleWorker::reliabilityReady, this, [this](int request, const ReliabilityReport &report) {
+        if (request == m_request)
+            m_reliability->setReport(report);
+    });
+    connect(m_worker, &ConsoleWorker::headAccuracyReady, this, [this](int request, const QList<HeadAccuracy> &heads) {
+        if (request == m_request)
+            showPerHead(heads);
+    });
 }
 
 void QualityPage::refresh()
@@ -70,6 +108,18 @@ void QualityPage::refresh()
     const int request = ++m_request;
     QMetaObject::invokeMethod(m_worker, [w = m_worker, request, since, version] { w->fetchQuality(request, since, 0, version); },
                               Qt::QueuedConnection);
+    m_heads->refresh();
+}
+
+void QualityPage::showPerHead(const QList<HeadAccuracy> &heads)
+{
+    m_perHead->setRowCount(int(heads.size()));
+    for (int r = 0; r < heads.size(); ++r) {
+        const HeadAccuracy &h = heads[r];
+        m_perHead->setItem(r, 0, new QTableWidgetItem(h.headVersion > 0 ? QStringLiteral("h%1").arg(h.headVersion) : tr("built-in mapping")));
+        m_perHead->setItem(r, 1, new QTableWidgetItem(QString::number(h.decided)));
+        m_perHead->setItem(r, 2, new QTableWidgetItem(QStringLiteral("%1 %").arg(100.0 * h.accepted / std::max<qint64>(1, h.decided), 0, 'f', 1)));
+    }
 }
 
 void QualityPage::show(const QualityReport &report)

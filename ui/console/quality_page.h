@@ -13,22 +13,30 @@ class QTableWidget;
 namespace listinglens::ui {
 
 class ConsoleWorker;
+class HeadsPanel;
+class ReliabilityChart;
 
 // How suggestions fare against moderators: the confusion between suggested
 // and confirmed categories (click a cell for its rows), acceptance per
-// category and the price error, over a period and model version.
+// category, the price error, how well the confidence is calibrated and how
+// each category head does, over a period and model version; and the heads
+// themselves, to activate or roll back.
 class QualityPage : public QWidget {
     Q_OBJECT
 public:
     QualityPage(ConsoleWorker *worker, QWidget *parent = nullptr);
     void refresh();
     QTableWidget *matrix() const { return m_matrix; }
+    ReliabilityChart *reliability() const { return m_reliability; }
+    QTableWidget *perHead() const { return m_perHead; }
+    HeadsPanel *heads() const { return m_heads; }
 
 Q_SIGNALS:
     void pairChosen(const QString &suggested, const QString &confirmed);
 
 private:
     void show(const QualityReport &report);
+    void showPerHead(const QList<HeadAccuracy> &heads);
 
     ConsoleWorker *m_worker;
     QComboBox *m_period;
@@ -36,6 +44,9 @@ private:
     QLabel *m_summary;
     QTableWidget *m_matrix;
     QTableWidget *m_acceptance;
+    ReliabilityChart *m_reliability;
+    QTableWidget *m_perHead;
+    HeadsPanel *m_heads;
     int m_request = 0;
 };
 

@@ -5,8 +5,8 @@
 
 namespace listinglens::ui {
 
-// A line chart over time. The only class that touches Qt Charts (which Qt
-// deprecates after 6.10), so that replacing it is one file.
+// A line chart over time. With ReliabilityChart, the only classes that touch
+// Qt Charts (which Qt deprecates after 6.10), so that replacing it is two files.
 class TimeChart : public QWidget {
     Q_OBJECT
 public:
