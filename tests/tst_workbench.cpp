@@ -1,7 +1,12 @@
 // Drives the real workbench window (offscreen platform) through its widgets,
 // as a moderator would. One test class of one thing, the window, past 500
 // lines because each test is a moderator's task end to end.
+#include "classifier.h"
+#include "console_worker.h"
+#include "correction_dialog.h"
 #include "fixtures.h"
+#include "head_store.h"
+#include "heads_panel.h"
 #include "history_model.h"
 #include "history_page.h"
 #include "history_reads.h"
@@ -12,6 +17,7 @@
 #include "photo_strip.h"
 #include "prediction_store.h"
 #include "quality_page.h"
+#include "reliability_chart.h"
 #include "result_panel.h"
 #include "session.h"
 #include "settings_dialog.h"
@@ -23,7 +29,10 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QTimer>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QFileDialog>
@@ -33,6 +42,8 @@
 #include <QStatusBar>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QHeaderView>
 #include <QPushButton>
@@ -51,6 +62,31 @@ namespace {
 QString photo(const char *name)
 {
     return test::samplePhotosDir() + QLatin1Char('/') + QLatin1String(name);
+}
+
+// As the result panel writes a price.
+QString money(const QString &currency, double v)
+{
+    return QStringLiteral("%1 %2").arg(currency, QString::number(v, 'f', v >= 100 || v == int(v) ? 0 : 2));
+}
+
+QStringList namesInStrip(const PhotoListModel *photos)
+{
+    QStringList names;
+    for (int r = 0; r < photos->rowCount(); ++r)
+        names << photos->item(r)->name;
+    return names;
+}
+
+// Pixels of exactly that colour in the rectangle.
+int pixelsOf(const QImage &image, const QRect &rect, const QColor &colour)
+{
+    int n = 0;
+    const QRect r = rect.intersected(image.rect());
+    for (int y = r.top(); y <= r.bottom(); ++y)
+        for (int x = r.left(); x <= r.right(); ++x)
+            n += image.pixelColor(x, y).rgb() == colour.rgb();
+    return n;
 }
 
 void drop(QWidget *target, const QStringList &files)
@@ -158,7 +194,9 @@ private Q_SLOTS:
         QVERIFY(d.made);
         QVERIFY(d.corrected);
         QCOMPARE(d.categoryId, first.result.categories[1].id);
-        QCOMPARE(d.price, first.result.price.point);
+        // Accepted before the suggestion was redone for that category: stored with its price once it is.
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->photos()->item(0)->decisionWaits, 20000);
+        QCOMPARE(m_window->photos()->item(0)->decision.price, m_window->photos()->item(0)->described->price.point);
 
         // Accept moved on to the next photo; accepting it unchanged is not a correction.
         QCOMPARE(m_window->strip()->currentIndex().row(), 1);
@@ -529,6 +567,296 @@ private Q_SLOTS:
         QVERIFY(paste);
     }
 
+    // Key 2 picks the second category; the price, the title and the
+    // description are redone for it (Classifier::describedAs on the worker),
+    // in the strip, the panel and the feedback stored. The Correct… dialog does
+    // the same for any category.
+    void correctingTheCategoryRedoesPriceAndText()
+    {
+        PhotoListModel *photos = m_window->photos();
+        ResultPanel *panel = m_window->resultPanel();
+        m_window->addPaths({photo("sunglasses.jpg"), photo("wardrobe.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 2 && photos->item(1)->predictionId > 0, 60000);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        const PhotoItem sunglasses = *photos->item(0);
+        // No listing is confirmed yet: the window's listing index changes nothing of price or text.
+        const QString second = sunglasses.result.categories[1].id;
+        const PhotoResult expected = classifier().describedAs(sunglasses.result, second).value();
+        QVERIFY(expected.description != sunglasses.result.description);
+        auto *title = panel->findChild<QLineEdit *>(QStringLiteral("title"));
+        auto *description = panel->findChild<QPlainTextEdit *>(QStringLiteral("description"));
+        auto *price = panel->findChild<QLabel *>(QStringLiteral("price"));
+        QCOMPARE(description->toPlainText(), sunglasses.result.description);
+
+        QTest::keyClick(m_window.get(), Qt::Key_2);
+        QTRY_VERIFY_WITH_TIMEOUT(photos->item(0)->described.has_value(), 20000);
+        QCOMPARE(photos->item(0)->shown().category.id, second);
+        QCOMPARE(photos->data(photos->index(0), PhotoListModel::CategoryRole).toString(), expected.category.name);
+        QCOMPARE(title->text(), expected.title);
+        QCOMPARE(description->toPlainText(), expected.description);
+        QVERIFY2(price->text().startsWith(money(expected.price.currency, expected.price.point)), qPrintable(price->text()));
+        QCOMPARE(panel->selectedChoice(), 1);
+
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        const Decision d = photos->item(0)->decision;
+        QVERIFY(d.made && d.corrected && !photos->item(0)->decisionWaits);
+        QCOMPARE(d.categoryId, second);
+        QCOMPARE(d.price, expected.price.point);
+        QCOMPARE(d.title, expected.title);
+        QCOMPARE(d.description, expected.description);
+
+        // The dialog, on the wardrobe (Accept moved on to it): a category outside its top three.
+        QCOMPARE(m_window->strip()->currentIndex().row(), 1);
+        const PhotoItem wardrobe = *photos->item(1);
+        const QString cars = QStringLiteral("cars");
+        QVERIFY(std::none_of(wardrobe.result.categories.begin(), wardrobe.result.categories.end(),
+                             [&](const CategoryScore &c) { return c.id == cars; }));
+        const PhotoResult asCar = classifier().describedAs(wardrobe.result, cars).value();
+        bool saved = false;
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = qobject_cast<CorrectionDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            auto *combo = dialog->findChild<QComboBox *>();
+            auto *save = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+            combo->setCurrentIndex(combo->findData(cars));
+            QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), 20000); // waits for the suggestion redone for cars
+            QCOMPARE(dialog->findChild<QLineEdit *>()->text(), asCar.title);
+            QCOMPARE(dialog->findChild<QPlainTextEdit *>()->toPlainText(), asCar.description);
+            QCOMPARE(dialog->findChild<QDoubleSpinBox *>()->value(), asCar.price.point);
+            QTest::mouseClick(save, Qt::LeftButton);
+            saved = true;
+        });
+        QTest::mouseClick(panel->findChild<QPushButton *>(QStringLiteral("correct")), Qt::LeftButton);
+        QVERIFY(saved);
+        const Decision c = photos->item(1)->decision;
+        QCOMPARE(c.categoryId, cars);
+        QCOMPARE(c.price, asCar.price.point);
+        QCOMPARE(c.title, asCar.title);
+        QCOMPARE(photos->data(photos->index(1), PhotoListModel::CategoryRole).toString(), asCar.category.name);
+        QCOMPARE(panel->selectedChoice(), -1); // none of the top three
+        QCOMPARE(title->text(), asCar.title);
+
+        m_window.reset(); // writes what is queued
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("feedback"));
+        db.setDatabaseName(m_dbUrl.mid(int(qstrlen("sqlite:"))));
+        QVERIFY(db.open());
+        {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT category_id, price, title, description FROM feedback ORDER BY id")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), second);
+            QCOMPARE(q.value(1).toDouble(), expected.price.point);
+            QCOMPARE(q.value(2).toString(), expected.title);
+            QCOMPARE(q.value(3).toString(), expected.description);
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), cars);
+            QCOMPARE(q.value(1).toDouble(), asCar.price.point);
+            QCOMPARE(q.value(2).toString(), asCar.title);
+            QCOMPARE(q.value(3).toString(), asCar.description);
+            QVERIFY(!q.next());
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("feedback"));
+    }
+
+    // "3, Enter" at once, and the window closed before the worker answered: the
+    // decision waits for the suggestion redone for that category and is stored with it.
+    void aDecisionBeforeTheRedoneSuggestionWaitsForIt()
+    {
+        PhotoListModel *photos = m_window->photos();
+        m_window->addPaths({photo("rocking_chair.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        const PhotoResult chair = photos->item(0)->result;
+        const PhotoResult expected = classifier().describedAs(chair, chair.categories[2].id).value();
+        QTest::keyClick(m_window.get(), Qt::Key_3);
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        QVERIFY(photos->item(0)->decision.made);
+        QVERIFY(photos->item(0)->decisionWaits); // no event was delivered in between: the answer cannot be in
+        m_window.reset();
+
+        auto store = PredictionStore::open(m_dbUrl);
+        QVERIFY(store.ok());
+        HistoryFilter corrected;
+        corrected.feedback = QStringLiteral("corrected");
+        const auto rows = readHistory(*store.value(), corrected, std::nullopt, 10).value();
+        QCOMPARE(int(rows.size()), 1);
+        QCOMPARE(rows[0].finalCategoryId, expected.category.id);
+        QCOMPARE(rows[0].finalPrice, expected.price.point);
+    }
+
+    // A result that needs review says so, in the strip and in the panel, in
+    // plain words; Ctrl+L (View > Least confident first) puts the least
+    // confident results first and those that failed last, and back.
+    void reviewBadgeAndLeastConfidentFirst()
+    {
+        const QString broken = m_dir.filePath(QStringLiteral("cut.jpg"));
+        QVERIFY(test::writeFile(broken, QByteArray("\xFF\xD8\xFF\xE0 cut", 9)));
+        PhotoListModel *photos = m_window->photos();
+        PhotoStrip *strip = m_window->strip();
+        m_window->addPaths({photo("reflex_camera.jpg"), photo("laptop.jpg"), broken, photo("refrigerator.jpg"), photo("teddy.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy() && photos->rowCount() == 5 && photos->count(PhotoState::Done) == 4, 60000);
+        const QStringList arrival = {QStringLiteral("reflex_camera.jpg"), QStringLiteral("laptop.jpg"), QStringLiteral("cut.jpg"),
+                                     QStringLiteral("refrigerator.jpg"), QStringLiteral("teddy.jpg")};
+        QCOMPARE(namesInStrip(photos), arrival);
+
+        // The laptop lands in the catch-all category, unsure; the camera is sure.
+        const PhotoItem *laptop = photos->item(1);
+        QVERIFY(laptop->result.review.needed);
+        QVERIFY(!photos->item(0)->result.review.needed);
+        const QString words = photos->data(photos->index(1), PhotoListModel::ReviewRole).toString();
+        QVERIFY2(words.startsWith(QStringLiteral("Needs review: ")) && words.contains(QStringLiteral("unsure of the category"))
+                     && words.contains(QStringLiteral("outside the taxonomy")), qPrintable(words));
+        QVERIFY(photos->data(photos->index(0), PhotoListModel::ReviewRole).toString().isEmpty());
+        QVERIFY(photos->data(photos->index(1), Qt::ToolTipRole).toString().contains(words));
+        // Drawn: the "needs review" pill in the laptop's row, none in the camera's.
+        const QImage shot = strip->viewport()->grab().toImage();
+        const qreal dpr = shot.devicePixelRatio();
+        const auto rowRect = [&](int r) {
+            const QRect v = strip->visualRect(photos->index(r));
+            return QRect(v.topLeft() * dpr, v.size() * dpr);
+        };
+        QVERIFY(pixelsOf(shot, rowRect(1), PhotoStripDelegate::reviewColour()) > 50);
+        QCOMPARE(pixelsOf(shot, rowRect(0), PhotoStripDelegate::reviewColour()), 0);
+        // And in the panel.
+        auto *badge = m_window->resultPanel()->findChild<QLabel *>(QStringLiteral("reviewBadge"));
+        strip->setCurrentIndex(photos->index(1));
+        QVERIFY(badge->isVisible());
+        QCOMPARE(badge->text(), words);
+        strip->setCurrentIndex(photos->index(0));
+        QVERIFY(!badge->isVisible());
+
+        // Least confident first, from the keyboard; the camera stays the photo shown.
+        const int camera = photos->item(0)->id;
+        QTest::keyClick(m_window.get(), Qt::Key_L, Qt::ControlModifier);
+        QCOMPARE(namesInStrip(photos), (QStringList{QStringLiteral("laptop.jpg"), QStringLiteral("teddy.jpg"), QStringLiteral("refrigerator.jpg"),
+                                                    QStringLiteral("reflex_camera.jpg"), QStringLiteral("cut.jpg")}));
+        for (int r = 1; r < 4; ++r)
+            QVERIFY(photos->item(r - 1)->result.category.confidence <= photos->item(r)->result.category.confidence);
+        QCOMPARE(photos->data(strip->currentIndex(), PhotoListModel::IdRole).toInt(), camera);
+        QCOMPARE(m_window->resultPanel()->shownId(), camera);
+        // Enter goes on to the next photo in this order: nothing after the camera but the failed one.
+        strip->setCurrentIndex(photos->index(0));
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        QCOMPARE(photos->item(strip->currentIndex().row())->name, QStringLiteral("teddy.jpg"));
+        // A photo added now goes to its place as its result comes (the shoe: 99 %, the camera: more).
+        m_window->addPaths({photo("running_shoe.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 5, 60000);
+        QCOMPARE(namesInStrip(photos).mid(3), (QStringList{QStringLiteral("running_shoe.jpg"), QStringLiteral("reflex_camera.jpg"),
+                                                           QStringLiteral("cut.jpg")}));
+
+        QTest::keyClick(m_window.get(), Qt::Key_L, Qt::ControlModifier);
+        QCOMPARE(namesInStrip(photos), arrival + QStringList{QStringLiteral("running_shoe.jpg")});
+    }
+
+    // What to ask the seller is a checklist beside the description, not in it.
+    void hintsAreAChecklistApartFromTheDescription()
+    {
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->photos()->count(PhotoState::Done), 1, 60000);
+        const PhotoResult r = m_window->photos()->item(0)->result;
+        QVERIFY(r.hints.size() >= 2); // what to add, and photo tips
+        ResultPanel *panel = m_window->resultPanel();
+        QCOMPARE(panel->shownId(), m_window->photos()->item(0)->id);
+        auto *hints = panel->findChild<QListWidget *>(QStringLiteral("hints"));
+        auto *description = panel->findChild<QPlainTextEdit *>(QStringLiteral("description"));
+        QVERIFY(hints->isVisible());
+        QCOMPARE(description->toPlainText(), r.description);
+        QCOMPARE(hints->count(), int(r.hints.size()));
+        for (int i = 0; i < hints->count(); ++i) {
+            QCOMPARE(hints->item(i)->text(), r.hints[i]);
+            QVERIFY(hints->item(i)->flags() & Qt::ItemIsUserCheckable);
+            QCOMPARE(hints->item(i)->checkState(), Qt::Unchecked);
+            QVERIFY2(!description->toPlainText().contains(r.hints[i]), qPrintable(r.hints[i]));
+        }
+        bool labelled = false;
+        for (QLabel *l : panel->findChildren<QLabel *>())
+            labelled = labelled || (l->isVisible() && l->text() == QStringLiteral("Ask the seller to add"));
+        QVERIFY(labelled);
+        // Ticked from the keyboard.
+        hints->setFocus();
+        hints->setCurrentRow(0);
+        QTest::keyClick(hints, Qt::Key_Space);
+        QCOMPARE(hints->item(0)->checkState(), Qt::Checked);
+        // The model line says what the categories come from.
+        const QString model = panel->findChild<QLabel *>(QStringLiteral("modelLine"))->text();
+        QVERIFY2(model.contains(r.model.name) && model.contains(QStringLiteral("built-in mapping")), qPrintable(model));
+    }
+
+    // A title taken from a confirmed earlier listing says so, and the similar
+    // listings show their confirmed titles.
+    void aTitleFromSimilarListingsSaysSo()
+    {
+        PhotoListModel *photos = m_window->photos();
+        ResultPanel *panel = m_window->resultPanel();
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        auto *basis = panel->findChild<QLabel *>(QStringLiteral("titleBasis"));
+        QVERIFY(!basis->isVisible());
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        auto *title = panel->findChild<QLineEdit *>(QStringLiteral("title"));
+        title->setText(QStringLiteral("Chrome two-slice toaster"));
+        m_window->acceptCurrent();
+        // Once the store thread has confirmed it in the listing index...
+        QSignalSpy thumbnails(m_window->session()->storeWorker(), &StoreWorker::thumbnailsLoaded);
+        m_window->session()->loadThumbnails(-1, {});
+        QTRY_COMPARE_WITH_TIMEOUT(thumbnails.count(), 1, 20000);
+        // ...the same toaster again takes its title.
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_COMPARE_WITH_TIMEOUT(photos->count(PhotoState::Done), 2, 60000);
+        QCOMPARE(photos->item(1)->result.titleBasis, QStringLiteral("similar"));
+        m_window->strip()->setCurrentIndex(photos->index(1));
+        QCOMPARE(title->text(), QStringLiteral("Chrome two-slice toaster"));
+        QVERIFY(basis->isVisible());
+        QVERIFY(basis->text().contains(QStringLiteral("similar listings")));
+        auto *similar = panel->findChild<QListWidget *>(QStringLiteral("similar"));
+        QVERIFY(similar->count() >= 1);
+        QVERIFY2(similar->item(0)->text().contains(QStringLiteral("“Chrome two-slice toaster”")), qPrintable(similar->item(0)->text()));
+    }
+
+    // A head activated in the database (by `model activate`, another window)
+    // is picked up within seconds: the status bar and the next results say which.
+    void aNewlyActivatedHeadIsPickedUp()
+    {
+        PhotoListModel *photos = m_window->photos();
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1, 60000);
+        QCOMPARE(photos->item(0)->result.model.head, qint64(0));
+        const auto modelLabel = [this] {
+            for (QLabel *l : m_window->statusBar()->findChildren<QLabel *>())
+                if (l->text().startsWith(QStringLiteral("Model: ")))
+                    return l->text() + QLatin1Char('\n') + l->toolTip();
+            return QString();
+        };
+        QVERIFY2(modelLabel().contains(QStringLiteral("built-in mapping")), qPrintable(modelLabel()));
+
+        const Classifier &c = classifier();
+        CategoryHead head; // uniform over the categories, half the built-in mapping: fits this model and taxonomy
+        head.modelName = c.manifest().name;
+        head.modelVersion = c.manifest().version;
+        head.taxonomyFingerprint = c.taxonomy().fingerprint();
+        head.categoryIds = c.taxonomy().ids();
+        head.dimension = c.engineInfo().embeddingDim;
+        head.weight.assign(std::size_t(head.categories() * head.dimension), 0.0f);
+        head.bias.assign(std::size_t(head.categories()), 0.0f);
+        head.builtinShare = 0.5;
+        qint64 version = 0;
+        {
+            auto store = PredictionStore::open(m_dbUrl);
+            QVERIFY(store.ok());
+            version = saveHead(*store.value(), head).value();
+            QVERIFY(activateHead(*store.value(), version, QStringLiteral("activate")).ok());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(modelLabel().contains(QStringLiteral("head h%1").arg(version)), 20000);
+        m_window->addPaths({photo("teddy.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 2, 60000);
+        QCOMPARE(photos->item(1)->result.model.head, version);
+        m_window->strip()->setCurrentIndex(photos->index(1));
+        const QString line = m_window->resultPanel()->findChild<QLabel *>(QStringLiteral("modelLine"))->text();
+        QVERIFY2(line.contains(QStringLiteral("head h%1").arg(version)), qPrintable(line));
+    }
+
     void pastedImagesAndDuplicates()
     {
         m_window->addPaths({photo("backpack.jpg"), photo("backpack.jpg")});
@@ -635,10 +963,231 @@ private Q_SLOTS:
         QVERIFY(!fileHolds("pasted"));
     }
 
+    // The Quality page lists the market's category heads with their validation
+    // figures and which one is active; Activate and Roll back change the
+    // database's active head (on the console thread) and the table follows.
+    // Beside them, the decisions per head and the calibration they add up to.
+    void qualityPageActivatesAndRollsBackHeads()
+    {
+        const auto makeHead = [](double top1) {
+            CategoryHead h;
+            h.modelName = QStringLiteral("mobilenet_v2_imagenet");
+            h.modelVersion = QStringLiteral("1.0.0");
+            h.taxonomyFingerprint = QStringLiteral("another market"); // the classifier refuses it and keeps the built-in mapping
+            h.categoryIds = {QStringLiteral("phones"), QStringLiteral("cars")};
+            h.dimension = 2;
+            h.weight = {1, 0, 0, 1};
+            h.bias = {0, 0};
+            h.report = QJsonObject{{QStringLiteral("examples"), 120},
+                                   {QStringLiteral("validation"), QJsonObject{{QStringLiteral("n"), 30}, {QStringLiteral("top1"), top1},
+                                                                              {QStringLiteral("top3"), 0.9}, {QStringLiteral("ece"), 0.05}}}};
+            return h;
+        };
+        qint64 first = 0, second = 0;
+        {
+            auto store = PredictionStore::open(m_dbUrl);
+            QVERIFY(store.ok());
+            first = saveHead(*store.value(), makeHead(0.61)).value();
+            second = saveHead(*store.value(), makeHead(0.72)).value();
+            // Two decisions: on a suggestion of h1 (confirmed) and of the built-in mapping (corrected).
+            for (const qint64 head : {first, qint64(0)}) {
+                PhotoResult r;
+                r.category = {QStringLiteral("phones"), QStringLiteral("Phones"), head ? 0.85 : 0.35};
+                r.model = {QStringLiteral("mobilenet_v2_imagenet"), QStringLiteral("1.0.0"), QStringLiteral("cpu"), head};
+                PredictionRecord rec;
+                rec.fileName = QStringLiteral("p%1.jpg").arg(head);
+                rec.result = r;
+                const auto id = store.value()->addPrediction(rec);
+                QVERIFY(id.ok());
+                QVERIFY(store.value()->addFeedback(id.value(), {QStringLiteral("m"), head == 0, head ? QStringLiteral("phones") : QStringLiteral("cars"),
+                                                                10, QStringLiteral("EUR"), {}, {}, 0}).ok());
+            }
+        }
+        const auto activeInDatabase = [this] {
+            auto store = PredictionStore::open(m_dbUrl);
+            return store.ok() ? activeHead(*store.value()).value().version : qint64(-1);
+        };
+
+        QualityPage *quality = m_window->qualityPage();
+        HeadsPanel *heads = quality->heads();
+        QTableWidget *table = heads->table();
+        const int activeColumn = table->columnCount() - 1;
+        const auto rowOf = [table](const QString &label) {
+            for (int r = 0; r < table->rowCount(); ++r)
+                if (table->item(r, 0) && table->item(r, 0)->text() == label)
+                    return r;
+            return -1;
+        };
+        const auto isActive = [&](const QString &label) {
+            const int r = rowOf(label);
+            return r >= 0 && table->item(r, activeColumn)->text() == QStringLiteral("active");
+        };
+        m_window->showPage(2);
+        QTRY_COMPARE_WITH_TIMEOUT(table->rowCount(), 3, 20000); // h2, h1, the built-in mapping
+        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("h%1").arg(second));
+        QCOMPARE(table->item(1, 0)->text(), QStringLiteral("h%1").arg(first));
+        QCOMPARE(table->item(0, 3)->text(), QStringLiteral("72.0 %"));
+        QCOMPARE(table->item(1, 2)->text(), QStringLiteral("120"));
+        QVERIFY(isActive(QStringLiteral("built-in mapping")));
+        QVERIFY(!isActive(QStringLiteral("h%1").arg(first)));
+
+        // Decisions per head, and their calibration.
+        QTableWidget *perHead = quality->perHead();
+        QTRY_COMPARE_WITH_TIMEOUT(perHead->rowCount(), 2, 20000);
+        QCOMPARE(perHead->item(0, 0)->text(), QStringLiteral("built-in mapping"));
+        QCOMPARE(perHead->item(0, 2)->text(), QStringLiteral("0.0 %"));
+        QCOMPARE(perHead->item(1, 0)->text(), QStringLiteral("h%1").arg(first));
+        QCOMPARE(perHead->item(1, 2)->text(), QStringLiteral("100.0 %"));
+        QCOMPARE(quality->reliability()->points(), (QList<QPointF>{QPointF(0.35, 0), QPointF(0.85, 1)}));
+        QVERIFY2(quality->reliability()->title().contains(QStringLiteral("ECE 0.250")), qPrintable(quality->reliability()->title()));
+        QVERIFY(quality->reliability()->binToolTip(1).contains(QStringLiteral("80–90 %: 1 decision")));
+
+        // Activate h1: the button, then the database and the table say so.
+        table->selectRow(rowOf(QStringLiteral("h%1").arg(first)));
+        QTRY_VERIFY(heads->activateButton()->isEnabled());
+        QTest::mouseClick(heads->activateButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(isActive(QStringLiteral("h%1").arg(first)), 20000);
+        QVERIFY(!isActive(QStringLiteral("built-in mapping")));
+        QCOMPARE(activeInDatabase(), first);
+        QVERIFY2(heads->message().contains(QStringLiteral("h%1 is now the active head").arg(first)), qPrintable(heads->message()));
+        QVERIFY(!heads->activateButton()->isEnabled()); // it is the active one now
+
+        // Then h2, and Roll back returns to h1.
+        table->selectRow(rowOf(QStringLiteral("h%1").arg(second)));
+        QTRY_VERIFY(heads->activateButton()->isEnabled());
+        QTest::mouseClick(heads->activateButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(isActive(QStringLiteral("h%1").arg(second)), 20000);
+        QCOMPARE(activeInDatabase(), second);
+        QTRY_VERIFY(heads->rollbackButton()->isEnabled());
+        QTest::mouseClick(heads->rollbackButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(isActive(QStringLiteral("h%1").arg(first)), 20000);
+        QVERIFY(!isActive(QStringLiteral("h%1").arg(second)));
+        QCOMPARE(activeInDatabase(), first);
+        QVERIFY2(heads->message().contains(QStringLiteral("rolled back: h%1").arg(first)), qPrintable(heads->message()));
+
+        // And the built-in mapping can be made the active one again.
+        table->selectRow(rowOf(QStringLiteral("built-in mapping")));
+        QTRY_VERIFY(heads->activateButton()->isEnabled());
+        QTest::mouseClick(heads->activateButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(isActive(QStringLiteral("built-in mapping")), 20000);
+        QCOMPARE(activeInDatabase(), 0);
+    }
+
+    // The history's "needs review" box and head field narrow the rows as the
+    // store tests say they should: from the page's widgets.
+    void historyFiltersByReviewAndHead()
+    {
+        {
+            auto store = PredictionStore::open(m_dbUrl);
+            QVERIFY(store.ok());
+            const struct {
+                qint64 head;
+                const char *reason;
+            } rows[] = {{0, "unsure_category"}, {0, nullptr}, {2, "duplicate"}, {2, nullptr}, {5, nullptr}};
+            for (const auto &row : rows) {
+                PhotoResult r;
+                r.category = {QStringLiteral("phones"), QStringLiteral("Phones"), 0.5};
+                r.model.head = row.head;
+                if (row.reason)
+                    r.review = {true, {QString::fromLatin1(row.reason)}};
+                PredictionRecord rec;
+                rec.fileName = QStringLiteral("h%1-%2.jpg").arg(row.head).arg(row.reason ? row.reason : "ok");
+                rec.result = r;
+                QVERIFY(store.value()->addPrediction(rec).ok());
+            }
+        }
+        HistoryPage *history = m_window->historyPage();
+        m_window->showPage(1);
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 5, 20000);
+        history->needsReviewBox()->setChecked(true);
+        history->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 2, 20000);
+        QVERIFY(history->model()->data(history->model()->index(0, HistoryModel::Flags), Qt::DisplayRole).toString().startsWith(QStringLiteral("review: ")));
+        QTest::keyClicks(history->headBox(), QStringLiteral("h2"));
+        history->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 1, 20000);
+        QCOMPARE(history->model()->row(0)->fileName, QStringLiteral("h2-duplicate.jpg"));
+        history->needsReviewBox()->setChecked(false);
+        history->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 2, 20000);
+        history->headBox()->clear();
+        QTest::keyClicks(history->headBox(), QStringLiteral("builtin; DROP")); // the field takes what the filter does
+        QCOMPARE(history->headBox()->text(), QStringLiteral("builtin"));
+        history->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 2, 20000);
+        for (int r = 0; r < 2; ++r)
+            QCOMPARE(history->model()->row(r)->headVersion, 0);
+    }
+
+    // A role that may not write heads sees the heads, is told why it may not
+    // change them, and its buttons stay disabled; asked anyway, the console
+    // thread refuses before writing.
+    void qualityPageRefusesHeadChangesToAReadOnlyRole()
+    {
+        if (test::postgresUrl().isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        m_window.reset();
+        const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_heads_gui"));
+        {
+            auto owner = PredictionStore::open(url, /*migrate=*/true);
+            QVERIFY(owner.ok());
+            CategoryHead h;
+            h.modelName = QStringLiteral("mobilenet_v2_imagenet");
+            h.modelVersion = QStringLiteral("1.0.0");
+            h.taxonomyFingerprint = QStringLiteral("another market");
+            h.categoryIds = {QStringLiteral("phones"), QStringLiteral("cars")};
+            h.dimension = 1;
+            h.weight = {1, -1};
+            h.bias = {0, 0};
+            const auto saved = saveHead(*owner.value(), h);
+            QVERIFY2(saved.ok(), qPrintable(saved.ok() ? QString() : saved.error().message));
+        }
+        for (const char *sql : {"DROP ROLE IF EXISTS listinglens_head_viewer", "CREATE ROLE listinglens_head_viewer LOGIN PASSWORD 'viewer-secret'",
+                                "GRANT SELECT ON ALL TABLES IN SCHEMA public TO listinglens_head_viewer"})
+            test::postgresScalar(url, QString::fromLatin1(sql));
+        const DatabaseUrl u = DatabaseUrl::parse(url).value();
+        qputenv("LISTINGLENS_DB", QStringLiteral("postgresql://listinglens_head_viewer:viewer-secret@%1:%2/%3")
+                                      .arg(u.host).arg(u.port).arg(u.database).toUtf8());
+        m_window = std::make_unique<MainWindow>();
+        m_window->show();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isModelReady(), 60000);
+
+        HeadsPanel *heads = m_window->qualityPage()->heads();
+        m_window->showPage(2);
+        QTRY_COMPARE_WITH_TIMEOUT(heads->table()->rowCount(), 2, 20000); // h1 and the built-in mapping
+        QTRY_VERIFY_WITH_TIMEOUT(heads->message().contains(QStringLiteral("may not write heads")), 20000);
+        heads->table()->selectRow(0);
+        QVERIFY(!heads->activateButton()->isEnabled());
+        QVERIFY(!heads->rollbackButton()->isEnabled());
+        QSignalSpy answered(m_window->session()->console(), &ConsoleWorker::headChanged);
+        heads->activateSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(answered.count(), 1, 20000);
+        QCoreApplication::processEvents(); // the panel's copy of the answer, posted before the spy counted it
+        heads->rollBack();
+        QTRY_COMPARE_WITH_TIMEOUT(answered.count(), 2, 20000);
+        for (const QList<QVariant> &answer : std::as_const(answered)) {
+            QVERIFY(!answer.at(1).toBool());
+            QVERIFY2(answer.at(2).toString().contains(QStringLiteral("may not write heads")), qPrintable(answer.at(2).toString()));
+        }
+        m_window.reset();
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT COUNT(*) FROM head_activations")), 0);
+        for (const char *sql : {"DROP OWNED BY listinglens_head_viewer", "DROP ROLE listinglens_head_viewer"})
+            test::postgresScalar(url, QString::fromLatin1(sql));
+    }
+
 private:
     QTemporaryDir m_dir;
     QString m_dbUrl;
     std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<Classifier> m_classifier; // the same model as the window's, for what it should show
+
+    // Loaded on first use.
+    const Classifier &classifier()
+    {
+        if (!m_classifier)
+            m_classifier = Classifier::create({}).value();
+        return *m_classifier;
+    }
 };
 
 QTEST_MAIN(TestWorkbench)

@@ -258,11 +258,11 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     return r;
 }
 
-void Classifier::describeAs(PhotoResult &r, const Category &category, const QString &colour, double colourShare) const
+void Classifier::describeAs(PhotoResult &r, const Category &category, const QString &colour, double colourShare, qint64 self) const
 {
     ListingIndex::Lookup earlier;
     if (m_index)
-        earlier = m_index->lookup(r.embedding, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming);
+        earlier = m_index->lookup(r.embedding, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self);
     r.price = PriceSuggester::suggest(category, earlier.evidence);
     r.similar.clear();
     QVector<NeighbourTitle> titles;
@@ -299,14 +299,14 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     r.review = reviewAdvice(r, category);
 }
 
-Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &categoryId) const
+Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &categoryId, qint64 self) const
 {
     const Category *category = m_taxonomy.find(categoryId);
     if (!category)
         return Error{ErrorCode::InvalidArgument, QStringLiteral("unknown category \"%1\"").arg(categoryId)};
     auto chosen = std::find_if(r.categories.begin(), r.categories.end(), [&](const CategoryScore &c) { return c.id == categoryId; });
     r.category = chosen != r.categories.end() ? *chosen : CategoryScore{category->id, category->name, 0.0};
-    describeAs(r, *category, r.colour, r.colour.isEmpty() ? 0.0 : 1.0);
+    describeAs(r, *category, r.colour, r.colour.isEmpty() ? 0.0 : 1.0, self);
     return r;
 }
 

@@ -93,7 +93,9 @@ public:
     // The same photo described as another category (a moderator's correction):
     // price, similar listings, title, description, hints and review redone
     // for categoryId. The category scores stay as the model gave them.
-    Result<PhotoResult> describedAs(PhotoResult result, const QString &categoryId) const;
+    // `self`: the photo's own stored listing, left out of the evidence (its
+    // earlier decision is not evidence for its next one).
+    Result<PhotoResult> describedAs(PhotoResult result, const QString &categoryId, qint64 self = 0) const;
 
     ModelInfo modelInfo() const;
     const EngineInfo &engineInfo() const { return m_engine->info(); }
@@ -105,7 +107,7 @@ private:
     Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options);
     PhotoResult suggest(PreparedPhoto &photo, const float *probabilities, int classes,
                         const float *embedding, int embeddingDim) const;
-    void describeAs(PhotoResult &result, const Category &category, const QString &colour, double colourShare) const;
+    void describeAs(PhotoResult &result, const Category &category, const QString &colour, double colourShare, qint64 self = 0) const;
 
     std::unique_ptr<InferenceEngine> m_engine;
     Taxonomy m_taxonomy;

@@ -112,11 +112,11 @@ std::vector<ListingIndex::Match> ListingIndex::best(const std::vector<float> &sc
     return out;
 }
 
-PriceEvidence ListingIndex::evidenceFrom(const std::vector<float> &scores, const QString &categoryId) const
+PriceEvidence ListingIndex::evidenceFrom(const std::vector<float> &scores, const QString &categoryId, qint64 exclude) const
 {
     PriceEvidence evidence;
     evidence.currency = m_currency;
-    auto confirmedInCategory = [&](const Entry &e) { return e.confirmed && e.categoryId == categoryId; };
+    auto confirmedInCategory = [&](const Entry &e) { return e.confirmed && e.categoryId == categoryId && e.id != exclude; };
     for (const Match &m : best(scores, kNeighbours, confirmedInCategory)) {
         if (m.similarity >= kMinSimilarity)
             evidence.neighbours.push_back({m.entry.price, m.similarity});
@@ -128,10 +128,10 @@ PriceEvidence ListingIndex::evidenceFrom(const std::vector<float> &scores, const
     return evidence;
 }
 
-std::optional<ListingIndex::Entry> ListingIndex::findDuplicate(std::uint64_t phash, int maxHamming) const
+std::optional<ListingIndex::Entry> ListingIndex::findDuplicate(std::uint64_t phash, int maxHamming, qint64 exclude) const
 {
     for (const Entry &e : m_entries) {
-        if (hammingDistance(e.phash, phash) <= maxHamming)
+        if (e.id != exclude && hammingDistance(e.phash, phash) <= maxHamming)
             return e;
     }
     return std::nullopt;
@@ -160,14 +160,14 @@ PriceEvidence ListingIndex::priceEvidence(const QString &categoryId, const std::
 }
 
 ListingIndex::Lookup ListingIndex::lookup(const std::vector<float> &query, int k, const QString &categoryId,
-                                          std::uint64_t phash, int maxHamming) const
+                                          std::uint64_t phash, int maxHamming, qint64 exclude) const
 {
     std::shared_lock lock(m_mutex);
     const std::vector<float> scores = scoreAll(query); // once, for both answers
     Lookup out;
-    out.similar = best(scores, k, [](const Entry &) { return true; });
-    out.evidence = evidenceFrom(scores, categoryId);
-    out.duplicate = findDuplicate(phash, maxHamming);
+    out.similar = best(scores, k, [exclude](const Entry &e) { return e.id != exclude; });
+    out.evidence = evidenceFrom(scores, categoryId, exclude);
+    out.duplicate = findDuplicate(phash, maxHamming, exclude);
     return out;
 }
 

@@ -67,7 +67,9 @@ public:
         PriceEvidence evidence;          // as priceEvidence()
         std::optional<Entry> duplicate;  // as duplicateOf()
     };
-    Lookup lookup(const std::vector<float> &query, int k, const QString &categoryId, std::uint64_t phash, int maxHamming) const;
+    // `exclude`: a listing left out of every answer (a stored photo described again must not find itself).
+    Lookup lookup(const std::vector<float> &query, int k, const QString &categoryId, std::uint64_t phash, int maxHamming,
+                  qint64 exclude = 0) const;
 
 private:
     // Callers hold m_mutex. Similarity of the query to every listing (empty on a dimension mismatch).
@@ -75,8 +77,8 @@ private:
     // The best k of the listings that pass `keep`, by score.
     template <typename Keep>
     std::vector<Match> best(const std::vector<float> &scores, int k, Keep keep) const;
-    PriceEvidence evidenceFrom(const std::vector<float> &scores, const QString &categoryId) const;
-    std::optional<Entry> findDuplicate(std::uint64_t phash, int maxHamming) const;
+    PriceEvidence evidenceFrom(const std::vector<float> &scores, const QString &categoryId, qint64 exclude = 0) const;
+    std::optional<Entry> findDuplicate(std::uint64_t phash, int maxHamming, qint64 exclude = 0) const;
 
     int m_dim;
     QString m_currency;

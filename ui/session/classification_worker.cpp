@@ -1,16 +1,24 @@
 #include "classification_worker.h"
 
 #include "classifier.h"
+#include "head_store.h"
 #include "listing_index.h"
 #include "listing_index_store.h"
+#include "logging.h"
 #include "pipeline.h"
 #include "prediction_store.h"
 
 #include <QBuffer>
+#include <QTimer>
 
 namespace listinglens::ui {
 
-ClassificationWorker::ClassificationWorker() = default;
+ClassificationWorker::ClassificationWorker() : m_headTimer(new QTimer(this)) // moves to the worker's thread with it
+{
+    m_headTimer->setInterval(kHeadCheckMs);
+    connect(m_headTimer, &QTimer::timeout, this, &ClassificationWorker::checkHead);
+}
+
 ClassificationWorker::~ClassificationWorker() = default;
 
 void ClassificationWorker::cancelUpTo(int ticket)
@@ -33,7 +41,9 @@ void ClassificationWorker::loadModel(const QString &modelDir, const QString &dev
         Q_EMIT modelFailed(classifier.error().message);
         return;
     }
+    m_headFollower.reset(); // it holds the classifier it follows for
     m_classifier = std::move(classifier).value();
+    m_headSaid = 0;
     attachIndex();
     QStringList ids, names;
     for (const Category &c : m_classifier->taxonomy().categories()) {
@@ -42,6 +52,7 @@ void ClassificationWorker::loadModel(const QString &modelDir, const QString &dev
     }
     Q_EMIT modelLoaded(m_classifier->manifest().name, m_classifier->manifest().version,
                        m_classifier->engineInfo().deviceName, ids, names);
+    followHead(); // the new classifier starts on the built-in mapping: headChanged comes after modelLoaded
 }
 
 void ClassificationWorker::detachStore(bool keepResults)
@@ -50,6 +61,8 @@ void ClassificationWorker::detachStore(bool keepResults)
         m_pending.clear(); // no database any more: nothing to wait for
         m_pendingCount = 0;
     }
+    m_headTimer->stop();
+    m_headFollower.reset();
     m_store.reset();
     m_storeDown = keepResults;
     setIndex(nullptr);
@@ -57,11 +70,69 @@ void ClassificationWorker::detachStore(bool keepResults)
 
 void ClassificationWorker::attachStore(const std::shared_ptr<PredictionStore> &store)
 {
+    m_headFollower.reset(); // it holds the store it reads
     m_store = store;
     m_storeDown = false;
     attachIndex();
+    followHead();
     flushPending();
     Q_EMIT databaseOpened(m_store->maskedUrl(), m_index ? int(m_index->size()) : 0);
+}
+
+void ClassificationWorker::followHead()
+{
+    m_headTimer->stop();
+    m_headFollower.reset();
+    if (!m_store || !m_classifier)
+        return;
+    m_headFollower = std::make_unique<HeadFollower>(*m_store, *m_classifier);
+    checkHead(); // the head active now, before the first photo
+    m_headTimer->start();
+}
+
+void ClassificationWorker::checkHead()
+{
+    m_headChecked.start();
+    if (!m_headFollower || m_classifier->headPinned())
+        return;
+    const auto changed = m_headFollower->refresh();
+    if (!changed)
+        qCDebug(lcStore).noquote() << "active category head not read:" << changed.error().message;
+    else if (changed.value() && m_classifier->headVersion() != m_headSaid) {
+        m_headSaid = m_classifier->headVersion();
+        Q_EMIT headChanged(m_headSaid);
+    }
+}
+
+void ClassificationWorker::requestDescription(int itemId, const PhotoResult &result, const QString &categoryId,
+                                              qint64 predictionId, const QString &database)
+{
+    std::lock_guard lock(m_describeMutex);
+    m_describe.push_back({itemId, result, categoryId, predictionId, database});
+}
+
+void ClassificationWorker::describeRequested()
+{
+    QList<DescribeRequest> requests;
+    {
+        std::lock_guard lock(m_describeMutex);
+        requests.swap(m_describe);
+    }
+    for (const DescribeRequest &request : std::as_const(requests)) {
+        if (!m_classifier) {
+            Q_EMIT describeFailed(request.itemId, request.categoryId, tr("the model is not loaded"));
+            continue;
+        }
+        // Once stored, the photo is in the listing index: it must not be its own
+        // similar listing, duplicate or price evidence.
+        const bool stored = m_store && request.predictionId > 0 && request.database == m_store->maskedUrl();
+        auto redone = m_classifier->describedAs(request.result, request.categoryId, stored ? request.predictionId : 0);
+        if (!redone) {
+            Q_EMIT describeFailed(request.itemId, request.categoryId, redone.error().message);
+            continue;
+        }
+        Q_EMIT described(request.itemId, redone.value());
+    }
 }
 
 void ClassificationWorker::store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId,
@@ -161,6 +232,10 @@ void ClassificationWorker::run(int ticket, const QList<int> &ids, const QStringL
     pipeline.run(
         sources,
         [&](int i, const Result<PhotoResult> &r) {
+            // Between two photos: a moderator's correction, a newly activated head.
+            describeRequested();
+            if (m_headChecked.isValid() && m_headChecked.elapsed() >= kHeadCheckMs)
+                checkHead();
             qint64 predictionId = 0;
             QString database;
             store(ids[i], names[i], r, predictionId, database); // failures are history too

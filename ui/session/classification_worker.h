@@ -3,15 +3,20 @@
 #include "error.h"
 #include "photo_result.h"
 
+#include <QElapsedTimer>
 #include <QImage>
 #include <QObject>
 #include <QStringList>
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+
+class QTimer;
 
 namespace listinglens {
 class Classifier;
+class HeadFollower;
 class ListingIndex;
 class PredictionStore;
 }
@@ -24,12 +29,18 @@ namespace listinglens::ui {
 // queued ones with lower or equal tickets. It stores every classification in
 // the session's store, and keeps the listing index that the suggestions use:
 // loaded here (it follows the model's embeddings), handed to other threads
-// only as a copy of the pointer, by listingIndexChanged.
+// only as a copy of the pointer, by listingIndexChanged. While a store is
+// attached it follows the database's active category head (HeadFollower):
+// every kHeadCheckMs by a timer on its thread, and between two photos of a
+// long request. A moderator's correction is described again for the chosen
+// category here too (the classifier is here), between two photos of a running
+// request rather than after it.
 class ClassificationWorker : public QObject {
     Q_OBJECT
 public:
     static constexpr int kPreviewSide = 720;
     static constexpr int kThumbnailSide = 112;
+    static constexpr int kHeadCheckMs = 5000;
 
     ClassificationWorker();
     ~ClassificationWorker() override;
@@ -50,6 +61,16 @@ public:
     void classifyFiles(int ticket, const QList<int> &ids, const QStringList &paths, int batchSize);
     void classifyImage(int ticket, int id, const QImage &image);
 
+    // The photo described as another category (Classifier::describedAs):
+    // safe from any thread; queued, then answered by describeRequested() on
+    // its thread, or between two photos of the request running there.
+    // predictionId and database name the photo's own row, which the listing
+    // index holds once it is stored: it is not its own similar listing.
+    void requestDescription(int itemId, const listinglens::PhotoResult &result, const QString &categoryId,
+                            qint64 predictionId, const QString &database);
+    // Called on its thread: answers every description asked for so far (described or describeFailed).
+    void describeRequested();
+
 Q_SIGNALS:
     void modelLoaded(const QString &name, const QString &version, const QString &device,
                      const QStringList &categoryIds, const QStringList &categoryNames);
@@ -67,6 +88,11 @@ Q_SIGNALS:
     void storedLater(int id, qint64 predictionId, const QString &database);
     void photoFailed(int id, const QString &code, const QString &message, const QString &advice);
     void requestFinished(int ticket);
+    // result: the suggestion redone for the category the moderator chose (result.category).
+    void described(int itemId, const listinglens::PhotoResult &result);
+    void describeFailed(int itemId, const QString &categoryId, const QString &message);
+    // The category head in use from now on (0: the built-in mapping).
+    void headChanged(qint64 version);
 
 private:
     void run(int ticket, const QList<int> &ids, const QStringList &names, const QStringList &paths,
@@ -76,6 +102,18 @@ private:
     void setIndex(std::shared_ptr<ListingIndex> index);
     void store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId, QString &database);
     void flushPending();
+    void followHead(); // (re)starts following the active head of the store attached, if any
+    void checkHead();
+
+    struct DescribeRequest {
+        int itemId = 0;
+        PhotoResult result;
+        QString categoryId;
+        qint64 predictionId = 0;
+        QString database;
+    };
+    std::mutex m_describeMutex;
+    QList<DescribeRequest> m_describe; // under m_describeMutex
 
     struct Pending {
         int itemId = 0;
@@ -89,6 +127,10 @@ private:
     std::unique_ptr<Classifier> m_classifier;
     std::shared_ptr<PredictionStore> m_store;
     std::shared_ptr<ListingIndex> m_index;
+    std::unique_ptr<HeadFollower> m_headFollower; // on m_store and m_classifier, while both are there
+    QTimer *m_headTimer = nullptr;
+    QElapsedTimer m_headChecked;
+    qint64 m_headSaid = 0; // the head version headChanged said last (a new model starts on the built-in mapping)
     std::atomic_bool m_cancel{false};
     std::atomic_int m_cancelledUpTo{0};
 };

@@ -3,6 +3,7 @@
 #include "classification_worker.h"
 #include "console_worker.h"
 #include "database_url.h"
+#include "photo_result.h"
 #include "prediction_store.h"
 #include "store_worker.h"
 
@@ -89,6 +90,19 @@ int Session::classifyImage(int id, const QImage &image)
 void Session::cancelAll()
 {
     classification()->cancelUpTo(m_lastTicket);
+}
+
+void Session::describeAs(int itemId, const PhotoResult &result, const QString &categoryId, qint64 predictionId,
+                         const QString &database)
+{
+    classification()->requestDescription(itemId, result, categoryId, predictionId, database);
+    m_classification.call(&ClassificationWorker::describeRequested); // when no request runs to answer it sooner
+}
+
+void Session::finishDescriptions()
+{
+    cancelAll();
+    m_classification.drain();
 }
 
 void Session::recordDecision(int itemId, qint64 predictionId, const FeedbackRecord &feedback)

@@ -13,6 +13,7 @@
 namespace listinglens {
 class PredictionStore;
 struct FeedbackRecord;
+struct PhotoResult;
 }
 
 namespace listinglens::ui {
@@ -24,10 +25,13 @@ class StoreWorker;
 // The work behind one window: three threads and the one database store.
 //   GUI thread:     this object and its retry timer. It only hands work out
 //                   and passes pointers on; it never waits on the database,
-//                   except for the last writes when it is destroyed.
+//                   except for the last writes when it is destroyed (and,
+//                   closing, for the descriptions decisions wait for:
+//                   finishDescriptions).
 //   "classification": ClassificationWorker: loads the model, decodes and
 //                   classifies, records every result in the store, loads the
-//                   listing index.
+//                   listing index, follows the database's category head and
+//                   describes corrected photos for their new category.
 //   "store":        StoreWorker: opens the store (PredictionStore::open can
 //                   take seconds on PostgreSQL), writes decisions and confirms
 //                   them in the listing index, reads thumbnails.
@@ -60,6 +64,15 @@ public:
     int classifyImage(int id, const QImage &image);
     // Stops the running request and refuses every one asked for so far.
     void cancelAll();
+    // The photo's suggestion redone for another category; answered by
+    // ClassificationWorker::described (or describeFailed), between two photos
+    // when a request is running. predictionId and database: where it is stored.
+    void describeAs(int itemId, const listinglens::PhotoResult &result, const QString &categoryId, qint64 predictionId,
+                    const QString &database);
+    // For closing: cancels the classification and waits until every
+    // description asked for so far has been answered (the answers are posted
+    // to the GUI thread, still to be delivered).
+    void finishDescriptions();
     // Whether `database` (a masked URL, as a result names its store) is the one
     // in use or being opened: a prediction id means that row only there.
     bool isCurrentDatabase(const QString &database) const { return !database.isEmpty() && database == m_maskedUrl; }

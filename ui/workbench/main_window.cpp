@@ -48,6 +48,7 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    storeWaitingDecisions(); // accepted while their suggestion was being redone
     m_session.reset(); // its threads stop, and what is queued for the database is written, before the pages go
 }
 
@@ -63,16 +64,32 @@ void MainWindow::connectModel()
                 m_categoryNames = names;
                 m_history->setCategories(ids);
                 m_modelReady = true;
-                m_modelLabel->setText(tr("Model: %1 %2").arg(name, version));
+                m_head = 0; // until the database's active head is read
+                showModel();
                 m_deviceLabel->setText(device);
                 Q_EMIT modelReady();
             });
+    connect(worker, &ClassificationWorker::headChanged, this, [this](qint64 version) {
+        m_head = version;
+        showModel();
+        statusBar()->showMessage(version > 0 ? tr("Now suggesting with category head h%1").arg(version)
+                                             : tr("Now suggesting with the built-in category mapping"), 6000);
+    });
     connect(worker, &ClassificationWorker::modelFailed, this, [this](const QString &message) {
         m_modelReady = false;
         m_modelLabel->setText(tr("Model not loaded"));
         QMessageBox::warning(this, tr("Model not loaded"),
                              tr("%1\n\nChoose the model directory in Settings.").arg(message));
     });
+}
+
+void MainWindow::showModel()
+{
+    // Short: during a batch the progress shares the status bar.
+    m_modelLabel->setText(m_head > 0 ? tr("Model: %1 %2 · head h%3").arg(m_modelName, m_modelVersion).arg(m_head)
+                                     : tr("Model: %1 %2").arg(m_modelName, m_modelVersion));
+    m_modelLabel->setToolTip(m_head > 0 ? tr("Categories from the market's category head h%1, as the database has it active").arg(m_head)
+                                        : tr("Categories from the built-in mapping (no category head is active)"));
 }
 
 void MainWindow::loadModel()

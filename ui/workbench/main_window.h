@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QPointer>
 #include <QSet>
 
 #include <memory>
@@ -23,6 +24,7 @@ namespace listinglens::ui {
 
 struct Decision;
 struct PhotoItem;
+class CorrectionDialog;
 class HistoryPage;
 class QualityPage;
 class Session;
@@ -36,7 +38,7 @@ class ResultPanel;
 // Its sources, by concern: main_window.cpp (the window, the model, the
 // database, settings), main_window_setup.cpp (pages, actions, status bar),
 // main_window_photos.cpp (photos in, results out), main_window_decisions.cpp
-// (accept, correct).
+// (accept, correct, and the suggestion redone for a corrected category).
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -79,6 +81,7 @@ private:
     void setupActions();
     void setupWorkbenchKeys();
     void setupStatusBar();
+    void showModel();
     void showShortcuts();
     void showAbout();
     // main_window.cpp
@@ -104,6 +107,10 @@ private:
     void connectDecisions();
     void recordDecision(const PhotoItem &item, const Decision &decision);
     void correctCurrent();
+    void chooseCategory(const QString &categoryId);
+    void describeAs(const PhotoItem &item, const QString &categoryId);
+    void descriptionDone(int id);
+    void storeWaitingDecisions();
 
     WorkbenchSettings m_settings;
     std::unique_ptr<Session> m_session;
@@ -132,6 +139,9 @@ private:
     QString m_modelName;
     QString m_modelVersion;
     QString m_deviceName;
+    qint64 m_head = 0; // the category head in use (0: the built-in mapping)
+    QPointer<CorrectionDialog> m_correction; // open for the photo m_correctionId
+    int m_correctionId = -1;
     bool m_modelReady = false;
     bool m_presentation = false;
     QSet<int> m_pending; // tickets of the requests not finished yet

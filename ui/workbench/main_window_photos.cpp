@@ -166,13 +166,12 @@ void MainWindow::showSelected()
     }
     const PhotoItem *original = item->duplicateOfId >= 0 ? m_photos->itemById(item->duplicateOfId) : nullptr;
     const bool fresh = m_panel->shownId() != item->id;
+    const QList<qint64> before = m_panel->similarIds();
     m_panel->showItem(*item, original ? original->name : QString());
-    if (fresh && !item->result.similar.isEmpty() && m_session->isCurrentDatabase(item->database)) {
-        QList<qint64> ids;
-        for (const SimilarListing &s : item->result.similar)
-            ids << s.id;
+    // Thumbnails for a photo shown anew, or for the other listings a redone suggestion found.
+    const QList<qint64> ids = m_panel->similarIds();
+    if (item->state == PhotoState::Done && (fresh || ids != before) && !ids.isEmpty() && m_session->isCurrentDatabase(item->database))
         m_session->loadThumbnails(item->id, ids);
-    }
 }
 
 void MainWindow::removeCurrent()

@@ -102,6 +102,16 @@ void MainWindow::setupActions()
     file->addAction(tr("Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *leastConfident = view->addAction(tr("Least confident first"));
+    leastConfident->setObjectName(QStringLiteral("leastConfidentFirst"));
+    leastConfident->setCheckable(true);
+    leastConfident->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    leastConfident->setToolTip(tr("Photos the model is least sure of first (photos without a result last); again: as they arrived"));
+    connect(leastConfident, &QAction::toggled, this, [this](bool on) {
+        m_photos->setOrder(on ? PhotoListModel::Order::LeastConfidentFirst : PhotoListModel::Order::Arrival);
+        m_strip->scrollTo(m_strip->currentIndex());
+    });
+    view->addSeparator();
     QAction *present = view->addAction(tr("Presentation mode"), this, [this] { setPresentation(!m_presentation); });
     present->setShortcut(Qt::Key_F11);
     addAction(present); // also when the menu bar is hidden
@@ -182,8 +192,9 @@ void MainWindow::showShortcuts()
         "<tr><td><b>Ctrl+V</b></td><td>Paste an image</td></tr>"
         "<tr><td><b>Up / Down</b></td><td>Previous / next photo in the strip</td></tr>"
         "<tr><td><b>Page Up / Page Down</b></td><td>Previous / next photo (also in presentation mode)</td></tr>"
-        "<tr><td><b>1, 2, 3</b></td><td>Choose one of the top three categories</td></tr>"
+        "<tr><td><b>1, 2, 3</b></td><td>Choose one of the top three categories (price and text follow it)</td></tr>"
         "<tr><td><b>Enter</b></td><td>Accept and go to the next photo</td></tr>"
+        "<tr><td><b>Ctrl+L</b></td><td>Least confident first / back to the order they came in</td></tr>"
         "<tr><td><b>Delete</b></td><td>Remove the photo from the strip</td></tr>"
         "<tr><td><b>F11</b></td><td>Presentation mode (Esc leaves it)</td></tr>"
         "<tr><td><b>Ctrl+,</b></td><td>Settings</td></tr>"

@@ -2,7 +2,34 @@
 
 #include "photo_quality.h"
 
+#include <numeric>
+
 namespace listinglens::ui {
+
+namespace {
+
+// Least confident first: results (lowest confidence first), then the photos
+// still waiting, then those without a result; arrival order within each.
+bool leastConfidentBefore(const PhotoItem &a, const PhotoItem &b)
+{
+    const auto group = [](const PhotoItem &i) {
+        switch (i.state) {
+        case PhotoState::Done: return 0;
+        case PhotoState::Queued:
+        case PhotoState::Working: return 1;
+        case PhotoState::Failed:
+        case PhotoState::Cancelled: return 2;
+        }
+        return 2;
+    };
+    if (group(a) != group(b))
+        return group(a) < group(b);
+    if (group(a) == 0 && a.result.category.confidence != b.result.category.confidence)
+        return a.result.category.confidence < b.result.category.confidence;
+    return a.id < b.id;
+}
+
+} // namespace
 
 QString photoStateName(PhotoState state)
 {
@@ -14,6 +41,30 @@ QString photoStateName(PhotoState state)
     case PhotoState::Cancelled: return QObject::tr("cancelled");
     }
     return {};
+}
+
+QString reviewInWords(const ReviewAdvice &review)
+{
+    if (!review.needed)
+        return {};
+    static const QHash<QString, QString> words = {
+        {QStringLiteral("unsure_category"), QObject::tr("unsure of the category")},
+        {QStringLiteral("outside_taxonomy"), QObject::tr("outside the taxonomy")},
+        {QStringLiteral("duplicate"), QObject::tr("a duplicate")},
+        {QStringLiteral("poor_photo"), QObject::tr("poor photo")}};
+    QStringList reasons;
+    for (const QString &reason : review.reasons)
+        reasons << words.value(reason, reason);
+    return reasons.isEmpty() ? QObject::tr("Needs review") : QObject::tr("Needs review: %1").arg(reasons.join(QStringLiteral("; ")));
+}
+
+const PhotoResult *PhotoItem::describedAs(const QString &categoryId) const
+{
+    if (categoryId == result.category.id)
+        return &result;
+    if (described && described->category.id == categoryId)
+        return &*described;
+    return nullptr;
 }
 
 int PhotoListModel::rowCount(const QModelIndex &parent) const
@@ -29,12 +80,16 @@ QVariant PhotoListModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole: return it->name;
     case Qt::DecorationRole: return it->thumbnail;
-    case Qt::ToolTipRole: return it->source;
+    case Qt::ToolTipRole: {
+        const QString review = it->state == PhotoState::Done ? reviewInWords(it->result.review) : QString();
+        return review.isEmpty() ? it->source : it->source + QLatin1Char('\n') + review;
+    }
     case IdRole: return it->id;
     case StateRole: return int(it->state);
-    case CategoryRole: return it->state == PhotoState::Done ? it->result.category.name : QString();
-    case ConfidenceRole: return it->result.category.confidence;
+    case CategoryRole: return it->state == PhotoState::Done ? it->shown().category.name : QString();
+    case ConfidenceRole: return it->shown().category.confidence;
     case DecisionRole: return it->decision.made ? (it->decision.corrected ? tr("corrected") : tr("accepted")) : QString();
+    case ReviewRole: return it->state == PhotoState::Done ? reviewInWords(it->result.review) : QString();
     default: return {};
     }
 }
@@ -54,6 +109,7 @@ QList<int> PhotoListModel::add(const QStringList &sources, const QStringList &na
         m_items << it;
     }
     endInsertRows();
+    reorder(); // ahead of the photos that failed
     return ids;
 }
 
@@ -131,17 +187,16 @@ void PhotoListModel::setResult(int id, const PhotoResult &result, const QImage &
     it.result.thumbnail.clear();
     it.preview = preview;
     it.thumbnail = thumbnail;
-    // Duplicate of an earlier photo: the first one within the perceptual-hash distance.
+    // Duplicate of an earlier photo: the first to arrive within the perceptual-hash distance.
     const QualityThresholds thresholds;
-    for (int r = 0; r < row; ++r) {
-        const PhotoItem &earlier = m_items[r];
-        if (earlier.state == PhotoState::Done
-            && hammingDistance(earlier.result.quality.phash, result.quality.phash) <= thresholds.duplicateMaxHamming) {
+    for (const PhotoItem &earlier : std::as_const(m_items)) {
+        if (earlier.id < id && earlier.state == PhotoState::Done
+            && (it.duplicateOfId < 0 || earlier.id < it.duplicateOfId)
+            && hammingDistance(earlier.result.quality.phash, result.quality.phash) <= thresholds.duplicateMaxHamming)
             it.duplicateOfId = earlier.id;
-            break;
-        }
     }
-    changed(row);
+    reorder();
+    changed(rowOf(id));
 }
 
 void PhotoListModel::setFailed(int id, const QString &code, const QString &message, const QString &advice)
@@ -154,7 +209,8 @@ void PhotoListModel::setFailed(int id, const QString &code, const QString &messa
     it.errorCode = code;
     it.errorMessage = message;
     it.errorAdvice = advice;
-    changed(row);
+    reorder();
+    changed(rowOf(id));
 }
 
 void PhotoListModel::setPredictionId(int id, qint64 predictionId, const QString &database)
@@ -166,14 +222,94 @@ void PhotoListModel::setPredictionId(int id, qint64 predictionId, const QString 
     m_items[row].database = database;
 }
 
-void PhotoListModel::setDecision(int id, const Decision &decision)
+void PhotoListModel::setDecision(int id, const Decision &decision, bool waitsForDescription)
 {
     const int row = rowOf(id);
     if (row < 0)
         return;
     m_items[row].decision = decision;
+    m_items[row].decisionWaits = waitsForDescription;
     changed(row);
     Q_EMIT decisionRecorded(id);
+}
+
+bool PhotoListModel::chooseCategory(int id, const QString &categoryId)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_items[row].state != PhotoState::Done)
+        return false;
+    PhotoItem &it = m_items[row];
+    const QString chosen = categoryId == it.result.category.id ? QString() : categoryId;
+    if (chosen == it.chosenCategoryId && (chosen.isEmpty() || it.described || it.describing))
+        return false; // chosen already
+    it.chosenCategoryId = chosen;
+    it.described.reset();
+    it.describing = !chosen.isEmpty();
+    if (it.decisionWaits) { // decided for the previous choice and not stored: the moderator changed their mind
+        it.decision = {};
+        it.decisionWaits = false;
+    }
+    changed(row);
+    return it.describing;
+}
+
+void PhotoListModel::setDescribed(int id, const PhotoResult &described)
+{
+    const int row = rowOf(id);
+    if (row < 0 || !m_items[row].describing || described.category.id != m_items[row].chosenCategoryId)
+        return; // an answer for an earlier choice
+    PhotoItem &it = m_items[row];
+    it.described = described;
+    it.described->preview.clear();
+    it.described->thumbnail.clear();
+    it.describing = false;
+    changed(row);
+}
+
+void PhotoListModel::setDescribeFailed(int id, const QString &categoryId)
+{
+    const int row = rowOf(id);
+    if (row < 0 || !m_items[row].describing || categoryId != m_items[row].chosenCategoryId)
+        return;
+    m_items[row].describing = false; // the chosen category with the suggestion's price and text
+    changed(row);
+}
+
+int PhotoListModel::decisionsWaiting() const
+{
+    return int(std::count_if(m_items.begin(), m_items.end(), [](const PhotoItem &i) { return i.decisionWaits; }));
+}
+
+void PhotoListModel::setOrder(Order order)
+{
+    m_order = order;
+    reorder();
+}
+
+void PhotoListModel::reorder()
+{
+    QList<int> rows(m_items.size());
+    std::iota(rows.begin(), rows.end(), 0);
+    std::stable_sort(rows.begin(), rows.end(), [this](int a, int b) {
+        return m_order == Order::Arrival ? m_items[a].id < m_items[b].id : leastConfidentBefore(m_items[a], m_items[b]);
+    });
+    if (std::is_sorted(rows.begin(), rows.end()))
+        return;
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    QList<PhotoItem> items;
+    items.reserve(m_items.size());
+    QList<int> newRow(m_items.size());
+    for (qsizetype r = 0; r < rows.size(); ++r) {
+        items << std::move(m_items[rows[r]]);
+        newRow[rows[r]] = int(r);
+    }
+    m_items = std::move(items);
+    const QModelIndexList from = persistentIndexList();
+    QModelIndexList to;
+    for (const QModelIndex &i : from)
+        to << index(newRow.value(i.row()));
+    changePersistentIndexList(from, to);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
 } // namespace listinglens::ui

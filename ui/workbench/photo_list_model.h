@@ -6,10 +6,15 @@
 #include <QDateTime>
 #include <QImage>
 
+#include <optional>
+
 namespace listinglens::ui {
 
 enum class PhotoState { Queued, Working, Done, Failed, Cancelled };
 QString photoStateName(PhotoState state);
+// Why a moderator should look, in plain words ("Needs review: unsure of the
+// category; outside the taxonomy"); empty when no review is needed.
+QString reviewInWords(const ReviewAdvice &review);
 
 // A moderator's decision on one photo's suggestions.
 struct Decision {
@@ -28,7 +33,7 @@ struct PhotoItem {
     QString source;           // file path, or a name for pasted images
     QString name;
     PhotoState state = PhotoState::Queued;
-    PhotoResult result;
+    PhotoResult result;       // the suggestion, as the model gave it
     QString errorCode;
     QString errorMessage;
     QString errorAdvice;
@@ -38,13 +43,29 @@ struct PhotoItem {
     qint64 predictionId = 0;  // its row in the store (0: not stored)
     QString database;         // the store that row is in (masked URL): a decision goes there only
     Decision decision;
+    // The moderator's category when it is not the suggestion's, and the
+    // suggestion redone for it by the classification worker (price, similar
+    // listings, text, hints: Classifier::describedAs).
+    QString chosenCategoryId;             // empty: the suggestion's
+    std::optional<PhotoResult> described; // once the worker has answered
+    bool describing = false;              // asked for, not answered yet
+    bool decisionWaits = false;           // decided while describing: stored once the answer is in
+
+    // What the workbench shows: the suggestion redone for the chosen category, else the suggestion.
+    const PhotoResult &shown() const { return described ? *described : result; }
+    // The suggestion as it is for categoryId, when known here (null: the worker has to be asked).
+    const PhotoResult *describedAs(const QString &categoryId) const;
 };
 
-// Every photo brought into the workbench, in the order it arrived.
+// Every photo brought into the workbench, in the order it arrived or least
+// confident first (setOrder). Rows move when they are reordered; ids do not.
 class PhotoListModel : public QAbstractListModel {
     Q_OBJECT
 public:
-    enum Roles { IdRole = Qt::UserRole + 1, StateRole, CategoryRole, ConfidenceRole, DecisionRole };
+    enum Roles { IdRole = Qt::UserRole + 1, StateRole, CategoryRole, ConfidenceRole, DecisionRole, ReviewRole };
+    // LeastConfidentFirst: results by the confidence in their category,
+    // lowest first, then the photos still waiting, then those that failed.
+    enum class Order { Arrival, LeastConfidentFirst };
 
     using QAbstractListModel::QAbstractListModel;
 
@@ -65,8 +86,20 @@ public:
     void setResult(int id, const PhotoResult &result, const QImage &preview, const QImage &thumbnail, qint64 predictionId = 0,
                    const QString &database = {});
     void setFailed(int id, const QString &code, const QString &message, const QString &advice);
-    void setDecision(int id, const Decision &decision);
+    // waitsForDescription: decided while the suggestion is being redone for the chosen category.
+    void setDecision(int id, const Decision &decision, bool waitsForDescription = false);
     void setPredictionId(int id, qint64 predictionId, const QString &database);
+    // The moderator picked categoryId (keys 1-3, the Correct… dialog). True
+    // when the suggestion has to be redone for it (ask the worker). A decision
+    // still waiting for the previous choice's description is dropped.
+    bool chooseCategory(int id, const QString &categoryId);
+    // The worker's answer: kept when it is for the category being described now.
+    void setDescribed(int id, const PhotoResult &described);
+    void setDescribeFailed(int id, const QString &categoryId);
+    int decisionsWaiting() const;
+
+    Order order() const { return m_order; }
+    void setOrder(Order order);
 
 Q_SIGNALS:
     void itemChanged(int id);
@@ -74,9 +107,11 @@ Q_SIGNALS:
 
 private:
     void changed(int row);
+    void reorder(); // rows in m_order again; persistent indexes (the strip's selection) follow their items
 
     QList<PhotoItem> m_items;
     int m_nextId = 1;
+    Order m_order = Order::Arrival;
 };
 
 } // namespace listinglens::ui

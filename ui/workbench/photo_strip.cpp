@@ -26,6 +26,11 @@ QColor stateColour(PhotoState s)
 
 } // namespace
 
+QColor PhotoStripDelegate::reviewColour()
+{
+    return {0xb9, 0x77, 0x0e};
+}
+
 QSize PhotoStripDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
 {
     return {option.rect.width() > 0 ? option.rect.width() : 260, kThumb + 2 * kPad};
@@ -70,18 +75,19 @@ void PhotoStripDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, 
     p->drawText(QRect(x, thumbRect.top(), w, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                 fm.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideMiddle, w));
 
-    // State pill.
+    // State pill; "needs review" for a result nobody has decided on yet.
+    const QString decision = index.data(PhotoListModel::DecisionRole).toString();
+    const bool review = decision.isEmpty() && !index.data(PhotoListModel::ReviewRole).toString().isEmpty();
     p->setFont(opt.font);
     const QFontMetrics small(opt.font);
-    const QString stateText = photoStateName(state);
+    const QString stateText = review ? tr("needs review") : photoStateName(state);
     const QRect pill(x, thumbRect.top() + fm.height() + 4, small.horizontalAdvance(stateText) + 14, small.height() + 2);
     QPainterPath path;
     path.addRoundedRect(pill, pill.height() / 2.0, pill.height() / 2.0);
-    p->fillPath(path, stateColour(state));
+    p->fillPath(path, review ? reviewColour() : stateColour(state));
     p->setPen(Qt::white);
     p->drawText(pill, Qt::AlignCenter, stateText);
 
-    const QString decision = index.data(PhotoListModel::DecisionRole).toString();
     if (!decision.isEmpty()) {
         p->setPen(text);
         p->drawText(QRect(pill.right() + 8, pill.top(), w, pill.height()), Qt::AlignLeft | Qt::AlignVCenter,

@@ -5,11 +5,14 @@
 
 namespace listinglens::ui {
 
-// Draws one photo of the strip: thumbnail, name, state and suggested category.
+// Draws one photo of the strip: thumbnail, name, state and suggested
+// category. A result that needs review and is not decided yet says so in its
+// state pill ("needs review", reviewColour()), the reasons in its tooltip.
 class PhotoStripDelegate : public QStyledItemDelegate {
     Q_OBJECT
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
+    static QColor reviewColour();
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 };

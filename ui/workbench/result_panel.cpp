@@ -12,6 +12,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QSet>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -63,10 +64,17 @@ QString basisInWords(const PhotoResult &r)
     return {};
 }
 
+const QString kReviewColour = QStringLiteral("#b9770e"); // as the strip's "needs review"
+
+QString badgeStyle(const QString &colour)
+{
+    return QStringLiteral("QLabel { background: %1; color: white; border-radius: 9px; padding: 2px 10px; font-weight: 600; }").arg(colour);
+}
+
 QLabel *badge(const QString &text, const QString &colour)
 {
     auto *l = new QLabel(text);
-    l->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; border-radius: 9px; padding: 2px 10px; font-weight: 600; }").arg(colour));
+    l->setStyleSheet(badgeStyle(colour));
     return l;
 }
 
@@ -130,10 +138,15 @@ QWidget *ResultPanel::buildResultPage()
     auto *left = new QVBoxLayout;
     m_photo = new PhotoView;
     m_photo->setMinimumSize(320, 240);
+    m_review = new QLabel;
+    m_review->setObjectName(QStringLiteral("reviewBadge"));
+    m_review->setWordWrap(true);
+    m_review->setStyleSheet(badgeStyle(kReviewColour));
     m_badges = new QWidget;
     new QHBoxLayout(m_badges);
     m_badges->layout()->setContentsMargins(0, 0, 0, 0);
     left->addWidget(m_photo, 1);
+    left->addWidget(m_review); // a line of its own: the reasons can be long
     left->addWidget(m_badges);
     row->addLayout(left, 3);
 
@@ -151,16 +164,28 @@ QWidget *ResultPanel::buildResultPage()
         cl->addWidget(m_choice[i], i * 2, 0);
         cl->addWidget(m_bar[i], i * 2 + 1, 0);
     }
+    m_model = new QLabel;
+    m_model->setObjectName(QStringLiteral("modelLine"));
+    m_model->setEnabled(false); // quiet: where the figures come from
+    cl->addWidget(m_model, 6, 0);
+    connect(m_choices, &QButtonGroup::idToggled, this, [this](int choice, bool on) {
+        if (!on || m_filling)
+            return;
+        m_chosenId = m_result.categories.value(choice).id;
+        Q_EMIT categoryChosen(m_chosenId);
+    });
     right->addWidget(categoryBox);
 
     auto *priceBox = new QGroupBox(tr("Price"));
     auto *pl = new QVBoxLayout(priceBox);
     m_price = new QLabel;
+    m_price->setObjectName(QStringLiteral("price"));
     QFont big = m_price->font();
     big.setPointSizeF(big.pointSizeF() * 1.5);
     big.setBold(true);
     m_price->setFont(big);
     m_priceBasis = new QLabel;
+    m_priceBasis->setWordWrap(true);
     pl->addWidget(m_price);
     pl->addWidget(m_priceBasis);
     right->addWidget(priceBox);
@@ -168,19 +193,40 @@ QWidget *ResultPanel::buildResultPage()
     auto *textBox = new QGroupBox(tr("Listing text"));
     auto *tl = new QFormLayout(textBox);
     m_title = new QLineEdit;
+    m_title->setObjectName(QStringLiteral("title"));
+    m_titleBasis = new QLabel(tr("From similar listings"));
+    m_titleBasis->setObjectName(QStringLiteral("titleBasis"));
+    m_titleBasis->setEnabled(false);
     m_description = new QPlainTextEdit;
+    m_description->setObjectName(QStringLiteral("description"));
     m_description->setTabChangesFocus(true);
     m_description->setMinimumHeight(90);
     // Photos dropped here go to the window, not into the text as a file URL.
     m_title->setAcceptDrops(false);
     m_description->setAcceptDrops(false);
+    // Beside the buyer's text, what the seller should be asked for: a checklist, never listing text.
+    m_hintsColumn = new QWidget;
+    auto *hl = new QVBoxLayout(m_hintsColumn);
+    hl->setContentsMargins(0, 0, 0, 0);
+    auto *hintsLabel = new QLabel(tr("Ask the seller to add"));
+    m_hints = new QListWidget;
+    m_hints->setObjectName(QStringLiteral("hints"));
+    m_hints->setWordWrap(true);
+    hintsLabel->setBuddy(m_hints);
+    hl->addWidget(hintsLabel);
+    hl->addWidget(m_hints, 1);
+    auto *descriptionRow = new QHBoxLayout;
+    descriptionRow->addWidget(m_description, 3);
+    descriptionRow->addWidget(m_hintsColumn, 2);
     tl->addRow(tr("Title"), m_title);
-    tl->addRow(tr("Description"), m_description);
+    tl->addRow(QString(), m_titleBasis);
+    tl->addRow(tr("Description"), descriptionRow);
     right->addWidget(textBox, 1);
 
     auto *similarBox = new QGroupBox(tr("Similar earlier listings"));
     auto *sl = new QVBoxLayout(similarBox);
     m_similar = new QListWidget;
+    m_similar->setObjectName(QStringLiteral("similar"));
     m_similar->setMaximumHeight(90);
     m_similar->hide(); // filled once prediction history is stored
     m_similar->setIconSize(QSize(48, 48));
@@ -193,7 +239,9 @@ QWidget *ResultPanel::buildResultPage()
 
     auto *actions = new QHBoxLayout;
     m_decision = new QLabel;
+    m_decision->setWordWrap(true);
     m_correct = new QPushButton(tr("Correct…"));
+    m_correct->setObjectName(QStringLiteral("correct"));
     m_accept = new QPushButton(tr("Accept"));
     m_accept->setDefault(true);
     m_accept->setToolTip(tr("Enter"));
@@ -216,6 +264,9 @@ void ResultPanel::showEmpty()
 
 void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName)
 {
+    // The same result shown again (another category chosen, its suggestion redone, a decision):
+    // what the moderator typed stays.
+    const bool again = m_shownId == item.id && m_pages->currentIndex() == ResultPage;
     m_shownId = item.id;
     switch (item.state) {
     case PhotoState::Queued:
@@ -238,8 +289,76 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
     }
 
     const PhotoResult &r = item.result;
+    const PhotoResult &s = item.shown();
     m_result = r;
+    m_shown = s;
+    m_chosenId = item.chosenCategoryId.isEmpty() ? r.category.id : item.chosenCategoryId;
     m_photo->setImage(item.preview);
+    showBadges(item, duplicateOfName);
+    showSimilar(s, again);
+    showHints(s.hints, again);
+
+    m_filling = true;
+    for (int i = 0; i < 3; ++i) {
+        const bool has = i < r.categories.size();
+        m_choice[i]->setVisible(has);
+        m_bar[i]->setVisible(has);
+        if (!has)
+            continue;
+        const CategoryScore &c = r.categories[i];
+        QString name = c.name;
+        name.replace(QLatin1Char('&'), QStringLiteral("&&")); // not a mnemonic
+        m_choice[i]->setText(tr("%1  %2 %  (key %3)").arg(name).arg(c.confidence * 100, 0, 'f', 1).arg(i + 1));
+        m_bar[i]->setValue(int(c.confidence * 1000));
+    }
+    const auto chosen = std::find_if(r.categories.begin(), r.categories.end(), [&](const CategoryScore &c) { return c.id == m_chosenId; });
+    if (chosen != r.categories.end() && chosen - r.categories.begin() < 3) {
+        m_choice[chosen - r.categories.begin()]->setChecked(true);
+    } else { // chosen in the Correct… dialog, outside the top three
+        m_choices->setExclusive(false);
+        for (QRadioButton *b : m_choice)
+            b->setChecked(false);
+        m_choices->setExclusive(true);
+    }
+    m_filling = false;
+    m_model->setText(tr("%1 %2 on %3 · %4")
+                         .arg(r.model.name, r.model.version, r.model.device,
+                              r.model.head > 0 ? tr("head h%1").arg(r.model.head) : tr("built-in mapping")));
+
+    // While the suggestion is redone for the category chosen, the figures shown are the old ones: greyed.
+    m_price->setEnabled(!item.describing);
+    m_price->setText(tr("%1   (%2 – %3)").arg(money(s.price.currency, s.price.point), money(s.price.currency, s.price.low),
+                                               money(s.price.currency, s.price.high)));
+    m_priceBasis->setText(item.describing ? tr("Redoing the price and text for the category chosen…") : basisInWords(s));
+
+    const Decision &d = item.decision;
+    const bool decidedHere = d.made && d.categoryId == m_chosenId; // the decision's own text, else the suggestion's
+    const QString title = decidedHere ? d.title : s.title;
+    const QString description = decidedHere ? d.description : s.description;
+    if (!again || m_title->text() == m_filledTitle)
+        m_title->setText(title);
+    if (!again || m_description->toPlainText() == m_filledDescription)
+        m_description->setPlainText(description);
+    m_filledTitle = title;
+    m_filledDescription = description;
+    m_titleBasis->setVisible(s.titleBasis == QLatin1String("similar"));
+
+    if (item.decisionWaits)
+        m_decision->setText(tr("Accepted: stored once the price and text for %1 are ready").arg(d.categoryId));
+    else if (d.made)
+        m_decision->setText(d.corrected ? tr("Corrected: %1, %2").arg(d.categoryId, money(d.currency, d.price))
+                                        : tr("Accepted at %1").arg(d.at.toString(QStringLiteral("HH:mm"))));
+    else
+        m_decision->clear();
+    m_pages->setCurrentIndex(ResultPage);
+}
+
+void ResultPanel::showBadges(const PhotoItem &item, const QString &duplicateOfName)
+{
+    const PhotoResult &r = item.shown();
+    const QString review = reviewInWords(item.result.review); // of the suggestion: what the moderator is to look at
+    m_review->setText(review);
+    m_review->setVisible(!review.isEmpty());
     QLayoutItem *child;
     while ((child = m_badges->layout()->takeAt(0))) {
         delete child->widget();
@@ -256,49 +375,47 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
     const QString original = !duplicateOfName.isEmpty() ? duplicateOfName : r.duplicateOfFile.section(QLatin1Char('/'), -1);
     if (!original.isEmpty())
         m_badges->layout()->addWidget(badge(tr("Duplicate of %1").arg(original), QStringLiteral("#8e44ad")));
-
-    m_similar->clear();
-    for (const SimilarListing &s : r.similar) {
-        const QString price = s.confirmed ? tr("%1 %2 confirmed").arg(r.price.currency).arg(s.price) : tr("not confirmed");
-        auto *entry = new QListWidgetItem(tr("%1 · %2 · %3 · %4 % alike")
-                                              .arg(s.fileName.section(QLatin1Char('/'), -1), s.categoryId, price)
-                                              .arg(qRound(s.similarity * 100)));
-        entry->setData(Qt::UserRole, s.id);
-        m_similar->addItem(entry);
-    }
-    m_similar->setVisible(!r.similar.isEmpty());
-    m_noSimilar->setVisible(r.similar.isEmpty());
-    if (r.quality.flags.isEmpty() && duplicateOfName.isEmpty() && r.duplicateOfFile.isEmpty())
+    if (r.quality.flags.isEmpty() && original.isEmpty())
         m_badges->layout()->addWidget(badge(tr("Photo quality OK"), QStringLiteral("#2e8b57")));
     static_cast<QHBoxLayout *>(m_badges->layout())->addStretch();
+}
 
-    for (int i = 0; i < 3; ++i) {
-        const bool has = i < r.categories.size();
-        m_choice[i]->setVisible(has);
-        m_bar[i]->setVisible(has);
-        if (!has)
-            continue;
-        const CategoryScore &c = r.categories[i];
-        QString name = c.name;
-        name.replace(QLatin1Char('&'), QStringLiteral("&&")); // not a mnemonic
-        m_choice[i]->setText(tr("%1  %2 %  (key %3)").arg(name).arg(c.confidence * 100, 0, 'f', 1).arg(i + 1));
-        m_bar[i]->setValue(int(c.confidence * 1000));
+void ResultPanel::showSimilar(const PhotoResult &s, bool again)
+{
+    QHash<qint64, QIcon> icons; // thumbnails already there stay when the same photo is shown again
+    for (int row = 0; again && row < m_similar->count(); ++row)
+        icons.insert(m_similar->item(row)->data(Qt::UserRole).toLongLong(), m_similar->item(row)->icon());
+    m_similar->clear();
+    for (const SimilarListing &l : s.similar) {
+        QStringList parts;
+        if (l.confirmed && !l.title.isEmpty())
+            parts << QStringLiteral("“%1”").arg(l.title);
+        parts << l.fileName.section(QLatin1Char('/'), -1) << l.categoryId
+              << (l.confirmed ? tr("%1 %2 confirmed").arg(s.price.currency).arg(l.price) : tr("not confirmed"))
+              << tr("%1 % alike").arg(qRound(l.similarity * 100));
+        auto *entry = new QListWidgetItem(icons.value(l.id), parts.join(QStringLiteral(" · ")));
+        entry->setData(Qt::UserRole, l.id);
+        m_similar->addItem(entry);
     }
-    const Decision &d = item.decision;
-    const int decided = d.made ? int(std::find_if(r.categories.begin(), r.categories.end(),
-                                                  [&](const CategoryScore &c) { return c.id == d.categoryId; }) - r.categories.begin())
-                               : 0;
-    m_choice[std::min(decided, 2)]->setChecked(true);
+    m_similar->setVisible(!s.similar.isEmpty());
+    m_noSimilar->setVisible(s.similar.isEmpty());
+}
 
-    m_price->setText(tr("%1   (%2 – %3)").arg(money(r.price.currency, r.price.point), money(r.price.currency, r.price.low),
-                                               money(r.price.currency, r.price.high)));
-    m_priceBasis->setText(basisInWords(r));
-    m_title->setText(d.made ? d.title : r.title);
-    m_description->setPlainText(d.made ? d.description : r.description);
-    m_decision->setText(d.made ? (d.corrected ? tr("Corrected: %1, %2").arg(d.categoryId, money(d.currency, d.price))
-                                              : tr("Accepted at %1").arg(d.at.toString(QStringLiteral("HH:mm"))))
-                               : QString());
-    m_pages->setCurrentIndex(ResultPage);
+void ResultPanel::showHints(const QStringList &hints, bool again)
+{
+    QSet<QString> ticked; // what the moderator has asked for already stays ticked
+    for (int row = 0; again && row < m_hints->count(); ++row) {
+        if (m_hints->item(row)->checkState() == Qt::Checked)
+            ticked.insert(m_hints->item(row)->text());
+    }
+    m_hints->clear();
+    for (const QString &hint : hints) {
+        auto *entry = new QListWidgetItem(hint);
+        entry->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        entry->setCheckState(ticked.contains(hint) ? Qt::Checked : Qt::Unchecked);
+        m_hints->addItem(entry);
+    }
+    m_hintsColumn->setVisible(!hints.isEmpty());
 }
 
 void ResultPanel::setSimilarThumbnails(const QList<qint64> &predictionIds, const QList<QImage> &images)
@@ -311,9 +428,17 @@ void ResultPanel::setSimilarThumbnails(const QList<qint64> &predictionIds, const
     }
 }
 
+QList<qint64> ResultPanel::similarIds() const
+{
+    QList<qint64> ids;
+    for (int row = 0; row < m_similar->count(); ++row)
+        ids << m_similar->item(row)->data(Qt::UserRole).toLongLong();
+    return ids;
+}
+
 int ResultPanel::selectedChoice() const
 {
-    return std::max(0, m_choices->checkedId());
+    return m_choices->checkedId();
 }
 
 void ResultPanel::selectChoice(int choice)
@@ -326,9 +451,9 @@ Decision ResultPanel::draftDecision() const
 {
     Decision d;
     d.made = true;
-    d.categoryId = m_result.categories.value(selectedChoice()).id;
-    d.price = m_result.price.point;
-    d.currency = m_result.price.currency;
+    d.categoryId = m_chosenId;
+    d.price = m_shown.price.point;
+    d.currency = m_shown.price.currency;
     d.title = m_title->text().trimmed();
     d.description = m_description->toPlainText().trimmed();
     d.corrected = d.categoryId != m_result.category.id || d.title != m_result.title || d.description != m_result.description;
