@@ -219,6 +219,12 @@ QJsonObject withoutRunSpecifics(QJsonObject o)
             flags.removeAt(i);
     quality.insert(QStringLiteral("flags"), flags);
     o.insert(QStringLiteral("quality"), quality);
+    // So does review's "duplicate" reason.
+    QJsonArray reasons = o.value(QStringLiteral("review")).toObject().value(QStringLiteral("reasons")).toArray();
+    for (qsizetype i = reasons.size() - 1; i >= 0; --i)
+        if (reasons[i].toString() == QLatin1String("duplicate"))
+            reasons.removeAt(i);
+    o.insert(QStringLiteral("review"), QJsonObject{{QStringLiteral("needed"), !reasons.isEmpty()}, {QStringLiteral("reasons"), reasons}});
     return o;
 }
 
