@@ -30,7 +30,11 @@ JobWorker::JobWorker(std::shared_ptr<JobQueue> queue, std::unique_ptr<Classifier
     : QObject(parent), m_queue(std::move(queue)), m_store(m_queue->sharedStore()), m_classifier(std::move(classifier)),
       m_options(std::move(options)),
       m_metrics(std::move(metrics)),
-      m_listener(m_store, QStringLiteral("-listen"), QString::fromLatin1(kJobsQueuedChannel), [this](const QString &) { wake(); })
+      m_listener(m_store, QStringLiteral("-listen"), QString::fromLatin1(kJobsQueuedChannel), [this](const QString &) { wake(); }),
+      m_headListener(m_store, QStringLiteral("-listen-heads"), QString::fromLatin1(kHeadChannel), [this](const QString &) {
+          m_headNotified = true;
+          wake();
+      })
 {
     m_listener.onSubscribed = [this] { wake(); }; // jobs may have arrived while nobody listened
     if (m_options.name.isEmpty())
@@ -39,7 +43,11 @@ JobWorker::JobWorker(std::shared_ptr<JobQueue> queue, std::unique_ptr<Classifier
     m_heartbeat.setInterval(std::max(100, m_options.leaseMs / 3));
     connect(&m_heartbeat, &QTimer::timeout, this, [this] { heartbeat(); });
     m_listenCheck.setInterval(2'000);
-    connect(&m_listenCheck, &QTimer::timeout, this, [this] { m_listener.check(); });
+    connect(&m_listenCheck, &QTimer::timeout, this, [this] {
+        m_listener.check();
+        if (m_store->url().isPostgres())
+            m_headListener.check();
+    });
 }
 
 JobWorker::~JobWorker()
@@ -77,6 +85,8 @@ void JobWorker::start()
     m_stopping = false;
     m_processorDone = false;
     m_listener.check();
+    if (m_store->url().isPostgres())
+        m_headListener.check();
     m_listenCheck.start();
     m_heartbeat.start();
     m_writer = std::thread([this] { writeLoop(); });
@@ -123,6 +133,7 @@ void JobWorker::stop()
                                                    .arg(left.size()).arg(released.error().message);
     }
     m_listener.close();
+    m_headListener.close();
     m_running = false;
     qCInfo(lcPipeline).noquote() << QStringLiteral("worker %1 stopped after %2 jobs").arg(m_options.name).arg(m_processed);
 }
@@ -173,7 +184,7 @@ void JobWorker::processLoop()
     sinceHeadCheck.start();
     HeadFollower heads(*m_store, *m_classifier);
     while (!m_stopping) {
-        if (sinceHeadCheck.elapsed() >= m_options.headCheckMs) {
+        if (m_headNotified.exchange(false) || sinceHeadCheck.elapsed() >= m_options.headCheckMs) {
             // A head activated anywhere is in use here within headCheckMs, without a restart.
             if (auto changed = heads.refresh(); !changed)
                 qCWarning(lcPipeline).noquote() << QStringLiteral("category head check failed: %1").arg(changed.error().message);

@@ -28,7 +28,7 @@ struct JobWorkerOptions {
     int maxAttempts = 3;       // attempts before a job whose workers keep vanishing ends failed
     int pollMs = 2'000;        // look for jobs this often even without a notification
     int indexRefreshMs = 5'000; // read other workers' new listings into the similarity index this often
-    int headCheckMs = 5'000;    // look for a newly activated category head this often (one small query)
+    int headCheckMs = 5'000;    // look for a newly activated category head this often (one small query; on PostgreSQL a NOTIFY comes first)
 };
 
 // Takes jobs from the PostgreSQL queue and processes them with its own
@@ -122,6 +122,8 @@ private:
     std::deque<Upload> m_handed; // takeUpload(), not yet processed
 
     NotificationListener m_listener; // new jobs
+    NotificationListener m_headListener; // a newly activated category head (PostgreSQL)
+    std::atomic_bool m_headNotified{false};
     QTimer m_heartbeat;
     QTimer m_listenCheck;
 };

@@ -34,7 +34,7 @@ ReliabilityChart::ReliabilityChart(QWidget *parent) : QWidget(parent), d(new Par
     d->chart->addAxis(x, Qt::AlignBottom);
     d->chart->addAxis(y, Qt::AlignLeft);
     auto *diagonal = new QLineSeries;
-    diagonal->setName(tr("calibrated"));
+    diagonal->setName(tr("perfect calibration"));
     diagonal->setPen(QPen(Qt::gray, 1, Qt::DashLine));
     diagonal->append({QPointF(0, 0), QPointF(1, 1)});
     d->bins = new QLineSeries;
