@@ -86,6 +86,22 @@ private Q_SLOTS:
         QTest::newRow("white on white fills it") << cv::Scalar(250, 250, 250) << cv::Scalar(250, 250, 250) << "white";
     }
 
+    void barsOfAPaddedPhotoAreNotItsBackground()
+    {
+        // A black monitor before a brown wall, padded to a square with black bars (as the
+        // marketplace photos are): the bars are not the background, the wall is.
+        cv::Mat photo(280, 512, CV_8UC3, cv::Scalar(40, 75, 120));
+        cv::rectangle(photo, cv::Rect(150, 50, 212, 180), cv::Scalar(25, 25, 25), cv::FILLED);
+        cv::Mat padded;
+        cv::copyMakeBorder(photo, padded, 116, 116, 0, 0, cv::BORDER_CONSTANT, cv::Scalar(0, 0, 0));
+        QCOMPARE(dominantColour(padded).name, QStringLiteral("black"));
+        cv::copyMakeBorder(photo, padded, 116, 116, 0, 0, cv::BORDER_CONSTANT, cv::Scalar(255, 255, 255));
+        QCOMPARE(dominantColour(padded).name, QStringLiteral("black"));
+        // A photo that is all one dark colour is not trimmed to nothing.
+        const cv::Mat dark(300, 400, CV_8UC3, cv::Scalar(0, 0, 0));
+        QCOMPARE(dominantColour(dark).name, QStringLiteral("black"));
+    }
+
     void namesTheItemColourNotTheBackground()
     {
         QFETCH(cv::Scalar, item);

@@ -42,10 +42,40 @@ Colour classify(float h, float s, float v)
     return Pink;
 }
 
+// The photo without the black (or white) bars a letterboxed or padded photo
+// carries: those bars are not the background the item stands on. A row or
+// column is a bar when it is all one extreme (JPEG noise allowed); at most
+// 40 % of each side is trimmed.
+cv::Rect withoutBars(const cv::Mat &bgr)
+{
+    cv::Mat gray;
+    cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+    auto isBar = [](const cv::Mat &line) {
+        double lo = 0, hi = 0;
+        cv::minMaxLoc(line, &lo, &hi);
+        const double mean = cv::mean(line)[0];
+        return (hi <= 40 && mean <= 10) || (lo >= 215 && mean >= 245);
+    };
+    const int maxRows = gray.rows * 2 / 5, maxCols = gray.cols * 2 / 5;
+    int top = 0, bottom = 0, left = 0, right = 0;
+    while (top + bottom < maxRows && isBar(gray.row(top)))
+        ++top;
+    while (top + bottom < maxRows && isBar(gray.row(gray.rows - 1 - bottom)))
+        ++bottom;
+    while (left + right < maxCols && isBar(gray.col(left)))
+        ++left;
+    while (left + right < maxCols && isBar(gray.col(gray.cols - 1 - right)))
+        ++right;
+    return {left, top, gray.cols - left - right, gray.rows - top - bottom};
+}
+
 } // namespace
 
-DominantColour dominantColour(const cv::Mat &bgr)
+DominantColour dominantColour(const cv::Mat &image)
 {
+    if (image.empty())
+        return {};
+    const cv::Mat bgr = image(withoutBars(image));
     constexpr int kSide = 64;
     constexpr int kBorder = 8;                 // outer ring that shows the background
     constexpr double kBackgroundShare = 0.30;  // a colour this common in the ring is background
