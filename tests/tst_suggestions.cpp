@@ -1,3 +1,4 @@
+#include "category_head.h"
 #include "dominant_colour.h"
 #include "fixtures.h"
 #include "image_loader.h"
@@ -257,6 +258,59 @@ private Q_SLOTS:
             }
             QVERIFY2(std::abs(double(inside) / trials - 0.5) < 0.04, qPrintable(QStringLiteral("n=%1: %2").arg(n).arg(double(inside) / trials)));
         }
+    }
+
+    void headFilesThatAreNotHeadsAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("why");
+        const QByteArray weights = QByteArray(8 * 4, '\0').toBase64(); // 2 categories x 4 values, all 0
+        auto head = [&](const QByteArray &bias, const QByteArray &weight, const QByteArray &extra = {}) {
+            return QByteArray("{\"format\":\"listinglens-head/1\",\"categories\":[\"a\",\"b\"],\"dimension\":4,\"bias\":") + bias
+                   + ",\"weight\":\"" + weight + '"' + extra + '}';
+        };
+        QTest::newRow("not json") << QByteArray("{\"format\":") << QStringLiteral("not valid JSON");
+        QTest::newRow("another format") << QByteArray("{\"format\":\"other\"}") << QStringLiteral("not a listinglens-head/1");
+        QTest::newRow("infinite bias") << head("[1e39,0]", weights) << QStringLiteral("not a finite number");
+        QTest::newRow("string bias") << head("[\"1\",0]", weights) << QStringLiteral("not a finite number");
+        QTest::newRow("bias count") << head("[0]", weights) << QStringLiteral("do not match");
+        QTest::newRow("short weights") << head("[0,0]", QByteArray(4, '\0').toBase64()) << QStringLiteral("do not match");
+        QTest::newRow("bad base64") << head("[0,0]", "!!!") << QStringLiteral("do not match");
+        QTest::newRow("temperature") << head("[0,0]", weights, ",\"temperature\":0") << QStringLiteral("out of range");
+        QTest::newRow("share") << head("[0,0]", weights, ",\"builtin_share\":2") << QStringLiteral("out of range");
+        QTest::newRow("huge dimension") << QByteArray("{\"format\":\"listinglens-head/1\",\"categories\":[\"a\",\"b\"],\"dimension\":100000000,\"bias\":[0,0],\"weight\":\"\"}")
+                                        << QStringLiteral("do not match");
+    }
+
+    void headFilesThatAreNotHeadsAreRefused()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, why);
+        const auto head = CategoryHead::fromJson(json);
+        QVERIFY(!head.ok());
+        QVERIFY2(head.error().message.contains(why), qPrintable(head.error().message));
+    }
+
+    void aHeadRoundTripsAndMixesAsDocumented()
+    {
+        CategoryHead h;
+        h.categoryIds = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+        h.dimension = 2;
+        h.weight = {1, 0, 0, 1, 0, 0};
+        h.bias = {0, 0, CategoryHead::kLeftOut}; // c is left to the built-in mapping
+        h.builtinShare = 0.2;
+        h.temperature = 1;
+        const float e[2] = {1, 0};
+        const std::vector<double> builtin = {0.1, 0.1, 0.8};
+        const std::vector<double> p = h.probabilities(e, builtin);
+        const double ea = std::exp(1.0), head_a = ea / (ea + 1), head_b = 1 / (ea + 1);
+        QVERIFY(std::abs(p[0] - (0.8 * head_a + 0.02)) < 1e-9);
+        QVERIFY(std::abs(p[1] - (0.8 * head_b + 0.02)) < 1e-9);
+        QVERIFY(std::abs(p[2] - 0.16) < 1e-9); // only the mapping's share
+        const auto back = CategoryHead::fromJson(h.toJson());
+        QVERIFY2(back.ok(), qPrintable(back.ok() ? QString() : back.error().message));
+        QCOMPARE(back.value().probabilities(e, builtin), p);
+        QVERIFY(!back.value().learned(2));
     }
 
     void quantiles()

@@ -131,6 +131,8 @@ int runImport(const QStringList &args)
     }
     for (CatalogueRow &r : rows)
         r.price *= factor;
+    if (const auto &index = classifier.value()->listingIndex())
+        index->setCurrency(cur); // the first prices of an empty database set it
     int imported = 0, done = 0;
     QElapsedTimer timer;
     timer.start();
@@ -150,8 +152,9 @@ int runImport(const QStringList &args)
             return;
         }
         const PhotoResult &r = result.value();
+        // The catalogue's own title only: a suggested one stored as confirmed would come back as "from similar listings".
         const FeedbackRecord confirmed{QStringLiteral("import"), row.categoryId != r.category.id, row.categoryId, row.price, cur,
-                                       row.title.isEmpty() ? r.title : row.title,
+                                       row.title,
                                        row.description.isEmpty() ? r.description : row.description, 0};
         if (auto fb = store->addFeedback(id, confirmed); !fb) {
             rejects << QStringLiteral("line %1: %2").arg(row.line).arg(fb.error().message);

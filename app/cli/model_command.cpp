@@ -31,7 +31,7 @@ constexpr const char *kDescription =
     "  calibrate                     fit the built-in mapping's temperature on the confirmed listings\n"
     "                                (for the taxonomy's \"calibration\"; fitted on the training side, measured on validation)\n"
     "Every classify --db, import, workbench, serve and worker on the database uses the active head;\n"
-    "running ones pick up a newly activated head within 10 seconds.";
+    "running ones check for a newly activated one every 5 seconds (workers on PostgreSQL are told at once).";
 
 std::optional<qint64> parseVersion(const QString &text)
 {
@@ -93,7 +93,7 @@ void printReport(const QJsonObject &r)
                .arg(r.value(QStringLiteral("training_examples")).toInt())
                .arg(v.value(QStringLiteral("n")).toInt())
                .arg(r.value(QStringLiteral("fit")).toObject().value(QStringLiteral("seconds")).toDouble(), 0, 'f', 1);
-    out << QStringLiteral("validation (listings the head never saw):\n");
+    out << QStringLiteral("validation (listings it was not trained on; its calibration was fitted there):\n");
     line(QStringLiteral("this head"), v);
     line(QStringLiteral("the active head"), v.value(QStringLiteral("active")).toObject());
     line(QStringLiteral("built-in mapping alone"), v.value(QStringLiteral("builtin")).toObject());
@@ -203,7 +203,7 @@ int runModel(const QStringList &args)
     parser.addOptions({db, share, seed, activate, force, json});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
-    parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("train, list, show, activate, rollback or export"));
+    parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("train, list, show, activate, rollback, export or calibrate"));
     int exitCode = ExitOk;
     if (!parseOrExit(parser, args, exitCode))
         return exitCode;
@@ -233,8 +233,13 @@ int runModel(const QStringList &args)
         QStringList notes;
         auto examples = confirmedExamples(*store, *classifier.value(), notes);
         TrainingOptions training;
-        training.validationShare = parser.value(share).toDouble();
-        training.seed = parser.value(seed).toULongLong();
+        bool shareOk = false, seedOk = false;
+        training.validationShare = parser.value(share).toDouble(&shareOk);
+        training.seed = parser.value(seed).toULongLong(&seedOk);
+        if (!shareOk || !seedOk) {
+            printError(QStringLiteral("--validation-share must be a number between 0.05 and 0.5, --seed a whole number"));
+            return ExitUsage;
+        }
         auto c = examples ? HeadTrainer::calibrateBuiltin(examples.value(), classifier.value()->taxonomy().temperature(), training)
                           : Result<HeadTrainer::BuiltinCalibration>(examples.error());
         if (!c) {
@@ -260,7 +265,7 @@ int runModel(const QStringList &args)
 
     const QStringList known = {QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("activate"), QStringLiteral("rollback"), QStringLiteral("export")};
     if (!known.contains(action)) {
-        printError(QStringLiteral("model needs an action: train, list, show, activate, rollback or export (see --help)"));
+        printError(QStringLiteral("model needs an action: train, list, show, activate, rollback, export or calibrate (see --help)"));
         return ExitUsage;
     }
     if ((action == QLatin1String("list") && !needs(1, "list [--json]")) || (action == QLatin1String("rollback") && !needs(1, "rollback"))

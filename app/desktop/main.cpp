@@ -32,7 +32,7 @@ constexpr const char *kUsage =
     "  stats      throughput, latency, failures and acceptance from the database\n"
     "  import     seed history from a catalogue CSV of confirmed listings\n"
     "  db         database maintenance: migrate, version\n"
-    "  model      category heads learned from confirmed listings: train, list, show, activate, rollback, export\n"
+    "  model      category heads learned from confirmed listings: train, list, show, activate, rollback, export, calibrate\n"
     "  apikey     API keys of the HTTP API: create, list, revoke\n"
     "  bench      end-to-end throughput and latency on phone-sized photos\n"
     "  bench-gui  longest GUI-thread stall while the window processes photos\n"

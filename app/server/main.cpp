@@ -19,7 +19,7 @@ constexpr const char *kUsage =
     "  serve      HTTP API: queue photos in PostgreSQL, answer results (--workers N)\n"
     "  worker     take jobs from the PostgreSQL queue (any number, on any machine)\n"
     "  db         database maintenance: migrate, version\n"
-    "  model      category heads learned from confirmed listings: train, list, show, activate, rollback, export\n"
+    "  model      category heads learned from confirmed listings: train, list, show, activate, rollback, export, calibrate\n"
     "  apikey     API keys of the HTTP API: create, list, revoke\n"
     "  classify   classify photos or folders (table or --json Lines); --db stores them\n"
     "  history    prediction history from the database\n"

@@ -14,6 +14,7 @@
 #include <bit>
 #include <cmath>
 #include <map>
+#include <limits>
 #include <numeric>
 #include <unordered_map>
 
@@ -46,8 +47,8 @@ int findRoot(std::vector<int> &parent, int i)
 // maxHamming bits) form one group, and a group goes to one side only.
 // Candidates come from bands of the hash: two hashes within maxHamming bits
 // agree exactly on at least one of maxHamming + 1 bands (pigeonhole), so
-// only listings sharing a band are compared (linear in practice, where
-// comparing every pair would take minutes at 200,000 listings).
+// only listings sharing a band are compared: about n^2 / 2^10 pairs for
+// spread hashes instead of n^2 / 2 (seconds, not an hour, at 200,000 listings).
 std::vector<bool> splitByListing(const std::vector<TrainingExample> &examples, const TrainingOptions &o)
 {
     const int n = int(examples.size());
@@ -68,10 +69,16 @@ std::vector<bool> splitByListing(const std::vector<TrainingExample> &examples, c
                         parent[std::size_t(findRoot(parent, members[b]))] = findRoot(parent, members[a]);
         }
     }
+    // A group is named by its smallest listing id: the same whichever member union-find made its root.
+    std::vector<qint64> groupId(std::size_t(n), std::numeric_limits<qint64>::max());
+    for (int i = 0; i < n; ++i) {
+        qint64 &g = groupId[std::size_t(findRoot(parent, i))];
+        g = std::min(g, examples[std::size_t(i)].id);
+    }
     std::vector<bool> validation(std::size_t(n), false);
     for (int i = 0; i < n; ++i) {
-        const qint64 groupId = examples[std::size_t(findRoot(parent, i))].id;
-        const double u = double(mix(std::uint64_t(groupId) ^ mix(o.seed)) >> 11) / double(1ULL << 53);
+        const qint64 group = groupId[std::size_t(findRoot(parent, i))];
+        const double u = double(mix(std::uint64_t(group) ^ mix(o.seed)) >> 11) / double(1ULL << 53);
         validation[std::size_t(i)] = u < o.validationShare;
     }
     return validation;
@@ -211,10 +218,14 @@ Result<HeadTrainer::BuiltinCalibration> HeadTrainer::calibrateBuiltin(const std:
     const int categories = int(examples.front().builtin.size());
     if (categories == 0 || !std::all_of(examples.begin(), examples.end(), [&](const TrainingExample &e) { return int(e.builtin.size()) == categories; }))
         return refusal(QStringLiteral("the model's classifier layer is unknown: the built-in mapping cannot be computed from stored embeddings"));
+    if (!(options.validationShare >= 0.05 && options.validationShare <= 0.5))
+        return refusal(QStringLiteral("--validation-share must be between 0.05 and 0.5"));
     const std::vector<bool> isValidation = splitByListing(examples, options);
     std::vector<int> fit, held;
     for (int i = 0; i < int(examples.size()); ++i)
         (isValidation[std::size_t(i)] ? held : fit).push_back(i);
+    if (int(held.size()) < kMinValidation || int(fit.size()) < kMinExamples / 2)
+        return refusal(QStringLiteral("too few confirmed listings to calibrate on (%1 to fit, %2 to measure)").arg(fit.size()).arg(held.size()));
     auto labelsOf = [&](const std::vector<int> &which) {
         std::vector<int64_t> y;
         for (int i : which)
@@ -235,6 +246,21 @@ Result<HeadTrainer::BuiltinCalibration> HeadTrainer::calibrateBuiltin(const std:
 
 Result<TrainedHead> HeadTrainer::train(const std::vector<TrainingExample> &examples, const Taxonomy &taxonomy,
                                        const CategoryHead *active, const TrainingOptions &options)
+{
+    // LibTorch reports failures (and running out of memory) as exceptions: they end here.
+    try {
+        return trainUnguarded(examples, taxonomy, active, options);
+    } catch (const c10::Error &e) {
+        return Error{ErrorCode::Internal, QStringLiteral("training failed: %1").arg(QString::fromUtf8(e.what_without_backtrace()))};
+    } catch (const std::bad_alloc &) {
+        return Error{ErrorCode::Internal, QStringLiteral("training failed: out of memory for %1 listings").arg(examples.size())};
+    } catch (const std::exception &e) {
+        return Error{ErrorCode::Internal, QStringLiteral("training failed: %1").arg(QString::fromUtf8(e.what()))};
+    }
+}
+
+Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExample> &examples, const Taxonomy &taxonomy,
+                                                const CategoryHead *active, const TrainingOptions &options)
 {
     QElapsedTimer timer;
     timer.start();
@@ -308,7 +334,9 @@ Result<TrainedHead> HeadTrainer::train(const std::vector<TrainingExample> &examp
     double share = 0;
     if (haveBuiltin) {
         double bestShare = 1e300;
-        for (double s = 0; s <= 0.5001; s += 0.05) {
+        // Categories left to the built-in mapping need some of its share, or they could never be suggested.
+        const bool leftOut = !learned.all().item<bool>();
+        for (double s = leftOut ? 0.05 : 0.0; s <= 0.5001; s += 0.05) {
             const double l = nll((1 - s) * headCal + s * builtinVal, yVal);
             if (l < bestShare) {
                 bestShare = l;

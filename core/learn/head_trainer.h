@@ -83,6 +83,11 @@ public:
     // options.duplicateMaxHamming bits are on the same side.
     static std::vector<bool> validationSplit(const std::vector<TrainingExample> &examples, const TrainingOptions &options);
 
+private:
+    static Result<TrainedHead> trainUnguarded(const std::vector<TrainingExample> &examples, const Taxonomy &taxonomy,
+                                              const CategoryHead *active, const TrainingOptions &options);
+
+public:
     // Expected calibration error of top-1 confidences over kCalibrationBins equal-width bins.
     static double expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct);
 };

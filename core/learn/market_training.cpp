@@ -4,6 +4,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <cmath>
 
 namespace listinglens {
 
@@ -20,7 +21,7 @@ Result<std::vector<TrainingExample>> confirmedExamples(PredictionStore &store, c
 {
     const Taxonomy &taxonomy = classifier.taxonomy();
     std::vector<TrainingRow> rows;
-    int otherModel = 0;
+    int otherModel = 0, damaged = 0;
     QHash<QString, int> unknown;
     auto read = readTrainingRows(store, [&](TrainingRow &&r) {
         if (r.modelName != classifier.manifest().name || r.modelVersion != classifier.manifest().version
@@ -30,6 +31,11 @@ Result<std::vector<TrainingExample>> confirmedExamples(PredictionStore &store, c
         }
         if (taxonomy.indexOf(r.categoryId) < 0) {
             ++unknown[r.categoryId];
+            return;
+        }
+        if (!std::all_of(r.embedding.begin(), r.embedding.end(), [](float x) { return std::isfinite(x); })
+            || !std::isfinite(r.embeddingNorm)) {
+            ++damaged;
             return;
         }
         rows.push_back(std::move(r));
@@ -48,6 +54,8 @@ Result<std::vector<TrainingExample>> confirmedExamples(PredictionStore &store, c
     }
     if (otherModel > 0)
         notes << QStringLiteral("%1 confirmed listings were classified by another model and are left out").arg(otherModel);
+    if (damaged > 0)
+        notes << QStringLiteral("%1 confirmed listings have a damaged embedding (not a number) and are left out").arg(damaged);
     // Rows stored before the embedding's length was kept (schema 7) get the median length.
     std::vector<double> norms;
     for (const TrainingRow &r : rows)
@@ -104,6 +112,9 @@ Result<MarketTrainingOutcome> trainMarketHead(PredictionStore &store, const Clas
     if (!trained)
         return trained.error();
     out.trained = std::move(trained).value();
+    // Stored only as every process will read it back.
+    if (auto check = CategoryHead::fromJson(out.trained.head.toJson()); !check)
+        return Error{ErrorCode::Internal, QStringLiteral("the trained head is not usable (%1); nothing was stored").arg(check.error().message)};
     auto version = saveHead(store, out.trained.head);
     if (!version)
         return version.error();

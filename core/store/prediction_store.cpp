@@ -210,7 +210,7 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     bind(":emb", nullable(r && !r->embedding.empty(), r ? embeddingBytes(r->embedding) : QByteArray(), bytes));
     bind(":thumb", nullable(!rec.thumbnail.isEmpty(), rec.thumbnail, bytes));
     bind(":synth", rec.synthetic ? 1 : 0);
-    bind(":head", nullable(r && r->model.head > 0, r ? r->model.head : 0, big));
+    bind(":head", nullable(r && r->model.head > 0 && !r->model.headFromFile, r ? r->model.head : 0, big));
     bind(":norm", nullable(r && r->embeddingNorm > 0, r ? r->embeddingNorm : 0.0, real));
     bind(":review", store_sql::notNull(r ? r->review.reasons.join(QLatin1Char(',')) : QString()));
     bind(":hints", store_sql::notNull(r ? r->hints.join(QLatin1Char('\n')) : QString()));

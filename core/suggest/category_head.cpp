@@ -155,15 +155,23 @@ Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
     h.headTemperature = o.value(QStringLiteral("head_temperature")).toDouble(1);
     h.builtinShare = o.value(QStringLiteral("builtin_share")).toDouble(0);
     h.temperature = o.value(QStringLiteral("temperature")).toDouble(1);
-    for (const QJsonValue &v : o.value(QStringLiteral("bias")).toArray())
-        h.bias.push_back(v.isNull() ? kLeftOut : float(v.toDouble()));
+    for (const QJsonValue &v : o.value(QStringLiteral("bias")).toArray()) {
+        if (v.isNull()) {
+            h.bias.push_back(kLeftOut);
+            continue;
+        }
+        if (!v.isDouble() || !std::isfinite(v.toDouble()) || std::abs(v.toDouble()) > 1e6)
+            return headError(QStringLiteral("a bias is not a finite number"));
+        h.bias.push_back(float(v.toDouble()));
+    }
     h.weight = floatsFromBase64(o.value(QStringLiteral("weight")).toString());
     h.report = o.value(QStringLiteral("report")).toObject();
     const auto finite = [](const std::vector<float> &v) {
         return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
     };
     if (h.categoryIds.size() < 2 || h.dimension <= 0 || h.dimension > 65536 || int(h.bias.size()) != h.categories()
-        || h.weight.size() != std::size_t(h.categories()) * std::size_t(h.dimension) || !finite(h.weight))
+        || h.weight.size() != std::size_t(h.categories()) * std::size_t(h.dimension) || !finite(h.weight)
+        || std::any_of(h.weight.begin(), h.weight.end(), [](float w) { return std::abs(w) > 1e6f; }))
         return headError(QStringLiteral("the weights do not match its %1 categories of %2 values").arg(h.categories()).arg(h.dimension));
     if (!(h.headTemperature > 0.01 && h.headTemperature < 100 && h.temperature > 0.01 && h.temperature < 100
           && h.builtinShare >= 0 && h.builtinShare <= 1))

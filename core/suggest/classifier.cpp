@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace listinglens {
@@ -234,9 +235,16 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     const auto &cats = m_taxonomy.categories();
     std::vector<double> mass = m_taxonomy.categoryProbabilities(probs, classes);
     const std::shared_ptr<const CategoryHead> marketHead = head();
-    if (marketHead && embedding && embeddingDim == marketHead->dimension)
-        mass = marketHead->probabilities(embedding, mass);
-    r.model.head = marketHead ? marketHead->version : 0;
+    r.model.head = 0;
+    if (marketHead && embedding && embeddingDim == marketHead->dimension) {
+        std::vector<double> market = marketHead->probabilities(embedding, mass);
+        // A head is finite by construction (CategoryHead::fromJson); should one not be, the mapping stands.
+        if (std::all_of(market.begin(), market.end(), [](double p) { return std::isfinite(p); })) {
+            mass = std::move(market);
+            r.model.head = marketHead->version;
+            r.model.headFromFile = m_headPinned;
+        }
+    }
     std::vector<int> order(cats.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mass[a] > mass[b]; });

@@ -49,6 +49,7 @@ struct ModelInfo {
     QString version;
     QString device;
     qint64 head = 0;        // the category head's version; 0: the built-in mapping alone
+    bool headFromFile = false; // a head given as a file (--head): its version is another database's, not recorded
 };
 
 // Whether a moderator should look before the suggestion is used, and why:

@@ -98,7 +98,8 @@ void ClassificationWorker::checkHead()
     const auto changed = m_headFollower->refresh();
     if (!changed)
         qCDebug(lcStore).noquote() << "active category head not read:" << changed.error().message;
-    else if (changed.value() && m_classifier->headVersion() != m_headSaid) {
+    // Said whether it changed or was refused (the built-in mapping then).
+    if (m_classifier->headVersion() != m_headSaid) {
         m_headSaid = m_classifier->headVersion();
         Q_EMIT headChanged(m_headSaid);
     }
