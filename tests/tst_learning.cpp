@@ -115,21 +115,24 @@ class TestLearning : public QObject {
         return failed == 0 ? results : std::vector<PhotoResult>{};
     }
 
-    // A database of the 1,500 training listings, confirmed as `listinglens import` confirms them.
+    // Training listing i stored and confirmed in `category` at `price`, as `listinglens import` does; false on failure.
+    bool confirm(PredictionStore &store, std::size_t i, const QString &category, double price)
+    {
+        auto id = recordOutcome(store, nullptr, QStringLiteral("import"), m_train[i].photo, m_trainResults[i]);
+        const FeedbackRecord f{QStringLiteral("import"), category != m_trainResults[i].category.id, category, price,
+                               QStringLiteral("GBP"), m_train[i].title, m_train[i].title, 0};
+        return id && store.addFeedback(id.value(), f);
+    }
+
+    // A database of the 1,500 training listings, confirmed as they were listed.
     std::shared_ptr<PredictionStore> seeded(const QString &url)
     {
         auto store = PredictionStore::open(url, true);
         if (!store)
             return nullptr;
-        for (std::size_t i = 0; i < m_train.size(); ++i) {
-            auto id = recordOutcome(*store.value(), nullptr, QStringLiteral("import"), m_train[i].photo, m_trainResults[i]);
-            if (!id)
+        for (std::size_t i = 0; i < m_train.size(); ++i)
+            if (!confirm(*store.value(), i, m_train[i].category, m_train[i].price))
                 return nullptr;
-            const FeedbackRecord f{QStringLiteral("import"), m_train[i].category != m_trainResults[i].category.id, m_train[i].category,
-                                   m_train[i].price, QStringLiteral("GBP"), m_train[i].title, m_train[i].title, 0};
-            if (!store.value()->addFeedback(id.value(), f))
-                return nullptr;
-        }
         return store.value();
     }
 
@@ -422,16 +425,14 @@ private Q_SLOTS:
         // One category only, and too few.
         auto one = PredictionStore::open(sqliteUrl(QStringLiteral("one.sqlite")), true).value();
         for (std::size_t i = 0; i < 60; ++i) {
-            const qint64 id = recordOutcome(*one, nullptr, QStringLiteral("import"), m_train[i].photo, m_trainResults[i]).value();
-            QVERIFY(one->addFeedback(id, {QStringLiteral("import"), false, QStringLiteral("phones"), 10, QStringLiteral("GBP"), {}, {}, 0}).ok());
+            QVERIFY(confirm(*one, i, QStringLiteral("phones"), 10));
         }
         auto single = trainMarketHead(*one, *m_classifier, {});
         QVERIFY(!single.ok());
         QVERIFY2(single.error().message.contains(QStringLiteral("one category")), qPrintable(single.error().message));
         auto few = PredictionStore::open(sqliteUrl(QStringLiteral("few.sqlite")), true).value();
         for (std::size_t i = 0; i < 10; ++i) {
-            const qint64 id = recordOutcome(*few, nullptr, QStringLiteral("import"), m_train[i].photo, m_trainResults[i]).value();
-            QVERIFY(few->addFeedback(id, {QStringLiteral("import"), false, m_train[i].category, 10, QStringLiteral("GBP"), {}, {}, 0}).ok());
+            QVERIFY(confirm(*few, i, m_train[i].category, 10));
         }
         auto tooFew = trainMarketHead(*few, *m_classifier, {});
         QVERIFY(!tooFew.ok());
@@ -448,8 +449,7 @@ private Q_SLOTS:
         const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_learning"));
         auto owner = PredictionStore::open(url, true).value();
         for (std::size_t i = 0; i < 80; ++i) {
-            const qint64 id = recordOutcome(*owner, nullptr, QStringLiteral("import"), m_train[i].photo, m_trainResults[i]).value();
-            QVERIFY(owner->addFeedback(id, {QStringLiteral("import"), false, m_train[i].category, m_train[i].price, QStringLiteral("GBP"), {}, {}, 0}).ok());
+            QVERIFY(confirm(*owner, i, m_train[i].category, m_train[i].price));
         }
         QVERIFY(test::postgresScalar(url, QStringLiteral("SELECT 1 FROM (SELECT 1) x")) == 1);
         // The role, as an administrator would make it.

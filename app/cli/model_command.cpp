@@ -3,6 +3,7 @@
 #include "cli_common.h"
 #include "head_store.h"
 #include "head_trainer.h"
+#include "history_reads.h"
 #include "market_training.h"
 
 #include <QDateTime>
@@ -33,18 +34,27 @@ constexpr const char *kDescription =
     "Every classify --db, import, workbench, serve and worker on the database uses the active head;\n"
     "running ones check for a newly activated one every 5 seconds (workers on PostgreSQL are told at once).";
 
+// A stored head's version ("h3" or "3"; the built-in mapping is not one).
 std::optional<qint64> parseVersion(const QString &text)
 {
-    QString t = text.trimmed();
-    if (t.startsWith(QLatin1Char('h'), Qt::CaseInsensitive))
-        t.remove(0, 1);
-    bool ok = false;
-    const qint64 v = t.toLongLong(&ok);
-    if (!ok || v <= 0) {
+    const std::optional<qint64> v = parseHeadFilter(text);
+    if (!v || *v <= 0) {
         printError(QStringLiteral("\"%1\" is not a head version (such as h3 or 3)").arg(text));
         return std::nullopt;
     }
     return v;
+}
+
+// The classifier that reads stored embeddings: no warm-up, nothing is classified.
+std::unique_ptr<Classifier> embeddingClassifier(ClassifierOptions options)
+{
+    options.engine.warmUp = false;
+    auto classifier = Classifier::create(options);
+    if (!classifier) {
+        printError(classifier.error().message);
+        return nullptr;
+    }
+    return std::move(classifier).value();
 }
 
 QString isoTime(qint64 ms)
@@ -142,13 +152,10 @@ int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions,
         printError(QStringLiteral("--force only means something with --activate"));
         return ExitUsage;
     }
-    options->engine.warmUp = false;
-    auto classifier = Classifier::create(*options);
-    if (!classifier) {
-        printError(classifier.error().message);
+    auto classifier = embeddingClassifier(*options);
+    if (!classifier)
         return ExitUsage;
-    }
-    if (!classifier.value()->engineInfo().embeddingDim) {
+    if (!classifier->engineInfo().embeddingDim) {
         printError(QStringLiteral("cannot train a head: the model has no embedding output"));
         return ExitUsage;
     }
@@ -161,7 +168,7 @@ int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions,
     request.options.duplicateMaxHamming = options->quality.duplicateMaxHamming;
     request.activate = parser.isSet(activate);
     request.force = parser.isSet(force);
-    auto outcome = trainMarketHead(*store, *classifier.value(), request);
+    auto outcome = trainMarketHead(*store, *classifier, request);
     if (!outcome) {
         printError(outcome.error().message);
         return ExitSomeFailed;
@@ -221,17 +228,14 @@ int runModel(const QStringList &args)
         auto options = classifierOptions(parser, modelOptions);
         if (!options)
             return ExitUsage;
-        options->engine.warmUp = false;
-        auto classifier = Classifier::create(*options);
-        if (!classifier) {
-            printError(classifier.error().message);
+        auto classifier = embeddingClassifier(*options);
+        if (!classifier)
             return ExitUsage;
-        }
         auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
         if (!store)
             return ExitSomeFailed;
         QStringList notes;
-        auto examples = confirmedExamples(*store, *classifier.value(), notes);
+        auto examples = confirmedExamples(*store, *classifier, notes);
         TrainingOptions training;
         bool shareOk = false, seedOk = false;
         training.validationShare = parser.value(share).toDouble(&shareOk);
@@ -240,7 +244,7 @@ int runModel(const QStringList &args)
             printError(QStringLiteral("--validation-share must be a number between 0.05 and 0.5, --seed a whole number"));
             return ExitUsage;
         }
-        auto c = examples ? HeadTrainer::calibrateBuiltin(examples.value(), classifier.value()->taxonomy().temperature(), training)
+        auto c = examples ? HeadTrainer::calibrateBuiltin(examples.value(), classifier->taxonomy().temperature(), training)
                           : Result<HeadTrainer::BuiltinCalibration>(examples.error());
         if (!c) {
             printError(c.error().message);

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <limits>
 #include <numeric>
@@ -148,8 +149,9 @@ SplitScores score(const torch::Tensor &p, const torch::Tensor &y)
     std::vector<double> confidence(conf.data_ptr<double>(), conf.data_ptr<double>() + conf.numel());
     std::vector<bool> correct(std::size_t(s.n));
     const torch::Tensor h = hit1.contiguous();
+    const auto hits = h.accessor<bool, 1>();
     for (int i = 0; i < s.n; ++i)
-        correct[std::size_t(i)] = h[i].item<bool>();
+        correct[std::size_t(i)] = hits[i];
     s.ece = HeadTrainer::expectedCalibrationError(confidence, correct);
     return s;
 }
@@ -163,15 +165,33 @@ torch::Tensor rowsOf(const std::vector<TrainingExample> &examples, const std::ve
     return t;
 }
 
+// Rows of per-category values as a float tensor, filled in one pass (indexing
+// a tensor element by element costs a dispatch per element).
+torch::Tensor rowsOfValues(std::size_t rows, int categories, const std::function<const std::vector<double> &(std::size_t)> &row)
+{
+    std::vector<float> values(rows * std::size_t(categories), 0.0f);
+    for (std::size_t i = 0; i < rows; ++i) {
+        const std::vector<double> &v = row(i);
+        for (int c = 0; c < categories && c < int(v.size()); ++c)
+            values[i * std::size_t(categories) + std::size_t(c)] = float(v[std::size_t(c)]);
+    }
+    return torch::from_blob(values.data(), {int64_t(rows), categories}, torch::kFloat32).clone();
+}
+
 torch::Tensor builtinOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int categories)
 {
-    torch::Tensor t = torch::zeros({int64_t(which.size()), categories}, torch::kFloat64);
-    for (std::size_t i = 0; i < which.size(); ++i) {
-        const auto &b = examples[std::size_t(which[i])].builtin;
-        for (int c = 0; c < categories && c < int(b.size()); ++c)
-            t[int64_t(i)][c] = b[std::size_t(c)];
-    }
-    return t.to(torch::kFloat32);
+    return rowsOfValues(which.size(), categories, [&](std::size_t i) -> const std::vector<double> & {
+        return examples[std::size_t(which[i])].builtin;
+    });
+}
+
+torch::Tensor labelsOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which)
+{
+    std::vector<int64_t> y;
+    y.reserve(which.size());
+    for (int i : which)
+        y.push_back(examples[std::size_t(i)].category);
+    return torch::tensor(y, torch::kInt64);
 }
 
 double rounded(double v)
@@ -226,20 +246,14 @@ Result<HeadTrainer::BuiltinCalibration> HeadTrainer::calibrateBuiltin(const std:
         (isValidation[std::size_t(i)] ? held : fit).push_back(i);
     if (int(held.size()) < kMinValidation || int(fit.size()) < kMinExamples / 2)
         return refusal(QStringLiteral("too few confirmed listings to calibrate on (%1 to fit, %2 to measure)").arg(fit.size()).arg(held.size()));
-    auto labelsOf = [&](const std::vector<int> &which) {
-        std::vector<int64_t> y;
-        for (int i : which)
-            y.push_back(examples[std::size_t(i)].category);
-        return torch::tensor(y, torch::kInt64);
-    };
     torch::NoGradGuard noGrad;
     // Back to the uncalibrated mass: p^(1/T) normalised, raised to T, normalised.
     const torch::Tensor pFit = powerNormalised(builtinOf(examples, fit, categories), 1.0 / currentTemperature);
     const torch::Tensor pHeld = powerNormalised(builtinOf(examples, held, categories), 1.0 / currentTemperature);
     BuiltinCalibration c;
-    c.temperature = fitTemperature(pFit, labelsOf(fit));
-    c.before = score(pHeld, labelsOf(held));
-    c.after = score(powerNormalised(pHeld, c.temperature), labelsOf(held));
+    c.temperature = fitTemperature(pFit, labelsOf(examples, fit));
+    c.before = score(pHeld, labelsOf(examples, held));
+    c.after = score(powerNormalised(pHeld, c.temperature), labelsOf(examples, held));
     c.fittedOn = int(fit.size());
     return c;
 }
@@ -292,13 +306,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
 
     torch::NoGradGuard noGradOutside; // re-enabled inside fitLinear by requires_grad tensors under AutoGradMode
     const torch::Tensor xTrain = rowsOf(examples, train, dim), xVal = rowsOf(examples, validation, dim);
-    auto labelsOf = [&](const std::vector<int> &which) {
-        std::vector<int64_t> y;
-        for (int i : which)
-            y.push_back(examples[std::size_t(i)].category);
-        return torch::tensor(y, torch::kInt64);
-    };
-    const torch::Tensor yTrain = labelsOf(train), yVal = labelsOf(validation);
+    const torch::Tensor yTrain = labelsOf(examples, train), yVal = labelsOf(examples, validation);
     const torch::Tensor trainCounts = torch::bincount(yTrain, {}, categories).to(torch::kFloat32);
     const torch::Tensor learned = trainCounts >= kMinPerCategory;
     if (learned.sum().item<int>() < 2)
@@ -368,13 +376,11 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     if (haveBuiltin)
         t.builtin = score(builtinVal, yVal);
     if (active && active->checkFits(taxonomy, options.modelName, options.modelVersion, dim)) {
-        torch::Tensor p = torch::zeros({int64_t(validation.size()), categories});
-        for (std::size_t i = 0; i < validation.size(); ++i) {
+        std::vector<double> q;
+        const torch::Tensor p = rowsOfValues(validation.size(), categories, [&](std::size_t i) -> const std::vector<double> & {
             const TrainingExample &e = examples[std::size_t(validation[i])];
-            const std::vector<double> q = active->probabilities(e.embedding.data(), e.builtin);
-            for (int c = 0; c < categories; ++c)
-                p[int64_t(i)][c] = q[std::size_t(c)];
-        }
+            return q = active->probabilities(e.embedding.data(), e.builtin);
+        });
         t.active = score(p, yVal);
     }
 
@@ -404,8 +410,11 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     std::vector<int> valCount(std::size_t(categories), 0), valHit(std::size_t(categories), 0), trainCount(std::size_t(categories), 0);
     for (int i : train)
         ++trainCount[std::size_t(examples[std::size_t(i)].category)];
+    const torch::Tensor truthsTensor = yVal.contiguous(), guessesTensor = predicted.contiguous();
+    const auto truths = truthsTensor.accessor<int64_t, 1>();
+    const auto guesses = guessesTensor.accessor<int64_t, 1>();
     for (std::size_t i = 0; i < validation.size(); ++i) {
-        const int truth = int(yVal[int64_t(i)].item<int64_t>()), guess = int(predicted[int64_t(i)].item<int64_t>());
+        const int truth = int(truths[int64_t(i)]), guess = int(guesses[int64_t(i)]);
         ++valCount[std::size_t(truth)];
         if (truth == guess)
             ++valHit[std::size_t(truth)];
