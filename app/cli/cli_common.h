@@ -26,7 +26,7 @@ struct ModelOptions {
                                 QStringLiteral("FILE")};
     QCommandLineOption device{QStringLiteral("device"), QStringLiteral("auto, cpu or cuda (default: auto)."),
                               QStringLiteral("DEVICE"), QStringLiteral("auto")};
-    QCommandLineOption threads{QStringLiteral("threads"), QStringLiteral("Inference threads (default: half the cores; the other half decode photos)."),
+    QCommandLineOption threads{QStringLiteral("threads"), QStringLiteral("Inference threads (default: half the cores; the rest decode photos, and the inference thread decodes one itself when none is ready)."),
                                QStringLiteral("N"), QStringLiteral("0")};
     QCommandLineOption batch{QStringLiteral("batch"), QStringLiteral("Photos per forward pass (default: 8)."),
                              QStringLiteral("N"), QStringLiteral("8")};

@@ -73,8 +73,9 @@ public:
     const ModelManifest &manifest() const;
     const ClassifierLayer &classifierLayer() const;
 
-    // Half the cores: the other half decode photos (Pipeline). Measured on 2
-    // cores: 1 + 1 gives about 70 photos/s, 2 inference threads about 45.
+    // Half the cores: the other half decode photos, and the inference thread
+    // prepares one itself when none is ready (Pipeline). Measured on 2 cores:
+    // 1 + 1 gives about 70 photos/s, 2 inference threads about 45.
     static int defaultInferenceThreads();
     static QString torchVersion();
     static bool cudaAvailable();
