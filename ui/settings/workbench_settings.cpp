@@ -1,6 +1,7 @@
 #include "workbench_settings.h"
 
 #include "database_url.h"
+#include "environment.h"
 #include "password_keyring.h"
 
 #include <QSettings>
@@ -36,6 +37,7 @@ WorkbenchSettings WorkbenchSettings::load()
     }
     w.currency = s.value(QStringLiteral("display/currency"), w.currency).toString();
     w.theme = s.value(QStringLiteral("display/theme"), w.theme).toString();
+    w.moderator = s.value(QStringLiteral("review/moderator")).toString().trimmed();
     return w;
 }
 
@@ -57,6 +59,13 @@ void WorkbenchSettings::save() const
     s.setValue(kInKeyringKey, inKeyring);
     s.setValue(QStringLiteral("display/currency"), currency);
     s.setValue(QStringLiteral("display/theme"), theme);
+    s.setValue(QStringLiteral("review/moderator"), moderator.trimmed());
+}
+
+QString WorkbenchSettings::moderatorName() const
+{
+    const QString name = moderator.trimmed();
+    return name.isEmpty() ? moderatorFromEnvironment() : name;
 }
 
 bool WorkbenchSettings::modelChanged(const WorkbenchSettings &o) const

@@ -16,6 +16,10 @@ struct WorkbenchSettings {
     QString databaseUrl;     // with its password; empty: $LISTINGLENS_DB, else the embedded file
     QString currency = QStringLiteral("EUR");
     QString theme = QStringLiteral("system"); // system, light, dark
+    QString moderator;       // the name stored with every decision; empty: $USER, else "moderator"
+
+    // The name decisions are stored under: the setting, else the environment's.
+    QString moderatorName() const;
 
     static WorkbenchSettings load();
     void save() const;
