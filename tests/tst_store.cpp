@@ -146,6 +146,46 @@ private Q_SLOTS:
         QCOMPARE(noDetail.error().code, ErrorCode::NotFound);
     }
 
+    // Ctrl+Z in the workbench: the decision stays in the log, marked undone,
+    // and the prediction is back to the decision before it.
+    void undoneDecisionsStayInTheLogAndTheOneBeforeStands()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        const auto id = store->addPrediction({QStringLiteral("gui"), QStringLiteral("phone.jpg"), 1000, {}, 0,
+                                              sampleResult(QStringLiteral("phones"), 0.9, 25, QStringLiteral("Phone")),
+                                              {}, {}, {}, false});
+        QVERIFY(id.ok());
+        const FeedbackRecord accepted{QStringLiteral("anna"), false, QStringLiteral("phones"), 25, QStringLiteral("EUR"),
+                                      QStringLiteral("Phone"), QStringLiteral("A phone"), 5000};
+        const FeedbackRecord corrected{QStringLiteral("ben"), true, QStringLiteral("computers"), 450, QStringLiteral("EUR"),
+                                       QStringLiteral("Tablet"), QStringLiteral("A tablet"), 6000};
+        const auto first = store->addFeedback(id.value(), accepted);
+        const auto second = store->addFeedback(id.value(), corrected);
+        QVERIFY(first.ok() && second.ok());
+        const auto row = [&] { return readHistory(*store, {}, std::nullopt, 10).value().at(0); };
+        QCOMPARE(row().finalCategoryId, QStringLiteral("computers"));
+
+        auto undone = store->undoFeedback(second.value(), QStringLiteral("ben"));
+        QVERIFY2(undone.ok(), qPrintable(undone.ok() ? QString() : undone.error().message));
+        QCOMPARE(undone.value(), QStringLiteral("accepted"));
+        QCOMPARE(row().feedback, QStringLiteral("accepted"));
+        QCOMPARE(row().finalCategoryId, QStringLiteral("phones"));
+        QCOMPARE(row().finalPrice, 25.0);
+
+        // Twice is refused, and so is a row that does not exist or no name.
+        QCOMPARE(store->undoFeedback(second.value(), QStringLiteral("ben")).error().code, ErrorCode::NotFound);
+        QCOMPARE(store->undoFeedback(999999, QStringLiteral("ben")).error().code, ErrorCode::NotFound);
+        QCOMPARE(store->undoFeedback(first.value(), QStringLiteral(" ")).error().code, ErrorCode::InvalidArgument);
+
+        QVERIFY(store->undoFeedback(first.value(), QStringLiteral("anna")).ok());
+        QCOMPARE(row().feedback, QStringLiteral("none"));
+        QVERIFY(row().finalCategoryId.isEmpty());
+        QCOMPARE(countRows(store, QStringLiteral("feedback")), 2); // both kept
+        QCOMPARE(countRows(store, QStringLiteral("feedback WHERE undone_ms IS NOT NULL AND undone_by IS NOT NULL")), 2);
+        // An undone price is no longer a confirmed currency.
+        QVERIFY(store->confirmedCurrencies().value().isEmpty());
+    }
+
     // PostgreSQL writes predictions through libpq (pg_binary), SQLite through
     // Qt: every column must read back the same either way.
     void everyColumnReadsBackAsWritten()

@@ -103,7 +103,7 @@ Result<std::shared_ptr<PredictionStore>> PredictionStore::open(const QString &ur
 }
 
 template <typename Write>
-Result<qint64> PredictionStore::withRetry(Write write)
+auto PredictionStore::withRetry(Write write) -> decltype(write())
 {
     return retryWithBackoff(
         m_retry, write, [](const Error &e) { return e.code == ErrorCode::DatabaseError; },
@@ -120,7 +120,8 @@ Result<QStringList> PredictionStore::confirmedCurrencies()
     if (!db)
         return db.error();
     QSqlQuery q(db.value());
-    if (!q.exec(QStringLiteral("SELECT DISTINCT currency FROM feedback WHERE price > 0 AND currency IS NOT NULL AND currency <> '' ORDER BY currency")))
+    if (!q.exec(QStringLiteral("SELECT DISTINCT currency FROM feedback WHERE price > 0 AND currency IS NOT NULL AND currency <> ''"
+                               " AND undone_ms IS NULL ORDER BY currency")))
         return databaseError(QStringLiteral("cannot read the stored currencies"), q.lastError());
     QStringList currencies;
     while (q.next())
@@ -136,6 +137,11 @@ Result<qint64> PredictionStore::addPrediction(const PredictionRecord &rec)
 Result<qint64> PredictionStore::addFeedback(qint64 predictionId, const FeedbackRecord &f)
 {
     return withRetry([&] { return insertFeedback(predictionId, f); });
+}
+
+Result<QString> PredictionStore::undoFeedback(qint64 feedbackId, const QString &moderator)
+{
+    return withRetry([&] { return markUndone(feedbackId, moderator); });
 }
 
 Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
@@ -275,6 +281,64 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
     if (!c.commit())
         return databaseError(QStringLiteral("cannot store feedback"), c.lastError());
     return id;
+}
+
+Result<QString> PredictionStore::markUndone(qint64 feedbackId, const QString &moderator)
+{
+    if (moderator.trimmed().isEmpty())
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("undoing a decision needs a moderator")};
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlDatabase &c = db.value();
+    if (!c.transaction())
+        return databaseError(QStringLiteral("cannot undo the decision"), c.lastError());
+    const auto fail = [&](const QSqlError &e) {
+        c.rollback();
+        return databaseError(QStringLiteral("cannot undo the decision"), e);
+    };
+    QSqlQuery q(c);
+    // The row first, so that two undos of the same decision cannot both pass.
+    q.prepare(QStringLiteral("UPDATE feedback SET undone_ms = :t, undone_by = :who WHERE id = :id AND undone_ms IS NULL"
+                             " RETURNING prediction_id"));
+    q.bindValue(QStringLiteral(":t"), store_sql::nowMs());
+    q.bindValue(QStringLiteral(":who"), moderator.trimmed());
+    q.bindValue(QStringLiteral(":id"), feedbackId);
+    if (!q.exec())
+        return fail(q.lastError());
+    if (!q.next()) {
+        c.rollback();
+        return Error{ErrorCode::NotFound, QStringLiteral("there is no decision %1 to undo (it may be undone already)").arg(feedbackId)};
+    }
+    const qint64 predictionId = q.value(0).toLongLong();
+    q.finish();
+    // What stands now: the newest decision not undone, else none.
+    q.prepare(QStringLiteral("SELECT decision, category_id, price, title FROM feedback"
+                             " WHERE prediction_id = :pid AND undone_ms IS NULL ORDER BY created_ms DESC, id DESC LIMIT 1"));
+    q.bindValue(QStringLiteral(":pid"), predictionId);
+    if (!q.exec())
+        return fail(q.lastError());
+    QString decision = QStringLiteral("none");
+    QVariant category, price, title;
+    if (q.next()) {
+        decision = q.value(0).toString();
+        category = q.value(1);
+        price = q.value(2);
+        title = q.value(3);
+    }
+    q.finish();
+    q.prepare(QStringLiteral("UPDATE predictions SET feedback = :d, final_category_id = :c, final_price = :p, final_title = :title"
+                             " WHERE id = :id"));
+    q.bindValue(QStringLiteral(":d"), decision);
+    q.bindValue(QStringLiteral(":c"), category);
+    q.bindValue(QStringLiteral(":p"), price);
+    q.bindValue(QStringLiteral(":title"), title);
+    q.bindValue(QStringLiteral(":id"), predictionId);
+    if (!q.exec())
+        return fail(q.lastError());
+    if (!c.commit())
+        return databaseError(QStringLiteral("cannot undo the decision"), c.lastError());
+    return decision;
 }
 
 } // namespace listinglens

@@ -63,6 +63,12 @@ public:
     // Retried on a fresh connection with backoff (see setRetry) when the database is unreachable.
     Result<qint64> addPrediction(const PredictionRecord &record);
     Result<qint64> addFeedback(qint64 predictionId, const FeedbackRecord &feedback); // retried like addPrediction
+    // Marks feedback row `feedbackId` undone by `moderator` (it stays in the
+    // log, with undone_ms and undone_by) and puts its prediction back to the
+    // newest decision still standing, or to none. Returns the prediction's
+    // decision afterwards: "none", "accepted" or "corrected". NotFound when
+    // there is no such row or it is undone already. Retried like addFeedback.
+    Result<QString> undoFeedback(qint64 feedbackId, const QString &moderator);
     // One attempt on this thread's connection, so that it joins a transaction the
     // caller opened there (the job queue stores a result and ends its job at once).
     Result<qint64> insertPrediction(const PredictionRecord &record);
@@ -82,8 +88,9 @@ public:
 private:
     explicit PredictionStore(DatabaseUrl url);
     Result<qint64> insertFeedback(qint64 predictionId, const FeedbackRecord &feedback);
+    Result<QString> markUndone(qint64 feedbackId, const QString &moderator);
     template <typename Write>
-    Result<qint64> withRetry(Write write);
+    auto withRetry(Write write) -> decltype(write());
 
     DbConnections m_db;
     BackoffPolicy m_retry = backoff::kStoreWrite;

@@ -180,11 +180,22 @@ QStringList version7()
     };
 }
 
+QStringList version8()
+{
+    // A decision can be undone (the workbench's Ctrl+Z): its row stays in
+    // the log, marked with when and by whom, and the prediction goes back to
+    // the decision before it (PredictionStore::undoFeedback).
+    return {
+        QStringLiteral("ALTER TABLE feedback ADD COLUMN undone_ms BIGINT"),
+        QStringLiteral("ALTER TABLE feedback ADD COLUMN undone_by TEXT"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 7;
+    return 8;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -198,6 +209,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 5: sql = version5(); break;
     case 6: sql = version6(); break;
     case 7: sql = version7(); break;
+    case 8: sql = version8(); break;
     default: return {};
     }
     for (QString &s : sql)
