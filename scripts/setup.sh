@@ -14,6 +14,8 @@ PACKAGES=(
     libtorch-dev                     # LibTorch 1.13 (CPU) inference
     libopenblas0-pthread             # fast BLAS for LibTorch (about 10x over the reference BLAS)
     libopencv-dev                    # image decoding and measurements
+    libtesseract-dev tesseract-ocr-eng tesseract-ocr-rus  # text on photos: OCR and two language packs (core/moderation)
+    libphonenumber-dev               # phone numbers in that text, for any region (core/moderation/contact_details.h)
     libjpeg-dev                      # JPEG decoding that refuses truncated scans; test fixture: CMYK JPEGs
     libpq-dev                        # binary photo transfer to the job queue (libpq on Qt's connection)
     qtkeychain-qt6-dev               # the window keeps the database password in the session keyring (optional to the build)

@@ -16,5 +16,6 @@ int runImport(const QStringList &args);
 int runBenchDb(const QStringList &args);
 int runModel(const QStringList &args);
 int runBenchTrain(const QStringList &args);
+int runBenchText(const QStringList &args);
 
 } // namespace listinglens::cli

@@ -88,16 +88,6 @@ Outcome runJob(quint16 port, const QString &key, const QByteArray &photo, Traffi
     return o;
 }
 
-QString processorModel()
-{
-    QFile f(QStringLiteral("/proc/cpuinfo"));
-    if (f.open(QIODevice::ReadOnly))
-        for (QByteArray line; !(line = f.readLine()).isEmpty();)
-            if (line.startsWith("model name"))
-                return QString::fromUtf8(line.mid(line.indexOf(':') + 1).trimmed());
-    return QStringLiteral("unknown");
-}
-
 // pg_ctl restart -m fast on the server in `data` (as the postgres user when
 // root); the error text, empty on success.
 QString restartPostgres(const QString &data, const QString &bin)

@@ -1,5 +1,7 @@
 #include "environment.h"
 
+#include <QFile>
+
 #include <QtGlobal>
 
 namespace listinglens {
@@ -51,6 +53,16 @@ void setBlasCoreEnvironment(const QString &coreType)
 {
     qputenv("OPENBLAS_CORETYPE", coreType.toLatin1());
     qputenv("LISTINGLENS_BLAS_RESTARTED", "1");
+}
+
+QString processorModel()
+{
+    QFile f(QStringLiteral("/proc/cpuinfo"));
+    if (f.open(QIODevice::ReadOnly))
+        for (QByteArray line; !(line = f.readLine()).isEmpty();)
+            if (line.startsWith("model name"))
+                return QString::fromUtf8(line.mid(line.indexOf(':') + 1).trimmed());
+    return QStringLiteral("unknown");
 }
 
 } // namespace listinglens

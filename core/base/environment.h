@@ -16,6 +16,8 @@ QString modelDirFromEnvironment();
 QString defaultModelDir();
 // The sample photo folder: $LISTINGLENS_SAMPLES_DIR, else ../shared/testdata/photos.
 QString defaultSamplesDir();
+// The processor, as /proc/cpuinfo names it ("unknown" where it does not): printed beside every figure.
+QString processorModel();
 // $LISTINGLENS_DB, or empty. The URL used when no --db, --db-file or setting names one.
 QString databaseUrlFromEnvironment();
 // $LISTINGLENS_INFLUX_TOKEN, or empty: the token the Influx pusher sends.

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "error.h"
+
+#include <QRect>
+#include <QString>
+
+#include <opencv2/core/mat.hpp>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace listinglens {
+
+// A line of text read off a photo. Boxes are in the photo's own pixels, as
+// it is shown (orientation applied, full size).
+struct TextLine {
+    QString text;
+    QRect box;
+    double confidence = 0; // 0..1, Tesseract's mean word confidence
+};
+
+struct TextReaderOptions {
+    QString languages = QStringLiteral("eng+rus"); // Tesseract language packs, '+'-joined
+    QString dataDir;         // tessdata folder; empty: Tesseract's default (Debian: /usr/share/tesseract-ocr/5/tessdata)
+    int maxRegions = 8;      // OCR runs on at most this many candidate regions per photo
+    double minConfidence = 0.55;
+    int minTextHeight = 32;  // lines lower than this (pixels, margin included) are read from a larger decode
+};
+
+// Candidate lines of text, found cheaply on the reduced image the model sees:
+// character-like stable regions (MSER) chained into lines of three or more
+// of one height along a straight baseline, at any angle. Each is the line's
+// turned rectangle, in the reduced image's coordinates; most characters first.
+std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions);
+
+// Reads text with Tesseract, only inside the candidate regions. Not
+// thread-safe: one reader per thread (Tesseract keeps state per instance).
+class TextReader {
+public:
+    // Refused (ModelError) when Tesseract or a language pack is missing.
+    static Result<std::unique_ptr<TextReader>> open(const TextReaderOptions &options = {});
+    ~TextReader();
+
+    // `reduced` is the photo decoded at 1/`scale` of its size. When a region's
+    // text is too small there, `decodeAt(s)` is asked once for the photo at
+    // 1/s (s < scale; an empty Mat when it cannot) and the region read there.
+    std::vector<TextLine> read(const cv::Mat &reduced, int scale, const std::function<cv::Mat(int scale)> &decodeAt = {});
+
+    const TextReaderOptions &options() const { return m_options; }
+
+private:
+    struct Api;
+    explicit TextReader(TextReaderOptions options, std::unique_ptr<Api> api);
+    std::vector<TextLine> readRegion(const cv::Mat &image, const cv::RotatedRect &region, int scale);
+
+    TextReaderOptions m_options;
+    std::unique_ptr<Api> m_api;
+};
+
+} // namespace listinglens
