@@ -21,6 +21,7 @@ PACKAGES=(
     qtkeychain-qt6-dev               # the window keeps the database password in the session keyring (optional to the build)
     libssl-dev                       # SHA-256 with the CPU's SHA instructions (libcrypto); TLS for serve
     libboost1.81-dev                 # Boost.Beast + Asio: the HTTP server (README, "HTTP layer")
+    libqrencode-dev                  # the QR code of the phone upload page in presentation mode (ui/demo)
     clang libfuzzer-14-dev           # the fuzz targets (tests/fuzz, scripts/fuzz.sh): libFuzzer needs clang
     libclang-rt-14-dev               # -fsanitize=fuzzer,address,undefined runtimes (clang only recommends it)
     dpkg-dev                         # dpkg-shlibdeps: the Debian packages' Depends (packaging/CMakeLists.txt)

@@ -6,8 +6,9 @@
 namespace listinglens::desktop {
 
 // `listinglens screenshots DIR`: drives the real window through the sample
-// photos and saves workbench.png, batch.png, error.png, presentation.png, the
-// console pages and settings.png.
+// photos and saves workbench.png, batch.png, error.png, the presentation
+// mode (start, built-up result, listing card), the phone upload page (phone.png,
+// headless chromium), the console pages and settings.png.
 int runScreenshots(int &argc, char **argv, const QString &outDir);
 
 // `listinglens bench-gui`: the longest GUI-thread stall (heartbeat timer)

@@ -97,8 +97,9 @@ int main(int argc, char *argv[])
             QTextStream(help ? stdout : stderr)
                 << "Usage: listinglens screenshots [DIR]\n"
                    "Opens the real window, loads the sample photos and saves workbench.png, batch.png,\n"
-                   "error.png, presentation.png, the console pages and settings.png to DIR\n"
-                   "(default docs/screenshots). Needs a display (Xvfb).\n";
+                   "error.png, presentation-start.png, presentation.png, presentation-listing.png,\n"
+                   "phone.png (the phone upload page in headless chromium), the console pages and\n"
+                   "settings.png to DIR (default docs/screenshots). Needs a display (Xvfb).\n";
             return help ? 0 : listinglens::cli::ExitUsage;
         }
         return listinglens::desktop::runScreenshots(argc, argv, dir);

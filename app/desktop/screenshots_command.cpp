@@ -5,13 +5,17 @@
 #include "window_driver.h"
 #include "workbench.h"
 #include "history_page.h"
+#include "presentation_view.h"
 #include "result_panel.h"
 #include "throughput_page.h"
 #include "settings_dialog.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -19,6 +23,44 @@
 namespace listinglens::desktop {
 
 using namespace listinglens::ui;
+
+namespace {
+
+// The phone upload page as a phone shows it, by headless Chromium (its
+// window a phone's size). The server answers on this thread: the event loop
+// runs meanwhile.
+bool shootPhonePage(const QUrl &url, const QString &path, QTextStream &err)
+{
+    const QString chromium = QStandardPaths::findExecutable(QStringLiteral("chromium"));
+    if (url.isEmpty()) {
+        err << "could not save " << path << ": the phone page did not start" << Qt::endl;
+        return false;
+    }
+    if (chromium.isEmpty()) {
+        err << "skipped " << path << ": chromium is not installed (scripts/setup.sh installs it)" << Qt::endl;
+        return true; // the window's own shots still count
+    }
+    QTemporaryDir profile;
+    QProcess p;
+    p.start(chromium, {QStringLiteral("--headless"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
+                       QStringLiteral("--hide-scrollbars"), QStringLiteral("--no-first-run"),
+                       QStringLiteral("--user-data-dir=") + profile.path(), QStringLiteral("--window-size=390,760"),
+                       QStringLiteral("--screenshot=") + path, url.toString()});
+    QEventLoop loop;
+    QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+    if (p.waitForStarted(10000))
+        loop.exec();
+    if (p.state() != QProcess::NotRunning) {
+        p.kill();
+        p.waitForFinished();
+    }
+    const bool ok = p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0 && QFile::exists(path);
+    err << (ok ? "saved " : "could not save ") << path << Qt::endl;
+    return ok;
+}
+
+} // namespace
 
 int runScreenshots(int &argc, char **argv, const QString &outDir)
 {
@@ -54,11 +96,16 @@ int runScreenshots(int &argc, char **argv, const QString &outDir)
         return ok;
     };
 
+    // 0. Presentation mode before any photo: the story and the QR code.
+    w.setPresentation(true);
+    bool ok = shoot("presentation-start.png");
+    w.setPresentation(false);
+
     // 1. The sample photos, one result shown.
     w.addPaths({defaultSamplesDir()});
     waitFor(w, &MainWindow::idle, 120000);
     selectByName(w, QStringLiteral("reflex_camera.jpg"));
-    bool ok = shoot("workbench.png");
+    ok = shoot("workbench.png") && ok;
 
     // 2. An unreadable photo: its error in plain words.
     QTemporaryDir tmp;
@@ -83,11 +130,16 @@ int runScreenshots(int &argc, char **argv, const QString &outDir)
     w.cancelBatch();
     waitFor(w, &MainWindow::idle, 60000);
 
-    // 4. Presentation mode.
+    // 4. Presentation mode: the suggestion built up beside the photo, then the
+    // listing as a buyer sees it; and the phone page its QR code opens.
     selectByName(w, QStringLiteral("rocking_chair.jpg"));
     w.setPresentation(true);
-    settle(500);
+    PresentationView *view = w.presentationView();
+    settle(PresentationView::kStageMs * PresentationView::TitleStage + 300);
     ok = shoot("presentation.png") && ok;
+    view->finishSequence();
+    ok = shoot("presentation-listing.png") && ok;
+    ok = shootPhonePage(view->phoneUrl(), QDir(outDir).filePath(QStringLiteral("phone.png")), err) && ok;
     w.setPresentation(false);
 
     // 5. The console, after a moderator has gone through the sample photos.

@@ -1,9 +1,12 @@
 #include "history_reads.h"
 
+#include "csv.h"
 #include "schema.h"
 #include "store_sql_p.h"
 
+#include <QDateTime>
 #include <QSqlError>
+#include <QTimeZone>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -23,64 +26,89 @@ std::optional<qint64> parseHeadFilter(const QString &text)
     return ok && version > 0 ? std::optional<qint64>(version) : std::nullopt;
 }
 
+namespace {
+
+// The WHERE clause of a history filter over `predictions p`, and its values.
+struct Where {
+    QStringList clauses;
+    QVariantMap binds;
+
+    QString sql() const { return clauses.isEmpty() ? QString() : QStringLiteral(" WHERE ") + clauses.join(QStringLiteral(" AND ")); }
+    void bind(QSqlQuery &q) const
+    {
+        for (auto it = binds.cbegin(); it != binds.cend(); ++it)
+            q.bindValue(it.key(), it.value());
+    }
+};
+
+Where whereOf(PredictionStore &store, const HistoryFilter &f)
+{
+    Where w;
+    auto add = [&](const QString &clause, const QString &name, const QVariant &value) {
+        w.clauses << clause;
+        w.binds.insert(name, value);
+    };
+    if (f.sinceMs > 0)
+        add(QStringLiteral("p.created_ms >= :since"), QStringLiteral(":since"), f.sinceMs);
+    if (f.untilMs > 0)
+        add(QStringLiteral("p.created_ms < :until"), QStringLiteral(":until"), f.untilMs);
+    if (!f.categoryId.isEmpty())
+        add(QStringLiteral("p.category_id = :cat"), QStringLiteral(":cat"), f.categoryId);
+    if (!f.feedback.isEmpty())
+        add(QStringLiteral("p.feedback = :fb"), QStringLiteral(":fb"), f.feedback);
+    if (f.minConfidence >= 0)
+        add(QStringLiteral("p.confidence >= :cmin"), QStringLiteral(":cmin"), f.minConfidence);
+    if (f.maxConfidence >= 0)
+        add(QStringLiteral("p.confidence <= :cmax"), QStringLiteral(":cmax"), f.maxConfidence);
+    if (!f.finalCategoryId.isEmpty())
+        add(QStringLiteral("p.final_category_id = :fcat"), QStringLiteral(":fcat"), f.finalCategoryId);
+    if (!f.modelVersion.isEmpty())
+        add(QStringLiteral("p.model_version = :mver"), QStringLiteral(":mver"), f.modelVersion);
+    if (f.needsReview)
+        w.clauses << QStringLiteral("p.review <> ''");
+    if (f.headVersion && *f.headVersion > 0)
+        add(QStringLiteral("p.head_version = :head"), QStringLiteral(":head"), *f.headVersion);
+    else if (f.headVersion)
+        w.clauses << QStringLiteral("p.head_version IS NULL");
+    if (!f.qualityFlag.isEmpty())
+        add(QStringLiteral("p.quality_flags LIKE :flag ESCAPE '\\'"), QStringLiteral(":flag"), store_sql::flagPattern(f.qualityFlag));
+    if (!f.text.isEmpty()) {
+        const QString like = schema::caseInsensitiveLike(store_sql::dialectOf(store.url()));
+        add(QStringLiteral("(p.title %1 :text ESCAPE '\\' OR p.description %1 :text ESCAPE '\\')").arg(like),
+            QStringLiteral(":text"), QLatin1Char('%') + store_sql::escapedLike(f.text) + QLatin1Char('%'));
+    }
+    return w;
+}
+
+} // namespace
+
 Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const HistoryFilter &f, std::optional<HistoryCursor> after, int limit)
 {
     auto db = store.connection();
     if (!db)
         return db.error();
-    QStringList where;
-    QVariantMap binds;
-    auto add = [&](const QString &clause, const QString &name, const QVariant &value) {
-        where << clause;
-        binds.insert(name, value);
-    };
-    if (f.sinceMs > 0)
-        add(QStringLiteral("created_ms >= :since"), QStringLiteral(":since"), f.sinceMs);
-    if (f.untilMs > 0)
-        add(QStringLiteral("created_ms < :until"), QStringLiteral(":until"), f.untilMs);
-    if (!f.categoryId.isEmpty())
-        add(QStringLiteral("category_id = :cat"), QStringLiteral(":cat"), f.categoryId);
-    if (!f.feedback.isEmpty())
-        add(QStringLiteral("feedback = :fb"), QStringLiteral(":fb"), f.feedback);
-    if (f.minConfidence >= 0)
-        add(QStringLiteral("confidence >= :cmin"), QStringLiteral(":cmin"), f.minConfidence);
-    if (f.maxConfidence >= 0)
-        add(QStringLiteral("confidence <= :cmax"), QStringLiteral(":cmax"), f.maxConfidence);
-    if (!f.finalCategoryId.isEmpty())
-        add(QStringLiteral("final_category_id = :fcat"), QStringLiteral(":fcat"), f.finalCategoryId);
-    if (!f.modelVersion.isEmpty())
-        add(QStringLiteral("model_version = :mver"), QStringLiteral(":mver"), f.modelVersion);
-    if (f.needsReview)
-        where << QStringLiteral("review <> ''");
-    if (f.headVersion && *f.headVersion > 0)
-        add(QStringLiteral("head_version = :head"), QStringLiteral(":head"), *f.headVersion);
-    else if (f.headVersion)
-        where << QStringLiteral("head_version IS NULL");
-    if (!f.qualityFlag.isEmpty())
-        add(QStringLiteral("quality_flags LIKE :flag ESCAPE '\\'"), QStringLiteral(":flag"), store_sql::flagPattern(f.qualityFlag));
-    if (!f.text.isEmpty()) {
-        const QString like = schema::caseInsensitiveLike(store_sql::dialectOf(store.url()));
-        add(QStringLiteral("(title %1 :text ESCAPE '\\' OR description %1 :text ESCAPE '\\')").arg(like),
-            QStringLiteral(":text"), QLatin1Char('%') + store_sql::escapedLike(f.text) + QLatin1Char('%'));
-    }
+    Where w = whereOf(store, f);
     const char *cmp = f.oldestFirst ? ">" : "<";
     if (after) {
-        where << QStringLiteral("(created_ms %1 :acms OR (created_ms = :acms2 AND id %1 :aid))").arg(QLatin1String(cmp));
-        binds.insert(QStringLiteral(":acms"), after->createdMs);
-        binds.insert(QStringLiteral(":acms2"), after->createdMs);
-        binds.insert(QStringLiteral(":aid"), after->id);
+        w.clauses << QStringLiteral("(p.created_ms %1 :acms OR (p.created_ms = :acms2 AND p.id %1 :aid))").arg(QLatin1String(cmp));
+        w.binds.insert(QStringLiteral(":acms"), after->createdMs);
+        w.binds.insert(QStringLiteral(":acms2"), after->createdMs);
+        w.binds.insert(QStringLiteral(":aid"), after->id);
     }
+    // The standing decision (who and when) is the newest feedback row not
+    // undone: one probe of feedback_prediction per row of the page.
     const QString sql = QStringLiteral(
-        "SELECT id, created_ms, source, file_name, ok, error_code, category_id, confidence, title, price_currency,"
-        " price_point, feedback, final_category_id, final_price, model_version, quality_flags, total_ms, review, head_version"
-        " FROM predictions%1 ORDER BY created_ms %2, id %2 LIMIT :limit")
-                            .arg(where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")),
-                                 f.oldestFirst ? QStringLiteral("ASC") : QStringLiteral("DESC"));
+        "SELECT p.id, p.created_ms, p.source, p.file_name, p.ok, p.error_code, p.category_id, p.confidence, p.title, p.price_currency,"
+        " p.price_point, p.feedback, p.final_category_id, p.final_price, p.model_version, p.quality_flags, p.total_ms, p.review,"
+        " p.head_version, p.description, p.price_low, p.price_high, p.price_basis, p.final_title, f.moderator, f.created_ms, f.description"
+        " FROM predictions p LEFT JOIN feedback f ON f.id = (SELECT fb.id FROM feedback fb WHERE fb.prediction_id = p.id"
+        " AND fb.undone_ms IS NULL ORDER BY fb.created_ms DESC, fb.id DESC LIMIT 1)"
+        "%1 ORDER BY p.created_ms %2, p.id %2 LIMIT :limit")
+                            .arg(w.sql(), f.oldestFirst ? QStringLiteral("ASC") : QStringLiteral("DESC"));
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
     q.prepare(sql);
-    for (auto it = binds.cbegin(); it != binds.cend(); ++it)
-        q.bindValue(it.key(), it.value());
+    w.bind(q);
     q.bindValue(QStringLiteral(":limit"), std::clamp(limit, 1, 10000));
     if (!q.exec())
         return databaseError(QStringLiteral("cannot read the history"), q.lastError());
@@ -106,9 +134,61 @@ Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const Histor
         r.totalMs = q.value(16).toDouble();
         r.review = q.value(17).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
         r.headVersion = q.value(18).toLongLong();
+        r.description = q.value(19).toString();
+        r.priceLow = q.value(20).toDouble();
+        r.priceHigh = q.value(21).toDouble();
+        r.priceBasis = q.value(22).toString();
+        r.finalTitle = q.value(23).toString();
+        r.decidedBy = q.value(24).toString();
+        r.decidedMs = q.value(25).toLongLong();
+        r.finalDescription = q.value(26).toString();
         rows.push_back(std::move(r));
     }
     return rows;
+}
+
+Result<qint64> countHistory(PredictionStore &store, const HistoryFilter &f, qint64 cap)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    if (cap < 1)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("a count needs a cap of at least 1")};
+    const Where w = whereOf(store, f);
+    QSqlQuery q(db.value());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM predictions p%1 LIMIT :cap) t").arg(w.sql()));
+    w.bind(q);
+    q.bindValue(QStringLiteral(":cap"), cap + 1);
+    if (!q.exec() || !q.next())
+        return databaseError(QStringLiteral("cannot count the history"), q.lastError());
+    return q.value(0).toLongLong();
+}
+
+QByteArray historyCsvHeader()
+{
+    return csvLine({QStringLiteral("id"), QStringLiteral("created_at"), QStringLiteral("source"), QStringLiteral("file"),
+                    QStringLiteral("ok"), QStringLiteral("error"), QStringLiteral("category"), QStringLiteral("confidence"),
+                    QStringLiteral("title"), QStringLiteral("description"), QStringLiteral("currency"), QStringLiteral("price"),
+                    QStringLiteral("price_low"), QStringLiteral("price_high"), QStringLiteral("price_basis"), QStringLiteral("feedback"),
+                    QStringLiteral("final_category"), QStringLiteral("final_price"), QStringLiteral("final_title"),
+                    QStringLiteral("final_description"), QStringLiteral("decided_by"), QStringLiteral("decided_at"),
+                    QStringLiteral("model_version"), QStringLiteral("head"), QStringLiteral("flags"), QStringLiteral("review"),
+                    QStringLiteral("total_ms")});
+}
+
+QByteArray historyCsvLine(const HistoryRow &r)
+{
+    const bool decided = r.feedback != QLatin1String("none") && !r.feedback.isEmpty();
+    auto iso = [](qint64 ms) { return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs) : QString(); };
+    auto money = [&](double v) { return r.ok ? QString::number(v) : QString(); };
+    return csvLine({QString::number(r.id), iso(r.createdMs), r.source, r.fileName, r.ok ? QStringLiteral("1") : QStringLiteral("0"),
+                    r.errorCode, r.categoryId, r.ok ? QString::number(r.confidence, 'f', 4) : QString(), r.title, r.description,
+                    r.currency, money(r.pricePoint), money(r.priceLow), money(r.priceHigh), r.priceBasis, r.feedback,
+                    r.finalCategoryId, decided ? QString::number(r.finalPrice) : QString(), r.finalTitle, r.finalDescription,
+                    r.decidedBy, iso(r.decidedMs), r.modelVersion,
+                    r.headVersion > 0 ? QStringLiteral("h%1").arg(r.headVersion) : QStringLiteral("builtin"),
+                    r.flags.join(QLatin1Char(' ')), r.review.join(QLatin1Char(' ')), QString::number(r.totalMs, 'f', 1)});
 }
 
 Result<QHash<qint64, QByteArray>> readThumbnails(PredictionStore &store, const QList<qint64> &ids)
@@ -140,26 +220,22 @@ Result<PredictionDetail> readDetail(PredictionStore &store, qint64 id)
     if (!db)
         return db.error();
     QSqlQuery q(db.value());
-    q.prepare(QStringLiteral("SELECT description, sha256, byte_size, width, height, categories_json, labels_json, error_message,"
-                             " price_basis, price_low, price_high, created_ms FROM predictions WHERE id = :id"));
+    q.prepare(QStringLiteral("SELECT sha256, byte_size, width, height, categories_json, labels_json, error_message, created_ms"
+                             " FROM predictions WHERE id = :id"));
     q.bindValue(QStringLiteral(":id"), id);
     if (!q.exec())
         return databaseError(QStringLiteral("cannot read a prediction"), q.lastError());
     if (!q.next())
         return Error{ErrorCode::NotFound, QStringLiteral("there is no prediction %1").arg(id)};
     PredictionDetail d;
-    d.description = q.value(0).toString();
-    d.sha256 = q.value(1).toString();
-    d.byteSize = q.value(2).toLongLong();
-    d.width = q.value(3).toInt();
-    d.height = q.value(4).toInt();
-    d.categoriesJson = q.value(5).toString();
-    d.labelsJson = q.value(6).toString();
-    d.errorMessage = q.value(7).toString();
-    d.priceBasis = q.value(8).toString();
-    d.priceLow = q.value(9).toDouble();
-    d.priceHigh = q.value(10).toDouble();
-    const qint64 created = q.value(11).toLongLong();
+    d.sha256 = q.value(0).toString();
+    d.byteSize = q.value(1).toLongLong();
+    d.width = q.value(2).toInt();
+    d.height = q.value(3).toInt();
+    d.categoriesJson = q.value(4).toString();
+    d.labelsJson = q.value(5).toString();
+    d.errorMessage = q.value(6).toString();
+    const qint64 created = q.value(7).toLongLong();
     // The row itself, through the same code as the history table.
     HistoryFilter exact;
     exact.sinceMs = created;
@@ -171,14 +247,15 @@ Result<PredictionDetail> readDetail(PredictionStore &store, qint64 id)
         if (r.id == id)
             d.row = r;
     }
-    q.prepare(QStringLiteral("SELECT created_ms, moderator, decision, category_id, price, currency, title FROM feedback"
-                             " WHERE prediction_id = :id ORDER BY created_ms"));
+    q.prepare(QStringLiteral("SELECT created_ms, moderator, decision, category_id, price, currency, title, description, undone_ms, undone_by"
+                             " FROM feedback WHERE prediction_id = :id ORDER BY created_ms, id"));
     q.bindValue(QStringLiteral(":id"), id);
     if (!q.exec())
         return databaseError(QStringLiteral("cannot read feedback"), q.lastError());
     while (q.next())
         d.feedback.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                              q.value(5).toString(), q.value(6).toString(), q.value(4).toDouble()});
+                              q.value(5).toString(), q.value(6).toString(), q.value(4).toDouble(), q.value(7).toString(),
+                              q.value(8).toLongLong(), q.value(9).toString()});
     return d;
 }
 

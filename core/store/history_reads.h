@@ -26,7 +26,7 @@ struct HistoryFilter {
     QString modelVersion;
     QString qualityFlag;                    // blurry, too_dark, ...
     QString text;                           // in title or description
-    QString finalCategoryId;                // confirmed category (quality page drill-down)
+    QString finalCategoryId;                // confirmed category (the Confirmed filter, which the quality page sets)
     bool needsReview = false;               // only results with a reason to review them
     std::optional<qint64> headVersion;      // made with this category head; 0: the built-in mapping
     bool oldestFirst = false;
@@ -50,17 +50,27 @@ struct HistoryRow {
     QString errorCode;
     QString categoryId;
     double confidence = 0;
-    QString title;
+    QString title;                          // suggested
+    QString description;                    // suggested
     QString currency;
     double pricePoint = 0;
-    QString feedback;
+    double priceLow = 0, priceHigh = 0;
+    QString priceBasis;                     // neighbours, category, prior
+    QString feedback;                       // the standing decision: none, accepted, corrected
     QString finalCategoryId;
     double finalPrice = 0;
+    QString finalTitle;                     // empty: no decision, or one that kept no title
+    QString finalDescription;               // of the standing decision
+    QString decidedBy;                      // moderator of the standing decision (newest not undone)
+    qint64 decidedMs = 0;                   // 0: no standing decision
     QString modelVersion;
     QStringList flags;
     double totalMs = 0;
     QStringList review;                     // why it needs review; empty: it does not
     qint64 headVersion = 0;                 // 0: made with the built-in mapping
+
+    // What the listing says now: the decision's title when there is one, else the suggestion's.
+    QString shownTitle() const { return finalTitle.isEmpty() ? title : finalTitle; }
 };
 
 // Everything stored about one prediction, with its feedback (history detail).
@@ -73,14 +83,15 @@ struct PredictionDetail {
     QString categoriesJson;
     QString labelsJson;
     QString errorMessage;
-    QString priceBasis;
-    double priceLow = 0, priceHigh = 0;
     struct Feedback {
         qint64 createdMs = 0;
         QString moderator, decision, categoryId, currency, title;
         double price = 0;
+        QString description;
+        qint64 undoneMs = 0;                // 0: it stands (or was replaced by a newer one)
+        QString undoneBy;
     };
-    QList<Feedback> feedback;
+    QList<Feedback> feedback;               // oldest first, undone ones included
 };
 
 // Newest first (or oldest, see the filter), `limit` rows after `after`.
@@ -88,6 +99,14 @@ Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const Histor
                                             int limit);
 // NotFound when there is no such prediction.
 Result<PredictionDetail> readDetail(PredictionStore &store, qint64 predictionId);
+// How many rows match, counting no further than `cap` (a count past it is
+// returned as cap + 1: "more than cap"), so that a loose filter over a
+// million rows costs a bounded index scan.
+Result<qint64> countHistory(PredictionStore &store, const HistoryFilter &filter, qint64 cap);
 Result<QHash<qint64, QByteArray>> readThumbnails(PredictionStore &store, const QList<qint64> &predictionIds);
+
+// The history as CSV, the same for every export: the header, then one line per row.
+QByteArray historyCsvHeader();
+QByteArray historyCsvLine(const HistoryRow &row);
 
 } // namespace listinglens

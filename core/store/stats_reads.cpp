@@ -110,6 +110,59 @@ Result<StoreStats> readStats(PredictionStore &store, qint64 sinceMs, qint64 unti
     return s;
 }
 
+qint64 bucketStart(qint64 ms, qint64 bucketMs)
+{
+    if (bucketMs <= 0)
+        return ms;
+    // Days start at local midnight; shorter buckets on the epoch's grid,
+    // which is the local one for whole-hour (and half/quarter-hour) zones.
+    const qint64 offset = bucketMs >= 86'400'000LL ? qint64(QDateTime::fromMSecsSinceEpoch(ms).offsetFromUtc()) * 1000 : 0;
+    const qint64 local = ms + offset;
+    const qint64 floor = local >= 0 ? local / bucketMs * bucketMs : -((-local + bucketMs - 1) / bucketMs) * bucketMs;
+    return floor - offset;
+}
+
+SeriesPlan planSeries(qint64 sinceMs, qint64 untilMs, qint64 firstMs, int maxBuckets, int minBuckets)
+{
+    static constexpr qint64 kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
+    static constexpr qint64 sizes[] = {kMinute,   2 * kMinute, 5 * kMinute, 10 * kMinute, 15 * kMinute, 30 * kMinute, kHour,
+                                       2 * kHour, 3 * kHour,   6 * kHour,   12 * kHour,   kDay,         7 * kDay};
+    maxBuckets = std::max(1, maxBuckets);
+    minBuckets = std::clamp(minBuckets, 1, maxBuckets);
+    if (untilMs <= sinceMs)
+        untilMs = sinceMs + kMinute;
+    const qint64 start = firstMs > sinceMs && firstMs < untilMs ? firstMs : sinceMs;
+    SeriesPlan plan;
+    plan.bucketMs = sizes[std::size(sizes) - 1];
+    for (qint64 size : sizes) {
+        if ((untilMs - start + size - 1) / size <= maxBuckets) {
+            plan.bucketMs = size;
+            break;
+        }
+    }
+    plan.toMs = bucketStart(untilMs - 1, plan.bucketMs) + plan.bucketMs; // the bucket of the last moment, whole
+    plan.fromMs = bucketStart(start, plan.bucketMs);
+    // At least minBuckets wide, but no earlier than the range asked for.
+    const qint64 earliest = bucketStart(sinceMs, plan.bucketMs);
+    plan.fromMs = std::max(earliest, std::min(plan.fromMs, plan.toMs - minBuckets * plan.bucketMs));
+    return plan;
+}
+
+Result<qint64> readFirstTime(PredictionStore &store, qint64 sinceMs, qint64 untilMs)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT MIN(created_ms) FROM predictions WHERE created_ms >= :since AND created_ms < :until"));
+    q.bindValue(QStringLiteral(":since"), sinceMs);
+    q.bindValue(QStringLiteral(":until"), untilMs > 0 ? untilMs : std::numeric_limits<qint64>::max());
+    if (!q.exec() || !q.next())
+        return databaseError(QStringLiteral("cannot compute statistics"), q.lastError());
+    return q.value(0).isNull() ? qint64(0) : q.value(0).toLongLong();
+}
+
 Result<std::vector<TimeBucket>> readTimeSeries(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs)
 {
     auto db = store.connection();
@@ -118,25 +171,31 @@ Result<std::vector<TimeBucket>> readTimeSeries(PredictionStore &store, qint64 si
     if (bucketMs <= 0 || untilMs <= sinceMs)
         return Error{ErrorCode::InvalidArgument, QStringLiteral("a time series needs a range and a bucket size")};
     // Per-bucket latency percentiles by nearest rank, with window functions
-    // (SQLite 3.25+ and PostgreSQL): the database does the work, not the program.
+    // (SQLite 3.25+ and PostgreSQL): the database does the work, not the
+    // program. Three of them: the total, processing and waiting.
+    auto ranked = [](const char *name, const char *column) {
+        return QStringLiteral(" %1 AS (SELECT b, %2 AS v, ROW_NUMBER() OVER (PARTITION BY b ORDER BY %2) AS r,"
+                              " COUNT(*) OVER (PARTITION BY b) AS m FROM timed WHERE ok = 1),"
+                              " %1p AS (SELECT b, MIN(CASE WHEN r >= 0.50 * m THEN v END) AS p50,"
+                              " MIN(CASE WHEN r >= 0.95 * m THEN v END) AS p95,"
+                              " MIN(CASE WHEN r >= 0.99 * m THEN v END) AS p99 FROM %1 GROUP BY b)")
+            .arg(QLatin1String(name), QLatin1String(column));
+    };
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
     q.prepare(QStringLiteral(
-        "WITH ranged AS ("
-        "  SELECT (created_ms - CAST(:since AS BIGINT)) / CAST(:bucket AS BIGINT) AS b, ok, total_ms FROM predictions"
-        "  WHERE created_ms >= :since2 AND created_ms < :until),"
-        " counts AS ("
-        "  SELECT b, COUNT(*) AS n, SUM(CASE WHEN ok = 0 THEN 1 ELSE 0 END) AS failed FROM ranged GROUP BY b),"
-        " ranked AS ("
-        "  SELECT b, total_ms, ROW_NUMBER() OVER (PARTITION BY b ORDER BY total_ms) AS r,"
-        "         COUNT(*) OVER (PARTITION BY b) AS m FROM ranged WHERE ok = 1),"
-        " pct AS ("
-        "  SELECT b,"
-        "   MIN(CASE WHEN r >= 0.50 * m THEN total_ms END) AS p50,"
-        "   MIN(CASE WHEN r >= 0.95 * m THEN total_ms END) AS p95,"
-        "   MIN(CASE WHEN r >= 0.99 * m THEN total_ms END) AS p99 FROM ranked GROUP BY b)"
-        " SELECT counts.b, counts.n, counts.failed, pct.p50, pct.p95, pct.p99"
-        " FROM counts LEFT JOIN pct ON pct.b = counts.b ORDER BY counts.b"));
+                  "WITH ranged AS ("
+                  "  SELECT (created_ms - CAST(:since AS BIGINT)) / CAST(:bucket AS BIGINT) AS b, ok, total_ms,"
+                  "  COALESCE(decode_ms, 0) + COALESCE(preprocess_ms, 0) + COALESCE(inference_ms, 0) AS processing_ms FROM predictions"
+                  "  WHERE created_ms >= :since2 AND created_ms < :until),"
+                  " timed AS (SELECT b, ok, total_ms, processing_ms,"
+                  "  CASE WHEN total_ms > processing_ms THEN total_ms - processing_ms ELSE 0 END AS wait_ms FROM ranged),"
+                  " counts AS ("
+                  "  SELECT b, COUNT(*) AS n, SUM(CASE WHEN ok = 0 THEN 1 ELSE 0 END) AS failed FROM ranged GROUP BY b),")
+              + ranked("rt", "total_ms") + QLatin1Char(',') + ranked("rp", "processing_ms") + QLatin1Char(',') + ranked("rw", "wait_ms")
+              + QStringLiteral(" SELECT counts.b, counts.n, counts.failed, rtp.p50, rtp.p95, rtp.p99, rpp.p50, rpp.p95, rwp.p50, rwp.p95"
+                               " FROM counts LEFT JOIN rtp ON rtp.b = counts.b LEFT JOIN rpp ON rpp.b = counts.b"
+                               " LEFT JOIN rwp ON rwp.b = counts.b ORDER BY counts.b"));
     bindBuckets(q, sinceMs, untilMs, bucketMs);
     if (!q.exec())
         return databaseError(QStringLiteral("cannot compute statistics"), q.lastError());
@@ -149,6 +208,10 @@ Result<std::vector<TimeBucket>> readTimeSeries(PredictionStore &store, qint64 si
         b.p50 = q.value(3).toDouble();
         b.p95 = q.value(4).toDouble();
         b.p99 = q.value(5).toDouble();
+        b.processingP50 = q.value(6).toDouble();
+        b.processingP95 = q.value(7).toDouble();
+        b.waitP50 = q.value(8).toDouble();
+        b.waitP95 = q.value(9).toDouble();
         buckets.push_back(b);
     }
     return buckets;
@@ -192,6 +255,25 @@ Result<QueueActivity> readQueueActivity(PredictionStore &store, qint64 sinceMs, 
             a.workers << worker;
     }
     a.workers.sort();
+    // Queue wait by nearest rank, over the jobs_finished index.
+    const QString waited = QStringLiteral("FROM jobs WHERE finished_ms >= :since AND finished_ms < :until AND queue_ms IS NOT NULL");
+    q.prepare(QStringLiteral("SELECT COUNT(*) ") + waited);
+    q.bindValue(QStringLiteral(":since"), sinceMs);
+    q.bindValue(QStringLiteral(":until"), untilMs);
+    if (!q.exec() || !q.next())
+        return databaseError(QStringLiteral("cannot compute statistics"), q.lastError());
+    const qint64 n = q.value(0).toLongLong();
+    for (auto [fraction, target] : {std::pair{0.50, &a.queueWaitP50}, std::pair{0.95, &a.queueWaitP95}}) {
+        if (n == 0)
+            break;
+        q.prepare(QStringLiteral("SELECT queue_ms ") + waited + QStringLiteral(" ORDER BY queue_ms LIMIT 1 OFFSET :rank"));
+        q.bindValue(QStringLiteral(":since"), sinceMs);
+        q.bindValue(QStringLiteral(":until"), untilMs);
+        q.bindValue(QStringLiteral(":rank"), std::min(n - 1, qint64(fraction * double(n - 1) + 0.5)));
+        if (!q.exec() || !q.next())
+            return databaseError(QStringLiteral("cannot compute statistics"), q.lastError());
+        *target = q.value(0).toDouble();
+    }
     return a;
 }
 

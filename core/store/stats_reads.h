@@ -67,7 +67,28 @@ struct TimeBucket {
     qint64 predictions = 0;
     qint64 failures = 0;
     double p50 = 0, p95 = 0, p99 = 0; // total latency of the successful ones, ms
+    // The total split in two: processing (decode + preprocess + inference)
+    // and waiting (the rest: queued between stages and for a batch), ms.
+    double processingP50 = 0, processingP95 = 0;
+    double waitP50 = 0, waitP95 = 0;
 };
+
+// The buckets of a chart: [fromMs, toMs) in whole buckets of bucketMs, each
+// starting on the clock (a minute, a quarter hour, an hour, a local midnight),
+// so the same rows fall in the same buckets whenever the chart is drawn.
+struct SeriesPlan {
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    qint64 bucketMs = 60'000;
+};
+
+// The plan for a chart of [sinceMs, untilMs) whose first stored row is at
+// firstMs (0: none): fitted to the data (it starts at the first row's bucket
+// when that is later than sinceMs, keeping at least minBuckets), with the
+// smallest clock bucket that keeps it to maxBuckets.
+SeriesPlan planSeries(qint64 sinceMs, qint64 untilMs, qint64 firstMs, int maxBuckets = 240, int minBuckets = 12);
+// The start of the clock bucket of bucketMs that holds ms (days: local midnight).
+qint64 bucketStart(qint64 ms, qint64 bucketMs);
 
 // What the job queue of `serve` and its workers did (table jobs), for the
 // throughput page; empty when the database has never had a job.
@@ -75,6 +96,10 @@ struct QueueActivity {
     qint64 queued = 0, running = 0;            // now
     qint64 jobs = 0;                           // every job ever queued, 0: no queue in use
     QStringList workers;                       // that ended jobs in the range, by name
+    // How long the jobs that ended in the range waited in the queue before a
+    // worker took them (jobs.queue_ms = started - created), ms; apart from
+    // the predictions' own processing and waiting.
+    double queueWaitP50 = 0, queueWaitP95 = 0;
     struct Bucket {
         qint64 startMs = 0;
         QHash<QString, qint64> endedByWorker;  // done and failed
@@ -85,6 +110,8 @@ struct QueueActivity {
 
 Result<StoreStats> readStats(PredictionStore &store, qint64 sinceMs = 0, qint64 untilMs = 0);
 // Buckets of bucketMs over [sinceMs, untilMs), empty ones left out.
+// The first created_ms in [sinceMs, untilMs), 0 when there is none (one index probe).
+Result<qint64> readFirstTime(PredictionStore &store, qint64 sinceMs, qint64 untilMs);
 Result<std::vector<TimeBucket>> readTimeSeries(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
 Result<QueueActivity> readQueueActivity(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
 Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {});

@@ -81,6 +81,20 @@ void ListingIndex::confirm(qint64 id, const QString &categoryId, double price, c
     }
 }
 
+void ListingIndex::unconfirm(qint64 id, const QString &suggestedCategoryId)
+{
+    std::unique_lock lock(m_mutex);
+    for (Entry &e : m_entries) {
+        if (e.id == id) {
+            e.confirmed = false;
+            e.categoryId = suggestedCategoryId;
+            e.price = 0;
+            e.title.clear();
+            return;
+        }
+    }
+}
+
 std::vector<float> ListingIndex::scoreAll(const std::vector<float> &query) const
 {
     const int n = int(m_entries.size());

@@ -52,6 +52,9 @@ public:
     void addResult(qint64 id, const PhotoResult &result, const QString &file);
     bool contains(qint64 id) const;
     void confirm(qint64 id, const QString &categoryId, double price, const QString &title = {});
+    // A confirmation taken back (the moderator's decision undone): the listing is
+    // unconfirmed again, in its suggested category. Nothing when the id is not here.
+    void unconfirm(qint64 id, const QString &suggestedCategoryId);
 
     // The k most similar listings; optionally only confirmed ones of a category.
     std::vector<Match> nearest(const std::vector<float> &query, int k, const QString &categoryId = {},

@@ -1,6 +1,6 @@
 #include "console_worker.h"
 
-#include "csv.h"
+#include "count_text.h"
 #include "head_store.h"
 #include "history_reads.h"
 #include "sqlite_files.h"
@@ -10,6 +10,19 @@
 #include <QSaveFile>
 
 namespace listinglens::ui {
+
+namespace {
+
+// The whole photo scaled to fit `box`, its aspect kept (never cropped, never enlarged).
+QImage fitted(const QByteArray &jpeg, QSize box)
+{
+    QImage image = QImage::fromData(jpeg, "JPG");
+    if (image.isNull() || (image.width() <= box.width() && image.height() <= box.height()))
+        return image;
+    return image.scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+}
+
+} // namespace
 
 void ConsoleWorker::fetchHistory(int request, const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit)
 {
@@ -24,9 +37,19 @@ void ConsoleWorker::fetchHistory(int request, const HistoryFilter &filter, std::
     auto thumbs = readThumbnails(*m_store, ids);
     QList<HistoryRow> list(rows.value().begin(), rows.value().end());
     QList<QImage> images;
-    for (qint64 id : ids) // decoded here, off the GUI thread
-        images << (thumbs ? QImage::fromData(thumbs.value().value(id), "JPG") : QImage());
+    for (qint64 id : ids) // decoded and scaled here, off the GUI thread
+        images << fitted(thumbs ? thumbs.value().value(id) : QByteArray(), kThumbnail);
     Q_EMIT historyPage(request, list, images, int(list.size()) == limit);
+}
+
+void ConsoleWorker::countHistory(int request, const HistoryFilter &filter, qint64 cap)
+{
+    if (!m_store)
+        return Q_EMIT failed(request, tr("no database"));
+    auto n = listinglens::countHistory(*m_store, filter, cap);
+    if (!n)
+        return Q_EMIT failed(request, n.error().message);
+    Q_EMIT historyCount(request, n.value(), cap);
 }
 
 void ConsoleWorker::fetchDetail(int request, qint64 predictionId)
@@ -37,18 +60,22 @@ void ConsoleWorker::fetchDetail(int request, qint64 predictionId)
     if (!d)
         return Q_EMIT failed(request, d.error().message);
     auto thumb = readThumbnails(*m_store, {predictionId});
-    Q_EMIT detailReady(request, d.value(), thumb ? QImage::fromData(thumb.value().value(predictionId), "JPG") : QImage());
+    Q_EMIT detailReady(request, d.value(), fitted(thumb ? thumb.value().value(predictionId) : QByteArray(), kDetailPhoto));
 }
 
-void ConsoleWorker::fetchSeries(int request, qint64 sinceMs, qint64 untilMs, qint64 bucketMs)
+void ConsoleWorker::fetchSeries(int request, qint64 sinceMs, qint64 untilMs)
 {
     if (!m_store)
         return Q_EMIT failed(request, tr("no database"));
-    auto s = readTimeSeries(*m_store, sinceMs, untilMs, bucketMs);
+    auto first = readFirstTime(*m_store, sinceMs, untilMs);
+    if (!first)
+        return Q_EMIT failed(request, first.error().message);
+    const SeriesPlan plan = planSeries(sinceMs, untilMs, first.value());
+    auto s = readTimeSeries(*m_store, plan.fromMs, plan.toMs, plan.bucketMs);
     if (!s)
         return Q_EMIT failed(request, s.error().message);
-    Q_EMIT seriesReady(request, QList<TimeBucket>(s.value().begin(), s.value().end()));
-    auto queue = readQueueActivity(*m_store, sinceMs, untilMs, bucketMs);
+    Q_EMIT seriesReady(request, plan, QList<TimeBucket>(s.value().begin(), s.value().end()));
+    auto queue = readQueueActivity(*m_store, plan.fromMs, plan.toMs, plan.bucketMs);
     Q_EMIT queueReady(request, queue ? queue.value() : QueueActivity());
 }
 
@@ -117,11 +144,7 @@ void ConsoleWorker::exportCsv(int request, const HistoryFilter &filter, const QS
     QSaveFile file(path); // written whole or not at all
     if (!file.open(QIODevice::WriteOnly))
         return Q_EMIT exportFinished(request, false, file.errorString());
-    file.write(csvLine({QStringLiteral("id"), QStringLiteral("created_at"), QStringLiteral("source"), QStringLiteral("file"),
-                        QStringLiteral("ok"), QStringLiteral("error"), QStringLiteral("category"), QStringLiteral("confidence"),
-                        QStringLiteral("title"), QStringLiteral("currency"), QStringLiteral("price"), QStringLiteral("feedback"),
-                        QStringLiteral("final_category"), QStringLiteral("final_price"), QStringLiteral("model_version"),
-                        QStringLiteral("flags"), QStringLiteral("total_ms")}));
+    file.write(historyCsvHeader()); // the same columns as every history export (history_reads.h)
     std::optional<HistoryCursor> cursor;
     qint64 written = 0;
     while (true) {
@@ -134,13 +157,8 @@ void ConsoleWorker::exportCsv(int request, const HistoryFilter &filter, const QS
             file.cancelWriting();
             return Q_EMIT exportFinished(request, false, rows.error().message);
         }
-        for (const HistoryRow &r : rows.value()) {
-            file.write(csvLine({QString::number(r.id), QDateTime::fromMSecsSinceEpoch(r.createdMs, Qt::UTC).toString(Qt::ISODate),
-                                r.source, r.fileName, r.ok ? QStringLiteral("1") : QStringLiteral("0"), r.errorCode, r.categoryId,
-                                QString::number(r.confidence, 'f', 4), r.title, r.currency, QString::number(r.pricePoint),
-                                r.feedback, r.finalCategoryId, r.feedback == QLatin1String("none") ? QString() : QString::number(r.finalPrice),
-                                r.modelVersion, r.flags.join(QLatin1Char(' ')), QString::number(r.totalMs, 'f', 1)}));
-        }
+        for (const HistoryRow &r : rows.value())
+            file.write(historyCsvLine(r));
         written += qint64(rows.value().size());
         Q_EMIT exportProgress(request, written);
         if (rows.value().size() < 2000)
@@ -149,7 +167,7 @@ void ConsoleWorker::exportCsv(int request, const HistoryFilter &filter, const QS
     }
     if (!file.commit())
         return Q_EMIT exportFinished(request, false, file.errorString());
-    Q_EMIT exportFinished(request, true, tr("%n row(s) written to %1", nullptr, int(written)).arg(path));
+    Q_EMIT exportFinished(request, true, tr("%1 written to %2").arg(countText(written, tr("row"), tr("rows")), path));
 }
 
 } // namespace listinglens::ui

@@ -7,6 +7,7 @@
 
 #include <QImage>
 #include <QObject>
+#include <QSize>
 
 #include <atomic>
 #include <memory>
@@ -21,11 +22,19 @@ namespace listinglens::ui {
 class ConsoleWorker : public QObject {
     Q_OBJECT
 public:
+    static constexpr QSize kThumbnail{64, 48};
+    static constexpr QSize kDetailPhoto{320, 240};
+
     // The store to read from now on (null: none), opened by the session.
     void setStore(const std::shared_ptr<PredictionStore> &store) { m_store = store; }
+    // Thumbnails come scaled to fit kThumbnail (the whole photo, its aspect kept).
     void fetchHistory(int request, const HistoryFilter &filter, std::optional<HistoryCursor> after, int limit);
+    // Answers historyCount, counting no further than cap.
+    void countHistory(int request, const HistoryFilter &filter, qint64 cap);
     void fetchDetail(int request, qint64 predictionId);
-    void fetchSeries(int request, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
+    // Plans the buckets (planSeries: fitted to the data, on the clock), then
+    // answers seriesReady and queueReady with that plan.
+    void fetchSeries(int request, qint64 sinceMs, qint64 untilMs);
     // Answers qualityReady, then reliabilityReady and headAccuracyReady.
     void fetchQuality(int request, qint64 sinceMs, qint64 untilMs, const QString &modelVersion);
     void fetchHeads(int request);
@@ -38,8 +47,9 @@ public:
 Q_SIGNALS:
     void failed(int request, const QString &message);
     void historyPage(int request, const QList<listinglens::HistoryRow> &rows, const QList<QImage> &thumbnails, bool more);
+    void historyCount(int request, qint64 count, qint64 cap);
     void detailReady(int request, const listinglens::PredictionDetail &detail, const QImage &thumbnail);
-    void seriesReady(int request, const QList<listinglens::TimeBucket> &buckets);
+    void seriesReady(int request, const listinglens::SeriesPlan &plan, const QList<listinglens::TimeBucket> &buckets);
     void queueReady(int request, const listinglens::QueueActivity &activity); // after seriesReady
     void qualityReady(int request, const listinglens::QualityReport &report);
     void reliabilityReady(int request, const listinglens::ReliabilityReport &report);

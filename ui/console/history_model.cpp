@@ -3,11 +3,14 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+#include <numeric>
+
 namespace listinglens::ui {
 
 int HistoryModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : int(m_entries.size());
 }
 
 int HistoryModel::columnCount(const QModelIndex &parent) const
@@ -17,10 +20,16 @@ int HistoryModel::columnCount(const QModelIndex &parent) const
 
 QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole) {
+        return section == Time ? tr("Sorts through every matching row, newest or oldest first")
+                               : tr("Sorts the matching rows, at most the newest %1 of them; narrow the filters to sort more").arg(kSortCap);
+    }
+    if (role != Qt::DisplayRole)
         return {};
     static const QStringList names = {tr("Photo"), tr("Time"), tr("File"), tr("Category"), tr("Confidence"), tr("Price"),
-                                      tr("Title"), tr("Feedback"), tr("Warnings"), tr("Latency")};
+                                      tr("Title"), tr("Decision"), tr("Warnings"), tr("Latency")};
     return names.value(section);
 }
 
@@ -30,21 +39,39 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     if (!r)
         return {};
     if (role == Qt::DecorationRole && index.column() == Photo)
-        return m_thumbnails.value(index.row());
+        return m_entries[index.row()].thumbnail;
     if (role == Qt::UserRole)
         return r->id;
+    const bool decided = r->feedback != QLatin1String("none") && !r->feedback.isEmpty();
+    if (role == Qt::ToolTipRole) {
+        switch (index.column()) {
+        case File: return r->fileName;
+        case Title:
+            return r->finalTitle.isEmpty() || r->finalTitle == r->title ? r->title : tr("Final: %1\nSuggested: %2").arg(r->finalTitle, r->title);
+        case Category: return r->categoryId;
+        case Feedback:
+            return decided ? tr("%1 by %2 on %3").arg(r->feedback, r->decidedBy.isEmpty() ? tr("(unknown)") : r->decidedBy,
+                                                      QDateTime::fromMSecsSinceEpoch(r->decidedMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
+                           : QVariant();
+        case Latency: return tr("From the start of decoding to the finished result, waits between stages included");
+        default: return {};
+        }
+    }
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case Time: return QDateTime::fromMSecsSinceEpoch(r->createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     case File: return r->fileName.section(QLatin1Char('/'), -1);
-    case Category: return r->ok ? r->categoryId : tr("failed: %1").arg(r->errorCode);
+    case Category: return r->ok ? m_names.name(r->categoryId) : tr("failed: %1").arg(r->errorCode);
     case Confidence: return r->ok ? QStringLiteral("%1 %").arg(r->confidence * 100, 0, 'f', 1) : QString();
     case Price: return r->ok ? QStringLiteral("%1 %2").arg(r->currency).arg(r->pricePoint) : QString();
-    case Title: return r->title;
+    case Title: return r->shownTitle();
     case Feedback:
-        return r->feedback == QLatin1String("none") ? QString()
-                                                     : QStringLiteral("%1 → %2, %3").arg(r->feedback, r->finalCategoryId).arg(r->finalPrice);
+        if (!decided)
+            return QString();
+        return r->feedback == QLatin1String("accepted")
+                   ? tr("accepted by %1").arg(r->decidedBy)
+                   : tr("→ %1, %2 %3 (%4)").arg(m_names.name(r->finalCategoryId), r->currency).arg(r->finalPrice).arg(r->decidedBy);
     case Flags:
         return r->review.isEmpty() ? r->flags.join(QStringLiteral(", "))
                                    : (QStringList{tr("review: %1").arg(r->review.join(QLatin1Char('/')))} + r->flags).join(QStringLiteral(", "));
@@ -55,7 +82,8 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
 
 bool HistoryModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && m_more && !m_loading;
+    // Sorted by another column than Time, the rows are all there is (kSortCap).
+    return !parent.isValid() && m_more && !m_loading && m_sortColumn == Time;
 }
 
 void HistoryModel::fetchMore(const QModelIndex &parent)
@@ -64,22 +92,52 @@ void HistoryModel::fetchMore(const QModelIndex &parent)
         return;
     m_loading = true;
     std::optional<HistoryCursor> after;
-    if (!m_rows.isEmpty())
-        after = HistoryCursor{m_rows.last().createdMs, m_rows.last().id};
+    if (!m_entries.isEmpty())
+        after = HistoryCursor{m_entries.last().row.createdMs, m_entries.last().row.id};
     Q_EMIT pageWanted(m_request, m_filter, after, kPage);
+}
+
+void HistoryModel::sort(int column, Qt::SortOrder order)
+{
+    if (column < Time || column >= ColumnCount || (column == m_sortColumn && order == m_sortOrder))
+        return;
+    const bool wasTime = m_sortColumn == Time;
+    m_sortColumn = column;
+    m_sortOrder = order;
+    if (column == Time || wasTime) {
+        reset(m_filter); // time pages from the database; other columns need their rows loaded first
+        return;
+    }
+    sortLoaded();
+    Q_EMIT rowsLoaded();
+}
+
+void HistoryModel::setCategoryNames(const CategoryNames &names)
+{
+    m_names = names;
+    if (!m_entries.isEmpty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    if (m_sortColumn == Category || m_sortColumn == Feedback)
+        sortLoaded();
 }
 
 int HistoryModel::reset(const HistoryFilter &filter)
 {
     beginResetModel();
     m_filter = filter;
-    m_rows.clear();
-    m_thumbnails.clear();
+    m_filter.oldestFirst = m_sortColumn == Time ? m_sortOrder == Qt::AscendingOrder : false;
+    m_entries.clear();
     m_more = true;
     m_loading = false;
     ++m_request;
     endResetModel();
-    fetchMore({});
+    if (m_sortColumn == Time) {
+        fetchMore({});
+    } else {
+        m_loading = true;
+        // One more than the cap, to know whether the sort covers every matching row.
+        Q_EMIT pageWanted(m_request, m_filter, std::nullopt, kSortCap + 1);
+    }
     return m_request;
 }
 
@@ -89,17 +147,77 @@ void HistoryModel::appendPage(int request, const QList<HistoryRow> &rows, const 
         return; // an answer to an older filter
     m_loading = false;
     m_more = more;
-    if (rows.isEmpty())
+    qsizetype n = rows.size();
+    if (m_sortColumn != Time) {
+        m_more = n > kSortCap;
+        n = std::min<qsizetype>(n, kSortCap);
+    }
+    if (n > 0) {
+        beginInsertRows({}, int(m_entries.size()), int(m_entries.size() + n - 1));
+        for (qsizetype i = 0; i < n; ++i)
+            m_entries.append({rows[i], thumbnails.value(i)});
+        endInsertRows();
+    }
+    if (m_sortColumn != Time)
+        sortLoaded();
+    Q_EMIT rowsLoaded();
+}
+
+QVariant HistoryModel::sortKey(const HistoryRow &r) const
+{
+    switch (m_sortColumn) {
+    case File: return r.fileName.section(QLatin1Char('/'), -1).toLower();
+    case Category: return r.ok ? m_names.name(r.categoryId).toLower() : QStringLiteral("\uffff") + r.errorCode;
+    case Confidence: return r.ok ? r.confidence : -1.0;
+    case Price: return r.ok ? r.pricePoint : -1.0;
+    case Title: return r.shownTitle().toLower();
+    case Feedback: return r.feedback + QLatin1Char(' ') + m_names.name(r.finalCategoryId).toLower();
+    case Flags: return (r.review + r.flags).join(QLatin1Char(','));
+    case Latency: return r.totalMs;
+    default: return r.createdMs;
+    }
+}
+
+void HistoryModel::sortLoaded()
+{
+    if (m_entries.size() < 2)
         return;
-    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + rows.size() - 1));
-    m_rows += rows;
-    m_thumbnails += thumbnails;
-    endInsertRows();
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    // Keys once; equal keys keep newest first.
+    QList<QVariant> keys;
+    keys.reserve(m_entries.size());
+    for (const Entry &e : std::as_const(m_entries))
+        keys << sortKey(e.row);
+    QList<qsizetype> order(m_entries.size());
+    std::iota(order.begin(), order.end(), qsizetype(0));
+    const bool ascending = m_sortOrder == Qt::AscendingOrder;
+    std::stable_sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) {
+        const auto c = QVariant::compare(keys[a], keys[b]);
+        if (c != QPartialOrdering::Equivalent && c != QPartialOrdering::Unordered)
+            return ascending ? c == QPartialOrdering::Less : c == QPartialOrdering::Greater;
+        const HistoryRow &x = m_entries[a].row, &y = m_entries[b].row;
+        return x.createdMs != y.createdMs ? x.createdMs > y.createdMs : x.id > y.id;
+    });
+    QList<Entry> sorted;
+    sorted.reserve(m_entries.size());
+    QList<int> newRow(m_entries.size());
+    for (qsizetype i = 0; i < order.size(); ++i) {
+        newRow[order[i]] = int(i);
+        sorted.append(std::move(m_entries[order[i]]));
+    }
+    m_entries = std::move(sorted);
+    // The selection and current row follow their rows.
+    const QModelIndexList before = persistentIndexList();
+    QModelIndexList after;
+    for (const QModelIndex &i : before)
+        after << index(newRow.value(i.row(), i.row()), i.column());
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
 const HistoryRow *HistoryModel::row(int r) const
 {
-    return r >= 0 && r < m_rows.size() ? &m_rows[r] : nullptr;
+    return r >= 0 && r < m_entries.size() ? &m_entries[r].row : nullptr;
 }
 
 } // namespace listinglens::ui

@@ -6,7 +6,11 @@
 #include "stats_reads.h"
 
 #include <QComboBox>
+#include <QGridLayout>
+#include <QPainter>
+#include <QStyleOptionHeader>
 #include <QDateTime>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -16,10 +20,94 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
-#include <set>
 
 namespace listinglens::ui {
+
+namespace {
+
+// The heat of a cell: from the palette's base colour (0) to full strength (1),
+// green on the diagonal (confirmed as suggested), red off it. The same in the
+// light and the dark theme, since it starts from the palette.
+QColor heat(const QColor &base, bool agreement, double share)
+{
+    const QColor full = agreement ? QColor(0x0b, 0x6e, 0x3a) : QColor(0xb2, 0x18, 0x2b);
+    const double t = 0.12 + 0.88 * std::clamp(share, 0.0, 1.0);
+    auto mix = [t](int a, int b) { return int(std::lround(a + (b - a) * t)); };
+    return QColor(mix(base.red(), full.red()), mix(base.green(), full.green()), mix(base.blue(), full.blue()));
+}
+
+// Black or white text, whichever contrasts more with `background` (WCAG
+// relative luminance; the better of the two is never under 4.5:1).
+QColor readableOn(const QColor &background)
+{
+    auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    const double l = 0.2126 * channel(background.redF()) + 0.7152 * channel(background.greenF()) + 0.0722 * channel(background.blueF());
+    return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? QColor(Qt::black) : QColor(Qt::white);
+}
+
+// Column headers written upwards, so that 23 category names fit over narrow columns.
+class UpwardHeader : public QHeaderView {
+public:
+    UpwardHeader() : QHeaderView(Qt::Horizontal) { setSectionsClickable(false); }
+
+protected:
+    QSize sectionSizeFromContents(int logicalIndex) const override
+    {
+        const QString text = model() ? model()->headerData(logicalIndex, Qt::Horizontal).toString() : QString();
+        const QFontMetrics fm(font());
+        return QSize(fm.height() + 8, std::min(fm.horizontalAdvance(text), 130) + 12);
+    }
+
+    void paintSection(QPainter *painter, const QRect &rect, int logicalIndex) const override
+    {
+        QStyleOptionHeader opt;
+        initStyleOption(&opt);
+        opt.rect = rect;
+        opt.section = logicalIndex;
+        style()->drawControl(QStyle::CE_HeaderSection, &opt, painter, this);
+        const QString text = model()->headerData(logicalIndex, Qt::Horizontal).toString();
+        painter->save();
+        painter->translate(rect.left(), rect.bottom());
+        painter->rotate(-90);
+        const QRect upright(4, 0, rect.height() - 8, rect.width());
+        painter->setPen(palette().color(QPalette::ButtonText));
+        painter->drawText(upright, Qt::AlignLeft | Qt::AlignVCenter, fontMetrics().elidedText(text, Qt::ElideRight, upright.width()));
+        painter->restore();
+    }
+};
+
+// An axis title written upwards, beside the matrix's rows.
+class UpwardLabel : public QWidget {
+public:
+    explicit UpwardLabel(const QString &text) : m_text(text)
+    {
+        setObjectName(QStringLiteral("suggestedAxis"));
+        setMinimumWidth(fontMetrics().height() + 6);
+        setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
+    }
+    QString text() const { return m_text; }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter p(this);
+        p.setPen(palette().color(QPalette::WindowText));
+        QFont f = font();
+        f.setBold(true);
+        p.setFont(f);
+        p.translate(0, height());
+        p.rotate(-90);
+        p.drawText(QRect(0, 0, height(), width()), Qt::AlignCenter, m_text);
+    }
+
+private:
+    QString m_text;
+};
+
+} // namespace
 
 QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(parent), m_worker(worker)
 {
@@ -39,12 +127,34 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     bar->addStretch();
     m_summary = new QLabel;
     m_matrix = new QTableWidget;
+    m_matrix->setObjectName(QStringLiteral("confusionMatrix"));
+    m_matrix->setHorizontalHeader(new UpwardHeader);
+    m_matrix->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_matrix->horizontalHeader()->setDefaultSectionSize(44);
+    m_matrix->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_matrix->verticalHeader()->setDefaultSectionSize(24);
     m_matrix->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_matrix->setToolTip(tr("Rows: suggested category. Columns: confirmed category. Double-click a cell for its predictions."));
+    m_matrix->setToolTip(tr("Rows: the suggested category (with its decisions). Columns: the confirmed category. "
+                            "Each cell: the share of its row. Double-click a cell for its predictions."));
+    auto *confirmedAxis = new QLabel(tr("<b>confirmed category</b>"));
+    confirmedAxis->setObjectName(QStringLiteral("confirmedAxis"));
+    confirmedAxis->setAlignment(Qt::AlignCenter);
+    auto *matrixBox = new QWidget;
+    auto *matrixGrid = new QGridLayout(matrixBox);
+    matrixGrid->setContentsMargins(0, 0, 0, 0);
+    matrixGrid->setSpacing(2);
+    matrixGrid->addWidget(new QLabel(tr("<b>Suggested against confirmed</b> (share of each row)")), 0, 0, 1, 2);
+    matrixGrid->addWidget(confirmedAxis, 1, 1);
+    matrixGrid->addWidget(new UpwardLabel(tr("suggested category")), 2, 0);
+    matrixGrid->addWidget(m_matrix, 2, 1);
+    matrixGrid->setRowStretch(2, 1);
     m_acceptance = new QTableWidget(0, 4);
-    m_acceptance->setHorizontalHeaderLabels({tr("Suggested category"), tr("Decided"), tr("Accepted"), tr("Acceptance")});
+    m_acceptance->setHorizontalHeaderLabels({tr("Suggested"), tr("Decided"), tr("Accepted"), tr("Acceptance")});
+    m_acceptance->setWordWrap(false);
     m_acceptance->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_acceptance->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_acceptance->verticalHeader()->hide();
+    m_acceptance->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_acceptance->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_reliability = new ReliabilityChart;
     m_reliability->setMinimumSize(320, 260);
     m_perHead = new QTableWidget(0, 3);
@@ -61,10 +171,11 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     m_heads = new HeadsPanel(m_worker);
 
     auto *categories = new QSplitter;
-    categories->addWidget(m_matrix);
+    categories->addWidget(matrixBox);
     categories->addWidget(m_acceptance);
     categories->setStretchFactor(0, 3);
-    categories->setStretchFactor(1, 2);
+    categories->setStretchFactor(1, 1);
+    categories->setSizes({900, 340});
     auto *calibration = new QSplitter;
     calibration->addWidget(m_reliability);
     calibration->addWidget(perHead);
@@ -76,6 +187,9 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(categories);
     split->addWidget(calibration);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({440, 380});
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(m_summary);
@@ -84,7 +198,9 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     connect(apply, &QPushButton::clicked, this, &QualityPage::refresh);
     connect(m_period, &QComboBox::currentIndexChanged, this, &QualityPage::refresh);
     connect(m_matrix, &QTableWidget::cellDoubleClicked, this, [this](int r, int c) {
-        Q_EMIT pairChosen(m_matrix->verticalHeaderItem(r)->text(), m_matrix->horizontalHeaderItem(c)->text());
+        const QTableWidgetItem *item = m_matrix->item(r, c);
+        if (item && item->data(Qt::UserRole + 2).toLongLong() > 0)
+            Q_EMIT pairChosen(item->data(Qt::UserRole).toString(), item->data(Qt::UserRole + 1).toString());
     });
     connect(m_worker, &ConsoleWorker::qualityReady, this, [this](int request, const QualityReport &report) {
         if (request == m_request)
@@ -122,42 +238,88 @@ void QualityPage::showPerHead(const QList<HeadAccuracy> &heads)
     }
 }
 
+void QualityPage::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        show(m_report); // the heat starts from the palette's base colour
+}
+
+void QualityPage::setCategoryNames(const QStringList &ids, const QStringList &names)
+{
+    m_names = CategoryNames(ids, names);
+    show(m_report);
+}
+
 void QualityPage::show(const QualityReport &report)
 {
-    std::set<QString> suggested, confirmed;
+    m_report = report;
     std::map<std::pair<QString, QString>, qint64> cells;
-    std::map<QString, std::pair<qint64, qint64>> perCategory; // decided, accepted (same category)
+    std::map<QString, qint64> suggested, volume;
     for (const auto &c : report.confusion) {
-        suggested.insert(c.suggested);
-        confirmed.insert(c.confirmed);
         cells[{c.suggested, c.confirmed}] += c.count;
-        perCategory[c.suggested].first += c.count;
-        if (c.suggested == c.confirmed)
-            perCategory[c.suggested].second += c.count;
+        suggested[c.suggested] += c.count;
+        volume[c.suggested] += c.count;
+        volume[c.confirmed] += c.count;
     }
-    const QStringList rows(suggested.begin(), suggested.end()), cols(confirmed.begin(), confirmed.end());
+    // One order for rows and columns, so that the diagonal is the agreement.
+    m_classes.clear();
+    for (const auto &v : volume)
+        m_classes << v.first;
+    std::stable_sort(m_classes.begin(), m_classes.end(), [&](const QString &a, const QString &b) {
+        return volume[a] != volume[b] ? volume[a] > volume[b] : m_names.name(a).localeAwareCompare(m_names.name(b)) < 0;
+    });
+    const int n = int(m_classes.size());
     m_matrix->clear();
-    m_matrix->setRowCount(int(rows.size()));
-    m_matrix->setColumnCount(int(cols.size()));
-    m_matrix->setVerticalHeaderLabels(rows);
-    m_matrix->setHorizontalHeaderLabels(cols);
-    for (int r = 0; r < rows.size(); ++r) {
-        for (int c = 0; c < cols.size(); ++c) {
-            const qint64 n = cells[{rows[r], cols[c]}];
-            auto *item = new QTableWidgetItem(n ? QString::number(n) : QString());
+    m_matrix->setRowCount(n);
+    m_matrix->setColumnCount(n);
+    const QPalette palette = m_matrix->palette();
+    const QColor base = palette.color(QPalette::Base);
+    for (int i = 0; i < n; ++i) {
+        const QString name = m_names.name(m_classes[i]);
+        auto *rowHeader = new QTableWidgetItem(tr("%1 (%2)").arg(name).arg(suggested[m_classes[i]]));
+        rowHeader->setToolTip(tr("Suggested %1: %2 decided").arg(name).arg(suggested[m_classes[i]]));
+        m_matrix->setVerticalHeaderItem(i, rowHeader);
+        auto *columnHeader = new QTableWidgetItem(name);
+        columnHeader->setToolTip(tr("Confirmed %1").arg(name));
+        m_matrix->setHorizontalHeaderItem(i, columnHeader);
+    }
+    for (int r = 0; r < n; ++r) {
+        const qint64 rowTotal = suggested[m_classes[r]];
+        for (int c = 0; c < n; ++c) {
+            const qint64 count = cells[{m_classes[r], m_classes[c]}];
+            const double share = rowTotal > 0 ? double(count) / double(rowTotal) : 0;
+            // "100%" without a space: it fits the narrow columns of 23 categories.
+            auto *item = new QTableWidgetItem(count ? QStringLiteral("%1%").arg(share * 100, 0, 'f', share < 0.1 ? 1 : 0) : QString());
             item->setTextAlignment(Qt::AlignCenter);
-            if (n)
-                item->setBackground(rows[r] == cols[c] ? QColor(0xd4, 0xef, 0xdf) : QColor(0xf9, 0xd6, 0xd2));
+            item->setData(Qt::UserRole, m_classes[r]);
+            item->setData(Qt::UserRole + 1, m_classes[c]);
+            item->setData(Qt::UserRole + 2, count);
+            if (count) {
+                item->setToolTip(tr("Suggested %1, confirmed %2: %3 of %4 (%5 % of the row). Double-click for these predictions.")
+                                     .arg(m_names.name(m_classes[r]), m_names.name(m_classes[c])).arg(count).arg(rowTotal)
+                                     .arg(share * 100, 0, 'f', 1));
+                const QColor background = heat(base, r == c, share);
+                item->setBackground(background);
+                item->setForeground(readableOn(background));
+            }
             m_matrix->setItem(r, c, item);
         }
     }
+    std::vector<std::pair<QString, std::pair<qint64, qint64>>> perCategory; // decided, accepted (same category)
+    for (const QString &id : std::as_const(m_classes))
+        if (suggested[id] > 0)
+            perCategory.push_back({id, {suggested[id], cells[{id, id}]}});
     m_acceptance->setRowCount(int(perCategory.size()));
     int r = 0;
     for (const auto &[category, counts] : perCategory) {
-        m_acceptance->setItem(r, 0, new QTableWidgetItem(category));
+        m_acceptance->setItem(r, 0, new QTableWidgetItem(m_names.name(category)));
+        m_acceptance->item(r, 0)->setToolTip(m_names.name(category));
         m_acceptance->setItem(r, 1, new QTableWidgetItem(QString::number(counts.first)));
         m_acceptance->setItem(r, 2, new QTableWidgetItem(QString::number(counts.second)));
         m_acceptance->setItem(r, 3, new QTableWidgetItem(QStringLiteral("%1 %").arg(100.0 * counts.second / std::max<qint64>(1, counts.first), 0, 'f', 1)));
+        for (int c = 1; c < 4; ++c)
+            m_acceptance->item(r, c)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         ++r;
     }
     m_summary->setText(report.decided == 0

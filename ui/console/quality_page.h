@@ -1,5 +1,6 @@
 #pragma once
 
+#include "category_names.h"
 #include "prediction_store.h"
 #include "stats_reads.h"
 
@@ -26,19 +27,29 @@ class QualityPage : public QWidget {
 public:
     QualityPage(ConsoleWorker *worker, QWidget *parent = nullptr);
     void refresh();
+    void setCategoryNames(const QStringList &ids, const QStringList &names);
+    // The matrix's classes in the order shown (rows and columns alike): by
+    // volume, suggested plus confirmed, the busiest first.
+    QStringList matrixClasses() const { return m_classes; }
     QTableWidget *matrix() const { return m_matrix; }
     ReliabilityChart *reliability() const { return m_reliability; }
     QTableWidget *perHead() const { return m_perHead; }
     HeadsPanel *heads() const { return m_heads; }
 
 Q_SIGNALS:
-    void pairChosen(const QString &suggested, const QString &confirmed);
+    void pairChosen(const QString &suggested, const QString &confirmed); // category ids
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     void show(const QualityReport &report);
     void showPerHead(const QList<HeadAccuracy> &heads);
 
     ConsoleWorker *m_worker;
+    CategoryNames m_names;
+    QualityReport m_report;
+    QStringList m_classes;
     QComboBox *m_period;
     QLineEdit *m_modelVersion;
     QLabel *m_summary;

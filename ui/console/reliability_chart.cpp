@@ -1,10 +1,14 @@
 #include "reliability_chart.h"
 
+#include "chart_palette.h"
+#include "count_text.h"
+
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
 #include <QCursor>
+#include <QEvent>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -58,9 +62,17 @@ ReliabilityChart::ReliabilityChart(QWidget *parent) : QWidget(parent), d(new Par
     setReport({});
     auto *view = new QChartView(d->chart);
     view->setRenderHint(QPainter::Antialiasing);
+    applyPaletteToChart(d->chart, palette());
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view);
+}
+
+void ReliabilityChart::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyPaletteToChart(d->chart, palette());
 }
 
 ReliabilityChart::~ReliabilityChart()
@@ -80,7 +92,7 @@ void ReliabilityChart::setReport(const ReliabilityReport &report)
     }
     d->bins->replace(points); // one update per refresh
     d->chart->setTitle(report.decided == 0 ? tr("Calibration: no decisions yet")
-                                           : tr("Calibration over %n decision(s): ECE %1", nullptr, int(report.decided))
+                                           : tr("Calibration over %1: ECE %2").arg(countText(report.decided, tr("decision"), tr("decisions")))
                                                  .arg(report.ece, 0, 'f', 3));
 }
 
@@ -99,9 +111,10 @@ QString ReliabilityChart::binToolTip(int point) const
     if (point < 0 || point >= d->shown.size())
         return {};
     const ReliabilityReport::Bin &b = d->shown[point];
-    return tr("confidence %1–%2 %: %n decision(s)\nmean confidence %3 %, confirmed as suggested %4 %", nullptr, int(b.count))
+    return tr("confidence %1–%2 %: %5\nmean confidence %3 %, confirmed as suggested %4 %")
         .arg(b.lower * 100, 0, 'f', 0).arg(b.upper * 100, 0, 'f', 0)
-        .arg(b.meanConfidence * 100, 0, 'f', 1).arg(b.accuracy * 100, 0, 'f', 1);
+        .arg(b.meanConfidence * 100, 0, 'f', 1).arg(b.accuracy * 100, 0, 'f', 1)
+        .arg(countText(b.count, tr("decision"), tr("decisions")));
 }
 
 } // namespace listinglens::ui

@@ -10,7 +10,7 @@ namespace listinglens::ui {
 // A reliability diagram: per confidence bin, how often the suggested category
 // was confirmed against how sure the suggestion was, beside the diagonal of
 // perfect calibration; a point's tooltip gives its bin and count. With
-// TimeChart, the only classes that touch Qt Charts.
+// TimeChart (and chart_palette), the only classes that touch Qt Charts.
 class ReliabilityChart : public QWidget {
     Q_OBJECT
 public:
@@ -23,6 +23,9 @@ public:
     QList<QPointF> points() const;
     QString title() const;
     QString binToolTip(int point) const;
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     struct Parts;

@@ -16,8 +16,16 @@ Session::Session(QObject *parent)
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, [this] { openDatabase(m_url); });
 
-    connect(storeWorker(), &StoreWorker::opened, this, &Session::storeOpened);
-    connect(storeWorker(), &StoreWorker::openFailed, this, &Session::databaseFailed);
+    // One answer per open, in order: only the answer to the latest open counts
+    // (an earlier database, opened or refused late, is not the one asked for now).
+    connect(storeWorker(), &StoreWorker::opened, this, [this](const std::shared_ptr<PredictionStore> &store) {
+        if (++m_opensAnswered == m_opensAsked)
+            storeOpened(store);
+    });
+    connect(storeWorker(), &StoreWorker::openFailed, this, [this](const QString &message) {
+        if (++m_opensAnswered == m_opensAsked)
+            databaseFailed(message);
+    });
     // Worker to worker: queued onto the store thread, a copy of the pointer in the event.
     connect(classification(), &ClassificationWorker::listingIndexChanged, storeWorker(), &StoreWorker::setListingIndex);
     connect(classification(), &ClassificationWorker::databaseFailed, this, &Session::databaseFailed);
@@ -27,6 +35,7 @@ Session::Session(QObject *parent)
     });
     connect(classification(), &ClassificationWorker::databaseOpened, this, [this](const QString &url, int listings) {
         m_backoff.reset();
+        m_lostSince = QDateTime();
         Q_EMIT databaseOpened(url, listings);
     });
 }
@@ -48,6 +57,10 @@ void Session::loadModel(const QString &modelDir, const QString &device, int thre
 
 void Session::openDatabase(const QString &url)
 {
+    if (url != m_url) {
+        m_lostSince = QDateTime(); // another database: the lost one no longer matters
+        m_backoff.reset();
+    }
     m_url = url;
     const auto parsed = DatabaseUrl::parse(url);
     m_maskedUrl = parsed ? parsed.value().masked() : QString();
@@ -56,6 +69,7 @@ void Session::openDatabase(const QString &url)
     // Results wait in memory until the store is open, so none is lost meanwhile.
     m_classification.call(&ClassificationWorker::detachStore, !url.isEmpty());
     m_console.call(&ConsoleWorker::setStore, std::shared_ptr<PredictionStore>());
+    ++m_opensAsked;
     m_store.call(&StoreWorker::open, url); // opened or openFailed
 }
 
@@ -70,6 +84,8 @@ void Session::storeOpened(const std::shared_ptr<PredictionStore> &store)
 void Session::databaseFailed(const QString &message)
 {
     // Work on without it, and try again with backoff.
+    if (!m_lostSince.isValid())
+        m_lostSince = QDateTime::currentDateTime();
     if (!m_retry.isActive())
         m_retry.start(m_backoff.next());
     Q_EMIT databaseUnavailable(message, (m_retry.remainingTime() + 999) / 1000);
@@ -110,6 +126,11 @@ void Session::recordDecision(int itemId, qint64 predictionId, const FeedbackReco
     m_store.call(&StoreWorker::addFeedback, itemId, predictionId, feedback);
 }
 
+void Session::undoDecision(int itemId, qint64 predictionId, const QString &suggestedCategoryId, const QString &moderator)
+{
+    m_store.call(&StoreWorker::undoFeedback, itemId, predictionId, suggestedCategoryId, moderator);
+}
+
 void Session::loadThumbnails(int itemId, const QList<qint64> &predictionIds)
 {
     m_store.call(&StoreWorker::loadThumbnails, itemId, predictionIds);
@@ -118,6 +139,17 @@ void Session::loadThumbnails(int itemId, const QList<qint64> &predictionIds)
 int Session::resultsWaiting() const
 {
     return classification()->pendingCount();
+}
+
+int Session::secondsToRetry() const
+{
+    return m_retry.isActive() ? (m_retry.remainingTime() + 999) / 1000 : 0;
+}
+
+void Session::retryDatabase()
+{
+    if (!m_url.isEmpty())
+        openDatabase(m_url); // stops the retry timer: this is the next try
 }
 
 } // namespace listinglens::ui

@@ -3,6 +3,7 @@
 #include "backoff.h"
 #include "worker_thread.h"
 
+#include <QDateTime>
 #include <QImage>
 #include <QObject>
 #include <QStringList>
@@ -77,9 +78,23 @@ public:
     // in use or being opened: a prediction id means that row only there.
     bool isCurrentDatabase(const QString &database) const { return !database.isEmpty() && database == m_maskedUrl; }
     void recordDecision(int itemId, qint64 predictionId, const listinglens::FeedbackRecord &feedback);
+    // This session's newest decision on predictionId taken back, on the store
+    // thread (StoreWorker::undoFeedback answers feedbackUndone or undoFailed).
+    void undoDecision(int itemId, qint64 predictionId, const QString &suggestedCategoryId, const QString &moderator);
     void loadThumbnails(int itemId, const QList<qint64> &predictionIds);
     // Results waiting in memory for the database.
     int resultsWaiting() const;
+    // An open asked for has not been answered yet (only the newest one's answer counts).
+    bool isOpeningDatabase() const { return m_opensAnswered < m_opensAsked; }
+    // The database now in use or being opened (with its password: parse it, never show it).
+    QString databaseUrl() const { return m_url; }
+    // Since when the database in use has been unreachable; invalid while it is
+    // reachable (from databaseUnavailable to databaseOpened).
+    QDateTime databaseLostSince() const { return m_lostSince; }
+    // Seconds until the next try (0: none planned, or trying now).
+    int secondsToRetry() const;
+    // Tries the lost database again now instead of at the next retry.
+    void retryDatabase();
 
 Q_SIGNALS:
     void databaseConnecting(const QString &url);
@@ -99,9 +114,12 @@ private:
     std::shared_ptr<PredictionStore> m_database; // the one store of the session; only handed on here
     QString m_url;
     QString m_maskedUrl; // m_url as stores name themselves
+    QDateTime m_lostSince; // when m_url was found unreachable; invalid while it is reachable
     QTimer m_retry;
     Backoff m_backoff{backoff::kWindowReconnect};
     int m_lastTicket = 0;
+    int m_opensAsked = 0;    // StoreWorker::open calls so far
+    int m_opensAnswered = 0; // and its answers (opened or openFailed), which come in order
 };
 
 } // namespace listinglens::ui

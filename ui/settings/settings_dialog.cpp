@@ -1,24 +1,34 @@
 #include "settings_dialog.h"
 
+#include "database_check.h"
 #include "database_url.h"
 #include "environment.h"
 #include "file_dialogs.h"
-#include "model_manifest.h"
+#include "model_folder_check.h"
 #include "password_keyring.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace listinglens::ui {
 
 namespace {
+
+// What a check off the GUI thread answers (a QFuture's value needs a default).
+struct Answer {
+    bool ok = false;
+    QString message;
+};
 
 // A URL safe to show: the password masked, or nothing of it when it does not parse.
 QString shownUrl(const QString &url)
@@ -27,30 +37,59 @@ QString shownUrl(const QString &url)
     return parsed ? parsed.value().masked() : QObject::tr("(not a valid database URL)");
 }
 
+// A value in use and where it comes from, as the window resolves it.
+struct InUse {
+    QString value;
+    QString from;
+};
+
+// The setting when there is one, else the environment's, else the default: how the window resolves both.
+InUse resolved(const QString &setting, const QString &environment, const QString &variable, const QString &fallback,
+               const QString &fallbackName)
+{
+    if (!setting.isEmpty())
+        return {setting, QObject::tr("from this setting")};
+    if (!environment.isEmpty())
+        return {environment, QObject::tr("from $%1").arg(variable)};
+    return {fallback, fallbackName};
+}
+
+InUse modelDirInUse(const QString &setting)
+{
+    return resolved(setting, modelDirFromEnvironment(), QStringLiteral("LISTINGLENS_MODEL_DIR"), defaultModelDir(),
+                    QObject::tr("the default"));
+}
+
+InUse databaseInUse(const QString &setting)
+{
+    return resolved(setting, databaseUrlFromEnvironment(), QStringLiteral("LISTINGLENS_DB"), defaultDatabaseUrl(),
+                    QObject::tr("the embedded file, the default"));
+}
+
+void setNote(QLabel *label, const QString &text, bool warning = false)
+{
+    label->setText(text);
+    label->setStyleSheet(warning ? QStringLiteral("color: #c62828; font-weight: bold") : QString());
+    label->setVisible(!text.isEmpty());
+}
+
+QLabel *noteLabel(const char *name)
+{
+    auto *label = new QLabel;
+    label->setObjectName(QString::fromLatin1(name));
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->hide();
+    return label;
+}
+
 } // namespace
 
-SettingsDialog::SettingsDialog(const WorkbenchSettings &s, QWidget *parent) : QDialog(parent)
+SettingsDialog::SettingsDialog(const WorkbenchSettings &s, QWidget *parent)
+    : QDialog(parent), m_initial(s), m_testTimeout(new QTimer(this))
 {
     setWindowTitle(tr("Settings"));
-    m_modelDir = new QLineEdit(s.modelDir);
-    m_modelDir->setPlaceholderText(defaultModelDir());
-    auto *browse = new QPushButton(tr("Browse…"));
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir = chooseFolder(this, tr("Model directory"), m_modelDir->text());
-        if (!dir.isEmpty())
-            m_modelDir->setText(dir);
-    });
-    auto *modelRow = new QHBoxLayout;
-    modelRow->addWidget(m_modelDir, 1);
-    modelRow->addWidget(browse);
-    m_modelNote = new QLabel;
-    m_modelNote->setObjectName(QStringLiteral("modelDirNote"));
-    m_modelNote->setWordWrap(true);
-    auto *modelBox = new QVBoxLayout;
-    modelBox->setContentsMargins(0, 0, 0, 0);
-    modelBox->addLayout(modelRow);
-    modelBox->addWidget(m_modelNote);
-
+    QWidget *modelRow = setupModelRow(s);
     m_device = new QComboBox;
     m_device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
     m_device->setCurrentText(s.device);
@@ -61,6 +100,10 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings &s, QWidget *parent) : QD
     m_batch = new QSpinBox;
     m_batch->setRange(1, 256);
     m_batch->setValue(s.batchSize);
+    m_moderator = new QLineEdit(s.moderator);
+    m_moderator->setObjectName(QStringLiteral("moderator"));
+    m_moderator->setPlaceholderText(moderatorFromEnvironment());
+    m_moderator->setToolTip(tr("Your name, stored with every decision; empty: %1 (the account's name)").arg(moderatorFromEnvironment()));
     QWidget *databaseRow = setupDatabaseRow(s);
     m_currency = new QComboBox;
     m_currency->setEditable(true);
@@ -74,20 +117,59 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings &s, QWidget *parent) : QD
     m_theme->setCurrentIndex(std::max(0, m_theme->findData(s.theme)));
 
     auto *form = new QFormLayout(this);
-    form->addRow(tr("Model directory"), modelBox);
+    form->addRow(tr("Model folder"), modelRow);
     form->addRow(tr("Device"), m_device);
     form->addRow(tr("Inference threads"), m_threads);
     form->addRow(tr("Batch size"), m_batch);
+    form->addRow(tr("Your name"), m_moderator);
     form->addRow(tr("Database"), databaseRow);
     form->addRow(tr("Currency"), m_currency);
     form->addRow(tr("Theme"), m_theme);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
     form->addRow(buttons);
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_modelDir, &QLineEdit::textChanged, this, &SettingsDialog::updateNotes);
+    connect(m_device, &QComboBox::currentTextChanged, m_modelCheck, &QLabel::hide);
+
+    m_testTimeout->setSingleShot(true);
+    connect(m_testTimeout, &QTimer::timeout, this, [this] {
+        ++m_testSerial; // its answer, when it comes, is too late
+        showTestAnswer(false, tr("No answer within %1 s: the server is down, or something in between drops the connection.")
+                                  .arg(kTestTimeoutMs / 1000));
+    });
     updateNotes();
-    resize(660, 400);
+    resize(720, 460);
+}
+
+QWidget *SettingsDialog::setupModelRow(const WorkbenchSettings &s)
+{
+    m_modelDir = new QLineEdit(s.modelDir);
+    m_modelDir->setObjectName(QStringLiteral("modelDir"));
+    m_modelDir->setPlaceholderText(tr("empty: %1").arg(modelDirInUse(QString()).value));
+    m_modelDir->setToolTip(tr("The folder of the model: its description (listinglens-model.json), or the default model's files"));
+    auto *browse = new QPushButton(tr("Browse…"));
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir = chooseFolder(this, tr("Model folder"), m_modelDir->text());
+        if (!dir.isEmpty())
+            m_modelDir->setText(dir);
+    });
+    m_modelNote = noteLabel("modelDirNote");
+    m_modelCheck = noteLabel("modelDirCheck");
+    connect(m_modelDir, &QLineEdit::textChanged, this, &SettingsDialog::updateNotes);
+    connect(m_modelDir, &QLineEdit::textChanged, m_modelCheck, &QLabel::hide);
+
+    auto *row = new QHBoxLayout;
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(m_modelDir, 1);
+    row->addWidget(browse);
+    auto *box = new QWidget;
+    auto *column = new QVBoxLayout(box);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->addLayout(row);
+    column->addWidget(m_modelNote);
+    column->addWidget(m_modelCheck);
+    return box;
 }
 
 QWidget *SettingsDialog::setupDatabaseRow(const WorkbenchSettings &s)
@@ -95,32 +177,47 @@ QWidget *SettingsDialog::setupDatabaseRow(const WorkbenchSettings &s)
     // The URL is shown without its password, which has a masked field of its own.
     m_database = new QLineEdit(databaseUrlWithoutPassword(s.databaseUrl));
     m_database->setObjectName(QStringLiteral("databaseUrl"));
-    m_database->setPlaceholderText(tr("empty: $LISTINGLENS_DB, else the embedded file; sqlite:PATH or postgresql://user@host/db"));
+    m_database->setPlaceholderText(tr("e.g. sqlite:/path/to/file.sqlite or postgresql://user@host:5432/db"));
+    m_database->setToolTip(tr("Where results and decisions are stored.\n"
+                              "A file of its own: sqlite:/path/to/file.sqlite\n"
+                              "A shared server: postgresql://user@host:5432/db (the password in the field beside it)\n"
+                              "Empty: $LISTINGLENS_DB when it is set, else the embedded file."));
     m_databasePassword = new QLineEdit(databasePassword(s.databaseUrl));
     m_databasePassword->setObjectName(QStringLiteral("databasePassword"));
     m_databasePassword->setEchoMode(QLineEdit::Password);
     m_databasePassword->setPlaceholderText(tr("password (PostgreSQL)"));
     m_databasePassword->setToolTip(tr("The PostgreSQL password; type a new one to change it, clear it for none"));
-    m_databaseNote = new QLabel;
-    m_databaseNote->setObjectName(QStringLiteral("databaseNote"));
-    m_databaseNote->setWordWrap(true);
-    m_passwordNote = new QLabel;
-    m_passwordNote->setObjectName(QStringLiteral("databasePasswordNote"));
-    m_passwordNote->setWordWrap(true);
-    m_passwordNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_test = new QPushButton(tr("Test"));
+    m_test->setObjectName(QStringLiteral("testDatabase"));
+    m_test->setToolTip(tr("Connect to this database now and say what is there; nothing is changed"));
+    connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testDatabase);
+    m_databaseNote = noteLabel("databaseNote");
+    m_testAnswer = noteLabel("databaseTestAnswer");
+    m_passwordNote = noteLabel("databasePasswordNote");
     connect(m_database, &QLineEdit::editingFinished, this, &SettingsDialog::movePasswordOutOfUrl);
-    connect(m_database, &QLineEdit::textChanged, this, &SettingsDialog::updateNotes);
-    connect(m_databasePassword, &QLineEdit::textChanged, this, &SettingsDialog::updateNotes);
+    for (QLineEdit *edit : {m_database, m_databasePassword}) {
+        connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::updateNotes);
+        connect(edit, &QLineEdit::textEdited, this, [this] {
+            // An answer about what was typed before no longer holds.
+            ++m_testSerial;
+            m_testTimeout->stop();
+            m_testRunning = false;
+            m_test->setEnabled(true);
+            m_testAnswer->hide();
+        });
+    }
 
     auto *row = new QHBoxLayout;
     row->setContentsMargins(0, 0, 0, 0);
     row->addWidget(m_database, 3);
     row->addWidget(m_databasePassword, 1);
+    row->addWidget(m_test);
     auto *box = new QWidget;
     auto *column = new QVBoxLayout(box);
     column->setContentsMargins(0, 0, 0, 0);
     column->addLayout(row);
     column->addWidget(m_databaseNote);
+    column->addWidget(m_testAnswer);
     column->addWidget(m_passwordNote);
     return box;
 }
@@ -137,41 +234,124 @@ void SettingsDialog::movePasswordOutOfUrl()
 
 void SettingsDialog::updateNotes()
 {
-    const QString envModel = modelDirFromEnvironment();
+    // What the window uses now and where from; and, when the field says
+    // otherwise, what it will use after OK.
+    const InUse modelNow = modelDirInUse(m_initial.modelDir);
     const QString modelDir = m_modelDir->text().trimmed();
-    m_modelNote->setText(envModel.isEmpty() ? QString()
-                         : modelDir.isEmpty()
-                             ? tr("In use: %1 (from $LISTINGLENS_MODEL_DIR)").arg(envModel)
-                             : tr("$LISTINGLENS_MODEL_DIR is %1; this setting comes first").arg(envModel));
-    m_modelNote->setVisible(!m_modelNote->text().isEmpty());
+    QString model = tr("In use: %1 (%2).").arg(modelNow.value, modelNow.from);
+    if (modelDir != m_initial.modelDir) {
+        const InUse next = modelDirInUse(modelDir);
+        model += QLatin1Char(' ') + tr("After OK: %1 (%2), once it is checked.").arg(next.value, next.from);
+    } else if (!modelDir.isEmpty() && !modelDirFromEnvironment().isEmpty()) {
+        model += QLatin1Char(' ') + tr("$LISTINGLENS_MODEL_DIR is %1; this setting comes first.").arg(modelDirFromEnvironment());
+    }
+    setNote(m_modelNote, model);
 
+    const InUse dbNow = databaseInUse(m_initial.databaseUrl);
     const QString url = m_database->text().trimmed();
-    const QString envDb = databaseUrlFromEnvironment();
-    if (url.isEmpty())
-        m_databaseNote->setText(envDb.isEmpty() ? tr("In use: %1 (the embedded file)").arg(shownUrl(defaultDatabaseUrl()))
-                                                : tr("In use: %1 (from $LISTINGLENS_DB)").arg(shownUrl(envDb)));
-    else
-        m_databaseNote->setText(envDb.isEmpty() ? QString()
-                                                : tr("$LISTINGLENS_DB is %1; this setting comes first").arg(shownUrl(envDb)));
-    m_databaseNote->setVisible(!m_databaseNote->text().isEmpty());
+    QString database = tr("In use: %1 (%2).").arg(shownUrl(dbNow.value), dbNow.from);
+    if (url != databaseUrlWithoutPassword(m_initial.databaseUrl)) {
+        const InUse next = databaseInUse(url);
+        database += QLatin1Char(' ') + tr("After OK: %1 (%2).").arg(shownUrl(next.value), next.from);
+    } else if (!url.isEmpty() && !databaseUrlFromEnvironment().isEmpty()) {
+        database += QLatin1Char(' ') + tr("$LISTINGLENS_DB is %1; this setting comes first.").arg(shownUrl(databaseUrlFromEnvironment()));
+    }
+    setNote(m_databaseNote, database);
+    updatePasswordNote(url);
+}
 
+void SettingsDialog::updatePasswordNote(const QString &url)
+{
     const bool postgres = isPostgresUrl(url);
     m_databasePassword->setEnabled(postgres || !m_databasePassword->text().isEmpty());
     const bool hasPassword = postgres && (!m_databasePassword->text().isEmpty() || !databasePassword(url).isEmpty());
-    if (!hasPassword) {
-        m_passwordNote->hide();
-        return;
-    }
-    if (PasswordKeyring::available()) {
-        m_passwordNote->setStyleSheet(QString());
-        m_passwordNote->setText(tr("The password is kept in the session keyring; the settings file holds the URL without it."));
-    } else {
-        m_passwordNote->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold"));
-        m_passwordNote->setText(tr("No keyring is available: the password will be stored in plain text in %1. "
-                                   "Prefer $LISTINGLENS_DB, or a database role without a password (peer or certificate).")
-                                    .arg(WorkbenchSettings::settingsFile()));
-    }
-    m_passwordNote->show();
+    if (!hasPassword)
+        return m_passwordNote->hide();
+    if (PasswordKeyring::available())
+        return setNote(m_passwordNote, tr("The password is kept in the session keyring; the settings file holds the URL without it."));
+    setNote(m_passwordNote,
+            tr("No keyring is available: the password will be stored in plain text in %1. "
+               "Prefer $LISTINGLENS_DB, or a database role without a password (peer or certificate).")
+                .arg(WorkbenchSettings::settingsFile()),
+            true);
+}
+
+QString SettingsDialog::typedDatabaseUrl() const
+{
+    const QString url = m_database->text().trimmed();
+    const QString typed = databasePassword(url); // still in the URL: editing had not finished
+    const QString password = typed.isEmpty() ? m_databasePassword->text() : typed;
+    return url.isEmpty() ? QString() : databaseUrlWithPassword(url, password);
+}
+
+void SettingsDialog::testDatabase()
+{
+    // The field, or what the window would use without it.
+    const QString url = databaseInUse(typedDatabaseUrl()).value;
+    const int serial = ++m_testSerial;
+    m_testRunning = true;
+    m_test->setEnabled(false);
+    setNote(m_testAnswer, tr("Connecting to %1…").arg(shownUrl(url)));
+    m_testTimeout->start(kTestTimeoutMs);
+    auto *watcher = new QFutureWatcher<Answer>(this);
+    connect(watcher, &QFutureWatcher<Answer>::finished, this, [this, watcher, serial] {
+        watcher->deleteLater();
+        if (serial != m_testSerial)
+            return; // timed out, or the URL changed since
+        m_testTimeout->stop();
+        const Answer answer = watcher->result();
+        showTestAnswer(answer.ok, answer.message);
+    });
+    watcher->setFuture(QtConcurrent::run([url] {
+        const auto check = checkDatabase(url);
+        if (!check)
+            return Answer{false, check.error().message};
+        return Answer{check.value().usable, check.value().summary};
+    }));
+}
+
+void SettingsDialog::showTestAnswer(bool ok, const QString &message)
+{
+    m_testRunning = false;
+    m_test->setEnabled(true);
+    setNote(m_testAnswer, (ok ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) + message, !ok);
+    Q_EMIT databaseTested(ok, message);
+}
+
+void SettingsDialog::accept()
+{
+    const WorkbenchSettings next = settings();
+    if (next.modelDir == m_initial.modelDir && next.device == m_initial.device)
+        return QDialog::accept(); // the model in use is kept: nothing to check
+    if (m_modelChecks > 0)
+        return; // the answer of the running check closes it
+    const QString dir = modelDirInUse(next.modelDir).value;
+    ++m_modelChecks;
+    m_ok->setEnabled(false);
+    setNote(m_modelCheck, tr("Checking the model in %1…").arg(dir));
+    auto *watcher = new QFutureWatcher<Answer>(this);
+    connect(watcher, &QFutureWatcher<Answer>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        --m_modelChecks;
+        m_ok->setEnabled(true);
+        const Answer answer = watcher->result();
+        showModelAnswer(answer.ok, answer.message);
+        if (answer.ok)
+            QDialog::accept();
+    });
+    watcher->setFuture(QtConcurrent::run([dir, device = next.device, threads = next.threads] {
+        const auto folder = checkModelFolder(dir, device, threads);
+        if (!folder)
+            return Answer{false, folder.error().message};
+        return Answer{true, QObject::tr("%1 %2, %3 categories: it works.")
+                                .arg(folder.value().name, folder.value().version).arg(folder.value().categories)};
+    }));
+}
+
+void SettingsDialog::showModelAnswer(bool usable, const QString &message)
+{
+    setNote(m_modelCheck, usable ? message : tr("Not saved: %1").arg(message), !usable);
+    Q_EMIT modelChecked(usable, message);
 }
 
 WorkbenchSettings SettingsDialog::settings() const
@@ -181,10 +361,8 @@ WorkbenchSettings SettingsDialog::settings() const
     s.device = m_device->currentText();
     s.threads = m_threads->value();
     s.batchSize = m_batch->value();
-    const QString url = m_database->text().trimmed();
-    const QString typed = databasePassword(url); // still in the URL: editing had not finished
-    const QString password = typed.isEmpty() ? m_databasePassword->text() : typed;
-    s.databaseUrl = url.isEmpty() ? QString() : databaseUrlWithPassword(url, password);
+    s.databaseUrl = typedDatabaseUrl();
+    s.moderator = m_moderator->text().trimmed();
     s.currency = m_currency->currentText().trimmed().toUpper();
     s.theme = m_theme->currentData().toString();
     return s;

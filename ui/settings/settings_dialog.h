@@ -7,35 +7,73 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
+class QTimer;
 
 namespace listinglens::ui {
 
 // Edits the WorkbenchSettings: the model and how it runs, the database (its
 // password in a masked field of its own, and where it will be kept), the
-// currency and the theme. Shows what is in use when it comes from the environment.
+// moderator's name, the currency and the theme. Says what is in use for the
+// model folder and the database, and where that comes from (this setting,
+// the environment or the default).
+//
+// Two checks run off the GUI thread (QtConcurrent), their answers back on it:
+// OK first checks a new model folder (checkModelFolder: its manifest, then the
+// model loaded once) and closes only when it is usable, else it says why and
+// nothing is saved; Test connects to the database typed (checkDatabase), and
+// says what it found or why not, within kTestTimeoutMs.
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
+    static constexpr int kTestTimeoutMs = 15000;
+
     explicit SettingsDialog(const WorkbenchSettings &settings, QWidget *parent = nullptr);
     WorkbenchSettings settings() const;
 
+    // OK: closes when the model folder is usable (checked when it changed).
+    void accept() override;
+    // Whether a check started by OK or Test is still running.
+    bool isChecking() const { return m_modelChecks > 0 || m_testRunning; }
+
+Q_SIGNALS:
+    // The model folder check of OK answered: refused with a message, or accepted.
+    void modelChecked(bool usable, const QString &message);
+    void databaseTested(bool ok, const QString &message);
+
 private:
+    QWidget *setupModelRow(const WorkbenchSettings &s);
     QWidget *setupDatabaseRow(const WorkbenchSettings &s);
     void movePasswordOutOfUrl();
     void updateNotes();
+    void updatePasswordNote(const QString &url);
+    void testDatabase();
+    void showTestAnswer(bool ok, const QString &message);
+    void showModelAnswer(bool usable, const QString &message);
+    QString typedDatabaseUrl() const; // with its password
 
+    WorkbenchSettings m_initial;
     QLineEdit *m_modelDir;
-    QLabel *m_modelNote;
+    QLabel *m_modelNote;   // in use, and where from
+    QLabel *m_modelCheck;  // the answer of the check OK started
     QComboBox *m_device;
     QSpinBox *m_threads;
     QSpinBox *m_batch;
+    QLineEdit *m_moderator;
     QLineEdit *m_database;         // the URL without its password
     QLineEdit *m_databasePassword; // EchoMode::Password
-    QLabel *m_databaseNote;        // what is in use when it comes from $LISTINGLENS_DB
+    QPushButton *m_test;
+    QLabel *m_databaseNote;        // in use, and where from
+    QLabel *m_testAnswer;          // what Test found
     QLabel *m_passwordNote;        // where the password is kept (a warning when in plain text)
     QComboBox *m_currency;
     QComboBox *m_theme;
+    QPushButton *m_ok = nullptr;
+    QTimer *m_testTimeout;
+    int m_modelChecks = 0;   // checks running (one answers per OK)
+    int m_testSerial = 0;    // a Test answer after a newer Test, or its timeout, is ignored
+    bool m_testRunning = false;
 };
 
 } // namespace listinglens::ui

@@ -4,7 +4,7 @@
 
 namespace listinglens::ui {
 
-// The workbench's look: "dark" (Fusion with a dark palette); anything else is
+// The workbench's look: "dark" (Fusion with a dark palette, every role set); anything else is
 // Fusion with its standard palette ("system", "light").
 void applyTheme(const QString &theme);
 

@@ -1,11 +1,16 @@
 #include "main_window.h"
 
 #include "classification_worker.h"
+#include "count_text.h"
 #include "database_url.h"
 #include "environment.h"
 #include "history_page.h"
+#include "model_folder_check.h"
 #include "model_manifest.h"
+#include "photo_list_model.h"
 #include "photo_strip.h"
+#include "presentation_view.h"
+#include "quality_page.h"
 #include "result_panel.h"
 #include "session.h"
 #include "settings_dialog.h"
@@ -17,6 +22,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
 
@@ -44,6 +50,7 @@ MainWindow::MainWindow(QWidget *parent)
     const QByteArray geometry = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
     if (!geometry.isEmpty())
         restoreGeometry(geometry);
+    m_strip->setFocus(); // the arrows and Enter work from the start
 }
 
 MainWindow::~MainWindow()
@@ -62,7 +69,9 @@ void MainWindow::connectModel()
                 m_deviceName = device;
                 m_categoryIds = ids;
                 m_categoryNames = names;
-                m_history->setCategories(ids);
+                m_history->setCategories(ids, names); // display names in the console pages
+                m_quality->setCategoryNames(ids, names);
+                m_panel->setCategories(ids, names);
                 m_modelReady = true;
                 m_head = 0; // until the database's active head is read
                 showModel();
@@ -76,10 +85,19 @@ void MainWindow::connectModel()
                                              : tr("Now suggesting with the built-in category mapping"), 6000);
     });
     connect(worker, &ClassificationWorker::modelFailed, this, [this](const QString &message) {
+        if (!m_modelName.isEmpty()) {
+            // The worker keeps the model it had: photos go on being classified with it.
+            m_modelReady = true;
+            showModel();
+            QMessageBox::warning(this, tr("Model not changed"),
+                                 tr("%1\n\nStill using %2 %3. Choose another model folder in Settings.")
+                                     .arg(plainModelError(message), m_modelName, m_modelVersion));
+            return;
+        }
         m_modelReady = false;
         m_modelLabel->setText(tr("Model not loaded"));
         QMessageBox::warning(this, tr("Model not loaded"),
-                             tr("%1\n\nChoose the model directory in Settings.").arg(message));
+                             tr("%1\n\nChoose the model folder in Settings.").arg(plainModelError(message)));
     });
 }
 
@@ -103,6 +121,7 @@ void MainWindow::loadModel()
 void MainWindow::connectDatabase()
 {
     connect(m_session.get(), &Session::databaseConnecting, this, [this](const QString &url) {
+        m_panel->forgetThumbnails(); // the similar listings' ids are of the database before
         if (const auto parsed = DatabaseUrl::parse(url)) {
             m_databaseLabel->setText(tr("Database: connecting to %1…").arg(parsed.value().shortName()));
             m_databaseLabel->setToolTip(parsed.value().masked());
@@ -111,14 +130,16 @@ void MainWindow::connectDatabase()
     connect(m_session.get(), &Session::databaseOpened, this, [this](const QString &url, int listings) {
         const auto parsed = DatabaseUrl::parse(databaseUrl());
         m_databaseLabel->setText(tr("Database: %1").arg(parsed ? parsed.value().shortName() : url));
-        m_databaseLabel->setToolTip(tr("%1\n%n earlier listing(s) loaded for similarity and prices", nullptr, listings).arg(url));
+        m_databaseLabel->setToolTip(tr("%1\n%2 loaded for similarity and prices").arg(url, countText(listings, tr("earlier listing"), tr("earlier listings"))));
     });
     connect(m_session.get(), &Session::databaseUnavailable, this, [this](const QString &message, int retryInSeconds) {
-        m_databaseLabel->setText(tr("Database unavailable, retrying in %1 s").arg(retryInSeconds));
-        m_databaseLabel->setToolTip(message);
+        // Short, never cut: the banner above the pages says the rest.
+        m_databaseLabel->setText(tr("Database: unreachable"));
+        m_databaseLabel->setToolTip(tr("%1\nNext try in %2 s").arg(message).arg(retryInSeconds));
     });
     connect(m_session.get(), &Session::resultNotStored, this, [this](const QString &message) {
-        statusBar()->showMessage(tr("Database lost: results are kept and written when it is back (%1)").arg(message), 8000);
+        Q_UNUSED(message); // the banner's tooltip has it
+        statusBar()->showMessage(tr("Database lost: results are kept until it is back"), 8000);
     });
 }
 
@@ -158,12 +179,24 @@ void MainWindow::openSettings()
 
 void MainWindow::setPresentation(bool on)
 {
+    if (on == m_presentation)
+        return;
     m_presentation = on;
+    if (!m_demo) {
+        m_demo = new PresentationView(m_photos, this);
+        // A photo from the phone comes in as an opened file does: the same checks, the same session.
+        connect(m_demo, &PresentationView::photoFromPhone, this, [this](const QString &path) { addPaths({path}); });
+    }
     if (on)
         showPage(0);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_nav, m_strip, m_toolbar, menuBar(), statusBar()})
+    // The view covers the window; what is under it goes, so that no key, menu or focus lands there.
+    for (QWidget *w : std::initializer_list<QWidget *>{m_nav, m_pages, m_toolbar, menuBar(), statusBar()})
         w->setVisible(!on);
-    m_panel->setPresentation(on);
+    updateWorkbenchKeys(); // off while presenting: they would act on the hidden strip, and the view has its own keys
+    const PhotoItem *current = m_photos->item(m_strip->currentIndex().row());
+    m_demo->setActive(on, current ? current->id : -1);
+    if (!on && m_demo->shownId() >= 0 && m_photos->rowOf(m_demo->shownId()) >= 0)
+        selectRow(m_photos->rowOf(m_demo->shownId())); // back in the workbench at the photo last presented
     if (on)
         showFullScreen();
     else
@@ -176,8 +209,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (const int waiting = m_session->resultsWaiting(); waiting > 0) {
         const auto answer = QMessageBox::warning(
             this, tr("Results not stored yet"),
-            tr("%n result(s) are waiting for the database, which is not reachable. They are lost if you close now.\n\n"
-               "Close anyway?", nullptr, waiting),
+            tr("%1 waiting for the database, which is not reachable. They are lost if you close now.\n\n"
+               "Close anyway?").arg(waiting == 1 ? tr("1 result is") : tr("%1 results are").arg(waiting)),
             QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Cancel);
         if (answer != QMessageBox::Close) {
             event->ignore();

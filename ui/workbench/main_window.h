@@ -1,14 +1,17 @@
 #pragma once
 
+#include "photo_list_model.h"
 #include "workbench_settings.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 #include <QSet>
 
 #include <memory>
 
+class QAction;
 class QLabel;
 class QShortcut;
 class QListWidget;
@@ -22,15 +25,13 @@ struct PhotoResult;
 
 namespace listinglens::ui {
 
-struct Decision;
-struct PhotoItem;
-class CorrectionDialog;
 class HistoryPage;
 class QualityPage;
 class Session;
 class ThroughputPage;
 class PhotoListModel;
 class PhotoStrip;
+class PresentationView;
 class ResultPanel;
 
 // The moderator workbench: photos in, suggestions to accept or correct. The
@@ -38,7 +39,8 @@ class ResultPanel;
 // Its sources, by concern: main_window.cpp (the window, the model, the
 // database, settings), main_window_setup.cpp (pages, actions, status bar),
 // main_window_photos.cpp (photos in, results out), main_window_decisions.cpp
-// (accept, correct, and the suggestion redone for a corrected category).
+// (accept, correct in place, undo, and the suggestion redone for a corrected
+// category).
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -49,7 +51,9 @@ public:
     void addPaths(const QStringList &paths);
     void addImage(const QImage &image);
     void cancelBatch();
-    void acceptCurrent();
+    void acceptCurrent(); // while correcting: saves the correction
+    // Takes back the newest decision (in the store too, kept there as undone) or removal.
+    void undoLast();
     void setPresentation(bool on);
 
     bool isBusy() const { return !m_pending.isEmpty(); }
@@ -58,6 +62,7 @@ public:
     PhotoListModel *photos() const { return m_photos; }
     PhotoStrip *strip() const { return m_strip; }
     ResultPanel *resultPanel() const { return m_panel; }
+    PresentationView *presentationView() const { return m_demo; } // null until presentation mode was first entered
     HistoryPage *historyPage() const { return m_history; }
     QualityPage *qualityPage() const { return m_quality; }
     ThroughputPage *throughputPage() const { return m_throughput; }
@@ -73,6 +78,7 @@ Q_SIGNALS:
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:
@@ -80,6 +86,8 @@ private:
     void setupPages();
     void setupActions();
     void setupWorkbenchKeys();
+    void updateWorkbenchKeys(); // on on the workbench page, off while correcting there
+    bool enterIsForTheWorkbench() const;
     void setupStatusBar();
     void showModel();
     void showShortcuts();
@@ -97,6 +105,7 @@ private:
     void startRequest(int ticket, int photos);
     void finishRequest(int ticket);
     void photoSettled();
+    void showArrived(int id);
     void showSelected();
     void selectRow(int row);
     void removeCurrent();
@@ -105,8 +114,14 @@ private:
     void openFolder();
     // main_window_decisions.cpp
     void connectDecisions();
-    void recordDecision(const PhotoItem &item, const Decision &decision);
+    // True when it put up a message of its own (kept in memory, and why).
+    bool recordDecision(const PhotoItem &item, const Decision &decision);
+    void decide(const PhotoItem &before, const Decision &decision); // recorded, undoable, on to the next photo
     void correctCurrent();
+    void saveCorrection();
+    void cancelCorrection();
+    void abandonCorrection(); // another photo shown: the one corrected goes back to its choice before
+    void showUndo();
     void chooseCategory(const QString &categoryId);
     void describeAs(const PhotoItem &item, const QString &categoryId);
     void descriptionDone(int id);
@@ -120,6 +135,7 @@ private:
     PhotoListModel *m_photos = nullptr;
     PhotoStrip *m_strip = nullptr;
     ResultPanel *m_panel = nullptr;
+    PresentationView *m_demo = nullptr; // presentation mode (ui/demo), over the whole window
     QListWidget *m_nav = nullptr;
     QStackedWidget *m_pages = nullptr;
     QToolBar *m_toolbar = nullptr;
@@ -140,8 +156,17 @@ private:
     QString m_modelVersion;
     QString m_deviceName;
     qint64 m_head = 0; // the category head in use (0: the built-in mapping)
-    QPointer<CorrectionDialog> m_correction; // open for the photo m_correctionId
-    int m_correctionId = -1;
+    // Undo, newest last: a decision (the item before it) or a removal (the item, its row).
+    struct UndoStep {
+        enum Kind { Decided, Removed } kind = Decided;
+        PhotoItem before;
+        int row = -1;
+        bool stored = false; // Decided: sent to the store (taken back there too)
+    };
+    QList<UndoStep> m_undo;
+    QHash<int, UndoStep> m_undoing; // taken back here, the store's answer still to come: by item id
+    QAction *m_undoAction = nullptr;
+    PhotoItem m_correctionBefore; // the photo being corrected, as it was before
     bool m_modelReady = false;
     bool m_presentation = false;
     QSet<int> m_pending; // tickets of the requests not finished yet

@@ -1,19 +1,23 @@
-// The moderator's decisions: accept (Enter) or correct, kept on the photo and
-// stored as feedback. Choosing another category (keys 1-3, the Correct…
-// dialog) has the classification worker redo the rest of the suggestion for it
-// (price, similar listings, text); a decision made before that answer is in
-// waits for it, and is stored with the redone price and text.
+// The moderator's decisions: accept (Enter) or correct in place (C, in the
+// result panel: Enter saves, Esc cancels), kept on the photo and stored as
+// feedback under the moderator's name; Ctrl+Z takes the newest back (in the
+// store it stays in the log, marked undone), or brings back a removed photo.
+// Choosing another category (keys 1-3, the category search while correcting)
+// has the classification worker redo the rest of the suggestion for it (price,
+// similar listings, text); a decision made before that answer is in waits for
+// it, and is stored with the redone price and text.
 #include "main_window.h"
 
 #include "classification_worker.h"
-#include "correction_dialog.h"
 #include "photo_list_model.h"
 #include "photo_strip.h"
 #include "prediction_store.h"
+#include "price_text.h"
 #include "result_panel.h"
 #include "session.h"
 #include "store_worker.h"
 
+#include <QAction>
 #include <QCoreApplication>
 #include <QStatusBar>
 
@@ -23,9 +27,34 @@ void MainWindow::connectDecisions()
 {
     connect(m_panel, &ResultPanel::acceptRequested, this, &MainWindow::acceptCurrent);
     connect(m_panel, &ResultPanel::correctRequested, this, &MainWindow::correctCurrent);
+    connect(m_panel, &ResultPanel::correctionCancelRequested, this, &MainWindow::cancelCorrection);
     connect(m_panel, &ResultPanel::categoryChosen, this, &MainWindow::chooseCategory);
-    connect(m_session->storeWorker(), &StoreWorker::feedbackFailed, this, [this](int, const QString &message) {
+    StoreWorker *store = m_session->storeWorker();
+    connect(store, &StoreWorker::feedbackFailed, this, [this](int, const QString &message) {
         statusBar()->showMessage(tr("Decision not stored: %1").arg(message), 8000);
+    });
+    connect(store, &StoreWorker::feedbackUndone, this, [this](int id, const QString &now) {
+        m_undoing.remove(id);
+        const PhotoItem *item = m_photos->itemById(id);
+        const QString name = item ? item->name : tr("the photo");
+        statusBar()->showMessage(now == QLatin1String("none") || now.isEmpty()
+                                     ? tr("Undone: %1 is undecided again").arg(name)
+                                     : tr("Undone: %1 is back to its earlier decision (%2)").arg(name, now),
+                                 8000);
+    });
+    connect(store, &StoreWorker::undoFailed, this, [this](int id, const QString &message) {
+        // The store kept the decision: so does the window, and it can be undone again.
+        const auto step = m_undoing.take(id);
+        const PhotoItem *item = m_photos->itemById(id);
+        if (item && step.kind == UndoStep::Decided) {
+            const PhotoItem withoutIt = *item;
+            m_photos->restoreDecision(id, step.before);
+            UndoStep again = step;
+            again.before = withoutIt;
+            m_undo << again;
+            showUndo();
+        }
+        statusBar()->showMessage(tr("Could not undo: %1. The decision stands.").arg(message), 10000);
     });
     ClassificationWorker *worker = m_session->classification();
     connect(worker, &ClassificationWorker::storedLater, this,
@@ -37,47 +66,58 @@ void MainWindow::connectDecisions()
     });
     connect(worker, &ClassificationWorker::described, this, [this](int id, const PhotoResult &result) {
         m_photos->setDescribed(id, result);
-        if (m_correction && m_correctionId == id)
-            m_correction->setSuggestion(result);
         descriptionDone(id);
     });
     connect(worker, &ClassificationWorker::describeFailed, this, [this](int id, const QString &categoryId, const QString &message) {
         m_photos->setDescribeFailed(id, categoryId);
-        if (m_correction && m_correctionId == id && m_correction->categoryId() == categoryId)
-            m_correction->setWaiting(false);
-        statusBar()->showMessage(tr("The price and text could not be redone for %1: %2").arg(categoryId, message), 8000);
+        statusBar()->showMessage(tr("The price and text could not be redone for %1: %2").arg(m_panel->categoryName(categoryId), message), 8000);
         descriptionDone(id);
     });
 }
 
-void MainWindow::recordDecision(const PhotoItem &item, const Decision &d)
+bool MainWindow::recordDecision(const PhotoItem &item, const Decision &d)
 {
     const bool waits = item.describing; // stored once the suggestion for its category is in (descriptionDone)
     m_photos->setDecision(item.id, d, waits);
     if (waits)
-        return;
+        return false;
     if (item.predictionId <= 0) {
         statusBar()->showMessage(tr("Decision kept in memory: this photo is not in the database."), 6000);
-        return;
+        return true;
     }
     if (!m_session->isCurrentDatabase(item.database)) {
         // Its prediction id names a row of the database it was stored in, not of this one.
         statusBar()->showMessage(tr("Decision kept in memory: this photo was stored in %1, not in the database now in use.")
                                      .arg(item.database), 8000);
-        return;
+        return true;
+    }
+    // The newest undo step of this photo now has a row in the store to take back.
+    for (auto step = m_undo.rbegin(); step != m_undo.rend(); ++step) {
+        if (step->kind == UndoStep::Decided && step->before.id == item.id) {
+            step->stored = true;
+            break;
+        }
     }
     // Written, and confirmed in the listing index for later suggestions, on the store thread.
-    m_session->recordDecision(item.id, item.predictionId, {QString(), d.corrected, d.categoryId, d.price, d.currency, d.title, d.description, 0});
+    const QString moderator = d.moderator.isEmpty() ? m_settings.moderatorName() : d.moderator;
+    m_session->recordDecision(item.id, item.predictionId, {moderator, d.corrected, d.categoryId, d.price, d.currency, d.title, d.description, 0});
+    return false;
 }
 
-void MainWindow::acceptCurrent()
+void MainWindow::decide(const PhotoItem &before, const Decision &decision)
 {
-    const int row = m_strip->currentIndex().row();
-    const PhotoItem *item = m_photos->item(row);
-    if (!item || item->state != PhotoState::Done || m_panel->shownId() != item->id)
-        return;
-    recordDecision(*item, m_panel->draftDecision());
+    Decision d = decision;
+    d.moderator = m_settings.moderatorName();
+    const int id = before.id;
+    m_undo << UndoStep{UndoStep::Decided, before, -1, false};
+    const bool said = recordDecision(before, d);
+    showUndo();
+    const PhotoItem *item = m_photos->itemById(id);
+    if (item && !said)
+        statusBar()->showMessage(d.corrected ? tr("Corrected %1 · Ctrl+Z undoes").arg(item->name)
+                                             : tr("Accepted %1 · Ctrl+Z undoes").arg(item->name), 6000);
     // On to the next photo still waiting for a decision.
+    const int row = m_photos->rowOf(id);
     for (int r = row + 1; r < m_photos->rowCount(); ++r) {
         const PhotoItem *next = m_photos->item(r);
         if (next->state == PhotoState::Done && !next->decision.made) {
@@ -85,43 +125,120 @@ void MainWindow::acceptCurrent()
             break;
         }
     }
+    m_strip->setFocus();
+}
+
+void MainWindow::acceptCurrent()
+{
+    if (m_panel->isCorrecting())
+        return saveCorrection();
+    const PhotoItem *item = m_photos->item(m_strip->currentIndex().row());
+    if (!item || item->state != PhotoState::Done || m_panel->shownId() != item->id)
+        return;
+    decide(*item, m_panel->draftDecision());
 }
 
 void MainWindow::correctCurrent()
 {
     const PhotoItem *item = m_photos->item(m_strip->currentIndex().row());
-    if (!item || item->state != PhotoState::Done)
+    if (!item || item->state != PhotoState::Done || m_panel->shownId() != item->id || m_panel->isCorrecting())
         return;
-    const int id = item->id;
-    Decision draft = m_panel->draftDecision();
-    if (draft.currency.isEmpty())
-        draft.currency = m_settings.currency;
-    CorrectionDialog dialog(m_categoryIds, m_categoryNames, draft, item->shown(), this);
-    connect(&dialog, &CorrectionDialog::categoryChanged, this, [this, id, &dialog](const QString &categoryId) {
-        const PhotoItem *it = m_photos->itemById(id);
-        if (!it)
-            return;
-        if (const PhotoResult *known = it->describedAs(categoryId)) {
-            dialog.setSuggestion(*known);
-        } else {
-            dialog.setWaiting(true);
-            describeAs(*it, categoryId);
-        }
-    });
-    m_correction = &dialog;
-    m_correctionId = id;
-    const bool saved = dialog.exec() == QDialog::Accepted;
-    m_correction = nullptr;
-    if (!saved || !m_photos->itemById(id))
-        return; // cancelled, or the photo was removed meanwhile
-    const Decision d = dialog.decision();
-    if (m_photos->chooseCategory(id, d.categoryId)) {
-        if (dialog.suggestion().category.id == d.categoryId)
-            m_photos->setDescribed(id, dialog.suggestion());
-        else // it could not be redone in the dialog: once more, and the decision waits for it
-            describeAs(*m_photos->itemById(id), d.categoryId);
+    m_correctionBefore = *item;
+    if (!m_panel->beginCorrection())
+        return;
+    updateWorkbenchKeys(); // the keys type into the correction meanwhile
+}
+
+void MainWindow::saveCorrection()
+{
+    const PhotoItem *item = m_photos->itemById(m_panel->shownId());
+    const Decision d = m_panel->draftDecision();
+    m_panel->endCorrection();
+    updateWorkbenchKeys();
+    if (!item || item->id != m_correctionBefore.id)
+        return showSelected();
+    decide(m_correctionBefore, d);
+    showSelected();
+}
+
+void MainWindow::cancelCorrection()
+{
+    if (!m_panel->isCorrecting())
+        return;
+    m_panel->endCorrection();
+    updateWorkbenchKeys();
+    // The category chosen while correcting is taken back with it.
+    const PhotoItem before = m_correctionBefore;
+    if (m_photos->restoreDecision(before.id, before))
+        describeAs(*m_photos->itemById(before.id), before.chosenCategoryId);
+    m_strip->setFocus();
+    showSelected();
+}
+
+void MainWindow::abandonCorrection()
+{
+    m_panel->endCorrection();
+    updateWorkbenchKeys();
+    const PhotoItem before = m_correctionBefore;
+    if (m_photos->restoreDecision(before.id, before))
+        describeAs(*m_photos->itemById(before.id), before.chosenCategoryId);
+}
+
+void MainWindow::undoLast()
+{
+    if (m_panel->isCorrecting())
+        return cancelCorrection(); // first the correction under way
+    if (m_undo.isEmpty()) {
+        statusBar()->showMessage(tr("Nothing to undo."), 4000);
+        return;
     }
-    recordDecision(*m_photos->itemById(id), d);
+    const UndoStep step = m_undo.takeLast();
+    const int id = step.before.id;
+    if (step.kind == UndoStep::Removed) {
+        m_photos->restore(step.before, step.row);
+        selectRow(m_photos->rowOf(id));
+        statusBar()->showMessage(tr("Brought back %1").arg(step.before.name), 6000);
+    } else if (const PhotoItem *item = m_photos->itemById(id)) {
+        const qint64 predictionId = item->predictionId;
+        const QString suggested = item->result.category.id;
+        const bool stored = step.stored && m_session->isCurrentDatabase(item->database);
+        UndoStep pending = step;
+        pending.before = *item; // the decision taken back, should the store refuse
+        if (m_photos->restoreDecision(id, step.before))
+            describeAs(*m_photos->itemById(id), step.before.chosenCategoryId);
+        if (stored) {
+            m_undoing.insert(id, pending);
+            m_session->undoDecision(id, predictionId, suggested, m_settings.moderatorName());
+        }
+        selectRow(m_photos->rowOf(id));
+        statusBar()->showMessage(stored ? tr("Undoing the decision on %1…").arg(item->name)
+                                        : tr("Undone: %1 is undecided again").arg(item->name), 6000);
+    }
+    showUndo();
+    m_strip->setFocus();
+}
+
+void MainWindow::showUndo()
+{
+    constexpr qsizetype kUndoSteps = 500; // a day of decisions; the oldest go first
+    if (m_undo.size() > kUndoSteps)
+        m_undo.remove(0, m_undo.size() - kUndoSteps);
+    int undoable = -1;
+    QString text = tr("Undo");
+    if (!m_undo.isEmpty()) {
+        const UndoStep &top = m_undo.constLast();
+        if (top.kind == UndoStep::Decided) {
+            undoable = top.before.id;
+            text = tr("Undo decision on %1").arg(top.before.name);
+        } else {
+            text = tr("Undo removing %1").arg(top.before.name);
+        }
+    }
+    m_undoAction->setText(text);
+    m_undoAction->setEnabled(!m_undo.isEmpty());
+    m_panel->setUndoableId(undoable);
+    if (m_panel->shownId() >= 0)
+        showSelected();
 }
 
 void MainWindow::chooseCategory(const QString &categoryId)
@@ -142,16 +259,18 @@ void MainWindow::descriptionDone(int id)
     const PhotoItem *item = m_photos->itemById(id);
     if (!item || !item->decisionWaits || item->describing)
         return;
-    // Accepted before the answer: the price, and the text the moderator left as
-    // suggested, are those redone for the category chosen.
+    // Accepted before the answer: the price (unless the moderator typed one),
+    // and the text the moderator left as suggested, are those redone for the category chosen.
     Decision d = item->decision;
     const PhotoResult &now = item->shown();
     if (d.title == item->result.title)
         d.title = now.title;
     if (d.description == item->result.description)
         d.description = now.description;
-    d.price = now.price.point;
-    d.currency = now.price.currency;
+    if (!d.priceSet) {
+        d.price = now.price.point;
+        d.currency = now.price.currency;
+    }
     recordDecision(*item, d);
 }
 

@@ -2,6 +2,7 @@
 #include "main_window.h"
 
 #include "classification_worker.h"
+#include "count_text.h"
 #include "environment.h"
 #include "file_dialogs.h"
 #include "photo_files.h"
@@ -61,11 +62,9 @@ void MainWindow::connectPhotos()
                 photoSettled();
             });
     connect(worker, &ClassificationWorker::requestFinished, this, &MainWindow::finishRequest);
+    // Kept by listing in the panel, whichever photo asked for them.
     connect(m_session->storeWorker(), &StoreWorker::thumbnailsLoaded, this,
-            [this](int itemId, const QList<qint64> &ids, const QList<QImage> &images) {
-                if (m_panel->shownId() == itemId)
-                    m_panel->setSimilarThumbnails(ids, images);
-            });
+            [this](int, const QList<qint64> &ids, const QList<QImage> &images) { m_panel->setSimilarThumbnails(ids, images); });
 }
 
 void MainWindow::addPaths(const QStringList &paths)
@@ -91,6 +90,17 @@ void MainWindow::enqueueFiles(const QStringList &files)
         names << QFileInfo(f).fileName();
     const QList<int> ids = m_photos->add(files, names);
     startRequest(m_session->classifyFiles(ids, files, m_settings.batchSize), int(ids.size()));
+    showArrived(ids.first());
+}
+
+void MainWindow::showArrived(int id)
+{
+    // The first photo of what was just opened is shown, and the arrows work at once.
+    if (m_panel->isCorrecting())
+        return; // not in the middle of a correction: it stays, and the strip shows what came
+    selectRow(m_photos->rowOf(id));
+    m_strip->scrollTo(m_strip->currentIndex());
+    m_strip->setFocus();
 }
 
 void MainWindow::addImage(const QImage &image)
@@ -100,6 +110,7 @@ void MainWindow::addImage(const QImage &image)
     const QString name = tr("pasted image %1").arg(++m_pasted);
     const QList<int> ids = m_photos->add({name}, {name});
     startRequest(m_session->classifyImage(ids.first(), image), 1);
+    showArrived(ids.first());
 }
 
 void MainWindow::startRequest(int ticket, int photos)
@@ -141,7 +152,7 @@ void MainWindow::finishRequest(int ticket)
         return;
     m_progress->hide();
     m_rateLabel->show();
-    statusBar()->showMessage(tr("%n photo(s) in %1 s", nullptr, m_batchSettled).arg(m_batchClock.elapsed() / 1000.0, 0, 'f', 1), 8000);
+    statusBar()->showMessage(tr("%1 in %2 s").arg(countText(m_batchSettled, tr("photo"), tr("photos"))).arg(m_batchClock.elapsed() / 1000.0, 0, 'f', 1), 8000);
     Q_EMIT idle();
 }
 
@@ -160,25 +171,34 @@ void MainWindow::selectRow(int row)
 void MainWindow::showSelected()
 {
     const PhotoItem *item = m_photos->item(m_strip->currentIndex().row());
+    if (m_panel->isCorrecting() && (!item || item->id != m_panel->shownId()))
+        abandonCorrection(); // another photo: the correction is dropped
+    item = m_photos->item(m_strip->currentIndex().row());
     if (!item) {
         m_panel->showEmpty();
         return;
     }
     const PhotoItem *original = item->duplicateOfId >= 0 ? m_photos->itemById(item->duplicateOfId) : nullptr;
-    const bool fresh = m_panel->shownId() != item->id;
-    const QList<qint64> before = m_panel->similarIds();
     m_panel->showItem(*item, original ? original->name : QString());
-    // Thumbnails for a photo shown anew, or for the other listings a redone suggestion found.
-    const QList<qint64> ids = m_panel->similarIds();
-    if (item->state == PhotoState::Done && (fresh || ids != before) && !ids.isEmpty() && m_session->isCurrentDatabase(item->database))
-        m_session->loadThumbnails(item->id, ids);
+    // Thumbnails for the similar listings not loaded yet (a photo shown anew, or a redone suggestion).
+    if (item->state == PhotoState::Done && m_session->isCurrentDatabase(item->database)) {
+        if (const QList<qint64> ids = m_panel->thumbnailsToLoad(); !ids.isEmpty())
+            m_session->loadThumbnails(item->id, ids);
+    }
 }
 
 void MainWindow::removeCurrent()
 {
     const int row = m_strip->currentIndex().row();
-    if (row >= 0)
-        m_photos->remove(row);
+    const PhotoItem *item = m_photos->item(row);
+    if (!item)
+        return;
+    // Undoable: Ctrl+Z brings it back, with its result and decision.
+    m_undo << UndoStep{UndoStep::Removed, *item, row, false};
+    const QString name = item->name;
+    m_photos->remove(row);
+    showUndo();
+    statusBar()->showMessage(tr("Removed %1 · Ctrl+Z brings it back").arg(name), 8000);
 }
 
 void MainWindow::pasteFromClipboard()

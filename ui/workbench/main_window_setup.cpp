@@ -2,6 +2,7 @@
 #include "main_window.h"
 
 #include "console_worker.h"
+#include "database_banner.h"
 #include "environment.h"
 #include "history_page.h"
 #include "photo_list_model.h"
@@ -12,18 +13,25 @@
 #include "throughput_page.h"
 #include "version.h"
 
+#include <QAbstractButton>
+#include <QApplication>
+#include <QComboBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace listinglens::ui {
 
@@ -38,7 +46,8 @@ void MainWindow::setupPages()
     workbench->addWidget(m_strip);
     workbench->addWidget(m_panel);
     workbench->setStretchFactor(1, 1);
-    workbench->setSizes({280, 1000});
+    workbench->setChildrenCollapsible(false);
+    workbench->setSizes({230, 1000});
 
     // The data console reads on the session's console thread.
     ConsoleWorker *console = m_session->console();
@@ -50,22 +59,38 @@ void MainWindow::setupPages()
         m_history->showPair(suggested, confirmed);
     });
     connect(m_history, &HistoryPage::exportDone, this, [this](bool, const QString &message) { statusBar()->showMessage(message, 10000); });
-    connect(console, &ConsoleWorker::failed, this, [this](int, const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(console, &ConsoleWorker::failed, this, [this](int, const QString &message) {
+        if (!m_session->databaseLostSince().isValid()) // else the banner above the pages says it
+            statusBar()->showMessage(message, 10000);
+    });
 
     m_nav = new QListWidget;
     m_nav->addItems({tr("Workbench"), tr("History"), tr("Quality"), tr("Throughput")});
-    m_nav->setFixedWidth(120);
+    m_nav->setFixedWidth(110);
     m_nav->setCurrentRow(0);
     m_pages = new QStackedWidget;
     m_pages->addWidget(workbench);
-    m_pages->addWidget(m_history);
-    m_pages->addWidget(m_quality);
-    m_pages->addWidget(m_throughput);
+    // The console pages scroll rather than hold the window wider than a 1024 px screen.
+    for (QWidget *console : std::initializer_list<QWidget *>{m_history, m_quality, m_throughput}) {
+        auto *scroll = new QScrollArea;
+        scroll->setWidget(console);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        m_pages->addWidget(scroll);
+    }
+    // Back (or another database): the page in view reads again, with what was kept meanwhile written.
+    connect(m_session.get(), &Session::databaseOpened, this, [this] {
+        if (m_pages->currentIndex() == 1)
+            m_history->refresh();
+        else if (m_pages->currentIndex() == 2)
+            m_quality->refresh();
+        else if (m_pages->currentIndex() == 3)
+            m_throughput->refresh();
+    });
     connect(m_nav, &QListWidget::currentRowChanged, this, [this](int page) {
         m_pages->setCurrentIndex(page);
-        // Enter, 1-3 and the arrows belong to the workbench only: elsewhere they are the page's own keys.
-        for (QShortcut *s : std::as_const(m_workbenchKeys))
-            s->setEnabled(page == 0);
+        // Enter, 1-3, C and the arrows belong to the workbench only: elsewhere they are the page's own keys.
+        updateWorkbenchKeys();
         if (page == 1)
             m_history->refresh();
         else if (page == 2)
@@ -79,7 +104,13 @@ void MainWindow::setupPages()
     row->setContentsMargins(0, 0, 0, 0);
     row->setSpacing(0);
     row->addWidget(m_nav);
-    row->addWidget(m_pages, 1);
+    // Above every page: what is stale while the database is away.
+    auto *pagesColumn = new QVBoxLayout;
+    pagesColumn->setContentsMargins(0, 0, 0, 0);
+    pagesColumn->setSpacing(0);
+    pagesColumn->addWidget(new DatabaseBanner(m_session.get()));
+    pagesColumn->addWidget(m_pages, 1);
+    row->addLayout(pagesColumn, 1);
     setCentralWidget(central);
 }
 
@@ -98,8 +129,21 @@ void MainWindow::setupActions()
     QAction *remove = file->addAction(tr("Remove photo"), this, &MainWindow::removeCurrent);
     remove->setShortcut(QKeySequence::Delete);
     file->addSeparator();
-    file->addAction(tr("Settings…"), this, &MainWindow::openSettings)->setShortcut(QKeySequence::Preferences);
+    QAction *settings = file->addAction(tr("Settings…"), this, &MainWindow::openSettings);
+    settings->setObjectName(QStringLiteral("openSettings"));
+    // Ctrl+, everywhere (Help lists it); the platform's own key too where it has one.
+    QList<QKeySequence> settingsKeys = QKeySequence::keyBindings(QKeySequence::Preferences);
+    if (!settingsKeys.contains(QKeySequence(Qt::CTRL | Qt::Key_Comma)))
+        settingsKeys.prepend(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    settings->setShortcuts(settingsKeys);
     file->addAction(tr("Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_undoAction = edit->addAction(tr("Undo"), this, &MainWindow::undoLast);
+    m_undoAction->setObjectName(QStringLiteral("undo"));
+    m_undoAction->setShortcut(QKeySequence::Undo); // a text field being edited takes Ctrl+Z for its own undo
+    m_undoAction->setEnabled(false);
+    edit->addAction(tr("Correct here (C)"), this, &MainWindow::correctCurrent); // the key is a workbench key
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *leastConfident = view->addAction(tr("Least confident first"));
@@ -115,6 +159,8 @@ void MainWindow::setupActions()
     QAction *present = view->addAction(tr("Presentation mode"), this, [this] { setPresentation(!m_presentation); });
     present->setShortcut(Qt::Key_F11);
     addAction(present); // also when the menu bar is hidden
+    addAction(open);    // Ctrl+O in presentation mode too
+    addAction(folder);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
@@ -138,8 +184,9 @@ void MainWindow::setupWorkbenchKeys()
     };
     for (int i = 0; i < 3; ++i)
         connect(workbenchKey(Qt::Key_1 + i), &QShortcut::activated, this, [this, i] { m_panel->selectChoice(i); });
-    for (int key : {Qt::Key_Return, Qt::Key_Enter})
-        connect(workbenchKey(key), &QShortcut::activated, this, &MainWindow::acceptCurrent);
+    // Enter is not a shortcut: it reaches the window (keyPressEvent) only when
+    // the widget with the focus has no use for it (enterIsForTheWorkbench).
+    connect(workbenchKey(Qt::Key_C), &QShortcut::activated, this, &MainWindow::correctCurrent);
     auto step = [this](int delta) {
         const int row = m_strip->currentIndex().row() + delta;
         if (row >= 0 && row < m_photos->rowCount())
@@ -150,9 +197,46 @@ void MainWindow::setupWorkbenchKeys()
     for (int key : {Qt::Key_PageUp, Qt::Key_Left})
         connect(workbenchKey(key), &QShortcut::activated, this, [step] { step(-1); });
     connect(new QShortcut(QKeySequence(Qt::Key_Escape), this), &QShortcut::activated, this, [this] {
-        if (m_presentation)
+        if (m_presentation) // first: the presenter sees nothing of a correction under the view
             setPresentation(false);
+        else if (m_panel->isCorrecting())
+            cancelCorrection();
     });
+}
+
+void MainWindow::updateWorkbenchKeys()
+{
+    const bool on = m_pages->currentIndex() == 0 && !m_panel->isCorrecting() && !m_presentation;
+    for (QShortcut *s : std::as_const(m_workbenchKeys))
+        s->setEnabled(on);
+}
+
+bool MainWindow::enterIsForTheWorkbench() const
+{
+    // Not while a menu, a popup or a dialog has the keyboard, nor in presentation mode (its view has its own keys).
+    if (m_pages->currentIndex() != 0 || m_presentation || QApplication::activePopupWidget() || QApplication::activeModalWidget()
+        || menuBar()->activeAction())
+        return false;
+    const QWidget *focus = QApplication::focusWidget();
+    if (!focus || focus == m_strip || focus == m_nav || focus == this)
+        return true;
+    // In the result panel, from a field that passes Enter on (the title, the
+    // category search, the price); never from a button, a list or a text box of its own.
+    if (!m_panel->isAncestorOf(focus))
+        return false;
+    return !qobject_cast<const QAbstractButton *>(focus) && !qobject_cast<const QComboBox *>(focus)
+           && !qobject_cast<const QPlainTextEdit *>(focus);
+}
+
+void MainWindow::keyPressEvent(QKeyEvent *event)
+{
+    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter)
+        && (event->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier && enterIsForTheWorkbench()) {
+        acceptCurrent(); // saves the correction while correcting
+        event->accept();
+        return;
+    }
+    QMainWindow::keyPressEvent(event);
 }
 
 void MainWindow::setupStatusBar()
@@ -160,6 +244,7 @@ void MainWindow::setupStatusBar()
     m_modelLabel = new QLabel(tr("Loading model…"));
     m_deviceLabel = new QLabel;
     m_databaseLabel = new QLabel(tr("Database: none"));
+    m_databaseLabel->setObjectName(QStringLiteral("databaseLabel"));
     m_rateLabel = new QLabel;
 
     m_progress = new QWidget;
@@ -193,9 +278,11 @@ void MainWindow::showShortcuts()
         "<tr><td><b>Up / Down</b></td><td>Previous / next photo in the strip</td></tr>"
         "<tr><td><b>Page Up / Page Down</b></td><td>Previous / next photo (also in presentation mode)</td></tr>"
         "<tr><td><b>1, 2, 3</b></td><td>Choose one of the top three categories (price and text follow it)</td></tr>"
-        "<tr><td><b>Enter</b></td><td>Accept and go to the next photo</td></tr>"
+        "<tr><td><b>Enter</b></td><td>Accept and go to the next photo (while correcting: save)</td></tr>"
+        "<tr><td><b>C</b></td><td>Correct here: type to find the category, change price and text; Enter saves, Esc cancels</td></tr>"
+        "<tr><td><b>Ctrl+Z</b></td><td>Undo the last decision, or bring back a removed photo</td></tr>"
         "<tr><td><b>Ctrl+L</b></td><td>Least confident first / back to the order they came in</td></tr>"
-        "<tr><td><b>Delete</b></td><td>Remove the photo from the strip</td></tr>"
+        "<tr><td><b>Delete</b></td><td>Remove the photo from the strip (Ctrl+Z brings it back)</td></tr>"
         "<tr><td><b>F11</b></td><td>Presentation mode (Esc leaves it)</td></tr>"
         "<tr><td><b>Ctrl+,</b></td><td>Settings</td></tr>"
         "</table>"));

@@ -1,7 +1,9 @@
 #include "photo_list_model.h"
 
 #include "photo_quality.h"
+#include "price_text.h"
 
+#include <algorithm>
 #include <numeric>
 
 namespace listinglens::ui {
@@ -86,7 +88,22 @@ QVariant PhotoListModel::data(const QModelIndex &index, int role) const
     }
     case IdRole: return it->id;
     case StateRole: return int(it->state);
-    case CategoryRole: return it->state == PhotoState::Done ? it->shown().category.name : QString();
+    case CategoryRole:
+        if (it->state != PhotoState::Done)
+            return QString();
+        return it->decision.made && !it->decision.categoryName.isEmpty() ? it->decision.categoryName : it->shown().category.name;
+    case SummaryRole: {
+        if (it->state != PhotoState::Done)
+            return QString();
+        const Decision &d = it->decision;
+        if (d.made && !it->decisionWaits)
+            return QStringLiteral("%1 · %2").arg(d.categoryName.isEmpty() ? d.categoryId : d.categoryName,
+                                                 formatPrice(d.currency, d.price));
+        const PhotoResult &s = it->shown();
+        if (s.category.id != it->result.category.id) // chosen by the moderator: the model's confidence was for another
+            return QStringLiteral("%1 · %2").arg(s.category.name, formatPrice(s.price.currency, s.price.point));
+        return QStringLiteral("%1 · %2%").arg(s.category.name).arg(qRound(s.category.confidence * 100));
+    }
     case ConfidenceRole: return it->shown().category.confidence;
     case DecisionRole: return it->decision.made ? (it->decision.corrected ? tr("corrected") : tr("accepted")) : QString();
     case ReviewRole: return it->state == PhotoState::Done ? reviewInWords(it->result.review) : QString();
@@ -120,6 +137,42 @@ void PhotoListModel::remove(int row)
     beginRemoveRows({}, row, row);
     m_items.removeAt(row);
     endRemoveRows();
+}
+
+void PhotoListModel::restore(const PhotoItem &item, int row)
+{
+    if (rowOf(item.id) >= 0)
+        return; // here already
+    row = std::clamp(row, 0, int(m_items.size()));
+    beginInsertRows({}, row, row);
+    m_items.insert(row, item);
+    PhotoItem &it = m_items[row];
+    if (it.state == PhotoState::Queued || it.state == PhotoState::Working) {
+        it.state = PhotoState::Cancelled;
+        it.errorCode = QStringLiteral("cancelled");
+        it.errorMessage = tr("It was removed before its result came.");
+        it.errorAdvice = tr("Remove it and open the photo again.");
+    }
+    if (it.describing) // its redone suggestion was dropped with it
+        it.describing = false;
+    it.decisionWaits = false;
+    endInsertRows();
+    reorder();
+}
+
+bool PhotoListModel::restoreDecision(int id, const PhotoItem &before)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return false;
+    PhotoItem &it = m_items[row];
+    it.decision = before.decision;
+    it.decisionWaits = false;
+    it.chosenCategoryId = before.chosenCategoryId;
+    it.described = before.described;
+    it.describing = !it.chosenCategoryId.isEmpty() && !it.described;
+    changed(row);
+    return it.describing;
 }
 
 int PhotoListModel::rowOf(int id) const

@@ -21,11 +21,14 @@ struct Decision {
     bool made = false;
     bool corrected = false;   // anything differs from the suggestion
     QString categoryId;
+    QString categoryName;     // its display name, as the moderator saw it
     double price = 0;
+    bool priceSet = false;    // typed by the moderator: a suggestion redone later leaves it as it is
     QString currency;
     QString title;
     QString description;
     QDateTime at;
+    QString moderator;        // who decided (WorkbenchSettings::moderatorName)
 };
 
 struct PhotoItem {
@@ -62,7 +65,10 @@ struct PhotoItem {
 class PhotoListModel : public QAbstractListModel {
     Q_OBJECT
 public:
-    enum Roles { IdRole = Qt::UserRole + 1, StateRole, CategoryRole, ConfidenceRole, DecisionRole, ReviewRole };
+    // CategoryRole: the final category's display name (the decision's, else the
+    // one shown). SummaryRole: the strip's line under it, final values only:
+    // "Phones · EUR 450" once decided, "Other · 40%" before.
+    enum Roles { IdRole = Qt::UserRole + 1, StateRole, CategoryRole, ConfidenceRole, DecisionRole, ReviewRole, SummaryRole };
     // LeastConfidentFirst: results by the confidence in their category,
     // lowest first, then the photos still waiting, then those that failed.
     enum class Order { Arrival, LeastConfidentFirst };
@@ -75,6 +81,9 @@ public:
     // Appends items in the Queued state; returns their ids.
     QList<int> add(const QStringList &sources, const QStringList &names);
     void remove(int row);
+    // A removed item back at `row` (undo), with its id; a photo removed before
+    // its result came is put back as cancelled (its result was dropped).
+    void restore(const PhotoItem &item, int row);
 
     int rowOf(int id) const;
     const PhotoItem *item(int row) const;
@@ -89,7 +98,7 @@ public:
     // waitsForDescription: decided while the suggestion is being redone for the chosen category.
     void setDecision(int id, const Decision &decision, bool waitsForDescription = false);
     void setPredictionId(int id, qint64 predictionId, const QString &database);
-    // The moderator picked categoryId (keys 1-3, the Correct… dialog). True
+    // The moderator picked categoryId (keys 1-3, the category search while correcting). True
     // when the suggestion has to be redone for it (ask the worker). A decision
     // still waiting for the previous choice's description is dropped.
     bool chooseCategory(int id, const QString &categoryId);
@@ -97,6 +106,10 @@ public:
     void setDescribed(int id, const PhotoResult &described);
     void setDescribeFailed(int id, const QString &categoryId);
     int decisionsWaiting() const;
+    // Undo: the decision and the category choice as they were in `before` (the
+    // same item earlier). True when the suggestion has to be redone for that
+    // choice again (ask the worker).
+    bool restoreDecision(int id, const PhotoItem &before);
 
     Order order() const { return m_order; }
     void setOrder(Order order);

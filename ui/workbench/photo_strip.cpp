@@ -33,7 +33,7 @@ QColor PhotoStripDelegate::reviewColour()
 
 QSize PhotoStripDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
 {
-    return {option.rect.width() > 0 ? option.rect.width() : 260, kThumb + 2 * kPad};
+    return {option.rect.width() > 0 ? option.rect.width() : 200, kThumb + 2 * kPad};
 }
 
 void PhotoStripDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, const QModelIndex &index) const
@@ -90,13 +90,13 @@ void PhotoStripDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, 
 
     if (!decision.isEmpty()) {
         p->setPen(text);
-        p->drawText(QRect(pill.right() + 8, pill.top(), w, pill.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                    QStringLiteral("✓ ") + decision);
+        const int left = pill.right() + 8;
+        p->drawText(QRect(left, pill.top(), opt.rect.right() - kPad - left, pill.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                    small.elidedText(QStringLiteral("✓ ") + decision, Qt::ElideRight, opt.rect.right() - kPad - left));
     }
-    const QString category = index.data(PhotoListModel::CategoryRole).toString();
-    if (!category.isEmpty()) {
+    const QString line = index.data(PhotoListModel::SummaryRole).toString();
+    if (!line.isEmpty()) {
         p->setPen(text);
-        const QString line = QStringLiteral("%1 · %2%").arg(category).arg(qRound(index.data(PhotoListModel::ConfidenceRole).toDouble() * 100));
         p->drawText(QRect(x, pill.bottom() + 4, w, small.height()), Qt::AlignLeft | Qt::AlignVCenter,
                     small.elidedText(line, Qt::ElideRight, w));
     }
@@ -109,7 +109,9 @@ PhotoStrip::PhotoStrip(QWidget *parent) : QListView(parent)
     setSelectionMode(QAbstractItemView::SingleSelection);
     setUniformItemSizes(true);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
-    setMinimumWidth(260);
+    setMinimumWidth(200);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // every line is elided to the width instead
+    setTextElideMode(Qt::ElideRight); // the photo beside it keeps the room at 1024 px wide
 }
 
 } // namespace listinglens::ui

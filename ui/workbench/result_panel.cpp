@@ -1,6 +1,10 @@
 #include "result_panel.h"
 
+#include "price_text.h"
+
 #include <QButtonGroup>
+#include <QDoubleSpinBox>
+#include <QKeyEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -49,20 +53,47 @@ namespace {
 
 enum Page { EmptyPage, ResultPage, MessagePage, WaitPage };
 
-QString money(const QString &currency, double v)
-{
-    return QStringLiteral("%1 %2").arg(currency, QString::number(v, 'f', v >= 100 || v == int(v) ? 0 : 2));
-}
-
 QString basisInWords(const PhotoResult &r)
 {
     switch (r.price.basis) {
-    case PriceBasis::Prior: return ResultPanel::tr("sample price for the category");
-    case PriceBasis::Category: return ResultPanel::tr("median of %1 confirmed %2").arg(r.price.neighbours).arg(r.category.name.toLower());
-    case PriceBasis::Neighbours: return ResultPanel::tr("from %1 similar listings").arg(r.price.neighbours);
+    case PriceBasis::Prior: return ResultPanel::tr("Sample price for %1").arg(r.category.name);
+    case PriceBasis::Category:
+        return (r.price.neighbours == 1 ? ResultPanel::tr("Median of 1 confirmed listing in %2")
+                                        : ResultPanel::tr("Median of %1 confirmed listings in %2"))
+            .arg(r.price.neighbours).arg(r.category.name);
+    case PriceBasis::Neighbours:
+        return r.price.neighbours == 1 ? ResultPanel::tr("From 1 similar listing")
+                                       : ResultPanel::tr("From %1 similar listings").arg(r.price.neighbours);
     }
     return {};
 }
+
+// Up and Down in the category search move through the list under it.
+class SearchKeys : public QObject {
+public:
+    SearchKeys(QListWidget *list, QObject *parent) : QObject(parent), m_list(list) {}
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() != QEvent::KeyPress)
+            return QObject::eventFilter(watched, event);
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if (key != Qt::Key_Up && key != Qt::Key_Down)
+            return false;
+        const int step = key == Qt::Key_Down ? 1 : -1;
+        for (int row = m_list->currentRow() + step; row >= 0 && row < m_list->count(); row += step) {
+            if (!m_list->item(row)->isHidden()) {
+                m_list->setCurrentRow(row);
+                break;
+            }
+        }
+        return true;
+    }
+
+private:
+    QListWidget *m_list;
+};
 
 const QString kReviewColour = QStringLiteral("#b9770e"); // as the strip's "needs review"
 
@@ -111,6 +142,7 @@ ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
     m_pages->insertWidget(ResultPage, buildResultPage());
     m_pages->insertWidget(MessagePage, buildMessagePage(m_messageTitle, m_messageBody));
     m_pages->insertWidget(WaitPage, buildMessagePage(m_waitTitle, m_waitBody));
+    showPages(0);
     showEmpty();
 }
 
@@ -133,11 +165,16 @@ QWidget *ResultPanel::buildMessagePage(QLabel *&title, QLabel *&body)
 QWidget *ResultPanel::buildResultPage()
 {
     auto *page = new QWidget;
-    auto *row = new QHBoxLayout(page);
+    // The photo and the suggestion side by side; the decision line and the buttons under both.
+    auto *pageLayout = new QVBoxLayout(page);
+    pageLayout->setContentsMargins(6, 6, 6, 6);
+    auto *row = new QHBoxLayout;
+    pageLayout->addLayout(row, 1);
 
     auto *left = new QVBoxLayout;
     m_photo = new PhotoView;
-    m_photo->setMinimumSize(320, 240);
+    m_photo->setObjectName(QStringLiteral("photo"));
+    m_photo->setMinimumSize(400, 260); // large at 1024 x 700 too
     m_review = new QLabel;
     m_review->setObjectName(QStringLiteral("reviewBadge"));
     m_review->setWordWrap(true);
@@ -152,46 +189,105 @@ QWidget *ResultPanel::buildResultPage()
 
     auto *right = new QVBoxLayout;
     auto *categoryBox = new QGroupBox(tr("Category"));
-    auto *cl = new QGridLayout(categoryBox);
+    auto *categoryLayout = new QVBoxLayout(categoryBox);
+    categoryLayout->setContentsMargins(6, 4, 6, 4);
+    m_categoryPages = new QStackedWidget;
+    auto *choicesPage = new QWidget;
+    auto *cl = new QGridLayout(choicesPage);
+    cl->setContentsMargins(0, 0, 0, 0);
+    cl->setVerticalSpacing(2);
     m_choices = new QButtonGroup(this);
     for (int i = 0; i < 3; ++i) {
         m_choice[i] = new QRadioButton;
         m_bar[i] = new QProgressBar;
         m_bar[i]->setRange(0, 1000);
         m_bar[i]->setTextVisible(false);
-        m_bar[i]->setFixedHeight(8);
+        m_bar[i]->setFixedHeight(6);
         m_choices->addButton(m_choice[i], i);
         cl->addWidget(m_choice[i], i * 2, 0);
         cl->addWidget(m_bar[i], i * 2 + 1, 0);
     }
+    m_otherChoice = new QLabel;
+    m_otherChoice->setObjectName(QStringLiteral("otherChoice"));
+    m_otherChoice->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // one line, whatever the width
+    cl->addWidget(m_otherChoice, 6, 0);
     m_model = new QLabel;
     m_model->setObjectName(QStringLiteral("modelLine"));
     m_model->setEnabled(false); // quiet: where the figures come from
-    cl->addWidget(m_model, 6, 0);
+    m_model->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // one line; all of it in the tooltip
+    cl->addWidget(m_model, 7, 0);
     connect(m_choices, &QButtonGroup::idToggled, this, [this](int choice, bool on) {
         if (!on || m_filling)
             return;
         m_chosenId = m_result.categories.value(choice).id;
         Q_EMIT categoryChosen(m_chosenId);
     });
+    // Correcting: any category, found by typing part of its name.
+    auto *searchPage = new QWidget;
+    auto *sp = new QVBoxLayout(searchPage);
+    sp->setContentsMargins(0, 0, 0, 0);
+    sp->setSpacing(2);
+    m_search = new QLineEdit;
+    m_search->setObjectName(QStringLiteral("categorySearch"));
+    m_search->setPlaceholderText(tr("Type to find a category"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setAcceptDrops(false);
+    m_categoryList = new QListWidget;
+    m_categoryList->setObjectName(QStringLiteral("categoryList"));
+    m_categoryList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_categoryList->setFocusPolicy(Qt::ClickFocus);
+    m_search->installEventFilter(new SearchKeys(m_categoryList, this));
+    sp->addWidget(m_search);
+    sp->addWidget(m_categoryList, 1);
+    connect(m_search, &QLineEdit::textChanged, this, &ResultPanel::filterCategories);
+    connect(m_categoryList, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *current) {
+        if (!current || m_filling || !m_correcting)
+            return;
+        const QString id = current->data(Qt::UserRole).toString();
+        if (id == m_chosenId)
+            return;
+        m_chosenId = id;
+        Q_EMIT categoryChosen(id);
+    });
+    m_categoryPages->addWidget(choicesPage);
+    m_categoryPages->addWidget(searchPage);
+    m_categoryList->setMinimumHeight(m_categoryList->fontMetrics().lineSpacing() * 4 + 8);
+    m_categoryList->setMaximumHeight(m_categoryList->fontMetrics().lineSpacing() * 9 + 8);
+    categoryLayout->addWidget(m_categoryPages);
+    cl->setRowStretch(8, 1);
     right->addWidget(categoryBox);
 
     auto *priceBox = new QGroupBox(tr("Price"));
     auto *pl = new QVBoxLayout(priceBox);
+    pl->setContentsMargins(6, 4, 6, 4);
+    pl->setSpacing(2);
     m_price = new QLabel;
     m_price->setObjectName(QStringLiteral("price"));
     QFont big = m_price->font();
     big.setPointSizeF(big.pointSizeF() * 1.5);
     big.setBold(true);
     m_price->setFont(big);
+    m_priceEdit = new QDoubleSpinBox;
+    m_priceEdit->setObjectName(QStringLiteral("priceEdit"));
+    m_priceEdit->setRange(0, 10'000'000);
+    m_priceEdit->setDecimals(2);
+    m_priceEdit->setGroupSeparatorShown(true);
+    m_priceEdit->setFont(big);
+    m_pricePages = new QStackedWidget;
+    m_pricePages->addWidget(m_price);
+    m_pricePages->addWidget(m_priceEdit);
+    m_pricePages->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     m_priceBasis = new QLabel;
+    m_priceBasis->setObjectName(QStringLiteral("priceBasis"));
     m_priceBasis->setWordWrap(true);
-    pl->addWidget(m_price);
+    pl->addWidget(m_pricePages);
     pl->addWidget(m_priceBasis);
     right->addWidget(priceBox);
 
     auto *textBox = new QGroupBox(tr("Listing text"));
     auto *tl = new QFormLayout(textBox);
+    tl->setContentsMargins(6, 4, 6, 4);
+    tl->setVerticalSpacing(3);
     m_title = new QLineEdit;
     m_title->setObjectName(QStringLiteral("title"));
     m_titleBasis = new QLabel(tr("From similar listings"));
@@ -200,7 +296,9 @@ QWidget *ResultPanel::buildResultPage()
     m_description = new QPlainTextEdit;
     m_description->setObjectName(QStringLiteral("description"));
     m_description->setTabChangesFocus(true);
-    m_description->setMinimumHeight(90);
+    // Room for a few lines; the similar listings below get the rest.
+    m_description->setMinimumHeight(m_description->fontMetrics().lineSpacing() * 3 + 12);
+    m_description->setMaximumHeight(m_description->fontMetrics().lineSpacing() * 6 + 12);
     // Photos dropped here go to the window, not into the text as a file URL.
     m_title->setAcceptDrops(false);
     m_description->setAcceptDrops(false);
@@ -212,54 +310,103 @@ QWidget *ResultPanel::buildResultPage()
     m_hints = new QListWidget;
     m_hints->setObjectName(QStringLiteral("hints"));
     m_hints->setWordWrap(true);
+    m_hints->setMaximumHeight(m_hints->fontMetrics().lineSpacing() * 2 + 10);
     hintsLabel->setBuddy(m_hints);
     hl->addWidget(hintsLabel);
     hl->addWidget(m_hints, 1);
-    auto *descriptionRow = new QHBoxLayout;
-    descriptionRow->addWidget(m_description, 3);
-    descriptionRow->addWidget(m_hintsColumn, 2);
+    // The description over the whole width, the checklist under it.
     tl->addRow(tr("Title"), m_title);
     tl->addRow(QString(), m_titleBasis);
-    tl->addRow(tr("Description"), descriptionRow);
-    right->addWidget(textBox, 1);
+    m_description->setPlaceholderText(tr("Description"));
+    tl->addRow(m_description);
+    tl->addRow(m_hintsColumn);
+    right->addWidget(textBox);
 
+    // Cards, one a row: thumbnail, title, confirmed price, category, how alike.
     auto *similarBox = new QGroupBox(tr("Similar earlier listings"));
     auto *sl = new QVBoxLayout(similarBox);
+    sl->setContentsMargins(6, 4, 6, 4);
     m_similar = new QListWidget;
     m_similar->setObjectName(QStringLiteral("similar"));
-    m_similar->setMaximumHeight(90);
-    m_similar->hide(); // filled once prediction history is stored
     m_similar->setIconSize(QSize(48, 48));
+    m_similar->setWordWrap(true);
+    m_similar->setTextElideMode(Qt::ElideRight);
+    m_similar->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_similar->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_similar->setMinimumHeight(2 * 54 + 6); // two cards at least
+    m_similar->setFocusPolicy(Qt::NoFocus);
     m_noSimilar = new QLabel(tr("None yet: similar earlier listings appear here as history grows."));
     m_noSimilar->setWordWrap(true);
     m_noSimilar->setEnabled(false);
-    sl->addWidget(m_similar);
-    sl->addWidget(m_noSimilar);
-    right->addWidget(similarBox);
+    m_noSimilar->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    sl->addWidget(m_similar, 1);
+    sl->addWidget(m_noSimilar, 1);
+    right->addWidget(similarBox, 1);
 
-    auto *actions = new QHBoxLayout;
     m_decision = new QLabel;
+    m_decision->setObjectName(QStringLiteral("decision"));
     m_decision->setWordWrap(true);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_decision, 1);
     m_correct = new QPushButton(tr("Correct…"));
     m_correct->setObjectName(QStringLiteral("correct"));
+    m_correct->setToolTip(tr("C: correct here; Esc cancels"));
     m_accept = new QPushButton(tr("Accept"));
+    m_accept->setObjectName(QStringLiteral("accept"));
     m_accept->setDefault(true);
     m_accept->setToolTip(tr("Enter"));
-    actions->addWidget(m_decision, 1);
     actions->addWidget(m_correct);
     actions->addWidget(m_accept);
-    right->addLayout(actions);
-    connect(m_accept, &QPushButton::clicked, this, &ResultPanel::acceptRequested);
-    connect(m_correct, &QPushButton::clicked, this, &ResultPanel::correctRequested);
+    pageLayout->addLayout(actions);
+    // Correcting, the same two buttons save and cancel.
+    connect(m_accept, &QPushButton::clicked, this, [this] { Q_EMIT acceptRequested(); });
+    connect(m_correct, &QPushButton::clicked, this, [this] {
+        if (m_correcting)
+            Q_EMIT correctionCancelRequested();
+        else
+            Q_EMIT correctRequested();
+    });
 
     row->addLayout(right, 2);
     return page;
 }
 
+bool ResultPanel::showsResult() const
+{
+    return m_pages->currentIndex() == ResultPage;
+}
+
 void ResultPanel::showEmpty()
 {
+    endCorrection();
     m_shownId = -1;
     m_pages->setCurrentIndex(EmptyPage);
+}
+
+void ResultPanel::setCategories(const QStringList &ids, const QStringList &names)
+{
+    m_categoryIds = ids;
+    m_categoryNames.clear();
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        m_categoryNames.insert(ids[i], names.value(i).isEmpty() ? ids[i] : names[i]);
+}
+
+QString ResultPanel::categoryName(const QString &id) const
+{
+    if (const auto it = m_categoryNames.constFind(id); it != m_categoryNames.cend())
+        return *it;
+    for (const CategoryScore &c : std::as_const(m_result.categories)) {
+        if (c.id == id && !c.name.isEmpty())
+            return c.name;
+    }
+    if (m_shown.category.id == id && !m_shown.category.name.isEmpty())
+        return m_shown.category.name;
+    return id;
+}
+
+void ResultPanel::setUndoableId(int itemId)
+{
+    m_undoableId = itemId;
 }
 
 void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName)
@@ -267,6 +414,8 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
     // The same result shown again (another category chosen, its suggestion redone, a decision):
     // what the moderator typed stays.
     const bool again = m_shownId == item.id && m_pages->currentIndex() == ResultPage;
+    if (!again || item.state != PhotoState::Done)
+        endCorrection();
     m_shownId = item.id;
     switch (item.state) {
     case PhotoState::Queued:
@@ -306,7 +455,7 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
         if (!has)
             continue;
         const CategoryScore &c = r.categories[i];
-        QString name = c.name;
+        QString name = categoryName(c.id);
         name.replace(QLatin1Char('&'), QStringLiteral("&&")); // not a mnemonic
         m_choice[i]->setText(tr("%1  %2 %  (key %3)").arg(name).arg(c.confidence * 100, 0, 'f', 1).arg(i + 1));
         m_bar[i]->setValue(int(c.confidence * 1000));
@@ -314,24 +463,26 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
     const auto chosen = std::find_if(r.categories.begin(), r.categories.end(), [&](const CategoryScore &c) { return c.id == m_chosenId; });
     if (chosen != r.categories.end() && chosen - r.categories.begin() < 3) {
         m_choice[chosen - r.categories.begin()]->setChecked(true);
-    } else { // chosen in the Correct… dialog, outside the top three
+    } else { // corrected to a category outside the top three
         m_choices->setExclusive(false);
         for (QRadioButton *b : m_choice)
             b->setChecked(false);
         m_choices->setExclusive(true);
     }
+    const bool other = chosen == r.categories.end() || chosen - r.categories.begin() >= 3;
+    m_otherChoice->setText(other ? tr("<b>Chosen: %1</b>").arg(categoryName(m_chosenId).toHtmlEscaped()) : QString());
+    m_otherChoice->setToolTip(tr("None of the model's top three"));
+    m_otherChoice->setVisible(other);
     m_filling = false;
     m_model->setText(tr("%1 %2 on %3 · %4")
                          .arg(r.model.name, r.model.version, r.model.device,
                               r.model.head > 0 ? tr("head h%1").arg(r.model.head) : tr("built-in mapping")));
+    m_model->setToolTip(m_model->text());
 
-    // While the suggestion is redone for the category chosen, the figures shown are the old ones: greyed.
-    m_price->setEnabled(!item.describing);
-    m_price->setText(tr("%1   (%2 – %3)").arg(money(s.price.currency, s.price.point), money(s.price.currency, s.price.low),
-                                               money(s.price.currency, s.price.high)));
-    m_priceBasis->setText(item.describing ? tr("Redoing the price and text for the category chosen…") : basisInWords(s));
+    showPrice(item);
 
     const Decision &d = item.decision;
+    m_decided = d;
     const bool decidedHere = d.made && d.categoryId == m_chosenId; // the decision's own text, else the suggestion's
     const QString title = decidedHere ? d.title : s.title;
     const QString description = decidedHere ? d.description : s.description;
@@ -343,14 +494,37 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
     m_filledDescription = description;
     m_titleBasis->setVisible(s.titleBasis == QLatin1String("similar"));
 
-    if (item.decisionWaits)
-        m_decision->setText(tr("Accepted: stored once the price and text for %1 are ready").arg(d.categoryId));
-    else if (d.made)
-        m_decision->setText(d.corrected ? tr("Corrected: %1, %2").arg(d.categoryId, money(d.currency, d.price))
-                                        : tr("Accepted at %1").arg(d.at.toString(QStringLiteral("HH:mm"))));
-    else
-        m_decision->clear();
+    m_decision->setText(m_correcting ? correctingHint() : decisionInWords(item));
     m_pages->setCurrentIndex(ResultPage);
+}
+
+void ResultPanel::showPrice(const PhotoItem &item)
+{
+    const PhotoResult &s = item.shown();
+    const Decision &d = item.decision;
+    // While the suggestion is redone for the category chosen, the figures shown are the old ones: greyed.
+    m_price->setEnabled(!item.describing);
+    m_priceEdit->setPrefix(s.price.currency.isEmpty() ? QString() : s.price.currency + QLatin1Char(' '));
+    if (m_correcting) {
+        // A price the moderator typed stays; one left as filled follows the suggestion.
+        if (m_priceEdit->value() == m_filledPrice && !item.describing) {
+            m_priceEdit->setValue(s.price.point);
+            m_filledPrice = m_priceEdit->value();
+        }
+    }
+    const bool decided = d.made && !item.decisionWaits && d.categoryId == m_chosenId;
+    if (decided) {
+        m_price->setText(formatPrice(d.currency, d.price));
+        const QString suggested = formatPrice(s.price.currency, s.price.point);
+        m_priceBasis->setText(formatPrice(d.currency, d.price) != suggested
+                                  ? tr("Set by %1 · suggested %2").arg(d.moderator.isEmpty() ? tr("the moderator") : d.moderator, suggested)
+                                  : basisInWords(s));
+        return;
+    }
+    const QString range = suggestionRangeText(s.price);
+    m_price->setText(range.isEmpty() ? formatPrice(s.price.currency, s.price.point)
+                                     : tr("%1   (%2)").arg(formatPrice(s.price.currency, s.price.point), range));
+    m_priceBasis->setText(item.describing ? tr("Redoing the price and text for %1…").arg(categoryName(m_chosenId)) : basisInWords(s));
 }
 
 void ResultPanel::showBadges(const PhotoItem &item, const QString &duplicateOfName)
@@ -382,19 +556,27 @@ void ResultPanel::showBadges(const PhotoItem &item, const QString &duplicateOfNa
 
 void ResultPanel::showSimilar(const PhotoResult &s, bool again)
 {
-    QHash<qint64, QIcon> icons; // thumbnails already there stay when the same photo is shown again
-    for (int row = 0; again && row < m_similar->count(); ++row)
-        icons.insert(m_similar->item(row)->data(Qt::UserRole).toLongLong(), m_similar->item(row)->icon());
+    Q_UNUSED(again) // thumbnails are kept by listing, whichever photo shows them
     m_similar->clear();
+    const int cardHeight = std::max(m_similar->iconSize().height() + 6, m_similar->fontMetrics().lineSpacing() * 2 + 10);
     for (const SimilarListing &l : s.similar) {
+        // A title the moderator confirmed, else what it is; a file name only when nothing else is known.
+        const bool titled = l.confirmed && !l.title.isEmpty();
+        QString heading = titled ? l.title : categoryName(l.categoryId);
+        if (heading.isEmpty())
+            heading = l.fileName.section(QLatin1Char('/'), -1);
         QStringList parts;
-        if (l.confirmed && !l.title.isEmpty())
-            parts << QStringLiteral("“%1”").arg(l.title);
-        parts << l.fileName.section(QLatin1Char('/'), -1) << l.categoryId
-              << (l.confirmed ? tr("%1 %2 confirmed").arg(s.price.currency).arg(l.price) : tr("not confirmed"))
-              << tr("%1 % alike").arg(qRound(l.similarity * 100));
-        auto *entry = new QListWidgetItem(icons.value(l.id), parts.join(QStringLiteral(" · ")));
+        parts << (l.confirmed ? tr("%1 confirmed").arg(formatPrice(s.price.currency, l.price)) : tr("not confirmed"));
+        if (titled)
+            parts << categoryName(l.categoryId);
+        parts << tr("%1 % alike").arg(qRound(l.similarity * 100));
+        const QString details = parts.join(QStringLiteral(" · "));
+        auto *entry = new QListWidgetItem(QStringLiteral("%1\n%2").arg(heading, details));
         entry->setData(Qt::UserRole, l.id);
+        entry->setToolTip(l.fileName.isEmpty() ? details : tr("%1\n%2").arg(details, l.fileName));
+        entry->setSizeHint(QSize(0, cardHeight));
+        if (const QPixmap thumb = m_thumbnails.value(l.id); !thumb.isNull())
+            entry->setIcon(thumb);
         m_similar->addItem(entry);
     }
     m_similar->setVisible(!s.similar.isEmpty());
@@ -420,11 +602,17 @@ void ResultPanel::showHints(const QStringList &hints, bool again)
 
 void ResultPanel::setSimilarThumbnails(const QList<qint64> &predictionIds, const QList<QImage> &images)
 {
+    if (m_thumbnails.size() > 2000) // a long session: keep memory bounded
+        m_thumbnails.clear();
+    for (qsizetype i = 0; i < predictionIds.size(); ++i) {
+        const QImage image = images.value(i);
+        if (m_thumbnails.contains(predictionIds[i])) // asked for since the database was last opened
+            m_thumbnails.insert(predictionIds[i], image.isNull() ? QPixmap() : QPixmap::fromImage(image));
+    }
     for (int row = 0; row < m_similar->count(); ++row) {
         QListWidgetItem *entry = m_similar->item(row);
-        const qsizetype at = predictionIds.indexOf(entry->data(Qt::UserRole).toLongLong());
-        if (at >= 0 && !images.value(at).isNull())
-            entry->setIcon(QPixmap::fromImage(images[at]));
+        if (const QPixmap thumb = m_thumbnails.value(entry->data(Qt::UserRole).toLongLong()); !thumb.isNull())
+            entry->setIcon(thumb);
     }
 }
 
@@ -436,6 +624,20 @@ QList<qint64> ResultPanel::similarIds() const
     return ids;
 }
 
+QList<qint64> ResultPanel::thumbnailsToLoad()
+{
+    QList<qint64> ids = similarIds();
+    ids.removeIf([this](qint64 id) { return m_thumbnails.contains(id); });
+    for (qint64 id : std::as_const(ids))
+        m_thumbnails.insert(id, QPixmap()); // asked for: not asked again while the answer is on its way
+    return ids;
+}
+
+void ResultPanel::forgetThumbnails()
+{
+    m_thumbnails.clear();
+}
+
 int ResultPanel::selectedChoice() const
 {
     return m_choices->checkedId();
@@ -445,27 +647,6 @@ void ResultPanel::selectChoice(int choice)
 {
     if (choice >= 0 && choice < 3 && m_choice[choice]->isVisible())
         m_choice[choice]->setChecked(true);
-}
-
-Decision ResultPanel::draftDecision() const
-{
-    Decision d;
-    d.made = true;
-    d.categoryId = m_chosenId;
-    d.price = m_shown.price.point;
-    d.currency = m_shown.price.currency;
-    d.title = m_title->text().trimmed();
-    d.description = m_description->toPlainText().trimmed();
-    d.corrected = d.categoryId != m_result.category.id || d.title != m_result.title || d.description != m_result.description;
-    d.at = QDateTime::currentDateTime();
-    return d;
-}
-
-void ResultPanel::setPresentation(bool on)
-{
-    QFont f = font();
-    f.setPointSizeF(on ? 16 : QFont().pointSizeF());
-    setFont(f);
 }
 
 } // namespace listinglens::ui

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "error.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <QUrl>
+
+#include <memory>
+
+class QTemporaryDir;
+
+namespace listinglens {
+class HttpServer;
+struct HttpRequest;
+class HttpResponder;
+} // namespace listinglens
+
+namespace listinglens::ui {
+
+// "Take a photo with your phone": a small page on the local network, served
+// by the project's HTTP server (core/http) while presentation mode is open.
+// The link carries a one-time token (128 random bits from the system's
+// generator): it takes one photo, then a new token (and QR code) replaces
+// it; unused, it expires after kTokenLifetime. A wrong token is refused with
+// 403, a used or expired one with 410, a body that is not a JPEG, PNG, WebP,
+// BMP or TIFF with 415. A photo that passes is written to a private temporary
+// folder and handed on (photoReceived) for the same bounded checks and
+// classification as any opened file.
+//
+// Threads: the server's network thread reads and writes; every request is
+// handled here, on the thread that created this object (the GUI thread);
+// handling is cheap (a header check and one file write of a bounded body).
+class PhoneUpload : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kTokenLifetimeS = 15 * 60;
+    static constexpr qint64 kMaxPhotoBytes = 25 * 1024 * 1024; // a phone's full-size JPEG is 3-12 MB
+
+    explicit PhoneUpload(QObject *parent = nullptr);
+    ~PhoneUpload() override;
+
+    // Listens on address:port (port 0: any free one). A null address: the
+    // machine's LAN address (lanAddress()).
+    Result<quint16> start(const QHostAddress &address = {}, quint16 port = 0);
+    void stop();
+    bool isRunning() const { return m_server != nullptr; }
+
+    // How long an unused token lasts (kTokenLifetimeS unless changed; for tests).
+    void setTokenLifetimeMs(int ms) { m_lifetimeMs = ms; }
+
+    // The page for the current token; empty while not running.
+    QUrl url() const;
+    quint16 port() const { return m_port; }
+
+    // A non-loopback IPv4 address of an interface that is up, else 127.0.0.1.
+    static QHostAddress lanAddress();
+
+Q_SIGNALS:
+    void urlChanged(const QUrl &url);
+    void photoReceived(const QString &path);
+    // A refusal the presenter may want to see (a wrong token, not a photo).
+    void uploadRefused(const QString &why);
+
+private:
+    void handle(const HttpRequest &request, const HttpResponder &responder);
+    void upload(const HttpRequest &request, const HttpResponder &responder);
+    void newToken();
+    // 0: the current token; otherwise the HTTP status that refuses it (403, 410).
+    int tokenStatus(const QString &token) const;
+
+    std::unique_ptr<HttpServer> m_server;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QHostAddress m_address;
+    quint16 m_port = 0;
+    QString m_token;
+    QDateTime m_tokenExpires;
+    QSet<QString> m_spent; // used or expired tokens: 410 rather than 403
+    QTimer m_expiry;
+    int m_received = 0;
+    int m_lifetimeMs = kTokenLifetimeS * 1000;
+};
+
+} // namespace listinglens::ui

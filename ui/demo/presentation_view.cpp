@@ -1,0 +1,612 @@
+#include "presentation_view.h"
+
+#include "price_text.h"
+
+#include "phone_upload.h"
+#include "photo_list_model.h"
+#include "qr_code.h"
+
+#include <QEvent>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QPainter>
+#include <QRegularExpression>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+namespace listinglens::ui {
+
+namespace {
+
+constexpr double kMaxUpscale = 2.0; // past this a small photo goes soft
+
+QString percent(double p)
+{
+    return QStringLiteral("%1 %").arg(qRound(p * 100));
+}
+
+QLabel *label(const QString &objectName, const QString &text = {})
+{
+    auto *l = new QLabel(text);
+    l->setObjectName(objectName);
+    l->setWordWrap(true);
+    return l;
+}
+
+QWidget *retained(QWidget *w)
+{
+    QSizePolicy p = w->sizePolicy();
+    p.setRetainSizeWhenHidden(true); // the build-up does not shift what is already shown
+    w->setSizePolicy(p);
+    return w;
+}
+
+// Sizes are for a 1280 x 800 window; scaledSheet() scales every px to the screen.
+const char kSheet[] =
+    "#presentationView{background:#0f1720;}"
+    "QLabel{color:#e8eef5;}"
+    "#brand{font-size:26px;font-weight:700;color:#64b5f6;}"
+    "#position{font-size:26px;font-weight:600;color:#e8eef5;}"
+    "#escHint{font-size:18px;color:#9fb1c4;}"
+    "#stepCaption{font-size:16px;font-weight:700;letter-spacing:2px;color:#64b5f6;}"
+    "#chip{font-size:24px;font-weight:600;color:#e8eef5;background:#243447;border-radius:22px;padding:8px 20px;}"
+    "#chipTop{font-size:28px;font-weight:700;color:#0f1720;background:#64b5f6;border-radius:24px;padding:8px 22px;}"
+    "#price{font-size:64px;font-weight:800;color:#a5d6a7;}"
+    "#priceBasis{font-size:20px;color:#c3d0dd;}"
+    "#title{font-size:38px;font-weight:700;}"
+    "#story{font-size:44px;font-weight:700;}"
+    "#storySub{font-size:24px;color:#c3d0dd;}"
+    "#phonePanel{background:#17222e;border-radius:18px;}"
+    "#phoneHead{font-size:24px;font-weight:700;}"
+    "#phoneText{font-size:17px;color:#c3d0dd;}"
+    "#phoneUrl{font-size:13px;color:#8da2b8;}"
+    "#phoneNote{font-size:17px;color:#ffcc80;}"
+    "#card{background:#ffffff;border-radius:20px;}"
+    "#card QLabel{color:#1d2733;}"
+    "#cardTitle{font-size:34px;font-weight:700;}"
+    "#cardPrice{font-size:48px;font-weight:800;color:#1b5e20;}"
+    "#cardCategory{font-size:18px;font-weight:600;color:#1565c0;background:#e3f0fc;border-radius:14px;padding:4px 14px;}"
+    "#cardDescription{font-size:20px;color:#34414e;}"
+    "#cardMeta{font-size:15px;color:#7a8794;}"
+    "#ready{font-size:24px;font-weight:600;color:#a5d6a7;}";
+
+QString scaledSheet(double scale)
+{
+    QString sheet = QString::fromLatin1(kSheet);
+    static const QRegularExpression px(QStringLiteral("(\\d+)px"));
+    QString out;
+    qsizetype at = 0;
+    for (auto it = px.globalMatch(sheet); it.hasNext();) {
+        const auto m = it.next();
+        out += sheet.mid(at, m.capturedStart() - at) + QString::number(std::max(1, qRound(m.captured(1).toInt() * scale))) + QStringLiteral("px");
+        at = m.capturedEnd();
+    }
+    return out + sheet.mid(at);
+}
+
+} // namespace
+
+// A photo fitted into its area, never enlarged past kMaxUpscale, drawn with
+// smooth scaling; centred.
+class ScaledPhoto : public QWidget {
+public:
+    explicit ScaledPhoto(int maxSide = 0) : m_maxSide(maxSide) { setMinimumSize(120, 120); }
+    void setImage(const QImage &image)
+    {
+        m_image = image;
+        update();
+    }
+    QRect photoRect() const
+    {
+        if (m_image.isNull())
+            return {};
+        QSize box = size();
+        if (m_maxSide > 0)
+            box = box.boundedTo(QSize(m_maxSide, m_maxSide));
+        const double scale = std::min({double(box.width()) / m_image.width(), double(box.height()) / m_image.height(), kMaxUpscale});
+        const QSize s(qRound(m_image.width() * scale), qRound(m_image.height() * scale));
+        return QRect(QPoint((width() - s.width()) / 2, (height() - s.height()) / 2), s);
+    }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        if (m_image.isNull())
+            return;
+        QPainter p(this);
+        p.setRenderHint(QPainter::SmoothPixmapTransform);
+        p.drawImage(photoRect(), m_image);
+    }
+
+private:
+    QImage m_image;
+    int m_maxSide;
+};
+
+PresentationView::PresentationView(PhotoListModel *photos, QWidget *window)
+    : QWidget(window), m_photos(photos), m_phone(new PhoneUpload(this))
+{
+    setObjectName(QStringLiteral("presentationView"));
+    setAttribute(Qt::WA_StyledBackground);
+    setFocusPolicy(Qt::StrongFocus);
+    hide();
+    buildUi();
+    window->installEventFilter(this);
+
+    m_sequence.setInterval(kStageMs);
+    connect(&m_sequence, &QTimer::timeout, this, [this] {
+        if (m_stage < ListingStage)
+            showStage(Stage(m_stage + 1));
+        if (m_stage == ListingStage)
+            m_sequence.stop();
+    });
+    connect(m_photos, &PhotoListModel::itemChanged, this, &PresentationView::itemChanged);
+    connect(m_photos, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first, int last) { rowsAdded(first, last); });
+    connect(m_photos, &QAbstractItemModel::layoutChanged, this, [this] { refreshDone(); });
+    connect(m_photos, &QAbstractItemModel::modelReset, this, [this] { refreshDone(); });
+    connect(m_photos, &QAbstractItemModel::rowsRemoved, this, [this] {
+        refreshDone();
+        if (m_shownId >= 0 && !m_done.contains(m_shownId)) {
+            if (m_done.isEmpty())
+                showEmpty();
+            else
+                showId(m_done.first());
+        }
+    });
+    connect(m_phone, &PhoneUpload::urlChanged, this, &PresentationView::showUrl);
+    connect(m_phone, &PhoneUpload::photoReceived, this, [this](const QString &path) {
+        m_phoneNote->setText(tr("Photo received — working on it…"));
+        Q_EMIT photoFromPhone(path);
+    });
+    connect(m_phone, &PhoneUpload::uploadRefused, this, [this](const QString &why) { m_phoneNote->setText(why); });
+}
+
+PresentationView::~PresentationView() = default;
+
+void PresentationView::buildUi()
+{
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(label(QStringLiteral("brand"), tr("ListingLens")));
+    top->addStretch(1);
+    m_position = label(QStringLiteral("position"));
+    m_position->setWordWrap(false);
+    top->addWidget(m_position);
+    top->addStretch(1);
+    auto *esc = label(QStringLiteral("escHint"), tr("Page Up / Page Down: photos   ·   Ctrl+O: open photos   ·   Esc: leave"));
+    esc->setWordWrap(false);
+    top->addWidget(esc);
+
+    m_body = new QStackedWidget;
+
+    // 0: nothing to show yet: the story and the way in.
+    auto *empty = new QWidget;
+    auto *ev = new QVBoxLayout(empty);
+    ev->addStretch(1);
+    auto *story = label(QStringLiteral("story"), tr("Take a photo with your phone.\nWe do the rest."));
+    story->setAlignment(Qt::AlignCenter);
+    ev->addWidget(story);
+    auto *storySub = label(QStringLiteral("storySub"),
+                           tr("Scan the code on the right: category, price, title and description in a moment.\n"
+                              "Or press Ctrl+O to open photos."));
+    storySub->setAlignment(Qt::AlignCenter);
+    ev->addWidget(storySub);
+    m_working = label(QStringLiteral("storySub"));
+    m_working->setAlignment(Qt::AlignCenter);
+    ev->addWidget(m_working);
+    ev->addStretch(1);
+    m_body->addWidget(empty);
+
+    // 1: the suggestion building up beside the photo.
+    auto *build = new QWidget;
+    auto *bh = new QHBoxLayout(build);
+    bh->setSpacing(36);
+    m_photo = new ScaledPhoto;
+    m_photo->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    bh->addWidget(m_photo, 5);
+    auto *stepsBox = new QWidget;
+    m_stepsBox = stepsBox;
+    auto *steps = new QVBoxLayout(stepsBox);
+    steps->setContentsMargins(0, 0, 0, 0);
+    steps->setSpacing(10);
+    steps->addStretch(1);
+    auto step = [&](const QString &caption, QWidget *content) {
+        auto *w = new QWidget;
+        auto *v = new QVBoxLayout(w);
+        v->setContentsMargins(0, 0, 0, 18);
+        v->addWidget(label(QStringLiteral("stepCaption"), caption));
+        v->addWidget(content);
+        steps->addWidget(retained(w));
+        return w;
+    };
+    m_chips = new QWidget; // one chip a line, most likely first: long names never clip
+    auto *chipRow = new QVBoxLayout(m_chips);
+    chipRow->setContentsMargins(0, 0, 0, 0);
+    chipRow->setSpacing(8);
+    m_categoryStep = step(tr("CATEGORY"), m_chips);
+    auto *priceBox = new QWidget;
+    auto *pv = new QVBoxLayout(priceBox);
+    pv->setContentsMargins(0, 0, 0, 0);
+    m_price = label(QStringLiteral("price"));
+    m_priceBasis = label(QStringLiteral("priceBasis"));
+    pv->addWidget(m_price);
+    pv->addWidget(m_priceBasis);
+    m_priceStep = step(tr("PRICE"), priceBox);
+    m_title = label(QStringLiteral("title"));
+    m_titleStep = step(tr("TITLE"), m_title);
+    steps->addStretch(1);
+    bh->addWidget(stepsBox, 4);
+    m_body->addWidget(build);
+
+    // 2: the listing as a buyer sees it.
+    m_body->addWidget(buildListingCard());
+
+    auto *main = new QHBoxLayout;
+    main->setSpacing(32);
+    main->addWidget(m_body, 4);
+    main->addWidget(buildPhonePanel(), 1);
+
+    auto *v = new QVBoxLayout(this);
+    v->addLayout(top);
+    v->addLayout(main, 1);
+    applyScale();
+}
+
+void PresentationView::applyScale()
+{
+    // Large type on a big screen, and everything still in on a small one.
+    const double scale = std::clamp(std::min(width() / 1280.0, height() / 800.0), 0.55, 2.5);
+    if (std::abs(scale - m_scale) < 0.02)
+        return;
+    m_scale = scale;
+    auto px = [scale](int v) { return std::max(1, qRound(v * scale)); };
+    setStyleSheet(scaledSheet(scale));
+    layout()->setContentsMargins(px(40), px(24), px(40), px(32));
+    layout()->setSpacing(px(20));
+    m_phonePanel->setFixedWidth(px(300));
+    m_phonePanel->layout()->setContentsMargins(px(24), px(24), px(24), px(24));
+    m_stepsBox->setMinimumWidth(px(300));
+    showUrl(m_phone->url()); // the QR code to the panel's width
+}
+
+QWidget *PresentationView::buildPhonePanel()
+{
+    auto *panel = new QWidget;
+    m_phonePanel = panel;
+    panel->setObjectName(QStringLiteral("phonePanel"));
+    panel->setAttribute(Qt::WA_StyledBackground);
+    auto *v = new QVBoxLayout(panel);
+    v->setContentsMargins(24, 24, 24, 24);
+    v->addWidget(label(QStringLiteral("phoneHead"), tr("Try it with your phone")));
+    v->addWidget(label(QStringLiteral("phoneText"), tr("Scan, take a photo of something to sell, and watch it become a listing here.")));
+    m_qrLabel = new QLabel;
+    m_qrLabel->setObjectName(QStringLiteral("qrCode"));
+    m_qrLabel->setAlignment(Qt::AlignCenter);
+    v->addWidget(m_qrLabel);
+    m_urlLabel = label(QStringLiteral("phoneUrl"));
+    m_urlLabel->setAlignment(Qt::AlignCenter);
+    m_urlLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    v->addWidget(m_urlLabel);
+    v->addWidget(label(QStringLiteral("phoneText"), tr("Same Wi-Fi as this computer. Each code takes one photo.")));
+    m_phoneNote = label(QStringLiteral("phoneNote"));
+    v->addWidget(m_phoneNote);
+    v->addStretch(1);
+    return panel;
+}
+
+QWidget *PresentationView::buildListingCard()
+{
+    auto *page = new QWidget;
+    auto *pv = new QVBoxLayout(page);
+    pv->setContentsMargins(0, 0, 0, 0);
+    auto *card = new QWidget;
+    card->setObjectName(QStringLiteral("card"));
+    card->setAttribute(Qt::WA_StyledBackground);
+    auto *ch = new QHBoxLayout(card);
+    ch->setContentsMargins(28, 28, 28, 28);
+    ch->setSpacing(28);
+    m_cardPhoto = new ScaledPhoto(460);
+    ch->addWidget(m_cardPhoto, 1);
+    auto *text = new QVBoxLayout;
+    text->setSpacing(12);
+    m_cardTitle = label(QStringLiteral("cardTitle"));
+    m_cardPrice = label(QStringLiteral("cardPrice"));
+    m_cardCategory = label(QStringLiteral("cardCategory"));
+    m_cardCategory->setWordWrap(false);
+    m_cardDescription = label(QStringLiteral("cardDescription"));
+    text->addWidget(m_cardTitle);
+    text->addWidget(m_cardPrice);
+    text->addWidget(m_cardCategory, 0, Qt::AlignLeft);
+    text->addWidget(m_cardDescription);
+    text->addStretch(1);
+    text->addWidget(label(QStringLiteral("cardMeta"), tr("Listed just now · from one photo")));
+    ch->addLayout(text, 1);
+    pv->addWidget(card, 1);
+    m_ready = label(QStringLiteral("ready"));
+    m_ready->setWordWrap(false);
+    m_ready->setAlignment(Qt::AlignCenter);
+    pv->addWidget(m_ready);
+    return page;
+}
+
+void PresentationView::setActive(bool on, int startId)
+{
+    if (on == m_active)
+        return;
+    m_active = on;
+    if (!on) {
+        m_sequence.stop();
+        m_phone->stop();
+        m_expected.clear();
+        hide();
+        return;
+    }
+    if (QWidget *w = parentWidget())
+        setGeometry(w->rect());
+    m_phoneNote->clear();
+    // LISTINGLENS_PHONE_PORT: a fixed port for the phone page (a firewall rule); unset or invalid: any free one.
+    bool portOk = false;
+    const int port = qEnvironmentVariableIntValue("LISTINGLENS_PHONE_PORT", &portOk);
+    if (const auto started = m_phone->start({}, portOk && port > 0 && port < 65536 ? quint16(port) : 0); !started) {
+        m_phoneError = started.error().message;
+        showUrl({});
+    } else {
+        m_phoneError.clear();
+    }
+    refreshDone();
+    if (m_done.contains(startId))
+        showId(startId);
+    else if (!m_done.isEmpty())
+        showId(m_done.first());
+    else
+        showEmpty();
+    show();
+    raise();
+    setFocus();
+}
+
+QUrl PresentationView::phoneUrl() const
+{
+    return m_phone->url();
+}
+
+void PresentationView::showUrl(const QUrl &url)
+{
+    if (url.isEmpty()) {
+        m_qr = {};
+        m_qrLabel->setPixmap({});
+        m_qrLabel->setText(m_phoneError.isEmpty() ? QString() : tr("The phone page could not start:\n%1").arg(m_phoneError));
+        m_urlLabel->clear();
+        return;
+    }
+    const QByteArray text = url.toEncoded();
+    m_qr = qrCodeImage(text, 1);
+    const int module = std::max(2, qRound(250 * m_scale) / std::max(1, m_qr.width()));
+    m_qr = qrCodeImage(text, module);
+    m_qrLabel->setPixmap(QPixmap::fromImage(m_qr));
+    // Breaks may fall after "/p/" and mid-token: the token is one long word.
+    QString shown = QString::fromLatin1(text);
+    const qsizetype token = shown.indexOf(QStringLiteral("/p/")) + 3;
+    shown.insert(token + (shown.size() - token) / 2, QChar(0x200b));
+    shown.insert(token, QChar(0x200b));
+    m_urlLabel->setText(shown);
+}
+
+void PresentationView::refreshDone()
+{
+    m_done.clear();
+    for (int r = 0; r < m_photos->rowCount(); ++r)
+        if (const PhotoItem *item = m_photos->item(r); item->state == PhotoState::Done)
+            m_done << item->id;
+    updatePosition();
+}
+
+void PresentationView::rowsAdded(int first, int last)
+{
+    if (!m_active)
+        return;
+    m_expected.clear(); // the newest lot is the one to show
+    for (int r = first; r <= last; ++r)
+        if (const PhotoItem *item = m_photos->item(r))
+            m_expected.insert(item->id);
+    if (m_body->currentIndex() == 0)
+        m_working->setText(tr("Working on it…"));
+}
+
+void PresentationView::itemChanged(int id)
+{
+    const PhotoItem *item = m_photos->itemById(id);
+    if (!item)
+        return;
+    const bool wasDone = m_done.contains(id);
+    refreshDone();
+    if (!m_active)
+        return;
+    if (item->state == PhotoState::Failed && m_expected.remove(id)) {
+        m_phoneNote->setText(tr("That photo could not be used: %1").arg(item->errorMessage));
+        if (m_expected.isEmpty())
+            m_working->clear();
+        return;
+    }
+    if (item->state != PhotoState::Done)
+        return;
+    if (m_expected.remove(id)) {
+        m_expected.clear(); // the rest of a batch is there to page through
+        m_phoneNote->clear();
+        m_working->clear();
+        showId(id);
+    } else if (m_shownId < 0) {
+        showId(id);
+    } else if (id == m_shownId && wasDone) {
+        present(*item, false); // a redone suggestion: shown as it now is
+    }
+}
+
+QString PresentationView::positionText() const
+{
+    const int at = int(m_done.indexOf(m_shownId));
+    return at < 0 ? QString() : QStringLiteral("%1 / %2").arg(at + 1).arg(m_done.size());
+}
+
+void PresentationView::updatePosition()
+{
+    m_position->setText(positionText());
+}
+
+void PresentationView::step(int delta)
+{
+    if (m_done.isEmpty())
+        return;
+    const int at = int(m_done.indexOf(m_shownId));
+    const int next = at < 0 ? 0 : std::clamp(at + delta, 0, int(m_done.size()) - 1);
+    if (m_done.at(next) != m_shownId)
+        showId(m_done.at(next));
+}
+
+void PresentationView::showId(int id)
+{
+    if (const PhotoItem *item = m_photos->itemById(id); item && item->state == PhotoState::Done)
+        present(*item, true);
+}
+
+void PresentationView::present(const PhotoItem &item, bool animate)
+{
+    m_shownId = item.id;
+    const PhotoResult &r = item.shown();
+    m_photo->setImage(item.preview);
+    m_cardPhoto->setImage(item.preview);
+
+    // Category chips: the top one first, highlighted.
+    auto *chipRow = static_cast<QVBoxLayout *>(m_chips->layout());
+    while (QLayoutItem *old = chipRow->takeAt(0)) {
+        delete old->widget();
+        delete old;
+    }
+    const QVector<CategoryScore> categories = r.categories.isEmpty() ? QVector<CategoryScore>{r.category} : r.categories;
+    for (int i = 0; i < categories.size() && i < 3; ++i) {
+        const CategoryScore &c = categories.at(i);
+        auto *chip = new QLabel(QStringLiteral("%1  %2").arg(c.name.isEmpty() ? c.id : c.name, percent(c.confidence)));
+        chip->setObjectName(i == 0 ? QStringLiteral("chipTop") : QStringLiteral("chip"));
+        chipRow->addWidget(chip, 0, Qt::AlignLeft);
+    }
+
+    const PriceSuggestion &p = r.price;
+    m_price->setText(formatPrice(p.currency, p.point));
+    QString basis;
+    switch (p.basis) {
+    case PriceBasis::Neighbours:
+        basis = p.neighbours == 1 ? tr("from 1 comparable listing") : tr("from %1 comparable listings").arg(p.neighbours);
+        break;
+    case PriceBasis::Category:
+        basis = tr("typical for %1 listings", nullptr).arg(r.category.name);
+        break;
+    case PriceBasis::Prior:
+        basis = tr("a first estimate: no comparable listings yet");
+        break;
+    }
+    QStringList comparables;
+    for (const SimilarListing &s : r.similar)
+        if (s.confirmed && s.price > 0 && comparables.size() < 3)
+            comparables << formatPrice(p.currency, s.price);
+    const QString range = suggestionRangeText(p);
+    QString priceText = range.isEmpty() ? basis : tr("%1, %2").arg(range, basis);
+    if (!comparables.isEmpty())
+        priceText += QLatin1Char('\n') + tr("similar listings confirmed at %1").arg(comparables.join(QStringLiteral(", ")));
+    m_priceBasis->setText(priceText);
+    m_title->setText(r.title);
+
+    m_cardTitle->setText(r.title);
+    m_cardPrice->setText(formatPrice(p.currency, p.point));
+    m_cardCategory->setText(r.category.name.isEmpty() ? r.category.id : r.category.name);
+    m_cardDescription->setText(r.description);
+    const double seconds = r.timing.total / 1000.0;
+    m_ready->setText(tr("Ready in %1 s  ·  posting by hand takes about 2 minutes")
+                         .arg(QString::number(std::max(seconds, 0.1), 'f', seconds < 10 ? 1 : 0)));
+
+    updatePosition();
+    if (animate) {
+        showStage(PhotoStage);
+        m_sequence.start();
+    } else {
+        showStage(m_stage);
+    }
+}
+
+void PresentationView::showStage(Stage stage)
+{
+    m_stage = stage;
+    m_body->setCurrentIndex(stage == ListingStage ? 2 : 1);
+    m_categoryStep->setVisible(stage >= CategoryStage);
+    m_priceStep->setVisible(stage >= PriceStage);
+    m_titleStep->setVisible(stage >= TitleStage);
+    Q_EMIT stageChanged(stage);
+}
+
+void PresentationView::finishSequence()
+{
+    if (m_shownId < 0)
+        return;
+    m_sequence.stop();
+    showStage(ListingStage);
+}
+
+QSize PresentationView::shownPhotoSize() const
+{
+    return m_photo->photoRect().size();
+}
+
+void PresentationView::showEmpty()
+{
+    m_shownId = -1;
+    m_sequence.stop();
+    m_stage = PhotoStage;
+    m_body->setCurrentIndex(0);
+    updatePosition();
+}
+
+bool PresentationView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == parentWidget() && event->type() == QEvent::Resize && m_active)
+        setGeometry(parentWidget()->rect());
+    return QWidget::eventFilter(watched, event);
+}
+
+void PresentationView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    applyScale();
+}
+
+void PresentationView::keyPressEvent(QKeyEvent *event)
+{
+    switch (event->key()) {
+    case Qt::Key_PageDown:
+    case Qt::Key_Right:
+    case Qt::Key_Down:
+        step(1);
+        break;
+    case Qt::Key_PageUp:
+    case Qt::Key_Left:
+    case Qt::Key_Up:
+        step(-1);
+        break;
+    case Qt::Key_Home:
+        step(-int(m_done.size()));
+        break;
+    case Qt::Key_End:
+        step(int(m_done.size()));
+        break;
+    case Qt::Key_Space:
+        if (m_stage == ListingStage && m_shownId >= 0)
+            showId(m_shownId); // again from the photo
+        else
+            finishSequence();
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+    }
+}
+
+} // namespace listinglens::ui
