@@ -20,7 +20,8 @@ PACKAGES=(
     libpq-dev                        # binary photo transfer to the job queue (libpq on Qt's connection)
     qtkeychain-qt6-dev               # the window keeps the database password in the session keyring (optional to the build)
     libssl-dev                       # SHA-256 with the CPU's SHA instructions (libcrypto); TLS for serve
-    libboost1.81-dev                 # Boost.Beast + Asio: the HTTP server (README, "HTTP layer")
+    libboost-dev                     # Boost.Beast + Asio (1.74): the HTTP server (README, "HTTP layer"); not
+                                     # libboost1.81-dev, which conflicts with libphonenumber-dev's Boost 1.74
     libqrencode-dev                  # the QR code of the phone upload page in presentation mode (ui/demo)
     clang libfuzzer-14-dev           # the fuzz targets (tests/fuzz, scripts/fuzz.sh): libFuzzer needs clang
     libclang-rt-14-dev               # -fsanitize=fuzzer,address,undefined runtimes (clang only recommends it)
