@@ -30,6 +30,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QTimeZone>
 
 #include <cmath>
@@ -359,13 +360,103 @@ private Q_SLOTS:
         const SeriesPlan a = planSeries(now - span, now, 0), b = planSeries(now - span + 7000, now + 7000, 0);
         QCOMPARE(a.bucketMs, bucket);
         QCOMPARE(a.fromMs % bucket, 0);
-        QVERIFY((a.toMs - a.fromMs) / a.bucketMs <= 241);
+        QVERIFY((a.toMs - a.fromMs) / a.bucketMs <= 240);
         QCOMPARE(b.bucketMs, a.bucketMs);
         QCOMPARE((b.fromMs - a.fromMs) % bucket, 0); // the same grid
         // Fitted: data only in the last 5 minutes of a day gives minutes, not one dot.
         const SeriesPlan fitted = planSeries(now - 86'400'000LL, now, now - 5 * kMinute);
         QCOMPARE(fitted.bucketMs, kMinute);
         QVERIFY(fitted.toMs - fitted.fromMs >= 12 * kMinute);
+    }
+
+    // What moderators, models and clients stored is shown as text in the
+    // detail: markup escaped, and "%1" in it never substituted again.
+    void theDetailShowsStoredTextAsText()
+    {
+        PredictionRecord rec;
+        rec.source = QStringLiteral("gui");
+        rec.fileName = QStringLiteral("/photos/lamp.jpg");
+        rec.createdMs = QDateTime::currentMSecsSinceEpoch() - 2 * kMinute;
+        rec.result = result(QStringLiteral("lamps"), 0.7, 40, QStringLiteral("Lamp"));
+        rec.result->model.version = QStringLiteral("<i>2.0</i>");
+        auto id = m_store->addPrediction(rec);
+        QVERIFY(id.ok());
+        FeedbackRecord f{QStringLiteral("Eve <b>%1</b>"), true, QStringLiteral("lamps"), 55, QStringLiteral("EUR"),
+                         QStringLiteral("Lamp %2"), QStringLiteral("A lamp"), QDateTime::currentMSecsSinceEpoch() - kMinute};
+        QVERIFY(m_store->addFeedback(id.value(), f).ok());
+
+        HistoryPage page(m_worker.get());
+        page.refresh();
+        QTRY_COMPARE(page.model()->rowCount(), 1);
+        page.table()->selectRow(0);
+        auto *detail = page.findChild<QTextBrowser *>();
+        QVERIFY(detail);
+        QTRY_VERIFY(detail->toPlainText().contains(QStringLiteral("Decisions, oldest first")));
+        const QString text = detail->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("by Eve <b>%1</b> on")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Model: <i>2.0</i>,")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("“Lamp %2”")), qPrintable(text));
+        QVERIFY2(!text.contains(QStringLiteral("Eve <b>55")), qPrintable(text));
+    }
+
+    // A non-Time sort asks for 2,001 rows' thumbnails: in chunks, every one found.
+    void thumbnailsOfManyRowsAreRead()
+    {
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 10 * kMinute;
+        QList<qint64> ids;
+        for (qint64 i = 1; i <= 2001; ++i)
+            ids << -i; // none of these is a prediction
+        const qint64 a = add(t0, QStringLiteral("phones"), 0.8, 100, QStringLiteral("First"));
+        const qint64 b = add(t0 + 1000, QStringLiteral("phones"), 0.8, 100, QStringLiteral("Second"));
+        ids[3] = a;
+        ids[1999] = b; // in the fifth chunk
+        const auto thumbnails = readThumbnails(*m_store, ids);
+        QVERIFY2(thumbnails.ok(), qPrintable(thumbnails.ok() ? QString() : thumbnails.error().message));
+        QCOMPARE(thumbnails.value().size(), 2);
+        QVERIFY(thumbnails.value().contains(a) && thumbnails.value().contains(b));
+    }
+
+    // The export's spreadsheet-formula guard (OWASP's CSV injection list).
+    void csvFieldsThatLookLikeFormulasAreQuoted_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("read");
+        QTest::newRow("=") << QStringLiteral("=1+1") << QStringLiteral("'=1+1");
+        QTest::newRow("@") << QStringLiteral("@SUM(A1)") << QStringLiteral("'@SUM(A1)");
+        QTest::newRow("leading tab") << QStringLiteral("\t=cmd") << QStringLiteral("'\t=cmd");
+        QTest::newRow("leading CR") << QStringLiteral("\rcmd") << QStringLiteral("'\rcmd");
+        QTest::newRow("blanks, then =") << QStringLiteral("  =HYPERLINK(\"x\")") << QStringLiteral("'  =HYPERLINK(\"x\")");
+        QTest::newRow("blanks, then -") << QStringLiteral(" -2+3") << QStringLiteral("' -2+3");
+        QTest::newRow("plain") << QStringLiteral("Dell laptop = good") << QStringLiteral("Dell laptop = good");
+        QTest::newRow("blanks, then text") << QStringLiteral("  laptop") << QStringLiteral("  laptop");
+        QTest::newRow("empty") << QString() << QString();
+    }
+    void csvFieldsThatLookLikeFormulasAreQuoted()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, read);
+        QByteArray line = csvLine({field, QStringLiteral("next")});
+        QBuffer buffer(&line);
+        QVERIFY(buffer.open(QIODevice::ReadOnly));
+        QList<QStringList> rows;
+        QVERIFY(readCsv(buffer, [&](int, const QStringList &f) { rows << f; }));
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().value(0), read);
+        QCOMPARE(rows.first().value(1), QStringLiteral("next"));
+    }
+
+    // Counted after aligning: 10:00:30-14:00:30 is 240 minutes long but touches
+    // 241 whole minutes, one over the cap: the next size up.
+    void planSeriesKeepsToMaxBucketsOnceAligned()
+    {
+        const qint64 at = 1'700'000'000'000LL / kMinute * kMinute + 30'000; // half a minute past
+        const SeriesPlan plan = planSeries(at, at + 240 * kMinute, 0, 240);
+        QCOMPARE((plan.toMs - plan.fromMs) % plan.bucketMs, 0);
+        QVERIFY2((plan.toMs - plan.fromMs) / plan.bucketMs <= 240, qPrintable(QString::number((plan.toMs - plan.fromMs) / plan.bucketMs)));
+        QCOMPARE(plan.bucketMs, 2 * kMinute);
+        QVERIFY(plan.fromMs <= at && plan.toMs >= at + 240 * kMinute);
+        // Aligned already: 240 minutes are 240 one-minute buckets.
+        QCOMPARE(planSeries(at - 30'000, at - 30'000 + 240 * kMinute, 0, 240).bucketMs, kMinute);
     }
 
     void consoleIsReadableInTheDarkTheme()

@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <mutex>
+
 using namespace listinglens;
 
 namespace {
@@ -294,6 +296,46 @@ private Q_SLOTS:
         QTRY_VERIFY(first.bytesAvailable() > 0);
         QTest::qWait(100);
         QCOMPARE(statusOf(exchange(port, {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 600000\r\n\r\n" + QByteArray(600000, 'c')}).reply), 200);
+    }
+
+    // The head-stage check answers before any of the body is read: the
+    // handler never sees the request, no body bytes are held, and the body
+    // the client still sends is dropped with the connection.
+    void headCheckRefusesBeforeTheBody()
+    {
+        HttpLimits l = limits();
+        l.maxBodyBytesInFlight = 1'000'000;
+        HttpServer server(echo(), l);
+        QStringList checked;
+        std::mutex checkedMutex;
+        server.setHeadCheck([&](const QByteArray &method, const QString &path) -> std::optional<HttpResponse> {
+            {
+                std::lock_guard lock(checkedMutex);
+                checked << QString::fromLatin1(method) + QLatin1Char(' ') + path;
+            }
+            if (path.startsWith(QLatin1String("/open")))
+                return std::nullopt;
+            return HttpResponse::text(403, "not yours", "text/plain");
+        });
+        const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
+        QElapsedTimer t;
+        t.start();
+        const Raw refused = exchange(port, {"POST /closed%20door HTTP/1.1\r\nHost: x\r\nContent-Length: 900000\r\n\r\n"}, 2000);
+        QCOMPARE(statusOf(refused.reply), 403);
+        QVERIFY(refused.reply.endsWith("not yours"));
+        QVERIFY(refused.closed);
+        QVERIFY2(t.elapsed() < 1500, qPrintable(QString::number(t.elapsed()))); // no wait for the 900 kB
+        QVERIFY(m_seen.isEmpty());
+        {
+            std::lock_guard lock(checkedMutex);
+            QCOMPARE(checked, QStringList{QStringLiteral("POST /closed door")}); // decoded, as the handler would see it
+        }
+        // Nothing was reserved for it: a body of nearly the whole cap still goes through.
+        QCOMPARE(statusOf(exchange(port, {"POST /open HTTP/1.1\r\nHost: x\r\nContent-Length: 900000\r\n\r\n" + QByteArray(900000, 'a')}).reply), 200);
+        QCOMPARE(m_seen, QStringList{QStringLiteral("/open")});
+        // The server's own framing checks come first.
+        QCOMPARE(statusOf(exchange(port, {"POST /closed HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n"}).reply), 413);
+        QCOMPARE(statusOf(exchange(port, {"GET /closed HTTP/1.1\r\nHost: x\r\n\r\n"}).reply), 403);
     }
 
     void tls()

@@ -13,6 +13,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QHttpMultiPart>
@@ -338,6 +339,65 @@ private Q_SLOTS:
         QCOMPARE(postPhoto(net, url, fileBytes(photo("teddy.jpg")), "image/jpeg").status, 410);
         QCOMPARE(qrMismatch(view->qrImage(), view->phoneUrl().toEncoded()), QString());
         QCOMPARE(m_window->photos()->rowCount(), 0);
+    }
+
+    // Without the token nobody gets an upload's body read: the head alone is
+    // answered, at once; and the caps are the phone page's own, tight ones.
+    void uploadsWithoutTheTokenAreRefusedBeforeTheirBody()
+    {
+        m_window->setPresentation(true);
+        PresentationView *view = m_window->presentationView();
+        const QUrl url = view->phoneUrl();
+        QVERIFY2(url.isValid() && !url.isEmpty(), qPrintable(view->phoneError()));
+        QSignalSpy refused(view->phoneUpload(), &PhoneUpload::uploadRefused);
+        const QByteArray head = " HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                                "Content-Length: 20000000\r\n\r\n"; // 20 MB announced, none sent
+        QElapsedTimer clock;
+        clock.start();
+        const QByteArray wrong = rawStatusLine(url, "POST /p/" + QByteArray(32, 'a') + head);
+        QVERIFY2(wrong.startsWith("HTTP/1.1 403"), wrong.constData());
+        QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+        QTRY_COMPARE(refused.count(), 1); // the presenter still hears of it
+        QVERIFY(rawStatusLine(url, "POST /upload" + head).startsWith("HTTP/1.1 404"));
+        QVERIFY(rawStatusLine(url, "GET /p/" + QByteArray(32, 'b') + head).startsWith("HTTP/1.1 403")); // a GET with a body too
+        QCOMPARE(view->phoneUrl(), url); // the real link is untouched
+
+        // The page's own caps: four idle connections from one address, and a fifth is turned away.
+        QTest::qWait(500); // the refused ones above are closed on the server's side too
+        QTcpSocket one, two, three, four;
+        for (QTcpSocket *s : {&one, &two, &three, &four}) {
+            s->connectToHost(url.host(), quint16(url.port()));
+            QVERIFY(s->waitForConnected(2000));
+        }
+        QTest::qWait(100);
+        QVERIFY(rawStatusLine(url, "GET " + url.path().toLatin1() + " HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 503"));
+        for (QTcpSocket *s : {&one, &two, &three, &four})
+            s->abort();
+        QTRY_VERIFY(rawStatusLine(url, "GET " + url.path().toLatin1() + " HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200"));
+    }
+
+    // The time to take the photo counts from the page, not from the code: a
+    // phone that opened the page late can still send. And the page's CSS is
+    // what it says (no "100%%").
+    void theLinkLastsFromThePage()
+    {
+        m_window->setPresentation(true);
+        PresentationView *view = m_window->presentationView();
+        view->phoneUpload()->setTokenLifetimeMs(1500);
+        m_window->setPresentation(false); // the lifetime applies from the next token
+        m_window->setPresentation(true);
+        const QUrl url = view->phoneUrl();
+        QNetworkAccessManager net;
+        QTest::qWait(1000);
+        const Answer page = get(net, url); // at 1 s of 1.5
+        QCOMPARE(page.status, 200);
+        QVERIFY(page.body.contains("max-width:100%}"));
+        QVERIFY(!page.body.contains("%%"));
+        QTest::qWait(1000); // 2 s after the code, 1 s after the page
+        QCOMPARE(view->phoneUrl(), url);
+        QCOMPARE(postPhoto(net, url, fileBytes(photo("teddy.jpg")), "image/jpeg").status, 200);
+        QVERIFY(view->phoneUrl() != url); // still one photo per link
+        QCOMPARE(get(net, url).status, 410);
     }
 
     void phonePortCanBeFixed()

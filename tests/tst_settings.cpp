@@ -10,7 +10,10 @@
 #include "window_fixture.h"
 #include "history_model.h"
 #include "history_page.h"
+#include "inference_engine.h"
 #include "main_window.h"
+#include "model_folder_check.h"
+#include "model_manifest.h"
 #include "photo_list_model.h"
 #include "prediction_store.h"
 #include "session.h"
@@ -33,6 +36,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 #include <QTimer>
 
 using namespace listinglens;
@@ -303,6 +307,85 @@ private Q_SLOTS:
         // Editing the URL takes the answer away: it was about the URL before.
         QTest::keyClick(dialog.findChild<QLineEdit *>(QStringLiteral("databaseUrl")), Qt::Key_X);
         QVERIFY(noteText(dialog, "databaseTestAnswer").isEmpty());
+    }
+
+    // The check loads a second model next to the live one: on the CPU, and
+    // LibTorch's process-wide thread count stays what the live engine set.
+    void theModelCheckLeavesTheThreadCountAlone()
+    {
+        const auto manifest = ModelManifest::forModelDir(test::modelDir());
+        QVERIFY(manifest.ok());
+        EngineOptions live;
+        live.device = QStringLiteral("cpu");
+        live.threads = 1;
+        live.warmUp = false;
+        live.optimize = false;
+        auto engine = InferenceEngine::load(manifest.value(), live);
+        QVERIFY(engine.ok());
+        QCOMPARE(engine.value()->info().threads, 1);
+
+        const auto checked = checkModelFolder(test::modelDir(), QStringLiteral("auto"), 3);
+        QVERIFY2(checked.ok(), qPrintable(checked.ok() ? QString() : checked.error().message));
+
+        EngineOptions look = live; // reports the count in use, sets nothing
+        look.threads = 5;
+        look.configureThreads = false;
+        auto after = InferenceEngine::load(manifest.value(), look);
+        QVERIFY(after.ok());
+        QCOMPARE(after.value()->info().threads, 1); // not the check's 3
+
+        if (!InferenceEngine::cudaAvailable()) {
+            const auto cuda = checkModelFolder(test::modelDir(), QStringLiteral("cuda"), 0);
+            QVERIFY(!cuda.ok());
+            QVERIFY2(cuda.error().message.contains(QStringLiteral("not available")), qPrintable(cuda.error().message));
+        }
+    }
+
+    // A Test that outlasts its timeout: the timeout's answer is shown, but Test
+    // stays disabled until the check really ends, its late answer is skipped,
+    // and it runs on the dialog's window's pool, never the global one, which
+    // outlives the dialog.
+    void aHangingTestKeepsTheButtonUntilItEnds()
+    {
+        QTcpServer silent;
+        QList<QTcpSocket *> held;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        connect(&silent, &QTcpServer::newConnection, &silent, [&] { held << silent.nextPendingConnection(); });
+        WorkbenchSettings s;
+        s.databaseUrl = QStringLiteral("postgresql://postgres@127.0.0.1:%1/listings").arg(silent.serverPort());
+        QWidget window;
+        auto *dialog = new SettingsDialog(s, &window);
+        dialog->setTestTimeout(300);
+        dialog->show();
+        auto *test = dialog->findChild<QPushButton *>(QStringLiteral("testDatabase"));
+        QSignalSpy tested(dialog, &SettingsDialog::databaseTested);
+        QTest::mouseClick(test, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(tested.count(), 1, 3000);
+        QVERIFY2(tested.first().at(1).toString().contains(QStringLiteral("No answer within 0.3 s")), qPrintable(tested.first().at(1).toString()));
+        QVERIFY(!test->isEnabled()); // the check is still running
+        QVERIFY(dialog->isChecking());
+        QThreadPool *pool = dialog->checkPool();
+        QVERIFY(pool && pool != QThreadPool::globalInstance());
+        QCOMPARE(pool->parent(), &window);
+        QCOMPARE(pool->activeThreadCount(), 1);
+        QCOMPARE(QThreadPool::globalInstance()->activeThreadCount(), 0);
+        QTest::mouseClick(test, Qt::LeftButton); // disabled: starts nothing
+        QCOMPARE(pool->activeThreadCount(), 1);
+
+        QTRY_VERIFY_WITH_TIMEOUT(test->isEnabled(), 20000); // the client's connect timeout ended it
+        QVERIFY(!dialog->isChecking());
+        QCOMPARE(tested.count(), 1); // its late answer was skipped
+        QVERIFY(noteText(*dialog, "databaseTestAnswer").contains(QStringLiteral("No answer within")));
+
+        // Closed while a check runs: the check ends on the window's pool, nothing is left behind.
+        QTest::mouseClick(test, Qt::LeftButton);
+        QVERIFY(!test->isEnabled());
+        delete dialog;
+        QCOMPARE(window.findChild<QThreadPool *>(QStringLiteral("settingsChecks")), pool);
+        QTRY_COMPARE_WITH_TIMEOUT(pool->activeThreadCount(), 0, 20000);
+        auto *again = new SettingsDialog(s, &window);
+        QCOMPARE(again->checkPool(), pool); // one pool per window
+        delete again;
     }
 
     void testingARealPostgres()

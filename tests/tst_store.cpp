@@ -167,7 +167,13 @@ private Q_SLOTS:
 
         auto undone = store->undoFeedback(second.value(), QStringLiteral("ben"));
         QVERIFY2(undone.ok(), qPrintable(undone.ok() ? QString() : undone.error().message));
-        QCOMPARE(undone.value(), QStringLiteral("accepted"));
+        // What stands afterwards, for the listing index: the decision before it, with its values.
+        QCOMPARE(undone.value().decision, QStringLiteral("accepted"));
+        QCOMPARE(undone.value().categoryId, QStringLiteral("phones"));
+        QCOMPARE(undone.value().price, 25.0);
+        QCOMPARE(undone.value().title, QStringLiteral("Phone"));
+        QCOMPARE(store->standingDecision(id.value()).value().categoryId, QStringLiteral("phones"));
+        QCOMPARE(store->standingDecision(999999).error().code, ErrorCode::NotFound);
         QCOMPARE(row().feedback, QStringLiteral("accepted"));
         QCOMPARE(row().finalCategoryId, QStringLiteral("phones"));
         QCOMPARE(row().finalPrice, 25.0);
@@ -177,7 +183,11 @@ private Q_SLOTS:
         QCOMPARE(store->undoFeedback(999999, QStringLiteral("ben")).error().code, ErrorCode::NotFound);
         QCOMPARE(store->undoFeedback(first.value(), QStringLiteral(" ")).error().code, ErrorCode::InvalidArgument);
 
-        QVERIFY(store->undoFeedback(first.value(), QStringLiteral("anna")).ok());
+        undone = store->undoFeedback(first.value(), QStringLiteral("anna"));
+        QVERIFY(undone.ok());
+        QCOMPARE(undone.value().decision, QStringLiteral("none"));
+        QVERIFY(undone.value().categoryId.isEmpty());
+        QCOMPARE(store->standingDecision(id.value()).value().decision, QStringLiteral("none"));
         QCOMPARE(row().feedback, QStringLiteral("none"));
         QVERIFY(row().finalCategoryId.isEmpty());
         QCOMPARE(countRows(store, QStringLiteral("feedback")), 2); // both kept

@@ -728,29 +728,32 @@ private Q_SLOTS:
         worker.setListingIndex(index);
         const auto entry = [&] { return index->nearest(toaster.result.embedding, 1).at(0).entry; };
 
-        worker.addFeedback(1, toaster.predictionId, {QStringLiteral("anna"), false, suggested, 20, QStringLiteral("EUR"), QStringLiteral("Toaster"), {}, 0});
-        worker.addFeedback(1, toaster.predictionId, {QStringLiteral("anna"), true, QStringLiteral("kids-toys"), 450, QStringLiteral("EUR"), QStringLiteral("Toy"), {}, 0});
+        worker.addFeedback(1, toaster.predictionId, {QStringLiteral("anna"), false, suggested, 20, QStringLiteral("EUR"), QStringLiteral("Toaster"), {}, 0}, 1);
+        worker.addFeedback(1, toaster.predictionId, {QStringLiteral("anna"), true, QStringLiteral("kids-toys"), 450, QStringLiteral("EUR"), QStringLiteral("Toy"), {}, 0}, 2);
         QCOMPARE(stored.count(), 2);
         QVERIFY(entry().confirmed);
         QCOMPARE(entry().categoryId, QStringLiteral("kids-toys"));
 
-        worker.undoFeedback(1, toaster.predictionId, suggested, QStringLiteral("ben"));
+        // Each undo names its decision, and its answer names the undo.
+        worker.undoFeedback(11, 1, toaster.predictionId, 2, suggested, QStringLiteral("ben"));
         QCOMPARE(undone.count(), 1);
-        QCOMPARE(undone.at(0).at(1).toString(), QStringLiteral("accepted")); // the decision before it
+        QCOMPARE(undone.at(0).at(0).toInt(), 11);
+        QCOMPARE(undone.at(0).at(2).toString(), QStringLiteral("accepted")); // the decision before it
         QVERIFY(entry().confirmed);
         QCOMPARE(entry().categoryId, suggested);
         QCOMPARE(entry().price, 20.0);
 
-        worker.undoFeedback(1, toaster.predictionId, suggested, QStringLiteral("ben"));
+        worker.undoFeedback(12, 1, toaster.predictionId, 1, suggested, QStringLiteral("ben"));
         QCOMPARE(undone.count(), 2);
-        QCOMPARE(undone.at(1).at(1).toString(), QStringLiteral("none"));
+        QCOMPARE(undone.at(1).at(2).toString(), QStringLiteral("none"));
         QVERIFY(!entry().confirmed);
         QCOMPARE(entry().categoryId, suggested);
         QCOMPARE(index->priceEvidence(suggested, toaster.result.embedding).categoryPrices.size(), std::size_t(0));
 
         // Nothing left to undo: refused, and a listing index loaded later does not confirm it again.
-        worker.undoFeedback(1, toaster.predictionId, suggested, QStringLiteral("ben"));
+        worker.undoFeedback(13, 1, toaster.predictionId, 1, suggested, QStringLiteral("ben"));
         QCOMPARE(refused.count(), 1);
+        QCOMPARE(refused.at(0).at(0).toInt(), 13);
         auto later = std::make_shared<ListingIndex>(int(toaster.result.embedding.size()));
         later->add({toaster.predictionId, QStringLiteral("kids-toys"), true, 450, 0, toaster.name, {}}, toaster.result.embedding);
         worker.setListingIndex(later);
@@ -759,6 +762,112 @@ private Q_SLOTS:
         QCOMPARE(feedbackOf(toaster.predictionId), QStringLiteral("none"));
         QCOMPARE(undoneRows(toaster.predictionId), 2);
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM feedback WHERE prediction_id = ? AND undone_by = 'ben'"), toaster.predictionId).toInt(), 2);
+
+        // A decision that stands in the store from before this session's (another
+        // moderator's, here): undoing this session's one goes back to it, in the
+        // index too, and in every index loaded later.
+        auto store = PredictionStore::open(m_dbUrl).value();
+        QVERIFY(store->addFeedback(toaster.predictionId, {QStringLiteral("carla"), true, QStringLiteral("kitchen"), 35,
+                                                          QStringLiteral("EUR"), QStringLiteral("Kettle"), {}, 0}).ok());
+        worker.addFeedback(1, toaster.predictionId, {QStringLiteral("anna"), true, QStringLiteral("kids-toys"), 450, QStringLiteral("EUR"), QStringLiteral("Toy"), {}, 0}, 3);
+        QCOMPARE(later->nearest(toaster.result.embedding, 1).at(0).entry.categoryId, QStringLiteral("kids-toys"));
+        worker.undoFeedback(14, 1, toaster.predictionId, 3, suggested, QStringLiteral("ben"));
+        QCOMPARE(undone.count(), 3);
+        QCOMPARE(undone.at(2).at(2).toString(), QStringLiteral("corrected"));
+        const auto standing = [&](const ListingIndex &i) { return i.nearest(toaster.result.embedding, 1).at(0).entry; };
+        QVERIFY(standing(*later).confirmed);
+        QCOMPARE(standing(*later).categoryId, QStringLiteral("kitchen"));
+        QCOMPARE(standing(*later).price, 35.0);
+        auto another = std::make_shared<ListingIndex>(int(toaster.result.embedding.size()));
+        another->add({toaster.predictionId, suggested, false, 0, 0, toaster.name, {}}, toaster.result.embedding);
+        worker.setListingIndex(another);
+        QVERIFY(standing(*another).confirmed);
+        QCOMPARE(standing(*another).categoryId, QStringLiteral("kitchen"));
+        QCOMPARE(feedbackOf(toaster.predictionId), QStringLiteral("corrected"));
+    }
+
+    // Two decisions on one photo, two Ctrl+Z before the store answers, and the
+    // second refused by the store (its row undone meanwhile by someone else):
+    // the photo keeps that decision, not an empty one.
+    void twoUndosOfOnePhotoEachGetTheirOwnAnswer()
+    {
+        PhotoListModel *photos = m_window->photos();
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        const qint64 predictionId = photos->item(0)->predictionId;
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(allRows(predictionId), 1, 10000);
+        const Decision first = photos->item(0)->decision;
+        QTest::keyClick(m_window.get(), Qt::Key_2); // decided again, another category
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(allRows(predictionId), 2, 20000);
+        QCOMPARE(m_window->findChild<QAction *>(QStringLiteral("undo"))->isEnabled(), true);
+        const qint64 firstRow = scalar(QStringLiteral("SELECT MIN(id) FROM feedback WHERE prediction_id = ?"), predictionId).toLongLong();
+        QVERIFY(PredictionStore::open(m_dbUrl).value()->undoFeedback(firstRow, QStringLiteral("carla")).ok());
+
+        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier);
+        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!photos->item(0)->decision.made); // both taken back here, the answers still to come
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->statusBar()->currentMessage().startsWith(QStringLiteral("Could not undo")), 10000);
+        const PhotoItem *item = photos->item(0);
+        QVERIFY(item->decision.made);
+        QCOMPARE(item->decision.categoryId, first.categoryId);
+        QCOMPARE(item->decision.at, first.at);
+        QCOMPARE(undoneRows(predictionId), 2);
+    }
+
+    // C, another category, Enter before its redone suggestion is in: stored
+    // with the redone price and text, not those of the category before.
+    void aCorrectionSavedBeforeTheRedoneSuggestionWaitsForIt()
+    {
+        PhotoListModel *photos = m_window->photos();
+        ResultPanel *panel = m_window->resultPanel();
+        m_window->addPaths({photo("wardrobe.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        const PhotoItem wardrobe = *photos->item(0);
+        const QString cars = QStringLiteral("cars");
+        const PhotoResult asCar = classifier().describedAs(wardrobe.result, cars).value();
+        QVERIFY(asCar.price.point != wardrobe.result.price.point);
+        QTest::keyClick(m_window.get(), Qt::Key_C);
+        QVERIFY(panel->isCorrecting());
+        auto *search = panel->findChild<QLineEdit *>(QStringLiteral("categorySearch"));
+        QTest::keyClicks(search, panel->categoryName(cars));
+        QCOMPARE(panel->chosenCategoryId(), cars);
+        QTest::keyClick(search, Qt::Key_Return); // saves, before any event could bring the answer
+        QVERIFY(!panel->isCorrecting());
+        QVERIFY(photos->item(0)->decisionWaits);
+        // The strip says the category decided, its price still to come.
+        QCOMPARE(photos->data(photos->index(0), PhotoListModel::SummaryRole).toString(), QStringLiteral("%1 · …").arg(panel->categoryName(cars)));
+        QTRY_COMPARE_WITH_TIMEOUT(feedbackOf(wardrobe.predictionId), QStringLiteral("corrected"), 20000);
+        QCOMPARE(scalar(QStringLiteral("SELECT price FROM feedback WHERE prediction_id = ?"), wardrobe.predictionId).toDouble(), asCar.price.point);
+        QCOMPARE(scalar(QStringLiteral("SELECT title FROM feedback WHERE prediction_id = ?"), wardrobe.predictionId).toString(), asCar.title);
+        QCOMPARE(photos->item(0)->decision.price, asCar.price.point);
+    }
+
+    // Delete and Ctrl+Z while a decision waits for its redone suggestion: the
+    // decision is still stored, with the redone price.
+    void aWaitingDecisionSurvivesRemoveAndUndo()
+    {
+        PhotoListModel *photos = m_window->photos();
+        m_window->addPaths({photo("rocking_chair.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        const PhotoItem chair = *photos->item(0);
+        const PhotoResult expected = classifier().describedAs(chair.result, chair.result.categories[2].id).value();
+        QTest::keyClick(m_window.get(), Qt::Key_3);
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        QVERIFY(photos->item(0)->decisionWaits);
+        m_window->strip()->setFocus();
+        QTest::keyClick(m_window->strip(), Qt::Key_Delete);
+        QCOMPARE(photos->rowCount(), 0);
+        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(photos->rowCount(), 1);
+        QVERIFY(photos->item(0)->decision.made);
+        QTRY_COMPARE_WITH_TIMEOUT(feedbackOf(chair.predictionId), QStringLiteral("corrected"), 20000);
+        QCOMPARE(scalar(QStringLiteral("SELECT final_price FROM predictions WHERE id = ?"), chair.predictionId).toDouble(), expected.price.point);
+        QVERIFY(!photos->item(0)->decisionWaits);
     }
 
     // Ctrl+Z takes a decision back: in the window and in the store, where the
@@ -877,6 +986,10 @@ private Q_SLOTS:
         QCOMPARE(d.categoryId, phones);
         QCOMPARE(d.price, 450.0);
         QCOMPARE(d.moderator, moderator);
+        // Saved before the suggestion redone for phones is in: it waits for it, the price typed shown meanwhile.
+        if (photos->item(0)->decisionWaits)
+            QCOMPARE(photos->data(photos->index(0), PhotoListModel::SummaryRole).toString(), QStringLiteral("%1 · %2").arg(phonesName, money(currency, 450)));
+        QTRY_VERIFY_WITH_TIMEOUT(!photos->item(0)->decisionWaits, 20000);
         // The strip, the panel and its decision line: the final values, display names.
         QCOMPARE(photos->data(photos->index(0), PhotoListModel::CategoryRole).toString(), phonesName);
         QCOMPARE(photos->data(photos->index(0), PhotoListModel::SummaryRole).toString(), QStringLiteral("%1 · %2").arg(phonesName, money(currency, 450)));

@@ -63,11 +63,25 @@ bool readCsv(QIODevice &device, const std::function<void(int line, const QString
     return true;
 }
 
+bool looksLikeFormula(const QString &f)
+{
+    // OWASP's list: = + - @, and a leading tab or CR; spreadsheets also skip
+    // leading blanks before they look, so " =cmd" counts too.
+    if (f.isEmpty())
+        return false;
+    if (f[0] == QLatin1Char('\t') || f[0] == QLatin1Char('\r'))
+        return true;
+    qsizetype i = 0;
+    while (i < f.size() && f[i].isSpace())
+        ++i;
+    return i < f.size() && QStringLiteral("=+-@").contains(f[i]);
+}
+
 QByteArray csvLine(const QStringList &fields)
 {
     QStringList out;
     for (QString f : fields) {
-        if (!f.isEmpty() && QStringLiteral("=+-@").contains(f[0]))
+        if (looksLikeFormula(f))
             f.prepend(QLatin1Char('\''));
         if (f.contains(QLatin1Char(',')) || f.contains(QLatin1Char('"')) || f.contains(QLatin1Char('\n')) || f.contains(QLatin1Char('\r')))
             f = QLatin1Char('"') + f.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');

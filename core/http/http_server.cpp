@@ -110,6 +110,11 @@ HttpServer::~HttpServer()
     // Destroying the context destroys every connection's pending work, and with it the connections.
 }
 
+void HttpServer::setHeadCheck(HeadCheck check)
+{
+    d->shared->headCheck = std::move(check);
+}
+
 const HttpLimits &HttpServer::limits() const
 {
     return d->shared->limits;

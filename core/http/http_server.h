@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace listinglens {
 
@@ -93,7 +94,10 @@ struct HttpTls {
 //   handled or parked (a long poll), so nothing is buffered meanwhile;
 // - duplicate framing or identity fields, chunked bodies and non-origin
 //   targets refused; HTTP/1.0 and Connection: close answered and closed;
-// - TLS with OpenSSL when a certificate is given.
+// - TLS with OpenSSL when a certificate is given;
+// - optionally, a check of method and path before the body is read
+//   (setHeadCheck), so a request the server will refuse anyway cannot hold
+//   a body's worth of memory and a connection while it uploads.
 //
 // Threads: one network thread runs every connection (reads, writes,
 // timers). The handler runs on the thread that created the server (a Qt
@@ -103,12 +107,21 @@ class HttpServer : public QObject {
     Q_OBJECT
 public:
     using Handler = std::function<void(const HttpRequest &request, const HttpResponder &responder)>;
+    // Looks at a request once its head is read, before any of its body is:
+    // nullopt lets it on to the handler; an answer refuses it with that answer,
+    // and the connection closes without keeping the body (what the client
+    // still sends is drained and dropped). `path` is decoded as the handler
+    // would see it, empty when the target is not a valid path. Runs on the
+    // network thread, so it must be thread-safe and cheap (no waiting).
+    using HeadCheck = std::function<std::optional<HttpResponse>(const QByteArray &method, const QString &path)>;
 
     explicit HttpServer(Handler handler, HttpLimits limits = {}, QObject *parent = nullptr);
     ~HttpServer() override;
 
     // TLS for every connection of this server; call before listen().
     Result<bool> setTls(const HttpTls &tls);
+    // The head-stage check for every request of this server; call before listen().
+    void setHeadCheck(HeadCheck check);
     Result<quint16> listen(const QHostAddress &address, quint16 port);
     const HttpLimits &limits() const;
 

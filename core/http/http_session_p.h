@@ -14,6 +14,7 @@
 #include <QMetaObject>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QUrl>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -44,6 +45,7 @@ using Clock = std::chrono::steady_clock;
 struct Shared {
     HttpLimits limits;
     HttpServer::Handler handler;   // called on the server's thread only
+    HttpServer::HeadCheck headCheck; // called on the network thread; set before listen()
     HttpServer *server = nullptr; // only passed to Qt from the network thread; it joins before the server goes
     std::atomic_int connections{0};
     std::atomic<qint64> bodyBytes{0};
@@ -173,6 +175,17 @@ private:
         const bool sending = !expects && (length > 0 || m.find(http::field::transfer_encoding) != m.end() || m_buffer.size() > 0);
         if (auto refused = checkHead(*m_parser, m_shared->limits))
             return refuse(*refused, sending);
+        if (m_shared->headCheck) {
+            const auto target = m.target();
+            const QUrl url = QUrl::fromEncoded(QByteArray(target.data(), qsizetype(target.size())), QUrl::StrictMode);
+            const bool path = url.isValid() && url.isRelative() && url.host().isEmpty();
+            m_request.path = path ? url.path() : QString();
+            if (auto answer = m_shared->headCheck(m_request.method, m_request.path)) {
+                m_keepAlive = false;
+                m_drain = sending;
+                return respond(*answer);
+            }
+        }
         if (length > 0) {
             const qint64 inFlight = m_shared->bodyBytes += qint64(length);
             m_reserved = qint64(length);

@@ -216,9 +216,13 @@ Result<std::unique_ptr<InferenceEngine>> InferenceEngine::load(const ModelManife
     impl->manifest = manifest;
     impl->device = device.value();
     // Debian's LibTorch starts with one intra-op thread: always set it explicitly.
-    const int threads = options.threads > 0 ? options.threads : defaultInferenceThreads();
-    at::set_num_threads(threads);
-    keepBlasSingleThreaded();
+    int threads = options.threads > 0 ? options.threads : defaultInferenceThreads();
+    if (options.configureThreads) {
+        at::set_num_threads(threads);
+        keepBlasSingleThreaded();
+    } else {
+        threads = at::get_num_threads();
+    }
     impl->info.threads = threads;
     impl->info.device = QString::fromStdString(impl->device.str());
     impl->info.deviceName = impl->device.is_cuda()

@@ -21,6 +21,11 @@ struct EngineOptions {
     // the processor. Falls back to plain TorchScript, logged, if optimising
     // fails or its answers differ from the plain module's.
     bool optimize = true;
+    // Set LibTorch's intra-op thread count (process-wide) to `threads` and keep
+    // OpenBLAS single-threaded. False for a load that only checks a model next
+    // to the live engine (the Settings check): it leaves both as they are and
+    // reports the count in use.
+    bool configureThreads = true;
 };
 
 struct EngineInfo {

@@ -199,18 +199,24 @@ Result<QHash<qint64, QByteArray>> readThumbnails(PredictionStore &store, const Q
     auto db = store.connection();
     if (!db)
         return db.error();
-    QStringList marks;
-    for (int i = 0; i < ids.size(); ++i)
-        marks << QStringLiteral(":id%1").arg(i);
+    // A few hundred ids a query: SQLite builds before 3.32 take at most 999
+    // bound parameters, and a non-Time sort shows up to kSortCap + 1 rows.
+    constexpr qsizetype kChunk = 400;
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT id, thumbnail FROM predictions WHERE id IN (%1)").arg(marks.join(QLatin1Char(','))));
-    for (int i = 0; i < ids.size(); ++i)
-        q.bindValue(marks[i], ids[i]);
-    if (!q.exec())
-        return databaseError(QStringLiteral("cannot read thumbnails"), q.lastError());
-    while (q.next())
-        out.insert(q.value(0).toLongLong(), q.value(1).toByteArray());
+    for (qsizetype first = 0; first < ids.size(); first += kChunk) {
+        const QList<qint64> chunk = ids.mid(first, kChunk);
+        QStringList marks;
+        for (qsizetype i = 0; i < chunk.size(); ++i)
+            marks << QStringLiteral(":id%1").arg(i);
+        q.prepare(QStringLiteral("SELECT id, thumbnail FROM predictions WHERE id IN (%1)").arg(marks.join(QLatin1Char(','))));
+        for (qsizetype i = 0; i < chunk.size(); ++i)
+            q.bindValue(marks[i], chunk[i]);
+        if (!q.exec())
+            return databaseError(QStringLiteral("cannot read thumbnails"), q.lastError());
+        while (q.next())
+            out.insert(q.value(0).toLongLong(), q.value(1).toByteArray());
+    }
     return out;
 }
 

@@ -28,6 +28,21 @@ QByteArray embeddingBytes(const std::vector<float> &e)
     return QByteArray(reinterpret_cast<const char *>(e.data()), qsizetype(e.size() * sizeof(float)));
 }
 
+// What stands for predictionId: its newest decision not undone, else none.
+Result<StandingDecision> readStanding(QSqlQuery &q, qint64 predictionId)
+{
+    q.prepare(QStringLiteral("SELECT decision, category_id, price, title FROM feedback"
+                             " WHERE prediction_id = :pid AND undone_ms IS NULL ORDER BY created_ms DESC, id DESC LIMIT 1"));
+    q.bindValue(QStringLiteral(":pid"), predictionId);
+    if (!q.exec())
+        return databaseError(QStringLiteral("cannot read the decision standing"), q.lastError());
+    StandingDecision now;
+    if (q.next())
+        now = {q.value(0).toString(), q.value(1).toString(), q.value(2).toDouble(), q.value(3).toString()};
+    q.finish();
+    return now;
+}
+
 } // namespace
 
 PredictionRecord predictionRecord(const QString &source, const QString &file, const Result<PhotoResult> &outcome)
@@ -139,9 +154,30 @@ Result<qint64> PredictionStore::addFeedback(qint64 predictionId, const FeedbackR
     return withRetry([&] { return insertFeedback(predictionId, f); });
 }
 
-Result<QString> PredictionStore::undoFeedback(qint64 feedbackId, const QString &moderator)
+Result<StandingDecision> PredictionStore::undoFeedback(qint64 feedbackId, const QString &moderator)
 {
-    return withRetry([&] { return markUndone(feedbackId, moderator); });
+    bool retried = false;
+    return withRetry([&] {
+        auto undone = markUndone(feedbackId, moderator, retried);
+        retried = true;
+        return undone;
+    });
+}
+
+Result<StandingDecision> PredictionStore::standingDecision(qint64 predictionId)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM predictions WHERE id = :id"));
+    q.bindValue(QStringLiteral(":id"), predictionId);
+    if (!q.exec() || !q.next())
+        return databaseError(QStringLiteral("cannot read the decision"), q.lastError());
+    if (q.value(0).toLongLong() == 0)
+        return Error{ErrorCode::NotFound, QStringLiteral("there is no prediction %1").arg(predictionId)};
+    q.finish();
+    return readStanding(q, predictionId);
 }
 
 Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
@@ -283,9 +319,10 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
     return id;
 }
 
-Result<QString> PredictionStore::markUndone(qint64 feedbackId, const QString &moderator)
+Result<StandingDecision> PredictionStore::markUndone(qint64 feedbackId, const QString &moderator, bool retried)
 {
-    if (moderator.trimmed().isEmpty())
+    const QString who = moderator.trimmed();
+    if (who.isEmpty())
         return Error{ErrorCode::InvalidArgument, QStringLiteral("undoing a decision needs a moderator")};
     auto db = connection();
     if (!db)
@@ -302,43 +339,51 @@ Result<QString> PredictionStore::markUndone(qint64 feedbackId, const QString &mo
     q.prepare(QStringLiteral("UPDATE feedback SET undone_ms = :t, undone_by = :who WHERE id = :id AND undone_ms IS NULL"
                              " RETURNING prediction_id"));
     q.bindValue(QStringLiteral(":t"), store_sql::nowMs());
-    q.bindValue(QStringLiteral(":who"), moderator.trimmed());
+    q.bindValue(QStringLiteral(":who"), who);
     q.bindValue(QStringLiteral(":id"), feedbackId);
     if (!q.exec())
         return fail(q.lastError());
     if (!q.next()) {
+        q.finish();
+        if (retried) { // undone by the attempt before this one, whose commit went through unanswered?
+            q.prepare(QStringLiteral("SELECT prediction_id FROM feedback WHERE id = :id AND undone_by = :who"));
+            q.bindValue(QStringLiteral(":id"), feedbackId);
+            q.bindValue(QStringLiteral(":who"), who);
+            if (!q.exec())
+                return fail(q.lastError());
+            if (q.next()) {
+                const qint64 predictionId = q.value(0).toLongLong();
+                q.finish();
+                auto standing = readStanding(q, predictionId);
+                c.rollback();
+                return standing;
+            }
+        }
         c.rollback();
         return Error{ErrorCode::NotFound, QStringLiteral("there is no decision %1 to undo (it may be undone already)").arg(feedbackId)};
     }
     const qint64 predictionId = q.value(0).toLongLong();
     q.finish();
-    // What stands now: the newest decision not undone, else none.
-    q.prepare(QStringLiteral("SELECT decision, category_id, price, title FROM feedback"
-                             " WHERE prediction_id = :pid AND undone_ms IS NULL ORDER BY created_ms DESC, id DESC LIMIT 1"));
-    q.bindValue(QStringLiteral(":pid"), predictionId);
-    if (!q.exec())
-        return fail(q.lastError());
-    QString decision = QStringLiteral("none");
-    QVariant category, price, title;
-    if (q.next()) {
-        decision = q.value(0).toString();
-        category = q.value(1);
-        price = q.value(2);
-        title = q.value(3);
+    auto standing = readStanding(q, predictionId);
+    if (!standing) {
+        c.rollback();
+        return standing.error();
     }
-    q.finish();
+    const StandingDecision &now = standing.value();
+    const bool none = now.decision == QLatin1String("none");
+    const QMetaType text = QMetaType::fromType<QString>(), real = QMetaType::fromType<double>();
     q.prepare(QStringLiteral("UPDATE predictions SET feedback = :d, final_category_id = :c, final_price = :p, final_title = :title"
                              " WHERE id = :id"));
-    q.bindValue(QStringLiteral(":d"), decision);
-    q.bindValue(QStringLiteral(":c"), category);
-    q.bindValue(QStringLiteral(":p"), price);
-    q.bindValue(QStringLiteral(":title"), title);
+    q.bindValue(QStringLiteral(":d"), now.decision);
+    q.bindValue(QStringLiteral(":c"), none ? QVariant(text) : QVariant(now.categoryId));
+    q.bindValue(QStringLiteral(":p"), none ? QVariant(real) : QVariant(now.price));
+    q.bindValue(QStringLiteral(":title"), none ? QVariant(text) : QVariant(now.title));
     q.bindValue(QStringLiteral(":id"), predictionId);
     if (!q.exec())
         return fail(q.lastError());
     if (!c.commit())
         return databaseError(QStringLiteral("cannot undo the decision"), c.lastError());
-    return decision;
+    return standing;
 }
 
 } // namespace listinglens

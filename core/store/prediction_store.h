@@ -41,6 +41,15 @@ struct FeedbackRecord {
     qint64 createdMs = 0;                   // 0: now
 };
 
+// A prediction's decision as it stands in the store: the newest feedback not
+// undone, or "none" (then the other fields are empty).
+struct StandingDecision {
+    QString decision = QStringLiteral("none"); // none, accepted, corrected
+    QString categoryId;
+    double price = 0;
+    QString title;
+};
+
 // The ListingLens database, on SQLite or PostgreSQL through Qt SQL: opening
 // (and migrating) it, and writing predictions and moderator feedback. Reads
 // live beside it, each group in its own file: history_reads.h (history,
@@ -65,10 +74,14 @@ public:
     Result<qint64> addFeedback(qint64 predictionId, const FeedbackRecord &feedback); // retried like addPrediction
     // Marks feedback row `feedbackId` undone by `moderator` (it stays in the
     // log, with undone_ms and undone_by) and puts its prediction back to the
-    // newest decision still standing, or to none. Returns the prediction's
-    // decision afterwards: "none", "accepted" or "corrected". NotFound when
-    // there is no such row or it is undone already. Retried like addFeedback.
-    Result<QString> undoFeedback(qint64 feedbackId, const QString &moderator);
+    // newest decision still standing, or to none. Returns what stands
+    // afterwards. NotFound when there is no such row or it is undone already.
+    // Retried like addFeedback; a retry that finds the row undone by the same
+    // moderator takes it for its own attempt whose commit was lost on the way
+    // and answers what stands.
+    Result<StandingDecision> undoFeedback(qint64 feedbackId, const QString &moderator);
+    // What stands for a prediction now (NotFound: no such prediction).
+    Result<StandingDecision> standingDecision(qint64 predictionId);
     // One attempt on this thread's connection, so that it joins a transaction the
     // caller opened there (the job queue stores a result and ends its job at once).
     Result<qint64> insertPrediction(const PredictionRecord &record);
@@ -88,7 +101,8 @@ public:
 private:
     explicit PredictionStore(DatabaseUrl url);
     Result<qint64> insertFeedback(qint64 predictionId, const FeedbackRecord &feedback);
-    Result<QString> markUndone(qint64 feedbackId, const QString &moderator);
+    // retried: an earlier attempt of the same call may have committed.
+    Result<StandingDecision> markUndone(qint64 feedbackId, const QString &moderator, bool retried);
     template <typename Write>
     auto withRetry(Write write) -> decltype(write());
 

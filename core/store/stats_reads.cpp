@@ -134,13 +134,16 @@ SeriesPlan planSeries(qint64 sinceMs, qint64 untilMs, qint64 firstMs, int maxBuc
     const qint64 start = firstMs > sinceMs && firstMs < untilMs ? firstMs : sinceMs;
     SeriesPlan plan;
     plan.bucketMs = sizes[std::size(sizes) - 1];
+    // Counted once aligned: the first and the last bucket are whole, so an
+    // unaligned span can need one bucket more than its length says.
+    const auto alignedTo = [untilMs](qint64 size) { return bucketStart(untilMs - 1, size) + size; }; // the last moment's bucket, whole
     for (qint64 size : sizes) {
-        if ((untilMs - start + size - 1) / size <= maxBuckets) {
+        if ((alignedTo(size) - bucketStart(start, size) + size - 1) / size <= maxBuckets) {
             plan.bucketMs = size;
             break;
         }
     }
-    plan.toMs = bucketStart(untilMs - 1, plan.bucketMs) + plan.bucketMs; // the bucket of the last moment, whole
+    plan.toMs = alignedTo(plan.bucketMs);
     plan.fromMs = bucketStart(start, plan.bucketMs);
     // At least minBuckets wide, but no earlier than the range asked for.
     const qint64 earliest = bucketStart(sinceMs, plan.bucketMs);

@@ -17,7 +17,10 @@ QStringList written(QStringList fields)
 {
     for (QString &f : fields) {
         f = QStringDecoder(QStringConverter::Utf8, QStringConverter::Flag::ConvertInitialBom)(f.toUtf8());
-        if (!f.isEmpty() && QStringLiteral("=+-@").contains(f[0]))
+        const QString blanksOff = f.trimmed();
+        const bool formula = f.startsWith(QLatin1Char('\t')) || f.startsWith(QLatin1Char('\r'))
+                             || (!blanksOff.isEmpty() && QStringLiteral("=+-@").contains(blanksOff[0]));
+        if (formula)
             f.prepend(QLatin1Char('\''));
     }
     return fields;

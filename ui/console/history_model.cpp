@@ -64,14 +64,14 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     case File: return r->fileName.section(QLatin1Char('/'), -1);
     case Category: return r->ok ? m_names.name(r->categoryId) : tr("failed: %1").arg(r->errorCode);
     case Confidence: return r->ok ? QStringLiteral("%1 %").arg(r->confidence * 100, 0, 'f', 1) : QString();
-    case Price: return r->ok ? QStringLiteral("%1 %2").arg(r->currency).arg(r->pricePoint) : QString();
+    case Price: return r->ok ? QStringLiteral("%1 %2").arg(r->currency, QString::number(r->pricePoint)) : QString();
     case Title: return r->shownTitle();
     case Feedback:
         if (!decided)
             return QString();
         return r->feedback == QLatin1String("accepted")
                    ? tr("accepted by %1").arg(r->decidedBy)
-                   : tr("→ %1, %2 %3 (%4)").arg(m_names.name(r->finalCategoryId), r->currency).arg(r->finalPrice).arg(r->decidedBy);
+                   : tr("→ %1, %2 %3 (%4)").arg(m_names.name(r->finalCategoryId), r->currency, QString::number(r->finalPrice), r->decidedBy);
     case Flags:
         return r->review.isEmpty() ? r->flags.join(QStringLiteral(", "))
                                    : (QStringList{tr("review: %1").arg(r->review.join(QLatin1Char('/')))} + r->flags).join(QStringLiteral(", "));

@@ -417,41 +417,44 @@ void HistoryPage::showDetailText(const PredictionDetail &d, const QImage &photo)
     m_detailPhoto->setPixmap(QPixmap::fromImage(photo));
     m_detailPhoto->setVisible(!photo.isNull());
     const HistoryRow &r = d.row;
+    // Every stored field is escaped, and each line is one arg() with all its
+    // values as strings: a value holding "%1" is never substituted again.
     auto when = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")); };
-    QString html = tr("<h3>%1</h3><p>%2</p>").arg(r.shownTitle().toHtmlEscaped(),
-                                                  (r.finalDescription.isEmpty() ? r.description : r.finalDescription).toHtmlEscaped());
+    auto e = [](const QString &text) { return text.toHtmlEscaped(); };
+    auto n = [](double value) { return QString::number(value); };
+    auto fixed = [](double value) { return QString::number(value, 'f', 1); };
+    QString html = tr("<h3>%1</h3><p>%2</p>").arg(e(r.shownTitle()), e(r.finalDescription.isEmpty() ? r.description : r.finalDescription));
     if (r.feedback != QLatin1String("none") && !r.feedback.isEmpty())
         html += tr("<p><b>Decision:</b> %1 by %2 on %3: %4, %5 %6</p>")
-                    .arg(r.feedback, r.decidedBy.toHtmlEscaped(), when(r.decidedMs), m_names.name(r.finalCategoryId).toHtmlEscaped(), r.currency)
-                    .arg(r.finalPrice);
+                    .arg(e(r.feedback), e(r.decidedBy), when(r.decidedMs), e(m_names.name(r.finalCategoryId)), e(r.currency), n(r.finalPrice));
     else
         html += tr("<p><b>Decision:</b> none yet</p>");
     if (r.ok)
         html += tr("<p><b>Suggested:</b> %1 (%2 %), %3 %4 (range %5–%6, from %7)<br><i>%8</i></p>")
-                    .arg(m_names.name(r.categoryId).toHtmlEscaped()).arg(r.confidence * 100, 0, 'f', 1).arg(r.currency).arg(r.pricePoint)
-                    .arg(r.priceLow).arg(r.priceHigh).arg(r.priceBasis, r.title.toHtmlEscaped());
+                    .arg(e(m_names.name(r.categoryId)), fixed(r.confidence * 100), e(r.currency), n(r.pricePoint), n(r.priceLow),
+                         n(r.priceHigh), e(r.priceBasis), e(r.title));
     else
-        html += tr("<p><b>Failed:</b> %1 — %2</p>").arg(r.errorCode, d.errorMessage.toHtmlEscaped());
+        html += tr("<p><b>Failed:</b> %1 — %2</p>").arg(e(r.errorCode), e(d.errorMessage));
     html += tr("<p><b>Photo:</b> %1, %2 x %3, %4 bytes, sha256 %5</p>")
-                .arg(r.fileName.toHtmlEscaped()).arg(d.width).arg(d.height).arg(d.byteSize).arg(d.sha256.left(16));
+                .arg(e(r.fileName), QString::number(d.width), QString::number(d.height), QString::number(d.byteSize), e(d.sha256.left(16)));
     html += tr("<p><b>Model:</b> %1, %2, %3 ms · <b>source:</b> %4</p>")
-                .arg(r.modelVersion, r.headVersion > 0 ? tr("head h%1").arg(r.headVersion) : tr("built-in mapping"))
-                .arg(r.totalMs, 0, 'f', 1).arg(r.source);
+                .arg(e(r.modelVersion), r.headVersion > 0 ? tr("head h%1").arg(r.headVersion) : tr("built-in mapping"), fixed(r.totalMs),
+                     e(r.source));
     if (!r.review.isEmpty())
-        html += tr("<p><b>Needs review:</b> %1</p>").arg(r.review.join(QStringLiteral(", ")).toHtmlEscaped());
+        html += tr("<p><b>Needs review:</b> %1</p>").arg(e(r.review.join(QStringLiteral(", "))));
     QStringList labels;
     for (const QJsonValue &l : QJsonDocument::fromJson(d.labelsJson.toUtf8()).array())
-        labels << QStringLiteral("%1 %2 %").arg(l[QStringLiteral("name")].toString()).arg(l[QStringLiteral("probability")].toDouble() * 100, 0, 'f', 1);
-    html += tr("<p><b>Model labels:</b> %1</p>").arg(labels.join(QStringLiteral(", ")).toHtmlEscaped());
+        labels << QStringLiteral("%1 %2 %").arg(l[QStringLiteral("name")].toString(), fixed(l[QStringLiteral("probability")].toDouble() * 100));
+    html += tr("<p><b>Model labels:</b> %1</p>").arg(e(labels.join(QStringLiteral(", "))));
     if (!d.feedback.isEmpty())
         html += tr("<p><b>Decisions, oldest first:</b></p>");
     for (const auto &f : d.feedback) {
-        QString line = tr("%1 by %2 on %3: %4, %5 %6").arg(f.decision, f.moderator.toHtmlEscaped(), when(f.createdMs),
-                                                           m_names.name(f.categoryId).toHtmlEscaped(), f.currency).arg(f.price);
+        QString line = tr("%1 by %2 on %3: %4, %5 %6")
+                           .arg(e(f.decision), e(f.moderator), when(f.createdMs), e(m_names.name(f.categoryId)), e(f.currency), n(f.price));
         if (!f.title.isEmpty())
-            line += QStringLiteral(" — “%1”").arg(f.title.toHtmlEscaped());
+            line += QStringLiteral(" — “%1”").arg(e(f.title));
         if (f.undoneMs > 0)
-            line = tr("<s>%1</s> <i>undone by %2 on %3</i>").arg(line, f.undoneBy.toHtmlEscaped(), when(f.undoneMs));
+            line = tr("<s>%1</s> <i>undone by %2 on %3</i>").arg(line, e(f.undoneBy), when(f.undoneMs));
         html += QStringLiteral("<p style=\"margin-left:12px\">%1</p>").arg(line);
     }
     m_detail->setHtml(html);

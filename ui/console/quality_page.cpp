@@ -277,8 +277,10 @@ void QualityPage::show(const QualityReport &report)
     const QColor base = palette.color(QPalette::Base);
     for (int i = 0; i < n; ++i) {
         const QString name = m_names.name(m_classes[i]);
-        auto *rowHeader = new QTableWidgetItem(tr("%1 (%2)").arg(name).arg(suggested[m_classes[i]]));
-        rowHeader->setToolTip(tr("Suggested %1: %2 decided").arg(name).arg(suggested[m_classes[i]]));
+        // One arg() with every value: a name holding "%1" is not substituted again.
+        const QString decided = QString::number(suggested[m_classes[i]]);
+        auto *rowHeader = new QTableWidgetItem(tr("%1 (%2)").arg(name, decided));
+        rowHeader->setToolTip(tr("Suggested %1: %2 decided").arg(name, decided));
         m_matrix->setVerticalHeaderItem(i, rowHeader);
         auto *columnHeader = new QTableWidgetItem(name);
         columnHeader->setToolTip(tr("Confirmed %1").arg(name));
@@ -297,8 +299,8 @@ void QualityPage::show(const QualityReport &report)
             item->setData(Qt::UserRole + 2, count);
             if (count) {
                 item->setToolTip(tr("Suggested %1, confirmed %2: %3 of %4 (%5 % of the row). Double-click for these predictions.")
-                                     .arg(m_names.name(m_classes[r]), m_names.name(m_classes[c])).arg(count).arg(rowTotal)
-                                     .arg(share * 100, 0, 'f', 1));
+                                     .arg(m_names.name(m_classes[r]), m_names.name(m_classes[c]), QString::number(count),
+                                          QString::number(rowTotal), QString::number(share * 100, 'f', 1)));
                 const QColor background = heat(base, r == c, share);
                 item->setBackground(background);
                 item->setForeground(readableOn(background));

@@ -139,6 +139,7 @@ void ThroughputPage::refresh()
         if (!m_untilNow->isChecked())
             to = m_to->dateTime().toMSecsSinceEpoch();
         if (to <= from) {
+            ++m_request; // an answer still coming for the range before is not drawn under this message
             m_summary->setText(tr("The custom range ends before it starts: choose an end after %1.")
                                    .arg(m_from->dateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
             return;

@@ -5,9 +5,12 @@
 #include "logging.h"
 #include "multipart.h"
 
+#include <QDateTime>
 #include <QFile>
+#include <QMutex>
 #include <QNetworkInterface>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QTemporaryDir>
 
 namespace listinglens::ui {
@@ -29,7 +32,7 @@ QByteArray page(const QString &title, const QString &body)
                ".brand{font-weight:700;color:#1565c0;letter-spacing:.04em}"
                ".camera{display:block;margin:2rem 0 1rem;padding:1.4rem;border-radius:1rem;background:#1565c0;color:#fff;"
                "font-size:1.4rem;font-weight:600;cursor:pointer}"
-               ".camera input{display:block;margin:.8rem auto 0;font-size:.9rem;color:#dbe7f7;max-width:100%%}"
+               ".camera input{display:block;margin:.8rem auto 0;font-size:.9rem;color:#dbe7f7;max-width:100%}"
                "button{font-size:1.2rem;padding:.8rem 2rem;border:0;border-radius:.8rem;background:#2e7d32;color:#fff}"
                ".big{font-size:4rem;margin:0}"
                "</style></head><body><main><div class=\"brand\">ListingLens</div>%2</main></body></html>")
@@ -84,18 +87,69 @@ bool sameToken(const QString &a, const QString &b)
     return diff == 0;
 }
 
+// The server's caps. One phone at a time uses the page: tight ones, so that a
+// client on the LAN without the token cannot crowd it out (its uploads are
+// refused at the head, before their body; these bound what is left:
+// connections and slow heads).
+HttpLimits serverLimits()
+{
+    HttpLimits limits;
+    limits.maxBodyBytes = PhoneUpload::kMaxPhotoBytes + 64 * 1024; // the form's own parts around the photo
+    limits.maxConnections = 16;
+    // A phone's browser opens a few at once (the page, its icon, a preconnect,
+    // the upload); a stranger without the token is answered at the head anyway.
+    limits.maxConnectionsPerAddress = 4;
+    limits.maxBodyBytesInFlight = 60LL * 1024 * 1024;
+    limits.headTimeoutMs = 5'000;
+    limits.idleTimeoutMs = 15'000;
+    limits.requestTimeoutMs = 60'000; // 25 MB in a minute: 3.5 Mbit/s, a weak Wi-Fi link
+    return limits;
+}
+
+HttpResponse refusalPage(int status)
+{
+    if (status == 410)
+        return htmlAnswer(410, PhoneUpload::tr("This link was used"),
+                          PhoneUpload::tr("Each QR code takes one photo. Scan the new code on the big screen."));
+    if (status == 404)
+        return htmlAnswer(404, PhoneUpload::tr("Not here"), PhoneUpload::tr("Scan the QR code on the big screen to take a photo."));
+    return htmlAnswer(403, PhoneUpload::tr("Not a valid link"), PhoneUpload::tr("Scan the QR code on the big screen to take a photo."));
+}
+
 } // namespace
 
-PhoneUpload::PhoneUpload(QObject *parent) : QObject(parent)
+struct PhoneUpload::TokenGate {
+    mutable QMutex mutex;
+    QString token;
+    QDateTime expires;
+    QSet<QString> spent; // used or expired tokens: 410 rather than 403
+
+    // 0: the current token; otherwise the HTTP status that refuses the path (404, 403, 410).
+    int status(const QString &path) const
+    {
+        if (!path.startsWith(kPathPrefix))
+            return 404;
+        const QString given = path.mid(kPathPrefix.size());
+        QMutexLocker lock(&mutex);
+        if (!token.isEmpty() && sameToken(given, token) && QDateTime::currentDateTimeUtc() < expires)
+            return 0;
+        return spent.contains(given) || sameToken(given, token) ? 410 : 403;
+    }
+};
+
+PhoneUpload::PhoneUpload(QObject *parent) : QObject(parent), m_gate(std::make_shared<TokenGate>())
 {
     m_expiry.setSingleShot(true);
     connect(&m_expiry, &QTimer::timeout, this, [this] {
-        m_spent.insert(m_token);
+        spendToken();
         newToken();
     });
 }
 
-PhoneUpload::~PhoneUpload() = default;
+PhoneUpload::~PhoneUpload()
+{
+    m_server.reset(); // joins its network thread before anything its callbacks reach goes
+}
 
 QHostAddress PhoneUpload::lanAddress()
 {
@@ -116,14 +170,21 @@ Result<quint16> PhoneUpload::start(const QHostAddress &address, quint16 port)
 {
     if (m_server)
         return m_port;
-    HttpLimits limits;
-    limits.maxBodyBytes = kMaxPhotoBytes + 64 * 1024; // the form's own parts around the photo
-    limits.maxConnections = 32;
-    limits.maxConnectionsPerAddress = 8;
-    limits.maxBodyBytesInFlight = 4 * limits.maxBodyBytes;
-    limits.requestTimeoutMs = 180'000; // a full-size photo over a weak Wi-Fi link
     auto server = std::make_unique<HttpServer>(
-        [this](const HttpRequest &request, const HttpResponder &responder) { handle(request, responder); }, limits);
+        [this](const HttpRequest &request, const HttpResponder &responder) { handle(request, responder); }, serverLimits());
+    // Only a request for the current token gets its body read (a GET may carry
+    // one too); handle() checks again, the token may be spent meanwhile. The
+    // server is joined before this object goes (~PhoneUpload), so the queued
+    // signal always finds it.
+    server->setHeadCheck([this, gate = m_gate](const QByteArray &, const QString &path) -> std::optional<HttpResponse> {
+        const int status = gate->status(path);
+        if (status == 0)
+            return std::nullopt;
+        if (status == 403)
+            QMetaObject::invokeMethod(this, [this] { Q_EMIT uploadRefused(tr("A phone tried a link that is not valid")); },
+                                      Qt::QueuedConnection);
+        return refusalPage(status);
+    });
     const QHostAddress at = address.isNull() ? lanAddress() : address;
     const auto listening = server->listen(at, port);
     if (!listening)
@@ -137,7 +198,10 @@ Result<quint16> PhoneUpload::start(const QHostAddress &address, quint16 port)
     m_server = std::move(server);
     m_address = at;
     m_port = listening.value();
-    m_spent.clear();
+    {
+        QMutexLocker lock(&m_gate->mutex);
+        m_gate->spent.clear();
+    }
     newToken();
     qCInfo(lcHttp) << "phone upload page on" << at.toString() << "port" << m_port;
     return m_port;
@@ -149,8 +213,11 @@ void PhoneUpload::stop()
         return;
     m_expiry.stop();
     m_server.reset(); // joins its network thread; open connections close
-    m_token.clear();
-    m_spent.clear();
+    {
+        QMutexLocker lock(&m_gate->mutex);
+        m_gate->token.clear();
+        m_gate->spent.clear();
+    }
     // The photos stay until the window goes: the session may still be reading them.
     Q_EMIT urlChanged({});
 }
@@ -163,7 +230,8 @@ QUrl PhoneUpload::url() const
     url.setScheme(QStringLiteral("http"));
     url.setHost(m_address.toString());
     url.setPort(m_port);
-    url.setPath(kPathPrefix + m_token);
+    QMutexLocker lock(&m_gate->mutex);
+    url.setPath(kPathPrefix + m_gate->token);
     return url;
 }
 
@@ -171,39 +239,44 @@ void PhoneUpload::newToken()
 {
     quint32 words[4];
     QRandomGenerator::system()->fillRange(words);
-    m_token.clear();
+    QString token;
     for (quint32 w : words)
-        m_token += QStringLiteral("%1").arg(w, 8, 16, QLatin1Char('0'));
-    m_tokenExpires = QDateTime::currentDateTimeUtc().addMSecs(m_lifetimeMs);
+        token += QStringLiteral("%1").arg(w, 8, 16, QLatin1Char('0'));
+    {
+        QMutexLocker lock(&m_gate->mutex);
+        m_gate->token = token;
+        m_gate->expires = QDateTime::currentDateTimeUtc().addMSecs(m_lifetimeMs);
+    }
     m_expiry.start(m_lifetimeMs);
     Q_EMIT urlChanged(url());
 }
 
-int PhoneUpload::tokenStatus(const QString &token) const
+void PhoneUpload::spendToken()
 {
-    if (!m_token.isEmpty() && sameToken(token, m_token) && QDateTime::currentDateTimeUtc() < m_tokenExpires)
-        return 0;
-    return m_spent.contains(token) || sameToken(token, m_token) ? 410 : 403;
+    QMutexLocker lock(&m_gate->mutex);
+    m_gate->spent.insert(m_gate->token);
+}
+
+void PhoneUpload::extendToken()
+{
+    {
+        QMutexLocker lock(&m_gate->mutex);
+        m_gate->expires = QDateTime::currentDateTimeUtc().addMSecs(m_lifetimeMs);
+    }
+    m_expiry.start(m_lifetimeMs);
 }
 
 void PhoneUpload::handle(const HttpRequest &request, const HttpResponder &responder)
 {
-    if (!request.path.startsWith(kPathPrefix)) {
-        responder.send(htmlAnswer(404, tr("Not here"), tr("Scan the QR code on the big screen to take a photo.")));
-        return;
-    }
-    const QString token = request.path.mid(kPathPrefix.size());
-    if (const int status = tokenStatus(token); status != 0) {
+    if (const int status = m_gate->status(request.path); status != 0) {
         if (status == 403)
             Q_EMIT uploadRefused(tr("A phone tried a link that is not valid"));
-        responder.send(status == 410 ? htmlAnswer(410, tr("This link was used"),
-                                                  tr("Each QR code takes one photo. Scan the new code on the big screen."))
-                                     : htmlAnswer(403, tr("Not a valid link"),
-                                                  tr("Scan the QR code on the big screen to take a photo.")));
+        responder.send(refusalPage(status));
         return;
     }
     if (request.method == "GET") {
-        responder.send(formPage(token));
+        extendToken(); // the time to take the photo counts from the page
+        responder.send(formPage(request.path.mid(kPathPrefix.size())));
         return;
     }
     if (request.method == "POST") {
@@ -241,13 +314,18 @@ void PhoneUpload::upload(const HttpRequest &request, const HttpResponder &respon
     }
     const QString path = m_dir->filePath(QStringLiteral("phone-photo-%1.%2").arg(++m_received).arg(extensionFor(header.value().format)));
     QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly) || file.write(bytes) != bytes.size() || !file.flush()) {
+    const bool opened = file.open(QIODevice::WriteOnly | QIODevice::NewOnly);
+    if (!opened || file.write(bytes) != bytes.size() || !file.flush()) {
         qCWarning(lcHttp) << "phone upload: cannot write" << path << file.errorString();
+        if (opened) { // a partial photo is not left behind
+            file.close();
+            file.remove();
+        }
         responder.send(htmlAnswer(500, tr("Not saved"), tr("The big screen could not keep the photo. Try again.")));
         return;
     }
     file.close();
-    m_spent.insert(m_token);
+    spendToken();
     newToken();
     responder.send(htmlAnswer(200, tr("Done — look at the big screen"), tr("Your listing is being written there now.")));
     Q_EMIT photoReceived(path);

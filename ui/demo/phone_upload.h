@@ -2,10 +2,8 @@
 
 #include "error.h"
 
-#include <QDateTime>
 #include <QHostAddress>
 #include <QObject>
-#include <QSet>
 #include <QTimer>
 #include <QUrl>
 
@@ -25,15 +23,21 @@ namespace listinglens::ui {
 // by the project's HTTP server (core/http) while presentation mode is open.
 // The link carries a one-time token (128 random bits from the system's
 // generator): it takes one photo, then a new token (and QR code) replaces
-// it; unused, it expires after kTokenLifetime. A wrong token is refused with
-// 403, a used or expired one with 410, a body that is not a JPEG, PNG, WebP,
+// it; unused, it expires kTokenLifetime after it was issued or its page was
+// last served (a phone that opened the page late still has the time to take
+// the photo). A wrong token is refused with 403, a used or expired one with
+// 410, and either before the body is read (HttpServer's head check): nobody
+// without the token can hold the server's memory with an upload. The server's
+// caps are tight besides: two connections per address, a 5 s head, a 60 s
+// request, 60 MB of bodies in flight. A body that is not a JPEG, PNG, WebP,
 // BMP or TIFF with 415. A photo that passes is written to a private temporary
 // folder and handed on (photoReceived) for the same bounded checks and
 // classification as any opened file.
 //
-// Threads: the server's network thread reads and writes; every request is
-// handled here, on the thread that created this object (the GUI thread);
-// handling is cheap (a header check and one file write of a bounded body).
+// Threads: the server's network thread reads and writes, and runs the head
+// check (the token, read under a mutex); every request is handled here, on
+// the thread that created this object (the GUI thread); handling is cheap (a
+// header check and one file write of a bounded body).
 class PhoneUpload : public QObject {
     Q_OBJECT
 public:
@@ -69,16 +73,18 @@ private:
     void handle(const HttpRequest &request, const HttpResponder &responder);
     void upload(const HttpRequest &request, const HttpResponder &responder);
     void newToken();
-    // 0: the current token; otherwise the HTTP status that refuses it (403, 410).
-    int tokenStatus(const QString &token) const;
+    void spendToken();
+    // The current token lasts its lifetime again from now (its page was served).
+    void extendToken();
 
-    std::unique_ptr<HttpServer> m_server;
+    // The current token, its expiry and the spent ones: read by the head check
+    // on the server's network thread, written here.
+    struct TokenGate;
+    std::shared_ptr<TokenGate> m_gate;
     std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<HttpServer> m_server; // after what its callbacks use: it goes first
     QHostAddress m_address;
     quint16 m_port = 0;
-    QString m_token;
-    QDateTime m_tokenExpires;
-    QSet<QString> m_spent; // used or expired tokens: 410 rather than 403
     QTimer m_expiry;
     int m_received = 0;
     int m_lifetimeMs = kTokenLifetimeS * 1000;

@@ -32,6 +32,7 @@ QLabel *label(const QString &objectName, const QString &text = {})
     auto *l = new QLabel(text);
     l->setObjectName(objectName);
     l->setWordWrap(true);
+    l->setTextFormat(Qt::PlainText); // model, database and phone text: never rich text
     return l;
 }
 
@@ -283,6 +284,7 @@ QWidget *PresentationView::buildPhonePanel()
     v->addWidget(label(QStringLiteral("phoneText"), tr("Scan, take a photo of something to sell, and watch it become a listing here.")));
     m_qrLabel = new QLabel;
     m_qrLabel->setObjectName(QStringLiteral("qrCode"));
+    m_qrLabel->setTextFormat(Qt::PlainText); // its text is an error message
     m_qrLabel->setAlignment(Qt::AlignCenter);
     v->addWidget(m_qrLabel);
     m_urlLabel = label(QStringLiteral("phoneUrl"));
@@ -489,6 +491,7 @@ void PresentationView::present(const PhotoItem &item, bool animate)
         const CategoryScore &c = categories.at(i);
         auto *chip = new QLabel(QStringLiteral("%1  %2").arg(c.name.isEmpty() ? c.id : c.name, percent(c.confidence)));
         chip->setObjectName(i == 0 ? QStringLiteral("chipTop") : QStringLiteral("chip"));
+        chip->setTextFormat(Qt::PlainText);
         chipRow->addWidget(chip, 0, Qt::AlignLeft);
     }
 

@@ -121,14 +121,15 @@ void Session::finishDescriptions()
     m_classification.drain();
 }
 
-void Session::recordDecision(int itemId, qint64 predictionId, const FeedbackRecord &feedback)
+void Session::recordDecision(int itemId, qint64 predictionId, const FeedbackRecord &feedback, int decisionKey)
 {
-    m_store.call(&StoreWorker::addFeedback, itemId, predictionId, feedback);
+    m_store.call(&StoreWorker::addFeedback, itemId, predictionId, feedback, decisionKey);
 }
 
-void Session::undoDecision(int itemId, qint64 predictionId, const QString &suggestedCategoryId, const QString &moderator)
+void Session::undoDecision(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,
+                           const QString &moderator)
 {
-    m_store.call(&StoreWorker::undoFeedback, itemId, predictionId, suggestedCategoryId, moderator);
+    m_store.call(&StoreWorker::undoFeedback, serial, itemId, predictionId, decisionKey, suggestedCategoryId, moderator);
 }
 
 void Session::loadThumbnails(int itemId, const QList<qint64> &predictionIds)

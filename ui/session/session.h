@@ -77,10 +77,12 @@ public:
     // Whether `database` (a masked URL, as a result names its store) is the one
     // in use or being opened: a prediction id means that row only there.
     bool isCurrentDatabase(const QString &database) const { return !database.isEmpty() && database == m_maskedUrl; }
-    void recordDecision(int itemId, qint64 predictionId, const listinglens::FeedbackRecord &feedback);
-    // This session's newest decision on predictionId taken back, on the store
-    // thread (StoreWorker::undoFeedback answers feedbackUndone or undoFailed).
-    void undoDecision(int itemId, qint64 predictionId, const QString &suggestedCategoryId, const QString &moderator);
+    // decisionKey names the decision for undoDecision.
+    void recordDecision(int itemId, qint64 predictionId, const listinglens::FeedbackRecord &feedback, int decisionKey);
+    // The decision decisionKey on predictionId taken back, on the store thread
+    // (StoreWorker::undoFeedback answers feedbackUndone or undoFailed, with serial).
+    void undoDecision(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,
+                      const QString &moderator);
     void loadThumbnails(int itemId, const QList<qint64> &predictionIds);
     // Results waiting in memory for the database.
     int resultsWaiting() const;

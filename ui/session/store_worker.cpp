@@ -4,6 +4,8 @@
 #include "listing_index.h"
 #include "workbench_settings.h"
 
+#include <optional>
+
 namespace listinglens::ui {
 
 StoreWorker::StoreWorker() = default;
@@ -12,8 +14,8 @@ StoreWorker::~StoreWorker() = default;
 void StoreWorker::open(const QString &url)
 {
     if (url != m_url) { // another database: its prediction ids are other listings
-        m_confirmed.clear();
-        m_unconfirmed.clear();
+        m_decided.clear();
+        m_told.clear();
     }
     m_url = url;
     m_store.reset();
@@ -26,27 +28,32 @@ void StoreWorker::open(const QString &url)
     Q_EMIT opened(m_store);
 }
 
+void StoreWorker::tell(qint64 predictionId, const StandingDecision &now)
+{
+    if (!m_index)
+        return;
+    if (now.decision == QLatin1String("none"))
+        m_index->unconfirm(predictionId, now.categoryId);
+    else
+        m_index->confirm(predictionId, now.categoryId, now.price, now.title);
+}
+
 void StoreWorker::setListingIndex(const std::shared_ptr<ListingIndex> &index)
 {
     m_index = index;
-    if (!m_index)
-        return;
-    for (auto it = m_unconfirmed.cbegin(); it != m_unconfirmed.cend(); ++it)
-        m_index->unconfirm(it.key(), it.value());
-    for (auto it = m_confirmed.cbegin(); it != m_confirmed.cend(); ++it) {
-        const Confirmed &c = it->constLast();
-        m_index->confirm(it.key(), c.categoryId, c.price, c.title);
-    }
+    for (auto it = m_told.cbegin(); it != m_told.cend(); ++it)
+        tell(it.key(), it.value());
 }
 
-void StoreWorker::addFeedback(int itemId, qint64 predictionId, const FeedbackRecord &feedback)
+void StoreWorker::addFeedback(int itemId, qint64 predictionId, const FeedbackRecord &feedback, int decisionKey)
 {
     // Later suggestions learn from it at once, whether or not the write succeeds.
     if (predictionId > 0) {
-        m_confirmed[predictionId].append({feedback.categoryId, feedback.price, feedback.title, 0});
-        m_unconfirmed.remove(predictionId);
-        if (m_index)
-            m_index->confirm(predictionId, feedback.categoryId, feedback.price, feedback.title);
+        const StandingDecision now{feedback.corrected ? QStringLiteral("corrected") : QStringLiteral("accepted"),
+                                   feedback.categoryId, feedback.price, feedback.title};
+        m_decided[predictionId].append({decisionKey, 0, now});
+        m_told.insert(predictionId, now);
+        tell(predictionId, now);
     }
     if (!m_store || predictionId <= 0)
         return Q_EMIT feedbackFailed(itemId, tr("no database: the decision is kept in memory only"));
@@ -56,38 +63,46 @@ void StoreWorker::addFeedback(int itemId, qint64 predictionId, const FeedbackRec
     const auto stored = m_store->addFeedback(predictionId, record);
     if (!stored)
         return Q_EMIT feedbackFailed(itemId, stored.error().message);
-    m_confirmed[predictionId].last().feedbackId = stored.value();
+    m_decided[predictionId].last().feedbackId = stored.value();
     Q_EMIT feedbackStored(itemId, predictionId, stored.value());
 }
 
-void StoreWorker::undoFeedback(int itemId, qint64 predictionId, const QString &suggestedCategoryId, const QString &moderator)
+void StoreWorker::undoFeedback(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,
+                               const QString &moderator)
 {
-    auto it = m_confirmed.find(predictionId);
-    if (predictionId <= 0 || it == m_confirmed.end() || it->isEmpty())
-        return Q_EMIT undoFailed(itemId, tr("no decision of this session on it to undo"));
+    auto it = m_decided.find(predictionId);
+    qsizetype decided = -1;
+    for (qsizetype i = 0; it != m_decided.end() && i < it->size(); ++i) {
+        if (it->at(i).key == decisionKey)
+            decided = i;
+    }
+    if (predictionId <= 0 || decided < 0)
+        return Q_EMIT undoFailed(serial, itemId, tr("no decision of this session on it to undo"));
     // The store first: when it refuses, the decision stands everywhere.
-    const qint64 feedbackId = it->constLast().feedbackId;
-    QString now; // empty: the decision never reached the store
+    const qint64 feedbackId = it->at(decided).feedbackId;
+    const QString who = moderator.isEmpty() ? WorkbenchSettings::load().moderatorName() : moderator;
+    std::optional<StandingDecision> now; // what the store has standing afterwards, when it can say
     if (feedbackId > 0) {
         if (!m_store)
-            return Q_EMIT undoFailed(itemId, tr("no database: the stored decision stands until it is back"));
-        const auto undone = m_store->undoFeedback(feedbackId, moderator.isEmpty() ? WorkbenchSettings::load().moderatorName() : moderator);
+            return Q_EMIT undoFailed(serial, itemId, tr("no database: the stored decision stands until it is back"));
+        const auto undone = m_store->undoFeedback(feedbackId, who);
         if (!undone)
-            return Q_EMIT undoFailed(itemId, undone.error().message);
+            return Q_EMIT undoFailed(serial, itemId, undone.error().message);
         now = undone.value();
+    } else if (m_store) { // never written: the store has what stood before it
+        if (const auto standing = m_store->standingDecision(predictionId))
+            now = standing.value();
     }
-    it->removeLast();
-    if (!it->isEmpty()) {
-        const Confirmed &before = it->constLast();
-        if (m_index)
-            m_index->confirm(predictionId, before.categoryId, before.price, before.title);
-    } else {
-        m_confirmed.erase(it);
-        m_unconfirmed.insert(predictionId, suggestedCategoryId);
-        if (m_index)
-            m_index->unconfirm(predictionId, suggestedCategoryId);
-    }
-    Q_EMIT feedbackUndone(itemId, now);
+    it->removeAt(decided);
+    if (!now) // no store to ask: this session's decision before it, else none
+        now = it->isEmpty() ? StandingDecision{} : it->constLast().standing;
+    if (it->isEmpty())
+        m_decided.erase(it);
+    if (now->decision == QLatin1String("none"))
+        now->categoryId = suggestedCategoryId;
+    m_told.insert(predictionId, *now);
+    tell(predictionId, *now);
+    Q_EMIT feedbackUndone(serial, itemId, now->decision);
 }
 
 void StoreWorker::loadThumbnails(int itemId, const QList<qint64> &predictionIds)

@@ -53,9 +53,17 @@ Result<ModelFolder> checkModelFolder(const QString &dir, const QString &device, 
             text += QLatin1Char(' ') + QObject::tr("The default model's files there cannot be used: %1.").arg(detail);
         return refused(text);
     }
+    const QString wanted = device.trimmed().toLower();
+    if (wanted.startsWith(QLatin1String("cuda")) && !InferenceEngine::cudaAvailable())
+        return refused(QObject::tr("The device %1 is not available here: there is no CUDA GPU this LibTorch build can use "
+                                   "(choose auto or cpu).")
+                           .arg(device));
+    // Loaded next to the live engine, which may be classifying: on the CPU, and
+    // without touching LibTorch's process-wide thread count or the BLAS's.
     EngineOptions options;
-    options.device = device.isEmpty() ? QStringLiteral("auto") : device;
+    options.device = QStringLiteral("cpu");
     options.threads = threads;
+    options.configureThreads = false;
     options.warmUp = false;
     options.optimize = false;
     auto engine = InferenceEngine::load(manifest.value(), options);

@@ -17,8 +17,10 @@ struct ModelFolder {
     QString version;
     int categories = 0;
 };
-// device and threads as the window will load it with (LibTorch's thread count
-// is set for the process by a load: give the count the window is to use).
+// The model is probed on the CPU whatever `device` says, and LibTorch's
+// process-wide thread count is left as it is (EngineOptions::configureThreads
+// false): the live engine may be classifying meanwhile. A CUDA device is
+// refused when there is none; `threads` is checked for its range only.
 Result<ModelFolder> checkModelFolder(const QString &dir, const QString &device, int threads);
 
 // A model error as the window shows it: without the command-line advice

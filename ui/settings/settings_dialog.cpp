@@ -8,6 +8,7 @@
 #include "password_keyring.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QFutureWatcher>
@@ -16,6 +17,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QThreadPool>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -73,6 +75,25 @@ void setNote(QLabel *label, const QString &text, bool warning = false)
     label->setVisible(!text.isEmpty());
 }
 
+// The checks' own pool, never the global one: a check that hangs (a server that
+// takes the connection and says nothing, a slow model load) cannot starve other
+// QtConcurrent users, and ~QCoreApplication does not wait for it. Owned by the
+// dialog's window (the MainWindow), so it outlives a closed dialog and a check
+// still running when the dialog closes ends there; its destructor waits for
+// that, bounded by the checks' own timeouts (5 s connect on PostgreSQL).
+QThreadPool *sharedCheckPool(QWidget *dialogParent)
+{
+    QObject *owner = dialogParent ? static_cast<QObject *>(dialogParent->window()) : QCoreApplication::instance();
+    const QString name = QStringLiteral("settingsChecks");
+    if (auto *pool = owner->findChild<QThreadPool *>(name, Qt::FindDirectChildrenOnly))
+        return pool;
+    auto *pool = new QThreadPool(owner);
+    pool->setObjectName(name);
+    pool->setMaxThreadCount(2); // one model check and one Test at a time
+    pool->setExpiryTimeout(2000);
+    return pool;
+}
+
 QLabel *noteLabel(const char *name)
 {
     auto *label = new QLabel;
@@ -86,7 +107,7 @@ QLabel *noteLabel(const char *name)
 } // namespace
 
 SettingsDialog::SettingsDialog(const WorkbenchSettings &s, QWidget *parent)
-    : QDialog(parent), m_initial(s), m_testTimeout(new QTimer(this))
+    : QDialog(parent), m_initial(s), m_pool(sharedCheckPool(parent)), m_testTimeout(new QTimer(this))
 {
     setWindowTitle(tr("Settings"));
     QWidget *modelRow = setupModelRow(s);
@@ -135,8 +156,9 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings &s, QWidget *parent)
     m_testTimeout->setSingleShot(true);
     connect(m_testTimeout, &QTimer::timeout, this, [this] {
         ++m_testSerial; // its answer, when it comes, is too late
+        // Test stays disabled until the check really ends (testEnded).
         showTestAnswer(false, tr("No answer within %1 s: the server is down, or something in between drops the connection.")
-                                  .arg(kTestTimeoutMs / 1000));
+                                  .arg(m_testTimeoutMs / 1000.0));
     });
     updateNotes();
     resize(720, 460);
@@ -201,9 +223,7 @@ QWidget *SettingsDialog::setupDatabaseRow(const WorkbenchSettings &s)
             // An answer about what was typed before no longer holds.
             ++m_testSerial;
             m_testTimeout->stop();
-            m_testRunning = false;
-            m_test->setEnabled(true);
-            m_testAnswer->hide();
+            m_testAnswer->hide(); // Test comes back when the running check ends
         });
     }
 
@@ -288,21 +308,25 @@ void SettingsDialog::testDatabase()
 {
     // The field, or what the window would use without it.
     const QString url = databaseInUse(typedDatabaseUrl()).value;
+    if (m_testRunning)
+        return; // one at a time: the button is disabled until it ends
     const int serial = ++m_testSerial;
     m_testRunning = true;
     m_test->setEnabled(false);
     setNote(m_testAnswer, tr("Connecting to %1…").arg(shownUrl(url)));
-    m_testTimeout->start(kTestTimeoutMs);
+    m_testTimeout->start(m_testTimeoutMs);
     auto *watcher = new QFutureWatcher<Answer>(this);
     connect(watcher, &QFutureWatcher<Answer>::finished, this, [this, watcher, serial] {
         watcher->deleteLater();
+        m_testRunning = false;
+        m_test->setEnabled(true);
         if (serial != m_testSerial)
             return; // timed out, or the URL changed since
         m_testTimeout->stop();
         const Answer answer = watcher->result();
         showTestAnswer(answer.ok, answer.message);
     });
-    watcher->setFuture(QtConcurrent::run([url] {
+    watcher->setFuture(QtConcurrent::run(m_pool, [url] {
         const auto check = checkDatabase(url);
         if (!check)
             return Answer{false, check.error().message};
@@ -312,8 +336,6 @@ void SettingsDialog::testDatabase()
 
 void SettingsDialog::showTestAnswer(bool ok, const QString &message)
 {
-    m_testRunning = false;
-    m_test->setEnabled(true);
     setNote(m_testAnswer, (ok ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) + message, !ok);
     Q_EMIT databaseTested(ok, message);
 }
@@ -339,7 +361,7 @@ void SettingsDialog::accept()
         if (answer.ok)
             QDialog::accept();
     });
-    watcher->setFuture(QtConcurrent::run([dir, device = next.device, threads = next.threads] {
+    watcher->setFuture(QtConcurrent::run(m_pool, [dir, device = next.device, threads = next.threads] {
         const auto folder = checkModelFolder(dir, device, threads);
         if (!folder)
             return Answer{false, folder.error().message};

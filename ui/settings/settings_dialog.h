@@ -9,6 +9,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QThreadPool;
 class QTimer;
 
 namespace listinglens::ui {
@@ -19,11 +20,14 @@ namespace listinglens::ui {
 // model folder and the database, and where that comes from (this setting,
 // the environment or the default).
 //
-// Two checks run off the GUI thread (QtConcurrent), their answers back on it:
-// OK first checks a new model folder (checkModelFolder: its manifest, then the
-// model loaded once) and closes only when it is usable, else it says why and
-// nothing is saved; Test connects to the database typed (checkDatabase), and
-// says what it found or why not, within kTestTimeoutMs.
+// Two checks run off the GUI thread, their answers back on it: OK first checks
+// a new model folder (checkModelFolder: its manifest, then the model loaded
+// once) and closes only when it is usable, else it says why and nothing is
+// saved; Test connects to the database typed (checkDatabase), and says what it
+// found or why not, within kTestTimeoutMs. They run with QtConcurrent on a small
+// pool of their own (two threads, owned by the dialog's window, never the global
+// pool), and cannot be cancelled: Test stays disabled until its check really
+// ends, and an answer after the timeout or after the URL was edited is skipped.
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
@@ -36,6 +40,10 @@ public:
     void accept() override;
     // Whether a check started by OK or Test is still running.
     bool isChecking() const { return m_modelChecks > 0 || m_testRunning; }
+    // The pool the checks run on (tests look at it).
+    QThreadPool *checkPool() const { return m_pool; }
+    // Tests shorten the Test timeout (kTestTimeoutMs by default).
+    void setTestTimeout(int ms) { m_testTimeoutMs = ms; }
 
 Q_SIGNALS:
     // The model folder check of OK answered: refused with a message, or accepted.
@@ -54,6 +62,7 @@ private:
     QString typedDatabaseUrl() const; // with its password
 
     WorkbenchSettings m_initial;
+    QThreadPool *m_pool;   // not owned: the window's, shared by every dialog it opens
     QLineEdit *m_modelDir;
     QLabel *m_modelNote;   // in use, and where from
     QLabel *m_modelCheck;  // the answer of the check OK started
@@ -72,8 +81,9 @@ private:
     QPushButton *m_ok = nullptr;
     QTimer *m_testTimeout;
     int m_modelChecks = 0;   // checks running (one answers per OK)
-    int m_testSerial = 0;    // a Test answer after a newer Test, or its timeout, is ignored
-    bool m_testRunning = false;
+    int m_testSerial = 0;    // a Test answer after its timeout, or after the URL was edited, is ignored
+    int m_testTimeoutMs = kTestTimeoutMs;
+    bool m_testRunning = false; // a Test check is running (its answer may already be skipped)
 };
 
 } // namespace listinglens::ui

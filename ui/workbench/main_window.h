@@ -115,7 +115,7 @@ private:
     // main_window_decisions.cpp
     void connectDecisions();
     // True when it put up a message of its own (kept in memory, and why).
-    bool recordDecision(const PhotoItem &item, const Decision &decision);
+    bool recordDecision(int id, const Decision &decision);
     void decide(const PhotoItem &before, const Decision &decision); // recorded, undoable, on to the next photo
     void correctCurrent();
     void saveCorrection();
@@ -161,10 +161,13 @@ private:
         enum Kind { Decided, Removed } kind = Decided;
         PhotoItem before;
         int row = -1;
-        bool stored = false; // Decided: sent to the store (taken back there too)
+        int decisionKey = 0;       // Decided: its name in the store worker once sent there (taken back there too)
+        bool storeDecision = false; // Removed: its decision is to be stored when it is back (its row came meanwhile)
     };
     QList<UndoStep> m_undo;
-    QHash<int, UndoStep> m_undoing; // taken back here, the store's answer still to come: by item id
+    QHash<int, UndoStep> m_undoing; // taken back here, the store's answer still to come: by undo serial
+    int m_undoSerial = 0;
+    int m_decisionKey = 0;
     QAction *m_undoAction = nullptr;
     PhotoItem m_correctionBefore; // the photo being corrected, as it was before
     bool m_modelReady = false;

@@ -33,18 +33,22 @@ void MainWindow::connectDecisions()
     connect(store, &StoreWorker::feedbackFailed, this, [this](int, const QString &message) {
         statusBar()->showMessage(tr("Decision not stored: %1").arg(message), 8000);
     });
-    connect(store, &StoreWorker::feedbackUndone, this, [this](int id, const QString &now) {
-        m_undoing.remove(id);
+    // Each answer names its undo (a serial): one with none waiting is not this window's.
+    connect(store, &StoreWorker::feedbackUndone, this, [this](int serial, int id, const QString &now) {
+        if (!m_undoing.remove(serial))
+            return;
         const PhotoItem *item = m_photos->itemById(id);
         const QString name = item ? item->name : tr("the photo");
-        statusBar()->showMessage(now == QLatin1String("none") || now.isEmpty()
+        statusBar()->showMessage(now == QLatin1String("none")
                                      ? tr("Undone: %1 is undecided again").arg(name)
                                      : tr("Undone: %1 is back to its earlier decision (%2)").arg(name, now),
                                  8000);
     });
-    connect(store, &StoreWorker::undoFailed, this, [this](int id, const QString &message) {
+    connect(store, &StoreWorker::undoFailed, this, [this](int serial, int id, const QString &message) {
+        if (!m_undoing.contains(serial))
+            return;
         // The store kept the decision: so does the window, and it can be undone again.
-        const auto step = m_undoing.take(id);
+        const UndoStep step = m_undoing.take(serial);
         const PhotoItem *item = m_photos->itemById(id);
         if (item && step.kind == UndoStep::Decided) {
             const PhotoItem withoutIt = *item;
@@ -59,10 +63,22 @@ void MainWindow::connectDecisions()
     ClassificationWorker *worker = m_session->classification();
     connect(worker, &ClassificationWorker::storedLater, this,
             [this](int id, qint64 predictionId, const QString &database) {
-        m_photos->setPredictionId(id, predictionId, database);
         const PhotoItem *item = m_photos->itemById(id);
-        if (item && item->decision.made) // decided while the database was away
-            recordDecision(*item, item->decision);
+        if (!item) { // removed meanwhile: kept for Ctrl+Z, which brings the photo back
+            for (UndoStep &step : m_undo) {
+                if (step.kind == UndoStep::Removed && step.before.id == id) {
+                    step.before.predictionId = predictionId;
+                    step.before.database = database;
+                    step.storeDecision = step.before.decision.made;
+                }
+            }
+            return;
+        }
+        m_photos->setPredictionId(id, predictionId, database);
+        if (item->decision.made) { // decided while the database was away
+            const Decision d = item->decision;
+            recordDecision(id, d);
+        }
     });
     connect(worker, &ClassificationWorker::described, this, [this](int id, const PhotoResult &result) {
         m_photos->setDescribed(id, result);
@@ -75,10 +91,16 @@ void MainWindow::connectDecisions()
     });
 }
 
-bool MainWindow::recordDecision(const PhotoItem &item, const Decision &d)
+bool MainWindow::recordDecision(int id, const Decision &d)
 {
+    // The photo as it is now, not as a caller saw it earlier: a category chosen
+    // while correcting is being redone meanwhile.
+    const PhotoItem *live = m_photos->itemById(id);
+    if (!live)
+        return false;
+    const PhotoItem item = *live;
     const bool waits = item.describing; // stored once the suggestion for its category is in (descriptionDone)
-    m_photos->setDecision(item.id, d, waits);
+    m_photos->setDecision(id, d, waits);
     if (waits)
         return false;
     if (item.predictionId <= 0) {
@@ -91,16 +113,18 @@ bool MainWindow::recordDecision(const PhotoItem &item, const Decision &d)
                                      .arg(item.database), 8000);
         return true;
     }
-    // The newest undo step of this photo now has a row in the store to take back.
+    // The newest undo step of this photo now names a decision in the store to take back.
+    const int key = ++m_decisionKey;
     for (auto step = m_undo.rbegin(); step != m_undo.rend(); ++step) {
-        if (step->kind == UndoStep::Decided && step->before.id == item.id) {
-            step->stored = true;
+        if (step->kind == UndoStep::Decided && step->before.id == id) {
+            step->decisionKey = key;
             break;
         }
     }
     // Written, and confirmed in the listing index for later suggestions, on the store thread.
     const QString moderator = d.moderator.isEmpty() ? m_settings.moderatorName() : d.moderator;
-    m_session->recordDecision(item.id, item.predictionId, {moderator, d.corrected, d.categoryId, d.price, d.currency, d.title, d.description, 0});
+    m_session->recordDecision(id, item.predictionId, {moderator, d.corrected, d.categoryId, d.price, d.currency, d.title, d.description, 0},
+                              key);
     return false;
 }
 
@@ -109,8 +133,8 @@ void MainWindow::decide(const PhotoItem &before, const Decision &decision)
     Decision d = decision;
     d.moderator = m_settings.moderatorName();
     const int id = before.id;
-    m_undo << UndoStep{UndoStep::Decided, before, -1, false};
-    const bool said = recordDecision(before, d);
+    m_undo << UndoStep{UndoStep::Decided, before};
+    const bool said = recordDecision(id, d); // the undo step keeps the photo as it was before
     showUndo();
     const PhotoItem *item = m_photos->itemById(id);
     if (item && !said)
@@ -195,24 +219,33 @@ void MainWindow::undoLast()
     const UndoStep step = m_undo.takeLast();
     const int id = step.before.id;
     if (step.kind == UndoStep::Removed) {
-        m_photos->restore(step.before, step.row);
+        // A decision not stored yet is stored now: once its redone suggestion is in
+        // (asked again: the answer went with the photo), or at once when its row came meanwhile.
+        if (m_photos->restore(step.before, step.row))
+            describeAs(*m_photos->itemById(id), step.before.chosenCategoryId);
+        else if (step.storeDecision)
+            recordDecision(id, step.before.decision);
         selectRow(m_photos->rowOf(id));
         statusBar()->showMessage(tr("Brought back %1").arg(step.before.name), 6000);
     } else if (const PhotoItem *item = m_photos->itemById(id)) {
         const qint64 predictionId = item->predictionId;
         const QString suggested = item->result.category.id;
-        const bool stored = step.stored && m_session->isCurrentDatabase(item->database);
+        const bool stored = step.decisionKey > 0 && m_session->isCurrentDatabase(item->database);
+        const QString name = item->name;
         UndoStep pending = step;
         pending.before = *item; // the decision taken back, should the store refuse
         if (m_photos->restoreDecision(id, step.before))
             describeAs(*m_photos->itemById(id), step.before.chosenCategoryId);
         if (stored) {
-            m_undoing.insert(id, pending);
-            m_session->undoDecision(id, predictionId, suggested, m_settings.moderatorName());
+            const int serial = ++m_undoSerial;
+            m_undoing.insert(serial, pending);
+            m_session->undoDecision(serial, id, predictionId, step.decisionKey, suggested, m_settings.moderatorName());
         }
         selectRow(m_photos->rowOf(id));
-        statusBar()->showMessage(stored ? tr("Undoing the decision on %1…").arg(item->name)
-                                        : tr("Undone: %1 is undecided again").arg(item->name), 6000);
+        const QString message = stored                      ? tr("Undoing the decision on %1…")
+                                : step.before.decision.made ? tr("Undone: %1 is back to its earlier decision")
+                                                            : tr("Undone: %1 is undecided again");
+        statusBar()->showMessage(message.arg(name), 6000);
     }
     showUndo();
     m_strip->setFocus();
@@ -271,7 +304,7 @@ void MainWindow::descriptionDone(int id)
         d.price = now.price.point;
         d.currency = now.price.currency;
     }
-    recordDecision(*item, d);
+    recordDecision(id, d);
 }
 
 void MainWindow::storeWaitingDecisions()

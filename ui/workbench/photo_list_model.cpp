@@ -96,9 +96,13 @@ QVariant PhotoListModel::data(const QModelIndex &index, int role) const
         if (it->state != PhotoState::Done)
             return QString();
         const Decision &d = it->decision;
-        if (d.made && !it->decisionWaits)
-            return QStringLiteral("%1 · %2").arg(d.categoryName.isEmpty() ? d.categoryId : d.categoryName,
-                                                 formatPrice(d.currency, d.price));
+        if (d.made) {
+            const QString name = d.categoryName.isEmpty() ? d.categoryId : d.categoryName;
+            // Waiting for the suggestion redone for its category: the price comes with it, unless typed.
+            if (it->decisionWaits && !d.priceSet)
+                return QStringLiteral("%1 · …").arg(name);
+            return QStringLiteral("%1 · %2").arg(name, formatPrice(d.currency, d.price));
+        }
         const PhotoResult &s = it->shown();
         if (s.category.id != it->result.category.id) // chosen by the moderator: the model's confidence was for another
             return QStringLiteral("%1 · %2").arg(s.category.name, formatPrice(s.price.currency, s.price.point));
@@ -139,10 +143,10 @@ void PhotoListModel::remove(int row)
     endRemoveRows();
 }
 
-void PhotoListModel::restore(const PhotoItem &item, int row)
+bool PhotoListModel::restore(const PhotoItem &item, int row)
 {
     if (rowOf(item.id) >= 0)
-        return; // here already
+        return false; // here already
     row = std::clamp(row, 0, int(m_items.size()));
     beginInsertRows({}, row, row);
     m_items.insert(row, item);
@@ -153,11 +157,15 @@ void PhotoListModel::restore(const PhotoItem &item, int row)
         it.errorMessage = tr("It was removed before its result came.");
         it.errorAdvice = tr("Remove it and open the photo again.");
     }
-    if (it.describing) // its redone suggestion was dropped with it
-        it.describing = false;
-    it.decisionWaits = false;
+    // Its redone suggestion, had it not come before the photo was removed, went with
+    // it: asked for again (a decision waiting for it keeps waiting).
+    it.describing = it.state == PhotoState::Done && !it.chosenCategoryId.isEmpty() && !it.described;
+    if (!it.describing)
+        it.decisionWaits = false;
+    const bool describe = it.describing;
     endInsertRows();
     reorder();
+    return describe;
 }
 
 bool PhotoListModel::restoreDecision(int id, const PhotoItem &before)

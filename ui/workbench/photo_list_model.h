@@ -82,8 +82,10 @@ public:
     QList<int> add(const QStringList &sources, const QStringList &names);
     void remove(int row);
     // A removed item back at `row` (undo), with its id; a photo removed before
-    // its result came is put back as cancelled (its result was dropped).
-    void restore(const PhotoItem &item, int row);
+    // its result came is put back as cancelled (its result was dropped). True
+    // when the suggestion for its chosen category has to be redone (ask the
+    // worker); a decision that was waiting for it waits again.
+    bool restore(const PhotoItem &item, int row);
 
     int rowOf(int id) const;
     const PhotoItem *item(int row) const;
