@@ -400,6 +400,35 @@ private Q_SLOTS:
         QCOMPARE(get(net, url).status, 410);
     }
 
+    // The QR code must point where a phone on the Wi-Fi can reach: never a
+    // container bridge or a VPN tunnel, Wi-Fi before Ethernet.
+    void theAddressIsOneAPhoneCanReach()
+    {
+        using C = PhoneUpload::Candidate;
+        const auto ip = [](const char *a) { return QHostAddress(QString::fromLatin1(a)); };
+        QCOMPARE(PhoneUpload::chooseLanAddress({C{"docker0", false, true, false, ip("172.17.0.1")},
+                                                C{"wlp2s0", true, false, false, ip("192.168.1.23")}}),
+                 ip("192.168.1.23"));
+        QCOMPARE(PhoneUpload::chooseLanAddress({C{"tun0", false, false, false, ip("10.8.0.2")},
+                                                C{"br-5f3a", false, true, false, ip("172.18.0.1")},
+                                                C{"enp3s0", false, true, false, ip("10.0.0.7")}}),
+                 ip("10.0.0.7"));
+        QCOMPARE(PhoneUpload::chooseLanAddress({C{"enp3s0", false, true, false, ip("10.0.0.7")},
+                                                C{"wlan0", true, false, false, ip("192.168.0.5")}}),
+                 ip("192.168.0.5"));
+        QVERIFY(PhoneUpload::chooseLanAddress({C{"wg0", false, false, false, ip("10.6.0.1")},
+                                               C{"eth0", false, true, false, ip("169.254.3.4")}})
+                    .isNull());
+        // A presenter's choice stands when it is this machine's; otherwise it is ignored.
+        qputenv("LISTINGLENS_PHONE_ADDRESS", "203.0.113.9");
+        const QHostAddress ignored = PhoneUpload::lanAddress();
+        qputenv("LISTINGLENS_PHONE_ADDRESS", "127.0.0.1");
+        const QHostAddress loopbackIsNoCandidate = PhoneUpload::lanAddress();
+        qunsetenv("LISTINGLENS_PHONE_ADDRESS");
+        QVERIFY(ignored != QHostAddress(QStringLiteral("203.0.113.9")));
+        QCOMPARE(loopbackIsNoCandidate, PhoneUpload::lanAddress());
+    }
+
     void phonePortCanBeFixed()
     {
         QTcpServer probe;

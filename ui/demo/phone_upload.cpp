@@ -13,6 +13,8 @@
 #include <QSet>
 #include <QTemporaryDir>
 
+#include <algorithm>
+
 namespace listinglens::ui {
 
 namespace {
@@ -151,19 +153,53 @@ PhoneUpload::~PhoneUpload()
     m_server.reset(); // joins its network thread before anything its callbacks reach goes
 }
 
+QHostAddress PhoneUpload::chooseLanAddress(const QList<Candidate> &candidates)
+{
+    static const QStringList unreachable{QStringLiteral("docker"), QStringLiteral("br-"),      QStringLiteral("veth"),
+                                         QStringLiteral("virbr"),  QStringLiteral("tun"),      QStringLiteral("tap"),
+                                         QStringLiteral("wg"),     QStringLiteral("tailscale"), QStringLiteral("zt"),
+                                         QStringLiteral("vmnet"),  QStringLiteral("vboxnet"),  QStringLiteral("lxc"),
+                                         QStringLiteral("cni"),    QStringLiteral("flannel"),  QStringLiteral("podman")};
+    const auto isPrivate = [](const QHostAddress &a) {
+        return a.isInSubnet(QHostAddress(QStringLiteral("10.0.0.0")), 8) || a.isInSubnet(QHostAddress(QStringLiteral("172.16.0.0")), 12)
+               || a.isInSubnet(QHostAddress(QStringLiteral("192.168.0.0")), 16);
+    };
+    QHostAddress best;
+    int bestScore = -1;
+    for (const Candidate &c : candidates) {
+        if (c.address.protocol() != QAbstractSocket::IPv4Protocol || c.address.isLoopback() || c.address.isLinkLocal() || c.virtualType)
+            continue;
+        if (std::any_of(unreachable.begin(), unreachable.end(), [&](const QString &p) { return c.interfaceName.startsWith(p); }))
+            continue;
+        const int score = (c.wireless ? 4 : c.wired ? 2 : 0) + (isPrivate(c.address) ? 1 : 0);
+        if (score > bestScore) { // the first of equals: the order the system lists them in
+            best = c.address;
+            bestScore = score;
+        }
+    }
+    return best;
+}
+
 QHostAddress PhoneUpload::lanAddress()
 {
+    QList<Candidate> candidates;
     for (const QNetworkInterface &i : QNetworkInterface::allInterfaces()) {
         const auto flags = i.flags();
         if (!(flags & QNetworkInterface::IsUp) || !(flags & QNetworkInterface::IsRunning) || (flags & QNetworkInterface::IsLoopBack))
             continue;
-        for (const QNetworkAddressEntry &e : i.addressEntries()) {
-            const QHostAddress a = e.ip();
-            if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback() && !a.isLinkLocal())
-                return a;
-        }
+        for (const QNetworkAddressEntry &e : i.addressEntries())
+            candidates.append({i.name(), i.type() == QNetworkInterface::Wifi, i.type() == QNetworkInterface::Ethernet,
+                               i.type() == QNetworkInterface::Virtual, e.ip()});
     }
-    return QHostAddress(QHostAddress::LocalHost);
+    // A presenter's choice, when it is one of this machine's addresses.
+    if (const QHostAddress chosen(qEnvironmentVariable("LISTINGLENS_PHONE_ADDRESS")); !chosen.isNull()) {
+        if (std::any_of(candidates.begin(), candidates.end(), [&](const Candidate &c) { return c.address == chosen; }))
+            return chosen;
+        qCWarning(lcHttp).noquote() << QStringLiteral("LISTINGLENS_PHONE_ADDRESS=%1 is not an address of this machine; choosing one")
+                                           .arg(chosen.toString());
+    }
+    const QHostAddress best = chooseLanAddress(candidates);
+    return best.isNull() ? QHostAddress(QHostAddress::LocalHost) : best;
 }
 
 Result<quint16> PhoneUpload::start(const QHostAddress &address, quint16 port)

@@ -60,8 +60,22 @@ public:
     QUrl url() const;
     quint16 port() const { return m_port; }
 
-    // A non-loopback IPv4 address of an interface that is up, else 127.0.0.1.
+    // The address a phone on the same Wi-Fi can reach: $LISTINGLENS_PHONE_ADDRESS
+    // when it names one of this machine's, else the best of its interfaces
+    // (chooseLanAddress), else 127.0.0.1.
     static QHostAddress lanAddress();
+
+    // An interface's IPv4 address, as lanAddress() weighs it.
+    struct Candidate {
+        QString interfaceName;
+        bool wireless = false, wired = false, virtualType = false;
+        QHostAddress address;
+    };
+    // Wi-Fi before Ethernet before the rest; never a container bridge, VPN
+    // tunnel or virtual machine's network (docker0, br-*, veth*, virbr*, tun*,
+    // tap*, wg*, tailscale*, zt*, vmnet*, vboxnet*), which a phone cannot reach;
+    // private ranges before public ones. Null when none qualifies.
+    static QHostAddress chooseLanAddress(const QList<Candidate> &candidates);
 
 Q_SIGNALS:
     void urlChanged(const QUrl &url);
