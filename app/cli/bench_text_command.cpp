@@ -41,9 +41,10 @@ Read readPhoto(TextReader &reader, const ImageLoader &loader, const QString &pat
     if (!image)
         return out;
     const LoadedImage &img = image.value();
+    // Whether OCR will run, outside the timing (read() finds the regions again).
+    out.ocrRan = !findTextRegions(img.bgr, reader.options().maxRegions).empty();
     QElapsedTimer t;
     t.start();
-    out.ocrRan = !findTextRegions(img.bgr, reader.options().maxRegions).empty();
     auto lines = reader.read(img.bgr, img.decodeScale, [&](int scale) {
         auto larger = decodeJpeg(bytes.value(), scale, qint64(512) << 20);
         return larger ? applyOrientation(larger.value(), img.header.orientation) : cv::Mat();
