@@ -21,6 +21,9 @@
 #include <QJsonObject>
 #include <QTextStream>
 
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
 #include <map>
 
 namespace listinglens::cli {
@@ -31,6 +34,8 @@ struct Read {
     PhotoText text;
     double ms = 0;
     bool ocrRan = false;
+    cv::Mat reduced;                       // the image the regions were found on
+    std::vector<cv::RotatedRect> regions; // candidate lines, in its pixels
 };
 
 Read readPhoto(TextReader &reader, const ImageLoader &loader, const QString &path, const ContactOptions &contacts)
@@ -42,7 +47,9 @@ Read readPhoto(TextReader &reader, const ImageLoader &loader, const QString &pat
         return out;
     const LoadedImage &img = image.value();
     // Whether OCR will run, outside the timing (read() finds the regions again).
-    out.ocrRan = !findTextRegions(img.bgr, reader.options().maxRegions).empty();
+    out.regions = findTextRegions(img.bgr, reader.options().maxRegions);
+    out.ocrRan = !out.regions.empty();
+    out.reduced = img.bgr;
     QElapsedTimer t;
     t.start();
     auto lines = reader.read(img.bgr, img.decodeScale, [&](int scale) {
@@ -63,6 +70,28 @@ bool foundExpected(const PhotoText &text, const TextPhoto &photo)
             return true;
     }
     return false;
+}
+
+// A missed photo for a person to look at: the reduced image with the
+// candidate regions in green, and on stderr what was drawn and what was read.
+void showMiss(const QString &dir, const TextPhoto &photo, const Read &r)
+{
+    QDir().mkpath(dir);
+    cv::Mat shown = r.reduced.clone();
+    for (const cv::RotatedRect &region : r.regions) {
+        cv::Point2f corners[4];
+        region.points(corners);
+        for (int i = 0; i < 4; ++i)
+            cv::line(shown, corners[i], corners[(i + 1) % 4], cv::Scalar(0, 255, 0), 1);
+    }
+    const QString name = QFileInfo(photo.path).completeBaseName() + QStringLiteral(".png");
+    if (!shown.empty())
+        cv::imwrite(QDir(dir).filePath(name).toStdString(), shown);
+    QStringList read;
+    for (const TextLine &line : r.text.lines)
+        read << QStringLiteral("\"%1\" %2").arg(line.text).arg(line.confidence, 0, 'f', 2);
+    QTextStream(stderr) << QStringLiteral("missed %1: drew \"%2\", %3 regions, read %4\n")
+                               .arg(name, photo.text).arg(r.regions.size()).arg(read.isEmpty() ? QStringLiteral("nothing") : read.join(QStringLiteral(", ")));
 }
 
 } // namespace
@@ -90,7 +119,11 @@ int runBenchText(const QStringList &args)
     const QCommandLineOption others(QStringLiteral("other-regions"), QStringLiteral("More phone regions, comma-separated (default RU,DE)."),
                                     QStringLiteral("LIST"), QStringLiteral("RU,DE"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
-    parser.addOptions({photos, count, untouched, split, languages, region, others, json});
+    const QCommandLineOption misses(QStringLiteral("misses"),
+                                    QStringLiteral("Write each photo whose text was missed to DIR as a PNG with its candidate regions drawn, "
+                                                   "and print what OCR read there."),
+                                    QStringLiteral("DIR"));
+    parser.addOptions({photos, count, untouched, split, languages, region, others, json, misses});
     int exitCode = ExitOk;
     if (!parseOrExit(parser, args, exitCode))
         return exitCode;
@@ -144,7 +177,10 @@ int runBenchText(const QStringList &args)
         textMs.push_back(r.ms);
         Tally &t = byKind[p.kind];
         ++t.n;
-        t.found += foundExpected(r.text, p) ? 1 : 0;
+        const bool found = foundExpected(r.text, p);
+        t.found += found ? 1 : 0;
+        if (!found && parser.isSet(misses))
+            showMiss(parser.value(misses), p, r);
         if (p.kind != QLatin1String("stock")) {
             ++contactPhotos;
             contactFlagged += r.text.contacts.empty() ? 0 : 1;

@@ -29,6 +29,34 @@ QStringList PhotoText::flags() const
     return out;
 }
 
+QStringList PhotoModeration::flags() const
+{
+    QStringList out = text.flags();
+    if (!faces.empty())
+        out << QStringLiteral("person_in_photo");
+    return out;
+}
+
+QString moderationStateName(PhotoModeration::State state)
+{
+    switch (state) {
+    case PhotoModeration::State::Off: return QStringLiteral("off");
+    case PhotoModeration::State::Pending: return QStringLiteral("pending");
+    case PhotoModeration::State::Done: return QStringLiteral("done");
+    case PhotoModeration::State::Failed: return QStringLiteral("failed");
+    }
+    return {};
+}
+
+PhotoModeration::State moderationStateFromName(const QString &name)
+{
+    for (auto s : {PhotoModeration::State::Pending, PhotoModeration::State::Done, PhotoModeration::State::Failed}) {
+        if (name == moderationStateName(s))
+            return s;
+    }
+    return PhotoModeration::State::Off;
+}
+
 PhotoText analysePhotoText(std::vector<TextLine> lines, const ContactOptions &options)
 {
     // OCR reads a hyphen as any of the dashes, often two of them ("shop—-co").

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "contact_details.h"
+#include "moderation_result.h"
 #include "text_reader.h"
 
 #include <QStringList>
@@ -8,21 +8,6 @@
 #include <vector>
 
 namespace listinglens {
-
-// What the text read off a photo means for moderation.
-struct FoundContact {
-    ContactDetail detail;
-    QRect box; // the part of its line's box it takes, in the photo's pixels
-};
-
-struct PhotoText {
-    std::vector<TextLine> lines;
-    std::vector<FoundContact> contacts;
-    QStringList stockMarks; // "shutterstock", "©"...
-
-    // contact_details and/or stock_photo_text, for quality.flags.
-    QStringList flags() const;
-};
 
 // Contact details line by line (a number is not joined across lines), and
 // the marks of stock-photo libraries.

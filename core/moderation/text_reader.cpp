@@ -2,8 +2,10 @@
 
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
 
 #include <algorithm>
 #include <cmath>
@@ -261,31 +263,74 @@ TextReader::~TextReader()
         m_api->tess.End();
 }
 
+namespace {
+
+// The line as Tesseract reads best: one grey channel along the colour axis
+// that separates the text from what is behind it (red on grey tiles is
+// faint in plain luminance), dark text on a light ground, capitals about
+// 30 px high.
+cv::Mat lineImage(const cv::Mat &bgrLine)
+{
+    cv::Mat samples;
+    bgrLine.reshape(1, bgrLine.rows * bgrLine.cols).convertTo(samples, CV_32F);
+    const cv::PCA pca(samples, cv::noArray(), cv::PCA::DATA_AS_ROW, 1);
+    cv::Mat projected = pca.project(samples).reshape(1, bgrLine.rows);
+    cv::Mat gray;
+    cv::normalize(projected, gray, 0, 255, cv::NORM_MINMAX, CV_8U);
+    // The ground is what most of the line is: the median decides which way round.
+    cv::Mat sorted = gray.reshape(1, 1).clone();
+    cv::sort(sorted, sorted, cv::SORT_ASCENDING);
+    if (sorted.at<uchar>(0, sorted.cols / 2) < 128)
+        gray = 255 - gray;
+    if (gray.rows < 48)
+        cv::resize(gray, gray, {}, 48.0 / gray.rows, 48.0 / gray.rows, cv::INTER_CUBIC);
+    return gray;
+}
+
+} // namespace
+
 std::vector<TextLine> TextReader::readRegion(const cv::Mat &image, const cv::RotatedRect &region, int scale)
 {
-    // The line turned level and cut out.
-    const cv::Size size(std::max(1, int(std::lround(region.size.width))), std::max(1, int(std::lround(region.size.height))));
-    if (size.area() > 4'000'000)
+    // The line turned level and cut out, a little longer than its glyphs
+    // (the ends of a line are where MSER most often loses characters).
+    const float extra = std::min(region.size.height * 2.0f, float(image.cols) / 4.0f);
+    const cv::Size size(std::max(1, int(std::lround(region.size.width + 2 * extra))), std::max(1, int(std::lround(region.size.height))));
+    if (size.area() > 4'000'000 || size.height < 4)
         return {};
     cv::Mat turn = cv::getRotationMatrix2D(region.center, region.angle, 1.0);
     turn.at<double>(0, 2) += size.width / 2.0 - region.center.x;
     turn.at<double>(1, 2) += size.height / 2.0 - region.center.y;
-    cv::Mat line, gray;
+    cv::Mat line;
     cv::warpAffine(image, line, turn, size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-    cv::cvtColor(line, gray, cv::COLOR_BGR2GRAY);
-    // Tesseract reads best with capitals about 30 px high.
-    if (gray.rows < 40)
-        cv::resize(gray, gray, {}, 40.0 / gray.rows, 40.0 / gray.rows, cv::INTER_CUBIC);
+    const cv::Mat gray = lineImage(line);
+    if (const char *dbg = getenv("LL_DEBUG_CROPS")) { static int n = 0; cv::imwrite(std::string(dbg) + "/crop_" + std::to_string(n++) + ".png", gray); }
     m_api->tess.SetImage(gray.data, gray.cols, gray.rows, 1, int(gray.step));
-    char *raw = m_api->tess.GetUTF8Text();
-    const QString text = QString::fromUtf8(raw).simplified();
-    delete[] raw;
-    const double confidence = m_api->tess.MeanTextConf() / 100.0;
+    if (m_api->tess.Recognize(nullptr) != 0) {
+        m_api->tess.Clear();
+        return {};
+    }
+    // Word by word: what the margins add ("|", "i" from an edge) is read
+    // with low confidence and goes; the words that stand make the line.
+    QStringList words;
+    double confidence = 0;
+    std::unique_ptr<tesseract::ResultIterator> it(m_api->tess.GetIterator());
+    if (it) {
+        do {
+            std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+            const double conf = it->Confidence(tesseract::RIL_WORD) / 100.0;
+            const QString text = QString::fromUtf8(word.get()).simplified();
+            if (text.isEmpty() || conf < m_options.minConfidence)
+                continue;
+            words << text;
+            confidence += conf;
+        } while (it->Next(tesseract::RIL_WORD));
+    }
     m_api->tess.Clear();
-    if (text.isEmpty() || confidence < m_options.minConfidence)
+    if (words.isEmpty())
         return {};
     const cv::Rect box = region.boundingRect();
-    return {{text, QRect(box.x * scale, box.y * scale, box.width * scale, box.height * scale), confidence}};
+    return {{words.join(QLatin1Char(' ')), QRect(box.x * scale, box.y * scale, box.width * scale, box.height * scale),
+             confidence / double(words.size())}};
 }
 
 std::vector<TextLine> TextReader::read(const cv::Mat &reduced, int scale, const std::function<cv::Mat(int scale)> &decodeAt)

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "error.h"
+#include "moderation_result.h"
 
 #include <QRect>
+#include <QStringList>
 #include <QString>
 
 #include <opencv2/core/mat.hpp>
@@ -12,14 +14,6 @@
 #include <vector>
 
 namespace listinglens {
-
-// A line of text read off a photo. Boxes are in the photo's own pixels, as
-// it is shown (orientation applied, full size).
-struct TextLine {
-    QString text;
-    QRect box;
-    double confidence = 0; // 0..1, Tesseract's mean word confidence
-};
 
 struct TextReaderOptions {
     QString languages = QStringLiteral("eng+rus"); // Tesseract language packs, '+'-joined

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "moderation_result.h"
 #include "photo_quality.h"
 
 #include <QByteArray>
@@ -95,6 +96,7 @@ struct PhotoResult {
     QVector<SimilarListing> similar;   // nearest earlier listings, when a listing index is set
     qint64 duplicateOf = 0;            // an earlier stored photo this one duplicates (0: none)
     QString duplicateOfFile;
+    PhotoModeration moderation;        // text, contacts, brands, faces: filled by the moderation lane
 };
 
 } // namespace listinglens

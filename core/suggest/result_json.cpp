@@ -1,5 +1,7 @@
 #include "result_json.h"
 
+#include "moderation_json.h"
+
 #include <QJsonArray>
 
 #include <cmath>
@@ -65,6 +67,8 @@ QJsonObject resultToJson(const PhotoResult &r)
                                               {QStringLiteral("device"), r.model.device},
                                               {QStringLiteral("head"), r.model.head > 0 ? QJsonValue(QStringLiteral("h%1").arg(r.model.head))
                                                                                         : QJsonValue(QJsonValue::Null)}}},
+        {QStringLiteral("text"), photoTextToJson(r.moderation.text)},
+        {QStringLiteral("moderation"), moderationToJson(r.moderation)},
     };
 }
 
