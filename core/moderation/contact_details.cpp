@@ -76,6 +76,37 @@ void findPattern(const QString &text, const QRegularExpression &pattern, Contact
     }
 }
 
+// OCR in Latin and Cyrillic at once reads Latin contacts with Cyrillic
+// look-alikes ("@оlgа25", "те/аппа89"). In a word that also holds Latin
+// letters, digits or the marks of an address (@ / . _), each Cyrillic
+// letter shaped like a Latin one becomes it; the text keeps its length, so
+// positions stand. Words wholly Cyrillic ("телеграм") are left as they are.
+QString foldHomoglyphs(const QString &text)
+{
+    static const QString cyrillic = QStringLiteral("аеорсхукмтвнпиАВЕКМНОРСТХУІіјѕ");
+    static const QString latin = QStringLiteral("aeopcxykmtbhnuABEKMHOPCTXYIijs");
+    QString out = text;
+    for (int start = 0; start < out.size();) {
+        int end = start;
+        while (end < out.size() && !out[end].isSpace())
+            ++end;
+        bool mixed = false, cyr = false;
+        for (int i = start; i < end; ++i) {
+            const QChar c = out[i];
+            cyr = cyr || cyrillic.contains(c);
+            mixed = mixed || (c.unicode() < 128 && (c.isLetterOrNumber() || QStringLiteral("@/._").contains(c)));
+        }
+        if (mixed && cyr) {
+            for (int i = start; i < end; ++i) {
+                if (const int k = int(cyrillic.indexOf(out[i])); k >= 0)
+                    out[i] = latin[k];
+            }
+        }
+        start = end + 1;
+    }
+    return out;
+}
+
 } // namespace
 
 QString contactKindName(ContactDetail::Kind kind)
@@ -97,7 +128,7 @@ bool isKnownPhoneRegion(const QString &region)
     return regions.count(region.toUpper().toStdString()) > 0;
 }
 
-std::vector<ContactDetail> findContactDetails(const QString &text, const ContactOptions &options)
+std::vector<ContactDetail> findContactDetails(const QString &original, const ContactOptions &options)
 {
     static const QRegularExpression email(QStringLiteral(R"([a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})"), kPattern);
     // Links with a scheme or www., and bare domains on the endings sellers use.
@@ -109,6 +140,7 @@ std::vector<ContactDetail> findContactDetails(const QString &text, const Contact
     static const QRegularExpression messenger(
         QStringLiteral(R"(\b(?:telegram+|whats\s?app|viber|телеграм+|телега|вотсап|ватсап|вацап|вайбер|вибер)\b)"), kPattern);
 
+    const QString text = foldHomoglyphs(original);
     std::vector<ContactDetail> found;
     findPattern(text, email, ContactDetail::Kind::Email, found);
     findPattern(text, url, ContactDetail::Kind::Url, found);

@@ -2,7 +2,6 @@
 
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
@@ -15,14 +14,35 @@ namespace listinglens {
 
 namespace {
 
+// Lines are searched for on a decode with a long side of about kSearchSide
+// pixels when the reduced one is shorter than kMinSearchSide (see TextReader::read).
+constexpr int kMinSearchSide = 400, kSearchSide = 512;
+
 struct Glyph {
     cv::Rect box;
     cv::Point2f centre;
+    cv::Vec3f colour; // mean BGR of its pixels: the letters of a line share one
 };
+
+// Letters of one line: of a height within kHeightRatio (a capital beside a
+// lower-case letter) and of one colour within kColourStep per channel.
+constexpr double kHeightRatio = 2.0;
+constexpr float kColourStep = 40.0f;
+
+bool alike(const Glyph &a, const Glyph &b)
+{
+    if (std::max(a.box.height, b.box.height) > kHeightRatio * std::min(a.box.height, b.box.height))
+        return false;
+    for (int k = 0; k < 3; ++k) {
+        if (std::abs(a.colour[k] - b.colour[k]) > kColourStep)
+            return false;
+    }
+    return true;
+}
 
 // Stable regions the size and shape of a character, one per place (MSER
 // returns nested ones: the largest of each overlapping group stands).
-std::vector<Glyph> findGlyphs(const cv::Mat &gray)
+std::vector<Glyph> findGlyphs(const cv::Mat &bgr, const cv::Mat &gray)
 {
     const int maxHeight = std::max(8, gray.rows / 4);
     auto mser = cv::MSER::create(/*delta=*/5, /*min_area=*/12, /*max_area=*/maxHeight * maxHeight);
@@ -30,39 +50,44 @@ std::vector<Glyph> findGlyphs(const cv::Mat &gray)
     std::vector<cv::Rect> boxes;
     mser->detectRegions(gray, points, boxes);
     // Shaped like characters.
-    std::vector<cv::Rect> shaped;
+    std::vector<Glyph> shaped;
     for (std::size_t i = 0; i < boxes.size() && shaped.size() < 3000; ++i) {
         const cv::Rect &b = boxes[i];
         const double aspect = double(b.width) / b.height;
         const double fill = double(points[i].size()) / b.area();
-        if (b.height >= 5 && b.height <= maxHeight && aspect >= 0.08 && aspect <= 1.6 && fill >= 0.12 && fill <= 0.92)
-            shaped.push_back(b);
-    }
-    // A region around two or more smaller ones is a group (a word, a sign,
-    // a window with its panes), not a character: it goes. Of the rest that
-    // overlap, the larger stands (a letter rather than its bowl).
-    std::vector<cv::Rect> kept;
-    for (const cv::Rect &b : shaped) {
-        int within = 0;
-        for (const cv::Rect &o : shaped) {
-            if (o.area() < b.area() / 2 && o.height >= b.height / 3 && (o & b).area() >= 0.8 * o.area())
-                ++within;
+        if (b.height >= 5 && b.height <= maxHeight && aspect >= 0.08 && aspect <= 1.6 && fill >= 0.12 && fill <= 0.92) {
+            cv::Vec3f sum(0, 0, 0);
+            for (const cv::Point &p : points[i])
+                sum += cv::Vec3f(bgr.at<cv::Vec3b>(p));
+            shaped.push_back({b, cv::Point2f(b.x + b.width / 2.0f, b.y + b.height / 2.0f), sum / float(points[i].size())});
         }
-        if (within < 2)
+    }
+    // A region around two or more smaller ones apart from each other is a
+    // group (a word, a sign, a window with its panes), not a character: it
+    // goes. (The nested levels of one letter's stroke or bowl are not apart:
+    // they count once.) Of the rest that overlap, the larger of about one
+    // height stands (a letter rather than its bowl).
+    std::vector<Glyph> kept;
+    for (const Glyph &b : shaped) {
+        std::vector<cv::Rect> parts;
+        for (const Glyph &o : shaped) {
+            if (o.box.area() < b.box.area() / 2 && o.box.height >= b.box.height / 2 && (o.box & b.box).area() >= 0.8 * o.box.area()
+                && std::none_of(parts.begin(), parts.end(), [&](const cv::Rect &r) { return (r & o.box).area() >= 0.5 * std::min(r.area(), o.box.area()); }))
+                parts.push_back(o.box);
+            if (parts.size() >= 2)
+                break;
+        }
+        if (parts.size() < 2)
             kept.push_back(b);
     }
-    std::sort(kept.begin(), kept.end(), [](const cv::Rect &a, const cv::Rect &b) { return a.area() > b.area(); });
+    std::sort(kept.begin(), kept.end(), [](const Glyph &a, const Glyph &b) { return a.box.area() > b.box.area(); });
     std::vector<Glyph> glyphs;
-    for (const cv::Rect &b : kept) {
-        bool overlaps = false;
-        for (const Glyph &g : glyphs) {
-            if ((g.box & b).area() > 0.5 * b.area()) {
-                overlaps = true;
-                break;
-            }
-        }
+    for (const Glyph &b : kept) {
+        const bool overlaps = std::any_of(glyphs.begin(), glyphs.end(), [&](const Glyph &g) {
+            return (g.box & b.box).area() > 0.5 * b.box.area() && g.box.height <= 2 * b.box.height;
+        });
         if (!overlaps)
-            glyphs.push_back({b, cv::Point2f(b.x + b.width / 2.0f, b.y + b.height / 2.0f)});
+            glyphs.push_back(b);
     }
     return glyphs;
 }
@@ -90,7 +115,7 @@ bool isLine(const std::vector<const Glyph *> &members, cv::Vec4f &fitted, double
     const double n = double(members.size());
     height = sum / n;
     const double spread = std::sqrt(std::max(0.0, sumSq / n - height * height)) / height;
-    if (spread > 0.35)
+    if (spread > 0.45)
         return false;
     cv::fitLine(centres, fitted, cv::DIST_L2, 0, 0.01, 0.01);
     // Centres off the line: a row of letters stays within a quarter of their height.
@@ -162,14 +187,27 @@ std::vector<std::vector<const Glyph *>> joinCollinear(std::vector<std::vector<co
 
 } // namespace
 
-std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions)
+namespace {
+
+struct FoundLine {
+    cv::RotatedRect box;
+    cv::Vec3f colour; // its letters' median colour, BGR
+    int glyphs = 0;
+};
+
+std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions)
 {
-    std::vector<cv::RotatedRect> regions;
+    std::vector<FoundLine> regions;
     if (bgr.empty() || maxRegions <= 0 || bgr.rows < 8 || bgr.cols < 8)
         return regions;
-    cv::Mat gray;
-    cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
-    const std::vector<Glyph> glyphs = findGlyphs(gray);
+    cv::Mat colour = bgr, gray;
+    if (bgr.type() != CV_8UC3) { // grey, BGRA or 16-bit: as 8-bit BGR
+        cv::Mat eight;
+        bgr.convertTo(eight, CV_8U, bgr.depth() == CV_16U ? 1.0 / 256 : 1.0);
+        cv::cvtColor(eight, colour, eight.channels() == 1 ? cv::COLOR_GRAY2BGR : cv::COLOR_BGRA2BGR);
+    }
+    cv::cvtColor(colour, gray, cv::COLOR_BGR2GRAY);
+    const std::vector<Glyph> glyphs = findGlyphs(colour, gray);
     // Neighbours: of a height, and about a character apart.
     std::vector<int> parent(glyphs.size());
     for (std::size_t i = 0; i < parent.size(); ++i)
@@ -178,7 +216,7 @@ std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions)
         for (std::size_t j = i + 1; j < glyphs.size(); ++j) {
             const Glyph &a = glyphs[i], &b = glyphs[j];
             const double h = std::max(a.box.height, b.box.height);
-            if (h > 1.5 * std::min(a.box.height, b.box.height))
+            if (!alike(a, b))
                 continue;
             const cv::Point2f d = a.centre - b.centre;
             if (std::abs(d.y) > 0.8 * h || std::hypot(d.x, d.y) > 2.0 * h)
@@ -195,7 +233,7 @@ std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions)
             chains.push_back(std::move(members));
     }
     chains = joinCollinear(std::move(chains));
-    std::vector<std::pair<std::size_t, cv::RotatedRect>> lines;
+    std::vector<std::pair<std::size_t, FoundLine>> lines;
     for (const auto &members : chains) {
         cv::Vec4f fitted;
         double height = 0;
@@ -225,9 +263,17 @@ std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions)
         // the height above and below.
         const float along = float(height) * 0.8f, across = float(height) / 3.0f;
         const cv::Point2f centre = origin + dir * ((lo + hi) / 2.0f) + normal * ((top + bottom) / 2.0f);
-        lines.push_back({members.size(), cv::RotatedRect(centre, cv::Size2f(hi - lo + 2 * along, bottom - top + 2 * across), angle)});
+        cv::Vec3f colour;
+        for (int k = 0; k < 3; ++k) {
+            std::vector<float> channel;
+            for (const Glyph *g : members)
+                channel.push_back(g->colour[k]);
+            std::nth_element(channel.begin(), channel.begin() + std::ptrdiff_t(channel.size() / 2), channel.end());
+            colour[k] = channel[channel.size() / 2];
+        }
+        lines.push_back({members.size(), {cv::RotatedRect(centre, cv::Size2f(hi - lo + 2 * along, bottom - top + 2 * across), angle), colour, int(members.size())}});
     }
-    std::sort(lines.begin(), lines.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    std::stable_sort(lines.begin(), lines.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
     for (const auto &line : lines) {
         if (int(regions.size()) >= maxRegions)
             break;
@@ -236,22 +282,40 @@ std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions)
     return regions;
 }
 
+} // namespace
+
+std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions)
+{
+    std::vector<cv::RotatedRect> regions;
+    for (const FoundLine &line : findLines(bgr, maxRegions))
+        regions.push_back(line.box);
+    return regions;
+}
+
+// One Tesseract per language: in one instance "eng+rus" reads Latin
+// contacts with Cyrillic look-alikes ("@о!9а25" for "@olga25"). The first
+// language reads every line; the next only those the first read badly.
 struct TextReader::Api {
-    tesseract::TessBaseAPI tess;
+    std::vector<std::unique_ptr<tesseract::TessBaseAPI>> tess;
 };
 
 Result<std::unique_ptr<TextReader>> TextReader::open(const TextReaderOptions &options)
 {
     auto api = std::make_unique<Api>();
     const QByteArray dir = options.dataDir.toLocal8Bit();
-    const QByteArray languages = options.languages.toLatin1();
-    // Init writes its complaints to stderr and returns -1: the refusal says which packs.
-    if (api->tess.Init(dir.isEmpty() ? nullptr : dir.constData(), languages.constData(), tesseract::OEM_LSTM_ONLY) != 0)
-        return Error{ErrorCode::ModelError,
-                     QStringLiteral("Tesseract could not load the language data %1 (install tesseract-ocr-%2, or set the tessdata folder)")
-                         .arg(options.languages, options.languages.section(QLatin1Char('+'), 0, 0))};
-    api->tess.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
-    api->tess.SetVariable("debug_file", "/dev/null");
+    for (const QString &language : options.languages.split(QLatin1Char('+'), Qt::SkipEmptyParts)) {
+        auto tess = std::make_unique<tesseract::TessBaseAPI>();
+        // Init writes its complaints to stderr and returns -1: the refusal says which pack.
+        if (tess->Init(dir.isEmpty() ? nullptr : dir.constData(), language.toLatin1().constData(), tesseract::OEM_LSTM_ONLY) != 0)
+            return Error{ErrorCode::ModelError,
+                         QStringLiteral("Tesseract could not load the language data %1 (install tesseract-ocr-%2, or set the tessdata folder)")
+                             .arg(options.languages, language)};
+        tess->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+        tess->SetVariable("debug_file", "/dev/null");
+        api->tess.push_back(std::move(tess));
+    }
+    if (api->tess.empty())
+        return Error{ErrorCode::ModelError, QStringLiteral("no Tesseract language given (TextReaderOptions::languages, e.g. eng+rus)")};
     return std::unique_ptr<TextReader>(new TextReader(options, std::move(api)));
 }
 
@@ -259,8 +323,10 @@ TextReader::TextReader(TextReaderOptions options, std::unique_ptr<Api> api) : m_
 
 TextReader::~TextReader()
 {
-    if (m_api)
-        m_api->tess.End();
+    if (m_api) {
+        for (auto &tess : m_api->tess)
+            tess->End();
+    }
 }
 
 namespace {
@@ -287,77 +353,177 @@ cv::Mat lineImage(const cv::Mat &bgrLine)
     return gray;
 }
 
-} // namespace
-
-std::vector<TextLine> TextReader::readRegion(const cv::Mat &image, const cv::RotatedRect &region, int scale)
+// The line by its letters' colour: each pixel's distance from it, so the
+// letters are dark and any ground, lighter or darker, is light.
+cv::Mat colourDistanceImage(const cv::Mat &bgrLine, const cv::Vec3f &colour)
 {
-    // The line turned level and cut out, a little longer than its glyphs
-    // (the ends of a line are where MSER most often loses characters).
-    const float extra = std::min(region.size.height * 2.0f, float(image.cols) / 4.0f);
+    cv::Mat gray(bgrLine.size(), CV_8U);
+    for (int r = 0; r < bgrLine.rows; ++r) {
+        const auto *in = bgrLine.ptr<cv::Vec3b>(r);
+        auto *out = gray.ptr<uchar>(r);
+        for (int c = 0; c < bgrLine.cols; ++c) {
+            const cv::Vec3f d = cv::Vec3f(in[c]) - colour;
+            out[c] = cv::saturate_cast<uchar>(std::sqrt(d.dot(d)) * 3.0f);
+        }
+    }
+    if (gray.rows < 48)
+        cv::resize(gray, gray, {}, 48.0 / gray.rows, 48.0 / gray.rows, cv::INTER_CUBIC);
+    return gray;
+}
+
+constexpr const char *kOtsu = "0", *kSauvola = "2"; // Tesseract's thresholding_method
+
+struct Read {
+    QStringList words;
+    double confidence = 0; // mean of the words kept
+    int kept = 0, total = 0; // characters kept, characters read
+    bool binary = false;
+    double score() const { return confidence * kept; }
+};
+
+// Word by word: what the margins add ("|", "i" from an edge) is read with
+// low confidence and goes; the words that stand make the line.
+Read readWords(tesseract::TessBaseAPI &tess, const cv::Mat &gray, double minConfidence)
+{
+    Read out;
+    tess.SetImage(gray.data, gray.cols, gray.rows, 1, int(gray.step));
+    if (tess.Recognize(nullptr) != 0) {
+        tess.Clear();
+        return out;
+    }
+    std::unique_ptr<tesseract::ResultIterator> it(tess.GetIterator());
+    if (it) {
+        do {
+            std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+            const double conf = it->Confidence(tesseract::RIL_WORD) / 100.0;
+            const QString text = QString::fromUtf8(word.get()).simplified();
+            out.total += int(text.size());
+            // Runs of digits (a number's groups) are read less surely than
+            // words from a dictionary, and margins never make them: they
+            // stand at a lower confidence.
+            const bool digits = std::count_if(text.begin(), text.end(), [](QChar c) { return c.isDigit(); }) >= 3;
+            if (text.isEmpty() || conf < (digits ? 0.6 * minConfidence : minConfidence))
+                continue;
+            out.words << text;
+            out.kept += int(text.size());
+            out.confidence += conf * double(text.size());
+        } while (it->Next(tesseract::RIL_WORD));
+    }
+    tess.Clear();
+    if (out.kept > 0)
+        out.confidence /= out.kept;
+    return out;
+}
+
+// The line turned level and cut out, a little longer than its glyphs (the
+// ends of a line are where MSER most often loses characters), and read: by
+// its letters' colour when it is known (distance from it, so the text is
+// dark and every ground light, read with Tesseract's global Otsu threshold),
+// then along its main colour axis with Otsu, then with Sauvola's local
+// threshold (text over a gradient or a busy ground); then the
+// other languages on the best of those. The first read that is good (sure
+// of itself, and as long as the `glyphs` found on the line) stands, else the best.
+std::vector<TextLine> readLine(std::vector<std::unique_ptr<tesseract::TessBaseAPI>> &tess, double minConfidence, const cv::Mat &image,
+                               const cv::RotatedRect &region, const cv::Vec3f *colour, int glyphs, int scale, int &readsLeft)
+{
+    const float extra = std::min(region.size.height * 1.0f, float(image.cols) / 4.0f);
     const cv::Size size(std::max(1, int(std::lround(region.size.width + 2 * extra))), std::max(1, int(std::lround(region.size.height))));
-    if (size.area() > 4'000'000 || size.height < 4)
+    if (size.area() > 4'000'000 || size.height < 4 || image.type() != CV_8UC3)
         return {};
     cv::Mat turn = cv::getRotationMatrix2D(region.center, region.angle, 1.0);
     turn.at<double>(0, 2) += size.width / 2.0 - region.center.x;
     turn.at<double>(1, 2) += size.height / 2.0 - region.center.y;
     cv::Mat line;
     cv::warpAffine(image, line, turn, size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-    const cv::Mat gray = lineImage(line);
-    if (const char *dbg = getenv("LL_DEBUG_CROPS")) { static int n = 0; cv::imwrite(std::string(dbg) + "/crop_" + std::to_string(n++) + ".png", gray); }
-    m_api->tess.SetImage(gray.data, gray.cols, gray.rows, 1, int(gray.step));
-    if (m_api->tess.Recognize(nullptr) != 0) {
-        m_api->tess.Clear();
-        return {};
+    const auto good = [glyphs](const Read &r) { return r.confidence >= 0.85 && r.kept >= 0.8 * std::max(r.total, glyphs); };
+    std::vector<cv::Mat> images;
+    Read best;
+    int bestImage = -1;
+    const auto attempt = [&](tesseract::TessBaseAPI &api, const cv::Mat &gray, int index, const char *thresholding) {
+        if (readsLeft <= 0)
+            return true; // the photo's reads are spent: the best so far stands
+        --readsLeft;
+        api.SetVariable("thresholding_method", thresholding);
+        if (Read r = readWords(api, gray, minConfidence); r.score() > best.score()) {
+            best = std::move(r);
+            bestImage = index;
+        }
+        return good(best);
+    };
+    bool done = false;
+    if (colour) {
+        images.push_back(colourDistanceImage(line, *colour));
+        attempt(*tess.front(), images.back(), 0, kOtsu); // sure of a part of the line at times: the next is read too
     }
-    // Word by word: what the margins add ("|", "i" from an edge) is read
-    // with low confidence and goes; the words that stand make the line.
-    QStringList words;
-    double confidence = 0;
-    std::unique_ptr<tesseract::ResultIterator> it(m_api->tess.GetIterator());
-    if (it) {
-        do {
-            std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
-            const double conf = it->Confidence(tesseract::RIL_WORD) / 100.0;
-            const QString text = QString::fromUtf8(word.get()).simplified();
-            if (text.isEmpty() || conf < m_options.minConfidence)
-                continue;
-            words << text;
-            confidence += conf;
-        } while (it->Next(tesseract::RIL_WORD));
+    if (!done) {
+        images.push_back(lineImage(line));
+        done = attempt(*tess.front(), images.back(), int(images.size()) - 1, kOtsu);
     }
-    m_api->tess.Clear();
-    if (words.isEmpty())
+    if (!done)
+        done = attempt(*tess.front(), images.back(), int(images.size()) - 1, kSauvola);
+    for (std::size_t i = 1; i < tess.size() && !done; ++i)
+        done = attempt(*tess[i], images[std::size_t(std::max(0, bestImage))], bestImage, bestImage == 0 ? kOtsu : kSauvola);
+    if (best.words.isEmpty())
         return {};
     const cv::Rect box = region.boundingRect();
-    return {{words.join(QLatin1Char(' ')), QRect(box.x * scale, box.y * scale, box.width * scale, box.height * scale),
-             confidence / double(words.size())}};
+    return {{best.words.join(QLatin1Char(' ')), QRect(box.x * scale, box.y * scale, box.width * scale, box.height * scale), best.confidence}};
+}
+
+} // namespace
+
+std::vector<TextLine> TextReader::readRegion(const cv::Mat &image, const cv::RotatedRect &region, int scale)
+{
+    int reads = std::max(1, m_options.maxReads);
+    return readLine(m_api->tess, m_options.minConfidence, image, region, nullptr, 0, scale, reads);
 }
 
 std::vector<TextLine> TextReader::read(const cv::Mat &reduced, int scale, const std::function<cv::Mat(int scale)> &decodeAt)
 {
     std::vector<TextLine> lines;
     scale = std::max(1, scale);
-    cv::Mat larger;
-    int largerScale = 0;
-    for (const cv::RotatedRect &region : findTextRegions(reduced, m_options.maxRegions)) {
-        const cv::Mat *image = &reduced;
+    // Each larger decode is asked for at most once per photo.
+    std::map<int, cv::Mat> decoded;
+    const auto decode = [&](int s) -> const cv::Mat & {
+        auto it = decoded.find(s);
+        if (it == decoded.end())
+            it = decoded.emplace(s, decodeAt(s)).first;
+        return it->second;
+    };
+    // Lines are found on an image with a long side of about kSearchSide: on
+    // a smaller one, text a few percent of the photo high is a few pixels
+    // and its letters run together.
+    const cv::Mat *searched = &reduced;
+    int searchedScale = scale;
+    const int longSide = std::max(reduced.cols, reduced.rows);
+    if (longSide > 0 && longSide < kMinSearchSide && scale > 1 && decodeAt) {
+        const int s = std::clamp(longSide * scale / kSearchSide, 1, scale - 1);
+        if (const cv::Mat &m = decode(s); !m.empty()) {
+            searched = &m;
+            searchedScale = s;
+        }
+    }
+    // Bounded work a photo, whatever is on it, and the same result on any
+    // machine (a count, not a clock): the lines most like text come first.
+    int readsLeft = m_options.maxReads;
+    for (const FoundLine &found : findLines(*searched, m_options.maxRegions)) {
+        if (readsLeft <= 0)
+            break;
+        const cv::RotatedRect &region = found.box;
+        const cv::Mat *image = searched;
         cv::RotatedRect box = region;
-        int boxScale = scale;
-        // Too small to read here: the same line from a larger decode, made once per photo.
-        if (std::min(region.size.width, region.size.height) < m_options.minTextHeight && scale > 1 && decodeAt) {
-            if (largerScale == 0) {
-                largerScale = std::max(1, scale / 4);
-                larger = decodeAt(largerScale);
-            }
-            if (!larger.empty()) {
-                const float f = float(scale) / float(largerScale);
+        int boxScale = searchedScale;
+        // Too small to read here: the same line from a larger decode.
+        if (std::min(region.size.width, region.size.height) < m_options.minTextHeight && searchedScale > 1 && decodeAt) {
+            const int largerScale = std::max(1, searchedScale / 4);
+            if (const cv::Mat &larger = decode(largerScale); !larger.empty()) {
+                const float f = float(searchedScale) / float(largerScale);
                 box = cv::RotatedRect(region.center * f, cv::Size2f(region.size.width * f, region.size.height * f), region.angle);
                 image = &larger;
                 boxScale = largerScale;
             }
         }
-        auto found = readRegion(*image, box, boxScale);
-        lines.insert(lines.end(), found.begin(), found.end());
+        auto read = readLine(m_api->tess, m_options.minConfidence, *image, box, &found.colour, found.glyphs, boxScale, readsLeft);
+        lines.insert(lines.end(), read.begin(), read.end());
     }
     return lines;
 }

@@ -21,6 +21,7 @@ struct TextReaderOptions {
     int maxRegions = 8;      // OCR runs on at most this many candidate regions per photo
     double minConfidence = 0.55;
     int minTextHeight = 32;  // lines lower than this (pixels, margin included) are read from a larger decode
+    int maxReads = 6;        // Tesseract recognitions per photo at most (a line takes one to four; the most text-like lines go first)
 };
 
 // Candidate lines of text, found cheaply on the reduced image the model sees:
