@@ -14,6 +14,7 @@ PACKAGES=(
     libtorch-dev                     # LibTorch 1.13 (CPU) inference
     libopenblas0-pthread             # fast BLAS for LibTorch (about 10x over the reference BLAS)
     libopencv-dev                    # image decoding and measurements
+    opencv-data                      # the face cascade (core/moderation/face_detector.h)
     libtesseract-dev tesseract-ocr-eng tesseract-ocr-rus  # text on photos: OCR and two language packs (core/moderation)
     libphonenumber-dev               # phone numbers in that text, for any region (core/moderation/contact_details.h)
     libjpeg-dev                      # JPEG decoding that refuses truncated scans; test fixture: CMYK JPEGs

@@ -1,5 +1,7 @@
 #include "job_worker.h"
 
+#include "moderated_result.h"
+
 #include "head_store.h"
 
 #include "backoff.h"
@@ -8,6 +10,7 @@
 #include "pipeline.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHostInfo>
 #include <QThread>
@@ -113,6 +116,9 @@ void JobWorker::stop()
     m_written.notify_all();
     if (m_writer.joinable())
         m_writer.join();
+    // The lane's callbacks use this worker: none may be left running.
+    if (m_options.lane)
+        m_options.lane->waitIdle();
     m_heartbeat.stop();
     m_listenCheck.stop();
     QStringList left;
@@ -173,6 +179,15 @@ void JobWorker::heartbeat()
     auto renewed = m_queue->renewLeases(m_options.name, m_options.leaseMs);
     if (!renewed)
         qCWarning(lcPipeline).noquote() << QStringLiteral("lease heartbeat failed: %1").arg(renewed.error().message);
+    // Results a dead worker's lane never finished: once a lease long, any worker marks them failed.
+    if (m_options.lane && (!m_moderationSwept.isValid() || m_moderationSwept.elapsed() >= m_options.leaseMs)) {
+        m_moderationSwept.start();
+        const qint64 before = QDateTime::currentMSecsSinceEpoch() - 2 * qint64(m_options.leaseMs);
+        if (auto failed = m_store->failStaleModeration(before); !failed)
+            qCWarning(lcPipeline).noquote() << failed.error().message;
+        else if (failed.value() > 0)
+            qCInfo(lcPipeline).noquote() << QStringLiteral("%1 results left unread by a stopped worker are marked: moderation failed").arg(failed.value());
+    }
 }
 
 void JobWorker::processLoop()
@@ -243,6 +258,12 @@ void JobWorker::processBatch(std::vector<ClaimedJob> jobs)
         }
     }
     Pipeline pipeline(*m_classifier, PipelineOptions{m_options.batch, 0});
+    if (m_options.lane) {
+        std::vector<QString> ids;
+        for (const ClaimedJob &job : jobs)
+            ids.push_back(job.id);
+        pipeline.setModeration(m_options.lane.get(), [this, ids](int i, PhotoResult result) { moderated(ids[std::size_t(i)], std::move(result)); });
+    }
     pipeline.run(sources, [&](int i, const Result<PhotoResult> &outcome) {
         ended(jobs[std::size_t(i)], outcome, timer.nsecsElapsed() / 1e6);
     });
@@ -251,14 +272,27 @@ void JobWorker::processBatch(std::vector<ClaimedJob> jobs)
 void JobWorker::processUploads(std::vector<Upload> uploads)
 {
     std::vector<PreparedPhoto> photos;
+    std::vector<ModerationInput> toModerate(uploads.size());
     photos.reserve(uploads.size());
-    for (Upload &u : uploads)
-        photos.push_back(std::move(u.photo));
+    for (std::size_t i = 0; i < uploads.size(); ++i) {
+        if (m_options.lane && !uploads[i].photo.error)
+            toModerate[i] = ModerationInput{std::move(uploads[i].photo.decoded), std::move(uploads[i].photo.bytes), m_classifier->thumbnailSide()};
+        photos.push_back(std::move(uploads[i].photo));
+    }
     auto outcomes = m_classifier->finish(std::move(photos));
     for (std::size_t i = 0; i < uploads.size(); ++i) {
         const std::chrono::duration<double, std::milli> since = std::chrono::steady_clock::now() - uploads[i].received;
         ClaimedJob job{uploads[i].job.id, uploads[i].job.fileName, {}, 1, 0, 0};
+        const bool moderate = m_options.lane && outcomes[i] && !toModerate[i].decoded.bgr.empty();
+        if (moderate)
+            outcomes[i].value().moderation.state = PhotoModeration::State::Pending;
         ended(job, outcomes[i], since.count(), std::move(uploads[i]));
+        if (moderate) {
+            m_options.lane->submit(std::move(toModerate[i]), [this, id = job.id, result = outcomes[i].value()](ModerationFindings found, bool ok) mutable {
+                completeModeration(result, std::move(found), ok);
+                moderated(id, std::move(result));
+            });
+        }
     }
 }
 
@@ -351,9 +385,50 @@ void JobWorker::writeUpload(Completion &c)
     c.upload->stored(stored);
 }
 
+void JobWorker::moderated(const QString &jobId, PhotoResult result)
+{
+    qint64 predictionId = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_moderating.find(jobId);
+        if (it == m_moderating.end() || it->second.predictionId == 0) {
+            m_moderating[jobId].result = std::move(result);
+            return;
+        }
+        predictionId = it->second.predictionId;
+        m_moderating.erase(it);
+    }
+    writeModeration(predictionId, result);
+}
+
+void JobWorker::rowStored(const QString &jobId, qint64 predictionId)
+{
+    std::optional<PhotoResult> result;
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_moderating.find(jobId);
+        if (it == m_moderating.end() || !it->second.result) {
+            m_moderating[jobId].predictionId = predictionId;
+            return;
+        }
+        result = std::move(it->second.result);
+        m_moderating.erase(it);
+    }
+    writeModeration(predictionId, *result);
+}
+
+void JobWorker::writeModeration(qint64 predictionId, const PhotoResult &result)
+{
+    const auto written = m_store->completeModeration(predictionId, result);
+    if (!written)
+        qCWarning(lcPipeline).noquote() << QStringLiteral("what was read on prediction %1 is not stored: %2").arg(predictionId).arg(written.error().message);
+}
+
 void JobWorker::recorded(const Completion &c, const JobView &view)
 {
     const bool ok = c.record.result.has_value();
+    if (ok && c.record.result->moderation.state == PhotoModeration::State::Pending && view.predictionId > 0)
+        rowStored(c.job.id, view.predictionId);
     indexRecorded(m_classifier->listingIndex().get(), view.predictionId, c.record);
     ++m_processed;
     if (m_metrics) {

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "classifier.h"
+#include "moderation_lane.h"
 #include "job_queue.h"
 #include "metrics.h"
 #include "notification_listener.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
@@ -13,6 +15,7 @@
 #include <functional>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +32,11 @@ struct JobWorkerOptions {
     int pollMs = 2'000;        // look for jobs this often even without a notification
     int indexRefreshMs = 5'000; // read other workers' new listings into the similarity index this often
     int headCheckMs = 5'000;    // look for a newly activated category head this often (one small query; on PostgreSQL a NOTIFY comes first)
+    // The moderation lane (may be shared by the workers of one process; the
+    // classifier must keep what it reads: ClassifierOptions::moderation).
+    // Each result is stored first with moderation "pending", and its row
+    // completed when the lane has read the photo. Null: no text is read.
+    std::shared_ptr<ModerationLane> lane;
 };
 
 // Takes jobs from the PostgreSQL queue and processes them with its own
@@ -103,6 +111,11 @@ private:
     void recorded(const Completion &c, const JobView &view); // after a commit: index, counters, metrics, jobEnded
     void wake();
     void heartbeat();
+    // The two halves of a moderated job meet here, in either order: the
+    // lane's completed result (any lane thread) and its stored row (writer).
+    void moderated(const QString &jobId, PhotoResult result);
+    void rowStored(const QString &jobId, qint64 predictionId);
+    void writeModeration(qint64 predictionId, const PhotoResult &result);
 
     std::shared_ptr<JobQueue> m_queue; // every thread's (each call uses that thread's connection)
     std::shared_ptr<PredictionStore> m_store;
@@ -120,11 +133,17 @@ private:
     bool m_processorDone = false;
     std::set<QString> m_held; // claimed and not yet ended
     std::deque<Upload> m_handed; // takeUpload(), not yet processed
+    struct ModerationMeeting {
+        qint64 predictionId = 0;
+        std::optional<PhotoResult> result;
+    };
+    std::map<QString, ModerationMeeting> m_moderating; // by job id, under m_mutex
 
     NotificationListener m_listener; // new jobs
     NotificationListener m_headListener; // a newly activated category head (PostgreSQL)
     std::atomic_bool m_headNotified{false};
     QTimer m_heartbeat;
+    QElapsedTimer m_moderationSwept;
     QTimer m_listenCheck;
 };
 

@@ -14,6 +14,7 @@
 #include <QtEndian>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <cstdio>
 #include <functional>
@@ -213,6 +214,23 @@ bool writeFile(const QString &path, const QByteArray &bytes)
 {
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+QByteArray photoWithPhoneNumber()
+{
+    cv::Mat photo = cv::imread((samplePhotosDir() + QStringLiteral("/toaster.jpg")).toStdString());
+    if (photo.empty())
+        return {};
+    const int h = photo.rows / 10;
+    cv::rectangle(photo, cv::Rect(0, photo.rows - 2 * h, photo.cols, 2 * h), cv::Scalar(255, 255, 255), cv::FILLED);
+    // As large as fits across the photo.
+    const char *text = "Call 07911 123456";
+    const double scale = 0.9 * photo.cols / cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, 1.0, 2, nullptr).width;
+    cv::putText(photo, text, {photo.cols / 20, photo.rows - h / 2}, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), 2, cv::LINE_AA);
+    std::vector<uchar> jpeg;
+    if (!cv::imencode(".jpg", photo, jpeg, {cv::IMWRITE_JPEG_QUALITY, 92}))
+        return {};
+    return QByteArray(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
 }
 
 } // namespace listinglens::test

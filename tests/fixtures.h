@@ -29,6 +29,10 @@ cv::Mat quadrants(int width = 64, int height = 48);
 
 bool writeFile(const QString &path, const QByteArray &bytes);
 
+// A sample photo (toaster.jpg) with "Call 07911 123456" written across a
+// white band at its foot, as sellers do; JPEG bytes (empty on failure).
+QByteArray photoWithPhoneNumber();
+
 // The throwaway PostgreSQL of scripts/with-postgres.sh, when the tests run under it.
 QString postgresUrl(); // empty when there is none
 // A new, empty database `name` on that server; its URL.

@@ -8,6 +8,7 @@
 #include "image_loader.h"
 #include "prediction_store.h"
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <QRegularExpression>
@@ -84,8 +85,22 @@ QList<QJsonObject> jsonLines(const QByteArray &out)
 void verifySuccessSchema(const QJsonObject &o)
 {
     QCOMPARE(keys(o), set({"file", "ok", "category", "categories", "labels", "price", "title", "title_basis", "description",
-                           "hints", "review", "quality", "timing_ms", "model"}));
+                           "hints", "review", "quality", "timing_ms", "model", "text", "moderation"}));
     QVERIFY(o.value("hints").isArray());
+    // What the moderation lane read (classify waits for it: never "pending").
+    const QJsonObject text = o.value("text").toObject();
+    QCOMPARE(keys(text), set({"lines", "contacts", "brands", "models", "stock_marks"}));
+    for (const auto &line : text.value("lines").toArray()) {
+        QCOMPARE(keys(line.toObject()), set({"text", "box", "confidence"}));
+        QCOMPARE(keys(line.toObject().value("box").toObject()), set({"x", "y", "width", "height"}));
+    }
+    for (const auto &c : text.value("contacts").toArray())
+        QCOMPARE(keys(c.toObject()), set({"kind", "value", "display", "box"}));
+    const QJsonObject moderation = o.value("moderation").toObject();
+    QCOMPARE(keys(moderation), set({"state", "flags", "faces"}));
+    QVERIFY(moderation.value("state").toString() == QLatin1String("done") || moderation.value("state").toString() == QLatin1String("off"));
+    for (const auto &flag : moderation.value("flags").toArray())
+        QVERIFY(o.value("quality").toObject().value("flags").toArray().contains(flag));
     QCOMPARE(keys(o.value("review").toObject()), set({"needed", "reasons"}));
     QCOMPARE(o.value("review").toObject().value("needed").toBool(), !o.value("review").toObject().value("reasons").toArray().isEmpty());
     QCOMPARE(o.value("ok").toBool(), true);
@@ -222,6 +237,50 @@ private Q_SLOTS:
         }
         QCOMPARE(lines[1].value("error").toObject().value("code").toString(), QStringLiteral("unsupported_format"));
         QCOMPARE(lines[3].value("error").toObject().value("code").toString(), QStringLiteral("io_error"));
+    }
+
+    // A seller's number written on a photo: classify reports the number, its
+    // box and the contact_details flag, and the listing needs review; with
+    // --no-moderation nothing is read.
+    void classifyReadsContactDetailsOnThePhoto()
+    {
+        const QByteArray photo = test::photoWithPhoneNumber();
+        QVERIFY(!photo.isEmpty());
+        const QString file = m_dir.filePath(QStringLiteral("toaster-with-number.jpg"));
+        QVERIFY(test::writeFile(file, photo));
+        const int height = int(cv::imdecode(std::vector<uchar>(photo.begin(), photo.end()), cv::IMREAD_COLOR).rows);
+        const int width = int(cv::imdecode(std::vector<uchar>(photo.begin(), photo.end()), cv::IMREAD_COLOR).cols);
+
+        const Run r = runCli({QStringLiteral("classify"), QStringLiteral("--json"), file});
+        QCOMPARE(r.exitCode, 0);
+        const auto lines = jsonLines(r.out);
+        QCOMPARE(lines.size(), 1);
+        verifySuccessSchema(lines[0]);
+        const QJsonObject o = lines[0];
+        QCOMPARE(o.value("moderation").toObject().value("state").toString(), QStringLiteral("done"));
+        const QJsonArray contacts = o.value("text").toObject().value("contacts").toArray();
+        QCOMPARE(contacts.size(), 1);
+        QCOMPARE(contacts[0].toObject().value("kind").toString(), QStringLiteral("phone"));
+        QCOMPARE(contacts[0].toObject().value("value").toString(), QStringLiteral("+447911123456"));
+        const QJsonObject box = contacts[0].toObject().value("box").toObject();
+        QVERIFY(box.value("y").toInt() > height / 2); // where it was drawn: the bottom band
+        QVERIFY(box.value("x").toInt() >= 0 && box.value("x").toInt() + box.value("width").toInt() <= width);
+        QVERIFY(o.value("quality").toObject().value("flags").toArray().contains(QStringLiteral("contact_details")));
+        QVERIFY(o.value("review").toObject().value("reasons").toArray().contains(QStringLiteral("contact_details")));
+        QVERIFY(o.value("review").toObject().value("needed").toBool());
+        // The log line masks the number.
+        QVERIFY(!r.err.contains("07911 123456") && !r.err.contains("+447911123456"));
+
+        const Run off = runCli({QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--no-moderation"), file});
+        QCOMPARE(off.exitCode, 0);
+        const auto offLines = jsonLines(off.out);
+        QCOMPARE(offLines.size(), 1);
+        QCOMPARE(offLines[0].value("moderation").toObject().value("state").toString(), QStringLiteral("off"));
+        QVERIFY(offLines[0].value("text").toObject().value("contacts").toArray().isEmpty());
+
+        const Run badRegion = runCli({QStringLiteral("classify"), QStringLiteral("--phone-region"), QStringLiteral("XX"), file});
+        QCOMPARE(badRegion.exitCode, 2);
+        QVERIFY(badRegion.err.contains("phone-region"));
     }
 
     void classifyWalksFoldersAndExitsZero()

@@ -206,6 +206,31 @@ QString pathTemplate(const QString &path)
     return path;
 }
 
+// What the moderation lane adds to a result, taken out: a job whose worker
+// died with the photo in its lane ends with moderation "failed" and without
+// it, one that came while the lane was full "skipped".
+QJsonObject withoutModeration(QJsonObject o)
+{
+    static const QStringList added{QStringLiteral("contact_details"), QStringLiteral("stock_photo_text"), QStringLiteral("person_in_photo")};
+    o.remove(QStringLiteral("text"));
+    o.remove(QStringLiteral("moderation"));
+    o.remove(QStringLiteral("title")); // may carry the brand read
+    o.remove(QStringLiteral("hints"));
+    QJsonObject quality = o.value(QStringLiteral("quality")).toObject();
+    QJsonArray flags;
+    for (const QJsonValue &f : quality.value(QStringLiteral("flags")).toArray())
+        if (!added.contains(f.toString()))
+            flags.append(f);
+    quality.insert(QStringLiteral("flags"), flags);
+    o.insert(QStringLiteral("quality"), quality);
+    QJsonArray reasons;
+    for (const QJsonValue &r : o.value(QStringLiteral("review")).toObject().value(QStringLiteral("reasons")).toArray())
+        if (!added.contains(r.toString()))
+            reasons.append(r);
+    o.insert(QStringLiteral("review"), QJsonObject{{QStringLiteral("needed"), !reasons.isEmpty()}, {QStringLiteral("reasons"), reasons}});
+    return o;
+}
+
 QJsonObject withoutRunSpecifics(QJsonObject o)
 {
     // Timings differ run to run; the file is a path for classify and the
@@ -368,7 +393,7 @@ private:
         return send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/v1/jobs/%1%2").arg(id, waitS ? QStringLiteral("?wait=%1").arg(waitS) : QString())));
     }
 
-    // Waits until every job has ended; their final answers by id.
+    // Waits until every job has ended, and its text has been read; their final answers by id.
     QHash<QString, QJsonObject> waitForAll(const QUrl &base, const QStringList &ids, int timeoutS)
     {
         QHash<QString, QJsonObject> ended;
@@ -380,10 +405,15 @@ private:
                     continue;
                 const Reply r = job(base, id, 5);
                 const QString status = r.json().value(QStringLiteral("status")).toString();
-                if (status == QLatin1String("done") || status == QLatin1String("failed"))
+                const bool reading = r.json().value(QStringLiteral("result")).toObject().value(QStringLiteral("moderation")).toObject()
+                                         .value(QStringLiteral("state")).toString() == QLatin1String("pending");
+                if ((status == QLatin1String("done") && !reading) || status == QLatin1String("failed")) {
                     ended.insert(id, r.json());
-                else
+                } else {
+                    if (reading)
+                        QTest::qWait(100); // the result is out; the lane finishes it shortly
                     break; // oldest first: wait on this one again
+                }
             }
         }
         return ended;
@@ -499,19 +529,26 @@ private Q_SLOTS:
 
         const QHash<QString, QJsonObject> ended = waitForAll(base, ids, 240);
         QCOMPARE(ended.size(), kJobs);
-        int retaken = 0;
+        int retaken = 0, unread = 0;
         for (const QString &id : std::as_const(ids)) {
             const QJsonObject j = ended.value(id);
             QCOMPARE(j.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
             if (j.value(QStringLiteral("attempts")).toInt() > 1)
                 ++retaken;
-            const QJsonObject expected = withoutRunSpecifics(m_classified.value(nameOf.value(id)));
-            const QJsonObject actual = withoutRunSpecifics(j.value(QStringLiteral("result")).toObject());
+            QJsonObject expected = withoutRunSpecifics(m_classified.value(nameOf.value(id)));
+            QJsonObject actual = withoutRunSpecifics(j.value(QStringLiteral("result")).toObject());
+            if (const QString state = actual.value(QStringLiteral("moderation")).toObject().value(QStringLiteral("state")).toString();
+                state == QLatin1String("failed") || state == QLatin1String("skipped")) {
+                ++unread; // stored by w1 before it was killed, or more photos than the lane could read: text not read
+                expected = withoutModeration(expected);
+                actual = withoutModeration(actual);
+            }
             const QString difference = jsonDifference(actual, expected);
             QVERIFY2(difference.isEmpty(), qPrintable(nameOf.value(id) + QStringLiteral(" differs from classify --json at ") + difference));
             QCOMPARE(j.value(QStringLiteral("result")).toObject().value(QStringLiteral("file")).toString(), nameOf.value(id));
         }
         QVERIFY2(retaken > 0, "no job held by the killed worker was taken over");
+        QVERIFY2(unread < kJobs, "the moderation lane read no photo at all");
         // Exactly once: one stored prediction per job, each job pointing at its own.
         QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")), qint64(kJobs));
         QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(DISTINCT prediction_id) FROM jobs WHERE status = 'done'")), qint64(kJobs));
@@ -564,8 +601,14 @@ private Q_SLOTS:
         QVERIFY(!url.isEmpty());
         QHash<QString, QString> nameOf;
         auto compareWithClassify = [&](const QString &id, const QJsonObject &job) {
-            const QString difference = jsonDifference(withoutRunSpecifics(job.value(QStringLiteral("result")).toObject()),
-                                                      withoutRunSpecifics(m_classified.value(nameOf.value(id))));
+            QJsonObject actual = withoutRunSpecifics(job.value(QStringLiteral("result")).toObject());
+            QJsonObject expected = withoutRunSpecifics(m_classified.value(nameOf.value(id)));
+            if (const QString state = actual.value(QStringLiteral("moderation")).toObject().value(QStringLiteral("state")).toString();
+                state == QLatin1String("failed") || state == QLatin1String("skipped")) {
+                actual = withoutModeration(actual); // its server was killed with the photo in the lane, or the lane was full
+                expected = withoutModeration(expected);
+            }
+            const QString difference = jsonDifference(actual, expected);
             return difference.isEmpty() ? QString() : nameOf.value(id) + QStringLiteral(" differs from classify --json at ") + difference;
         };
         QStringList ids;
@@ -656,6 +699,43 @@ private Q_SLOTS:
                  qint64(keys.size()));
         QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")),
                  qint64(ids.size() + keys.size()));
+    }
+
+    // A number written on the photo: the upload is answered with the result
+    // (its text perhaps still being read), and GET shows the job completed:
+    // the number, its box, the contact_details flag and review.
+    void moderation_textOnThePhotoCompletesTheStoredResult()
+    {
+        if (requirePostgres().isEmpty())
+            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        const QString url = freshQueue(QStringLiteral("listinglens_moderation"));
+        QVERIFY(!url.isEmpty());
+        auto serve = startServe(url, {QStringLiteral("--workers"), QStringLiteral("1"), QStringLiteral("--name"), QStringLiteral("m")});
+        QVERIFY2(serve->ready(), serve->log().constData());
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(serve->captured()));
+        const QByteArray photo = test::photoWithPhoneNumber();
+        QVERIFY(!photo.isEmpty());
+        const Reply answer = post(base, QStringLiteral("toaster-with-number.jpg"), photo);
+        QCOMPARE(answer.status, 202);
+        const QString id = answer.json().value(QStringLiteral("id")).toString();
+        const QJsonObject job = waitForAll(base, {id}, 60).value(id);
+        const QJsonObject result = job.value(QStringLiteral("result")).toObject();
+        QCOMPARE(result.value(QStringLiteral("moderation")).toObject().value(QStringLiteral("state")).toString(), QStringLiteral("done"));
+        const QJsonArray contacts = result.value(QStringLiteral("text")).toObject().value(QStringLiteral("contacts")).toArray();
+        QCOMPARE(contacts.size(), 1);
+        QCOMPARE(contacts[0].toObject().value(QStringLiteral("value")).toString(), QStringLiteral("+447911123456"));
+        QVERIFY(contacts[0].toObject().value(QStringLiteral("box")).toObject().value(QStringLiteral("width")).toInt() > 0);
+        QVERIFY(result.value(QStringLiteral("quality")).toObject().value(QStringLiteral("flags")).toArray().contains(QStringLiteral("contact_details")));
+        QVERIFY(result.value(QStringLiteral("review")).toObject().value(QStringLiteral("reasons")).toArray().contains(QStringLiteral("contact_details")));
+        // The log never carries the number whole.
+        QVERIFY(!serve->log().contains("7911123456") && !serve->log().contains("07911 123456"));
+        // History filters on the flag.
+        auto store = PredictionStore::open(url).value();
+        auto db = store->connection().value();
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM predictions WHERE quality_flags LIKE '%,contact_details,%'")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
     }
 
     void runningServe_picksUpANewlyActivatedHeadWithoutARestart()

@@ -6,12 +6,14 @@
 #include "fixtures.h"
 #include "history_reads.h"
 #include "pg_binary.h"
+#include "moderation_json.h"
 #include "prediction_store.h"
 #include "schema.h"
 #include "stats_reads.h"
 #include "synthetic_rows.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -708,6 +710,168 @@ private Q_SLOTS:
         QCOMPARE(down.error().code, ErrorCode::DatabaseError);
         QVERIFY(!down.error().message.contains(QStringLiteral("topsecret")));
         QVERIFY(down.error().message.contains(QStringLiteral("127.0.0.1:1")));
+    }
+
+    // Moderation flags live in quality_flags beside the quality ones: the
+    // history filter finds them, and keyset pages over the filtered rows
+    // visit each once, newest first.
+    void moderationFlagFilterPagesByKeyset()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        int contacts = 0;
+        for (int i = 0; i < 30; ++i) {
+            PhotoResult r = sampleResult(QStringLiteral("phones"), 0.6, 10, QStringLiteral("Item %1").arg(i));
+            if (i % 3 == 0) {
+                r.quality.flags << QStringLiteral("contact_details");
+                ++contacts;
+            }
+            if (i % 4 == 0)
+                r.quality.flags << QStringLiteral("person_in_photo");
+            if (i % 5 == 0)
+                r.quality.flags.prepend(QStringLiteral("blurry"));
+            // Pairs share a timestamp: the keyset's id tiebreak is needed.
+            QVERIFY(store->addPrediction({QStringLiteral("cli"), QStringLiteral("f%1.jpg").arg(i), 5000 + (i / 2) * 100, {}, 0, r,
+                                          {}, {}, {}, false}).ok());
+        }
+        HistoryFilter f;
+        f.qualityFlag = QStringLiteral("contact_details");
+        QSet<qint64> seen;
+        std::optional<HistoryCursor> cursor;
+        for (int page = 0; page < 20; ++page) {
+            auto rows = readHistory(*store, f, cursor, 4);
+            QVERIFY(rows.ok());
+            if (rows.value().empty())
+                break;
+            QVERIFY(rows.value().size() <= 4);
+            for (const HistoryRow &r : rows.value()) {
+                QVERIFY(r.flags.contains(QStringLiteral("contact_details")));
+                QVERIFY(!seen.contains(r.id));
+                seen.insert(r.id);
+            }
+            cursor = HistoryCursor{rows.value().back().createdMs, rows.value().back().id};
+        }
+        QCOMPARE(seen.size(), contacts);
+        QCOMPARE(countHistory(*store, f, 1000).value(), qint64(contacts));
+        f.qualityFlag = QStringLiteral("person_in_photo");
+        QCOMPARE(int(readHistory(*store, f, std::nullopt, 100).value().size()), 8);
+        f.qualityFlag = QStringLiteral("stock_photo_text");
+        QCOMPARE(int(readHistory(*store, f, std::nullopt, 100).value().size()), 0);
+        f.qualityFlag = QStringLiteral("contact_details' OR '1'='1");
+        QCOMPARE(int(readHistory(*store, f, std::nullopt, 100).value().size()), 0);
+    }
+
+    // A result stored before the moderation lane read it: the lane's findings
+    // complete the row (flags the history filter sees, review, thumbnail),
+    // and a row a dead worker left waiting is marked failed, not pending forever.
+    void moderationCompletesTheStoredRow()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        auto add = [&](qint64 createdMs) {
+            PhotoResult r = sampleResult(QStringLiteral("phones"), 0.9, 10, QStringLiteral("Phone"));
+            r.moderation.state = PhotoModeration::State::Pending;
+            return store->addPrediction({QStringLiteral("api"), QStringLiteral("p.jpg"), createdMs, {}, 0, r, {}, {}, {}, false}).value();
+        };
+        const qint64 read = add(1000), stale = add(2000), recent = add(QDateTime::currentMSecsSinceEpoch());
+        HistoryFilter f;
+        f.qualityFlag = QStringLiteral("contact_details");
+        QCOMPARE(countHistory(*store, f, 100).value(), qint64(0));
+
+        PhotoResult done = sampleResult(QStringLiteral("phones"), 0.9, 10, QStringLiteral("Samsung phone"));
+        done.moderation.state = PhotoModeration::State::Done;
+        ContactDetail phone{ContactDetail::Kind::Phone, QStringLiteral("+447911123456"), QStringLiteral("+44 7911 123456"), 5, 12};
+        done.moderation.text.lines.push_back({QStringLiteral("Call 07911 123456"), QRect(10, 200, 280, 40), 0.93});
+        done.moderation.text.contacts.push_back({phone, QRect(90, 200, 200, 40)});
+        done.quality.flags << QStringLiteral("contact_details");
+        done.review.reasons << QStringLiteral("contact_details");
+        done.thumbnail = QByteArray("\xff\xd8 a thumbnail", 14);
+        QVERIFY(store->completeModeration(read, done).value());
+        QVERIFY(!store->completeModeration(987654, done).value()); // no such row
+
+        QCOMPARE(store->failStaleModeration(QDateTime::currentMSecsSinceEpoch() - 60'000).value(), 1); // `stale` only
+        QCOMPARE(store->failStaleModeration(QDateTime::currentMSecsSinceEpoch() - 60'000).value(), 0);
+
+        auto db = store->connection().value();
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT id, moderation, quality_flags, review, title, thumbnail FROM predictions ORDER BY id")));
+        QHash<qint64, PhotoModeration> byId;
+        while (q.next()) {
+            const qint64 id = q.value(0).toLongLong();
+            byId.insert(id, moderationFromStoredJson(QJsonDocument::fromJson(q.value(1).toByteArray()).object()));
+            if (id == read) {
+                QCOMPARE(q.value(2).toString(), QStringLiteral(",contact_details,"));
+                QCOMPARE(q.value(3).toString(), QStringLiteral("contact_details"));
+                QCOMPARE(q.value(4).toString(), QStringLiteral("Samsung phone"));
+                QCOMPARE(q.value(5).toByteArray(), done.thumbnail);
+            }
+        }
+        QCOMPARE(byId.value(read).state, PhotoModeration::State::Done);
+        QCOMPARE(byId.value(read).text.contacts.size(), std::size_t(1));
+        QCOMPARE(byId.value(read).text.contacts[0].detail.value, QStringLiteral("+447911123456"));
+        QCOMPARE(byId.value(read).text.contacts[0].box, QRect(90, 200, 200, 40));
+        QCOMPARE(byId.value(stale).state, PhotoModeration::State::Failed);
+        QCOMPARE(byId.value(recent).state, PhotoModeration::State::Pending);
+        QCOMPARE(countHistory(*store, f, 100).value(), qint64(1));
+    }
+
+    // The share of each day's successful photos carrying each flag, counted in the database.
+    void flagRatesPerDay()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        constexpr qint64 kDay = 86'400'000LL;
+        const qint64 day0 = bucketStart(QDateTime(QDate(2026, 3, 2), QTime(12, 0)).toMSecsSinceEpoch(), kDay);
+        auto add = [&](qint64 at, const QStringList &flags) {
+            PhotoResult r = sampleResult(QStringLiteral("phones"), 0.6, 10, QStringLiteral("x"));
+            r.quality.flags = flags;
+            QVERIFY(store->addPrediction({QStringLiteral("cli"), QStringLiteral("f.jpg"), at, {}, 0, r, {}, {}, {}, false}).ok());
+        };
+        const QString contact = QStringLiteral("contact_details"), stock = QStringLiteral("stock_photo_text"),
+                      blurry = QStringLiteral("blurry");
+        add(day0 + 1000, {contact});
+        add(day0 + 2000, {blurry});
+        add(day0 + 3000, {blurry, contact});
+        add(day0 + 4000, {});
+        add(day0 + 2 * kDay + 10, {contact, stock});
+        add(day0 + 2 * kDay + 20, {contact});
+        add(day0 + 5 * kDay, {contact}); // outside the range asked for
+        PredictionRecord failed;
+        failed.fileName = QStringLiteral("bad.jpg");
+        failed.createdMs = day0 + 5000;
+        failed.error = Error{ErrorCode::Corrupt, QStringLiteral("bad")};
+        QVERIFY(store->addPrediction(failed).ok());
+
+        const QStringList flags = {contact, stock, blurry, QStringLiteral("person_in_photo")};
+        auto rates = readFlagRates(*store, day0, day0 + 3 * kDay, kDay, flags);
+        QVERIFY2(rates.ok(), qPrintable(rates.ok() ? QString() : rates.error().message));
+        const std::vector<FlagRateBucket> &b = rates.value();
+        QCOMPARE(int(b.size()), 2); // the empty day left out
+        QCOMPARE(b[0].startMs, day0);
+        QCOMPARE(b[0].photos, 4);   // the failure is not a photo with flags
+        QCOMPARE(b[0].flagged, (QList<qint64>{2, 0, 2, 0}));
+        QCOMPARE(b[0].rate(0), 0.5);
+        QCOMPARE(b[1].startMs, day0 + 2 * kDay);
+        QCOMPARE(b[1].photos, 2);
+        QCOMPARE(b[1].flagged, (QList<qint64>{2, 1, 0, 0}));
+        QCOMPARE(b[1].rate(1), 0.5);
+        QCOMPARE(b[1].rate(3), 0.0);
+        // Another model version: nothing.
+        QVERIFY(readFlagRates(*store, day0, day0 + 3 * kDay, kDay, flags, QStringLiteral("9.9.9")).value().empty());
+        // A wildcard is a literal; bad requests are refused before any SQL.
+        QCOMPARE(readFlagRates(*store, day0, day0 + 3 * kDay, kDay, {QStringLiteral("%")}).value()[0].flagged,
+                 (QList<qint64>{0}));
+        QCOMPARE(readFlagRates(*store, day0, day0 + 3 * kDay, kDay, {QStringLiteral("a,b")}).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(readFlagRates(*store, day0, day0 + 3 * kDay, kDay, {}).error().code, ErrorCode::InvalidArgument);
+        QStringList many;
+        for (int i = 0; i < 17; ++i)
+            many << QStringLiteral("f%1").arg(i);
+        QCOMPARE(readFlagRates(*store, day0, day0 + 3 * kDay, kDay, many).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(readFlagRates(*store, day0, day0, kDay, flags).error().code, ErrorCode::InvalidArgument);
+
+        // The quality page's plan: whole days, at least a week of them, never minutes.
+        const SeriesPlan plan = planDailySeries(day0 - 30 * kDay, day0 + 3 * kDay, day0 + 1000);
+        QCOMPARE(plan.bucketMs, kDay);
+        QVERIFY(plan.fromMs <= day0 && plan.toMs >= day0 + 3 * kDay);
+        QVERIFY((plan.toMs - plan.fromMs) / kDay >= 7);
+        QVERIFY(planDailySeries(0, day0 + 3 * kDay, day0 - 3 * 366 * kDay).bucketMs >= kDay);
     }
 
 private:

@@ -9,6 +9,9 @@
 #include <QJsonDocument>
 #include <QTextStream>
 
+#include <map>
+#include <mutex>
+
 #include <cstdio>
 #include <unistd.h>
 
@@ -96,6 +99,8 @@ int runClassify(const QStringList &args)
     parser.addOption(db);
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
+    const ModerationCliOptions moderationCli;
+    moderationCli.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("FILE_OR_DIR"), QStringLiteral("Photos or folders of photos."),
                                  QStringLiteral("FILE_OR_DIR..."));
     int exitCode = ExitOk;
@@ -107,7 +112,8 @@ int runClassify(const QStringList &args)
     }
     const auto options = classifierOptions(parser, modelOptions);
     const auto pipeOptions = pipelineOptions(parser, modelOptions);
-    if (!options || !pipeOptions)
+    const auto moderation = moderationOptions(parser, moderationCli);
+    if (!options || !pipeOptions || !moderation)
         return ExitUsage;
 
     QStringList emptyFolders;
@@ -129,6 +135,13 @@ int runClassify(const QStringList &args)
         classifierOptions.fingerprint = true;
         classifierOptions.thumbnailSide = 256;
     }
+    std::unique_ptr<ModerationLane> lane;
+    if (moderation->enabled) {
+        lane = openModerationLane(moderation->options);
+        if (!lane)
+            return ExitUsage;
+        classifierOptions.moderation = true;
+    }
     auto classifier = Classifier::create(classifierOptions);
     if (!classifier) {
         printError(classifier.error().message);
@@ -148,8 +161,12 @@ int runClassify(const QStringList &args)
         printTableHeader(out);
     Progress progress(int(files.size()));
     int failed = 0, done = 0, notStored = 0;
-    Pipeline pipeline(*classifier.value(), *pipeOptions);
-    pipeline.run(sources, [&](int index, const Result<PhotoResult> &result) {
+    // Each photo is reported whole, text included, in input order: results
+    // wait here for the moderation lane (which reports on its own thread).
+    std::mutex readyMutex;
+    std::map<int, Result<PhotoResult>> ready;
+    int nextOut = 0;
+    const auto report = [&](int index, const Result<PhotoResult> &result) {
         const QString &file = files[index];
         if (!result)
             ++failed;
@@ -162,7 +179,31 @@ int runClassify(const QStringList &args)
         if (store && !storeOutcome(*store, *classifier.value(), QStringLiteral("cli"), file, result))
             ++notStored;
         progress.update(++done);
+    };
+    const auto flush = [&] {
+        std::lock_guard lock(readyMutex);
+        for (auto it = ready.find(nextOut); it != ready.end(); it = ready.find(++nextOut)) {
+            report(it->first, it->second);
+            ready.erase(it);
+        }
+    };
+    Pipeline pipeline(*classifier.value(), *pipeOptions);
+    if (lane) {
+        pipeline.setModeration(lane.get(), [&](int index, PhotoResult result) {
+            std::lock_guard lock(readyMutex);
+            ready.emplace(index, std::move(result));
+        });
+    }
+    pipeline.run(sources, [&](int index, const Result<PhotoResult> &result) {
+        if (!lane || !result) {
+            std::lock_guard lock(readyMutex);
+            ready.emplace(index, result);
+        }
+        flush();
     });
+    if (lane)
+        lane->waitIdle();
+    flush();
     const double seconds = progress.seconds();
     QTextStream(stderr) << QStringLiteral("%1 photo%2: %3 ok, %4 failed in %5 s (%6 photos/s) on %7")
                                .arg(files.size()).arg(files.size() == 1 ? "" : "s")

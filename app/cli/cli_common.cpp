@@ -239,6 +239,39 @@ std::optional<ClassifierOptions> classifierOptions(const QCommandLineParser &par
     return options;
 }
 
+void ModerationCliOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addOptions({off, languages, region, textThreads});
+}
+
+std::optional<ModerationChoice> moderationOptions(const QCommandLineParser &parser, const ModerationCliOptions &o)
+{
+    ModerationChoice choice;
+    choice.enabled = !parser.isSet(o.off);
+    choice.options.reader.languages = parser.value(o.languages);
+    const QString region = parser.isSet(o.region) ? parser.value(o.region) : qEnvironmentVariable("LISTINGLENS_PHONE_REGION", QStringLiteral("GB"));
+    if (!isKnownPhoneRegion(region)) {
+        printError(QStringLiteral("--phone-region %1 is not a region libphonenumber knows (GB, DE, RU, US...)").arg(region));
+        return std::nullopt;
+    }
+    choice.options.contacts.defaultRegion = region.toUpper();
+    const auto threads = intOption(parser, o.textThreads, 1, 16);
+    if (!threads)
+        return std::nullopt;
+    choice.options.threads = *threads;
+    return choice;
+}
+
+std::unique_ptr<ModerationLane> openModerationLane(const ModerationOptions &options)
+{
+    auto lane = ModerationLane::open(options);
+    if (!lane) {
+        printError(lane.error().message + QStringLiteral(" (or run with --no-moderation)"));
+        return nullptr;
+    }
+    return std::move(lane).value();
+}
+
 std::optional<PipelineOptions> pipelineOptions(const QCommandLineParser &parser, const ModelOptions &o)
 {
     const auto batch = intOption(parser, o.batch, 1, 256);

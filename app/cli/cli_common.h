@@ -39,6 +39,31 @@ struct ModelOptions {
     void addTo(QCommandLineParser &parser) const;
 };
 
+// What the moderation lane reads (issue 16): text on the photo, contact
+// details, stock marks. On unless --no-moderation.
+struct ModerationCliOptions {
+    QCommandLineOption off{QStringLiteral("no-moderation"),
+                           QStringLiteral("Do not read text on photos (contact details, stock marks, brands): results come without \"text\".")};
+    QCommandLineOption languages{QStringLiteral("text-languages"),
+                                 QStringLiteral("Tesseract language packs for text on photos, '+'-joined, first one tried first (default: eng+rus)."),
+                                 QStringLiteral("LANGS"), QStringLiteral("eng+rus")};
+    QCommandLineOption region{QStringLiteral("phone-region"),
+                              QStringLiteral("Region of phone numbers written without a country code (default: $LISTINGLENS_PHONE_REGION or GB)."),
+                              QStringLiteral("CC")};
+    QCommandLineOption textThreads{QStringLiteral("text-threads"), QStringLiteral("Threads of the moderation lane (default: 1)."),
+                                   QStringLiteral("N"), QStringLiteral("1")};
+
+    void addTo(QCommandLineParser &parser) const;
+};
+// nullopt with a usage error printed on a bad value; `enabled` false with --no-moderation.
+struct ModerationChoice {
+    bool enabled = true;
+    ModerationOptions options;
+};
+std::optional<ModerationChoice> moderationOptions(const QCommandLineParser &parser, const ModerationCliOptions &o);
+// Opens the lane, printing why not on failure (nullptr).
+std::unique_ptr<ModerationLane> openModerationLane(const ModerationOptions &options);
+
 // --db URL, defaulting to $LISTINGLENS_DB. A command that adds it also gets
 // --db-file PATH: parseOrExit() registers that option for the parser it is
 // given next and checks both (one or the other; the file readable, not empty,

@@ -22,7 +22,7 @@ std::span<const Command> sharedCommands()
         {QLatin1StringView("db"), runDb},             {QLatin1StringView("apikey"), runApiKey},
         {QLatin1StringView("bench"), runBench},       {QLatin1StringView("bench-db"), runBenchDb},
         {QLatin1StringView("model"), runModel},       {QLatin1StringView("bench-train"), runBenchTrain},
-        {QLatin1StringView("bench-text"), runBenchText},
+        {QLatin1StringView("bench-text"), runBenchText},       {QLatin1StringView("bench-brands"), runBenchBrands},
     };
     return commands;
 }

@@ -17,5 +17,6 @@ int runBenchDb(const QStringList &args);
 int runModel(const QStringList &args);
 int runBenchTrain(const QStringList &args);
 int runBenchText(const QStringList &args);
+int runBenchBrands(const QStringList &args);
 
 } // namespace listinglens::cli

@@ -25,6 +25,7 @@ void writeSignal(int)
 void WorkerOptions::addTo(QCommandLineParser &parser) const
 {
     parser.addOptions({name, lease, maxAttempts, poll, influx, influxInterval});
+    ModerationCliOptions().addTo(parser);
 }
 
 std::shared_ptr<JobQueue> openQueue(const QCommandLineParser &parser)
@@ -51,6 +52,21 @@ std::optional<std::vector<std::unique_ptr<JobWorker>>> createWorkers(const QComm
                                                                     const std::shared_ptr<Metrics> &metrics)
 {
     auto classifierOpts = classifierOptions(parser, model);
+    const ModerationCliOptions moderationCli;
+    const auto moderation = moderationOptions(parser, moderationCli);
+    if (!moderation)
+        return std::nullopt;
+    std::shared_ptr<ModerationLane> lane;
+    if (moderation->enabled) {
+        // Under more load than the lane reads, photos go unread (skipped) rather than slow the main lane.
+        ModerationOptions laneOptions = moderation->options;
+        laneOptions.skipWhenFull = true;
+        lane = openModerationLane(laneOptions);
+        if (!lane)
+            return std::nullopt;
+        if (classifierOpts)
+            classifierOpts->moderation = true;
+    }
     const auto batch = intOption(parser, model.batch, 1, 256);
     const auto lease = intOption(parser, w.lease, 1, 3600);
     const auto attempts = intOption(parser, w.maxAttempts, 1, 100);
@@ -78,6 +94,7 @@ std::optional<std::vector<std::unique_ptr<JobWorker>>> createWorkers(const QComm
         options.leaseMs = *lease * 1000;
         options.maxAttempts = *attempts;
         options.pollMs = *poll;
+        options.lane = lane;
         workers.push_back(std::make_unique<JobWorker>(queue, std::move(classifier).value(), options, metrics));
     }
     return workers;

@@ -221,4 +221,18 @@ Result<LoadedImage> ImageLoader::loadBytes(const QByteArray &bytes) const
     return out;
 }
 
+QByteArray encodePreview(const cv::Mat &bgr, int side)
+{
+    cv::Mat small = bgr;
+    const int longSide = std::max(bgr.cols, bgr.rows);
+    if (longSide > side) {
+        const double f = double(side) / longSide;
+        cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
+    }
+    std::vector<uchar> jpeg;
+    if (!cv::imencode(".jpg", small, jpeg, {cv::IMWRITE_JPEG_QUALITY, 88}))
+        return {};
+    return QByteArray(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
+}
+
 } // namespace listinglens

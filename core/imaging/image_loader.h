@@ -54,4 +54,8 @@ private:
 // Applies an EXIF orientation (1..8) so the image reads as displayed.
 cv::Mat applyOrientation(const cv::Mat &image, int orientation);
 
+// The decoded (often already reduced) pixels as a JPEG no longer than
+// `side` (previews and thumbnails); empty when it cannot be encoded.
+QByteArray encodePreview(const cv::Mat &bgr, int side);
+
 } // namespace listinglens

@@ -49,7 +49,9 @@ struct PhotoModeration {
     // Off: not asked for. Pending: the main result is out and the moderation
     // lane has not finished with the photo yet. Done: text and faces are in.
     // Failed: the lane could not read the photo (the result stands without it).
-    enum class State { Off, Pending, Done, Failed };
+    // Skipped: the lane was too far behind to take the photo (a service under
+    // more load than its lane can read; see ModerationOptions::skipWhenFull).
+    enum class State { Off, Pending, Done, Failed, Skipped };
     State state = State::Off;
     PhotoText text;
     std::vector<QRect> faces;
@@ -58,7 +60,7 @@ struct PhotoModeration {
     QStringList flags() const;
 };
 
-QString moderationStateName(PhotoModeration::State state); // off, pending, done, failed
+QString moderationStateName(PhotoModeration::State state); // off, pending, done, failed, skipped
 PhotoModeration::State moderationStateFromName(const QString &name); // Off for anything else
 
 } // namespace listinglens

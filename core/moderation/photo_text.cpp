@@ -44,13 +44,14 @@ QString moderationStateName(PhotoModeration::State state)
     case PhotoModeration::State::Pending: return QStringLiteral("pending");
     case PhotoModeration::State::Done: return QStringLiteral("done");
     case PhotoModeration::State::Failed: return QStringLiteral("failed");
+    case PhotoModeration::State::Skipped: return QStringLiteral("skipped");
     }
     return {};
 }
 
 PhotoModeration::State moderationStateFromName(const QString &name)
 {
-    for (auto s : {PhotoModeration::State::Pending, PhotoModeration::State::Done, PhotoModeration::State::Failed}) {
+    for (auto s : {PhotoModeration::State::Pending, PhotoModeration::State::Done, PhotoModeration::State::Failed, PhotoModeration::State::Skipped}) {
         if (name == moderationStateName(s))
             return s;
     }

@@ -149,6 +149,52 @@ Result<qint64> PredictionStore::addPrediction(const PredictionRecord &rec)
     return withRetry([&] { return insertPrediction(rec); });
 }
 
+Result<bool> PredictionStore::completeModeration(qint64 predictionId, const PhotoResult &r)
+{
+    return withRetry([&]() -> Result<bool> {
+        auto db = connection();
+        if (!db)
+            return db.error();
+        QSqlQuery q(db.value());
+        // The thumbnail the lane made, faces blurred (none before it).
+        const bool thumbnail = !r.thumbnail.isEmpty();
+        q.prepare(QStringLiteral("UPDATE predictions SET moderation = :moderation, quality_flags = :flags, review = :review,"
+                                 " hints = :hints, title = :title%1 WHERE id = :id")
+                      .arg(thumbnail ? QStringLiteral(", thumbnail = :thumb") : QString()));
+        if (thumbnail)
+            q.bindValue(QStringLiteral(":thumb"), r.thumbnail);
+        q.bindValue(QStringLiteral(":moderation"), store_sql::notNull(moderationColumn(r)));
+        q.bindValue(QStringLiteral(":flags"), store_sql::flagsColumn(r.quality.flags));
+        q.bindValue(QStringLiteral(":review"), store_sql::notNull(r.review.reasons.join(QLatin1Char(','))));
+        q.bindValue(QStringLiteral(":hints"), store_sql::notNull(r.hints.join(QLatin1Char('\n'))));
+        q.bindValue(QStringLiteral(":title"), r.title);
+        q.bindValue(QStringLiteral(":id"), predictionId);
+        if (!q.exec())
+            return databaseError(QStringLiteral("cannot store what was read on prediction %1").arg(predictionId), q.lastError());
+        return q.numRowsAffected() > 0;
+    });
+}
+
+Result<int> PredictionStore::failStaleModeration(qint64 beforeMs)
+{
+    // A row waiting for the lane holds the one pending value there is (no
+    // text, no faces yet): an equality the partial index answers.
+    PhotoResult pending, failed;
+    pending.moderation.state = PhotoModeration::State::Pending;
+    failed.moderation.state = PhotoModeration::State::Failed;
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.prepare(QStringLiteral("UPDATE predictions SET moderation = :failed WHERE moderation = :pending AND created_ms < :before"));
+    q.bindValue(QStringLiteral(":failed"), moderationColumn(failed));
+    q.bindValue(QStringLiteral(":pending"), moderationColumn(pending));
+    q.bindValue(QStringLiteral(":before"), beforeMs);
+    if (!q.exec())
+        return databaseError(QStringLiteral("cannot mark unfinished moderation failed"), q.lastError());
+    return q.numRowsAffected();
+}
+
 Result<qint64> PredictionStore::addFeedback(qint64 predictionId, const FeedbackRecord &f)
 {
     return withRetry([&] { return insertFeedback(predictionId, f); });
@@ -190,10 +236,10 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
         " byte_size, width, height, model_name, model_version, device, category_id, confidence, categories_json,"
         " labels_json, price_currency, price_low, price_point, price_high, price_basis, price_neighbours, title,"
         " description, sharpness, brightness, quality_flags, decode_ms, preprocess_ms, inference_ms, total_ms,"
-        " embedding, thumbnail, synthetic, head_version, embedding_norm, review, hints, title_basis)"
+        " embedding, thumbnail, synthetic, head_version, embedding_norm, review, hints, title_basis, moderation)"
         " VALUES (:created, :source, :file, :ok, :ecode, :emsg, :sha, :phash, :bytes, :w, :h, :mname, :mver, :dev,"
         " :cat, :conf, :cats, :labels, :cur, :low, :point, :high, :basis, :nb, :title, :desc, :sharp, :bright,"
-        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth, :head, :norm, :review, :hints, :tbasis) RETURNING id");
+        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth, :head, :norm, :review, :hints, :tbasis, :moderation) RETURNING id");
     // The services store a prediction per photo: on PostgreSQL through libpq,
     // prepared once and with the embedding and thumbnail in binary.
     std::optional<pg::NamedStatement> statement;
@@ -257,6 +303,7 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     bind(":review", store_sql::notNull(r ? r->review.reasons.join(QLatin1Char(',')) : QString()));
     bind(":hints", store_sql::notNull(r ? r->hints.join(QLatin1Char('\n')) : QString()));
     bind(":tbasis", nullable(r, r ? r->titleBasis : QString(), text));
+    bind(":moderation", store_sql::notNull(r ? moderationColumn(*r) : QString()));
     if (statement) {
         auto rows = statement->exec(db.value());
         if (!rows)

@@ -72,6 +72,16 @@ public:
     // Retried on a fresh connection with backoff (see setRetry) when the database is unreachable.
     Result<qint64> addPrediction(const PredictionRecord &record);
     Result<qint64> addFeedback(qint64 predictionId, const FeedbackRecord &feedback); // retried like addPrediction
+    // The moderation lane finished with a stored prediction: its text and
+    // faces, the flags, review reasons, hints and title they changed, and
+    // the thumbnail with faces blurred (stored only now).
+    // false: no such row (deleted meanwhile). Retried like addPrediction.
+    Result<bool> completeModeration(qint64 predictionId, const PhotoResult &result);
+    // Rows still waiting for the moderation lane since before `beforeMs`
+    // (their worker died with the photo in its lane): marked failed, so that
+    // GET shows a finished job. A lane that finishes later still completes
+    // them. Returns how many rows.
+    Result<int> failStaleModeration(qint64 beforeMs);
     // Marks feedback row `feedbackId` undone by `moderator` (it stays in the
     // log, with undone_ms and undone_by) and puts its prediction back to the
     // newest decision still standing, or to none. Returns what stands

@@ -191,11 +191,25 @@ QStringList version8()
     };
 }
 
+QStringList version9()
+{
+    // What the moderation lane found on the photo (issue 16), as the result
+    // JSON's "text" and "moderation" objects: '' when the lane did not run.
+    // The lane finishes after the row is written; it fills this in then.
+    return {
+        QStringLiteral("ALTER TABLE predictions ADD COLUMN moderation TEXT NOT NULL DEFAULT ''"),
+        // Rows a dead worker left waiting (PredictionStore::failStaleModeration).
+        QStringLiteral("CREATE INDEX predictions_moderation_pending ON predictions (created_ms)"
+                       " WHERE moderation = '{\"moderation\":{\"faces\":[],\"flags\":[],\"state\":\"pending\"},"
+                       "\"text\":{\"brands\":[],\"contacts\":[],\"lines\":[],\"models\":[],\"stock_marks\":[]}}'"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 8;
+    return 9;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -210,6 +224,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 6: sql = version6(); break;
     case 7: sql = version7(); break;
     case 8: sql = version8(); break;
+    case 9: sql = version9(); break;
     default: return {};
     }
     for (QString &s : sql)

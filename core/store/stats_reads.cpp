@@ -151,6 +151,21 @@ SeriesPlan planSeries(qint64 sinceMs, qint64 untilMs, qint64 firstMs, int maxBuc
     return plan;
 }
 
+SeriesPlan planDailySeries(qint64 sinceMs, qint64 untilMs, qint64 firstMs, int minDays)
+{
+    static constexpr qint64 kDay = 86'400'000LL;
+    SeriesPlan plan = planSeries(sinceMs, untilMs, firstMs, 366, minDays);
+    if (plan.bucketMs >= kDay)
+        return plan;
+    if (untilMs <= sinceMs)
+        untilMs = sinceMs + 60'000;
+    const qint64 start = firstMs > sinceMs && firstMs < untilMs ? firstMs : sinceMs;
+    plan.bucketMs = kDay;
+    plan.toMs = bucketStart(untilMs - 1, kDay) + kDay;
+    plan.fromMs = std::max(bucketStart(sinceMs, kDay), std::min(bucketStart(start, kDay), plan.toMs - std::max(1, minDays) * kDay));
+    return plan;
+}
+
 Result<qint64> readFirstTime(PredictionStore &store, qint64 sinceMs, qint64 untilMs)
 {
     auto db = store.connection();
@@ -215,6 +230,58 @@ Result<std::vector<TimeBucket>> readTimeSeries(PredictionStore &store, qint64 si
         b.processingP95 = q.value(7).toDouble();
         b.waitP50 = q.value(8).toDouble();
         b.waitP95 = q.value(9).toDouble();
+        buckets.push_back(b);
+    }
+    return buckets;
+}
+
+QStringList chartedFlags()
+{
+    return {QStringLiteral("contact_details"), QStringLiteral("stock_photo_text"), QStringLiteral("person_in_photo"),
+            QStringLiteral("blurry"), QStringLiteral("too_dark"), QStringLiteral("too_bright"), QStringLiteral("low_resolution")};
+}
+
+Result<std::vector<FlagRateBucket>> readFlagRates(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs,
+                                                  const QStringList &flags, const QString &modelVersion)
+{
+    constexpr int kMaxFlags = 16;
+    if (bucketMs <= 0 || untilMs <= sinceMs)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("a time series needs a range and a bucket size")};
+    if (flags.isEmpty() || flags.size() > kMaxFlags)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("flag rates need 1 to %1 flags").arg(kMaxFlags)};
+    for (const QString &flag : flags) {
+        // A flag is a word of the column's own vocabulary; its comma is the separator.
+        if (flag.isEmpty() || flag.size() > 64 || flag.contains(QLatin1Char(',')))
+            return Error{ErrorCode::InvalidArgument, QStringLiteral("not a flag: %1").arg(flag.left(64))};
+    }
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    // One pass over the range (the created_ms index): per bucket, the photos
+    // and, per flag, those whose ",a,b," column holds ",flag,".
+    QString sums;
+    for (int i = 0; i < flags.size(); ++i)
+        sums += QStringLiteral(", SUM(CASE WHEN quality_flags LIKE :f%1 ESCAPE '\\' THEN 1 ELSE 0 END)").arg(i);
+    QSqlQuery q(db.value());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT (created_ms - CAST(:since AS BIGINT)) / CAST(:bucket AS BIGINT) AS b, COUNT(*)%1"
+                             " FROM predictions WHERE created_ms >= :since2 AND created_ms < :until AND ok = 1%2"
+                             " GROUP BY b ORDER BY b")
+                  .arg(sums, modelVersion.isEmpty() ? QString() : QStringLiteral(" AND model_version = :mver")));
+    bindBuckets(q, sinceMs, untilMs, bucketMs);
+    for (int i = 0; i < flags.size(); ++i)
+        q.bindValue(QStringLiteral(":f%1").arg(i), store_sql::flagPattern(flags[i]));
+    if (!modelVersion.isEmpty())
+        q.bindValue(QStringLiteral(":mver"), modelVersion);
+    if (!q.exec())
+        return databaseError(QStringLiteral("cannot compute flag rates"), q.lastError());
+    std::vector<FlagRateBucket> buckets;
+    while (q.next()) {
+        FlagRateBucket b;
+        b.startMs = sinceMs + q.value(0).toLongLong() * bucketMs;
+        b.photos = q.value(1).toLongLong();
+        for (int i = 0; i < flags.size(); ++i)
+            b.flagged << q.value(2 + i).toLongLong();
         buckets.push_back(b);
     }
     return buckets;

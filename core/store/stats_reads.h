@@ -87,8 +87,24 @@ struct SeriesPlan {
 // when that is later than sinceMs, keeping at least minBuckets), with the
 // smallest clock bucket that keeps it to maxBuckets.
 SeriesPlan planSeries(qint64 sinceMs, qint64 untilMs, qint64 firstMs, int maxBuckets = 240, int minBuckets = 12);
+// As planSeries, in whole days at least (weeks past a year of them): the flag-rate chart.
+SeriesPlan planDailySeries(qint64 sinceMs, qint64 untilMs, qint64 firstMs, int minDays = 7);
 // The start of the clock bucket of bucketMs that holds ms (days: local midnight).
 qint64 bucketStart(qint64 ms, qint64 bucketMs);
+
+// How often photos carry each flag, per bucket (quality page): the share of
+// the successful photos of the bucket whose flags hold it. Quality flags
+// (blurry, too_dark...) and moderation flags (contact_details,
+// stock_photo_text, person_in_photo) alike: both are in quality_flags.
+struct FlagRateBucket {
+    qint64 startMs = 0;
+    qint64 photos = 0;                      // successful predictions in the bucket
+    QList<qint64> flagged;                  // per flag asked for, in its order
+    double rate(int flag) const { return photos > 0 ? double(flagged.value(flag)) / double(photos) : 0; }
+};
+
+// The flags the quality page charts, moderation first.
+QStringList chartedFlags();
 
 // What the job queue of `serve` and its workers did (table jobs), for the
 // throughput page; empty when the database has never had a job.
@@ -118,6 +134,10 @@ Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64
 // Over the decisions of readQuality's period and model version.
 Result<ReliabilityReport> readReliability(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {},
                                           int bins = 10);
+// Buckets of bucketMs over [sinceMs, untilMs), empty ones left out; at most
+// 16 flags (InvalidArgument past that, or for a flag that is not a plain word).
+Result<std::vector<FlagRateBucket>> readFlagRates(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs,
+                                                  const QStringList &flags, const QString &modelVersion = {});
 // The built-in mapping first, then the heads by version.
 Result<std::vector<HeadAccuracy>> readHeadAccuracy(PredictionStore &store, qint64 sinceMs, qint64 untilMs,
                                                    const QString &modelVersion = {});

@@ -1,5 +1,7 @@
 #include "stored_result.h"
 
+#include "moderation_json.h"
+
 #include "store_sql_p.h"
 #include "taxonomy.h"
 
@@ -88,7 +90,16 @@ PhotoResult storedResult(const pg::Rows &rows, int row, int c)
     r.hints = rows.text(row, c + 28).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     if (const QString basis = rows.text(row, c + 29); !basis.isEmpty())
         r.titleBasis = basis;
+    if (const QByteArray moderation = rows.bytes(row, c + 30); !moderation.isEmpty())
+        r.moderation = moderationFromStoredJson(QJsonDocument::fromJson(moderation).object());
     return r;
+}
+
+QString moderationColumn(const PhotoResult &r)
+{
+    if (r.moderation.state == PhotoModeration::State::Off)
+        return {};
+    return QString::fromUtf8(QJsonDocument(moderationToStoredJson(r.moderation)).toJson(QJsonDocument::Compact));
 }
 
 } // namespace listinglens

@@ -15,7 +15,7 @@ inline constexpr const char *kStoredResultColumns =
     "p.file_name, p.category_id, p.confidence, p.categories_json, p.labels_json, p.price_currency, p.price_low,"
     " p.price_point, p.price_high, p.price_basis, p.price_neighbours, p.title, p.description, p.width, p.height,"
     " p.sharpness, p.brightness, p.phash, p.quality_flags, p.decode_ms, p.preprocess_ms, p.inference_ms, p.total_ms,"
-    " p.model_name, p.model_version, p.device, p.head_version, p.review, p.hints, p.title_basis";
+    " p.model_name, p.model_version, p.device, p.head_version, p.review, p.hints, p.title_basis, p.moderation";
 
 // Reads those columns of `row`, starting at `firstColumn`, from a binary libpq result.
 PhotoResult storedResult(const pg::Rows &rows, int row, int firstColumn);
@@ -24,5 +24,7 @@ PhotoResult storedResult(const pg::Rows &rows, int row, int firstColumn);
 QString categoriesJson(const PhotoResult &result);
 // The predictions.labels_json text of a result.
 QString labelsJson(const PhotoResult &result);
+// The predictions.moderation text of a result: '' when the lane did not run.
+QString moderationColumn(const PhotoResult &result);
 
 } // namespace listinglens

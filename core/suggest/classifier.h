@@ -24,6 +24,8 @@
 
 namespace listinglens {
 
+class FaceDetector;
+
 struct ClassifierOptions {
     QString modelDir;      // empty: defaultModelDir()
     QString manifestPath;  // empty: the model directory's own, else the built-in one
@@ -35,6 +37,7 @@ struct ClassifierOptions {
     int previewSide = 0;   // > 0: results carry a JPEG preview at most this long (for windows)
     int thumbnailSide = 0; // > 0: results carry a JPEG thumbnail at most this long (for history)
     bool fingerprint = false; // results carry the SHA-256 of the photo's bytes
+    bool moderation = false;  // prepared photos keep what the moderation lane reads (the decode, the bytes)
 };
 
 // A photo to classify: a file, or bytes received from somewhere (clipboard, HTTP).
@@ -60,6 +63,12 @@ struct PreparedPhoto {
     qint64 byteSize = 0;
     StageTimings timing;
     std::chrono::steady_clock::time_point started;
+    // Faces found on the decode (photo pixels); blurred in preview and thumbnail.
+    std::vector<QRect> faces;
+    // For the moderation lane, when ClassifierOptions::moderation: the photo
+    // as the model's decode saw it, and its bytes for a larger decode.
+    LoadedImage decoded;
+    QByteArray bytes;
 };
 
 // Photo in, suggestions out. prepare() is const and thread-safe; finish() runs
@@ -102,6 +111,7 @@ public:
     const ModelManifest &manifest() const { return m_engine->manifest(); }
     const Taxonomy &taxonomy() const { return m_taxonomy; }
     const ImageLoader &loader() const { return m_loader; }
+    int thumbnailSide() const { return m_thumbnailSide; }
 
 private:
     Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options);
@@ -116,6 +126,8 @@ private:
     int m_previewSide = 0;
     int m_thumbnailSide = 0;
     bool m_fingerprint = false;
+    bool m_moderation = false;
+    std::shared_ptr<const FaceDetector> m_faces; // with previews, thumbnails or moderation; null when its cascade is missing
     std::shared_ptr<ListingIndex> m_index;
     mutable std::mutex m_headMutex;
     std::shared_ptr<const CategoryHead> m_head;

@@ -1,5 +1,7 @@
 #include "pipeline.h"
 
+#include "moderated_result.h"
+
 #include <condition_variable>
 #include <deque>
 #include <iterator>
@@ -81,6 +83,12 @@ Pipeline::Pipeline(Classifier &classifier, PipelineOptions options) : m_classifi
     }
 }
 
+void Pipeline::setModeration(ModerationLane *lane, ModeratedCallback onModerated)
+{
+    m_lane = lane;
+    m_onModerated = std::move(onModerated);
+}
+
 void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback &onResult, const std::atomic_bool *cancel,
                    const StartCallback &onStarted)
 {
@@ -106,10 +114,25 @@ void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback
     }
 
     std::map<int, Result<PhotoResult>> pending;
+    std::map<int, ModerationInput> toModerate;
     int emitNext = 0;
     auto emitReady = [&] {
-        for (auto it = pending.begin(); it != pending.end() && it->first == emitNext; it = pending.erase(it), ++emitNext)
+        for (auto it = pending.begin(); it != pending.end() && it->first == emitNext; it = pending.erase(it), ++emitNext) {
+            auto input = toModerate.find(it->first);
+            const bool moderated = m_lane && it->second && input != toModerate.end();
+            if (moderated)
+                it->second.value().moderation.state = PhotoModeration::State::Pending;
             onResult(it->first, it->second);
+            if (moderated) {
+                m_lane->submit(std::move(input->second), [index = it->first, result = it->second.value(), done = m_onModerated](ModerationFindings found, bool ok) mutable {
+                    completeModeration(result, std::move(found), ok);
+                    if (done)
+                        done(index, std::move(result));
+                });
+            }
+            if (input != toModerate.end())
+                toModerate.erase(input);
+        }
     };
     // The stages balance themselves: when nothing is ready to infer and some
     // photos are not started yet, decoding is the slower stage, and this
@@ -131,8 +154,11 @@ void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback
     for (auto batch = nextBatch(); !batch.empty(); batch = nextBatch()) {
         std::vector<PreparedPhoto> photos;
         photos.reserve(batch.size());
-        for (auto &item : batch)
+        for (auto &item : batch) {
+            if (m_lane && !item.photo.error && !item.photo.decoded.bgr.empty())
+                toModerate[item.index] = ModerationInput{std::move(item.photo.decoded), std::move(item.photo.bytes), m_classifier.thumbnailSide()};
             photos.push_back(std::move(item.photo));
+        }
         auto results = m_classifier.finish(std::move(photos));
         for (std::size_t k = 0; k < batch.size(); ++k)
             pending.emplace(batch[k].index, std::move(results[k]));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "classifier.h"
+#include "moderation_lane.h"
 
 #include <atomic>
 #include <functional>
@@ -31,11 +32,21 @@ public:
     void run(const std::vector<PhotoSource> &sources, const ResultCallback &onResult,
              const std::atomic_bool *cancel = nullptr, const StartCallback &onStarted = {});
 
+    // The moderation lane (the classifier must keep what it reads:
+    // ClassifierOptions::moderation). Each result is reported first with
+    // moderation Pending; once the lane has read the photo, `onModerated`
+    // gets the completed result, on a lane thread, after its onResult.
+    // run() does not wait for the lane: ModerationLane::waitIdle() does.
+    using ModeratedCallback = std::function<void(int index, PhotoResult result)>;
+    void setModeration(ModerationLane *lane, ModeratedCallback onModerated);
+
     const PipelineOptions &options() const { return m_options; }
 
 private:
     Classifier &m_classifier;
     PipelineOptions m_options;
+    ModerationLane *m_lane = nullptr;
+    ModeratedCallback m_onModerated;
 };
 
 } // namespace listinglens

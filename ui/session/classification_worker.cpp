@@ -36,6 +36,19 @@ void ClassificationWorker::loadModel(const QString &modelDir, const QString &dev
     options.previewSide = kPreviewSide;
     options.thumbnailSide = 256; // what history shows
     options.fingerprint = true;
+    // The moderation lane: text on the photo, read after the suggestion is
+    // shown. Without Tesseract the workbench works on without it.
+    if (!m_lane) {
+        ModerationOptions moderation;
+        moderation.contacts.defaultRegion = qEnvironmentVariable("LISTINGLENS_PHONE_REGION", QStringLiteral("GB")).toUpper();
+        if (!isKnownPhoneRegion(moderation.contacts.defaultRegion))
+            moderation.contacts.defaultRegion = QStringLiteral("GB");
+        if (auto lane = ModerationLane::open(moderation))
+            m_lane = std::move(lane).value();
+        else
+            qCWarning(lcPipeline).noquote() << lane.error().message << QStringLiteral("- photos are shown without the text on them");
+    }
+    options.moderation = m_lane != nullptr;
     auto classifier = Classifier::create(options);
     if (!classifier) {
         Q_EMIT modelFailed(classifier.error().message);
@@ -230,6 +243,18 @@ void ClassificationWorker::run(int ticket, const QList<int> &ids, const QStringL
         sources.push_back(bytes.value(i).isEmpty() ? PhotoSource::fromFile(paths[i]) : PhotoSource::fromBytes(names[i], bytes[i]));
 
     Pipeline pipeline(*m_classifier, PipelineOptions{std::max(1, batchSize), 0});
+    // Each photo's stored row, for the lane to complete (written before the
+    // photo goes to the lane, read on a lane thread after).
+    auto stored = std::make_shared<std::vector<qint64>>(sources.size(), 0);
+    if (m_lane) {
+        pipeline.setModeration(m_lane.get(), [this, ids, stored, store = m_store](int i, PhotoResult result) {
+            if (const qint64 id = (*stored)[std::size_t(i)]; id > 0 && store) {
+                if (auto written = store->completeModeration(id, result); !written)
+                    qCWarning(lcStore).noquote() << written.error().message;
+            }
+            Q_EMIT photoModerated(ids[i], result);
+        });
+    }
     pipeline.run(
         sources,
         [&](int i, const Result<PhotoResult> &r) {
@@ -240,6 +265,7 @@ void ClassificationWorker::run(int ticket, const QList<int> &ids, const QStringL
             qint64 predictionId = 0;
             QString database;
             store(ids[i], names[i], r, predictionId, database); // failures are history too
+            (*stored)[std::size_t(i)] = predictionId;
             if (!r) {
                 Q_EMIT photoFailed(ids[i], r.error().codeName(), r.error().message, errorAdvice(r.error().code));
                 return;

@@ -17,6 +17,7 @@ class QTimer;
 namespace listinglens {
 class Classifier;
 class HeadFollower;
+class ModerationLane;
 class ListingIndex;
 class PredictionStore;
 }
@@ -79,6 +80,10 @@ Q_SIGNALS:
     // predictionId: its row in the store named `database` (masked URL); 0 and empty when not stored.
     void photoDone(int id, const listinglens::PhotoResult &result, const QImage &preview, const QImage &thumbnail,
                    qint64 predictionId, const QString &database);
+    // The moderation lane finished with a photo reported by photoDone: the
+    // same result with its text, contacts, brands and flags filled in (and
+    // the title branded). Follows photoDone for the same id, never precedes it.
+    void photoModerated(int id, const listinglens::PhotoResult &result);
     void databaseOpened(const QString &maskedUrl, int listings);
     void databaseFailed(const QString &message);
     // The index in use from now on (null: none); the worker's own pointer never leaves its thread.
@@ -125,6 +130,8 @@ private:
     std::atomic_int m_pendingCount{0};
 
     std::unique_ptr<Classifier> m_classifier;
+    // Declared after what its callbacks use, so destroyed before them.
+    std::unique_ptr<ModerationLane> m_lane;
     std::shared_ptr<PredictionStore> m_store;
     std::shared_ptr<ListingIndex> m_index;
     std::unique_ptr<HeadFollower> m_headFollower; // on m_store and m_classifier, while both are there

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "error.h"
+
+#include <QRect>
+#include <QString>
+
+#include <opencv2/core/mat.hpp>
+
+#include <memory>
+#include <vector>
+
+namespace listinglens {
+
+// People in the photo: frontal faces found with an OpenCV cascade (Debian
+// opencv-data's haarcascade_frontalface_alt2.xml by default) on the reduced
+// decode the model sees, so blurred in previews and thumbnails and flagged
+// as person_in_photo.
+//
+// Thread safety: detect() is const and may run on several threads at once
+// (Classifier::prepare does). A cv::CascadeClassifier is not documented as
+// thread-safe, so the detector keeps a small pool of them: each call borrows
+// one (loading another from the same file when all are in use) and gives it
+// back, so the pool grows to the number of threads that detect at once.
+class FaceDetector {
+public:
+    // cascadePath empty: $LISTINGLENS_FACE_CASCADE, else opencv-data's file
+    // (/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml).
+    // A missing or unreadable file is a ModelError.
+    static Result<std::unique_ptr<FaceDetector>> open(const QString &cascadePath = {});
+    static QString defaultCascadePath();
+    ~FaceDetector();
+
+    // Faces on `bgr`, the photo decoded at 1/decodeScale (8-bit, 1, 3 or 4
+    // channels), as boxes in full-photo pixels (multiplied by decodeScale),
+    // largest first. Empty for an empty or tiny image; never throws. Images
+    // larger than the decode the model sees are reduced first (bounded time).
+    std::vector<QRect> detect(const cv::Mat &bgr, int decodeScale) const;
+
+    const QString &cascadePath() const { return m_path; }
+
+private:
+    struct Pool;
+    FaceDetector(QString path, std::unique_ptr<Pool> pool);
+
+    QString m_path;
+    std::unique_ptr<Pool> m_pool;
+};
+
+// Blurs each face (full-photo pixels, as detect() gives them) in `bgr`, the
+// photo decoded at 1/decodeScale, in place: the box padded by a fifth on each
+// side is pixelated to about eight cells across and smoothed, so it cannot
+// be sharpened back. Boxes outside the image are clipped or skipped.
+void blurFaces(cv::Mat &bgr, const std::vector<QRect> &faces, int decodeScale);
+
+} // namespace listinglens

@@ -1,0 +1,51 @@
+#include "moderated_result.h"
+
+#include "branded_title.h"
+
+namespace listinglens {
+
+bool isModerationFlag(const QString &flag)
+{
+    return flag == QLatin1String("contact_details") || flag == QLatin1String("stock_photo_text") || flag == QLatin1String("person_in_photo");
+}
+
+QStringList moderationReviewReasons(const QStringList &flags)
+{
+    QStringList reasons;
+    for (const QString &f : flags) {
+        if (isModerationFlag(f) && !reasons.contains(f))
+            reasons << f;
+    }
+    return reasons;
+}
+
+void completeModeration(PhotoResult &r, ModerationFindings found, bool ok)
+{
+    if (!ok || found.skipped) {
+        r.moderation.state = found.skipped ? PhotoModeration::State::Skipped : PhotoModeration::State::Failed;
+        return;
+    }
+    r.moderation.text = std::move(found.text);
+    r.moderation.faces = std::move(found.faces);
+    if (!found.thumbnail.isEmpty())
+        r.thumbnail = std::move(found.thumbnail);
+    r.moderation.state = PhotoModeration::State::Done;
+    // The brand read on the item names it ("Samsung phone"); a model number stays a suggested detail.
+    r.title = brandedTitle(r.title, r.moderation.text.brands, r.category.id);
+    for (const QString &flag : r.moderation.flags()) {
+        if (!r.quality.flags.contains(flag))
+            r.quality.flags << flag;
+    }
+    for (const QString &reason : moderationReviewReasons(r.quality.flags)) {
+        if (!r.review.reasons.contains(reason))
+            r.review.reasons << reason;
+    }
+    r.review.needed = !r.review.reasons.isEmpty();
+    if (r.moderation.text.contacts.size() > 0) {
+        const QString hint = QStringLiteral("Remove the contact details written on the photo: buyers reach you through the listing.");
+        if (!r.hints.contains(hint))
+            r.hints << hint;
+    }
+}
+
+} // namespace listinglens

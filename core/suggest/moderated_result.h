@@ -1,0 +1,23 @@
+#pragma once
+
+#include "moderation_lane.h"
+#include "photo_result.h"
+
+namespace listinglens {
+
+// The moderation flags (contact_details, stock_photo_text, person_in_photo)
+// are not photo-quality faults: they ask for review for their own reason.
+bool isModerationFlag(const QString &flag);
+
+// The review reasons the moderation flags in `flags` give (each flag is its
+// own reason), to add to the others.
+QStringList moderationReviewReasons(const QStringList &flags);
+
+// A result completed by the moderation lane: its text and faces, the flags
+// they raise in quality.flags, review when contact details, a stock mark or
+// a person were found, the thumbnail with faces blurred, and the title with
+// the brand read on the item. `ok` false: the lane could not read the photo,
+// and the result stands as it was (state Failed, no thumbnail).
+void completeModeration(PhotoResult &result, ModerationFindings found, bool ok);
+
+} // namespace listinglens
