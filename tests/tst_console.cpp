@@ -497,6 +497,77 @@ private Q_SLOTS:
         }
     }
 
+    // The flag filter takes moderation flags as well as quality ones, and pages with them.
+    void historyFiltersByModerationFlag()
+    {
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 30 * kMinute;
+        for (int i = 0; i < 9; ++i) {
+            PredictionRecord rec;
+            rec.source = QStringLiteral("gui");
+            rec.fileName = QStringLiteral("/photos/p%1.jpg").arg(i);
+            rec.createdMs = t0 + i * 1000;
+            rec.result = result(QStringLiteral("phones"), 0.8, 50, QStringLiteral("Item %1").arg(i));
+            if (i % 3 == 0)
+                rec.result->quality.flags << QStringLiteral("contact_details");
+            if (i == 4)
+                rec.result->quality.flags << QStringLiteral("blurry") << QStringLiteral("person_in_photo");
+            QVERIFY(m_store->addPrediction(rec).ok());
+        }
+        HistoryPage page(m_worker.get());
+        page.refresh();
+        QTRY_COMPARE(page.model()->rowCount(), 9);
+        auto *flag = page.findChild<QComboBox *>(QStringLiteral("flagFilter"));
+        QVERIFY(flag);
+        QCOMPARE(flag->itemText(0), QStringLiteral("any flag"));
+        for (const char *f : {"contact_details", "stock_photo_text", "person_in_photo", "blurry", "too_dark", "duplicate"})
+            QVERIFY2(flag->findData(QString::fromLatin1(f)) > 0, f);
+        flag->setCurrentIndex(flag->findData(QStringLiteral("contact_details")));
+        QTRY_COMPARE(page.model()->rowCount(), 3);
+        for (int r = 0; r < 3; ++r)
+            QVERIFY(page.model()->row(r)->flags.contains(QStringLiteral("contact_details")));
+        QTRY_COMPARE(page.countLabel()->text(), QStringLiteral("3 predictions"));
+        flag->setCurrentIndex(flag->findData(QStringLiteral("person_in_photo")));
+        QTRY_COMPARE(page.model()->rowCount(), 1);
+        QCOMPARE(page.model()->row(0)->title, QStringLiteral("Item 4"));
+        flag->setCurrentIndex(flag->findData(QStringLiteral("stock_photo_text")));
+        QTRY_COMPARE(page.model()->rowCount(), 0);
+        flag->setCurrentIndex(0);
+        QTRY_COMPARE(page.model()->rowCount(), 9);
+    }
+
+    // Flag rates per day on the quality page: the share of each day's photos, in percent; a day without photos is a gap.
+    void qualityPageChartsFlagRates()
+    {
+        constexpr qint64 kDay = 86'400'000LL;
+        const qint64 today = bucketStart(QDateTime::currentMSecsSinceEpoch(), kDay);
+        const qint64 day0 = today - 3 * kDay;
+        auto addFlagged = [&](qint64 at, const QStringList &flags) {
+            PredictionRecord rec;
+            rec.source = QStringLiteral("gui");
+            rec.fileName = QStringLiteral("/photos/x.jpg");
+            rec.createdMs = at;
+            rec.result = result(QStringLiteral("phones"), 0.8, 50, QStringLiteral("x"));
+            rec.result->quality.flags = flags;
+            QVERIFY(m_store->addPrediction(rec).ok());
+        };
+        for (int i = 0; i < 4; ++i)
+            addFlagged(day0 + 3'600'000LL + i, i == 0 ? QStringList{QStringLiteral("contact_details")} : QStringList{});
+        addFlagged(day0 + 2 * kDay + 3'600'000LL, {QStringLiteral("contact_details"), QStringLiteral("person_in_photo")});
+        const qint64 now = QDateTime::currentMSecsSinceEpoch() + 1;
+        const SeriesPlan plan = planDailySeries(now - 30 * kDay, now, readFirstTime(*m_store, now - 30 * kDay, now).value());
+        QCOMPARE(plan.bucketMs, kDay);
+        auto rates = readFlagRates(*m_store, plan.fromMs, plan.toMs, plan.bucketMs, chartedFlags());
+        QVERIFY2(rates.ok(), qPrintable(rates.ok() ? QString() : rates.error().message));
+        QualityPage quality(m_worker.get());
+        quality.showFlagRates(plan, QList<FlagRateBucket>(rates.value().begin(), rates.value().end()));
+        const int contact = int(chartedFlags().indexOf(QStringLiteral("contact_details")));
+        const int person = int(chartedFlags().indexOf(QStringLiteral("person_in_photo")));
+        QCOMPARE(quality.flagRates()->segments(contact),
+                 (QList<QList<QPointF>>{{QPointF(double(day0), 25.0)}, {QPointF(double(day0 + 2 * kDay), 100.0)}}));
+        QCOMPARE(quality.flagRates()->segments(person),
+                 (QList<QList<QPointF>>{{QPointF(double(day0), 0.0)}, {QPointF(double(day0 + 2 * kDay), 100.0)}}));
+    }
+
 private:
     // The WCAG contrast ratio of two colours (1 to 21).
     static double contrast(const QColor &a, const QColor &b)

@@ -12,6 +12,8 @@
 #include "history_reads.h"
 #include "listing_index.h"
 #include "main_window.h"
+#include "moderation_box.h"
+#include "moderation_overlay.h"
 #include "password_keyring.h"
 #include "photo_files.h"
 #include "photo_list_model.h"
@@ -22,6 +24,7 @@
 #include "reliability_chart.h"
 #include "result_panel.h"
 #include "session.h"
+#include "classification_worker.h"
 #include "settings_dialog.h"
 #include "store_worker.h"
 #include "workbench_settings.h"
@@ -1627,7 +1630,154 @@ private Q_SLOTS:
             test::postgresScalar(url, QString::fromLatin1(sql));
     }
 
+    // What the moderation lane found is drawn over the photo (contact details
+    // red, faces yellow) and listed beside it, with its flags as badges; T hides
+    // the boxes (remembered), and typing T in a text field is text, not the key.
+    void moderationBoxesOverThePhoto()
+    {
+        QSettings().remove(QStringLiteral("workbench/moderationBoxes"));
+        ResultPanel panel;
+        panel.resize(1000, 640);
+        PhotoItem item;
+        item.id = 1;
+        item.name = QStringLiteral("phone.jpg");
+        item.state = PhotoState::Done;
+        item.result = sampleMetaResult();
+        item.preview = QImage(400, 300, QImage::Format_RGB32);
+        item.preview.fill(QColor(90, 90, 90));
+        panel.showItem(item, {});
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto *overlay = panel.findChild<ModerationOverlay *>(QStringLiteral("moderationOverlay"));
+        auto *box = panel.findChild<ModerationBox *>(QStringLiteral("moderationBox"));
+        QVERIFY(overlay && box);
+        QVERIFY(box->isVisible());
+        QCOMPARE(box->stateText(), QStringLiteral("Reading text…"));
+        QVERIFY(!box->findChild<QWidget *>(QStringLiteral("moderationText"))->isVisible());
+
+        item.result = moderatedResult(item.result);
+        panel.showItem(item, {});
+        QWidget *photoView = panel.findChild<QWidget *>(QStringLiteral("photo"));
+        const QRect contactBox = overlay->mapped(item.result.moderation.text.contacts[0].box).toAlignedRect();
+        const QRect faceBox = overlay->mapped(item.result.moderation.faces[0]).toAlignedRect();
+        QVERIFY(!contactBox.isEmpty() && !faceBox.isEmpty());
+        // Scaled from the photo's 1600 x 1200 to the preview as drawn (aspect kept).
+        const QSize drawn = item.preview.size().scaled(photoView->size(), Qt::KeepAspectRatio);
+        QVERIFY(std::abs(contactBox.width() - 400 * drawn.width() / 1600) <= 2);
+        QImage shot = photoView->grab().toImage();
+        QVERIFY(pixelsOf(shot, contactBox.adjusted(-3, -3, 3, 3), ModerationOverlay::contactColour()) > 50);
+        QVERIFY(pixelsOf(shot, faceBox.adjusted(-3, -3, 3, 3), ModerationOverlay::faceColour()) > 50);
+        QCOMPARE(pixelsOf(shot, shot.rect(), ModerationOverlay::contactColour())
+                     - pixelsOf(shot, contactBox.adjusted(-3, -40, 200, 3), ModerationOverlay::contactColour()), 0);
+        // Listed with the real values, for the moderator; the flags as badges.
+        const QStringList rows = box->entries();
+        QVERIFY2(rows.contains(QStringLiteral("Phone: +44 7700 900123")), qPrintable(rows.join(QLatin1Char('|'))));
+        QVERIFY(rows.contains(QStringLiteral("Brand: Apple")));
+        QVERIFY(rows.contains(QStringLiteral("“Call +44 7700 900123”")));
+        QStringList badges;
+        QCoreApplication::processEvents(); // new badges show once the layout has had its turn
+        for (QLabel *l : panel.findChildren<QLabel *>())
+            if (l->isVisible())
+                badges << l->text();
+        QVERIFY(badges.contains(QStringLiteral("Contact details")));
+        QVERIFY(badges.contains(QStringLiteral("Person in photo")));
+        QVERIFY(!badges.contains(QStringLiteral("Photo quality OK")));
+        // The model number is offered for the description, not put there.
+        auto *description = panel.findChild<QPlainTextEdit *>(QStringLiteral("description"));
+        QVERIFY(!description->toPlainText().contains(QStringLiteral("A2337")));
+        QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("addModel")), Qt::LeftButton);
+        QVERIFY(description->toPlainText().endsWith(QStringLiteral("Model: A2337")));
+
+        panel.setModerationBoxesShown(false);
+        shot = photoView->grab().toImage();
+        QCOMPARE(pixelsOf(shot, shot.rect(), ModerationOverlay::contactColour()), 0);
+        QCOMPARE(pixelsOf(shot, shot.rect(), ModerationOverlay::faceColour()), 0);
+    }
+
+    // photoModerated (after photoDone) updates the stored result and the panel
+    // showing it; T toggles the boxes from the workbench, but not from the title field.
+    void photoModeratedUpdatesTheShownResult()
+    {
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy() && m_window->photos()->count(PhotoState::Done) == 1, 60000);
+        const PhotoItem *item = m_window->photos()->item(0);
+        QCOMPARE(m_window->resultPanel()->shownId(), item->id);
+        auto *box = m_window->resultPanel()->findChild<ModerationBox *>(QStringLiteral("moderationBox"));
+        QVERIFY(box);
+        PhotoResult moderated = moderatedResult(item->result);
+        moderated.quality.flags << QStringLiteral("contact_details");
+        Q_EMIT m_window->session()->classification()->photoModerated(item->id, moderated);
+        item = m_window->photos()->item(0);
+        QCOMPARE(item->result.moderation.state, PhotoModeration::State::Done);
+        QCOMPARE(int(item->result.moderation.text.contacts.size()), 1);
+        QVERIFY(item->result.quality.flags.contains(QStringLiteral("contact_details")));
+        QVERIFY(!item->preview.isNull()); // the images of photoDone stay
+        QVERIFY(box->isVisible());
+        QVERIFY(box->entries().contains(QStringLiteral("Phone: +44 7700 900123")));
+        QCoreApplication::processEvents();
+        m_window->grab().save(QStringLiteral("/tmp/moderation_window.png")); // to look at
+        // A photo that is not there (removed meanwhile): nothing happens.
+        Q_EMIT m_window->session()->classification()->photoModerated(item->id + 1000, moderated);
+
+        QAction *toggle = m_window->findChild<QAction *>(QStringLiteral("moderationBoxes"));
+        QVERIFY(toggle && toggle->isCheckable());
+        const bool before = m_window->resultPanel()->moderationBoxesShown();
+        QCOMPARE(toggle->isChecked(), before);
+        m_window->strip()->setFocus();
+        QTest::keyClick(m_window->strip(), Qt::Key_T);
+        QCOMPARE(m_window->resultPanel()->moderationBoxesShown(), !before);
+        QCOMPARE(QSettings().value(QStringLiteral("workbench/moderationBoxes")).toBool(), !before);
+        auto *title = m_window->resultPanel()->findChild<QLineEdit *>(QStringLiteral("title"));
+        title->setFocus();
+        title->setText(QStringLiteral("Toas"));
+        QTest::keyClick(title, Qt::Key_T);
+        QCOMPARE(title->text(), QStringLiteral("Toast"));
+        QCOMPARE(m_window->resultPanel()->moderationBoxesShown(), !before);
+        m_window->strip()->setFocus();
+        QTest::keyClick(m_window->strip(), Qt::Key_T);
+        QCOMPARE(m_window->resultPanel()->moderationBoxesShown(), before);
+    }
+
 private:
+    // A result as photoDone gives it with moderation still to come.
+    static PhotoResult sampleMetaResult()
+    {
+        PhotoResult r;
+        r.category = {QStringLiteral("phones"), QStringLiteral("Phones"), 0.8};
+        r.categories = {r.category};
+        r.price.currency = QStringLiteral("EUR");
+        r.price.point = 300;
+        r.title = QStringLiteral("Phone");
+        r.description = QStringLiteral("A phone.");
+        r.quality.width = 1600;
+        r.quality.height = 1200;
+        r.moderation.state = PhotoModeration::State::Pending;
+        return r;
+    }
+    // The same with what the moderation lane found on it.
+    // Boxes as if the photo were 1600 x 1200, scaled to its real size.
+    static PhotoResult moderatedResult(PhotoResult r)
+    {
+        const double sx = r.quality.width > 0 ? r.quality.width / 1600.0 : 1, sy = r.quality.height > 0 ? r.quality.height / 1200.0 : 1;
+        auto box = [sx, sy](int x, int y, int w, int h) {
+            return QRect(qRound(x * sx), qRound(y * sy), qRound(w * sx), qRound(h * sy));
+        };
+        PhotoModeration &m = r.moderation;
+        m.state = PhotoModeration::State::Done;
+        m.text.lines.push_back({QStringLiteral("Call +44 7700 900123"), box(100, 100, 1000, 200), 0.9});
+        m.text.lines.push_back({QStringLiteral("Apple A2337"), box(100, 800, 600, 150), 0.8});
+        FoundContact c;
+        c.detail.kind = ContactDetail::Kind::Phone;
+        c.detail.value = QStringLiteral("+447700900123");
+        c.detail.display = QStringLiteral("+44 7700 900123");
+        c.box = box(500, 100, 400, 200);
+        m.text.contacts.push_back(c);
+        m.text.brands.push_back({QStringLiteral("Apple"), QStringLiteral("computers"), box(100, 800, 600, 150)});
+        m.text.models << QStringLiteral("A2337");
+        m.faces.push_back(box(1100, 500, 300, 400));
+        return r;
+    }
+
     QTemporaryDir m_dir;
     QString m_dbUrl;
     std::unique_ptr<MainWindow> m_window;

@@ -95,6 +95,15 @@ void ConsoleWorker::fetchQuality(int request, qint64 sinceMs, qint64 untilMs, co
     if (!perHead)
         return Q_EMIT failed(request, perHead.error().message);
     Q_EMIT headAccuracyReady(request, QList<HeadAccuracy>(perHead.value().begin(), perHead.value().end()));
+    const qint64 until = untilMs > 0 ? untilMs : QDateTime::currentMSecsSinceEpoch() + 1;
+    auto first = readFirstTime(*m_store, sinceMs, until);
+    if (!first)
+        return Q_EMIT failed(request, first.error().message);
+    const SeriesPlan plan = planDailySeries(sinceMs, until, first.value());
+    auto rates = readFlagRates(*m_store, plan.fromMs, plan.toMs, plan.bucketMs, chartedFlags(), modelVersion);
+    if (!rates)
+        return Q_EMIT failed(request, rates.error().message);
+    Q_EMIT flagRatesReady(request, plan, QList<FlagRateBucket>(rates.value().begin(), rates.value().end()));
 }
 
 void ConsoleWorker::fetchHeads(int request)

@@ -54,6 +54,8 @@ Q_SIGNALS:
     void qualityReady(int request, const listinglens::QualityReport &report);
     void reliabilityReady(int request, const listinglens::ReliabilityReport &report);
     void headAccuracyReady(int request, const QList<listinglens::HeadAccuracy> &heads);
+    // Last of fetchQuality's answers: the share of photos per flag (chartedFlags()), per day of the period.
+    void flagRatesReady(int request, const listinglens::SeriesPlan &plan, const QList<listinglens::FlagRateBucket> &buckets);
     // writeRefusal: why this role may not activate or roll back heads; empty when it may.
     void headsReady(int request, const QList<listinglens::HeadSummary> &heads, const QString &writeRefusal);
     void headChanged(int request, bool ok, const QString &message);

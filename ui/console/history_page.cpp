@@ -117,9 +117,12 @@ void HistoryPage::setupFilters()
     m_feedback->addItem(tr("no decision yet"), QStringLiteral("none"));
     m_feedback->addItem(tr("accepted"), QStringLiteral("accepted"));
     m_feedback->addItem(tr("corrected"), QStringLiteral("corrected"));
+    // Quality and moderation flags alike: both are in the prediction's flags.
     m_flag = new QComboBox;
-    m_flag->addItem(tr("any quality"), QString());
-    for (const char *f : {"blurry", "too_dark", "too_bright", "low_resolution", "duplicate"})
+    m_flag->setObjectName(QStringLiteral("flagFilter"));
+    m_flag->addItem(tr("any flag"), QString());
+    for (const char *f : {"contact_details", "stock_photo_text", "person_in_photo", "blurry", "too_dark", "too_bright",
+                          "low_resolution", "duplicate"})
         m_flag->addItem(QString::fromLatin1(f).replace(QLatin1Char('_'), QLatin1Char(' ')), QString::fromLatin1(f));
     m_minConfidence = new QDoubleSpinBox;
     m_maxConfidence = new QDoubleSpinBox;

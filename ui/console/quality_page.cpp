@@ -4,6 +4,7 @@
 #include "heads_panel.h"
 #include "reliability_chart.h"
 #include "stats_reads.h"
+#include "time_chart.h"
 
 #include <QComboBox>
 #include <QGridLayout>
@@ -184,12 +185,21 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     calibration->setStretchFactor(1, 2);
     calibration->setStretchFactor(2, 4);
     calibration->setSizes({420, 240, 480});
+    // Flag rates: quality and moderation flags, the share of each day's photos.
+    QStringList flagNames;
+    for (const QString &flag : chartedFlags())
+        flagNames << QString(flag).replace(QLatin1Char('_'), QLatin1Char(' '));
+    m_flagRates = new TimeChart(tr("Photos flagged, share of each day's photos"), tr("%"), flagNames, TimeChart::Gaps::Break);
+    m_flagRates->setObjectName(QStringLiteral("flagRates"));
+    m_flagRates->setMinimumHeight(200);
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(categories);
     split->addWidget(calibration);
+    split->addWidget(m_flagRates);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-    split->setSizes({440, 380});
+    split->setStretchFactor(2, 2);
+    split->setSizes({440, 380, 260});
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(m_summary);
@@ -214,6 +224,11 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
         if (request == m_request)
             showPerHead(heads);
     });
+    connect(m_worker, &ConsoleWorker::flagRatesReady, this,
+            [this](int request, const SeriesPlan &plan, const QList<FlagRateBucket> &buckets) {
+                if (request == m_request)
+                    showFlagRates(plan, buckets);
+            });
 }
 
 void QualityPage::refresh()
@@ -225,6 +240,19 @@ void QualityPage::refresh()
     QMetaObject::invokeMethod(m_worker, [w = m_worker, request, since, version] { w->fetchQuality(request, since, 0, version); },
                               Qt::QueuedConnection);
     m_heads->refresh();
+}
+
+void QualityPage::showFlagRates(const SeriesPlan &plan, const QList<FlagRateBucket> &buckets)
+{
+    // A day without photos is a gap, not a zero rate.
+    QList<QList<QPointF>> points(chartedFlags().size());
+    for (const FlagRateBucket &b : buckets) {
+        if (b.photos <= 0)
+            continue;
+        for (int i = 0; i < points.size(); ++i)
+            points[i] << QPointF(double(b.startMs), 100.0 * b.rate(i));
+    }
+    m_flagRates->setData(points, plan.fromMs, plan.toMs, plan.bucketMs);
 }
 
 void QualityPage::showPerHead(const QList<HeadAccuracy> &heads)

@@ -16,6 +16,7 @@ namespace listinglens::ui {
 class ConsoleWorker;
 class HeadsPanel;
 class ReliabilityChart;
+class TimeChart;
 
 // How suggestions fare against moderators: the confusion between suggested
 // and confirmed categories (click a cell for its rows), acceptance per
@@ -35,6 +36,9 @@ public:
     ReliabilityChart *reliability() const { return m_reliability; }
     QTableWidget *perHead() const { return m_perHead; }
     HeadsPanel *heads() const { return m_heads; }
+    // The share of photos carrying each of chartedFlags(), per bucket of the plan.
+    void showFlagRates(const SeriesPlan &plan, const QList<FlagRateBucket> &buckets);
+    TimeChart *flagRates() const { return m_flagRates; }
 
 Q_SIGNALS:
     void pairChosen(const QString &suggested, const QString &confirmed); // category ids
@@ -58,6 +62,7 @@ private:
     ReliabilityChart *m_reliability;
     QTableWidget *m_perHead;
     HeadsPanel *m_heads;
+    TimeChart *m_flagRates;
     int m_request = 0;
 };
 

@@ -56,6 +56,8 @@ void MainWindow::connectPhotos()
                 m_photos->setResult(id, r, preview, thumbnail, predictionId, database);
                 photoSettled();
             });
+    // The moderation lane's answer follows; the panel shows it when the photo is shown (itemChanged).
+    connect(worker, &ClassificationWorker::photoModerated, m_photos, &PhotoListModel::setModerated);
     connect(worker, &ClassificationWorker::photoFailed, this,
             [this](int id, const QString &code, const QString &message, const QString &advice) {
                 m_photos->setFailed(id, code, message, advice);

@@ -26,6 +26,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSettings>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -155,6 +156,19 @@ void MainWindow::setupActions()
         m_photos->setOrder(on ? PhotoListModel::Order::LeastConfidentFirst : PhotoListModel::Order::Arrival);
         m_strip->scrollTo(m_strip->currentIndex());
     });
+    // T: the boxes of the text, contact details, brands and faces found on the photo. A
+    // window shortcut, so a text field with the focus keeps its T (it overrides printable keys).
+    QAction *boxes = view->addAction(tr("Show text and face boxes"));
+    boxes->setObjectName(QStringLiteral("moderationBoxes"));
+    boxes->setCheckable(true);
+    boxes->setShortcut(QKeySequence(Qt::Key_T));
+    boxes->setShortcutContext(Qt::WindowShortcut);
+    boxes->setChecked(QSettings().value(QStringLiteral("workbench/moderationBoxes"), true).toBool());
+    m_panel->setModerationBoxesShown(boxes->isChecked());
+    connect(boxes, &QAction::toggled, this, [this](bool on) {
+        m_panel->setModerationBoxesShown(on);
+        QSettings().setValue(QStringLiteral("workbench/moderationBoxes"), on);
+    });
     view->addSeparator();
     QAction *present = view->addAction(tr("Presentation mode"), this, [this] { setPresentation(!m_presentation); });
     present->setShortcut(Qt::Key_F11);
@@ -281,6 +295,7 @@ void MainWindow::showShortcuts()
         "<tr><td><b>Enter</b></td><td>Accept and go to the next photo (while correcting: save)</td></tr>"
         "<tr><td><b>C</b></td><td>Correct here: type to find the category, change price and text; Enter saves, Esc cancels</td></tr>"
         "<tr><td><b>Ctrl+Z</b></td><td>Undo the last decision, or bring back a removed photo</td></tr>"
+        "<tr><td><b>T</b></td><td>Show / hide the boxes of text, contact details, brands and faces on the photo</td></tr>"
         "<tr><td><b>Ctrl+L</b></td><td>Least confident first / back to the order they came in</td></tr>"
         "<tr><td><b>Delete</b></td><td>Remove the photo from the strip (Ctrl+Z brings it back)</td></tr>"
         "<tr><td><b>F11</b></td><td>Presentation mode (Esc leaves it)</td></tr>"

@@ -260,6 +260,24 @@ void PhotoListModel::setResult(int id, const PhotoResult &result, const QImage &
     changed(rowOf(id));
 }
 
+void PhotoListModel::setModerated(int id, const PhotoResult &result)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_items[row].state != PhotoState::Done)
+        return; // removed meanwhile, or never had its result
+    PhotoItem &it = m_items[row];
+    it.result = result;
+    it.result.preview.clear(); // the decoded images of photoDone are kept
+    it.result.thumbnail.clear();
+    if (it.described) { // redone for another category: the photo's moderation is the same
+        it.described->moderation = result.moderation;
+        it.described->quality.flags = result.quality.flags;
+        it.described->review = result.review;
+    }
+    reorder();
+    changed(rowOf(id));
+}
+
 void PhotoListModel::setFailed(int id, const QString &code, const QString &message, const QString &advice)
 {
     const int row = rowOf(id);

@@ -97,6 +97,9 @@ public:
     void setResult(int id, const PhotoResult &result, const QImage &preview, const QImage &thumbnail, qint64 predictionId = 0,
                    const QString &database = {});
     void setFailed(int id, const QString &code, const QString &message, const QString &advice);
+    // The moderation lane's answer for a photo with its result in (ClassificationWorker::photoModerated):
+    // its moderation, flags, review and text; what the moderator chose or decided stays.
+    void setModerated(int id, const PhotoResult &result);
     // waitsForDescription: decided while the suggestion is being redone for the chosen category.
     void setDecision(int id, const Decision &decision, bool waitsForDescription = false);
     void setPredictionId(int id, qint64 predictionId, const QString &database);

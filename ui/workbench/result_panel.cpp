@@ -1,5 +1,7 @@
 #include "result_panel.h"
 
+#include "moderation_box.h"
+#include "moderation_overlay.h"
 #include "price_text.h"
 
 #include <QButtonGroup>
@@ -182,9 +184,17 @@ QWidget *ResultPanel::buildResultPage()
     m_badges = new QWidget;
     new QHBoxLayout(m_badges);
     m_badges->layout()->setContentsMargins(0, 0, 0, 0);
+    m_overlay = new ModerationOverlay(m_photo);
+    m_moderation = new ModerationBox;
+    connect(m_moderation, &ModerationBox::detailOffered, this, [this](const QString &detail) {
+        const QString text = m_description->toPlainText();
+        if (!text.contains(detail))
+            m_description->setPlainText(text.isEmpty() ? detail : text + QLatin1Char('\n') + detail);
+    });
     left->addWidget(m_photo, 1);
     left->addWidget(m_review); // a line of its own: the reasons can be long
     left->addWidget(m_badges);
+    left->addWidget(m_moderation);
     row->addLayout(left, 3);
 
     auto *right = new QVBoxLayout;
@@ -443,6 +453,9 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
     m_shown = s;
     m_chosenId = item.chosenCategoryId.isEmpty() ? r.category.id : item.chosenCategoryId;
     m_photo->setImage(item.preview);
+    // Moderation is of the photo, whichever category the text is redone for.
+    m_overlay->setModeration(r.moderation, QSize(r.quality.width, r.quality.height), item.preview.size());
+    m_moderation->setModeration(r.moderation);
     showBadges(item, duplicateOfName);
     showSimilar(s, again);
     showHints(s.hints, again);
@@ -542,14 +555,22 @@ void ResultPanel::showBadges(const PhotoItem &item, const QString &duplicateOfNa
                                                   {QStringLiteral("too_dark"), tr("Too dark")},
                                                   {QStringLiteral("too_bright"), tr("Too bright")},
                                                   {QStringLiteral("low_resolution"), tr("Low resolution")}};
-    for (const QString &flag : r.quality.flags) {
-        if (flag != QLatin1String("duplicate")) // shown with what it duplicates, below
+    // The moderation flags too, once the lane is done (the window merges them into quality.flags as well).
+    QStringList flags = r.quality.flags;
+    for (const QString &flag : item.result.moderation.flags()) {
+        if (!flags.contains(flag))
+            flags << flag;
+    }
+    for (const QString &flag : std::as_const(flags)) {
+        if (const QString moderation = ModerationBox::flagInWords(flag); !moderation.isEmpty())
+            m_badges->layout()->addWidget(badge(moderation, QStringLiteral("#d35400")));
+        else if (flag != QLatin1String("duplicate")) // shown with what it duplicates, below
             m_badges->layout()->addWidget(badge(words.value(flag, flag), QStringLiteral("#c0392b")));
     }
     const QString original = !duplicateOfName.isEmpty() ? duplicateOfName : r.duplicateOfFile.section(QLatin1Char('/'), -1);
     if (!original.isEmpty())
         m_badges->layout()->addWidget(badge(tr("Duplicate of %1").arg(original), QStringLiteral("#8e44ad")));
-    if (r.quality.flags.isEmpty() && original.isEmpty())
+    if (flags.isEmpty() && original.isEmpty())
         m_badges->layout()->addWidget(badge(tr("Photo quality OK"), QStringLiteral("#2e8b57")));
     static_cast<QHBoxLayout *>(m_badges->layout())->addStretch();
 }
@@ -636,6 +657,16 @@ QList<qint64> ResultPanel::thumbnailsToLoad()
 void ResultPanel::forgetThumbnails()
 {
     m_thumbnails.clear();
+}
+
+void ResultPanel::setModerationBoxesShown(bool on)
+{
+    m_overlay->setBoxesShown(on);
+}
+
+bool ResultPanel::moderationBoxesShown() const
+{
+    return m_overlay->boxesShown();
 }
 
 int ResultPanel::selectedChoice() const

@@ -19,6 +19,8 @@ class QStackedWidget;
 
 namespace listinglens::ui {
 
+class ModerationBox;
+class ModerationOverlay;
 class PhotoView;
 
 // Everything about the selected photo: the photo with its review and quality
@@ -64,6 +66,9 @@ public:
     // Of those, the ones whose thumbnail is neither here nor asked for; they count as asked for from now.
     QList<qint64> thumbnailsToLoad();
     void forgetThumbnails(); // another database: its prediction ids are other listings
+    // The boxes of what moderation found, over the photo (the T key; the window remembers it).
+    void setModerationBoxesShown(bool on);
+    bool moderationBoxesShown() const;
 
 Q_SIGNALS:
     // The moderator picked one of the top three categories.
@@ -92,6 +97,8 @@ private:
     QLabel *m_review = nullptr;
     QWidget *m_badges = nullptr;
     QLabel *m_model = nullptr;
+    ModerationOverlay *m_overlay = nullptr;
+    ModerationBox *m_moderation = nullptr;
     QLabel *m_otherChoice = nullptr; // the category chosen when it is none of the top three
     QRadioButton *m_choice[3] = {};
     QProgressBar *m_bar[3] = {};
