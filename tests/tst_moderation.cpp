@@ -8,6 +8,9 @@
 #include "face_detector.h"
 #include "fixtures.h"
 #include "photo_text.h"
+#include "pipeline.h"
+#include "moderated_result.h"
+#include "moderation_lane.h"
 #include "text_reader.h"
 
 #include <QElapsedTimer>
@@ -15,6 +18,10 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
+#include <map>
+#include <mutex>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -583,6 +590,107 @@ private Q_SLOTS:
             QCOMPARE(unthumbed.value().category.id, result.category.id);
             QCOMPARE(unthumbed.value().category.confidence, result.category.confidence);
         }
+    }
+
+    // The path the products take: the Pipeline reports the result first
+    // (moderation pending, no thumbnail yet), then the lane completes it on
+    // its own thread: the face found and blurred in the thumbnail, the
+    // number on the photo read, the flags and review in place.
+    void laneCompletesTheResultAfterIt()
+    {
+        const cv::Mat photo = cv::imread(QFile::encodeName(facePhotoPath()).toStdString());
+        if (photo.empty())
+            QSKIP("../shared/testdata/photos is not here");
+        ClassifierOptions options;
+        options.modelDir = test::modelDir();
+        options.thumbnailSide = 320;
+        options.moderation = true;
+        auto c = Classifier::create(options);
+        QVERIFY(c.ok());
+        auto lane = ModerationLane::open({});
+        QVERIFY2(lane.ok(), qPrintable(lane.ok() ? QString() : lane.error().message));
+        const QByteArray number = test::photoWithPhoneNumber();
+        QVERIFY(!number.isEmpty());
+        const std::vector<PhotoSource> sources{PhotoSource::fromFile(facePhotoPath()), PhotoSource::fromBytes(QStringLiteral("number.jpg"), number),
+                                               PhotoSource::fromBytes(QStringLiteral("notes.jpg"), QByteArray("not a photo"))};
+        std::mutex mutex;
+        std::map<int, PhotoResult> first, completed;
+        std::vector<int> order; // which came when: result (index) or completion (index + 100)
+        Pipeline pipeline(*c.value(), {});
+        pipeline.setModeration(lane.value().get(), [&](int index, PhotoResult result) {
+            std::lock_guard lock(mutex);
+            completed.emplace(index, std::move(result));
+            order.push_back(index + 100);
+        });
+        pipeline.run(sources, [&](int index, const Result<PhotoResult> &r) {
+            std::lock_guard lock(mutex);
+            if (r)
+                first.emplace(index, r.value());
+            order.push_back(index);
+        });
+        lane.value()->waitIdle();
+        QCOMPARE(int(first.size()), 2);
+        QCOMPARE(int(completed.size()), 2); // the failure is not sent to the lane
+        for (int i : {0, 1}) {
+            QCOMPARE(first[i].moderation.state, PhotoModeration::State::Pending);
+            QVERIFY(first[i].thumbnail.isEmpty()); // made in the lane, faces blurred
+            QCOMPARE(completed[i].moderation.state, PhotoModeration::State::Done);
+            QVERIFY(!completed[i].thumbnail.isEmpty());
+            QVERIFY(std::find(order.begin(), order.end(), i) < std::find(order.begin(), order.end(), i + 100));
+        }
+        // The face: flagged, and blurred in the stored thumbnail.
+        const PhotoResult &face = completed[0];
+        QCOMPARE(int(face.moderation.faces.size()), 1);
+        QVERIFY(face.quality.flags.contains(QStringLiteral("person_in_photo")));
+        QVERIFY(face.review.reasons.contains(QStringLiteral("person_in_photo")));
+        const cv::Mat thumb = cv::imdecode(cv::Mat(1, int(face.thumbnail.size()), CV_8U, const_cast<char *>(face.thumbnail.data())), cv::IMREAD_COLOR);
+        QVERIFY(!thumb.empty());
+        cv::Mat unblurred;
+        cv::resize(photo, unblurred, thumb.size(), 0, 0, cv::INTER_AREA);
+        const double k = double(thumb.cols) / photo.cols;
+        const QRect f = face.moderation.faces[0];
+        const cv::Rect inThumb(int(f.x() * k), int(f.y() * k), int(f.width() * k), int(f.height() * k));
+        QVERIFY(laplacianVariance(thumb, inThumb) < 0.2 * laplacianVariance(unblurred, inThumb));
+        // The number: read, flagged, a review reason and a hint to the seller.
+        const PhotoResult &withNumber = completed[1];
+        QCOMPARE(int(withNumber.moderation.text.contacts.size()), 1);
+        QCOMPARE(withNumber.moderation.text.contacts[0].detail.value, QStringLiteral("+447911123456"));
+        QVERIFY(withNumber.quality.flags.contains(QStringLiteral("contact_details")));
+        QVERIFY(withNumber.review.needed && withNumber.review.reasons.contains(QStringLiteral("contact_details")));
+        QVERIFY(!first[1].quality.flags.contains(QStringLiteral("contact_details")));
+        QVERIFY(std::any_of(withNumber.hints.begin(), withNumber.hints.end(), [](const QString &h) { return h.contains(QLatin1String("contact details")); }));
+    }
+
+    // A lane that is full skips rather than waits when asked to (the services).
+    void fullLaneSkipsWhenAskedTo()
+    {
+        ModerationOptions options;
+        options.queueLimit = 1;
+        options.skipWhenFull = true;
+        auto lane = ModerationLane::open(options);
+        QVERIFY(lane.ok());
+        ModerationInput input;
+        input.decoded.bgr = photoWithText({{"Call 07911 123456", {20, 80}}, {"bob.smith@mail.ru", {20, 200}}});
+        input.decoded.width = input.decoded.bgr.cols;
+        input.decoded.height = input.decoded.bgr.rows;
+        std::atomic_int done{0}, skipped{0}, failed{0}; // counted on the lane's thread, checked here
+        for (int i = 0; i < 20; ++i) {
+            lane.value()->submit(input, [&](ModerationFindings found, bool ok) {
+                failed += ok ? 0 : 1;
+                skipped += found.skipped ? 1 : 0;
+                ++done;
+            });
+        }
+        lane.value()->waitIdle();
+        QCOMPARE(done.load(), 20);
+        QCOMPARE(failed.load(), 0);
+        QVERIFY(skipped.load() > 0 && skipped.load() < 20);
+        PhotoResult r;
+        ModerationFindings found;
+        found.skipped = true;
+        completeModeration(r, found, true);
+        QCOMPARE(r.moderation.state, PhotoModeration::State::Skipped);
+        QCOMPARE(moderationStateName(r.moderation.state), QStringLiteral("skipped"));
     }
 };
 
