@@ -248,8 +248,8 @@ private Q_SLOTS:
         QVERIFY(!photo.isEmpty());
         const QString file = m_dir.filePath(QStringLiteral("toaster-with-number.jpg"));
         QVERIFY(test::writeFile(file, photo));
-        const int height = int(cv::imdecode(std::vector<uchar>(photo.begin(), photo.end()), cv::IMREAD_COLOR).rows);
-        const int width = int(cv::imdecode(std::vector<uchar>(photo.begin(), photo.end()), cv::IMREAD_COLOR).cols);
+        const cv::Mat drawn = cv::imdecode(std::vector<uchar>(photo.begin(), photo.end()), cv::IMREAD_COLOR);
+        const int height = drawn.rows, width = drawn.cols;
 
         const Run r = runCli({QStringLiteral("classify"), QStringLiteral("--json"), file});
         QCOMPARE(r.exitCode, 0);

@@ -11,7 +11,7 @@
 #include "csv.h"
 #include "environment.h"
 #include "image_loader.h"
-#include "jpeg_decoder.h"
+#include "moderation_lane.h"
 #include "photo_text.h"
 
 #include <QDir>
@@ -62,14 +62,7 @@ PhotoText readPhoto(TextReader &reader, const ImageLoader &loader, const QString
         error = image.error().message;
         return {};
     }
-    const LoadedImage &img = image.value();
-    auto lines = reader.read(img.bgr, img.decodeScale, [&](int scale) {
-        auto larger = decodeJpeg(bytes.value(), scale, qint64(512) << 20);
-        return larger ? applyOrientation(larger.value(), img.header.orientation) : cv::Mat();
-    });
-    PhotoText text = analysePhotoText(std::move(lines));
-    findBrands(text, brands);
-    return text;
+    return readPhotoText(reader, {std::move(image).value(), bytes.value()}, ContactOptions{}, brands);
 }
 
 } // namespace

@@ -8,7 +8,7 @@
 #include "cli_common.h"
 #include "environment.h"
 #include "image_loader.h"
-#include "jpeg_decoder.h"
+#include "moderation_lane.h"
 #include "photo_text.h"
 #include "statistics.h"
 #include "text_photos.h"
@@ -46,26 +46,20 @@ Read readPhoto(TextReader &reader, const ImageLoader &loader, const QString &pat
     auto image = bytes ? loader.loadBytes(bytes.value()) : Result<LoadedImage>(bytes.error());
     if (!image)
         return out;
-    const LoadedImage &img = image.value();
+    const ModerationInput input{std::move(image).value(), bytes.value()};
+    const LoadedImage &img = input.decoded;
     // Whether OCR will run, outside the timing (read() finds the regions
-    // again), on the image read() searches: a reduced decode shorter than 400
-    // px is searched at about 512 px (text_reader.cpp, kMinSearchSide).
+    // again), on the image read() searches.
     out.reduced = img.bgr;
-    const int longSide = std::max(img.bgr.cols, img.bgr.rows);
-    if (longSide > 0 && longSide < 400 && img.decodeScale > 1) {
-        auto larger = decodeJpeg(bytes.value(), std::clamp(longSide * img.decodeScale / 512, 1, img.decodeScale - 1), qint64(512) << 20);
-        if (larger)
-            out.reduced = applyOrientation(larger.value(), img.header.orientation);
+    if (const int s = textSearchScale(img.bgr, img.decodeScale); s != img.decodeScale) {
+        if (cv::Mat larger = largerDecode(input, s); !larger.empty())
+            out.reduced = larger;
     }
     out.regions = findTextRegions(out.reduced, reader.options().maxRegions);
     out.ocrRan = !out.regions.empty();
     QElapsedTimer t;
     t.start();
-    auto lines = reader.read(img.bgr, img.decodeScale, [&](int scale) {
-        auto larger = decodeJpeg(bytes.value(), scale, qint64(512) << 20);
-        return larger ? applyOrientation(larger.value(), img.header.orientation) : cv::Mat();
-    });
-    out.text = analysePhotoText(std::move(lines), contacts);
+    out.text = readPhotoText(reader, input, contacts);
     out.ms = double(t.nsecsElapsed()) / 1e6;
     return out;
 }

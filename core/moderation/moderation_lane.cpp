@@ -1,6 +1,5 @@
 #include "moderation_lane.h"
 
-#include "brand_list.h"
 #include "jpeg_decoder.h"
 #include "logging.h"
 #include "photo_text.h"
@@ -13,27 +12,25 @@
 
 namespace listinglens {
 
-PhotoText readPhotoText(TextReader &reader, const ModerationInput &input, const ContactOptions &contacts)
+cv::Mat largerDecode(const ModerationInput &input, int scale)
+{
+    auto larger = decodeJpeg(input.bytes, scale, qint64(256) << 20);
+    return larger ? applyOrientation(larger.value(), input.decoded.header.orientation) : cv::Mat();
+}
+
+PhotoText readPhotoText(TextReader &reader, const ModerationInput &input, const ContactOptions &contacts, const BrandList &brands)
 {
     const LoadedImage &img = input.decoded;
     if (img.bgr.empty())
         return {};
-    // A larger decode only for JPEG (the reduced decode of other formats is
-    // already full size), within the loader's memory bound.
-    const auto decodeAt = [&](int scale) {
-        auto larger = decodeJpeg(input.bytes, scale, qint64(256) << 20);
-        return larger ? applyOrientation(larger.value(), img.header.orientation) : cv::Mat();
-    };
-    PhotoText text = analysePhotoText(reader.read(img.bgr, img.decodeScale, decodeAt), contacts);
-    findBrands(text);
+    PhotoText text = analysePhotoText(reader.read(img.bgr, img.decodeScale, [&](int scale) { return largerDecode(input, scale); }), contacts);
+    findBrands(text, brands);
     // A line's margins may reach past the photo's edge: boxes stay on the photo.
     const QRect photo(0, 0, img.width, img.height);
     for (TextLine &line : text.lines)
         line.box &= photo;
     for (FoundContact &c : text.contacts)
         c.box &= photo;
-    for (const FoundContact &c : text.contacts)
-        qCInfo(lcPipeline).noquote() << QStringLiteral("contact details on the photo: %1 %2").arg(contactKindName(c.detail.kind), maskedContact(c.detail));
     return text;
 }
 
@@ -124,6 +121,8 @@ void ModerationLane::work(TextReader &reader)
         try {
             const cv::Mat &bgr = job.input.decoded.bgr;
             found.text = readPhotoText(reader, job.input, m_options.contacts);
+            for (const FoundContact &c : found.text.contacts)
+                qCInfo(lcPipeline).noquote() << QStringLiteral("contact details on the photo: %1 %2").arg(contactKindName(c.detail.kind), maskedContact(c.detail));
             if (m_faces)
                 found.faces = m_faces->detect(bgr, job.input.decoded.decodeScale);
             if (job.input.thumbnailSide > 0) {

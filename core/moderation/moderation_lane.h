@@ -1,5 +1,6 @@
 #pragma once
 
+#include "brand_list.h"
 #include "contact_details.h"
 #include "face_detector.h"
 #include "image_loader.h"
@@ -47,8 +48,15 @@ struct ModerationFindings {
     bool skipped = false; // not read: the lane was full (ModerationOptions::skipWhenFull)
 };
 
-// Text, contacts, stock marks of one photo, on the calling thread.
-PhotoText readPhotoText(TextReader &reader, const ModerationInput &input, const ContactOptions &contacts);
+// The photo decoded at 1/scale, orientation applied, within the loader's
+// memory bound; empty when it cannot be (not a JPEG: the reduced decode of
+// other formats is already full size).
+cv::Mat largerDecode(const ModerationInput &input, int scale);
+
+// Text, contacts, stock marks and brands of one photo, on the calling
+// thread, as the lane reads them; boxes kept on the photo.
+PhotoText readPhotoText(TextReader &reader, const ModerationInput &input, const ContactOptions &contacts,
+                        const BrandList &brands = BrandList::builtin());
 
 // The moderation lane: OCR and what follows from it, off the main lane.
 // Results come first without text (PhotoModeration::State::Pending) and are

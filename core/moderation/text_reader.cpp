@@ -15,7 +15,7 @@ namespace listinglens {
 namespace {
 
 // Lines are searched for on a decode with a long side of about kSearchSide
-// pixels when the reduced one is shorter than kMinSearchSide (see TextReader::read).
+// pixels when the reduced one is shorter than kMinSearchSide (textSearchScale).
 constexpr int kMinSearchSide = 400, kSearchSide = 512;
 
 struct Glyph {
@@ -477,6 +477,16 @@ std::vector<TextLine> TextReader::readRegion(const cv::Mat &image, const cv::Rot
     return readLine(m_api->tess, m_options.minConfidence, image, region, nullptr, 0, scale, reads);
 }
 
+int textSearchScale(const cv::Mat &reduced, int scale)
+{
+    // On a smaller image, text a few percent of the photo high is a few
+    // pixels and its letters run together.
+    const int longSide = std::max(reduced.cols, reduced.rows);
+    if (longSide > 0 && longSide < kMinSearchSide && scale > 1)
+        return std::clamp(longSide * scale / kSearchSide, 1, scale - 1);
+    return scale;
+}
+
 std::vector<TextLine> TextReader::read(const cv::Mat &reduced, int scale, const std::function<cv::Mat(int scale)> &decodeAt)
 {
     std::vector<TextLine> lines;
@@ -489,14 +499,9 @@ std::vector<TextLine> TextReader::read(const cv::Mat &reduced, int scale, const 
             it = decoded.emplace(s, decodeAt(s)).first;
         return it->second;
     };
-    // Lines are found on an image with a long side of about kSearchSide: on
-    // a smaller one, text a few percent of the photo high is a few pixels
-    // and its letters run together.
     const cv::Mat *searched = &reduced;
     int searchedScale = scale;
-    const int longSide = std::max(reduced.cols, reduced.rows);
-    if (longSide > 0 && longSide < kMinSearchSide && scale > 1 && decodeAt) {
-        const int s = std::clamp(longSide * scale / kSearchSide, 1, scale - 1);
+    if (const int s = textSearchScale(reduced, scale); s != scale && decodeAt) {
         if (const cv::Mat &m = decode(s); !m.empty()) {
             searched = &m;
             searchedScale = s;

@@ -30,6 +30,11 @@ struct TextReaderOptions {
 // turned rectangle, in the reduced image's coordinates; most characters first.
 std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions);
 
+// The decode scale TextReader::read() searches for lines at: `scale` itself,
+// unless the reduced image is too small for text a few percent of the photo
+// high (a long side under 400 px), then one with a long side of about 512 px.
+int textSearchScale(const cv::Mat &reduced, int scale);
+
 // Reads text with Tesseract, only inside the candidate regions. Not
 // thread-safe: one reader per thread (Tesseract keeps state per instance).
 class TextReader {
