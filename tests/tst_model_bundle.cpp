@@ -1,4 +1,4 @@
-// Pointing the program at a model directory of one's own (README, "Models").
+// Pointing the program at a model directory of one's own (docs/user/models.md).
 #include "classifier.h"
 #include "fixtures.h"
 #include "phone_photos.h"

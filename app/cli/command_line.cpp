@@ -34,7 +34,7 @@ void tuneAllocator()
     // handed back to the kernel and faulted in again for the next photo: a
     // fifth of the services' CPU went to page faults. Keeping up to 256 MB of
     // freed memory for reuse cut their CPU per photo by about 15 %
-    // (README, "Benchmark").
+    // (docs/performance.md, "What makes it fast").
     mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
     // Threads other than the main one allocate from heaps of at most 64 MB,
