@@ -1,4 +1,4 @@
-// The HTTP layer against the attacks of the security review (issue 11, 4):
+// The HTTP layer against request-level attacks:
 // framing, deadlines, caps, no buffering while a request waits, HTTP/1.0,
 // Connection: close, TLS. Real sockets on loopback; the handler is trivial.
 #include "fixtures.h"

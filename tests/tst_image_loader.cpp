@@ -277,8 +277,8 @@ private Q_SLOTS:
         QVERIFY(ImageLoader().loadBytes(progressive).ok());
     }
 
-    // Issue 11, 7: a truncated JPEG with an end-of-image marker appended
-    // passed the header check and decoded with its lower part grey.
+    // A truncated JPEG with an end-of-image marker appended must not pass
+    // the header check and decode with its lower part grey.
     void truncatedJpegWithAFakeEndIsRefused()
     {
         const QByteArray jpeg = test::encode(test::quadrants(640, 480), ".jpg");
@@ -290,9 +290,9 @@ private Q_SLOTS:
         QVERIFY(ImageLoader().loadBytes(jpeg).ok());
     }
 
-    // Issue 11, 1: an APP1 "Exif" segment whose length (2..7) is shorter than
-    // its own identifier made the header reader wrap to a 4 GB span and read
-    // far outside the buffer (classify exited 139, serve died with SIGSEGV).
+    // An APP1 "Exif" segment whose length (2..7) is shorter than its own
+    // identifier must not make the header reader wrap to a 4 GB span and read
+    // far outside the buffer (a crash of classify and serve).
     void shortExifSegmentsAreRefusedOrSkipped_data()
     {
         QTest::addColumn<QByteArray>("bytes");
@@ -319,9 +319,9 @@ private Q_SLOTS:
             QCOMPARE(r.value().header.orientation, 1);
     }
 
-    // Issue 11, 3: the header check kept the last of duplicate width/height
-    // tags while libtiff decodes with the first, so a TIFF declared 100x100
-    // to the check decoded as 20000x20000 (1.9 GB).
+    // Of duplicate width/height tags the header check keeps the first, as
+    // libtiff decodes with the first: otherwise a TIFF declared 100x100 to the
+    // check would decode as 20000x20000 (1.9 GB).
     void tiffDuplicateTagsReadAsTheDecoderReadsThem()
     {
         // An uncompressed 100x100 RGB TIFF whose IFD repeats width and height.
@@ -373,7 +373,7 @@ private Q_SLOTS:
         QCOMPARE(tooTall.error().codeName(), QStringLiteral("too_many_pixels"));
     }
 
-    // Issue 11, 3: the limit counts what decoding allocates, not pixels alone.
+    // The limit counts what decoding allocates, not pixels alone.
     void limitsCountDecodedBytes()
     {
         // 10000 x 10000 is exactly the 100 MP limit; as 16-bit RGBA that is 800 MB.
@@ -393,7 +393,7 @@ private Q_SLOTS:
         QCOMPARE(jpeg.decodedBytes(8), qint64(1500) * 1125 * 3);
     }
 
-    // Issue 11, 7: BMP sizes are signed; INT32_MIN made std::abs undefined.
+    // BMP sizes are signed; INT32_MIN must not reach std::abs (undefined).
     void bmpWithExtremeSizesIsRefused_data()
     {
         QTest::addColumn<qint32>("width");

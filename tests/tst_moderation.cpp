@@ -232,7 +232,7 @@ private Q_SLOTS:
         QVERIFY(findTextRegions(cv::Mat(), 8).empty());
     }
 
-    // ---- Brands and models read off the photo (issue 16; core/moderation/brand_list.h, core/suggest/branded_title.h) ----
+    // ---- Brands and models read off the photo (core/moderation/brand_list.h, core/suggest/branded_title.h) ----
     static PhotoText textOf(const QStringList &lines)
     {
         PhotoText text;

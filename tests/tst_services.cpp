@@ -989,7 +989,7 @@ private Q_SLOTS:
     }
 
     // Runs last: the tests above must have exercised every documented operation.
-    // Issue 11, 5 and 6: keys and scopes on every /v1 route, jobs and
+    // Keys and scopes on every /v1 route, jobs and
     // idempotency keys owned by their key, checked input, no internals.
     void apiKeysAndInputChecks()
     {

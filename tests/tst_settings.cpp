@@ -437,8 +437,8 @@ private Q_SLOTS:
         QVERIFY(m_window->findChild<QAction *>(QStringLiteral("openSettings"))->shortcuts().contains(QKeySequence(Qt::CTRL | Qt::Key_Comma)));
     }
 
-    // The review: switched to a PostgreSQL that did not answer, photos
-    // classified, switched back; what was classified meanwhile was never written.
+    // Switched to a PostgreSQL that does not answer, photos classified,
+    // switched back: what was classified meanwhile is written on return.
     void resultsMadeWhileSwitchedAwayAreWrittenOnReturn()
     {
         openWindow();

@@ -232,9 +232,9 @@ private Q_SLOTS:
         QCOMPARE(int(readHistory(*store.value(), {}, std::nullopt, 10).value().size()), 2);
     }
 
-    // Issue 12, 1: the session opens its one store on the store thread and hands
-    // it, and the listing index, to the other threads; the GUI thread used to
-    // copy the worker's index pointer while the worker reset it. Decisions made
+    // The session opens its one store on the store thread and hands it, and
+    // the listing index, to the other threads; the GUI thread never copies the
+    // worker's index pointer while the worker resets it. Decisions made
     // while the database is opened again (as the retry after a lost connection
     // does) reach the store and the index in use, and photos classified
     // meanwhile are stored once it is open.
@@ -464,10 +464,10 @@ private Q_SLOTS:
         QCOMPARE(int(readHistory(*store.value(), accepted, std::nullopt, 10).value().size()), 1);
     }
 
-    // Issue 11, 2: the window and the command line share the embedded SQLite
-    // file, the default setup. Opening photos used to drop the window's POSIX
-    // locks; `history` then believed it was the last connection, checkpointed
-    // and unlinked -wal/-shm under the window, and the file ended up malformed.
+    // The window and the command line share the embedded SQLite file, the
+    // default setup. Opening photos must not drop the window's POSIX locks:
+    // `history` would then believe it was the last connection, checkpoint and
+    // unlink -wal/-shm under the window, and the file would end up malformed.
     void windowAndCommandLineShareTheSqliteFile()
     {
         const QString file = m_dbUrl.mid(int(qstrlen("sqlite:")));
@@ -661,7 +661,7 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("feedback"));
     }
 
-    // Issue 15: what was just opened is shown and has the keyboard: one photo
+    // What was just opened is shown and has the keyboard: one photo
     // or the first of a batch is current, the strip has the focus (Up / Down
     // work at once). Enter accepts only when the focus has no use for it.
     void focusAndSelectionFollowNewPhotos()
@@ -766,8 +766,8 @@ private Q_SLOTS:
         QCOMPARE(undoneRows(toaster.predictionId), 2);
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM feedback WHERE prediction_id = ? AND undone_by = 'ben'"), toaster.predictionId).toInt(), 2);
 
-        // A decision that stands in the store from before this session's (another
-        // moderator's, here): undoing this session's one goes back to it, in the
+        // A decision that stands in the store from before the window's (another
+        // moderator's, here): undoing the window's one goes back to it, in the
         // index too, and in every index loaded later.
         auto store = PredictionStore::open(m_dbUrl).value();
         QVERIFY(store->addFeedback(toaster.predictionId, {QStringLiteral("carla"), true, QStringLiteral("kitchen"), 35,
@@ -1037,7 +1037,7 @@ private Q_SLOTS:
         QTest::newRow("zero") << 0.0 << 0.0 << "EUR 0" << "EUR 0";
     }
 
-    // Issue 15, 6: whole units from 10 up, a collapsed range as one price,
+    // Whole units from 10 up, a collapsed range as one price,
     // display names in the basis, in the panel as in the helpers.
     void pricesAreWrittenAsMoneyIs()
     {
@@ -1065,7 +1065,7 @@ private Q_SLOTS:
         QCOMPARE(panel.findChild<QLabel *>(QStringLiteral("priceBasis"))->text(), QStringLiteral("Median of 6 confirmed listings in TV & Audio"));
     }
 
-    // Issue 15, 7: the window opens and works at 1024 x 700, the photo large;
+    // The window opens and works at 1024 x 700, the photo large;
     // similar listings are cards without a horizontal scrollbar.
     void theWindowFitsA1024By700Screen()
     {

@@ -1,4 +1,4 @@
-// bench-brands: issue 16's measurement of brands read off photos. A
+// bench-brands: how well brands are read off photos. A
 // hand-checked list (benchkit/brand_photos.csv: file,brand,what_a_person_reads,split)
 // of marketplace photos whose brand a person can read on the item or its box;
 // each photo is loaded as the product loads it, read (TextReader), then
@@ -71,7 +71,7 @@ int runBenchBrands(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Brands read off photos, measured (issue 16): for each photo of a hand-checked list whose brand a person can read,\n"
+        "Brands read off photos, measured: for each photo of a hand-checked list whose brand a person can read,\n"
         "whether OCR and the brand list found it; per split (validation: even-indexed photos, test: odd), with what was read\n"
         "where the brand was missed and the model-like tokens found."));
     parser.addHelpOption();

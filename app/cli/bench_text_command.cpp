@@ -1,4 +1,4 @@
-// bench-text: issue 16's measurement of text on photos. Text drawn onto real
+// bench-text: how well text on photos is read. Text drawn onto real
 // marketplace photos (benchkit/text_photos.h) and the same number of photos
 // left as they are, each loaded as the product loads it (the reduced decode
 // the model sees), then regions, OCR and contact details: recall per kind on
@@ -103,7 +103,7 @@ int runBenchText(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Text on photos, measured (issue 16): phone numbers, e-mails, handles, links and stock marks drawn onto real\n"
+        "Text on photos, measured: phone numbers, e-mails, handles, links and stock marks drawn onto real\n"
         "marketplace photos, and as many photos left untouched; recall per kind, false positives, and the time the\n"
         "text stage adds per photo. Photos with an even index are the validation split, odd the test split."));
     parser.addHelpOption();

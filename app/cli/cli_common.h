@@ -39,7 +39,7 @@ struct ModelOptions {
     void addTo(QCommandLineParser &parser) const;
 };
 
-// What the moderation lane reads (issue 16): text on the photo, contact
+// What the moderation lane reads: text on the photo, contact
 // details, stock marks. On unless --no-moderation.
 struct ModerationCliOptions {
     QCommandLineOption off{QStringLiteral("no-moderation"),

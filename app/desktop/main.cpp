@@ -38,7 +38,7 @@ constexpr const char *kUsage =
     "  bench-gui  longest GUI-thread stall while the window processes photos\n"
     "  bench-db   fill a database with synthetic predictions and time queries\n"
     "  bench-train  time and memory of training a category head on 10,000 listings\n"
-    "  bench-text   text on photos: contact-detail recall, false positives, time (issue 16)\n"
+    "  bench-text   text on photos: contact-detail recall, false positives, time\n"
     "  bench-brands brands read on hand-checked marketplace photos (benchkit/brand_photos.csv)\n"
     "  screenshots [DIR]  save screenshots of the real window (default docs/screenshots)\n"
     "\n"

@@ -28,7 +28,7 @@ constexpr const char *kUsage =
     "  bench      end-to-end throughput and latency on phone-sized photos\n"
     "  bench-db   fill a database with synthetic predictions and time queries\n"
     "  bench-train  time and memory of training a category head on 10,000 listings\n"
-    "  bench-text   text on photos: contact-detail recall, false positives, time (issue 16)\n"
+    "  bench-text   text on photos: contact-detail recall, false positives, time\n"
     "  bench-brands brands read on hand-checked marketplace photos (benchkit/brand_photos.csv)\n"
     "  bench-http jobs/s and submit-to-done latency through the API, 1 and 2 workers\n"
     "  soak       jobs through the API while a worker is killed and PostgreSQL restarts\n"
