@@ -31,6 +31,7 @@ QString samplePhotosDir() { return sharedDir() + QStringLiteral("/testdata/photo
 QString modelDir() { return sharedDir() + QStringLiteral("/models"); }
 QString binaryPath() { return QStringLiteral(LISTINGLENS_BINARY); }
 QString serverBinaryPath() { return QStringLiteral(LISTINGLENS_SERVER_BINARY); }
+QString benchBinaryPath() { return QStringLiteral(LISTINGLENS_BENCH_BINARY); }
 
 QByteArray encode(const cv::Mat &image, const char *ext, const std::vector<int> &params)
 {

@@ -12,6 +12,7 @@ QString samplePhotosDir(); // ../shared/testdata/photos
 QString modelDir();        // ../shared/models
 QString binaryPath();       // the built listinglens executable (desktop)
 QString serverBinaryPath(); // the built listinglens-server executable
+QString benchBinaryPath();  // the built listinglens-bench developer tool
 
 // Encodes with OpenCV; ext is ".jpg", ".png", ".webp", ".bmp" or ".tiff".
 QByteArray encode(const cv::Mat &image, const char *ext, const std::vector<int> &params = {});

@@ -37,10 +37,10 @@ struct Run {
     QByteArray err;
 };
 
-Run runCli(const QStringList &args, int timeoutMs = 120000)
+Run runProgram(const QString &program, const QStringList &args, int timeoutMs = 120000)
 {
     QProcess p;
-    p.start(test::binaryPath(), args);
+    p.start(program, args);
     Run r;
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
@@ -51,6 +51,28 @@ Run runCli(const QStringList &args, int timeoutMs = 120000)
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+
+Run runCli(const QStringList &args, int timeoutMs = 120000)
+{
+    return runProgram(test::binaryPath(), args, timeoutMs);
+}
+
+// The names a usage text lists under "Commands:".
+QStringList listedCommands(const QByteArray &usage)
+{
+    static const QRegularExpression line(QStringLiteral(R"(^  ([a-z][a-z-]*)(\s|$))"));
+    QStringList names;
+    bool inCommands = false;
+    for (const QString &l : QString::fromUtf8(usage).split(QLatin1Char('\n'))) {
+        if (l == QLatin1String("Commands:"))
+            inCommands = true;
+        else if (inCommands && l.trimmed().isEmpty())
+            break;
+        else if (const auto m = line.match(l); inCommands && m.hasMatch())
+            names << m.captured(1);
+    }
+    return names;
 }
 
 QSet<QString> keys(const QJsonObject &o)
@@ -337,11 +359,6 @@ private Q_SLOTS:
             QVERIFY(r.out.contains("--model-dir"));
             QVERIFY(r.out.contains("--batch"));
         }
-        for (const char *command : {"bench-gui", "screenshots"}) {
-            const Run r = runCli({QString::fromLatin1(command), QStringLiteral("--help")});
-            QCOMPARE(r.exitCode, 0);
-            QVERIFY(r.out.contains("Usage") || r.out.contains("usage"));
-        }
         Run r = runCli({QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("classify"));
@@ -351,6 +368,42 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("LibTorch 1.13"));
         QVERIFY(r.out.contains("OpenCV 4"));
         QVERIFY(r.out.contains("OpenBLAS core: ") || r.out.contains("BLAS: not OpenBLAS"));
+    }
+
+    // The product's executables list product commands only, and each runs;
+    // the benchmarks, the soak test and the screenshots are listinglens-bench's.
+    void helpListsProductCommandsOnly_data()
+    {
+        QTest::addColumn<QString>("program");
+        QTest::addColumn<QStringList>("commands");
+        const QStringList shared{"classify", "history", "stats", "import", "db", "model", "apikey", "bench"};
+        QTest::newRow("listinglens") << test::binaryPath() << shared;
+        QTest::newRow("listinglens-server") << test::serverBinaryPath() << QStringList{"serve", "worker"} + shared;
+        QTest::newRow("listinglens-bench") << test::benchBinaryPath()
+                                           << QStringList{"gui", "db", "train", "text", "brands", "http", "soak", "screenshots"};
+    }
+    void helpListsProductCommandsOnly()
+    {
+        QFETCH(QString, program);
+        QFETCH(QStringList, commands);
+        const Run help = runProgram(program, {QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QStringList listed = listedCommands(help.out);
+        listed.sort();
+        commands.sort();
+        QCOMPARE(listed, commands);
+        for (const QString &command : commands) {
+            const Run r = runProgram(program, {command, QStringLiteral("--help")});
+            QVERIFY2(r.exitCode == 0, qPrintable(command + QStringLiteral(": ") + QString::fromUtf8(r.err)));
+            QVERIFY2(r.out.contains("Usage") || r.out.contains("usage"), qPrintable(command));
+        }
+        if (program == test::benchBinaryPath())
+            return;
+        for (const char *gone : {"bench-gui", "bench-db", "bench-train", "bench-text", "bench-brands", "bench-http", "soak", "screenshots"}) {
+            const Run r = runProgram(program, {QString::fromLatin1(gone), QStringLiteral("--help")});
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains("unknown command"), r.err.constData());
+        }
     }
 
     // OpenBLAS's generic kernels on a processor it does not know cost plain

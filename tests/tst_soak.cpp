@@ -1,4 +1,4 @@
-// `listinglens-server soak` at 1,000 jobs against the throwaway PostgreSQL of
+// `listinglens-bench soak` at 1,000 jobs against the throwaway PostgreSQL of
 // scripts/with-postgres.sh: a worker SIGKILLed and PostgreSQL restarted
 // mid-run, and every job still ends once. The database is also read here,
 // apart from the command's own check.
@@ -24,7 +24,7 @@ private Q_SLOTS:
         const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_soak"));
         QProcess soak;
         soak.setProcessChannelMode(QProcess::SeparateChannels);
-        soak.start(test::serverBinaryPath(), {QStringLiteral("soak"), QStringLiteral("--db"), url, QStringLiteral("--jobs"),
+        soak.start(test::benchBinaryPath(), {QStringLiteral("soak"), QStringLiteral("--db"), url, QStringLiteral("--jobs"),
                                         QString::number(kJobs), QStringLiteral("--json")});
         QVERIFY(soak.waitForFinished(840'000));
         const QByteArray err = soak.readAllStandardError();

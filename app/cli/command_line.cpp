@@ -20,9 +20,7 @@ std::span<const Command> sharedCommands()
         {QLatin1StringView("classify"), runClassify}, {QLatin1StringView("history"), runHistory},
         {QLatin1StringView("stats"), runStats},       {QLatin1StringView("import"), runImport},
         {QLatin1StringView("db"), runDb},             {QLatin1StringView("apikey"), runApiKey},
-        {QLatin1StringView("bench"), runBench},       {QLatin1StringView("bench-db"), runBenchDb},
-        {QLatin1StringView("model"), runModel},       {QLatin1StringView("bench-train"), runBenchTrain},
-        {QLatin1StringView("bench-text"), runBenchText},       {QLatin1StringView("bench-brands"), runBenchBrands},
+        {QLatin1StringView("model"), runModel},       {QLatin1StringView("bench"), runBench},
     };
     return commands;
 }
@@ -46,7 +44,7 @@ void tuneAllocator()
 
 bool wantsBlasCore(int argc, char **argv)
 {
-    static const std::string_view model[] = {"classify", "bench", "bench-http", "serve", "worker"};
+    static const std::string_view model[] = {"classify", "bench", "serve", "worker", "http" /* listinglens-bench */};
     if (argc < 2 || std::find(std::begin(model), std::end(model), std::string_view(argv[1])) == std::end(model))
         return false;
     return std::any_of(argv + 2, argv + argc, [](const char *a) { return std::string_view(a) == "--plain-torchscript"; });

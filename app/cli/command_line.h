@@ -14,7 +14,7 @@ struct Command {
     int (*run)(const QStringList &args);
 };
 
-// The commands both executables have: classify, history, stats, import, db, apikey, bench, bench-db.
+// The commands both executables have: classify, history, stats, import, db, apikey, model, bench.
 std::span<const Command> sharedCommands();
 
 // Keeps freed memory for reuse by the next photo (see command_line.cpp); the

@@ -1,4 +1,4 @@
-#include "commands.h"
+#include "bench_commands.h"
 
 #include "cli_common.h"
 #include "head_trainer.h"

@@ -1,11 +1,11 @@
-// `listinglens-server soak`: many jobs through `serve` and `worker` processes while a
+// `listinglens-bench soak`: many jobs through `serve` and `worker` processes while a
 // worker is SIGKILLed and PostgreSQL restarted, then a check in the database
 // that every job ended exactly once. Threads: the main thread owns the child
 // processes, injects the faults and checks the database; `--concurrency`
-// client threads (blocking sockets, as bench-http's) each send one job after
+// client threads (blocking sockets, as `http`'s) each send one job after
 // another and write only their own slots of the outcomes.
 #include "backoff.h"
-#include "server_commands.h"
+#include "bench_commands.h"
 
 #include "service_client.h"
 #include "soak_check.h"

@@ -1,10 +1,10 @@
-// bench-brands: how well brands are read off photos. A
+// `listinglens-bench brands`: how well brands are read off photos. A
 // hand-checked list (benchkit/brand_photos.csv: file,brand,what_a_person_reads,split)
 // of marketplace photos whose brand a person can read on the item or its box;
 // each photo is loaded as the product loads it, read (TextReader), then
 // analysePhotoText and findBrands: the share of photos whose listed brand was
 // found, per split, what was read where it was missed, and the models found.
-#include "commands.h"
+#include "bench_commands.h"
 
 #include "brand_list.h"
 #include "cli_common.h"

@@ -3,16 +3,33 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QStandardPaths>
 
 #include <csignal>
 
 namespace listinglens::cli {
 
+namespace {
+
+// listinglens-server beside this executable (the build puts both in build/app/),
+// else the one on PATH.
+QString serverExecutable()
+{
+    const QString beside = QCoreApplication::applicationDirPath() + QStringLiteral("/listinglens-server");
+    if (QFileInfo(beside).isExecutable())
+        return beside;
+    const QString onPath = QStandardPaths::findExecutable(QStringLiteral("listinglens-server"));
+    return onPath.isEmpty() ? beside : onPath;
+}
+
+} // namespace
+
 ServiceProcess::ServiceProcess(const QStringList &args, const QString &readyPattern, QString *captured)
 {
-    m_process.setProgram(QCoreApplication::applicationFilePath());
+    m_process.setProgram(serverExecutable());
     // The database URL goes to the child in its environment: its command line
     // (with the password) would be readable by every local user.
     QStringList childArgs = args;

@@ -1,4 +1,4 @@
-#include "commands.h"
+#include "bench_commands.h"
 #include "history_reads.h"
 #include "stats_reads.h"
 #include "synthetic_rows.h"

@@ -1,4 +1,4 @@
-#include "server_commands.h"
+#include "bench_commands.h"
 
 #include "cli_common.h"
 #include "service_client.h"
@@ -169,7 +169,7 @@ int runBenchHttp(const QStringList &args)
     }
     const QString url = databaseUrl(parser, {});
     if (!url.startsWith(QLatin1String("postgres"))) {
-        printError(QStringLiteral("bench-http needs --db postgresql://... (the queue lives in PostgreSQL)"));
+        printError(QStringLiteral("http needs --db postgresql://... (the queue lives in PostgreSQL)"));
         return ExitUsage;
     }
     if (!openStore(url)) // the schema must be current before processes start

@@ -1,4 +1,4 @@
-#include "desktop_commands.h"
+#include "bench_commands.h"
 
 #include "environment.h"
 #include "phone_photos.h"
@@ -96,7 +96,7 @@ int runGuiBench(int &argc, char **argv, const QStringList &args)
                                                     "first result of one phone-sized photo added at start."));
     parser.addOptions({count, json, startup});
     if (!parser.parse(args)) {
-        QTextStream(stderr) << "listinglens: " << parser.errorText() << Qt::endl;
+        QTextStream(stderr) << "listinglens-bench: " << parser.errorText() << Qt::endl;
         return 2;
     }
     if (parser.isSet(QStringLiteral("help"))) {
@@ -106,7 +106,7 @@ int runGuiBench(int &argc, char **argv, const QStringList &args)
     bool okCount = false;
     const int n = parser.value(count).toInt(&okCount);
     if (!okCount || n < 1 || n > 100000) {
-        QTextStream(stderr) << "listinglens: --count must be a whole number from 1 to 100000" << Qt::endl;
+        QTextStream(stderr) << "listinglens-bench: --count must be a whole number from 1 to 100000" << Qt::endl;
         return 2;
     }
     if (!haveDisplay())
@@ -115,7 +115,7 @@ int runGuiBench(int &argc, char **argv, const QStringList &args)
     setUpApplication();
     auto made = makePhonePhotos(defaultSamplesDir(), defaultBenchPhotosDir());
     if (!made) {
-        QTextStream(stderr) << "listinglens: " << made.error().message << Qt::endl;
+        QTextStream(stderr) << "listinglens-bench: " << made.error().message << Qt::endl;
         return 2;
     }
     if (parser.isSet(startup))

@@ -1,9 +1,9 @@
-// bench-text: how well text on photos is read. Text drawn onto real
+// `listinglens-bench text`: how well text on photos is read. Text drawn onto real
 // marketplace photos (benchkit/text_photos.h) and the same number of photos
 // left as they are, each loaded as the product loads it (the reduced decode
 // the model sees), then regions, OCR and contact details: recall per kind on
 // the drawn set, false positives on the untouched one, and the time it adds.
-#include "commands.h"
+#include "bench_commands.h"
 
 #include "cli_common.h"
 #include "environment.h"

@@ -1,4 +1,4 @@
-#include "desktop_commands.h"
+#include "bench_commands.h"
 
 #include "environment.h"
 #include "phone_photos.h"
@@ -70,12 +70,12 @@ int runScreenshots(int &argc, char **argv, const QString &outDir)
     setUpApplication();
     QTextStream err(stderr);
     if (!QDir().mkpath(outDir)) {
-        err << "listinglens: cannot create " << outDir << Qt::endl;
+        err << "listinglens-bench: cannot create " << outDir << Qt::endl;
         return 2;
     }
     auto made = makePhonePhotos(defaultSamplesDir(), defaultBenchPhotosDir());
     if (!made) {
-        err << "listinglens: " << made.error().message << Qt::endl;
+        err << "listinglens-bench: " << made.error().message << Qt::endl;
         return 2;
     }
     // A database of the run's own, so the console pages show this run.
@@ -85,7 +85,7 @@ int runScreenshots(int &argc, char **argv, const QString &outDir)
     w.resize(1280, 800);
     w.show();
     if (!w.isModelReady() && !waitFor(w, &MainWindow::modelReady, 60000)) {
-        err << "listinglens: the model did not load" << Qt::endl;
+        err << "listinglens-bench: the model did not load" << Qt::endl;
         return 1;
     }
     auto shoot = [&](const char *name) {

@@ -1,6 +1,6 @@
 #pragma once
 
-// `listinglens-server soak`'s check: what the database says of a run's jobs, against
+// `listinglens-bench soak`'s check: what the database says of a run's jobs, against
 // what each client saw. Runs on the calling thread, on its connection of the store.
 
 #include "prediction_store.h"

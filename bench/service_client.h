@@ -1,7 +1,7 @@
 #pragma once
 
-// What the commands that drive the services from outside (bench-http, soak)
-// share: `serve` and `worker` as child processes of this binary, a lean
+// What the commands that drive the services from outside (http, soak)
+// share: `serve` and `worker` as child processes (listinglens-server), a lean
 // blocking HTTP client, and the photos they send. Everything here runs on the
 // calling thread; a ServiceProcess belongs to the thread that made it.
 
@@ -15,7 +15,7 @@
 
 namespace listinglens::cli {
 
-// A child `listinglens-server serve|worker` (this executable), started in the
+// A child `listinglens-server serve|worker` (beside this executable), started in the
 // constructor, which waits up to a minute for `readyPattern` on its stderr
 // (its first capture group in `captured`). Stopped with SIGTERM when it goes
 // out of scope.
