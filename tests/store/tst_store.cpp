@@ -57,15 +57,13 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_pgUrl = qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");
-        if (test::postgresMissingOnCi())
-            QFAIL("CI runs the store tests on PostgreSQL: run them through scripts/test.sh");
     }
 
     void init()
     {
         QFETCH_GLOBAL(QString, driver);
-        if (driver == QLatin1String("postgresql") && m_pgUrl.isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        if (driver == QLatin1String("postgresql"))
+            LISTINGLENS_REQUIRE_POSTGRES();
     }
 
     void migratesFromEmptyAndFromEachEarlierVersion()

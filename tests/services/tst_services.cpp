@@ -419,13 +419,6 @@ private:
         return ended;
     }
 
-    static QString requirePostgres()
-    {
-        if (test::postgresUrl().isEmpty() || qEnvironmentVariable("LISTINGLENS_TEST_PG_DATA").isEmpty())
-            return {};
-        return test::postgresUrl();
-    }
-
     QString freshQueue(const QString &name)
     {
         const QString url = test::freshPostgresDatabase(name);
@@ -480,8 +473,7 @@ private Q_SLOTS:
 
     void twoWorkersOneKilled_everyJobDoneOnceLikeClassify()
     {
-        if (requirePostgres().isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         const QString url = freshQueue(QStringLiteral("listinglens_services"));
         QVERIFY(!url.isEmpty());
 
@@ -595,8 +587,7 @@ private Q_SLOTS:
 
     void embeddedWorker_decodesOnce_andACrashLosesNoAcceptedJob()
     {
-        if (requirePostgres().isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         const QString url = freshQueue(QStringLiteral("listinglens_embedded"));
         QVERIFY(!url.isEmpty());
         QHash<QString, QString> nameOf;
@@ -706,8 +697,7 @@ private Q_SLOTS:
     // the number, its box, the contact_details flag and review.
     void moderation_textOnThePhotoCompletesTheStoredResult()
     {
-        if (requirePostgres().isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         const QString url = freshQueue(QStringLiteral("listinglens_moderation"));
         QVERIFY(!url.isEmpty());
         auto serve = startServe(url, {QStringLiteral("--workers"), QStringLiteral("1"), QStringLiteral("--name"), QStringLiteral("m")});
@@ -740,8 +730,7 @@ private Q_SLOTS:
 
     void runningServe_picksUpANewlyActivatedHeadWithoutARestart()
     {
-        if (requirePostgres().isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         const QString url = freshQueue(QStringLiteral("listinglens_heads"));
         QVERIFY(!url.isEmpty());
         auto serve = startServe(url, {QStringLiteral("--workers"), QStringLiteral("1"), QStringLiteral("--name"), QStringLiteral("h")});
@@ -793,8 +782,7 @@ private Q_SLOTS:
 
     void postgresRestart_servicesRecoverAndLoseNothing()
     {
-        if (requirePostgres().isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         const QString url = freshQueue(QStringLiteral("listinglens_services_restart"));
         QVERIFY(!url.isEmpty());
         // Both ways a job goes: to the embedded worker of one serve (--workers 1),
@@ -864,8 +852,7 @@ private Q_SLOTS:
 
     void refusals_neverReachTheQueue()
     {
-        if (requirePostgres().isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         const QString url = freshQueue(QStringLiteral("listinglens_services_refusals"));
         QVERIFY(!url.isEmpty());
         auto serve = startServe(url, {QStringLiteral("--max-queue"), QStringLiteral("3")}); // no workers: jobs stay queued
@@ -993,8 +980,7 @@ private Q_SLOTS:
     // idempotency keys owned by their key, checked input, no internals.
     void apiKeysAndInputChecks()
     {
-        if (requirePostgres().isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         const QString url = freshQueue(QStringLiteral("listinglens_services_auth"));
         QVERIFY(!url.isEmpty());
         const auto createKey = [&](const QString &name, const QString &scope) {
@@ -1124,8 +1110,7 @@ private Q_SLOTS:
 
     void openApi_everyOperationExercised()
     {
-        if (requirePostgres().isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         for (const QString &op : m_api.operations())
             QVERIFY2(m_exercised.contains(op), qPrintable(op + QStringLiteral(" is documented but no test called it")));
     }

@@ -18,8 +18,7 @@ class TestSoak : public QObject {
 private Q_SLOTS:
     void thousandJobs_workerKilledAndPostgresRestarted_noneLostOrDuplicated()
     {
-        if (test::postgresUrl().isEmpty() || qEnvironmentVariable("LISTINGLENS_TEST_PG_DATA").isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         constexpr int kJobs = 1000;
         const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_soak"));
         QProcess soak;

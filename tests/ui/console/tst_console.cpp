@@ -71,8 +71,7 @@ private Q_SLOTS:
         QFETCH_GLOBAL(QString, driver);
         QString url;
         if (driver == QLatin1String("postgresql")) {
-            if (test::postgresUrl().isEmpty())
-                QSKIP("no PostgreSQL: run through scripts/with-postgres.sh");
+            LISTINGLENS_REQUIRE_POSTGRES();
             url = test::freshPostgresDatabase(QStringLiteral("listinglens_console_%1").arg(++m_serial));
         } else {
             url = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("console-%1.sqlite").arg(++m_serial));

@@ -474,9 +474,7 @@ private Q_SLOTS:
         QFETCH(QString, driver);
         QString url = m_dir.filePath(QStringLiteral("history.sqlite")).prepend(QStringLiteral("sqlite:"));
         if (driver == QLatin1String("postgresql")) {
-            const QString base = qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");
-            if (base.isEmpty())
-                QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+            LISTINGLENS_REQUIRE_POSTGRES();
             url = test::freshPostgresDatabase(QStringLiteral("listinglens_cli"));
             // PostgreSQL schemas are created on request only.
             Run r = runCli({QStringLiteral("classify"), QStringLiteral("--db"), url, photo("toaster.jpg")});
@@ -524,8 +522,7 @@ private Q_SLOTS:
         QFETCH(QString, driver);
         QString url = m_dir.filePath(QStringLiteral("keys.sqlite")).prepend(QStringLiteral("sqlite:"));
         if (driver == QLatin1String("postgresql")) {
-            if (test::postgresUrl().isEmpty())
-                QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+            LISTINGLENS_REQUIRE_POSTGRES();
             url = test::freshPostgresDatabase(QStringLiteral("listinglens_cli_keys"));
             Run r = runCli({QStringLiteral("apikey"), QStringLiteral("list"), QStringLiteral("--db"), url});
             QCOMPARE(r.exitCode, 1); // like history: PostgreSQL schemas only on request
@@ -675,10 +672,8 @@ private Q_SLOTS:
 
     void survivesPostgresRestartingMidBatch()
     {
-        const QString base = qEnvironmentVariable("LISTINGLENS_TEST_PG_URL");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         const QString data = qEnvironmentVariable("LISTINGLENS_TEST_PG_DATA"), bin = qEnvironmentVariable("LISTINGLENS_TEST_PG_BIN");
-        if (base.isEmpty() || data.isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
         const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_restart"));
         QCOMPARE(runCli({QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url}).exitCode, 0);
 

@@ -45,8 +45,26 @@ qint64 postgresScalar(const QString &url, const QString &sql);
 void driverRows();
 // Whether the current row of driverRows() is PostgreSQL.
 bool onPostgres();
-// True when CI runs without its PostgreSQL, which the store tests need there.
-bool postgresMissingOnCi();
+// Whether CI is set (as CI systems set it, CI=true): there a missing PostgreSQL
+// or browser fails a test instead of skipping it, so CI is never green without them.
+bool onCi();
+// Why the test PostgreSQL of scripts/with-postgres.sh is not there; empty when
+// it is. With `control`, its data directory too (to stop and start it).
+QString postgresMissing(bool control);
+
+// For a test function that needs the test PostgreSQL: without it, it fails on
+// CI and is skipped elsewhere. The _SERVER form also needs to stop and start it.
+#define LISTINGLENS_REQUIRE_POSTGRES_IMPL(control)                                             \
+    do {                                                                                       \
+        const QString missing_ = ::listinglens::test::postgresMissing(control);               \
+        if (!missing_.isEmpty()) {                                                             \
+            if (::listinglens::test::onCi())                                                   \
+                QFAIL(qPrintable(missing_ + QStringLiteral(" (CI is set: it must run here)"))); \
+            QSKIP(qPrintable(missing_));                                                       \
+        }                                                                                      \
+    } while (false)
+#define LISTINGLENS_REQUIRE_POSTGRES() LISTINGLENS_REQUIRE_POSTGRES_IMPL(false)
+#define LISTINGLENS_REQUIRE_POSTGRES_SERVER() LISTINGLENS_REQUIRE_POSTGRES_IMPL(true)
 
 // POSIX record locks this process holds on the file (from /proc/locks).
 int posixLocksHeld(const QString &file);

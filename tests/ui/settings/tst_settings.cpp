@@ -390,8 +390,7 @@ private Q_SLOTS:
 
     void testingARealPostgres()
     {
-        if (test::postgresUrl().isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh");
+        LISTINGLENS_REQUIRE_POSTGRES();
         const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_settings_test"));
         for (bool migrated : {false, true}) {
             if (migrated)
@@ -470,8 +469,7 @@ private Q_SLOTS:
     // classified meanwhile arrives when it is back.
     void aLostPostgresShowsABannerAndCatchesUp()
     {
-        if (test::postgresUrl().isEmpty() || qEnvironmentVariable("LISTINGLENS_TEST_PG_DATA").isEmpty())
-            QSKIP("no PostgreSQL to stop and start: run through scripts/with-postgres.sh");
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_banner_test"));
         QVERIFY(PredictionStore::open(url, /*migrate=*/true).ok());
         qputenv("LISTINGLENS_DB", url.toUtf8());

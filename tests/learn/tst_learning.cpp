@@ -441,11 +441,7 @@ private Q_SLOTS:
 
     void training_refusesAReadOnlyRole()
     {
-        if (test::postgresUrl().isEmpty()) {
-            if (test::postgresMissingOnCi())
-                QFAIL("CI runs the tests under scripts/with-postgres.sh");
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
-        }
+        LISTINGLENS_REQUIRE_POSTGRES();
         const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_learning"));
         auto owner = PredictionStore::open(url, true).value();
         for (std::size_t i = 0; i < 80; ++i) {

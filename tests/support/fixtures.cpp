@@ -90,9 +90,19 @@ bool onPostgres()
     return driver == QLatin1String("postgresql");
 }
 
-bool postgresMissingOnCi()
+bool onCi()
 {
-    return qEnvironmentVariable("LISTINGLENS_TEST_PG_URL").isEmpty() && qEnvironmentVariable("CI") == QLatin1String("true");
+    const QString ci = qEnvironmentVariable("CI").trimmed().toLower();
+    return !ci.isEmpty() && ci != QLatin1String("false") && ci != QLatin1String("0");
+}
+
+QString postgresMissing(bool control)
+{
+    if (postgresUrl().isEmpty())
+        return QStringLiteral("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+    if (control && qEnvironmentVariable("LISTINGLENS_TEST_PG_DATA").isEmpty())
+        return QStringLiteral("no PostgreSQL data directory to stop and start it: run through scripts/with-postgres.sh");
+    return {};
 }
 
 int posixLocksHeld(const QString &file)

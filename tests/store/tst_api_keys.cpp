@@ -25,15 +25,13 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        if (test::postgresMissingOnCi())
-            QFAIL("CI runs the store tests on PostgreSQL: run them through scripts/test.sh");
     }
 
     void init()
     {
         QFETCH_GLOBAL(QString, driver);
-        if (driver == QLatin1String("postgresql") && test::postgresUrl().isEmpty())
-            QSKIP("no PostgreSQL: run through scripts/with-postgres.sh (scripts/test.sh does)");
+        if (driver == QLatin1String("postgresql"))
+            LISTINGLENS_REQUIRE_POSTGRES();
     }
 
     void scopesParseAndPrint_data()

@@ -1,6 +1,6 @@
 // Presentation mode (ui/demo): the story on the big screen, and the phone
 // upload page it serves, driven in a real headless Chromium
-// (tests/phone_page_browser.py over the DevTools protocol) and by hand with
+// (tests/support/phone_page_browser.py over the DevTools protocol) and by hand with
 // Qt Network for the refusals.
 #include "fixtures.h"
 #include "window_fixture.h"
@@ -448,7 +448,7 @@ private Q_SLOTS:
 
     void phonePageInHeadlessChromium()
     {
-        if (m_chromium.isEmpty() && qEnvironmentVariable("CI") == QLatin1String("true"))
+        if (m_chromium.isEmpty() && test::onCi())
             QFAIL("CI runs the browser test: run it through scripts/test.sh, which installs chromium");
         if (m_chromium.isEmpty())
             QSKIP("chromium is not installed (scripts/test.sh installs it)");
@@ -491,11 +491,11 @@ private Q_SLOTS:
     }
 
 private:
-    // tests/phone_page_browser.py with the event loop running (the server answers on this thread).
+    // tests/support/phone_page_browser.py with the event loop running (the server answers on this thread).
     QJsonObject browse(const QStringList &args)
     {
         QProcess p;
-        p.start(m_python, QStringList{QStringLiteral(LISTINGLENS_SOURCE_DIR "/tests/phone_page_browser.py"), m_chromium} + args);
+        p.start(m_python, QStringList{QStringLiteral(LISTINGLENS_SOURCE_DIR "/tests/support/phone_page_browser.py"), m_chromium} + args);
         if (!p.waitForStarted(10000))
             return {};
         QEventLoop loop;
