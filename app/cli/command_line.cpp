@@ -25,6 +25,28 @@ std::span<const Command> sharedCommands()
     return commands;
 }
 
+int runAction(const QString &command, const QCommandLineParser &parser, std::span<const Action> actions)
+{
+    const QStringList positional = parser.positionalArguments();
+    const QString name = positional.value(0);
+    const auto action = std::find_if(actions.begin(), actions.end(), [&](const Action &a) { return name == a.name; });
+    if (action == actions.end()) {
+        QStringList names;
+        for (const Action &a : actions)
+            names << QString(a.name);
+        const QString last = names.takeLast();
+        printError(QStringLiteral("%1 needs an action: %2 or %3 (see --help)").arg(command, names.join(QLatin1String(", ")), last));
+        return ExitUsage;
+    }
+    const QStringList arguments = positional.mid(1);
+    if (arguments.size() != action->arguments.size()) {
+        const QString usage = (QStringList{QString(action->name)} + action->arguments).join(QLatin1Char(' '));
+        printError(QStringLiteral("usage: %1 %2 %3 (see --help)").arg(QCoreApplication::applicationName(), command, usage));
+        return ExitUsage;
+    }
+    return action->run(arguments);
+}
+
 void tuneAllocator()
 {
     // Every photo allocates megabytes (the upload, decoded pixels, the model's
