@@ -65,6 +65,75 @@ PhotoText readPhoto(TextReader &reader, const ImageLoader &loader, const QString
     return readPhotoText(reader, {std::move(image).value(), bytes.value()}, ContactOptions{}, brands);
 }
 
+struct Tally {
+    int n = 0, found = 0, other = 0;
+};
+
+// Each listed photo read: by split, what was found, and photos that could not be read.
+struct Measured {
+    std::map<QString, Tally> bySplit;
+    QJsonArray rows;
+    int failed = 0;
+};
+
+Measured measure(TextReader &reader, const QString &dir, const std::vector<BrandPhoto> &listed, const BrandList &brands)
+{
+    ImageLoader loader;
+    Measured m;
+    for (const BrandPhoto &p : listed) {
+        QString error;
+        const PhotoText text = readPhoto(reader, loader, QDir(dir).filePath(QFileInfo(p.file).fileName()), brands, error);
+        QStringList found, read;
+        for (const FoundBrand &b : text.brands)
+            found << b.name;
+        for (const TextLine &l : text.lines)
+            read << l.text;
+        const bool hit = found.contains(p.brand, Qt::CaseInsensitive);
+        Tally &t = m.bySplit[p.split.isEmpty() ? QStringLiteral("unsplit") : p.split];
+        ++t.n;
+        t.found += hit ? 1 : 0;
+        t.other += !hit && !found.isEmpty() ? 1 : 0;
+        m.failed += error.isEmpty() ? 0 : 1;
+        m.rows.append(QJsonObject{{QStringLiteral("file"), p.file},
+                                  {QStringLiteral("split"), p.split},
+                                  {QStringLiteral("brand"), p.brand},
+                                  {QStringLiteral("found"), hit},
+                                  {QStringLiteral("brands"), QJsonArray::fromStringList(found)},
+                                  {QStringLiteral("models"), QJsonArray::fromStringList(text.models)},
+                                  {QStringLiteral("read"), QJsonArray::fromStringList(read)},
+                                  {QStringLiteral("error"), error}});
+    }
+    return m;
+}
+
+// One line per photo: found or missed, the brands and models found, and what was read where it was missed.
+void printRows(QTextStream &out, const QJsonArray &rows)
+{
+    for (const auto &r : std::as_const(rows)) {
+        const QJsonObject o = r.toObject();
+        QStringList models, brandsFound, read;
+        for (const auto &v : o.value(QStringLiteral("models")).toArray())
+            models << v.toString();
+        for (const auto &v : o.value(QStringLiteral("brands")).toArray())
+            brandsFound << v.toString();
+        for (const auto &v : o.value(QStringLiteral("read")).toArray())
+            read << QLatin1Char('"') + v.toString() + QLatin1Char('"');
+        const bool hit = o.value(QStringLiteral("found")).toBool();
+        out << QStringLiteral("  %1 %2 %3: %4").arg(hit ? QStringLiteral("found ") : QStringLiteral("MISSED"),
+                                                    o.value(QStringLiteral("split")).toString(), o.value(QStringLiteral("file")).toString(),
+                                                    o.value(QStringLiteral("brand")).toString());
+        if (!brandsFound.isEmpty())
+            out << QStringLiteral(" | brands: ") << brandsFound.join(QStringLiteral(", "));
+        if (!models.isEmpty())
+            out << QStringLiteral(" | models: ") << models.join(QStringLiteral(", "));
+        if (!hit)
+            out << QStringLiteral(" | read: ") << (read.isEmpty() ? QStringLiteral("nothing") : read.join(QStringLiteral(", ")));
+        if (!o.value(QStringLiteral("error")).toString().isEmpty())
+            out << QStringLiteral(" | error: ") << o.value(QStringLiteral("error")).toString();
+        out << '\n';
+    }
+}
+
 } // namespace
 
 int runBenchBrands(const QStringList &args)
@@ -112,37 +181,8 @@ int runBenchBrands(const QStringList &args)
         printError(reader.error().message);
         return ExitSomeFailed;
     }
-    ImageLoader loader;
-
-    struct Tally {
-        int n = 0, found = 0, other = 0;
-    };
-    std::map<QString, Tally> bySplit;
-    QJsonArray rows;
-    int failed = 0;
-    for (const BrandPhoto &p : listed.value()) {
-        QString error;
-        const PhotoText text = readPhoto(*reader.value(), loader, QDir(dir).filePath(QFileInfo(p.file).fileName()), brands, error);
-        QStringList found, read;
-        for (const FoundBrand &b : text.brands)
-            found << b.name;
-        for (const TextLine &l : text.lines)
-            read << l.text;
-        const bool hit = found.contains(p.brand, Qt::CaseInsensitive);
-        Tally &t = bySplit[p.split.isEmpty() ? QStringLiteral("unsplit") : p.split];
-        ++t.n;
-        t.found += hit ? 1 : 0;
-        t.other += !hit && !found.isEmpty() ? 1 : 0;
-        failed += error.isEmpty() ? 0 : 1;
-        rows.append(QJsonObject{{QStringLiteral("file"), p.file},
-                                {QStringLiteral("split"), p.split},
-                                {QStringLiteral("brand"), p.brand},
-                                {QStringLiteral("found"), hit},
-                                {QStringLiteral("brands"), QJsonArray::fromStringList(found)},
-                                {QStringLiteral("models"), QJsonArray::fromStringList(text.models)},
-                                {QStringLiteral("read"), QJsonArray::fromStringList(read)},
-                                {QStringLiteral("error"), error}});
-    }
+    const Measured m = measure(*reader.value(), dir, listed.value(), brands);
+    const auto &[bySplit, rows, failed] = m;
     QJsonObject splits;
     for (const auto &[name, t] : bySplit)
         splits.insert(name, QJsonObject{{QStringLiteral("photos"), t.n},
@@ -167,29 +207,7 @@ int runBenchBrands(const QStringList &args)
                    .arg(name, -10).arg(t.found).arg(t.n).arg(t.n ? double(t.found) / t.n : 0.0, 0, 'f', 3).arg(t.other);
     if (failed)
         out << QStringLiteral("unreadable photos: %1\n").arg(failed);
-    for (const auto &r : std::as_const(rows)) {
-        const QJsonObject o = r.toObject();
-        QStringList models, brandsFound, read;
-        for (const auto &v : o.value(QStringLiteral("models")).toArray())
-            models << v.toString();
-        for (const auto &v : o.value(QStringLiteral("brands")).toArray())
-            brandsFound << v.toString();
-        for (const auto &v : o.value(QStringLiteral("read")).toArray())
-            read << QLatin1Char('"') + v.toString() + QLatin1Char('"');
-        const bool hit = o.value(QStringLiteral("found")).toBool();
-        out << QStringLiteral("  %1 %2 %3: %4").arg(hit ? QStringLiteral("found ") : QStringLiteral("MISSED"),
-                                                    o.value(QStringLiteral("split")).toString(), o.value(QStringLiteral("file")).toString(),
-                                                    o.value(QStringLiteral("brand")).toString());
-        if (!brandsFound.isEmpty())
-            out << QStringLiteral(" | brands: ") << brandsFound.join(QStringLiteral(", "));
-        if (!models.isEmpty())
-            out << QStringLiteral(" | models: ") << models.join(QStringLiteral(", "));
-        if (!hit)
-            out << QStringLiteral(" | read: ") << (read.isEmpty() ? QStringLiteral("nothing") : read.join(QStringLiteral(", ")));
-        if (!o.value(QStringLiteral("error")).toString().isEmpty())
-            out << QStringLiteral(" | error: ") << o.value(QStringLiteral("error")).toString();
-        out << '\n';
-    }
+    printRows(out, rows);
     return ExitOk;
 }
 

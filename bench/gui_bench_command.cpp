@@ -80,6 +80,49 @@ int runStartup(const QString &photo, bool json)
     return finished && done ? 0 : 1;
 }
 
+// Adds `files` to the window with a 5 ms heartbeat on the GUI thread, and
+// reports how late beats came until the window is idle again.
+int measureStalls(MainWindow &w, const QStringList &files, bool json)
+{
+    const int n = int(files.size());
+    constexpr int kBeatMs = 5;
+    std::vector<double> lateness;
+    QElapsedTimer sinceBeat, total;
+    QTimer heartbeat;
+    heartbeat.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&heartbeat, &QTimer::timeout, [&] {
+        lateness.push_back(std::max(0.0, sinceBeat.nsecsElapsed() / 1e6 - kBeatMs));
+        sinceBeat.restart();
+    });
+    sinceBeat.start();
+    total.start();
+    heartbeat.start(kBeatMs);
+    w.addPaths(files);
+    const bool finished = waitFor(w, &MainWindow::idle, 600000);
+    heartbeat.stop();
+    const double seconds = total.nsecsElapsed() / 1e9;
+    const double worst = lateness.empty() ? 0 : *std::max_element(lateness.begin(), lateness.end());
+    const int done = w.photos()->count(PhotoState::Done);
+    if (json) {
+        QTextStream(stdout) << QJsonDocument(QJsonObject{{QStringLiteral("photos"), n}, {QStringLiteral("done"), done},
+                                                         {QStringLiteral("seconds"), seconds},
+                                                         {QStringLiteral("photos_per_second"), n / seconds},
+                                                         {QStringLiteral("max_stall_ms"), worst},
+                                                         {QStringLiteral("p99_stall_ms"), quantile(lateness, 0.99)},
+                                                         {QStringLiteral("heartbeats"), int(lateness.size())}})
+                                   .toJson(QJsonDocument::Compact)
+                            << Qt::endl;
+    } else {
+        QTextStream(stdout) << QStringLiteral("%1 phone-sized photos in %2 s (%3 photos/s), %4 done\n"
+                                              "GUI thread: longest stall %5 ms, p99 %6 ms over %7 heartbeats of %8 ms\n")
+                                   .arg(n).arg(seconds, 0, 'f', 2).arg(n / seconds, 0, 'f', 1).arg(done)
+                                   .arg(worst, 0, 'f', 1).arg(quantile(lateness, 0.99), 0, 'f', 1)
+                                   .arg(lateness.size()).arg(kBeatMs);
+    }
+    return finished && done == n ? 0 : 1;
+}
+
+
 } // namespace
 
 int runGuiBench(int &argc, char **argv, const QStringList &args)
@@ -127,42 +170,7 @@ int runGuiBench(int &argc, char **argv, const QStringList &args)
     QStringList files;
     for (int i = 0; i < n; ++i)
         files << made.value()[i % made.value().size()];
-
-    constexpr int kBeatMs = 5;
-    std::vector<double> lateness;
-    QElapsedTimer sinceBeat, total;
-    QTimer heartbeat;
-    heartbeat.setTimerType(Qt::PreciseTimer);
-    QObject::connect(&heartbeat, &QTimer::timeout, [&] {
-        lateness.push_back(std::max(0.0, sinceBeat.nsecsElapsed() / 1e6 - kBeatMs));
-        sinceBeat.restart();
-    });
-    sinceBeat.start();
-    total.start();
-    heartbeat.start(kBeatMs);
-    w.addPaths(files);
-    const bool finished = waitFor(w, &MainWindow::idle, 600000);
-    heartbeat.stop();
-    const double seconds = total.nsecsElapsed() / 1e9;
-    const double worst = lateness.empty() ? 0 : *std::max_element(lateness.begin(), lateness.end());
-    const int done = w.photos()->count(PhotoState::Done);
-    if (parser.isSet(json)) {
-        QTextStream(stdout) << QJsonDocument(QJsonObject{{QStringLiteral("photos"), n}, {QStringLiteral("done"), done},
-                                                         {QStringLiteral("seconds"), seconds},
-                                                         {QStringLiteral("photos_per_second"), n / seconds},
-                                                         {QStringLiteral("max_stall_ms"), worst},
-                                                         {QStringLiteral("p99_stall_ms"), quantile(lateness, 0.99)},
-                                                         {QStringLiteral("heartbeats"), int(lateness.size())}})
-                                   .toJson(QJsonDocument::Compact)
-                            << Qt::endl;
-    } else {
-        QTextStream(stdout) << QStringLiteral("%1 phone-sized photos in %2 s (%3 photos/s), %4 done\n"
-                                              "GUI thread: longest stall %5 ms, p99 %6 ms over %7 heartbeats of %8 ms\n")
-                                   .arg(n).arg(seconds, 0, 'f', 2).arg(n / seconds, 0, 'f', 1).arg(done)
-                                   .arg(worst, 0, 'f', 1).arg(quantile(lateness, 0.99), 0, 'f', 1)
-                                   .arg(lateness.size()).arg(kBeatMs);
-    }
-    return finished && done == n ? 0 : 1;
+    return measureStalls(w, files, parser.isSet(json));
 }
 
 } // namespace listinglens::desktop
