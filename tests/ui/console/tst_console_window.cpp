@@ -48,6 +48,10 @@ private Q_SLOTS:
         QTest::keyClick(m_window.get(), Qt::Key_Return); // sports car accepted
         QTest::keyClick(m_window.get(), Qt::Key_2);      // teddy corrected to its second category
         QTest::keyClick(m_window.get(), Qt::Key_Return);
+        // The store thread writes decisions after the window shows them, and
+        // History reads what is stored: wait for the three before filtering by them.
+        for (const auto &[row, decision] : {std::pair{0, "accepted"}, {1, "accepted"}, {2, "corrected"}})
+            QTRY_COMPARE_WITH_TIMEOUT(feedbackOf(m_window->photos()->item(row)->predictionId), QString::fromLatin1(decision), 20000);
 
         HistoryPage *history = m_window->historyPage();
         m_window->showPage(1);
