@@ -6,12 +6,12 @@
 #include "hostile_images.h"
 #include "image_loader.h"
 #include "jpeg_decoder.h"
+#include "process_cost.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -19,48 +19,22 @@
 
 #include <functional>
 
-#include <sys/resource.h>
-
 using namespace listinglens;
 
 namespace {
 
-// This process's peak resident memory so far (VmHWM), KiB.
-qint64 peakResidentKb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    return -1;
-}
-
-double cpuMs()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000.0 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000.0;
-}
-
-// The child's work: decode one file as the services do (default limits) and
-// print what it cost as one JSON line.
+// The child's work: decode one file as the services do (default limits).
 int probe(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return 2;
     const QByteArray bytes = file.readAll();
-    const qint64 before = peakResidentKb();
-    const double cpu = cpuMs();
-    const auto loaded = ImageLoader().loadBytes(bytes);
-    const QJsonObject cost{{QStringLiteral("grown_kb"), double(peakResidentKb() - before)},
-                           {QStringLiteral("cpu_ms"), cpuMs() - cpu},
-                           {QStringLiteral("code"), loaded ? QStringLiteral("ok") : loaded.error().codeName()},
+    return test::printCost([&bytes] {
+        const auto loaded = ImageLoader().loadBytes(bytes);
+        return QJsonObject{{QStringLiteral("code"), loaded ? QStringLiteral("ok") : loaded.error().codeName()},
                            {QStringLiteral("message"), loaded ? QString() : loaded.error().message}};
-    QTextStream(stdout) << QJsonDocument(cost).toJson(QJsonDocument::Compact) << Qt::endl;
-    return 0;
+    });
 }
 
 using Maker = std::function<QByteArray()>;
@@ -103,11 +77,9 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         const QString path = m_dir.filePath(QStringLiteral("hostile.bin"));
         QVERIFY(test::writeFile(path, make()));
-        QProcess child;
-        child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--decode"), path});
-        QVERIFY(child.waitForFinished(300'000));
-        const QJsonObject cost = QJsonDocument::fromJson(child.readAllStandardOutput().trimmed()).object();
-        QVERIFY2(!cost.isEmpty(), child.readAllStandardError().constData());
+        QString error;
+        const QJsonObject cost = test::runCostProbe({QStringLiteral("--decode"), path}, &error);
+        QVERIFY2(!cost.isEmpty(), qPrintable(error));
         const double grownMb = cost.value(QStringLiteral("grown_kb")).toDouble() / 1024.0;
         const double cpuMs = cost.value(QStringLiteral("cpu_ms")).toDouble();
         qInfo("%s: %s, peak resident memory +%.0f MiB, CPU %.0f ms", QTest::currentDataTag(),
