@@ -6,35 +6,17 @@
 #include "database_url.h"
 #include "db_connections.h"
 #include "fixtures.h"
+#include "libpq_reads.h"
 #include "job_queue.h"
 #include "prediction_store.h"
 
 #include <QSqlQuery>
 #include <QTest>
 
-#include <libpq-fe.h>
-
 using namespace listinglens;
+using test::libpqReads;
 
 namespace {
-
-// What libpq reads in a connection string: its parameters that are set.
-QMap<QString, QString> libpqReads(const QString &conninfo)
-{
-    char *error = nullptr;
-    PQconninfoOption *options = PQconninfoParse(conninfo.toUtf8().constData(), &error);
-    QMap<QString, QString> read;
-    if (!options) {
-        read.insert(QStringLiteral("!error"), QString::fromUtf8(error));
-        PQfreemem(error);
-        return read;
-    }
-    for (PQconninfoOption *o = options; o->keyword; ++o)
-        if (o->val)
-            read.insert(QString::fromUtf8(o->keyword), QString::fromUtf8(o->val));
-    PQconninfoFree(options);
-    return read;
-}
 
 // QPSQL's connection string from a URL's options, as Qt 6 builds it (';' read as a space).
 QString asQtJoinsThem(const DatabaseUrl &url)

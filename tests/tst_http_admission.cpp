@@ -45,6 +45,18 @@ void keyOnAPool(HttpServer &server)
     });
 }
 
+// A server with a body limit and in-flight budget of 1 MB that admits
+// requests by key, as the API does.
+std::unique_ptr<HttpServer> keyedServer()
+{
+    HttpLimits l;
+    l.maxBodyBytes = 1'000'000;
+    l.maxBodyBytesInFlight = 1'000'000;
+    auto server = std::make_unique<HttpServer>(echo(), l);
+    keyOnAPool(*server);
+    return server;
+}
+
 // A connection that sent `bytes` and keeps the socket open.
 std::unique_ptr<QTcpSocket> holding(quint16 port, const QByteArray &bytes, const QHostAddress &from = {})
 {
@@ -94,12 +106,8 @@ private Q_SLOTS:
     // a key all go through.
     void keylessConnectionsHoldingDeclaredBodiesCostNothing()
     {
-        HttpLimits l;
-        l.maxBodyBytes = 1'000'000;
-        l.maxBodyBytesInFlight = 1'000'000;
-        HttpServer server(echo(), l);
-        keyOnAPool(server);
-        const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
+        const auto server = keyedServer();
+        const quint16 port = server->listen(QHostAddress::LocalHost, 0).value();
         std::vector<std::unique_ptr<QTcpSocket>> keyless;
         for (int i = 0; i < 9; ++i)
             keyless.push_back(holding(port, upload(900'000, "none")));
@@ -119,12 +127,8 @@ private Q_SLOTS:
     // what it has sent, not what it declared.
     void bodyBytesCountAsTheyArrive()
     {
-        HttpLimits l;
-        l.maxBodyBytes = 1'000'000;
-        l.maxBodyBytesInFlight = 1'000'000;
-        HttpServer server(echo(), l);
-        keyOnAPool(server);
-        const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
+        const auto server = keyedServer();
+        const quint16 port = server->listen(QHostAddress::LocalHost, 0).value();
         auto slow = holding(port, upload(900'000, "good") + QByteArray(100'000, 's'));
         QTest::qWait(300);
         QCOMPARE(statusOf(exchange(port, {upload(800'000, "good") + QByteArray(800'000, 'q')}).reply), 200);

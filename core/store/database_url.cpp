@@ -85,12 +85,12 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
         if (u.database.isEmpty())
             return Error{ErrorCode::InvalidArgument, QStringLiteral("the PostgreSQL URL names no database (postgresql://user@host/dbname)")};
         const QUrlQuery query(url);
-        for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
-            if (auto refused = checkOption(name, value))
+        for (const auto &item : query.queryItems(QUrl::FullyDecoded)) {
+            if (auto refused = checkOption(item.first, item.second))
                 return *refused;
-            if (std::any_of(u.options.cbegin(), u.options.cend(), [&name](const auto &o) { return o.first == name; }))
-                return Error{ErrorCode::InvalidArgument, QStringLiteral("the PostgreSQL URL option \"%1\" is given twice").arg(name)};
-            u.options.append({name, value});
+            if (std::any_of(u.options.cbegin(), u.options.cend(), [&item](const auto &o) { return o.first == item.first; }))
+                return Error{ErrorCode::InvalidArgument, QStringLiteral("the PostgreSQL URL option \"%1\" is given twice").arg(item.first)};
+            u.options.append(item);
         }
         return u;
     }
