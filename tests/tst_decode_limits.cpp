@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtEndian>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -115,6 +116,33 @@ private Q_SLOTS:
         const cv::Mat photo = test::quadrants(640, 480);
         const QByteArray encoded = test::encode(photo, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
         QVERIFY(ImageLoader().loadBytes(encoded).ok());
+    }
+
+    // libtiff would decode JPEG inside a TIFF outside the JPEG limits: refused.
+    void tiffWithJpegCompressionIsRefused_data()
+    {
+        QTest::addColumn<quint16>("compression");
+        QTest::newRow("JPEG (7)") << quint16(7);
+        QTest::newRow("old-style JPEG (6)") << quint16(6);
+    }
+    void tiffWithJpegCompressionIsRefused()
+    {
+        QFETCH(quint16, compression);
+        QByteArray tiff = test::encode(test::quadrants(), ".tiff");
+        const quint32 ifd = qFromLittleEndian<quint32>(tiff.constData() + 4);
+        const quint16 entries = qFromLittleEndian<quint16>(tiff.constData() + ifd);
+        bool patched = false;
+        for (quint16 i = 0; i < entries; ++i) {
+            char *entry = tiff.data() + ifd + 2 + 12 * i;
+            if (qFromLittleEndian<quint16>(entry) == 259) { // Compression, a SHORT in the value field
+                qToLittleEndian(compression, entry + 8);
+                patched = true;
+            }
+        }
+        QVERIFY(patched);
+        const auto r = ImageLoader().inspect(tiff);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().codeName(), QStringLiteral("unsupported_format"));
     }
 
     // CMYK goes through libjpeg directly too, with OpenCV's conversion.
