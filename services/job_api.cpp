@@ -63,8 +63,14 @@ JobApi::JobApi(std::shared_ptr<JobQueue> queue, std::shared_ptr<Metrics> metrics
 
 JobApi::~JobApi()
 {
+    // The listeners go first: their network threads start pool work (key
+    // lookups). Then the pools: an upload's pool task starts its check, whose
+    // task starts the queueing on the pool again.
+    delete m_admin;
+    delete m_server;
     m_pool.waitForDone();
     m_checkPool.waitForDone();
+    m_pool.waitForDone();
 }
 
 Result<bool> JobApi::setTls(const HttpTls &tls)

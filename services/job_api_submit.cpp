@@ -9,7 +9,6 @@
 
 #include <QUuid>
 
-
 namespace listinglens {
 
 using namespace api_detail;

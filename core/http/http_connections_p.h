@@ -42,6 +42,22 @@ public:
     std::atomic_int connections{0};
     std::atomic<qint64> bodyBytes{0};
 
+    // Runs `post` (a post to a connection's thread) unless the server is
+    // going: from other threads, a verdict or an answer may come after the
+    // network thread's context is gone. The server closes it first.
+    template <typename Post>
+    void whileOpen(Post post)
+    {
+        std::lock_guard lock(m_openMutex);
+        if (m_open)
+            post();
+    }
+    void close()
+    {
+        std::lock_guard lock(m_openMutex);
+        m_open = false;
+    }
+
     struct Counts {
         int open = 0, fromAddress = 0, fromSubnet = 0;
     };
@@ -107,6 +123,8 @@ private:
             counts.erase(it);
     }
 
+    std::mutex m_openMutex;
+    bool m_open = true; // guarded by m_openMutex
     std::mutex m_mutex; // guards the three below
     std::map<std::string, int> m_perAddress;
     std::map<std::string, int> m_perSubnet;

@@ -104,6 +104,7 @@ HttpServer::HttpServer(Handler handler, HttpLimits limits, QObject *parent) : QO
 
 HttpServer::~HttpServer()
 {
+    d->shared->close(); // answers and verdicts from other threads are dropped from now on
     d->io.stop();
     if (d->thread.joinable())
         d->thread.join();

@@ -139,7 +139,7 @@ public:
         std::any context;
     };
     // Called once with the verdict, from any thread, now or later (a key
-    // looked up on a pool); never after the server is destroyed.
+    // looked up on a pool); after the server is destroyed it does nothing.
     using Admit = std::function<void(Admission)>;
     // Looks at a request once its head is read, before any of its body is:
     // method, path (decoded; the request has a valid one), query and headers,

@@ -86,20 +86,24 @@ public:
 
     void deliver(quint64 serial, const HttpResponse &response) override
     {
-        net::post(m_stream.get_executor(), [self = this->shared_from_this(), serial, response] {
-            if (serial != self->m_serial || !self->m_waiting)
-                return; // answered already
-            self->m_waiting = false;
-            self->respond(response);
+        m_shared->whileOpen([&] {
+            net::post(m_stream.get_executor(), [self = this->shared_from_this(), serial, response] {
+                if (serial != self->m_serial || !self->m_waiting)
+                    return; // answered already
+                self->m_waiting = false;
+                self->respond(response);
+            });
         });
     }
     bool waiting(quint64 serial) const override { return m_waiting && serial == m_serial && !m_closed; }
 
     void displace() override
     {
-        net::post(m_stream.get_executor(), [self = this->shared_from_this()] {
-            if (self->m_awaitingHead)
-                self->close();
+        m_shared->whileOpen([&] {
+            net::post(m_stream.get_executor(), [self = this->shared_from_this()] {
+                if (self->m_awaitingHead)
+                    self->close();
+            });
         });
     }
 
@@ -180,10 +184,12 @@ private:
             if (!timerEc && self->m_admitting)
                 self->close();
         });
-        m_shared->headCheck(m_request, [weak = this->weak_from_this()](HttpServer::Admission verdict) {
-            if (auto self = weak.lock())
-                net::post(self->m_stream.get_executor(),
-                          [self, verdict = std::move(verdict)]() mutable { self->admitted(std::move(verdict)); });
+        m_shared->headCheck(m_request, [shared = m_shared, weak = this->weak_from_this()](HttpServer::Admission verdict) {
+            shared->whileOpen([&] {
+                if (auto self = weak.lock())
+                    net::post(self->m_stream.get_executor(),
+                              [self, verdict = std::move(verdict)]() mutable { self->admitted(std::move(verdict)); });
+            });
         });
     }
 
