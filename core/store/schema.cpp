@@ -205,11 +205,20 @@ QStringList version9()
     };
 }
 
+QStringList version10()
+{
+    // A running job's lease belongs to the process that claimed it (its
+    // JobQueue's instance id), not to the worker's name: a worker restarted
+    // under the same name (a pod, a systemd instance) renews only its own
+    // jobs, and the dead process's expire and are taken again.
+    return {QStringLiteral("ALTER TABLE jobs ADD COLUMN claim_token TEXT")};
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 9;
+    return 10;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -225,6 +234,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 7: sql = version7(); break;
     case 8: sql = version8(); break;
     case 9: sql = version9(); break;
+    case 10: sql = version10(); break;
     default: return {};
     }
     for (QString &s : sql)
