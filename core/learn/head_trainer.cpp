@@ -5,6 +5,7 @@
 
 #include "listing_index.h"
 #include "price_suggester.h"
+#include "support_gate.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -14,7 +15,6 @@
 #include <bit>
 #include <cmath>
 #include <functional>
-#include <map>
 #include <limits>
 #include <numeric>
 #include <unordered_map>
@@ -199,6 +199,49 @@ double rounded(double v)
     return std::round(v * 10000.0) / 10000.0;
 }
 
+// Top-1 per row of a distribution (or the labels themselves, for a 1-D tensor).
+std::vector<int> topOne(const torch::Tensor &t)
+{
+    const torch::Tensor index = (t.dim() == 2 ? std::get<1>(t.max(1)) : t).to(torch::kInt64).contiguous();
+    return std::vector<int>(index.data_ptr<int64_t>(), index.data_ptr<int64_t>() + index.numel());
+}
+
+// Prices: what the suggester gives a validation listing from the training
+// listings of its (confirmed) category; the share inside [low, high].
+double priceInsideRange(const std::vector<TrainingExample> &examples, const std::vector<int> &train, const std::vector<int> &validation,
+                        const Taxonomy &taxonomy, int dim)
+{
+    ListingIndex index(dim);
+    for (int i : train) {
+        const TrainingExample &e = examples[std::size_t(i)];
+        if (e.price > 0)
+            index.add({e.id, taxonomy.categories()[std::size_t(e.category)].id, true, e.price, e.phash, {}, {}}, e.embedding);
+    }
+    int priced = 0, inside = 0;
+    for (int i : validation) {
+        const TrainingExample &e = examples[std::size_t(i)];
+        if (e.price <= 0)
+            continue;
+        const Category &c = taxonomy.categories()[std::size_t(e.category)];
+        const PriceSuggestion s = PriceSuggester::suggest(c, index.priceEvidence(c.id, e.embedding));
+        ++priced;
+        inside += (e.price >= s.low && e.price <= s.high) ? 1 : 0;
+    }
+    return priced > 0 ? double(inside) / priced : 0;
+}
+
+// The gate's share per validation row: the head's distribution where the
+// photo is like its training photos, the built-in mapping's where not.
+torch::Tensor gated(const torch::Tensor &p, const torch::Tensor &builtin, const CategoryHead &head, const std::vector<TrainingExample> &examples,
+                    const std::vector<int> &which)
+{
+    std::vector<float> share(which.size());
+    for (std::size_t i = 0; i < which.size(); ++i)
+        share[i] = float(head.gate(head.support(examples[std::size_t(which[i])].embedding.data())));
+    const torch::Tensor g = torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
+    return g * p + (1 - g) * builtin;
+}
+
 } // namespace
 
 QJsonObject SplitScores::json() const
@@ -354,7 +397,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     }
     const torch::Tensor mixed = haveBuiltin ? (1 - share) * headCal + share * builtinVal : headCal;
     const double temperature = fitTemperature(mixed, yVal);
-    const torch::Tensor finalVal = powerNormalised(mixed, temperature);
+    torch::Tensor finalVal = powerNormalised(mixed, temperature);
 
     TrainedHead t;
     CategoryHead &h = t.head;
@@ -371,6 +414,18 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     h.headTemperature = headTemperature;
     h.builtinShare = share;
     h.temperature = temperature;
+    SupportGate gate;
+    if (haveBuiltin && options.gate) {
+        std::vector<bool> isLearned(std::size_t(categories), false);
+        for (int c = 0; c < categories; ++c)
+            isLearned[std::size_t(c)] = h.learned(c);
+        gate = SupportGateFitter::anchors(examples, train, isLearned, dim);
+        SupportGateFitter::fitThresholds(gate, examples, validation, isLearned, dim);
+        h.anchors = gate.anchors;
+        h.supportNone = gate.none;
+        h.supportFull = gate.full;
+        finalVal = gated(finalVal, builtinVal, h, examples, validation);
+    }
 
     t.validation = score(finalVal, yVal);
     if (haveBuiltin)
@@ -384,65 +439,21 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
         t.active = score(p, yVal);
     }
 
-    // Prices: what the suggester gives a validation listing from the training
-    // listings of its (confirmed) category.
-    ListingIndex index(dim);
-    for (int i : train) {
-        const TrainingExample &e = examples[std::size_t(i)];
-        if (e.price > 0)
-            index.add({e.id, taxonomy.categories()[std::size_t(e.category)].id, true, e.price, e.phash, {}, {}}, e.embedding);
-    }
-    int priced = 0, inside = 0;
-    for (int i : validation) {
-        const TrainingExample &e = examples[std::size_t(i)];
-        if (e.price <= 0)
-            continue;
-        const Category &c = taxonomy.categories()[std::size_t(e.category)];
-        const PriceSuggestion s = PriceSuggester::suggest(c, index.priceEvidence(c.id, e.embedding));
-        ++priced;
-        inside += (e.price >= s.low && e.price <= s.high) ? 1 : 0;
-    }
-    t.priceInsideRange = priced > 0 ? double(inside) / priced : 0;
+    t.priceInsideRange = priceInsideRange(examples, train, validation, taxonomy, dim);
 
     // Per category, and the pairs most often confused.
-    const torch::Tensor predicted = std::get<1>(finalVal.max(1));
-    std::map<std::pair<int, int>, int> confusions;
-    std::vector<int> valCount(std::size_t(categories), 0), valHit(std::size_t(categories), 0), trainCount(std::size_t(categories), 0);
+    t.outcome.truth = topOne(yVal);
+    t.outcome.head = topOne(finalVal);
+    if (haveBuiltin)
+        t.outcome.builtin = topOne(builtinVal);
+    std::vector<int> trainCount(std::size_t(categories), 0);
     for (int i : train)
         ++trainCount[std::size_t(examples[std::size_t(i)].category)];
-    const torch::Tensor truthsTensor = yVal.contiguous(), guessesTensor = predicted.contiguous();
-    const auto truths = truthsTensor.accessor<int64_t, 1>();
-    const auto guesses = guessesTensor.accessor<int64_t, 1>();
-    for (std::size_t i = 0; i < validation.size(); ++i) {
-        const int truth = int(truths[int64_t(i)]), guess = int(guesses[int64_t(i)]);
-        ++valCount[std::size_t(truth)];
-        if (truth == guess)
-            ++valHit[std::size_t(truth)];
-        else
-            ++confusions[{truth, guess}];
-    }
-    QJsonObject perCategory;
-    for (int c = 0; c < categories; ++c) {
-        if (valCount[std::size_t(c)] == 0 && trainCount[std::size_t(c)] == 0)
-            continue;
-        perCategory.insert(taxonomy.categories()[std::size_t(c)].id,
-                           QJsonObject{{QStringLiteral("examples"), trainCount[std::size_t(c)] + valCount[std::size_t(c)]},
-                                       {QStringLiteral("training"), trainCount[std::size_t(c)]},
-                                       {QStringLiteral("validation"), valCount[std::size_t(c)]},
-                                       {QStringLiteral("learned"), h.learned(c)},
-                                       {QStringLiteral("top1"), valCount[std::size_t(c)] > 0
-                                                                    ? QJsonValue(rounded(double(valHit[std::size_t(c)]) / valCount[std::size_t(c)]))
-                                                                    : QJsonValue(QJsonValue::Null)}});
-    }
-    std::vector<std::pair<int, std::pair<int, int>>> pairs;
-    for (const auto &[k, n] : confusions)
-        pairs.push_back({n, k});
-    std::sort(pairs.begin(), pairs.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-    QJsonArray confused;
-    for (std::size_t i = 0; i < std::min<std::size_t>(5, pairs.size()); ++i)
-        confused.append(QJsonObject{{QStringLiteral("category"), taxonomy.categories()[std::size_t(pairs[i].second.first)].id},
-                                    {QStringLiteral("suggested"), taxonomy.categories()[std::size_t(pairs[i].second.second)].id},
-                                    {QStringLiteral("count"), pairs[i].first}});
+    std::vector<bool> isLearned(std::size_t(categories), false);
+    for (int c = 0; c < categories; ++c)
+        isLearned[std::size_t(c)] = h.learned(c);
+    const QJsonObject perCategory = perCategoryReport(taxonomy, trainCount, isLearned, t.outcome);
+    const QJsonArray confused = mostConfused(taxonomy, t.outcome);
 
     t.seconds = timer.elapsed() / 1000.0;
     QJsonObject validationJson = t.validation.json();
@@ -459,6 +470,13 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
                                             {QStringLiteral("head_temperature"), rounded(headTemperature)},
                                             {QStringLiteral("builtin_share"), rounded(share)},
                                             {QStringLiteral("temperature"), rounded(temperature)},
+                                            {QStringLiteral("gate"), QJsonObject{{QStringLiteral("anchors"), h.anchorCount()},
+                                                                                 {QStringLiteral("none"), rounded(h.supportNone)},
+                                                                                 {QStringLiteral("full"), rounded(h.supportFull)},
+                                                                                 {QStringLiteral("market_median"), rounded(gate.inMarketMedian)},
+                                                                                 {QStringLiteral("unseen_median"), rounded(gate.unseenMedian)},
+                                                                                 {QStringLiteral("market_open"), rounded(gate.inMarketOpen)},
+                                                                                 {QStringLiteral("unseen_closed"), rounded(gate.unseenClosed)}}},
                                             {QStringLiteral("seconds"), rounded(t.seconds)},
                                             {QStringLiteral("seed"), QString::number(options.seed)}}},
     };
