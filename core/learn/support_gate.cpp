@@ -94,6 +94,22 @@ SupportGate SupportGateFitter::anchors(const std::vector<TrainingExample> &examp
     return gate;
 }
 
+SupportGate SupportGateFitter::fit(const std::vector<TrainingExample> &examples, const std::vector<int> &train,
+                                   const std::vector<int> &validation, const std::vector<bool> &learned, int dimension)
+{
+    SupportGate gate = anchors(examples, train, learned, dimension);
+    fitThresholds(gate, examples, validation, learned, dimension);
+    return gate;
+}
+
+QJsonObject SupportGate::json() const
+{
+    const auto r = [](double v) { return std::round(v * 10000.0) / 10000.0; };
+    return {{QStringLiteral("anchors"), int(anchorCategory.size())}, {QStringLiteral("none"), r(none)}, {QStringLiteral("full"), r(full)},
+            {QStringLiteral("market_median"), r(inMarketMedian)}, {QStringLiteral("unseen_median"), r(unseenMedian)},
+            {QStringLiteral("market_open"), r(inMarketOpen)}, {QStringLiteral("unseen_closed"), r(unseenClosed)}};
+}
+
 double SupportGateFitter::support(const SupportGate &gate, const float *embedding, int dimension, int excludeCategory)
 {
     double best = -1;

@@ -2,6 +2,8 @@
 
 #include "head_trainer.h"
 
+#include <QJsonObject>
+
 #include <vector>
 
 namespace listinglens {
@@ -18,6 +20,8 @@ struct SupportGate {
     double unseenMedian = 0;           // support of validation photos with their own category's anchors left out
     double inMarketOpen = 0;           // share of validation photos the head answers fully
     double unseenClosed = 0;           // share of the unseen stand-ins it leaves wholly to the mapping
+
+    QJsonObject json() const;          // for the training report
 };
 
 class SupportGateFitter {
@@ -26,6 +30,9 @@ public:
     static constexpr int kIterations = 12;
     static constexpr double kNarrowest = 0.05;
 
+    // anchors() then fitThresholds().
+    static SupportGate fit(const std::vector<TrainingExample> &examples, const std::vector<int> &train, const std::vector<int> &validation,
+                           const std::vector<bool> &learned, int dimension);
     // Anchors for the categories marked learned, from the examples in `train`.
     static SupportGate anchors(const std::vector<TrainingExample> &examples, const std::vector<int> &train,
                                const std::vector<bool> &learned, int dimension);
