@@ -11,25 +11,8 @@
 
 namespace listinglens {
 
-namespace {
-
-Error readOnly(const QString &what, const QString &detail)
-{
-    return {ErrorCode::Forbidden,
-            QStringLiteral("%1: the database role may not write heads (a read-only role?): %2").arg(what, detail)};
-}
-
-// A failed write as a clear refusal when the database says it is a permission matter.
-Error writeError(const QString &what, const QSqlError &e)
-{
-    const QString text = e.text();
-    if (text.contains(QLatin1String("permission denied"), Qt::CaseInsensitive) || text.contains(QLatin1String("readonly"), Qt::CaseInsensitive)
-        || text.contains(QLatin1String("read-only"), Qt::CaseInsensitive))
-        return readOnly(what, text);
-    return databaseError(what, e);
-}
-
-} // namespace
+using store_sql::readOnly;
+using store_sql::writeError;
 
 Result<bool> checkCanWriteHeads(PredictionStore &store)
 {
@@ -176,8 +159,8 @@ Result<int> readTrainingRows(PredictionStore &store, const std::function<void(Tr
         return db.error();
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT id, final_category_id, final_price, phash, model_name, model_version, embedding_norm, embedding"
-                               " FROM predictions WHERE ok = 1 AND feedback <> 'none' AND synthetic = 0 AND embedding IS NOT NULL"
+    if (!q.exec(QStringLiteral("SELECT id, final_category_id, final_price, phash, model_name, model_version, embedding_norm, embedding,"
+                               " file_name FROM predictions WHERE ok = 1 AND feedback <> 'none' AND synthetic = 0 AND embedding IS NOT NULL"
                                " AND final_category_id IS NOT NULL ORDER BY id")))
         return databaseError(QStringLiteral("cannot read the confirmed listings"), q.lastError());
     int count = 0;
@@ -193,6 +176,7 @@ Result<int> readTrainingRows(PredictionStore &store, const std::function<void(Tr
         const QByteArray e = q.value(7).toByteArray();
         r.embedding.resize(std::size_t(e.size()) / sizeof(float));
         std::memcpy(r.embedding.data(), e.constData(), r.embedding.size() * sizeof(float));
+        r.fileName = q.value(8).toString();
         row(std::move(r));
         ++count;
     }

@@ -205,11 +205,37 @@ QStringList version9()
     };
 }
 
+QStringList version10()
+{
+    // Fine-tuned models (model versions): the TorchScript file itself, its
+    // manifest's name and version, what it was made from and measured on
+    // (provenance, JSON), and the activations, like category heads'.
+    return {
+        QStringLiteral(
+            "CREATE TABLE model_versions ("
+            " version {pk},"
+            " created_ms BIGINT NOT NULL,"
+            " model_name TEXT NOT NULL, model_version TEXT NOT NULL,"   // what predictions record
+            " base_name TEXT NOT NULL, base_version TEXT NOT NULL,"
+            " sha256 TEXT NOT NULL,"
+            " examples INTEGER NOT NULL,"
+            " top1 DOUBLE PRECISION, top3 DOUBLE PRECISION, ece DOUBLE PRECISION,"
+            " provenance TEXT NOT NULL,"
+            " weights {blob} NOT NULL)"),
+        QStringLiteral(
+            "CREATE TABLE model_activations ("
+            " id {pk},"
+            " version BIGINT REFERENCES model_versions(version),"  // NULL: the shipped model
+            " activated_ms BIGINT NOT NULL,"
+            " reason TEXT NOT NULL)"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 9;
+    return 10;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -225,6 +251,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 7: sql = version7(); break;
     case 8: sql = version8(); break;
     case 9: sql = version9(); break;
+    case 10: sql = version10(); break;
     default: return {};
     }
     for (QString &s : sql)
