@@ -5,6 +5,7 @@
 #include "head_trainer.h"
 #include "history_reads.h"
 #include "market_training.h"
+#include "model_versions.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -24,6 +25,11 @@ namespace {
 constexpr const char *kDescription =
     "The market's category heads: what the product learns from confirmed listings.\n"
     "  train [--activate [--force]]  learn a head from every confirmed listing in the database\n"
+    "  train --fine-tune [--activate] also fine-tune the model's top on their photos: a new model version\n"
+    "                                (activated with its head only when it beats the head alone on validation)\n"
+    "  versions                      the stored model versions (m1, m2, ...) and which one is active\n"
+    "  activate mN|shipped           make a model version (or the shipped model) active, with its newest head\n"
+    "  rollback-model                activate the model that was active before\n"
     "  list                          the stored heads, newest first, and which one is active\n"
     "  show VERSION                  one head's training report\n"
     "  activate VERSION|builtin      make a head (or the built-in mapping alone) the active one\n"
@@ -130,7 +136,7 @@ void printReport(const QJsonObject &r)
     out.flush();
 }
 
-int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions,
+int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions, const FineTuneCliOptions &fineTune,
              const QCommandLineOption &share, const QCommandLineOption &seed, const QCommandLineOption &activate,
              const QCommandLineOption &force, const QCommandLineOption &json)
 {
@@ -152,6 +158,9 @@ int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions,
         printError(QStringLiteral("--force only means something with --activate"));
         return ExitUsage;
     }
+    if (parser.isSet(fineTune.fineTune))
+        return runFineTune(parser, modelOptions, fineTune,
+                           {validationShare, seedValue, parser.isSet(activate), parser.isSet(force), parser.isSet(json)});
     auto classifier = embeddingClassifier(*options);
     if (!classifier)
         return ExitUsage;
@@ -210,6 +219,8 @@ int runModel(const QStringList &args)
     parser.addOptions({db, share, seed, activate, force, json});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
+    const FineTuneCliOptions fineTune;
+    fineTune.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("train, list, show, activate, rollback, export or calibrate"));
     int exitCode = ExitOk;
     if (!parseOrExit(parser, args, exitCode))
@@ -265,11 +276,15 @@ int runModel(const QStringList &args)
         return ExitOk;
     }
     if (action == QLatin1String("train"))
-        return needs(1, "train [--activate [--force]] [--json]") ? runTrain(parser, modelOptions, share, seed, activate, force, json) : ExitUsage;
+        return needs(1, "train [--fine-tune] [--activate [--force]] [--json]")
+                   ? runTrain(parser, modelOptions, fineTune, share, seed, activate, force, json)
+                   : ExitUsage;
+    if (const int done = runModelVersionAction(parser, modelOptions, pos, parser.isSet(json)); done >= 0)
+        return done;
 
     const QStringList known = {QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("activate"), QStringLiteral("rollback"), QStringLiteral("export")};
     if (!known.contains(action)) {
-        printError(QStringLiteral("model needs an action: train, list, show, activate, rollback, export or calibrate (see --help)"));
+        printError(QStringLiteral("model needs an action: train, list, show, activate, rollback, export, calibrate, versions or rollback-model (see --help)"));
         return ExitUsage;
     }
     if ((action == QLatin1String("list") && !needs(1, "list [--json]")) || (action == QLatin1String("rollback") && !needs(1, "rollback"))
