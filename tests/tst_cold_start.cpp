@@ -141,20 +141,12 @@ class TestColdStart : public QObject {
         return test::writeFile(path, QJsonDocument(root).toJson()) ? path : QString();
     }
 
-    std::vector<PhotoResult> classifyAll(Classifier &classifier, const std::vector<Photo> &photos)
+    std::vector<PhotoResult> classifyAll(Classifier &classifier, const std::vector<Photo> &items)
     {
-        std::vector<PhotoSource> sources;
-        for (const Photo &p : photos)
-            sources.push_back(PhotoSource::fromFile(p.path));
-        std::vector<PhotoResult> results(photos.size());
-        int failed = 0;
-        Pipeline(classifier, PipelineOptions{8, 0}).run(sources, [&](int i, const Result<PhotoResult> &r) {
-            if (r)
-                results[std::size_t(i)] = r.value();
-            else
-                ++failed;
-        });
-        return failed == 0 ? results : std::vector<PhotoResult>{};
+        QStringList paths;
+        for (const Photo &item : items)
+            paths << item.path;
+        return test::classifyFiles(classifier, paths);
     }
 
     static double top1(const std::vector<Photo> &photos, const std::vector<PhotoResult> &results)
@@ -324,6 +316,39 @@ private Q_SLOTS:
         const double mappedPlain = top1(m_mappedTest, classifyAll(*classifier, m_mappedTest));
         const double marketPlain = top1(m_marketTest, classifyAll(*classifier, m_marketTest));
         qInfo("without the gate: shared photos %.3f, marketplace %.3f", mappedPlain, marketPlain);
+    }
+
+    void headDocument_gate_data()
+    {
+        QTest::addColumn<QByteArray>("gate");
+        QTest::addColumn<bool>("usable");
+        // Anchors: base64 of little-endian float32; AACAPwAAAAA= is (1, 0).
+        QTest::newRow("format 1, no gate") << QByteArray() << true;
+        QTest::newRow("one anchor") << QByteArray("\"anchors\":\"AACAPwAAAAA=\",\"support\":{\"none\":0.2,\"full\":0.5},") << true;
+        QTest::newRow("half an anchor") << QByteArray("\"anchors\":\"AACAPw==\",\"support\":{\"none\":0.2,\"full\":0.5},") << false;
+        QTest::newRow("thresholds reversed") << QByteArray("\"anchors\":\"AACAPwAAAAA=\",\"support\":{\"none\":0.5,\"full\":0.2},") << false;
+        QTest::newRow("threshold past 1") << QByteArray("\"anchors\":\"AACAPwAAAAA=\",\"support\":{\"none\":0.2,\"full\":7},") << false;
+        QTest::newRow("not a number") << QByteArray("\"anchors\":\"AADAfwAAAAA=\",\"support\":{\"none\":0.2,\"full\":0.5},") << false;
+    }
+
+    void headDocument_gate()
+    {
+        QFETCH(QByteArray, gate);
+        QFETCH(bool, usable);
+        const QByteArray format = gate.isEmpty() ? "listinglens-head/1" : "listinglens-head/2";
+        const QByteArray json = "{\"format\":\"" + format + "\",\"categories\":[\"a\",\"b\"],\"dimension\":2," + gate
+                                + "\"bias\":[0,0],\"weight\":\"AACAPwAAAAAAAAAAAACAPw==\"}";
+        auto head = CategoryHead::fromJson(json);
+        QCOMPARE(head.ok(), usable);
+        if (!usable) {
+            QVERIFY2(head.error().message.contains(QStringLiteral("category head:")), qPrintable(head.error().message));
+            return;
+        }
+        // Like the anchor: the head's answer; opposite to it: the mapping's exactly.
+        const float like[2] = {1, 0}, unlike[2] = {0, 1};
+        const std::vector<double> builtin = {0.1, 0.9};
+        QVERIFY(head.value().probabilities(like, builtin)[0] > 0.6);
+        QCOMPARE(head.value().probabilities(unlike, builtin), gate.isEmpty() ? head.value().probabilities(unlike, builtin) : builtin);
     }
 
     void judge_refusesAHeadThatLosesWhereTheMappingKnows()

@@ -29,6 +29,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <tuple>
 
 using namespace listinglens;
 
@@ -84,28 +85,21 @@ class TestFineTune : public QObject {
     std::optional<ModelTrainingOutcome> m_outcome;
     QString m_url;
 
-    static std::pair<int, QByteArray> cli(const QStringList &args)
+    // Exit code, standard output and standard error of the listinglens command.
+    static std::tuple<int, QByteArray, QByteArray> cli(const QStringList &args)
     {
         QProcess p;
         p.start(test::binaryPath(), args);
         p.waitForFinished(120'000);
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput() + p.readAllStandardError()};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
     }
 
-    std::vector<PhotoResult> classifyAll(Classifier &classifier, const std::vector<Listing> &listings)
+    std::vector<PhotoResult> classifyAll(Classifier &classifier, const std::vector<Listing> &items)
     {
-        std::vector<PhotoSource> sources;
-        for (const Listing &l : listings)
-            sources.push_back(PhotoSource::fromFile(l.photo));
-        std::vector<PhotoResult> results(listings.size());
-        int failed = 0;
-        Pipeline(classifier, PipelineOptions{8, 0}).run(sources, [&](int i, const Result<PhotoResult> &r) {
-            if (r)
-                results[std::size_t(i)] = r.value();
-            else
-                ++failed;
-        });
-        return failed == 0 ? results : std::vector<PhotoResult>{};
+        QStringList paths;
+        for (const Listing &item : items)
+            paths << item.photo;
+        return test::classifyFiles(classifier, paths);
     }
 
 private Q_SLOTS:
@@ -268,24 +262,24 @@ private Q_SLOTS:
     {
         QVERIFY2(m_outcome, "needs the fine-tuned market");
         const QString m = QStringLiteral("m%1").arg(m_outcome->model);
-        auto [code, out] = cli({QStringLiteral("model"), QStringLiteral("versions"), QStringLiteral("--json"), QStringLiteral("--db"), m_url});
-        QVERIFY2(code == 0, out.constData());
+        auto [code, out, err] = cli({QStringLiteral("model"), QStringLiteral("versions"), QStringLiteral("--json"), QStringLiteral("--db"), m_url});
+        QVERIFY2(code == 0, err.constData());
         const QJsonArray versions = QJsonDocument::fromJson(out).array();
         QCOMPARE(versions.size(), 1);
         QCOMPARE(versions[0].toObject().value(QStringLiteral("version")).toString(), m);
-        std::tie(code, out) = cli({QStringLiteral("model"), QStringLiteral("activate"), m, QStringLiteral("--db"), m_url});
-        QVERIFY2(code == 0 && out.contains(QStringLiteral("h%1").arg(m_outcome->modelHead).toUtf8()), out.constData());
+        std::tie(code, out, err) = cli({QStringLiteral("model"), QStringLiteral("activate"), m, QStringLiteral("--db"), m_url});
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("h%1").arg(m_outcome->modelHead).toUtf8()), (out + err).constData());
         // classify --db runs the active model version with its head, and says so.
-        std::tie(code, out) = cli({QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--no-moderation"), QStringLiteral("--db"), m_url,
-                                   m_test.back().photo});
-        QVERIFY2(code == 0, out.constData());
-        const QJsonObject model = QJsonDocument::fromJson(out.mid(out.indexOf('{'))).object().value(QStringLiteral("model")).toObject();
-        QVERIFY2(model.value(QStringLiteral("version")).toString().contains(QStringLiteral("+ft-")), out.constData());
+        std::tie(code, out, err) = cli({QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--no-moderation"), QStringLiteral("--db"),
+                                        m_url, m_test.back().photo});
+        QVERIFY2(code == 0, err.constData());
+        const QJsonObject model = QJsonDocument::fromJson(out).object().value(QStringLiteral("model")).toObject();
+        QVERIFY2(model.value(QStringLiteral("version")).toString().contains(QStringLiteral("+ft-")), (out + err).constData());
         QCOMPARE(model.value(QStringLiteral("head")).toString(), QStringLiteral("h%1").arg(m_outcome->modelHead));
-        std::tie(code, out) = cli({QStringLiteral("model"), QStringLiteral("rollback-model"), QStringLiteral("--db"), m_url});
-        QVERIFY2(code == 0 && out.contains("the shipped model is now the active model"), out.constData());
-        std::tie(code, out) = cli({QStringLiteral("model"), QStringLiteral("activate"), QStringLiteral("m99"), QStringLiteral("--db"), m_url});
-        QVERIFY2(code == 1 && out.contains("there is no model m99"), out.constData());
+        std::tie(code, out, err) = cli({QStringLiteral("model"), QStringLiteral("rollback-model"), QStringLiteral("--db"), m_url});
+        QVERIFY2(code == 0 && out.contains("the shipped model is now the active model"), (out + err).constData());
+        std::tie(code, out, err) = cli({QStringLiteral("model"), QStringLiteral("activate"), QStringLiteral("m99"), QStringLiteral("--db"), m_url});
+        QVERIFY2(code == 1 && err.contains("there is no model m99"), (out + err).constData());
     }
 };
 

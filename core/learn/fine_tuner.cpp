@@ -243,7 +243,11 @@ Result<FineTuned> FineTuner::run(const std::vector<FineTuneExample> &examples, c
     QElapsedTimer timer;
     timer.start();
     try {
-        const int previousThreads = at::get_num_threads();
+        // Every core while training (the engine's setting is half of them); back as it was on every way out.
+        struct Threads {
+            int before = at::get_num_threads();
+            ~Threads() { at::set_num_threads(before); }
+        } restore;
         at::set_num_threads(o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency())));
         auto net = TrainableMobileNet::load(baseModel, o.tailBlocks);
         if (!net)
@@ -271,7 +275,6 @@ Result<FineTuned> FineTuner::run(const std::vector<FineTuneExample> &examples, c
         out.tuned = examplesOf(*net.value(), cache.value().features, cache.value(), examples, taxonomy);
         if (auto saved = net.value()->saveTorchScript(baseModel, outModel); !saved)
             return saved.error();
-        at::set_num_threads(previousThreads);
         out.seconds = timer.elapsed() / 1000.0;
         const double perListing = double(cache.value().features[0].numel()) * 2;
         out.report = {{QStringLiteral("listings"), int(out.tuned.size())}, {QStringLiteral("unreadable"), out.unreadable},

@@ -1,5 +1,6 @@
 #include "model_store.h"
 
+#include "activations_p.h"
 #include "sha256.h"
 #include "store_sql_p.h"
 
@@ -69,15 +70,10 @@ Result<qint64> saveModelVersion(PredictionStore &store, const ModelVersion &m)
 
 Result<ActiveModel> activeModel(PredictionStore &store)
 {
-    auto db = store.connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    if (!q.exec(QStringLiteral("SELECT id, version FROM model_activations ORDER BY id DESC LIMIT 1")))
-        return databaseError(QStringLiteral("cannot read the active model"), q.lastError());
-    if (!q.next())
-        return ActiveModel{};
-    return ActiveModel{q.value(1).toLongLong(), q.value(0).toLongLong()};
+    auto newest = store_sql::newestActivation(store, QStringLiteral("model_activations"));
+    if (!newest)
+        return newest.error();
+    return ActiveModel{newest.value().version, newest.value().stamp};
 }
 
 Result<std::vector<ModelVersion>> listModelVersions(PredictionStore &store)
@@ -120,40 +116,13 @@ Result<ModelVersion> loadModelVersion(PredictionStore &store, qint64 version)
 
 Result<bool> activateModel(PredictionStore &store, qint64 version, const QString &reason)
 {
-    auto db = store.connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    q.prepare(QStringLiteral("INSERT INTO model_activations (version, activated_ms, reason) VALUES (:v, :t, :r)"));
-    q.bindValue(QStringLiteral(":v"), version > 0 ? QVariant(version) : QVariant(QMetaType::fromType<qint64>()));
-    q.bindValue(QStringLiteral(":t"), store_sql::nowMs());
-    q.bindValue(QStringLiteral(":r"), reason);
-    if (!q.exec())
-        return store_sql::writeError(QStringLiteral("cannot activate m%1").arg(version), q.lastError());
-    if (store.url().isPostgres())
-        q.exec(QStringLiteral("NOTIFY %1, '%2'").arg(QLatin1String(kModelChannel)).arg(version));
-    return true;
+    return store_sql::insertActivation(store, QStringLiteral("model_activations"), QLatin1String(kModelChannel), version, reason,
+                                       QStringLiteral("m%1").arg(version));
 }
 
 Result<qint64> rollbackModel(PredictionStore &store)
 {
-    auto db = store.connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    if (!q.exec(QStringLiteral("SELECT version FROM model_activations ORDER BY id DESC LIMIT 2")))
-        return databaseError(QStringLiteral("cannot read the model activations"), q.lastError());
-    std::vector<qint64> versions;
-    while (q.next())
-        versions.push_back(q.value(0).toLongLong());
-    if (versions.empty())
-        return Error{ErrorCode::InvalidArgument, QStringLiteral("no model version was ever activated: nothing to roll back")};
-    const qint64 before = versions.size() > 1 ? versions[1] : 0;
-    if (before == versions.front())
-        return Error{ErrorCode::InvalidArgument, QStringLiteral("what was active before is what is active now: nothing to roll back")};
-    if (auto done = activateModel(store, before, QStringLiteral("rollback")); !done)
-        return done.error();
-    return before;
+    return store_sql::rollbackActivation(store, QStringLiteral("model_activations"), QLatin1String(kModelChannel), QStringLiteral("model version"));
 }
 
 QString defaultModelCacheDir()

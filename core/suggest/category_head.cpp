@@ -175,7 +175,7 @@ Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
     const QJsonObject o = doc.object();
     const QString format = o.value(QStringLiteral("format")).toString();
     if (format != QLatin1String(kFormat) && format != QLatin1String(kFormatWithoutGate))
-        return headError(QStringLiteral("not a %1 document").arg(QLatin1String(kFormat)));
+        return headError(QStringLiteral("not a %1 or %2 document").arg(QLatin1String(kFormatWithoutGate), QLatin1String(kFormat)));
     CategoryHead h;
     h.version = o.value(QStringLiteral("version")).toInteger();
     h.createdMs = o.value(QStringLiteral("created_ms")).toInteger();
