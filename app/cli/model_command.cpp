@@ -161,13 +161,9 @@ int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions, const
     if (parser.isSet(fineTune.fineTune))
         return runFineTune(parser, modelOptions, fineTune,
                            {validationShare, seedValue, parser.isSet(activate), parser.isSet(force), parser.isSet(json)});
-    auto classifier = embeddingClassifier(*options);
+    auto classifier = embeddingClassifier(*options); // trainMarketHead refuses a model without embeddings
     if (!classifier)
         return ExitUsage;
-    if (!classifier->engineInfo().embeddingDim) {
-        printError(QStringLiteral("cannot train a head: the model has no embedding output"));
-        return ExitUsage;
-    }
     auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
     if (!store)
         return ExitSomeFailed;
@@ -198,6 +194,50 @@ int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions, const
     if (!refusal.isEmpty()) {
         printError(refusal);
         return ExitSomeFailed;
+    }
+    return ExitOk;
+}
+
+// `model calibrate`: the built-in mapping's temperature, fitted on the training side and measured on validation.
+int runCalibrate(QCommandLineParser &parser, const ModelOptions &modelOptions, const QCommandLineOption &share, const QCommandLineOption &seed,
+                 const QCommandLineOption &json)
+{
+    auto options = classifierOptions(parser, modelOptions);
+    if (!options)
+        return ExitUsage;
+    auto classifier = embeddingClassifier(*options);
+    if (!classifier)
+        return ExitUsage;
+    auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
+    if (!store)
+        return ExitSomeFailed;
+    QStringList notes;
+    auto examples = confirmedExamples(*store, *classifier, notes);
+    TrainingOptions training;
+    bool shareOk = false, seedOk = false;
+    training.validationShare = parser.value(share).toDouble(&shareOk);
+    training.seed = parser.value(seed).toULongLong(&seedOk);
+    if (!shareOk || !seedOk) {
+        printError(QStringLiteral("--validation-share must be a number between 0.05 and 0.5, --seed a whole number"));
+        return ExitUsage;
+    }
+    auto c = examples ? HeadTrainer::calibrateBuiltin(examples.value(), classifier->taxonomy().temperature(), training)
+                      : Result<HeadTrainer::BuiltinCalibration>(examples.error());
+    if (!c) {
+        printError(c.error().message);
+        return ExitSomeFailed;
+    }
+    const QJsonObject o{{QStringLiteral("temperature"), std::round(c.value().temperature * 1000) / 1000},
+                        {QStringLiteral("fitted_on"), c.value().fittedOn},
+                        {QStringLiteral("validation"), QJsonObject{{QStringLiteral("uncalibrated"), c.value().before.json()},
+                                                                   {QStringLiteral("calibrated"), c.value().after.json()}}}};
+    if (parser.isSet(json)) {
+        printJson(o);
+    } else {
+        QTextStream(stdout) << QStringLiteral("built-in mapping: temperature %1 (fitted on %2 listings)\n"
+                                              "  on %3 validation listings: ECE %4 -> %5, top-1 %6 (unchanged by a temperature)\n")
+                                   .arg(c.value().temperature, 0, 'f', 3).arg(c.value().fittedOn).arg(c.value().after.n)
+                                   .arg(c.value().before.ece, 0, 'f', 3).arg(c.value().after.ece, 0, 'f', 3).arg(percent(c.value().after.top1));
     }
     return ExitOk;
 }
@@ -233,48 +273,8 @@ int runModel(const QStringList &args)
         printError(QStringLiteral("usage: listinglens model %1").arg(QLatin1String(usage)));
         return false;
     };
-    if (action == QLatin1String("calibrate")) {
-        if (!needs(1, "calibrate [--json]"))
-            return ExitUsage;
-        auto options = classifierOptions(parser, modelOptions);
-        if (!options)
-            return ExitUsage;
-        auto classifier = embeddingClassifier(*options);
-        if (!classifier)
-            return ExitUsage;
-        auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
-        if (!store)
-            return ExitSomeFailed;
-        QStringList notes;
-        auto examples = confirmedExamples(*store, *classifier, notes);
-        TrainingOptions training;
-        bool shareOk = false, seedOk = false;
-        training.validationShare = parser.value(share).toDouble(&shareOk);
-        training.seed = parser.value(seed).toULongLong(&seedOk);
-        if (!shareOk || !seedOk) {
-            printError(QStringLiteral("--validation-share must be a number between 0.05 and 0.5, --seed a whole number"));
-            return ExitUsage;
-        }
-        auto c = examples ? HeadTrainer::calibrateBuiltin(examples.value(), classifier->taxonomy().temperature(), training)
-                          : Result<HeadTrainer::BuiltinCalibration>(examples.error());
-        if (!c) {
-            printError(c.error().message);
-            return ExitSomeFailed;
-        }
-        const QJsonObject o{{QStringLiteral("temperature"), std::round(c.value().temperature * 1000) / 1000},
-                            {QStringLiteral("fitted_on"), c.value().fittedOn},
-                            {QStringLiteral("validation"), QJsonObject{{QStringLiteral("uncalibrated"), c.value().before.json()},
-                                                                       {QStringLiteral("calibrated"), c.value().after.json()}}}};
-        if (parser.isSet(json)) {
-            printJson(o);
-        } else {
-            QTextStream(stdout) << QStringLiteral("built-in mapping: temperature %1 (fitted on %2 listings)\n"
-                                                  "  on %3 validation listings: ECE %4 -> %5, top-1 %6 (unchanged by a temperature)\n")
-                                       .arg(c.value().temperature, 0, 'f', 3).arg(c.value().fittedOn).arg(c.value().after.n)
-                                       .arg(c.value().before.ece, 0, 'f', 3).arg(c.value().after.ece, 0, 'f', 3).arg(percent(c.value().after.top1));
-        }
-        return ExitOk;
-    }
+    if (action == QLatin1String("calibrate"))
+        return needs(1, "calibrate [--json]") ? runCalibrate(parser, modelOptions, share, seed, json) : ExitUsage;
     if (action == QLatin1String("train"))
         return needs(1, "train [--fine-tune] [--activate [--force]] [--json]")
                    ? runTrain(parser, modelOptions, fineTune, share, seed, activate, force, json)
