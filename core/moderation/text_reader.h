@@ -1,6 +1,7 @@
 #pragma once
 
 #include "error.h"
+#include "line_finder.h"
 #include "moderation_result.h"
 
 #include <QRect>
@@ -23,17 +24,6 @@ struct TextReaderOptions {
     int minTextHeight = 32;  // lines lower than this (pixels, margin included) are read from a larger decode
     int maxReads = 6;        // Tesseract recognitions per photo at most (a line takes one to four; the most text-like lines go first)
 };
-
-// Candidate lines of text, found cheaply on the reduced image the model sees:
-// character-like stable regions (MSER) chained into lines of three or more
-// of one height along a straight baseline, at any angle. Each is the line's
-// turned rectangle, in the reduced image's coordinates; most characters first.
-std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions);
-
-// The decode scale TextReader::read() searches for lines at: `scale` itself,
-// unless the reduced image is too small for text a few percent of the photo
-// high (a long side under 400 px), then one with a long side of about 512 px.
-int textSearchScale(const cv::Mat &reduced, int scale);
 
 // Reads text with Tesseract, only inside the candidate regions. Not
 // thread-safe: one reader per thread (Tesseract keeps state per instance).

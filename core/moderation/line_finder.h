@@ -1,0 +1,31 @@
+#pragma once
+
+#include <opencv2/core/types.hpp>
+
+#include <vector>
+
+namespace listinglens {
+
+// A candidate line of text: its turned rectangle in the searched image's
+// pixels, its letters' median colour and how many letters it chains.
+struct FoundLine {
+    cv::RotatedRect box;
+    cv::Vec3f colour; // its letters' median colour, BGR
+    int glyphs = 0;
+};
+
+// Candidate lines of text, found cheaply: character-like stable regions
+// (MSER) chained into lines of four or more of one height and colour along
+// a straight baseline, at any angle up to about 35 degrees; most letters
+// first, at most maxRegions.
+std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions);
+
+// The same lines' rectangles only.
+std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions);
+
+// The decode scale lines are searched for at: `scale` itself, unless the
+// reduced image is too small for text a few percent of the photo high (a
+// long side under 400 px), then one with a long side of about 512 px.
+int textSearchScale(const cv::Mat &reduced, int scale);
+
+} // namespace listinglens
