@@ -4,6 +4,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <omp.h>
+
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
@@ -51,6 +53,23 @@ TextReader::~TextReader()
 }
 
 namespace {
+
+// Tesseract's LSTM opens an OpenMP team of four for each line. Beside the
+// main lane's threads on a busy machine the team's threads spin-wait for
+// each other: on 2 cores a line cost three times the CPU it needs. While
+// one photo is read, parallel regions started from the reading thread run
+// on it alone (an ICV of this thread only: other threads, Torch's among
+// them, keep theirs).
+class SerialOpenMp {
+public:
+    SerialOpenMp() : m_levels(omp_get_max_active_levels()) { omp_set_max_active_levels(0); }
+    ~SerialOpenMp() { omp_set_max_active_levels(m_levels); }
+    SerialOpenMp(const SerialOpenMp &) = delete;
+    SerialOpenMp &operator=(const SerialOpenMp &) = delete;
+
+private:
+    int m_levels;
+};
 
 // The line as Tesseract reads best: one grey channel along the colour axis
 // that separates the text from what is behind it (red on grey tiles is
@@ -194,6 +213,7 @@ std::vector<TextLine> readLine(std::vector<std::unique_ptr<tesseract::TessBaseAP
 
 std::vector<TextLine> TextReader::readRegion(const cv::Mat &image, const cv::RotatedRect &region, int scale)
 {
+    const SerialOpenMp serial;
     int reads = std::max(1, m_options.maxReads);
     return readLine(m_api->tess, m_options.minConfidence, image, region, nullptr, 0, scale, reads);
 }
@@ -201,6 +221,7 @@ std::vector<TextLine> TextReader::readRegion(const cv::Mat &image, const cv::Rot
 
 std::vector<TextLine> TextReader::read(const cv::Mat &reduced, int scale, const std::function<cv::Mat(int scale)> &decodeAt)
 {
+    const SerialOpenMp serial;
     std::vector<TextLine> lines;
     scale = std::max(1, scale);
     // Each larger decode is asked for at most once per photo.
