@@ -113,14 +113,16 @@ int runBenchText(const QStringList &args)
                                    QStringLiteral("300"));
     const QCommandLineOption untouched(QStringLiteral("untouched"), QStringLiteral("Photos left as they are (default 300)."),
                                        QStringLiteral("N"), QStringLiteral("300"));
-    const QCommandLineOption split(QStringLiteral("split"), QStringLiteral("validation or test (default test)."), QStringLiteral("SPLIT"),
-                                   QStringLiteral("test"));
+    const QCommandLineOption split(QStringLiteral("set"),
+                                   QStringLiteral("unseen (default): fonts, layouts and number forms the reading was not tuned on, on the odd photos; "
+                                                  "tune: the family it is tuned on, on the even photos."),
+                                   QStringLiteral("SET"), QStringLiteral("unseen"));
     const QCommandLineOption languages(QStringLiteral("languages"), QStringLiteral("Tesseract languages (default eng+rus)."),
                                        QStringLiteral("LANGS"), QStringLiteral("eng+rus"));
     const QCommandLineOption region(QStringLiteral("region"), QStringLiteral("Default phone region (default GB)."), QStringLiteral("CC"),
                                     QStringLiteral("GB"));
-    const QCommandLineOption others(QStringLiteral("other-regions"), QStringLiteral("More phone regions, comma-separated (default RU,DE)."),
-                                    QStringLiteral("LIST"), QStringLiteral("RU,DE"));
+    const QCommandLineOption others(QStringLiteral("other-regions"), QStringLiteral("More phone regions, comma-separated (default RU,KZ,KG,UA,BY,UZ)."),
+                                    QStringLiteral("LIST"), QStringLiteral("RU,KZ,KG,UA,BY,UZ"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
     const QCommandLineOption misses(QStringLiteral("misses"),
                                     QStringLiteral("Write each photo whose text was missed to DIR as a PNG with its candidate regions drawn, "
@@ -137,8 +139,8 @@ int runBenchText(const QStringList &args)
     if (!nText || !nPlain)
         return ExitUsage;
     const QString splitName = parser.value(split);
-    if (splitName != QLatin1String("test") && splitName != QLatin1String("validation")) {
-        printError(QStringLiteral("--split is validation or test"));
+    if (splitName != QLatin1String("unseen") && splitName != QLatin1String("tune")) {
+        printError(QStringLiteral("--set is unseen or tune"));
         return ExitUsage;
     }
     ContactOptions contacts{parser.value(region).toUpper(), parser.value(others).toUpper().split(QLatin1Char(','), Qt::SkipEmptyParts)};
@@ -150,14 +152,15 @@ int runBenchText(const QStringList &args)
                                              : QDir(defaultSamplesDir() + QStringLiteral("/../marketplace/photos")).absolutePath();
     QStringList all = QDir(dir).entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
     QStringList chosen;
-    for (int i = splitName == QLatin1String("test") ? 1 : 0; i < all.size(); i += 2)
+    const SampleFamily family = splitName == QLatin1String("tune") ? SampleFamily::Tune : SampleFamily::Unseen;
+    for (int i = family == SampleFamily::Unseen ? 1 : 0; i < all.size(); i += 2)
         chosen << QDir(dir).filePath(all[i]);
     if (chosen.size() < std::max(*nText, *nPlain)) {
         printError(QStringLiteral("%1 has %2 photos in the %3 split; %4 are needed").arg(dir).arg(chosen.size()).arg(splitName).arg(std::max(*nText, *nPlain)));
         return ExitUsage;
     }
     // Text on the first ones, untouched from the other end: no photo is in both.
-    auto made = makeTextPhotos(chosen.mid(0, *nText), defaultTextPhotosDir());
+    auto made = makeTextPhotos(chosen.mid(0, *nText), defaultTextPhotosDir(), family);
     if (!made) {
         printError(made.error().message);
         return ExitSomeFailed;
