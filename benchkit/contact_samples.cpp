@@ -54,8 +54,10 @@ QString grouped(const QString &digits, const std::vector<int> &sizes, const QStr
         parts << digits.mid(at, n);
         at += n;
     }
-    if (parts.size() > 1 && parts.last().size() < 2)
-        parts[parts.size() - 2] += parts.takeLast();
+    if (parts.size() > 1 && parts.last().size() < 2) {
+        const QString last = parts.takeLast();
+        parts.last() += last;
+    }
     if (bracketFirst && parts.size() > 1)
         return QStringLiteral("(%1) %2").arg(parts.first(), parts.mid(1).join(sep));
     return parts.join(sep);
