@@ -36,7 +36,7 @@ QString found(const QString &text, const QStringList &otherRegions = {})
 {
     QStringList parts;
     for (const ContactDetail &d : findContactDetails(text, {QStringLiteral("GB"), otherRegions}))
-        parts << contactKindName(d.kind) + QLatin1Char(':') + d.value;
+        parts << contactKindName(d.kind) + (d.possible ? QStringLiteral("?:") : QStringLiteral(":")) + d.value;
     return parts.join(QLatin1Char(' '));
 }
 
@@ -103,7 +103,8 @@ private Q_SLOTS:
         QTest::newRow("model number") << "WH-1000XM4 headphones" << "";
         QTest::newRow("apple model") << "model A2337" << "";
         QTest::newRow("storage") << "iPhone 13 128GB" << "";
-        QTest::newRow("fictional uk range") << "07700 900123" << "";
+        // Phone-shaped but valid nowhere: a possible number, for review.
+        QTest::newRow("fictional uk range") << "07700 900123" << "phone?:07700900123";
         QTest::newRow("e-mail's domain is not a link too") << "bob@mail.ru" << "email:bob@mail.ru";
         QTest::newRow("a word after an at sign in an address") << "a@b" << "";
         // OCR's Cyrillic look-alikes in a Latin contact are read as Latin; Cyrillic words stay.
@@ -122,10 +123,71 @@ private Q_SLOTS:
 
     void nationalNumbersOfAnotherRegion()
     {
-        QCOMPARE(found(QStringLiteral("8 (916) 123-45-67")), QString());
+        // Valid in a region not configured: phone-shaped, so possible (for review), not certain.
+        QCOMPARE(found(QStringLiteral("8 (916) 123-45-67")), QStringLiteral("phone?:89161234567"));
         QCOMPARE(found(QStringLiteral("8 (916) 123-45-67"), {QStringLiteral("RU")}), QStringLiteral("phone:+79161234567"));
         QVERIFY(!isKnownPhoneRegion(QStringLiteral("XX")));
         QCOMPARE(found(QStringLiteral("+44 7911 123456"), {QStringLiteral("XX")}), QStringLiteral("phone:+447911123456"));
+    }
+
+    // The forms sellers of the UK and the CIS markets write, with the default
+    // regions; '?' marks a possible number (for review, not certain).
+    void localNumberFormats_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("ru, trunk 8 and brackets") << "8 (973) 766-54-50" << "phone:+79737665450";
+        QTest::newRow("kg, international in threes") << "+996 526 144 967" << "phone:+996526144967";
+        QTest::newRow("kz, national") << QStringLiteral("Тел.: 8 (701) 234-56-78") << "phone:+77012345678";
+        QTest::newRow("kz, whatsapp") << "WhatsApp +7 701 123 45 67" << "messenger:whatsapp phone:+77011234567";
+        QTest::newRow("by, national") << "8 029 491-19-11" << "phone:+375294911911";
+        QTest::newRow("uz, international") << "+998 91 234 56 78" << "phone:+998912345678";
+        QTest::newRow("kg before ua, same digits") << "0501 288 468" << "phone:+996501288468";
+        QTest::newRow("uk, dots") << "call 0740.030.1372" << "phone:+447400301372";
+        QTest::newRow("uk, in a sentence") << "Selling, text me on 07377 110517 thanks" << "phone:+447377110517";
+        QTest::newRow("uk, l read for 1") << "07377 l10517" << "phone:+447377110517";
+        QTest::newRow("valid nowhere, dashes") << "0312-326-5805" << "phone?:03123265805";
+        QTest::newRow("valid nowhere, tel:") << "tel: 0588-994-9250" << "phone?:05889949250";
+        QTest::newRow("one digit too many") << "107377 110517" << "phone?:107377110517";
+        QTest::newRow("O read for 0") << "0740O30137" << "phone?:0740030137";
+        QTest::newRow("e-mail, ending misread") << "Sara@gmail comm" << "email:sara@gmail.com";
+        QTest::newRow("e-mail, words after") << "Sara@gmail comm today" << "email:sara@gmail.com";
+        QTest::newRow("e-mail, space and co.uk misread") << "sara7 @hotmail.do.uk" << "email:sara7@hotmail.co.uk";
+        QTest::newRow("e-mail, name unreadable") << "mike 771/@gqmail.com" << "email:@gqmail.com";
+        QTest::newRow("handle, @ read as copyright") << QStringLiteral("\u00A9olga25") << "handle:@olga25";
+        // Still none of these.
+        QTest::newRow("date and time") << "12:30 15.06.2023" << "";
+        QTest::newRow("time after a number") << "call 07377 110517 at 12:30" << "phone:+447377110517";
+        QTest::newRow("ean barcode") << "EAN 5012345678900" << "";
+        QTest::newRow("upc barcode") << "0 12345 67890 5" << "";
+        QTest::newRow("price, rubles") << "Price: 12500000 RUB" << "";
+        QTest::newRow("storage") << "iPhone 13 128GB" << "";
+    }
+
+    void localNumberFormats()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        QStringList parts;
+        for (const ContactDetail &d : findContactDetails(text))
+            parts << contactKindName(d.kind) + (d.possible ? QStringLiteral("?:") : QStringLiteral(":")) + d.value;
+        QCOMPARE(parts.join(QLatin1Char(' ')), expected);
+    }
+
+    void regionLists()
+    {
+        QCOMPARE(ContactOptions().regions(), QStringList({"GB", "RU", "KZ", "KG", "UA", "BY", "UZ"}));
+        auto kg = contactOptionsFor(QStringLiteral("kg, ru"));
+        QVERIFY(kg.ok());
+        QCOMPARE(kg.value().regions(), QStringList({"KG", "RU"}));
+        auto gb = contactOptionsFor(QStringLiteral("GB"));
+        QVERIFY(gb.ok());
+        QCOMPARE(gb.value().regions(), ContactOptions().regions()); // one region keeps the default others
+        QCOMPARE(contactOptionsFor(QStringLiteral("GB,XX")).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(contactOptionsFor(QString()).error().code, ErrorCode::InvalidArgument);
+        // The market's own region decides a national number valid in two.
+        QCOMPARE(findContactDetails(QStringLiteral("0501 288 468"), contactOptionsFor(QStringLiteral("UA,KG")).value())[0].value,
+                 QStringLiteral("+380501288468"));
     }
 
     void positionsAndMasks()
