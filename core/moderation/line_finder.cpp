@@ -11,10 +11,6 @@ namespace listinglens {
 
 namespace {
 
-// Lines are searched for on a decode with a long side of about kSearchSide
-// pixels when the reduced one is shorter than kMinSearchSide (textSearchScale).
-constexpr int kMinSearchSide = 400, kSearchSide = 512;
-
 struct Glyph {
     cv::Rect box;
     cv::Point2f centre;
@@ -39,15 +35,14 @@ bool alike(const Glyph &a, const Glyph &b)
 
 // Stable regions the size and shape of a character, one per place (MSER
 // returns nested ones: the largest of each overlapping group stands).
-std::vector<Glyph> findGlyphs(const cv::Mat &bgr, const cv::Mat &gray)
+// Stable regions of one channel shaped like characters, added to `shaped`.
+void shapedRegions(const cv::Mat &bgr, const cv::Mat &channel, int delta, std::vector<Glyph> &shaped)
 {
-    const int maxHeight = std::max(8, gray.rows / 4);
-    auto mser = cv::MSER::create(/*delta=*/5, /*min_area=*/12, /*max_area=*/maxHeight * maxHeight);
+    const int maxHeight = std::max(8, channel.rows / 4);
+    auto mser = cv::MSER::create(delta, /*min_area=*/12, /*max_area=*/maxHeight * maxHeight);
     std::vector<std::vector<cv::Point>> points;
     std::vector<cv::Rect> boxes;
-    mser->detectRegions(gray, points, boxes);
-    // Shaped like characters.
-    std::vector<Glyph> shaped;
+    mser->detectRegions(channel, points, boxes);
     for (std::size_t i = 0; i < boxes.size() && shaped.size() < 3000; ++i) {
         const cv::Rect &b = boxes[i];
         const double aspect = double(b.width) / b.height;
@@ -58,6 +53,24 @@ std::vector<Glyph> findGlyphs(const cv::Mat &bgr, const cv::Mat &gray)
                 sum += cv::Vec3f(bgr.at<cv::Vec3b>(p));
             shaped.push_back({b, cv::Point2f(b.x + b.width / 2.0f, b.y + b.height / 2.0f), sum / float(points[i].size())});
         }
+    }
+}
+
+std::vector<Glyph> findGlyphs(const cv::Mat &bgr, const cv::Mat &gray)
+{
+    std::vector<Glyph> shaped;
+    shapedRegions(bgr, gray, 5, shaped);
+    // Letters of another hue than their ground at about its brightness
+    // (blue on beige, red on pink) stand out in Lab's colour axes, stretched
+    // twice: sellers write in colour.
+    cv::Mat lab;
+    cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
+    std::vector<cv::Mat> planes;
+    cv::split(lab, planes);
+    for (int k = 1; k < 3; ++k) {
+        cv::Mat c;
+        planes[std::size_t(k)].convertTo(c, CV_8U, 2.0, -128.0);
+        shapedRegions(bgr, c, 5, shaped);
     }
     // A region around two or more smaller ones apart from each other is a
     // group (a word, a sign, a window with its panes), not a character: it
@@ -184,6 +197,64 @@ std::vector<std::vector<const Glyph *>> joinCollinear(std::vector<std::vector<co
 
 } // namespace
 
+// The q-quantile of some values (a copy is sorted in part).
+float quantileOf(std::vector<float> v, double q)
+{
+    const auto k = std::ptrdiff_t(std::min(v.size() - 1, std::size_t(q * double(v.size()))));
+    std::nth_element(v.begin(), v.begin() + k, v.end());
+    return v[std::size_t(k)];
+}
+
+float median(std::vector<float> v) { return quantileOf(std::move(v), 0.5); }
+
+// The line a chain of glyphs makes along its fitted axis, grown at each end
+// by glyphs of the photo on the same axis and of about the same height a few
+// letters away (a number after "WhatsApp" in another colour, the end of an
+// address after a dot the search did not find): its turned box with margins
+// of a letter's width at each end (the first and last are whole, and
+// Tesseract wants white space round a line) and a third of the letters'
+// height above and below, their median colour and how many there are.
+FoundLine lineAlong(const std::vector<const Glyph *> &members, const cv::Vec4f &fitted, const std::vector<Glyph> &all)
+{
+    const cv::Point2f dir(fitted[0], fitted[1]), normal(-fitted[1], fitted[0]), origin(fitted[2], fitted[3]);
+    std::vector<float> heights, across, colours[3];
+    float lo = 1e9f, hi = -1e9f;
+    for (const Glyph *g : members) {
+        const cv::Point2f v = g->centre - origin;
+        heights.push_back(float(g->box.height));
+        across.push_back(v.dot(normal));
+        const float half = float(std::abs(g->box.width * dir.x) + std::abs(g->box.height * dir.y)) / 2.0f;
+        lo = std::min(lo, v.dot(dir) - half);
+        hi = std::max(hi, v.dot(dir) + half);
+        for (int k = 0; k < 3; ++k)
+            colours[k].push_back(g->colour[k]);
+    }
+    // The tall letters' height (capitals, ascenders), not the small ones'.
+    const float height = quantileOf(heights, 0.8), middle = median(across);
+
+    int count = int(members.size());
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (const Glyph &g : all) {
+            const cv::Point2f v = g.centre - origin;
+            const float t = v.dot(dir), half = float(std::abs(g.box.width * dir.x) + std::abs(g.box.height * dir.y)) / 2.0f;
+            const bool onAxis = std::abs(v.dot(normal) - middle) <= 0.35f * height && g.box.height >= 0.4f * height && g.box.height <= 1.4f * height;
+            const bool before = t + half < lo && t + half >= lo - 2.5f * height, after = t - half > hi && t - half <= hi + 2.5f * height;
+            if (onAxis && (before || after)) {
+                lo = std::min(lo, t - half);
+                hi = std::max(hi, t + half);
+                ++count;
+                grew = true;
+            }
+        }
+    }
+    const float along = height * 0.8f;
+    const cv::Point2f centre = origin + dir * ((lo + hi) / 2.0f) + normal * middle;
+    const float angle = float(std::atan2(fitted[1], fitted[0]) * 180.0 / CV_PI);
+    const cv::Vec3f colour(median(colours[0]), median(colours[1]), median(colours[2]));
+    return {cv::RotatedRect(centre, cv::Size2f(hi - lo + 2 * along, height * (1.0f + 2.0f / 3.0f)), angle), colour, count};
+}
+
 std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions)
 {
     std::vector<FoundLine> regions;
@@ -226,41 +297,8 @@ std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions)
     for (const auto &members : chains) {
         cv::Vec4f fitted;
         double height = 0;
-        if (!isLine(members, fitted, height))
-            continue;
-        std::vector<cv::Point2f> corners;
-        for (const Glyph *g : members) {
-            corners.emplace_back(float(g->box.x), float(g->box.y));
-            corners.emplace_back(float(g->box.br().x), float(g->box.br().y));
-            corners.emplace_back(float(g->box.x), float(g->box.br().y));
-            corners.emplace_back(float(g->box.br().x), float(g->box.y));
-        }
-        // Along the fitted line: its angle, the glyphs' extent, a margin of a third of their height.
-        const float angle = float(std::atan2(fitted[1], fitted[0]) * 180.0 / CV_PI);
-        const cv::Point2f dir(fitted[0], fitted[1]), normal(-fitted[1], fitted[0]);
-        float lo = 1e9f, hi = -1e9f, top = 1e9f, bottom = -1e9f;
-        const cv::Point2f origin(fitted[2], fitted[3]);
-        for (const cv::Point2f &c : corners) {
-            const cv::Point2f v = c - origin;
-            lo = std::min(lo, v.dot(dir));
-            hi = std::max(hi, v.dot(dir));
-            top = std::min(top, v.dot(normal));
-            bottom = std::max(bottom, v.dot(normal));
-        }
-        // Margins: a character's width at each end (the first and last are
-        // whole, and Tesseract wants white space round a line), a third of
-        // the height above and below.
-        const float along = float(height) * 0.8f, across = float(height) / 3.0f;
-        const cv::Point2f centre = origin + dir * ((lo + hi) / 2.0f) + normal * ((top + bottom) / 2.0f);
-        cv::Vec3f colour;
-        for (int k = 0; k < 3; ++k) {
-            std::vector<float> channel;
-            for (const Glyph *g : members)
-                channel.push_back(g->colour[k]);
-            std::nth_element(channel.begin(), channel.begin() + std::ptrdiff_t(channel.size() / 2), channel.end());
-            colour[k] = channel[channel.size() / 2];
-        }
-        lines.push_back({members.size(), {cv::RotatedRect(centre, cv::Size2f(hi - lo + 2 * along, bottom - top + 2 * across), angle), colour, int(members.size())}});
+        if (isLine(members, fitted, height))
+            lines.emplace_back(members.size(), lineAlong(members, fitted, glyphs));
     }
     std::stable_sort(lines.begin(), lines.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
     for (const auto &line : lines) {
@@ -277,17 +315,6 @@ std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions)
     for (const FoundLine &line : findLines(bgr, maxRegions))
         regions.push_back(line.box);
     return regions;
-}
-
-
-int textSearchScale(const cv::Mat &reduced, int scale)
-{
-    // On a smaller image, text a few percent of the photo high is a few
-    // pixels and its letters run together.
-    const int longSide = std::max(reduced.cols, reduced.rows);
-    if (longSide > 0 && longSide < kMinSearchSide && scale > 1)
-        return std::clamp(longSide * scale / kSearchSide, 1, scale - 1);
-    return scale;
 }
 
 } // namespace listinglens

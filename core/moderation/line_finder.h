@@ -23,9 +23,4 @@ std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions);
 // The same lines' rectangles only.
 std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions);
 
-// The decode scale lines are searched for at: `scale` itself, unless the
-// reduced image is too small for text a few percent of the photo high (a
-// long side under 400 px), then one with a long side of about 512 px.
-int textSearchScale(const cv::Mat &reduced, int scale);
-
 } // namespace listinglens
