@@ -166,7 +166,8 @@ ContactSample contactSample(int kind, SampleFamily family, std::mt19937 &rng)
         static const std::vector<QString> tuneLinks{QStringLiteral("t.me/%1%2"), QStringLiteral("www.%1-shop.com")};
         static const std::vector<QString> unseenLinks{QStringLiteral("instagram.com/%1%2"), QStringLiteral("wa.me/%1%2"), QStringLiteral("%1shop.ru"),
                                                       QStringLiteral("https://%1.store")};
-        const QString link = pick(tune ? tuneLinks : unseenLinks, rng).arg(user, number);
+        QString link = pick(tune ? tuneLinks : unseenLinks, rng);
+        link = link.contains(QLatin1String("%2")) ? link.arg(user, number) : link.arg(user);
         return {QStringLiteral("url"), link, link.toLower(), {}};
     }
     default: {

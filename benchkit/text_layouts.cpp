@@ -195,8 +195,9 @@ Block edged(const cv::Mat &mask, const cv::Scalar &text, const cv::Scalar &edge,
     return b;
 }
 
-// The block turned by `angle` degrees and laid over the photo at (x, y).
-void layOver(cv::Mat &img, Block block, double angle, std::mt19937 &rng, cv::Point *at = nullptr)
+// The block turned by `angle` degrees and laid over the photo at a random
+// place (or near `at`); where it went, empty when it does not fit.
+cv::Rect layOver(cv::Mat &img, Block block, double angle, std::mt19937 &rng, cv::Point *at = nullptr)
 {
     const cv::Point2f centre(block.alpha.cols / 2.0f, block.alpha.rows / 2.0f);
     cv::Mat turn = cv::getRotationMatrix2D(centre, angle, 1.0);
@@ -207,7 +208,7 @@ void layOver(cv::Mat &img, Block block, double angle, std::mt19937 &rng, cv::Poi
     cv::warpAffine(block.colour, block.colour, turn, turned, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
     cv::warpAffine(block.alpha, block.alpha, turn, turned);
     if (turned.width >= img.cols || turned.height >= img.rows)
-        return;
+        return {};
     const cv::Point p = at ? cv::Point(std::clamp(at->x, 0, img.cols - turned.width), std::clamp(at->y, 0, img.rows - turned.height))
                            : cv::Point(uniform(0, img.cols - turned.width, rng), uniform(0, img.rows - turned.height, rng));
     cv::Mat roi = img(cv::Rect(p, turned));
@@ -222,14 +223,15 @@ void layOver(cv::Mat &img, Block block, double angle, std::mt19937 &rng, cv::Poi
                 dst[k] = cv::saturate_cast<uchar>((src[k] * a + dst[k] * (255 - a)) / 255);
         }
     }
+    return {p, turned};
 }
 
-void drawTune(cv::Mat &img, const ContactSample &sample, const QString &font, std::mt19937 &rng, TextDrawing &drawn)
+void drawTune(cv::Mat &img, const ContactSample &sample, const QString &font, double shrink, std::mt19937 &rng, TextDrawing &drawn)
 {
     static const std::array<cv::Scalar, 6> colours{cv::Scalar(255, 255, 255), cv::Scalar(0, 0, 0), cv::Scalar(0, 0, 220),
                                                    cv::Scalar(0, 220, 255), cv::Scalar(200, 60, 0), cv::Scalar(40, 160, 40)};
     const cv::Scalar colour = colours[std::size_t(uniform(0, 5, rng))];
-    int height = int(img.rows * real(0.03, 0.08, rng));
+    int height = int(img.rows * real(0.03, 0.08, rng) * shrink);
     cv::Mat mask = inkOf(sample.text, font, height, std::max(3, height / 3));
     if (mask.cols > img.cols * 0.9) {
         height = int(height * img.cols * 0.9 / mask.cols);
@@ -241,17 +243,17 @@ void drawTune(cv::Mat &img, const ContactSample &sample, const QString &font, st
     switch (uniform(0, 2, rng)) {
     case 0:
         drawn.layout = QStringLiteral("plain");
-        layOver(img, solid(mask, colour), angle, rng);
+        drawn.box = layOver(img, solid(mask, colour), angle, rng);
         break;
     case 1: {
         drawn.layout = QStringLiteral("boxed");
         const cv::Scalar ground = luminance(colour) > 127 ? cv::Scalar(30, 30, 30) : cv::Scalar(245, 245, 245);
-        layOver(img, grounded(mask, colour, ground, 1.0, 0, height / 3, height / 3), angle, rng);
+        drawn.box = layOver(img, grounded(mask, colour, ground, 1.0, 0, height / 3, height / 3), angle, rng);
         break;
     }
     default:
         drawn.layout = QStringLiteral("shadow");
-        layOver(img, edged(mask, colour, luminance(colour) > 127 ? cv::Scalar(20, 20, 20) : cv::Scalar(235, 235, 235), 0,
+        drawn.box = layOver(img, edged(mask, colour, luminance(colour) > 127 ? cv::Scalar(20, 20, 20) : cv::Scalar(235, 235, 235), 0,
                            cv::Point(std::max(1, height / 10), std::max(1, height / 10))),
                 angle, rng);
     }
@@ -264,12 +266,12 @@ QString sentenceAround(const ContactSample &sample, std::mt19937 &rng)
     return QString::fromUtf8(before[std::size_t(uniform(0, 4, rng))]) + sample.text + QString::fromUtf8(after[std::size_t(uniform(0, 3, rng))]);
 }
 
-void drawUnseen(cv::Mat &img, const ContactSample &sample, const QString &font, std::mt19937 &rng, TextDrawing &drawn)
+void drawUnseen(cv::Mat &img, const ContactSample &sample, const QString &font, double shrink, std::mt19937 &rng, TextDrawing &drawn)
 {
     static const std::array<const char *, 6> layouts{"banner", "across", "sentence", "outline", "sticker", "label"};
     drawn.layout = QString::fromLatin1(layouts[std::size_t(uniform(0, 5, rng))]);
     const double ground = luminance(cv::mean(img));
-    int height = int(img.rows * real(0.025, 0.10, rng));
+    int height = int(img.rows * real(0.025, 0.10, rng) * shrink);
     std::vector<QString> lines{sample.text};
     if (drawn.layout == QLatin1String("sentence"))
         lines = {sentenceAround(sample, rng)};
@@ -290,22 +292,23 @@ void drawUnseen(cv::Mat &img, const ContactSample &sample, const QString &font, 
     double angle = real(-25, 25, rng);
     if (drawn.layout == QLatin1String("banner")) {
         const cv::Scalar band = readableColour(255 - ground, rng), text = readableColour(luminance(band), rng);
-        const int padX = std::max(0, (img.cols - mask.cols) / 2 - 2);
+        // As wide as the photo, less what its turn of up to 3 degrees needs.
+        const int padX = std::max(0, (int(img.cols * 0.9) - mask.cols) / 2);
         cv::Point at(0, uniform(0, std::max(0, img.rows - mask.rows - height), rng));
-        layOver(img, grounded(mask, text, band, real(0.6, 0.9, rng), 0, padX, height / 2), real(-3, 3, rng), rng, &at);
+        drawn.box = layOver(img, grounded(mask, text, band, real(0.6, 0.9, rng), 0, padX, height / 2), real(-3, 3, rng), rng, &at);
         return;
     }
     if (drawn.layout == QLatin1String("across"))
         angle = real(-10, 10, rng);
     if (drawn.layout == QLatin1String("outline")) {
         const cv::Scalar text = readableColour(uniform(0, 1, rng) ? 0 : 255, rng);
-        layOver(img, edged(mask, text, luminance(text) > 127 ? cv::Scalar(0, 0, 0) : cv::Scalar(255, 255, 255), std::max(1, height / 8), {}), angle,
+        drawn.box = layOver(img, edged(mask, text, luminance(text) > 127 ? cv::Scalar(0, 0, 0) : cv::Scalar(255, 255, 255), std::max(1, height / 8), {}), angle,
                 rng);
     } else if (drawn.layout == QLatin1String("sticker")) {
         const cv::Scalar paper = readableColour(uniform(0, 1, rng) ? 0 : 255, rng), text = readableColour(luminance(paper), rng);
-        layOver(img, grounded(mask, text, paper, 1.0, height / 2, height / 2, height / 3), angle, rng);
+        drawn.box = layOver(img, grounded(mask, text, paper, 1.0, height / 2, height / 2, height / 3), angle, rng);
     } else {
-        layOver(img, solid(mask, readableColour(ground, rng)), angle, rng);
+        drawn.box = layOver(img, solid(mask, readableColour(ground, rng)), angle, rng);
     }
 }
 
@@ -343,10 +346,16 @@ void drawSample(cv::Mat &img, const ContactSample &sample, SampleFamily family, 
 {
     const QString font = fonts[uniform(0, int(fonts.size()) - 1, rng)];
     drawn.font = QFileInfo(font).fileName();
-    if (family == SampleFamily::Tune)
-        drawTune(img, sample, font, rng, drawn);
-    else
-        drawUnseen(img, sample, font, rng, drawn);
+    // Smaller each time the text does not fit on the photo at its size and angle.
+    for (double shrink = 1.0; shrink > 0.2 && drawn.box.empty(); shrink *= 0.7) {
+        cv::Mat copy = img.clone();
+        if (family == SampleFamily::Tune)
+            drawTune(copy, sample, font, shrink, rng, drawn);
+        else
+            drawUnseen(copy, sample, font, shrink, rng, drawn);
+        if (!drawn.box.empty())
+            img = copy;
+    }
 }
 
 } // namespace listinglens

@@ -20,6 +20,7 @@ namespace listinglens {
 struct TextDrawing {
     QString layout; // plain, boxed, shadow (tune); banner, across, sentence, outline, sticker, label (unseen)
     QString font;   // the font file's name, or hershey-N
+    cv::Rect box;   // where the text went, in the photo's pixels (empty: it did not fit)
 };
 
 // The font files of a family, found under /usr/share/fonts; an error names

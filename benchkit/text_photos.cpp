@@ -34,7 +34,7 @@ Result<std::vector<TextPhoto>> makeTextPhotos(const QStringList &sources, const 
     std::mt19937 rng(seed);
     std::vector<TextPhoto> out;
     QByteArray labels = csvLine({QStringLiteral("file"), QStringLiteral("source"), QStringLiteral("kind"), QStringLiteral("text"),
-                                 QStringLiteral("expected"), QStringLiteral("layout"), QStringLiteral("font")});
+                                 QStringLiteral("expected"), QStringLiteral("layout"), QStringLiteral("font"), QStringLiteral("box")});
     for (int i = 0; i < sources.size(); ++i) {
         cv::Mat img = cv::imread(sources[i].toStdString(), cv::IMREAD_COLOR);
         if (img.empty())
@@ -50,12 +50,16 @@ Result<std::vector<TextPhoto>> makeTextPhotos(const QStringList &sources, const 
         const ContactSample sample = contactSample(kinds[std::size_t(i) % kinds.size()], family, rng);
         TextDrawing drawn;
         drawSample(img, sample, family, fonts.value(), rng, drawn);
+        if (drawn.box.empty())
+            return Error{ErrorCode::Internal, QStringLiteral("%1 could not be written on %2 at any size").arg(sample.text, sources[i])};
         const QString path = dir.filePath(QStringLiteral("text_%1_%2.jpg").arg(i, 4, 10, QLatin1Char('0')).arg(sample.kind));
         if (!cv::imwrite(path.toStdString(), img, {cv::IMWRITE_JPEG_QUALITY, 88}))
             return Error{ErrorCode::IoError, QStringLiteral("cannot write %1").arg(path)};
         const QString text = sample.label.isEmpty() || drawn.layout != QLatin1String("label") ? sample.text : sample.label + QLatin1Char('/') + sample.text;
-        out.push_back({path, sources[i], sample.kind, text, sample.expected, drawn.layout, drawn.font});
-        labels += csvLine({QFileInfo(path).fileName(), QFileInfo(sources[i]).fileName(), sample.kind, text, sample.expected, drawn.layout, drawn.font});
+        const QRect box(drawn.box.x, drawn.box.y, drawn.box.width, drawn.box.height);
+        out.push_back({path, sources[i], sample.kind, text, sample.expected, drawn.layout, drawn.font, box});
+        labels += csvLine({QFileInfo(path).fileName(), QFileInfo(sources[i]).fileName(), sample.kind, text, sample.expected, drawn.layout, drawn.font,
+                           QStringLiteral("%1 %2 %3 %4").arg(box.x()).arg(box.y()).arg(box.width()).arg(box.height())});
     }
     QFile f(dir.filePath(QStringLiteral("labels.csv")));
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(labels) != labels.size())

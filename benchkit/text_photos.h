@@ -3,6 +3,7 @@
 #include "contact_samples.h"
 #include "error.h"
 
+#include <QRect>
 #include <QString>
 #include <QStringList>
 
@@ -23,6 +24,7 @@ struct TextPhoto {
     QString expected; // what a reader should find: E.164, the address, @handle, the link, the mark
     QString layout;   // text_layouts.h
     QString font;
+    QRect box;        // where the text is, in the photo's pixels
 };
 
 // One photo per source, the kinds in turn (contacts four times in five,
