@@ -161,7 +161,12 @@ private Q_SLOTS:
         QTest::newRow("valid nowhere, tel:") << "tel: 0588-994-9250" << "phone?:05889949250";
         QTest::newRow("one digit too many") << "107377 110517" << "phone?:107377110517";
         QTest::newRow("O read for 0") << "0740O30137" << "phone?:0740030137";
+        QTest::newRow("O starting the number") << "O3118 95870" << "phone:+380311895870";
+        QTest::newRow("comma read for a space") << "tel: 8 91 387,09 44" << "phone:+998913870944";
+        QTest::newRow("dashed groups are not a date") << "8 029 441-21-90" << "phone:+375294412190";
         QTest::newRow("e-mail, ending misread") << "Sara@gmail comm" << "email:sara@gmail.com";
+        QTest::newRow("e-mail, dot lost before the ending") << "mike_7739@aratticom" << "email:mike_7739@aratti.com";
+        QTest::newRow("e-mail, cut after the @") << "jane.doe53@ma" << "email:jane.doe53@ma";
         QTest::newRow("e-mail, words after") << "Sara@gmail comm today" << "email:sara@gmail.com";
         QTest::newRow("e-mail, space and co.uk misread") << "sara7 @hotmail.do.uk" << "email:sara7@hotmail.co.uk";
         QTest::newRow("e-mail, name unreadable") << "mike 771/@gqmail.com" << "email:@gqmail.com";
@@ -183,6 +188,26 @@ private Q_SLOTS:
         for (const ContactDetail &d : findContactDetails(text))
             parts << contactKindName(d.kind) + (d.possible ? QStringLiteral("?:") : QStringLiteral(":")) + d.value;
         QCOMPARE(parts.join(QLatin1Char(' ')), expected);
+    }
+
+    void stockMarks_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("mark");
+        QTest::newRow("plain") << "shutterstock" << "shutterstock";
+        QTest::newRow("spaced") << "Getty Images" << "gettyimages";
+        QTest::newRow("one letter misread") << "shuttersteck" << "shutterstock";
+        QTest::newRow("one letter lost") << "depositphoos" << "depositphotos";
+        QTest::newRow("copyright sign") << QStringLiteral("\u00A9 2021") << QStringLiteral("\u00A9");
+        QTest::newRow("not a mark") << "shutter speed" << "";
+        QTest::newRow("two letters off") << "shutterspeck" << "";
+    }
+
+    void stockMarks()
+    {
+        QFETCH(QString, line);
+        QFETCH(QString, mark);
+        QCOMPARE(stockMark(line), mark);
     }
 
     void regionLists()

@@ -110,8 +110,10 @@ void showMiss(const QString &dir, const TextPhoto &photo, const Read &r)
     QStringList read;
     for (const TextLine &line : r.text.lines)
         read << QStringLiteral("\"%1\" %2").arg(line.text).arg(line.confidence, 0, 'f', 2);
-    QTextStream(stderr) << QStringLiteral("missed %1 (%2, %3): drew \"%4\", %5 candidates, %6 read: %7\n")
-                               .arg(name, photo.layout, photo.font, photo.text).arg(searched.lines.size()).arg(r.costs.linesRead)
+    const bool flagged = photo.kind == QLatin1String("stock") ? !r.text.stockMarks.isEmpty() : !r.text.contacts.empty();
+    QTextStream(stderr) << QStringLiteral("%1 %2 (%3, %4): drew \"%5\", %6 candidates, %7 read: %8\n")
+                               .arg(flagged ? QStringLiteral("inexact") : QStringLiteral("missed"), name, photo.layout, photo.font, photo.text)
+                               .arg(searched.lines.size()).arg(r.costs.linesRead)
                                .arg(read.isEmpty() ? QStringLiteral("nothing") : read.join(QStringLiteral(", ")));
 }
 

@@ -121,14 +121,27 @@ void findMisreadEmails(const QString &text, std::vector<ContactDetail> &out)
     }
 }
 
-// An @ before a mail domain whose name OCR could not read ("mike 771/@gqmail.com"):
-// an address all the same.
-void findAddressDomains(const QString &text, std::vector<ContactDetail> &out)
+// Addresses OCR read in part: an @ before a mail domain whose name it could
+// not read ("mike 771/@gqmail.com"), an ending it ran into the name
+// ("mike_7739@aratticom"), or an address cut after the @ ("jane.doe53@ma",
+// a name with a digit, a dot or an underscore). Addresses all the same.
+void findPartialEmails(const QString &text, std::vector<ContactDetail> &out)
 {
     static const QRegularExpression domain(QStringLiteral(R"(@ ?([a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})*\.(?:com|ru|net|org|uk|de|kz|kg|ua|by|uz|su))\b)"), kPattern);
+    static const QRegularExpression runTogether(QStringLiteral(R"(\b([a-z0-9._%+-]{3,})@([a-z0-9-]{2,})(com|ru)\b)"), kPattern);
+    static const QRegularExpression cut(QStringLiteral(R"((?<![\w.])([a-z0-9._%+-]*[0-9._][a-z0-9._%+-]*)@([a-z]{2,})\.?$)"), kPattern);
     for (auto it = domain.globalMatch(text); it.hasNext();) {
         const QRegularExpressionMatch m = it.next();
         const QString value = QStringLiteral("@") + m.captured(1).toLower();
+        out.push_back({ContactDetail::Kind::Email, value, value, int(m.capturedStart()), int(m.capturedLength())});
+    }
+    for (auto it = runTogether.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        const QString value = (m.captured(1) + QLatin1Char('@') + m.captured(2) + QLatin1Char('.') + m.captured(3)).toLower();
+        out.push_back({ContactDetail::Kind::Email, value, value, int(m.capturedStart()), int(m.capturedLength())});
+    }
+    if (const QRegularExpressionMatch m = cut.match(text); m.hasMatch() && m.captured(1).size() >= 3) {
+        const QString value = (m.captured(1) + QLatin1Char('@') + m.captured(2)).toLower();
         out.push_back({ContactDetail::Kind::Email, value, value, int(m.capturedStart()), int(m.capturedLength())});
     }
 }
@@ -199,7 +212,7 @@ std::vector<ContactDetail> findContactDetails(const QString &original, const Con
     std::vector<ContactDetail> found;
     findPattern(text, email, ContactDetail::Kind::Email, found);
     findMisreadEmails(text, found);
-    findAddressDomains(text, found);
+    findPartialEmails(text, found);
     findPattern(text, url, ContactDetail::Kind::Url, found);
     findPattern(text, handle, ContactDetail::Kind::Handle, found);
     findPattern(text, messenger, ContactDetail::Kind::Messenger, found);

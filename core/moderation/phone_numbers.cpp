@@ -44,7 +44,7 @@ bool saidToBePhone(const QString &text, int start)
 // phone number, whatever libphonenumber reads in its digits.
 bool overlapsDateOrTime(const QString &text, int start, int end)
 {
-    static const QRegularExpression dateOrTime(QStringLiteral(R"(\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b)"));
+    static const QRegularExpression dateOrTime(QStringLiteral(R"(\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b)"));
     for (auto it = dateOrTime.globalMatch(text); it.hasNext();) {
         const QRegularExpressionMatch m = it.next();
         if (m.capturedStart() < end && start < m.capturedEnd())
@@ -144,15 +144,20 @@ bool digitBeside(const QString &text, int i, int step)
 }
 
 // OCR reads a digit as a letter inside a number at times: O for 0, l or I
-// for 1. Such a letter with digits on both sides ("07377 l10517") is read as
-// the digit it looks like; the text keeps its length, so positions stand.
+// for 1. Such a letter with digits on both sides ("07377 l10517"), or an O
+// starting a word of digits ("O3118 95870"), is read as the digit it looks
+// like; the text keeps its length, so positions stand.
 QString digitLookAlikes(const QString &text)
 {
     static const QString letters = QStringLiteral("OoОоlI|"), digits = QStringLiteral("0000111");
     QString out = text;
     for (int i = 0; i < out.size(); ++i) {
         const int k = int(letters.indexOf(out[i]));
-        if (k >= 0 && digitBeside(out, i, -1) && digitBeside(out, i, +1))
+        if (k < 0)
+            continue;
+        const bool wordStart = (i == 0 || !out[i - 1].isLetterOrNumber()) && k < 4 && i + 3 < out.size() && out[i + 1].isDigit()
+            && out[i + 2].isDigit() && out[i + 3].isDigit();
+        if ((digitBeside(out, i, -1) && digitBeside(out, i, +1)) || wordStart)
             out[i] = digits[k];
     }
     return out;
@@ -175,7 +180,8 @@ bool phoneShaped(const QStringList &groups, bool plus)
 
 void matchPossible(const QString &text, const QStringList &regions, const std::vector<ContactDetail> &valid, std::vector<ContactDetail> &out)
 {
-    static const QRegularExpression run(QStringLiteral(R"((?<![\w.,/])\+?\d(?:[ \-.()/]{0,3}\d){8,15}(?![\w]))"), kPattern);
+    // Groups apart by spaces, dashes, dots, brackets, slashes, or a comma OCR read for one of them.
+    static const QRegularExpression run(QStringLiteral(R"((?<![\w.,/])\+?\d(?:[ \-.,()/]{0,3}\d){8,15}(?![\w]))"), kPattern);
     static const QRegularExpression groupSplit(QStringLiteral(R"(\D+)"));
     const QString seen = digitLookAlikes(text);
     for (auto it = run.globalMatch(seen); it.hasNext();) {
