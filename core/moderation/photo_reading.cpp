@@ -146,7 +146,7 @@ bool worthReading(const FoundLine &line)
 {
     const double h = letterHeight(line);
     const double length = line.box.size.width - 1.6 * h; // margins of 0.8 h at each end
-    return line.glyphs >= 3 && length >= 2.5 * h;
+    return line.glyphs >= 4 && length >= 3.5 * h;
 }
 
 std::vector<LineToRead> linesToRead(const std::vector<FoundLine> &found, PhotoImages &images, int maxLines)

@@ -199,6 +199,22 @@ bool good(const Read &r, int glyphs)
     return r.confidence >= 0.85 && r.kept >= 0.8 * std::max(r.total, glyphs);
 }
 
+// Whether a line read imperfectly is worth another read: it may hold a
+// contact detail (digits, an @, a dot), or the read lost most of its letters.
+// A label read as words ("PLAYSTATION HITS") is not read again.
+bool worthAnotherRead(const Read &r, int glyphs)
+{
+    int digits = 0;
+    bool marks = false;
+    for (const ReadWord &w : r.words) {
+        for (QChar c : w.text) {
+            digits += c.isDigit() ? 1 : 0;
+            marks = marks || c == QLatin1Char('@') || c == QLatin1Char('.') || c == QLatin1Char('/');
+        }
+    }
+    return !good(r, glyphs) && (digits >= 3 || marks || r.kept < 0.5 * glyphs);
+}
+
 } // namespace
 
 std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, ReadBudget &budget)
@@ -220,7 +236,7 @@ std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, Rea
         const char *thresholds[] = {kOtsu, kSauvola, kOtsu};
         Read best;
         std::size_t bestImage = 0;
-        for (std::size_t i = 0; i < 3 && !good(best, l.glyphs) && !budget.stopped(); ++i) {
+        for (std::size_t i = 0; i < 3 && (i == 0 || worthAnotherRead(best, l.glyphs)) && !budget.stopped(); ++i) {
             if (i == 2)
                 images.push_back(colourDistanceImage(bgr, lettersColour(bgr)));
             --budget.readsLeft;
@@ -230,7 +246,7 @@ std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, Rea
                 bestImage = i;
             }
         }
-        for (std::size_t k = 1; k < m_api->tess.size() && !good(best, l.glyphs) && !budget.stopped(); ++k) {
+        for (std::size_t k = 1; k < m_api->tess.size() && worthAnotherRead(best, l.glyphs) && !budget.stopped(); ++k) {
             tesseract::TessBaseAPI *tess = m_api->language(k);
             if (!tess)
                 break;
