@@ -63,7 +63,13 @@ cv::Vec3f lettersColour(const cv::Mat &bgrLine)
     // across the edge of a box or an object).
     const int k = std::min(3, samples.rows);
     cv::Mat labels, centres;
+    // k-means++ draws its first centres from the thread's RNG: from a fixed
+    // state, so that a line reads the same whatever ran before on the thread.
+    cv::RNG &rng = cv::theRNG();
+    const uint64 saved = rng.state;
+    rng.state = 0x9e3779b97f4a7c15ULL;
     cv::kmeans(samples, k, labels, cv::TermCriteria(cv::TermCriteria::COUNT + cv::TermCriteria::EPS, 10, 1.0), 1, cv::KMEANS_PP_CENTERS, centres);
+    rng.state = saved;
     // The margins: the top and bottom fifth of the line, where there is ground only.
     std::vector<int> inMargin(std::size_t(k), 0), total(std::size_t(k), 0);
     for (int i = 0; i < labels.rows; ++i) {
