@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Why each package is here: README.md, "Dependencies".
+# Why each package is here: docs/development.md, "Dependencies".
 PACKAGES=(
     cmake ninja-build g++            # build
     qt6-base-dev                     # Qt Core/Gui/Widgets/Test/Concurrent/Sql
@@ -21,13 +21,13 @@ PACKAGES=(
     libpq-dev                        # binary photo transfer to the job queue (libpq on Qt's connection)
     qtkeychain-qt6-dev               # the window keeps the database password in the session keyring (optional to the build)
     libssl-dev                       # SHA-256 with the CPU's SHA instructions (libcrypto); TLS for serve
-    libboost-dev                     # Boost.Beast + Asio (1.74): the HTTP server (README, "HTTP layer"); not
+    libboost-dev                     # Boost.Beast + Asio (1.74): the HTTP server (docs/operations/services.md); not
                                      # libboost1.81-dev, which conflicts with libphonenumber-dev's Boost 1.74
     libqrencode-dev                  # the QR code of the phone upload page in presentation mode (ui/demo)
     clang libfuzzer-14-dev           # the fuzz targets (tests/fuzz, scripts/fuzz.sh): libFuzzer needs clang
     libclang-rt-14-dev               # -fsanitize=fuzzer,address,undefined runtimes (clang only recommends it)
     dpkg-dev                         # dpkg-shlibdeps: the Debian packages' Depends (packaging/CMakeLists.txt)
-    fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf fonts-oxygen  # bench-text and tst_text_photos:
+    fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf fonts-oxygen  # listinglens-bench text and tst_photo_reading:
     fonts-roboto-unhinted fonts-open-sans fonts-lato fonts-crosextra-carlito fonts-comic-neue  # the fonts text is drawn in, one
     fonts-league-spartan fonts-roboto-slab fonts-quicksand fonts-urw-base35                    # family to tune on, one unseen
 )
@@ -46,7 +46,7 @@ fi
 
 SHARED="${LISTINGLENS_SHARED_DIR:-$(cd .. && pwd)/shared}"
 if [ ! -f "$SHARED/models/mobilenet_v2_imagenet.pt" ]; then
-    echo "warning: no default model in $SHARED/models; set LISTINGLENS_MODEL_DIR or pass --model-dir (README, \"Models\")" >&2
+    echo "warning: no default model in $SHARED/models; set LISTINGLENS_MODEL_DIR or pass --model-dir (docs/user/models.md)" >&2
 fi
 
 echo "==> Building (Release) in build/"

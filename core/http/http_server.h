@@ -84,7 +84,7 @@ struct HttpTls {
 };
 
 // The HTTP/1.1 server of the API and of the workers' metrics, on Boost.Beast
-// (README, "HTTP layer": why Beast). Beast parses strictly (bare CR or LF,
+// (docs/operations/services.md, "HTTP layer": why Beast). Beast parses strictly (bare CR or LF,
 // a malformed Content-Length, a Content-Length with Transfer-Encoding or
 // an oversized head are errors); this adds what the API needs on top:
 // - a deadline for the whole request (head and body), not per byte;

@@ -193,7 +193,7 @@ QStringList version8()
 
 QStringList version9()
 {
-    // What the moderation lane found on the photo (issue 16), as the result
+    // What the moderation lane found on the photo, as the result
     // JSON's "text" and "moderation" objects: '' when the lane did not run.
     // The lane finishes after the row is written; it fills this in then.
     return {
