@@ -12,12 +12,19 @@ using namespace listinglens;
 
 namespace {
 
-QString found(const QString &text, const QStringList &otherRegions = {})
+// What is found, as "kind:value" ("kind?:value" for a possible number).
+QString foundWith(const QString &text, const ContactOptions &options)
 {
     QStringList parts;
-    for (const ContactDetail &d : findContactDetails(text, {QStringLiteral("GB"), otherRegions}))
+    for (const ContactDetail &d : findContactDetails(text, options))
         parts << contactKindName(d.kind) + (d.possible ? QStringLiteral("?:") : QStringLiteral(":")) + d.value;
     return parts.join(QLatin1Char(' '));
+}
+
+// With GB and the given other regions only.
+QString found(const QString &text, const QStringList &otherRegions = {})
+{
+    return foundWith(text, {QStringLiteral("GB"), otherRegions});
 }
 
 } // namespace
@@ -123,10 +130,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, text);
         QFETCH(QString, expected);
-        QStringList parts;
-        for (const ContactDetail &d : findContactDetails(text))
-            parts << contactKindName(d.kind) + (d.possible ? QStringLiteral("?:") : QStringLiteral(":")) + d.value;
-        QCOMPARE(parts.join(QLatin1Char(' ')), expected);
+        QCOMPARE(foundWith(text, ContactOptions{}), expected);
     }
 
     void stockMarks_data()

@@ -80,6 +80,16 @@ cv::Mat sheetOfText()
     return sheet;
 }
 
+// A reader that would read every line of a sheet of text but for its CPU budget.
+Result<std::unique_ptr<TextReader>> readerForASheet(int cpuBudgetMs)
+{
+    TextReaderOptions options;
+    options.maxLines = 30;
+    options.maxReads = 90;
+    options.cpuBudgetMs = cpuBudgetMs;
+    return TextReader::open(options);
+}
+
 } // namespace
 
 class TestPhotoReading : public QObject {
@@ -144,11 +154,7 @@ private Q_SLOTS:
     // it reads stops sooner than it would have.
     void readsAreCancellable()
     {
-        TextReaderOptions options;
-        options.maxLines = 30;
-        options.maxReads = 90;
-        options.cpuBudgetMs = 60000;
-        auto reader = TextReader::open(options);
+        auto reader = readerForASheet(60000);
         QVERIFY(reader.ok());
         const ModerationInput input = inputOf(sheetOfText());
         std::atomic_bool cancel{true};
@@ -175,11 +181,7 @@ private Q_SLOTS:
     // A sheet of text costs the CPU budget, not a recognition per line.
     void cpuBudgetBoundsAPhotoFullOfText()
     {
-        TextReaderOptions options;
-        options.maxLines = 30;
-        options.maxReads = 90;
-        options.cpuBudgetMs = 200;
-        auto reader = TextReader::open(options);
+        auto reader = readerForASheet(200);
         QVERIFY(reader.ok());
         ReadCosts costs;
         const double before = processCpuMs();
