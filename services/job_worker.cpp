@@ -3,6 +3,7 @@
 #include "moderated_result.h"
 
 #include "head_store.h"
+#include "model_follower.h"
 
 #include "backoff.h"
 #include "listing_index_store.h"
@@ -198,16 +199,19 @@ void JobWorker::processLoop()
     sinceRefresh.start();
     sinceHeadCheck.start();
     HeadFollower heads(*m_store, *m_classifier);
+    ModelFollower models(*m_store, *m_classifier, &heads);
     while (!m_stopping) {
         if (m_headNotified.exchange(false) || sinceHeadCheck.elapsed() >= m_options.headCheckMs) {
-            // A head activated anywhere is in use here within headCheckMs, without a restart.
+            // A model version or head activated anywhere is in use here within headCheckMs, without a restart.
+            if (auto changed = m_classifier->headPinned() ? Result<bool>(false) : models.refresh(); !changed)
+                qCWarning(lcPipeline).noquote() << QStringLiteral("model version check failed: %1").arg(changed.error().message);
             if (auto changed = heads.refresh(); !changed)
                 qCWarning(lcPipeline).noquote() << QStringLiteral("category head check failed: %1").arg(changed.error().message);
             sinceHeadCheck.restart();
         }
         if (const auto &index = m_classifier->listingIndex(); index && sinceRefresh.elapsed() >= m_options.indexRefreshMs) {
             // Listings other workers stored: similar listings and duplicates across the fleet.
-            if (auto highest = addNewerListings(*index, *m_store, indexAfter))
+            if (auto highest = addNewerListings(*index, *m_store, indexAfter, 200'000, m_classifier->manifest().version))
                 indexAfter = highest.value();
             sinceRefresh.restart();
         }

@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "catalogue_row.h"
 #include "cli_common.h"
 #include "csv.h"
 
@@ -11,25 +12,13 @@
 
 namespace listinglens::cli {
 
-namespace {
-
-struct CatalogueRow {
-    int line = 0;
-    QString photo;
-    QString categoryId;
-    double price = 0;
-    QString title;
-    QString description;
-};
-
-} // namespace
-
 int runImport(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Seed history from an existing catalogue: each photo is classified and stored as a confirmed listing.\n"
-        "CATALOG.csv columns: photo path (relative to the CSV's folder), category id, price, title, description;\n"
+        "CATALOG.csv columns: photo path (relative to the CSV's folder, and inside it unless --allow-outside), category id,\n"
+        "price (0 to 1e9), title (at most 200 characters), description (at most 5000);\n"
         "a first row naming the columns is skipped. Rows that cannot be used are listed and skipped."));
     parser.addHelpOption();
     const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
@@ -37,7 +26,9 @@ int runImport(const QStringList &args)
     const QCommandLineOption rate(QStringLiteral("rate"),
                                   QStringLiteral("Convert the catalogue's prices into the database's currency: one unit of --currency is R of it."),
                                   QStringLiteral("R"));
-    parser.addOptions({db, currency, rate});
+    const QCommandLineOption allowOutside(QStringLiteral("allow-outside"),
+                                          QStringLiteral("Follow photo paths that leave the CSV's folder (absolute, ../, links)."));
+    parser.addOptions({db, currency, rate, allowOutside});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("CATALOG.csv"), QStringLiteral("The catalogue to import."));
@@ -71,27 +62,19 @@ int runImport(const QStringList &args)
         return ExitSomeFailed;
 
     // Read and check every row before classifying any photo.
-    const QDir base = QFileInfo(csvPath).absoluteDir();
     const Taxonomy &taxonomy = classifier.value()->taxonomy();
+    const CatalogueRules rules{QFileInfo(csvPath).absoluteDir(), parser.isSet(allowOutside),
+                               [&taxonomy](const QString &id) { return taxonomy.find(id) != nullptr; }};
     std::vector<CatalogueRow> rows;
     QStringList rejects;
     const bool complete = readCsv(csv, [&](int line, const QStringList &f) {
         if (line == 1 && f.value(1).trimmed().toLower().contains(QLatin1String("categor")))
             return; // header
-        if (f.size() < 3) {
-            rejects << QStringLiteral("line %1: needs at least photo, category and price").arg(line);
-            return;
-        }
-        CatalogueRow r{line, QFileInfo(f[0].trimmed()).isAbsolute() ? f[0].trimmed() : base.filePath(f[0].trimmed()),
-                       f[1].trimmed(), 0, f.value(3).trimmed(), f.value(4).trimmed()};
-        bool ok = false;
-        r.price = f[2].trimmed().toDouble(&ok);
-        if (!taxonomy.find(r.categoryId))
-            rejects << QStringLiteral("line %1: unknown category \"%2\"").arg(line).arg(r.categoryId);
-        else if (!ok || r.price < 0 || !std::isfinite(r.price))
-            rejects << QStringLiteral("line %1: \"%2\" is not a price").arg(line).arg(f[2]);
+        auto row = checkCatalogueRow(line, f, rules);
+        if (row)
+            rows.push_back(row.value());
         else
-            rows.push_back(r);
+            rejects << row.error().message;
     });
     if (!complete)
         rejects << QStringLiteral("the file ends inside a quoted field; the last row was not read");

@@ -16,6 +16,34 @@ constexpr const char *kDescription =
     "Endpoints: /v1/jobs, /v1/jobs/{id}[?wait=S], /v1/jobs/{id}/feedback, /healthz, /readyz, /metrics, /openapi.json.\n"
     "Every /v1 route needs Authorization: Bearer <key> with its scope (listinglens apikey create).";
 
+// Who may use the admin listener at `address`: anyone on loopback; elsewhere,
+// callers with an admin key, or anyone with --admin-open (said loudly).
+std::optional<JobApi::AdminAccess> adminAccess(const QString &given, const QHostAddress &address, bool open, bool keys)
+{
+    if (address.isLoopback())
+        return JobApi::AdminAccess::Open;
+    if (open) {
+        printError(QStringLiteral("warning: --admin-open: /metrics and /readyz's details on %1 are served without a key "
+                                  "to anyone who can reach that address")
+                       .arg(given));
+        return JobApi::AdminAccess::Open;
+    }
+    if (!keys) {
+        printError(QStringLiteral("--admin-listen %1 is not a loopback address and --no-auth leaves no admin key to ask for; "
+                                  "listen on 127.0.0.1, or add --admin-open to serve it to anyone who can reach it")
+                       .arg(given));
+        return std::nullopt;
+    }
+    return JobApi::AdminAccess::AdminKey;
+}
+
+// Says why serve cannot start; an empty answer for the caller to return.
+std::nullopt_t cannot(const QString &why)
+{
+    printError(why);
+    return std::nullopt;
+}
+
 // The options of `serve`, beside the model's and the workers'.
 struct ServeOptions {
     QCommandLineOption listen{QStringLiteral("listen"), QStringLiteral("Address to listen on (default: 127.0.0.1:8080)."),
@@ -28,10 +56,12 @@ struct ServeOptions {
                                QStringLiteral("S"), QStringLiteral("60")};
     QCommandLineOption noAuth{QStringLiteral("no-auth"), QStringLiteral("Serve /v1 without API keys: allowed only when listening on loopback.")};
     QCommandLineOption adminListen{QStringLiteral("admin-listen"),
-                                   QStringLiteral("A second address for /metrics and /readyz's details (keep it private)."),
+                                   QStringLiteral("A second address for /metrics and /readyz's details (keep it private; "
+                                                  "on a non-loopback address they need an admin API key)."),
                                    QStringLiteral("HOST:PORT")};
-    QCommandLineOption tlsCert{QStringLiteral("tls-cert"), QStringLiteral("TLS certificate chain (PEM) for the API's listener."),
-                               QStringLiteral("FILE")};
+    QCommandLineOption adminOpen{QStringLiteral("admin-open"),
+                                 QStringLiteral("Serve --admin-listen on a non-loopback address without a key, to anyone who reaches it.")};
+    QCommandLineOption tlsCert{QStringLiteral("tls-cert"), QStringLiteral("TLS certificate chain (PEM) for the API's listener."), QStringLiteral("FILE")};
     QCommandLineOption tlsKey{QStringLiteral("tls-key"), QStringLiteral("TLS private key (PEM) for --tls-cert."), QStringLiteral("FILE")};
     ModelOptions model;
     WorkerOptions worker;
@@ -39,63 +69,63 @@ struct ServeOptions {
     void addTo(QCommandLineParser &parser) const
     {
         parser.addOption(databaseOption(QString()));
-        parser.addOptions({listen, workers, maxQueue, maxWait, noAuth, adminListen, tlsCert, tlsKey});
+        parser.addOptions({listen, workers, maxQueue, maxWait, noAuth, adminListen, adminOpen, tlsCert, tlsKey});
         model.addTo(parser);
         worker.addTo(parser);
     }
 };
 
-// What the command line asks of `serve`, checked.
-struct ServeSettings {
+// What serve's options say, checked.
+struct ServeSetup {
     QPair<QHostAddress, quint16> address;
     std::optional<QPair<QHostAddress, quint16>> admin;
-    int workers = 0;
+    JobApi::AdminAccess adminAccess = JobApi::AdminAccess::Open;
     JobApiOptions api;
+    int workers = 0;
     HttpTls tls;
 };
 
-// The settings; a usage error on stderr and nullopt when they do not hold together.
-std::optional<ServeSettings> serveSettings(const QCommandLineParser &parser, const ServeOptions &o)
+// The setup, or nullopt once the reason is printed.
+std::optional<ServeSetup> readSetup(const QCommandLineParser &parser, const ServeOptions &o)
 {
-    ServeSettings s;
+    ServeSetup setup;
     const auto address = parseListenAddress(parser.value(o.listen));
-    if (!address) {
-        printError(address.error().message);
-        return std::nullopt;
-    }
-    s.address = address.value();
-    if (parser.isSet(o.noAuth) && !s.address.first.isLoopback()) {
-        printError(QStringLiteral("--no-auth is allowed only on a loopback address (127.0.0.1, [::1]); this would serve %1 to anyone")
-                       .arg(parser.value(o.listen)));
-        return std::nullopt;
-    }
-    if (parser.isSet(o.tlsCert) != parser.isSet(o.tlsKey)) {
-        printError(QStringLiteral("--tls-cert and --tls-key go together"));
-        return std::nullopt;
-    }
-    s.tls = {parser.value(o.tlsCert), parser.value(o.tlsKey)};
+    if (!address)
+        return cannot(address.error().message);
+    setup.address = address.value();
+    setup.api.authenticate = !parser.isSet(o.noAuth);
+    if (!setup.api.authenticate && !setup.address.first.isLoopback())
+        return cannot(QStringLiteral("--no-auth is allowed only on a loopback address (127.0.0.1, [::1]); this would serve %1 to anyone")
+                          .arg(parser.value(o.listen)));
+    if (!setup.api.authenticate)
+        printError(QStringLiteral("warning: --no-auth: /v1 is served without API keys (loopback only)"));
+    if (parser.isSet(o.tlsCert) != parser.isSet(o.tlsKey))
+        return cannot(QStringLiteral("--tls-cert and --tls-key go together"));
+    setup.tls = {parser.value(o.tlsCert), parser.value(o.tlsKey)};
     if (parser.isSet(o.adminListen)) {
-        auto admin = parseListenAddress(parser.value(o.adminListen));
-        if (!admin) {
-            printError(admin.error().message);
+        const auto admin = parseListenAddress(parser.value(o.adminListen));
+        if (!admin)
+            return cannot(admin.error().message);
+        setup.admin = admin.value();
+        const auto access = adminAccess(parser.value(o.adminListen), admin.value().first, parser.isSet(o.adminOpen), setup.api.authenticate);
+        if (!access)
             return std::nullopt;
-        }
-        s.admin = admin.value();
+        setup.adminAccess = *access;
     }
     const auto workers = intOption(parser, o.workers, 0, 64);
     const auto queueBound = intOption(parser, o.maxQueue, 1, 10'000'000);
     const auto waitBound = intOption(parser, o.maxWait, 0, 3600);
     if (!workers || !queueBound || !waitBound)
         return std::nullopt;
-    s.workers = *workers;
-    s.api.maxQueued = *queueBound;
-    s.api.maxWaitS = *waitBound;
-    s.api.authenticate = !parser.isSet(o.noAuth);
-    return s;
+    setup.workers = *workers;
+    setup.api.maxQueued = *queueBound;
+    setup.api.maxWaitS = *waitBound;
+    return setup;
 }
 
-// The embedded workers take uploads from `api` and answer its long polls; it is ready while they all run.
-void attachWorkers(JobApi &api, const std::vector<std::unique_ptr<JobWorker>> &workers)
+// Workers in this process answer the API's long polls as they end jobs, and
+// the API is ready while they run.
+void joinWorkers(JobApi &api, const std::vector<std::unique_ptr<JobWorker>> &workers)
 {
     if (workers.empty())
         return;
@@ -113,22 +143,22 @@ void attachWorkers(JobApi &api, const std::vector<std::unique_ptr<JobWorker>> &w
     });
 }
 
-// Listens on the API's address and the admin one; the API's port, or nullopt (error printed).
-std::optional<quint16> listen(JobApi &api, const ServeSettings &s)
+// TLS, the API's listener and the admin one; the API's port, or nullopt once the reason is printed.
+std::optional<quint16> listenAll(JobApi &api, const ServeSetup &setup)
 {
-    auto port = api.listen(s.address.first, s.address.second);
-    if (!port) {
-        printError(port.error().message);
-        return std::nullopt;
-    }
-    if (s.admin) {
-        auto adminPort = api.listenAdmin(s.admin->first, s.admin->second);
-        if (!adminPort) {
-            printError(adminPort.error().message);
-            return std::nullopt;
-        }
-        printError(QStringLiteral("admin (metrics, readiness) on http://%1:%2").arg(s.admin->first.toString()).arg(adminPort.value()));
-    }
+    if (auto tls = api.setTls(setup.tls); !tls)
+        return cannot(tls.error().message);
+    const auto port = api.listen(setup.address.first, setup.address.second);
+    if (!port)
+        return cannot(port.error().message);
+    if (!setup.admin)
+        return port.value();
+    const auto adminPort = api.listenAdmin(setup.admin->first, setup.admin->second, setup.adminAccess);
+    if (!adminPort)
+        return cannot(adminPort.error().message);
+    printError(QStringLiteral("admin (metrics, readiness) on http://%1:%2%3")
+                   .arg(setup.admin->first.toString()).arg(adminPort.value())
+                   .arg(setup.adminAccess == JobApi::AdminAccess::AdminKey ? QStringLiteral(", with an admin API key") : QString()));
     return port.value();
 }
 
@@ -141,28 +171,22 @@ int runServe(const QStringList &args)
     int exitCode = ExitOk;
     if (!parseCommand(parser, QString::fromLatin1(kDescription), args, exitCode, o))
         return exitCode;
-    const auto settings = serveSettings(parser, o);
-    if (!settings)
+    const auto setup = readSetup(parser, o);
+    if (!setup)
         return ExitUsage;
     const auto queue = openQueue(parser);
     if (!queue)
         return ExitUsage;
     auto metrics = std::make_shared<Metrics>();
-    auto workers = createWorkers(parser, o.model, o.worker, settings->workers, queue, metrics);
+    auto workers = createWorkers(parser, o.model, o.worker, setup->workers, queue, metrics);
     if (!workers)
         return ExitUsage;
     auto pusher = influxPusher(parser, o.worker, metrics, QStringLiteral("api"));
     if (!pusher)
         return ExitUsage;
-    if (!settings->api.authenticate)
-        printError(QStringLiteral("warning: --no-auth: /v1 is served without API keys (loopback only)"));
-    JobApi api(queue, metrics, settings->api);
-    if (auto tls = api.setTls(settings->tls); !tls) {
-        printError(tls.error().message);
-        return ExitUsage;
-    }
-    attachWorkers(api, *workers);
-    const auto port = listen(api, *settings);
+    JobApi api(queue, metrics, setup->api);
+    joinWorkers(api, *workers);
+    const auto port = listenAll(api, *setup);
     if (!port)
         return ExitUsage;
     onTermination([&] {
@@ -177,8 +201,8 @@ int runServe(const QStringList &args)
         w->start();
     // Tests and scripts read the port from this line (useful with port 0).
     printError(QStringLiteral("serving %1://%2:%3 with %4 embedded workers, queue in %5")
-                   .arg(settings->tls.enabled() ? QStringLiteral("https") : QStringLiteral("http"))
-                   .arg(settings->address.first.toString()).arg(*port).arg(workers->size()).arg(queue->store().maskedUrl()));
+                   .arg(setup->tls.enabled() ? QStringLiteral("https") : QStringLiteral("http"))
+                   .arg(setup->address.first.toString()).arg(*port).arg(workers->size()).arg(queue->store().maskedUrl()));
     const int rc = QCoreApplication::exec();
     for (auto &w : *workers)
         w->stop();

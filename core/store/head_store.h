@@ -36,6 +36,7 @@ struct TrainingRow {
     QString modelName, modelVersion;
     double embeddingNorm = 0;  // 0 when stored before schema v7
     std::vector<float> embedding;
+    QString fileName;          // the photo as it was given (a path for imports and the CLI)
 };
 
 // Refuses a role that may not add heads (before minutes of training are spent).
@@ -66,6 +67,7 @@ public:
     HeadFollower(PredictionStore &store, Classifier &classifier) : m_store(store), m_classifier(classifier) {}
     Result<bool> refresh(); // true when the head changed
     qint64 stamp() const { return m_stamp; }
+    void forget() { m_stamp = -1; } // the next refresh() loads the active head again (the model changed)
 
 private:
     PredictionStore &m_store;

@@ -19,7 +19,7 @@ ListingIndex::Entry entryOf(const IndexRow &row)
 } // namespace
 
 Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId,
-                          const std::function<bool(qint64)> &skip)
+                          const std::function<bool(qint64)> &skip, const QString &modelVersion)
 {
     auto db = store.connection();
     if (!db)
@@ -27,9 +27,12 @@ Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::functi
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT id, category_id, feedback, final_category_id, final_price, phash, file_name, embedding, final_title"
-                             " FROM predictions WHERE ok = 1 AND embedding IS NOT NULL AND id > :after"
-                             " ORDER BY created_ms DESC, id DESC LIMIT :n"));
+                             " FROM predictions WHERE ok = 1 AND embedding IS NOT NULL AND id > :after%1"
+                             " ORDER BY created_ms DESC, id DESC LIMIT :n")
+                  .arg(modelVersion.isEmpty() ? QString() : QStringLiteral(" AND model_version = :mv")));
     q.bindValue(QStringLiteral(":after"), afterId);
+    if (!modelVersion.isEmpty())
+        q.bindValue(QStringLiteral(":mv"), modelVersion);
     q.bindValue(QStringLiteral(":n"), std::max(0, maxRows));
     if (!q.exec())
         return databaseError(QStringLiteral("cannot load the listing index"), q.lastError());
@@ -55,7 +58,7 @@ Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::functi
     return count;
 }
 
-Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows)
+Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows, const QString &modelVersion)
 {
     auto index = std::make_shared<ListingIndex>(dimension);
     if (auto currencies = store.confirmedCurrencies(); currencies && !currencies.value().isEmpty())
@@ -63,7 +66,7 @@ Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, i
     std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> rows;
     auto read = readIndexRows(store, maxRows, [&](const IndexRow &row) {
         rows.emplace_back(entryOf(row), row.embedding);
-    });
+    }, 0, {}, modelVersion);
     if (!read)
         return read.error();
     // Oldest first, so that a duplicate points at the earliest listing.
@@ -72,7 +75,7 @@ Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, i
     return index;
 }
 
-Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qint64 afterId, int maxRows)
+Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qint64 afterId, int maxRows, const QString &modelVersion)
 {
     qint64 highest = afterId;
     std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> rows;
@@ -83,7 +86,7 @@ Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qin
     };
     auto read = readIndexRows(store, maxRows, [&](const IndexRow &row) {
         rows.emplace_back(entryOf(row), row.embedding);
-    }, afterId, known);
+    }, afterId, known, modelVersion);
     if (!read)
         return read.error();
     for (auto it = rows.rbegin(); it != rows.rend(); ++it) {

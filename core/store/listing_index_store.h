@@ -30,14 +30,18 @@ struct IndexRow {
 // The newest `maxRows` successful predictions with an embedding and an id
 // above `afterId`, newest first, streamed.
 // `skip`, when given, sees each id first: rows it returns true for are not read further.
+// `modelVersion`, when given: only rows that model version embedded (embeddings
+// of two model versions are never compared).
 Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId = 0,
-                          const std::function<bool(qint64)> &skip = {});
+                          const std::function<bool(qint64)> &skip = {}, const QString &modelVersion = {});
 
-// Loads the newest `maxRows` stored predictions that have an embedding.
-Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows = 200'000);
+// Loads the newest `maxRows` stored predictions that have an embedding (of `modelVersion`, when given).
+Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows = 200'000,
+                                                       const QString &modelVersion = {});
 
 // Listings stored after `afterId` (by other processes), up to maxRows; returns the highest id read.
-Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qint64 afterId, int maxRows = 200'000);
+Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qint64 afterId, int maxRows = 200'000,
+                                const QString &modelVersion = {});
 
 // The one way an outcome is recorded, for every entry point (CLI, window, worker):
 // stores it as a prediction and adds a successful one to the index (which may be

@@ -205,11 +205,46 @@ QStringList version9()
     };
 }
 
+QStringList version10()
+{
+    // A running job's lease belongs to the process that claimed it (its
+    // JobQueue's instance id), not to the worker's name: a worker restarted
+    // under the same name (a pod, a systemd instance) renews only its own
+    // jobs, and the dead process's expire and are taken again.
+    return {QStringLiteral("ALTER TABLE jobs ADD COLUMN claim_token TEXT")};
+}
+
+QStringList version11()
+{
+    // Fine-tuned models (model versions): the TorchScript file itself, its
+    // manifest's name and version, what it was made from and measured on
+    // (provenance, JSON), and the activations, like category heads'.
+    return {
+        QStringLiteral(
+            "CREATE TABLE model_versions ("
+            " version {pk},"
+            " created_ms BIGINT NOT NULL,"
+            " model_name TEXT NOT NULL, model_version TEXT NOT NULL,"   // what predictions record
+            " base_name TEXT NOT NULL, base_version TEXT NOT NULL,"
+            " sha256 TEXT NOT NULL,"
+            " examples INTEGER NOT NULL,"
+            " top1 DOUBLE PRECISION, top3 DOUBLE PRECISION, ece DOUBLE PRECISION,"
+            " provenance TEXT NOT NULL,"
+            " weights {blob} NOT NULL)"),
+        QStringLiteral(
+            "CREATE TABLE model_activations ("
+            " id {pk},"
+            " version BIGINT REFERENCES model_versions(version),"  // NULL: the shipped model
+            " activated_ms BIGINT NOT NULL,"
+            " reason TEXT NOT NULL)"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 9;
+    return 11;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -225,6 +260,8 @@ QStringList migrationStep(Dialect dialect, int to)
     case 7: sql = version7(); break;
     case 8: sql = version8(); break;
     case 9: sql = version9(); break;
+    case 10: sql = version10(); break;
+    case 11: sql = version11(); break;
     default: return {};
     }
     for (QString &s : sql)

@@ -3,6 +3,7 @@
 // Connection: close, TLS. Real sockets on loopback; the handler is trivial.
 #include "fixtures.h"
 #include "http_server.h"
+#include "raw_http.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -15,58 +16,7 @@
 
 using namespace listinglens;
 
-namespace {
-
-// The status of the first answer on a raw connection, -1 when the server
-// closed without one, 0 when nothing came within the time.
-int statusOf(const QByteArray &reply)
-{
-    if (!reply.startsWith("HTTP/1."))
-        return reply.isEmpty() ? -1 : 0;
-    return reply.mid(9, 3).toInt();
-}
-
-struct Raw {
-    QByteArray reply;
-    bool closed = false;
-};
-
-// Sends the chunks (with a pause between them) and reads until the server
-// closes or `waitMs` passes.
-Raw exchange(quint16 port, const QList<QByteArray> &chunks, int waitMs = 3000, int pauseMs = 50)
-{
-    QTcpSocket s;
-    s.connectToHost(QHostAddress::LocalHost, port);
-    Raw r;
-    if (!s.waitForConnected(2000))
-        return r;
-    for (const QByteArray &c : chunks) {
-        if (s.state() != QAbstractSocket::ConnectedState)
-            break; // the server gave up on the request
-        s.write(c);
-        s.waitForBytesWritten(1000);
-        if (chunks.size() > 1)
-            QTest::qWait(pauseMs); // the handler runs on this thread's event loop
-    }
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < waitMs) {
-        if (s.state() != QAbstractSocket::ConnectedState && s.bytesAvailable() == 0) {
-            r.closed = true;
-            break;
-        }
-        QTest::qWait(20);
-        r.reply += s.readAll();
-    }
-    return r;
-}
-
-int countAnswers(const QByteArray &reply)
-{
-    return int(reply.count("HTTP/1.1 ") + reply.count("HTTP/1.0 "));
-}
-
-} // namespace
+using namespace listinglens::test;
 
 class TestHttpServer : public QObject {
     Q_OBJECT
@@ -256,6 +206,8 @@ private Q_SLOTS:
         QTest::newRow("all connections") << false;
         QTest::newRow("per client address") << true;
     }
+    // Connections busy with a request (here parked) are never displaced: past
+    // a cap, a newcomer gets 503.
     void connectionCapsAnswer503()
     {
         QFETCH(bool, perAddress);
@@ -268,11 +220,14 @@ private Q_SLOTS:
             open.push_back(std::make_unique<QTcpSocket>());
             open.back()->connectToHost(QHostAddress::LocalHost, port);
             QVERIFY(open.back()->waitForConnected(2000));
+            open.back()->write("GET /park HTTP/1.1\r\nHost: x\r\n\r\n");
         }
-        QTest::qWait(200);
+        QTRY_COMPARE(m_parked.size(), 3);
         const Raw over = exchange(port, {"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"}, 2000);
         QCOMPARE(statusOf(over.reply), 503);
         QVERIFY(over.reply.contains("Retry-After: "));
+        for (const HttpResponder &parked : std::as_const(m_parked))
+            parked.send(HttpResponse::text(200, "ok", "text/plain"));
         open.clear();
         QTest::qWait(300);
         QCOMPARE(statusOf(exchange(port, {"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"}, 1000).reply), 200);
@@ -308,14 +263,14 @@ private Q_SLOTS:
         HttpServer server(echo(), l);
         QStringList checked;
         std::mutex checkedMutex;
-        server.setHeadCheck([&](const QByteArray &method, const QString &path) -> std::optional<HttpResponse> {
+        server.setHeadCheck([&](const HttpRequest &head, const HttpServer::Admit &admit) {
             {
                 std::lock_guard lock(checkedMutex);
-                checked << QString::fromLatin1(method) + QLatin1Char(' ') + path;
+                checked << QString::fromLatin1(head.method) + QLatin1Char(' ') + head.path;
             }
-            if (path.startsWith(QLatin1String("/open")))
-                return std::nullopt;
-            return HttpResponse::text(403, "not yours", "text/plain");
+            if (head.path.startsWith(QLatin1String("/open")))
+                return admit({});
+            admit({HttpResponse::text(403, "not yours", "text/plain"), {}});
         });
         const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
         QElapsedTimer t;

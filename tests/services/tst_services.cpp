@@ -12,6 +12,7 @@
 #include "model_manifest.h"
 #include "taxonomy.h"
 #include "prediction_store.h"
+#include "service_process.h"
 #include "stats_reads.h"
 
 #include <QDateTime>
@@ -40,6 +41,7 @@
 #include <memory>
 
 using namespace listinglens;
+using test::Service;
 
 namespace {
 
@@ -48,53 +50,6 @@ struct Reply {
     QByteArray body;
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
-
-// A `listinglens-server serve/worker` child process; SIGKILLed if still running at the end.
-class Service {
-public:
-    Service(const QStringList &args, const QString &readyPattern)
-    {
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.setReadChannel(QProcess::StandardError);
-        m_process.start(test::serverBinaryPath(), args);
-        const QRegularExpression ready(readyPattern);
-        QElapsedTimer waited;
-        waited.start();
-        while (waited.elapsed() < 60'000 && m_process.state() != QProcess::NotRunning) {
-            m_process.waitForReadyRead(100);
-            m_log += m_process.readAllStandardError();
-            const auto m = ready.match(QString::fromUtf8(m_log));
-            if (m.hasMatch()) {
-                m_match = m.captured(1);
-                m_ready = true;
-                return;
-            }
-        }
-    }
-    ~Service()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(10'000);
-        }
-    }
-    bool ready() const { return m_ready; }
-    QString captured() const { return m_match; }
-    QByteArray log()
-    {
-        m_log += m_process.readAllStandardError();
-        return m_log;
-    }
-    void signal(int sig) { ::kill(pid_t(m_process.processId()), sig); }
-    bool waitForExit(int ms) { return m_process.waitForFinished(ms); }
-    int exitCode() const { return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1; }
-
-private:
-    QProcess m_process;
-    QByteArray m_log;
-    QString m_match;
-    bool m_ready = false;
 };
 
 // Validates JSON against the OpenAPI document's schemas (the subset it uses).
@@ -419,14 +374,7 @@ private:
         return ended;
     }
 
-    QString freshQueue(const QString &name)
-    {
-        const QString url = test::freshPostgresDatabase(name);
-        QProcess migrate;
-        migrate.start(test::serverBinaryPath(), {QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url});
-        migrate.waitForFinished(60'000);
-        return migrate.exitCode() == 0 ? url : QString();
-    }
+    QString freshQueue(const QString &name) { return test::freshQueue(name); }
 
     static std::unique_ptr<Service> startServe(const QString &url, const QStringList &extra = {})
     {
@@ -983,13 +931,7 @@ private Q_SLOTS:
         LISTINGLENS_REQUIRE_POSTGRES_SERVER();
         const QString url = freshQueue(QStringLiteral("listinglens_services_auth"));
         QVERIFY(!url.isEmpty());
-        const auto createKey = [&](const QString &name, const QString &scope) {
-            QProcess p;
-            p.start(test::serverBinaryPath(), {QStringLiteral("apikey"), QStringLiteral("create"), QStringLiteral("--db"), url,
-                                         QStringLiteral("--name"), name, QStringLiteral("--scope"), scope, QStringLiteral("--json")});
-            p.waitForFinished(60'000);
-            return QJsonDocument::fromJson(p.readAllStandardOutput()).object().value(QStringLiteral("key")).toString().toLatin1();
-        };
+        const auto createKey = [&](const QString &name, const QString &scope) { return test::createApiKey(url, name, scope); };
         const QByteArray a = createKey(QStringLiteral("a"), QStringLiteral("submit,read,feedback"));
         const QByteArray b = createKey(QStringLiteral("b"), QStringLiteral("submit,read"));
         const QByteArray submitOnly = createKey(QStringLiteral("s"), QStringLiteral("submit"));

@@ -692,7 +692,7 @@ private Q_SLOTS:
         QVERIFY(pg.ok());
         QCOMPARE(pg.value().password, QStringLiteral("s3cr@t"));
         QCOMPARE(pg.value().port, 6543);
-        QCOMPARE(pg.value().options, QStringLiteral("sslmode=require"));
+        QCOMPARE(pg.value().connectOptions(), QStringLiteral("sslmode='require';connect_timeout=5"));
         QVERIFY(!pg.value().masked().contains(QStringLiteral("s3cr")));
         QCOMPARE(pg.value().masked(), QStringLiteral("postgresql://app:***@db.example:6543/listings?sslmode=require"));
         QCOMPARE(pg.value().shortName(), QStringLiteral("db.example/listings"));
@@ -878,7 +878,7 @@ private:
     {
         if (!test::onPostgres())
             return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("store-%1.sqlite").arg(++m_serial));
-        exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS jobs, api_keys, head_activations, category_heads, feedback, predictions, listinglens_schema CASCADE")});
+        exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS jobs, api_keys, model_activations, model_versions, head_activations, category_heads, feedback, predictions, listinglens_schema CASCADE")});
         return m_pgUrl;
     }
 

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "classifier.h"
 #include "database_url.h"
+#include "pipeline.h"
 
 #include <QFile>
 #include <QProcess>
@@ -25,6 +27,22 @@
 #include <jpeglib.h>
 
 namespace listinglens::test {
+
+std::vector<PhotoResult> classifyFiles(Classifier &classifier, const QStringList &paths)
+{
+    std::vector<PhotoSource> sources;
+    for (const QString &p : paths)
+        sources.push_back(PhotoSource::fromFile(p));
+    std::vector<PhotoResult> results(std::size_t(paths.size()));
+    int failed = 0;
+    Pipeline(classifier, PipelineOptions{8, 0}).run(sources, [&](int i, const Result<PhotoResult> &r) {
+        if (r)
+            results[std::size_t(i)] = r.value();
+        else
+            ++failed;
+    });
+    return failed == 0 ? results : std::vector<PhotoResult>{};
+}
 
 QString sharedDir() { return QStringLiteral(LISTINGLENS_SHARED_DIR); }
 QString samplePhotosDir() { return sharedDir() + QStringLiteral("/testdata/photos"); }

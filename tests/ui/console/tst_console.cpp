@@ -415,14 +415,23 @@ private Q_SLOTS:
         QVERIFY(thumbnails.value().contains(a) && thumbnails.value().contains(b));
     }
 
-    // The export's spreadsheet-formula guard (OWASP's CSV injection list).
+    // The export's spreadsheet-formula guard (OWASP's CSV injection list),
+    // for every cell a spreadsheet could see, whatever its separator.
     void csvFieldsThatLookLikeFormulasAreQuoted_data()
     {
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("read");
         QTest::newRow("=") << QStringLiteral("=1+1") << QStringLiteral("'=1+1");
         QTest::newRow("@") << QStringLiteral("@SUM(A1)") << QStringLiteral("'@SUM(A1)");
-        QTest::newRow("leading tab") << QStringLiteral("\t=cmd") << QStringLiteral("'\t=cmd");
+        QTest::newRow("leading tab, then a cell with =") << QStringLiteral("\t=cmd") << QStringLiteral("'\t'=cmd");
+        QTest::newRow("after ; (a ;-separated spreadsheet)") << QStringLiteral("phone;=1+1") << QStringLiteral("phone;'=1+1");
+        QTest::newRow("after , inside a field") << QStringLiteral("red, =1+1") << QStringLiteral("red,' =1+1");
+        QTest::newRow("after a tab") << QStringLiteral("a\t+1") << QStringLiteral("a\t'+1");
+        QTest::newRow("after |") << QStringLiteral("a|@x") << QStringLiteral("a|'@x");
+        QTest::newRow("after the Arabic semicolon") << QStringLiteral("a\u061B-1") << QStringLiteral("a\u061B'-1");
+        QTest::newRow("on the next line") << QStringLiteral("one\n=1+1") << QStringLiteral("one\n'=1+1");
+        QTest::newRow("in quotes after ;") << QStringLiteral("x;\"=1\"") << QStringLiteral("x;'\"=1\"");
+        QTest::newRow("a minus inside a word") << QStringLiteral("wi-fi; 2-pack") << QStringLiteral("wi-fi; 2-pack");
         QTest::newRow("leading CR") << QStringLiteral("\rcmd") << QStringLiteral("'\rcmd");
         QTest::newRow("blanks, then =") << QStringLiteral("  =HYPERLINK(\"x\")") << QStringLiteral("'  =HYPERLINK(\"x\")");
         QTest::newRow("blanks, then -") << QStringLiteral(" -2+3") << QStringLiteral("' -2+3");

@@ -362,18 +362,22 @@ private Q_SLOTS:
         QVERIFY(rawStatusLine(url, "GET /p/" + QByteArray(32, 'b') + head).startsWith("HTTP/1.1 403")); // a GET with a body too
         QCOMPARE(view->phoneUrl(), url); // the real link is untouched
 
-        // The page's own caps: four idle connections from one address, and a fifth is turned away.
+        // Idle connections hold no slot against the phone: four addresses with
+        // four connections each fill the page's sixteen, and each request of
+        // the phone displaces the one that has waited longest.
         QTest::qWait(500); // the refused ones above are closed on the server's side too
-        QTcpSocket one, two, three, four;
-        for (QTcpSocket *s : {&one, &two, &three, &four}) {
-            s->connectToHost(url.host(), quint16(url.port()));
-            QVERIFY(s->waitForConnected(2000));
+        std::vector<std::unique_ptr<QTcpSocket>> idle;
+        for (int address = 2; address <= 5; ++address) {
+            for (int i = 0; i < 4; ++i) {
+                idle.push_back(std::make_unique<QTcpSocket>());
+                idle.back()->bind(QHostAddress(QStringLiteral("127.0.0.%1").arg(address)));
+                idle.back()->connectToHost(url.host(), quint16(url.port()));
+                QVERIFY(idle.back()->waitForConnected(2000));
+            }
         }
         QTest::qWait(100);
-        QVERIFY(rawStatusLine(url, "GET " + url.path().toLatin1() + " HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 503"));
-        for (QTcpSocket *s : {&one, &two, &three, &four})
-            s->abort();
-        QTRY_VERIFY(rawStatusLine(url, "GET " + url.path().toLatin1() + " HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200"));
+        for (int request = 0; request < 3; ++request)
+            QVERIFY(rawStatusLine(url, "GET " + url.path().toLatin1() + " HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200"));
     }
 
     // The time to take the photo counts from the page, not from the code: a
