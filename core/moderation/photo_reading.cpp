@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <optional>
 
@@ -196,7 +197,8 @@ ModerationInput moderationInput(LoadedImage decoded, QByteArray bytes, int thumb
 
 cv::Mat largerDecode(const ModerationInput &input, int scale)
 {
-    auto larger = decodeJpeg(input.bytes, scale, qint64(256) << 20);
+    const JpegBudget budget(qint64(256) << 20, std::chrono::steady_clock::now() + std::chrono::seconds(1));
+    auto larger = decodeJpeg(input.bytes, scale, budget);
     return larger ? applyOrientation(larger.value(), input.decoded.header.orientation) : cv::Mat();
 }
 

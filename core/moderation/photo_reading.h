@@ -60,8 +60,9 @@ struct ReadControl {
     ReadCosts *costs = nullptr;
 };
 
-// The photo decoded at 1/scale, orientation applied, within the loader's
-// memory bound; empty when it cannot be (not a JPEG).
+// The photo decoded at 1/scale, orientation applied, within 256 MB and one
+// second (the decoder's budget); empty when it cannot be (not a JPEG, or
+// past its budget: the read goes on with the smaller image).
 cv::Mat largerDecode(const ModerationInput &input, int scale);
 
 // The image a read searches for lines on (photo pixels per its pixel in

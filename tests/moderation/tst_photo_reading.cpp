@@ -115,7 +115,9 @@ private Q_SLOTS:
         QTest::addColumn<int>("height");
         QTest::newRow("png, 81 MP") << QByteArray(".png") << 9000 << 9000;
         QTest::newRow("png, 100 MP") << QByteArray(".png") << 10000 << 10000;
-        QTest::newRow("webp, 100 MP, lossless") << QByteArray(".webp") << 10000 << 10000;
+        // A lossless WebP is decoded through a 4-byte canvas: 56 MP is about the
+        // largest within the loader's budget (a 100 MP one is refused before the read).
+        QTest::newRow("webp, 56 MP, lossless") << QByteArray(".webp") << 7500 << 7500;
         QTest::newRow("tiff, 100 MP") << QByteArray(".tiff") << 10000 << 10000;
         QTest::newRow("jpeg, 100 MP") << QByteArray(".jpg") << 10000 << 10000;
     }
