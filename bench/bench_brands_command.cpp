@@ -62,7 +62,7 @@ PhotoText readPhoto(TextReader &reader, const ImageLoader &loader, const QString
         error = image.error().message;
         return {};
     }
-    return readPhotoText(reader, {std::move(image).value(), bytes.value()}, ContactOptions{}, brands);
+    return readPhotoText(reader, moderationInput(std::move(image).value(), bytes.value()), ContactOptions{}, brands);
 }
 
 struct Tally {

@@ -1,20 +1,20 @@
-// `listinglens-bench text`: how well text on photos is read. Text drawn onto real
-// marketplace photos (benchkit/text_photos.h) and the same number of photos
-// left as they are, each loaded as the product loads it (the reduced decode
-// the model sees), then regions, OCR and contact details: recall per kind on
-// the drawn set, false positives on the untouched one, and the time it adds.
+// `listinglens-bench text`: how well and at what cost the moderation lane
+// reads text on photos. Contact details and stock marks drawn onto real
+// marketplace photos (benchkit/text_photos.h) and as many photos left as they
+// are, each loaded as the product loads it and read as the lane reads it:
+// recall per kind on the drawn set, false positives on the untouched one,
+// and the CPU time of each stage.
 #include "bench_commands.h"
 
 #include "cli_common.h"
 #include "environment.h"
+#include "face_detector.h"
 #include "image_loader.h"
-#include "moderation_lane.h"
-#include "photo_text.h"
+#include "photo_reading.h"
 #include "statistics.h"
 #include "text_photos.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,7 +24,6 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include <algorithm>
 #include <map>
 
 namespace listinglens::cli {
@@ -33,69 +32,246 @@ namespace {
 
 struct Read {
     PhotoText text;
-    double ms = 0;
-    bool ocrRan = false;
-    cv::Mat reduced;                       // the image the regions were found on
-    std::vector<cv::RotatedRect> regions; // candidate lines, in its pixels
+    ReadCosts costs;
+    double facesMs = 0;
 };
 
-Read readPhoto(TextReader &reader, const ImageLoader &loader, const QString &path, const ContactOptions &contacts)
+struct Reading {
+    TextReader &reader;
+    const FaceDetector *faces;
+    ContactOptions contacts;
+    ImageLoader loader;
+};
+
+// One photo as the lane reads it: its text, then its faces.
+Read readPhoto(Reading &r, const QString &path)
 {
     Read out;
-    auto bytes = loader.readFile(path);
-    auto image = bytes ? loader.loadBytes(bytes.value()) : Result<LoadedImage>(bytes.error());
+    auto bytes = r.loader.readFile(path);
+    auto image = bytes ? r.loader.loadBytes(bytes.value()) : Result<LoadedImage>(bytes.error());
     if (!image)
         return out;
-    const ModerationInput input{std::move(image).value(), bytes.value()};
-    const LoadedImage &img = input.decoded;
-    // Whether OCR will run, outside the timing (read() finds the regions
-    // again), on the image read() searches.
-    out.reduced = img.bgr;
-    if (const int s = textSearchScale(img.bgr, img.decodeScale); s != img.decodeScale) {
-        if (cv::Mat larger = largerDecode(input, s); !larger.empty())
-            out.reduced = larger;
+    const ModerationInput input = moderationInput(std::move(image).value(), bytes.value());
+    out.text = readPhotoText(r.reader, input, r.contacts, BrandList::builtin(), {nullptr, &out.costs});
+    if (r.faces) {
+        const double start = threadCpuMs();
+        r.faces->detect(input.decoded.bgr, input.decoded.decodeScale);
+        out.facesMs = threadCpuMs() - start;
     }
-    out.regions = findTextRegions(out.reduced, reader.options().maxRegions);
-    out.ocrRan = !out.regions.empty();
-    QElapsedTimer t;
-    t.start();
-    out.text = readPhotoText(reader, input, contacts);
-    out.ms = double(t.nsecsElapsed()) / 1e6;
     return out;
 }
 
-bool foundExpected(const PhotoText &text, const TextPhoto &photo)
+QString digitsOf(const QString &s)
+{
+    QString d;
+    for (QChar c : s) {
+        if (c.isDigit())
+            d += c;
+    }
+    return d;
+}
+
+// The drawn contact read exactly: the address, handle or link, or a number
+// with the same last nine digits (a national number valid in two of the
+// regions, KG's 0501 288 468 and UA's, is the same number read).
+bool readExactly(const PhotoText &text, const TextPhoto &photo)
 {
     if (photo.kind == QLatin1String("stock"))
         return !text.stockMarks.isEmpty();
     for (const FoundContact &c : text.contacts) {
+        if (photo.kind == QLatin1String("phone") && c.detail.kind == ContactDetail::Kind::Phone && digitsOf(c.detail.value).right(9) == digitsOf(photo.expected).right(9))
+            return true;
         if (c.detail.value.compare(photo.expected, Qt::CaseInsensitive) == 0)
             return true;
     }
     return false;
 }
 
-// A missed photo for a person to look at: the reduced image with the
-// candidate regions in green, and on stderr what was drawn and what was read.
+// A missed photo for a person to look at: the search image with the
+// candidate lines in green, and on stderr what was drawn and what was read.
 void showMiss(const QString &dir, const TextPhoto &photo, const Read &r)
 {
-    QDir().mkpath(dir);
-    cv::Mat shown = r.reduced.clone();
-    for (const cv::RotatedRect &region : r.regions) {
+    const ImageLoader loader;
+    auto bytes = loader.readFile(photo.path);
+    auto image = bytes ? loader.loadBytes(bytes.value()) : Result<LoadedImage>(bytes.error());
+    if (!image)
+        return;
+    const SearchedLines searched = searchLines(moderationInput(std::move(image).value(), bytes.value()));
+    cv::Mat shown = searched.image.clone();
+    for (const FoundLine &line : searched.lines) {
         cv::Point2f corners[4];
-        region.points(corners);
+        line.box.points(corners);
         for (int i = 0; i < 4; ++i)
             cv::line(shown, corners[i], corners[(i + 1) % 4], cv::Scalar(0, 255, 0), 1);
     }
+    QDir().mkpath(dir);
     const QString name = QFileInfo(photo.path).completeBaseName() + QStringLiteral(".png");
-    if (!shown.empty())
-        cv::imwrite(QDir(dir).filePath(name).toStdString(), shown);
+    cv::imwrite(QDir(dir).filePath(name).toStdString(), shown);
     QStringList read;
     for (const TextLine &line : r.text.lines)
         read << QStringLiteral("\"%1\" %2").arg(line.text).arg(line.confidence, 0, 'f', 2);
-    QTextStream(stderr) << QStringLiteral("missed %1: drew \"%2\", %3 regions, read %4\n")
-                               .arg(name, photo.text).arg(r.regions.size()).arg(read.isEmpty() ? QStringLiteral("nothing") : read.join(QStringLiteral(", ")));
+    const bool flagged = photo.kind == QLatin1String("stock") ? !r.text.stockMarks.isEmpty() : !r.text.contacts.empty();
+    QTextStream(stderr) << QStringLiteral("%1 %2 (%3, %4): drew \"%5\", %6 candidates, %7 read: %8\n")
+                               .arg(flagged ? QStringLiteral("inexact") : QStringLiteral("missed"), name, photo.layout, photo.font, photo.text)
+                               .arg(searched.lines.size()).arg(r.costs.linesRead)
+                               .arg(read.isEmpty() ? QStringLiteral("nothing") : read.join(QStringLiteral(", ")));
 }
+
+// Mean CPU time of each stage over a set of photos, and what they did.
+struct StageCosts {
+    std::vector<double> total;
+    double search = 0, decode = 0, ocr = 0, parse = 0, faces = 0, lines = 0, recognitions = 0;
+    int ocrPhotos = 0;
+
+    void add(const Read &r)
+    {
+        const ReadCosts &c = r.costs;
+        total.push_back(c.searchMs + c.decodeMs + c.ocrMs + c.parseMs + r.facesMs);
+        search += c.searchMs;
+        decode += c.decodeMs;
+        ocr += c.ocrMs;
+        parse += c.parseMs;
+        faces += r.facesMs;
+        lines += c.linesRead;
+        recognitions += c.recognitions;
+        ocrPhotos += c.linesRead > 0 ? 1 : 0;
+    }
+    QJsonObject json() const
+    {
+        const double n = std::max<double>(1, double(total.size()));
+        double sum = 0;
+        for (double t : total)
+            sum += t;
+        return {{QStringLiteral("cpu_ms"), sum / n},          {QStringLiteral("p95_cpu_ms"), quantile(total, 0.95)},
+                {QStringLiteral("search_ms"), search / n},    {QStringLiteral("decode_ms"), decode / n},
+                {QStringLiteral("ocr_ms"), ocr / n},          {QStringLiteral("parse_ms"), parse / n},
+                {QStringLiteral("faces_ms"), faces / n},      {QStringLiteral("lines_read"), lines / n},
+                {QStringLiteral("recognitions"), recognitions / n}, {QStringLiteral("photos_sent_to_ocr"), ocrPhotos}};
+    }
+};
+
+struct Tally {
+    int n = 0, exact = 0, flagged = 0;
+};
+
+struct Outcome {
+    std::map<QString, Tally> byKind;
+    int contactPhotos = 0, contactFlagged = 0, plain = 0, falseContacts = 0, falseStock = 0;
+    StageCosts textCosts, plainCosts;
+    QJsonArray flaggedPlain;
+};
+
+void readDrawn(Reading &reading, const std::vector<TextPhoto> &photos, const QString &missesDir, Outcome &o)
+{
+    for (const TextPhoto &p : photos) {
+        const Read r = readPhoto(reading, p.path);
+        o.textCosts.add(r);
+        Tally &t = o.byKind[p.kind];
+        ++t.n;
+        const bool exact = readExactly(r.text, p);
+        t.exact += exact ? 1 : 0;
+        t.flagged += (p.kind == QLatin1String("stock") ? !r.text.stockMarks.isEmpty() : !r.text.contacts.empty()) ? 1 : 0;
+        if (!exact && !missesDir.isEmpty())
+            showMiss(missesDir, p, r);
+        if (p.kind != QLatin1String("stock")) {
+            ++o.contactPhotos;
+            o.contactFlagged += r.text.contacts.empty() ? 0 : 1;
+        }
+    }
+}
+
+void readUntouched(Reading &reading, const QStringList &paths, Outcome &o)
+{
+    for (const QString &path : paths) {
+        const Read r = readPhoto(reading, path);
+        o.plainCosts.add(r);
+        ++o.plain;
+        o.falseContacts += r.text.contacts.empty() ? 0 : 1;
+        o.falseStock += r.text.stockMarks.isEmpty() ? 0 : 1;
+        if (r.text.contacts.empty() && r.text.stockMarks.isEmpty())
+            continue;
+        QStringList what;
+        for (const FoundContact &c : r.text.contacts)
+            what << contactKindName(c.detail.kind) + (c.detail.possible ? QStringLiteral(" (possible) ") : QStringLiteral(" ")) + maskedContact(c.detail);
+        what << r.text.stockMarks;
+        o.flaggedPlain.append(QJsonObject{{QStringLiteral("file"), QFileInfo(path).fileName()}, {QStringLiteral("found"), what.join(QStringLiteral(", "))}});
+    }
+}
+
+QJsonObject outcomeJson(const Outcome &o, const QString &set)
+{
+    QJsonObject kinds;
+    for (const auto &[kind, t] : o.byKind)
+        kinds.insert(kind, QJsonObject{{QStringLiteral("photos"), t.n},
+                                       {QStringLiteral("flagged"), t.n ? double(t.flagged) / t.n : 0.0},
+                                       {QStringLiteral("read_exactly"), t.n ? double(t.exact) / t.n : 0.0}});
+    return {{QStringLiteral("set"), set},
+            {QStringLiteral("cpu"), processorModel()},
+            {QStringLiteral("text_photos"), int(o.textCosts.total.size())},
+            {QStringLiteral("untouched_photos"), o.plain},
+            {QStringLiteral("contact_details_recall"), o.contactPhotos ? double(o.contactFlagged) / o.contactPhotos : 0.0},
+            {QStringLiteral("contact_details_false_positive_rate"), o.plain ? double(o.falseContacts) / o.plain : 0.0},
+            {QStringLiteral("stock_photo_text_false_positive_rate"), o.plain ? double(o.falseStock) / o.plain : 0.0},
+            {QStringLiteral("kinds"), kinds},
+            {QStringLiteral("cost_with_text"), o.textCosts.json()},
+            {QStringLiteral("cost_untouched"), o.plainCosts.json()},
+            {QStringLiteral("flagged_untouched"), o.flaggedPlain}};
+}
+
+QString costLine(const QString &what, const QJsonObject &c)
+{
+    return QStringLiteral("%1 %2 ms CPU a photo (p95 %3): search %4, decode %5, OCR %6 (%7 lines, %8 recognitions), parse %9, faces %10; "
+                          "%11 sent to OCR\n")
+        .arg(what).arg(c[QStringLiteral("cpu_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("p95_cpu_ms")].toDouble(), 0, 'f', 1)
+        .arg(c[QStringLiteral("search_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("decode_ms")].toDouble(), 0, 'f', 1)
+        .arg(c[QStringLiteral("ocr_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("lines_read")].toDouble(), 0, 'f', 2)
+        .arg(c[QStringLiteral("recognitions")].toDouble(), 0, 'f', 2).arg(c[QStringLiteral("parse_ms")].toDouble(), 0, 'f', 2)
+        .arg(c[QStringLiteral("faces_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("photos_sent_to_ocr")].toInt());
+}
+
+void printOutcome(const QJsonObject &j)
+{
+    QTextStream out(stdout);
+    out << QStringLiteral("%1 set: %2 photos with text drawn on (%3), %4 untouched; %5\n")
+               .arg(j[QStringLiteral("set")].toString()).arg(j[QStringLiteral("text_photos")].toInt()).arg(defaultTextPhotosDir())
+               .arg(j[QStringLiteral("untouched_photos")].toInt()).arg(j[QStringLiteral("cpu")].toString());
+    out << QStringLiteral("contact_details: recall %1, false positives %2\n")
+               .arg(j[QStringLiteral("contact_details_recall")].toDouble(), 0, 'f', 3)
+               .arg(j[QStringLiteral("contact_details_false_positive_rate")].toDouble(), 0, 'f', 3);
+    const QJsonObject kinds = j[QStringLiteral("kinds")].toObject();
+    for (auto it = kinds.begin(); it != kinds.end(); ++it) {
+        const QJsonObject k = it.value().toObject();
+        out << QStringLiteral("  %1 %2 photos: flagged %3, read exactly %4\n").arg(it.key(), -7).arg(k[QStringLiteral("photos")].toInt())
+                   .arg(k[QStringLiteral("flagged")].toDouble(), 0, 'f', 3).arg(k[QStringLiteral("read_exactly")].toDouble(), 0, 'f', 3);
+    }
+    out << QStringLiteral("stock_photo_text false positives: %1\n").arg(j[QStringLiteral("stock_photo_text_false_positive_rate")].toDouble(), 0, 'f', 3);
+    out << costLine(QStringLiteral("with text:"), j[QStringLiteral("cost_with_text")].toObject());
+    out << costLine(QStringLiteral("untouched:"), j[QStringLiteral("cost_untouched")].toObject());
+    for (const auto &f : j[QStringLiteral("flagged_untouched")].toArray())
+        out << QStringLiteral("  flagged untouched: %1: %2\n").arg(f.toObject().value(QStringLiteral("file")).toString(),
+                                                                   f.toObject().value(QStringLiteral("found")).toString());
+}
+
+struct BenchTextOptions {
+    QCommandLineOption photos{QStringLiteral("photos"), QStringLiteral("Folder of marketplace photos (default: the shared set)."), QStringLiteral("DIR")};
+    QCommandLineOption count{QStringLiteral("count"), QStringLiteral("Photos with text drawn on (default 200)."), QStringLiteral("N"), QStringLiteral("200")};
+    QCommandLineOption untouched{QStringLiteral("untouched"), QStringLiteral("Photos left as they are (default 200)."), QStringLiteral("N"),
+                                 QStringLiteral("200")};
+    QCommandLineOption set{QStringLiteral("set"),
+                           QStringLiteral("unseen (default): fonts, layouts and number forms the reading was not tuned on, on the odd photos; "
+                                          "tune: the family it is tuned on, on the even photos."),
+                           QStringLiteral("SET"), QStringLiteral("unseen")};
+    QCommandLineOption languages{QStringLiteral("languages"), QStringLiteral("Tesseract languages (default eng+rus)."), QStringLiteral("LANGS"),
+                                 QStringLiteral("eng+rus")};
+    QCommandLineOption regions{QStringLiteral("phone-regions"),
+                               QStringLiteral("Phone regions, the market's own first (default: %1).").arg(ContactOptions().regions().join(QLatin1Char(','))),
+                               QStringLiteral("LIST")};
+    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print one JSON object.")};
+    QCommandLineOption misses{QStringLiteral("misses"),
+                              QStringLiteral("Write each photo whose text was missed to DIR as a PNG with its candidate lines drawn, and print what "
+                                             "OCR read there."),
+                              QStringLiteral("DIR")};
+};
 
 } // namespace
 
@@ -103,159 +279,52 @@ int runBenchText(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Text on photos, measured: phone numbers, e-mails, handles, links and stock marks drawn onto real\n"
-        "marketplace photos, and as many photos left untouched; recall per kind, false positives, and the time the\n"
-        "text stage adds per photo. Photos with an even index are the validation split, odd the test split."));
+        "Text on photos, measured: phone numbers, e-mails, handles, links and stock marks drawn onto real marketplace photos, and\n"
+        "as many photos left untouched; recall per kind, false positives, and the CPU time of each stage of the read."));
     parser.addHelpOption();
-    const QCommandLineOption photos(QStringLiteral("photos"), QStringLiteral("Folder of marketplace photos (default: the shared set)."),
-                                    QStringLiteral("DIR"));
-    const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("Photos with text drawn on (default 300)."), QStringLiteral("N"),
-                                   QStringLiteral("300"));
-    const QCommandLineOption untouched(QStringLiteral("untouched"), QStringLiteral("Photos left as they are (default 300)."),
-                                       QStringLiteral("N"), QStringLiteral("300"));
-    const QCommandLineOption split(QStringLiteral("split"), QStringLiteral("validation or test (default test)."), QStringLiteral("SPLIT"),
-                                   QStringLiteral("test"));
-    const QCommandLineOption languages(QStringLiteral("languages"), QStringLiteral("Tesseract languages (default eng+rus)."),
-                                       QStringLiteral("LANGS"), QStringLiteral("eng+rus"));
-    const QCommandLineOption region(QStringLiteral("region"), QStringLiteral("Default phone region (default GB)."), QStringLiteral("CC"),
-                                    QStringLiteral("GB"));
-    const QCommandLineOption others(QStringLiteral("other-regions"), QStringLiteral("More phone regions, comma-separated (default RU,DE)."),
-                                    QStringLiteral("LIST"), QStringLiteral("RU,DE"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
-    const QCommandLineOption misses(QStringLiteral("misses"),
-                                    QStringLiteral("Write each photo whose text was missed to DIR as a PNG with its candidate regions drawn, "
-                                                   "and print what OCR read there."),
-                                    QStringLiteral("DIR"));
-    const QCommandLineOption budget(QStringLiteral("reads"), QStringLiteral("Most Tesseract recognitions per photo (default: the product's, %1).").arg(TextReaderOptions().maxReads),
-                                    QStringLiteral("N"), QString::number(TextReaderOptions().maxReads));
-    parser.addOptions({photos, count, untouched, split, languages, region, others, json, misses, budget});
+    const BenchTextOptions o;
+    parser.addOptions({o.photos, o.count, o.untouched, o.set, o.languages, o.regions, o.json, o.misses});
     int exitCode = ExitOk;
     if (!parseOrExit(parser, args, exitCode))
         return exitCode;
-    const auto nText = intOption(parser, count, 1, 100000);
-    const auto nPlain = intOption(parser, untouched, 0, 100000);
-    if (!nText || !nPlain)
-        return ExitUsage;
-    const QString splitName = parser.value(split);
-    if (splitName != QLatin1String("test") && splitName != QLatin1String("validation")) {
-        printError(QStringLiteral("--split is validation or test"));
-        return ExitUsage;
-    }
-    ContactOptions contacts{parser.value(region).toUpper(), parser.value(others).toUpper().split(QLatin1Char(','), Qt::SkipEmptyParts)};
-    if (!isKnownPhoneRegion(contacts.defaultRegion)) {
-        printError(QStringLiteral("--region %1 is not a region libphonenumber knows").arg(contacts.defaultRegion));
+    const auto nText = intOption(parser, o.count, 1, 100000);
+    const auto nPlain = intOption(parser, o.untouched, 0, 100000);
+    const QString setName = parser.value(o.set);
+    auto contacts = parser.isSet(o.regions) ? contactOptionsFor(parser.value(o.regions)) : Result<ContactOptions>(ContactOptions{});
+    if (!nText || !nPlain || (setName != QLatin1String("unseen") && setName != QLatin1String("tune")) || !contacts) {
+        printError(contacts ? QStringLiteral("--set is unseen or tune") : contacts.error().message);
         return ExitUsage;
     }
-    const QString dir = parser.isSet(photos) ? parser.value(photos)
-                                             : QDir(defaultSamplesDir() + QStringLiteral("/../marketplace/photos")).absolutePath();
-    QStringList all = QDir(dir).entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
+    const SampleFamily family = setName == QLatin1String("tune") ? SampleFamily::Tune : SampleFamily::Unseen;
+    const QString dir = parser.isSet(o.photos) ? parser.value(o.photos)
+                                               : QDir(defaultSamplesDir() + QStringLiteral("/../marketplace/photos")).absolutePath();
+    const QStringList all = QDir(dir).entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
     QStringList chosen;
-    for (int i = splitName == QLatin1String("test") ? 1 : 0; i < all.size(); i += 2)
+    for (int i = family == SampleFamily::Unseen ? 1 : 0; i < all.size(); i += 2)
         chosen << QDir(dir).filePath(all[i]);
-    if (chosen.size() < std::max(*nText, *nPlain)) {
-        printError(QStringLiteral("%1 has %2 photos in the %3 split; %4 are needed").arg(dir).arg(chosen.size()).arg(splitName).arg(std::max(*nText, *nPlain)));
+    if (chosen.size() < *nText + *nPlain) {
+        printError(QStringLiteral("%1 has %2 photos for the %3 set; %4 are needed").arg(dir).arg(chosen.size()).arg(setName).arg(*nText + *nPlain));
         return ExitUsage;
     }
     // Text on the first ones, untouched from the other end: no photo is in both.
-    auto made = makeTextPhotos(chosen.mid(0, *nText), defaultTextPhotosDir());
-    if (!made) {
-        printError(made.error().message);
-        return ExitSomeFailed;
-    }
+    auto made = makeTextPhotos(chosen.mid(0, *nText), defaultTextPhotosDir(), family);
     TextReaderOptions readerOptions;
-    readerOptions.languages = parser.value(languages);
-    const auto maxReads = intOption(parser, budget, 1, 1000);
-    if (!maxReads)
-        return ExitUsage;
-    readerOptions.maxReads = *maxReads;
-    auto reader = TextReader::open(readerOptions);
+    readerOptions.languages = parser.value(o.languages);
+    auto reader = made ? TextReader::open(readerOptions) : Result<std::unique_ptr<TextReader>>(made.error());
     if (!reader) {
         printError(reader.error().message);
         return ExitSomeFailed;
     }
-    ImageLoader loader;
-
-    struct Tally {
-        int n = 0, found = 0;
-    };
-    std::map<QString, Tally> byKind;
-    std::vector<double> textMs, plainMs;
-    int contactPhotos = 0, contactFlagged = 0;
-    for (const TextPhoto &p : made.value()) {
-        const Read r = readPhoto(*reader.value(), loader, p.path, contacts);
-        textMs.push_back(r.ms);
-        Tally &t = byKind[p.kind];
-        ++t.n;
-        const bool found = foundExpected(r.text, p);
-        t.found += found ? 1 : 0;
-        if (!found && parser.isSet(misses))
-            showMiss(parser.value(misses), p, r);
-        if (p.kind != QLatin1String("stock")) {
-            ++contactPhotos;
-            contactFlagged += r.text.contacts.empty() ? 0 : 1;
-        }
-    }
-    int falseContacts = 0, falseStock = 0, ocrRuns = 0;
-    QJsonArray flaggedPlain;
-    for (int i = 0; i < *nPlain; ++i) {
-        const QString &path = chosen[chosen.size() - 1 - i];
-        const Read r = readPhoto(*reader.value(), loader, path, contacts);
-        plainMs.push_back(r.ms);
-        ocrRuns += r.ocrRan ? 1 : 0;
-        falseContacts += r.text.contacts.empty() ? 0 : 1;
-        falseStock += r.text.stockMarks.isEmpty() ? 0 : 1;
-        if (!r.text.contacts.empty() || !r.text.stockMarks.isEmpty()) {
-            QStringList what;
-            for (const FoundContact &c : r.text.contacts)
-                what << contactKindName(c.detail.kind) + QLatin1Char(' ') + maskedContact(c.detail);
-            what << r.text.stockMarks;
-            flaggedPlain.append(QJsonObject{{QStringLiteral("file"), QFileInfo(path).fileName()}, {QStringLiteral("found"), what.join(QStringLiteral(", "))}});
-        }
-    }
-    const auto mean = [](const std::vector<double> &v) {
-        double s = 0;
-        for (double x : v)
-            s += x;
-        return v.empty() ? 0.0 : s / double(v.size());
-    };
-    const double recall = contactPhotos ? double(contactFlagged) / contactPhotos : 0;
-    const double fpRate = *nPlain ? double(falseContacts) / *nPlain : 0;
-    QJsonObject kinds;
-    for (const auto &[kind, t] : byKind)
-        kinds.insert(kind, QJsonObject{{QStringLiteral("photos"), t.n}, {QStringLiteral("recall"), t.n ? double(t.found) / t.n : 0.0}});
-    if (parser.isSet(json)) {
-        QTextStream(stdout) << QJsonDocument(QJsonObject{
-                                   {QStringLiteral("split"), splitName},
-                                   {QStringLiteral("cpu"), processorModel()},
-                                   {QStringLiteral("text_photos"), *nText},
-                                   {QStringLiteral("untouched_photos"), *nPlain},
-                                   {QStringLiteral("contact_details_recall"), recall},
-                                   {QStringLiteral("contact_details_false_positive_rate"), fpRate},
-                                   {QStringLiteral("stock_photo_text_false_positive_rate"), *nPlain ? double(falseStock) / *nPlain : 0.0},
-                                   {QStringLiteral("kinds"), kinds},
-                                   {QStringLiteral("ms_per_photo_with_text"), mean(textMs)},
-                                   {QStringLiteral("ms_per_photo_untouched"), mean(plainMs)},
-                                   {QStringLiteral("p95_ms_with_text"), quantile(textMs, 0.95)},
-                                   {QStringLiteral("untouched_photos_sent_to_ocr"), ocrRuns},
-                                   {QStringLiteral("flagged_untouched"), flaggedPlain}})
-                                   .toJson(QJsonDocument::Compact)
-                            << Qt::endl;
-        return ExitOk;
-    }
-    QTextStream out(stdout);
-    out << QStringLiteral("%1 split: %2 photos with text drawn on (%3), %4 untouched; %5\n")
-               .arg(splitName).arg(*nText).arg(defaultTextPhotosDir()).arg(*nPlain).arg(processorModel());
-    out << QStringLiteral("contact_details: recall %1 (%2 of %3), false positives %4 (%5 of %6)\n")
-               .arg(recall, 0, 'f', 3).arg(contactFlagged).arg(contactPhotos).arg(fpRate, 0, 'f', 3).arg(falseContacts).arg(*nPlain);
-    for (const auto &[kind, t] : byKind)
-        out << QStringLiteral("  %1 %2 read exactly: %3 of %4 (%5)\n").arg(kind, -7).arg(kind == QLatin1String("stock") ? "flag" : "value")
-                   .arg(t.found).arg(t.n).arg(t.n ? double(t.found) / t.n : 0.0, 0, 'f', 3);
-    out << QStringLiteral("stock_photo_text on untouched photos: %1 of %2\n").arg(falseStock).arg(*nPlain);
-    out << QStringLiteral("text stage: %1 ms a photo with text (p95 %2), %3 ms untouched (%4 of %5 had candidate regions and went to OCR)\n")
-               .arg(mean(textMs), 0, 'f', 1).arg(quantile(textMs, 0.95), 0, 'f', 1).arg(mean(plainMs), 0, 'f', 1).arg(ocrRuns).arg(*nPlain);
-    for (const auto &f : flaggedPlain)
-        out << QStringLiteral("  flagged untouched: %1: %2\n").arg(f.toObject().value(QStringLiteral("file")).toString(),
-                                                                   f.toObject().value(QStringLiteral("found")).toString());
+    auto faces = FaceDetector::open();
+    Reading reading{*reader.value(), faces ? faces.value().get() : nullptr, contacts.value(), ImageLoader()};
+    Outcome outcome;
+    readDrawn(reading, made.value(), parser.value(o.misses), outcome);
+    readUntouched(reading, chosen.mid(chosen.size() - *nPlain), outcome);
+    const QJsonObject result = outcomeJson(outcome, setName);
+    if (parser.isSet(o.json))
+        QTextStream(stdout) << QJsonDocument(result).toJson(QJsonDocument::Compact) << Qt::endl;
+    else
+        printOutcome(result);
     return ExitOk;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "contact_samples.h"
 #include "error.h"
 
+#include <QRect>
 #include <QString>
 #include <QStringList>
 
@@ -9,22 +11,27 @@
 
 namespace listinglens {
 
-// The evaluation set of text on photos: text drawn onto real marketplace photos,
-// as sellers write it: phone numbers in national and international formats
-// of several countries, e-mail addresses, messenger handles and links, and
-// stock-photo marks; in six fonts, at several sizes, colours and angles,
-// with and without a box behind. The same seed makes the same set.
+// The text benchmark's photos: contact details and stock-photo marks written
+// onto real marketplace photos as sellers write them (contact_samples.h,
+// text_layouts.h). Two families that share no font, layout or number form:
+// the one the reading is tuned on, and the unseen one it is measured on.
+// The same seed makes the same set.
 struct TextPhoto {
     QString path;     // the JPEG written
     QString source;   // the photo it was drawn on
     QString kind;     // phone, email, handle, url or stock
     QString text;     // what was drawn
     QString expected; // what a reader should find: E.164, the address, @handle, the link, the mark
+    QString layout;   // text_layouts.h
+    QString font;
+    QRect box;        // where the text is, in the photo's pixels
 };
 
-// One photo per source, the kinds in turn; written to outDir (emptied of
-// earlier JPEGs first) with labels.csv beside them.
-Result<std::vector<TextPhoto>> makeTextPhotos(const QStringList &sources, const QString &outDir, quint32 seed = 16);
+// One photo per source, the kinds in turn (contacts four times in five,
+// phones twice); written to outDir (emptied of earlier JPEGs first) with
+// labels.csv beside them. The unseen family is also drawn on the photo
+// scaled up to phone sizes (a long side of 1600 or 3000 px) half the time.
+Result<std::vector<TextPhoto>> makeTextPhotos(const QStringList &sources, const QString &outDir, SampleFamily family, quint32 seed = 16);
 
 // Where bench-text keeps the set it makes.
 QString defaultTextPhotosDir();

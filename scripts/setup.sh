@@ -28,6 +28,9 @@ PACKAGES=(
     clang libfuzzer-14-dev           # the fuzz targets (tests/fuzz, scripts/fuzz.sh): libFuzzer needs clang
     libclang-rt-14-dev               # -fsanitize=fuzzer,address,undefined runtimes (clang only recommends it)
     dpkg-dev                         # dpkg-shlibdeps: the Debian packages' Depends (packaging/CMakeLists.txt)
+    fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf fonts-oxygen  # listinglens-bench text and tst_photo_reading:
+    fonts-roboto-unhinted fonts-open-sans fonts-lato fonts-crosextra-carlito fonts-comic-neue  # the fonts text is drawn in, one
+    fonts-league-spartan fonts-roboto-slab fonts-quicksand fonts-urw-base35                    # family to tune on, one unseen
 )
 
 missing=()

@@ -280,7 +280,7 @@ void JobWorker::processUploads(std::vector<Upload> uploads)
     photos.reserve(uploads.size());
     for (std::size_t i = 0; i < uploads.size(); ++i) {
         if (m_options.lane && !uploads[i].photo.error)
-            toModerate[i] = ModerationInput{std::move(uploads[i].photo.decoded), std::move(uploads[i].photo.bytes), m_classifier->thumbnailSide()};
+            toModerate[i] = moderationInput(std::move(uploads[i].photo.decoded), std::move(uploads[i].photo.bytes), m_classifier->thumbnailSide());
         photos.push_back(std::move(uploads[i].photo));
     }
     auto outcomes = m_classifier->finish(std::move(photos));

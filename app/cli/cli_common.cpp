@@ -261,12 +261,13 @@ std::optional<ModerationChoice> moderationOptions(const QCommandLineParser &pars
     ModerationChoice choice;
     choice.enabled = !parser.isSet(o.off);
     choice.options.reader.languages = parser.value(o.languages);
-    const QString region = parser.isSet(o.region) ? parser.value(o.region) : qEnvironmentVariable("LISTINGLENS_PHONE_REGION", QStringLiteral("GB"));
-    if (!isKnownPhoneRegion(region)) {
-        printError(QStringLiteral("--phone-region %1 is not a region libphonenumber knows (GB, DE, RU, US...)").arg(region));
+    const QString regions = parser.isSet(o.region) ? parser.value(o.region) : qEnvironmentVariable("LISTINGLENS_PHONE_REGION", QStringLiteral("GB"));
+    auto contacts = contactOptionsFor(regions);
+    if (!contacts) {
+        printError(QStringLiteral("--phone-region: %1").arg(contacts.error().message));
         return std::nullopt;
     }
-    choice.options.contacts.defaultRegion = region.toUpper();
+    choice.options.contacts = contacts.value();
     const auto threads = intOption(parser, o.textThreads, 1, 16);
     if (!threads)
         return std::nullopt;

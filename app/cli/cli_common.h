@@ -48,8 +48,10 @@ struct ModerationCliOptions {
                                  QStringLiteral("Tesseract language packs for text on photos, '+'-joined, first one tried first (default: eng+rus)."),
                                  QStringLiteral("LANGS"), QStringLiteral("eng+rus")};
     QCommandLineOption region{QStringLiteral("phone-region"),
-                              QStringLiteral("Region of phone numbers written without a country code (default: $LISTINGLENS_PHONE_REGION or GB)."),
-                              QStringLiteral("CC")};
+                              QStringLiteral("Region of phone numbers written without a country code, or a list, the market's own first "
+                                             "(KG,RU,KZ); one region keeps the others of the default, RU, KZ, KG, UA, BY, UZ "
+                                             "(default: $LISTINGLENS_PHONE_REGION or GB)."),
+                              QStringLiteral("CC[,CC...]")};
     QCommandLineOption textThreads{QStringLiteral("text-threads"), QStringLiteral("Threads of the moderation lane (default: 1)."),
                                    QStringLiteral("N"), QStringLiteral("1")};
 

@@ -342,6 +342,25 @@ bool looksLikeModel(const QString &token)
     return !other.match(token).hasMatch();
 }
 
+namespace {
+
+// The model-like tokens of a line ("A2337", "WH-1000XM4") not yet seen and not part of a contact.
+void addModels(const QString &line, const std::vector<FoundContact> &contacts, QSet<QString> &seen, QStringList &models)
+{
+    static const QRegularExpression separators(QStringLiteral("[\\s/,;|()\\[\\]{}<>\"]+"));
+    static const QRegularExpression edges(QStringLiteral("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$"));
+    for (const QString &part : line.split(separators, Qt::SkipEmptyParts).mid(0, kMaxTokensPerLine)) {
+        QString token = part;
+        token.remove(edges);
+        if (!looksLikeModel(token) || partOfContact(token, contacts) || seen.contains(token.toUpper()))
+            continue;
+        seen.insert(token.toUpper());
+        models << token;
+    }
+}
+
+} // namespace
+
 void findBrands(PhotoText &text, const BrandList &brands)
 {
     struct Hit {
@@ -360,7 +379,6 @@ void findBrands(PhotoText &text, const BrandList &brands)
 
     QStringList models;
     QSet<QString> seenModels;
-    static const QRegularExpression separators(QStringLiteral("[\\s/,;|()\\[\\]{}<>\"]+"));
     const int nLines = std::min<int>(int(text.lines.size()), kMaxLines);
     for (int li = 0; li < nLines; ++li) {
         const TextLine &line = text.lines[size_t(li)];
@@ -412,17 +430,7 @@ void findBrands(PhotoText &text, const BrandList &brands)
         };
         scan(words, false);
         scan(camelSplit(words, kMaxTokensPerLine), true);
-        for (const QString &part : line.text.split(separators, Qt::SkipEmptyParts).mid(0, kMaxTokensPerLine)) {
-            static const QRegularExpression edges(QStringLiteral("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$"));
-            QString token = part;
-            token.remove(edges);
-            if (!looksLikeModel(token) || partOfContact(token, text.contacts))
-                continue;
-            if (!seenModels.contains(token.toUpper())) {
-                seenModels.insert(token.toUpper());
-                models << token;
-            }
-        }
+        addModels(line.text, text.contacts, seenModels, models);
     }
     std::stable_sort(hits.begin(), hits.end(), [](const Hit &a, const Hit &b) {
         if (a.lines != b.lines)

@@ -2,9 +2,8 @@
 
 #include <QRegularExpression>
 
-#include <phonenumbers/phonenumber.pb.h>
-#include <phonenumbers/phonenumbermatch.h>
-#include <phonenumbers/phonenumbermatcher.h>
+#include "phone_numbers.h"
+
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
@@ -14,41 +13,9 @@ namespace listinglens {
 
 namespace {
 
-using i18n::phonenumbers::PhoneNumberMatch;
-using i18n::phonenumbers::PhoneNumberMatcher;
 using i18n::phonenumbers::PhoneNumberUtil;
 
 constexpr auto kPattern = QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption;
-
-// What may stand right before a number that is a price, or right after one
-// that is a size or an amount, rather than a phone number.
-bool pricedOrMeasured(const QString &text, int start, int end)
-{
-    static const QRegularExpression before(QStringLiteral(R"((?:[£$€₽¥]|\b(?:eur|gbp|usd|rub|руб|price|цена))\s*$)"), kPattern);
-    static const QRegularExpression after(
-        QStringLiteral(R"(^\s*(?:[£$€₽%]|(?:cm|mm|km|kg|g|m|ml|l|gb|tb|mb|mah|w|v|hz|px|mp|x|eur|gbp|usd|rub|руб|р|см|мм|кг)\b))"), kPattern);
-    return before.match(text.left(start).right(12)).hasMatch() || after.match(text.mid(end, 8)).hasMatch();
-}
-
-void findPhones(const QString &text, const QString &region, std::vector<ContactDetail> &out)
-{
-    const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
-    const QByteArray utf8 = text.toUtf8();
-    PhoneNumberMatcher matcher(util, std::string(utf8.constData(), std::size_t(utf8.size())), region.toStdString(),
-                               PhoneNumberMatcher::VALID, /*max_tries=*/256);
-    PhoneNumberMatch match;
-    while (matcher.HasNext() && matcher.Next(&match)) {
-        // The matcher counts bytes of UTF-8; the caller counts QString positions.
-        const int start = int(QString::fromUtf8(utf8.constData(), match.start()).size());
-        const int length = int(QString::fromUtf8(utf8.constData() + match.start(), match.length()).size());
-        if (pricedOrMeasured(text, start, start + length))
-            continue;
-        std::string e164, international;
-        util.Format(match.number(), PhoneNumberUtil::E164, &e164);
-        util.Format(match.number(), PhoneNumberUtil::INTERNATIONAL, &international);
-        out.push_back({ContactDetail::Kind::Phone, QString::fromStdString(e164), QString::fromStdString(international), start, length});
-    }
-}
 
 QString messengerName(const QString &word)
 {
@@ -102,9 +69,81 @@ QString foldHomoglyphs(const QString &text)
                     out[i] = latin[k];
             }
         }
+        // OCR reads an @ starting a word as © or ® at times ("©olga25").
+        if (end > start + 1 && (out[start] == QChar(0x00A9) || out[start] == QChar(0x00AE)) && out[start + 1].isLetter())
+            out[start] = QLatin1Char('@');
         start = end + 1;
     }
     return out;
+}
+
+// The endings of addresses, and how OCR misreads them: "comm", "corn",
+// "con" for com; "do" or "c0" for the co of co.uk.
+QString mendedEnding(const QString &label)
+{
+    static const QStringList com{QStringLiteral("comm"), QStringLiteral("corn"), QStringLiteral("con"), QStringLiteral("cam"),
+                                 QStringLiteral("c0m"), QStringLiteral("coom"), QStringLiteral("cor")};
+    static const QStringList known{QStringLiteral("com"), QStringLiteral("ru"), QStringLiteral("net"), QStringLiteral("org"), QStringLiteral("uk"),
+                                   QStringLiteral("de"), QStringLiteral("kz"), QStringLiteral("kg"), QStringLiteral("ua"), QStringLiteral("by"),
+                                   QStringLiteral("uz"), QStringLiteral("info"), QStringLiteral("me"), QStringLiteral("io"), QStringLiteral("su")};
+    const QString l = label.toLower();
+    if (com.contains(l))
+        return QStringLiteral("com");
+    return known.contains(l) ? l : QString();
+}
+
+// Addresses OCR read with a space or a comma for a dot, a space round the @,
+// or a misread ending ("Sara@gmail comm", "sara7 @hotmail.do.uk"): the
+// address as it was written.
+void findMisreadEmails(const QString &text, std::vector<ContactDetail> &out)
+{
+    static const QRegularExpression misread(
+        QStringLiteral(R"(([a-z0-9._%+-]+) ?@ ?([a-z0-9-]+(?:(?: ?[.,] ?| )[a-z0-9-]{2,6}){1,3})(?![\w.]))"), kPattern);
+    static const QRegularExpression between(QStringLiteral(R"( ?[.,] ?| )"));
+    for (auto it = misread.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        QStringList labels = m.captured(2).split(between, Qt::SkipEmptyParts);
+        // Words after the address ("sara@gmail com today") are not part of it.
+        int length = int(m.capturedLength());
+        while (labels.size() > 1 && mendedEnding(labels.last()).isEmpty()) {
+            length = int(m.captured(0).lastIndexOf(labels.takeLast()));
+            while (length > 0 && !m.captured(0)[length - 1].isLetterOrNumber())
+                --length;
+        }
+        const QString ending = mendedEnding(labels.last());
+        if (labels.size() < 2 || ending.isEmpty())
+            continue;
+        labels.last() = ending;
+        if (ending == QLatin1String("uk") && labels.size() >= 3 && labels[labels.size() - 2].size() == 2)
+            labels[labels.size() - 2] = QStringLiteral("co");
+        const QString address = (m.captured(1) + QLatin1Char('@') + labels.join(QLatin1Char('.'))).toLower();
+        out.push_back({ContactDetail::Kind::Email, address, address, int(m.capturedStart()), length});
+    }
+}
+
+// Addresses OCR read in part: an @ before a mail domain whose name it could
+// not read ("mike 771/@gqmail.com"), an ending it ran into the name
+// ("mike_7739@aratticom"), or an address cut after the @ ("jane.doe53@ma",
+// a name with a digit, a dot or an underscore). Addresses all the same.
+void findPartialEmails(const QString &text, std::vector<ContactDetail> &out)
+{
+    static const QRegularExpression domain(QStringLiteral(R"(@ ?([a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})*\.(?:com|ru|net|org|uk|de|kz|kg|ua|by|uz|su))\b)"), kPattern);
+    static const QRegularExpression runTogether(QStringLiteral(R"(\b([a-z0-9._%+-]{3,})@([a-z0-9-]{2,})(com|ru)\b)"), kPattern);
+    static const QRegularExpression cut(QStringLiteral(R"((?<![\w.])([a-z0-9._%+-]*[0-9._][a-z0-9._%+-]*)@([a-z]{2,})\.?$)"), kPattern);
+    for (auto it = domain.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        const QString value = QStringLiteral("@") + m.captured(1).toLower();
+        out.push_back({ContactDetail::Kind::Email, value, value, int(m.capturedStart()), int(m.capturedLength())});
+    }
+    for (auto it = runTogether.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        const QString value = (m.captured(1) + QLatin1Char('@') + m.captured(2) + QLatin1Char('.') + m.captured(3)).toLower();
+        out.push_back({ContactDetail::Kind::Email, value, value, int(m.capturedStart()), int(m.capturedLength())});
+    }
+    if (const QRegularExpressionMatch m = cut.match(text); m.hasMatch() && m.captured(1).size() >= 3) {
+        const QString value = (m.captured(1) + QLatin1Char('@') + m.captured(2)).toLower();
+        out.push_back({ContactDetail::Kind::Email, value, value, int(m.capturedStart()), int(m.capturedLength())});
+    }
 }
 
 } // namespace
@@ -119,6 +158,35 @@ QString contactKindName(ContactDetail::Kind kind)
     case ContactDetail::Kind::Messenger: return QStringLiteral("messenger");
     }
     return {};
+}
+
+QStringList ContactOptions::regions() const
+{
+    QStringList out;
+    for (const QString &r : QStringList{defaultRegion} + otherRegions) {
+        if (isKnownPhoneRegion(r) && !out.contains(r.toUpper()))
+            out << r.toUpper();
+    }
+    return out;
+}
+
+Result<ContactOptions> contactOptionsFor(const QString &regionList)
+{
+    const QStringList given = regionList.toUpper().split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &r : given) {
+        if (!isKnownPhoneRegion(r.trimmed()))
+            return Error{ErrorCode::InvalidArgument, QStringLiteral("%1 is not a region libphonenumber knows (GB, RU, KZ, KG, UA, BY, UZ...)").arg(r.trimmed())};
+    }
+    if (given.isEmpty())
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("no phone region given (GB, or a list such as KG,RU,KZ)")};
+    ContactOptions options;
+    options.defaultRegion = given.first().trimmed();
+    if (given.size() > 1) {
+        options.otherRegions.clear();
+        for (const QString &r : given.mid(1))
+            options.otherRegions << r.trimmed();
+    }
+    return options;
 }
 
 bool isKnownPhoneRegion(const QString &region)
@@ -143,19 +211,22 @@ std::vector<ContactDetail> findContactDetails(const QString &original, const Con
     const QString text = foldHomoglyphs(original);
     std::vector<ContactDetail> found;
     findPattern(text, email, ContactDetail::Kind::Email, found);
+    findMisreadEmails(text, found);
+    findPartialEmails(text, found);
     findPattern(text, url, ContactDetail::Kind::Url, found);
     findPattern(text, handle, ContactDetail::Kind::Handle, found);
     findPattern(text, messenger, ContactDetail::Kind::Messenger, found);
     // ZZ, the unknown region, still finds numbers written with +country code.
-    findPhones(text, isKnownPhoneRegion(options.defaultRegion) ? options.defaultRegion.toUpper() : QStringLiteral("ZZ"), found);
-    for (const QString &region : options.otherRegions) {
-        if (isKnownPhoneRegion(region))
-            findPhones(text, region.toUpper(), found);
-    }
+    QStringList regions = options.regions();
+    if (regions.isEmpty())
+        regions << QStringLiteral("ZZ");
+    for (ContactDetail &d : findPhoneNumbers(text, regions))
+        found.push_back(std::move(d));
 
     // In text order; where two overlap (the domain of an address, a number
-    // inside a link), the one that starts first and is longest stands.
-    std::sort(found.begin(), found.end(), [](const ContactDetail &a, const ContactDetail &b) {
+    // inside a link), the one that starts first and is longest stands (the
+    // first found of equals: an address as written before its misread form).
+    std::stable_sort(found.begin(), found.end(), [](const ContactDetail &a, const ContactDetail &b) {
         return a.start != b.start ? a.start < b.start : a.length > b.length;
     });
     std::vector<ContactDetail> out;

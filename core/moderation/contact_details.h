@@ -1,5 +1,7 @@
 #pragma once
 
+#include "error.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -9,9 +11,10 @@ namespace listinglens {
 
 // Contact details in text read off a photo: the violation classifieds sites
 // see most (a seller's number written on the photo to move the sale off the
-// site). Phone numbers through libphonenumber, for a default region and in
-// international form; e-mail addresses; links; messenger handles and names
-// (Telegram, WhatsApp, Viber, in Latin and Cyrillic spellings).
+// site). Phone numbers through libphonenumber, national forms of several
+// regions and international ones (phone_numbers.h); e-mail addresses, also
+// as OCR misreads them ("sara@gmail comm"); links; messenger handles and
+// names (Telegram, WhatsApp, Viber, in Latin and Cyrillic spellings).
 struct ContactDetail {
     enum class Kind { Phone, Email, Url, Handle, Messenger };
     Kind kind = Kind::Phone;
@@ -19,19 +22,34 @@ struct ContactDetail {
     QString display; // phone: international format (+44 7700 900123); otherwise the value
     int start = 0;   // where it is in the text searched (QString indices)
     int length = 0;
+    // A phone number not read for certain, for review: phone-shaped digits
+    // that no region calls valid (value: the digits as read), or a valid
+    // number one digit away from what was read (value: that number).
+    bool possible = false;
 };
 
 QString contactKindName(ContactDetail::Kind kind); // phone, email, url, handle, messenger
 
+// Regions whose national numbers are read: the market's own first (a number
+// valid in two regions is read as the first's), then the others a seller on
+// it may write. The default covers the UK and the CIS markets.
 struct ContactOptions {
     QString defaultRegion = QStringLiteral("GB"); // ISO 3166 region for numbers written without +country code
-    QStringList otherRegions;                     // also tried for national numbers (a market near another: RU, DE...)
+    QStringList otherRegions = {QStringLiteral("RU"), QStringLiteral("KZ"), QStringLiteral("KG"), QStringLiteral("UA"),
+                                QStringLiteral("BY"), QStringLiteral("UZ")};
+
+    // defaultRegion, then otherRegions, upper case, the known ones once each.
+    QStringList regions() const;
 };
 
+// "KG,RU,KZ": the first is the market's own, the rest other regions; one
+// region ("GB") keeps the default others. Refused (InvalidArgument) for a
+// region libphonenumber does not know.
+Result<ContactOptions> contactOptionsFor(const QString &regionList);
+
 // Every contact detail in `text`, in text order, none overlapping. Prices,
-// dates, sizes and model numbers are not phone numbers: a number must be
-// valid for its region (libphonenumber's VALID leniency) and not be preceded
-// by a currency sign or followed by a unit.
+// dates, sizes and model numbers are not phone numbers: a currency sign
+// before or a unit after rules a number out.
 std::vector<ContactDetail> findContactDetails(const QString &text, const ContactOptions &options = {});
 
 // For logs: digits but the last two, and the local part of an address, masked.

@@ -38,9 +38,13 @@ QJsonObject photoTextToJson(const PhotoText &text)
     for (const TextLine &l : text.lines)
         lines.append(QJsonObject{{QStringLiteral("text"), l.text}, {QStringLiteral("box"), boxJson(l.box)},
                                  {QStringLiteral("confidence"), std::round(l.confidence * 1000) / 1000}});
-    for (const FoundContact &c : text.contacts)
-        contacts.append(QJsonObject{{QStringLiteral("kind"), contactKindName(c.detail.kind)}, {QStringLiteral("value"), c.detail.value},
-                                    {QStringLiteral("display"), c.detail.display}, {QStringLiteral("box"), boxJson(c.box)}});
+    for (const FoundContact &c : text.contacts) {
+        QJsonObject o{{QStringLiteral("kind"), contactKindName(c.detail.kind)}, {QStringLiteral("value"), c.detail.value},
+                      {QStringLiteral("display"), c.detail.display}, {QStringLiteral("box"), boxJson(c.box)}};
+        if (c.detail.possible)
+            o.insert(QStringLiteral("possible"), true);
+        contacts.append(o);
+    }
     for (const FoundBrand &b : text.brands) {
         QJsonObject o{{QStringLiteral("name"), b.name}, {QStringLiteral("box"), boxJson(b.box)}};
         if (!b.categoryId.isEmpty())
@@ -88,6 +92,7 @@ PhotoModeration moderationFromStoredJson(const QJsonObject &stored)
         d.kind = contactKindFromName(o.value(QStringLiteral("kind")).toString());
         d.value = o.value(QStringLiteral("value")).toString();
         d.display = o.value(QStringLiteral("display")).toString(d.value);
+        d.possible = o.value(QStringLiteral("possible")).toBool();
         m.text.contacts.push_back({d, boxFromJson(o.value(QStringLiteral("box")))});
     }
     for (const QJsonValue &v : text.value(QStringLiteral("brands")).toArray()) {

@@ -1,8 +1,6 @@
 #include "moderation_lane.h"
 
-#include "jpeg_decoder.h"
 #include "logging.h"
-#include "photo_text.h"
 
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -11,28 +9,6 @@
 #include <algorithm>
 
 namespace listinglens {
-
-cv::Mat largerDecode(const ModerationInput &input, int scale)
-{
-    auto larger = decodeJpeg(input.bytes, scale, qint64(256) << 20);
-    return larger ? applyOrientation(larger.value(), input.decoded.header.orientation) : cv::Mat();
-}
-
-PhotoText readPhotoText(TextReader &reader, const ModerationInput &input, const ContactOptions &contacts, const BrandList &brands)
-{
-    const LoadedImage &img = input.decoded;
-    if (img.bgr.empty())
-        return {};
-    PhotoText text = analysePhotoText(reader.read(img.bgr, img.decodeScale, [&](int scale) { return largerDecode(input, scale); }), contacts);
-    findBrands(text, brands);
-    // A line's margins may reach past the photo's edge: boxes stay on the photo.
-    const QRect photo(0, 0, img.width, img.height);
-    for (TextLine &line : text.lines)
-        line.box &= photo;
-    for (FoundContact &c : text.contacts)
-        c.box &= photo;
-    return text;
-}
 
 Result<std::unique_ptr<ModerationLane>> ModerationLane::open(const ModerationOptions &options)
 {

@@ -1,10 +1,9 @@
 #pragma once
 
-#include "brand_list.h"
 #include "contact_details.h"
 #include "face_detector.h"
-#include "image_loader.h"
 #include "moderation_result.h"
+#include "photo_reading.h"
 #include "text_reader.h"
 
 #include <QByteArray>
@@ -32,14 +31,6 @@ struct ModerationOptions {
     int niceness = 10;     // the lane's threads yield the CPU to the main lane (Linux nice, 0..19)
 };
 
-// What the lane reads: the photo as the model's decode saw it, and its bytes
-// for a larger decode of small text.
-struct ModerationInput {
-    LoadedImage decoded;
-    QByteArray bytes;
-    int thumbnailSide = 0; // > 0: make the stored thumbnail, faces blurred
-};
-
 // What the lane found on one photo.
 struct ModerationFindings {
     PhotoText text;
@@ -47,16 +38,6 @@ struct ModerationFindings {
     QByteArray thumbnail; // JPEG, faces blurred, when asked for
     bool skipped = false; // not read: the lane was full (ModerationOptions::skipWhenFull)
 };
-
-// The photo decoded at 1/scale, orientation applied, within the loader's
-// memory bound; empty when it cannot be (not a JPEG: the reduced decode of
-// other formats is already full size).
-cv::Mat largerDecode(const ModerationInput &input, int scale);
-
-// Text, contacts, stock marks and brands of one photo, on the calling
-// thread, as the lane reads them; boxes kept on the photo.
-PhotoText readPhotoText(TextReader &reader, const ModerationInput &input, const ContactOptions &contacts,
-                        const BrandList &brands = BrandList::builtin());
 
 // The moderation lane: OCR and what follows from it, off the main lane.
 // Results come first without text (PhotoModeration::State::Pending) and are

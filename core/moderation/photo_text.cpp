@@ -4,6 +4,36 @@
 
 namespace listinglens {
 
+namespace {
+
+// Whether a and b differ by one letter at most (one changed, added or left out).
+bool oneEditApart(const QString &a, const QString &b)
+{
+    if (std::abs(int(a.size()) - int(b.size())) > 1)
+        return false;
+    int i = 0, j = 0, edits = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a[i] == b[j]) {
+            ++i;
+            ++j;
+            continue;
+        }
+        if (++edits > 1)
+            return false;
+        if (a.size() > b.size())
+            ++i;
+        else if (b.size() > a.size())
+            ++j;
+        else {
+            ++i;
+            ++j;
+        }
+    }
+    return edits + int(a.size() - i) + int(b.size() - j) <= 1;
+}
+
+} // namespace
+
 QString stockMark(const QString &line)
 {
     // Watermarks are often spaced or split by OCR ("shutter stock"): spaces are ignored.
@@ -14,6 +44,18 @@ QString stockMark(const QString &line)
     squeezed.remove(QLatin1Char(' '));
     if (const auto m = marks.match(squeezed); m.hasMatch())
         return m.captured(0).toLower();
+    // The long names also with a letter misread ("shuttersteck").
+    static const QStringList longNames{QStringLiteral("shutterstock"), QStringLiteral("depositphotos"), QStringLiteral("gettyimages"),
+                                       QStringLiteral("dreamstime"), QStringLiteral("adobestock")};
+    const QString lower = squeezed.toLower();
+    for (const QString &name : longNames) {
+        for (int start = 0; start + name.size() - 1 <= lower.size(); ++start) {
+            for (int length = int(name.size()) - 1; length <= int(name.size()) + 1 && start + length <= lower.size(); ++length) {
+                if (oneEditApart(lower.mid(start, length), name))
+                    return name;
+            }
+        }
+    }
     if (line.contains(QChar(0x00A9))) // ©
         return QStringLiteral("©");
     return {};

@@ -1,59 +1,69 @@
 #pragma once
 
 #include "error.h"
+#include "line_finder.h"
 #include "moderation_result.h"
 
-#include <QRect>
-#include <QStringList>
 #include <QString>
 
 #include <opencv2/core/mat.hpp>
 
-#include <functional>
+#include <atomic>
 #include <memory>
 #include <vector>
 
 namespace listinglens {
 
 struct TextReaderOptions {
-    QString languages = QStringLiteral("eng+rus"); // Tesseract language packs, '+'-joined
+    QString languages = QStringLiteral("eng+rus"); // Tesseract language packs, '+'-joined, the first read first
     QString dataDir;         // tessdata folder; empty: Tesseract's default (Debian: /usr/share/tesseract-ocr/5/tessdata)
-    int maxRegions = 8;      // OCR runs on at most this many candidate regions per photo
+    int maxLines = 6;        // lines sent to OCR per photo at most (the most contact-like first)
     double minConfidence = 0.55;
-    int minTextHeight = 32;  // lines lower than this (pixels, margin included) are read from a larger decode
-    int maxReads = 6;        // Tesseract recognitions per photo at most (a line takes one to four; the most text-like lines go first)
+    int maxReads = 8;        // Tesseract recognitions per photo at most (a line takes one, a second when the first read it badly)
+    int cpuBudgetMs = 700;   // no recognition starts after this much CPU time on one photo, and one running is stopped 300 ms later
 };
 
-// Candidate lines of text, found cheaply on the reduced image the model sees:
-// character-like stable regions (MSER) chained into lines of three or more
-// of one height along a straight baseline, at any angle. Each is the line's
-// turned rectangle, in the reduced image's coordinates; most characters first.
-std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions);
+// A candidate line to read: where it lies in an image, and what the search
+// saw of it.
+struct LineToRead {
+    const cv::Mat *image = nullptr; // 8-bit BGR
+    cv::RotatedRect box;            // in the image's pixels, margins included
+    double scale = 1;               // photo pixels per image pixel
+    cv::Vec3f colour;               // its letters' median colour, BGR
+    int glyphs = 0;
+};
 
-// The decode scale TextReader::read() searches for lines at: `scale` itself,
-// unless the reduced image is too small for text a few percent of the photo
-// high (a long side under 400 px), then one with a long side of about 512 px.
-int textSearchScale(const cv::Mat &reduced, int scale);
+// One photo's allowance, shared by the stages that spend it.
+struct ReadBudget {
+    const std::atomic_bool *cancel = nullptr;
+    double cpuDeadlineMs = 0; // thread CPU time (threadCpuMs()) past which no recognition starts; 0: none
+    int readsLeft = 0;
+    int recognitions = 0;     // spent
+    bool stopped() const;     // cancelled, or past the deadline
+};
 
-// Reads text with Tesseract, only inside the candidate regions. Not
-// thread-safe: one reader per thread (Tesseract keeps state per instance).
+// The calling thread's CPU time, in ms.
+double threadCpuMs();
+
+// Reads lines with Tesseract. Not thread-safe: one reader per thread
+// (Tesseract keeps state per instance). The first language is loaded by
+// open(); the others when a line first needs them.
 class TextReader {
 public:
     // Refused (ModelError) when Tesseract or a language pack is missing.
     static Result<std::unique_ptr<TextReader>> open(const TextReaderOptions &options = {});
     ~TextReader();
 
-    // `reduced` is the photo decoded at 1/`scale` of its size. When a region's
-    // text is too small there, `decodeAt(s)` is asked once for the photo at
-    // 1/s (s < scale; an empty Mat when it cannot) and the region read there.
-    std::vector<TextLine> read(const cv::Mat &reduced, int scale, const std::function<cv::Mat(int scale)> &decodeAt = {});
+    // The lines, in order, while the budget lasts; each found line's box is in
+    // photo pixels. Lines with no word on them (OCR noise such as "S |", "/",
+    // "=|") are left out.
+    std::vector<TextLine> read(const std::vector<LineToRead> &lines, ReadBudget &budget);
 
     const TextReaderOptions &options() const { return m_options; }
 
 private:
     struct Api;
     explicit TextReader(TextReaderOptions options, std::unique_ptr<Api> api);
-    std::vector<TextLine> readRegion(const cv::Mat &image, const cv::RotatedRect &region, int scale);
 
     TextReaderOptions m_options;
     std::unique_ptr<Api> m_api;

@@ -156,7 +156,7 @@ void Pipeline::run(const std::vector<PhotoSource> &sources, const ResultCallback
         photos.reserve(batch.size());
         for (auto &item : batch) {
             if (m_lane && !item.photo.error && !item.photo.decoded.bgr.empty())
-                toModerate[item.index] = ModerationInput{std::move(item.photo.decoded), std::move(item.photo.bytes), m_classifier.thumbnailSide()};
+                toModerate[item.index] = moderationInput(std::move(item.photo.decoded), std::move(item.photo.bytes), m_classifier.thumbnailSide());
             photos.push_back(std::move(item.photo));
         }
         auto results = m_classifier.finish(std::move(photos));

@@ -2,7 +2,6 @@
 // a table with its false friends, and the region finder and OCR on images
 // drawn here.
 #include "brand_list.h"
-#include "branded_title.h"
 #include "classifier.h"
 #include "contact_details.h"
 #include "face_detector.h"
@@ -32,12 +31,15 @@ using namespace listinglens;
 
 namespace {
 
-QString found(const QString &text, const QStringList &otherRegions = {})
+// An image in memory read as the lane reads a photo decoded at 1/scale.
+std::vector<TextLine> readImage(TextReader &reader, const cv::Mat &img, int scale, ReadCosts *costs = nullptr)
 {
-    QStringList parts;
-    for (const ContactDetail &d : findContactDetails(text, {QStringLiteral("GB"), otherRegions}))
-        parts << contactKindName(d.kind) + QLatin1Char(':') + d.value;
-    return parts.join(QLatin1Char(' '));
+    ModerationInput input;
+    input.decoded.bgr = img;
+    input.decoded.width = img.cols * scale;
+    input.decoded.height = img.rows * scale;
+    input.decoded.decodeScale = scale;
+    return readPhotoText(reader, input, {}, BrandList::builtin(), {nullptr, costs}).lines;
 }
 
 cv::Mat photoWithText(const std::vector<std::pair<std::string, cv::Point>> &lines, double size = 1.0)
@@ -75,71 +77,6 @@ QString rectText(const QRect &r) { return QStringLiteral("%1,%2 %3x%4").arg(r.x(
 class TestModeration : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void contactDetails_data()
-    {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<QString>("expected");
-        QTest::newRow("uk mobile, national") << "Call 07911 123456 today" << "phone:+447911123456";
-        QTest::newRow("uk mobile, international") << "+44 7911 123456" << "phone:+447911123456";
-        QTest::newRow("uk landline, brackets") << "tel (020) 7946 0958" << "phone:+442079460958";
-        QTest::newRow("uk, no spaces") << "07911123456" << "phone:+447911123456";
-        QTest::newRow("russian, international") << "+7 916 123-45-67" << "phone:+79161234567";
-        QTest::newRow("german, international") << "+49 30 901820" << "phone:+4930901820";
-        QTest::newRow("e-mail") << "mail John.Smith@Gmail.com please" << "email:john.smith@gmail.com";
-        QTest::newRow("link with www") << "see www.example.com/item." << "url:www.example.com/item";
-        QTest::newRow("link with scheme") << "https://shop.example.org/a?b=1" << "url:https://shop.example.org/a?b=1";
-        QTest::newRow("telegram link") << "t.me/sellerbob" << "url:t.me/sellerbob";
-        QTest::newRow("handle and cyrillic messenger") << "@seller_bob в телеграм" << "handle:@seller_bob messenger:telegram";
-        QTest::newRow("whatsapp and number") << "WhatsApp 07911 123456" << "messenger:whatsapp phone:+447911123456";
-        QTest::newRow("viber, cyrillic") << "пишите в вайбер" << "messenger:viber";
-        // False friends: none of these is a contact.
-        QTest::newRow("price, pounds") << "£1,250 ono" << "";
-        QTest::newRow("price, long") << "Price: 12500000 RUB" << "";
-        QTest::newRow("price, euro after") << "450 EUR" << "";
-        QTest::newRow("date, slashes") << "bought 12/03/2024" << "";
-        QTest::newRow("date, iso") << "2024-03-12" << "";
-        QTest::newRow("size") << "120x60 cm" << "";
-        QTest::newRow("size, long number") << "2000000 mm" << "";
-        QTest::newRow("model number") << "WH-1000XM4 headphones" << "";
-        QTest::newRow("apple model") << "model A2337" << "";
-        QTest::newRow("storage") << "iPhone 13 128GB" << "";
-        QTest::newRow("fictional uk range") << "07700 900123" << "";
-        QTest::newRow("e-mail's domain is not a link too") << "bob@mail.ru" << "email:bob@mail.ru";
-        QTest::newRow("a word after an at sign in an address") << "a@b" << "";
-        // OCR's Cyrillic look-alikes in a Latin contact are read as Latin; Cyrillic words stay.
-        QTest::newRow("handle with cyrillic look-alikes") << QString::fromUtf8("telegram @\u043Elg\u043025") << "messenger:telegram handle:@olga25";
-        QTest::newRow("link with cyrillic look-alikes") << QString::fromUtf8("t.m\u0435/\u0430nn\u043089") << "url:t.me/anna89";
-        QTest::newRow("e-mail with cyrillic look-alikes") << QString::fromUtf8("b\u043Eb@m\u0430il.ru") << "email:bob@mail.ru";
-        QTest::newRow("cyrillic word beside a handle stays") << QString::fromUtf8("\u0442\u0435\u043B\u0435\u0433\u0440\u0430\u043C @olga25") << "messenger:telegram handle:@olga25";
-    }
-
-    void contactDetails()
-    {
-        QFETCH(QString, text);
-        QFETCH(QString, expected);
-        QCOMPARE(found(text), expected);
-    }
-
-    void nationalNumbersOfAnotherRegion()
-    {
-        QCOMPARE(found(QStringLiteral("8 (916) 123-45-67")), QString());
-        QCOMPARE(found(QStringLiteral("8 (916) 123-45-67"), {QStringLiteral("RU")}), QStringLiteral("phone:+79161234567"));
-        QVERIFY(!isKnownPhoneRegion(QStringLiteral("XX")));
-        QCOMPARE(found(QStringLiteral("+44 7911 123456"), {QStringLiteral("XX")}), QStringLiteral("phone:+447911123456"));
-    }
-
-    void positionsAndMasks()
-    {
-        const QString text = QStringLiteral("ёлка: 07911 123456, bob@mail.ru");
-        const auto d = findContactDetails(text);
-        QCOMPARE(int(d.size()), 2);
-        QCOMPARE(text.mid(d[0].start, d[0].length), QStringLiteral("07911 123456"));
-        QCOMPARE(d[0].display, QStringLiteral("+44 7911 123456"));
-        QCOMPARE(maskedContact(d[0]), QStringLiteral("+xxxxxxxxxx56"));
-        QCOMPARE(text.mid(d[1].start, d[1].length), QStringLiteral("bob@mail.ru"));
-        QCOMPARE(maskedContact(d[1]), QStringLiteral("b***@mail.ru"));
-    }
-
     void regionsAreFoundWhereTextIs()
     {
         const cv::Mat img = photoWithText({{"Call 07911 123456", {20, 80}}});
@@ -163,7 +100,7 @@ private Q_SLOTS:
         QVERIFY2(std::abs(angle + 15) < 4 || std::abs(angle - 165) < 4, qPrintable(QString::number(angle)));
         auto reader = TextReader::open();
         QVERIFY(reader.ok());
-        const auto lines = reader.value()->read(img, 1);
+        const auto lines = readImage(*reader.value(), img, 1);
         QVERIFY(!lines.empty());
         QVERIFY2(!findContactDetails(lines[0].text).empty(), qPrintable(lines[0].text));
     }
@@ -174,7 +111,7 @@ private Q_SLOTS:
         if (!reader)
             QFAIL(qPrintable(reader.error().message)); // setup installs Tesseract and its packs
         const cv::Mat img = photoWithText({{"Call 07911 123456", {20, 80}}, {"shutterstock", {20, 250}}});
-        const auto lines = reader.value()->read(img, 2);
+        const auto lines = readImage(*reader.value(), img, 2);
         QStringList texts;
         for (const TextLine &l : lines)
             texts << l.text;
@@ -194,18 +131,18 @@ private Q_SLOTS:
         // The photo at full size has readable text; at 1/4 it is about 8 px high.
         cv::Mat full(1416, 2000, CV_8UC3, cv::Scalar(200, 200, 200));
         cv::putText(full, "07911 123456", {100, 400}, cv::FONT_HERSHEY_SIMPLEX, 1.6, cv::Scalar(10, 10, 10), 4, cv::LINE_AA);
-        cv::Mat reduced;
-        cv::resize(full, reduced, {}, 0.25, 0.25, cv::INTER_AREA);
-        int asked = 0;
-        const auto lines = reader.value()->read(reduced, 4, [&](int scale) {
-            ++asked;
-            cv::Mat m;
-            cv::resize(full, m, {}, 1.0 / scale, 1.0 / scale, cv::INTER_AREA);
-            return m;
-        });
-        QCOMPARE(asked, 1);
-        QVERIFY(!lines.empty());
-        QVERIFY2(!findContactDetails(lines[0].text).empty(), qPrintable(lines[0].text));
+        std::vector<uchar> jpeg;
+        cv::imencode(".jpg", full, jpeg, {cv::IMWRITE_JPEG_QUALITY, 92});
+        const QByteArray bytes(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
+        auto decoded = ImageLoader().loadBytes(bytes);
+        QVERIFY(decoded.ok());
+        QCOMPARE(decoded.value().decodeScale, 4);
+        const qint64 reducedPixels = qint64(decoded.value().bgr.total());
+        ReadCosts costs;
+        const PhotoText text = readPhotoText(*reader.value(), moderationInput(std::move(decoded).value(), bytes), {}, BrandList::builtin(), {nullptr, &costs});
+        QVERIFY2(costs.largestPixels > reducedPixels, qPrintable(QString::number(costs.largestPixels)));
+        QVERIFY(!text.lines.empty());
+        QVERIFY2(!text.contacts.empty(), qPrintable(text.lines[0].text));
     }
 
     // Hostile photos: the work is bounded by the number of regions, whatever the photo holds.
@@ -226,202 +163,10 @@ private Q_SLOTS:
             QVERIFY(int(findTextRegions(*img, 8).size()) <= 8);
             QElapsedTimer t;
             t.start();
-            reader.value()->read(*img, 1);
+            readImage(*reader.value(), *img, 1);
             QVERIFY2(t.elapsed() < 20000, qPrintable(QString::number(t.elapsed()))); // a hang guard, not a speed target
         }
         QVERIFY(findTextRegions(cv::Mat(), 8).empty());
-    }
-
-    // ---- Brands and models read off the photo (core/moderation/brand_list.h, core/suggest/branded_title.h) ----
-    static PhotoText textOf(const QStringList &lines)
-    {
-        PhotoText text;
-        int y = 0;
-        for (const QString &l : lines)
-            text.lines.push_back({l, QRect(0, y += 40, 300, 30), 0.9});
-        return text;
-    }
-
-    void findBrands_data()
-    {
-        QTest::addColumn<QStringList>("lines");
-        QTest::addColumn<QString>("brands"); // names found, strongest first, comma-joined
-        QTest::newRow("capitals") << QStringList{QStringLiteral("SAMSUNG")} << QStringLiteral("Samsung");
-        QTest::newRow("full stop") << QStringList{QStringLiteral("Samsung.")} << QStringLiteral("Samsung");
-        QTest::newRow("brackets") << QStringList{QStringLiteral("(bosch) drill")} << QStringLiteral("Bosch");
-        QTest::newRow("cyrillic") << QStringList{QStringLiteral("Самсунг Galaxy")} << QStringLiteral("Samsung");
-        QTest::newRow("alias") << QStringList{QStringLiteral("Hewlett-Packard LaserJet")} << QStringLiteral("HP");
-        QTest::newRow("alias, spaced") << QStringList{QStringLiteral("hewlett packard")} << QStringLiteral("HP");
-        QTest::newRow("short name in capitals") << QStringList{QStringLiteral("HP 250 G7")} << QStringLiteral("HP");
-        QTest::newRow("short name lower case is noise") << QStringList{QStringLiteral("hp lg aeg")} << QString();
-        QTest::newRow("inside a word") << QStringList{QStringLiteral("Pineapple juice"), QStringLiteral("Applewood SAMSUNGS")} << QString();
-        QTest::newRow("common word, lower case") << QStringList{QStringLiteral("apple pie"), QStringLiteral("next day")} << QString();
-        QTest::newRow("common word, capitalised") << QStringList{QStringLiteral("Apple pie")} << QStringLiteral("Apple");
-        QTest::newRow("two words") << QStringList{QStringLiteral("LE CREUSET casserole")} << QStringLiteral("Le Creuset");
-        QTest::newRow("half of two words") << QStringList{QStringLiteral("creuset")} << QString();
-        QTest::newRow("OCR digit for a letter") << QStringList{QStringLiteral("B0SCH")} << QStringLiteral("Bosch");
-        QTest::newRow("plus sign") << QStringList{QStringLiteral("BLACK+DECKER")} << QStringLiteral("Black+Decker");
-        QTest::newRow("apostrophe") << QStringList{QStringLiteral("Levi's 501")} << QStringLiteral("Levi's");
-        QTest::newRow("accent") << QStringList{QStringLiteral("KARCHER K2")} << QStringLiteral("Kärcher");
-        QTest::newRow("product line") << QStringList{QStringLiteral("iPhone 12")} << QStringLiteral("Apple");
-        QTest::newRow("strongest first") << QStringList{QStringLiteral("Sony"), QStringLiteral("SAMSUNG"), QStringLiteral("Samsung TV")}
-                                         << QStringLiteral("Samsung,Sony");
-        QTest::newRow("once a line") << QStringList{QStringLiteral("Apple iPhone Apple")} << QStringLiteral("Apple");
-        QTest::newRow("words run together") << QStringList{QStringLiteral("OpentheAppleWatch app"), QStringLiteral("GenuineMakitaParts")}
-                                            << QStringLiteral("Apple,Makita");
-        QTest::newRow("a camel-case name is not split") << QStringList{QStringLiteral("PlayStation"), QStringLiteral("Play Station")}
-                                                        << QStringLiteral("PlayStation");
-        QTest::newRow("nothing") << QStringList{QString(), QStringLiteral("!!! ..."), QStringLiteral("for sale")} << QString();
-    }
-
-    void findBrands()
-    {
-        QFETCH(QStringList, lines);
-        QFETCH(QString, brands);
-        PhotoText text = textOf(lines);
-        listinglens::findBrands(text);
-        QStringList names;
-        for (const FoundBrand &b : text.brands)
-            names << b.name;
-        QCOMPARE(names.join(QLatin1Char(',')), brands);
-    }
-
-    void brandCategoryAndBox()
-    {
-        PhotoText text = textOf({QStringLiteral("Apple"), QStringLiteral("iPhone 13 Pro")});
-        listinglens::findBrands(text);
-        QCOMPARE(text.brands.size(), size_t(1));
-        QCOMPARE(text.brands[0].categoryId, QStringLiteral("phones")); // from the iPhone row
-        QCOMPARE(text.brands[0].box, text.lines[0].box);
-        PhotoText ikea = textOf({QStringLiteral("IKEA")});
-        listinglens::findBrands(ikea);
-        QCOMPARE(ikea.brands.at(0).categoryId, QStringLiteral("furniture"));
-    }
-
-    void models_data()
-    {
-        QTest::addColumn<QString>("token");
-        QTest::addColumn<bool>("model");
-        for (const char *yes : {"A2337", "WH-1000XM4", "KDL-40W4500", "SM-G991B", "DHP482", "CO600", "i7-8700K"})
-            QTest::newRow(yes) << QString::fromLatin1(yes) << true;
-        for (const char *no : {"£12.99", "12.99", "120cm", "2019", "07911123456", "16GB", "500GB", "2x16GB", "1920x1080", "10-12yrs", "5th",
-                               "DDR4", "USB3", "12Jan2019", "2019-Jan", "12-Mar-2020", "EC1A1BB", "1080p", "4K", "A1", "l1l1", "Samsung", "john@x1.com", "a-123456789012",
-                               "-A2337", "A2337-"})
-            QTest::newRow(no) << QString::fromUtf8(no) << false;
-    }
-
-    void models()
-    {
-        QFETCH(QString, token);
-        QFETCH(bool, model);
-        QCOMPARE(looksLikeModel(token), model);
-    }
-
-    void modelsOnTheLines()
-    {
-        PhotoText text = analysePhotoText({{QStringLiteral("SONY WH-1000XM4, 2019"), QRect(0, 0, 400, 30), 0.9},
-                                           {QStringLiteral("call 07911 123456 now £12.99 16GB 120cm"), QRect(0, 40, 400, 30), 0.9},
-                                           {QStringLiteral("Model: A2337 (a2337)"), QRect(0, 80, 400, 30), 0.9}});
-        listinglens::findBrands(text);
-        QCOMPARE(text.models, (QStringList{QStringLiteral("WH-1000XM4"), QStringLiteral("A2337")}));
-        QCOMPARE(text.brands.size(), size_t(1));
-        QCOMPARE(text.brands[0].name, QStringLiteral("Sony"));
-    }
-
-    void hostileTextIsBounded()
-    {
-        QString junk;
-        for (int i = 0; i < 20000; ++i)
-            junk += QStringLiteral("Sam%1 A%2 ").arg(i % 7).arg(1000 + i);
-        PhotoText text = textOf(QStringList(500, junk));
-        QElapsedTimer t;
-        t.start();
-        listinglens::findBrands(text);
-        QVERIFY2(t.elapsed() < 20000, qPrintable(QString::number(t.elapsed()))); // a hang guard, not a speed target
-        QVERIFY(text.brands.empty());
-    }
-
-    void brandedTitle_data()
-    {
-        QTest::addColumn<QString>("title");
-        QTest::addColumn<QStringList>("brands");     // name:category, strongest first
-        QTest::addColumn<QString>("category");
-        QTest::addColumn<QString>("expected");
-        QTest::newRow("sentence case") << QStringLiteral("Phone") << QStringList{QStringLiteral("Samsung:")} << QStringLiteral("phones")
-                                       << QStringLiteral("Samsung phone");
-        QTest::newRow("its category") << QStringLiteral("Chest of drawers") << QStringList{QStringLiteral("IKEA:furniture")}
-                                      << QStringLiteral("furniture") << QStringLiteral("IKEA chest of drawers");
-        QTest::newRow("title case kept") << QStringLiteral("Gas Cooker 50 cm") << QStringList{QStringLiteral("Beko:appliances")}
-                                         << QStringLiteral("appliances") << QStringLiteral("Beko Gas Cooker 50 cm");
-        QTest::newRow("capitals kept") << QStringLiteral("TV stand") << QStringList{QStringLiteral("Sony:")} << QStringLiteral("tv-audio")
-                                       << QStringLiteral("Sony TV stand");
-        QTest::newRow("iPod kept") << QStringLiteral("iPod") << QStringList{QStringLiteral("Apple:")} << QStringLiteral("tv-audio")
-                                   << QStringLiteral("Apple iPod");
-        QTest::newRow("already named") << QStringLiteral("Samsung Galaxy S21") << QStringList{QStringLiteral("Samsung:")}
-                                       << QStringLiteral("phones") << QStringLiteral("Samsung Galaxy S21");
-        QTest::newRow("already names another") << QStringLiteral("Sony headphones") << QStringList{QStringLiteral("Bose:tv-audio"), QStringLiteral("Sony:")}
-                                               << QStringLiteral("tv-audio") << QStringLiteral("Sony headphones");
-        QTest::newRow("category preferred") << QStringLiteral("Drill") << QStringList{QStringLiteral("Samsung:"), QStringLiteral("Makita:tools")}
-                                            << QStringLiteral("tools") << QStringLiteral("Makita drill");
-        QTest::newRow("other category never") << QStringLiteral("Sofa") << QStringList{QStringLiteral("Makita:tools")}
-                                              << QStringLiteral("furniture") << QStringLiteral("Sofa");
-        QTest::newRow("at most one") << QStringLiteral("Bag") << QStringList{QStringLiteral("Nike:"), QStringLiteral("Adidas:")}
-                                     << QStringLiteral("bags-accessories") << QStringLiteral("Nike bag");
-        QTest::newRow("no brand") << QStringLiteral("Bike") << QStringList{} << QStringLiteral("bicycles") << QStringLiteral("Bike");
-        QTest::newRow("empty title") << QString() << QStringList{QStringLiteral("Sony:")} << QStringLiteral("tv-audio") << QString();
-        QTest::newRow("word inside a word is not the brand") << QStringLiteral("Pineapple slicer") << QStringList{QStringLiteral("Apple:")}
-                                                             << QStringLiteral("home-garden") << QStringLiteral("Apple pineapple slicer");
-    }
-
-    void brandedTitle()
-    {
-        QFETCH(QString, title);
-        QFETCH(QStringList, brands);
-        QFETCH(QString, category);
-        QFETCH(QString, expected);
-        std::vector<FoundBrand> found;
-        for (const QString &b : brands)
-            found.push_back({b.section(QLatin1Char(':'), 0, 0), b.section(QLatin1Char(':'), 1), QRect()});
-        QCOMPARE(listinglens::brandedTitle(title, found, category), expected);
-    }
-
-    void brandListFiles()
-    {
-        QVERIFY(BrandList::builtin().entries().size() > 80);
-        const auto missing = BrandList::load(QStringLiteral("/nonexistent/brands.csv"));
-        QVERIFY(!missing.ok());
-        QCOMPARE(missing.error().code, ErrorCode::IoError);
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("row skipped")));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("row skipped")));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("row skipped")));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("row skipped")));
-        const auto mixed = BrandList::fromCsv("# a comment\nbrand,category_id,aliases,common_word\n"
-                                              "Acme,tools,ACME Corp|Акме,\n"
-                                              ",tools,,\n"                       // no name
-                                              "Bad,Not A Category!,,\n"         // not an id
-                                              "Too,many,columns,here,and more\n"
-                                              "!!!,,,\n"                         // no letters
-                                              "Widget,,,yes\n");
-        QVERIFY(mixed.ok());
-        QCOMPARE(mixed.value().entries().size(), size_t(2));
-        PhotoText text = textOf({QStringLiteral("АКМЕ"), QStringLiteral("widget"), QStringLiteral("SAMSUNG")});
-        listinglens::findBrands(text, mixed.value());
-        QCOMPARE(text.brands.size(), size_t(1));
-        QCOMPARE(text.brands[0].name, QStringLiteral("Acme"));
-        QCOMPARE(text.brands[0].categoryId, QStringLiteral("tools"));
-
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("row skipped")));
-        QVERIFY(!BrandList::fromCsv("brand,category_id\n,,\n\n").ok());    // nothing usable
-        QVERIFY(!BrandList::fromCsv("brand\n\"Acme,tools\n").ok());      // a quote never closed
-        (void)BrandList::fromCsv(QByteArray("\x00\xff\xfe garbage\n\"\"\"\n", 16)); // no crash whatever it holds
-        QTemporaryDir dir;
-        QFile f(dir.filePath(QStringLiteral("brands.csv")));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("brand,category_id,aliases\nNerf,kids-toys,\n");
-        f.close();
-        const auto own = BrandList::load(f.fileName());
-        QVERIFY(own.ok());
-        QCOMPARE(own.value().entries().at(0).categoryId, QStringLiteral("kids-toys"));
     }
 
     // Faces (person_in_photo; blurred in previews and thumbnails).

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "contact_samples.h"
+#include "error.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <opencv2/core/mat.hpp>
+
+#include <random>
+
+namespace listinglens {
+
+// How the text benchmark writes a sample onto a photo. The tuned-on family
+// uses OpenCV's Hershey fonts and Debian's DejaVu, Liberation, FreeFont and
+// Oxygen; the unseen family other Debian fonts (Roboto, Open Sans, Lato,
+// Carlito, Comic Neue, League Spartan, Roboto Slab, Quicksand and URW's
+// base 35) and other layouts, sizes and colours.
+struct TextDrawing {
+    QString layout; // plain, boxed, shadow (tune); banner, across, sentence, outline, sticker, label (unseen)
+    QString font;   // the font file's name, or hershey-N
+    cv::Rect box;   // where the text went, in the photo's pixels (empty: it did not fit)
+};
+
+// The font files of a family, found under /usr/share/fonts; an error names
+// the Debian packages to install when one is missing.
+Result<QStringList> sampleFonts(SampleFamily family);
+
+// Writes `sample` onto `img` (8-bit BGR) at a size, angle, colour and place
+// drawn from rng, in a layout of its family; what was used goes to `drawn`.
+void drawSample(cv::Mat &img, const ContactSample &sample, SampleFamily family, const QStringList &fonts, std::mt19937 &rng,
+                TextDrawing &drawn);
+
+} // namespace listinglens

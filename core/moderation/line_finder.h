@@ -1,0 +1,26 @@
+#pragma once
+
+#include <opencv2/core/types.hpp>
+
+#include <vector>
+
+namespace listinglens {
+
+// A candidate line of text: its turned rectangle in the searched image's
+// pixels, its letters' median colour and how many letters it chains.
+struct FoundLine {
+    cv::RotatedRect box;
+    cv::Vec3f colour; // its letters' median colour, BGR
+    int glyphs = 0;
+};
+
+// Candidate lines of text, found cheaply: character-like stable regions
+// (MSER) chained into lines of four or more of one height and colour along
+// a straight baseline, at any angle up to about 35 degrees; most letters
+// first, at most maxRegions.
+std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions);
+
+// The same lines' rectangles only.
+std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions);
+
+} // namespace listinglens

@@ -1,0 +1,129 @@
+#include "line_images.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace listinglens {
+
+namespace {
+
+// Scaled to kReadHeight: small lines up (Tesseract drops letters under about
+// 20 px), large ones down (its cost grows with the pixels, its reading does
+// not); then a border of the ground's grey all round, as Tesseract wants
+// white space about a line (a line cut at its letters' tops reads as nothing).
+cv::Mat toReadHeight(cv::Mat gray)
+{
+    if (gray.rows != kReadHeight && gray.rows > 0) {
+        const double f = double(kReadHeight) / gray.rows;
+        cv::resize(gray, gray, {}, f, f, f > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+    }
+    cv::Mat sorted = gray.reshape(1, 1).clone();
+    cv::sort(sorted, sorted, cv::SORT_ASCENDING);
+    const int ground = sorted.at<uchar>(0, sorted.cols / 2);
+    cv::Mat padded;
+    cv::copyMakeBorder(gray, padded, kReadHeight / 4, kReadHeight / 4, kReadHeight / 4, kReadHeight / 4, cv::BORDER_CONSTANT, cv::Scalar(ground));
+    return padded;
+}
+
+} // namespace
+
+cv::Mat levelLine(const cv::Mat &image, const cv::RotatedRect &box)
+{
+    const float extra = std::min(box.size.height * 0.6f, float(image.cols) / 4.0f);
+    const cv::Size size(std::max(1, int(std::lround(box.size.width + 2 * extra))), std::max(1, int(std::lround(box.size.height))));
+    if (size.area() > 4'000'000 || size.height < 4 || image.type() != CV_8UC3)
+        return {};
+    cv::Mat turn = cv::getRotationMatrix2D(box.center, box.angle, 1.0);
+    turn.at<double>(0, 2) += size.width / 2.0 - box.center.x;
+    turn.at<double>(1, 2) += size.height / 2.0 - box.center.y;
+    cv::Mat line;
+    cv::warpAffine(image, line, turn, size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    return line;
+}
+
+cv::Vec3f lettersColour(const cv::Mat &bgrLine)
+{
+    // At most about 4000 pixels, every step-th of each row.
+    const int step = std::max(1, int(std::sqrt(double(bgrLine.total()) / 4000.0)));
+    cv::Mat samples;
+    std::vector<int> row;
+    for (int r = 0; r < bgrLine.rows; r += step) {
+        for (int c = 0; c < bgrLine.cols; c += step) {
+            const cv::Vec3b p = bgrLine.at<cv::Vec3b>(r, c);
+            samples.push_back(cv::Mat(cv::Matx13f(p[0], p[1], p[2])));
+            row.push_back(r);
+        }
+    }
+    if (samples.rows < 2)
+        return {0, 0, 0};
+    // Three: the letters, and a ground that may change along the line (text
+    // across the edge of a box or an object).
+    const int k = std::min(3, samples.rows);
+    cv::Mat labels, centres;
+    // k-means++ draws its first centres from the thread's RNG: from a fixed
+    // state, so that a line reads the same whatever ran before on the thread.
+    cv::RNG &rng = cv::theRNG();
+    const uint64 saved = rng.state;
+    rng.state = 0x9e3779b97f4a7c15ULL;
+    cv::kmeans(samples, k, labels, cv::TermCriteria(cv::TermCriteria::COUNT + cv::TermCriteria::EPS, 10, 1.0), 1, cv::KMEANS_PP_CENTERS, centres);
+    rng.state = saved;
+    // The margins: the top and bottom fifth of the line, where there is ground only.
+    std::vector<int> inMargin(std::size_t(k), 0), total(std::size_t(k), 0);
+    for (int i = 0; i < labels.rows; ++i) {
+        const auto c = std::size_t(labels.at<int>(i));
+        ++total[c];
+        inMargin[c] += (row[std::size_t(i)] < bgrLine.rows / 5 || row[std::size_t(i)] >= bgrLine.rows - bgrLine.rows / 5) ? 1 : 0;
+    }
+    // The ground is the colour the margins hold most; the letters the colour
+    // farthest from it of those that are more than an edge's blend (5 %).
+    int ground = 0;
+    for (int c = 1; c < k; ++c) {
+        if (inMargin[std::size_t(c)] > inMargin[std::size_t(ground)])
+            ground = c;
+    }
+    int letters = ground == 0 && k > 1 ? 1 : 0;
+    double farthest = -1;
+    for (int c = 0; c < k; ++c) {
+        const double d = cv::norm(centres.row(c), centres.row(ground));
+        if (c != ground && total[std::size_t(c)] * 20 >= labels.rows && d > farthest) {
+            farthest = d;
+            letters = c;
+        }
+    }
+    return {centres.at<float>(letters, 0), centres.at<float>(letters, 1), centres.at<float>(letters, 2)};
+}
+
+cv::Mat colourDistanceImage(const cv::Mat &bgrLine, const cv::Vec3f &colour)
+{
+    cv::Mat gray(bgrLine.size(), CV_8U);
+    for (int r = 0; r < bgrLine.rows; ++r) {
+        const auto *in = bgrLine.ptr<cv::Vec3b>(r);
+        auto *out = gray.ptr<uchar>(r);
+        for (int c = 0; c < bgrLine.cols; ++c) {
+            const cv::Vec3f d = cv::Vec3f(in[c]) - colour;
+            out[c] = cv::saturate_cast<uchar>(std::sqrt(d.dot(d)) * 3.0f);
+        }
+    }
+    return toReadHeight(gray);
+}
+
+cv::Mat contrastImage(const cv::Mat &bgrLine)
+{
+    cv::Mat samples;
+    bgrLine.reshape(1, bgrLine.rows * bgrLine.cols).convertTo(samples, CV_32F);
+    const cv::PCA pca(samples, cv::noArray(), cv::PCA::DATA_AS_ROW, 1);
+    cv::Mat projected = pca.project(samples).reshape(1, bgrLine.rows);
+    cv::Mat gray;
+    cv::normalize(projected, gray, 0, 255, cv::NORM_MINMAX, CV_8U);
+    // The ground is what most of the line is: the median decides which way round.
+    cv::Mat sorted = gray.reshape(1, 1).clone();
+    cv::sort(sorted, sorted, cv::SORT_ASCENDING);
+    if (sorted.at<uchar>(0, sorted.cols / 2) < 128)
+        gray = 255 - gray;
+    return toReadHeight(gray);
+}
+
+} // namespace listinglens

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <opencv2/core/mat.hpp>
+#include <opencv2/core/types.hpp>
+
+namespace listinglens {
+
+// A line cut out of an image and turned level, a character longer at each
+// end than its box (the ends of a line are where the search most often loses
+// a character); 8-bit BGR, empty when the box is degenerate or too large.
+cv::Mat levelLine(const cv::Mat &image, const cv::RotatedRect &box);
+
+// The letters' colour on a level line: of the line's three main colours
+// (k-means), the one farthest from the ground's (the colour the margins above
+// and below the letters hold most).
+cv::Vec3f lettersColour(const cv::Mat &bgrLine);
+
+// Each pixel's distance from the letters' colour, so the letters are dark
+// and any ground, lighter or darker, is light.
+cv::Mat colourDistanceImage(const cv::Mat &bgrLine, const cv::Vec3f &colour);
+
+// One grey channel along the colour axis that separates the text from what
+// is behind it (red on grey tiles is faint in plain luminance), dark text on
+// a light ground.
+cv::Mat contrastImage(const cv::Mat &bgrLine);
+
+// The height Tesseract's LSTM reads best at: lines are scaled to it.
+constexpr int kReadHeight = 48;
+
+} // namespace listinglens

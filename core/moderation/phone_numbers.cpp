@@ -1,0 +1,231 @@
+#include "phone_numbers.h"
+
+#include <QRegularExpression>
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumbermatch.h>
+#include <phonenumbers/phonenumbermatcher.h>
+#include <phonenumbers/phonenumberutil.h>
+
+#include <algorithm>
+#include <optional>
+
+namespace listinglens {
+
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberMatch;
+using i18n::phonenumbers::PhoneNumberMatcher;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+constexpr auto kPattern = QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption;
+
+// What may stand right before a number that is a price, or right after one
+// that is a size or an amount, rather than a phone number.
+bool pricedOrMeasured(const QString &text, int start, int end)
+{
+    static const QRegularExpression before(QStringLiteral(R"((?:[£$€₽¥]|\b(?:eur|gbp|usd|rub|руб|price|цена))\s*$)"), kPattern);
+    static const QRegularExpression after(
+        QStringLiteral(R"(^\s*(?:[£$€₽%]|(?:cm|mm|km|kg|g|m|ml|l|gb|tb|mb|mah|w|v|hz|px|mp|x|eur|gbp|usd|rub|руб|р|см|мм|кг)\b))"), kPattern);
+    return before.match(text.left(start).right(12)).hasMatch() || after.match(text.mid(end, 8)).hasMatch();
+}
+
+// A word that says a number is a phone number, just before it.
+bool saidToBePhone(const QString &text, int start)
+{
+    static const QRegularExpression words(
+        QStringLiteral(R"((?:\b(?:tel|phone|call|mob|mobile|whats\s?app|viber|telegram|contact|тел|моб|звоните|звонить|номер|вайбер|вотсап)\b)\W{0,4}$)"),
+        kPattern);
+    return words.match(text.left(start).right(24)).hasMatch();
+}
+
+// A date or a time that overlaps [start, end): "12:30 15.06.2023" holds no
+// phone number, whatever libphonenumber reads in its digits.
+bool overlapsDateOrTime(const QString &text, int start, int end)
+{
+    static const QRegularExpression dateOrTime(QStringLiteral(R"(\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b)"));
+    for (auto it = dateOrTime.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        if (m.capturedStart() < end && start < m.capturedEnd())
+            return true;
+    }
+    return false;
+}
+
+ContactDetail phone(const PhoneNumber &n, int start, int length, bool possible)
+{
+    const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
+    std::string e164, international;
+    util.Format(n, PhoneNumberUtil::E164, &e164);
+    util.Format(n, PhoneNumberUtil::INTERNATIONAL, &international);
+    return {ContactDetail::Kind::Phone, QString::fromStdString(e164), QString::fromStdString(international), start, length, possible};
+}
+
+void matchValid(const QString &text, const QString &region, std::vector<ContactDetail> &out)
+{
+    const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
+    const QByteArray utf8 = text.toUtf8();
+    PhoneNumberMatcher matcher(util, std::string(utf8.constData(), std::size_t(utf8.size())), region.toStdString(), PhoneNumberMatcher::VALID,
+                               /*max_tries=*/64);
+    PhoneNumberMatch match;
+    while (matcher.HasNext() && matcher.Next(&match)) {
+        // The matcher counts bytes of UTF-8; the caller counts QString positions.
+        const int start = int(QString::fromUtf8(utf8.constData(), match.start()).size());
+        const int length = int(QString::fromUtf8(utf8.constData() + match.start(), match.length()).size());
+        if (!pricedOrMeasured(text, start, start + length) && !overlapsDateOrTime(text, start, start + length))
+            out.push_back(phone(match.number(), start, length, false));
+    }
+}
+
+QString digitsOnly(const std::string &s)
+{
+    QString out;
+    for (char c : s) {
+        if (c >= '0' && c <= '9')
+            out += QLatin1Char(c);
+    }
+    return out;
+}
+
+// The number `digits` ("+..." or national) is valid in one of the regions,
+// written as that region writes it: a national number with its trunk prefix
+// where the region has one (libphonenumber's Parse alone reads "8916..." as
+// a UK number).
+std::optional<PhoneNumber> validIn(const std::string &digits, const QStringList &regions)
+{
+    const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
+    const bool international = digits[0] == '+';
+    for (const QString &region : regions) {
+        PhoneNumber n;
+        if (util.Parse(digits, region.toStdString(), &n) != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsValidNumber(n))
+            continue;
+        std::string written;
+        util.Format(n, international ? PhoneNumberUtil::E164 : PhoneNumberUtil::NATIONAL, &written);
+        if (digitsOnly(written) == digitsOnly(digits))
+            return n;
+        if (international)
+            break; // the country code decides: one region is as good as another
+    }
+    return std::nullopt;
+}
+
+// A valid number one digit away: a digit too many, or one misread.
+std::optional<PhoneNumber> oneDigitAway(const std::string &digits, const QStringList &regions)
+{
+    const std::size_t first = digits[0] == '+' ? 1 : 0;
+    for (std::size_t i = first; i < digits.size(); ++i) {
+        std::string shorter = digits;
+        shorter.erase(i, 1);
+        if (auto n = validIn(shorter, regions))
+            return n;
+    }
+    for (std::size_t i = first; i < digits.size(); ++i) {
+        for (char d = '0'; d <= '9'; ++d) {
+            if (d == digits[i])
+                continue;
+            std::string other = digits;
+            other[i] = d;
+            if (auto n = validIn(other, regions))
+                return n;
+        }
+    }
+    return std::nullopt;
+}
+
+// Whether a digit stands next to position i in direction step (-1, +1),
+// across one separator at most.
+bool digitBeside(const QString &text, int i, int step)
+{
+    int j = i + step;
+    if (j >= 0 && j < text.size() && QStringLiteral(" -.").contains(text[j]))
+        j += step;
+    return j >= 0 && j < text.size() && text[j].isDigit();
+}
+
+// OCR reads a digit as a letter inside a number at times: O for 0, l or I
+// for 1. Such a letter with digits on both sides ("07377 l10517"), or an O
+// starting a word of digits ("O3118 95870"), is read as the digit it looks
+// like; the text keeps its length, so positions stand.
+QString digitLookAlikes(const QString &text)
+{
+    static const QString letters = QStringLiteral("OoОоlI|"), digits = QStringLiteral("0000111");
+    QString out = text;
+    for (int i = 0; i < out.size(); ++i) {
+        const int k = int(letters.indexOf(out[i]));
+        if (k < 0)
+            continue;
+        const bool wordStart = (i == 0 || !out[i - 1].isLetterOrNumber()) && k < 4 && i + 3 < out.size() && out[i + 1].isDigit()
+            && out[i + 2].isDigit() && out[i + 3].isDigit();
+        if ((digitBeside(out, i, -1) && digitBeside(out, i, +1)) || wordStart)
+            out[i] = digits[k];
+    }
+    return out;
+}
+
+// Digits as a phone number is written: two or more groups of two to six
+// digits (the first may be one, a trunk or country prefix), or 10 to 13 in
+// one group after a + or a trunk prefix (0, 8).
+bool phoneShaped(const QStringList &groups, bool plus)
+{
+    if (groups.size() < 2)
+        return groups.size() == 1 && groups[0].size() >= 10 && groups[0].size() <= 13
+            && (plus || groups[0].startsWith(QLatin1Char('0')) || groups[0].startsWith(QLatin1Char('8')));
+    for (int i = 0; i < groups.size(); ++i) {
+        if (groups[i].size() > 6 || (groups[i].size() < 2 && i > 0))
+            return false;
+    }
+    return true;
+}
+
+void matchPossible(const QString &text, const QStringList &regions, const std::vector<ContactDetail> &valid, std::vector<ContactDetail> &out)
+{
+    // Groups apart by spaces, dashes, dots, brackets, slashes, or a comma OCR read for one of them.
+    static const QRegularExpression run(QStringLiteral(R"((?<![\w.,/])\+?\d(?:[ \-.,()/]{0,3}\d){8,15}(?![\w]))"), kPattern);
+    static const QRegularExpression groupSplit(QStringLiteral(R"(\D+)"));
+    const QString seen = digitLookAlikes(text);
+    for (auto it = run.globalMatch(seen); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        const int start = int(m.capturedStart()), end = int(m.capturedEnd());
+        if (std::any_of(valid.begin(), valid.end(), [&](const ContactDetail &d) { return d.start < end && start < d.start + d.length; }))
+            continue;
+        const QString written = m.captured();
+        if (pricedOrMeasured(seen, start, end) || overlapsDateOrTime(seen, start, end))
+            continue;
+        const QStringList groups = written.split(groupSplit, Qt::SkipEmptyParts);
+        const bool plus = written.startsWith(QLatin1Char('+'));
+        std::string digits = plus ? "+" : "";
+        digits += groups.join(QString()).toStdString();
+        if (auto n = validIn(digits, regions)) { // valid once look-alikes and punctuation are read as they were meant
+            out.push_back(phone(*n, start, end - start, false));
+            continue;
+        }
+        const bool said = saidToBePhone(seen, start);
+        if (!phoneShaped(groups, plus) && !said)
+            continue;
+        // For review, as read: the number it may have been is a guess.
+        if (plus || said || digits[0] == '0' || digits[0] == '8' || oneDigitAway(digits, regions))
+            out.push_back({ContactDetail::Kind::Phone, QString::fromStdString(digits), written.trimmed(), start, end - start, true});
+    }
+}
+
+} // namespace
+
+std::vector<ContactDetail> findPhoneNumbers(const QString &text, const QStringList &regions)
+{
+    std::vector<ContactDetail> found;
+    for (const QString &region : regions)
+        matchValid(text, region, found);
+    // Where two regions read the same digits, the first region's stands.
+    std::stable_sort(found.begin(), found.end(), [](const ContactDetail &a, const ContactDetail &b) { return a.start < b.start; });
+    std::vector<ContactDetail> valid;
+    for (ContactDetail &d : found) {
+        if (valid.empty() || d.start >= valid.back().start + valid.back().length)
+            valid.push_back(std::move(d));
+    }
+    std::vector<ContactDetail> out = valid;
+    matchPossible(text, regions, valid, out);
+    return out;
+}
+
+} // namespace listinglens

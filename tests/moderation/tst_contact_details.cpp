@@ -1,0 +1,203 @@
+// Contact details in text read off a photo (core/moderation/contact_details.h,
+// phone_numbers.h) and stock marks (photo_text.h): the forms sellers write,
+// what OCR makes of them, and their false friends.
+#include "contact_details.h"
+#include "moderation_json.h"
+#include "photo_text.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace listinglens;
+
+namespace {
+
+// What is found, as "kind:value" ("kind?:value" for a possible number).
+QString foundWith(const QString &text, const ContactOptions &options)
+{
+    QStringList parts;
+    for (const ContactDetail &d : findContactDetails(text, options))
+        parts << contactKindName(d.kind) + (d.possible ? QStringLiteral("?:") : QStringLiteral(":")) + d.value;
+    return parts.join(QLatin1Char(' '));
+}
+
+// With GB and the given other regions only.
+QString found(const QString &text, const QStringList &otherRegions = {})
+{
+    return foundWith(text, {QStringLiteral("GB"), otherRegions});
+}
+
+} // namespace
+
+class TestContactDetails : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void contactDetails_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("uk mobile, national") << "Call 07911 123456 today" << "phone:+447911123456";
+        QTest::newRow("uk mobile, international") << "+44 7911 123456" << "phone:+447911123456";
+        QTest::newRow("uk landline, brackets") << "tel (020) 7946 0958" << "phone:+442079460958";
+        QTest::newRow("uk, no spaces") << "07911123456" << "phone:+447911123456";
+        QTest::newRow("russian, international") << "+7 916 123-45-67" << "phone:+79161234567";
+        QTest::newRow("german, international") << "+49 30 901820" << "phone:+4930901820";
+        QTest::newRow("e-mail") << "mail John.Smith@Gmail.com please" << "email:john.smith@gmail.com";
+        QTest::newRow("link with www") << "see www.example.com/item." << "url:www.example.com/item";
+        QTest::newRow("link with scheme") << "https://shop.example.org/a?b=1" << "url:https://shop.example.org/a?b=1";
+        QTest::newRow("telegram link") << "t.me/sellerbob" << "url:t.me/sellerbob";
+        QTest::newRow("handle and cyrillic messenger") << "@seller_bob в телеграм" << "handle:@seller_bob messenger:telegram";
+        QTest::newRow("whatsapp and number") << "WhatsApp 07911 123456" << "messenger:whatsapp phone:+447911123456";
+        QTest::newRow("viber, cyrillic") << "пишите в вайбер" << "messenger:viber";
+        // False friends: none of these is a contact.
+        QTest::newRow("price, pounds") << "£1,250 ono" << "";
+        QTest::newRow("price, long") << "Price: 12500000 RUB" << "";
+        QTest::newRow("price, euro after") << "450 EUR" << "";
+        QTest::newRow("date, slashes") << "bought 12/03/2024" << "";
+        QTest::newRow("date, iso") << "2024-03-12" << "";
+        QTest::newRow("size") << "120x60 cm" << "";
+        QTest::newRow("size, long number") << "2000000 mm" << "";
+        QTest::newRow("model number") << "WH-1000XM4 headphones" << "";
+        QTest::newRow("apple model") << "model A2337" << "";
+        QTest::newRow("storage") << "iPhone 13 128GB" << "";
+        // Phone-shaped but valid nowhere: a possible number, for review.
+        QTest::newRow("fictional uk range") << "07700 900123" << "phone?:07700900123";
+        QTest::newRow("e-mail's domain is not a link too") << "bob@mail.ru" << "email:bob@mail.ru";
+        QTest::newRow("a word after an at sign in an address") << "a@b" << "";
+        // OCR's Cyrillic look-alikes in a Latin contact are read as Latin; Cyrillic words stay.
+        QTest::newRow("handle with cyrillic look-alikes") << QString::fromUtf8("telegram @\u043Elg\u043025") << "messenger:telegram handle:@olga25";
+        QTest::newRow("link with cyrillic look-alikes") << QString::fromUtf8("t.m\u0435/\u0430nn\u043089") << "url:t.me/anna89";
+        QTest::newRow("e-mail with cyrillic look-alikes") << QString::fromUtf8("b\u043Eb@m\u0430il.ru") << "email:bob@mail.ru";
+        QTest::newRow("cyrillic word beside a handle stays") << QString::fromUtf8("\u0442\u0435\u043B\u0435\u0433\u0440\u0430\u043C @olga25") << "messenger:telegram handle:@olga25";
+    }
+
+    void contactDetails()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        QCOMPARE(found(text), expected);
+    }
+
+    void nationalNumbersOfAnotherRegion()
+    {
+        // Valid in a region not configured: phone-shaped, so possible (for review), not certain.
+        QCOMPARE(found(QStringLiteral("8 (916) 123-45-67")), QStringLiteral("phone?:89161234567"));
+        QCOMPARE(found(QStringLiteral("8 (916) 123-45-67"), {QStringLiteral("RU")}), QStringLiteral("phone:+79161234567"));
+        QVERIFY(!isKnownPhoneRegion(QStringLiteral("XX")));
+        QCOMPARE(found(QStringLiteral("+44 7911 123456"), {QStringLiteral("XX")}), QStringLiteral("phone:+447911123456"));
+    }
+
+    // The forms sellers of the UK and the CIS markets write, with the default
+    // regions; '?' marks a possible number (for review, not certain).
+    void localNumberFormats_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("ru, trunk 8 and brackets") << "8 (973) 766-54-50" << "phone:+79737665450";
+        QTest::newRow("kg, international in threes") << "+996 526 144 967" << "phone:+996526144967";
+        QTest::newRow("kz, national") << QStringLiteral("Тел.: 8 (701) 234-56-78") << "phone:+77012345678";
+        QTest::newRow("kz, whatsapp") << "WhatsApp +7 701 123 45 67" << "messenger:whatsapp phone:+77011234567";
+        QTest::newRow("by, national") << "8 029 491-19-11" << "phone:+375294911911";
+        QTest::newRow("uz, international") << "+998 91 234 56 78" << "phone:+998912345678";
+        QTest::newRow("kg before ua, same digits") << "0501 288 468" << "phone:+996501288468";
+        QTest::newRow("uk, dots") << "call 0740.030.1372" << "phone:+447400301372";
+        QTest::newRow("uk, in a sentence") << "Selling, text me on 07377 110517 thanks" << "phone:+447377110517";
+        QTest::newRow("uk, l read for 1") << "07377 l10517" << "phone:+447377110517";
+        QTest::newRow("valid nowhere, dashes") << "0312-326-5805" << "phone?:03123265805";
+        QTest::newRow("valid nowhere, tel:") << "tel: 0588-994-9250" << "phone?:05889949250";
+        QTest::newRow("one digit too many") << "107377 110517" << "phone?:107377110517";
+        QTest::newRow("O read for 0") << "0740O30137" << "phone?:0740030137";
+        QTest::newRow("O starting the number") << "O3118 95870" << "phone:+380311895870";
+        QTest::newRow("comma read for a space") << "tel: 8 91 387,09 44" << "phone:+998913870944";
+        QTest::newRow("dashed groups are not a date") << "8 029 441-21-90" << "phone:+375294412190";
+        QTest::newRow("e-mail, ending misread") << "Sara@gmail comm" << "email:sara@gmail.com";
+        QTest::newRow("e-mail, dot lost before the ending") << "mike_7739@aratticom" << "email:mike_7739@aratti.com";
+        QTest::newRow("e-mail, cut after the @") << "jane.doe53@ma" << "email:jane.doe53@ma";
+        QTest::newRow("e-mail, words after") << "Sara@gmail comm today" << "email:sara@gmail.com";
+        QTest::newRow("e-mail, space and co.uk misread") << "sara7 @hotmail.do.uk" << "email:sara7@hotmail.co.uk";
+        QTest::newRow("e-mail, name unreadable") << "mike 771/@gqmail.com" << "email:@gqmail.com";
+        QTest::newRow("handle, @ read as copyright") << QStringLiteral("\u00A9olga25") << "handle:@olga25";
+        // Still none of these.
+        QTest::newRow("date and time") << "12:30 15.06.2023" << "";
+        QTest::newRow("time after a number") << "call 07377 110517 at 12:30" << "phone:+447377110517";
+        QTest::newRow("ean barcode") << "EAN 5012345678900" << "";
+        QTest::newRow("upc barcode") << "0 12345 67890 5" << "";
+        QTest::newRow("price, rubles") << "Price: 12500000 RUB" << "";
+        QTest::newRow("storage") << "iPhone 13 128GB" << "";
+    }
+
+    void localNumberFormats()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        QCOMPARE(foundWith(text, ContactOptions{}), expected);
+    }
+
+    void stockMarks_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("mark");
+        QTest::newRow("plain") << "shutterstock" << "shutterstock";
+        QTest::newRow("spaced") << "Getty Images" << "gettyimages";
+        QTest::newRow("one letter misread") << "shuttersteck" << "shutterstock";
+        QTest::newRow("one letter lost") << "depositphoos" << "depositphotos";
+        QTest::newRow("copyright sign") << QStringLiteral("\u00A9 2021") << QStringLiteral("\u00A9");
+        QTest::newRow("not a mark") << "shutter speed" << "";
+        QTest::newRow("two letters off") << "shutterspeck" << "";
+    }
+
+    void stockMarks()
+    {
+        QFETCH(QString, line);
+        QFETCH(QString, mark);
+        QCOMPARE(stockMark(line), mark);
+    }
+
+    void regionLists()
+    {
+        QCOMPARE(ContactOptions().regions(), QStringList({"GB", "RU", "KZ", "KG", "UA", "BY", "UZ"}));
+        auto kg = contactOptionsFor(QStringLiteral("kg, ru"));
+        QVERIFY(kg.ok());
+        QCOMPARE(kg.value().regions(), QStringList({"KG", "RU"}));
+        auto gb = contactOptionsFor(QStringLiteral("GB"));
+        QVERIFY(gb.ok());
+        QCOMPARE(gb.value().regions(), ContactOptions().regions()); // one region keeps the default others
+        QCOMPARE(contactOptionsFor(QStringLiteral("GB,XX")).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(contactOptionsFor(QString()).error().code, ErrorCode::InvalidArgument);
+        // The market's own region decides a national number valid in two.
+        QCOMPARE(findContactDetails(QStringLiteral("0501 288 468"), contactOptionsFor(QStringLiteral("UA,KG")).value())[0].value,
+                 QStringLiteral("+380501288468"));
+    }
+
+    // A possible number says so in the result, and keeps saying so once stored.
+    void possibleNumbersInTheResult()
+    {
+        PhotoModeration m;
+        m.state = PhotoModeration::State::Done;
+        m.text = analysePhotoText({{QStringLiteral("tel: 0588-994-9250"), QRect(0, 0, 300, 30), 0.9}, {QStringLiteral("07911 123456"), QRect(0, 40, 300, 30), 0.9}});
+        QCOMPARE(int(m.text.contacts.size()), 2);
+        QVERIFY(m.flags().contains(QStringLiteral("contact_details")));
+        const QJsonObject stored = moderationToStoredJson(m);
+        const QJsonArray contacts = stored[QStringLiteral("text")][QStringLiteral("contacts")].toArray();
+        QCOMPARE(contacts[0][QStringLiteral("possible")].toBool(), true);
+        QVERIFY(!contacts[1].toObject().contains(QStringLiteral("possible"))); // certain numbers do not carry the key
+        const PhotoModeration back = moderationFromStoredJson(stored);
+        QVERIFY(back.text.contacts[0].detail.possible);
+        QVERIFY(!back.text.contacts[1].detail.possible);
+    }
+
+    void positionsAndMasks()
+    {
+        const QString text = QStringLiteral("ёлка: 07911 123456, bob@mail.ru");
+        const auto d = findContactDetails(text);
+        QCOMPARE(int(d.size()), 2);
+        QCOMPARE(text.mid(d[0].start, d[0].length), QStringLiteral("07911 123456"));
+        QCOMPARE(d[0].display, QStringLiteral("+44 7911 123456"));
+        QCOMPARE(maskedContact(d[0]), QStringLiteral("+xxxxxxxxxx56"));
+        QCOMPARE(text.mid(d[1].start, d[1].length), QStringLiteral("bob@mail.ru"));
+        QCOMPARE(maskedContact(d[1]), QStringLiteral("b***@mail.ru"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestContactDetails)
+#include "tst_contact_details.moc"

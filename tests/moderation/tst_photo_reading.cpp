@@ -1,0 +1,285 @@
+// One photo's read (core/moderation/photo_reading.h): bounded in memory and
+// CPU for the largest photos the loader accepts, cancellable, never showing
+// OCR noise as text, and what it finds on fonts it was not tuned on.
+#include "fixtures.h"
+#include "image_loader.h"
+#include "photo_reading.h"
+#include "text_photos.h"
+#include "text_words.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace listinglens;
+
+namespace {
+
+// A field of /proc/self/status (VmRSS, VmHWM), in bytes.
+qint64 statusBytes(const char *field)
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(qsizetype(qstrlen(field))).trimmed().split(' ').first().toLongLong() * 1024;
+    }
+    return -1;
+}
+
+// Sets the peak (VmHWM) back to the current RSS, so that the next peak is the read's.
+bool resetPeak()
+{
+    QFile f(QStringLiteral("/proc/self/clear_refs"));
+    return f.open(QIODevice::WriteOnly) && f.write("5") == 1;
+}
+
+double processCpuMs()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
+// A flat photo with a phone number in letters 3 % of its height: it
+// compresses to little, as an attacker's file would.
+cv::Mat bigPhoto(int width, int height)
+{
+    cv::Mat img(height, width, CV_8UC3, cv::Scalar(205, 200, 190));
+    const double scale = height * 0.03 / 22.0; // Hershey simplex capitals are about 22 px at scale 1
+    cv::putText(img, "Call 07911 123456", {width / 10, height / 2}, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(30, 30, 30),
+                std::max(2, int(scale * 2)), cv::LINE_AA);
+    return img;
+}
+
+ModerationInput inputOf(const cv::Mat &img)
+{
+    ModerationInput input;
+    input.decoded.bgr = img;
+    input.decoded.width = img.cols;
+    input.decoded.height = img.rows;
+    return input;
+}
+
+cv::Mat sheetOfText()
+{
+    cv::Mat sheet(800, 1000, CV_8UC3, cv::Scalar(250, 250, 250));
+    for (int y = 30; y < sheet.rows; y += 26)
+        cv::putText(sheet, "the quick brown fox 0123456789 jumps over the lazy dog", {10, y}, cv::FONT_HERSHEY_SIMPLEX, 0.7,
+                    cv::Scalar(0, 0, 0), 2, cv::LINE_AA);
+    return sheet;
+}
+
+// A reader that would read every line of a sheet of text but for its CPU budget.
+Result<std::unique_ptr<TextReader>> readerForASheet(int cpuBudgetMs)
+{
+    TextReaderOptions options;
+    options.maxLines = 30;
+    options.maxReads = 90;
+    options.cpuBudgetMs = cpuBudgetMs;
+    return TextReader::open(options);
+}
+
+} // namespace
+
+class TestPhotoReading : public QObject {
+    Q_OBJECT
+    std::unique_ptr<TextReader> m_reader;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto reader = TextReader::open();
+        if (!reader)
+            QFAIL(qPrintable(reader.error().message)); // setup installs Tesseract and its packs
+        m_reader = std::move(reader).value();
+    }
+
+    // The loader's largest photos: the read reduces them to ReadLimits::maxPixels
+    // before anything else, stays within 300 MB above the memory the process had
+    // once the photo was decoded, and within about a second of CPU.
+    void bigPhotosAreReadWithinBounds_data()
+    {
+        QTest::addColumn<QByteArray>("format");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("height");
+        QTest::newRow("png, 81 MP") << QByteArray(".png") << 9000 << 9000;
+        QTest::newRow("png, 100 MP") << QByteArray(".png") << 10000 << 10000;
+        // A lossless WebP is decoded through a 4-byte canvas: 56 MP is about the
+        // largest within the loader's budget (a 100 MP one is refused before the read).
+        QTest::newRow("webp, 56 MP, lossless") << QByteArray(".webp") << 7500 << 7500;
+        QTest::newRow("tiff, 100 MP") << QByteArray(".tiff") << 10000 << 10000;
+        QTest::newRow("jpeg, 100 MP") << QByteArray(".jpg") << 10000 << 10000;
+    }
+
+    void bigPhotosAreReadWithinBounds()
+    {
+        QFETCH(QByteArray, format);
+        QFETCH(int, width);
+        QFETCH(int, height);
+        std::vector<int> params;
+        if (format == ".webp")
+            params = {cv::IMWRITE_WEBP_QUALITY, 101}; // lossless
+        const QByteArray bytes = test::encode(bigPhoto(width, height), format.constData(), params);
+        QVERIFY(!bytes.isEmpty());
+        auto decoded = ImageLoader().loadBytes(bytes);
+        QVERIFY2(decoded.ok(), qPrintable(decoded.ok() ? QString() : decoded.error().message));
+        // The decode is the main lane's (the decoders have their own budget); from here on it is the read's.
+        const qint64 before = statusBytes("VmRSS:");
+        QVERIFY2(resetPeak(), "cannot reset the peak RSS (/proc/self/clear_refs)");
+        const double cpuBefore = processCpuMs();
+        ReadCosts costs;
+        const ModerationInput input = moderationInput(std::move(decoded).value(), bytes);
+        const PhotoText text = readPhotoText(*m_reader, input, {}, BrandList::builtin(), {nullptr, &costs});
+        const double cpu = processCpuMs() - cpuBefore;
+        const qint64 peak = statusBytes("VmHWM:") - before;
+        qInfo("%s: peak %.0f MB above the decoded photo, %.0f ms CPU, largest image %.1f MP", format.constData(), peak / 1e6, cpu,
+              costs.largestPixels / 1e6);
+        QVERIFY(qint64(input.decoded.bgr.total()) <= ReadLimits().maxPixels); // what a queue holds
+        QVERIFY(costs.largestPixels <= ReadLimits().maxPixels);
+        QVERIFY2(peak < 300'000'000, qPrintable(QString::number(peak)));
+        QVERIFY2(cpu < 2000, qPrintable(QString::number(cpu)));
+        QVERIFY2(!text.contacts.empty(), "the number on it is still read");
+    }
+
+    // A read cancelled before it starts recognises nothing; one cancelled while
+    // it reads stops sooner than it would have.
+    void readsAreCancellable()
+    {
+        auto reader = readerForASheet(60000);
+        QVERIFY(reader.ok());
+        const ModerationInput input = inputOf(sheetOfText());
+        std::atomic_bool cancel{true};
+        ReadCosts costs;
+        readPhotoText(*reader.value(), input, {}, BrandList::builtin(), {&cancel, &costs});
+        QVERIFY(costs.cancelled);
+        QCOMPARE(costs.recognitions, 0);
+
+        ReadCosts whole;
+        readPhotoText(*reader.value(), input, {}, BrandList::builtin(), {nullptr, &whole});
+        QVERIFY2(whole.recognitions > 6, qPrintable(QString::number(whole.recognitions)));
+        cancel = false;
+        std::thread canceller([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            cancel = true;
+        });
+        ReadCosts cut;
+        readPhotoText(*reader.value(), input, {}, BrandList::builtin(), {&cancel, &cut});
+        canceller.join();
+        QVERIFY(cut.cancelled);
+        QVERIFY2(cut.recognitions < whole.recognitions, qPrintable(QStringLiteral("%1 of %2").arg(cut.recognitions).arg(whole.recognitions)));
+    }
+
+    // A sheet of text costs the CPU budget, not a recognition per line.
+    void cpuBudgetBoundsAPhotoFullOfText()
+    {
+        auto reader = readerForASheet(200);
+        QVERIFY(reader.ok());
+        ReadCosts costs;
+        const double before = processCpuMs();
+        readPhotoText(*reader.value(), inputOf(sheetOfText()), {}, BrandList::builtin(), {nullptr, &costs});
+        const double cpu = processCpuMs() - before;
+        QVERIFY2(cpu < 1200, qPrintable(QString::number(cpu))); // the budget, the grace of a running recognition, the search
+        QVERIFY2(costs.recognitions < 30, qPrintable(QString::number(costs.recognitions)));
+    }
+
+    // What OCR makes of edges and textures is not shown as text.
+    void junkIsNotShown_data()
+    {
+        QTest::addColumn<QStringList>("words");
+        QTest::addColumn<QList<double>>("confidence");
+        QTest::addColumn<QList<bool>>("dictionary");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("S |") << QStringList{"S", "|"} << QList<double>{0.9, 0.9} << QList<bool>{false, false} << QString();
+        QTest::newRow("/") << QStringList{"/"} << QList<double>{0.95} << QList<bool>{false} << QString();
+        QTest::newRow("=|") << QStringList{"=|"} << QList<double>{0.9} << QList<bool>{false} << QString();
+        QTest::newRow("} | A") << QStringList{"}", "|", QStringLiteral("\u0410")} << QList<double>{0.8, 0.8, 0.8} << QList<bool>{false, false, false}
+                               << QString();
+        QTest::newRow("Lt) =") << QStringList{"Lt)", "="} << QList<double>{0.8, 0.9} << QList<bool>{false, false} << QString();
+        QTest::newRow("three letters, unsure") << QStringList{"Qxz"} << QList<double>{0.6} << QList<bool>{false} << QString();
+        QTest::newRow("marks at the ends cut") << QStringList{"|", "fresh,", "|"} << QList<double>{0.9, 0.9, 0.9} << QList<bool>{false, true, false}
+                                               << QStringLiteral("fresh,");
+        QTest::newRow("a dictionary word") << QStringList{"We"} << QList<double>{0.6} << QList<bool>{true} << QStringLiteral("We");
+        QTest::newRow("a number") << QStringList{"Call", "07911", "123456"} << QList<double>{0.9, 0.6, 0.6} << QList<bool>{true, false, false}
+                                  << QStringLiteral("Call 07911 123456");
+        QTest::newRow("a handle") << QStringList{"@olga25"} << QList<double>{0.6} << QList<bool>{false} << QStringLiteral("@olga25");
+    }
+
+    void junkIsNotShown()
+    {
+        QFETCH(QStringList, words);
+        QFETCH(QList<double>, confidence);
+        QFETCH(QList<bool>, dictionary);
+        QFETCH(QString, shown);
+        std::vector<ReadWord> read;
+        for (int i = 0; i < words.size(); ++i)
+            read.push_back({words[i], confidence[i], dictionary[i]});
+        QCOMPARE(shownWords(read).join(QLatin1Char(' ')), shown);
+    }
+
+    // Marks alone on a photo make no line of text.
+    void marksAloneAreNoText()
+    {
+        cv::Mat img(354, 500, CV_8UC3, cv::Scalar(190, 175, 160));
+        for (const auto &[mark, at] : std::vector<std::pair<std::string, cv::Point>>{{"S |", {40, 60}}, {"/", {300, 80}}, {"=|", {60, 200}}, {"} | ", {250, 300}}})
+            cv::putText(img, mark, at, cv::FONT_HERSHEY_SIMPLEX, 1.2, cv::Scalar(20, 20, 20), 2, cv::LINE_AA);
+        const PhotoText text = readPhotoText(*m_reader, inputOf(img), {});
+        QStringList lines;
+        for (const TextLine &l : text.lines)
+            lines << l.text;
+        QVERIFY2(lines.isEmpty(), qPrintable(lines.join(QLatin1String(" | "))));
+    }
+
+    // Contact details in fonts, layouts and number forms the reading was not
+    // tuned on (benchkit/text_photos.h, the unseen family: `listinglens
+    // bench-text --count 60 --untouched 60` reads the same photos), and real
+    // marketplace photos left as they are. Asserted at what was measured
+    // (recall 37 of 54, 1 of 60 untouched flagged: a web address printed on
+    // it), less a margin for another processor's rounding.
+    void unseenFontsAreRead()
+    {
+        const QDir photos(test::sharedDir() + QStringLiteral("/testdata/marketplace/photos"));
+        const QStringList all = photos.entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
+        QStringList odd;
+        for (int i = 1; i < all.size(); i += 2)
+            odd << photos.filePath(all[i]);
+        QVERIFY2(odd.size() >= 120, "the shared marketplace photos are needed (../shared/testdata/marketplace)");
+        QTemporaryDir dir;
+        auto made = makeTextPhotos(odd.mid(0, 60), dir.path(), SampleFamily::Unseen);
+        if (!made)
+            QFAIL(qPrintable(made.error().message)); // setup installs the fonts
+        const ImageLoader loader;
+        const auto read = [&](const QString &path) {
+            auto bytes = loader.readFile(path);
+            auto image = bytes ? loader.loadBytes(bytes.value()) : Result<LoadedImage>(bytes.error());
+            return image ? readPhotoText(*m_reader, moderationInput(std::move(image).value(), bytes.value()), {}) : PhotoText{};
+        };
+        int contacts = 0, flagged = 0;
+        for (const TextPhoto &p : made.value()) {
+            if (p.kind == QLatin1String("stock"))
+                continue;
+            ++contacts;
+            flagged += read(p.path).contacts.empty() ? 0 : 1;
+        }
+        int clean = 0;
+        for (const QString &path : odd.mid(odd.size() - 60))
+            clean += read(path).contacts.empty() ? 0 : 1;
+        qInfo("unseen set: %d of %d contact photos flagged, %d of 60 untouched photos flagged", flagged, contacts, clean);
+        QCOMPARE(contacts, 54);
+        QVERIFY2(flagged >= 34, qPrintable(QString::number(flagged))); // measured 37
+        QVERIFY2(clean <= 2, qPrintable(QString::number(clean)));      // measured 1
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPhotoReading)
+#include "tst_photo_reading.moc"
