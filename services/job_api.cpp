@@ -103,9 +103,10 @@ std::variant<JobApi::Caller, HttpResponse> JobApi::authorize(const HttpRequest &
     return Caller{key.value().id, key.value().allows(ApiScope::Admin)};
 }
 
+// HttpResponder::send is thread-safe: answered from whichever thread has the answer.
 void JobApi::answer(const HttpResponder &responder, const HttpResponse &response)
 {
-    QMetaObject::invokeMethod(this, [responder, response] { responder.send(response); }, Qt::QueuedConnection);
+    responder.send(response);
 }
 
 // The API's listener serves /v1 to API keys and health to anyone; with an
