@@ -1,5 +1,7 @@
 #include "fixtures.h"
 
+#include "route.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -231,6 +233,19 @@ QByteArray photoWithPhoneNumber()
     if (!cv::imencode(".jpg", photo, jpeg, {cv::IMWRITE_JPEG_QUALITY, 92}))
         return {};
     return QByteArray(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
+}
+
+Result<PhotoResult> classify(Classifier &classifier, const PhotoSource &source)
+{
+    return Route(classifier, {}).classifyOne(source);
+}
+
+void classifyAll(Classifier &classifier, PipelineOptions options, const std::vector<PhotoSource> &sources,
+                 const std::function<void(int index, const Result<PhotoResult> &outcome)> &onResult, std::stop_token cancel)
+{
+    Route route(classifier, RouteOptions{options});
+    route.setReports({{}, {}, [&](RoutedPhoto &photo) { onResult(photo.index, photo.outcome); }});
+    route.run(sources, cancel);
 }
 
 } // namespace listinglens::test
