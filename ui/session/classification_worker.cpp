@@ -119,8 +119,10 @@ void ClassificationWorker::Recorder::keptRead(qint64 tag, const PhotoResult &res
 
 void ClassificationWorker::Recorder::hold(const std::vector<qint64> &rows)
 {
-    if (m_store && !rows.empty())
-        m_store->holdModeration(rows, QDateTime::currentMSecsSinceEpoch() + kModerationHoldMs);
+    if (!m_store || rows.empty())
+        return;
+    if (auto held = m_store->holdModeration(rows, QDateTime::currentMSecsSinceEpoch() + kModerationHoldMs); !held)
+        qCDebug(lcStore).noquote() << held.error().message;
 }
 
 void ClassificationWorker::Recorder::attach(const std::shared_ptr<PredictionStore> &store)
