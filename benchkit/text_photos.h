@@ -9,7 +9,7 @@
 
 namespace listinglens {
 
-// The evaluation set of issue 16: text drawn onto real marketplace photos,
+// The evaluation set of text on photos: text drawn onto real marketplace photos,
 // as sellers write it: phone numbers in national and international formats
 // of several countries, e-mail addresses, messenger handles and links, and
 // stock-photo marks; in six fonts, at several sizes, colours and angles,

@@ -3,7 +3,7 @@
 # decoder against OpenCV's reduced imdecode and TurboJPEG's scaled decode, with
 # the floor (entropy decoding alone) and a full-size TurboJPEG decode beside
 # them. Installs libturbojpeg0-dev when missing (root); the product itself does
-# not link TurboJPEG (README, Performance).
+# not link TurboJPEG (docs/performance.md, "Decoding").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! dpkg -s libturbojpeg0-dev > /dev/null 2>&1; then

@@ -21,7 +21,7 @@ if [ -f "$market/listings.csv" ]; then
     { head -n 1 "$market/listings.csv"; tail -n +2 "$market/listings.csv" | sort; } |
         awk -v dir="$market/" -v out="$demo" 'NR == 1 { print > (out "/train.csv"); next }
              { if ((NR - 2) % 4 == 3) { split($0, f, ","); print dir f[1] > (out "/new.txt") } else print dir $0 > (out "/train.csv") }'
-    build/app/listinglens import --db "sqlite:$demo/market.sqlite" --currency GBP "$demo/train.csv"
+    build/app/listinglens import --db "sqlite:$demo/market.sqlite" --currency GBP --allow-outside "$demo/train.csv"
     build/app/listinglens model train --db "sqlite:$demo/market.sqlite" --activate
     echo
     echo "==> Five listing photos it never saw, with the market's head (and its prices, in GBP)"

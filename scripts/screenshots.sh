@@ -10,4 +10,5 @@ if ! command -v xvfb-run >/dev/null || ! command -v xauth >/dev/null || ! comman
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends xvfb xauth chromium
 fi
-xvfb-run -a -s "-screen 0 1280x800x24" build/app/listinglens screenshots "${1:-docs/screenshots}"
+cmake --build build --target listinglens-bench > /dev/null # a developer tool, built with the tests
+xvfb-run -a -s "-screen 0 1280x800x24" build/app/listinglens-bench screenshots "${1:-docs/screenshots}"

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Why each package is here: README.md, "Dependencies".
+# Why each package is here: docs/development.md, "Dependencies".
 PACKAGES=(
     cmake ninja-build g++            # build
     qt6-base-dev                     # Qt Core/Gui/Widgets/Test/Concurrent/Sql
@@ -18,10 +18,11 @@ PACKAGES=(
     libtesseract-dev tesseract-ocr-eng tesseract-ocr-rus  # text on photos: OCR and two language packs (core/moderation)
     libphonenumber-dev               # phone numbers in that text, for any region (core/moderation/contact_details.h)
     libjpeg-dev                      # JPEG decoding that refuses truncated scans; test fixture: CMYK JPEGs
+    zlib1g-dev                       # tests: the hostile PNG and TIFF fixtures are deflated as they are written
     libpq-dev                        # binary photo transfer to the job queue (libpq on Qt's connection)
     qtkeychain-qt6-dev               # the window keeps the database password in the session keyring (optional to the build)
     libssl-dev                       # SHA-256 with the CPU's SHA instructions (libcrypto); TLS for serve
-    libboost-dev                     # Boost.Beast + Asio (1.74): the HTTP server (README, "HTTP layer"); not
+    libboost-dev                     # Boost.Beast + Asio (1.74): the HTTP server (docs/operations/services.md); not
                                      # libboost1.81-dev, which conflicts with libphonenumber-dev's Boost 1.74
     libqrencode-dev                  # the QR code of the phone upload page in presentation mode (ui/demo)
     clang libfuzzer-14-dev           # the fuzz targets (tests/fuzz, scripts/fuzz.sh): libFuzzer needs clang
@@ -43,7 +44,7 @@ fi
 
 SHARED="${LISTINGLENS_SHARED_DIR:-$(cd .. && pwd)/shared}"
 if [ ! -f "$SHARED/models/mobilenet_v2_imagenet.pt" ]; then
-    echo "warning: no default model in $SHARED/models; set LISTINGLENS_MODEL_DIR or pass --model-dir (README, \"Models\")" >&2
+    echo "warning: no default model in $SHARED/models; set LISTINGLENS_MODEL_DIR or pass --model-dir (docs/user/models.md)" >&2
 fi
 
 echo "==> Building (Release) in build/"

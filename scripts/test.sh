@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # The tests alone need a real browser: tst_phone_upload drives the phone upload
 # page in headless Chromium, through a DevTools client in Python's standard
-# library (tests/phone_page_browser.py).
+# library (tests/support/phone_page_browser.py).
 if ! command -v chromium >/dev/null || ! command -v python3 >/dev/null; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq

@@ -1,8 +1,9 @@
 #include "api_input.h"
 
+#include "csv.h"
+
 #include <QJsonDocument>
 #include <QRegularExpression>
-#include <QStringDecoder>
 #include <QUuid>
 
 #include <cmath>
@@ -17,30 +18,6 @@ Error invalid(const QString &message)
 }
 
 } // namespace
-
-Result<QString> checkedText(const QString &text, const QString &what, int maxChars, bool multiline)
-{
-    if (text.size() > maxChars)
-        return invalid(QStringLiteral("%1 is longer than %2 characters").arg(what).arg(maxChars));
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        const bool allowedControl = multiline && (u == u'\n' || u == u'\t' || u == u'\r');
-        if ((u < 0x20 && !allowedControl) || u == 0x7f || (u >= 0x80 && u < 0xa0))
-            return invalid(QStringLiteral("%1 contains a control character").arg(what));
-        if (u == 0xfffe || u == 0xffff)
-            return invalid(QStringLiteral("%1 contains a non-character").arg(what));
-    }
-    return text;
-}
-
-Result<QString> checkedText(const QByteArray &utf8, const QString &what, int maxChars, bool multiline)
-{
-    QStringDecoder decode(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = decode(utf8);
-    if (decode.hasError())
-        return invalid(QStringLiteral("%1 is not valid UTF-8").arg(what));
-    return checkedText(text, what, maxChars, multiline);
-}
 
 std::optional<QString> normalizedJobId(const QString &text)
 {
@@ -114,11 +91,17 @@ Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteA
     auto moderator = text(QStringLiteral("moderator"), QStringLiteral("api"), 200, false);
     auto category = text(QStringLiteral("category_id"), s.category.id, 100, false);
     auto currency = text(QStringLiteral("currency"), s.price.currency, 3, false);
-    auto title = text(QStringLiteral("title"), s.title, 200, false);
-    auto description = text(QStringLiteral("description"), s.description, 5000, true);
+    auto title = text(QStringLiteral("title"), s.title, kMaxTitleChars, false);
+    auto description = text(QStringLiteral("description"), s.description, kMaxDescriptionChars, true);
     for (const auto *r : {&moderator, &category, &currency, &title, &description})
         if (!*r)
             return r->error();
+    // Exports neutralise + and - (a price, a list); = and @ only start formulas.
+    for (const auto *r : {&title, &description})
+        if (beginsACellWith(r->value(), u"=@"))
+            return invalid(QStringLiteral("%1 must not start with = or @, nor have them after a separator such as ; "
+                                          "(a spreadsheet would run it as a formula)")
+                               .arg(r == &title ? QStringLiteral("title") : QStringLiteral("description")));
     f.moderator = moderator.value();
     f.categoryId = category.value();
     f.currency = currency.value();
@@ -133,7 +116,7 @@ Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteA
     if (!p.isUndefined() && !p.isDouble())
         return invalid(QStringLiteral("price must be a number"));
     f.price = p.isUndefined() ? std::round(s.price.point * 100) / 100 : p.toDouble(); // the suggestion, in cents as shown
-    if (!std::isfinite(f.price) || f.price < 0 || f.price > 1e9)
+    if (!std::isfinite(f.price) || f.price < 0 || f.price > kMaxPrice)
         return invalid(QStringLiteral("price must be a number from 0 to 1e9"));
     return f;
 }

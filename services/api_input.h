@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "prediction_store.h"
+#include "text_checks.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -15,11 +16,7 @@ namespace listinglens {
 // (a NUL byte in a key once cut QPSQL's statement short). Pure functions:
 // the fuzzer's HTTP target runs them too.
 
-// Text from a header or a JSON field: valid UTF-8, no control characters
-// (newlines and tabs only where `multiline`), at most `maxChars` characters.
-// The error names `what`.
-Result<QString> checkedText(const QByteArray &utf8, const QString &what, int maxChars, bool multiline = false);
-Result<QString> checkedText(const QString &text, const QString &what, int maxChars, bool multiline = false);
+// Text from a header or a JSON field: checkedText() (text_checks.h).
 
 // A job id as the API names jobs (a UUID, any case) in the form stored
 // (lower case, no braces); nullopt when it cannot be one of ours.
@@ -33,7 +30,9 @@ QString methodLabel(const QByteArray &method);
 
 // POST /v1/jobs/{id}/feedback's body (application/json, at most 64 KiB), over
 // the job's suggestion for the fields it leaves out. Wrong types, unknown
-// decisions and overlong texts are errors (InvalidArgument).
+// decisions, overlong texts and a title or description in which a
+// spreadsheet cell would begin with = or @ (a formula in an export) are
+// errors (InvalidArgument).
 inline constexpr qsizetype kMaxFeedbackBody = 64 * 1024;
 Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteArray &body, const PhotoResult *suggested);
 

@@ -29,6 +29,7 @@ JobApi::JobApi(std::shared_ptr<JobQueue> queue, std::shared_ptr<Metrics> metrics
     if (m_options.authenticate)
         m_keys = std::make_shared<ApiKeys>(m_store);
     m_server = new HttpServer([this](const HttpRequest &r, const HttpResponder &responder) { handle(r, responder, false); }, limits, this);
+    m_server->setHeadCheck([this](const HttpRequest &head, const HttpServer::Admit &admit) { admitHead(head, admit, false); });
     m_server->onAnswered = [this](const HttpRequest &r, int status, double ms) {
         const MetricLabels labels{{QStringLiteral("route"), routeOf(r.path)},
                                   {QStringLiteral("method"), r.method.isEmpty() ? QStringLiteral("-") : methodLabel(r.method)},
@@ -62,8 +63,14 @@ JobApi::JobApi(std::shared_ptr<JobQueue> queue, std::shared_ptr<Metrics> metrics
 
 JobApi::~JobApi()
 {
+    // The listeners go first: their network threads start pool work (key
+    // lookups). Then the pools: an upload's pool task starts its check, whose
+    // task starts the queueing on the pool again.
+    delete m_admin;
+    delete m_server;
     m_pool.waitForDone();
     m_checkPool.waitForDone();
+    m_pool.waitForDone();
 }
 
 Result<bool> JobApi::setTls(const HttpTls &tls)
@@ -77,10 +84,17 @@ Result<quint16> JobApi::listen(const QHostAddress &address, quint16 port)
     return m_server->listen(address, port);
 }
 
-Result<quint16> JobApi::listenAdmin(const QHostAddress &address, quint16 port)
+Result<quint16> JobApi::listenAdmin(const QHostAddress &address, quint16 port, AdminAccess access)
 {
+    if (access == AdminAccess::AdminKey && !m_keys)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("the admin listener cannot ask for an admin key: API keys are off (--no-auth)")};
+    m_adminNeedsKey = access == AdminAccess::AdminKey;
     m_admin = new HttpServer([this](const HttpRequest &r, const HttpResponder &responder) { handle(r, responder, true); }, {}, this);
-    return m_admin->listen(address, port);
+    m_admin->setHeadCheck([this](const HttpRequest &head, const HttpServer::Admit &admit) { admitHead(head, admit, true); });
+    auto listening = m_admin->listen(address, port);
+    if (listening)
+        m_adminListening = true;
+    return listening;
 }
 
 std::variant<JobApi::Caller, HttpResponse> JobApi::authorize(const HttpRequest &request, const QByteArray &requestId, int scope)
@@ -109,63 +123,97 @@ void JobApi::answer(const HttpResponder &responder, const HttpResponse &response
     responder.send(response);
 }
 
-// The API's listener serves /v1 to API keys and health to anyone; with an
-// admin listener, /metrics and /readyz's details are only there.
+// What a request's route asks of it, from its head: the API key scope its
+// caller needs (0: none), or the answer that refuses it (404, 405). The API's
+// listener serves /v1 to API keys and health to anyone; the admin listener
+// serves /metrics, /readyz and /healthz, with an admin key when it asks for one.
+std::variant<int, HttpResponse> JobApi::gate(const HttpRequest &head, bool admin) const
+{
+    const QString route = routeOf(head.path);
+    const auto only = [&](const QByteArray &allowed, int scope) -> std::variant<int, HttpResponse> {
+        if (head.method == allowed)
+            return scope;
+        return HttpResponse::error(405, QStringLiteral("method_not_allowed"),
+                                   QStringLiteral("%1 does not take %2").arg(route, QString::fromLatin1(head.method)))
+            .withHeader("Allow", allowed);
+    };
+    const auto notFound = [](const QString &message) { return HttpResponse::error(404, QStringLiteral("not_found"), message); };
+    if (admin) {
+        if (route == QLatin1String("/healthz"))
+            return only("GET", 0);
+        if (route == QLatin1String("/metrics") || route == QLatin1String("/readyz"))
+            return only("GET", m_adminNeedsKey ? int(ApiScope::Admin) : 0);
+        return notFound(QStringLiteral("the admin listener serves /metrics, /readyz and /healthz"));
+    }
+    if (route == QLatin1String("/healthz") || route == QLatin1String("/openapi.json") || route == QLatin1String("/readyz"))
+        return only("GET", 0);
+    if (route == QLatin1String("/metrics")) {
+        if (m_adminListening)
+            return notFound(QStringLiteral("metrics are served on the admin listener"));
+        return only("GET", int(ApiScope::Admin));
+    }
+    if (route == QLatin1String("/v1/jobs"))
+        return only("POST", int(ApiScope::Submit));
+    if (route == QLatin1String("/v1/jobs/{id}"))
+        return only("GET", int(ApiScope::Read));
+    if (route == QLatin1String("/v1/jobs/{id}/feedback"))
+        return only("POST", int(ApiScope::Feedback));
+    return notFound(QStringLiteral("no such endpoint: %1 (see /openapi.json)").arg(head.path));
+}
+
+// Network thread: the route, then the key, before any of the body is read.
+// A key the cache does not hold is looked up on the pool; a request without
+// one is answered here.
+void JobApi::admitHead(const HttpRequest &head, const HttpServer::Admit &admit, bool admin)
+{
+    auto gated = gate(head, admin);
+    if (auto *refusal = std::get_if<HttpResponse>(&gated))
+        return admit({*refusal, {}});
+    const int scope = std::get<int>(gated);
+    const QByteArray header = head.header("authorization");
+    if (scope == 0 || !m_keys || !header.startsWith("Bearer ") || !ApiKeys::isWellFormed(header.mid(7).trimmed())) {
+        auto caller = scope == 0 ? Caller{} : authorize(head, head.id, scope); // no database asked
+        if (auto *refusal = std::get_if<HttpResponse>(&caller))
+            return admit({*refusal, {}});
+        return admit({{}, std::get<Caller>(caller)});
+    }
+    m_pool.start([this, head, admit, scope] {
+        auto caller = authorize(head, head.id, scope);
+        if (auto *refusal = std::get_if<HttpResponse>(&caller))
+            return admit({*refusal, {}});
+        admit({{}, std::get<Caller>(caller)});
+    });
+}
+
+// A request its head check let on, with its caller: routed to the file that answers it.
 void JobApi::handle(const HttpRequest &request, const HttpResponder &responder, bool admin)
 {
     const QString route = routeOf(request.path);
-    const QByteArray &method = request.method;
-    auto allow = [&](const QByteArray &allowed) {
-        return HttpResponse::error(405, QStringLiteral("method_not_allowed"),
-                                   QStringLiteral("%1 does not take %2").arg(route, QString::fromLatin1(method)))
-            .withHeader("Allow", allowed);
-    };
+    const Caller *admitted = std::any_cast<Caller>(&request.admitted);
+    const Caller caller = admitted ? *admitted : Caller{};
     auto onPool = [this, responder](std::function<HttpResponse()> work) {
         m_pool.start([this, responder, work = std::move(work)] { answer(responder, work()); });
     };
-    // A /v1 route's work on the pool, once the caller's key allows `scope`.
-    auto authorized = [this, request, responder](int scope, std::function<void(const Caller &)> work) {
-        m_pool.start([this, request, responder, scope, work = std::move(work)] {
-            auto caller = authorize(request, responder.requestId(), scope);
-            if (auto *refusal = std::get_if<HttpResponse>(&caller))
-                return answer(responder, *refusal);
-            work(std::get<Caller>(caller));
-        });
-    };
-    if (admin && route != QLatin1String("/metrics") && route != QLatin1String("/readyz") && route != QLatin1String("/healthz"))
-        return responder.send(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("the admin listener serves /metrics, /readyz and /healthz")));
     if (route == QLatin1String("/healthz")) {
-        responder.send(method == "GET" ? HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}) : allow("GET"));
+        responder.send(HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}));
     } else if (route == QLatin1String("/openapi.json")) {
         auto doc = openApiDocument();
-        responder.send(method != "GET" ? allow("GET")
-                       : doc         ? HttpResponse::json(200, doc.value())
-                                     : HttpResponse::error(500, doc.error().codeName(), doc.error().message));
+        responder.send(doc ? HttpResponse::json(200, doc.value()) : HttpResponse::error(500, doc.error().codeName(), doc.error().message));
     } else if (route == QLatin1String("/readyz")) {
         // Readiness reasons (database hosts, driver errors) only for operators, never the API's clients.
-        method == "GET" ? onPool([this, admin] { return ready(admin); }) : responder.send(allow("GET"));
+        onPool([this, admin] { return ready(admin); });
     } else if (route == QLatin1String("/metrics")) {
-        if (method != "GET")
-            return responder.send(allow("GET"));
-        if (admin)
-            return onPool([this] { return metrics(); });
-        if (m_admin)
-            return responder.send(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("metrics are served on the admin listener")));
-        authorized(int(ApiScope::Admin), [this, responder](const Caller &) { answer(responder, metrics()); });
+        onPool([this] { return metrics(); });
     } else if (route == QLatin1String("/v1/jobs")) {
-        if (method != "POST")
-            return responder.send(allow("POST"));
-        authorized(int(ApiScope::Submit), [this, request, responder](const Caller &caller) { submit(request, responder, caller); });
+        m_pool.start([this, request, responder, caller] { submit(request, responder, caller); });
     } else if (route == QLatin1String("/v1/jobs/{id}")) {
-        if (method != "GET")
-            return responder.send(allow("GET"));
         const auto wait = waitSeconds(request.query.queryItemValue(QStringLiteral("wait")), m_options.maxWaitS);
         if (!wait)
             return responder.send(invalid(wait.error()));
         const QString raw = request.path.section(QLatin1Char('/'), 3, 3);
         const QString id = normalizedJobId(raw).value_or(raw); // waiters are keyed by the stored form
         const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + qint64(wait.value() * 1000);
-        authorized(int(ApiScope::Read), [this, id, wait = wait.value(), deadline, responder](const Caller &caller) {
+        m_pool.start([this, id, wait = wait.value(), deadline, responder, caller] {
             bool parked = false;
             HttpResponse r = jobStatus(id, caller, responder.requestId(), int(std::ceil(wait)), &parked);
             if (!parked)
@@ -175,15 +223,10 @@ void JobApi::handle(const HttpRequest &request, const HttpResponder &responder, 
                                           Qt::QueuedConnection);
         });
     } else if (route == QLatin1String("/v1/jobs/{id}/feedback")) {
-        if (method != "POST")
-            return responder.send(allow("POST"));
         const QString id = request.path.section(QLatin1Char('/'), 3, 3);
-        authorized(int(ApiScope::Feedback), [this, id, request, responder](const Caller &caller) {
-            answer(responder, feedback(id, caller, request, responder.requestId()));
-        });
-    } else {
-        responder.send(HttpResponse::error(404, QStringLiteral("not_found"),
-                                           QStringLiteral("no such endpoint: %1 (see /openapi.json)").arg(request.path)));
+        m_pool.start([this, id, request, responder, caller] { answer(responder, feedback(id, caller, request, responder.requestId())); });
+    } else { // the head check refuses every other route
+        responder.send(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no such endpoint: %1").arg(request.path)));
     }
 }
 

@@ -35,9 +35,11 @@ struct JobApiOptions {
 // status (with long polling), takes moderator feedback, and reports health,
 // readiness, metrics and its OpenAPI description.
 // Threads:
-//   HttpServer's network thread  reads and writes connections (http_server.h)
+//   HttpServer's network thread  reads and writes connections (http_server.h); checks each
+//                                request's route, method and key (admitHead) before its body
 //   this object's thread         routes each request (handle()), parks and answers long polls
-//   m_pool                       everything that touches the database: queueing, job reads, feedback, keys
+//   m_pool                       everything that touches the database: queueing, job reads,
+//                                feedback, keys the cache does not hold; it never waits on a decode
 //   m_checkPool                  the check of an upload (a full decode; or, with embedded workers,
 //                                preparing it as one's model input, which JobWorker then classifies)
 // The files: job_api.cpp (set-up, routing), job_api_submit.cpp, job_api_jobs.cpp,
@@ -53,9 +55,13 @@ public:
     Result<bool> setTls(const HttpTls &tls);
     // Listens; returns the port (useful with port 0).
     Result<quint16> listen(const QHostAddress &address, quint16 port);
+    // Who may use the admin listener: anyone who reaches it (a loopback or
+    // otherwise private address), or callers with an admin API key.
+    enum class AdminAccess { Open, AdminKey };
     // A second listener for operators: /metrics and /readyz with their
-    // details, which the API's listener then no longer gives anonymous clients.
-    Result<quint16> listenAdmin(const QHostAddress &address, quint16 port);
+    // details, which the API's listener then no longer gives anonymous
+    // clients (/healthz needs no key on either).
+    Result<quint16> listenAdmin(const QHostAddress &address, quint16 port, AdminAccess access = AdminAccess::Open);
     // Extra readiness condition (embedded workers have their model), called on a
     // pool thread: an empty string means ready.
     void setReadinessCheck(std::function<QString()> notReadyReason) { m_notReady = std::move(notReadyReason); }
@@ -86,6 +92,10 @@ private:
         qint64 deadlineMs = 0;
     };
 
+    // The route's demands on a request's head: the key scope (0: none), or a refusal.
+    std::variant<int, HttpResponse> gate(const HttpRequest &head, bool admin) const;
+    // HttpServer's head check (network thread): route, method and key, before the body is read.
+    void admitHead(const HttpRequest &head, const HttpServer::Admit &admit, bool admin);
     void handle(const HttpRequest &request, const HttpResponder &responder, bool admin);
     // The caller, or the answer that refuses it (401, 403, or 503 when keys cannot be checked). Pool threads.
     std::variant<Caller, HttpResponse> authorize(const HttpRequest &request, const QByteArray &requestId, int scope);
@@ -115,6 +125,8 @@ private:
     Result<Taxonomy> m_taxonomy; // the categories feedback may name
     HttpServer *m_server = nullptr;
     HttpServer *m_admin = nullptr; // --admin-listen
+    std::atomic_bool m_adminListening{false}; // read by the head checks on the network threads
+    std::atomic_bool m_adminNeedsKey{false};
     std::shared_ptr<ApiKeys> m_keys; // null: no authentication
     QThreadPool m_pool;
     QThreadPool m_checkPool;

@@ -9,8 +9,6 @@
 
 #include <QUuid>
 
-#include <future>
-
 namespace listinglens {
 
 using namespace api_detail;
@@ -28,31 +26,21 @@ void JobApi::submit(const HttpRequest &request, const HttpResponder &responder, 
     if (JobWorker *local = localWorkerWithRoom())
         return submitToWorker(*local, upload.bytes, upload.fileName, upload.contentType, key, owner, received, responder);
     // The whole photo is decoded so that a damaged upload is refused here and
-    // never reaches the queue, at the smallest scale. The check runs on its
-    // own pool while this thread writes the photo into the queue, in a
-    // transaction that commits only when the photo passed.
-    auto task = std::make_shared<std::packaged_task<std::optional<Error>()>>([this, bytes = upload.bytes]() -> std::optional<Error> {
-        if (auto loaded = m_validator.loadBytes(bytes); !loaded)
-            return loaded.error();
-        return std::nullopt;
+    // never reaches the queue, at the smallest scale, on the check pool: no
+    // database thread waits on a decode (a hostile photo must not hold the
+    // threads that check keys and read jobs). Then it is queued.
+    m_checkPool.start([this, upload = std::move(upload), key, owner, responder] {
+        if (auto loaded = m_validator.loadBytes(upload.bytes); !loaded)
+            return answer(responder, refusedPhoto(loaded.error()));
+        m_pool.start([this, upload, key, owner, responder] {
+            auto submitted = queue().enqueue({upload.bytes, upload.fileName, upload.contentType, key, owner}, m_options.maxQueued);
+            if (!submitted)
+                return answer(responder, unavailable(responder.requestId(), submitted.error(), m_options.retryAfterS));
+            if (auto reused = keyReusedElsewhere(submitted.value(), owner.payloadSha256))
+                return answer(responder, *reused);
+            answer(responder, accepted(submitted.value()));
+        });
     });
-    std::future<std::optional<Error>> pending = task->get_future();
-    m_checkPool.start([task] { (*task)(); });
-    std::optional<std::optional<Error>> check;
-    auto checked = [&]() -> const std::optional<Error> & {
-        if (!check)
-            check = pending.get();
-        return *check;
-    };
-    auto submitted = queue().enqueue({upload.bytes, upload.fileName, upload.contentType, key, owner}, m_options.maxQueued,
-                                     [&] { return checked(); });
-    if (const auto &refusal = checked()) // before a full queue or an unreachable database
-        return answer(responder, refusedPhoto(*refusal));
-    if (!submitted)
-        return answer(responder, unavailable(responder.requestId(), submitted.error(), m_options.retryAfterS));
-    if (auto reused = keyReusedElsewhere(submitted.value(), owner.payloadSha256))
-        return answer(responder, *reused);
-    answer(responder, accepted(submitted.value()));
 }
 
 // The upload is decoded straight into `worker`'s model input (which checks

@@ -3,6 +3,7 @@
 
 #include "api_keys.h"
 #include "cli_common.h"
+#include "command_line.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -13,11 +14,6 @@
 namespace listinglens::cli {
 
 namespace {
-
-QString isoTime(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
-}
 
 QJsonValue isoTimeOrNull(qint64 ms)
 {
@@ -122,43 +118,40 @@ int runApiKey(const QStringList &args)
     const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
     const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("What the key is for (1 to 100 characters)."), QStringLiteral("NAME"));
     const QCommandLineOption scope(QStringLiteral("scope"), QStringLiteral("submit, read, feedback, admin, comma-separated."), QStringLiteral("SCOPES"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("JSON: one object per key."));
-    parser.addOptions({db, name, scope, json});
+    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("JSON: one object per key."));
+    parser.addOptions({db, name, scope, jsonOption});
     parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("create, list or revoke"));
     parser.addPositionalArgument(QStringLiteral("ID|PREFIX"), QStringLiteral("the key to revoke"), QStringLiteral("[ID|PREFIX]"));
     int exitCode = ExitOk;
     if (!parseOrExit(parser, args, exitCode))
         return exitCode;
-    const QStringList positional = parser.positionalArguments();
-    const QString action = positional.value(0);
-    const int wanted = action == QLatin1String("revoke") ? 2 : 1;
-    if (action != QLatin1String("create") && action != QLatin1String("list") && action != QLatin1String("revoke")) {
-        printError(QStringLiteral("apikey needs an action: create, list or revoke (see --help)"));
-        return ExitUsage;
-    }
-    if (positional.size() != wanted) {
-        printError(wanted == 2 ? QStringLiteral("apikey revoke needs the key's id or prefix (see apikey list)")
-                               : QStringLiteral("apikey %1 takes no further arguments").arg(action));
-        return ExitUsage;
-    }
-    if (action == QLatin1String("create") && (!parser.isSet(name) || !parser.isSet(scope))) {
-        printError(QStringLiteral("apikey create needs --name and --scope (see --help)"));
-        return ExitUsage;
-    }
-    if (action != QLatin1String("create") && (parser.isSet(name) || parser.isSet(scope))) {
-        printError(QStringLiteral("--name and --scope are for apikey create"));
-        return ExitUsage;
-    }
-    // Like history: SQLite is migrated on open, PostgreSQL must be current (db migrate).
-    auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
-    if (!store)
-        return ExitSomeFailed;
-    ApiKeys keys(store);
-    if (action == QLatin1String("create"))
-        return create(keys, parser.value(name), parser.value(scope), parser.isSet(json));
-    if (action == QLatin1String("list"))
-        return list(keys, parser.isSet(json));
-    return revoke(keys, positional.value(1), parser.isSet(json));
+    // --name and --scope belong to create alone.
+    const bool naming = parser.isSet(name) || parser.isSet(scope);
+    auto withKeys = [&](bool creating, const std::function<int(ApiKeys &)> &run) {
+        if (creating && !(parser.isSet(name) && parser.isSet(scope))) {
+            printError(QStringLiteral("apikey create needs --name and --scope (see --help)"));
+            return int(ExitUsage);
+        }
+        if (!creating && naming) {
+            printError(QStringLiteral("--name and --scope are for apikey create"));
+            return int(ExitUsage);
+        }
+        // Like history: SQLite is migrated on open, PostgreSQL must be current (db migrate).
+        auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
+        if (!store)
+            return int(ExitSomeFailed);
+        ApiKeys keys(store);
+        return run(keys);
+    };
+    const bool json = parser.isSet(jsonOption);
+    const Action actions[] = {
+        {QLatin1StringView("create"), {},
+         [&](const QStringList &) { return withKeys(true, [&](ApiKeys &k) { return create(k, parser.value(name), parser.value(scope), json); }); }},
+        {QLatin1StringView("list"), {}, [&](const QStringList &) { return withKeys(false, [&](ApiKeys &k) { return list(k, json); }); }},
+        {QLatin1StringView("revoke"), {QStringLiteral("ID|PREFIX")},
+         [&](const QStringList &key) { return withKeys(false, [&](ApiKeys &k) { return revoke(k, key.front(), json); }); }},
+    };
+    return runAction(QStringLiteral("apikey"), parser, actions);
 }
 
 } // namespace listinglens::cli

@@ -74,6 +74,11 @@ bool checkDatabaseOptions(const QCommandLineParser &parser)
 
 } // namespace
 
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
+}
+
 void printError(const QString &message)
 {
     QTextStream(stderr) << "listinglens: " << message << Qt::endl;

@@ -40,7 +40,7 @@ struct ModelOptions {
     void addTo(QCommandLineParser &parser) const;
 };
 
-// What the moderation lane reads (issue 16): text on the photo, contact
+// What the moderation lane reads: text on the photo, contact
 // details, stock marks. On unless --no-moderation.
 struct ModerationCliOptions {
     QCommandLineOption off{QStringLiteral("no-moderation"),
@@ -95,6 +95,20 @@ std::optional<int> intOption(const QCommandLineParser &parser, const QCommandLin
 
 // Processes the standard options (--help) and reports unknown ones; false means exit with `exitCode`.
 bool parseOrExit(QCommandLineParser &parser, const QStringList &args, int &exitCode);
+
+// A command's whole parse: its description, --help, the options each of
+// `options` adds (addTo), then parseOrExit().
+template <typename... Options>
+bool parseCommand(QCommandLineParser &parser, const QString &description, const QStringList &args, int &exitCode, const Options &...options)
+{
+    parser.setApplicationDescription(description);
+    parser.addHelpOption();
+    (options.addTo(parser), ...);
+    return parseOrExit(parser, args, exitCode);
+}
+
+// A time as ISO 8601 in UTC ("2026-11-24T10:00:00Z").
+QString isoTime(qint64 ms);
 
 void printError(const QString &message);
 

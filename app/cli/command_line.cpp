@@ -20,11 +20,31 @@ std::span<const Command> sharedCommands()
         {QLatin1StringView("classify"), runClassify}, {QLatin1StringView("history"), runHistory},
         {QLatin1StringView("stats"), runStats},       {QLatin1StringView("import"), runImport},
         {QLatin1StringView("db"), runDb},             {QLatin1StringView("apikey"), runApiKey},
-        {QLatin1StringView("bench"), runBench},       {QLatin1StringView("bench-db"), runBenchDb},
-        {QLatin1StringView("model"), runModel},       {QLatin1StringView("bench-train"), runBenchTrain},
-        {QLatin1StringView("bench-text"), runBenchText},       {QLatin1StringView("bench-brands"), runBenchBrands},
+        {QLatin1StringView("model"), runModel},       {QLatin1StringView("bench"), runBench},
     };
     return commands;
+}
+
+int runAction(const QString &command, const QCommandLineParser &parser, std::span<const Action> actions)
+{
+    const QStringList positional = parser.positionalArguments();
+    const QString name = positional.value(0);
+    const auto action = std::find_if(actions.begin(), actions.end(), [&](const Action &a) { return name == a.name; });
+    if (action == actions.end()) {
+        QStringList names;
+        for (const Action &a : actions)
+            names << QString(a.name);
+        const QString last = names.takeLast();
+        printError(QStringLiteral("%1 needs an action: %2 or %3 (see --help)").arg(command, names.join(QLatin1String(", ")), last));
+        return ExitUsage;
+    }
+    const QStringList arguments = positional.mid(1);
+    if (arguments.size() != action->arguments.size()) {
+        const QString usage = (QStringList{QString(action->name)} + action->arguments).join(QLatin1Char(' '));
+        printError(QStringLiteral("usage: %1 %2 %3 (see --help)").arg(QCoreApplication::applicationName(), command, usage));
+        return ExitUsage;
+    }
+    return action->run(arguments);
 }
 
 void tuneAllocator()
@@ -34,7 +54,7 @@ void tuneAllocator()
     // handed back to the kernel and faulted in again for the next photo: a
     // fifth of the services' CPU went to page faults. Keeping up to 256 MB of
     // freed memory for reuse cut their CPU per photo by about 15 %
-    // (README, "Benchmark").
+    // (docs/performance.md, "What makes it fast").
     mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
     // Threads other than the main one allocate from heaps of at most 64 MB,
@@ -46,7 +66,7 @@ void tuneAllocator()
 
 bool wantsBlasCore(int argc, char **argv)
 {
-    static const std::string_view model[] = {"classify", "bench", "bench-http", "serve", "worker"};
+    static const std::string_view model[] = {"classify", "bench", "serve", "worker", "http" /* listinglens-bench */};
     if (argc < 2 || std::find(std::begin(model), std::end(model), std::string_view(argv[1])) == std::end(model))
         return false;
     return std::any_of(argv + 2, argv + argc, [](const char *a) { return std::string_view(a) == "--plain-torchscript"; });

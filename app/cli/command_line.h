@@ -1,8 +1,10 @@
 #pragma once
 
+#include <QCommandLineParser>
 #include <QLatin1StringView>
 #include <QStringList>
 
+#include <functional>
 #include <span>
 
 namespace listinglens::cli {
@@ -14,8 +16,22 @@ struct Command {
     int (*run)(const QStringList &args);
 };
 
-// The commands both executables have: classify, history, stats, import, db, apikey, bench, bench-db.
+// The commands both executables have: classify, history, stats, import, db, apikey, model, bench.
 std::span<const Command> sharedCommands();
+
+// An action of a command that has several (db migrate, apikey revoke ID,
+// model export VERSION FILE): its name, the names of the arguments that follow
+// it (for the usage message), and what runs it with those arguments.
+struct Action {
+    QLatin1StringView name;
+    QStringList arguments;
+    std::function<int(const QStringList &arguments)> run;
+};
+
+// Runs the action that the parser's first positional argument names, with
+// the rest. A usage error (message on stderr, ExitUsage) when none is named,
+// it is not one of `actions`, or it is given too few or too many arguments.
+int runAction(const QString &command, const QCommandLineParser &parser, std::span<const Action> actions);
 
 // Keeps freed memory for reuse by the next photo (see command_line.cpp); the
 // first thing each main() does.

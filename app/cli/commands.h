@@ -13,10 +13,6 @@ int runApiKey(const QStringList &args);
 int runHistory(const QStringList &args);
 int runStats(const QStringList &args);
 int runImport(const QStringList &args);
-int runBenchDb(const QStringList &args);
 int runModel(const QStringList &args);
-int runBenchTrain(const QStringList &args);
-int runBenchText(const QStringList &args);
-int runBenchBrands(const QStringList &args);
 
 } // namespace listinglens::cli

@@ -3,6 +3,7 @@
 #include "stats_reads.h"
 
 #include "cli_common.h"
+#include "command_line.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -13,11 +14,6 @@
 namespace listinglens::cli {
 
 namespace {
-
-QString isoTime(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
-}
 
 QJsonObject rowJson(const HistoryRow &r)
 {
@@ -64,89 +60,108 @@ int runDb(const QStringList &args)
     int exitCode = ExitOk;
     if (!parseOrExit(parser, args, exitCode))
         return exitCode;
-    const QString action = parser.positionalArguments().value(0);
-    if (action != QLatin1String("migrate") && action != QLatin1String("version")) {
-        printError(QStringLiteral("db needs an action: migrate or version (see --help)"));
-        return ExitUsage;
-    }
-    const QString url = databaseUrl(parser, defaultDatabaseUrl());
-    auto store = openStore(url, action == QLatin1String("migrate"));
-    if (!store)
-        return ExitSomeFailed;
-    auto version = store->schemaVersion();
-    if (!version) {
-        printError(version.error().message);
-        return ExitSomeFailed;
-    }
-    QTextStream(stdout) << QStringLiteral("%1: schema version %2 (this program: %3)")
-                               .arg(store->maskedUrl()).arg(version.value()).arg(PredictionStore::latestSchemaVersion())
-                        << Qt::endl;
-    return ExitOk;
+    // migrate brings the schema up to this version first; both print the version.
+    auto schemaVersion = [&](bool migrate) {
+        auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()), migrate);
+        if (!store)
+            return int(ExitSomeFailed);
+        auto version = store->schemaVersion();
+        if (!version) {
+            printError(version.error().message);
+            return int(ExitSomeFailed);
+        }
+        QTextStream(stdout) << QStringLiteral("%1: schema version %2 (this program: %3)")
+                                   .arg(store->maskedUrl()).arg(version.value()).arg(PredictionStore::latestSchemaVersion())
+                            << Qt::endl;
+        return int(ExitOk);
+    };
+    const Action actions[] = {
+        {QLatin1StringView("migrate"), {}, [&](const QStringList &) { return schemaVersion(true); }},
+        {QLatin1StringView("version"), {}, [&](const QStringList &) { return schemaVersion(false); }},
+    };
+    return runAction(QStringLiteral("db"), parser, actions);
 }
 
-int runHistory(const QStringList &args)
+namespace {
+
+// The options of `history`.
+struct HistoryOptions {
+    QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
+    QCommandLineOption since{QStringLiteral("since"), QStringLiteral("From this time (ISO 8601)."), QStringLiteral("ISO")};
+    QCommandLineOption until{QStringLiteral("until"), QStringLiteral("Before this time (ISO 8601)."), QStringLiteral("ISO")};
+    QCommandLineOption category{QStringLiteral("category"), QStringLiteral("Suggested category id."), QStringLiteral("ID")};
+    QCommandLineOption feedback{QStringLiteral("feedback"), QStringLiteral("none, accepted or corrected."), QStringLiteral("STATE")};
+    QCommandLineOption search{QStringLiteral("search"), QStringLiteral("Text in the title or description."), QStringLiteral("TEXT")};
+    QCommandLineOption needsReview{QStringLiteral("needs-review"), QStringLiteral("Only results that need a moderator's review.")};
+    QCommandLineOption head{QStringLiteral("head"), QStringLiteral("Made with this category head (h3 or 3), or builtin: the built-in mapping."),
+                            QStringLiteral("VERSION|builtin")};
+    QCommandLineOption limit{QStringLiteral("limit"), QStringLiteral("Rows (default: 50)."), QStringLiteral("N"), QStringLiteral("50")};
+    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("JSON Lines, one object per prediction.")};
+
+    void addTo(QCommandLineParser &parser) const { parser.addOptions({db, since, until, category, feedback, search, needsReview, head, limit, json}); }
+};
+
+// The filter the options ask for; a usage error on stderr and nullopt on a bad value.
+std::optional<HistoryFilter> historyFilter(const QCommandLineParser &parser, const HistoryOptions &o)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Prediction history, newest first."));
-    parser.addHelpOption();
-    const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
-    const QCommandLineOption since(QStringLiteral("since"), QStringLiteral("From this time (ISO 8601)."), QStringLiteral("ISO"));
-    const QCommandLineOption until(QStringLiteral("until"), QStringLiteral("Before this time (ISO 8601)."), QStringLiteral("ISO"));
-    const QCommandLineOption category(QStringLiteral("category"), QStringLiteral("Suggested category id."), QStringLiteral("ID"));
-    const QCommandLineOption feedback(QStringLiteral("feedback"), QStringLiteral("none, accepted or corrected."), QStringLiteral("STATE"));
-    const QCommandLineOption search(QStringLiteral("search"), QStringLiteral("Text in the title or description."), QStringLiteral("TEXT"));
-    const QCommandLineOption needsReview(QStringLiteral("needs-review"), QStringLiteral("Only results that need a moderator's review."));
-    const QCommandLineOption head(QStringLiteral("head"), QStringLiteral("Made with this category head (h3 or 3), or builtin: the built-in mapping."),
-                                  QStringLiteral("VERSION|builtin"));
-    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("Rows (default: 50)."), QStringLiteral("N"), QStringLiteral("50"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("JSON Lines, one object per prediction."));
-    parser.addOptions({db, since, until, category, feedback, search, needsReview, head, limit, json});
-    int exitCode = ExitOk;
-    if (!parseOrExit(parser, args, exitCode))
-        return exitCode;
     HistoryFilter filter;
-    const auto from = timeOption(parser, since), to = timeOption(parser, until);
-    const auto n = intOption(parser, limit, 1, 10000);
-    if (!from || !to || !n)
-        return ExitUsage;
+    const auto from = timeOption(parser, o.since), to = timeOption(parser, o.until);
+    if (!from || !to)
+        return std::nullopt;
     filter.sinceMs = *from;
     filter.untilMs = *to;
-    filter.categoryId = parser.value(category);
-    filter.feedback = parser.value(feedback);
-    filter.text = parser.value(search);
-    filter.needsReview = parser.isSet(needsReview);
-    if (parser.isSet(head)) {
-        filter.headVersion = parseHeadFilter(parser.value(head));
+    filter.categoryId = parser.value(o.category);
+    filter.feedback = parser.value(o.feedback);
+    filter.text = parser.value(o.search);
+    filter.needsReview = parser.isSet(o.needsReview);
+    if (parser.isSet(o.head)) {
+        filter.headVersion = parseHeadFilter(parser.value(o.head));
         if (!filter.headVersion) {
-            printError(QStringLiteral("--head is a head version (such as h3 or 3) or builtin, not \"%1\"").arg(parser.value(head)));
-            return ExitUsage;
+            printError(QStringLiteral("--head is a head version (such as h3 or 3) or builtin, not \"%1\"").arg(parser.value(o.head)));
+            return std::nullopt;
         }
     }
     if (!filter.feedback.isEmpty() && !QStringList{QStringLiteral("none"), QStringLiteral("accepted"), QStringLiteral("corrected")}.contains(filter.feedback)) {
         printError(QStringLiteral("--feedback is none, accepted or corrected"));
-        return ExitUsage;
+        return std::nullopt;
     }
+    return filter;
+}
+
+// One row of the table `history` prints.
+QString historyLine(const HistoryRow &r)
+{
+    return QStringLiteral("%1  %2  %3  %4  %5  %6")
+        .arg(isoTime(r.createdMs), QString::number(r.id).rightJustified(8), r.fileName.section(QLatin1Char('/'), -1).left(28).leftJustified(28),
+             r.ok ? r.categoryId.leftJustified(16) : (QStringLiteral("FAILED ") + r.errorCode).leftJustified(16),
+             r.ok ? QStringLiteral("%1 %2").arg(r.currency).arg(r.pricePoint).leftJustified(12) : QString(12, QLatin1Char(' ')),
+             r.feedback == QLatin1String("none") ? r.title : r.feedback + QStringLiteral(": ") + r.finalCategoryId);
+}
+
+} // namespace
+
+int runHistory(const QStringList &args)
+{
+    QCommandLineParser parser;
+    const HistoryOptions o;
+    int exitCode = ExitOk;
+    if (!parseCommand(parser, QStringLiteral("Prediction history, newest first."), args, exitCode, o))
+        return exitCode;
+    const auto filter = historyFilter(parser, o);
+    const auto n = filter ? intOption(parser, o.limit, 1, 10000) : std::nullopt;
+    if (!n)
+        return ExitUsage;
     auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
     if (!store)
         return ExitSomeFailed;
-    auto rows = readHistory(*store, filter, std::nullopt, *n);
+    auto rows = readHistory(*store, *filter, std::nullopt, *n);
     if (!rows) {
         printError(rows.error().message);
         return ExitSomeFailed;
     }
     QTextStream out(stdout);
-    for (const HistoryRow &r : rows.value()) {
-        if (parser.isSet(json)) {
-            out << QJsonDocument(rowJson(r)).toJson(QJsonDocument::Compact) << Qt::endl;
-            continue;
-        }
-        out << QStringLiteral("%1  %2  %3  %4  %5  %6")
-                   .arg(isoTime(r.createdMs), QString::number(r.id).rightJustified(8), r.fileName.section(QLatin1Char('/'), -1).left(28).leftJustified(28),
-                        r.ok ? r.categoryId.leftJustified(16) : (QStringLiteral("FAILED ") + r.errorCode).leftJustified(16),
-                        r.ok ? QStringLiteral("%1 %2").arg(r.currency).arg(r.pricePoint).leftJustified(12) : QString(12, QLatin1Char(' ')),
-                        r.feedback == QLatin1String("none") ? r.title : r.feedback + QStringLiteral(": ") + r.finalCategoryId)
-            << Qt::endl;
-    }
+    for (const HistoryRow &r : rows.value())
+        out << (parser.isSet(o.json) ? QString::fromUtf8(QJsonDocument(rowJson(r)).toJson(QJsonDocument::Compact)) : historyLine(r)) << Qt::endl;
     return ExitOk;
 }
 

@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "catalogue_row.h"
 #include "cli_common.h"
 #include "csv.h"
 #include "route.h"
@@ -18,36 +19,19 @@ namespace listinglens::cli {
 
 namespace {
 
-struct CatalogueRow {
-    int line = 0;
-    QString photo;
-    QString categoryId;
-    double price = 0;
-    QString title;
-    QString description;
-};
-
-// The catalogue's rows that can be used, in order; the others in `rejects`.
-std::vector<CatalogueRow> readCatalogue(QFile &csv, const QDir &base, const Taxonomy &taxonomy, QStringList &rejects)
+// The catalogue's rows that can be used, in order, each checked before any
+// photo is classified or stored (checkCatalogueRow); the others in `rejects`.
+std::vector<CatalogueRow> readCatalogue(QFile &csv, const CatalogueRules &rules, QStringList &rejects)
 {
     std::vector<CatalogueRow> rows;
     const bool complete = readCsv(csv, [&](int line, const QStringList &f) {
         if (line == 1 && f.value(1).trimmed().toLower().contains(QLatin1String("categor")))
             return; // header
-        if (f.size() < 3) {
-            rejects << QStringLiteral("line %1: needs at least photo, category and price").arg(line);
-            return;
-        }
-        CatalogueRow r{line, QFileInfo(f[0].trimmed()).isAbsolute() ? f[0].trimmed() : base.filePath(f[0].trimmed()),
-                       f[1].trimmed(), 0, f.value(3).trimmed(), f.value(4).trimmed()};
-        bool ok = false;
-        r.price = f[2].trimmed().toDouble(&ok);
-        if (!taxonomy.find(r.categoryId))
-            rejects << QStringLiteral("line %1: unknown category \"%2\"").arg(line).arg(r.categoryId);
-        else if (!ok || r.price < 0 || !std::isfinite(r.price))
-            rejects << QStringLiteral("line %1: \"%2\" is not a price").arg(line).arg(f[2]);
+        auto row = checkCatalogueRow(line, f, rules);
+        if (row)
+            rows.push_back(row.value());
         else
-            rows.push_back(r);
+            rejects << row.error().message;
     });
     if (!complete)
         rejects << QStringLiteral("the file ends inside a quoted field; the last row was not read");
@@ -137,6 +121,7 @@ struct ImportRequest {
     PipelineOptions pipeline;
     QString databaseUrl;
     std::optional<QString> currency, rate;
+    bool allowOutside = false;
 };
 
 // The request, or the exit status of a usage error (printed).
@@ -145,7 +130,8 @@ std::variant<ImportRequest, int> parseImport(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Seed history from an existing catalogue: each photo is classified and stored as a confirmed listing.\n"
-        "CATALOG.csv columns: photo path (relative to the CSV's folder), category id, price, title, description;\n"
+        "CATALOG.csv columns: photo path (relative to the CSV's folder, and inside it unless --allow-outside), category id,\n"
+        "price (0 to 1e9), title (at most 200 characters), description (at most 5000);\n"
         "a first row naming the columns is skipped. Rows that cannot be used are listed and skipped."));
     parser.addHelpOption();
     const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
@@ -153,7 +139,9 @@ std::variant<ImportRequest, int> parseImport(const QStringList &args)
     const QCommandLineOption rate(QStringLiteral("rate"),
                                   QStringLiteral("Convert the catalogue's prices into the database's currency: one unit of --currency is R of it."),
                                   QStringLiteral("R"));
-    parser.addOptions({db, currency, rate});
+    const QCommandLineOption allowOutside(QStringLiteral("allow-outside"),
+                                          QStringLiteral("Follow photo paths that leave the CSV's folder (absolute, ../, links)."));
+    parser.addOptions({db, currency, rate, allowOutside});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("CATALOG.csv"), QStringLiteral("The catalogue to import."));
@@ -170,7 +158,7 @@ std::variant<ImportRequest, int> parseImport(const QStringList &args)
         return ExitUsage;
     auto given = [&](const QCommandLineOption &o) { return parser.isSet(o) ? std::optional(parser.value(o)) : std::nullopt; };
     return ImportRequest{parser.positionalArguments().constFirst(), *options, *pipeOptions,
-                         databaseUrl(parser, defaultDatabaseUrl()), given(currency), given(rate)};
+                         databaseUrl(parser, defaultDatabaseUrl()), given(currency), given(rate), parser.isSet(allowOutside)};
 }
 
 } // namespace
@@ -196,8 +184,11 @@ int runImport(const QStringList &args)
     if (!store || !attachStore(c, *store))
         return ExitSomeFailed;
     // Read and check every row before classifying any photo.
+    const Taxonomy &taxonomy = c.taxonomy();
+    const CatalogueRules rules{QFileInfo(request.csvPath).absoluteDir(), request.allowOutside,
+                               [&taxonomy](const QString &id) { return taxonomy.find(id) != nullptr; }};
     QStringList rejects;
-    std::vector<CatalogueRow> rows = readCatalogue(csv, QFileInfo(request.csvPath).absoluteDir(), c.taxonomy(), rejects);
+    std::vector<CatalogueRow> rows = readCatalogue(csv, rules, rejects);
     const auto money = catalogueCurrency(request.currency, request.rate, *store, c.taxonomy());
     if (const int *refused = std::get_if<int>(&money))
         return *refused;

@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "cli_common.h"
+#include "command_line.h"
 #include "head_store.h"
 #include "head_trainer.h"
 #include "history_reads.h"
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <variant>
 
 namespace listinglens::cli {
 
@@ -55,11 +57,6 @@ std::unique_ptr<Classifier> embeddingClassifier(ClassifierOptions options)
         return nullptr;
     }
     return std::move(classifier).value();
-}
-
-QString isoTime(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
 }
 
 QString percent(double v)
@@ -130,51 +127,94 @@ void printReport(const QJsonObject &r)
     out.flush();
 }
 
-int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions,
-             const QCommandLineOption &share, const QCommandLineOption &seed, const QCommandLineOption &activate,
-             const QCommandLineOption &force, const QCommandLineOption &json)
-{
-    auto options = classifierOptions(parser, modelOptions);
-    if (!options)
-        return ExitUsage;
-    bool ok = false;
-    const double validationShare = parser.value(share).toDouble(&ok);
-    if (!ok || validationShare < 0.05 || validationShare > 0.5) {
-        printError(QStringLiteral("--validation-share must be a number between 0.05 and 0.5"));
-        return ExitUsage;
+// The options of `model`, beside the model's own.
+struct ModelCommandOptions {
+    QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
+    QCommandLineOption share{QStringLiteral("validation-share"), QStringLiteral("train: share of listings kept for validation (default 0.2)."),
+                             QStringLiteral("X"), QStringLiteral("0.2")};
+    QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("train: seed of the split (default 1)."), QStringLiteral("N"), QStringLiteral("1")};
+    QCommandLineOption activate{QStringLiteral("activate"),
+                                QStringLiteral("train: activate the new head when its validation top-1 is at least the active one's.")};
+    QCommandLineOption force{QStringLiteral("force"), QStringLiteral("train --activate: activate it even when it is worse.")};
+    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("One JSON object instead of the text report.")};
+    ModelOptions model;
+
+    void addTo(QCommandLineParser &parser) const
+    {
+        parser.addOptions({db, share, seed, activate, force, json});
+        model.addTo(parser);
     }
-    const qulonglong seedValue = parser.value(seed).toULongLong(&ok);
+};
+
+// One action's view of the command line.
+struct ModelCommand {
+    const QCommandLineParser &parser;
+    const ModelCommandOptions &o;
+
+    std::shared_ptr<PredictionStore> store() const { return openStore(databaseUrl(parser, defaultDatabaseUrl())); }
+    bool json() const { return parser.isSet(o.json); }
+};
+
+// --validation-share and --seed; a usage error on stderr and nullopt when out of range.
+std::optional<TrainingOptions> trainingOptions(const ModelCommand &c)
+{
+    TrainingOptions training;
+    bool ok = false;
+    training.validationShare = c.parser.value(c.o.share).toDouble(&ok);
+    if (!ok || training.validationShare < 0.05 || training.validationShare > 0.5) {
+        printError(QStringLiteral("--validation-share must be a number between 0.05 and 0.5"));
+        return std::nullopt;
+    }
+    training.seed = c.parser.value(c.o.seed).toULongLong(&ok);
     if (!ok) {
         printError(QStringLiteral("--seed must be a whole number"));
-        return ExitUsage;
+        return std::nullopt;
     }
-    if (parser.isSet(force) && !parser.isSet(activate)) {
+    return training;
+}
+
+// The classifier the training actions need: options parsed, model with an embedding.
+std::unique_ptr<Classifier> trainingClassifier(const ModelCommand &c, ClassifierOptions *used = nullptr)
+{
+    auto options = classifierOptions(c.parser, c.o.model);
+    if (!options)
+        return nullptr;
+    if (used)
+        *used = *options;
+    return embeddingClassifier(*options);
+}
+
+int runTrain(const ModelCommand &c)
+{
+    if (c.parser.isSet(c.o.force) && !c.parser.isSet(c.o.activate)) {
         printError(QStringLiteral("--force only means something with --activate"));
         return ExitUsage;
     }
-    auto classifier = embeddingClassifier(*options);
+    ClassifierOptions options;
+    const auto training = trainingOptions(c);
+    auto classifier = training ? trainingClassifier(c, &options) : nullptr;
     if (!classifier)
         return ExitUsage;
     if (!classifier->engineInfo().embeddingDim) {
         printError(QStringLiteral("cannot train a head: the model has no embedding output"));
         return ExitUsage;
     }
-    auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
+    auto store = c.store();
     if (!store)
         return ExitSomeFailed;
     MarketTraining request;
-    request.options.validationShare = validationShare;
-    request.options.seed = seedValue;
-    request.options.duplicateMaxHamming = options->quality.duplicateMaxHamming;
-    request.activate = parser.isSet(activate);
-    request.force = parser.isSet(force);
+    request.options.validationShare = training->validationShare;
+    request.options.seed = training->seed;
+    request.options.duplicateMaxHamming = options.quality.duplicateMaxHamming;
+    request.activate = c.parser.isSet(c.o.activate);
+    request.force = c.parser.isSet(c.o.force);
     auto outcome = trainMarketHead(*store, *classifier, request);
     if (!outcome) {
         printError(outcome.error().message);
         return ExitSomeFailed;
     }
     const MarketTrainingOutcome &o = outcome.value();
-    if (parser.isSet(json)) {
+    if (c.json()) {
         printJson(o.report);
     } else {
         printReport(o.report);
@@ -185,11 +225,180 @@ int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions,
         else if (!request.activate)
             QTextStream(stdout) << QStringLiteral("stored as h%1; `listinglens model activate h%1` makes it the active head\n").arg(o.version);
     }
-    const QString &refusal = o.refusal;
-    if (!refusal.isEmpty()) {
-        printError(refusal);
+    if (!o.refusal.isEmpty()) {
+        printError(o.refusal);
         return ExitSomeFailed;
     }
+    return ExitOk;
+}
+
+int runCalibrate(const ModelCommand &c)
+{
+    const auto training = trainingOptions(c);
+    auto classifier = training ? trainingClassifier(c) : nullptr;
+    if (!classifier)
+        return ExitUsage;
+    auto store = c.store();
+    if (!store)
+        return ExitSomeFailed;
+    QStringList notes;
+    auto examples = confirmedExamples(*store, *classifier, notes);
+    auto fitted = examples ? HeadTrainer::calibrateBuiltin(examples.value(), classifier->taxonomy().temperature(), *training)
+                           : Result<HeadTrainer::BuiltinCalibration>(examples.error());
+    if (!fitted) {
+        printError(fitted.error().message);
+        return ExitSomeFailed;
+    }
+    const HeadTrainer::BuiltinCalibration &f = fitted.value();
+    if (c.json()) {
+        printJson({{QStringLiteral("temperature"), std::round(f.temperature * 1000) / 1000},
+                   {QStringLiteral("fitted_on"), f.fittedOn},
+                   {QStringLiteral("validation"), QJsonObject{{QStringLiteral("uncalibrated"), f.before.json()},
+                                                              {QStringLiteral("calibrated"), f.after.json()}}}});
+    } else {
+        QTextStream(stdout) << QStringLiteral("built-in mapping: temperature %1 (fitted on %2 listings)\n"
+                                              "  on %3 validation listings: ECE %4 -> %5, top-1 %6 (unchanged by a temperature)\n")
+                                   .arg(f.temperature, 0, 'f', 3).arg(f.fittedOn).arg(f.after.n)
+                                   .arg(f.before.ece, 0, 'f', 3).arg(f.after.ece, 0, 'f', 3).arg(percent(f.after.top1));
+    }
+    return ExitOk;
+}
+
+int runList(const ModelCommand &c)
+{
+    auto store = c.store();
+    if (!store)
+        return ExitSomeFailed;
+    auto heads = listHeads(*store);
+    if (!heads) {
+        printError(heads.error().message);
+        return ExitSomeFailed;
+    }
+    QTextStream out(stdout);
+    if (c.json()) {
+        QJsonArray a;
+        for (const HeadSummary &h : heads.value())
+            a.append(summaryJson(h));
+        out << QJsonDocument(a).toJson(QJsonDocument::Compact) << Qt::endl;
+        return ExitOk;
+    }
+    if (heads.value().empty()) {
+        out << QStringLiteral("no heads yet: `listinglens model train` learns one from the confirmed listings\n");
+        return ExitOk;
+    }
+    out << QStringLiteral("   version  created (UTC)         examples   top-1   top-3    ECE  model\n");
+    for (const HeadSummary &h : heads.value())
+        out << QStringLiteral("%1 %2  %3 %4 %5 %6  %7  %8\n")
+                   .arg(h.active ? QStringLiteral("*") : QStringLiteral(" "), 1)
+                   .arg(QStringLiteral("h%1").arg(h.version), 8)
+                   .arg(isoTime(h.createdMs), -20)
+                   .arg(h.examples, 8)
+                   .arg(percent(h.top1), 7)
+                   .arg(percent(h.top3), 7)
+                   .arg(h.ece, 0, 'f', 3)
+                   .arg(h.modelName + QLatin1Char(' ') + h.modelVersion);
+    if (std::none_of(heads.value().begin(), heads.value().end(), [](const HeadSummary &h) { return h.active; }))
+        out << QStringLiteral("(none is active: suggestions use the built-in mapping)\n");
+    return ExitOk;
+}
+
+int runRollback(const ModelCommand &c)
+{
+    auto store = c.store();
+    if (!store)
+        return ExitSomeFailed;
+    auto to = rollbackHead(*store);
+    if (!to) {
+        printError(to.error().message);
+        return ExitSomeFailed;
+    }
+    QTextStream(stdout) << (to.value() > 0 ? QStringLiteral("rolled back: h%1 is the active head\n").arg(to.value())
+                                           : QStringLiteral("rolled back: no head is active; suggestions use the built-in mapping\n"));
+    return ExitOk;
+}
+
+// The stored head `text` names, with its store; prints the error and returns an exit status otherwise.
+std::variant<std::pair<std::shared_ptr<PredictionStore>, CategoryHead>, int> storedHead(const ModelCommand &c, const QString &text)
+{
+    const auto version = parseVersion(text);
+    if (!version)
+        return int(ExitUsage);
+    auto store = c.store();
+    if (!store)
+        return int(ExitSomeFailed);
+    auto head = loadHead(*store, *version);
+    if (!head) {
+        printError(head.error().message);
+        return int(ExitSomeFailed);
+    }
+    return std::make_pair(store, head.value());
+}
+
+int runShow(const ModelCommand &c, const QString &version)
+{
+    auto found = storedHead(c, version);
+    if (const int *exitCode = std::get_if<int>(&found))
+        return *exitCode;
+    const CategoryHead &head = std::get<0>(found).second;
+    QJsonObject r = head.report;
+    r.insert(QStringLiteral("version"), head.label());
+    r.insert(QStringLiteral("created_at"), isoTime(head.createdMs));
+    r.insert(QStringLiteral("model"), QStringLiteral("%1 %2").arg(head.modelName, head.modelVersion));
+    r.insert(QStringLiteral("taxonomy"), head.taxonomyFingerprint);
+    c.json() ? printJson(r) : printReport(r);
+    return ExitOk;
+}
+
+int runActivate(const ModelCommand &c, const QString &version)
+{
+    if (version == QLatin1String("builtin")) {
+        auto store = c.store();
+        if (!store)
+            return ExitSomeFailed;
+        if (auto done = activateHead(*store, 0, QStringLiteral("activate")); !done) {
+            printError(done.error().message);
+            return ExitSomeFailed;
+        }
+        QTextStream(stdout) << QStringLiteral("no head is active: suggestions use the built-in mapping\n");
+        return ExitOk;
+    }
+    auto found = storedHead(c, version);
+    if (const int *exitCode = std::get_if<int>(&found))
+        return *exitCode;
+    const auto &[store, head] = std::get<0>(found);
+    // Refused here, not only in every process that would load it: a head for another taxonomy.
+    auto options = classifierOptions(c.parser, c.o.model);
+    if (!options)
+        return ExitUsage;
+    auto taxonomy = options->taxonomyPath.isEmpty() ? Taxonomy::builtIn() : Taxonomy::fromFile(options->taxonomyPath);
+    if (!taxonomy) {
+        printError(taxonomy.error().message);
+        return ExitUsage;
+    }
+    if (head.taxonomyFingerprint != taxonomy.value().fingerprint()) {
+        printError(head.checkFits(taxonomy.value(), head.modelName, head.modelVersion, head.dimension).error().message);
+        return ExitSomeFailed;
+    }
+    if (auto done = activateHead(*store, head.version, QStringLiteral("activate")); !done) {
+        printError(done.error().message);
+        return ExitSomeFailed;
+    }
+    QTextStream(stdout) << QStringLiteral("h%1 is now the active head\n").arg(head.version);
+    return ExitOk;
+}
+
+int runExport(const ModelCommand &c, const QString &version, const QString &path)
+{
+    auto found = storedHead(c, version);
+    if (const int *exitCode = std::get_if<int>(&found))
+        return *exitCode;
+    const CategoryHead &head = std::get<0>(found).second;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(head.toJson()) < 0 || !file.commit()) {
+        printError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+        return ExitSomeFailed;
+    }
+    QTextStream(stdout) << QStringLiteral("wrote h%1 to %2\n").arg(head.version).arg(path);
     return ExitOk;
 }
 
@@ -198,189 +407,22 @@ int runTrain(QCommandLineParser &parser, const ModelOptions &modelOptions,
 int runModel(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QString::fromLatin1(kDescription));
-    parser.addHelpOption();
-    const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
-    const QCommandLineOption share(QStringLiteral("validation-share"), QStringLiteral("train: share of listings kept for validation (default 0.2)."),
-                                   QStringLiteral("X"), QStringLiteral("0.2"));
-    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("train: seed of the split (default 1)."), QStringLiteral("N"), QStringLiteral("1"));
-    const QCommandLineOption activate(QStringLiteral("activate"), QStringLiteral("train: activate the new head when its validation top-1 is at least the active one's."));
-    const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("train --activate: activate it even when it is worse."));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("One JSON object instead of the text report."));
-    parser.addOptions({db, share, seed, activate, force, json});
-    const ModelOptions modelOptions;
-    modelOptions.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("train, list, show, activate, rollback, export or calibrate"));
+    const ModelCommandOptions options;
     int exitCode = ExitOk;
-    if (!parseOrExit(parser, args, exitCode))
+    if (!parseCommand(parser, QString::fromLatin1(kDescription), args, exitCode, options))
         return exitCode;
-    const QStringList pos = parser.positionalArguments();
-    const QString action = pos.value(0);
-    auto needs = [&](int n, const char *usage) {
-        if (pos.size() == n)
-            return true;
-        printError(QStringLiteral("usage: listinglens model %1").arg(QLatin1String(usage)));
-        return false;
+    const ModelCommand c{parser, options};
+    const Action actions[] = {
+        {QLatin1StringView("train"), {}, [&](const QStringList &) { return runTrain(c); }},
+        {QLatin1StringView("list"), {}, [&](const QStringList &) { return runList(c); }},
+        {QLatin1StringView("show"), {QStringLiteral("VERSION")}, [&](const QStringList &a) { return runShow(c, a[0]); }},
+        {QLatin1StringView("activate"), {QStringLiteral("VERSION|builtin")}, [&](const QStringList &a) { return runActivate(c, a[0]); }},
+        {QLatin1StringView("rollback"), {}, [&](const QStringList &) { return runRollback(c); }},
+        {QLatin1StringView("export"), {QStringLiteral("VERSION"), QStringLiteral("FILE")}, [&](const QStringList &a) { return runExport(c, a[0], a[1]); }},
+        {QLatin1StringView("calibrate"), {}, [&](const QStringList &) { return runCalibrate(c); }},
     };
-    if (action == QLatin1String("calibrate")) {
-        if (!needs(1, "calibrate [--json]"))
-            return ExitUsage;
-        auto options = classifierOptions(parser, modelOptions);
-        if (!options)
-            return ExitUsage;
-        auto classifier = embeddingClassifier(*options);
-        if (!classifier)
-            return ExitUsage;
-        auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
-        if (!store)
-            return ExitSomeFailed;
-        QStringList notes;
-        auto examples = confirmedExamples(*store, *classifier, notes);
-        TrainingOptions training;
-        bool shareOk = false, seedOk = false;
-        training.validationShare = parser.value(share).toDouble(&shareOk);
-        training.seed = parser.value(seed).toULongLong(&seedOk);
-        if (!shareOk || !seedOk) {
-            printError(QStringLiteral("--validation-share must be a number between 0.05 and 0.5, --seed a whole number"));
-            return ExitUsage;
-        }
-        auto c = examples ? HeadTrainer::calibrateBuiltin(examples.value(), classifier->taxonomy().temperature(), training)
-                          : Result<HeadTrainer::BuiltinCalibration>(examples.error());
-        if (!c) {
-            printError(c.error().message);
-            return ExitSomeFailed;
-        }
-        const QJsonObject o{{QStringLiteral("temperature"), std::round(c.value().temperature * 1000) / 1000},
-                            {QStringLiteral("fitted_on"), c.value().fittedOn},
-                            {QStringLiteral("validation"), QJsonObject{{QStringLiteral("uncalibrated"), c.value().before.json()},
-                                                                       {QStringLiteral("calibrated"), c.value().after.json()}}}};
-        if (parser.isSet(json)) {
-            printJson(o);
-        } else {
-            QTextStream(stdout) << QStringLiteral("built-in mapping: temperature %1 (fitted on %2 listings)\n"
-                                                  "  on %3 validation listings: ECE %4 -> %5, top-1 %6 (unchanged by a temperature)\n")
-                                       .arg(c.value().temperature, 0, 'f', 3).arg(c.value().fittedOn).arg(c.value().after.n)
-                                       .arg(c.value().before.ece, 0, 'f', 3).arg(c.value().after.ece, 0, 'f', 3).arg(percent(c.value().after.top1));
-        }
-        return ExitOk;
-    }
-    if (action == QLatin1String("train"))
-        return needs(1, "train [--activate [--force]] [--json]") ? runTrain(parser, modelOptions, share, seed, activate, force, json) : ExitUsage;
-
-    const QStringList known = {QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("activate"), QStringLiteral("rollback"), QStringLiteral("export")};
-    if (!known.contains(action)) {
-        printError(QStringLiteral("model needs an action: train, list, show, activate, rollback, export or calibrate (see --help)"));
-        return ExitUsage;
-    }
-    if ((action == QLatin1String("list") && !needs(1, "list [--json]")) || (action == QLatin1String("rollback") && !needs(1, "rollback"))
-        || (action == QLatin1String("show") && !needs(2, "show VERSION [--json]"))
-        || (action == QLatin1String("activate") && !needs(2, "activate VERSION|builtin"))
-        || (action == QLatin1String("export") && !needs(3, "export VERSION FILE")))
-        return ExitUsage;
-    auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
-    if (!store)
-        return ExitSomeFailed;
-    QTextStream out(stdout);
-
-    if (action == QLatin1String("list")) {
-        auto heads = listHeads(*store);
-        if (!heads) {
-            printError(heads.error().message);
-            return ExitSomeFailed;
-        }
-        if (parser.isSet(json)) {
-            QJsonArray a;
-            for (const HeadSummary &h : heads.value())
-                a.append(summaryJson(h));
-            out << QJsonDocument(a).toJson(QJsonDocument::Compact) << Qt::endl;
-            return ExitOk;
-        }
-        if (heads.value().empty()) {
-            out << QStringLiteral("no heads yet: `listinglens model train` learns one from the confirmed listings\n");
-            return ExitOk;
-        }
-        out << QStringLiteral("   version  created (UTC)         examples   top-1   top-3    ECE  model\n");
-        for (const HeadSummary &h : heads.value())
-            out << QStringLiteral("%1 %2  %3 %4 %5 %6  %7  %8\n")
-                       .arg(h.active ? QStringLiteral("*") : QStringLiteral(" "), 1)
-                       .arg(QStringLiteral("h%1").arg(h.version), 8)
-                       .arg(isoTime(h.createdMs), -20)
-                       .arg(h.examples, 8)
-                       .arg(percent(h.top1), 7)
-                       .arg(percent(h.top3), 7)
-                       .arg(h.ece, 0, 'f', 3)
-                       .arg(h.modelName + QLatin1Char(' ') + h.modelVersion);
-        if (std::none_of(heads.value().begin(), heads.value().end(), [](const HeadSummary &h) { return h.active; }))
-            out << QStringLiteral("(none is active: suggestions use the built-in mapping)\n");
-        return ExitOk;
-    }
-    if (action == QLatin1String("rollback")) {
-        auto to = rollbackHead(*store);
-        if (!to) {
-            printError(to.error().message);
-            return ExitSomeFailed;
-        }
-        out << (to.value() > 0 ? QStringLiteral("rolled back: h%1 is the active head\n").arg(to.value())
-                               : QStringLiteral("rolled back: no head is active; suggestions use the built-in mapping\n"));
-        return ExitOk;
-    }
-    if (action == QLatin1String("activate") && pos[1] == QLatin1String("builtin")) {
-        if (auto done = activateHead(*store, 0, QStringLiteral("activate")); !done) {
-            printError(done.error().message);
-            return ExitSomeFailed;
-        }
-        out << QStringLiteral("no head is active: suggestions use the built-in mapping\n");
-        return ExitOk;
-    }
-    const auto version = parseVersion(pos[1]);
-    if (!version)
-        return ExitUsage;
-    auto head = loadHead(*store, *version);
-    if (!head) {
-        printError(head.error().message);
-        return ExitSomeFailed;
-    }
-    if (action == QLatin1String("show")) {
-        QJsonObject r = head.value().report;
-        r.insert(QStringLiteral("version"), head.value().label());
-        r.insert(QStringLiteral("created_at"), isoTime(head.value().createdMs));
-        r.insert(QStringLiteral("model"), QStringLiteral("%1 %2").arg(head.value().modelName, head.value().modelVersion));
-        r.insert(QStringLiteral("taxonomy"), head.value().taxonomyFingerprint);
-        if (parser.isSet(json))
-            printJson(r);
-        else
-            printReport(r);
-        return ExitOk;
-    }
-    if (action == QLatin1String("activate")) {
-        // Refused here, not only in every process that would load it: a head for another taxonomy.
-        auto options = classifierOptions(parser, modelOptions);
-        if (!options)
-            return ExitUsage;
-        auto taxonomy = options->taxonomyPath.isEmpty() ? Taxonomy::builtIn() : Taxonomy::fromFile(options->taxonomyPath);
-        if (!taxonomy) {
-            printError(taxonomy.error().message);
-            return ExitUsage;
-        }
-        if (head.value().taxonomyFingerprint != taxonomy.value().fingerprint()) {
-            printError(head.value().checkFits(taxonomy.value(), head.value().modelName, head.value().modelVersion, head.value().dimension).error().message);
-            return ExitSomeFailed;
-        }
-        if (auto done = activateHead(*store, *version, QStringLiteral("activate")); !done) {
-            printError(done.error().message);
-            return ExitSomeFailed;
-        }
-        out << QStringLiteral("h%1 is now the active head\n").arg(*version);
-        return ExitOk;
-    }
-    // export
-    QSaveFile file(pos[2]);
-    if (!file.open(QIODevice::WriteOnly) || file.write(head.value().toJson()) < 0 || !file.commit()) {
-        printError(QStringLiteral("cannot write %1: %2").arg(pos[2], file.errorString()));
-        return ExitSomeFailed;
-    }
-    out << QStringLiteral("wrote h%1 to %2\n").arg(*version).arg(pos[2]);
-    return ExitOk;
+    return runAction(QStringLiteral("model"), parser, actions);
 }
 
 } // namespace listinglens::cli

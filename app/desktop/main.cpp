@@ -1,11 +1,10 @@
 // listinglens: the desktop application. The moderator workbench and console,
 // and the commands that need no server (classify, history, stats, import, db,
-// apikey, bench, bench-db). The service commands live in listinglens-server,
+// model, apikey, bench). The service commands live in listinglens-server,
 // which needs no GUI library; asked for here, they are handed to it.
 #include "blas_core.h"
 #include "cli_common.h"
 #include "command_line.h"
-#include "desktop_commands.h"
 #include "workbench.h"
 
 #include <QTextStream>
@@ -34,16 +33,10 @@ constexpr const char *kUsage =
     "  db         database maintenance: migrate, version\n"
     "  model      category heads learned from confirmed listings: train, list, show, activate, rollback, export, calibrate\n"
     "  apikey     API keys of the HTTP API: create, list, revoke\n"
-    "  bench      end-to-end throughput and latency on phone-sized photos\n"
-    "  bench-gui  longest GUI-thread stall while the window processes photos\n"
-    "  bench-db   fill a database with synthetic predictions and time queries\n"
-    "  bench-train  time and memory of training a category head on 10,000 listings\n"
-    "  bench-text   text on photos: contact-detail recall, false positives, time (issue 16)\n"
-    "  bench-brands brands read on hand-checked marketplace photos (benchkit/brand_photos.csv)\n"
-    "  screenshots [DIR]  save screenshots of the real window (default docs/screenshots)\n"
+    "  bench      end-to-end throughput and latency on this machine, on phone-sized photos or yours\n"
     "\n"
     "Services (run by listinglens-server, which needs no GUI libraries):\n"
-    "  serve, worker, bench-http, soak   listinglens-server --help\n"
+    "  serve, worker   listinglens-server --help\n"
     "\n"
     "  listinglens COMMAND --help   options of a command\n"
     "  listinglens --version        versions of ListingLens, Qt, LibTorch and OpenCV\n"
@@ -53,7 +46,7 @@ constexpr const char *kUsage =
 
 bool isServiceCommand(const std::string &command)
 {
-    return command == "serve" || command == "worker" || command == "bench-http" || command == "soak";
+    return command == "serve" || command == "worker";
 }
 
 // Runs listinglens-server in this process (same PID, same arguments): the one
@@ -90,27 +83,5 @@ int main(int argc, char *argv[])
     listinglens::cli::tuneAllocator();
     if (first.empty() || first.starts_with("-platform"))
         return listinglens::ui::runWorkbench(argc, argv);
-    // Commands that need the window run their own QApplication.
-    if (first == "screenshots") {
-        const QString dir = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("docs/screenshots");
-        if (dir.startsWith(QLatin1Char('-'))) {
-            const bool help = dir == QLatin1String("--help") || dir == QLatin1String("-h");
-            QTextStream(help ? stdout : stderr)
-                << "Usage: listinglens screenshots [DIR]\n"
-                   "Opens the real window, loads the sample photos and saves workbench.png, batch.png,\n"
-                   "error.png, presentation-start.png, presentation.png, presentation-listing.png,\n"
-                   "phone.png (the phone upload page in headless chromium), the console pages and\n"
-                   "settings.png to DIR (default docs/screenshots). Needs a display (Xvfb).\n";
-            return help ? 0 : listinglens::cli::ExitUsage;
-        }
-        return listinglens::desktop::runScreenshots(argc, argv, dir);
-    }
-    if (first == "bench-gui") {
-        QStringList args;
-        for (int i = 1; i < argc; ++i)
-            args << QString::fromLocal8Bit(argv[i]);
-        args[0] = QStringLiteral("listinglens bench-gui");
-        return listinglens::desktop::runGuiBench(argc, argv, args);
-    }
     return listinglens::cli::runCommandLine(argc, argv, QStringLiteral("listinglens"), listinglens::cli::sharedCommands(), kUsage);
 }

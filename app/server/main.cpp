@@ -1,5 +1,5 @@
-// listinglens-server: the production services (HTTP API, queue workers, their
-// benchmarks) and the commands an operator needs beside them. Links no Qt
+// listinglens-server: the production services (HTTP API, queue workers) and
+// the commands an operator needs beside them. Links no Qt
 // Widgets or Charts, so a server or container installs no GUI libraries.
 #include "blas_core.h"
 #include "cli_common.h"
@@ -25,13 +25,7 @@ constexpr const char *kUsage =
     "  history    prediction history from the database\n"
     "  stats      throughput, latency, failures and acceptance from the database\n"
     "  import     seed history from a catalogue CSV of confirmed listings\n"
-    "  bench      end-to-end throughput and latency on phone-sized photos\n"
-    "  bench-db   fill a database with synthetic predictions and time queries\n"
-    "  bench-train  time and memory of training a category head on 10,000 listings\n"
-    "  bench-text   text on photos: contact-detail recall, false positives, time (issue 16)\n"
-    "  bench-brands brands read on hand-checked marketplace photos (benchkit/brand_photos.csv)\n"
-    "  bench-http jobs/s and submit-to-done latency through the API, 1 and 2 workers\n"
-    "  soak       jobs through the API while a worker is killed and PostgreSQL restarts\n"
+    "  bench      end-to-end throughput and latency on this machine, on phone-sized photos or yours\n"
     "\n"
     "  listinglens-server COMMAND --help   options of a command\n"
     "  listinglens-server --version        versions of ListingLens, Qt, LibTorch and OpenCV\n"
@@ -50,8 +44,6 @@ int main(int argc, char *argv[])
     std::vector<Command> commands = {
         {QLatin1StringView("serve"), runServe},
         {QLatin1StringView("worker"), runWorker},
-        {QLatin1StringView("bench-http"), runBenchHttp},
-        {QLatin1StringView("soak"), runSoak},
     };
     for (const Command &c : sharedCommands())
         commands.push_back(c);

@@ -8,7 +8,5 @@ namespace listinglens::cli {
 // with the subcommand's name and returns the exit status.
 int runServe(const QStringList &args);
 int runWorker(const QStringList &args);
-int runBenchHttp(const QStringList &args);
-int runSoak(const QStringList &args);
 
 } // namespace listinglens::cli

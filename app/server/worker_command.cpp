@@ -7,25 +7,59 @@
 
 namespace listinglens::cli {
 
+namespace {
+
+constexpr const char *kDescription =
+    "Take photo jobs from the PostgreSQL queue that `listinglens-server serve` fills, and store each result.\n"
+    "Run any number of workers on any number of machines against the same database. SIGTERM finishes\n"
+    "the batch in hand and puts back anything not finished.";
+
+// The options of `worker`, beside the model's and the workers'.
+struct WorkerCommandOptions {
+    QCommandLineOption db = databaseOption(QString());
+    QCommandLineOption metricsListen{QStringLiteral("metrics-listen"), QStringLiteral("Serve /metrics and /healthz for this worker on HOST:PORT."),
+                                     QStringLiteral("HOST:PORT")};
+
+    void addTo(QCommandLineParser &parser) const { parser.addOptions({db, metricsListen}); }
+};
+
+// --metrics-listen: a server of this worker's /metrics and /healthz, or null
+// when not asked for; nullopt (error printed) when it cannot listen.
+std::optional<std::unique_ptr<HttpServer>> serveMetrics(const QCommandLineParser &parser, const QCommandLineOption &listen,
+                                                        const std::shared_ptr<Metrics> &metrics)
+{
+    if (!parser.isSet(listen))
+        return std::unique_ptr<HttpServer>();
+    auto address = parseListenAddress(parser.value(listen));
+    if (!address) {
+        printError(address.error().message);
+        return std::nullopt;
+    }
+    auto server = std::make_unique<HttpServer>([metrics](const HttpRequest &r, const HttpResponder &responder) {
+        if (r.path == QLatin1String("/metrics"))
+            responder.send(HttpResponse::text(200, metrics->prometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
+        else if (r.path == QLatin1String("/healthz"))
+            responder.send(HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}));
+        else
+            responder.send(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("a worker serves /metrics and /healthz")));
+    });
+    if (auto port = server->listen(address.value().first, address.value().second); !port) {
+        printError(port.error().message);
+        return std::nullopt;
+    }
+    return server;
+}
+
+} // namespace
+
 int runWorker(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Take photo jobs from the PostgreSQL queue that `listinglens-server serve` fills, and store each result.\n"
-        "Run any number of workers on any number of machines against the same database. SIGTERM finishes\n"
-        "the batch in hand and puts back anything not finished."));
-    parser.addHelpOption();
-    parser.addOption(databaseOption(QString()));
+    const WorkerCommandOptions o;
     const ModelOptions model;
-    model.addTo(parser);
     const WorkerOptions worker;
-    worker.addTo(parser);
-    const QCommandLineOption metricsListen(QStringLiteral("metrics-listen"),
-                                           QStringLiteral("Serve /metrics and /healthz for this worker on HOST:PORT."),
-                                           QStringLiteral("HOST:PORT"));
-    parser.addOption(metricsListen);
     int exitCode = ExitOk;
-    if (!parseOrExit(parser, args, exitCode))
+    if (!parseCommand(parser, QString::fromLatin1(kDescription), args, exitCode, o, model, worker))
         return exitCode;
     const auto queue = openQueue(parser);
     if (!queue)
@@ -39,26 +73,9 @@ int runWorker(const QStringList &args)
         return ExitUsage;
     JobWorker &w = *workers->front();
 
-    std::unique_ptr<HttpServer> metricsServer;
-    if (parser.isSet(metricsListen)) {
-        auto address = parseListenAddress(parser.value(metricsListen));
-        if (!address) {
-            printError(address.error().message);
-            return ExitUsage;
-        }
-        metricsServer = std::make_unique<HttpServer>([&](const HttpRequest &r, const HttpResponder &responder) {
-            if (r.path == QLatin1String("/metrics"))
-                responder.send(HttpResponse::text(200, metrics->prometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
-            else if (r.path == QLatin1String("/healthz"))
-                responder.send(HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}));
-            else
-                responder.send(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("a worker serves /metrics and /healthz")));
-        });
-        if (auto port = metricsServer->listen(address.value().first, address.value().second); !port) {
-            printError(port.error().message);
-            return ExitUsage;
-        }
-    }
+    auto metricsServer = serveMetrics(parser, o.metricsListen, metrics);
+    if (!metricsServer)
+        return ExitUsage;
     onTermination([&] {
         printError(QStringLiteral("stopping: finishing the jobs in hand"));
         w.stop();

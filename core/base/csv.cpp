@@ -3,6 +3,8 @@
 #include <QIODevice>
 #include <QTextStream>
 
+#include <algorithm>
+
 namespace listinglens {
 
 bool readCsv(QIODevice &device, const std::function<void(int line, const QStringList &fields)> &row)
@@ -63,27 +65,72 @@ bool readCsv(QIODevice &device, const std::function<void(int line, const QString
     return true;
 }
 
-bool looksLikeFormula(const QString &f)
+namespace {
+
+// Characters a spreadsheet may split a line's cells on: the usual list
+// separators of every locale, the ones CSV import dialogs offer, line breaks.
+bool isSeparator(QChar c)
 {
-    // OWASP's list: = + - @, and a leading tab or CR; spreadsheets also skip
-    // leading blanks before they look, so " =cmd" counts too.
-    if (f.isEmpty())
-        return false;
-    if (f[0] == QLatin1Char('\t') || f[0] == QLatin1Char('\r'))
+    switch (c.unicode()) {
+    case u',': case u';': case u'\t': case u'|': case u'\n': case u'\r':
+    case u'\u060C': case u'\u061B': // Arabic comma and semicolon
         return true;
-    qsizetype i = 0;
-    while (i < f.size() && f[i].isSpace())
-        ++i;
-    return i < f.size() && QStringLiteral("=+-@").contains(f[i]);
+    default:
+        return false;
+    }
+}
+
+// Where each cell that begins with one of `triggers` begins in `f`: 0, or
+// the index after its separator; with `leadingControl`, 0 as well when `f`
+// starts with a tab or a CR.
+QList<qsizetype> formulaCells(const QString &f, QStringView triggers, bool leadingControl)
+{
+    QList<qsizetype> starts;
+    for (qsizetype start = 0; start <= f.size();) {
+        qsizetype i = start;
+        while (i < f.size() && (f[i] == QLatin1Char(' ') || f[i] == QChar(0xA0) || f[i] == QLatin1Char('"')))
+            ++i;
+        if (i < f.size() && triggers.contains(f[i]))
+            starts << start;
+        while (i < f.size() && !isSeparator(f[i]))
+            ++i;
+        start = i + 1; // past the separator: the next cell
+    }
+    if (leadingControl && !f.isEmpty() && (f[0] == QLatin1Char('\t') || f[0] == QLatin1Char('\r'))
+        && (starts.isEmpty() || starts.first() != 0))
+        starts.prepend(0);
+    return starts;
+}
+
+constexpr QStringView kFormulaStarts = u"=+-@";
+
+} // namespace
+
+bool beginsACellWith(const QString &field, QStringView characters)
+{
+    return !formulaCells(field, characters, false).isEmpty();
+}
+
+bool looksLikeFormula(const QString &field)
+{
+    return !formulaCells(field, kFormulaStarts, true).isEmpty();
+}
+
+QString neutralisedForSpreadsheets(const QString &field)
+{
+    const QList<qsizetype> starts = formulaCells(field, kFormulaStarts, true);
+    QString out = field;
+    for (auto it = starts.crbegin(); it != starts.crend(); ++it) // from the end: earlier indexes stay valid
+        out.insert(*it, QLatin1Char('\''));
+    return out;
 }
 
 QByteArray csvLine(const QStringList &fields)
 {
     QStringList out;
-    for (QString f : fields) {
-        if (looksLikeFormula(f))
-            f.prepend(QLatin1Char('\''));
-        if (f.contains(QLatin1Char(',')) || f.contains(QLatin1Char('"')) || f.contains(QLatin1Char('\n')) || f.contains(QLatin1Char('\r')))
+    for (const QString &field : fields) {
+        QString f = neutralisedForSpreadsheets(field);
+        if (f.contains(QLatin1Char('"')) || std::any_of(f.cbegin(), f.cend(), isSeparator))
             f = QLatin1Char('"') + f.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
         out << f;
     }

@@ -42,6 +42,7 @@ QByteArray reasonPhrase(int status)
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
     case 409: return "Conflict";
+    case 410: return "Gone";
     case 411: return "Length Required";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
@@ -51,7 +52,10 @@ QByteArray reasonPhrase(int status)
     case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     case 505: return "HTTP Version Not Supported";
-    default: return "Status";
+    default: { // the rest as Beast names them (it knows every registered status)
+        const auto known = http::obsolete_reason(http::int_to_status(unsigned(status)));
+        return known.empty() ? QByteArray("Unknown") : QByteArray(known.data(), qsizetype(known.size()));
+    }
     }
 }
 
@@ -98,7 +102,7 @@ std::optional<HttpRefusal> refusalFor(const boost::beast::error_code &ec)
     return std::nullopt; // a socket or TLS error: the connection is gone
 }
 
-std::variant<HttpRequest, HttpRefusal> toRequest(RequestParser::value_type &message)
+std::variant<HttpRequest, HttpRefusal> requestHead(const RequestParser::value_type &message)
 {
     HttpRequest r;
     r.method = QByteArray(message.method_string().data(), qsizetype(message.method_string().size()));
@@ -112,13 +116,36 @@ std::variant<HttpRequest, HttpRefusal> toRequest(RequestParser::value_type &mess
         QByteArray name(field.name_string().data(), qsizetype(field.name_string().size()));
         r.headers.insert(name.toLower(), QByteArray(field.value().data(), qsizetype(field.value().size())));
     }
-    std::string &body = message.body();
-    r.body = QByteArray(body.data(), qsizetype(body.size()));
-    std::string().swap(body);
     return r;
 }
 
+std::variant<HttpRequest, HttpRefusal> toRequest(RequestParser::value_type &message)
+{
+    auto head = requestHead(message);
+    if (auto *r = std::get_if<HttpRequest>(&head)) {
+        std::string &body = message.body();
+        r->body = QByteArray(body.data(), qsizetype(body.size()));
+        std::string().swap(body);
+    }
+    return head;
+}
+
 } // namespace http_detail
+
+PeerGroups peerGroups(const QHostAddress &peer)
+{
+    bool isV4 = false;
+    const quint32 v4 = peer.toIPv4Address(&isV4); // IPv4-mapped IPv6 addresses too
+    if (isV4)
+        return {QHostAddress(v4).toString().toStdString(), QHostAddress(v4 & 0xFFFFFF00u).toString().toStdString() + "/24"};
+    const Q_IPV6ADDR a = peer.toIPv6Address();
+    const auto prefix = [&a](int bytes) {
+        Q_IPV6ADDR p{};
+        std::copy(a.c, a.c + bytes, p.c);
+        return QHostAddress(p).toString().toStdString() + "/" + std::to_string(bytes * 8);
+    };
+    return {prefix(8), prefix(6)};
+}
 
 HttpResponse HttpResponse::json(int status, const QJsonObject &object)
 {

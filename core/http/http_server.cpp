@@ -41,34 +41,35 @@ struct HttpServer::Private {
         });
     }
 
+    // Caps: a newcomer over one displaces the connection of its group that has
+    // waited longest for a request's head; when none waits, it is refused.
     void admit(tcp::socket socket)
     {
         beast::error_code ignored;
         const auto endpoint = socket.remote_endpoint(ignored);
-        const std::string address = endpoint.address().to_string();
+        const QHostAddress peer(QString::fromStdString(endpoint.address().to_string()));
+        const PeerGroups groups = peerGroups(peer);
         const HttpLimits &l = shared->limits;
-        const int open = ++shared->connections;
-        int fromAddress;
-        {
-            std::lock_guard lock(shared->addressMutex);
-            fromAddress = ++shared->perAddress[address];
-        }
+        const Shared::Counts n = shared->join(groups);
         QString over;
-        if (open > l.maxConnections)
-            over = QStringLiteral("the server has too many connections open; try again shortly");
-        else if (fromAddress > l.maxConnectionsPerAddress)
+        if (n.fromAddress > l.maxConnectionsPerAddress
+            && !shared->makeRoom([&](const PeerGroups &g) { return g.address == groups.address; }))
             over = QStringLiteral("too many connections from your address; try again shortly");
-        const QHostAddress peer(QString::fromStdString(address));
+        else if (l.maxConnectionsPerSubnet > 0 && n.fromSubnet > l.maxConnectionsPerSubnet
+                 && !shared->makeRoom([&](const PeerGroups &g) { return g.subnet == groups.subnet; }))
+            over = QStringLiteral("too many connections from your network; try again shortly");
+        else if (n.open > l.maxConnections && !shared->makeRoom([](const PeerGroups &) { return true; }))
+            over = QStringLiteral("the server has too many connections open; try again shortly");
         // Far over the cap, nothing is written at all: the descriptor is the resource.
-        const bool drop = open > 2 * l.maxConnections || fromAddress > 2 * l.maxConnectionsPerAddress;
+        const bool drop = n.open > 2 * l.maxConnections || n.fromAddress > 2 * l.maxConnectionsPerAddress;
         if (tls) {
             auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-                shared, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls), address, peer);
+                shared, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls), groups, peer);
             if (over.isEmpty())
                 s->start();
             // over a cap with TLS: no handshake is spent on it; the session closes as it goes
         } else {
-            auto s = std::make_shared<Session<beast::tcp_stream>>(shared, beast::tcp_stream(std::move(socket)), address, peer);
+            auto s = std::make_shared<Session<beast::tcp_stream>>(shared, beast::tcp_stream(std::move(socket)), groups, peer);
             if (over.isEmpty())
                 s->start();
             else if (!drop)
@@ -103,6 +104,7 @@ HttpServer::HttpServer(Handler handler, HttpLimits limits, QObject *parent) : QO
 
 HttpServer::~HttpServer()
 {
+    d->shared->close(); // answers and verdicts from other threads are dropped from now on
     d->io.stop();
     if (d->thread.joinable())
         d->thread.join();

@@ -10,9 +10,11 @@
 #include <QObject>
 #include <QUrlQuery>
 
+#include <any>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace listinglens {
 
@@ -24,6 +26,7 @@ struct HttpRequest {
     QByteArray body;
     QByteArray id;                        // request id, also sent back as X-Request-Id
     QHostAddress peer;
+    std::any admitted;                    // what the head check let it on with (HttpServer::Admission)
 
     QByteArray header(const char *lowerCaseName) const { return headers.value(QByteArray(lowerCaseName)); }
 };
@@ -71,11 +74,31 @@ struct HttpLimits {
     int headTimeoutMs = 10'000;               // from a request's first byte to the end of its head
     int requestTimeoutMs = 120'000;           // from a request's first byte to the end of its body: 408
     int writeTimeoutMs = 30'000;              // to write an answer
-    int maxConnections = 512;                 // open at once; beyond, 503 with Retry-After, then close
-    int maxConnectionsPerAddress = 64;        // from one client address; beyond, the same
-    qint64 maxBodyBytesInFlight = 256LL * 1024 * 1024; // bodies received and not yet answered, all connections
+    // Connections open at once, from one client address (an IPv4 address, or
+    // an IPv6 /64: one host may use all of it) and from one subnet (an IPv4
+    // /24, an IPv6 /48; 0: no cap). A newcomer over a cap displaces the
+    // connection of its group that has waited longest for a request's head
+    // (idle keep-alive, or a head not yet complete); when none waits, 503 with
+    // Retry-After, then close.
+    int maxConnections = 512;
+    int maxConnectionsPerAddress = 64;
+    int maxConnectionsPerSubnet = 256;
+    // Past 3/4 of maxConnections, an idle keep-alive connection waits at most this long.
+    int busyIdleTimeoutMs = 2'000;
+    // Bodies in flight on all connections, counted as their bytes arrive
+    // (nothing is reserved for a declared length) until they are answered.
+    qint64 maxBodyBytesInFlight = 256LL * 1024 * 1024;
     int retryAfterS = 5;
 };
+
+// The groups a connection from `peer` counts in for HttpLimits' caps: its
+// address (an IPv4 address, IPv4-mapped ones alike, or an IPv6 /64) and its
+// subnet (an IPv4 /24 or an IPv6 /48), as text keys.
+struct PeerGroups {
+    std::string address;
+    std::string subnet;
+};
+PeerGroups peerGroups(const QHostAddress &peer);
 
 struct HttpTls {
     QString certificateFile; // PEM, the chain
@@ -84,7 +107,7 @@ struct HttpTls {
 };
 
 // The HTTP/1.1 server of the API and of the workers' metrics, on Boost.Beast
-// (README, "HTTP layer": why Beast). Beast parses strictly (bare CR or LF,
+// (docs/operations/services.md, "HTTP layer": why Beast). Beast parses strictly (bare CR or LF,
 // a malformed Content-Length, a Content-Length with Transfer-Encoding or
 // an oversized head are errors); this adds what the API needs on top:
 // - a deadline for the whole request (head and body), not per byte;
@@ -95,9 +118,9 @@ struct HttpTls {
 // - duplicate framing or identity fields, chunked bodies and non-origin
 //   targets refused; HTTP/1.0 and Connection: close answered and closed;
 // - TLS with OpenSSL when a certificate is given;
-// - optionally, a check of method and path before the body is read
-//   (setHeadCheck), so a request the server will refuse anyway cannot hold
-//   a body's worth of memory and a connection while it uploads.
+// - optionally, a check of each request's head before any of its body is
+//   read (setHeadCheck): route, method, credentials. A request the server
+//   will refuse anyway costs one head read; nothing is read meanwhile.
 //
 // Threads: one network thread runs every connection (reads, writes,
 // timers). The handler runs on the thread that created the server (a Qt
@@ -107,13 +130,23 @@ class HttpServer : public QObject {
     Q_OBJECT
 public:
     using Handler = std::function<void(const HttpRequest &request, const HttpResponder &responder)>;
+    // The head check's verdict: a refusal answers the request at once, and the
+    // connection closes without keeping the body (what the client still sends
+    // is drained and dropped); otherwise the body is read and the request goes
+    // to the handler with `context` as HttpRequest::admitted.
+    struct Admission {
+        std::optional<HttpResponse> refusal;
+        std::any context;
+    };
+    // Called once with the verdict, from any thread, now or later (a key
+    // looked up on a pool); after the server is destroyed it does nothing.
+    using Admit = std::function<void(Admission)>;
     // Looks at a request once its head is read, before any of its body is:
-    // nullopt lets it on to the handler; an answer refuses it with that answer,
-    // and the connection closes without keeping the body (what the client
-    // still sends is drained and dropped). `path` is decoded as the handler
-    // would see it, empty when the target is not a valid path. Runs on the
-    // network thread, so it must be thread-safe and cheap (no waiting).
-    using HeadCheck = std::function<std::optional<HttpResponse>(const QByteArray &method, const QString &path)>;
+    // method, path (decoded; the request has a valid one), query and headers,
+    // without the body. Runs on the network thread, so it must not wait: work
+    // that waits goes elsewhere and calls `admit` when done. The connection
+    // reads nothing until then, for at most the request's deadline.
+    using HeadCheck = std::function<void(const HttpRequest &head, Admit admit)>;
 
     explicit HttpServer(Handler handler, HttpLimits limits = {}, QObject *parent = nullptr);
     ~HttpServer() override;

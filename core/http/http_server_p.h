@@ -29,6 +29,8 @@ std::optional<HttpRefusal> checkHead(const RequestParser &parser, const HttpLimi
 // went away and there is nobody to answer.
 std::optional<HttpRefusal> refusalFor(const boost::beast::error_code &ec);
 
+// The head as the head check sees it: method, path, query and fields, no body.
+std::variant<HttpRequest, HttpRefusal> requestHead(const RequestParser::value_type &message);
 // The parsed message as the handler sees it (the body is moved out).
 std::variant<HttpRequest, HttpRefusal> toRequest(RequestParser::value_type &message);
 

@@ -1,20 +1,18 @@
 #pragma once
 
 // One HTTP connection of HttpServer, on its network thread: reading a request
-// under the limits, handing it to the server's thread, writing the answer,
-// keep-alive, timeouts, draining a refused body. A class template over the
-// stream (plain TCP or TLS), so it lives in this header, which only
-// http_server.cpp includes: one idea in about 330 lines.
+// under the limits, the head check, handing it to the server's thread,
+// writing the answer, keep-alive, timeouts, draining a refused body. A class
+// template over the stream (plain TCP or TLS), so it lives in this header,
+// which only http_server.cpp includes: one idea in about 430 lines.
 
+#include "http_connections_p.h"
 #include "http_server_p.h"
 
 #include "logging.h"
 
-#include <QElapsedTimer>
 #include <QMetaObject>
-#include <QPointer>
 #include <QRandomGenerator>
-#include <QUrl>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -28,8 +26,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <map>
-#include <mutex>
 
 namespace listinglens {
 
@@ -38,56 +34,28 @@ namespace http_detail {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
-using Clock = std::chrono::steady_clock;
-
-// What every connection shares with the server, and may outlive it by a
-// moment: the limits and the counters behind the caps.
-struct Shared {
-    HttpLimits limits;
-    HttpServer::Handler handler;   // called on the server's thread only
-    HttpServer::HeadCheck headCheck; // called on the network thread; set before listen()
-    HttpServer *server = nullptr; // only passed to Qt from the network thread; it joins before the server goes
-    std::atomic_int connections{0};
-    std::atomic<qint64> bodyBytes{0};
-    std::mutex addressMutex;
-    std::map<std::string, int> perAddress; // guarded by addressMutex
-};
 
 inline QByteArray newRequestId()
 {
     return QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
 }
 
-} // namespace http_detail
-
-// One connection, on the network thread; responders reach it through a weak
-// pointer, from any thread, by posting to that thread.
-class HttpSession {
-public:
-    virtual ~HttpSession() = default;
-    virtual void deliver(quint64 serial, const HttpResponse &response) = 0;
-    virtual bool waiting(quint64 serial) const = 0;
-};
-
-namespace http_detail {
 
 template <class Stream>
 class Session : public HttpSession, public std::enable_shared_from_this<Session<Stream>> {
 public:
     static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-    Session(std::shared_ptr<Shared> shared, Stream stream, std::string address, QHostAddress peer)
+    // `shared` has counted it in `groups` (Shared::join); it leaves them when it goes.
+    Session(std::shared_ptr<Shared> shared, Stream stream, PeerGroups groups, QHostAddress peer)
         : m_shared(std::move(shared)), m_stream(std::move(stream)), m_buffer(std::size_t(m_shared->limits.maxHeaderBytes) + 64 * 1024),
-          m_address(std::move(address)), m_peer(peer)
+          m_groups(std::move(groups)), m_peer(peer)
     {
     }
     ~Session() override
     {
         releaseBody();
-        --m_shared->connections;
-        std::lock_guard lock(m_shared->addressMutex);
-        if (auto it = m_shared->perAddress.find(m_address); it != m_shared->perAddress.end() && --it->second <= 0)
-            m_shared->perAddress.erase(it);
+        m_shared->leave(this, m_groups);
     }
 
     void start()
@@ -118,14 +86,26 @@ public:
 
     void deliver(quint64 serial, const HttpResponse &response) override
     {
-        net::post(m_stream.get_executor(), [self = this->shared_from_this(), serial, response] {
-            if (serial != self->m_serial || !self->m_waiting)
-                return; // answered already
-            self->m_waiting = false;
-            self->respond(response);
+        m_shared->whileOpen([&] {
+            net::post(m_stream.get_executor(), [self = this->shared_from_this(), serial, response] {
+                if (serial != self->m_serial || !self->m_waiting)
+                    return; // answered already
+                self->m_waiting = false;
+                self->respond(response);
+            });
         });
     }
     bool waiting(quint64 serial) const override { return m_waiting && serial == m_serial && !m_closed; }
+
+    void displace() override
+    {
+        m_shared->whileOpen([&] {
+            net::post(m_stream.get_executor(), [self = this->shared_from_this()] {
+                if (self->m_awaitingHead)
+                    self->close();
+            });
+        });
+    }
 
 private:
     static std::chrono::milliseconds ms(int v) { return std::chrono::milliseconds(v); }
@@ -136,9 +116,12 @@ private:
     void waitForRequest()
     {
         m_request = {};
+        awaitHead();
         if (m_buffer.size() > 0)
             return readHead();
-        lowest().expires_after(ms(m_shared->limits.idleTimeoutMs));
+        const HttpLimits &l = m_shared->limits;
+        const bool busy = m_shared->connections > l.maxConnections / 4 * 3;
+        lowest().expires_after(ms(busy ? std::min(l.idleTimeoutMs, l.busyIdleTimeoutMs) : l.idleTimeoutMs));
         m_stream.async_read_some(m_buffer.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
             if (ec)
                 return self->close(); // idle timeout or the client left
@@ -147,8 +130,16 @@ private:
         });
     }
 
+    // Waiting for a request's head: a newcomer over a cap may displace it.
+    void awaitHead()
+    {
+        m_awaitingHead = true;
+        m_shared->startWaiting(this, this->weak_from_this(), m_groups);
+    }
+
     void readHead()
     {
+        awaitHead();
         m_started = Clock::now();
         m_request.id = newRequestId();
         m_request.peer = m_peer;
@@ -162,58 +153,103 @@ private:
 
     void headRead(beast::error_code ec)
     {
+        m_awaitingHead = false;
+        m_shared->stopWaiting(this);
         if (ec)
             return readFailed(ec);
         const auto &m = m_parser->get();
         m_request.method = QByteArray(m.method_string().data(), qsizetype(m.method_string().size()));
         m_keepAlive = m.keep_alive();
         m_version = m.version() == 10 ? 10 : 11;
-        const std::uint64_t length = m_parser->content_length().value_or(0);
+        m_length = m_parser->content_length().value_or(0);
         // A client that does not wait for 100-continue is sending its body already
         // (chunked ones too): read and drop it after a refusal, or the close resets the answer.
-        const bool expects = m_version == 11 && beast::iequals(m[http::field::expect], "100-continue");
-        const bool sending = !expects && (length > 0 || m.find(http::field::transfer_encoding) != m.end() || m_buffer.size() > 0);
+        m_expects = m_version == 11 && beast::iequals(m[http::field::expect], "100-continue");
+        m_sending = !m_expects && (m_length > 0 || m.find(http::field::transfer_encoding) != m.end() || m_buffer.size() > 0);
         if (auto refused = checkHead(*m_parser, m_shared->limits))
-            return refuse(*refused, sending);
-        if (m_shared->headCheck) {
-            const auto target = m.target();
-            const QUrl url = QUrl::fromEncoded(QByteArray(target.data(), qsizetype(target.size())), QUrl::StrictMode);
-            const bool path = url.isValid() && url.isRelative() && url.host().isEmpty();
-            m_request.path = path ? url.path() : QString();
-            if (auto answer = m_shared->headCheck(m_request.method, m_request.path)) {
-                m_keepAlive = false;
-                m_drain = sending;
-                return respond(*answer);
-            }
+            return refuse(*refused, m_sending);
+        auto head = requestHead(m);
+        if (auto *refused = std::get_if<HttpRefusal>(&head))
+            return refuse(*refused, m_sending);
+        const QByteArray id = m_request.id;
+        m_request = std::get<HttpRequest>(std::move(head));
+        m_request.id = id;
+        m_request.peer = m_peer;
+        if (!m_shared->headCheck)
+            return admitted({});
+        // Nothing is read until the verdict comes, for at most the request's deadline.
+        m_admitting = true;
+        m_handling.expires_at(m_started + ms(m_shared->limits.requestTimeoutMs));
+        m_handling.async_wait([self = this->shared_from_this()](beast::error_code timerEc) {
+            if (!timerEc && self->m_admitting)
+                self->close();
+        });
+        m_shared->headCheck(m_request, [shared = m_shared, weak = this->weak_from_this()](HttpServer::Admission verdict) {
+            shared->whileOpen([&] {
+                if (auto self = weak.lock())
+                    net::post(self->m_stream.get_executor(),
+                              [self, verdict = std::move(verdict)]() mutable { self->admitted(std::move(verdict)); });
+            });
+        });
+    }
+
+    // The head check let the request on (or refused it): its body is read,
+    // counted against the bodies in flight as it arrives.
+    void admitted(HttpServer::Admission verdict)
+    {
+        if (m_closed || (m_shared->headCheck && !m_admitting))
+            return;
+        m_admitting = false;
+        m_handling.cancel();
+        if (verdict.refusal) {
+            m_keepAlive = false;
+            m_drain = m_sending;
+            return respond(*verdict.refusal);
         }
-        if (length > 0) {
-            const qint64 inFlight = m_shared->bodyBytes += qint64(length);
-            m_reserved = qint64(length);
-            if (inFlight > m_shared->limits.maxBodyBytesInFlight)
-                return refuse({503, QStringLiteral("busy"), QStringLiteral("the server is receiving too many uploads; try again shortly")},
-                              sending);
-            if (expects && m_buffer.size() == 0) {
-                static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-                lowest().expires_after(ms(m_shared->limits.writeTimeoutMs));
-                return net::async_write(m_stream, net::buffer(kContinue, sizeof kContinue - 1),
-                                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                                            if (ec)
-                                                return self->close();
-                                            self->readBody();
-                                        });
-            }
+        m_request.admitted = std::move(verdict.context);
+        if (m_length > 0 && m_shared->bodyBytes + qint64(m_length) > m_shared->limits.maxBodyBytesInFlight)
+            return refuse(busy(), m_sending);
+        if (m_expects && m_length > 0 && m_buffer.size() == 0) {
+            static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+            lowest().expires_after(ms(m_shared->limits.writeTimeoutMs));
+            return net::async_write(m_stream, net::buffer(kContinue, sizeof kContinue - 1),
+                                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                        if (ec)
+                                            return self->close();
+                                        self->readBody();
+                                    });
         }
         readBody();
     }
 
+    static HttpRefusal busy()
+    {
+        return {503, QStringLiteral("busy"), QStringLiteral("the server is receiving too many uploads; try again shortly")};
+    }
+
     void readBody()
     {
+        if (m_parser->is_done())
+            return dispatch();
         lowest().expires_at(m_started + ms(m_shared->limits.requestTimeoutMs));
-        http::async_read(m_stream, m_buffer, *m_parser, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+        http::async_read_some(m_stream, m_buffer, *m_parser, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
             if (ec)
                 return self->readFailed(ec);
-            self->dispatch();
+            if (!self->countBody())
+                return self->refuse(busy(), true);
+            self->readBody();
         });
+    }
+
+    // The body's bytes so far join the bodies in flight; false past the cap.
+    bool countBody()
+    {
+        const qint64 received = qint64(m_parser->get().body().size());
+        if (received <= m_counted)
+            return true;
+        const qint64 inFlight = m_shared->bodyBytes += received - m_counted;
+        m_counted = received;
+        return inFlight <= m_shared->limits.maxBodyBytesInFlight;
     }
 
     void readFailed(beast::error_code ec)
@@ -228,14 +264,11 @@ private:
     void dispatch()
     {
         lowest().expires_never();
-        auto converted = toRequest(m_parser->get());
+        HttpRequest request = m_request;
+        std::string &body = m_parser->get().body();
+        request.body = QByteArray(body.data(), qsizetype(body.size()));
         m_parser.reset();
-        if (auto *refused = std::get_if<HttpRefusal>(&converted))
-            return refuse(*refused, false);
-        HttpRequest request = std::get<HttpRequest>(std::move(converted));
-        request.id = m_request.id;
-        request.peer = m_peer;
-        m_request.path = request.path;
+        m_request.admitted.reset();
         m_waiting = true;
         // Nothing is read meanwhile: this wait is what keeps the connection
         // while the handler has the request (and it goes with the network
@@ -312,9 +345,9 @@ private:
 
     void releaseBody()
     {
-        if (m_reserved > 0)
-            m_shared->bodyBytes -= m_reserved;
-        m_reserved = 0;
+        if (m_counted > 0)
+            m_shared->bodyBytes -= m_counted;
+        m_counted = 0;
     }
 
     // After the last answer: TLS says goodbye; plain TCP stops sending and
@@ -350,6 +383,9 @@ private:
     {
         m_closed = true;
         m_waiting = false;
+        m_admitting = false;
+        m_awaitingHead = false;
+        m_shared->stopWaiting(this);
         m_handling.cancel();
         beast::error_code ignored;
         lowest().socket().close(ignored);
@@ -361,16 +397,21 @@ private:
     beast::flat_buffer m_buffer;
     std::optional<RequestParser> m_parser;
     std::optional<http::response<http::string_body>> m_response;
-    HttpRequest m_request; // method, path and id of the current request
-    std::string m_address;
+    HttpRequest m_request; // the current request's head (its body goes straight to the handler)
+    PeerGroups m_groups;
     QHostAddress m_peer;
     Clock::time_point m_started = Clock::now();
-    qint64 m_reserved = 0;
+    qint64 m_counted = 0; // body bytes counted in Shared::bodyBytes
     std::atomic<quint64> m_serial{0};
     std::atomic_bool m_waiting{false};
     std::atomic_bool m_closed{false};
     bool m_keepAlive = true;
     bool m_drain = false;
+    bool m_awaitingHead = false; // idle, or its head not complete: displaceable
+    bool m_admitting = false;    // the head check has the request
+    bool m_expects = false;      // 100-continue
+    bool m_sending = false;      // the body is (or may be) on its way already
+    std::uint64_t m_length = 0;  // the declared Content-Length
     std::size_t m_drainLimit = 256 * 1024 * 1024;
     unsigned m_version = 11;
 };

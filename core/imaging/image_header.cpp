@@ -71,6 +71,7 @@ struct TiffFields {
     std::uint32_t width = 0, height = 0, bitsPerSample = 8, samplesPerPixel = 1, photometric = 2;
     std::uint32_t orientation = 1;
     std::uint32_t rowsPerStrip = 0xFFFFFFFF, tileWidth = 0, tileLength = 0;
+    std::uint32_t compression = 1;
     bool extraSamples = false;
 };
 
@@ -123,6 +124,7 @@ std::optional<TiffFields> readTiffIfd(std::span<const std::uint8_t> tiff)
             f.bitsPerSample = (at ? r.u16(*at) : std::nullopt).value_or(8);
             break;
         }
+        case 259: if (firstTime(9)) f.compression = *value; break;
         case 262: if (firstTime(3)) f.photometric = *value; break;
         case 274: if (firstTime(4)) f.orientation = *value; break;
         case 277: if (firstTime(5)) f.samplesPerPixel = *value; break;
@@ -254,6 +256,7 @@ Result<ImageHeader> readWebP(std::span<const std::uint8_t> data)
         h.width = int((*bits & 0x3FFF) + 1);
         h.height = int(((*bits >> 14) & 0x3FFF) + 1);
         h.hasAlpha = (*bits >> 28) & 1;
+        h.workBytes = qint64(h.width) * h.height * 4; // libwebp decodes a lossless image into ARGB first
     } else if (r.matches(12, "VP8X")) {
         const auto flags = r.u8(20), w = r.u24(24), ht = r.u24(27);
         if (!flags || !w || !ht)
@@ -263,6 +266,7 @@ Result<ImageHeader> readWebP(std::span<const std::uint8_t> data)
         h.width = int(*w + 1);
         h.height = int(*ht + 1);
         h.hasAlpha = *flags & 0x10;
+        h.workBytes = qint64(h.width) * h.height * 4; // its image may be lossless (ARGB first), or lossy with an alpha plane
     } else {
         return corrupt(QStringLiteral("the WebP header is malformed"));
     }
@@ -312,16 +316,23 @@ Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
     h.channels = f->photometric == 5 ? 4 : int(std::min<std::uint32_t>(f->samplesPerPixel, 3));
     h.hasAlpha = f->extraSamples;
     h.orientation = validOrientation(f->orientation);
+    // JPEG inside a TIFF goes through libtiff's own use of libjpeg, outside the
+    // limits on scans, memory and time that JPEGs themselves decode under.
+    if (f->compression == 6 || f->compression == 7)
+        return Error{ErrorCode::UnsupportedFormat, QStringLiteral("TIFF with JPEG compression is not supported; send the JPEG itself")};
     // OpenCV decodes a TIFF a strip or tile at a time into a 4-channel buffer of
-    // that strip's declared size, which it does not cap at the image: a 100x100
-    // TIFF declaring 10 million rows per strip allocated 4 GB (found by fuzzing).
+    // that strip's declared size: the whole image when RowsPerStrip is absent
+    // (a 100 MP TIFF in one strip took 400 MB besides its pixels), and beyond
+    // the image when it declares more rows than there are (a 100x100 TIFF
+    // declaring 10 million rows per strip allocated 4 GB, found by fuzzing).
     // Sides are clamped before multiplying (anything this large is refused anyway).
     const auto side = [](std::uint32_t v) { return qint64(std::min<std::uint32_t>(v, 1u << 24)); };
     const qint64 bytesPerSample = std::max<qint64>(1, (qint64(f->bitsPerSample) + 7) / 8);
+    const std::uint32_t stripRows = f->rowsPerStrip == 0 || f->rowsPerStrip == 0xFFFFFFFF ? f->height : f->rowsPerStrip;
     if (f->tileWidth > 0 || f->tileLength > 0)
         h.workBytes = side(f->tileWidth) * side(f->tileLength) * 4 * bytesPerSample;
-    else if (f->rowsPerStrip != 0xFFFFFFFF && f->rowsPerStrip > f->height)
-        h.workBytes = side(f->width) * side(f->rowsPerStrip) * 4 * bytesPerSample;
+    else
+        h.workBytes = side(f->width) * side(stripRows) * 4 * bytesPerSample;
     return h;
 }
 

@@ -23,7 +23,7 @@ struct ImageHeader {
     int channels = 3;          // 4 for CMYK JPEG/TIFF
     bool hasAlpha = false;
     int orientation = 1;       // EXIF orientation 1..8 (1 when absent or invalid)
-    qint64 workBytes = 0;      // a decoder buffer beyond the pixels (a TIFF strip or tile)
+    qint64 workBytes = 0;      // a decoder buffer beyond the pixels (a TIFF strip or tile, a lossless WebP canvas)
 
     // Bytes of the pixels a decoder produces at 1/scale of each side:
     // width x height x channels (alpha included) x bytes per sample, plus workBytes.

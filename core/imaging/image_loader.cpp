@@ -11,6 +11,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <span>
 
 namespace listinglens {
@@ -50,52 +52,78 @@ int reducedFlag(int scale)
     }
 }
 
-// Any decoded layout (gray, gray+alpha, BGRA, 16-bit, float) to 8-bit BGR;
-// transparent pixels are composited onto white, as a marketplace page shows them.
+// Any decoded layout (gray, gray+alpha, BGRA, 16-bit, float) to 8-bit BGR,
+// a row at a time into the one picture it returns; transparent pixels are
+// composited onto white, as a marketplace page shows them.
 cv::Mat toBgr8(const cv::Mat &decoded)
 {
-    cv::Mat img = decoded;
-    if (img.depth() != CV_8U) {
-        double scale = 1.0;
-        if (img.depth() == CV_16U)
-            scale = 255.0 / 65535.0;
-        else if (img.depth() == CV_32F || img.depth() == CV_64F)
-            scale = 255.0;
-        img.convertTo(img, CV_8U, scale);
-    }
-    switch (img.channels()) {
-    case 1: {
-        cv::Mat bgr;
-        cv::cvtColor(img, bgr, cv::COLOR_GRAY2BGR);
-        return bgr;
-    }
-    case 2: {
-        cv::Mat planes[2];
-        cv::split(img, planes);
-        cv::Mat bgra;
-        cv::Mat four[] = {planes[0], planes[0], planes[0], planes[1]};
-        cv::merge(four, 4, bgra);
-        return toBgr8(bgra);
-    }
-    case 4: {
-        cv::Mat bgr(img.rows, img.cols, CV_8UC3);
-        for (int y = 0; y < img.rows; ++y) {
-            const auto *src = img.ptr<cv::Vec4b>(y);
-            auto *dst = bgr.ptr<cv::Vec3b>(y);
-            for (int x = 0; x < img.cols; ++x) {
-                const int a = src[x][3];
-                for (int c = 0; c < 3; ++c)
-                    dst[x][c] = cv::saturate_cast<uchar>((src[x][c] * a + 255 * (255 - a) + 127) / 255);
+    if (decoded.type() == CV_8UC3)
+        return decoded;
+    double scale = 1.0;
+    if (decoded.depth() == CV_16U)
+        scale = 255.0 / 65535.0;
+    else if (decoded.depth() == CV_32F || decoded.depth() == CV_64F)
+        scale = 255.0;
+    const int channels = decoded.channels();
+    const bool alpha = channels == 2 || channels == 4;
+    const int colour = channels >= 3 ? 3 : 1;
+    cv::Mat bgr(decoded.rows, decoded.cols, CV_8UC3);
+    cv::Mat row;
+    for (int y = 0; y < decoded.rows; ++y) {
+        decoded.row(y).convertTo(row, CV_8U, scale);
+        const uchar *src = row.ptr<uchar>(0);
+        uchar *dst = bgr.ptr<uchar>(y);
+        for (int x = 0; x < decoded.cols; ++x, src += channels, dst += 3) {
+            const int a = alpha ? src[channels - 1] : 255;
+            for (int c = 0; c < 3; ++c) {
+                const int v = src[colour == 3 ? c : 0];
+                dst[c] = alpha ? cv::saturate_cast<uchar>((v * a + 255 * (255 - a) + 127) / 255) : uchar(v);
             }
         }
-        return bgr;
     }
-    default:
-        return img;
+    return bgr;
+}
+
+// The decoder's output: JPEGs through libjpeg, held to the budget and the
+// deadline; the other formats through OpenCV, within the budget by the
+// header check.
+Result<cv::Mat> decodePixels(const QByteArray &bytes, const ImageHeader &h, int scale, const LoadLimits &limits)
+{
+    if (h.format == ImageFormat::Jpeg) {
+        const JpegBudget budget{limits.maxDecodedBytes,
+                                std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.maxDecodeMs)};
+        return decodeJpeg(bytes, scale, budget);
     }
+    const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
+    // Orientation is applied afterwards, the same way for every format, so OpenCV must not.
+    const int flags = h.hasAlpha ? cv::IMREAD_UNCHANGED : reducedFlag(scale) | cv::IMREAD_IGNORE_ORIENTATION;
+    cv::Mat decoded = cv::imdecode(raw, flags);
+    if (decoded.empty())
+        return Error{ErrorCode::Corrupt, QStringLiteral("the %1 data could not be decoded (damaged file?)")
+                                             .arg(imageFormatName(h.format).toUpper())};
+    return decoded;
 }
 
 } // namespace
+
+qint64 decodePeakBytes(const ImageHeader &h, int scale)
+{
+    ImageHeader output = h; // what the decoder hands over
+    if (!h.hasAlpha) {      // 8-bit BGR from the decoder itself (IMREAD_COLOR, libjpeg)
+        output.channels = 3;
+        output.bitsPerSample = 8;
+    }
+    ImageHeader bgr = output;
+    bgr.channels = 3;
+    bgr.bitsPerSample = 8;
+    bgr.hasAlpha = false;
+    bgr.workBytes = 0;
+    const qint64 picture = bgr.decodedBytes(scale);
+    const qint64 decoding = output.decodedBytes(scale); // with the work buffers
+    const qint64 converting = h.hasAlpha ? output.decodedBytes(scale) - output.workBytes + picture : picture;
+    const qint64 rotating = h.swapsAxes() ? 2 * picture : picture;
+    return std::max({decoding, converting, rotating});
+}
 
 cv::Mat applyOrientation(const cv::Mat &image, int orientation)
 {
@@ -165,7 +193,7 @@ Result<ImageHeader> ImageLoader::inspect(const QByteArray &bytes) const
                          .arg(h.width).arg(h.height)
                          .arg(double(pixels) / 1e6, 0, 'f', 1)
                          .arg(double(m_limits.maxPixels) / 1e6, 0, 'f', 0)};
-    const qint64 decoded = h.decodedBytes(decodeScaleFor(h, m_limits.targetShortSide));
+    const qint64 decoded = decodePeakBytes(h, decodeScaleFor(h, m_limits.targetShortSide));
     if (decoded > m_limits.maxDecodedBytes)
         return Error{ErrorCode::TooManyPixels,
                      QStringLiteral("the photo is %1 x %2 pixels of %3 channel(s) at %4 bits; decoded it would take %5, over the %6 limit")
@@ -192,25 +220,17 @@ Result<LoadedImage> ImageLoader::loadBytes(const QByteArray &bytes) const
     out.decodeScale = decodeScaleFor(h, m_limits.targetShortSide);
 
     try {
-        // JPEGs of one or three components go through libjpeg directly, which
-        // refuses a truncated scan (jpeg_decoder.h); CMYK stays with OpenCV.
-        cv::Mat decoded;
-        if (h.format == ImageFormat::Jpeg && !h.hasAlpha && (h.channels == 1 || h.channels == 3)) {
-            auto jpeg = decodeJpeg(bytes, out.decodeScale, m_limits.maxDecodedBytes);
-            if (!jpeg)
-                return jpeg.error();
-            decoded = std::move(jpeg).value();
-        } else {
-            const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
-            // Orientation is applied below, the same way for every format, so OpenCV must not.
-            const int flags = h.hasAlpha ? cv::IMREAD_UNCHANGED
-                                         : reducedFlag(out.decodeScale) | cv::IMREAD_IGNORE_ORIENTATION;
-            decoded = cv::imdecode(raw, flags);
-        }
-        if (decoded.empty())
-            return Error{ErrorCode::Corrupt, QStringLiteral("the %1 data could not be decoded (damaged file?)")
-                                                 .arg(imageFormatName(h.format).toUpper())};
-        out.bgr = applyOrientation(toBgr8(decoded), h.orientation);
+        auto decoded = decodePixels(bytes, h, out.decodeScale, m_limits);
+        if (!decoded)
+            return decoded.error();
+        // Each step releases the one before it: the budget counts two at a time.
+        cv::Mat picture = std::move(decoded).value();
+        picture = toBgr8(picture);
+        if (h.orientation >= 2 && h.orientation <= 4) // a flip works in place: only a rotation copies
+            cv::flip(picture, picture, h.orientation == 2 ? 1 : h.orientation == 3 ? -1 : 0);
+        else
+            picture = applyOrientation(picture, h.orientation);
+        out.bgr = picture;
     } catch (const cv::Exception &e) {
         qCWarning(lcImage) << "OpenCV refused an image:" << e.what();
         return Error{ErrorCode::Corrupt, QStringLiteral("the %1 data could not be decoded (damaged file?)")

@@ -13,9 +13,14 @@ namespace listinglens {
 struct LoadLimits {
     qint64 maxFileBytes = 30LL * 1024 * 1024; // 30 MiB
     qint64 maxPixels = 100'000'000;           // from the header, before decoding
-    // What the decoder will allocate (ImageHeader::decodedBytes at the decode
-    // scale): 100 MP of 8-bit RGBA fits, 100 MP of 16-bit RGBA (800 MB) does not.
+    // The most memory one decode may take at once, every decoder alike: its
+    // output and work buffers (a TIFF strip, libjpeg's coefficients, libwebp's
+    // canvas), the conversion to 8-bit BGR beside them, a rotated copy.
+    // 100 MP of 8-bit RGB fits, 100 MP of 16-bit RGBA (800 MB) does not.
     qint64 maxDecodedBytes = 400LL * 1024 * 1024;
+    // A JPEG's work is not bounded by its pixels (scans; jpeg_decoder.h): past
+    // this its decode stops. Other formats cost time in proportion to pixels.
+    int maxDecodeMs = 10'000;
     int minSide = 32;                         // smallest side, in pixels
     // JPEGs are decoded at 1/2, 1/4 or 1/8 scale (libjpeg DCT scaling) as long as
     // the shorter side stays at least this long. 0 decodes at full size.
@@ -32,7 +37,9 @@ struct LoadedImage {
 };
 
 // Decodes photos safely: every failure is an Error with a stable code, nothing
-// throws. Thread-safe (no shared state).
+// throws, and no decode takes more memory than maxDecodedBytes (checked from
+// the header before decoding; libjpeg is held to it while decoding).
+// Thread-safe (no shared state).
 class ImageLoader {
 public:
     explicit ImageLoader(LoadLimits limits = {}) : m_limits(limits) {}
@@ -50,6 +57,11 @@ public:
 private:
     LoadLimits m_limits;
 };
+
+// The most memory loadBytes() takes at once for this header at 1/scale: the
+// decoder's output beside its work buffers, then beside the 8-bit BGR picture
+// converted from it, then that picture beside its rotated copy.
+qint64 decodePeakBytes(const ImageHeader &header, int scale);
 
 // Applies an EXIF orientation (1..8) so the image reads as displayed.
 cv::Mat applyOrientation(const cv::Mat &image, int orientation);

@@ -10,7 +10,7 @@
 namespace listinglens {
 
 // Describes a model bundle: which TorchScript file, how to feed it, what it
-// returns. See resources/models/*.json and the README, "Models".
+// returns. See resources/models/*.json and docs/user/models.md.
 struct ModelManifest {
     QString name;
     QString version;

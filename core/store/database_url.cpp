@@ -2,13 +2,62 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <algorithm>
 #include <optional>
 
 namespace listinglens {
+
+namespace {
+
+Error badOption(const QString &name, const QString &what)
+{
+    return {ErrorCode::InvalidArgument, QStringLiteral("the PostgreSQL URL option %1 must be %2").arg(name, what)};
+}
+
+// The options a URL may carry, each with the values it may take. Values are
+// quoted in connectOptions() besides; these checks keep them to what the
+// option means (an application name cannot hold "sslmode=disable").
+std::optional<Error> checkOption(const QString &name, const QString &value)
+{
+    static const QStringList sslModes = {QStringLiteral("disable"), QStringLiteral("allow"), QStringLiteral("prefer"),
+                                         QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
+    static const QRegularExpression applicationName(QStringLiteral("^[A-Za-z0-9 ._:/@+,()-]{1,63}$"));
+    static const QRegularExpression path(QStringLiteral("^[^\\x00-\\x1f\\x7f;]{1,4096}$"));
+    if (name == QLatin1String("sslmode"))
+        return sslModes.contains(value) ? std::nullopt : std::optional(badOption(name, sslModes.join(QStringLiteral(", "))));
+    if (name == QLatin1String("connect_timeout")) {
+        bool ok = false;
+        const int seconds = value.toInt(&ok);
+        return ok && seconds >= 1 && seconds <= 3600 && value == QString::number(seconds)
+                   ? std::nullopt
+                   : std::optional(badOption(name, QStringLiteral("a whole number of seconds from 1 to 3600")));
+    }
+    if (name == QLatin1String("application_name"))
+        return applicationName.match(value).hasMatch()
+                   ? std::nullopt
+                   : std::optional(badOption(name, QStringLiteral("1 to 63 letters, digits, spaces and . _ : / @ + , ( ) -")));
+    if (name == QLatin1String("sslrootcert"))
+        return path.match(value).hasMatch() ? std::nullopt
+                                            : std::optional(badOption(name, QStringLiteral("a file path without control characters or ;")));
+    return Error{ErrorCode::InvalidArgument,
+                 QStringLiteral("unknown PostgreSQL URL option \"%1\" (known: sslmode, connect_timeout, application_name, sslrootcert)")
+                     .arg(name.left(64))};
+}
+
+// A value as libpq's connection string reads it: in single quotes, with
+// backslashes and quotes escaped.
+QString conninfoQuoted(QString value)
+{
+    value.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('\''), QStringLiteral("\\'"));
+    return QLatin1Char('\'') + value + QLatin1Char('\'');
+}
+
+} // namespace
 
 Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
 {
@@ -35,16 +84,14 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
         u.database = url.path().mid(1);
         if (u.database.isEmpty())
             return Error{ErrorCode::InvalidArgument, QStringLiteral("the PostgreSQL URL names no database (postgresql://user@host/dbname)")};
-        QStringList options;
         const QUrlQuery query(url);
         for (const auto &item : query.queryItems(QUrl::FullyDecoded)) {
-            static const QStringList allowed = {QStringLiteral("sslmode"), QStringLiteral("connect_timeout"),
-                                                QStringLiteral("application_name"), QStringLiteral("sslrootcert")};
-            if (!allowed.contains(item.first))
-                return Error{ErrorCode::InvalidArgument, QStringLiteral("unknown PostgreSQL URL option \"%1\"").arg(item.first)};
-            options << item.first + QLatin1Char('=') + item.second;
+            if (auto refused = checkOption(item.first, item.second))
+                return *refused;
+            if (std::any_of(u.options.cbegin(), u.options.cend(), [&item](const auto &o) { return o.first == item.first; }))
+                return Error{ErrorCode::InvalidArgument, QStringLiteral("the PostgreSQL URL option \"%1\" is given twice").arg(item.first)};
+            u.options.append(item);
         }
-        u.options = options.join(QLatin1Char(';'));
         return u;
     }
     return Error{ErrorCode::InvalidArgument,
@@ -52,17 +99,33 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
                      .arg(t.section(QLatin1Char(':'), 0, 0))};
 }
 
+QString DatabaseUrl::connectOptions() const
+{
+    QStringList parts;
+    for (const auto &[name, value] : options) // Qt joins them with spaces (it reads ';' as one)
+        parts << name + QLatin1Char('=') + conninfoQuoted(value);
+    if (std::none_of(options.cbegin(), options.cend(), [](const auto &o) { return o.first == QLatin1String("connect_timeout"); }))
+        parts << QStringLiteral("connect_timeout=5");
+    return parts.join(QLatin1Char(';'));
+}
+
 QString DatabaseUrl::masked() const
 {
     if (kind == Kind::Sqlite)
         return QStringLiteral("sqlite:") + path;
-    QString s = QStringLiteral("postgresql://");
-    if (!user.isEmpty())
-        s += user + (password.isEmpty() ? QString() : QStringLiteral(":***")) + QLatin1Char('@');
-    s += host + QLatin1Char(':') + QString::number(port) + QLatin1Char('/') + database;
-    if (!options.isEmpty())
-        s += QLatin1Char('?') + QString(options).replace(QLatin1Char(';'), QLatin1Char('&'));
-    return s;
+    QUrl url;
+    url.setScheme(QStringLiteral("postgresql"));
+    url.setUserName(user, QUrl::DecodedMode);
+    if (!password.isEmpty())
+        url.setPassword(QStringLiteral("***"));
+    url.setHost(host);
+    url.setPort(port);
+    url.setPath(QLatin1Char('/') + database, QUrl::DecodedMode);
+    QUrlQuery query;
+    for (const auto &[name, value] : options) // encoded here: QUrlQuery leaves '&', '=' and '%' in a value as they are
+        query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+    url.setQuery(query);
+    return url.toString(QUrl::FullyEncoded);
 }
 
 QString DatabaseUrl::shortName() const

@@ -2,6 +2,8 @@
 
 #include "error.h"
 
+#include <QList>
+#include <QPair>
 #include <QString>
 
 namespace listinglens {
@@ -17,10 +19,18 @@ struct DatabaseUrl {
     QString user;
     QString password;
     QString database;
-    QString options;     // Qt's QPSQL connect options, e.g. "sslmode=require"
+    // The URL's query: libpq parameters, each known (sslmode, connect_timeout,
+    // application_name, sslrootcert) with a value of its kind, once each.
+    QList<QPair<QString, QString>> options;
 
     static Result<DatabaseUrl> parse(const QString &url);
-    // The URL with the password replaced by "***": safe to print or log.
+    // The options as Qt's QPSQL driver takes them (QSqlDatabase::setConnectOptions),
+    // each value quoted as libpq's connection string reads it, so that no value
+    // can add a parameter (another host, sslmode=disable); connect_timeout is 5
+    // unless the URL says otherwise.
+    QString connectOptions() const;
+    // The URL with the password replaced by "***" and every part encoded as a
+    // URL: safe to print or log, and it parses back to the same place.
     QString masked() const;
     // A short name for a status bar: the SQLite file's name, or host/dbname.
     QString shortName() const;

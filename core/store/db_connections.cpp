@@ -1,5 +1,6 @@
 #include "db_connections.h"
 
+#include "pg_binary.h"
 #include "sqlite_files.h"
 
 #include <QSqlQuery>
@@ -94,6 +95,11 @@ Result<QSqlDatabase> DbConnections::get(const QString &role)
     const QString name = nameFor(role);
     if (QSqlDatabase::contains(name)) {
         QSqlDatabase db = QSqlDatabase::database(name, false);
+        // After a server restart the connection is dead but still looks open:
+        // reopened here, the first statement on it succeeds instead of failing.
+        // (Not a role's connection: a LISTEN one reads its notifications itself.)
+        if (role.isEmpty() && db.isOpen() && pg::serverHungUp(db))
+            db.close();
         if (!db.isOpen() && !db.open())
             return databaseError(QStringLiteral("cannot connect to %1").arg(m_url.masked()), db.lastError());
         return db;
@@ -113,10 +119,7 @@ Result<QSqlDatabase> DbConnections::get(const QString &role)
         db.setUserName(m_url.user);
         db.setPassword(m_url.password);
         db.setDatabaseName(m_url.database);
-        QString options = m_url.options;
-        if (!options.contains(QLatin1String("connect_timeout")))
-            options += QString(options.isEmpty() ? "" : ";") + QStringLiteral("connect_timeout=5");
-        db.setConnectOptions(options);
+        db.setConnectOptions(m_url.connectOptions());
     } else {
         registerSqliteDatabase(m_url.path); // before SQLite takes its first lock
         db.setDatabaseName(m_url.path);

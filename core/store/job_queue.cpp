@@ -108,6 +108,11 @@ Result<std::unique_ptr<JobQueue>> JobQueue::create(std::shared_ptr<PredictionSto
     return std::unique_ptr<JobQueue>(new JobQueue(std::move(store)));
 }
 
+JobQueue::JobQueue(std::shared_ptr<PredictionStore> store)
+    : m_store(std::move(store)), m_instance(QUuid::createUuid().toString(QUuid::WithoutBraces))
+{
+}
+
 // A failed statement: its error, and a fresh connection for the next call
 // (after a server restart the old one is dead).
 Error JobQueue::failed(const QString &what, const QSqlError &error)
@@ -319,12 +324,13 @@ Result<std::vector<ClaimedJob>> JobQueue::claim(const QString &worker, int limit
     if (auto expired = pg::exec(db.value(), expire.constData(), {pg::number(maxAttempts)}); !expired)
         return failed(QStringLiteral("cannot expire abandoned jobs"), expired.error());
     static const QByteArray take = sql(QStringLiteral(
-        "UPDATE jobs SET status = 'running', worker = $1, attempts = attempts + 1, started_ms = {now},"
+        "UPDATE jobs SET status = 'running', worker = $1, claim_token = $4, attempts = attempts + 1, started_ms = {now},"
         " lease_until_ms = {now} + $2"
         " WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until_ms < {now})"
         "              ORDER BY created_ms LIMIT $3 FOR UPDATE SKIP LOCKED)"
         " RETURNING id, file_name, photo, attempts, created_ms, started_ms, COALESCE(api_key_id, 0)")).toUtf8();
-    auto taken = pg::exec(db.value(), take.constData(), {pg::text(worker), pg::number(leaseMs), pg::number(std::max(1, limit))});
+    auto taken = pg::exec(db.value(), take.constData(),
+                          {pg::text(worker), pg::number(leaseMs), pg::number(std::max(1, limit)), pg::text(m_instance)});
     if (!taken)
         return failed(QStringLiteral("cannot take jobs"), taken.error());
     const pg::Rows &rows = taken.value();
@@ -342,9 +348,11 @@ Result<int> JobQueue::renewLeases(const QString &worker, int leaseMs)
     if (!db)
         return db.error();
     QSqlQuery q(db.value());
-    q.prepare(sql(QStringLiteral("UPDATE jobs SET lease_until_ms = {now} + :lease WHERE worker = :w AND status = 'running'")));
+    q.prepare(sql(QStringLiteral("UPDATE jobs SET lease_until_ms = {now} + :lease"
+                                 " WHERE worker = :w AND claim_token = :token AND status = 'running'")));
     q.bindValue(QStringLiteral(":lease"), leaseMs);
     q.bindValue(QStringLiteral(":w"), worker);
+    q.bindValue(QStringLiteral(":token"), m_instance);
     if (!q.exec())
         return failed(QStringLiteral("cannot renew leases"), q.lastError());
     return q.numRowsAffected();

@@ -105,6 +105,10 @@ public:
     static Result<std::unique_ptr<JobQueue>> create(std::shared_ptr<PredictionStore> store);
 
     PredictionStore &store() { return *m_store; }
+    // This queue's instance id (a UUID, one per JobQueue, so one per process
+    // in the services): the claim token its claims write, and the only one
+    // whose leases renewLeases() extends.
+    const QString &instance() const { return m_instance; }
     const std::shared_ptr<PredictionStore> &sharedStore() const { return m_store; }
 
     // Queues a photo, or returns the job an earlier call with the same
@@ -133,7 +137,9 @@ public:
     // Ends running jobs whose lease expired after `maxAttempts` attempts as
     // failed, then takes up to `limit` queued or abandoned jobs, oldest first.
     Result<std::vector<ClaimedJob>> claim(const QString &worker, int limit, int leaseMs, int maxAttempts);
-    // Extends the lease of every job `worker` holds; returns how many.
+    // Extends the lease of every job `worker` holds through this queue (this
+    // process's claims, not those of an earlier process under the same
+    // name); returns how many.
     Result<int> renewLeases(const QString &worker, int leaseMs);
     // Stores the prediction and ends the job, in one transaction; returns the
     // prediction's id, and in `ended` the job as GET /v1/jobs/{id} now shows
@@ -145,7 +151,7 @@ public:
     Result<int> release(const QStringList &ids, const QString &worker);
 
 private:
-    explicit JobQueue(std::shared_ptr<PredictionStore> store) : m_store(std::move(store)) {}
+    explicit JobQueue(std::shared_ptr<PredictionStore> store);
     Result<JobView> beginEnding(QSqlDatabase &c, const QString &id, const QString &worker, int attempt,
                                 const PredictionRecord &record);
     Result<Submitted> earlierJob(const QString &key, qint64 apiKeyId);
@@ -153,6 +159,7 @@ private:
     Error failed(const QString &what, const Error &error);
 
     std::shared_ptr<PredictionStore> m_store;
+    QString m_instance;
 };
 
 } // namespace listinglens

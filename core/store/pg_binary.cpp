@@ -11,6 +11,8 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
 #include <cctype>
 #include <mutex>
 #include <unordered_map>
@@ -154,13 +156,40 @@ double Rows::real(int row, int column) const
     }
 }
 
-Result<Rows> exec(QSqlDatabase &db, const char *sql, const std::vector<Param> &params)
+namespace {
+
+// QPSQL's PGconn under a Qt connection; null for another driver or a closed one.
+PGconn *connectionOf(const QSqlDatabase &db)
 {
     const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
     // QPSQL's handle is a PGconn* (struct pg_conn*; older Qt spelled the type name PGconn*).
     if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
+        return nullptr;
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+
+} // namespace
+
+bool serverHungUp(const QSqlDatabase &db)
+{
+    PGconn *conn = connectionOf(db);
+    if (!conn || PQtransactionStatus(conn) != PQTRANS_IDLE)
+        return false;
+    if (PQstatus(conn) == CONNECTION_BAD)
+        return true;
+    // Nothing was asked of an idle connection, so anything to read on it is
+    // the server's goodbye (a restart's "terminating connection", then the
+    // end of the stream) or, rarely, a notice: a fresh connection is right
+    // either way, and costs a few milliseconds.
+    pollfd socket{PQsocket(conn), POLLIN, 0};
+    return socket.fd >= 0 && ::poll(&socket, 1, 0) > 0;
+}
+
+Result<Rows> exec(QSqlDatabase &db, const char *sql, const std::vector<Param> &params)
+{
+    if (db.driverName() != QLatin1String("QPSQL"))
         return Error{ErrorCode::Internal, QStringLiteral("binary statements need a PostgreSQL (QPSQL) connection")};
-    PGconn *conn = *static_cast<PGconn *const *>(handle.constData());
+    PGconn *conn = connectionOf(db);
     if (!conn)
         return Error{ErrorCode::DatabaseError, QStringLiteral("the connection to PostgreSQL is closed")};
 

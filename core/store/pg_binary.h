@@ -49,6 +49,12 @@ private:
     std::shared_ptr<pg_result> m_result;
 };
 
+// Whether the server of an idle, open QPSQL connection has gone (a restart
+// ends every connection): its goodbye, or the end of the stream, waits on the
+// socket while nothing was asked. Costs a poll(); reads nothing. False for
+// other drivers, for a connection in a transaction, and when it cannot tell.
+bool serverHungUp(const QSqlDatabase &db);
+
 // Runs one statement ($1, $2, ... placeholders) on `db`, which must be an open
 // QPSQL connection with no query of Qt's still reading results. A statement
 // with parameters is prepared on the connection the first time it runs there.

@@ -193,7 +193,7 @@ QStringList version8()
 
 QStringList version9()
 {
-    // What the moderation lane found on the photo (issue 16), as the result
+    // What the moderation lane found on the photo, as the result
     // JSON's "text" and "moderation" objects: '' when the lane did not run.
     // The lane finishes after the row is written; it fills this in then.
     return {
@@ -206,6 +206,15 @@ QStringList version9()
 }
 
 QStringList version10()
+{
+    // A running job's lease belongs to the process that claimed it (its
+    // JobQueue's instance id), not to the worker's name: a worker restarted
+    // under the same name (a pod, a systemd instance) renews only its own
+    // jobs, and the dead process's expire and are taken again.
+    return {QStringLiteral("ALTER TABLE jobs ADD COLUMN claim_token TEXT")};
+}
+
+QStringList version11()
 {
     // A row the moderation lane has still to read is held until
     // moderation_until_ms: the process whose lane holds it renews the hold
@@ -227,7 +236,7 @@ QStringList version10()
 
 int latestVersion()
 {
-    return 10;
+    return 11;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -244,6 +253,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 8: sql = version8(); break;
     case 9: sql = version9(); break;
     case 10: sql = version10(); break;
+    case 11: sql = version11(); break;
     default: return {};
     }
     for (QString &s : sql)

@@ -3,8 +3,8 @@
 
 Every seed is made here from bytes (no photos are copied in): tiny valid
 JPEG, PNG, BMP, WebP and TIFF images of at least 32 x 32 pixels (the loader's
-smallest side), header-only variants, the known reproducers, CSV rows and
-database URLs. The corpus folders hold only this script's output: running it
+smallest side), header-only variants, the known reproducers, CSV rows,
+database URLs (the known injections among them) and multipart forms. The corpus folders hold only this script's output: running it
 again replaces them. Standard library only.
 """
 
@@ -234,6 +234,28 @@ URLS = {
     "postgres_bad_escape": b"postgresql://%zz:%@h/d%b?sslmode",
     "mysql": b"mysql://x@y/z",
     "no_scheme": b"listings.sqlite",
+    # the review's injections: a parameter smuggled inside a value, a quote to end one, twice the same
+    "postgres_injected_sslmode": b"postgresql://u@h/db?sslmode=require&application_name=x%20sslmode%3Ddisable",
+    "postgres_injected_quote": b"postgresql://u@h/db?application_name=x%27%20hostaddr%3D10.0.0.1",
+    "postgres_quoted_path": b"postgresql://u@h/db?sslrootcert=%2Ftmp%2Fit%27s%20a%5Cpath%3Dx.pem&application_name=a%20b",
+    "postgres_twice": b"postgresql://u@h/db?sslmode=require&sslmode=disable",
+    "query_only": b"sslmode=verify-full&connect_timeout=30&application_name=listing%20lens%20(api)",
+}
+
+# Multipart: the Content-Type, a line end, then the body (fuzz_multipart).
+FORM_TYPE = b"multipart/form-data; boundary=b\n"
+PHOTO_PART = b"--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\nJPEG\r\n"
+MULTIPART = {
+    "photo_only": FORM_TYPE + PHOTO_PART + b"--b--\r\n",
+    "preamble_and_fields": FORM_TYPE + b"preamble\r\n--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n"
+                           + PHOTO_PART + b"--b--\r\n",
+    "empty_head": FORM_TYPE + b"--b\r\n\r\nnothing\r\n" + PHOTO_PART + b"--b--",
+    "quoted_boundary": b"multipart/form-data; boundary=\"a b\"\n--a b\r\nContent-Disposition: form-data; name=photo\r\n\r\nx\r\n--a b--",
+    "no_boundary": b"multipart/form-data\n" + PHOTO_PART,
+    "long_head": FORM_TYPE + b"--b\r\n" + b"X: y\r\n" * 3000 + b"\r\nx\r\n" + PHOTO_PART + b"--b--",
+    "head_never_ends": FORM_TYPE + b"--b\r\nContent-Disposition: form-data; name=\"photo\"\r\n" + b"\n" * 20000,
+    "many_parts": FORM_TYPE + b"--b\r\n\r\n\r\n" * 100 + PHOTO_PART + b"--b--",
+    "unclosed": FORM_TYPE + PHOTO_PART[:-2],
 }
 
 
@@ -243,6 +265,7 @@ def main():
         "fuzz_image_loader": images(),
         "fuzz_csv_import": CSV,
         "fuzz_database_url": URLS,
+        "fuzz_multipart": MULTIPART,
     }
     for target, seeds in corpora.items():
         folder = CORPUS / target

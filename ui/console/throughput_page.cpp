@@ -39,7 +39,7 @@ ThroughputPage::ThroughputPage(ConsoleWorker *worker, QWidget *parent) : QWidget
         e->setCalendarPopup(true);
     }
     m_untilNow = new QCheckBox(tr("until now"));
-    m_untilNow->setToolTip(tr("The custom range ends at each refresh, so it keeps this session's photos"));
+    m_untilNow->setToolTip(tr("The custom range ends at each refresh, so it keeps taking in new photos"));
     m_untilNow->setChecked(true);
     bar->addWidget(m_from);
     bar->addWidget(new QLabel(QStringLiteral("–")));

@@ -99,8 +99,11 @@ HttpLimits serverLimits()
     limits.maxBodyBytes = PhoneUpload::kMaxPhotoBytes + 64 * 1024; // the form's own parts around the photo
     limits.maxConnections = 16;
     // A phone's browser opens a few at once (the page, its icon, a preconnect,
-    // the upload); a stranger without the token is answered at the head anyway.
+    // the upload); a stranger without the token is answered at the head anyway,
+    // and idle connections (anyone's) make room for a newcomer. The phone
+    // shares its subnet with everyone on the Wi-Fi: no cap per subnet.
     limits.maxConnectionsPerAddress = 4;
+    limits.maxConnectionsPerSubnet = 0;
     limits.maxBodyBytesInFlight = 60LL * 1024 * 1024;
     limits.headTimeoutMs = 5'000;
     limits.idleTimeoutMs = 15'000;
@@ -212,14 +215,14 @@ Result<quint16> PhoneUpload::start(const QHostAddress &address, quint16 port)
     // one too); handle() checks again, the token may be spent meanwhile. The
     // server is joined before this object goes (~PhoneUpload), so the queued
     // signal always finds it.
-    server->setHeadCheck([this, gate = m_gate](const QByteArray &, const QString &path) -> std::optional<HttpResponse> {
-        const int status = gate->status(path);
+    server->setHeadCheck([this, gate = m_gate](const HttpRequest &head, const HttpServer::Admit &admit) {
+        const int status = gate->status(head.path);
         if (status == 0)
-            return std::nullopt;
+            return admit({});
         if (status == 403)
             QMetaObject::invokeMethod(this, [this] { Q_EMIT uploadRefused(tr("A phone tried a link that is not valid")); },
                                       Qt::QueuedConnection);
-        return refusalPage(status);
+        admit({refusalPage(status), {}});
     });
     const QHostAddress at = address.isNull() ? lanAddress() : address;
     const auto listening = server->listen(at, port);

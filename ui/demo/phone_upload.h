@@ -28,8 +28,10 @@ namespace listinglens::ui {
 // the photo). A wrong token is refused with 403, a used or expired one with
 // 410, and either before the body is read (HttpServer's head check): nobody
 // without the token can hold the server's memory with an upload. The server's
-// caps are tight besides: two connections per address, a 5 s head, a 60 s
-// request, 60 MB of bodies in flight. A body that is not a JPEG, PNG, WebP,
+// caps are tight besides: sixteen connections, four per address, a 5 s head,
+// a 60 s request, 60 MB of bodies in flight; idle connections give their
+// place to a newcomer (the phone), so strangers on the network cannot hold
+// the slots by connecting and waiting. A body that is not a JPEG, PNG, WebP,
 // BMP or TIFF with 415. A photo that passes is written to a private temporary
 // folder and handed on (photoReceived) for the same bounded checks and
 // classification as any opened file.

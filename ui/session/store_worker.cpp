@@ -77,7 +77,7 @@ void StoreWorker::undoFeedback(int serial, int itemId, qint64 predictionId, int 
             decided = i;
     }
     if (predictionId <= 0 || decided < 0)
-        return Q_EMIT undoFailed(serial, itemId, tr("no decision of this session on it to undo"));
+        return Q_EMIT undoFailed(serial, itemId, tr("no decision made in this window on it to undo"));
     // The store first: when it refuses, the decision stands everywhere.
     const qint64 feedbackId = it->at(decided).feedbackId;
     const QString who = moderator.isEmpty() ? WorkbenchSettings::load().moderatorName() : moderator;
@@ -94,7 +94,7 @@ void StoreWorker::undoFeedback(int serial, int itemId, qint64 predictionId, int 
             now = standing.value();
     }
     it->removeAt(decided);
-    if (!now) // no store to ask: this session's decision before it, else none
+    if (!now) // no store to ask: the window's decision before it, else none
         now = it->isEmpty() ? StandingDecision{} : it->constLast().standing;
     if (it->isEmpty())
         m_decided.erase(it);

@@ -23,7 +23,7 @@ namespace listinglens::ui {
 // the database before it. A decision undone (undoFeedback) is taken back in
 // the store (kept in its log as undone) and in the index, where the listing
 // goes back to what the store has standing afterwards (an earlier decision, of
-// this session or not) or to unconfirmed.
+// this window or not) or to unconfirmed.
 class StoreWorker : public QObject {
     Q_OBJECT
 public:
@@ -52,7 +52,7 @@ Q_SIGNALS:
     void feedbackFailed(int itemId, const QString &message);
     void feedbackStored(int itemId, qint64 predictionId, qint64 feedbackId);
     // decisionNow: the prediction's decision afterwards ("none", "accepted",
-    // "corrected"): the store's, or this session's when there is no store to ask.
+    // "corrected"): the store's, or this window's when there is no store to ask.
     void feedbackUndone(int serial, int itemId, const QString &decisionNow);
     void undoFailed(int serial, int itemId, const QString &message);
     void thumbnailsLoaded(int itemId, const QList<qint64> &predictionIds, const QList<QImage> &images);
@@ -70,7 +70,7 @@ private:
     QString m_url;
     std::shared_ptr<PredictionStore> m_store;
     std::shared_ptr<ListingIndex> m_index;
-    // This session's decisions on this database not undone, by prediction id,
+    // This window's decisions on this database not undone, by prediction id,
     // oldest first; and what every index is to be told of those listings (the
     // newest decision, or what stood after an undo).
     QHash<qint64, QList<Decided>> m_decided;

@@ -1,0 +1,176 @@
+// What a hostile photo may cost to decode: every decoder is held to one
+// memory budget (LoadLimits::maxDecodedBytes), measured as the peak resident
+// memory of a child process that decodes one file; JPEG scan bombs stop
+// within a CPU bound; any JPEG decode has a deadline.
+#include "fixtures.h"
+#include "hostile_images.h"
+#include "image_loader.h"
+#include "jpeg_decoder.h"
+#include "process_cost.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtEndian>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <functional>
+
+using namespace listinglens;
+
+namespace {
+
+// The child's work: decode one file as the services do (default limits).
+int probe(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return 2;
+    const QByteArray bytes = file.readAll();
+    return test::printCost([&bytes] {
+        const auto loaded = ImageLoader().loadBytes(bytes);
+        return QJsonObject{{QStringLiteral("code"), loaded ? QStringLiteral("ok") : loaded.error().codeName()},
+                           {QStringLiteral("message"), loaded ? QString() : loaded.error().message}};
+    });
+}
+
+using Maker = std::function<QByteArray()>;
+
+} // namespace
+
+Q_DECLARE_METATYPE(Maker)
+
+class TestDecodeLimits : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    // Each file is decoded in a child process: its peak resident memory
+    // grows by at most the budget (plus the allocator's slack), whatever the
+    // decoder, and a scan bomb is stopped within a CPU bound.
+    void everyDecoderStaysWithinTheBudget_data()
+    {
+        QTest::addColumn<Maker>("make");
+        QTest::addColumn<QString>("expected"); // "ok" or the refusal's code
+        using test::ScanAbuse;
+        QTest::newRow("scan bomb: a refinement repeated 2,000 times (4096x4096 grey)")
+            << Maker([] { return test::progressiveJpeg(4096, 4096, 1, ScanAbuse::RepeatRefinement, 2000); }) << "corrupt";
+        QTest::newRow("scan bomb: a full-precision AC scan repeated 2,000 times, no warning")
+            << Maker([] { return test::progressiveJpeg(4096, 4096, 1, ScanAbuse::RepeatFirstScan, 2000); }) << "corrupt";
+        QTest::newRow("progressive CMYK JPEG of 67 MP (537 MB of coefficients)")
+            << Maker([] { return test::progressiveJpeg(8192, 8192, 4); }) << "too_many_pixels";
+        QTest::newRow("progressive YCbCr JPEG of 31 MP (189 MB of coefficients) decodes")
+            << Maker([] { return test::progressiveJpeg(6144, 5120, 3); }) << "ok";
+        QTest::newRow("TIFF of 100 MP in one strip (a 400 MB strip buffer)")
+            << Maker([] { return test::tiffOneStrip(10000, 10000); }) << "too_many_pixels";
+        QTest::newRow("TIFF of 20 MP in one strip decodes") << Maker([] { return test::tiffOneStrip(5000, 4000); }) << "ok";
+        QTest::newRow("16-bit RGBA PNG of 49 MP (392 MB, then its 8-bit BGR)")
+            << Maker([] { return test::png16Rgba(7000, 7000); }) << "too_many_pixels";
+        QTest::newRow("16-bit RGBA PNG of 16 MP decodes") << Maker([] { return test::png16Rgba(4000, 4000); }) << "ok";
+    }
+    void everyDecoderStaysWithinTheBudget()
+    {
+        QFETCH(Maker, make);
+        QFETCH(QString, expected);
+        const QString path = m_dir.filePath(QStringLiteral("hostile.bin"));
+        QVERIFY(test::writeFile(path, make()));
+        QString error;
+        const QJsonObject cost = test::runCostProbe({QStringLiteral("--decode"), path}, &error);
+        QVERIFY2(!cost.isEmpty(), qPrintable(error));
+        const double grownMb = cost.value(QStringLiteral("grown_kb")).toDouble() / 1024.0;
+        const double cpuMs = cost.value(QStringLiteral("cpu_ms")).toDouble();
+        qInfo("%s: %s, peak resident memory +%.0f MiB, CPU %.0f ms", QTest::currentDataTag(),
+              qPrintable(cost.value(QStringLiteral("code")).toString()), grownMb, cpuMs);
+        QCOMPARE(cost.value(QStringLiteral("code")).toString(), expected);
+        const double budgetMb = double(LoadLimits().maxDecodedBytes) / (1024 * 1024);
+        QVERIFY2(grownMb < budgetMb + 48, qPrintable(QStringLiteral("+%1 MiB").arg(grownMb)));
+        // Generous bounds: the largest decode here takes well under a second of
+        // CPU, a scan bomb tens of seconds unless it is stopped.
+        QVERIFY2(cpuMs < 5000, qPrintable(QStringLiteral("%1 ms of CPU").arg(cpuMs)));
+        if (expected != QLatin1String("ok"))
+            QVERIFY2(cpuMs < 1500, qPrintable(QStringLiteral("a refusal took %1 ms of CPU").arg(cpuMs)));
+    }
+
+    // A decode that runs past its deadline stops, with a refusal that says so.
+    void aJpegDecodeHasADeadline()
+    {
+        const QByteArray jpeg = test::progressiveJpeg(6144, 5120, 3);
+        const auto stopped = decodeJpeg(jpeg, 8, JpegBudget(LoadLimits().maxDecodedBytes, std::chrono::steady_clock::now()));
+        QVERIFY(!stopped.ok());
+        QCOMPARE(stopped.error().codeName(), QStringLiteral("too_many_pixels"));
+        QVERIFY2(stopped.error().message.contains(QStringLiteral("too long")), qPrintable(stopped.error().message));
+        LoadLimits impatient;
+        impatient.maxDecodeMs = 0;
+        QCOMPARE(ImageLoader(impatient).loadBytes(jpeg).error().codeName(), QStringLiteral("too_many_pixels"));
+        QVERIFY(ImageLoader().loadBytes(jpeg).ok());
+    }
+
+    // The scans of a well-formed progressive file are within the caps.
+    void wellFormedProgressiveFilesDecode()
+    {
+        QVERIFY(ImageLoader().loadBytes(test::progressiveJpeg(4096, 4096, 1)).ok());
+        const cv::Mat photo = test::quadrants(640, 480);
+        const QByteArray encoded = test::encode(photo, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+        QVERIFY(ImageLoader().loadBytes(encoded).ok());
+    }
+
+    // libtiff would decode JPEG inside a TIFF outside the JPEG limits: refused.
+    void tiffWithJpegCompressionIsRefused_data()
+    {
+        QTest::addColumn<quint16>("compression");
+        QTest::newRow("JPEG (7)") << quint16(7);
+        QTest::newRow("old-style JPEG (6)") << quint16(6);
+    }
+    void tiffWithJpegCompressionIsRefused()
+    {
+        QFETCH(quint16, compression);
+        QByteArray tiff = test::encode(test::quadrants(), ".tiff");
+        const quint32 ifd = qFromLittleEndian<quint32>(tiff.constData() + 4);
+        const quint16 entries = qFromLittleEndian<quint16>(tiff.constData() + ifd);
+        bool patched = false;
+        for (quint16 i = 0; i < entries; ++i) {
+            char *entry = tiff.data() + ifd + 2 + 12 * i;
+            if (qFromLittleEndian<quint16>(entry) == 259) { // Compression, a SHORT in the value field
+                qToLittleEndian(compression, entry + 8);
+                patched = true;
+            }
+        }
+        QVERIFY(patched);
+        const auto r = ImageLoader().inspect(tiff);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().codeName(), QStringLiteral("unsupported_format"));
+    }
+
+    // CMYK goes through libjpeg directly too, with OpenCV's conversion.
+    void cmykDecodeMatchesOpenCv()
+    {
+        const QByteArray cmyk = test::cmykJpeg(640, 480, 10, 70, 30, 20);
+        for (const auto &[scale, flag] : {std::pair{1, int(cv::IMREAD_COLOR)}, {2, int(cv::IMREAD_REDUCED_COLOR_2)},
+                                          {4, int(cv::IMREAD_REDUCED_COLOR_4)}, {8, int(cv::IMREAD_REDUCED_COLOR_8)}}) {
+            const cv::Mat raw(1, int(cmyk.size()), CV_8U, const_cast<char *>(cmyk.constData()));
+            const cv::Mat reference = cv::imdecode(raw, flag | cv::IMREAD_IGNORE_ORIENTATION);
+            const auto ours = decodeJpeg(cmyk, scale, JpegBudget(LoadLimits().maxDecodedBytes));
+            QVERIFY(ours.ok());
+            QCOMPARE(ours.value().size(), reference.size());
+            QCOMPARE(cv::norm(ours.value(), reference, cv::NORM_INF), 0.0);
+        }
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && qstrcmp(argv[1], "--decode") == 0)
+        return probe(QString::fromLocal8Bit(argv[2]));
+    QCoreApplication app(argc, argv);
+    TestDecodeLimits test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_decode_limits.moc"

@@ -1,0 +1,49 @@
+// What the API takes from its clients' texts, before the database sees any:
+// half of a surrogate pair is refused, not stored as "?", and a feedback
+// title or description that a spreadsheet would run as a formula (= or @
+// beginning a cell, whatever the separator) is refused.
+#include "api_input.h"
+
+#include <QTest>
+
+using namespace listinglens;
+
+class TestApiInput : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void feedbackTexts_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("refusal"); // empty: accepted
+        const auto with = [](const QByteArray &field, const QByteArray &json) {
+            return "{\"decision\":\"corrected\",\"category_id\":\"phones\",\"" + field + "\":" + json + "}";
+        };
+        QTest::newRow("a plain title") << with("title", "\"Red phone, 64 GB\"") << QString();
+        QTest::newRow("a lone high surrogate") << with("title", "\"a\\ud800b\"") << QStringLiteral("surrogate");
+        QTest::newRow("a lone low surrogate") << with("description", "\"\\udc00\"") << QStringLiteral("surrogate");
+        QTest::newRow("a pair: beyond the BMP") << with("title", "\"\\ud83d\\udcf1 phone\"") << QString();
+        QTest::newRow("= at the start") << with("title", "\"=1+1\"") << QStringLiteral("formula");
+        QTest::newRow("= after ;") << with("title", "\"phone;=1+1\"") << QStringLiteral("formula");
+        QTest::newRow("@ after a tab") << with("description", "\"a\\t@SUM(A1)\"") << QStringLiteral("formula");
+        QTest::newRow("= on a later line") << with("description", "\"Fine.\\n=HYPERLINK(\\\"x\\\")\"") << QStringLiteral("formula");
+        QTest::newRow("= after blanks and a quote") << with("title", "\"x; \\\"=1\"") << QStringLiteral("formula");
+        QTest::newRow("- and + are kept (the export neutralises them)") << with("title", "\"-20% off; +1 case\"") << QString();
+        QTest::newRow("= inside a cell") << with("title", "\"size = large\"") << QString();
+    }
+    void feedbackTexts()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, refusal);
+        const auto parsed = parseFeedback("application/json", body, nullptr);
+        if (refusal.isEmpty()) {
+            QVERIFY2(parsed.ok(), qPrintable(parsed.ok() ? QString() : parsed.error().message));
+            return;
+        }
+        QVERIFY(!parsed.ok());
+        QCOMPARE(parsed.error().codeName(), QStringLiteral("invalid_argument"));
+        QVERIFY2(parsed.error().message.contains(refusal), qPrintable(parsed.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestApiInput)
+#include "tst_api_input.moc"

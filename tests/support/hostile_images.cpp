@@ -1,0 +1,198 @@
+#include "hostile_images.h"
+
+#include <QtEndian>
+
+#include <zlib.h>
+
+#include <functional>
+#include <vector>
+
+namespace listinglens::test {
+
+namespace {
+
+void put16(QByteArray &out, int v)
+{
+    out += char((v >> 8) & 0xFF);
+    out += char(v & 0xFF);
+}
+
+void marker(QByteArray &out, quint8 code, const QByteArray &body)
+{
+    out += char(0xFF);
+    out += char(code);
+    put16(out, int(body.size()) + 2);
+    out += body;
+}
+
+// Entropy-coded data of `bits` zero bits, padded with one bits as the
+// standard asks (never a whole 0xFF byte, so nothing needs stuffing).
+QByteArray zeroBits(qint64 bits)
+{
+    QByteArray data(qsizetype((bits + 7) / 8), '\0');
+    if (const int used = int(bits % 8))
+        data[data.size() - 1] = char(0xFF >> used);
+    return data;
+}
+
+QByteArray scanHeader(const std::vector<int> &components, int ss, int se, int ah, int al)
+{
+    QByteArray sos;
+    sos += char(components.size());
+    for (int c : components) {
+        sos += char(c);
+        sos += char(0x00); // DC table 0, AC table 0
+    }
+    sos += char(ss);
+    sos += char(se);
+    sos += char((ah << 4) | al);
+    return sos;
+}
+
+// One AC scan of a component whose coefficients are all zero: end-of-band
+// runs of 16384 blocks (symbol 0xE0, code "0", then 14 extra bits of 0).
+void acScan(QByteArray &out, int component, qint64 blocks, int ah, int al)
+{
+    marker(out, 0xDA, scanHeader({component}, 1, 63, ah, al));
+    out += zeroBits(blocks / 16384 * 15);
+}
+
+// zlib's deflate of `rows` copies of `row`, streamed.
+QByteArray deflateRows(const QByteArray &row, int rows)
+{
+    z_stream z{};
+    deflateInit(&z, 6);
+    QByteArray out;
+    std::vector<unsigned char> chunk(1 << 16);
+    auto pump = [&](int flush) {
+        do {
+            z.next_out = chunk.data();
+            z.avail_out = uInt(chunk.size());
+            deflate(&z, flush);
+            out.append(reinterpret_cast<const char *>(chunk.data()), qsizetype(chunk.size() - z.avail_out));
+        } while (z.avail_out == 0);
+    };
+    for (int y = 0; y < rows; ++y) {
+        z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(row.constData()));
+        z.avail_in = uInt(row.size());
+        pump(Z_NO_FLUSH);
+    }
+    pump(Z_FINISH);
+    deflateEnd(&z);
+    return out;
+}
+
+void pngChunk(QByteArray &out, const char *type, const QByteArray &data)
+{
+    char length[4];
+    qToBigEndian(quint32(data.size()), length);
+    out.append(length, 4);
+    const QByteArray typed = QByteArray(type, 4) + data;
+    out += typed;
+    char crc[4];
+    qToBigEndian(quint32(crc32(0, reinterpret_cast<const Bytef *>(typed.constData()), uInt(typed.size()))), crc);
+    out.append(crc, 4);
+}
+
+} // namespace
+
+QByteArray progressiveJpeg(int width, int height, int components, ScanAbuse abuse, int repeats)
+{
+    const qint64 blocks = qint64(width / 8) * (height / 8);
+    QByteArray out("\xFF\xD8", 2);
+    marker(out, 0xDB, QByteArray(1, '\0') + QByteArray(64, '\1')); // quantisation table 0: all ones
+    QByteArray frame;
+    frame += char(8);
+    put16(frame, height);
+    put16(frame, width);
+    frame += char(components);
+    std::vector<int> ids;
+    for (int c = 1; c <= components; ++c) {
+        frame += char(c);
+        frame += char(0x11);
+        frame += char(0);
+        ids.push_back(c);
+    }
+    marker(out, 0xC2, frame);
+    // DC table 0: one code of length 1 ("0") for category 0; AC table 0: "0" for EOB14.
+    const QByteArray oneCode = QByteArray(1, '\1') + QByteArray(15, '\0');
+    marker(out, 0xC4, QByteArray(1, '\x00') + oneCode + QByteArray(1, '\x00'));
+    marker(out, 0xC4, QByteArray(1, '\x10') + oneCode + QByteArray(1, '\xE0'));
+    marker(out, 0xDA, scanHeader(ids, 0, 0, 0, 0)); // DC, every component interleaved: one bit per block
+    out += zeroBits(blocks * components);
+    for (int c : ids) {
+        acScan(out, c, blocks, 0, 1);
+        acScan(out, c, blocks, 1, 0);
+    }
+    for (int i = 0; i < repeats; ++i) {
+        if (abuse == ScanAbuse::RepeatRefinement)
+            acScan(out, 1, blocks, 1, 0);
+        else if (abuse == ScanAbuse::RepeatFirstScan)
+            acScan(out, 1, blocks, 0, 0);
+    }
+    out += QByteArray("\xFF\xD9", 2);
+    return out;
+}
+
+QByteArray tiffOneStrip(int width, int height)
+{
+    const QByteArray strip = deflateRows(QByteArray(qsizetype(width) * 3, char(0x80)), height);
+    // Header, then the strip, then the IFD (9 entries) and the BitsPerSample values.
+    QByteArray out("II*\0", 4);
+    const quint32 stripAt = 8, ifdAt = quint32(8 + strip.size() + (strip.size() & 1));
+    const quint32 bitsAt = ifdAt + 2 + 9 * 12 + 4;
+    char word[4];
+    qToLittleEndian(ifdAt, word);
+    out.append(word, 4);
+    out += strip;
+    if (strip.size() & 1)
+        out += '\0';
+    const auto entry = [&out](quint16 tag, quint16 type, quint32 count, quint32 value) {
+        char e[12] = {};
+        qToLittleEndian(tag, e);
+        qToLittleEndian(type, e + 2);
+        qToLittleEndian(count, e + 4);
+        if (type == 3 && count == 1)
+            qToLittleEndian(quint16(value), e + 8);
+        else
+            qToLittleEndian(value, e + 8);
+        out.append(e, 12);
+    };
+    char count[2];
+    qToLittleEndian(quint16(9), count);
+    out.append(count, 2);
+    entry(256, 4, 1, quint32(width));
+    entry(257, 4, 1, quint32(height));
+    entry(258, 3, 3, bitsAt);           // 8, 8, 8
+    entry(259, 3, 1, 8);                // Deflate
+    entry(262, 3, 1, 2);                // RGB
+    entry(273, 4, 1, stripAt);
+    entry(277, 3, 1, 3);
+    entry(279, 4, 1, quint32(strip.size()));
+    entry(284, 3, 1, 1);                // chunky
+    out.append(4, '\0');                // no next IFD
+    for (int i = 0; i < 3; ++i) {
+        char bits[2];
+        qToLittleEndian(quint16(8), bits);
+        out.append(bits, 2);
+    }
+    return out;
+}
+
+QByteArray png16Rgba(int width, int height)
+{
+    QByteArray out("\x89PNG\r\n\x1a\n", 8);
+    QByteArray ihdr(13, '\0');
+    qToBigEndian(quint32(width), ihdr.data());
+    qToBigEndian(quint32(height), ihdr.data() + 4);
+    ihdr[8] = 16; // bits per sample
+    ihdr[9] = 6;  // RGBA
+    pngChunk(out, "IHDR", ihdr);
+    QByteArray row(1 + qsizetype(width) * 8, char(0x80)); // filter 0, then grey at half opacity
+    row[0] = 0;
+    pngChunk(out, "IDAT", deflateRows(row, height));
+    pngChunk(out, "IEND", {});
+    return out;
+}
+
+} // namespace listinglens::test

@@ -1,0 +1,34 @@
+#pragma once
+
+// Image files built byte by byte, as an attacker builds them: far more work
+// or memory to decode than their size says. Each is a valid file of its
+// format (or valid up to the one thing it abuses), written without holding
+// its pixels in memory, so a test can make a 100 MP one in a moment.
+
+#include <QByteArray>
+
+namespace listinglens::test {
+
+// How a progressive JPEG's extra scans abuse the decoder.
+enum class ScanAbuse {
+    None,              // a DC scan and, per component, one AC scan and its refinement
+    RepeatRefinement,  // the refinement repeated: libjpeg warns and decodes it again each time
+    RepeatFirstScan,   // the AC scan at full precision repeated: nothing to warn about
+};
+
+// A progressive JPEG of a flat grey (every coefficient but DC zero) with
+// `components` components (1, 3 or 4; 4 is CMYK), sampled 1x1, whose
+// abusing scan is repeated `repeats` times. Width and height: multiples of 8
+// whose blocks per component are a multiple of 16384 (for example 4096 x 4096,
+// 8192 x 8192, 6144 x 5120). Every coefficient row is visited, so a decoder
+// holds all of them.
+QByteArray progressiveJpeg(int width, int height, int components, ScanAbuse abuse = ScanAbuse::None, int repeats = 0);
+
+// A baseline TIFF of flat 8-bit RGB in one deflated strip, without a
+// RowsPerStrip field (so the whole image is one strip, as libtiff reads it).
+QByteArray tiffOneStrip(int width, int height);
+
+// A PNG of flat 16-bit RGBA (half-transparent grey), deflated.
+QByteArray png16Rgba(int width, int height);
+
+} // namespace listinglens::test

@@ -1,0 +1,257 @@
+// What the workbench shows of a suggestion: prices as money is written, the
+// review badge and order, hints apart from the description, titles from
+// similar listings, and a newly activated category head.
+#include "classifier.h"
+#include "console_worker.h"
+#include "fixtures.h"
+#include "head_store.h"
+#include "photo_list_model.h"
+#include "photo_strip.h"
+#include "prediction_store.h"
+#include "price_text.h"
+#include "quality_page.h"
+#include "result_panel.h"
+#include "session.h"
+#include "store_worker.h"
+#include "window_fixture.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTest>
+
+using namespace listinglens;
+using namespace listinglens::test;
+using namespace listinglens::ui;
+
+class TestWorkbenchResults : public QObject, public test::WindowTest {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { setUpWindowTests(QStringLiteral("tst_workbench_results")); }
+    void init() { QVERIFY(openOwnWindow()); }
+    void cleanup() { closeWindow(); }
+
+    void pricesAreWrittenAsMoneyIs_data()
+    {
+        QTest::addColumn<double>("low");
+        QTest::addColumn<double>("high");
+        QTest::addColumn<QString>("price");
+        QTest::addColumn<QString>("range");
+        QTest::newRow("stray cents") << 95.5 << 95.5 << "EUR 96" << "EUR 96";
+        QTest::newRow("collapsed") << 264.0 << 264.0 << "EUR 264" << "EUR 264";
+        QTest::newRow("collapsed once rounded") << 263.6 << 264.4 << "EUR 264" << "EUR 264";
+        QTest::newRow("range with cents") << 25.25 << 77.25 << "EUR 25" << "EUR 25 – 77";
+        QTest::newRow("below ten") << 4.5 << 4.5 << "EUR 4.50" << "EUR 4.50";
+        QTest::newRow("whole below ten") << 3.0 << 8.0 << "EUR 3" << "EUR 3 – 8";
+        QTest::newRow("zero") << 0.0 << 0.0 << "EUR 0" << "EUR 0";
+    }
+
+    // Whole units from 10 up, a collapsed range as one price,
+    // display names in the basis, in the panel as in the helpers.
+    void pricesAreWrittenAsMoneyIs()
+    {
+        QFETCH(double, low);
+        QFETCH(double, high);
+        QFETCH(QString, price);
+        QFETCH(QString, range);
+        QCOMPARE(formatPrice(QStringLiteral("EUR"), low), price);
+        QCOMPARE(formatPriceRange(QStringLiteral("EUR"), low, high), range);
+
+        ResultPanel panel;
+        panel.setCategories({QStringLiteral("tv_audio")}, {QStringLiteral("TV & Audio")});
+        PhotoItem item;
+        item.id = 1;
+        item.name = QStringLiteral("tv.jpg");
+        item.state = PhotoState::Done;
+        item.result.category = {QStringLiteral("tv_audio"), QStringLiteral("TV & Audio"), 0.8};
+        item.result.categories = {item.result.category};
+        item.result.price = {QStringLiteral("EUR"), low, low, high, PriceBasis::Category, 6};
+        item.preview = QImage(64, 48, QImage::Format_RGB32);
+        panel.showItem(item, {});
+        const QString shown = panel.findChild<QLabel *>(QStringLiteral("price"))->text();
+        QCOMPARE(shown, range == price ? price : QStringLiteral("%1   (%2)").arg(price, range));
+        QVERIFY(!shown.contains(QStringLiteral(".5")) || price.contains(QStringLiteral(".50")));
+        QCOMPARE(panel.findChild<QLabel *>(QStringLiteral("priceBasis"))->text(), QStringLiteral("Median of 6 confirmed listings in TV & Audio"));
+    }
+
+    // A result that needs review says so, in the strip and in the panel, in
+    // plain words; Ctrl+L (View > Least confident first) puts the least
+    // confident results first and those that failed last, and back.
+    void reviewBadgeAndLeastConfidentFirst()
+    {
+        const QString broken = m_dir.filePath(QStringLiteral("cut.jpg"));
+        QVERIFY(test::writeFile(broken, QByteArray("\xFF\xD8\xFF\xE0 cut", 9)));
+        PhotoListModel *photos = m_window->photos();
+        PhotoStrip *strip = m_window->strip();
+        m_window->addPaths({photo("reflex_camera.jpg"), photo("laptop.jpg"), broken, photo("refrigerator.jpg"), photo("teddy.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy() && photos->rowCount() == 5 && photos->count(PhotoState::Done) == 4, 60000);
+        const QStringList arrival = {QStringLiteral("reflex_camera.jpg"), QStringLiteral("laptop.jpg"), QStringLiteral("cut.jpg"),
+                                     QStringLiteral("refrigerator.jpg"), QStringLiteral("teddy.jpg")};
+        QCOMPARE(namesInStrip(photos), arrival);
+
+        // The laptop lands in the catch-all category, unsure; the camera is sure.
+        const PhotoItem *laptop = photos->item(1);
+        QVERIFY(laptop->result.review.needed);
+        QVERIFY(!photos->item(0)->result.review.needed);
+        const QString words = photos->data(photos->index(1), PhotoListModel::ReviewRole).toString();
+        QVERIFY2(words.startsWith(QStringLiteral("Needs review: ")) && words.contains(QStringLiteral("unsure of the category"))
+                     && words.contains(QStringLiteral("outside the taxonomy")), qPrintable(words));
+        QVERIFY(photos->data(photos->index(0), PhotoListModel::ReviewRole).toString().isEmpty());
+        QVERIFY(photos->data(photos->index(1), Qt::ToolTipRole).toString().contains(words));
+        // Drawn: the "needs review" pill in the laptop's row, none in the camera's.
+        const QImage shot = strip->viewport()->grab().toImage();
+        const qreal dpr = shot.devicePixelRatio();
+        const auto rowRect = [&](int r) {
+            const QRect v = strip->visualRect(photos->index(r));
+            return QRect(v.topLeft() * dpr, v.size() * dpr);
+        };
+        QVERIFY(pixelsOf(shot, rowRect(1), PhotoStripDelegate::reviewColour()) > 50);
+        QCOMPARE(pixelsOf(shot, rowRect(0), PhotoStripDelegate::reviewColour()), 0);
+        // And in the panel.
+        auto *badge = m_window->resultPanel()->findChild<QLabel *>(QStringLiteral("reviewBadge"));
+        strip->setCurrentIndex(photos->index(1));
+        QVERIFY(badge->isVisible());
+        QCOMPARE(badge->text(), words);
+        strip->setCurrentIndex(photos->index(0));
+        QVERIFY(!badge->isVisible());
+
+        // Least confident first, from the keyboard; the camera stays the photo shown.
+        const int camera = photos->item(0)->id;
+        QTest::keyClick(m_window.get(), Qt::Key_L, Qt::ControlModifier);
+        QCOMPARE(namesInStrip(photos), (QStringList{QStringLiteral("laptop.jpg"), QStringLiteral("teddy.jpg"), QStringLiteral("refrigerator.jpg"),
+                                                    QStringLiteral("reflex_camera.jpg"), QStringLiteral("cut.jpg")}));
+        for (int r = 1; r < 4; ++r)
+            QVERIFY(photos->item(r - 1)->result.category.confidence <= photos->item(r)->result.category.confidence);
+        QCOMPARE(photos->data(strip->currentIndex(), PhotoListModel::IdRole).toInt(), camera);
+        QCOMPARE(m_window->resultPanel()->shownId(), camera);
+        // Enter goes on to the next photo in this order: nothing after the camera but the failed one.
+        strip->setCurrentIndex(photos->index(0));
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        QCOMPARE(photos->item(strip->currentIndex().row())->name, QStringLiteral("teddy.jpg"));
+        // A photo added now goes to its place as its result comes (the shoe: 99 %, the camera: more).
+        m_window->addPaths({photo("running_shoe.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 5, 60000);
+        QCOMPARE(namesInStrip(photos).mid(3), (QStringList{QStringLiteral("running_shoe.jpg"), QStringLiteral("reflex_camera.jpg"),
+                                                           QStringLiteral("cut.jpg")}));
+
+        QTest::keyClick(m_window.get(), Qt::Key_L, Qt::ControlModifier);
+        QCOMPARE(namesInStrip(photos), arrival + QStringList{QStringLiteral("running_shoe.jpg")});
+    }
+
+    // What to ask the seller is a checklist beside the description, not in it.
+    void hintsAreAChecklistApartFromTheDescription()
+    {
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->photos()->count(PhotoState::Done), 1, 60000);
+        const PhotoResult r = m_window->photos()->item(0)->result;
+        QVERIFY(r.hints.size() >= 2); // what to add, and photo tips
+        ResultPanel *panel = m_window->resultPanel();
+        QCOMPARE(panel->shownId(), m_window->photos()->item(0)->id);
+        auto *hints = panel->findChild<QListWidget *>(QStringLiteral("hints"));
+        auto *description = panel->findChild<QPlainTextEdit *>(QStringLiteral("description"));
+        QVERIFY(hints->isVisible());
+        QCOMPARE(description->toPlainText(), r.description);
+        QCOMPARE(hints->count(), int(r.hints.size()));
+        for (int i = 0; i < hints->count(); ++i) {
+            QCOMPARE(hints->item(i)->text(), r.hints[i]);
+            QVERIFY(hints->item(i)->flags() & Qt::ItemIsUserCheckable);
+            QCOMPARE(hints->item(i)->checkState(), Qt::Unchecked);
+            QVERIFY2(!description->toPlainText().contains(r.hints[i]), qPrintable(r.hints[i]));
+        }
+        bool labelled = false;
+        for (QLabel *l : panel->findChildren<QLabel *>())
+            labelled = labelled || (l->isVisible() && l->text() == QStringLiteral("Ask the seller to add"));
+        QVERIFY(labelled);
+        // Ticked from the keyboard.
+        hints->setFocus();
+        hints->setCurrentRow(0);
+        QTest::keyClick(hints, Qt::Key_Space);
+        QCOMPARE(hints->item(0)->checkState(), Qt::Checked);
+        // The model line says what the categories come from.
+        const QString model = panel->findChild<QLabel *>(QStringLiteral("modelLine"))->text();
+        QVERIFY2(model.contains(r.model.name) && model.contains(QStringLiteral("built-in mapping")), qPrintable(model));
+    }
+
+    // A title taken from a confirmed earlier listing says so, and the similar
+    // listings show their confirmed titles.
+    void aTitleFromSimilarListingsSaysSo()
+    {
+        PhotoListModel *photos = m_window->photos();
+        ResultPanel *panel = m_window->resultPanel();
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        auto *basis = panel->findChild<QLabel *>(QStringLiteral("titleBasis"));
+        QVERIFY(!basis->isVisible());
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        auto *title = panel->findChild<QLineEdit *>(QStringLiteral("title"));
+        title->setText(QStringLiteral("Chrome two-slice toaster"));
+        m_window->acceptCurrent();
+        // Once the store thread has confirmed it in the listing index...
+        QSignalSpy thumbnails(m_window->session()->storeWorker(), &StoreWorker::thumbnailsLoaded);
+        m_window->session()->loadThumbnails(-1, {});
+        QTRY_COMPARE_WITH_TIMEOUT(thumbnails.count(), 1, 20000);
+        // ...the same toaster again takes its title.
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_COMPARE_WITH_TIMEOUT(photos->count(PhotoState::Done), 2, 60000);
+        QCOMPARE(photos->item(1)->result.titleBasis, QStringLiteral("similar"));
+        m_window->strip()->setCurrentIndex(photos->index(1));
+        QCOMPARE(title->text(), QStringLiteral("Chrome two-slice toaster"));
+        QVERIFY(basis->isVisible());
+        QVERIFY(basis->text().contains(QStringLiteral("similar listings")));
+        auto *similar = panel->findChild<QListWidget *>(QStringLiteral("similar"));
+        QVERIFY(similar->count() >= 1);
+        // A card: the confirmed title first, then its price, category and how alike; no file name, no id.
+        const QString card = similar->item(0)->text();
+        QVERIFY2(card.startsWith(QStringLiteral("Chrome two-slice toaster\n")), qPrintable(card));
+        QVERIFY2(card.contains(QStringLiteral(" confirmed · ")) && card.contains(panel->categoryName(QStringLiteral("appliances"))), qPrintable(card));
+        QVERIFY2(!card.contains(QStringLiteral("toaster.jpg")) && !card.contains(QStringLiteral("appliances")), qPrintable(card));
+    }
+
+    // A head activated in the database (by `model activate`, another window)
+    // is picked up within seconds: the status bar and the next results say which.
+    void aNewlyActivatedHeadIsPickedUp()
+    {
+        PhotoListModel *photos = m_window->photos();
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1, 60000);
+        QCOMPARE(photos->item(0)->result.model.head, qint64(0));
+        const auto modelLabel = [this] {
+            for (QLabel *l : m_window->statusBar()->findChildren<QLabel *>())
+                if (l->text().startsWith(QStringLiteral("Model: ")))
+                    return l->text() + QLatin1Char('\n') + l->toolTip();
+            return QString();
+        };
+        QVERIFY2(modelLabel().contains(QStringLiteral("built-in mapping")), qPrintable(modelLabel()));
+
+        const Classifier &c = classifier();
+        CategoryHead head; // uniform over the categories, half the built-in mapping: fits this model and taxonomy
+        head.modelName = c.manifest().name;
+        head.modelVersion = c.manifest().version;
+        head.taxonomyFingerprint = c.taxonomy().fingerprint();
+        head.categoryIds = c.taxonomy().ids();
+        head.dimension = c.engineInfo().embeddingDim;
+        head.weight.assign(std::size_t(head.categories() * head.dimension), 0.0f);
+        head.bias.assign(std::size_t(head.categories()), 0.0f);
+        head.builtinShare = 0.5;
+        qint64 version = 0;
+        {
+            auto store = PredictionStore::open(m_dbUrl);
+            QVERIFY(store.ok());
+            version = saveHead(*store.value(), head).value();
+            QVERIFY(activateHead(*store.value(), version, QStringLiteral("activate")).ok());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(modelLabel().contains(QStringLiteral("head h%1").arg(version)), 20000);
+        m_window->addPaths({photo("teddy.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 2, 60000);
+        QCOMPARE(photos->item(1)->result.model.head, version);
+        m_window->strip()->setCurrentIndex(photos->index(1));
+        const QString line = m_window->resultPanel()->findChild<QLabel *>(QStringLiteral("modelLine"))->text();
+        QVERIFY2(line.contains(QStringLiteral("head h%1").arg(version)), qPrintable(line));
+    }
+};
+
+QTEST_MAIN(TestWorkbenchResults)
+#include "tst_workbench_results.moc"
