@@ -69,7 +69,7 @@ void JobWorker::start()
     m_stopping = false;
     m_handed.reopen();
     m_completions.reopen();
-    m_follower = std::make_unique<StoreFollower>(*m_store, *m_classifier, StoreFollower::Intervals{m_options.headCheckMs, m_options.indexRefreshMs});
+    m_follower = std::make_unique<StoreFollower>(*m_store, *m_classifier, StoreFollower::Intervals{m_options.headCheckMs, m_options.indexRefreshMs, true});
     m_listener.check();
     if (m_store->url().isPostgres())
         m_headListener.check();

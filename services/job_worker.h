@@ -32,7 +32,7 @@ struct JobWorkerOptions {
     int maxAttempts = 3;       // attempts before a job whose workers keep vanishing ends failed
     int pollMs = 2'000;        // look for jobs this often even without a notification
     int indexRefreshMs = 5'000; // read other workers' new listings into the similarity index this often
-    int headCheckMs = 5'000;    // look for a newly activated category head this often (one small query; on PostgreSQL a NOTIFY comes first)
+    int headCheckMs = 5'000;    // look for a newly activated model version or category head this often (one small query; on PostgreSQL a head's NOTIFY comes first)
     // The moderation lane (may be shared by the workers of one process). Each
     // result is stored first with moderation "pending", and its row completed
     // when the lane has read the photo; a photo the lane has no room for is

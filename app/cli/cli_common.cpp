@@ -3,6 +3,7 @@
 #include "environment.h"
 #include "head_follower.h"
 #include "logging.h"
+#include "model_follower.h"
 #include "phone_photos.h"
 #include "stored_listings.h"
 
@@ -171,12 +172,18 @@ std::shared_ptr<PredictionStore> openStore(const QString &url, bool migrate)
 
 bool attachStore(Classifier &classifier, PredictionStore &store)
 {
-    if (auto head = HeadFollower(store, classifier).refresh(); !head)
+    HeadFollower heads(store, classifier);
+    if (!classifier.headPinned()) {
+        // The active model version first: the active head may be one trained for it.
+        if (auto model = ModelFollower(store, classifier, &heads).refresh(); !model)
+            qCWarning(lcStore).noquote() << model.error().message;
+    }
+    if (auto head = heads.refresh(); !head)
         qCWarning(lcStore).noquote() << head.error().message;
     const int dim = classifier.engineInfo().embeddingDim;
     if (dim == 0)
         return true; // a model without embeddings: the taxonomy's prices only
-    auto index = loadListingIndex(store, dim);
+    auto index = loadListingIndex(store, dim, 200'000, classifier.manifest().version);
     if (!index) {
         printError(index.error().message);
         return false;

@@ -6,6 +6,7 @@
 #include "head_trainer.h"
 #include "history_reads.h"
 #include "market_training.h"
+#include "model_versions.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -26,6 +27,11 @@ namespace {
 constexpr const char *kDescription =
     "The market's category heads: what the product learns from confirmed listings.\n"
     "  train [--activate [--force]]  learn a head from every confirmed listing in the database\n"
+    "  train --fine-tune [--activate] also fine-tune the model's top on their photos: a new model version\n"
+    "                                (activated with its head only when it beats the head alone on validation)\n"
+    "  versions                      the stored model versions (m1, m2, ...) and which one is active\n"
+    "  activate mN|shipped           make a model version (or the shipped model) active, with its newest head\n"
+    "  rollback-model                activate the model that was active before\n"
     "  list                          the stored heads, newest first, and which one is active\n"
     "  show VERSION                  one head's training report\n"
     "  activate VERSION|builtin      make a head (or the built-in mapping alone) the active one\n"
@@ -138,11 +144,13 @@ struct ModelCommandOptions {
     QCommandLineOption force{QStringLiteral("force"), QStringLiteral("train --activate: activate it even when it is worse.")};
     QCommandLineOption json{QStringLiteral("json"), QStringLiteral("One JSON object instead of the text report.")};
     ModelOptions model;
+    FineTuneCliOptions fineTune;
 
     void addTo(QCommandLineParser &parser) const
     {
         parser.addOptions({db, share, seed, activate, force, json});
         model.addTo(parser);
+        fineTune.addTo(parser);
     }
 };
 
@@ -192,6 +200,9 @@ int runTrain(const ModelCommand &c)
     }
     ClassifierOptions options;
     const auto training = trainingOptions(c);
+    if (training && c.parser.isSet(c.o.fineTune.fineTune))
+        return runFineTune(c.parser, c.o.model, c.o.fineTune,
+                           {training->validationShare, training->seed, c.parser.isSet(c.o.activate), c.parser.isSet(c.o.force), c.json()});
     auto classifier = training ? trainingClassifier(c, &options) : nullptr;
     if (!classifier)
         return ExitUsage;
@@ -351,6 +362,8 @@ int runShow(const ModelCommand &c, const QString &version)
 
 int runActivate(const ModelCommand &c, const QString &version)
 {
+    if (version.startsWith(QLatin1Char('m')) || version == QLatin1String("shipped"))
+        return runModelVersionAction(c.parser, c.o.model, {QStringLiteral("activate"), version}, c.json());
     if (version == QLatin1String("builtin")) {
         auto store = c.store();
         if (!store)
@@ -407,7 +420,7 @@ int runExport(const ModelCommand &c, const QString &version, const QString &path
 int runModel(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("train, list, show, activate, rollback, export or calibrate"));
+    parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("train, list, show, activate, rollback, export, calibrate, versions or rollback-model"));
     const ModelCommandOptions options;
     int exitCode = ExitOk;
     if (!parseCommand(parser, QString::fromLatin1(kDescription), args, exitCode, options))
@@ -417,10 +430,14 @@ int runModel(const QStringList &args)
         {QLatin1StringView("train"), {}, [&](const QStringList &) { return runTrain(c); }},
         {QLatin1StringView("list"), {}, [&](const QStringList &) { return runList(c); }},
         {QLatin1StringView("show"), {QStringLiteral("VERSION")}, [&](const QStringList &a) { return runShow(c, a[0]); }},
-        {QLatin1StringView("activate"), {QStringLiteral("VERSION|builtin")}, [&](const QStringList &a) { return runActivate(c, a[0]); }},
+        {QLatin1StringView("activate"), {QStringLiteral("VERSION|builtin|mN|shipped")}, [&](const QStringList &a) { return runActivate(c, a[0]); }},
         {QLatin1StringView("rollback"), {}, [&](const QStringList &) { return runRollback(c); }},
         {QLatin1StringView("export"), {QStringLiteral("VERSION"), QStringLiteral("FILE")}, [&](const QStringList &a) { return runExport(c, a[0], a[1]); }},
         {QLatin1StringView("calibrate"), {}, [&](const QStringList &) { return runCalibrate(c); }},
+        {QLatin1StringView("versions"), {}, [&](const QStringList &) { return runModelVersionAction(c.parser, c.o.model, {QStringLiteral("versions")}, c.json()); }},
+        {QLatin1StringView("rollback-model"), {}, [&](const QStringList &) {
+             return runModelVersionAction(c.parser, c.o.model, {QStringLiteral("rollback-model")}, c.json());
+         }},
     };
     return runAction(QStringLiteral("model"), parser, actions);
 }

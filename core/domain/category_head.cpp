@@ -66,6 +66,31 @@ std::vector<double> CategoryHead::headLogits(const float *embedding) const
     return logits;
 }
 
+double CategoryHead::support(const float *embedding) const
+{
+    const int n = anchorCount();
+    if (n == 0)
+        return 1.0;
+    double best = -1.0;
+    for (int a = 0; a < n; ++a) {
+        const float *anchor = anchors.data() + std::size_t(a) * std::size_t(dimension);
+        double dot = 0;
+        for (int i = 0; i < dimension; ++i)
+            dot += double(anchor[i]) * embedding[i];
+        best = std::max(best, dot);
+    }
+    return best;
+}
+
+double CategoryHead::gate(double s) const
+{
+    if (anchors.empty() || s >= supportFull)
+        return 1.0;
+    if (s <= supportNone)
+        return 0.0;
+    return (s - supportNone) / (supportFull - supportNone);
+}
+
 std::vector<double> CategoryHead::probabilities(const float *embedding, const std::vector<double> &builtin) const
 {
     std::vector<double> p = headLogits(embedding);
@@ -77,6 +102,12 @@ std::vector<double> CategoryHead::probabilities(const float *embedding, const st
     }
     for (double &v : p)
         v = sum > 0 ? v / sum : 1.0 / double(p.size());
+    // Where the head has seen nothing like this photo, the built-in mapping answers.
+    const double share = builtin.size() == p.size() ? gate(support(embedding)) : 1.0;
+    if (share < 1.0) {
+        for (std::size_t c = 0; c < p.size(); ++c)
+            p[c] = share * p[c] + (1 - share) * builtin[c];
+    }
     return p;
 }
 
@@ -128,6 +159,8 @@ QByteArray CategoryHead::toJson() const
         {QStringLiteral("temperature"), temperature},
         {QStringLiteral("bias"), biasArray},
         {QStringLiteral("weight"), QString::fromLatin1(floatsToBase64(weight))},
+        {QStringLiteral("anchors"), QString::fromLatin1(floatsToBase64(anchors))},
+        {QStringLiteral("support"), QJsonObject{{QStringLiteral("none"), supportNone}, {QStringLiteral("full"), supportFull}}},
         {QStringLiteral("report"), report},
     };
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
@@ -140,8 +173,9 @@ Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
     if (!doc.isObject())
         return headError(QStringLiteral("not valid JSON (%1)").arg(parseError.errorString()));
     const QJsonObject o = doc.object();
-    if (o.value(QStringLiteral("format")).toString() != QLatin1String(kFormat))
-        return headError(QStringLiteral("not a %1 document").arg(QLatin1String(kFormat)));
+    const QString format = o.value(QStringLiteral("format")).toString();
+    if (format != QLatin1String(kFormat) && format != QLatin1String(kFormatWithoutGate))
+        return headError(QStringLiteral("not a %1 or %2 document").arg(QLatin1String(kFormatWithoutGate), QLatin1String(kFormat)));
     CategoryHead h;
     h.version = o.value(QStringLiteral("version")).toInteger();
     h.createdMs = o.value(QStringLiteral("created_ms")).toInteger();
@@ -165,6 +199,10 @@ Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
         h.bias.push_back(float(v.toDouble()));
     }
     h.weight = floatsFromBase64(o.value(QStringLiteral("weight")).toString());
+    h.anchors = floatsFromBase64(o.value(QStringLiteral("anchors")).toString());
+    const QJsonObject support = o.value(QStringLiteral("support")).toObject();
+    h.supportNone = support.value(QStringLiteral("none")).toDouble(0);
+    h.supportFull = support.value(QStringLiteral("full")).toDouble(0);
     h.report = o.value(QStringLiteral("report")).toObject();
     const auto finite = [](const std::vector<float> &v) {
         return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
@@ -173,6 +211,9 @@ Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
         || h.weight.size() != std::size_t(h.categories()) * std::size_t(h.dimension) || !finite(h.weight)
         || std::any_of(h.weight.begin(), h.weight.end(), [](float w) { return std::abs(w) > 1e6f; }))
         return headError(QStringLiteral("the weights do not match its %1 categories of %2 values").arg(h.categories()).arg(h.dimension));
+    if (h.anchors.size() % std::size_t(h.dimension) != 0 || !finite(h.anchors)
+        || (!h.anchors.empty() && !(h.supportNone >= -1 && h.supportNone < h.supportFull && h.supportFull <= 1)))
+        return headError(QStringLiteral("its anchors or support thresholds are damaged"));
     if (!(h.headTemperature > 0.01 && h.headTemperature < 100 && h.temperature > 0.01 && h.temperature < 100
           && h.builtinShare >= 0 && h.builtinShare <= 1))
         return headError(QStringLiteral("its temperatures or built-in share are out of range"));

@@ -20,13 +20,23 @@ namespace listinglens {
 //   head     = softmax((W e + b) / headTemperature), over the categories it learned
 //   mixture  = (1 - builtinShare) * head + builtinShare * builtin
 //   p        = mixture^(1/temperature), normalised
+//   gate     = how alike the photo is to the photos the head learned from (support, below)
+//   result   = gate * p + (1 - gate) * builtin
 //
 // A category with too few confirmed examples to learn is left out of the head
 // (its bias is kLeftOut) and keeps only the built-in mapping's share; a
 // category no model class maps to is learned from examples alone.
+//
+// The gate keeps the built-in mapping where the head has learned nothing: a
+// photo unlike every learned category's training photos (its largest cosine
+// similarity to their anchors, k-means centres of their embeddings, is at or
+// below supportNone) gets the built-in mapping's answer exactly; one at or
+// above supportFull gets the head's; in between, a straight-line blend. A
+// head without anchors (format 1) always gets its own answer.
 struct CategoryHead {
     static constexpr float kLeftOut = -1e30f;
-    static constexpr const char *kFormat = "listinglens-head/1";
+    static constexpr const char *kFormat = "listinglens-head/2";
+    static constexpr const char *kFormatWithoutGate = "listinglens-head/1";
 
     qint64 version = 0;            // 0 until stored
     qint64 createdMs = 0;
@@ -40,6 +50,9 @@ struct CategoryHead {
     double headTemperature = 1;
     double builtinShare = 0;
     double temperature = 1;
+    std::vector<float> anchors;    // anchor count x dimension, unit length; empty: no gate
+    double supportNone = 0;        // gate 0 at or below this similarity
+    double supportFull = 0;        // gate 1 at or above it
     QJsonObject report;            // what training measured (model train --json)
 
     int categories() const { return int(categoryIds.size()); }
@@ -50,6 +63,11 @@ struct CategoryHead {
     std::vector<double> probabilities(const float *embedding, const std::vector<double> &builtin) const;
     // W e + b per category (kLeftOut where left out).
     std::vector<double> headLogits(const float *embedding) const;
+    // The largest cosine similarity of a unit-length embedding to an anchor (1 without anchors).
+    double support(const float *embedding) const;
+    // The share the head has of the answer for that support, in [0, 1].
+    double gate(double support) const;
+    int anchorCount() const { return dimension > 0 ? int(anchors.size() / std::size_t(dimension)) : 0; }
 
     // Refuses a head trained for other categories or another model's embeddings.
     Result<bool> checkFits(const Taxonomy &taxonomy, const QString &modelName, const QString &modelVersion, int dimension) const;

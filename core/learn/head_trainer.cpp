@@ -5,16 +5,16 @@
 
 #include "listing_index.h"
 #include "price_suggester.h"
+#include "listing_split.h"
+#include "support_gate.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QJsonArray>
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <functional>
-#include <map>
 #include <limits>
 #include <numeric>
 #include <unordered_map>
@@ -26,63 +26,6 @@ namespace {
 Error refusal(const QString &why)
 {
     return {ErrorCode::InvalidArgument, QStringLiteral("cannot train a head: %1").arg(why)};
-}
-
-std::uint64_t mix(std::uint64_t x)
-{
-    // splitmix64: a stable hash for the split, the same on every machine.
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
-int findRoot(std::vector<int> &parent, int i)
-{
-    while (parent[std::size_t(i)] != i)
-        i = parent[std::size_t(i)] = parent[std::size_t(parent[std::size_t(i)])];
-    return i;
-}
-
-// true: validation. Listings whose photos' perceptual hashes match (within
-// maxHamming bits) form one group, and a group goes to one side only.
-// Candidates come from bands of the hash: two hashes within maxHamming bits
-// agree exactly on at least one of maxHamming + 1 bands (pigeonhole), so
-// only listings sharing a band are compared: about n^2 / 2^10 pairs for
-// spread hashes instead of n^2 / 2 (seconds, not an hour, at 200,000 listings).
-std::vector<bool> splitByListing(const std::vector<TrainingExample> &examples, const TrainingOptions &o)
-{
-    const int n = int(examples.size());
-    std::vector<int> parent(std::size_t(n), 0);
-    std::iota(parent.begin(), parent.end(), 0);
-    const int bands = std::clamp(o.duplicateMaxHamming + 1, 1, 64);
-    for (int band = 0; band < bands; ++band) {
-        const int from = band * 64 / bands, to = (band + 1) * 64 / bands;
-        const std::uint64_t mask = (to - from == 64 ? ~0ULL : ((1ULL << (to - from)) - 1)) << from;
-        std::unordered_map<std::uint64_t, std::vector<int>> buckets;
-        for (int i = 0; i < n; ++i)
-            if (examples[std::size_t(i)].phash != 0)
-                buckets[examples[std::size_t(i)].phash & mask].push_back(i);
-        for (const auto &[key, members] : buckets) {
-            for (std::size_t a = 0; a < members.size(); ++a)
-                for (std::size_t b = a + 1; b < members.size(); ++b)
-                    if (std::popcount(examples[std::size_t(members[a])].phash ^ examples[std::size_t(members[b])].phash) <= o.duplicateMaxHamming)
-                        parent[std::size_t(findRoot(parent, members[b]))] = findRoot(parent, members[a]);
-        }
-    }
-    // A group is named by its smallest listing id: the same whichever member union-find made its root.
-    std::vector<qint64> groupId(std::size_t(n), std::numeric_limits<qint64>::max());
-    for (int i = 0; i < n; ++i) {
-        qint64 &g = groupId[std::size_t(findRoot(parent, i))];
-        g = std::min(g, examples[std::size_t(i)].id);
-    }
-    std::vector<bool> validation(std::size_t(n), false);
-    for (int i = 0; i < n; ++i) {
-        const qint64 group = groupId[std::size_t(findRoot(parent, i))];
-        const double u = double(mix(std::uint64_t(group) ^ mix(o.seed)) >> 11) / double(1ULL << 53);
-        validation[std::size_t(i)] = u < o.validationShare;
-    }
-    return validation;
 }
 
 struct Fitted {
@@ -112,6 +55,7 @@ double nll(const torch::Tensor &p, const torch::Tensor &y)
 {
     return -torch::log(p.gather(1, y.unsqueeze(1)).clamp_min(1e-12)).mean().item<double>();
 }
+
 
 torch::Tensor powerNormalised(const torch::Tensor &p, double temperature)
 {
@@ -154,6 +98,45 @@ SplitScores score(const torch::Tensor &p, const torch::Tensor &y)
         correct[std::size_t(i)] = hits[i];
     s.ece = HeadTrainer::expectedCalibrationError(confidence, correct);
     return s;
+}
+
+// The linear layer of the weight decay that does best on validation (top-1, then NLL after a temperature).
+Fitted bestWeightDecay(const torch::Tensor &xTrain, const torch::Tensor &yTrain, const torch::Tensor &xVal, const torch::Tensor &yVal,
+                       const torch::Tensor &classWeight, const torch::Tensor &learned, double &bestDecay)
+{
+    Fitted best;
+    double bestTop1 = -1, bestLoss = 1e300;
+    for (double decay : {1e-4, 3e-4, 1e-3}) {
+        Fitted f;
+        {
+            torch::AutoGradMode grad(true);
+            f = fitLinear(xTrain, yTrain, classWeight, learned, decay);
+        }
+        const torch::Tensor p = torch::softmax(xVal.mm(f.weight) + f.bias, 1);
+        const SplitScores s = score(p, yVal);
+        const double loss = nll(powerNormalised(p, fitTemperature(p, yVal)), yVal);
+        if (s.top1 > bestTop1 + 1e-9 || (std::abs(s.top1 - bestTop1) <= 1e-9 && loss < bestLoss)) {
+            best = f;
+            bestTop1 = s.top1;
+            bestLoss = loss;
+            bestDecay = decay;
+        }
+    }
+    return best;
+}
+
+// The built-in mapping's share of the mixture, in steps of 0.05 up to 0.5, by validation NLL.
+double builtinShare(const torch::Tensor &headCal, const torch::Tensor &builtinVal, const torch::Tensor &yVal, bool leftOut)
+{
+    double share = 0, bestLoss = 1e300;
+    for (double s = leftOut ? 0.05 : 0.0; s <= 0.5001; s += 0.05) {
+        const double l = nll((1 - s) * headCal + s * builtinVal, yVal);
+        if (l < bestLoss) {
+            bestLoss = l;
+            share = s;
+        }
+    }
+    return share;
 }
 
 torch::Tensor rowsOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int dim)
@@ -199,6 +182,138 @@ double rounded(double v)
     return std::round(v * 10000.0) / 10000.0;
 }
 
+// Top-1 per row of a distribution (or the labels themselves, for a 1-D tensor).
+std::vector<int> topOne(const torch::Tensor &t)
+{
+    const torch::Tensor index = (t.dim() == 2 ? std::get<1>(t.max(1)) : t).to(torch::kInt64).contiguous();
+    return std::vector<int>(index.data_ptr<int64_t>(), index.data_ptr<int64_t>() + index.numel());
+}
+
+// Prices: what the suggester gives a validation listing from the training
+// listings of its (confirmed) category; the share inside [low, high].
+double priceInsideRange(const std::vector<TrainingExample> &examples, const std::vector<int> &train, const std::vector<int> &validation,
+                        const Taxonomy &taxonomy, int dim)
+{
+    ListingIndex index(dim);
+    for (int i : train) {
+        const TrainingExample &e = examples[std::size_t(i)];
+        if (e.price > 0)
+            index.add({e.id, taxonomy.categories()[std::size_t(e.category)].id, true, e.price, e.phash, {}, {}}, e.embedding);
+    }
+    int priced = 0, inside = 0;
+    for (int i : validation) {
+        const TrainingExample &e = examples[std::size_t(i)];
+        if (e.price <= 0)
+            continue;
+        const Category &c = taxonomy.categories()[std::size_t(e.category)];
+        const PriceSuggestion s = PriceSuggester::suggest(c, index.priceEvidence(c.id, e.embedding));
+        ++priced;
+        inside += (e.price >= s.low && e.price <= s.high) ? 1 : 0;
+    }
+    return priced > 0 ? double(inside) / priced : 0;
+}
+
+// Why these examples cannot train a head (nothing when they can).
+std::optional<Error> refuseUnusable(const std::vector<TrainingExample> &examples, int categories, const TrainingOptions &options)
+{
+    if (examples.empty())
+        return refusal(QStringLiteral("the database has no confirmed listings; import a catalogue (`listinglens import`) or confirm suggestions first"));
+    if (int(examples.size()) < HeadTrainer::kMinExamples)
+        return refusal(QStringLiteral("too few confirmed listings (%1; at least %2 are needed)").arg(examples.size()).arg(HeadTrainer::kMinExamples));
+    if (!(options.validationShare >= 0.05 && options.validationShare <= 0.5))
+        return refusal(QStringLiteral("--validation-share must be between 0.05 and 0.5"));
+    const int dim = int(examples.front().embedding.size());
+    std::vector<int> examplesPerCategory(std::size_t(categories), 0);
+    for (const TrainingExample &e : examples) {
+        if (e.category < 0 || e.category >= categories || int(e.embedding.size()) != dim || dim == 0)
+            return refusal(QStringLiteral("listing %1 is not a usable example").arg(e.id));
+        ++examplesPerCategory[std::size_t(e.category)];
+    }
+    if (std::count_if(examplesPerCategory.begin(), examplesPerCategory.end(), [](int n) { return n > 0; }) < 2)
+        return refusal(QStringLiteral("every confirmed listing is in one category; a head needs at least two"));
+    return std::nullopt;
+}
+
+void setWeights(CategoryHead &h, const Fitted &fitted)
+{
+    const torch::Tensor wt = fitted.weight.t().contiguous();
+    h.weight.assign(wt.data_ptr<float>(), wt.data_ptr<float>() + wt.numel());
+    const torch::Tensor bias = fitted.bias.contiguous();
+    h.bias.assign(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.numel());
+}
+
+// The head's temperature, its mixture with the built-in mapping (when known)
+// and the mixture's temperature, fitted on validation; the final distribution.
+torch::Tensor calibrated(const torch::Tensor &headVal, const torch::Tensor &builtinVal, const torch::Tensor &yVal, bool leftOut,
+                         double &headTemperature, double &share, double &temperature)
+{
+    headTemperature = fitTemperature(headVal, yVal);
+    const torch::Tensor headCal = powerNormalised(headVal, headTemperature);
+    // Categories left to the built-in mapping need some of its share, or they could never be suggested.
+    share = builtinVal.defined() ? builtinShare(headCal, builtinVal, yVal, leftOut) : 0.0;
+    const torch::Tensor mixed = builtinVal.defined() ? (1 - share) * headCal + share * builtinVal : headCal;
+    temperature = fitTemperature(mixed, yVal);
+    return powerNormalised(mixed, temperature);
+}
+
+void splitIndices(const std::vector<TrainingExample> &examples, const TrainingOptions &options, std::vector<int> &train,
+                  std::vector<int> &validation)
+{
+    const std::vector<bool> isValidation = splitByListing(examples, options);
+    for (int i = 0; i < int(examples.size()); ++i)
+        (isValidation[std::size_t(i)] ? validation : train).push_back(i);
+}
+
+// A head's scores on the validation rows.
+SplitScores scoreOf(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &validation,
+                    const torch::Tensor &yVal, int categories)
+{
+    std::vector<double> q;
+    const torch::Tensor p = rowsOfValues(validation.size(), categories, [&](std::size_t i) -> const std::vector<double> & {
+        const TrainingExample &e = examples[std::size_t(validation[i])];
+        return q = head.probabilities(e.embedding.data(), e.builtin);
+    });
+    return score(p, yVal);
+}
+
+std::vector<bool> learnedFlags(const CategoryHead &h)
+{
+    std::vector<bool> learned(std::size_t(h.categories()), false);
+    for (int c = 0; c < h.categories(); ++c)
+        learned[std::size_t(c)] = h.learned(c);
+    return learned;
+}
+
+// The report `model train` prints, less "fit": counts, per category, the pairs most often confused, validation.
+QJsonObject reportOf(const TrainedHead &t, const std::vector<TrainingExample> &examples, const std::vector<int> &train,
+                     const Taxonomy &taxonomy, bool haveBuiltin)
+{
+    std::vector<int> trainCount(taxonomy.categories().size(), 0);
+    for (int i : train)
+        ++trainCount[std::size_t(examples[std::size_t(i)].category)];
+    QJsonObject validationJson = t.validation.json();
+    validationJson.insert(QStringLiteral("price_inside_range"), rounded(t.priceInsideRange));
+    validationJson.insert(QStringLiteral("active"), t.active ? QJsonValue(t.active->json()) : QJsonValue(QJsonValue::Null));
+    validationJson.insert(QStringLiteral("builtin"), haveBuiltin ? QJsonValue(t.builtin.json()) : QJsonValue(QJsonValue::Null));
+    return {{QStringLiteral("examples"), int(examples.size())},
+            {QStringLiteral("training_examples"), int(train.size())},
+            {QStringLiteral("categories"), perCategoryReport(taxonomy, trainCount, learnedFlags(t.head), t.outcome)},
+            {QStringLiteral("most_confused"), mostConfused(taxonomy, t.outcome)},
+            {QStringLiteral("validation"), validationJson}};
+}
+
+// The gate's share per validation row: the head's distribution where the
+// photo is like its training photos, the built-in mapping's where not.
+torch::Tensor gated(const torch::Tensor &p, const torch::Tensor &builtin, const CategoryHead &head, const std::vector<TrainingExample> &examples,
+                    const std::vector<int> &which)
+{
+    std::vector<float> share(which.size());
+    for (std::size_t i = 0; i < which.size(); ++i)
+        share[i] = float(head.gate(head.support(examples[std::size_t(which[i])].embedding.data())));
+    const torch::Tensor g = torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
+    return g * p + (1 - g) * builtin;
+}
+
 } // namespace
 
 QJsonObject SplitScores::json() const
@@ -240,10 +355,8 @@ Result<HeadTrainer::BuiltinCalibration> HeadTrainer::calibrateBuiltin(const std:
         return refusal(QStringLiteral("the model's classifier layer is unknown: the built-in mapping cannot be computed from stored embeddings"));
     if (!(options.validationShare >= 0.05 && options.validationShare <= 0.5))
         return refusal(QStringLiteral("--validation-share must be between 0.05 and 0.5"));
-    const std::vector<bool> isValidation = splitByListing(examples, options);
     std::vector<int> fit, held;
-    for (int i = 0; i < int(examples.size()); ++i)
-        (isValidation[std::size_t(i)] ? held : fit).push_back(i);
+    splitIndices(examples, options, fit, held);
     if (int(held.size()) < kMinValidation || int(fit.size()) < kMinExamples / 2)
         return refusal(QStringLiteral("too few confirmed listings to calibrate on (%1 to fit, %2 to measure)").arg(fit.size()).arg(held.size()));
     torch::NoGradGuard noGrad;
@@ -279,27 +392,13 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     QElapsedTimer timer;
     timer.start();
     const int categories = int(taxonomy.categories().size());
-    if (examples.empty())
-        return refusal(QStringLiteral("the database has no confirmed listings; import a catalogue (`listinglens import`) or confirm suggestions first"));
-    if (int(examples.size()) < kMinExamples)
-        return refusal(QStringLiteral("too few confirmed listings (%1; at least %2 are needed)").arg(examples.size()).arg(kMinExamples));
-    if (!(options.validationShare >= 0.05 && options.validationShare <= 0.5))
-        return refusal(QStringLiteral("--validation-share must be between 0.05 and 0.5"));
+    if (auto unusable = refuseUnusable(examples, categories, options))
+        return *unusable;
     const int dim = int(examples.front().embedding.size());
-    std::vector<int> examplesPerCategory(std::size_t(categories), 0);
-    for (const TrainingExample &e : examples) {
-        if (e.category < 0 || e.category >= categories || int(e.embedding.size()) != dim || dim == 0)
-            return refusal(QStringLiteral("listing %1 is not a usable example").arg(e.id));
-        ++examplesPerCategory[std::size_t(e.category)];
-    }
-    if (std::count_if(examplesPerCategory.begin(), examplesPerCategory.end(), [](int n) { return n > 0; }) < 2)
-        return refusal(QStringLiteral("every confirmed listing is in one category; a head needs at least two"));
     const bool haveBuiltin = std::all_of(examples.begin(), examples.end(), [&](const TrainingExample &e) { return int(e.builtin.size()) == categories; });
 
-    const std::vector<bool> isValidation = splitByListing(examples, options);
     std::vector<int> train, validation;
-    for (int i = 0; i < int(examples.size()); ++i)
-        (isValidation[std::size_t(i)] ? validation : train).push_back(i);
+    splitIndices(examples, options, train, validation);
     if (int(validation.size()) < kMinValidation || int(train.size()) < kMinExamples / 2)
         return refusal(QStringLiteral("too few confirmed listings for a validation split (%1 for training, %2 for validation)")
                            .arg(train.size()).arg(validation.size()));
@@ -316,45 +415,13 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     const torch::Tensor classWeight = torch::where(learned, (trainCounts.sum() / (categories * trainCounts.clamp_min(1))).sqrt(), torch::zeros({categories}));
 
     // Weight decay: the one that does best on validation.
-    Fitted best;
-    double bestTop1 = -1, bestLoss = 1e300, bestDecay = 0;
-    for (double decay : {1e-4, 3e-4, 1e-3}) {
-        Fitted f;
-        {
-            torch::AutoGradMode grad(true);
-            f = fitLinear(xTrain, yTrain, classWeight, learned, decay);
-        }
-        const torch::Tensor p = torch::softmax(xVal.mm(f.weight) + f.bias, 1);
-        const SplitScores s = score(p, yVal);
-        const double loss = nll(powerNormalised(p, fitTemperature(p, yVal)), yVal);
-        if (s.top1 > bestTop1 + 1e-9 || (std::abs(s.top1 - bestTop1) <= 1e-9 && loss < bestLoss)) {
-            best = f;
-            bestTop1 = s.top1;
-            bestLoss = loss;
-            bestDecay = decay;
-        }
-    }
+    double bestDecay = 0;
+    const Fitted best = bestWeightDecay(xTrain, yTrain, xVal, yVal, classWeight, learned, bestDecay);
 
-    const torch::Tensor headVal = torch::softmax(xVal.mm(best.weight) + best.bias, 1);
-    const double headTemperature = fitTemperature(headVal, yVal);
-    const torch::Tensor headCal = powerNormalised(headVal, headTemperature);
     const torch::Tensor builtinVal = haveBuiltin ? builtinOf(examples, validation, categories) : torch::Tensor();
-    double share = 0;
-    if (haveBuiltin) {
-        double bestShare = 1e300;
-        // Categories left to the built-in mapping need some of its share, or they could never be suggested.
-        const bool leftOut = !learned.all().item<bool>();
-        for (double s = leftOut ? 0.05 : 0.0; s <= 0.5001; s += 0.05) {
-            const double l = nll((1 - s) * headCal + s * builtinVal, yVal);
-            if (l < bestShare) {
-                bestShare = l;
-                share = s;
-            }
-        }
-    }
-    const torch::Tensor mixed = haveBuiltin ? (1 - share) * headCal + share * builtinVal : headCal;
-    const double temperature = fitTemperature(mixed, yVal);
-    const torch::Tensor finalVal = powerNormalised(mixed, temperature);
+    double headTemperature = 1, share = 0, temperature = 1;
+    torch::Tensor finalVal = calibrated(torch::softmax(xVal.mm(best.weight) + best.bias, 1), builtinVal, yVal, !learned.all().item<bool>(),
+                                        headTemperature, share, temperature);
 
     TrainedHead t;
     CategoryHead &h = t.head;
@@ -364,104 +431,40 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     h.taxonomyFingerprint = taxonomy.fingerprint();
     h.categoryIds = taxonomy.ids();
     h.dimension = dim;
-    const torch::Tensor wt = best.weight.t().contiguous();
-    h.weight.assign(wt.data_ptr<float>(), wt.data_ptr<float>() + wt.numel());
-    const torch::Tensor bias = best.bias.contiguous();
-    h.bias.assign(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.numel());
+    setWeights(h, best);
     h.headTemperature = headTemperature;
     h.builtinShare = share;
     h.temperature = temperature;
+    SupportGate gate;
+    if (haveBuiltin && options.gate) {
+        gate = SupportGateFitter::fit(examples, train, validation, learnedFlags(h), dim);
+        h.anchors = gate.anchors;
+        h.supportNone = gate.none;
+        h.supportFull = gate.full;
+        finalVal = gated(finalVal, builtinVal, h, examples, validation);
+    }
 
     t.validation = score(finalVal, yVal);
     if (haveBuiltin)
         t.builtin = score(builtinVal, yVal);
-    if (active && active->checkFits(taxonomy, options.modelName, options.modelVersion, dim)) {
-        std::vector<double> q;
-        const torch::Tensor p = rowsOfValues(validation.size(), categories, [&](std::size_t i) -> const std::vector<double> & {
-            const TrainingExample &e = examples[std::size_t(validation[i])];
-            return q = active->probabilities(e.embedding.data(), e.builtin);
-        });
-        t.active = score(p, yVal);
-    }
+    if (active && active->checkFits(taxonomy, options.modelName, options.modelVersion, dim))
+        t.active = scoreOf(*active, examples, validation, yVal, categories);
 
-    // Prices: what the suggester gives a validation listing from the training
-    // listings of its (confirmed) category.
-    ListingIndex index(dim);
-    for (int i : train) {
-        const TrainingExample &e = examples[std::size_t(i)];
-        if (e.price > 0)
-            index.add({e.id, taxonomy.categories()[std::size_t(e.category)].id, true, e.price, e.phash, {}, {}}, e.embedding);
-    }
-    int priced = 0, inside = 0;
-    for (int i : validation) {
-        const TrainingExample &e = examples[std::size_t(i)];
-        if (e.price <= 0)
-            continue;
-        const Category &c = taxonomy.categories()[std::size_t(e.category)];
-        const PriceSuggestion s = PriceSuggester::suggest(c, index.priceEvidence(c.id, e.embedding));
-        ++priced;
-        inside += (e.price >= s.low && e.price <= s.high) ? 1 : 0;
-    }
-    t.priceInsideRange = priced > 0 ? double(inside) / priced : 0;
+    t.priceInsideRange = priceInsideRange(examples, train, validation, taxonomy, dim);
 
-    // Per category, and the pairs most often confused.
-    const torch::Tensor predicted = std::get<1>(finalVal.max(1));
-    std::map<std::pair<int, int>, int> confusions;
-    std::vector<int> valCount(std::size_t(categories), 0), valHit(std::size_t(categories), 0), trainCount(std::size_t(categories), 0);
-    for (int i : train)
-        ++trainCount[std::size_t(examples[std::size_t(i)].category)];
-    const torch::Tensor truthsTensor = yVal.contiguous(), guessesTensor = predicted.contiguous();
-    const auto truths = truthsTensor.accessor<int64_t, 1>();
-    const auto guesses = guessesTensor.accessor<int64_t, 1>();
-    for (std::size_t i = 0; i < validation.size(); ++i) {
-        const int truth = int(truths[int64_t(i)]), guess = int(guesses[int64_t(i)]);
-        ++valCount[std::size_t(truth)];
-        if (truth == guess)
-            ++valHit[std::size_t(truth)];
-        else
-            ++confusions[{truth, guess}];
-    }
-    QJsonObject perCategory;
-    for (int c = 0; c < categories; ++c) {
-        if (valCount[std::size_t(c)] == 0 && trainCount[std::size_t(c)] == 0)
-            continue;
-        perCategory.insert(taxonomy.categories()[std::size_t(c)].id,
-                           QJsonObject{{QStringLiteral("examples"), trainCount[std::size_t(c)] + valCount[std::size_t(c)]},
-                                       {QStringLiteral("training"), trainCount[std::size_t(c)]},
-                                       {QStringLiteral("validation"), valCount[std::size_t(c)]},
-                                       {QStringLiteral("learned"), h.learned(c)},
-                                       {QStringLiteral("top1"), valCount[std::size_t(c)] > 0
-                                                                    ? QJsonValue(rounded(double(valHit[std::size_t(c)]) / valCount[std::size_t(c)]))
-                                                                    : QJsonValue(QJsonValue::Null)}});
-    }
-    std::vector<std::pair<int, std::pair<int, int>>> pairs;
-    for (const auto &[k, n] : confusions)
-        pairs.push_back({n, k});
-    std::sort(pairs.begin(), pairs.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-    QJsonArray confused;
-    for (std::size_t i = 0; i < std::min<std::size_t>(5, pairs.size()); ++i)
-        confused.append(QJsonObject{{QStringLiteral("category"), taxonomy.categories()[std::size_t(pairs[i].second.first)].id},
-                                    {QStringLiteral("suggested"), taxonomy.categories()[std::size_t(pairs[i].second.second)].id},
-                                    {QStringLiteral("count"), pairs[i].first}});
-
+    t.outcome.truth = topOne(yVal);
+    t.outcome.head = topOne(finalVal);
+    if (haveBuiltin)
+        t.outcome.builtin = topOne(builtinVal);
     t.seconds = timer.elapsed() / 1000.0;
-    QJsonObject validationJson = t.validation.json();
-    validationJson.insert(QStringLiteral("price_inside_range"), rounded(t.priceInsideRange));
-    validationJson.insert(QStringLiteral("active"), t.active ? QJsonValue(t.active->json()) : QJsonValue(QJsonValue::Null));
-    validationJson.insert(QStringLiteral("builtin"), haveBuiltin ? QJsonValue(t.builtin.json()) : QJsonValue(QJsonValue::Null));
-    t.report = {
-        {QStringLiteral("examples"), int(examples.size())},
-        {QStringLiteral("training_examples"), int(train.size())},
-        {QStringLiteral("categories"), perCategory},
-        {QStringLiteral("most_confused"), confused},
-        {QStringLiteral("validation"), validationJson},
-        {QStringLiteral("fit"), QJsonObject{{QStringLiteral("weight_decay"), bestDecay},
-                                            {QStringLiteral("head_temperature"), rounded(headTemperature)},
-                                            {QStringLiteral("builtin_share"), rounded(share)},
-                                            {QStringLiteral("temperature"), rounded(temperature)},
-                                            {QStringLiteral("seconds"), rounded(t.seconds)},
-                                            {QStringLiteral("seed"), QString::number(options.seed)}}},
-    };
+    t.report = reportOf(t, examples, train, taxonomy, haveBuiltin);
+    t.report.insert(QStringLiteral("fit"), QJsonObject{{QStringLiteral("weight_decay"), bestDecay},
+                                                       {QStringLiteral("head_temperature"), rounded(headTemperature)},
+                                                       {QStringLiteral("builtin_share"), rounded(share)},
+                                                       {QStringLiteral("temperature"), rounded(temperature)},
+                                                       {QStringLiteral("gate"), gate.json()},
+                                                       {QStringLiteral("seconds"), rounded(t.seconds)},
+                                                       {QStringLiteral("seed"), QString::number(options.seed)}});
     h.report = t.report;
     return t;
 }

@@ -3,6 +3,7 @@
 #include "category_head.h"
 #include "error.h"
 #include "taxonomy.h"
+#include "validation_outcome.h"
 
 #include <QJsonObject>
 
@@ -25,6 +26,7 @@ struct TrainingOptions {
     double validationShare = 0.2;
     std::uint64_t seed = 1;
     int duplicateMaxHamming = 6;   // photos this alike stay on one side of the split
+    bool gate = true;              // false: no support gate (measuring what the gate buys)
     QString modelName, modelVersion;
 };
 
@@ -40,6 +42,7 @@ struct TrainedHead {
     SplitScores validation;
     SplitScores builtin;           // the built-in mapping alone, same split
     std::optional<SplitScores> active; // the head in use before, same split (when it fits)
+    ValidationOutcome outcome;     // top-1 answers per validation listing
     double priceInsideRange = 0;   // share of validation prices inside the suggested [low, high]
     double seconds = 0;
     QJsonObject report;            // everything above, as `model train --json` prints it (no "version"/"activated")
@@ -54,7 +57,9 @@ struct TrainedHead {
 //  - categories with fewer than kMinPerCategory training examples are left
 //    to the built-in mapping;
 //  - the head's temperature, its mixture with the built-in mapping and the
-//    mixture's temperature fitted on the validation split (negative log-likelihood).
+//    mixture's temperature fitted on the validation split (negative log-likelihood);
+//  - a gate (SupportGate) that gives photos unlike every learned category's
+//    training photos the built-in mapping's answer.
 // Refuses: no listings, one category, too few examples, categories the taxonomy lacks.
 class HeadTrainer {
 public:

@@ -121,8 +121,10 @@ Result<MarketTrainingOutcome> trainMarketHead(PredictionStore &store, const Clas
     out.version = version.value();
     out.trained.head.version = out.version;
 
+    const MappedVerdict mapped = judgeMappedCategories(classifier.taxonomy(), out.trained.outcome);
     if (request.activate) {
-        // The head to beat: the active one, else the built-in mapping.
+        // The head to beat: the active one, else the built-in mapping; and
+        // never the mapping on the categories it knows.
         const TrainedHead &t = out.trained;
         const double before = t.active ? t.active->top1 : t.builtin.top1;
         const QString beforeName = t.active ? QStringLiteral("the active head h%1").arg(current.value().version)
@@ -130,6 +132,10 @@ Result<MarketTrainingOutcome> trainMarketHead(PredictionStore &store, const Clas
         if (t.validation.top1 + 1e-12 < before && !request.force) {
             out.refusal = QStringLiteral("not activated: h%1 gets %2 top-1 on validation, %3 gets %4 (--force activates it anyway)")
                               .arg(out.version).arg(percent(t.validation.top1), beforeName, percent(before));
+        } else if (mapped.loses && !request.force) {
+            out.refusal = QStringLiteral("not activated: h%1 loses to the built-in mapping on the categories the mapping knows, although its "
+                                         "top-1 over all validation listings is %2 against the mapping's %3: %4 (--force activates it anyway)")
+                              .arg(out.version).arg(percent(t.validation.top1), percent(t.builtin.top1), mapped.words);
         } else if (auto done = activateHead(store, out.version, request.force ? QStringLiteral("force") : QStringLiteral("activate")); !done) {
             out.refusal = done.error().message;
         } else {
@@ -137,6 +143,7 @@ Result<MarketTrainingOutcome> trainMarketHead(PredictionStore &store, const Clas
         }
     }
     out.report = out.trained.report;
+    out.report.insert(QStringLiteral("mapped_categories"), mapped.json);
     out.report.insert(QStringLiteral("version"), QStringLiteral("h%1").arg(out.version));
     out.report.insert(QStringLiteral("activated"), out.activated);
     if (!out.notes.isEmpty())

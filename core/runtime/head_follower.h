@@ -17,6 +17,7 @@ public:
     HeadFollower(PredictionStore &store, Classifier &classifier) : m_store(store), m_classifier(classifier) {}
     Result<bool> refresh(); // true when the head changed
     qint64 stamp() const { return m_stamp; }
+    void forget() { m_stamp = -1; } // the next refresh() loads the active head again (the model changed)
 
 private:
     PredictionStore &m_store;

@@ -13,7 +13,7 @@ ListingIndex::Entry entryOf(const IndexRow &row)
 
 } // namespace
 
-Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows)
+Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows, const QString &modelVersion)
 {
     auto index = std::make_shared<ListingIndex>(dimension);
     if (auto currencies = store.confirmedCurrencies(); currencies && !currencies.value().isEmpty())
@@ -21,7 +21,7 @@ Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, i
     std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> rows;
     auto read = readIndexRows(store, maxRows, [&](const IndexRow &row) {
         rows.emplace_back(entryOf(row), row.embedding);
-    });
+    }, 0, {}, modelVersion);
     if (!read)
         return read.error();
     // Oldest first, so that a duplicate points at the earliest listing.
@@ -30,7 +30,7 @@ Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, i
     return index;
 }
 
-Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qint64 afterId, int maxRows)
+Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qint64 afterId, int maxRows, const QString &modelVersion)
 {
     qint64 highest = afterId;
     std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> rows;
@@ -41,7 +41,7 @@ Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qin
     };
     auto read = readIndexRows(store, maxRows, [&](const IndexRow &row) {
         rows.emplace_back(entryOf(row), row.embedding);
-    }, afterId, known);
+    }, afterId, known, modelVersion);
     if (!read)
         return read.error();
     for (auto it = rows.rbegin(); it != rows.rend(); ++it) {

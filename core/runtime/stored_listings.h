@@ -12,11 +12,13 @@ namespace listinglens {
 
 // The in-memory ListingIndex (suggest/) filled from, and kept beside, the store.
 
-// Loads the newest `maxRows` stored predictions that have an embedding.
-Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows = 200'000);
+// Loads the newest `maxRows` stored predictions that have an embedding (of `modelVersion`, when given).
+Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows = 200'000,
+                                                       const QString &modelVersion = {});
 
 // Listings stored after `afterId` (by other processes), up to maxRows; returns the highest id read.
-Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qint64 afterId, int maxRows = 200'000);
+Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qint64 afterId, int maxRows = 200'000,
+                                const QString &modelVersion = {});
 
 // The one way an outcome is recorded, for every entry point (CLI, window, worker):
 // stores it as a prediction and adds a successful one to the index (which may be

@@ -1,5 +1,6 @@
 #include "head_store.h"
 
+#include "activations_p.h"
 #include "logging.h"
 #include "store_sql_p.h"
 
@@ -11,25 +12,8 @@
 
 namespace listinglens {
 
-namespace {
-
-Error readOnly(const QString &what, const QString &detail)
-{
-    return {ErrorCode::Forbidden,
-            QStringLiteral("%1: the database role may not write heads (a read-only role?): %2").arg(what, detail)};
-}
-
-// A failed write as a clear refusal when the database says it is a permission matter.
-Error writeError(const QString &what, const QSqlError &e)
-{
-    const QString text = e.text();
-    if (text.contains(QLatin1String("permission denied"), Qt::CaseInsensitive) || text.contains(QLatin1String("readonly"), Qt::CaseInsensitive)
-        || text.contains(QLatin1String("read-only"), Qt::CaseInsensitive))
-        return readOnly(what, text);
-    return databaseError(what, e);
-}
-
-} // namespace
+using store_sql::readOnly;
+using store_sql::writeError;
 
 Result<bool> checkCanWriteHeads(PredictionStore &store)
 {
@@ -78,15 +62,10 @@ Result<qint64> saveHead(PredictionStore &store, const CategoryHead &head)
 
 Result<ActiveHead> activeHead(PredictionStore &store)
 {
-    auto db = store.connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    if (!q.exec(QStringLiteral("SELECT id, version FROM head_activations ORDER BY id DESC LIMIT 1")))
-        return databaseError(QStringLiteral("cannot read the active head"), q.lastError());
-    if (!q.next())
-        return ActiveHead{};
-    return ActiveHead{q.value(1).toLongLong(), q.value(0).toLongLong()};
+    auto newest = store_sql::newestActivation(store, QStringLiteral("head_activations"));
+    if (!newest)
+        return newest.error();
+    return ActiveHead{newest.value().version, newest.value().stamp};
 }
 
 Result<std::vector<HeadSummary>> listHeads(PredictionStore &store)
@@ -133,40 +112,13 @@ Result<CategoryHead> loadHead(PredictionStore &store, qint64 version)
 
 Result<bool> activateHead(PredictionStore &store, qint64 version, const QString &reason)
 {
-    auto db = store.connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    q.prepare(QStringLiteral("INSERT INTO head_activations (version, activated_ms, reason) VALUES (:v, :t, :r)"));
-    q.bindValue(QStringLiteral(":v"), version > 0 ? QVariant(version) : QVariant(QMetaType::fromType<qint64>()));
-    q.bindValue(QStringLiteral(":t"), store_sql::nowMs());
-    q.bindValue(QStringLiteral(":r"), reason);
-    if (!q.exec())
-        return writeError(QStringLiteral("cannot activate h%1").arg(version), q.lastError());
-    if (store.url().isPostgres())
-        q.exec(QStringLiteral("NOTIFY %1, '%2'").arg(QLatin1String(kHeadChannel)).arg(version));
-    return true;
+    return store_sql::insertActivation(store, QStringLiteral("head_activations"), QLatin1String(kHeadChannel), version, reason,
+                                       QStringLiteral("h%1").arg(version));
 }
 
 Result<qint64> rollbackHead(PredictionStore &store)
 {
-    auto db = store.connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    if (!q.exec(QStringLiteral("SELECT version FROM head_activations ORDER BY id DESC LIMIT 2")))
-        return databaseError(QStringLiteral("cannot read the activations"), q.lastError());
-    std::vector<qint64> versions;
-    while (q.next())
-        versions.push_back(q.value(0).toLongLong());
-    if (versions.empty())
-        return Error{ErrorCode::InvalidArgument, QStringLiteral("no head was ever activated: nothing to roll back")};
-    const qint64 before = versions.size() > 1 ? versions[1] : 0; // before the first activation: the built-in mapping
-    if (before == versions.front())
-        return Error{ErrorCode::InvalidArgument, QStringLiteral("what was active before is what is active now: nothing to roll back")};
-    if (auto done = activateHead(store, before, QStringLiteral("rollback")); !done)
-        return done.error();
-    return before;
+    return store_sql::rollbackActivation(store, QStringLiteral("head_activations"), QLatin1String(kHeadChannel), QStringLiteral("head"));
 }
 
 Result<int> readTrainingRows(PredictionStore &store, const std::function<void(TrainingRow &&)> &row)
@@ -176,8 +128,8 @@ Result<int> readTrainingRows(PredictionStore &store, const std::function<void(Tr
         return db.error();
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT id, final_category_id, final_price, phash, model_name, model_version, embedding_norm, embedding"
-                               " FROM predictions WHERE ok = 1 AND feedback <> 'none' AND synthetic = 0 AND embedding IS NOT NULL"
+    if (!q.exec(QStringLiteral("SELECT id, final_category_id, final_price, phash, model_name, model_version, embedding_norm, embedding,"
+                               " file_name FROM predictions WHERE ok = 1 AND feedback <> 'none' AND synthetic = 0 AND embedding IS NOT NULL"
                                " AND final_category_id IS NOT NULL ORDER BY id")))
         return databaseError(QStringLiteral("cannot read the confirmed listings"), q.lastError());
     int count = 0;
@@ -193,6 +145,7 @@ Result<int> readTrainingRows(PredictionStore &store, const std::function<void(Tr
         const QByteArray e = q.value(7).toByteArray();
         r.embedding.resize(std::size_t(e.size()) / sizeof(float));
         std::memcpy(r.embedding.data(), e.constData(), r.embedding.size() * sizeof(float));
+        r.fileName = q.value(8).toString();
         row(std::move(r));
         ++count;
     }

@@ -35,6 +35,7 @@ struct TrainingRow {
     QString modelName, modelVersion;
     double embeddingNorm = 0;  // 0 when stored before schema v7
     std::vector<float> embedding;
+    QString fileName;          // the photo as it was given (a path for imports and the CLI)
 };
 
 // Refuses a role that may not add heads (before minutes of training are spent).

@@ -10,7 +10,7 @@
 namespace listinglens {
 
 Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId,
-                          const std::function<bool(qint64)> &skip)
+                          const std::function<bool(qint64)> &skip, const QString &modelVersion)
 {
     auto db = store.connection();
     if (!db)
@@ -18,9 +18,12 @@ Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::functi
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT id, category_id, feedback, final_category_id, final_price, phash, file_name, embedding, final_title"
-                             " FROM predictions WHERE ok = 1 AND embedding IS NOT NULL AND id > :after"
-                             " ORDER BY created_ms DESC, id DESC LIMIT :n"));
+                             " FROM predictions WHERE ok = 1 AND embedding IS NOT NULL AND id > :after%1"
+                             " ORDER BY created_ms DESC, id DESC LIMIT :n")
+                  .arg(modelVersion.isEmpty() ? QString() : QStringLiteral(" AND model_version = :mv")));
     q.bindValue(QStringLiteral(":after"), afterId);
+    if (!modelVersion.isEmpty())
+        q.bindValue(QStringLiteral(":mv"), modelVersion);
     q.bindValue(QStringLiteral(":n"), std::max(0, maxRows));
     if (!q.exec())
         return databaseError(QStringLiteral("cannot load the listing index"), q.lastError());

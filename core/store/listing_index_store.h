@@ -29,7 +29,9 @@ struct IndexRow {
 // The newest `maxRows` successful predictions with an embedding and an id
 // above `afterId`, newest first, streamed.
 // `skip`, when given, sees each id first: rows it returns true for are not read further.
+// `modelVersion`, when given: only rows that model version embedded (embeddings
+// of two model versions are never compared).
 Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::function<void(const IndexRow &)> &row, qint64 afterId = 0,
-                          const std::function<bool(qint64)> &skip = {});
+                          const std::function<bool(qint64)> &skip = {}, const QString &modelVersion = {});
 
 } // namespace listinglens

@@ -216,6 +216,32 @@ QStringList version10()
 
 QStringList version11()
 {
+    // Fine-tuned models (model versions): the TorchScript file itself, its
+    // manifest's name and version, what it was made from and measured on
+    // (provenance, JSON), and the activations, like category heads'.
+    return {
+        QStringLiteral(
+            "CREATE TABLE model_versions ("
+            " version {pk},"
+            " created_ms BIGINT NOT NULL,"
+            " model_name TEXT NOT NULL, model_version TEXT NOT NULL,"   // what predictions record
+            " base_name TEXT NOT NULL, base_version TEXT NOT NULL,"
+            " sha256 TEXT NOT NULL,"
+            " examples INTEGER NOT NULL,"
+            " top1 DOUBLE PRECISION, top3 DOUBLE PRECISION, ece DOUBLE PRECISION,"
+            " provenance TEXT NOT NULL,"
+            " weights {blob} NOT NULL)"),
+        QStringLiteral(
+            "CREATE TABLE model_activations ("
+            " id {pk},"
+            " version BIGINT REFERENCES model_versions(version),"  // NULL: the shipped model
+            " activated_ms BIGINT NOT NULL,"
+            " reason TEXT NOT NULL)"),
+    };
+}
+
+QStringList version12()
+{
     // A row the moderation lane has still to read is held until
     // moderation_until_ms: the process whose lane holds it renews the hold
     // while it waits there (PredictionStore::holdModeration). The stale sweep
@@ -236,7 +262,7 @@ QStringList version11()
 
 int latestVersion()
 {
-    return 11;
+    return 12;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -254,6 +280,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 9: sql = version9(); break;
     case 10: sql = version10(); break;
     case 11: sql = version11(); break;
+    case 12: sql = version12(); break;
     default: return {};
     }
     for (QString &s : sql)

@@ -3,10 +3,13 @@
 // Helpers the store's files share; not part of the store's interface.
 
 #include "database_url.h"
+#include "db_connections.h"
+#include "error.h"
 #include "schema.h"
 
 #include <QDateTime>
 #include <QLatin1Char>
+#include <QSqlError>
 #include <QString>
 #include <QStringList>
 
@@ -53,6 +56,22 @@ inline QStringList flagsFromColumn(const QString &column)
 inline QString flagPattern(const QString &flag)
 {
     return QStringLiteral("%,") + escapedLike(flag) + QStringLiteral(",%");
+}
+
+inline Error readOnly(const QString &what, const QString &detail)
+{
+    return {ErrorCode::Forbidden,
+            QStringLiteral("%1: the database role may not write heads or models (a read-only role?): %2").arg(what, detail)};
+}
+
+// A failed write as a clear refusal when the database says it is a permission matter.
+inline Error writeError(const QString &what, const QSqlError &e)
+{
+    const QString text = e.text();
+    if (text.contains(QLatin1String("permission denied"), Qt::CaseInsensitive) || text.contains(QLatin1String("readonly"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("read-only"), Qt::CaseInsensitive))
+        return readOnly(what, text);
+    return databaseError(what, e);
 }
 
 } // namespace listinglens::store_sql

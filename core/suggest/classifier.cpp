@@ -71,6 +71,33 @@ Classifier::Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonom
 {
 }
 
+std::shared_ptr<InferenceEngine> Classifier::engine() const
+{
+    std::lock_guard lock(m_engineMutex);
+    return m_engine;
+}
+
+Result<bool> Classifier::setModel(std::unique_ptr<InferenceEngine> engine)
+{
+    if (!engine)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("no model")};
+    const ModelManifest &now = manifest(), &next = engine->manifest();
+    if (next.preprocess.cropSize != now.preprocess.cropSize || next.labels != now.labels
+        || engine->info().embeddingDim != engineInfo().embeddingDim)
+        return Error{ErrorCode::ModelError, QStringLiteral("%1 %2 is not a version of %3 %4 (another input, classes or embedding)")
+                                                .arg(next.name, next.version, now.name, now.version)};
+    const std::shared_ptr<const CategoryHead> current = head();
+    {
+        std::lock_guard lock(m_engineMutex);
+        m_replaced.push_back(std::move(m_engine));
+        m_engine = std::move(engine);
+    }
+    if (current && !current->checkFits(m_taxonomy, manifest().name, manifest().version, engineInfo().embeddingDim))
+        setHead(nullptr);
+    qCInfo(lcModel).noquote() << QStringLiteral("model: %1 %2").arg(manifest().name, manifest().version);
+    return true;
+}
+
 ModelInfo Classifier::modelInfo() const
 {
     return {manifest().name, manifest().version, engineInfo().device, headVersion()};
@@ -101,7 +128,7 @@ qint64 Classifier::headVersion() const
 
 std::vector<double> Classifier::builtinProbabilities(const float *embedding, double norm) const
 {
-    const ClassifierLayer &layer = m_engine->classifierLayer();
+    const ClassifierLayer &layer = engine()->classifierLayer();
     if (!layer.valid())
         return {};
     const std::vector<float> probs = layer.probabilities(embedding, norm);
@@ -123,7 +150,7 @@ std::vector<Result<PhotoResult>> Classifier::finish(std::vector<PreparedPhoto> b
         std::copy(batch[runnable[k]].tensor.begin(), batch[runnable[k]].tensor.end(), input.begin() + k * tensorSize);
 
     const auto t0 = Clock::now();
-    auto output = m_engine->run(input.data(), int(runnable.size()));
+    auto output = engine()->run(input.data(), int(runnable.size()));
     const double inferenceMs = msSince(t0);
 
     std::size_t k = 0;

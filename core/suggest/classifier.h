@@ -87,9 +87,17 @@ public:
     // earlier decision is not evidence for its next one).
     Result<PhotoResult> describedAs(PhotoResult result, const QString &categoryId, qint64 self = 0) const;
 
+    // Another version of the same model (a fine-tuned one, or back to the
+    // shipped one): same input, classes and embedding size, else refused.
+    // Thread-safe like setHead; a head trained for the model in use before is
+    // dropped (the built-in mapping answers until a head for the new model
+    // is set). Engines replaced stay alive with the classifier, so that the
+    // references engineInfo() and manifest() handed out stay valid.
+    Result<bool> setModel(std::unique_ptr<InferenceEngine> engine);
+
     ModelInfo modelInfo() const;
-    const EngineInfo &engineInfo() const { return m_engine->info(); }
-    const ModelManifest &manifest() const { return m_engine->manifest(); }
+    const EngineInfo &engineInfo() const { return engine()->info(); }
+    const ModelManifest &manifest() const { return engine()->manifest(); }
     const Taxonomy &taxonomy() const { return m_taxonomy; }
     const QualityThresholds &qualityThresholds() const { return m_quality; }
 
@@ -99,7 +107,11 @@ private:
                         const float *embedding, int embeddingDim) const;
     void describeAs(PhotoResult &result, const Category &category, const QString &colour, double colourShare, qint64 self = 0) const;
 
-    std::unique_ptr<InferenceEngine> m_engine;
+    std::shared_ptr<InferenceEngine> engine() const;
+
+    mutable std::mutex m_engineMutex;
+    std::shared_ptr<InferenceEngine> m_engine;
+    std::vector<std::shared_ptr<InferenceEngine>> m_replaced;
     Taxonomy m_taxonomy;
     QualityThresholds m_quality;
     std::shared_ptr<ListingIndex> m_index;

@@ -99,20 +99,12 @@ class TestLearning : public QObject {
         return o;
     }
 
-    static std::vector<PhotoResult> classifyAll(Classifier &classifier, const std::vector<Listing> &listings)
+    static std::vector<PhotoResult> classifyAll(Classifier &classifier, const std::vector<Listing> &items)
     {
-        std::vector<PhotoSource> sources;
-        for (const Listing &l : listings)
-            sources.push_back(PhotoSource::fromFile(l.photo));
-        std::vector<PhotoResult> results(listings.size());
-        int failed = 0;
-        test::classifyAll(classifier, PipelineOptions{8, 0}, sources, [&](int i, const Result<PhotoResult> &r) {
-            if (r)
-                results[std::size_t(i)] = r.value();
-            else
-                ++failed;
-        });
-        return failed == 0 ? results : std::vector<PhotoResult>{};
+        QStringList paths;
+        for (const Listing &item : items)
+            paths << item.photo;
+        return test::classifyFiles(classifier, paths);
     }
 
     // Training listing i stored and confirmed in `category` at `price`, as `listinglens import` does; false on failure.

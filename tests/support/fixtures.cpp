@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "classifier.h"
 #include "database_url.h"
 
 #include <QFile>
@@ -27,6 +28,22 @@
 #include <jpeglib.h>
 
 namespace listinglens::test {
+
+std::vector<PhotoResult> classifyFiles(Classifier &classifier, const QStringList &paths)
+{
+    std::vector<PhotoSource> sources;
+    for (const QString &p : paths)
+        sources.push_back(PhotoSource::fromFile(p));
+    std::vector<PhotoResult> results(std::size_t(paths.size()));
+    int failed = 0;
+    classifyAll(classifier, PipelineOptions{8, 0}, sources, [&](int i, const Result<PhotoResult> &r) {
+        if (r)
+            results[std::size_t(i)] = r.value();
+        else
+            ++failed;
+    });
+    return failed == 0 ? results : std::vector<PhotoResult>{};
+}
 
 QString sharedDir() { return QStringLiteral(LISTINGLENS_SHARED_DIR); }
 QString samplePhotosDir() { return sharedDir() + QStringLiteral("/testdata/photos"); }

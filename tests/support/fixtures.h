@@ -6,13 +6,18 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <opencv2/core/mat.hpp>
 
 #include <functional>
 #include <stop_token>
+#include <vector>
 
 namespace listinglens::test {
+
+// Every file through the pipeline `classify` uses, results in input order; empty when any failed.
+std::vector<PhotoResult> classifyFiles(Classifier &classifier, const QStringList &paths);
 
 QString sharedDir();       // ../shared (models/, testdata/)
 QString samplePhotosDir(); // ../shared/testdata/photos

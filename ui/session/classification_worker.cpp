@@ -322,7 +322,7 @@ void ClassificationWorker::attachIndex()
 {
     if (!m_store || !m_classifier || m_classifier->engineInfo().embeddingDim == 0)
         return;
-    auto index = loadListingIndex(*m_store, m_classifier->engineInfo().embeddingDim);
+    auto index = loadListingIndex(*m_store, m_classifier->engineInfo().embeddingDim, 200'000, m_classifier->manifest().version);
     if (!index) {
         Q_EMIT databaseFailed(index.error().message);
         return;
