@@ -437,7 +437,9 @@ private Q_SLOTS:
         auto serve = startServe(url);
         QVERIFY2(serve->ready(), serve->log().constData());
         const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(serve->captured()));
-        auto w1 = startWorker(url, QStringLiteral("w1"));
+        // w1's connections carry a name of their own, so that the test can see when none is left.
+        const QString w1Url = url + (url.contains(QLatin1Char('?')) ? QLatin1Char('&') : QLatin1Char('?')) + QStringLiteral("application_name=listinglens-w1");
+        auto w1 = startWorker(w1Url, QStringLiteral("w1"));
         auto w2 = startWorker(url, QStringLiteral("w2"), {QStringLiteral("--influx"),
                                                           QStringLiteral("http://127.0.0.1:%1/api/v2/write?org=o&bucket=b").arg(influxPort),
                                                           QStringLiteral("--influx-interval"), QStringLiteral("1")});
@@ -447,8 +449,7 @@ private Q_SLOTS:
         constexpr int kJobs = 200;
         QStringList ids;
         QHash<QString, QString> nameOf;
-        bool killed = false;
-        QStringList heldByKilled;
+        bool killed = false; // with the jobs it held then in the table held_by_killed
         for (int i = 0; i < kJobs; ++i) {
             const QString name = m_photoNames[i % m_photoNames.size()];
             const Reply r = post(base, name, m_photos.value(name));
@@ -456,17 +457,26 @@ private Q_SLOTS:
             QCOMPARE(r.headers.value("location"), "/v1/jobs/" + r.json().value(QStringLiteral("id")).toString().toLatin1());
             ids << r.json().value(QStringLiteral("id")).toString();
             nameOf.insert(ids.last(), name);
-            if (!killed && i >= 60) {
+            if (!killed && i >= 60
+                && test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE worker = 'w1' AND status = 'running'")) > 0) {
                 // SIGKILL w1 while it holds jobs: they must be taken over once their lease runs out.
-                const qint64 held = test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM jobs WHERE worker = 'w1' AND status = 'running'"));
-                if (held > 0) {
-                    w1->signal(SIGKILL);
-                    QVERIFY(w1->waitForExit(10'000));
-                    killed = true;
+                w1->signal(SIGKILL);
+                QVERIFY(w1->waitForExit(10'000));
+                // What it held is read once none of its connections is left, so
+                // that nothing it sent before it died can still end a job: the
+                // jobs it held may have ended between the count and the kill.
+                QTRY_COMPARE_WITH_TIMEOUT(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'listinglens-w1'")),
+                                          qint64(0), 10'000);
+                test::postgresScalar(url, QStringLiteral("DROP TABLE IF EXISTS held_by_killed"));
+                test::postgresScalar(url, QStringLiteral("CREATE TABLE held_by_killed AS SELECT id FROM jobs WHERE worker = 'w1' AND status = 'running'"));
+                killed = test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM held_by_killed")) > 0;
+                if (!killed) { // it held nothing when it died: a new w1, killed later
+                    w1 = startWorker(w1Url, QStringLiteral("w1"));
+                    QVERIFY2(w1->ready(), w1->log().constData());
                 }
             }
         }
-        QVERIFY2(killed, "w1 never held a job while the photos were posted");
+        QVERIFY2(killed, "w1 never held a job when it was killed while the photos were posted");
 
         const QHash<QString, QJsonObject> ended = waitForAll(base, ids, 240);
         QCOMPARE(ended.size(), kJobs);
@@ -490,6 +500,11 @@ private Q_SLOTS:
             QCOMPARE(j.value(QStringLiteral("result")).toObject().value(QStringLiteral("file")).toString(), nameOf.value(id));
         }
         QVERIFY2(retaken > 0, "no job held by the killed worker was taken over");
+        // Each job the killed worker held when it died was taken over: done by the other, on a later attempt.
+        QVERIFY(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM held_by_killed")) > 0);
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM held_by_killed h JOIN jobs j ON j.id = h.id"
+                                                          " WHERE j.status = 'done' AND j.attempts > 1 AND j.worker = 'w2'")),
+                 test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM held_by_killed")));
         QVERIFY2(unread < kJobs, "the moderation lane read no photo at all");
         // Exactly once: one stored prediction per job, each job pointing at its own.
         QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE source = 'api'")), qint64(kJobs));
