@@ -1,6 +1,7 @@
 #include "bench_commands.h"
 
 #include "cli_common.h"
+#include "route.h"
 #include "service_client.h"
 #include "statistics.h"
 
@@ -200,13 +201,14 @@ int runBenchHttp(const QStringList &args)
         classify = measured(*n, [&] {
             QElapsedTimer timer;
             timer.start();
-            Pipeline(*classifier.value(), *pipeOptions).run(sources, [](int, const Result<PhotoResult> &) {});
+            Route(*classifier.value(), RouteOptions{*pipeOptions}).run(sources);
             return Figures{*n / (timer.nsecsElapsed() / 1e9), {}, 0, 0};
         });
+        Route single(*classifier.value(), RouteOptions{*pipeOptions});
         for (int i = 0; i < *nSingle; ++i) {
             QElapsedTimer one;
             one.start();
-            if (classifier.value()->classify(sources[std::size_t(i) % sources.size()]))
+            if (single.classifyOne(sources[std::size_t(i) % sources.size()]))
                 classify.latencyMs.push_back(one.nsecsElapsed() / 1e6);
         }
     }

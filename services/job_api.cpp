@@ -117,9 +117,10 @@ std::variant<JobApi::Caller, HttpResponse> JobApi::authorize(const HttpRequest &
     return Caller{key.value().id, key.value().allows(ApiScope::Admin)};
 }
 
+// HttpResponder::send is thread-safe: answered from whichever thread has the answer.
 void JobApi::answer(const HttpResponder &responder, const HttpResponse &response)
 {
-    QMetaObject::invokeMethod(this, [responder, response] { responder.send(response); }, Qt::QueuedConnection);
+    responder.send(response);
 }
 
 // What a request's route asks of it, from its head: the API key scope its

@@ -60,10 +60,12 @@ void JobApi::submitToWorker(JobWorker &worker, const QByteArray &bytes, const QS
         }
     }
     m_checkPool.start([this, &worker, bytes, fileName, contentType, key, owner, received, responder] {
-        PreparedPhoto prepared = worker.classifier().prepare(PhotoSource::fromBytes(fileName, bytes));
+        PhotoSource source = PhotoSource::fromBytes(fileName, bytes);
+        source.key = QString::number(owner.apiKeyId);
+        RoutedPhoto prepared = worker.route().prepare(source);
         // An internal failure is not the upload's fault: the worker ends the job failed, with the reason.
-        if (prepared.error && prepared.error->code != ErrorCode::Internal)
-            return answer(responder, refusedPhoto(*prepared.error));
+        if (const auto &error = prepared.prepared.error; error && error->code != ErrorCode::Internal)
+            return answer(responder, refusedPhoto(*error));
         DirectJob job{QUuid::createUuid().toString(QUuid::WithoutBraces), fileName, contentType, bytes.size(), key, owner, 0};
         const QString sha = owner.payloadSha256;
         const bool taken = worker.takeUpload(std::move(job), std::move(prepared), received, [this, responder, sha](const Result<Submitted> &s) {

@@ -3,6 +3,7 @@
 #include "blas_core.h"
 #include "cli_common.h"
 #include "photo_files.h"
+#include "route.h"
 #include "statistics.h"
 
 #include <QElapsedTimer>
@@ -97,7 +98,9 @@ int runBench(const QStringList &args)
     err << "Processing " << *n << " photos (batch " << pipeOptions->batchSize << ") ..." << Qt::endl;
     QElapsedTimer timer;
     timer.start();
-    Pipeline(c, *pipeOptions).run(sources, [&](int, const Result<PhotoResult> &r) {
+    Route route(c, RouteOptions{*pipeOptions});
+    route.setReports({{}, {}, [&](RoutedPhoto &photo) {
+        const Result<PhotoResult> &r = photo.outcome;
         if (!r) {
             ++failures;
             return;
@@ -109,14 +112,15 @@ int runBench(const QStringList &args)
         total.values.push_back(t.total);
         width = r.value().quality.width;
         height = r.value().quality.height;
-    });
+    }});
+    route.run(sources);
     const double seconds = timer.nsecsElapsed() / 1e9;
     const double photosPerSecond = *n / seconds;
 
     // Latency: one photo at a time, as a single upload sees it.
     Series singleTotal;
     for (int i = 0; i < *nSingle; ++i) {
-        const auto r = c.classify(PhotoSource::fromFile(files[i % files.size()]));
+        const auto r = route.classifyOne(PhotoSource::fromFile(files[i % files.size()]));
         if (r)
             singleTotal.values.push_back(r.value().timing.total);
     }
@@ -137,7 +141,7 @@ int runBench(const QStringList &args)
             {QStringLiteral("device"), engine.device},
             {QStringLiteral("blas"), blasCoreReport()},
             {QStringLiteral("threads"), engine.threads},
-            {QStringLiteral("prepare_threads"), Pipeline(c, *pipeOptions).options().prepareThreads},
+            {QStringLiteral("prepare_threads"), Pipeline(c, route.preparer(), *pipeOptions).options().prepareThreads},
             {QStringLiteral("batch"), pipeOptions->batchSize},
             {QStringLiteral("photo"), QJsonObject{{QStringLiteral("width"), width}, {QStringLiteral("height"), height},
                                                   {QStringLiteral("mean_bytes"), double(bytes / files.size())},
@@ -152,7 +156,7 @@ int runBench(const QStringList &args)
                    .arg(width).arg(height).arg(files.size()).arg(bytes / double(files.size()) / 1e6, 0, 'f', 2)
             << QStringLiteral("device:      %1 (%2), batch %3, %4 prepare threads\n")
                    .arg(engine.device, engine.deviceName).arg(pipeOptions->batchSize)
-                   .arg(Pipeline(c, *pipeOptions).options().prepareThreads)
+                   .arg(Pipeline(c, route.preparer(), *pipeOptions).options().prepareThreads)
             << QStringLiteral("blas:        %1\n").arg(blasCoreReport())
             << QStringLiteral("throughput:  %1 photos/s (%2 photos in %3 s, %4 failed)\n")
                    .arg(photosPerSecond, 0, 'f', 1).arg(*n).arg(seconds, 0, 'f', 2).arg(failures)

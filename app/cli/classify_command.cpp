@@ -3,14 +3,16 @@
 #include "cli_common.h"
 #include "photo_files.h"
 #include "result_json.h"
+#include "route.h"
+#include "store_recorder.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QTextStream>
 
-#include <map>
-#include <mutex>
+#include <optional>
+#include <variant>
 
 #include <cstdio>
 #include <unistd.h>
@@ -75,7 +77,6 @@ public:
         std::fflush(stderr);
     }
 
-    double seconds() const { return m_timer.elapsed() / 1000.0; }
 
 private:
     int m_total;
@@ -83,9 +84,18 @@ private:
     QElapsedTimer m_timer;
 };
 
-} // namespace
+// What classify was asked to do, once its options are checked.
+struct ClassifyRequest {
+    QStringList files;
+    bool asJson = false;
+    ClassifierOptions classifier;
+    PipelineOptions pipeline;
+    ModerationChoice moderation;
+    QString databaseUrl;
+};
 
-int runClassify(const QStringList &args)
+// The request, or the exit status of a usage error (printed).
+std::variant<ClassifyRequest, int> parseClassify(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -115,7 +125,6 @@ int runClassify(const QStringList &args)
     const auto moderation = moderationOptions(parser, moderationCli);
     if (!options || !pipeOptions || !moderation)
         return ExitUsage;
-
     QStringList emptyFolders;
     const QStringList files = expandPhotoPaths(parser.positionalArguments(), &emptyFolders);
     for (const QString &folder : std::as_const(emptyFolders))
@@ -124,97 +133,92 @@ int runClassify(const QStringList &args)
         printError(QStringLiteral("no photos to classify"));
         return ExitUsage;
     }
+    return ClassifyRequest{files, parser.isSet(json), *options, *pipeOptions, *moderation, databaseUrl(parser, {})};
+}
+
+// How the run went, for the summary and the exit status.
+struct ClassifyTally {
+    int failed = 0;
+    int done = 0;
+    int notStored = 0;
+};
+
+// Each photo down the route; each reported whole (its text read), in input
+// order, and stored then, in one write. The lane reads while the main lane
+// works, and the last photos are read with the main lane's thread helping.
+void classifyAll(const ClassifyRequest &request, Route &route, ClassifyTally &tally)
+{
+    QTextStream out(stdout);
+    if (!request.asJson)
+        printTableHeader(out);
+    Progress progress(int(request.files.size()));
+    route.setReports({{}, {}, [&](RoutedPhoto &photo) {
+        const Result<PhotoResult> &result = photo.outcome;
+        if (!result)
+            ++tally.failed;
+        if (request.asJson) {
+            const QJsonObject o = result ? resultToJson(result.value()) : failureToJson(photo.name, result.error());
+            out << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
+        } else {
+            printTableRow(out, photo.name, result);
+        }
+        if (photo.notRecorded) {
+            printError(QStringLiteral("NOT STORED %1: %2").arg(photo.name, photo.notRecorded->message));
+            ++tally.notStored;
+        }
+        progress.update(++tally.done);
+    }});
+    std::vector<PhotoSource> sources;
+    sources.reserve(std::size_t(request.files.size()));
+    for (const QString &f : request.files)
+        sources.push_back(PhotoSource::fromFile(f));
+    route.run(sources);
+    route.waitForLane();
+}
+
+} // namespace
+
+int runClassify(const QStringList &args)
+{
+    auto parsed = parseClassify(args);
+    if (const int *exitCode = std::get_if<int>(&parsed))
+        return *exitCode;
+    const ClassifyRequest &request = std::get<ClassifyRequest>(parsed);
     std::shared_ptr<PredictionStore> store;
-    if (const QString url = databaseUrl(parser, {}); !url.isEmpty()) {
-        store = openStore(url);
-        if (!store)
-            return ExitUsage;
-    }
-    ClassifierOptions classifierOptions = *options;
-    if (store) { // what history needs: the photo's fingerprint and a thumbnail
-        classifierOptions.fingerprint = true;
-        classifierOptions.thumbnailSide = 256;
-    }
+    if (!request.databaseUrl.isEmpty() && !(store = openStore(request.databaseUrl)))
+        return ExitUsage;
     std::unique_ptr<ModerationLane> lane;
-    if (moderation->enabled) {
-        lane = openModerationLane(moderation->options);
-        if (!lane)
-            return ExitUsage;
-        classifierOptions.moderation = true;
-    }
-    auto classifier = Classifier::create(classifierOptions);
+    if (request.moderation.enabled && !(lane = openModerationLane(request.moderation.options)))
+        return ExitUsage;
+    auto classifier = Classifier::create(request.classifier);
     if (!classifier) {
         printError(classifier.error().message);
         return ExitUsage;
     }
     if (store && !attachStore(*classifier.value(), *store))
         return ExitSomeFailed;
-
-    std::vector<PhotoSource> sources;
-    sources.reserve(std::size_t(files.size()));
-    for (const QString &f : files)
-        sources.push_back(PhotoSource::fromFile(f));
-
-    QTextStream out(stdout);
-    const bool asJson = parser.isSet(json);
-    if (!asJson)
-        printTableHeader(out);
-    Progress progress(int(files.size()));
-    int failed = 0, done = 0, notStored = 0;
-    // Each photo is reported whole, text included, in input order: results
-    // wait here for the moderation lane (which reports on its own thread).
-    std::mutex readyMutex;
-    std::map<int, Result<PhotoResult>> ready;
-    int nextOut = 0;
-    const auto report = [&](int index, const Result<PhotoResult> &result) {
-        const QString &file = files[index];
-        if (!result)
-            ++failed;
-        if (asJson) {
-            const QJsonObject o = result ? resultToJson(result.value()) : failureToJson(file, result.error());
-            out << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
-        } else {
-            printTableRow(out, file, result);
-        }
-        if (store && !storeOutcome(*store, *classifier.value(), QStringLiteral("cli"), file, result))
-            ++notStored;
-        progress.update(++done);
-    };
-    const auto flush = [&] {
-        std::lock_guard lock(readyMutex);
-        for (auto it = ready.find(nextOut); it != ready.end(); it = ready.find(++nextOut)) {
-            report(it->first, it->second);
-            ready.erase(it);
-        }
-    };
-    Pipeline pipeline(*classifier.value(), *pipeOptions);
-    if (lane) {
-        pipeline.setModeration(lane.get(), [&](int index, PhotoResult result) {
-            std::lock_guard lock(readyMutex);
-            ready.emplace(index, std::move(result));
-        });
-    }
-    pipeline.run(sources, [&](int index, const Result<PhotoResult> &result) {
-        if (!lane || !result) {
-            std::lock_guard lock(readyMutex);
-            ready.emplace(index, result);
-        }
-        flush();
-    });
-    if (lane)
-        lane->waitIdle();
-    flush();
-    const double seconds = progress.seconds();
+    RouteOptions options;
+    options.pipeline = request.pipeline;
+    options.completeInOrder = true;
+    Route route(*classifier.value(), options);
+    route.plugLane(lane.get());
+    std::optional<StoreRecorder> recorder;
+    if (store)
+        route.plugRecorder(&recorder.emplace(store, *classifier.value(), QStringLiteral("cli")), RecordAt::Completed);
+    QElapsedTimer timer;
+    timer.start();
+    ClassifyTally tally;
+    classifyAll(request, route, tally);
+    const double seconds = timer.elapsed() / 1000.0;
+    const qsizetype n = request.files.size();
     QTextStream(stderr) << QStringLiteral("%1 photo%2: %3 ok, %4 failed in %5 s (%6 photos/s) on %7")
-                               .arg(files.size()).arg(files.size() == 1 ? "" : "s")
-                               .arg(files.size() - failed).arg(failed)
-                               .arg(seconds, 0, 'f', 2).arg(files.size() / std::max(seconds, 0.001), 0, 'f', 1)
+                               .arg(n).arg(n == 1 ? "" : "s").arg(n - tally.failed).arg(tally.failed)
+                               .arg(seconds, 0, 'f', 2).arg(n / std::max(seconds, 0.001), 0, 'f', 1)
                                .arg(classifier.value()->engineInfo().deviceName)
                         << Qt::endl;
     if (store)
-        QTextStream(stderr) << QStringLiteral("stored %1 of %2 in %3").arg(files.size() - notStored).arg(files.size()).arg(store->maskedUrl())
-                            << Qt::endl;
-    return failed > 0 || notStored > 0 ? ExitSomeFailed : ExitOk;
+        QTextStream(stderr) << QStringLiteral("stored %1 of %2 in %3").arg(n - tally.notStored).arg(n).arg(store->maskedUrl()) << Qt::endl;
+    return tally.failed > 0 || tally.notStored > 0 ? ExitSomeFailed : ExitOk;
 }
 
 } // namespace listinglens::cli

@@ -1,12 +1,11 @@
 #include "cli_common.h"
 
-#include "head_store.h"
+#include "environment.h"
+#include "head_follower.h"
 #include "logging.h"
 #include "model_follower.h"
-
-#include "environment.h"
-#include "listing_index_store.h"
 #include "phone_photos.h"
+#include "stored_listings.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -190,19 +189,6 @@ bool attachStore(Classifier &classifier, PredictionStore &store)
         return false;
     }
     classifier.setListingIndex(index.value());
-    return true;
-}
-
-bool storeOutcome(PredictionStore &store, Classifier &classifier, const QString &source, const QString &file,
-                  const Result<PhotoResult> &outcome, qint64 *id)
-{
-    auto stored = recordOutcome(store, classifier.listingIndex().get(), source, file, outcome);
-    if (!stored) {
-        printError(QStringLiteral("NOT STORED %1: %2").arg(file, stored.error().message));
-        return false;
-    }
-    if (id)
-        *id = stored.value();
     return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "classifier.h"
+#include "moderation_lane.h"
 #include "pipeline.h"
 #include "prediction_store.h"
 
@@ -83,9 +84,6 @@ std::shared_ptr<PredictionStore> openStore(const QString &url, bool migrate = fa
 // its active category head (unless --head gave one). Prints the error on
 // failure; a head that does not fit is a warning, and the built-in mapping is used.
 bool attachStore(Classifier &classifier, PredictionStore &store);
-// Stores one outcome and adds it to the classifier's listing index; false (message printed) if not stored.
-bool storeOutcome(PredictionStore &store, Classifier &classifier, const QString &source, const QString &file,
-                  const Result<PhotoResult> &outcome, qint64 *id = nullptr);
 
 // "2026-11-24" or "2026-11-24T10:00:00[Z|+01:00]" to epoch ms; a usage error otherwise.
 std::optional<qint64> timeOption(const QCommandLineParser &parser, const QCommandLineOption &option);

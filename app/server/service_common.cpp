@@ -58,14 +58,12 @@ std::optional<std::vector<std::unique_ptr<JobWorker>>> createWorkers(const QComm
         return std::nullopt;
     std::shared_ptr<ModerationLane> lane;
     if (moderation->enabled) {
-        // Under more load than the lane reads, photos go unread (skipped) rather than slow the main lane.
-        ModerationOptions laneOptions = moderation->options;
-        laneOptions.skipWhenFull = true;
-        lane = openModerationLane(laneOptions);
+        // Under more load than the lane reads, the main lane keeps its speed:
+        // each worker's route offers photos to the lane, which takes API keys
+        // in turn, and a photo it has no room for is stored for review.
+        lane = openModerationLane(moderation->options);
         if (!lane)
             return std::nullopt;
-        if (classifierOpts)
-            classifierOpts->moderation = true;
     }
     const auto batch = intOption(parser, model.batch, 1, 256);
     const auto lease = intOption(parser, w.lease, 1, 3600);
@@ -73,9 +71,6 @@ std::optional<std::vector<std::unique_ptr<JobWorker>>> createWorkers(const QComm
     const auto poll = intOption(parser, w.poll, 50, 600'000);
     if (!classifierOpts || !batch || !lease || !attempts || !poll)
         return std::nullopt;
-    // What history needs of each result: the photo's fingerprint and a thumbnail.
-    classifierOpts->fingerprint = true;
-    classifierOpts->thumbnailSide = 256;
     JobWorker::describeMetrics(*metrics);
     std::vector<std::unique_ptr<JobWorker>> workers;
     for (int i = 0; i < count; ++i) {

@@ -4,16 +4,16 @@
 #include "face_detector.h"
 #include "moderation_result.h"
 #include "photo_reading.h"
+#include "task_threads.h"
 #include "text_reader.h"
+#include "work_queue.h"
 
 #include <QByteArray>
 
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 namespace listinglens {
@@ -22,12 +22,12 @@ struct ModerationOptions {
     TextReaderOptions reader;
     ContactOptions contacts;
     int threads = 1;       // lane threads, each with its own Tesseract
-    int queueLimit = 64;   // photos waiting (each holds its decode and bytes)
-    // Beyond queueLimit: false, submit() waits for room (classify, the
-    // workbench: every photo is read, the main lane slows to the lane's
-    // pace); true, the photo is not read and reported skipped at once (the
-    // services: the main lane keeps its speed under any load).
-    bool skipWhenFull = false;
+    // What may wait for the lane: photos, and the bytes they hold (the decode
+    // the lane reads, reduced by moderationInput, and the photo's file bytes for
+    // a larger decode of small text). Past either, submit() waits for room
+    // and offer() makes room fairly (see ModerationLane).
+    int queueLimit = 64;
+    qint64 queueBytes = 192LL * 1024 * 1024;
     int niceness = 10;     // the lane's threads yield the CPU to the main lane (Linux nice, 0..19)
 };
 
@@ -36,17 +36,31 @@ struct ModerationFindings {
     PhotoText text;
     std::vector<QRect> faces;
     QByteArray thumbnail; // JPEG, faces blurred, when asked for
-    bool skipped = false; // not read: the lane was full (ModerationOptions::skipWhenFull)
 };
+
+// Faces on a photo and the thumbnail stored of it: at most `side` long
+// (none when 0), the faces blurred. The one way a thumbnail is made, by the
+// lane, or while preparing a photo when no lane reads it. No faces are
+// looked for without a detector (its cascade could not be loaded).
+struct FacesSeen {
+    std::vector<QRect> faces; // photo pixels
+    QByteArray thumbnail;     // JPEG
+};
+FacesSeen findFacesAndThumbnail(const FaceDetector *detector, const LoadedImage &decoded, int side);
 
 // The moderation lane: OCR and what follows from it, off the main lane.
 // Results come first without text (PhotoModeration::State::Pending) and are
-// completed when the lane gets to them.
+// completed when the lane gets to them. Photos wait in one WorkQueue,
+// bounded by count and bytes and fair across keys: keys take turns, and
+// offer() lets a key's flood push out only its own photos. A photo is never
+// dropped without its `done` saying so (ok false): whoever submitted it then
+// marks it as not moderated.
 //
-// Threads: submit() and waitIdle() from any thread; `done` runs on one of
-// the lane's own threads (at a lower priority than the caller's), once per
-// submitted photo, also when the lane is destroyed with photos still queued
-// (those are reported as not read: ok false).
+// Threads: submit(), offer(), waitIdle() and helpUntilIdle() from any thread;
+// `done` runs once per photo on the lane's threads (at a lower priority than
+// the caller's), or on the thread of helpUntilIdle() that read it, or, for a
+// photo offer() could not keep, on the offering thread, or when the lane is
+// destroyed with photos still queued (those are reported as not read).
 class ModerationLane {
 public:
     using Done = std::function<void(ModerationFindings found, bool ok)>;
@@ -55,9 +69,22 @@ public:
     static Result<std::unique_ptr<ModerationLane>> open(const ModerationOptions &options);
     ~ModerationLane();
 
+    // Waits for room (the window, classify: every photo is read; the main
+    // lane slows to the lane's pace when it must).
     void submit(ModerationInput input, Done done);
+    // Never waits (the services: the main lane keeps its speed). Past the
+    // bounds, the photo takes the place of the newest photo of the key that
+    // holds the most, if that is another key; that photo, or this one when
+    // its own key holds the most, is reported not read at once.
+    void offer(ModerationInput input, Done done);
+    // Whether a photo of about `bytes` would be taken now without waiting or pushing one out.
+    bool hasRoom(qint64 bytes = 0) const { return m_jobs.hasRoom(bytes); }
     // Blocks until every photo submitted so far has been reported.
     void waitIdle();
+    // The same, reading queued photos on the calling thread meanwhile (at its
+    // own priority, with a Tesseract of its own, opened once): a caller that
+    // has nothing else to do never waits longer than the lane needs.
+    void helpUntilIdle();
 
     const ModerationOptions &options() const { return m_options; }
 
@@ -67,17 +94,20 @@ private:
         Done done;
     };
     explicit ModerationLane(ModerationOptions options);
-    void work(TextReader &reader);
+    void enqueue(Job &job, bool wait);
+    void read(TextReader &reader, Job &job);
+    void finished();
 
     ModerationOptions m_options;
     std::unique_ptr<FaceDetector> m_faces; // null: the cascade could not be loaded (faces are not looked for)
+    WorkQueue<Job> m_jobs;
     std::mutex m_mutex;
-    std::condition_variable m_changed;
-    std::deque<Job> m_jobs;
-    int m_busy = 0;
-    bool m_stopping = false;
+    std::condition_variable m_idle;
+    int m_unreported = 0; // submitted and not yet reported, under m_mutex
     std::vector<std::unique_ptr<TextReader>> m_readers;
-    std::vector<std::thread> m_threads;
+    std::mutex m_helperMutex; // one helper at a time reads with the helper's Tesseract
+    std::unique_ptr<TextReader> m_helperReader;
+    TaskThreads m_threads;
 };
 
 } // namespace listinglens

@@ -48,9 +48,10 @@ struct PhotoText {
 struct PhotoModeration {
     // Off: not asked for. Pending: the main result is out and the moderation
     // lane has not finished with the photo yet. Done: text and faces are in.
-    // Failed: the lane could not read the photo (the result stands without it).
-    // Skipped: the lane was too far behind to take the photo (a service under
-    // more load than its lane can read; see ModerationOptions::skipWhenFull).
+    // Failed: the photo was not read (the lane failed on it, could not take
+    // it, or stopped with it): the result stands without it and asks for
+    // review ("not_moderated"). Skipped: rows of older versions, which let a
+    // full lane pass photos by; nothing marks a photo so now.
     enum class State { Off, Pending, Done, Failed, Skipped };
     State state = State::Off;
     PhotoText text;

@@ -28,6 +28,7 @@ struct ModerationInput {
     LoadedImage decoded;
     QByteArray bytes;
     int thumbnailSide = 0; // > 0: make the stored thumbnail, faces blurred
+    QString key{};         // whose photo (an API key): the lane takes keys in turn
 
     // The memory it holds: the decode and the bytes (a queue's accounting).
     qint64 byteSize() const;

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "category_head.h"
-#include "classifier.h"
 #include "error.h"
 #include "head_summary.h"
 #include "prediction_store.h"
@@ -56,23 +55,5 @@ Result<qint64> rollbackHead(PredictionStore &store);
 
 // Every confirmed (imported, accepted, corrected) successful listing with an embedding.
 Result<int> readTrainingRows(PredictionStore &store, const std::function<void(TrainingRow &&)> &row);
-
-// Keeps a classifier on the database's active head: refresh() costs one small
-// query and loads a head only when the activation stamp moved. A head that
-// does not fit the classifier (another taxonomy or model) is refused, logged,
-// and the classifier keeps the built-in mapping. A head given as a file
-// (Classifier::headPinned) is left alone.
-class HeadFollower {
-public:
-    HeadFollower(PredictionStore &store, Classifier &classifier) : m_store(store), m_classifier(classifier) {}
-    Result<bool> refresh(); // true when the head changed
-    qint64 stamp() const { return m_stamp; }
-    void forget() { m_stamp = -1; } // the next refresh() loads the active head again (the model changed)
-
-private:
-    PredictionStore &m_store;
-    Classifier &m_classifier;
-    qint64 m_stamp = -1;
-};
 
 } // namespace listinglens

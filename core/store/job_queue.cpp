@@ -328,7 +328,7 @@ Result<std::vector<ClaimedJob>> JobQueue::claim(const QString &worker, int limit
         " lease_until_ms = {now} + $2"
         " WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until_ms < {now})"
         "              ORDER BY created_ms LIMIT $3 FOR UPDATE SKIP LOCKED)"
-        " RETURNING id, file_name, photo, attempts, created_ms, started_ms")).toUtf8();
+        " RETURNING id, file_name, photo, attempts, created_ms, started_ms, COALESCE(api_key_id, 0)")).toUtf8();
     auto taken = pg::exec(db.value(), take.constData(),
                           {pg::text(worker), pg::number(leaseMs), pg::number(std::max(1, limit)), pg::text(m_instance)});
     if (!taken)
@@ -337,7 +337,7 @@ Result<std::vector<ClaimedJob>> JobQueue::claim(const QString &worker, int limit
     std::vector<ClaimedJob> jobs;
     for (int r = 0; r < rows.count(); ++r)
         jobs.push_back({rows.text(r, 0), rows.text(r, 1), rows.bytes(r, 2), int(rows.integer(r, 3)), rows.integer(r, 4),
-                        rows.integer(r, 5)});
+                        rows.integer(r, 5), rows.integer(r, 6)});
     std::sort(jobs.begin(), jobs.end(), [](const ClaimedJob &a, const ClaimedJob &b) { return a.createdMs < b.createdMs; });
     return jobs;
 }

@@ -84,6 +84,7 @@ struct ClaimedJob {
     int attempt = 0;
     qint64 createdMs = 0;
     qint64 startedMs = 0;
+    qint64 apiKeyId = 0;    // who submitted it (0: serve --no-auth): the moderation lane takes keys in turn
 };
 
 struct QueueCounts {

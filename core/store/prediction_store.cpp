@@ -11,6 +11,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+
+#include <functional>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -159,7 +161,7 @@ Result<bool> PredictionStore::completeModeration(qint64 predictionId, const Phot
         // The thumbnail the lane made, faces blurred (none before it).
         const bool thumbnail = !r.thumbnail.isEmpty();
         q.prepare(QStringLiteral("UPDATE predictions SET moderation = :moderation, quality_flags = :flags, review = :review,"
-                                 " hints = :hints, title = :title%1 WHERE id = :id")
+                                 " hints = :hints, title = :title, moderation_until_ms = NULL%1 WHERE id = :id")
                       .arg(thumbnail ? QStringLiteral(", thumbnail = :thumb") : QString()));
         if (thumbnail)
             q.bindValue(QStringLiteral(":thumb"), r.thumbnail);
@@ -175,21 +177,40 @@ Result<bool> PredictionStore::completeModeration(qint64 predictionId, const Phot
     });
 }
 
-Result<int> PredictionStore::failStaleModeration(qint64 beforeMs)
+Result<int> PredictionStore::holdModeration(const std::vector<qint64> &predictionIds, qint64 untilMs)
 {
-    // A row waiting for the lane holds the one pending value there is (no
-    // text, no faces yet): an equality the partial index answers.
-    PhotoResult pending, failed;
-    pending.moderation.state = PhotoModeration::State::Pending;
+    if (predictionIds.empty())
+        return 0;
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QStringList ids;
+    for (const qint64 id : predictionIds)
+        ids << QString::number(id); // numbers, not text from outside
+    QSqlQuery q(db.value());
+    q.prepare(QStringLiteral("UPDATE predictions SET moderation_until_ms = :until WHERE moderation_until_ms IS NOT NULL AND id IN (%1)")
+                  .arg(ids.join(QLatin1Char(','))));
+    q.bindValue(QStringLiteral(":until"), untilMs);
+    if (!q.exec())
+        return databaseError(QStringLiteral("cannot hold the rows the moderation lane is reading"), q.lastError());
+    return q.numRowsAffected();
+}
+
+Result<int> PredictionStore::failStaleModeration(qint64 nowMs)
+{
+    PhotoResult failed;
     failed.moderation.state = PhotoModeration::State::Failed;
     auto db = connection();
     if (!db)
         return db.error();
     QSqlQuery q(db.value());
-    q.prepare(QStringLiteral("UPDATE predictions SET moderation = :failed WHERE moderation = :pending AND created_ms < :before"));
+    q.prepare(QStringLiteral("UPDATE predictions SET moderation = :failed, moderation_until_ms = NULL,"
+                             " review = CASE WHEN review = '' THEN :reason ELSE review || ',' || :reason2 END"
+                             " WHERE moderation_until_ms < :now"));
     q.bindValue(QStringLiteral(":failed"), moderationColumn(failed));
-    q.bindValue(QStringLiteral(":pending"), moderationColumn(pending));
-    q.bindValue(QStringLiteral(":before"), beforeMs);
+    q.bindValue(QStringLiteral(":reason"), QString::fromLatin1(kNotModerated));
+    q.bindValue(QStringLiteral(":reason2"), QString::fromLatin1(kNotModerated));
+    q.bindValue(QStringLiteral(":now"), nowMs);
     if (!q.exec())
         return databaseError(QStringLiteral("cannot mark unfinished moderation failed"), q.lastError());
     return q.numRowsAffected();
@@ -226,43 +247,19 @@ Result<StandingDecision> PredictionStore::standingDecision(qint64 predictionId)
     return readStanding(q, predictionId);
 }
 
-Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
+namespace {
+
+// The insert's values for `rec`, through `bind` (a QSqlQuery's or a libpq statement's).
+void bindPrediction(const PredictionRecord &rec, const std::function<void(const char *, const QVariant &)> &bind)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    static const QString insert = QStringLiteral(
-        "INSERT INTO predictions (created_ms, source, file_name, ok, error_code, error_message, sha256, phash,"
-        " byte_size, width, height, model_name, model_version, device, category_id, confidence, categories_json,"
-        " labels_json, price_currency, price_low, price_point, price_high, price_basis, price_neighbours, title,"
-        " description, sharpness, brightness, quality_flags, decode_ms, preprocess_ms, inference_ms, total_ms,"
-        " embedding, thumbnail, synthetic, head_version, embedding_norm, review, hints, title_basis, moderation)"
-        " VALUES (:created, :source, :file, :ok, :ecode, :emsg, :sha, :phash, :bytes, :w, :h, :mname, :mver, :dev,"
-        " :cat, :conf, :cats, :labels, :cur, :low, :point, :high, :basis, :nb, :title, :desc, :sharp, :bright,"
-        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth, :head, :norm, :review, :hints, :tbasis, :moderation) RETURNING id");
-    // The services store a prediction per photo: on PostgreSQL through libpq,
-    // prepared once and with the embedding and thumbnail in binary.
-    std::optional<pg::NamedStatement> statement;
-    std::optional<QSqlQuery> q;
-    if (url().isPostgres()) {
-        statement.emplace(insert);
-    } else {
-        q.emplace(db.value());
-        q->prepare(insert);
-    }
-    auto bind = [&](const char *name, const QVariant &v) {
-        if (statement)
-            statement->bind(name, v);
-        else
-            q->bindValue(QString::fromLatin1(name), v);
-    };
     const PhotoResult *r = rec.result ? &*rec.result : nullptr;
     const StageTimings &t = r ? r->timing : rec.timing;
     auto nullable = [](bool has, const QVariant &v, QMetaType type) { return has ? v : QVariant(type); };
     const QMetaType text = QMetaType::fromType<QString>(), real = QMetaType::fromType<double>(),
                     big = QMetaType::fromType<qint64>(), integer = QMetaType::fromType<int>(),
                     bytes = QMetaType::fromType<QByteArray>();
-    bind(":created", rec.createdMs > 0 ? rec.createdMs : store_sql::nowMs());
+    const qint64 created = rec.createdMs > 0 ? rec.createdMs : store_sql::nowMs();
+    bind(":created", created);
     bind(":source", rec.source);
     bind(":file", rec.fileName);
     bind(":ok", r ? 1 : 0);
@@ -304,6 +301,44 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
     bind(":hints", store_sql::notNull(r ? r->hints.join(QLatin1Char('\n')) : QString()));
     bind(":tbasis", nullable(r, r ? r->titleBasis : QString(), text));
     bind(":moderation", store_sql::notNull(r ? moderationColumn(*r) : QString()));
+    // Waiting for the lane: held from the stale sweep (holdModeration renews it).
+    const bool waiting = r && r->moderation.state == PhotoModeration::State::Pending;
+    bind(":until", nullable(waiting, created + (rec.moderationHoldMs > 0 ? rec.moderationHoldMs : kModerationHoldMs), big));
+}
+
+} // namespace
+
+Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    static const QString insert = QStringLiteral(
+        "INSERT INTO predictions (created_ms, source, file_name, ok, error_code, error_message, sha256, phash,"
+        " byte_size, width, height, model_name, model_version, device, category_id, confidence, categories_json,"
+        " labels_json, price_currency, price_low, price_point, price_high, price_basis, price_neighbours, title,"
+        " description, sharpness, brightness, quality_flags, decode_ms, preprocess_ms, inference_ms, total_ms,"
+        " embedding, thumbnail, synthetic, head_version, embedding_norm, review, hints, title_basis, moderation, moderation_until_ms)"
+        " VALUES (:created, :source, :file, :ok, :ecode, :emsg, :sha, :phash, :bytes, :w, :h, :mname, :mver, :dev,"
+        " :cat, :conf, :cats, :labels, :cur, :low, :point, :high, :basis, :nb, :title, :desc, :sharp, :bright,"
+        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth, :head, :norm, :review, :hints, :tbasis, :moderation, :until) RETURNING id");
+    // The services store a prediction per photo: on PostgreSQL through libpq,
+    // prepared once and with the embedding and thumbnail in binary.
+    std::optional<pg::NamedStatement> statement;
+    std::optional<QSqlQuery> q;
+    if (url().isPostgres()) {
+        statement.emplace(insert);
+    } else {
+        q.emplace(db.value());
+        q->prepare(insert);
+    }
+    auto bind = [&](const char *name, const QVariant &v) {
+        if (statement)
+            statement->bind(name, v);
+        else
+            q->bindValue(QString::fromLatin1(name), v);
+    };
+    bindPrediction(rec, bind);
     if (statement) {
         auto rows = statement->exec(db.value());
         if (!rows)

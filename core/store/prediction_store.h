@@ -10,8 +10,14 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace listinglens {
+
+// How long a row waiting for the moderation lane is held from the stale sweep
+// when it is stored, and each time the process whose lane holds it renews the
+// hold (PredictionStore::holdModeration).
+inline constexpr qint64 kModerationHoldMs = 120'000;
 
 // One classification to store: a result or the error it ended with.
 struct PredictionRecord {
@@ -25,6 +31,7 @@ struct PredictionRecord {
     StageTimings timing;                    // for failures (results carry their own)
     QByteArray thumbnail;                   // small JPEG
     bool synthetic = false;
+    qint64 moderationHoldMs = 0;            // waiting for the lane: held from the stale sweep this long (0: kModerationHoldMs)
 };
 
 // The record for one classification outcome (source: gui, cli, api, import).
@@ -74,14 +81,19 @@ public:
     Result<qint64> addFeedback(qint64 predictionId, const FeedbackRecord &feedback); // retried like addPrediction
     // The moderation lane finished with a stored prediction: its text and
     // faces, the flags, review reasons, hints and title they changed, and
-    // the thumbnail with faces blurred (stored only now).
+    // the thumbnail with faces blurred (stored only now); or it could not
+    // read the photo, and the row says so (failed, review not_moderated).
     // false: no such row (deleted meanwhile). Retried like addPrediction.
     Result<bool> completeModeration(qint64 predictionId, const PhotoResult &result);
-    // Rows still waiting for the moderation lane since before `beforeMs`
-    // (their worker died with the photo in its lane): marked failed, so that
-    // GET shows a finished job. A lane that finishes later still completes
-    // them. Returns how many rows.
-    Result<int> failStaleModeration(qint64 beforeMs);
+    // Rows a live moderation lane still holds, kept from the stale sweep
+    // until `untilMs` (each process renews its own well before the hold runs out).
+    Result<int> holdModeration(const std::vector<qint64> &predictionIds, qint64 untilMs);
+    // Rows waiting for a moderation lane whose hold ran out before `nowMs`
+    // (their process stopped with the photo in its lane): marked failed and
+    // needing review (not_moderated), so that a finished job shows it and a
+    // moderator looks. Never a row a live lane holds. A lane that finishes
+    // later still completes them. Returns how many rows.
+    Result<int> failStaleModeration(qint64 nowMs);
     // Marks feedback row `feedbackId` undone by `moderator` (it stays in the
     // log, with undone_ms and undone_by) and puts its prediction back to the
     // newest decision still standing, or to none. Returns what stands

@@ -240,11 +240,29 @@ QStringList version11()
     };
 }
 
+QStringList version12()
+{
+    // A row the moderation lane has still to read is held until
+    // moderation_until_ms: the process whose lane holds it renews the hold
+    // while it waits there (PredictionStore::holdModeration). The stale sweep
+    // marks only rows whose hold ran out (their process stopped with them),
+    // never one a live lane still holds. Rows waiting when the schema moved
+    // on keep the two minutes the sweep used to give them.
+    return {
+        QStringLiteral("ALTER TABLE predictions ADD COLUMN moderation_until_ms BIGINT"),
+        QStringLiteral("UPDATE predictions SET moderation_until_ms = created_ms + 120000"
+                       " WHERE moderation = '{\"moderation\":{\"faces\":[],\"flags\":[],\"state\":\"pending\"},"
+                       "\"text\":{\"brands\":[],\"contacts\":[],\"lines\":[],\"models\":[],\"stock_marks\":[]}}'"),
+        QStringLiteral("DROP INDEX predictions_moderation_pending"),
+        QStringLiteral("CREATE INDEX predictions_moderation_held ON predictions (moderation_until_ms) WHERE moderation_until_ms IS NOT NULL"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 11;
+    return 12;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -262,6 +280,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 9: sql = version9(); break;
     case 10: sql = version10(); break;
     case 11: sql = version11(); break;
+    case 12: sql = version12(); break;
     default: return {};
     }
     for (QString &s : sql)

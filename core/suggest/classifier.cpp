@@ -2,14 +2,8 @@
 
 #include "moderated_result.h"
 
-#include "face_detector.h"
 #include "logging.h"
-#include "sha256.h"
 #include "text_suggester.h"
-
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -24,13 +18,6 @@ using Clock = std::chrono::steady_clock;
 double msSince(Clock::time_point t0, Clock::time_point t1 = Clock::now())
 {
     return std::chrono::duration<double, std::milli>(t1 - t0).count();
-}
-
-// JPEGs are decoded no larger than the model's resize needs.
-LoadLimits decodeLimits(LoadLimits limits, const ModelManifest &manifest)
-{
-    limits.targetShortSide = manifest.preprocess.resizeShorter;
-    return limits;
 }
 
 ReviewAdvice reviewAdvice(const PhotoResult &r, const Category &top)
@@ -80,19 +67,8 @@ Result<std::unique_ptr<Classifier>> Classifier::create(const ClassifierOptions &
 }
 
 Classifier::Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options)
-    : m_engine(std::move(engine)), m_taxonomy(std::move(taxonomy)),
-      m_loader(decodeLimits(options.limits, m_engine->manifest())), m_quality(options.quality),
-      m_previewSide(options.previewSide), m_thumbnailSide(options.thumbnailSide), m_fingerprint(options.fingerprint),
-      m_moderation(options.moderation)
+    : m_engine(std::move(engine)), m_taxonomy(std::move(taxonomy)), m_quality(options.quality)
 {
-    // Faces are blurred in the thumbnails stored (the lane finds them when there is one).
-    if (m_thumbnailSide > 0 && !m_moderation) {
-        auto faces = FaceDetector::open();
-        if (faces)
-            m_faces = std::move(faces).value();
-        else
-            qCWarning(lcModel) << "faces will not be found or blurred:" << faces.error().message;
-    }
 }
 
 std::shared_ptr<InferenceEngine> Classifier::engine() const
@@ -159,65 +135,6 @@ std::vector<double> Classifier::builtinProbabilities(const float *embedding, dou
     return m_taxonomy.categoryProbabilities(probs.data(), layer.classes);
 }
 
-PreparedPhoto Classifier::prepare(const PhotoSource &source) const
-{
-    PreparedPhoto p;
-    p.name = source.name;
-    p.started = Clock::now();
-    QByteArray bytes = source.bytes;
-    if (bytes.isEmpty() && !source.path.isEmpty()) {
-        auto read = m_loader.readFile(source.path);
-        if (!read) {
-            p.timing.decode = msSince(p.started);
-            p.error = read.error();
-            return p;
-        }
-        bytes = std::move(read).value();
-    }
-    p.byteSize = bytes.size();
-    if (m_fingerprint)
-        p.sha256 = sha256Hex(bytes);
-    auto image = m_loader.loadBytes(bytes);
-    const auto decoded = Clock::now();
-    p.timing.decode = msSince(p.started, decoded);
-    if (!image) {
-        p.error = image.error();
-        return p;
-    }
-    try {
-        const LoadedImage &img = image.value();
-        p.tensor = preprocess(img.bgr, manifest().preprocess);
-        p.quality = assessQuality(img.bgr, img.width, img.height, m_quality);
-        p.colour = dominantColour(img.bgr);
-        // The preview is the moderator's working view (never stored): the
-        // photo as it is. The thumbnail is stored and shown in history: the
-        // faces in it are blurred. With the moderation lane, faces are found
-        // there (they cost about 18 ms a photo) and the lane makes the
-        // thumbnail; without it, here.
-        if (m_previewSide > 0)
-            p.preview = encodePreview(img.bgr, m_previewSide);
-        if (m_moderation) {
-            p.decoded = img;
-            p.bytes = bytes;
-        } else if (m_thumbnailSide > 0) {
-            cv::Mat shown = img.bgr;
-            if (m_faces)
-                p.faces = m_faces->detect(img.bgr, img.decodeScale);
-            if (!p.faces.empty()) {
-                shown = img.bgr.clone();
-                blurFaces(shown, p.faces, img.decodeScale);
-            }
-            p.thumbnail = encodePreview(shown, m_thumbnailSide);
-        }
-    } catch (const cv::Exception &e) {
-        p.error = Error{ErrorCode::Internal, QStringLiteral("preprocessing failed: %1").arg(QString::fromUtf8(e.what()))};
-    } catch (const std::exception &e) {
-        p.error = Error{ErrorCode::Internal, QStringLiteral("preprocessing failed: %1").arg(QString::fromUtf8(e.what()))};
-    }
-    p.timing.preprocess = msSince(decoded);
-    return p;
-}
-
 std::vector<Result<PhotoResult>> Classifier::finish(std::vector<PreparedPhoto> batch)
 {
     std::vector<Result<PhotoResult>> results;
@@ -265,8 +182,6 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     PhotoResult r;
     r.file = p.name;
     r.quality = p.quality;
-    r.preview = std::move(p.preview);
-    r.thumbnail = std::move(p.thumbnail);
     r.moderation.faces = p.faces;
     if (!p.faces.empty())
         r.quality.flags << QStringLiteral("person_in_photo");
@@ -362,13 +277,6 @@ Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &catego
     r.category = chosen != r.categories.end() ? *chosen : CategoryScore{category->id, category->name, 0.0};
     describeAs(r, *category, r.colour, r.colour.isEmpty() ? 0.0 : 1.0, self);
     return r;
-}
-
-Result<PhotoResult> Classifier::classify(const PhotoSource &source)
-{
-    std::vector<PreparedPhoto> one;
-    one.push_back(prepare(source));
-    return std::move(finish(std::move(one)).front());
 }
 
 } // namespace listinglens

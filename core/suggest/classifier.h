@@ -3,7 +3,6 @@
 #include "dominant_colour.h"
 #include "category_head.h"
 #include "error.h"
-#include "image_loader.h"
 #include "inference_engine.h"
 #include "listing_index.h"
 #include "model_manifest.h"
@@ -12,7 +11,7 @@
 #include "price_suggester.h"
 #include "taxonomy.h"
 
-#include <QByteArray>
+#include <QRect>
 #include <QString>
 
 #include <chrono>
@@ -24,62 +23,44 @@
 
 namespace listinglens {
 
-class FaceDetector;
-
 struct ClassifierOptions {
     QString modelDir;      // empty: defaultModelDir()
     QString manifestPath;  // empty: the model directory's own, else the built-in one
     QString taxonomyPath;  // empty: the built-in taxonomy
     QString headPath;      // a category head file (`model export`); empty: none, or the database's active one
     EngineOptions engine;
-    LoadLimits limits;
     QualityThresholds quality;
-    int previewSide = 0;   // > 0: results carry a JPEG preview at most this long (for windows)
-    int thumbnailSide = 0; // > 0: results carry a JPEG thumbnail at most this long (for history)
-    bool fingerprint = false; // results carry the SHA-256 of the photo's bytes
-    bool moderation = false;  // prepared photos keep what the moderation lane reads (the decode, the bytes)
 };
 
-// A photo to classify: a file, or bytes received from somewhere (clipboard, HTTP).
-struct PhotoSource {
-    QString name;          // shown in results ("file")
-    QString path;          // read from disk when bytes is empty
-    QByteArray bytes;
-
-    static PhotoSource fromFile(const QString &path) { return {path, path, {}}; }
-    static PhotoSource fromBytes(const QString &name, const QByteArray &bytes) { return {name, {}, bytes}; }
-};
-
-// The CPU stage's output: decoded, measured and turned into a model input.
+// What suggesting needs of one decoded photo: the model's input and what the
+// decode measured. A photo's route makes it (core/runtime's Preparer).
 struct PreparedPhoto {
     QString name;
     std::optional<Error> error;
     std::vector<float> tensor;
     PhotoQuality quality;
     DominantColour colour;
-    QByteArray preview;
-    QByteArray thumbnail;
-    QString sha256;
+    QString sha256;        // of the photo's bytes, when fingerprinted
     qint64 byteSize = 0;
+    // Faces found while preparing (photo pixels), when no moderation lane
+    // looks for them: the result is flagged person_in_photo.
+    std::vector<QRect> faces;
     StageTimings timing;
     std::chrono::steady_clock::time_point started;
-    // Faces found on the decode (photo pixels); blurred in preview and thumbnail.
-    std::vector<QRect> faces;
-    // For the moderation lane, when ClassifierOptions::moderation: the photo
-    // as the model's decode saw it, and its bytes for a larger decode.
-    LoadedImage decoded;
-    QByteArray bytes;
 };
 
-// Photo in, suggestions out. prepare() is const and thread-safe; finish() runs
-// one batched forward pass and may be called from any one thread at a time.
+// Prepared photos in, suggestions out: the model's forward pass, the
+// category (the built-in mapping or the market's head), the price, similar
+// listings, title, description and review. finish() runs one batched forward
+// pass and may be called from any one thread at a time; describedAs() and the
+// head's setters are thread-safe. Decoding a photo and what happens to its
+// result afterwards (storing it, reading its text) are its route's
+// (core/runtime).
 class Classifier {
 public:
     static Result<std::unique_ptr<Classifier>> create(const ClassifierOptions &options);
 
-    PreparedPhoto prepare(const PhotoSource &source) const;
     std::vector<Result<PhotoResult>> finish(std::vector<PreparedPhoto> batch);
-    Result<PhotoResult> classify(const PhotoSource &source);
 
     // Earlier listings: price evidence, similar listings and duplicates (optional).
     void setListingIndex(std::shared_ptr<ListingIndex> index) { m_index = std::move(index); }
@@ -118,8 +99,7 @@ public:
     const EngineInfo &engineInfo() const { return engine()->info(); }
     const ModelManifest &manifest() const { return engine()->manifest(); }
     const Taxonomy &taxonomy() const { return m_taxonomy; }
-    const ImageLoader &loader() const { return m_loader; }
-    int thumbnailSide() const { return m_thumbnailSide; }
+    const QualityThresholds &qualityThresholds() const { return m_quality; }
 
 private:
     Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options);
@@ -133,13 +113,7 @@ private:
     std::shared_ptr<InferenceEngine> m_engine;
     std::vector<std::shared_ptr<InferenceEngine>> m_replaced;
     Taxonomy m_taxonomy;
-    ImageLoader m_loader;
     QualityThresholds m_quality;
-    int m_previewSide = 0;
-    int m_thumbnailSide = 0;
-    bool m_fingerprint = false;
-    bool m_moderation = false;
-    std::shared_ptr<const FaceDetector> m_faces; // with previews, thumbnails or moderation; null when its cascade is missing
     std::shared_ptr<ListingIndex> m_index;
     mutable std::mutex m_headMutex;
     std::shared_ptr<const CategoryHead> m_head;

@@ -21,8 +21,12 @@ QStringList moderationReviewReasons(const QStringList &flags)
 
 void completeModeration(PhotoResult &r, ModerationFindings found, bool ok)
 {
-    if (!ok || found.skipped) {
-        r.moderation.state = found.skipped ? PhotoModeration::State::Skipped : PhotoModeration::State::Failed;
+    if (!ok) {
+        // Never stored as if moderated: a moderator looks instead.
+        r.moderation.state = PhotoModeration::State::Failed;
+        if (!r.review.reasons.contains(QLatin1String(kNotModerated)))
+            r.review.reasons << QLatin1String(kNotModerated);
+        r.review.needed = true;
         return;
     }
     r.moderation.text = std::move(found.text);

@@ -16,8 +16,9 @@ QStringList moderationReviewReasons(const QStringList &flags);
 // A result completed by the moderation lane: its text and faces, the flags
 // they raise in quality.flags, review when contact details, a stock mark or
 // a person were found, the thumbnail with faces blurred, and the title with
-// the brand read on the item. `ok` false: the lane could not read the photo,
-// and the result stands as it was (state Failed, no thumbnail).
+// the brand read on the item. `ok` false: the photo was not read, and the
+// result stands as it was, marked so (state Failed, no thumbnail) and asking
+// for review (kNotModerated).
 void completeModeration(PhotoResult &result, ModerationFindings found, bool ok);
 
 } // namespace listinglens

@@ -6,24 +6,6 @@
 
 namespace listinglens {
 
-QString priceBasisName(PriceBasis basis)
-{
-    switch (basis) {
-    case PriceBasis::Neighbours: return QStringLiteral("neighbours");
-    case PriceBasis::Category: return QStringLiteral("category");
-    case PriceBasis::Prior: return QStringLiteral("prior");
-    }
-    return QStringLiteral("prior");
-}
-
-PriceBasis priceBasisFromName(const QString &name)
-{
-    for (PriceBasis b : {PriceBasis::Neighbours, PriceBasis::Category})
-        if (name == priceBasisName(b))
-            return b;
-    return PriceBasis::Prior;
-}
-
 double PriceSuggester::rangeLevel(int n)
 {
     // Between order statistics r < s of n prices lies, on average, (s - r) / (n + 1)

@@ -19,12 +19,12 @@
 #include "classifier.h"
 #include "csv.h"
 #include "fixtures.h"
+#include "head_follower.h"
 #include "head_store.h"
 #include "head_trainer.h"
-#include "listing_index_store.h"
 #include "market_training.h"
-#include "pipeline.h"
 #include "prediction_store.h"
+#include "stored_listings.h"
 #include "validation_outcome.h"
 
 #include <QDir>

@@ -7,16 +7,17 @@
 #include "classifier.h"
 #include "csv.h"
 #include "fixtures.h"
+#include "head_follower.h"
 #include "head_store.h"
 #include "head_trainer.h"
 #include "inference_engine.h"
-#include "listing_index_store.h"
 #include "market_training.h"
 #include "model_follower.h"
 #include "model_store.h"
 #include "model_training.h"
-#include "pipeline.h"
 #include "prediction_store.h"
+#include "preparer.h"
+#include "stored_listings.h"
 #include "trainable_mobilenet.h"
 
 #include <QDir>
@@ -139,8 +140,8 @@ private Q_SLOTS:
         manifest.sha256.clear();
         auto engine = InferenceEngine::load(manifest, EngineOptions{});
         QVERIFY2(engine.ok(), qPrintable(engine.ok() ? QString() : engine.error().message));
-        const PhotoResult a = m_classifier->classify(PhotoSource::fromFile(m_test.front().photo)).value();
-        std::vector<float> input = preprocess(m_classifier->loader().loadFile(m_test.front().photo).value().bgr, manifest.preprocess);
+        const PhotoResult a = test::classify(*m_classifier, PhotoSource::fromFile(m_test.front().photo)).value();
+        std::vector<float> input = preprocess(Preparer(*m_classifier, PrepareOptions{}).loader().loadFile(m_test.front().photo).value().bgr, manifest.preprocess);
         const EngineOutput out = engine.value()->run(input.data(), 1).value();
         for (std::size_t i = 0; i < a.embedding.size(); ++i)
             QVERIFY(std::abs(out.embeddings[i] - a.embedding[i]) < 1e-4);
@@ -224,7 +225,7 @@ private Q_SLOTS:
         QVERIFY2(changed.ok() && changed.value(), qPrintable(changed.ok() ? QString() : changed.error().message));
         QCOMPARE(classifier->manifest().version, m.modelVersion);
         QCOMPARE(classifier->headVersion(), m_outcome->modelHead);
-        const PhotoResult r = classifier->classify(PhotoSource::fromFile(m_test.front().photo)).value();
+        const PhotoResult r = test::classify(*classifier, PhotoSource::fromFile(m_test.front().photo)).value();
         QCOMPARE(r.model.version, m.modelVersion);
         // Never mixed: a head trained on the shipped model's embeddings is refused, and so are
         // the shipped model's stored embeddings for training, and its listings for similar listings.

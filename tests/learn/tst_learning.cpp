@@ -6,12 +6,12 @@
 #include "csv.h"
 #include "database_url.h"
 #include "fixtures.h"
+#include "head_follower.h"
 #include "head_store.h"
 #include "head_trainer.h"
-#include "listing_index_store.h"
 #include "market_training.h"
-#include "pipeline.h"
 #include "prediction_store.h"
+#include "stored_listings.h"
 
 #include <QDir>
 #include <QFile>
@@ -477,7 +477,7 @@ private Q_SLOTS:
         QVERIFY(store);
         auto classifier = Classifier::create(options()).value();
         classifier->setListingIndex(loadListingIndex(*store, classifier->engineInfo().embeddingDim).value());
-        const PhotoResult r = classifier->classify(PhotoSource::fromFile(m_test.front().photo)).value();
+        const PhotoResult r = test::classify(*classifier, PhotoSource::fromFile(m_test.front().photo)).value();
         const QString other = r.category.id == QLatin1String("furniture") ? QStringLiteral("phones") : QStringLiteral("furniture");
         const PhotoResult redone = classifier->describedAs(r, other).value();
         QCOMPARE(redone.category.id, other);

@@ -2,7 +2,6 @@
 #include "classifier.h"
 #include "fixtures.h"
 #include "phone_photos.h"
-#include "pipeline.h"
 
 #include <QDir>
 #include <QFile>
@@ -54,7 +53,7 @@ private Q_SLOTS:
         for (const char *f : {"sports_car.jpg", "toaster.jpg", "teddy.jpg"})
             sources.push_back(PhotoSource::fromFile(test::samplePhotosDir() + QLatin1Char('/') + QLatin1String(f)));
         QStringList categories;
-        Pipeline(*c.value(), {8, 1}).run(sources, [&](int, const Result<PhotoResult> &r) {
+        test::classifyAll(*c.value(), {8, 1}, sources, [&](int, const Result<PhotoResult> &r) {
             QVERIFY(r.ok());
             QVERIFY(r.value().embedding.empty());
             categories << r.value().category.id;

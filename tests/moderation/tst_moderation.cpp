@@ -7,7 +7,7 @@
 #include "face_detector.h"
 #include "fixtures.h"
 #include "photo_text.h"
-#include "pipeline.h"
+#include "route.h"
 #include "moderated_result.h"
 #include "moderation_lane.h"
 #include "text_reader.h"
@@ -280,8 +280,8 @@ private Q_SLOTS:
         QVERIFY(!FaceDetector::open(dir.path()).ok()); // a folder
     }
 
-    // Face blur in stored thumbnails: the classifier's thumbnail has the face
-    // blurred and the result names the face; the model saw the photo as it is.
+    // Face blur in stored thumbnails, without a lane: the route's thumbnail has
+    // the face blurred and the result names the face; the model saw the photo as it is.
     void faceIsBlurredInStoredThumbnails()
     {
         const cv::Mat photo = cv::imread(QFile::encodeName(facePhotoPath()).toStdString());
@@ -289,13 +289,11 @@ private Q_SLOTS:
             QSKIP("../shared/testdata/photos is not here");
         ClassifierOptions options;
         options.modelDir = test::modelDir();
-        options.thumbnailSide = 320;
         auto c = Classifier::create(options);
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
-        ClassifierOptions plainOptions = options;
-        plainOptions.thumbnailSide = 0;
-        auto plain = Classifier::create(plainOptions);
-        QVERIFY(plain.ok());
+        RouteOptions thumbnails;
+        thumbnails.thumbnails = true;
+        Route route(*c.value(), thumbnails), plain(*c.value(), {});
 
         // As it is, and as a phone would send it (8 x larger, decoded at 1/8).
         cv::Mat phone;
@@ -304,7 +302,7 @@ private Q_SLOTS:
         const std::vector<std::pair<PhotoSource, int>> sources{{PhotoSource::fromFile(facePhotoPath()), 1},
                                                                {PhotoSource::fromBytes(QStringLiteral("phone.jpg"), phoneJpeg), 8}};
         for (const auto &[source, scale] : sources) {
-            auto r = c.value()->classify(source);
+            auto r = route.classifyOne(source);
             QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
             const PhotoResult &result = r.value();
             QCOMPARE(int(result.moderation.faces.size()), 1);
@@ -315,7 +313,7 @@ private Q_SLOTS:
 
             const cv::Mat thumb = cv::imdecode(cv::Mat(1, int(result.thumbnail.size()), CV_8U, const_cast<char *>(result.thumbnail.data())), cv::IMREAD_COLOR);
             QVERIFY(!thumb.empty());
-            QCOMPARE(std::max(thumb.cols, thumb.rows), 320);
+            QCOMPARE(std::max(thumb.cols, thumb.rows), kThumbnailSide);
             cv::Mat unblurred;
             cv::resize(photo, unblurred, thumb.size(), 0, 0, cv::INTER_AREA);
             const double k = double(thumb.cols) / (photo.cols * scale);
@@ -329,7 +327,7 @@ private Q_SLOTS:
             QVERIFY2(awayRatio > 0.6 && awayRatio < 1.6, qPrintable(QString::number(awayRatio)));
 
             // The model's input is made from the unblurred photo: the same scores without a thumbnail.
-            auto unthumbed = plain.value()->classify(source);
+            auto unthumbed = plain.classifyOne(source);
             QVERIFY(unthumbed.ok());
             QVERIFY(unthumbed.value().thumbnail.isEmpty());
             QCOMPARE(unthumbed.value().category.id, result.category.id);
@@ -337,7 +335,7 @@ private Q_SLOTS:
         }
     }
 
-    // The path the products take: the Pipeline reports the result first
+    // The path the products take: the route reports the result first
     // (moderation pending, no thumbnail yet), then the lane completes it on
     // its own thread: the face found and blurred in the thumbnail, the
     // number on the photo read, the flags and review in place.
@@ -348,8 +346,6 @@ private Q_SLOTS:
             QSKIP("../shared/testdata/photos is not here");
         ClassifierOptions options;
         options.modelDir = test::modelDir();
-        options.thumbnailSide = 320;
-        options.moderation = true;
         auto c = Classifier::create(options);
         QVERIFY(c.ok());
         auto lane = ModerationLane::open({});
@@ -361,19 +357,25 @@ private Q_SLOTS:
         std::mutex mutex;
         std::map<int, PhotoResult> first, completed;
         std::vector<int> order; // which came when: result (index) or completion (index + 100)
-        Pipeline pipeline(*c.value(), {});
-        pipeline.setModeration(lane.value().get(), [&](int index, PhotoResult result) {
-            std::lock_guard lock(mutex);
-            completed.emplace(index, std::move(result));
-            order.push_back(index + 100);
-        });
-        pipeline.run(sources, [&](int index, const Result<PhotoResult> &r) {
-            std::lock_guard lock(mutex);
-            if (r)
-                first.emplace(index, r.value());
-            order.push_back(index);
-        });
-        lane.value()->waitIdle();
+        RouteOptions thumbnails;
+        thumbnails.thumbnails = true;
+        Route route(*c.value(), thumbnails);
+        route.plugLane(lane.value().get());
+        route.setReports({{},
+                          [&](RoutedPhoto &photo) {
+                              std::lock_guard lock(mutex);
+                              if (photo.ok())
+                                  first.emplace(photo.index, photo.result());
+                              order.push_back(photo.index);
+                          },
+                          [&](RoutedPhoto &photo) {
+                              std::lock_guard lock(mutex);
+                              if (photo.ok())
+                                  completed.emplace(photo.index, photo.result());
+                              order.push_back(photo.index + 100);
+                          }});
+        route.run(sources);
+        route.waitForLane();
         QCOMPARE(int(first.size()), 2);
         QCOMPARE(int(completed.size()), 2); // the failure is not sent to the lane
         for (int i : {0, 1}) {
@@ -404,38 +406,6 @@ private Q_SLOTS:
         QVERIFY(withNumber.review.needed && withNumber.review.reasons.contains(QStringLiteral("contact_details")));
         QVERIFY(!first[1].quality.flags.contains(QStringLiteral("contact_details")));
         QVERIFY(std::any_of(withNumber.hints.begin(), withNumber.hints.end(), [](const QString &h) { return h.contains(QLatin1String("contact details")); }));
-    }
-
-    // A lane that is full skips rather than waits when asked to (the services).
-    void fullLaneSkipsWhenAskedTo()
-    {
-        ModerationOptions options;
-        options.queueLimit = 1;
-        options.skipWhenFull = true;
-        auto lane = ModerationLane::open(options);
-        QVERIFY(lane.ok());
-        ModerationInput input;
-        input.decoded.bgr = photoWithText({{"Call 07911 123456", {20, 80}}, {"bob.smith@mail.ru", {20, 200}}});
-        input.decoded.width = input.decoded.bgr.cols;
-        input.decoded.height = input.decoded.bgr.rows;
-        std::atomic_int done{0}, skipped{0}, failed{0}; // counted on the lane's thread, checked here
-        for (int i = 0; i < 20; ++i) {
-            lane.value()->submit(input, [&](ModerationFindings found, bool ok) {
-                failed += ok ? 0 : 1;
-                skipped += found.skipped ? 1 : 0;
-                ++done;
-            });
-        }
-        lane.value()->waitIdle();
-        QCOMPARE(done.load(), 20);
-        QCOMPARE(failed.load(), 0);
-        QVERIFY(skipped.load() > 0 && skipped.load() < 20);
-        PhotoResult r;
-        ModerationFindings found;
-        found.skipped = true;
-        completeModeration(r, found, true);
-        QCOMPARE(r.moderation.state, PhotoModeration::State::Skipped);
-        QCOMPARE(moderationStateName(r.moderation.state), QStringLiteral("skipped"));
     }
 };
 

@@ -759,8 +759,10 @@ private Q_SLOTS:
     }
 
     // A result stored before the moderation lane read it: the lane's findings
-    // complete the row (flags the history filter sees, review, thumbnail),
-    // and a row a dead worker left waiting is marked failed, not pending forever.
+    // complete the row (flags the history filter sees, review, thumbnail).
+    // The stale sweep marks a row whose hold ran out (its process stopped with
+    // it in the lane) failed and for review, not pending forever, and never a
+    // row a live lane still holds, however old.
     void moderationCompletesTheStoredRow()
     {
         auto store = PredictionStore::open(freshUrl(), true).value();
@@ -769,7 +771,9 @@ private Q_SLOTS:
             r.moderation.state = PhotoModeration::State::Pending;
             return store->addPrediction({QStringLiteral("api"), QStringLiteral("p.jpg"), createdMs, {}, 0, r, {}, {}, {}, false}).value();
         };
-        const qint64 read = add(1000), stale = add(2000), recent = add(QDateTime::currentMSecsSinceEpoch());
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 read = add(1000), stale = add(2000), held = add(3000), recent = add(now);
+        QCOMPARE(store->holdModeration({held, read}, now + kModerationHoldMs).value(), 2);
         HistoryFilter f;
         f.qualityFlag = QStringLiteral("contact_details");
         QCOMPARE(countHistory(*store, f, 100).value(), qint64(0));
@@ -785,8 +789,10 @@ private Q_SLOTS:
         QVERIFY(store->completeModeration(read, done).value());
         QVERIFY(!store->completeModeration(987654, done).value()); // no such row
 
-        QCOMPARE(store->failStaleModeration(QDateTime::currentMSecsSinceEpoch() - 60'000).value(), 1); // `stale` only
-        QCOMPARE(store->failStaleModeration(QDateTime::currentMSecsSinceEpoch() - 60'000).value(), 0);
+        QCOMPARE(store->holdModeration({read}, now + kModerationHoldMs).value(), 0); // completed: nothing to hold
+        QCOMPARE(store->failStaleModeration(now).value(), 1); // `stale` only: `held` is in a live lane, `recent` is new
+        QCOMPARE(store->failStaleModeration(now).value(), 0);
+        QCOMPARE(store->failStaleModeration(now + kModerationHoldMs + 1).value(), 2); // `held` and `recent`, once nothing renews them
 
         auto db = store->connection().value();
         QSqlQuery q(db);
@@ -801,13 +807,16 @@ private Q_SLOTS:
                 QCOMPARE(q.value(4).toString(), QStringLiteral("Samsung phone"));
                 QCOMPARE(q.value(5).toByteArray(), done.thumbnail);
             }
+            if (id == stale) // for review: nobody read it
+                QCOMPARE(q.value(3).toString(), QString::fromLatin1(kNotModerated));
         }
         QCOMPARE(byId.value(read).state, PhotoModeration::State::Done);
         QCOMPARE(byId.value(read).text.contacts.size(), std::size_t(1));
         QCOMPARE(byId.value(read).text.contacts[0].detail.value, QStringLiteral("+447911123456"));
         QCOMPARE(byId.value(read).text.contacts[0].box, QRect(90, 200, 200, 40));
         QCOMPARE(byId.value(stale).state, PhotoModeration::State::Failed);
-        QCOMPARE(byId.value(recent).state, PhotoModeration::State::Pending);
+        QCOMPARE(byId.value(held).state, PhotoModeration::State::Failed);
+        QCOMPARE(byId.value(recent).state, PhotoModeration::State::Failed);
         QCOMPARE(countHistory(*store, f, 100).value(), qint64(1));
     }
 

@@ -1,11 +1,12 @@
 #include "fixtures.h"
 
+#include "route.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "classifier.h"
 #include "database_url.h"
-#include "pipeline.h"
 
 #include <QFile>
 #include <QProcess>
@@ -35,7 +36,7 @@ std::vector<PhotoResult> classifyFiles(Classifier &classifier, const QStringList
         sources.push_back(PhotoSource::fromFile(p));
     std::vector<PhotoResult> results(std::size_t(paths.size()));
     int failed = 0;
-    Pipeline(classifier, PipelineOptions{8, 0}).run(sources, [&](int i, const Result<PhotoResult> &r) {
+    classifyAll(classifier, PipelineOptions{8, 0}, sources, [&](int i, const Result<PhotoResult> &r) {
         if (r)
             results[std::size_t(i)] = r.value();
         else
@@ -260,6 +261,19 @@ QByteArray photoWithPhoneNumber()
     if (!cv::imencode(".jpg", photo, jpeg, {cv::IMWRITE_JPEG_QUALITY, 92}))
         return {};
     return QByteArray(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
+}
+
+Result<PhotoResult> classify(Classifier &classifier, const PhotoSource &source)
+{
+    return Route(classifier, {}).classifyOne(source);
+}
+
+void classifyAll(Classifier &classifier, PipelineOptions options, const std::vector<PhotoSource> &sources,
+                 const std::function<void(int index, const Result<PhotoResult> &outcome)> &onResult, std::stop_token cancel)
+{
+    Route route(classifier, RouteOptions{options});
+    route.setReports({{}, {}, [&](RoutedPhoto &photo) { onResult(photo.index, photo.outcome); }});
+    route.run(sources, cancel);
 }
 
 } // namespace listinglens::test

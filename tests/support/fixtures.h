@@ -1,18 +1,18 @@
 #pragma once
 
+#include "classifier.h"
+#include "pipeline.h"
+#include "photo_source.h"
+
 #include <QByteArray>
 #include <QString>
-
 #include <QStringList>
 
 #include <opencv2/core/mat.hpp>
 
+#include <functional>
+#include <stop_token>
 #include <vector>
-
-namespace listinglens {
-class Classifier;
-struct PhotoResult;
-}
 
 namespace listinglens::test {
 
@@ -83,5 +83,11 @@ int posixLocksHeld(const QString &file);
 
 // pg_ctl stop / start / restart on that server (as the postgres user when root); true on success.
 bool postgresControl(const QString &action);
+
+// One photo's suggestion through its route (prepared and inferred; not stored, not read by a lane).
+Result<PhotoResult> classify(Classifier &classifier, const PhotoSource &source);
+// Photos down a route with no lane and no record stage: each outcome, in input order.
+void classifyAll(Classifier &classifier, PipelineOptions options, const std::vector<PhotoSource> &sources,
+                 const std::function<void(int index, const Result<PhotoResult> &outcome)> &onResult, std::stop_token cancel = {});
 
 } // namespace listinglens::test

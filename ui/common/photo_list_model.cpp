@@ -244,7 +244,6 @@ void PhotoListModel::setResult(int id, const PhotoResult &result, const QImage &
     it.database = database;
     it.state = PhotoState::Done;
     it.result = result;
-    it.result.preview.clear(); // the decoded QImage is kept instead
     it.result.thumbnail.clear();
     it.preview = preview;
     it.thumbnail = thumbnail;
@@ -267,7 +266,6 @@ void PhotoListModel::setModerated(int id, const PhotoResult &result)
         return; // removed meanwhile, or never had its result
     PhotoItem &it = m_items[row];
     it.result = result;
-    it.result.preview.clear(); // the decoded images of photoDone are kept
     it.result.thumbnail.clear();
     if (it.described) { // redone for another category: the photo's moderation is the same
         it.described->moderation = result.moderation;
@@ -339,7 +337,6 @@ void PhotoListModel::setDescribed(int id, const PhotoResult &described)
         return; // an answer for an earlier choice
     PhotoItem &it = m_items[row];
     it.described = described;
-    it.described->preview.clear();
     it.described->thumbnail.clear();
     it.describing = false;
     changed(row);

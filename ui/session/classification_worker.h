@@ -11,36 +11,42 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 
 class QTimer;
 
 namespace listinglens {
 class Classifier;
-class HeadFollower;
 class ModerationLane;
 class ListingIndex;
 class PredictionStore;
+class Route;
+class StoreFollower;
+struct PhotoSource;
+struct RoutedPhoto;
 }
 
 namespace listinglens::ui {
 
-// Lives on its own thread (Session) and owns the loaded model; the GUI thread
-// talks to it only through queued calls and signals. Each request carries a
-// ticket (increasing); cancelUpTo() stops the running request and refuses
-// queued ones with lower or equal tickets. It stores every classification in
-// the session's store, and keeps the listing index that the suggestions use:
+// Lives on its own thread (Session) and owns the loaded model and the
+// window's photo route (core/runtime's Route, with the moderation lane); the
+// GUI thread talks to it only through queued calls and signals. Each request
+// carries a ticket (increasing); cancelUpTo() stops the running request and
+// refuses queued ones with lower or equal tickets. Its record stage stores
+// every classification in the session's store, or keeps it in memory while
+// the database is away, and keeps the listing index that the suggestions use:
 // loaded here (it follows the model's embeddings), handed to other threads
 // only as a copy of the pointer, by listingIndexChanged. While a store is
-// attached it follows the database's active category head (HeadFollower):
+// attached it follows the database's active category head (StoreFollower):
 // every kHeadCheckMs by a timer on its thread, and between two photos of a
 // long request. A moderator's correction is described again for the chosen
 // category here too (the classifier is here), between two photos of a running
-// request rather than after it.
+// request rather than after it. photoModerated comes from the lane's thread.
 class ClassificationWorker : public QObject {
     Q_OBJECT
 public:
     static constexpr int kPreviewSide = 720;
-    static constexpr int kThumbnailSide = 112;
+    static constexpr int kThumbnailSide = 112; // the photo strip's
     static constexpr int kHeadCheckMs = 5000;
 
     ClassificationWorker();
@@ -48,7 +54,7 @@ public:
 
     void cancelUpTo(int ticket); // safe from any thread
     // Results kept while the database is away (safe from any thread).
-    int pendingCount() const { return m_pendingCount; }
+    int pendingCount() const;
 
     // Called on its thread (WorkerThread::call).
     void loadModel(const QString &modelDir, const QString &device, int threads);
@@ -100,13 +106,14 @@ Q_SIGNALS:
     void headChanged(qint64 version);
 
 private:
-    void run(int ticket, const QList<int> &ids, const QStringList &names, const QStringList &paths,
-             const QList<QByteArray> &bytes, int batchSize);
+    class Recorder;
+    void run(int ticket, const QList<int> &ids, std::vector<PhotoSource> sources, int batchSize);
+    void refuse(int ticket, const QList<int> &ids);
+    void makeRoute();
+    void suggested(RoutedPhoto &photo);
 
     void attachIndex();
     void setIndex(std::shared_ptr<ListingIndex> index);
-    void store(int itemId, const QString &name, const Result<PhotoResult> &outcome, qint64 &predictionId, QString &database);
-    void flushPending();
     void followHead(); // (re)starts following the active head of the store attached, if any
     void checkHead();
 
@@ -120,25 +127,20 @@ private:
     std::mutex m_describeMutex;
     QList<DescribeRequest> m_describe; // under m_describeMutex
 
-    struct Pending {
-        int itemId = 0;
-        QString name;
-        Result<PhotoResult> outcome = Error{};
-    };
-    QList<Pending> m_pending; // results waiting for the database to come back
-    bool m_storeDown = false; // a database is configured but cannot be written now: keep results
-    std::atomic_int m_pendingCount{0};
-
     std::unique_ptr<Classifier> m_classifier;
-    // Declared after what its callbacks use, so destroyed before them.
-    std::unique_ptr<ModerationLane> m_lane;
     std::shared_ptr<PredictionStore> m_store;
     std::shared_ptr<ListingIndex> m_index;
-    std::unique_ptr<HeadFollower> m_headFollower; // on m_store and m_classifier, while both are there
+    // Declared after what its stages use and before the lane, so that the
+    // lane goes first (reporting what it still held as not read) and the route after.
+    std::unique_ptr<Recorder> m_recorder;
+    std::unique_ptr<Route> m_route;
+    std::unique_ptr<ModerationLane> m_lane;
+    std::unique_ptr<StoreFollower> m_follower; // on m_store and m_classifier, while both are there
     QTimer *m_headTimer = nullptr;
     QElapsedTimer m_headChecked;
     qint64 m_headSaid = 0; // the head version headChanged said last (a new model starts on the built-in mapping)
-    std::atomic_bool m_cancel{false};
+    std::mutex m_cancelMutex;
+    std::stop_source m_cancel; // the running request's, under m_cancelMutex
     std::atomic_int m_cancelledUpTo{0};
 };
 

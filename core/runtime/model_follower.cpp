@@ -1,8 +1,8 @@
 #include "model_follower.h"
 
-#include "listing_index_store.h"
 #include "logging.h"
 #include "model_store.h"
+#include "stored_listings.h"
 
 namespace listinglens {
 

@@ -61,6 +61,10 @@ struct ReviewAdvice {
     bool needed = false;
     QStringList reasons;
 };
+// The review reason of a photo whose text and faces were never read (the
+// moderation lane failed on it, had no room for it, or its process stopped
+// with it): a moderator looks at it instead.
+inline constexpr const char *kNotModerated = "not_moderated";
 
 struct SimilarListing {
     qint64 id = 0;          // prediction id in the store
@@ -89,9 +93,8 @@ struct PhotoResult {
     ModelInfo model;
     std::vector<float> embedding;      // L2-normalised; empty for models without one
     double embeddingNorm = 0;          // its length before normalising (the class logits need it)
-    QByteArray preview;                // JPEG, when ClassifierOptions::previewSide asks for one
-    QByteArray thumbnail;              // JPEG, when ClassifierOptions::thumbnailSide asks for one
-    QString sha256;                    // of the photo's bytes, when ClassifierOptions::fingerprint
+    QByteArray thumbnail;              // JPEG, faces blurred, when its route stores results (RouteOptions::thumbnails)
+    QString sha256;                    // of the photo's bytes, when its route fingerprints them (RouteOptions::fingerprint)
     qint64 byteSize = 0;
     QVector<SimilarListing> similar;   // nearest earlier listings, when a listing index is set
     qint64 duplicateOf = 0;            // an earlier stored photo this one duplicates (0: none)

@@ -2,7 +2,7 @@
 
 #include "classifier.h"
 #include "error.h"
-#include "head_store.h"
+#include "head_follower.h"
 #include "model_manifest.h"
 #include "prediction_store.h"
 

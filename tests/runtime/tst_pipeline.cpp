@@ -1,7 +1,7 @@
 #include "classifier.h"
 #include "fixtures.h"
 #include "photo_files.h"
-#include "pipeline.h"
+#include "route.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -45,7 +45,7 @@ private Q_SLOTS:
 
         std::vector<int> order;
         std::vector<QString> outcome;
-        Pipeline(*m_classifier, {batch, threads}).run(sources, [&](int i, const Result<PhotoResult> &r) {
+        test::classifyAll(*m_classifier, {batch, threads}, sources, [&](int i, const Result<PhotoResult> &r) {
             order.push_back(i);
             outcome.push_back(r.ok() ? r.value().labels[0].name : r.error().codeName());
         });
@@ -58,7 +58,7 @@ private Q_SLOTS:
 
         // Batching must not change what a photo gets.
         for (int i : {0, 1, 2, 4}) {
-            const auto single = m_classifier->classify(sources[std::size_t(i)]);
+            const auto single = test::classify(*m_classifier, sources[std::size_t(i)]);
             QVERIFY(single.ok());
             QCOMPARE(outcome[std::size_t(i)], single.value().labels[0].name);
         }
@@ -70,12 +70,12 @@ private Q_SLOTS:
         for (const QString &p : m_photos.mid(0, 6))
             sources.push_back(PhotoSource::fromFile(p));
         std::vector<PhotoResult> batched(sources.size());
-        Pipeline(*m_classifier, {6, 2}).run(sources, [&](int i, const Result<PhotoResult> &r) {
+        test::classifyAll(*m_classifier, {6, 2}, sources, [&](int i, const Result<PhotoResult> &r) {
             QVERIFY(r.ok());
             batched[std::size_t(i)] = r.value();
         });
         for (std::size_t i = 0; i < sources.size(); ++i) {
-            const auto single = m_classifier->classify(sources[i]);
+            const auto single = test::classify(*m_classifier, sources[i]);
             QVERIFY(single.ok());
             QVERIFY(std::abs(single.value().labels[0].probability - batched[i].labels[0].probability) < 1e-4);
             QVERIFY(std::abs(single.value().category.confidence - batched[i].category.confidence) < 1e-4);
@@ -87,17 +87,17 @@ private Q_SLOTS:
         std::vector<PhotoSource> sources;
         for (int i = 0; i < 120; ++i)
             sources.push_back(PhotoSource::fromFile(m_photos[i % m_photos.size()]));
-        std::atomic_bool cancel{false};
+        std::stop_source cancel;
         int done = 0, cancelled = 0, next = 0;
-        Pipeline(*m_classifier, {4, 2}).run(sources, [&](int i, const Result<PhotoResult> &r) {
+        test::classifyAll(*m_classifier, {4, 2}, sources, [&](int i, const Result<PhotoResult> &r) {
             QCOMPARE(i, next++);
             if (r.ok())
                 ++done;
             else if (r.error().code == ErrorCode::Cancelled)
                 ++cancelled;
             if (i == 5)
-                cancel = true;
-        }, &cancel);
+                cancel.request_stop();
+        }, cancel.get_token());
         QCOMPARE(next, 120);
         QVERIFY2(cancelled >= 80, qPrintable(QStringLiteral("%1 done, %2 cancelled").arg(done).arg(cancelled)));
         QCOMPARE(done + cancelled, 120);
@@ -106,7 +106,7 @@ private Q_SLOTS:
     void emptyInputReportsNothing()
     {
         int calls = 0;
-        Pipeline(*m_classifier, {}).run({}, [&](int, const Result<PhotoResult> &) { ++calls; });
+        test::classifyAll(*m_classifier, {}, {}, [&](int, const Result<PhotoResult> &) { ++calls; });
         QCOMPARE(calls, 0);
     }
 
