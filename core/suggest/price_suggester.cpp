@@ -12,13 +12,14 @@ QString priceBasisName(PriceBasis basis)
     case PriceBasis::Neighbours: return QStringLiteral("neighbours");
     case PriceBasis::Category: return QStringLiteral("category");
     case PriceBasis::Prior: return QStringLiteral("prior");
+    case PriceBasis::None: return QStringLiteral("none");
     }
     return QStringLiteral("prior");
 }
 
 PriceBasis priceBasisFromName(const QString &name)
 {
-    for (PriceBasis b : {PriceBasis::Neighbours, PriceBasis::Category})
+    for (PriceBasis b : {PriceBasis::Neighbours, PriceBasis::Category, PriceBasis::None})
         if (name == priceBasisName(b))
             return b;
     return PriceBasis::Prior;
@@ -57,6 +58,10 @@ PriceSuggestion PriceSuggester::suggest(const Category &category, const PriceEvi
         s.low = quantile(evidence.categoryPrices, level);
         s.point = quantile(evidence.categoryPrices, 0.5);
         s.high = quantile(evidence.categoryPrices, 1.0 - level);
+        return s;
+    }
+    if (!evidence.currency.isEmpty() && evidence.currency != category.prior.currency) {
+        s.basis = PriceBasis::None; // the sample prices are in another currency: no figure rather than a mixed one
         return s;
     }
     s.basis = PriceBasis::Prior;

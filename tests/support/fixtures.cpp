@@ -11,6 +11,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 #include <QtEndian>
@@ -210,6 +211,38 @@ QString freshPostgresDatabase(const QString &name)
     });
     QString url = base;
     return url.replace(QRegularExpression(QStringLiteral("/[^/]+$")), QLatin1Char('/') + name);
+}
+
+QString execSql(const QString &url, const QStringList &statements)
+{
+    const auto parsed = DatabaseUrl::parse(url);
+    if (!parsed)
+        return parsed.error().message;
+    const DatabaseUrl &u = parsed.value();
+    QString failed;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u.driver(), QStringLiteral("test-exec-sql"));
+        if (u.isPostgres()) {
+            db.setHostName(u.host);
+            db.setPort(u.port);
+            db.setUserName(u.user);
+            db.setPassword(u.password);
+            db.setDatabaseName(u.database);
+        } else {
+            db.setDatabaseName(u.path);
+        }
+        if (!db.open())
+            failed = QStringLiteral("cannot open ") + u.masked();
+        QSqlQuery q(db);
+        for (const QString &s : statements) {
+            if (failed.isEmpty() && !q.exec(s))
+                failed = s + QStringLiteral(": ") + q.lastError().text();
+        }
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("test-exec-sql"));
+    return failed;
 }
 
 qint64 postgresScalar(const QString &url, const QString &sql)

@@ -496,7 +496,7 @@ void PresentationView::present(const PhotoItem &item, bool animate)
     }
 
     const PriceSuggestion &p = r.price;
-    m_price->setText(formatPrice(p.currency, p.point));
+    m_price->setText(p.basis == PriceBasis::None ? tr("No price yet") : formatPrice(p.currency, p.point));
     QString basis;
     switch (p.basis) {
     case PriceBasis::Neighbours:
@@ -507,6 +507,9 @@ void PresentationView::present(const PhotoItem &item, bool animate)
         break;
     case PriceBasis::Prior:
         basis = tr("a first estimate: no comparable listings yet");
+        break;
+    case PriceBasis::None:
+        basis = tr("no price yet: no listing confirmed in %1").arg(p.currency);
         break;
     }
     QStringList comparables;

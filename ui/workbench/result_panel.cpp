@@ -59,6 +59,7 @@ QString basisInWords(const PhotoResult &r)
 {
     switch (r.price.basis) {
     case PriceBasis::Prior: return ResultPanel::tr("Sample price for %1").arg(r.category.name);
+    case PriceBasis::None: return ResultPanel::tr("No price yet: no listing confirmed in %1").arg(r.price.currency);
     case PriceBasis::Category:
         return (r.price.neighbours == 1 ? ResultPanel::tr("Median of 1 confirmed listing in %2")
                                         : ResultPanel::tr("Median of %1 confirmed listings in %2"))

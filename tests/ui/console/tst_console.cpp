@@ -264,17 +264,19 @@ private Q_SLOTS:
         QCOMPARE(csv.size(), 2);
         const QStringList header = csv[0];
         auto field = [&](const char *name) { return csv[1].value(header.indexOf(QLatin1String(name))); };
-        for (const char *column : {"final_title", "final_description", "decided_by", "decided_at", "price_basis", "price_low", "price_high"})
+        for (const char *column : {"confirmed_title", "confirmed_description", "decided_by", "decided_at", "price_basis", "suggested_price_low",
+                                   "suggested_price_high", "decision_source", "confirmed_currency"})
             QVERIFY2(header.contains(QLatin1String(column)), column);
-        QCOMPARE(field("final_title"), QStringLiteral("Dell laptop, 8 GB"));
-        QCOMPARE(field("final_description"), QStringLiteral("Described by ben"));
+        QCOMPARE(field("confirmed_title"), QStringLiteral("Dell laptop, 8 GB"));
+        QCOMPARE(field("confirmed_description"), QStringLiteral("Described by ben"));
         QCOMPARE(field("decided_by"), QStringLiteral("ben"));
         QCOMPARE(field("decided_at"), QDateTime::fromMSecsSinceEpoch(m_decidedMs.value(b), QTimeZone::utc()).toString(Qt::ISODateWithMs));
         QCOMPARE(field("price_basis"), QStringLiteral("category"));
-        QCOMPARE(field("price_low"), QStringLiteral("100"));
-        QCOMPARE(field("price_high"), QStringLiteral("300"));
-        QCOMPARE(field("final_category"), QStringLiteral("computers"));
-        QCOMPARE(field("title"), QStringLiteral("Old laptop"));
+        QCOMPARE(field("suggested_price_low"), QStringLiteral("100"));
+        QCOMPARE(field("suggested_price_high"), QStringLiteral("300"));
+        QCOMPARE(field("confirmed_category"), QStringLiteral("computers"));
+        QCOMPARE(field("suggested_title"), QStringLiteral("Old laptop"));
+        QCOMPARE(field("decision_source"), QStringLiteral("moderator"));
 
         // Cleared in the bar, like any filter.
         history.confirmedBox()->setCurrentIndex(0);
