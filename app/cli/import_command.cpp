@@ -2,6 +2,7 @@
 
 #include "catalogue_row.h"
 #include "cli_common.h"
+#include "database_settings.h"
 #include "csv.h"
 
 #include <QDir>
@@ -114,6 +115,10 @@ int runImport(const QStringList &args)
     }
     for (CatalogueRow &r : rows)
         r.price *= factor;
+    if (auto chosen = chooseDatabaseCurrency(*store, cur); !chosen) { // the first import chooses the database's currency
+        printError(chosen.error().message);
+        return ExitSomeFailed;
+    }
     if (const auto &index = classifier.value()->listingIndex())
         index->setCurrency(cur); // the first prices of an empty database set it
     int imported = 0, done = 0;
@@ -138,7 +143,7 @@ int runImport(const QStringList &args)
         // The catalogue's own title only: a suggested one stored as confirmed would come back as "from similar listings".
         const FeedbackRecord confirmed{QStringLiteral("import"), row.categoryId != r.category.id, row.categoryId, row.price, cur,
                                        row.title,
-                                       row.description.isEmpty() ? r.description : row.description, 0};
+                                       row.description.isEmpty() ? r.description : row.description, 0, true};
         if (auto fb = store->addFeedback(id, confirmed); !fb) {
             rejects << QStringLiteral("line %1: %2").arg(row.line).arg(fb.error().message);
             return;
