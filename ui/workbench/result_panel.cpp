@@ -441,7 +441,11 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
                                     ? tr("<h2>This photo could not be used</h2><p>%1</p>").arg(item.name.toHtmlEscaped())
                                     : tr("<h2>Cancelled</h2><p>%1</p>").arg(item.name.toHtmlEscaped()));
         m_messageBody->setText(tr("<p>%1</p><p><b>What to do:</b> %2</p>")
-                                   .arg(item.errorMessage.toHtmlEscaped(), item.errorAdvice.toHtmlEscaped()));
+                                   .arg(item.errorMessage.toHtmlEscaped(),
+                                        item.state == PhotoState::Cancelled
+                                            ? tr("File → Retry cancelled photos (Ctrl+R) sends every cancelled photo again; "
+                                                 "Clear cancelled photos takes them out of the strip.")
+                                            : item.errorAdvice.toHtmlEscaped()));
         m_pages->setCurrentIndex(MessagePage);
         return;
     case PhotoState::Done:
