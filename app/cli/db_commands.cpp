@@ -127,7 +127,6 @@ std::optional<HistoryFilter> historyFilter(const QCommandLineParser &parser, con
     filter.sinceMs = *from;
     filter.untilMs = *to;
     filter.categoryId = parser.value(o.category);
-    filter.feedback = parser.value(o.feedback);
     filter.text = parser.value(o.search);
     filter.needsReview = parser.isSet(o.needsReview);
     if (parser.isSet(o.head)) {
@@ -137,12 +136,7 @@ std::optional<HistoryFilter> historyFilter(const QCommandLineParser &parser, con
             return std::nullopt;
         }
     }
-    if (filter.feedback == QLatin1String("imported")) {
-        filter.feedback.clear();
-        filter.origin = decisionOrigin(true);
-    } else if (filter.feedback == QLatin1String("accepted") || filter.feedback == QLatin1String("corrected")) {
-        filter.origin = decisionOrigin(false);
-    } else if (!filter.feedback.isEmpty() && filter.feedback != QLatin1String("none")) {
+    if (!setDecisionFilter(filter, parser.value(o.feedback))) {
         printError(QStringLiteral("--feedback is none, accepted, corrected or imported"));
         return std::nullopt;
     }

@@ -26,6 +26,23 @@ std::optional<qint64> parseHeadFilter(const QString &text)
     return ok && version > 0 ? std::optional<qint64>(version) : std::nullopt;
 }
 
+bool setDecisionFilter(HistoryFilter &f, const QString &state)
+{
+    f.feedback.clear();
+    f.origin.clear();
+    if (state == QLatin1String("imported")) {
+        f.origin = decisionOrigin(true);
+    } else if (state == QLatin1String("accepted") || state == QLatin1String("corrected")) {
+        f.feedback = state;
+        f.origin = decisionOrigin(false);
+    } else if (state == QLatin1String("none")) {
+        f.feedback = state;
+    } else if (!state.isEmpty()) {
+        return false;
+    }
+    return true;
+}
+
 namespace {
 
 // The WHERE clause of a history filter over `predictions p`, and its values.

@@ -33,6 +33,10 @@ struct HistoryFilter {
     bool oldestFirst = false;
 };
 
+// The decision filter as people name it: "" (any), none, accepted or
+// corrected (by a moderator), imported (an imported listing); false for anything else.
+bool setDecisionFilter(HistoryFilter &filter, const QString &state);
+
 // A head as the history filters take it: "builtin" (or "built-in") is 0,
 // "h3" or "3" is 3; nullopt for anything else.
 std::optional<qint64> parseHeadFilter(const QString &text);

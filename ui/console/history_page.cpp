@@ -115,8 +115,9 @@ void HistoryPage::setupFilters()
     m_feedback = new QComboBox;
     m_feedback->addItem(tr("any decision"), QString());
     m_feedback->addItem(tr("no decision yet"), QStringLiteral("none"));
-    m_feedback->addItem(tr("accepted"), QStringLiteral("accepted"));
-    m_feedback->addItem(tr("corrected"), QStringLiteral("corrected"));
+    m_feedback->addItem(tr("accepted by a moderator"), QStringLiteral("accepted"));
+    m_feedback->addItem(tr("corrected by a moderator"), QStringLiteral("corrected"));
+    m_feedback->addItem(tr("imported listing"), QStringLiteral("imported"));
     // Quality and moderation flags alike: both are in the prediction's flags.
     m_flag = new QComboBox;
     m_flag->setObjectName(QStringLiteral("flagFilter"));
@@ -145,7 +146,7 @@ void HistoryPage::setupFilters()
     m_head->setMinimumWidth(80);
     m_head->setMaximumWidth(90);
     m_search = new QLineEdit;
-    m_search->setPlaceholderText(tr("Search titles and descriptions"));
+    m_search->setPlaceholderText(tr("Search suggested and confirmed titles and descriptions"));
     m_search->setClearButtonEnabled(true);
     m_clear = new QPushButton(tr("Clear filters"));
     m_count = new QLabel;
@@ -320,7 +321,7 @@ HistoryFilter HistoryPage::currentFilter() const
     f.untilMs = m_until->date().addDays(1).startOfDay().toMSecsSinceEpoch();
     f.categoryId = m_category->currentData().toString();
     f.finalCategoryId = m_confirmed->currentData().toString();
-    f.feedback = m_feedback->currentData().toString();
+    setDecisionFilter(f, m_feedback->currentData().toString());
     f.qualityFlag = m_flag->currentData().toString();
     if (m_minConfidence->value() > 0)
         f.minConfidence = m_minConfidence->value() / 100.0;
@@ -427,11 +428,14 @@ void HistoryPage::showDetailText(const PredictionDetail &d, const QImage &photo)
     auto n = [](double value) { return QString::number(value); };
     auto fixed = [](double value) { return QString::number(value, 'f', 1); };
     QString html = tr("<h3>%1</h3><p>%2</p>").arg(e(r.shownTitle()), e(r.finalDescription.isEmpty() ? r.description : r.finalDescription));
+    const bool imported = r.origin == decisionOrigin(true);
     if (r.feedback != QLatin1String("none") && !r.feedback.isEmpty())
-        html += tr("<p><b>Decision:</b> %1 by %2 on %3: %4, %5 %6</p>")
-                    .arg(e(r.feedback), e(r.decidedBy), when(r.decidedMs), e(m_names.name(r.finalCategoryId)), e(r.currency), n(r.finalPrice));
+        html += tr("<p><b>%1:</b> %2 by %3 on %4: %5, %6 %7<br><i>%8</i></p>")
+                    .arg(imported ? tr("Confirmed (imported listing, not a moderator's decision)") : tr("Confirmed (moderator's decision)"),
+                         e(r.feedback), e(r.decidedBy), when(r.decidedMs), e(m_names.name(r.finalCategoryId)), e(r.finalCurrency),
+                         n(r.finalPrice), e(r.finalTitle));
     else
-        html += tr("<p><b>Decision:</b> none yet</p>");
+        html += tr("<p><b>Confirmed:</b> nothing yet, no decision</p>");
     if (r.ok)
         html += tr("<p><b>Suggested:</b> %1 (%2 %), %3 %4 (range %5–%6, from %7)<br><i>%8</i></p>")
                     .arg(e(m_names.name(r.categoryId)), fixed(r.confidence * 100), e(r.currency), n(r.pricePoint), n(r.priceLow),

@@ -6,6 +6,7 @@
 #include "stats_reads.h"
 #include "time_chart.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QGridLayout>
 #include <QPainter>
@@ -121,12 +122,19 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     m_modelVersion = new QLineEdit;
     m_modelVersion->setPlaceholderText(tr("any model version"));
     auto *apply = new QPushButton(tr("Refresh"));
+    m_includeImports = new QCheckBox(tr("Include imported listings"));
+    m_includeImports->setObjectName(QStringLiteral("includeImports"));
+    m_includeImports->setToolTip(tr("Imported catalogues are confirmed examples, not moderators' decisions: "
+                                    "off, every figure here counts moderators' decisions only"));
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_period);
     bar->addWidget(m_modelVersion);
+    bar->addWidget(m_includeImports);
     bar->addWidget(apply);
     bar->addStretch();
     m_summary = new QLabel;
+    m_summary->setObjectName(QStringLiteral("qualitySummary"));
+    m_summary->setWordWrap(true);
     m_matrix = new QTableWidget;
     m_matrix->setObjectName(QStringLiteral("confusionMatrix"));
     m_matrix->setHorizontalHeader(new UpwardHeader);
@@ -207,6 +215,7 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
 
     connect(apply, &QPushButton::clicked, this, &QualityPage::refresh);
     connect(m_period, &QComboBox::currentIndexChanged, this, &QualityPage::refresh);
+    connect(m_includeImports, &QCheckBox::toggled, this, &QualityPage::refresh);
     connect(m_matrix, &QTableWidget::cellDoubleClicked, this, [this](int r, int c) {
         const QTableWidgetItem *item = m_matrix->item(r, c);
         if (item && item->data(Qt::UserRole + 2).toLongLong() > 0)
@@ -237,7 +246,8 @@ void QualityPage::refresh()
     const qint64 since = days > 0 ? QDateTime::currentMSecsSinceEpoch() - qint64(days) * 86'400'000LL : 0;
     const QString version = m_modelVersion->text().trimmed();
     const int request = ++m_request;
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, request, since, version] { w->fetchQuality(request, since, 0, version); },
+    const bool imports = m_includeImports->isChecked();
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, request, since, version, imports] { w->fetchQuality(request, since, 0, version, imports); },
                               Qt::QueuedConnection);
     m_heads->refresh();
 }
@@ -352,11 +362,15 @@ void QualityPage::show(const QualityReport &report)
             m_acceptance->item(r, c)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         ++r;
     }
+    // Whose decisions every figure counts, and the one currency prices are compared in.
+    const QString whose = m_includeImports->isChecked() ? tr("decisions (moderators' and imported listings')") : tr("moderator decisions");
+    const QString priceError = report.priceMdape < 0 ? tr("no prices to compare")
+                                                     : tr("%1 % over %2 prices in %3").arg(report.priceMdape * 100, 0, 'f', 1)
+                                                           .arg(report.pricesCompared).arg(report.currency);
     m_summary->setText(report.decided == 0
-                           ? tr("No moderator decisions in this period yet.")
-                           : tr("%1 decisions, %2 % accepted as suggested; price error (median absolute percentage): %3")
-                                 .arg(report.decided).arg(100.0 * report.accepted / report.decided, 0, 'f', 1)
-                                 .arg(report.priceMdape < 0 ? tr("no confirmed prices") : QStringLiteral("%1 %").arg(report.priceMdape * 100, 0, 'f', 1)));
+                           ? tr("No %1 in this period yet.").arg(whose)
+                           : tr("%1 %2, %3 % accepted as suggested; price error (median absolute percentage): %4")
+                                 .arg(report.decided).arg(whose).arg(100.0 * report.accepted / report.decided, 0, 'f', 1).arg(priceError));
 }
 
 } // namespace listinglens::ui

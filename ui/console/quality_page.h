@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -56,6 +57,7 @@ private:
     QStringList m_classes;
     QComboBox *m_period;
     QLineEdit *m_modelVersion;
+    QCheckBox *m_includeImports;
     QLabel *m_summary;
     QTableWidget *m_matrix;
     QTableWidget *m_acceptance;

@@ -20,6 +20,7 @@
 #include <QScopeGuard>
 #include <QBuffer>
 #include <QComboBox>
+#include <QCheckBox>
 #include <QDateTime>
 #include <QFile>
 #include <QHeaderView>
@@ -215,6 +216,30 @@ private Q_SLOTS:
         QVERIFY(!quality.matrix()->verticalHeader()->isHidden());
     }
 
+    // Imported listings are not moderators' decisions: the page counts them
+    // only when asked, and says whose decisions its figures are.
+    void qualityCountsModeratorsUnlessAskedForImports()
+    {
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 20 * kMinute;
+        decide(add(t0, QStringLiteral("phones"), 0.7, 100, QStringLiteral("Phone")), QStringLiteral("phones"), QStringLiteral("anna"),
+               QStringLiteral("Phone"));
+        for (int k = 0; k < 3; ++k) {
+            const qint64 id = add(t0 + 1000 + k, QStringLiteral("phones"), 0.7, 100, QStringLiteral("Imported"));
+            FeedbackRecord f{QStringLiteral("import"), true, QStringLiteral("computers"), 90, QStringLiteral("EUR"), QStringLiteral("Laptop"), {}, 0};
+            f.imported = true;
+            QVERIFY(m_store->addFeedback(id, f).ok());
+        }
+        QualityPage quality(m_worker.get());
+        quality.refresh();
+        QTRY_COMPARE(quality.matrix()->rowCount(), 1);
+        auto *summary = quality.findChild<QLabel *>(QStringLiteral("qualitySummary"));
+        QVERIFY(summary);
+        QTRY_VERIFY2(summary->text().startsWith(QStringLiteral("1 moderator decisions")), qPrintable(summary->text()));
+        quality.findChild<QCheckBox *>(QStringLiteral("includeImports"))->setChecked(true);
+        QTRY_COMPARE(quality.matrix()->columnCount(), 2);
+        QTRY_VERIFY2(summary->text().startsWith(QStringLiteral("4 decisions (moderators' and imported")), qPrintable(summary->text()));
+    }
+
     void drillDownShowsInTheFilterBarAndExportHasTheDecision()
     {
         const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 20 * kMinute;
@@ -229,12 +254,14 @@ private Q_SLOTS:
         connect(&quality, &QualityPage::pairChosen, &history, &HistoryPage::showPair);
         history.refresh();
         QTRY_COMPARE(history.model()->rowCount(), 3);
-        // The final title, not the suggestion.
+        // The final values first, the suggestion beside them.
         const int laptopRow = history.model()->row(1)->id == b ? 1 : -1;
         QCOMPARE(laptopRow, 1);
-        QCOMPARE(history.model()->data(history.model()->index(1, HistoryModel::Title), Qt::DisplayRole).toString(),
-                 QStringLiteral("Dell laptop, 8 GB"));
-        QVERIFY(history.model()->data(history.model()->index(1, HistoryModel::Feedback), Qt::DisplayRole).toString().contains(QStringLiteral("Computers")));
+        auto shown = [&](int column) { return history.model()->data(history.model()->index(1, column), Qt::DisplayRole).toString(); };
+        QCOMPARE(shown(HistoryModel::Title), QStringLiteral("Dell laptop, 8 GB · suggested: Old laptop"));
+        QVERIFY2(shown(HistoryModel::Category).startsWith(QStringLiteral("Computers · suggested ")), qPrintable(shown(HistoryModel::Category)));
+        QVERIFY2(shown(HistoryModel::Price).startsWith(QStringLiteral("EUR 150 · suggested EUR ")), qPrintable(shown(HistoryModel::Price)));
+        QCOMPARE(shown(HistoryModel::Feedback), QStringLiteral("corrected by ben"));
 
         quality.refresh();
         QTRY_COMPARE(quality.matrix()->rowCount(), 2);
