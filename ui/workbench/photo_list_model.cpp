@@ -262,7 +262,7 @@ void PhotoListModel::setResult(int id, const PhotoResult &result, const QImage &
             && hammingDistance(earlier.result.quality.phash, result.quality.phash) <= thresholds.duplicateMaxHamming)
             it.duplicateOfId = earlier.id;
     }
-    reorder();
+    reorder(id); // its result is in: it goes to its place, under the focus or not
     changed(rowOf(id));
 }
 
@@ -406,7 +406,7 @@ void PhotoListModel::setPinned(int id)
     m_pinnedId = id;
 }
 
-void PhotoListModel::reorder()
+void PhotoListModel::reorder(int settledId)
 {
     QList<int> rows(m_items.size());
     std::iota(rows.begin(), rows.end(), 0);
@@ -414,7 +414,7 @@ void PhotoListModel::reorder()
         return m_order == Order::Arrival ? m_items[a].id < m_items[b].id : leastConfidentBefore(m_items[a], m_items[b]);
     });
     // The photo under the keyboard focus keeps its row while others find their place around it.
-    if (const int pinned = m_order == Order::Arrival ? -1 : rowOf(m_pinnedId); pinned >= 0) {
+    if (const int pinned = m_order == Order::Arrival || m_pinnedId == settledId ? -1 : rowOf(m_pinnedId); pinned >= 0) {
         rows.removeOne(pinned);
         rows.insert(std::min<qsizetype>(pinned, rows.size()), pinned);
     }

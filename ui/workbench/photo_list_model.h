@@ -141,7 +141,9 @@ Q_SIGNALS:
 
 private:
     void changed(int row);
-    void reorder(); // rows in m_order again; persistent indexes (the strip's selection) follow their items
+    // Rows in m_order again; persistent indexes (the strip's selection) follow
+    // their items. The pinned photo keeps its row, unless it is settledId (its result just came).
+    void reorder(int settledId = 0);
 
     QList<PhotoItem> m_items;
     int m_nextId = 1;
