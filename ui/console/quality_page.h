@@ -32,6 +32,8 @@ public:
     void setCategoryNames(const QStringList &ids, const QStringList &names);
     // The matrix's classes in the order shown (rows and columns alike): by
     // volume, suggested plus confirmed, the busiest first.
+    // The matrix's categories by volume: at most kMatrixTop, then one for the rest folded together.
+    static constexpr int kMatrixTop = 10;
     QStringList matrixClasses() const { return m_classes; }
     QTableWidget *matrix() const { return m_matrix; }
     ReliabilityChart *reliability() const { return m_reliability; }

@@ -152,6 +152,11 @@ void Session::retryPendingDecisions()
     m_store.call(&StoreWorker::retryPending);
 }
 
+void Session::chooseCurrency(const QString &code)
+{
+    m_store.call(&StoreWorker::databaseCurrency, code);
+}
+
 void Session::undoDecision(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,
                            const QString &moderator)
 {

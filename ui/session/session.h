@@ -87,6 +87,8 @@ public:
     // Writes the decisions kept for the database in use now (also every 15 s
     // while some wait for it).
     void retryPendingDecisions();
+    // Chooses the database's currency (StoreWorker::databaseCurrency; answers currencyKnown there).
+    void chooseCurrency(const QString &code);
     // The decision decisionKey on predictionId taken back, on the store thread
     // (StoreWorker::undoFeedback answers feedbackUndone or undoFailed, with serial).
     void undoDecision(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,

@@ -1,5 +1,6 @@
 #include "store_worker.h"
 
+#include "database_settings.h"
 #include "history_reads.h"
 #include "listing_index.h"
 #include "workbench_settings.h"
@@ -28,6 +29,7 @@ void StoreWorker::open(const QString &url)
         return Q_EMIT openFailed(store.error().message);
     m_store = store.value();
     Q_EMIT opened(m_store);
+    databaseCurrency({});
     writePending(); // decisions kept for this database, in this run or an earlier one
 }
 
@@ -61,6 +63,19 @@ void StoreWorker::dropPending(const QString &database, qint64 predictionId, qint
 void StoreWorker::retryPending()
 {
     writePending();
+}
+
+void StoreWorker::databaseCurrency(const QString &code)
+{
+    if (!m_store)
+        return;
+    QString refusal;
+    if (!code.isEmpty()) {
+        if (const auto chosen = chooseDatabaseCurrency(*m_store, code); !chosen)
+            refusal = chosen.error().message;
+    }
+    const auto now = listinglens::databaseCurrency(*m_store);
+    Q_EMIT currencyKnown(now ? now.value() : QString(), now ? refusal : now.error().message);
 }
 
 void StoreWorker::writePending()

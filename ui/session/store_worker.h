@@ -60,6 +60,9 @@ public:
     void dropPending(const QString &database, qint64 predictionId, qint64 decidedMs);
     // Writes the decisions waiting for the database in use now (answers pendingWritten).
     void retryPending();
+    // The database's one currency (database_settings.h): chosen now when `code`
+    // is not empty (refused when its prices are in another), else read. Answers currencyKnown.
+    void databaseCurrency(const QString &code);
 
 Q_SIGNALS:
     // The store every worker of the session uses from now on (null: no database).
@@ -72,6 +75,8 @@ Q_SIGNALS:
     // Decisions that waited for `database` were written; `waiting` still wait,
     // `dropped` were refused for good (their photo is gone), each in words.
     void pendingWritten(const QString &database, int written, int waiting, const QStringList &dropped);
+    // The database's currency (empty: none chosen yet); refusal: why a choice was refused, else empty.
+    void currencyKnown(const QString &currency, const QString &refusal);
     void feedbackStored(int itemId, qint64 predictionId, qint64 feedbackId);
     // decisionNow: the prediction's decision afterwards ("none", "accepted",
     // "corrected"): the store's, or this window's when there is no store to ask.

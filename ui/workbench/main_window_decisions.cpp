@@ -123,6 +123,13 @@ void MainWindow::connectDecisionStorage()
         if (m_panel->shownId() == id)
             showSelected();
     });
+    // Settings shows the database's currency, the one every price in it is in.
+    connect(store, &StoreWorker::currencyKnown, this, [this](const QString &currency, const QString &refusal) {
+        if (!currency.isEmpty())
+            m_settings.currency = currency;
+        if (!refusal.isEmpty())
+            statusBar()->showMessage(tr("Currency not changed: %1").arg(refusal), 10000);
+    });
     connect(store, &StoreWorker::pendingWritten, this, [this](const QString &database, int written, int waiting, const QStringList &dropped) {
         if (waiting == 0) {
             for (int id : m_photos->decisionsIn(DecisionStorage::Waiting, database))

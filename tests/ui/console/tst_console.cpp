@@ -216,6 +216,31 @@ private Q_SLOTS:
         QVERIFY(!quality.matrix()->verticalHeader()->isHidden());
     }
 
+    // Past QualityPage::kMatrixTop categories, the matrix keeps those of most
+    // volume and folds the rest into one row and column (no drill-down there),
+    // while the acceptance table still lists every category.
+    void qualityMatrixFoldsTheRest()
+    {
+        const QStringList ids = {QStringLiteral("phones"), QStringLiteral("computers"), QStringLiteral("tv-audio"), QStringLiteral("cameras"),
+                                 QStringLiteral("appliances"), QStringLiteral("furniture"), QStringLiteral("home-garden"),
+                                 QStringLiteral("clothing"), QStringLiteral("shoes"), QStringLiteral("bags-accessories"),
+                                 QStringLiteral("watches-jewelry"), QStringLiteral("kids-toys")};
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 20 * kMinute;
+        int i = 0;
+        for (int k = 0; k < ids.size(); ++k)
+            for (int j = 0; j < ids.size() - k; ++j) // the first has the most decisions
+                decide(add(t0 + (i++) * 100, ids[k], 0.7, 100, QStringLiteral("Item")), ids[k], QStringLiteral("anna"), QStringLiteral("Item"));
+        QualityPage quality(m_worker.get());
+        quality.refresh();
+        QTRY_COMPARE(quality.matrix()->rowCount(), QualityPage::kMatrixTop + 1);
+        QCOMPARE(quality.matrixClasses().first(), QStringLiteral("phones"));
+        QVERIFY2(quality.matrix()->verticalHeaderItem(QualityPage::kMatrixTop)->text().startsWith(QStringLiteral("2 other categories")),
+                 qPrintable(quality.matrix()->verticalHeaderItem(QualityPage::kMatrixTop)->text()));
+        QTableWidgetItem *folded = quality.matrix()->item(QualityPage::kMatrixTop, QualityPage::kMatrixTop);
+        QCOMPARE(folded->text(), QStringLiteral("100%"));
+        QCOMPARE(folded->data(Qt::UserRole + 2).toLongLong(), 0); // no drill-down into many pairs
+    }
+
     // Imported listings are not moderators' decisions: the page counts them
     // only when asked, and says whose decisions its figures are.
     void qualityCountsModeratorsUnlessAskedForImports()
