@@ -5,6 +5,7 @@
 
 #include "classifier.h"
 #include "database_url.h"
+#include "db_connections.h"
 #include "pipeline.h"
 
 #include <QFile>
@@ -218,31 +219,16 @@ QString execSql(const QString &url, const QStringList &statements)
     const auto parsed = DatabaseUrl::parse(url);
     if (!parsed)
         return parsed.error().message;
-    const DatabaseUrl &u = parsed.value();
-    QString failed;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u.driver(), QStringLiteral("test-exec-sql"));
-        if (u.isPostgres()) {
-            db.setHostName(u.host);
-            db.setPort(u.port);
-            db.setUserName(u.user);
-            db.setPassword(u.password);
-            db.setDatabaseName(u.database);
-        } else {
-            db.setDatabaseName(u.path);
-        }
-        if (!db.open())
-            failed = QStringLiteral("cannot open ") + u.masked();
-        QSqlQuery q(db);
-        for (const QString &s : statements) {
-            if (failed.isEmpty() && !q.exec(s))
-                failed = s + QStringLiteral(": ") + q.lastError().text();
-        }
-        q.finish();
-        db.close();
+    DbConnections connections(parsed.value()); // the store's own way to connect, closed when it goes
+    auto db = connections.get();
+    if (!db)
+        return db.error().message;
+    QSqlQuery q(db.value());
+    for (const QString &s : statements) {
+        if (!q.exec(s))
+            return s + QStringLiteral(": ") + q.lastError().text();
     }
-    QSqlDatabase::removeDatabase(QStringLiteral("test-exec-sql"));
-    return failed;
+    return {};
 }
 
 qint64 postgresScalar(const QString &url, const QString &sql)

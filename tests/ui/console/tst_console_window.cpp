@@ -15,6 +15,7 @@
 #include "quality_page.h"
 #include "reliability_chart.h"
 #include "session.h"
+#include "throughput_page.h"
 #include "window_fixture.h"
 
 #include <QApplication>
