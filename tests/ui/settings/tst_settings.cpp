@@ -413,12 +413,19 @@ private Q_SLOTS:
     // OK with a database that does not work: it is tested first, and saved
     // only when the moderator says so in the question that follows; Cancel keeps
     // the database in use. One that works is saved without a question.
+    void aFailingDatabaseIsNotSavedWithoutAsking_data()
+    {
+        QTest::addColumn<bool>("save");
+        QTest::newRow("cancelled") << false;
+        QTest::newRow("saved when asked") << true;
+    }
     void aFailingDatabaseIsNotSavedWithoutAsking()
     {
+        QFETCH(bool, save);
         openWindow();
         const QString before = QSettings().value(QStringLiteral("database/url")).toString();
         const QString unreachable = QStringLiteral("postgresql://nobody@127.0.0.1:1/none");
-        for (const bool save : {false, true}) {
+        {
             withSettingsDialog([&](SettingsDialog *dialog) {
                 dialog->setTestTimeout(20000);
                 QSignalSpy tested(dialog, &SettingsDialog::databaseTested);
@@ -441,6 +448,8 @@ private Q_SLOTS:
             if (!save)
                 QCOMPARE(QSettings().value(QStringLiteral("database/url")).toString(), before);
         }
+        m_window.reset();
+        QSettings().setValue(QStringLiteral("database/url"), before); // the next tests use their own
     }
 
     void theModeratorsNameIsSaved()
