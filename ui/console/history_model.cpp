@@ -37,6 +37,8 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal)
         return {};
+    if (role == Qt::ToolTipRole && (section == Category || section == Price || section == Title))
+        return tr("The final value (the decision's, else the suggestion's), the suggestion beside it; sorts by the final value");
     if (role == Qt::ToolTipRole) {
         return section == Time ? tr("Sorts through every matching row, newest or oldest first")
                                : tr("Sorts the matching rows, at most the newest %1 of them; narrow the filters to sort more").arg(kSortCap);
@@ -44,9 +46,8 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
     if (role != Qt::DisplayRole)
         return {};
     // Category, Price and Title show the final values (the decision's, else the suggestion's) with the suggestion beside.
-    static const QStringList names = {tr("Photo"), tr("Time"), tr("File"), tr("Category (final · suggested)"), tr("Confidence"),
-                                      tr("Price (final · suggested)"), tr("Title (final · suggested)"), tr("Decision"), tr("Warnings"),
-                                      tr("Latency")};
+    static const QStringList names = {tr("Photo"), tr("Time"), tr("File"), tr("Category"), tr("Confidence"), tr("Price"),
+                                      tr("Title"), tr("Decision"), tr("Warnings"), tr("Latency")};
     return names.value(section);
 }
 
