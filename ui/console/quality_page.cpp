@@ -380,11 +380,26 @@ void QualityPage::show(const QualityReport &report)
             m_matrix->setItem(r, c, item);
         }
     }
-    // Acceptance per category, every one of them (none folded).
+    showAcceptance(ordered, all.suggested, all.cells);
+    // Whose decisions every figure counts, and the one currency prices are compared in.
+    const QString whose = m_includeImports->isChecked() ? tr("decisions (moderators' and imported listings')") : tr("moderator decisions");
+    const QString priceError = report.priceMdape < 0 ? tr("no prices to compare")
+                                                     : tr("%1 % over %2 prices in %3").arg(report.priceMdape * 100, 0, 'f', 1)
+                                                           .arg(report.pricesCompared).arg(report.currency);
+    m_summary->setText(report.decided == 0
+                           ? tr("No %1 in this period yet.").arg(whose)
+                           : tr("%1 %2, %3 % accepted as suggested; price error (median absolute percentage): %4")
+                                 .arg(report.decided).arg(whose).arg(100.0 * report.accepted / report.decided, 0, 'f', 1).arg(priceError));
+}
+
+// Acceptance per category, every one of them (none folded), in the matrix's order.
+void QualityPage::showAcceptance(const QStringList &ordered, const std::map<QString, qint64> &suggested,
+                                 const std::map<std::pair<QString, QString>, qint64> &cells)
+{
     std::vector<std::pair<QString, std::pair<qint64, qint64>>> perCategory; // decided, accepted (same category)
     for (const QString &id : std::as_const(ordered))
-        if (all.suggested.count(id) && all.suggested.at(id) > 0)
-            perCategory.push_back({id, {all.suggested.at(id), all.cells.count({id, id}) ? all.cells.at({id, id}) : 0}});
+        if (suggested.count(id) && suggested.at(id) > 0)
+            perCategory.push_back({id, {suggested.at(id), cells.count({id, id}) ? cells.at({id, id}) : 0}});
     m_acceptance->setRowCount(int(perCategory.size()));
     int r = 0;
     for (const auto &[category, counts] : perCategory) {
@@ -397,15 +412,6 @@ void QualityPage::show(const QualityReport &report)
             m_acceptance->item(r, c)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         ++r;
     }
-    // Whose decisions every figure counts, and the one currency prices are compared in.
-    const QString whose = m_includeImports->isChecked() ? tr("decisions (moderators' and imported listings')") : tr("moderator decisions");
-    const QString priceError = report.priceMdape < 0 ? tr("no prices to compare")
-                                                     : tr("%1 % over %2 prices in %3").arg(report.priceMdape * 100, 0, 'f', 1)
-                                                           .arg(report.pricesCompared).arg(report.currency);
-    m_summary->setText(report.decided == 0
-                           ? tr("No %1 in this period yet.").arg(whose)
-                           : tr("%1 %2, %3 % accepted as suggested; price error (median absolute percentage): %4")
-                                 .arg(report.decided).arg(whose).arg(100.0 * report.accepted / report.decided, 0, 'f', 1).arg(priceError));
 }
 
 } // namespace listinglens::ui

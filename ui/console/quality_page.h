@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+#include <map>
+
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -51,6 +53,8 @@ protected:
 
 private:
     void show(const QualityReport &report);
+    void showAcceptance(const QStringList &ordered, const std::map<QString, qint64> &suggested,
+                        const std::map<std::pair<QString, QString>, qint64> &cells);
     void showPerHead(const QList<HeadAccuracy> &heads);
 
     ConsoleWorker *m_worker;
