@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSize>
 #include <QString>
 #include <QStringList>
 
@@ -23,7 +24,7 @@ namespace listinglens::desktop {
 // photos and saves workbench.png, batch.png, error.png, the presentation
 // mode (start, built-up result, listing card), the phone upload page (phone.png,
 // headless chromium), the console pages and settings.png.
-int runScreenshots(int &argc, char **argv, const QString &outDir);
+int runScreenshots(int &argc, char **argv, const QString &outDir, QSize windowSize = QSize(1280, 800));
 
 // `listinglens-bench gui`: the longest GUI-thread stall (heartbeat timer)
 // while COUNT phone-sized photos are processed in the window.

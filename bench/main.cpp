@@ -34,17 +34,21 @@ constexpr const char *kUsage =
 int screenshots(int argc, char **argv)
 {
     const QString dir = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("docs/screenshots");
-    if (dir.startsWith(QLatin1Char('-'))) {
+    const QString size = argc > 3 ? QString::fromLocal8Bit(argv[3]) : QStringLiteral("1280x800");
+    const QStringList wh = size.split(QLatin1Char('x'));
+    const int width = wh.value(0).toInt(), height = wh.value(1).toInt();
+    if (dir.startsWith(QLatin1Char('-')) || wh.size() != 2 || width < 640 || height < 480 || width > 4000 || height > 3000) {
         const bool help = dir == QLatin1String("--help") || dir == QLatin1String("-h");
         QTextStream(help ? stdout : stderr)
-            << "Usage: listinglens-bench screenshots [DIR]\n"
+            << "Usage: listinglens-bench screenshots [DIR [WIDTHxHEIGHT]]\n"
                "Opens the real window, loads the sample photos and saves workbench.png, batch.png,\n"
                "error.png, presentation-start.png, presentation.png, presentation-listing.png,\n"
                "phone.png (the phone upload page in headless chromium), the console pages and\n"
-               "settings.png to DIR (default docs/screenshots). Needs a display (Xvfb).\n";
+               "settings.png to DIR (default docs/screenshots), the window WIDTHxHEIGHT (default 1280x800).\n"
+               "Needs a display (Xvfb).\n";
         return help ? 0 : listinglens::cli::ExitUsage;
     }
-    return listinglens::desktop::runScreenshots(argc, argv, dir);
+    return listinglens::desktop::runScreenshots(argc, argv, dir, QSize(width, height));
 }
 
 } // namespace

@@ -159,7 +159,7 @@ bool shootSettings(MainWindow &w, const QString &outDir, QTextStream &err)
 
 } // namespace
 
-int runScreenshots(int &argc, char **argv, const QString &outDir)
+int runScreenshots(int &argc, char **argv, const QString &outDir, QSize windowSize)
 {
     if (!haveDisplay())
         return 2;
@@ -179,7 +179,7 @@ int runScreenshots(int &argc, char **argv, const QString &outDir)
     QTemporaryDir databaseDir;
     qputenv("LISTINGLENS_DB", (QStringLiteral("sqlite:") + databaseDir.filePath(QStringLiteral("screenshots.sqlite"))).toUtf8());
     MainWindow w;
-    w.resize(1280, 800);
+    w.resize(windowSize);
     w.show();
     if (!w.isModelReady() && !waitFor(w, &MainWindow::modelReady, 60000)) {
         err << "listinglens-bench: the model did not load" << Qt::endl;

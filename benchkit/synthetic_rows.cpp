@@ -34,7 +34,7 @@ Result<qint64> fillSynthetic(PredictionStore &store, qint64 rows, int days, cons
             " INSERT INTO predictions (created_ms, source, file_name, ok, error_code, model_name, model_version, device,"
             "  category_id, confidence, price_currency, price_low, price_point, price_high, price_basis, price_neighbours,"
             "  title, description, quality_flags, decode_ms, preprocess_ms, inference_ms, total_ms, synthetic, feedback,"
-            "  final_category_id, final_price)"
+            "  final_category_id, final_price, final_origin)"
             " SELECT CAST(:now AS BIGINT) - (i * CAST(:span AS BIGINT)) / CAST(:rows AS BIGINT), 'synthetic', 'synthetic-' || i || '.jpg',"
             "  CASE WHEN i % 50 = 0 THEN 0 ELSE 1 END, CASE WHEN i % 50 = 0 THEN 'corrupt' END,"
             "  'mobilenet_v2_imagenet', CASE WHEN i % 5 = 0 THEN '2.0.0' ELSE '1.0.0' END, 'cpu',"
@@ -42,7 +42,8 @@ Result<qint64> fillSynthetic(PredictionStore &store, qint64 rows, int days, cons
             "  'Synthetic listing ' || i, 'Synthetic row for benchmarks, not a real photo.',"
             "  CASE WHEN i % 13 = 0 THEN ',blurry,' ELSE '' END, 10, 2, 12, 20 + ((i * 31) % 200), 1,"
             "  CASE WHEN i % 37 = 0 THEN 'corrected' WHEN i % 10 = 0 THEN 'accepted' ELSE 'none' END,"
-            "  CASE WHEN i % 10 = 0 OR i % 37 = 0 THEN cats.id END, CASE WHEN i % 10 = 0 OR i % 37 = 0 THEN 30 + (i % 400) END"
+            "  CASE WHEN i % 10 = 0 OR i % 37 = 0 THEN cats.id END, CASE WHEN i % 10 = 0 OR i % 37 = 0 THEN 30 + (i % 400) END,"
+            "  CASE WHEN i % 10 = 0 OR i % 37 = 0 THEN 'moderator' END"
             " FROM seq JOIN cats ON cats.k = i % 23"));
         q.bindValue(QStringLiteral(":from"), from);
         q.bindValue(QStringLiteral(":to"), to);

@@ -11,4 +11,6 @@ if ! command -v xvfb-run >/dev/null || ! command -v xauth >/dev/null || ! comman
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends xvfb xauth chromium
 fi
 cmake --build build --target listinglens-bench > /dev/null # a developer tool, built with the tests
-xvfb-run -a -s "-screen 0 1280x800x24" build/app/listinglens-bench screenshots "${1:-docs/screenshots}"
+# DIR and the window's WIDTHxHEIGHT: docs/screenshots takes 1024x700 (the smallest screen the window is made for)
+# and 1600x1000 (in docs/screenshots/1600x1000).
+xvfb-run -a -s "-screen 0 1700x1100x24" build/app/listinglens-bench screenshots "${1:-docs/screenshots}" "${2:-1024x700}"

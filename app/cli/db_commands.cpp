@@ -15,11 +15,10 @@ namespace listinglens::cli {
 
 namespace {
 
+// One prediction: the suggestion ("suggested") and the standing decision
+// ("confirmed", with who or what made it) apart, each named as such.
 QJsonObject rowJson(const HistoryRow &r)
 {
-    QJsonArray flags;
-    for (const QString &f : r.flags)
-        flags.append(f);
     QJsonObject o{{QStringLiteral("id"), r.id},
                   {QStringLiteral("created_at"), isoTime(r.createdMs)},
                   {QStringLiteral("source"), r.source},
@@ -31,17 +30,31 @@ QJsonObject rowJson(const HistoryRow &r)
     if (r.ok) {
         o.insert(QStringLiteral("head"), r.headVersion > 0 ? QStringLiteral("h%1").arg(r.headVersion) : QStringLiteral("builtin"));
         o.insert(QStringLiteral("review"), QJsonArray::fromStringList(r.review));
-        o.insert(QStringLiteral("category"), r.categoryId);
-        o.insert(QStringLiteral("confidence"), r.confidence);
-        o.insert(QStringLiteral("title"), r.title);
-        o.insert(QStringLiteral("price"), QJsonObject{{QStringLiteral("currency"), r.currency}, {QStringLiteral("point"), r.pricePoint}});
-        o.insert(QStringLiteral("flags"), flags);
+        o.insert(QStringLiteral("flags"), QJsonArray::fromStringList(r.flags));
+        QJsonObject price{{QStringLiteral("currency"), r.currency}, {QStringLiteral("basis"), r.priceBasis}};
+        if (r.priceBasis != QLatin1String("none")) {
+            price.insert(QStringLiteral("low"), r.priceLow);
+            price.insert(QStringLiteral("point"), r.pricePoint);
+            price.insert(QStringLiteral("high"), r.priceHigh);
+        }
+        o.insert(QStringLiteral("suggested"), QJsonObject{{QStringLiteral("category"), r.categoryId},
+                                                           {QStringLiteral("confidence"), r.confidence},
+                                                           {QStringLiteral("title"), r.title},
+                                                           {QStringLiteral("description"), r.description},
+                                                           {QStringLiteral("price"), price}});
     } else {
         o.insert(QStringLiteral("error"), r.errorCode);
     }
     if (r.feedback != QLatin1String("none"))
-        o.insert(QStringLiteral("final"), QJsonObject{{QStringLiteral("category"), r.finalCategoryId},
-                                                       {QStringLiteral("price"), r.finalPrice}});
+        o.insert(QStringLiteral("confirmed"), QJsonObject{{QStringLiteral("decision"), r.feedback},
+                                                           {QStringLiteral("source"), r.origin},
+                                                           {QStringLiteral("by"), r.decidedBy},
+                                                           {QStringLiteral("at"), isoTime(r.decidedMs)},
+                                                           {QStringLiteral("category"), r.finalCategoryId},
+                                                           {QStringLiteral("price"), r.finalPrice},
+                                                           {QStringLiteral("currency"), r.finalCurrency},
+                                                           {QStringLiteral("title"), r.finalTitle},
+                                                           {QStringLiteral("description"), r.finalDescription}});
     return o;
 }
 
@@ -90,8 +103,11 @@ struct HistoryOptions {
     QCommandLineOption since{QStringLiteral("since"), QStringLiteral("From this time (ISO 8601)."), QStringLiteral("ISO")};
     QCommandLineOption until{QStringLiteral("until"), QStringLiteral("Before this time (ISO 8601)."), QStringLiteral("ISO")};
     QCommandLineOption category{QStringLiteral("category"), QStringLiteral("Suggested category id."), QStringLiteral("ID")};
-    QCommandLineOption feedback{QStringLiteral("feedback"), QStringLiteral("none, accepted or corrected."), QStringLiteral("STATE")};
-    QCommandLineOption search{QStringLiteral("search"), QStringLiteral("Text in the title or description."), QStringLiteral("TEXT")};
+    QCommandLineOption feedback{QStringLiteral("feedback"),
+                                QStringLiteral("none, accepted or corrected (by a moderator), or imported (an imported listing)."),
+                                QStringLiteral("STATE")};
+    QCommandLineOption search{QStringLiteral("search"), QStringLiteral("Text in the suggested or the confirmed title or description."),
+                              QStringLiteral("TEXT")};
     QCommandLineOption needsReview{QStringLiteral("needs-review"), QStringLiteral("Only results that need a moderator's review.")};
     QCommandLineOption head{QStringLiteral("head"), QStringLiteral("Made with this category head (h3 or 3), or builtin: the built-in mapping."),
                             QStringLiteral("VERSION|builtin")};
@@ -111,7 +127,6 @@ std::optional<HistoryFilter> historyFilter(const QCommandLineParser &parser, con
     filter.sinceMs = *from;
     filter.untilMs = *to;
     filter.categoryId = parser.value(o.category);
-    filter.feedback = parser.value(o.feedback);
     filter.text = parser.value(o.search);
     filter.needsReview = parser.isSet(o.needsReview);
     if (parser.isSet(o.head)) {
@@ -121,8 +136,8 @@ std::optional<HistoryFilter> historyFilter(const QCommandLineParser &parser, con
             return std::nullopt;
         }
     }
-    if (!filter.feedback.isEmpty() && !QStringList{QStringLiteral("none"), QStringLiteral("accepted"), QStringLiteral("corrected")}.contains(filter.feedback)) {
-        printError(QStringLiteral("--feedback is none, accepted or corrected"));
+    if (!setDecisionFilter(filter, parser.value(o.feedback))) {
+        printError(QStringLiteral("--feedback is none, accepted, corrected or imported"));
         return std::nullopt;
     }
     return filter;
@@ -135,7 +150,10 @@ QString historyLine(const HistoryRow &r)
         .arg(isoTime(r.createdMs), QString::number(r.id).rightJustified(8), r.fileName.section(QLatin1Char('/'), -1).left(28).leftJustified(28),
              r.ok ? r.categoryId.leftJustified(16) : (QStringLiteral("FAILED ") + r.errorCode).leftJustified(16),
              r.ok ? QStringLiteral("%1 %2").arg(r.currency).arg(r.pricePoint).leftJustified(12) : QString(12, QLatin1Char(' ')),
-             r.feedback == QLatin1String("none") ? r.title : r.feedback + QStringLiteral(": ") + r.finalCategoryId);
+             r.feedback == QLatin1String("none") ? QStringLiteral("suggested: ") + r.title
+                                                 : QStringLiteral("%1: %2 (suggested %3)")
+                                                       .arg(r.origin == decisionOrigin(true) ? QStringLiteral("imported") : r.feedback,
+                                                            r.shownTitle(), r.categoryId));
 }
 
 } // namespace
@@ -165,15 +183,55 @@ int runHistory(const QStringList &args)
     return ExitOk;
 }
 
+namespace {
+
+// What `stats` prints: the decisions counted are moderators' unless imports were asked for, and it says which.
+void printStats(const StoreStats &v, const QString &database, bool json)
+{
+    auto r2 = [](double x) { return std::round(x * 100) / 100; };
+    const QString counted = v.includesImports ? QStringLiteral("moderators and imports") : QStringLiteral("moderators");
+    if (json) {
+        QTextStream(stdout) << QJsonDocument(QJsonObject{
+                                   {QStringLiteral("predictions"), v.predictions},
+                                   {QStringLiteral("per_minute"), r2(v.perMinute)},
+                                   {QStringLiteral("latency_ms"), QJsonObject{{QStringLiteral("p50"), r2(v.p50)},
+                                                                              {QStringLiteral("p95"), r2(v.p95)},
+                                                                              {QStringLiteral("p99"), r2(v.p99)}}},
+                                   {QStringLiteral("failures"), v.failures},
+                                   {QStringLiteral("decisions_by"), counted},
+                                   {QStringLiteral("accepted"), v.accepted},
+                                   {QStringLiteral("corrected"), v.corrected},
+                                   {QStringLiteral("acceptance_rate"), r2(v.acceptanceRate * 10000) / 10000},
+                                   {QStringLiteral("imported"), v.imported}})
+                                   .toJson(QJsonDocument::Compact)
+                            << Qt::endl;
+        return;
+    }
+    QTextStream(stdout) << QStringLiteral("database:     %1\npredictions:  %2 (%3 failed), %4 per minute\n"
+                                          "latency:      p50 %5 ms, p95 %6 ms, p99 %7 ms\n"
+                                          "decisions:    %8 accepted, %9 corrected (acceptance %10 %), by %11\n"
+                                          "imported:     %12 listings from catalogues (%13)\n")
+                               .arg(database).arg(v.predictions).arg(v.failures).arg(v.perMinute, 0, 'f', 1)
+                               .arg(v.p50, 0, 'f', 1).arg(v.p95, 0, 'f', 1).arg(v.p99, 0, 'f', 1)
+                               .arg(v.accepted).arg(v.corrected).arg(v.acceptanceRate * 100, 0, 'f', 1).arg(counted)
+                               .arg(v.imported)
+                               .arg(v.includesImports ? QStringLiteral("counted above") : QStringLiteral("not counted above: --include-imports"));
+}
+
+} // namespace
+
 int runStats(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Throughput, latency, failures and acceptance, aggregated in the database."));
+    parser.setApplicationDescription(QStringLiteral("Throughput, latency, failures and acceptance, aggregated in the database.\n"
+                                                    "Acceptance counts moderators' decisions; imported listings only with --include-imports."));
     parser.addHelpOption();
     const QCommandLineOption db = databaseOption(QStringLiteral(", else the embedded SQLite file"));
     const QCommandLineOption since(QStringLiteral("since"), QStringLiteral("From this time (ISO 8601)."), QStringLiteral("ISO"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
-    parser.addOptions({db, since, json});
+    const QCommandLineOption imports(QStringLiteral("include-imports"),
+                                     QStringLiteral("Count imported listings as decisions too (accepted when the suggestion matched)."));
+    parser.addOptions({db, since, json, imports});
     int exitCode = ExitOk;
     if (!parseOrExit(parser, args, exitCode))
         return exitCode;
@@ -183,34 +241,12 @@ int runStats(const QStringList &args)
     auto store = openStore(databaseUrl(parser, defaultDatabaseUrl()));
     if (!store)
         return ExitSomeFailed;
-    auto s = readStats(*store, *from);
+    auto s = readStats(*store, *from, 0, parser.isSet(imports));
     if (!s) {
         printError(s.error().message);
         return ExitSomeFailed;
     }
-    const StoreStats &v = s.value();
-    auto r2 = [](double x) { return std::round(x * 100) / 100; };
-    if (parser.isSet(json)) {
-        QTextStream(stdout) << QJsonDocument(QJsonObject{
-                                   {QStringLiteral("predictions"), v.predictions},
-                                   {QStringLiteral("per_minute"), r2(v.perMinute)},
-                                   {QStringLiteral("latency_ms"), QJsonObject{{QStringLiteral("p50"), r2(v.p50)},
-                                                                              {QStringLiteral("p95"), r2(v.p95)},
-                                                                              {QStringLiteral("p99"), r2(v.p99)}}},
-                                   {QStringLiteral("failures"), v.failures},
-                                   {QStringLiteral("accepted"), v.accepted},
-                                   {QStringLiteral("corrected"), v.corrected},
-                                   {QStringLiteral("acceptance_rate"), r2(v.acceptanceRate * 10000) / 10000}})
-                                   .toJson(QJsonDocument::Compact)
-                            << Qt::endl;
-    } else {
-        QTextStream(stdout) << QStringLiteral("database:     %1\npredictions:  %2 (%3 failed), %4 per minute\n"
-                                              "latency:      p50 %5 ms, p95 %6 ms, p99 %7 ms\n"
-                                              "feedback:     %8 accepted, %9 corrected (acceptance %10 %)\n")
-                                   .arg(store->maskedUrl()).arg(v.predictions).arg(v.failures).arg(v.perMinute, 0, 'f', 1)
-                                   .arg(v.p50, 0, 'f', 1).arg(v.p95, 0, 'f', 1).arg(v.p99, 0, 'f', 1)
-                                   .arg(v.accepted).arg(v.corrected).arg(v.acceptanceRate * 100, 0, 'f', 1);
-    }
+    printStats(s.value(), store->maskedUrl(), parser.isSet(json));
     return ExitOk;
 }
 

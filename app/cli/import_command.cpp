@@ -2,6 +2,7 @@
 
 #include "catalogue_row.h"
 #include "cli_common.h"
+#include "database_settings.h"
 #include "csv.h"
 #include "route.h"
 #include "store_recorder.h"
@@ -98,7 +99,7 @@ int importRows(Route &route, PredictionStore &store, const std::vector<Catalogue
         const PhotoResult &r = photo.result();
         // The catalogue's own title only: a suggested one stored as confirmed would come back as "from similar listings".
         const FeedbackRecord confirmed{QStringLiteral("import"), row.categoryId != r.category.id, row.categoryId, row.price, currency,
-                                       row.title, row.description.isEmpty() ? r.description : row.description, 0};
+                                       row.title, row.description.isEmpty() ? r.description : row.description, 0, /*imported=*/true};
         if (auto fb = store.addFeedback(photo.predictionId, confirmed); !fb) {
             rejects << QStringLiteral("line %1: %2").arg(row.line).arg(fb.error().message);
             return;
@@ -195,6 +196,10 @@ int runImport(const QStringList &args)
     const auto &[cur, factor] = std::get<std::pair<QString, double>>(money);
     for (CatalogueRow &r : rows)
         r.price *= factor;
+    if (auto chosen = chooseDatabaseCurrency(*store, cur); !chosen) { // the first import chooses the database's currency
+        printError(chosen.error().message);
+        return ExitSomeFailed;
+    }
     if (const auto &index = c.listingIndex())
         index->setCurrency(cur); // the first prices of an empty database set it
     QElapsedTimer timer;

@@ -25,8 +25,11 @@ struct LabelScore {
     double probability = 0;
 };
 
-enum class PriceBasis { Neighbours, Category, Prior };
-QString priceBasisName(PriceBasis basis); // "neighbours", "category", "prior"
+// None: no price, because the database's prices are in another currency than
+// the taxonomy's sample prices and none is confirmed in it yet (never converted
+// without a rate).
+enum class PriceBasis { Neighbours, Category, Prior, None };
+QString priceBasisName(PriceBasis basis); // "neighbours", "category", "prior", "none"
 PriceBasis priceBasisFromName(const QString &name); // Prior for anything else
 
 struct PriceSuggestion {

@@ -1,5 +1,7 @@
 #include "stored_listings.h"
 
+#include "database_settings.h"
+
 #include <algorithm>
 
 namespace listinglens {
@@ -16,8 +18,8 @@ ListingIndex::Entry entryOf(const IndexRow &row)
 Result<std::shared_ptr<ListingIndex>> loadListingIndex(PredictionStore &store, int dimension, int maxRows, const QString &modelVersion)
 {
     auto index = std::make_shared<ListingIndex>(dimension);
-    if (auto currencies = store.confirmedCurrencies(); currencies && !currencies.value().isEmpty())
-        index->setCurrency(currencies.value().constFirst());
+    if (auto currency = databaseCurrency(store); currency && !currency.value().isEmpty())
+        index->setCurrency(currency.value());
     std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> rows;
     auto read = readIndexRows(store, maxRows, [&](const IndexRow &row) {
         rows.emplace_back(entryOf(row), row.embedding);

@@ -26,6 +26,23 @@ std::optional<qint64> parseHeadFilter(const QString &text)
     return ok && version > 0 ? std::optional<qint64>(version) : std::nullopt;
 }
 
+bool setDecisionFilter(HistoryFilter &f, const QString &state)
+{
+    f.feedback.clear();
+    f.origin.clear();
+    if (state == QLatin1String("imported")) {
+        f.origin = decisionOrigin(true);
+    } else if (state == QLatin1String("accepted") || state == QLatin1String("corrected")) {
+        f.feedback = state;
+        f.origin = decisionOrigin(false);
+    } else if (state == QLatin1String("none")) {
+        f.feedback = state;
+    } else if (!state.isEmpty()) {
+        return false;
+    }
+    return true;
+}
+
 namespace {
 
 // The WHERE clause of a history filter over `predictions p`, and its values.
@@ -66,6 +83,8 @@ Where whereOf(PredictionStore &store, const HistoryFilter &f)
         add(QStringLiteral("p.model_version = :mver"), QStringLiteral(":mver"), f.modelVersion);
     if (f.needsReview)
         w.clauses << QStringLiteral("p.review <> ''");
+    if (!f.origin.isEmpty())
+        add(QStringLiteral("p.final_origin = :origin"), QStringLiteral(":origin"), f.origin);
     if (f.headVersion && *f.headVersion > 0)
         add(QStringLiteral("p.head_version = :head"), QStringLiteral(":head"), *f.headVersion);
     else if (f.headVersion)
@@ -74,7 +93,9 @@ Where whereOf(PredictionStore &store, const HistoryFilter &f)
         add(QStringLiteral("p.quality_flags LIKE :flag ESCAPE '\\'"), QStringLiteral(":flag"), store_sql::flagPattern(f.qualityFlag));
     if (!f.text.isEmpty()) {
         const QString like = schema::caseInsensitiveLike(store_sql::dialectOf(store.url()));
-        add(QStringLiteral("(p.title %1 :text ESCAPE '\\' OR p.description %1 :text ESCAPE '\\')").arg(like),
+        // The suggestion's and the decision's text alike (a trigram index on each on PostgreSQL).
+        add(QStringLiteral("(p.title %1 :text ESCAPE '\\' OR p.description %1 :text ESCAPE '\\'"
+                           " OR p.final_title %1 :text ESCAPE '\\' OR p.final_description %1 :text ESCAPE '\\')").arg(like),
             QStringLiteral(":text"), QLatin1Char('%') + store_sql::escapedLike(f.text) + QLatin1Char('%'));
     }
     return w;
@@ -100,7 +121,8 @@ Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const Histor
     const QString sql = QStringLiteral(
         "SELECT p.id, p.created_ms, p.source, p.file_name, p.ok, p.error_code, p.category_id, p.confidence, p.title, p.price_currency,"
         " p.price_point, p.feedback, p.final_category_id, p.final_price, p.model_version, p.quality_flags, p.total_ms, p.review,"
-        " p.head_version, p.description, p.price_low, p.price_high, p.price_basis, p.final_title, f.moderator, f.created_ms, f.description"
+        " p.head_version, p.description, p.price_low, p.price_high, p.price_basis, p.final_title, f.moderator, f.created_ms, f.description,"
+        " f.currency, p.final_origin"
         " FROM predictions p LEFT JOIN feedback f ON f.id = (SELECT fb.id FROM feedback fb WHERE fb.prediction_id = p.id"
         " AND fb.undone_ms IS NULL ORDER BY fb.created_ms DESC, fb.id DESC LIMIT 1)"
         "%1 ORDER BY p.created_ms %2, p.id %2 LIMIT :limit")
@@ -142,6 +164,8 @@ Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const Histor
         r.decidedBy = q.value(24).toString();
         r.decidedMs = q.value(25).toLongLong();
         r.finalDescription = q.value(26).toString();
+        r.finalCurrency = q.value(27).toString();
+        r.origin = q.value(28).toString();
         rows.push_back(std::move(r));
     }
     return rows;
@@ -167,26 +191,29 @@ Result<qint64> countHistory(PredictionStore &store, const HistoryFilter &f, qint
 
 QByteArray historyCsvHeader()
 {
+    // The suggestion's columns and the decision's apart, each named as such.
     return csvLine({QStringLiteral("id"), QStringLiteral("created_at"), QStringLiteral("source"), QStringLiteral("file"),
-                    QStringLiteral("ok"), QStringLiteral("error"), QStringLiteral("category"), QStringLiteral("confidence"),
-                    QStringLiteral("title"), QStringLiteral("description"), QStringLiteral("currency"), QStringLiteral("price"),
-                    QStringLiteral("price_low"), QStringLiteral("price_high"), QStringLiteral("price_basis"), QStringLiteral("feedback"),
-                    QStringLiteral("final_category"), QStringLiteral("final_price"), QStringLiteral("final_title"),
-                    QStringLiteral("final_description"), QStringLiteral("decided_by"), QStringLiteral("decided_at"),
-                    QStringLiteral("model_version"), QStringLiteral("head"), QStringLiteral("flags"), QStringLiteral("review"),
-                    QStringLiteral("total_ms")});
+                    QStringLiteral("ok"), QStringLiteral("error"), QStringLiteral("suggested_category"), QStringLiteral("confidence"),
+                    QStringLiteral("suggested_title"), QStringLiteral("suggested_description"), QStringLiteral("suggested_currency"),
+                    QStringLiteral("suggested_price"), QStringLiteral("suggested_price_low"), QStringLiteral("suggested_price_high"),
+                    QStringLiteral("price_basis"), QStringLiteral("decision"), QStringLiteral("decision_source"),
+                    QStringLiteral("confirmed_category"), QStringLiteral("confirmed_currency"), QStringLiteral("confirmed_price"),
+                    QStringLiteral("confirmed_title"), QStringLiteral("confirmed_description"), QStringLiteral("decided_by"),
+                    QStringLiteral("decided_at"), QStringLiteral("model_version"), QStringLiteral("head"), QStringLiteral("flags"),
+                    QStringLiteral("review"), QStringLiteral("total_ms")});
 }
 
 QByteArray historyCsvLine(const HistoryRow &r)
 {
     const bool decided = r.feedback != QLatin1String("none") && !r.feedback.isEmpty();
+    const bool priced = r.ok && r.priceBasis != QLatin1String("none");
     auto iso = [](qint64 ms) { return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs) : QString(); };
-    auto money = [&](double v) { return r.ok ? QString::number(v) : QString(); };
+    auto money = [&](double v) { return priced ? QString::number(v) : QString(); };
     return csvLine({QString::number(r.id), iso(r.createdMs), r.source, r.fileName, r.ok ? QStringLiteral("1") : QStringLiteral("0"),
                     r.errorCode, r.categoryId, r.ok ? QString::number(r.confidence, 'f', 4) : QString(), r.title, r.description,
-                    r.currency, money(r.pricePoint), money(r.priceLow), money(r.priceHigh), r.priceBasis, r.feedback,
-                    r.finalCategoryId, decided ? QString::number(r.finalPrice) : QString(), r.finalTitle, r.finalDescription,
-                    r.decidedBy, iso(r.decidedMs), r.modelVersion,
+                    r.currency, money(r.pricePoint), money(r.priceLow), money(r.priceHigh), r.priceBasis, r.feedback, r.origin,
+                    r.finalCategoryId, r.finalCurrency, decided ? QString::number(r.finalPrice) : QString(), r.finalTitle,
+                    r.finalDescription, r.decidedBy, iso(r.decidedMs), r.modelVersion,
                     r.headVersion > 0 ? QStringLiteral("h%1").arg(r.headVersion) : QStringLiteral("builtin"),
                     r.flags.join(QLatin1Char(' ')), r.review.join(QLatin1Char(' ')), QString::number(r.totalMs, 'f', 1)});
 }

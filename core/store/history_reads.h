@@ -25,12 +25,17 @@ struct HistoryFilter {
     double maxConfidence = -1;
     QString modelVersion;
     QString qualityFlag;                    // blurry, too_dark, ...
-    QString text;                           // in title or description
+    QString text;                           // in the suggested or the confirmed title or description
+    QString origin;                         // "", moderator (decided by one), import (an imported listing)
     QString finalCategoryId;                // confirmed category (the Confirmed filter, which the quality page sets)
     bool needsReview = false;               // only results with a reason to review them
     std::optional<qint64> headVersion;      // made with this category head; 0: the built-in mapping
     bool oldestFirst = false;
 };
+
+// The decision filter as people name it: "" (any), none, accepted or
+// corrected (by a moderator), imported (an imported listing); false for anything else.
+bool setDecisionFilter(HistoryFilter &filter, const QString &state);
 
 // A head as the history filters take it: "builtin" (or "built-in") is 0,
 // "h3" or "3" is 3; nullopt for anything else.
@@ -48,6 +53,8 @@ struct HistoryRow {
     QString fileName;
     bool ok = true;
     QString errorCode;
+    // The suggestion (category, title, description, currency and prices) and,
+    // apart, the standing decision (feedback and the final values).
     QString categoryId;
     double confidence = 0;
     QString title;                          // suggested
@@ -61,6 +68,8 @@ struct HistoryRow {
     double finalPrice = 0;
     QString finalTitle;                     // empty: no decision, or one that kept no title
     QString finalDescription;               // of the standing decision
+    QString finalCurrency;                  // of the standing decision's price
+    QString origin;                         // moderator, import (an imported listing); empty: no decision
     QString decidedBy;                      // moderator of the standing decision (newest not undone)
     qint64 decidedMs = 0;                   // 0: no standing decision
     QString modelVersion;

@@ -1,5 +1,7 @@
 #include "listing_index_store.h"
 
+#include "database_settings.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>

@@ -33,14 +33,15 @@ QByteArray embeddingBytes(const std::vector<float> &e)
 // What stands for predictionId: its newest decision not undone, else none.
 Result<StandingDecision> readStanding(QSqlQuery &q, qint64 predictionId)
 {
-    q.prepare(QStringLiteral("SELECT decision, category_id, price, title FROM feedback"
+    q.prepare(QStringLiteral("SELECT decision, category_id, price, title, description, origin FROM feedback"
                              " WHERE prediction_id = :pid AND undone_ms IS NULL ORDER BY created_ms DESC, id DESC LIMIT 1"));
     q.bindValue(QStringLiteral(":pid"), predictionId);
     if (!q.exec())
         return databaseError(QStringLiteral("cannot read the decision standing"), q.lastError());
     StandingDecision now;
     if (q.next())
-        now = {q.value(0).toString(), q.value(1).toString(), q.value(2).toDouble(), q.value(3).toString()};
+        now = {q.value(0).toString(), q.value(1).toString(), q.value(2).toDouble(), q.value(3).toString(), q.value(4).toString(),
+               q.value(5).toString()};
     q.finish();
     return now;
 }
@@ -138,7 +139,8 @@ Result<QStringList> PredictionStore::confirmedCurrencies()
         return db.error();
     QSqlQuery q(db.value());
     if (!q.exec(QStringLiteral("SELECT DISTINCT currency FROM feedback WHERE price > 0 AND currency IS NOT NULL AND currency <> ''"
-                               " AND undone_ms IS NULL ORDER BY currency")))
+                               " AND undone_ms IS NULL UNION SELECT value FROM database_settings WHERE name = 'currency'"
+                               " ORDER BY 1")))
         return databaseError(QStringLiteral("cannot read the stored currencies"), q.lastError());
     QStringList currencies;
     while (q.next())
@@ -278,9 +280,10 @@ void bindPrediction(const PredictionRecord &rec, const std::function<void(const 
     bind(":cats", nullable(r, r ? categoriesJson(*r) : QString(), text));
     bind(":labels", nullable(r, r ? labelsJson(*r) : QString(), text));
     bind(":cur", nullable(r, r ? r->price.currency : QString(), text));
-    bind(":low", nullable(r, r ? r->price.low : 0.0, real));
-    bind(":point", nullable(r, r ? r->price.point : 0.0, real));
-    bind(":high", nullable(r, r ? r->price.high : 0.0, real));
+    const bool priced = r && r->price.basis != PriceBasis::None; // no figure: NULL, never a price of 0
+    bind(":low", nullable(priced, r ? r->price.low : 0.0, real));
+    bind(":point", nullable(priced, r ? r->price.point : 0.0, real));
+    bind(":high", nullable(priced, r ? r->price.high : 0.0, real));
     bind(":basis", nullable(r, r ? priceBasisName(r->price.basis) : QString(), text));
     bind(":nb", nullable(r, r ? r->price.neighbours : 0, integer));
     bind(":title", nullable(r, r ? r->title : QString(), text));
@@ -363,11 +366,14 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
         return databaseError(QStringLiteral("cannot store feedback"), c.lastError());
     const QString decision = f.corrected ? QStringLiteral("corrected") : QStringLiteral("accepted");
     QSqlQuery q(c);
-    q.prepare(QStringLiteral("UPDATE predictions SET feedback = :d, final_category_id = :c, final_price = :p, final_title = :title WHERE id = :id"));
+    q.prepare(QStringLiteral("UPDATE predictions SET feedback = :d, final_category_id = :c, final_price = :p, final_title = :title,"
+                             " final_description = :desc, final_origin = :origin WHERE id = :id"));
     q.bindValue(QStringLiteral(":d"), decision);
     q.bindValue(QStringLiteral(":c"), f.categoryId);
     q.bindValue(QStringLiteral(":p"), f.price);
     q.bindValue(QStringLiteral(":title"), f.title);
+    q.bindValue(QStringLiteral(":desc"), f.description);
+    q.bindValue(QStringLiteral(":origin"), decisionOrigin(f.imported));
     q.bindValue(QStringLiteral(":id"), predictionId);
     if (!q.exec()) {
         const QSqlError e = q.lastError();
@@ -379,7 +385,7 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
         return Error{ErrorCode::NotFound, QStringLiteral("there is no prediction %1").arg(predictionId)};
     }
     q.prepare(QStringLiteral("INSERT INTO feedback (prediction_id, created_ms, moderator, decision, category_id, price,"
-                             " currency, title, description) VALUES (:pid, :t, :who, :d, :c, :p, :cur, :title, :desc) RETURNING id"));
+                             " currency, title, description, origin) VALUES (:pid, :t, :who, :d, :c, :p, :cur, :title, :desc, :origin) RETURNING id"));
     q.bindValue(QStringLiteral(":pid"), predictionId);
     q.bindValue(QStringLiteral(":t"), f.createdMs > 0 ? f.createdMs : store_sql::nowMs());
     q.bindValue(QStringLiteral(":who"), f.moderator);
@@ -389,6 +395,7 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
     q.bindValue(QStringLiteral(":cur"), f.currency);
     q.bindValue(QStringLiteral(":title"), f.title);
     q.bindValue(QStringLiteral(":desc"), f.description);
+    q.bindValue(QStringLiteral(":origin"), decisionOrigin(f.imported));
     if (!q.exec() || !q.next()) {
         const QSqlError e = q.lastError();
         c.rollback();
@@ -454,12 +461,14 @@ Result<StandingDecision> PredictionStore::markUndone(qint64 feedbackId, const QS
     const StandingDecision &now = standing.value();
     const bool none = now.decision == QLatin1String("none");
     const QMetaType text = QMetaType::fromType<QString>(), real = QMetaType::fromType<double>();
-    q.prepare(QStringLiteral("UPDATE predictions SET feedback = :d, final_category_id = :c, final_price = :p, final_title = :title"
-                             " WHERE id = :id"));
+    q.prepare(QStringLiteral("UPDATE predictions SET feedback = :d, final_category_id = :c, final_price = :p, final_title = :title,"
+                             " final_description = :desc, final_origin = :origin WHERE id = :id"));
     q.bindValue(QStringLiteral(":d"), now.decision);
     q.bindValue(QStringLiteral(":c"), none ? QVariant(text) : QVariant(now.categoryId));
     q.bindValue(QStringLiteral(":p"), none ? QVariant(real) : QVariant(now.price));
     q.bindValue(QStringLiteral(":title"), none ? QVariant(text) : QVariant(now.title));
+    q.bindValue(QStringLiteral(":desc"), none ? QVariant(text) : QVariant(now.description));
+    q.bindValue(QStringLiteral(":origin"), none ? QVariant(text) : QVariant(now.origin));
     q.bindValue(QStringLiteral(":id"), predictionId);
     if (!q.exec())
         return fail(q.lastError());

@@ -46,7 +46,16 @@ struct FeedbackRecord {
     QString title;
     QString description;
     qint64 createdMs = 0;                   // 0: now
+    // An imported catalogue's listing: a confirmed example, not a moderator's
+    // decision (the statistics leave it out unless asked to include imports).
+    bool imported = false;
 };
+
+// Where a decision came from (feedback.origin, predictions.final_origin).
+inline QString decisionOrigin(bool imported)
+{
+    return imported ? QStringLiteral("import") : QStringLiteral("moderator");
+}
 
 // A prediction's decision as it stands in the store: the newest feedback not
 // undone, or "none" (then the other fields are empty).
@@ -55,6 +64,8 @@ struct StandingDecision {
     QString categoryId;
     double price = 0;
     QString title;
+    QString description;
+    QString origin;                            // moderator, import; empty for none
 };
 
 // The ListingLens database, on SQLite or PostgreSQL through Qt SQL: opening
@@ -72,7 +83,9 @@ public:
 
     static int latestSchemaVersion();
     Result<int> schemaVersion();
-    // The currencies of the confirmed prices stored so far (a catalogue in another is refused or converted).
+    // The currencies of the confirmed prices stored so far, and the one the
+    // database was given (database_settings.h): a
+    // catalogue in another is refused or converted.
     Result<QStringList> confirmedCurrencies();
     Result<int> migrate();
 

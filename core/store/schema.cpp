@@ -258,11 +258,44 @@ QStringList version12()
     };
 }
 
+QStringList version13(Dialect d)
+{
+    // Who confirmed a listing: a moderator, or an imported catalogue (history
+    // that no moderator reviewed, kept as confirmed examples). Each feedback
+    // row says so (origin), and the prediction keeps its standing decision's
+    // origin and description beside the other final values, so that the
+    // statistics can leave imports out and search can read the confirmed text
+    // without a join. One currency per database (settings: 'currency'),
+    // chosen at the first import or in Settings; a database whose confirmed
+    // prices are all in one currency already takes that one.
+    const QString standing = QStringLiteral("(SELECT %1 FROM feedback f WHERE f.prediction_id = predictions.id AND f.undone_ms IS NULL"
+                                           " ORDER BY f.created_ms DESC, f.id DESC LIMIT 1)");
+    const QString priced = QStringLiteral("price > 0 AND currency IS NOT NULL AND currency <> '' AND undone_ms IS NULL");
+    QStringList sql{
+        QStringLiteral("ALTER TABLE feedback ADD COLUMN origin TEXT NOT NULL DEFAULT 'moderator'"),
+        QStringLiteral("UPDATE feedback SET origin = 'import' WHERE moderator = 'import'"
+                       " AND prediction_id IN (SELECT id FROM predictions WHERE source = 'import')"),
+        QStringLiteral("ALTER TABLE predictions ADD COLUMN final_origin TEXT"),       // NULL: no decision; moderator, import
+        QStringLiteral("ALTER TABLE predictions ADD COLUMN final_description TEXT"),
+        QStringLiteral("UPDATE predictions SET final_origin = %1, final_description = %2 WHERE feedback <> 'none'")
+            .arg(standing.arg(QStringLiteral("f.origin")), standing.arg(QStringLiteral("f.description"))),
+        QStringLiteral("CREATE INDEX predictions_origin ON predictions (final_origin, created_ms, id)"),
+        QStringLiteral("CREATE TABLE database_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+        QStringLiteral("INSERT INTO database_settings (name, value) SELECT DISTINCT 'currency', currency FROM feedback WHERE %1"
+                       " AND (SELECT COUNT(DISTINCT currency) FROM feedback WHERE %1) = 1").arg(priced),
+    };
+    if (d == Dialect::Postgres) {
+        sql << QStringLiteral("CREATE INDEX predictions_final_title_trgm ON predictions USING gin (final_title gin_trgm_ops)")
+            << QStringLiteral("CREATE INDEX predictions_final_description_trgm ON predictions USING gin (final_description gin_trgm_ops)");
+    }
+    return sql;
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 12;
+    return 13;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -281,6 +314,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 10: sql = version10(); break;
     case 11: sql = version11(); break;
     case 12: sql = version12(); break;
+    case 13: sql = version13(dialect); break;
     default: return {};
     }
     for (QString &s : sql)

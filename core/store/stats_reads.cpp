@@ -1,5 +1,7 @@
 #include "stats_reads.h"
 
+#include "database_settings.h"
+
 #include "schema.h"
 #include "store_sql_p.h"
 
@@ -9,6 +11,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <limits>
 
@@ -27,16 +30,19 @@ void bindBuckets(QSqlQuery &q, qint64 sinceMs, qint64 untilMs, qint64 bucketMs)
 }
 
 // Moderators' decisions over [sinceMs, untilMs) (untilMs 0: no end) and one
-// model version (empty: any): the WHERE clause the quality reads share, and its values.
+// model version (empty: any), imported listings too when asked: the WHERE
+// clause the quality reads share, and its values.
 struct Decisions {
     qint64 sinceMs = 0;
     qint64 untilMs = 0;
     QString modelVersion;
+    bool includeImports = false;            // imported listings are no moderator's decisions
 
     QString where() const
     {
-        return QStringLiteral(" WHERE feedback <> 'none' AND created_ms >= :since AND created_ms < :until%1")
-            .arg(modelVersion.isEmpty() ? QString() : QStringLiteral(" AND model_version = :mver"));
+        return QStringLiteral(" WHERE feedback <> 'none' AND created_ms >= :since AND created_ms < :until%1%2")
+            .arg(modelVersion.isEmpty() ? QString() : QStringLiteral(" AND model_version = :mver"),
+                 includeImports ? QString() : QStringLiteral(" AND final_origin = 'moderator'"));
     }
 
     void bind(QSqlQuery &q) const
@@ -50,7 +56,7 @@ struct Decisions {
 
 } // namespace
 
-Result<StoreStats> readStats(PredictionStore &store, qint64 sinceMs, qint64 untilMs)
+Result<StoreStats> readStats(PredictionStore &store, qint64 sinceMs, qint64 untilMs, bool includeImports)
 {
     auto db = store.connection();
     if (!db)
@@ -62,9 +68,11 @@ Result<StoreStats> readStats(PredictionStore &store, qint64 sinceMs, qint64 unti
     };
     QSqlQuery q(db.value());
     q.prepare(QStringLiteral("SELECT COUNT(*), SUM(CASE WHEN ok = 0 THEN 1 ELSE 0 END), MIN(created_ms), MAX(created_ms),"
-                             " SUM(CASE WHEN feedback = 'accepted' THEN 1 ELSE 0 END),"
-                             " SUM(CASE WHEN feedback = 'corrected' THEN 1 ELSE 0 END)"
-                             " FROM predictions WHERE ") + range);
+                             " SUM(CASE WHEN feedback = 'accepted' AND %1 THEN 1 ELSE 0 END),"
+                             " SUM(CASE WHEN feedback = 'corrected' AND %1 THEN 1 ELSE 0 END),"
+                             " SUM(CASE WHEN final_origin = 'import' THEN 1 ELSE 0 END)"
+                             " FROM predictions WHERE ").arg(includeImports ? QStringLiteral("1 = 1") : QStringLiteral("final_origin = 'moderator'"))
+              + range);
     bindRange(q);
     if (!q.exec() || !q.next())
         return databaseError(QStringLiteral("cannot compute statistics"), q.lastError());
@@ -74,6 +82,8 @@ Result<StoreStats> readStats(PredictionStore &store, qint64 sinceMs, qint64 unti
     const qint64 first = q.value(2).toLongLong(), last = q.value(3).toLongLong();
     s.accepted = q.value(4).toLongLong();
     s.corrected = q.value(5).toLongLong();
+    s.imported = q.value(6).toLongLong();
+    s.includesImports = includeImports;
     const qint64 from = sinceMs > 0 ? sinceMs : first;
     const double minutes = std::max(1.0, double((untilMs > 0 ? untilMs : last) - from) / 60000.0);
     s.perMinute = s.predictions / minutes;
@@ -347,14 +357,15 @@ Result<QueueActivity> readQueueActivity(PredictionStore &store, qint64 sinceMs, 
     return a;
 }
 
-Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion)
+Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion,
+                                      bool includeImports)
 {
     auto db = store.connection();
     if (!db)
         return db.error();
-    const Decisions decisions{sinceMs, untilMs, modelVersion};
+    const Decisions decisions{sinceMs, untilMs, modelVersion, includeImports};
     const QString where = decisions.where();
-    auto bind = [&](QSqlQuery &q) { decisions.bind(q); };
+    std::function<void(QSqlQuery &)> bind = [&](QSqlQuery &q) { decisions.bind(q); };
     QualityReport report;
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
@@ -368,14 +379,25 @@ Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64
         report.decided += q.value(2).toLongLong();
         report.accepted += q.value(3).toLongLong();
     }
-    // Median absolute percentage error of the suggested price, by nearest rank in SQL.
+    // Median absolute percentage error of the suggested price, by nearest rank
+    // in SQL: only suggestions in the database's currency, never one price
+    // against another currency's.
+    auto currency = databaseCurrency(store);
+    if (!currency)
+        return currency.error();
+    report.currency = currency.value();
     const QString errors = QStringLiteral("SELECT ABS(price_point - final_price) / final_price AS e FROM predictions")
-                           + where + QStringLiteral(" AND final_price > 0 AND price_point IS NOT NULL");
+                           + where + QStringLiteral(" AND final_price > 0 AND price_point IS NOT NULL AND price_currency = :cur");
+    bind = [&](QSqlQuery &q) {
+        decisions.bind(q);
+        q.bindValue(QStringLiteral(":cur"), report.currency);
+    };
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM (") + errors + QStringLiteral(") t"));
     bind(q);
     if (!q.exec() || !q.next())
         return databaseError(QStringLiteral("cannot read price errors"), q.lastError());
     const qint64 n = q.value(0).toLongLong();
+    report.pricesCompared = n;
     if (n > 0) {
         q.prepare(errors + QStringLiteral(" ORDER BY e LIMIT 1 OFFSET :rank"));
         bind(q);
@@ -387,14 +409,15 @@ Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64
     return report;
 }
 
-Result<ReliabilityReport> readReliability(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion, int bins)
+Result<ReliabilityReport> readReliability(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion, int bins,
+                                          bool includeImports)
 {
     if (bins < 1 || bins > 1000)
         return Error{ErrorCode::InvalidArgument, QStringLiteral("a reliability diagram needs 1 to 1000 bins")};
     auto db = store.connection();
     if (!db)
         return db.error();
-    const Decisions decisions{sinceMs, untilMs, modelVersion};
+    const Decisions decisions{sinceMs, untilMs, modelVersion, includeImports};
     // Bin i holds confidences in [i / bins, (i + 1) / bins); a confidence of
     // exactly 1 comes back as bin `bins` and is counted in the last one.
     const QString bin = schema::integerFloor(store_sql::dialectOf(store.url()), QStringLiteral("confidence * CAST(:bins AS DOUBLE PRECISION)"));
@@ -431,12 +454,13 @@ Result<ReliabilityReport> readReliability(PredictionStore &store, qint64 sinceMs
     return report;
 }
 
-Result<std::vector<HeadAccuracy>> readHeadAccuracy(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion)
+Result<std::vector<HeadAccuracy>> readHeadAccuracy(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion,
+                                      bool includeImports)
 {
     auto db = store.connection();
     if (!db)
         return db.error();
-    const Decisions decisions{sinceMs, untilMs, modelVersion};
+    const Decisions decisions{sinceMs, untilMs, modelVersion, includeImports};
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
     // NULL (the built-in mapping) as 0, which sorts first on either database.

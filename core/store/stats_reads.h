@@ -20,9 +20,12 @@ struct StoreStats {
     qint64 failures = 0;
     double perMinute = 0;
     double p50 = 0, p95 = 0, p99 = 0;       // total latency, ms
+    // Moderators' decisions (and imported listings' when includesImports).
     qint64 accepted = 0;
     qint64 corrected = 0;
     double acceptanceRate = 0;              // accepted / decided; 0 when none
+    qint64 imported = 0;                    // imported listings (confirmed examples, no moderator's decision)
+    bool includesImports = false;
 };
 
 // Suggested against confirmed, over a period (quality page).
@@ -36,6 +39,8 @@ struct QualityReport {
     qint64 decided = 0;
     qint64 accepted = 0;
     double priceMdape = -1;                 // median |suggested - confirmed| / confirmed; -1: no prices
+    QString currency;                       // the database's: only suggestions in it are compared
+    qint64 pricesCompared = 0;
 };
 
 // Calibration from moderators' decisions (quality page): the decided
@@ -124,22 +129,26 @@ struct QueueActivity {
     QList<Bucket> buckets;                     // empty ones left out
 };
 
-Result<StoreStats> readStats(PredictionStore &store, qint64 sinceMs = 0, qint64 untilMs = 0);
+// The decisions counted (accepted, corrected, the quality reads' below) are
+// moderators'; an imported catalogue's listings only when includeImports.
+Result<StoreStats> readStats(PredictionStore &store, qint64 sinceMs = 0, qint64 untilMs = 0, bool includeImports = false);
 // Buckets of bucketMs over [sinceMs, untilMs), empty ones left out.
 // The first created_ms in [sinceMs, untilMs), 0 when there is none (one index probe).
 Result<qint64> readFirstTime(PredictionStore &store, qint64 sinceMs, qint64 untilMs);
 Result<std::vector<TimeBucket>> readTimeSeries(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
 Result<QueueActivity> readQueueActivity(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs);
-Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {});
+Result<QualityReport> readQuality(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {},
+                                  bool includeImports = false);
 // Over the decisions of readQuality's period and model version.
 Result<ReliabilityReport> readReliability(PredictionStore &store, qint64 sinceMs, qint64 untilMs, const QString &modelVersion = {},
-                                          int bins = 10);
+                                          int bins = 10, bool includeImports = false);
 // Buckets of bucketMs over [sinceMs, untilMs), empty ones left out; at most
 // 16 flags (InvalidArgument past that, or for a flag that is not a plain word).
 Result<std::vector<FlagRateBucket>> readFlagRates(PredictionStore &store, qint64 sinceMs, qint64 untilMs, qint64 bucketMs,
                                                   const QStringList &flags, const QString &modelVersion = {});
-// The built-in mapping first, then the heads by version.
+// The built-in mapping first, then the heads by version: each over the
+// decisions on the photos it suggested (the head a prediction was made with).
 Result<std::vector<HeadAccuracy>> readHeadAccuracy(PredictionStore &store, qint64 sinceMs, qint64 untilMs,
-                                                   const QString &modelVersion = {});
+                                                   const QString &modelVersion = {}, bool includeImports = false);
 
 } // namespace listinglens

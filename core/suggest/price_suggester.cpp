@@ -41,6 +41,10 @@ PriceSuggestion PriceSuggester::suggest(const Category &category, const PriceEvi
         s.high = quantile(evidence.categoryPrices, 1.0 - level);
         return s;
     }
+    if (!evidence.currency.isEmpty() && evidence.currency != category.prior.currency) {
+        s.basis = PriceBasis::None; // the sample prices are in another currency: no figure rather than a mixed one
+        return s;
+    }
     s.basis = PriceBasis::Prior;
     s.currency = category.prior.currency;
     s.low = category.prior.p25;

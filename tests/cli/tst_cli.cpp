@@ -499,7 +499,8 @@ private Q_SLOTS:
         r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json"), QStringLiteral("--category"), QStringLiteral("cars")});
         lines = jsonLines(r.out);
         QCOMPARE(lines.size(), 1);
-        QCOMPARE(lines[0].value("title").toString(), QStringLiteral("Red sports car"));
+        QCOMPARE(lines[0].value("suggested").toObject().value("title").toString(), QStringLiteral("Red sports car"));
+        QVERIFY(!lines[0].contains("confirmed")); // no decision yet
         r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--since"), QStringLiteral("2999-01-01")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.trimmed().isEmpty());
@@ -663,12 +664,70 @@ private Q_SLOTS:
         r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json")});
         QList<double> prices;
         for (const QJsonObject &row : jsonLines(r.out))
-            prices << row.value("final").toObject().value("price").toDouble();
+            prices << row.value("confirmed").toObject().value("price").toDouble();
         std::sort(prices.begin(), prices.end());
         QCOMPARE(prices, (QList<double>{85, 100}));
         r = runCli({QStringLiteral("import"), QStringLiteral("--db"), url, QStringLiteral("--currency"), QStringLiteral("GBP"),
                     QStringLiteral("--rate"), QStringLiteral("2"), csv});
         QCOMPARE(r.exitCode, 2); // nothing to convert
+    }
+
+    void importIsNoDecisionAndKeepsOneCurrency_data() { storesHistoryAndStats_data(); }
+
+    // A catalogue in GBP on an empty database: its listings are imported
+    // history, not moderators' decisions; every price stored after it, the
+    // suggestions' included, is in GBP (none from the EUR sample prices); and
+    // search finds a word that is only in a confirmed title.
+    void importIsNoDecisionAndKeepsOneCurrency()
+    {
+        QFETCH(QString, driver);
+        QString url = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("gbp.sqlite"));
+        if (driver == QLatin1String("postgresql")) {
+            LISTINGLENS_REQUIRE_POSTGRES();
+            url = test::freshPostgresDatabase(QStringLiteral("listinglens_cli_gbp"));
+            QCOMPARE(runCli({QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url}).exitCode, 0);
+        }
+        for (const char *name : {"toaster.jpg", "sports_car.jpg", "laptop.jpg"})
+            QFile::copy(photo(name), m_dir.filePath(QStringLiteral("gbp-") + QLatin1String(name)));
+        const QString csv = m_dir.filePath(QStringLiteral("gbp.csv"));
+        QVERIFY(test::writeFile(csv, "photo,category,price,title\ngbp-toaster.jpg,appliances,10,Multi level desk\n"
+                                     "gbp-sports_car.jpg,cars,9000,Red coupe\ngbp-laptop.jpg,computers,300,Dell laptop\n"));
+        Run r = runCli({QStringLiteral("import"), QStringLiteral("--db"), url, QStringLiteral("--currency"), QStringLiteral("GBP"), csv});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runCli({QStringLiteral("stats"), QStringLiteral("--db"), url, QStringLiteral("--json")});
+        QJsonObject stats = jsonLines(r.out).value(0);
+        QCOMPARE(stats.value("accepted").toInt() + stats.value("corrected").toInt(), 0);
+        QCOMPARE(stats.value("imported").toInt(), 3);
+        QCOMPARE(stats.value("decisions_by").toString(), QStringLiteral("moderators"));
+        r = runCli({QStringLiteral("stats"), QStringLiteral("--db"), url});
+        QVERIFY2(r.out.contains("0 accepted, 0 corrected") && r.out.contains("3 listings from catalogues (not counted above"), r.out.constData());
+        r = runCli({QStringLiteral("stats"), QStringLiteral("--db"), url, QStringLiteral("--json"), QStringLiteral("--include-imports")});
+        stats = jsonLines(r.out).value(0);
+        QCOMPARE(stats.value("accepted").toInt() + stats.value("corrected").toInt(), 3);
+
+        r = runCli({QStringLiteral("classify"), QStringLiteral("--db"), url, QStringLiteral("--json"), photo("toaster.jpg")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json")});
+        const QList<QJsonObject> rows = jsonLines(r.out);
+        QCOMPARE(rows.size(), 4);
+        for (const QJsonObject &row : rows) {
+            const QJsonObject price = row.value("suggested").toObject().value("price").toObject();
+            QCOMPARE(price.value("currency").toString(), QStringLiteral("GBP"));
+            if (row.contains("confirmed")) {
+                QCOMPARE(row.value("confirmed").toObject().value("currency").toString(), QStringLiteral("GBP"));
+                QCOMPARE(row.value("confirmed").toObject().value("source").toString(), QStringLiteral("import"));
+            }
+        }
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json"), QStringLiteral("--search"), QStringLiteral("dell")});
+        const QList<QJsonObject> found = jsonLines(r.out);
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found[0].value("confirmed").toObject().value("title").toString(), QStringLiteral("Dell laptop"));
+        QVERIFY(!found[0].value("suggested").toObject().value("title").toString().contains(QStringLiteral("Dell")));
+        QCOMPARE(found[0].value("confirmed").toObject().value("price").toDouble(), 300.0);
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json"), QStringLiteral("--feedback"), QStringLiteral("imported")});
+        QCOMPARE(jsonLines(r.out).size(), 3);
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json"), QStringLiteral("--feedback"), QStringLiteral("accepted")});
+        QCOMPARE(jsonLines(r.out).size(), 0);
     }
 
     void survivesPostgresRestartingMidBatch()

@@ -887,31 +887,14 @@ private:
     {
         if (!test::onPostgres())
             return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("store-%1.sqlite").arg(++m_serial));
-        exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS jobs, api_keys, model_activations, model_versions, head_activations, category_heads, feedback, predictions, listinglens_schema CASCADE")});
+        exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS jobs, database_settings, api_keys, model_activations, model_versions, head_activations, category_heads, feedback, predictions, listinglens_schema CASCADE")});
         return m_pgUrl;
     }
 
     void exec(const QString &url, const QStringList &statements)
     {
-        const DatabaseUrl u = DatabaseUrl::parse(url).value();
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(u.driver(), QStringLiteral("direct"));
-            if (u.isPostgres()) {
-                db.setHostName(u.host);
-                db.setPort(u.port);
-                db.setUserName(u.user);
-                db.setPassword(u.password);
-                db.setDatabaseName(u.database);
-            } else {
-                db.setDatabaseName(u.path);
-            }
-            QVERIFY(db.open());
-            QSqlQuery q(db);
-            for (const QString &s : statements)
-                QVERIFY2(q.exec(s), qPrintable(s));
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("direct"));
+        const QString failed = test::execSql(url, statements);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
     void applyStepsUpTo(const QString &url, int version)

@@ -7,11 +7,13 @@
 
 #include "classifier.h"
 #include "database_url.h"
+#include "db_connections.h"
 
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 #include <QtEndian>
@@ -211,6 +213,23 @@ QString freshPostgresDatabase(const QString &name)
     });
     QString url = base;
     return url.replace(QRegularExpression(QStringLiteral("/[^/]+$")), QLatin1Char('/') + name);
+}
+
+QString execSql(const QString &url, const QStringList &statements)
+{
+    const auto parsed = DatabaseUrl::parse(url);
+    if (!parsed)
+        return parsed.error().message;
+    DbConnections connections(parsed.value()); // the store's own way to connect, closed when it goes
+    auto db = connections.get();
+    if (!db)
+        return db.error().message;
+    QSqlQuery q(db.value());
+    for (const QString &s : statements) {
+        if (!q.exec(s))
+            return s + QStringLiteral(": ") + q.lastError().text();
+    }
+    return {};
 }
 
 qint64 postgresScalar(const QString &url, const QString &sql)

@@ -50,6 +50,9 @@ QByteArray photoWithPhoneNumber();
 QString postgresUrl(); // empty when there is none
 // A new, empty database `name` on that server; its URL.
 QString freshPostgresDatabase(const QString &name);
+// Runs `statements` in order on the database at `url` (SQLite or PostgreSQL)
+// on a connection of its own, outside any store; the first that fails, empty when all ran.
+QString execSql(const QString &url, const QStringList &statements);
 // The first column of the first row of `sql` on the PostgreSQL database at `url`; -1 on failure.
 qint64 postgresScalar(const QString &url, const QString &sql);
 // The "driver" column with one row per database (sqlite, postgresql), for

@@ -1,11 +1,13 @@
 #include "window_fixture.h"
 
 #include "fixtures.h"
+#include "pending_decisions.h"
 #include "price_text.h"
 
 #include <QApplication>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QMimeData>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -20,6 +22,7 @@ void isolateSettings(const QString &application)
     QStandardPaths::setTestModeEnabled(true);
     QApplication::setOrganizationName(QStringLiteral("ListingLensTest"));
     QApplication::setApplicationName(application);
+    QFile::remove(PendingDecisions::defaultPath()); // decisions an earlier run of this test left waiting
 }
 
 std::unique_ptr<ui::MainWindow> openWindow(const QString &databaseUrl)

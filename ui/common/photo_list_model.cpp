@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <utility>
 
 namespace listinglens::ui {
 
@@ -53,10 +54,14 @@ QString reviewInWords(const ReviewAdvice &review)
         {QStringLiteral("unsure_category"), QObject::tr("unsure of the category")},
         {QStringLiteral("outside_taxonomy"), QObject::tr("outside the taxonomy")},
         {QStringLiteral("duplicate"), QObject::tr("a duplicate")},
-        {QStringLiteral("poor_photo"), QObject::tr("poor photo")}};
+        {QStringLiteral("poor_photo"), QObject::tr("poor photo")},
+        {QStringLiteral("contact_details"), QObject::tr("contact details on the photo")},
+        {QStringLiteral("stock_photo_text"), QObject::tr("stock photo text on it")},
+        {QStringLiteral("person_in_photo"), QObject::tr("a person in the photo")},
+        {QStringLiteral("not_moderated"), QObject::tr("its text and faces could not be checked")}};
     QStringList reasons;
     for (const QString &reason : review.reasons)
-        reasons << words.value(reason, reason);
+        reasons << words.value(reason, QString(reason).replace(QLatin1Char('_'), QLatin1Char(' ')));
     return reasons.isEmpty() ? QObject::tr("Needs review") : QObject::tr("Needs review: %1").arg(reasons.join(QStringLiteral("; ")));
 }
 
@@ -111,6 +116,7 @@ QVariant PhotoListModel::data(const QModelIndex &index, int role) const
     case ConfidenceRole: return it->shown().category.confidence;
     case DecisionRole: return it->decision.made ? (it->decision.corrected ? tr("corrected") : tr("accepted")) : QString();
     case ReviewRole: return it->state == PhotoState::Done ? reviewInWords(it->result.review) : QString();
+    case StorageRole: return it->decision.made ? QVariant(int(it->decision.storage)) : QVariant();
     default: return {};
     }
 }
@@ -255,7 +261,7 @@ void PhotoListModel::setResult(int id, const PhotoResult &result, const QImage &
             && hammingDistance(earlier.result.quality.phash, result.quality.phash) <= thresholds.duplicateMaxHamming)
             it.duplicateOfId = earlier.id;
     }
-    reorder();
+    reorder(id); // its result is in: it goes to its place, under the focus or not
     changed(rowOf(id));
 }
 
@@ -310,6 +316,34 @@ void PhotoListModel::setDecision(int id, const Decision &decision, bool waitsFor
     Q_EMIT decisionRecorded(id);
 }
 
+QList<int> PhotoListModel::idsIn(PhotoState state) const
+{
+    QList<int> ids;
+    for (const PhotoItem &it : m_items)
+        if (it.state == state)
+            ids << it.id;
+    return ids;
+}
+
+void PhotoListModel::setDecisionStorage(int id, DecisionStorage storage, const QString &note)
+{
+    const int row = rowOf(id);
+    if (row < 0 || !m_items[row].decision.made)
+        return;
+    m_items[row].decision.storage = storage;
+    m_items[row].decision.storageNote = note;
+    changed(row);
+}
+
+QList<int> PhotoListModel::decisionsIn(DecisionStorage storage, const QString &database) const
+{
+    QList<int> ids;
+    for (const PhotoItem &it : m_items)
+        if (it.decision.made && it.decision.storage == storage && (database.isEmpty() || it.database == database))
+            ids << it.id;
+    return ids;
+}
+
 bool PhotoListModel::chooseCategory(int id, const QString &categoryId)
 {
     const int row = rowOf(id);
@@ -359,16 +393,28 @@ int PhotoListModel::decisionsWaiting() const
 void PhotoListModel::setOrder(Order order)
 {
     m_order = order;
+    const int pinned = std::exchange(m_pinnedId, 0); // asked for: every row to its place
     reorder();
+    m_pinnedId = pinned;
 }
 
-void PhotoListModel::reorder()
+void PhotoListModel::setPinned(int id)
+{
+    m_pinnedId = id;
+}
+
+void PhotoListModel::reorder(int settledId)
 {
     QList<int> rows(m_items.size());
     std::iota(rows.begin(), rows.end(), 0);
     std::stable_sort(rows.begin(), rows.end(), [this](int a, int b) {
         return m_order == Order::Arrival ? m_items[a].id < m_items[b].id : leastConfidentBefore(m_items[a], m_items[b]);
     });
+    // The photo under the keyboard focus keeps its row while others find their place around it.
+    if (const int pinned = m_order == Order::Arrival || m_pinnedId == settledId ? -1 : rowOf(m_pinnedId); pinned >= 0) {
+        rows.removeOne(pinned);
+        rows.insert(std::min<qsizetype>(pinned, rows.size()), pinned);
+    }
     if (std::is_sorted(rows.begin(), rows.end()))
         return;
     Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);

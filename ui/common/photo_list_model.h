@@ -16,6 +16,10 @@ QString photoStateName(PhotoState state);
 // category; outside the taxonomy"); empty when no review is needed.
 QString reviewInWords(const ReviewAdvice &review);
 
+// Where a decision is: being written, in its database, kept on disk until
+// its database is back (or in use again), or not stored at all (said, with a retry).
+enum class DecisionStorage { Writing, Stored, Waiting, NotStored };
+
 // A moderator's decision on one photo's suggestions.
 struct Decision {
     bool made = false;
@@ -29,6 +33,8 @@ struct Decision {
     QString description;
     QDateTime at;
     QString moderator;        // who decided (WorkbenchSettings::moderatorName)
+    DecisionStorage storage = DecisionStorage::Writing;
+    QString storageNote;      // why it is waiting or not stored, in words
 };
 
 struct PhotoItem {
@@ -68,7 +74,8 @@ public:
     // CategoryRole: the final category's display name (the decision's, else the
     // one shown). SummaryRole: the strip's line under it, final values only:
     // "Phones · EUR 450" once decided, "Other · 40%" before.
-    enum Roles { IdRole = Qt::UserRole + 1, StateRole, CategoryRole, ConfidenceRole, DecisionRole, ReviewRole, SummaryRole };
+    // StorageRole: the decision's DecisionStorage (an int), when one is made.
+    enum Roles { IdRole = Qt::UserRole + 1, StateRole, CategoryRole, ConfidenceRole, DecisionRole, ReviewRole, SummaryRole, StorageRole };
     // LeastConfidentFirst: results by the confidence in their category,
     // lowest first, then the photos still waiting, then those that failed.
     enum class Order { Arrival, LeastConfidentFirst };
@@ -91,6 +98,7 @@ public:
     const PhotoItem *item(int row) const;
     const PhotoItem *itemById(int id) const;
     int count(PhotoState state) const;
+    QList<int> idsIn(PhotoState state) const; // in row order
     QList<Decision> decisions() const;
 
     void setWorking(int id);
@@ -103,6 +111,10 @@ public:
     // waitsForDescription: decided while the suggestion is being redone for the chosen category.
     void setDecision(int id, const Decision &decision, bool waitsForDescription = false);
     void setPredictionId(int id, qint64 predictionId, const QString &database);
+    // Where the decision on `id` is now (the store's answer); nothing when it has none.
+    void setDecisionStorage(int id, DecisionStorage storage, const QString &note = {});
+    // The ids of decided photos whose decision is in `storage` (database: only photos stored there; empty: any).
+    QList<int> decisionsIn(DecisionStorage storage, const QString &database = {}) const;
     // The moderator picked categoryId (keys 1-3, the category search while correcting). True
     // when the suggestion has to be redone for it (ask the worker). A decision
     // still waiting for the previous choice's description is dropped.
@@ -117,7 +129,11 @@ public:
     bool restoreDecision(int id, const PhotoItem &before);
 
     Order order() const { return m_order; }
+    // Every row to its place in `order` (the pinned one too).
     void setOrder(Order order);
+    // The photo under the keyboard focus (0: none): while rows are
+    // reordered as results arrive, it keeps its row and the others move around it.
+    void setPinned(int id);
 
 Q_SIGNALS:
     void itemChanged(int id);
@@ -125,11 +141,14 @@ Q_SIGNALS:
 
 private:
     void changed(int row);
-    void reorder(); // rows in m_order again; persistent indexes (the strip's selection) follow their items
+    // Rows in m_order again; persistent indexes (the strip's selection) follow
+    // their items. The pinned photo keeps its row, unless it is settledId (its result just came).
+    void reorder(int settledId = 0);
 
     QList<PhotoItem> m_items;
     int m_nextId = 1;
     Order m_order = Order::Arrival;
+    int m_pinnedId = 0;
 };
 
 } // namespace listinglens::ui

@@ -8,6 +8,21 @@
 
 namespace listinglens::ui {
 
+namespace {
+
+bool decided(const HistoryRow &r)
+{
+    return r.feedback != QLatin1String("none") && !r.feedback.isEmpty();
+}
+
+// "GBP 70", or what stands for no price.
+QString suggestedPrice(const HistoryRow &r)
+{
+    return r.priceBasis == QLatin1String("none") ? HistoryModel::tr("no price") : QStringLiteral("%1 %2").arg(r.currency, QString::number(r.pricePoint));
+}
+
+} // namespace
+
 int HistoryModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_entries.size());
@@ -22,12 +37,15 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal)
         return {};
+    if (role == Qt::ToolTipRole && (section == Category || section == Price || section == Title))
+        return tr("The final value (the decision's, else the suggestion's), the suggestion beside it; sorts by the final value");
     if (role == Qt::ToolTipRole) {
         return section == Time ? tr("Sorts through every matching row, newest or oldest first")
                                : tr("Sorts the matching rows, at most the newest %1 of them; narrow the filters to sort more").arg(kSortCap);
     }
     if (role != Qt::DisplayRole)
         return {};
+    // Category, Price and Title show the final values (the decision's, else the suggestion's) with the suggestion beside.
     static const QStringList names = {tr("Photo"), tr("Time"), tr("File"), tr("Category"), tr("Confidence"), tr("Price"),
                                       tr("Title"), tr("Decision"), tr("Warnings"), tr("Latency")};
     return names.value(section);
@@ -42,13 +60,18 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
         return m_entries[index.row()].thumbnail;
     if (role == Qt::UserRole)
         return r->id;
-    const bool decided = r->feedback != QLatin1String("none") && !r->feedback.isEmpty();
+    const bool decided = ui::decided(*r);
     if (role == Qt::ToolTipRole) {
         switch (index.column()) {
         case File: return r->fileName;
         case Title:
             return r->finalTitle.isEmpty() || r->finalTitle == r->title ? r->title : tr("Final: %1\nSuggested: %2").arg(r->finalTitle, r->title);
-        case Category: return r->categoryId;
+        case Category:
+            return decided ? tr("Final: %1\nSuggested: %2").arg(m_names.name(r->finalCategoryId), m_names.name(r->categoryId))
+                           : tr("Suggested: %1").arg(m_names.name(r->categoryId));
+        case Price:
+            return decided ? tr("Final: %1 %2\nSuggested: %3").arg(r->finalCurrency, QString::number(r->finalPrice), suggestedPrice(*r))
+                           : tr("Suggested: %1").arg(suggestedPrice(*r));
         case Feedback:
             return decided ? tr("%1 by %2 on %3").arg(r->feedback, r->decidedBy.isEmpty() ? tr("(unknown)") : r->decidedBy,
                                                       QDateTime::fromMSecsSinceEpoch(r->decidedMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
@@ -62,16 +85,27 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case Time: return QDateTime::fromMSecsSinceEpoch(r->createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     case File: return r->fileName.section(QLatin1Char('/'), -1);
-    case Category: return r->ok ? m_names.name(r->categoryId) : tr("failed: %1").arg(r->errorCode);
+    case Category:
+        if (!r->ok)
+            return tr("failed: %1").arg(r->errorCode);
+        return decided && r->finalCategoryId != r->categoryId
+                   ? tr("%1 · suggested %2").arg(m_names.name(r->finalCategoryId), m_names.name(r->categoryId))
+                   : m_names.name(decided ? r->finalCategoryId : r->categoryId);
     case Confidence: return r->ok ? QStringLiteral("%1 %").arg(r->confidence * 100, 0, 'f', 1) : QString();
-    case Price: return r->ok ? QStringLiteral("%1 %2").arg(r->currency, QString::number(r->pricePoint)) : QString();
-    case Title: return r->shownTitle();
+    case Price:
+        if (!r->ok)
+            return QString();
+        return decided ? tr("%1 %2 · suggested %3").arg(r->finalCurrency, QString::number(r->finalPrice), suggestedPrice(*r))
+                       : tr("%1 · suggested").arg(suggestedPrice(*r));
+    case Title:
+        return decided && !r->finalTitle.isEmpty() && r->finalTitle != r->title ? tr("%1 · suggested: %2").arg(r->finalTitle, r->title)
+                                                                                : r->shownTitle();
     case Feedback:
         if (!decided)
             return QString();
-        return r->feedback == QLatin1String("accepted")
-                   ? tr("accepted by %1").arg(r->decidedBy)
-                   : tr("→ %1, %2 %3 (%4)").arg(m_names.name(r->finalCategoryId), r->currency, QString::number(r->finalPrice), r->decidedBy);
+        if (r->origin == decisionOrigin(true))
+            return tr("imported listing");
+        return r->feedback == QLatin1String("accepted") ? tr("accepted by %1").arg(r->decidedBy) : tr("corrected by %1").arg(r->decidedBy);
     case Flags:
         return r->review.isEmpty() ? r->flags.join(QStringLiteral(", "))
                                    : (QStringList{tr("review: %1").arg(r->review.join(QLatin1Char('/')))} + r->flags).join(QStringLiteral(", "));
@@ -167,9 +201,10 @@ QVariant HistoryModel::sortKey(const HistoryRow &r) const
 {
     switch (m_sortColumn) {
     case File: return r.fileName.section(QLatin1Char('/'), -1).toLower();
-    case Category: return r.ok ? m_names.name(r.categoryId).toLower() : QStringLiteral("\uffff") + r.errorCode;
+    case Category: // the final category, as the column shows it first
+        return r.ok ? m_names.name(decided(r) ? r.finalCategoryId : r.categoryId).toLower() : QStringLiteral("\uffff") + r.errorCode;
     case Confidence: return r.ok ? r.confidence : -1.0;
-    case Price: return r.ok ? r.pricePoint : -1.0;
+    case Price: return r.ok ? (decided(r) ? r.finalPrice : r.pricePoint) : -1.0;
     case Title: return r.shownTitle().toLower();
     case Feedback: return r.feedback + QLatin1Char(' ') + m_names.name(r.finalCategoryId).toLower();
     case Flags: return (r.review + r.flags).join(QLatin1Char(','));

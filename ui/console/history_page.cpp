@@ -109,14 +109,17 @@ void HistoryPage::setupFilters()
     m_confirmed->setObjectName(QStringLiteral("confirmedFilter"));
     m_confirmed->addItem(tr("any confirmed category"), QString());
     m_confirmed->setToolTip(tr("The category a moderator confirmed (set by a click in the Quality page's matrix)"));
-    for (QComboBox *box : {m_category, m_confirmed})
-        box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    for (QComboBox *box : {m_category, m_confirmed}) { // a long category name never widens the page: it is elided
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(18);
+    }
     setCategories(m_names.ids());
     m_feedback = new QComboBox;
     m_feedback->addItem(tr("any decision"), QString());
     m_feedback->addItem(tr("no decision yet"), QStringLiteral("none"));
-    m_feedback->addItem(tr("accepted"), QStringLiteral("accepted"));
-    m_feedback->addItem(tr("corrected"), QStringLiteral("corrected"));
+    m_feedback->addItem(tr("accepted by a moderator"), QStringLiteral("accepted"));
+    m_feedback->addItem(tr("corrected by a moderator"), QStringLiteral("corrected"));
+    m_feedback->addItem(tr("imported listing"), QStringLiteral("imported"));
     // Quality and moderation flags alike: both are in the prediction's flags.
     m_flag = new QComboBox;
     m_flag->setObjectName(QStringLiteral("flagFilter"));
@@ -142,10 +145,10 @@ void HistoryPage::setupFilters()
     m_head->setToolTip(tr("Only results made with this category head (h3 or 3), or with the built-in mapping (builtin)"));
     m_head->setValidator(new QRegularExpressionValidator( // what parseHeadFilter takes, or a start of it
         QRegularExpression(QStringLiteral("h?[1-9][0-9]*|built-?in"), QRegularExpression::CaseInsensitiveOption), m_head));
-    m_head->setMinimumWidth(80);
-    m_head->setMaximumWidth(90);
+    m_head->setFixedWidth(86);
     m_search = new QLineEdit;
-    m_search->setPlaceholderText(tr("Search titles and descriptions"));
+    m_search->setPlaceholderText(tr("Search suggested and confirmed text"));
+    m_search->setToolTip(tr("Finds the words in the suggested and in the confirmed title and description"));
     m_search->setClearButtonEnabled(true);
     m_clear = new QPushButton(tr("Clear filters"));
     m_count = new QLabel;
@@ -160,18 +163,20 @@ void HistoryPage::setupFilters()
     m_exportCancel = new QPushButton(tr("Cancel export"));
     m_exportCancel->hide();
 
-    // Two rows that fit a 1280 px window: what a row is, then how sure and how made.
+    // Three rows that fit a 1024 px window: when and which categories, what was
+    // decided and flagged, then the text, how sure and how made, and the actions.
     auto *filters = new QHBoxLayout;
     filters->addWidget(m_from);
     filters->addWidget(new QLabel(QStringLiteral("–")));
     filters->addWidget(m_until);
-    filters->addWidget(m_category);
-    filters->addWidget(m_confirmed);
-    filters->addWidget(m_feedback);
-    filters->addWidget(m_flag);
-    filters->addWidget(m_needsReview);
-    filters->addStretch();
-    filters->addWidget(m_count);
+    filters->addWidget(m_category, 1);
+    filters->addWidget(m_confirmed, 1);
+    auto *decisions = new QHBoxLayout;
+    decisions->addWidget(m_feedback);
+    decisions->addWidget(m_flag);
+    decisions->addWidget(m_needsReview);
+    decisions->addStretch();
+    decisions->addWidget(m_count);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_search, 1);
     actions->addWidget(new QLabel(tr("confidence")));
@@ -186,6 +191,7 @@ void HistoryPage::setupFilters()
     actions->addWidget(m_exportCancel);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(filters);
+    layout->addLayout(decisions);
     layout->addLayout(actions);
 
     // Every filter applies as it changes; text once typing pauses.
@@ -223,8 +229,8 @@ void HistoryPage::setupTable()
     header->setStretchLastSection(false);
     header->setSectionResizeMode(HistoryModel::Photo, QHeaderView::Fixed);
     const QList<std::pair<int, int>> widths = {{HistoryModel::Photo, ConsoleWorker::kThumbnail.width() + 10},
-                                               {HistoryModel::Time, 136}, {HistoryModel::File, 120}, {HistoryModel::Category, 130},
-                                               {HistoryModel::Confidence, 82}, {HistoryModel::Price, 84}, {HistoryModel::Feedback, 190},
+                                               {HistoryModel::Time, 136}, {HistoryModel::File, 120}, {HistoryModel::Category, 170},
+                                               {HistoryModel::Confidence, 82}, {HistoryModel::Price, 150}, {HistoryModel::Feedback, 150},
                                                {HistoryModel::Flags, 130}, {HistoryModel::Latency, 64}};
     for (const auto &[column, width] : widths)
         m_table->setColumnWidth(column, width);
@@ -320,7 +326,7 @@ HistoryFilter HistoryPage::currentFilter() const
     f.untilMs = m_until->date().addDays(1).startOfDay().toMSecsSinceEpoch();
     f.categoryId = m_category->currentData().toString();
     f.finalCategoryId = m_confirmed->currentData().toString();
-    f.feedback = m_feedback->currentData().toString();
+    setDecisionFilter(f, m_feedback->currentData().toString());
     f.qualityFlag = m_flag->currentData().toString();
     if (m_minConfidence->value() > 0)
         f.minConfidence = m_minConfidence->value() / 100.0;
@@ -427,11 +433,14 @@ void HistoryPage::showDetailText(const PredictionDetail &d, const QImage &photo)
     auto n = [](double value) { return QString::number(value); };
     auto fixed = [](double value) { return QString::number(value, 'f', 1); };
     QString html = tr("<h3>%1</h3><p>%2</p>").arg(e(r.shownTitle()), e(r.finalDescription.isEmpty() ? r.description : r.finalDescription));
+    const bool imported = r.origin == decisionOrigin(true);
     if (r.feedback != QLatin1String("none") && !r.feedback.isEmpty())
-        html += tr("<p><b>Decision:</b> %1 by %2 on %3: %4, %5 %6</p>")
-                    .arg(e(r.feedback), e(r.decidedBy), when(r.decidedMs), e(m_names.name(r.finalCategoryId)), e(r.currency), n(r.finalPrice));
+        html += tr("<p><b>%1:</b> %2 by %3 on %4: %5, %6 %7<br><i>%8</i></p>")
+                    .arg(imported ? tr("Confirmed (imported listing, not a moderator's decision)") : tr("Confirmed (moderator's decision)"),
+                         e(r.feedback), e(r.decidedBy), when(r.decidedMs), e(m_names.name(r.finalCategoryId)), e(r.finalCurrency),
+                         n(r.finalPrice), e(r.finalTitle));
     else
-        html += tr("<p><b>Decision:</b> none yet</p>");
+        html += tr("<p><b>Confirmed:</b> nothing yet, no decision</p>");
     if (r.ok)
         html += tr("<p><b>Suggested:</b> %1 (%2 %), %3 %4 (range %5–%6, from %7)<br><i>%8</i></p>")
                     .arg(e(m_names.name(r.categoryId)), fixed(r.confidence * 100), e(r.currency), n(r.pricePoint), n(r.priceLow),

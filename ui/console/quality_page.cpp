@@ -6,6 +6,7 @@
 #include "stats_reads.h"
 #include "time_chart.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QGridLayout>
 #include <QPainter>
@@ -17,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSet>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -32,6 +34,32 @@ namespace {
 // The heat of a cell: from the palette's base colour (0) to full strength (1),
 // green on the diagonal (confirmed as suggested), red off it. The same in the
 // light and the dark theme, since it starts from the palette.
+// The confusion counts, with every category not in `keep` (when it is not
+// empty) counted as foldedId().
+struct Tally {
+    std::map<std::pair<QString, QString>, qint64> cells;
+    std::map<QString, qint64> suggested, volume;
+};
+
+QString foldedId()
+{
+    return QStringLiteral("\x01folded");
+}
+
+Tally tally(const QList<QualityReport::Cell> &confusion, const QSet<QString> &keep)
+{
+    auto fold = [&](const QString &id) { return keep.isEmpty() || keep.contains(id) ? id : foldedId(); };
+    Tally t;
+    for (const auto &c : confusion) {
+        const QString s = fold(c.suggested), f = fold(c.confirmed);
+        t.cells[{s, f}] += c.count;
+        t.suggested[s] += c.count;
+        t.volume[s] += c.count;
+        t.volume[f] += c.count;
+    }
+    return t;
+}
+
 QColor heat(const QColor &base, bool agreement, double share)
 {
     const QColor full = agreement ? QColor(0x0b, 0x6e, 0x3a) : QColor(0xb2, 0x18, 0x2b);
@@ -121,12 +149,19 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     m_modelVersion = new QLineEdit;
     m_modelVersion->setPlaceholderText(tr("any model version"));
     auto *apply = new QPushButton(tr("Refresh"));
+    m_includeImports = new QCheckBox(tr("Include imported listings"));
+    m_includeImports->setObjectName(QStringLiteral("includeImports"));
+    m_includeImports->setToolTip(tr("Imported catalogues are confirmed examples, not moderators' decisions: "
+                                    "off, every figure here counts moderators' decisions only"));
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_period);
     bar->addWidget(m_modelVersion);
+    bar->addWidget(m_includeImports);
     bar->addWidget(apply);
     bar->addStretch();
     m_summary = new QLabel;
+    m_summary->setObjectName(QStringLiteral("qualitySummary"));
+    m_summary->setWordWrap(true);
     m_matrix = new QTableWidget;
     m_matrix->setObjectName(QStringLiteral("confusionMatrix"));
     m_matrix->setHorizontalHeader(new UpwardHeader);
@@ -207,6 +242,7 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
 
     connect(apply, &QPushButton::clicked, this, &QualityPage::refresh);
     connect(m_period, &QComboBox::currentIndexChanged, this, &QualityPage::refresh);
+    connect(m_includeImports, &QCheckBox::toggled, this, &QualityPage::refresh);
     connect(m_matrix, &QTableWidget::cellDoubleClicked, this, [this](int r, int c) {
         const QTableWidgetItem *item = m_matrix->item(r, c);
         if (item && item->data(Qt::UserRole + 2).toLongLong() > 0)
@@ -237,7 +273,8 @@ void QualityPage::refresh()
     const qint64 since = days > 0 ? QDateTime::currentMSecsSinceEpoch() - qint64(days) * 86'400'000LL : 0;
     const QString version = m_modelVersion->text().trimmed();
     const int request = ++m_request;
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, request, since, version] { w->fetchQuality(request, since, 0, version); },
+    const bool imports = m_includeImports->isChecked();
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, request, since, version, imports] { w->fetchQuality(request, since, 0, version, imports); },
                               Qt::QueuedConnection);
     m_heads->refresh();
 }
@@ -282,21 +319,26 @@ void QualityPage::setCategoryNames(const QStringList &ids, const QStringList &na
 void QualityPage::show(const QualityReport &report)
 {
     m_report = report;
-    std::map<std::pair<QString, QString>, qint64> cells;
-    std::map<QString, qint64> suggested, volume;
-    for (const auto &c : report.confusion) {
-        cells[{c.suggested, c.confirmed}] += c.count;
-        suggested[c.suggested] += c.count;
-        volume[c.suggested] += c.count;
-        volume[c.confirmed] += c.count;
-    }
-    // One order for rows and columns, so that the diagonal is the agreement.
-    m_classes.clear();
-    for (const auto &v : volume)
-        m_classes << v.first;
-    std::stable_sort(m_classes.begin(), m_classes.end(), [&](const QString &a, const QString &b) {
-        return volume[a] != volume[b] ? volume[a] > volume[b] : m_names.name(a).localeAwareCompare(m_names.name(b)) < 0;
+    // One order for rows and columns (by volume: suggested + confirmed), so
+    // that the diagonal is the agreement; past kMatrixTop categories the rest
+    // are folded into one row and column, so that every cell stays readable.
+    const Tally all = tally(report.confusion, {});
+    QStringList ordered;
+    for (const auto &v : all.volume)
+        ordered << v.first;
+    std::stable_sort(ordered.begin(), ordered.end(), [&](const QString &a, const QString &b) {
+        return all.volume.at(a) != all.volume.at(b) ? all.volume.at(a) > all.volume.at(b)
+                                                    : m_names.name(a).localeAwareCompare(m_names.name(b)) < 0;
     });
+    const qsizetype folded = std::max<qsizetype>(0, ordered.size() - kMatrixTop);
+    const QSet<QString> shown(ordered.begin(), ordered.begin() + std::min<qsizetype>(ordered.size(), kMatrixTop));
+    const Tally t = folded > 0 ? tally(report.confusion, shown) : all;
+    m_classes = ordered.mid(0, kMatrixTop);
+    if (folded > 0)
+        m_classes << foldedId();
+    auto nameOf = [&](const QString &id) { return id == foldedId() ? tr("%n other categories", nullptr, int(folded)) : m_names.name(id); };
+    auto cells = t.cells;
+    auto suggested = t.suggested;
     const int n = int(m_classes.size());
     m_matrix->clear();
     m_matrix->setRowCount(n);
@@ -304,7 +346,7 @@ void QualityPage::show(const QualityReport &report)
     const QPalette palette = m_matrix->palette();
     const QColor base = palette.color(QPalette::Base);
     for (int i = 0; i < n; ++i) {
-        const QString name = m_names.name(m_classes[i]);
+        const QString name = nameOf(m_classes[i]);
         // One arg() with every value: a name holding "%1" is not substituted again.
         const QString decided = QString::number(suggested[m_classes[i]]);
         auto *rowHeader = new QTableWidgetItem(tr("%1 (%2)").arg(name, decided));
@@ -324,11 +366,13 @@ void QualityPage::show(const QualityReport &report)
             item->setTextAlignment(Qt::AlignCenter);
             item->setData(Qt::UserRole, m_classes[r]);
             item->setData(Qt::UserRole + 1, m_classes[c]);
-            item->setData(Qt::UserRole + 2, count);
+            const bool drills = m_classes[r] != foldedId() && m_classes[c] != foldedId(); // a folded cell is many pairs
+            item->setData(Qt::UserRole + 2, drills ? count : 0);
             if (count) {
-                item->setToolTip(tr("Suggested %1, confirmed %2: %3 of %4 (%5 % of the row). Double-click for these predictions.")
-                                     .arg(m_names.name(m_classes[r]), m_names.name(m_classes[c]), QString::number(count),
-                                          QString::number(rowTotal), QString::number(share * 100, 'f', 1)));
+                item->setToolTip(tr("Suggested %1, confirmed %2: %3 of %4 (%5 % of the row).%6")
+                                     .arg(nameOf(m_classes[r]), nameOf(m_classes[c]), QString::number(count),
+                                          QString::number(rowTotal), QString::number(share * 100, 'f', 1),
+                                          drills ? tr(" Double-click for these predictions.") : QString()));
                 const QColor background = heat(base, r == c, share);
                 item->setBackground(background);
                 item->setForeground(readableOn(background));
@@ -336,10 +380,26 @@ void QualityPage::show(const QualityReport &report)
             m_matrix->setItem(r, c, item);
         }
     }
+    showAcceptance(ordered, all.suggested, all.cells);
+    // Whose decisions every figure counts, and the one currency prices are compared in.
+    const QString whose = m_includeImports->isChecked() ? tr("decisions (moderators' and imported listings')") : tr("moderator decisions");
+    const QString priceError = report.priceMdape < 0 ? tr("no prices to compare")
+                                                     : tr("%1 % over %2 prices in %3").arg(report.priceMdape * 100, 0, 'f', 1)
+                                                           .arg(report.pricesCompared).arg(report.currency);
+    m_summary->setText(report.decided == 0
+                           ? tr("No %1 in this period yet.").arg(whose)
+                           : tr("%1 %2, %3 % accepted as suggested; price error (median absolute percentage): %4")
+                                 .arg(report.decided).arg(whose).arg(100.0 * report.accepted / report.decided, 0, 'f', 1).arg(priceError));
+}
+
+// Acceptance per category, every one of them (none folded), in the matrix's order.
+void QualityPage::showAcceptance(const QStringList &ordered, const std::map<QString, qint64> &suggested,
+                                 const std::map<std::pair<QString, QString>, qint64> &cells)
+{
     std::vector<std::pair<QString, std::pair<qint64, qint64>>> perCategory; // decided, accepted (same category)
-    for (const QString &id : std::as_const(m_classes))
-        if (suggested[id] > 0)
-            perCategory.push_back({id, {suggested[id], cells[{id, id}]}});
+    for (const QString &id : std::as_const(ordered))
+        if (suggested.count(id) && suggested.at(id) > 0)
+            perCategory.push_back({id, {suggested.at(id), cells.count({id, id}) ? cells.at({id, id}) : 0}});
     m_acceptance->setRowCount(int(perCategory.size()));
     int r = 0;
     for (const auto &[category, counts] : perCategory) {
@@ -352,11 +412,6 @@ void QualityPage::show(const QualityReport &report)
             m_acceptance->item(r, c)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         ++r;
     }
-    m_summary->setText(report.decided == 0
-                           ? tr("No moderator decisions in this period yet.")
-                           : tr("%1 decisions, %2 % accepted as suggested; price error (median absolute percentage): %3")
-                                 .arg(report.decided).arg(100.0 * report.accepted / report.decided, 0, 'f', 1)
-                                 .arg(report.priceMdape < 0 ? tr("no confirmed prices") : QStringLiteral("%1 %").arg(report.priceMdape * 100, 0, 'f', 1)));
 }
 
 } // namespace listinglens::ui

@@ -6,6 +6,9 @@
 
 #include <QWidget>
 
+#include <map>
+
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -31,6 +34,8 @@ public:
     void setCategoryNames(const QStringList &ids, const QStringList &names);
     // The matrix's classes in the order shown (rows and columns alike): by
     // volume, suggested plus confirmed, the busiest first.
+    // The matrix's categories by volume: at most kMatrixTop, then one for the rest folded together.
+    static constexpr int kMatrixTop = 10;
     QStringList matrixClasses() const { return m_classes; }
     QTableWidget *matrix() const { return m_matrix; }
     ReliabilityChart *reliability() const { return m_reliability; }
@@ -48,6 +53,8 @@ protected:
 
 private:
     void show(const QualityReport &report);
+    void showAcceptance(const QStringList &ordered, const std::map<QString, qint64> &suggested,
+                        const std::map<std::pair<QString, QString>, qint64> &cells);
     void showPerHead(const QList<HeadAccuracy> &heads);
 
     ConsoleWorker *m_worker;
@@ -56,6 +63,7 @@ private:
     QStringList m_classes;
     QComboBox *m_period;
     QLineEdit *m_modelVersion;
+    QCheckBox *m_includeImports;
     QLabel *m_summary;
     QTableWidget *m_matrix;
     QTableWidget *m_acceptance;

@@ -41,10 +41,13 @@ ThroughputPage::ThroughputPage(ConsoleWorker *worker, QWidget *parent) : QWidget
     m_untilNow = new QCheckBox(tr("until now"));
     m_untilNow->setToolTip(tr("The custom range ends at each refresh, so it keeps taking in new photos"));
     m_untilNow->setChecked(true);
-    bar->addWidget(m_from);
-    bar->addWidget(new QLabel(QStringLiteral("–")));
-    bar->addWidget(m_to);
-    bar->addWidget(m_untilNow);
+    // Two rows that fit a 1024 px window: the range and refreshing, then the custom range.
+    auto *custom = new QHBoxLayout;
+    custom->addWidget(m_from);
+    custom->addWidget(new QLabel(QStringLiteral("–")));
+    custom->addWidget(m_to);
+    custom->addWidget(m_untilNow);
+    custom->addStretch();
     m_auto = new QCheckBox(tr("Refresh every 10 s"));
     m_auto->setChecked(true);
     bar->addWidget(m_auto);
@@ -66,6 +69,7 @@ ThroughputPage::ThroughputPage(ConsoleWorker *worker, QWidget *parent) : QWidget
     m_queue->hide();
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addLayout(custom);
     layout->addWidget(m_summary);
     layout->addWidget(m_rate, 1);
     layout->addWidget(m_latency, 1);

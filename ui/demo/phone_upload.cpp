@@ -42,11 +42,15 @@ QByteArray page(const QString &title, const QString &body)
         .toUtf8();
 }
 
-HttpResponse htmlAnswer(int status, const QString &title, const QString &text)
+// retakePath: the form's path, for a "Take another photo" link (a refused
+// upload leaves the link valid); empty: none.
+HttpResponse htmlAnswer(int status, const QString &title, const QString &text, const QString &retakePath = {})
 {
-    return HttpResponse::text(status, page(title, QStringLiteral("<h1>%1</h1><p>%2</p>").arg(title.toHtmlEscaped(), text.toHtmlEscaped())),
-                              "text/html; charset=utf-8")
-        .withHeader("Cache-Control", "no-store");
+    QString body = QStringLiteral("<h1>%1</h1><p>%2</p>").arg(title.toHtmlEscaped(), text.toHtmlEscaped());
+    if (!retakePath.isEmpty())
+        body += QStringLiteral("<p><a id=\"retake\" class=\"camera\" href=\"%1\">%2</a></p>")
+                    .arg(retakePath.toHtmlEscaped(), PhoneUpload::tr("Take another photo").toHtmlEscaped());
+    return HttpResponse::text(status, page(title, body), "text/html; charset=utf-8").withHeader("Cache-Control", "no-store");
 }
 
 HttpResponse formPage(const QString &token)
@@ -327,28 +331,30 @@ void PhoneUpload::handle(const HttpRequest &request, const HttpResponder &respon
 
 void PhoneUpload::upload(const HttpRequest &request, const HttpResponder &responder)
 {
+    const QString retake = request.path; // a refused upload leaves the link valid: the phone takes another photo there
     const QByteArray type = request.header("content-type");
     if (!type.trimmed().toLower().startsWith("multipart/form-data")) {
-        responder.send(htmlAnswer(415, tr("Not a photo"), tr("Send the photo from the page's form.")));
+        responder.send(htmlAnswer(415, tr("Not a photo"), tr("Send the photo from the page's form."), retake));
         return;
     }
     const auto part = photoPart(request.body, type);
     if (!part) {
-        responder.send(htmlAnswer(400, tr("No photo"), tr("The form arrived without a photo. Try again.")));
+        responder.send(htmlAnswer(400, tr("No photo"), tr("The form arrived without a photo. Try again."), retake));
         return;
     }
     const QByteArray &bytes = part.value().bytes;
     if (bytes.size() > kMaxPhotoBytes) {
-        responder.send(htmlAnswer(413, tr("Photo too large"), tr("Photos up to %1 MB are taken.").arg(kMaxPhotoBytes >> 20)));
+        responder.send(htmlAnswer(413, tr("Photo too large"), tr("Photos up to %1 MB are taken.").arg(kMaxPhotoBytes >> 20), retake));
         return;
     }
     const auto header = readImageHeader({reinterpret_cast<const std::uint8_t *>(bytes.constData()), std::size_t(bytes.size())});
     if (!header) {
         const bool notImage = header.error().code == ErrorCode::UnsupportedFormat || header.error().code == ErrorCode::Empty;
-        Q_EMIT uploadRefused(tr("A phone sent something that is not a photo"));
-        responder.send(notImage ? htmlAnswer(415, tr("Not a photo"), tr("Only photos are taken (JPEG, PNG, WebP, BMP, TIFF)."))
-                                : htmlAnswer(422, tr("Photo damaged"), tr("The photo could not be read (%1). Take it again.")
-                                                                            .arg(header.error().message)));
+        Q_EMIT uploadRefused(notImage ? tr("A phone sent something that is not a photo; it can take another")
+                                      : tr("A phone sent a damaged photo; it can take another"));
+        responder.send(notImage ? htmlAnswer(415, tr("Not a photo"), tr("Only photos are taken (JPEG, PNG, WebP, BMP, TIFF)."), retake)
+                                : htmlAnswer(422, tr("Photo damaged"),
+                                             tr("The photo could not be read (%1). Take it again.").arg(header.error().message), retake));
         return;
     }
     const QString path = m_dir->filePath(QStringLiteral("phone-photo-%1.%2").arg(++m_received).arg(extensionFor(header.value().format)));
@@ -360,7 +366,7 @@ void PhoneUpload::upload(const HttpRequest &request, const HttpResponder &respon
             file.close();
             file.remove();
         }
-        responder.send(htmlAnswer(500, tr("Not saved"), tr("The big screen could not keep the photo. Try again.")));
+        responder.send(htmlAnswer(500, tr("Not saved"), tr("The big screen could not keep the photo. Try again."), request.path));
         return;
     }
     file.close();

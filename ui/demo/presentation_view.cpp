@@ -1,5 +1,6 @@
 #include "presentation_view.h"
 
+#include "card_note.h"
 #include "price_text.h"
 
 #include "phone_upload.h"
@@ -71,6 +72,7 @@ const char kSheet[] =
     "#cardCategory{font-size:18px;font-weight:600;color:#1565c0;background:#e3f0fc;border-radius:14px;padding:4px 14px;}"
     "#cardDescription{font-size:20px;color:#34414e;}"
     "#cardMeta{font-size:15px;color:#7a8794;}"
+    "#cardNote{font-size:17px;font-weight:600;color:#8a4b00;background:#fff3e0;border-radius:8px;padding:6px 10px;}"
     "#ready{font-size:24px;font-weight:600;color:#a5d6a7;}";
 
 QString scaledSheet(double scale)
@@ -318,6 +320,9 @@ QWidget *PresentationView::buildListingCard()
     m_cardCategory = label(QStringLiteral("cardCategory"));
     m_cardCategory->setWordWrap(false);
     m_cardDescription = label(QStringLiteral("cardDescription"));
+    m_cardNote = label(QStringLiteral("cardNote")); // a duplicate, a title that is not written for this photo
+    m_cardNote->setObjectName(QStringLiteral("cardNote"));
+    text->addWidget(m_cardNote);
     text->addWidget(m_cardTitle);
     text->addWidget(m_cardPrice);
     text->addWidget(m_cardCategory, 0, Qt::AlignLeft);
@@ -496,7 +501,7 @@ void PresentationView::present(const PhotoItem &item, bool animate)
     }
 
     const PriceSuggestion &p = r.price;
-    m_price->setText(formatPrice(p.currency, p.point));
+    m_price->setText(p.basis == PriceBasis::None ? tr("No price yet") : formatPrice(p.currency, p.point));
     QString basis;
     switch (p.basis) {
     case PriceBasis::Neighbours:
@@ -507,6 +512,9 @@ void PresentationView::present(const PhotoItem &item, bool animate)
         break;
     case PriceBasis::Prior:
         basis = tr("a first estimate: no comparable listings yet");
+        break;
+    case PriceBasis::None:
+        basis = tr("no price yet: no listing confirmed in %1").arg(p.currency);
         break;
     }
     QStringList comparables;
@@ -521,6 +529,8 @@ void PresentationView::present(const PhotoItem &item, bool animate)
     m_title->setText(r.title);
 
     m_cardTitle->setText(r.title);
+    m_cardNote->setText(cardNote(r));
+    m_cardNote->setVisible(!m_cardNote->text().isEmpty());
     m_cardPrice->setText(formatPrice(p.currency, p.point));
     m_cardCategory->setText(r.category.name.isEmpty() ? r.category.id : r.category.name);
     m_cardDescription->setText(r.description);

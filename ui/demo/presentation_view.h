@@ -108,6 +108,7 @@ private:
     QLabel *m_working = nullptr;
     ScaledPhoto *m_cardPhoto = nullptr;
     QLabel *m_cardTitle = nullptr;
+    QLabel *m_cardNote = nullptr; // said above the title: a duplicate, or a title taken from a listing (cardNote)
     QLabel *m_cardPrice = nullptr;
     QLabel *m_cardCategory = nullptr;
     QLabel *m_cardDescription = nullptr;

@@ -79,19 +79,19 @@ void ConsoleWorker::fetchSeries(int request, qint64 sinceMs, qint64 untilMs)
     Q_EMIT queueReady(request, queue ? queue.value() : QueueActivity());
 }
 
-void ConsoleWorker::fetchQuality(int request, qint64 sinceMs, qint64 untilMs, const QString &modelVersion)
+void ConsoleWorker::fetchQuality(int request, qint64 sinceMs, qint64 untilMs, const QString &modelVersion, bool includeImports)
 {
     if (!m_store)
         return Q_EMIT failed(request, tr("no database"));
-    auto q = readQuality(*m_store, sinceMs, untilMs, modelVersion);
+    auto q = readQuality(*m_store, sinceMs, untilMs, modelVersion, includeImports);
     if (!q)
         return Q_EMIT failed(request, q.error().message);
     Q_EMIT qualityReady(request, q.value());
-    auto reliability = readReliability(*m_store, sinceMs, untilMs, modelVersion);
+    auto reliability = readReliability(*m_store, sinceMs, untilMs, modelVersion, 10, includeImports);
     if (!reliability)
         return Q_EMIT failed(request, reliability.error().message);
     Q_EMIT reliabilityReady(request, reliability.value());
-    auto perHead = readHeadAccuracy(*m_store, sinceMs, untilMs, modelVersion);
+    auto perHead = readHeadAccuracy(*m_store, sinceMs, untilMs, modelVersion, includeImports);
     if (!perHead)
         return Q_EMIT failed(request, perHead.error().message);
     Q_EMIT headAccuracyReady(request, QList<HeadAccuracy>(perHead.value().begin(), perHead.value().end()));

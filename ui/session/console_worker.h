@@ -36,7 +36,8 @@ public:
     // answers seriesReady and queueReady with that plan.
     void fetchSeries(int request, qint64 sinceMs, qint64 untilMs);
     // Answers qualityReady, then reliabilityReady and headAccuracyReady.
-    void fetchQuality(int request, qint64 sinceMs, qint64 untilMs, const QString &modelVersion);
+    // Moderators' decisions; imported listings' too when includeImports.
+    void fetchQuality(int request, qint64 sinceMs, qint64 untilMs, const QString &modelVersion, bool includeImports = false);
     void fetchHeads(int request);
     // Each checks that the role may write heads first; answers headChanged.
     void activateHead(int request, qint64 version); // 0: the built-in mapping

@@ -26,6 +26,17 @@ Session::Session(QObject *parent)
         if (++m_opensAnswered == m_opensAsked)
             databaseFailed(message);
     });
+    // Decisions kept for the database in use are tried again until it takes them.
+    m_pendingRetry.setInterval(15'000);
+    connect(&m_pendingRetry, &QTimer::timeout, this, &Session::retryPendingDecisions);
+    connect(storeWorker(), &StoreWorker::decisionPending, this, [this](int, qint64, const QString &database) {
+        if (isCurrentDatabase(database))
+            m_pendingRetry.start();
+    });
+    connect(storeWorker(), &StoreWorker::pendingWritten, this, [this](const QString &, int, int waiting) {
+        if (waiting == 0)
+            m_pendingRetry.stop();
+    });
     // Worker to worker: queued onto the store thread, a copy of the pointer in the event.
     connect(classification(), &ClassificationWorker::listingIndexChanged, storeWorker(), &StoreWorker::setListingIndex);
     connect(classification(), &ClassificationWorker::databaseFailed, this, &Session::databaseFailed);
@@ -124,6 +135,26 @@ void Session::finishDescriptions()
 void Session::recordDecision(int itemId, qint64 predictionId, const FeedbackRecord &feedback, int decisionKey)
 {
     m_store.call(&StoreWorker::addFeedback, itemId, predictionId, feedback, decisionKey);
+}
+
+void Session::keepDecision(int itemId, qint64 predictionId, const QString &database, const FeedbackRecord &feedback)
+{
+    m_store.call(&StoreWorker::keepDecision, itemId, predictionId, database, feedback);
+}
+
+void Session::dropPendingDecision(const QString &database, qint64 predictionId, qint64 decidedMs)
+{
+    m_store.call(&StoreWorker::dropPending, database, predictionId, decidedMs);
+}
+
+void Session::retryPendingDecisions()
+{
+    m_store.call(&StoreWorker::retryPending);
+}
+
+void Session::chooseCurrency(const QString &code)
+{
+    m_store.call(&StoreWorker::databaseCurrency, code);
 }
 
 void Session::undoDecision(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,

@@ -79,6 +79,16 @@ public:
     bool isCurrentDatabase(const QString &database) const { return !database.isEmpty() && database == m_maskedUrl; }
     // decisionKey names the decision for undoDecision.
     void recordDecision(int itemId, qint64 predictionId, const listinglens::FeedbackRecord &feedback, int decisionKey);
+    // A decision on a photo stored in `database`, not the one in use: kept on
+    // disk and written when that database is opened again (StoreWorker::keepDecision).
+    void keepDecision(int itemId, qint64 predictionId, const QString &database, const listinglens::FeedbackRecord &feedback);
+    // Lets go of a kept decision that was undone before it was written.
+    void dropPendingDecision(const QString &database, qint64 predictionId, qint64 decidedMs);
+    // Writes the decisions kept for the database in use now (also every 15 s
+    // while some wait for it).
+    void retryPendingDecisions();
+    // Chooses the database's currency (StoreWorker::databaseCurrency; answers currencyKnown there).
+    void chooseCurrency(const QString &code);
     // The decision decisionKey on predictionId taken back, on the store thread
     // (StoreWorker::undoFeedback answers feedbackUndone or undoFailed, with serial).
     void undoDecision(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,
@@ -118,6 +128,7 @@ private:
     QString m_maskedUrl; // m_url as stores name themselves
     QDateTime m_lostSince; // when m_url was found unreachable; invalid while it is reachable
     QTimer m_retry;
+    QTimer m_pendingRetry;                        // while decisions wait for the database in use
     Backoff m_backoff{backoff::kWindowReconnect};
     int m_lastTicket = 0;
     int m_opensAsked = 0;    // StoreWorker::open calls so far

@@ -1,14 +1,17 @@
 #include "store_worker.h"
 
+#include "database_settings.h"
 #include "history_reads.h"
 #include "listing_index.h"
 #include "workbench_settings.h"
+
+#include <QDateTime>
 
 #include <optional>
 
 namespace listinglens::ui {
 
-StoreWorker::StoreWorker() = default;
+StoreWorker::StoreWorker(const QString &pendingPath) : m_pending(pendingPath) {}
 StoreWorker::~StoreWorker() = default;
 
 void StoreWorker::open(const QString &url)
@@ -26,6 +29,61 @@ void StoreWorker::open(const QString &url)
         return Q_EMIT openFailed(store.error().message);
     m_store = store.value();
     Q_EMIT opened(m_store);
+    databaseCurrency({});
+    writePending(); // decisions kept for this database, in this run or an earlier one
+}
+
+bool StoreWorker::keep(int itemId, qint64 predictionId, const QString &database, FeedbackRecord feedback, const QString &why)
+{
+    if (feedback.moderator.isEmpty())
+        feedback.moderator = WorkbenchSettings::load().moderatorName();
+    if (feedback.createdMs <= 0)
+        feedback.createdMs = QDateTime::currentMSecsSinceEpoch();
+    const auto kept = m_pending.add({database, predictionId, feedback});
+    if (!kept) {
+        Q_EMIT feedbackFailed(itemId, tr("not stored (%1), and it could not be kept to write later: %2").arg(why, kept.error().message));
+        return false;
+    }
+    Q_EMIT decisionPending(itemId, predictionId, database, feedback.createdMs, why);
+    return true;
+}
+
+void StoreWorker::keepDecision(int itemId, qint64 predictionId, const QString &database, const FeedbackRecord &feedback)
+{
+    if (predictionId <= 0 || database.isEmpty())
+        return Q_EMIT feedbackFailed(itemId, tr("this photo is in no database: the decision is not stored"));
+    keep(itemId, predictionId, database, feedback, tr("the photo is stored in %1, not in the database in use").arg(database));
+}
+
+void StoreWorker::dropPending(const QString &database, qint64 predictionId, qint64 decidedMs)
+{
+    m_pending.remove(database, predictionId, decidedMs);
+}
+
+void StoreWorker::retryPending()
+{
+    writePending();
+}
+
+void StoreWorker::databaseCurrency(const QString &code)
+{
+    if (!m_store)
+        return;
+    QString refusal;
+    if (!code.isEmpty()) {
+        if (const auto chosen = chooseDatabaseCurrency(*m_store, code); !chosen)
+            refusal = chosen.error().message;
+    }
+    const auto now = listinglens::databaseCurrency(*m_store);
+    Q_EMIT currencyKnown(now ? now.value() : QString(), now ? refusal : now.error().message);
+}
+
+void StoreWorker::writePending()
+{
+    if (!m_store || m_pending.forDatabase(m_store->maskedUrl()).isEmpty())
+        return;
+    const PendingDecisions::Written w = m_pending.writeInto(*m_store);
+    Q_EMIT pendingWritten(m_store->maskedUrl(), w.written, w.waiting, w.dropped);
 }
 
 void StoreWorker::tell(qint64 predictionId, const StandingDecision &now)
@@ -50,21 +108,30 @@ void StoreWorker::addFeedback(int itemId, qint64 predictionId, const FeedbackRec
     // Later suggestions learn from it at once, whether or not the write succeeds.
     if (predictionId > 0) {
         const StandingDecision now{feedback.corrected ? QStringLiteral("corrected") : QStringLiteral("accepted"),
-                                   feedback.categoryId, feedback.price, feedback.title};
-        m_decided[predictionId].append({decisionKey, 0, now});
+                                   feedback.categoryId, feedback.price, feedback.title, feedback.description,
+                                   decisionOrigin(feedback.imported)};
+        m_decided[predictionId].append({decisionKey, 0, 0, now});
         m_told.insert(predictionId, now);
         tell(predictionId, now);
     }
     if (!m_store || predictionId <= 0)
-        return Q_EMIT feedbackFailed(itemId, tr("no database: the decision is kept in memory only"));
+        return Q_EMIT feedbackFailed(itemId, tr("no database: the decision is not stored"));
     FeedbackRecord record = feedback;
     if (record.moderator.isEmpty())
         record.moderator = WorkbenchSettings::load().moderatorName();
+    if (record.createdMs <= 0)
+        record.createdMs = QDateTime::currentMSecsSinceEpoch();
     const auto stored = m_store->addFeedback(predictionId, record);
+    if (!stored && stored.error().code == ErrorCode::DatabaseError) { // away for now: kept, and written when it is back
+        if (keep(itemId, predictionId, m_store->maskedUrl(), record, stored.error().message))
+            m_decided[predictionId].last().pendingMs = record.createdMs;
+        return;
+    }
     if (!stored)
         return Q_EMIT feedbackFailed(itemId, stored.error().message);
     m_decided[predictionId].last().feedbackId = stored.value();
     Q_EMIT feedbackStored(itemId, predictionId, stored.value());
+    writePending(); // the database is reachable: decisions that waited for it go in now
 }
 
 void StoreWorker::undoFeedback(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,
@@ -89,7 +156,9 @@ void StoreWorker::undoFeedback(int serial, int itemId, qint64 predictionId, int 
         if (!undone)
             return Q_EMIT undoFailed(serial, itemId, undone.error().message);
         now = undone.value();
-    } else if (m_store) { // never written: the store has what stood before it
+    } else if (m_store) { // never written: the store has what stood before it, and the kept copy goes
+        if (it->at(decided).pendingMs > 0)
+            m_pending.remove(m_store->maskedUrl(), predictionId, it->at(decided).pendingMs);
         if (const auto standing = m_store->standingDecision(predictionId))
             now = standing.value();
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "pending_decisions.h"
 #include "prediction_store.h"
 
 #include <QHash>
@@ -24,10 +25,17 @@ namespace listinglens::ui {
 // the store (kept in its log as undone) and in the index, where the listing
 // goes back to what the store has standing afterwards (an earlier decision, of
 // this window or not) or to unconfirmed.
+//
+// A decision is never lost: one its database refuses (unreachable), and one on
+// a photo stored in another database than the one in use, is kept on disk
+// (PendingDecisions) and written when that database is opened again, in this
+// run or a later one; one that cannot even be kept is said plainly
+// (feedbackFailed), and the window offers to retry it.
 class StoreWorker : public QObject {
     Q_OBJECT
 public:
-    StoreWorker();
+    // pendingPath: the file of decisions waiting for their database (empty: PendingDecisions::defaultPath()).
+    explicit StoreWorker(const QString &pendingPath = {});
     ~StoreWorker() override;
 
     // Called on its thread (WorkerThread::call).
@@ -44,12 +52,31 @@ public:
     void undoFeedback(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,
                       const QString &moderator);
     void loadThumbnails(int itemId, const QList<qint64> &predictionIds);
+    // A decision on a photo stored in `database` (a masked URL), which is not
+    // the one in use: kept on disk until that database is opened (decisionPending),
+    // or refused (feedbackFailed) when it cannot be kept.
+    void keepDecision(int itemId, qint64 predictionId, const QString &database, const listinglens::FeedbackRecord &feedback);
+    // Lets go of a kept decision before it is written (undone in the window).
+    void dropPending(const QString &database, qint64 predictionId, qint64 decidedMs);
+    // Writes the decisions waiting for the database in use now (answers pendingWritten).
+    void retryPending();
+    // The database's one currency (database_settings.h): chosen now when `code`
+    // is not empty (refused when its prices are in another), else read. Answers currencyKnown.
+    void databaseCurrency(const QString &code);
 
 Q_SIGNALS:
     // The store every worker of the session uses from now on (null: no database).
     void opened(const std::shared_ptr<listinglens::PredictionStore> &store);
     void openFailed(const QString &message);
+    // Not stored and not kept: the window says so and offers to retry.
     void feedbackFailed(int itemId, const QString &message);
+    // Not stored yet, kept on disk: written when `database` is reachable and in use (pendingWritten).
+    void decisionPending(int itemId, qint64 predictionId, const QString &database, qint64 decidedMs, const QString &why);
+    // Decisions that waited for `database` were written; `waiting` still wait,
+    // `dropped` were refused for good (their photo is gone), each in words.
+    void pendingWritten(const QString &database, int written, int waiting, const QStringList &dropped);
+    // The database's currency (empty: none chosen yet); refusal: why a choice was refused, else empty.
+    void currencyKnown(const QString &currency, const QString &refusal);
     void feedbackStored(int itemId, qint64 predictionId, qint64 feedbackId);
     // decisionNow: the prediction's decision afterwards ("none", "accepted",
     // "corrected"): the store's, or this window's when there is no store to ask.
@@ -61,14 +88,19 @@ private:
     struct Decided {
         int key = 0;
         qint64 feedbackId = 0; // its row in the store (0: not stored)
+        qint64 pendingMs = 0;  // kept on disk to write later: when it was decided (0: not kept)
         listinglens::StandingDecision standing;
     };
     // What the listing index is told of a listing: confirmed with the standing
     // values, or unconfirmed in its suggested category ("none").
     void tell(qint64 predictionId, const listinglens::StandingDecision &now);
+    // Keeps a decision its database could not take now; false when it could not be kept either (said).
+    bool keep(int itemId, qint64 predictionId, const QString &database, listinglens::FeedbackRecord feedback, const QString &why);
+    void writePending();
 
     QString m_url;
     std::shared_ptr<PredictionStore> m_store;
+    PendingDecisions m_pending;
     std::shared_ptr<ListingIndex> m_index;
     // This window's decisions on this database not undone, by prediction id,
     // oldest first; and what every index is to be told of those listings (the

@@ -15,12 +15,15 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QThreadPool>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <utility>
 
 namespace listinglens::ui {
 
@@ -130,7 +133,9 @@ SettingsDialog::SettingsDialog(const WorkbenchSettings &s, QWidget *parent)
     m_currency->setEditable(true);
     m_currency->addItems({QStringLiteral("EUR"), QStringLiteral("USD"), QStringLiteral("GBP"), QStringLiteral("CHF"), QStringLiteral("PLN")});
     m_currency->setCurrentText(s.currency);
-    m_currency->setToolTip(tr("Currency for prices you enter when correcting"));
+    m_currency->setObjectName(QStringLiteral("currency"));
+    m_currency->setToolTip(tr("The database's one currency: every price stored in it, suggested or confirmed. "
+                              "Chosen once, here or at the first import; fixed once prices are confirmed in it."));
     m_theme = new QComboBox;
     m_theme->addItem(tr("System"), QStringLiteral("system"));
     m_theme->addItem(tr("Light"), QStringLiteral("light"));
@@ -312,6 +317,7 @@ void SettingsDialog::testDatabase()
         return; // one at a time: the button is disabled until it ends
     const int serial = ++m_testSerial;
     m_testRunning = true;
+    m_testedUrl = typedDatabaseUrl();
     m_test->setEnabled(false);
     setNote(m_testAnswer, tr("Connecting to %1…").arg(shownUrl(url)));
     m_testTimeout->start(m_testTimeoutMs);
@@ -337,11 +343,49 @@ void SettingsDialog::testDatabase()
 void SettingsDialog::showTestAnswer(bool ok, const QString &message)
 {
     setNote(m_testAnswer, (ok ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) + message, !ok);
+    m_testedOk = ok;
+    m_testedMessage = message;
     Q_EMIT databaseTested(ok, message);
+    if (std::exchange(m_acceptAfterTest, false))
+        accept(); // OK was pressed before the database was tested: now it is
+}
+
+// OK with another database than the one in use: saved when its test passes;
+// one whose test failed only when the moderator says so, never without asking.
+bool SettingsDialog::databaseMayBeSaved()
+{
+    const QString url = typedDatabaseUrl();
+    if (url.isEmpty() || url == m_initial.databaseUrl || m_failingDatabaseConfirmed == url)
+        return true;
+    if (m_testedUrl != url || m_testRunning) { // not tested yet (or being tested): first the test
+        m_acceptAfterTest = true;
+        if (!m_testRunning)
+            testDatabase();
+        return false;
+    }
+    if (m_testedOk)
+        return true;
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Save a database that does not work?"),
+                                tr("The test of this database failed:\n%1\n\nThe window cannot store results or decisions there until "
+                                   "it works. Save it anyway?").arg(m_testedMessage),
+                                QMessageBox::Save | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("saveFailingDatabase"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, url](int answer) {
+        if (answer != QMessageBox::Save)
+            return;
+        m_failingDatabaseConfirmed = url;
+        accept();
+    });
+    box->open();
+    return false;
 }
 
 void SettingsDialog::accept()
 {
+    if (!databaseMayBeSaved())
+        return;
     const WorkbenchSettings next = settings();
     if (next.modelDir == m_initial.modelDir && next.device == m_initial.device)
         return QDialog::accept(); // the model in use is kept: nothing to check

@@ -58,6 +58,7 @@ private:
     void updatePasswordNote(const QString &url);
     void testDatabase();
     void showTestAnswer(bool ok, const QString &message);
+    bool databaseMayBeSaved(); // false: it tests first, or asks (and accepts again on the answer)
     void showModelAnswer(bool usable, const QString &message);
     QString typedDatabaseUrl() const; // with its password
 
@@ -84,6 +85,11 @@ private:
     int m_testSerial = 0;    // a Test answer after its timeout, or after the URL was edited, is ignored
     int m_testTimeoutMs = kTestTimeoutMs;
     bool m_testRunning = false; // a Test check is running (its answer may already be skipped)
+    QString m_testedUrl;        // what the latest Test was of, and what it found
+    bool m_testedOk = false;
+    QString m_testedMessage;
+    bool m_acceptAfterTest = false;     // OK waits for the running Test
+    QString m_failingDatabaseConfirmed; // a database whose test failed, saved anyway when asked
 };
 
 } // namespace listinglens::ui

@@ -175,6 +175,8 @@ void MainWindow::openSettings()
         loadModel();
     if (m_settings.modelChanged(previous) || m_settings.databaseUrl != previous.databaseUrl)
         openDatabase(); // the listing index follows the model's embeddings
+    if (m_settings.currency != previous.currency) // after the open, on the same thread
+        m_session->chooseCurrency(m_settings.currency); // the database's one currency, refused when its prices are in another
 }
 
 void MainWindow::setPresentation(bool on)

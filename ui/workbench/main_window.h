@@ -61,6 +61,7 @@ public:
     bool isModelReady() const { return m_modelReady; }
     PhotoListModel *photos() const { return m_photos; }
     PhotoStrip *strip() const { return m_strip; }
+    QLabel *orderLabel() const { return m_orderLabel; }
     ResultPanel *resultPanel() const { return m_panel; }
     PresentationView *presentationView() const { return m_demo; } // null until presentation mode was first entered
     HistoryPage *historyPage() const { return m_history; }
@@ -69,6 +70,13 @@ public:
     // Workbench, History, Quality, Throughput.
     void showPage(int page);
     QPushButton *cancelButton() const { return m_cancel; }
+    // Every cancelled photo sent again (those read from a file) or taken out
+    // of the strip (a pasted image has no file to read again: said).
+    void retryCancelled();
+    void clearCancelled();
+    // Shown while decisions are not stored: writes them again.
+    QPushButton *retryDecisionsButton() const { return m_retryDecisions; }
+    void retryDecisions();
     Session *session() const { return m_session.get(); }
 
 Q_SIGNALS:
@@ -104,16 +112,18 @@ private:
     void enqueueFiles(const QStringList &files);
     void startRequest(int ticket, int photos);
     void finishRequest(int ticket);
-    void photoSettled();
+    void photoSettled(bool classified = true); // false: failed or cancelled, not counted in the rate
     void showArrived(int id);
     void showSelected();
     void selectRow(int row);
     void removeCurrent();
+    QStringList takeCancelled(int *pasted);
     void pasteFromClipboard();
     void openPhotos();
     void openFolder();
     // main_window_decisions.cpp
     void connectDecisions();
+    void connectDecisionStorage();
     // True when it put up a message of its own (kept in memory, and why).
     bool recordDecision(int id, const Decision &decision);
     void decide(const PhotoItem &before, const Decision &decision); // recorded, undoable, on to the next photo
@@ -144,10 +154,12 @@ private:
     QLabel *m_deviceLabel = nullptr;
     QLabel *m_databaseLabel = nullptr;
     QLabel *m_rateLabel = nullptr;
+    QLabel *m_orderLabel = nullptr; // above the strip while it is least confident first
     QWidget *m_progress = nullptr;
     QProgressBar *m_progressBar = nullptr;
     QLabel *m_progressLabel = nullptr;
     QPushButton *m_cancel = nullptr;
+    QPushButton *m_retryDecisions = nullptr;
 
     QList<QShortcut *> m_workbenchKeys; // active only while the workbench page is shown
     QStringList m_categoryIds;
@@ -163,6 +175,7 @@ private:
         int row = -1;
         int decisionKey = 0;       // Decided: its name in the store worker once sent there (taken back there too)
         bool storeDecision = false; // Removed: its decision is to be stored when it is back (its row came meanwhile)
+        qint64 keptMs = 0;         // Decided: kept on disk for its database, decided then (let go of on undo)
     };
     QList<UndoStep> m_undo;
     QHash<int, UndoStep> m_undoing; // taken back here, the store's answer still to come: by undo serial
@@ -175,6 +188,7 @@ private:
     QSet<int> m_pending; // tickets of the requests not finished yet
     int m_batchTotal = 0;
     int m_batchSettled = 0;
+    int m_batchClassified = 0;
     int m_pasted = 0;
     QElapsedTimer m_batchClock;
 };

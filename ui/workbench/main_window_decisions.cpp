@@ -19,6 +19,8 @@
 
 #include <QAction>
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QPushButton>
 #include <QStatusBar>
 
 namespace listinglens::ui {
@@ -29,10 +31,8 @@ void MainWindow::connectDecisions()
     connect(m_panel, &ResultPanel::correctRequested, this, &MainWindow::correctCurrent);
     connect(m_panel, &ResultPanel::correctionCancelRequested, this, &MainWindow::cancelCorrection);
     connect(m_panel, &ResultPanel::categoryChosen, this, &MainWindow::chooseCategory);
+    connectDecisionStorage();
     StoreWorker *store = m_session->storeWorker();
-    connect(store, &StoreWorker::feedbackFailed, this, [this](int, const QString &message) {
-        statusBar()->showMessage(tr("Decision not stored: %1").arg(message), 8000);
-    });
     // Each answer names its undo (a serial): one with none waiting is not this window's.
     connect(store, &StoreWorker::feedbackUndone, this, [this](int serial, int id, const QString &now) {
         if (!m_undoing.remove(serial))
@@ -91,6 +91,68 @@ void MainWindow::connectDecisions()
     });
 }
 
+// Where each decision is, as the store thread answers: stored, kept on disk
+// for its database, or not stored at all (said plainly, with Retry).
+void MainWindow::connectDecisionStorage()
+{
+    m_retryDecisions = new QPushButton(tr("Retry storing decisions"));
+    m_retryDecisions->hide();
+    connect(m_retryDecisions, &QPushButton::clicked, this, &MainWindow::retryDecisions);
+    statusBar()->addPermanentWidget(m_retryDecisions);
+    StoreWorker *store = m_session->storeWorker();
+    connect(store, &StoreWorker::feedbackStored, this, [this](int id) {
+        m_photos->setDecisionStorage(id, DecisionStorage::Stored);
+        if (const PhotoItem *item = m_photos->itemById(id); item && item->decision.made)
+            statusBar()->showMessage(item->decision.corrected ? tr("Corrected %1 · stored · Ctrl+Z undoes").arg(item->name)
+                                                              : tr("Accepted %1 · stored · Ctrl+Z undoes").arg(item->name), 6000);
+        m_retryDecisions->setVisible(!m_photos->decisionsIn(DecisionStorage::NotStored).isEmpty());
+        if (m_panel->shownId() == id)
+            showSelected();
+    });
+    connect(store, &StoreWorker::feedbackFailed, this, [this](int id, const QString &message) {
+        m_photos->setDecisionStorage(id, DecisionStorage::NotStored, message);
+        m_retryDecisions->show();
+        statusBar()->showMessage(tr("Decision NOT stored: %1. Retry stores it again.").arg(message), 15000);
+        if (m_panel->shownId() == id)
+            showSelected();
+    });
+    connect(store, &StoreWorker::decisionPending, this, [this](int id, qint64, const QString &database, qint64, const QString &why) {
+        const QString note = tr("kept on this computer and written to %1 when it is in use and reachable (%2)").arg(database, why);
+        m_photos->setDecisionStorage(id, DecisionStorage::Waiting, note);
+        statusBar()->showMessage(tr("Decision not stored yet: %1").arg(note), 10000);
+        if (m_panel->shownId() == id)
+            showSelected();
+    });
+    // Settings shows the database's currency, the one every price in it is in.
+    connect(store, &StoreWorker::currencyKnown, this, [this](const QString &currency, const QString &refusal) {
+        if (!currency.isEmpty())
+            m_settings.currency = currency;
+        if (!refusal.isEmpty())
+            statusBar()->showMessage(tr("Currency not changed: %1").arg(refusal), 10000);
+    });
+    connect(store, &StoreWorker::pendingWritten, this, [this](const QString &database, int written, int waiting, const QStringList &dropped) {
+        if (waiting == 0) {
+            for (int id : m_photos->decisionsIn(DecisionStorage::Waiting, database))
+                m_photos->setDecisionStorage(id, DecisionStorage::Stored);
+        }
+        QString message = tr("%n decision(s) that waited for %1 stored", nullptr, written).arg(database);
+        if (!dropped.isEmpty())
+            message += tr("; not stored, their photo is gone: %1").arg(dropped.join(QStringLiteral("; ")));
+        statusBar()->showMessage(message, 10000);
+        showSelected();
+    });
+}
+
+void MainWindow::retryDecisions()
+{
+    m_retryDecisions->hide();
+    for (int id : m_photos->decisionsIn(DecisionStorage::NotStored)) {
+        if (const PhotoItem *item = m_photos->itemById(id))
+            recordDecision(id, item->decision);
+    }
+    m_session->retryPendingDecisions();
+}
+
 bool MainWindow::recordDecision(int id, const Decision &d)
 {
     // The photo as it is now, not as a caller saw it earlier: a category chosen
@@ -100,16 +162,31 @@ bool MainWindow::recordDecision(int id, const Decision &d)
         return false;
     const PhotoItem item = *live;
     const bool waits = item.describing; // stored once the suggestion for its category is in (descriptionDone)
-    m_photos->setDecision(id, d, waits);
+    Decision writing = d;
+    writing.storage = DecisionStorage::Writing; // until the store answers
+    writing.storageNote.clear();
+    m_photos->setDecision(id, writing, waits);
     if (waits)
         return false;
-    if (item.predictionId <= 0) {
-        statusBar()->showMessage(tr("Decision kept in memory: this photo is not in the database."), 6000);
+    const QString moderator = d.moderator.isEmpty() ? m_settings.moderatorName() : d.moderator;
+    if (item.predictionId <= 0) { // written with the photo's row once it is stored (storedLater)
+        m_photos->setDecisionStorage(id, DecisionStorage::Waiting, tr("the photo itself is not stored yet"));
+        statusBar()->showMessage(tr("Decision not stored yet: this photo is not in the database yet."), 8000);
         return true;
     }
     if (!m_session->isCurrentDatabase(item.database)) {
-        // Its prediction id names a row of the database it was stored in, not of this one.
-        statusBar()->showMessage(tr("Decision kept in memory: this photo was stored in %1, not in the database now in use.")
+        // Its prediction id names a row of the database it was stored in, not of this
+        // one: kept on disk for that database, and written when it is in use again.
+        const qint64 at = QDateTime::currentMSecsSinceEpoch();
+        for (auto step = m_undo.rbegin(); step != m_undo.rend(); ++step) {
+            if (step->kind == UndoStep::Decided && step->before.id == id) {
+                step->keptMs = at;
+                break;
+            }
+        }
+        m_session->keepDecision(id, item.predictionId, item.database,
+                                {moderator, d.corrected, d.categoryId, d.price, d.currency, d.title, d.description, at});
+        statusBar()->showMessage(tr("Decision not stored yet: this photo was stored in %1, not in the database now in use.")
                                      .arg(item.database), 8000);
         return true;
     }
@@ -122,7 +199,6 @@ bool MainWindow::recordDecision(int id, const Decision &d)
         }
     }
     // Written, and confirmed in the listing index for later suggestions, on the store thread.
-    const QString moderator = d.moderator.isEmpty() ? m_settings.moderatorName() : d.moderator;
     m_session->recordDecision(id, item.predictionId, {moderator, d.corrected, d.categoryId, d.price, d.currency, d.title, d.description, 0},
                               key);
     return false;
@@ -138,8 +214,7 @@ void MainWindow::decide(const PhotoItem &before, const Decision &decision)
     showUndo();
     const PhotoItem *item = m_photos->itemById(id);
     if (item && !said)
-        statusBar()->showMessage(d.corrected ? tr("Corrected %1 · Ctrl+Z undoes").arg(item->name)
-                                             : tr("Accepted %1 · Ctrl+Z undoes").arg(item->name), 6000);
+        statusBar()->showMessage(tr("Storing the decision on %1… · Ctrl+Z undoes").arg(item->name), 6000);
     // On to the next photo still waiting for a decision.
     const int row = m_photos->rowOf(id);
     for (int r = row + 1; r < m_photos->rowCount(); ++r) {
@@ -236,6 +311,8 @@ void MainWindow::undoLast()
         pending.before = *item; // the decision taken back, should the store refuse
         if (m_photos->restoreDecision(id, step.before))
             describeAs(*m_photos->itemById(id), step.before.chosenCategoryId);
+        if (step.keptMs > 0) // kept on disk for another database: let go of before it is written
+            m_session->dropPendingDecision(item->database, predictionId, step.keptMs);
         if (stored) {
             const int serial = ++m_undoSerial;
             m_undoing.insert(serial, pending);

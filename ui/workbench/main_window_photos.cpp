@@ -40,6 +40,9 @@ QString duration(double seconds)
 void MainWindow::connectPhotos()
 {
     connect(m_strip->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelected);
+    connect(m_strip->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
+        m_photos->setPinned(current.isValid() ? current.data(PhotoListModel::IdRole).toInt() : 0);
+    });
     connect(m_photos, &PhotoListModel::itemChanged, this, [this](int id) {
         if (id == m_panel->shownId())
             showSelected();
@@ -61,7 +64,7 @@ void MainWindow::connectPhotos()
     connect(worker, &ClassificationWorker::photoFailed, this,
             [this](int id, const QString &code, const QString &message, const QString &advice) {
                 m_photos->setFailed(id, code, message, advice);
-                photoSettled();
+                photoSettled(false);
             });
     connect(worker, &ClassificationWorker::requestFinished, this, &MainWindow::finishRequest);
     // Kept by listing in the panel, whichever photo asked for them.
@@ -95,6 +98,42 @@ void MainWindow::enqueueFiles(const QStringList &files)
     showArrived(ids.first());
 }
 
+// The cancelled photos taken out of the strip; the files among them.
+QStringList MainWindow::takeCancelled(int *pasted)
+{
+    QStringList files;
+    *pasted = 0;
+    for (int id : m_photos->idsIn(PhotoState::Cancelled)) {
+        const PhotoItem *item = m_photos->itemById(id);
+        if (QFileInfo(item->source).isFile())
+            files << item->source;
+        else
+            ++*pasted;
+        m_photos->remove(m_photos->rowOf(id));
+    }
+    return files;
+}
+
+void MainWindow::retryCancelled()
+{
+    int pasted = 0;
+    const QStringList files = takeCancelled(&pasted);
+    if (!files.isEmpty())
+        enqueueFiles(files);
+    statusBar()->showMessage(pasted > 0 ? tr("%1 sent again; %2 pasted could not be (paste them again)")
+                                              .arg(countText(int(files.size()), tr("cancelled photo"), tr("cancelled photos")))
+                                              .arg(pasted)
+                                        : tr("%1 sent again").arg(countText(int(files.size()), tr("cancelled photo"), tr("cancelled photos"))),
+                             6000);
+}
+
+void MainWindow::clearCancelled()
+{
+    int pasted = 0;
+    const QStringList files = takeCancelled(&pasted);
+    statusBar()->showMessage(tr("%1 cleared").arg(countText(int(files.size()) + pasted, tr("cancelled photo"), tr("cancelled photos"))), 6000);
+}
+
 void MainWindow::showArrived(int id)
 {
     // The first photo of what was just opened is shown, and the arrows work at once.
@@ -120,7 +159,9 @@ void MainWindow::startRequest(int ticket, int photos)
     if (m_pending.isEmpty()) {
         m_batchTotal = 0;
         m_batchSettled = 0;
+        m_batchClassified = 0;
         m_batchClock.start();
+        m_rateLabel->clear(); // the last batch's rate is not this one's
     }
     m_pending.insert(ticket);
     m_batchTotal += photos;
@@ -132,17 +173,21 @@ void MainWindow::startRequest(int ticket, int photos)
     m_cancel->setEnabled(true);
 }
 
-void MainWindow::photoSettled()
+void MainWindow::photoSettled(bool classified)
 {
+    // The rate counts photos classified: a file refused at once (not a photo,
+    // too large) takes no time and would make it say hundreds a second.
     ++m_batchSettled;
+    m_batchClassified += classified ? 1 : 0;
     const double seconds = m_batchClock.elapsed() / 1000.0;
-    const double rate = m_batchSettled / std::max(seconds, 0.001);
+    const double rate = m_batchClassified / std::max(seconds, 0.001);
     m_progressBar->setValue(m_batchSettled);
-    m_progressLabel->setText(tr("%1 / %2 · %3 photos/s · %4 left")
-                                 .arg(m_batchSettled).arg(m_batchTotal).arg(rate, 0, 'f', 1)
-                                 .arg(duration((m_batchTotal - m_batchSettled) / std::max(rate, 0.001))));
-    if (m_batchSettled >= 3) // a rate over one or two photos says nothing
-        m_rateLabel->setText(tr("%1 photos/s").arg(rate, 0, 'f', 1));
+    const bool meaningful = m_batchClassified >= 3; // a rate over one or two photos says nothing
+    const QString left = meaningful ? duration((m_batchTotal - m_batchSettled) / std::max(rate, 0.001)) : QStringLiteral("–");
+    m_progressLabel->setText(meaningful ? tr("%1 / %2 · %3 photos/s · %4 left")
+                                              .arg(m_batchSettled).arg(m_batchTotal).arg(rate, 0, 'f', 1).arg(left)
+                                        : tr("%1 / %2").arg(m_batchSettled).arg(m_batchTotal));
+    m_rateLabel->setText(meaningful ? tr("%1 photos/s").arg(rate, 0, 'f', 1) : QString());
     if (!m_strip->currentIndex().isValid())
         selectRow(0);
 }

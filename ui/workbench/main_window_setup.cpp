@@ -43,8 +43,19 @@ void MainWindow::setupPages()
     m_strip->setModel(m_photos);
     m_panel = new ResultPanel;
 
+    // The strip under a line that says when it is in least-confident-first order.
+    auto *stripBox = new QWidget;
+    auto *stripLayout = new QVBoxLayout(stripBox);
+    stripLayout->setContentsMargins(0, 0, 0, 0);
+    stripLayout->setSpacing(2);
+    m_orderLabel = new QLabel(tr("Least confident first · Ctrl+L: as they arrived"));
+    m_orderLabel->setObjectName(QStringLiteral("stripOrder"));
+    m_orderLabel->setWordWrap(true);
+    m_orderLabel->hide();
+    stripLayout->addWidget(m_orderLabel);
+    stripLayout->addWidget(m_strip, 1);
     auto *workbench = new QSplitter;
-    workbench->addWidget(m_strip);
+    workbench->addWidget(stripBox);
     workbench->addWidget(m_panel);
     workbench->setStretchFactor(1, 1);
     workbench->setChildrenCollapsible(false);
@@ -129,6 +140,10 @@ void MainWindow::setupActions()
     file->addSeparator();
     QAction *remove = file->addAction(tr("Remove photo"), this, &MainWindow::removeCurrent);
     remove->setShortcut(QKeySequence::Delete);
+    // Cancelled photos, all in one action: sent again, or taken out of the strip.
+    QAction *retry = file->addAction(tr("Retry cancelled photos"), this, &MainWindow::retryCancelled);
+    retry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    file->addAction(tr("Clear cancelled photos"), this, &MainWindow::clearCancelled);
     file->addSeparator();
     QAction *settings = file->addAction(tr("Settings…"), this, &MainWindow::openSettings);
     settings->setObjectName(QStringLiteral("openSettings"));
@@ -154,6 +169,7 @@ void MainWindow::setupActions()
     leastConfident->setToolTip(tr("Photos the model is least sure of first (photos without a result last); again: as they arrived"));
     connect(leastConfident, &QAction::toggled, this, [this](bool on) {
         m_photos->setOrder(on ? PhotoListModel::Order::LeastConfidentFirst : PhotoListModel::Order::Arrival);
+        m_orderLabel->setVisible(on);
         m_strip->scrollTo(m_strip->currentIndex());
     });
     // T: the boxes of the text, contact details, brands and faces found on the photo. A
@@ -260,6 +276,7 @@ void MainWindow::setupStatusBar()
     m_databaseLabel = new QLabel(tr("Database: none"));
     m_databaseLabel->setObjectName(QStringLiteral("databaseLabel"));
     m_rateLabel = new QLabel;
+    m_rateLabel->setObjectName(QStringLiteral("rate"));
 
     m_progress = new QWidget;
     auto *pl = new QHBoxLayout(m_progress);

@@ -59,6 +59,7 @@ QString basisInWords(const PhotoResult &r)
 {
     switch (r.price.basis) {
     case PriceBasis::Prior: return ResultPanel::tr("Sample price for %1").arg(r.category.name);
+    case PriceBasis::None: return ResultPanel::tr("No price yet: no listing confirmed in %1").arg(r.price.currency);
     case PriceBasis::Category:
         return (r.price.neighbours == 1 ? ResultPanel::tr("Median of 1 confirmed listing in %2")
                                         : ResultPanel::tr("Median of %1 confirmed listings in %2"))
@@ -440,7 +441,11 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
                                     ? tr("<h2>This photo could not be used</h2><p>%1</p>").arg(item.name.toHtmlEscaped())
                                     : tr("<h2>Cancelled</h2><p>%1</p>").arg(item.name.toHtmlEscaped()));
         m_messageBody->setText(tr("<p>%1</p><p><b>What to do:</b> %2</p>")
-                                   .arg(item.errorMessage.toHtmlEscaped(), item.errorAdvice.toHtmlEscaped()));
+                                   .arg(item.errorMessage.toHtmlEscaped(),
+                                        item.state == PhotoState::Cancelled
+                                            ? tr("File → Retry cancelled photos (Ctrl+R) sends every cancelled photo again; "
+                                                 "Clear cancelled photos takes them out of the strip.")
+                                            : item.errorAdvice.toHtmlEscaped()));
         m_pages->setCurrentIndex(MessagePage);
         return;
     case PhotoState::Done:

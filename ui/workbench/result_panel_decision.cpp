@@ -25,6 +25,13 @@ QString ResultPanel::decisionInWords(const PhotoItem &item) const
         return tr("Decided: stored once the price and text for %1 are ready").arg(name);
     const QString who = d.moderator.isEmpty() ? QString() : tr(" by %1").arg(d.moderator);
     const QString undo = item.id == m_undoableId ? tr(" · Ctrl+Z undoes") : QString();
+    // Said as done only once it is in the database.
+    switch (d.storage) {
+    case DecisionStorage::Stored: break;
+    case DecisionStorage::Writing: return tr("Decided%1: being stored…%2").arg(who, undo);
+    case DecisionStorage::Waiting: return tr("Decided%1, not stored yet: %2%3").arg(who, d.storageNote, undo);
+    case DecisionStorage::NotStored: return tr("NOT STORED%1: %2 · Retry in the status bar%3").arg(who, d.storageNote, undo);
+    }
     if (!d.corrected)
         return tr("Accepted%1 at %2%3").arg(who, d.at.toString(QStringLiteral("HH:mm")), undo);
     // What changed, from the model's suggestion to the final values.

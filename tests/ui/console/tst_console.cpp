@@ -20,6 +20,7 @@
 #include <QScopeGuard>
 #include <QBuffer>
 #include <QComboBox>
+#include <QCheckBox>
 #include <QDateTime>
 #include <QFile>
 #include <QHeaderView>
@@ -215,6 +216,55 @@ private Q_SLOTS:
         QVERIFY(!quality.matrix()->verticalHeader()->isHidden());
     }
 
+    // Past QualityPage::kMatrixTop categories, the matrix keeps those of most
+    // volume and folds the rest into one row and column (no drill-down there),
+    // while the acceptance table still lists every category.
+    void qualityMatrixFoldsTheRest()
+    {
+        const QStringList ids = {QStringLiteral("phones"), QStringLiteral("computers"), QStringLiteral("tv-audio"), QStringLiteral("cameras"),
+                                 QStringLiteral("appliances"), QStringLiteral("furniture"), QStringLiteral("home-garden"),
+                                 QStringLiteral("clothing"), QStringLiteral("shoes"), QStringLiteral("bags-accessories"),
+                                 QStringLiteral("watches-jewelry"), QStringLiteral("kids-toys")};
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 20 * kMinute;
+        int i = 0;
+        for (int k = 0; k < ids.size(); ++k)
+            for (int j = 0; j < ids.size() - k; ++j) // the first has the most decisions
+                decide(add(t0 + (i++) * 100, ids[k], 0.7, 100, QStringLiteral("Item")), ids[k], QStringLiteral("anna"), QStringLiteral("Item"));
+        QualityPage quality(m_worker.get());
+        quality.refresh();
+        QTRY_COMPARE(quality.matrix()->rowCount(), QualityPage::kMatrixTop + 1);
+        QCOMPARE(quality.matrixClasses().first(), QStringLiteral("phones"));
+        QVERIFY2(quality.matrix()->verticalHeaderItem(QualityPage::kMatrixTop)->text().startsWith(QStringLiteral("2 other categories")),
+                 qPrintable(quality.matrix()->verticalHeaderItem(QualityPage::kMatrixTop)->text()));
+        QTableWidgetItem *folded = quality.matrix()->item(QualityPage::kMatrixTop, QualityPage::kMatrixTop);
+        QCOMPARE(folded->text(), QStringLiteral("100%"));
+        QCOMPARE(folded->data(Qt::UserRole + 2).toLongLong(), 0); // no drill-down into many pairs
+    }
+
+    // Imported listings are not moderators' decisions: the page counts them
+    // only when asked, and says whose decisions its figures are.
+    void qualityCountsModeratorsUnlessAskedForImports()
+    {
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 20 * kMinute;
+        decide(add(t0, QStringLiteral("phones"), 0.7, 100, QStringLiteral("Phone")), QStringLiteral("phones"), QStringLiteral("anna"),
+               QStringLiteral("Phone"));
+        for (int k = 0; k < 3; ++k) {
+            const qint64 id = add(t0 + 1000 + k, QStringLiteral("phones"), 0.7, 100, QStringLiteral("Imported"));
+            FeedbackRecord f{QStringLiteral("import"), true, QStringLiteral("computers"), 90, QStringLiteral("EUR"), QStringLiteral("Laptop"), {}, 0};
+            f.imported = true;
+            QVERIFY(m_store->addFeedback(id, f).ok());
+        }
+        QualityPage quality(m_worker.get());
+        quality.refresh();
+        QTRY_COMPARE(quality.matrix()->rowCount(), 1);
+        auto *summary = quality.findChild<QLabel *>(QStringLiteral("qualitySummary"));
+        QVERIFY(summary);
+        QTRY_VERIFY2(summary->text().startsWith(QStringLiteral("1 moderator decisions")), qPrintable(summary->text()));
+        quality.findChild<QCheckBox *>(QStringLiteral("includeImports"))->setChecked(true);
+        QTRY_COMPARE(quality.matrix()->columnCount(), 2);
+        QTRY_VERIFY2(summary->text().startsWith(QStringLiteral("4 decisions (moderators' and imported")), qPrintable(summary->text()));
+    }
+
     void drillDownShowsInTheFilterBarAndExportHasTheDecision()
     {
         const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 20 * kMinute;
@@ -229,12 +279,14 @@ private Q_SLOTS:
         connect(&quality, &QualityPage::pairChosen, &history, &HistoryPage::showPair);
         history.refresh();
         QTRY_COMPARE(history.model()->rowCount(), 3);
-        // The final title, not the suggestion.
+        // The final values first, the suggestion beside them.
         const int laptopRow = history.model()->row(1)->id == b ? 1 : -1;
         QCOMPARE(laptopRow, 1);
-        QCOMPARE(history.model()->data(history.model()->index(1, HistoryModel::Title), Qt::DisplayRole).toString(),
-                 QStringLiteral("Dell laptop, 8 GB"));
-        QVERIFY(history.model()->data(history.model()->index(1, HistoryModel::Feedback), Qt::DisplayRole).toString().contains(QStringLiteral("Computers")));
+        auto shown = [&](int column) { return history.model()->data(history.model()->index(1, column), Qt::DisplayRole).toString(); };
+        QCOMPARE(shown(HistoryModel::Title), QStringLiteral("Dell laptop, 8 GB · suggested: Old laptop"));
+        QVERIFY2(shown(HistoryModel::Category).startsWith(QStringLiteral("Computers · suggested ")), qPrintable(shown(HistoryModel::Category)));
+        QVERIFY2(shown(HistoryModel::Price).startsWith(QStringLiteral("EUR 150 · suggested EUR ")), qPrintable(shown(HistoryModel::Price)));
+        QCOMPARE(shown(HistoryModel::Feedback), QStringLiteral("corrected by ben"));
 
         quality.refresh();
         QTRY_COMPARE(quality.matrix()->rowCount(), 2);
@@ -264,17 +316,19 @@ private Q_SLOTS:
         QCOMPARE(csv.size(), 2);
         const QStringList header = csv[0];
         auto field = [&](const char *name) { return csv[1].value(header.indexOf(QLatin1String(name))); };
-        for (const char *column : {"final_title", "final_description", "decided_by", "decided_at", "price_basis", "price_low", "price_high"})
+        for (const char *column : {"confirmed_title", "confirmed_description", "decided_by", "decided_at", "price_basis", "suggested_price_low",
+                                   "suggested_price_high", "decision_source", "confirmed_currency"})
             QVERIFY2(header.contains(QLatin1String(column)), column);
-        QCOMPARE(field("final_title"), QStringLiteral("Dell laptop, 8 GB"));
-        QCOMPARE(field("final_description"), QStringLiteral("Described by ben"));
+        QCOMPARE(field("confirmed_title"), QStringLiteral("Dell laptop, 8 GB"));
+        QCOMPARE(field("confirmed_description"), QStringLiteral("Described by ben"));
         QCOMPARE(field("decided_by"), QStringLiteral("ben"));
         QCOMPARE(field("decided_at"), QDateTime::fromMSecsSinceEpoch(m_decidedMs.value(b), QTimeZone::utc()).toString(Qt::ISODateWithMs));
         QCOMPARE(field("price_basis"), QStringLiteral("category"));
-        QCOMPARE(field("price_low"), QStringLiteral("100"));
-        QCOMPARE(field("price_high"), QStringLiteral("300"));
-        QCOMPARE(field("final_category"), QStringLiteral("computers"));
-        QCOMPARE(field("title"), QStringLiteral("Old laptop"));
+        QCOMPARE(field("suggested_price_low"), QStringLiteral("100"));
+        QCOMPARE(field("suggested_price_high"), QStringLiteral("300"));
+        QCOMPARE(field("confirmed_category"), QStringLiteral("computers"));
+        QCOMPARE(field("suggested_title"), QStringLiteral("Old laptop"));
+        QCOMPARE(field("decision_source"), QStringLiteral("moderator"));
 
         // Cleared in the bar, like any filter.
         history.confirmedBox()->setCurrentIndex(0);

@@ -15,17 +15,22 @@
 #include "quality_page.h"
 #include "reliability_chart.h"
 #include "session.h"
+#include "throughput_page.h"
 #include "window_fixture.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
+#include <QTextBrowser>
 
 using namespace listinglens;
 using namespace listinglens::test;
@@ -37,6 +42,42 @@ private Q_SLOTS:
     void initTestCase() { setUpWindowTests(QStringLiteral("tst_console_window")); }
     void init() { QVERIFY(openOwnWindow()); }
     void cleanup() { closeWindow(); }
+
+    // At 1024x700, the smallest window the console is made for, no page
+    // scrolls sideways: each fits the width of its scroll area, and History's
+    // actions, its count and its detail pane are in view.
+    void consolePagesFitA1024By700Window()
+    {
+        m_window->resize(1024, 700);
+        QWidget *pages[] = {m_window->historyPage(), m_window->qualityPage(), m_window->throughputPage()};
+        for (int page = 1; page <= 3; ++page) {
+            m_window->showPage(page);
+            QWidget *content = pages[page - 1];
+            auto *scroll = qobject_cast<QScrollArea *>(content->parentWidget()->parentWidget());
+            QVERIFY(scroll);
+            QTRY_VERIFY(content->isVisible());
+            QApplication::processEvents();
+            const int room = scroll->viewport()->width();
+            QVERIFY2(content->minimumSizeHint().width() <= room,
+                     qPrintable(QStringLiteral("page %1 needs %2 px, has %3").arg(page).arg(content->minimumSizeHint().width()).arg(room)));
+            QVERIFY2(!scroll->horizontalScrollBar()->isVisible(), qPrintable(QStringLiteral("page %1 scrolls sideways").arg(page)));
+            QCOMPARE(content->width(), room);
+        }
+        m_window->showPage(1);
+        HistoryPage *history = m_window->historyPage();
+        QApplication::processEvents();
+        const QRect visible = history->rect();
+        for (QWidget *w : history->findChildren<QWidget *>()) {
+            const bool wanted = qobject_cast<QPushButton *>(w) || qobject_cast<QTextBrowser *>(w)
+                                || w->objectName() == QLatin1String("historyCount");
+            if (!wanted || !w->isVisibleTo(history))
+                continue;
+            const QRect at(w->mapTo(history, QPoint(0, 0)), w->size());
+            QVERIFY2(visible.contains(at), qPrintable(QStringLiteral("%1 \"%2\" at %3,%4 %5x%6 is outside %7 px")
+                                                          .arg(QString::fromLatin1(w->metaObject()->className()), w->objectName())
+                                                          .arg(at.x()).arg(at.y()).arg(at.width()).arg(at.height()).arg(visible.width())));
+        }
+    }
 
     void historyFiltersExportAndQuality()
     {

@@ -2,6 +2,7 @@
 // upload page it serves, driven in a real headless Chromium
 // (tests/support/phone_page_browser.py over the DevTools protocol) and by hand with
 // Qt Network for the refusals.
+#include "card_note.h"
 #include "fixtures.h"
 #include "window_fixture.h"
 #include "main_window.h"
@@ -163,6 +164,34 @@ private Q_SLOTS:
 
     void cleanup() { m_window.reset(); }
 
+    // The card says when a photo duplicates a stored listing, and never shows
+    // a title taken from a similar listing (its seller's words) as written for this photo.
+    void cardSaysDuplicatesAndBorrowedTitles_data()
+    {
+        QTest::addColumn<QStringList>("reasons");
+        QTest::addColumn<QString>("titleBasis");
+        QTest::addColumn<QStringList>("says");
+        QTest::newRow("written from the photo") << QStringList{} << QStringLiteral("label") << QStringList{};
+        QTest::newRow("a duplicate with its seller's title") << QStringList{QStringLiteral("duplicate")} << QStringLiteral("similar")
+                                                             << QStringList{QStringLiteral("duplicates"), QStringLiteral("seller's words")};
+        QTest::newRow("a similar listing's title") << QStringList{QStringLiteral("unsure_category")} << QStringLiteral("similar")
+                                                   << QStringList{QStringLiteral("seller's words")};
+    }
+    void cardSaysDuplicatesAndBorrowedTitles()
+    {
+        QFETCH(QStringList, reasons);
+        QFETCH(QString, titleBasis);
+        QFETCH(QStringList, says);
+        PhotoResult r;
+        r.review.reasons = reasons;
+        r.review.needed = !reasons.isEmpty();
+        r.titleBasis = titleBasis;
+        const QString note = cardNote(r);
+        QCOMPARE(note.isEmpty(), says.isEmpty());
+        for (const QString &words : says)
+            QVERIFY2(note.contains(words), qPrintable(note));
+    }
+
     void presentationSkipsFailuresAndBuildsUpTheListing()
     {
         const QString broken = m_dir.filePath(QStringLiteral("broken.jpg"));
@@ -196,6 +225,9 @@ private Q_SLOTS:
         QVERIFY(texts.contains(r.description));
         QVERIFY(texts.contains(r.category.name));
         QVERIFY(std::any_of(texts.begin(), texts.end(), [](const QString &t) { return t.startsWith(QStringLiteral("Ready in ")); }));
+        QLabel *note = view->findChild<QLabel *>(QStringLiteral("cardNote"));
+        QVERIFY(note);
+        QCOMPARE(note->isVisibleTo(view), !cardNote(r).isEmpty());
         QVERIFY(std::any_of(texts.begin(), texts.end(), [](const QString &t) { return t.contains(QStringLiteral("Esc")); }));
 
         // Page Up goes back, skipping the failed photo; Right comes forward again.
@@ -297,7 +329,12 @@ private Q_SLOTS:
         QCOMPARE(text.status, 415);
         QVERIFY(text.body.contains("Not a photo"));
         QCOMPARE(postPhoto(net, url, QByteArray(), "image/jpeg").status, 415);
-        QCOMPARE(postPhoto(net, url, QByteArray("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11), "image/jpeg").status, 422);
+        const Answer damaged = postPhoto(net, url, QByteArray("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11), "image/jpeg");
+        QCOMPARE(damaged.status, 422);
+        // Each refusal lets the phone take another photo: a link back to the form, which still takes one.
+        for (const Answer &a : {text, damaged})
+            QVERIFY2(a.body.contains(QStringLiteral("id=\"retake\" class=\"camera\" href=\"%1\"").arg(url.path()).toUtf8()), a.body.constData());
+        QCOMPARE(get(net, url).status, 200);
         QNetworkRequest plain(url);
         plain.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("text/plain"));
         QCOMPARE(fetch(net, net.post(plain, QByteArray("hello"))).status, 415);

@@ -27,6 +27,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -407,6 +408,48 @@ private Q_SLOTS:
             QVERIFY2(answer.contains(migrated ? QStringLiteral("(current), 0 stored results") : QStringLiteral("no ListingLens tables")),
                      qPrintable(answer));
         }
+    }
+
+    // OK with a database that does not work: it is tested first, and saved
+    // only when the moderator says so in the question that follows; Cancel keeps
+    // the database in use. One that works is saved without a question.
+    void aFailingDatabaseIsNotSavedWithoutAsking_data()
+    {
+        QTest::addColumn<bool>("save");
+        QTest::newRow("cancelled") << false;
+        QTest::newRow("saved when asked") << true;
+    }
+    void aFailingDatabaseIsNotSavedWithoutAsking()
+    {
+        QFETCH(bool, save);
+        openWindow();
+        const QString before = QSettings().value(QStringLiteral("database/url")).toString();
+        const QString unreachable = QStringLiteral("postgresql://nobody@127.0.0.1:1/none");
+        {
+            withSettingsDialog([&](SettingsDialog *dialog) {
+                dialog->setTestTimeout(20000);
+                QSignalSpy tested(dialog, &SettingsDialog::databaseTested);
+                dialog->findChild<QLineEdit *>(QStringLiteral("databaseUrl"))->setText(unreachable);
+                QTest::mouseClick(okButton(dialog), Qt::LeftButton);
+                QTRY_COMPARE_WITH_TIMEOUT(tested.count(), 1, 30000); // tested first, as OK was pressed
+                QVERIFY(!tested.first().at(0).toBool());
+                QMessageBox *question = nullptr;
+                QTRY_VERIFY((question = dialog->findChild<QMessageBox *>(QStringLiteral("saveFailingDatabase"))) != nullptr);
+                QVERIFY(question->text().contains(QStringLiteral("failed")));
+                QVERIFY(dialog->isVisible());
+                QTest::mouseClick(question->button(save ? QMessageBox::Save : QMessageBox::Cancel), Qt::LeftButton);
+                if (!save) {
+                    QTest::qWait(50);
+                    QVERIFY(dialog->isVisible() && dialog->result() != QDialog::Accepted);
+                    dialog->reject();
+                }
+            });
+            QCOMPARE(QSettings().value(QStringLiteral("database/url")).toString().contains(QStringLiteral("127.0.0.1:1")), save);
+            if (!save)
+                QCOMPARE(QSettings().value(QStringLiteral("database/url")).toString(), before);
+        }
+        m_window.reset();
+        QSettings().setValue(QStringLiteral("database/url"), before); // the next tests use their own
     }
 
     void theModeratorsNameIsSaved()

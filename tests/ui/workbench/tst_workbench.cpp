@@ -81,6 +81,37 @@ private Q_SLOTS:
         QVERIFY2(cancelled > 100, qPrintable(QStringLiteral("%1 done, %2 cancelled").arg(done).arg(cancelled)));
         QCOMPARE(done + cancelled, 300);
         QCOMPARE(photos->count(PhotoState::Queued) + photos->count(PhotoState::Working), 0);
+
+        // Retried in one action: every cancelled photo is sent again; cancelled again, then cleared in one action.
+        m_window->retryCancelled();
+        QCOMPARE(photos->count(PhotoState::Cancelled), 0);
+        QCOMPARE(photos->rowCount(), 300);
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) > done, 60000);
+        QTest::mouseClick(m_window->cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy(), 60000);
+        const int doneNow = photos->count(PhotoState::Done);
+        m_window->clearCancelled();
+        QCOMPARE(photos->count(PhotoState::Cancelled), 0);
+        QCOMPARE(photos->rowCount(), doneNow);
+    }
+
+    // The rate counts photos classified, and starts again with each batch:
+    // files refused at once never read as hundreds of photos a second.
+    void ratesCountPhotosAndReset()
+    {
+        QStringList broken;
+        for (int i = 0; i < 6; ++i) {
+            broken << m_dir.filePath(QStringLiteral("broken-%1.jpg").arg(i));
+            QVERIFY(test::writeFile(broken.last(), "not a photo"));
+        }
+        auto *rate = m_window->findChild<QLabel *>(QStringLiteral("rate"));
+        QVERIFY(rate);
+        m_window->addPaths({photo("jean.jpg"), photo("perfume.jpg"), photo("dumbbell.jpg"), photo("toaster.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy() && m_window->photos()->count(PhotoState::Done) == 4, 60000);
+        QVERIFY2(rate->text().endsWith(QStringLiteral("photos/s")), qPrintable(rate->text()));
+        m_window->addPaths(broken);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy() && m_window->photos()->count(PhotoState::Failed) == 6, 60000);
+        QVERIFY2(rate->text().isEmpty(), qPrintable(rate->text())); // not the last batch's, and no rate of failures
     }
 
     void keyboardShortcuts()

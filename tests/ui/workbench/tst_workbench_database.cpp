@@ -3,12 +3,14 @@
 // password kept out of sight.
 #include "classification_worker.h"
 #include "console_worker.h"
+#include "database_url.h"
 #include "fixtures.h"
 #include "history_reads.h"
 #include "main_window.h"
 #include "password_keyring.h"
 #include "photo_list_model.h"
 #include "photo_strip.h"
+#include "pending_decisions.h"
 #include "prediction_store.h"
 #include "quality_page.h"
 #include "result_panel.h"
@@ -124,8 +126,9 @@ private Q_SLOTS:
 
     // A prediction id names a row of the database the photo was stored in. After
     // the window switches to another database, a decision on such a photo is
-    // kept in memory and written to neither: in the new one that id is some
-    // other listing (or none).
+    // never written to that one (there the id is some other listing, or none):
+    // it is kept on disk, said as not stored yet, and written into its own
+    // database when a window uses it again, after a restart too.
     void aDecisionNeverGoesToAnotherDatabase()
     {
         PhotoListModel *photos = m_window->photos();
@@ -148,8 +151,10 @@ private Q_SLOTS:
         QVERIFY(!m_window->session()->isCurrentDatabase(photos->item(0)->database));
         m_window->strip()->setCurrentIndex(photos->index(0));
         m_window->acceptCurrent();
-        QVERIFY(photos->item(0)->decision.made); // kept in memory
+        QVERIFY(photos->item(0)->decision.made);
         QVERIFY(m_window->statusBar()->currentMessage().contains(QStringLiteral("not in the database now in use")));
+        QTRY_COMPARE_WITH_TIMEOUT(photos->item(0)->decision.storage, DecisionStorage::Waiting, 20000); // kept on disk, not "accepted"
+        QVERIFY(m_window->resultPanel()->decisionInWords(*photos->item(0)).startsWith(QStringLiteral("Decided")));
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
         m_window->strip()->setCurrentIndex(photos->index(1));
         m_window->acceptCurrent();
@@ -159,13 +164,20 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(thumbnails.count(), 1, 20000);
         m_window.reset();
 
-        for (const QString &url : {m_dbUrl, other}) {
-            auto store = PredictionStore::open(url);
-            QVERIFY(store.ok());
+        auto accepted = [](const QString &url) {
             HistoryFilter decided;
             decided.feedback = QStringLiteral("accepted");
-            QCOMPARE(int(readHistory(*store.value(), decided, std::nullopt, 100).value().size()), 0);
-        }
+            return int(readHistory(*PredictionStore::open(url).value(), decided, std::nullopt, 100).value().size());
+        };
+        QCOMPARE(accepted(other), 0);
+        QCOMPARE(accepted(m_dbUrl), 0);
+        QCOMPARE(PendingDecisions().forDatabase(DatabaseUrl::parse(m_dbUrl).value().masked()).size(), 2);
+        // A restart on the photos' own database writes both there, once.
+        m_window = openWindow(m_dbUrl);
+        QVERIFY(m_window);
+        QTRY_COMPARE_WITH_TIMEOUT(accepted(m_dbUrl), 2, 20000);
+        QCOMPARE(accepted(other), 0);
+        QTRY_COMPARE(PendingDecisions().size(), 0);
     }
 
     void resultsWaitForALostDatabase()

@@ -136,9 +136,23 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 5, 60000);
         QCOMPARE(namesInStrip(photos).mid(3), (QStringList{QStringLiteral("running_shoe.jpg"), QStringLiteral("reflex_camera.jpg"),
                                                            QStringLiteral("cut.jpg")}));
+        QVERIFY(m_window->orderLabel()->isVisible()); // the order says that it is on
+        // A batch arriving never moves the result under the keyboard focus: the
+        // new, least confident photo goes before it, and it keeps its row.
+        const int focused = photos->item(2)->id; // the refrigerator
+        m_window->addPaths({photo("laptop.jpg")});
+        QTRY_COMPARE(photos->rowCount(), 7);
+        strip->setCurrentIndex(photos->index(photos->rowOf(focused)));
+        const int focusedRow = strip->currentIndex().row();
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 6, 60000);
+        QCOMPARE(strip->currentIndex().row(), focusedRow);
+        QCOMPARE(photos->item(focusedRow)->id, focused);
+        QVERIFY(photos->rowOf(photos->item(6)->id) == 6 && photos->item(6)->name == QStringLiteral("cut.jpg"));
+        QCOMPARE(photos->item(1)->name, QStringLiteral("laptop.jpg")); // in its place, among the least confident
 
         QTest::keyClick(m_window.get(), Qt::Key_L, Qt::ControlModifier);
-        QCOMPARE(namesInStrip(photos), arrival + QStringList{QStringLiteral("running_shoe.jpg")});
+        QCOMPARE(namesInStrip(photos), (arrival + QStringList{QStringLiteral("running_shoe.jpg"), QStringLiteral("laptop.jpg")}));
+        QVERIFY(!m_window->orderLabel()->isVisible());
     }
 
     // What to ask the seller is a checklist beside the description, not in it.
