@@ -13,7 +13,7 @@
 #include "moderated_result.h"
 #include "statistics.h"
 #include "title_bench_data.h"
-#include "title_words.h"
+#include "title_check.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -27,42 +27,6 @@
 namespace listinglens::cli {
 
 namespace {
-
-struct TitleTally {
-    int n = 0, shares = 0, templates = 0;
-    double recall = 0, precision = 0;
-    std::map<QString, int> basis;
-
-    void add(const QString &suggested, const QString &sellers, const QVector<TitleWord> &words, const QString &basisName)
-    {
-        const TitleOverlap o = titleOverlap(suggested, sellers);
-        if (!o.counted)
-            return;
-        ++n;
-        recall += o.recall;
-        precision += o.precision;
-        shares += o.sharesWord ? 1 : 0;
-        const bool coloured = std::any_of(words.begin(), words.end(), [](const TitleWord &w) { return w.from == QLatin1String("colour"); });
-        const bool bare = std::all_of(words.begin(), words.end(), [](const TitleWord &w) {
-            return w.from == QLatin1String("colour") || w.from == QLatin1String("category") || w.from == QLatin1String("label");
-        });
-        templates += coloured && bare ? 1 : 0;
-        ++basis[basisName];
-    }
-    QJsonObject json() const
-    {
-        QJsonObject b;
-        for (const auto &[name, count] : basis)
-            b.insert(name, count);
-        const double d = std::max(n, 1);
-        return {{QStringLiteral("listings"), n},
-                {QStringLiteral("word_recall"), recall / d},
-                {QStringLiteral("word_precision"), precision / d},
-                {QStringLiteral("share_sharing_a_word"), shares / d},
-                {QStringLiteral("share_colour_noun"), templates / d},
-                {QStringLiteral("basis"), b}};
-    }
-};
 
 struct PriceTally {
     int n = 0, inside = 0;
@@ -98,7 +62,7 @@ struct FloorTally {
 };
 
 struct Measured {
-    TitleTally first, final, nearestCopy;
+    TitleScores first, final, nearestCopy;
     PriceTally price;
     std::vector<FloorTally> floors;
     int categoryRight = 0, photos = 0, unread = 0;
@@ -167,7 +131,7 @@ Measured measure(const Classifier &classifier, const CategoryHead *head, const L
                  std::vector<SeenPhoto> &seen, const std::vector<bool> &measured, int examples)
 {
     Measured m;
-    for (double floor : {0.3, 0.4, 0.5, 0.6, 0.7, ListingIndex::kSimilarFloor})
+    for (double floor : {0.4, 0.5, 0.6, 0.65, 0.7, 0.75})
         m.floors.push_back({floor});
     for (std::size_t i = 0; i < listings.size(); ++i) {
         if (!measured[i] || !seen[i].ok)
@@ -181,15 +145,15 @@ Measured measure(const Classifier &classifier, const CategoryHead *head, const L
         r = std::move(described).value();
         ++m.photos;
         m.categoryRight += r.category.id == l.categoryId ? 1 : 0;
-        m.first.add(r.title, l.title, r.titleWords, r.titleBasis);
+        m.first.add(r.title, r.titleWords, r.titleBasis, l.title);
         if (seen[i].read)
             completeModeration(r, ModerationFindings{seen[i].text, {}, {}, false}, true);
         else
             ++m.unread;
-        m.final.add(r.title, l.title, r.titleWords, r.titleBasis);
+        m.final.add(r.title, r.titleWords, r.titleBasis, l.title);
         const auto nearest = index.nearest(r.embedding, 1, {}, true);
         if (!nearest.empty())
-            m.nearestCopy.add(nearest.front().entry.title, l.title, {{nearest.front().entry.title, QStringLiteral("nearest")}}, QStringLiteral("nearest"));
+            m.nearestCopy.add(nearest.front().entry.title, {{nearest.front().entry.title, QStringLiteral("nearest")}}, QStringLiteral("nearest"), l.title);
         m.price.add(r.price, l.price);
         measureSimilar(index, r, l.categoryId, m.floors);
         if (m.examples.size() < examples)

@@ -198,7 +198,7 @@ ListingIndex::Lookup ListingIndex::lookup(const std::vector<float> &query, int k
                       out.similar.end());
     out.sameCategory = sameCategoryFrom(scores, categoryId, exclude);
     out.evidence = evidenceFrom(out.sameCategory, categoryId, exclude);
-    out.marketWords = marketWordsOf(categoryId, 3);
+    out.marketWords = marketWordsOf(categoryId, 3, exclude);
     out.duplicate = findDuplicate(phash, maxHamming, exclude);
     return out;
 }
@@ -220,13 +220,25 @@ void ListingIndex::countTitle(const Entry &entry, int sign)
     }
 }
 
-QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n) const
+QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n, qint64 exclude) const
 {
     const auto it = m_words.find(categoryId);
     if (it == m_words.end() || it->second.titles <= 0)
         return {};
     const CategoryWords &words = it->second;
     std::vector<std::pair<QString, int>> keys(words.keys.begin(), words.keys.end());
+    // A listing left out of its own evidence: its title's words are not counted.
+    int titles = words.titles;
+    const auto left = exclude == 0 ? m_entries.end()
+                                   : std::find_if(m_entries.begin(), m_entries.end(), [&](const Entry &e) { return e.id == exclude; });
+    if (left != m_entries.end() && left->confirmed && left->categoryId == categoryId && !left->title.trimmed().isEmpty()) {
+        const QSet<QString> own = contentWords(left->title);
+        for (auto &[key, count] : keys)
+            count -= own.contains(key) ? 1 : 0;
+        --titles;
+    }
+    if (titles <= 0)
+        return {};
     const auto take = std::min<std::size_t>(std::size_t(std::max(n, 0)), keys.size());
     std::partial_sort(keys.begin(), keys.begin() + std::ptrdiff_t(take), keys.end(),
                       [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
@@ -234,7 +246,27 @@ QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n
     for (std::size_t i = 0; i < take && keys[i].second > 0; ++i) {
         const auto &forms = words.forms.at(keys[i].first);
         const auto form = std::max_element(forms.begin(), forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
-        out.push_back({form->first, double(keys[i].second) / words.titles});
+        out.push_back({form->first, double(keys[i].second) / titles});
+    }
+    return out;
+}
+
+std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> ListingIndex::confirmedTitled(int limit) const
+{
+    std::shared_lock lock(m_mutex);
+    std::vector<std::size_t> titled;
+    for (std::size_t i = 0; i < m_entries.size(); ++i) {
+        if (m_entries[i].confirmed && !m_entries[i].title.trimmed().isEmpty())
+            titled.push_back(i);
+    }
+    const std::size_t take = std::min(titled.size(), std::size_t(std::max(limit, 0)));
+    std::vector<std::pair<Entry, std::vector<float>>> out;
+    for (std::size_t k = 0; k < take; ++k) {
+        const std::size_t i = titled[k * titled.size() / take];
+        std::vector<float> v(static_cast<std::size_t>(m_dim));
+        for (int d = 0; d < m_dim; ++d)
+            v[std::size_t(d)] = float(m_codes[i * std::size_t(m_dim) + std::size_t(d)]) * m_scales[i];
+        out.emplace_back(m_entries[i], std::move(v));
     }
     return out;
 }

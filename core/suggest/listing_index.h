@@ -44,7 +44,7 @@ public:
     static constexpr double kMinSimilarity = 0.5; // a neighbour less alike than this is no evidence
     // Similar listings shown: confirmed ones at least this alike. Measured on
     // held-out marketplace listings (docs/user/suggestions.md, `listinglens-bench titles`).
-    static constexpr double kSimilarFloor = 0.5;
+    static constexpr double kSimilarFloor = 0.65;
 
     explicit ListingIndex(int dimension) : m_dim(dimension) {}
 
@@ -65,6 +65,9 @@ public:
     // title_words.h compares them, each in its most used spelling), most used first.
     QVector<MarketWord> marketWords(const QString &categoryId, int n) const;
 
+    // Up to `limit` confirmed listings with titles, spread over the index, each with its embedding (as stored).
+    std::vector<std::pair<Entry, std::vector<float>>> confirmedTitled(int limit) const;
+
     // The k most similar listings, most similar first (equally similar: the
     // earlier id first); optionally only confirmed ones of a category.
     std::vector<Match> nearest(const std::vector<float> &query, int k, const QString &categoryId = {},
@@ -78,7 +81,7 @@ public:
     struct Lookup {
         std::vector<Match> similar;      // the k most similar confirmed listings at least kSimilarFloor alike
         std::vector<Match> sameCategory; // the kNeighbours most similar confirmed listings of the category
-        QVector<MarketWord> marketWords; // the category's (marketWords, 3)
+        QVector<MarketWord> marketWords; // the category's (marketWords, 3), the excluded listing's title not counted
         PriceEvidence evidence;          // as priceEvidence()
         std::optional<Entry> duplicate;  // as duplicateOf()
     };
@@ -94,7 +97,7 @@ private:
     std::vector<Match> best(const std::vector<float> &scores, int k, Keep keep) const;
     PriceEvidence evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, qint64 exclude = 0) const;
     std::vector<Match> sameCategoryFrom(const std::vector<float> &scores, const QString &categoryId, qint64 exclude) const;
-    QVector<MarketWord> marketWordsOf(const QString &categoryId, int n) const;
+    QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, qint64 exclude = 0) const;
     // A confirmed title's words counted in (+1) or out of (-1) its category's.
     void countTitle(const Entry &entry, int sign);
     std::optional<Entry> findDuplicate(std::uint64_t phash, int maxHamming, qint64 exclude = 0) const;

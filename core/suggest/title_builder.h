@@ -42,13 +42,13 @@ struct TitleEvidence {
 //  - the category's noun, with a colour only when the colour covers most of the item.
 class TitleBuilder {
 public:
-    static constexpr double kNearCopy = 0.92;      // the nearest listing's title as it is
+    static constexpr double kNearCopy = 0.8;       // the nearest listing's title as it is
     static constexpr double kCloseListing = 0.55;  // a listing whose title words count
     static constexpr int kCloseListings = 5;       // the most similar ones counted
     static constexpr int kMinCloseListings = 2;
     static constexpr double kAgreement = 0.5;      // a word in more than this share of them
     static constexpr int kMaxWords = 6;
-    static constexpr double kMarketWord = 0.2;     // a category word in at least this share of its titles
+    static constexpr double kMarketWord = 0.1;     // a category word in at least this share of its titles
     static constexpr double kConfidentLabel = 0.5;
     static constexpr double kObjectColour = 0.45;  // a colour this dominant is the item's
 

@@ -182,14 +182,14 @@ private Q_SLOTS:
         QCOMPARE(t.titleBasis, QStringLiteral("nearest"));
         // Close ones: the words they share, in the nearest one's order.
         t = TextSuggester::suggest(textInput(c, label, true, QString(), 0, {},
-                                             {{QStringLiteral("Apple iPhone 11 64GB unlocked"), 0.85},
-                                              {QStringLiteral("iPhone 11 black, Apple"), 0.80},
-                                              {QStringLiteral("Apple iPhone XR"), 0.78}}));
+                                             {{QStringLiteral("Apple iPhone 11 64GB unlocked"), 0.75},
+                                              {QStringLiteral("iPhone 11 black, Apple"), 0.72},
+                                              {QStringLiteral("Apple iPhone XR"), 0.70}}));
         QCOMPARE(t.title, QStringLiteral("Apple iPhone 11"));
         QCOMPARE(t.titleBasis, QStringLiteral("similar"));
         // Listings that share only filler words, or are not close, do not name it.
         t = TextSuggester::suggest(textInput(c, label, true, QString(), 0, {},
-                                             {{QStringLiteral("Phone for sale"), 0.9}, {QStringLiteral("Charger for sale"), 0.8}}));
+                                             {{QStringLiteral("Phone for sale"), 0.75}, {QStringLiteral("Charger for sale"), 0.7}}));
         QCOMPARE(t.titleBasis, QStringLiteral("label"));
         t = TextSuggester::suggest(textInput(c, label, true, QString(), 0, {},
                                              {{QStringLiteral("Apple iPhone 11"), TitleBuilder::kCloseListing - 0.01}, {QStringLiteral("Apple iPhone 11"), TitleBuilder::kCloseListing - 0.05}}));
