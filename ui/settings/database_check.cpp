@@ -1,15 +1,14 @@
 #include "database_check.h"
 
+#include "database_probe.h"
 #include "database_url.h"
-#include "db_connections.h"
+#include "logging.h"
 #include "prediction_store.h"
-#include "schema_updater.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 #include <QObject>
-#include <QSqlQuery>
 
 namespace listinglens::ui {
 
@@ -67,10 +66,13 @@ Result<DatabaseCheck> checkDatabase(const QString &url)
             return Error{ErrorCode::DatabaseError, QObject::tr("%1 is not a SQLite database file.").arg(db.path)};
     }
     DbConnections connections(db);
-    auto version = schemaVersionOf(connections);
-    if (!version)
-        return Error{ErrorCode::DatabaseError, plainDatabaseError(version.error().message, where)};
-    check.schemaVersion = version.value();
+    const auto contents = probeDatabase(connections);
+    if (!contents)
+        return Error{ErrorCode::DatabaseError, plainDatabaseError(contents.error().message, where)};
+    check.schemaVersion = contents.value().schemaVersion;
+    check.results = contents.value().results;
+    if (!contents.value().resultsError.isEmpty()) // the summary says they could not be counted; the log says why
+        qCWarning(lcStore).noquote() << contents.value().resultsError;
     const int latest = PredictionStore::latestSchemaVersion();
     if (check.schemaVersion == 0) {
         check.usable = !db.isPostgres(); // SQLite is created on open; PostgreSQL's schema is an administrator's step
@@ -86,14 +88,6 @@ Result<DatabaseCheck> checkDatabase(const QString &url)
                                     "(this one knows up to %3): upgrade ListingLens to use it.")
                             .arg(where).arg(check.schemaVersion).arg(latest);
         return check;
-    }
-    auto connection = connections.get();
-    if (!connection)
-        return Error{ErrorCode::DatabaseError, plainDatabaseError(connection.error().message, where)};
-    {
-        QSqlQuery q(connection.value());
-        if (q.exec(QStringLiteral("SELECT COUNT(*) FROM predictions")) && q.next())
-            check.results = q.value(0).toLongLong();
     }
     const QString results = check.results < 0   ? QObject::tr("its results could not be counted")
                             : check.results == 1 ? QObject::tr("1 stored result")

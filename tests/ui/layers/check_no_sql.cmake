@@ -1,0 +1,22 @@
+# Fails when a source under ROOT uses Qt SQL or holds an SQL statement: the
+# database is core/store's, and the ui asks it through its functions.
+#   cmake -DROOT=ui -P check_no_sql.cmake
+cmake_minimum_required(VERSION 3.22)
+file(GLOB_RECURSE sources "${ROOT}/*.cpp" "${ROOT}/*.h")
+if(NOT sources)
+    message(FATAL_ERROR "no sources under ${ROOT}")
+endif()
+set(found "")
+foreach(source IN LISTS sources)
+    file(STRINGS "${source}" lines REGEX "QSql[A-Z][A-Za-z]*|\"(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP) ")
+    foreach(line IN LISTS lines)
+        string(STRIP "${line}" line)
+        list(APPEND found "${source}: ${line}")
+    endforeach()
+endforeach()
+if(found)
+    list(JOIN found "\n" text)
+    message(FATAL_ERROR "SQL outside core/store:\n${text}")
+endif()
+list(LENGTH sources count)
+message(STATUS "${count} sources under ${ROOT}, none with SQL")
