@@ -1,7 +1,7 @@
 #include "title_bench_data.h"
 
+#include "bench_csv.h"
 #include "brand_list.h"
-#include "csv.h"
 #include "image_loader.h"
 #include "moderation_lane.h"
 #include "text_reader.h"
@@ -145,23 +145,16 @@ void readText(TextReader &reader, const ImageLoader &loader, const QString &path
 
 Result<std::vector<BenchListing>> readBenchListings(const QString &csvPath)
 {
-    QFile f(csvPath);
-    if (!f.open(QIODevice::ReadOnly))
-        return Error{ErrorCode::IoError, QStringLiteral("cannot read %1: %2").arg(csvPath, f.errorString())};
     const QDir dir = QFileInfo(csvPath).absoluteDir();
     std::vector<BenchListing> listings;
-    QStringList header;
-    const bool ok = readCsv(f, [&](int, const QStringList &fields) {
-        if (header.isEmpty()) {
-            header = fields;
-            return;
-        }
-        const auto field = [&](const char *name) { return fields.value(header.indexOf(QLatin1String(name))).trimmed(); };
+    const auto header = readCsvRows(csvPath, [&](const CsvField &field) {
         BenchListing l{dir.filePath(field("photo")), field("category"), field("price").toDouble(), field("title"), partOf(field("photo"))};
         if (!field("photo").isEmpty() && !l.categoryId.isEmpty())
             listings.push_back(l);
     });
-    if (!ok || !header.contains(QLatin1String("photo")) || !header.contains(QLatin1String("title")))
+    if (!header)
+        return header.error();
+    if (!header.value().contains(QLatin1String("photo")) || !header.value().contains(QLatin1String("title")))
         return Error{ErrorCode::InvalidArgument, QStringLiteral("%1 is not a photo,category,price,title CSV").arg(csvPath)};
     return listings;
 }
