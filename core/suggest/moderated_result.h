@@ -15,8 +15,8 @@ QStringList moderationReviewReasons(const QStringList &flags);
 
 // A result completed by the moderation lane: its text and faces, the flags
 // they raise in quality.flags, review when contact details, a stock mark or
-// a person were found, the thumbnail with faces blurred, and the title and
-// description redone with what was read on the item (applyPhotoText). `ok` false: the lane could not read the photo,
+// a person were found, the thumbnail with faces blurred, and the title with
+// the brand read on the item. `ok` false: the lane could not read the photo,
 // and the result stands as it was (state Failed, no thumbnail).
 void completeModeration(PhotoResult &result, ModerationFindings found, bool ok);
 
