@@ -135,13 +135,12 @@ QVector<TitleWord> TitleBuilder::words(const TitleEvidence &e)
     }
     if (!e.marketWords.isEmpty() && e.marketWords.first().share >= kMarketWord && !category.catchAll)
         return {{e.marketWords.first().word, QStringLiteral("market")}};
-    if (e.labelInCategory && e.label.probability >= kConfidentLabel && !category.catchAll)
-        return phraseWords(e.label.name, QStringLiteral("label"));
     QVector<TitleWord> out;
     if (!e.colour.isEmpty() && e.colourShare >= kObjectColour)
         out.push_back({e.colour, kColour});
-    out += phraseWords(category.noun, QStringLiteral("category"));
-    return out;
+    if (e.labelInCategory && e.label.probability >= kConfidentLabel && !category.catchAll)
+        return out + phraseWords(e.label.name, QStringLiteral("label"));
+    return out + phraseWords(category.noun, QStringLiteral("category"));
 }
 
 QString TitleBuilder::render(const QVector<TitleWord> &words)

@@ -38,8 +38,8 @@ struct TitleEvidence {
 //    of their titles (never a run cut from one title), in the order sellers
 //    write them (their mean place in those titles);
 //  - the word this market's sellers use most for the category;
-//  - the model's label, when it is confident and belongs to the category;
-//  - the category's noun, with a colour only when the colour covers most of the item.
+//  - the model's label, when it is confident and belongs to the category, else
+//    the category's noun; either with a colour only when it covers most of the item.
 class TitleBuilder {
 public:
     static constexpr double kNearCopy = 0.8;       // the nearest listing's title as it is
