@@ -2,8 +2,11 @@
 
 #include "bench_csv.h"
 #include "brand_list.h"
+#include "dominant_colour.h"
 #include "image_loader.h"
 #include "moderation_lane.h"
+#include "photo_quality.h"
+#include "preprocessor.h"
 #include "text_reader.h"
 
 #include <QDataStream>
@@ -118,13 +121,25 @@ Result<bool> writeCache(const QString &path, const QHash<QString, SeenPhoto> &ca
     return true;
 }
 
-// The photo through the classifier alone (no listing index, no head).
-SeenPhoto classifyPhoto(Classifier &classifier, const QString &path)
+// The photo through the classifier alone (no listing index, no head), decoded
+// and measured as the product prepares a photo (within the model's resize).
+SeenPhoto classifyPhoto(Classifier &classifier, const ImageLoader &loader, const QString &path)
 {
-    std::vector<PreparedPhoto> one;
-    one.push_back(classifier.prepare(PhotoSource::fromFile(path)));
-    auto result = std::move(classifier.finish(std::move(one)).front());
     SeenPhoto s;
+    auto bytes = loader.readFile(path);
+    auto image = bytes ? loader.loadBytes(bytes.value()) : Result<LoadedImage>(bytes.error());
+    if (!image)
+        return s;
+    const LoadedImage &img = image.value();
+    std::vector<PreparedPhoto> one(1);
+    PreparedPhoto &p = one.front();
+    p.name = path;
+    p.started = std::chrono::steady_clock::now();
+    p.byteSize = bytes.value().size();
+    p.tensor = preprocess(img.bgr, classifier.manifest().preprocess);
+    p.quality = assessQuality(img.bgr, img.width, img.height);
+    p.colour = dominantColour(img.bgr);
+    auto result = std::move(classifier.finish(std::move(one)).front());
     s.ok = result.ok();
     if (s.ok)
         s.result = std::move(result).value();
@@ -165,13 +180,16 @@ Result<std::vector<SeenPhoto>> seePhotos(Classifier &classifier, const std::vect
     QHash<QString, SeenPhoto> cache = readCache(cachePath);
     std::unique_ptr<TextReader> reader;
     ImageLoader loader;
+    LoadLimits modelLimits;
+    modelLimits.targetShortSide = classifier.manifest().preprocess.resizeShorter;
+    const ImageLoader modelLoader(modelLimits);
     bool changed = false;
     std::vector<SeenPhoto> seen;
     for (std::size_t i = 0; i < listings.size(); ++i) {
         const QString name = QFileInfo(listings[i].photo).fileName();
         auto hit = cache.find(name);
         if (hit == cache.end()) {
-            hit = cache.insert(name, classifyPhoto(classifier, listings[i].photo));
+            hit = cache.insert(name, classifyPhoto(classifier, modelLoader, listings[i].photo));
             changed = true;
         }
         if (readText_[i] && !hit->read && hit->ok) {

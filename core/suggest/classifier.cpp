@@ -354,8 +354,7 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     r.hints = text.hints;
     // Already read (a correction of the category): the photo's words that fit the new category.
     if (r.moderation.state == PhotoModeration::State::Done) {
-        applyPhotoText(r);
-        r.description = listingDescription(r.title, r.titleWords, similarTitles(r), &r.moderation.text);
+        describeWithPhotoText(r);
     }
     r.review = reviewAdvice(r, category);
 }

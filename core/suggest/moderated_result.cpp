@@ -31,8 +31,7 @@ void completeModeration(PhotoResult &r, ModerationFindings found, bool ok)
         r.thumbnail = std::move(found.thumbnail);
     r.moderation.state = PhotoModeration::State::Done;
     // The title redone with what the photo says: a brand that fits the category, and a model read beside it.
-    applyPhotoText(r);
-    r.description = listingDescription(r.title, r.titleWords, similarTitles(r), &r.moderation.text);
+    describeWithPhotoText(r);
     for (const QString &flag : r.moderation.flags()) {
         if (!r.quality.flags.contains(flag))
             r.quality.flags << flag;

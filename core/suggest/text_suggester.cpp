@@ -39,7 +39,7 @@ SuggestedText TextSuggester::suggest(const Input &in)
         if (n.similarity >= TitleBuilder::kCloseListing)
             similar << n.title;
     }
-    t.description = listingDescription(t.title, t.titleWords, similar, nullptr);
+    t.description = listingDescription(t.title, t.titleWords, similar, nullptr, in.category->catchAll ? QString() : in.category->name);
     if (!in.category->detailsHint.isEmpty())
         t.hints << in.category->detailsHint;
     t.hints << photoTips(in.quality.flags);

@@ -202,8 +202,24 @@ QStringList similarTitles(const PhotoResult &r)
     return titles;
 }
 
+namespace {
+
+QString listedInSentence(const QString &category)
+{
+    return QStringLiteral("Listed in %1.").arg(category);
+}
+
+} // namespace
+
+void describeWithPhotoText(PhotoResult &r)
+{
+    const bool listed = !r.category.name.isEmpty() && r.description.contains(listedInSentence(r.category.name));
+    applyPhotoText(r);
+    r.description = listingDescription(r.title, r.titleWords, similarTitles(r), &r.moderation.text, listed ? r.category.name : QString());
+}
+
 QString listingDescription(const QString &title, const QVector<TitleWord> &words, const QStringList &similarTitles,
-                           const PhotoText *text)
+                           const PhotoText *text, const QString &listedIn)
 {
     QStringList parts;
     parts << (title.endsWith(QLatin1Char('.')) ? title : title + QLatin1Char('.'));
@@ -240,6 +256,8 @@ QString listingDescription(const QString &title, const QVector<TitleWord> &words
     }
     if (!used.isEmpty())
         parts << QStringLiteral("Similar listings here say: %1.").arg(used.join(QStringLiteral(", ")));
+    if (!listedIn.isEmpty())
+        parts << listedInSentence(listedIn);
     return parts.join(QLatin1Char(' '));
 }
 

@@ -72,8 +72,14 @@ QStringList similarTitles(const PhotoResult &result);
 
 // Buyer-facing text of what is known: the title, the brand and model read on
 // the photo, the photo's legible text (never its contact details or stock
-// marks), and the condition words the close confirmed listings use.
+// marks), the condition words the close confirmed listings use, and the
+// category it is listed in (`listedIn`; empty for the catch-all).
 QString listingDescription(const QString &title, const QVector<TitleWord> &words, const QStringList &similarTitles,
-                           const PhotoText *text);
+                           const PhotoText *text, const QString &listedIn);
+
+// The result's title and description redone with what the lane read on the
+// photo (applyPhotoText, then listingDescription), the category it is listed
+// in kept as the description named it.
+void describeWithPhotoText(PhotoResult &result);
 
 } // namespace listinglens

@@ -139,7 +139,7 @@ private Q_SLOTS:
         SuggestedText t = TextSuggester::suggest(textInput(c, confident, true, QStringLiteral("black"), 0.7, q));
         QCOMPARE(t.title, QStringLiteral("Black mobile phone"));
         QCOMPARE(t.titleBasis, QStringLiteral("label"));
-        QCOMPARE(t.description, QStringLiteral("Black mobile phone."));
+        QCOMPARE(t.description, QStringLiteral("Black mobile phone. Listed in Phones & tablets."));
 
         // A label under kConfidentLabel is not named, nor a colour that is not the item's.
         const LabelScore likely{487, QStringLiteral("mobile phone"), 0.3};

@@ -199,12 +199,13 @@ private Q_SLOTS:
         text.lines = {TextLine{QStringLiteral("Snowstorm Max 500W"), {0, 0, 100, 20}, 0.9}, TextLine{QStringLiteral("Call 07700 900123"), {0, 40, 100, 20}, 0.9},
                       TextLine{QStringLiteral("xq"), {0, 80, 100, 20}, 0.3}};
         text.contacts = {FoundContact{{}, {20, 40, 60, 20}}};
-        const QString d = listingDescription(QStringLiteral("Snow machine"), {}, {QStringLiteral("Snow machine boxed"), QStringLiteral("Boxed fog machine"), QStringLiteral("Snow machine")}, &text);
+        const QString d = listingDescription(QStringLiteral("Snow machine"), {}, {QStringLiteral("Snow machine boxed"), QStringLiteral("Boxed fog machine"), QStringLiteral("Snow machine")}, &text, QStringLiteral("Home & garden"));
         QVERIFY2(d.startsWith(QStringLiteral("Snow machine.")), qPrintable(d));
         QVERIFY2(d.contains(QStringLiteral("Snowstorm Max 500W")), qPrintable(d));
         QVERIFY2(!d.contains(QStringLiteral("07700")), qPrintable(d)); // contact details never
         QVERIFY2(d.contains(QStringLiteral("boxed")), qPrintable(d));  // two close listings say so
         QVERIFY2(!d.contains(QStringLiteral("xq")), qPrintable(d));    // not legible
+        QVERIFY2(d.endsWith(QStringLiteral("Listed in Home & garden.")), qPrintable(d));
     }
 
     void overlapCountsContentWords()
