@@ -6,16 +6,15 @@
 // found, per split, what was read where it was missed, and the models found.
 #include "bench_commands.h"
 
+#include "bench_csv.h"
 #include "brand_list.h"
 #include "cli_common.h"
-#include "csv.h"
 #include "environment.h"
 #include "image_loader.h"
 #include "moderation_lane.h"
 #include "photo_text.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,22 +33,15 @@ struct BrandPhoto {
 
 Result<std::vector<BrandPhoto>> readList(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Error{ErrorCode::IoError, QStringLiteral("cannot read %1: %2").arg(path, f.errorString())};
     std::vector<BrandPhoto> photos;
-    QStringList header;
-    const bool ok = readCsv(f, [&](int, const QStringList &fields) {
-        if (header.isEmpty()) {
-            header = fields;
-            return;
-        }
-        const auto field = [&](const char *name) { return fields.value(header.indexOf(QLatin1String(name))).trimmed(); };
+    const auto header = readCsvRows(path, [&](const CsvField &field) {
         BrandPhoto p{field("file"), field("brand"), field("what_a_person_reads"), field("split")};
         if (!p.file.isEmpty() && !p.brand.isEmpty() && p.file.size() < 200 && photos.size() < 100000)
             photos.push_back(p);
     });
-    if (!ok || !header.contains(QLatin1String("file")) || !header.contains(QLatin1String("brand")))
+    if (!header)
+        return header.error();
+    if (!header.value().contains(QLatin1String("file")) || !header.value().contains(QLatin1String("brand")))
         return Error{ErrorCode::InvalidArgument, QStringLiteral("%1 is not a file,brand,what_a_person_reads,split CSV").arg(path)};
     return photos;
 }

@@ -13,6 +13,7 @@ int runBenchDb(const QStringList &args);
 int runBenchTrain(const QStringList &args);
 int runBenchText(const QStringList &args);
 int runBenchBrands(const QStringList &args);
+int runBenchTitles(const QStringList &args);
 int runBenchHttp(const QStringList &args);
 int runSoak(const QStringList &args);
 

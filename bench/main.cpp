@@ -23,6 +23,7 @@ constexpr const char *kUsage =
     "  train        time and memory of training a category head on 10,000 listings\n"
     "  text         text on photos: contact-detail recall, false positives, time\n"
     "  brands       brands read on hand-checked marketplace photos (benchkit/brand_photos.csv)\n"
+    "  titles       suggested titles, prices and similar listings against real sellers' listings\n"
     "  http         jobs/s and submit-to-done latency through the API, 1 and 2 workers\n"
     "  soak         jobs through the API while a worker is killed and PostgreSQL restarts\n"
     "  screenshots [DIR]  save screenshots of the real window (default docs/screenshots)\n"
@@ -73,6 +74,7 @@ int main(int argc, char *argv[])
     static const Command commands[] = {
         {QLatin1StringView("db"), runBenchDb},         {QLatin1StringView("train"), runBenchTrain},
         {QLatin1StringView("text"), runBenchText},     {QLatin1StringView("brands"), runBenchBrands},
+        {QLatin1StringView("titles"), runBenchTitles},
         {QLatin1StringView("http"), runBenchHttp},     {QLatin1StringView("soak"), runSoak},
     };
     return runCommandLine(argc, argv, QStringLiteral("listinglens-bench"), commands, kUsage);

@@ -5,8 +5,10 @@
 #include "head_store.h"
 #include "head_trainer.h"
 #include "history_reads.h"
+#include "stored_listings.h"
 #include "market_training.h"
 #include "model_versions.h"
+#include "title_check.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -111,6 +113,11 @@ void printReport(const QJsonObject &r)
     line(QStringLiteral("the active head"), v.value(QStringLiteral("active")).toObject());
     line(QStringLiteral("built-in mapping alone"), v.value(QStringLiteral("builtin")).toObject());
     out << QStringLiteral("  prices inside the suggested range: %1\n").arg(percent(v.value(QStringLiteral("price_inside_range")).toDouble()));
+    if (const QJsonObject t = r.value(QStringLiteral("titles")).toObject(); !t.isEmpty())
+        out << QStringLiteral("titles (%1 confirmed listings, each suggested from the others): word recall %2, precision %3, sharing a word %4\n")
+                   .arg(t.value(QStringLiteral("listings")).toInt())
+                   .arg(percent(t.value(QStringLiteral("word_recall")).toDouble()), percent(t.value(QStringLiteral("word_precision")).toDouble()),
+                        percent(t.value(QStringLiteral("share_sharing_a_word")).toDouble()));
     out << QStringLiteral("per category (examples, validation top-1):\n");
     const QJsonObject cats = r.value(QStringLiteral("categories")).toObject();
     for (auto it = cats.begin(); it != cats.end(); ++it) {
@@ -225,10 +232,14 @@ int runTrain(const ModelCommand &c)
         return ExitSomeFailed;
     }
     const MarketTrainingOutcome &o = outcome.value();
+    QJsonObject report = o.report;
+    // How well the market's own confirmed listings title each other (title_check.h).
+    if (auto index = loadListingIndex(*store, classifier->engineInfo().embeddingDim, 200'000, classifier->manifest().version))
+        report.insert(QStringLiteral("titles"), leaveOneOutTitles(*index.value(), classifier->taxonomy(), 500).json());
     if (c.json()) {
-        printJson(o.report);
+        printJson(report);
     } else {
-        printReport(o.report);
+        printReport(report);
         for (const QString &n : o.notes)
             QTextStream(stdout) << QStringLiteral("note: %1\n").arg(n);
         if (o.activated)

@@ -79,6 +79,16 @@ struct SimilarListing {
     QString title;          // confirmed title, when confirmed
 };
 
+// A word of the suggested title and the evidence it came from: "photo_text"
+// (read on the photo), "similar" (most close confirmed listings have it),
+// "nearest" (the nearest confirmed listing's title, a near copy of the photo),
+// "market" (the word this market's sellers use most for the category),
+// "label" (the model's label), "category" (the category's noun) or "colour".
+struct TitleWord {
+    QString word;
+    QString from;
+};
+
 struct PhotoResult {
     QString file;
     CategoryScore category;
@@ -88,9 +98,12 @@ struct PhotoResult {
     QString title;
     QString description;               // buyer-facing listing text
     QStringList hints;                 // what the seller should add or fix (not listing text)
-    QString titleBasis = QStringLiteral("category"); // "similar" (from similar listings' titles), "label", "category"
+    // The strongest evidence in the title (TitleWord::from, "colour" aside), and each word's.
+    QString titleBasis = QStringLiteral("category");
+    QVector<TitleWord> titleWords;
     ReviewAdvice review;
     QString colour;                    // dominant colour word, empty when unsure
+    double colourShare = 0;            // of the item it covers; 0 when not known (a stored result read back)
     PhotoQuality quality;
     StageTimings timing;
     ModelInfo model;

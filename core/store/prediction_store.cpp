@@ -162,8 +162,9 @@ Result<bool> PredictionStore::completeModeration(qint64 predictionId, const Phot
         QSqlQuery q(db.value());
         // The thumbnail the lane made, faces blurred (none before it).
         const bool thumbnail = !r.thumbnail.isEmpty();
+        // The title and description redone with what was read (applyPhotoText), and the title's basis.
         q.prepare(QStringLiteral("UPDATE predictions SET moderation = :moderation, quality_flags = :flags, review = :review,"
-                                 " hints = :hints, title = :title, moderation_until_ms = NULL%1 WHERE id = :id")
+                                 " description = :desc, title_basis = :tbasis, hints = :hints, title = :title, moderation_until_ms = NULL%1 WHERE id = :id")
                       .arg(thumbnail ? QStringLiteral(", thumbnail = :thumb") : QString()));
         if (thumbnail)
             q.bindValue(QStringLiteral(":thumb"), r.thumbnail);
@@ -172,6 +173,8 @@ Result<bool> PredictionStore::completeModeration(qint64 predictionId, const Phot
         q.bindValue(QStringLiteral(":review"), store_sql::notNull(r.review.reasons.join(QLatin1Char(','))));
         q.bindValue(QStringLiteral(":hints"), store_sql::notNull(r.hints.join(QLatin1Char('\n'))));
         q.bindValue(QStringLiteral(":title"), r.title);
+        q.bindValue(QStringLiteral(":desc"), r.description);
+        q.bindValue(QStringLiteral(":tbasis"), r.titleBasis);
         q.bindValue(QStringLiteral(":id"), predictionId);
         if (!q.exec())
             return databaseError(QStringLiteral("cannot store what was read on prediction %1").arg(predictionId), q.lastError());

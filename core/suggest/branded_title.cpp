@@ -4,10 +4,7 @@
 
 namespace listinglens {
 
-namespace {
-
-// Whether `title` has `name` as whole words, ignoring case and the punctuation between words.
-bool names(const QString &title, const QString &name)
+bool titleNames(const QString &title, const QString &name)
 {
     QStringList words;
     for (const QString &w : name.split(QRegularExpression(QStringLiteral("[^\\w']+")), Qt::SkipEmptyParts))
@@ -18,6 +15,8 @@ bool names(const QString &title, const QString &name)
                                 QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
     return re.match(title).hasMatch();
 }
+
+namespace {
 
 // "Phone" and "Chest of drawers" are sentence case; "Gas Cooker 50 cm" is not.
 bool sentenceCase(const QStringList &words)
@@ -36,19 +35,9 @@ QString brandedTitle(const QString &title, const std::vector<FoundBrand> &brands
     if (trimmed.isEmpty())
         return title;
     for (const FoundBrand &b : brands)
-        if (names(trimmed, b.name))
+        if (titleNames(trimmed, b.name))
             return title;
-    const FoundBrand *chosen = nullptr;
-    for (const FoundBrand &b : brands) {
-        if (!categoryId.isEmpty() && b.categoryId == categoryId) {
-            chosen = &b;
-            break;
-        }
-    }
-    for (const FoundBrand &b : brands) {
-        if (!chosen && b.categoryId.isEmpty())
-            chosen = &b;
-    }
+    const FoundBrand *chosen = brandFor(brands, categoryId);
     if (!chosen || chosen->name.trimmed().isEmpty())
         return title;
     QStringList words = trimmed.split(QLatin1Char(' '), Qt::SkipEmptyParts);
@@ -58,6 +47,19 @@ QString brandedTitle(const QString &title, const std::vector<FoundBrand> &brands
     if (plainCapital && sentenceCase(words))
         first[0] = first[0].toLower();
     return chosen->name.trimmed() + QLatin1Char(' ') + words.join(QLatin1Char(' '));
+}
+
+const FoundBrand *brandFor(const std::vector<FoundBrand> &brands, const QString &categoryId)
+{
+    for (const FoundBrand &b : brands) {
+        if (!categoryId.isEmpty() && b.categoryId == categoryId && !b.name.trimmed().isEmpty())
+            return &b;
+    }
+    for (const FoundBrand &b : brands) {
+        if (b.categoryId.isEmpty() && !b.name.trimmed().isEmpty())
+            return &b;
+    }
+    return nullptr;
 }
 
 } // namespace listinglens

@@ -18,4 +18,11 @@ namespace listinglens {
 // capitals or iPod-style word is kept. Model numbers are never put in titles.
 QString brandedTitle(const QString &title, const std::vector<FoundBrand> &brands, const QString &categoryId);
 
+// The brand that fits `categoryId`: the first tied to it, else the first tied
+// to no category; null when none fits (a brand tied to another category never does).
+const FoundBrand *brandFor(const std::vector<FoundBrand> &brands, const QString &categoryId);
+
+// Whether `title` has `name` as whole words, ignoring case and the punctuation between words.
+bool titleNames(const QString &title, const QString &name);
+
 } // namespace listinglens

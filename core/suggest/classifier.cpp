@@ -221,6 +221,7 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
         r.labels.push_back({top[i], manifest().labels.value(top[i]), probs[top[i]]});
 
     r.colour = p.colour.share >= TextSuggester::kColourShare ? p.colour.name : QString();
+    r.colourShare = r.colour.isEmpty() ? 0.0 : p.colour.share;
     describeAs(r, cats[order.front()], p.colour.name, p.colour.share);
     r.timing = p.timing;
     r.timing.total = msSince(p.started);
@@ -234,12 +235,11 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
         earlier = m_index->lookup(r.embedding, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self);
     r.price = PriceSuggester::suggest(category, earlier.evidence);
     r.similar.clear();
-    QVector<NeighbourTitle> titles;
-    for (const ListingIndex::Match &m : earlier.similar) {
+    for (const ListingIndex::Match &m : earlier.similar)
         r.similar.push_back({m.entry.id, m.similarity, m.entry.categoryId, m.entry.confirmed, m.entry.price, m.entry.fileName, m.entry.title});
-        if (m.entry.confirmed && m.entry.categoryId == category.id)
-            titles.push_back({m.entry.title, m.similarity});
-    }
+    QVector<NeighbourTitle> titles;
+    for (const ListingIndex::Match &m : earlier.sameCategory)
+        titles.push_back({m.entry.title, m.similarity});
     r.quality.flags.removeAll(QStringLiteral("duplicate"));
     r.duplicateOf = 0;
     r.duplicateOfFile.clear();
@@ -260,11 +260,17 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     in.colourShare = colourShare;
     in.quality = r.quality;
     in.neighbours = titles;
+    in.marketWords = earlier.marketWords;
     const SuggestedText text = TextSuggester::suggest(in);
     r.title = text.title;
     r.titleBasis = text.titleBasis;
+    r.titleWords = text.titleWords;
     r.description = text.description;
     r.hints = text.hints;
+    // Already read (a correction of the category): the photo's words that fit the new category.
+    if (r.moderation.state == PhotoModeration::State::Done) {
+        describeWithPhotoText(r);
+    }
     r.review = reviewAdvice(r, category);
 }
 
@@ -275,7 +281,7 @@ Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &catego
         return Error{ErrorCode::InvalidArgument, QStringLiteral("unknown category \"%1\"").arg(categoryId)};
     auto chosen = std::find_if(r.categories.begin(), r.categories.end(), [&](const CategoryScore &c) { return c.id == categoryId; });
     r.category = chosen != r.categories.end() ? *chosen : CategoryScore{category->id, category->name, 0.0};
-    describeAs(r, *category, r.colour, r.colour.isEmpty() ? 0.0 : 1.0, self);
+    describeAs(r, *category, r.colour, r.colourShare, self);
     return r;
 }
 

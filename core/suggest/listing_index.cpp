@@ -1,6 +1,7 @@
 #include "listing_index.h"
 
 #include "photo_quality.h"
+#include "title_words.h"
 
 #include <cmath>
 
@@ -63,6 +64,7 @@ void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
     if (!m_ids.insert(entry.id).second)
         return; // already here (another worker's row read back after being added)
     m_entries.push_back(entry);
+    countTitle(entry, +1);
     m_codes.insert(m_codes.end(), codes.begin(), codes.end());
     m_scales.push_back(scale);
 }
@@ -72,10 +74,12 @@ void ListingIndex::confirm(qint64 id, const QString &categoryId, double price, c
     std::unique_lock lock(m_mutex);
     for (Entry &e : m_entries) {
         if (e.id == id) {
+            countTitle(e, -1);
             e.confirmed = true;
             e.categoryId = categoryId;
             e.price = price;
             e.title = title;
+            countTitle(e, +1);
             return;
         }
     }
@@ -86,6 +90,7 @@ void ListingIndex::unconfirm(qint64 id, const QString &suggestedCategoryId)
     std::unique_lock lock(m_mutex);
     for (Entry &e : m_entries) {
         if (e.id == id) {
+            countTitle(e, -1);
             e.confirmed = false;
             e.categoryId = suggestedCategoryId;
             e.price = 0;
@@ -119,19 +124,28 @@ std::vector<ListingIndex::Match> ListingIndex::best(const std::vector<float> &sc
     }
     const int take = std::min(std::max(k, 0), int(candidates.size()));
     std::partial_sort(candidates.begin(), candidates.begin() + take, candidates.end(),
-                      [&](int a, int b) { return scores[std::size_t(a)] > scores[std::size_t(b)]; });
+                      [&](int a, int b) {
+                          const float sa = scores[std::size_t(a)], sb = scores[std::size_t(b)];
+                          return sa != sb ? sa > sb : m_entries[std::size_t(a)].id < m_entries[std::size_t(b)].id;
+                      });
     std::vector<Match> out;
     for (int i = 0; i < take; ++i)
         out.push_back({m_entries[std::size_t(candidates[std::size_t(i)])], double(scores[std::size_t(candidates[std::size_t(i)])])});
     return out;
 }
 
-PriceEvidence ListingIndex::evidenceFrom(const std::vector<float> &scores, const QString &categoryId, qint64 exclude) const
+std::vector<ListingIndex::Match> ListingIndex::sameCategoryFrom(const std::vector<float> &scores, const QString &categoryId,
+                                                                qint64 exclude) const
+{
+    return best(scores, kNeighbours, [&](const Entry &e) { return e.confirmed && e.categoryId == categoryId && e.id != exclude; });
+}
+
+PriceEvidence ListingIndex::evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, qint64 exclude) const
 {
     PriceEvidence evidence;
     evidence.currency = m_currency;
     auto confirmedInCategory = [&](const Entry &e) { return e.confirmed && e.categoryId == categoryId && e.id != exclude; };
-    for (const Match &m : best(scores, kNeighbours, confirmedInCategory)) {
+    for (const Match &m : sameCategory) {
         if (m.similarity >= kMinSimilarity)
             evidence.neighbours.push_back({m.entry.price, m.similarity});
     }
@@ -170,7 +184,7 @@ std::optional<ListingIndex::Entry> ListingIndex::duplicateOf(std::uint64_t phash
 PriceEvidence ListingIndex::priceEvidence(const QString &categoryId, const std::vector<float> &query) const
 {
     std::shared_lock lock(m_mutex);
-    return evidenceFrom(scoreAll(query), categoryId);
+    return evidenceFrom(sameCategoryFrom(scoreAll(query), categoryId, 0), categoryId);
 }
 
 ListingIndex::Lookup ListingIndex::lookup(const std::vector<float> &query, int k, const QString &categoryId,
@@ -179,10 +193,88 @@ ListingIndex::Lookup ListingIndex::lookup(const std::vector<float> &query, int k
     std::shared_lock lock(m_mutex);
     const std::vector<float> scores = scoreAll(query); // once, for both answers
     Lookup out;
-    out.similar = best(scores, k, [exclude](const Entry &e) { return e.id != exclude; });
-    out.evidence = evidenceFrom(scores, categoryId, exclude);
+    out.similar = best(scores, k, [exclude](const Entry &e) { return e.confirmed && e.id != exclude; });
+    out.similar.erase(std::remove_if(out.similar.begin(), out.similar.end(), [](const Match &m) { return m.similarity < kSimilarFloor; }),
+                      out.similar.end());
+    out.sameCategory = sameCategoryFrom(scores, categoryId, exclude);
+    out.evidence = evidenceFrom(out.sameCategory, categoryId, exclude);
+    out.marketWords = marketWordsOf(categoryId, 3, exclude);
     out.duplicate = findDuplicate(phash, maxHamming, exclude);
     return out;
+}
+
+void ListingIndex::countTitle(const Entry &entry, int sign)
+{
+    if (!entry.confirmed || entry.title.trimmed().isEmpty())
+        return;
+    CategoryWords &words = m_words[entry.categoryId];
+    words.titles += sign;
+    QSet<QString> counted;
+    for (const QString &token : titleTokens(entry.title)) {
+        const QString key = wordKey(token);
+        if (key.isEmpty() || counted.contains(key))
+            continue;
+        counted.insert(key);
+        words.keys[key] += sign;
+        words.forms[key][token] += sign;
+    }
+}
+
+QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n, qint64 exclude) const
+{
+    const auto it = m_words.find(categoryId);
+    if (it == m_words.end() || it->second.titles <= 0)
+        return {};
+    const CategoryWords &words = it->second;
+    std::vector<std::pair<QString, int>> keys(words.keys.begin(), words.keys.end());
+    // A listing left out of its own evidence: its title's words are not counted.
+    int titles = words.titles;
+    const auto left = exclude == 0 ? m_entries.end()
+                                   : std::find_if(m_entries.begin(), m_entries.end(), [&](const Entry &e) { return e.id == exclude; });
+    if (left != m_entries.end() && left->confirmed && left->categoryId == categoryId && !left->title.trimmed().isEmpty()) {
+        const QSet<QString> own = contentWords(left->title);
+        for (auto &[key, count] : keys)
+            count -= own.contains(key) ? 1 : 0;
+        --titles;
+    }
+    if (titles <= 0)
+        return {};
+    const auto take = std::min<std::size_t>(std::size_t(std::max(n, 0)), keys.size());
+    std::partial_sort(keys.begin(), keys.begin() + std::ptrdiff_t(take), keys.end(),
+                      [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    QVector<MarketWord> out;
+    for (std::size_t i = 0; i < take && keys[i].second > 0; ++i) {
+        const auto &forms = words.forms.at(keys[i].first);
+        const auto form = std::max_element(forms.begin(), forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
+        out.push_back({form->first, double(keys[i].second) / titles});
+    }
+    return out;
+}
+
+std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> ListingIndex::confirmedTitled(int limit) const
+{
+    std::shared_lock lock(m_mutex);
+    std::vector<std::size_t> titled;
+    for (std::size_t i = 0; i < m_entries.size(); ++i) {
+        if (m_entries[i].confirmed && !m_entries[i].title.trimmed().isEmpty())
+            titled.push_back(i);
+    }
+    const std::size_t take = std::min(titled.size(), std::size_t(std::max(limit, 0)));
+    std::vector<std::pair<Entry, std::vector<float>>> out;
+    for (std::size_t k = 0; k < take; ++k) {
+        const std::size_t i = titled[k * titled.size() / take];
+        std::vector<float> v(static_cast<std::size_t>(m_dim));
+        for (int d = 0; d < m_dim; ++d)
+            v[std::size_t(d)] = float(m_codes[i * std::size_t(m_dim) + std::size_t(d)]) * m_scales[i];
+        out.emplace_back(m_entries[i], std::move(v));
+    }
+    return out;
+}
+
+QVector<MarketWord> ListingIndex::marketWords(const QString &categoryId, int n) const
+{
+    std::shared_lock lock(m_mutex);
+    return marketWordsOf(categoryId, n);
 }
 
 } // namespace listinglens

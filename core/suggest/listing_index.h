@@ -3,10 +3,12 @@
 #include "error.h"
 #include "photo_result.h"
 #include "price_suggester.h"
+#include "title_builder.h"
 
 #include <QString>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -40,6 +42,9 @@ public:
 
     static constexpr int kNeighbours = 10;
     static constexpr double kMinSimilarity = 0.5; // a neighbour less alike than this is no evidence
+    // Similar listings shown: confirmed ones at least this alike. Measured on
+    // held-out marketplace listings (docs/user/suggestions.md, `listinglens-bench titles`).
+    static constexpr double kSimilarFloor = 0.65;
 
     explicit ListingIndex(int dimension) : m_dim(dimension) {}
 
@@ -56,7 +61,15 @@ public:
     // unconfirmed again, in its suggested category. Nothing when the id is not here.
     void unconfirm(qint64 id, const QString &suggestedCategoryId);
 
-    // The k most similar listings; optionally only confirmed ones of a category.
+    // The words sellers use most in the category's confirmed titles (keys as
+    // title_words.h compares them, each in its most used spelling), most used first.
+    QVector<MarketWord> marketWords(const QString &categoryId, int n) const;
+
+    // Up to `limit` confirmed listings with titles, spread over the index, each with its embedding (as stored).
+    std::vector<std::pair<Entry, std::vector<float>>> confirmedTitled(int limit) const;
+
+    // The k most similar listings, most similar first (equally similar: the
+    // earlier id first); optionally only confirmed ones of a category.
     std::vector<Match> nearest(const std::vector<float> &query, int k, const QString &categoryId = {},
                                bool confirmedOnly = false) const;
     // The earliest listing whose perceptual hash is within maxHamming bits.
@@ -66,7 +79,9 @@ public:
 
     // Everything a new photo needs, from one pass over the listings.
     struct Lookup {
-        std::vector<Match> similar;      // the k most similar listings
+        std::vector<Match> similar;      // the k most similar confirmed listings at least kSimilarFloor alike
+        std::vector<Match> sameCategory; // the kNeighbours most similar confirmed listings of the category
+        QVector<MarketWord> marketWords; // the category's (marketWords, 3), the excluded listing's title not counted
         PriceEvidence evidence;          // as priceEvidence()
         std::optional<Entry> duplicate;  // as duplicateOf()
     };
@@ -80,7 +95,11 @@ private:
     // The best k of the listings that pass `keep`, by score.
     template <typename Keep>
     std::vector<Match> best(const std::vector<float> &scores, int k, Keep keep) const;
-    PriceEvidence evidenceFrom(const std::vector<float> &scores, const QString &categoryId, qint64 exclude = 0) const;
+    PriceEvidence evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, qint64 exclude = 0) const;
+    std::vector<Match> sameCategoryFrom(const std::vector<float> &scores, const QString &categoryId, qint64 exclude) const;
+    QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, qint64 exclude = 0) const;
+    // A confirmed title's words counted in (+1) or out of (-1) its category's.
+    void countTitle(const Entry &entry, int sign);
     std::optional<Entry> findDuplicate(std::uint64_t phash, int maxHamming, qint64 exclude = 0) const;
 
     int m_dim;
@@ -90,6 +109,12 @@ private:
     std::unordered_set<qint64> m_ids;
     std::vector<std::int8_t> m_codes; // m_entries.size() x m_dim, row-major
     std::vector<float> m_scales;      // per vector: value = code * scale
+    struct CategoryWords {
+        int titles = 0;
+        std::map<QString, int> keys;                    // confirmed titles with the key
+        std::map<QString, std::map<QString, int>> forms; // the key's spellings
+    };
+    std::map<QString, CategoryWords> m_words;         // by category id
 };
 
 } // namespace listinglens

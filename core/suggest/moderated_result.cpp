@@ -1,6 +1,6 @@
 #include "moderated_result.h"
 
-#include "branded_title.h"
+#include "title_builder.h"
 
 namespace listinglens {
 
@@ -34,8 +34,8 @@ void completeModeration(PhotoResult &r, ModerationFindings found, bool ok)
     if (!found.thumbnail.isEmpty())
         r.thumbnail = std::move(found.thumbnail);
     r.moderation.state = PhotoModeration::State::Done;
-    // The brand read on the item names it ("Samsung phone"); a model number stays a suggested detail.
-    r.title = brandedTitle(r.title, r.moderation.text.brands, r.category.id);
+    // The title redone with what the photo says: a brand that fits the category, and a model read beside it.
+    describeWithPhotoText(r);
     for (const QString &flag : r.moderation.flags()) {
         if (!r.quality.flags.contains(flag))
             r.quality.flags << flag;

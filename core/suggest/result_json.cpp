@@ -34,6 +34,11 @@ QJsonObject resultToJson(const PhotoResult &r)
                                   {QStringLiteral("probability"), rounded(l.probability, 6)}});
     for (const auto &f : r.quality.flags)
         flags.append(f);
+    QJsonArray evidence;
+    // A stored result read back keeps its basis, not each word's.
+    const QVector<TitleWord> words = r.titleWords.isEmpty() && !r.title.isEmpty() ? QVector<TitleWord>{{r.title, r.titleBasis}} : r.titleWords;
+    for (const TitleWord &w : words)
+        evidence.append(QJsonObject{{QStringLiteral("word"), w.word}, {QStringLiteral("from"), w.from}});
     return {
         {QStringLiteral("file"), r.file},
         {QStringLiteral("ok"), true},
@@ -48,6 +53,7 @@ QJsonObject resultToJson(const PhotoResult &r)
                                               {QStringLiteral("neighbours"), r.price.neighbours}}},
         {QStringLiteral("title"), r.title},
         {QStringLiteral("title_basis"), r.titleBasis},
+        {QStringLiteral("title_evidence"), evidence},
         {QStringLiteral("description"), r.description},
         {QStringLiteral("hints"), QJsonArray::fromStringList(r.hints)},
         {QStringLiteral("review"), QJsonObject{{QStringLiteral("needed"), r.review.needed},

@@ -1,19 +1,8 @@
 #include "text_suggester.h"
 
-#include <QRegularExpression>
-#include <QSet>
-
 namespace listinglens {
 
 namespace {
-
-QString capitalised(QString s)
-{
-    // "iPod" and other names that start lower-case on purpose stay as they are.
-    if (!s.isEmpty() && !(s.size() > 1 && s[1].isUpper()))
-        s[0] = s[0].toUpper();
-    return s;
-}
 
 QStringList photoTips(const QStringList &flags)
 {
@@ -29,93 +18,30 @@ QStringList photoTips(const QStringList &flags)
     return tips;
 }
 
-// Words that carry no meaning of their own in a title.
-bool fillerWord(const QString &lower)
-{
-    static const QSet<QString> words = {QStringLiteral("and"), QStringLiteral("or"), QStringLiteral("with"), QStringLiteral("for"),
-                                        QStringLiteral("the"), QStringLiteral("a"), QStringLiteral("an"), QStringLiteral("of"),
-                                        QStringLiteral("in"), QStringLiteral("to"), QStringLiteral("-"), QStringLiteral("&"),
-                                        QStringLiteral("sale"), QStringLiteral("new"), QStringLiteral("used")};
-    return words.contains(lower);
-}
-
-QStringList wordsOf(const QString &title)
-{
-    return title.split(QRegularExpression(QStringLiteral("[\\s,;/|()]+")), Qt::SkipEmptyParts);
-}
-
 } // namespace
-
-QString TextSuggester::sharedWords(const QStringList &titles)
-{
-    if (titles.isEmpty())
-        return {};
-    QHash<QString, int> counts;
-    for (const QString &t : titles) {
-        QSet<QString> seen;
-        for (const QString &w : wordsOf(t))
-            seen.insert(w.toLower());
-        for (const QString &w : std::as_const(seen))
-            ++counts[w];
-    }
-    const int needed = (int(titles.size()) + 1) / 2;
-    QStringList kept;
-    QSet<QString> used;
-    for (const QString &w : wordsOf(titles.first())) {
-        const QString lower = w.toLower();
-        if (counts.value(lower) >= std::max(2, needed) && !used.contains(lower)) {
-            kept << w;
-            used.insert(lower);
-        }
-    }
-    // Only filler words in common is nothing in common.
-    const bool meaningful = std::any_of(kept.begin(), kept.end(), [](const QString &w) { return !fillerWord(w.toLower()); });
-    while (!kept.isEmpty() && fillerWord(kept.last().toLower()))
-        kept.removeLast();
-    while (!kept.isEmpty() && fillerWord(kept.first().toLower()))
-        kept.removeFirst();
-    return meaningful ? kept.join(QLatin1Char(' ')) : QString();
-}
 
 SuggestedText TextSuggester::suggest(const Input &in)
 {
-    const Category &category = *in.category;
-    const bool nameColour = !in.colour.isEmpty() && in.colourShare >= kColourShare;
-    const QString colourWord = nameColour ? in.colour + QLatin1Char(' ') : QString();
+    TitleEvidence evidence;
+    evidence.category = in.category;
+    evidence.label = in.topLabel;
+    evidence.labelInCategory = in.labelInCategory;
+    evidence.colour = in.colour;
+    evidence.colourShare = in.colourShare;
+    evidence.neighbours = in.neighbours;
+    evidence.marketWords = in.marketWords;
     SuggestedText t;
-
-    QStringList close;
+    t.titleWords = TitleBuilder::words(evidence);
+    t.title = TitleBuilder::render(t.titleWords);
+    t.titleBasis = TitleBuilder::basisOf(t.titleWords);
+    QStringList similar;
     for (const NeighbourTitle &n : in.neighbours) {
-        if (n.similarity >= kCloseListing && !n.title.trimmed().isEmpty())
-            close << n.title.trimmed();
+        if (n.similarity >= TitleBuilder::kCloseListing)
+            similar << n.title;
     }
-    const QString shared = close.size() >= kMinCloseListings ? sharedWords(close) : QString();
-    if (!in.neighbours.isEmpty() && in.neighbours.first().similarity >= kNearCopy && !in.neighbours.first().title.trimmed().isEmpty()) {
-        t.title = in.neighbours.first().title.trimmed();
-        t.titleBasis = QStringLiteral("similar");
-    } else if (!shared.isEmpty()) {
-        t.title = capitalised(shared);
-        t.titleBasis = QStringLiteral("similar");
-    } else if (in.labelInCategory && in.topLabel.probability >= kConfidentLabel && !category.catchAll) {
-        t.title = capitalised(colourWord + in.topLabel.name);
-        t.titleBasis = QStringLiteral("label");
-    } else {
-        t.title = capitalised(colourWord + category.noun);
-        t.titleBasis = QStringLiteral("category");
-    }
-
-    // Listing text a buyer reads: what it is, where it belongs. No advice to the seller.
-    QStringList parts;
-    parts << QStringLiteral("For sale: %1.").arg(t.titleBasis == QLatin1String("similar") && nameColour
-                                                     ? colourWord + t.title
-                                                     : t.title);
-    if (!category.catchAll)
-        parts << QStringLiteral("Listed in %1.").arg(category.name);
-    parts << QStringLiteral("Please see the photo for its condition; message me with any questions.");
-    t.description = parts.join(QLatin1Char(' '));
-
-    if (!category.detailsHint.isEmpty())
-        t.hints << category.detailsHint;
+    t.description = listingDescription(t.title, t.titleWords, similar, nullptr, in.category->catchAll ? QString() : in.category->name);
+    if (!in.category->detailsHint.isEmpty())
+        t.hints << in.category->detailsHint;
     t.hints << photoTips(in.quality.flags);
     return t;
 }

@@ -106,7 +106,7 @@ QList<QJsonObject> jsonLines(const QByteArray &out)
 
 void verifySuccessSchema(const QJsonObject &o)
 {
-    QCOMPARE(keys(o), set({"file", "ok", "category", "categories", "labels", "price", "title", "title_basis", "description",
+    QCOMPARE(keys(o), set({"file", "ok", "category", "categories", "labels", "price", "title", "title_basis", "title_evidence", "description",
                            "hints", "review", "quality", "timing_ms", "model", "text", "moderation"}));
     QVERIFY(o.value("hints").isArray());
     // What the moderation lane read (classify waits for it: never "pending").
@@ -380,7 +380,7 @@ private Q_SLOTS:
         QTest::newRow("listinglens") << test::binaryPath() << shared;
         QTest::newRow("listinglens-server") << test::serverBinaryPath() << QStringList{"serve", "worker"} + shared;
         QTest::newRow("listinglens-bench") << test::benchBinaryPath()
-                                           << QStringList{"gui", "db", "train", "text", "brands", "http", "soak", "screenshots"};
+                                           << QStringList{"gui", "db", "train", "text", "brands", "titles", "http", "soak", "screenshots"};
     }
     void helpListsProductCommandsOnly()
     {

@@ -7,7 +7,7 @@
 #include "fixtures.h"
 #include "history_reads.h"
 #include "listing_index.h"
-#include "listing_index_store.h"
+#include "stored_listings.h"
 #include "pending_decisions.h"
 #include "prediction_store.h"
 #include "price_suggester.h"

@@ -95,6 +95,57 @@ private Q_SLOTS:
         QCOMPARE(p.point, 3000.0);
     }
 
+    // Similar listings shown: confirmed ones at least kSimilarFloor alike, the
+    // same list on every visit (equally alike: the earlier id first), whatever
+    // unconfirmed photos arrived in between.
+    void similarListingsHaveAFloorAndStayTheSame()
+    {
+        const int dim = 4;
+        ListingIndex index(dim);
+        const auto q = unit({1, 0, 0, 0});
+        const float below = float(std::tan(std::acos(ListingIndex::kSimilarFloor) + 0.05));
+        index.add({1, QStringLiteral("cars"), false, 0, 1, QStringLiteral("batch.jpg")}, unit({1, 0.01f, 0, 0})); // unconfirmed, most alike
+        index.add({7, QStringLiteral("cars"), true, 9000, 2, {}, QStringLiteral("Ford Focus")}, unit({1, 0.2f, 0, 0}));
+        index.add({5, QStringLiteral("cars"), true, 9500, 3, {}, QStringLiteral("Ford Fiesta")}, unit({1, 0, 0.2f, 0})); // as alike as 7
+        index.add({3, QStringLiteral("bicycles"), true, 300, 4, {}, QStringLiteral("Road bike")}, unit({1, below, 0, 0})); // under the floor
+        auto ids = [&] {
+            QList<qint64> out;
+            for (const auto &m : index.lookup(q, 5, QStringLiteral("cars"), 0xFFFF, 0).similar)
+                out << (m.entry.confirmed && m.similarity >= ListingIndex::kSimilarFloor ? m.entry.id : -m.entry.id);
+            return out;
+        };
+        const QList<qint64> first = ids();
+        QCOMPARE(first, (QList<qint64>{5, 7}));
+        for (int i = 0; i < 20; ++i)
+            index.add({100 + i, QStringLiteral("cars"), false, 0, quint64(100 + i), {}}, unit({1, 0, 0, 0.001f * i}));
+        QCOMPARE(ids(), first);
+        // An empty history shows nothing, not the batch's own photos.
+        ListingIndex batch(dim);
+        for (int i = 0; i < 5; ++i)
+            batch.add({i + 1, QStringLiteral("cars"), false, 0, quint64(i)}, unit({1, 0.1f * i, 0, 0}));
+        QVERIFY(batch.lookup(q, 5, QStringLiteral("cars"), 0xFFFF, 0).similar.empty());
+    }
+
+    void marketWordsFollowConfirmations()
+    {
+        ListingIndex index(2);
+        index.add({1, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("Mountain bike")}, unit({1, 0}));
+        index.add({2, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("Kids bikes x2")}, unit({1, 0}));
+        index.add({3, QStringLiteral("bicycles"), false, 0, 0, {}}, unit({1, 0}));
+        auto words = index.marketWords(QStringLiteral("bicycles"), 2);
+        QCOMPARE(words.value(0).word, QStringLiteral("bike")); // "bike" and "bikes" are one word, spelt as most do... (a tie: the first)
+        QCOMPARE(words.value(0).share, 1.0);
+        index.confirm(3, QStringLiteral("bicycles"), 50, QStringLiteral("Road bike"));
+        QCOMPARE(index.marketWords(QStringLiteral("bicycles"), 1).value(0).share, 1.0);
+        index.unconfirm(1, QStringLiteral("bicycles"));
+        index.unconfirm(2, QStringLiteral("bicycles"));
+        words = index.marketWords(QStringLiteral("bicycles"), 3);
+        QCOMPARE(words.size(), 2); // road, bike
+        index.confirm(3, QStringLiteral("cars"), 50, QStringLiteral("Road bike")); // corrected again: counted once, in its new category
+        QVERIFY(index.marketWords(QStringLiteral("bicycles"), 3).isEmpty());
+        QCOMPARE(index.marketWords(QStringLiteral("cars"), 3).size(), 2);
+    }
+
     void findsTheEarliestDuplicate()
     {
         ListingIndex index(2);

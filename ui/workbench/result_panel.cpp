@@ -301,7 +301,7 @@ QWidget *ResultPanel::buildResultPage()
     tl->setVerticalSpacing(3);
     m_title = new QLineEdit;
     m_title->setObjectName(QStringLiteral("title"));
-    m_titleBasis = new QLabel(tr("From similar listings"));
+    m_titleBasis = new QLabel;
     m_titleBasis->setObjectName(QStringLiteral("titleBasis"));
     m_titleBasis->setEnabled(false);
     m_description = new QPlainTextEdit;
@@ -510,7 +510,8 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
         m_description->setPlainText(description);
     m_filledTitle = title;
     m_filledDescription = description;
-    m_titleBasis->setVisible(s.titleBasis == QLatin1String("similar"));
+    m_titleBasis->setText(titleEvidenceInWords(s));
+    m_titleBasis->setVisible(!decidedHere && !m_titleBasis->text().isEmpty());
 
     m_decision->setText(m_correcting ? correctingHint() : decisionInWords(item));
     m_pages->setCurrentIndex(ResultPage);

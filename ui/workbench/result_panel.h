@@ -88,6 +88,8 @@ private:
     void showPrice(const PhotoItem &item);
     bool showsResult() const; // a classified photo, not a message or the empty page
     static QString correctingHint();
+    // Where the suggested title's words came from ("Samsung: read on the photo · phone: the category"); empty for a stored result.
+    static QString titleEvidenceInWords(const PhotoResult &result);
     void showPages(int page); // 0: the top three and the price; 1: the category search and the price field
     void fillCategoryList();
     void filterCategories(const QString &text);

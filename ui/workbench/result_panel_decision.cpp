@@ -6,6 +6,7 @@
 #include "price_text.h"
 
 #include <QDoubleSpinBox>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -42,7 +43,10 @@ QString ResultPanel::decisionInWords(const PhotoItem &item) const
     const QString before = formatPrice(r.price.currency, r.price.point), after = formatPrice(d.currency, d.price);
     if (before != after)
         changes << tr("%1 → %2").arg(before, after);
-    if (d.title != r.title || d.description != r.description)
+    // The text as suggested for the decided category (a correction redoes it): only the moderator's own edits count.
+    const PhotoResult *asDecided = item.describedAs(d.categoryId);
+    const PhotoResult &suggested = asDecided ? *asDecided : r;
+    if (d.title != suggested.title || d.description != suggested.description)
         changes << tr("text edited");
     return tr("Corrected%1: %2%3").arg(who, changes.isEmpty() ? name : changes.join(QStringLiteral(", ")), undo);
 }
@@ -56,6 +60,28 @@ void ResultPanel::showPages(int page)
             stack->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == page ? QSizePolicy::Preferred : QSizePolicy::Ignored);
         stack->updateGeometry();
     }
+}
+
+QString ResultPanel::titleEvidenceInWords(const PhotoResult &r)
+{
+    const QHash<QString, QString> from = {{QStringLiteral("photo_text"), tr("read on the photo")},
+                                          {QStringLiteral("nearest"), tr("the nearest confirmed listing")},
+                                          {QStringLiteral("similar"), tr("most similar listings")},
+                                          {QStringLiteral("market"), tr("this market's word for the category")},
+                                          {QStringLiteral("label"), tr("the model's label")},
+                                          {QStringLiteral("category"), tr("the category")},
+                                          {QStringLiteral("colour"), tr("the photo's colour")}};
+    // Runs of words from the same evidence together: "Gaming laptop: most similar listings".
+    QStringList parts;
+    QStringList run;
+    for (qsizetype i = 0; i < r.titleWords.size(); ++i) {
+        run << r.titleWords[i].word;
+        if (i + 1 == r.titleWords.size() || r.titleWords[i + 1].from != r.titleWords[i].from) {
+            parts << tr("%1: %2").arg(run.join(QLatin1Char(' ')), from.value(r.titleWords[i].from, r.titleWords[i].from));
+            run.clear();
+        }
+    }
+    return parts.isEmpty() ? QString() : tr("From %1").arg(parts.join(QStringLiteral(" · ")));
 }
 
 QString ResultPanel::correctingHint()

@@ -1,0 +1,263 @@
+// `listinglens-bench titles`: suggested titles, prices and similar listings
+// measured against real sellers' listings. The marketplace set is split by a
+// hash of each photo's name (test 20 %, tune 10 %, train 70 %); the learned
+// part is stored as `import` stores confirmed listings (a listing index of
+// their embeddings, categories, prices and titles, and a category head
+// trained on them), then each measured photo is suggested as the product
+// suggests it and completed with what the moderation lane reads on it.
+#include "bench_commands.h"
+
+#include "cli_common.h"
+#include "environment.h"
+#include "head_trainer.h"
+#include "moderated_result.h"
+#include "statistics.h"
+#include "title_bench_data.h"
+#include "title_check.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <algorithm>
+#include <map>
+
+namespace listinglens::cli {
+
+namespace {
+
+struct PriceTally {
+    int n = 0, inside = 0;
+    std::vector<double> widths;
+    void add(const PriceSuggestion &p, double truth)
+    {
+        if (truth <= 0)
+            return;
+        ++n;
+        inside += p.low <= truth && truth <= p.high ? 1 : 0;
+        if (p.low > 0)
+            widths.push_back(p.high / p.low);
+    }
+    QJsonObject json() const
+    {
+        return {{QStringLiteral("listings"), n},
+                {QStringLiteral("coverage"), double(inside) / std::max(n, 1)},
+                {QStringLiteral("median_width_high_over_low"), widths.empty() ? 0.0 : quantile(widths, 0.5)}};
+    }
+};
+
+// Shown similar listings (confirmed, at least `floor` alike, at most 5) with the photo's true category.
+struct FloorTally {
+    double floor = 0;
+    int photos = 0, photosShowing = 0, shown = 0, sameCategory = 0;
+    QJsonObject json() const
+    {
+        return {{QStringLiteral("floor"), floor},
+                {QStringLiteral("share_of_photos_showing_any"), double(photosShowing) / std::max(photos, 1)},
+                {QStringLiteral("mean_shown"), double(shown) / std::max(photos, 1)},
+                {QStringLiteral("share_with_true_category"), double(sameCategory) / std::max(shown, 1)}};
+    }
+};
+
+struct Measured {
+    TitleScores first, final, nearestCopy;
+    PriceTally price;
+    std::vector<FloorTally> floors;
+    int categoryRight = 0, photos = 0, unread = 0;
+    QJsonArray examples;
+};
+
+std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, const std::vector<BenchListing> &listings,
+                                              const std::vector<SeenPhoto> &seen, const std::vector<bool> &learn, QString &note)
+{
+    std::vector<TrainingExample> examples;
+    const Taxonomy &taxonomy = classifier.taxonomy();
+    for (std::size_t i = 0; i < listings.size(); ++i) {
+        const int category = taxonomy.indexOf(listings[i].categoryId);
+        if (!learn[i] || !seen[i].ok || category < 0)
+            continue;
+        const PhotoResult &r = seen[i].result;
+        examples.push_back({qint64(i + 1), category, listings[i].price, r.quality.phash, r.embedding,
+                            classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm)});
+    }
+    TrainingOptions options;
+    options.modelName = classifier.manifest().name;
+    options.modelVersion = classifier.manifest().version;
+    auto trained = HeadTrainer::train(examples, taxonomy, nullptr, options);
+    if (!trained) {
+        note = QStringLiteral("no head (%1): the built-in mapping").arg(trained.error().message);
+        return nullptr;
+    }
+    note = QStringLiteral("a head trained on %1 listings (validation top-1 %2)").arg(examples.size()).arg(trained.value().validation.top1, 0, 'f', 3);
+    return std::make_shared<const CategoryHead>(std::move(trained).value().head);
+}
+
+// The photo's categories as Classifier::finish gives them: the mapping, or the head's mixture.
+void categorise(const Classifier &classifier, const CategoryHead *head, PhotoResult &r)
+{
+    std::vector<double> mass = classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm);
+    if (head)
+        mass = head->probabilities(r.embedding.data(), mass);
+    const auto &cats = classifier.taxonomy().categories();
+    std::vector<int> order(cats.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mass[std::size_t(a)] > mass[std::size_t(b)]; });
+    r.categories.clear();
+    for (int i = 0; i < std::min<int>(3, int(order.size())); ++i)
+        r.categories.push_back({cats[std::size_t(order[std::size_t(i)])].id, cats[std::size_t(order[std::size_t(i)])].name, mass[std::size_t(order[std::size_t(i)])]});
+    r.category = r.categories.front();
+}
+
+void measureSimilar(const ListingIndex &index, const PhotoResult &r, const QString &truth, std::vector<FloorTally> &floors)
+{
+    const auto near = index.nearest(r.embedding, 5, {}, true);
+    for (FloorTally &f : floors) {
+        int shown = 0;
+        for (const auto &m : near) {
+            if (m.similarity < f.floor)
+                continue;
+            ++shown;
+            f.sameCategory += m.entry.categoryId == truth ? 1 : 0;
+        }
+        ++f.photos;
+        f.shown += shown;
+        f.photosShowing += shown > 0 ? 1 : 0;
+    }
+}
+
+Measured measure(const Classifier &classifier, const CategoryHead *head, const ListingIndex &index, const std::vector<BenchListing> &listings,
+                 std::vector<SeenPhoto> &seen, const std::vector<bool> &measured, int examples)
+{
+    Measured m;
+    for (double floor : {0.4, 0.5, 0.6, 0.65, 0.7, 0.75})
+        m.floors.push_back({floor});
+    for (std::size_t i = 0; i < listings.size(); ++i) {
+        if (!measured[i] || !seen[i].ok)
+            continue;
+        const BenchListing &l = listings[i];
+        PhotoResult r = seen[i].result;
+        categorise(classifier, head, r);
+        auto described = classifier.describedAs(r, r.category.id);
+        if (!described)
+            continue;
+        r = std::move(described).value();
+        ++m.photos;
+        m.categoryRight += r.category.id == l.categoryId ? 1 : 0;
+        m.first.add(r.title, r.titleWords, r.titleBasis, l.title);
+        if (seen[i].read)
+            completeModeration(r, ModerationFindings{seen[i].text, {}, {}}, true);
+        else
+            ++m.unread;
+        m.final.add(r.title, r.titleWords, r.titleBasis, l.title);
+        const auto nearest = index.nearest(r.embedding, 1, {}, true);
+        if (!nearest.empty())
+            m.nearestCopy.add(nearest.front().entry.title, {{nearest.front().entry.title, QStringLiteral("nearest")}}, QStringLiteral("nearest"), l.title);
+        m.price.add(r.price, l.price);
+        measureSimilar(index, r, l.categoryId, m.floors);
+        if (m.examples.size() < examples)
+            m.examples.append(QJsonObject{{QStringLiteral("sellers"), l.title}, {QStringLiteral("suggested"), r.title},
+                                          {QStringLiteral("basis"), r.titleBasis}, {QStringLiteral("description"), r.description}});
+    }
+    return m;
+}
+
+QJsonObject report(const Measured &m, const QString &split, int learned, const QString &headNote, const Classifier &classifier)
+{
+    QJsonArray floors;
+    for (const FloorTally &f : m.floors)
+        floors.append(f.json());
+    return {{QStringLiteral("split"), split},
+            {QStringLiteral("learned_from"), learned},
+            {QStringLiteral("measured"), m.photos},
+            {QStringLiteral("not_read"), m.unread},
+            {QStringLiteral("category"), headNote},
+            {QStringLiteral("category_top1"), double(m.categoryRight) / std::max(m.photos, 1)},
+            {QStringLiteral("model"), classifier.manifest().name},
+            {QStringLiteral("titles_first"), m.first.json()},
+            {QStringLiteral("titles"), m.final.json()},
+            {QStringLiteral("nearest_title_copied"), m.nearestCopy.json()},
+            {QStringLiteral("price"), m.price.json()},
+            {QStringLiteral("similar_floor"), ListingIndex::kSimilarFloor},
+            {QStringLiteral("similar_by_floor"), floors},
+            {QStringLiteral("examples"), m.examples}};
+}
+
+} // namespace
+
+int runBenchTitles(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Suggested titles, prices and similar listings against real sellers' listings: learns from one part of\n"
+        "the marketplace set (as `import` stores confirmed listings, and a head trained on them), measures on\n"
+        "another: word recall and precision against the sellers' titles, price coverage and width, and the\n"
+        "share of shown similar listings with the photo's true category by similarity floor. Prints JSON."));
+    parser.addHelpOption();
+    const QCommandLineOption listingsOption(QStringLiteral("listings"), QStringLiteral("Listings CSV (default: the shared marketplace set)."),
+                                            QStringLiteral("CSV"));
+    const QCommandLineOption splitOption(QStringLiteral("split"),
+                                         QStringLiteral("test: learn from train and tune, measure on test (default); tune: learn from train, measure on tune."),
+                                         QStringLiteral("SPLIT"), QStringLiteral("test"));
+    const QCommandLineOption cacheOption(QStringLiteral("cache"), QStringLiteral("Keep what was seen on each photo in FILE between runs."),
+                                         QStringLiteral("FILE"));
+    const QCommandLineOption noText(QStringLiteral("no-text"), QStringLiteral("Do not read the photos' text."));
+    const QCommandLineOption examplesOption(QStringLiteral("examples"), QStringLiteral("Example titles to print (default 20)."),
+                                            QStringLiteral("N"), QStringLiteral("20"));
+    parser.addOptions({listingsOption, splitOption, cacheOption, noText, examplesOption});
+    const ModelOptions modelOptions;
+    modelOptions.addTo(parser);
+    int exitCode = ExitOk;
+    if (!parseOrExit(parser, args, exitCode))
+        return exitCode;
+    const QString split = parser.value(splitOption);
+    const auto examples = intOption(parser, examplesOption, 0, 10000);
+    auto options = classifierOptions(parser, modelOptions);
+    if (!options || !examples || (split != QLatin1String("test") && split != QLatin1String("tune"))) {
+        if (options && examples)
+            printError(QStringLiteral("--split is test or tune"));
+        return ExitUsage;
+    }
+    const QString csv = parser.isSet(listingsOption) ? parser.value(listingsOption)
+                                                     : QDir(defaultSamplesDir() + QStringLiteral("/../marketplace/listings.csv")).absolutePath();
+    auto listings = readBenchListings(csv);
+    auto classifier = listings ? Classifier::create(*options) : Result<std::unique_ptr<Classifier>>(listings.error());
+    if (!classifier) {
+        printError(classifier.error().message);
+        return ExitSomeFailed;
+    }
+    const bool test = split == QLatin1String("test");
+    std::vector<bool> learn, measured;
+    for (const BenchListing &l : listings.value()) {
+        learn.push_back(l.part >= 3 || (test && l.part == 2));
+        measured.push_back(test ? l.part <= 1 : l.part == 2);
+    }
+    std::vector<bool> readText = measured;
+    if (parser.isSet(noText))
+        readText.assign(readText.size(), false);
+    auto seen = seePhotos(*classifier.value(), listings.value(), readText, parser.value(cacheOption));
+    if (!seen) {
+        printError(seen.error().message);
+        return ExitSomeFailed;
+    }
+    QString headNote;
+    const auto head = trainHead(*classifier.value(), listings.value(), seen.value(), learn, headNote);
+    auto index = std::make_shared<ListingIndex>(classifier.value()->engineInfo().embeddingDim);
+    index->setCurrency(QStringLiteral("GBP"));
+    int learned = 0;
+    for (std::size_t i = 0; i < listings.value().size(); ++i) {
+        const BenchListing &l = listings.value()[i];
+        if (!learn[i] || !seen.value()[i].ok)
+            continue;
+        ++learned;
+        index->add({qint64(i + 1), l.categoryId, true, l.price, seen.value()[i].result.quality.phash, l.photo, l.title},
+                   seen.value()[i].result.embedding);
+    }
+    classifier.value()->setListingIndex(index);
+    const Measured m = measure(*classifier.value(), head.get(), *index, listings.value(), seen.value(), measured, *examples);
+    QTextStream(stdout) << QJsonDocument(report(m, split, learned, headNote, *classifier.value())).toJson(QJsonDocument::Indented);
+    return ExitOk;
+}
+
+} // namespace listinglens::cli

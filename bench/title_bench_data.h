@@ -1,0 +1,42 @@
+#pragma once
+
+#include "classifier.h"
+#include "error.h"
+#include "photo_result.h"
+
+#include <QString>
+
+#include <vector>
+
+// What `listinglens-bench titles` measures on: marketplace listings (the
+// columns of `listinglens import`), a split that never changes, and each
+// photo as the product sees it (its suggestion without similar listings, and
+// what the moderation lane reads on it), kept in a cache file between runs.
+
+namespace listinglens::cli {
+
+struct BenchListing {
+    QString photo;       // absolute path
+    QString categoryId;
+    double price = 0;
+    QString title;
+    int part = 0;        // 0..9 from a hash of the photo's name: 0-1 test, 2 tune, 3-9 train
+};
+
+Result<std::vector<BenchListing>> readBenchListings(const QString &csvPath);
+
+// The photo as suggested with no earlier listings (embedding, labels, colour,
+// quality) and as read by the moderation lane (when `read`).
+struct SeenPhoto {
+    bool ok = false;
+    PhotoResult result;
+    bool read = false;
+    PhotoText text;
+};
+
+// Every listing's photo seen (cached in `cachePath` when given: only the
+// photos not in it are classified or read). `readText[i]`: read listing i's text.
+Result<std::vector<SeenPhoto>> seePhotos(Classifier &classifier, const std::vector<BenchListing> &listings,
+                                         const std::vector<bool> &readText, const QString &cachePath);
+
+} // namespace listinglens::cli

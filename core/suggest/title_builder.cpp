@@ -1,0 +1,264 @@
+#include "title_builder.h"
+
+#include "branded_title.h"
+#include "title_words.h"
+
+#include <algorithm>
+#include <map>
+
+namespace listinglens {
+
+namespace {
+
+const QString kPhotoText = QStringLiteral("photo_text");
+const QString kColour = QStringLiteral("colour");
+
+QString capitalised(QString s)
+{
+    // "iPod" and other names that start lower-case on purpose stay as they are.
+    if (!s.isEmpty() && !(s.size() > 1 && s[1].isUpper()))
+        s[0] = s[0].toUpper();
+    return s;
+}
+
+// A word of the category's noun or label, in lower case unless it is a name ("TV", "iPod").
+QVector<TitleWord> phraseWords(const QString &phrase, const QString &from)
+{
+    QVector<TitleWord> out;
+    for (const QString &w : phrase.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+        out.push_back({w, from});
+    return out;
+}
+
+// The model-like token read on the brand's own line, when there is one.
+QString modelBesideBrand(const PhotoText &text, const FoundBrand &brand)
+{
+    for (const TextLine &line : text.lines) {
+        if (line.box != brand.box)
+            continue;
+        for (const QString &model : text.models) {
+            if (titleTokens(line.text).contains(model, Qt::CaseInsensitive))
+                return model;
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+namespace {
+
+struct SeenWord {
+    int listings = 0;
+    double place = 0;                             // summed relative place (0 first .. 1 last)
+    std::map<QString, std::pair<int, int>> forms; // spelling -> (titles, -first title): as sellers spell it
+    std::map<int, int> at;                        // title -> token index
+};
+
+// Word keys of the titles, with where each title has them.
+std::map<QString, SeenWord> seenWords(const QStringList &titles)
+{
+    std::map<QString, SeenWord> seen;
+    for (int t = 0; t < int(titles.size()); ++t) {
+        const QStringList tokens = titleTokens(titles[t]);
+        for (int i = 0; i < int(tokens.size()); ++i) {
+            const QString key = wordKey(tokens[i]);
+            if (key.isEmpty() || seen[key].at.contains(t))
+                continue;
+            SeenWord &s = seen[key];
+            ++s.listings;
+            s.at[t] = i;
+            s.place += tokens.size() > 1 ? double(i) / double(tokens.size() - 1) : 0.0;
+            auto &form = s.forms.try_emplace(tokens[i], 0, -t).first->second;
+            ++form.first;
+        }
+    }
+    return seen;
+}
+
+} // namespace
+
+QVector<TitleWord> TitleBuilder::agreedWords(const QStringList &titles)
+{
+    struct Agreed {
+        QString form;
+        const SeenWord *seen = nullptr;
+        double place = 0;
+    };
+    const std::map<QString, SeenWord> seen = seenWords(titles);
+    std::vector<Agreed> agreed;
+    for (const auto &[key, s] : seen) {
+        if (s.listings <= kAgreement * double(titles.size()) || s.listings < 2)
+            continue;
+        const auto form = std::max_element(s.forms.begin(), s.forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
+        agreed.push_back({form->first, &s, s.place / s.listings});
+    }
+    // Most agreed first when there are too many.
+    std::stable_sort(agreed.begin(), agreed.end(), [](const Agreed &a, const Agreed &b) { return a.seen->listings > b.seen->listings; });
+    if (int(agreed.size()) > kMaxWords)
+        agreed.resize(std::size_t(kMaxWords));
+    // In a seller's order: the most similar title with the most of the words
+    // orders those it has; the others keep their mean place among the titles.
+    int reference = -1, most = 0;
+    for (int t = 0; t < int(titles.size()); ++t) {
+        const int has = int(std::count_if(agreed.begin(), agreed.end(), [&](const Agreed &a) { return a.seen->at.contains(t); }));
+        if (has > most) {
+            most = has;
+            reference = t;
+        }
+    }
+    const int length = reference >= 0 ? int(titleTokens(titles[reference]).size()) : 0;
+    for (Agreed &a : agreed) {
+        if (const auto i = a.seen->at.find(reference); i != a.seen->at.end())
+            a.place = length > 1 ? double(i->second) / double(length - 1) : 0.0;
+    }
+    std::stable_sort(agreed.begin(), agreed.end(), [](const Agreed &a, const Agreed &b) { return a.place < b.place; });
+    QVector<TitleWord> out;
+    for (const Agreed &a : agreed)
+        out.push_back({a.form, QStringLiteral("similar")});
+    return out;
+}
+
+QVector<TitleWord> TitleBuilder::words(const TitleEvidence &e)
+{
+    const Category &category = *e.category;
+    if (!e.neighbours.isEmpty() && e.neighbours.first().similarity >= kNearCopy && !e.neighbours.first().title.trimmed().isEmpty())
+        return {{e.neighbours.first().title.trimmed(), QStringLiteral("nearest")}};
+    QStringList close;
+    for (const NeighbourTitle &n : e.neighbours) {
+        if (n.similarity >= kCloseListing && !n.title.trimmed().isEmpty() && close.size() < kCloseListings)
+            close << n.title.trimmed();
+    }
+    if (close.size() >= kMinCloseListings) {
+        if (QVector<TitleWord> agreed = agreedWords(close); !agreed.isEmpty())
+            return agreed;
+    }
+    if (!e.marketWords.isEmpty() && e.marketWords.first().share >= kMarketWord && !category.catchAll)
+        return {{e.marketWords.first().word, QStringLiteral("market")}};
+    QVector<TitleWord> out;
+    if (!e.colour.isEmpty() && e.colourShare >= kObjectColour)
+        out.push_back({e.colour, kColour});
+    if (e.labelInCategory && e.label.probability >= kConfidentLabel && !category.catchAll)
+        return out + phraseWords(e.label.name, QStringLiteral("label"));
+    return out + phraseWords(category.noun, QStringLiteral("category"));
+}
+
+QString TitleBuilder::render(const QVector<TitleWord> &words)
+{
+    QStringList parts;
+    for (const TitleWord &w : words)
+        parts << w.word;
+    return capitalised(parts.join(QLatin1Char(' ')));
+}
+
+QString TitleBuilder::basisOf(const QVector<TitleWord> &words)
+{
+    static const QStringList strongestFirst = {kPhotoText, QStringLiteral("nearest"), QStringLiteral("similar"),
+                                               QStringLiteral("market"), QStringLiteral("label")};
+    for (const QString &basis : strongestFirst) {
+        if (std::any_of(words.begin(), words.end(), [&](const TitleWord &w) { return w.from == basis; }))
+            return basis;
+    }
+    return QStringLiteral("category");
+}
+
+void applyPhotoText(PhotoResult &r)
+{
+    QVector<TitleWord> base;
+    for (const TitleWord &w : std::as_const(r.titleWords)) {
+        if (w.from != kPhotoText)
+            base.push_back(w);
+    }
+    const PhotoText &text = r.moderation.text;
+    const FoundBrand *brand = r.moderation.state == PhotoModeration::State::Done ? brandFor(text.brands, r.category.id) : nullptr;
+    if (brand) {
+        const QString name = brand->name.trimmed();
+        const bool named = std::any_of(base.begin(), base.end(), [&](const TitleWord &w) { return titleNames(w.word, name); });
+        if (!named) {
+            base.erase(std::remove_if(base.begin(), base.end(), [](const TitleWord &w) { return w.from == kColour; }), base.end());
+            QVector<TitleWord> read{{name, kPhotoText}};
+            if (const QString model = modelBesideBrand(text, *brand); !model.isEmpty())
+                read.push_back({model, kPhotoText});
+            // The first word was capitalised only because it started the title.
+            if (!base.isEmpty() && (base.first().from == QLatin1String("category") || base.first().from == QLatin1String("label")))
+                base.first().word = base.first().word.size() > 1 && base.first().word[1].isUpper() ? base.first().word : base.first().word.toLower();
+            base = read + base;
+        }
+    }
+    if (!base.isEmpty()) {
+        r.titleWords = base;
+        r.title = TitleBuilder::render(base);
+        r.titleBasis = TitleBuilder::basisOf(base);
+    }
+}
+
+QStringList similarTitles(const PhotoResult &r)
+{
+    QStringList titles;
+    for (const SimilarListing &s : r.similar) {
+        if (s.confirmed && s.categoryId == r.category.id && !s.title.trimmed().isEmpty())
+            titles << s.title;
+    }
+    return titles;
+}
+
+namespace {
+
+QString listedInSentence(const QString &category)
+{
+    return QStringLiteral("Listed in %1.").arg(category);
+}
+
+} // namespace
+
+void describeWithPhotoText(PhotoResult &r)
+{
+    const bool listed = !r.category.name.isEmpty() && r.description.contains(listedInSentence(r.category.name));
+    applyPhotoText(r);
+    r.description = listingDescription(r.title, r.titleWords, similarTitles(r), &r.moderation.text, listed ? r.category.name : QString());
+}
+
+QString listingDescription(const QString &title, const QVector<TitleWord> &words, const QStringList &similarTitles,
+                           const PhotoText *text, const QString &listedIn)
+{
+    QStringList parts;
+    parts << (title.endsWith(QLatin1Char('.')) ? title : title + QLatin1Char('.'));
+    QStringList read;
+    for (const TitleWord &w : words) {
+        if (w.from == kPhotoText)
+            read << w.word;
+    }
+    if (!read.isEmpty())
+        parts << QStringLiteral("%1 as read on the item.").arg(read.join(QLatin1Char(' ')));
+    if (text) {
+        QStringList lines;
+        for (const TextLine &line : text->lines) {
+            const bool contact = std::any_of(text->contacts.begin(), text->contacts.end(), [&](const FoundContact &c) { return line.box.intersects(c.box); });
+            const bool stock = std::any_of(text->stockMarks.begin(), text->stockMarks.end(),
+                                           [&](const QString &m) { return line.text.contains(m, Qt::CaseInsensitive); });
+            const QString t = line.text.simplified();
+            if (!contact && !stock && line.confidence >= 0.7 && t.size() >= 4 && t.size() <= 60 && lines.size() < 2)
+                lines << QStringLiteral("\u201c%1\u201d").arg(t);
+        }
+        if (!lines.isEmpty())
+            parts << QStringLiteral("The photo reads %1.").arg(lines.join(QStringLiteral(" and ")));
+    }
+    // Condition words that at least two close confirmed listings use.
+    static const QStringList condition = {QStringLiteral("new"), QStringLiteral("boxed"), QStringLiteral("unused"),
+                                          QStringLiteral("sealed"), QStringLiteral("working"), QStringLiteral("excellent"),
+                                          QStringLiteral("immaculate"), QStringLiteral("vintage"), QStringLiteral("refurbished"),
+                                          QStringLiteral("used"), QStringLiteral("spares")};
+    QStringList used;
+    for (const QString &word : condition) {
+        const auto n = std::count_if(similarTitles.begin(), similarTitles.end(), [&](const QString &t) { return titleTokens(t).contains(word, Qt::CaseInsensitive); });
+        if (n >= 2)
+            used << word;
+    }
+    if (!used.isEmpty())
+        parts << QStringLiteral("Similar listings here say: %1.").arg(used.join(QStringLiteral(", ")));
+    if (!listedIn.isEmpty())
+        parts << listedInSentence(listedIn);
+    return parts.join(QLatin1Char(' '));
+}
+
+} // namespace listinglens

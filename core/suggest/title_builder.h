@@ -1,0 +1,85 @@
+#pragma once
+
+#include "photo_result.h"
+#include "taxonomy.h"
+
+#include <QVector>
+
+namespace listinglens {
+
+// A confirmed listing close to the photo, whose title may name it.
+struct NeighbourTitle {
+    QString title;
+    double similarity = 0; // cosine
+};
+
+// A word this market's sellers use in the titles of a category, and the share
+// of the category's confirmed titles that have it.
+struct MarketWord {
+    QString word;
+    double share = 0;
+};
+
+// What a title may rest on, before the photo's text is read (applyPhotoText adds that).
+struct TitleEvidence {
+    const Category *category = nullptr;
+    LabelScore label;                   // the model's top label, in listing words
+    bool labelInCategory = false;
+    QString colour;
+    double colourShare = 0;
+    QVector<NeighbourTitle> neighbours; // confirmed, same category, most similar first
+    QVector<MarketWord> marketWords;    // the category's, most used first
+};
+
+// Titles that name what the item is in the words of this market's sellers,
+// and nothing that is not known. Without the photo's text, in order:
+//  - the nearest confirmed listing's whole title, when it is a near copy of the photo;
+//  - the words most of the close confirmed listings agree on, each a whole word
+//    of their titles (never a run cut from one title), in the order sellers
+//    write them (their mean place in those titles);
+//  - the word this market's sellers use most for the category;
+//  - the model's label, when it is confident and belongs to the category, else
+//    the category's noun; either with a colour only when it covers most of the item.
+class TitleBuilder {
+public:
+    static constexpr double kNearCopy = 0.8;       // the nearest listing's title as it is
+    static constexpr double kCloseListing = 0.55;  // a listing whose title words count
+    static constexpr int kCloseListings = 5;       // the most similar ones counted
+    static constexpr int kMinCloseListings = 2;
+    static constexpr double kAgreement = 0.5;      // a word in more than this share of them
+    static constexpr int kMaxWords = 6;
+    static constexpr double kMarketWord = 0.1;     // a category word in at least this share of its titles
+    static constexpr double kConfidentLabel = 0.5;
+    static constexpr double kObjectColour = 0.45;  // a colour this dominant is the item's
+
+    static QVector<TitleWord> words(const TitleEvidence &evidence);
+    // The words most of `titles` agree on, in their sellers' order (TitleWord::from "similar").
+    static QVector<TitleWord> agreedWords(const QStringList &titles);
+    static QString render(const QVector<TitleWord> &words);
+    // The strongest evidence among the words ("category" when there are none).
+    static QString basisOf(const QVector<TitleWord> &words);
+};
+
+// The result's title redone with what the lane read on the photo: a brand that
+// fits the category (brandFor) goes first, with a model read on the brand's own
+// line after it, and a colour guess gives way to them. Words from an earlier
+// reading are dropped first, so calling it again (or after a correction of the
+// category) never stacks them. Sets title, titleWords and titleBasis.
+void applyPhotoText(PhotoResult &result);
+
+// The titles of the result's similar listings that are confirmed in its category.
+QStringList similarTitles(const PhotoResult &result);
+
+// Buyer-facing text of what is known: the title, the brand and model read on
+// the photo, the photo's legible text (never its contact details or stock
+// marks), the condition words the close confirmed listings use, and the
+// category it is listed in (`listedIn`; empty for the catch-all).
+QString listingDescription(const QString &title, const QVector<TitleWord> &words, const QStringList &similarTitles,
+                           const PhotoText *text, const QString &listedIn);
+
+// The result's title and description redone with what the lane read on the
+// photo (applyPhotoText, then listingDescription), the category it is listed
+// in kept as the description named it.
+void describeWithPhotoText(PhotoResult &result);
+
+} // namespace listinglens

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "listing_index.h"
+#include "photo_result.h"
+#include "taxonomy.h"
+
+#include <QJsonObject>
+
+#include <map>
+
+namespace listinglens {
+
+// Suggested titles against sellers' own, in content words (title_words.h):
+// recall (share of the seller's words the suggestion has), precision (share of
+// the suggestion's words in the seller's title), the share with a word in
+// common, and the share that are a bare colour + noun template.
+struct TitleScores {
+    int listings = 0, sharing = 0, colourNoun = 0;
+    double recall = 0, precision = 0;
+    std::map<QString, int> basis;
+
+    void add(const QString &suggested, const QVector<TitleWord> &words, const QString &basisName, const QString &sellers);
+    QJsonObject json() const;
+};
+
+// Each of up to `limit` confirmed listings (spread over the index) given the
+// title its closest other confirmed listings and its category's words suggest
+// (it is left out of its own evidence), against its confirmed title. What a
+// market's own listings support, without the photo's text, label or colour.
+TitleScores leaveOneOutTitles(const ListingIndex &index, const Taxonomy &taxonomy, int limit);
+
+} // namespace listinglens

@@ -1,0 +1,70 @@
+// A correction of the category redoes the title from the new category's
+// evidence only (Classifier::describedAs): its confirmed listings, and a brand
+// read on the photo that fits it; never the old category's words.
+#include "classifier.h"
+
+#include <QTest>
+
+#include <cmath>
+
+using namespace listinglens;
+
+namespace {
+
+// A unit vector `cosine` alike to the first axis, turned towards axis `towards`.
+std::vector<float> alike(int dim, double cosine, int towards)
+{
+    std::vector<float> v(static_cast<std::size_t>(dim), 0.0f);
+    v[0] = float(cosine);
+    v[std::size_t(towards)] = float(std::sqrt(1 - cosine * cosine));
+    return v;
+}
+
+} // namespace
+
+class TestCorrectedTitles : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void aCorrectionUsesOnlyTheNewCategorysEvidence()
+    {
+        auto created = Classifier::create({});
+        QVERIFY2(created, qPrintable(created ? QString() : created.error().message));
+        Classifier &classifier = *created.value();
+        const int dim = classifier.engineInfo().embeddingDim;
+        auto index = std::make_shared<ListingIndex>(dim);
+        const QStringList books{QStringLiteral("Board game"), QStringLiteral("Board games bundle"), QStringLiteral("Family board game")};
+        const QStringList music{QStringLiteral("Vinyl records collection"), QStringLiteral("Vinyl LP records"), QStringLiteral("Job lot vinyl records")};
+        for (int i = 0; i < 3; ++i) {
+            index->add({i + 1, QStringLiteral("books-hobbies"), true, 10, quint64(i + 1), {}, books[i]}, alike(dim, 0.7, 1 + i));
+            index->add({i + 11, QStringLiteral("music"), true, 20, quint64(i + 11), {}, music[i]}, alike(dim, 0.68, 10 + i));
+        }
+        classifier.setListingIndex(index);
+        PhotoResult r;
+        r.embedding = alike(dim, 1.0, 1);
+        r.embeddingNorm = 1;
+        r.colour = QStringLiteral("black");
+        r.colourShare = 0.35;
+        r.moderation.state = PhotoModeration::State::Done;
+        r.moderation.text.brands = {FoundBrand{QStringLiteral("Fender"), QStringLiteral("music"), {}}};
+        auto asBooks = classifier.describedAs(r, QStringLiteral("books-hobbies"));
+        QVERIFY(asBooks);
+        QCOMPARE(asBooks.value().title, QStringLiteral("Board game"));
+        QCOMPARE(asBooks.value().titleBasis, QStringLiteral("similar"));
+        auto asMusic = classifier.describedAs(asBooks.value(), QStringLiteral("music"));
+        QVERIFY(asMusic);
+        const QString title = asMusic.value().title;
+        QVERIFY2(title.startsWith(QStringLiteral("Fender")) && title.contains(QStringLiteral("records"), Qt::CaseInsensitive), qPrintable(title));
+        QVERIFY2(!title.contains(QStringLiteral("game"), Qt::CaseInsensitive), qPrintable(title));
+        // Back again: the music brand and words go with the music category.
+        auto back = classifier.describedAs(asMusic.value(), QStringLiteral("books-hobbies"));
+        QVERIFY(back);
+        QCOMPARE(back.value().title, QStringLiteral("Board game"));
+        // Similar listings: the same on every visit.
+        QCOMPARE(back.value().similar.size(), asBooks.value().similar.size());
+        for (qsizetype i = 0; i < back.value().similar.size(); ++i)
+            QCOMPARE(back.value().similar[i].id, asBooks.value().similar[i].id);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCorrectedTitles)
+#include "tst_corrected_titles.moc"

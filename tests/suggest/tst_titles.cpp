@@ -1,0 +1,226 @@
+// Titles a seller would post (core/suggest/title_builder.h): whole words that
+// most close listings agree on, never a run torn from one title; brands read
+// on the photo only when they fit the category; each word's evidence; the
+// lane's reading redoing the title without stacking; descriptions of what is known.
+#include "moderated_result.h"
+#include "result_json.h"
+#include "text_suggester.h"
+#include "title_builder.h"
+#include "title_words.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace listinglens;
+
+namespace {
+
+Category laptops()
+{
+    Category c;
+    c.id = QStringLiteral("computers");
+    c.name = QStringLiteral("Computers");
+    c.noun = QStringLiteral("computer item");
+    return c;
+}
+
+QVector<NeighbourTitle> neighbours(const QStringList &titles, double similarity = TitleBuilder::kNearCopy - 0.1)
+{
+    QVector<NeighbourTitle> out;
+    for (const QString &t : titles)
+        out.push_back({t, similarity});
+    return out;
+}
+
+TitleEvidence evidence(const Category &c, const QVector<NeighbourTitle> &near = {}, const QVector<MarketWord> &market = {})
+{
+    TitleEvidence e;
+    e.category = &c;
+    e.neighbours = near;
+    e.marketWords = market;
+    return e;
+}
+
+FoundBrand brand(const QString &name, const QString &categoryId, QRect box = {0, 0, 10, 10})
+{
+    return FoundBrand{name, categoryId, box};
+}
+
+// A result as suggested (no photo text yet), with `words` as its title.
+PhotoResult suggested(const QString &categoryId, const QVector<TitleWord> &words)
+{
+    PhotoResult r;
+    r.category.id = categoryId;
+    r.titleWords = words;
+    r.title = TitleBuilder::render(words);
+    r.titleBasis = TitleBuilder::basisOf(words);
+    r.moderation.state = PhotoModeration::State::Pending;
+    return r;
+}
+
+QStringList froms(const QVector<TitleWord> &words)
+{
+    QStringList out;
+    for (const TitleWord &w : words)
+        out << w.from;
+    return out;
+}
+
+} // namespace
+
+class TestTitles : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void agreedWordsAreWholeWordsMostTitlesHave_data()
+    {
+        QTest::addColumn<QStringList>("titles");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no torn fragment") << QStringList{QStringLiteral("Lenovo laptop Win 10/Office 2019"), QStringLiteral("Lenovo ThinkPad laptop"),
+                                                         QStringLiteral("HP laptop i5 8GB")}
+                                          << QStringLiteral("Lenovo laptop");
+        QTest::newRow("sellers' order") << QStringList{QStringLiteral("Oak dining table and chairs"), QStringLiteral("Dining table, oak"),
+                                                       QStringLiteral("Solid oak dining table")}
+                                        << QStringLiteral("Oak dining table");
+        QTest::newRow("plural and case are one word") << QStringList{QStringLiteral("Garden chairs x4"), QStringLiteral("garden chair"),
+                                                                     QStringLiteral("Rattan CHAIRS")}
+                                                      << QStringLiteral("Garden chairs");
+        QTest::newRow("filler only is nothing") << QStringList{QStringLiteral("Phone for sale"), QStringLiteral("Charger for sale")} << QString();
+        QTest::newRow("half is not most") << QStringList{QStringLiteral("Nike trainers"), QStringLiteral("Adidas boots")} << QString();
+    }
+    void agreedWordsAreWholeWordsMostTitlesHave()
+    {
+        QFETCH(QStringList, titles);
+        QFETCH(QString, expected);
+        const QVector<TitleWord> words = TitleBuilder::agreedWords(titles);
+        QCOMPARE(TitleBuilder::render(words), expected);
+        // Every word is a whole word of more than half of the titles.
+        for (const TitleWord &w : words) {
+            QCOMPARE(w.from, QStringLiteral("similar"));
+            const auto having = std::count_if(titles.begin(), titles.end(), [&](const QString &t) { return contentWords(t).contains(wordKey(w.word)); });
+            QVERIFY2(having * 2 > titles.size(), qPrintable(w.word));
+        }
+    }
+
+    void evidenceInOrderOfStrength()
+    {
+        const Category c = laptops();
+        // A near copy of the photo: the nearest title whole.
+        auto words = TitleBuilder::words(evidence(c, {{QStringLiteral("Dell XPS 13, boxed"), 0.95}, {QStringLiteral("HP laptop"), 0.7}}));
+        QCOMPARE(TitleBuilder::render(words), QStringLiteral("Dell XPS 13, boxed"));
+        QCOMPARE(froms(words), QStringList{QStringLiteral("nearest")});
+        // Close listings that agree.
+        words = TitleBuilder::words(evidence(c, neighbours({QStringLiteral("Gaming laptop"), QStringLiteral("Asus gaming laptop")})));
+        QCOMPARE(TitleBuilder::render(words), QStringLiteral("Gaming laptop"));
+        QCOMPARE(TitleBuilder::basisOf(words), QStringLiteral("similar"));
+        // Listings not close enough are no evidence; the market's word for the category is.
+        words = TitleBuilder::words(evidence(c, neighbours({QStringLiteral("Gaming laptop"), QStringLiteral("Gaming laptop")}, 0.3),
+                                             {{QStringLiteral("laptop"), 0.4}}));
+        QCOMPARE(TitleBuilder::render(words), QStringLiteral("Laptop"));
+        QCOMPARE(TitleBuilder::basisOf(words), QStringLiteral("market"));
+        // A rare word is not the market's word; then the category's noun, a colour only when it is the item's.
+        TitleEvidence e = evidence(c, {}, {{QStringLiteral("monitor"), 0.05}});
+        e.colour = QStringLiteral("black");
+        e.colourShare = 0.3;
+        QCOMPARE(TitleBuilder::render(TitleBuilder::words(e)), QStringLiteral("Computer item"));
+        e.colourShare = 0.7;
+        words = TitleBuilder::words(e);
+        QCOMPARE(TitleBuilder::render(words), QStringLiteral("Black computer item"));
+        QCOMPARE(froms(words), (QStringList{QStringLiteral("colour"), QStringLiteral("category"), QStringLiteral("category")}));
+    }
+
+    void brandReadOnThePhotoOnlyWhenItFits()
+    {
+        const QVector<TitleWord> base{{QStringLiteral("black"), QStringLiteral("colour")}, {QStringLiteral("phone"), QStringLiteral("category")}};
+        PhotoResult r = suggested(QStringLiteral("phones"), base);
+        // A brand the list ties to another category is never used.
+        ModerationFindings found;
+        found.text.brands = {brand(QStringLiteral("Bosch"), QStringLiteral("appliances"))};
+        completeModeration(r, found, true);
+        QCOMPARE(r.title, QStringLiteral("Black phone"));
+        // The category's brand before an untied one; a model on the brand's own line after it; the colour guess gives way.
+        r = suggested(QStringLiteral("phones"), base);
+        found.text.brands = {brand(QStringLiteral("Sony"), {}, {0, 0, 5, 5}), brand(QStringLiteral("Samsung"), QStringLiteral("phones"), {0, 20, 50, 10})};
+        found.text.lines = {TextLine{QStringLiteral("SAMSUNG SM-G991B"), {0, 20, 50, 10}, 0.9}, TextLine{QStringLiteral("A2337"), {0, 40, 50, 10}, 0.9}};
+        found.text.models = {QStringLiteral("A2337"), QStringLiteral("SM-G991B")};
+        completeModeration(r, found, true);
+        QCOMPARE(r.title, QStringLiteral("Samsung SM-G991B phone"));
+        QCOMPARE(froms(r.titleWords), (QStringList{QStringLiteral("photo_text"), QStringLiteral("photo_text"), QStringLiteral("category")}));
+        QCOMPARE(r.titleBasis, QStringLiteral("photo_text"));
+        QVERIFY(r.description.contains(QStringLiteral("Samsung SM-G991B as read on the item")));
+        // Read again (the lane's result applied twice, or after a correction): never stacked.
+        applyPhotoText(r);
+        QCOMPARE(r.title, QStringLiteral("Samsung SM-G991B phone"));
+        // A title that names the brand already is left as it is.
+        r = suggested(QStringLiteral("phones"), {{QStringLiteral("Samsung Galaxy S21"), QStringLiteral("nearest")}});
+        completeModeration(r, found, true);
+        QCOMPARE(r.title, QStringLiteral("Samsung Galaxy S21"));
+        QCOMPARE(r.titleBasis, QStringLiteral("nearest"));
+    }
+
+    void theCategoryDecidesWhichReadWordsStay()
+    {
+        // Read "Fender" (a music brand) on a photo suggested as furniture: not named;
+        // corrected to music, the same reading names it.
+        PhotoResult r = suggested(QStringLiteral("furniture"), {{QStringLiteral("stool"), QStringLiteral("market")}});
+        ModerationFindings found;
+        found.text.brands = {brand(QStringLiteral("Fender"), QStringLiteral("music"))};
+        completeModeration(r, found, true);
+        QCOMPARE(r.title, QStringLiteral("Stool"));
+        r.category.id = QStringLiteral("music");
+        r.titleWords = {{QStringLiteral("guitar"), QStringLiteral("similar")}};
+        applyPhotoText(r);
+        QCOMPARE(r.title, QStringLiteral("Fender guitar"));
+        // And back to furniture: the brand goes with the category it fitted.
+        r.category.id = QStringLiteral("furniture");
+        r.titleWords = {{QStringLiteral("stool"), QStringLiteral("market")}, {QStringLiteral("Fender"), QStringLiteral("photo_text")}};
+        applyPhotoText(r);
+        QCOMPARE(r.title, QStringLiteral("Stool"));
+    }
+
+    void evidenceIsInTheJson()
+    {
+        PhotoResult r = suggested(QStringLiteral("computers"), {{QStringLiteral("Gaming"), QStringLiteral("similar")}, {QStringLiteral("laptop"), QStringLiteral("similar")}});
+        QJsonObject o = resultToJson(r);
+        QCOMPARE(o.value(QStringLiteral("title_basis")).toString(), QStringLiteral("similar"));
+        const QJsonArray ev = o.value(QStringLiteral("title_evidence")).toArray();
+        QCOMPARE(ev.size(), 2);
+        QCOMPARE(ev.at(1).toObject().value(QStringLiteral("word")).toString(), QStringLiteral("laptop"));
+        QCOMPARE(ev.at(1).toObject().value(QStringLiteral("from")).toString(), QStringLiteral("similar"));
+        // A stored result read back has its title and basis only.
+        r.titleWords.clear();
+        o = resultToJson(r);
+        QCOMPARE(o.value(QStringLiteral("title_evidence")).toArray().at(0).toObject().value(QStringLiteral("word")).toString(), QStringLiteral("Gaming laptop"));
+    }
+
+    void descriptionsSayWhatIsKnown()
+    {
+        PhotoText text;
+        text.lines = {TextLine{QStringLiteral("Snowstorm Max 500W"), {0, 0, 100, 20}, 0.9}, TextLine{QStringLiteral("Call 07700 900123"), {0, 40, 100, 20}, 0.9},
+                      TextLine{QStringLiteral("xq"), {0, 80, 100, 20}, 0.3}};
+        text.contacts = {FoundContact{{}, {20, 40, 60, 20}}};
+        const QString d = listingDescription(QStringLiteral("Snow machine"), {}, {QStringLiteral("Snow machine boxed"), QStringLiteral("Boxed fog machine"), QStringLiteral("Snow machine")}, &text, QStringLiteral("Home & garden"));
+        QVERIFY2(d.startsWith(QStringLiteral("Snow machine.")), qPrintable(d));
+        QVERIFY2(d.contains(QStringLiteral("Snowstorm Max 500W")), qPrintable(d));
+        QVERIFY2(!d.contains(QStringLiteral("07700")), qPrintable(d)); // contact details never
+        QVERIFY2(d.contains(QStringLiteral("boxed")), qPrintable(d));  // two close listings say so
+        QVERIFY2(!d.contains(QStringLiteral("xq")), qPrintable(d));    // not legible
+        QVERIFY2(d.endsWith(QStringLiteral("Listed in Home & garden.")), qPrintable(d));
+    }
+
+    void overlapCountsContentWords()
+    {
+        const TitleOverlap o = titleOverlap(QStringLiteral("Oak dining table"), QStringLiteral("Solid oak table and 4 chairs for sale"));
+        QVERIFY(o.counted);
+        QCOMPARE(o.recall, 2.0 / 5.0); // solid, oak, table, 4, chair
+        QCOMPARE(o.precision, 2.0 / 3.0);
+        QVERIFY(o.sharesWord);
+        QVERIFY(!titleOverlap(QStringLiteral("Sofa"), QStringLiteral("for sale")).counted);
+        QCOMPARE(titleTokens(QStringLiteral("Win 10/Office 2019 (boxed)")), (QStringList{QStringLiteral("Win"), QStringLiteral("10"), QStringLiteral("Office"),
+                                                                                     QStringLiteral("2019"), QStringLiteral("boxed")}));
+        QCOMPARE(titleTokens(QStringLiteral("WH-1000XM4.")), QStringList{QStringLiteral("WH-1000XM4")});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTitles)
+#include "tst_titles.moc"
