@@ -101,7 +101,7 @@ private Q_SLOTS:
         history->categoryBox()->setCurrentIndex(history->categoryBox()->findData(QStringLiteral("cars")));
         history->refresh();
         QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 1, 20000);
-        QCOMPARE(history->model()->row(0)->title, QStringLiteral("Red sports car"));
+        QCOMPARE(history->model()->row(0)->title, QStringLiteral("Sports car"));
 
         history->categoryBox()->setCurrentIndex(0);
         history->searchBox()->setText(QStringLiteral("toaster"));

@@ -28,6 +28,7 @@ private Q_SLOTS:
         item.described = music;
         item.decision.made = true;
         item.decision.corrected = true;
+        item.decision.storage = DecisionStorage::Stored; // the line names edits once the decision is stored
         item.decision.categoryId = QStringLiteral("music");
         item.decision.title = music.title;
         item.decision.description = music.description;
