@@ -69,6 +69,8 @@ protected:
 
 private:
     void buildUi();
+    QWidget *buildStory();
+    QWidget *buildBuildUp();
     void applyScale();
     QWidget *buildPhonePanel();
     QWidget *buildListingCard();

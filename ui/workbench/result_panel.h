@@ -7,6 +7,9 @@
 #include <QWidget>
 
 class QButtonGroup;
+class QGroupBox;
+class QHBoxLayout;
+class QVBoxLayout;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -81,11 +84,19 @@ Q_SIGNALS:
 
 private:
     QWidget *buildResultPage();
+    QVBoxLayout *buildPhotoColumn();
+    QGroupBox *buildCategoryBox();
+    QGroupBox *buildPriceBox();
+    QGroupBox *buildTextBox();
+    QGroupBox *buildSimilarBox();
+    QHBoxLayout *buildActions();
     QWidget *buildMessagePage(QLabel *&title, QLabel *&body);
     void showBadges(const PhotoItem &item, const QString &duplicateOfName);
     void showSimilar(const PhotoResult &shown, bool again);
     void showHints(const QStringList &hints, bool again);
     void showPrice(const PhotoItem &item);
+    void showCategories(const PhotoResult &r);
+    void showText(const PhotoItem &item, const PhotoResult &s, bool again);
     bool showsResult() const; // a classified photo, not a message or the empty page
     static QString correctingHint();
     // Where the suggested title's words came from ("Samsung: read on the photo · phone: the category"); empty for a stored result.
