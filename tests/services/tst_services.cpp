@@ -171,6 +171,7 @@ QJsonObject withoutModeration(QJsonObject o)
     o.remove(QStringLiteral("text"));
     o.remove(QStringLiteral("moderation"));
     o.remove(QStringLiteral("title")); // may carry the brand read
+    o.remove(QStringLiteral("title_evidence"));
     o.remove(QStringLiteral("hints"));
     QJsonObject quality = o.value(QStringLiteral("quality")).toObject();
     QJsonArray flags;
@@ -206,6 +207,16 @@ QJsonObject withoutRunSpecifics(QJsonObject o)
         if (reasons[i].toString() == QLatin1String("duplicate"))
             reasons.removeAt(i);
     o.insert(QStringLiteral("review"), QJsonObject{{QStringLiteral("needed"), !reasons.isEmpty()}, {QStringLiteral("reasons"), reasons}});
+    // A stored row keeps the title and its basis, not each word's evidence:
+    // read back, the evidence is the whole title. The words must still agree.
+    QStringList words;
+    for (const QJsonValue &w : o.value(QStringLiteral("title_evidence")).toArray())
+        words << w.toObject().value(QStringLiteral("word")).toString().toLower();
+    o.insert(QStringLiteral("title_evidence"), words.join(QLatin1Char(' ')));
+    // The sentence quoting what the photo reads is added when the lane
+    // completes a row; a queue worker's row can be read back without it.
+    o.insert(QStringLiteral("description"),
+             o.value(QStringLiteral("description")).toString().remove(QRegularExpression(QStringLiteral(" The photo reads “[^”]*”( and “[^”]*”)?\\."))));
     return o;
 }
 
