@@ -22,7 +22,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDeadlineTimer>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -733,31 +735,43 @@ private Q_SLOTS:
     void survivesPostgresRestartingMidBatch()
     {
         LISTINGLENS_REQUIRE_POSTGRES_SERVER();
-        const QString data = qEnvironmentVariable("LISTINGLENS_TEST_PG_DATA"), bin = qEnvironmentVariable("LISTINGLENS_TEST_PG_BIN");
         const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_restart"));
         QCOMPARE(runCli({QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url}).exitCode, 0);
 
         QProcess classify;
+        const QString photos = test::samplePhotosDir();
         classify.start(test::binaryPath(), {QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--batch"), QStringLiteral("1"),
                                             QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--db"), url,
-                                            test::samplePhotosDir(), test::samplePhotosDir(), test::samplePhotosDir()});
+                                            photos, photos, photos, photos, photos});
         QVERIFY(classify.waitForStarted());
-        QByteArray out;
-        while (out.count('\n') < 8 && classify.state() == QProcess::Running) {
-            classify.waitForReadyRead(200);
-            out += classify.readAllStandardOutput();
+        // The server goes away while photos are still being stored: stopped as
+        // soon as the first photos are through, and started again only once the
+        // classifier has met the closed connection, however fast the machine.
+        QByteArray err;
+        while (!err.contains("photos/s") && classify.state() == QProcess::Running) {
+            classify.waitForReadyRead(100);
+            classify.readAllStandardOutput();
+            err += classify.readAllStandardError();
         }
-        // The server goes away and comes back while photos are still being stored.
         QVERIFY(classify.state() == QProcess::Running);
-        QVERIFY(test::postgresControl(QStringLiteral("restart")));
-        QVERIFY(classify.waitForFinished(120000));
-        const QByteArray err = classify.readAllStandardError();
-        QVERIFY2(classify.exitCode() == 0, err.constData());
-        QVERIFY2(err.contains("stored 72 of 72"), err.constData());
+        auto restart = qScopeGuard([] { test::postgresControl(QStringLiteral("start")); }); // never leave it stopped
+        QVERIFY(test::postgresControl(QStringLiteral("stop")));
+        QDeadlineTimer noticed(60'000);
+        while (!err.contains("retrying") && classify.state() == QProcess::Running && !noticed.hasExpired()) {
+            classify.waitForReadyRead(100);
+            classify.readAllStandardOutput();
+            err += classify.readAllStandardError();
+        }
+        restart.dismiss();
+        QVERIFY(test::postgresControl(QStringLiteral("start")));
         QVERIFY2(err.contains("retrying"), err.constData()); // the lost connection was noticed and retried
+        QVERIFY(classify.waitForFinished(120000));
+        err += classify.readAllStandardError();
+        QVERIFY2(classify.exitCode() == 0, err.constData());
+        QVERIFY2(err.contains("stored 120 of 120"), err.constData());
         const Run history = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--json"),
                                     QStringLiteral("--limit"), QStringLiteral("1000")});
-        QCOMPARE(jsonLines(history.out).size(), 72); // every photo once: none lost, none twice
+        QCOMPARE(jsonLines(history.out).size(), 120); // every photo once: none lost, none twice
     }
 
     // The queue needs PostgreSQL: serve and worker refuse any other database
