@@ -25,6 +25,7 @@ namespace listinglens::ui {
 class ModerationBox;
 class ModerationOverlay;
 class PhotoView;
+class SimilarListingsView;
 
 // Everything about the selected photo: the photo with its review and quality
 // badges, the category choices and the model (and category head) behind them,
@@ -88,11 +89,9 @@ private:
     QGroupBox *buildCategoryBox();
     QGroupBox *buildPriceBox();
     QGroupBox *buildTextBox();
-    QGroupBox *buildSimilarBox();
     QHBoxLayout *buildActions();
     QWidget *buildMessagePage(QLabel *&title, QLabel *&body);
     void showBadges(const PhotoItem &item, const QString &duplicateOfName);
-    void showSimilar(const PhotoResult &shown, bool again);
     void showHints(const QStringList &hints, bool again);
     void showPrice(const PhotoItem &item);
     void showCategories(const PhotoResult &r);
@@ -128,8 +127,7 @@ private:
     QPlainTextEdit *m_description = nullptr;
     QWidget *m_hintsColumn = nullptr;
     QListWidget *m_hints = nullptr;
-    QListWidget *m_similar = nullptr;
-    QLabel *m_noSimilar = nullptr;
+    SimilarListingsView *m_similar = nullptr;
     QLabel *m_decision = nullptr;
     QPushButton *m_accept = nullptr;
     QPushButton *m_correct = nullptr;
@@ -150,7 +148,6 @@ private:
     double m_filledPrice = 0; // what the price field was filled with: a different value was typed
     QStringList m_categoryIds;
     QHash<QString, QString> m_categoryNames; // by id
-    QHash<qint64, QPixmap> m_thumbnails;     // of similar listings, by prediction id (null: it has none)
 };
 
 } // namespace listinglens::ui
