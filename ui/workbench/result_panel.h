@@ -36,7 +36,8 @@ class SimilarListingsView;
 // Correcting happens here, in place (beginCorrection): the top three give way
 // to a search over every category, the price becomes a field; the window
 // saves (Enter) or cancels (Esc). Every figure shown is the final one: once
-// decided, the decision's category, price and text, in display names.
+// decided, the decision's category, price and text, in display names. The
+// similar listings are a view of their own (similar_listings_view.h).
 class ResultPanel : public QWidget {
     Q_OBJECT
 public:
