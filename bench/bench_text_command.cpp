@@ -24,6 +24,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <ctime>
 #include <map>
 
 namespace listinglens::cli {
@@ -34,7 +35,16 @@ struct Read {
     PhotoText text;
     ReadCosts costs;
     double facesMs = 0;
+    double processMs = 0; // the whole read in the process's CPU time: OpenCV's worker threads too
+    int faces = 0;
 };
+
+double processCpuMs()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
 
 struct Reading {
     TextReader &reader;
@@ -52,12 +62,14 @@ Read readPhoto(Reading &r, const QString &path)
     if (!image)
         return out;
     const ModerationInput input = moderationInput(std::move(image).value(), bytes.value());
+    const double processStart = processCpuMs();
     out.text = readPhotoText(r.reader, input, r.contacts, BrandList::builtin(), {nullptr, &out.costs});
     if (r.faces) {
         const double start = threadCpuMs();
-        r.faces->detect(input.decoded.bgr, input.decoded.decodeScale);
+        out.faces = int(r.faces->detect(input.decoded.bgr, input.decoded.decodeScale).size());
         out.facesMs = threadCpuMs() - start;
     }
+    out.processMs = processCpuMs() - processStart;
     return out;
 }
 
@@ -120,13 +132,17 @@ void showMiss(const QString &dir, const TextPhoto &photo, const Read &r)
 // Mean CPU time of each stage over a set of photos, and what they did.
 struct StageCosts {
     std::vector<double> total;
-    double search = 0, decode = 0, ocr = 0, parse = 0, faces = 0, lines = 0, recognitions = 0;
-    int ocrPhotos = 0;
+    double process = 0;
+    double gate = 0, gateShare = 0, search = 0, decode = 0, ocr = 0, parse = 0, faces = 0, lines = 0, recognitions = 0;
+    int ocrPhotos = 0, facePhotos = 0;
 
     void add(const Read &r)
     {
         const ReadCosts &c = r.costs;
-        total.push_back(c.searchMs + c.decodeMs + c.ocrMs + c.parseMs + r.facesMs);
+        total.push_back(c.gateMs + c.searchMs + c.decodeMs + c.ocrMs + c.parseMs + r.facesMs);
+        process += r.processMs;
+        gate += c.gateMs;
+        gateShare += c.gateShare;
         search += c.searchMs;
         decode += c.decodeMs;
         ocr += c.ocrMs;
@@ -135,6 +151,7 @@ struct StageCosts {
         lines += c.linesRead;
         recognitions += c.recognitions;
         ocrPhotos += c.linesRead > 0 ? 1 : 0;
+        facePhotos += r.faces > 0 ? 1 : 0;
     }
     QJsonObject json() const
     {
@@ -143,10 +160,13 @@ struct StageCosts {
         for (double t : total)
             sum += t;
         return {{QStringLiteral("cpu_ms"), sum / n},          {QStringLiteral("p95_cpu_ms"), quantile(total, 0.95)},
+                {QStringLiteral("process_cpu_ms"), process / n},
+                {QStringLiteral("gate_ms"), gate / n},        {QStringLiteral("gate_share"), gateShare / n},
                 {QStringLiteral("search_ms"), search / n},    {QStringLiteral("decode_ms"), decode / n},
                 {QStringLiteral("ocr_ms"), ocr / n},          {QStringLiteral("parse_ms"), parse / n},
                 {QStringLiteral("faces_ms"), faces / n},      {QStringLiteral("lines_read"), lines / n},
-                {QStringLiteral("recognitions"), recognitions / n}, {QStringLiteral("photos_sent_to_ocr"), ocrPhotos}};
+                {QStringLiteral("recognitions"), recognitions / n}, {QStringLiteral("photos_sent_to_ocr"), ocrPhotos},
+                {QStringLiteral("photos_with_faces"), facePhotos}};
     }
 };
 
@@ -220,13 +240,16 @@ QJsonObject outcomeJson(const Outcome &o, const QString &set)
 
 QString costLine(const QString &what, const QJsonObject &c)
 {
-    return QStringLiteral("%1 %2 ms CPU a photo (p95 %3): search %4, decode %5, OCR %6 (%7 lines, %8 recognitions), parse %9, faces %10; "
-                          "%11 sent to OCR\n")
+    return QStringLiteral("%1 %2 ms CPU a photo (p95 %3; %15 ms of the process's CPU): gate %13 (leaves %14 % to search), search %4, decode %5, OCR %6 (%7 lines, %8 recognitions), parse %9, faces %10; "
+                          "%11 sent to OCR, %12 with faces\n")
         .arg(what).arg(c[QStringLiteral("cpu_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("p95_cpu_ms")].toDouble(), 0, 'f', 1)
         .arg(c[QStringLiteral("search_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("decode_ms")].toDouble(), 0, 'f', 1)
         .arg(c[QStringLiteral("ocr_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("lines_read")].toDouble(), 0, 'f', 2)
         .arg(c[QStringLiteral("recognitions")].toDouble(), 0, 'f', 2).arg(c[QStringLiteral("parse_ms")].toDouble(), 0, 'f', 2)
-        .arg(c[QStringLiteral("faces_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("photos_sent_to_ocr")].toInt());
+        .arg(c[QStringLiteral("faces_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("photos_sent_to_ocr")].toInt())
+        .arg(c[QStringLiteral("photos_with_faces")].toInt())
+        .arg(c[QStringLiteral("gate_ms")].toDouble(), 0, 'f', 1).arg(100 * c[QStringLiteral("gate_share")].toDouble(), 0, 'f', 0)
+        .arg(c[QStringLiteral("process_cpu_ms")].toDouble(), 0, 'f', 1);
 }
 
 void printOutcome(const QJsonObject &j)

@@ -27,6 +27,11 @@ namespace {
 constexpr double kScaleFactor = 1.2;
 constexpr int kMinNeighbours = 4;
 constexpr int kMinFace = 32;        // pixels of the image detected on
+// The smallest face looked for is the same share of the photo whatever the
+// size of its decode: 32 px on the marketplace's 256 px short side. Smaller
+// faces on a larger decode (a phone photo's 500 x 375) cost the cascade's
+// largest scans (half its time) for faces a tenth of the photo.
+constexpr double kMinFaceShare = 0.125;
 constexpr int kMaxSide = 512;       // larger images are reduced to this long side first (bounded time)
 constexpr std::size_t kMaxFaces = 32;
 
@@ -40,6 +45,66 @@ std::unique_ptr<cv::CascadeClassifier> loadCascade(const QString &path)
         return {};
     }
     return cascade;
+}
+
+// Where a face could be: skin-toned areas (YCrCb, the usual bounds of skin
+// of every tone under daylight and lamps), found on a quarter-size copy of
+// the image the cascade scans (a fraction of a millisecond), each padded by
+// half its size and a smallest face so that a face's whole window lies
+// inside. The cascade then scans only those areas: on a phone photo of an
+// item (500 x 375) it costs a few milliseconds instead of about 25.
+// The whole image when it has too little colour to tell skin (a grey or
+// sepia photo), when skin-toned areas cover most of it, or when the image
+// is not 8-bit BGR.
+std::vector<cv::Rect> faceAreas(const cv::Mat &bgr, int minFace)
+{
+    const cv::Rect whole(0, 0, bgr.cols, bgr.rows);
+    if (bgr.type() != CV_8UC3)
+        return {whole};
+    constexpr int kShrink = 4;
+    cv::Mat small, ycrcb, skin;
+    cv::resize(bgr, small, cv::Size(std::max(1, bgr.cols / kShrink), std::max(1, bgr.rows / kShrink)), 0, 0, cv::INTER_AREA);
+    cv::cvtColor(small, ycrcb, cv::COLOR_BGR2YCrCb);
+    // Pixels of some colour: off grey by more than kTint in Cr or Cb.
+    constexpr int kTint = 12;
+    cv::Mat grey;
+    cv::inRange(ycrcb, cv::Scalar(0, 128 - kTint, 128 - kTint), cv::Scalar(255, 128 + kTint, 128 + kTint), grey);
+    if (double(cv::countNonZero(grey)) > 0.97 * double(grey.total()))
+        return {whole}; // a grey or nearly grey photo: no colour to go by
+    cv::inRange(ycrcb, cv::Scalar(30, 133, 77), cv::Scalar(255, 173, 127), skin);
+    cv::dilate(skin, skin, cv::Mat());
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(skin, labels, stats, centroids, 8, CV_32S);
+    // A smallest face's skin: a fifth of its box at least.
+    const double minSkin = 0.2 * double(minFace) * minFace / (kShrink * kShrink);
+    std::vector<cv::Rect> areas;
+    for (int i = 1; i < n; ++i) {
+        if (stats.at<int>(i, cv::CC_STAT_AREA) < minSkin)
+            continue;
+        const cv::Rect b(stats.at<int>(i, cv::CC_STAT_LEFT) * kShrink, stats.at<int>(i, cv::CC_STAT_TOP) * kShrink,
+                         stats.at<int>(i, cv::CC_STAT_WIDTH) * kShrink, stats.at<int>(i, cv::CC_STAT_HEIGHT) * kShrink);
+        const int pad = std::max(b.width, b.height) / 2 + minFace;
+        areas.push_back(cv::Rect(b.x - pad, b.y - pad, b.width + 2 * pad, b.height + 2 * pad) & whole);
+    }
+    // Overlapping areas are one (a face is never cut between two).
+    for (bool merged = true; merged;) {
+        merged = false;
+        for (std::size_t i = 0; i < areas.size() && !merged; ++i) {
+            for (std::size_t j = i + 1; j < areas.size() && !merged; ++j) {
+                if ((areas[i] & areas[j]).area() > 0) {
+                    areas[i] |= areas[j];
+                    areas.erase(areas.begin() + std::ptrdiff_t(j));
+                    merged = true;
+                }
+            }
+        }
+    }
+    double covered = 0;
+    for (const cv::Rect &a : areas)
+        covered += a.area();
+    if (covered > 0.6 * whole.area())
+        return {whole};
+    return areas;
 }
 
 cv::Mat grey(const cv::Mat &image)
@@ -121,22 +186,31 @@ std::vector<QRect> FaceDetector::detect(const cv::Mat &bgr, int decodeScale) con
     std::vector<cv::Rect> found;
     double f = 1.0; // detection image pixels -> decode pixels
     try {
-        cv::Mat g = grey(bgr);
-        if (g.empty())
-            return {};
-        const int longSide = std::max(g.cols, g.rows);
+        cv::Mat scanned = bgr;
+        const int longSide = std::max(bgr.cols, bgr.rows);
         if (longSide > kMaxSide) {
             f = double(longSide) / kMaxSide;
-            cv::resize(g, g, cv::Size(), 1.0 / f, 1.0 / f, cv::INTER_AREA);
-            if (std::min(g.cols, g.rows) < kMinFace)
+            cv::resize(bgr, scanned, cv::Size(), 1.0 / f, 1.0 / f, cv::INTER_AREA);
+            if (std::min(scanned.cols, scanned.rows) < kMinFace)
                 return {};
         }
+        cv::Mat g = grey(scanned);
+        if (g.empty())
+            return {};
         cv::equalizeHist(g, g);
         auto cascade = m_pool->borrow();
         if (!cascade)
             return {};
         try {
-            cascade->detectMultiScale(g, found, kScaleFactor, kMinNeighbours, 0, cv::Size(kMinFace, kMinFace));
+            const int minFace = std::max(kMinFace, int(kMinFaceShare * std::min(g.cols, g.rows)));
+            for (const cv::Rect &area : faceAreas(scanned, minFace)) {
+                if (std::min(area.width, area.height) < minFace)
+                    continue;
+                std::vector<cv::Rect> inArea;
+                cascade->detectMultiScale(g(area), inArea, kScaleFactor, kMinNeighbours, 0, cv::Size(minFace, minFace));
+                for (const cv::Rect &r : inArea)
+                    found.push_back(r + area.tl());
+            }
         } catch (...) {
             m_pool->giveBack(std::move(cascade));
             throw;

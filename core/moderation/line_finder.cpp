@@ -36,9 +36,8 @@ bool alike(const Glyph &a, const Glyph &b)
 // Stable regions the size and shape of a character, one per place (MSER
 // returns nested ones: the largest of each overlapping group stands).
 // Stable regions of one channel shaped like characters, added to `shaped`.
-void shapedRegions(const cv::Mat &bgr, const cv::Mat &channel, int delta, std::vector<Glyph> &shaped)
+void shapedRegions(const cv::Mat &bgr, const cv::Mat &channel, int delta, int maxHeight, std::vector<Glyph> &shaped)
 {
-    const int maxHeight = std::max(8, channel.rows / 4);
     auto mser = cv::MSER::create(delta, /*min_area=*/12, /*max_area=*/maxHeight * maxHeight);
     std::vector<std::vector<cv::Point>> points;
     std::vector<cv::Rect> boxes;
@@ -56,13 +55,11 @@ void shapedRegions(const cv::Mat &bgr, const cv::Mat &channel, int delta, std::v
     }
 }
 
-std::vector<Glyph> findGlyphs(const cv::Mat &bgr, const cv::Mat &gray)
+// Letters of another hue than their ground at about its brightness
+// (blue on beige, red on pink) stand out in Lab's colour axes, stretched
+// twice: sellers write in colour. Their shaped regions, added to `shaped`.
+void colourRegions(const cv::Mat &bgr, int maxHeight, std::vector<Glyph> &shaped)
 {
-    std::vector<Glyph> shaped;
-    shapedRegions(bgr, gray, 5, shaped);
-    // Letters of another hue than their ground at about its brightness
-    // (blue on beige, red on pink) stand out in Lab's colour axes, stretched
-    // twice: sellers write in colour.
     cv::Mat lab;
     cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
     std::vector<cv::Mat> planes;
@@ -70,8 +67,24 @@ std::vector<Glyph> findGlyphs(const cv::Mat &bgr, const cv::Mat &gray)
     for (int k = 1; k < 3; ++k) {
         cv::Mat c;
         planes[std::size_t(k)].convertTo(c, CV_8U, 2.0, -128.0);
-        shapedRegions(bgr, c, 5, shaped);
+        shapedRegions(bgr, c, 5, maxHeight, shaped);
     }
+}
+
+std::vector<Glyph> lettersOf(const std::vector<Glyph> &shaped);
+
+// Letters no taller than maxHeight.
+std::vector<Glyph> findGlyphs(const cv::Mat &bgr, const cv::Mat &gray, int maxHeight)
+{
+    std::vector<Glyph> shaped;
+    shapedRegions(bgr, gray, 5, maxHeight, shaped);
+    colourRegions(bgr, maxHeight, shaped);
+    return lettersOf(shaped);
+}
+
+// The shaped regions that are letters.
+std::vector<Glyph> lettersOf(const std::vector<Glyph> &shaped)
+{
     // A region around two or more smaller ones apart from each other is a
     // group (a word, a sign, a window with its panes), not a character: it
     // goes. (The nested levels of one letter's stroke or bowl are not apart:
@@ -255,19 +268,71 @@ FoundLine lineAlong(const std::vector<const Glyph *> &members, const cv::Vec4f &
     return {cv::RotatedRect(centre, cv::Size2f(hi - lo + 2 * along, height * (1.0f + 2.0f / 3.0f)), angle), colour, count};
 }
 
+namespace {
+
+// Grey, BGRA or 16-bit images as 8-bit BGR.
+cv::Mat asBgr(const cv::Mat &bgr)
+{
+    if (bgr.type() == CV_8UC3)
+        return bgr;
+    cv::Mat eight, colour;
+    bgr.convertTo(eight, CV_8U, bgr.depth() == CV_16U ? 1.0 / 256 : 1.0);
+    cv::cvtColor(eight, colour, eight.channels() == 1 ? cv::COLOR_GRAY2BGR : cv::COLOR_BGRA2BGR);
+    return colour;
+}
+
+int maxLetterHeight(const cv::Mat &image) { return std::max(8, image.rows / 4); }
+
+std::vector<FoundLine> linesOf(const std::vector<Glyph> &glyphs, int maxRegions);
+
+} // namespace
+
 std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions)
 {
-    std::vector<FoundLine> regions;
     if (bgr.empty() || maxRegions <= 0 || bgr.rows < 8 || bgr.cols < 8)
-        return regions;
-    cv::Mat colour = bgr, gray;
-    if (bgr.type() != CV_8UC3) { // grey, BGRA or 16-bit: as 8-bit BGR
-        cv::Mat eight;
-        bgr.convertTo(eight, CV_8U, bgr.depth() == CV_16U ? 1.0 / 256 : 1.0);
-        cv::cvtColor(eight, colour, eight.channels() == 1 ? cv::COLOR_GRAY2BGR : cv::COLOR_BGRA2BGR);
-    }
+        return {};
+    const cv::Mat colour = asBgr(bgr);
+    cv::Mat gray;
     cv::cvtColor(colour, gray, cv::COLOR_BGR2GRAY);
-    const std::vector<Glyph> glyphs = findGlyphs(colour, gray);
+    return linesOf(findGlyphs(colour, gray, maxLetterHeight(colour)), maxRegions);
+}
+
+std::vector<FoundLine> findLines(const cv::Mat &bgr, const SearchAreas &areas, int maxRegions)
+{
+    if (bgr.empty() || maxRegions <= 0 || bgr.rows < 8 || bgr.cols < 8)
+        return {};
+    const cv::Mat colour = asBgr(bgr);
+    const int maxHeight = maxLetterHeight(colour);
+    std::vector<Glyph> shaped;
+    // Regions of an area, moved to the image's pixels.
+    const auto searchEach = [&](const std::vector<cv::Rect> &rects, auto &&search) {
+        for (const cv::Rect &rect : rects) {
+            const cv::Rect a = rect & cv::Rect(0, 0, colour.cols, colour.rows);
+            if (a.width < 8 || a.height < 8)
+                continue;
+            const std::size_t first = shaped.size();
+            search(colour(a));
+            for (std::size_t i = first; i < shaped.size(); ++i) {
+                shaped[i].box += a.tl();
+                shaped[i].centre += cv::Point2f(a.tl());
+            }
+        }
+    };
+    searchEach(areas.grey, [&](const cv::Mat &part) {
+        cv::Mat gray;
+        cv::cvtColor(part, gray, cv::COLOR_BGR2GRAY);
+        shapedRegions(part, gray, 5, maxHeight, shaped);
+    });
+    searchEach(areas.colour, [&](const cv::Mat &part) { colourRegions(part, maxHeight, shaped); });
+    return linesOf(lettersOf(shaped), maxRegions);
+}
+
+namespace {
+
+// Glyphs chained into lines, most letters first.
+std::vector<FoundLine> linesOf(const std::vector<Glyph> &glyphs, int maxRegions)
+{
+    std::vector<FoundLine> regions;
     // Neighbours: of a height, and about a character apart.
     std::vector<int> parent(glyphs.size());
     for (std::size_t i = 0; i < parent.size(); ++i)
@@ -308,6 +373,8 @@ std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions)
     }
     return regions;
 }
+
+} // namespace
 
 std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions)
 {

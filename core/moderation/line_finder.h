@@ -20,6 +20,17 @@ struct FoundLine {
 // first, at most maxRegions.
 std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions);
 
+// Where the search looks (pixels of the image): for letters brighter or
+// darker than their ground, and for letters of another hue at about its
+// brightness (as findTextAreas gives them).
+struct SearchAreas {
+    std::vector<cv::Rect> grey, colour;
+};
+
+// The same lines, searched for only within `areas`, of letters as tall as
+// on the whole image.
+std::vector<FoundLine> findLines(const cv::Mat &bgr, const SearchAreas &areas, int maxRegions);
+
 // The same lines' rectangles only.
 std::vector<cv::RotatedRect> findTextRegions(const cv::Mat &bgr, int maxRegions);
 

@@ -2,6 +2,7 @@
 
 #include "jpeg_decoder.h"
 #include "photo_text.h"
+#include "text_gate.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -206,7 +207,8 @@ SearchedLines searchLines(const ModerationInput &input, const ReadLimits &limits
 {
     ReadCosts costs;
     PhotoImages images(input, limits, costs);
-    return {images.search(), images.searchScale(), findLines(images.search(), kCandidates)};
+    const TextAreas gate = findTextAreas(images.search());
+    return {images.search(), images.searchScale(), findLines(images.search(), gate.search, kCandidates), gate.search};
 }
 
 PhotoText readPhotoText(TextReader &reader, const ModerationInput &input, const ContactOptions &contacts, const BrandList &brands,
@@ -226,9 +228,16 @@ PhotoText readPhotoText(TextReader &reader, const ModerationInput &input, const 
         {
             CpuTimer t(costs.searchMs);
             images.emplace(input, ReadLimits{}, costs);
-            found = findLines(images->search(), kCandidates);
+            TextAreas gate;
+            {
+                CpuTimer g(costs.gateMs);
+                gate = findTextAreas(images->search());
+            }
+            costs.gateShare = gate.share;
+            if (!gate.search.grey.empty() || !gate.search.colour.empty())
+                found = findLines(images->search(), gate.search, kCandidates);
         }
-        costs.searchMs -= costs.decodeMs; // a larger decode for the search is the decode's
+        costs.searchMs -= costs.decodeMs + costs.gateMs; // a larger decode for the search is the decode's
         costs.candidates = int(found.size());
         if (!budget.stopped()) {
             const std::vector<LineToRead> toRead = linesToRead(found, *images, reader.options().maxLines);

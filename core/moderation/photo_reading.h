@@ -43,7 +43,9 @@ ModerationInput moderationInput(LoadedImage decoded, QByteArray bytes, int thumb
 // Where one read's time went (CPU time of the reading thread, ms) and what
 // it did: the bench reports it, tests assert it.
 struct ReadCosts {
-    double searchMs = 0; // the search image made and its candidate lines found
+    double gateMs = 0;    // where text could be (findTextAreas)
+    double gateShare = 0; // the part of the search's work it left, 0..1
+    double searchMs = 0;  // the search image made and its candidate lines found there
     double decodeMs = 0; // a larger decode for small text
     double ocrMs = 0;    // Tesseract, line images included
     double parseMs = 0;  // contacts, stock marks, brands
@@ -67,11 +69,13 @@ struct ReadControl {
 cv::Mat largerDecode(const ModerationInput &input, int scale);
 
 // The image a read searches for lines on (photo pixels per its pixel in
-// `scale`) and the candidate lines found there, most letters first.
+// `scale`), where text could be on it (findTextAreas) and the candidate
+// lines found there, most letters first.
 struct SearchedLines {
     cv::Mat image;
     double scale = 1;
     std::vector<FoundLine> lines;
+    SearchAreas areas; // where the gate let the search look
 };
 SearchedLines searchLines(const ModerationInput &input, const ReadLimits &limits = {});
 
