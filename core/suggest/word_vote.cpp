@@ -80,18 +80,24 @@ QVector<TitleWord> WordVote::words(const TitleEvidence &e)
     std::stable_sort(kept.begin(), kept.end(), [](const auto &a, const auto &b) { return a.second->likely > b.second->likely; });
     if (int(kept.size()) > TitleBuilder::kMaxWords)
         kept.resize(std::size_t(TitleBuilder::kMaxWords));
-    // In a seller's order: the closest title with the most of the words orders those it has.
-    std::map<int, int> has;
+    // One seller's words in that seller's order: the title that has the most of
+    // them (by likelihood; equally, the closest) orders them, and words no
+    // listing has that title's company are left out, so words of different
+    // titles are never spliced into one ("Samsung Apple iPhone").
+    std::map<int, double> has;
     for (const auto &[key, v] : kept)
         for (const auto &[title, place] : v->at)
-            ++has[title];
-    int reference = -1, most = 0;
-    for (const auto &[title, n] : has) {
-        if (n > most) {
-            most = n;
+            has[title] += v->likely;
+    int reference = -1;
+    double most = 0;
+    for (const auto &[title, sum] : has) {
+        if (sum > most) {
+            most = sum;
             reference = title;
         }
     }
+    if (reference >= 0)
+        kept.erase(std::remove_if(kept.begin(), kept.end(), [&](const auto &k) { return !k.second->at.contains(reference); }), kept.end());
     std::vector<std::pair<double, TitleWord>> placed;
     for (const auto &[key, v] : kept) {
         const auto here = v->at.find(reference);
