@@ -93,12 +93,19 @@ PhotoResult storedResult(const pg::Rows &rows, int row, int c)
     if (const QByteArray moderation = rows.bytes(row, c + 30); !moderation.isEmpty())
         r.moderation = moderationFromStoredJson(QJsonDocument::fromJson(moderation).object());
     // Each word's evidence as the first answer gave it (rows stored before keep the whole title and its basis).
-    for (const QJsonValue v : QJsonDocument::fromJson(rows.bytes(row, c + 31)).array()) {
+    r.titleWords = titleWordsFromColumn(rows.bytes(row, c + 31));
+    return r;
+}
+
+QVector<TitleWord> titleWordsFromColumn(const QByteArray &column)
+{
+    QVector<TitleWord> words;
+    for (const QJsonValue v : QJsonDocument::fromJson(column).array()) {
         const QJsonObject o = v.toObject();
         if (const QString word = o.value(QStringLiteral("word")).toString(); !word.isEmpty())
-            r.titleWords.push_back({word, o.value(QStringLiteral("from")).toString()});
+            words.push_back({word, o.value(QStringLiteral("from")).toString()});
     }
-    return r;
+    return words;
 }
 
 QVariant titleEvidenceColumn(const PhotoResult &r)

@@ -30,6 +30,8 @@ QString labelsJson(const PhotoResult &result);
 // The predictions.title_evidence text of a result: each title word and its
 // evidence, as JSON; NULL when the result has none.
 QVariant titleEvidenceColumn(const PhotoResult &result);
+// The words of a predictions.title_evidence column (none for NULL or rows stored before it).
+QVector<TitleWord> titleWordsFromColumn(const QByteArray &column);
 // The predictions.moderation text of a result: '' when the lane did not run.
 QString moderationColumn(const PhotoResult &result);
 
