@@ -35,6 +35,118 @@ bool timeIt(int runs, F f, double &ms)
     return true;
 }
 
+
+struct HistoryCase {
+    QString name;
+    HistoryFilter filter;
+};
+
+// The history filters a moderator uses, one page each.
+std::vector<HistoryCase> historyCases(qint64 now)
+{
+    std::vector<HistoryCase> cases(9);
+    cases[0].name = QStringLiteral("no filter");
+    cases[1].name = QStringLiteral("category");
+    cases[1].filter.categoryId = QStringLiteral("cars");
+    cases[2].name = QStringLiteral("feedback");
+    cases[2].filter.feedback = QStringLiteral("corrected");
+    cases[3].name = QStringLiteral("confidence range");
+    cases[3].filter.minConfidence = 0.40;
+    cases[3].filter.maxConfidence = 0.45;
+    cases[4].name = QStringLiteral("model version");
+    cases[4].filter.modelVersion = QStringLiteral("2.0.0");
+    cases[5].name = QStringLiteral("quality flag");
+    cases[5].filter.qualityFlag = QStringLiteral("blurry");
+    cases[6].name = QStringLiteral("last 24 hours");
+    cases[6].filter.sinceMs = now - 24 * 3600 * 1000LL;
+    cases[7].name = QStringLiteral("text search");
+    cases[7].filter.text = QStringLiteral("listing 4242");
+    cases[8].name = QStringLiteral("category + feedback + date");
+    cases[8].filter.categoryId = QStringLiteral("phones");
+    cases[8].filter.feedback = QStringLiteral("accepted");
+    cases[8].filter.sinceMs = now - 7 * 24 * 3600 * 1000LL;
+    return cases;
+}
+
+// The first page and the 20th (reached by keyset from the 19th) under each filter.
+bool benchHistory(PredictionStore &store, qint64 now, QTextStream &out, QJsonArray &pages)
+{
+    out << "history page (50 rows), median of 5:\n";
+    for (const HistoryCase &c : historyCases(now)) {
+        std::optional<HistoryCursor> deep;
+        double first = 0, later = 0;
+        bool ok = timeIt(5, [&] { return readHistory(store, c.filter, std::nullopt, 50).ok(); }, first);
+        for (int p = 0; ok && p < 19; ++p) {
+            auto page = readHistory(store, c.filter, deep, 50);
+            ok = page.ok();
+            if (ok && !page.value().empty())
+                deep = HistoryCursor{page.value().back().createdMs, page.value().back().id};
+        }
+        ok = ok && timeIt(5, [&] { return readHistory(store, c.filter, deep, 50).ok(); }, later);
+        if (!ok) {
+            printError(QStringLiteral("history query failed (%1)").arg(c.name));
+            return false;
+        }
+        out << QStringLiteral("  %1 first %2 ms, page 20 %3 ms\n").arg(c.name.leftJustified(28)).arg(first, 7, 'f', 2).arg(later, 7, 'f', 2);
+        pages.append(QJsonObject{{QStringLiteral("filter"), c.name}, {QStringLiteral("first_ms"), first}, {QStringLiteral("page20_ms"), later}});
+    }
+    return true;
+}
+
+bool benchCharts(PredictionStore &store, qint64 now, QTextStream &out, QJsonArray &charts)
+{
+    out << "chart aggregations, median of 3:\n";
+    struct Range { const char *name; qint64 span; qint64 bucket; };
+    for (const Range &r : {Range{"1 h / 1 min", 3600'000LL, 60'000LL}, Range{"24 h / 15 min", 86'400'000LL, 900'000LL},
+                           Range{"7 d / 2 h", 604'800'000LL, 7'200'000LL}}) {
+        double ms = 0;
+        std::size_t buckets = 0;
+        if (!timeIt(3, [&] { auto s = readTimeSeries(store, now - r.span, now, r.bucket); buckets = s.ok() ? s.value().size() : 0; return s.ok(); }, ms)) {
+            printError(QStringLiteral("aggregation failed"));
+            return false;
+        }
+        out << QStringLiteral("  %1 %2 ms (%3 buckets)\n").arg(QString::fromLatin1(r.name).leftJustified(28)).arg(ms, 7, 'f', 2).arg(buckets);
+        charts.append(QJsonObject{{QStringLiteral("range"), QString::fromLatin1(r.name)}, {QStringLiteral("ms"), ms}});
+    }
+    return true;
+}
+
+// Similar listings: exact search over `listings` random 1280-d unit vectors.
+QJsonObject benchSimilar(int listings, QTextStream &out)
+{
+    if (listings <= 0)
+        return {};
+    constexpr int kDim = 1280;
+    ListingIndex index(kDim);
+    QRandomGenerator rng(42);
+    std::vector<float> v(kDim);
+    auto randomUnit = [&] {
+        double norm = 0;
+        for (float &x : v) {
+            x = float(rng.generateDouble() - 0.5);
+            norm += double(x) * x;
+        }
+        for (float &x : v)
+            x = float(x / std::sqrt(norm));
+    };
+    for (int i = 0; i < listings; ++i) {
+        randomUnit();
+        index.add({i + 1, QStringLiteral("cars"), i % 4 == 0, 1000, std::uint64_t(i), {}, {}}, v);
+    }
+    std::vector<double> t;
+    for (int i = 0; i < 30; ++i) {
+        randomUnit();
+        QElapsedTimer timer;
+        timer.start();
+        index.nearest(v, 10);
+        t.push_back(timer.nsecsElapsed() / 1e6);
+    }
+    out << QStringLiteral("similar listings at %1: p50 %2 ms, max %3 ms per query (k = 10, exact)\n")
+               .arg(listings).arg(quantile(t, 0.5), 0, 'f', 2).arg(*std::max_element(t.begin(), t.end()), 0, 'f', 2);
+    return {{QStringLiteral("listings"), listings}, {QStringLiteral("p50_ms"), quantile(t, 0.5)},
+            {QStringLiteral("max_ms"), *std::max_element(t.begin(), t.end())}};
+}
+
 } // namespace
 
 int runBenchDb(const QStringList &args)
@@ -73,104 +185,15 @@ int runBenchDb(const QStringList &args)
     err << QStringLiteral("\n  added %1 rows in %2 s").arg(added.value()).arg(fillTimer.elapsed() / 1000.0, 0, 'f', 1) << Qt::endl;
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    struct Case { QString name; HistoryFilter filter; };
-    std::vector<Case> cases(9);
-    cases[0].name = QStringLiteral("no filter");
-    cases[1].name = QStringLiteral("category");
-    cases[1].filter.categoryId = QStringLiteral("cars");
-    cases[2].name = QStringLiteral("feedback");
-    cases[2].filter.feedback = QStringLiteral("corrected");
-    cases[3].name = QStringLiteral("confidence range");
-    cases[3].filter.minConfidence = 0.40;
-    cases[3].filter.maxConfidence = 0.45;
-    cases[4].name = QStringLiteral("model version");
-    cases[4].filter.modelVersion = QStringLiteral("2.0.0");
-    cases[5].name = QStringLiteral("quality flag");
-    cases[5].filter.qualityFlag = QStringLiteral("blurry");
-    cases[6].name = QStringLiteral("last 24 hours");
-    cases[6].filter.sinceMs = now - 24 * 3600 * 1000LL;
-    cases[7].name = QStringLiteral("text search");
-    cases[7].filter.text = QStringLiteral("listing 4242");
-    cases[8].name = QStringLiteral("category + feedback + date");
-    cases[8].filter.categoryId = QStringLiteral("phones");
-    cases[8].filter.feedback = QStringLiteral("accepted");
-    cases[8].filter.sinceMs = now - 7 * 24 * 3600 * 1000LL;
-
-    QJsonArray pages;
+    QJsonArray pages, charts;
     QString report;
     QTextStream out(&report);
-    out << "history page (50 rows), median of 5:\n";
-    for (const Case &c : cases) {
-        std::optional<HistoryCursor> deep;
-        double first = 0, later = 0;
-        bool ok = timeIt(5, [&] { return readHistory(*store, c.filter, std::nullopt, 50).ok(); }, first);
-        // The 20th page, reached by keyset from the 19th.
-        for (int p = 0; ok && p < 19; ++p) {
-            auto page = readHistory(*store, c.filter, deep, 50);
-            ok = page.ok();
-            if (ok && !page.value().empty())
-                deep = HistoryCursor{page.value().back().createdMs, page.value().back().id};
-        }
-        ok = ok && timeIt(5, [&] { return readHistory(*store, c.filter, deep, 50).ok(); }, later);
-        if (!ok) {
-            printError(QStringLiteral("history query failed (%1)").arg(c.name));
-            return ExitSomeFailed;
-        }
-        out << QStringLiteral("  %1 first %2 ms, page 20 %3 ms\n").arg(c.name.leftJustified(28)).arg(first, 7, 'f', 2).arg(later, 7, 'f', 2);
-        pages.append(QJsonObject{{QStringLiteral("filter"), c.name}, {QStringLiteral("first_ms"), first}, {QStringLiteral("page20_ms"), later}});
-    }
-
-    QJsonArray charts;
-    out << "chart aggregations, median of 3:\n";
-    struct Range { const char *name; qint64 span; qint64 bucket; };
-    for (const Range &r : {Range{"1 h / 1 min", 3600'000LL, 60'000LL}, Range{"24 h / 15 min", 86'400'000LL, 900'000LL},
-                           Range{"7 d / 2 h", 604'800'000LL, 7'200'000LL}}) {
-        double ms = 0;
-        std::size_t buckets = 0;
-        if (!timeIt(3, [&] { auto s = readTimeSeries(*store, now - r.span, now, r.bucket); buckets = s.ok() ? s.value().size() : 0; return s.ok(); }, ms)) {
-            printError(QStringLiteral("aggregation failed"));
-            return ExitSomeFailed;
-        }
-        out << QStringLiteral("  %1 %2 ms (%3 buckets)\n").arg(QString::fromLatin1(r.name).leftJustified(28)).arg(ms, 7, 'f', 2).arg(buckets);
-        charts.append(QJsonObject{{QStringLiteral("range"), QString::fromLatin1(r.name)}, {QStringLiteral("ms"), ms}});
-    }
+    if (!benchHistory(*store, now, out, pages) || !benchCharts(*store, now, out, charts))
+        return ExitSomeFailed;
     double statsMs = 0;
     timeIt(3, [&] { return readStats(*store, now - 7 * 86'400'000LL).ok(); }, statsMs);
     out << QStringLiteral("  %1 %2 ms\n").arg(QStringLiteral("stats, last 7 days").leftJustified(28)).arg(statsMs, 7, 'f', 2);
-
-    // Similar listings: exact search over `index-rows` random 1280-d unit vectors.
-    QJsonObject similar;
-    if (*ni > 0) {
-        constexpr int kDim = 1280;
-        ListingIndex index(kDim);
-        QRandomGenerator rng(42);
-        std::vector<float> v(kDim);
-        auto randomUnit = [&] {
-            double norm = 0;
-            for (float &x : v) {
-                x = float(rng.generateDouble() - 0.5);
-                norm += double(x) * x;
-            }
-            for (float &x : v)
-                x = float(x / std::sqrt(norm));
-        };
-        for (int i = 0; i < *ni; ++i) {
-            randomUnit();
-            index.add({i + 1, QStringLiteral("cars"), i % 4 == 0, 1000, std::uint64_t(i), {}, {}}, v);
-        }
-        std::vector<double> t;
-        for (int i = 0; i < 30; ++i) {
-            randomUnit();
-            QElapsedTimer timer;
-            timer.start();
-            index.nearest(v, 10);
-            t.push_back(timer.nsecsElapsed() / 1e6);
-        }
-        out << QStringLiteral("similar listings at %1: p50 %2 ms, max %3 ms per query (k = 10, exact)\n")
-                   .arg(*ni).arg(quantile(t, 0.5), 0, 'f', 2).arg(*std::max_element(t.begin(), t.end()), 0, 'f', 2);
-        similar = {{QStringLiteral("listings"), *ni}, {QStringLiteral("p50_ms"), quantile(t, 0.5)},
-                   {QStringLiteral("max_ms"), *std::max_element(t.begin(), t.end())}};
-    }
+    const QJsonObject similar = benchSimilar(*ni, out);
     auto total = readStats(*store);
     if (parser.isSet(json)) {
         QTextStream(stdout) << QJsonDocument(QJsonObject{{QStringLiteral("database"), store->maskedUrl()},

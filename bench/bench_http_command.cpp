@@ -116,6 +116,119 @@ QString percentiles(const std::vector<double> &v)
     return QStringLiteral("p50 %1  p95 %2 ms").arg(quantile(v, 0.5), 6, 'f', 1).arg(quantile(v, 0.95), 6, 'f', 1);
 }
 
+
+// The run's settings, parsed from its command line.
+struct HttpBench {
+    QString url;
+    int count = 0;
+    int single = 0;
+    int inFlight = 0;
+    QList<int> workerCounts;
+    QList<bool> placements; // embedded?
+    QStringList modelArgs;
+};
+
+std::optional<QList<int>> parseWorkerCounts(const QString &value)
+{
+    QList<int> counts;
+    for (const QString &part : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int w = part.trimmed().toInt(&ok);
+        if (!ok || w < 1 || w > 16) {
+            printError(QStringLiteral("--workers takes worker counts from 1 to 16, such as 1,2"));
+            return std::nullopt;
+        }
+        counts << w;
+    }
+    return counts;
+}
+
+std::optional<QList<bool>> parsePlacements(const QString &where)
+{
+    QList<bool> placements;
+    if (where == QLatin1String("processes") || where == QLatin1String("both"))
+        placements << false;
+    if (where == QLatin1String("embedded") || where == QLatin1String("both"))
+        placements << true;
+    if (placements.isEmpty()) {
+        printError(QStringLiteral("--placement takes processes, embedded or both"));
+        return std::nullopt;
+    }
+    return placements;
+}
+
+// The baseline: the same photos through the classifier in this process.
+std::optional<Figures> classifyBaseline(const HttpBench &bench, const std::vector<QByteArray> &photos, const ClassifierOptions &options,
+                                        const PipelineOptions &pipeOptions)
+{
+    auto classifier = Classifier::create(options);
+    if (!classifier) {
+        printError(classifier.error().message);
+        return std::nullopt;
+    }
+    std::vector<PhotoSource> sources;
+    for (int i = 0; i < bench.count; ++i)
+        sources.push_back(PhotoSource::fromBytes(QStringLiteral("bench"), photos[std::size_t(i) % photos.size()]));
+    QTextStream(stderr) << "classify in this process: " << bench.count << " photos ..." << Qt::endl;
+    Figures classify = measured(bench.count, [&] {
+        QElapsedTimer timer;
+        timer.start();
+        Route(*classifier.value(), RouteOptions{pipeOptions}).run(sources);
+        return Figures{bench.count / (timer.nsecsElapsed() / 1e9), {}, 0, 0};
+    });
+    Route single(*classifier.value(), RouteOptions{pipeOptions});
+    for (int i = 0; i < bench.single; ++i) {
+        QElapsedTimer one;
+        one.start();
+        if (single.classifyOne(sources[std::size_t(i) % sources.size()]))
+            classify.latencyMs.push_back(one.nsecsElapsed() / 1e6);
+    }
+    return classify;
+}
+
+// One placement of `w` workers: `serve` and, as processes, the workers; then
+// jobs one at a time and `count` jobs with `inFlight` clients. False when a
+// service did not start.
+bool runPlacement(const HttpBench &bench, bool embedded, int w, const std::vector<QByteArray> &photos, const Figures &classify,
+                  QJsonObject &report)
+{
+    quint16 port = 0;
+    const auto serve = startServe(bench.url,
+                                  QStringList{QStringLiteral("--max-queue"), QString::number(bench.count + 10), QStringLiteral("--name"),
+                                              QStringLiteral("bench"), QStringLiteral("--workers"), QString::number(embedded ? w : 0)}
+                                      + bench.modelArgs,
+                                  &port);
+    if (!serve)
+        return false;
+    std::vector<std::unique_ptr<ServiceProcess>> children;
+    for (int i = 0; i < (embedded ? 0 : w); ++i) {
+        if (!children.emplace_back(startWorker(bench.url, QStringList{QStringLiteral("--name"), QStringLiteral("bench-%1").arg(i)} + bench.modelArgs)))
+            return false;
+    }
+    const QString label = embedded ? QStringLiteral("%1 worker%2 in serve").arg(w).arg(w > 1 ? "s" : "")
+                                   : QStringLiteral("%1 worker process%2").arg(w).arg(w > 1 ? "es" : "");
+    QTextStream(stderr) << label << ": " << bench.single << " jobs one at a time, then " << bench.count << " with " << bench.inFlight
+                        << " clients ..." << Qt::endl;
+    const Figures latency = runJobs(port, photos, bench.single, 1);
+    const Figures throughput = measured(bench.count, [&] { return runJobs(port, photos, bench.count, bench.inFlight); });
+    const double added = quantile(latency.latencyMs, 0.5) - quantile(classify.latencyMs, 0.5);
+    QTextStream(stdout) << QStringLiteral("API, %1 %2 jobs/s (%3%), CPU %4 ms each (client %5)   one at a time: %6   (+%7 ms p50 over classify)%8\n")
+                               .arg(label, -19).arg(throughput.perSecond, 5, 'f', 1).arg(100 * throughput.perSecond / classify.perSecond, 3, 'f', 0)
+                               .arg(throughput.cpuMsPerJob, 4, 'f', 1).arg(throughput.clientCpuMsPerJob, 3, 'f', 1)
+                               .arg(percentiles(latency.latencyMs)).arg(added, 0, 'f', 1)
+                               .arg(latency.failed + throughput.failed ? QStringLiteral("   %1 FAILED").arg(latency.failed + throughput.failed) : QString())
+                        << Qt::flush;
+    report.insert(QStringLiteral("%1_workers_%2").arg(embedded ? "embedded" : "processes").arg(w),
+                  QJsonObject{{QStringLiteral("jobs_per_second"), throughput.perSecond},
+                              {QStringLiteral("cpu_ms_per_job"), throughput.cpuMsPerJob},
+                              {QStringLiteral("client_cpu_ms_per_job"), throughput.clientCpuMsPerJob},
+                              {QStringLiteral("latency_p50_ms"), quantile(latency.latencyMs, 0.5)},
+                              {QStringLiteral("latency_p95_ms"), quantile(latency.latencyMs, 0.95)},
+                              {QStringLiteral("loaded_latency_p50_ms"), quantile(throughput.latencyMs, 0.5)},
+                              {QStringLiteral("failed"), latency.failed + throughput.failed}});
+    return true;
+}
+
 } // namespace
 
 int runBenchHttp(const QStringList &args)
@@ -146,37 +259,14 @@ int runBenchHttp(const QStringList &args)
     const auto nInFlight = intOption(parser, inFlight, 1, 1000);
     const auto options = classifierOptions(parser, model);
     const auto pipeOptions = pipelineOptions(parser, model);
-    if (!n || !nSingle || !nInFlight || !options || !pipeOptions)
+    const auto workerCounts = parseWorkerCounts(parser.value(workers));
+    const auto placements = parsePlacements(parser.value(placement));
+    if (!n || !nSingle || !nInFlight || !options || !pipeOptions || !workerCounts || !placements)
         return ExitUsage;
-    QList<int> workerCounts;
-    for (const QString &part : parser.value(workers).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const int w = part.trimmed().toInt(&ok);
-        if (!ok || w < 1 || w > 16) {
-            printError(QStringLiteral("--workers takes worker counts from 1 to 16, such as 1,2"));
-            return ExitUsage;
-        }
-        workerCounts << w;
-    }
-    QList<bool> placements; // embedded?
-    const QString where = parser.value(placement);
-    if (where == QLatin1String("processes") || where == QLatin1String("both"))
-        placements << false;
-    if (where == QLatin1String("embedded") || where == QLatin1String("both"))
-        placements << true;
-    if (placements.isEmpty()) {
-        printError(QStringLiteral("--placement takes processes, embedded or both"));
+    const HttpBench bench{queueDatabaseUrl(parser, QStringLiteral("http")), *n, *nSingle, *nInFlight, *workerCounts, *placements,
+                          modelArguments(parser, model)};
+    if (bench.url.isEmpty() || !openStore(bench.url)) // the schema must be current before processes start
         return ExitUsage;
-    }
-    const QString url = databaseUrl(parser, {});
-    if (!url.startsWith(QLatin1String("postgres"))) {
-        printError(QStringLiteral("http needs --db postgresql://... (the queue lives in PostgreSQL)"));
-        return ExitUsage;
-    }
-    if (!openStore(url)) // the schema must be current before processes start
-        return ExitUsage;
-
-    QTextStream out(stdout), err(stderr);
     const auto made = phoneSizedBenchPhotos();
     const auto read = made ? readPhotos(*made) : std::nullopt;
     if (!read)
@@ -185,89 +275,26 @@ int runBenchHttp(const QStringList &args)
     qint64 bytes = 0;
     for (const QByteArray &photo : photos)
         bytes += photo.size();
-
-    // The baseline: the same photos through the classifier in this process.
-    Figures classify;
-    {
-        auto classifier = Classifier::create(*options);
-        if (!classifier) {
-            printError(classifier.error().message);
-            return ExitUsage;
-        }
-        std::vector<PhotoSource> sources;
-        for (int i = 0; i < *n; ++i)
-            sources.push_back(PhotoSource::fromBytes(QStringLiteral("bench"), photos[std::size_t(i) % photos.size()]));
-        err << "classify in this process: " << *n << " photos ..." << Qt::endl;
-        classify = measured(*n, [&] {
-            QElapsedTimer timer;
-            timer.start();
-            Route(*classifier.value(), RouteOptions{*pipeOptions}).run(sources);
-            return Figures{*n / (timer.nsecsElapsed() / 1e9), {}, 0, 0};
-        });
-        Route single(*classifier.value(), RouteOptions{*pipeOptions});
-        for (int i = 0; i < *nSingle; ++i) {
-            QElapsedTimer one;
-            one.start();
-            if (single.classifyOne(sources[std::size_t(i) % sources.size()]))
-                classify.latencyMs.push_back(one.nsecsElapsed() / 1e6);
-        }
-    }
-
-    const QStringList modelArgs = modelArguments(parser, model);
-    QJsonObject report{{QStringLiteral("classify"), QJsonObject{{QStringLiteral("photos_per_second"), classify.perSecond},
-                                                                {QStringLiteral("cpu_ms_per_photo"), classify.cpuMsPerJob},
-                                                                {QStringLiteral("latency_p50_ms"), quantile(classify.latencyMs, 0.5)},
-                                                                {QStringLiteral("latency_p95_ms"), quantile(classify.latencyMs, 0.95)}}}};
-    out << QStringLiteral("%1 phone-sized photos (%2 MB on average), %3 jobs, %4 in flight\n")
-               .arg(photos.size()).arg(bytes / 1e6 / double(photos.size()), 0, 'f', 2).arg(*n).arg(*nInFlight);
-    out << QStringLiteral("%1 %2 photos/s, CPU %3 ms each            one at a time: %4\n")
-               .arg(QStringLiteral("classify (in process)"), -24).arg(classify.perSecond, 5, 'f', 1).arg(classify.cpuMsPerJob, 4, 'f', 1)
-               .arg(percentiles(classify.latencyMs));
-    for (const bool embedded : placements) {
-        for (const int w : std::as_const(workerCounts)) {
-            QString port;
-            ServiceProcess serve(QStringList{QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                    QStringLiteral("--max-queue"), QString::number(*n + 10), QStringLiteral("--name"), QStringLiteral("bench"),
-                                    QStringLiteral("--workers"), QString::number(embedded ? w : 0), QStringLiteral("--no-auth")}
-                                     + modelArgs,
-                        QStringLiteral("serving http://[^:]+:(\\d+)"), &port);
-            if (!serve.ready()) {
-                printError(QStringLiteral("serve did not start:\n") + serve.log());
+    const auto classify = classifyBaseline(bench, photos, *options, *pipeOptions);
+    if (!classify)
+        return ExitUsage;
+    QJsonObject report{{QStringLiteral("classify"), QJsonObject{{QStringLiteral("photos_per_second"), classify->perSecond},
+                                                                {QStringLiteral("cpu_ms_per_photo"), classify->cpuMsPerJob},
+                                                                {QStringLiteral("latency_p50_ms"), quantile(classify->latencyMs, 0.5)},
+                                                                {QStringLiteral("latency_p95_ms"), quantile(classify->latencyMs, 0.95)}}}};
+    QTextStream(stdout) << QStringLiteral("%1 phone-sized photos (%2 MB on average), %3 jobs, %4 in flight\n")
+                               .arg(photos.size()).arg(bytes / 1e6 / double(photos.size()), 0, 'f', 2).arg(*n).arg(*nInFlight)
+                        << QStringLiteral("%1 %2 photos/s, CPU %3 ms each            one at a time: %4\n")
+                               .arg(QStringLiteral("classify (in process)"), -24).arg(classify->perSecond, 5, 'f', 1).arg(classify->cpuMsPerJob, 4, 'f', 1)
+                               .arg(percentiles(classify->latencyMs))
+                        << Qt::flush;
+    for (const bool embedded : bench.placements) {
+        for (const int w : bench.workerCounts) {
+            if (!runPlacement(bench, embedded, w, photos, *classify, report))
                 return ExitSomeFailed;
-            }
-            std::vector<std::unique_ptr<ServiceProcess>> children;
-            for (int i = 0; i < (embedded ? 0 : w); ++i) {
-                children.push_back(std::make_unique<ServiceProcess>(QStringList{QStringLiteral("worker"), QStringLiteral("--db"), url,
-                                                                       QStringLiteral("--name"), QStringLiteral("bench-%1").arg(i)} + modelArgs,
-                                                           QStringLiteral("taking jobs")));
-                if (!children.back()->ready()) {
-                    printError(QStringLiteral("a worker did not start:\n") + children.back()->log());
-                    return ExitSomeFailed;
-                }
-            }
-            const QString label = embedded ? QStringLiteral("%1 worker%2 in serve").arg(w).arg(w > 1 ? "s" : "")
-                                           : QStringLiteral("%1 worker process%2").arg(w).arg(w > 1 ? "es" : "");
-            err << label << ": " << *nSingle << " jobs one at a time, then " << *n << " with " << *nInFlight << " clients ..." << Qt::endl;
-            const Figures latency = runJobs(quint16(port.toUInt()), photos, *nSingle, 1);
-            const Figures throughput = measured(*n, [&] { return runJobs(quint16(port.toUInt()), photos, *n, *nInFlight); });
-            const double added = quantile(latency.latencyMs, 0.5) - quantile(classify.latencyMs, 0.5);
-            out << QStringLiteral("API, %1 %2 jobs/s (%3%), CPU %4 ms each (client %5)   one at a time: %6   (+%7 ms p50 over classify)%8\n")
-                       .arg(label, -19).arg(throughput.perSecond, 5, 'f', 1).arg(100 * throughput.perSecond / classify.perSecond, 3, 'f', 0)
-                       .arg(throughput.cpuMsPerJob, 4, 'f', 1).arg(throughput.clientCpuMsPerJob, 3, 'f', 1)
-                       .arg(percentiles(latency.latencyMs)).arg(added, 0, 'f', 1)
-                       .arg(latency.failed + throughput.failed ? QStringLiteral("   %1 FAILED").arg(latency.failed + throughput.failed) : QString());
-            out.flush();
-            report.insert(QStringLiteral("%1_workers_%2").arg(embedded ? "embedded" : "processes").arg(w),
-                          QJsonObject{{QStringLiteral("jobs_per_second"), throughput.perSecond},
-                                      {QStringLiteral("cpu_ms_per_job"), throughput.cpuMsPerJob},
-                                      {QStringLiteral("client_cpu_ms_per_job"), throughput.clientCpuMsPerJob},
-                                      {QStringLiteral("latency_p50_ms"), quantile(latency.latencyMs, 0.5)},
-                                      {QStringLiteral("latency_p95_ms"), quantile(latency.latencyMs, 0.95)},
-                                      {QStringLiteral("loaded_latency_p50_ms"), quantile(throughput.latencyMs, 0.5)},
-                                      {QStringLiteral("failed"), latency.failed + throughput.failed}});
         }
     }
-    err << QJsonDocument(report).toJson(QJsonDocument::Compact) << Qt::endl;
+    QTextStream(stderr) << QJsonDocument(report).toJson(QJsonDocument::Compact) << Qt::endl;
     return ExitOk;
 }
 

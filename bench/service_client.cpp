@@ -60,6 +60,40 @@ ServiceProcess::ServiceProcess(const QStringList &args, const QString &readyPatt
     }
 }
 
+QString queueDatabaseUrl(const QCommandLineParser &parser, const QString &command)
+{
+    const QString url = databaseUrl(parser, {});
+    if (url.startsWith(QLatin1String("postgres")))
+        return url;
+    printError(QStringLiteral("%1 needs --db postgresql://... (the queue lives in PostgreSQL)").arg(command));
+    return {};
+}
+
+std::unique_ptr<ServiceProcess> startServe(const QString &url, const QStringList &args, quint16 *port)
+{
+    QString captured;
+    auto serve = std::make_unique<ServiceProcess>(QStringList{QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"),
+                                                              QStringLiteral("127.0.0.1:0"), QStringLiteral("--no-auth")} // loopback
+                                                      + args,
+                                                  QStringLiteral("serving http://[^:]+:(\\d+)"), &captured);
+    if (!serve->ready()) {
+        printError(QStringLiteral("serve did not start:\n") + serve->log());
+        return nullptr;
+    }
+    *port = quint16(captured.toUInt());
+    return serve;
+}
+
+std::unique_ptr<ServiceProcess> startWorker(const QString &url, const QStringList &args)
+{
+    auto worker = std::make_unique<ServiceProcess>(QStringList{QStringLiteral("worker"), QStringLiteral("--db"), url} + args, QStringLiteral("taking jobs"));
+    if (!worker->ready()) {
+        printError(QStringLiteral("a worker did not start:\n") + worker->log());
+        return nullptr;
+    }
+    return worker;
+}
+
 ServiceProcess::~ServiceProcess()
 {
     if (m_process.state() == QProcess::NotRunning)

@@ -11,6 +11,7 @@
 #include <QProcess>
 #include <QTcpSocket>
 
+#include <memory>
 #include <vector>
 
 namespace listinglens::cli {
@@ -40,6 +41,17 @@ private:
     QString m_log;
     bool m_ready = false;
 };
+
+// The database of --db when it is PostgreSQL (where the queue lives); else
+// says so for `command` and returns an empty string.
+QString queueDatabaseUrl(const QCommandLineParser &parser, const QString &command);
+
+// `serve` on a free loopback port, without authentication, with `args`
+// after its database and address; its port in *port. Null, with its log
+// printed, when it did not start.
+std::unique_ptr<ServiceProcess> startServe(const QString &url, const QStringList &args, quint16 *port);
+// A `worker` on the database with `args`; null, with its log printed, when it did not start.
+std::unique_ptr<ServiceProcess> startWorker(const QString &url, const QStringList &args);
 
 // One request on a kept-alive connection, blocking: `head` is the request
 // line and headers without Content-Length or the blank line. The answer's

@@ -120,6 +120,152 @@ QJsonObject countsObject(const std::map<QString, int> &counts)
     return o;
 }
 
+
+// The run: its settings, its children and what its clients saw.
+struct Soak {
+    QString url;
+    int jobs = 0;
+    int workers = 0;
+    int clients = 0;
+    int leaseS = 0;
+    QString pgData, pgBin;
+    QStringList modelArgs;
+    std::shared_ptr<PredictionStore> store;
+    std::unique_ptr<ServiceProcess> serve;
+    quint16 port = 0;
+    std::vector<std::unique_ptr<ServiceProcess>> children;
+    int started = 0; // workers started so far, the killed one included
+    Traffic traffic;
+    QElapsedTimer clock;
+
+    std::unique_ptr<ServiceProcess> startOneWorker()
+    {
+        return startWorker(url, QStringList{QStringLiteral("--name"), QStringLiteral("soak-w%1").arg(started++), QStringLiteral("--lease"),
+                                            QString::number(leaseS)} + modelArgs);
+    }
+};
+
+// Children: serve in queue mode, and the workers.
+bool startServices(Soak &soak)
+{
+    soak.serve = startServe(soak.url, QStringList{QStringLiteral("--name"), QStringLiteral("soak")} + soak.modelArgs, &soak.port);
+    if (!soak.serve)
+        return false;
+    for (int i = 0; i < soak.workers; ++i) {
+        if (!soak.children.emplace_back(soak.startOneWorker()))
+            return false;
+    }
+    return true;
+}
+
+// The faults, while the clients run: a worker SIGKILLed at 30 % of the jobs
+// (and another started), PostgreSQL restarted at 60 %.
+QJsonArray injectFaults(Soak &soak, const std::atomic_int &running)
+{
+    QJsonArray faults;
+    QElapsedTimer took;
+    int afterJobs = 0;
+    auto fault = [&](const QString &kind, bool injected, const QString &detail) {
+        const double tookS = took.elapsed() / 1000.0;
+        const double atS = soak.clock.elapsed() / 1000.0 - tookS;
+        faults.append(QJsonObject{{QStringLiteral("kind"), kind}, {QStringLiteral("injected"), injected}, {QStringLiteral("at_s"), atS},
+                                  {QStringLiteral("after_jobs"), afterJobs}, {QStringLiteral("took_s"), tookS}, {QStringLiteral("detail"), detail}});
+        QTextStream(stderr) << QStringLiteral("soak: %1 s, after %2 jobs: %3 (%4 s)").arg(atS, 0, 'f', 1).arg(afterJobs).arg(detail).arg(tookS, 0, 'f', 1)
+                            << Qt::endl;
+    };
+    bool killed = false, restarted = false;
+    while (running > 0) {
+        QThread::msleep(50);
+        soak.serve->drain();
+        for (auto &w : soak.children)
+            w->drain();
+        if (!soak.serve->running())
+            soak.traffic.abandon = true;
+        if (!killed && soak.traffic.ended * 10 >= soak.jobs * 3) {
+            killed = true;
+            afterJobs = soak.traffic.ended;
+            took.start();
+            const QString victim = QStringLiteral("soak-w%1").arg(soak.started - soak.workers);
+            const qint64 held = heldBy(*soak.store, victim);
+            soak.children.front()->killHard();
+            soak.children.erase(soak.children.begin());
+            auto replacement = soak.startOneWorker();
+            const bool ok = replacement != nullptr;
+            if (ok)
+                soak.children.push_back(std::move(replacement));
+            fault(QStringLiteral("worker_sigkill"), true,
+                  QStringLiteral("%1 killed with SIGKILL holding %2 running jobs; replacement %3").arg(victim).arg(held)
+                      .arg(ok ? QStringLiteral("started") : QStringLiteral("did NOT start")));
+        }
+        if (!restarted && soak.traffic.ended * 10 >= soak.jobs * 6) {
+            restarted = true;
+            afterJobs = soak.traffic.ended;
+            took.start();
+            const QString failure = soak.pgData.isEmpty() ? QStringLiteral("skipped: no --pg-data") : restartPostgres(soak.pgData, soak.pgBin);
+            fault(QStringLiteral("postgres_restart"), failure.isEmpty(), failure.isEmpty() ? QStringLiteral("PostgreSQL restarted with pg_ctl restart -m fast") : failure);
+        }
+    }
+    return faults;
+}
+
+// The clients, each sending one job after another, while the faults are injected.
+QJsonArray sendJobs(Soak &soak, const QString &run, const std::vector<QByteArray> &photos, std::vector<Outcome> &outcomes)
+{
+    std::atomic_int next{0}, running{soak.clients};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < soak.clients; ++c)
+        clients.emplace_back([&] {
+            QTcpSocket socket;
+            for (int i; (i = next++) < soak.jobs; ++soak.traffic.ended)
+                outcomes[std::size_t(i)] = runJob(soak.port, QStringLiteral("%1-%2").arg(run).arg(i), photos[std::size_t(i) % photos.size()],
+                                                  soak.traffic, socket);
+            --running;
+        });
+    const QJsonArray faults = injectFaults(soak, running);
+    for (auto &t : clients)
+        t.join();
+    return faults;
+}
+
+QString reasonsText(const std::map<QString, int> &by)
+{
+    QStringList parts;
+    for (const auto &[why, count] : by)
+        parts << QStringLiteral("%1 %2").arg(count).arg(why);
+    return parts.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(parts.join(QStringLiteral(", ")));
+}
+
+void printSoak(const Soak &soak, const Tally &t, const QJsonArray &faults, double wallS, bool json)
+{
+    const QString cpu = processorModel();
+    if (json) {
+        const QJsonObject report{
+            {QStringLiteral("jobs"), soak.jobs}, {QStringLiteral("submitted"), t.submitted}, {QStringLiteral("done"), t.done},
+            {QStringLiteral("failed"), t.failed}, {QStringLiteral("failed_reasons"), countsObject(t.failedBy)},
+            {QStringLiteral("lost"), t.lost}, {QStringLiteral("lost_reasons"), countsObject(t.lostBy)},
+            {QStringLiteral("duplicated"), t.duplicated}, {QStringLiteral("duplicated_reasons"), countsObject(t.duplicatedBy)},
+            {QStringLiteral("jobs_per_second"), t.done / wallS}, {QStringLiteral("wall_s"), wallS},
+            {QStringLiteral("answers_503"), soak.traffic.unavailable.load()}, {QStringLiteral("connection_errors"), soak.traffic.connectionErrors.load()},
+            {QStringLiteral("faults"), faults}, {QStringLiteral("workers"), soak.workers}, {QStringLiteral("concurrency"), soak.clients},
+            {QStringLiteral("serve_survived"), soak.serve->running()}, {QStringLiteral("processor"), cpu}};
+        QTextStream(stdout) << QJsonDocument(report).toJson(QJsonDocument::Compact) << Qt::endl;
+        return;
+    }
+    QTextStream out(stdout);
+    out << QStringLiteral("%1 jobs, %2 in flight, %3 worker processes, on %4\n").arg(soak.jobs).arg(soak.clients).arg(soak.workers).arg(cpu)
+        << QStringLiteral("submitted %1, done %2, failed %3%4, lost %5%6, duplicated %7%8\n")
+               .arg(t.submitted).arg(t.done).arg(t.failed).arg(reasonsText(t.failedBy)).arg(t.lost).arg(reasonsText(t.lostBy))
+               .arg(t.duplicated).arg(reasonsText(t.duplicatedBy))
+        << QStringLiteral("%1 s, %2 jobs/s; clients saw %3 answers 503 and %4 connection errors, and retried\n")
+               .arg(wallS, 0, 'f', 1).arg(t.done / wallS, 0, 'f', 1).arg(soak.traffic.unavailable.load()).arg(soak.traffic.connectionErrors.load());
+    for (const QJsonValue &f : faults) {
+        const QJsonObject o = f.toObject();
+        out << QStringLiteral("fault at %1 s, after %2 jobs: %3 (%4 s)\n").arg(o.value(QStringLiteral("at_s")).toDouble(), 0, 'f', 1)
+                   .arg(o.value(QStringLiteral("after_jobs")).toInt()).arg(o.value(QStringLiteral("detail")).toString())
+                   .arg(o.value(QStringLiteral("took_s")).toDouble(), 0, 'f', 1);
+    }
+}
+
 } // namespace
 
 int runSoak(const QStringList &args)
@@ -155,155 +301,37 @@ int runSoak(const QStringList &args)
     const auto leaseS = intOption(parser, lease, 1, 3600);
     if (!n || !nWorkers || !nClients || !leaseS)
         return ExitUsage;
-    const QString url = databaseUrl(parser, {});
-    if (!url.startsWith(QLatin1String("postgres"))) {
-        printError(QStringLiteral("soak needs --db postgresql://... (the queue lives in PostgreSQL)"));
+    Soak soak{queueDatabaseUrl(parser, QStringLiteral("soak")), *n, *nWorkers, *nClients, *leaseS, parser.value(pgData), parser.value(pgBin),
+              modelArguments(parser, model)};
+    if (soak.url.isEmpty())
         return ExitUsage;
-    }
-    auto store = openStore(url, /*migrate=*/true);
-    const auto made = store ? phoneSizedBenchPhotos(parser.value(photosDir)) : std::nullopt;
+    soak.store = openStore(soak.url, /*migrate=*/true);
+    const auto made = soak.store ? phoneSizedBenchPhotos(parser.value(photosDir)) : std::nullopt;
     const auto photos = made ? readPhotos(*made) : std::nullopt;
     if (!photos)
         return ExitUsage;
     QTextStream err(stderr);
-    const QString pgDataDir = parser.value(pgData);
-    if (pgDataDir.isEmpty())
+    if (soak.pgData.isEmpty())
         err << "soak: no --pg-data (nor $LISTINGLENS_TEST_PG_DATA): skipping the PostgreSQL restart" << Qt::endl;
-
-    // Children: serve in queue mode, and the workers.
-    const QStringList modelArgs = modelArguments(parser, model);
-    QString port;
-    ServiceProcess serve(QStringList{QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                     QStringLiteral("--name"), QStringLiteral("soak"), QStringLiteral("--no-auth")} // loopback
-                             + modelArgs,
-                         QStringLiteral("serving http://[^:]+:(\\d+)"), &port);
-    if (!serve.ready()) {
-        printError(QStringLiteral("serve did not start:\n") + serve.log());
+    if (!startServices(soak))
         return ExitSomeFailed;
-    }
-    int started = 0;
-    auto startWorker = [&] {
-        auto w = std::make_unique<ServiceProcess>(QStringList{QStringLiteral("worker"), QStringLiteral("--db"), url, QStringLiteral("--name"),
-                                                              QStringLiteral("soak-w%1").arg(started++), QStringLiteral("--lease"),
-                                                              QString::number(*leaseS)} + modelArgs,
-                                                  QStringLiteral("taking jobs"));
-        if (!w->ready())
-            printError(QStringLiteral("a worker did not start:\n") + w->log());
-        return w->ready() ? std::move(w) : nullptr;
-    };
-    std::vector<std::unique_ptr<ServiceProcess>> children;
-    for (int i = 0; i < *nWorkers; ++i)
-        if (!children.emplace_back(startWorker()))
-            return ExitSomeFailed;
-
-    // The clients.
     const QString run = QStringLiteral("soak-") + QUuid::createUuid().toString(QUuid::Id128).left(12);
     std::vector<Outcome> outcomes(static_cast<std::size_t>(*n));
-    Traffic traffic;
-    std::atomic_int next{0}, running{*nClients};
     const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
-    QElapsedTimer clock;
-    clock.start();
+    soak.clock.start();
     err << "soak: " << *n << " jobs, " << *nClients << " in flight, " << *nWorkers << " worker process" << (*nWorkers > 1 ? "es" : "") << " ..." << Qt::endl;
-    std::vector<std::thread> clients;
-    for (int c = 0; c < *nClients; ++c)
-        clients.emplace_back([&] {
-            QTcpSocket socket;
-            for (int i; (i = next++) < *n; ++traffic.ended)
-                outcomes[std::size_t(i)] = runJob(quint16(port.toUInt()), QStringLiteral("%1-%2").arg(run).arg(i),
-                                                  (*photos)[std::size_t(i) % photos->size()], traffic, socket);
-            --running;
-        });
-
-    // The faults, while the clients run.
-    QJsonArray faults;
-    QElapsedTimer took;
-    int afterJobs = 0;
-    auto fault = [&](const QString &kind, bool injected, const QString &detail) {
-        const double tookS = took.elapsed() / 1000.0;
-        faults.append(QJsonObject{{QStringLiteral("kind"), kind}, {QStringLiteral("injected"), injected},
-                                  {QStringLiteral("at_s"), clock.elapsed() / 1000.0 - tookS}, {QStringLiteral("after_jobs"), afterJobs},
-                                  {QStringLiteral("took_s"), tookS}, {QStringLiteral("detail"), detail}});
-        err << QStringLiteral("soak: %1 s, after %2 jobs: %3 (%4 s)").arg(clock.elapsed() / 1000.0 - tookS, 0, 'f', 1).arg(afterJobs)
-                   .arg(detail).arg(tookS, 0, 'f', 1) << Qt::endl;
-    };
-    bool killed = false, restarted = false;
-    while (running > 0) {
-        QThread::msleep(50);
-        serve.drain();
-        for (auto &w : children)
-            w->drain();
-        if (!serve.running())
-            traffic.abandon = true;
-        if (!killed && traffic.ended * 10 >= *n * 3) {
-            killed = true;
-            afterJobs = traffic.ended;
-            took.start();
-            const QString victim = QStringLiteral("soak-w%1").arg(started - *nWorkers);
-            const qint64 held = heldBy(*store, victim);
-            children.front()->killHard();
-            children.erase(children.begin());
-            auto replacement = startWorker();
-            const bool ok = replacement != nullptr;
-            if (ok)
-                children.push_back(std::move(replacement));
-            fault(QStringLiteral("worker_sigkill"), true,
-                  QStringLiteral("%1 killed with SIGKILL holding %2 running jobs; replacement %3").arg(victim).arg(held)
-                      .arg(ok ? QStringLiteral("started") : QStringLiteral("did NOT start")));
-        }
-        if (!restarted && traffic.ended * 10 >= *n * 6) {
-            restarted = true;
-            afterJobs = traffic.ended;
-            took.start();
-            const QString failure = pgDataDir.isEmpty() ? QStringLiteral("skipped: no --pg-data") : restartPostgres(pgDataDir, parser.value(pgBin));
-            fault(QStringLiteral("postgres_restart"), failure.isEmpty(), failure.isEmpty() ? QStringLiteral("PostgreSQL restarted with pg_ctl restart -m fast") : failure);
-        }
-    }
-    for (auto &t : clients)
-        t.join();
-    const double wallS = clock.elapsed() / 1000.0;
-    children.clear(); // SIGTERM: the workers finish what they hold (nothing by now)
+    const QJsonArray faults = sendJobs(soak, run, *photos, outcomes);
+    const double wallS = soak.clock.elapsed() / 1000.0;
+    soak.children.clear(); // SIGTERM: the workers finish what they hold (nothing by now)
 
     // The check, in the database.
-    const auto tally = checkInDatabase(*store, run, outcomes, startedMs - 1000);
+    const auto tally = checkInDatabase(*soak.store, run, outcomes, startedMs - 1000);
     if (!tally) {
         printError(tally.error().message);
         return ExitSomeFailed;
     }
     const Tally &t = tally.value();
-    const QString cpu = processorModel();
-    if (parser.isSet(json)) {
-        const QJsonObject report{
-            {QStringLiteral("jobs"), *n}, {QStringLiteral("submitted"), t.submitted}, {QStringLiteral("done"), t.done},
-            {QStringLiteral("failed"), t.failed}, {QStringLiteral("failed_reasons"), countsObject(t.failedBy)},
-            {QStringLiteral("lost"), t.lost}, {QStringLiteral("lost_reasons"), countsObject(t.lostBy)},
-            {QStringLiteral("duplicated"), t.duplicated}, {QStringLiteral("duplicated_reasons"), countsObject(t.duplicatedBy)},
-            {QStringLiteral("jobs_per_second"), t.done / wallS}, {QStringLiteral("wall_s"), wallS},
-            {QStringLiteral("answers_503"), traffic.unavailable.load()}, {QStringLiteral("connection_errors"), traffic.connectionErrors.load()},
-            {QStringLiteral("faults"), faults}, {QStringLiteral("workers"), *nWorkers}, {QStringLiteral("concurrency"), *nClients},
-            {QStringLiteral("serve_survived"), serve.running()}, {QStringLiteral("processor"), cpu}};
-        QTextStream(stdout) << QJsonDocument(report).toJson(QJsonDocument::Compact) << Qt::endl;
-    } else {
-        QTextStream out(stdout);
-        auto reasons = [](const std::map<QString, int> &by) {
-            QStringList parts;
-            for (const auto &[why, count] : by)
-                parts << QStringLiteral("%1 %2").arg(count).arg(why);
-            return parts.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(parts.join(QStringLiteral(", ")));
-        };
-        out << QStringLiteral("%1 jobs, %2 in flight, %3 worker processes, on %4\n").arg(*n).arg(*nClients).arg(*nWorkers).arg(cpu)
-            << QStringLiteral("submitted %1, done %2, failed %3%4, lost %5%6, duplicated %7%8\n")
-                   .arg(t.submitted).arg(t.done).arg(t.failed).arg(reasons(t.failedBy)).arg(t.lost).arg(reasons(t.lostBy))
-                   .arg(t.duplicated).arg(reasons(t.duplicatedBy))
-            << QStringLiteral("%1 s, %2 jobs/s; clients saw %3 answers 503 and %4 connection errors, and retried\n")
-                   .arg(wallS, 0, 'f', 1).arg(t.done / wallS, 0, 'f', 1).arg(traffic.unavailable.load()).arg(traffic.connectionErrors.load());
-        for (const QJsonValue &f : std::as_const(faults)) {
-            const QJsonObject o = f.toObject();
-            out << QStringLiteral("fault at %1 s, after %2 jobs: %3 (%4 s)\n").arg(o.value(QStringLiteral("at_s")).toDouble(), 0, 'f', 1)
-                       .arg(o.value(QStringLiteral("after_jobs")).toInt()).arg(o.value(QStringLiteral("detail")).toString())
-                       .arg(o.value(QStringLiteral("took_s")).toDouble(), 0, 'f', 1);
-        }
-    }
+    printSoak(soak, t, faults, wallS, parser.isSet(json));
     return t.lost == 0 && t.duplicated == 0 && t.failed == 0 ? ExitOk : ExitSomeFailed;
 }
 

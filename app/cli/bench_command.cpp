@@ -34,6 +34,119 @@ struct Series {
 };
 
 
+
+// What one run measured, for the text and the JSON reports.
+struct BenchFigures {
+    Series decode, pre, infer, total, single;
+    int count = 0;
+    int failures = 0, width = 0, height = 0;
+    double seconds = 0;
+    qint64 bytes = 0;
+    int files = 0;
+    int prepareThreads = 0;
+    int batch = 0;
+    double photosPerSecond() const { return count / seconds; }
+};
+
+// The photos to run: a folder's as they are, or phone-sized ones made once.
+std::optional<QStringList> benchFiles(const QCommandLineParser &parser, const QCommandLineOption &images)
+{
+    QStringList files;
+    if (parser.isSet(images)) {
+        files = findPhotos(parser.value(images));
+    } else {
+        const auto made = phoneSizedBenchPhotos();
+        if (!made)
+            return std::nullopt;
+        files = *made;
+    }
+    if (files.isEmpty()) {
+        printError(QStringLiteral("no photos to benchmark"));
+        return std::nullopt;
+    }
+    return files;
+}
+
+// Throughput: the route over N photos, cycling through the files; then
+// latency: one photo at a time, as a single upload sees it.
+void measure(Route &route, const QStringList &files, int nSingle, BenchFigures &f)
+{
+    std::vector<PhotoSource> sources;
+    for (int i = 0; i < f.count; ++i)
+        sources.push_back(PhotoSource::fromFile(files[i % files.size()]));
+    QElapsedTimer timer;
+    timer.start();
+    route.setReports({{}, {}, [&f](RoutedPhoto &photo) {
+        const Result<PhotoResult> &r = photo.outcome;
+        if (!r) {
+            ++f.failures;
+            return;
+        }
+        const StageTimings &t = r.value().timing;
+        f.decode.values.push_back(t.decode);
+        f.pre.values.push_back(t.preprocess);
+        f.infer.values.push_back(t.inference);
+        f.total.values.push_back(t.total);
+        f.width = r.value().quality.width;
+        f.height = r.value().quality.height;
+    }});
+    route.run(sources);
+    f.seconds = timer.nsecsElapsed() / 1e9;
+    for (int i = 0; i < nSingle; ++i) {
+        const auto r = route.classifyOne(PhotoSource::fromFile(files[i % files.size()]));
+        if (r)
+            f.single.values.push_back(r.value().timing.total);
+    }
+}
+
+void printJson(const BenchFigures &f, const Classifier &c)
+{
+    const EngineInfo &engine = c.engineInfo();
+    const QJsonObject o{
+        {QStringLiteral("photos_per_second"), std::round(f.photosPerSecond() * 10) / 10},
+        {QStringLiteral("latency_ms"), f.single.json()},
+        {QStringLiteral("batch_latency_ms"), f.total.json()},
+        {QStringLiteral("stages_ms"), QJsonObject{{QStringLiteral("decode"), f.decode.json()},
+                                                  {QStringLiteral("preprocess"), f.pre.json()},
+                                                  {QStringLiteral("inference"), f.infer.json()},
+                                                  {QStringLiteral("total"), f.total.json()}}},
+        {QStringLiteral("count"), f.count},
+        {QStringLiteral("failures"), f.failures},
+        {QStringLiteral("seconds"), std::round(f.seconds * 100) / 100},
+        {QStringLiteral("device"), engine.device},
+        {QStringLiteral("blas"), blasCoreReport()},
+        {QStringLiteral("threads"), engine.threads},
+        {QStringLiteral("prepare_threads"), f.prepareThreads},
+        {QStringLiteral("batch"), f.batch},
+        {QStringLiteral("photo"), QJsonObject{{QStringLiteral("width"), f.width}, {QStringLiteral("height"), f.height},
+                                              {QStringLiteral("mean_bytes"), double(f.bytes / f.files)},
+                                              {QStringLiteral("distinct"), f.files}}},
+        {QStringLiteral("model"), QJsonObject{{QStringLiteral("name"), c.manifest().name},
+                                              {QStringLiteral("version"), c.manifest().version}}},
+    };
+    QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
+}
+
+void printText(const BenchFigures &f, const Classifier &c)
+{
+    const EngineInfo &engine = c.engineInfo();
+    QTextStream out(stdout);
+    out << QStringLiteral("photos:      %1 x %2 px, %3 distinct files, mean %4 MB\n")
+               .arg(f.width).arg(f.height).arg(f.files).arg(f.bytes / double(f.files) / 1e6, 0, 'f', 2)
+        << QStringLiteral("device:      %1 (%2), batch %3, %4 prepare threads\n")
+               .arg(engine.device, engine.deviceName).arg(f.batch).arg(f.prepareThreads)
+        << QStringLiteral("blas:        %1\n").arg(blasCoreReport())
+        << QStringLiteral("throughput:  %1 photos/s (%2 photos in %3 s, %4 failed)\n")
+               .arg(f.photosPerSecond(), 0, 'f', 1).arg(f.count).arg(f.seconds, 0, 'f', 2).arg(f.failures)
+        << "under load, per photo:\n"
+        << "  decode      " << f.decode.text() << '\n'
+        << "  preprocess  " << f.pre.text() << '\n'
+        << "  inference   " << f.infer.text() << "  (the photo's whole batch)\n"
+        << "  total       " << f.total.text() << '\n'
+        << "one photo at a time (" << f.single.values.size() << " photos):\n"
+        << "  total       " << f.single.text() << Qt::endl;
+}
+
 } // namespace
 
 int runBench(const QStringList &args)
@@ -63,112 +176,30 @@ int runBench(const QStringList &args)
     if (!options || !pipeOptions || !n || !nSingle || !nPrepare)
         return ExitUsage;
     pipeOptions->prepareThreads = *nPrepare;
-
-    QTextStream err(stderr);
-    QStringList files;
-    if (parser.isSet(images)) {
-        files = findPhotos(parser.value(images));
-    } else {
-        const auto made = phoneSizedBenchPhotos();
-        if (!made)
-            return ExitUsage;
-        files = *made;
-    }
-    if (files.isEmpty()) {
-        printError(QStringLiteral("no photos to benchmark"));
+    const auto files = benchFiles(parser, images);
+    if (!files)
         return ExitUsage;
-    }
-    qint64 bytes = 0;
-    for (const QString &f : files)
-        bytes += QFileInfo(f).size();
-
     auto classifier = Classifier::create(*options);
     if (!classifier) {
         printError(classifier.error().message);
         return ExitUsage;
     }
     Classifier &c = *classifier.value();
-
-    // Throughput: the pipeline over N photos, cycling through the files.
-    std::vector<PhotoSource> sources;
-    for (int i = 0; i < *n; ++i)
-        sources.push_back(PhotoSource::fromFile(files[i % files.size()]));
-    Series decode, pre, infer, total;
-    int failures = 0, width = 0, height = 0;
-    err << "Processing " << *n << " photos (batch " << pipeOptions->batchSize << ") ..." << Qt::endl;
-    QElapsedTimer timer;
-    timer.start();
+    BenchFigures f;
+    f.count = *n;
+    f.files = int(files->size());
+    for (const QString &file : *files)
+        f.bytes += QFileInfo(file).size();
+    f.batch = pipeOptions->batchSize;
+    QTextStream(stderr) << "Processing " << *n << " photos (batch " << f.batch << ") ..." << Qt::endl;
     Route route(c, RouteOptions{*pipeOptions});
-    route.setReports({{}, {}, [&](RoutedPhoto &photo) {
-        const Result<PhotoResult> &r = photo.outcome;
-        if (!r) {
-            ++failures;
-            return;
-        }
-        const StageTimings &t = r.value().timing;
-        decode.values.push_back(t.decode);
-        pre.values.push_back(t.preprocess);
-        infer.values.push_back(t.inference);
-        total.values.push_back(t.total);
-        width = r.value().quality.width;
-        height = r.value().quality.height;
-    }});
-    route.run(sources);
-    const double seconds = timer.nsecsElapsed() / 1e9;
-    const double photosPerSecond = *n / seconds;
-
-    // Latency: one photo at a time, as a single upload sees it.
-    Series singleTotal;
-    for (int i = 0; i < *nSingle; ++i) {
-        const auto r = route.classifyOne(PhotoSource::fromFile(files[i % files.size()]));
-        if (r)
-            singleTotal.values.push_back(r.value().timing.total);
-    }
-
-    const EngineInfo &engine = c.engineInfo();
-    if (parser.isSet(json)) {
-        const QJsonObject o{
-            {QStringLiteral("photos_per_second"), std::round(photosPerSecond * 10) / 10},
-            {QStringLiteral("latency_ms"), singleTotal.json()},
-            {QStringLiteral("batch_latency_ms"), total.json()},
-            {QStringLiteral("stages_ms"), QJsonObject{{QStringLiteral("decode"), decode.json()},
-                                                      {QStringLiteral("preprocess"), pre.json()},
-                                                      {QStringLiteral("inference"), infer.json()},
-                                                      {QStringLiteral("total"), total.json()}}},
-            {QStringLiteral("count"), *n},
-            {QStringLiteral("failures"), failures},
-            {QStringLiteral("seconds"), std::round(seconds * 100) / 100},
-            {QStringLiteral("device"), engine.device},
-            {QStringLiteral("blas"), blasCoreReport()},
-            {QStringLiteral("threads"), engine.threads},
-            {QStringLiteral("prepare_threads"), Pipeline(c, route.preparer(), *pipeOptions).options().prepareThreads},
-            {QStringLiteral("batch"), pipeOptions->batchSize},
-            {QStringLiteral("photo"), QJsonObject{{QStringLiteral("width"), width}, {QStringLiteral("height"), height},
-                                                  {QStringLiteral("mean_bytes"), double(bytes / files.size())},
-                                                  {QStringLiteral("distinct"), int(files.size())}}},
-            {QStringLiteral("model"), QJsonObject{{QStringLiteral("name"), c.manifest().name},
-                                                  {QStringLiteral("version"), c.manifest().version}}},
-        };
-        QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
-    } else {
-        QTextStream out(stdout);
-        out << QStringLiteral("photos:      %1 x %2 px, %3 distinct files, mean %4 MB\n")
-                   .arg(width).arg(height).arg(files.size()).arg(bytes / double(files.size()) / 1e6, 0, 'f', 2)
-            << QStringLiteral("device:      %1 (%2), batch %3, %4 prepare threads\n")
-                   .arg(engine.device, engine.deviceName).arg(pipeOptions->batchSize)
-                   .arg(Pipeline(c, route.preparer(), *pipeOptions).options().prepareThreads)
-            << QStringLiteral("blas:        %1\n").arg(blasCoreReport())
-            << QStringLiteral("throughput:  %1 photos/s (%2 photos in %3 s, %4 failed)\n")
-                   .arg(photosPerSecond, 0, 'f', 1).arg(*n).arg(seconds, 0, 'f', 2).arg(failures)
-            << "under load, per photo:\n"
-            << "  decode      " << decode.text() << '\n'
-            << "  preprocess  " << pre.text() << '\n'
-            << "  inference   " << infer.text() << "  (the photo's whole batch)\n"
-            << "  total       " << total.text() << '\n'
-            << "one photo at a time (" << singleTotal.values.size() << " photos):\n"
-            << "  total       " << singleTotal.text() << Qt::endl;
-    }
-    return failures > 0 ? ExitSomeFailed : ExitOk;
+    measure(route, *files, *nSingle, f);
+    f.prepareThreads = Pipeline(c, route.preparer(), *pipeOptions).options().prepareThreads;
+    if (parser.isSet(json))
+        printJson(f, c);
+    else
+        printText(f, c);
+    return f.failures > 0 ? ExitSomeFailed : ExitOk;
 }
 
 } // namespace listinglens::cli

@@ -244,6 +244,17 @@ void setWeights(CategoryHead &h, const Fitted &fitted)
 
 // The head's temperature, its mixture with the built-in mapping (when known)
 // and the mixture's temperature, fitted on validation; the final distribution.
+// What a head was trained for: the model, the categories and when.
+void describeHead(CategoryHead &h, const Taxonomy &taxonomy, const TrainingOptions &options, int dim)
+{
+    h.createdMs = QDateTime::currentMSecsSinceEpoch();
+    h.modelName = options.modelName;
+    h.modelVersion = options.modelVersion;
+    h.taxonomyFingerprint = taxonomy.fingerprint();
+    h.categoryIds = taxonomy.ids();
+    h.dimension = dim;
+}
+
 torch::Tensor calibrated(const torch::Tensor &headVal, const torch::Tensor &builtinVal, const torch::Tensor &yVal, bool leftOut,
                          double &headTemperature, double &share, double &temperature)
 {
@@ -425,12 +436,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
 
     TrainedHead t;
     CategoryHead &h = t.head;
-    h.createdMs = QDateTime::currentMSecsSinceEpoch();
-    h.modelName = options.modelName;
-    h.modelVersion = options.modelVersion;
-    h.taxonomyFingerprint = taxonomy.fingerprint();
-    h.categoryIds = taxonomy.ids();
-    h.dimension = dim;
+    describeHead(h, taxonomy, options, dim);
     setWeights(h, best);
     h.headTemperature = headTemperature;
     h.builtinShare = share;

@@ -231,27 +231,7 @@ Result<BrandList> BrandList::fromCsv(const QByteArray &csv, const QString &sourc
             return skip(line, QStringLiteral("\"%1\" again, with no alias").arg(e.name));
         if (e.spellings.size() > kMaxSpellingsPerRow)
             return skip(line, QStringLiteral("more than %1 spellings").arg(kMaxSpellingsPerRow));
-        const int entry = int(list.m_entries.size());
-        int usable = 0;
-        for (const QString &s : std::as_const(e.spellings)) {
-            Spelling sp;
-            QStringList raw;
-            for (const Token &t : tokensOf(s, 8)) {
-                sp.tokens << t.folded;
-                raw << t.raw;
-            }
-            if (sp.tokens.isEmpty())
-                continue;
-            sp.entry = entry;
-            sp.camel = hasCamelBoundary(s);
-            // Two or three letters are too easily read into noise: HP, LG and AEG count in capitals only.
-            sp.exactCase = letterCount(sp.tokens) <= 3;
-            // The raw spelling is kept in the folded list's place for the case check.
-            if (sp.exactCase || e.commonWord)
-                sp.tokens << raw; // tokens [0, n) folded, [n, 2n) as listed
-            list.m_spellings.push_back(std::move(sp));
-            ++usable;
-        }
+        const int usable = list.addSpellings(e);
         if (usable == 0)
             return skip(line, QStringLiteral("no letters or digits in the brand's name"));
         names.insert(e.name.toCaseFolded());
@@ -264,6 +244,32 @@ Result<BrandList> BrandList::fromCsv(const QByteArray &csv, const QString &sourc
     if (list.m_entries.empty())
         return brandError(ErrorCode::InvalidArgument, QStringLiteral("%1 has no usable brand row (%2 skipped)").arg(source).arg(skipped));
     return list;
+}
+
+int BrandList::addSpellings(const Entry &e)
+{
+    const int entry = int(m_entries.size());
+    int usable = 0;
+    for (const QString &s : e.spellings) {
+        Spelling sp;
+        QStringList raw;
+        for (const Token &t : tokensOf(s, 8)) {
+            sp.tokens << t.folded;
+            raw << t.raw;
+        }
+        if (sp.tokens.isEmpty())
+            continue;
+        sp.entry = entry;
+        sp.camel = hasCamelBoundary(s);
+        // Two or three letters are too easily read into noise: HP, LG and AEG count in capitals only.
+        sp.exactCase = letterCount(sp.tokens) <= 3;
+        // The raw spelling is kept in the folded list's place for the case check.
+        if (sp.exactCase || e.commonWord)
+            sp.tokens << raw; // tokens [0, n) folded, [n, 2n) as listed
+        m_spellings.push_back(std::move(sp));
+        ++usable;
+    }
+    return usable;
 }
 
 Result<BrandList> BrandList::load(const QString &path)
@@ -359,10 +365,10 @@ void addModels(const QString &line, const std::vector<FoundContact> &contacts, Q
     }
 }
 
-} // namespace
-
-void findBrands(PhotoText &text, const BrandList &brands)
-{
+// The brands found so far, one hit each: on how many lines, and the line
+// that shows it best (the most confident, then the tallest).
+class BrandHits {
+public:
     struct Hit {
         int entry = 0;
         QString categoryId;
@@ -371,8 +377,50 @@ void findBrands(PhotoText &text, const BrandList &brands)
         double confidence = 0;
         int height = 0;
     };
-    QHash<QString, int> byName; // brand name -> index in hits
-    std::vector<Hit> hits;
+
+    void add(int entryIndex, const BrandList::Entry &entry, const TextLine &line)
+    {
+        auto found = m_byName.constFind(entry.name);
+        if (found == m_byName.constEnd()) {
+            m_byName.insert(entry.name, int(m_hits.size()));
+            m_hits.push_back({entryIndex, entry.categoryId, line.box, 0, 0, 0});
+            found = m_byName.constFind(entry.name);
+        }
+        Hit &h = m_hits[size_t(found.value())];
+        if (h.categoryId.isEmpty())
+            h.categoryId = entry.categoryId;
+        ++h.lines;
+        if (line.confidence > h.confidence || (line.confidence == h.confidence && line.box.height() > h.height)) {
+            h.confidence = line.confidence;
+            h.height = line.box.height();
+            h.box = line.box;
+        }
+    }
+
+    // Seen on the most lines first, then the most confident, then the tallest.
+    std::vector<Hit> ranked() const
+    {
+        std::vector<Hit> hits = m_hits;
+        std::stable_sort(hits.begin(), hits.end(), [](const Hit &a, const Hit &b) {
+            if (a.lines != b.lines)
+                return a.lines > b.lines;
+            if (a.confidence != b.confidence)
+                return a.confidence > b.confidence;
+            return a.height > b.height;
+        });
+        return hits;
+    }
+
+private:
+    QHash<QString, int> m_byName; // brand name -> index in m_hits
+    std::vector<Hit> m_hits;
+};
+
+} // namespace
+
+void findBrands(PhotoText &text, const BrandList &brands)
+{
+    BrandHits hits;
     QHash<QString, std::vector<int>> byFirstToken;
     for (int i = 0; i < int(brands.m_spellings.size()); ++i)
         byFirstToken[brands.m_spellings[size_t(i)].tokens.first()].push_back(i);
@@ -409,21 +457,7 @@ void findBrands(PhotoText &text, const BrandList &brands)
                     if (brandsOnLine.contains(entry.name))
                         continue;
                     brandsOnLine.insert(entry.name);
-                    auto found = byName.constFind(entry.name);
-                    if (found == byName.constEnd()) {
-                        byName.insert(entry.name, int(hits.size()));
-                        hits.push_back({sp.entry, entry.categoryId, line.box, 0, 0, 0});
-                        found = byName.constFind(entry.name);
-                    }
-                    Hit &h = hits[size_t(found.value())];
-                    if (h.categoryId.isEmpty())
-                        h.categoryId = entry.categoryId;
-                    ++h.lines;
-                    if (line.confidence > h.confidence || (line.confidence == h.confidence && line.box.height() > h.height)) {
-                        h.confidence = line.confidence;
-                        h.height = line.box.height();
-                        h.box = line.box;
-                    }
+                    hits.add(sp.entry, entry, line);
                 }
             }
         }
@@ -432,15 +466,8 @@ void findBrands(PhotoText &text, const BrandList &brands)
         scan(camelSplit(words, kMaxTokensPerLine), true);
         addModels(line.text, text.contacts, seenModels, models);
     }
-    std::stable_sort(hits.begin(), hits.end(), [](const Hit &a, const Hit &b) {
-        if (a.lines != b.lines)
-            return a.lines > b.lines;
-        if (a.confidence != b.confidence)
-            return a.confidence > b.confidence;
-        return a.height > b.height;
-    });
     text.brands.clear();
-    for (const Hit &h : hits)
+    for (const BrandHits::Hit &h : hits.ranked())
         text.brands.push_back({brands.m_entries[size_t(h.entry)].name, h.categoryId, h.box});
     text.models = models;
 }

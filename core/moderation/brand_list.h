@@ -43,6 +43,7 @@ private:
         bool exactCase = false; // short names (HP, LG): the letters as listed, or all capitals
         bool camel = false;     // written with an inner capital (iPhone, PlayStation)
     };
+    int addSpellings(const Entry &e); // the entry's usable spellings (it comes next in m_entries): how many
     std::vector<Entry> m_entries;
     std::vector<Spelling> m_spellings;
     QString m_source;

@@ -61,4 +61,19 @@ Result<qint64> rollbackActivation(PredictionStore &store, const QString &table, 
     return before;
 }
 
+Result<QSqlQuery> versionRow(PredictionStore &store, const QString &select, qint64 version, const QString &label, const QString &missing)
+{
+    auto db = store.connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(db.value());
+    q.prepare(select);
+    q.bindValue(QStringLiteral(":v"), version);
+    if (!q.exec())
+        return databaseError(QStringLiteral("cannot read %1").arg(label), q.lastError());
+    if (!q.next())
+        return Error{ErrorCode::NotFound, missing};
+    return q;
+}
+
 } // namespace listinglens::store_sql

@@ -70,42 +70,28 @@ Result<ActiveHead> activeHead(PredictionStore &store)
 
 Result<std::vector<HeadSummary>> listHeads(PredictionStore &store)
 {
-    auto active = activeHead(store);
-    if (!active)
-        return active.error();
-    auto db = store.connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    if (!q.exec(QStringLiteral("SELECT version, created_ms, model_name, model_version, taxonomy, examples, validation_n, top1, top3, ece"
-                               " FROM category_heads ORDER BY version DESC")))
-        return databaseError(QStringLiteral("cannot list the heads"), q.lastError());
-    std::vector<HeadSummary> heads;
-    while (q.next()) {
-        HeadSummary h{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
-                      q.value(4).toString(), q.value(5).toInt(), q.value(6).toInt(), q.value(7).toDouble(),
-                      q.value(8).toDouble(), q.value(9).toDouble(), false};
-        h.active = h.version == active.value().version;
-        heads.push_back(h);
-    }
-    return heads;
+    return store_sql::listVersions<HeadSummary>(
+        store, QStringLiteral("head_activations"),
+        QStringLiteral("SELECT version, created_ms, model_name, model_version, taxonomy, examples, validation_n, top1, top3, ece"
+                       " FROM category_heads ORDER BY version DESC"),
+        QStringLiteral("heads"), [](const QSqlQuery &q) {
+            return HeadSummary{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                               q.value(4).toString(), q.value(5).toInt(), q.value(6).toInt(), q.value(7).toDouble(),
+                               q.value(8).toDouble(), q.value(9).toDouble(), false};
+        });
 }
 
 Result<CategoryHead> loadHead(PredictionStore &store, qint64 version)
 {
-    auto db = store.connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    q.prepare(QStringLiteral("SELECT head FROM category_heads WHERE version = :v"));
-    q.bindValue(QStringLiteral(":v"), version);
-    if (!q.exec())
-        return databaseError(QStringLiteral("cannot read head h%1").arg(version), q.lastError());
-    if (!q.next())
-        return Error{ErrorCode::NotFound, QStringLiteral("there is no head h%1 (see `listinglens model list`)").arg(version)};
-    auto head = CategoryHead::fromJson(q.value(0).toByteArray());
+    const QString label = QStringLiteral("h%1").arg(version);
+    auto q = store_sql::versionRow(store, QStringLiteral("SELECT head FROM category_heads WHERE version = :v"), version,
+                                   QStringLiteral("head ") + label,
+                                   QStringLiteral("there is no head %1 (see `listinglens model list`)").arg(label));
+    if (!q)
+        return q.error();
+    auto head = CategoryHead::fromJson(q.value().value(0).toByteArray());
     if (!head)
-        return Error{head.error().code, QStringLiteral("head h%1 is damaged: %2").arg(version).arg(head.error().message)};
+        return Error{head.error().code, QStringLiteral("head %1 is damaged: %2").arg(label, head.error().message)};
     head.value().version = version;
     return head;
 }

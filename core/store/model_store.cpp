@@ -78,39 +78,23 @@ Result<ActiveModel> activeModel(PredictionStore &store)
 
 Result<std::vector<ModelVersion>> listModelVersions(PredictionStore &store)
 {
-    auto active = activeModel(store);
-    if (!active)
-        return active.error();
-    auto db = store.connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    if (!q.exec(QStringLiteral("SELECT %1 FROM model_versions ORDER BY version DESC").arg(QLatin1String(kColumns))))
-        return databaseError(QStringLiteral("cannot list the models"), q.lastError());
-    std::vector<ModelVersion> models;
-    while (q.next()) {
-        models.push_back(rowOf(q));
-        models.back().active = models.back().version == active.value().version;
-    }
-    return models;
+    return store_sql::listVersions<ModelVersion>(
+        store, QStringLiteral("model_activations"),
+        QStringLiteral("SELECT %1 FROM model_versions ORDER BY version DESC").arg(QLatin1String(kColumns)), QStringLiteral("models"), rowOf);
 }
 
 Result<ModelVersion> loadModelVersion(PredictionStore &store, qint64 version)
 {
-    auto db = store.connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(db.value());
-    q.prepare(QStringLiteral("SELECT %1, weights FROM model_versions WHERE version = :v").arg(QLatin1String(kColumns)));
-    q.bindValue(QStringLiteral(":v"), version);
-    if (!q.exec())
-        return databaseError(QStringLiteral("cannot read model m%1").arg(version), q.lastError());
-    if (!q.next())
-        return Error{ErrorCode::NotFound, QStringLiteral("there is no model m%1 (see `listinglens model versions`)").arg(version)};
-    ModelVersion m = rowOf(q);
-    m.weights = q.value(12).toByteArray();
+    const QString label = QStringLiteral("m%1").arg(version);
+    auto q = store_sql::versionRow(store, QStringLiteral("SELECT %1, weights FROM model_versions WHERE version = :v").arg(QLatin1String(kColumns)),
+                                   version, QStringLiteral("model ") + label,
+                                   QStringLiteral("there is no model %1 (see `listinglens model versions`)").arg(label));
+    if (!q)
+        return q.error();
+    ModelVersion m = rowOf(q.value());
+    m.weights = q.value().value(12).toByteArray();
     if (sha256Hex(m.weights) != m.sha256)
-        return Error{ErrorCode::ModelError, QStringLiteral("model m%1 is damaged: its weights do not match their checksum").arg(version)};
+        return Error{ErrorCode::ModelError, QStringLiteral("model %1 is damaged: its weights do not match their checksum").arg(label)};
     return m;
 }
 

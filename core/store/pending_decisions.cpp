@@ -55,19 +55,21 @@ std::optional<PendingDecisions::Entry> entryFrom(const QJsonObject &o)
 
 // Whether an earlier attempt stored this decision already (its commit went
 // through, letting go of it here did not): the same moderator and time on the photo.
-Result<bool> storedAlready(PredictionStore &store, const PendingDecisions::Entry &e)
+// The row of a decision an earlier attempt stored (same moderator and time on
+// the prediction); 0 when there is none.
+Result<qint64> storedAlready(PredictionStore &store, const PendingDecisions::Entry &e)
 {
     auto db = store.connection();
     if (!db)
         return db.error();
     QSqlQuery q(db.value());
-    q.prepare(QStringLiteral("SELECT 1 FROM feedback WHERE prediction_id = :p AND moderator = :m AND created_ms = :t"));
+    q.prepare(QStringLiteral("SELECT id FROM feedback WHERE prediction_id = :p AND moderator = :m AND created_ms = :t"));
     q.bindValue(QStringLiteral(":p"), e.predictionId);
     q.bindValue(QStringLiteral(":m"), e.feedback.moderator);
     q.bindValue(QStringLiteral(":t"), e.feedback.createdMs);
     if (!q.exec())
         return databaseError(QStringLiteral("cannot read the stored decisions"), q.lastError());
-    return q.next();
+    return q.next() ? q.value(0).toLongLong() : qint64(0);
 }
 
 } // namespace
@@ -169,12 +171,15 @@ PendingDecisions::Written PendingDecisions::writeInto(PredictionStore &store)
                 w.waiting = int(pending.size() - i);
                 return w;
             }
-            if (!stored)
+            if (!stored) {
                 w.dropped << QStringLiteral("the decision on photo %1 (%2): %3").arg(e.predictionId).arg(e.feedback.categoryId, stored.error().message);
-            else
+            } else {
                 ++w.written;
+                w.stored.append({e.predictionId, e.feedback.createdMs, stored.value()});
+            }
         } else {
             ++w.written;
+            w.stored.append({e.predictionId, e.feedback.createdMs, already.value()});
         }
         if (!remove(database, e.predictionId, e.feedback.createdMs)) { // stored, but still on disk: the next attempt finds it stored
             w.waiting = int(pending.size() - i);

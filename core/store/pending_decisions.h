@@ -21,10 +21,16 @@ public:
         qint64 predictionId = 0;
         FeedbackRecord feedback;            // createdMs: when it was decided (set by add when 0)
     };
+    struct Stored {
+        qint64 predictionId = 0;
+        qint64 createdMs = 0;               // the decision's time, as kept
+        qint64 feedbackId = 0;              // its row in the store
+    };
     struct Written {
         int written = 0;                    // stored now (or found stored by an earlier attempt)
         QStringList dropped;                // refused for good (the photo is gone): said, then let go
         int waiting = 0;                    // still pending for this database
+        QList<Stored> stored;               // the written ones, each with its row (an undo takes that back)
     };
 
     // The file at `path` (defaultPath() when empty), read now. A damaged file

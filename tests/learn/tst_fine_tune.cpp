@@ -5,12 +5,12 @@
 // the best epoch's choice nor the temperature ever saw.
 
 #include "classifier.h"
-#include "csv.h"
 #include "fixtures.h"
 #include "head_follower.h"
 #include "head_store.h"
 #include "head_trainer.h"
 #include "inference_engine.h"
+#include "marketplace_split.h"
 #include "market_training.h"
 #include "model_follower.h"
 #include "model_store.h"
@@ -36,34 +36,9 @@ using namespace listinglens;
 
 namespace {
 
-struct Listing {
-    QString photo;
-    QString category;
-    double price = 0;
-};
-
-struct Scores {
-    double top1 = 0, top3 = 0, ece = 0;
-};
-
-Scores scoresOf(const std::vector<Listing> &truth, const std::vector<PhotoResult> &results)
-{
-    Scores s;
-    std::vector<double> confidence;
-    std::vector<bool> correct;
-    for (std::size_t i = 0; i < truth.size(); ++i) {
-        const bool hit = results[i].category.id == truth[i].category;
-        s.top1 += hit;
-        s.top3 += std::any_of(results[i].categories.begin(), results[i].categories.end(),
-                              [&](const CategoryScore &c) { return c.id == truth[i].category; });
-        confidence.push_back(results[i].category.confidence);
-        correct.push_back(hit);
-    }
-    s.top1 /= double(truth.size());
-    s.top3 /= double(truth.size());
-    s.ece = HeadTrainer::expectedCalibrationError(confidence, correct);
-    return s;
-}
+using test::Listing;
+using test::Scores;
+using test::scoresOf;
 
 ClassifierOptions options(const QString &manifest = {})
 {
@@ -89,18 +64,8 @@ class TestFineTune : public QObject {
     // Exit code, standard output and standard error of the listinglens command.
     static std::tuple<int, QByteArray, QByteArray> cli(const QStringList &args)
     {
-        QProcess p;
-        p.start(test::binaryPath(), args);
-        p.waitForFinished(120'000);
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-    }
-
-    std::vector<PhotoResult> classifyAll(Classifier &classifier, const std::vector<Listing> &items)
-    {
-        QStringList paths;
-        for (const Listing &item : items)
-            paths << item.photo;
-        return test::classifyFiles(classifier, paths);
+        const test::CliRun run = test::runCli(args, 120'000);
+        return {run.exitCode, run.out, run.err};
     }
 
 private Q_SLOTS:
@@ -108,18 +73,10 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         qputenv("LISTINGLENS_MODEL_CACHE", m_dir.filePath(QStringLiteral("cache")).toUtf8());
-        const QString dir = test::sharedDir() + QStringLiteral("/testdata/marketplace");
-        QFile csv(dir + QStringLiteral("/listings.csv"));
-        QVERIFY(csv.open(QIODevice::ReadOnly));
-        std::vector<Listing> all;
-        readCsv(csv, [&](int line, const QStringList &f) {
-            if (line > 1 && f.size() >= 4)
-                all.push_back({QDir(dir).filePath(f[0]), f[1], f[2].toDouble()});
-        });
-        QCOMPARE(int(all.size()), 2000);
-        std::sort(all.begin(), all.end(), [](const Listing &a, const Listing &b) { return a.photo < b.photo; });
-        for (std::size_t i = 0; i < all.size(); ++i)
-            (i % 4 == 3 ? m_test : m_train).push_back(all[i]);
+        test::MarketplaceSplit split = test::marketplaceSplit();
+        QVERIFY2(split.error.isEmpty(), qPrintable(split.error));
+        m_train = std::move(split.train);
+        m_test = std::move(split.test);
         m_classifier = Classifier::create(options()).value();
     }
 
@@ -156,7 +113,7 @@ private Q_SLOTS:
         auto store = PredictionStore::open(m_url, true);
         QVERIFY(store.ok());
         m_store = store.value();
-        const std::vector<PhotoResult> results = classifyAll(*m_classifier, m_train);
+        const std::vector<PhotoResult> results = test::classifyListings(*m_classifier, m_train);
         QCOMPARE(results.size(), m_train.size());
         for (std::size_t i = 0; i < m_train.size(); ++i) {
             auto id = recordOutcome(*m_store, nullptr, QStringLiteral("import"), m_train[i].photo, results[i]);
@@ -185,13 +142,13 @@ private Q_SLOTS:
         auto tuned = Classifier::create(options(manifest.value()));
         QVERIFY2(tuned.ok(), qPrintable(tuned.ok() ? QString() : tuned.error().message));
         QVERIFY(tuned.value()->setHead(std::make_shared<const CategoryHead>(loadHead(*m_store, outcome.value().modelHead).value())).ok());
-        const Scores fineTuned = scoresOf(m_test, classifyAll(*tuned.value(), m_test));
+        const Scores fineTuned = scoresOf(m_test, test::classifyListings(*tuned.value(), m_test));
         MarketTraining linearRequest;
         auto linear = trainMarketHead(*m_store, *m_classifier, linearRequest);
         QVERIFY(linear.ok());
         auto shipped = Classifier::create(options()).value();
         QVERIFY(shipped->setHead(std::make_shared<const CategoryHead>(linear.value().trained.head)).ok());
-        const Scores head = scoresOf(m_test, classifyAll(*shipped, m_test));
+        const Scores head = scoresOf(m_test, test::classifyListings(*shipped, m_test));
         qInfo("held-out 500: linear head top-1 %.3f top-3 %.3f ECE %.3f | fine-tuned top-1 %.3f top-3 %.3f ECE %.3f", head.top1, head.top3,
               head.ece, fineTuned.top1, fineTuned.top3, fineTuned.ece);
         // Measured (AMD EPYC, 2 vCPUs): linear head 0.542 / 0.742 / ECE 0.059; fine-tuned 0.578 / 0.760 / ECE 0.088.

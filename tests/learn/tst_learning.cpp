@@ -3,9 +3,9 @@
 // it never saw (photos sorted by name: every fourth is held out).
 
 #include "classifier.h"
-#include "csv.h"
 #include "database_url.h"
 #include "fixtures.h"
+#include "marketplace_split.h"
 #include "head_follower.h"
 #include "head_store.h"
 #include "head_trainer.h"
@@ -33,50 +33,9 @@ using namespace listinglens;
 
 namespace {
 
-struct Listing {
-    QString photo;
-    QString category;
-    double price = 0;
-    QString title;
-};
-
-struct Scores {
-    double top1 = 0, top3 = 0, ece = 0;
-    int n = 0;
-};
-
-Scores scoresOf(const std::vector<Listing> &truth, const std::vector<PhotoResult> &results)
-{
-    Scores s;
-    std::vector<double> confidence;
-    std::vector<bool> correct;
-    for (std::size_t i = 0; i < truth.size(); ++i) {
-        const PhotoResult &r = results[i];
-        const bool hit = r.category.id == truth[i].category;
-        s.top1 += hit;
-        s.top3 += std::any_of(r.categories.begin(), r.categories.end(), [&](const CategoryScore &c) { return c.id == truth[i].category; });
-        confidence.push_back(r.category.confidence);
-        correct.push_back(hit);
-    }
-    s.n = int(truth.size());
-    s.top1 /= s.n;
-    s.top3 /= s.n;
-    s.ece = HeadTrainer::expectedCalibrationError(confidence, correct);
-    return s;
-}
-
-struct Run {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Run runCli(const QStringList &args)
-{
-    QProcess p;
-    p.start(test::binaryPath(), args);
-    p.waitForFinished(300'000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-}
+using test::Listing;
+using test::Scores;
+using test::scoresOf;
 
 } // namespace
 
@@ -88,8 +47,6 @@ class TestLearning : public QObject {
     std::unique_ptr<Classifier> m_classifier;
     std::vector<PhotoResult> m_trainResults, m_testResults; // the built-in mapping's
 
-    QString marketplaceDir() const { return test::sharedDir() + QStringLiteral("/testdata/marketplace"); }
-
     static ClassifierOptions options(const QString &taxonomy = {})
     {
         ClassifierOptions o;
@@ -99,13 +56,7 @@ class TestLearning : public QObject {
         return o;
     }
 
-    static std::vector<PhotoResult> classifyAll(Classifier &classifier, const std::vector<Listing> &items)
-    {
-        QStringList paths;
-        for (const Listing &item : items)
-            paths << item.photo;
-        return test::classifyFiles(classifier, paths);
-    }
+    static test::CliRun runCli(const QStringList &args) { return test::runCli(args, 300'000); }
 
     // Training listing i stored and confirmed in `category` at `price`, as `listinglens import` does; false on failure.
     bool confirm(PredictionStore &store, std::size_t i, const QString &category, double price)
@@ -167,22 +118,15 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QFile csv(marketplaceDir() + QStringLiteral("/listings.csv"));
-        QVERIFY2(csv.open(QIODevice::ReadOnly), qPrintable(csv.fileName() + QStringLiteral(": the shared marketplace set is needed")));
-        std::vector<Listing> all;
-        readCsv(csv, [&](int line, const QStringList &f) {
-            if (line > 1 && f.size() >= 4)
-                all.push_back({QDir(marketplaceDir()).filePath(f[0]), f[1], f[2].toDouble(), f[3]});
-        });
-        QCOMPARE(int(all.size()), 2000);
-        std::sort(all.begin(), all.end(), [](const Listing &a, const Listing &b) { return a.photo < b.photo; });
-        for (std::size_t i = 0; i < all.size(); ++i)
-            (i % 4 == 3 ? m_test : m_train).push_back(all[i]);
+        test::MarketplaceSplit split = test::marketplaceSplit();
+        QVERIFY2(split.error.isEmpty(), qPrintable(split.error));
+        m_train = std::move(split.train);
+        m_test = std::move(split.test);
         auto classifier = Classifier::create(options());
         QVERIFY2(classifier.ok(), qPrintable(classifier.ok() ? QString() : classifier.error().message));
         m_classifier = std::move(classifier).value();
-        m_trainResults = classifyAll(*m_classifier, m_train);
-        m_testResults = classifyAll(*m_classifier, m_test);
+        m_trainResults = test::classifyListings(*m_classifier, m_train);
+        m_testResults = test::classifyListings(*m_classifier, m_test);
         QCOMPARE(m_trainResults.size(), m_train.size());
         QCOMPARE(m_testResults.size(), m_test.size());
     }
@@ -233,7 +177,7 @@ private Q_SLOTS:
         auto classifier = Classifier::create(options()).value();
         HeadFollower(*store, *classifier).refresh();
         QCOMPARE(classifier->headVersion(), outcome.value().version);
-        const std::vector<PhotoResult> withHead = classifyAll(*classifier, m_test);
+        const std::vector<PhotoResult> withHead = test::classifyListings(*classifier, m_test);
         QCOMPARE(withHead.size(), m_test.size());
         QCOMPARE(withHead.front().model.head, outcome.value().version);
         const Scores builtin = scoresOf(m_test, m_testResults), head = scoresOf(m_test, withHead);
@@ -277,9 +221,9 @@ private Q_SLOTS:
         for (const Listing &l : m_test)
             if (l.category == QLatin1String("bicycles"))
                 only.push_back(l);
-        const std::vector<PhotoResult> before = classifyAll(*classifier, only);
+        const std::vector<PhotoResult> before = test::classifyListings(*classifier, only);
         HeadFollower(*store, *classifier).refresh();
-        const std::vector<PhotoResult> after = classifyAll(*classifier, only);
+        const std::vector<PhotoResult> after = test::classifyListings(*classifier, only);
         for (std::size_t i = 0; i < only.size(); ++i) {
             ++bicycles;
             builtinSays += before[i].category.id == QLatin1String("bicycles");
@@ -295,7 +239,7 @@ private Q_SLOTS:
     {
         const QString url = sqliteUrl(QStringLiteral("versions.sqlite"));
         QVERIFY(seeded(url));
-        Run r = runCli({QStringLiteral("model"), QStringLiteral("train"), QStringLiteral("--db"), url, QStringLiteral("--activate"), QStringLiteral("--json")});
+        test::CliRun r = runCli({QStringLiteral("model"), QStringLiteral("train"), QStringLiteral("--db"), url, QStringLiteral("--activate"), QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QJsonObject report = QJsonDocument::fromJson(r.out).object();
         for (const char *key : {"version", "examples", "categories", "validation", "activated"})
@@ -347,7 +291,7 @@ private Q_SLOTS:
         const QString file = m_dir.filePath(QStringLiteral("h1.json"));
         r = runCli({QStringLiteral("model"), QStringLiteral("export"), QStringLiteral("h1"), file, QStringLiteral("--db"), url});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const Run offline = runCli({QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--head"), file, photo});
+        const test::CliRun offline = runCli({QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--head"), file, photo});
         QVERIFY2(offline.exitCode == 0, offline.err.constData());
         const QJsonObject b = QJsonDocument::fromJson(offline.out).object();
         QCOMPARE(b.value(QStringLiteral("model")).toObject().value(QStringLiteral("head")).toString(), QStringLiteral("h1"));

@@ -64,7 +64,12 @@ protected:
 
 private:
     void resetFilterWidgets(); // every filter back to "any", without a refresh
-    void setupFilters();
+    void setupFilters(); // history_page_filters.cpp
+    void makeWhenAndWhatFilters();
+    void makeHowFilters();
+    void makeFilterActions();
+    void layoutFilters();
+    void connectFilters();
     void setupTable();
     HistoryFilter currentFilter() const;
     void scheduleRefresh(int delayMs);

@@ -140,6 +140,28 @@ private:
 
 QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(parent), m_worker(worker)
 {
+    QHBoxLayout *bar = setupBar();
+    m_summary = new QLabel;
+    m_summary->setObjectName(QStringLiteral("qualitySummary"));
+    m_summary->setWordWrap(true);
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(setupCategories());
+    split->addWidget(setupCalibration());
+    split->addWidget(setupFlagRates());
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setStretchFactor(2, 2);
+    split->setSizes({440, 380, 260});
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_summary);
+    layout->addWidget(split, 1);
+    connectWorker();
+}
+
+// The period, the model version, imports in or out, and Refresh.
+QHBoxLayout *QualityPage::setupBar()
+{
     m_period = new QComboBox;
     m_period->addItem(tr("Last 7 days"), 7);
     m_period->addItem(tr("Last 30 days"), 30);
@@ -159,9 +181,13 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     bar->addWidget(m_includeImports);
     bar->addWidget(apply);
     bar->addStretch();
-    m_summary = new QLabel;
-    m_summary->setObjectName(QStringLiteral("qualitySummary"));
-    m_summary->setWordWrap(true);
+    connect(apply, &QPushButton::clicked, this, &QualityPage::refresh);
+    return bar;
+}
+
+// The matrix of suggested against confirmed categories, beside each category's acceptance.
+QWidget *QualityPage::setupCategories()
+{
     m_matrix = new QTableWidget;
     m_matrix->setObjectName(QStringLiteral("confusionMatrix"));
     m_matrix->setHorizontalHeader(new UpwardHeader);
@@ -191,6 +217,18 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     m_acceptance->verticalHeader()->hide();
     m_acceptance->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_acceptance->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    auto *categories = new QSplitter;
+    categories->addWidget(matrixBox);
+    categories->addWidget(m_acceptance);
+    categories->setStretchFactor(0, 3);
+    categories->setStretchFactor(1, 1);
+    categories->setSizes({900, 340});
+    return categories;
+}
+
+// How sure against how often right, decisions per head, and the heads.
+QWidget *QualityPage::setupCalibration()
+{
     m_reliability = new ReliabilityChart;
     m_reliability->setMinimumSize(320, 260);
     m_perHead = new QTableWidget(0, 3);
@@ -205,13 +243,6 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     perHeadLayout->addWidget(new QLabel(tr("<b>Decisions per head</b>")));
     perHeadLayout->addWidget(m_perHead, 1);
     m_heads = new HeadsPanel(m_worker);
-
-    auto *categories = new QSplitter;
-    categories->addWidget(matrixBox);
-    categories->addWidget(m_acceptance);
-    categories->setStretchFactor(0, 3);
-    categories->setStretchFactor(1, 1);
-    categories->setSizes({900, 340});
     auto *calibration = new QSplitter;
     calibration->addWidget(m_reliability);
     calibration->addWidget(perHead);
@@ -220,6 +251,11 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     calibration->setStretchFactor(1, 2);
     calibration->setStretchFactor(2, 4);
     calibration->setSizes({420, 240, 480});
+    return calibration;
+}
+
+QWidget *QualityPage::setupFlagRates()
+{
     // Flag rates: quality and moderation flags, the share of each day's photos.
     QStringList flagNames;
     for (const QString &flag : chartedFlags())
@@ -227,20 +263,11 @@ QualityPage::QualityPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     m_flagRates = new TimeChart(tr("Photos flagged, share of each day's photos"), tr("%"), flagNames, TimeChart::Gaps::Break);
     m_flagRates->setObjectName(QStringLiteral("flagRates"));
     m_flagRates->setMinimumHeight(200);
-    auto *split = new QSplitter(Qt::Vertical);
-    split->addWidget(categories);
-    split->addWidget(calibration);
-    split->addWidget(m_flagRates);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    split->setStretchFactor(2, 2);
-    split->setSizes({440, 380, 260});
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
-    layout->addWidget(m_summary);
-    layout->addWidget(split, 1);
+    return m_flagRates;
+}
 
-    connect(apply, &QPushButton::clicked, this, &QualityPage::refresh);
+void QualityPage::connectWorker()
+{
     connect(m_period, &QComboBox::currentIndexChanged, this, &QualityPage::refresh);
     connect(m_includeImports, &QCheckBox::toggled, this, &QualityPage::refresh);
     connect(m_matrix, &QTableWidget::cellDoubleClicked, this, [this](int r, int c) {

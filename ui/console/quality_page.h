@@ -10,6 +10,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QTableWidget;
@@ -52,6 +53,11 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    QHBoxLayout *setupBar();
+    QWidget *setupCategories();
+    QWidget *setupCalibration();
+    QWidget *setupFlagRates();
+    void connectWorker();
     void show(const QualityReport &report);
     void showAcceptance(const QStringList &ordered, const std::map<QString, qint64> &suggested,
                         const std::map<std::pair<QString, QString>, qint64> &cells);

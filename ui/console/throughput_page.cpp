@@ -76,6 +76,15 @@ ThroughputPage::ThroughputPage(ConsoleWorker *worker, QWidget *parent) : QWidget
     layout->addWidget(m_queueSummary);
     layout->addWidget(m_queue, 1);
 
+    connect(now, &QPushButton::clicked, this, &ThroughputPage::refresh);
+    connectRefreshes();
+    showRangeEdits();
+    m_timer->start();
+}
+
+// What refreshes the page: the timer, the range, and the worker's answers.
+void ThroughputPage::connectRefreshes()
+{
     m_timer = new QTimer(this);
     m_timer->setInterval(10000);
     connect(m_timer, &QTimer::timeout, this, &ThroughputPage::refresh);
@@ -90,7 +99,6 @@ ThroughputPage::ThroughputPage(ConsoleWorker *worker, QWidget *parent) : QWidget
     });
     for (QDateTimeEdit *e : {m_from, m_to})
         connect(e, &QDateTimeEdit::editingFinished, this, &ThroughputPage::refresh);
-    connect(now, &QPushButton::clicked, this, &ThroughputPage::refresh);
     connect(m_worker, &ConsoleWorker::seriesReady, this, [this](int request, const SeriesPlan &plan, const QList<TimeBucket> &b) {
         if (request != m_request)
             return;
@@ -102,8 +110,6 @@ ThroughputPage::ThroughputPage(ConsoleWorker *worker, QWidget *parent) : QWidget
         if (request == m_request)
             showQueue(a);
     });
-    showRangeEdits();
-    m_timer->start();
 }
 
 void ThroughputPage::showRangeEdits()

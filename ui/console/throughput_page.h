@@ -40,6 +40,7 @@ public:
     int lastAnswered() const { return m_answered; }
 
 private:
+    void connectRefreshes();
     void show(const QList<TimeBucket> &buckets);
     void showRangeEdits();
     void showQueue(const QueueActivity &activity);

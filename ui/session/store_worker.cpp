@@ -83,6 +83,17 @@ void StoreWorker::writePending()
     if (!m_store || m_pending.forDatabase(m_store->maskedUrl()).isEmpty())
         return;
     const PendingDecisions::Written w = m_pending.writeInto(*m_store);
+    // A decision of this window's that waited is now a row: an undo takes that back.
+    for (const PendingDecisions::Stored &stored : w.stored) {
+        auto it = m_decided.find(stored.predictionId);
+        for (qsizetype i = 0; it != m_decided.end() && i < it->size(); ++i) {
+            Decided &decided = (*it)[i];
+            if (decided.pendingMs == stored.createdMs) {
+                decided.feedbackId = stored.feedbackId;
+                decided.pendingMs = 0;
+            }
+        }
+    }
     Q_EMIT pendingWritten(m_store->maskedUrl(), w.written, w.waiting, w.dropped);
 }
 

@@ -1,6 +1,8 @@
 #include "main_window.h"
+#include "main_window_p.h"
 
 #include "classification_worker.h"
+#include "decision_controller.h"
 #include "count_text.h"
 #include "database_url.h"
 #include "environment.h"
@@ -14,6 +16,7 @@
 #include "result_panel.h"
 #include "session.h"
 #include "settings_dialog.h"
+#include "store_worker.h"
 #include "theme.h"
 
 #include <QCloseEvent>
@@ -28,13 +31,12 @@
 
 namespace listinglens::ui {
 
-MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_settings(WorkbenchSettings::load()), m_session(std::make_unique<Session>())
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), d(std::make_unique<MainWindowPrivate>())
 {
     setWindowTitle(tr("ListingLens"));
     setAcceptDrops(true);
     resize(1280, 800);
-    applyTheme(m_settings.theme);
+    applyTheme(d->settings.theme);
 
     setupPages();
     setupActions();
@@ -50,52 +52,67 @@ MainWindow::MainWindow(QWidget *parent)
     const QByteArray geometry = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
     if (!geometry.isEmpty())
         restoreGeometry(geometry);
-    m_strip->setFocus(); // the arrows and Enter work from the start
+    d->strip->setFocus(); // the arrows and Enter work from the start
 }
 
 MainWindow::~MainWindow()
 {
-    storeWaitingDecisions(); // accepted while their suggestion was being redone
-    m_session.reset(); // its threads stop, and what is queued for the database is written, before the pages go
+    d->decisions->storeWaiting(); // accepted while their suggestion was being redone
+    d->session.reset(); // its threads stop, and what is queued for the database is written, before the pages go
 }
+
+bool MainWindow::isBusy() const { return !d->pending.isEmpty(); }
+bool MainWindow::isPresentation() const { return d->presentation; }
+bool MainWindow::isModelReady() const { return d->modelReady; }
+PhotoListModel *MainWindow::photos() const { return d->photos; }
+PhotoStrip *MainWindow::strip() const { return d->strip; }
+QLabel *MainWindow::orderLabel() const { return d->orderLabel; }
+ResultPanel *MainWindow::resultPanel() const { return d->panel; }
+PresentationView *MainWindow::presentationView() const { return d->demo; }
+HistoryPage *MainWindow::historyPage() const { return d->history; }
+QualityPage *MainWindow::qualityPage() const { return d->quality; }
+ThroughputPage *MainWindow::throughputPage() const { return d->throughput; }
+QPushButton *MainWindow::cancelButton() const { return d->cancel; }
+QPushButton *MainWindow::retryDecisionsButton() const { return d->retryDecisions; }
+Session *MainWindow::session() const { return d->session.get(); }
 
 void MainWindow::connectModel()
 {
-    ClassificationWorker *worker = m_session->classification();
+    ClassificationWorker *worker = d->session->classification();
     connect(worker, &ClassificationWorker::modelLoaded, this,
             [this](const QString &name, const QString &version, const QString &device, const QStringList &ids, const QStringList &names) {
-                m_modelName = name;
-                m_modelVersion = version;
-                m_deviceName = device;
-                m_categoryIds = ids;
-                m_categoryNames = names;
-                m_history->setCategories(ids, names); // display names in the console pages
-                m_quality->setCategoryNames(ids, names);
-                m_panel->setCategories(ids, names);
-                m_modelReady = true;
-                m_head = 0; // until the database's active head is read
+                d->modelName = name;
+                d->modelVersion = version;
+                d->deviceName = device;
+                d->categoryIds = ids;
+                d->categoryNames = names;
+                d->history->setCategories(ids, names); // display names in the console pages
+                d->quality->setCategoryNames(ids, names);
+                d->panel->setCategories(ids, names);
+                d->modelReady = true;
+                d->head = 0; // until the database's active head is read
                 showModel();
-                m_deviceLabel->setText(device);
+                d->deviceLabel->setText(device);
                 Q_EMIT modelReady();
             });
     connect(worker, &ClassificationWorker::headChanged, this, [this](qint64 version) {
-        m_head = version;
+        d->head = version;
         showModel();
         statusBar()->showMessage(version > 0 ? tr("Now suggesting with category head h%1").arg(version)
                                              : tr("Now suggesting with the built-in category mapping"), 6000);
     });
     connect(worker, &ClassificationWorker::modelFailed, this, [this](const QString &message) {
-        if (!m_modelName.isEmpty()) {
+        if (!d->modelName.isEmpty()) {
             // The worker keeps the model it had: photos go on being classified with it.
-            m_modelReady = true;
+            d->modelReady = true;
             showModel();
             QMessageBox::warning(this, tr("Model not changed"),
                                  tr("%1\n\nStill using %2 %3. Choose another model folder in Settings.")
-                                     .arg(plainModelError(message), m_modelName, m_modelVersion));
+                                     .arg(plainModelError(message), d->modelName, d->modelVersion));
             return;
         }
-        m_modelReady = false;
-        m_modelLabel->setText(tr("Model not loaded"));
+        d->modelReady = false;
+        d->modelLabel->setText(tr("Model not loaded"));
         QMessageBox::warning(this, tr("Model not loaded"),
                              tr("%1\n\nChoose the model folder in Settings.").arg(plainModelError(message)));
     });
@@ -104,40 +121,47 @@ void MainWindow::connectModel()
 void MainWindow::showModel()
 {
     // Short: during a batch the progress shares the status bar.
-    m_modelLabel->setText(m_head > 0 ? tr("Model: %1 %2 · head h%3").arg(m_modelName, m_modelVersion).arg(m_head)
-                                     : tr("Model: %1 %2").arg(m_modelName, m_modelVersion));
-    m_modelLabel->setToolTip(m_head > 0 ? tr("Categories from the market's category head h%1, as the database has it active").arg(m_head)
+    d->modelLabel->setText(d->head > 0 ? tr("Model: %1 %2 · head h%3").arg(d->modelName, d->modelVersion).arg(d->head)
+                                     : tr("Model: %1 %2").arg(d->modelName, d->modelVersion));
+    d->modelLabel->setToolTip(d->head > 0 ? tr("Categories from the market's category head h%1, as the database has it active").arg(d->head)
                                         : tr("Categories from the built-in mapping (no category head is active)"));
 }
 
 void MainWindow::loadModel()
 {
-    m_modelReady = false;
-    m_modelLabel->setText(tr("Loading model…"));
-    const QString dir = m_settings.modelDir.isEmpty() ? defaultModelDir() : m_settings.modelDir;
-    m_session->loadModel(dir, m_settings.device, m_settings.threads);
+    d->modelReady = false;
+    d->modelLabel->setText(tr("Loading model…"));
+    const QString dir = d->settings.modelDir.isEmpty() ? defaultModelDir() : d->settings.modelDir;
+    d->session->loadModel(dir, d->settings.device, d->settings.threads);
 }
 
 void MainWindow::connectDatabase()
 {
-    connect(m_session.get(), &Session::databaseConnecting, this, [this](const QString &url) {
-        m_panel->forgetThumbnails(); // the similar listings' ids are of the database before
+    connect(d->session.get(), &Session::databaseConnecting, this, [this](const QString &url) {
+        d->panel->forgetThumbnails(); // the similar listings' ids are of the database before
         if (const auto parsed = DatabaseUrl::parse(url)) {
-            m_databaseLabel->setText(tr("Database: connecting to %1…").arg(parsed.value().shortName()));
-            m_databaseLabel->setToolTip(parsed.value().masked());
+            d->databaseLabel->setText(tr("Database: connecting to %1…").arg(parsed.value().shortName()));
+            d->databaseLabel->setToolTip(parsed.value().masked());
         }
     });
-    connect(m_session.get(), &Session::databaseOpened, this, [this](const QString &url, int listings) {
+    connect(d->session.get(), &Session::databaseOpened, this, [this](const QString &url, int listings) {
         const auto parsed = DatabaseUrl::parse(databaseUrl());
-        m_databaseLabel->setText(tr("Database: %1").arg(parsed ? parsed.value().shortName() : url));
-        m_databaseLabel->setToolTip(tr("%1\n%2 loaded for similarity and prices").arg(url, countText(listings, tr("earlier listing"), tr("earlier listings"))));
+        d->databaseLabel->setText(tr("Database: %1").arg(parsed ? parsed.value().shortName() : url));
+        d->databaseLabel->setToolTip(tr("%1\n%2 loaded for similarity and prices").arg(url, countText(listings, tr("earlier listing"), tr("earlier listings"))));
     });
-    connect(m_session.get(), &Session::databaseUnavailable, this, [this](const QString &message, int retryInSeconds) {
+    connect(d->session.get(), &Session::databaseUnavailable, this, [this](const QString &message, int retryInSeconds) {
         // Short, never cut: the banner above the pages says the rest.
-        m_databaseLabel->setText(tr("Database: unreachable"));
-        m_databaseLabel->setToolTip(tr("%1\nNext try in %2 s").arg(message).arg(retryInSeconds));
+        d->databaseLabel->setText(tr("Database: unreachable"));
+        d->databaseLabel->setToolTip(tr("%1\nNext try in %2 s").arg(message).arg(retryInSeconds));
     });
-    connect(m_session.get(), &Session::resultNotStored, this, [this](const QString &message) {
+    // Settings shows the database's currency, the one every price in it is in.
+    connect(d->session->storeWorker(), &StoreWorker::currencyKnown, this, [this](const QString &currency, const QString &refusal) {
+        if (!currency.isEmpty())
+            d->settings.currency = currency;
+        if (!refusal.isEmpty())
+            statusBar()->showMessage(tr("Currency not changed: %1").arg(refusal), 10000);
+    });
+    connect(d->session.get(), &Session::resultNotStored, this, [this](const QString &message) {
         Q_UNUSED(message); // the banner's tooltip has it
         statusBar()->showMessage(tr("Database lost: results are kept until it is back"), 8000);
     });
@@ -145,60 +169,60 @@ void MainWindow::connectDatabase()
 
 QString MainWindow::databaseUrl() const
 {
-    if (!m_settings.databaseUrl.isEmpty())
-        return m_settings.databaseUrl;
+    if (!d->settings.databaseUrl.isEmpty())
+        return d->settings.databaseUrl;
     const QString env = databaseUrlFromEnvironment();
     return env.isEmpty() ? defaultDatabaseUrl() : env;
 }
 
 void MainWindow::openDatabase()
 {
-    m_session->openDatabase(databaseUrl());
+    d->session->openDatabase(databaseUrl());
 }
 
 void MainWindow::showPage(int page)
 {
-    m_nav->setCurrentRow(page);
+    d->nav->setCurrentRow(page);
 }
 
 void MainWindow::openSettings()
 {
-    SettingsDialog dialog(m_settings, this);
+    SettingsDialog dialog(d->settings, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const WorkbenchSettings previous = m_settings;
-    m_settings = dialog.settings();
-    m_settings.save();
-    if (m_settings.theme != previous.theme)
-        applyTheme(m_settings.theme);
-    if (m_settings.modelChanged(previous))
+    const WorkbenchSettings previous = d->settings;
+    d->settings = dialog.settings();
+    d->settings.save();
+    if (d->settings.theme != previous.theme)
+        applyTheme(d->settings.theme);
+    if (d->settings.modelChanged(previous))
         loadModel();
-    if (m_settings.modelChanged(previous) || m_settings.databaseUrl != previous.databaseUrl)
+    if (d->settings.modelChanged(previous) || d->settings.databaseUrl != previous.databaseUrl)
         openDatabase(); // the listing index follows the model's embeddings
-    if (m_settings.currency != previous.currency) // after the open, on the same thread
-        m_session->chooseCurrency(m_settings.currency); // the database's one currency, refused when its prices are in another
+    if (d->settings.currency != previous.currency) // after the open, on the same thread
+        d->session->chooseCurrency(d->settings.currency); // the database's one currency, refused when its prices are in another
 }
 
 void MainWindow::setPresentation(bool on)
 {
-    if (on == m_presentation)
+    if (on == d->presentation)
         return;
-    m_presentation = on;
-    if (!m_demo) {
-        m_demo = new PresentationView(m_photos, this);
+    d->presentation = on;
+    if (!d->demo) {
+        d->demo = new PresentationView(d->photos, this);
         // A photo from the phone comes in as an opened file does: the same checks, the same session.
-        connect(m_demo, &PresentationView::photoFromPhone, this, [this](const QString &path) { addPaths({path}); });
+        connect(d->demo, &PresentationView::photoFromPhone, this, [this](const QString &path) { addPaths({path}); });
     }
     if (on)
         showPage(0);
     // The view covers the window; what is under it goes, so that no key, menu or focus lands there.
-    for (QWidget *w : std::initializer_list<QWidget *>{m_nav, m_pages, m_toolbar, menuBar(), statusBar()})
+    for (QWidget *w : std::initializer_list<QWidget *>{d->nav, d->pages, d->toolbar, menuBar(), statusBar()})
         w->setVisible(!on);
     updateWorkbenchKeys(); // off while presenting: they would act on the hidden strip, and the view has its own keys
-    const PhotoItem *current = m_photos->item(m_strip->currentIndex().row());
-    m_demo->setActive(on, current ? current->id : -1);
-    if (!on && m_demo->shownId() >= 0 && m_photos->rowOf(m_demo->shownId()) >= 0)
-        selectRow(m_photos->rowOf(m_demo->shownId())); // back in the workbench at the photo last presented
+    const PhotoItem *current = d->photos->item(d->strip->currentIndex().row());
+    d->demo->setActive(on, current ? current->id : -1);
+    if (!on && d->demo->shownId() >= 0 && d->photos->rowOf(d->demo->shownId()) >= 0)
+        selectRow(d->photos->rowOf(d->demo->shownId())); // back in the workbench at the photo last presented
     if (on)
         showFullScreen();
     else
@@ -208,7 +232,7 @@ void MainWindow::setPresentation(bool on)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     // Results waiting for a lost database live in memory: say so before they go.
-    if (const int waiting = m_session->resultsWaiting(); waiting > 0) {
+    if (const int waiting = d->session->resultsWaiting(); waiting > 0) {
         const auto answer = QMessageBox::warning(
             this, tr("Results not stored yet"),
             tr("%1 waiting for the database, which is not reachable. They are lost if you close now.\n\n"

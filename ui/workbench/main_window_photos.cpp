@@ -1,8 +1,11 @@
 // Photos in (opened, dropped, pasted), classified by the session, results into the strip.
 #include "main_window.h"
+#include "main_window_p.h"
 
 #include "classification_worker.h"
+#include "correction_controller.h"
 #include "count_text.h"
+#include "decision_controller.h"
 #include "environment.h"
 #include "file_dialogs.h"
 #include "photo_files.h"
@@ -39,37 +42,37 @@ QString duration(double seconds)
 
 void MainWindow::connectPhotos()
 {
-    connect(m_strip->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelected);
-    connect(m_strip->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
-        m_photos->setPinned(current.isValid() ? current.data(PhotoListModel::IdRole).toInt() : 0);
+    connect(d->strip->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelected);
+    connect(d->strip->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
+        d->photos->setPinned(current.isValid() ? current.data(PhotoListModel::IdRole).toInt() : 0);
     });
-    connect(m_photos, &PhotoListModel::itemChanged, this, [this](int id) {
-        if (id == m_panel->shownId())
+    connect(d->photos, &PhotoListModel::itemChanged, this, [this](int id) {
+        if (id == d->panel->shownId())
             showSelected();
     });
-    connect(m_photos, &QAbstractItemModel::rowsRemoved, this, &MainWindow::showSelected);
-    connect(m_panel, &ResultPanel::openPhotosRequested, this, &MainWindow::openPhotos);
-    connect(m_panel, &ResultPanel::samplesRequested, this, [this] { addPaths({defaultSamplesDir()}); });
+    connect(d->photos, &QAbstractItemModel::rowsRemoved, this, &MainWindow::showSelected);
+    connect(d->panel, &ResultPanel::openPhotosRequested, this, &MainWindow::openPhotos);
+    connect(d->panel, &ResultPanel::samplesRequested, this, [this] { addPaths({defaultSamplesDir()}); });
 
-    ClassificationWorker *worker = m_session->classification();
-    connect(worker, &ClassificationWorker::photoStarted, m_photos, &PhotoListModel::setWorking);
+    ClassificationWorker *worker = d->session->classification();
+    connect(worker, &ClassificationWorker::photoStarted, d->photos, &PhotoListModel::setWorking);
     connect(worker, &ClassificationWorker::photoDone, this,
             [this](int id, const PhotoResult &r, const QImage &preview, const QImage &thumbnail, qint64 predictionId,
                    const QString &database) {
-                m_photos->setResult(id, r, preview, thumbnail, predictionId, database);
+                d->photos->setResult(id, r, preview, thumbnail, predictionId, database);
                 photoSettled();
             });
     // The moderation lane's answer follows; the panel shows it when the photo is shown (itemChanged).
-    connect(worker, &ClassificationWorker::photoModerated, m_photos, &PhotoListModel::setModerated);
+    connect(worker, &ClassificationWorker::photoModerated, d->photos, &PhotoListModel::setModerated);
     connect(worker, &ClassificationWorker::photoFailed, this,
             [this](int id, const QString &code, const QString &message, const QString &advice) {
-                m_photos->setFailed(id, code, message, advice);
+                d->photos->setFailed(id, code, message, advice);
                 photoSettled(false);
             });
     connect(worker, &ClassificationWorker::requestFinished, this, &MainWindow::finishRequest);
     // Kept by listing in the panel, whichever photo asked for them.
-    connect(m_session->storeWorker(), &StoreWorker::thumbnailsLoaded, this,
-            [this](int, const QList<qint64> &ids, const QList<QImage> &images) { m_panel->setSimilarThumbnails(ids, images); });
+    connect(d->session->storeWorker(), &StoreWorker::thumbnailsLoaded, this,
+            [this](int, const QList<qint64> &ids, const QList<QImage> &images) { d->panel->setSimilarThumbnails(ids, images); });
 }
 
 void MainWindow::addPaths(const QStringList &paths)
@@ -93,8 +96,8 @@ void MainWindow::enqueueFiles(const QStringList &files)
     QStringList names;
     for (const QString &f : files)
         names << QFileInfo(f).fileName();
-    const QList<int> ids = m_photos->add(files, names);
-    startRequest(m_session->classifyFiles(ids, files, m_settings.batchSize), int(ids.size()));
+    const QList<int> ids = d->photos->add(files, names);
+    startRequest(d->session->classifyFiles(ids, files, d->settings.batchSize), int(ids.size()));
     showArrived(ids.first());
 }
 
@@ -103,13 +106,13 @@ QStringList MainWindow::takeCancelled(int *pasted)
 {
     QStringList files;
     *pasted = 0;
-    for (int id : m_photos->idsIn(PhotoState::Cancelled)) {
-        const PhotoItem *item = m_photos->itemById(id);
+    for (int id : d->photos->idsIn(PhotoState::Cancelled)) {
+        const PhotoItem *item = d->photos->itemById(id);
         if (QFileInfo(item->source).isFile())
             files << item->source;
         else
             ++*pasted;
-        m_photos->remove(m_photos->rowOf(id));
+        d->photos->remove(d->photos->rowOf(id));
     }
     return files;
 }
@@ -137,115 +140,114 @@ void MainWindow::clearCancelled()
 void MainWindow::showArrived(int id)
 {
     // The first photo of what was just opened is shown, and the arrows work at once.
-    if (m_panel->isCorrecting())
+    if (d->panel->isCorrecting())
         return; // not in the middle of a correction: it stays, and the strip shows what came
-    selectRow(m_photos->rowOf(id));
-    m_strip->scrollTo(m_strip->currentIndex());
-    m_strip->setFocus();
+    selectRow(d->photos->rowOf(id));
+    d->strip->scrollTo(d->strip->currentIndex());
+    d->strip->setFocus();
 }
 
 void MainWindow::addImage(const QImage &image)
 {
     if (image.isNull())
         return;
-    const QString name = tr("pasted image %1").arg(++m_pasted);
-    const QList<int> ids = m_photos->add({name}, {name});
-    startRequest(m_session->classifyImage(ids.first(), image), 1);
+    const QString name = tr("pasted image %1").arg(++d->pasted);
+    const QList<int> ids = d->photos->add({name}, {name});
+    startRequest(d->session->classifyImage(ids.first(), image), 1);
     showArrived(ids.first());
 }
 
 void MainWindow::startRequest(int ticket, int photos)
 {
-    if (m_pending.isEmpty()) {
-        m_batchTotal = 0;
-        m_batchSettled = 0;
-        m_batchClassified = 0;
-        m_batchClock.start();
-        m_rateLabel->clear(); // the last batch's rate is not this one's
+    if (d->pending.isEmpty()) {
+        d->batchTotal = 0;
+        d->batchSettled = 0;
+        d->batchClassified = 0;
+        d->batchClock.start();
+        d->rateLabel->clear(); // the last batch's rate is not this one's
     }
-    m_pending.insert(ticket);
-    m_batchTotal += photos;
-    m_progressBar->setRange(0, m_batchTotal);
-    m_progressBar->setValue(m_batchSettled);
-    m_progressLabel->setText(tr("%1 / %2").arg(m_batchSettled).arg(m_batchTotal));
-    m_progress->show();
-    m_rateLabel->hide(); // the progress text carries the rate meanwhile
-    m_cancel->setEnabled(true);
+    d->pending.insert(ticket);
+    d->batchTotal += photos;
+    d->progressBar->setRange(0, d->batchTotal);
+    d->progressBar->setValue(d->batchSettled);
+    d->progressLabel->setText(tr("%1 / %2").arg(d->batchSettled).arg(d->batchTotal));
+    d->progress->show();
+    d->rateLabel->hide(); // the progress text carries the rate meanwhile
+    d->cancel->setEnabled(true);
 }
 
 void MainWindow::photoSettled(bool classified)
 {
     // The rate counts photos classified: a file refused at once (not a photo,
     // too large) takes no time and would make it say hundreds a second.
-    ++m_batchSettled;
-    m_batchClassified += classified ? 1 : 0;
-    const double seconds = m_batchClock.elapsed() / 1000.0;
-    const double rate = m_batchClassified / std::max(seconds, 0.001);
-    m_progressBar->setValue(m_batchSettled);
-    const bool meaningful = m_batchClassified >= 3; // a rate over one or two photos says nothing
-    const QString left = meaningful ? duration((m_batchTotal - m_batchSettled) / std::max(rate, 0.001)) : QStringLiteral("–");
-    m_progressLabel->setText(meaningful ? tr("%1 / %2 · %3 photos/s · %4 left")
-                                              .arg(m_batchSettled).arg(m_batchTotal).arg(rate, 0, 'f', 1).arg(left)
-                                        : tr("%1 / %2").arg(m_batchSettled).arg(m_batchTotal));
-    m_rateLabel->setText(meaningful ? tr("%1 photos/s").arg(rate, 0, 'f', 1) : QString());
-    if (!m_strip->currentIndex().isValid())
+    ++d->batchSettled;
+    d->batchClassified += classified ? 1 : 0;
+    const double seconds = d->batchClock.elapsed() / 1000.0;
+    const double rate = d->batchClassified / std::max(seconds, 0.001);
+    d->progressBar->setValue(d->batchSettled);
+    const bool meaningful = d->batchClassified >= 3; // a rate over one or two photos says nothing
+    const QString left = meaningful ? duration((d->batchTotal - d->batchSettled) / std::max(rate, 0.001)) : QStringLiteral("–");
+    d->progressLabel->setText(meaningful ? tr("%1 / %2 · %3 photos/s · %4 left")
+                                              .arg(d->batchSettled).arg(d->batchTotal).arg(rate, 0, 'f', 1).arg(left)
+                                        : tr("%1 / %2").arg(d->batchSettled).arg(d->batchTotal));
+    d->rateLabel->setText(meaningful ? tr("%1 photos/s").arg(rate, 0, 'f', 1) : QString());
+    if (!d->strip->currentIndex().isValid())
         selectRow(0);
 }
 
 void MainWindow::finishRequest(int ticket)
 {
-    m_pending.remove(ticket);
-    if (!m_pending.isEmpty())
+    d->pending.remove(ticket);
+    if (!d->pending.isEmpty())
         return;
-    m_progress->hide();
-    m_rateLabel->show();
-    statusBar()->showMessage(tr("%1 in %2 s").arg(countText(m_batchSettled, tr("photo"), tr("photos"))).arg(m_batchClock.elapsed() / 1000.0, 0, 'f', 1), 8000);
+    d->progress->hide();
+    d->rateLabel->show();
+    statusBar()->showMessage(tr("%1 in %2 s").arg(countText(d->batchSettled, tr("photo"), tr("photos"))).arg(d->batchClock.elapsed() / 1000.0, 0, 'f', 1), 8000);
     Q_EMIT idle();
 }
 
 void MainWindow::cancelBatch()
 {
-    m_session->cancelAll();
-    m_cancel->setEnabled(false);
-    m_progressLabel->setText(tr("Cancelling…"));
+    d->session->cancelAll();
+    d->cancel->setEnabled(false);
+    d->progressLabel->setText(tr("Cancelling…"));
 }
 
 void MainWindow::selectRow(int row)
 {
-    m_strip->setCurrentIndex(m_photos->index(row));
+    d->strip->setCurrentIndex(d->photos->index(row));
 }
 
 void MainWindow::showSelected()
 {
-    const PhotoItem *item = m_photos->item(m_strip->currentIndex().row());
-    if (m_panel->isCorrecting() && (!item || item->id != m_panel->shownId()))
-        abandonCorrection(); // another photo: the correction is dropped
-    item = m_photos->item(m_strip->currentIndex().row());
+    const PhotoItem *item = d->photos->item(d->strip->currentIndex().row());
+    if (d->panel->isCorrecting() && (!item || item->id != d->panel->shownId()))
+        d->corrections->abandon(); // another photo: the correction is dropped
+    item = d->photos->item(d->strip->currentIndex().row());
     if (!item) {
-        m_panel->showEmpty();
+        d->panel->showEmpty();
         return;
     }
-    const PhotoItem *original = item->duplicateOfId >= 0 ? m_photos->itemById(item->duplicateOfId) : nullptr;
-    m_panel->showItem(*item, original ? original->name : QString());
+    const PhotoItem *original = item->duplicateOfId >= 0 ? d->photos->itemById(item->duplicateOfId) : nullptr;
+    d->panel->showItem(*item, original ? original->name : QString());
     // Thumbnails for the similar listings not loaded yet (a photo shown anew, or a redone suggestion).
-    if (item->state == PhotoState::Done && m_session->isCurrentDatabase(item->database)) {
-        if (const QList<qint64> ids = m_panel->thumbnailsToLoad(); !ids.isEmpty())
-            m_session->loadThumbnails(item->id, ids);
+    if (item->state == PhotoState::Done && d->session->isCurrentDatabase(item->database)) {
+        if (const QList<qint64> ids = d->panel->thumbnailsToLoad(); !ids.isEmpty())
+            d->session->loadThumbnails(item->id, ids);
     }
 }
 
 void MainWindow::removeCurrent()
 {
-    const int row = m_strip->currentIndex().row();
-    const PhotoItem *item = m_photos->item(row);
+    const int row = d->strip->currentIndex().row();
+    const PhotoItem *item = d->photos->item(row);
     if (!item)
         return;
     // Undoable: Ctrl+Z brings it back, with its result and decision.
-    m_undo << UndoStep{UndoStep::Removed, *item, row, false};
-    const QString name = item->name;
-    m_photos->remove(row);
-    showUndo();
-    statusBar()->showMessage(tr("Removed %1 · Ctrl+Z brings it back").arg(name), 8000);
+    const PhotoItem removed = *item;
+    d->photos->remove(row);
+    d->decisions->removed(removed, row);
+    statusBar()->showMessage(tr("Removed %1 · Ctrl+Z brings it back").arg(removed.name), 8000);
 }
 
 void MainWindow::pasteFromClipboard()

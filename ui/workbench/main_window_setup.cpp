@@ -1,5 +1,6 @@
 // The window's pages, actions and status bar, built once by the constructor.
 #include "main_window.h"
+#include "main_window_p.h"
 
 #include "console_worker.h"
 #include "database_banner.h"
@@ -38,92 +39,107 @@ namespace listinglens::ui {
 
 void MainWindow::setupPages()
 {
-    m_photos = new PhotoListModel(this);
-    m_strip = new PhotoStrip;
-    m_strip->setModel(m_photos);
-    m_panel = new ResultPanel;
+    QWidget *workbench = setupWorkbenchPage();
+    setupConsolePages();
+    setupNavigation(workbench);
+    auto *central = new QWidget;
+    auto *row = new QHBoxLayout(central);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(0);
+    row->addWidget(d->nav);
+    // Above every page: what is stale while the database is away.
+    auto *pagesColumn = new QVBoxLayout;
+    pagesColumn->setContentsMargins(0, 0, 0, 0);
+    pagesColumn->setSpacing(0);
+    pagesColumn->addWidget(new DatabaseBanner(d->session.get()));
+    pagesColumn->addWidget(d->pages, 1);
+    row->addLayout(pagesColumn, 1);
+    setCentralWidget(central);
+}
+
+// The strip and the result panel, side by side.
+QWidget *MainWindow::setupWorkbenchPage()
+{
+    d->photos = new PhotoListModel(this);
+    d->strip = new PhotoStrip;
+    d->strip->setModel(d->photos);
+    d->panel = new ResultPanel;
 
     // The strip under a line that says when it is in least-confident-first order.
     auto *stripBox = new QWidget;
     auto *stripLayout = new QVBoxLayout(stripBox);
     stripLayout->setContentsMargins(0, 0, 0, 0);
     stripLayout->setSpacing(2);
-    m_orderLabel = new QLabel(tr("Least confident first · Ctrl+L: as they arrived"));
-    m_orderLabel->setObjectName(QStringLiteral("stripOrder"));
-    m_orderLabel->setWordWrap(true);
-    m_orderLabel->hide();
-    stripLayout->addWidget(m_orderLabel);
-    stripLayout->addWidget(m_strip, 1);
+    d->orderLabel = new QLabel(tr("Least confident first · Ctrl+L: as they arrived"));
+    d->orderLabel->setObjectName(QStringLiteral("stripOrder"));
+    d->orderLabel->setWordWrap(true);
+    d->orderLabel->hide();
+    stripLayout->addWidget(d->orderLabel);
+    stripLayout->addWidget(d->strip, 1);
     auto *workbench = new QSplitter;
     workbench->addWidget(stripBox);
-    workbench->addWidget(m_panel);
+    workbench->addWidget(d->panel);
     workbench->setStretchFactor(1, 1);
     workbench->setChildrenCollapsible(false);
     workbench->setSizes({230, 1000});
+    return workbench;
+}
 
+void MainWindow::setupConsolePages()
+{
     // The data console reads on the session's console thread.
-    ConsoleWorker *console = m_session->console();
-    m_history = new HistoryPage(console);
-    m_quality = new QualityPage(console);
-    m_throughput = new ThroughputPage(console);
-    connect(m_quality, &QualityPage::pairChosen, this, [this](const QString &suggested, const QString &confirmed) {
+    ConsoleWorker *console = d->session->console();
+    d->history = new HistoryPage(console);
+    d->quality = new QualityPage(console);
+    d->throughput = new ThroughputPage(console);
+    connect(d->quality, &QualityPage::pairChosen, this, [this](const QString &suggested, const QString &confirmed) {
         showPage(1);
-        m_history->showPair(suggested, confirmed);
+        d->history->showPair(suggested, confirmed);
     });
-    connect(m_history, &HistoryPage::exportDone, this, [this](bool, const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(d->history, &HistoryPage::exportDone, this, [this](bool, const QString &message) { statusBar()->showMessage(message, 10000); });
     connect(console, &ConsoleWorker::failed, this, [this](int, const QString &message) {
-        if (!m_session->databaseLostSince().isValid()) // else the banner above the pages says it
+        if (!d->session->databaseLostSince().isValid()) // else the banner above the pages says it
             statusBar()->showMessage(message, 10000);
     });
+}
 
-    m_nav = new QListWidget;
-    m_nav->addItems({tr("Workbench"), tr("History"), tr("Quality"), tr("Throughput")});
-    m_nav->setFixedWidth(110);
-    m_nav->setCurrentRow(0);
-    m_pages = new QStackedWidget;
-    m_pages->addWidget(workbench);
+// The list of pages on the left and the stack they show in.
+void MainWindow::setupNavigation(QWidget *workbench)
+{
+    d->nav = new QListWidget;
+    d->nav->addItems({tr("Workbench"), tr("History"), tr("Quality"), tr("Throughput")});
+    d->nav->setFixedWidth(110);
+    d->nav->setCurrentRow(0);
+    d->pages = new QStackedWidget;
+    d->pages->addWidget(workbench);
     // The console pages scroll rather than hold the window wider than a 1024 px screen.
-    for (QWidget *console : std::initializer_list<QWidget *>{m_history, m_quality, m_throughput}) {
+    for (QWidget *console : std::initializer_list<QWidget *>{d->history, d->quality, d->throughput}) {
         auto *scroll = new QScrollArea;
         scroll->setWidget(console);
         scroll->setWidgetResizable(true);
         scroll->setFrameShape(QFrame::NoFrame);
-        m_pages->addWidget(scroll);
+        d->pages->addWidget(scroll);
     }
     // Back (or another database): the page in view reads again, with what was kept meanwhile written.
-    connect(m_session.get(), &Session::databaseOpened, this, [this] {
-        if (m_pages->currentIndex() == 1)
-            m_history->refresh();
-        else if (m_pages->currentIndex() == 2)
-            m_quality->refresh();
-        else if (m_pages->currentIndex() == 3)
-            m_throughput->refresh();
+    connect(d->session.get(), &Session::databaseOpened, this, [this] {
+        if (d->pages->currentIndex() == 1)
+            d->history->refresh();
+        else if (d->pages->currentIndex() == 2)
+            d->quality->refresh();
+        else if (d->pages->currentIndex() == 3)
+            d->throughput->refresh();
     });
-    connect(m_nav, &QListWidget::currentRowChanged, this, [this](int page) {
-        m_pages->setCurrentIndex(page);
+    connect(d->nav, &QListWidget::currentRowChanged, this, [this](int page) {
+        d->pages->setCurrentIndex(page);
         // Enter, 1-3, C and the arrows belong to the workbench only: elsewhere they are the page's own keys.
         updateWorkbenchKeys();
         if (page == 1)
-            m_history->refresh();
+            d->history->refresh();
         else if (page == 2)
-            m_quality->refresh();
+            d->quality->refresh();
         else if (page == 3)
-            m_throughput->refresh();
+            d->throughput->refresh();
     });
-
-    auto *central = new QWidget;
-    auto *row = new QHBoxLayout(central);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->setSpacing(0);
-    row->addWidget(m_nav);
-    // Above every page: what is stale while the database is away.
-    auto *pagesColumn = new QVBoxLayout;
-    pagesColumn->setContentsMargins(0, 0, 0, 0);
-    pagesColumn->setSpacing(0);
-    pagesColumn->addWidget(new DatabaseBanner(m_session.get()));
-    pagesColumn->addWidget(m_pages, 1);
-    row->addLayout(pagesColumn, 1);
-    setCentralWidget(central);
 }
 
 void MainWindow::setupActions()
@@ -155,10 +171,10 @@ void MainWindow::setupActions()
     file->addAction(tr("Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    m_undoAction = edit->addAction(tr("Undo"), this, &MainWindow::undoLast);
-    m_undoAction->setObjectName(QStringLiteral("undo"));
-    m_undoAction->setShortcut(QKeySequence::Undo); // a text field being edited takes Ctrl+Z for its own undo
-    m_undoAction->setEnabled(false);
+    d->undoAction = edit->addAction(tr("Undo"), this, &MainWindow::undoLast);
+    d->undoAction->setObjectName(QStringLiteral("undo"));
+    d->undoAction->setShortcut(QKeySequence::Undo); // a text field being edited takes Ctrl+Z for its own undo
+    d->undoAction->setEnabled(false);
     edit->addAction(tr("Correct here (C)"), this, &MainWindow::correctCurrent); // the key is a workbench key
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -168,9 +184,9 @@ void MainWindow::setupActions()
     leastConfident->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     leastConfident->setToolTip(tr("Photos the model is least sure of first (photos without a result last); again: as they arrived"));
     connect(leastConfident, &QAction::toggled, this, [this](bool on) {
-        m_photos->setOrder(on ? PhotoListModel::Order::LeastConfidentFirst : PhotoListModel::Order::Arrival);
-        m_orderLabel->setVisible(on);
-        m_strip->scrollTo(m_strip->currentIndex());
+        d->photos->setOrder(on ? PhotoListModel::Order::LeastConfidentFirst : PhotoListModel::Order::Arrival);
+        d->orderLabel->setVisible(on);
+        d->strip->scrollTo(d->strip->currentIndex());
     });
     // T: the boxes of the text, contact details, brands and faces found on the photo. A
     // window shortcut, so a text field with the focus keeps its T (it overrides printable keys).
@@ -180,13 +196,13 @@ void MainWindow::setupActions()
     boxes->setShortcut(QKeySequence(Qt::Key_T));
     boxes->setShortcutContext(Qt::WindowShortcut);
     boxes->setChecked(QSettings().value(QStringLiteral("workbench/moderationBoxes"), true).toBool());
-    m_panel->setModerationBoxesShown(boxes->isChecked());
+    d->panel->setModerationBoxesShown(boxes->isChecked());
     connect(boxes, &QAction::toggled, this, [this](bool on) {
-        m_panel->setModerationBoxesShown(on);
+        d->panel->setModerationBoxesShown(on);
         QSettings().setValue(QStringLiteral("workbench/moderationBoxes"), on);
     });
     view->addSeparator();
-    QAction *present = view->addAction(tr("Presentation mode"), this, [this] { setPresentation(!m_presentation); });
+    QAction *present = view->addAction(tr("Presentation mode"), this, [this] { setPresentation(!d->presentation); });
     present->setShortcut(Qt::Key_F11);
     addAction(present); // also when the menu bar is hidden
     addAction(open);    // Ctrl+O in presentation mode too
@@ -196,11 +212,11 @@ void MainWindow::setupActions()
     help->addAction(tr("Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("About ListingLens"), this, &MainWindow::showAbout);
 
-    m_toolbar = addToolBar(tr("Photos"));
-    m_toolbar->setMovable(false);
-    m_toolbar->addAction(open);
-    m_toolbar->addAction(folder);
-    m_toolbar->addAction(samples);
+    d->toolbar = addToolBar(tr("Photos"));
+    d->toolbar->setMovable(false);
+    d->toolbar->addAction(open);
+    d->toolbar->addAction(folder);
+    d->toolbar->addAction(samples);
 
     setupWorkbenchKeys();
 }
@@ -209,17 +225,17 @@ void MainWindow::setupWorkbenchKeys()
 {
     auto workbenchKey = [this](int key) {
         auto *s = new QShortcut(QKeySequence(key), this);
-        m_workbenchKeys << s;
+        d->workbenchKeys << s;
         return s;
     };
     for (int i = 0; i < 3; ++i)
-        connect(workbenchKey(Qt::Key_1 + i), &QShortcut::activated, this, [this, i] { m_panel->selectChoice(i); });
+        connect(workbenchKey(Qt::Key_1 + i), &QShortcut::activated, this, [this, i] { d->panel->selectChoice(i); });
     // Enter is not a shortcut: it reaches the window (keyPressEvent) only when
     // the widget with the focus has no use for it (enterIsForTheWorkbench).
     connect(workbenchKey(Qt::Key_C), &QShortcut::activated, this, &MainWindow::correctCurrent);
     auto step = [this](int delta) {
-        const int row = m_strip->currentIndex().row() + delta;
-        if (row >= 0 && row < m_photos->rowCount())
+        const int row = d->strip->currentIndex().row() + delta;
+        if (row >= 0 && row < d->photos->rowCount())
             selectRow(row);
     };
     for (int key : {Qt::Key_PageDown, Qt::Key_Right})
@@ -227,32 +243,32 @@ void MainWindow::setupWorkbenchKeys()
     for (int key : {Qt::Key_PageUp, Qt::Key_Left})
         connect(workbenchKey(key), &QShortcut::activated, this, [step] { step(-1); });
     connect(new QShortcut(QKeySequence(Qt::Key_Escape), this), &QShortcut::activated, this, [this] {
-        if (m_presentation) // first: the presenter sees nothing of a correction under the view
+        if (d->presentation) // first: the presenter sees nothing of a correction under the view
             setPresentation(false);
-        else if (m_panel->isCorrecting())
+        else if (d->panel->isCorrecting())
             cancelCorrection();
     });
 }
 
 void MainWindow::updateWorkbenchKeys()
 {
-    const bool on = m_pages->currentIndex() == 0 && !m_panel->isCorrecting() && !m_presentation;
-    for (QShortcut *s : std::as_const(m_workbenchKeys))
+    const bool on = d->pages->currentIndex() == 0 && !d->panel->isCorrecting() && !d->presentation;
+    for (QShortcut *s : std::as_const(d->workbenchKeys))
         s->setEnabled(on);
 }
 
 bool MainWindow::enterIsForTheWorkbench() const
 {
     // Not while a menu, a popup or a dialog has the keyboard, nor in presentation mode (its view has its own keys).
-    if (m_pages->currentIndex() != 0 || m_presentation || QApplication::activePopupWidget() || QApplication::activeModalWidget()
+    if (d->pages->currentIndex() != 0 || d->presentation || QApplication::activePopupWidget() || QApplication::activeModalWidget()
         || menuBar()->activeAction())
         return false;
     const QWidget *focus = QApplication::focusWidget();
-    if (!focus || focus == m_strip || focus == m_nav || focus == this)
+    if (!focus || focus == d->strip || focus == d->nav || focus == this)
         return true;
     // In the result panel, from a field that passes Enter on (the title, the
     // category search, the price); never from a button, a list or a text box of its own.
-    if (!m_panel->isAncestorOf(focus))
+    if (!d->panel->isAncestorOf(focus))
         return false;
     return !qobject_cast<const QAbstractButton *>(focus) && !qobject_cast<const QComboBox *>(focus)
            && !qobject_cast<const QPlainTextEdit *>(focus);
@@ -271,31 +287,31 @@ void MainWindow::keyPressEvent(QKeyEvent *event)
 
 void MainWindow::setupStatusBar()
 {
-    m_modelLabel = new QLabel(tr("Loading model…"));
-    m_deviceLabel = new QLabel;
-    m_databaseLabel = new QLabel(tr("Database: none"));
-    m_databaseLabel->setObjectName(QStringLiteral("databaseLabel"));
-    m_rateLabel = new QLabel;
-    m_rateLabel->setObjectName(QStringLiteral("rate"));
+    d->modelLabel = new QLabel(tr("Loading model…"));
+    d->deviceLabel = new QLabel;
+    d->databaseLabel = new QLabel(tr("Database: none"));
+    d->databaseLabel->setObjectName(QStringLiteral("databaseLabel"));
+    d->rateLabel = new QLabel;
+    d->rateLabel->setObjectName(QStringLiteral("rate"));
 
-    m_progress = new QWidget;
-    auto *pl = new QHBoxLayout(m_progress);
+    d->progress = new QWidget;
+    auto *pl = new QHBoxLayout(d->progress);
     pl->setContentsMargins(0, 0, 0, 0);
-    m_progressBar = new QProgressBar;
-    m_progressBar->setFixedWidth(180);
-    m_progressLabel = new QLabel;
+    d->progressBar = new QProgressBar;
+    d->progressBar->setFixedWidth(180);
+    d->progressLabel = new QLabel;
     // Room for the longest text it shows, so "time left" is never cut off.
-    m_progressLabel->setMinimumWidth(m_progressLabel->fontMetrics().horizontalAdvance(
+    d->progressLabel->setMinimumWidth(d->progressLabel->fontMetrics().horizontalAdvance(
         tr("%1 / %2 · %3 photos/s · %4 left").arg(99999).arg(99999).arg(999.9, 0, 'f', 1).arg(QStringLiteral("99:59"))));
-    m_cancel = new QPushButton(tr("Cancel"));
-    connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancelBatch);
-    pl->addWidget(m_progressBar);
-    pl->addWidget(m_progressLabel);
-    pl->addWidget(m_cancel);
-    m_progress->hide();
+    d->cancel = new QPushButton(tr("Cancel"));
+    connect(d->cancel, &QPushButton::clicked, this, &MainWindow::cancelBatch);
+    pl->addWidget(d->progressBar);
+    pl->addWidget(d->progressLabel);
+    pl->addWidget(d->cancel);
+    d->progress->hide();
 
-    statusBar()->addWidget(m_progress);
-    for (QLabel *l : {m_rateLabel, m_modelLabel, m_deviceLabel, m_databaseLabel})
+    statusBar()->addWidget(d->progress);
+    for (QLabel *l : {d->rateLabel, d->modelLabel, d->deviceLabel, d->databaseLabel})
         statusBar()->addPermanentWidget(l);
 }
 
@@ -324,7 +340,7 @@ void MainWindow::showAbout()
 {
     QMessageBox::about(this, tr("About ListingLens"),
                        tr("<h3>ListingLens %1</h3><p>Photo in, listing suggestions out.</p><pre>%2</pre><p>Model: %3 %4<br>Device: %5</p>")
-                           .arg(versionString(), versionReport().toHtmlEscaped(), m_modelName, m_modelVersion, m_deviceName));
+                           .arg(versionString(), versionReport().toHtmlEscaped(), d->modelName, d->modelVersion, d->deviceName));
 }
 
 } // namespace listinglens::ui

@@ -4,6 +4,7 @@
 #include "moderation_box.h"
 #include "moderation_overlay.h"
 #include "price_text.h"
+#include "similar_listings_view.h"
 
 #include <QButtonGroup>
 #include <QDoubleSpinBox>
@@ -122,7 +123,8 @@ QWidget *ResultPanel::buildResultPage()
     right->addWidget(buildCategoryBox());
     right->addWidget(buildPriceBox());
     right->addWidget(buildTextBox());
-    right->addWidget(buildSimilarBox(), 1);
+    m_similar = new SimilarListingsView([this](const QString &id) { return categoryName(id); });
+    right->addWidget(m_similar, 1);
     row->addLayout(right, 2);
     pageLayout->addLayout(buildActions());
     return page;
@@ -300,30 +302,6 @@ QGroupBox *ResultPanel::buildTextBox()
     tl->addRow(m_description);
     tl->addRow(m_hintsColumn);
     return textBox;
-}
-
-QGroupBox *ResultPanel::buildSimilarBox()
-{
-    // Cards, one a row: thumbnail, title, confirmed price, category, how alike.
-    auto *similarBox = new QGroupBox(tr("Similar earlier listings"));
-    auto *sl = new QVBoxLayout(similarBox);
-    sl->setContentsMargins(6, 4, 6, 4);
-    m_similar = new QListWidget;
-    m_similar->setObjectName(QStringLiteral("similar"));
-    m_similar->setIconSize(QSize(48, 48));
-    m_similar->setWordWrap(true);
-    m_similar->setTextElideMode(Qt::ElideRight);
-    m_similar->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_similar->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
-    m_similar->setMinimumHeight(2 * 54 + 6); // two cards at least
-    m_similar->setFocusPolicy(Qt::NoFocus);
-    m_noSimilar = new QLabel(tr("None yet: similar earlier listings appear here as history grows."));
-    m_noSimilar->setWordWrap(true);
-    m_noSimilar->setEnabled(false);
-    m_noSimilar->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    sl->addWidget(m_similar, 1);
-    sl->addWidget(m_noSimilar, 1);
-    return similarBox;
 }
 
 // The decision line and the two buttons (Accept and Correct; correcting, Save and Cancel).

@@ -25,6 +25,7 @@ namespace listinglens::ui {
 class ModerationBox;
 class ModerationOverlay;
 class PhotoView;
+class SimilarListingsView;
 
 // Everything about the selected photo: the photo with its review and quality
 // badges, the category choices and the model (and category head) behind them,
@@ -35,7 +36,8 @@ class PhotoView;
 // Correcting happens here, in place (beginCorrection): the top three give way
 // to a search over every category, the price becomes a field; the window
 // saves (Enter) or cancels (Esc). Every figure shown is the final one: once
-// decided, the decision's category, price and text, in display names.
+// decided, the decision's category, price and text, in display names. The
+// similar listings are a view of their own (similar_listings_view.h).
 class ResultPanel : public QWidget {
     Q_OBJECT
 public:
@@ -88,11 +90,9 @@ private:
     QGroupBox *buildCategoryBox();
     QGroupBox *buildPriceBox();
     QGroupBox *buildTextBox();
-    QGroupBox *buildSimilarBox();
     QHBoxLayout *buildActions();
     QWidget *buildMessagePage(QLabel *&title, QLabel *&body);
     void showBadges(const PhotoItem &item, const QString &duplicateOfName);
-    void showSimilar(const PhotoResult &shown, bool again);
     void showHints(const QStringList &hints, bool again);
     void showPrice(const PhotoItem &item);
     void showCategories(const PhotoResult &r);
@@ -128,8 +128,7 @@ private:
     QPlainTextEdit *m_description = nullptr;
     QWidget *m_hintsColumn = nullptr;
     QListWidget *m_hints = nullptr;
-    QListWidget *m_similar = nullptr;
-    QLabel *m_noSimilar = nullptr;
+    SimilarListingsView *m_similar = nullptr;
     QLabel *m_decision = nullptr;
     QPushButton *m_accept = nullptr;
     QPushButton *m_correct = nullptr;
@@ -150,7 +149,6 @@ private:
     double m_filledPrice = 0; // what the price field was filled with: a different value was typed
     QStringList m_categoryIds;
     QHash<QString, QString> m_categoryNames; // by id
-    QHash<qint64, QPixmap> m_thumbnails;     // of similar listings, by prediction id (null: it has none)
 };
 
 } // namespace listinglens::ui

@@ -6,6 +6,7 @@
 #include "moderation_box.h"
 #include "moderation_overlay.h"
 #include "price_text.h"
+#include "similar_listings_view.h"
 
 #include <QButtonGroup>
 #include <QDoubleSpinBox>
@@ -136,7 +137,7 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
     m_overlay->setModeration(r.moderation, QSize(r.quality.width, r.quality.height), item.preview.size());
     m_moderation->setModeration(r.moderation);
     showBadges(item, duplicateOfName);
-    showSimilar(s, again);
+    m_similar->showListings(s); // thumbnails are kept by listing, whichever photo shows them
     showHints(s.hints, again);
 
     showCategories(r);
@@ -268,35 +269,6 @@ void ResultPanel::showBadges(const PhotoItem &item, const QString &duplicateOfNa
     static_cast<QHBoxLayout *>(m_badges->layout())->addStretch();
 }
 
-void ResultPanel::showSimilar(const PhotoResult &s, bool again)
-{
-    Q_UNUSED(again) // thumbnails are kept by listing, whichever photo shows them
-    m_similar->clear();
-    const int cardHeight = std::max(m_similar->iconSize().height() + 6, m_similar->fontMetrics().lineSpacing() * 2 + 10);
-    for (const SimilarListing &l : s.similar) {
-        // A title the moderator confirmed, else what it is; a file name only when nothing else is known.
-        const bool titled = l.confirmed && !l.title.isEmpty();
-        QString heading = titled ? l.title : categoryName(l.categoryId);
-        if (heading.isEmpty())
-            heading = l.fileName.section(QLatin1Char('/'), -1);
-        QStringList parts;
-        parts << (l.confirmed ? tr("%1 confirmed").arg(formatPrice(s.price.currency, l.price)) : tr("not confirmed"));
-        if (titled)
-            parts << categoryName(l.categoryId);
-        parts << tr("%1 % alike").arg(qRound(l.similarity * 100));
-        const QString details = parts.join(QStringLiteral(" · "));
-        auto *entry = new QListWidgetItem(QStringLiteral("%1\n%2").arg(heading, details));
-        entry->setData(Qt::UserRole, l.id);
-        entry->setToolTip(l.fileName.isEmpty() ? details : tr("%1\n%2").arg(details, l.fileName));
-        entry->setSizeHint(QSize(0, cardHeight));
-        if (const QPixmap thumb = m_thumbnails.value(l.id); !thumb.isNull())
-            entry->setIcon(thumb);
-        m_similar->addItem(entry);
-    }
-    m_similar->setVisible(!s.similar.isEmpty());
-    m_noSimilar->setVisible(s.similar.isEmpty());
-}
-
 void ResultPanel::showHints(const QStringList &hints, bool again)
 {
     QSet<QString> ticked; // what the moderator has asked for already stays ticked
@@ -316,40 +288,22 @@ void ResultPanel::showHints(const QStringList &hints, bool again)
 
 void ResultPanel::setSimilarThumbnails(const QList<qint64> &predictionIds, const QList<QImage> &images)
 {
-    if (m_thumbnails.size() > 2000) // a long session: keep memory bounded
-        m_thumbnails.clear();
-    for (qsizetype i = 0; i < predictionIds.size(); ++i) {
-        const QImage image = images.value(i);
-        if (m_thumbnails.contains(predictionIds[i])) // asked for since the database was last opened
-            m_thumbnails.insert(predictionIds[i], image.isNull() ? QPixmap() : QPixmap::fromImage(image));
-    }
-    for (int row = 0; row < m_similar->count(); ++row) {
-        QListWidgetItem *entry = m_similar->item(row);
-        if (const QPixmap thumb = m_thumbnails.value(entry->data(Qt::UserRole).toLongLong()); !thumb.isNull())
-            entry->setIcon(thumb);
-    }
+    m_similar->setThumbnails(predictionIds, images);
 }
 
 QList<qint64> ResultPanel::similarIds() const
 {
-    QList<qint64> ids;
-    for (int row = 0; row < m_similar->count(); ++row)
-        ids << m_similar->item(row)->data(Qt::UserRole).toLongLong();
-    return ids;
+    return m_similar->ids();
 }
 
 QList<qint64> ResultPanel::thumbnailsToLoad()
 {
-    QList<qint64> ids = similarIds();
-    ids.removeIf([this](qint64 id) { return m_thumbnails.contains(id); });
-    for (qint64 id : std::as_const(ids))
-        m_thumbnails.insert(id, QPixmap()); // asked for: not asked again while the answer is on its way
-    return ids;
+    return m_similar->thumbnailsToLoad();
 }
 
 void ResultPanel::forgetThumbnails()
 {
-    m_thumbnails.clear();
+    m_similar->forgetThumbnails();
 }
 
 void ResultPanel::setModerationBoxesShown(bool on)

@@ -229,6 +229,43 @@ private Q_SLOTS:
         QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier); // nothing left: says so, changes nothing
         QCOMPARE(photos->rowCount(), 2);
     }
+
+    // A decision made while the database is away is kept on disk and written
+    // when the database is back; Ctrl+Z after that takes back the row written,
+    // not only what the window shows.
+    void undoTakesBackADecisionWrittenLater()
+    {
+        LISTINGLENS_REQUIRE_POSTGRES_SERVER();
+        m_window.reset();
+        const QString url = test::freshPostgresDatabase(QStringLiteral("listinglens_undo_later"));
+        QVERIFY(PredictionStore::open(url, /*migrate=*/true).ok());
+        m_window = openWindow(url);
+        QVERIFY(m_window);
+        PhotoListModel *photos = m_window->photos();
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        const qint64 predictionId = photos->item(0)->predictionId;
+        const auto rows = [&](const char *condition) {
+            return test::postgresScalar(url, QStringLiteral("SELECT COUNT(*) FROM feedback WHERE prediction_id = %1 AND %2")
+                                                 .arg(predictionId).arg(QLatin1String(condition)));
+        };
+
+        QVERIFY(test::postgresControl(QStringLiteral("stop")));
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        m_window->acceptCurrent();
+        QTRY_COMPARE_WITH_TIMEOUT(photos->item(0)->decision.storage, DecisionStorage::Waiting, 30000); // kept on disk
+        QVERIFY(test::postgresControl(QStringLiteral("start")));
+        m_window->retryDecisions();
+        QTRY_COMPARE_WITH_TIMEOUT(rows("undone_by IS NULL"), 1, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(photos->item(0)->decision.storage, DecisionStorage::Stored, 30000);
+
+        m_window->undoLast();
+        QVERIFY(!photos->item(0)->decision.made);
+        QTRY_COMPARE_WITH_TIMEOUT(rows("undone_by IS NOT NULL"), 1, 20000);
+        QCOMPARE(rows("undone_by IS NULL"), 0);
+        QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT COUNT(*) FROM predictions WHERE id = %1 AND feedback = 'none'").arg(predictionId)), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->statusBar()->currentMessage().contains(QStringLiteral("undecided again")), 10000);
+    }
 };
 
 QTEST_MAIN(TestWorkbenchUndo)

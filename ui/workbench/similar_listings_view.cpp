@@ -1,0 +1,99 @@
+#include "similar_listings_view.h"
+
+#include "price_text.h"
+
+#include <QLabel>
+#include <QListWidget>
+#include <QVBoxLayout>
+
+namespace listinglens::ui {
+
+SimilarListingsView::SimilarListingsView(CategoryName categoryName, QWidget *parent)
+    : QGroupBox(tr("Similar earlier listings"), parent), m_categoryName(std::move(categoryName))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 4, 6, 4);
+    m_list = new QListWidget;
+    m_list->setObjectName(QStringLiteral("similar"));
+    m_list->setIconSize(QSize(48, 48));
+    m_list->setWordWrap(true);
+    m_list->setTextElideMode(Qt::ElideRight);
+    m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_list->setMinimumHeight(2 * 54 + 6); // two cards at least
+    m_list->setFocusPolicy(Qt::NoFocus);
+    m_none = new QLabel(tr("None yet: similar earlier listings appear here as history grows."));
+    m_none->setWordWrap(true);
+    m_none->setEnabled(false);
+    m_none->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    layout->addWidget(m_list, 1);
+    layout->addWidget(m_none, 1);
+}
+
+void SimilarListingsView::showListings(const PhotoResult &s)
+{
+    m_list->clear();
+    const int cardHeight = std::max(m_list->iconSize().height() + 6, m_list->fontMetrics().lineSpacing() * 2 + 10);
+    for (const SimilarListing &l : s.similar) {
+        // A title the moderator confirmed, else what it is; a file name only when nothing else is known.
+        const bool titled = l.confirmed && !l.title.isEmpty();
+        QString heading = titled ? l.title : m_categoryName(l.categoryId);
+        if (heading.isEmpty())
+            heading = l.fileName.section(QLatin1Char('/'), -1);
+        QStringList parts;
+        parts << (l.confirmed ? tr("%1 confirmed").arg(formatPrice(s.price.currency, l.price)) : tr("not confirmed"));
+        if (titled)
+            parts << m_categoryName(l.categoryId);
+        parts << tr("%1 % alike").arg(qRound(l.similarity * 100));
+        const QString details = parts.join(QStringLiteral(" · "));
+        auto *entry = new QListWidgetItem(QStringLiteral("%1\n%2").arg(heading, details));
+        entry->setData(Qt::UserRole, l.id);
+        entry->setToolTip(l.fileName.isEmpty() ? details : tr("%1\n%2").arg(details, l.fileName));
+        entry->setSizeHint(QSize(0, cardHeight));
+        if (const QPixmap thumb = m_thumbnails.value(l.id); !thumb.isNull())
+            entry->setIcon(thumb);
+        m_list->addItem(entry);
+    }
+    m_list->setVisible(!s.similar.isEmpty());
+    m_none->setVisible(s.similar.isEmpty());
+}
+
+void SimilarListingsView::setThumbnails(const QList<qint64> &predictionIds, const QList<QImage> &images)
+{
+    if (m_thumbnails.size() > 2000) // a long session: keep memory bounded
+        m_thumbnails.clear();
+    for (qsizetype i = 0; i < predictionIds.size(); ++i) {
+        const QImage image = images.value(i);
+        if (m_thumbnails.contains(predictionIds[i])) // asked for since the database was last opened
+            m_thumbnails.insert(predictionIds[i], image.isNull() ? QPixmap() : QPixmap::fromImage(image));
+    }
+    for (int row = 0; row < m_list->count(); ++row) {
+        QListWidgetItem *entry = m_list->item(row);
+        if (const QPixmap thumb = m_thumbnails.value(entry->data(Qt::UserRole).toLongLong()); !thumb.isNull())
+            entry->setIcon(thumb);
+    }
+}
+
+QList<qint64> SimilarListingsView::ids() const
+{
+    QList<qint64> ids;
+    for (int row = 0; row < m_list->count(); ++row)
+        ids << m_list->item(row)->data(Qt::UserRole).toLongLong();
+    return ids;
+}
+
+QList<qint64> SimilarListingsView::thumbnailsToLoad()
+{
+    QList<qint64> ids = this->ids();
+    ids.removeIf([this](qint64 id) { return m_thumbnails.contains(id); });
+    for (qint64 id : std::as_const(ids))
+        m_thumbnails.insert(id, QPixmap()); // asked for: not asked again while the answer is on its way
+    return ids;
+}
+
+void SimilarListingsView::forgetThumbnails()
+{
+    m_thumbnails.clear();
+}
+
+} // namespace listinglens::ui

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "photo_list_model.h"
+
+#include <QGroupBox>
+#include <QHash>
+#include <QPixmap>
+
+#include <functional>
+
+class QLabel;
+class QListWidget;
+
+namespace listinglens::ui {
+
+// The result panel's similar earlier listings: one card a row (thumbnail,
+// title, confirmed price, category, how alike), or a line saying there are
+// none yet. Thumbnails are kept by listing, whichever photo shows them; the
+// window loads those not here yet (thumbnailsToLoad) and hands them back.
+class SimilarListingsView : public QGroupBox {
+    Q_OBJECT
+public:
+    using CategoryName = std::function<QString(const QString &id)>;
+    explicit SimilarListingsView(CategoryName categoryName, QWidget *parent = nullptr);
+
+    void showListings(const PhotoResult &shown);
+    void setThumbnails(const QList<qint64> &predictionIds, const QList<QImage> &images);
+    QList<qint64> ids() const; // of the listings shown
+    // Of those, the ones whose thumbnail is neither here nor asked for; they count as asked for from now.
+    QList<qint64> thumbnailsToLoad();
+    void forgetThumbnails(); // another database: its prediction ids are other listings
+
+private:
+    CategoryName m_categoryName;
+    QListWidget *m_list = nullptr;
+    QLabel *m_none = nullptr;
+    QHash<qint64, QPixmap> m_thumbnails; // by prediction id (null: it has none, or it is asked for)
+};
+
+} // namespace listinglens::ui
