@@ -4,6 +4,7 @@
 
 #include "cli_common.h"
 #include "command_line.h"
+#include "result_json.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -40,6 +41,8 @@ QJsonObject rowJson(const HistoryRow &r)
         o.insert(QStringLiteral("suggested"), QJsonObject{{QStringLiteral("category"), r.categoryId},
                                                            {QStringLiteral("confidence"), r.confidence},
                                                            {QStringLiteral("title"), r.title},
+                                                           {QStringLiteral("title_basis"), r.titleBasis},
+                                                           {QStringLiteral("title_evidence"), titleEvidenceJson(r.title, r.titleBasis, r.titleWords)},
                                                            {QStringLiteral("description"), r.description},
                                                            {QStringLiteral("price"), price}});
     } else {

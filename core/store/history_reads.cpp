@@ -1,5 +1,7 @@
 #include "history_reads.h"
 
+#include "stored_result.h"
+
 #include "csv.h"
 #include "schema.h"
 #include "store_sql_p.h"
@@ -122,7 +124,7 @@ Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const Histor
         "SELECT p.id, p.created_ms, p.source, p.file_name, p.ok, p.error_code, p.category_id, p.confidence, p.title, p.price_currency,"
         " p.price_point, p.feedback, p.final_category_id, p.final_price, p.model_version, p.quality_flags, p.total_ms, p.review,"
         " p.head_version, p.description, p.price_low, p.price_high, p.price_basis, p.final_title, f.moderator, f.created_ms, f.description,"
-        " f.currency, p.final_origin"
+        " f.currency, p.final_origin, p.title_basis, p.title_evidence"
         " FROM predictions p LEFT JOIN feedback f ON f.id = (SELECT fb.id FROM feedback fb WHERE fb.prediction_id = p.id"
         " AND fb.undone_ms IS NULL ORDER BY fb.created_ms DESC, fb.id DESC LIMIT 1)"
         "%1 ORDER BY p.created_ms %2, p.id %2 LIMIT :limit")
@@ -166,6 +168,8 @@ Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const Histor
         r.finalDescription = q.value(26).toString();
         r.finalCurrency = q.value(27).toString();
         r.origin = q.value(28).toString();
+        r.titleBasis = q.value(29).toString();
+        r.titleWords = titleWordsFromColumn(q.value(30).toByteArray());
         rows.push_back(std::move(r));
     }
     return rows;

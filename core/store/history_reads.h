@@ -58,6 +58,8 @@ struct HistoryRow {
     QString categoryId;
     double confidence = 0;
     QString title;                          // suggested
+    QString titleBasis;                     // the suggested title's strongest evidence
+    QVector<TitleWord> titleWords;          // each suggested word's evidence (empty: stored before it was kept)
     QString description;                    // suggested
     QString currency;
     double pricePoint = 0;

@@ -164,7 +164,8 @@ Result<bool> PredictionStore::completeModeration(qint64 predictionId, const Phot
         const bool thumbnail = !r.thumbnail.isEmpty();
         // The title and description redone with what was read (applyPhotoText), and the title's basis.
         q.prepare(QStringLiteral("UPDATE predictions SET moderation = :moderation, quality_flags = :flags, review = :review,"
-                                 " description = :desc, title_basis = :tbasis, hints = :hints, title = :title, moderation_until_ms = NULL%1 WHERE id = :id")
+                                 " description = :desc, title_basis = :tbasis, title_evidence = :tevidence, hints = :hints, title = :title,"
+                                 " moderation_until_ms = NULL%1 WHERE id = :id")
                       .arg(thumbnail ? QStringLiteral(", thumbnail = :thumb") : QString()));
         if (thumbnail)
             q.bindValue(QStringLiteral(":thumb"), r.thumbnail);
@@ -175,6 +176,7 @@ Result<bool> PredictionStore::completeModeration(qint64 predictionId, const Phot
         q.bindValue(QStringLiteral(":title"), r.title);
         q.bindValue(QStringLiteral(":desc"), r.description);
         q.bindValue(QStringLiteral(":tbasis"), r.titleBasis);
+        q.bindValue(QStringLiteral(":tevidence"), titleEvidenceColumn(r));
         q.bindValue(QStringLiteral(":id"), predictionId);
         if (!q.exec())
             return databaseError(QStringLiteral("cannot store what was read on prediction %1").arg(predictionId), q.lastError());
@@ -306,6 +308,7 @@ void bindPrediction(const PredictionRecord &rec, const std::function<void(const 
     bind(":review", store_sql::notNull(r ? r->review.reasons.join(QLatin1Char(',')) : QString()));
     bind(":hints", store_sql::notNull(r ? r->hints.join(QLatin1Char('\n')) : QString()));
     bind(":tbasis", nullable(r, r ? r->titleBasis : QString(), text));
+    bind(":tevidence", r ? titleEvidenceColumn(*r) : QVariant(text));
     bind(":moderation", store_sql::notNull(r ? moderationColumn(*r) : QString()));
     // Waiting for the lane: held from the stale sweep (holdModeration renews it).
     const bool waiting = r && r->moderation.state == PhotoModeration::State::Pending;
@@ -324,10 +327,12 @@ Result<qint64> PredictionStore::insertPrediction(const PredictionRecord &rec)
         " byte_size, width, height, model_name, model_version, device, category_id, confidence, categories_json,"
         " labels_json, price_currency, price_low, price_point, price_high, price_basis, price_neighbours, title,"
         " description, sharpness, brightness, quality_flags, decode_ms, preprocess_ms, inference_ms, total_ms,"
-        " embedding, thumbnail, synthetic, head_version, embedding_norm, review, hints, title_basis, moderation, moderation_until_ms)"
+        " embedding, thumbnail, synthetic, head_version, embedding_norm, review, hints, title_basis, title_evidence,"
+        " moderation, moderation_until_ms)"
         " VALUES (:created, :source, :file, :ok, :ecode, :emsg, :sha, :phash, :bytes, :w, :h, :mname, :mver, :dev,"
         " :cat, :conf, :cats, :labels, :cur, :low, :point, :high, :basis, :nb, :title, :desc, :sharp, :bright,"
-        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth, :head, :norm, :review, :hints, :tbasis, :moderation, :until) RETURNING id");
+        " :flags, :tdec, :tpre, :tinf, :ttot, :emb, :thumb, :synth, :head, :norm, :review, :hints, :tbasis, :tevidence,"
+        " :moderation, :until) RETURNING id");
     // The services store a prediction per photo: on PostgreSQL through libpq,
     // prepared once and with the embedding and thumbnail in binary.
     std::optional<pg::NamedStatement> statement;

@@ -291,11 +291,19 @@ QStringList version13(Dialect d)
     return sql;
 }
 
+QStringList version14()
+{
+    // Each word of the suggested title with the evidence it came from (a JSON
+    // array of {"word", "from"}), so that a row read back tells what the first
+    // answer told. NULL for rows stored before: their evidence is the title and its basis.
+    return {QStringLiteral("ALTER TABLE predictions ADD COLUMN title_evidence TEXT")};
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 13;
+    return 14;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -315,6 +323,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 11: sql = version11(); break;
     case 12: sql = version12(); break;
     case 13: sql = version13(dialect); break;
+    case 14: sql = version14(); break;
     default: return {};
     }
     for (QString &s : sql)

@@ -92,7 +92,30 @@ PhotoResult storedResult(const pg::Rows &rows, int row, int c)
         r.titleBasis = basis;
     if (const QByteArray moderation = rows.bytes(row, c + 30); !moderation.isEmpty())
         r.moderation = moderationFromStoredJson(QJsonDocument::fromJson(moderation).object());
+    // Each word's evidence as the first answer gave it (rows stored before keep the whole title and its basis).
+    r.titleWords = titleWordsFromColumn(rows.bytes(row, c + 31));
     return r;
+}
+
+QVector<TitleWord> titleWordsFromColumn(const QByteArray &column)
+{
+    QVector<TitleWord> words;
+    for (const QJsonValue v : QJsonDocument::fromJson(column).array()) {
+        const QJsonObject o = v.toObject();
+        if (const QString word = o.value(QStringLiteral("word")).toString(); !word.isEmpty())
+            words.push_back({word, o.value(QStringLiteral("from")).toString()});
+    }
+    return words;
+}
+
+QVariant titleEvidenceColumn(const PhotoResult &r)
+{
+    if (r.titleWords.isEmpty())
+        return QVariant(QMetaType::fromType<QString>());
+    QJsonArray a;
+    for (const TitleWord &w : r.titleWords)
+        a.append(QJsonObject{{QStringLiteral("word"), w.word}, {QStringLiteral("from"), w.from}});
+    return compact(a);
 }
 
 QString moderationColumn(const PhotoResult &r)

@@ -3,6 +3,8 @@
 #include "photo_result.h"
 #include "pg_binary.h"
 
+#include <QVariant>
+
 namespace listinglens {
 
 // A result as the predictions table keeps it, read back: the one record of a
@@ -15,7 +17,8 @@ inline constexpr const char *kStoredResultColumns =
     "p.file_name, p.category_id, p.confidence, p.categories_json, p.labels_json, p.price_currency, p.price_low,"
     " p.price_point, p.price_high, p.price_basis, p.price_neighbours, p.title, p.description, p.width, p.height,"
     " p.sharpness, p.brightness, p.phash, p.quality_flags, p.decode_ms, p.preprocess_ms, p.inference_ms, p.total_ms,"
-    " p.model_name, p.model_version, p.device, p.head_version, p.review, p.hints, p.title_basis, p.moderation";
+    " p.model_name, p.model_version, p.device, p.head_version, p.review, p.hints, p.title_basis, p.moderation,"
+    " p.title_evidence";
 
 // Reads those columns of `row`, starting at `firstColumn`, from a binary libpq result.
 PhotoResult storedResult(const pg::Rows &rows, int row, int firstColumn);
@@ -24,6 +27,11 @@ PhotoResult storedResult(const pg::Rows &rows, int row, int firstColumn);
 QString categoriesJson(const PhotoResult &result);
 // The predictions.labels_json text of a result.
 QString labelsJson(const PhotoResult &result);
+// The predictions.title_evidence text of a result: each title word and its
+// evidence, as JSON; NULL when the result has none.
+QVariant titleEvidenceColumn(const PhotoResult &result);
+// The words of a predictions.title_evidence column (none for NULL or rows stored before it).
+QVector<TitleWord> titleWordsFromColumn(const QByteArray &column);
 // The predictions.moderation text of a result: '' when the lane did not run.
 QString moderationColumn(const PhotoResult &result);
 

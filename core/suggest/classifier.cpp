@@ -256,10 +256,20 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
         in.topLabel.name = m_taxonomy.listingName(in.topLabel.index, in.topLabel.name);
         in.labelInCategory = m_taxonomy.categoryOfClass(in.topLabel.index) == m_taxonomy.indexOf(category.id);
     }
+    for (const LabelScore &l : std::as_const(r.labels)) {
+        const int of = m_taxonomy.categoryOfClass(l.index);
+        if (of >= 0 && !m_taxonomy.categories()[std::size_t(of)].catchAll && l.probability >= TitleBuilder::kItemLabel) {
+            in.itemLabel = l;
+            in.itemLabel.name = m_taxonomy.listingName(l.index, l.name);
+            break;
+        }
+    }
     in.colour = colour;
     in.colourShare = colourShare;
     in.quality = r.quality;
     in.neighbours = titles;
+    for (const ListingIndex::Match &m : earlier.nearby)
+        in.nearby.push_back({m.entry.title, m.similarity});
     in.marketWords = earlier.marketWords;
     const SuggestedText text = TextSuggester::suggest(in);
     r.title = text.title;

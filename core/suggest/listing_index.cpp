@@ -197,8 +197,9 @@ ListingIndex::Lookup ListingIndex::lookup(const std::vector<float> &query, int k
     out.similar.erase(std::remove_if(out.similar.begin(), out.similar.end(), [](const Match &m) { return m.similarity < kSimilarFloor; }),
                       out.similar.end());
     out.sameCategory = sameCategoryFrom(scores, categoryId, exclude);
+    out.nearby = best(scores, kNeighbours, [exclude](const Entry &e) { return e.confirmed && e.id != exclude && !e.title.trimmed().isEmpty(); });
     out.evidence = evidenceFrom(out.sameCategory, categoryId, exclude);
-    out.marketWords = marketWordsOf(categoryId, 3, exclude);
+    out.marketWords = marketWordsOf(categoryId, kMarketWords, exclude);
     out.duplicate = findDuplicate(phash, maxHamming, exclude);
     return out;
 }

@@ -41,6 +41,7 @@ public:
     };
 
     static constexpr int kNeighbours = 10;
+    static constexpr int kMarketWords = 10; // the category's most used title words a lookup gives
     static constexpr double kMinSimilarity = 0.5; // a neighbour less alike than this is no evidence
     // Similar listings shown: confirmed ones at least this alike. Measured on
     // held-out marketplace listings (docs/user/suggestions.md, `listinglens-bench titles`).
@@ -81,7 +82,8 @@ public:
     struct Lookup {
         std::vector<Match> similar;      // the k most similar confirmed listings at least kSimilarFloor alike
         std::vector<Match> sameCategory; // the kNeighbours most similar confirmed listings of the category
-        QVector<MarketWord> marketWords; // the category's (marketWords, 3), the excluded listing's title not counted
+        std::vector<Match> nearby;       // the kNeighbours most similar confirmed listings with titles, any category
+        QVector<MarketWord> marketWords; // the category's (marketWords, kMarketWords), the excluded listing's title not counted
         PriceEvidence evidence;          // as priceEvidence()
         std::optional<Entry> duplicate;  // as duplicateOf()
     };

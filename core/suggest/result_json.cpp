@@ -24,6 +24,15 @@ QJsonObject categoryJson(const CategoryScore &c)
 
 } // namespace
 
+QJsonArray titleEvidenceJson(const QString &title, const QString &basis, const QVector<TitleWord> &words)
+{
+    QJsonArray evidence;
+    const QVector<TitleWord> shown = words.isEmpty() && !title.isEmpty() ? QVector<TitleWord>{{title, basis}} : words;
+    for (const TitleWord &w : shown)
+        evidence.append(QJsonObject{{QStringLiteral("word"), w.word}, {QStringLiteral("from"), w.from}});
+    return evidence;
+}
+
 QJsonObject resultToJson(const PhotoResult &r)
 {
     QJsonArray categories, labels, flags;
@@ -34,11 +43,7 @@ QJsonObject resultToJson(const PhotoResult &r)
                                   {QStringLiteral("probability"), rounded(l.probability, 6)}});
     for (const auto &f : r.quality.flags)
         flags.append(f);
-    QJsonArray evidence;
-    // A stored result read back keeps its basis, not each word's.
-    const QVector<TitleWord> words = r.titleWords.isEmpty() && !r.title.isEmpty() ? QVector<TitleWord>{{r.title, r.titleBasis}} : r.titleWords;
-    for (const TitleWord &w : words)
-        evidence.append(QJsonObject{{QStringLiteral("word"), w.word}, {QStringLiteral("from"), w.from}});
+    const QJsonArray evidence = titleEvidenceJson(r.title, r.titleBasis, r.titleWords);
     return {
         {QStringLiteral("file"), r.file},
         {QStringLiteral("ok"), true},

@@ -25,10 +25,12 @@ SuggestedText TextSuggester::suggest(const Input &in)
     TitleEvidence evidence;
     evidence.category = in.category;
     evidence.label = in.topLabel;
+    evidence.itemLabel = in.itemLabel;
     evidence.labelInCategory = in.labelInCategory;
     evidence.colour = in.colour;
     evidence.colourShare = in.colourShare;
     evidence.neighbours = in.neighbours;
+    evidence.nearby = in.nearby;
     evidence.marketWords = in.marketWords;
     SuggestedText t;
     t.titleWords = TitleBuilder::words(evidence);

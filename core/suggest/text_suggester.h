@@ -28,11 +28,13 @@ public:
     struct Input {
         const Category *category = nullptr;
         LabelScore topLabel;
+        LabelScore itemLabel; // the most probable label of a category that is not the catch-all
         bool labelInCategory = false;
         QString colour;
         double colourShare = 0;
         PhotoQuality quality;
         QVector<NeighbourTitle> neighbours; // confirmed, same category, most similar first
+        QVector<NeighbourTitle> nearby;     // confirmed, any category, most similar first
         QVector<MarketWord> marketWords;    // the category's, most used first
     };
     static SuggestedText suggest(const Input &in);

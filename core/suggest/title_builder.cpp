@@ -2,6 +2,7 @@
 
 #include "branded_title.h"
 #include "title_words.h"
+#include "word_vote.h"
 
 #include <algorithm>
 #include <map>
@@ -124,6 +125,8 @@ QVector<TitleWord> TitleBuilder::words(const TitleEvidence &e)
     const Category &category = *e.category;
     if (!e.neighbours.isEmpty() && e.neighbours.first().similarity >= kNearCopy && !e.neighbours.first().title.trimmed().isEmpty())
         return {{e.neighbours.first().title.trimmed(), QStringLiteral("nearest")}};
+    if (QVector<TitleWord> voted = WordVote::words(e); !voted.isEmpty())
+        return voted;
     QStringList close;
     for (const NeighbourTitle &n : e.neighbours) {
         if (n.similarity >= kCloseListing && !n.title.trimmed().isEmpty() && close.size() < kCloseListings)
@@ -138,6 +141,14 @@ QVector<TitleWord> TitleBuilder::words(const TitleEvidence &e)
     QVector<TitleWord> out;
     if (!e.colour.isEmpty() && e.colourShare >= kObjectColour)
         out.push_back({e.colour, kColour});
+    // The catch-all's noun ("Item") names nothing: a label names the item, the
+    // most probable one of a category of items when there is one (a laptop in a
+    // photo of a room), else the top one (a sailboat), however unsure.
+    if (category.catchAll) {
+        const LabelScore &named = e.itemLabel.name.isEmpty() ? e.label : e.itemLabel;
+        if (!named.name.isEmpty())
+            return out + phraseWords(named.name, QStringLiteral("label"));
+    }
     if (e.labelInCategory && e.label.probability >= kConfidentLabel && !category.catchAll)
         return out + phraseWords(e.label.name, QStringLiteral("label"));
     return out + phraseWords(category.noun, QStringLiteral("category"));

@@ -24,10 +24,12 @@ struct MarketWord {
 struct TitleEvidence {
     const Category *category = nullptr;
     LabelScore label;                   // the model's top label, in listing words
+    LabelScore itemLabel;               // the most probable label of a category that names an item (not the catch-all's)
     bool labelInCategory = false;
     QString colour;
     double colourShare = 0;
     QVector<NeighbourTitle> neighbours; // confirmed, same category, most similar first
+    QVector<NeighbourTitle> nearby;     // confirmed, any category, most similar first
     QVector<MarketWord> marketWords;    // the category's, most used first
 };
 
@@ -50,6 +52,7 @@ public:
     static constexpr int kMaxWords = 6;
     static constexpr double kMarketWord = 0.1;     // a category word in at least this share of its titles
     static constexpr double kConfidentLabel = 0.5;
+    static constexpr double kItemLabel = 0.05;     // a label of an item's category names a catch-all photo's item
     static constexpr double kObjectColour = 0.45;  // a colour this dominant is the item's
 
     static QVector<TitleWord> words(const TitleEvidence &evidence);

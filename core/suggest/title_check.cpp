@@ -49,6 +49,8 @@ TitleScores leaveOneOutTitles(const ListingIndex &index, const Taxonomy &taxonom
         evidence.category = category;
         for (const ListingIndex::Match &m : near.sameCategory)
             evidence.neighbours.push_back({m.entry.title, m.similarity});
+        for (const ListingIndex::Match &m : near.nearby)
+            evidence.nearby.push_back({m.entry.title, m.similarity});
         evidence.marketWords = near.marketWords;
         const QVector<TitleWord> words = TitleBuilder::words(evidence);
         scores.add(TitleBuilder::render(words), words, TitleBuilder::basisOf(words), entry.title);

@@ -502,6 +502,12 @@ private Q_SLOTS:
         lines = jsonLines(r.out);
         QCOMPARE(lines.size(), 1);
         QCOMPARE(lines[0].value("suggested").toObject().value("title").toString(), QStringLiteral("Sports car"));
+        // Each word's evidence read back as the first answer gave it, not the whole title.
+        QCOMPARE(lines[0].value("suggested").toObject().value("title_basis").toString(), QStringLiteral("label"));
+        const QJsonArray evidence = lines[0].value("suggested").toObject().value("title_evidence").toArray();
+        QCOMPARE(evidence.size(), 2);
+        QCOMPARE(evidence[0].toObject().value("word").toString(), QStringLiteral("sports"));
+        QCOMPARE(evidence[1].toObject().value("from").toString(), QStringLiteral("label"));
         QVERIFY(!lines[0].contains("confirmed")); // no decision yet
         r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url, QStringLiteral("--since"), QStringLiteral("2999-01-01")});
         QCOMPARE(r.exitCode, 0);

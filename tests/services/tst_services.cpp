@@ -207,12 +207,6 @@ QJsonObject withoutRunSpecifics(QJsonObject o)
         if (reasons[i].toString() == QLatin1String("duplicate"))
             reasons.removeAt(i);
     o.insert(QStringLiteral("review"), QJsonObject{{QStringLiteral("needed"), !reasons.isEmpty()}, {QStringLiteral("reasons"), reasons}});
-    // A stored row keeps the title and its basis, not each word's evidence:
-    // read back, the evidence is the whole title. The words must still agree.
-    QStringList words;
-    for (const QJsonValue &w : o.value(QStringLiteral("title_evidence")).toArray())
-        words << w.toObject().value(QStringLiteral("word")).toString().toLower();
-    o.insert(QStringLiteral("title_evidence"), words.join(QLatin1Char(' ')));
     // The sentence quoting what the photo reads is added when the lane
     // completes a row; a queue worker's row can be read back without it.
     o.insert(QStringLiteral("description"),

@@ -221,7 +221,8 @@ private Q_SLOTS:
     {
         const QString url = freshUrl();
         const auto dialect = test::onPostgres() ? schema::Dialect::Postgres : schema::Dialect::Sqlite;
-        for (int v = 1; v < PredictionStore::latestSchemaVersion(); ++v) {
+        const int separatesImports = 13; // the step that gives imports a source of their own
+        for (int v = 1; v < separatesImports; ++v) {
             QStringList step = schema::migrationStep(dialect, v);
             step << QStringLiteral("UPDATE listinglens_schema SET version = %1").arg(v);
             const QString failed = test::execSql(url, step);

@@ -1,6 +1,7 @@
 // The real model on the real sample photos (../shared/testdata/photos).
 #include "classifier.h"
 #include "fixtures.h"
+#include "title_words.h"
 
 #include <QFile>
 #include <QHash>
@@ -51,6 +52,11 @@ private Q_SLOTS:
             QVERIFY(p.categories[1].confidence >= p.categories[2].confidence);
             QVERIFY(p.labels[0].probability >= p.labels[4].probability);
             QVERIFY(!p.title.isEmpty() && !p.description.isEmpty());
+            // A title names something: never the catch-all's noun alone ("Item" has no content word).
+            QVERIFY2(!contentWords(p.title).isEmpty(), qPrintable(it.key() + QStringLiteral(": ") + p.title));
+            if (it.key() == QLatin1String("laptop.jpg")) // in the catch-all; a label of an item's category names it
+                QVERIFY2(contentWords(p.title).contains(QStringLiteral("laptop")) || contentWords(p.title).contains(QStringLiteral("notebook")),
+                         qPrintable(p.title));
             QCOMPARE(p.embedding.size(), std::size_t(1280));
             top1 += p.labels[0].index == it.value();
             top5 += std::any_of(p.labels.begin(), p.labels.end(), [&](const LabelScore &l) { return l.index == it.value(); });

@@ -229,7 +229,7 @@ private Q_SLOTS:
         e.neighbours = {{100, 0.9}, {120, 0.8}, {1000, 0.1}};
         p = PriceSuggester::suggest(c, e);
         QCOMPARE(p.basis, PriceBasis::Neighbours);
-        QCOMPARE(p.point, 120.0); // the weighted median ignores the dissimilar outlier
+        QCOMPARE(p.point, 100.0); // the closest listing weighs most (similarity^4); the dissimilar outlier is ignored
         QCOMPARE(p.neighbours, 3);
         QCOMPARE(priceBasisName(p.basis), QStringLiteral("neighbours"));
     }

@@ -7,6 +7,7 @@
 #include "text_suggester.h"
 #include "title_builder.h"
 #include "title_words.h"
+#include "word_vote.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -127,6 +128,53 @@ private Q_SLOTS:
         words = TitleBuilder::words(e);
         QCOMPARE(TitleBuilder::render(words), QStringLiteral("Black computer item"));
         QCOMPARE(froms(words), (QStringList{QStringLiteral("colour"), QStringLiteral("category"), QStringLiteral("category")}));
+    }
+
+    void closeListingsOfAnyCategoryVoteForWords()
+    {
+        const Category c = laptops();
+        // The closest listings are another category's (the photo's category is wrong): their words still name it.
+        TitleEvidence e = evidence(c);
+        e.nearby = neighbours({QStringLiteral("Oak dining table"), QStringLiteral("Dining table, oak, seats 6"), QStringLiteral("Solid oak dining table"),
+                               QStringLiteral("Pine table 2019"), QStringLiteral("Glass coffee table")}, 0.7);
+        QVector<TitleWord> words = WordVote::words(e);
+        QCOMPARE(TitleBuilder::render(words), QStringLiteral("Oak dining table"));
+        QCOMPARE(froms(words), (QStringList{QStringLiteral("similar"), QStringLiteral("similar"), QStringLiteral("similar")}));
+        QCOMPARE(TitleBuilder::render(TitleBuilder::words(e)), QStringLiteral("Oak dining table"));
+        // Never a run torn from one title ("Win 10/Office"); a number alone is no word.
+        e.nearby = neighbours({QStringLiteral("Lenovo laptop Win 10/Office 2019"), QStringLiteral("Lenovo ThinkPad laptop 10"), QStringLiteral("HP laptop i5 8GB"),
+                               QStringLiteral("Dell laptop 10"), QStringLiteral("Acer laptop")}, 0.7);
+        words = WordVote::words(e);
+        QCOMPARE(TitleBuilder::render(words), QStringLiteral("Lenovo laptop"));
+        // A much closer listing outvotes the far ones.
+        e.nearby.prepend({QStringLiteral("Gaming laptop"), 0.9});
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming laptop"));
+        // With no listing near, the category's words alone: only a word most of its titles have.
+        e.nearby.clear();
+        e.marketWords = {{QStringLiteral("laptop"), 0.4}, {QStringLiteral("dell"), 0.1}};
+        words = WordVote::words(e);
+        QCOMPARE(TitleBuilder::render(words), QStringLiteral("Laptop"));
+        QCOMPARE(froms(words), QStringList{QStringLiteral("market")});
+    }
+
+    void theCatchAllsNounIsNeverTheTitle()
+    {
+        Category other;
+        other.id = QStringLiteral("other");
+        other.noun = QStringLiteral("item");
+        other.catchAll = true;
+        TitleEvidence e = evidence(other, {}, {{QStringLiteral("stuff"), 0.9}});
+        e.label = {424, QStringLiteral("barbershop"), 0.35};
+        e.itemLabel = {620, QStringLiteral("laptop"), 0.12};
+        e.colour = QStringLiteral("white");
+        e.colourShare = 0.2;
+        // A label of an item's category names the item, however unsure; the catch-all's own words do not.
+        QVector<TitleWord> words = TitleBuilder::words(e);
+        QCOMPARE(TitleBuilder::render(words), QStringLiteral("Laptop"));
+        QCOMPARE(TitleBuilder::basisOf(words), QStringLiteral("label"));
+        // No item's label among the model's: its top label (a sailboat is the item).
+        e.itemLabel = {};
+        QCOMPARE(TitleBuilder::render(TitleBuilder::words(e)), QStringLiteral("Barbershop"));
     }
 
     void brandReadOnThePhotoOnlyWhenItFits()
