@@ -146,6 +146,32 @@ void findPartialEmails(const QString &text, std::vector<ContactDetail> &out)
     }
 }
 
+// Handles and messenger links OCR read with a space inside ("@ sara43",
+// "t. me/anna89", "wa.me /sam28"), and a handle whose @ OCR ran into the
+// word before it ("TGJ@aidana38", "Insta@olga_m35"): the last for review,
+// as a possible contact (the word before may have been part of it).
+void findSpacedHandlesAndLinks(const QString &text, std::vector<ContactDetail> &out)
+{
+    static const QRegularExpression spacedHandle(QStringLiteral(R"((?<![\w@.])@ ([a-z][a-z0-9_]{3,31})\b(?![.@]\w))"), kPattern);
+    static const QRegularExpression gluedHandle(QStringLiteral(R"(\b[a-z]{1,6}@([a-z][a-z0-9_]{3,31})\b(?![.@,]\w| ?[.,] ?[a-z]{2,6}\b))"), kPattern);
+    static const QRegularExpression messengerLink(QStringLiteral(R"(\b(wa|t) ?[.,] ?me ?/ ?([a-z0-9_]{3,32})\b)"), kPattern);
+    for (auto it = spacedHandle.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        const QString value = QStringLiteral("@") + m.captured(1);
+        out.push_back({ContactDetail::Kind::Handle, value, value, int(m.capturedStart()), int(m.capturedLength())});
+    }
+    for (auto it = gluedHandle.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        const QString value = QStringLiteral("@") + m.captured(1);
+        out.push_back({ContactDetail::Kind::Handle, value, value, int(m.capturedStart()), int(m.capturedLength()), true});
+    }
+    for (auto it = messengerLink.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        const QString value = (m.captured(1) + QStringLiteral(".me/") + m.captured(2)).toLower();
+        out.push_back({ContactDetail::Kind::Url, value, value, int(m.capturedStart()), int(m.capturedLength())});
+    }
+}
+
 } // namespace
 
 QString contactKindName(ContactDetail::Kind kind)
@@ -215,6 +241,7 @@ std::vector<ContactDetail> findContactDetails(const QString &original, const Con
     findPartialEmails(text, found);
     findPattern(text, url, ContactDetail::Kind::Url, found);
     findPattern(text, handle, ContactDetail::Kind::Handle, found);
+    findSpacedHandlesAndLinks(text, found);
     findPattern(text, messenger, ContactDetail::Kind::Messenger, found);
     // ZZ, the unknown region, still finds numbers written with +country code.
     QStringList regions = options.regions();
