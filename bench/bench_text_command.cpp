@@ -110,6 +110,12 @@ void showMiss(const QString &dir, const TextPhoto &photo, const Read &r)
         return;
     const SearchedLines searched = searchLines(moderationInput(std::move(image).value(), bytes.value()));
     cv::Mat shown = searched.image.clone();
+    // The first candidate whose centre lies where the text was drawn: -1 when the search found none there.
+    int at = -1;
+    for (std::size_t i = 0; i < searched.lines.size() && at < 0; ++i) {
+        const cv::Point2f c = searched.lines[i].box.center * float(searched.scale);
+        at = photo.box.contains(QPoint(int(c.x), int(c.y))) ? int(i) : -1;
+    }
     for (const FoundLine &line : searched.lines) {
         cv::Point2f corners[4];
         line.box.points(corners);
@@ -123,9 +129,11 @@ void showMiss(const QString &dir, const TextPhoto &photo, const Read &r)
     for (const TextLine &line : r.text.lines)
         read << QStringLiteral("\"%1\" %2").arg(line.text).arg(line.confidence, 0, 'f', 2);
     const bool flagged = photo.kind == QLatin1String("stock") ? !r.text.stockMarks.isEmpty() : !r.text.contacts.empty();
-    QTextStream(stderr) << QStringLiteral("%1 %2 (%3, %4): drew \"%5\", %6 candidates, %7 read: %8\n")
+    QTextStream(stderr) << QStringLiteral("%1 %2 (%3, %4): drew \"%5\", %6 candidates (%7), %8 read: %9\n")
                                .arg(flagged ? QStringLiteral("inexact") : QStringLiteral("missed"), name, photo.layout, photo.font, photo.text)
-                               .arg(searched.lines.size()).arg(r.costs.linesRead)
+                               .arg(searched.lines.size())
+                               .arg(at < 0 ? QStringLiteral("none where it was drawn") : QStringLiteral("where it was drawn: #%1").arg(at + 1))
+                               .arg(r.costs.linesRead)
                                .arg(read.isEmpty() ? QStringLiteral("nothing") : read.join(QStringLiteral(", ")));
 }
 
@@ -282,7 +290,8 @@ struct BenchTextOptions {
                                  QStringLiteral("200")};
     QCommandLineOption set{QStringLiteral("set"),
                            QStringLiteral("unseen (default): fonts, layouts and number forms the reading was not tuned on, on the odd photos; "
-                                          "tune: the family it is tuned on, on the even photos."),
+                                          "tune: the family it is tuned on, on the even photos; wide: fonts, layouts and wordings of "
+                                          "neither, held out from tuning, on odd photos the unseen set does not write on."),
                            QStringLiteral("SET"), QStringLiteral("unseen")};
     QCommandLineOption languages{QStringLiteral("languages"), QStringLiteral("Tesseract languages (default eng+rus)."), QStringLiteral("LANGS"),
                                  QStringLiteral("eng+rus")};
@@ -314,23 +323,27 @@ int runBenchText(const QStringList &args)
     const auto nPlain = intOption(parser, o.untouched, 0, 100000);
     const QString setName = parser.value(o.set);
     auto contacts = parser.isSet(o.regions) ? contactOptionsFor(parser.value(o.regions)) : Result<ContactOptions>(ContactOptions{});
-    if (!nText || !nPlain || (setName != QLatin1String("unseen") && setName != QLatin1String("tune")) || !contacts) {
-        printError(contacts ? QStringLiteral("--set is unseen or tune") : contacts.error().message);
+    static const std::map<QString, SampleFamily> families{
+        {QStringLiteral("tune"), SampleFamily::Tune}, {QStringLiteral("unseen"), SampleFamily::Unseen}, {QStringLiteral("wide"), SampleFamily::Wide}};
+    if (!nText || !nPlain || !families.count(setName) || !contacts) {
+        printError(contacts ? QStringLiteral("--set is unseen, tune or wide") : contacts.error().message);
         return ExitUsage;
     }
-    const SampleFamily family = setName == QLatin1String("tune") ? SampleFamily::Tune : SampleFamily::Unseen;
+    const SampleFamily family = families.at(setName);
     const QString dir = parser.isSet(o.photos) ? parser.value(o.photos)
                                                : QDir(defaultSamplesDir() + QStringLiteral("/../marketplace/photos")).absolutePath();
     const QStringList all = QDir(dir).entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
     QStringList chosen;
-    for (int i = family == SampleFamily::Unseen ? 1 : 0; i < all.size(); i += 2)
+    for (int i = family == SampleFamily::Tune ? 0 : 1; i < all.size(); i += 2)
         chosen << QDir(dir).filePath(all[i]);
-    if (chosen.size() < *nText + *nPlain) {
-        printError(QStringLiteral("%1 has %2 photos for the %3 set; %4 are needed").arg(dir).arg(chosen.size()).arg(setName).arg(*nText + *nPlain));
+    // The wide set writes on the odd photos after those the unseen set's default 200 take.
+    const int skip = family == SampleFamily::Wide ? 200 : 0;
+    if (chosen.size() < skip + *nText + *nPlain) {
+        printError(QStringLiteral("%1 has %2 photos for the %3 set; %4 are needed").arg(dir).arg(chosen.size()).arg(setName).arg(skip + *nText + *nPlain));
         return ExitUsage;
     }
     // Text on the first ones, untouched from the other end: no photo is in both.
-    auto made = makeTextPhotos(chosen.mid(0, *nText), defaultTextPhotosDir(), family);
+    auto made = makeTextPhotos(chosen.mid(skip, *nText), defaultTextPhotosDir(), family);
     TextReaderOptions readerOptions;
     readerOptions.languages = parser.value(o.languages);
     auto reader = made ? TextReader::open(readerOptions) : Result<std::unique_ptr<TextReader>>(made.error());

@@ -133,40 +133,61 @@ ContactSample phoneSample(const QString &region, SampleFamily family, std::mt199
     return s;
 }
 
+namespace {
+
+// Names, addresses, handles and links each family writes.
+struct Wordings {
+    std::vector<QString> names, mails, handleBefore, links;
+};
+
+const Wordings &wordings(SampleFamily family)
+{
+    static const Wordings tune{{QStringLiteral("anna"), QStringLiteral("bob.smith"), QStringLiteral("sellerpro"), QStringLiteral("mike_77"),
+                                QStringLiteral("jane.doe"), QStringLiteral("deals4u")},
+                               {QStringLiteral("gmail.com"), QStringLiteral("yahoo.co.uk"), QStringLiteral("mail.ru"), QStringLiteral("outlook.com")},
+                               {QString(), QStringLiteral("telegram ")},
+                               {QStringLiteral("t.me/%1%2"), QStringLiteral("www.%1-shop.com")}};
+    static const Wordings unseen{{QStringLiteral("sara"), QStringLiteral("sam.seller"), QStringLiteral("aidana"), QStringLiteral("timur_k"),
+                                  QStringLiteral("best.deals"), QStringLiteral("olga.m")},
+                                 {QStringLiteral("gmail.com"), QStringLiteral("yandex.ru"), QStringLiteral("hotmail.co.uk"), QStringLiteral("bk.ru"),
+                                  QStringLiteral("icloud.com")},
+                                 {QString(), QStringLiteral("Insta "), QStringLiteral("TG: "), QStringLiteral("Телеграм ")},
+                                 {QStringLiteral("instagram.com/%1%2"), QStringLiteral("wa.me/%1%2"), QStringLiteral("%1shop.ru"),
+                                  QStringLiteral("https://%1.store")}};
+    static const Wordings wide{{QStringLiteral("dmitry.v"), QStringLiteral("kate_shop"), QStringLiteral("nursultan"), QStringLiteral("lee.bargains"),
+                                QStringLiteral("zhanna"), QStringLiteral("tom.r")},
+                               {QStringLiteral("inbox.ru"), QStringLiteral("gmail.com"), QStringLiteral("yahoo.com"), QStringLiteral("list.ru"),
+                                QStringLiteral("btinternet.com"), QStringLiteral("mail.kz")},
+                               {QString(), QStringLiteral("ig: "), QStringLiteral("Telegram: "), QStringLiteral("Инстаграм ")},
+                               {QStringLiteral("vk.com/%1%2"), QStringLiteral("t.me/%1"), QStringLiteral("%1.kz"), QStringLiteral("www.%1.co.uk"),
+                                QStringLiteral("wa.me/%1%2")}};
+    return family == SampleFamily::Tune ? tune : family == SampleFamily::Unseen ? unseen : wide;
+}
+
+} // namespace
+
 ContactSample contactSample(int kind, SampleFamily family, std::mt19937 &rng)
 {
-    static const std::vector<QString> tuneNames{QStringLiteral("anna"), QStringLiteral("bob.smith"), QStringLiteral("sellerpro"),
-                                                QStringLiteral("mike_77"), QStringLiteral("jane.doe"), QStringLiteral("deals4u")};
-    static const std::vector<QString> unseenNames{QStringLiteral("sara"), QStringLiteral("sam.seller"), QStringLiteral("aidana"),
-                                                  QStringLiteral("timur_k"), QStringLiteral("best.deals"), QStringLiteral("olga.m")};
-    static const std::vector<QString> tuneMails{QStringLiteral("gmail.com"), QStringLiteral("yahoo.co.uk"), QStringLiteral("mail.ru"),
-                                                QStringLiteral("outlook.com")};
-    static const std::vector<QString> unseenMails{QStringLiteral("gmail.com"), QStringLiteral("yandex.ru"), QStringLiteral("hotmail.co.uk"),
-                                                  QStringLiteral("bk.ru"), QStringLiteral("icloud.com")};
     static const std::vector<QString> stock{QStringLiteral("shutterstock"), QStringLiteral("alamy"), QStringLiteral("depositphotos"),
                                             QStringLiteral("iStock"), QStringLiteral("Getty Images"), QStringLiteral("dreamstime")};
     const bool tune = family == SampleFamily::Tune;
-    const QString name = pick(tune ? tuneNames : unseenNames, rng);
+    const Wordings &w = wordings(family);
+    const QString name = pick(w.names, rng);
     const QString number = QString::number(uniform(1, 99, rng));
     switch (kind) {
     case 0: return phoneSample(sampleRegions()[uniform(0, int(sampleRegions().size()) - 1, rng)], family, rng);
     case 1: {
-        const QString address = name + number + QLatin1Char('@') + pick(tune ? tuneMails : unseenMails, rng);
+        const QString address = name + number + QLatin1Char('@') + pick(w.mails, rng);
         static const std::vector<QString> before{QString(), QString(), QStringLiteral("email: "), QStringLiteral("Пишите: ")};
         return {QStringLiteral("email"), (tune ? QString() : pick(before, rng)) + address, address, {}};
     }
     case 2: {
         QString handle = QStringLiteral("@") + QString(name).replace(QLatin1Char('.'), QLatin1Char('_')) + number;
-        static const std::vector<QString> tuneBefore{QString(), QStringLiteral("telegram ")};
-        static const std::vector<QString> unseenBefore{QString(), QStringLiteral("Insta "), QStringLiteral("TG: "), QStringLiteral("Телеграм ")};
-        return {QStringLiteral("handle"), pick(tune ? tuneBefore : unseenBefore, rng) + handle, handle, {}};
+        return {QStringLiteral("handle"), pick(w.handleBefore, rng) + handle, handle, {}};
     }
     case 3: {
         const QString user = QString(name).remove(QLatin1Char('.')).remove(QLatin1Char('_'));
-        static const std::vector<QString> tuneLinks{QStringLiteral("t.me/%1%2"), QStringLiteral("www.%1-shop.com")};
-        static const std::vector<QString> unseenLinks{QStringLiteral("instagram.com/%1%2"), QStringLiteral("wa.me/%1%2"), QStringLiteral("%1shop.ru"),
-                                                      QStringLiteral("https://%1.store")};
-        QString link = pick(tune ? tuneLinks : unseenLinks, rng);
+        QString link = pick(w.links, rng);
         link = link.contains(QLatin1String("%2")) ? link.arg(user, number) : link.arg(user);
         return {QStringLiteral("url"), link, link.toLower(), {}};
     }

@@ -19,9 +19,11 @@ struct ContactSample {
     QString label;    // a line a layout may write above it ("WhatsApp / Viber"), or empty
 };
 
-// The two families of samples: the one the reading is tuned on, and one it
-// never sees while it is tuned (other number forms and wordings).
-enum class SampleFamily { Tune, Unseen };
+// The families of samples: the one the reading is tuned on, one it never
+// sees while it is tuned (other number forms and wordings), and a wider one
+// held out from both (the unseen number forms, other names, addresses and
+// links, and fonts, layouts and grounds of its own: text_layouts.h).
+enum class SampleFamily { Tune, Unseen, Wide };
 
 // Regions phone numbers are drawn from, in turn.
 QStringList sampleRegions();

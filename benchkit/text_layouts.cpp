@@ -44,6 +44,20 @@ constexpr std::array kUnseenFonts{
     FontFile{"URWGothic-Book.otf", "fonts-urw-base35"},           FontFile{"URWBookman-Light.otf", "fonts-urw-base35"},
 };
 
+// Held out from both: other Debian packages, and the thin weights of the unseen ones.
+constexpr std::array kWideFonts{
+    FontFile{"PTS55F.ttf", "fonts-paratype"},                   FontFile{"PTS75F.ttf", "fonts-paratype"},
+    FontFile{"PTF55F.ttf", "fonts-paratype"},                   FontFile{"PTM55F.ttf", "fonts-paratype"},
+    FontFile{"PTN57F.ttf", "fonts-paratype"},                   FontFile{"Cantarell-Regular.otf", "fonts-cantarell"},
+    FontFile{"Cantarell-Thin.otf", "fonts-cantarell"},          FontFile{"Hack-Regular.ttf", "fonts-hack"},
+    FontFile{"Go-Regular.ttf", "fonts-go"},                     FontFile{"Go-Mono-Bold.ttf", "fonts-go"},
+    FontFile{"Dosis-Light.otf", "fonts-dosis"},                 FontFile{"Dosis-Bold.otf", "fonts-dosis"},
+    FontFile{"Arimo-Regular.ttf", "fonts-croscore"},            FontFile{"Tinos-Italic.ttf", "fonts-croscore"},
+    FontFile{"Cousine-Regular.ttf", "fonts-croscore"},          FontFile{"lobster.otf", "fonts-lobster"},
+    FontFile{"YanoneKaffeesatz-Regular.otf", "fonts-yanone-kaffeesatz"}, FontFile{"Roboto-Light.ttf", "fonts-roboto-unhinted"},
+    FontFile{"Lato-Light.ttf", "fonts-lato"},                   FontFile{"OpenSans-Light.ttf", "fonts-open-sans"},
+};
+
 constexpr std::array<int, 6> kHershey{cv::FONT_HERSHEY_SIMPLEX, cv::FONT_HERSHEY_DUPLEX, cv::FONT_HERSHEY_COMPLEX,
                               cv::FONT_HERSHEY_TRIPLEX, cv::FONT_HERSHEY_PLAIN, cv::FONT_HERSHEY_SIMPLEX | cv::FONT_ITALIC};
 
@@ -312,6 +326,62 @@ void drawUnseen(cv::Mat &img, const ContactSample &sample, const QString &font, 
     }
 }
 
+// Two colours of about one brightness and hues far apart (red on green,
+// blue on orange): text that only its colour sets apart.
+std::pair<cv::Scalar, cv::Scalar> tintedPair(std::mt19937 &rng)
+{
+    const int hue = uniform(0, 179, rng), value = uniform(110, 230, rng);
+    const auto bgr = [](int h, int s, int v) {
+        cv::Mat px(1, 1, CV_8UC3, cv::Scalar(h, s, v)), out;
+        cv::cvtColor(px, out, cv::COLOR_HSV2BGR);
+        const cv::Vec3b c = out.at<cv::Vec3b>(0, 0);
+        return cv::Scalar(c[0], c[1], c[2]);
+    };
+    return {bgr((hue + uniform(60, 120, rng)) % 180, uniform(160, 255, rng), value), bgr(hue, uniform(120, 255, rng), std::clamp(value + uniform(-40, 40, rng), 60, 255))};
+}
+
+// The wider family: text on a photographed screen (light on dark, soft), in
+// a colour on a ground of about its brightness, small and thin, steeply
+// turned, or below a line about the item ("Sofa, £120").
+void drawWide(cv::Mat &img, const ContactSample &sample, const QString &font, double shrink, std::mt19937 &rng, TextDrawing &drawn)
+{
+    static const std::array<const char *, 5> layouts{"screen", "tinted", "small", "steep", "advert"};
+    static const std::array<const char *, 5> items{"Sofa, £120", "iPhone 12 64GB", "Продам велосипед", "Pram, as new", "Cot + mattress £45"};
+    drawn.layout = QString::fromLatin1(layouts[std::size_t(uniform(0, 4, rng))]);
+    int height = int(img.rows * (drawn.layout == QLatin1String("small") ? real(0.018, 0.03, rng) : real(0.03, 0.08, rng)) * shrink);
+    const bool advert = drawn.layout == QLatin1String("advert");
+    const QString item = QString::fromUtf8(items[std::size_t(uniform(0, 4, rng))]);
+    const auto render = [&](int h) {
+        cv::Mat line = inkOf(sample.text, font, h, std::max(2, h / 4));
+        cv::Mat above = advert ? inkOf(item, font, h * 5 / 4, std::max(2, h / 4)) : cv::Mat();
+        return above.empty() || line.empty() ? line : stacked({above, line}, h / 2);
+    };
+    cv::Mat mask = render(height);
+    if (mask.cols > img.cols * 0.9) {
+        height = std::max(6, int(height * img.cols * 0.9 / mask.cols));
+        mask = render(height);
+    }
+    if (mask.empty())
+        return;
+    const double ground = luminance(cv::mean(img));
+    if (drawn.layout == QLatin1String("screen")) {
+        const cv::Scalar text = readableColour(0, rng);
+        Block b = grounded(mask, text, cv::Scalar(uniform(10, 50, rng), uniform(10, 50, rng), uniform(10, 50, rng)), 1.0, height / 3, height, height / 2);
+        cv::GaussianBlur(b.colour, b.colour, cv::Size(3, 3), real(0.5, 1.2, rng));
+        drawn.box = layOver(img, b, real(-8, 8, rng), rng);
+    } else if (drawn.layout == QLatin1String("tinted")) {
+        const auto [text, paper] = tintedPair(rng);
+        drawn.box = layOver(img, grounded(mask, text, paper, 1.0, uniform(0, 1, rng) * height / 2, height / 2, height / 3), real(-15, 15, rng), rng);
+    } else if (drawn.layout == QLatin1String("steep")) {
+        drawn.box = layOver(img, solid(mask, readableColour(ground, rng)), (uniform(0, 1, rng) ? 1 : -1) * real(25, 35, rng), rng);
+    } else if (advert) {
+        const cv::Scalar paper = readableColour(uniform(0, 1, rng) ? 0 : 255, rng);
+        drawn.box = layOver(img, grounded(mask, readableColour(luminance(paper), rng), paper, real(0.7, 1.0, rng), 0, height / 2, height / 2), real(-10, 10, rng), rng);
+    } else {
+        drawn.box = layOver(img, solid(mask, readableColour(ground, rng)), real(-10, 10, rng), rng);
+    }
+}
+
 } // namespace
 
 Result<QStringList> sampleFonts(SampleFamily family)
@@ -334,8 +404,10 @@ Result<QStringList> sampleFonts(SampleFamily family)
         for (std::size_t i = 0; i < kHershey.size(); ++i)
             out << QStringLiteral("hershey-%1").arg(i);
         want(kTuneFonts);
-    } else {
+    } else if (family == SampleFamily::Unseen) {
         want(kUnseenFonts);
+    } else {
+        want(kWideFonts);
     }
     if (!missing.isEmpty())
         return Error{ErrorCode::IoError, QStringLiteral("fonts missing: apt-get install %1 (scripts/setup.sh)").arg(missing.join(QLatin1Char(' ')))};
@@ -351,8 +423,10 @@ void drawSample(cv::Mat &img, const ContactSample &sample, SampleFamily family, 
         cv::Mat copy = img.clone();
         if (family == SampleFamily::Tune)
             drawTune(copy, sample, font, shrink, rng, drawn);
-        else
+        else if (family == SampleFamily::Unseen)
             drawUnseen(copy, sample, font, shrink, rng, drawn);
+        else
+            drawWide(copy, sample, font, shrink, rng, drawn);
         if (!drawn.box.empty())
             img = copy;
     }

@@ -16,9 +16,12 @@ namespace listinglens {
 // uses OpenCV's Hershey fonts and Debian's DejaVu, Liberation, FreeFont and
 // Oxygen; the unseen family other Debian fonts (Roboto, Open Sans, Lato,
 // Carlito, Comic Neue, League Spartan, Roboto Slab, Quicksand and URW's
-// base 35) and other layouts, sizes and colours.
+// base 35) and other layouts, sizes and colours; the wide family fonts of
+// neither (ParaType's PT, Cantarell, Hack, Go, Dosis, Croscore, Lobster,
+// Yanone Kaffeesatz, light weights) and layouts of its own.
 struct TextDrawing {
-    QString layout; // plain, boxed, shadow (tune); banner, across, sentence, outline, sticker, label (unseen)
+    QString layout; // plain, boxed, shadow (tune); banner, across, sentence, outline, sticker, label (unseen);
+                    // screen, tinted, small, steep, advert (wide)
     QString font;   // the font file's name, or hershey-N
     cv::Rect box;   // where the text went, in the photo's pixels (empty: it did not fit)
 };

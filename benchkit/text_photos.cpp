@@ -39,7 +39,7 @@ Result<std::vector<TextPhoto>> makeTextPhotos(const QStringList &sources, const 
         cv::Mat img = cv::imread(sources[i].toStdString(), cv::IMREAD_COLOR);
         if (img.empty())
             return Error{ErrorCode::Corrupt, QStringLiteral("cannot read %1").arg(sources[i])};
-        if (family == SampleFamily::Unseen) {
+        if (family != SampleFamily::Tune) {
             static const std::array<int, 4> sides{0, 0, 1600, 3000};
             if (const int side = sides[std::size_t(std::uniform_int_distribution<int>(0, 3)(rng))]; side > 0) {
                 const double f = double(side) / std::max(img.cols, img.rows);

@@ -29,8 +29,9 @@ struct TextPhoto {
 
 // One photo per source, the kinds in turn (contacts four times in five,
 // phones twice); written to outDir (emptied of earlier JPEGs first) with
-// labels.csv beside them. The unseen family is also drawn on the photo
-// scaled up to phone sizes (a long side of 1600 or 3000 px) half the time.
+// labels.csv beside them. The unseen and wide families are also drawn on
+// the photo scaled up to phone sizes (a long side of 1600 or 3000 px) half
+// the time.
 Result<std::vector<TextPhoto>> makeTextPhotos(const QStringList &sources, const QString &outDir, SampleFamily family, quint32 seed = 16);
 
 // Where bench-text keeps the set it makes.

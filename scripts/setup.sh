@@ -30,7 +30,9 @@ PACKAGES=(
     dpkg-dev                         # dpkg-shlibdeps: the Debian packages' Depends (packaging/CMakeLists.txt)
     fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf fonts-oxygen  # listinglens-bench text and tst_photo_reading:
     fonts-roboto-unhinted fonts-open-sans fonts-lato fonts-crosextra-carlito fonts-comic-neue  # the fonts text is drawn in, one
-    fonts-league-spartan fonts-roboto-slab fonts-quicksand fonts-urw-base35                    # family to tune on, one unseen
+    fonts-league-spartan fonts-roboto-slab fonts-quicksand fonts-urw-base35                    # family to tune on, one unseen,
+    fonts-paratype fonts-cantarell fonts-hack fonts-go fonts-dosis fonts-croscore              # and a wide one held out from
+    fonts-lobster fonts-yanone-kaffeesatz                                                      # both
 )
 
 missing=()

@@ -121,6 +121,18 @@ void findMisreadEmails(const QString &text, std::vector<ContactDetail> &out)
     }
 }
 
+// Each match of `pattern` as a detail of `kind` whose value `valueOf` makes.
+template <typename ValueOf>
+void addEach(const QString &text, const QRegularExpression &pattern, ContactDetail::Kind kind, ValueOf valueOf, std::vector<ContactDetail> &out,
+             bool possible = false)
+{
+    for (auto it = pattern.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        const QString value = valueOf(m);
+        out.push_back({kind, value, value, int(m.capturedStart()), int(m.capturedLength()), possible});
+    }
+}
+
 // Addresses OCR read in part: an @ before a mail domain whose name it could
 // not read ("mike 771/@gqmail.com"), an ending it ran into the name
 // ("mike_7739@aratticom"), or an address cut after the @ ("jane.doe53@ma",
@@ -130,20 +142,31 @@ void findPartialEmails(const QString &text, std::vector<ContactDetail> &out)
     static const QRegularExpression domain(QStringLiteral(R"(@ ?([a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})*\.(?:com|ru|net|org|uk|de|kz|kg|ua|by|uz|su))\b)"), kPattern);
     static const QRegularExpression runTogether(QStringLiteral(R"(\b([a-z0-9._%+-]{3,})@([a-z0-9-]{2,})(com|ru)\b)"), kPattern);
     static const QRegularExpression cut(QStringLiteral(R"((?<![\w.])([a-z0-9._%+-]*[0-9._][a-z0-9._%+-]*)@([a-z]{2,})\.?$)"), kPattern);
-    for (auto it = domain.globalMatch(text); it.hasNext();) {
-        const QRegularExpressionMatch m = it.next();
-        const QString value = QStringLiteral("@") + m.captured(1).toLower();
-        out.push_back({ContactDetail::Kind::Email, value, value, int(m.capturedStart()), int(m.capturedLength())});
-    }
-    for (auto it = runTogether.globalMatch(text); it.hasNext();) {
-        const QRegularExpressionMatch m = it.next();
-        const QString value = (m.captured(1) + QLatin1Char('@') + m.captured(2) + QLatin1Char('.') + m.captured(3)).toLower();
-        out.push_back({ContactDetail::Kind::Email, value, value, int(m.capturedStart()), int(m.capturedLength())});
-    }
+    addEach(text, domain, ContactDetail::Kind::Email, [](const QRegularExpressionMatch &m) { return QStringLiteral("@") + m.captured(1).toLower(); }, out);
+    addEach(text, runTogether, ContactDetail::Kind::Email, [](const QRegularExpressionMatch &m) {
+        return (m.captured(1) + QLatin1Char('@') + m.captured(2) + QLatin1Char('.') + m.captured(3)).toLower();
+    }, out);
     if (const QRegularExpressionMatch m = cut.match(text); m.hasMatch() && m.captured(1).size() >= 3) {
         const QString value = (m.captured(1) + QLatin1Char('@') + m.captured(2)).toLower();
         out.push_back({ContactDetail::Kind::Email, value, value, int(m.capturedStart()), int(m.capturedLength())});
     }
+}
+
+// Handles and messenger links OCR read with a space inside ("@ sara43",
+// "t. me/anna89", "wa.me /sam28"), and a handle whose @ OCR ran into the
+// word before it ("TGJ@aidana38", "Insta@olga_m35"): the last for review,
+// as a possible contact (the word before may have been part of it).
+void findSpacedHandlesAndLinks(const QString &text, std::vector<ContactDetail> &out)
+{
+    static const QRegularExpression spacedHandle(QStringLiteral(R"((?<![\w@.])@ ([a-z][a-z0-9_]{3,31})\b(?![.@]\w))"), kPattern);
+    static const QRegularExpression gluedHandle(QStringLiteral(R"(\b[a-z]{1,6}@([a-z][a-z0-9_]{3,31})\b(?![.@,]\w| ?[.,] ?[a-z]{2,6}\b))"), kPattern);
+    static const QRegularExpression messengerLink(QStringLiteral(R"(\b(wa|t) ?[.,] ?me ?/ ?([a-z0-9_]{3,32})\b)"), kPattern);
+    const auto handle = [](const QRegularExpressionMatch &m) { return QStringLiteral("@") + m.captured(1); };
+    addEach(text, spacedHandle, ContactDetail::Kind::Handle, handle, out);
+    addEach(text, gluedHandle, ContactDetail::Kind::Handle, handle, out, true);
+    addEach(text, messengerLink, ContactDetail::Kind::Url, [](const QRegularExpressionMatch &m) {
+        return (m.captured(1) + QStringLiteral(".me/") + m.captured(2)).toLower();
+    }, out);
 }
 
 } // namespace
@@ -215,6 +238,7 @@ std::vector<ContactDetail> findContactDetails(const QString &original, const Con
     findPartialEmails(text, found);
     findPattern(text, url, ContactDetail::Kind::Url, found);
     findPattern(text, handle, ContactDetail::Kind::Handle, found);
+    findSpacedHandlesAndLinks(text, found);
     findPattern(text, messenger, ContactDetail::Kind::Messenger, found);
     // ZZ, the unknown region, still finds numbers written with +country code.
     QStringList regions = options.regions();

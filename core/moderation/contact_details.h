@@ -22,9 +22,10 @@ struct ContactDetail {
     QString display; // phone: international format (+44 7700 900123); otherwise the value
     int start = 0;   // where it is in the text searched (QString indices)
     int length = 0;
-    // A phone number not read for certain, for review: phone-shaped digits
-    // that no region calls valid (value: the digits as read), or a valid
-    // number one digit away from what was read (value: that number).
+    // Not read for certain, for review: phone-shaped digits that no region
+    // calls valid (value: the digits as read), a valid number one digit away
+    // from what was read (value: that number), or a handle whose @ OCR ran
+    // into the word before it.
     bool possible = false;
 };
 

@@ -148,6 +148,67 @@ bool isLine(const std::vector<const Glyph *> &members, cv::Vec4f &fitted, double
     return off / n <= 0.25 * height && std::abs(fitted[1]) <= 0.6; // within about 35 degrees of level
 }
 
+// The glyphs of `members` on the row through a and b: centres within a
+// third of a height of the line through theirs, of about their height.
+std::vector<const Glyph *> rowThrough(const std::vector<const Glyph *> &members, const Glyph &a, const Glyph &b)
+{
+    std::vector<const Glyph *> row;
+    cv::Point2f dir = b.centre - a.centre;
+    const float length = std::hypot(dir.x, dir.y), height = float(a.box.height + b.box.height) / 2.0f;
+    if (length <= 0)
+        return row;
+    dir /= length;
+    if (std::abs(dir.y) > 0.6f) // within about 35 degrees of level
+        return row;
+    for (const Glyph *g : members) {
+        const cv::Point2f v = g->centre - a.centre;
+        if (std::abs(v.x * dir.y - v.y * dir.x) <= 0.3f * height && g->box.height <= 1.8f * height && 1.8f * g->box.height >= height)
+            row.push_back(g);
+    }
+    return row;
+}
+
+// The rows of a chain. Letters of two rows on a slant chain together (a
+// letter within reach of one of the next row): the row through the most
+// glyphs is taken out, then the next, while one of four or more is left
+// (eight rows at most; a chain of more than kMaxSplit glyphs is a texture,
+// not split). Of a chain of one row, that row.
+constexpr std::size_t kMaxSplit = 160;
+
+std::vector<std::vector<const Glyph *>> rowsOf(std::vector<const Glyph *> members)
+{
+    std::vector<std::vector<const Glyph *>> rows;
+    const bool split = members.size() <= kMaxSplit;
+    while (members.size() >= 4 && rows.size() < 8) {
+        cv::Vec4f fitted;
+        double height = 0;
+        if (isLine(members, fitted, height)) {
+            rows.push_back(std::move(members));
+            break;
+        }
+        if (!split)
+            break;
+        std::vector<const Glyph *> best;
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            for (std::size_t j = i + 1; j < members.size(); ++j) {
+                const Glyph &a = *members[i], &b = *members[j];
+                const cv::Point2f d = a.centre - b.centre;
+                if (std::hypot(d.x, d.y) > 2.5 * std::max(a.box.height, b.box.height) || !alike(a, b))
+                    continue;
+                if (auto row = rowThrough(members, a, b); row.size() > best.size())
+                    best = std::move(row);
+            }
+        }
+        if (best.size() < 4)
+            break;
+        members.erase(std::remove_if(members.begin(), members.end(),
+                                     [&](const Glyph *g) { return std::find(best.begin(), best.end(), g) != best.end(); }),
+                      members.end());
+        rows.push_back(std::move(best));
+    }
+    return rows;
+}
+
 // Chains of one line split by spaces and punctuation ("bob.smith@mail.ru",
 // "07911 123456") are joined: of a height, on one line, a few characters apart.
 std::vector<std::vector<const Glyph *>> joinCollinear(std::vector<std::vector<const Glyph *>> chains)
@@ -359,11 +420,13 @@ std::vector<FoundLine> linesOf(const std::vector<Glyph> &glyphs, int maxRegions)
     }
     chains = joinCollinear(std::move(chains));
     std::vector<std::pair<std::size_t, FoundLine>> lines;
-    for (const auto &members : chains) {
-        cv::Vec4f fitted;
-        double height = 0;
-        if (isLine(members, fitted, height))
-            lines.emplace_back(members.size(), lineAlong(members, fitted, glyphs));
+    for (const auto &chain : chains) {
+        for (const auto &members : rowsOf(chain)) {
+            cv::Vec4f fitted;
+            double height = 0;
+            if (isLine(members, fitted, height))
+                lines.emplace_back(members.size(), lineAlong(members, fitted, glyphs));
+        }
     }
     std::stable_sort(lines.begin(), lines.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
     for (const auto &line : lines) {

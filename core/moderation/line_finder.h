@@ -16,8 +16,9 @@ struct FoundLine {
 
 // Candidate lines of text, found cheaply: character-like stable regions
 // (MSER) chained into lines of four or more of one height and colour along
-// a straight baseline, at any angle up to about 35 degrees; most letters
-// first, at most maxRegions.
+// a straight baseline, at any angle up to about 35 degrees (a chain that
+// spans two rows, stacked lines on a slant, is split into its rows); most
+// letters first, at most maxRegions.
 std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions);
 
 // Where the search looks (pixels of the image): for letters brighter or

@@ -14,12 +14,38 @@ namespace {
 // 20 px), large ones down (its cost grows with the pixels, its reading does
 // not); then a border of the ground's grey all round, as Tesseract wants
 // white space about a line (a line cut at its letters' tops reads as nothing).
-cv::Mat toReadHeight(cv::Mat gray)
+// A ground that changes along the line (wood, then a box, then a shadow)
+// brought to one light grey: each pixel stretched between the darkest and
+// the lightest within three heights along the line (the letters and the
+// ground about them), by no more than a contrast of kLeastContrast asks.
+cv::Mat evened(const cv::Mat &gray)
+{
+    constexpr int kLeastContrast = 64;
+    const int reach = std::max(3, gray.rows * 3) | 1;
+    const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reach, 2 * gray.rows + 1));
+    cv::Mat lo, hi;
+    cv::erode(gray, lo, kernel, {-1, -1}, 1, cv::BORDER_REPLICATE);
+    cv::dilate(gray, hi, kernel, {-1, -1}, 1, cv::BORDER_REPLICATE);
+    cv::blur(lo, lo, cv::Size(reach, 1), {-1, -1}, cv::BORDER_REPLICATE);
+    cv::blur(hi, hi, cv::Size(reach, 1), {-1, -1}, cv::BORDER_REPLICATE);
+    cv::Mat out(gray.size(), CV_8U);
+    for (int r = 0; r < gray.rows; ++r) {
+        const uchar *g = gray.ptr<uchar>(r), *l = lo.ptr<uchar>(r), *h = hi.ptr<uchar>(r);
+        uchar *o = out.ptr<uchar>(r);
+        for (int c = 0; c < gray.cols; ++c)
+            o[c] = cv::saturate_cast<uchar>(255 * (int(g[c]) - int(l[c])) / std::max(int(h[c]) - int(l[c]), kLeastContrast));
+    }
+    return out;
+}
+
+cv::Mat toReadHeight(cv::Mat gray, bool even = false)
 {
     if (gray.rows != kReadHeight && gray.rows > 0) {
         const double f = double(kReadHeight) / gray.rows;
         cv::resize(gray, gray, {}, f, f, f > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
     }
+    if (even)
+        gray = evened(gray);
     cv::Mat sorted = gray.reshape(1, 1).clone();
     cv::sort(sorted, sorted, cv::SORT_ASCENDING);
     const int ground = sorted.at<uchar>(0, sorted.cols / 2);
@@ -107,7 +133,7 @@ cv::Mat colourDistanceImage(const cv::Mat &bgrLine, const cv::Vec3f &colour)
             out[c] = cv::saturate_cast<uchar>(std::sqrt(d.dot(d)) * 3.0f);
         }
     }
-    return toReadHeight(gray);
+    return toReadHeight(gray, true);
 }
 
 cv::Mat contrastImage(const cv::Mat &bgrLine)

@@ -180,8 +180,9 @@ bool phoneShaped(const QStringList &groups, bool plus)
 
 void matchPossible(const QString &text, const QStringList &regions, const std::vector<ContactDetail> &valid, std::vector<ContactDetail> &out)
 {
-    // Groups apart by spaces, dashes, dots, brackets, slashes, or a comma OCR read for one of them.
-    static const QRegularExpression run(QStringLiteral(R"((?<![\w.,/])\+?\d(?:[ \-.,()/]{0,3}\d){8,15}(?![\w]))"), kPattern);
+    // Groups apart by spaces, dashes, dots, brackets, slashes, or what OCR
+    // reads for one of them (a comma, a degree sign, an apostrophe).
+    static const QRegularExpression run(QStringLiteral(R"((?<![\w.,/])\+?\d(?:[ \-.,()/°'’]{0,3}\d){6,15}(?![\w]))"), kPattern);
     static const QRegularExpression groupSplit(QStringLiteral(R"(\D+)"));
     const QString seen = digitLookAlikes(text);
     for (auto it = run.globalMatch(seen); it.hasNext();) {
@@ -196,11 +197,15 @@ void matchPossible(const QString &text, const QStringList &regions, const std::v
         const bool plus = written.startsWith(QLatin1Char('+'));
         std::string digits = plus ? "+" : "";
         digits += groups.join(QString()).toStdString();
+        const bool said = saidToBePhone(seen, start);
+        // Seven or eight digits are a number cut short (its end lost to OCR)
+        // only after a + and a word that says so ("tel: +998 91-279").
+        if (digits.size() - (plus ? 1 : 0) < 9 && !(plus && said))
+            continue;
         if (auto n = validIn(digits, regions)) { // valid once look-alikes and punctuation are read as they were meant
             out.push_back(phone(*n, start, end - start, false));
             continue;
         }
-        const bool said = saidToBePhone(seen, start);
         if (!phoneShaped(groups, plus) && !said)
             continue;
         // For review, as read: the number it may have been is a guess.

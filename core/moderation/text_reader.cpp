@@ -56,6 +56,7 @@ constexpr const char *kOtsu = "0", *kSauvola = "2"; // Tesseract's thresholding_
 
 struct Read {
     std::vector<ReadWord> words;
+    QString dropped; // the words read too unsurely to keep
     double confidence = 0;   // mean of the words kept, by characters
     int kept = 0, total = 0; // characters kept, characters read
     double score() const { return confidence * kept; }
@@ -93,8 +94,10 @@ Read readWords(tesseract::TessBaseAPI &tess, const cv::Mat &gray, double minConf
             // lower confidence.
             const bool digits = std::count_if(w.text.begin(), w.text.end(), [](QChar c) { return c.isDigit(); }) >= 3;
             const bool address = w.text.size() >= 4 && std::any_of(w.text.begin(), w.text.end(), [](QChar c) { return QStringLiteral("@._/").contains(c); });
-            if (w.text.isEmpty() || w.confidence < (digits || address ? 0.6 * minConfidence : minConfidence))
+            if (w.text.isEmpty() || w.confidence < (digits || address ? 0.6 * minConfidence : minConfidence)) {
+                out.dropped += w.text;
                 continue;
+            }
             out.kept += int(w.text.size());
             out.confidence += w.confidence * double(w.text.size());
             out.words.push_back(std::move(w));
@@ -200,18 +203,16 @@ bool good(const Read &r, int glyphs)
 }
 
 // Whether a line read imperfectly is worth another read: it may hold a
-// contact detail (digits, an @, a dot), or the read lost most of its letters.
-// A label read as words ("PLAYSTATION HITS") is not read again.
+// contact detail (digits, an @, a dot, in the words kept or in those read
+// too unsurely to keep), or the read lost most of its letters. A label read
+// as words ("PLAYSTATION HITS") is not read again.
 bool worthAnotherRead(const Read &r, int glyphs)
 {
-    int digits = 0;
-    bool marks = false;
-    for (const ReadWord &w : r.words) {
-        for (QChar c : w.text) {
-            digits += c.isDigit() ? 1 : 0;
-            marks = marks || c == QLatin1Char('@') || c == QLatin1Char('.') || c == QLatin1Char('/');
-        }
-    }
+    QString read = r.dropped;
+    for (const ReadWord &w : r.words)
+        read += w.text;
+    const auto digits = std::count_if(read.begin(), read.end(), [](QChar c) { return c.isDigit(); });
+    const bool marks = std::any_of(read.begin(), read.end(), [](QChar c) { return QStringLiteral("@./").contains(c); });
     return !good(r, glyphs) && (digits >= 3 || marks || r.kept < 0.5 * glyphs);
 }
 

@@ -60,6 +60,9 @@ private Q_SLOTS:
         QTest::newRow("model number") << "WH-1000XM4 headphones" << "";
         QTest::newRow("apple model") << "model A2337" << "";
         QTest::newRow("storage") << "iPhone 13 128GB" << "";
+        QTest::newRow("short number, no word") << "+998 91-279" << "";
+        QTest::newRow("short number, no plus") << "tel: 4591 279" << "";
+        QTest::newRow("e-mail is not a handle") << "ann@mail.ru" << "email:ann@mail.ru";
         // Phone-shaped but valid nowhere: a possible number, for review.
         QTest::newRow("fictional uk range") << "07700 900123" << "phone?:07700900123";
         QTest::newRow("e-mail's domain is not a link too") << "bob@mail.ru" << "email:bob@mail.ru";
@@ -117,6 +120,16 @@ private Q_SLOTS:
         QTest::newRow("e-mail, space and co.uk misread") << "sara7 @hotmail.do.uk" << "email:sara7@hotmail.co.uk";
         QTest::newRow("e-mail, name unreadable") << "mike 771/@gqmail.com" << "email:@gqmail.com";
         QTest::newRow("handle, @ read as copyright") << QStringLiteral("\u00A9olga25") << "handle:@olga25";
+        QTest::newRow("handle, space after the @") << "Insta @ sara43" << "handle:@sara43";
+        QTest::newRow("handle, @ run into the word before") << "TGJ@aidana38" << "handle?:@aidana38";
+        QTest::newRow("telegram link, spaced") << "t. me/anna89" << "url:t.me/anna89";
+        QTest::newRow("whatsapp link, spaced") << "wa.me /sam28" << "url:wa.me/sam28";
+        QTest::newRow("e-mail, spaced dot") << "sara@gmail . com" << "email:sara@gmail.com";
+        QTest::newRow("number cut short after tel: and +") << "tel: +998 91-279" << "phone?:+99891279";
+        QTest::newRow("whatsapp, +7") << "WhatsApp +7 912 389-52-61" << "messenger:whatsapp phone:+79123895261";
+        QTest::newRow("digits split over two tokens") << "8 912 389 5 261" << "phone:+79123895261";
+        QTest::newRow("kg, trunk 0 joined") << "0312-326-580" << "phone:+996312326580";
+        QTest::newRow("degree sign read for a dash") << QStringLiteral("8 301-143°67-32") << "phone:+73011436732";
         // Still none of these.
         QTest::newRow("date and time") << "12:30 15.06.2023" << "";
         QTest::newRow("time after a number") << "call 07377 110517 at 12:30" << "phone:+447377110517";
@@ -124,6 +137,9 @@ private Q_SLOTS:
         QTest::newRow("upc barcode") << "0 12345 67890 5" << "";
         QTest::newRow("price, rubles") << "Price: 12500000 RUB" << "";
         QTest::newRow("storage") << "iPhone 13 128GB" << "";
+        QTest::newRow("short number, no word") << "+998 91-279" << "";
+        QTest::newRow("short number, no plus") << "tel: 4591 279" << "";
+        QTest::newRow("e-mail is not a handle") << "ann@mail.ru" << "email:ann@mail.ru";
     }
 
     void localNumberFormats()
