@@ -48,7 +48,11 @@ private Q_SLOTS:
         r.moderation.text.brands = {FoundBrand{QStringLiteral("Fender"), QStringLiteral("music"), {}}};
         auto asBooks = classifier.describedAs(r, QStringLiteral("books-hobbies"));
         QVERIFY(asBooks);
-        QCOMPARE(asBooks.value().title, QStringLiteral("Board game"));
+        // The words the books listings vote for, in a seller's order; nothing of the music ones.
+        const QString asBooksTitle = asBooks.value().title;
+        QVERIFY2(asBooksTitle.startsWith(QStringLiteral("Board game")), qPrintable(asBooksTitle));
+        for (const char *musicWord : {"Fender", "vinyl", "records"})
+            QVERIFY2(!asBooksTitle.contains(QLatin1String(musicWord), Qt::CaseInsensitive), qPrintable(asBooksTitle));
         QCOMPARE(asBooks.value().titleBasis, QStringLiteral("similar"));
         auto asMusic = classifier.describedAs(asBooks.value(), QStringLiteral("music"));
         QVERIFY(asMusic);
@@ -58,7 +62,7 @@ private Q_SLOTS:
         // Back again: the music brand and words go with the music category.
         auto back = classifier.describedAs(asMusic.value(), QStringLiteral("books-hobbies"));
         QVERIFY(back);
-        QCOMPARE(back.value().title, QStringLiteral("Board game"));
+        QCOMPARE(back.value().title, asBooksTitle);
         // Similar listings: the same on every visit.
         QCOMPARE(back.value().similar.size(), asBooks.value().similar.size());
         for (qsizetype i = 0; i < back.value().similar.size(); ++i)
