@@ -228,7 +228,7 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     return r;
 }
 
-void Classifier::describeAs(PhotoResult &r, const Category &category, const QString &colour, double colourShare, qint64 self) const
+void Classifier::describeAs(PhotoResult &r, const Category &category, const QString &colour, double colourShare, qint64 self, bool chosen) const
 {
     ListingIndex::Lookup earlier;
     if (m_index)
@@ -268,8 +268,11 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     in.colourShare = colourShare;
     in.quality = r.quality;
     in.neighbours = titles;
-    for (const ListingIndex::Match &m : earlier.nearby)
-        in.nearby.push_back({m.entry.title, m.similarity});
+    if (chosen)
+        in.nearby = titles;
+    else
+        for (const ListingIndex::Match &m : earlier.nearby)
+            in.nearby.push_back({m.entry.title, m.similarity});
     in.marketWords = earlier.marketWords;
     const SuggestedText text = TextSuggester::suggest(in);
     r.title = text.title;
@@ -291,7 +294,7 @@ Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &catego
         return Error{ErrorCode::InvalidArgument, QStringLiteral("unknown category \"%1\"").arg(categoryId)};
     auto chosen = std::find_if(r.categories.begin(), r.categories.end(), [&](const CategoryScore &c) { return c.id == categoryId; });
     r.category = chosen != r.categories.end() ? *chosen : CategoryScore{category->id, category->name, 0.0};
-    describeAs(r, *category, r.colour, r.colourShare, self);
+    describeAs(r, *category, r.colour, r.colourShare, self, true);
     return r;
 }
 

@@ -34,7 +34,7 @@ std::map<QString, Vote> votes(const TitleEvidence &e, double &total)
         if (t >= WordVote::kListings)
             break;
         const QStringList tokens = titleTokens(n.title);
-        if (tokens.isEmpty())
+        if (tokens.isEmpty() || n.similarity < WordVote::kMinSimilarity)
             continue;
         const double weight = std::pow(std::max(n.similarity, 0.0), WordVote::kSharpness);
         total += weight;

@@ -16,6 +16,10 @@ class WordVote {
 public:
     static constexpr int kListings = 10;          // the closest confirmed listings that vote
     static constexpr double kSharpness = 8;       // a listing's vote: similarity to this power
+    // A listing less alike than this does not vote: shares are relative, so
+    // with few confirmed listings the only one there would otherwise decide
+    // the title of every photo, however unlike it.
+    static constexpr double kMinSimilarity = 0.5;
     static constexpr double kNeighbourWeight = 0.7; // the listings' share of a word's likelihood; the category's the rest
     // Chosen on the tune split of the marketplace set (docs/user/suggestions.md).
     static constexpr double kLikely = 0.17;       // a word at least this likely is written
