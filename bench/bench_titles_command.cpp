@@ -139,7 +139,7 @@ Measured measure(const Classifier &classifier, const CategoryHead *head, const L
         const BenchListing &l = listings[i];
         PhotoResult r = seen[i].result;
         categorise(classifier, head, r);
-        auto described = classifier.describedAs(r, r.category.id);
+        auto described = classifier.describedAs(r, r.category.id, 0, false); // as suggested, not as a moderator chose
         if (!described)
             continue;
         r = std::move(described).value();

@@ -287,14 +287,14 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     r.review = reviewAdvice(r, category);
 }
 
-Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &categoryId, qint64 self) const
+Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &categoryId, qint64 self, bool byModerator) const
 {
     const Category *category = m_taxonomy.find(categoryId);
     if (!category)
         return Error{ErrorCode::InvalidArgument, QStringLiteral("unknown category \"%1\"").arg(categoryId)};
     auto chosen = std::find_if(r.categories.begin(), r.categories.end(), [&](const CategoryScore &c) { return c.id == categoryId; });
     r.category = chosen != r.categories.end() ? *chosen : CategoryScore{category->id, category->name, 0.0};
-    describeAs(r, *category, r.colour, r.colourShare, self, true);
+    describeAs(r, *category, r.colour, r.colourShare, self, byModerator);
     return r;
 }
 

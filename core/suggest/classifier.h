@@ -85,7 +85,11 @@ public:
     // for categoryId. The category scores stay as the model gave them.
     // `self`: the photo's own stored listing, left out of the evidence (its
     // earlier decision is not evidence for its next one).
-    Result<PhotoResult> describedAs(PhotoResult result, const QString &categoryId, qint64 self = 0) const;
+    // `byModerator` (the default): a moderator chose the category, so the
+    // title's words come from its listings only; false: described as the
+    // suggestion itself would be for that category (the closest listings of
+    // any category vote).
+    Result<PhotoResult> describedAs(PhotoResult result, const QString &categoryId, qint64 self = 0, bool byModerator = true) const;
 
     // Another version of the same model (a fine-tuned one, or back to the
     // shipped one): same input, classes and embedding size, else refused.
