@@ -228,7 +228,7 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     return r;
 }
 
-void Classifier::describeAs(PhotoResult &r, const Category &category, const QString &colour, double colourShare, qint64 self, bool chosen) const
+void Classifier::describeAs(PhotoResult &r, const Category &category, const QString &colour, double colourShare, qint64 self, bool byModerator) const
 {
     ListingIndex::Lookup earlier;
     if (m_index)
@@ -268,7 +268,7 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     in.colourShare = colourShare;
     in.quality = r.quality;
     in.neighbours = titles;
-    if (chosen)
+    if (byModerator)
         in.nearby = titles;
     else
         for (const ListingIndex::Match &m : earlier.nearby)

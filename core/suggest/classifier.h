@@ -109,10 +109,10 @@ private:
     Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options);
     PhotoResult suggest(PreparedPhoto &photo, const float *probabilities, int classes,
                         const float *embedding, int embeddingDim) const;
-    // `chosen`: the category is a moderator's, so the title's words come from
+    // `byModerator`: the category is a moderator's, so the title's words come from
     // its listings only, never from the closest listings of other categories.
     void describeAs(PhotoResult &result, const Category &category, const QString &colour, double colourShare, qint64 self = 0,
-                    bool chosen = false) const;
+                    bool byModerator = false) const;
 
     std::shared_ptr<InferenceEngine> engine() const;
 
