@@ -122,6 +122,10 @@ private Q_SLOTS:
         QTest::newRow("handle, @ read as copyright") << QStringLiteral("\u00A9olga25") << "handle:@olga25";
         QTest::newRow("handle, space after the @") << "Insta @ sara43" << "handle:@sara43";
         QTest::newRow("handle, @ run into the word before") << "TGJ@aidana38" << "handle?:@aidana38";
+        QTest::newRow("handle, @ read as a letter") << "Price on request 76. Wtimur_k43 any" << "handle?:@Wtimur_k43";
+        QTest::newRow("handle, @ lost") << "TG: sam_seller78" << "handle?:@sam_seller78";
+        QTest::newRow("file name is no handle") << "IMG_1234 max_size" << "";
+        QTest::newRow("address's name is no handle") << "sam_seller78@mail.ru" << "email:sam_seller78@mail.ru";
         QTest::newRow("telegram link, spaced") << "t. me/anna89" << "url:t.me/anna89";
         QTest::newRow("whatsapp link, spaced") << "wa.me /sam28" << "url:wa.me/sam28";
         QTest::newRow("e-mail, spaced dot") << "sara@gmail . com" << "email:sara@gmail.com";
