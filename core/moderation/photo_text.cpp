@@ -36,7 +36,9 @@ bool oneEditApart(const QString &a, const QString &b)
 
 // Contact details in a line's unsure reads that its shown text does not
 // hold: possible ones, for review, the line's whole box their place. One a
-// line at most, and none where the shown text already gave one.
+// line at most, and none where the shown text already gave one. A handle
+// read unsurely needs a digit in its word: an @ and four letters is what noise on a
+// label reads as often as a handle.
 void addUnsureContacts(const std::vector<TextLine> &lines, const ContactOptions &options, std::vector<FoundContact> &contacts)
 {
     const std::size_t sure = contacts.size();
@@ -48,6 +50,10 @@ void addUnsureContacts(const std::vector<TextLine> &lines, const ContactOptions 
             continue;
         for (const QString &read : line.unsureReads) {
             std::vector<ContactDetail> found = findContactDetails(read, options);
+            std::erase_if(found, [&](const ContactDetail &d) {
+                const QString word = read.mid(d.start).section(QLatin1Char(' '), 0, 0); // "@timur.k33" for the "@timur" found in it
+                return d.kind == ContactDetail::Kind::Handle && std::none_of(word.begin(), word.end(), [](QChar c) { return c.isDigit(); });
+            });
             if (found.empty())
                 continue;
             found.front().possible = true;

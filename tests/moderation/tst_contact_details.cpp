@@ -222,6 +222,7 @@ private Q_SLOTS:
         QTest::newRow("number of another image") << QString() << QStringList{QStringLiteral("tel: 8 712 308 73 41")} << QStringLiteral("+77123087341") << true;
         QTest::newRow("the shown read's contact stands") << QStringLiteral("07911 123456") << QStringList{QStringLiteral("07911 123459")}
                                                          << QStringLiteral("+447911123456") << false;
+        QTest::newRow("handle of letters only, read unsurely") << QString() << QStringList{QStringLiteral("| @rails |")} << QString() << false;
         QTest::newRow("junk") << QString() << QStringList{QStringLiteral("SotSE"), QStringLiteral("a‘“ |")} << QString() << false;
         QTest::newRow("a label's words") << QStringLiteral("Hand wash") << QStringList{QStringLiteral("Hand wash in 30 Do not tumble dry")} << QString() << false;
     }
