@@ -20,6 +20,11 @@ struct TextLine {
     QString text;
     QRect box;
     double confidence = 0; // 0..1, Tesseract's mean word confidence over the words kept
+    // Every word of the line's other reads (other images, languages) and the
+    // words read too unsurely to keep: never shown, searched for contact
+    // details that can only be possible ones (a read that lost or bent a
+    // character of a number or an address).
+    QStringList unsureReads;
 };
 
 struct FoundContact {

@@ -2,6 +2,8 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace listinglens {
 
 namespace {
@@ -30,6 +32,35 @@ bool oneEditApart(const QString &a, const QString &b)
         }
     }
     return edits + int(a.size() - i) + int(b.size() - j) <= 1;
+}
+
+// Contact details in a line's unsure reads that its shown text does not
+// hold: possible ones, for review, the line's whole box their place. One a
+// line at most, and none where the shown text already gave one. A handle
+// read unsurely needs a digit in its word: an @ and four letters is what noise on a
+// label reads as often as a handle.
+void addUnsureContacts(const std::vector<TextLine> &lines, const ContactOptions &options, std::vector<FoundContact> &contacts)
+{
+    const std::size_t sure = contacts.size();
+    for (const TextLine &line : lines) {
+        const bool lineHasOne = std::any_of(contacts.begin(), contacts.begin() + std::ptrdiff_t(sure), [&](const FoundContact &c) {
+            return line.box.contains(c.box.center());
+        });
+        if (lineHasOne)
+            continue;
+        for (const QString &read : line.unsureReads) {
+            std::vector<ContactDetail> found = findContactDetails(read, options);
+            std::erase_if(found, [&](const ContactDetail &d) {
+                const QString word = read.mid(d.start).section(QLatin1Char(' '), 0, 0); // "@timur.k33" for the "@timur" found in it
+                return d.kind == ContactDetail::Kind::Handle && std::none_of(word.begin(), word.end(), [](QChar c) { return c.isDigit(); });
+            });
+            if (found.empty())
+                continue;
+            found.front().possible = true;
+            contacts.push_back({std::move(found.front()), line.box});
+            break;
+        }
+    }
 }
 
 } // namespace
@@ -116,6 +147,9 @@ PhotoText analysePhotoText(std::vector<TextLine> lines, const ContactOptions &op
         if (const QString mark = stockMark(line.text); !mark.isEmpty() && !out.stockMarks.contains(mark))
             out.stockMarks << mark;
     }
+    addUnsureContacts(lines, options, out.contacts);
+    // A line of which no word was read surely enough is not shown.
+    lines.erase(std::remove_if(lines.begin(), lines.end(), [](const TextLine &l) { return l.text.isEmpty(); }), lines.end());
     out.lines = std::move(lines);
     return out;
 }

@@ -57,6 +57,7 @@ constexpr const char *kOtsu = "0", *kSauvola = "2"; // Tesseract's thresholding_
 struct Read {
     std::vector<ReadWord> words;
     QString dropped; // the words read too unsurely to keep
+    QString all;     // every word read, kept or not, space-separated
     double confidence = 0;   // mean of the words kept, by characters
     int kept = 0, total = 0; // characters kept, characters read
     double score() const { return confidence * kept; }
@@ -88,6 +89,8 @@ Read readWords(tesseract::TessBaseAPI &tess, const cv::Mat &gray, double minConf
             std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
             ReadWord w{QString::fromUtf8(word.get()).simplified(), it->Confidence(tesseract::RIL_WORD) / 100.0, it->WordIsFromDictionary()};
             out.total += int(w.text.size());
+            if (!w.text.isEmpty())
+                out.all += (out.all.isEmpty() ? QString() : QStringLiteral(" ")) + w.text;
             // Runs of digits (a number's groups) and the pieces of an
             // address or a handle are read less surely than words from a
             // dictionary, and margins never make them: they stand at a
@@ -237,12 +240,16 @@ std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, Rea
         const char *thresholds[] = {kOtsu, kSauvola, kOtsu};
         Read best;
         std::size_t bestImage = 0;
+        QStringList unsure; // each read's words, kept or not
         for (std::size_t i = 0; i < 3 && (i == 0 || worthAnotherRead(best, l.glyphs)) && !budget.stopped(); ++i) {
             if (i == 2)
                 images.push_back(colourDistanceImage(bgr, lettersColour(bgr)));
             --budget.readsLeft;
             m_api->language(0)->SetVariable("thresholding_method", thresholds[i]);
-            if (Read r = readWords(*m_api->language(0), images[i], m_options.minConfidence, budget); r.score() > best.score()) {
+            Read r = readWords(*m_api->language(0), images[i], m_options.minConfidence, budget);
+            if (!r.all.isEmpty() && !unsure.contains(r.all))
+                unsure << r.all;
+            if (r.score() > best.score()) {
                 best = std::move(r);
                 bestImage = i;
             }
@@ -253,16 +260,20 @@ std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, Rea
                 break;
             --budget.readsLeft;
             tess->SetVariable("thresholding_method", thresholds[bestImage]);
-            if (Read r = readWords(*tess, images[bestImage], m_options.minConfidence, budget); r.score() > best.score() && mostlyOtherScript(r))
+            Read r = readWords(*tess, images[bestImage], m_options.minConfidence, budget);
+            if (!r.all.isEmpty() && !unsure.contains(r.all))
+                unsure << r.all;
+            if (r.score() > best.score() && mostlyOtherScript(r))
                 best = std::move(r);
         }
-        const QStringList words = shownWords(best.words);
-        if (words.isEmpty())
+        const QString shown = shownWords(best.words).join(QLatin1Char(' '));
+        unsure.removeAll(shown);
+        if (shown.isEmpty() && unsure.isEmpty())
             continue;
         const cv::Rect box = l.box.boundingRect();
         const double s = l.scale;
-        out.push_back({words.join(QLatin1Char(' ')),
-                       QRect(int(box.x * s), int(box.y * s), int(std::ceil(box.width * s)), int(std::ceil(box.height * s))), best.confidence});
+        out.push_back({shown, QRect(int(box.x * s), int(box.y * s), int(std::ceil(box.width * s)), int(std::ceil(box.height * s))),
+                       best.confidence, unsure});
     }
     return out;
 }

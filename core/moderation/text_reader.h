@@ -55,8 +55,9 @@ public:
     ~TextReader();
 
     // The lines, in order, while the budget lasts; each found line's box is in
-    // photo pixels. Lines with no word on them (OCR noise such as "S |", "/",
-    // "=|") are left out.
+    // photo pixels. A line with no word on it (OCR noise such as "S |", "/",
+    // "=|") has empty text: only its unsure reads, which analysePhotoText
+    // searches for contacts and never shows.
     std::vector<TextLine> read(const std::vector<LineToRead> &lines, ReadBudget &budget);
 
     const TextReaderOptions &options() const { return m_options; }

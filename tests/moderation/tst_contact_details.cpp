@@ -122,6 +122,10 @@ private Q_SLOTS:
         QTest::newRow("handle, @ read as copyright") << QStringLiteral("\u00A9olga25") << "handle:@olga25";
         QTest::newRow("handle, space after the @") << "Insta @ sara43" << "handle:@sara43";
         QTest::newRow("handle, @ run into the word before") << "TGJ@aidana38" << "handle?:@aidana38";
+        QTest::newRow("handle, @ read as a letter") << "Price on request 76. Wtimur_k43 any" << "handle?:@Wtimur_k43";
+        QTest::newRow("handle, @ lost") << "TG: sam_seller78" << "handle?:@sam_seller78";
+        QTest::newRow("file name is no handle") << "IMG_1234 max_size" << "";
+        QTest::newRow("address's name is no handle") << "sam_seller78@mail.ru" << "email:sam_seller78@mail.ru";
         QTest::newRow("telegram link, spaced") << "t. me/anna89" << "url:t.me/anna89";
         QTest::newRow("whatsapp link, spaced") << "wa.me /sam28" << "url:wa.me/sam28";
         QTest::newRow("e-mail, spaced dot") << "sara@gmail . com" << "email:sara@gmail.com";
@@ -200,6 +204,42 @@ private Q_SLOTS:
         const PhotoModeration back = moderationFromStoredJson(stored);
         QVERIFY(back.text.contacts[0].detail.possible);
         QVERIFY(!back.text.contacts[1].detail.possible);
+    }
+
+    // What a line's other reads and unsure words hold: a contact there is a
+    // possible one, for review; a line with no sure word is still not shown.
+    void unsureReadsGivePossibleContacts_data()
+    {
+        QTest::addColumn<QString>("shown");
+        QTest::addColumn<QStringList>("unsure");
+        QTest::addColumn<QString>("contact"); // the one contact found, or empty: none
+        QTest::addColumn<bool>("possible");
+
+        QTest::newRow("handle read unsurely") << QString() << QStringList{QStringLiteral("TG: @timur.k33")} << QStringLiteral("@timur") << true;
+        QTest::newRow("address in the second read") << QStringLiteral("Contact:")
+                                                    << QStringList{QStringLiteral("Wihass@icloud.com"), QStringLiteral("Bahbo98@icloud.com|")}
+                                                    << QStringLiteral("wihass@icloud.com") << true;
+        QTest::newRow("number of another image") << QString() << QStringList{QStringLiteral("tel: 8 712 308 73 41")} << QStringLiteral("+77123087341") << true;
+        QTest::newRow("the shown read's contact stands") << QStringLiteral("07911 123456") << QStringList{QStringLiteral("07911 123459")}
+                                                         << QStringLiteral("+447911123456") << false;
+        QTest::newRow("handle of letters only, read unsurely") << QString() << QStringList{QStringLiteral("| @rails |")} << QString() << false;
+        QTest::newRow("junk") << QString() << QStringList{QStringLiteral("SotSE"), QStringLiteral("a‘“ |")} << QString() << false;
+        QTest::newRow("a label's words") << QStringLiteral("Hand wash") << QStringList{QStringLiteral("Hand wash in 30 Do not tumble dry")} << QString() << false;
+    }
+
+    void unsureReadsGivePossibleContacts()
+    {
+        QFETCH(QString, shown);
+        QFETCH(QStringList, unsure);
+        QFETCH(QString, contact);
+        QFETCH(bool, possible);
+        const PhotoText text = analysePhotoText({{shown, QRect(0, 0, 300, 30), 0.9, unsure}});
+        QCOMPARE(int(text.lines.size()), shown.isEmpty() ? 0 : 1);
+        QCOMPARE(int(text.contacts.size()), contact.isEmpty() ? 0 : 1);
+        if (contact.isEmpty())
+            return;
+        QCOMPARE(text.contacts[0].detail.value, contact);
+        QCOMPARE(text.contacts[0].detail.possible, possible);
     }
 
     void positionsAndMasks()
