@@ -142,7 +142,7 @@ struct StageCosts {
     std::vector<double> total;
     double process = 0;
     double gate = 0, gateShare = 0, search = 0, decode = 0, ocr = 0, parse = 0, faces = 0, lines = 0, recognitions = 0;
-    int ocrPhotos = 0, facePhotos = 0;
+    int ocrPhotos = 0, facePhotos = 0, ruledOut = 0;
 
     void add(const Read &r)
     {
@@ -151,6 +151,7 @@ struct StageCosts {
         process += r.processMs;
         gate += c.gateMs;
         gateShare += c.gateShare;
+        ruledOut += c.gateShare == 0 ? 1 : 0; // nothing left to search: no line can be found
         search += c.searchMs;
         decode += c.decodeMs;
         ocr += c.ocrMs;
@@ -170,6 +171,7 @@ struct StageCosts {
         return {{QStringLiteral("cpu_ms"), sum / n},          {QStringLiteral("p95_cpu_ms"), quantile(total, 0.95)},
                 {QStringLiteral("process_cpu_ms"), process / n},
                 {QStringLiteral("gate_ms"), gate / n},        {QStringLiteral("gate_share"), gateShare / n},
+                {QStringLiteral("photos_ruled_out"), ruledOut},
                 {QStringLiteral("search_ms"), search / n},    {QStringLiteral("decode_ms"), decode / n},
                 {QStringLiteral("ocr_ms"), ocr / n},          {QStringLiteral("parse_ms"), parse / n},
                 {QStringLiteral("faces_ms"), faces / n},      {QStringLiteral("lines_read"), lines / n},
@@ -248,7 +250,7 @@ QJsonObject outcomeJson(const Outcome &o, const QString &set)
 
 QString costLine(const QString &what, const QJsonObject &c)
 {
-    return QStringLiteral("%1 %2 ms CPU a photo (p95 %3; %15 ms of the process's CPU): gate %13 (leaves %14 % to search), search %4, decode %5, OCR %6 (%7 lines, %8 recognitions), parse %9, faces %10; "
+    return QStringLiteral("%1 %2 ms CPU a photo (p95 %3; %15 ms of the process's CPU): gate %13 (leaves %14 % to search, rules out %16 photos), search %4, decode %5, OCR %6 (%7 lines, %8 recognitions), parse %9, faces %10; "
                           "%11 sent to OCR, %12 with faces\n")
         .arg(what).arg(c[QStringLiteral("cpu_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("p95_cpu_ms")].toDouble(), 0, 'f', 1)
         .arg(c[QStringLiteral("search_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("decode_ms")].toDouble(), 0, 'f', 1)
@@ -257,7 +259,7 @@ QString costLine(const QString &what, const QJsonObject &c)
         .arg(c[QStringLiteral("faces_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("photos_sent_to_ocr")].toInt())
         .arg(c[QStringLiteral("photos_with_faces")].toInt())
         .arg(c[QStringLiteral("gate_ms")].toDouble(), 0, 'f', 1).arg(100 * c[QStringLiteral("gate_share")].toDouble(), 0, 'f', 0)
-        .arg(c[QStringLiteral("process_cpu_ms")].toDouble(), 0, 'f', 1);
+        .arg(c[QStringLiteral("process_cpu_ms")].toDouble(), 0, 'f', 1).arg(c[QStringLiteral("photos_ruled_out")].toInt());
 }
 
 void printOutcome(const QJsonObject &j)

@@ -3,24 +3,45 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 
 namespace listinglens {
 
 namespace {
 
-// The cell looked at, in pixels of the image: a small letter (5 px high, the
-// smallest the search finds) and its neighbours fit in one.
-constexpr int kCell = 16;
-// An edge of brightness: a step of this much (0..255) within 3 x 3 pixels.
-// The faintest letters the search finds (a step of about 20) stay above it.
+// A mark: a stroke-thin shape standing out from its ground (a letter, or a
+// speck of texture), in pixels of the image.
+struct Mark {
+    cv::Rect box;
+    cv::Point2f centre;
+    int letters = 1; // letters run together (small or tight type) count as several
+};
+
+// Letters the search finds are 5 px high at least (the line finder's
+// smallest), at most a quarter of the image (its largest).
+constexpr int kMinLetter = 5;
+// A mark stands out from the ground round it by this much (0..255): the
+// faintest letters the search finds step by about 20.
 constexpr int kBrightnessStep = 18;
-// An edge of hue: a step of this much on Lab's colour axes stretched twice,
-// the channels the search looks at for coloured letters.
+// The same on Lab's colour axes stretched twice, as the search sees them.
 constexpr int kHueStep = 20;
-// A cell that could hold a letter: at least this share of its pixels on an edge.
-constexpr double kEdgeShare = 0.06;
+// Rows of this many marks alike at least: the search's lines have four letters or more.
+constexpr int kRowMarks = 4;
+// More marks than this on one map: a texture of specks, looked at no further
+// (the strongest are kept: the search would drop them anyway).
+// Letters run together (their strokes touch once thresholded): small type,
+// or a tight font, up to kMaxRunHeight pixels high and kMaxRun heights long.
+// Each counts as a letter per 0.7 of a height; larger runs are bars and edges.
+constexpr double kMaxRun = 12;
+constexpr int kMaxRunHeight = 12;
+constexpr std::size_t kMaxMarks = 4000;
 // Past this share of the image, the whole image is one area (fewer cuts).
 constexpr double kWholeShare = 0.75;
+
+// The kernel that keeps a letter's strokes: wider than the strokes of the
+// largest letter the search finds (a sixth of its height).
+int strokeKernel(const cv::Mat &image) { return std::clamp(image.rows / 24, 5, 31) | 1; }
 
 // Rectangles that overlap or touch are one.
 std::vector<cv::Rect> merged(std::vector<cv::Rect> rects)
@@ -41,44 +62,110 @@ std::vector<cv::Rect> merged(std::vector<cv::Rect> rects)
     return rects;
 }
 
-// The largest step of a channel within 3 x 3 pixels.
-cv::Mat steps(const cv::Mat &channel)
+// The marks of one polarity: shapes thinner than the kernel that stand out
+// by `step` (`thin`: the top-hat or black-hat of a channel), shaped as a
+// letter (the line finder's bounds) or as a run of small letters.
+std::vector<Mark> marksOf(const cv::Mat &thin, int step, int maxHeight)
 {
-    cv::Mat out;
-    cv::morphologyEx(channel, out, cv::MORPH_GRADIENT, cv::Mat());
-    return out;
-}
-
-// The areas with cells of steps of at least `step`, and the share of the image they cover.
-std::vector<cv::Rect> edgeAreas(const cv::Mat &stepsOf, int step, double &share, int cellSide = kCell)
-{
-    const cv::Rect whole(0, 0, stepsOf.cols, stepsOf.rows);
-    cv::Mat edges;
-    cv::threshold(stepsOf, edges, step - 1, 1, cv::THRESH_BINARY);
-    // The edge pixels of each cell (partial cells at the right and bottom count whole).
-    const int cols = (stepsOf.cols + cellSide - 1) / cellSide, rows = (stepsOf.rows + cellSide - 1) / cellSide;
-    cv::Mat sums;
-    cv::integral(edges, sums, CV_32S);
-    cv::Mat cells(rows, cols, CV_8U, cv::Scalar(0));
-    for (int r = 0; r < rows; ++r) {
-        for (int c = 0; c < cols; ++c) {
-            const cv::Rect cell = cv::Rect(c * cellSide, r * cellSide, cellSide, cellSide) & whole;
-            const int n = sums.at<int>(cell.y + cell.height, cell.x + cell.width) - sums.at<int>(cell.y, cell.x + cell.width)
-                - sums.at<int>(cell.y + cell.height, cell.x) + sums.at<int>(cell.y, cell.x);
-            cells.at<uchar>(r, c) = n >= kEdgeShare * cell.area() ? 255 : 0;
-        }
-    }
-    // With two cells round them: a letter's margin and the ground round it (the
-    // search's regions of a letter are those of the whole image), a large letter's flat middle.
-    cv::dilate(cells, cells, cv::Mat(), cv::Point(-1, -1), 2);
-    cv::Mat labels, stats, centroids;
-    const int n = cv::connectedComponentsWithStats(cells, labels, stats, centroids, 8, CV_32S);
-    std::vector<cv::Rect> areas;
-    for (int i = 1; i < n; ++i) {
+    cv::Mat on, labels, stats, centroids;
+    cv::threshold(thin, on, step - 1, 255, cv::THRESH_BINARY);
+    // 16-bit labels where they cannot overflow (each component holds a pixel at least): half the time of 32-bit ones.
+    const int labelType = cv::countNonZero(on) < 65535 ? CV_16U : CV_32S;
+    const int n = cv::connectedComponentsWithStats(on, labels, stats, centroids, 8, labelType);
+    std::vector<Mark> marks;
+    for (int i = 1; i < n && marks.size() < kMaxMarks; ++i) {
         const cv::Rect b(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), stats.at<int>(i, cv::CC_STAT_WIDTH),
                          stats.at<int>(i, cv::CC_STAT_HEIGHT));
-        areas.push_back(cv::Rect(b.x * cellSide, b.y * cellSide, b.width * cellSide, b.height * cellSide) & whole);
+        const double aspect = double(b.width) / b.height, fill = double(stats.at<int>(i, cv::CC_STAT_AREA)) / b.area();
+        if (b.height < kMinLetter || b.height > maxHeight || aspect < 0.08 || fill < 0.12 || fill > 0.92)
+            continue;
+        if (aspect <= 1.6)
+            marks.push_back({b, cv::Point2f(b.x + b.width / 2.0f, b.y + b.height / 2.0f), 1});
+        else if (aspect <= kMaxRun && fill >= 0.3 && fill <= 0.7 && b.height <= kMaxRunHeight)
+            marks.push_back({b, cv::Point2f(b.x + b.width / 2.0f, b.y + b.height / 2.0f), int(std::lround(aspect / 0.7))});
     }
+    return marks;
+}
+
+// Marks that could be letters of one row: of about one height, within two
+// and a half heights (from a run's end), the one beside the other within
+// about 35 degrees of level.
+bool neighbours(const Mark &a, const Mark &b)
+{
+    const int hi = std::max(a.box.height, b.box.height), lo = std::min(a.box.height, b.box.height);
+    if (hi > 2 * lo)
+        return false;
+    const float gap = float(std::max({0, b.box.x - (a.box.x + a.box.width), a.box.x - (b.box.x + b.box.width)}));
+    const float dx = gap + 0.5f * float(lo), dy = std::abs(a.centre.y - b.centre.y);
+    return std::hypot(dx, dy) <= 2.5f * float(hi) && dy <= 0.6f * dx + 0.3f * float(lo);
+}
+
+int rootOf(std::vector<int> &parent, int i)
+{
+    while (parent[std::size_t(i)] != i)
+        i = parent[std::size_t(i)] = parent[std::size_t(parent[std::size_t(i)])];
+    return i;
+}
+
+// The boxes of groups of kRowMarks marks or more chained as neighbours,
+// padded by a letter's height (the search's regions need their ground).
+std::vector<cv::Rect> rowsOf(std::vector<Mark> marks, const cv::Size &size)
+{
+    std::sort(marks.begin(), marks.end(), [](const Mark &a, const Mark &b) { return a.centre.x < b.centre.x; });
+    std::vector<int> parent(marks.size());
+    std::iota(parent.begin(), parent.end(), 0);
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+        // 2.5 heights of a mark at most twice as tall, past the longest run's half.
+        const float reach = float(5.0 + kMaxRun) * float(marks[i].box.height);
+        for (std::size_t j = i + 1; j < marks.size() && marks[j].centre.x - marks[i].centre.x <= reach; ++j) {
+            if (neighbours(marks[i], marks[j]))
+                parent[std::size_t(rootOf(parent, int(j)))] = rootOf(parent, int(i));
+        }
+    }
+    std::vector<int> count(marks.size(), 0);
+    std::vector<cv::Rect> box(marks.size());
+    std::vector<int> tallest(marks.size(), 0);
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+        const auto r = std::size_t(rootOf(parent, int(i)));
+        box[r] = count[r] ? (box[r] | marks[i].box) : marks[i].box;
+        count[r] += marks[i].letters;
+        tallest[r] = std::max(tallest[r], marks[i].box.height);
+    }
+    std::vector<cv::Rect> rows;
+    const cv::Rect whole(cv::Point(0, 0), size);
+    for (std::size_t r = 0; r < marks.size(); ++r) {
+        if (count[r] >= kRowMarks) {
+            const int pad = std::max(8, tallest[r]);
+            rows.push_back(cv::Rect(box[r].x - pad, box[r].y - pad, box[r].width + 2 * pad, box[r].height + 2 * pad) & whole);
+        }
+    }
+    return rows;
+}
+
+// Shapes thinner than the kernel on `channel`, light on dark (0) and dark on light (1).
+void thinShapes(const cv::Mat &channel, cv::Mat (&thin)[2])
+{
+    const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(strokeKernel(channel), strokeKernel(channel)));
+    cv::morphologyEx(channel, thin[0], cv::MORPH_TOPHAT, kernel);
+    cv::morphologyEx(channel, thin[1], cv::MORPH_BLACKHAT, kernel);
+}
+
+// The areas round rows of marks of each polarity on `thin` (each chains on
+// its own: the ground between dark letters is a light mark).
+void addRowAreas(const cv::Mat (&thin)[2], int step, std::vector<cv::Rect> &areas)
+{
+    const int maxHeight = std::max(8, thin[0].rows / 4);
+    for (const cv::Mat &t : thin) {
+        for (const cv::Rect &r : rowsOf(marksOf(t, step, maxHeight), t.size()))
+            areas.push_back(r);
+    }
+}
+
+// `areas` merged, and the share of `whole` they cover (all of it past kWholeShare).
+std::vector<cv::Rect> coverOf(std::vector<cv::Rect> areas, const cv::Rect &whole, double &share)
+{
+    for (cv::Rect &a : areas)
+        a &= whole;
     areas = merged(std::move(areas));
     double covered = 0;
     for (const cv::Rect &a : areas)
@@ -91,31 +178,42 @@ std::vector<cv::Rect> edgeAreas(const cv::Mat &stepsOf, int step, double &share,
     return areas;
 }
 
+// Two colour axes of an image (red against green, yellow against blue),
+// about as far apart as the search's stretched Lab axes: cheap to make.
+void colourAxes(const cv::Mat &bgr, cv::Mat &redGreen, cv::Mat &yellowBlue)
+{
+    cv::Mat p[3], yellow;
+    cv::split(bgr, p);
+    cv::addWeighted(p[2], 1.0, p[1], -1.0, 128.0, redGreen);
+    cv::addWeighted(p[2], 0.5, p[1], 0.5, 0.0, yellow);
+    cv::addWeighted(yellow, 1.0, p[0], -1.0, 128.0, yellowBlue);
+}
+
 } // namespace
 
 TextAreas findTextAreas(const cv::Mat &bgr)
 {
     TextAreas out;
-    if (bgr.empty() || bgr.type() != CV_8UC3)
+    if (bgr.empty() || bgr.type() != CV_8UC3 || std::min(bgr.cols, bgr.rows) < 2 * kMinLetter)
         return out;
-    cv::Mat grey, lab;
+    const cv::Rect whole(0, 0, bgr.cols, bgr.rows);
+    cv::Mat grey, thin[2];
     cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
-    double greyShare = 0, hueShare = 0;
-    out.search.grey = edgeAreas(steps(grey), kBrightnessStep, greyShare);
-    // The larger step on either colour axis, as the search stretches them,
-    // on an image of half the size: a quarter of the work, and half the
-    // colour noise of a camera or a JPEG (coloured letters' edges stay).
-    cv::Mat half;
-    cv::resize(bgr, half, cv::Size(std::max(1, bgr.cols / 2), std::max(1, bgr.rows / 2)), 0, 0, cv::INTER_AREA);
-    cv::cvtColor(half, lab, cv::COLOR_BGR2Lab);
-    cv::Mat planes[3];
-    cv::split(lab, planes);
-    cv::Mat a, b;
-    planes[1].convertTo(a, CV_8U, 2.0, -128.0);
-    planes[2].convertTo(b, CV_8U, 2.0, -128.0);
-    for (const cv::Rect &r : edgeAreas(cv::max(steps(a), steps(b)), kHueStep, hueShare, kCell / 2))
-        out.search.colour.push_back(cv::Rect(r.x * 2, r.y * 2, r.width * 2, r.height * 2) & cv::Rect(0, 0, bgr.cols, bgr.rows));
-    out.share = (greyShare + 2 * hueShare) / 3;
+    thinShapes(grey, thin);
+    std::vector<cv::Rect> areas;
+    addRowAreas(thin, kBrightnessStep, areas);
+    double greyShare = 0, colourShare = 0;
+    out.search.grey = coverOf(std::move(areas), whole, greyShare);
+    // Letters of another hue at about their ground's brightness.
+    cv::Mat redGreen, yellowBlue;
+    colourAxes(bgr, redGreen, yellowBlue);
+    areas.clear();
+    for (const cv::Mat *axis : {&redGreen, &yellowBlue}) {
+        thinShapes(*axis, thin);
+        addRowAreas(thin, kHueStep, areas);
+    }
+    out.search.colour = coverOf(std::move(areas), whole, colourShare);
+    out.share = (greyShare + 2 * colourShare) / 3;
     return out;
 }
 

@@ -1,7 +1,8 @@
 // The lane's first stage (text_gate.h): where text could be on the search
 // image. A small phone number passes it and is still found by the search
-// that looks only there; a smooth photo of an item leaves nothing to search;
-// a sheet of text is one area, found in bounded time; bad images give none.
+// that looks only there; a smooth photo of an item, and a textured one
+// (edges everywhere, but no row of letters), leave nothing to search; a
+// sheet of text is one area, found in bounded time; bad images give none.
 #include "line_finder.h"
 #include "text_gate.h"
 #include "text_reader.h"
@@ -11,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 Q_DECLARE_METATYPE(cv::Scalar)
 
@@ -32,6 +34,29 @@ cv::Mat smoothItem()
     cv::Mat grain(img.size(), CV_8UC3);
     cv::randn(grain, cv::Scalar::all(0), cv::Scalar::all(2));
     return img + grain;
+}
+
+// A textured photo as the search sees it (640 x 480), brown, with a grain:
+// wood (streaks along the image, bent) or twill (diagonal ribs, as denim).
+// Edges everywhere, thin shapes everywhere, no row of letter-shaped ones.
+cv::Mat texture(bool wood)
+{
+    cv::Mat bend(480, 640, CV_32F), grain(480, 640, CV_32F);
+    cv::RNG rng(11);
+    rng.fill(bend, cv::RNG::NORMAL, 0, 1);
+    cv::GaussianBlur(bend, bend, cv::Size(0, 0), 25);
+    cv::normalize(bend, bend, -1, 1, cv::NORM_MINMAX);
+    rng.fill(grain, cv::RNG::NORMAL, 0, 8);
+    cv::Mat img(480, 640, CV_8UC3);
+    for (int y = 0; y < img.rows; ++y) {
+        for (int x = 0; x < img.cols; ++x) {
+            const float v = grain.at<float>(y, x)
+                + (wood ? 45 * std::sin(x * 0.9f + 14 * bend.at<float>(y, x)) : 45 * std::sin((x + y) * 0.8f) + 20 * std::sin((x - y) * 0.25f));
+            img.at<cv::Vec3b>(y, x) = cv::Vec3b(cv::saturate_cast<uchar>(70 + v), cv::saturate_cast<uchar>(100 + v), cv::saturate_cast<uchar>(140 + v));
+        }
+    }
+    cv::GaussianBlur(img, img, cv::Size(0, 0), 0.7);
+    return img;
 }
 
 bool covers(const std::vector<cv::Rect> &areas, const cv::Rect &box)
@@ -87,6 +112,30 @@ private Q_SLOTS:
         QVERIFY(gate.search.grey.empty());
         QVERIFY(gate.search.colour.empty());
         QCOMPARE(gate.share, 0.0);
+    }
+
+    void aTexturedPhotoIsRuledOutButNotANumberOnIt_data()
+    {
+        QTest::addColumn<bool>("wood");
+        QTest::newRow("wood") << true;
+        QTest::newRow("twill") << false;
+    }
+    void aTexturedPhotoIsRuledOutButNotANumberOnIt()
+    {
+        QFETCH(bool, wood);
+        cv::Mat img = texture(wood);
+        QVERIFY2(findTextAreas(img).share < 0.02, qPrintable(QString::number(findTextAreas(img).share)));
+        const std::string number = "07911 123456";
+        int base = 0;
+        const cv::Size text = cv::getTextSize(number, cv::FONT_HERSHEY_SIMPLEX, 0.8, 2, &base);
+        const cv::Point at(200, 260);
+        cv::putText(img, number, at, cv::FONT_HERSHEY_SIMPLEX, 0.8, cv::Scalar(245, 245, 245), 2, cv::LINE_AA);
+        const cv::Rect box(at.x, at.y - text.height, text.width, text.height + base);
+        const TextAreas gate = findTextAreas(img);
+        QVERIFY2(gate.share < 0.1, qPrintable(QString::number(gate.share))); // the number's row, not the texture
+        QVERIFY(covers(gate.search.grey, box) || covers(gate.search.colour, box));
+        const std::vector<FoundLine> lines = findLines(img, gate.search, 16);
+        QVERIFY(std::any_of(lines.begin(), lines.end(), [&](const FoundLine &l) { return (l.box.boundingRect() & box).area() > box.area() / 2; }));
     }
 
     void aSheetOfTextIsOneAreaInBoundedTime()
