@@ -127,6 +127,19 @@ void measureSimilar(const ListingIndex &index, const PhotoResult &r, const QStri
     }
 }
 
+// What a sample photo's title rests on, to see where the seller's words are lost.
+QJsonObject example(const ListingIndex &index, const PhotoResult &r, const BenchListing &l)
+{
+    QJsonArray nearby, labels;
+    for (const auto &n : index.nearest(r.embedding, 5, {}, true))
+        nearby.append(QStringLiteral("%1 %2: %3").arg(n.similarity, 0, 'f', 2).arg(n.entry.categoryId, n.entry.title));
+    for (const LabelScore &s : r.labels)
+        labels.append(QStringLiteral("%1 %2").arg(s.name).arg(s.probability, 0, 'f', 2));
+    return {{QStringLiteral("sellers"), l.title}, {QStringLiteral("suggested"), r.title}, {QStringLiteral("basis"), r.titleBasis},
+            {QStringLiteral("category"), r.category.id}, {QStringLiteral("true_category"), l.categoryId},
+            {QStringLiteral("labels"), labels}, {QStringLiteral("nearby"), nearby}, {QStringLiteral("description"), r.description}};
+}
+
 Measured measure(const Classifier &classifier, const CategoryHead *head, const ListingIndex &index, const std::vector<BenchListing> &listings,
                  std::vector<SeenPhoto> &seen, const std::vector<bool> &measured, int examples)
 {
@@ -157,8 +170,7 @@ Measured measure(const Classifier &classifier, const CategoryHead *head, const L
         m.price.add(r.price, l.price);
         measureSimilar(index, r, l.categoryId, m.floors);
         if (m.examples.size() < examples)
-            m.examples.append(QJsonObject{{QStringLiteral("sellers"), l.title}, {QStringLiteral("suggested"), r.title},
-                                          {QStringLiteral("basis"), r.titleBasis}, {QStringLiteral("description"), r.description}});
+            m.examples.append(example(index, r, l));
     }
     return m;
 }

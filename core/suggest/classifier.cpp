@@ -254,6 +254,11 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     if (!r.labels.isEmpty()) {
         in.topLabel = r.labels.front();
         in.topLabel.name = m_taxonomy.listingName(in.topLabel.index, in.topLabel.name);
+        // Labels sellers name alike ("sunglass", "sunglasses") are one label: their probabilities add up.
+        for (qsizetype i = 1; i < r.labels.size(); ++i) {
+            if (m_taxonomy.listingName(r.labels[i].index, r.labels[i].name).compare(in.topLabel.name, Qt::CaseInsensitive) == 0)
+                in.topLabel.probability += r.labels[i].probability;
+        }
         in.labelInCategory = m_taxonomy.categoryOfClass(in.topLabel.index) == m_taxonomy.indexOf(category.id);
     }
     for (const LabelScore &l : std::as_const(r.labels)) {

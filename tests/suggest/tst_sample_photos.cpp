@@ -77,6 +77,29 @@ private Q_SLOTS:
         QCOMPARE(categoryTop3, 24);
     }
 
+    // With no market yet, a title names the item when the model's labels do:
+    // labels sellers name alike add up ("sunglass" 0.08 and "sunglasses" 0.48
+    // are one confident label), and a photo in the catch-all is named by a
+    // label of an item's category.
+    void titlesNameTheItem_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QStringList>("words"); // one of them names it
+        QTest::newRow("sunglasses") << QStringLiteral("sunglasses.jpg") << QStringList{QStringLiteral("sunglasses")};
+        QTest::newRow("laptop") << QStringLiteral("laptop.jpg") << QStringList{QStringLiteral("laptop"), QStringLiteral("notebook")};
+        QTest::newRow("mountain bike") << QStringLiteral("mountain_bike.jpg") << QStringList{QStringLiteral("bike"), QStringLiteral("bicycle")};
+    }
+    void titlesNameTheItem()
+    {
+        QFETCH(QString, file);
+        QFETCH(QStringList, words);
+        const auto r = test::classify(*m_classifier, PhotoSource::fromFile(test::samplePhotosDir() + QLatin1Char('/') + file));
+        QVERIFY2(r.ok(), qPrintable(file));
+        const QSet<QString> has = contentWords(r.value().title);
+        QVERIFY2(std::any_of(words.begin(), words.end(), [&](const QString &w) { return has.contains(wordKey(w)); }),
+                 qPrintable(file + QStringLiteral(": ") + r.value().title));
+    }
+
 private:
     std::unique_ptr<Classifier> m_classifier;
     QHash<QString, int> m_labels;
