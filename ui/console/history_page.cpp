@@ -156,7 +156,7 @@ void HistoryPage::fitColumns()
     };
     const int photo = ConsoleWorker::kThumbnail.width() + 10;
     const Fit fits[] = {{HistoryModel::Photo, photo, photo, 0},
-                        {HistoryModel::Confidence, text("100.0 %"), text("Confidence") + kSortArrow, 0},
+                        {HistoryModel::Confidence, std::max(text("100.0 %"), text("Confidence")), text("Confidence") + kSortArrow, 0},
                         {HistoryModel::Price, widestPrice() + kCellPadding, 150, 0},
                         {HistoryModel::Time, text("2026-12-31"), text("2026-12-31 23:59:59"), 0},
                         {HistoryModel::Category, text("Motorcycles &"), 170, 0},

@@ -194,7 +194,7 @@ QWidget *QualityPage::setupCategories()
     // The columns share the width, never narrower than a cell's "100%"; the
     // row names are cut past kRowNames (their tooltips say them whole).
     m_matrix->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_matrix->horizontalHeader()->setMinimumSectionSize(m_matrix->fontMetrics().horizontalAdvance(QStringLiteral("100%")) + 8);
+    m_matrix->horizontalHeader()->setMinimumSectionSize(m_matrix->fontMetrics().horizontalAdvance(QStringLiteral("100%")) + 4);
     m_matrix->verticalHeader()->setMaximumWidth(kRowNames);
     m_matrix->verticalHeader()->setTextElideMode(Qt::ElideMiddle);
     m_matrix->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);

@@ -51,12 +51,8 @@ private Q_SLOTS:
         QFETCH(bool, restartFirst);
         if (postgres)
             LISTINGLENS_REQUIRE_POSTGRES();
-        m_window.reset(); // on a database of this row's own
-        const QString url = postgres ? test::freshPostgresDatabase(QStringLiteral("listinglens_lost_decision_%1").arg(int(restartFirst)))
-                                     : QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("lost-%1.sqlite").arg(int(restartFirst)));
-        QVERIFY(PredictionStore::open(url, /*migrate=*/true).ok());
-        m_window = openWindow(url);
-        QVERIFY(m_window);
+        const QString url = reopenOnFreshDatabase(postgres, QStringLiteral("listinglens_lost_decision_%1").arg(int(restartFirst)));
+        QVERIFY(!url.isEmpty());
         PhotoListModel *photos = m_window->photos();
         m_window->addPaths({photo("toaster.jpg")});
         QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);

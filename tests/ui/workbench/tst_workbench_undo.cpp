@@ -285,15 +285,10 @@ private Q_SLOTS:
     void undoTakesBackADecisionWrittenToItsDatabaseLater()
     {
         QFETCH(bool, postgres);
-        QString url = m_dbUrl;
-        if (postgres) {
+        if (postgres)
             LISTINGLENS_REQUIRE_POSTGRES();
-            m_window.reset();
-            url = test::freshPostgresDatabase(QStringLiteral("listinglens_undo_elsewhere"));
-            QVERIFY(PredictionStore::open(url, /*migrate=*/true).ok());
-            m_window = openWindow(url);
-            QVERIFY(m_window);
-        }
+        const QString url = reopenOnFreshDatabase(postgres, QStringLiteral("listinglens_undo_elsewhere"));
+        QVERIFY(!url.isEmpty());
         PhotoListModel *photos = m_window->photos();
         Session *session = m_window->session();
         m_window->addPaths({photo("toaster.jpg")});
