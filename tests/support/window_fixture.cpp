@@ -2,6 +2,7 @@
 
 #include "fixtures.h"
 #include "pending_decisions.h"
+#include "prediction_store.h"
 #include "price_text.h"
 
 #include <QApplication>
@@ -92,6 +93,16 @@ bool WindowTest::openOwnWindow()
     m_dbUrl = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction())));
     m_window = openWindow(m_dbUrl);
     return m_window != nullptr;
+}
+
+QString WindowTest::reopenOnFreshDatabase(bool postgres, const QString &name)
+{
+    m_window.reset();
+    const QString url = postgres ? freshPostgresDatabase(name) : QStringLiteral("sqlite:") + m_dir.filePath(name + QStringLiteral(".sqlite"));
+    if (!PredictionStore::open(url, /*migrate=*/true))
+        return {};
+    m_window = openWindow(url);
+    return m_window ? url : QString();
 }
 
 PhotoResult WindowTest::sampleMetaResult()

@@ -52,6 +52,10 @@ protected:
     void setUpWindowTests(const QString &application);
     bool openOwnWindow();
     void closeWindow() { m_window.reset(); }
+    // The window reopened on a fresh database named `name`: a SQLite file of
+    // the test's own or, with `postgres`, a PostgreSQL database (the caller
+    // requires the server first). Its URL; empty when it does not open.
+    QString reopenOnFreshDatabase(bool postgres, const QString &name);
 
     // A result as photoDone gives it with moderation still to come.
     static PhotoResult sampleMetaResult();

@@ -26,6 +26,7 @@ QString percent(double share)
 HeadsPanel::HeadsPanel(ConsoleWorker *worker, QWidget *parent) : QWidget(parent), m_worker(worker)
 {
     m_table = new QTableWidget(0, ColumnCount);
+    m_table->setObjectName(QStringLiteral("heads"));
     m_table->setHorizontalHeaderLabels({tr("Head"), tr("Created"), tr("Examples"), tr("Top-1"), tr("Top-3"), tr("ECE"), tr("Active")});
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -33,6 +34,7 @@ HeadsPanel::HeadsPanel(ConsoleWorker *worker, QWidget *parent) : QWidget(parent)
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(Created, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setMinimumSectionSize(8); // short of room, Created gives it up (its tooltip has it): the figures stay whole
     m_table->setToolTip(tr("Top-1, top-3 and ECE were measured on the validation split when the head was trained."));
     m_activate = new QPushButton(tr("Activate"));
     m_rollback = new QPushButton(tr("Roll back"));
@@ -112,6 +114,8 @@ void HeadsPanel::show(const QList<HeadSummary> &heads, const QString &writeRefus
             auto *item = new QTableWidgetItem(cells.value(c));
             if (c != Version && c != Created)
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (c == Created)
+                item->setToolTip(cells.value(c));
             if (active) {
                 QFont bold = item->font();
                 bold.setBold(true);

@@ -64,6 +64,7 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ToolTipRole) {
         switch (index.column()) {
         case File: return r->fileName;
+        case Flags: return data(index, Qt::DisplayRole); // a narrow column cuts it
         case Title:
             return r->finalTitle.isEmpty() || r->finalTitle == r->title ? r->title : tr("Final: %1\nSuggested: %2").arg(r->finalTitle, r->title);
         case Category:

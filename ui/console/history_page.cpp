@@ -10,6 +10,7 @@
 #include <QDateEdit>
 #include <QDoubleSpinBox>
 #include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -19,6 +20,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
+#include <QSet>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -98,19 +100,15 @@ void HistoryPage::setupTable()
     m_table->verticalHeader()->setDefaultSectionSize(ConsoleWorker::kThumbnail.height() + 6);
     m_table->verticalHeader()->hide();
     m_table->setIconSize(ConsoleWorker::kThumbnail);
-    m_table->setWordWrap(false);
+    m_table->setWordWrap(true); // a narrow column wraps onto the row's lines, then elides (the tooltip has it all)
     m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     QHeaderView *header = m_table->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setStretchLastSection(false);
     header->setSectionResizeMode(HistoryModel::Photo, QHeaderView::Fixed);
-    const QList<std::pair<int, int>> widths = {{HistoryModel::Photo, ConsoleWorker::kThumbnail.width() + 10},
-                                               {HistoryModel::Time, 136}, {HistoryModel::File, 120}, {HistoryModel::Category, 170},
-                                               {HistoryModel::Confidence, 82}, {HistoryModel::Price, 150}, {HistoryModel::Feedback, 150},
-                                               {HistoryModel::Flags, 130}, {HistoryModel::Latency, 64}};
-    for (const auto &[column, width] : widths)
-        m_table->setColumnWidth(column, width);
-    m_table->installEventFilter(this); // the Title column takes what the others leave (fitColumns)
+    header->setTextElideMode(Qt::ElideRight);
+    m_table->viewport()->installEventFilter(this); // the columns follow its width (fitColumns)
     // Time sorts through the database (keyset order), every other column the
     // matching rows loaded here (HistoryModel: at most kSortCap of them).
     header->setSortIndicatorShown(true);
@@ -119,42 +117,87 @@ void HistoryPage::setupTable()
     connect(header, &QHeaderView::sortIndicatorChanged, this, [this, header](int column, Qt::SortOrder) {
         if (column == HistoryModel::Photo) // nothing to sort by: the indicator stays where the order is
             header->setSortIndicator(m_model->sortColumn(), m_model->sortOrder());
+        QTimer::singleShot(0, this, &HistoryPage::fitColumns); // the column sorted by is never folded away
     });
+    connect(m_model, &HistoryModel::rowsLoaded, this, &HistoryPage::fitColumns); // prices as wide as those loaded
 }
 
 bool HistoryPage::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_table && event->type() == QEvent::Resize)
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
         QTimer::singleShot(0, this, &HistoryPage::fitColumns);
     return QWidget::eventFilter(watched, event);
 }
 
+int HistoryPage::widestPrice() const
+{
+    // The final price, before " · suggested …": the number a moderator sorts by is never cut.
+    const QFontMetrics fm = m_table->fontMetrics();
+    int widest = fm.horizontalAdvance(QStringLiteral("EUR 9999 ·"));
+    for (int r = 0; r < std::min(m_model->rowCount(), 500); ++r) {
+        const QString price = m_model->index(r, HistoryModel::Price).data().toString();
+        widest = std::max(widest, fm.horizontalAdvance(price.section(QStringLiteral(" · "), 0, 0) + QStringLiteral(" ·")));
+    }
+    return widest;
+}
+
 void HistoryPage::fitColumns()
 {
-    // The title is what a moderator reads: it gets the room the other columns
-    // leave, at least kMinTitle. Short of room, File, Warnings and Decision
-    // give some of theirs first (their full text is in the tooltip and the
-    // detail pane); only then does the table scroll.
+    // The table fits its width, without scrolling sideways. Short of room,
+    // each column gives up its room down to what its number or first words
+    // need (the text wraps onto the row's lines; the tooltip and the detail
+    // pane have all of it), the title last. Only when even that does not fit
+    // are File, then Latency, then Warnings folded away; never the column sorted by.
+    const QFontMetrics fm = m_table->fontMetrics();
+    const auto text = [&fm](const char *sample) { return fm.horizontalAdvance(QString::fromUtf8(sample)) + kCellPadding; };
     static constexpr int kMinTitle = 240;
-    struct Shrinkable {
-        int column, preferred, least;
+    struct Fit {
+        int column, least, preferred, fold; // fold: the order of folding away (0: never)
     };
-    static constexpr Shrinkable shrinkable[] = {{HistoryModel::File, 120, 80}, {HistoryModel::Flags, 130, 80}, {HistoryModel::Feedback, 190, 140}};
-    int fixed = 0;
-    for (int c = 0; c < HistoryModel::ColumnCount; ++c)
-        if (c != HistoryModel::Title && c != HistoryModel::File && c != HistoryModel::Flags && c != HistoryModel::Feedback)
-            fixed += m_table->columnWidth(c);
-    int short_ = fixed + kMinTitle - m_table->viewport()->width();
-    for (const Shrinkable &s : shrinkable)
-        short_ += s.preferred;
-    int shrunk = 0;
-    for (const Shrinkable &s : shrinkable) {
-        const int give = std::clamp(short_, 0, s.preferred - s.least);
-        m_table->setColumnWidth(s.column, s.preferred - give);
-        short_ -= give;
-        shrunk += m_table->columnWidth(s.column);
+    const int photo = ConsoleWorker::kThumbnail.width() + 10;
+    const Fit fits[] = {{HistoryModel::Photo, photo, photo, 0},
+                        {HistoryModel::Confidence, std::max(text("100.0 %"), text("Confidence")), text("Confidence") + kSortArrow, 0},
+                        {HistoryModel::Price, widestPrice() + kCellPadding, 150, 0},
+                        {HistoryModel::Time, text("2026-12-31"), text("2026-12-31 23:59:59"), 0},
+                        {HistoryModel::Category, text("Motorcycles &"), 170, 0},
+                        {HistoryModel::Feedback, text("corrected"), 150, 0},
+                        {HistoryModel::Title, text("Brown motor"), kMinTitle, 0},
+                        {HistoryModel::Flags, text("review: unsure"), 130, 3},
+                        {HistoryModel::Latency, text("99999 ms"), std::max(text("99999 ms"), text("Latency") + kSortArrow), 2},
+                        {HistoryModel::File, text("photo.jpg"), 120, 1}};
+    const int room = m_table->viewport()->width();
+    int need = 0;
+    for (const Fit &f : fits)
+        need += f.least;
+    QSet<int> folded;
+    for (int order = 1; order <= 3 && need > room; ++order) {
+        for (const Fit &f : fits) {
+            if (f.fold == order && f.column != m_model->sortColumn()) {
+                folded.insert(f.column);
+                need -= f.least;
+            }
+        }
     }
-    m_table->setColumnWidth(HistoryModel::Title, std::max(kMinTitle, m_table->viewport()->width() - fixed - shrunk));
+    // The title first up to its preferred width, then the others, then the title the rest.
+    int spare = std::max(0, room - need);
+    int width[HistoryModel::ColumnCount] = {};
+    for (const Fit &f : fits) {
+        const int goal = f.column == HistoryModel::Title ? f.preferred : f.least;
+        width[f.column] = f.least + std::clamp(goal - f.least, 0, spare);
+        spare -= width[f.column] - f.least;
+    }
+    for (const Fit &f : fits) {
+        if (f.column != HistoryModel::Title && !folded.contains(f.column)) {
+            const int add = std::clamp(f.preferred - width[f.column], 0, spare);
+            width[f.column] += add;
+            spare -= add;
+        }
+    }
+    width[HistoryModel::Title] += spare;
+    for (const Fit &f : fits) {
+        m_table->setColumnHidden(f.column, folded.contains(f.column));
+        m_table->setColumnWidth(f.column, width[f.column]);
+    }
 }
 
 void HistoryPage::setCategories(const QStringList &ids)

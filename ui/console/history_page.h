@@ -34,6 +34,8 @@ public:
     static constexpr int kTextDebounceMs = 350;
     static constexpr int kDebounceMs = 60;  // coalesces a burst of changes (Clear filters, a drill-down)
     static constexpr qint64 kCountCap = 100'000;
+    static constexpr int kCellPadding = 12; // a cell's text margins, both sides
+    static constexpr int kSortArrow = 20;   // the header's sort indicator
 
     HistoryPage(ConsoleWorker *worker, QWidget *parent = nullptr);
 
@@ -77,6 +79,7 @@ private:
     void showDetailText(const PredictionDetail &d, const QImage &photo);
     void showCount();
     void fitColumns();
+    int widestPrice() const; // of the final prices loaded, as the Price column starts them
     void chooseExport();
     void selectCategory(QComboBox *box, const QString &id);
 

@@ -191,8 +191,12 @@ QWidget *QualityPage::setupCategories()
     m_matrix = new QTableWidget;
     m_matrix->setObjectName(QStringLiteral("confusionMatrix"));
     m_matrix->setHorizontalHeader(new UpwardHeader);
-    m_matrix->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_matrix->horizontalHeader()->setDefaultSectionSize(44);
+    // The columns share the width, never narrower than a cell's "100%"; the
+    // row names are cut past kRowNames (their tooltips say them whole).
+    m_matrix->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_matrix->horizontalHeader()->setMinimumSectionSize(m_matrix->fontMetrics().horizontalAdvance(QStringLiteral("100%")) + 4);
+    m_matrix->verticalHeader()->setMaximumWidth(kRowNames);
+    m_matrix->verticalHeader()->setTextElideMode(Qt::ElideMiddle);
     m_matrix->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_matrix->verticalHeader()->setDefaultSectionSize(24);
     m_matrix->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -211,6 +215,7 @@ QWidget *QualityPage::setupCategories()
     matrixGrid->addWidget(m_matrix, 2, 1);
     matrixGrid->setRowStretch(2, 1);
     m_acceptance = new QTableWidget(0, 4);
+    m_acceptance->setObjectName(QStringLiteral("acceptance"));
     m_acceptance->setHorizontalHeaderLabels({tr("Suggested"), tr("Decided"), tr("Accepted"), tr("Acceptance")});
     m_acceptance->setWordWrap(false);
     m_acceptance->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -232,10 +237,13 @@ QWidget *QualityPage::setupCalibration()
     m_reliability = new ReliabilityChart;
     m_reliability->setMinimumSize(320, 260);
     m_perHead = new QTableWidget(0, 3);
+    m_perHead->setObjectName(QStringLiteral("perHead"));
     m_perHead->setHorizontalHeaderLabels({tr("Made with"), tr("Decided"), tr("As suggested")});
     m_perHead->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_perHead->verticalHeader()->hide();
-    m_perHead->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_perHead->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents); // the figures whole
+    m_perHead->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_perHead->setWordWrap(true);
     m_perHead->setToolTip(tr("Decisions on suggestions made with each category head, and the share whose suggested category was confirmed."));
     auto *perHead = new QWidget;
     auto *perHeadLayout = new QVBoxLayout(perHead);

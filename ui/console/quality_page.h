@@ -37,6 +37,7 @@ public:
     // volume, suggested plus confirmed, the busiest first.
     // The matrix's categories by volume: at most kMatrixTop, then one for the rest folded together.
     static constexpr int kMatrixTop = 10;
+    static constexpr int kRowNames = 130; // the widest the matrix's row names get
     QStringList matrixClasses() const { return m_classes; }
     QTableWidget *matrix() const { return m_matrix; }
     ReliabilityChart *reliability() const { return m_reliability; }

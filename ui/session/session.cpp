@@ -137,14 +137,9 @@ void Session::recordDecision(int itemId, qint64 predictionId, const FeedbackReco
     m_store.call(&StoreWorker::addFeedback, itemId, predictionId, feedback, decisionKey);
 }
 
-void Session::keepDecision(int itemId, qint64 predictionId, const QString &database, const FeedbackRecord &feedback)
+void Session::keepDecision(int itemId, qint64 predictionId, const QString &database, const FeedbackRecord &feedback, int decisionKey)
 {
-    m_store.call(&StoreWorker::keepDecision, itemId, predictionId, database, feedback);
-}
-
-void Session::dropPendingDecision(const QString &database, qint64 predictionId, qint64 decidedMs)
-{
-    m_store.call(&StoreWorker::dropPending, database, predictionId, decidedMs);
+    m_store.call(&StoreWorker::keepDecision, itemId, predictionId, database, feedback, decisionKey);
 }
 
 void Session::retryPendingDecisions()

@@ -80,17 +80,18 @@ public:
     // decisionKey names the decision for undoDecision.
     void recordDecision(int itemId, qint64 predictionId, const listinglens::FeedbackRecord &feedback, int decisionKey);
     // A decision on a photo stored in `database`, not the one in use: kept on
-    // disk and written when that database is opened again (StoreWorker::keepDecision).
-    void keepDecision(int itemId, qint64 predictionId, const QString &database, const listinglens::FeedbackRecord &feedback);
-    // Lets go of a kept decision that was undone before it was written.
-    void dropPendingDecision(const QString &database, qint64 predictionId, qint64 decidedMs);
+    // disk and written when that database is opened again (StoreWorker::keepDecision);
+    // decisionKey names it for undoDecision.
+    void keepDecision(int itemId, qint64 predictionId, const QString &database, const listinglens::FeedbackRecord &feedback,
+                      int decisionKey);
     // Writes the decisions kept for the database in use now (also every 15 s
     // while some wait for it).
     void retryPendingDecisions();
     // Chooses the database's currency (StoreWorker::databaseCurrency; answers currencyKnown there).
     void chooseCurrency(const QString &code);
-    // The decision decisionKey on predictionId taken back, on the store thread
-    // (StoreWorker::undoFeedback answers feedbackUndone or undoFailed, with serial).
+    // The decision decisionKey on predictionId taken back, on the store thread,
+    // in whichever database it went to (StoreWorker::undoFeedback answers
+    // feedbackUndone or undoFailed, with serial).
     void undoDecision(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,
                       const QString &moderator);
     void loadThumbnails(int itemId, const QList<qint64> &predictionIds);

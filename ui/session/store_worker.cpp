@@ -1,6 +1,7 @@
 #include "store_worker.h"
 
 #include "database_settings.h"
+#include "database_url.h"
 #include "history_reads.h"
 #include "listing_index.h"
 #include "workbench_settings.h"
@@ -17,6 +18,7 @@ StoreWorker::~StoreWorker() = default;
 void StoreWorker::open(const QString &url)
 {
     if (url != m_url) { // another database: its prediction ids are other listings
+        setAside();
         m_decided.clear();
         m_told.clear();
     }
@@ -48,16 +50,29 @@ bool StoreWorker::keep(int itemId, qint64 predictionId, const QString &database,
     return true;
 }
 
-void StoreWorker::keepDecision(int itemId, qint64 predictionId, const QString &database, const FeedbackRecord &feedback)
+void StoreWorker::keepDecision(int itemId, qint64 predictionId, const QString &database, const FeedbackRecord &feedback, int decisionKey)
 {
     if (predictionId <= 0 || database.isEmpty())
         return Q_EMIT feedbackFailed(itemId, tr("this photo is in no database: the decision is not stored"));
-    keep(itemId, predictionId, database, feedback, tr("the photo is stored in %1, not in the database in use").arg(database));
+    FeedbackRecord record = feedback;
+    if (record.createdMs <= 0)
+        record.createdMs = QDateTime::currentMSecsSinceEpoch();
+    if (keep(itemId, predictionId, database, record, tr("the photo is stored in %1, not in the database in use").arg(database)) && decisionKey > 0)
+        m_elsewhere.insert(decisionKey, {database, predictionId, 0, record.createdMs});
 }
 
-void StoreWorker::dropPending(const QString &database, qint64 predictionId, qint64 decidedMs)
+void StoreWorker::setAside()
 {
-    m_pending.remove(database, predictionId, decidedMs);
+    const auto parsed = DatabaseUrl::parse(m_url);
+    if (!parsed)
+        return; // no database was open: nothing of this window's is in one
+    const QString database = parsed.value().masked();
+    for (auto it = m_decided.cbegin(); it != m_decided.cend(); ++it) {
+        for (const Decided &d : *it) {
+            if (d.key > 0 && (d.feedbackId > 0 || d.pendingMs > 0))
+                m_elsewhere.insert(d.key, {database, it.key(), d.feedbackId, d.pendingMs});
+        }
+    }
 }
 
 void StoreWorker::retryPending()
@@ -92,6 +107,10 @@ void StoreWorker::writePending()
                 decided.feedbackId = stored.feedbackId;
                 decided.pendingMs = 0;
             }
+        }
+        for (Elsewhere &e : m_elsewhere) {
+            if (e.database == m_store->maskedUrl() && e.predictionId == stored.predictionId && e.pendingMs == stored.createdMs)
+                e.feedbackId = stored.feedbackId;
         }
     }
     Q_EMIT pendingWritten(m_store->maskedUrl(), w.written, w.waiting, w.dropped);
@@ -154,11 +173,13 @@ void StoreWorker::undoFeedback(int serial, int itemId, qint64 predictionId, int 
         if (it->at(i).key == decisionKey)
             decided = i;
     }
+    const QString who = moderator.isEmpty() ? WorkbenchSettings::load().moderatorName() : moderator;
+    if (decided < 0 && decisionKey > 0 && m_elsewhere.contains(decisionKey))
+        return undoElsewhere(serial, itemId, decisionKey, suggestedCategoryId, who);
     if (predictionId <= 0 || decided < 0)
         return Q_EMIT undoFailed(serial, itemId, tr("no decision made in this window on it to undo"));
     // The store first: when it refuses, the decision stands everywhere.
     const qint64 feedbackId = it->at(decided).feedbackId;
-    const QString who = moderator.isEmpty() ? WorkbenchSettings::load().moderatorName() : moderator;
     std::optional<StandingDecision> now; // what the store has standing afterwards, when it can say
     if (feedbackId > 0) {
         if (!m_store)
@@ -183,6 +204,30 @@ void StoreWorker::undoFeedback(int serial, int itemId, qint64 predictionId, int 
     m_told.insert(predictionId, *now);
     tell(predictionId, *now);
     Q_EMIT feedbackUndone(serial, itemId, now->decision);
+}
+
+void StoreWorker::undoElsewhere(int serial, int itemId, int decisionKey, const QString &suggestedCategoryId, const QString &who)
+{
+    const Elsewhere e = m_elsewhere.value(decisionKey);
+    if (e.feedbackId <= 0) { // still kept on disk: let go of, never written
+        const auto removed = m_pending.remove(e.database, e.predictionId, e.pendingMs);
+        if (!removed)
+            return Q_EMIT undoFailed(serial, itemId, tr("the decision kept for %1 could not be let go of: %2").arg(e.database, removed.error().message));
+        m_elsewhere.remove(decisionKey);
+        return Q_EMIT feedbackUndone(serial, itemId, QString());
+    }
+    if (!m_store || m_store->maskedUrl() != e.database)
+        return Q_EMIT undoFailed(serial, itemId, tr("it is stored in %1, not in the database in use; undo it when that one is in use again").arg(e.database));
+    const auto undone = m_store->undoFeedback(e.feedbackId, who);
+    if (!undone)
+        return Q_EMIT undoFailed(serial, itemId, undone.error().message);
+    m_elsewhere.remove(decisionKey);
+    StandingDecision now = undone.value();
+    if (now.decision == QLatin1String("none"))
+        now.categoryId = suggestedCategoryId;
+    m_told.insert(e.predictionId, now);
+    tell(e.predictionId, now);
+    Q_EMIT feedbackUndone(serial, itemId, now.decision);
 }
 
 void StoreWorker::loadThumbnails(int itemId, const QList<qint64> &predictionIds)

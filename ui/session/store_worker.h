@@ -48,16 +48,19 @@ public:
     // Takes back the decision decisionKey on predictionId: marked undone in the
     // store by `moderator`, and in the listing index the listing goes back to
     // what the store has standing then, or to unconfirmed in suggestedCategoryId.
+    // A decision for another database than the one open is let go of while it
+    // is still kept on disk; once written there, it is undone there when that
+    // database is the one open, and refused (said) while it is not.
     // Answers feedbackUndone or undoFailed, with `serial` (the window's name for this undo).
     void undoFeedback(int serial, int itemId, qint64 predictionId, int decisionKey, const QString &suggestedCategoryId,
                       const QString &moderator);
     void loadThumbnails(int itemId, const QList<qint64> &predictionIds);
     // A decision on a photo stored in `database` (a masked URL), which is not
     // the one in use: kept on disk until that database is opened (decisionPending),
-    // or refused (feedbackFailed) when it cannot be kept.
-    void keepDecision(int itemId, qint64 predictionId, const QString &database, const listinglens::FeedbackRecord &feedback);
-    // Lets go of a kept decision before it is written (undone in the window).
-    void dropPending(const QString &database, qint64 predictionId, qint64 decidedMs);
+    // or refused (feedbackFailed) when it cannot be kept. decisionKey names it
+    // for undoFeedback, as for addFeedback.
+    void keepDecision(int itemId, qint64 predictionId, const QString &database, const listinglens::FeedbackRecord &feedback,
+                      int decisionKey = 0);
     // Writes the decisions waiting for the database in use now (answers pendingWritten).
     void retryPending();
     // The database's one currency (database_settings.h): chosen now when `code`
@@ -79,7 +82,8 @@ Q_SIGNALS:
     void currencyKnown(const QString &currency, const QString &refusal);
     void feedbackStored(int itemId, qint64 predictionId, qint64 feedbackId);
     // decisionNow: the prediction's decision afterwards ("none", "accepted",
-    // "corrected"): the store's, or this window's when there is no store to ask.
+    // "corrected"): the store's, or this window's when there is no store to ask;
+    // empty when the decision was let go of before it reached its database.
     void feedbackUndone(int serial, int itemId, const QString &decisionNow);
     void undoFailed(int serial, int itemId, const QString &message);
     void thumbnailsLoaded(int itemId, const QList<qint64> &predictionIds, const QList<QImage> &images);
@@ -97,6 +101,9 @@ private:
     // Keeps a decision its database could not take now; false when it could not be kept either (said).
     bool keep(int itemId, qint64 predictionId, const QString &database, listinglens::FeedbackRecord feedback, const QString &why);
     void writePending();
+    // The window's decisions on the database open until now go to m_elsewhere (another one opens).
+    void setAside();
+    void undoElsewhere(int serial, int itemId, int decisionKey, const QString &suggestedCategoryId, const QString &who);
 
     QString m_url;
     std::shared_ptr<PredictionStore> m_store;
@@ -107,6 +114,15 @@ private:
     // newest decision, or what stood after an undo).
     QHash<qint64, QList<Decided>> m_decided;
     QHash<qint64, listinglens::StandingDecision> m_told;
+    // This window's decisions for databases other than the one open, by
+    // decision key: kept on disk for theirs, or written there before a switch.
+    struct Elsewhere {
+        QString database; // masked URL
+        qint64 predictionId = 0;
+        qint64 feedbackId = 0; // its row there once written (0: still kept on disk)
+        qint64 pendingMs = 0;  // when it was decided, as kept on disk
+    };
+    QHash<int, Elsewhere> m_elsewhere;
 };
 
 } // namespace listinglens::ui

@@ -25,17 +25,15 @@ void DecisionCommand::undo()
     const PhotoItem *item = photos->itemById(id);
     if (!item)
         return;
-    const qint64 predictionId = item->predictionId;
-    const QString database = item->database;
     const QString suggested = item->result.category.id;
-    const bool stored = m_step.decisionKey > 0 && m_desk.session()->isCurrentDatabase(database);
+    // Sent to the store thread: taken back in whichever database it went to,
+    // or let go of while it is still kept on disk for its own.
+    const bool stored = m_step.decisionKey > 0;
     const QString name = item->name;
     DecisionStep takenBack = m_step;
     takenBack.before = *item; // the decision taken back, should the store refuse
     if (photos->restoreDecision(id, m_step.before))
         m_desk.describeAs(*photos->itemById(id), m_step.before.chosenCategoryId);
-    if (m_step.keptMs > 0) // kept on disk for another database: let go of before it is written
-        m_desk.session()->dropPendingDecision(database, predictionId, m_step.keptMs);
     if (stored)
         m_desk.takeBackStored(takenBack, suggested);
     m_desk.showPhoto(id);

@@ -5,7 +5,8 @@
 // step is done (its first redo() does nothing, and the window offers no
 // redo); undo() takes the step back, in the window and where the step went:
 // a decision the store has is undone there (kept in its log, marked undone),
-// one kept on disk for its database is let go of before it is written.
+// also one written later into another database than the one in use then;
+// one still kept on disk for its database is let go of before it is written.
 
 #include "photo_list_model.h"
 
@@ -22,7 +23,6 @@ class DecisionController;
 struct DecisionStep {
     PhotoItem before;
     int decisionKey = 0; // its name in the store worker once sent there (taken back there too)
-    qint64 keptMs = 0;   // kept on disk for another database, decided then (let go of on undo)
 };
 
 // A decision: accepted or corrected (the two kinds below).

@@ -52,9 +52,12 @@ void DecisionController::connectStore()
             return;
         const PhotoItem *item = m_photos->itemById(id);
         const QString name = item ? item->name : tr("the photo");
-        say(now == QLatin1String("none") ? tr("Undone: %1 is undecided again").arg(name)
-                                         : tr("Undone: %1 is back to its earlier decision (%2)").arg(name, now),
-            8000);
+        if (now.isEmpty()) // let go of before it reached its database
+            say(tr("Undone: %1; the decision kept for its database is let go of, never written").arg(name), 8000);
+        else
+            say(now == QLatin1String("none") ? tr("Undone: %1 is undecided again").arg(name)
+                                             : tr("Undone: %1 is back to its earlier decision (%2)").arg(name, now),
+                8000);
     });
     connect(store, &StoreWorker::undoFailed, this, &DecisionController::undoRefused);
     connect(store, &StoreWorker::feedbackStored, this, [this](int id) {
@@ -171,20 +174,18 @@ bool DecisionController::recordDecision(int id, const Decision &d)
         return true;
     }
     DecisionCommand *newest = newestDecisionOn(id); // the step that takes this decision back
+    const int key = ++m_decisionKey;
+    if (newest)
+        newest->step().decisionKey = key;
     if (!m_session->isCurrentDatabase(item.database)) {
         // Its prediction id names a row of the database it was stored in, not of this
         // one: kept on disk for that database, and written when it is in use again.
         const qint64 at = QDateTime::currentMSecsSinceEpoch();
-        if (newest)
-            newest->step().keptMs = at;
         m_session->keepDecision(id, item.predictionId, item.database,
-                                {moderator, d.corrected, d.categoryId, d.price, d.currency, d.title, d.description, at});
+                                {moderator, d.corrected, d.categoryId, d.price, d.currency, d.title, d.description, at}, key);
         say(tr("Decision not stored yet: this photo was stored in %1, not in the database now in use.").arg(item.database), 8000);
         return true;
     }
-    const int key = ++m_decisionKey;
-    if (newest)
-        newest->step().decisionKey = key;
     // Written, and confirmed in the listing index for later suggestions, on the store thread.
     m_session->recordDecision(id, item.predictionId, {moderator, d.corrected, d.categoryId, d.price, d.currency, d.title, d.description, 0},
                               key);

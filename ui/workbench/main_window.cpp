@@ -148,6 +148,7 @@ void MainWindow::connectDatabase()
         const auto parsed = DatabaseUrl::parse(databaseUrl());
         d->databaseLabel->setText(tr("Database: %1").arg(parsed ? parsed.value().shortName() : url));
         d->databaseLabel->setToolTip(tr("%1\n%2 loaded for similarity and prices").arg(url, countText(listings, tr("earlier listing"), tr("earlier listings"))));
+        loadSimilarThumbnails(); // forgotten when it was being opened, and not asked for while another was in use
     });
     connect(d->session.get(), &Session::databaseUnavailable, this, [this](const QString &message, int retryInSeconds) {
         // Short, never cut: the banner above the pages says the rest.

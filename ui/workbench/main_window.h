@@ -116,6 +116,8 @@ private:
     void photoSettled(bool classified = true); // false: failed or cancelled, not counted in the rate
     void showArrived(int id);
     void showSelected();
+    // The similar listings' thumbnails of the photo in view not here yet, asked of the store.
+    void loadSimilarThumbnails();
     void selectRow(int row);
     void removeCurrent();
     QStringList takeCancelled(int *pasted);

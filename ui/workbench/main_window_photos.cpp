@@ -230,8 +230,14 @@ void MainWindow::showSelected()
     }
     const PhotoItem *original = item->duplicateOfId >= 0 ? d->photos->itemById(item->duplicateOfId) : nullptr;
     d->panel->showItem(*item, original ? original->name : QString());
-    // Thumbnails for the similar listings not loaded yet (a photo shown anew, or a redone suggestion).
-    if (item->state == PhotoState::Done && d->session->isCurrentDatabase(item->database)) {
+    loadSimilarThumbnails(); // a photo shown anew, or a redone suggestion
+}
+
+void MainWindow::loadSimilarThumbnails()
+{
+    // Only from the database the photo is stored in: there its similar listings' ids are theirs.
+    const PhotoItem *item = d->photos->item(d->strip->currentIndex().row());
+    if (item && item->state == PhotoState::Done && d->session->isCurrentDatabase(item->database)) {
         if (const QList<qint64> ids = d->panel->thumbnailsToLoad(); !ids.isEmpty())
             d->session->loadThumbnails(item->id, ids);
     }

@@ -65,6 +65,19 @@ QString decisionText(const QString &decision, const QVariant &storage)
 
 } // namespace
 
+QString PhotoStripDelegate::fittedSummary(const QString &summary, const QFontMetrics &metrics, int width)
+{
+    const qsizetype split = summary.lastIndexOf(QStringLiteral(" · "));
+    if (split < 0 || metrics.horizontalAdvance(summary) <= width)
+        return metrics.elidedText(summary, Qt::ElideRight, width);
+    const QString tail = summary.mid(split);
+    const int room = width - metrics.horizontalAdvance(tail);
+    const QString head = metrics.elidedText(summary.left(split), Qt::ElideRight, room);
+    if (room <= 0 || head.isEmpty())
+        return metrics.elidedText(summary.mid(split + 3), Qt::ElideRight, width);
+    return head + tail;
+}
+
 QColor PhotoStripDelegate::reviewColour()
 {
     return {0xb9, 0x77, 0x0e};
@@ -138,7 +151,7 @@ void PhotoStripDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, 
     if (!line.isEmpty()) {
         p->setPen(text);
         p->drawText(QRect(x, pill.bottom() + 4, w, small.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                    small.elidedText(line, Qt::ElideRight, w));
+                    fittedSummary(line, small, w));
     }
     p->restore();
 }

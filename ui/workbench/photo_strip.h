@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QFontMetrics>
 #include <QListView>
 #include <QStyledItemDelegate>
 
@@ -13,6 +14,10 @@ class PhotoStripDelegate : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
     static QColor reviewColour();
+    // The summary line ("Cameras & optics · 85%") fitted to `width`: the
+    // category gives up its room first, the confidence or price after the last
+    // " · " (what least-confident-first sorts by) is cut only when nothing else is left.
+    static QString fittedSummary(const QString &summary, const QFontMetrics &metrics, int width);
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 };

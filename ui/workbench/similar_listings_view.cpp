@@ -64,8 +64,12 @@ void SimilarListingsView::setThumbnails(const QList<qint64> &predictionIds, cons
         m_thumbnails.clear();
     for (qsizetype i = 0; i < predictionIds.size(); ++i) {
         const QImage image = images.value(i);
-        if (m_thumbnails.contains(predictionIds[i])) // asked for since the database was last opened
-            m_thumbnails.insert(predictionIds[i], image.isNull() ? QPixmap() : QPixmap::fromImage(image));
+        if (!m_thumbnails.contains(predictionIds[i])) // not asked for since the database was last opened
+            continue;
+        if (image.isNull()) // none yet (the moderation lane makes it): asked again when shown anew
+            m_thumbnails.remove(predictionIds[i]);
+        else
+            m_thumbnails.insert(predictionIds[i], QPixmap::fromImage(image));
     }
     for (int row = 0; row < m_list->count(); ++row) {
         QListWidgetItem *entry = m_list->item(row);

@@ -34,7 +34,7 @@ private:
     CategoryName m_categoryName;
     QListWidget *m_list = nullptr;
     QLabel *m_none = nullptr;
-    QHash<qint64, QPixmap> m_thumbnails; // by prediction id (null: it has none, or it is asked for)
+    QHash<qint64, QPixmap> m_thumbnails; // by prediction id (null: asked for, the answer on its way)
 };
 
 } // namespace listinglens::ui

@@ -1,11 +1,14 @@
 // Undo in the workbench window: decisions and removals taken back, in the
 // store (kept, marked undone) and in the listing index.
 #include "fixtures.h"
+#include "history_reads.h"
 #include "listing_index.h"
+#include "pending_decisions.h"
 #include "photo_list_model.h"
 #include "photo_strip.h"
 #include "prediction_store.h"
 #include "result_panel.h"
+#include "session.h"
 #include "store_worker.h"
 #include "window_fixture.h"
 
@@ -265,6 +268,74 @@ private Q_SLOTS:
         QCOMPARE(rows("undone_by IS NULL"), 0);
         QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT COUNT(*) FROM predictions WHERE id = %1 AND feedback = 'none'").arg(predictionId)), 1);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->statusBar()->currentMessage().contains(QStringLiteral("undecided again")), 10000);
+    }
+
+    // A decision on a photo of one database made while the window uses
+    // another (here one that does not answer) is kept on disk and written into
+    // its own database once that one is in use again. Ctrl+Z after that takes
+    // the row back there; while that database is not the one in use the undo is
+    // refused and said, and the decision stands. One undone while still kept is
+    // let go of and never written.
+    void undoTakesBackADecisionWrittenToItsDatabaseLater_data()
+    {
+        QTest::addColumn<bool>("postgres");
+        QTest::newRow("sqlite") << false;
+        QTest::newRow("postgresql") << true;
+    }
+    void undoTakesBackADecisionWrittenToItsDatabaseLater()
+    {
+        QFETCH(bool, postgres);
+        if (postgres)
+            LISTINGLENS_REQUIRE_POSTGRES();
+        const QString url = reopenOnFreshDatabase(postgres, QStringLiteral("listinglens_undo_elsewhere"));
+        QVERIFY(!url.isEmpty());
+        PhotoListModel *photos = m_window->photos();
+        Session *session = m_window->session();
+        m_window->addPaths({photo("toaster.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        const qint64 id = photos->item(0)->predictionId;
+        const auto standing = [&] {
+            auto store = PredictionStore::open(url);
+            return store ? store.value()->standingDecision(id).value().decision : QStringLiteral("(unreadable)");
+        };
+        const auto undoneRows = [&] {
+            auto store = PredictionStore::open(url);
+            const auto rows = readDetail(*store.value(), id).value().feedback;
+            return std::count_if(rows.begin(), rows.end(), [](const auto &f) { return f.undoneMs > 0; });
+        };
+        const auto said = [this](const char *words) { return m_window->statusBar()->currentMessage().contains(QString::fromUtf8(words)); };
+        const QString unreachable = QStringLiteral("postgresql://nobody@127.0.0.1:1/none");
+
+        session->openDatabase(unreachable);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        m_window->acceptCurrent();
+        QTRY_COMPARE_WITH_TIMEOUT(photos->item(0)->decision.storage, DecisionStorage::Waiting, 20000);
+        QCOMPARE(PendingDecisions().size(), 1);
+        m_window->undoLast(); // still kept: let go of
+        QVERIFY(!photos->item(0)->decision.made);
+        QTRY_VERIFY_WITH_TIMEOUT(said("never written"), 20000);
+        QCOMPARE(PendingDecisions().size(), 0);
+
+        m_window->acceptCurrent();
+        QTRY_COMPARE_WITH_TIMEOUT(photos->item(0)->decision.storage, DecisionStorage::Waiting, 20000);
+        session->openDatabase(url); // its own database again: written there
+        QTRY_COMPARE_WITH_TIMEOUT(standing(), QStringLiteral("accepted"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(photos->item(0)->decision.storage, DecisionStorage::Stored, 20000);
+
+        session->openDatabase(unreachable); // away again: the undo is refused, the decision stands
+        m_window->undoLast();
+        QTRY_VERIFY_WITH_TIMEOUT(said("Could not undo"), 20000);
+        QVERIFY2(said("not in the database in use"), qPrintable(m_window->statusBar()->currentMessage()));
+        QVERIFY(photos->item(0)->decision.made);
+        QCOMPARE(standing(), QStringLiteral("accepted"));
+
+        session->openDatabase(url); // back: Ctrl+Z takes it back there
+        m_window->undoLast();
+        QVERIFY(!photos->item(0)->decision.made);
+        QTRY_COMPARE_WITH_TIMEOUT(standing(), QStringLiteral("none"), 20000);
+        QCOMPARE(undoneRows(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(said("undecided again"), 20000);
+        QCOMPARE(PendingDecisions().size(), 0);
     }
 };
 
