@@ -15,6 +15,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 #include <QTest>
 #include <QtEndian>
 
@@ -193,7 +194,12 @@ void withPostgres(const QString &url, const std::function<void(QSqlQuery &)> &us
         db.setUserName(u.user);
         db.setPassword(u.password);
         db.setDatabaseName(u.database);
-        if (db.open()) {
+        // A server busy with other suites' connections may refuse one for a moment.
+        for (int attempt = 0; !db.open() && attempt < 20; ++attempt) {
+            qWarning("cannot connect to the test PostgreSQL (%s); trying again", qPrintable(db.lastError().text()));
+            QThread::msleep(250);
+        }
+        if (db.isOpen()) {
             QSqlQuery q(db);
             use(q);
         }
