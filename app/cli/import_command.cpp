@@ -75,11 +75,19 @@ std::variant<std::pair<QString, double>, int> catalogueCurrency(const std::optio
     return std::pair{cur, 1.0};
 }
 
-// Each row's photo down the route, stored as it is suggested, then confirmed
-// with the catalogue's category, price, title and description. The number imported.
-int importRows(Route &route, PredictionStore &store, const std::vector<CatalogueRow> &rows, const QString &currency, QStringList &rejects)
+// Each row's photo down the route, stored with its confirmation (the
+// catalogue's category, price, title and description) in one transaction:
+// a row is stored whole or not at all. The number imported.
+int importRows(Route &route, StoreRecorder &recorder, const std::vector<CatalogueRow> &rows, const QString &currency, QStringList &rejects)
 {
     const std::shared_ptr<ListingIndex> &index = route.classifier().listingIndex();
+    recorder.confirmWith([&](const RoutedPhoto &photo) -> std::optional<FeedbackRecord> {
+        const CatalogueRow &row = rows[std::size_t(photo.index)];
+        const PhotoResult &r = photo.result();
+        // The catalogue's own title only: a suggested one stored as confirmed would come back as "from similar listings".
+        return FeedbackRecord{QStringLiteral("import"), row.categoryId != r.category.id, row.categoryId, row.price, currency,
+                              row.title, row.description.isEmpty() ? r.description : row.description, 0, /*imported=*/true};
+    });
     int imported = 0, done = 0;
     QTextStream err(stderr);
     route.setReports({{}, [&](RoutedPhoto &photo) {
@@ -93,19 +101,11 @@ int importRows(Route &route, PredictionStore &store, const std::vector<Catalogue
         }
         if (photo.notRecorded) {
             printError(QStringLiteral("NOT STORED %1: %2").arg(row.photo, photo.notRecorded->message));
-            rejects << QStringLiteral("line %1: not stored").arg(row.line);
-            return;
-        }
-        const PhotoResult &r = photo.result();
-        // The catalogue's own title only: a suggested one stored as confirmed would come back as "from similar listings".
-        const FeedbackRecord confirmed{QStringLiteral("import"), row.categoryId != r.category.id, row.categoryId, row.price, currency,
-                                       row.title, row.description.isEmpty() ? r.description : row.description, 0, /*imported=*/true};
-        if (auto fb = store.addFeedback(photo.predictionId, confirmed); !fb) {
-            rejects << QStringLiteral("line %1: %2").arg(row.line).arg(fb.error().message);
+            rejects << QStringLiteral("line %1: not stored: %2").arg(row.line).arg(photo.notRecorded->message);
             return;
         }
         if (index)
-            index->confirm(photo.predictionId, row.categoryId, row.price, confirmed.title);
+            index->confirm(photo.predictionId, row.categoryId, row.price, row.title);
         ++imported;
     }, {}});
     std::vector<PhotoSource> sources;
@@ -207,7 +207,7 @@ int runImport(const QStringList &args)
     Route route(c, RouteOptions{request.pipeline});
     StoreRecorder recorder(store, c, QStringLiteral("import"), /*failures=*/false);
     route.plugRecorder(&recorder, RecordAt::Suggested);
-    const int imported = importRows(route, *store, rows, cur, rejects);
+    const int imported = importRows(route, recorder, rows, cur, rejects);
     QTextStream err(stderr);
     err << Qt::endl
         << QStringLiteral("imported %1 confirmed listings into %2 in %3 s; %4 rejected")

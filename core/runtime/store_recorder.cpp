@@ -11,7 +11,7 @@ void StoreRecorder::record(RoutedPhoto photo, Resume resume)
 {
     if (!photo.ok() && !m_failures)
         return resume(std::move(photo));
-    auto stored = recordOutcome(*m_store, m_classifier.listingIndex().get(), m_source, photo.name, photo.outcome);
+    Result<qint64> stored = store(photo);
     if (stored) {
         photo.predictionId = stored.value();
         photo.storedIn = m_store;
@@ -19,6 +19,19 @@ void StoreRecorder::record(RoutedPhoto photo, Resume resume)
         photo.notRecorded = stored.error();
     }
     resume(std::move(photo));
+}
+
+Result<qint64> StoreRecorder::store(const RoutedPhoto &photo)
+{
+    ListingIndex *index = m_classifier.listingIndex().get();
+    const std::optional<FeedbackRecord> confirmed = m_confirm && photo.ok() ? m_confirm(photo) : std::nullopt;
+    if (!confirmed)
+        return recordOutcome(*m_store, index, m_source, photo.name, photo.outcome);
+    const PredictionRecord record = predictionRecord(m_source, photo.name, photo.outcome);
+    auto stored = m_store->addConfirmedPrediction(record, *confirmed);
+    if (stored)
+        indexRecorded(index, stored.value(), record);
+    return stored;
 }
 
 void StoreRecorder::complete(const RoutedPhoto &photo)

@@ -4,6 +4,9 @@
 #include "prediction_store.h"
 #include "record_stage.h"
 
+#include <functional>
+#include <optional>
+
 namespace listinglens {
 
 // The record stage on a PredictionStore (classify, import, the window): each
@@ -16,6 +19,12 @@ public:
     StoreRecorder(std::shared_ptr<PredictionStore> store, Classifier &classifier, QString source, bool failures = true)
         : m_store(std::move(store)), m_classifier(classifier), m_source(std::move(source)), m_failures(failures) {}
 
+    // What a photo is confirmed as, stored with its prediction in one
+    // transaction (import: the catalogue's category, price and title), so
+    // that a listing is stored whole or not at all; nullopt: a suggestion only.
+    using Confirmation = std::function<std::optional<FeedbackRecord>(const RoutedPhoto &)>;
+    void confirmWith(Confirmation confirm) { m_confirm = std::move(confirm); }
+
     void record(RoutedPhoto photo, Resume resume) override;
     void complete(const RoutedPhoto &photo) override;
     void hold(const std::vector<qint64> &rows) override;
@@ -23,10 +32,14 @@ public:
     const std::shared_ptr<PredictionStore> &store() const { return m_store; }
 
 private:
+    // The photo's row (and its confirmation), added to the listing index.
+    Result<qint64> store(const RoutedPhoto &photo);
+
     std::shared_ptr<PredictionStore> m_store;
     Classifier &m_classifier;
     QString m_source;
     bool m_failures = true;
+    Confirmation m_confirm;
 };
 
 // What the lane read (or that it could not read the photo), written to the

@@ -7,6 +7,7 @@
 #include "photo_result.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 
 #include <memory>
 #include <optional>
@@ -92,6 +93,10 @@ public:
     // Retried on a fresh connection with backoff (see setRetry) when the database is unreachable.
     Result<qint64> addPrediction(const PredictionRecord &record);
     Result<qint64> addFeedback(qint64 predictionId, const FeedbackRecord &feedback); // retried like addPrediction
+    // A listing imported from a catalogue: its prediction and its confirmation
+    // in one transaction, so that it is stored whole or not at all. Returns
+    // the prediction's id. Retried like addPrediction.
+    Result<qint64> addConfirmedPrediction(const PredictionRecord &record, const FeedbackRecord &feedback);
     // The moderation lane finished with a stored prediction: its text and
     // faces, the flags, review reasons, hints and title they changed, and
     // the thumbnail with faces blurred (stored only now); or it could not
@@ -136,6 +141,10 @@ public:
 private:
     explicit PredictionStore(DatabaseUrl url);
     Result<qint64> insertFeedback(qint64 predictionId, const FeedbackRecord &feedback);
+    // insertFeedback's statements on `q`, inside a transaction the caller
+    // opened on q's connection (and rolls back on an error, before q goes:
+    // PostgreSQL frees a prepared statement only outside a failed transaction).
+    Result<qint64> writeFeedback(QSqlQuery &q, qint64 predictionId, const FeedbackRecord &feedback);
     // retried: an earlier attempt of the same call may have committed.
     Result<StandingDecision> markUndone(qint64 feedbackId, const QString &moderator, bool retried);
     template <typename Write>

@@ -15,6 +15,7 @@
 #include "stats_reads.h"
 
 #include <QFile>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -241,6 +242,35 @@ private Q_SLOTS:
         QCOMPARE(s.corrected, 0);
         QCOMPARE(s.imported, 1);
         QCOMPARE(databaseCurrency(*store.value()).value(), QStringLiteral("GBP"));
+    }
+
+    // An imported listing is its prediction and its confirmation together:
+    // when the confirmation cannot be written (here a trigger refuses it
+    // after the prediction's insert), neither is stored; otherwise both are.
+    void anImportedListingIsStoredWholeOrNotAtAll()
+    {
+        const QString url = freshUrl();
+        auto opened = PredictionStore::open(url, true);
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+        auto store = opened.value();
+        store->setRetry({0, 0, 1});
+        const PredictionRecord record{QStringLiteral("import"), QStringLiteral("desk.jpg"), 1000, {}, 0,
+                                      suggestion(QStringLiteral("furniture"), 0.6, QStringLiteral("Shelf")), {}, {}, {}, false};
+        const FeedbackRecord listing = confirmed(QStringLiteral("import"), false, QStringLiteral("furniture"), 10, QStringLiteral("Desk"), true);
+        const qint64 whole = store->addConfirmedPrediction(record, listing).value();
+        QCOMPARE(store->standingDecision(whole).value().title, QStringLiteral("Desk"));
+
+        const QStringList refuse = test::onPostgres()
+            ? QStringList{QStringLiteral("CREATE FUNCTION refuse_feedback() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql"),
+                          QStringLiteral("CREATE TRIGGER refuse_feedback BEFORE INSERT ON feedback FOR EACH ROW EXECUTE FUNCTION refuse_feedback()")}
+            : QStringList{QStringLiteral("CREATE TRIGGER refuse_feedback BEFORE INSERT ON feedback BEGIN SELECT RAISE(ABORT, 'refused'); END")};
+        const QString failed = test::execSql(url, refuse);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        auto half = store->addConfirmedPrediction(record, listing);
+        QVERIFY(!half.ok());
+        QSqlQuery rows(store->connection().value());
+        QVERIFY(rows.exec(QStringLiteral("SELECT COUNT(*) FROM predictions")) && rows.next());
+        QCOMPARE(rows.value(0).toInt(), 1);
     }
 
 private:
