@@ -1,26 +1,23 @@
+// The result panel's layout: the empty, wait and message pages, and the
+// result page that places the suggestion view's and the correction editor's
+// parts (correcting happens in place), the similar listings and the actions.
 #include "result_panel.h"
 #include "result_panel_p.h"
 
+#include "correction_editor.h"
 #include "moderation_box.h"
 #include "moderation_overlay.h"
-#include "price_text.h"
 #include "similar_listings_view.h"
+#include "suggestion_view.h"
 
-#include <QButtonGroup>
 #include <QDoubleSpinBox>
-#include <QKeyEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
-#include <QPainter>
 #include <QPlainTextEdit>
-#include <QProgressBar>
 #include <QPushButton>
-#include <QRadioButton>
-#include <QSet>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -28,39 +25,16 @@ namespace listinglens::ui {
 
 using namespace result_panel;
 
-namespace {
-
-// Up and Down in the category search move through the list under it.
-class SearchKeys : public QObject {
-public:
-    SearchKeys(QListWidget *list, QObject *parent) : QObject(parent), m_list(list) {}
-
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (event->type() != QEvent::KeyPress)
-            return QObject::eventFilter(watched, event);
-        const int key = static_cast<QKeyEvent *>(event)->key();
-        if (key != Qt::Key_Up && key != Qt::Key_Down)
-            return false;
-        const int step = key == Qt::Key_Down ? 1 : -1;
-        for (int row = m_list->currentRow() + step; row >= 0 && row < m_list->count(); row += step) {
-            if (!m_list->item(row)->isHidden()) {
-                m_list->setCurrentRow(row);
-                break;
-            }
-        }
-        return true;
-    }
-
-private:
-    QListWidget *m_list;
-};
-
-} // namespace
-
 ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
 {
+    const auto names = [this](const QString &id) { return categoryName(id); };
+    m_suggestion = new SuggestionView(names, this);
+    m_editor = new CorrectionEditor(names, this);
+    // One way: the views say what the moderator did; the panel acts on it.
+    connect(m_suggestion, &SuggestionView::categoryChosen, this, &ResultPanel::chooseCategory);
+    connect(m_editor, &CorrectionEditor::categoryChosen, this, &ResultPanel::chooseCategory);
+    connect(m_suggestion, &SuggestionView::detailOffered, m_editor, &CorrectionEditor::addDetail);
+
     m_pages = new QStackedWidget(this);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -137,24 +111,11 @@ QVBoxLayout *ResultPanel::buildPhotoColumn()
     m_photo = new PhotoView;
     m_photo->setObjectName(QStringLiteral("photo"));
     m_photo->setMinimumSize(400, 260); // large at 1024 x 700 too
-    m_review = new QLabel;
-    m_review->setObjectName(QStringLiteral("reviewBadge"));
-    m_review->setWordWrap(true);
-    m_review->setStyleSheet(badgeStyle(kReviewColour));
-    m_badges = new QWidget;
-    new QHBoxLayout(m_badges);
-    m_badges->layout()->setContentsMargins(0, 0, 0, 0);
     m_overlay = new ModerationOverlay(m_photo);
-    m_moderation = new ModerationBox;
-    connect(m_moderation, &ModerationBox::detailOffered, this, [this](const QString &detail) {
-        const QString text = m_description->toPlainText();
-        if (!text.contains(detail))
-            m_description->setPlainText(text.isEmpty() ? detail : text + QLatin1Char('\n') + detail);
-    });
     left->addWidget(m_photo, 1);
-    left->addWidget(m_review); // a line of its own: the reasons can be long
-    left->addWidget(m_badges);
-    left->addWidget(m_moderation);
+    left->addWidget(m_suggestion->review()); // a line of its own: the reasons can be long
+    left->addWidget(m_suggestion->badges());
+    left->addWidget(m_suggestion->moderation());
     return left;
 }
 
@@ -165,99 +126,25 @@ QGroupBox *ResultPanel::buildCategoryBox()
     auto *categoryLayout = new QVBoxLayout(categoryBox);
     categoryLayout->setContentsMargins(6, 4, 6, 4);
     m_categoryPages = new QStackedWidget;
-    auto *choicesPage = new QWidget;
-    auto *cl = new QGridLayout(choicesPage);
-    cl->setContentsMargins(0, 0, 0, 0);
-    cl->setVerticalSpacing(2);
-    m_choices = new QButtonGroup(this);
-    for (int i = 0; i < 3; ++i) {
-        m_choice[i] = new QRadioButton;
-        m_bar[i] = new QProgressBar;
-        m_bar[i]->setRange(0, 1000);
-        m_bar[i]->setTextVisible(false);
-        m_bar[i]->setFixedHeight(6);
-        m_choices->addButton(m_choice[i], i);
-        cl->addWidget(m_choice[i], i * 2, 0);
-        cl->addWidget(m_bar[i], i * 2 + 1, 0);
-    }
-    m_otherChoice = new QLabel;
-    m_otherChoice->setObjectName(QStringLiteral("otherChoice"));
-    m_otherChoice->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // one line, whatever the width
-    cl->addWidget(m_otherChoice, 6, 0);
-    m_model = new QLabel;
-    m_model->setObjectName(QStringLiteral("modelLine"));
-    m_model->setEnabled(false); // quiet: where the figures come from
-    m_model->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // one line; all of it in the tooltip
-    cl->addWidget(m_model, 7, 0);
-    connect(m_choices, &QButtonGroup::idToggled, this, [this](int choice, bool on) {
-        if (!on || m_filling)
-            return;
-        m_chosenId = m_result.categories.value(choice).id;
-        Q_EMIT categoryChosen(m_chosenId);
-    });
-    // Correcting: any category, found by typing part of its name.
-    auto *searchPage = new QWidget;
-    auto *sp = new QVBoxLayout(searchPage);
-    sp->setContentsMargins(0, 0, 0, 0);
-    sp->setSpacing(2);
-    m_search = new QLineEdit;
-    m_search->setObjectName(QStringLiteral("categorySearch"));
-    m_search->setPlaceholderText(tr("Type to find a category"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setAcceptDrops(false);
-    m_categoryList = new QListWidget;
-    m_categoryList->setObjectName(QStringLiteral("categoryList"));
-    m_categoryList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_categoryList->setFocusPolicy(Qt::ClickFocus);
-    m_search->installEventFilter(new SearchKeys(m_categoryList, this));
-    sp->addWidget(m_search);
-    sp->addWidget(m_categoryList, 1);
-    connect(m_search, &QLineEdit::textChanged, this, &ResultPanel::filterCategories);
-    connect(m_categoryList, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *current) {
-        if (!current || m_filling || !m_correcting)
-            return;
-        const QString id = current->data(Qt::UserRole).toString();
-        if (id == m_chosenId)
-            return;
-        m_chosenId = id;
-        Q_EMIT categoryChosen(id);
-    });
-    m_categoryPages->addWidget(choicesPage);
-    m_categoryPages->addWidget(searchPage);
-    m_categoryList->setMinimumHeight(m_categoryList->fontMetrics().lineSpacing() * 4 + 8);
-    m_categoryList->setMaximumHeight(m_categoryList->fontMetrics().lineSpacing() * 9 + 8);
+    m_categoryPages->addWidget(m_suggestion->choices());
+    m_categoryPages->addWidget(m_editor->categoryPicker());
     categoryLayout->addWidget(m_categoryPages);
-    cl->setRowStretch(8, 1);
     return categoryBox;
 }
 
+// The price with its basis, or, correcting, its field.
 QGroupBox *ResultPanel::buildPriceBox()
 {
     auto *priceBox = new QGroupBox(tr("Price"));
     auto *pl = new QVBoxLayout(priceBox);
     pl->setContentsMargins(6, 4, 6, 4);
     pl->setSpacing(2);
-    m_price = new QLabel;
-    m_price->setObjectName(QStringLiteral("price"));
-    QFont big = m_price->font();
-    big.setPointSizeF(big.pointSizeF() * 1.5);
-    big.setBold(true);
-    m_price->setFont(big);
-    m_priceEdit = new QDoubleSpinBox;
-    m_priceEdit->setObjectName(QStringLiteral("priceEdit"));
-    m_priceEdit->setRange(0, 10'000'000);
-    m_priceEdit->setDecimals(2);
-    m_priceEdit->setGroupSeparatorShown(true);
-    m_priceEdit->setFont(big);
     m_pricePages = new QStackedWidget;
-    m_pricePages->addWidget(m_price);
-    m_pricePages->addWidget(m_priceEdit);
+    m_pricePages->addWidget(m_suggestion->price());
+    m_pricePages->addWidget(m_editor->priceField());
     m_pricePages->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-    m_priceBasis = new QLabel;
-    m_priceBasis->setObjectName(QStringLiteral("priceBasis"));
-    m_priceBasis->setWordWrap(true);
     pl->addWidget(m_pricePages);
-    pl->addWidget(m_priceBasis);
+    pl->addWidget(m_suggestion->priceBasis());
     return priceBox;
 }
 
@@ -268,39 +155,11 @@ QGroupBox *ResultPanel::buildTextBox()
     auto *tl = new QFormLayout(textBox);
     tl->setContentsMargins(6, 4, 6, 4);
     tl->setVerticalSpacing(3);
-    m_title = new QLineEdit;
-    m_title->setObjectName(QStringLiteral("title"));
-    m_titleBasis = new QLabel;
-    m_titleBasis->setObjectName(QStringLiteral("titleBasis"));
-    m_titleBasis->setEnabled(false);
-    m_titleBasis->setWordWrap(true); // each word's evidence can be long: it wraps, never widens the window
-    m_description = new QPlainTextEdit;
-    m_description->setObjectName(QStringLiteral("description"));
-    m_description->setTabChangesFocus(true);
-    // Room for a few lines; the similar listings below get the rest.
-    m_description->setMinimumHeight(m_description->fontMetrics().lineSpacing() * 3 + 12);
-    m_description->setMaximumHeight(m_description->fontMetrics().lineSpacing() * 6 + 12);
-    // Photos dropped here go to the window, not into the text as a file URL.
-    m_title->setAcceptDrops(false);
-    m_description->setAcceptDrops(false);
-    // Beside the buyer's text, what the seller should be asked for: a checklist, never listing text.
-    m_hintsColumn = new QWidget;
-    auto *hl = new QVBoxLayout(m_hintsColumn);
-    hl->setContentsMargins(0, 0, 0, 0);
-    auto *hintsLabel = new QLabel(tr("Ask the seller to add"));
-    m_hints = new QListWidget;
-    m_hints->setObjectName(QStringLiteral("hints"));
-    m_hints->setWordWrap(true);
-    m_hints->setMaximumHeight(m_hints->fontMetrics().lineSpacing() * 2 + 10);
-    hintsLabel->setBuddy(m_hints);
-    hl->addWidget(hintsLabel);
-    hl->addWidget(m_hints, 1);
     // The description over the whole width, the checklist under it.
-    tl->addRow(tr("Title"), m_title);
-    tl->addRow(QString(), m_titleBasis);
-    m_description->setPlaceholderText(tr("Description"));
-    tl->addRow(m_description);
-    tl->addRow(m_hintsColumn);
+    tl->addRow(tr("Title"), m_editor->title());
+    tl->addRow(QString(), m_suggestion->titleEvidence());
+    tl->addRow(m_editor->description());
+    tl->addRow(m_suggestion->hints());
     return textBox;
 }
 
@@ -324,7 +183,7 @@ QHBoxLayout *ResultPanel::buildActions()
     // Correcting, the same two buttons save and cancel.
     connect(m_accept, &QPushButton::clicked, this, [this] { Q_EMIT acceptRequested(); });
     connect(m_correct, &QPushButton::clicked, this, [this] {
-        if (m_correcting)
+        if (m_editor->isCorrecting())
             Q_EMIT correctionCancelRequested();
         else
             Q_EMIT correctRequested();

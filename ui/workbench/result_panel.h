@@ -6,38 +6,34 @@
 #include <QPixmap>
 #include <QWidget>
 
-class QButtonGroup;
 class QGroupBox;
 class QHBoxLayout;
-class QVBoxLayout;
-class QDoubleSpinBox;
 class QLabel;
-class QLineEdit;
-class QListWidget;
-class QPlainTextEdit;
-class QProgressBar;
 class QPushButton;
-class QRadioButton;
 class QStackedWidget;
+class QVBoxLayout;
 
 namespace listinglens::ui {
 
-class ModerationBox;
+class CorrectionEditor;
 class ModerationOverlay;
 class PhotoView;
 class SimilarListingsView;
+class SuggestionView;
 
-// Everything about the selected photo: the photo with its review and quality
-// badges, the category choices and the model (and category head) behind them,
-// the price, the editable text with what to ask the seller, similar listings,
-// and the moderator's Accept / Correct. Choosing another category says so
-// (categoryChosen); the photo is then shown again with the suggestion redone
-// for it (PhotoItem::shown), text the moderator has edited kept as it is.
-// Correcting happens here, in place (beginCorrection): the top three give way
-// to a search over every category, the price becomes a field; the window
-// saves (Enter) or cancels (Esc). Every figure shown is the final one: once
-// decided, the decision's category, price and text, in display names. The
-// similar listings are a view of their own (similar_listings_view.h).
+// Everything about the selected photo: the photo, the suggestion beside it
+// (suggestion_view.h: categories, price, the text's evidence, quality and
+// moderation), the moderator's text and correction (correction_editor.h),
+// similar listings (similar_listings_view.h), and the decision line with
+// Accept / Correct. The panel composes the three and joins them: each says
+// what the moderator did with a signal, and only the panel acts on it.
+// Choosing another category says so (categoryChosen); the photo is then
+// shown again with the suggestion redone for it (PhotoItem::shown), text the
+// moderator has edited kept as it is. Correcting happens here, in place
+// (beginCorrection): the top three give way to the editor's category picker,
+// the price to its field; the window saves (Enter) or cancels (Esc). Every
+// figure shown is the final one: once decided, the decision's category,
+// price and text, in display names.
 class ResultPanel : public QWidget {
     Q_OBJECT
 public:
@@ -57,7 +53,7 @@ public:
     // Correcting in place, the shown result only (false: nothing to correct).
     bool beginCorrection();
     void endCorrection();
-    bool isCorrecting() const { return m_correcting; }
+    bool isCorrecting() const;
 
     int selectedChoice() const;    // -1: a category outside the top three (chosen while correcting)
     void selectChoice(int choice); // 0..2: one of the top three categories
@@ -92,43 +88,20 @@ private:
     QGroupBox *buildTextBox();
     QHBoxLayout *buildActions();
     QWidget *buildMessagePage(QLabel *&title, QLabel *&body);
-    void showBadges(const PhotoItem &item, const QString &duplicateOfName);
-    void showHints(const QStringList &hints, bool again);
-    void showPrice(const PhotoItem &item);
-    void showCategories(const PhotoResult &r);
-    void showText(const PhotoItem &item, const PhotoResult &s, bool again);
+    void showMessage(const PhotoItem &item); // a photo waiting, failed or cancelled
     bool showsResult() const; // a classified photo, not a message or the empty page
     static QString correctingHint();
-    // Where the suggested title's words came from ("Samsung: read on the photo · phone: the category"); empty for a stored result.
-    static QString titleEvidenceInWords(const PhotoResult &result);
-    void showPages(int page); // 0: the top three and the price; 1: the category search and the price field
-    void fillCategoryList();
-    void filterCategories(const QString &text);
+    void chooseCategory(const QString &categoryId); // picked in the suggestion's top three or the editor's picker
+    void showPages(int page); // 0: the top three and the price; 1: the category picker and the price field
 
     QStackedWidget *m_pages = nullptr;
     PhotoView *m_photo = nullptr;
-    QLabel *m_review = nullptr;
-    QWidget *m_badges = nullptr;
-    QLabel *m_model = nullptr;
     ModerationOverlay *m_overlay = nullptr;
-    ModerationBox *m_moderation = nullptr;
-    QLabel *m_otherChoice = nullptr; // the category chosen when it is none of the top three
-    QRadioButton *m_choice[3] = {};
-    QProgressBar *m_bar[3] = {};
-    QButtonGroup *m_choices = nullptr;
-    QStackedWidget *m_categoryPages = nullptr; // the top three, or (correcting) the search
-    QLineEdit *m_search = nullptr;
-    QListWidget *m_categoryList = nullptr;
-    QStackedWidget *m_pricePages = nullptr;    // the price, or (correcting) its field
-    QDoubleSpinBox *m_priceEdit = nullptr;
-    QLabel *m_price = nullptr;
-    QLabel *m_priceBasis = nullptr;
-    QLineEdit *m_title = nullptr;
-    QLabel *m_titleBasis = nullptr;
-    QPlainTextEdit *m_description = nullptr;
-    QWidget *m_hintsColumn = nullptr;
-    QListWidget *m_hints = nullptr;
+    SuggestionView *m_suggestion = nullptr;
+    CorrectionEditor *m_editor = nullptr;
     SimilarListingsView *m_similar = nullptr;
+    QStackedWidget *m_categoryPages = nullptr; // the top three, or (correcting) the picker
+    QStackedWidget *m_pricePages = nullptr;    // the price, or (correcting) its field
     QLabel *m_decision = nullptr;
     QPushButton *m_accept = nullptr;
     QPushButton *m_correct = nullptr;
@@ -140,13 +113,8 @@ private:
     PhotoResult m_shown;      // what the form shows: redone for the chosen category, else m_result
     QString m_chosenId;       // the category chosen now
     Decision m_decided;       // the photo's decision, as shown
-    QString m_filledTitle;    // the text the form put in: what differs was edited by the moderator
-    QString m_filledDescription;
-    bool m_filling = false;   // the form is being filled, not changed by the moderator
     int m_shownId = -1;
     int m_undoableId = -1;
-    bool m_correcting = false;
-    double m_filledPrice = 0; // what the price field was filled with: a different value was typed
     QStringList m_categoryIds;
     QHash<QString, QString> m_categoryNames; // by id
 };

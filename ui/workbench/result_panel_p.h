@@ -39,13 +39,6 @@ namespace result_panel {
 
 enum Page { EmptyPage, ResultPage, MessagePage, WaitPage };
 
-inline const QString kReviewColour = QStringLiteral("#b9770e"); // as the strip's "needs review"
-
-inline QString badgeStyle(const QString &colour)
-{
-    return QStringLiteral("QLabel { background: %1; color: white; border-radius: 9px; padding: 2px 10px; font-weight: 600; }").arg(colour);
-}
-
 } // namespace result_panel
 
 } // namespace listinglens::ui

@@ -1,66 +1,36 @@
-// Presentation mode (ui/demo): the story on the big screen, and the phone
-// upload page it serves, driven in a real headless Chromium
-// (tests/support/phone_page_browser.py over the DevTools protocol) and by hand with
-// Qt Network for the refusals.
+// The phone upload page presentation mode serves, driven in a real headless
+// Chromium (tests/support/phone_page_browser.py over the DevTools protocol)
+// and by hand with Qt Network for the refusals: its QR code, tokens that
+// expire, uploads refused before their body, the address and port.
 #include "card_note.h"
 #include "fixtures.h"
-#include "window_fixture.h"
 #include "main_window.h"
+#include "phone_http.h"
+#include "phone_upload.h"
 #include "photo_list_model.h"
 #include "photo_strip.h"
-#include "phone_upload.h"
 #include "presentation_view.h"
 #include "qr_code.h"
+#include "window_fixture.h"
 
-#include <QAction>
-#include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QFile>
-#include <QHttpMultiPart>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLabel>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
 using namespace listinglens;
 using namespace listinglens::ui;
+using namespace listinglens::test;
 
 namespace {
-
-QString photo(const char *name)
-{
-    return test::samplePhotosDir() + QLatin1Char('/') + QLatin1String(name);
-}
-
-struct Answer {
-    int status = 0;
-    QByteArray body;
-};
-
-// Runs the event loop while the request is out: the server answers on this thread.
-Answer fetch(QNetworkAccessManager &net, QNetworkReply *reply)
-{
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(30000, &loop, &QEventLoop::quit);
-    loop.exec();
-    Answer a;
-    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.body = reply->readAll();
-    reply->deleteLater();
-    Q_UNUSED(net);
-    return a;
-}
 
 // Whether `image` is a QR code of `text` as a camera would find it: a white
 // quiet zone of four modules, the three finder patterns in their corners, and
@@ -96,209 +66,22 @@ QString qrMismatch(const QImage &image, const QByteArray &text)
     return {};
 }
 
-Answer get(QNetworkAccessManager &net, const QUrl &url)
-{
-    return fetch(net, net.get(QNetworkRequest(url)));
-}
-
-Answer postPhoto(QNetworkAccessManager &net, const QUrl &url, const QByteArray &bytes, const QByteArray &type)
-{
-    auto *multi = new QHttpMultiPart(QHttpMultiPart::FormDataType);
-    QHttpPart part;
-    part.setHeader(QNetworkRequest::ContentDispositionHeader, QByteArray("form-data; name=\"photo\"; filename=\"x.jpg\""));
-    part.setHeader(QNetworkRequest::ContentTypeHeader, type);
-    part.setBody(bytes);
-    multi->append(part);
-    QNetworkReply *reply = net.post(QNetworkRequest(url), multi);
-    multi->setParent(reply);
-    return fetch(net, reply);
-}
-
-// Sends raw bytes and returns the status line of the answer (empty when none came).
-QByteArray rawStatusLine(const QUrl &url, const QByteArray &bytes)
-{
-    QTcpSocket socket;
-    socket.connectToHost(url.host(), quint16(url.port()));
-    QEventLoop loop;
-    QByteArray got;
-    QObject::connect(&socket, &QTcpSocket::connected, &loop, [&] { socket.write(bytes); });
-    QObject::connect(&socket, &QTcpSocket::readyRead, &loop, [&] {
-        got += socket.readAll();
-        if (got.contains("\r\n"))
-            loop.quit();
-    });
-    QObject::connect(&socket, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
-    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
-    loop.exec();
-    return got.left(got.indexOf("\r\n"));
-}
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 } // namespace
 
-class TestPhoneUpload : public QObject {
+class TestPhoneUpload : public QObject, public test::WindowTest {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase()
     {
-        test::isolateSettings(QStringLiteral("tst_phone_upload"));
-        qRegisterMetaType<listinglens::PhotoResult>();
-        QVERIFY(m_dir.isValid());
+        setUpWindowTests(QStringLiteral("tst_phone_upload"));
         m_chromium = qEnvironmentVariable("LISTINGLENS_CHROMIUM");
         if (m_chromium.isEmpty())
             m_chromium = QStandardPaths::findExecutable(QStringLiteral("chromium"));
         m_python = QStandardPaths::findExecutable(QStringLiteral("python3"));
     }
 
-    void init()
-    {
-        m_window = test::openWindow(QStringLiteral("sqlite:")
-                                    + m_dir.filePath(QStringLiteral("%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction()))));
-        QVERIFY(m_window);
-    }
-
-    void cleanup() { m_window.reset(); }
-
-    // The card says when a photo duplicates a stored listing, and never shows
-    // a title taken from a similar listing (its seller's words) as written for this photo.
-    void cardSaysDuplicatesAndBorrowedTitles_data()
-    {
-        QTest::addColumn<QStringList>("reasons");
-        QTest::addColumn<QString>("titleBasis");
-        QTest::addColumn<QStringList>("says");
-        QTest::newRow("written from the photo") << QStringList{} << QStringLiteral("label") << QStringList{};
-        QTest::newRow("a duplicate with its seller's title") << QStringList{QStringLiteral("duplicate")} << QStringLiteral("similar")
-                                                             << QStringList{QStringLiteral("duplicates"), QStringLiteral("seller's words")};
-        QTest::newRow("a similar listing's title") << QStringList{QStringLiteral("unsure_category")} << QStringLiteral("similar")
-                                                   << QStringList{QStringLiteral("seller's words")};
-    }
-    void cardSaysDuplicatesAndBorrowedTitles()
-    {
-        QFETCH(QStringList, reasons);
-        QFETCH(QString, titleBasis);
-        QFETCH(QStringList, says);
-        PhotoResult r;
-        r.review.reasons = reasons;
-        r.review.needed = !reasons.isEmpty();
-        r.titleBasis = titleBasis;
-        const QString note = cardNote(r);
-        QCOMPARE(note.isEmpty(), says.isEmpty());
-        for (const QString &words : says)
-            QVERIFY2(note.contains(words), qPrintable(note));
-    }
-
-    void presentationSkipsFailuresAndBuildsUpTheListing()
-    {
-        const QString broken = m_dir.filePath(QStringLiteral("broken.jpg"));
-        QVERIFY(test::writeFile(broken, QByteArray("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11)));
-        m_window->addPaths({photo("toaster.jpg"), broken, photo("teddy.jpg")});
-        PhotoListModel *photos = m_window->photos();
-        QTRY_COMPARE_WITH_TIMEOUT(photos->count(PhotoState::Done) + photos->count(PhotoState::Failed), 3, 60000);
-        QCOMPARE(photos->count(PhotoState::Failed), 1);
-        m_window->strip()->setCurrentIndex(photos->index(photos->rowOf(photos->item(2)->id)));
-
-        m_window->setPresentation(true);
-        PresentationView *view = m_window->presentationView();
-        QVERIFY(view);
-        QVERIFY(view->isVisible());
-        QCOMPARE(view->geometry(), m_window->rect()); // covers the window
-        // The photo selected in the workbench comes first; the failed one is not counted.
-        QCOMPARE(view->shownId(), photos->item(2)->id);
-        QCOMPARE(view->positionText(), QStringLiteral("2 / 2"));
-        QCOMPARE(view->stage(), PresentationView::PhotoStage);
-        QTRY_COMPARE_WITH_TIMEOUT(view->stage(), PresentationView::ListingStage, 10000);
-        // The listing card shows what a buyer would read, and how long it took.
-        const PhotoResult &r = photos->item(2)->shown();
-        const QStringList texts = [&] {
-            QStringList t;
-            for (QLabel *l : view->findChildren<QLabel *>())
-                if (l->isVisibleTo(view))
-                    t << l->text();
-            return t;
-        }();
-        QVERIFY2(texts.contains(r.title), qPrintable(texts.join(QLatin1Char('|'))));
-        QVERIFY(texts.contains(r.description));
-        QVERIFY(texts.contains(r.category.name));
-        QVERIFY(std::any_of(texts.begin(), texts.end(), [](const QString &t) { return t.startsWith(QStringLiteral("Ready in ")); }));
-        QLabel *note = view->findChild<QLabel *>(QStringLiteral("cardNote"));
-        QVERIFY(note);
-        QCOMPARE(note->isVisibleTo(view), !cardNote(r).isEmpty());
-        QVERIFY(std::any_of(texts.begin(), texts.end(), [](const QString &t) { return t.contains(QStringLiteral("Esc")); }));
-
-        // Page Up goes back, skipping the failed photo; Right comes forward again.
-        QTest::keyClick(view, Qt::Key_PageUp);
-        QCOMPARE(view->shownId(), photos->item(0)->id);
-        QCOMPARE(view->positionText(), QStringLiteral("1 / 2"));
-        QCOMPARE(view->stage(), PresentationView::PhotoStage); // the sequence starts again
-        QTest::keyClick(view, Qt::Key_PageUp);
-        QCOMPARE(view->shownId(), photos->item(0)->id); // the first stays the first
-        QTest::keyClick(view, Qt::Key_Right);
-        QCOMPARE(view->positionText(), QStringLiteral("2 / 2"));
-        QTest::keyClick(view, Qt::Key_Space);
-        QCOMPARE(view->stage(), PresentationView::ListingStage);
-
-        // Ctrl+O is the window's own, so it works with the menu bar hidden.
-        QAction *open = m_window->findChild<QAction *>(QStringLiteral("openPhotos"));
-        QVERIFY(open);
-        QVERIFY(m_window->actions().contains(open));
-        QCOMPARE(open->shortcut(), QKeySequence(QKeySequence::Open));
-        QSignalSpy opened(open, &QAction::triggered);
-        bool dialogShown = false;
-        QTimer::singleShot(800, this, [&] { // the file dialog is modal: close it from the event loop
-            if (QWidget *dialog = QApplication::activeModalWidget()) {
-                dialogShown = true;
-                dialog->close();
-            }
-        });
-        QTest::keyClick(view, Qt::Key_O, Qt::ControlModifier);
-        QCOMPARE(opened.count(), 1);
-        QTRY_VERIFY_WITH_TIMEOUT(dialogShown, 5000);
-        QVERIFY(m_window->isPresentation());
-        QApplication::setActiveWindow(m_window.get()); // back from the dialog (the offscreen platform does not do it)
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-
-        // Esc leaves, at the photo last presented; the phone page closes with it.
-        const QUrl url = view->phoneUrl();
-        QVERIFY(url.isValid());
-        QTest::keyClick(view, Qt::Key_PageUp);
-        QTest::keyClick(m_window.get(), Qt::Key_Escape);
-        QVERIFY(!m_window->isPresentation());
-        QVERIFY(!view->isVisible());
-        QCOMPARE(m_window->strip()->currentIndex().row(), 0);
-        QVERIFY(view->phoneUrl().isEmpty());
-        QNetworkAccessManager net;
-        QCOMPARE(get(net, url).status, 0); // nobody listens any more
-    }
-
-    void photosOpenedDuringPresentationAreShownWhenReady()
-    {
-        m_window->setPresentation(true);
-        PresentationView *view = m_window->presentationView();
-        QCOMPARE(view->shownId(), -1);
-        QVERIFY(view->positionText().isEmpty());
-        // A small photo: shown at most twice its size, not blown up to fill the screen.
-        const QString small = m_dir.filePath(QStringLiteral("small.png"));
-        QVERIFY(test::writeFile(small, test::encode(test::quadrants(120, 90), ".png")));
-        m_window->addPaths({small});
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->photos()->item(0) && view->shownId() == m_window->photos()->item(0)->id, 60000);
-        QCOMPARE(view->positionText(), QStringLiteral("1 / 1"));
-        const QImage preview = m_window->photos()->item(0)->preview;
-        QVERIFY(!preview.isNull());
-        const QSize drawn = view->shownPhotoSize();
-        QVERIFY2(drawn.width() <= 2 * preview.width() + 1 && drawn.width() >= preview.width(),
-                 qPrintable(QStringLiteral("%1x%2 drawn for a %3x%4 preview").arg(drawn.width()).arg(drawn.height())
-                                .arg(preview.width()).arg(preview.height())));
-        // Then a big one: it fills its area, within 2x.
-        m_window->addPaths({photo("sports_car.jpg")});
-        QTRY_COMPARE_WITH_TIMEOUT(view->positionText(), QStringLiteral("2 / 2"), 60000);
-        QTRY_VERIFY2(view->shownPhotoSize().width() > drawn.width(),
-                     qPrintable(QStringLiteral("%1 wide in a %2 wide view").arg(view->shownPhotoSize().width()).arg(view->width())));
-    }
+    void init() { QVERIFY(openOwnWindow()); }
+    void cleanup() { closeWindow(); }
 
     void refusesWrongUsedAndNonImageUploads()
     {
@@ -556,8 +339,6 @@ private:
         return QJsonDocument::fromJson(p.readAllStandardOutput()).object();
     }
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<MainWindow> m_window;
     QString m_chromium;
     QString m_python;
 };
