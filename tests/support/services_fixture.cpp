@@ -144,6 +144,7 @@ QJsonObject withoutModeration(QJsonObject o)
     o.remove(QStringLiteral("title")); // may carry the brand read
     o.remove(QStringLiteral("title_evidence"));
     o.remove(QStringLiteral("hints"));
+    o.remove(QStringLiteral("description")); // starts with the title, and quotes what the lane read
     QJsonObject quality = o.value(QStringLiteral("quality")).toObject();
     QJsonArray flags;
     for (const QJsonValue &f : quality.value(QStringLiteral("flags")).toArray())
@@ -178,10 +179,6 @@ QJsonObject withoutRunSpecifics(QJsonObject o)
         if (reasons[i].toString() == QLatin1String("duplicate"))
             reasons.removeAt(i);
     o.insert(QStringLiteral("review"), QJsonObject{{QStringLiteral("needed"), !reasons.isEmpty()}, {QStringLiteral("reasons"), reasons}});
-    // The sentence quoting what the photo reads is added when the lane
-    // completes a row; a queue worker's row can be read back without it.
-    o.insert(QStringLiteral("description"),
-             o.value(QStringLiteral("description")).toString().remove(QRegularExpression(QStringLiteral(" The photo reads “[^”]*”( and “[^”]*”)?\\."))));
     return o;
 }
 

@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSet>
+#include <QResizeEvent>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -222,13 +223,14 @@ QWidget *QualityPage::setupCategories()
     m_acceptance->verticalHeader()->hide();
     m_acceptance->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_acceptance->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    auto *categories = new QSplitter;
-    categories->addWidget(matrixBox);
-    categories->addWidget(m_acceptance);
-    categories->setStretchFactor(0, 3);
-    categories->setStretchFactor(1, 1);
-    categories->setSizes({900, 340});
-    return categories;
+    m_acceptance->setMinimumHeight(160);
+    m_categoriesSplit = new QSplitter;
+    m_categoriesSplit->addWidget(matrixBox);
+    m_categoriesSplit->addWidget(m_acceptance);
+    m_categoriesSplit->setStretchFactor(0, 3);
+    m_categoriesSplit->setStretchFactor(1, 1);
+    m_categoriesSplit->setSizes({900, 340});
+    return m_categoriesSplit;
 }
 
 // How sure against how often right, decisions per head, and the heads.
@@ -251,15 +253,17 @@ QWidget *QualityPage::setupCalibration()
     perHeadLayout->addWidget(new QLabel(tr("<b>Decisions per head</b>")));
     perHeadLayout->addWidget(m_perHead, 1);
     m_heads = new HeadsPanel(m_worker);
-    auto *calibration = new QSplitter;
-    calibration->addWidget(m_reliability);
-    calibration->addWidget(perHead);
-    calibration->addWidget(m_heads);
-    calibration->setStretchFactor(0, 3);
-    calibration->setStretchFactor(1, 2);
-    calibration->setStretchFactor(2, 4);
-    calibration->setSizes({420, 240, 480});
-    return calibration;
+    perHead->setMinimumHeight(120);
+    m_heads->setMinimumHeight(160);
+    m_calibrationSplit = new QSplitter;
+    m_calibrationSplit->addWidget(m_reliability);
+    m_calibrationSplit->addWidget(perHead);
+    m_calibrationSplit->addWidget(m_heads);
+    m_calibrationSplit->setStretchFactor(0, 3);
+    m_calibrationSplit->setStretchFactor(1, 2);
+    m_calibrationSplit->setStretchFactor(2, 4);
+    m_calibrationSplit->setSizes({420, 240, 480});
+    return m_calibrationSplit;
 }
 
 QWidget *QualityPage::setupFlagRates()
@@ -345,6 +349,17 @@ void QualityPage::changeEvent(QEvent *event)
         show(m_report); // the heat starts from the palette's base colour
 }
 
+// Short of width (a 1024 px screen) the boxes of a row are stacked rather
+// than squeezed: the page scrolls down, never sideways, and no table is cut.
+void QualityPage::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    const Qt::Orientation wanted = width() < kSideBySideWidth ? Qt::Vertical : Qt::Horizontal;
+    for (QSplitter *split : {m_categoriesSplit, m_calibrationSplit})
+        if (split->orientation() != wanted)
+            split->setOrientation(wanted);
+}
+
 void QualityPage::setCategoryNames(const QStringList &ids, const QStringList &names)
 {
     m_names = CategoryNames(ids, names);
@@ -415,6 +430,9 @@ void QualityPage::show(const QualityReport &report)
             m_matrix->setItem(r, c, item);
         }
     }
+    // Every row of the matrix in sight: the page scrolls down instead.
+    m_matrix->setMinimumHeight(m_matrix->horizontalHeader()->sizeHint().height() + n * m_matrix->verticalHeader()->defaultSectionSize()
+                               + 2 * m_matrix->frameWidth() + 2);
     showAcceptance(ordered, all.suggested, all.cells);
     // Whose decisions every figure counts, and the one currency prices are compared in.
     const QString whose = m_includeImports->isChecked() ? tr("decisions (moderators' and imported listings')") : tr("moderator decisions");

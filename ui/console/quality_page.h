@@ -13,6 +13,8 @@ class QComboBox;
 class QHBoxLayout;
 class QLabel;
 class QLineEdit;
+class QResizeEvent;
+class QSplitter;
 class QTableWidget;
 
 namespace listinglens::ui {
@@ -37,7 +39,8 @@ public:
     // volume, suggested plus confirmed, the busiest first.
     // The matrix's categories by volume: at most kMatrixTop, then one for the rest folded together.
     static constexpr int kMatrixTop = 10;
-    static constexpr int kRowNames = 130; // the widest the matrix's row names get
+    static constexpr int kRowNames = 200; // the widest the matrix's row names get
+    static constexpr int kSideBySideWidth = 1300; // narrower, each row of boxes is stacked
     QStringList matrixClasses() const { return m_classes; }
     QTableWidget *matrix() const { return m_matrix; }
     ReliabilityChart *reliability() const { return m_reliability; }
@@ -52,6 +55,7 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     QHBoxLayout *setupBar();
@@ -74,6 +78,8 @@ private:
     QLabel *m_summary;
     QTableWidget *m_matrix;
     QTableWidget *m_acceptance;
+    QSplitter *m_categoriesSplit = nullptr; // the matrix beside (wide) or above (narrow) the acceptance
+    QSplitter *m_calibrationSplit = nullptr; // calibration, per head and the heads: side by side or stacked
     ReliabilityChart *m_reliability;
     QTableWidget *m_perHead;
     HeadsPanel *m_heads;
