@@ -23,15 +23,9 @@ void StoreRecorder::record(RoutedPhoto photo, Resume resume)
 
 Result<qint64> StoreRecorder::store(const RoutedPhoto &photo)
 {
-    ListingIndex *index = m_classifier.listingIndex().get();
     const std::optional<FeedbackRecord> confirmed = m_confirm && photo.ok() ? m_confirm(photo) : std::nullopt;
-    if (!confirmed)
-        return recordOutcome(*m_store, index, m_source, photo.name, photo.outcome);
-    const PredictionRecord record = predictionRecord(m_source, photo.name, photo.outcome);
-    auto stored = m_store->addConfirmedPrediction(record, *confirmed);
-    if (stored)
-        indexRecorded(index, stored.value(), record);
-    return stored;
+    return recordOutcome(*m_store, m_classifier.listingIndex().get(), m_source, photo.name, photo.outcome,
+                         confirmed ? &*confirmed : nullptr);
 }
 
 void StoreRecorder::complete(const RoutedPhoto &photo)

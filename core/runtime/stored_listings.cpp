@@ -54,10 +54,10 @@ Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qin
 }
 
 Result<qint64> recordOutcome(PredictionStore &store, ListingIndex *index, const QString &source, const QString &file,
-                             const Result<PhotoResult> &outcome)
+                             const Result<PhotoResult> &outcome, const FeedbackRecord *confirmed)
 {
     const PredictionRecord record = predictionRecord(source, file, outcome);
-    auto id = store.addPrediction(record);
+    auto id = confirmed ? store.addConfirmedPrediction(record, *confirmed) : store.addPrediction(record);
     if (id)
         indexRecorded(index, id.value(), record);
     return id;

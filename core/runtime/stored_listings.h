@@ -21,10 +21,11 @@ Result<qint64> addNewerListings(ListingIndex &index, PredictionStore &store, qin
                                 const QString &modelVersion = {});
 
 // The one way an outcome is recorded, for every entry point (CLI, window, worker):
-// stores it as a prediction and adds a successful one to the index (which may be
-// null). Returns the prediction's id in the store.
+// stores it as a prediction (with `confirmed`, when given, in the same
+// transaction: an imported listing) and adds a successful one to the index
+// (which may be null). Returns the prediction's id in the store.
 Result<qint64> recordOutcome(PredictionStore &store, ListingIndex *index, const QString &source, const QString &file,
-                             const Result<PhotoResult> &outcome);
+                             const Result<PhotoResult> &outcome, const FeedbackRecord *confirmed = nullptr);
 // The index half of recordOutcome(), for a record stored some other way (a
 // queue worker stores it in the transaction that ends its job): adds a
 // successful one to the index (which may be null).

@@ -52,8 +52,8 @@ Result<qint64> PredictionStore::insertFeedback(qint64 predictionId, const Feedba
     if (!db)
         return db.error();
     QSqlDatabase &c = db.value();
-    if (f.categoryId.isEmpty() || f.moderator.isEmpty())
-        return Error{ErrorCode::InvalidArgument, QStringLiteral("feedback needs a category and a moderator")};
+    if (auto incomplete = store_sql::incompleteDecision(f.categoryId, f.moderator))
+        return *incomplete;
     if (!c.transaction())
         return databaseError(QStringLiteral("cannot store feedback"), c.lastError());
     QSqlQuery q(c);

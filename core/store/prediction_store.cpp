@@ -214,8 +214,8 @@ Result<qint64> PredictionStore::addFeedback(qint64 predictionId, const FeedbackR
 
 Result<qint64> PredictionStore::addConfirmedPrediction(const PredictionRecord &rec, const FeedbackRecord &f)
 {
-    if (f.categoryId.isEmpty() || f.moderator.isEmpty())
-        return Error{ErrorCode::InvalidArgument, QStringLiteral("feedback needs a category and a moderator")};
+    if (auto incomplete = store_sql::incompleteDecision(f.categoryId, f.moderator))
+        return *incomplete;
     return withRetry([&]() -> Result<qint64> {
         auto db = connection();
         if (!db)

@@ -13,7 +13,17 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace listinglens::store_sql {
+
+// Why a decision cannot be written: every one names its category and who made it.
+inline std::optional<Error> incompleteDecision(const QString &categoryId, const QString &moderator)
+{
+    if (categoryId.isEmpty() || moderator.isEmpty())
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("feedback needs a category and a moderator")};
+    return std::nullopt;
+}
 
 inline qint64 nowMs()
 {
