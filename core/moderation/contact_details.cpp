@@ -48,6 +48,8 @@ void findPattern(const QString &text, const QRegularExpression &pattern, Contact
 // letters, digits or the marks of an address (@ / . _), each Cyrillic
 // letter shaped like a Latin one becomes it; the text keeps its length, so
 // positions stand. Words wholly Cyrillic ("телеграм") are left as they are.
+// Accented Latin letters in a word with an @, a dot or a slash lose their
+// accent.
 QString foldHomoglyphs(const QString &text)
 {
     static const QString cyrillic = QStringLiteral("аеорсхукмтвнпиАВЕКМНОРСТХУІіјѕ");
@@ -67,6 +69,14 @@ QString foldHomoglyphs(const QString &text)
             for (int i = start; i < end; ++i) {
                 if (const int k = int(cyrillic.indexOf(out[i])); k >= 0)
                     out[i] = latin[k];
+            }
+        }
+        // An accent OCR put on a letter of a link or an address ("wa.mé/sara42") goes.
+        if (std::any_of(out.begin() + start, out.begin() + end, [](QChar c) { return QStringLiteral("@/.").contains(c); })) {
+            for (int i = start; i < end; ++i) {
+                if (const QString plain = out[i].decomposition(); out[i].unicode() >= 0xC0 && out[i].unicode() < 0x250 && !plain.isEmpty()
+                    && plain[0].unicode() < 128 && plain[0].isLetter())
+                    out[i] = plain[0];
             }
         }
         // OCR reads an @ starting a word as © or ® at times ("©olga25").

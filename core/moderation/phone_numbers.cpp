@@ -192,14 +192,16 @@ bool phoneShaped(const QStringList &groups, bool plus)
 }
 
 // A number whose start OCR misread, valid once that is undone: a + read as
-// a digit before a country code of the regions ("1375 29 491-96-74"), or a group or digits before it that are
+// a digit or two before a country code of the regions ("1375 29 491-96-74",
+// "45380 3118.63389"), or a group or digits before it that are
 // not the number's ("221 0312 530 137", "51050 173 3018" for "tel: 050...":
 // a trunk prefix, 0 or 8, must follow what is dropped).
 std::optional<PhoneNumber> validAfterMisreadStart(const QStringList &groups, const QStringList &regions)
 {
     const QString digits = groups.join(QString());
-    if (digits.size() >= 12) { // only to a country code of the regions: any long run is valid somewhere after a +
-        const auto n = validIn((QLatin1Char('+') + digits.mid(1)).toStdString(), regions);
+    // Only to a country code of the regions: any long run is valid somewhere after a +.
+    for (int drop = 1; drop <= 2 && digits.size() - drop >= 11; ++drop) {
+        const auto n = validIn((QLatin1Char('+') + digits.mid(drop)).toStdString(), regions);
         std::string region;
         if (n)
             PhoneNumberUtil::GetInstance()->GetRegionCodeForNumber(*n, &region);

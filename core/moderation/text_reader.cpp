@@ -260,12 +260,21 @@ struct LineImages {
     }
 };
 
-// Whether a read looks like a part of a contact detail: digits, an @, or a
-// dot or a slash between letters, among every word it read.
+// Whether a read looks like a part of a contact detail cut at an end of the
+// line: its first or last word holds two digits, an @, or a dot or a slash
+// between letters; or a word that comes before a number or a handle
+// ("WhatsApp", "tel", "call") is read anywhere. A line with a number inside
+// ("HD 1080P USB Streaming") is whole already.
 bool partOfContact(const Read &r)
 {
     static const QRegularExpression marks(QStringLiteral(R"(@|\w[./]\w)"));
-    return std::count_if(r.all.begin(), r.all.end(), [](QChar c) { return c.isDigit(); }) >= 3 || marks.match(r.all).hasMatch();
+    static const QRegularExpression words(QStringLiteral(R"(whats|viber|telegr|\btel\b|\bcall\b|\bтел|телегр|вайбер)"),
+                                          QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
+    const QStringList read = r.all.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    const auto contactLike = [](const QString &word) {
+        return std::count_if(word.begin(), word.end(), [](QChar c) { return c.isDigit(); }) >= 2 || marks.match(word).hasMatch();
+    };
+    return !read.isEmpty() && (contactLike(read.front()) || contactLike(read.back()) || words.match(r.all).hasMatch());
 }
 
 } // namespace
@@ -310,9 +319,14 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
         auto whole = std::make_unique<LineImages>(l, along);
         if (whole->images.empty())
             continue;
-        line = std::move(whole);
+        std::swap(line, whole);
+        Read read = recognise(*m_api->language(0), 0);
+        if (read.score() < best.score()) { // what lay along it was not more of the line: the line stays as found
+            std::swap(line, whole);
+            continue;
+        }
         readBoxes.back() = along;
-        best = recognise(*m_api->language(0), 0);
+        best = std::move(read);
     }
     for (std::size_t k = 1; k < m_api->tess.size() && worthAnotherRead(best, l.glyphs) && !budget.stopped(); ++k) {
         tesseract::TessBaseAPI *tess = m_api->language(k);

@@ -140,6 +140,8 @@ private Q_SLOTS:
         QTest::newRow("+ read as 1") << "1375 29 491-96-74" << "phone?:+375294919674";
         QTest::newRow("a group before the number") << "221 0312 530 137" << "phone?:+996312530137";
         QTest::newRow("tel: read as digits") << "51050 173 3018" << "phone?:+996501733018";
+        QTest::newRow("+ read as two digits") << "45380 3118.63389" << "phone?:+380311863389";
+        QTest::newRow("link, accent on a letter") << QStringLiteral("wa.m\u00E9/sara42") << "url:wa.me/sara42";
         QTest::newRow("handle, @ run into a long word") << "WeleGram@jane_doe92" << "handle?:@jane_doe92";
         // Still none of these.
         QTest::newRow("price in dollars") << "$12 500" << "";
