@@ -12,6 +12,7 @@
 #include "image_loader.h"
 #include "photo_reading.h"
 #include "statistics.h"
+#include "text_misses.h"
 #include "text_photos.h"
 
 #include <QDir>
@@ -20,9 +21,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
-
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include <ctime>
 #include <map>
@@ -73,16 +71,6 @@ Read readPhoto(Reading &r, const QString &path)
     return out;
 }
 
-QString digitsOf(const QString &s)
-{
-    QString d;
-    for (QChar c : s) {
-        if (c.isDigit())
-            d += c;
-    }
-    return d;
-}
-
 // The drawn contact read exactly: the address, handle or link, or a number
 // with the same last nine digits (a national number valid in two of the
 // regions, KG's 0501 288 468 and UA's, is the same number read).
@@ -97,44 +85,6 @@ bool readExactly(const PhotoText &text, const TextPhoto &photo)
             return true;
     }
     return false;
-}
-
-// A missed photo for a person to look at: the search image with the
-// candidate lines in green, and on stderr what was drawn and what was read.
-void showMiss(const QString &dir, const TextPhoto &photo, const Read &r)
-{
-    const ImageLoader loader;
-    auto bytes = loader.readFile(photo.path);
-    auto image = bytes ? loader.loadBytes(bytes.value()) : Result<LoadedImage>(bytes.error());
-    if (!image)
-        return;
-    const SearchedLines searched = searchLines(moderationInput(std::move(image).value(), bytes.value()));
-    cv::Mat shown = searched.image.clone();
-    // The first candidate whose centre lies where the text was drawn: -1 when the search found none there.
-    int at = -1;
-    for (std::size_t i = 0; i < searched.lines.size() && at < 0; ++i) {
-        const cv::Point2f c = searched.lines[i].box.center * float(searched.scale);
-        at = photo.box.contains(QPoint(int(c.x), int(c.y))) ? int(i) : -1;
-    }
-    for (const FoundLine &line : searched.lines) {
-        cv::Point2f corners[4];
-        line.box.points(corners);
-        for (int i = 0; i < 4; ++i)
-            cv::line(shown, corners[i], corners[(i + 1) % 4], cv::Scalar(0, 255, 0), 1);
-    }
-    QDir().mkpath(dir);
-    const QString name = QFileInfo(photo.path).completeBaseName() + QStringLiteral(".png");
-    cv::imwrite(QDir(dir).filePath(name).toStdString(), shown);
-    QStringList read;
-    for (const TextLine &line : r.text.lines)
-        read << QStringLiteral("\"%1\" %2").arg(line.text).arg(line.confidence, 0, 'f', 2);
-    const bool flagged = photo.kind == QLatin1String("stock") ? !r.text.stockMarks.isEmpty() : !r.text.contacts.empty();
-    QTextStream(stderr) << QStringLiteral("%1 %2 (%3, %4): drew \"%5\", %6 candidates (%7), %8 read: %9\n")
-                               .arg(flagged ? QStringLiteral("inexact") : QStringLiteral("missed"), name, photo.layout, photo.font, photo.text)
-                               .arg(searched.lines.size())
-                               .arg(at < 0 ? QStringLiteral("none where it was drawn") : QStringLiteral("where it was drawn: #%1").arg(at + 1))
-                               .arg(r.costs.linesRead)
-                               .arg(read.isEmpty() ? QStringLiteral("nothing") : read.join(QStringLiteral(", ")));
 }
 
 // Mean CPU time of each stage over a set of photos, and what they did.
@@ -191,7 +141,7 @@ struct Outcome {
     QJsonArray flaggedPlain;
 };
 
-void readDrawn(Reading &reading, const std::vector<TextPhoto> &photos, const QString &missesDir, Outcome &o)
+void readDrawn(Reading &reading, const std::vector<TextPhoto> &photos, MissReport *misses, Outcome &o)
 {
     for (const TextPhoto &p : photos) {
         const Read r = readPhoto(reading, p.path);
@@ -201,8 +151,8 @@ void readDrawn(Reading &reading, const std::vector<TextPhoto> &photos, const QSt
         const bool exact = readExactly(r.text, p);
         t.exact += exact ? 1 : 0;
         t.flagged += (p.kind == QLatin1String("stock") ? !r.text.stockMarks.isEmpty() : !r.text.contacts.empty()) ? 1 : 0;
-        if (!exact && !missesDir.isEmpty())
-            showMiss(missesDir, p, r);
+        if (!exact && misses)
+            misses->add(p, r.text);
         if (p.kind != QLatin1String("stock")) {
             ++o.contactPhotos;
             o.contactFlagged += r.text.contacts.empty() ? 0 : 1;
@@ -302,8 +252,9 @@ struct BenchTextOptions {
                                QStringLiteral("LIST")};
     QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print one JSON object.")};
     QCommandLineOption misses{QStringLiteral("misses"),
-                              QStringLiteral("Write each photo whose text was missed to DIR as a PNG with its candidate lines drawn, and print what "
-                                             "OCR read there."),
+                              QStringLiteral("Write each photo whose text was not read exactly to DIR as a PNG with its candidate lines drawn, "
+                                             "and beside it each line image given to OCR; print what OCR read there and why each contact was "
+                                             "missed (never found by the search, found but not read, misread, read but not recognised)."),
                               QStringLiteral("DIR")};
 };
 
@@ -355,14 +306,25 @@ int runBenchText(const QStringList &args)
     }
     auto faces = FaceDetector::open();
     Reading reading{*reader.value(), faces ? faces.value().get() : nullptr, contacts.value(), ImageLoader()};
+    std::unique_ptr<MissReport> misses;
+    if (parser.isSet(o.misses)) {
+        auto report = MissReport::open(parser.value(o.misses), readerOptions, contacts.value());
+        if (!report) {
+            printError(report.error().message);
+            return ExitSomeFailed;
+        }
+        misses = std::move(report).value();
+    }
     Outcome outcome;
-    readDrawn(reading, made.value(), parser.value(o.misses), outcome);
+    readDrawn(reading, made.value(), misses.get(), outcome);
     readUntouched(reading, chosen.mid(chosen.size() - *nPlain), outcome);
     const QJsonObject result = outcomeJson(outcome, setName);
     if (parser.isSet(o.json))
         QTextStream(stdout) << QJsonDocument(result).toJson(QJsonDocument::Compact) << Qt::endl;
     else
         printOutcome(result);
+    if (misses)
+        misses->printSplit();
     return ExitOk;
 }
 

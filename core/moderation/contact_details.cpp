@@ -48,6 +48,8 @@ void findPattern(const QString &text, const QRegularExpression &pattern, Contact
 // letters, digits or the marks of an address (@ / . _), each Cyrillic
 // letter shaped like a Latin one becomes it; the text keeps its length, so
 // positions stand. Words wholly Cyrillic ("телеграм") are left as they are.
+// Accented Latin letters in a word with an @, a dot or a slash lose their
+// accent.
 QString foldHomoglyphs(const QString &text)
 {
     static const QString cyrillic = QStringLiteral("аеорсхукмтвнпиАВЕКМНОРСТХУІіјѕ");
@@ -67,6 +69,14 @@ QString foldHomoglyphs(const QString &text)
             for (int i = start; i < end; ++i) {
                 if (const int k = int(cyrillic.indexOf(out[i])); k >= 0)
                     out[i] = latin[k];
+            }
+        }
+        // An accent OCR put on a letter of a link or an address ("wa.mé/sara42") goes.
+        if (std::any_of(out.begin() + start, out.begin() + end, [](QChar c) { return QStringLiteral("@/.").contains(c); })) {
+            for (int i = start; i < end; ++i) {
+                if (const QString plain = out[i].decomposition(); out[i].unicode() >= 0xC0 && out[i].unicode() < 0x250 && !plain.isEmpty()
+                    && plain[0].unicode() < 128 && plain[0].isLetter())
+                    out[i] = plain[0];
             }
         }
         // OCR reads an @ starting a word as © or ® at times ("©olga25").
@@ -155,14 +165,15 @@ void findPartialEmails(const QString &text, std::vector<ContactDetail> &out)
 // Handles and messenger links OCR read with a space inside ("@ sara43",
 // "t. me/anna89", "wa.me /sam28"); for review, as possible contacts, a
 // handle whose @ OCR ran into the word before it ("TGJ@aidana38",
-// "Insta@olga_m35": the word before may have been part of it), and one
+// "Insta@olga_m35", "WeleGram@jane_doe92": the word before may have been
+// part of it), and one
 // whose @ it lost or read as a letter ("Wtimur_k43", "sam_seller78"): a
 // name, an underscore, letters and digits, as handles are made and words
 // and file names ("IMG_1234", "max_size") are not.
 void findSpacedHandlesAndLinks(const QString &text, std::vector<ContactDetail> &out)
 {
     static const QRegularExpression spacedHandle(QStringLiteral(R"((?<![\w@.])@ ([a-z][a-z0-9_]{3,31})\b(?![.@]\w))"), kPattern);
-    static const QRegularExpression gluedHandle(QStringLiteral(R"(\b[a-z]{1,6}@([a-z][a-z0-9_]{3,31})\b(?![.@,]\w| ?[.,] ?[a-z]{2,6}\b))"), kPattern);
+    static const QRegularExpression gluedHandle(QStringLiteral(R"(\b[a-z]{1,9}@([a-z][a-z0-9_]{3,31})\b(?![.@,]\w| ?[.,] ?[a-z]{2,6}\b))"), kPattern);
     static const QRegularExpression bareHandle(QStringLiteral(R"((?<![\w@./])([a-z][a-z0-9]{1,15}_[a-z]{1,15}\d{1,4})\b(?![.@/]\w))"), kPattern);
     static const QRegularExpression messengerLink(QStringLiteral(R"(\b(wa|t) ?[.,] ?me ?/ ?([a-z0-9_]{3,32})\b)"), kPattern);
     const auto handle = [](const QRegularExpressionMatch &m) { return QStringLiteral("@") + m.captured(1); };

@@ -54,11 +54,9 @@ cv::Mat toReadHeight(cv::Mat gray, bool even = false)
     return padded;
 }
 
-} // namespace
-
-cv::Mat levelLine(const cv::Mat &image, const cv::RotatedRect &box)
+// The box's pixels turned level, `extra` pixels longer at each end.
+cv::Mat levelStrip(const cv::Mat &image, const cv::RotatedRect &box, float extra)
 {
-    const float extra = std::min(box.size.height * 0.6f, float(image.cols) / 4.0f);
     const cv::Size size(std::max(1, int(std::lround(box.size.width + 2 * extra))), std::max(1, int(std::lround(box.size.height))));
     if (size.area() > 4'000'000 || size.height < 4 || image.type() != CV_8UC3)
         return {};
@@ -68,6 +66,89 @@ cv::Mat levelLine(const cv::Mat &image, const cv::RotatedRect &box)
     cv::Mat line;
     cv::warpAffine(image, line, turn, size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
     return line;
+}
+
+// Per column of a level strip: whether it holds a letter's stroke. Pixels
+// of the letters' colour (nearer it than the ground's by half) in the rows
+// letters fill, and few in the margins above and below, where a letter
+// reaches only with its descenders (an object or a texture fills them).
+std::vector<bool> inkColumns(const cv::Mat &strip, const cv::Vec3f &letters, const cv::Vec3f &ground)
+{
+    const float apart = float(cv::norm(letters - ground));
+    const int rows = strip.rows, margin = std::max(1, rows / 6);
+    std::vector<bool> ink(std::size_t(strip.cols), false);
+    for (int c = 0; c < strip.cols; ++c) {
+        int band = 0, outside = 0;
+        for (int r = 0; r < rows; ++r) {
+            const cv::Vec3f p(strip.at<cv::Vec3b>(r, c));
+            if (cv::norm(p - letters) >= 0.5f * apart)
+                continue;
+            (r < margin || r >= rows - margin ? outside : band) += 1;
+        }
+        ink[std::size_t(c)] = band >= std::max(1, rows / 12) && outside <= margin;
+    }
+    return ink;
+}
+
+// From column `from`, the farthest inked column in direction `step` that
+// gaps narrower than `maxGap` lead to.
+int lastInk(const std::vector<bool> &ink, int from, int step, int maxGap)
+{
+    int last = from, gap = 0;
+    for (int c = from; c >= 0 && c < int(ink.size()); c += step) {
+        if (ink[std::size_t(c)]) {
+            last = c;
+            gap = 0;
+        } else if (++gap > maxGap) {
+            break;
+        }
+    }
+    return last;
+}
+
+} // namespace
+
+cv::Mat levelLine(const cv::Mat &image, const cv::RotatedRect &box)
+{
+    return levelStrip(image, box, std::min(box.size.height * 0.6f, float(image.cols) / 4.0f));
+}
+
+cv::RotatedRect lineAlongLetters(const cv::Mat &image, const cv::RotatedRect &box, const cv::Vec3f &letters)
+{
+    const float letterPx = box.size.height * 0.6f; // the box has a third of a letter's height of margin above and below
+    const float reach = std::min(kMaxReach * letterPx, float(image.cols) / 2.0f);
+    const cv::Mat strip = levelStrip(image, box, reach);
+    if (strip.empty() || letterPx < 4)
+        return box;
+    // The ground: the median colour of the box's own top and bottom rows.
+    const int r0 = int(reach), r1 = std::min(strip.cols, int(reach + box.size.width));
+    std::vector<cv::Vec3b> ground;
+    for (int c = r0; c < r1; ++c) {
+        ground.push_back(strip.at<cv::Vec3b>(0, c));
+        ground.push_back(strip.at<cv::Vec3b>(strip.rows - 1, c));
+    }
+    if (ground.empty())
+        return box;
+    cv::Vec3f median;
+    for (int ch = 0; ch < 3; ++ch) {
+        std::nth_element(ground.begin(), ground.begin() + std::ptrdiff_t(ground.size() / 2), ground.end(),
+                         [ch](const cv::Vec3b &a, const cv::Vec3b &b) { return a[ch] < b[ch]; });
+        median[ch] = ground[ground.size() / 2][ch];
+    }
+    if (cv::norm(letters - median) < 40) // letters too near the ground's colour to follow
+        return box;
+    const std::vector<bool> ink = inkColumns(strip, letters, median);
+    // Each end from the last stroke inside the box (its ends are margin), outwards.
+    const int margin = int(0.8f * letterPx), maxGap = int(1.2f * letterPx);
+    const int left = lastInk(ink, lastInk(ink, r0 + margin, -1, margin), -1, maxGap);
+    const int right = lastInk(ink, lastInk(ink, r1 - 1 - margin, +1, margin), +1, maxGap);
+    const float newLeft = std::min(float(r0), float(left - margin)), newRight = std::max(float(r1), float(right + margin));
+    if (newLeft >= float(r0) && newRight <= float(r1))
+        return box;
+    const float shift = (newLeft + newRight) / 2.0f - float(strip.cols) / 2.0f;
+    const float a = box.angle * float(CV_PI) / 180.0f;
+    const cv::Point2f centre = box.center + cv::Point2f(std::cos(a), std::sin(a)) * shift;
+    return {centre, cv::Size2f(newRight - newLeft, box.size.height), box.angle};
 }
 
 cv::Vec3f lettersColour(const cv::Mat &bgrLine)

@@ -10,6 +10,14 @@ namespace listinglens {
 // a character); 8-bit BGR, empty when the box is degenerate or too large.
 cv::Mat levelLine(const cv::Mat &image, const cv::RotatedRect &box);
 
+// The box lengthened at either end while strokes of the letters' colour go
+// on along it, across gaps narrower than a letter's height, by kMaxReach
+// letter heights at most: the search loses the end of a line where it
+// crosses a busy ground or another object ("050 154" of "050 154 5351").
+// The box as it was when nothing of its letters lies beyond it.
+cv::RotatedRect lineAlongLetters(const cv::Mat &image, const cv::RotatedRect &box, const cv::Vec3f &letters);
+constexpr float kMaxReach = 8;
+
 // The letters' colour on a level line: of the line's three main colours
 // (k-means), the one farthest from the ground's (the colour the margins above
 // and below the letters hold most).

@@ -143,15 +143,28 @@ bool digitBeside(const QString &text, int i, int step)
     return j >= 0 && j < text.size() && text[j].isDigit();
 }
 
+// Digits in the next `reach` characters from i.
+int digitsAhead(const QString &text, int i, int reach)
+{
+    const QString ahead = text.mid(i, reach);
+    return int(std::count_if(ahead.begin(), ahead.end(), [](QChar c) { return c.isDigit(); }));
+}
+
 // OCR reads a digit as a letter inside a number at times: O for 0, l or I
-// for 1. Such a letter with digits on both sides ("07377 l10517"), or an O
-// starting a word of digits ("O3118 95870"), is read as the digit it looks
-// like; the text keeps its length, so positions stand.
+// for 1, S for 5, B for 8, Z for 2. Such a letter with digits on both sides
+// ("07377 l10517", "0501 2B8 468"), or an O starting a word of digits
+// ("O3118 95870"), is read as the digit it looks like; a $ before eleven
+// digits or more (no price is that long) is the + it was. The text keeps
+// its length, so positions stand.
 QString digitLookAlikes(const QString &text)
 {
-    static const QString letters = QStringLiteral("OoОоlI|"), digits = QStringLiteral("0000111");
+    static const QString letters = QStringLiteral("OoОоlI|SsBZz"), digits = QStringLiteral("000011155822");
     QString out = text;
     for (int i = 0; i < out.size(); ++i) {
+        if (out[i] == QLatin1Char('$') && i + 1 < out.size() && out[i + 1].isDigit() && digitsAhead(out, i + 1, 20) >= 11) {
+            out[i] = QLatin1Char('+');
+            continue;
+        }
         const int k = int(letters.indexOf(out[i]));
         if (k < 0)
             continue;
@@ -176,6 +189,37 @@ bool phoneShaped(const QStringList &groups, bool plus)
             return false;
     }
     return true;
+}
+
+// A number whose start OCR misread, valid once that is undone: a + read as
+// a digit or two before a country code of the regions ("1375 29 491-96-74",
+// "45380 3118.63389"), or a group or digits before it that are
+// not the number's ("221 0312 530 137", "51050 173 3018" for "tel: 050...":
+// a trunk prefix, 0 or 8, must follow what is dropped).
+std::optional<PhoneNumber> validAfterMisreadStart(const QStringList &groups, const QStringList &regions)
+{
+    const QString digits = groups.join(QString());
+    // Only to a country code of the regions: any long run is valid somewhere after a +.
+    for (int drop = 1; drop <= 2 && digits.size() - drop >= 11; ++drop) {
+        const auto n = validIn((QLatin1Char('+') + digits.mid(drop)).toStdString(), regions);
+        std::string region;
+        if (n)
+            PhoneNumberUtil::GetInstance()->GetRegionCodeForNumber(*n, &region);
+        if (n && regions.contains(QString::fromStdString(region)))
+            return n;
+    }
+    if (groups.size() >= 3 && groups.front().size() <= 3) {
+        if (auto n = validIn(digits.mid(groups.front().size()).toStdString(), regions))
+            return n;
+    }
+    for (int drop = 1; drop <= 2 && drop < groups.front().size(); ++drop) {
+        const QString rest = digits.mid(drop);
+        if (rest.startsWith(QLatin1Char('0')) || rest.startsWith(QLatin1Char('8'))) {
+            if (auto n = validIn(rest.toStdString(), regions))
+                return n;
+        }
+    }
+    return std::nullopt;
 }
 
 void matchPossible(const QString &text, const QStringList &regions, const std::vector<ContactDetail> &valid, std::vector<ContactDetail> &out)
@@ -211,6 +255,8 @@ void matchPossible(const QString &text, const QStringList &regions, const std::v
         // For review, as read: the number it may have been is a guess.
         if (plus || said || digits[0] == '0' || digits[0] == '8' || oneDigitAway(digits, regions))
             out.push_back({ContactDetail::Kind::Phone, QString::fromStdString(digits), written.trimmed(), start, end - start, true});
+        else if (auto n = plus ? std::nullopt : validAfterMisreadStart(groups, regions))
+            out.push_back(phone(*n, start, end - start, true));
     }
 }
 

@@ -4,8 +4,11 @@
 #include "text_words.h"
 
 #include <QFileInfo>
+#include <QRegularExpression>
 
 #include <omp.h>
+
+#include <opencv2/imgproc.hpp>
 
 #include <tesseract/baseapi.h>
 #include <tesseract/ocrclass.h>
@@ -219,61 +222,138 @@ bool worthAnotherRead(const Read &r, int glyphs)
     return !good(r, glyphs) && (digits >= 3 || marks || r.kept < 0.5 * glyphs);
 }
 
+// Whether most of `a` lies inside `b`.
+bool mostlyWithin(const cv::RotatedRect &a, const cv::RotatedRect &b)
+{
+    std::vector<cv::Point2f> overlap;
+    if (cv::rotatedRectangleIntersection(a, b, overlap) == cv::INTERSECT_NONE || overlap.size() < 3)
+        return false;
+    return cv::contourArea(overlap) >= 0.6 * double(a.size.area());
+}
+
 } // namespace
+
+namespace {
+
+// A line as it is given to Tesseract: its level pixels, the images made of
+// them (the third when it is first needed), and its box on the photo.
+struct LineImages {
+    cv::Mat bgr;
+    std::vector<cv::Mat> images;
+    QRect photoBox;
+
+    LineImages(const LineToRead &l, const cv::RotatedRect &box) : bgr(levelLine(*l.image, box))
+    {
+        const cv::Rect r = box.boundingRect();
+        const double s = l.scale;
+        photoBox = QRect(int(r.x * s), int(r.y * s), int(std::ceil(r.width * s)), int(std::ceil(r.height * s)));
+        // By the letters' colour as the search saw them (distance from it:
+        // the text dark, every ground light), then along the colour axis.
+        if (!bgr.empty())
+            images = {colourDistanceImage(bgr, l.colour), contrastImage(bgr)};
+    }
+    const cv::Mat &image(std::size_t i)
+    {
+        if (i == 2 && images.size() == 2) // by the colour k-means finds for the letters: a ground that changes along the line
+            images.push_back(colourDistanceImage(bgr, lettersColour(bgr)));
+        return images[i];
+    }
+};
+
+// Whether a read looks like a part of a contact detail cut at an end of the
+// line: its first or last word holds two digits, an @, or a dot or a slash
+// between letters; or a word that comes before a number or a handle
+// ("WhatsApp", "tel", "call") is read anywhere. A line with a number inside
+// ("HD 1080P USB Streaming") is whole already.
+bool partOfContact(const Read &r)
+{
+    static const QRegularExpression marks(QStringLiteral(R"(@|\w[./]\w)"));
+    static const QRegularExpression words(QStringLiteral(R"(whats|viber|telegr|\btel\b|\bcall\b|\bтел|телегр|вайбер)"),
+                                          QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
+    const QStringList read = r.all.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    const auto contactLike = [](const QString &word) {
+        return std::count_if(word.begin(), word.end(), [](QChar c) { return c.isDigit(); }) >= 2 || marks.match(word).hasMatch();
+    };
+    return !read.isEmpty() && (contactLike(read.front()) || contactLike(read.back()) || words.match(r.all).hasMatch());
+}
+
+} // namespace
+
+std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &budget, std::vector<cv::RotatedRect> &readBoxes)
+{
+    if (std::any_of(readBoxes.begin(), readBoxes.end(), [&](const cv::RotatedRect &r) { return mostlyWithin(l.box, r); }))
+        return std::nullopt; // a part of a line already read whole
+    auto line = std::make_unique<LineImages>(l, l.box);
+    if (line->images.empty())
+        return std::nullopt;
+    readBoxes.push_back(l.box);
+    Read best;
+    std::size_t bestImage = 0;
+    QStringList unsure; // each read's words, kept or not
+    const auto recognise = [&](tesseract::TessBaseAPI &tess, std::size_t i) {
+        --budget.readsLeft;
+        Read r = readWords(tess, line->image(i), m_options.minConfidence, budget);
+        if (m_options.onRecognition)
+            m_options.onRecognition(line->image(i), line->photoBox, r.all, r.confidence);
+        if (!r.all.isEmpty() && !unsure.contains(r.all))
+            unsure << r.all;
+        return r;
+    };
+    // The images in turn, Sauvola's local threshold on the second (text
+    // over a gradient or a busy ground), then the other languages on the best.
+    const char *thresholds[] = {kOtsu, kSauvola, kOtsu};
+    for (std::size_t i = 0; i < 3 && (i == 0 || worthAnotherRead(best, l.glyphs)) && !budget.stopped(); ++i) {
+        m_api->language(0)->SetVariable("thresholding_method", thresholds[i]);
+        Read r = recognise(*m_api->language(0), i);
+        if (r.score() > best.score()) {
+            best = std::move(r);
+            bestImage = i;
+        }
+        // What reads as a part of a contact may be the part of a line the
+        // search found: the line followed along its letters and read whole.
+        if (i > 0 || !partOfContact(best) || budget.stopped())
+            continue;
+        const cv::RotatedRect along = lineAlongLetters(*l.image, l.box, l.colour);
+        if (along.size.width < 1.1f * l.box.size.width)
+            continue;
+        auto whole = std::make_unique<LineImages>(l, along);
+        if (whole->images.empty())
+            continue;
+        std::swap(line, whole);
+        Read read = recognise(*m_api->language(0), 0);
+        if (read.score() < best.score()) { // what lay along it was not more of the line: the line stays as found
+            std::swap(line, whole);
+            continue;
+        }
+        readBoxes.back() = along;
+        best = std::move(read);
+    }
+    for (std::size_t k = 1; k < m_api->tess.size() && worthAnotherRead(best, l.glyphs) && !budget.stopped(); ++k) {
+        tesseract::TessBaseAPI *tess = m_api->language(k);
+        if (!tess)
+            break;
+        tess->SetVariable("thresholding_method", thresholds[bestImage]);
+        Read r = recognise(*tess, bestImage);
+        if (r.score() > best.score() && mostlyOtherScript(r))
+            best = std::move(r);
+    }
+    const QString shown = shownWords(best.words).join(QLatin1Char(' '));
+    unsure.removeAll(shown);
+    if (shown.isEmpty() && unsure.isEmpty())
+        return std::nullopt;
+    return TextLine{shown, line->photoBox, best.confidence, unsure};
+}
 
 std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, ReadBudget &budget)
 {
     const SerialOpenMp serial;
     std::vector<TextLine> out;
+    std::vector<cv::RotatedRect> readBoxes;
     for (const LineToRead &l : lines) {
         if (budget.stopped() || !l.image)
             break;
-        const cv::Mat bgr = levelLine(*l.image, l.box);
-        if (bgr.empty())
-            continue;
-        // By the letters' colour as the search saw them first (distance from
-        // it: the text dark, every ground light), then along the colour axis
-        // with Sauvola's local threshold (text over a gradient or a busy
-        // ground), then by the colour k-means finds for them (a ground that
-        // changes along the line), then the other languages on the best.
-        std::vector<cv::Mat> images{colourDistanceImage(bgr, l.colour), contrastImage(bgr)};
-        const char *thresholds[] = {kOtsu, kSauvola, kOtsu};
-        Read best;
-        std::size_t bestImage = 0;
-        QStringList unsure; // each read's words, kept or not
-        for (std::size_t i = 0; i < 3 && (i == 0 || worthAnotherRead(best, l.glyphs)) && !budget.stopped(); ++i) {
-            if (i == 2)
-                images.push_back(colourDistanceImage(bgr, lettersColour(bgr)));
-            --budget.readsLeft;
-            m_api->language(0)->SetVariable("thresholding_method", thresholds[i]);
-            Read r = readWords(*m_api->language(0), images[i], m_options.minConfidence, budget);
-            if (!r.all.isEmpty() && !unsure.contains(r.all))
-                unsure << r.all;
-            if (r.score() > best.score()) {
-                best = std::move(r);
-                bestImage = i;
-            }
-        }
-        for (std::size_t k = 1; k < m_api->tess.size() && worthAnotherRead(best, l.glyphs) && !budget.stopped(); ++k) {
-            tesseract::TessBaseAPI *tess = m_api->language(k);
-            if (!tess)
-                break;
-            --budget.readsLeft;
-            tess->SetVariable("thresholding_method", thresholds[bestImage]);
-            Read r = readWords(*tess, images[bestImage], m_options.minConfidence, budget);
-            if (!r.all.isEmpty() && !unsure.contains(r.all))
-                unsure << r.all;
-            if (r.score() > best.score() && mostlyOtherScript(r))
-                best = std::move(r);
-        }
-        const QString shown = shownWords(best.words).join(QLatin1Char(' '));
-        unsure.removeAll(shown);
-        if (shown.isEmpty() && unsure.isEmpty())
-            continue;
-        const cv::Rect box = l.box.boundingRect();
-        const double s = l.scale;
-        out.push_back({shown, QRect(int(box.x * s), int(box.y * s), int(std::ceil(box.width * s)), int(std::ceil(box.height * s))),
-                       best.confidence, unsure});
+        if (std::optional<TextLine> line = readLine(l, budget, readBoxes))
+            out.push_back(std::move(*line));
     }
     return out;
 }

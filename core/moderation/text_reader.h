@@ -4,12 +4,15 @@
 #include "line_finder.h"
 #include "moderation_result.h"
 
+#include <QRect>
 #include <QString>
 
 #include <opencv2/core/mat.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace listinglens {
@@ -21,6 +24,10 @@ struct TextReaderOptions {
     double minConfidence = 0.55;
     int maxReads = 8;        // Tesseract recognitions per photo at most (a line takes one, a second when the first read it badly)
     int cpuBudgetMs = 700;   // no recognition starts after this much CPU time on one photo, and one running is stopped 300 ms later
+    // Diagnostics (the bench's --misses): called after each recognition with
+    // the image Tesseract read, the line's box in photo pixels and every word
+    // it read there, kept or not. Empty in the product.
+    std::function<void(const cv::Mat &image, const QRect &lineBox, const QString &read, double confidence)> onRecognition;
 };
 
 // A candidate line to read: where it lies in an image, and what the search
@@ -65,6 +72,9 @@ public:
 private:
     struct Api;
     explicit TextReader(TextReaderOptions options, std::unique_ptr<Api> api);
+    // One line, read as read() reads each; none when nothing was read or
+    // the line is a part of one in readBoxes (each line read, as read).
+    std::optional<TextLine> readLine(const LineToRead &line, ReadBudget &budget, std::vector<cv::RotatedRect> &readBoxes);
 
     TextReaderOptions m_options;
     std::unique_ptr<Api> m_api;

@@ -134,7 +134,20 @@ private Q_SLOTS:
         QTest::newRow("digits split over two tokens") << "8 912 389 5 261" << "phone:+79123895261";
         QTest::newRow("kg, trunk 0 joined") << "0312-326-580" << "phone:+996312326580";
         QTest::newRow("degree sign read for a dash") << QStringLiteral("8 301-143°67-32") << "phone:+73011436732";
+        QTest::newRow("S read for 5") << "8 (973) 766-S4-50" << "phone:+79737665450";
+        QTest::newRow("B read for 8") << "0501 2B8 468" << "phone:+996501288468";
+        QTest::newRow("$ read for +") << "$375 29 491-96-74" << "phone:+375294919674";
+        QTest::newRow("+ read as 1") << "1375 29 491-96-74" << "phone?:+375294919674";
+        QTest::newRow("a group before the number") << "221 0312 530 137" << "phone?:+996312530137";
+        QTest::newRow("tel: read as digits") << "51050 173 3018" << "phone?:+996501733018";
+        QTest::newRow("+ read as two digits") << "45380 3118.63389" << "phone?:+380311863389";
+        QTest::newRow("link, accent on a letter") << QStringLiteral("wa.m\u00E9/sara42") << "url:wa.me/sara42";
+        QTest::newRow("handle, @ run into a long word") << "WeleGram@jane_doe92" << "handle?:@jane_doe92";
         // Still none of these.
+        QTest::newRow("price in dollars") << "$12 500" << "";
+        QTest::newRow("isbn barcode") << "9 780241 399705" << "";
+        QTest::newRow("ean barcode, spaced") << "5 012345 678900" << "";
+        QTest::newRow("serial number") << "SN 1B2S 3456 7890" << "";
         QTest::newRow("date and time") << "12:30 15.06.2023" << "";
         QTest::newRow("time after a number") << "call 07377 110517 at 12:30" << "phone:+447377110517";
         QTest::newRow("ean barcode") << "EAN 5012345678900" << "";

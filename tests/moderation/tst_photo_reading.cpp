@@ -3,6 +3,8 @@
 // OCR noise as text, and what it finds on fonts it was not tuned on.
 #include "fixtures.h"
 #include "image_loader.h"
+#include "line_images.h"
+#include "photo_text.h"
 #include "photo_reading.h"
 #include "text_photos.h"
 #include "text_words.h"
@@ -227,6 +229,38 @@ private Q_SLOTS:
         QCOMPARE(shownWords(read).join(QLatin1Char(' ')), shown);
     }
 
+    // A line the search found in part ("Call 07911" of "Call 07911 123456",
+    // the rest over another ground) is followed along its letters' colour
+    // and read whole; a line found whole is left as it is, and letters of
+    // another colour beyond it are not followed.
+    void aCutLineIsReadWhole()
+    {
+        cv::Mat img(160, 1000, CV_8UC3, cv::Scalar(205, 200, 190));
+        cv::rectangle(img, cv::Rect(420, 0, 580, 160), cv::Scalar(120, 170, 230), cv::FILLED); // a box behind the number's end
+        const cv::Scalar ink(30, 30, 30);
+        const cv::Vec3f inkColour(30, 30, 30);
+        int baseline = 0;
+        const int font = cv::FONT_HERSHEY_SIMPLEX;
+        const float width = float(cv::getTextSize("Call 07911 123456", font, 1.5, 3, &baseline).width);
+        const float cut = float(cv::getTextSize("Call 07911", font, 1.5, 3, &baseline).width);
+        const float letters = float(cv::getTextSize("0", font, 1.5, 3, &baseline).height);
+        cv::putText(img, "Call 07911 123456", {60, 100}, font, 1.5, ink, 3);
+        cv::putText(img, "SALE", {int(60 + width + 2 * letters), 100}, font, 1.5, cv::Scalar(40, 40, 220), 3); // red: another line
+        const auto lineBox = [&](float length) {
+            return cv::RotatedRect({60 + length / 2, 100 - letters / 2}, {length + 1.6f * letters, letters * 5 / 3}, 0);
+        };
+        const cv::RotatedRect along = lineAlongLetters(img, lineBox(cut), inkColour);
+        const float right = along.center.x + along.size.width / 2;
+        QVERIFY2(right >= 60 + width && right <= 60 + width + 1.5f * letters, qPrintable(QString::number(right)));
+        QCOMPARE(lineAlongLetters(img, lineBox(width), inkColour).size.width, lineBox(width).size.width);
+
+        ReadBudget budget{nullptr, 0, 8, 0};
+        const std::vector<TextLine> lines = m_reader->read({LineToRead{&img, lineBox(cut), 1, inkColour, 9}}, budget);
+        const PhotoText text = analysePhotoText(lines, {});
+        QCOMPARE(int(text.contacts.size()), 1);
+        QCOMPARE(text.contacts.front().detail.value, QStringLiteral("+447911123456"));
+    }
+
     // Marks alone on a photo make no line of text.
     void marksAloneAreNoText()
     {
@@ -300,13 +334,13 @@ private Q_SLOTS:
     // and light weights, text on a screen, colour on a ground of its
     // brightness, small, steep and two-line layouts (`listinglens-bench text
     // --set wide --count 60 --untouched 0` reads the same photos). Asserted
-    // at what was measured (36 of 54), less a margin.
+    // at what was measured (37 of 54), less a margin.
     void wideFontsAreRead()
     {
         const SetRead r = readSet(SampleFamily::Wide, 200, 60, 0);
         qInfo("wide set: %d of %d contact photos flagged", r.flagged, r.contacts);
         QCOMPARE(r.contacts, 54);
-        QVERIFY2(r.flagged >= 33, qPrintable(QString::number(r.flagged))); // measured 36
+        QVERIFY2(r.flagged >= 34, qPrintable(QString::number(r.flagged))); // measured 37
     }
 };
 
