@@ -68,6 +68,19 @@ std::optional<QStringList> benchFiles(const QCommandLineParser &parser, const QC
     return files;
 }
 
+// What a run over `count` photos cycling through `files` starts from.
+BenchFigures figuresFor(const QStringList &files, int count, int batch, bool moderation)
+{
+    BenchFigures f;
+    f.count = count;
+    f.files = int(files.size());
+    for (const QString &file : files)
+        f.bytes += QFileInfo(file).size();
+    f.batch = batch;
+    f.moderation = moderation;
+    return f;
+}
+
 // Throughput: the route over N photos, cycling through the files, each one
 // whole (the lane's reading included, as `classify` waits for it); then
 // latency: one photo at a time through the main lane, as a single upload's
@@ -200,14 +213,8 @@ int runBench(const QStringList &args)
         return ExitUsage;
     }
     Classifier &c = *classifier.value();
-    BenchFigures f;
-    f.count = *n;
-    f.files = int(files->size());
-    for (const QString &file : *files)
-        f.bytes += QFileInfo(file).size();
-    f.batch = pipeOptions->batchSize;
+    BenchFigures f = figuresFor(*files, *n, pipeOptions->batchSize, lane != nullptr);
     QTextStream(stderr) << "Processing " << *n << " photos (batch " << f.batch << ") ..." << Qt::endl;
-    f.moderation = lane != nullptr;
     Route route(c, RouteOptions{*pipeOptions});
     route.plugLane(lane.get());
     measure(route, *files, *nSingle, f);
