@@ -71,6 +71,8 @@ torch::Tensor powerNormalised(const torch::Tensor &p, double temperature)
 // one best after it.
 double fitTemperature(const torch::Tensor &p, const torch::Tensor &y, const torch::Tensor &builtin = {}, const torch::Tensor &g = {})
 {
+    if (g.defined() && !(g.max().item<float>() > 0))
+        return fitTemperature(p, y); // a gate shut for every row: the temperature changes nothing there
     double best = 1, bestLoss = 1e300;
     for (double t = 0.05; t <= 20; t *= 1.03) {
         const torch::Tensor q = powerNormalised(p, t);
