@@ -64,12 +64,19 @@ torch::Tensor powerNormalised(const torch::Tensor &p, double temperature)
 }
 
 // The temperature in [0.05, 20] that minimises the NLL of p^(1/T) (p^(1/T) on a
-// softmax is the softmax of logits / T).
-double fitTemperature(const torch::Tensor &p, const torch::Tensor &y)
+// softmax is the softmax of logits / T). With a gate share g per row, the NLL
+// of g p^(1/T) + (1 - g) builtin: the gate blends the calibrated mixture with
+// the built-in mapping where photos are unlike the training photos (as unseen
+// listings often are), so the temperature best before the gate is not the
+// one best after it.
+double fitTemperature(const torch::Tensor &p, const torch::Tensor &y, const torch::Tensor &builtin = {}, const torch::Tensor &g = {})
 {
+    if (g.defined() && !(g.max().item<float>() > 0))
+        return fitTemperature(p, y); // a gate shut for every row: the temperature changes nothing there
     double best = 1, bestLoss = 1e300;
     for (double t = 0.05; t <= 20; t *= 1.03) {
-        const double l = nll(powerNormalised(p, t), y);
+        const torch::Tensor q = powerNormalised(p, t);
+        const double l = nll(g.defined() ? g * q + (1 - g) * builtin : q, y);
         if (l < bestLoss) {
             bestLoss = l;
             best = t;
@@ -255,6 +262,7 @@ void describeHead(CategoryHead &h, const Taxonomy &taxonomy, const TrainingOptio
     h.dimension = dim;
 }
 
+// The mixture before its temperature (fitted here too).
 torch::Tensor calibrated(const torch::Tensor &headVal, const torch::Tensor &builtinVal, const torch::Tensor &yVal, bool leftOut,
                          double &headTemperature, double &share, double &temperature)
 {
@@ -264,7 +272,7 @@ torch::Tensor calibrated(const torch::Tensor &headVal, const torch::Tensor &buil
     share = builtinVal.defined() ? builtinShare(headCal, builtinVal, yVal, leftOut) : 0.0;
     const torch::Tensor mixed = builtinVal.defined() ? (1 - share) * headCal + share * builtinVal : headCal;
     temperature = fitTemperature(mixed, yVal);
-    return powerNormalised(mixed, temperature);
+    return mixed;
 }
 
 void splitIndices(const std::vector<TrainingExample> &examples, const TrainingOptions &options, std::vector<int> &train,
@@ -313,17 +321,16 @@ QJsonObject reportOf(const TrainedHead &t, const std::vector<TrainingExample> &e
             {QStringLiteral("validation"), validationJson}};
 }
 
-// The gate's share per validation row: the head's distribution where the
-// photo is like its training photos, the built-in mapping's where not.
-torch::Tensor gated(const torch::Tensor &p, const torch::Tensor &builtin, const CategoryHead &head, const std::vector<TrainingExample> &examples,
-                    const std::vector<int> &which)
+// The gate's share per validation row: 1 where the photo is like the head's
+// training photos, 0 where the built-in mapping answers alone.
+torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which)
 {
     std::vector<float> share(which.size());
     for (std::size_t i = 0; i < which.size(); ++i)
         share[i] = float(head.gate(head.support(examples[std::size_t(which[i])].embedding.data())));
-    const torch::Tensor g = torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
-    return g * p + (1 - g) * builtin;
+    return torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
 }
+
 
 } // namespace
 
@@ -431,8 +438,9 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
 
     const torch::Tensor builtinVal = haveBuiltin ? builtinOf(examples, validation, categories) : torch::Tensor();
     double headTemperature = 1, share = 0, temperature = 1;
-    torch::Tensor finalVal = calibrated(torch::softmax(xVal.mm(best.weight) + best.bias, 1), builtinVal, yVal, !learned.all().item<bool>(),
-                                        headTemperature, share, temperature);
+    const torch::Tensor mixedVal = calibrated(torch::softmax(xVal.mm(best.weight) + best.bias, 1), builtinVal, yVal, !learned.all().item<bool>(),
+                                              headTemperature, share, temperature);
+    torch::Tensor finalVal = powerNormalised(mixedVal, temperature);
 
     TrainedHead t;
     CategoryHead &h = t.head;
@@ -447,7 +455,9 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
         h.anchors = gate.anchors;
         h.supportNone = gate.none;
         h.supportFull = gate.full;
-        finalVal = gated(finalVal, builtinVal, h, examples, validation);
+        const torch::Tensor g = gateShares(h, examples, validation);
+        h.temperature = temperature = fitTemperature(mixedVal, yVal, builtinVal, g);
+        finalVal = g * powerNormalised(mixedVal, temperature) + (1 - g) * builtinVal;
     }
 
     t.validation = score(finalVal, yVal);

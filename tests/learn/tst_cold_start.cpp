@@ -296,11 +296,11 @@ private Q_SLOTS:
         QVERIFY2(market1 >= market0 - 0.02, qPrintable(QStringLiteral("%1 against %2").arg(market1).arg(market0)));
         QVERIFY(mapped0 >= 0.7); // what there is to keep
         QCOMPARE(learned0, 0.0); // no model class maps to them
-        // Measured: 13 of 15 (0.867; AMD EPYC, 2 vCPUs). All ten dog views are named; the
-        // distinct fish-tank photo is as unlike the training fish tank (cosine 0.62-0.66)
-        // as the most alike 1-5 % of the mapped photos are, so the gate gives it only a
-        // third of the answer and 3 of its 5 views are named fish.
-        QVERIFY2(learned1 >= 0.80, qPrintable(QString::number(learned1)));
+        // Measured: 15 of 15. The distinct fish-tank photo is as unlike the training fish
+        // tank (cosine 0.62-0.66) as the most alike 1-5 % of the mapped photos are, so the
+        // gate gives it only a third of the answer; with the temperature fitted with the
+        // gate in place, that third is confident enough to name it.
+        QVERIFY2(learned1 >= 0.90, qPrintable(QString::number(learned1)));
 
         // What the gate buys: the same market without it calls mapped photos animals.
         TrainingOptions ungated;
