@@ -16,6 +16,7 @@
 #include "title_check.h"
 
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -67,6 +68,7 @@ struct Measured {
     std::vector<FloorTally> floors;
     int categoryRight = 0, photos = 0, unread = 0;
     QJsonArray examples;
+    QJsonArray dumped; // each measured photo's evidence, when asked for
 };
 
 std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, const std::vector<BenchListing> &listings,
@@ -140,8 +142,32 @@ QJsonObject example(const ListingIndex &index, const PhotoResult &r, const Bench
             {QStringLiteral("labels"), labels}, {QStringLiteral("nearby"), nearby}, {QStringLiteral("description"), r.description}};
 }
 
+// Everything a title or price of the photo may rest on, for analysis outside the product.
+QJsonObject evidence(const ListingIndex &index, const PhotoResult &r, const BenchListing &l)
+{
+    QJsonArray nearby, categories, words;
+    for (const auto &n : index.nearest(r.embedding, 30, {}, true))
+        nearby.append(QJsonArray{n.similarity, n.entry.categoryId, n.entry.title, n.entry.price});
+    for (const CategoryScore &c : r.categories)
+        categories.append(QJsonArray{c.id, c.confidence});
+    for (const TitleWord &w : r.titleWords)
+        words.append(QJsonArray{w.word, w.from});
+    QJsonObject out = example(index, r, l);
+    out.remove(QStringLiteral("nearby"));
+    out.insert(QStringLiteral("nearby"), nearby);
+    out.insert(QStringLiteral("categories"), categories);
+    out.insert(QStringLiteral("words"), words);
+    out.insert(QStringLiteral("colour"), QJsonArray{r.colour, r.colourShare});
+    QJsonArray read;
+    for (const TextLine &line : r.moderation.text.lines)
+        read.append(QJsonArray{line.text, line.confidence});
+    out.insert(QStringLiteral("read"), read);
+    out.insert(QStringLiteral("price"), QJsonArray{l.price, r.price.low, r.price.point, r.price.high, int(r.price.basis)});
+    return out;
+}
+
 Measured measure(const Classifier &classifier, const CategoryHead *head, const ListingIndex &index, const std::vector<BenchListing> &listings,
-                 std::vector<SeenPhoto> &seen, const std::vector<bool> &measured, int examples)
+                 std::vector<SeenPhoto> &seen, const std::vector<bool> &measured, int examples, bool dump)
 {
     Measured m;
     for (double floor : {0.4, 0.5, 0.6, 0.65, 0.7, 0.75})
@@ -160,7 +186,7 @@ Measured measure(const Classifier &classifier, const CategoryHead *head, const L
         m.categoryRight += r.category.id == l.categoryId ? 1 : 0;
         m.first.add(r.title, r.titleWords, r.titleBasis, l.title);
         if (seen[i].read)
-            completeModeration(r, ModerationFindings{seen[i].text, {}, {}}, true);
+            completeModeration(r, ModerationFindings{seen[i].text, {}, {}}, true, classifier.sellersSpelling());
         else
             ++m.unread;
         m.final.add(r.title, r.titleWords, r.titleBasis, l.title);
@@ -171,6 +197,8 @@ Measured measure(const Classifier &classifier, const CategoryHead *head, const L
         measureSimilar(index, r, l.categoryId, m.floors);
         if (m.examples.size() < examples)
             m.examples.append(example(index, r, l));
+        if (dump)
+            m.dumped.append(evidence(index, r, l));
     }
     return m;
 }
@@ -217,7 +245,9 @@ int runBenchTitles(const QStringList &args)
     const QCommandLineOption noText(QStringLiteral("no-text"), QStringLiteral("Do not read the photos' text."));
     const QCommandLineOption examplesOption(QStringLiteral("examples"), QStringLiteral("Example titles to print (default 20)."),
                                             QStringLiteral("N"), QStringLiteral("20"));
-    parser.addOptions({listingsOption, splitOption, cacheOption, noText, examplesOption});
+    const QCommandLineOption dumpOption(QStringLiteral("dump"), QStringLiteral("Write each measured photo's evidence (closest 30 confirmed listings, categories, labels, words, price) to FILE as JSON."),
+                                        QStringLiteral("FILE"));
+    parser.addOptions({listingsOption, splitOption, cacheOption, noText, examplesOption, dumpOption});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     int exitCode = ExitOk;
@@ -267,7 +297,22 @@ int runBenchTitles(const QStringList &args)
                    seen.value()[i].result.embedding);
     }
     classifier.value()->setListingIndex(index);
-    const Measured m = measure(*classifier.value(), head.get(), *index, listings.value(), seen.value(), measured, *examples);
+    const Measured m = measure(*classifier.value(), head.get(), *index, listings.value(), seen.value(), measured, *examples,
+                               parser.isSet(dumpOption));
+    if (parser.isSet(dumpOption)) {
+        QFile file(parser.value(dumpOption));
+        QJsonArray learnedFrom;
+        for (std::size_t i = 0; i < listings.value().size(); ++i) {
+            if (learn[i] && seen.value()[i].ok)
+                learnedFrom.append(QJsonArray{listings.value()[i].categoryId, listings.value()[i].title, listings.value()[i].price,
+                                              seen.value()[i].result.labels.isEmpty() ? QString() : seen.value()[i].result.labels.front().name});
+        }
+        const QJsonObject dumped{{QStringLiteral("measured"), m.dumped}, {QStringLiteral("learned"), learnedFrom}};
+        if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(dumped).toJson(QJsonDocument::Compact)) < 0) {
+            printError(QStringLiteral("cannot write %1").arg(parser.value(dumpOption)));
+            return ExitSomeFailed;
+        }
+    }
     QTextStream(stdout) << QJsonDocument(report(m, split, learned, headNote, *classifier.value())).toJson(QJsonDocument::Indented);
     return ExitOk;
 }

@@ -134,7 +134,7 @@ void Route::toLane(RoutedPhoto photo)
     auto waiting = std::make_shared<RoutedPhoto>(std::move(photo));
     ModerationLane::Done done = [this, waiting](ModerationFindings found, bool ok) {
         RoutedPhoto read = std::move(*waiting);
-        completeModeration(read.result(), std::move(found), ok);
+        completeModeration(read.result(), std::move(found), ok, m_classifier.sellersSpelling());
         complete(std::move(read), true);
         std::lock_guard lock(m_mutex);
         --m_inLane;

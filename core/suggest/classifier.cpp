@@ -287,9 +287,16 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     r.hints = text.hints;
     // Already read (a correction of the category): the photo's words that fit the new category.
     if (r.moderation.state == PhotoModeration::State::Done) {
-        describeWithPhotoText(r);
+        describeWithPhotoText(r, sellersSpelling());
     }
     r.review = reviewAdvice(r, category);
+}
+
+SellersSpelling Classifier::sellersSpelling() const
+{
+    if (!m_index)
+        return {};
+    return [index = m_index](const QString &key, const QString &categoryId) { return index->sellersSpelling(key, categoryId); };
 }
 
 Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &categoryId, qint64 self, bool byModerator) const

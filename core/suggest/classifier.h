@@ -65,6 +65,8 @@ public:
     // Earlier listings: price evidence, similar listings and duplicates (optional).
     void setListingIndex(std::shared_ptr<ListingIndex> index) { m_index = std::move(index); }
     const std::shared_ptr<ListingIndex> &listingIndex() const { return m_index; }
+    // How the listing index's sellers spell a word; empty without an index (completeModeration).
+    SellersSpelling sellersSpelling() const;
 
     // The market's category head (null: the built-in mapping alone). Refused,
     // keeping the one in use, when it was trained for other categories or

@@ -278,4 +278,17 @@ QVector<MarketWord> ListingIndex::marketWords(const QString &categoryId, int n) 
     return marketWordsOf(categoryId, n);
 }
 
+QString ListingIndex::sellersSpelling(const QString &key, const QString &categoryId) const
+{
+    std::shared_lock lock(m_mutex);
+    const auto words = m_words.find(categoryId);
+    if (words == m_words.end())
+        return {};
+    const auto forms = words->second.forms.find(key);
+    if (forms == words->second.forms.end())
+        return {};
+    const auto most = std::max_element(forms->second.begin(), forms->second.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
+    return most != forms->second.end() && most->second > 0 ? most->first : QString();
+}
+
 } // namespace listinglens

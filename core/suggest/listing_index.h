@@ -65,6 +65,9 @@ public:
     // The words sellers use most in the category's confirmed titles (keys as
     // title_words.h compares them, each in its most used spelling), most used first.
     QVector<MarketWord> marketWords(const QString &categoryId, int n) const;
+    // How this market's sellers most often spell the word (wordKey) in
+    // confirmed titles of the category; empty when none writes it.
+    QString sellersSpelling(const QString &key, const QString &categoryId) const;
 
     // Up to `limit` confirmed listings with titles, spread over the index, each with its embedding (as stored).
     std::vector<std::pair<Entry, std::vector<float>>> confirmedTitled(int limit) const;

@@ -19,7 +19,7 @@ QStringList moderationReviewReasons(const QStringList &flags)
     return reasons;
 }
 
-void completeModeration(PhotoResult &r, ModerationFindings found, bool ok)
+void completeModeration(PhotoResult &r, ModerationFindings found, bool ok, const SellersSpelling &sellers)
 {
     if (!ok) {
         // Never stored as if moderated: a moderator looks instead.
@@ -34,8 +34,8 @@ void completeModeration(PhotoResult &r, ModerationFindings found, bool ok)
     if (!found.thumbnail.isEmpty())
         r.thumbnail = std::move(found.thumbnail);
     r.moderation.state = PhotoModeration::State::Done;
-    // The title redone with what the photo says: a brand that fits the category, and a model read beside it.
-    describeWithPhotoText(r);
+    // The title redone with what the photo says: a brand that fits the category, a model read beside it, words sellers write.
+    describeWithPhotoText(r, sellers);
     for (const QString &flag : r.moderation.flags()) {
         if (!r.quality.flags.contains(flag))
             r.quality.flags << flag;

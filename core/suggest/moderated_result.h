@@ -2,6 +2,7 @@
 
 #include "moderation_lane.h"
 #include "photo_result.h"
+#include "title_builder.h"
 
 namespace listinglens {
 
@@ -16,9 +17,10 @@ QStringList moderationReviewReasons(const QStringList &flags);
 // A result completed by the moderation lane: its text and faces, the flags
 // they raise in quality.flags, review when contact details, a stock mark or
 // a person were found, the thumbnail with faces blurred, and the title with
-// the brand read on the item. `ok` false: the photo was not read, and the
+// the brand and the words sellers write read on the item (applyPhotoText with
+// `sellers`). `ok` false: the photo was not read, and the
 // result stands as it was, marked so (state Failed, no thumbnail) and asking
 // for review (kNotModerated).
-void completeModeration(PhotoResult &result, ModerationFindings found, bool ok);
+void completeModeration(PhotoResult &result, ModerationFindings found, bool ok, const SellersSpelling &sellers = {});
 
 } // namespace listinglens

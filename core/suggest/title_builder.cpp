@@ -173,7 +173,57 @@ QString TitleBuilder::basisOf(const QVector<TitleWord> &words)
     return QStringLiteral("category");
 }
 
-void applyPhotoText(PhotoResult &r)
+namespace {
+
+// A line of the photo's text that is neither contact details nor a stock mark.
+bool ownLine(const PhotoText &text, const TextLine &line)
+{
+    const bool contact = std::any_of(text.contacts.begin(), text.contacts.end(), [&](const FoundContact &c) { return line.box.intersects(c.box); });
+    const bool stock = std::any_of(text.stockMarks.begin(), text.stockMarks.end(),
+                                   [&](const QString &m) { return line.text.contains(m, Qt::CaseInsensitive); });
+    return !contact && !stock;
+}
+
+bool namesNothing(const QString &key)
+{
+    static const QSet<QString> words = {QStringLiteral("you"), QStringLiteral("your"), QStringLiteral("all"), QStringLiteral("any"),
+                                        QStringLiteral("use"), QStringLiteral("not"),  QStringLiteral("can"), QStringLiteral("will"),
+                                        QStringLiteral("our"), QStringLiteral("more"), QStringLiteral("please"), QStringLiteral("free"),
+                                        QStringLiteral("available"), QStringLiteral("getting"), QStringLiteral("purchased"), QStringLiteral("model")};
+    return words.contains(key);
+}
+
+} // namespace
+
+QVector<TitleWord> wordsSellersWrite(const PhotoText &text, const QString &categoryId, const QVector<TitleWord> &already,
+                                     const SellersSpelling &sellers)
+{
+    QSet<QString> seen;
+    for (const TitleWord &w : already)
+        for (const QString &token : titleTokens(w.word))
+            seen.insert(wordKey(token));
+    for (const FoundBrand &b : text.brands)
+        for (const QString &token : titleTokens(b.name))
+            seen.insert(wordKey(token));
+    QVector<TitleWord> out;
+    for (const TextLine &line : text.lines) {
+        if (!sellers || line.confidence < kReadConfidence || !ownLine(text, line))
+            continue;
+        for (const QString &token : titleTokens(line.text)) {
+            const QString key = wordKey(token);
+            const bool word = token.size() >= kMinReadLetters && std::any_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
+            if (!word || key.isEmpty() || namesNothing(key) || seen.contains(key) || out.size() >= kMaxReadWords)
+                continue;
+            if (const QString spelled = sellers(key, categoryId); !spelled.isEmpty()) {
+                out.push_back({spelled, kPhotoText});
+                seen.insert(key);
+            }
+        }
+    }
+    return out;
+}
+
+void applyPhotoText(PhotoResult &r, const SellersSpelling &sellers)
 {
     QVector<TitleWord> base;
     for (const TitleWord &w : std::as_const(r.titleWords)) {
@@ -194,6 +244,17 @@ void applyPhotoText(PhotoResult &r)
             if (!base.isEmpty() && (base.first().from == QLatin1String("category") || base.first().from == QLatin1String("label")))
                 base.first().word = base.first().word.size() > 1 && base.first().word[1].isUpper() ? base.first().word : base.first().word.toLower();
             base = read + base;
+        }
+    }
+    if (r.moderation.state == PhotoModeration::State::Done) {
+        const QVector<TitleWord> written = wordsSellersWrite(text, r.category.id, base, sellers);
+        if (!written.isEmpty()) {
+            // After a brand and a colour, before what names the item.
+            const auto after = std::find_if(base.begin(), base.end(), [](const TitleWord &w) { return w.from != kPhotoText && w.from != kColour; });
+            if (after != base.end() && (after->from == QLatin1String("category") || after->from == QLatin1String("label")) && after->word.size() > 1 && !after->word[1].isUpper())
+                after->word = after->word.toLower();
+            const auto at = after - base.begin();
+            base = base.mid(0, at) + written + base.mid(at);
         }
     }
     if (!base.isEmpty()) {
@@ -222,10 +283,10 @@ QString listedInSentence(const QString &category)
 
 } // namespace
 
-void describeWithPhotoText(PhotoResult &r)
+void describeWithPhotoText(PhotoResult &r, const SellersSpelling &sellers)
 {
     const bool listed = !r.category.name.isEmpty() && r.description.contains(listedInSentence(r.category.name));
-    applyPhotoText(r);
+    applyPhotoText(r, sellers);
     r.description = listingDescription(r.title, r.titleWords, similarTitles(r), &r.moderation.text, listed ? r.category.name : QString());
 }
 
@@ -244,11 +305,8 @@ QString listingDescription(const QString &title, const QVector<TitleWord> &words
     if (text) {
         QStringList lines;
         for (const TextLine &line : text->lines) {
-            const bool contact = std::any_of(text->contacts.begin(), text->contacts.end(), [&](const FoundContact &c) { return line.box.intersects(c.box); });
-            const bool stock = std::any_of(text->stockMarks.begin(), text->stockMarks.end(),
-                                           [&](const QString &m) { return line.text.contains(m, Qt::CaseInsensitive); });
             const QString t = line.text.simplified();
-            if (!contact && !stock && line.confidence >= 0.7 && t.size() >= 4 && t.size() <= 60 && lines.size() < 2)
+            if (ownLine(*text, line) && line.confidence >= 0.7 && t.size() >= 4 && t.size() <= 60 && lines.size() < 2)
                 lines << QStringLiteral("\u201c%1\u201d").arg(t);
         }
         if (!lines.isEmpty())

@@ -5,6 +5,8 @@
 
 #include <QVector>
 
+#include <functional>
+
 namespace listinglens {
 
 // A confirmed listing close to the photo, whose title may name it.
@@ -63,12 +65,30 @@ public:
     static QString basisOf(const QVector<TitleWord> &words);
 };
 
+// How this market's sellers spell a word (its wordKey) in their confirmed
+// titles of a category; empty when none writes it (ListingIndex::sellersSpelling).
+using SellersSpelling = std::function<QString(const QString &key, const QString &categoryId)>;
+
+// The words read on the photo that name something this market's sellers of
+// the category write in their titles ("generator", "juicer", "Xbox"), in
+// reading order, as they spell them: whole words of at least kMinReadLetters
+// characters with a letter, on legible lines (confidence kReadConfidence or
+// more) that are no contact details or stock marks, at most kMaxReadWords,
+// none already in `already`, no brand the lane found (brandFor decides those),
+// none of the few that name nothing ("you", "all").
+QVector<TitleWord> wordsSellersWrite(const PhotoText &text, const QString &categoryId, const QVector<TitleWord> &already,
+                                     const SellersSpelling &sellers);
+constexpr double kReadConfidence = 0.5;
+constexpr int kMinReadLetters = 3;
+constexpr int kMaxReadWords = 4;
+
 // The result's title redone with what the lane read on the photo: a brand that
 // fits the category (brandFor) goes first, with a model read on the brand's own
-// line after it, and a colour guess gives way to them. Words from an earlier
-// reading are dropped first, so calling it again (or after a correction of the
-// category) never stacks them. Sets title, titleWords and titleBasis.
-void applyPhotoText(PhotoResult &result);
+// line after it, then the words read that sellers write (wordsSellersWrite,
+// when `sellers` is given), and a colour guess gives way to a brand. Words from
+// an earlier reading are dropped first, so calling it again (or after a
+// correction of the category) never stacks them. Sets title, titleWords and titleBasis.
+void applyPhotoText(PhotoResult &result, const SellersSpelling &sellers = {});
 
 // The titles of the result's similar listings that are confirmed in its category.
 QStringList similarTitles(const PhotoResult &result);
@@ -83,6 +103,6 @@ QString listingDescription(const QString &title, const QVector<TitleWord> &words
 // The result's title and description redone with what the lane read on the
 // photo (applyPhotoText, then listingDescription), the category it is listed
 // in kept as the description named it.
-void describeWithPhotoText(PhotoResult &result);
+void describeWithPhotoText(PhotoResult &result, const SellersSpelling &sellers = {});
 
 } // namespace listinglens

@@ -144,6 +144,11 @@ private Q_SLOTS:
         index.confirm(3, QStringLiteral("cars"), 50, QStringLiteral("Road bike")); // corrected again: counted once, in its new category
         QVERIFY(index.marketWords(QStringLiteral("bicycles"), 3).isEmpty());
         QCOMPARE(index.marketWords(QStringLiteral("cars"), 3).size(), 2);
+        // How a category's sellers spell a word: only while its confirmed titles use it.
+        QCOMPARE(index.sellersSpelling(QStringLiteral("road"), QStringLiteral("cars")), QStringLiteral("Road"));
+        QVERIFY(index.sellersSpelling(QStringLiteral("road"), QStringLiteral("bicycles")).isEmpty());
+        QVERIFY(index.sellersSpelling(QStringLiteral("mountain"), QStringLiteral("bicycles")).isEmpty()); // no longer confirmed
+        QVERIFY(index.sellersSpelling(QStringLiteral("road"), QStringLiteral("phones")).isEmpty());
     }
 
     void findsTheEarliestDuplicate()

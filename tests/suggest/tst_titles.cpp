@@ -206,6 +206,47 @@ private Q_SLOTS:
         QCOMPARE(r.titleBasis, QStringLiteral("nearest"));
     }
 
+    void wordsReadThatSellersOfTheCategoryWrite()
+    {
+        const QMap<QString, QMap<QString, QString>> vocabulary{
+            {QStringLiteral("tools"),
+             {{QStringLiteral("generator"), QStringLiteral("Generator")}, {QStringLiteral("inverter"), QStringLiteral("Inverter")},
+              {QStringLiteral("shutterstock"), QStringLiteral("Shutterstock")}, {QStringLiteral("honda"), QStringLiteral("Honda")},
+              {QStringLiteral("camping"), QStringLiteral("camping")}}},
+            {QStringLiteral("garden"), {{QStringLiteral("petrol"), QStringLiteral("Petrol")}}}};
+        const SellersSpelling sellers = [&](const QString &key, const QString &category) { return vocabulary.value(category).value(key); };
+        PhotoResult r = suggested(QStringLiteral("tools"), {{QStringLiteral("black"), QStringLiteral("colour")}, {QStringLiteral("tool"), QStringLiteral("category")}});
+        ModerationFindings found;
+        found.text.lines = {TextLine{QStringLiteral("HONDA GENERATOR EU22i"), {0, 0, 50, 10}, 0.9},
+                            TextLine{QStringLiteral("PETROL"), {0, 15, 50, 10}, 0.9},
+                            TextLine{QStringLiteral("Inverter 07700 900123"), {0, 30, 50, 10}, 0.9},
+                            TextLine{QStringLiteral("shutterstock"), {0, 45, 50, 10}, 0.9},
+                            TextLine{QStringLiteral("camping"), {0, 60, 50, 10}, 0.3}};
+        FoundContact contact;
+        contact.detail.value = QStringLiteral("+447700900123");
+        contact.box = {20, 30, 30, 10};
+        found.text.contacts = {contact};
+        found.text.stockMarks = {QStringLiteral("shutterstock")};
+        // A brand tied to another category is not brought back as a word sellers write.
+        found.text.brands = {brand(QStringLiteral("Honda"), QStringLiteral("cars"))};
+        completeModeration(r, found, true, sellers);
+        // Only the category's sellers' word, as they spell it; not on a contact line, a stock mark, an illegible line.
+        QCOMPARE(r.title, QStringLiteral("Black Generator tool"));
+        QCOMPARE(froms(r.titleWords), (QStringList{QStringLiteral("colour"), QStringLiteral("photo_text"), QStringLiteral("category")}));
+        QCOMPARE(r.titleBasis, QStringLiteral("photo_text"));
+        // Read again: never stacked.
+        applyPhotoText(r, sellers);
+        QCOMPARE(r.title, QStringLiteral("Black Generator tool"));
+        // Corrected to garden: that category's sellers' words, none of the tools' words stay.
+        r.category.id = QStringLiteral("garden");
+        applyPhotoText(r, sellers);
+        QCOMPARE(r.title, QStringLiteral("Black Petrol tool"));
+        // Without a market's words (no listing index) nothing is added.
+        r.category.id = QStringLiteral("tools");
+        applyPhotoText(r);
+        QCOMPARE(r.title, QStringLiteral("Black tool"));
+    }
+
     void theCategoryDecidesWhichReadWordsStay()
     {
         // Read "Fender" (a music brand) on a photo suggested as furniture: not named;
