@@ -142,20 +142,28 @@ const cv::Mat &PhotoImages::detail(double letterPx, double &scale)
 // The letters' height of a found line (its box has a third of a height of margin above and below).
 double letterHeight(const FoundLine &line) { return line.box.size.height / (1.0 + 2.0 / 3.0); }
 
-// Whether a candidate could hold a contact detail or a brand: as long as
-// four letters at least. Shorter marks ("=", "S |", an edge) are not read.
-bool worthReading(const FoundLine &line)
+// Whether a candidate could hold a contact detail or a brand, decided on its
+// shape before OCR: five letters at least, 4.5 letter heights long. The
+// shortest contact is five characters (a handle, "@abcd"; an e-mail or a
+// number is longer). Shorter lines and marks ("=", "S |", an edge, specks
+// packed tighter than letters) are not read: they were a fifth of the lines
+// sent to OCR on untouched marketplace photos. A brand of four letters alone
+// on a line ("SONY") goes with them; `listinglens-bench brands` finds the
+// same brands with this rule as with four letters and 3.5 heights.
+bool couldHoldContactOrBrand(const FoundLine &line)
 {
+    constexpr int kMinLetters = 5;
+    constexpr double kMinLength = 4.5; // letter heights
     const double h = letterHeight(line);
     const double length = line.box.size.width - 1.6 * h; // margins of 0.8 h at each end
-    return line.glyphs >= 4 && length >= 3.5 * h;
+    return line.glyphs >= kMinLetters && length >= kMinLength * h;
 }
 
 std::vector<LineToRead> linesToRead(const std::vector<FoundLine> &found, PhotoImages &images, int maxLines)
 {
     std::vector<const FoundLine *> chosen;
     for (const FoundLine &line : found) {
-        if (int(chosen.size()) < maxLines && worthReading(line))
+        if (int(chosen.size()) < maxLines && couldHoldContactOrBrand(line))
             chosen.push_back(&line);
     }
     double smallest = 1e9;
