@@ -4,6 +4,7 @@
 #include "phone_photos.h"
 #include "window_driver.h"
 #include "workbench.h"
+#include "history_model.h"
 #include "history_page.h"
 #include "presentation_view.h"
 #include "result_panel.h"
@@ -72,6 +73,16 @@ bool shootWorkbench(MainWindow &w, const Shoot &shoot, const QStringList &phoneP
     // The sample photos, one result shown.
     w.addPaths({defaultSamplesDir()});
     waitFor(w, &MainWindow::idle, 120000);
+    // ... and their text read: the panel shows what the lane found.
+    auto reading = [&w] {
+        for (int r = 0; r < w.photos()->rowCount(); ++r) {
+            if (w.photos()->item(r)->result.moderation.state == PhotoModeration::State::Pending)
+                return true;
+        }
+        return false;
+    };
+    for (int waited = 0; waited < 60000 && reading(); waited += 250)
+        settle(250);
     selectByName(w, QStringLiteral("reflex_camera.jpg"));
     bool ok = shoot("workbench.png");
 
@@ -130,6 +141,9 @@ bool shootConsole(MainWindow &w, const Shoot &shoot)
     settle(1000);
     w.showPage(1);
     settle(1500);
+    // The rows of the cancelled batch get their photos once the lane has read them.
+    for (int waited = 0; waited < 60000 && !w.historyPage()->model()->awaitingThumbnails(0, 1).isEmpty(); waited += 500)
+        settle(500);
     w.historyPage()->table()->selectRow(0);
     settle(800);
     bool ok = shoot("history.png");

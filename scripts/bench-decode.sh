@@ -11,7 +11,7 @@ if ! dpkg -s libturbojpeg0-dev > /dev/null 2>&1; then
     apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libturbojpeg0-dev
 fi
 [ -x build/app/listinglens ] || bash scripts/setup.sh
-build/app/listinglens bench --count 1 --single 0 > /dev/null 2>&1 # makes and caches the photos
+build/app/listinglens bench --count 1 --single 0 --no-moderation > /dev/null 2>&1 # makes and caches the photos
 photos="${1:-${XDG_CACHE_HOME:-$HOME/.cache}/listinglens/bench-photos}"
 bin="$(mktemp -d)"
 trap 'rm -rf "$bin"' EXIT

@@ -21,7 +21,7 @@ fi
 [ -x build/app/listinglens ] || bash scripts/setup.sh
 
 # The phone-sized photos `bench` makes once and caches.
-build/app/listinglens bench --count 1 --single 0 > /dev/null 2>&1
+build/app/listinglens bench --count 1 --single 0 --no-moderation > /dev/null 2>&1
 photos="${XDG_CACHE_HOME:-$HOME/.cache}/listinglens/bench-photos"
 list="$(mktemp)"
 trap 'rm -f "$list"' EXIT

@@ -318,6 +318,13 @@ private Q_SLOTS:
         QCOMPARE(keys(o.value("latency_ms").toObject()), set({"p50", "p95", "p99"}));
         QCOMPARE(keys(o.value("stages_ms").toObject()), set({"decode", "preprocess", "inference", "total"}));
         QCOMPARE(o.value("count").toInt(), 12);
+        QVERIFY(o.value("moderation").toBool()); // the default path: each photo's text and faces read
+
+        const Run alone = runCli({QStringLiteral("bench"), QStringLiteral("--images"), test::samplePhotosDir(), QStringLiteral("--count"),
+                                  QStringLiteral("2"), QStringLiteral("--single"), QStringLiteral("1"), QStringLiteral("--json"),
+                                  QStringLiteral("--no-moderation")});
+        QCOMPARE(alone.exitCode, 0);
+        QCOMPARE(jsonLines(alone.out).value(0).value("moderation"), QJsonValue(false));
     }
 
 };

@@ -2,6 +2,7 @@
 #include "history_reads.h"
 
 #include <QDateTime>
+#include <QHash>
 
 #include <algorithm>
 #include <numeric>
@@ -63,6 +64,10 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     const bool decided = ui::decided(*r);
     if (role == Qt::ToolTipRole) {
         switch (index.column()) {
+        case Photo:
+            return r->ok && m_entries[index.row()].thumbnail.isNull()
+                       ? tr("The photo is shown once moderation has read it and blurred any faces on it")
+                       : QVariant();
         case File: return r->fileName;
         case Flags: return data(index, Qt::DisplayRole); // a narrow column cuts it
         case Title:
@@ -107,9 +112,16 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
         if (r->origin == decisionOrigin(true))
             return tr("imported listing");
         return r->feedback == QLatin1String("accepted") ? tr("accepted by %1").arg(r->decidedBy) : tr("corrected by %1").arg(r->decidedBy);
-    case Flags:
-        return r->review.isEmpty() ? r->flags.join(QStringLiteral(", "))
-                                   : (QStringList{tr("review: %1").arg(r->review.join(QLatin1Char('/')))} + r->flags).join(QStringLiteral(", "));
+    case Flags: {
+        // A flag that is also a reason for review ("duplicate") is said once, as the reason.
+        QStringList flags;
+        for (const QString &flag : r->flags) {
+            if (!r->review.contains(flag))
+                flags << flag;
+        }
+        return r->review.isEmpty() ? flags.join(QStringLiteral(", "))
+                                   : (QStringList{tr("review: %1").arg(r->review.join(QLatin1Char('/')))} + flags).join(QStringLiteral(", "));
+    }
     case Latency: return QStringLiteral("%1 ms").arg(r->totalMs, 0, 'f', 0);
     default: return {};
     }
@@ -254,6 +266,35 @@ void HistoryModel::sortLoaded()
 const HistoryRow *HistoryModel::row(int r) const
 {
     return r >= 0 && r < m_entries.size() ? &m_entries[r].row : nullptr;
+}
+
+QList<qint64> HistoryModel::awaitingThumbnails(qint64 sinceMs, int max) const
+{
+    QList<qint64> ids;
+    for (const Entry &e : m_entries) {
+        if (ids.size() >= max)
+            break;
+        if (e.thumbnail.isNull() && e.row.ok && e.row.createdMs >= sinceMs)
+            ids << e.row.id;
+    }
+    return ids;
+}
+
+void HistoryModel::setThumbnails(const QList<qint64> &ids, const QList<QImage> &thumbnails)
+{
+    QHash<qint64, QImage> byId;
+    for (qsizetype i = 0; i < ids.size() && i < thumbnails.size(); ++i) {
+        if (!thumbnails[i].isNull())
+            byId.insert(ids[i], thumbnails[i]);
+    }
+    for (qsizetype r = 0; r < m_entries.size() && !byId.isEmpty(); ++r) {
+        if (auto found = byId.find(m_entries[r].row.id); found != byId.end()) {
+            m_entries[r].thumbnail = found.value();
+            byId.erase(found);
+            const QModelIndex cell = index(int(r), Photo);
+            Q_EMIT dataChanged(cell, cell, {Qt::DecorationRole, Qt::ToolTipRole});
+        }
+    }
 }
 
 } // namespace listinglens::ui

@@ -40,6 +40,11 @@ public:
     int reset(const HistoryFilter &filter);
     void appendPage(int request, const QList<HistoryRow> &rows, const QList<QImage> &thumbnails, bool more);
     const HistoryRow *row(int r) const;
+    // Rows loaded before the moderation lane stored their photo (it blurs faces
+    // first), created at sinceMs or later: their ids, at most max of them.
+    QList<qint64> awaitingThumbnails(qint64 sinceMs, int max) const;
+    // Thumbnails read again for such rows; a null image leaves its row waiting.
+    void setThumbnails(const QList<qint64> &ids, const QList<QImage> &thumbnails);
     const HistoryFilter &filter() const { return m_filter; }
     int request() const { return m_request; }
     int sortColumn() const { return m_sortColumn; }

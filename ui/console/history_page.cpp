@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QDateTime>
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFontMetrics>
@@ -36,6 +37,16 @@ HistoryPage::HistoryPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
     connect(m_refreshTimer, &QTimer::timeout, this, &HistoryPage::refresh);
+    // Rows of a batch still in the moderation lane have no photo yet: it comes
+    // once the lane has blurred any faces, and the rows shown pick it up.
+    m_thumbnailTimer = new QTimer(this);
+    m_thumbnailTimer->setSingleShot(true);
+    m_thumbnailTimer->setInterval(2000);
+    connect(m_thumbnailTimer, &QTimer::timeout, this, [this] {
+        const QList<qint64> ids = m_model->awaitingThumbnails(QDateTime::currentMSecsSinceEpoch() - kAwaitThumbnailMs, HistoryModel::kPage);
+        if (isVisible() && !ids.isEmpty())
+            QMetaObject::invokeMethod(m_worker, [w = m_worker, ids] { w->fetchThumbnails(ids); }, Qt::QueuedConnection);
+    });
     setupFilters();
     setupTable();
 
@@ -66,6 +77,15 @@ HistoryPage::HistoryPage(ConsoleWorker *worker, QWidget *parent) : QWidget(paren
         QMetaObject::invokeMethod(m_worker, [w = m_worker, request, f, after, limit] { w->fetchHistory(request, f, after, limit); }, Qt::QueuedConnection);
     });
     connect(m_model, &HistoryModel::rowsLoaded, this, &HistoryPage::showCount);
+    connect(m_model, &HistoryModel::rowsLoaded, this, &HistoryPage::awaitThumbnails);
+    connect(m_worker, &ConsoleWorker::thumbnailsReady, this, [this](const QList<qint64> &ids, const QList<QImage> &images) {
+        m_model->setThumbnails(ids, images);
+        const HistoryRow *current = m_model->row(m_table->currentIndex().row());
+        const qsizetype at = current ? ids.indexOf(current->id) : -1;
+        if (at >= 0 && !images.value(at).isNull())
+            showDetail(); // its larger photo too
+        awaitThumbnails();
+    });
     connect(m_worker, &ConsoleWorker::historyPage, m_model, &HistoryModel::appendPage);
     connect(m_worker, &ConsoleWorker::historyCount, this, [this](int request, qint64 count, qint64) {
         if (request != m_countRequest)
@@ -328,6 +348,12 @@ void HistoryPage::showPair(const QString &suggested, const QString &confirmed)
     selectCategory(m_confirmed, confirmed);
     m_settingFilters = false;
     refresh();
+}
+
+void HistoryPage::awaitThumbnails()
+{
+    if (!m_model->awaitingThumbnails(QDateTime::currentMSecsSinceEpoch() - kAwaitThumbnailMs, 1).isEmpty())
+        m_thumbnailTimer->start();
 }
 
 void HistoryPage::showDetail()

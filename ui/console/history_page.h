@@ -34,6 +34,7 @@ public:
     static constexpr int kTextDebounceMs = 350;
     static constexpr int kDebounceMs = 60;  // coalesces a burst of changes (Clear filters, a drill-down)
     static constexpr qint64 kCountCap = 100'000;
+    static constexpr qint64 kAwaitThumbnailMs = 10 * 60 * 1000; // rows newer than this wait for their photo
     static constexpr int kCellPadding = 12; // a cell's text margins, both sides
     static constexpr int kSortArrow = 20;   // the header's sort indicator
 
@@ -75,6 +76,7 @@ private:
     void setupTable();
     HistoryFilter currentFilter() const;
     void scheduleRefresh(int delayMs);
+    void awaitThumbnails(); // asks again, in a while, for the photos the lane has not stored yet
     void showDetail();
     void showDetailText(const PredictionDetail &d, const QImage &photo);
     void showCount();
@@ -103,6 +105,7 @@ private:
     QPushButton *m_exportButton;
     QLabel *m_count;
     QTimer *m_refreshTimer;
+    QTimer *m_thumbnailTimer;
     QTextBrowser *m_detail;
     QLabel *m_detailPhoto;
     QProgressBar *m_exportProgress;

@@ -274,7 +274,7 @@ QWidget *QualityPage::setupFlagRates()
         flagNames << QString(flag).replace(QLatin1Char('_'), QLatin1Char(' '));
     m_flagRates = new TimeChart(tr("Photos flagged, share of each day's photos"), tr("%"), flagNames, TimeChart::Gaps::Break);
     m_flagRates->setObjectName(QStringLiteral("flagRates"));
-    m_flagRates->setMinimumHeight(200);
+    m_flagRates->setMinimumHeight(280); // its title and legend leave the y axis room for its labels
     return m_flagRates;
 }
 

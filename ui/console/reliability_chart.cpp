@@ -29,7 +29,7 @@ ReliabilityChart::ReliabilityChart(QWidget *parent) : QWidget(parent), d(new Par
     auto *x = new QValueAxis;
     auto *y = new QValueAxis;
     x->setTitleText(tr("confidence"));
-    y->setTitleText(tr("confirmed as suggested"));
+    y->setTitleText(tr("accuracy")); // confirmed as suggested: a short chart has room for one word
     for (QValueAxis *axis : {x, y}) {
         axis->setRange(0, 1);
         axis->setTickCount(6);

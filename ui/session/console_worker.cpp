@@ -34,12 +34,23 @@ void ConsoleWorker::fetchHistory(int request, const HistoryFilter &filter, std::
     QList<qint64> ids;
     for (const HistoryRow &r : rows.value())
         ids << r.id;
-    auto thumbs = readThumbnails(*m_store, ids);
     QList<HistoryRow> list(rows.value().begin(), rows.value().end());
+    Q_EMIT historyPage(request, list, thumbnails(ids), int(list.size()) == limit);
+}
+
+QList<QImage> ConsoleWorker::thumbnails(const QList<qint64> &predictionIds)
+{
+    auto thumbs = readThumbnails(*m_store, predictionIds);
     QList<QImage> images;
-    for (qint64 id : ids) // decoded and scaled here, off the GUI thread
+    for (qint64 id : predictionIds) // decoded and scaled here, off the GUI thread
         images << fitted(thumbs ? thumbs.value().value(id) : QByteArray(), kThumbnail);
-    Q_EMIT historyPage(request, list, images, int(list.size()) == limit);
+    return images;
+}
+
+void ConsoleWorker::fetchThumbnails(const QList<qint64> &predictionIds)
+{
+    if (m_store && !predictionIds.isEmpty())
+        Q_EMIT thumbnailsReady(predictionIds, thumbnails(predictionIds));
 }
 
 void ConsoleWorker::countHistory(int request, const HistoryFilter &filter, qint64 cap)

@@ -32,6 +32,9 @@ public:
     // Answers historyCount, counting no further than cap.
     void countHistory(int request, const HistoryFilter &filter, qint64 cap);
     void fetchDetail(int request, qint64 predictionId);
+    // Thumbnails of rows read before the moderation lane stored them (it
+    // blurs faces first); answers thumbnailsReady, a null image where there is none yet.
+    void fetchThumbnails(const QList<qint64> &predictionIds);
     // Plans the buckets (planSeries: fitted to the data, on the clock), then
     // answers seriesReady and queueReady with that plan.
     void fetchSeries(int request, qint64 sinceMs, qint64 untilMs);
@@ -50,6 +53,7 @@ Q_SIGNALS:
     void historyPage(int request, const QList<listinglens::HistoryRow> &rows, const QList<QImage> &thumbnails, bool more);
     void historyCount(int request, qint64 count, qint64 cap);
     void detailReady(int request, const listinglens::PredictionDetail &detail, const QImage &thumbnail);
+    void thumbnailsReady(const QList<qint64> &predictionIds, const QList<QImage> &thumbnails);
     void seriesReady(int request, const listinglens::SeriesPlan &plan, const QList<listinglens::TimeBucket> &buckets);
     void queueReady(int request, const listinglens::QueueActivity &activity); // after seriesReady
     void qualityReady(int request, const listinglens::QualityReport &report);
@@ -64,6 +68,8 @@ Q_SIGNALS:
     void exportFinished(int request, bool ok, const QString &message);
 
 private:
+    QList<QImage> thumbnails(const QList<qint64> &predictionIds);
+
     std::shared_ptr<PredictionStore> m_store;
     std::atomic_bool m_cancelExport{false};
 };

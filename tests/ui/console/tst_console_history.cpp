@@ -275,6 +275,42 @@ private Q_SLOTS:
         QVERIFY(thumbnails.value().contains(a) && thumbnails.value().contains(b));
     }
 
+    // A row read while the moderation lane still held its photo gets the
+    // photo once the lane stores it, with the page left open; a flag that is
+    // also the reason for review is said once.
+    void aPhotoStoredAfterItsRowWasReadAppears()
+    {
+        PredictionRecord rec;
+        rec.source = QStringLiteral("gui");
+        rec.fileName = QStringLiteral("/photos/sofa.jpg");
+        rec.createdMs = QDateTime::currentMSecsSinceEpoch() - kMinute;
+        rec.result = consoleResult(QStringLiteral("furniture"), 0.7, 120, QStringLiteral("Sofa"));
+        rec.result->quality.flags << QStringLiteral("duplicate");
+        rec.result->review = {true, {QStringLiteral("duplicate")}};
+        auto id = m_store->addPrediction(rec);
+        QVERIFY(id.ok());
+
+        HistoryPage page(m_worker.get());
+        page.show();
+        page.refresh();
+        QTRY_COMPARE(page.model()->rowCount(), 1);
+        const QModelIndex photo = page.model()->index(0, HistoryModel::Photo);
+        QVERIFY(photo.data(Qt::DecorationRole).value<QImage>().isNull());
+        QVERIFY(!photo.data(Qt::ToolTipRole).toString().isEmpty());
+        QCOMPARE(page.model()->index(0, HistoryModel::Flags).data().toString(), QStringLiteral("review: duplicate"));
+
+        QImage image(160, 120, QImage::Format_RGB32);
+        image.fill(Qt::darkCyan);
+        QBuffer jpeg;
+        QVERIFY(jpeg.open(QIODevice::WriteOnly) && image.save(&jpeg, "JPG"));
+        PhotoResult moderated = *rec.result;
+        moderated.thumbnail = jpeg.data();
+        QVERIFY(m_store->completeModeration(id.value(), moderated).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!photo.data(Qt::DecorationRole).value<QImage>().isNull(), 10000);
+        QCOMPARE(photo.data(Qt::DecorationRole).value<QImage>().width(), ConsoleWorker::kThumbnail.width());
+        QVERIFY(!photo.data(Qt::ToolTipRole).isValid());
+    }
+
     // The export's spreadsheet-formula guard (OWASP's CSV injection list),
     // for every cell a spreadsheet could see, whatever its separator.
     void csvFieldsThatLookLikeFormulasAreQuoted_data()
