@@ -143,17 +143,16 @@ const cv::Mat &PhotoImages::detail(double letterPx, double &scale)
 double letterHeight(const FoundLine &line) { return line.box.size.height / (1.0 + 2.0 / 3.0); }
 
 // Whether a candidate could hold a contact detail or a brand, decided on its
-// shape before OCR: five letters at least, 4.5 letter heights long. The
-// shortest contact is five characters (a handle, "@abcd"; an e-mail or a
-// number is longer). Shorter lines and marks ("=", "S |", an edge, specks
-// packed tighter than letters) are not read: they were a fifth of the lines
-// sent to OCR on untouched marketplace photos. A brand of four letters alone
-// on a line ("SONY") goes with them; `listinglens-bench brands` finds the
-// same brands with this rule as with four letters and 3.5 heights.
+// shape before OCR: four letters at least, 3.5 letter heights long. Shorter
+// marks ("=", "S |", an edge) are not read. The shortest contact is five
+// characters ("@abcd"), but brands and stock marks are words as short as
+// "alamy" or "Sony": lines of five letters and 4.5 heights would read a fifth
+// fewer lines on untouched marketplace photos, and miss "alamy" on a sticker
+// (`listinglens-bench text`: stock marks 13 -> 12 of 20 on the unseen set).
 bool couldHoldContactOrBrand(const FoundLine &line)
 {
-    constexpr int kMinLetters = 5;
-    constexpr double kMinLength = 4.5; // letter heights
+    constexpr int kMinLetters = 4;
+    constexpr double kMinLength = 3.5; // letter heights
     const double h = letterHeight(line);
     const double length = line.box.size.width - 1.6 * h; // margins of 0.8 h at each end
     return line.glyphs >= kMinLetters && length >= kMinLength * h;

@@ -240,20 +240,21 @@ private Q_SLOTS:
         QVERIFY2(lines.isEmpty(), qPrintable(lines.join(QLatin1String(" | "))));
     }
 
-    // Only lines shaped like a contact or a brand go to OCR: a word of four
-    // letters is not read, a small phone number and a line of words are.
-    void onlyLinesThatCouldHoldAContactAreRead_data()
+    // Lines shaped like a brand or a contact go to OCR, however few letters a
+    // contact needs: a word of four letters (a brand's, a stock mark's
+    // length), a small phone number, a line of words.
+    void linesShapedLikeABrandOrAContactAreRead_data()
     {
         QTest::addColumn<QString>("written");
         QTest::addColumn<double>("scale"); // Hershey simplex capitals are about 22 px at scale 1
         QTest::addColumn<bool>("read");
         QTest::addColumn<bool>("contact");
-        QTest::newRow("a four-letter word") << QStringLiteral("MWMW") << 1.4 << false << false;
+        QTest::newRow("a four-letter word") << QStringLiteral("MWMW") << 1.4 << true << false;
         QTest::newRow("a small phone number") << QStringLiteral("Call 07911 123456") << 0.6 << true << true;
         QTest::newRow("a line of words") << QStringLiteral("Sold with its charger") << 0.8 << true << false;
     }
 
-    void onlyLinesThatCouldHoldAContactAreRead()
+    void linesShapedLikeABrandOrAContactAreRead()
     {
         QFETCH(QString, written);
         QFETCH(double, scale);
