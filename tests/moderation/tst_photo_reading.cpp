@@ -274,6 +274,35 @@ private Q_SLOTS:
         QVERIFY2(lines.isEmpty(), qPrintable(lines.join(QLatin1String(" | "))));
     }
 
+    // Lines shaped like a brand or a contact go to OCR, however few letters a
+    // contact needs: a word of four letters (a brand's, a stock mark's
+    // length), a small phone number, a line of words.
+    void linesShapedLikeABrandOrAContactAreRead_data()
+    {
+        QTest::addColumn<QString>("written");
+        QTest::addColumn<double>("scale"); // Hershey simplex capitals are about 22 px at scale 1
+        QTest::addColumn<bool>("read");
+        QTest::addColumn<bool>("contact");
+        QTest::newRow("a four-letter word") << QStringLiteral("MWMW") << 1.4 << true << false;
+        QTest::newRow("a small phone number") << QStringLiteral("Call 07911 123456") << 0.6 << true << true;
+        QTest::newRow("a line of words") << QStringLiteral("Sold with its charger") << 0.8 << true << false;
+    }
+
+    void linesShapedLikeABrandOrAContactAreRead()
+    {
+        QFETCH(QString, written);
+        QFETCH(double, scale);
+        QFETCH(bool, read);
+        QFETCH(bool, contact);
+        cv::Mat img(375, 500, CV_8UC3, cv::Scalar(200, 190, 180));
+        cv::putText(img, written.toStdString(), {40, 190}, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(30, 30, 30), 2, cv::LINE_AA);
+        ReadCosts costs;
+        const PhotoText text = readPhotoText(*m_reader, inputOf(img), {}, BrandList::builtin(), {nullptr, &costs});
+        QVERIFY2(costs.candidates >= 1, "the search finds the line"); // so the rule, not the search, decides
+        QCOMPARE(costs.linesRead > 0, read);
+        QCOMPARE(!text.contacts.empty(), contact);
+    }
+
 private:
     // Contact details drawn in a family of fonts, layouts and wordings on
     // real marketplace photos (benchkit/text_photos.h), and real photos left
