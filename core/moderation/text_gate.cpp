@@ -24,6 +24,11 @@ constexpr int kMinLetter = 5;
 // A mark stands out from the ground round it by this much (0..255): the
 // faintest letters the search finds step by about 20.
 constexpr int kBrightnessStep = 18;
+// Letters that stand out far more than that (white capitals on a dark name
+// plate) are looked for again at this step: at the faint one their blurred
+// edges join the plate's rim, and letters and rim make one shape too large
+// for a letter.
+constexpr int kStrongStep = 3 * kBrightnessStep;
 // The same on Lab's colour axes stretched twice, as the search sees them.
 constexpr int kHueStep = 20;
 // Rows of this many marks alike at least: the search's lines have four letters or more.
@@ -202,6 +207,7 @@ TextAreas findTextAreas(const cv::Mat &bgr)
     thinShapes(grey, thin);
     std::vector<cv::Rect> areas;
     addRowAreas(thin, kBrightnessStep, areas);
+    addRowAreas(thin, kStrongStep, areas);
     double greyShare = 0, colourShare = 0;
     out.search.grey = coverOf(std::move(areas), whole, greyShare);
     // Letters of another hue at about their ground's brightness.
