@@ -19,6 +19,11 @@ constexpr double kIntoMargin = 0.1;
 // letters the search chained (their box's margins and the extra character
 // levelLine adds).
 constexpr double kEndZone = 1.0;
+// A plate's rounded corner beside its upright is this wide at most.
+constexpr double kCorner = 0.3;
+// Within this share of a height past the edge, a column of ground (at most
+// kGroundShare of it marked within the letters' height) parts it from the words.
+constexpr double kGap = 0.1, kGroundShare = 0.2;
 
 // Whether column `c` of `dark` (letters and edges marked) holds a dark run
 // through the letters' height and on into a margin.
@@ -70,38 +75,59 @@ uchar groundOf(const cv::Mat &gray, const cv::Mat &dark)
     return ground[ground.size() / 2];
 }
 
+// The share of column `c` of `dark` marked within the letters' height.
+double bandShare(const cv::Mat &dark, int c)
+{
+    const int top = int(kLettersTop * dark.rows), bottom = int(kLettersBottom * dark.rows);
+    int n = 0;
+    for (int r = top; r < bottom; ++r)
+        n += dark.at<uchar>(r, c) ? 1 : 0;
+    return double(n) / std::max(1, bottom - top);
+}
+
+// Where an edge near one end stops: the last column of it (its corner
+// included) walking in from the end `from` by `step` (+1 from the left, -1
+// from the right); -1 when there is none, or when what it bounds runs on
+// into the letters (a shadow that takes the first letters in with it):
+// an edge stands apart from the words, with ground between.
+int edgeEnd(const cv::Mat &dark, int from, int step)
+{
+    const int zone = std::min(int(kEndZone * dark.rows), dark.cols / 4);
+    int edge = -1;
+    for (int i = 0; i < zone; ++i) {
+        if (crossesLine(dark, from + step * i))
+            edge = i;
+    }
+    if (edge < 0)
+        return -1;
+    const int corner = std::min(int(kCorner * dark.rows), dark.cols / 4);
+    for (int i = 0; i < corner && inFromMargin(dark, from + step * (edge + 1)); ++i)
+        ++edge;
+    const int gap = std::max(2, int(kGap * dark.rows));
+    for (int i = edge + 1; i <= edge + gap && i < dark.cols / 2; ++i) {
+        if (bandShare(dark, from + step * i) <= kGroundShare)
+            return from + step * edge;
+    }
+    return -1;
+}
+
 } // namespace
 
 cv::Mat withoutEdgesAtEnds(const cv::Mat &gray)
 {
-    if (gray.empty() || gray.type() != CV_8U || gray.rows < 8)
+    if (gray.empty() || gray.type() != CV_8U || gray.rows < 8 || gray.cols < 8)
         return gray;
     cv::Mat dark;
     cv::threshold(gray, dark, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-    const int zone = std::min(int(kEndZone * gray.rows), gray.cols / 4);
-    // The innermost edge column of each end zone; what lies past it goes.
-    int left = -1, right = gray.cols;
-    for (int c = 0; c < zone; ++c) {
-        if (crossesLine(dark, c))
-            left = c;
-    }
-    for (int c = gray.cols - 1; c >= gray.cols - zone; --c) {
-        if (crossesLine(dark, c))
-            right = c;
-    }
-    if (left < 0 && right == gray.cols)
+    const int left = edgeEnd(dark, 0, 1), right = edgeEnd(dark, gray.cols - 1, -1);
+    if (left < 0 && right < 0)
         return gray;
-    // The edge's corner goes with it.
-    while (left >= 0 && left + 1 < right && inFromMargin(dark, left + 1))
-        ++left;
-    while (right < gray.cols && right - 1 > left && inFromMargin(dark, right - 1))
-        --right;
     cv::Mat out = gray.clone();
     const uchar ground = groundOf(gray, dark);
     // The edge's blurred rim too: a pixel past it.
     if (left >= 0)
         out.colRange(0, std::min(gray.cols, left + 2)).setTo(ground);
-    if (right < gray.cols)
+    if (right >= 0)
         out.colRange(std::max(0, right - 1), gray.cols).setTo(ground);
     return out;
 }

@@ -11,7 +11,8 @@ namespace listinglens {
 // edge is painted in the line's ground. Such an edge runs down through the
 // letters' height and on into a margin, where no letter goes; OCR reads it
 // as a bracket glued to the word beside it ("(RICOHFLEX"), which takes that
-// word's confidence to nothing.
+// word's confidence to nothing. An edge counts only with ground between it
+// and the words: a shadow that takes the first letters in with it stays.
 cv::Mat withoutEdgesAtEnds(const cv::Mat &gray);
 
 } // namespace listinglens
