@@ -221,7 +221,7 @@ bool worthAnotherRead(const Read &r, int glyphs)
 
 } // namespace
 
-std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, ReadBudget &budget)
+std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, ReadBudget &budget, const IsName &isName)
 {
     const SerialOpenMp serial;
     std::vector<TextLine> out;
@@ -266,7 +266,7 @@ std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, Rea
             if (r.score() > best.score() && mostlyOtherScript(r))
                 best = std::move(r);
         }
-        const QString shown = shownWords(best.words).join(QLatin1Char(' '));
+        const QString shown = shownWords(best.words, isName).join(QLatin1Char(' '));
         unsure.removeAll(shown);
         if (shown.isEmpty() && unsure.isEmpty())
             continue;

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "line_finder.h"
 #include "moderation_result.h"
+#include "text_words.h"
 
 #include <QString>
 
@@ -57,8 +58,9 @@ public:
     // The lines, in order, while the budget lasts; each found line's box is in
     // photo pixels. A line with no word on it (OCR noise such as "S |", "/",
     // "=|") has empty text: only its unsure reads, which analysePhotoText
-    // searches for contacts and never shows.
-    std::vector<TextLine> read(const std::vector<LineToRead> &lines, ReadBudget &budget);
+    // searches for contacts and never shows. `isName`: tokens shown even
+    // alone and short (the market's brands; text_words.h).
+    std::vector<TextLine> read(const std::vector<LineToRead> &lines, ReadBudget &budget, const IsName &isName = {});
 
     const TextReaderOptions &options() const { return m_options; }
 
