@@ -307,7 +307,7 @@ private Q_SLOTS:
     // tuned on (the unseen family: `listinglens-bench text --count 60
     // --untouched 60` reads the same photos), and real marketplace photos
     // left as they are. Asserted at what was measured (recall 42 of 54,
-    // 0 of 60 untouched flagged), less a margin for another processor's
+    // 1 of 60 untouched flagged), less a margin for another processor's
     // rounding.
     void unseenFontsAreRead()
     {
@@ -315,20 +315,20 @@ private Q_SLOTS:
         qInfo("unseen set: %d of %d contact photos flagged, %d of 60 untouched photos flagged", r.flagged, r.contacts, r.clean);
         QCOMPARE(r.contacts, 54);
         QVERIFY2(r.flagged >= 39, qPrintable(QString::number(r.flagged))); // measured 42
-        QVERIFY2(r.clean <= 2, qPrintable(QString::number(r.clean)));      // measured 0
+        QVERIFY2(r.clean <= 2, qPrintable(QString::number(r.clean)));      // measured 1: a shop's web address printed on its box
     }
 
     // The wide family, held out from tuning: fonts of other Debian packages
     // and light weights, text on a screen, colour on a ground of its
     // brightness, small, steep and two-line layouts (`listinglens-bench text
     // --set wide --count 60 --untouched 0` reads the same photos). Asserted
-    // at what was measured (36 of 54), less a margin.
+    // at what was measured (38 of 54), less a margin.
     void wideFontsAreRead()
     {
         const SetRead r = readSet(SampleFamily::Wide, 200, 60, 0);
         qInfo("wide set: %d of %d contact photos flagged", r.flagged, r.contacts);
         QCOMPARE(r.contacts, 54);
-        QVERIFY2(r.flagged >= 33, qPrintable(QString::number(r.flagged))); // measured 36
+        QVERIFY2(r.flagged >= 33, qPrintable(QString::number(r.flagged))); // measured 38
     }
 };
 
