@@ -73,6 +73,16 @@ bool shootWorkbench(MainWindow &w, const Shoot &shoot, const QStringList &phoneP
     // The sample photos, one result shown.
     w.addPaths({defaultSamplesDir()});
     waitFor(w, &MainWindow::idle, 120000);
+    // ... and their text read: the panel shows what the lane found.
+    auto reading = [&w] {
+        for (int r = 0; r < w.photos()->rowCount(); ++r) {
+            if (w.photos()->item(r)->result.moderation.state == PhotoModeration::State::Pending)
+                return true;
+        }
+        return false;
+    };
+    for (int waited = 0; waited < 60000 && reading(); waited += 250)
+        settle(250);
     selectByName(w, QStringLiteral("reflex_camera.jpg"));
     bool ok = shoot("workbench.png");
 
