@@ -224,6 +224,25 @@ QJsonObject report(const Measured &m, const QString &split, int learned, const Q
             {QStringLiteral("examples"), m.examples}};
 }
 
+// Writes each measured photo's evidence and the listings learned from to `path` as JSON.
+bool writeDump(const QString &path, const Measured &m, const std::vector<BenchListing> &listings, const std::vector<SeenPhoto> &seen,
+               const std::vector<bool> &learn)
+{
+    QFile file(path);
+    QJsonArray learnedFrom;
+    for (std::size_t i = 0; i < listings.size(); ++i) {
+        if (learn[i] && seen[i].ok)
+            learnedFrom.append(QJsonArray{listings[i].categoryId, listings[i].title, listings[i].price,
+                                          seen[i].result.labels.isEmpty() ? QString() : seen[i].result.labels.front().name});
+    }
+    const QJsonObject dumped{{QStringLiteral("measured"), m.dumped}, {QStringLiteral("learned"), learnedFrom}};
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(dumped).toJson(QJsonDocument::Compact)) < 0) {
+        printError(QStringLiteral("cannot write %1").arg(path));
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 int runBenchTitles(const QStringList &args)
@@ -299,20 +318,8 @@ int runBenchTitles(const QStringList &args)
     classifier.value()->setListingIndex(index);
     const Measured m = measure(*classifier.value(), head.get(), *index, listings.value(), seen.value(), measured, *examples,
                                parser.isSet(dumpOption));
-    if (parser.isSet(dumpOption)) {
-        QFile file(parser.value(dumpOption));
-        QJsonArray learnedFrom;
-        for (std::size_t i = 0; i < listings.value().size(); ++i) {
-            if (learn[i] && seen.value()[i].ok)
-                learnedFrom.append(QJsonArray{listings.value()[i].categoryId, listings.value()[i].title, listings.value()[i].price,
-                                              seen.value()[i].result.labels.isEmpty() ? QString() : seen.value()[i].result.labels.front().name});
-        }
-        const QJsonObject dumped{{QStringLiteral("measured"), m.dumped}, {QStringLiteral("learned"), learnedFrom}};
-        if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(dumped).toJson(QJsonDocument::Compact)) < 0) {
-            printError(QStringLiteral("cannot write %1").arg(parser.value(dumpOption)));
-            return ExitSomeFailed;
-        }
-    }
+    if (parser.isSet(dumpOption) && !writeDump(parser.value(dumpOption), m, listings.value(), seen.value(), learn))
+        return ExitSomeFailed;
     QTextStream(stdout) << QJsonDocument(report(m, split, learned, headNote, *classifier.value())).toJson(QJsonDocument::Indented);
     return ExitOk;
 }

@@ -418,6 +418,14 @@ private:
 
 } // namespace
 
+bool BrandList::names(const QString &word) const
+{
+    PhotoText alone;
+    alone.lines.push_back({word, {}, 1.0, {}});
+    findBrands(alone, *this);
+    return !alone.brands.empty();
+}
+
 void findBrands(PhotoText &text, const BrandList &brands)
 {
     BrandHits hits;

@@ -34,6 +34,9 @@ public:
     const std::vector<Entry> &entries() const { return m_entries; }
     bool isEmpty() const { return m_entries.empty(); }
     const QString &source() const { return m_source; } // the file it came from
+    // Whether one word read alone names a brand of the list, as findBrands
+    // would find it ("LG", "(Bosch)"; not "lg", not "apple").
+    bool names(const QString &word) const;
 
 private:
     friend void findBrands(PhotoText &text, const BrandList &brands);

@@ -1,5 +1,7 @@
 #include "line_images.h"
 
+#include "line_edges.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -46,6 +48,7 @@ cv::Mat toReadHeight(cv::Mat gray, bool even = false)
     }
     if (even)
         gray = evened(gray);
+    gray = withoutEdgesAtEnds(gray);
     cv::Mat sorted = gray.reshape(1, 1).clone();
     cv::sort(sorted, sorted, cv::SORT_ASCENDING);
     const int ground = sorted.at<uchar>(0, sorted.cols / 2);

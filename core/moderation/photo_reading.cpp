@@ -250,7 +250,7 @@ PhotoText readPhotoText(TextReader &reader, const ModerationInput &input, const 
             const std::vector<LineToRead> toRead = linesToRead(found, *images, reader.options().maxLines);
             costs.linesRead = int(toRead.size());
             CpuTimer t(costs.ocrMs);
-            lines = reader.read(toRead, budget);
+            lines = reader.read(toRead, budget, [&brands](const QString &word) { return brands.names(word); });
         }
     }
     costs.recognitions = budget.recognitions;

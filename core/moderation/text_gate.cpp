@@ -24,6 +24,13 @@ constexpr int kMinLetter = 5;
 // A mark stands out from the ground round it by this much (0..255): the
 // faintest letters the search finds step by about 20.
 constexpr int kBrightnessStep = 18;
+// Letters that stand out far more than that (white capitals on a dark name
+// plate) are looked for again at this step: at the faint one their blurred
+// edges join the plate's rim, and letters and rim make one shape too large
+// for a letter. At this step texture breaks into letter-sized specks too, so
+// only a word printed on an item counts there: six marks or more, of one
+// height within 30 %, their tops and bottoms level within 15 % of it.
+constexpr int kStrongStep = 3 * kBrightnessStep;
 // The same on Lab's colour axes stretched twice, as the search sees them.
 constexpr int kHueStep = 20;
 // Rows of this many marks alike at least: the search's lines have four letters or more.
@@ -87,13 +94,25 @@ std::vector<Mark> marksOf(const cv::Mat &thin, int step, int maxHeight)
     return marks;
 }
 
+// What makes marks a row: how many at least, how far their heights may
+// differ (the taller over the shorter), and how far apart their tops and
+// bottoms may be (a share of the shorter one's height; 0: any, within the slant).
+struct RowRule {
+    int marks = kRowMarks;
+    double heights = 2.0;
+    double level = 0;
+};
+constexpr RowRule kStrongRow{6, 1.3, 0.15};
+
 // Marks that could be letters of one row: of about one height, within two
 // and a half heights (from a run's end), the one beside the other within
 // about 35 degrees of level.
-bool neighbours(const Mark &a, const Mark &b)
+bool neighbours(const Mark &a, const Mark &b, const RowRule &rule)
 {
     const int hi = std::max(a.box.height, b.box.height), lo = std::min(a.box.height, b.box.height);
-    if (hi > 2 * lo)
+    if (hi > rule.heights * lo)
+        return false;
+    if (rule.level > 0 && (std::abs(a.box.y - b.box.y) > rule.level * lo || std::abs(a.box.br().y - b.box.br().y) > rule.level * lo))
         return false;
     const float gap = float(std::max({0, b.box.x - (a.box.x + a.box.width), a.box.x - (b.box.x + b.box.width)}));
     const float dx = gap + 0.5f * float(lo), dy = std::abs(a.centre.y - b.centre.y);
@@ -107,9 +126,9 @@ int rootOf(std::vector<int> &parent, int i)
     return i;
 }
 
-// The boxes of groups of kRowMarks marks or more chained as neighbours,
+// The boxes of groups of rule.marks marks or more chained as neighbours,
 // padded by a letter's height (the search's regions need their ground).
-std::vector<cv::Rect> rowsOf(std::vector<Mark> marks, const cv::Size &size)
+std::vector<cv::Rect> rowsOf(std::vector<Mark> marks, const cv::Size &size, const RowRule &rule)
 {
     std::sort(marks.begin(), marks.end(), [](const Mark &a, const Mark &b) { return a.centre.x < b.centre.x; });
     std::vector<int> parent(marks.size());
@@ -118,7 +137,7 @@ std::vector<cv::Rect> rowsOf(std::vector<Mark> marks, const cv::Size &size)
         // 2.5 heights of a mark at most twice as tall, past the longest run's half.
         const float reach = float(5.0 + kMaxRun) * float(marks[i].box.height);
         for (std::size_t j = i + 1; j < marks.size() && marks[j].centre.x - marks[i].centre.x <= reach; ++j) {
-            if (neighbours(marks[i], marks[j]))
+            if (neighbours(marks[i], marks[j], rule))
                 parent[std::size_t(rootOf(parent, int(j)))] = rootOf(parent, int(i));
         }
     }
@@ -134,7 +153,7 @@ std::vector<cv::Rect> rowsOf(std::vector<Mark> marks, const cv::Size &size)
     std::vector<cv::Rect> rows;
     const cv::Rect whole(cv::Point(0, 0), size);
     for (std::size_t r = 0; r < marks.size(); ++r) {
-        if (count[r] >= kRowMarks) {
+        if (count[r] >= rule.marks) {
             const int pad = std::max(8, tallest[r]);
             rows.push_back(cv::Rect(box[r].x - pad, box[r].y - pad, box[r].width + 2 * pad, box[r].height + 2 * pad) & whole);
         }
@@ -152,11 +171,11 @@ void thinShapes(const cv::Mat &channel, cv::Mat (&thin)[2])
 
 // The areas round rows of marks of each polarity on `thin` (each chains on
 // its own: the ground between dark letters is a light mark).
-void addRowAreas(const cv::Mat (&thin)[2], int step, std::vector<cv::Rect> &areas)
+void addRowAreas(const cv::Mat (&thin)[2], int step, std::vector<cv::Rect> &areas, const RowRule &rule = {})
 {
     const int maxHeight = std::max(8, thin[0].rows / 4);
     for (const cv::Mat &t : thin) {
-        for (const cv::Rect &r : rowsOf(marksOf(t, step, maxHeight), t.size()))
+        for (const cv::Rect &r : rowsOf(marksOf(t, step, maxHeight), t.size(), rule))
             areas.push_back(r);
     }
 }
@@ -202,6 +221,7 @@ TextAreas findTextAreas(const cv::Mat &bgr)
     thinShapes(grey, thin);
     std::vector<cv::Rect> areas;
     addRowAreas(thin, kBrightnessStep, areas);
+    addRowAreas(thin, kStrongStep, areas, kStrongRow);
     double greyShare = 0, colourShare = 0;
     out.search.grey = coverOf(std::move(areas), whole, greyShare);
     // Letters of another hue at about their ground's brightness.

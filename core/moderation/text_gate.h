@@ -18,7 +18,10 @@ namespace listinglens {
 // (the top-hat and black-hat of grey) say where dark or light letters could
 // be; of two colour axes, where coloured ones at their ground's brightness
 // could. Each row's box, padded by its tallest letter (the search's regions
-// need their ground), is an area; areas that touch make one.
+// need their ground), is an area; areas that touch make one. Letters far
+// brighter or darker than their ground are looked for again at a higher
+// step (their blur joins a name plate's rim at the faint one), in level
+// rows of six or more of one height.
 struct TextAreas {
     SearchAreas search; // pixels of the image looked at; both empty: no text can be there
     double share = 0;   // the part of the search's work left, 0..1 (three passes: one of brightness, two of colour)

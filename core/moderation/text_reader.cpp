@@ -279,7 +279,8 @@ bool partOfContact(const Read &r)
 
 } // namespace
 
-std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &budget, std::vector<cv::RotatedRect> &readBoxes)
+std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &budget, std::vector<cv::RotatedRect> &readBoxes,
+                                             const IsName &isName)
 {
     if (std::any_of(readBoxes.begin(), readBoxes.end(), [&](const cv::RotatedRect &r) { return mostlyWithin(l.box, r); }))
         return std::nullopt; // a part of a line already read whole
@@ -337,14 +338,14 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
         if (r.score() > best.score() && mostlyOtherScript(r))
             best = std::move(r);
     }
-    const QString shown = shownWords(best.words).join(QLatin1Char(' '));
+    const QString shown = shownWords(best.words, isName).join(QLatin1Char(' '));
     unsure.removeAll(shown);
     if (shown.isEmpty() && unsure.isEmpty())
         return std::nullopt;
     return TextLine{shown, line->photoBox, best.confidence, unsure};
 }
 
-std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, ReadBudget &budget)
+std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, ReadBudget &budget, const IsName &isName)
 {
     const SerialOpenMp serial;
     std::vector<TextLine> out;
@@ -352,7 +353,7 @@ std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, Rea
     for (const LineToRead &l : lines) {
         if (budget.stopped() || !l.image)
             break;
-        if (std::optional<TextLine> line = readLine(l, budget, readBoxes))
+        if (std::optional<TextLine> line = readLine(l, budget, readBoxes, isName))
             out.push_back(std::move(*line));
     }
     return out;

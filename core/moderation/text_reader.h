@@ -3,6 +3,7 @@
 #include "error.h"
 #include "line_finder.h"
 #include "moderation_result.h"
+#include "text_words.h"
 
 #include <QRect>
 #include <QString>
@@ -64,8 +65,9 @@ public:
     // The lines, in order, while the budget lasts; each found line's box is in
     // photo pixels. A line with no word on it (OCR noise such as "S |", "/",
     // "=|") has empty text: only its unsure reads, which analysePhotoText
-    // searches for contacts and never shows.
-    std::vector<TextLine> read(const std::vector<LineToRead> &lines, ReadBudget &budget);
+    // searches for contacts and never shows. `isName`: tokens shown even
+    // alone and short (the market's brands; text_words.h).
+    std::vector<TextLine> read(const std::vector<LineToRead> &lines, ReadBudget &budget, const IsName &isName = {});
 
     const TextReaderOptions &options() const { return m_options; }
 
@@ -74,7 +76,8 @@ private:
     explicit TextReader(TextReaderOptions options, std::unique_ptr<Api> api);
     // One line, read as read() reads each; none when nothing was read or
     // the line is a part of one in readBoxes (each line read, as read).
-    std::optional<TextLine> readLine(const LineToRead &line, ReadBudget &budget, std::vector<cv::RotatedRect> &readBoxes);
+    std::optional<TextLine> readLine(const LineToRead &line, ReadBudget &budget, std::vector<cv::RotatedRect> &readBoxes,
+                                     const IsName &isName);
 
     TextReaderOptions m_options;
     std::unique_ptr<Api> m_api;

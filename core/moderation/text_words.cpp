@@ -40,6 +40,53 @@ bool hasLetterOrDigit(const QString &text)
     return std::any_of(text.begin(), text.end(), [](QChar c) { return c.isLetterOrNumber(); });
 }
 
+// A domain or a path ("vk.com/ab", "shop.co.uk"): a dot or a slash between
+// letters or digits, five of them at least.
+bool looksLikeAddress(const QString &t, qsizetype alnum)
+{
+    for (qsizetype i = 1; i + 1 < t.size(); ++i) {
+        if ((t[i] == QLatin1Char('.') || t[i] == QLatin1Char('/')) && t[i - 1].isLetterOrNumber() && t[i + 1].isLetterOrNumber())
+            return alnum >= 5;
+    }
+    return false;
+}
+
+// How a token counts towards a line being text.
+enum class Weight { None, Short, Weak, Strong };
+
+Weight weightOf(const ReadWord &word, const IsName &isName)
+{
+    if (!hasLetterOrDigit(word.text))
+        return Weight::None;
+    if (isWord(word)) {
+        const QString &t = word.text;
+        const auto digits = std::count_if(t.begin(), t.end(), [](QChar c) { return c.isDigit(); });
+        const auto alnum = std::count_if(t.begin(), t.end(), [](QChar c) { return c.isLetterOrNumber(); });
+        const bool address = t.contains(QLatin1Char('@')) || looksLikeAddress(t, alnum);
+        const bool threeLetters = longestLetterRun(t) == 3 && digits < 3 && !address;
+        return threeLetters && !word.dictionary ? Weight::Weak : Weight::Strong;
+    }
+    if (isName && isName(word.text))
+        return Weight::Strong;
+    return Weight::Short;
+}
+
+// Whether a line of these words is text: a strong word, or two weak ones
+// (three letters read surely) not outnumbered by short tokens.
+bool holdsText(const std::vector<ReadWord> &words, const IsName &isName)
+{
+    int weak = 0, shortTokens = 0;
+    for (const ReadWord &w : words) {
+        switch (weightOf(w, isName)) {
+        case Weight::Strong: return true;
+        case Weight::Weak: ++weak; break;
+        case Weight::Short: ++shortTokens; break;
+        case Weight::None: break;
+        }
+    }
+    return weak >= 2 && weak >= shortTokens;
+}
+
 } // namespace
 
 bool isWord(const ReadWord &word)
@@ -47,17 +94,15 @@ bool isWord(const ReadWord &word)
     const QString &t = word.text;
     const auto digits = std::count_if(t.begin(), t.end(), [](QChar c) { return c.isDigit(); });
     const auto alnum = std::count_if(t.begin(), t.end(), [](QChar c) { return c.isLetterOrNumber(); });
-    if (digits >= 3 || (t.contains(QLatin1Char('@')) && alnum >= 3))
+    if (digits >= 3 || (t.contains(QLatin1Char('@')) && alnum >= 3) || looksLikeAddress(t, alnum))
         return true;
     const int letters = longestLetterRun(t);
-    if (letters >= 4 || (letters == 3 && (word.confidence >= kSureLetters || word.dictionary)))
-        return true;
-    return letters >= 2 && word.dictionary;
+    return letters >= 4 || (letters == 3 && (word.confidence >= kSureLetters || word.dictionary));
 }
 
-QStringList shownWords(const std::vector<ReadWord> &words)
+QStringList shownWords(const std::vector<ReadWord> &words, const IsName &isName)
 {
-    if (std::none_of(words.begin(), words.end(), isWord))
+    if (!holdsText(words, isName))
         return {};
     std::size_t first = 0, last = words.size();
     while (first < last && !hasLetterOrDigit(words[first].text))

@@ -195,7 +195,8 @@ private Q_SLOTS:
         QVERIFY2(costs.recognitions < 30, qPrintable(QString::number(costs.recognitions)));
     }
 
-    // What OCR makes of edges and textures is not shown as text.
+    // What OCR makes of edges and textures is not shown as text: a line is
+    // shown when it holds a word, a number, an address or a brand of the list.
     void junkIsNotShown_data()
     {
         QTest::addColumn<QStringList>("words");
@@ -211,7 +212,27 @@ private Q_SLOTS:
         QTest::newRow("three letters, unsure") << QStringList{"Qxz"} << QList<double>{0.6} << QList<bool>{false} << QString();
         QTest::newRow("marks at the ends cut") << QStringList{"|", "fresh,", "|"} << QList<double>{0.9, 0.9, 0.9} << QList<bool>{false, true, false}
                                                << QStringLiteral("fresh,");
-        QTest::newRow("a dictionary word") << QStringList{"We"} << QList<double>{0.6} << QList<bool>{true} << QStringLiteral("We");
+        // Two letters alone are what OCR makes of an edge or a texture, dictionary words or not.
+        QTest::newRow("ik.)") << QStringList{"ik.)"} << QList<double>{0.37} << QList<bool>{true} << QString();
+        QTest::newRow("fi") << QStringList{"fi"} << QList<double>{0.87} << QList<bool>{true} << QString();
+        QTest::newRow("Wa") << QStringList{"Wa"} << QList<double>{0.56} << QList<bool>{true} << QString();
+        QTest::newRow("BM") << QStringList{"BM"} << QList<double>{0.9} << QList<bool>{false} << QString();
+        QTest::newRow("a dictionary word of two letters") << QStringList{"We"} << QList<double>{0.6} << QList<bool>{true} << QString();
+        QTest::newRow("one- and two-letter tokens") << QStringList{"OE", "pl", "ON", "\\", "VES"} << QList<double>{0.8, 0.8, 0.8, 0.8, 0.8}
+                                                    << QList<bool>{true, true, true, false, false} << QString();
+        QTest::newRow("three letters alone, not in the dictionary") << QStringList{"Mee"} << QList<double>{0.8} << QList<bool>{false} << QString();
+        QTest::newRow("short words beside a word") << QStringList{"eau", "de", "parfum"} << QList<double>{0.93, 0.92, 0.94}
+                                                   << QList<bool>{true, true, true} << QStringLiteral("eau de parfum");
+        QTest::newRow("Made in UK") << QStringList{"Made", "in", "UK"} << QList<double>{0.9, 0.9, 0.9} << QList<bool>{true, true, false}
+                                    << QStringLiteral("Made in UK");
+        QTest::newRow("a name plate") << QStringList{"RICOHFLEX"} << QList<double>{0.91} << QList<bool>{false} << QStringLiteral("RICOHFLEX");
+        QTest::newRow("two sure three-letter words") << QStringList{"USB", "LED"} << QList<double>{0.9, 0.9} << QList<bool>{false, false}
+                                                     << QStringLiteral("USB LED");
+        QTest::newRow("a short brand of the list") << QStringList{"LG"} << QList<double>{0.9} << QList<bool>{false} << QStringLiteral("LG");
+        QTest::newRow("a short brand in small letters") << QStringList{"lg"} << QList<double>{0.9} << QList<bool>{false} << QString();
+        QTest::newRow("a phone number alone") << QStringList{"07911", "123456"} << QList<double>{0.6, 0.6} << QList<bool>{false, false}
+                                              << QStringLiteral("07911 123456");
+        QTest::newRow("a link") << QStringList{"vk.com/ab"} << QList<double>{0.6} << QList<bool>{false} << QStringLiteral("vk.com/ab");
         QTest::newRow("a number") << QStringList{"Call", "07911", "123456"} << QList<double>{0.9, 0.6, 0.6} << QList<bool>{true, false, false}
                                   << QStringLiteral("Call 07911 123456");
         QTest::newRow("a handle") << QStringList{"@olga25"} << QList<double>{0.6} << QList<bool>{false} << QStringLiteral("@olga25");
@@ -226,7 +247,8 @@ private Q_SLOTS:
         std::vector<ReadWord> read;
         for (int i = 0; i < words.size(); ++i)
             read.push_back({words[i], confidence[i], dictionary[i]});
-        QCOMPARE(shownWords(read).join(QLatin1Char(' ')), shown);
+        // The sample list holds LG: a brand shows alone, however short.
+        QCOMPARE(shownWords(read, [](const QString &w) { return BrandList::builtin().names(w); }).join(QLatin1Char(' ')), shown);
     }
 
     // A line the search found in part ("Call 07911" of "Call 07911 123456",
@@ -348,7 +370,7 @@ private Q_SLOTS:
     // tuned on (the unseen family: `listinglens-bench text --count 60
     // --untouched 60` reads the same photos), and real marketplace photos
     // left as they are. Asserted at what was measured (recall 42 of 54,
-    // 0 of 60 untouched flagged), less a margin for another processor's
+    // 1 of 60 untouched flagged), less a margin for another processor's
     // rounding.
     void unseenFontsAreRead()
     {
@@ -356,7 +378,7 @@ private Q_SLOTS:
         qInfo("unseen set: %d of %d contact photos flagged, %d of 60 untouched photos flagged", r.flagged, r.contacts, r.clean);
         QCOMPARE(r.contacts, 54);
         QVERIFY2(r.flagged >= 39, qPrintable(QString::number(r.flagged))); // measured 42
-        QVERIFY2(r.clean <= 2, qPrintable(QString::number(r.clean)));      // measured 0
+        QVERIFY2(r.clean <= 2, qPrintable(QString::number(r.clean)));      // measured 1: a shop's web address printed on its box
     }
 
     // The wide family, held out from tuning: fonts of other Debian packages
