@@ -385,13 +385,13 @@ private Q_SLOTS:
     // and light weights, text on a screen, colour on a ground of its
     // brightness, small, steep and two-line layouts (`listinglens-bench text
     // --set wide --count 60 --untouched 0` reads the same photos). Asserted
-    // at what was measured (37 of 54), less a margin.
+    // at what was measured (38 of 54), less a margin.
     void wideFontsAreRead()
     {
         const SetRead r = readSet(SampleFamily::Wide, 200, 60, 0);
         qInfo("wide set: %d of %d contact photos flagged", r.flagged, r.contacts);
         QCOMPARE(r.contacts, 54);
-        QVERIFY2(r.flagged >= 34, qPrintable(QString::number(r.flagged))); // measured 37
+        QVERIFY2(r.flagged >= 35, qPrintable(QString::number(r.flagged))); // measured 38
     }
 };
 
