@@ -231,10 +231,6 @@ bool mostlyWithin(const cv::RotatedRect &a, const cv::RotatedRect &b)
     return cv::contourArea(overlap) >= 0.6 * double(a.size.area());
 }
 
-} // namespace
-
-namespace {
-
 // A line as it is given to Tesseract: its level pixels, the images made of
 // them (the third when it is first needed), and its box on the photo.
 struct LineImages {
@@ -284,8 +280,8 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
 {
     if (std::any_of(readBoxes.begin(), readBoxes.end(), [&](const cv::RotatedRect &r) { return mostlyWithin(l.box, r); }))
         return std::nullopt; // a part of a line already read whole
-    auto line = std::make_unique<LineImages>(l, l.box);
-    if (line->images.empty())
+    LineImages line(l, l.box);
+    if (line.images.empty())
         return std::nullopt;
     readBoxes.push_back(l.box);
     Read best;
@@ -293,9 +289,9 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
     QStringList unsure; // each read's words, kept or not
     const auto recognise = [&](tesseract::TessBaseAPI &tess, std::size_t i) {
         --budget.readsLeft;
-        Read r = readWords(tess, line->image(i), m_options.minConfidence, budget);
+        Read r = readWords(tess, line.image(i), m_options.minConfidence, budget);
         if (m_options.onRecognition)
-            m_options.onRecognition(line->image(i), line->photoBox, r.all, r.confidence);
+            m_options.onRecognition(line.image(i), line.photoBox, r.all, r.confidence);
         if (!r.all.isEmpty() && !unsure.contains(r.all))
             unsure << r.all;
         return r;
@@ -317,8 +313,8 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
         const cv::RotatedRect along = lineAlongLetters(*l.image, l.box, l.colour);
         if (along.size.width < 1.1f * l.box.size.width)
             continue;
-        auto whole = std::make_unique<LineImages>(l, along);
-        if (whole->images.empty())
+        LineImages whole(l, along);
+        if (whole.images.empty())
             continue;
         std::swap(line, whole);
         Read read = recognise(*m_api->language(0), 0);
@@ -342,7 +338,7 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
     unsure.removeAll(shown);
     if (shown.isEmpty() && unsure.isEmpty())
         return std::nullopt;
-    return TextLine{shown, line->photoBox, best.confidence, unsure};
+    return TextLine{shown, line.photoBox, best.confidence, unsure};
 }
 
 std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, ReadBudget &budget, const IsName &isName)
