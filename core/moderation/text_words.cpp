@@ -51,6 +51,29 @@ bool looksLikeAddress(const QString &t, qsizetype alnum)
     return false;
 }
 
+// What a token is made of, counted once for the word rule and a line's weight.
+struct Shape {
+    qsizetype digits = 0, alnum = 0;
+    int letters = 0;      // the longest run of letters of one script
+    bool at = false;      // an @ in it
+    bool address = false; // a domain or a path (looksLikeAddress)
+
+    explicit Shape(const QString &t)
+        : digits(std::count_if(t.begin(), t.end(), [](QChar c) { return c.isDigit(); })),
+          alnum(std::count_if(t.begin(), t.end(), [](QChar c) { return c.isLetterOrNumber(); })), letters(longestLetterRun(t)),
+          at(t.contains(QLatin1Char('@'))), address(looksLikeAddress(t, alnum))
+    {
+    }
+};
+
+// isWord, on the token's shape.
+bool isWordShaped(const Shape &s, const ReadWord &word)
+{
+    if (s.digits >= 3 || (s.at && s.alnum >= 3) || s.address)
+        return true;
+    return s.letters >= 4 || (s.letters == 3 && (word.confidence >= kSureLetters || word.dictionary));
+}
+
 // How a token counts towards a line being text.
 enum class Weight { None, Short, Weak, Strong };
 
@@ -58,12 +81,9 @@ Weight weightOf(const ReadWord &word, const IsName &isName)
 {
     if (!hasLetterOrDigit(word.text))
         return Weight::None;
-    if (isWord(word)) {
-        const QString &t = word.text;
-        const auto digits = std::count_if(t.begin(), t.end(), [](QChar c) { return c.isDigit(); });
-        const auto alnum = std::count_if(t.begin(), t.end(), [](QChar c) { return c.isLetterOrNumber(); });
-        const bool address = t.contains(QLatin1Char('@')) || looksLikeAddress(t, alnum);
-        const bool threeLetters = longestLetterRun(t) == 3 && digits < 3 && !address;
+    const Shape s(word.text);
+    if (isWordShaped(s, word)) {
+        const bool threeLetters = s.letters == 3 && s.digits < 3 && !s.at && !s.address;
         return threeLetters && !word.dictionary ? Weight::Weak : Weight::Strong;
     }
     if (isName && isName(word.text))
@@ -91,13 +111,7 @@ bool holdsText(const std::vector<ReadWord> &words, const IsName &isName)
 
 bool isWord(const ReadWord &word)
 {
-    const QString &t = word.text;
-    const auto digits = std::count_if(t.begin(), t.end(), [](QChar c) { return c.isDigit(); });
-    const auto alnum = std::count_if(t.begin(), t.end(), [](QChar c) { return c.isLetterOrNumber(); });
-    if (digits >= 3 || (t.contains(QLatin1Char('@')) && alnum >= 3) || looksLikeAddress(t, alnum))
-        return true;
-    const int letters = longestLetterRun(t);
-    return letters >= 4 || (letters == 3 && (word.confidence >= kSureLetters || word.dictionary));
+    return isWordShaped(Shape(word.text), word);
 }
 
 QStringList shownWords(const std::vector<ReadWord> &words, const IsName &isName)
