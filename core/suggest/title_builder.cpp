@@ -184,6 +184,16 @@ bool ownLine(const PhotoText &text, const TextLine &line)
     return !contact && !stock;
 }
 
+// A noun of the category or a label that started the title, now that words
+// go before it: it was capitalised only for starting it ("Generator" in
+// "Honda generator"); an acronym ("TV") stays.
+void noLongerFirst(TitleWord &w)
+{
+    const bool named = w.from == QLatin1String("category") || w.from == QLatin1String("label");
+    if (named && !(w.word.size() > 1 && w.word[1].isUpper()))
+        w.word = w.word.toLower();
+}
+
 bool namesNothing(const QString &key)
 {
     static const QSet<QString> words = {QStringLiteral("you"), QStringLiteral("your"), QStringLiteral("all"), QStringLiteral("any"),
@@ -198,6 +208,8 @@ bool namesNothing(const QString &key)
 QVector<TitleWord> wordsSellersWrite(const PhotoText &text, const QString &categoryId, const QVector<TitleWord> &already,
                                      const SellersSpelling &sellers)
 {
+    if (!sellers)
+        return {};
     QSet<QString> seen;
     for (const TitleWord &w : already)
         for (const QString &token : titleTokens(w.word))
@@ -207,7 +219,7 @@ QVector<TitleWord> wordsSellersWrite(const PhotoText &text, const QString &categ
             seen.insert(wordKey(token));
     QVector<TitleWord> out;
     for (const TextLine &line : text.lines) {
-        if (!sellers || line.confidence < kReadConfidence || !ownLine(text, line))
+        if (line.confidence < kReadConfidence || !ownLine(text, line))
             continue;
         for (const QString &token : titleTokens(line.text)) {
             const QString key = wordKey(token);
@@ -240,9 +252,8 @@ void applyPhotoText(PhotoResult &r, const SellersSpelling &sellers)
             QVector<TitleWord> read{{name, kPhotoText}};
             if (const QString model = modelBesideBrand(text, *brand); !model.isEmpty())
                 read.push_back({model, kPhotoText});
-            // The first word was capitalised only because it started the title.
-            if (!base.isEmpty() && (base.first().from == QLatin1String("category") || base.first().from == QLatin1String("label")))
-                base.first().word = base.first().word.size() > 1 && base.first().word[1].isUpper() ? base.first().word : base.first().word.toLower();
+            if (!base.isEmpty())
+                noLongerFirst(base.first());
             base = read + base;
         }
     }
@@ -251,8 +262,8 @@ void applyPhotoText(PhotoResult &r, const SellersSpelling &sellers)
         if (!written.isEmpty()) {
             // After a brand and a colour, before what names the item.
             const auto after = std::find_if(base.begin(), base.end(), [](const TitleWord &w) { return w.from != kPhotoText && w.from != kColour; });
-            if (after != base.end() && (after->from == QLatin1String("category") || after->from == QLatin1String("label")) && after->word.size() > 1 && !after->word[1].isUpper())
-                after->word = after->word.toLower();
+            if (after != base.end())
+                noLongerFirst(*after);
             const auto at = after - base.begin();
             base = base.mid(0, at) + written + base.mid(at);
         }
