@@ -3,9 +3,8 @@
 // texture on them is not shown (photo_reading.h, text_words.h); an edge
 // crossing a line near its end is cut off before OCR (line_edges.h).
 #include "fixtures.h"
-#include "image_loader.h"
 #include "line_edges.h"
-#include "photo_reading.h"
+#include "photo_file_text.h"
 
 #include <QFileInfo>
 #include <QTest>
@@ -44,13 +43,11 @@ class TestItemWords : public QObject {
                 return {opened.error().message};
             m_reader = std::move(opened).value();
         }
-        const ImageLoader loader;
-        auto bytes = loader.readFile(photo);
-        auto image = bytes ? loader.loadBytes(bytes.value()) : Result<LoadedImage>(bytes.error());
-        if (!image)
+        const std::optional<PhotoText> read = test::readPhotoFile(*m_reader, photo);
+        if (!read)
             return {QStringLiteral("(not decoded)")};
         QStringList out;
-        for (const TextLine &l : readPhotoText(*m_reader, moderationInput(std::move(image).value(), bytes.value()), {}).lines)
+        for (const TextLine &l : read->lines)
             out << l.text;
         return out;
     }

@@ -4,6 +4,7 @@
 #include "fixtures.h"
 #include "image_loader.h"
 #include "line_images.h"
+#include "photo_file_text.h"
 #include "photo_text.h"
 #include "photo_reading.h"
 #include "text_photos.h"
@@ -348,12 +349,7 @@ private:
             qWarning("%s", qPrintable(made.error().message)); // setup installs the fonts
             return out;
         }
-        const ImageLoader loader;
-        const auto read = [&](const QString &path) {
-            auto bytes = loader.readFile(path);
-            auto image = bytes ? loader.loadBytes(bytes.value()) : Result<LoadedImage>(bytes.error());
-            return image ? readPhotoText(*m_reader, moderationInput(std::move(image).value(), bytes.value()), {}) : PhotoText{};
-        };
+        const auto read = [&](const QString &path) { return test::readPhotoFile(*m_reader, path).value_or(PhotoText{}); };
         for (const TextPhoto &p : made.value()) {
             if (p.kind == QLatin1String("stock"))
                 continue;
