@@ -331,7 +331,6 @@ torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExa
     return torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
 }
 
-
 } // namespace
 
 QJsonObject SplitScores::json() const
