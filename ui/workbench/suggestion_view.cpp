@@ -129,7 +129,7 @@ void SuggestionView::buildPriceAndText(QWidget *parent)
     m_hints = new QListWidget;
     m_hints->setObjectName(QStringLiteral("hints"));
     m_hints->setWordWrap(true);
-    m_hints->setMaximumHeight(m_hints->fontMetrics().lineSpacing() * 3 + 10); // a hint wraps to three lines in a 1024 px window
+    m_hints->setMaximumHeight(m_hints->fontMetrics().lineSpacing() * 2 + 10);
     hintsLabel->setBuddy(m_hints);
     hl->addWidget(hintsLabel);
     hl->addWidget(m_hints, 1);
