@@ -4,6 +4,7 @@
 
 #include "logging.h"
 #include "text_suggester.h"
+#include "word_vote.h"
 
 #include <algorithm>
 #include <cmath>
@@ -279,6 +280,13 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
         for (const ListingIndex::Match &m : earlier.nearby)
             in.nearby.push_back({m.entry.title, m.similarity});
     in.marketWords = earlier.marketWords;
+    // As suggested, the words of every category the photo may be in; as a moderator chose, the category's alone.
+    if (m_index && !byModerator) {
+        for (const CategoryScore &c : std::as_const(r.categories)) {
+            if (const Category *of = m_taxonomy.find(c.id); of && !of->catchAll) // the catch-all's words say nothing of the item
+                in.categoryWords.push_back({c.confidence, m_index->marketWords(c.id, WordVote::kCategoryWords, self)});
+        }
+    }
     const SuggestedText text = TextSuggester::suggest(in);
     r.title = text.title;
     r.titleBasis = text.titleBasis;

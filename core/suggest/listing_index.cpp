@@ -211,13 +211,15 @@ void ListingIndex::countTitle(const Entry &entry, int sign)
     CategoryWords &words = m_words[entry.categoryId];
     words.titles += sign;
     QSet<QString> counted;
-    for (const QString &token : titleTokens(entry.title)) {
-        const QString key = wordKey(token);
+    const QStringList tokens = titleTokens(entry.title);
+    for (int i = 0; i < int(tokens.size()); ++i) {
+        const QString key = wordKey(tokens[i]);
         if (key.isEmpty() || counted.contains(key))
             continue;
         counted.insert(key);
         words.keys[key] += sign;
-        words.forms[key][token] += sign;
+        words.places[key] += sign * relativePlace(i, int(tokens.size()));
+        words.forms[key][tokens[i]] += sign;
     }
 }
 
@@ -247,7 +249,8 @@ QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n
     for (std::size_t i = 0; i < take && keys[i].second > 0; ++i) {
         const auto &forms = words.forms.at(keys[i].first);
         const auto form = std::max_element(forms.begin(), forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
-        out.push_back({form->first, double(keys[i].second) / titles});
+        const double place = words.places.count(keys[i].first) ? words.places.at(keys[i].first) : 0.0;
+        out.push_back({form->first, double(keys[i].second) / titles, std::clamp(place / std::max(words.keys.at(keys[i].first), 1), 0.0, 1.0)});
     }
     return out;
 }
@@ -272,10 +275,10 @@ std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> ListingIndex::co
     return out;
 }
 
-QVector<MarketWord> ListingIndex::marketWords(const QString &categoryId, int n) const
+QVector<MarketWord> ListingIndex::marketWords(const QString &categoryId, int n, qint64 exclude) const
 {
     std::shared_lock lock(m_mutex);
-    return marketWordsOf(categoryId, n);
+    return marketWordsOf(categoryId, n, exclude);
 }
 
 QString ListingIndex::sellersSpelling(const QString &key, const QString &categoryId) const

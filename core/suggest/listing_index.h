@@ -64,7 +64,8 @@ public:
 
     // The words sellers use most in the category's confirmed titles (keys as
     // title_words.h compares them, each in its most used spelling), most used first.
-    QVector<MarketWord> marketWords(const QString &categoryId, int n) const;
+    // `exclude`: a listing whose title is not counted (a stored photo described again).
+    QVector<MarketWord> marketWords(const QString &categoryId, int n, qint64 exclude = 0) const;
     // How this market's sellers most often spell the word (wordKey) in
     // confirmed titles of the category; empty when none writes it.
     QString sellersSpelling(const QString &key, const QString &categoryId) const;
@@ -117,6 +118,7 @@ private:
     struct CategoryWords {
         int titles = 0;
         std::map<QString, int> keys;                    // confirmed titles with the key
+        std::map<QString, double> places;               // the key's summed relative place in them (0 first .. 1 last)
         std::map<QString, std::map<QString, int>> forms; // the key's spellings
     };
     std::map<QString, CategoryWords> m_words;         // by category id

@@ -32,6 +32,7 @@ SuggestedText TextSuggester::suggest(const Input &in)
     evidence.neighbours = in.neighbours;
     evidence.nearby = in.nearby;
     evidence.marketWords = in.marketWords;
+    evidence.categoryWords = in.categoryWords;
     SuggestedText t;
     t.titleWords = TitleBuilder::words(evidence);
     t.title = TitleBuilder::render(t.titleWords);

@@ -36,6 +36,7 @@ public:
         QVector<NeighbourTitle> neighbours; // confirmed, same category, most similar first
         QVector<NeighbourTitle> nearby;     // confirmed, any category, most similar first
         QVector<MarketWord> marketWords;    // the category's, most used first
+        QVector<CategoryWords> categoryWords; // the categories the photo may be in (TitleEvidence)
     };
     static SuggestedText suggest(const Input &in);
 };

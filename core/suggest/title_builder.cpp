@@ -69,7 +69,7 @@ std::map<QString, SeenWord> seenWords(const QStringList &titles)
             SeenWord &s = seen[key];
             ++s.listings;
             s.at[t] = i;
-            s.place += tokens.size() > 1 ? double(i) / double(tokens.size() - 1) : 0.0;
+            s.place += relativePlace(i, int(tokens.size()));
             auto &form = s.forms.try_emplace(tokens[i], 0, -t).first->second;
             ++form.first;
         }

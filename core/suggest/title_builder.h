@@ -15,11 +15,18 @@ struct NeighbourTitle {
     double similarity = 0; // cosine
 };
 
-// A word this market's sellers use in the titles of a category, and the share
-// of the category's confirmed titles that have it.
+// A word this market's sellers use in the titles of a category, the share
+// of the category's confirmed titles that have it, and where they write it.
 struct MarketWord {
     QString word;
     double share = 0;
+    double place = -1; // mean relative place in those titles (0 first .. 1 last); -1 unknown
+};
+
+// A category the photo may be in, with how probable, and its sellers' words.
+struct CategoryWords {
+    double probability = 0;
+    QVector<MarketWord> words; // most used first
 };
 
 // What a title may rest on, before the photo's text is read (applyPhotoText adds that).
@@ -33,6 +40,9 @@ struct TitleEvidence {
     QVector<NeighbourTitle> neighbours; // confirmed, same category, most similar first
     QVector<NeighbourTitle> nearby;     // confirmed, any category, most similar first
     QVector<MarketWord> marketWords;    // the category's, most used first
+    // The categories the photo may be in (the suggested ones with their
+    // probabilities); empty: the category alone (a moderator chose it).
+    QVector<CategoryWords> categoryWords;
 };
 
 // Titles that name what the item is in the words of this market's sellers,

@@ -53,6 +53,11 @@ QSet<QString> contentWords(const QString &title)
     return keys;
 }
 
+double relativePlace(int index, int count)
+{
+    return count > 1 ? double(index) / double(count - 1) : 0.0;
+}
+
 TitleOverlap titleOverlap(const QString &suggested, const QString &sellers)
 {
     TitleOverlap o;

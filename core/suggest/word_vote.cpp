@@ -11,12 +11,10 @@ namespace listinglens {
 namespace {
 
 struct Vote {
-    double listings = 0;                      // similarity-weighted listings that have it
-    double market = 0;                        // share of the category's titles
-    double place = 0;                         // summed relative place in the titles (0 first .. 1 last)
-    std::map<QString, double> forms;          // spelling -> weight
-    std::map<int, double> at;                 // voting title -> relative place
-    double likely = 0;
+    double listings = 0;             // similarity-weighted share of the listings that have it
+    double categories = 0;           // probability-weighted share of the categories' titles
+    double placeSum = 0, placeWeight = 0;
+    std::map<QString, double> forms; // spelling -> weight
 };
 
 // A word that can stand in a title alone: it has a letter ("2019" or "10" is a torn fragment).
@@ -25,91 +23,112 @@ bool standsAlone(const QString &token)
     return std::any_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
 }
 
-std::map<QString, Vote> votes(const TitleEvidence &e, double &total)
+// The listings' votes, each listing's weight its similarity to the kSharpness-th power, normalised.
+void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
 {
-    std::map<QString, Vote> out;
-    total = 0;
-    int t = 0;
+    std::vector<std::pair<QStringList, double>> voters;
+    double total = 0;
     for (const NeighbourTitle &n : e.nearby) {
-        if (t >= WordVote::kListings)
+        if (int(voters.size()) >= WordVote::kListings)
             break;
-        const QStringList tokens = titleTokens(n.title);
+        QStringList tokens = titleTokens(n.title);
         if (tokens.isEmpty() || n.similarity < WordVote::kMinSimilarity)
             continue;
-        const double weight = std::pow(std::max(n.similarity, 0.0), WordVote::kSharpness);
+        const double weight = std::pow(n.similarity, WordVote::kSharpness);
         total += weight;
+        voters.emplace_back(std::move(tokens), weight);
+    }
+    for (const auto &[tokens, weight] : voters) {
+        QSet<QString> counted;
         for (int i = 0; i < int(tokens.size()); ++i) {
             const QString key = wordKey(tokens[i]);
-            if (key.isEmpty() || !standsAlone(tokens[i]) || out[key].at.contains(t))
+            if (key.isEmpty() || !standsAlone(tokens[i]) || counted.contains(key))
                 continue;
+            counted.insert(key);
             Vote &v = out[key];
-            const double place = tokens.size() > 1 ? double(i) / double(tokens.size() - 1) : 0.0;
-            v.at[t] = place;
-            v.listings += weight;
-            v.place += place;
+            v.listings += weight / total;
+            v.placeSum += weight / total * relativePlace(i, int(tokens.size()));
+            v.placeWeight += weight / total;
             v.forms[tokens[i]] += weight;
         }
-        ++t;
     }
-    if (!e.category || e.category->catchAll)
-        return out; // the catch-all's words say nothing of the item
-    for (const MarketWord &m : e.marketWords) {
-        const QString key = wordKey(m.word);
-        if (key.isEmpty() || !standsAlone(m.word))
-            continue;
-        Vote &v = out[key];
-        v.market = m.share;
-        v.forms[m.word] += 1e-9; // a spelling when no listing has it
+}
+
+// The categories' votes: each category's share of titles with the word, times the category's probability.
+void categoryVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
+{
+    QVector<CategoryWords> categories = e.categoryWords;
+    if (categories.isEmpty() && e.category && !e.category->catchAll)
+        categories.push_back({1.0, e.marketWords});
+    for (const CategoryWords &c : std::as_const(categories)) {
+        for (const MarketWord &m : c.words) {
+            const QString key = wordKey(m.word);
+            if (key.isEmpty() || !standsAlone(m.word))
+                continue;
+            Vote &v = out[key];
+            const double weight = c.probability * m.share;
+            v.categories += weight;
+            if (m.place >= 0) {
+                v.placeSum += weight * m.place;
+                v.placeWeight += weight;
+            }
+            v.forms[m.word] += 1e-9 * weight; // a spelling when no listing has it
+        }
     }
-    return out;
+}
+
+// One word in two forms: "box" and "boxe" (the key of "boxes"), "battery" and "batterie".
+bool nearDuplicate(const QString &a, const QString &b)
+{
+    const QString &shorter = a.size() <= b.size() ? a : b;
+    const QString &longer = a.size() <= b.size() ? b : a;
+    static const QStringList esPlural = {QStringLiteral("s"), QStringLiteral("x"), QStringLiteral("z"), QStringLiteral("ch"), QStringLiteral("sh")};
+    const bool es = longer == shorter + QLatin1Char('e')
+                    && std::any_of(esPlural.begin(), esPlural.end(), [&](const QString &end) { return shorter.endsWith(end); });
+    const bool ies = shorter.endsWith(QLatin1Char('y')) && longer == shorter.chopped(1) + QStringLiteral("ie");
+    return es || ies;
 }
 
 } // namespace
 
-QVector<TitleWord> WordVote::words(const TitleEvidence &e)
+std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
 {
-    double total = 0;
-    std::map<QString, Vote> all = votes(e, total);
-    const double neighbourWeight = total > 0 ? kNeighbourWeight : 0.0;
-    std::vector<std::pair<QString, Vote *>> kept;
-    for (auto &[key, v] : all) {
-        v.likely = neighbourWeight * (total > 0 ? v.listings / total : 0.0) + (1 - neighbourWeight) * v.market;
-        if (v.likely >= kLikely)
-            kept.emplace_back(key, &v);
+    std::map<QString, Vote> all;
+    listingVotes(e, all);
+    categoryVotes(e, all);
+    std::vector<std::pair<QString, Scored>> keyed;
+    for (const auto &[key, v] : all) {
+        Scored s;
+        s.word = std::max_element(v.forms.begin(), v.forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; })->first;
+        s.listings = std::max(0.0, v.listings - kLoneTitle);
+        s.categories = kCategoryWeight * v.categories;
+        s.likely = s.listings + s.categories;
+        s.place = v.placeWeight > 0 ? v.placeSum / v.placeWeight : 1.0;
+        keyed.emplace_back(key, s);
     }
-    std::stable_sort(kept.begin(), kept.end(), [](const auto &a, const auto &b) { return a.second->likely > b.second->likely; });
-    if (int(kept.size()) > TitleBuilder::kMaxWords)
-        kept.resize(std::size_t(TitleBuilder::kMaxWords));
-    // One seller's words in that seller's order: the title that has the most of
-    // them (by likelihood; equally, the closest) orders them, and words no
-    // listing has that title's company are left out, so words of different
-    // titles are never spliced into one ("Samsung Apple iPhone").
-    std::map<int, double> has;
-    for (const auto &[key, v] : kept)
-        for (const auto &[title, place] : v->at)
-            has[title] += v->likely;
-    int reference = -1;
-    double most = 0;
-    for (const auto &[title, sum] : has) {
-        if (sum > most) {
-            most = sum;
-            reference = title;
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.second.likely > b.second.likely; });
+    // One form of a word: the more likely one stands for both.
+    std::vector<Scored> out;
+    std::vector<QString> keys;
+    for (const auto &[key, s] : keyed) {
+        if (std::none_of(keys.begin(), keys.end(), [&](const QString &k) { return nearDuplicate(k, key); })) {
+            keys.push_back(key);
+            out.push_back(s);
         }
     }
-    if (reference >= 0)
-        kept.erase(std::remove_if(kept.begin(), kept.end(), [&](const auto &k) { return !k.second->at.contains(reference); }), kept.end());
-    std::vector<std::pair<double, TitleWord>> placed;
-    for (const auto &[key, v] : kept) {
-        const auto here = v->at.find(reference);
-        const double place = here != v->at.end() ? here->second : !v->at.empty() ? v->place / double(v->at.size()) : 1.0;
-        const auto form = std::max_element(v->forms.begin(), v->forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
-        const bool fromListings = neighbourWeight * (total > 0 ? v->listings / total : 0.0) >= (1 - neighbourWeight) * v->market;
-        placed.push_back({place, {form->first, fromListings ? QStringLiteral("similar") : QStringLiteral("market")}});
-    }
-    std::stable_sort(placed.begin(), placed.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    return out;
+}
+
+QVector<TitleWord> WordVote::words(const TitleEvidence &e)
+{
+    std::vector<Scored> kept = scored(e);
+    kept.erase(std::find_if(kept.begin(), kept.end(), [](const Scored &s) { return s.likely < kLikely; }), kept.end());
+    if (int(kept.size()) > kMaxWords)
+        kept.resize(std::size_t(kMaxWords));
+    std::stable_sort(kept.begin(), kept.end(), [](const Scored &a, const Scored &b) { return a.place < b.place; });
     QVector<TitleWord> out;
-    for (const auto &p : placed)
-        out.push_back(p.second);
+    for (const Scored &s : kept)
+        out.push_back({s.word, s.listings >= s.categories ? QStringLiteral("similar") : QStringLiteral("market")});
     return out;
 }
 

@@ -4,14 +4,17 @@
 
 namespace listinglens {
 
-// The words a seller of this photo's item is likely to write, each with how
-// likely: the similarity-weighted share of the closest confirmed listings (of
-// any category: a photo put in the wrong category still finds its kind) whose
-// titles have the word, mixed with the share of the category's confirmed
-// titles that have it. A word is kept when it is likely enough, whole (never
-// cut from a run of one title), at most TitleBuilder::kMaxWords of them, in
-// the order sellers write them (the closest title with most of them orders
-// them; the others keep their mean place among the titles).
+// One score per word a seller of this photo's item may write, then as many
+// words as the evidence supports. A word's likelihood is
+//   max(0, share of the closest confirmed listings whose titles have it - kLoneTitle)
+//   + kCategoryWeight x sum over the categories the photo may be in of
+//     P(category) x share of the category's confirmed titles that have it;
+// the listings are those of any category (a photo put in the wrong category
+// still finds its kind), each weighing its similarity to the kSharpness-th
+// power. A word at least kLikely likely is kept, the most likely first, at
+// most kMaxWords, whole (a number alone is a fragment of a run, never a word),
+// one form of each word ("box" or "boxes"), in the order sellers write them
+// (each word's mean place in the listings' and the categories' titles).
 class WordVote {
 public:
     static constexpr int kListings = 10;          // the closest confirmed listings that vote
@@ -20,10 +23,23 @@ public:
     // with few confirmed listings the only one there would otherwise decide
     // the title of every photo, however unlike it.
     static constexpr double kMinSimilarity = 0.5;
-    static constexpr double kNeighbourWeight = 0.7; // the listings' share of a word's likelihood; the category's the rest
     // Chosen on the tune split of the marketplace set (docs/user/suggestions.md).
-    static constexpr double kLikely = 0.17;       // a word at least this likely is written
+    static constexpr double kLoneTitle = 0.05;     // a word of one title of many is rarely the seller's
+    static constexpr double kCategoryWeight = 0.6; // the categories' share of a word's likelihood
+    static constexpr double kLikely = 0.2;         // a word at least this likely is written
+    static constexpr int kMaxWords = 7;            // sellers write 5 to 8 content words
+    static constexpr int kCategoryWords = 30;      // each category's most used words that vote
 
+    // A candidate word, its likelihood and what it rests on.
+    struct Scored {
+        QString word;          // as most of the sellers spell it
+        double listings = 0;   // its part from the closest listings
+        double categories = 0; // its part from the categories' titles
+        double likely = 0;
+        double place = 1;      // where sellers write it (0 first .. 1 last)
+    };
+    // Every candidate, most likely first.
+    static std::vector<Scored> scored(const TitleEvidence &evidence);
     static QVector<TitleWord> words(const TitleEvidence &evidence);
 };
 

@@ -46,6 +46,16 @@ private Q_SLOTS:
         r.colourShare = 0.35;
         r.moderation.state = PhotoModeration::State::Done;
         r.moderation.text.brands = {FoundBrand{QStringLiteral("Fender"), QStringLiteral("music"), {}}};
+        // As suggested, the closest listings of any category and the words of every category the photo may be in.
+        r.categories = {{QStringLiteral("music"), QStringLiteral("Music"), 0.6}, {QStringLiteral("books-hobbies"), QStringLiteral("Books"), 0.4}};
+        auto suggested = classifier.describedAs(r, QStringLiteral("music"), 0, false);
+        QVERIFY(suggested);
+        QVERIFY2(suggested.value().title.contains(QStringLiteral("vinyl"), Qt::CaseInsensitive), qPrintable(suggested.value().title));
+        // A correction: the old category's words go, whatever they rested on.
+        auto corrected = classifier.describedAs(suggested.value(), QStringLiteral("books-hobbies"));
+        QVERIFY(corrected);
+        for (const char *musicWord : {"Fender", "vinyl", "records"})
+            QVERIFY2(!corrected.value().title.contains(QLatin1String(musicWord), Qt::CaseInsensitive), qPrintable(corrected.value().title));
         auto asBooks = classifier.describedAs(r, QStringLiteral("books-hobbies"));
         QVERIFY(asBooks);
         // The words the books listings vote for, in a seller's order; nothing of the music ones.

@@ -13,6 +13,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace listinglens;
 
 namespace {
@@ -155,6 +157,48 @@ private Q_SLOTS:
         words = WordVote::words(e);
         QCOMPARE(TitleBuilder::render(words), QStringLiteral("Laptop"));
         QCOMPARE(froms(words), QStringList{QStringLiteral("market")});
+    }
+
+    void aWordIsKeptOnlyWhenLikelyEnough()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        // Ten listings equally alike: a word's part is the share of their titles that have it, less kLoneTitle.
+        QStringList titles;
+        for (int i = 0; i < 10; ++i)
+            titles << (i < 4 ? QStringLiteral("Dell laptop") : i < 7 ? QStringLiteral("Dell laptop i5") : i < 9 ? QStringLiteral("Laptop charger") : QStringLiteral("Laptop bag"));
+        e.nearby = neighbours(titles, 0.7);
+        e.categoryWords = {{0.5, {{QStringLiteral("gaming"), 0.5, 0.0}, {QStringLiteral("bag"), 0.6, 1.0}}}};
+        const std::vector<WordVote::Scored> scored = WordVote::scored(e);
+        const QVector<TitleWord> words = WordVote::words(e);
+        QStringList kept;
+        for (const TitleWord &w : words)
+            kept << w.word.toLower();
+        for (const WordVote::Scored &s : scored) {
+            QCOMPARE(s.likely, s.listings + s.categories);
+            QVERIFY2(kept.contains(s.word.toLower()) == (s.likely >= WordVote::kLikely), qPrintable(s.word));
+        }
+        // "charger" (0.2 of the titles) and "gaming" (0.6 x 0.5 x 0.5) fall short; "bag" has both kinds of evidence.
+        QCOMPARE(TitleBuilder::render(words), QStringLiteral("Dell laptop i5 bag"));
+        QCOMPARE(froms(words), (QStringList{QStringLiteral("similar"), QStringLiteral("similar"), QStringLiteral("similar"), QStringLiteral("market")}));
+        // A category the photo surely is in carries its word alone, as the category's evidence, where its sellers write it.
+        e.categoryWords = {{1.0, {{QStringLiteral("gaming"), 0.5, 0.0}}}};
+        const QVector<TitleWord> surer = WordVote::words(e);
+        const auto gaming = std::find_if(surer.begin(), surer.end(), [](const TitleWord &w) { return w.word == QLatin1String("gaming"); });
+        QVERIFY(gaming != surer.end());
+        QCOMPARE(gaming->from, QStringLiteral("market"));
+        QCOMPARE(TitleBuilder::render(surer), QStringLiteral("Dell gaming laptop i5"));
+    }
+
+    void oneFormOfAWordAndAtMostSeven()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        e.nearby = neighbours({QStringLiteral("Wooden boxes"), QStringLiteral("Wooden box"), QStringLiteral("Storage boxes"), QStringLiteral("Wooden box"),
+                               QStringLiteral("Wooden boxes")}, 0.7);
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Wooden boxes"));
+        e.nearby = neighbours({QStringLiteral("one two three four five six seven eight nine")}, 0.7);
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)).split(QLatin1Char(' ')).size(), WordVote::kMaxWords);
     }
 
     void theCatchAllsNounIsNeverTheTitle()
