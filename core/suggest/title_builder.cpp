@@ -120,13 +120,52 @@ QVector<TitleWord> TitleBuilder::agreedWords(const QStringList &titles)
     return out;
 }
 
+namespace {
+
+// What names the item when no listing does: the model's label when it is
+// confident and belongs to the category, else the category's noun. The
+// catch-all's noun ("Item") names nothing: a label names the item, the most
+// probable one of a category of items when there is one (a laptop in a photo
+// of a room), else the top one (a sailboat), however unsure.
+QVector<TitleWord> itemNoun(const TitleEvidence &e)
+{
+    const Category &category = *e.category;
+    if (category.catchAll) {
+        const LabelScore &named = e.itemLabel.name.isEmpty() ? e.label : e.itemLabel;
+        if (!named.name.isEmpty())
+            return phraseWords(named.name, QStringLiteral("label"));
+    }
+    if (e.labelInCategory && e.label.probability >= TitleBuilder::kConfidentLabel && !category.catchAll)
+        return phraseWords(e.label.name, QStringLiteral("label"));
+    return phraseWords(category.noun, QStringLiteral("category"));
+}
+
+// A word that says what the item is like, not what it is ("Black", "New", "Small").
+bool onlyDescribes(const TitleWord &w)
+{
+    static const QSet<QString> words = {
+        QStringLiteral("black"), QStringLiteral("white"), QStringLiteral("grey"),  QStringLiteral("gray"),      QStringLiteral("red"),
+        QStringLiteral("orange"), QStringLiteral("brown"), QStringLiteral("beige"), QStringLiteral("yellow"),    QStringLiteral("green"),
+        QStringLiteral("blue"),  QStringLiteral("purple"), QStringLiteral("pink"),  QStringLiteral("silver"),    QStringLiteral("gold"),
+        QStringLiteral("new"),   QStringLiteral("used"),   QStringLiteral("small"), QStringLiteral("large"),     QStringLiteral("big"),
+        QStringLiteral("size"),  QStringLiteral("good"),   QStringLiteral("excellent"), QStringLiteral("condition"), QStringLiteral("brand")};
+    const QStringList tokens = titleTokens(w.word);
+    return std::all_of(tokens.begin(), tokens.end(), [](const QString &t) { return words.contains(wordKey(t)); });
+}
+
+} // namespace
+
 QVector<TitleWord> TitleBuilder::words(const TitleEvidence &e)
 {
     const Category &category = *e.category;
     if (!e.neighbours.isEmpty() && e.neighbours.first().similarity >= kNearCopy && !e.neighbours.first().title.trimmed().isEmpty())
         return {{e.neighbours.first().title.trimmed(), QStringLiteral("nearest")}};
-    if (QVector<TitleWord> voted = WordVote::words(e); !voted.isEmpty())
+    if (QVector<TitleWord> voted = WordVote::words(e); !voted.isEmpty()) {
+        // Words that only say what the item is like ("Black") need what names it.
+        if (std::all_of(voted.begin(), voted.end(), onlyDescribes))
+            voted += itemNoun(e);
         return voted;
+    }
     QStringList close;
     for (const NeighbourTitle &n : e.neighbours) {
         if (n.similarity >= kCloseListing && !n.title.trimmed().isEmpty() && close.size() < kCloseListings)
@@ -141,17 +180,7 @@ QVector<TitleWord> TitleBuilder::words(const TitleEvidence &e)
     QVector<TitleWord> out;
     if (!e.colour.isEmpty() && e.colourShare >= kObjectColour)
         out.push_back({e.colour, kColour});
-    // The catch-all's noun ("Item") names nothing: a label names the item, the
-    // most probable one of a category of items when there is one (a laptop in a
-    // photo of a room), else the top one (a sailboat), however unsure.
-    if (category.catchAll) {
-        const LabelScore &named = e.itemLabel.name.isEmpty() ? e.label : e.itemLabel;
-        if (!named.name.isEmpty())
-            return out + phraseWords(named.name, QStringLiteral("label"));
-    }
-    if (e.labelInCategory && e.label.probability >= kConfidentLabel && !category.catchAll)
-        return out + phraseWords(e.label.name, QStringLiteral("label"));
-    return out + phraseWords(category.noun, QStringLiteral("category"));
+    return out + itemNoun(e);
 }
 
 QString TitleBuilder::render(const QVector<TitleWord> &words)
@@ -192,15 +221,6 @@ void noLongerFirst(TitleWord &w)
     const bool named = w.from == QLatin1String("category") || w.from == QLatin1String("label");
     if (named && !(w.word.size() > 1 && w.word[1].isUpper()))
         w.word = w.word.toLower();
-}
-
-bool namesNothing(const QString &key)
-{
-    static const QSet<QString> words = {QStringLiteral("you"), QStringLiteral("your"), QStringLiteral("all"), QStringLiteral("any"),
-                                        QStringLiteral("use"), QStringLiteral("not"),  QStringLiteral("can"), QStringLiteral("will"),
-                                        QStringLiteral("our"), QStringLiteral("more"), QStringLiteral("please"), QStringLiteral("free"),
-                                        QStringLiteral("available"), QStringLiteral("getting"), QStringLiteral("purchased"), QStringLiteral("model")};
-    return words.contains(key);
 }
 
 } // namespace

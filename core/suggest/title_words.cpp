@@ -53,6 +53,15 @@ QSet<QString> contentWords(const QString &title)
     return keys;
 }
 
+bool namesNothing(const QString &key)
+{
+    static const QSet<QString> words = {QStringLiteral("you"), QStringLiteral("your"), QStringLiteral("all"), QStringLiteral("any"),
+                                        QStringLiteral("use"), QStringLiteral("not"),  QStringLiteral("can"), QStringLiteral("will"),
+                                        QStringLiteral("our"), QStringLiteral("more"), QStringLiteral("please"), QStringLiteral("free"),
+                                        QStringLiteral("available"), QStringLiteral("getting"), QStringLiteral("purchased"), QStringLiteral("model"), QStringLiteral("must")};
+    return words.contains(key);
+}
+
 double relativePlace(int index, int count)
 {
     return count > 1 ? double(index) / double(count - 1) : 0.0;

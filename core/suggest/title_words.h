@@ -15,6 +15,8 @@ namespace listinglens {
 QStringList titleTokens(const QString &title);
 QString wordKey(const QString &token); // empty for a filler word or a lone symbol
 QSet<QString> contentWords(const QString &title);
+// A word that names nothing in a title ("you", "all", "available", "must").
+bool namesNothing(const QString &key);
 // Where the index-th of `count` words stands in its title: 0 first .. 1 last (0 alone).
 double relativePlace(int index, int count);
 

@@ -14,13 +14,20 @@ struct Vote {
     double listings = 0;             // similarity-weighted share of the listings that have it
     double categories = 0;           // probability-weighted share of the categories' titles
     double placeSum = 0, placeWeight = 0;
+    double afterNumber = 0;          // the listings' part where a number goes just before it ("26 inch")
     std::map<QString, double> forms; // spelling -> weight
 };
 
-// A word that can stand in a title alone: it has a letter ("2019" or "10" is a torn fragment).
+// A word that can stand in a title alone: it has a letter ("2019" or "10" is a
+// torn fragment) and more than one character (the "s" of "Men s").
 bool standsAlone(const QString &token)
 {
-    return std::any_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
+    return token.size() > 1 && std::any_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
+}
+
+bool numberOnly(const QString &token)
+{
+    return !token.isEmpty() && std::none_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
 }
 
 // The listings' votes, each listing's weight its similarity to the kSharpness-th power, normalised.
@@ -42,11 +49,12 @@ void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
         QSet<QString> counted;
         for (int i = 0; i < int(tokens.size()); ++i) {
             const QString key = wordKey(tokens[i]);
-            if (key.isEmpty() || !standsAlone(tokens[i]) || counted.contains(key))
+            if (key.isEmpty() || !standsAlone(tokens[i]) || namesNothing(key) || counted.contains(key))
                 continue;
             counted.insert(key);
             Vote &v = out[key];
             v.listings += weight / total;
+            v.afterNumber += i > 0 && numberOnly(tokens[i - 1]) ? weight / total : 0.0;
             v.placeSum += weight / total * relativePlace(i, int(tokens.size()));
             v.placeWeight += weight / total;
             v.forms[tokens[i]] += weight;
@@ -63,7 +71,7 @@ void categoryVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
     for (const CategoryWords &c : std::as_const(categories)) {
         for (const MarketWord &m : c.words) {
             const QString key = wordKey(m.word);
-            if (key.isEmpty() || !standsAlone(m.word))
+            if (key.isEmpty() || !standsAlone(m.word) || namesNothing(key))
                 continue;
             Vote &v = out[key];
             const double weight = c.probability * m.share;
@@ -98,6 +106,9 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
     categoryVotes(e, all);
     std::vector<std::pair<QString, Scored>> keyed;
     for (const auto &[key, v] : all) {
+        // A word the listings mostly write after a number ("26 inch", "8 GB") is half of a run: without its number, a fragment.
+        if (v.listings > 0 && v.afterNumber > 0.5 * v.listings)
+            continue;
         Scored s;
         s.word = std::max_element(v.forms.begin(), v.forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; })->first;
         s.listings = std::max(0.0, v.listings - kLoneTitle);

@@ -60,7 +60,7 @@ private Q_SLOTS:
         QVERIFY(asBooks);
         // The words the books listings vote for, in a seller's order; nothing of the music ones.
         const QString asBooksTitle = asBooks.value().title;
-        QVERIFY2(asBooksTitle.startsWith(QStringLiteral("Board game")), qPrintable(asBooksTitle));
+        QVERIFY2(asBooksTitle.contains(QStringLiteral("board game"), Qt::CaseInsensitive), qPrintable(asBooksTitle));
         for (const char *musicWord : {"Fender", "vinyl", "records"})
             QVERIFY2(!asBooksTitle.contains(QLatin1String(musicWord), Qt::CaseInsensitive), qPrintable(asBooksTitle));
         QCOMPARE(asBooks.value().titleBasis, QStringLiteral("similar"));
