@@ -15,6 +15,7 @@ struct Vote {
     double categories = 0;           // probability-weighted share of the categories' titles
     double placeSum = 0, placeWeight = 0;
     double afterNumber = 0;          // the listings' part where a number goes just before it ("26 inch")
+    std::map<int, int> at;           // voting title -> the word's index in it
     std::map<QString, double> forms; // spelling -> weight
 };
 
@@ -45,7 +46,8 @@ void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
         total += weight;
         voters.emplace_back(std::move(tokens), weight);
     }
-    for (const auto &[tokens, weight] : voters) {
+    for (int t = 0; t < int(voters.size()); ++t) {
+        const auto &[tokens, weight] = voters[std::size_t(t)];
         QSet<QString> counted;
         for (int i = 0; i < int(tokens.size()); ++i) {
             const QString key = wordKey(tokens[i]);
@@ -58,6 +60,7 @@ void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
             v.placeSum += weight / total * relativePlace(i, int(tokens.size()));
             v.placeWeight += weight / total;
             v.forms[tokens[i]] += weight;
+            v.at[t] = i;
         }
     }
 }
@@ -97,6 +100,21 @@ bool nearDuplicate(const QString &a, const QString &b)
     return es || ies;
 }
 
+// +1 when sellers write `a` before `b`, -1 after, 0 when it cannot be told.
+int precedence(const WordVote::Scored &a, const WordVote::Scored &b)
+{
+    int votes = 0, both = 0;
+    for (const auto &[title, index] : a.at) {
+        if (const auto other = b.at.find(title); other != b.at.end()) {
+            ++both;
+            votes += index < other->second ? 1 : -1;
+        }
+    }
+    if (both > 0)
+        return (votes > 0) - (votes < 0);
+    return (a.place < b.place) - (a.place > b.place);
+}
+
 } // namespace
 
 std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
@@ -115,6 +133,7 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
         s.categories = kCategoryWeight * v.categories;
         s.likely = s.listings + s.categories;
         s.place = v.placeWeight > 0 ? v.placeSum / v.placeWeight : 1.0;
+        s.at = v.at;
         keyed.emplace_back(key, s);
     }
     std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.second.likely > b.second.likely; });
@@ -136,10 +155,26 @@ QVector<TitleWord> WordVote::words(const TitleEvidence &e)
     kept.erase(std::find_if(kept.begin(), kept.end(), [](const Scored &s) { return s.likely < kLikely; }), kept.end());
     if (int(kept.size()) > kMaxWords)
         kept.resize(std::size_t(kMaxWords));
-    std::stable_sort(kept.begin(), kept.end(), [](const Scored &a, const Scored &b) { return a.place < b.place; });
+    // In the order sellers write them: each word goes before the kept words
+    // that the voting titles having both mostly write after it (by their mean
+    // place where no title has both); the words before the most others first.
+    std::vector<std::pair<int, std::size_t>> order;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        int before = 0;
+        for (std::size_t j = 0; j < kept.size(); ++j) {
+            if (j != i)
+                before += precedence(kept[i], kept[j]);
+        }
+        order.emplace_back(-before, i);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first < b.first : kept[a.second].place < kept[b.second].place;
+    });
     QVector<TitleWord> out;
-    for (const Scored &s : kept)
+    for (const auto &[rank, i] : order) {
+        const Scored &s = kept[i];
         out.push_back({s.word, s.listings >= s.categories ? QStringLiteral("similar") : QStringLiteral("market")});
+    }
     return out;
 }
 

@@ -2,6 +2,9 @@
 
 #include "title_builder.h"
 
+#include <map>
+#include <vector>
+
 namespace listinglens {
 
 // One score per word a seller of this photo's item may write, then as many
@@ -14,7 +17,8 @@ namespace listinglens {
 // power. A word at least kLikely likely is kept, the most likely first, at
 // most kMaxWords, whole (a number alone is a fragment of a run, never a word),
 // one form of each word ("box" or "boxes"), in the order sellers write them
-// (each word's mean place in the listings' and the categories' titles).
+// (before the words that the titles having both write after it; by its mean
+// place in the listings' and the categories' titles where none has both).
 class WordVote {
 public:
     static constexpr int kListings = 10;          // the closest confirmed listings that vote
@@ -37,6 +41,7 @@ public:
         double categories = 0; // its part from the categories' titles
         double likely = 0;
         double place = 1;      // where sellers write it (0 first .. 1 last)
+        std::map<int, int> at; // voting title (the closest first) -> the word's index in it
     };
     // Every candidate, most likely first.
     static std::vector<Scored> scored(const TitleEvidence &evidence);

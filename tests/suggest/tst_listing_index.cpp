@@ -135,12 +135,15 @@ private Q_SLOTS:
         auto words = index.marketWords(QStringLiteral("bicycles"), 2);
         QCOMPARE(words.value(0).word, QStringLiteral("bike")); // "bike" and "bikes" are one word, spelt as most do... (a tie: the first)
         QCOMPARE(words.value(0).share, 1.0);
+        QCOMPARE(words.value(0).place, 0.75); // last of "Mountain bike", the middle of "Kids bikes x2"
         index.confirm(3, QStringLiteral("bicycles"), 50, QStringLiteral("Road bike"));
         QCOMPARE(index.marketWords(QStringLiteral("bicycles"), 1).value(0).share, 1.0);
         index.unconfirm(1, QStringLiteral("bicycles"));
         index.unconfirm(2, QStringLiteral("bicycles"));
         words = index.marketWords(QStringLiteral("bicycles"), 3);
         QCOMPARE(words.size(), 2); // road, bike
+        for (const MarketWord &w : std::as_const(words)) // the places of titles no longer confirmed are gone too
+            QCOMPARE(w.place, w.word == QLatin1String("Road") ? 0.0 : 1.0);
         index.confirm(3, QStringLiteral("cars"), 50, QStringLiteral("Road bike")); // corrected again: counted once, in its new category
         QVERIFY(index.marketWords(QStringLiteral("bicycles"), 3).isEmpty());
         QCOMPARE(index.marketWords(QStringLiteral("cars"), 3).size(), 2);

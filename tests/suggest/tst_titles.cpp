@@ -201,6 +201,16 @@ private Q_SLOTS:
         QCOMPARE(TitleBuilder::render(WordVote::words(e)).split(QLatin1Char(' ')).size(), WordVote::kMaxWords);
     }
 
+    void inTheOrderSellersWriteThem()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        // Most titles that have both put "Apple" first, however the few others do; a word no title shares goes by its mean place.
+        e.nearby = neighbours({QStringLiteral("Watch Apple"), QStringLiteral("Apple Series 3 Watch"), QStringLiteral("Apple Watch"),
+                               QStringLiteral("GPS strap"), QStringLiteral("Silver GPS")}, 0.7);
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Apple GPS Watch"));
+    }
+
     void theCatchAllsNounIsNeverTheTitle()
     {
         Category other;
