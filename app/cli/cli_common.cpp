@@ -12,11 +12,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QTextStream>
-#include <QThread>
 #include <QTimeZone>
 #include <QUrl>
 
-#include <algorithm>
 #include <cstdio>
 #include <sys/stat.h>
 #include <utility>
@@ -259,12 +257,7 @@ std::optional<ModerationChoice> moderationOptions(const QCommandLineParser &pars
     const auto threads = intOption(parser, o.textThreads, 0, 16);
     if (!threads)
         return std::nullopt;
-    // A photo's text costs more CPU than its suggestion (docs/performance.md,
-    // Moderation): one reading thread is what a 2-core machine can spare, but
-    // on more cores it would leave the main lane waiting for the last photos'
-    // text while cores idle. The lane's threads run at a lower priority, so
-    // they take what the main lane leaves.
-    choice.options.threads = *threads > 0 ? *threads : std::clamp(QThread::idealThreadCount() / 2, 1, 8);
+    choice.options.threads = *threads; // 0: the lane's own choice
     return choice;
 }
 
