@@ -22,7 +22,6 @@ constexpr const char *kUsage =
     "  db           fill a database with synthetic predictions and time the console's queries\n"
     "  train        time and memory of training a category head on 10,000 listings\n"
     "  text         text on photos: contact-detail recall, false positives, time\n"
-    "  faces        faces the lane's proposals keep against a whole scan, and the CPU each costs\n"
     "  brands       brands read on hand-checked marketplace photos (benchkit/brand_photos.csv)\n"
     "  titles       suggested titles, prices and similar listings against real sellers' listings\n"
     "  http         jobs/s and submit-to-done latency through the API, 1 and 2 workers\n"
@@ -75,7 +74,7 @@ int main(int argc, char *argv[])
     static const Command commands[] = {
         {QLatin1StringView("db"), runBenchDb},         {QLatin1StringView("train"), runBenchTrain},
         {QLatin1StringView("text"), runBenchText},     {QLatin1StringView("brands"), runBenchBrands},
-        {QLatin1StringView("titles"), runBenchTitles}, {QLatin1StringView("faces"), runBenchFaces},
+        {QLatin1StringView("titles"), runBenchTitles},
         {QLatin1StringView("http"), runBenchHttp},     {QLatin1StringView("soak"), runSoak},
     };
     return runCommandLine(argc, argv, QStringLiteral("listinglens-bench"), commands, kUsage);

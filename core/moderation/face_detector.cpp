@@ -34,16 +34,6 @@ constexpr int kMinFace = 32;        // pixels of the image detected on
 constexpr double kMinFaceShare = 0.125;
 constexpr int kMaxSide = 512;       // larger images are reduced to this long side first (bounded time)
 constexpr std::size_t kMaxFaces = 32;
-// The proposer: lbpcascade_frontalface with these settings on the areas the
-// judge would scan (`listinglens-bench faces` measures what it keeps).
-constexpr double kProposalScaleFactor = 1.2;
-constexpr int kProposalNeighbours = 1;
-// A proposal is padded by this share of its side on each side: the judge's
-// windows that group into one face are within about a fifth of its size and
-// place, and the proposer's box may be off the judge's by as much again.
-constexpr double kProposalPad = 0.5;
-// Proposals covering more of an area than this: the area is scanned whole.
-constexpr double kMostOfArea = 0.6;
 
 std::unique_ptr<cv::CascadeClassifier> loadCascade(const QString &path)
 {
@@ -55,30 +45,6 @@ std::unique_ptr<cv::CascadeClassifier> loadCascade(const QString &path)
         return {};
     }
     return cascade;
-}
-
-// Overlapping areas joined into one (a face is never cut between two); the
-// whole when they cover most of it (kMostOfArea).
-std::vector<cv::Rect> joinedOrWhole(std::vector<cv::Rect> areas, const cv::Rect &whole)
-{
-    for (bool merged = true; merged;) {
-        merged = false;
-        for (std::size_t i = 0; i < areas.size() && !merged; ++i) {
-            for (std::size_t j = i + 1; j < areas.size() && !merged; ++j) {
-                if ((areas[i] & areas[j]).area() > 0) {
-                    areas[i] |= areas[j];
-                    areas.erase(areas.begin() + std::ptrdiff_t(j));
-                    merged = true;
-                }
-            }
-        }
-    }
-    double covered = 0;
-    for (const cv::Rect &a : areas)
-        covered += a.area();
-    if (covered > kMostOfArea * whole.area())
-        return {whole};
-    return areas;
 }
 
 // Where a face could be: skin-toned areas (YCrCb, the usual bounds of skin
@@ -120,25 +86,25 @@ std::vector<cv::Rect> faceAreas(const cv::Mat &bgr, int minFace)
         const int pad = std::max(b.width, b.height) / 2 + minFace;
         areas.push_back(cv::Rect(b.x - pad, b.y - pad, b.width + 2 * pad, b.height + 2 * pad) & whole);
     }
-    return joinedOrWhole(std::move(areas), whole);
-}
-
-// Where the judge scans inside `area` of the grey image: each window the
-// proposer finds there, padded (kProposalPad), overlapping ones joined.
-std::vector<cv::Rect> proposedAreas(cv::CascadeClassifier &proposer, const cv::Mat &g, const cv::Rect &area, int minFace)
-{
-    std::vector<cv::Rect> windows;
-    static const double sf = qEnvironmentVariableIsSet("LL_SF") ? qEnvironmentVariable("LL_SF").toDouble() : kProposalScaleFactor; // EXPLORE
-    static const int nb = qEnvironmentVariableIsSet("LL_NB") ? qEnvironmentVariableIntValue("LL_NB") : kProposalNeighbours; // EXPLORE
-    proposer.detectMultiScale(g(area), windows, sf, nb, 0, cv::Size(minFace, minFace));
-    std::vector<cv::Rect> areas;
-    areas.reserve(windows.size());
-    for (const cv::Rect &w : windows) {
-        static const double kpad = qEnvironmentVariableIsSet("LL_PAD") ? qEnvironmentVariable("LL_PAD").toDouble() : kProposalPad; // EXPLORE
-        const int pad = int(std::ceil(kpad * std::max(w.width, w.height)));
-        areas.push_back(cv::Rect(w.x + area.x - pad, w.y + area.y - pad, w.width + 2 * pad, w.height + 2 * pad) & area);
+    // Overlapping areas are one (a face is never cut between two).
+    for (bool merged = true; merged;) {
+        merged = false;
+        for (std::size_t i = 0; i < areas.size() && !merged; ++i) {
+            for (std::size_t j = i + 1; j < areas.size() && !merged; ++j) {
+                if ((areas[i] & areas[j]).area() > 0) {
+                    areas[i] |= areas[j];
+                    areas.erase(areas.begin() + std::ptrdiff_t(j));
+                    merged = true;
+                }
+            }
+        }
     }
-    return areas.empty() ? areas : joinedOrWhole(std::move(areas), area);
+    double covered = 0;
+    for (const cv::Rect &a : areas)
+        covered += a.area();
+    if (covered > 0.6 * whole.area())
+        return {whole};
+    return areas;
 }
 
 cv::Mat grey(const cv::Mat &image)
@@ -156,38 +122,27 @@ cv::Mat grey(const cv::Mat &image)
     return g;
 }
 
-// The judge and the proposer, loaded together: one pair per thread that detects.
-struct Cascades {
-    std::unique_ptr<cv::CascadeClassifier> judge, proposer;
-    explicit operator bool() const { return judge && proposer; }
-};
-
-Cascades loadCascades(const QString &judge, const QString &proposer)
-{
-    return {loadCascade(judge), loadCascade(proposer)};
-}
-
 } // namespace
 
 struct FaceDetector::Pool {
-    QString path, proposerPath;
+    QString path;
     std::mutex mutex;
-    std::vector<Cascades> idle;
+    std::vector<std::unique_ptr<cv::CascadeClassifier>> idle;
 
-    Cascades borrow()
+    std::unique_ptr<cv::CascadeClassifier> borrow()
     {
         {
             std::lock_guard lock(mutex);
             if (!idle.empty()) {
-                Cascades c = std::move(idle.back());
+                auto c = std::move(idle.back());
                 idle.pop_back();
                 return c;
             }
         }
-        return loadCascades(path, proposerPath); // loaded once by open(), so only a vanished file fails here
+        return loadCascade(path); // loaded once by open(), so only a vanished file fails here
     }
 
-    void giveBack(Cascades c)
+    void giveBack(std::unique_ptr<cv::CascadeClassifier> c)
     {
         if (!c)
             return;
@@ -204,27 +159,18 @@ QString FaceDetector::defaultCascadePath()
     return QStringLiteral("/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml");
 }
 
-QString FaceDetector::defaultProposerPath()
-{
-    if (qEnvironmentVariableIsSet("LL_PROP")) return qEnvironmentVariable("LL_PROP"); // EXPLORE
-    return QStringLiteral("/usr/share/opencv4/lbpcascades/lbpcascade_frontalface.xml");
-}
-
 Result<std::unique_ptr<FaceDetector>> FaceDetector::open(const QString &cascadePath)
 {
     const QString path = cascadePath.isEmpty() ? defaultCascadePath() : cascadePath;
-    const QString proposerPath = defaultProposerPath();
-    for (const QString &file : {path, proposerPath}) {
-        if (!QFileInfo(file).isFile())
-            return Error{ErrorCode::ModelError, QStringLiteral("face cascade %1 not found (Debian package opencv-data, or set LISTINGLENS_FACE_CASCADE)").arg(file)};
-    }
-    Cascades cascades = loadCascades(path, proposerPath);
-    if (!cascades)
-        return Error{ErrorCode::ModelError, QStringLiteral("face cascade %1 or %2 could not be read as an OpenCV cascade").arg(path, proposerPath)};
+    const QFileInfo info(path);
+    if (!info.isFile())
+        return Error{ErrorCode::ModelError, QStringLiteral("face cascade %1 not found (Debian package opencv-data, or set LISTINGLENS_FACE_CASCADE)").arg(path)};
+    auto cascade = loadCascade(path);
+    if (!cascade)
+        return Error{ErrorCode::ModelError, QStringLiteral("face cascade %1 could not be read as an OpenCV cascade").arg(path)};
     auto pool = std::make_unique<Pool>();
     pool->path = path;
-    pool->proposerPath = proposerPath;
-    pool->idle.push_back(std::move(cascades));
+    pool->idle.push_back(std::move(cascade));
     return std::unique_ptr<FaceDetector>(new FaceDetector(path, std::move(pool)));
 }
 
@@ -232,36 +178,7 @@ FaceDetector::FaceDetector(QString path, std::unique_ptr<Pool> pool) : m_path(st
 
 FaceDetector::~FaceDetector() = default;
 
-namespace {
-
-// The judge's faces on the grey image `g` (equalised), in its pixels: in
-// each skin-toned area, where the proposer saw a face (Scan::Proposals) or
-// all of it (Scan::Whole).
-std::vector<cv::Rect> judgedFaces(Cascades &cascades, const cv::Mat &scanned, const cv::Mat &g, FaceDetector::Scan scan)
-{
-    const int minFace = std::max(kMinFace, int(kMinFaceShare * std::min(g.cols, g.rows)));
-    std::vector<cv::Rect> found;
-    for (const cv::Rect &area : faceAreas(scanned, minFace)) {
-        if (std::min(area.width, area.height) < minFace)
-            continue;
-        std::vector<cv::Rect> judged = scan == FaceDetector::Scan::Whole ? std::vector<cv::Rect>{area}
-                                                                               : proposedAreas(*cascades.proposer, g, area, minFace);
-        if (qEnvironmentVariableIsSet("LL_GATE") && !judged.empty()) judged = {area}; // EXPLORE
-        for (const cv::Rect &part : judged) {
-            if (std::min(part.width, part.height) < minFace)
-                continue;
-            std::vector<cv::Rect> inPart;
-            cascades.judge->detectMultiScale(g(part), inPart, kScaleFactor, kMinNeighbours, 0, cv::Size(minFace, minFace));
-            for (const cv::Rect &r : inPart)
-                found.push_back(r + part.tl());
-        }
-    }
-    return found;
-}
-
-} // namespace
-
-std::vector<QRect> FaceDetector::detect(const cv::Mat &bgr, int decodeScale, Scan scan) const
+std::vector<QRect> FaceDetector::detect(const cv::Mat &bgr, int decodeScale) const
 {
     if (bgr.empty() || bgr.dims != 2 || std::min(bgr.cols, bgr.rows) < kMinFace)
         return {};
@@ -281,16 +198,24 @@ std::vector<QRect> FaceDetector::detect(const cv::Mat &bgr, int decodeScale, Sca
         if (g.empty())
             return {};
         cv::equalizeHist(g, g);
-        Cascades cascades = m_pool->borrow();
-        if (!cascades)
+        auto cascade = m_pool->borrow();
+        if (!cascade)
             return {};
         try {
-            found = judgedFaces(cascades, scanned, g, scan);
+            const int minFace = std::max(kMinFace, int(kMinFaceShare * std::min(g.cols, g.rows)));
+            for (const cv::Rect &area : faceAreas(scanned, minFace)) {
+                if (std::min(area.width, area.height) < minFace)
+                    continue;
+                std::vector<cv::Rect> inArea;
+                cascade->detectMultiScale(g(area), inArea, kScaleFactor, kMinNeighbours, 0, cv::Size(minFace, minFace));
+                for (const cv::Rect &r : inArea)
+                    found.push_back(r + area.tl());
+            }
         } catch (...) {
-            m_pool->giveBack(std::move(cascades));
+            m_pool->giveBack(std::move(cascade));
             throw;
         }
-        m_pool->giveBack(std::move(cascades));
+        m_pool->giveBack(std::move(cascade));
     } catch (const cv::Exception &e) {
         qCWarning(lcImage) << "face detection failed:" << e.what();
         return {};

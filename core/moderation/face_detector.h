@@ -13,15 +13,9 @@
 namespace listinglens {
 
 // People in the photo: frontal faces found with an OpenCV cascade (Debian
-// opencv-data's haarcascade_frontalface_alt2.xml by default, the judge) on
-// the reduced decode the model sees, so blurred in previews and thumbnails
-// and flagged as person_in_photo.
-//
-// The judge scans only where a face could be: a cheap cascade
-// (lbpcascade_frontalface.xml, the proposer) looks for face-like windows
-// with few neighbours, and the judge, unchanged, runs on each such window
-// padded to the range of windows its own detection would group. A face
-// the judge would find is lost only when the proposer misses it.
+// opencv-data's haarcascade_frontalface_alt2.xml by default) on the reduced
+// decode the model sees, so blurred in previews and thumbnails and flagged
+// as person_in_photo.
 //
 // Thread safety: detect() is const and may run on several threads at once
 // (Classifier::prepare does). A cv::CascadeClassifier is not documented as
@@ -32,23 +26,16 @@ class FaceDetector {
 public:
     // cascadePath empty: $LISTINGLENS_FACE_CASCADE, else opencv-data's file
     // (/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml).
-    // The proposer is opencv-data's lbpcascade_frontalface.xml beside it.
     // A missing or unreadable file is a ModelError.
     static Result<std::unique_ptr<FaceDetector>> open(const QString &cascadePath = {});
     static QString defaultCascadePath();
-    static QString defaultProposerPath();
-
-    // Where the judge scans: where the proposer saw a face (the product), or
-    // every skin-toned area whole (the reference the proposals are measured
-    // against: `listinglens-bench faces`).
-    enum class Scan { Proposals, Whole };
     ~FaceDetector();
 
     // Faces on `bgr`, the photo decoded at 1/decodeScale (8-bit, 1, 3 or 4
     // channels), as boxes in full-photo pixels (multiplied by decodeScale),
     // largest first. Empty for an empty or tiny image; never throws. Images
     // larger than the decode the model sees are reduced first (bounded time).
-    std::vector<QRect> detect(const cv::Mat &bgr, int decodeScale, Scan scan = Scan::Proposals) const;
+    std::vector<QRect> detect(const cv::Mat &bgr, int decodeScale) const;
 
     const QString &cascadePath() const { return m_path; }
 
