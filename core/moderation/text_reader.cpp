@@ -332,7 +332,7 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
         m_api->language(0)->SetVariable("thresholding_method", thresholds[i]);
         Read r = recognise(*m_api->language(0), i);
         if (i == 0) {
-            enough = settled(r, l.glyphs);
+            enough = settled(r, l.glyphs) && !partOfContact(r); // "WhatsApp", "call": the number may follow
             firstNothing = nothing(r);
         } else if (i == 1) {
             enough = firstNothing && nothing(r);
