@@ -56,6 +56,8 @@ std::unique_ptr<tesseract::TessBaseAPI> initTesseract(const QByteArray &dir, con
 }
 
 constexpr const char *kOtsu = "0", *kSauvola = "2"; // Tesseract's thresholding_method
+// A first read at least this sure, with nothing contact-like in it, is the line's only read.
+constexpr double kSettledConfidence = 0.7;
 
 struct Read {
     std::vector<ReadWord> words;
@@ -208,6 +210,31 @@ bool good(const Read &r, int glyphs)
     return r.confidence >= 0.85 && r.kept >= 0.8 * std::max(r.total, glyphs);
 }
 
+// Whether anything in a read, kept or too unsure to keep, could be a part
+// of a contact detail: two digits, an @, a dot or a slash between letters.
+bool contactLike(const Read &r)
+{
+    static const QRegularExpression marks(QStringLiteral(R"(\d.*\d|@|\w[./]\w)"), QRegularExpression::UseUnicodePropertiesOption);
+    return marks.match(r.all).hasMatch();
+}
+
+// Whether a read settles its line alone: read surely, most of the letters
+// the search found kept, nothing contact-like. Only lines that could hold a
+// contact pay for another image, threshold or language.
+bool settled(const Read &r, int glyphs)
+{
+    return r.confidence >= kSettledConfidence && r.kept >= 0.5 * glyphs && !contactLike(r);
+}
+
+// A read with no word that stands and nothing contact-like: after two such
+// reads (the colour and contrast images) the line is a mark, a pattern or
+// an edge, and the third image and the other languages read nothing more
+// on such lines (`listinglens-bench text`, untouched photos).
+bool nothing(const Read &r)
+{
+    return r.kept == 0 && !contactLike(r);
+}
+
 // Whether a line read imperfectly is worth another read: it may hold a
 // contact detail (digits, an @, a dot, in the words kept or in those read
 // too unsurely to keep), or the read lost most of its letters. A label read
@@ -299,9 +326,17 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
     // The images in turn, Sauvola's local threshold on the second (text
     // over a gradient or a busy ground), then the other languages on the best.
     const char *thresholds[] = {kOtsu, kSauvola, kOtsu};
-    for (std::size_t i = 0; i < 3 && (i == 0 || worthAnotherRead(best, l.glyphs)) && !budget.stopped(); ++i) {
+    bool enough = false; // the first read settled the line, or the first two read nothing
+    bool firstNothing = false;
+    for (std::size_t i = 0; i < 3 && (i == 0 || (!enough && worthAnotherRead(best, l.glyphs))) && !budget.stopped(); ++i) {
         m_api->language(0)->SetVariable("thresholding_method", thresholds[i]);
         Read r = recognise(*m_api->language(0), i);
+        if (i == 0) {
+            enough = settled(r, l.glyphs) && !partOfContact(r); // "WhatsApp", "call": the number may follow
+            firstNothing = nothing(r);
+        } else if (i == 1) {
+            enough = firstNothing && nothing(r);
+        }
         if (r.score() > best.score()) {
             best = std::move(r);
             bestImage = i;
@@ -325,7 +360,7 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
         readBoxes.back() = along;
         best = std::move(read);
     }
-    for (std::size_t k = 1; k < m_api->tess.size() && worthAnotherRead(best, l.glyphs) && !budget.stopped(); ++k) {
+    for (std::size_t k = 1; k < m_api->tess.size() && !enough && worthAnotherRead(best, l.glyphs) && !budget.stopped(); ++k) {
         tesseract::TessBaseAPI *tess = m_api->language(k);
         if (!tess)
             break;
