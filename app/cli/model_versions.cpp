@@ -120,10 +120,10 @@ int runFineTune(const QCommandLineParser &parser, const ModelOptions &modelOptio
         out << QJsonDocument(o.report).toJson(QJsonDocument::Compact) << Qt::endl;
     } else {
         const QJsonObject ft = o.report.value(QStringLiteral("fine_tuning")).toObject();
-        out << QStringLiteral("model m%1 (%2): %3 listings, %4 views each, best epoch %5 of %6, %7 s (views %8 s)\n")
+        out << QStringLiteral("model m%1 (%2): %3 listings, %4 views each, %5 epochs, %6 s (views %7 s)\n")
                    .arg(o.model).arg(o.report.value(QStringLiteral("model_version")).toString())
                    .arg(ft.value(QStringLiteral("listings")).toInt()).arg(1 + ft.value(QStringLiteral("views")).toInt())
-                   .arg(ft.value(QStringLiteral("best_epoch")).toInt()).arg(request.fineTune.epochs)
+                   .arg(request.fineTune.epochs)
                    .arg(ft.value(QStringLiteral("seconds")).toDouble(), 0, 'f', 0).arg(ft.value(QStringLiteral("views_seconds")).toDouble(), 0, 'f', 0);
         out << QStringLiteral("validation: fine-tuned with h%1 top-1 %2 top-3 %3 ECE %4; linear head top-1 %5 top-3 %6 ECE %7\n")
                    .arg(o.modelHead).arg(percent(o.tuned.top1), percent(o.tuned.top3)).arg(o.tuned.ece, 0, 'f', 3)

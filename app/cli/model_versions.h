@@ -12,10 +12,10 @@ namespace listinglens::cli {
 struct FineTuneCliOptions {
     QCommandLineOption fineTune{QStringLiteral("fine-tune"),
                                 QStringLiteral("train: also fine-tune the top of the model on the confirmed listings' photos (a new model version).")};
-    QCommandLineOption views{QStringLiteral("views"), QStringLiteral("train --fine-tune: augmented views per listing (default 3)."),
-                             QStringLiteral("N"), QStringLiteral("3")};
-    QCommandLineOption epochs{QStringLiteral("epochs"), QStringLiteral("train --fine-tune: epochs (default 10)."), QStringLiteral("N"),
-                              QStringLiteral("10")};
+    QCommandLineOption views{QStringLiteral("views"), QStringLiteral("train --fine-tune: augmented views per listing (default 2)."),
+                             QStringLiteral("N"), QStringLiteral("2")};
+    QCommandLineOption epochs{QStringLiteral("epochs"), QStringLiteral("train --fine-tune: epochs of the one-cycle schedule (default 6)."), QStringLiteral("N"),
+                              QStringLiteral("6")};
     void addTo(QCommandLineParser &parser) const { parser.addOptions({fineTune, views, epochs}); }
 };
 

@@ -30,6 +30,10 @@ double rounded(double v)
     return std::round(v * 10000.0) / 10000.0;
 }
 
+// Views the frozen part runs at once: 64 take about 15 % less CPU a view than
+// 32 (oneDNN, 2 threads), for about 230 MB more at the peak; 96 gain little more.
+constexpr std::size_t kViewBatch = 64;
+
 // The frozen part's output for every listing's views: N x (1 + views) x C x H x W, fp16.
 struct ViewCache {
     torch::Tensor features;
@@ -72,7 +76,7 @@ Result<ViewCache> cacheViews(const TrainableMobileNet &net, const std::vector<Fi
             input.insert(input.end(), view.begin(), view.end());
         }
         pending.push_back(i);
-        if (pending.size() * std::size_t(perListing) >= 32)
+        if (pending.size() * std::size_t(perListing) >= kViewBatch)
             flush();
         if (o.progress && (i + 1) % 250 == 0)
             o.progress(QStringLiteral("views: %1 of %2 listings").arg(i + 1).arg(examples.size()));
@@ -84,13 +88,20 @@ Result<ViewCache> cacheViews(const TrainableMobileNet &net, const std::vector<Fi
     return cache;
 }
 
+// Cached fp16 activations as the tail's input: float, channels-last (the
+// convolutions run about 15 % faster so than in the cache's plain layout).
+torch::Tensor tailInput(const torch::Tensor &cached)
+{
+    return cached.to(torch::kFloat32).contiguous(at::MemoryFormat::ChannelsLast);
+}
+
 // Unit-length embeddings of one view of the given rows, through the network's tail.
 torch::Tensor embed(const TrainableMobileNet &net, const torch::Tensor &features, const torch::Tensor &rows, int view, torch::Tensor *raw = nullptr)
 {
     std::vector<torch::Tensor> parts;
     for (int64_t first = 0; first < rows.size(0); first += 128) {
         const torch::Tensor idx = rows.narrow(0, first, std::min<int64_t>(128, rows.size(0) - first));
-        parts.push_back(net.tail(features.index({idx, view}).to(torch::kFloat32)));
+        parts.push_back(net.tail(tailInput(features.index({idx, view}))));
     }
     const torch::Tensor e = torch::cat(parts);
     if (raw)
@@ -140,11 +151,14 @@ struct Labels {
 
 struct TrainingRun {
     QJsonArray epochs;
-    int bestEpoch = 0;
-    double bestTop1 = -1, probeTop1 = 0;
+    double probeTop1 = 0, finalTop1 = 0;
 };
 
-// The training loop: AdamW on the tail and the head, one-cycle, best epoch on validation.
+// The training loop: AdamW on the tail and the head under one-cycle, the last
+// epoch kept. The validation split is only measured (each epoch's top-1 goes
+// to the report): no choice is made on it, so the head's calibration and the
+// comparison with the linear head are fitted and judged on listings nothing
+// here was chosen on.
 TrainingRun trainTail(TrainableMobileNet &net, const torch::Tensor &features, const Labels &l, const FineTuneOptions &o)
 {
     TrainingRun run;
@@ -171,8 +185,6 @@ TrainingRun trainTail(TrainableMobileNet &net, const torch::Tensor &features, co
     const int64_t n = l.train.size(0);
     const int stepsPerEpoch = int((n + o.batch - 1) / o.batch), total = stepsPerEpoch * o.epochs;
     torch::manual_seed(o.split.seed);
-    std::vector<torch::Tensor> best = net.snapshot();
-    torch::Tensor bestW = w.detach().clone(), bestB = b.detach().clone();
     int step = 0;
     for (int epoch = 1; epoch <= o.epochs; ++epoch) {
         const torch::Tensor order = torch::randperm(n, torch::kInt64);
@@ -183,7 +195,7 @@ TrainingRun trainTail(TrainableMobileNet &net, const torch::Tensor &features, co
             for (std::size_t g = 0; g < 2; ++g)
                 static_cast<AdamWOptions &>(optimiser.param_groups()[g].options()).lr(maxRates[g] * oneCycle(step, total));
             optimiser.zero_grad();
-            const torch::Tensor e = net.tail(features.index({rows, views}).to(torch::kFloat32));
+            const torch::Tensor e = net.tail(tailInput(features.index({rows, views})));
             const torch::Tensor logits = torch::linear(e / e.norm(2, {1}, true).clamp_min(1e-12), w, b);
             const torch::Tensor loss = torch::nll_loss(torch::log_softmax(logits, 1), l.yTrain.index({pick}), l.classWeight);
             loss.backward();
@@ -191,19 +203,13 @@ TrainingRun trainTail(TrainableMobileNet &net, const torch::Tensor &features, co
             lossSum += loss.item<double>() * double(pick.size(0));
         }
         torch::NoGradGuard noGrad;
-        const double t1 = top1(torch::linear(embed(net, features, l.validation, 0), w, b), l.yValidation);
+        run.finalTop1 = top1(torch::linear(embed(net, features, l.validation, 0), w, b), l.yValidation);
         run.epochs.append(QJsonObject{{QStringLiteral("epoch"), epoch}, {QStringLiteral("loss"), rounded(lossSum / double(n))},
-                                      {QStringLiteral("validation_top1"), rounded(t1)}});
+                                      {QStringLiteral("validation_top1"), rounded(run.finalTop1)}});
         if (o.progress)
-            o.progress(QStringLiteral("epoch %1 of %2: loss %3, validation top-1 %4").arg(epoch).arg(o.epochs).arg(lossSum / double(n), 0, 'f', 3).arg(t1, 0, 'f', 3));
-        if (t1 > run.bestTop1) {
-            run.bestTop1 = t1;
-            run.bestEpoch = epoch;
-            best = net.snapshot();
-        }
+            o.progress(QStringLiteral("epoch %1 of %2: loss %3, validation top-1 %4").arg(epoch).arg(o.epochs).arg(lossSum / double(n), 0, 'f', 3).arg(run.finalTop1, 0, 'f', 3));
     }
     net.setTrainable(false);
-    net.restore(best);
     return run;
 }
 
@@ -284,8 +290,8 @@ Result<FineTuned> FineTuner::run(const std::vector<FineTuneExample> &examples, c
         const double perListing = double(cache.value().features[0].numel()) * 2;
         out.report = {{QStringLiteral("listings"), int(out.tuned.size())}, {QStringLiteral("unreadable"), out.unreadable},
                       {QStringLiteral("views"), o.views}, {QStringLiteral("tail_blocks"), o.tailBlocks},
-                      {QStringLiteral("epochs"), run.epochs}, {QStringLiteral("best_epoch"), run.bestEpoch},
-                      {QStringLiteral("probe_top1"), rounded(run.probeTop1)}, {QStringLiteral("best_top1"), rounded(run.bestTop1)},
+                      {QStringLiteral("epochs"), run.epochs},
+                      {QStringLiteral("probe_top1"), rounded(run.probeTop1)}, {QStringLiteral("final_top1"), rounded(run.finalTop1)},
                       {QStringLiteral("parity"), net.value()->parityDifference()},
                       {QStringLiteral("cache_bytes_per_listing"), perListing},
                       {QStringLiteral("views_seconds"), rounded(viewSeconds)}, {QStringLiteral("seconds"), rounded(out.seconds)},

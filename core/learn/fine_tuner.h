@@ -23,8 +23,8 @@ struct FineTuneExample {
 };
 
 struct FineTuneOptions {
-    int views = 3;               // augmented views per listing, besides the centre view
-    int epochs = 10;
+    int views = 2;               // augmented views per listing, besides the centre view
+    int epochs = 6;              // of the one-cycle schedule; the last is kept
     int tailBlocks = 2;          // the last inverted-residual blocks trained (with the 1x1 convolution)
     int batch = 64;
     double backboneLearningRate = 1e-4;
@@ -46,7 +46,7 @@ struct FineTuned {
     std::vector<TrainingExample> tuned;
     int unreadable = 0;          // listings whose photo could not be read (left out)
     double seconds = 0;
-    QJsonObject report;          // views, epochs (validation top-1 each), best epoch, seconds, cache size
+    QJsonObject report;          // views, epochs (loss and validation top-1 each), seconds, cache size
 };
 
 // Fine-tunes the top of the shipped MobileNetV2 on confirmed listings:
@@ -56,9 +56,9 @@ struct FineTuned {
 //    a linear probe on the base embeddings) are trained with AdamW under a
 //    one-cycle schedule, each step on one random view per listing,
 //    class-balanced like the head (square-root inverse frequency);
-//  - the epoch with the best validation top-1 (centre view, the head's
-//    split) is kept and written to `outModel` (the base TorchScript with the
-//    new weights, checked against the trained network).
+//  - the last epoch is kept (the validation split, the head's, is measured
+//    each epoch but chooses nothing) and written to `outModel` (the base
+//    TorchScript with the new weights, checked against the trained network).
 class FineTuner {
 public:
     static constexpr int kMinExamples = HeadTrainer::kMinExamples;

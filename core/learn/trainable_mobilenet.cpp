@@ -231,22 +231,6 @@ void TrainableMobileNet::setTrainable(bool trainable)
         t.set_requires_grad(trainable);
 }
 
-std::vector<torch::Tensor> TrainableMobileNet::snapshot() const
-{
-    std::vector<torch::Tensor> copies;
-    for (const torch::Tensor &t : tailParameters())
-        copies.push_back(t.detach().clone());
-    return copies;
-}
-
-void TrainableMobileNet::restore(const std::vector<torch::Tensor> &snapshot)
-{
-    torch::NoGradGuard noGrad;
-    const std::vector<torch::Tensor> p = tailParameters();
-    for (std::size_t i = 0; i < p.size() && i < snapshot.size(); ++i)
-        p[i].copy_(snapshot[i]);
-}
-
 const torch::Tensor &TrainableMobileNet::classifierWeight() const { return d->classifierWeight; }
 const torch::Tensor &TrainableMobileNet::classifierBias() const { return d->classifierBias; }
 int TrainableMobileNet::firstTailConvolution() const { return d->firstTailConv(); }

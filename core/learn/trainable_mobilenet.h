@@ -40,9 +40,6 @@ public:
     // The trained convolutions' weights and biases (require gradients once trainable(true)).
     std::vector<at::Tensor> tailParameters() const;
     void setTrainable(bool trainable);
-    // Copies of the tail's tensors, and putting such copies back (best epoch).
-    std::vector<at::Tensor> snapshot() const;
-    void restore(const std::vector<at::Tensor> &snapshot);
 
     // The ImageNet classifier (1000 x 1280, 1000), unchanged by fine-tuning.
     const at::Tensor &classifierWeight() const;

@@ -1,8 +1,8 @@
 // Learning below the last layer, on real second-hand listing photos
 // (../shared/testdata/marketplace): the top of the shipped MobileNetV2
 // fine-tuned on 1,500 confirmed listings and measured on the other 500
-// (photos sorted by name, every fourth held out), which neither training,
-// the best epoch's choice nor the temperature ever saw.
+// (photos sorted by name, every fourth held out), which neither training
+// nor the calibration ever saw.
 
 #include "classifier.h"
 #include "fixtures.h"
@@ -133,6 +133,11 @@ private Q_SLOTS:
         qInfo("%s", QJsonDocument(report.value(QStringLiteral("validation")).toObject()).toJson(QJsonDocument::Compact).constData());
         for (const QString &n : outcome.value().notes)
             qInfo("%s", qPrintable(n));
+        // The default schedule: the centre view and 2 augmented ones cached, 6 epochs, the last kept.
+        const QJsonObject ft = report.value(QStringLiteral("fine_tuning")).toObject();
+        QCOMPARE(ft.value(QStringLiteral("views")).toInt(), 2);
+        QCOMPARE(ft.value(QStringLiteral("epochs")).toArray().size(), 6);
+        QCOMPARE(ft.value(QStringLiteral("cache_bytes_per_listing")).toDouble(), 3.0 * 160 * 7 * 7 * 2);
 
         // The held-out 500, with the fine-tuned model and its head, and with the linear head alone.
         auto model = loadModelVersion(*m_store, outcome.value().model);
