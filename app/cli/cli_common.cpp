@@ -254,10 +254,10 @@ std::optional<ModerationChoice> moderationOptions(const QCommandLineParser &pars
         return std::nullopt;
     }
     choice.options.contacts = contacts.value();
-    const auto threads = intOption(parser, o.textThreads, 1, 16);
+    const auto threads = intOption(parser, o.textThreads, 0, 16);
     if (!threads)
         return std::nullopt;
-    choice.options.threads = *threads;
+    choice.options.threads = *threads; // 0: the lane's own choice
     return choice;
 }
 

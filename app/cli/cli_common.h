@@ -53,8 +53,9 @@ struct ModerationCliOptions {
                                              "(KG,RU,KZ); one region keeps the others of the default, RU, KZ, KG, UA, BY, UZ "
                                              "(default: $LISTINGLENS_PHONE_REGION or GB)."),
                               QStringLiteral("CC[,CC...]")};
-    QCommandLineOption textThreads{QStringLiteral("text-threads"), QStringLiteral("Threads of the moderation lane (default: 1)."),
-                                   QStringLiteral("N"), QStringLiteral("1")};
+    QCommandLineOption textThreads{QStringLiteral("text-threads"),
+                                   QStringLiteral("Threads of the moderation lane (default 0: half the cores, 1 to 8)."),
+                                   QStringLiteral("N"), QStringLiteral("0")};
 
     void addTo(QCommandLineParser &parser) const;
 };

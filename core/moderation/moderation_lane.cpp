@@ -2,6 +2,8 @@
 
 #include "logging.h"
 
+#include <QThread>
+
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -56,7 +58,7 @@ ModerationLane::ModerationLane(ModerationOptions options)
     : m_options(std::move(options)),
       m_jobs(QueueLimits{std::size_t(std::max(1, m_options.queueLimit)), std::max<qint64>(0, m_options.queueBytes)})
 {
-    m_options.threads = std::clamp(m_options.threads, 1, 16);
+    m_options.threads = m_options.threads > 0 ? std::min(m_options.threads, 16) : std::clamp(QThread::idealThreadCount() / 2, 1, 8);
     m_options.queueLimit = std::max(1, m_options.queueLimit);
     m_options.niceness = std::clamp(m_options.niceness, 0, 19);
 }

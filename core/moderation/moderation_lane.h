@@ -21,7 +21,13 @@ namespace listinglens {
 struct ModerationOptions {
     TextReaderOptions reader;
     ContactOptions contacts;
-    int threads = 1;       // lane threads, each with its own Tesseract
+    // Lane threads, each with its own Tesseract; 0: half the cores, 1 to 8. A
+    // photo's text costs more CPU than its suggestion (docs/performance.md,
+    // Moderation): one reading thread is what a 2-core machine can spare, but
+    // on more cores it would leave the main lane waiting for the last photos'
+    // text while cores idle. The threads run at `niceness`, so they take what
+    // the main lane leaves.
+    int threads = 0;
     // What may wait for the lane: photos, and the bytes they hold (the decode
     // the lane reads, reduced by moderationInput, and the photo's file bytes for
     // a larger decode of small text). Past either, submit() waits for room

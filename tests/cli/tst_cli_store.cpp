@@ -264,6 +264,7 @@ private Q_SLOTS:
         Run r = runCli({QStringLiteral("import"), QStringLiteral("--db"), url, QStringLiteral("--currency"), QStringLiteral("GBP"), csv});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         r = runCli({QStringLiteral("stats"), QStringLiteral("--db"), url, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0 && !jsonLines(r.out).isEmpty(), (r.out + r.err).constData());
         QJsonObject stats = jsonLines(r.out).value(0);
         QCOMPARE(stats.value("accepted").toInt() + stats.value("corrected").toInt(), 0);
         QCOMPARE(stats.value("imported").toInt(), 3);

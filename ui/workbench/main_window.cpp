@@ -92,7 +92,11 @@ void MainWindow::connectModel()
                 d->modelReady = true;
                 d->head = 0; // until the database's active head is read
                 showModel();
-                d->deviceLabel->setText(device);
+                // The device in short ("CPU, 1 thread, oneDNN"), how the model runs
+                // on it in the tooltip: the whole text took a third of a 1024 px
+                // status bar, and messages were drawn under it.
+                d->deviceLabel->setText(device.section(QStringLiteral(" ("), 0, 0));
+                d->deviceLabel->setToolTip(device);
                 Q_EMIT modelReady();
             });
     connect(worker, &ClassificationWorker::headChanged, this, [this](qint64 version) {

@@ -182,9 +182,10 @@ void SuggestionView::showCategories(const PhotoResult &r, const QString &chosenI
     m_otherChoice->setToolTip(tr("None of the model's top three"));
     m_otherChoice->setVisible(other);
     m_filling = false;
-    m_model->setText(tr("%1 %2 on %3 · %4")
-                         .arg(r.model.name, r.model.version, r.model.device,
-                              r.model.head > 0 ? tr("head h%1").arg(r.model.head) : tr("built-in mapping")));
+    // What the categories come from first: a narrow panel cuts the line's end.
+    m_model->setText(tr("%1 · %2 %3 on %4")
+                         .arg(r.model.head > 0 ? tr("head h%1").arg(r.model.head) : tr("built-in mapping"),
+                              r.model.name, r.model.version, r.model.device));
     m_model->setToolTip(m_model->text());
 }
 
