@@ -102,14 +102,14 @@ QString mendedEnding(const QString &label)
     return known.contains(l) ? l : QString();
 }
 
-// Addresses OCR read with a space or a comma for a dot, a space round the @,
-// or a misread ending ("Sara@gmail comm", "sara7 @hotmail.do.uk"): the
-// address as it was written.
+// Addresses OCR read with a space, a comma or a slash for a dot, a space
+// round the @, or a misread ending ("Sara@gmail comm", "jane17@mail/ru",
+// "sara7 @hotmail.do.uk"): the address as it was written.
 void findMisreadEmails(const QString &text, std::vector<ContactDetail> &out)
 {
     static const QRegularExpression misread(
-        QStringLiteral(R"(([a-z0-9._%+-]+) ?@ ?([a-z0-9-]+(?:(?: ?[.,] ?| )[a-z0-9-]{2,6}){1,3})(?![\w.]))"), kPattern);
-    static const QRegularExpression between(QStringLiteral(R"( ?[.,] ?| )"));
+        QStringLiteral(R"(([a-z0-9._%+-]+) ?@ ?([a-z0-9-]+(?:(?: ?[.,/] ?| )[a-z0-9-]{2,6}){1,3})(?![\w.]))"), kPattern);
+    static const QRegularExpression between(QStringLiteral(R"( ?[.,/] ?| )"));
     for (auto it = misread.globalMatch(text); it.hasNext();) {
         const QRegularExpressionMatch m = it.next();
         QStringList labels = m.captured(2).split(between, Qt::SkipEmptyParts);
@@ -151,7 +151,7 @@ void findPartialEmails(const QString &text, std::vector<ContactDetail> &out)
 {
     static const QRegularExpression domain(QStringLiteral(R"(@ ?([a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})*\.(?:com|ru|net|org|uk|de|kz|kg|ua|by|uz|su))\b)"), kPattern);
     static const QRegularExpression runTogether(QStringLiteral(R"(\b([a-z0-9._%+-]{3,})@([a-z0-9-]{2,})(com|ru)\b)"), kPattern);
-    static const QRegularExpression cut(QStringLiteral(R"((?<![\w.])([a-z0-9._%+-]*[0-9._][a-z0-9._%+-]*)@([a-z]{2,})\.?$)"), kPattern);
+    static const QRegularExpression cut(QStringLiteral(R"((?<![\w.])([a-z0-9._%+-]*[0-9._][a-z0-9._%+-]*)@ ?([a-z]{2,})\.?$)"), kPattern);
     addEach(text, domain, ContactDetail::Kind::Email, [](const QRegularExpressionMatch &m) { return QStringLiteral("@") + m.captured(1).toLower(); }, out);
     addEach(text, runTogether, ContactDetail::Kind::Email, [](const QRegularExpressionMatch &m) {
         return (m.captured(1) + QLatin1Char('@') + m.captured(2) + QLatin1Char('.') + m.captured(3)).toLower();
@@ -164,6 +164,7 @@ void findPartialEmails(const QString &text, std::vector<ContactDetail> &out)
 
 // Handles and messenger links OCR read with a space inside ("@ sara43",
 // "t. me/anna89", "wa.me /sam28"); for review, as possible contacts, a
+// network's page whose dot it read as a space ("vk com/sam"), a
 // handle whose @ OCR ran into the word before it ("TGJ@aidana38",
 // "Insta@olga_m35", "WeleGram@jane_doe92": the word before may have been
 // part of it), and one
@@ -176,6 +177,9 @@ void findSpacedHandlesAndLinks(const QString &text, std::vector<ContactDetail> &
     static const QRegularExpression gluedHandle(QStringLiteral(R"(\b[a-z]{1,9}@([a-z][a-z0-9_]{3,31})\b(?![.@,]\w| ?[.,] ?[a-z]{2,6}\b))"), kPattern);
     static const QRegularExpression bareHandle(QStringLiteral(R"((?<![\w@./])([a-z][a-z0-9]{1,15}_[a-z]{1,15}\d{1,4})\b(?![.@/]\w))"), kPattern);
     static const QRegularExpression messengerLink(QStringLiteral(R"(\b(wa|t) ?[.,] ?me ?/ ?([a-z0-9_]{3,32})\b)"), kPattern);
+    // A social network's page with its dot read as a space or a comma ("vk com/sam_seller").
+    static const QRegularExpression networkLink(
+        QStringLiteral(R"(\b(vk|ok|fb|facebook|instagram) ?(?:,|\s) ?(com|ru) ?/ ?([a-z0-9_.]{3,32})\b)"), kPattern);
     const auto handle = [](const QRegularExpressionMatch &m) { return QStringLiteral("@") + m.captured(1); };
     addEach(text, spacedHandle, ContactDetail::Kind::Handle, handle, out);
     addEach(text, gluedHandle, ContactDetail::Kind::Handle, handle, out, true);
@@ -183,6 +187,9 @@ void findSpacedHandlesAndLinks(const QString &text, std::vector<ContactDetail> &
     addEach(text, messengerLink, ContactDetail::Kind::Url, [](const QRegularExpressionMatch &m) {
         return (m.captured(1) + QStringLiteral(".me/") + m.captured(2)).toLower();
     }, out);
+    addEach(text, networkLink, ContactDetail::Kind::Url, [](const QRegularExpressionMatch &m) {
+        return (m.captured(1) + QLatin1Char('.') + m.captured(2) + QLatin1Char('/') + m.captured(3)).toLower();
+    }, out, true);
 }
 
 } // namespace

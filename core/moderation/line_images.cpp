@@ -40,10 +40,10 @@ cv::Mat evened(const cv::Mat &gray)
     return out;
 }
 
-cv::Mat toReadHeight(cv::Mat gray, bool even = false)
+cv::Mat toReadHeight(cv::Mat gray, bool even = false, int height = kReadHeight)
 {
-    if (gray.rows != kReadHeight && gray.rows > 0) {
-        const double f = double(kReadHeight) / gray.rows;
+    if (gray.rows != height && gray.rows > 0) {
+        const double f = double(height) / gray.rows;
         cv::resize(gray, gray, {}, f, f, f > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
     }
     if (even)
@@ -53,7 +53,7 @@ cv::Mat toReadHeight(cv::Mat gray, bool even = false)
     cv::sort(sorted, sorted, cv::SORT_ASCENDING);
     const int ground = sorted.at<uchar>(0, sorted.cols / 2);
     cv::Mat padded;
-    cv::copyMakeBorder(gray, padded, kReadHeight / 4, kReadHeight / 4, kReadHeight / 4, kReadHeight / 4, cv::BORDER_CONSTANT, cv::Scalar(ground));
+    cv::copyMakeBorder(gray, padded, height / 4, height / 4, height / 4, height / 4, cv::BORDER_CONSTANT, cv::Scalar(ground));
     return padded;
 }
 
@@ -107,6 +107,37 @@ int lastInk(const std::vector<bool> &ink, int from, int step, int maxGap)
         }
     }
     return last;
+}
+
+// Each pixel's distance from the letters' colour, grey (the letters dark).
+cv::Mat colourDistance(const cv::Mat &bgrLine, const cv::Vec3f &colour)
+{
+    cv::Mat gray(bgrLine.size(), CV_8U);
+    for (int r = 0; r < bgrLine.rows; ++r) {
+        const auto *in = bgrLine.ptr<cv::Vec3b>(r);
+        auto *out = gray.ptr<uchar>(r);
+        for (int c = 0; c < bgrLine.cols; ++c) {
+            const cv::Vec3f d = cv::Vec3f(in[c]) - colour;
+            out[c] = cv::saturate_cast<uchar>(std::sqrt(d.dot(d)) * 3.0f);
+        }
+    }
+    return gray;
+}
+
+// The line along its main colour axis, the ground (what most of it is) light.
+cv::Mat contrastAxis(const cv::Mat &bgrLine)
+{
+    cv::Mat samples;
+    bgrLine.reshape(1, bgrLine.rows * bgrLine.cols).convertTo(samples, CV_32F);
+    const cv::PCA pca(samples, cv::noArray(), cv::PCA::DATA_AS_ROW, 1);
+    cv::Mat projected = pca.project(samples).reshape(1, bgrLine.rows);
+    cv::Mat gray;
+    cv::normalize(projected, gray, 0, 255, cv::NORM_MINMAX, CV_8U);
+    cv::Mat sorted = gray.reshape(1, 1).clone();
+    cv::sort(sorted, sorted, cv::SORT_ASCENDING);
+    if (sorted.at<uchar>(0, sorted.cols / 2) < 128)
+        gray = 255 - gray;
+    return gray;
 }
 
 } // namespace
@@ -208,32 +239,29 @@ cv::Vec3f lettersColour(const cv::Mat &bgrLine)
 
 cv::Mat colourDistanceImage(const cv::Mat &bgrLine, const cv::Vec3f &colour)
 {
-    cv::Mat gray(bgrLine.size(), CV_8U);
-    for (int r = 0; r < bgrLine.rows; ++r) {
-        const auto *in = bgrLine.ptr<cv::Vec3b>(r);
-        auto *out = gray.ptr<uchar>(r);
-        for (int c = 0; c < bgrLine.cols; ++c) {
-            const cv::Vec3f d = cv::Vec3f(in[c]) - colour;
-            out[c] = cv::saturate_cast<uchar>(std::sqrt(d.dot(d)) * 3.0f);
-        }
-    }
-    return toReadHeight(gray, true);
+    return toReadHeight(colourDistance(bgrLine, colour), true);
 }
 
 cv::Mat contrastImage(const cv::Mat &bgrLine)
 {
-    cv::Mat samples;
-    bgrLine.reshape(1, bgrLine.rows * bgrLine.cols).convertTo(samples, CV_32F);
-    const cv::PCA pca(samples, cv::noArray(), cv::PCA::DATA_AS_ROW, 1);
-    cv::Mat projected = pca.project(samples).reshape(1, bgrLine.rows);
-    cv::Mat gray;
-    cv::normalize(projected, gray, 0, 255, cv::NORM_MINMAX, CV_8U);
-    // The ground is what most of the line is: the median decides which way round.
-    cv::Mat sorted = gray.reshape(1, 1).clone();
-    cv::sort(sorted, sorted, cv::SORT_ASCENDING);
-    if (sorted.at<uchar>(0, sorted.cols / 2) < 128)
-        gray = 255 - gray;
-    return toReadHeight(gray);
+    return toReadHeight(contrastAxis(bgrLine));
+}
+
+cv::Mat secondLookImage(const cv::Mat &image, const cv::RotatedRect &box, const cv::Vec3f &letters, SecondLook look)
+{
+    cv::RotatedRect taller = box;
+    taller.size.height *= 1.5f;
+    const cv::Mat bgr = levelLine(image, taller);
+    if (bgr.empty())
+        return {};
+    // Read a third taller, so that the letters keep about the height they
+    // had in the first reads.
+    constexpr int kHeight = kReadHeight * 4 / 3;
+    switch (look) {
+    case SecondLook::ColourDistance: return toReadHeight(colourDistance(bgr, letters), true, kHeight);
+    case SecondLook::Contrast: return toReadHeight(contrastAxis(bgr), false, kHeight);
+    }
+    return {};
 }
 
 } // namespace listinglens

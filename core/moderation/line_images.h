@@ -32,6 +32,15 @@ cv::Mat colourDistanceImage(const cv::Mat &bgrLine, const cv::Vec3f &colour);
 // a light ground.
 cv::Mat contrastImage(const cv::Mat &bgrLine);
 
+// A second look at a line whose reads came near a contact detail (digits,
+// an @, a domain) and made none: its box half as tall again, since the
+// search's box may cut the letters' feet or tops where a shadow or a busy
+// ground above or below moved it. By the
+// letters' colour, or along the colour axis (outlined letters, whose
+// outline the k-means took for the letters' colour).
+enum class SecondLook { ColourDistance, Contrast };
+cv::Mat secondLookImage(const cv::Mat &image, const cv::RotatedRect &box, const cv::Vec3f &letters, SecondLook look);
+
 // The height Tesseract's LSTM reads best at: lines are scaled to it.
 constexpr int kReadHeight = 48;
 

@@ -1,5 +1,6 @@
 #include "text_reader.h"
 
+#include "contact_details.h"
 #include "line_images.h"
 #include "text_words.h"
 
@@ -258,6 +259,13 @@ bool mostlyWithin(const cv::RotatedRect &a, const cv::RotatedRect &b)
     return cv::contourArea(overlap) >= 0.6 * double(a.size.area());
 }
 
+// A box in the image, in photo pixels.
+QRect boxOnPhoto(const cv::RotatedRect &box, double scale)
+{
+    const cv::Rect r = box.boundingRect();
+    return QRect(int(r.x * scale), int(r.y * scale), int(std::ceil(r.width * scale)), int(std::ceil(r.height * scale)));
+}
+
 // A line as it is given to Tesseract: its level pixels, the images made of
 // them (the third when it is first needed), and its box on the photo.
 struct LineImages {
@@ -265,11 +273,8 @@ struct LineImages {
     std::vector<cv::Mat> images;
     QRect photoBox;
 
-    LineImages(const LineToRead &l, const cv::RotatedRect &box) : bgr(levelLine(*l.image, box))
+    LineImages(const LineToRead &l, const cv::RotatedRect &box) : bgr(levelLine(*l.image, box)), photoBox(boxOnPhoto(box, l.scale))
     {
-        const cv::Rect r = box.boundingRect();
-        const double s = l.scale;
-        photoBox = QRect(int(r.x * s), int(r.y * s), int(std::ceil(r.width * s)), int(std::ceil(r.height * s)));
         // By the letters' colour as the search saw them (distance from it:
         // the text dark, every ground light), then along the colour axis.
         if (!bgr.empty())
@@ -300,7 +305,46 @@ bool partOfContact(const Read &r)
     return !read.isEmpty() && (contactLike(read.front()) || contactLike(read.back()) || words.match(r.all).hasMatch());
 }
 
+// Whether a line's reads come near a contact detail without making one:
+// six digits in a read (a number's, with letters read for some), an @, or
+// a domain's ending; and no read in which one is found. Prices, sizes and
+// words are not read again.
+bool nearContact(const QStringList &reads)
+{
+    static const QRegularExpression marks(QStringLiteral(R"(@|www|\w ?[.,] ?(com|ru|uk|kz|kg|by|ua|uz|me|net|org)\b)"),
+                                          QRegularExpression::CaseInsensitiveOption);
+    const auto near = [](const QString &r) {
+        return std::count_if(r.begin(), r.end(), [](QChar c) { return c.isDigit(); }) >= 6 || marks.match(r).hasMatch();
+    };
+    // The default regions: the reader does not know the market's; a number
+    // of another region is at worst read once more.
+    const auto holds = [](const QString &r) { return !findContactDetails(r).empty(); };
+    return std::any_of(reads.begin(), reads.end(), near) && std::none_of(reads.begin(), reads.end(), holds);
+}
+
 } // namespace
+
+void TextReader::secondLook(const LineToRead &l, const cv::RotatedRect &box, QStringList &unsure, ReadBudget &budget)
+{
+    tesseract::TessBaseAPI &tess = *m_api->language(0);
+    tess.SetVariable("thresholding_method", kOtsu);
+    for (const SecondLook look : {SecondLook::ColourDistance, SecondLook::Contrast}) {
+        if (budget.stopped())
+            return;
+        const cv::Mat image = secondLookImage(*l.image, box, l.colour, look);
+        if (image.empty())
+            return;
+        --budget.readsLeft;
+        const Read r = readWords(tess, image, m_options.minConfidence, budget);
+        if (m_options.onRecognition)
+            m_options.onRecognition(image, boxOnPhoto(box, l.scale), r.all, r.confidence);
+        if (r.all.isEmpty() || unsure.contains(r.all))
+            continue;
+        unsure << r.all; // searched as every unsure read is (analysePhotoText): a contact found there is a possible one
+        if (!findContactDetails(r.all).empty())
+            return;
+    }
+}
 
 std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &budget, std::vector<cv::RotatedRect> &readBoxes,
                                              const IsName &isName)
@@ -381,11 +425,28 @@ std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, Rea
     const SerialOpenMp serial;
     std::vector<TextLine> out;
     std::vector<cv::RotatedRect> readBoxes;
+    struct Again {
+        std::size_t line;
+        const LineToRead *toRead;
+        cv::RotatedRect box;
+    };
+    std::vector<Again> again;
     for (const LineToRead &l : lines) {
         if (budget.stopped() || !l.image)
             break;
-        if (std::optional<TextLine> line = readLine(l, budget, readBoxes, isName))
-            out.push_back(std::move(*line));
+        std::optional<TextLine> line = readLine(l, budget, readBoxes, isName);
+        if (!line)
+            continue;
+        if (nearContact(QStringList(line->unsureReads) << line->text))
+            again.push_back({out.size(), &l, readBoxes.back()});
+        out.push_back(std::move(*line));
+    }
+    // The second looks with what the budget leaves once every line had its
+    // reads: a line further down the list may hold the contact, or a mark.
+    for (const Again &a : again) {
+        if (budget.stopped())
+            break;
+        secondLook(*a.toRead, a.box, out[a.line].unsureReads, budget);
     }
     return out;
 }

@@ -79,6 +79,10 @@ private:
     std::optional<TextLine> readLine(const LineToRead &line, ReadBudget &budget, std::vector<cv::RotatedRect> &readBoxes,
                                      const IsName &isName);
 
+    // Reads of the line a search's box may have cut (line_images.h's
+    // SecondLook), each added to `unsure`, until one holds a contact detail.
+    void secondLook(const LineToRead &line, const cv::RotatedRect &box, QStringList &unsure, ReadBudget &budget);
+
     TextReaderOptions m_options;
     std::unique_ptr<Api> m_api;
 };

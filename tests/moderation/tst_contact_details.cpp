@@ -143,6 +143,11 @@ private Q_SLOTS:
         QTest::newRow("+ read as two digits") << "45380 3118.63389" << "phone?:+380311863389";
         QTest::newRow("link, accent on a letter") << QStringLiteral("wa.m\u00E9/sara42") << "url:wa.me/sara42";
         QTest::newRow("handle, @ run into a long word") << "WeleGram@jane_doe92" << "handle?:@jane_doe92";
+        QTest::newRow("e-mail, slash read for the dot") << "jane.doe17@mail/ru" << "email:jane.doe17@mail.ru";
+        QTest::newRow("e-mail, comma read for the dot") << "jane.doe17@mail,ru" << "email:jane.doe17@mail.ru";
+        QTest::newRow("e-mail, cut after a spaced @") << "anna78@ mail" << "email:anna78@mail";
+        QTest::newRow("network page, space for the dot") << "vk com/sam_seller" << "url?:vk.com/sam_seller";
+        QTest::newRow("network page, comma for the dot") << "ok,ru / anna.k88" << "url?:ok.ru/anna.k88";
         // Still none of these.
         QTest::newRow("price in dollars") << "$12 500" << "";
         QTest::newRow("isbn barcode") << "9 780241 399705" << "";
@@ -157,6 +162,10 @@ private Q_SLOTS:
         QTest::newRow("short number, no word") << "+998 91-279" << "";
         QTest::newRow("short number, no plus") << "tel: 4591 279" << "";
         QTest::newRow("e-mail is not a handle") << "ann@mail.ru" << "email:ann@mail.ru";
+        QTest::newRow("a path with an ending is no page") << "docs/com/readme" << "";
+        QTest::newRow("a word before com is no page") << "welcome com/ing soon" << "";
+        QTest::newRow("sizes with a slash") << "UK 10/12 EU 38/40" << "";
+        QTest::newRow("a name without a digit cut after a spaced @") << "write me@ mail" << "";
     }
 
     void localNumberFormats()

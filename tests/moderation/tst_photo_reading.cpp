@@ -284,6 +284,54 @@ private Q_SLOTS:
         QCOMPARE(text.contacts.front().detail.value, QStringLiteral("+447911123456"));
     }
 
+    // A line whose box the search set too high, its letters' feet cut off
+    // (a shadow or a busy ground above them moved it): what the first reads
+    // make of it comes near a number and is none, and the second look, a
+    // box half as tall again, reads the number. A line of digits that is no
+    // number (a barcode) is looked at again and still not flagged.
+    void aLineCutAtItsFeetIsReadAgain_data()
+    {
+        QTest::addColumn<QString>("drawn");
+        QTest::addColumn<float>("cut"); // of the letters' height
+        QTest::addColumn<QString>("found");
+        QTest::newRow("a number") << "0501141445" << 0.65f << "+996501141445";
+        QTest::newRow("a barcode") << "EAN 5012345678900" << 0.55f << "";
+    }
+    void aLineCutAtItsFeetIsReadAgain()
+    {
+        QFETCH(QString, drawn);
+        QFETCH(float, cut);
+        QFETCH(QString, found);
+        cv::Mat img(160, 900, CV_8UC3, cv::Scalar(60, 120, 170));
+        const int font = cv::FONT_HERSHEY_DUPLEX;
+        int baseline = 0;
+        const cv::Size size = cv::getTextSize(drawn.toStdString(), font, 1.6, 2, &baseline);
+        const cv::Vec3f ink(40, 230, 250);
+        cv::putText(img, drawn.toStdString(), {60, 110}, font, 1.6, cv::Scalar(ink), 2, cv::LINE_AA);
+        // The box's margin below the letters set `cut` of their height too high.
+        const float letters = float(size.height), centre = 110 - (cut + 0.5f) * letters;
+        const cv::RotatedRect box({60 + size.width / 2.0f, centre}, {size.width + 1.6f * letters, letters * 5 / 3}, 0);
+        QStringList reads;
+        TextReaderOptions options;
+        options.onRecognition = [&](const cv::Mat &, const QRect &, const QString &read, double) { reads << read; };
+        auto reader = TextReader::open(options);
+        QVERIFY(reader.ok());
+        ReadBudget budget{nullptr, 0, 8, 0};
+        const PhotoText text = analysePhotoText(reader.value()->read({LineToRead{&img, box, 1, ink, int(drawn.size())}}, budget), {});
+        const QString all = reads.join(QLatin1String(" | "));
+        // Three images and the other language read it first: four reads at most.
+        QVERIFY2(reads.size() > 4 || found.size() > 0, qPrintable(all));
+        if (found.isEmpty()) {
+            QVERIFY2(text.contacts.empty(), qPrintable(all));
+            return;
+        }
+        QCOMPARE(int(text.contacts.size()), 1);
+        QCOMPARE(text.contacts.front().detail.value, found);
+        QVERIFY(text.contacts.front().detail.possible); // read in an unsure read: for review
+        for (const QString &read : reads.mid(0, reads.size() - 1)) // only the second look read it
+            QVERIFY2(findContactDetails(read).empty(), qPrintable(all));
+    }
+
     // Marks alone on a photo make no line of text.
     void marksAloneAreNoText()
     {
@@ -365,7 +413,7 @@ private Q_SLOTS:
     // Contact details in fonts, layouts and number forms the reading was not
     // tuned on (the unseen family: `listinglens-bench text --count 60
     // --untouched 60` reads the same photos), and real marketplace photos
-    // left as they are. Asserted at what was measured (recall 42 of 54,
+    // left as they are. Asserted at what was measured (recall 43 of 54,
     // 1 of 60 untouched flagged), less a margin for another processor's
     // rounding.
     void unseenFontsAreRead()
@@ -373,7 +421,7 @@ private Q_SLOTS:
         const SetRead r = readSet(SampleFamily::Unseen, 0, 60, 60);
         qInfo("unseen set: %d of %d contact photos flagged, %d of 60 untouched photos flagged", r.flagged, r.contacts, r.clean);
         QCOMPARE(r.contacts, 54);
-        QVERIFY2(r.flagged >= 39, qPrintable(QString::number(r.flagged))); // measured 42
+        QVERIFY2(r.flagged >= 40, qPrintable(QString::number(r.flagged))); // measured 43
         QVERIFY2(r.clean <= 2, qPrintable(QString::number(r.clean)));      // measured 1: a shop's web address printed on its box
     }
 
