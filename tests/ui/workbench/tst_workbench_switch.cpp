@@ -111,8 +111,10 @@ private Q_SLOTS:
         m_window->addPaths({photo("toaster.jpg")});
         QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
         m_window->strip()->setCurrentIndex(photos->index(0));
-        m_window->acceptCurrent(); // a confirmed listing, for the next photo's similar listings
+        // Listening before the decision: the store's thread may store it before
+        // a spy made after acceptCurrent() is connected.
         QSignalSpy stored(m_window->session()->storeWorker(), &StoreWorker::feedbackStored);
+        m_window->acceptCurrent(); // a confirmed listing, for the next photo's similar listings
         QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, 20000);
         const qint64 first = photos->item(0)->predictionId;
         const auto thumbnailStored = [&] { // by the moderation lane, after the result
