@@ -266,6 +266,20 @@ QRect boxOnPhoto(const cv::RotatedRect &box, double scale)
     return QRect(int(r.x * scale), int(r.y * scale), int(std::ceil(r.width * scale)), int(std::ceil(r.height * scale)));
 }
 
+// One recognition of a line's image, counted against the photo's budget and
+// reported; its whole read joins the line's reads (`unsure`) when new.
+Read recognise(tesseract::TessBaseAPI &tess, const cv::Mat &image, const QRect &photoBox, const TextReaderOptions &o,
+               ReadBudget &budget, QStringList &unsure)
+{
+    --budget.readsLeft;
+    Read r = readWords(tess, image, o.minConfidence, budget);
+    if (o.onRecognition)
+        o.onRecognition(image, photoBox, r.all, r.confidence);
+    if (!r.all.isEmpty() && !unsure.contains(r.all))
+        unsure << r.all;
+    return r;
+}
+
 // A line as it is given to Tesseract: its level pixels, the images made of
 // them (the third when it is first needed), and its box on the photo.
 struct LineImages {
@@ -334,13 +348,8 @@ void TextReader::secondLook(const LineToRead &l, const cv::RotatedRect &box, QSt
         const cv::Mat image = secondLookImage(*l.image, box, l.colour, look);
         if (image.empty())
             return;
-        --budget.readsLeft;
-        const Read r = readWords(tess, image, m_options.minConfidence, budget);
-        if (m_options.onRecognition)
-            m_options.onRecognition(image, boxOnPhoto(box, l.scale), r.all, r.confidence);
-        if (r.all.isEmpty() || unsure.contains(r.all))
-            continue;
-        unsure << r.all; // searched as every unsure read is (analysePhotoText): a contact found there is a possible one
+        // Searched as every unsure read is (analysePhotoText): a contact found there is a possible one.
+        const Read r = recognise(tess, image, boxOnPhoto(box, l.scale), m_options, budget, unsure);
         if (!findContactDetails(r.all).empty())
             return;
     }
@@ -358,14 +367,8 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
     Read best;
     std::size_t bestImage = 0;
     QStringList unsure; // each read's words, kept or not
-    const auto recognise = [&](tesseract::TessBaseAPI &tess, std::size_t i) {
-        --budget.readsLeft;
-        Read r = readWords(tess, line.image(i), m_options.minConfidence, budget);
-        if (m_options.onRecognition)
-            m_options.onRecognition(line.image(i), line.photoBox, r.all, r.confidence);
-        if (!r.all.isEmpty() && !unsure.contains(r.all))
-            unsure << r.all;
-        return r;
+    const auto recogniseImage = [&](tesseract::TessBaseAPI &tess, std::size_t i) {
+        return recognise(tess, line.image(i), line.photoBox, m_options, budget, unsure);
     };
     // The images in turn, Sauvola's local threshold on the second (text
     // over a gradient or a busy ground), then the other languages on the best.
@@ -374,7 +377,7 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
     bool firstNothing = false;
     for (std::size_t i = 0; i < 3 && (i == 0 || (!enough && worthAnotherRead(best, l.glyphs))) && !budget.stopped(); ++i) {
         m_api->language(0)->SetVariable("thresholding_method", thresholds[i]);
-        Read r = recognise(*m_api->language(0), i);
+        Read r = recogniseImage(*m_api->language(0), i);
         if (i == 0) {
             enough = settled(r, l.glyphs) && !partOfContact(r); // "WhatsApp", "call": the number may follow
             firstNothing = nothing(r);
@@ -396,7 +399,7 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
         if (whole.images.empty())
             continue;
         std::swap(line, whole);
-        Read read = recognise(*m_api->language(0), 0);
+        Read read = recogniseImage(*m_api->language(0), 0);
         if (read.score() < best.score()) { // what lay along it was not more of the line: the line stays as found
             std::swap(line, whole);
             continue;
@@ -409,7 +412,7 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
         if (!tess)
             break;
         tess->SetVariable("thresholding_method", thresholds[bestImage]);
-        Read r = recognise(*tess, bestImage);
+        Read r = recogniseImage(*tess, bestImage);
         if (r.score() > best.score() && mostlyOtherScript(r))
             best = std::move(r);
     }
