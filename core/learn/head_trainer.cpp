@@ -7,7 +7,6 @@
 #include "price_suggester.h"
 #include "listing_split.h"
 #include "neighbour_mix.h"
-#include "neighbour_votes.h"
 #include "support_gate.h"
 
 #include <QDateTime>
@@ -127,15 +126,6 @@ Fitted bestWeightDecay(const torch::Tensor &xTrain, const torch::Tensor &yTrain,
         }
     }
     return best;
-}
-
-torch::Tensor rowsOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int dim)
-{
-    torch::Tensor t = torch::empty({int64_t(which.size()), dim});
-    float *out = t.data_ptr<float>();
-    for (std::size_t i = 0; i < which.size(); ++i)
-        std::copy_n(examples[std::size_t(which[i])].embedding.data(), dim, out + i * std::size_t(dim));
-    return t;
 }
 
 // Rows of per-category values as a float tensor, filled in one pass (indexing
@@ -266,20 +256,6 @@ void splitIndices(const std::vector<TrainingExample> &examples, const TrainingOp
         (isValidation[std::size_t(i)] ? validation : train).push_back(i);
 }
 
-// The votes a head asks for (its count and power) of validation row `row`'s closest training listings.
-std::vector<double> votesOf(const CategoryHead &head, const NeighbourPool &pool, std::size_t row)
-{
-    if (!head.usesNeighbours() || pool.available() == 0)
-        return {};
-    const int k = std::min(head.neighbourK, pool.available());
-    const torch::Tensor sim = pool.similarity[int64_t(row)].narrow(0, 0, k).contiguous();
-    const torch::Tensor cat = pool.category[int64_t(row)].narrow(0, 0, k).contiguous();
-    std::vector<NeighbourVote> near;
-    for (int j = 0; j < k; ++j)
-        near.push_back({int(cat.data_ptr<int64_t>()[j]), double(sim.data_ptr<float>()[j])});
-    return neighbourVotes(near, head.categories(), head.neighbourPower);
-}
-
 // A head's scores on the validation rows, with the votes it asks for from the training side.
 SplitScores scoreOf(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &validation,
                     const torch::Tensor &yVal, int categories, const NeighbourPool &pool)
@@ -287,7 +263,7 @@ SplitScores scoreOf(const CategoryHead &head, const std::vector<TrainingExample>
     std::vector<double> q;
     const torch::Tensor p = rowsOfValues(validation.size(), categories, [&](std::size_t i) -> const std::vector<double> & {
         const TrainingExample &e = examples[std::size_t(validation[i])];
-        return q = head.probabilities(e.embedding.data(), e.builtin, votesOf(head, pool, i));
+        return q = head.probabilities(e.embedding.data(), e.builtin, pool.votesFor(head, i));
     });
     return score(p, yVal);
 }
@@ -418,7 +394,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
                            .arg(train.size()).arg(validation.size()));
 
     torch::NoGradGuard noGradOutside; // re-enabled inside fitLinear by requires_grad tensors under AutoGradMode
-    const torch::Tensor xTrain = rowsOf(examples, train, dim), xVal = rowsOf(examples, validation, dim);
+    const torch::Tensor xTrain = embeddingRows(examples, train, dim), xVal = embeddingRows(examples, validation, dim);
     const torch::Tensor yTrain = labelsOf(examples, train), yVal = labelsOf(examples, validation);
     const torch::Tensor trainCounts = torch::bincount(yTrain, {}, categories).to(torch::kFloat32);
     const torch::Tensor learned = trainCounts >= kMinPerCategory;
@@ -436,8 +412,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     double headTemperature = 1, temperature = 1;
     NeighbourMix mix;
     torch::Tensor headCal;
-    // The closest confirmed listings' categories: what the training side says of each validation listing.
-    const NeighbourPool pool = options.neighbours ? NeighbourPool::of(xTrain, yTrain, xVal, categories) : NeighbourPool{};
+    const NeighbourPool pool = options.neighbours ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : NeighbourPool{};
     const torch::Tensor mixedVal = calibrated(torch::softmax(xVal.mm(best.weight) + best.bias, 1), builtinVal, yVal, !learned.all().item<bool>(),
                                               options.neighbours ? &pool : nullptr, headTemperature, mix, temperature, headCal);
     // The same mixture where no confirmed listing votes (the head stands in): a
@@ -475,7 +450,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
         t.builtin = score(builtinVal, yVal);
     if (active && active->checkFits(taxonomy, options.modelName, options.modelVersion, dim))
         t.active = scoreOf(*active, examples, validation, yVal, categories,
-                           active->usesNeighbours() && !options.neighbours ? NeighbourPool::of(xTrain, yTrain, xVal, categories) : pool);
+                           active->usesNeighbours() && !options.neighbours ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : pool);
 
     t.priceInsideRange = priceInsideRange(examples, train, validation, taxonomy, dim);
 

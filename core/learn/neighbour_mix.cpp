@@ -1,6 +1,9 @@
 #include "neighbour_mix.h"
 
+#include "neighbour_votes.h"
+
 #include <algorithm>
+#include <bit>
 
 namespace listinglens {
 
@@ -9,17 +12,83 @@ double meanNll(const torch::Tensor &p, const torch::Tensor &y)
     return -torch::log(p.gather(1, y.unsqueeze(1)).clamp_min(1e-12)).mean().item<double>();
 }
 
-NeighbourPool NeighbourPool::of(const torch::Tensor &xTrain, const torch::Tensor &yTrain, const torch::Tensor &xVal, int categories)
+NeighbourPool NeighbourPool::of(const torch::Tensor &xPool, const torch::Tensor &yPool, const torch::Tensor &xVal, int categories,
+                                const torch::Tensor &excluded)
 {
     NeighbourPool pool;
     pool.categories = categories;
-    const int64_t k = std::min<int64_t>(kMaxNeighbours, xTrain.size(0));
+    const int64_t k = std::min<int64_t>(kMaxNeighbours, xPool.size(0));
     if (k == 0 || xVal.size(0) == 0)
         return pool;
-    auto [similarity, index] = xVal.mm(xTrain.t()).topk(k, 1);
-    pool.similarity = similarity;
-    pool.category = yTrain.index({index});
+    torch::Tensor similarity = xVal.mm(xPool.t());
+    if (excluded.defined())
+        similarity.masked_fill_(excluded, -1.0); // votes nothing (a weight needs a positive similarity)
+    auto [top, index] = similarity.topk(k, 1);
+    pool.similarity = top;
+    pool.category = yPool.index({index});
     return pool;
+}
+
+torch::Tensor embeddingRows(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int dim)
+{
+    torch::Tensor t = torch::empty({int64_t(which.size()), dim});
+    float *out = t.data_ptr<float>();
+    for (std::size_t i = 0; i < which.size(); ++i)
+        std::copy_n(examples[std::size_t(which[i])].embedding.data(), dim, out + i * std::size_t(dim));
+    return t;
+}
+
+NeighbourPool NeighbourPool::ofListings(const std::vector<TrainingExample> &examples, const std::vector<int> &train,
+                                        const std::vector<int> &validation, int categories, int maxHamming)
+{
+    std::vector<int> all = train;
+    all.insert(all.end(), validation.begin(), validation.end());
+    if (all.empty() || validation.empty())
+        return {};
+    const int dim = int(examples.front().embedding.size());
+    const torch::Tensor xAll = embeddingRows(examples, all, dim);
+    std::vector<int64_t> labels;
+    for (int i : all)
+        labels.push_back(examples[std::size_t(i)].category);
+    const torch::Tensor yAll = torch::tensor(labels, torch::kInt64);
+    // 256 validation listings at a time: their similarities to every listing at
+    // once would not fit in memory at 100,000 listings.
+    constexpr std::size_t kChunk = 256;
+    std::vector<torch::Tensor> similarity, category;
+    for (std::size_t from = 0; from < validation.size(); from += kChunk) {
+        const std::vector<int> rows(validation.begin() + std::ptrdiff_t(from),
+                                    validation.begin() + std::ptrdiff_t(std::min(validation.size(), from + kChunk)));
+        std::vector<std::uint8_t> excluded(rows.size() * all.size(), 0);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const std::uint64_t h = examples[std::size_t(rows[i])].phash;
+            for (std::size_t j = 0; j < all.size(); ++j) {
+                const std::uint64_t o = examples[std::size_t(all[j])].phash;
+                excluded[i * all.size() + j] = all[j] == rows[i] || (h != 0 && o != 0 && std::popcount(h ^ o) <= maxHamming);
+            }
+        }
+        const torch::Tensor mask = torch::from_blob(excluded.data(), {int64_t(rows.size()), int64_t(all.size())}, torch::kUInt8).to(torch::kBool);
+        const NeighbourPool part = of(xAll, yAll, embeddingRows(examples, rows, dim), categories, mask);
+        similarity.push_back(part.similarity);
+        category.push_back(part.category);
+    }
+    NeighbourPool pool;
+    pool.categories = categories;
+    pool.similarity = torch::cat(similarity);
+    pool.category = torch::cat(category);
+    return pool;
+}
+
+std::vector<double> NeighbourPool::votesFor(const CategoryHead &head, std::size_t row) const
+{
+    if (!head.usesNeighbours() || available() == 0)
+        return {};
+    const int k = std::min(head.neighbourK, available());
+    const torch::Tensor sim = similarity[int64_t(row)].narrow(0, 0, k).contiguous();
+    const torch::Tensor cat = category[int64_t(row)].narrow(0, 0, k).contiguous();
+    std::vector<NeighbourVote> near;
+    for (int j = 0; j < k; ++j)
+        near.push_back({int(cat.data_ptr<int64_t>()[j]), double(sim.data_ptr<float>()[j])});
+    return neighbourVotes(near, head.categories(), head.neighbourPower);
 }
 
 torch::Tensor NeighbourPool::votes(int k, double power, const torch::Tensor &fallback) const
