@@ -256,7 +256,7 @@ void splitIndices(const std::vector<TrainingExample> &examples, const TrainingOp
         (isValidation[std::size_t(i)] ? validation : train).push_back(i);
 }
 
-// A head's scores on the validation rows, with the votes it asks for from the training side.
+// A head's scores on the validation rows, with the votes it asks for from the listings as the index would hold them.
 SplitScores scoreOf(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &validation,
                     const torch::Tensor &yVal, int categories, const NeighbourPool &pool)
 {
@@ -412,9 +412,10 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     double headTemperature = 1, temperature = 1;
     NeighbourMix mix;
     torch::Tensor headCal;
-    const NeighbourPool pool = options.neighbours ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : NeighbourPool{};
+    const bool votes = options.neighbours && int(validation.size()) >= kMinValidationForVotes;
+    const NeighbourPool pool = votes ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : NeighbourPool{};
     const torch::Tensor mixedVal = calibrated(torch::softmax(xVal.mm(best.weight) + best.bias, 1), builtinVal, yVal, !learned.all().item<bool>(),
-                                              options.neighbours ? &pool : nullptr, headTemperature, mix, temperature, headCal);
+                                              votes ? &pool : nullptr, headTemperature, mix, temperature, headCal);
     // The same mixture where no confirmed listing votes (the head stands in): a
     // new model version's listing index starts empty, and votes sharpen the mixture.
     NeighbourMix unvoted = mix;
@@ -450,7 +451,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
         t.builtin = score(builtinVal, yVal);
     if (active && active->checkFits(taxonomy, options.modelName, options.modelVersion, dim))
         t.active = scoreOf(*active, examples, validation, yVal, categories,
-                           active->usesNeighbours() && !options.neighbours ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : pool);
+                           active->usesNeighbours() && !votes ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : pool);
 
     t.priceInsideRange = priceInsideRange(examples, train, validation, taxonomy, dim);
 

@@ -69,6 +69,10 @@ public:
     static constexpr int kMinExamples = 40;
     static constexpr int kMinValidation = 10;
     static constexpr int kMinPerCategory = 5;
+    // Fewer validation listings than this choose no neighbours' votes: three more
+    // choices (count, power, share) on a handful of listings follow their draw (a
+    // 139-listing market's 28, crops of a few photos, chose the largest share).
+    static constexpr int kMinValidationForVotes = 100;
     static constexpr int kCalibrationBins = 15;
 
     static Result<TrainedHead> train(const std::vector<TrainingExample> &examples, const Taxonomy &taxonomy,
