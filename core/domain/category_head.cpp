@@ -91,14 +91,19 @@ double CategoryHead::gate(double s) const
     return (s - supportNone) / (supportFull - supportNone);
 }
 
-std::vector<double> CategoryHead::probabilities(const float *embedding, const std::vector<double> &builtin) const
+std::vector<double> CategoryHead::probabilities(const float *embedding, const std::vector<double> &builtin,
+                                                const std::vector<double> &votes) const
 {
     std::vector<double> p = headLogits(embedding);
     softmaxInPlace(p, headTemperature);
+    // Without votes (no confirmed listing near, or none given) the head stands in for them.
+    const bool voted = usesNeighbours() && votes.size() == p.size();
     double sum = 0;
     for (std::size_t c = 0; c < p.size(); ++c) {
-        const double mixed = (1 - builtinShare) * p[c] + builtinShare * (c < builtin.size() ? builtin[c] : 0.0);
-        sum += (p[c] = mixed > 0 ? std::pow(mixed, 1.0 / temperature) : 0.0);
+        const double vote = voted ? votes[c] : p[c];
+        const double mixed = (1 - builtinShare - neighbourShare) * p[c] + builtinShare * (c < builtin.size() ? builtin[c] : 0.0)
+                             + neighbourShare * vote;
+        sum += (p[c] = mixed > 0 ? std::pow(mixed, 1.0 / (voted || !usesNeighbours() ? temperature : unvotedTemperature)) : 0.0);
     }
     for (double &v : p)
         v = sum > 0 ? v / sum : 1.0 / double(p.size());
@@ -157,6 +162,9 @@ QByteArray CategoryHead::toJson() const
         {QStringLiteral("head_temperature"), headTemperature},
         {QStringLiteral("builtin_share"), builtinShare},
         {QStringLiteral("temperature"), temperature},
+        {QStringLiteral("neighbours"), QJsonObject{{QStringLiteral("k"), neighbourK}, {QStringLiteral("power"), neighbourPower},
+                                                   {QStringLiteral("share"), neighbourShare},
+                                                   {QStringLiteral("unvoted_temperature"), unvotedTemperature}}},
         {QStringLiteral("bias"), biasArray},
         {QStringLiteral("weight"), QString::fromLatin1(floatsToBase64(weight))},
         {QStringLiteral("anchors"), QString::fromLatin1(floatsToBase64(anchors))},
@@ -189,6 +197,12 @@ Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
     h.headTemperature = o.value(QStringLiteral("head_temperature")).toDouble(1);
     h.builtinShare = o.value(QStringLiteral("builtin_share")).toDouble(0);
     h.temperature = o.value(QStringLiteral("temperature")).toDouble(1);
+    // Absent in heads trained before neighbours voted: no votes.
+    const QJsonObject neighbours = o.value(QStringLiteral("neighbours")).toObject();
+    h.neighbourK = neighbours.value(QStringLiteral("k")).toInt(0);
+    h.neighbourPower = neighbours.value(QStringLiteral("power")).toDouble(1);
+    h.neighbourShare = neighbours.value(QStringLiteral("share")).toDouble(0);
+    h.unvotedTemperature = neighbours.value(QStringLiteral("unvoted_temperature")).toDouble(h.temperature);
     for (const QJsonValue &v : o.value(QStringLiteral("bias")).toArray()) {
         if (v.isNull()) {
             h.bias.push_back(kLeftOut);
@@ -217,6 +231,9 @@ Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
     if (!(h.headTemperature > 0.01 && h.headTemperature < 100 && h.temperature > 0.01 && h.temperature < 100
           && h.builtinShare >= 0 && h.builtinShare <= 1))
         return headError(QStringLiteral("its temperatures or built-in share are out of range"));
+    if (!(h.neighbourK >= 0 && h.neighbourK <= 1000 && h.neighbourPower >= 0 && h.neighbourPower <= 100 && h.neighbourShare >= 0
+          && h.builtinShare + h.neighbourShare <= 1 && h.unvotedTemperature > 0.01 && h.unvotedTemperature < 100))
+        return headError(QStringLiteral("its neighbours' share, count or power are out of range"));
     return h;
 }
 

@@ -18,8 +18,13 @@ namespace listinglens {
 // market's categories:
 //
 //   head     = softmax((W e + b) / headTemperature), over the categories it learned
-//   mixture  = (1 - builtinShare) * head + builtinShare * builtin
-//   p        = mixture^(1/temperature), normalised
+//   votes    = the categories of the photo's neighbourK closest confirmed
+//              listings, weighted by similarity^neighbourPower (neighbour_votes.h);
+//              the head's own distribution where there are none
+//   mixture  = (1 - builtinShare - neighbourShare) * head + builtinShare * builtin
+//              + neighbourShare * votes
+//   p        = mixture^(1/temperature), normalised (unvotedTemperature where
+//              the head stands in for votes: the votes sharpen the mixture)
 //   gate     = how alike the photo is to the photos the head learned from (support, below)
 //   result   = gate * p + (1 - gate) * builtin
 //
@@ -50,6 +55,10 @@ struct CategoryHead {
     double headTemperature = 1;
     double builtinShare = 0;
     double temperature = 1;
+    int neighbourK = 0;            // closest confirmed listings that vote; 0: no neighbour votes
+    double neighbourPower = 1;
+    double neighbourShare = 0;
+    double unvotedTemperature = 1; // the mixture's temperature where no confirmed listing votes
     std::vector<float> anchors;    // anchor count x dimension, unit length; empty: no gate
     double supportNone = 0;        // gate 0 at or below this similarity
     double supportFull = 0;        // gate 1 at or above it
@@ -58,9 +67,13 @@ struct CategoryHead {
     int categories() const { return int(categoryIds.size()); }
     bool learned(int category) const { return bias[std::size_t(category)] > kLeftOut / 2; }
 
-    // The distribution over categoryIds for a unit-length embedding and the
-    // built-in mapping's calibrated distribution over the same categories.
-    std::vector<double> probabilities(const float *embedding, const std::vector<double> &builtin) const;
+    // The distribution over categoryIds for a unit-length embedding, the
+    // built-in mapping's calibrated distribution over the same categories and
+    // the neighbours' votes (neighbourVotes() of the photo's neighbourK closest
+    // confirmed listings of the same model version; empty: none).
+    std::vector<double> probabilities(const float *embedding, const std::vector<double> &builtin,
+                                      const std::vector<double> &votes = {}) const;
+    bool usesNeighbours() const { return neighbourK > 0 && neighbourShare > 0; }
     // W e + b per category (kLeftOut where left out).
     std::vector<double> headLogits(const float *embedding) const;
     // The largest cosine similarity of a unit-length embedding to an anchor (1 without anchors).

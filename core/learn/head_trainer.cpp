@@ -6,6 +6,7 @@
 #include "listing_index.h"
 #include "price_suggester.h"
 #include "listing_split.h"
+#include "neighbour_mix.h"
 #include "support_gate.h"
 
 #include <QDateTime>
@@ -51,11 +52,6 @@ Fitted fitLinear(const torch::Tensor &x, const torch::Tensor &y, const torch::Te
     return {w.detach(), torch::where(learned, b.detach(), torch::full({c}, double(CategoryHead::kLeftOut)))};
 }
 
-double nll(const torch::Tensor &p, const torch::Tensor &y)
-{
-    return -torch::log(p.gather(1, y.unsqueeze(1)).clamp_min(1e-12)).mean().item<double>();
-}
-
 
 torch::Tensor powerNormalised(const torch::Tensor &p, double temperature)
 {
@@ -76,7 +72,7 @@ double fitTemperature(const torch::Tensor &p, const torch::Tensor &y, const torc
     double best = 1, bestLoss = 1e300;
     for (double t = 0.05; t <= 20; t *= 1.03) {
         const torch::Tensor q = powerNormalised(p, t);
-        const double l = nll(g.defined() ? g * q + (1 - g) * builtin : q, y);
+        const double l = meanNll(g.defined() ? g * q + (1 - g) * builtin : q, y);
         if (l < bestLoss) {
             bestLoss = l;
             best = t;
@@ -121,7 +117,7 @@ Fitted bestWeightDecay(const torch::Tensor &xTrain, const torch::Tensor &yTrain,
         }
         const torch::Tensor p = torch::softmax(xVal.mm(f.weight) + f.bias, 1);
         const SplitScores s = score(p, yVal);
-        const double loss = nll(powerNormalised(p, fitTemperature(p, yVal)), yVal);
+        const double loss = meanNll(powerNormalised(p, fitTemperature(p, yVal)), yVal);
         if (s.top1 > bestTop1 + 1e-9 || (std::abs(s.top1 - bestTop1) <= 1e-9 && loss < bestLoss)) {
             best = f;
             bestTop1 = s.top1;
@@ -130,29 +126,6 @@ Fitted bestWeightDecay(const torch::Tensor &xTrain, const torch::Tensor &yTrain,
         }
     }
     return best;
-}
-
-// The built-in mapping's share of the mixture, in steps of 0.05 up to 0.5, by validation NLL.
-double builtinShare(const torch::Tensor &headCal, const torch::Tensor &builtinVal, const torch::Tensor &yVal, bool leftOut)
-{
-    double share = 0, bestLoss = 1e300;
-    for (double s = leftOut ? 0.05 : 0.0; s <= 0.5001; s += 0.05) {
-        const double l = nll((1 - s) * headCal + s * builtinVal, yVal);
-        if (l < bestLoss) {
-            bestLoss = l;
-            share = s;
-        }
-    }
-    return share;
-}
-
-torch::Tensor rowsOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int dim)
-{
-    torch::Tensor t = torch::empty({int64_t(which.size()), dim});
-    float *out = t.data_ptr<float>();
-    for (std::size_t i = 0; i < which.size(); ++i)
-        std::copy_n(examples[std::size_t(which[i])].embedding.data(), dim, out + i * std::size_t(dim));
-    return t;
 }
 
 // Rows of per-category values as a float tensor, filled in one pass (indexing
@@ -262,15 +235,15 @@ void describeHead(CategoryHead &h, const Taxonomy &taxonomy, const TrainingOptio
     h.dimension = dim;
 }
 
-// The mixture before its temperature (fitted here too).
+// The mixture before its temperature (fitted here too): the head, the
+// built-in mapping and, with a pool, the neighbours' votes.
 torch::Tensor calibrated(const torch::Tensor &headVal, const torch::Tensor &builtinVal, const torch::Tensor &yVal, bool leftOut,
-                         double &headTemperature, double &share, double &temperature)
+                         const NeighbourPool *pool, double &headTemperature, NeighbourMix &mix, double &temperature, torch::Tensor &headCal)
 {
     headTemperature = fitTemperature(headVal, yVal);
-    const torch::Tensor headCal = powerNormalised(headVal, headTemperature);
-    // Categories left to the built-in mapping need some of its share, or they could never be suggested.
-    share = builtinVal.defined() ? builtinShare(headCal, builtinVal, yVal, leftOut) : 0.0;
-    const torch::Tensor mixed = builtinVal.defined() ? (1 - share) * headCal + share * builtinVal : headCal;
+    headCal = powerNormalised(headVal, headTemperature);
+    mix = fitMixture(headCal, builtinVal, yVal, leftOut, pool);
+    const torch::Tensor mixed = mix.of(headCal, builtinVal);
     temperature = fitTemperature(mixed, yVal);
     return mixed;
 }
@@ -283,14 +256,14 @@ void splitIndices(const std::vector<TrainingExample> &examples, const TrainingOp
         (isValidation[std::size_t(i)] ? validation : train).push_back(i);
 }
 
-// A head's scores on the validation rows.
+// A head's scores on the validation rows, with the votes it asks for from the listings as the index would hold them.
 SplitScores scoreOf(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &validation,
-                    const torch::Tensor &yVal, int categories)
+                    const torch::Tensor &yVal, int categories, const NeighbourPool &pool)
 {
     std::vector<double> q;
     const torch::Tensor p = rowsOfValues(validation.size(), categories, [&](std::size_t i) -> const std::vector<double> & {
         const TrainingExample &e = examples[std::size_t(validation[i])];
-        return q = head.probabilities(e.embedding.data(), e.builtin);
+        return q = head.probabilities(e.embedding.data(), e.builtin, pool.votesFor(head, i));
     });
     return score(p, yVal);
 }
@@ -421,7 +394,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
                            .arg(train.size()).arg(validation.size()));
 
     torch::NoGradGuard noGradOutside; // re-enabled inside fitLinear by requires_grad tensors under AutoGradMode
-    const torch::Tensor xTrain = rowsOf(examples, train, dim), xVal = rowsOf(examples, validation, dim);
+    const torch::Tensor xTrain = embeddingRows(examples, train, dim), xVal = embeddingRows(examples, validation, dim);
     const torch::Tensor yTrain = labelsOf(examples, train), yVal = labelsOf(examples, validation);
     const torch::Tensor trainCounts = torch::bincount(yTrain, {}, categories).to(torch::kFloat32);
     const torch::Tensor learned = trainCounts >= kMinPerCategory;
@@ -436,9 +409,18 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     const Fitted best = bestWeightDecay(xTrain, yTrain, xVal, yVal, classWeight, learned, bestDecay);
 
     const torch::Tensor builtinVal = haveBuiltin ? builtinOf(examples, validation, categories) : torch::Tensor();
-    double headTemperature = 1, share = 0, temperature = 1;
+    double headTemperature = 1, temperature = 1;
+    NeighbourMix mix;
+    torch::Tensor headCal;
+    const bool votes = options.neighbours && int(validation.size()) >= kMinValidationForVotes;
+    const NeighbourPool pool = votes ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : NeighbourPool{};
     const torch::Tensor mixedVal = calibrated(torch::softmax(xVal.mm(best.weight) + best.bias, 1), builtinVal, yVal, !learned.all().item<bool>(),
-                                              headTemperature, share, temperature);
+                                              votes ? &pool : nullptr, headTemperature, mix, temperature, headCal);
+    // The same mixture where no confirmed listing votes (the head stands in): a
+    // new model version's listing index starts empty, and votes sharpen the mixture.
+    NeighbourMix unvoted = mix;
+    unvoted.votes = torch::Tensor();
+    const torch::Tensor unvotedVal = unvoted.of(headCal, builtinVal);
     torch::Tensor finalVal = powerNormalised(mixedVal, temperature);
 
     TrainedHead t;
@@ -446,8 +428,12 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     describeHead(h, taxonomy, options, dim);
     setWeights(h, best);
     h.headTemperature = headTemperature;
-    h.builtinShare = share;
+    h.builtinShare = mix.builtinShare;
+    h.neighbourK = mix.k;
+    h.neighbourPower = mix.power;
+    h.neighbourShare = mix.share;
     h.temperature = temperature;
+    h.unvotedTemperature = mix.share > 0 ? fitTemperature(unvotedVal, yVal) : temperature;
     SupportGate gate;
     if (haveBuiltin && options.gate) {
         gate = SupportGateFitter::fit(examples, train, validation, learnedFlags(h), dim);
@@ -456,6 +442,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
         h.supportFull = gate.full;
         const torch::Tensor g = gateShares(h, examples, validation);
         h.temperature = temperature = fitTemperature(mixedVal, yVal, builtinVal, g);
+        h.unvotedTemperature = mix.share > 0 ? fitTemperature(unvotedVal, yVal, builtinVal, g) : temperature;
         finalVal = g * powerNormalised(mixedVal, temperature) + (1 - g) * builtinVal;
     }
 
@@ -463,7 +450,8 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     if (haveBuiltin)
         t.builtin = score(builtinVal, yVal);
     if (active && active->checkFits(taxonomy, options.modelName, options.modelVersion, dim))
-        t.active = scoreOf(*active, examples, validation, yVal, categories);
+        t.active = scoreOf(*active, examples, validation, yVal, categories,
+                           active->usesNeighbours() && !votes ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : pool);
 
     t.priceInsideRange = priceInsideRange(examples, train, validation, taxonomy, dim);
 
@@ -475,7 +463,12 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     t.report = reportOf(t, examples, train, taxonomy, haveBuiltin);
     t.report.insert(QStringLiteral("fit"), QJsonObject{{QStringLiteral("weight_decay"), bestDecay},
                                                        {QStringLiteral("head_temperature"), rounded(headTemperature)},
-                                                       {QStringLiteral("builtin_share"), rounded(share)},
+                                                       {QStringLiteral("builtin_share"), rounded(mix.builtinShare)},
+                                                       {QStringLiteral("neighbours"), QJsonObject{{QStringLiteral("k"), mix.k},
+                                                                                                  {QStringLiteral("power"), mix.power},
+                                                                                                  {QStringLiteral("share"), rounded(mix.share)},
+                                                                                                  {QStringLiteral("unvoted_temperature"),
+                                                                                                   rounded(h.unvotedTemperature)}}},
                                                        {QStringLiteral("temperature"), rounded(temperature)},
                                                        {QStringLiteral("gate"), gate.json()},
                                                        {QStringLiteral("seconds"), rounded(t.seconds)},

@@ -27,6 +27,7 @@ struct TrainingOptions {
     std::uint64_t seed = 1;
     int duplicateMaxHamming = 6;   // photos this alike stay on one side of the split
     bool gate = true;              // false: no support gate (measuring what the gate buys)
+    bool neighbours = true;        // false: no neighbours' votes in the mixture (measuring what they buy)
     QString modelName, modelVersion;
 };
 
@@ -56,8 +57,10 @@ struct TrainedHead {
 //    its weight decay chosen on the validation split;
 //  - categories with fewer than kMinPerCategory training examples are left
 //    to the built-in mapping;
-//  - the head's temperature, its mixture with the built-in mapping and the
-//    mixture's temperature fitted on the validation split (negative log-likelihood);
+//  - the head's temperature, its mixture with the built-in mapping and with
+//    the votes of the closest confirmed listings (their count, the power of
+//    their similarity that weights them, and their share), and the mixture's
+//    temperature fitted on the validation split (negative log-likelihood);
 //  - a gate (SupportGate) that gives photos unlike every learned category's
 //    training photos the built-in mapping's answer.
 // Refuses: no listings, one category, too few examples, categories the taxonomy lacks.
@@ -66,6 +69,10 @@ public:
     static constexpr int kMinExamples = 40;
     static constexpr int kMinValidation = 10;
     static constexpr int kMinPerCategory = 5;
+    // Fewer validation listings than this choose no neighbours' votes: three more
+    // choices (count, power, share) on a handful of listings follow their draw (a
+    // 139-listing market's 28, crops of a few photos, chose the largest share).
+    static constexpr int kMinValidationForVotes = 100;
     static constexpr int kCalibrationBins = 15;
 
     static Result<TrainedHead> train(const std::vector<TrainingExample> &examples, const Taxonomy &taxonomy,

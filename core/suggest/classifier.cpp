@@ -3,6 +3,7 @@
 #include "moderated_result.h"
 
 #include "logging.h"
+#include "neighbour_votes.h"
 #include "text_suggester.h"
 #include "word_vote.h"
 
@@ -36,6 +37,18 @@ ReviewAdvice reviewAdvice(const PhotoResult &r, const Category &top)
     review.reasons << moderationReviewReasons(r.quality.flags);
     review.needed = !review.reasons.isEmpty();
     return review;
+}
+
+// The categories of the photo's closest confirmed listings, as the head asks
+// for them. The index holds only the model version's own embeddings
+// (loadListingIndex), the version the head was trained on.
+std::vector<double> neighbourVotesOf(const ListingIndex &index, const Taxonomy &taxonomy, const CategoryHead &head,
+                                     const std::vector<float> &embedding)
+{
+    std::vector<NeighbourVote> near;
+    for (const ListingIndex::Match &m : index.nearest(embedding, head.neighbourK, {}, true))
+        near.push_back({taxonomy.indexOf(m.entry.categoryId), m.similarity});
+    return neighbourVotes(near, head.categories(), head.neighbourPower);
 }
 
 } // namespace
@@ -199,7 +212,10 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     const std::shared_ptr<const CategoryHead> marketHead = head();
     r.model.head = 0;
     if (marketHead && embedding && embeddingDim == marketHead->dimension) {
-        std::vector<double> market = marketHead->probabilities(embedding, mass);
+        const std::vector<double> votes = marketHead->usesNeighbours() && m_index
+                                              ? neighbourVotesOf(*m_index, m_taxonomy, *marketHead, r.embedding)
+                                              : std::vector<double>{};
+        std::vector<double> market = marketHead->probabilities(embedding, mass, votes);
         // A head is finite by construction (CategoryHead::fromJson); should one not be, the mapping stands.
         if (std::all_of(market.begin(), market.end(), [](double p) { return std::isfinite(p); })) {
             mass = std::move(market);

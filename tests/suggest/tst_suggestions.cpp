@@ -1,4 +1,5 @@
 #include "category_head.h"
+#include "neighbour_votes.h"
 #include "dominant_colour.h"
 #include "fixtures.h"
 #include "image_loader.h"
@@ -275,6 +276,12 @@ private Q_SLOTS:
         QTest::newRow("bad base64") << head("[0,0]", "!!!") << QStringLiteral("do not match");
         QTest::newRow("temperature") << head("[0,0]", weights, ",\"temperature\":0") << QStringLiteral("out of range");
         QTest::newRow("share") << head("[0,0]", weights, ",\"builtin_share\":2") << QStringLiteral("out of range");
+        QTest::newRow("neighbours' share") << head("[0,0]", weights, ",\"builtin_share\":0.5,\"neighbours\":{\"k\":10,\"share\":0.6}")
+                                           << QStringLiteral("neighbours' share");
+        QTest::newRow("neighbours' count") << head("[0,0]", weights, ",\"neighbours\":{\"k\":-1,\"share\":0.2}")
+                                           << QStringLiteral("neighbours' share");
+        QTest::newRow("unvoted temperature") << head("[0,0]", weights, ",\"neighbours\":{\"k\":5,\"share\":0.2,\"unvoted_temperature\":0}")
+                                             << QStringLiteral("neighbours' share");
         QTest::newRow("huge dimension") << QByteArray("{\"format\":\"listinglens-head/1\",\"categories\":[\"a\",\"b\"],\"dimension\":100000000,\"bias\":[0,0],\"weight\":\"\"}")
                                         << QStringLiteral("do not match");
     }
@@ -308,6 +315,44 @@ private Q_SLOTS:
         QVERIFY2(back.ok(), qPrintable(back.ok() ? QString() : back.error().message));
         QCOMPARE(back.value().probabilities(e, builtin), p);
         QVERIFY(!back.value().learned(2));
+    }
+
+    void aHeadMixesItsNeighboursVotesAsDocumented()
+    {
+        CategoryHead h;
+        h.categoryIds = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+        h.dimension = 2;
+        h.weight = {1, 0, 0, 1, 0, 0};
+        h.bias = {0, 0, CategoryHead::kLeftOut};
+        h.builtinShare = 0.2;
+        h.neighbourK = 3;
+        h.neighbourPower = 2;
+        h.neighbourShare = 0.3;
+        h.temperature = 1;
+        h.unvotedTemperature = 2;
+        const float e[2] = {1, 0};
+        const std::vector<double> builtin = {0.1, 0.1, 0.8};
+        // Three neighbours: b at 0.8 and 0.6, c at 0.2 (weights 0.64, 0.36, 0.04); one unlike (no vote).
+        const std::vector<double> votes = neighbourVotes({{1, 0.8}, {1, 0.6}, {2, 0.2}, {0, -0.3}}, 3, 2.0);
+        QCOMPARE(int(votes.size()), 3);
+        QVERIFY(std::abs(votes[1] - 1.0 / 1.04) < 1e-9 && std::abs(votes[2] - 0.04 / 1.04) < 1e-9 && votes[0] == 0);
+        QVERIFY(neighbourVotes({}, 3, 2.0).empty());          // no confirmed listings: no evidence
+        QVERIFY(neighbourVotes({{0, -0.5}}, 3, 2.0).empty());  // nothing alike
+        QVERIFY(neighbourVotes({{7, 0.9}}, 3, 2.0).empty());   // a category the head does not have
+        const std::vector<double> p = h.probabilities(e, builtin, votes);
+        const double ea = std::exp(1.0), head_a = ea / (ea + 1), head_b = 1 / (ea + 1);
+        QVERIFY(std::abs(p[0] - (0.5 * head_a + 0.02)) < 1e-9);
+        QVERIFY(std::abs(p[1] - (0.5 * head_b + 0.02 + 0.3 * votes[1])) < 1e-9);
+        QVERIFY(std::abs(p[2] - (0.16 + 0.3 * votes[2])) < 1e-9);
+        // Without votes the head stands in for them, at the temperature fitted for that.
+        const std::vector<double> alone = h.probabilities(e, builtin);
+        const double qa = std::sqrt(0.8 * head_a + 0.02), qb = std::sqrt(0.8 * head_b + 0.02), qc = std::sqrt(0.16);
+        QVERIFY(std::abs(alone[0] - qa / (qa + qb + qc)) < 1e-9);
+        QVERIFY(std::abs(alone[2] - qc / (qa + qb + qc)) < 1e-9);
+        const auto back = CategoryHead::fromJson(h.toJson());
+        QVERIFY2(back.ok(), qPrintable(back.ok() ? QString() : back.error().message));
+        QCOMPARE(back.value().probabilities(e, builtin, votes), p);
+        QCOMPARE(back.value().probabilities(e, builtin), alone);
     }
 
     void quantiles()
