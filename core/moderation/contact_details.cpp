@@ -79,9 +79,12 @@ QString foldHomoglyphs(const QString &text)
                     out[i] = plain[0];
             }
         }
-        // OCR reads an @ starting a word as © or ® at times ("©olga25").
-        if (end > start + 1 && (out[start] == QChar(0x00A9) || out[start] == QChar(0x00AE)) && out[start + 1].isLetter())
-            out[start] = QLatin1Char('@');
+        // OCR reads an @ as © or ® at times, starting a word ("©olga25") or
+        // inside one, between a name and a domain ("anna5©gmail.com").
+        for (int i = start; i + 1 < end; ++i) {
+            if ((out[i] == QChar(0x00A9) || out[i] == QChar(0x00AE)) && out[i + 1].isLetter() && (i == start || out[i - 1].isLetterOrNumber()))
+                out[i] = QLatin1Char('@');
+        }
         start = end + 1;
     }
     return out;
@@ -92,7 +95,7 @@ QString foldHomoglyphs(const QString &text)
 QString mendedEnding(const QString &label)
 {
     static const QStringList com{QStringLiteral("comm"), QStringLiteral("corn"), QStringLiteral("con"), QStringLiteral("cam"),
-                                 QStringLiteral("c0m"), QStringLiteral("coom"), QStringLiteral("cor")};
+                                 QStringLiteral("c0m"), QStringLiteral("coom"), QStringLiteral("cor"), QStringLiteral("om")};
     static const QStringList known{QStringLiteral("com"), QStringLiteral("ru"), QStringLiteral("net"), QStringLiteral("org"), QStringLiteral("uk"),
                                    QStringLiteral("de"), QStringLiteral("kz"), QStringLiteral("kg"), QStringLiteral("ua"), QStringLiteral("by"),
                                    QStringLiteral("uz"), QStringLiteral("info"), QStringLiteral("me"), QStringLiteral("io"), QStringLiteral("su")};
@@ -151,7 +154,7 @@ void findPartialEmails(const QString &text, std::vector<ContactDetail> &out)
 {
     static const QRegularExpression domain(QStringLiteral(R"(@ ?([a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})*\.(?:com|ru|net|org|uk|de|kz|kg|ua|by|uz|su))\b)"), kPattern);
     static const QRegularExpression runTogether(QStringLiteral(R"(\b([a-z0-9._%+-]{3,})@([a-z0-9-]{2,})(com|ru)\b)"), kPattern);
-    static const QRegularExpression cut(QStringLiteral(R"((?<![\w.])([a-z0-9._%+-]*[0-9._][a-z0-9._%+-]*)@ ?([a-z]{2,})\.?$)"), kPattern);
+    static const QRegularExpression cut(QStringLiteral(R"((?<![\w.])([a-z0-9._%+-]*[0-9._][a-z0-9._%+-]*)@ ?([a-z]{2,})(?:\.[a-z]?)?$)"), kPattern);
     addEach(text, domain, ContactDetail::Kind::Email, [](const QRegularExpressionMatch &m) { return QStringLiteral("@") + m.captured(1).toLower(); }, out);
     addEach(text, runTogether, ContactDetail::Kind::Email, [](const QRegularExpressionMatch &m) {
         return (m.captured(1) + QLatin1Char('@') + m.captured(2) + QLatin1Char('.') + m.captured(3)).toLower();
@@ -180,6 +183,16 @@ void findSpacedHandlesAndLinks(const QString &text, std::vector<ContactDetail> &
     // A social network's page with its dot read as a space or a comma ("vk com/sam_seller").
     static const QRegularExpression networkLink(
         QStringLiteral(R"(\b(vk|ok|fb|facebook|instagram) ?(?:,|\s) ?(com|ru) ?/ ?([a-z0-9_.]{3,32})\b)"), kPattern);
+    // A link after www whose dots OCR read as commas or spaced, its ending
+    // perhaps misread ("ww, deals4u-shop. comm"): for review.
+    static const QRegularExpression spacedWww(QStringLiteral(R"(\bw{2,3} ?[.,] ?([a-z0-9-]{3,63}) ?[.,] ?([a-z0-9]{2,4})\b)"), kPattern);
+    for (auto it = spacedWww.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        if (const QString ending = mendedEnding(m.captured(2)); !ending.isEmpty()) {
+            const QString link = (QStringLiteral("www.") + m.captured(1) + QLatin1Char('.') + ending).toLower();
+            out.push_back({ContactDetail::Kind::Url, link, link, int(m.capturedStart()), int(m.capturedLength()), true});
+        }
+    }
     const auto handle = [](const QRegularExpressionMatch &m) { return QStringLiteral("@") + m.captured(1); };
     addEach(text, spacedHandle, ContactDetail::Kind::Handle, handle, out);
     addEach(text, gluedHandle, ContactDetail::Kind::Handle, handle, out, true);

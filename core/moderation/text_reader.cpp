@@ -336,23 +336,56 @@ bool nearContact(const QStringList &reads)
     return std::any_of(reads.begin(), reads.end(), near) && std::none_of(reads.begin(), reads.end(), holds);
 }
 
+// What a line near a contact is read again with: Tesseract's LSTM confined
+// to the characters such a line holds (a whitelist), so that it chooses
+// among them where it read a look-alike ("g7" for "07", "©" for "@", a
+// comma for the dot). A number's digits and marks, and the letters of
+// "tel" for the word before it; an address's, a handle's or a link's.
+// Empty: the reads came near neither.
+const char *restrictedCharacters(const QStringList &reads)
+{
+    static const QRegularExpression address(QStringLiteral(R"(@|www|\w ?[.,] ?(com|ru|uk|kz|kg|by|ua|uz|me|net|org)\b)"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    const auto count = [](const QString &r, auto is) { return std::count_if(r.begin(), r.end(), is); };
+    if (std::any_of(reads.begin(), reads.end(), [](const QString &r) { return address.match(r).hasMatch(); }))
+        return "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@._-/: ";
+    const bool number = std::any_of(reads.begin(), reads.end(), [&](const QString &r) {
+        const auto digits = count(r, [](QChar c) { return c.isDigit(); });
+        return digits >= 6 && digits > count(r, [](QChar c) { return c.isLetter(); });
+    });
+    return number ? "0123456789+()-./:telTEL " : "";
+}
+
 } // namespace
 
-void TextReader::secondLook(const LineToRead &l, const cv::RotatedRect &box, QStringList &unsure, ReadBudget &budget)
+void TextReader::secondLook(const LineToRead &l, const cv::RotatedRect &box, const char *restricted, QStringList &unsure, ReadBudget &budget)
 {
     tesseract::TessBaseAPI &tess = *m_api->language(0);
     tess.SetVariable("thresholding_method", kOtsu);
+    // `restricted`: the characters of the number or the address the line's
+    // reads came near (restrictedCharacters; empty: none). Every read of the
+    // second look is confined to them, the line as it was found read so
+    // first; the first reads, unconfined, are searched too.
+    tess.SetVariable("tessedit_char_whitelist", restricted);
+    const auto read = [&](const cv::Mat &image) {
+        // Searched as every unsure read is (analysePhotoText): a contact found there is a possible one.
+        return !findContactDetails(recognise(tess, image, boxOnPhoto(box, l.scale), m_options, budget, unsure).all).empty();
+    };
+    // The line as it was found, then its box half as tall again.
+    bool found = false;
+    if (*restricted) {
+        const LineImages line(l, box);
+        found = !line.images.empty() && !budget.stopped() && read(line.images[0]);
+    }
     for (const SecondLook look : {SecondLook::ColourDistance, SecondLook::Contrast}) {
-        if (budget.stopped())
-            return;
+        if (found || budget.stopped())
+            break;
         const cv::Mat image = secondLookImage(*l.image, box, l.colour, look);
         if (image.empty())
-            return;
-        // Searched as every unsure read is (analysePhotoText): a contact found there is a possible one.
-        const Read r = recognise(tess, image, boxOnPhoto(box, l.scale), m_options, budget, unsure);
-        if (!findContactDetails(r.all).empty())
-            return;
+            break;
+        found = read(image);
     }
+    tess.SetVariable("tessedit_char_whitelist", "");
 }
 
 std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &budget, std::vector<cv::RotatedRect> &readBoxes,
@@ -432,6 +465,7 @@ std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, Rea
         std::size_t line;
         const LineToRead *toRead;
         cv::RotatedRect box;
+        const char *restricted;
     };
     std::vector<Again> again;
     for (const LineToRead &l : lines) {
@@ -440,8 +474,8 @@ std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, Rea
         std::optional<TextLine> line = readLine(l, budget, readBoxes, isName);
         if (!line)
             continue;
-        if (nearContact(QStringList(line->unsureReads) << line->text))
-            again.push_back({out.size(), &l, readBoxes.back()});
+        if (const QStringList reads = QStringList(line->unsureReads) << line->text; nearContact(reads))
+            again.push_back({out.size(), &l, readBoxes.back(), restrictedCharacters(reads)});
         out.push_back(std::move(*line));
     }
     // The second looks with what the budget leaves once every line had its
@@ -449,7 +483,7 @@ std::vector<TextLine> TextReader::read(const std::vector<LineToRead> &lines, Rea
     for (const Again &a : again) {
         if (budget.stopped())
             break;
-        secondLook(*a.toRead, a.box, out[a.line].unsureReads, budget);
+        secondLook(*a.toRead, a.box, a.restricted, out[a.line].unsureReads, budget);
     }
     return out;
 }

@@ -81,7 +81,7 @@ private:
 
     // Reads of the line a search's box may have cut (line_images.h's
     // SecondLook), each added to `unsure`, until one holds a contact detail.
-    void secondLook(const LineToRead &line, const cv::RotatedRect &box, QStringList &unsure, ReadBudget &budget);
+    void secondLook(const LineToRead &line, const cv::RotatedRect &box, const char *restricted, QStringList &unsure, ReadBudget &budget);
 
     TextReaderOptions m_options;
     std::unique_ptr<Api> m_api;

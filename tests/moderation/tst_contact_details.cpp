@@ -148,6 +148,10 @@ private Q_SLOTS:
         QTest::newRow("e-mail, cut after a spaced @") << "anna78@ mail" << "email:anna78@mail";
         QTest::newRow("network page, space for the dot") << "vk com/sam_seller" << "url?:vk.com/sam_seller";
         QTest::newRow("network page, comma for the dot") << "ok,ru / anna.k88" << "url?:ok.ru/anna.k88";
+        QTest::newRow("e-mail, @ read as copyright inside a word") << QStringLiteral("ania S\u00A9oheil, om") << "email:s@oheil.com";
+        QTest::newRow("e-mail, copyright between name and domain") << QStringLiteral("anna5\u00A9gmail.com") << "email:anna5@gmail.com";
+        QTest::newRow("e-mail, ending cut to a letter") << "bob. smith58@mail.r" << "email:smith58@mail";
+        QTest::newRow("link after www, dots spaced and ending misread") << "ww, dcals4u-shop. comm" << "url?:www.dcals4u-shop.com";
         // Still none of these.
         QTest::newRow("price in dollars") << "$12 500" << "";
         QTest::newRow("isbn barcode") << "9 780241 399705" << "";
@@ -166,6 +170,9 @@ private Q_SLOTS:
         QTest::newRow("a word before com is no page") << "welcome com/ing soon" << "";
         QTest::newRow("sizes with a slash") << "UK 10/12 EU 38/40" << "";
         QTest::newRow("a name without a digit cut after a spaced @") << "write me@ mail" << "";
+        QTest::newRow("a copyright sign after a word") << QStringLiteral("Brand\u00A9 2021") << "";
+        QTest::newRow("a copyright sign before a year") << QStringLiteral("\u00A92021 Acme") << "";
+        QTest::newRow("a sentence after a name") << "Ask Mr. W. Smith. Comes boxed" << "";
     }
 
     void localNumberFormats()
