@@ -124,7 +124,11 @@ void ModerationLane::waitIdle()
 
 void ModerationLane::helpUntilIdle()
 {
-    if (m_jobs.size() > 0) {
+    // Only photos that would wait for a lane thread are worth a helper: its
+    // Tesseract of its own costs about 150 ms of CPU to open (as much as two
+    // phone photos' reading), and a photo the lane's idle thread is about to
+    // take reads no sooner for it (classify of one photo paid it every time).
+    if (m_jobs.size() > std::size_t(m_options.threads)) {
         std::unique_lock helping(m_helperMutex, std::try_to_lock);
         if (helping.owns_lock()) {
             if (!m_helperReader) {

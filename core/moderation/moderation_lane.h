@@ -88,8 +88,10 @@ public:
     // Blocks until every photo submitted so far has been reported.
     void waitIdle();
     // The same, reading queued photos on the calling thread meanwhile (at its
-    // own priority, with a Tesseract of its own, opened once): a caller that
-    // has nothing else to do never waits longer than the lane needs.
+    // own priority, with a Tesseract of its own, opened once) when more wait
+    // than the lane has threads: a caller that has nothing else to do never
+    // waits longer than the lane needs, and opens no Tesseract for a photo a
+    // lane thread takes next.
     void helpUntilIdle();
 
     const ModerationOptions &options() const { return m_options; }

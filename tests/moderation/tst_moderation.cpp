@@ -19,6 +19,8 @@
 #include <QTest>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 
@@ -480,6 +482,60 @@ private Q_SLOTS:
         QVERIFY(withNumber.review.needed && withNumber.review.reasons.contains(QStringLiteral("contact_details")));
         QVERIFY(!first[1].quality.flags.contains(QStringLiteral("contact_details")));
         QVERIFY(std::any_of(withNumber.hints.begin(), withNumber.hints.end(), [](const QString &h) { return h.contains(QLatin1String("contact details")); }));
+    }
+
+    // A caller waiting for the lane helps only with photos that would wait
+    // for a lane thread: with the lane's one thread busy and one photo
+    // queued (the thread takes it next), helpUntilIdle() opens no Tesseract
+    // of its own (about 150 ms of CPU) and reads nothing on its thread.
+    void theHelperOpensNoReaderForAPhotoTheLaneTakesNext()
+    {
+        ModerationOptions options;
+        options.threads = 1;
+        auto lane = ModerationLane::open(options);
+        QVERIFY2(lane.ok(), qPrintable(lane.ok() ? QString() : lane.error().message));
+        const auto input = [] {
+            ModerationInput in;
+            in.decoded.bgr = cv::Mat(300, 400, CV_8UC3, cv::Scalar(120, 140, 160));
+            in.decoded.width = 400;
+            in.decoded.height = 300;
+            return in;
+        };
+        std::mutex mutex;
+        std::condition_variable changed;
+        bool reading = false, release = false;
+        std::atomic_int reported = 0;
+        // The first photo holds the lane's thread until released.
+        lane.value()->submit(input(), [&](ModerationFindings, bool) {
+            std::unique_lock lock(mutex);
+            reading = true;
+            changed.notify_all();
+            changed.wait(lock, [&] { return release; });
+            ++reported;
+        });
+        {
+            std::unique_lock lock(mutex);
+            QVERIFY(changed.wait_for(lock, std::chrono::seconds(30), [&] { return reading; }));
+        }
+        lane.value()->submit(input(), [&](ModerationFindings, bool ok) {
+            QVERIFY(ok);
+            ++reported;
+        });
+        double helperMs = 0;
+        std::thread helper([&] {
+            const double start = threadCpuMs();
+            lane.value()->helpUntilIdle();
+            helperMs = threadCpuMs() - start;
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        {
+            std::lock_guard lock(mutex);
+            release = true;
+        }
+        changed.notify_all();
+        helper.join();
+        QCOMPARE(reported.load(), 2);
+        QVERIFY2(helperMs < 60, qPrintable(QStringLiteral("%1 ms of the helper's CPU").arg(helperMs))); // a Tesseract opened: about 150
     }
 };
 
