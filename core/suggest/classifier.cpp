@@ -43,10 +43,10 @@ ReviewAdvice reviewAdvice(const PhotoResult &r, const Category &top)
 // for them. The index holds only the model version's own embeddings
 // (loadListingIndex), the version the head was trained on.
 std::vector<double> neighbourVotesOf(const ListingIndex &index, const Taxonomy &taxonomy, const CategoryHead &head,
-                                     const std::vector<float> &embedding)
+                                     const ListingIndex::Scores &scores)
 {
     std::vector<NeighbourVote> near;
-    for (const ListingIndex::Match &m : index.nearest(embedding, head.neighbourK, {}, true))
+    for (const ListingIndex::Match &m : index.nearest(scores, head.neighbourK, {}, true))
         near.push_back({taxonomy.indexOf(m.entry.categoryId), m.similarity});
     return neighbourVotes(near, head.categories(), head.neighbourPower);
 }
@@ -211,9 +211,14 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
     std::vector<double> mass = m_taxonomy.categoryProbabilities(probs, classes);
     const std::shared_ptr<const CategoryHead> marketHead = head();
     r.model.head = 0;
+    // The photo's similarity to every earlier listing, once: for the
+    // neighbours' votes and for the lookup of similar listings and prices.
+    std::optional<ListingIndex::Scores> scores;
+    if (m_index && embedding)
+        scores = m_index->score(r.embedding);
     if (marketHead && embedding && embeddingDim == marketHead->dimension) {
-        const std::vector<double> votes = marketHead->usesNeighbours() && m_index
-                                              ? neighbourVotesOf(*m_index, m_taxonomy, *marketHead, r.embedding)
+        const std::vector<double> votes = marketHead->usesNeighbours() && scores
+                                              ? neighbourVotesOf(*m_index, m_taxonomy, *marketHead, *scores)
                                               : std::vector<double>{};
         std::vector<double> market = marketHead->probabilities(embedding, mass, votes);
         // A head is finite by construction (CategoryHead::fromJson); should one not be, the mapping stands.
@@ -239,16 +244,19 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
 
     r.colour = p.colour.share >= TextSuggester::kColourShare ? p.colour.name : QString();
     r.colourShare = r.colour.isEmpty() ? 0.0 : p.colour.share;
-    describeAs(r, cats[order.front()], p.colour.name, p.colour.share);
+    describeAs(r, cats[order.front()], p.colour.name, p.colour.share, 0, false, scores ? &*scores : nullptr);
     r.timing = p.timing;
     r.timing.total = msSince(p.started);
     return r;
 }
 
-void Classifier::describeAs(PhotoResult &r, const Category &category, const QString &colour, double colourShare, qint64 self, bool byModerator) const
+void Classifier::describeAs(PhotoResult &r, const Category &category, const QString &colour, double colourShare, qint64 self, bool byModerator,
+                            const ListingIndex::Scores *scores) const
 {
     ListingIndex::Lookup earlier;
-    if (m_index)
+    if (m_index && scores)
+        earlier = m_index->lookup(*scores, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self);
+    else if (m_index)
         earlier = m_index->lookup(r.embedding, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self);
     r.price = PriceSuggester::suggest(category, earlier.evidence);
     r.similar.clear();

@@ -113,8 +113,9 @@ private:
                         const float *embedding, int embeddingDim) const;
     // `byModerator`: the category is a moderator's, so the title's words come from
     // its listings only, never from the closest listings of other categories.
+    // `scores`: the photo's similarities to the index's listings, when computed already.
     void describeAs(PhotoResult &result, const Category &category, const QString &colour, double colourShare, qint64 self = 0,
-                    bool byModerator = false) const;
+                    bool byModerator = false, const ListingIndex::Scores *scores = nullptr) const;
 
     std::shared_ptr<InferenceEngine> engine() const;
 

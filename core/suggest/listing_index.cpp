@@ -118,7 +118,8 @@ template <typename Keep>
 std::vector<ListingIndex::Match> ListingIndex::best(const std::vector<float> &scores, int k, Keep keep) const
 {
     std::vector<int> candidates;
-    for (int i = 0; i < int(scores.size()); ++i) {
+    const int n = int(std::min(scores.size(), m_entries.size())); // scores from another index never read past this one
+    for (int i = 0; i < n; ++i) {
         if (keep(m_entries[std::size_t(i)]))
             candidates.push_back(i);
     }
@@ -165,12 +166,25 @@ std::optional<ListingIndex::Entry> ListingIndex::findDuplicate(std::uint64_t pha
     return std::nullopt;
 }
 
+ListingIndex::Scores ListingIndex::score(const std::vector<float> &query) const
+{
+    std::shared_lock lock(m_mutex);
+    Scores out;
+    out.m_similarity = scoreAll(query);
+    return out;
+}
+
 std::vector<ListingIndex::Match> ListingIndex::nearest(const std::vector<float> &query, int k, const QString &categoryId,
                                                         bool confirmedOnly) const
 {
+    return nearest(score(query), k, categoryId, confirmedOnly);
+}
+
+std::vector<ListingIndex::Match> ListingIndex::nearest(const Scores &scores, int k, const QString &categoryId,
+                                                        bool confirmedOnly) const
+{
     std::shared_lock lock(m_mutex);
-    const std::vector<float> scores = scoreAll(query);
-    return best(scores, k, [&](const Entry &e) {
+    return best(scores.m_similarity, k, [&](const Entry &e) {
         return (!confirmedOnly || e.confirmed) && (categoryId.isEmpty() || e.categoryId == categoryId);
     });
 }
@@ -190,8 +204,14 @@ PriceEvidence ListingIndex::priceEvidence(const QString &categoryId, const std::
 ListingIndex::Lookup ListingIndex::lookup(const std::vector<float> &query, int k, const QString &categoryId,
                                           std::uint64_t phash, int maxHamming, qint64 exclude) const
 {
+    return lookup(score(query), k, categoryId, phash, maxHamming, exclude);
+}
+
+ListingIndex::Lookup ListingIndex::lookup(const Scores &scored, int k, const QString &categoryId,
+                                          std::uint64_t phash, int maxHamming, qint64 exclude) const
+{
     std::shared_lock lock(m_mutex);
-    const std::vector<float> scores = scoreAll(query); // once, for both answers
+    const std::vector<float> &scores = scored.m_similarity; // once, for every answer
     Lookup out;
     out.similar = best(scores, k, [exclude](const Entry &e) { return e.confirmed && e.id != exclude; });
     out.similar.erase(std::remove_if(out.similar.begin(), out.similar.end(), [](const Match &m) { return m.similarity < kSimilarFloor; }),

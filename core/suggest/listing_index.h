@@ -73,10 +73,20 @@ public:
     // Up to `limit` confirmed listings with titles, spread over the index, each with its embedding (as stored).
     std::vector<std::pair<Entry, std::vector<float>>> confirmedTitled(int limit) const;
 
+    // A query's similarity to every listing, computed once for several answers
+    // (a photo's neighbours' votes, then its lookup). Listings added after it
+    // are not in the answers given from it.
+    class Scores {
+        friend class ListingIndex;
+        std::vector<float> m_similarity;
+    };
+    Scores score(const std::vector<float> &query) const;
+
     // The k most similar listings, most similar first (equally similar: the
     // earlier id first); optionally only confirmed ones of a category.
     std::vector<Match> nearest(const std::vector<float> &query, int k, const QString &categoryId = {},
                                bool confirmedOnly = false) const;
+    std::vector<Match> nearest(const Scores &scores, int k, const QString &categoryId = {}, bool confirmedOnly = false) const;
     // The earliest listing whose perceptual hash is within maxHamming bits.
     std::optional<Entry> duplicateOf(std::uint64_t phash, int maxHamming) const;
     // Confirmed neighbours and confirmed prices of the category, for PriceSuggester.
@@ -93,6 +103,8 @@ public:
     };
     // `exclude`: a listing left out of every answer (a stored photo described again must not find itself).
     Lookup lookup(const std::vector<float> &query, int k, const QString &categoryId, std::uint64_t phash, int maxHamming,
+                  qint64 exclude = 0) const;
+    Lookup lookup(const Scores &scores, int k, const QString &categoryId, std::uint64_t phash, int maxHamming,
                   qint64 exclude = 0) const;
 
 private:
