@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 
 namespace listinglens {
@@ -287,6 +288,7 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
                 in.categoryWords.push_back({c.confidence, m_index->marketWords(c.id, WordVote::kCategoryWords, self)});
         }
     }
+    in.learnedWords = learnedWords(r, category, byModerator);
     const SuggestedText text = TextSuggester::suggest(in);
     r.title = text.title;
     r.titleBasis = text.titleBasis;
@@ -298,6 +300,30 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
         describeWithPhotoText(r, sellersSpelling());
     }
     r.review = reviewAdvice(r, category);
+}
+
+QVector<MarketWord> Classifier::learnedWords(const PhotoResult &r, const Category &category, bool byModerator) const
+{
+    const std::shared_ptr<const CategoryHead> h = head();
+    if (!h || !h->words || h->words->dimension != int(r.embedding.size()))
+        return {};
+    const WordModel &model = *h->words;
+    const std::vector<double> p = model.probabilities(r.embedding.data());
+    QVector<MarketWord> out;
+    for (int k = 0; k < model.words(); ++k) {
+        if (p[std::size_t(k)] < kLearnedFloor)
+            continue;
+        // A category a moderator chose keeps only the words its sellers write:
+        // the model learned from listings of every category.
+        QString spelled = model.spellings[k];
+        if (byModerator || std::getenv("LL_FILTER")) {
+            spelled = m_index ? m_index->sellersSpelling(model.keys[k], category.id) : QString();
+            if (spelled.isEmpty())
+                continue;
+        }
+        out.push_back({spelled, p[std::size_t(k)], double(model.places[std::size_t(k)])});
+    }
+    return out;
 }
 
 SellersSpelling Classifier::sellersSpelling() const
