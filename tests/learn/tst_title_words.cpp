@@ -22,7 +22,7 @@ namespace {
 std::vector<float> near(int dim, int axis, double spread, std::mt19937_64 &random)
 {
     std::normal_distribution<double> noise(0, spread);
-    std::vector<float> v(std::size_t(dim));
+    std::vector<float> v(static_cast<std::size_t>(dim));
     double norm = 0;
     for (int i = 0; i < dim; ++i) {
         v[std::size_t(i)] = float((i == axis ? 1.0 : 0.0) + noise(random));
