@@ -337,7 +337,10 @@ int runBenchTitles(const QStringList &args)
                                parser.isSet(dumpOption));
     if (parser.isSet(dumpOption) && !writeDump(parser.value(dumpOption), m, listings.value(), seen.value(), learn))
         return ExitSomeFailed;
-    QTextStream(stdout) << QJsonDocument(report(m, split, learned, headNote, *classifier.value())).toJson(QJsonDocument::Indented);
+    QJsonObject out = report(m, split, learned, headNote, *classifier.value());
+    if (head && head->words)
+        out.insert(QStringLiteral("title_words"), head->words->report);
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Indented);
     return ExitOk;
 }
 

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <map>
 
 namespace listinglens {
@@ -56,12 +55,6 @@ std::vector<QSet<QString>> titleKeys(const std::vector<TrainingExample> &example
         }
     }
     return keys;
-}
-
-double env(const char *name, double fallback)
-{
-    const char *v = std::getenv(name);
-    return v ? std::atof(v) : fallback;
 }
 
 } // namespace
@@ -129,19 +122,18 @@ Result<WordModel> WordTrainer::train(const std::vector<TrainingExample> &example
     if (xVal.size(0) < HeadTrainer::kMinValidation)
         return refusal(QStringLiteral("%1 titled listings in validation, %2 are needed").arg(xVal.size(0)).arg(HeadTrainer::kMinValidation));
 
-    const double decay = env("LL_WORD_DECAY", kDecay);
     torch::Tensor w = torch::zeros({dim, words}, torch::requires_grad());
     // From each word's base rate: fewer steps to the optimum, the same optimum.
     const torch::Tensor rate = yTrain.mean(0).clamp(1e-4, 1 - 1e-4);
     torch::Tensor b = torch::log(rate / (1 - rate)).detach().clone().requires_grad_(true);
     {
         torch::AutoGradMode grad(true);
-        torch::optim::LBFGS optimiser({w, b}, torch::optim::LBFGSOptions(1).max_iter(int(env("LL_WORD_ITER", 100))).history_size(10).line_search_fn("strong_wolfe"));
+        torch::optim::LBFGS optimiser({w, b}, torch::optim::LBFGSOptions(1).max_iter(kIterations).history_size(10).line_search_fn("strong_wolfe"));
         const double n = double(xTrain.size(0));
         auto closure = [&] {
             optimiser.zero_grad();
             auto loss = torch::binary_cross_entropy_with_logits(xTrain.mm(w) + b, yTrain, {}, {}, at::Reduction::Sum) / n
-                        + decay * w.pow(2).sum();
+                        + kDecay * w.pow(2).sum();
             loss.backward();
             return loss;
         };

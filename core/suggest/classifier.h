@@ -117,8 +117,8 @@ private:
                     bool byModerator = false) const;
 
     // The head's word model's words for the photo at least kLearnedFloor
-    // likely; for a moderator's category, only those its sellers write, as they spell them.
-    QVector<MarketWord> learnedWords(const PhotoResult &result, const Category &category, bool byModerator) const;
+    // likely that the category's sellers write, as they spell them.
+    QVector<MarketWord> learnedWords(const PhotoResult &result, const Category &category) const;
     static constexpr double kLearnedFloor = 0.02;
 
     std::shared_ptr<InferenceEngine> engine() const;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <map>
 
 namespace listinglens {
@@ -107,12 +106,6 @@ void learnedVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
     }
 }
 
-double tunable(const char *name, double fallback)
-{
-    const char *v = std::getenv(name);
-    return v ? std::atof(v) : fallback;
-}
-
 // One word in two forms: "box" and "boxe" (the key of "boxes"), "battery" and "batterie".
 bool nearDuplicate(const QString &a, const QString &b)
 {
@@ -149,7 +142,6 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
     categoryVotes(e, all);
     learnedVotes(e, all);
     const bool learned = !e.learnedWords.isEmpty();
-    const double learnedWeight = tunable("LL_LW", kLearnedWeight);
     std::vector<std::pair<QString, Scored>> keyed;
     for (const auto &[key, v] : all) {
         // A word the listings mostly write after a number ("26 inch", "8 GB") is half of a run: without its number, a fragment.
@@ -159,8 +151,8 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
         s.word = std::max_element(v.forms.begin(), v.forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; })->first;
         s.listings = std::max(0.0, v.listings - kLoneTitle);
         s.categories = kCategoryWeight * v.categories;
-        s.learned = learned ? learnedWeight * v.learned : 0.0;
-        s.likely = learned ? s.learned + (1 - learnedWeight) * (s.listings + s.categories) : s.listings + s.categories;
+        s.learned = learned ? kLearnedWeight * v.learned : 0.0;
+        s.likely = learned ? s.learned + (1 - kLearnedWeight) * (s.listings + s.categories) : s.listings + s.categories;
         s.place = v.placeWeight > 0 ? v.placeSum / v.placeWeight : 1.0;
         s.at = v.at;
         keyed.emplace_back(key, s);
@@ -181,7 +173,7 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
 QVector<TitleWord> WordVote::words(const TitleEvidence &e)
 {
     std::vector<Scored> kept = scored(e);
-    const double likely = e.learnedWords.isEmpty() ? kLikely : tunable("LL_LIKELY", kLikelyLearned);
+    const double likely = e.learnedWords.isEmpty() ? kLikely : kLikelyLearned;
     kept.erase(std::find_if(kept.begin(), kept.end(), [&](const Scored &s) { return s.likely < likely; }), kept.end());
     if (int(kept.size()) > kMaxWords)
         kept.resize(std::size_t(kMaxWords));
