@@ -14,6 +14,7 @@
 #include "statistics.h"
 #include "title_bench_data.h"
 #include "title_check.h"
+#include "word_trainer.h"
 
 #include <QDir>
 #include <QFile>
@@ -72,7 +73,8 @@ struct Measured {
 };
 
 std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, const std::vector<BenchListing> &listings,
-                                              const std::vector<SeenPhoto> &seen, const std::vector<bool> &learn, QString &note)
+                                              const std::vector<SeenPhoto> &seen, const std::vector<bool> &learn, bool wordModel,
+                                              QString &note)
 {
     std::vector<TrainingExample> examples;
     const Taxonomy &taxonomy = classifier.taxonomy();
@@ -82,7 +84,7 @@ std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, cons
             continue;
         const PhotoResult &r = seen[i].result;
         examples.push_back({qint64(i + 1), category, listings[i].price, r.quality.phash, r.embedding,
-                            classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm)});
+                            classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm), listings[i].title});
     }
     TrainingOptions options;
     options.modelName = classifier.manifest().name;
@@ -93,7 +95,14 @@ std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, cons
         return nullptr;
     }
     note = QStringLiteral("a head trained on %1 listings (validation top-1 %2)").arg(examples.size()).arg(trained.value().validation.top1, 0, 'f', 3);
-    return std::make_shared<const CategoryHead>(std::move(trained).value().head);
+    CategoryHead head = std::move(trained).value().head;
+    if (!wordModel)
+        note += QStringLiteral("; no title word model");
+    else if (auto words = WordTrainer::train(examples, options))
+        head.words = std::move(words).value();
+    else
+        note += QStringLiteral("; %1").arg(words.error().message);
+    return std::make_shared<const CategoryHead>(std::move(head));
 }
 
 // The photo's categories as Classifier::finish gives them: the mapping, or the head's mixture.
@@ -266,7 +275,8 @@ int runBenchTitles(const QStringList &args)
                                             QStringLiteral("N"), QStringLiteral("20"));
     const QCommandLineOption dumpOption(QStringLiteral("dump"), QStringLiteral("Write each measured photo's evidence (closest 30 confirmed listings, categories, labels, words, price) to FILE as JSON."),
                                         QStringLiteral("FILE"));
-    parser.addOptions({listingsOption, splitOption, cacheOption, noText, examplesOption, dumpOption});
+    const QCommandLineOption noWords(QStringLiteral("no-word-model"), QStringLiteral("Title without the head's word model (as before it was learned)."));
+    parser.addOptions({listingsOption, splitOption, cacheOption, noText, examplesOption, dumpOption, noWords});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     int exitCode = ExitOk;
@@ -303,7 +313,7 @@ int runBenchTitles(const QStringList &args)
         return ExitSomeFailed;
     }
     QString headNote;
-    const auto head = trainHead(*classifier.value(), listings.value(), seen.value(), learn, headNote);
+    const auto head = trainHead(*classifier.value(), listings.value(), seen.value(), learn, !parser.isSet(noWords), headNote);
     auto index = std::make_shared<ListingIndex>(classifier.value()->engineInfo().embeddingDim);
     index->setCurrency(QStringLiteral("GBP"));
     int learned = 0;
@@ -316,11 +326,21 @@ int runBenchTitles(const QStringList &args)
                    seen.value()[i].result.embedding);
     }
     classifier.value()->setListingIndex(index);
+    if (head) {
+        // Its word model titles the photos as the product's active head would.
+        if (auto set = classifier.value()->setHead(head); !set) {
+            printError(set.error().message);
+            return ExitSomeFailed;
+        }
+    }
     const Measured m = measure(*classifier.value(), head.get(), *index, listings.value(), seen.value(), measured, *examples,
                                parser.isSet(dumpOption));
     if (parser.isSet(dumpOption) && !writeDump(parser.value(dumpOption), m, listings.value(), seen.value(), learn))
         return ExitSomeFailed;
-    QTextStream(stdout) << QJsonDocument(report(m, split, learned, headNote, *classifier.value())).toJson(QJsonDocument::Indented);
+    QJsonObject out = report(m, split, learned, headNote, *classifier.value());
+    if (head && head->words)
+        out.insert(QStringLiteral("title_words"), head->words->report);
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Indented);
     return ExitOk;
 }
 

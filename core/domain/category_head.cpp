@@ -1,9 +1,10 @@
 #include "category_head.h"
 
+#include "float_blob.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QtEndian>
 
 #include <algorithm>
 #include <cmath>
@@ -16,23 +17,6 @@ namespace {
 Error headError(const QString &what)
 {
     return {ErrorCode::InvalidArgument, QStringLiteral("category head: %1").arg(what)};
-}
-
-QByteArray floatsToBase64(const std::vector<float> &v)
-{
-    QByteArray bytes(qsizetype(v.size() * sizeof(float)), Qt::Uninitialized);
-    for (std::size_t i = 0; i < v.size(); ++i)
-        qToLittleEndian(v[i], bytes.data() + i * sizeof(float));
-    return bytes.toBase64();
-}
-
-std::vector<float> floatsFromBase64(const QString &text)
-{
-    const QByteArray bytes = QByteArray::fromBase64(text.toLatin1());
-    std::vector<float> v(std::size_t(bytes.size()) / sizeof(float));
-    for (std::size_t i = 0; i < v.size(); ++i)
-        v[i] = qFromLittleEndian<float>(bytes.constData() + i * sizeof(float));
-    return v;
 }
 
 } // namespace
@@ -171,7 +155,10 @@ QByteArray CategoryHead::toJson() const
         {QStringLiteral("support"), QJsonObject{{QStringLiteral("none"), supportNone}, {QStringLiteral("full"), supportFull}}},
         {QStringLiteral("report"), report},
     };
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    QJsonObject withWords = o;
+    if (words)
+        withWords.insert(QStringLiteral("words"), words->toJson());
+    return QJsonDocument(withWords).toJson(QJsonDocument::Compact);
 }
 
 Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
@@ -234,6 +221,12 @@ Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
     if (!(h.neighbourK >= 0 && h.neighbourK <= 1000 && h.neighbourPower >= 0 && h.neighbourPower <= 100 && h.neighbourShare >= 0
           && h.builtinShare + h.neighbourShare <= 1 && h.unvotedTemperature > 0.01 && h.unvotedTemperature < 100))
         return headError(QStringLiteral("its neighbours' share, count or power are out of range"));
+    if (o.contains(QStringLiteral("words"))) {
+        auto words = WordModel::fromJson(o.value(QStringLiteral("words")).toObject(), h.dimension);
+        if (!words)
+            return headError(words.error().message);
+        h.words = std::move(words).value();
+    }
     return h;
 }
 

@@ -2,12 +2,14 @@
 
 #include "error.h"
 #include "taxonomy.h"
+#include "word_model.h"
 
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace listinglens {
@@ -63,6 +65,10 @@ struct CategoryHead {
     double supportNone = 0;        // gate 0 at or below this similarity
     double supportFull = 0;        // gate 1 at or above it
     QJsonObject report;            // what training measured (model train --json)
+    // The title words sellers of the market write for a photo, learned with
+    // the head and versioned with it; absent in heads trained before, or
+    // where too few titled listings were confirmed.
+    std::optional<WordModel> words;
 
     int categories() const { return int(categoryIds.size()); }
     bool learned(int category) const { return bias[std::size_t(category)] > kLeftOut / 2; }

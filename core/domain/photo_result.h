@@ -82,6 +82,7 @@ struct SimilarListing {
 // A word of the suggested title and the evidence it came from: "photo_text"
 // (read on the photo), "similar" (most close confirmed listings have it),
 // "nearest" (the nearest confirmed listing's title, a near copy of the photo),
+// "learned" (the market's word model: sellers write it for photos like this one),
 // "market" (the word this market's sellers use most for the category),
 // "label" (the model's label), "category" (the category's noun) or "colour".
 struct TitleWord {

@@ -20,6 +20,7 @@ struct TrainingExample {
     std::uint64_t phash = 0;
     std::vector<float> embedding;  // unit length
     std::vector<double> builtin;   // the built-in mapping's calibrated distribution; empty when unknown
+    QString title;                 // the confirmed title (WordTrainer learns its words); may be empty
 };
 
 struct TrainingOptions {

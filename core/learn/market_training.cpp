@@ -1,5 +1,7 @@
 #include "market_training.h"
 
+#include "word_trainer.h"
+
 #include <QHash>
 #include <QJsonArray>
 
@@ -80,6 +82,7 @@ Result<std::vector<TrainingExample>> confirmedExamples(PredictionStore &store, c
         if (norm > 0)
             e.builtin = classifier.builtinProbabilities(r.embedding.data(), norm);
         e.embedding = std::move(r.embedding);
+        e.title = std::move(r.title);
         examples.push_back(std::move(e));
     }
     return examples;
@@ -112,6 +115,13 @@ Result<MarketTrainingOutcome> trainMarketHead(PredictionStore &store, const Clas
     if (!trained)
         return trained.error();
     out.trained = std::move(trained).value();
+    // The title words, learned on the head's own split and stored with it.
+    if (auto words = WordTrainer::train(examples.value(), options)) {
+        out.trained.head.words = std::move(words).value();
+        out.trained.report.insert(QStringLiteral("title_words"), out.trained.head.words->report);
+    } else {
+        out.notes << words.error().message;
+    }
     // Stored only as every process will read it back.
     if (auto check = CategoryHead::fromJson(out.trained.head.toJson()); !check)
         return Error{ErrorCode::Internal, QStringLiteral("the trained head is not usable (%1); nothing was stored").arg(check.error().message)};

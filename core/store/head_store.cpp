@@ -115,7 +115,7 @@ Result<int> readTrainingRows(PredictionStore &store, const std::function<void(Tr
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT id, final_category_id, final_price, phash, model_name, model_version, embedding_norm, embedding,"
-                               " file_name FROM predictions WHERE ok = 1 AND feedback <> 'none' AND synthetic = 0 AND embedding IS NOT NULL"
+                               " file_name, final_title FROM predictions WHERE ok = 1 AND feedback <> 'none' AND synthetic = 0 AND embedding IS NOT NULL"
                                " AND final_category_id IS NOT NULL ORDER BY id")))
         return databaseError(QStringLiteral("cannot read the confirmed listings"), q.lastError());
     int count = 0;
@@ -132,6 +132,7 @@ Result<int> readTrainingRows(PredictionStore &store, const std::function<void(Tr
         r.embedding.resize(std::size_t(e.size()) / sizeof(float));
         std::memcpy(r.embedding.data(), e.constData(), r.embedding.size() * sizeof(float));
         r.fileName = q.value(8).toString();
+        r.title = q.value(9).toString();
         row(std::move(r));
         ++count;
     }

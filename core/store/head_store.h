@@ -36,6 +36,7 @@ struct TrainingRow {
     double embeddingNorm = 0;  // 0 when stored before schema v7
     std::vector<float> embedding;
     QString fileName;          // the photo as it was given (a path for imports and the CLI)
+    QString title;             // the final title (empty when none was recorded)
 };
 
 // Refuses a role that may not add heads (before minutes of training are spent).

@@ -117,6 +117,11 @@ private:
     void describeAs(PhotoResult &result, const Category &category, const QString &colour, double colourShare, qint64 self = 0,
                     bool byModerator = false, const ListingIndex::Scores *scores = nullptr) const;
 
+    // The head's word model's words for the photo at least kLearnedFloor
+    // likely that the category's sellers write, as they spell them.
+    QVector<MarketWord> learnedWords(const PhotoResult &result, const Category &category) const;
+    static constexpr double kLearnedFloor = 0.02;
+
     std::shared_ptr<InferenceEngine> engine() const;
 
     mutable std::mutex m_engineMutex;

@@ -33,6 +33,7 @@ SuggestedText TextSuggester::suggest(const Input &in)
     evidence.nearby = in.nearby;
     evidence.marketWords = in.marketWords;
     evidence.categoryWords = in.categoryWords;
+    evidence.learnedWords = in.learnedWords;
     SuggestedText t;
     t.titleWords = TitleBuilder::words(evidence);
     t.title = TitleBuilder::render(t.titleWords);

@@ -37,6 +37,7 @@ public:
         QVector<NeighbourTitle> nearby;     // confirmed, any category, most similar first
         QVector<MarketWord> marketWords;    // the category's, most used first
         QVector<CategoryWords> categoryWords; // the categories the photo may be in (TitleEvidence)
+        QVector<MarketWord> learnedWords;     // the market's word model's (TitleEvidence)
     };
     static SuggestedText suggest(const Input &in);
 };

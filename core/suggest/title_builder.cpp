@@ -194,7 +194,7 @@ QString TitleBuilder::render(const QVector<TitleWord> &words)
 QString TitleBuilder::basisOf(const QVector<TitleWord> &words)
 {
     static const QStringList strongestFirst = {kPhotoText, QStringLiteral("nearest"), QStringLiteral("similar"),
-                                               QStringLiteral("market"), QStringLiteral("label")};
+                                               QStringLiteral("learned"), QStringLiteral("market"), QStringLiteral("label")};
     for (const QString &basis : strongestFirst) {
         if (std::any_of(words.begin(), words.end(), [&](const TitleWord &w) { return w.from == basis; }))
             return basis;

@@ -43,6 +43,9 @@ struct TitleEvidence {
     // The categories the photo may be in (the suggested ones with their
     // probabilities); empty: the category alone (a moderator chose it).
     QVector<CategoryWords> categoryWords;
+    // The market's word model's words for the photo (WordModel): share is the
+    // probability that the seller's title has the word; empty without one.
+    QVector<MarketWord> learnedWords;
 };
 
 // Titles that name what the item is in the words of this market's sellers,

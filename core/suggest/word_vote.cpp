@@ -13,6 +13,7 @@ namespace {
 struct Vote {
     double listings = 0;             // similarity-weighted share of the listings that have it
     double categories = 0;           // probability-weighted share of the categories' titles
+    double learned = 0;              // the word model's probability
     double placeSum = 0, placeWeight = 0;
     double afterNumber = 0;          // the listings' part where a number goes just before it ("26 inch")
     std::map<int, int> at;           // voting title -> the word's index in it
@@ -88,6 +89,23 @@ void categoryVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
     }
 }
 
+// The word model's probabilities (learned from the market's confirmed titles).
+void learnedVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
+{
+    for (const MarketWord &m : e.learnedWords) {
+        const QString key = wordKey(m.word);
+        if (key.isEmpty() || !standsAlone(m.word) || namesNothing(key))
+            continue;
+        Vote &v = out[key];
+        v.learned = std::max(v.learned, m.share);
+        if (m.place >= 0) {
+            v.placeSum += m.share * m.place;
+            v.placeWeight += m.share;
+        }
+        v.forms[m.word] += 1e-6 * m.share; // a spelling when no listing has it
+    }
+}
+
 // One word in two forms: "box" and "boxe" (the key of "boxes"), "battery" and "batterie".
 bool nearDuplicate(const QString &a, const QString &b)
 {
@@ -122,6 +140,8 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
     std::map<QString, Vote> all;
     listingVotes(e, all);
     categoryVotes(e, all);
+    learnedVotes(e, all);
+    const bool learned = !e.learnedWords.isEmpty();
     std::vector<std::pair<QString, Scored>> keyed;
     for (const auto &[key, v] : all) {
         // A word the listings mostly write after a number ("26 inch", "8 GB") is half of a run: without its number, a fragment.
@@ -131,7 +151,8 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
         s.word = std::max_element(v.forms.begin(), v.forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; })->first;
         s.listings = std::max(0.0, v.listings - kLoneTitle);
         s.categories = kCategoryWeight * v.categories;
-        s.likely = s.listings + s.categories;
+        s.learned = learned ? kLearnedWeight * v.learned : 0.0;
+        s.likely = learned ? s.learned + (1 - kLearnedWeight) * (s.listings + s.categories) : s.listings + s.categories;
         s.place = v.placeWeight > 0 ? v.placeSum / v.placeWeight : 1.0;
         s.at = v.at;
         keyed.emplace_back(key, s);
@@ -152,7 +173,8 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
 QVector<TitleWord> WordVote::words(const TitleEvidence &e)
 {
     std::vector<Scored> kept = scored(e);
-    kept.erase(std::find_if(kept.begin(), kept.end(), [](const Scored &s) { return s.likely < kLikely; }), kept.end());
+    const double likely = e.learnedWords.isEmpty() ? kLikely : kLikelyLearned;
+    kept.erase(std::find_if(kept.begin(), kept.end(), [&](const Scored &s) { return s.likely < likely; }), kept.end());
     if (int(kept.size()) > kMaxWords)
         kept.resize(std::size_t(kMaxWords));
     // In the order sellers write them: each word goes before the kept words
@@ -173,7 +195,8 @@ QVector<TitleWord> WordVote::words(const TitleEvidence &e)
     QVector<TitleWord> out;
     for (const auto &[rank, i] : order) {
         const Scored &s = kept[i];
-        out.push_back({s.word, s.listings >= s.categories ? QStringLiteral("similar") : QStringLiteral("market")});
+        const double top = std::max({s.listings, s.categories, s.learned});
+        out.push_back({s.word, top == s.learned ? QStringLiteral("learned") : top == s.listings ? QStringLiteral("similar") : QStringLiteral("market")});
     }
     return out;
 }

@@ -33,12 +33,20 @@ public:
     static constexpr double kLikely = 0.2;         // a word at least this likely is written
     static constexpr int kMaxWords = 7;            // sellers write 5 to 8 content words
     static constexpr int kCategoryWords = 30;      // each category's most used words that vote
+    // With the market's word model (TitleEvidence::learnedWords), a word's likelihood is
+    //   kLearnedWeight x its probability + (1 - kLearnedWeight) x the likelihood above,
+    // and a word at least kLikelyLearned likely is written. Chosen on the tune
+    // split (weights 0.2 to 1, thresholds 0.08 to 0.2): the highest recall with
+    // precision 0.20 or more (docs/user/suggestions.md).
+    static constexpr double kLearnedWeight = 0.5;
+    static constexpr double kLikelyLearned = 0.1;
 
     // A candidate word, its likelihood and what it rests on.
     struct Scored {
         QString word;          // as most of the sellers spell it
         double listings = 0;   // its part from the closest listings
         double categories = 0; // its part from the categories' titles
+        double learned = 0;    // its part from the word model
         double likely = 0;
         double place = 1;      // where sellers write it (0 first .. 1 last)
         std::map<int, int> at; // voting title (the closest first) -> the word's index in it

@@ -278,6 +278,7 @@ QString SuggestionView::titleEvidenceInWords(const PhotoResult &r)
     const QHash<QString, QString> from = {{QStringLiteral("photo_text"), tr("read on the photo")},
                                           {QStringLiteral("nearest"), tr("the nearest confirmed listing")},
                                           {QStringLiteral("similar"), tr("most similar listings")},
+                                          {QStringLiteral("learned"), tr("what this market's sellers write for such photos")},
                                           {QStringLiteral("market"), tr("this market's word for the category")},
                                           {QStringLiteral("label"), tr("the model's label")},
                                           {QStringLiteral("category"), tr("the category")},
