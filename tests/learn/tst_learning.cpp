@@ -419,7 +419,9 @@ private Q_SLOTS:
         const QJsonObject withDb = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(withDb.value(QStringLiteral("model")).toObject().value(QStringLiteral("head")).toString(), QStringLiteral("h1"));
 
-        // Offline: the exported head without a database gives the same answer.
+        // Offline: the exported head without a database names the same
+        // category; its confidences differ, since without the market's listings
+        // it answers without the neighbours' votes (at its unvoted temperature).
         const QString file = m_dir.filePath(QStringLiteral("h1.json"));
         r = runCli({QStringLiteral("model"), QStringLiteral("export"), QStringLiteral("h1"), file, QStringLiteral("--db"), url});
         QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -427,7 +429,11 @@ private Q_SLOTS:
         QVERIFY2(offline.exitCode == 0, offline.err.constData());
         const QJsonObject b = QJsonDocument::fromJson(offline.out).object();
         QCOMPARE(b.value(QStringLiteral("model")).toObject().value(QStringLiteral("head")).toString(), QStringLiteral("h1"));
-        QCOMPARE(b.value(QStringLiteral("categories")), withDb.value(QStringLiteral("categories")));
+        const auto topOf = [](const QJsonObject &o) {
+            return o.value(QStringLiteral("categories")).toArray().first().toObject().value(QStringLiteral("id")).toString();
+        };
+        QCOMPARE(topOf(b), topOf(withDb));
+        QVERIFY(!topOf(b).isEmpty());
 
         // Refusals: a version that is not there; a head for another taxonomy.
         r = runCli({QStringLiteral("model"), QStringLiteral("activate"), QStringLiteral("h9"), QStringLiteral("--db"), url});
