@@ -105,12 +105,13 @@ std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, cons
     return std::make_shared<const CategoryHead>(std::move(head));
 }
 
-// The photo's categories as Classifier::finish gives them: the mapping, or the head's mixture.
+// The photo's categories as the classifier gives them: the mapping, or the
+// head's mixture with the votes of the learned listings closest to it.
 void categorise(const Classifier &classifier, const CategoryHead *head, PhotoResult &r)
 {
     std::vector<double> mass = classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm);
     if (head)
-        mass = head->probabilities(r.embedding.data(), mass);
+        mass = head->probabilities(r.embedding.data(), mass, classifier.neighbourVotes(*head, r.embedding));
     const auto &cats = classifier.taxonomy().categories();
     std::vector<int> order(cats.size());
     std::iota(order.begin(), order.end(), 0);

@@ -354,6 +354,13 @@ SellersSpelling Classifier::sellersSpelling() const
     return [index = m_index](const QString &key, const QString &categoryId) { return index->sellersSpelling(key, categoryId); };
 }
 
+std::vector<double> Classifier::neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding) const
+{
+    if (!m_index || !head.usesNeighbours())
+        return {};
+    return neighbourVotesOf(*m_index, m_taxonomy, head, m_index->score(embedding));
+}
+
 Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &categoryId, qint64 self, bool byModerator) const
 {
     const Category *category = m_taxonomy.find(categoryId);

@@ -105,6 +105,9 @@ public:
     const EngineInfo &engineInfo() const { return engine()->info(); }
     const ModelManifest &manifest() const { return engine()->manifest(); }
     const Taxonomy &taxonomy() const { return m_taxonomy; }
+    // The categories of the embedding's closest confirmed listings in the
+    // listing index, as the head mixes them in (empty: no votes, or no index).
+    std::vector<double> neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding) const;
     const QualityThresholds &qualityThresholds() const { return m_quality; }
 
 private:
