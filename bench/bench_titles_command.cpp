@@ -253,6 +253,20 @@ bool writeDump(const QString &path, const Measured &m, const std::vector<BenchLi
     return true;
 }
 
+// The learned listings as `import` stores confirmed ones, in a listing index.
+std::shared_ptr<ListingIndex> learnedIndex(const Classifier &classifier, const std::vector<BenchListing> &listings,
+                                           const std::vector<SeenPhoto> &seen, const std::vector<bool> &learn)
+{
+    auto index = std::make_shared<ListingIndex>(classifier.engineInfo().embeddingDim);
+    index->setCurrency(QStringLiteral("GBP"));
+    for (std::size_t i = 0; i < listings.size(); ++i) {
+        const BenchListing &l = listings[i];
+        if (learn[i] && seen[i].ok)
+            index->add({qint64(i + 1), l.categoryId, true, l.price, seen[i].result.quality.phash, l.photo, l.title}, seen[i].result.embedding);
+    }
+    return index;
+}
+
 } // namespace
 
 int runBenchTitles(const QStringList &args)
@@ -315,17 +329,8 @@ int runBenchTitles(const QStringList &args)
     }
     QString headNote;
     const auto head = trainHead(*classifier.value(), listings.value(), seen.value(), learn, !parser.isSet(noWords), headNote);
-    auto index = std::make_shared<ListingIndex>(classifier.value()->engineInfo().embeddingDim);
-    index->setCurrency(QStringLiteral("GBP"));
-    int learned = 0;
-    for (std::size_t i = 0; i < listings.value().size(); ++i) {
-        const BenchListing &l = listings.value()[i];
-        if (!learn[i] || !seen.value()[i].ok)
-            continue;
-        ++learned;
-        index->add({qint64(i + 1), l.categoryId, true, l.price, seen.value()[i].result.quality.phash, l.photo, l.title},
-                   seen.value()[i].result.embedding);
-    }
+    const auto index = learnedIndex(*classifier.value(), listings.value(), seen.value(), learn);
+    const int learned = int(index->size());
     classifier.value()->setListingIndex(index);
     if (head) {
         // Its word model titles the photos as the product's active head would.

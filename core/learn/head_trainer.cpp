@@ -304,30 +304,56 @@ torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExa
     return torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
 }
 
+// Square-root inverse frequency: rare categories count more, without letting
+// a handful of examples dominate; categories not learned count nothing.
+torch::Tensor classWeights(const torch::Tensor &trainCounts, const torch::Tensor &learned)
+{
+    const int64_t categories = trainCounts.size(0);
+    return torch::where(learned, (trainCounts.sum() / (categories * trainCounts.clamp_min(1))).sqrt(), torch::zeros({categories}));
+}
+
+// Which validation listings the head and the mapping (when defined) name right.
+void setOutcome(TrainedHead &t, const torch::Tensor &truth, const torch::Tensor &head, const torch::Tensor &builtin)
+{
+    t.outcome.truth = topOne(truth);
+    t.outcome.head = topOne(head);
+    if (builtin.defined())
+        t.outcome.builtin = topOne(builtin);
+}
+
+// The mixture's shares and temperatures, as fitted on validation.
+void setMixture(CategoryHead &h, const NeighbourMix &mix, double headTemperature, double temperature)
+{
+    h.headTemperature = headTemperature;
+    h.builtinShare = mix.builtinShare;
+    h.neighbourK = mix.k;
+    h.neighbourPower = mix.power;
+    h.neighbourShare = mix.share;
+    h.temperature = temperature;
+}
+
+// What training chose, for the report.
+QJsonObject fitReport(const CategoryHead &h, double decay, const SupportGate &gate, double seconds, const QString &seed)
+{
+    return {{QStringLiteral("weight_decay"), decay},
+            {QStringLiteral("head_temperature"), rounded(h.headTemperature)},
+            {QStringLiteral("builtin_share"), rounded(h.builtinShare)},
+            {QStringLiteral("neighbours"), QJsonObject{{QStringLiteral("k"), h.neighbourK},
+                                                       {QStringLiteral("power"), h.neighbourPower},
+                                                       {QStringLiteral("share"), rounded(h.neighbourShare)},
+                                                       {QStringLiteral("unvoted_temperature"), rounded(h.unvotedTemperature)}}},
+            {QStringLiteral("temperature"), rounded(h.temperature)},
+            {QStringLiteral("gate"), gate.json()},
+            {QStringLiteral("seconds"), rounded(seconds)},
+            {QStringLiteral("seed"), seed}};
+}
+
 } // namespace
 
 QJsonObject SplitScores::json() const
 {
     return {{QStringLiteral("n"), n}, {QStringLiteral("top1"), rounded(top1)}, {QStringLiteral("top3"), rounded(top3)},
             {QStringLiteral("ece"), rounded(ece)}};
-}
-
-double HeadTrainer::expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct)
-{
-    std::vector<double> sumConf(kCalibrationBins), sumHit(kCalibrationBins);
-    std::vector<int> count(kCalibrationBins);
-    for (std::size_t i = 0; i < confidence.size(); ++i) {
-        const int b = std::clamp(int(std::ceil(confidence[i] * kCalibrationBins)) - 1, 0, kCalibrationBins - 1);
-        sumConf[std::size_t(b)] += confidence[i];
-        sumHit[std::size_t(b)] += correct[i] ? 1 : 0;
-        ++count[std::size_t(b)];
-    }
-    double ece = 0;
-    for (int b = 0; b < kCalibrationBins; ++b) {
-        if (count[std::size_t(b)] > 0)
-            ece += std::abs(sumConf[std::size_t(b)] - sumHit[std::size_t(b)]) / double(confidence.size());
-    }
-    return ece;
 }
 
 std::vector<bool> HeadTrainer::validationSplit(const std::vector<TrainingExample> &examples, const TrainingOptions &options)
@@ -400,9 +426,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     const torch::Tensor learned = trainCounts >= kMinPerCategory;
     if (learned.sum().item<int>() < 2)
         return refusal(QStringLiteral("fewer than two categories have %1 training examples").arg(kMinPerCategory));
-    // Square-root inverse frequency: rare categories count more, without
-    // letting a handful of examples dominate.
-    const torch::Tensor classWeight = torch::where(learned, (trainCounts.sum() / (categories * trainCounts.clamp_min(1))).sqrt(), torch::zeros({categories}));
+    const torch::Tensor classWeight = classWeights(trainCounts, learned);
 
     // Weight decay: the one that does best on validation.
     double bestDecay = 0;
@@ -427,12 +451,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     CategoryHead &h = t.head;
     describeHead(h, taxonomy, options, dim);
     setWeights(h, best);
-    h.headTemperature = headTemperature;
-    h.builtinShare = mix.builtinShare;
-    h.neighbourK = mix.k;
-    h.neighbourPower = mix.power;
-    h.neighbourShare = mix.share;
-    h.temperature = temperature;
+    setMixture(h, mix, headTemperature, temperature);
     h.unvotedTemperature = mix.share > 0 ? fitTemperature(unvotedVal, yVal) : temperature;
     SupportGate gate;
     if (haveBuiltin && options.gate) {
@@ -455,24 +474,10 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
 
     t.priceInsideRange = priceInsideRange(examples, train, validation, taxonomy, dim);
 
-    t.outcome.truth = topOne(yVal);
-    t.outcome.head = topOne(finalVal);
-    if (haveBuiltin)
-        t.outcome.builtin = topOne(builtinVal);
+    setOutcome(t, yVal, finalVal, haveBuiltin ? builtinVal : torch::Tensor());
     t.seconds = timer.elapsed() / 1000.0;
     t.report = reportOf(t, examples, train, taxonomy, haveBuiltin);
-    t.report.insert(QStringLiteral("fit"), QJsonObject{{QStringLiteral("weight_decay"), bestDecay},
-                                                       {QStringLiteral("head_temperature"), rounded(headTemperature)},
-                                                       {QStringLiteral("builtin_share"), rounded(mix.builtinShare)},
-                                                       {QStringLiteral("neighbours"), QJsonObject{{QStringLiteral("k"), mix.k},
-                                                                                                  {QStringLiteral("power"), mix.power},
-                                                                                                  {QStringLiteral("share"), rounded(mix.share)},
-                                                                                                  {QStringLiteral("unvoted_temperature"),
-                                                                                                   rounded(h.unvotedTemperature)}}},
-                                                       {QStringLiteral("temperature"), rounded(temperature)},
-                                                       {QStringLiteral("gate"), gate.json()},
-                                                       {QStringLiteral("seconds"), rounded(t.seconds)},
-                                                       {QStringLiteral("seed"), QString::number(options.seed)}});
+    t.report.insert(QStringLiteral("fit"), fitReport(h, bestDecay, gate, t.seconds, QString::number(options.seed)));
     h.report = t.report;
     return t;
 }

@@ -1,5 +1,7 @@
 #include "validation_outcome.h"
 
+#include "head_trainer.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -146,6 +148,26 @@ MappedVerdict judgeMappedCategories(const Taxonomy &taxonomy, const ValidationOu
             v.words += QStringLiteral("; it loses on %1").arg(losses.join(QStringLiteral(", ")));
     }
     return v;
+}
+
+// Calibration error over kCalibrationBins equal-width bins of confidence (the
+// head's validation score; here with the other measures of a validation split).
+double HeadTrainer::expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct)
+{
+    std::vector<double> sumConf(kCalibrationBins), sumHit(kCalibrationBins);
+    std::vector<int> count(kCalibrationBins);
+    for (std::size_t i = 0; i < confidence.size(); ++i) {
+        const int b = std::clamp(int(std::ceil(confidence[i] * kCalibrationBins)) - 1, 0, kCalibrationBins - 1);
+        sumConf[std::size_t(b)] += confidence[i];
+        sumHit[std::size_t(b)] += correct[i] ? 1 : 0;
+        ++count[std::size_t(b)];
+    }
+    double ece = 0;
+    for (int b = 0; b < kCalibrationBins; ++b) {
+        if (count[std::size_t(b)] > 0)
+            ece += std::abs(sumConf[std::size_t(b)] - sumHit[std::size_t(b)]) / double(confidence.size());
+    }
+    return ece;
 }
 
 } // namespace listinglens

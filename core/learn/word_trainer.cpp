@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 namespace listinglens {
 
@@ -57,6 +58,108 @@ std::vector<QSet<QString>> titleKeys(const std::vector<TrainingExample> &example
     return keys;
 }
 
+// The vocabulary: the kMaxWords words of the most training titles, each in at
+// least kMinSellers of them, with their usual spelling and place. Empty keys: too few.
+QHash<QString, int> vocabulary(const std::map<QString, Seen> &seen, WordModel &m)
+{
+    std::vector<std::pair<int, QString>> common;
+    for (const auto &[key, s] : seen) {
+        if (s.titles >= WordTrainer::kMinSellers)
+            common.emplace_back(-s.titles, key);
+    }
+    std::sort(common.begin(), common.end());
+    if (common.size() > std::size_t(WordTrainer::kMaxWords))
+        common.resize(std::size_t(WordTrainer::kMaxWords));
+    QHash<QString, int> column;
+    for (const auto &[count, key] : common) {
+        const Seen &s = seen.at(key);
+        column.insert(key, int(m.keys.size()));
+        m.keys << key;
+        m.spellings << std::max_element(s.forms.begin(), s.forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; })->first;
+        m.places.push_back(float(s.place / s.titles));
+    }
+    return column;
+}
+
+// The embeddings and word indicators of the chosen listings.
+std::pair<torch::Tensor, torch::Tensor> wordRows(const std::vector<TrainingExample> &examples, const std::vector<std::size_t> &which,
+                                                 const std::vector<QSet<QString>> &keys, const QHash<QString, int> &column, int dim)
+{
+    const int words = int(column.size());
+    torch::Tensor x = torch::zeros({int64_t(which.size()), dim});
+    torch::Tensor y = torch::zeros({int64_t(which.size()), words});
+    auto xa = x.accessor<float, 2>();
+    auto ya = y.accessor<float, 2>();
+    for (std::size_t r = 0; r < which.size(); ++r) {
+        const TrainingExample &e = examples[which[r]];
+        for (int d = 0; d < dim; ++d)
+            xa[int64_t(r)][d] = e.embedding[std::size_t(d)];
+        for (const QString &key : keys[which[r]])
+            if (const auto c = column.constFind(key); c != column.constEnd())
+                ya[int64_t(r)][*c] = 1;
+    }
+    return {x, y};
+}
+
+// The logistic weights and biases of every word, L2-regularised, by LBFGS.
+std::pair<torch::Tensor, torch::Tensor> fitWords(const torch::Tensor &x, const torch::Tensor &y)
+{
+    torch::Tensor w = torch::zeros({x.size(1), y.size(1)}, torch::requires_grad());
+    // From each word's base rate: fewer steps to the optimum, the same optimum.
+    const torch::Tensor rate = y.mean(0).clamp(1e-4, 1 - 1e-4);
+    torch::Tensor b = torch::log(rate / (1 - rate)).detach().clone().requires_grad_(true);
+    torch::AutoGradMode grad(true);
+    torch::optim::LBFGS optimiser({w, b}, torch::optim::LBFGSOptions(1).max_iter(WordTrainer::kIterations).history_size(10).line_search_fn("strong_wolfe"));
+    const double n = double(x.size(0));
+    optimiser.step([&] {
+        optimiser.zero_grad();
+        auto loss = torch::binary_cross_entropy_with_logits(x.mm(w) + b, y, {}, {}, at::Reduction::Sum) / n
+                    + WordTrainer::kDecay * w.pow(2).sum();
+        loss.backward();
+        return loss;
+    });
+    return {w.detach(), b.detach()};
+}
+
+// One scale and shift for every word, on listings the weights never saw.
+std::pair<double, double> calibration(const torch::Tensor &logits, const torch::Tensor &y)
+{
+    torch::Tensor ab = torch::tensor({1.0f, 0.0f}).requires_grad_(true);
+    torch::AutoGradMode grad(true);
+    torch::optim::LBFGS calibrate({ab}, torch::optim::LBFGSOptions(1).max_iter(50).line_search_fn("strong_wolfe"));
+    calibrate.step([&] {
+        calibrate.zero_grad();
+        auto loss = torch::binary_cross_entropy_with_logits(logits * ab[0] + ab[1], y);
+        loss.backward();
+        return loss;
+    });
+    return {std::clamp(double(ab[0].item<float>()), 1e-3, 1e2), std::clamp(double(ab[1].item<float>()), -1e2, 1e2)};
+}
+
+// The words a title would take from the model alone (probabilities p of the
+// validation listings `which`), against their sellers' titles: mean recall, precision.
+std::pair<double, double> modelTitles(const std::vector<TrainingExample> &examples, const std::vector<std::size_t> &which,
+                                      const torch::Tensor &p, const WordModel &m)
+{
+    double recall = 0, precision = 0;
+    const auto pa = p.accessor<float, 2>();
+    for (std::size_t v = 0; v < which.size(); ++v) {
+        std::vector<std::pair<float, int>> ranked;
+        for (int k = 0; k < m.words(); ++k)
+            if (pa[int64_t(v)][k] >= WordTrainer::kTitleWord)
+                ranked.emplace_back(-pa[int64_t(v)][k], k);
+        std::sort(ranked.begin(), ranked.end());
+        QStringList chosen;
+        for (std::size_t r = 0; r < ranked.size() && r < std::size_t(WordTrainer::kTitleWords); ++r)
+            chosen << m.spellings[ranked[r].second];
+        const TitleOverlap o = titleOverlap(chosen.join(QLatin1Char(' ')), examples[which[v]].title);
+        recall += o.recall;
+        precision += o.precision;
+    }
+    const double n = double(std::max<std::size_t>(which.size(), 1));
+    return {recall / n, precision / n};
+}
+
 } // namespace
 
 Result<WordModel> WordTrainer::train(const std::vector<TrainingExample> &examples, const TrainingOptions &options)
@@ -73,118 +176,38 @@ Result<WordModel> WordTrainer::train(const std::vector<TrainingExample> &example
     const int dim = int(examples[titled.front()].embedding.size());
     const std::vector<bool> validation = HeadTrainer::validationSplit(examples, options);
     std::vector<bool> learn(examples.size(), false);
-    for (std::size_t i : titled)
+    std::vector<std::size_t> trainRows, valRows;
+    for (std::size_t i : titled) {
         learn[i] = !validation[i];
+        if (int(examples[i].embedding.size()) == dim)
+            (validation[i] ? valRows : trainRows).push_back(i);
+    }
     std::map<QString, Seen> seen;
     const std::vector<QSet<QString>> keys = titleKeys(examples, learn, seen);
-    std::vector<std::pair<int, QString>> common;
-    for (const auto &[key, s] : seen) {
-        if (s.titles >= kMinSellers)
-            common.emplace_back(-s.titles, key);
-    }
-    std::sort(common.begin(), common.end());
-    if (common.size() > std::size_t(kMaxWords))
-        common.resize(std::size_t(kMaxWords));
-    if (common.size() < 2)
-        return refusal(QStringLiteral("fewer than 2 words are in %1 or more confirmed titles").arg(kMinSellers));
-
     WordModel m;
-    QHash<QString, int> column;
-    for (const auto &[count, key] : common) {
-        const Seen &s = seen[key];
-        column.insert(key, int(m.keys.size()));
-        m.keys << key;
-        m.spellings << std::max_element(s.forms.begin(), s.forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; })->first;
-        m.places.push_back(float(s.place / s.titles));
-    }
-    const int words = m.words();
-    const auto rows = [&](bool wantValidation) {
-        std::vector<std::size_t> which;
-        for (std::size_t i : titled)
-            if (validation[i] == wantValidation && int(examples[i].embedding.size()) == dim)
-                which.push_back(i);
-        torch::Tensor x = torch::zeros({int64_t(which.size()), dim});
-        torch::Tensor y = torch::zeros({int64_t(which.size()), words});
-        auto xa = x.accessor<float, 2>();
-        auto ya = y.accessor<float, 2>();
-        for (std::size_t r = 0; r < which.size(); ++r) {
-            const TrainingExample &e = examples[which[r]];
-            for (int d = 0; d < dim; ++d)
-                xa[int64_t(r)][d] = e.embedding[std::size_t(d)];
-            for (const QString &key : keys[which[r]])
-                if (const auto c = column.constFind(key); c != column.constEnd())
-                    ya[int64_t(r)][*c] = 1;
-        }
-        return std::pair{x, y};
-    };
-    const auto [xTrain, yTrain] = rows(false);
-    const auto [xVal, yVal] = rows(true);
+    const QHash<QString, int> column = vocabulary(seen, m);
+    if (m.words() < 2)
+        return refusal(QStringLiteral("fewer than 2 words are in %1 or more confirmed titles").arg(kMinSellers));
+    const auto [xTrain, yTrain] = wordRows(examples, trainRows, keys, column, dim);
+    const auto [xVal, yVal] = wordRows(examples, valRows, keys, column, dim);
     if (xVal.size(0) < HeadTrainer::kMinValidation)
         return refusal(QStringLiteral("%1 titled listings in validation, %2 are needed").arg(xVal.size(0)).arg(HeadTrainer::kMinValidation));
 
-    torch::Tensor w = torch::zeros({dim, words}, torch::requires_grad());
-    // From each word's base rate: fewer steps to the optimum, the same optimum.
-    const torch::Tensor rate = yTrain.mean(0).clamp(1e-4, 1 - 1e-4);
-    torch::Tensor b = torch::log(rate / (1 - rate)).detach().clone().requires_grad_(true);
-    {
-        torch::AutoGradMode grad(true);
-        torch::optim::LBFGS optimiser({w, b}, torch::optim::LBFGSOptions(1).max_iter(kIterations).history_size(10).line_search_fn("strong_wolfe"));
-        const double n = double(xTrain.size(0));
-        auto closure = [&] {
-            optimiser.zero_grad();
-            auto loss = torch::binary_cross_entropy_with_logits(xTrain.mm(w) + b, yTrain, {}, {}, at::Reduction::Sum) / n
-                        + kDecay * w.pow(2).sum();
-            loss.backward();
-            return loss;
-        };
-        optimiser.step(closure);
-    }
+    const auto [w, b] = fitWords(xTrain, yTrain);
     torch::NoGradGuard noGrad;
     const torch::Tensor valLogits = xVal.mm(w) + b;
-    // One calibration for every word, on listings the weights never saw.
-    torch::Tensor ab = torch::tensor({1.0f, 0.0f}).requires_grad_(true);
-    {
-        torch::AutoGradMode grad(true);
-        torch::optim::LBFGS calibrate({ab}, torch::optim::LBFGSOptions(1).max_iter(50).line_search_fn("strong_wolfe"));
-        calibrate.step([&] {
-            calibrate.zero_grad();
-            auto loss = torch::binary_cross_entropy_with_logits(valLogits * ab[0] + ab[1], yVal);
-            loss.backward();
-            return loss;
-        });
-    }
-    m.scale = std::clamp(double(ab[0].item<float>()), 1e-3, 1e2);
-    m.shift = std::clamp(double(ab[1].item<float>()), -1e2, 1e2);
+    std::tie(m.scale, m.shift) = calibration(valLogits, yVal);
     m.dimension = dim;
-    const torch::Tensor wt = w.detach().t().contiguous();
+    const torch::Tensor wt = w.t().contiguous();
     m.weight.assign(wt.data_ptr<float>(), wt.data_ptr<float>() + wt.numel());
-    const torch::Tensor bc = b.detach().contiguous();
+    const torch::Tensor bc = b.contiguous();
     m.bias.assign(bc.data_ptr<float>(), bc.data_ptr<float>() + bc.numel());
     const torch::Tensor p = torch::sigmoid(valLogits * m.scale + m.shift);
     const torch::Tensor base = yTrain.mean(0).clamp(1e-4, 1 - 1e-4).expand_as(yVal);
-    // The words a title would take from the model alone, on the validation listings, against their sellers' titles.
-    double recall = 0, precision = 0;
-    const auto pa = p.accessor<float, 2>();
-    int v = 0;
-    for (std::size_t i : titled) {
-        if (!validation[i] || int(examples[i].embedding.size()) != dim)
-            continue;
-        std::vector<std::pair<float, int>> ranked;
-        for (int k = 0; k < words; ++k)
-            if (pa[v][k] >= kTitleWord)
-                ranked.emplace_back(-pa[v][k], k);
-        std::sort(ranked.begin(), ranked.end());
-        QStringList chosen;
-        for (std::size_t r = 0; r < ranked.size() && r < std::size_t(kTitleWords); ++r)
-            chosen << m.spellings[ranked[r].second];
-        const TitleOverlap o = titleOverlap(chosen.join(QLatin1Char(' ')), examples[i].title);
-        recall += o.recall;
-        precision += o.precision;
-        ++v;
-    }
-    m.report = {{QStringLiteral("words"), words},
-                {QStringLiteral("validation_word_recall"), recall / std::max(v, 1)},
-                {QStringLiteral("validation_word_precision"), precision / std::max(v, 1)},
+    const auto [recall, precision] = modelTitles(examples, valRows, p, m);
+    m.report = {{QStringLiteral("words"), m.words()},
+                {QStringLiteral("validation_word_recall"), recall},
+                {QStringLiteral("validation_word_precision"), precision},
                 {QStringLiteral("trained_on"), int(xTrain.size(0))},
                 {QStringLiteral("validation_listings"), int(xVal.size(0))},
                 {QStringLiteral("validation_log_loss"), torch::binary_cross_entropy(p, yVal).item<double>()},

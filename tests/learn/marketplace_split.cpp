@@ -3,6 +3,7 @@
 #include "csv.h"
 #include "fixtures.h"
 #include "head_trainer.h"
+#include "stored_listings.h"
 
 #include <QDir>
 #include <QFile>
@@ -70,6 +71,14 @@ CliRun runCli(const QStringList &args, int timeoutMs)
     p.start(binaryPath(), args);
     p.waitForFinished(timeoutMs);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+bool confirmListing(PredictionStore &store, const Listing &listing, const PhotoResult &result, const QString &category, double price)
+{
+    auto id = recordOutcome(store, nullptr, QStringLiteral("import"), listing.photo, result);
+    const FeedbackRecord f{QStringLiteral("import"), category != result.category.id, category, price,
+                           QStringLiteral("GBP"), listing.title, listing.title, 0};
+    return id && store.addFeedback(id.value(), f);
 }
 
 } // namespace listinglens::test

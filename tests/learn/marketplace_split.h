@@ -6,6 +6,7 @@
 // classifying listings, and running the listinglens command.
 
 #include "classifier.h"
+#include "prediction_store.h"
 
 #include <QByteArray>
 #include <QString>
@@ -39,6 +40,10 @@ struct Scores {
 Scores scoresOf(const std::vector<Listing> &truth, const std::vector<PhotoResult> &results);
 
 std::vector<PhotoResult> classifyListings(Classifier &classifier, const std::vector<Listing> &items);
+
+// The listing stored with its result and confirmed in `category` at `price`
+// (GBP), as `listinglens import` does; false on failure.
+bool confirmListing(PredictionStore &store, const Listing &listing, const PhotoResult &result, const QString &category, double price);
 
 struct CliRun {
     int exitCode = -1; // -1: it crashed or did not finish

@@ -1,0 +1,191 @@
+// Faces on photos (core/moderation/face_detector.h): found where a face is,
+// none on plain or hostile images, blurred only inside their boxes, and
+// blurred in the thumbnails the products store.
+#include "classifier.h"
+#include "face_detector.h"
+#include "moderation_photos.h"
+#include "fixtures.h"
+#include "route.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <thread>
+
+using namespace listinglens;
+using namespace listinglens::test;
+
+class TestFaces : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void faceIsFoundOnAPhotoWithAFace()
+    {
+        const cv::Mat photo = facePhoto();
+        if (photo.empty())
+            QSKIP("../shared/testdata/photos is not here");
+        auto detector = FaceDetector::open();
+        QVERIFY2(detector.ok(), qPrintable(detector.ok() ? QString() : detector.error().message)); // setup installs opencv-data
+        const auto faces = detector.value()->detect(photo, 1);
+        QCOMPARE(int(faces.size()), 1);
+        QVERIFY2(faces[0].intersected(kLaptopFace).width() > 40, qPrintable(rectText(faces[0])));
+        // The same pixels as the 1/2 decode of a photo twice as large: boxes in the full photo's pixels.
+        const auto scaled = detector.value()->detect(photo, 2);
+        QCOMPARE(int(scaled.size()), 1);
+        QCOMPARE(scaled[0], QRect(faces[0].topLeft() * 2, faces[0].size() * 2));
+
+        // Several threads at once (prepare() runs on several) find the same.
+        std::vector<std::vector<QRect>> seen(4);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                for (int i = 0; i < 3; ++i)
+                    seen[t] = detector.value()->detect(photo, 1);
+            });
+        for (std::thread &t : threads)
+            t.join();
+        for (const auto &s : seen)
+            QVERIFY(s == faces);
+    }
+
+    void noFaceOnAPlainImage()
+    {
+        auto detector = FaceDetector::open();
+        QVERIFY(detector.ok());
+        cv::Mat gradient(300, 400, CV_8UC3);
+        for (int y = 0; y < gradient.rows; ++y)
+            for (int x = 0; x < gradient.cols; ++x)
+                gradient.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x * 255 / 400), uchar(y * 255 / 300), 128);
+        QVERIFY(detector.value()->detect(gradient, 1).empty());
+        QVERIFY(detector.value()->detect(photoWithText({{"Call 07911 123456", {20, 80}}}), 2).empty());
+    }
+
+    void blurFacesChangesOnlyTheBox()
+    {
+        cv::Mat noise(200, 200, CV_8UC3);
+        cv::randu(noise, cv::Scalar::all(0), cv::Scalar::all(256));
+        cv::Mat blurred = noise.clone();
+        // A face at (80, 80) 40 x 40 in the full photo, decoded at 1/2: (40, 40) 20 x 20, padded by 4.
+        blurFaces(blurred, {QRect(80, 80, 40, 40)}, 2);
+        const cv::Rect padded(36, 36, 28, 28);
+        const double before = laplacianVariance(noise, {40, 40, 20, 20});
+        const double after = laplacianVariance(blurred, {40, 40, 20, 20});
+        QVERIFY2(after < 0.05 * before, qPrintable(QStringLiteral("%1 vs %2").arg(after).arg(before)));
+        cv::Mat outside(noise.size(), CV_8U, cv::Scalar(255));
+        outside(padded).setTo(0);
+        cv::Mat diff;
+        cv::absdiff(noise, blurred, diff);
+        cv::cvtColor(diff, diff, cv::COLOR_BGR2GRAY);
+        QCOMPARE(cv::countNonZero(diff & outside), 0);
+        QVERIFY(cv::countNonZero(diff(padded)) > padded.area() / 2);
+    }
+
+    void hostileImagesHaveNoFaces()
+    {
+        auto detector = FaceDetector::open();
+        QVERIFY(detector.ok());
+        const cv::Mat strip(1, 10000, CV_8UC3, cv::Scalar(0, 0, 0));
+        const cv::Mat tall(10000, 1, CV_8UC3, cv::Scalar(255, 255, 255));
+        const cv::Mat wide(20, 10000, CV_8UC3, cv::Scalar(90, 90, 90));
+        cv::Mat huge(6000, 6000, CV_8UC3);
+        cv::randu(huge, cv::Scalar::all(0), cv::Scalar::all(256));
+        const cv::Mat sixteen(300, 300, CV_16UC3, cv::Scalar(1000, 2000, 3000));
+        const cv::Mat four(300, 300, CV_8UC4, cv::Scalar(1, 2, 3, 4));
+        const cv::Mat two(300, 300, CV_8UC2, cv::Scalar(1, 2));
+        for (const cv::Mat *img : std::initializer_list<const cv::Mat *>{&strip, &tall, &wide, &huge, &sixteen, &four, &two}) {
+            QElapsedTimer t;
+            t.start();
+            QVERIFY(detector.value()->detect(*img, 1).empty());
+            QVERIFY2(t.elapsed() < 20000, qPrintable(QString::number(t.elapsed()))); // a hang guard, not a speed target
+        }
+        QVERIFY(detector.value()->detect(cv::Mat(), 1).empty());
+        QVERIFY(detector.value()->detect(four, 0).empty());
+        QVERIFY(detector.value()->detect(four, -3).empty());
+
+        // Boxes off the image, empty, negative or enormous: clipped or skipped.
+        cv::Mat img(50, 60, CV_8UC3, cv::Scalar(10, 20, 30));
+        blurFaces(img, {QRect(-100, -100, 10, 10), QRect(1000, 1000, 50, 50), QRect(5, 5, 0, 0), QRect(5, 5, -20, -20),
+                        QRect(-1000000, -1000000, 2000000, 2000000), QRect(58, 48, 10, 10)}, 1);
+        blurFaces(img, {QRect(0, 0, 10, 10)}, 0);
+        cv::Mat empty;
+        blurFaces(empty, {QRect(0, 0, 10, 10)}, 1);
+        QVERIFY(empty.empty());
+        cv::Mat line(1, 10000, CV_8UC3, cv::Scalar(1, 2, 3));
+        blurFaces(line, {QRect(0, 0, 10000, 1)}, 1);
+    }
+
+    void missingCascadeIsAnError()
+    {
+        auto missing = FaceDetector::open(QStringLiteral("/nonexistent/cascade.xml"));
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().code, ErrorCode::ModelError);
+        QVERIFY(missing.error().message.contains(QLatin1String("/nonexistent/cascade.xml")));
+        QTemporaryDir dir;
+        const QString garbage = dir.filePath(QStringLiteral("garbage.xml"));
+        QVERIFY(test::writeFile(garbage, QByteArrayLiteral("<opencv_storage><cascade>nonsense")));
+        auto unreadable = FaceDetector::open(garbage);
+        QVERIFY(!unreadable.ok());
+        QCOMPARE(unreadable.error().code, ErrorCode::ModelError);
+        QVERIFY(!FaceDetector::open(dir.path()).ok()); // a folder
+    }
+
+    // Face blur in stored thumbnails, without a lane: the route's thumbnail has
+    // the face blurred and the result names the face; the model saw the photo as it is.
+    void faceIsBlurredInStoredThumbnails()
+    {
+        const cv::Mat photo = facePhoto();
+        if (photo.empty())
+            QSKIP("../shared/testdata/photos is not here");
+        auto c = shippedClassifier();
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
+        RouteOptions thumbnails;
+        thumbnails.thumbnails = true;
+        Route route(*c.value(), thumbnails), plain(*c.value(), {});
+
+        // As it is, and as a phone would send it (8 x larger, decoded at 1/8).
+        cv::Mat phone;
+        cv::resize(photo, phone, {}, 8, 8, cv::INTER_CUBIC);
+        const QByteArray phoneJpeg = test::encode(phone, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 90});
+        const std::vector<std::pair<PhotoSource, int>> sources{{PhotoSource::fromFile(facePhotoPath()), 1},
+                                                               {PhotoSource::fromBytes(QStringLiteral("phone.jpg"), phoneJpeg), 8}};
+        for (const auto &[source, scale] : sources) {
+            auto r = route.classifyOne(source);
+            QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+            const PhotoResult &result = r.value();
+            QCOMPARE(int(result.moderation.faces.size()), 1);
+            const QRect face = result.moderation.faces[0];
+            const QRect expected(kLaptopFace.topLeft() * scale, kLaptopFace.size() * scale);
+            QVERIFY2(face.intersected(expected).width() > 40 * scale, qPrintable(rectText(face)));
+            QVERIFY(result.moderation.flags().contains(QStringLiteral("person_in_photo")));
+
+            const cv::Mat thumb = cv::imdecode(cv::Mat(1, int(result.thumbnail.size()), CV_8U, const_cast<char *>(result.thumbnail.data())), cv::IMREAD_COLOR);
+            QVERIFY(!thumb.empty());
+            QCOMPARE(std::max(thumb.cols, thumb.rows), kThumbnailSide);
+            cv::Mat unblurred;
+            cv::resize(photo, unblurred, thumb.size(), 0, 0, cv::INTER_AREA);
+            const double k = double(thumb.cols) / (photo.cols * scale);
+            const cv::Rect inThumb(int(face.x() * k), int(face.y() * k), int(face.width() * k), int(face.height() * k));
+            const double blurredVar = laplacianVariance(thumb, inThumb);
+            const double sharpVar = laplacianVariance(unblurred, inThumb);
+            QVERIFY2(blurredVar < 0.2 * sharpVar, qPrintable(QStringLiteral("%1 vs %2").arg(blurredVar).arg(sharpVar)));
+            // Away from the face (the laptop, bottom left) the thumbnail is the photo's.
+            const cv::Rect away(int(thumb.cols * 0.05), int(thumb.rows * 0.6), thumb.cols / 4, thumb.rows / 4);
+            const double awayRatio = laplacianVariance(thumb, away) / laplacianVariance(unblurred, away);
+            QVERIFY2(awayRatio > 0.6 && awayRatio < 1.6, qPrintable(QString::number(awayRatio)));
+
+            // The model's input is made from the unblurred photo: the same scores without a thumbnail.
+            auto unthumbed = plain.classifyOne(source);
+            QVERIFY(unthumbed.ok());
+            QVERIFY(unthumbed.value().thumbnail.isEmpty());
+            QCOMPARE(unthumbed.value().category.id, result.category.id);
+            QCOMPARE(unthumbed.value().category.confidence, result.category.confidence);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFaces)
+#include "tst_faces.moc"
