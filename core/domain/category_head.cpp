@@ -135,7 +135,7 @@ QByteArray CategoryHead::toJson() const
     QJsonArray biasArray;
     for (float b : bias)
         biasArray.append(learned(int(biasArray.size())) ? double(b) : QJsonValue(QJsonValue::Null));
-    const QJsonObject o{
+    QJsonObject o{
         {QStringLiteral("format"), QString::fromLatin1(kFormat)},
         {QStringLiteral("version"), version},
         {QStringLiteral("created_ms"), createdMs},
@@ -155,10 +155,9 @@ QByteArray CategoryHead::toJson() const
         {QStringLiteral("support"), QJsonObject{{QStringLiteral("none"), supportNone}, {QStringLiteral("full"), supportFull}}},
         {QStringLiteral("report"), report},
     };
-    QJsonObject withWords = o;
     if (words)
-        withWords.insert(QStringLiteral("words"), words->toJson());
-    return QJsonDocument(withWords).toJson(QJsonDocument::Compact);
+        o.insert(QStringLiteral("words"), words->toJson());
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
 Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)

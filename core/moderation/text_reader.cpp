@@ -323,13 +323,22 @@ bool partOfContact(const Read &r)
 // six digits in a read (a number's, with letters read for some), an @, or
 // a domain's ending; and no read in which one is found. Prices, sizes and
 // words are not read again.
-bool nearContact(const QStringList &reads)
+// An @, www or a domain's ending in a read: the marks of an address, a handle or a link.
+bool addressMarks(const QString &read)
 {
     static const QRegularExpression marks(QStringLiteral(R"(@|www|\w ?[.,] ?(com|ru|uk|kz|kg|by|ua|uz|me|net|org)\b)"),
                                           QRegularExpression::CaseInsensitiveOption);
-    const auto near = [](const QString &r) {
-        return std::count_if(r.begin(), r.end(), [](QChar c) { return c.isDigit(); }) >= 6 || marks.match(r).hasMatch();
-    };
+    return marks.match(read).hasMatch();
+}
+
+qsizetype digitsIn(const QString &read)
+{
+    return std::count_if(read.begin(), read.end(), [](QChar c) { return c.isDigit(); });
+}
+
+bool nearContact(const QStringList &reads)
+{
+    const auto near = [](const QString &r) { return digitsIn(r) >= 6 || addressMarks(r); };
     // The default regions: the reader does not know the market's; a number
     // of another region is at worst read once more.
     const auto holds = [](const QString &r) { return !findContactDetails(r).empty(); };
@@ -344,14 +353,11 @@ bool nearContact(const QStringList &reads)
 // Empty: the reads came near neither.
 const char *restrictedCharacters(const QStringList &reads)
 {
-    static const QRegularExpression address(QStringLiteral(R"(@|www|\w ?[.,] ?(com|ru|uk|kz|kg|by|ua|uz|me|net|org)\b)"),
-                                            QRegularExpression::CaseInsensitiveOption);
-    const auto count = [](const QString &r, auto is) { return std::count_if(r.begin(), r.end(), is); };
-    if (std::any_of(reads.begin(), reads.end(), [](const QString &r) { return address.match(r).hasMatch(); }))
+    if (std::any_of(reads.begin(), reads.end(), addressMarks))
         return "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@._-/: ";
-    const bool number = std::any_of(reads.begin(), reads.end(), [&](const QString &r) {
-        const auto digits = count(r, [](QChar c) { return c.isDigit(); });
-        return digits >= 6 && digits > count(r, [](QChar c) { return c.isLetter(); });
+    const bool number = std::any_of(reads.begin(), reads.end(), [](const QString &r) {
+        const qsizetype digits = digitsIn(r);
+        return digits >= 6 && digits > std::count_if(r.begin(), r.end(), [](QChar c) { return c.isLetter(); });
     });
     return number ? "0123456789+()-./:telTEL " : "";
 }

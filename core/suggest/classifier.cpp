@@ -254,10 +254,10 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
                             const ListingIndex::Scores *scores) const
 {
     ListingIndex::Lookup earlier;
-    if (m_index && scores)
-        earlier = m_index->lookup(*scores, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self);
-    else if (m_index)
-        earlier = m_index->lookup(r.embedding, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self);
+    if (m_index) {
+        const ListingIndex::Scores own = scores ? ListingIndex::Scores{} : m_index->score(r.embedding);
+        earlier = m_index->lookup(scores ? *scores : own, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self);
+    }
     r.price = PriceSuggester::suggest(category, earlier.evidence);
     r.similar.clear();
     for (const ListingIndex::Match &m : earlier.similar)
