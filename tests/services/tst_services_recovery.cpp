@@ -87,8 +87,17 @@ private Q_SLOTS:
         const QByteArray photo = test::photoWithPhoneNumber();
         QVERIFY(!photo.isEmpty());
         const auto as = [](const QByteArray &key) { return QList<QPair<QByteArray, QByteArray>>{{"Authorization", "Bearer " + key}}; };
-        for (int i = 0; i < 120; ++i)
-            QCOMPARE(send(QStringLiteral("POST"), jobs, photo, "image/jpeg", as(flooder)).status, 202);
+        // The flood goes on until the lane has run out of room (a photo of the
+        // flood stored for review): how many that takes depends on how fast
+        // this machine reads against how fast it suggests.
+        const QString pushedOut = QStringLiteral("SELECT count(*) FROM predictions WHERE review LIKE '%not_moderated%'");
+        int flood = 0;
+        while (flood < 800 && test::postgresScalar(url, pushedOut) == 0) {
+            for (int i = 0; i < 20; ++i, ++flood)
+                QCOMPARE(send(QStringLiteral("POST"), jobs, photo, "image/jpeg", as(flooder)).status, 202);
+        }
+        QVERIFY2(test::postgresScalar(url, pushedOut) > 0, qPrintable(QStringLiteral("the lane kept up with a flood of %1 photos: it did not test the bound").arg(flood)));
+        qInfo("the lane ran out of room %d photos into the flood", flood);
         const Reply mine = send(QStringLiteral("POST"), jobs, photo, "image/jpeg", as(seller));
         QCOMPARE(mine.status, 202);
         const QUrl job(jobs.toString() + QLatin1Char('/') + mine.json().value(QStringLiteral("id")).toString());
@@ -107,8 +116,6 @@ private Q_SLOTS:
         QCOMPARE(contacts[0].toObject().value(QStringLiteral("value")).toString(), QStringLiteral("+447911123456"));
         QVERIFY(result.value(QStringLiteral("review")).toObject().value(QStringLiteral("reasons")).toArray().contains(QStringLiteral("contact_details")));
         // The flood's own photos made room: each is read, waiting, or stored for review; none passed as read.
-        const qint64 forReview = test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE review LIKE '%not_moderated%'"));
-        QVERIFY2(forReview > 0, "the lane never ran out of room: the flood did not test it");
         QCOMPARE(test::postgresScalar(url, QStringLiteral("SELECT count(*) FROM predictions WHERE moderation LIKE '%skipped%'")), qint64(0));
     }
 
