@@ -141,8 +141,12 @@ void MissReport::add(const TextPhoto &photo, const PhotoText &text)
         why = QStringLiteral("misread");
     if (photo.kind != QLatin1String("stock"))
         ++m_split[why];
-    QTextStream(stderr) << QStringLiteral("%1 %2 (%3, %4, %5): drew \"%6\", candidate %7, %8 % of its width read; %9 recognitions there: %10\n")
-                               .arg(why, name, photo.kind, photo.layout, photo.font, photo.text)
+    const QString drawnAs = QStringLiteral("%1 px, %2 degrees%3")
+                                .arg(photo.letterHeight)
+                                .arg(photo.angle, 0, 'f', 0)
+                                .arg(photo.lightText ? QStringLiteral(", light on dark") : QString());
+    QTextStream(stderr) << QStringLiteral("%1 %2 (%3, %4, %5, %6): drew \"%7\", candidate %8, %9 % of its width read; %10 recognitions there: %11\n")
+                               .arg(why, name, photo.kind, photo.layout, photo.font, drawnAs, photo.text)
                                .arg(at < 0 ? QStringLiteral("none") : QStringLiteral("#%1").arg(at + 1))
                                .arg(100 * covered, 0, 'f', 0)
                                .arg(there.size())

@@ -142,14 +142,16 @@ cv::Scalar readableColour(double groundLuminance, std::mt19937 &rng)
     return {double(c[0]), double(c[1]), double(c[2])};
 }
 
-// A block to lay over the photo: its colours and its alpha.
+// A block to lay over the photo: its colours and its alpha; the text's
+// luminance and its ground's (negative: the photo's, under the block).
 struct Block {
     cv::Mat colour, alpha;
+    double textLuminance = 0, groundLuminance = -1;
 };
 
 Block solid(const cv::Mat &mask, const cv::Scalar &colour)
 {
-    return {cv::Mat(mask.size(), CV_8UC3, colour), mask.clone()};
+    return {cv::Mat(mask.size(), CV_8UC3, colour), mask.clone(), luminance(colour)};
 }
 
 // Text over a ground (a box, a sticker with round corners, a band): the
@@ -157,6 +159,8 @@ Block solid(const cv::Mat &mask, const cv::Scalar &colour)
 Block grounded(const cv::Mat &mask, const cv::Scalar &text, const cv::Scalar &ground, double opacity, int radius, int padX, int padY)
 {
     Block b;
+    b.textLuminance = luminance(text);
+    b.groundLuminance = opacity >= 0.5 ? luminance(ground) : -1;
     const cv::Size size(mask.cols + 2 * padX, mask.rows + 2 * padY);
     b.colour = cv::Mat(size, CV_8UC3, ground);
     b.alpha = cv::Mat::zeros(size, CV_8U);
@@ -196,7 +200,7 @@ Block edged(const cv::Mat &mask, const cv::Scalar &text, const cv::Scalar &edge,
         cv::dilate(big, under, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * width + 1, 2 * width + 1)));
     else
         cv::warpAffine(big, under, cv::Matx23d(1, 0, shadow.x, 0, 1, shadow.y), big.size());
-    Block b{cv::Mat(big.size(), CV_8UC3, edge), cv::Mat()};
+    Block b{cv::Mat(big.size(), CV_8UC3, edge), cv::Mat(), luminance(text), luminance(edge)};
     cv::max(under, big, b.alpha);
     for (int y = 0; y < big.rows; ++y) {
         for (int x = 0; x < big.cols; ++x) {
@@ -209,9 +213,24 @@ Block edged(const cv::Mat &mask, const cv::Scalar &text, const cv::Scalar &edge,
     return b;
 }
 
+// Where a block went (empty when it did not fit), at what angle, and
+// whether its text is lighter than the ground about it.
+struct Laid {
+    cv::Rect box;
+    double angle = 0;
+    bool lightText = false;
+};
+
+void record(TextDrawing &drawn, const Laid &laid)
+{
+    drawn.box = laid.box;
+    drawn.angle = laid.angle;
+    drawn.lightText = laid.lightText;
+}
+
 // The block turned by `angle` degrees and laid over the photo at a random
-// place (or near `at`); where it went, empty when it does not fit.
-cv::Rect layOver(cv::Mat &img, Block block, double angle, std::mt19937 &rng, cv::Point *at = nullptr)
+// place (or near `at`).
+Laid layOver(cv::Mat &img, Block block, double angle, std::mt19937 &rng, cv::Point *at = nullptr)
 {
     const cv::Point2f centre(block.alpha.cols / 2.0f, block.alpha.rows / 2.0f);
     cv::Mat turn = cv::getRotationMatrix2D(centre, angle, 1.0);
@@ -226,6 +245,7 @@ cv::Rect layOver(cv::Mat &img, Block block, double angle, std::mt19937 &rng, cv:
     const cv::Point p = at ? cv::Point(std::clamp(at->x, 0, img.cols - turned.width), std::clamp(at->y, 0, img.rows - turned.height))
                            : cv::Point(uniform(0, img.cols - turned.width, rng), uniform(0, img.rows - turned.height, rng));
     cv::Mat roi = img(cv::Rect(p, turned));
+    const double ground = block.groundLuminance >= 0 ? block.groundLuminance : luminance(cv::mean(roi, block.alpha == 0));
     for (int r = 0; r < turned.height; ++r) {
         for (int c = 0; c < turned.width; ++c) {
             const int a = block.alpha.at<uchar>(r, c);
@@ -237,7 +257,7 @@ cv::Rect layOver(cv::Mat &img, Block block, double angle, std::mt19937 &rng, cv:
                 dst[k] = cv::saturate_cast<uchar>((src[k] * a + dst[k] * (255 - a)) / 255);
         }
     }
-    return {p, turned};
+    return {{p, turned}, angle, block.textLuminance > ground};
 }
 
 void drawTune(cv::Mat &img, const ContactSample &sample, const QString &font, double shrink, std::mt19937 &rng, TextDrawing &drawn)
@@ -253,23 +273,24 @@ void drawTune(cv::Mat &img, const ContactSample &sample, const QString &font, do
     }
     if (mask.empty())
         return;
+    drawn.letterHeight = height;
     const double angle = real(-20, 20, rng);
     switch (uniform(0, 2, rng)) {
     case 0:
         drawn.layout = QStringLiteral("plain");
-        drawn.box = layOver(img, solid(mask, colour), angle, rng);
+        record(drawn, layOver(img, solid(mask, colour), angle, rng));
         break;
     case 1: {
         drawn.layout = QStringLiteral("boxed");
         const cv::Scalar ground = luminance(colour) > 127 ? cv::Scalar(30, 30, 30) : cv::Scalar(245, 245, 245);
-        drawn.box = layOver(img, grounded(mask, colour, ground, 1.0, 0, height / 3, height / 3), angle, rng);
+        record(drawn, layOver(img, grounded(mask, colour, ground, 1.0, 0, height / 3, height / 3), angle, rng));
         break;
     }
     default:
         drawn.layout = QStringLiteral("shadow");
-        drawn.box = layOver(img, edged(mask, colour, luminance(colour) > 127 ? cv::Scalar(20, 20, 20) : cv::Scalar(235, 235, 235), 0,
+        record(drawn, layOver(img, edged(mask, colour, luminance(colour) > 127 ? cv::Scalar(20, 20, 20) : cv::Scalar(235, 235, 235), 0,
                            cv::Point(std::max(1, height / 10), std::max(1, height / 10))),
-                angle, rng);
+                angle, rng));
     }
 }
 
@@ -303,26 +324,27 @@ void drawUnseen(cv::Mat &img, const ContactSample &sample, const QString &font, 
         height = std::max(6, int(height * img.cols * widest / mask.cols));
         mask = render(height);
     }
+    drawn.letterHeight = height;
     double angle = real(-25, 25, rng);
     if (drawn.layout == QLatin1String("banner")) {
         const cv::Scalar band = readableColour(255 - ground, rng), text = readableColour(luminance(band), rng);
         // As wide as the photo, less what its turn of up to 3 degrees needs.
         const int padX = std::max(0, (int(img.cols * 0.9) - mask.cols) / 2);
         cv::Point at(0, uniform(0, std::max(0, img.rows - mask.rows - height), rng));
-        drawn.box = layOver(img, grounded(mask, text, band, real(0.6, 0.9, rng), 0, padX, height / 2), real(-3, 3, rng), rng, &at);
+        record(drawn, layOver(img, grounded(mask, text, band, real(0.6, 0.9, rng), 0, padX, height / 2), real(-3, 3, rng), rng, &at));
         return;
     }
     if (drawn.layout == QLatin1String("across"))
         angle = real(-10, 10, rng);
     if (drawn.layout == QLatin1String("outline")) {
         const cv::Scalar text = readableColour(uniform(0, 1, rng) ? 0 : 255, rng);
-        drawn.box = layOver(img, edged(mask, text, luminance(text) > 127 ? cv::Scalar(0, 0, 0) : cv::Scalar(255, 255, 255), std::max(1, height / 8), {}), angle,
-                rng);
+        record(drawn, layOver(img, edged(mask, text, luminance(text) > 127 ? cv::Scalar(0, 0, 0) : cv::Scalar(255, 255, 255), std::max(1, height / 8), {}), angle,
+                rng));
     } else if (drawn.layout == QLatin1String("sticker")) {
         const cv::Scalar paper = readableColour(uniform(0, 1, rng) ? 0 : 255, rng), text = readableColour(luminance(paper), rng);
-        drawn.box = layOver(img, grounded(mask, text, paper, 1.0, height / 2, height / 2, height / 3), angle, rng);
+        record(drawn, layOver(img, grounded(mask, text, paper, 1.0, height / 2, height / 2, height / 3), angle, rng));
     } else {
-        drawn.box = layOver(img, solid(mask, readableColour(ground, rng)), angle, rng);
+        record(drawn, layOver(img, solid(mask, readableColour(ground, rng)), angle, rng));
     }
 }
 
@@ -363,22 +385,23 @@ void drawWide(cv::Mat &img, const ContactSample &sample, const QString &font, do
     }
     if (mask.empty())
         return;
+    drawn.letterHeight = height;
     const double ground = luminance(cv::mean(img));
     if (drawn.layout == QLatin1String("screen")) {
         const cv::Scalar text = readableColour(0, rng);
         Block b = grounded(mask, text, cv::Scalar(uniform(10, 50, rng), uniform(10, 50, rng), uniform(10, 50, rng)), 1.0, height / 3, height, height / 2);
         cv::GaussianBlur(b.colour, b.colour, cv::Size(3, 3), real(0.5, 1.2, rng));
-        drawn.box = layOver(img, b, real(-8, 8, rng), rng);
+        record(drawn, layOver(img, b, real(-8, 8, rng), rng));
     } else if (drawn.layout == QLatin1String("tinted")) {
         const auto [text, paper] = tintedPair(rng);
-        drawn.box = layOver(img, grounded(mask, text, paper, 1.0, uniform(0, 1, rng) * height / 2, height / 2, height / 3), real(-15, 15, rng), rng);
+        record(drawn, layOver(img, grounded(mask, text, paper, 1.0, uniform(0, 1, rng) * height / 2, height / 2, height / 3), real(-15, 15, rng), rng));
     } else if (drawn.layout == QLatin1String("steep")) {
-        drawn.box = layOver(img, solid(mask, readableColour(ground, rng)), (uniform(0, 1, rng) ? 1 : -1) * real(25, 35, rng), rng);
+        record(drawn, layOver(img, solid(mask, readableColour(ground, rng)), (uniform(0, 1, rng) ? 1 : -1) * real(25, 35, rng), rng));
     } else if (advert) {
         const cv::Scalar paper = readableColour(uniform(0, 1, rng) ? 0 : 255, rng);
-        drawn.box = layOver(img, grounded(mask, readableColour(luminance(paper), rng), paper, real(0.7, 1.0, rng), 0, height / 2, height / 2), real(-10, 10, rng), rng);
+        record(drawn, layOver(img, grounded(mask, readableColour(luminance(paper), rng), paper, real(0.7, 1.0, rng), 0, height / 2, height / 2), real(-10, 10, rng), rng));
     } else {
-        drawn.box = layOver(img, solid(mask, readableColour(ground, rng)), real(-10, 10, rng), rng);
+        record(drawn, layOver(img, solid(mask, readableColour(ground, rng)), real(-10, 10, rng), rng));
     }
 }
 

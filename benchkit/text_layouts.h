@@ -24,6 +24,9 @@ struct TextDrawing {
                     // screen, tinted, small, steep, advert (wide)
     QString font;   // the font file's name, or hershey-N
     cv::Rect box;   // where the text went, in the photo's pixels (empty: it did not fit)
+    double angle = 0;     // degrees it was turned by
+    int letterHeight = 0; // its capitals' height, pixels
+    bool lightText = false; // lighter than the ground about it (light on dark)
 };
 
 // The font files of a family, found under /usr/share/fonts; an error names

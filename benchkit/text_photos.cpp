@@ -57,7 +57,7 @@ Result<std::vector<TextPhoto>> makeTextPhotos(const QStringList &sources, const 
             return Error{ErrorCode::IoError, QStringLiteral("cannot write %1").arg(path)};
         const QString text = sample.label.isEmpty() || drawn.layout != QLatin1String("label") ? sample.text : sample.label + QLatin1Char('/') + sample.text;
         const QRect box(drawn.box.x, drawn.box.y, drawn.box.width, drawn.box.height);
-        out.push_back({path, sources[i], sample.kind, text, sample.expected, drawn.layout, drawn.font, box});
+        out.push_back({path, sources[i], sample.kind, text, sample.expected, drawn.layout, drawn.font, box, drawn.angle, drawn.letterHeight, drawn.lightText});
         labels += csvLine({QFileInfo(path).fileName(), QFileInfo(sources[i]).fileName(), sample.kind, text, sample.expected, drawn.layout, drawn.font,
                            QStringLiteral("%1 %2 %3 %4").arg(box.x()).arg(box.y()).arg(box.width()).arg(box.height())});
     }

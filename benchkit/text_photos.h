@@ -25,6 +25,9 @@ struct TextPhoto {
     QString layout;   // text_layouts.h
     QString font;
     QRect box;        // where the text is, in the photo's pixels
+    double angle = 0; // degrees it was turned by
+    int letterHeight = 0;   // its capitals' height, photo pixels
+    bool lightText = false; // lighter than the ground about it
 };
 
 // One photo per source, the kinds in turn (contacts four times in five,

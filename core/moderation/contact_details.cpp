@@ -80,7 +80,17 @@ QString foldHomoglyphs(const QString &text)
             }
         }
         // OCR reads an @ as © or ® at times, starting a word ("©olga25") or
-        // inside one, between a name and a domain ("anna5©gmail.com").
+        // inside one, between a name and a domain ("anna5©gmail.com"); or
+        // reads it twice, as both ("me@®sara43" for "me @sara43"): the
+        // one sign stands before the name, the word before apart.
+        for (int i = start; i + 2 < end; ++i) {
+            const auto copyright = [](QChar c) { return c == QChar(0x00A9) || c == QChar(0x00AE); };
+            if (((out[i] == QLatin1Char('@') && copyright(out[i + 1])) || (copyright(out[i]) && out[i + 1] == QLatin1Char('@')))
+                && out[i + 2].isLetter()) {
+                out[i] = QLatin1Char(' ');
+                out[i + 1] = QLatin1Char('@');
+            }
+        }
         for (int i = start; i + 1 < end; ++i) {
             if ((out[i] == QChar(0x00A9) || out[i] == QChar(0x00AE)) && out[i + 1].isLetter() && (i == start || out[i - 1].isLetterOrNumber()))
                 out[i] = QLatin1Char('@');

@@ -247,6 +247,15 @@ cv::Mat contrastImage(const cv::Mat &bgrLine)
     return toReadHeight(contrastAxis(bgrLine));
 }
 
+bool groundDarkensAtOneThreshold(const cv::Mat &grayLine)
+{
+    if (grayLine.empty() || grayLine.type() != CV_8U)
+        return false;
+    cv::Mat binary;
+    cv::threshold(grayLine, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    return cv::countNonZero(binary) * 2 < int(binary.total());
+}
+
 cv::Mat secondLookImage(const cv::Mat &image, const cv::RotatedRect &box, const cv::Vec3f &letters, SecondLook look)
 {
     cv::RotatedRect taller = box;

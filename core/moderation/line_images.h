@@ -32,6 +32,14 @@ cv::Mat colourDistanceImage(const cv::Mat &bgrLine, const cv::Vec3f &colour);
 // a light ground.
 cv::Mat contrastImage(const cv::Mat &bgrLine);
 
+// Whether one threshold for the whole of a line image (Otsu's: dark text
+// on a light ground) would make most of it dark. Text is never most of a
+// line's pixels: the ground went dark with the letters, where patches of it
+// near the letters' colour stayed grey (a pattern, stripes, a shadow), and
+// Tesseract's global threshold reads nothing there; its local one
+// (Sauvola's) reads the letters.
+bool groundDarkensAtOneThreshold(const cv::Mat &grayLine);
+
 // A second look at a line whose reads came near a contact detail (digits,
 // an @, a domain) and made none: its box half as tall again, since the
 // search's box may cut the letters' feet or tops where a shadow or a busy

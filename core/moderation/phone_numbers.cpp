@@ -225,8 +225,9 @@ std::optional<PhoneNumber> validAfterMisreadStart(const QStringList &groups, con
 void matchPossible(const QString &text, const QStringList &regions, const std::vector<ContactDetail> &valid, std::vector<ContactDetail> &out)
 {
     // Groups apart by spaces, dashes, dots, brackets, slashes, or what OCR
-    // reads for one of them (a comma, a degree sign, an apostrophe).
-    static const QRegularExpression run(QStringLiteral(R"((?<![\w.,/])\+?\d(?:[ \-.,()/°'’]{0,3}\d){6,15}(?![\w]))"), kPattern);
+    // reads for one of them (a comma, a degree sign, an apostrophe, a
+    // backslash: "+380)31\18.63389").
+    static const QRegularExpression run(QStringLiteral(R"((?<![\w.,/])\+?\d(?:[ \-.,()/\\°'’]{0,3}\d){6,15}(?![\w]))"), kPattern);
     static const QRegularExpression groupSplit(QStringLiteral(R"(\D+)"));
     const QString seen = digitLookAlikes(text);
     for (auto it = run.globalMatch(seen); it.hasNext();) {

@@ -410,8 +410,9 @@ std::optional<TextLine> TextReader::readLine(const LineToRead &l, ReadBudget &bu
         return recognise(tess, line.image(i), line.photoBox, m_options, budget, unsure);
     };
     // The images in turn, Sauvola's local threshold on the second (text
-    // over a gradient or a busy ground), then the other languages on the best.
-    const char *thresholds[] = {kOtsu, kSauvola, kOtsu};
+    // over a gradient or a busy ground) and on a first whose grey patches of
+    // ground one threshold would blacken, then the other languages on the best.
+    const char *thresholds[] = {groundDarkensAtOneThreshold(line.image(0)) ? kSauvola : kOtsu, kSauvola, kOtsu};
     bool enough = false; // the first read settled the line, or the first two read nothing
     bool firstNothing = false;
     for (std::size_t i = 0; i < 3 && (i == 0 || (!enough && worthAnotherRead(best, l.glyphs))) && !budget.stopped(); ++i) {

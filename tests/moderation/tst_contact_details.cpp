@@ -98,6 +98,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("ru, trunk 8 and brackets") << "8 (973) 766-54-50" << "phone:+79737665450";
         QTest::newRow("kg, international in threes") << "+996 526 144 967" << "phone:+996526144967";
+        QTest::newRow("ua, a backslash read inside it") << QStringLiteral("ftelz +380)31\\18.63389") << "phone:+380311863389";
         QTest::newRow("kz, national") << QStringLiteral("Тел.: 8 (701) 234-56-78") << "phone:+77012345678";
         QTest::newRow("kz, whatsapp") << "WhatsApp +7 701 123 45 67" << "messenger:whatsapp phone:+77011234567";
         QTest::newRow("by, national") << "8 029 491-19-11" << "phone:+375294911911";
@@ -150,6 +151,8 @@ private Q_SLOTS:
         QTest::newRow("network page, comma for the dot") << "ok,ru / anna.k88" << "url?:ok.ru/anna.k88";
         QTest::newRow("e-mail, @ read as copyright inside a word") << QStringLiteral("ania S\u00A9oheil, om") << "email:s@oheil.com";
         QTest::newRow("e-mail, copyright between name and domain") << QStringLiteral("anna5\u00A9gmail.com") << "email:anna5@gmail.com";
+        QTest::newRow("handle, @ read twice, glued to the word before") << QStringLiteral("Selling, text me@\u00AEsara43") << "handle:@sara43";
+        QTest::newRow("e-mail, @ read twice") << QStringLiteral("anna5@\u00A9gmail.com") << "email:anna5@gmail.com";
         QTest::newRow("e-mail, ending cut to a letter") << "bob. smith58@mail.r" << "email:smith58@mail";
         QTest::newRow("link after www, dots spaced and ending misread") << "ww, dcals4u-shop. comm" << "url?:www.dcals4u-shop.com";
         // Still none of these.
@@ -172,6 +175,7 @@ private Q_SLOTS:
         QTest::newRow("a name without a digit cut after a spaced @") << "write me@ mail" << "";
         QTest::newRow("a copyright sign after a word") << QStringLiteral("Brand\u00A9 2021") << "";
         QTest::newRow("a copyright sign before a year") << QStringLiteral("\u00A92021 Acme") << "";
+        QTest::newRow("a registered sign beside an @ before a year") << QStringLiteral("Acme\u00AE@2021") << "";
         QTest::newRow("a sentence after a name") << "Ask Mr. W. Smith. Comes boxed" << "";
     }
 

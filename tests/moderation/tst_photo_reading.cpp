@@ -285,6 +285,39 @@ private Q_SLOTS:
         QCOMPARE(text.contacts.front().detail.value, QStringLiteral("+447911123456"));
     }
 
+    // A number over a striped ground, two stripes in three of a grey near
+    // the letters' colour: its image by the letters' colour keeps those
+    // stripes grey, and one threshold for the whole image (Otsu's) would
+    // blacken them with the letters; such an image is read with the local
+    // threshold, and its words are shown. The same number on a plain
+    // ground is read with the global one.
+    void aLineOverGreyStripesIsReadWithTheLocalThreshold()
+    {
+        const cv::Vec3f inkColour(20, 20, 20);
+        const int font = cv::FONT_HERSHEY_SIMPLEX;
+        int baseline = 0;
+        const float width = float(cv::getTextSize("Call 07911 123456", font, 1.5, 3, &baseline).width);
+        const float letters = float(cv::getTextSize("0", font, 1.5, 3, &baseline).height);
+        const cv::RotatedRect box({60 + width / 2, 100 - letters / 2}, {width + 1.6f * letters, letters * 5 / 3}, 0);
+        const auto photo = [&](bool striped) {
+            cv::Mat img(160, 1000, CV_8UC3, cv::Scalar(235, 235, 235));
+            for (int x = 0; striped && x < img.cols; x += 36)
+                cv::rectangle(img, cv::Rect(x, 0, 24, img.rows), cv::Scalar(43, 43, 43), cv::FILLED);
+            cv::putText(img, "Call 07911 123456", {60, 100}, font, 1.5, cv::Scalar(20, 20, 20), 3);
+            return img;
+        };
+        const cv::Mat striped = photo(true), plain = photo(false);
+        QVERIFY(groundDarkensAtOneThreshold(colourDistanceImage(levelLine(striped, box), inkColour)));
+        QVERIFY(!groundDarkensAtOneThreshold(colourDistanceImage(levelLine(plain, box), inkColour)));
+        for (const cv::Mat *img : {&striped, &plain}) {
+            ReadBudget budget{nullptr, 0, 8, 0};
+            const std::vector<TextLine> lines = m_reader->read({LineToRead{img, box, 1, inkColour, 15}}, budget);
+            // Shown: words read surely (at one threshold the striped line had none).
+            QVERIFY2(!lines.empty() && !lines.front().text.isEmpty(), img == &striped ? "striped" : "plain");
+            QVERIFY2(!analysePhotoText(lines, {}).contacts.empty(), img == &striped ? "striped" : "plain");
+        }
+    }
+
     // A line whose box the search set too high, its letters' feet cut off
     // (a shadow or a busy ground above them moved it): what the first reads
     // make of it comes near a number and is none, and the second look, a
