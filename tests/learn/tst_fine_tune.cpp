@@ -219,10 +219,14 @@ private Q_SLOTS:
         qInfo("held-out 500: linear head top-1 %.3f top-3 %.3f ECE %.3f | fine-tuned top-1 %.3f top-3 %.3f ECE %.3f | fine-tuned with the "
               "votes top-1 %.3f top-3 %.3f ECE %.3f", head.top1, head.top3, head.ece, fineTuned.top1, fineTuned.top3, fineTuned.ece,
               voted.top1, voted.top3, voted.ece);
-        // Measured (AMD EPYC, 2 vCPUs): linear head 0.542 / 0.742 / ECE 0.059; fine-tuned 0.578 / 0.760 / ECE 0.088.
+        // Measured (AMD EPYC, 2 vCPUs): linear head 0.542 / 0.742 / ECE 0.059; fine-tuned 0.566 / 0.756 / ECE 0.066,
+        // with the votes 0.586 / 0.762 / ECE 0.055 (k 40, power 16, share 0.45).
         QVERIFY2(fineTuned.top1 >= 0.53, qPrintable(QString::number(fineTuned.top1)));
         QVERIFY2(fineTuned.top3 >= 0.72, qPrintable(QString::number(fineTuned.top3)));
         QVERIFY2(fineTuned.ece <= 0.12, qPrintable(QString::number(fineTuned.ece)));
+        QVERIFY2(voted.top1 >= 0.55 && voted.top1 + 0.01 >= fineTuned.top1, qPrintable(QString::number(voted.top1)));
+        QVERIFY2(voted.top3 >= 0.73, qPrintable(QString::number(voted.top3)));
+        QVERIFY2(voted.ece <= 0.10, qPrintable(QString::number(voted.ece)));
         // --activate kept what its validation split supports: the fine-tuned model only when it beat the head alone there.
         QCOMPARE(outcome.value().activated, outcome.value().beats);
         if (!outcome.value().beats)
