@@ -321,8 +321,17 @@ private Q_SLOTS:
         const QJsonArray versions = QJsonDocument::fromJson(out).array();
         QCOMPARE(versions.size(), 1);
         QCOMPARE(versions[0].toObject().value(QStringLiteral("version")).toString(), m);
+        // A listing confirmed under the shipped model after the fine-tuning is embedded by the
+        // version when it is activated, so that the version's listing index holds it too.
+        const PhotoResult later = test::classify(*m_classifier, PhotoSource::fromFile(m_test.front().photo)).value();
+        QVERIFY(test::confirmListing(*m_store, m_test.front(), later, m_test.front().category, m_test.front().price));
         std::tie(code, out, err) = cli({QStringLiteral("model"), QStringLiteral("activate"), m, QStringLiteral("--db"), m_url});
         QVERIFY2(code == 0 && out.contains(QStringLiteral("h%1").arg(m_outcome->modelHead).toUtf8()), (out + err).constData());
+        QVERIFY2(err.contains("confirmed listings embedded by the model: 1;"), err.constData());
+        const QString tunedVersion = loadModelVersion(*m_store, m_outcome->model).value().modelVersion;
+        auto index = loadListingIndex(*m_store, m_classifier->engineInfo().embeddingDim, 200'000, tunedVersion);
+        QVERIFY(index.ok());
+        QCOMPARE(index.value()->size(), m_train.size() + 1);
         // classify --db runs the active model version with its head, and says so.
         std::tie(code, out, err) = cli({QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--no-moderation"), QStringLiteral("--db"),
                                         m_url, m_test.back().photo});
