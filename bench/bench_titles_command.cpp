@@ -181,7 +181,8 @@ QJsonObject evidence(const ListingIndex &index, const PhotoResult &r, const Benc
 
 // Every word the vote weighed for the photo's suggestion, with its evidence and
 // whether the seller wrote it: [word, in seller's title, listings' share, the
-// categories' share, the word model's probability, voting titles, likelihood].
+// categories' share, the word model's probability, voting titles, likelihood,
+// the voting titles that have it (the closest first)].
 QJsonArray candidates(const Classifier &classifier, const ListingIndex &index, const PhotoResult &r, const BenchListing &l)
 {
     TitleEvidence e;
@@ -198,9 +199,12 @@ QJsonArray candidates(const Classifier &classifier, const ListingIndex &index, c
     const QSet<QString> sellers = contentWords(l.title);
     QJsonArray out;
     for (const WordVote::Scored &s : WordVote::scored(e)) {
+        QJsonArray titles;
+        for (const auto &[title, index] : s.at)
+            titles.append(title);
         if (s.likely >= 0.02)
             out.append(QJsonArray{s.word, sellers.contains(wordKey(s.word)), s.listingShare, s.categoryShare, s.probability,
-                                  int(s.at.size()), s.likely});
+                                  int(s.at.size()), s.likely, titles});
     }
     return out;
 }
