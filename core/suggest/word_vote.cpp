@@ -177,7 +177,7 @@ int WordVote::expectedBest(const std::vector<double> &likely)
 {
     int best = 0;
     double bestValue = 0, sum = 0;
-    for (int k = 1; k <= std::min(int(likely.size()), kMaxWords); ++k) {
+    for (int k = 1; k <= std::min(int(likely.size()), kMaxLearnedWords); ++k) {
         sum += likely[std::size_t(k - 1)];
         const double value = sum + kPrecisionWeight * sum / k;
         if (value > bestValue) {

@@ -49,6 +49,11 @@ public:
     static constexpr double kLearnedWeight = 0.5;
     static constexpr double kCandidate = 0.03;
     static constexpr double kPrecisionWeight = 4;
+    // At most this many of them: past five, the words the closest listings add
+    // are mostly of other items than the photo's ("Dewalt SS CRICKET BRAND BATS
+    // NEW drill"), the title reads as a list, and it lost 0.014 of precision
+    // for 0.012 of recall on the folds (docs/user/suggestions.md).
+    static constexpr int kMaxLearnedWords = 5;
     // How many of `likely` (most likely first) the title takes, as above (0 when none).
     static int expectedBest(const std::vector<double> &likely);
 

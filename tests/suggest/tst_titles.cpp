@@ -209,12 +209,12 @@ private Q_SLOTS:
         // Below kCandidate a word is never written, however few the others.
         e.learnedWords = {{QStringLiteral("desk"), 0.05, 0.8}};
         QVERIFY(WordVote::words(e).isEmpty());
-        // The count is the argmax of sum + kPrecisionWeight x mean over the most likely first, at most kMaxWords.
+        // The count is the argmax of sum + kPrecisionWeight x mean over the most likely first, at most kMaxLearnedWords.
         QCOMPARE(WordVote::expectedBest({}), 0);
         QCOMPARE(WordVote::expectedBest({0.45, 0.12, 0.11, 0.11}), 1);
         QCOMPARE(WordVote::expectedBest({0.5, 0.4, 0.3}), 3);
         QCOMPARE(WordVote::expectedBest({0.6, 0.5, 0.1}), 2);
-        QCOMPARE(WordVote::expectedBest(std::vector<double>(10, 0.3)), WordVote::kMaxWords);
+        QCOMPARE(WordVote::expectedBest(std::vector<double>(10, 0.3)), WordVote::kMaxLearnedWords);
     }
 
     void oneFormOfAWordAndAtMostSeven()
