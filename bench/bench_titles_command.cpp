@@ -303,6 +303,29 @@ std::shared_ptr<ListingIndex> learnedIndex(const Classifier &classifier, const s
     return index;
 }
 
+// A fold of train ("fold3" .. "fold9"): its part (3..9), or -1.
+int foldOf(const QString &split)
+{
+    const bool fold = split.size() == 5 && split.startsWith(QLatin1String("fold")) && split[4] >= QLatin1Char('3') && split[4] <= QLatin1Char('9');
+    return fold ? split[4].digitValue() : -1;
+}
+
+// Which listings are learned from and which measured: test learns from train
+// and tune (parts 2..9) and measures parts 0..1; tune learns from train (3..9)
+// and measures part 2; a fold (3..9) of train is measured learning from the others.
+void splitListings(const std::vector<BenchListing> &listings, bool test, int fold, std::vector<bool> &learn, std::vector<bool> &measured)
+{
+    for (const BenchListing &l : listings) {
+        if (fold >= 0) {
+            learn.push_back(l.part >= 3 && l.part != fold);
+            measured.push_back(l.part == fold);
+        } else {
+            learn.push_back(l.part >= 3 || (test && l.part == 2));
+            measured.push_back(test ? l.part <= 1 : l.part == 2);
+        }
+    }
+}
+
 } // namespace
 
 int runBenchTitles(const QStringList &args)
@@ -338,10 +361,7 @@ int runBenchTitles(const QStringList &args)
     const QString split = parser.value(splitOption);
     const auto examples = intOption(parser, examplesOption, 0, 10000);
     auto options = classifierOptions(parser, modelOptions);
-    // A fold of train: its part (3..9), or -1.
-    const int fold = split.size() == 5 && split.startsWith(QLatin1String("fold")) && split[4] >= QLatin1Char('3') && split[4] <= QLatin1Char('9')
-                         ? split[4].digitValue()
-                         : -1;
+    const int fold = foldOf(split);
     if (!options || !examples || (split != QLatin1String("test") && split != QLatin1String("tune") && fold < 0)) {
         if (options && examples)
             printError(QStringLiteral("--split is test, tune or fold3 .. fold9"));
@@ -355,17 +375,8 @@ int runBenchTitles(const QStringList &args)
         printError(classifier.error().message);
         return ExitSomeFailed;
     }
-    const bool test = split == QLatin1String("test");
     std::vector<bool> learn, measured;
-    for (const BenchListing &l : listings.value()) {
-        if (fold >= 0) {
-            learn.push_back(l.part >= 3 && l.part != fold);
-            measured.push_back(l.part == fold);
-        } else {
-            learn.push_back(l.part >= 3 || (test && l.part == 2));
-            measured.push_back(test ? l.part <= 1 : l.part == 2);
-        }
-    }
+    splitListings(listings.value(), split == QLatin1String("test"), fold, learn, measured);
     std::vector<bool> readText = measured;
     if (parser.isSet(noText) || fold >= 0)
         readText.assign(readText.size(), false);
