@@ -14,6 +14,8 @@
 #include "statistics.h"
 #include "title_bench_data.h"
 #include "title_check.h"
+#include "title_words.h"
+#include "word_vote.h"
 #include "word_trainer.h"
 
 #include <QDir>
@@ -173,6 +175,37 @@ QJsonObject evidence(const ListingIndex &index, const PhotoResult &r, const Benc
         read.append(QJsonArray{line.text, line.confidence});
     out.insert(QStringLiteral("read"), read);
     out.insert(QStringLiteral("price"), QJsonArray{l.price, r.price.low, r.price.point, r.price.high, int(r.price.basis)});
+    out.insert(QStringLiteral("sellers_words"), int(contentWords(l.title).size()));
+    return out;
+}
+
+// Every word the vote weighed for the photo's suggestion, with its evidence and
+// whether the seller wrote it: [word, in seller's title, listings' share, the
+// categories' share, the word model's probability, voting titles, likelihood,
+// the voting titles that have it (the closest first)].
+QJsonArray candidates(const Classifier &classifier, const ListingIndex &index, const PhotoResult &r, const BenchListing &l)
+{
+    TitleEvidence e;
+    e.category = classifier.taxonomy().find(r.category.id);
+    if (!e.category)
+        return {};
+    for (const ListingIndex::Match &m : index.lookup(r.embedding, 5, r.category.id, 0, -1).nearby)
+        e.nearby.push_back({m.entry.title, m.similarity});
+    for (const CategoryScore &c : r.categories) {
+        if (const Category *of = classifier.taxonomy().find(c.id); of && !of->catchAll)
+            e.categoryWords.push_back({c.confidence, index.marketWords(c.id, WordVote::kCategoryWords)});
+    }
+    e.learnedWords = classifier.learnedWords(r, *e.category);
+    const QSet<QString> sellers = contentWords(l.title);
+    QJsonArray out;
+    for (const WordVote::Scored &s : WordVote::scored(e)) {
+        QJsonArray titles;
+        for (const auto &[title, index] : s.at)
+            titles.append(title);
+        if (s.likely >= 0.02)
+            out.append(QJsonArray{s.word, sellers.contains(wordKey(s.word)), s.listingShare, s.categoryShare, s.probability,
+                                  int(s.at.size()), s.likely, titles});
+    }
     return out;
 }
 
@@ -207,8 +240,11 @@ Measured measure(const Classifier &classifier, const CategoryHead *head, const L
         measureSimilar(index, r, l.categoryId, m.floors);
         if (m.examples.size() < examples)
             m.examples.append(example(index, r, l));
-        if (dump)
-            m.dumped.append(evidence(index, r, l));
+        if (dump) {
+            QJsonObject e = evidence(index, r, l);
+            e.insert(QStringLiteral("candidates"), candidates(classifier, index, r, l));
+            m.dumped.append(e);
+        }
     }
     return m;
 }
@@ -267,6 +303,29 @@ std::shared_ptr<ListingIndex> learnedIndex(const Classifier &classifier, const s
     return index;
 }
 
+// A fold of train ("fold3" .. "fold9"): its part (3..9), or -1.
+int foldOf(const QString &split)
+{
+    const bool fold = split.size() == 5 && split.startsWith(QLatin1String("fold")) && split[4] >= QLatin1Char('3') && split[4] <= QLatin1Char('9');
+    return fold ? split[4].digitValue() : -1;
+}
+
+// Which listings are learned from and which measured: test learns from train
+// and tune (parts 2..9) and measures parts 0..1; tune learns from train (3..9)
+// and measures part 2; a fold (3..9) of train is measured learning from the others.
+void splitListings(const std::vector<BenchListing> &listings, bool test, int fold, std::vector<bool> &learn, std::vector<bool> &measured)
+{
+    for (const BenchListing &l : listings) {
+        if (fold >= 0) {
+            learn.push_back(l.part >= 3 && l.part != fold);
+            measured.push_back(l.part == fold);
+        } else {
+            learn.push_back(l.part >= 3 || (test && l.part == 2));
+            measured.push_back(test ? l.part <= 1 : l.part == 2);
+        }
+    }
+}
+
 } // namespace
 
 int runBenchTitles(const QStringList &args)
@@ -281,7 +340,9 @@ int runBenchTitles(const QStringList &args)
     const QCommandLineOption listingsOption(QStringLiteral("listings"), QStringLiteral("Listings CSV (default: the shared marketplace set)."),
                                             QStringLiteral("CSV"));
     const QCommandLineOption splitOption(QStringLiteral("split"),
-                                         QStringLiteral("test: learn from train and tune, measure on test (default); tune: learn from train, measure on tune."),
+                                         QStringLiteral("test: learn from train and tune, measure on test (default); tune: learn from train, measure on tune;\n"
+                                                        "fold3 .. fold9: learn from the other six tenths of train, measure on that tenth, without reading its text\n"
+                                                        "(cross-validation within the training listings)."),
                                          QStringLiteral("SPLIT"), QStringLiteral("test"));
     const QCommandLineOption cacheOption(QStringLiteral("cache"), QStringLiteral("Keep what was seen on each photo in FILE between runs."),
                                          QStringLiteral("FILE"));
@@ -300,9 +361,10 @@ int runBenchTitles(const QStringList &args)
     const QString split = parser.value(splitOption);
     const auto examples = intOption(parser, examplesOption, 0, 10000);
     auto options = classifierOptions(parser, modelOptions);
-    if (!options || !examples || (split != QLatin1String("test") && split != QLatin1String("tune"))) {
+    const int fold = foldOf(split);
+    if (!options || !examples || (split != QLatin1String("test") && split != QLatin1String("tune") && fold < 0)) {
         if (options && examples)
-            printError(QStringLiteral("--split is test or tune"));
+            printError(QStringLiteral("--split is test, tune or fold3 .. fold9"));
         return ExitUsage;
     }
     const QString csv = parser.isSet(listingsOption) ? parser.value(listingsOption)
@@ -313,14 +375,10 @@ int runBenchTitles(const QStringList &args)
         printError(classifier.error().message);
         return ExitSomeFailed;
     }
-    const bool test = split == QLatin1String("test");
     std::vector<bool> learn, measured;
-    for (const BenchListing &l : listings.value()) {
-        learn.push_back(l.part >= 3 || (test && l.part == 2));
-        measured.push_back(test ? l.part <= 1 : l.part == 2);
-    }
+    splitListings(listings.value(), split == QLatin1String("test"), fold, learn, measured);
     std::vector<bool> readText = measured;
-    if (parser.isSet(noText))
+    if (parser.isSet(noText) || fold >= 0)
         readText.assign(readText.size(), false);
     auto seen = seePhotos(*classifier.value(), listings.value(), readText, parser.value(cacheOption));
     if (!seen) {

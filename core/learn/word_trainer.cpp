@@ -4,6 +4,7 @@
 #include "word_trainer.h"
 
 #include "title_words.h"
+#include "word_vote.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -146,12 +147,16 @@ std::pair<double, double> modelTitles(const std::vector<TrainingExample> &exampl
     for (std::size_t v = 0; v < which.size(); ++v) {
         std::vector<std::pair<float, int>> ranked;
         for (int k = 0; k < m.words(); ++k)
-            if (pa[int64_t(v)][k] >= WordTrainer::kTitleWord)
+            if (pa[int64_t(v)][k] >= WordVote::kCandidate)
                 ranked.emplace_back(-pa[int64_t(v)][k], k);
         std::sort(ranked.begin(), ranked.end());
+        std::vector<double> likely;
+        for (const auto &[negative, k] : ranked)
+            likely.push_back(-double(negative));
         QStringList chosen;
-        for (std::size_t r = 0; r < ranked.size() && r < std::size_t(WordTrainer::kTitleWords); ++r)
-            chosen << m.spellings[ranked[r].second];
+        const int count = WordVote::expectedBest(likely);
+        for (int r = 0; r < count; ++r)
+            chosen << m.spellings[ranked[std::size_t(r)].second];
         const TitleOverlap o = titleOverlap(chosen.join(QLatin1Char(' ')), examples[which[v]].title);
         recall += o.recall;
         precision += o.precision;

@@ -25,9 +25,8 @@ public:
     static constexpr int kMinExamples = 40;
     static constexpr double kDecay = 1e-4;   // validation log-loss 0.0396 against 0.0438 at 1e-3 (tune split)
     static constexpr int kIterations = 100;
-    // The report's titles from the model alone: its words at least this likely, at most this many.
-    static constexpr double kTitleWord = 0.4;
-    static constexpr int kTitleWords = 7;
+    // The report's titles from the model alone take its words as the product
+    // takes a photo's words, by expected value (WordVote::expectedBest).
 
     static Result<WordModel> train(const std::vector<TrainingExample> &examples, const TrainingOptions &options);
 };

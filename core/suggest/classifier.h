@@ -109,6 +109,10 @@ public:
     // listing index, as the head mixes them in (empty: no votes, or no index).
     std::vector<double> neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding) const;
     const QualityThresholds &qualityThresholds() const { return m_quality; }
+    // The head's word model's words for the photo at least kLearnedFloor
+    // likely that the category's sellers write, as they spell them.
+    QVector<MarketWord> learnedWords(const PhotoResult &result, const Category &category) const;
+    static constexpr double kLearnedFloor = 0.02;
 
 private:
     Classifier(std::unique_ptr<InferenceEngine> engine, Taxonomy taxonomy, const ClassifierOptions &options);
@@ -120,10 +124,6 @@ private:
     void describeAs(PhotoResult &result, const Category &category, const QString &colour, double colourShare, qint64 self = 0,
                     bool byModerator = false, const ListingIndex::Scores *scores = nullptr) const;
 
-    // The head's word model's words for the photo at least kLearnedFloor
-    // likely that the category's sellers write, as they spell them.
-    QVector<MarketWord> learnedWords(const PhotoResult &result, const Category &category) const;
-    static constexpr double kLearnedFloor = 0.02;
 
     std::shared_ptr<InferenceEngine> engine() const;
 

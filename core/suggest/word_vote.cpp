@@ -152,6 +152,9 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
         s.listings = std::max(0.0, v.listings - kLoneTitle);
         s.categories = kCategoryWeight * v.categories;
         s.learned = learned ? kLearnedWeight * v.learned : 0.0;
+        s.listingShare = v.listings;
+        s.categoryShare = v.categories;
+        s.probability = v.learned;
         s.likely = learned ? s.learned + (1 - kLearnedWeight) * (s.listings + s.categories) : s.listings + s.categories;
         s.place = v.placeWeight > 0 ? v.placeSum / v.placeWeight : 1.0;
         s.at = v.at;
@@ -170,13 +173,35 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
     return out;
 }
 
+int WordVote::expectedBest(const std::vector<double> &likely)
+{
+    int best = 0;
+    double bestValue = 0, sum = 0;
+    for (int k = 1; k <= std::min(int(likely.size()), kMaxLearnedWords); ++k) {
+        sum += likely[std::size_t(k - 1)];
+        const double value = sum + kPrecisionWeight * sum / k;
+        if (value > bestValue) {
+            bestValue = value;
+            best = k;
+        }
+    }
+    return best;
+}
+
 QVector<TitleWord> WordVote::words(const TitleEvidence &e)
 {
     std::vector<Scored> kept = scored(e);
-    const double likely = e.learnedWords.isEmpty() ? kLikely : kLikelyLearned;
-    kept.erase(std::find_if(kept.begin(), kept.end(), [&](const Scored &s) { return s.likely < likely; }), kept.end());
-    if (int(kept.size()) > kMaxWords)
+    const bool learned = !e.learnedWords.isEmpty();
+    const double floor = learned ? kCandidate : kLikely;
+    kept.erase(std::find_if(kept.begin(), kept.end(), [&](const Scored &s) { return s.likely < floor; }), kept.end());
+    if (learned) {
+        std::vector<double> likely;
+        for (const Scored &s : kept)
+            likely.push_back(s.likely);
+        kept.resize(std::size_t(expectedBest(likely)));
+    } else if (int(kept.size()) > kMaxWords) {
         kept.resize(std::size_t(kMaxWords));
+    }
     // In the order sellers write them: each word goes before the kept words
     // that the voting titles having both mostly write after it (by their mean
     // place where no title has both); the words before the most others first.

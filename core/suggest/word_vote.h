@@ -35,11 +35,27 @@ public:
     static constexpr int kCategoryWords = 30;      // each category's most used words that vote
     // With the market's word model (TitleEvidence::learnedWords), a word's likelihood is
     //   kLearnedWeight x its probability + (1 - kLearnedWeight) x the likelihood above,
-    // and a word at least kLikelyLearned likely is written. Chosen on the tune
-    // split (weights 0.2 to 1, thresholds 0.08 to 0.2): the highest recall with
-    // precision 0.20 or more (docs/user/suggestions.md).
+    // which reads as the probability that the seller writes it (on cross-validation
+    // folds of the marketplace set's training listings, words 0.2 to 0.3 likely were
+    // the seller's 21 % of the time, 0.4 to 0.6: 50 %). The title is then decided
+    // per photo, not by one threshold: of the words at least kCandidate likely, the
+    // k most likely that maximise
+    //   sum(likely) + kPrecisionWeight x mean(likely),
+    // the expected number of the seller's words the title holds plus a weight on
+    // its expected precision. One sure word stays alone rather than diluted with
+    // doubtful ones; where every word is doubtful, a few of them say more than one.
+    // kPrecisionWeight and kCandidate chosen by cross-validation within the training
+    // listings (docs/user/suggestions.md).
     static constexpr double kLearnedWeight = 0.5;
-    static constexpr double kLikelyLearned = 0.1;
+    static constexpr double kCandidate = 0.03;
+    static constexpr double kPrecisionWeight = 4;
+    // At most this many of them: past five, the words the closest listings add
+    // are mostly of other items than the photo's ("Dewalt SS CRICKET BRAND BATS
+    // NEW drill"), the title reads as a list, and it lost 0.014 of precision
+    // for 0.012 of recall on the folds (docs/user/suggestions.md).
+    static constexpr int kMaxLearnedWords = 5;
+    // How many of `likely` (most likely first) the title takes, as above (0 when none).
+    static int expectedBest(const std::vector<double> &likely);
 
     // A candidate word, its likelihood and what it rests on.
     struct Scored {
@@ -48,6 +64,9 @@ public:
         double categories = 0; // its part from the categories' titles
         double learned = 0;    // its part from the word model
         double likely = 0;
+        // The evidence before it is weighed: the closest listings' share, the
+        // categories' probability-weighted share, the word model's probability.
+        double listingShare = 0, categoryShare = 0, probability = 0;
         double place = 1;      // where sellers write it (0 first .. 1 last)
         std::map<int, int> at; // voting title (the closest first) -> the word's index in it
     };

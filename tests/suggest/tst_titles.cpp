@@ -190,6 +190,33 @@ private Q_SLOTS:
         QCOMPARE(TitleBuilder::render(surer), QStringLiteral("Dell gaming laptop i5"));
     }
 
+    // With the market's word model, how many words a title takes is decided per
+    // photo by their expected value, not by one threshold (WordVote::expectedBest).
+    void theWordModelsTitleTakesTheWordsOfMostExpectedValue()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        // One sure word and three doubtful ones (0.45, then 0.12, 0.11, 0.11 likely): the sure word alone,
+        // where a threshold of 0.1 wrote all four.
+        e.learnedWords = {{QStringLiteral("bike"), 0.9, 0.5}, {QStringLiteral("kids"), 0.24, 0.2},
+                          {QStringLiteral("helmet"), 0.22, 0.8}, {QStringLiteral("red"), 0.22, 0.1}};
+        QVector<TitleWord> words = WordVote::words(e);
+        QCOMPARE(TitleBuilder::render(words), QStringLiteral("Bike"));
+        QCOMPARE(froms(words), QStringList{QStringLiteral("learned")});
+        // Only doubtful words (0.08, 0.07, 0.06 likely): all three, where a threshold of 0.1 wrote none.
+        e.learnedWords = {{QStringLiteral("desk"), 0.16, 0.8}, {QStringLiteral("lamp"), 0.14, 0.9}, {QStringLiteral("brass"), 0.12, 0.1}};
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Brass desk lamp"));
+        // Below kCandidate a word is never written, however few the others.
+        e.learnedWords = {{QStringLiteral("desk"), 0.05, 0.8}};
+        QVERIFY(WordVote::words(e).isEmpty());
+        // The count is the argmax of sum + kPrecisionWeight x mean over the most likely first, at most kMaxLearnedWords.
+        QCOMPARE(WordVote::expectedBest({}), 0);
+        QCOMPARE(WordVote::expectedBest({0.45, 0.12, 0.11, 0.11}), 1);
+        QCOMPARE(WordVote::expectedBest({0.5, 0.4, 0.3}), 3);
+        QCOMPARE(WordVote::expectedBest({0.6, 0.5, 0.1}), 2);
+        QCOMPARE(WordVote::expectedBest(std::vector<double>(10, 0.3)), WordVote::kMaxLearnedWords);
+    }
+
     void oneFormOfAWordAndAtMostSeven()
     {
         const Category c = laptops();
