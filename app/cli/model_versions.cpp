@@ -1,7 +1,6 @@
 #include "model_versions.h"
 
 #include "head_store.h"
-#include "listing_embedder.h"
 #include "model_store.h"
 #include "model_training.h"
 
@@ -42,43 +41,8 @@ qint64 newestHeadFor(PredictionStore &store, const QString &modelName, const QSt
     return 0;
 }
 
-// The confirmed listings a model version has no embedding of, embedded by it
-// (listing_embedder.h), so that its similar listings and its head's votes
-// cover the market; said on stderr. Activation stands either way.
-int embedListingsFor(PredictionStore &store, const ModelManifest &shipped, qint64 version)
-{
-    Result<ModelManifest> manifest = shipped;
-    if (version > 0) {
-        auto model = loadModelVersion(store, version);
-        auto path = model ? materialise(model.value(), shipped, defaultModelCacheDir()) : Result<QString>(model.error());
-        manifest = path ? ModelManifest::fromFile(path.value()) : Result<ModelManifest>(path.error());
-    }
-    EngineOptions options;
-    options.warmUp = false;
-    auto engine = manifest ? InferenceEngine::load(manifest.value(), options) : Result<std::unique_ptr<InferenceEngine>>(manifest.error());
-    ListingEmbedderOptions embed;
-    embed.progress = [](int done, int of) {
-        if (done % 256 < 16 || done == of)
-            QTextStream(stderr) << QStringLiteral("embedding the confirmed listings: %1 of %2").arg(done).arg(of) << Qt::endl;
-    };
-    auto done = engine ? embedConfirmedListings(store, *engine.value(), embed) : Result<EmbeddedListings>(engine.error());
-    if (!done) {
-        printError(QStringLiteral("the confirmed listings were not embedded by the model (%1): its similar listings and votes "
-                                  "cover only those it classified").arg(done.error().message));
-        return ExitSomeFailed;
-    }
-    const EmbeddedListings &e = done.value();
-    if (e.embedded + e.missingPhoto + e.unreadable + e.left > 0)
-        QTextStream(stderr) << QStringLiteral("confirmed listings embedded by the model: %1; photo gone: %2; unreadable: %3; left for "
-                                              "the next activation: %4").arg(e.embedded).arg(e.missingPhoto).arg(e.unreadable).arg(e.left)
-                            << Qt::endl;
-    return ExitOk;
-}
-
 // Activates a model version (0: the shipped model; unless `modelDone`, when
-// it is active already) and the newest head trained for it (else the built-in
-// mapping). The listings it lacks are embedded before it is activated, so that
-// running processes, which load its listing index when they follow it, find them.
+// it is active already) and the newest head trained for it (else the built-in mapping).
 int activateModelAndHead(PredictionStore &store, const ModelManifest &shipped, qint64 version, const QString &reason, bool modelDone = false)
 {
     QString name = shipped.name, modelVersion = shipped.version;
@@ -92,7 +56,6 @@ int activateModelAndHead(PredictionStore &store, const ModelManifest &shipped, q
         modelVersion = model.value().modelVersion;
     }
     const qint64 head = newestHeadFor(store, name, modelVersion);
-    const int embedded = modelDone ? ExitOk : embedListingsFor(store, shipped, version);
     auto done = modelDone ? Result<bool>(true) : activateModel(store, version, reason);
     auto headDone = done ? activateHead(store, head, reason) : Result<bool>(done.error());
     if (!headDone) {
@@ -102,7 +65,7 @@ int activateModelAndHead(PredictionStore &store, const ModelManifest &shipped, q
     QTextStream(stdout) << QStringLiteral("%1 is now the active model, with %2\n")
                                .arg(version > 0 ? QStringLiteral("m%1").arg(version) : QStringLiteral("the shipped model"),
                                     head > 0 ? QStringLiteral("head h%1").arg(head) : QStringLiteral("the built-in mapping (no head was trained for it)"));
-    return modelDone ? embedListingsFor(store, shipped, version) : embedded;
+    return ExitOk;
 }
 
 std::unique_ptr<Classifier> trainingClassifier(const QCommandLineParser &parser, const ModelOptions &modelOptions)

@@ -1,7 +1,6 @@
 #include "model_training.h"
 
 #include "head_store.h"
-#include "listing_embeddings.h"
 #include "sha256.h"
 
 #include <QDir>
@@ -79,17 +78,6 @@ Result<ModelVersion> storedModel(const QString &file, const ModelManifest &base,
     return m;
 }
 
-// The listings' embeddings under the new model, computed anyway: its listing
-// index starts with the market's listings, so its head's neighbours vote at once.
-Result<int> saveTunedEmbeddings(PredictionStore &store, const QString &modelVersion, const std::vector<TrainingExample> &tuned)
-{
-    std::vector<ListingEmbedding> rows;
-    rows.reserve(tuned.size());
-    for (const TrainingExample &e : tuned)
-        rows.push_back({e.id, e.embedding});
-    return saveListingEmbeddings(store, modelVersion, rows);
-}
-
 // --activate: the fine-tuned model and its head when they beat the linear head (or --force), else the head alone.
 Result<bool> activateOutcome(PredictionStore &store, const Classifier &classifier, const ModelTraining &request, ModelTrainingOutcome &out)
 {
@@ -159,9 +147,6 @@ Result<ModelTrainingOutcome> fineTuneMarket(PredictionStore &store, const Classi
     if (!headVersion)
         return headVersion.error();
     out.modelHead = headVersion.value();
-    auto stored = saveTunedEmbeddings(store, model.value().modelVersion, tuned.value().tuned);
-    if (!stored)
-        return stored.error();
     const QString verdict = QStringLiteral("fine-tuned m%1 with h%2: top-1 %3 on validation; the linear head on the shipped model: %4 "
                                            "(only the fine-tuned right on %5 listings, only the linear head on %6, sign test p = %7)")
                                 .arg(out.model).arg(out.modelHead).arg(percent(out.tuned.top1), percent(out.linear.top1))
@@ -174,7 +159,6 @@ Result<ModelTrainingOutcome> fineTuneMarket(PredictionStore &store, const Classi
     out.report = {{QStringLiteral("model"), QStringLiteral("m%1").arg(out.model)},
                   {QStringLiteral("model_version"), model.value().modelVersion},
                   {QStringLiteral("head"), QStringLiteral("h%1").arg(out.modelHead)},
-                  {QStringLiteral("listings_embedded"), stored.value()},
                   {QStringLiteral("fine_tuning"), tuned.value().report},
                   {QStringLiteral("validation"), QJsonObject{{QStringLiteral("fine_tuned"), out.tuned.json()},
                                                              {QStringLiteral("linear"), out.linear.json()},

@@ -14,8 +14,7 @@ namespace listinglens {
 
 // `model train --fine-tune`: the top of the backbone fine-tuned on the
 // confirmed listings' photos, stored as a new model version with a head
-// trained for it and the listings' embeddings under it (its listing index,
-// and so its head's neighbours' votes, start from them), and judged against the linear head on the same validation
+// trained for it, and judged against the linear head on the same validation
 // listings. With --activate, the fine-tuned model and its head are activated
 // only when they measurably beat the linear head there (higher top-1, and an
 // exact one-sided sign test on the listings only one of them gets right at

@@ -19,22 +19,13 @@ Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::functi
         return db.error();
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
-    // A version's own predictions, and those it embedded later (listing_embeddings),
-    // each with that version's embedding. Placeholders are not repeated (drivers differ there).
-    const QString columns = QStringLiteral("p.id, p.category_id, p.feedback, p.final_category_id, p.final_price, p.phash, p.file_name, %1,"
-                                           " p.final_title FROM predictions p");
-    if (modelVersion.isEmpty()) {
-        q.prepare(QStringLiteral("SELECT %1 WHERE p.ok = 1 AND p.embedding IS NOT NULL AND p.id > :after"
-                                 " ORDER BY p.created_ms DESC, p.id DESC LIMIT :n").arg(columns.arg(QStringLiteral("p.embedding"))));
-    } else {
-        q.prepare(QStringLiteral("SELECT %1 LEFT JOIN listing_embeddings e ON e.prediction_id = p.id AND e.model_version = :mv1"
-                                 " WHERE p.ok = 1 AND p.id > :after AND ((p.model_version = :mv2 AND p.embedding IS NOT NULL) OR e.embedding IS NOT NULL)"
-                                 " ORDER BY p.created_ms DESC, p.id DESC LIMIT :n")
-                      .arg(columns.arg(QStringLiteral("CASE WHEN p.model_version = :mv3 THEN p.embedding ELSE e.embedding END"))));
-        for (const char *name : {":mv1", ":mv2", ":mv3"})
-            q.bindValue(QLatin1String(name), modelVersion);
-    }
+    q.prepare(QStringLiteral("SELECT id, category_id, feedback, final_category_id, final_price, phash, file_name, embedding, final_title"
+                             " FROM predictions WHERE ok = 1 AND embedding IS NOT NULL AND id > :after%1"
+                             " ORDER BY created_ms DESC, id DESC LIMIT :n")
+                  .arg(modelVersion.isEmpty() ? QString() : QStringLiteral(" AND model_version = :mv")));
     q.bindValue(QStringLiteral(":after"), afterId);
+    if (!modelVersion.isEmpty())
+        q.bindValue(QStringLiteral(":mv"), modelVersion);
     q.bindValue(QStringLiteral(":n"), std::max(0, maxRows));
     if (!q.exec())
         return databaseError(QStringLiteral("cannot load the listing index"), q.lastError());

@@ -299,27 +299,11 @@ QStringList version14()
     return {QStringLiteral("ALTER TABLE predictions ADD COLUMN title_evidence TEXT")};
 }
 
-QStringList version15()
-{
-    // Confirmed listings embedded by a model version other than the one that
-    // classified them: fine-tuning computes every training listing's
-    // embedding under the model it makes, and they are kept for that version,
-    // so that its similar listings and its head's neighbours' votes start from
-    // the market's listings instead of an empty index. The listing index of a
-    // version reads the predictions it classified and these rows, never
-    // another version's embeddings.
-    return {QStringLiteral("CREATE TABLE listing_embeddings ("
-                           " prediction_id BIGINT NOT NULL REFERENCES predictions(id) ON DELETE CASCADE,"
-                           " model_version TEXT NOT NULL,"
-                           " embedding {blob} NOT NULL,"
-                           " PRIMARY KEY (prediction_id, model_version))")};
-}
-
 } // namespace
 
 int latestVersion()
 {
-    return 15;
+    return 14;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -340,7 +324,6 @@ QStringList migrationStep(Dialect dialect, int to)
     case 12: sql = version12(); break;
     case 13: sql = version13(dialect); break;
     case 14: sql = version14(); break;
-    case 15: sql = version15(); break;
     default: return {};
     }
     for (QString &s : sql)

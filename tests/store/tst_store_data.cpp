@@ -6,7 +6,6 @@
 #include "database_settings.h"
 #include "fixtures.h"
 #include "history_reads.h"
-#include "listing_embeddings.h"
 #include "listing_index.h"
 #include "stored_listings.h"
 #include "pending_decisions.h"
@@ -19,8 +18,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <map>
 
 using namespace listinglens;
 
@@ -173,45 +170,6 @@ private Q_SLOTS:
         QCOMPARE(none.currency, QStringLiteral("GBP"));
         QCOMPARE(none.point, 0.0);
         QCOMPARE(PriceSuggester::suggest(phones).basis, PriceBasis::Prior); // a database of no currency yet: the sample price
-    }
-
-    // A fine-tuned model version's listing index: the listings it embedded
-    // after they were classified (fine-tuning stores them), with its own
-    // embeddings, beside those it classified; the shipped model's index keeps
-    // its own embeddings of the same listings. Never a mix of the two.
-    void aModelVersionsIndexHoldsTheListingsItEmbedded()
-    {
-        const QString tuned = QStringLiteral("1.0.0+ft-1");
-        auto store = open();
-        const qint64 a = add(*store, QStringLiteral("import"), suggestion(QStringLiteral("phones"), 0.8, QStringLiteral("Phone")));
-        QVERIFY(store->addFeedback(a, confirmed(QStringLiteral("import"), false, QStringLiteral("phones"), 50, QStringLiteral("Phone"), true)).ok());
-        const qint64 b = add(*store, QStringLiteral("import"), suggestion(QStringLiteral("bicycles"), 0.7, QStringLiteral("Bike")));
-        PhotoResult byTuned = suggestion(QStringLiteral("furniture"), 0.9, QStringLiteral("Desk"));
-        byTuned.model.version = tuned;
-        byTuned.embedding = {1.0f, 0.0f};
-        const qint64 c = add(*store, QStringLiteral("gui"), byTuned);
-        QCOMPARE(saveListingEmbeddings(*store, tuned, {{a, {0.0f, 1.0f}}}).value(), 1);
-        QCOMPARE(saveListingEmbeddings(*store, tuned, {{a, {0.8f, 0.6f}}}).value(), 1); // replaced, not added twice
-        QVERIFY(!saveListingEmbeddings(*store, QString(), {{b, {1.0f, 0.0f}}}).ok());
-        QVERIFY(!saveListingEmbeddings(*store, tuned, {{b, {0.0f, 1.0f}}, {a, {}}}).ok()); // all or none: b is not stored either
-
-        const auto read = [&](const QString &version, qint64 after) {
-            std::map<qint64, IndexRow> rows;
-            const int n = readIndexRows(*store, 100, [&](const IndexRow &r) { rows[r.id] = r; }, after, {}, version).value();
-            return n == int(rows.size()) ? rows : std::map<qint64, IndexRow>{};
-        };
-        const std::map<qint64, IndexRow> underTuned = read(tuned, 0);
-        QCOMPARE(int(underTuned.size()), 2);
-        QCOMPARE(underTuned.at(a).embedding, (std::vector<float>{0.8f, 0.6f}));
-        QVERIFY(underTuned.at(a).confirmed);
-        QCOMPARE(underTuned.at(a).finalCategoryId, QStringLiteral("phones"));
-        QCOMPARE(underTuned.at(c).embedding, (std::vector<float>{1.0f, 0.0f}));
-        QCOMPARE(int(read(tuned, a).size()), 1); // only c is newer
-        const std::map<qint64, IndexRow> underShipped = read(QStringLiteral("1.0.0"), 0);
-        QCOMPARE(int(underShipped.size()), 2);
-        QCOMPARE(underShipped.at(a).embedding, (std::vector<float>{0.6f, 0.8f}));
-        QVERIFY(underShipped.count(b) && !underShipped.count(c));
-        QCOMPARE(loadListingIndex(*store, 2, 200'000, tuned).value()->size(), std::size_t(2));
     }
 
     // The lost-decision sequence: a decision on a photo of database A made

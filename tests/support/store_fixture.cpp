@@ -45,7 +45,7 @@ QString StoreFixture::freshUrl()
 {
     if (!onPostgres())
         return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("store-%1.sqlite").arg(++m_serial));
-    exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS listing_embeddings, jobs, database_settings, api_keys, model_activations, model_versions, head_activations, category_heads, feedback, predictions, listinglens_schema CASCADE")});
+    exec(m_pgUrl, {QStringLiteral("DROP TABLE IF EXISTS jobs, database_settings, api_keys, model_activations, model_versions, head_activations, category_heads, feedback, predictions, listinglens_schema CASCADE")});
     return m_pgUrl;
 }
 
