@@ -107,6 +107,140 @@ std::vector<cv::Rect> faceAreas(const cv::Mat &bgr, int minFace)
     return areas;
 }
 
+// The window sizes the cascade scans on a scaled image in which every
+// window position is looked at (OpenCV does so from a scale of 2 up, every
+// other one below) and that has more than this many pixels are first
+// scanned sparsely, and then as OpenCV scans them only round what that or
+// any other size found. On a phone photo's decode (500 x 375, smallest face
+// 50 px) these are the four smallest sizes, three quarters of the windows.
+constexpr int kSparseFromPixels = 10000;
+
+// Windows the cascade accepted, in the scanned image's pixels (not yet grouped).
+using Hits = std::vector<cv::Rect>;
+
+// One size's scaled image, as OpenCV's (4.6) detectMultiScale makes it from
+// the image it is given (cvRound(size / scale), INTER_LINEAR_EXACT: with
+// INTER_LINEAR a few windows come out otherwise), and the scale.
+struct Scaled {
+    cv::Mat image;
+    float scale = 1;
+};
+
+// Windows accepted at every other position across and down of `s` (a
+// scale of 1 is scanned so): what could be a face, cheaply.
+Hits sparseHits(cv::CascadeClassifier &cascade, const Scaled &s)
+{
+    const cv::Size win = cascade.getOriginalWindowSize();
+    Hits found, hits;
+    cascade.detectMultiScale(s.image, found, 1.1, 0, 0, win, win);
+    for (const cv::Rect &r : found)
+        hits.emplace_back(cvRound(float(r.x) * s.scale), cvRound(float(r.y) * s.scale), cvRound(float(win.width) * s.scale),
+                          cvRound(float(win.height) * s.scale));
+    return hits;
+}
+
+// The windows with their corner in `corners` (scaled pixels), scanned as
+// OpenCV's detectMultiScale scans them at this scale, every position, and
+// mapped back to the image as it maps them. OpenCV looks at every position
+// only from a scale of 2 up: the part is given to it twice as large (each
+// pixel doubled), which its exact halving (INTER_LINEAR at exactly 1/2 is
+// the mean of each 2 x 2) makes the same pixels again, at a scale of 2.
+void addExactHits(cv::CascadeClassifier &cascade, const Scaled &s, const cv::Rect &corners, Hits &hits)
+{
+    const cv::Size win = cascade.getOriginalWindowSize();
+    const cv::Rect c = corners & cv::Rect(0, 0, s.image.cols - win.width + 1, s.image.rows - win.height + 1);
+    if (c.empty())
+        return;
+    const cv::Rect part(c.x, c.y, c.width - 1 + win.width, c.height - 1 + win.height);
+    cv::Mat doubled;
+    cv::resize(s.image(part), doubled, cv::Size(), 2, 2, cv::INTER_NEAREST);
+    Hits found;
+    cascade.detectMultiScale(doubled, found, 2.0, 0, 0, win * 2, win * 2);
+    for (const cv::Rect &r : found)
+        hits.emplace_back(cvRound(float(r.x / 2 + part.x) * s.scale), cvRound(float(r.y / 2 + part.y) * s.scale),
+                          cvRound(float(win.width) * s.scale), cvRound(float(win.height) * s.scale));
+}
+
+// Rectangles that overlap made one, until none does.
+std::vector<cv::Rect> joined(std::vector<cv::Rect> rects)
+{
+    for (bool again = true; again;) {
+        again = false;
+        for (std::size_t i = 0; i < rects.size() && !again; ++i) {
+            for (std::size_t j = i + 1; j < rects.size() && !again; ++j) {
+                if ((rects[i] & rects[j]).area() > 0) {
+                    rects[i] |= rects[j];
+                    rects.erase(rects.begin() + std::ptrdiff_t(j));
+                    again = true;
+                }
+            }
+        }
+    }
+    return rects;
+}
+
+// The faces on `grey` (8-bit, equalised), as cascade.detectMultiScale(grey,
+// faces, kScaleFactor, kMinNeighbours, 0, minFace) finds them, for less: the
+// sizes whose scan looks at every position of a large scaled image (see
+// kSparseFromPixels) are scanned at every other position across and down,
+// then as OpenCV scans them only within half a window of any window that
+// any size accepted. A face is kMinNeighbours + 1 accepted windows or
+// more, over neighbouring positions and sizes: one of them at least lies
+// on the sparse grid or at another size. All windows accepted by the scans
+// as OpenCV makes them are grouped as detectMultiScale groups them.
+std::vector<cv::Rect> scanForFaces(cv::CascadeClassifier &cascade, const cv::Mat &grey, int minFace)
+{
+    const cv::Size win = cascade.getOriginalWindowSize();
+    // OpenCV's scales: 1.2^k while the window fits, from minFace up.
+    std::vector<Scaled> sparse;
+    double below = 0, above = 0; // the largest scale before the sparse ones, the first after them
+    for (double factor = 1;; factor *= kScaleFactor) {
+        const cv::Size w(cvRound(win.width * factor), cvRound(win.height * factor));
+        if (w.width > grey.cols || w.height > grey.rows)
+            break;
+        if (w.width < minFace || w.height < minFace)
+            continue;
+        const auto scale = float(factor);
+        const cv::Size size(cvRound(grey.cols / scale), cvRound(grey.rows / scale));
+        if (scale >= 2 && size.area() > kSparseFromPixels && above == 0) {
+            sparse.push_back({cv::Mat(), scale});
+            cv::resize(grey, sparse.back().image, size, 1.0 / scale, 1.0 / scale, cv::INTER_LINEAR_EXACT);
+        } else if (sparse.empty()) {
+            below = factor;
+        } else if (above == 0) {
+            above = factor;
+        }
+    }
+    const auto windowOf = [&](double factor) { return cv::Size(cvRound(win.width * factor), cvRound(win.height * factor)); };
+    Hits hits;
+    if (below > 0)
+        cascade.detectMultiScale(grey, hits, kScaleFactor, 0, 0, cv::Size(minFace, minFace), windowOf(below));
+    if (above > 0) {
+        Hits larger;
+        cascade.detectMultiScale(grey, larger, kScaleFactor, 0, 0, windowOf(above));
+        hits.insert(hits.end(), larger.begin(), larger.end());
+    }
+    Hits evidence = hits;
+    for (const Scaled &s : sparse) {
+        const Hits h = sparseHits(cascade, s);
+        evidence.insert(evidence.end(), h.begin(), h.end());
+    }
+    for (const Scaled &s : sparse) {
+        // Window corners (scaled pixels) of the windows that overlap a hit grown by half its size.
+        std::vector<cv::Rect> near;
+        for (const cv::Rect &h : evidence) {
+            const double pad = 0.5 * h.width;
+            const int x0 = cvFloor((h.x - pad) / s.scale) - win.width, y0 = cvFloor((h.y - pad) / s.scale) - win.height;
+            const int x1 = cvCeil((h.x + h.width + pad) / s.scale), y1 = cvCeil((h.y + h.height + pad) / s.scale);
+            near.push_back(cv::Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1) & cv::Rect(0, 0, s.image.cols, s.image.rows));
+        }
+        for (const cv::Rect &corners : joined(std::move(near)))
+            addExactHits(cascade, s, corners, hits);
+    }
+    cv::groupRectangles(hits, kMinNeighbours, 0.2); // detectMultiScale's grouping
+    return hits;
+}
+
 cv::Mat grey(const cv::Mat &image)
 {
     cv::Mat eight = image;
@@ -206,9 +340,7 @@ std::vector<QRect> FaceDetector::detect(const cv::Mat &bgr, int decodeScale) con
             for (const cv::Rect &area : faceAreas(scanned, minFace)) {
                 if (std::min(area.width, area.height) < minFace)
                     continue;
-                std::vector<cv::Rect> inArea;
-                cascade->detectMultiScale(g(area), inArea, kScaleFactor, kMinNeighbours, 0, cv::Size(minFace, minFace));
-                for (const cv::Rect &r : inArea)
+                for (const cv::Rect &r : scanForFaces(*cascade, g(area), minFace))
                     found.push_back(r + area.tl());
             }
         } catch (...) {
