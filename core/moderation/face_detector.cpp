@@ -126,16 +126,27 @@ struct Scaled {
     float scale = 1;
 };
 
-// Windows accepted at every other position across and down of `s` (a
-// scale of 1 is scanned so): what could be a face, cheaply.
+// Accepted windows of sizes this far apart at most are looked for round each other.
+constexpr double kNearSizes = 1.75;
+
+// Windows accepted on a checkerboard of the positions of `s`: every other
+// position across and down from (0, 0) and from (1, 1) (a scale of 1 is
+// scanned every other position, from the corner of the part it is given).
+// What could be a face, for half a full scan: a face's accepted windows
+// lie side by side, and two side by side are never both off the board.
 Hits sparseHits(cv::CascadeClassifier &cascade, const Scaled &s)
 {
     const cv::Size win = cascade.getOriginalWindowSize();
-    Hits found, hits;
-    cascade.detectMultiScale(s.image, found, 1.1, 0, 0, win, win);
-    for (const cv::Rect &r : found)
-        hits.emplace_back(cvRound(float(r.x) * s.scale), cvRound(float(r.y) * s.scale), cvRound(float(win.width) * s.scale),
-                          cvRound(float(win.height) * s.scale));
+    Hits hits;
+    for (const int p : {0, 1}) {
+        if (s.image.cols - p < win.width || s.image.rows - p < win.height)
+            continue;
+        Hits found;
+        cascade.detectMultiScale(s.image(cv::Rect(p, p, s.image.cols - p, s.image.rows - p)), found, 1.1, 0, 0, win, win);
+        for (const cv::Rect &r : found)
+            hits.emplace_back(cvRound(float(r.x + p) * s.scale), cvRound(float(r.y + p) * s.scale), cvRound(float(win.width) * s.scale),
+                              cvRound(float(win.height) * s.scale));
+    }
     return hits;
 }
 
@@ -182,11 +193,14 @@ std::vector<cv::Rect> joined(std::vector<cv::Rect> rects)
 // The faces on `grey` (8-bit, equalised), as cascade.detectMultiScale(grey,
 // faces, kScaleFactor, kMinNeighbours, 0, minFace) finds them, for less: the
 // sizes whose scan looks at every position of a large scaled image (see
-// kSparseFromPixels) are scanned at every other position across and down,
+// kSparseFromPixels) are scanned on a checkerboard of their positions,
 // then as OpenCV scans them only within half a window of any window that
 // any size accepted. A face is kMinNeighbours + 1 accepted windows or
-// more, over neighbouring positions and sizes: one of them at least lies
-// on the sparse grid or at another size. All windows accepted by the scans
+// more, over neighbouring positions and sizes: two of them side by side
+// at one size, one on the board, or one at another size. (Every other
+// position across and down alone, a quarter of the windows, lost one of
+// the 49 faces on the marketplace photos: its six windows were all off
+// that grid.) All windows accepted by the scans
 // as OpenCV makes them are grouped as detectMultiScale groups them.
 std::vector<cv::Rect> scanForFaces(cv::CascadeClassifier &cascade, const cv::Mat &grey, int minFace)
 {
@@ -226,12 +240,17 @@ std::vector<cv::Rect> scanForFaces(cv::CascadeClassifier &cascade, const cv::Mat
         evidence.insert(evidence.end(), h.begin(), h.end());
     }
     for (const Scaled &s : sparse) {
-        // Window corners (scaled pixels) of the windows that overlap a hit grown by half its size.
+        // Window corners (scaled pixels) of the windows of about a hit's size
+        // (those that group with it are within a fifth of it) centred in it,
+        // grown by a quarter of its size.
+        const double size = win.width * s.scale;
         std::vector<cv::Rect> near;
         for (const cv::Rect &h : evidence) {
-            const double pad = 0.5 * h.width;
-            const int x0 = cvFloor((h.x - pad) / s.scale) - win.width, y0 = cvFloor((h.y - pad) / s.scale) - win.height;
-            const int x1 = cvCeil((h.x + h.width + pad) / s.scale), y1 = cvCeil((h.y + h.height + pad) / s.scale);
+            if (h.width > kNearSizes * size || size > kNearSizes * h.width)
+                continue;
+            const double pad = 0.25 * h.width, half = 0.5 * win.width;
+            const int x0 = cvFloor((h.x - pad) / s.scale - half), y0 = cvFloor((h.y - pad) / s.scale - half);
+            const int x1 = cvCeil((h.x + h.width + pad) / s.scale - half), y1 = cvCeil((h.y + h.height + pad) / s.scale - half);
             near.push_back(cv::Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1) & cv::Rect(0, 0, s.image.cols, s.image.rows));
         }
         for (const cv::Rect &corners : joined(std::move(near)))
