@@ -47,6 +47,24 @@ std::unique_ptr<cv::CascadeClassifier> loadCascade(const QString &path)
     return cascade;
 }
 
+// Rectangles that overlap made one, until none does.
+std::vector<cv::Rect> joined(std::vector<cv::Rect> rects)
+{
+    for (bool again = true; again;) {
+        again = false;
+        for (std::size_t i = 0; i < rects.size() && !again; ++i) {
+            for (std::size_t j = i + 1; j < rects.size() && !again; ++j) {
+                if ((rects[i] & rects[j]).area() > 0) {
+                    rects[i] |= rects[j];
+                    rects.erase(rects.begin() + std::ptrdiff_t(j));
+                    again = true;
+                }
+            }
+        }
+    }
+    return rects;
+}
+
 // Where a face could be: skin-toned areas (YCrCb, the usual bounds of skin
 // of every tone under daylight and lamps), found on a quarter-size copy of
 // the image the cascade scans (a fraction of a millisecond), each padded by
@@ -86,19 +104,7 @@ std::vector<cv::Rect> faceAreas(const cv::Mat &bgr, int minFace)
         const int pad = std::max(b.width, b.height) / 2 + minFace;
         areas.push_back(cv::Rect(b.x - pad, b.y - pad, b.width + 2 * pad, b.height + 2 * pad) & whole);
     }
-    // Overlapping areas are one (a face is never cut between two).
-    for (bool merged = true; merged;) {
-        merged = false;
-        for (std::size_t i = 0; i < areas.size() && !merged; ++i) {
-            for (std::size_t j = i + 1; j < areas.size() && !merged; ++j) {
-                if ((areas[i] & areas[j]).area() > 0) {
-                    areas[i] |= areas[j];
-                    areas.erase(areas.begin() + std::ptrdiff_t(j));
-                    merged = true;
-                }
-            }
-        }
-    }
+    areas = joined(std::move(areas)); // a face is never cut between two
     double covered = 0;
     for (const cv::Rect &a : areas)
         covered += a.area();
@@ -170,24 +176,6 @@ void addExactHits(cv::CascadeClassifier &cascade, const Scaled &s, const cv::Rec
     for (const cv::Rect &r : found)
         hits.emplace_back(cvRound(float(r.x / 2 + part.x) * s.scale), cvRound(float(r.y / 2 + part.y) * s.scale),
                           cvRound(float(win.width) * s.scale), cvRound(float(win.height) * s.scale));
-}
-
-// Rectangles that overlap made one, until none does.
-std::vector<cv::Rect> joined(std::vector<cv::Rect> rects)
-{
-    for (bool again = true; again;) {
-        again = false;
-        for (std::size_t i = 0; i < rects.size() && !again; ++i) {
-            for (std::size_t j = i + 1; j < rects.size() && !again; ++j) {
-                if ((rects[i] & rects[j]).area() > 0) {
-                    rects[i] |= rects[j];
-                    rects.erase(rects.begin() + std::ptrdiff_t(j));
-                    again = true;
-                }
-            }
-        }
-    }
-    return rects;
 }
 
 // The faces on `grey` (8-bit, equalised), as cascade.detectMultiScale(grey,
