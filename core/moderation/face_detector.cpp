@@ -118,7 +118,7 @@ std::vector<cv::Rect> faceAreas(const cv::Mat &bgr, int minFace)
 // other one below) and that has more than this many pixels are first
 // scanned sparsely, and then as OpenCV scans them only round what that or
 // any other size found. On a phone photo's decode (500 x 375, smallest face
-// 50 px) these are the four smallest sizes, three quarters of the windows.
+// 50 px) these are the four smallest sizes, most of the windows.
 constexpr int kSparseFromPixels = 10000;
 
 // Windows the cascade accepted, in the scanned image's pixels (not yet grouped).
@@ -181,15 +181,17 @@ void addExactHits(cv::CascadeClassifier &cascade, const Scaled &s, const cv::Rec
 // The faces on `grey` (8-bit, equalised), as cascade.detectMultiScale(grey,
 // faces, kScaleFactor, kMinNeighbours, 0, minFace) finds them, for less: the
 // sizes whose scan looks at every position of a large scaled image (see
-// kSparseFromPixels) are scanned on a checkerboard of their positions,
-// then as OpenCV scans them only within half a window of any window that
-// any size accepted. A face is kMinNeighbours + 1 accepted windows or
-// more, over neighbouring positions and sizes: two of them side by side
-// at one size, one on the board, or one at another size. (Every other
-// position across and down alone, a quarter of the windows, lost one of
-// the 49 faces on the marketplace photos: its six windows were all off
-// that grid.) All windows accepted by the scans
-// as OpenCV makes them are grouped as detectMultiScale groups them.
+// kSparseFromPixels) are scanned on a checkerboard of their positions, then
+// at every position, as OpenCV scans them, only where a window of about
+// the same size (kNearSizes) that any scan accepted has its centre, grown by
+// a quarter of it (the windows that group with one lie within a fifth). A
+// face is kMinNeighbours + 1 accepted windows or more over neighbouring
+// positions and sizes: two side by side at one size (one is on the board),
+// or one at a size scanned whole. Every other position across and down
+// alone, a quarter of the windows, lost one of the 49 faces on the
+// marketplace photos: its six windows were all off that grid. The windows
+// accepted by the scans as OpenCV makes them are grouped as
+// detectMultiScale groups them.
 std::vector<cv::Rect> scanForFaces(cv::CascadeClassifier &cascade, const cv::Mat &grey, int minFace)
 {
     const cv::Size win = cascade.getOriginalWindowSize();
