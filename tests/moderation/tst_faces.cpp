@@ -60,7 +60,7 @@ private Q_SLOTS:
     // 1/8 decode is 500 x 375), made grey so that the whole image is
     // scanned, the detector finds the faces a full scan of the cascade finds,
     // for under 0.85 of its CPU (the process's: OpenCV's workers run part of
-    // it). Measured on AMD EPYC: 0.71-0.73; the detector without the sparse
+    // it). Measured on AMD EPYC: 0.71-0.74; the detector without the sparse
     // scan 1.0-1.06.
     void sparseScanFindsTheFullScansFacesForLess()
     {
