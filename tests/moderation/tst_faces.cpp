@@ -59,10 +59,9 @@ private Q_SLOTS:
     // on the sample photos at the size the lane sees them (a phone photo's
     // 1/8 decode is 500 x 375), made grey so that the whole image is
     // scanned, the detector finds the faces a full scan of the cascade finds,
-    // for under 0.85 of its CPU (the process's: OpenCV's workers run part of
-    // it). Measured on AMD EPYC: 0.71-0.74; the detector without the sparse
-    // scan 1.0-1.06.
-    void sparseScanFindsTheFullScansFacesForLess()
+    // box for box, and prints the CPU of both (AMD EPYC: 0.71-0.74 of the
+    // full scan's; the detector without the sparse scan 1.0-1.06).
+    void sparseScanFindsTheFullScansFaces()
     {
         const QStringList names = QDir(samplePhotosDir()).entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
         if (names.isEmpty())
@@ -101,14 +100,18 @@ private Q_SLOTS:
             fullMs += best[1];
             sparseFaces += int(sparse.size());
             fullFaces += int(whole.size());
+            for (const QRect &r : sparse)
+                QVERIFY2(std::find(whole.begin(), whole.end(), cv::Rect(r.x(), r.y(), r.width(), r.height())) != whole.end(),
+                         qPrintable(name + QLatin1Char(' ') + rectText(r)));
             if (name == QLatin1String("laptop.jpg")) {
                 QCOMPARE(int(sparse.size()), 1);
                 QVERIFY2(sparse[0].intersected(kLaptopFace).width() > 40, qPrintable(rectText(sparse[0])));
             }
         }
         QCOMPARE(sparseFaces, fullFaces);
+        // What it saves is measured by `listinglens-bench faces` (docs/performance.md),
+        // not asserted here: a CPU time depends on the machine and its load.
         qInfo().noquote() << QStringLiteral("%1 ms of CPU against %2 ms for a full scan (%3)").arg(sparseMs).arg(fullMs).arg(sparseMs / fullMs, 0, 'f', 2);
-        QVERIFY2(sparseMs < 0.85 * fullMs, qPrintable(QStringLiteral("%1 ms against %2 ms for a full scan").arg(sparseMs).arg(fullMs)));
     }
 
     void noFaceOnAPlainImage()
