@@ -12,6 +12,7 @@ namespace listinglens::cli {
 int runBenchDb(const QStringList &args);
 int runBenchTrain(const QStringList &args);
 int runBenchText(const QStringList &args);
+int runBenchFaces(const QStringList &args);
 int runBenchBrands(const QStringList &args);
 int runBenchTitles(const QStringList &args);
 int runBenchHttp(const QStringList &args);

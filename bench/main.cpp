@@ -22,6 +22,7 @@ constexpr const char *kUsage =
     "  db           fill a database with synthetic predictions and time the console's queries\n"
     "  train        time and memory of training a category head on 10,000 listings\n"
     "  text         text on photos: contact-detail recall, false positives, time\n"
+    "  faces        faces found on a folder of photos and the face detector's CPU time\n"
     "  brands       brands read on hand-checked marketplace photos (benchkit/brand_photos.csv)\n"
     "  titles       suggested titles, prices and similar listings against real sellers' listings\n"
     "  http         jobs/s and submit-to-done latency through the API, 1 and 2 workers\n"
@@ -74,6 +75,7 @@ int main(int argc, char *argv[])
     static const Command commands[] = {
         {QLatin1StringView("db"), runBenchDb},         {QLatin1StringView("train"), runBenchTrain},
         {QLatin1StringView("text"), runBenchText},     {QLatin1StringView("brands"), runBenchBrands},
+        {QLatin1StringView("faces"), runBenchFaces},
         {QLatin1StringView("titles"), runBenchTitles},
         {QLatin1StringView("http"), runBenchHttp},     {QLatin1StringView("soak"), runSoak},
     };

@@ -47,6 +47,24 @@ std::unique_ptr<cv::CascadeClassifier> loadCascade(const QString &path)
     return cascade;
 }
 
+// Rectangles that overlap made one, until none does.
+std::vector<cv::Rect> joined(std::vector<cv::Rect> rects)
+{
+    for (bool again = true; again;) {
+        again = false;
+        for (std::size_t i = 0; i < rects.size() && !again; ++i) {
+            for (std::size_t j = i + 1; j < rects.size() && !again; ++j) {
+                if ((rects[i] & rects[j]).area() > 0) {
+                    rects[i] |= rects[j];
+                    rects.erase(rects.begin() + std::ptrdiff_t(j));
+                    again = true;
+                }
+            }
+        }
+    }
+    return rects;
+}
+
 // Where a face could be: skin-toned areas (YCrCb, the usual bounds of skin
 // of every tone under daylight and lamps), found on a quarter-size copy of
 // the image the cascade scans (a fraction of a millisecond), each padded by
@@ -86,25 +104,150 @@ std::vector<cv::Rect> faceAreas(const cv::Mat &bgr, int minFace)
         const int pad = std::max(b.width, b.height) / 2 + minFace;
         areas.push_back(cv::Rect(b.x - pad, b.y - pad, b.width + 2 * pad, b.height + 2 * pad) & whole);
     }
-    // Overlapping areas are one (a face is never cut between two).
-    for (bool merged = true; merged;) {
-        merged = false;
-        for (std::size_t i = 0; i < areas.size() && !merged; ++i) {
-            for (std::size_t j = i + 1; j < areas.size() && !merged; ++j) {
-                if ((areas[i] & areas[j]).area() > 0) {
-                    areas[i] |= areas[j];
-                    areas.erase(areas.begin() + std::ptrdiff_t(j));
-                    merged = true;
-                }
-            }
-        }
-    }
+    areas = joined(std::move(areas)); // a face is never cut between two
     double covered = 0;
     for (const cv::Rect &a : areas)
         covered += a.area();
     if (covered > 0.6 * whole.area())
         return {whole};
     return areas;
+}
+
+// The window sizes the cascade scans on a scaled image in which every
+// window position is looked at (OpenCV does so from a scale of 2 up, every
+// other one below) and that has more than this many pixels are first
+// scanned sparsely, and then as OpenCV scans them only round what that or
+// any other size found. On a phone photo's decode (500 x 375, smallest face
+// 50 px) these are the four smallest sizes, most of the windows.
+constexpr int kSparseFromPixels = 10000;
+
+// Windows the cascade accepted, in the scanned image's pixels (not yet grouped).
+using Hits = std::vector<cv::Rect>;
+
+// One size's scaled image, as OpenCV's (4.6) detectMultiScale makes it from
+// the image it is given (cvRound(size / scale), INTER_LINEAR_EXACT: with
+// INTER_LINEAR a few windows come out otherwise), and the scale.
+struct Scaled {
+    cv::Mat image;
+    float scale = 1;
+};
+
+// Accepted windows of sizes this far apart at most are looked for round each other.
+constexpr double kNearSizes = 1.75;
+
+// Windows accepted on a checkerboard of the positions of `s`: every other
+// position across and down from (0, 0) and from (1, 1) (a scale of 1 is
+// scanned every other position, from the corner of the part it is given).
+// What could be a face, for half a full scan: a face's accepted windows
+// lie side by side, and two side by side are never both off the board.
+Hits sparseHits(cv::CascadeClassifier &cascade, const Scaled &s)
+{
+    const cv::Size win = cascade.getOriginalWindowSize();
+    Hits hits;
+    for (const int p : {0, 1}) {
+        if (s.image.cols - p < win.width || s.image.rows - p < win.height)
+            continue;
+        Hits found;
+        cascade.detectMultiScale(s.image(cv::Rect(p, p, s.image.cols - p, s.image.rows - p)), found, 1.1, 0, 0, win, win);
+        for (const cv::Rect &r : found)
+            hits.emplace_back(cvRound(float(r.x + p) * s.scale), cvRound(float(r.y + p) * s.scale), cvRound(float(win.width) * s.scale),
+                              cvRound(float(win.height) * s.scale));
+    }
+    return hits;
+}
+
+// The windows with their corner in `corners` (scaled pixels), scanned as
+// OpenCV's detectMultiScale scans them at this scale, every position, and
+// mapped back to the image as it maps them. OpenCV looks at every position
+// only from a scale of 2 up: the part is given to it twice as large (each
+// pixel doubled), which its exact halving (INTER_LINEAR at exactly 1/2 is
+// the mean of each 2 x 2) makes the same pixels again, at a scale of 2.
+void addExactHits(cv::CascadeClassifier &cascade, const Scaled &s, const cv::Rect &corners, Hits &hits)
+{
+    const cv::Size win = cascade.getOriginalWindowSize();
+    const cv::Rect c = corners & cv::Rect(0, 0, s.image.cols - win.width + 1, s.image.rows - win.height + 1);
+    if (c.empty())
+        return;
+    const cv::Rect part(c.x, c.y, c.width - 1 + win.width, c.height - 1 + win.height);
+    cv::Mat doubled;
+    cv::resize(s.image(part), doubled, cv::Size(), 2, 2, cv::INTER_NEAREST);
+    Hits found;
+    cascade.detectMultiScale(doubled, found, 2.0, 0, 0, win * 2, win * 2);
+    for (const cv::Rect &r : found)
+        hits.emplace_back(cvRound(float(r.x / 2 + part.x) * s.scale), cvRound(float(r.y / 2 + part.y) * s.scale),
+                          cvRound(float(win.width) * s.scale), cvRound(float(win.height) * s.scale));
+}
+
+// The faces on `grey` (8-bit, equalised), as cascade.detectMultiScale(grey,
+// faces, kScaleFactor, kMinNeighbours, 0, minFace) finds them, for less: the
+// sizes whose scan looks at every position of a large scaled image (see
+// kSparseFromPixels) are scanned on a checkerboard of their positions, then
+// at every position, as OpenCV scans them, only where a window of about
+// the same size (kNearSizes) that any scan accepted has its centre, grown by
+// a quarter of it (the windows that group with one lie within a fifth). A
+// face is kMinNeighbours + 1 accepted windows or more over neighbouring
+// positions and sizes: two side by side at one size (one is on the board),
+// or one at a size scanned whole. Every other position across and down
+// alone, a quarter of the windows, lost one of the 49 faces on the
+// marketplace photos: its six windows were all off that grid. The windows
+// accepted by the scans as OpenCV makes them are grouped as
+// detectMultiScale groups them.
+std::vector<cv::Rect> scanForFaces(cv::CascadeClassifier &cascade, const cv::Mat &grey, int minFace)
+{
+    const cv::Size win = cascade.getOriginalWindowSize();
+    // OpenCV's scales: 1.2^k while the window fits, from minFace up.
+    std::vector<Scaled> sparse;
+    double below = 0, above = 0; // the largest scale before the sparse ones, the first after them
+    for (double factor = 1;; factor *= kScaleFactor) {
+        const cv::Size w(cvRound(win.width * factor), cvRound(win.height * factor));
+        if (w.width > grey.cols || w.height > grey.rows)
+            break;
+        if (w.width < minFace || w.height < minFace)
+            continue;
+        const auto scale = float(factor);
+        const cv::Size size(cvRound(grey.cols / scale), cvRound(grey.rows / scale));
+        if (scale >= 2 && size.area() > kSparseFromPixels && above == 0) {
+            sparse.push_back({cv::Mat(), scale});
+            cv::resize(grey, sparse.back().image, size, 1.0 / scale, 1.0 / scale, cv::INTER_LINEAR_EXACT);
+        } else if (sparse.empty()) {
+            below = factor;
+        } else if (above == 0) {
+            above = factor;
+        }
+    }
+    const auto windowOf = [&](double factor) { return cv::Size(cvRound(win.width * factor), cvRound(win.height * factor)); };
+    Hits hits;
+    if (below > 0)
+        cascade.detectMultiScale(grey, hits, kScaleFactor, 0, 0, cv::Size(minFace, minFace), windowOf(below));
+    if (above > 0) {
+        Hits larger;
+        cascade.detectMultiScale(grey, larger, kScaleFactor, 0, 0, windowOf(above));
+        hits.insert(hits.end(), larger.begin(), larger.end());
+    }
+    Hits evidence = hits;
+    for (const Scaled &s : sparse) {
+        const Hits h = sparseHits(cascade, s);
+        evidence.insert(evidence.end(), h.begin(), h.end());
+    }
+    for (const Scaled &s : sparse) {
+        // Window corners (scaled pixels) of the windows of about a hit's size
+        // (those that group with it are within a fifth of it) centred in it,
+        // grown by a quarter of its size.
+        const double size = win.width * s.scale;
+        std::vector<cv::Rect> near;
+        for (const cv::Rect &h : evidence) {
+            if (h.width > kNearSizes * size || size > kNearSizes * h.width)
+                continue;
+            const double pad = 0.25 * h.width, half = 0.5 * win.width;
+            const int x0 = cvFloor((h.x - pad) / s.scale - half), y0 = cvFloor((h.y - pad) / s.scale - half);
+            const int x1 = cvCeil((h.x + h.width + pad) / s.scale - half), y1 = cvCeil((h.y + h.height + pad) / s.scale - half);
+            near.push_back(cv::Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1) & cv::Rect(0, 0, s.image.cols, s.image.rows));
+        }
+        for (const cv::Rect &corners : joined(std::move(near)))
+            addExactHits(cascade, s, corners, hits);
+    }
+    cv::groupRectangles(hits, kMinNeighbours, 0.2); // detectMultiScale's grouping
+    return hits;
 }
 
 cv::Mat grey(const cv::Mat &image)
@@ -206,9 +349,7 @@ std::vector<QRect> FaceDetector::detect(const cv::Mat &bgr, int decodeScale) con
             for (const cv::Rect &area : faceAreas(scanned, minFace)) {
                 if (std::min(area.width, area.height) < minFace)
                     continue;
-                std::vector<cv::Rect> inArea;
-                cascade->detectMultiScale(g(area), inArea, kScaleFactor, kMinNeighbours, 0, cv::Size(minFace, minFace));
-                for (const cv::Rect &r : inArea)
+                for (const cv::Rect &r : scanForFaces(*cascade, g(area), minFace))
                     found.push_back(r + area.tl());
             }
         } catch (...) {
