@@ -20,10 +20,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLockFile>
 #include <QTextStream>
 
 #include <ctime>
 #include <map>
+#include <memory>
 
 namespace listinglens::cli {
 
@@ -258,6 +260,24 @@ struct BenchTextOptions {
                               QStringLiteral("DIR")};
 };
 
+// The drawn photos are one folder per user, redrawn by every run: a second
+// run at the same time would redraw them under the first one's reads (and
+// measure photos of another set), so runs take turns. A run that died leaves
+// a lock that the next one finds stale (its process is gone).
+std::unique_ptr<QLockFile> takeTextPhotosFolder()
+{
+    const QString folder = defaultTextPhotosDir();
+    QDir().mkpath(QFileInfo(folder).absolutePath());
+    auto lock = std::make_unique<QLockFile>(folder + QStringLiteral(".lock"));
+    lock->setStaleLockTime(0); // held for the whole run, however long: stale only when its process is gone
+    if (!lock->tryLock(0)) {
+        printError(QStringLiteral("another listinglens-bench text run is drawing or reading %1: waiting for it").arg(folder));
+        if (!lock->lock())
+            return nullptr;
+    }
+    return lock;
+}
+
 } // namespace
 
 int runBenchText(const QStringList &args)
@@ -294,6 +314,11 @@ int runBenchText(const QStringList &args)
     if (chosen.size() < skip + *nText + *nPlain) {
         printError(QStringLiteral("%1 has %2 photos for the %3 set; %4 are needed").arg(dir).arg(chosen.size()).arg(setName).arg(skip + *nText + *nPlain));
         return ExitUsage;
+    }
+    const auto folder = takeTextPhotosFolder();
+    if (!folder) {
+        printError(QStringLiteral("cannot lock %1.lock").arg(defaultTextPhotosDir()));
+        return ExitSomeFailed;
     }
     // Text on the first ones, untouched from the other end: no photo is in both.
     auto made = makeTextPhotos(chosen.mid(skip, *nText), defaultTextPhotosDir(), family);
