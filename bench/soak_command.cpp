@@ -301,8 +301,15 @@ int runSoak(const QStringList &args)
     const auto leaseS = intOption(parser, lease, 1, 3600);
     if (!n || !nWorkers || !nClients || !leaseS)
         return ExitUsage;
-    Soak soak{queueDatabaseUrl(parser, QStringLiteral("soak")), *n, *nWorkers, *nClients, *leaseS, parser.value(pgData), parser.value(pgBin),
-              modelArguments(parser, model)};
+    Soak soak;
+    soak.url = queueDatabaseUrl(parser, QStringLiteral("soak"));
+    soak.jobs = *n;
+    soak.workers = *nWorkers;
+    soak.clients = *nClients;
+    soak.leaseS = *leaseS;
+    soak.pgData = parser.value(pgData);
+    soak.pgBin = parser.value(pgBin);
+    soak.modelArgs = modelArguments(parser, model);
     if (soak.url.isEmpty())
         return ExitUsage;
     soak.store = openStore(soak.url, /*migrate=*/true);

@@ -83,8 +83,11 @@ PhotoModeration moderationFromStoredJson(const QJsonObject &stored)
         m.faces.push_back(boxFromJson(v));
     for (const QJsonValue &v : text.value(QStringLiteral("lines")).toArray()) {
         const QJsonObject o = v.toObject();
-        m.text.lines.push_back({o.value(QStringLiteral("text")).toString(), boxFromJson(o.value(QStringLiteral("box"))),
-                                o.value(QStringLiteral("confidence")).toDouble()});
+        TextLine line;
+        line.text = o.value(QStringLiteral("text")).toString();
+        line.box = boxFromJson(o.value(QStringLiteral("box")));
+        line.confidence = o.value(QStringLiteral("confidence")).toDouble();
+        m.text.lines.push_back(std::move(line));
     }
     for (const QJsonValue &v : text.value(QStringLiteral("contacts")).toArray()) {
         const QJsonObject o = v.toObject();

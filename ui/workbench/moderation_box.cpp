@@ -76,6 +76,7 @@ void ModerationBox::setModeration(const PhotoModeration &m)
     case PhotoModeration::State::Off: return;
     case PhotoModeration::State::Pending: m_state->setText(tr("Reading text…")); return;
     case PhotoModeration::State::Failed: m_state->setText(tr("The text on this photo could not be read.")); return;
+    case PhotoModeration::State::Skipped: m_state->setText(tr("This photo's text was never read: it needs review.")); return;
     case PhotoModeration::State::Done: break;
     }
     // The moderator sees the real values; logs mask them.

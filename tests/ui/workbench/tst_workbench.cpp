@@ -281,6 +281,12 @@ private Q_SLOTS:
         QVERIFY(box->isVisible());
         QCOMPARE(box->stateText(), QStringLiteral("Reading text…"));
         QVERIFY(!box->findChild<QWidget *>(QStringLiteral("moderationText"))->isVisible());
+        // A row an older version stored "skipped" was never read: said so, not "no text".
+        PhotoItem skipped = item;
+        skipped.result.moderation.state = PhotoModeration::State::Skipped;
+        panel.showItem(skipped, {});
+        QCOMPARE(box->stateText(), QStringLiteral("This photo's text was never read: it needs review."));
+        QVERIFY(!box->findChild<QWidget *>(QStringLiteral("moderationText"))->isVisible());
 
         item.result = moderatedResult(item.result);
         panel.showItem(item, {});
