@@ -6,6 +6,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -89,7 +91,8 @@ PhotoImages::PhotoImages(const ModerationInput &input, const ReadLimits &limits,
     m_searchScale = m_baseScale;
     const int longSide = std::max(m_base.cols, m_base.rows);
     if (longSide > 0 && longSide < kMinSearchSide && m_baseScale > 1 && !input.bytes.isEmpty()) {
-        const int s = std::clamp(longSide * m_baseScale / kSearchSide, 1, m_baseScale - 1);
+        // libjpeg decodes at 1/1, 1/2, 1/4 or 1/8 only (it gives 1/4 for a 1/5 asked for): a power of two.
+        const int s = int(std::bit_floor(unsigned(std::clamp(longSide * m_baseScale / kSearchSide, 1, m_baseScale - 1))));
         if (double(input.decoded.width / s) * double(input.decoded.height / s) <= double(limits.maxPixels)) {
             CpuTimer t(costs.decodeMs);
             if (cv::Mat larger = largerDecode(input, s); !larger.empty()) {

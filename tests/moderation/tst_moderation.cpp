@@ -165,6 +165,37 @@ private Q_SLOTS:
         QVERIFY2(!text.contacts.empty(), qPrintable(text.lines[0].text));
     }
 
+    // A 4:3 phone photo of 3000 px is decoded at 1/8 for the model (375 px), too
+    // small to search, so the search decodes it larger. libjpeg decodes at 1/1,
+    // 1/2, 1/4 or 1/8 only (a 1/5 asked for comes back 1/4): a line's box is
+    // where the text is on the photo, not a quarter further out.
+    void aLargerDecodesLinesAreWhereTheTextIs()
+    {
+        auto reader = TextReader::open();
+        QVERIFY(reader.ok());
+        cv::Mat full(2250, 3000, CV_8UC3, cv::Scalar(200, 200, 200));
+        const std::string written = "Call 07911 123456";
+        int baseline = 0;
+        const cv::Size size = cv::getTextSize(written, cv::FONT_HERSHEY_SIMPLEX, 4.4, 10, &baseline);
+        const cv::Rect drawn(900, 1560 - size.height, size.width, size.height);
+        cv::putText(full, written, {900, 1560}, cv::FONT_HERSHEY_SIMPLEX, 4.4, cv::Scalar(10, 10, 10), 10, cv::LINE_AA);
+        std::vector<uchar> jpeg;
+        cv::imencode(".jpg", full, jpeg, {cv::IMWRITE_JPEG_QUALITY, 92});
+        const QByteArray bytes(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
+        auto decoded = ImageLoader().loadBytes(bytes);
+        QVERIFY(decoded.ok());
+        QCOMPARE(decoded.value().decodeScale, 8);
+        const PhotoText text = readPhotoText(*reader.value(), moderationInput(std::move(decoded).value(), bytes), {}, BrandList::builtin());
+        QVERIFY(!text.lines.empty());
+        QVERIFY2(!text.contacts.empty(), qPrintable(text.lines[0].text));
+        const QRect box = text.lines[0].box;
+        const QString where = QStringLiteral("%1,%2 %3x%4").arg(box.x()).arg(box.y()).arg(box.width()).arg(box.height());
+        const QRect expected(drawn.x, drawn.y, drawn.width, drawn.height);
+        QVERIFY2(box.intersects(expected), qPrintable(where));
+        QVERIFY2(std::abs(box.center().x() - expected.center().x()) < size.height && std::abs(box.center().y() - expected.center().y()) < size.height / 2,
+                 qPrintable(where + QStringLiteral(" drawn %1,%2 %3x%4").arg(drawn.x).arg(drawn.y).arg(drawn.width).arg(drawn.height)));
+    }
+
     // Hostile photos: the work is bounded by the number of regions, whatever the photo holds.
     void hostilePhotosCostBoundedTime()
     {
