@@ -31,11 +31,15 @@ bool pricedOrMeasured(const QString &text, int start, int end)
     return before.match(text.left(start).right(12)).hasMatch() || after.match(text.mid(end, 8)).hasMatch();
 }
 
-// A word that says a number is a phone number, just before it.
+// A word that says a number is a phone number, just before it; "tel" also
+// as OCR misreads it before a number: its l read as s, i, 1, ! or a
+// Cyrillic з ("Tes 121 979 43", "ТЕЗ"), or its T lost before the colon
+// ("el: 07002964 3", "е!: 0700904 3").
 bool saidToBePhone(const QString &text, int start)
 {
     static const QRegularExpression words(
-        QStringLiteral(R"((?:\b(?:tel|phone|call|mob|mobile|whats\s?app|viber|telegram|contact|тел|моб|звоните|звонить|номер|вайбер|вотсап)\b)\W{0,4}$)"),
+        QStringLiteral(R"((?:\b(?:tel|phone|call|mob|mobile|whats\s?app|viber|telegram|contact|тел|моб|звоните|звонить|номер|вайбер|вотсап)\b)"
+                       R"(|\b[tт][eе][sзi1!|](?!\w)|(?:^|\s)[eе][l1!|]\s?[:.])\W{0,4}$)"),
         kPattern);
     return words.match(text.left(start).right(24)).hasMatch();
 }
@@ -244,8 +248,11 @@ void matchPossible(const QString &text, const QStringList &regions, const std::v
         digits += groups.join(QString()).toStdString();
         const bool said = saidToBePhone(seen, start);
         // Seven or eight digits are a number cut short (its end lost to OCR)
-        // only after a + and a word that says so ("tel: +998 91-279").
-        if (digits.size() - (plus ? 1 : 0) < 9 && !(plus && said))
+        // only after a + and a word that says so ("tel: +998 91-279"), or
+        // eight in three groups or more after such a word (its start lost:
+        // "Tes 121 979 43" for "Tel. +996 3121 979 43").
+        const std::size_t count = digits.size() - (plus ? 1 : 0);
+        if (count < 9 && !(said && (plus || (count >= 8 && groups.size() >= 3))))
             continue;
         if (auto n = validIn(digits, regions)) { // valid once look-alikes and punctuation are read as they were meant
             out.push_back(phone(*n, start, end - start, false));

@@ -155,6 +155,11 @@ private Q_SLOTS:
         QTest::newRow("e-mail, @ read twice") << QStringLiteral("anna5@\u00A9gmail.com") << "email:anna5@gmail.com";
         QTest::newRow("e-mail, ending cut to a letter") << "bob. smith58@mail.r" << "email:smith58@mail";
         QTest::newRow("link after www, dots spaced and ending misread") << "ww, dcals4u-shop. comm" << "url?:www.dcals4u-shop.com";
+        QTest::newRow("tel read with its l misread, the number's start lost") << "Tes 121 979 43" << "phone?:12197943";
+        QTest::newRow("tel read with a Cyrillic look-alike") << QStringLiteral("\u0422\u0415\u0417 121 979 43") << "phone?:12197943";
+        QTest::newRow("tel's T lost before its colon") << "el: 07002964 3" << "phone?:070029643";
+        QTest::newRow("handle, @ read as a digit") << "5f_deaisi2" << "handle?:@5f_deaisi2";
+        QTest::newRow("address's name, its @ and domain lost") << "sam-Seller77" << "handle?:@sam-Seller77";
         // Still none of these.
         QTest::newRow("price in dollars") << "$12 500" << "";
         QTest::newRow("isbn barcode") << "9 780241 399705" << "";
@@ -177,6 +182,11 @@ private Q_SLOTS:
         QTest::newRow("a copyright sign before a year") << QStringLiteral("\u00A92021 Acme") << "";
         QTest::newRow("a registered sign beside an @ before a year") << QStringLiteral("Acme\u00AE@2021") << "";
         QTest::newRow("a sentence after a name") << "Ask Mr. W. Smith. Comes boxed" << "";
+        QTest::newRow("eight digits in two groups after tel") << "tel: 4591 2790" << "";
+        QTest::newRow("seven digits after a misread tel") << "Tes 121 979 4" << "";
+        QTest::newRow("a product's name and number") << "Galaxy-Note10" << "";
+        QTest::newRow("a hyphened word and a digit") << "Wi-Fi6 ready" << "";
+        QTest::newRow("a word before an underscore and digits") << "v2_1080" << "";
     }
 
     void localNumberFormats()
