@@ -42,9 +42,9 @@ bool saidToBePhone(const QString &text, int start)
 
 // "tel" or "phone" just before a number, also as OCR misreads "tel": its l
 // read as s, i, ! or | with a capital T ("Tes 121 979 43"), or a Cyrillic з
-// in capitals ("ТЕЗ"), or its T lost before a colon ("el: 07002964 3",
-// "е!: 0700904 3"). Only capitals and a colon: "тез" is a word ("fast"),
-// and "E1." an emission class, "TE1" a part's prefix.
+// in capitals ("ТЕЗ"), or its T lost before a colon ("el: 07002964 3").
+// Only capitals and a colon: "тез" is a word ("fast"), "E1." an emission
+// class, "TE1" a part's prefix.
 bool saidToBeTel(const QString &text, int start)
 {
     static const QRegularExpression words(
