@@ -181,14 +181,17 @@ void findPartialEmails(const QString &text, std::vector<ContactDetail> &out)
 // handle whose @ OCR ran into the word before it ("TGJ@aidana38",
 // "Insta@olga_m35", "WeleGram@jane_doe92": the word before may have been
 // part of it), and one
-// whose @ it lost or read as a letter ("Wtimur_k43", "sam_seller78"): a
-// name, an underscore, letters and digits, as handles are made and words
-// and file names ("IMG_1234", "max_size") are not.
+// whose @ it lost or read as a letter or a digit ("Wtimur_k43",
+// "sam_seller78", "5f_deaisi2"): a name, an underscore, letters and digits,
+// as handles are made and words and file names ("IMG_1234", "max_size") are
+// not. A digit for the @ is one digit before a letter, and then four letters
+// or more after the underscore: specifications are written the same way
+// ("16gb_ddr4", "4k_hdr10", "5g_lte4").
 void findSpacedHandlesAndLinks(const QString &text, std::vector<ContactDetail> &out)
 {
     static const QRegularExpression spacedHandle(QStringLiteral(R"((?<![\w@.])@ ([a-z][a-z0-9_]{3,31})\b(?![.@]\w))"), kPattern);
     static const QRegularExpression gluedHandle(QStringLiteral(R"(\b[a-z]{1,9}@([a-z][a-z0-9_]{3,31})\b(?![.@,]\w| ?[.,] ?[a-z]{2,6}\b))"), kPattern);
-    static const QRegularExpression bareHandle(QStringLiteral(R"((?<![\w@./])([a-z][a-z0-9]{1,15}_[a-z]{1,15}\d{1,4})\b(?![.@/]\w))"), kPattern);
+    static const QRegularExpression bareHandle(QStringLiteral(R"((?<![\w@./])([a-z][a-z0-9]{1,15}_[a-z]{1,15}\d{1,4}|\d[a-z][a-z0-9]{0,14}_[a-z]{4,15}\d{1,4})\b(?![.@/]\w))"), kPattern);
     static const QRegularExpression messengerLink(QStringLiteral(R"(\b(wa|t) ?[.,] ?me ?/ ?([a-z0-9_]{3,32})\b)"), kPattern);
     // A social network's page with its dot read as a space or a comma ("vk com/sam_seller").
     static const QRegularExpression networkLink(

@@ -40,6 +40,19 @@ bool saidToBePhone(const QString &text, int start)
     return words.match(text.left(start).right(24)).hasMatch();
 }
 
+// "tel" or "phone" just before a number, also as OCR misreads "tel": its l
+// read as s, i, ! or | with a capital T ("Tes 121 979 43"), or a Cyrillic з
+// in capitals ("ТЕЗ"), or its T lost before a colon ("el: 07002964 3").
+// Only capitals and a colon: "тез" is a word ("fast"), "E1." an emission
+// class, "TE1" a part's prefix.
+bool saidToBeTel(const QString &text, int start)
+{
+    static const QRegularExpression words(
+        QStringLiteral(R"((?:\b(?:tel|phone|тел)\b|(?-i:\b[TТ][eE][sSiI!|]|\b[TТ][EЕ]З)(?!\w)|(?:^|\s)(?-i:[eEеЕ][lL!|]):)\W{0,4}$)"),
+        kPattern);
+    return words.match(text.left(start).right(24)).hasMatch();
+}
+
 // A date or a time that overlaps [start, end): "12:30 15.06.2023" holds no
 // phone number, whatever libphonenumber reads in its digits.
 bool overlapsDateOrTime(const QString &text, int start, int end)
@@ -243,18 +256,27 @@ void matchPossible(const QString &text, const QStringList &regions, const std::v
         std::string digits = plus ? "+" : "";
         digits += groups.join(QString()).toStdString();
         const bool said = saidToBePhone(seen, start);
-        // Seven or eight digits are a number cut short (its end lost to OCR)
-        // only after a + and a word that says so ("tel: +998 91-279").
-        if (digits.size() - (plus ? 1 : 0) < 9 && !(plus && said))
+        // Seven or eight digits are a number cut short only after a word that
+        // says so: its end lost to OCR after a + ("tel: +998 91-279"), or its
+        // start lost, eight in three groups or more after "tel" as read
+        // ("Tes 121 979 43" for "Tel. +996 3121 979 43").
+        const std::size_t count = digits.size() - (plus ? 1 : 0);
+        const bool tel = saidToBeTel(text, start);
+        const bool cutShort = (plus && (said || tel)) || (count == 8 && groups.size() >= 3 && tel);
+        if (count < 9 && !cutShort)
             continue;
         if (auto n = validIn(digits, regions)) { // valid once look-alikes and punctuation are read as they were meant
             out.push_back(phone(*n, start, end - start, false));
             continue;
         }
-        if (!phoneShaped(groups, plus) && !said)
+        // A "tel" as OCR misreads it vouches for the cut short numbers above
+        // and for a run that starts as a number does, with a trunk prefix
+        // ("el: 07002964 3"), not for any run of digits after it.
+        const bool vouched = said || count < 9 || (tel && (digits[0] == '0' || digits[0] == '8'));
+        if (!phoneShaped(groups, plus) && !vouched)
             continue;
         // For review, as read: the number it may have been is a guess.
-        if (plus || said || digits[0] == '0' || digits[0] == '8' || oneDigitAway(digits, regions))
+        if (plus || vouched || digits[0] == '0' || digits[0] == '8' || oneDigitAway(digits, regions))
             out.push_back({ContactDetail::Kind::Phone, QString::fromStdString(digits), written.trimmed(), start, end - start, true});
         else if (auto n = plus ? std::nullopt : validAfterMisreadStart(groups, regions))
             out.push_back(phone(*n, start, end - start, true));

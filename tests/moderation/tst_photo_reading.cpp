@@ -457,7 +457,7 @@ private Q_SLOTS:
     // Contact details in fonts, layouts and number forms the reading was not
     // tuned on (the unseen family: `listinglens-bench text --count 60
     // --untouched 60` reads the same photos), and real marketplace photos
-    // left as they are. Asserted at what was measured (recall 43 of 54,
+    // left as they are. Asserted at what was measured (recall 44 of 54,
     // 1 of 60 untouched flagged), less a margin for another processor's
     // rounding.
     void unseenFontsAreRead()
@@ -465,7 +465,7 @@ private Q_SLOTS:
         const SetRead r = readSet(SampleFamily::Unseen, 0, 60, 60);
         qInfo("unseen set: %d of %d contact photos flagged, %d of 60 untouched photos flagged", r.flagged, r.contacts, r.clean);
         QCOMPARE(r.contacts, 54);
-        QVERIFY2(r.flagged >= 40, qPrintable(QString::number(r.flagged))); // measured 43
+        QVERIFY2(r.flagged >= 41, qPrintable(QString::number(r.flagged))); // measured 44
         QVERIFY2(r.clean <= 2, qPrintable(QString::number(r.clean)));      // measured 1: a shop's web address printed on its box
     }
 
