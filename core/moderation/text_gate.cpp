@@ -222,6 +222,7 @@ TextAreas findTextAreas(const cv::Mat &bgr)
     addRowAreas(thin, kStrongStep, areas, kStrongRow);
     double greyShare = 0, colourShare = 0;
     out.search.grey = coverOf(std::move(areas), whole, greyShare);
+    out.search.greyImage = grey;
     // Letters of another hue at about their ground's brightness.
     cv::Mat redGreen, yellowBlue;
     colourAxes(bgr, redGreen, yellowBlue);
