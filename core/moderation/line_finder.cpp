@@ -33,15 +33,30 @@ bool alike(const Glyph &a, const Glyph &b)
     return true;
 }
 
+// One MSER a thread, kept: its buffers (about 60 bytes a pixel of the
+// largest area searched: 25 MB for the largest search image, 640 x 640)
+// stay allocated from pass to pass and photo to photo, where a new one
+// allocates and zero-fills them for each pass of each area. It holds no
+// other state between calls, and the parameters are set for each.
+cv::MSER &threadMser(int delta, int maxArea)
+{
+    thread_local cv::Ptr<cv::MSER> mser;
+    if (!mser)
+        mser = cv::MSER::create(delta, /*min_area=*/12, maxArea);
+    mser->setDelta(delta);
+    mser->setMinArea(12);
+    mser->setMaxArea(maxArea);
+    return *mser;
+}
+
 // Stable regions the size and shape of a character, one per place (MSER
 // returns nested ones: the largest of each overlapping group stands).
 // Stable regions of one channel shaped like characters, added to `shaped`.
 void shapedRegions(const cv::Mat &bgr, const cv::Mat &channel, int delta, int maxHeight, std::vector<Glyph> &shaped)
 {
-    auto mser = cv::MSER::create(delta, /*min_area=*/12, /*max_area=*/maxHeight * maxHeight);
     std::vector<std::vector<cv::Point>> points;
     std::vector<cv::Rect> boxes;
-    mser->detectRegions(channel, points, boxes);
+    threadMser(delta, maxHeight * maxHeight).detectRegions(channel, points, boxes);
     for (std::size_t i = 0; i < boxes.size() && shaped.size() < 3000; ++i) {
         const cv::Rect &b = boxes[i];
         const double aspect = double(b.width) / b.height;
@@ -372,19 +387,24 @@ std::vector<FoundLine> findLines(const cv::Mat &bgr, const SearchAreas &areas, i
             if (a.width < 8 || a.height < 8)
                 continue;
             const std::size_t first = shaped.size();
-            search(colour(a));
+            search(colour(a), a);
             for (std::size_t i = first; i < shaped.size(); ++i) {
                 shaped[i].box += a.tl();
                 shaped[i].centre += cv::Point2f(a.tl());
             }
         }
     };
-    searchEach(areas.grey, [&](const cv::Mat &part) {
+    const bool haveGrey = areas.greyImage.type() == CV_8UC1 && areas.greyImage.size() == colour.size();
+    searchEach(areas.grey, [&](const cv::Mat &part, const cv::Rect &at) {
+        // The gate's grey is the same pixels as converting the part (the conversion is per pixel).
         cv::Mat gray;
-        cv::cvtColor(part, gray, cv::COLOR_BGR2GRAY);
+        if (haveGrey)
+            gray = areas.greyImage(at);
+        else
+            cv::cvtColor(part, gray, cv::COLOR_BGR2GRAY);
         shapedRegions(part, gray, 5, maxHeight, shaped);
     });
-    searchEach(areas.colour, [&](const cv::Mat &part) { colourRegions(part, maxHeight, shaped); });
+    searchEach(areas.colour, [&](const cv::Mat &part, const cv::Rect &) { colourRegions(part, maxHeight, shaped); });
     return linesOf(lettersOf(shaped), maxRegions);
 }
 

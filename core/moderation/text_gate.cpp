@@ -1,5 +1,7 @@
 #include "text_gate.h"
 
+#include "level_components.h"
+
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -74,16 +76,12 @@ std::vector<cv::Rect> merged(std::vector<cv::Rect> rects)
 // letter (the line finder's bounds) or as a run of small letters.
 std::vector<Mark> marksOf(const cv::Mat &thin, int step, int maxHeight)
 {
-    cv::Mat on, labels, stats, centroids;
-    cv::threshold(thin, on, step - 1, 255, cv::THRESH_BINARY);
-    // 16-bit labels where they cannot overflow (each component holds a pixel at least): half the time of 32-bit ones.
-    const int labelType = cv::countNonZero(on) < 65535 ? CV_16U : CV_32S;
-    const int n = cv::connectedComponentsWithStats(on, labels, stats, centroids, 8, labelType);
     std::vector<Mark> marks;
-    for (int i = 1; i < n && marks.size() < kMaxMarks; ++i) {
-        const cv::Rect b(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), stats.at<int>(i, cv::CC_STAT_WIDTH),
-                         stats.at<int>(i, cv::CC_STAT_HEIGHT));
-        const double aspect = double(b.width) / b.height, fill = double(stats.at<int>(i, cv::CC_STAT_AREA)) / b.area();
+    for (const LevelComponent &c : levelComponents(thin, step)) {
+        if (marks.size() >= kMaxMarks)
+            break;
+        const cv::Rect &b = c.box;
+        const double aspect = double(b.width) / b.height, fill = double(c.area) / b.area();
         if (b.height < kMinLetter || b.height > maxHeight || aspect < 0.08 || fill < 0.12 || fill > 0.92)
             continue;
         if (aspect <= 1.6)
@@ -224,6 +222,7 @@ TextAreas findTextAreas(const cv::Mat &bgr)
     addRowAreas(thin, kStrongStep, areas, kStrongRow);
     double greyShare = 0, colourShare = 0;
     out.search.grey = coverOf(std::move(areas), whole, greyShare);
+    out.search.greyImage = grey;
     // Letters of another hue at about their ground's brightness.
     cv::Mat redGreen, yellowBlue;
     colourAxes(bgr, redGreen, yellowBlue);
