@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <numeric>
+#include <bit>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -53,7 +53,7 @@ int nextAtLevel(const uchar *row, int x, int cols, uchar level)
     for (; x + 16 <= cols; x += 16) {
         const __m128i p = _mm_loadu_si128(reinterpret_cast<const __m128i *>(row + x));
         if (const int on = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(p, l), p)); on != 0)
-            return x + __builtin_ctz(unsigned(on));
+            return x + std::countr_zero(unsigned(on));
     }
 #endif
     while (x < cols && row[x] < level)

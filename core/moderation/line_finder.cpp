@@ -33,20 +33,29 @@ bool alike(const Glyph &a, const Glyph &b)
     return true;
 }
 
-// One MSER a thread, kept: its buffers (about 60 bytes a pixel of the
-// largest area searched: 25 MB for the largest search image, 640 x 640)
-// stay allocated from pass to pass and photo to photo, where a new one
-// allocates and zero-fills them for each pass of each area. It holds no
+// One MSER a thread, kept for areas within the lane's largest search image
+// (640 x 640): its buffers (about 60 bytes a pixel of the largest area
+// searched, 25 MB at most) stay allocated from pass to pass and photo to
+// photo, where a new one allocates and zero-fills them for each pass of each
+// area. A larger area (findLines called on a larger image) gets an MSER of
+// its own, freed after it, so no thread keeps more than that. It holds no
 // other state between calls, and the parameters are set for each.
-cv::MSER &threadMser(int delta, int maxArea)
+constexpr int kKeptMserPixels = 640 * 640;
+
+void detectStableRegions(const cv::Mat &channel, int delta, int maxArea, std::vector<std::vector<cv::Point>> &points,
+                         std::vector<cv::Rect> &boxes)
 {
+    if (channel.total() > std::size_t(kKeptMserPixels)) {
+        cv::MSER::create(delta, /*min_area=*/12, maxArea)->detectRegions(channel, points, boxes);
+        return;
+    }
     thread_local cv::Ptr<cv::MSER> mser;
     if (!mser)
         mser = cv::MSER::create(delta, /*min_area=*/12, maxArea);
     mser->setDelta(delta);
     mser->setMinArea(12);
     mser->setMaxArea(maxArea);
-    return *mser;
+    mser->detectRegions(channel, points, boxes);
 }
 
 // Stable regions the size and shape of a character, one per place (MSER
@@ -56,7 +65,7 @@ void shapedRegions(const cv::Mat &bgr, const cv::Mat &channel, int delta, int ma
 {
     std::vector<std::vector<cv::Point>> points;
     std::vector<cv::Rect> boxes;
-    threadMser(delta, maxHeight * maxHeight).detectRegions(channel, points, boxes);
+    detectStableRegions(channel, delta, maxHeight * maxHeight, points, boxes);
     for (std::size_t i = 0; i < boxes.size() && shaped.size() < 3000; ++i) {
         const cv::Rect &b = boxes[i];
         const double aspect = double(b.width) / b.height;

@@ -27,7 +27,7 @@ std::vector<FoundLine> findLines(const cv::Mat &bgr, int maxRegions);
 // brightness (as findTextAreas gives them).
 struct SearchAreas {
     std::vector<cv::Rect> grey, colour;
-    cv::Mat greyImage; // the whole image in grey when the gate made it (the search converts no area again); may be empty
+    cv::Mat greyImage; // the image given to findTextAreas, in grey, when the gate made it (the search converts no area again); may be empty
 };
 
 // The same lines, searched for only within `areas`, of letters as tall as

@@ -118,9 +118,13 @@ private Q_SLOTS:
         QFETCH(int, level);
         QFETCH(bool, parallel);
         const int threads = cv::getNumThreads();
+        // Restored however the comparison ends (a failed QCOMPARE returns early).
+        struct Restore {
+            int threads;
+            ~Restore() { cv::setNumThreads(threads); }
+        } restoreThreads{threads};
         cv::setNumThreads(parallel ? std::max(2, threads) : 1);
         compareWithOpenCv(map, level);
-        cv::setNumThreads(threads);
     }
 
     // The reason for it, printed rather than asserted (a timed unit test
