@@ -115,11 +115,14 @@ std::vector<cv::Rect> faceAreas(const cv::Mat &bgr, int minFace)
 
 // The window sizes the cascade scans on a scaled image in which every
 // window position is looked at (OpenCV does so from a scale of 2 up, every
-// other one below) and that has more than this many pixels are first
-// scanned sparsely, and then as OpenCV scans them only round what that or
-// any other size found. On a phone photo's decode (500 x 375, smallest face
-// 50 px) these are the four smallest sizes, most of the windows.
-constexpr int kSparseFromPixels = 10000;
+// other one below) are first scanned sparsely, and then as OpenCV scans
+// them only round what that or any other size found. On a phone photo's
+// decode (500 x 375, smallest face 50 px) these are all the sizes; on the
+// marketplace's 256 px decodes all but the smallest. Scanned whole, the
+// sizes above the four smallest cost more than those four scanned sparsely
+// on the marketplace photos (a face is a tenth of a phone photo or more, but
+// a third of the photo or more there): OpenCV scans each size's image whole.
+constexpr float kSparseFromScale = 2;
 
 // Windows the cascade accepted, in the scanned image's pixels (not yet grouped).
 using Hits = std::vector<cv::Rect>;
@@ -180,14 +183,14 @@ void addExactHits(cv::CascadeClassifier &cascade, const Scaled &s, const cv::Rec
 
 // The faces on `grey` (8-bit, equalised), as cascade.detectMultiScale(grey,
 // faces, kScaleFactor, kMinNeighbours, 0, minFace) finds them, for less: the
-// sizes whose scan looks at every position of a large scaled image (see
-// kSparseFromPixels) are scanned on a checkerboard of their positions, then
+// sizes whose scan looks at every position of their scaled image (see
+// kSparseFromScale) are scanned on a checkerboard of their positions, then
 // at every position, as OpenCV scans them, only where a window of about
 // the same size (kNearSizes) that any scan accepted has its centre, grown by
 // a quarter of it (the windows that group with one lie within a fifth). A
 // face is kMinNeighbours + 1 accepted windows or more over neighbouring
 // positions and sizes: two side by side at one size (one is on the board),
-// or one at a size scanned whole. Every other position across and down
+// or one at a size below a scale of 2. Every other position across and down
 // alone, a quarter of the windows, lost one of the 49 faces on the
 // marketplace photos: its six windows were all off that grid. The windows
 // accepted by the scans as OpenCV makes them are grouped as
@@ -197,7 +200,7 @@ std::vector<cv::Rect> scanForFaces(cv::CascadeClassifier &cascade, const cv::Mat
     const cv::Size win = cascade.getOriginalWindowSize();
     // OpenCV's scales: 1.2^k while the window fits, from minFace up.
     std::vector<Scaled> sparse;
-    double below = 0, above = 0; // the largest scale before the sparse ones, the first after them
+    double below = 0; // the largest scale before the sparse ones
     for (double factor = 1;; factor *= kScaleFactor) {
         const cv::Size w(cvRound(win.width * factor), cvRound(win.height * factor));
         if (w.width > grey.cols || w.height > grey.rows)
@@ -205,25 +208,18 @@ std::vector<cv::Rect> scanForFaces(cv::CascadeClassifier &cascade, const cv::Mat
         if (w.width < minFace || w.height < minFace)
             continue;
         const auto scale = float(factor);
-        const cv::Size size(cvRound(grey.cols / scale), cvRound(grey.rows / scale));
-        if (scale >= 2 && size.area() > kSparseFromPixels && above == 0) {
-            sparse.push_back({cv::Mat(), scale});
-            cv::resize(grey, sparse.back().image, size, 1.0 / scale, 1.0 / scale, cv::INTER_LINEAR_EXACT);
-        } else if (sparse.empty()) {
+        if (scale < kSparseFromScale) {
             below = factor;
-        } else if (above == 0) {
-            above = factor;
+            continue;
         }
+        const cv::Size size(cvRound(grey.cols / scale), cvRound(grey.rows / scale));
+        sparse.push_back({cv::Mat(), scale});
+        cv::resize(grey, sparse.back().image, size, 1.0 / scale, 1.0 / scale, cv::INTER_LINEAR_EXACT);
     }
-    const auto windowOf = [&](double factor) { return cv::Size(cvRound(win.width * factor), cvRound(win.height * factor)); };
     Hits hits;
     if (below > 0)
-        cascade.detectMultiScale(grey, hits, kScaleFactor, 0, 0, cv::Size(minFace, minFace), windowOf(below));
-    if (above > 0) {
-        Hits larger;
-        cascade.detectMultiScale(grey, larger, kScaleFactor, 0, 0, windowOf(above));
-        hits.insert(hits.end(), larger.begin(), larger.end());
-    }
+        cascade.detectMultiScale(grey, hits, kScaleFactor, 0, 0, cv::Size(minFace, minFace),
+                                 cv::Size(cvRound(win.width * below), cvRound(win.height * below)));
     Hits evidence = hits;
     for (const Scaled &s : sparse) {
         const Hits h = sparseHits(cascade, s);

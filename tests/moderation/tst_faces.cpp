@@ -59,7 +59,7 @@ private Q_SLOTS:
     // on the sample photos at the size the lane sees them (a phone photo's
     // 1/8 decode is 500 x 375), made grey so that the whole image is
     // scanned, the detector finds the faces a full scan of the cascade finds,
-    // box for box, and prints the CPU of both (AMD EPYC: 0.71-0.74 of the
+    // box for box, and prints the CPU of both (AMD EPYC: 0.67 of the
     // full scan's; the detector without the sparse scan 1.0-1.06).
     void sparseScanFindsTheFullScansFaces()
     {
