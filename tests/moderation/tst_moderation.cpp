@@ -151,9 +151,7 @@ private Q_SLOTS:
         // The photo at full size has readable text; at 1/4 it is about 8 px high.
         cv::Mat full(1416, 2000, CV_8UC3, cv::Scalar(200, 200, 200));
         cv::putText(full, "07911 123456", {100, 400}, cv::FONT_HERSHEY_SIMPLEX, 1.6, cv::Scalar(10, 10, 10), 4, cv::LINE_AA);
-        std::vector<uchar> jpeg;
-        cv::imencode(".jpg", full, jpeg, {cv::IMWRITE_JPEG_QUALITY, 92});
-        const QByteArray bytes(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
+        const QByteArray bytes = test::encode(full, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 92});
         auto decoded = ImageLoader().loadBytes(bytes);
         QVERIFY(decoded.ok());
         QCOMPARE(decoded.value().decodeScale, 4);
@@ -179,9 +177,7 @@ private Q_SLOTS:
         const cv::Size size = cv::getTextSize(written, cv::FONT_HERSHEY_SIMPLEX, 4.4, 10, &baseline);
         const cv::Rect drawn(900, 1560 - size.height, size.width, size.height);
         cv::putText(full, written, {900, 1560}, cv::FONT_HERSHEY_SIMPLEX, 4.4, cv::Scalar(10, 10, 10), 10, cv::LINE_AA);
-        std::vector<uchar> jpeg;
-        cv::imencode(".jpg", full, jpeg, {cv::IMWRITE_JPEG_QUALITY, 92});
-        const QByteArray bytes(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size()));
+        const QByteArray bytes = test::encode(full, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 92});
         auto decoded = ImageLoader().loadBytes(bytes);
         QVERIFY(decoded.ok());
         QCOMPARE(decoded.value().decodeScale, 8);
