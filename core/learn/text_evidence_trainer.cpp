@@ -1,5 +1,7 @@
 #include "text_evidence_trainer.h"
 
+#include "neighbour_mix.h"
+
 #include "title_words.h"
 
 #include <QHash>
@@ -118,6 +120,52 @@ TextEvidence::Weighting fit(const std::vector<Held> &held_, QJsonObject &report)
     report.insert(QStringLiteral("nll_without"), before);
     report.insert(QStringLiteral("nll_with"), bestNll);
     return best;
+}
+
+Result<TextEvidence> train(const std::vector<TrainingExample> &examples, const CategoryHead &head, const TrainingOptions &options)
+{
+    const std::vector<bool> isValidation = HeadTrainer::validationSplit(examples, options);
+    std::vector<int> trainSide, validation;
+    std::vector<Listing> trainTitles, allTitles;
+    for (int i = 0; i < int(examples.size()); ++i) {
+        const TrainingExample &e = examples[std::size_t(i)];
+        (isValidation[std::size_t(i)] ? validation : trainSide).push_back(i);
+        allTitles.push_back({e.category, e.title});
+        if (!isValidation[std::size_t(i)])
+            trainTitles.push_back({e.category, e.title});
+    }
+    auto table = build(trainTitles, head.categories());
+    if (!table)
+        return table.error();
+    // The votes each validation photo gets from the listings the index would hold.
+    const NeighbourPool pool = head.usesNeighbours()
+                                   ? NeighbourPool::ofListings(examples, trainSide, validation, head.categories(), options.duplicateMaxHamming)
+                                   : NeighbourPool{};
+    std::vector<Held> held;
+    for (std::size_t k = 0; k < validation.size(); ++k) {
+        const TrainingExample &e = examples[std::size_t(validation[k])];
+        std::vector<const float *> rows = table.value().known(e.readKeys);
+        if (rows.empty() || int(e.embedding.size()) != head.dimension)
+            continue;
+        held.push_back({head.probabilities(e.embedding.data(), e.builtin, head.usesNeighbours() ? pool.votesFor(head, k) : std::vector<double>{}),
+                        std::move(rows), e.category});
+    }
+    if (int(held.size()) < kMinHeld)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("no photo text evidence: %1 validation photos have words read that sellers' titles "
+                                                                "use (at least %2)").arg(held.size()).arg(kMinHeld)};
+    QJsonObject report;
+    const TextEvidence::Weighting w = fit(held, report);
+    if (w.lambda <= 0)
+        return Error{ErrorCode::InvalidArgument,
+                     QStringLiteral("no photo text evidence: the words read on %1 validation photos did not make their categories likelier")
+                         .arg(held.size())};
+    auto all = build(allTitles, head.categories());
+    if (!all)
+        return all.error();
+    all.value().weighting = w;
+    for (auto it = report.begin(); it != report.end(); ++it)
+        all.value().report.insert(it.key(), it.value());
+    return all;
 }
 
 } // namespace listinglens::TextEvidenceTrainer

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "category_head.h"
 #include "error.h"
+#include "head_trainer.h"
 #include "text_evidence.h"
 
 #include <QString>
@@ -19,8 +21,8 @@ struct Listing {
     QString title;       // its words are the evidence (title_words.h keys)
 };
 
-constexpr int kMinSellers = 5;      // a word fewer sellers write says nothing reliable
-constexpr double kSmoothing = 10.0; // pseudo-listings of the prior in p(c | w)
+constexpr int kMinSellers = 2;      // a word one seller wrote is that seller's, not the market's
+constexpr double kSmoothing = 3.0;  // pseudo-listings of the prior in p(c | w)
 
 // The table (weighting.lambda 0: it changes nothing until fitted). Refused when no word
 // is written by kMinSellers sellers.
@@ -42,6 +44,16 @@ struct Held {
 // `report` gets what the fit measured (photos, those with known words, NLL
 // before and after). lambda 0 where no weighting lowers the NLL.
 TextEvidence::Weighting fit(const std::vector<Held> &held, QJsonObject &report);
+
+// The table a trained head carries (CategoryHead::textEvidence): built from
+// the titles of the training side of the head's own split, weighted on the
+// photos of its validation side whose read words it knows (their distribution
+// as `head` gives it, with the votes of their closest listings), then built
+// again from every listing with that weighting. Refused where fewer than
+// kMinHeld validation photos have words it knows, or no weighting helps them:
+// the head then goes without, as before.
+constexpr int kMinHeld = 20;
+Result<TextEvidence> train(const std::vector<TrainingExample> &examples, const CategoryHead &head, const TrainingOptions &options);
 
 } // namespace TextEvidenceTrainer
 

@@ -146,11 +146,23 @@ Result<bool> PredictionStore::completeModeration(qint64 predictionId, const Phot
         QSqlQuery q(db.value());
         // The thumbnail the lane made, faces blurred (none before it).
         const bool thumbnail = !r.thumbnail.isEmpty();
-        // The title and description redone with what was read (applyPhotoText), and the title's basis.
+        // The title and description redone with what was read (applyPhotoText), and the title's basis;
+        // the categories and price, which the words read may have moved (Classifier::weighPhotoText).
         q.prepare(QStringLiteral("UPDATE predictions SET moderation = :moderation, quality_flags = :flags, review = :review,"
                                  " description = :desc, title_basis = :tbasis, title_evidence = :tevidence, hints = :hints, title = :title,"
-                                 " moderation_until_ms = NULL%1 WHERE id = :id")
+                                 " category_id = :cat, confidence = :conf, categories_json = :cats, price_low = :low, price_point = :point,"
+                                 " price_high = :high, price_basis = :basis, price_neighbours = :nb, moderation_until_ms = NULL%1 WHERE id = :id")
                       .arg(thumbnail ? QStringLiteral(", thumbnail = :thumb") : QString()));
+        const bool priced = r.price.basis != PriceBasis::None; // no figure: NULL, never a price of 0
+        const QVariant noPrice(QMetaType::fromType<double>());
+        q.bindValue(QStringLiteral(":cat"), r.category.id);
+        q.bindValue(QStringLiteral(":conf"), r.category.confidence);
+        q.bindValue(QStringLiteral(":cats"), categoriesJson(r));
+        q.bindValue(QStringLiteral(":low"), priced ? QVariant(r.price.low) : noPrice);
+        q.bindValue(QStringLiteral(":point"), priced ? QVariant(r.price.point) : noPrice);
+        q.bindValue(QStringLiteral(":high"), priced ? QVariant(r.price.high) : noPrice);
+        q.bindValue(QStringLiteral(":basis"), priceBasisName(r.price.basis));
+        q.bindValue(QStringLiteral(":nb"), r.price.neighbours);
         if (thumbnail)
             q.bindValue(QStringLiteral(":thumb"), r.thumbnail);
         q.bindValue(QStringLiteral(":moderation"), store_sql::notNull(moderationColumn(r)));

@@ -93,6 +93,13 @@ public:
     // any category vote).
     Result<PhotoResult> describedAs(PhotoResult result, const QString &categoryId, qint64 self = 0, bool byModerator = true) const;
 
+    // The photo's categories weighed again with the words read on it (the
+    // head's TextEvidence), before the lane's findings complete it: its
+    // categories, and what was described for its top one (describedAs, as
+    // suggested), redone. False, the result untouched, where the head in use
+    // has no table or did not suggest the photo, or no word read is known.
+    bool weighPhotoText(PhotoResult &result, const PhotoText &text) const;
+
     // Another version of the same model (a fine-tuned one, or back to the
     // shipped one): same input, classes and embedding size, else refused.
     // Thread-safe like setHead; a head trained for the model in use before is
