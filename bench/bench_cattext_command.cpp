@@ -88,7 +88,7 @@ Learned learnFrom(Classifier &classifier, const std::vector<BenchListing> &listi
             continue;
         const PhotoResult &r = seen[i].result;
         examples.push_back({qint64(i + 1), category, listings[i].price, r.quality.phash, r.embedding,
-                            classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm), listings[i].title});
+                            classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm), listings[i].title, {}});
         out.index->add({qint64(i + 1), listings[i].categoryId, true, listings[i].price, r.quality.phash, listings[i].photo, listings[i].title},
                        r.embedding);
     }

@@ -233,6 +233,41 @@ private Q_SLOTS:
         // No word with enough sellers: no table.
         QVERIFY(!TextEvidenceTrainer::build({{0, QStringLiteral("iPhone")}}, 2));
     }
+
+    void training_weighsTheValidationPhotosStoredText()
+    {
+        const Classifier &classifier = *m_classifier;
+        const Taxonomy &taxonomy = classifier.taxonomy();
+        // Listings the head cannot tell apart (one embedding, even odds); their photos read what they are, or nothing.
+        const auto examples = [&](bool read) {
+            std::vector<TrainingExample> out;
+            for (int i = 0; i < 300; ++i) {
+                const bool phone = i % 2 == 0;
+                TrainingExample e;
+                e.id = i + 1;
+                e.category = taxonomy.indexOf(phone ? QStringLiteral("phones") : QStringLiteral("furniture"));
+                e.phash = std::uint64_t(i) * 0x9E3779B97F4A7C15ull;
+                e.embedding = {1.0f, 0.0f, 0.0f, 0.0f};
+                e.title = phone ? QStringLiteral("iPhone 12 boxed") : QStringLiteral("Oak table");
+                if (read)
+                    e.readKeys = {phone ? QStringLiteral("iphone") : QStringLiteral("table")};
+                out.push_back(e);
+            }
+            return out;
+        };
+        CategoryHead head = evenHead(classifier, std::nullopt);
+        head.dimension = 4;
+        head.weight.assign(std::size_t(head.categories()) * 4, 0.0f);
+        auto trained = TextEvidenceTrainer::train(examples(true), head, TrainingOptions{});
+        QVERIFY2(trained, qPrintable(trained ? QString() : trained.error().message));
+        QVERIFY(trained.value().weighting.lambda > 0);
+        QVERIFY(trained.value().keys.contains(QStringLiteral("iphone")));
+        QVERIFY(trained.value().report.value(QStringLiteral("with_known_words")).toInt() >= TextEvidenceTrainer::kMinHeld);
+        // Nothing read on the validation photos: no table, and the head goes without.
+        auto unread = TextEvidenceTrainer::train(examples(false), head, TrainingOptions{});
+        QVERIFY(!unread);
+        QVERIFY2(unread.error().message.contains(QStringLiteral("no photo text evidence")), qPrintable(unread.error().message));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPhotoTextCategory)
