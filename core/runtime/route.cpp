@@ -136,7 +136,7 @@ void Route::toLane(RoutedPhoto photo)
         RoutedPhoto read = std::move(*waiting);
         // What the words read say of the category first, so the findings complete the result as it now stands.
         if (ok)
-            m_classifier.weighPhotoText(read.result(), found.text);
+            m_classifier.weighPhotoText(read.result(), found.text, read.predictionId);
         completeModeration(read.result(), std::move(found), ok, m_classifier.sellersSpelling());
         complete(std::move(read), true);
         std::lock_guard lock(m_mutex);

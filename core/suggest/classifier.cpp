@@ -42,12 +42,13 @@ ReviewAdvice reviewAdvice(const PhotoResult &r, const Category &top)
 
 // The categories of the photo's closest confirmed listings, as the head asks
 // for them. The index holds only the model version's own embeddings
-// (loadListingIndex), the version the head was trained on.
+// (loadListingIndex), the version the head was trained on. `exclude`: the
+// photo's own row, when it is stored and indexed already.
 std::vector<double> neighbourVotesOf(const ListingIndex &index, const Taxonomy &taxonomy, const CategoryHead &head,
-                                     const ListingIndex::Scores &scores)
+                                     const ListingIndex::Scores &scores, qint64 exclude = 0)
 {
     std::vector<NeighbourVote> near;
-    for (const ListingIndex::Match &m : index.nearest(scores, head.neighbourK, {}, true))
+    for (const ListingIndex::Match &m : index.nearest(scores, head.neighbourK, {}, true, exclude))
         near.push_back({taxonomy.indexOf(m.entry.categoryId), m.similarity});
     return neighbourVotes(near, head.categories(), head.neighbourPower);
 }
@@ -366,14 +367,14 @@ SellersSpelling Classifier::sellersSpelling() const
     return [index = m_index](const QString &key, const QString &categoryId) { return index->sellersSpelling(key, categoryId); };
 }
 
-std::vector<double> Classifier::neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding) const
+std::vector<double> Classifier::neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding, qint64 exclude) const
 {
     if (!m_index || !head.usesNeighbours())
         return {};
-    return neighbourVotesOf(*m_index, m_taxonomy, head, m_index->score(embedding));
+    return neighbourVotesOf(*m_index, m_taxonomy, head, m_index->score(embedding), exclude);
 }
 
-bool Classifier::weighPhotoText(PhotoResult &r, const PhotoText &text) const
+bool Classifier::weighPhotoText(PhotoResult &r, const PhotoText &text, qint64 self) const
 {
     const std::shared_ptr<const CategoryHead> h = head();
     if (!h || !h->textEvidence || r.model.head != h->version || int(r.embedding.size()) != h->dimension || r.categories.isEmpty())
@@ -383,11 +384,11 @@ bool Classifier::weighPhotoText(PhotoResult &r, const PhotoText &text) const
     if (int(mass.size()) != h->categories())
         return false;
     // The distribution the photo was suggested with, the head's and its neighbours' as then.
-    mass = h->probabilities(r.embedding.data(), mass, neighbourVotes(*h, r.embedding));
+    mass = h->probabilities(r.embedding.data(), mass, neighbourVotes(*h, r.embedding, self));
     if (!h->textEvidence->apply(mass, keys) || !std::all_of(mass.begin(), mass.end(), [](double p) { return std::isfinite(p); }))
         return false;
     const Category &top = rankCategories(r, m_taxonomy.categories(), mass);
-    describeAs(r, top, r.colour, r.colourShare);
+    describeAs(r, top, r.colour, r.colourShare, self);
     return true;
 }
 

@@ -190,6 +190,45 @@ private Q_SLOTS:
         classifier.setHead(nullptr);
     }
 
+    // A photo is stored and indexed before the lane has read it: weighed again,
+    // its own row is neither its duplicate, nor a similar listing, nor a neighbour's vote.
+    void aStoredPhoto_doesNotFindItself()
+    {
+        Classifier &classifier = *m_classifier;
+        CategoryHead head = evenHead(classifier, sellersTable(classifier.taxonomy()));
+        head.neighbourK = 5;
+        head.neighbourShare = 0.8;
+        QVERIFY(classifier.setHead(std::make_shared<const CategoryHead>(head)));
+        PhotoResult photo = suggested(classifier);
+        photo.quality.phash = 0x0123456789abcdefULL;
+        // Its own row, confirmed on insert as an import is, in another category than its words say.
+        const qint64 self = 42;
+        auto index = std::make_shared<ListingIndex>(classifier.engineInfo().embeddingDim);
+        index->add({self, QStringLiteral("furniture"), true, 120.0, photo.quality.phash, QStringLiteral("self.jpg"),
+                    QStringLiteral("Oak dining table")},
+                   photo.embedding);
+        classifier.setListingIndex(index);
+        PhotoResult weighed = photo;
+        QVERIFY(classifier.weighPhotoText(weighed, reading(QStringLiteral("iPhone")), self));
+        QCOMPARE(weighed.duplicateOf, 0);
+        QVERIFY(!weighed.quality.flags.contains(QStringLiteral("duplicate")));
+        QVERIFY(weighed.similar.isEmpty());
+        QCOMPARE(weighed.price.neighbours, 0);
+        // Weighed as without its row in the index.
+        classifier.setListingIndex(std::make_shared<ListingIndex>(classifier.engineInfo().embeddingDim));
+        PhotoResult alone = photo;
+        QVERIFY(classifier.weighPhotoText(alone, reading(QStringLiteral("iPhone")), self));
+        QVERIFY(same(weighed, alone));
+        // Not told its row, it finds itself: what the row id guards against.
+        classifier.setListingIndex(index);
+        PhotoResult unaware = photo;
+        QVERIFY(classifier.weighPhotoText(unaware, reading(QStringLiteral("iPhone"))));
+        QCOMPARE(unaware.duplicateOf, self);
+        QVERIFY(!same(unaware, alone));
+        classifier.setListingIndex(nullptr);
+        classifier.setHead(nullptr);
+    }
+
     void aDamagedTable_isRefusedWithItsHead()
     {
         const Classifier &classifier = *m_classifier;
