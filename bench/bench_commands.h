@@ -15,6 +15,7 @@ int runBenchText(const QStringList &args);
 int runBenchFaces(const QStringList &args);
 int runBenchBrands(const QStringList &args);
 int runBenchTitles(const QStringList &args);
+int runBenchCatText(const QStringList &args);
 int runBenchHttp(const QStringList &args);
 int runSoak(const QStringList &args);
 

@@ -25,6 +25,7 @@ constexpr const char *kUsage =
     "  faces        faces found on a folder of photos and the face detector's CPU time\n"
     "  brands       brands read on hand-checked marketplace photos (benchkit/brand_photos.csv)\n"
     "  titles       suggested titles, prices and similar listings against real sellers' listings\n"
+    "  cattext      the category with and without the photo's text as evidence, on real sellers' listings\n"
     "  http         jobs/s and submit-to-done latency through the API, 1 and 2 workers\n"
     "  soak         jobs through the API while a worker is killed and PostgreSQL restarts\n"
     "  screenshots [DIR]  save screenshots of the real window (default docs/screenshots)\n"
@@ -76,7 +77,7 @@ int main(int argc, char *argv[])
         {QLatin1StringView("db"), runBenchDb},         {QLatin1StringView("train"), runBenchTrain},
         {QLatin1StringView("text"), runBenchText},     {QLatin1StringView("brands"), runBenchBrands},
         {QLatin1StringView("faces"), runBenchFaces},
-        {QLatin1StringView("titles"), runBenchTitles},
+        {QLatin1StringView("titles"), runBenchTitles}, {QLatin1StringView("cattext"), runBenchCatText},
         {QLatin1StringView("http"), runBenchHttp},     {QLatin1StringView("soak"), runSoak},
     };
     return runCommandLine(argc, argv, QStringLiteral("listinglens-bench"), commands, kUsage);

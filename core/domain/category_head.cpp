@@ -157,6 +157,8 @@ QByteArray CategoryHead::toJson() const
     };
     if (words)
         o.insert(QStringLiteral("words"), words->toJson());
+    if (textEvidence)
+        o.insert(QStringLiteral("text_evidence"), textEvidence->toJson());
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -225,6 +227,12 @@ Result<CategoryHead> CategoryHead::fromJson(const QByteArray &json)
         if (!words)
             return headError(words.error().message);
         h.words = std::move(words).value();
+    }
+    if (o.contains(QStringLiteral("text_evidence"))) {
+        auto evidence = TextEvidence::fromJson(o.value(QStringLiteral("text_evidence")).toObject(), h.categories());
+        if (!evidence)
+            return headError(evidence.error().message);
+        h.textEvidence = std::move(evidence).value();
     }
     return h;
 }

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "taxonomy.h"
+#include "text_evidence.h"
 #include "word_model.h"
 
 #include <QByteArray>
@@ -69,6 +70,10 @@ struct CategoryHead {
     // the head and versioned with it; absent in heads trained before, or
     // where too few titled listings were confirmed.
     std::optional<WordModel> words;
+    // What the words read on a photo say of its category (text_evidence.h),
+    // learned with the head; absent in heads trained before, or where the
+    // photos' text did not help on the head's validation split.
+    std::optional<TextEvidence> textEvidence;
 
     int categories() const { return int(categoryIds.size()); }
     bool learned(int category) const { return bias[std::size_t(category)] > kLeftOut / 2; }

@@ -21,6 +21,7 @@ struct TrainingExample {
     std::vector<float> embedding;  // unit length
     std::vector<double> builtin;   // the built-in mapping's calibrated distribution; empty when unknown
     QString title;                 // the confirmed title (WordTrainer learns its words); may be empty
+    QStringList readKeys;          // the words read on its photo (readWordKeys); empty when none or not read
 };
 
 struct TrainingOptions {

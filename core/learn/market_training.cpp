@@ -1,5 +1,7 @@
 #include "market_training.h"
 
+#include "photo_text_words.h"
+#include "text_evidence_trainer.h"
 #include "word_trainer.h"
 
 #include <QHash>
@@ -83,6 +85,7 @@ Result<std::vector<TrainingExample>> confirmedExamples(PredictionStore &store, c
             e.builtin = classifier.builtinProbabilities(r.embedding.data(), norm);
         e.embedding = std::move(r.embedding);
         e.title = std::move(r.title);
+        e.readKeys = readWordKeys(r.text);
         examples.push_back(std::move(e));
     }
     return examples;
@@ -121,6 +124,13 @@ Result<MarketTrainingOutcome> trainMarketHead(PredictionStore &store, const Clas
         out.trained.report.insert(QStringLiteral("title_words"), out.trained.head.words->report);
     } else {
         out.notes << words.error().message;
+    }
+    // What the words read on its photos say of a listing's category, weighed on the head's own validation split.
+    if (auto evidence = TextEvidenceTrainer::train(examples.value(), out.trained.head, options)) {
+        out.trained.head.textEvidence = std::move(evidence).value();
+        out.trained.report.insert(QStringLiteral("text_evidence"), out.trained.head.textEvidence->report);
+    } else {
+        out.notes << evidence.error().message;
     }
     // Stored only as every process will read it back.
     if (auto check = CategoryHead::fromJson(out.trained.head.toJson()); !check)

@@ -134,6 +134,9 @@ void Route::toLane(RoutedPhoto photo)
     auto waiting = std::make_shared<RoutedPhoto>(std::move(photo));
     ModerationLane::Done done = [this, waiting](ModerationFindings found, bool ok) {
         RoutedPhoto read = std::move(*waiting);
+        // What the words read say of the category first, so the findings complete the result as it now stands.
+        if (ok)
+            m_classifier.weighPhotoText(read.result(), found.text, read.predictionId);
         completeModeration(read.result(), std::move(found), ok, m_classifier.sellersSpelling());
         complete(std::move(read), true);
         std::lock_guard lock(m_mutex);

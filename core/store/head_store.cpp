@@ -2,8 +2,10 @@
 
 #include "activations_p.h"
 #include "logging.h"
+#include "moderation_json.h"
 #include "store_sql_p.h"
 
+#include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -115,7 +117,7 @@ Result<int> readTrainingRows(PredictionStore &store, const std::function<void(Tr
     QSqlQuery q(db.value());
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT id, final_category_id, final_price, phash, model_name, model_version, embedding_norm, embedding,"
-                               " file_name, final_title FROM predictions WHERE ok = 1 AND feedback <> 'none' AND synthetic = 0 AND embedding IS NOT NULL"
+                               " file_name, final_title, moderation FROM predictions WHERE ok = 1 AND feedback <> 'none' AND synthetic = 0 AND embedding IS NOT NULL"
                                " AND final_category_id IS NOT NULL ORDER BY id")))
         return databaseError(QStringLiteral("cannot read the confirmed listings"), q.lastError());
     int count = 0;
@@ -133,6 +135,11 @@ Result<int> readTrainingRows(PredictionStore &store, const std::function<void(Tr
         std::memcpy(r.embedding.data(), e.constData(), r.embedding.size() * sizeof(float));
         r.fileName = q.value(8).toString();
         r.title = q.value(9).toString();
+        if (const QByteArray moderation = q.value(10).toByteArray(); !moderation.isEmpty()) {
+            PhotoModeration read = moderationFromStoredJson(QJsonDocument::fromJson(moderation).object());
+            if (read.state == PhotoModeration::State::Done)
+                r.text = std::move(read.text);
+        }
         row(std::move(r));
         ++count;
     }

@@ -3,6 +3,7 @@
 #include "category_head.h"
 #include "error.h"
 #include "head_summary.h"
+#include "moderation_result.h"
 #include "prediction_store.h"
 
 #include <QString>
@@ -37,6 +38,7 @@ struct TrainingRow {
     std::vector<float> embedding;
     QString fileName;          // the photo as it was given (a path for imports and the CLI)
     QString title;             // the final title (empty when none was recorded)
+    PhotoText text;            // what the moderation lane read on the photo (none when it did not read it)
 };
 
 // Refuses a role that may not add heads (before minutes of training are spent).

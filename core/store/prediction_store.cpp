@@ -146,11 +146,29 @@ Result<bool> PredictionStore::completeModeration(qint64 predictionId, const Phot
         QSqlQuery q(db.value());
         // The thumbnail the lane made, faces blurred (none before it).
         const bool thumbnail = !r.thumbnail.isEmpty();
-        // The title and description redone with what was read (applyPhotoText), and the title's basis.
+        // The title and description redone with what was read (applyPhotoText), and the title's basis;
+        // the categories and price, which the words read may have moved (Classifier::weighPhotoText),
+        // only while undecided: a decision (a moderator's, or an import's, confirmed on insert) was
+        // made on the suggestion as it stood, and the quality figures compare the two.
+        const auto undecided = [](const char *column, const char *value) {
+            return QStringLiteral(" %1 = CASE WHEN feedback = 'none' THEN %2 ELSE %1 END,").arg(QLatin1String(column), QLatin1String(value));
+        };
         q.prepare(QStringLiteral("UPDATE predictions SET moderation = :moderation, quality_flags = :flags, review = :review,"
-                                 " description = :desc, title_basis = :tbasis, title_evidence = :tevidence, hints = :hints, title = :title,"
-                                 " moderation_until_ms = NULL%1 WHERE id = :id")
-                      .arg(thumbnail ? QStringLiteral(", thumbnail = :thumb") : QString()));
+                                 " description = :desc, title_basis = :tbasis, title_evidence = :tevidence, hints = :hints, title = :title,")
+                  + undecided("category_id", ":cat") + undecided("confidence", ":conf") + undecided("categories_json", ":cats")
+                  + undecided("price_low", ":low") + undecided("price_point", ":point") + undecided("price_high", ":high")
+                  + undecided("price_basis", ":basis") + undecided("price_neighbours", ":nb")
+                  + QStringLiteral(" moderation_until_ms = NULL%1 WHERE id = :id").arg(thumbnail ? QStringLiteral(", thumbnail = :thumb") : QString()));
+        const bool priced = r.price.basis != PriceBasis::None; // no figure: NULL, never a price of 0
+        const QVariant noPrice(QMetaType::fromType<double>());
+        q.bindValue(QStringLiteral(":cat"), r.category.id);
+        q.bindValue(QStringLiteral(":conf"), r.category.confidence);
+        q.bindValue(QStringLiteral(":cats"), categoriesJson(r));
+        q.bindValue(QStringLiteral(":low"), priced ? QVariant(r.price.low) : noPrice);
+        q.bindValue(QStringLiteral(":point"), priced ? QVariant(r.price.point) : noPrice);
+        q.bindValue(QStringLiteral(":high"), priced ? QVariant(r.price.high) : noPrice);
+        q.bindValue(QStringLiteral(":basis"), priceBasisName(r.price.basis));
+        q.bindValue(QStringLiteral(":nb"), r.price.neighbours);
         if (thumbnail)
             q.bindValue(QStringLiteral(":thumb"), r.thumbnail);
         q.bindValue(QStringLiteral(":moderation"), store_sql::notNull(moderationColumn(r)));

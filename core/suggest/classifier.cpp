@@ -4,6 +4,7 @@
 
 #include "logging.h"
 #include "neighbour_votes.h"
+#include "photo_text_words.h"
 #include "text_suggester.h"
 #include "word_vote.h"
 
@@ -41,14 +42,31 @@ ReviewAdvice reviewAdvice(const PhotoResult &r, const Category &top)
 
 // The categories of the photo's closest confirmed listings, as the head asks
 // for them. The index holds only the model version's own embeddings
-// (loadListingIndex), the version the head was trained on.
+// (loadListingIndex), the version the head was trained on. `exclude`: the
+// photo's own row, when it is stored and indexed already.
 std::vector<double> neighbourVotesOf(const ListingIndex &index, const Taxonomy &taxonomy, const CategoryHead &head,
-                                     const ListingIndex::Scores &scores)
+                                     const ListingIndex::Scores &scores, qint64 exclude = 0)
 {
     std::vector<NeighbourVote> near;
-    for (const ListingIndex::Match &m : index.nearest(scores, head.neighbourK, {}, true))
+    for (const ListingIndex::Match &m : index.nearest(scores, head.neighbourK, {}, true, exclude))
         near.push_back({taxonomy.indexOf(m.entry.categoryId), m.similarity});
     return neighbourVotes(near, head.categories(), head.neighbourPower);
+}
+
+// The result's top three categories (and its category, the first) from the
+// distribution over the taxonomy's categories; the first's category.
+const Category &rankCategories(PhotoResult &r, const std::vector<Category> &cats, const std::vector<double> &mass)
+{
+    std::vector<int> order(cats.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mass[std::size_t(a)] > mass[std::size_t(b)]; });
+    r.categories.clear();
+    for (int i = 0; i < std::min<int>(3, int(order.size())); ++i) {
+        const Category &c = cats[std::size_t(order[std::size_t(i)])];
+        r.categories.push_back({c.id, c.name, mass[std::size_t(order[std::size_t(i)])]});
+    }
+    r.category = r.categories.front();
+    return cats[std::size_t(order.front())];
 }
 
 } // namespace
@@ -228,12 +246,7 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
             r.model.headFromFile = m_headPinned;
         }
     }
-    std::vector<int> order(cats.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mass[a] > mass[b]; });
-    for (int i = 0; i < std::min<int>(3, int(order.size())); ++i)
-        r.categories.push_back({cats[order[i]].id, cats[order[i]].name, mass[order[i]]});
-    r.category = r.categories.front();
+    const Category &first = rankCategories(r, cats, mass);
 
     std::vector<int> top(classes);
     std::iota(top.begin(), top.end(), 0);
@@ -244,7 +257,7 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
 
     r.colour = p.colour.share >= TextSuggester::kColourShare ? p.colour.name : QString();
     r.colourShare = r.colour.isEmpty() ? 0.0 : p.colour.share;
-    describeAs(r, cats[order.front()], p.colour.name, p.colour.share, 0, false, scores ? &*scores : nullptr);
+    describeAs(r, first, p.colour.name, p.colour.share, 0, false, scores ? &*scores : nullptr);
     r.timing = p.timing;
     r.timing.total = msSince(p.started);
     return r;
@@ -354,11 +367,29 @@ SellersSpelling Classifier::sellersSpelling() const
     return [index = m_index](const QString &key, const QString &categoryId) { return index->sellersSpelling(key, categoryId); };
 }
 
-std::vector<double> Classifier::neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding) const
+std::vector<double> Classifier::neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding, qint64 exclude) const
 {
     if (!m_index || !head.usesNeighbours())
         return {};
-    return neighbourVotesOf(*m_index, m_taxonomy, head, m_index->score(embedding));
+    return neighbourVotesOf(*m_index, m_taxonomy, head, m_index->score(embedding), exclude);
+}
+
+bool Classifier::weighPhotoText(PhotoResult &r, const PhotoText &text, qint64 self) const
+{
+    const std::shared_ptr<const CategoryHead> h = head();
+    if (!h || !h->textEvidence || r.model.head != h->version || int(r.embedding.size()) != h->dimension || r.categories.isEmpty())
+        return false;
+    const QStringList keys = readWordKeys(text);
+    std::vector<double> mass = keys.isEmpty() ? std::vector<double>{} : builtinProbabilities(r.embedding.data(), r.embeddingNorm);
+    if (int(mass.size()) != h->categories())
+        return false;
+    // The distribution the photo was suggested with, the head's and its neighbours' as then.
+    mass = h->probabilities(r.embedding.data(), mass, neighbourVotes(*h, r.embedding, self));
+    if (!h->textEvidence->apply(mass, keys) || !std::all_of(mass.begin(), mass.end(), [](double p) { return std::isfinite(p); }))
+        return false;
+    const Category &top = rankCategories(r, m_taxonomy.categories(), mass);
+    describeAs(r, top, r.colour, r.colourShare, self);
+    return true;
 }
 
 Result<PhotoResult> Classifier::describedAs(PhotoResult r, const QString &categoryId, qint64 self, bool byModerator) const

@@ -93,6 +93,15 @@ public:
     // any category vote).
     Result<PhotoResult> describedAs(PhotoResult result, const QString &categoryId, qint64 self = 0, bool byModerator = true) const;
 
+    // The photo's categories weighed again with the words read on it (the
+    // head's TextEvidence), before the lane's findings complete it: its
+    // categories, and what was described for its top one (describedAs, as
+    // suggested), redone. False, the result untouched, where the head in use
+    // has no table or did not suggest the photo, or no word read is known.
+    // `self`: the photo's row when it is stored and indexed already, left out
+    // of its neighbours, similar listings, duplicates and words.
+    bool weighPhotoText(PhotoResult &result, const PhotoText &text, qint64 self = 0) const;
+
     // Another version of the same model (a fine-tuned one, or back to the
     // shipped one): same input, classes and embedding size, else refused.
     // Thread-safe like setHead; a head trained for the model in use before is
@@ -106,8 +115,9 @@ public:
     const ModelManifest &manifest() const { return engine()->manifest(); }
     const Taxonomy &taxonomy() const { return m_taxonomy; }
     // The categories of the embedding's closest confirmed listings in the
-    // listing index, as the head mixes them in (empty: no votes, or no index).
-    std::vector<double> neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding) const;
+    // listing index, as the head mixes them in (empty: no votes, or no index);
+    // `exclude`: a listing that does not vote (the photo's own row).
+    std::vector<double> neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding, qint64 exclude = 0) const;
     const QualityThresholds &qualityThresholds() const { return m_quality; }
     // The head's word model's words for the photo at least kLearnedFloor
     // likely that the category's sellers write, as they spell them.

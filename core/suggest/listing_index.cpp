@@ -181,11 +181,11 @@ std::vector<ListingIndex::Match> ListingIndex::nearest(const std::vector<float> 
 }
 
 std::vector<ListingIndex::Match> ListingIndex::nearest(const Scores &scores, int k, const QString &categoryId,
-                                                        bool confirmedOnly) const
+                                                        bool confirmedOnly, qint64 exclude) const
 {
     std::shared_lock lock(m_mutex);
     return best(scores.m_similarity, k, [&](const Entry &e) {
-        return (!confirmedOnly || e.confirmed) && (categoryId.isEmpty() || e.categoryId == categoryId);
+        return (exclude <= 0 || e.id != exclude) && (!confirmedOnly || e.confirmed) && (categoryId.isEmpty() || e.categoryId == categoryId);
     });
 }
 

@@ -84,9 +84,11 @@ public:
 
     // The k most similar listings, most similar first (equally similar: the
     // earlier id first); optionally only confirmed ones of a category.
+    // `exclude`: a listing left out (a stored photo weighed again must not vote for itself).
     std::vector<Match> nearest(const std::vector<float> &query, int k, const QString &categoryId = {},
                                bool confirmedOnly = false) const;
-    std::vector<Match> nearest(const Scores &scores, int k, const QString &categoryId = {}, bool confirmedOnly = false) const;
+    std::vector<Match> nearest(const Scores &scores, int k, const QString &categoryId = {}, bool confirmedOnly = false,
+                               qint64 exclude = 0) const;
     // The earliest listing whose perceptual hash is within maxHamming bits.
     std::optional<Entry> duplicateOf(std::uint64_t phash, int maxHamming) const;
     // Confirmed neighbours and confirmed prices of the category, for PriceSuggester.

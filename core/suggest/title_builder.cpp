@@ -1,6 +1,7 @@
 #include "title_builder.h"
 
 #include "branded_title.h"
+#include "photo_text_words.h"
 #include "title_words.h"
 #include "word_vote.h"
 
@@ -203,15 +204,6 @@ QString TitleBuilder::basisOf(const QVector<TitleWord> &words)
 }
 
 namespace {
-
-// A line of the photo's text that is neither contact details nor a stock mark.
-bool ownLine(const PhotoText &text, const TextLine &line)
-{
-    const bool contact = std::any_of(text.contacts.begin(), text.contacts.end(), [&](const FoundContact &c) { return line.box.intersects(c.box); });
-    const bool stock = std::any_of(text.stockMarks.begin(), text.stockMarks.end(),
-                                   [&](const QString &m) { return line.text.contains(m, Qt::CaseInsensitive); });
-    return !contact && !stock;
-}
 
 // A noun of the category or a label that started the title, now that words
 // go before it: it was capitalised only for starting it ("Generator" in

@@ -238,7 +238,7 @@ private Q_SLOTS:
         QTest::newRow("listinglens") << test::binaryPath() << shared;
         QTest::newRow("listinglens-server") << test::serverBinaryPath() << QStringList{"serve", "worker"} + shared;
         QTest::newRow("listinglens-bench") << test::benchBinaryPath()
-                                           << QStringList{"gui", "db", "train", "text", "faces", "brands", "titles", "http", "soak", "screenshots"};
+                                           << QStringList{"gui", "db", "train", "text", "faces", "brands", "titles", "cattext", "http", "soak", "screenshots"};
     }
     void helpListsProductCommandsOnly()
     {

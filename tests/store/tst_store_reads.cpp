@@ -319,6 +319,69 @@ private Q_SLOTS:
         QCOMPARE(countHistory(*store, f, 100).value(), qint64(1));
     }
 
+    // The lane may finish after a decision (a moderator's, or an import's, confirmed
+    // on insert): the words read then leave the suggestion the decision was made on
+    // as it was, and the quality figures with it; an undecided row takes the
+    // categories and price the words moved it to.
+    void moderationKeepsADecidedRowsSuggestion()
+    {
+        auto store = PredictionStore::open(freshUrl(), true).value();
+        auto record = [](const QString &file) {
+            PhotoResult r = sampleResult(QStringLiteral("phones"), 0.9, 10, QStringLiteral("Phone"));
+            r.moderation.state = PhotoModeration::State::Pending;
+            return PredictionRecord{QStringLiteral("api"), file, 1000, {}, 0, r, {}, {}, {}, false};
+        };
+        const qint64 decided = store->addPrediction(record(QStringLiteral("decided.jpg"))).value();
+        QVERIFY(store->addFeedback(decided, {QStringLiteral("ann"), false, QStringLiteral("phones"), 300, QStringLiteral("EUR"),
+                                             QStringLiteral("Phone"), {}, 2000, false}).ok());
+        const qint64 imported = store->addConfirmedPrediction(record(QStringLiteral("import.jpg")),
+                                                              {QStringLiteral("import"), false, QStringLiteral("phones"), 250,
+                                                               QStringLiteral("EUR"), QStringLiteral("Phone"), {}, 2000, true}).value();
+        const qint64 undecided = store->addPrediction(record(QStringLiteral("undecided.jpg"))).value();
+        auto suggestion = [&](qint64 id) {
+            QSqlQuery q(store->connection().value());
+            q.prepare(QStringLiteral("SELECT category_id, confidence, categories_json, price_low, price_point, price_high, price_basis,"
+                                     " price_neighbours FROM predictions WHERE id = :id"));
+            q.bindValue(QStringLiteral(":id"), id);
+            QStringList columns;
+            if (q.exec() && q.next())
+                for (int i = 0; i < 8; ++i)
+                    columns << q.value(i).toString();
+            return columns;
+        };
+        auto figures = [&] {
+            const QualityReport quality = readQuality(*store, 0, 0, {}, true).value();
+            QStringList out{QString::number(quality.decided), QString::number(quality.accepted), QString::number(quality.priceMdape)};
+            for (const ReliabilityReport::Bin &b : readReliability(*store, 0, 0, {}, 10, true).value().bins)
+                out << QStringLiteral("%1:%2:%3").arg(b.count).arg(b.meanConfidence).arg(b.accuracy);
+            return out;
+        };
+        const QStringList decidedWas = suggestion(decided), importedWas = suggestion(imported), figuresWere = figures();
+        QCOMPARE(figuresWere.mid(0, 2), (QStringList{QStringLiteral("2"), QStringLiteral("2")}));
+
+        // The words read moved it to furniture, at another price.
+        PhotoResult moved = sampleResult(QStringLiteral("furniture"), 0.7, 10, QStringLiteral("Oak table"));
+        moved.moderation.state = PhotoModeration::State::Done;
+        moved.price = {QStringLiteral("EUR"), 500, 900, 1500, PriceBasis::Neighbours, 4};
+        for (const qint64 id : {decided, imported, undecided})
+            QVERIFY(store->completeModeration(id, moved).value());
+
+        QCOMPARE(suggestion(decided), decidedWas);
+        QCOMPARE(suggestion(imported), importedWas);
+        QCOMPARE(figures(), figuresWere);
+        const QStringList now = suggestion(undecided);
+        QCOMPARE(now.value(0), QStringLiteral("furniture"));
+        QCOMPARE(now.value(1).toDouble(), 0.7);
+        QVERIFY2(now.value(2).contains(QLatin1String("furniture")), qPrintable(now.value(2)));
+        QCOMPARE(now.mid(3, 3), (QStringList{QStringLiteral("500"), QStringLiteral("900"), QStringLiteral("1500")}));
+        QCOMPARE(now.value(6), priceBasisName(PriceBasis::Neighbours));
+        QCOMPARE(now.value(7), QStringLiteral("4"));
+        // The title and what was read are the lane's, decided or not.
+        QSqlQuery q(store->connection().value());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM predictions WHERE moderation_until_ms IS NULL AND title = 'Oak table'")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 3);
+    }
+
     // The share of each day's successful photos carrying each flag, counted in the database.
     void flagRatesPerDay()
     {

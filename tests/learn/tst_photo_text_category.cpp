@@ -1,0 +1,313 @@
+// The words read on a photo as evidence of its category (TextEvidence): a
+// photo whose text names a word the market's sellers of a category write
+// moves toward that category; a head without the table, and a photo whose
+// text is empty, illegible, contact details or unknown words, keep their
+// categories exactly; a damaged table is refused with the head.
+#include "classifier.h"
+#include "text_evidence_trainer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace listinglens;
+
+namespace {
+
+// A head that fits the classifier and gives every category even odds, with `evidence`.
+CategoryHead evenHead(const Classifier &classifier, std::optional<TextEvidence> evidence)
+{
+    CategoryHead h;
+    h.modelName = classifier.manifest().name;
+    h.modelVersion = classifier.manifest().version;
+    h.taxonomyFingerprint = classifier.taxonomy().fingerprint();
+    h.categoryIds = classifier.taxonomy().ids();
+    h.dimension = classifier.engineInfo().embeddingDim;
+    h.weight.assign(std::size_t(h.categories()) * std::size_t(h.dimension), 0.0f);
+    h.bias.assign(std::size_t(h.categories()), 0.0f);
+    h.textEvidence = std::move(evidence);
+    return h;
+}
+
+// Sellers' titles: phones that say "iPhone", tables in furniture, and a word both write.
+TextEvidence sellersTable(const Taxonomy &taxonomy)
+{
+    std::vector<TextEvidenceTrainer::Listing> listings;
+    for (int i = 0; i < 6; ++i) {
+        listings.push_back({taxonomy.indexOf(QStringLiteral("phones")), QStringLiteral("iPhone 12 black boxed")});
+        listings.push_back({taxonomy.indexOf(QStringLiteral("furniture")), QStringLiteral("Oak dining table black")});
+    }
+    auto table = TextEvidenceTrainer::build(listings, int(taxonomy.categories().size()));
+    TextEvidence t = table.value();
+    t.weighting = {1.0, 3.0, 3.0, 1.0};
+    return t;
+}
+
+PhotoText reading(const QString &line, double confidence = 0.9)
+{
+    PhotoText text;
+    text.lines.push_back({line, QRect(10, 10, 200, 30), confidence, {}});
+    return text;
+}
+
+// A photo the head suggested: its embedding, and its categories as suggested.
+PhotoResult suggested(const Classifier &classifier)
+{
+    PhotoResult r;
+    const int dim = classifier.engineInfo().embeddingDim;
+    r.embedding.assign(std::size_t(dim), 0.0f);
+    r.embedding[0] = 1.0f;
+    r.embeddingNorm = 1;
+    r.categories = {{QStringLiteral("other"), QStringLiteral("Other"), 1.0 / 23}};
+    r.category = r.categories.front();
+    r.title = QStringLiteral("as suggested");
+    return r;
+}
+
+bool same(const PhotoResult &a, const PhotoResult &b)
+{
+    if (a.categories.size() != b.categories.size() || a.category.id != b.category.id || a.title != b.title)
+        return false;
+    for (qsizetype i = 0; i < a.categories.size(); ++i) {
+        if (a.categories[i].id != b.categories[i].id || a.categories[i].confidence != b.categories[i].confidence)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+class TestPhotoTextCategory : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<Classifier> m_classifier;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto created = Classifier::create({});
+        QVERIFY2(created, qPrintable(created ? QString() : created.error().message));
+        m_classifier = std::move(created).value();
+    }
+
+    void aWordOfACategorysSellers_movesThePhotoTowardIt()
+    {
+        Classifier &classifier = *m_classifier;
+        QVERIFY(classifier.setHead(std::make_shared<const CategoryHead>(evenHead(classifier, sellersTable(classifier.taxonomy())))));
+        const int phones = classifier.taxonomy().indexOf(QStringLiteral("phones"));
+        const auto head = classifier.head();
+        PhotoResult r = suggested(classifier);
+        const std::vector<double> before = head->probabilities(r.embedding.data(), classifier.builtinProbabilities(r.embedding.data(), 1));
+        QVERIFY(classifier.weighPhotoText(r, reading(QStringLiteral("iPhone"))));
+        QCOMPARE(r.category.id, QStringLiteral("phones"));
+        QVERIFY2(r.category.confidence > 2 * before[std::size_t(phones)], qPrintable(QString::number(r.category.confidence)));
+        // Redescribed as the new top category.
+        QVERIFY2(r.title != QLatin1String("as suggested"), qPrintable(r.title));
+        // Furniture's words move it the other way.
+        PhotoResult f = suggested(classifier);
+        QVERIFY(classifier.weighPhotoText(f, reading(QStringLiteral("OAK TABLE"))));
+        QCOMPARE(f.category.id, QStringLiteral("furniture"));
+        // A word both categories' sellers write says less than one only phones' sellers write.
+        PhotoResult both = suggested(classifier);
+        QVERIFY(classifier.weighPhotoText(both, reading(QStringLiteral("black"))));
+        QVERIFY(both.category.confidence < r.category.confidence);
+        classifier.setHead(nullptr);
+    }
+
+    void aHeadWithoutTheTable_isUnchanged()
+    {
+        Classifier &classifier = *m_classifier;
+        QVERIFY(classifier.setHead(std::make_shared<const CategoryHead>(evenHead(classifier, std::nullopt))));
+        PhotoResult r = suggested(classifier);
+        const PhotoResult was = r;
+        QVERIFY(!classifier.weighPhotoText(r, reading(QStringLiteral("iPhone"))));
+        QVERIFY(same(r, was));
+        // Nor does the built-in mapping alone weigh text.
+        classifier.setHead(nullptr);
+        QVERIFY(!classifier.weighPhotoText(r, reading(QStringLiteral("iPhone"))));
+        QVERIFY(same(r, was));
+        // The head's document keeps the table, and one without stays without.
+        auto plain = CategoryHead::fromJson(evenHead(classifier, std::nullopt).toJson());
+        QVERIFY(plain && !plain.value().textEvidence);
+        auto with = CategoryHead::fromJson(evenHead(classifier, sellersTable(classifier.taxonomy())).toJson());
+        QVERIFY2(with, qPrintable(with ? QString() : with.error().message));
+        QVERIFY(with.value().textEvidence);
+        QCOMPARE(with.value().textEvidence->keys, sellersTable(classifier.taxonomy()).keys);
+        QCOMPARE(with.value().textEvidence->weighting.lambda, 1.0);
+    }
+
+    void badOrEmptyText_changesNothing_data()
+    {
+        QTest::addColumn<QStringList>("lines"); // none: nothing read
+        QTest::addColumn<double>("confidence");
+        QTest::addColumn<bool>("contact");      // the line holds contact details
+        QTest::addColumn<QString>("stockMark");
+        QTest::newRow("nothing read") << QStringList() << 0.9 << false << QString();
+        QTest::newRow("an empty line") << QStringList{QString()} << 0.9 << false << QString();
+        QTest::newRow("illegible") << QStringList{QStringLiteral("iPhone")} << 0.2 << false << QString();
+        QTest::newRow("contact details") << QStringList{QStringLiteral("iPhone 07700 900123")} << 0.9 << true << QString();
+        QTest::newRow("stock mark") << QStringList{QStringLiteral("shutterstock iPhone")} << 0.9 << false << QStringLiteral("shutterstock");
+        QTest::newRow("symbols and digits") << QStringList{QStringLiteral("@@ ## 12 -- \U0001F600"), QStringLiteral("1234 56")} << 0.9 << false
+                                            << QString();
+        QTest::newRow("words no seller writes") << QStringList{QStringLiteral("zzqx blorf")} << 0.9 << false << QString();
+        QTest::newRow("filler words") << QStringList{QStringLiteral("for sale with the and")} << 0.9 << false << QString();
+    }
+
+    void badOrEmptyText_changesNothing()
+    {
+        QFETCH(QStringList, lines);
+        QFETCH(double, confidence);
+        QFETCH(bool, contact);
+        QFETCH(QString, stockMark);
+        Classifier &classifier = *m_classifier;
+        QVERIFY(classifier.setHead(std::make_shared<const CategoryHead>(evenHead(classifier, sellersTable(classifier.taxonomy())))));
+        PhotoText text;
+        for (const QString &line : lines)
+            text.lines.push_back({line, QRect(10, 10, 200, 30), confidence, {}});
+        if (contact)
+            text.contacts.push_back({ContactDetail{}, QRect(100, 10, 100, 30)});
+        if (!stockMark.isEmpty())
+            text.stockMarks << stockMark;
+        PhotoResult r = suggested(classifier);
+        const PhotoResult was = r;
+        QVERIFY(!classifier.weighPhotoText(r, text));
+        QVERIFY(same(r, was));
+        classifier.setHead(nullptr);
+    }
+
+    void aPhotoTheHeadDidNotSuggest_isLeftAsItWas()
+    {
+        Classifier &classifier = *m_classifier;
+        QVERIFY(classifier.setHead(std::make_shared<const CategoryHead>(evenHead(classifier, sellersTable(classifier.taxonomy())))));
+        PhotoResult other = suggested(classifier);
+        other.model.head = 7; // suggested by another version of the head
+        const PhotoResult was = other;
+        QVERIFY(!classifier.weighPhotoText(other, reading(QStringLiteral("iPhone"))));
+        QVERIFY(same(other, was));
+        classifier.setHead(nullptr);
+    }
+
+    // A photo is stored and indexed before the lane has read it: weighed again,
+    // its own row is neither its duplicate, nor a similar listing, nor a neighbour's vote.
+    void aStoredPhoto_doesNotFindItself()
+    {
+        Classifier &classifier = *m_classifier;
+        CategoryHead head = evenHead(classifier, sellersTable(classifier.taxonomy()));
+        head.neighbourK = 5;
+        head.neighbourShare = 0.8;
+        QVERIFY(classifier.setHead(std::make_shared<const CategoryHead>(head)));
+        PhotoResult photo = suggested(classifier);
+        photo.quality.phash = 0x0123456789abcdefULL;
+        // Its own row, confirmed on insert as an import is, in another category than its words say.
+        const qint64 self = 42;
+        auto index = std::make_shared<ListingIndex>(classifier.engineInfo().embeddingDim);
+        index->add({self, QStringLiteral("furniture"), true, 120.0, photo.quality.phash, QStringLiteral("self.jpg"),
+                    QStringLiteral("Oak dining table")},
+                   photo.embedding);
+        classifier.setListingIndex(index);
+        PhotoResult weighed = photo;
+        QVERIFY(classifier.weighPhotoText(weighed, reading(QStringLiteral("iPhone")), self));
+        QCOMPARE(weighed.duplicateOf, 0);
+        QVERIFY(!weighed.quality.flags.contains(QStringLiteral("duplicate")));
+        QVERIFY(weighed.similar.isEmpty());
+        QCOMPARE(weighed.price.neighbours, 0);
+        // Weighed as without its row in the index.
+        classifier.setListingIndex(std::make_shared<ListingIndex>(classifier.engineInfo().embeddingDim));
+        PhotoResult alone = photo;
+        QVERIFY(classifier.weighPhotoText(alone, reading(QStringLiteral("iPhone")), self));
+        QVERIFY(same(weighed, alone));
+        // Not told its row, it finds itself: what the row id guards against.
+        classifier.setListingIndex(index);
+        PhotoResult unaware = photo;
+        QVERIFY(classifier.weighPhotoText(unaware, reading(QStringLiteral("iPhone"))));
+        QCOMPARE(unaware.duplicateOf, self);
+        QVERIFY(!same(unaware, alone));
+        classifier.setListingIndex(nullptr);
+        classifier.setHead(nullptr);
+    }
+
+    void aDamagedTable_isRefusedWithItsHead()
+    {
+        const Classifier &classifier = *m_classifier;
+        const int categories = int(classifier.taxonomy().categories().size());
+        const QJsonObject good = sellersTable(classifier.taxonomy()).toJson();
+        QVERIFY(TextEvidence::fromJson(good, categories));
+        QVERIFY(!TextEvidence::fromJson(good, categories + 1));
+        QJsonObject unsorted = good;
+        QStringList keys = sellersTable(classifier.taxonomy()).keys;
+        std::reverse(keys.begin(), keys.end());
+        unsorted.insert(QStringLiteral("keys"), QJsonArray::fromStringList(keys));
+        QVERIFY(!TextEvidence::fromJson(unsorted, categories));
+        QJsonObject short_ = good;
+        short_.insert(QStringLiteral("ratio"), QStringLiteral("AAAA"));
+        QVERIFY(!TextEvidence::fromJson(short_, categories));
+        QJsonObject heavy = good;
+        heavy.insert(QStringLiteral("lambda"), 1e9);
+        QVERIFY(!TextEvidence::fromJson(heavy, categories));
+        QJsonObject cold = good;
+        cold.insert(QStringLiteral("temperature"), 0);
+        QVERIFY(!TextEvidence::fromJson(cold, categories));
+        QJsonObject head = QJsonDocument::fromJson(evenHead(classifier, std::nullopt).toJson()).object();
+        head.insert(QStringLiteral("text_evidence"), heavy);
+        QVERIFY(!CategoryHead::fromJson(QJsonDocument(head).toJson()));
+    }
+
+    void fitting_weighsWordsOnlyWhereTheyHelp()
+    {
+        // Two categories; words that point to the truth, or away from it.
+        const float toward[2] = {2.0f, -2.0f}, away[2] = {-2.0f, 2.0f};
+        std::vector<TextEvidenceTrainer::Held> helpful, misleading;
+        for (int i = 0; i < 40; ++i) {
+            helpful.push_back({{0.5, 0.5}, {toward}, 0});
+            misleading.push_back({{0.5, 0.5}, {away}, 0});
+        }
+        QJsonObject report;
+        const TextEvidence::Weighting w = TextEvidenceTrainer::fit(helpful, report);
+        QVERIFY(w.lambda > 0);
+        QVERIFY(report.value(QStringLiteral("nll_with")).toDouble() < report.value(QStringLiteral("nll_without")).toDouble());
+        QCOMPARE(TextEvidenceTrainer::fit(misleading, report).lambda, 0.0);
+        // No word with enough sellers: no table.
+        QVERIFY(!TextEvidenceTrainer::build({{0, QStringLiteral("iPhone")}}, 2));
+    }
+
+    void training_weighsTheValidationPhotosStoredText()
+    {
+        const Classifier &classifier = *m_classifier;
+        const Taxonomy &taxonomy = classifier.taxonomy();
+        // Listings the head cannot tell apart (one embedding, even odds); their photos read what they are, or nothing.
+        const auto examples = [&](bool read) {
+            std::vector<TrainingExample> out;
+            for (int i = 0; i < 300; ++i) {
+                const bool phone = i % 2 == 0;
+                TrainingExample e;
+                e.id = i + 1;
+                e.category = taxonomy.indexOf(phone ? QStringLiteral("phones") : QStringLiteral("furniture"));
+                e.phash = std::uint64_t(i) * 0x9E3779B97F4A7C15ull;
+                e.embedding = {1.0f, 0.0f, 0.0f, 0.0f};
+                e.title = phone ? QStringLiteral("iPhone 12 boxed") : QStringLiteral("Oak table");
+                if (read)
+                    e.readKeys = {phone ? QStringLiteral("iphone") : QStringLiteral("table")};
+                out.push_back(e);
+            }
+            return out;
+        };
+        CategoryHead head = evenHead(classifier, std::nullopt);
+        head.dimension = 4;
+        head.weight.assign(std::size_t(head.categories()) * 4, 0.0f);
+        auto trained = TextEvidenceTrainer::train(examples(true), head, TrainingOptions{});
+        QVERIFY2(trained, qPrintable(trained ? QString() : trained.error().message));
+        QVERIFY(trained.value().weighting.lambda > 0);
+        QVERIFY(trained.value().keys.contains(QStringLiteral("iphone")));
+        QVERIFY(trained.value().report.value(QStringLiteral("with_known_words")).toInt() >= TextEvidenceTrainer::kMinHeld);
+        // Nothing read on the validation photos: no table, and the head goes without.
+        auto unread = TextEvidenceTrainer::train(examples(false), head, TrainingOptions{});
+        QVERIFY(!unread);
+        QVERIFY2(unread.error().message.contains(QStringLiteral("no photo text evidence")), qPrintable(unread.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPhotoTextCategory)
+#include "tst_photo_text_category.moc"
