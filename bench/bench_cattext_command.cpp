@@ -293,23 +293,21 @@ int runBenchCatText(const QStringList &args)
             printError(QStringLiteral("--split is test or tune"));
         return ExitUsage;
     }
-    const QString csv = parser.isSet(listingsOption) ? parser.value(listingsOption)
-                                                     : QDir(defaultSamplesDir() + QStringLiteral("/../marketplace/listings.csv")).absolutePath();
-    auto listings = readBenchListings(csv);
-    auto classifier = listings ? Classifier::create(*options) : Result<std::unique_ptr<Classifier>>(listings.error());
-    if (!classifier) {
-        printError(classifier.error().message);
+    auto opened = openMarketplaceBench(parser.value(listingsOption), *options);
+    if (!opened) {
+        printError(opened.error().message);
         return ExitSomeFailed;
     }
-    const std::vector<BenchListing> &all = listings.value();
+    const std::vector<BenchListing> &all = opened.value().listings;
+    Classifier *const classifier = opened.value().classifier.get();
     const auto measuredPart = [&](int p) { return test ? p <= 1 : p == 2; };
     const auto read = [&](int p) { return measuredPart(p) || std::find(fitParts.begin(), fitParts.end(), p) != fitParts.end(); };
-    auto seen = seePhotos(*classifier.value(), all, parts(all, read), parser.value(cacheOption));
+    auto seen = seePhotos(*classifier, all, parts(all, read), parser.value(cacheOption));
     if (!seen) {
         printError(seen.error().message);
         return ExitSomeFailed;
     }
-    const Bench bench{*classifier.value(), all, seen.value(), firstLearned, fitParts};
+    const Bench bench{*classifier, all, seen.value(), firstLearned, fitParts};
     const Chosen chosen = choose(bench);
     QJsonObject out = measure(bench, parts(all, measuredPart), chosen);
     QJsonArray fitted;

@@ -86,7 +86,7 @@ std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, cons
             continue;
         const PhotoResult &r = seen[i].result;
         examples.push_back({qint64(i + 1), category, listings[i].price, r.quality.phash, r.embedding,
-                            classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm), listings[i].title});
+                            classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm), listings[i].title, {}});
     }
     TrainingOptions options;
     options.modelName = classifier.manifest().name;
@@ -367,41 +367,40 @@ int runBenchTitles(const QStringList &args)
             printError(QStringLiteral("--split is test, tune or fold3 .. fold9"));
         return ExitUsage;
     }
-    const QString csv = parser.isSet(listingsOption) ? parser.value(listingsOption)
-                                                     : QDir(defaultSamplesDir() + QStringLiteral("/../marketplace/listings.csv")).absolutePath();
-    auto listings = readBenchListings(csv);
-    auto classifier = listings ? Classifier::create(*options) : Result<std::unique_ptr<Classifier>>(listings.error());
-    if (!classifier) {
-        printError(classifier.error().message);
+    auto opened = openMarketplaceBench(parser.value(listingsOption), *options);
+    if (!opened) {
+        printError(opened.error().message);
         return ExitSomeFailed;
     }
+    const std::vector<BenchListing> &listings = opened.value().listings;
+    Classifier *const classifier = opened.value().classifier.get();
     std::vector<bool> learn, measured;
-    splitListings(listings.value(), split == QLatin1String("test"), fold, learn, measured);
+    splitListings(listings, split == QLatin1String("test"), fold, learn, measured);
     std::vector<bool> readText = measured;
     if (parser.isSet(noText) || fold >= 0)
         readText.assign(readText.size(), false);
-    auto seen = seePhotos(*classifier.value(), listings.value(), readText, parser.value(cacheOption));
+    auto seen = seePhotos(*classifier, listings, readText, parser.value(cacheOption));
     if (!seen) {
         printError(seen.error().message);
         return ExitSomeFailed;
     }
     QString headNote;
-    const auto head = trainHead(*classifier.value(), listings.value(), seen.value(), learn, !parser.isSet(noWords), headNote);
-    const auto index = learnedIndex(*classifier.value(), listings.value(), seen.value(), learn);
+    const auto head = trainHead(*classifier, listings, seen.value(), learn, !parser.isSet(noWords), headNote);
+    const auto index = learnedIndex(*classifier, listings, seen.value(), learn);
     const int learned = int(index->size());
-    classifier.value()->setListingIndex(index);
+    classifier->setListingIndex(index);
     if (head) {
         // Its word model titles the photos as the product's active head would.
-        if (auto set = classifier.value()->setHead(head); !set) {
+        if (auto set = classifier->setHead(head); !set) {
             printError(set.error().message);
             return ExitSomeFailed;
         }
     }
-    const Measured m = measure(*classifier.value(), head.get(), *index, listings.value(), seen.value(), measured, *examples,
+    const Measured m = measure(*classifier, head.get(), *index, listings, seen.value(), measured, *examples,
                                parser.isSet(dumpOption));
-    if (parser.isSet(dumpOption) && !writeDump(parser.value(dumpOption), m, listings.value(), seen.value(), learn))
+    if (parser.isSet(dumpOption) && !writeDump(parser.value(dumpOption), m, listings, seen.value(), learn))
         return ExitSomeFailed;
-    QJsonObject out = report(m, split, learned, headNote, *classifier.value());
+    QJsonObject out = report(m, split, learned, headNote, *classifier);
     if (head && head->words)
         out.insert(QStringLiteral("title_words"), head->words->report);
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Indented);

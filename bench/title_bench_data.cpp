@@ -3,6 +3,7 @@
 #include "bench_csv.h"
 #include "brand_list.h"
 #include "dominant_colour.h"
+#include "environment.h"
 #include "image_loader.h"
 #include "moderation_lane.h"
 #include "photo_quality.h"
@@ -209,6 +210,18 @@ Result<std::vector<SeenPhoto>> seePhotos(Classifier &classifier, const std::vect
             return written.error();
     }
     return seen;
+}
+
+Result<MarketplaceBench> openMarketplaceBench(const QString &csvPath, const ClassifierOptions &options)
+{
+    const QString csv = !csvPath.isEmpty() ? csvPath : QDir(defaultSamplesDir() + QStringLiteral("/../marketplace/listings.csv")).absolutePath();
+    auto listings = readBenchListings(csv);
+    if (!listings)
+        return listings.error();
+    auto classifier = Classifier::create(options);
+    if (!classifier)
+        return classifier.error();
+    return MarketplaceBench{std::move(listings).value(), std::move(classifier).value()};
 }
 
 } // namespace listinglens::cli

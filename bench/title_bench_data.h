@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include <memory>
 #include <vector>
 
 // What `listinglens-bench titles` measures on: marketplace listings (the
@@ -24,6 +25,14 @@ struct BenchListing {
 };
 
 Result<std::vector<BenchListing>> readBenchListings(const QString &csvPath);
+
+// The listings of `csvPath` (the shared marketplace set's when empty) and a
+// classifier made with `options`: what the marketplace benches start from.
+struct MarketplaceBench {
+    std::vector<BenchListing> listings;
+    std::unique_ptr<Classifier> classifier;
+};
+Result<MarketplaceBench> openMarketplaceBench(const QString &csvPath, const ClassifierOptions &options);
 
 // The photo as suggested with no earlier listings (embedding, labels, colour,
 // quality) and as read by the moderation lane (when `read`).

@@ -4,6 +4,7 @@
 // text is empty, illegible, contact details or unknown words, keep their
 // categories exactly; a damaged table is refused with the head.
 #include "classifier.h"
+#include "fixtures.h"
 #include "text_evidence_trainer.h"
 
 #include <QJsonArray>
@@ -19,14 +20,7 @@ namespace {
 // A head that fits the classifier and gives every category even odds, with `evidence`.
 CategoryHead evenHead(const Classifier &classifier, std::optional<TextEvidence> evidence)
 {
-    CategoryHead h;
-    h.modelName = classifier.manifest().name;
-    h.modelVersion = classifier.manifest().version;
-    h.taxonomyFingerprint = classifier.taxonomy().fingerprint();
-    h.categoryIds = classifier.taxonomy().ids();
-    h.dimension = classifier.engineInfo().embeddingDim;
-    h.weight.assign(std::size_t(h.categories()) * std::size_t(h.dimension), 0.0f);
-    h.bias.assign(std::size_t(h.categories()), 0.0f);
+    CategoryHead h = test::evenHead(classifier);
     h.textEvidence = std::move(evidence);
     return h;
 }

@@ -3,6 +3,7 @@
 // versions (activated, rolled back and followed with it), and a correction of
 // the category keeps only the learned words the new category's sellers write.
 #include "classifier.h"
+#include "fixtures.h"
 #include "head_follower.h"
 #include "head_store.h"
 #include "prediction_store.h"
@@ -58,14 +59,7 @@ int column(const WordModel &m, const char *key)
 // A head that fits the classifier: even odds over its categories, and `words`.
 CategoryHead headFor(const Classifier &classifier, std::optional<WordModel> words)
 {
-    CategoryHead h;
-    h.modelName = classifier.manifest().name;
-    h.modelVersion = classifier.manifest().version;
-    h.taxonomyFingerprint = classifier.taxonomy().fingerprint();
-    h.categoryIds = classifier.taxonomy().ids();
-    h.dimension = classifier.engineInfo().embeddingDim;
-    h.weight.assign(std::size_t(h.categories()) * std::size_t(h.dimension), 0.0f);
-    h.bias.assign(std::size_t(h.categories()), 0.0f);
+    CategoryHead h = test::evenHead(classifier);
     h.words = std::move(words);
     return h;
 }

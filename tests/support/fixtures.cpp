@@ -32,6 +32,19 @@
 
 namespace listinglens::test {
 
+CategoryHead evenHead(const Classifier &classifier)
+{
+    CategoryHead h;
+    h.modelName = classifier.manifest().name;
+    h.modelVersion = classifier.manifest().version;
+    h.taxonomyFingerprint = classifier.taxonomy().fingerprint();
+    h.categoryIds = classifier.taxonomy().ids();
+    h.dimension = classifier.engineInfo().embeddingDim;
+    h.weight.assign(std::size_t(h.categories()) * std::size_t(h.dimension), 0.0f);
+    h.bias.assign(std::size_t(h.categories()), 0.0f);
+    return h;
+}
+
 std::vector<PhotoResult> classifyFiles(Classifier &classifier, const QStringList &paths)
 {
     std::vector<PhotoSource> sources;

@@ -19,6 +19,10 @@ namespace listinglens::test {
 // Every file through the pipeline `classify` uses, results in input order; empty when any failed.
 std::vector<PhotoResult> classifyFiles(Classifier &classifier, const QStringList &paths);
 
+// A head that fits `classifier` and gives every category even odds (no word
+// model, no photo text table: the caller adds what it tests).
+CategoryHead evenHead(const Classifier &classifier);
+
 QString sharedDir();       // ../shared (models/, testdata/)
 QString samplePhotosDir(); // ../shared/testdata/photos
 QString modelDir();        // ../shared/models
