@@ -51,7 +51,9 @@ public:
 
     const T &value() const & { return std::get<T>(m_data); }
     T &value() & { return std::get<T>(m_data); }
-    T &&value() && { return std::get<T>(std::move(m_data)); }
+    // A temporary's value is moved out, never referenced: a reference into a Result that dies at the end of
+    // the full expression (`for (x : f().value().list)`) would dangle.
+    T value() && { return std::get<T>(std::move(m_data)); }
     const Error &error() const { return std::get<Error>(m_data); }
 
 private:
