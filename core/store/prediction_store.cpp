@@ -30,6 +30,9 @@ QByteArray embeddingBytes(const std::vector<float> &e)
     return QByteArray(reinterpret_cast<const char *>(e.data()), qsizetype(e.size() * sizeof(float)));
 }
 
+using Bind = std::function<void(const char *, const QVariant &)>;
+void bindSuggestion(const PhotoResult *r, const Bind &bind);
+
 } // namespace
 
 PredictionRecord predictionRecord(const QString &source, const QString &file, const Result<PhotoResult> &outcome)
@@ -159,26 +162,9 @@ Result<bool> PredictionStore::completeModeration(qint64 predictionId, const Phot
                   + undecided("price_low", ":low") + undecided("price_point", ":point") + undecided("price_high", ":high")
                   + undecided("price_basis", ":basis") + undecided("price_neighbours", ":nb")
                   + QStringLiteral(" moderation_until_ms = NULL%1 WHERE id = :id").arg(thumbnail ? QStringLiteral(", thumbnail = :thumb") : QString()));
-        const bool priced = r.price.basis != PriceBasis::None; // no figure: NULL, never a price of 0
-        const QVariant noPrice(QMetaType::fromType<double>());
-        q.bindValue(QStringLiteral(":cat"), r.category.id);
-        q.bindValue(QStringLiteral(":conf"), r.category.confidence);
-        q.bindValue(QStringLiteral(":cats"), categoriesJson(r));
-        q.bindValue(QStringLiteral(":low"), priced ? QVariant(r.price.low) : noPrice);
-        q.bindValue(QStringLiteral(":point"), priced ? QVariant(r.price.point) : noPrice);
-        q.bindValue(QStringLiteral(":high"), priced ? QVariant(r.price.high) : noPrice);
-        q.bindValue(QStringLiteral(":basis"), priceBasisName(r.price.basis));
-        q.bindValue(QStringLiteral(":nb"), r.price.neighbours);
+        bindSuggestion(&r, [&q](const char *name, const QVariant &value) { q.bindValue(QLatin1String(name), value); });
         if (thumbnail)
             q.bindValue(QStringLiteral(":thumb"), r.thumbnail);
-        q.bindValue(QStringLiteral(":moderation"), store_sql::notNull(moderationColumn(r)));
-        q.bindValue(QStringLiteral(":flags"), store_sql::flagsColumn(r.quality.flags));
-        q.bindValue(QStringLiteral(":review"), store_sql::notNull(r.review.reasons.join(QLatin1Char(','))));
-        q.bindValue(QStringLiteral(":hints"), store_sql::notNull(r.hints.join(QLatin1Char('\n'))));
-        q.bindValue(QStringLiteral(":title"), r.title);
-        q.bindValue(QStringLiteral(":desc"), r.description);
-        q.bindValue(QStringLiteral(":tbasis"), r.titleBasis);
-        q.bindValue(QStringLiteral(":tevidence"), titleEvidenceColumn(r));
         q.bindValue(QStringLiteral(":id"), predictionId);
         if (!q.exec())
             return databaseError(QStringLiteral("cannot store what was read on prediction %1").arg(predictionId), q.lastError());
@@ -266,8 +252,34 @@ Result<StandingDecision> PredictionStore::undoFeedback(qint64 feedbackId, const 
 
 namespace {
 
+// The suggestion and what was read on the photo, NULL without a result: the same columns for the insert
+// and for the lane's completion.
+void bindSuggestion(const PhotoResult *r, const Bind &bind)
+{
+    auto nullable = [](bool has, const QVariant &v, QMetaType type) { return has ? v : QVariant(type); };
+    const QMetaType text = QMetaType::fromType<QString>(), real = QMetaType::fromType<double>(),
+                    integer = QMetaType::fromType<int>();
+    bind(":cat", nullable(r, r ? r->category.id : QString(), text));
+    bind(":conf", nullable(r, r ? r->category.confidence : 0.0, real));
+    bind(":cats", nullable(r, r ? categoriesJson(*r) : QString(), text));
+    const bool priced = r && r->price.basis != PriceBasis::None; // no figure: NULL, never a price of 0
+    bind(":low", nullable(priced, r ? r->price.low : 0.0, real));
+    bind(":point", nullable(priced, r ? r->price.point : 0.0, real));
+    bind(":high", nullable(priced, r ? r->price.high : 0.0, real));
+    bind(":basis", nullable(r, r ? priceBasisName(r->price.basis) : QString(), text));
+    bind(":nb", nullable(r, r ? r->price.neighbours : 0, integer));
+    bind(":title", nullable(r, r ? r->title : QString(), text));
+    bind(":desc", nullable(r, r ? r->description : QString(), text));
+    bind(":flags", store_sql::flagsColumn(r ? r->quality.flags : QStringList()));
+    bind(":review", store_sql::notNull(r ? r->review.reasons.join(QLatin1Char(',')) : QString()));
+    bind(":hints", store_sql::notNull(r ? r->hints.join(QLatin1Char('\n')) : QString()));
+    bind(":tbasis", nullable(r, r ? r->titleBasis : QString(), text));
+    bind(":tevidence", r ? titleEvidenceColumn(*r) : QVariant(text));
+    bind(":moderation", store_sql::notNull(r ? moderationColumn(*r) : QString()));
+}
+
 // The insert's values for `rec`, through `bind` (a QSqlQuery's or a libpq statement's).
-void bindPrediction(const PredictionRecord &rec, const std::function<void(const char *, const QVariant &)> &bind)
+void bindPrediction(const PredictionRecord &rec, const Bind &bind)
 {
     const PhotoResult *r = rec.result ? &*rec.result : nullptr;
     const StageTimings &t = r ? r->timing : rec.timing;
@@ -290,22 +302,10 @@ void bindPrediction(const PredictionRecord &rec, const std::function<void(const 
     bind(":mname", nullable(r, r ? r->model.name : QString(), text));
     bind(":mver", nullable(r, r ? r->model.version : QString(), text));
     bind(":dev", nullable(r, r ? r->model.device : QString(), text));
-    bind(":cat", nullable(r, r ? r->category.id : QString(), text));
-    bind(":conf", nullable(r, r ? r->category.confidence : 0.0, real));
-    bind(":cats", nullable(r, r ? categoriesJson(*r) : QString(), text));
     bind(":labels", nullable(r, r ? labelsJson(*r) : QString(), text));
     bind(":cur", nullable(r, r ? r->price.currency : QString(), text));
-    const bool priced = r && r->price.basis != PriceBasis::None; // no figure: NULL, never a price of 0
-    bind(":low", nullable(priced, r ? r->price.low : 0.0, real));
-    bind(":point", nullable(priced, r ? r->price.point : 0.0, real));
-    bind(":high", nullable(priced, r ? r->price.high : 0.0, real));
-    bind(":basis", nullable(r, r ? priceBasisName(r->price.basis) : QString(), text));
-    bind(":nb", nullable(r, r ? r->price.neighbours : 0, integer));
-    bind(":title", nullable(r, r ? r->title : QString(), text));
-    bind(":desc", nullable(r, r ? r->description : QString(), text));
     bind(":sharp", nullable(r, r ? r->quality.sharpness : 0.0, real));
     bind(":bright", nullable(r, r ? r->quality.brightness : 0.0, real));
-    bind(":flags", store_sql::flagsColumn(r ? r->quality.flags : QStringList()));
     bind(":tdec", t.decode);
     bind(":tpre", t.preprocess);
     bind(":tinf", t.inference);
@@ -313,13 +313,9 @@ void bindPrediction(const PredictionRecord &rec, const std::function<void(const 
     bind(":emb", nullable(r && !r->embedding.empty(), r ? embeddingBytes(r->embedding) : QByteArray(), bytes));
     bind(":thumb", nullable(!rec.thumbnail.isEmpty(), rec.thumbnail, bytes));
     bind(":synth", rec.synthetic ? 1 : 0);
+    bindSuggestion(r, bind);
     bind(":head", nullable(r && r->model.head > 0 && !r->model.headFromFile, r ? r->model.head : 0, big));
     bind(":norm", nullable(r && r->embeddingNorm > 0, r ? r->embeddingNorm : 0.0, real));
-    bind(":review", store_sql::notNull(r ? r->review.reasons.join(QLatin1Char(',')) : QString()));
-    bind(":hints", store_sql::notNull(r ? r->hints.join(QLatin1Char('\n')) : QString()));
-    bind(":tbasis", nullable(r, r ? r->titleBasis : QString(), text));
-    bind(":tevidence", r ? titleEvidenceColumn(*r) : QVariant(text));
-    bind(":moderation", store_sql::notNull(r ? moderationColumn(*r) : QString()));
     // Waiting for the lane: held from the stale sweep (holdModeration renews it).
     const bool waiting = r && r->moderation.state == PhotoModeration::State::Pending;
     bind(":until", nullable(waiting, created + (rec.moderationHoldMs > 0 ? rec.moderationHoldMs : kModerationHoldMs), big));
