@@ -191,10 +191,7 @@ QJsonArray candidates(const Classifier &classifier, const ListingIndex &index, c
         return {};
     for (const ListingIndex::Match &m : index.lookup(r.embedding, 5, r.category.id, 0, -1).nearby)
         e.nearby.push_back({m.entry.title, m.similarity});
-    for (const CategoryScore &c : r.categories) {
-        if (const Category *of = classifier.taxonomy().find(c.id); of && !of->catchAll)
-            e.categoryWords.push_back({c.confidence, index.marketWords(c.id, WordVote::kCategoryWords)});
-    }
+    e.categoryWords = classifier.categoryWords(r, index.score(r.embedding));
     e.learnedWords = classifier.learnedWords(r, *e.category);
     const QSet<QString> sellers = contentWords(l.title);
     QJsonArray out;

@@ -267,10 +267,9 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
                             const ListingIndex::Scores *scores) const
 {
     ListingIndex::Lookup earlier;
-    if (m_index) {
-        const ListingIndex::Scores own = scores ? ListingIndex::Scores{} : m_index->score(r.embedding);
+    const ListingIndex::Scores own = m_index && !scores ? m_index->score(r.embedding) : ListingIndex::Scores{};
+    if (m_index)
         earlier = m_index->lookup(scores ? *scores : own, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self);
-    }
     r.price = PriceSuggester::suggest(category, earlier.evidence);
     r.similar.clear();
     for (const ListingIndex::Match &m : earlier.similar)
@@ -317,13 +316,9 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
         for (const ListingIndex::Match &m : earlier.nearby)
             in.nearby.push_back({m.entry.title, m.similarity});
     in.marketWords = earlier.marketWords;
-    // As suggested, the words of every category the photo may be in; as a moderator chose, the category's alone.
-    if (m_index && !byModerator) {
-        for (const CategoryScore &c : std::as_const(r.categories)) {
-            if (const Category *of = m_taxonomy.find(c.id); of && !of->catchAll) // the catch-all's words say nothing of the item
-                in.categoryWords.push_back({c.confidence, m_index->marketWords(c.id, WordVote::kCategoryWords, self)});
-        }
-    }
+    // As suggested, the words and listings of every category the photo may be in; as a moderator chose, the category's alone.
+    if (m_index && !byModerator)
+        in.categoryWords = categoryWords(r, scores ? *scores : own, self);
     in.learnedWords = learnedWords(r, category);
     const SuggestedText text = TextSuggester::suggest(in);
     r.title = text.title;
@@ -336,6 +331,23 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
         describeWithPhotoText(r, sellersSpelling());
     }
     r.review = reviewAdvice(r, category);
+}
+
+QVector<CategoryWords> Classifier::categoryWords(const PhotoResult &r, const ListingIndex::Scores &scores, qint64 self) const
+{
+    QVector<CategoryWords> out;
+    if (!m_index)
+        return out;
+    for (const CategoryScore &c : r.categories) {
+        const Category *of = m_taxonomy.find(c.id);
+        if (!of || of->catchAll) // the catch-all's words and listings say nothing of the item
+            continue;
+        CategoryWords words{c.confidence, m_index->marketWords(c.id, WordVote::kCategoryWords, self), {}};
+        for (const ListingIndex::Match &m : m_index->nearbyIn(scores, c.id, self))
+            words.nearby.push_back({m.entry.title, m.similarity});
+        out.push_back(std::move(words));
+    }
+    return out;
 }
 
 QVector<MarketWord> Classifier::learnedWords(const PhotoResult &r, const Category &category) const

@@ -119,6 +119,11 @@ public:
     // `exclude`: a listing that does not vote (the photo's own row).
     std::vector<double> neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding, qint64 exclude = 0) const;
     const QualityThresholds &qualityThresholds() const { return m_quality; }
+    // The result's suggested categories other than the catch-all, each with
+    // its sellers' most used words and its closest confirmed listings
+    // (`scores`: the photo's, from the listing index), `self` left out: what
+    // the title's words are voted from (TitleEvidence::categoryWords).
+    QVector<CategoryWords> categoryWords(const PhotoResult &result, const ListingIndex::Scores &scores, qint64 self = 0) const;
     // The head's word model's words for the photo at least kLearnedFloor
     // likely that the category's sellers write, as they spell them.
     QVector<MarketWord> learnedWords(const PhotoResult &result, const Category &category) const;

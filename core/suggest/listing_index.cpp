@@ -189,6 +189,14 @@ std::vector<ListingIndex::Match> ListingIndex::nearest(const Scores &scores, int
     });
 }
 
+std::vector<ListingIndex::Match> ListingIndex::nearbyIn(const Scores &scores, const QString &categoryId, qint64 exclude) const
+{
+    std::shared_lock lock(m_mutex);
+    return best(scores.m_similarity, kNeighbours, [&](const Entry &e) {
+        return e.confirmed && e.categoryId == categoryId && e.id != exclude && !e.title.trimmed().isEmpty();
+    });
+}
+
 std::optional<ListingIndex::Entry> ListingIndex::duplicateOf(std::uint64_t phash, int maxHamming) const
 {
     std::shared_lock lock(m_mutex);

@@ -103,6 +103,11 @@ public:
         PriceEvidence evidence;          // as priceEvidence()
         std::optional<Entry> duplicate;  // as duplicateOf()
     };
+    // The kNeighbours most similar confirmed listings of the category that have
+    // titles, most similar first, `exclude` left out: the category's voters for
+    // a title's words (WordVote, CategoryWords::nearby).
+    std::vector<Match> nearbyIn(const Scores &scores, const QString &categoryId, qint64 exclude = 0) const;
+
     // `exclude`: a listing left out of every answer (a stored photo described again must not find itself).
     Lookup lookup(const std::vector<float> &query, int k, const QString &categoryId, std::uint64_t phash, int maxHamming,
                   qint64 exclude = 0) const;

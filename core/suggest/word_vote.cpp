@@ -32,12 +32,14 @@ bool numberOnly(const QString &token)
     return !token.isEmpty() && std::none_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
 }
 
-// The listings' votes, each listing's weight its similarity to the kSharpness-th power, normalised.
-void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
+// One group of listings' votes, each listing's weight its similarity to the
+// kSharpness-th power, normalised within the group, then times `share`.
+// `first`: the index of the group's first voting title among all groups'.
+void groupVotes(const QVector<NeighbourTitle> &group, double share, int &first, std::map<QString, Vote> &out)
 {
     std::vector<std::pair<QStringList, double>> voters;
     double total = 0;
-    for (const NeighbourTitle &n : e.nearby) {
+    for (const NeighbourTitle &n : group) {
         if (int(voters.size()) >= WordVote::kListings)
             break;
         QStringList tokens = titleTokens(n.title);
@@ -48,7 +50,8 @@ void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
         voters.emplace_back(std::move(tokens), weight);
     }
     for (int t = 0; t < int(voters.size()); ++t) {
-        const auto &[tokens, weight] = voters[std::size_t(t)];
+        const auto &[tokens, similar] = voters[std::size_t(t)];
+        const double weight = share * similar / total;
         QSet<QString> counted;
         for (int i = 0; i < int(tokens.size()); ++i) {
             const QString key = wordKey(tokens[i]);
@@ -56,13 +59,37 @@ void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
                 continue;
             counted.insert(key);
             Vote &v = out[key];
-            v.listings += weight / total;
-            v.afterNumber += i > 0 && numberOnly(tokens[i - 1]) ? weight / total : 0.0;
-            v.placeSum += weight / total * relativePlace(i, int(tokens.size()));
-            v.placeWeight += weight / total;
+            v.listings += weight;
+            v.afterNumber += i > 0 && numberOnly(tokens[i - 1]) ? weight : 0.0;
+            v.placeSum += weight * relativePlace(i, int(tokens.size()));
+            v.placeWeight += weight;
             v.forms[tokens[i]] += weight;
-            v.at[t] = i;
+            v.at[first + t] = i;
         }
+    }
+    first += int(voters.size());
+}
+
+// The listings' votes: as suggested, each category the photo may be in has its
+// own closest listings vote, weighing P(category)^kCategorySharpness
+// (normalised over the categories), so a wrong top category with the right
+// second still gives that category's words, and a word of another item's
+// listings that happen to be close counts less; where no category brings
+// listings (a moderator chose the category), the closest listings of `nearby`.
+void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
+{
+    int first = 0;
+    const bool byCategory = std::any_of(e.categoryWords.begin(), e.categoryWords.end(), [](const CategoryWords &c) { return !c.nearby.isEmpty(); });
+    if (!byCategory) {
+        groupVotes(e.nearby, 1.0, first, out);
+        return;
+    }
+    double total = 0;
+    for (const CategoryWords &c : e.categoryWords)
+        total += std::pow(std::max(c.probability, 0.0), WordVote::kCategorySharpness);
+    for (const CategoryWords &c : e.categoryWords) {
+        if (total > 0)
+            groupVotes(c.nearby, std::pow(std::max(c.probability, 0.0), WordVote::kCategorySharpness) / total, first, out);
     }
 }
 

@@ -12,9 +12,11 @@ namespace listinglens {
 //   max(0, share of the closest confirmed listings whose titles have it - kLoneTitle)
 //   + kCategoryWeight x sum over the categories the photo may be in of
 //     P(category) x share of the category's confirmed titles that have it;
-// the listings are those of any category (a photo put in the wrong category
-// still finds its kind), each weighing its similarity to the kSharpness-th
-// power. A word at least kLikely likely is kept, the most likely first, at
+// the listings' share is, over the categories the photo may be in (a photo put
+// in the wrong category still finds its kind in the second), the share of the
+// category's closest listings, each weighing its similarity to the kSharpness-th
+// power, times the category's weight (kCategorySharpness); a moderator's
+// category: its closest listings alone. A word at least kLikely likely is kept, the most likely first, at
 // most kMaxWords, whole (a number alone is a fragment of a run, never a word),
 // one form of each word ("box" or "boxes"), in the order sellers write them
 // (before the words that the titles having both write after it; by its mean
@@ -27,6 +29,12 @@ public:
     // with few confirmed listings the only one there would otherwise decide
     // the title of every photo, however unlike it.
     static constexpr double kMinSimilarity = 0.5;
+    // As suggested, each category the photo may be in has its own kListings
+    // closest listings vote (CategoryWords::nearby), weighing its probability to
+    // this power, normalised over the categories: chosen by cross-validation
+    // within the training listings against the closest listings of any
+    // category and the power 1 (docs/user/suggestions.md).
+    static constexpr double kCategorySharpness = 2;
     // Chosen on the tune split of the marketplace set (docs/user/suggestions.md).
     static constexpr double kLoneTitle = 0.05;     // a word of one title of many is rarely the seller's
     static constexpr double kCategoryWeight = 0.6; // the categories' share of a word's likelihood

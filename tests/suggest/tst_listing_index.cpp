@@ -154,6 +154,25 @@ private Q_SLOTS:
         QVERIFY(index.sellersSpelling(QStringLiteral("road"), QStringLiteral("phones")).isEmpty());
     }
 
+    void nearbyInACategoryAreItsConfirmedTitledListings()
+    {
+        ListingIndex index(2);
+        index.add({1, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("Mountain bike")}, unit({1, 0.3f}));
+        index.add({2, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("Road bike")}, unit({1, 0}));
+        index.add({3, QStringLiteral("bicycles"), false, 0, 0, {}}, unit({1, 0}));                       // not confirmed
+        index.add({4, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("  ")}, unit({1, 0})); // no title
+        index.add({5, QStringLiteral("cars"), true, 100, 0, {}, QStringLiteral("Ford Focus")}, unit({1, 0}));
+        const ListingIndex::Scores scores = index.score(unit({1, 0}));
+        auto near = index.nearbyIn(scores, QStringLiteral("bicycles"));
+        QCOMPARE(int(near.size()), 2);
+        QCOMPARE(near[0].entry.id, 2); // the most alike first
+        QCOMPARE(near[1].entry.id, 1);
+        near = index.nearbyIn(scores, QStringLiteral("bicycles"), 2); // a photo described again does not find itself
+        QCOMPARE(int(near.size()), 1);
+        QCOMPARE(near[0].entry.id, 1);
+        QVERIFY(index.nearbyIn(scores, QStringLiteral("phones")).empty());
+    }
+
     void findsTheEarliestDuplicate()
     {
         ListingIndex index(2);

@@ -159,6 +159,39 @@ private Q_SLOTS:
         QCOMPARE(froms(words), QStringList{QStringLiteral("market")});
     }
 
+    // As suggested, each category the photo may be in votes with its own closest
+    // listings, weighing P(category)^kCategorySharpness: close listings of a less
+    // probable category's item no longer splice their words into the title.
+    void eachCategoryItMayBeInVotesWithItsOwnListings()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        const QVector<NeighbourTitle> pcs = neighbours({QStringLiteral("Gaming PC RTX"), QStringLiteral("Gaming PC RTX 3060"), QStringLiteral("Gaming PC")}, 0.7);
+        const QVector<NeighbourTitle> cookers = neighbours({QStringLiteral("Gas cooker"), QStringLiteral("Cooker and hob"), QStringLiteral("Electric cooker")}, 0.75);
+        // Of any category, the closer cookers outvote the computers: a title of two items.
+        e.nearby = cookers + pcs;
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC cooker"));
+        // By category (0.6 computers, 0.3 appliances, 0.1 a category with no close listing): the computers' words alone.
+        e.categoryWords = {{0.6, {}, pcs}, {0.3, {}, cookers}, {0.1, {}, neighbours({QStringLiteral("Red bike")}, 0.4)}};
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC RTX"));
+        const double total = 0.36 + 0.09 + 0.01;
+        for (const WordVote::Scored &s : WordVote::scored(e)) {
+            if (s.word == QLatin1String("cooker"))
+                QVERIFY2(std::abs(s.listingShare - 0.09 / total) < 1e-9, qPrintable(QString::number(s.listingShare)));
+            if (s.word == QLatin1String("PC"))
+                QVERIFY2(std::abs(s.listingShare - 0.36 / total) < 1e-9, qPrintable(QString::number(s.listingShare)));
+            QVERIFY(s.word != QLatin1String("bike")); // less alike than kMinSimilarity: no vote
+        }
+        // A wrong top category with the right second still gives the second's words.
+        e.categoryWords = {{0.45, {}, cookers}, {0.4, {}, pcs}};
+        const QString mixed = TitleBuilder::render(WordVote::words(e));
+        QVERIFY2(mixed.contains(QLatin1String("Gaming PC")) && mixed.contains(QLatin1String("ooker")), qPrintable(mixed));
+        // A moderator's category brings no categories' listings: the closest listings given vote.
+        e.categoryWords.clear();
+        e.nearby = pcs;
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC RTX"));
+    }
+
     void aWordIsKeptOnlyWhenLikelyEnough()
     {
         const Category c = laptops();
