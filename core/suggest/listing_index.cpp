@@ -123,6 +123,11 @@ std::vector<ListingIndex::Match> ListingIndex::best(const std::vector<float> &sc
         if (keep(m_entries[std::size_t(i)]))
             candidates.push_back(i);
     }
+    return bestOf(scores, k, candidates);
+}
+
+std::vector<ListingIndex::Match> ListingIndex::bestOf(const std::vector<float> &scores, int k, std::vector<int> &candidates) const
+{
     const int take = std::min(std::max(k, 0), int(candidates.size()));
     std::partial_sort(candidates.begin(), candidates.begin() + take, candidates.end(),
                       [&](int a, int b) {
@@ -189,14 +194,6 @@ std::vector<ListingIndex::Match> ListingIndex::nearest(const Scores &scores, int
     });
 }
 
-std::vector<ListingIndex::Match> ListingIndex::nearbyIn(const Scores &scores, const QString &categoryId, qint64 exclude) const
-{
-    std::shared_lock lock(m_mutex);
-    return best(scores.m_similarity, kNeighbours, [&](const Entry &e) {
-        return e.confirmed && e.categoryId == categoryId && e.id != exclude && !e.title.trimmed().isEmpty();
-    });
-}
-
 std::optional<ListingIndex::Entry> ListingIndex::duplicateOf(std::uint64_t phash, int maxHamming) const
 {
     std::shared_lock lock(m_mutex);
@@ -210,13 +207,13 @@ PriceEvidence ListingIndex::priceEvidence(const QString &categoryId, const std::
 }
 
 ListingIndex::Lookup ListingIndex::lookup(const std::vector<float> &query, int k, const QString &categoryId,
-                                          std::uint64_t phash, int maxHamming, qint64 exclude) const
+                                          std::uint64_t phash, int maxHamming, qint64 exclude, const Want &voters) const
 {
-    return lookup(score(query), k, categoryId, phash, maxHamming, exclude);
+    return lookup(score(query), k, categoryId, phash, maxHamming, exclude, voters);
 }
 
 ListingIndex::Lookup ListingIndex::lookup(const Scores &scored, int k, const QString &categoryId,
-                                          std::uint64_t phash, int maxHamming, qint64 exclude) const
+                                          std::uint64_t phash, int maxHamming, qint64 exclude, const Want &voters) const
 {
     std::shared_lock lock(m_mutex);
     const std::vector<float> &scores = scored.m_similarity; // once, for every answer
@@ -225,7 +222,24 @@ ListingIndex::Lookup ListingIndex::lookup(const Scores &scored, int k, const QSt
     out.similar.erase(std::remove_if(out.similar.begin(), out.similar.end(), [](const Match &m) { return m.similarity < kSimilarFloor; }),
                       out.similar.end());
     out.sameCategory = sameCategoryFrom(scores, categoryId, exclude);
-    out.nearby = best(scores, kNeighbours, [exclude](const Entry &e) { return e.confirmed && e.id != exclude && !e.title.trimmed().isEmpty(); });
+    // The confirmed titled listings, of any category and of each wanted one, in one pass.
+    std::vector<int> titled;
+    std::vector<std::vector<int>> inCategory(std::size_t(voters.categories.size()));
+    const int n = int(std::min(scores.size(), m_entries.size()));
+    for (int i = 0; i < n; ++i) {
+        const Entry &e = m_entries[std::size_t(i)];
+        if (!e.confirmed || e.id == exclude || e.title.trimmed().isEmpty())
+            continue;
+        titled.push_back(i);
+        for (qsizetype c = 0; c < voters.categories.size(); ++c) {
+            if (e.categoryId == voters.categories[c])
+                inCategory[std::size_t(c)].push_back(i);
+        }
+    }
+    out.nearby = bestOf(scores, kNeighbours, titled);
+    for (qsizetype c = 0; c < voters.categories.size(); ++c)
+        out.voters.push_back({voters.categories[c], bestOf(scores, kNeighbours, inCategory[std::size_t(c)]),
+                              marketWordsOf(voters.categories[c], voters.words, exclude)});
     out.evidence = evidenceFrom(out.sameCategory, categoryId, exclude);
     out.marketWords = marketWordsOf(categoryId, kMarketWords, exclude);
     out.duplicate = findDuplicate(phash, maxHamming, exclude);

@@ -6,6 +6,7 @@
 #include "title_builder.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <map>
@@ -16,6 +17,13 @@
 #include <vector>
 
 namespace listinglens {
+
+// The categories whose title voters a ListingIndex lookup also gives, from the
+// same pass (outside the class: a default argument there).
+struct TitleVotersWanted {
+    QStringList categories;
+    int words = 10; // each one's most used title words
+};
 
 // Earlier listings in memory for similarity search, price evidence and
 // duplicate detection. Exhaustive (exact) search over every listing; the
@@ -102,17 +110,22 @@ public:
         QVector<MarketWord> marketWords; // the category's (marketWords, kMarketWords), the excluded listing's title not counted
         PriceEvidence evidence;          // as priceEvidence()
         std::optional<Entry> duplicate;  // as duplicateOf()
+        // Per category asked for (`voters`, in its order): what a title's words are
+        // voted from (WordVote, CategoryWords).
+        struct Voters {
+            QString categoryId;
+            std::vector<Match> nearby;   // its kNeighbours most similar confirmed listings with titles
+            QVector<MarketWord> words;   // its most used title words (marketWords, `Want::words`)
+        };
+        std::vector<Voters> voters;
     };
-    // The kNeighbours most similar confirmed listings of the category that have
-    // titles, most similar first, `exclude` left out: the category's voters for
-    // a title's words (WordVote, CategoryWords::nearby).
-    std::vector<Match> nearbyIn(const Scores &scores, const QString &categoryId, qint64 exclude = 0) const;
+    using Want = TitleVotersWanted;
 
     // `exclude`: a listing left out of every answer (a stored photo described again must not find itself).
     Lookup lookup(const std::vector<float> &query, int k, const QString &categoryId, std::uint64_t phash, int maxHamming,
-                  qint64 exclude = 0) const;
+                  qint64 exclude = 0, const Want &voters = {}) const;
     Lookup lookup(const Scores &scores, int k, const QString &categoryId, std::uint64_t phash, int maxHamming,
-                  qint64 exclude = 0) const;
+                  qint64 exclude = 0, const Want &voters = {}) const;
 
 private:
     // Callers hold m_mutex. Similarity of the query to every listing (empty on a dimension mismatch).
@@ -120,6 +133,8 @@ private:
     // The best k of the listings that pass `keep`, by score.
     template <typename Keep>
     std::vector<Match> best(const std::vector<float> &scores, int k, Keep keep) const;
+    // The best k of `candidates` (indices into m_entries), by score; reorders them.
+    std::vector<Match> bestOf(const std::vector<float> &scores, int k, std::vector<int> &candidates) const;
     PriceEvidence evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, qint64 exclude = 0) const;
     std::vector<Match> sameCategoryFrom(const std::vector<float> &scores, const QString &categoryId, qint64 exclude) const;
     QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, qint64 exclude = 0) const;

@@ -40,12 +40,14 @@ struct TitleEvidence {
     QString colour;
     double colourShare = 0;
     QVector<NeighbourTitle> neighbours; // confirmed, same category, most similar first
-    // Confirmed, any category, most similar first: they vote for the title's
-    // words when no category brings its own closest listings (categoryWords).
-    QVector<NeighbourTitle> nearby;
+    // How the title's words are voted (WordVote). false: the category is given
+    // (a moderator chose it): `nearby`, its closest listings with titles, vote,
+    // with `marketWords`. true: as suggested, each of `categoryWords` votes with
+    // its own listings and words, and where none has any, no listing votes.
+    bool suggested = false;
+    QVector<NeighbourTitle> nearby;     // confirmed, the given category's, most similar first
     QVector<MarketWord> marketWords;    // the category's, most used first
-    // The categories the photo may be in (the suggested ones with their
-    // probabilities); empty: the category alone (a moderator chose it).
+    // The categories the photo may be in (the suggested ones with their probabilities).
     QVector<CategoryWords> categoryWords;
     // The market's word model's words for the photo (WordModel): share is the
     // probability that the seller's title has the word; empty without one.

@@ -13,10 +13,13 @@ namespace listinglens {
 //   + kCategoryWeight x sum over the categories the photo may be in of
 //     P(category) x share of the category's confirmed titles that have it;
 // the listings' share is, over the categories the photo may be in (a photo put
-// in the wrong category still finds its kind in the second), the share of the
-// category's closest listings, each weighing its similarity to the kSharpness-th
-// power, times the category's weight (kCategorySharpness); a moderator's
-// category: its closest listings alone. A word at least kLikely likely is kept, the most likely first, at
+// in the wrong category still finds its kind in the second; the catch-all's
+// listings too, not its words), the share of the category's closest listings,
+// each weighing its similarity to the kSharpness-th power, times the category's
+// weight (kCategorySharpness) and the share of the kListings places its listings
+// fill; where no category has listings or a probability, no listing votes. A
+// moderator's category (TitleEvidence::suggested false): its closest listings
+// alone. A word at least kLikely likely is kept, the most likely first, at
 // most kMaxWords, whole (a number alone is a fragment of a run, never a word),
 // one form of each word ("box" or "boxes"), in the order sellers write them
 // (before the words that the titles having both write after it; by its mean
@@ -31,7 +34,7 @@ public:
     static constexpr double kMinSimilarity = 0.5;
     // As suggested, each category the photo may be in has its own kListings
     // closest listings vote (CategoryWords::nearby), weighing its probability to
-    // this power, normalised over the categories: chosen by cross-validation
+    // this power, normalised over the categories given (the catch-all's too): chosen by cross-validation
     // within the training listings against the closest listings of any
     // category and the power 1 (docs/user/suggestions.md).
     static constexpr double kCategorySharpness = 2;
@@ -76,7 +79,7 @@ public:
         // categories' probability-weighted share, the word model's probability.
         double listingShare = 0, categoryShare = 0, probability = 0;
         double place = 1;      // where sellers write it (0 first .. 1 last)
-        std::map<int, int> at; // voting title (the closest first) -> the word's index in it
+        std::map<int, int> at; // voting title (each category's in turn, the closest first) -> the word's index in it
     };
     // Every candidate, most likely first.
     static std::vector<Scored> scored(const TitleEvidence &evidence);

@@ -154,7 +154,7 @@ private Q_SLOTS:
         QVERIFY(index.sellersSpelling(QStringLiteral("road"), QStringLiteral("phones")).isEmpty());
     }
 
-    void nearbyInACategoryAreItsConfirmedTitledListings()
+    void aLookupGivesEachWantedCategorysTitleVoters()
     {
         ListingIndex index(2);
         index.add({1, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("Mountain bike")}, unit({1, 0.3f}));
@@ -162,15 +162,22 @@ private Q_SLOTS:
         index.add({3, QStringLiteral("bicycles"), false, 0, 0, {}}, unit({1, 0}));                       // not confirmed
         index.add({4, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("  ")}, unit({1, 0})); // no title
         index.add({5, QStringLiteral("cars"), true, 100, 0, {}, QStringLiteral("Ford Focus")}, unit({1, 0}));
-        const ListingIndex::Scores scores = index.score(unit({1, 0}));
-        auto near = index.nearbyIn(scores, QStringLiteral("bicycles"));
-        QCOMPARE(int(near.size()), 2);
-        QCOMPARE(near[0].entry.id, 2); // the most alike first
-        QCOMPARE(near[1].entry.id, 1);
-        near = index.nearbyIn(scores, QStringLiteral("bicycles"), 2); // a photo described again does not find itself
-        QCOMPARE(int(near.size()), 1);
-        QCOMPARE(near[0].entry.id, 1);
-        QVERIFY(index.nearbyIn(scores, QStringLiteral("phones")).empty());
+        const ListingIndex::Want want{{QStringLiteral("phones"), QStringLiteral("bicycles")}, 5};
+        ListingIndex::Lookup near = index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 0, want);
+        QCOMPARE(int(near.voters.size()), 2); // one per wanted category, in its order
+        QCOMPARE(near.voters[0].categoryId, QStringLiteral("phones"));
+        QVERIFY(near.voters[0].nearby.empty() && near.voters[0].words.isEmpty());
+        QCOMPARE(near.voters[1].categoryId, QStringLiteral("bicycles"));
+        QCOMPARE(int(near.voters[1].nearby.size()), 2);
+        QCOMPARE(near.voters[1].nearby[0].entry.id, 2); // the most alike first
+        QCOMPARE(near.voters[1].nearby[1].entry.id, 1);
+        QCOMPARE(near.voters[1].words.first().word, QStringLiteral("bike"));
+        QCOMPARE(int(near.nearby.size()), 3); // any category's confirmed titled listings, from the same pass
+        // A photo described again does not find itself, nor count its title.
+        near = index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 2, want);
+        QCOMPARE(int(near.voters[1].nearby.size()), 1);
+        QCOMPARE(near.voters[1].nearby[0].entry.id, 1);
+        QVERIFY(index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1).voters.empty()); // none wanted
     }
 
     void findsTheEarliestDuplicate()

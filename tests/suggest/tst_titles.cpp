@@ -161,17 +161,25 @@ private Q_SLOTS:
 
     // As suggested, each category the photo may be in votes with its own closest
     // listings, weighing P(category)^kCategorySharpness: close listings of a less
-    // probable category's item no longer splice their words into the title.
+    // probable category's item do not splice their words into the title.
     void eachCategoryItMayBeInVotesWithItsOwnListings()
     {
         const Category c = laptops();
         TitleEvidence e = evidence(c);
-        const QVector<NeighbourTitle> pcs = neighbours({QStringLiteral("Gaming PC RTX"), QStringLiteral("Gaming PC RTX 3060"), QStringLiteral("Gaming PC")}, 0.7);
-        const QVector<NeighbourTitle> cookers = neighbours({QStringLiteral("Gas cooker"), QStringLiteral("Cooker and hob"), QStringLiteral("Electric cooker")}, 0.75);
-        // Of any category, the closer cookers outvote the computers: a title of two items.
-        e.nearby = cookers + pcs;
-        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC cooker"));
-        // By category (0.6 computers, 0.3 appliances, 0.1 a category with no close listing): the computers' words alone.
+        QStringList pcTitles, cookerTitles;
+        for (int i = 0; i < 3; ++i) {
+            pcTitles << QStringLiteral("Gaming PC RTX") << QStringLiteral("Gaming PC RTX 3060") << QStringLiteral("Gaming PC");
+            cookerTitles << QStringLiteral("Gas cooker") << QStringLiteral("Cooker and hob") << QStringLiteral("Electric cooker");
+        }
+        pcTitles << QStringLiteral("Gaming PC RTX");
+        cookerTitles << QStringLiteral("Gas cooker");
+        const QVector<NeighbourTitle> pcs = neighbours(pcTitles, 0.7);         // ten voters
+        const QVector<NeighbourTitle> cookers = neighbours(cookerTitles, 0.75); // ten voters
+        // A given category (a moderator's): its closest listings vote.
+        e.nearby = pcs;
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC RTX"));
+        // As suggested (0.6 computers, 0.3 appliances, 0.1 a category with no close listing): the computers' words alone.
+        e.suggested = true;
         e.categoryWords = {{0.6, {}, pcs}, {0.3, {}, cookers}, {0.1, {}, neighbours({QStringLiteral("Red bike")}, 0.4)}};
         QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC RTX"));
         const double total = 0.36 + 0.09 + 0.01;
@@ -184,12 +192,46 @@ private Q_SLOTS:
         }
         // A wrong top category with the right second still gives the second's words.
         e.categoryWords = {{0.45, {}, cookers}, {0.4, {}, pcs}};
-        const QString mixed = TitleBuilder::render(WordVote::words(e));
-        QVERIFY2(mixed.contains(QLatin1String("Gaming PC")) && mixed.contains(QLatin1String("ooker")), qPrintable(mixed));
-        // A moderator's category brings no categories' listings: the closest listings given vote.
-        e.categoryWords.clear();
-        e.nearby = pcs;
-        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC RTX"));
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC cooker"));
+    }
+
+    // As suggested, the closest listings of other categories never vote: where no
+    // category the photo may be in has listings, or none has a probability
+    // (0, NaN), the categories' words alone decide.
+    void asSuggestedOnlyTheCategoriesListingsVote()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        e.nearby = neighbours({QStringLiteral("Gas cooker"), QStringLiteral("Gas cooker"), QStringLiteral("Gas cooker")}, 0.9);
+        e.suggested = true;
+        const QVector<MarketWord> words{{QStringLiteral("laptop"), 0.5}};
+        e.categoryWords = {{0.7, words, {}}, {0.3, {}, {}}};
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Laptop"));
+        const QVector<NeighbourTitle> pcs = neighbours(QStringList(10, QStringLiteral("Gaming PC")), 0.7);
+        for (double p : {0.0, std::nan("")}) {
+            e.categoryWords = {{p, words, pcs}, {p, {}, pcs}};
+            const QVector<WordVote::Scored> scored = WordVote::scored(e);
+            for (const WordVote::Scored &s : scored)
+                QVERIFY2(s.listingShare == 0 && s.categoryShare == 0 && std::isfinite(s.likely), qPrintable(s.word));
+            QVERIFY(WordVote::words(e).isEmpty()); // no evidence: the title falls back to the category (TitleBuilder)
+        }
+    }
+
+    // One listing barely alike is one voter of kListings, not its category's whole say.
+    void aCategoryWithFewListingsHasTheirShareOnly()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        e.suggested = true;
+        e.categoryWords = {{0.5, {}, neighbours({QStringLiteral("Vintage typewriter")}, 0.51)},
+                           {0.5, {}, neighbours(QStringList(10, QStringLiteral("Gaming PC")), 0.7)}};
+        for (const WordVote::Scored &s : WordVote::scored(e)) {
+            if (s.word == QLatin1String("typewriter"))
+                QVERIFY2(std::abs(s.listingShare - 0.5 / WordVote::kListings) < 1e-9, qPrintable(QString::number(s.listingShare)));
+            if (s.word == QLatin1String("PC"))
+                QVERIFY2(std::abs(s.listingShare - 0.5) < 1e-9, qPrintable(QString::number(s.listingShare)));
+        }
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC"));
     }
 
     void aWordIsKeptOnlyWhenLikelyEnough()
