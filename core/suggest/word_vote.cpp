@@ -39,11 +39,12 @@ double weightOf(double probability)
 }
 
 // One group of listings' votes, each listing's weight its similarity to the
-// kSharpness-th power, normalised within the group, times `share` and the
-// share of the kListings places the group fills: one listing barely alike in
-// a category with few is one voter of kListings, not the category's whole say.
+// kSharpness-th power, normalised within the group, times `share`; `byPlaces`:
+// times the share of the kListings places the group fills too, so that one
+// listing barely alike of one of several categories is one voter of kListings,
+// not the category's whole say.
 // `first`: the index of the group's first voting title among all groups'.
-void groupVotes(const QVector<NeighbourTitle> &group, double share, int &first, std::map<QString, Vote> &out)
+void groupVotes(const QVector<NeighbourTitle> &group, double share, bool byPlaces, int &first, std::map<QString, Vote> &out)
 {
     std::vector<std::pair<QStringList, double>> voters;
     double total = 0;
@@ -57,7 +58,7 @@ void groupVotes(const QVector<NeighbourTitle> &group, double share, int &first, 
         total += weight;
         voters.emplace_back(std::move(tokens), weight);
     }
-    const double filled = double(voters.size()) / WordVote::kListings;
+    const double filled = byPlaces ? double(voters.size()) / WordVote::kListings : 1.0;
     for (int t = 0; t < int(voters.size()); ++t) {
         const auto &[tokens, similar] = voters[std::size_t(t)];
         const double weight = share * filled * similar / total;
@@ -92,7 +93,7 @@ void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
 {
     int first = 0;
     if (!e.suggested) {
-        groupVotes(e.nearby, 1.0, first, out);
+        groupVotes(e.nearby, 1.0, false, first, out);
         return;
     }
     double total = 0;
@@ -101,7 +102,7 @@ void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
     if (!(total > 0))
         return;
     for (const CategoryWords &c : e.categoryWords)
-        groupVotes(c.nearby, std::pow(weightOf(c.probability), WordVote::kCategorySharpness) / total, first, out);
+        groupVotes(c.nearby, std::pow(weightOf(c.probability), WordVote::kCategorySharpness) / total, true, first, out);
 }
 
 // The categories' votes: each category's share of titles with the word, times

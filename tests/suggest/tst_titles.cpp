@@ -192,7 +192,7 @@ private Q_SLOTS:
         }
         // A wrong top category with the right second still gives the second's words.
         e.categoryWords = {{0.45, {}, cookers}, {0.4, {}, pcs}};
-        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC cooker"));
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC cooker RTX"));
     }
 
     // As suggested, the closest listings of other categories never vote: where no
@@ -210,7 +210,7 @@ private Q_SLOTS:
         const QVector<NeighbourTitle> pcs = neighbours(QStringList(10, QStringLiteral("Gaming PC")), 0.7);
         for (double p : {0.0, std::nan("")}) {
             e.categoryWords = {{p, words, pcs}, {p, {}, pcs}};
-            const QVector<WordVote::Scored> scored = WordVote::scored(e);
+            const std::vector<WordVote::Scored> scored = WordVote::scored(e);
             for (const WordVote::Scored &s : scored)
                 QVERIFY2(s.listingShare == 0 && s.categoryShare == 0 && std::isfinite(s.likely), qPrintable(s.word));
             QVERIFY(WordVote::words(e).isEmpty()); // no evidence: the title falls back to the category (TitleBuilder)
@@ -242,8 +242,9 @@ private Q_SLOTS:
         QStringList titles;
         for (int i = 0; i < 10; ++i)
             titles << (i < 4 ? QStringLiteral("Dell laptop") : i < 7 ? QStringLiteral("Dell laptop i5") : i < 9 ? QStringLiteral("Laptop charger") : QStringLiteral("Laptop bag"));
-        e.nearby = neighbours(titles, 0.7);
-        e.categoryWords = {{0.5, {{QStringLiteral("gaming"), 0.5, 0.0}, {QStringLiteral("bag"), 0.6, 1.0}}}};
+        const QVector<NeighbourTitle> near = neighbours(titles, 0.7);
+        e.suggested = true; // one category: its listings have the listings' whole say
+        e.categoryWords = {{0.5, {{QStringLiteral("gaming"), 0.5, 0.0}, {QStringLiteral("bag"), 0.6, 1.0}}, near}};
         const std::vector<WordVote::Scored> scored = WordVote::scored(e);
         const QVector<TitleWord> words = WordVote::words(e);
         QStringList kept;
@@ -257,7 +258,7 @@ private Q_SLOTS:
         QCOMPARE(TitleBuilder::render(words), QStringLiteral("Dell laptop i5 bag"));
         QCOMPARE(froms(words), (QStringList{QStringLiteral("similar"), QStringLiteral("similar"), QStringLiteral("similar"), QStringLiteral("market")}));
         // A category the photo surely is in carries its word alone, as the category's evidence, where its sellers write it.
-        e.categoryWords = {{1.0, {{QStringLiteral("gaming"), 0.5, 0.0}}}};
+        e.categoryWords = {{1.0, {{QStringLiteral("gaming"), 0.5, 0.0}}, near}};
         const QVector<TitleWord> surer = WordVote::words(e);
         const auto gaming = std::find_if(surer.begin(), surer.end(), [](const TitleWord &w) { return w.word == QLatin1String("gaming"); });
         QVERIFY(gaming != surer.end());
