@@ -1,7 +1,9 @@
 // A correction of the category redoes the title from the new category's
 // evidence only (Classifier::describedAs): its confirmed listings, and a brand
-// read on the photo that fits it; never the old category's words.
+// read on the photo that fits it; never the old category's words. The model
+// report's titles come by the suggestion's own route.
 #include "classifier.h"
+#include "title_check.h"
 
 #include <QTest>
 
@@ -77,6 +79,31 @@ private Q_SLOTS:
         QCOMPARE(back.value().similar.size(), asBooks.value().similar.size());
         for (qsizetype i = 0; i < back.value().similar.size(); ++i)
             QCOMPARE(back.value().similar[i].id, asBooks.value().similar[i].id);
+    }
+
+    void theModelReportTitlesAListingAsTheProductWould()
+    {
+        // The report's titles (leaveOneOutTitles) are voted as a suggestion's
+        // are: a listing's closest listings of another kind of item, closer
+        // than its own category's, bring none of their words.
+        auto created = Classifier::create({});
+        QVERIFY2(created, qPrintable(created ? QString() : created.error().message));
+        const Classifier &classifier = *created.value();
+        const int dim = classifier.engineInfo().embeddingDim;
+        ListingIndex index(dim);
+        // The first confirmed titled listing is the one the report, limited to one, titles.
+        index.add({1, QStringLiteral("books-hobbies"), true, 10, 1, {}, QStringLiteral("Family board game")}, alike(dim, 1.0, 1));
+        const QStringList books{QStringLiteral("Board game"), QStringLiteral("Board games bundle")};
+        const QStringList music{QStringLiteral("Vinyl records collection"), QStringLiteral("Vinyl LP records"), QStringLiteral("Job lot vinyl records")};
+        for (int i = 0; i < 2; ++i)
+            index.add({i + 2, QStringLiteral("books-hobbies"), true, 10, quint64(i + 2), {}, books[i]}, alike(dim, 0.6, 2 + i));
+        for (int i = 0; i < 3; ++i)
+            index.add({i + 11, QStringLiteral("music"), true, 20, quint64(i + 11), {}, music[i]}, alike(dim, 0.95, 10 + i));
+        const QJsonObject report = leaveOneOutTitles(index, classifier, 1).json();
+        QCOMPARE(report.value(QStringLiteral("listings")).toInt(), 1);
+        // "Board game" from its own category's listings: 2 of its 3 words, nothing else.
+        QVERIFY2(report.value(QStringLiteral("word_precision")).toDouble() > 0.99, qPrintable(QString::number(report.value(QStringLiteral("word_precision")).toDouble())));
+        QVERIFY2(report.value(QStringLiteral("word_recall")).toDouble() > 0.6, qPrintable(QString::number(report.value(QStringLiteral("word_recall")).toDouble())));
     }
 };
 

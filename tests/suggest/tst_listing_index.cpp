@@ -172,12 +172,54 @@ private Q_SLOTS:
         QCOMPARE(near.voters[1].nearby[0].entry.id, 2); // the most alike first
         QCOMPARE(near.voters[1].nearby[1].entry.id, 1);
         QCOMPARE(near.voters[1].words.first().word, QStringLiteral("bike"));
-        QCOMPARE(int(near.nearby.size()), 3); // any category's confirmed titled listings, from the same pass
         // A photo described again does not find itself, nor count its title.
         near = index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 2, want);
         QCOMPARE(int(near.voters[1].nearby.size()), 1);
         QCOMPARE(near.voters[1].nearby[0].entry.id, 1);
         QVERIFY(index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1).voters.empty()); // none wanted
+    }
+
+    void aCategorysRowsFollowConfirmationsAndAdds()
+    {
+        // A lookup finds a category's neighbours, prices and title voters among
+        // the rows kept for it: each must move with a correction, go with an
+        // undo, and a listing added after a query's scores is in none of them.
+        ListingIndex index(2);
+        index.add({1, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("Road bike")}, unit({1, 0}));
+        index.add({2, QStringLiteral("bicycles"), false, 0, 0, {}}, unit({1, 0.1f}));
+        index.add({3, QStringLiteral("cars"), true, 300, 0, {}, QStringLiteral("Ford Focus")}, unit({1, 0.2f}));
+        const ListingIndex::Want want{{QStringLiteral("bicycles"), QStringLiteral("cars")}, 5};
+        const auto ids = [](const std::vector<ListingIndex::Match> &matches) {
+            QList<qint64> out;
+            for (const ListingIndex::Match &m : matches)
+                out << m.entry.id;
+            return out;
+        };
+        index.confirm(2, QStringLiteral("cars"), 200, QStringLiteral("Ford Fiesta"));
+        index.confirm(1, QStringLiteral("cars"), 150, QStringLiteral("Ford Ka")); // corrected: out of bicycles, into cars
+        ListingIndex::Lookup near = index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 0, want);
+        QVERIFY(near.voters[0].nearby.empty());
+        QCOMPARE(ids(near.voters[1].nearby), (QList<qint64>{1, 2, 3})); // the most alike first, whatever the order confirmed
+        QCOMPARE(ids(near.sameCategory), (QList<qint64>{1, 2, 3}));
+        QCOMPARE(int(near.evidence.categoryPrices.size()), 3);
+        QVERIFY(index.lookup(unit({1, 0}), 5, QStringLiteral("bicycles"), 0, -1).evidence.categoryPrices.empty());
+        QCOMPARE(ids(index.nearest(unit({1, 0}), 5, QStringLiteral("cars"), true)), (QList<qint64>{1, 2, 3}));
+        index.unconfirm(2, QStringLiteral("cars")); // undone: no longer a confirmed listing of cars
+        near = index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 3, want); // and the photo of 3 described again
+        QCOMPARE(ids(near.voters[1].nearby), (QList<qint64>{1}));
+        QCOMPARE(ids(near.sameCategory), (QList<qint64>{1}));
+        QCOMPARE(int(near.evidence.categoryPrices.size()), 1);
+        QCOMPARE(ids(near.similar), (QList<qint64>{1}));
+        QCOMPARE(ids(index.nearest(unit({1, 0}), 5, QStringLiteral("cars"))), (QList<qint64>{1, 2, 3})); // unconfirmed ones too
+        // Scores taken before a listing came: it is in no answer given from them.
+        const ListingIndex::Scores before = index.score(unit({1, 0}));
+        index.add({4, QStringLiteral("cars"), true, 400, 0, {}, QStringLiteral("Ford Puma")}, unit({1, 0}));
+        near = index.lookup(before, 5, QStringLiteral("cars"), 0, -1, 0, want);
+        QCOMPARE(ids(near.voters[1].nearby), (QList<qint64>{1, 3}));
+        QCOMPARE(ids(near.sameCategory), (QList<qint64>{1, 3}));
+        QCOMPARE(ids(index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 0, want).voters[1].nearby), (QList<qint64>{1, 4, 3}));
+        // Equally alike: the earlier id first.
+        QCOMPARE(ids(index.nearest(unit({1, 0}), 2, {}, true)), (QList<qint64>{1, 4}));
     }
 
     void findsTheEarliestDuplicate()
