@@ -113,30 +113,26 @@ void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
 void ListingIndex::confirm(qint64 id, const QString &categoryId, double price, const QString &title)
 {
     std::unique_lock lock(m_mutex);
-    const int i = indexOf(id);
-    if (i < 0)
-        return;
-    track(std::size_t(i), -1);
-    Entry &e = m_entries[std::size_t(i)];
-    e.confirmed = true;
-    e.categoryId = categoryId;
-    e.price = price;
-    e.title = title;
-    track(std::size_t(i), +1);
+    decide(id, true, categoryId, price, title);
 }
 
 void ListingIndex::unconfirm(qint64 id, const QString &suggestedCategoryId)
 {
     std::unique_lock lock(m_mutex);
+    decide(id, false, suggestedCategoryId, 0, {});
+}
+
+void ListingIndex::decide(qint64 id, bool confirmed, const QString &categoryId, double price, const QString &title)
+{
     const int i = indexOf(id);
     if (i < 0)
         return;
     track(std::size_t(i), -1);
     Entry &e = m_entries[std::size_t(i)];
-    e.confirmed = false;
-    e.categoryId = suggestedCategoryId;
-    e.price = 0;
-    e.title.clear();
+    e.confirmed = confirmed;
+    e.categoryId = categoryId;
+    e.price = price;
+    e.title = title;
     track(std::size_t(i), +1);
 }
 

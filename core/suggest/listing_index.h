@@ -139,6 +139,8 @@ private:
                                       bool titled) const;
     PriceEvidence evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, int skip = -1) const;
     QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, qint64 exclude = 0) const;
+    // Callers hold m_mutex for writing. The listing's decision set (confirm) or taken back (unconfirm).
+    void decide(qint64 id, bool confirmed, const QString &categoryId, double price, const QString &title);
     // The listing at `i` counted in (+1) or out of (-1) what is kept per
     // listing and per category (its flags, its category's confirmed rows, its
     // title's words); out before it changes, in after.
