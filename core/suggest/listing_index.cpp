@@ -100,14 +100,28 @@ void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
     std::vector<std::int8_t> codes;
     const float scale = quantise(embedding, codes);
     std::unique_lock lock(m_mutex);
-    if (!m_at.emplace(entry.id, m_entries.size()).second)
+    if (m_at.contains(entry.id))
         return; // already here (another worker's row read back after being added)
-    m_entries.push_back(entry);
-    m_flags.push_back(0);
-    m_phashes.push_back(entry.phash);
-    track(m_entries.size() - 1, +1);
-    m_codes.insert(m_codes.end(), codes.begin(), codes.end());
-    m_scales.push_back(scale);
+    // The id is mapped last, once every per-listing vector has its row: an
+    // allocation that throws on the way leaves no id pointing past them (the
+    // vectors a throw left longer are cut back to the entries).
+    const std::size_t i = m_entries.size();
+    try {
+        m_entries.push_back(entry);
+        m_flags.push_back(0);
+        m_phashes.push_back(entry.phash);
+        m_codes.insert(m_codes.end(), codes.begin(), codes.end());
+        m_scales.push_back(scale);
+        m_at.emplace(entry.id, i);
+    } catch (...) {
+        m_entries.resize(i);
+        m_flags.resize(i);
+        m_phashes.resize(i);
+        m_codes.resize(i * std::size_t(m_dim));
+        m_scales.resize(i);
+        throw;
+    }
+    track(i, +1);
 }
 
 void ListingIndex::confirm(qint64 id, const QString &categoryId, double price, const QString &title)
