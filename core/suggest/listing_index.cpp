@@ -36,28 +36,37 @@ std::int32_t dot(const std::int8_t *a, const std::int8_t *b, int n)
 }
 
 // The best k of the listings offered one at a time, by score (equally similar:
-// the earlier id first), kept as they come: most are below the k-th best and
-// cost one comparison, where collecting and sorting every candidate cost a
-// vector of all of them per answer.
+// the earlier id first), kept as they come in a heap whose top is the k-th
+// best: most listings are below it and cost one comparison, the others
+// O(log k), where collecting and sorting every candidate cost a vector of all
+// of them per answer. `candidates`: at most how many are offered (a large k
+// reserves no more than can come).
 class TopK {
 public:
-    TopK(int k, const std::vector<float> &scores, const std::vector<ListingIndex::Entry> &entries)
-        : m_k(std::max(k, 0)), m_scores(scores), m_entries(entries)
+    TopK(int k, std::size_t candidates, const std::vector<float> &scores, const std::vector<ListingIndex::Entry> &entries)
+        : m_k(std::size_t(std::max(k, 0))), m_scores(scores), m_entries(entries)
     {
-        m_best.reserve(std::size_t(m_k) + 1);
+        m_best.reserve(std::min(m_k, candidates));
     }
     void offer(int i)
     {
-        if (int(m_best.size()) == m_k && (m_k == 0 || !better(i, m_best.back())))
-            return;
-        m_best.insert(std::upper_bound(m_best.begin(), m_best.end(), i, [this](int a, int b) { return better(a, b); }), i);
-        if (int(m_best.size()) > m_k)
-            m_best.pop_back();
+        const auto worse = [this](int a, int b) { return better(a, b); }; // the heap's top: the worst kept
+        if (m_best.size() < m_k) {
+            m_best.push_back(i);
+            std::push_heap(m_best.begin(), m_best.end(), worse);
+        } else if (m_k > 0 && better(i, m_best.front())) {
+            std::pop_heap(m_best.begin(), m_best.end(), worse);
+            m_best.back() = i;
+            std::push_heap(m_best.begin(), m_best.end(), worse);
+        }
     }
     std::vector<ListingIndex::Match> matches() const
     {
+        std::vector<int> order = m_best;
+        std::sort(order.begin(), order.end(), [this](int a, int b) { return better(a, b); });
         std::vector<ListingIndex::Match> out;
-        for (int i : m_best)
+        out.reserve(order.size());
+        for (int i : order)
             out.push_back({m_entries[std::size_t(i)], double(m_scores[std::size_t(i)])});
         return out;
     }
@@ -68,7 +77,7 @@ private:
         const float sa = m_scores[std::size_t(a)], sb = m_scores[std::size_t(b)];
         return sa != sb ? sa > sb : m_entries[std::size_t(a)].id < m_entries[std::size_t(b)].id;
     }
-    int m_k;
+    std::size_t m_k;
     const std::vector<float> &m_scores;
     const std::vector<ListingIndex::Entry> &m_entries;
     std::vector<int> m_best;
@@ -196,9 +205,10 @@ std::vector<float> ListingIndex::scoreAll(const std::vector<float> &query) const
 std::vector<ListingIndex::Match> ListingIndex::bestInCategory(const std::vector<float> &scores, int k, const QString &categoryId,
                                                                int skip, bool titled) const
 {
-    TopK best(k, scores, m_entries);
+    const std::vector<int> &rows = confirmedIn(categoryId);
+    TopK best(k, rows.size(), scores, m_entries);
     const int n = int(std::min(scores.size(), m_entries.size())); // scores from before a listing was added never read past theirs
-    for (int i : confirmedIn(categoryId)) {
+    for (int i : rows) {
         if (i >= n)
             break; // ascending: the rest came after the scores
         if (i != skip && (!titled || (m_flags[std::size_t(i)] & Titled)))
@@ -255,8 +265,8 @@ std::vector<ListingIndex::Match> ListingIndex::nearest(const Scores &scores, int
     const int skip = exclude > 0 ? indexOf(exclude) : -1;
     if (confirmedOnly && !categoryId.isEmpty())
         return bestInCategory(scores.m_similarity, k, categoryId, skip, false);
-    TopK best(k, scores.m_similarity, m_entries);
     const int n = int(std::min(scores.m_similarity.size(), m_entries.size()));
+    TopK best(k, std::size_t(n), scores.m_similarity, m_entries);
     for (int i = 0; i < n; ++i) {
         if (i != skip && (!confirmedOnly || (m_flags[std::size_t(i)] & Confirmed))
             && (categoryId.isEmpty() || m_entries[std::size_t(i)].categoryId == categoryId))
@@ -291,8 +301,8 @@ ListingIndex::Lookup ListingIndex::lookup(const Scores &scored, int k, const QSt
     const int skip = indexOf(exclude);
     Lookup out;
     // Any category's: one pass over the listings' flags. A category's: its own rows.
-    TopK similar(k, scores, m_entries);
     const int n = int(std::min(scores.size(), m_entries.size()));
+    TopK similar(k, std::size_t(n), scores, m_entries);
     for (int i = 0; i < n; ++i) {
         if ((m_flags[std::size_t(i)] & Confirmed) && i != skip)
             similar.offer(i);
