@@ -106,6 +106,38 @@ private Q_SLOTS:
         QVERIFY2(report.value(QStringLiteral("word_precision")).toDouble() > 0.6, qPrintable(QString::number(report.value(QStringLiteral("word_precision")).toDouble())));
         QVERIFY2(report.value(QStringLiteral("word_recall")).toDouble() > 0.6, qPrintable(QString::number(report.value(QStringLiteral("word_recall")).toDouble())));
     }
+    void theCatchAllsListingsVoteButNotItsWords()
+    {
+        // A photo that may be in the catch-all: its listings are what the
+        // photo looks like and vote, but its sellers' words are of every kind
+        // of item and say nothing of this one.
+        auto created = Classifier::create({});
+        QVERIFY2(created, qPrintable(created ? QString() : created.error().message));
+        const Classifier &classifier = *created.value();
+        const QString other = QStringLiteral("other"), music = QStringLiteral("music");
+        QVERIFY(classifier.taxonomy().find(other) && classifier.taxonomy().find(other)->catchAll);
+        const int dim = classifier.engineInfo().embeddingDim;
+        ListingIndex index(dim);
+        const QStringList misc{QStringLiteral("Job lot of mixed items"), QStringLiteral("Mixed house clearance items")};
+        for (int i = 0; i < 2; ++i) {
+            index.add({i + 1, other, true, 5, quint64(i + 1), {}, misc[i]}, alike(dim, 0.9, 1 + i));
+            index.add({i + 11, music, true, 20, quint64(i + 11), {}, QStringLiteral("Vinyl records")}, alike(dim, 0.8, 10 + i));
+        }
+        PhotoResult r;
+        r.embedding = alike(dim, 1.0, 1);
+        r.categories = {{music, QStringLiteral("Music"), 0.6}, {other, QStringLiteral("Other"), 0.3},
+                        {QStringLiteral("no-such-category"), QStringLiteral("None"), 0.1}};
+        const ListingIndex::Lookup lookup = index.lookup(r.embedding, 5, music, 0, -1, 0, classifier.voters(r));
+        const QVector<CategoryWords> words = classifier.categoryWords(r, lookup);
+        QCOMPARE(words.size(), 2); // a category the taxonomy does not know brings nothing
+        QCOMPARE(words[0].probability, 0.6);
+        QVERIFY(!words[0].words.isEmpty());
+        QCOMPARE(words[0].nearby.size(), 2);
+        QCOMPARE(words[1].probability, 0.3);
+        QVERIFY(words[1].words.isEmpty()); // the catch-all's words: none
+        QCOMPARE(words[1].nearby.size(), 2); // its listings: they vote
+        QCOMPARE(words[1].nearby[0].title, misc[0]);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCorrectedTitles)
