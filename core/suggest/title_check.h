@@ -28,7 +28,9 @@ struct TitleScores {
 // title the product would suggest were its confirmed category the photo's one
 // category (Classifier::voters and categoryWords: the category's closest other
 // confirmed listings and its words; it is left out of its own evidence),
-// against its confirmed title. What a market's own listings support, without
+// against its confirmed title. Voted as suggested (TitleEvidence::suggested):
+// a sparse category's listings, fewer than WordVote::kListings, have their
+// share scaled by the places they fill here too, as in a suggestion. What a market's own listings support, without
 // the photo's text, label or colour.
 TitleScores leaveOneOutTitles(const ListingIndex &index, const Classifier &classifier, int limit);
 
