@@ -182,19 +182,15 @@ QJsonObject evidence(const ListingIndex &index, const PhotoResult &r, const Benc
 // Every word the vote weighed for the photo's suggestion, with its evidence and
 // whether the seller wrote it: [word, in seller's title, listings' share, the
 // categories' share, the word model's probability, voting titles, likelihood,
-// the voting titles that have it (the closest first)].
+// the voting titles that have it (each category's in turn, the closest first)].
 QJsonArray candidates(const Classifier &classifier, const ListingIndex &index, const PhotoResult &r, const BenchListing &l)
 {
     TitleEvidence e;
     e.category = classifier.taxonomy().find(r.category.id);
     if (!e.category)
         return {};
-    for (const ListingIndex::Match &m : index.lookup(r.embedding, 5, r.category.id, 0, -1).nearby)
-        e.nearby.push_back({m.entry.title, m.similarity});
-    for (const CategoryScore &c : r.categories) {
-        if (const Category *of = classifier.taxonomy().find(c.id); of && !of->catchAll)
-            e.categoryWords.push_back({c.confidence, index.marketWords(c.id, WordVote::kCategoryWords)});
-    }
+    e.suggested = true;
+    e.categoryWords = classifier.categoryWords(r, index.lookup(r.embedding, 5, r.category.id, 0, -1, 0, classifier.voters(r)));
     e.learnedWords = classifier.learnedWords(r, *e.category);
     const QSet<QString> sellers = contentWords(l.title);
     QJsonArray out;

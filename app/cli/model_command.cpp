@@ -235,7 +235,7 @@ int runTrain(const ModelCommand &c)
     QJsonObject report = o.report;
     // How well the market's own confirmed listings title each other (title_check.h).
     if (auto index = loadListingIndex(*store, classifier->engineInfo().embeddingDim, 200'000, classifier->manifest().version))
-        report.insert(QStringLiteral("titles"), leaveOneOutTitles(*index.value(), classifier->taxonomy(), 500).json());
+        report.insert(QStringLiteral("titles"), leaveOneOutTitles(*index.value(), *classifier, 500).json());
     if (c.json()) {
         printJson(report);
     } else {

@@ -268,8 +268,10 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
 {
     ListingIndex::Lookup earlier;
     if (m_index) {
-        const ListingIndex::Scores own = scores ? ListingIndex::Scores{} : m_index->score(r.embedding);
-        earlier = m_index->lookup(scores ? *scores : own, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self);
+        // As suggested, the categories the photo may be in bring their title voters from the same pass.
+        const ListingIndex::Want want = byModerator ? ListingIndex::Want{} : voters(r);
+        earlier = scores ? m_index->lookup(*scores, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self, want)
+                         : m_index->lookup(r.embedding, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self, want);
     }
     r.price = PriceSuggester::suggest(category, earlier.evidence);
     r.similar.clear();
@@ -311,19 +313,13 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     in.colourShare = colourShare;
     in.quality = r.quality;
     in.neighbours = titles;
+    in.marketWords = earlier.marketWords;
+    // As suggested, the words and listings of every category the photo may be in; as a moderator chose, the category's alone.
+    in.suggested = !byModerator;
     if (byModerator)
         in.nearby = titles;
     else
-        for (const ListingIndex::Match &m : earlier.nearby)
-            in.nearby.push_back({m.entry.title, m.similarity});
-    in.marketWords = earlier.marketWords;
-    // As suggested, the words of every category the photo may be in; as a moderator chose, the category's alone.
-    if (m_index && !byModerator) {
-        for (const CategoryScore &c : std::as_const(r.categories)) {
-            if (const Category *of = m_taxonomy.find(c.id); of && !of->catchAll) // the catch-all's words say nothing of the item
-                in.categoryWords.push_back({c.confidence, m_index->marketWords(c.id, WordVote::kCategoryWords, self)});
-        }
-    }
+        in.categoryWords = categoryWords(r, earlier);
     in.learnedWords = learnedWords(r, category);
     const SuggestedText text = TextSuggester::suggest(in);
     r.title = text.title;
@@ -336,6 +332,37 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
         describeWithPhotoText(r, sellersSpelling());
     }
     r.review = reviewAdvice(r, category);
+}
+
+ListingIndex::Want Classifier::voters(const PhotoResult &r) const
+{
+    ListingIndex::Want want;
+    want.words = WordVote::kCategoryWords;
+    for (const CategoryScore &c : r.categories)
+        want.categories << c.id;
+    return want;
+}
+
+QVector<CategoryWords> Classifier::categoryWords(const PhotoResult &r, const ListingIndex::Lookup &lookup) const
+{
+    QVector<CategoryWords> out;
+    for (const CategoryScore &c : r.categories) {
+        const Category *of = m_taxonomy.find(c.id);
+        const auto voters = std::find_if(lookup.voters.begin(), lookup.voters.end(),
+                                         [&](const ListingIndex::Lookup::Voters &v) { return v.categoryId == c.id; });
+        if (!of || voters == lookup.voters.end())
+            continue;
+        CategoryWords words;
+        words.probability = c.confidence;
+        // The catch-all's listings are what the photo looks like, but its
+        // sellers' words are of every kind of item: they say nothing of this one.
+        if (!of->catchAll)
+            words.words = voters->words;
+        for (const ListingIndex::Match &m : voters->nearby)
+            words.nearby.push_back({m.entry.title, m.similarity});
+        out.push_back(std::move(words));
+    }
+    return out;
 }
 
 QVector<MarketWord> Classifier::learnedWords(const PhotoResult &r, const Category &category) const

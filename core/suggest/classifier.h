@@ -89,8 +89,8 @@ public:
     // earlier decision is not evidence for its next one).
     // `byModerator` (the default): a moderator chose the category, so the
     // title's words come from its listings only; false: described as the
-    // suggestion itself would be for that category (the closest listings of
-    // any category vote).
+    // suggestion itself would be for that category (each category the photo
+    // may be in votes with its own closest listings).
     Result<PhotoResult> describedAs(PhotoResult result, const QString &categoryId, qint64 self = 0, bool byModerator = true) const;
 
     // The photo's categories weighed again with the words read on it (the
@@ -119,6 +119,14 @@ public:
     // `exclude`: a listing that does not vote (the photo's own row).
     std::vector<double> neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding, qint64 exclude = 0) const;
     const QualityThresholds &qualityThresholds() const { return m_quality; }
+    // The categories whose title voters a lookup for the result should bring
+    // (every suggested one, the catch-all's too): pass to ListingIndex::lookup.
+    ListingIndex::Want voters(const PhotoResult &result) const;
+    // The result's suggested categories with their title voters from `lookup`
+    // (asked for with voters()): each one's closest confirmed listings, and its
+    // sellers' most used words except the catch-all's, which say nothing of the
+    // item (TitleEvidence::categoryWords).
+    QVector<CategoryWords> categoryWords(const PhotoResult &result, const ListingIndex::Lookup &lookup) const;
     // The head's word model's words for the photo at least kLearnedFloor
     // likely that the category's sellers write, as they spell them.
     QVector<MarketWord> learnedWords(const PhotoResult &result, const Category &category) const;

@@ -35,12 +35,60 @@ std::int32_t dot(const std::int8_t *a, const std::int8_t *b, int n)
     return sum;
 }
 
+// The best k of the listings offered one at a time, by score (equally similar:
+// the earlier id first), kept as they come in a heap whose top is the k-th
+// best: most listings are below it and cost one comparison, the others
+// O(log k), where collecting and sorting every candidate cost a vector of all
+// of them per answer. `candidates`: at most how many are offered (a large k
+// reserves no more than can come).
+class TopK {
+public:
+    TopK(int k, std::size_t candidates, const std::vector<float> &scores, const std::vector<ListingIndex::Entry> &entries)
+        : m_k(std::size_t(std::max(k, 0))), m_scores(scores), m_entries(entries)
+    {
+        m_best.reserve(std::min(m_k, candidates));
+    }
+    void offer(int i)
+    {
+        const auto worse = [this](int a, int b) { return better(a, b); }; // the heap's top: the worst kept
+        if (m_best.size() < m_k) {
+            m_best.push_back(i);
+            std::push_heap(m_best.begin(), m_best.end(), worse);
+        } else if (m_k > 0 && better(i, m_best.front())) {
+            std::pop_heap(m_best.begin(), m_best.end(), worse);
+            m_best.back() = i;
+            std::push_heap(m_best.begin(), m_best.end(), worse);
+        }
+    }
+    std::vector<ListingIndex::Match> matches() const
+    {
+        std::vector<int> order = m_best;
+        std::sort(order.begin(), order.end(), [this](int a, int b) { return better(a, b); });
+        std::vector<ListingIndex::Match> out;
+        out.reserve(order.size());
+        for (int i : order)
+            out.push_back({m_entries[std::size_t(i)], double(m_scores[std::size_t(i)])});
+        return out;
+    }
+
+private:
+    bool better(int a, int b) const
+    {
+        const float sa = m_scores[std::size_t(a)], sb = m_scores[std::size_t(b)];
+        return sa != sb ? sa > sb : m_entries[std::size_t(a)].id < m_entries[std::size_t(b)].id;
+    }
+    std::size_t m_k;
+    const std::vector<float> &m_scores;
+    const std::vector<ListingIndex::Entry> &m_entries;
+    std::vector<int> m_best;
+};
+
 } // namespace
 
 bool ListingIndex::contains(qint64 id) const
 {
     std::shared_lock lock(m_mutex);
-    return m_ids.contains(id);
+    return m_at.contains(id);
 }
 
 void ListingIndex::addResult(qint64 id, const PhotoResult &result, const QString &file)
@@ -61,43 +109,83 @@ void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
     std::vector<std::int8_t> codes;
     const float scale = quantise(embedding, codes);
     std::unique_lock lock(m_mutex);
-    if (!m_ids.insert(entry.id).second)
+    if (m_at.contains(entry.id))
         return; // already here (another worker's row read back after being added)
-    m_entries.push_back(entry);
-    countTitle(entry, +1);
-    m_codes.insert(m_codes.end(), codes.begin(), codes.end());
-    m_scales.push_back(scale);
+    // The id is mapped last, once every per-listing vector has its row: an
+    // allocation that throws on the way leaves no id pointing past them (the
+    // vectors a throw left longer are cut back to the entries).
+    const std::size_t i = m_entries.size();
+    try {
+        m_entries.push_back(entry);
+        m_flags.push_back(0);
+        m_phashes.push_back(entry.phash);
+        m_codes.insert(m_codes.end(), codes.begin(), codes.end());
+        m_scales.push_back(scale);
+        m_at.emplace(entry.id, i);
+    } catch (...) {
+        m_entries.resize(i);
+        m_flags.resize(i);
+        m_phashes.resize(i);
+        m_codes.resize(i * std::size_t(m_dim));
+        m_scales.resize(i);
+        throw;
+    }
+    track(i, +1);
 }
 
 void ListingIndex::confirm(qint64 id, const QString &categoryId, double price, const QString &title)
 {
     std::unique_lock lock(m_mutex);
-    for (Entry &e : m_entries) {
-        if (e.id == id) {
-            countTitle(e, -1);
-            e.confirmed = true;
-            e.categoryId = categoryId;
-            e.price = price;
-            e.title = title;
-            countTitle(e, +1);
-            return;
-        }
-    }
+    decide(id, true, categoryId, price, title);
 }
 
 void ListingIndex::unconfirm(qint64 id, const QString &suggestedCategoryId)
 {
     std::unique_lock lock(m_mutex);
-    for (Entry &e : m_entries) {
-        if (e.id == id) {
-            countTitle(e, -1);
-            e.confirmed = false;
-            e.categoryId = suggestedCategoryId;
-            e.price = 0;
-            e.title.clear();
-            return;
-        }
+    decide(id, false, suggestedCategoryId, 0, {});
+}
+
+void ListingIndex::decide(qint64 id, bool confirmed, const QString &categoryId, double price, const QString &title)
+{
+    const int i = indexOf(id);
+    if (i < 0)
+        return;
+    track(std::size_t(i), -1);
+    Entry &e = m_entries[std::size_t(i)];
+    e.confirmed = confirmed;
+    e.categoryId = categoryId;
+    e.price = price;
+    e.title = title;
+    track(std::size_t(i), +1);
+}
+
+int ListingIndex::indexOf(qint64 id) const
+{
+    const auto it = m_at.find(id);
+    return it == m_at.end() ? -1 : int(it->second);
+}
+
+const std::vector<int> &ListingIndex::confirmedIn(const QString &categoryId) const
+{
+    static const std::vector<int> none;
+    const auto it = m_confirmedIn.find(categoryId);
+    return it == m_confirmedIn.end() ? none : it->second;
+}
+
+void ListingIndex::track(std::size_t i, int sign)
+{
+    const Entry &e = m_entries[i];
+    if (e.confirmed) {
+        std::vector<int> &rows = m_confirmedIn[e.categoryId];
+        const auto at = std::lower_bound(rows.begin(), rows.end(), int(i));
+        if (sign > 0 && (at == rows.end() || *at != int(i)))
+            rows.insert(at, int(i));
+        else if (sign < 0 && at != rows.end() && *at == int(i))
+            rows.erase(at);
     }
+    const bool titled = e.confirmed && !e.title.trimmed().isEmpty();
+    m_flags[i] = sign > 0 ? std::uint8_t((e.confirmed ? Confirmed : 0) | (titled ? Titled : 0)) : std::uint8_t(0);
+    countTitle(e, sign);
 }
 
 std::vector<float> ListingIndex::scoreAll(const std::vector<float> &query) const
@@ -114,54 +202,44 @@ std::vector<float> ListingIndex::scoreAll(const std::vector<float> &query) const
     return scores;
 }
 
-template <typename Keep>
-std::vector<ListingIndex::Match> ListingIndex::best(const std::vector<float> &scores, int k, Keep keep) const
+std::vector<ListingIndex::Match> ListingIndex::bestInCategory(const std::vector<float> &scores, int k, const QString &categoryId,
+                                                               int skip, bool titled) const
 {
-    std::vector<int> candidates;
-    const int n = int(std::min(scores.size(), m_entries.size())); // scores from another index never read past this one
-    for (int i = 0; i < n; ++i) {
-        if (keep(m_entries[std::size_t(i)]))
-            candidates.push_back(i);
+    const std::vector<int> &rows = confirmedIn(categoryId);
+    TopK best(k, rows.size(), scores, m_entries);
+    const int n = int(std::min(scores.size(), m_entries.size())); // scores from before a listing was added never read past theirs
+    for (int i : rows) {
+        if (i >= n)
+            break; // ascending: the rest came after the scores
+        if (i != skip && (!titled || (m_flags[std::size_t(i)] & Titled)))
+            best.offer(i);
     }
-    const int take = std::min(std::max(k, 0), int(candidates.size()));
-    std::partial_sort(candidates.begin(), candidates.begin() + take, candidates.end(),
-                      [&](int a, int b) {
-                          const float sa = scores[std::size_t(a)], sb = scores[std::size_t(b)];
-                          return sa != sb ? sa > sb : m_entries[std::size_t(a)].id < m_entries[std::size_t(b)].id;
-                      });
-    std::vector<Match> out;
-    for (int i = 0; i < take; ++i)
-        out.push_back({m_entries[std::size_t(candidates[std::size_t(i)])], double(scores[std::size_t(candidates[std::size_t(i)])])});
-    return out;
+    return best.matches();
 }
 
-std::vector<ListingIndex::Match> ListingIndex::sameCategoryFrom(const std::vector<float> &scores, const QString &categoryId,
-                                                                qint64 exclude) const
-{
-    return best(scores, kNeighbours, [&](const Entry &e) { return e.confirmed && e.categoryId == categoryId && e.id != exclude; });
-}
-
-PriceEvidence ListingIndex::evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, qint64 exclude) const
+PriceEvidence ListingIndex::evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, int skip) const
 {
     PriceEvidence evidence;
     evidence.currency = m_currency;
-    auto confirmedInCategory = [&](const Entry &e) { return e.confirmed && e.categoryId == categoryId && e.id != exclude; };
     for (const Match &m : sameCategory) {
         if (m.similarity >= kMinSimilarity)
             evidence.neighbours.push_back({m.entry.price, m.similarity});
     }
-    for (const Entry &e : m_entries) {
-        if (confirmedInCategory(e))
-            evidence.categoryPrices.push_back(e.price);
+    for (int i : confirmedIn(categoryId)) {
+        if (i != skip)
+            evidence.categoryPrices.push_back(m_entries[std::size_t(i)].price);
     }
     return evidence;
 }
 
 std::optional<ListingIndex::Entry> ListingIndex::findDuplicate(std::uint64_t phash, int maxHamming, qint64 exclude) const
 {
-    for (const Entry &e : m_entries) {
-        if (e.id != exclude && hammingDistance(e.phash, phash) <= maxHamming)
-            return e;
+    if (maxHamming < 0)
+        return std::nullopt; // no distance is below 0
+    const int skip = indexOf(exclude);
+    for (std::size_t i = 0; i < m_phashes.size(); ++i) {
+        if (int(i) != skip && hammingDistance(m_phashes[i], phash) <= maxHamming)
+            return m_entries[i];
     }
     return std::nullopt;
 }
@@ -184,9 +262,17 @@ std::vector<ListingIndex::Match> ListingIndex::nearest(const Scores &scores, int
                                                         bool confirmedOnly, qint64 exclude) const
 {
     std::shared_lock lock(m_mutex);
-    return best(scores.m_similarity, k, [&](const Entry &e) {
-        return (exclude <= 0 || e.id != exclude) && (!confirmedOnly || e.confirmed) && (categoryId.isEmpty() || e.categoryId == categoryId);
-    });
+    const int skip = exclude > 0 ? indexOf(exclude) : -1;
+    if (confirmedOnly && !categoryId.isEmpty())
+        return bestInCategory(scores.m_similarity, k, categoryId, skip, false);
+    const int n = int(std::min(scores.m_similarity.size(), m_entries.size()));
+    TopK best(k, std::size_t(n), scores.m_similarity, m_entries);
+    for (int i = 0; i < n; ++i) {
+        if (i != skip && (!confirmedOnly || (m_flags[std::size_t(i)] & Confirmed))
+            && (categoryId.isEmpty() || m_entries[std::size_t(i)].categoryId == categoryId))
+            best.offer(i);
+    }
+    return best.matches();
 }
 
 std::optional<ListingIndex::Entry> ListingIndex::duplicateOf(std::uint64_t phash, int maxHamming) const
@@ -198,27 +284,36 @@ std::optional<ListingIndex::Entry> ListingIndex::duplicateOf(std::uint64_t phash
 PriceEvidence ListingIndex::priceEvidence(const QString &categoryId, const std::vector<float> &query) const
 {
     std::shared_lock lock(m_mutex);
-    return evidenceFrom(sameCategoryFrom(scoreAll(query), categoryId, 0), categoryId);
+    return evidenceFrom(bestInCategory(scoreAll(query), kNeighbours, categoryId, -1, false), categoryId);
 }
 
 ListingIndex::Lookup ListingIndex::lookup(const std::vector<float> &query, int k, const QString &categoryId,
-                                          std::uint64_t phash, int maxHamming, qint64 exclude) const
+                                          std::uint64_t phash, int maxHamming, qint64 exclude, const Want &voters) const
 {
-    return lookup(score(query), k, categoryId, phash, maxHamming, exclude);
+    return lookup(score(query), k, categoryId, phash, maxHamming, exclude, voters);
 }
 
 ListingIndex::Lookup ListingIndex::lookup(const Scores &scored, int k, const QString &categoryId,
-                                          std::uint64_t phash, int maxHamming, qint64 exclude) const
+                                          std::uint64_t phash, int maxHamming, qint64 exclude, const Want &voters) const
 {
     std::shared_lock lock(m_mutex);
     const std::vector<float> &scores = scored.m_similarity; // once, for every answer
+    const int skip = indexOf(exclude);
     Lookup out;
-    out.similar = best(scores, k, [exclude](const Entry &e) { return e.confirmed && e.id != exclude; });
+    // Any category's: one pass over the listings' flags. A category's: its own rows.
+    const int n = int(std::min(scores.size(), m_entries.size()));
+    TopK similar(k, std::size_t(n), scores, m_entries);
+    for (int i = 0; i < n; ++i) {
+        if ((m_flags[std::size_t(i)] & Confirmed) && i != skip)
+            similar.offer(i);
+    }
+    out.similar = similar.matches();
     out.similar.erase(std::remove_if(out.similar.begin(), out.similar.end(), [](const Match &m) { return m.similarity < kSimilarFloor; }),
                       out.similar.end());
-    out.sameCategory = sameCategoryFrom(scores, categoryId, exclude);
-    out.nearby = best(scores, kNeighbours, [exclude](const Entry &e) { return e.confirmed && e.id != exclude && !e.title.trimmed().isEmpty(); });
-    out.evidence = evidenceFrom(out.sameCategory, categoryId, exclude);
+    out.sameCategory = bestInCategory(scores, kNeighbours, categoryId, skip, false);
+    for (const QString &c : voters.categories)
+        out.voters.push_back({c, bestInCategory(scores, kNeighbours, c, skip, true), marketWordsOf(c, voters.words, exclude)});
+    out.evidence = evidenceFrom(out.sameCategory, categoryId, skip);
     out.marketWords = marketWordsOf(categoryId, kMarketWords, exclude);
     out.duplicate = findDuplicate(phash, maxHamming, exclude);
     return out;
@@ -252,9 +347,9 @@ QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n
     std::vector<std::pair<QString, int>> keys(words.keys.begin(), words.keys.end());
     // A listing left out of its own evidence: its title's words are not counted.
     int titles = words.titles;
-    const auto left = exclude == 0 ? m_entries.end()
-                                   : std::find_if(m_entries.begin(), m_entries.end(), [&](const Entry &e) { return e.id == exclude; });
-    if (left != m_entries.end() && left->confirmed && left->categoryId == categoryId && !left->title.trimmed().isEmpty()) {
+    const int at = exclude == 0 ? -1 : indexOf(exclude);
+    const Entry *left = at < 0 ? nullptr : &m_entries[std::size_t(at)];
+    if (left && left->confirmed && left->categoryId == categoryId && !left->title.trimmed().isEmpty()) {
         const QSet<QString> own = contentWords(left->title);
         for (auto &[key, count] : keys)
             count -= own.contains(key) ? 1 : 0;
@@ -280,7 +375,7 @@ std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> ListingIndex::co
     std::shared_lock lock(m_mutex);
     std::vector<std::size_t> titled;
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
-        if (m_entries[i].confirmed && !m_entries[i].title.trimmed().isEmpty())
+        if (m_flags[i] & Titled)
             titled.push_back(i);
     }
     const std::size_t take = std::min(titled.size(), std::size_t(std::max(limit, 0)));

@@ -6,16 +6,24 @@
 #include "title_builder.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 namespace listinglens {
+
+// The categories whose title voters a ListingIndex lookup also gives, from the
+// same pass (outside the class: a default argument there).
+struct TitleVotersWanted {
+    QStringList categories;
+    int words = 10; // each one's most used title words
+};
 
 // Earlier listings in memory for similarity search, price evidence and
 // duplicate detection. Exhaustive (exact) search over every listing; the
@@ -98,26 +106,45 @@ public:
     struct Lookup {
         std::vector<Match> similar;      // the k most similar confirmed listings at least kSimilarFloor alike
         std::vector<Match> sameCategory; // the kNeighbours most similar confirmed listings of the category
-        std::vector<Match> nearby;       // the kNeighbours most similar confirmed listings with titles, any category
         QVector<MarketWord> marketWords; // the category's (marketWords, kMarketWords), the excluded listing's title not counted
         PriceEvidence evidence;          // as priceEvidence()
         std::optional<Entry> duplicate;  // as duplicateOf()
+        // Per category asked for (`voters`, in its order): what a title's words are
+        // voted from (WordVote, CategoryWords).
+        struct Voters {
+            QString categoryId;
+            std::vector<Match> nearby;   // its kNeighbours most similar confirmed listings with titles
+            QVector<MarketWord> words;   // its most used title words (marketWords, `Want::words`)
+        };
+        std::vector<Voters> voters;
     };
+    using Want = TitleVotersWanted;
+
     // `exclude`: a listing left out of every answer (a stored photo described again must not find itself).
     Lookup lookup(const std::vector<float> &query, int k, const QString &categoryId, std::uint64_t phash, int maxHamming,
-                  qint64 exclude = 0) const;
+                  qint64 exclude = 0, const Want &voters = {}) const;
     Lookup lookup(const Scores &scores, int k, const QString &categoryId, std::uint64_t phash, int maxHamming,
-                  qint64 exclude = 0) const;
+                  qint64 exclude = 0, const Want &voters = {}) const;
 
 private:
     // Callers hold m_mutex. Similarity of the query to every listing (empty on a dimension mismatch).
     std::vector<float> scoreAll(const std::vector<float> &query) const;
-    // The best k of the listings that pass `keep`, by score.
-    template <typename Keep>
-    std::vector<Match> best(const std::vector<float> &scores, int k, Keep keep) const;
-    PriceEvidence evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, qint64 exclude = 0) const;
-    std::vector<Match> sameCategoryFrom(const std::vector<float> &scores, const QString &categoryId, qint64 exclude) const;
+    // The index of the listing with the id in m_entries; -1 when none.
+    int indexOf(qint64 id) const;
+    // The confirmed listings of the category (indices, ascending); empty when none.
+    const std::vector<int> &confirmedIn(const QString &categoryId) const;
+    // The best k of the category's confirmed listings scored (`titled`: with a
+    // title only), but the one at `skip`, by score: the category's own rows, not all.
+    std::vector<Match> bestInCategory(const std::vector<float> &scores, int k, const QString &categoryId, int skip,
+                                      bool titled) const;
+    PriceEvidence evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, int skip = -1) const;
     QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, qint64 exclude = 0) const;
+    // Callers hold m_mutex for writing. The listing's decision set (confirm) or taken back (unconfirm).
+    void decide(qint64 id, bool confirmed, const QString &categoryId, double price, const QString &title);
+    // The listing at `i` counted in (+1) or out of (-1) what is kept per
+    // listing and per category (its flags, its category's confirmed rows, its
+    // title's words); out before it changes, in after.
+    void track(std::size_t i, int sign);
     // A confirmed title's words counted in (+1) or out of (-1) its category's.
     void countTitle(const Entry &entry, int sign);
     std::optional<Entry> findDuplicate(std::uint64_t phash, int maxHamming, qint64 exclude = 0) const;
@@ -126,7 +153,15 @@ private:
     QString m_currency;
     mutable std::shared_mutex m_mutex;
     std::vector<Entry> m_entries;
-    std::unordered_set<qint64> m_ids;
+    std::unordered_map<qint64, std::size_t> m_at; // id -> index in m_entries
+    // Per listing, what a lookup's scan tests, kept apart from the entries so
+    // that a scan of 100,000 reads 100 kB, not every entry and its title.
+    enum Flag : std::uint8_t { Confirmed = 1, Titled = 2 }; // Titled: confirmed with a title
+    std::vector<std::uint8_t> m_flags;
+    std::vector<std::uint64_t> m_phashes;
+    // Per category, its confirmed listings (indices into m_entries, ascending):
+    // a category's neighbours, prices and title voters are found among its own rows.
+    std::map<QString, std::vector<int>> m_confirmedIn;
     std::vector<std::int8_t> m_codes; // m_entries.size() x m_dim, row-major
     std::vector<float> m_scales;      // per vector: value = code * scale
     struct CategoryWords {

@@ -31,6 +31,7 @@ SuggestedText TextSuggester::suggest(const Input &in)
     evidence.colourShare = in.colourShare;
     evidence.neighbours = in.neighbours;
     evidence.nearby = in.nearby;
+    evidence.suggested = in.suggested;
     evidence.marketWords = in.marketWords;
     evidence.categoryWords = in.categoryWords;
     evidence.learnedWords = in.learnedWords;

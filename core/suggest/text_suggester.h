@@ -34,7 +34,8 @@ public:
         double colourShare = 0;
         PhotoQuality quality;
         QVector<NeighbourTitle> neighbours; // confirmed, same category, most similar first
-        QVector<NeighbourTitle> nearby;     // confirmed, any category, most similar first
+        QVector<NeighbourTitle> nearby;     // the voters when a moderator chose the category (TitleEvidence)
+        bool suggested = false;             // TitleEvidence::suggested
         QVector<MarketWord> marketWords;    // the category's, most used first
         QVector<CategoryWords> categoryWords; // the categories the photo may be in (TitleEvidence)
         QVector<MarketWord> learnedWords;     // the market's word model's (TitleEvidence)

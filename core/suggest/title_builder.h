@@ -23,10 +23,12 @@ struct MarketWord {
     double place = -1; // mean relative place in those titles (0 first .. 1 last); -1 unknown
 };
 
-// A category the photo may be in, with how probable, and its sellers' words.
+// A category the photo may be in, with how probable, its sellers' words, and
+// its confirmed listings closest to the photo.
 struct CategoryWords {
     double probability = 0;
-    QVector<MarketWord> words; // most used first
+    QVector<MarketWord> words;      // most used first
+    QVector<NeighbourTitle> nearby; // the category's confirmed listings with titles, most similar first
 };
 
 // What a title may rest on, before the photo's text is read (applyPhotoText adds that).
@@ -38,10 +40,14 @@ struct TitleEvidence {
     QString colour;
     double colourShare = 0;
     QVector<NeighbourTitle> neighbours; // confirmed, same category, most similar first
-    QVector<NeighbourTitle> nearby;     // confirmed, any category, most similar first
+    // How the title's words are voted (WordVote). false: the category is given
+    // (a moderator chose it): `nearby`, its closest listings with titles, vote,
+    // with `marketWords`. true: as suggested, each of `categoryWords` votes with
+    // its own listings and words, and where none has any, no listing votes.
+    bool suggested = false;
+    QVector<NeighbourTitle> nearby;     // confirmed, the given category's, most similar first
     QVector<MarketWord> marketWords;    // the category's, most used first
-    // The categories the photo may be in (the suggested ones with their
-    // probabilities); empty: the category alone (a moderator chose it).
+    // The categories the photo may be in (the suggested ones with their probabilities).
     QVector<CategoryWords> categoryWords;
     // The market's word model's words for the photo (WordModel): share is the
     // probability that the seller's title has the word; empty without one.

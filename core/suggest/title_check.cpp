@@ -37,20 +37,25 @@ QJsonObject TitleScores::json() const
             {QStringLiteral("basis"), b}};
 }
 
-TitleScores leaveOneOutTitles(const ListingIndex &index, const Taxonomy &taxonomy, int limit)
+TitleScores leaveOneOutTitles(const ListingIndex &index, const Classifier &classifier, int limit)
 {
     TitleScores scores;
     for (const auto &[entry, embedding] : index.confirmedTitled(limit)) {
-        const Category *category = taxonomy.find(entry.categoryId);
+        const Category *category = classifier.taxonomy().find(entry.categoryId);
         if (!category)
             continue;
-        const ListingIndex::Lookup near = index.lookup(embedding, 5, entry.categoryId, 0, -1, entry.id);
+        // Suggested as the product suggests a photo whose one category is the listing's own.
+        PhotoResult r;
+        r.embedding = embedding;
+        r.category = {category->id, category->name, 1.0};
+        r.categories = {r.category};
+        const ListingIndex::Lookup near = index.lookup(embedding, 5, entry.categoryId, 0, -1, entry.id, classifier.voters(r));
         TitleEvidence evidence;
         evidence.category = category;
         for (const ListingIndex::Match &m : near.sameCategory)
             evidence.neighbours.push_back({m.entry.title, m.similarity});
-        for (const ListingIndex::Match &m : near.nearby)
-            evidence.nearby.push_back({m.entry.title, m.similarity});
+        evidence.suggested = true;
+        evidence.categoryWords = classifier.categoryWords(r, near);
         evidence.marketWords = near.marketWords;
         const QVector<TitleWord> words = TitleBuilder::words(evidence);
         scores.add(TitleBuilder::render(words), words, TitleBuilder::basisOf(words), entry.title);

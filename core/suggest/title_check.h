@@ -1,5 +1,6 @@
 #pragma once
 
+#include "classifier.h"
 #include "listing_index.h"
 #include "photo_result.h"
 #include "taxonomy.h"
@@ -24,9 +25,13 @@ struct TitleScores {
 };
 
 // Each of up to `limit` confirmed listings (spread over the index) given the
-// title its closest other confirmed listings and its category's words suggest
-// (it is left out of its own evidence), against its confirmed title. What a
-// market's own listings support, without the photo's text, label or colour.
-TitleScores leaveOneOutTitles(const ListingIndex &index, const Taxonomy &taxonomy, int limit);
+// title the product would suggest were its confirmed category the photo's one
+// category (Classifier::voters and categoryWords: the category's closest other
+// confirmed listings and its words; it is left out of its own evidence),
+// against its confirmed title. Voted as suggested (TitleEvidence::suggested):
+// a sparse category's listings, fewer than WordVote::kListings, have their
+// share scaled by the places they fill here too, as in a suggestion. What a market's own listings support, without
+// the photo's text, label or colour.
+TitleScores leaveOneOutTitles(const ListingIndex &index, const Classifier &classifier, int limit);
 
 } // namespace listinglens

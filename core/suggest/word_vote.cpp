@@ -32,23 +32,36 @@ bool numberOnly(const QString &token)
     return !token.isEmpty() && std::none_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
 }
 
-// The listings' votes, each listing's weight its similarity to the kSharpness-th power, normalised.
-void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
+// A category's probability as a weight: what is not a probability (NaN, below 0) weighs nothing.
+double weightOf(double probability)
+{
+    return std::isfinite(probability) && probability > 0 ? std::min(probability, 1.0) : 0.0;
+}
+
+// One group of listings' votes, each listing's weight its similarity to the
+// kSharpness-th power, normalised within the group, times `share`; `byPlaces`:
+// times the share of the kListings places the group fills too, so that one
+// listing barely alike of one of several categories is one voter of kListings,
+// not the category's whole say.
+// `first`: the index of the group's first voting title among all groups'.
+void groupVotes(const QVector<NeighbourTitle> &group, double share, bool byPlaces, int &first, std::map<QString, Vote> &out)
 {
     std::vector<std::pair<QStringList, double>> voters;
     double total = 0;
-    for (const NeighbourTitle &n : e.nearby) {
+    for (const NeighbourTitle &n : group) {
         if (int(voters.size()) >= WordVote::kListings)
             break;
         QStringList tokens = titleTokens(n.title);
-        if (tokens.isEmpty() || n.similarity < WordVote::kMinSimilarity)
+        if (tokens.isEmpty() || !(n.similarity >= WordVote::kMinSimilarity))
             continue;
         const double weight = std::pow(n.similarity, WordVote::kSharpness);
         total += weight;
         voters.emplace_back(std::move(tokens), weight);
     }
+    const double filled = byPlaces ? double(voters.size()) / WordVote::kListings : 1.0;
     for (int t = 0; t < int(voters.size()); ++t) {
-        const auto &[tokens, weight] = voters[std::size_t(t)];
+        const auto &[tokens, similar] = voters[std::size_t(t)];
+        const double weight = share * filled * similar / total;
         QSet<QString> counted;
         for (int i = 0; i < int(tokens.size()); ++i) {
             const QString key = wordKey(tokens[i]);
@@ -56,29 +69,59 @@ void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
                 continue;
             counted.insert(key);
             Vote &v = out[key];
-            v.listings += weight / total;
-            v.afterNumber += i > 0 && numberOnly(tokens[i - 1]) ? weight / total : 0.0;
-            v.placeSum += weight / total * relativePlace(i, int(tokens.size()));
-            v.placeWeight += weight / total;
+            v.listings += weight;
+            v.afterNumber += i > 0 && numberOnly(tokens[i - 1]) ? weight : 0.0;
+            v.placeSum += weight * relativePlace(i, int(tokens.size()));
+            v.placeWeight += weight;
             v.forms[tokens[i]] += weight;
-            v.at[t] = i;
+            v.at[first + t] = i;
         }
     }
+    first += int(voters.size());
 }
 
-// The categories' votes: each category's share of titles with the word, times the category's probability.
+// The listings' votes. A given category (a moderator's): its closest listings
+// (`nearby`). As suggested: each category the photo may be in (the catch-all
+// too: its listings are what the photo looks like) has its own closest
+// listings vote, weighing P(category)^kCategorySharpness normalised over the
+// categories, so a wrong top category with the right second still gives that
+// category's words, and a word of another item's listings that happen to be
+// close counts less. Where no category has listings, or no category has a
+// probability, no listing votes: the closest listings of other categories are
+// other items, and the categories' and the word model's words decide.
+void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
+{
+    int first = 0;
+    if (!e.suggested) {
+        groupVotes(e.nearby, 1.0, false, first, out);
+        return;
+    }
+    double total = 0;
+    for (const CategoryWords &c : e.categoryWords)
+        total += std::pow(weightOf(c.probability), WordVote::kCategorySharpness);
+    if (!(total > 0))
+        return;
+    for (const CategoryWords &c : e.categoryWords)
+        groupVotes(c.nearby, std::pow(weightOf(c.probability), WordVote::kCategorySharpness) / total, true, first, out);
+}
+
+// The categories' votes: each category's share of titles with the word, times
+// the category's probability; a given category's (a moderator's) words weigh 1.
 void categoryVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
 {
     QVector<CategoryWords> categories = e.categoryWords;
-    if (categories.isEmpty() && e.category && !e.category->catchAll)
-        categories.push_back({1.0, e.marketWords});
+    if (!e.suggested) {
+        categories.clear();
+        if (e.category && !e.category->catchAll)
+            categories.push_back({1.0, e.marketWords, {}});
+    }
     for (const CategoryWords &c : std::as_const(categories)) {
         for (const MarketWord &m : c.words) {
             const QString key = wordKey(m.word);
             if (key.isEmpty() || !standsAlone(m.word) || namesNothing(key))
                 continue;
             Vote &v = out[key];
-            const double weight = c.probability * m.share;
+            const double weight = weightOf(c.probability) * m.share;
             v.categories += weight;
             if (m.place >= 0) {
                 v.placeSum += weight * m.place;

@@ -12,9 +12,14 @@ namespace listinglens {
 //   max(0, share of the closest confirmed listings whose titles have it - kLoneTitle)
 //   + kCategoryWeight x sum over the categories the photo may be in of
 //     P(category) x share of the category's confirmed titles that have it;
-// the listings are those of any category (a photo put in the wrong category
-// still finds its kind), each weighing its similarity to the kSharpness-th
-// power. A word at least kLikely likely is kept, the most likely first, at
+// the listings' share is, over the categories the photo may be in (a photo put
+// in the wrong category still finds its kind in the second; the catch-all's
+// listings too, not its words), the share of the category's closest listings,
+// each weighing its similarity to the kSharpness-th power, times the category's
+// weight (kCategorySharpness) and the share of the kListings places its listings
+// fill; where no category has listings or a probability, no listing votes. A
+// moderator's category (TitleEvidence::suggested false): its closest listings
+// alone. A word at least kLikely likely is kept, the most likely first, at
 // most kMaxWords, whole (a number alone is a fragment of a run, never a word),
 // one form of each word ("box" or "boxes"), in the order sellers write them
 // (before the words that the titles having both write after it; by its mean
@@ -27,6 +32,12 @@ public:
     // with few confirmed listings the only one there would otherwise decide
     // the title of every photo, however unlike it.
     static constexpr double kMinSimilarity = 0.5;
+    // As suggested, each category the photo may be in has its own kListings
+    // closest listings vote (CategoryWords::nearby), weighing its probability to
+    // this power, normalised over the categories given (the catch-all's too): chosen by cross-validation
+    // within the training listings against the closest listings of any
+    // category and the power 1 (docs/user/suggestions.md).
+    static constexpr double kCategorySharpness = 2;
     // Chosen on the tune split of the marketplace set (docs/user/suggestions.md).
     static constexpr double kLoneTitle = 0.05;     // a word of one title of many is rarely the seller's
     static constexpr double kCategoryWeight = 0.6; // the categories' share of a word's likelihood
@@ -68,7 +79,7 @@ public:
         // categories' probability-weighted share, the word model's probability.
         double listingShare = 0, categoryShare = 0, probability = 0;
         double place = 1;      // where sellers write it (0 first .. 1 last)
-        std::map<int, int> at; // voting title (the closest first) -> the word's index in it
+        std::map<int, int> at; // voting title (each category's in turn, the closest first) -> the word's index in it
     };
     // Every candidate, most likely first.
     static std::vector<Scored> scored(const TitleEvidence &evidence);

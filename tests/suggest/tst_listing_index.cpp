@@ -28,6 +28,36 @@ std::vector<float> randomUnit(QRandomGenerator &rng, int dim)
     return unit(v);
 }
 
+// What the index holds, kept plainly: the answers a scan over it gives.
+struct Plain {
+    ListingIndex::Entry entry;
+    std::vector<float> embedding;
+};
+
+QList<qint64> idsOf(const std::vector<ListingIndex::Match> &matches)
+{
+    QList<qint64> out;
+    for (const ListingIndex::Match &m : matches)
+        out << m.entry.id;
+    return out;
+}
+
+// The best k of the listings that pass `keep`, by the similarities given (equally alike: the earlier id first).
+template <typename Keep>
+QList<qint64> bruteBest(const std::map<qint64, Plain> &all, const std::map<qint64, double> &similarity, int k, Keep keep)
+{
+    std::vector<std::pair<double, qint64>> found;
+    for (const auto &[id, p] : all) {
+        if (keep(p.entry))
+            found.emplace_back(similarity.at(id), id);
+    }
+    std::sort(found.begin(), found.end(), [](const auto &a, const auto &b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    QList<qint64> out;
+    for (std::size_t i = 0; i < found.size() && int(i) < k; ++i)
+        out << found[i].second;
+    return out;
+}
+
 } // namespace
 
 class TestListingIndex : public QObject {
@@ -152,6 +182,157 @@ private Q_SLOTS:
         QVERIFY(index.sellersSpelling(QStringLiteral("road"), QStringLiteral("bicycles")).isEmpty());
         QVERIFY(index.sellersSpelling(QStringLiteral("mountain"), QStringLiteral("bicycles")).isEmpty()); // no longer confirmed
         QVERIFY(index.sellersSpelling(QStringLiteral("road"), QStringLiteral("phones")).isEmpty());
+    }
+
+    void aLookupGivesEachWantedCategorysTitleVoters()
+    {
+        ListingIndex index(2);
+        index.add({1, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("Mountain bike")}, unit({1, 0.3f}));
+        index.add({2, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("Road bike")}, unit({1, 0}));
+        index.add({3, QStringLiteral("bicycles"), false, 0, 0, {}}, unit({1, 0}));                       // not confirmed
+        index.add({4, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("  ")}, unit({1, 0})); // no title
+        index.add({5, QStringLiteral("cars"), true, 100, 0, {}, QStringLiteral("Ford Focus")}, unit({1, 0}));
+        const ListingIndex::Want want{{QStringLiteral("phones"), QStringLiteral("bicycles")}, 5};
+        ListingIndex::Lookup near = index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 0, want);
+        QCOMPARE(int(near.voters.size()), 2); // one per wanted category, in its order
+        QCOMPARE(near.voters[0].categoryId, QStringLiteral("phones"));
+        QVERIFY(near.voters[0].nearby.empty() && near.voters[0].words.isEmpty());
+        QCOMPARE(near.voters[1].categoryId, QStringLiteral("bicycles"));
+        QCOMPARE(int(near.voters[1].nearby.size()), 2);
+        QCOMPARE(near.voters[1].nearby[0].entry.id, 2); // the most alike first
+        QCOMPARE(near.voters[1].nearby[1].entry.id, 1);
+        QCOMPARE(near.voters[1].words.first().word, QStringLiteral("bike"));
+        // A photo described again does not find itself, nor count its title.
+        near = index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 2, want);
+        QCOMPARE(int(near.voters[1].nearby.size()), 1);
+        QCOMPARE(near.voters[1].nearby[0].entry.id, 1);
+        QVERIFY(index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1).voters.empty()); // none wanted
+    }
+
+    void aCategorysRowsFollowConfirmationsAndAdds()
+    {
+        // A lookup finds a category's neighbours, prices and title voters among
+        // the rows kept for it: each must move with a correction, go with an
+        // undo, and a listing added after a query's scores is in none of them.
+        ListingIndex index(2);
+        index.add({1, QStringLiteral("bicycles"), true, 100, 0, {}, QStringLiteral("Road bike")}, unit({1, 0}));
+        index.add({2, QStringLiteral("bicycles"), false, 0, 0, {}}, unit({1, 0.1f}));
+        index.add({3, QStringLiteral("cars"), true, 300, 0, {}, QStringLiteral("Ford Focus")}, unit({1, 0.2f}));
+        const ListingIndex::Want want{{QStringLiteral("bicycles"), QStringLiteral("cars")}, 5};
+        const auto ids = [](const std::vector<ListingIndex::Match> &matches) {
+            QList<qint64> out;
+            for (const ListingIndex::Match &m : matches)
+                out << m.entry.id;
+            return out;
+        };
+        index.confirm(2, QStringLiteral("cars"), 200, QStringLiteral("Ford Fiesta"));
+        index.confirm(1, QStringLiteral("cars"), 150, QStringLiteral("Ford Ka")); // corrected: out of bicycles, into cars
+        ListingIndex::Lookup near = index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 0, want);
+        QVERIFY(near.voters[0].nearby.empty());
+        QCOMPARE(ids(near.voters[1].nearby), (QList<qint64>{1, 2, 3})); // the most alike first, whatever the order confirmed
+        QCOMPARE(ids(near.sameCategory), (QList<qint64>{1, 2, 3}));
+        QCOMPARE(int(near.evidence.categoryPrices.size()), 3);
+        QVERIFY(index.lookup(unit({1, 0}), 5, QStringLiteral("bicycles"), 0, -1).evidence.categoryPrices.empty());
+        QCOMPARE(ids(index.nearest(unit({1, 0}), 5, QStringLiteral("cars"), true)), (QList<qint64>{1, 2, 3}));
+        index.unconfirm(2, QStringLiteral("cars")); // undone: no longer a confirmed listing of cars
+        near = index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 3, want); // and the photo of 3 described again
+        QCOMPARE(ids(near.voters[1].nearby), (QList<qint64>{1}));
+        QCOMPARE(ids(near.sameCategory), (QList<qint64>{1}));
+        QCOMPARE(int(near.evidence.categoryPrices.size()), 1);
+        QCOMPARE(ids(near.similar), (QList<qint64>{1}));
+        QCOMPARE(ids(index.nearest(unit({1, 0}), 5, QStringLiteral("cars"))), (QList<qint64>{1, 2, 3})); // unconfirmed ones too
+        // Scores taken before a listing came: it is in no answer given from them.
+        const ListingIndex::Scores before = index.score(unit({1, 0}));
+        index.add({4, QStringLiteral("cars"), true, 400, 0, {}, QStringLiteral("Ford Puma")}, unit({1, 0}));
+        near = index.lookup(before, 5, QStringLiteral("cars"), 0, -1, 0, want);
+        QCOMPARE(ids(near.voters[1].nearby), (QList<qint64>{1, 3}));
+        QCOMPARE(ids(near.sameCategory), (QList<qint64>{1, 3}));
+        QCOMPARE(ids(index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 0, want).voters[1].nearby), (QList<qint64>{1, 4, 3}));
+        // Equally alike: the earlier id first.
+        QCOMPARE(ids(index.nearest(unit({1, 0}), 2, {}, true)), (QList<qint64>{1, 4}));
+    }
+
+    // The per-category rows a lookup reads must give what a plain scan of the
+    // same entries gives, after any mix of adds, confirmations, corrections to
+    // another category and undos.
+    void perCategoryRowsMatchAPlainScan()
+    {
+        QRandomGenerator rng(11);
+        const int dim = 8;
+        const QStringList categories{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")};
+        const QStringList titles{QStringLiteral("Road bike"), QStringLiteral("Ford Focus"), QStringLiteral("  "), {}, QStringLiteral("Vinyl records")};
+        const ListingIndex::Want want{categories, 5};
+        ListingIndex index(dim);
+        std::map<qint64, Plain> plain;
+        const auto any = [&](const QStringList &from) { return from[int(rng.bounded(int(from.size())))]; };
+        for (int round = 0; round < 12; ++round) {
+            for (int step = 0; step < 60; ++step) {
+                const int op = plain.empty() ? 0 : int(rng.bounded(4));
+                const qint64 id = qint64(rng.bounded(int(plain.size()) + 3)) + 1; // now and then one not there
+                const QString category = any(categories);
+                const double price = double(rng.bounded(1000));
+                const bool confirmed = rng.bounded(2) == 0;
+                const QString title = confirmed ? any(titles) : QString();
+                if (op == 0) {
+                    // A new listing, or now and then an id here already (ignored).
+                    const qint64 added = rng.bounded(8) == 0 && !plain.empty() ? id : qint64(plain.size()) + 1;
+                    const ListingIndex::Entry e{added, category, confirmed, confirmed ? price : 0, quint64(added), {}, title};
+                    const auto v = randomUnit(rng, dim);
+                    index.add(e, v);
+                    plain.emplace(added, Plain{e, v});
+                } else if (op == 3) {
+                    index.unconfirm(id, category);
+                    if (plain.contains(id))
+                        plain[id].entry = {id, category, false, 0, quint64(id), {}, {}};
+                } else { // confirmed, in its category or corrected to another
+                    const QString confirmedTitle = any(titles);
+                    index.confirm(id, category, price, confirmedTitle);
+                    if (plain.contains(id))
+                        plain[id].entry = {id, category, true, price, quint64(id), {}, confirmedTitle};
+                }
+            }
+            QCOMPARE(index.size(), plain.size());
+            const auto q = randomUnit(rng, dim);
+            // The index's own similarities (int8), each within 0.02 of the true cosine; the scan below uses them.
+            std::map<qint64, double> similarity;
+            for (const ListingIndex::Match &m : index.nearest(q, 100000))
+                similarity[m.entry.id] = m.similarity;
+            QCOMPARE(similarity.size(), plain.size());
+            for (const auto &[id, p] : plain) {
+                double dot = 0;
+                for (int d = 0; d < dim; ++d)
+                    dot += double(q[std::size_t(d)]) * p.embedding[std::size_t(d)];
+                QVERIFY(std::abs(similarity[id] - dot) < 0.02);
+            }
+            const qint64 exclude = rng.bounded(2) ? qint64(rng.bounded(int(plain.size()))) + 1 : 0;
+            const int k = ListingIndex::kNeighbours;
+            for (const QString &c : categories) {
+                const auto confirmedIn = [&](const ListingIndex::Entry &e) { return e.confirmed && e.categoryId == c && e.id != exclude; };
+                const auto titledIn = [&](const ListingIndex::Entry &e) { return confirmedIn(e) && !e.title.trimmed().isEmpty(); };
+                const ListingIndex::Lookup near = index.lookup(q, 5, c, 0, -1, exclude, want);
+                QCOMPARE(idsOf(near.sameCategory), bruteBest(plain, similarity, k, confirmedIn));
+                const auto voters = std::find_if(near.voters.begin(), near.voters.end(), [&](const auto &v) { return v.categoryId == c; });
+                QVERIFY(voters != near.voters.end());
+                QCOMPARE(idsOf(voters->nearby), bruteBest(plain, similarity, k, titledIn));
+                QCOMPARE(voters->words.size(), index.marketWords(c, 5, exclude).size());
+                std::vector<double> prices = near.evidence.categoryPrices, brutePrices;
+                for (const auto &[id, p] : plain) {
+                    if (confirmedIn(p.entry))
+                        brutePrices.push_back(p.entry.price);
+                }
+                std::sort(prices.begin(), prices.end());
+                std::sort(brutePrices.begin(), brutePrices.end());
+                QCOMPARE(prices, brutePrices);
+                QList<qint64> similar = bruteBest(plain, similarity, 5, [&](const ListingIndex::Entry &e) { return e.confirmed && e.id != exclude; });
+                similar.removeIf([&](qint64 id) { return similarity[id] < ListingIndex::kSimilarFloor; });
+                QCOMPARE(idsOf(near.similar), similar);
+                // nearest with a k beyond the listings: every one that passes, in order.
+                QCOMPARE(idsOf(index.nearest(q, 100000, c, true)),
+                         bruteBest(plain, similarity, 100000, [&](const ListingIndex::Entry &e) { return e.confirmed && e.categoryId == c; }));
+                QCOMPARE(idsOf(index.nearest(q, 3, c)),
+                         bruteBest(plain, similarity, 3, [&](const ListingIndex::Entry &e) { return e.categoryId == c; }));
+            }
+        }
     }
 
     void findsTheEarliestDuplicate()

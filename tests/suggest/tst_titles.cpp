@@ -159,6 +159,81 @@ private Q_SLOTS:
         QCOMPARE(froms(words), QStringList{QStringLiteral("market")});
     }
 
+    // As suggested, each category the photo may be in votes with its own closest
+    // listings, weighing P(category)^kCategorySharpness: close listings of a less
+    // probable category's item do not splice their words into the title.
+    void eachCategoryItMayBeInVotesWithItsOwnListings()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        QStringList pcTitles, cookerTitles;
+        for (int i = 0; i < 3; ++i) {
+            pcTitles << QStringLiteral("Gaming PC RTX") << QStringLiteral("Gaming PC RTX 3060") << QStringLiteral("Gaming PC");
+            cookerTitles << QStringLiteral("Gas cooker") << QStringLiteral("Cooker and hob") << QStringLiteral("Electric cooker");
+        }
+        pcTitles << QStringLiteral("Gaming PC RTX");
+        cookerTitles << QStringLiteral("Gas cooker");
+        const QVector<NeighbourTitle> pcs = neighbours(pcTitles, 0.7);         // ten voters
+        const QVector<NeighbourTitle> cookers = neighbours(cookerTitles, 0.75); // ten voters
+        // A given category (a moderator's): its closest listings vote.
+        e.nearby = pcs;
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC RTX"));
+        // As suggested (0.6 computers, 0.3 appliances, 0.1 a category with no close listing): the computers' words alone.
+        e.suggested = true;
+        e.categoryWords = {{0.6, {}, pcs}, {0.3, {}, cookers}, {0.1, {}, neighbours({QStringLiteral("Red bike")}, 0.4)}};
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC RTX"));
+        const double total = 0.36 + 0.09 + 0.01;
+        for (const WordVote::Scored &s : WordVote::scored(e)) {
+            if (s.word == QLatin1String("cooker"))
+                QVERIFY2(std::abs(s.listingShare - 0.09 / total) < 1e-9, qPrintable(QString::number(s.listingShare)));
+            if (s.word == QLatin1String("PC"))
+                QVERIFY2(std::abs(s.listingShare - 0.36 / total) < 1e-9, qPrintable(QString::number(s.listingShare)));
+            QVERIFY(s.word != QLatin1String("bike")); // less alike than kMinSimilarity: no vote
+        }
+        // A wrong top category with the right second still gives the second's words.
+        e.categoryWords = {{0.45, {}, cookers}, {0.4, {}, pcs}};
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC cooker RTX"));
+    }
+
+    // As suggested, the closest listings of other categories never vote: where no
+    // category the photo may be in has listings, or none has a probability
+    // (0, NaN), the categories' words alone decide.
+    void asSuggestedOnlyTheCategoriesListingsVote()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        e.nearby = neighbours({QStringLiteral("Gas cooker"), QStringLiteral("Gas cooker"), QStringLiteral("Gas cooker")}, 0.9);
+        e.suggested = true;
+        const QVector<MarketWord> words{{QStringLiteral("laptop"), 0.5}};
+        e.categoryWords = {{0.7, words, {}}, {0.3, {}, {}}};
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Laptop"));
+        const QVector<NeighbourTitle> pcs = neighbours(QStringList(10, QStringLiteral("Gaming PC")), 0.7);
+        for (double p : {0.0, std::nan("")}) {
+            e.categoryWords = {{p, words, pcs}, {p, {}, pcs}};
+            const std::vector<WordVote::Scored> scored = WordVote::scored(e);
+            for (const WordVote::Scored &s : scored)
+                QVERIFY2(s.listingShare == 0 && s.categoryShare == 0 && std::isfinite(s.likely), qPrintable(s.word));
+            QVERIFY(WordVote::words(e).isEmpty()); // no evidence: the title falls back to the category (TitleBuilder)
+        }
+    }
+
+    // One listing barely alike is one voter of kListings, not its category's whole say.
+    void aCategoryWithFewListingsHasTheirShareOnly()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        e.suggested = true;
+        e.categoryWords = {{0.5, {}, neighbours({QStringLiteral("Vintage typewriter")}, 0.51)},
+                           {0.5, {}, neighbours(QStringList(10, QStringLiteral("Gaming PC")), 0.7)}};
+        for (const WordVote::Scored &s : WordVote::scored(e)) {
+            if (s.word == QLatin1String("typewriter"))
+                QVERIFY2(std::abs(s.listingShare - 0.5 / WordVote::kListings) < 1e-9, qPrintable(QString::number(s.listingShare)));
+            if (s.word == QLatin1String("PC"))
+                QVERIFY2(std::abs(s.listingShare - 0.5) < 1e-9, qPrintable(QString::number(s.listingShare)));
+        }
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gaming PC"));
+    }
+
     void aWordIsKeptOnlyWhenLikelyEnough()
     {
         const Category c = laptops();
@@ -167,8 +242,9 @@ private Q_SLOTS:
         QStringList titles;
         for (int i = 0; i < 10; ++i)
             titles << (i < 4 ? QStringLiteral("Dell laptop") : i < 7 ? QStringLiteral("Dell laptop i5") : i < 9 ? QStringLiteral("Laptop charger") : QStringLiteral("Laptop bag"));
-        e.nearby = neighbours(titles, 0.7);
-        e.categoryWords = {{0.5, {{QStringLiteral("gaming"), 0.5, 0.0}, {QStringLiteral("bag"), 0.6, 1.0}}}};
+        const QVector<NeighbourTitle> near = neighbours(titles, 0.7);
+        e.suggested = true; // one category: its listings have the listings' whole say
+        e.categoryWords = {{0.5, {{QStringLiteral("gaming"), 0.5, 0.0}, {QStringLiteral("bag"), 0.6, 1.0}}, near}};
         const std::vector<WordVote::Scored> scored = WordVote::scored(e);
         const QVector<TitleWord> words = WordVote::words(e);
         QStringList kept;
@@ -182,7 +258,7 @@ private Q_SLOTS:
         QCOMPARE(TitleBuilder::render(words), QStringLiteral("Dell laptop i5 bag"));
         QCOMPARE(froms(words), (QStringList{QStringLiteral("similar"), QStringLiteral("similar"), QStringLiteral("similar"), QStringLiteral("market")}));
         // A category the photo surely is in carries its word alone, as the category's evidence, where its sellers write it.
-        e.categoryWords = {{1.0, {{QStringLiteral("gaming"), 0.5, 0.0}}}};
+        e.categoryWords = {{1.0, {{QStringLiteral("gaming"), 0.5, 0.0}}, near}};
         const QVector<TitleWord> surer = WordVote::words(e);
         const auto gaming = std::find_if(surer.begin(), surer.end(), [](const TitleWord &w) { return w.word == QLatin1String("gaming"); });
         QVERIFY(gaming != surer.end());
