@@ -21,8 +21,10 @@
 #include <QJsonDocument>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
+#include <numeric>
 
 namespace listinglens::cli {
 
@@ -46,11 +48,34 @@ struct Scores {
         confidence.push_back(*best);
         correct.push_back(best - p.begin() == truth);
     }
+    // Ten equal-width bins of top-1 confidence: photos, mean confidence and
+    // accuracy each (over- or under-confident, and where).
+    QJsonArray reliability() const
+    {
+        constexpr int kBins = 10;
+        std::vector<int> count(kBins, 0), right(kBins, 0);
+        std::vector<double> sum(kBins, 0.0);
+        for (std::size_t i = 0; i < confidence.size(); ++i) {
+            const int b = std::clamp(int(confidence[i] * kBins), 0, kBins - 1);
+            ++count[std::size_t(b)];
+            right[std::size_t(b)] += correct[i] ? 1 : 0;
+            sum[std::size_t(b)] += confidence[i];
+        }
+        QJsonArray bins;
+        for (int b = 0; b < kBins; ++b)
+            if (count[std::size_t(b)] > 0)
+                bins.append(QJsonArray{b / double(kBins), count[std::size_t(b)], std::round(1000 * sum[std::size_t(b)] / count[std::size_t(b)]) / 1000,
+                                       std::round(1000.0 * right[std::size_t(b)] / count[std::size_t(b)]) / 1000});
+        return bins;
+    }
     QJsonObject json() const
     {
         const double d = std::max(n, 1);
+        const double meanConfidence = std::accumulate(confidence.begin(), confidence.end(), 0.0) / d;
         return {{QStringLiteral("photos"), n}, {QStringLiteral("top1"), top1 / d}, {QStringLiteral("top3"), top3 / d},
-                {QStringLiteral("ece"), HeadTrainer::expectedCalibrationError(confidence, correct)}, {QStringLiteral("nll"), nll / d}};
+                {QStringLiteral("ece"), HeadTrainer::expectedCalibrationError(confidence, correct)}, {QStringLiteral("nll"), nll / d},
+                {QStringLiteral("mean_confidence"), meanConfidence},
+                {QStringLiteral("reliability_from_photos_confidence_accuracy"), reliability()}};
     }
 };
 
@@ -76,7 +101,7 @@ std::optional<TextEvidence> tableOf(const Taxonomy &taxonomy, const std::vector<
 }
 
 Learned learnFrom(Classifier &classifier, const std::vector<BenchListing> &listings, const std::vector<SeenPhoto> &seen,
-                  const std::vector<bool> &learn)
+                  const std::vector<bool> &learn, bool crossFit)
 {
     Learned out;
     const Taxonomy &taxonomy = classifier.taxonomy();
@@ -95,6 +120,7 @@ Learned learnFrom(Classifier &classifier, const std::vector<BenchListing> &listi
     TrainingOptions options;
     options.modelName = classifier.manifest().name;
     options.modelVersion = classifier.manifest().version;
+    options.crossFit = crossFit;
     if (auto trained = HeadTrainer::train(examples, taxonomy, nullptr, options))
         out.head = std::make_shared<const CategoryHead>(std::move(trained).value().head);
     else
@@ -126,6 +152,7 @@ struct Bench {
     const std::vector<SeenPhoto> &seen;
     int firstLearned = 3;
     std::vector<int> fitParts;
+    bool crossFit = true; // the head's mixture's temperatures fitted out of fold (TrainingOptions::crossFit)
 };
 
 // The weighting and the table's sellers' floor and smoothing, chosen on the fit parts.
@@ -153,7 +180,7 @@ Chosen choose(const Bench &b)
     std::vector<std::vector<bool>> foldLearn;
     for (int f : b.fitParts) {
         foldLearn.push_back(parts(b.all, [&](int p) { return p >= b.firstLearned && p != f; }));
-        const Learned fold = learnFrom(b.classifier, b.all, b.seen, foldLearn.back());
+        const Learned fold = learnFrom(b.classifier, b.all, b.seen, foldLearn.back(), b.crossFit);
         b.classifier.setListingIndex(fold.index);
         for (std::size_t i = 0; i < b.all.size(); ++i) {
             const SeenPhoto &s = b.seen[i];
@@ -197,7 +224,7 @@ QJsonObject measure(const Bench &b, const std::vector<bool> &measured, const Cho
 {
     const Taxonomy &taxonomy = b.classifier.taxonomy();
     const std::vector<bool> learn = parts(b.all, [&](int p) { return p >= b.firstLearned; });
-    const Learned learned = learnFrom(b.classifier, b.all, b.seen, learn);
+    const Learned learned = learnFrom(b.classifier, b.all, b.seen, learn, b.crossFit);
     b.classifier.setListingIndex(learned.index);
     std::optional<TextEvidence> table = tableOf(taxonomy, b.all, learn, chosen.minSellers, chosen.smoothing);
     if (table)
@@ -277,7 +304,11 @@ int runBenchCatText(const QStringList &args)
                                        QStringLiteral("PARTS"));
     const QCommandLineOption cacheOption(QStringLiteral("cache"), QStringLiteral("Keep what was seen on each photo in FILE between runs."),
                                          QStringLiteral("FILE"));
-    parser.addOptions({listingsOption, splitOption, fitOption, cacheOption});
+    const QCommandLineOption calibrateOption(QStringLiteral("calibrate-on"),
+                                             QStringLiteral("folds: the head's mixture's temperatures fitted on every learned listing out of fold\n"
+                                                            "(default); validation: on its validation split alone."),
+                                             QStringLiteral("ON"), QStringLiteral("folds"));
+    parser.addOptions({listingsOption, splitOption, fitOption, cacheOption, calibrateOption});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     int exitCode = ExitOk;
@@ -288,9 +319,11 @@ int runBenchCatText(const QStringList &args)
     const int firstLearned = test ? 2 : 3;
     const std::vector<int> fitParts = fitPartsOf(parser, fitOption, firstLearned);
     auto options = classifierOptions(parser, modelOptions);
-    if (!options || (!test && split != QLatin1String("tune")) || fitParts.empty()) {
+    const QString calibrateOn = parser.value(calibrateOption);
+    if (!options || (!test && split != QLatin1String("tune")) || fitParts.empty()
+        || (calibrateOn != QLatin1String("folds") && calibrateOn != QLatin1String("validation"))) {
         if (options && !fitParts.empty())
-            printError(QStringLiteral("--split is test or tune"));
+            printError(QStringLiteral("--split is test or tune, --calibrate-on folds or validation"));
         return ExitUsage;
     }
     auto opened = openMarketplaceBench(parser.value(listingsOption), *options);
@@ -307,13 +340,14 @@ int runBenchCatText(const QStringList &args)
         printError(seen.error().message);
         return ExitSomeFailed;
     }
-    const Bench bench{*classifier, all, seen.value(), firstLearned, fitParts};
+    const Bench bench{*classifier, all, seen.value(), firstLearned, fitParts, calibrateOn == QLatin1String("folds")};
     const Chosen chosen = choose(bench);
     QJsonObject out = measure(bench, parts(all, measuredPart), chosen);
     QJsonArray fitted;
     for (int f : fitParts)
         fitted.append(f);
     out.insert(QStringLiteral("split"), split);
+    out.insert(QStringLiteral("calibrated_on"), calibrateOn);
     out.insert(QStringLiteral("fitted_on_parts"), fitted);
     out.insert(QStringLiteral("fit"), chosen.report);
     out.insert(QStringLiteral("tried"), chosen.tried);

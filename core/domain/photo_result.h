@@ -94,6 +94,12 @@ struct PhotoResult {
     QString file;
     CategoryScore category;
     QVector<CategoryScore> categories; // top 3
+    // The whole distribution over the taxonomy's categories the head suggested
+    // the photo with (its neighbours' votes as the index then stood); empty
+    // without a head, and for a stored result read back. What the words read
+    // later shift (Classifier::weighPhotoText): not one recomputed against an
+    // index that has moved on since.
+    std::vector<double> categoryMass;
     QVector<LabelScore> labels;        // top 5
     PriceSuggestion price;
     QString title;

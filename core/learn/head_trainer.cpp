@@ -5,8 +5,10 @@
 
 #include "listing_index.h"
 #include "price_suggester.h"
+#include "linear_fit.h"
 #include "listing_split.h"
 #include "neighbour_mix.h"
+#include "out_of_fold.h"
 #include "support_gate.h"
 
 #include <QDateTime>
@@ -18,6 +20,7 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <tuple>
 #include <unordered_map>
 
 namespace listinglens {
@@ -27,29 +30,6 @@ namespace {
 Error refusal(const QString &why)
 {
     return {ErrorCode::InvalidArgument, QStringLiteral("cannot train a head: %1").arg(why)};
-}
-
-struct Fitted {
-    torch::Tensor weight; // D x C
-    torch::Tensor bias;   // C
-};
-
-Fitted fitLinear(const torch::Tensor &x, const torch::Tensor &y, const torch::Tensor &classWeight, const torch::Tensor &learned,
-                 double weightDecay)
-{
-    const auto d = x.size(1), c = classWeight.size(0);
-    auto w = torch::zeros({d, c}, torch::requires_grad());
-    auto b = torch::zeros({c}, torch::requires_grad());
-    const torch::Tensor mask = torch::where(learned, torch::zeros({c}), torch::full({c}, -1e9));
-    torch::optim::LBFGS optimiser({w, b}, torch::optim::LBFGSOptions(1).max_iter(200).history_size(20).line_search_fn("strong_wolfe"));
-    auto closure = [&] {
-        optimiser.zero_grad();
-        auto loss = torch::nll_loss(torch::log_softmax(x.mm(w) + b + mask, 1), y, classWeight) + weightDecay * w.pow(2).sum();
-        loss.backward();
-        return loss;
-    };
-    optimiser.step(closure);
-    return {w.detach(), torch::where(learned, b.detach(), torch::full({c}, double(CategoryHead::kLeftOut)))};
 }
 
 
@@ -126,35 +106,6 @@ Fitted bestWeightDecay(const torch::Tensor &xTrain, const torch::Tensor &yTrain,
         }
     }
     return best;
-}
-
-// Rows of per-category values as a float tensor, filled in one pass (indexing
-// a tensor element by element costs a dispatch per element).
-torch::Tensor rowsOfValues(std::size_t rows, int categories, const std::function<const std::vector<double> &(std::size_t)> &row)
-{
-    std::vector<float> values(rows * std::size_t(categories), 0.0f);
-    for (std::size_t i = 0; i < rows; ++i) {
-        const std::vector<double> &v = row(i);
-        for (int c = 0; c < categories && c < int(v.size()); ++c)
-            values[i * std::size_t(categories) + std::size_t(c)] = float(v[std::size_t(c)]);
-    }
-    return torch::from_blob(values.data(), {int64_t(rows), categories}, torch::kFloat32).clone();
-}
-
-torch::Tensor builtinOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int categories)
-{
-    return rowsOfValues(which.size(), categories, [&](std::size_t i) -> const std::vector<double> & {
-        return examples[std::size_t(which[i])].builtin;
-    });
-}
-
-torch::Tensor labelsOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which)
-{
-    std::vector<int64_t> y;
-    y.reserve(which.size());
-    for (int i : which)
-        y.push_back(examples[std::size_t(i)].category);
-    return torch::tensor(y, torch::kInt64);
 }
 
 double rounded(double v)
@@ -294,24 +245,6 @@ QJsonObject reportOf(const TrainedHead &t, const std::vector<TrainingExample> &e
             {QStringLiteral("validation"), validationJson}};
 }
 
-// The gate's share per validation row: 1 where the photo is like the head's
-// training photos, 0 where the built-in mapping answers alone.
-torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which)
-{
-    std::vector<float> share(which.size());
-    for (std::size_t i = 0; i < which.size(); ++i)
-        share[i] = float(head.gate(head.support(examples[std::size_t(which[i])].embedding.data())));
-    return torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
-}
-
-// Square-root inverse frequency: rare categories count more, without letting
-// a handful of examples dominate; categories not learned count nothing.
-torch::Tensor classWeights(const torch::Tensor &trainCounts, const torch::Tensor &learned)
-{
-    const int64_t categories = trainCounts.size(0);
-    return torch::where(learned, (trainCounts.sum() / (categories * trainCounts.clamp_min(1))).sqrt(), torch::zeros({categories}));
-}
-
 // Which validation listings the head and the mapping (when defined) name right.
 void setOutcome(TrainedHead &t, const torch::Tensor &truth, const torch::Tensor &head, const torch::Tensor &builtin)
 {
@@ -346,6 +279,31 @@ QJsonObject fitReport(const CategoryHead &h, double decay, const SupportGate &ga
             {QStringLiteral("gate"), gate.json()},
             {QStringLiteral("seconds"), rounded(seconds)},
             {QStringLiteral("seed"), seed}};
+}
+
+// The mixture's temperatures with its shares chosen already: with the votes,
+// and without (the head stands in: a new model version's listing index starts
+// empty, and votes sharpen the mixture), each by the NLL after the gate.
+std::pair<double, double> mixtureTemperatures(const CalibrationRows &rows, const NeighbourMix &mix, double headTemperature)
+{
+    const torch::Tensor headCal = powerNormalised(rows.head, headTemperature);
+    NeighbourMix voted = mix, unvoted = mix;
+    unvoted.votes = torch::Tensor();
+    voted.votes = mix.share > 0 ? rows.pool.votes(mix.k, mix.power, headCal) : torch::Tensor();
+    const double temperature = fitTemperature(voted.of(headCal, rows.builtin), rows.y, rows.builtin, rows.gate);
+    return {temperature, mix.share > 0 ? fitTemperature(unvoted.of(headCal, rows.builtin), rows.y, rows.builtin, rows.gate) : temperature};
+}
+
+// The head as it answers its validation listings, their votes from every other listing.
+torch::Tensor validationAnswers(const torch::Tensor &headVal, const torch::Tensor &builtinVal, const torch::Tensor &gateVal, const NeighbourPool &pool,
+                                const NeighbourMix &mix, double headTemperature, double temperature)
+{
+    const torch::Tensor headCalVal = powerNormalised(headVal, headTemperature);
+    NeighbourMix mixVal = mix;
+    if (mix.share > 0)
+        mixVal.votes = pool.votes(mix.k, mix.power, headCalVal);
+    const torch::Tensor finalVal = powerNormalised(mixVal.of(headCalVal, builtinVal), temperature);
+    return gateVal.defined() ? gateVal * finalVal + (1 - gateVal) * builtinVal : finalVal;
 }
 
 } // namespace
@@ -433,37 +391,37 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     const Fitted best = bestWeightDecay(xTrain, yTrain, xVal, yVal, classWeight, learned, bestDecay);
 
     const torch::Tensor builtinVal = haveBuiltin ? builtinOf(examples, validation, categories) : torch::Tensor();
-    double headTemperature = 1, temperature = 1;
-    NeighbourMix mix;
-    torch::Tensor headCal;
-    const bool votes = options.neighbours && int(validation.size()) >= kMinValidationForVotes;
-    const NeighbourPool pool = votes ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : NeighbourPool{};
-    const torch::Tensor mixedVal = calibrated(torch::softmax(xVal.mm(best.weight) + best.bias, 1), builtinVal, yVal, !learned.all().item<bool>(),
-                                              votes ? &pool : nullptr, headTemperature, mix, temperature, headCal);
-    // The same mixture where no confirmed listing votes (the head stands in): a
-    // new model version's listing index starts empty, and votes sharpen the mixture.
-    NeighbourMix unvoted = mix;
-    unvoted.votes = torch::Tensor();
-    const torch::Tensor unvotedVal = unvoted.of(headCal, builtinVal);
-    torch::Tensor finalVal = powerNormalised(mixedVal, temperature);
-
+    const torch::Tensor headVal = torch::softmax(xVal.mm(best.weight) + best.bias, 1);
     TrainedHead t;
     CategoryHead &h = t.head;
     describeHead(h, taxonomy, options, dim);
     setWeights(h, best);
-    setMixture(h, mix, headTemperature, temperature);
-    h.unvotedTemperature = mix.share > 0 ? fitTemperature(unvotedVal, yVal) : temperature;
     SupportGate gate;
+    torch::Tensor gateVal;
     if (haveBuiltin && options.gate) {
         gate = SupportGateFitter::fit(examples, train, validation, learnedFlags(h), dim);
         h.anchors = gate.anchors;
         h.supportNone = gate.none;
         h.supportFull = gate.full;
-        const torch::Tensor g = gateShares(h, examples, validation);
-        h.temperature = temperature = fitTemperature(mixedVal, yVal, builtinVal, g);
-        h.unvotedTemperature = mix.share > 0 ? fitTemperature(unvotedVal, yVal, builtinVal, g) : temperature;
-        finalVal = g * powerNormalised(mixedVal, temperature) + (1 - g) * builtinVal;
+        gateVal = gateShares(h, examples, validation);
     }
+    const bool votes = options.neighbours && int(validation.size()) >= kMinValidationForVotes;
+    const NeighbourPool pool = votes ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : NeighbourPool{};
+    // The shares (and the head's own temperature) chosen on the validation split.
+    double headTemperature = 1, temperature = 1;
+    NeighbourMix mix;
+    torch::Tensor headCal;
+    calibrated(headVal, builtinVal, yVal, !learned.all().item<bool>(), votes ? &pool : nullptr, headTemperature, mix, temperature, headCal);
+    // The mixture's temperatures fitted on every listing answered out of fold
+    // where the votes are fitted, else on the validation split: its few hundred
+    // listings leave them following their draw (the shares chosen there keep top-1).
+    // Where skipped folds leave fewer rows than the validation split, the validation rows fit them.
+    CalibrationRows rows = votes && options.crossFit ? outOfFoldRows(examples, options, categories, dim, bestDecay, haveBuiltin) : CalibrationRows{};
+    if (!rows.y.defined() || rows.y.size(0) < std::max<std::int64_t>(kMinValidationForVotes, std::int64_t(validation.size())))
+        rows = CalibrationRows{headVal, builtinVal, yVal, gateVal, pool};
+    std::tie(temperature, h.unvotedTemperature) = mixtureTemperatures(rows, mix, headTemperature);
+    setMixture(h, mix, headTemperature, temperature);
+    const torch::Tensor finalVal = validationAnswers(headVal, builtinVal, gateVal, pool, mix, headTemperature, temperature);
 
     t.validation = score(finalVal, yVal);
     if (haveBuiltin)

@@ -30,6 +30,7 @@ struct TrainingOptions {
     int duplicateMaxHamming = 6;   // photos this alike stay on one side of the split
     bool gate = true;              // false: no support gate (measuring what the gate buys)
     bool neighbours = true;        // false: no neighbours' votes in the mixture (measuring what they buy)
+    bool crossFit = true;          // false: the mixture's temperatures fitted on the validation split alone (measuring what the folds buy)
     QString modelName, modelVersion;
 };
 
@@ -61,8 +62,10 @@ struct TrainedHead {
 //    to the built-in mapping;
 //  - the head's temperature, its mixture with the built-in mapping and with
 //    the votes of the closest confirmed listings (their count, the power of
-//    their similarity that weights them, and their share), and the mixture's
-//    temperature fitted on the validation split (negative log-likelihood);
+//    their similarity that weights them, and their share) chosen by negative
+//    log-likelihood on the validation split; the mixture's temperatures there
+//    too or, where the votes are fitted (kMinValidationForVotes), on every
+//    listing answered out of fold (OutOfFold: one head per fold of the same size);
 //  - a gate (SupportGate) that gives photos unlike every learned category's
 //    training photos the built-in mapping's answer.
 // Refuses: no listings, one category, too few examples, categories the taxonomy lacks.

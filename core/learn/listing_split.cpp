@@ -34,7 +34,10 @@ int findRoot(std::vector<int> &parent, int i)
 // agree exactly on at least one of maxHamming + 1 bands (pigeonhole), so
 // only listings sharing a band are compared: about n^2 / 2^10 pairs for
 // spread hashes instead of n^2 / 2 (seconds, not an hour, at 200,000 listings).
-std::vector<bool> splitByListing(const std::vector<TrainingExample> &examples, const TrainingOptions &o)
+namespace {
+
+// A uniform draw in [0, 1) per listing, the same for every listing of a group of near-duplicates.
+std::vector<double> groupDraws(const std::vector<TrainingExample> &examples, const TrainingOptions &o)
 {
     const int n = int(examples.size());
     std::vector<int> parent(std::size_t(n), 0);
@@ -60,13 +63,36 @@ std::vector<bool> splitByListing(const std::vector<TrainingExample> &examples, c
         qint64 &g = groupId[std::size_t(findRoot(parent, i))];
         g = std::min(g, examples[std::size_t(i)].id);
     }
-    std::vector<bool> validation(std::size_t(n), false);
+    std::vector<double> draw(std::size_t(n), 0.0);
     for (int i = 0; i < n; ++i) {
         const qint64 group = groupId[std::size_t(findRoot(parent, i))];
-        const double u = double(mix(std::uint64_t(group) ^ mix(o.seed)) >> 11) / double(1ULL << 53);
-        validation[std::size_t(i)] = u < o.validationShare;
+        draw[std::size_t(i)] = double(mix(std::uint64_t(group) ^ mix(o.seed)) >> 11) / double(1ULL << 53);
     }
+    return draw;
+}
+
+} // namespace
+
+std::vector<bool> splitByListing(const std::vector<TrainingExample> &examples, const TrainingOptions &o)
+{
+    std::vector<bool> validation;
+    for (double u : groupDraws(examples, o))
+        validation.push_back(u < o.validationShare);
     return validation;
+}
+
+std::vector<int> foldsByListing(const std::vector<TrainingExample> &examples, const TrainingOptions &o, int folds, int maxDealt)
+{
+    // Within a fold, the draw's fraction past the fold's start is uniform and
+    // the same for a whole group again: the groups dealt are a seeded draw of
+    // whole groups, spread evenly over the folds, without a second hash.
+    const double dealtShare = examples.empty() ? 1.0 : std::min(1.0, double(maxDealt) / double(examples.size()));
+    std::vector<int> fold;
+    for (double u : groupDraws(examples, o)) {
+        const int f = std::min(folds - 1, int(u * folds));
+        fold.push_back(u * folds - f < dealtShare ? f : -1);
+    }
+    return fold;
 }
 
 } // namespace listinglens

@@ -242,6 +242,7 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
         // A head is finite by construction (CategoryHead::fromJson); should one not be, the mapping stands.
         if (std::all_of(market.begin(), market.end(), [](double p) { return std::isfinite(p); })) {
             mass = std::move(market);
+            r.categoryMass = mass;
             r.model.head = marketHead->version;
             r.model.headFromFile = m_headPinned;
         }
@@ -407,11 +408,17 @@ bool Classifier::weighPhotoText(PhotoResult &r, const PhotoText &text, qint64 se
     if (!h || !h->textEvidence || r.model.head != h->version || int(r.embedding.size()) != h->dimension || r.categories.isEmpty())
         return false;
     const QStringList keys = readWordKeys(text);
-    std::vector<double> mass = keys.isEmpty() ? std::vector<double>{} : builtinProbabilities(r.embedding.data(), r.embeddingNorm);
-    if (int(mass.size()) != h->categories())
+    if (keys.isEmpty())
         return false;
-    // The distribution the photo was suggested with, the head's and its neighbours' as then.
-    mass = h->probabilities(r.embedding.data(), mass, neighbourVotes(*h, r.embedding, self));
+    // The distribution the photo was suggested with; one suggested before it was
+    // kept (read back from the store) gets the head's and its neighbours' as they are now.
+    std::vector<double> mass = r.categoryMass;
+    if (int(mass.size()) != h->categories()) {
+        mass = builtinProbabilities(r.embedding.data(), r.embeddingNorm);
+        if (int(mass.size()) != h->categories())
+            return false;
+        mass = h->probabilities(r.embedding.data(), mass, neighbourVotes(*h, r.embedding, self));
+    }
     if (!h->textEvidence->apply(mass, keys) || !std::all_of(mass.begin(), mass.end(), [](double p) { return std::isfinite(p); }))
         return false;
     const Category &top = rankCategories(r, m_taxonomy.categories(), mass);

@@ -5,6 +5,7 @@
 // categories exactly; a damaged table is refused with the head.
 #include "classifier.h"
 #include "fixtures.h"
+#include "photo_text_words.h"
 #include "text_evidence_trainer.h"
 
 #include <QJsonArray>
@@ -219,6 +220,55 @@ private Q_SLOTS:
         QVERIFY(classifier.weighPhotoText(unaware, reading(QStringLiteral("iPhone"))));
         QCOMPARE(unaware.duplicateOf, self);
         QVERIFY(!same(unaware, alone));
+        classifier.setListingIndex(nullptr);
+        classifier.setHead(nullptr);
+    }
+
+    // The lane finishes after other listings were confirmed: the words shift the
+    // distribution the photo was suggested with, not one recomputed against the
+    // index as it stands then (whose votes the suggestion never had).
+    void theSuggestedDistribution_isTheOneTheWordsShift()
+    {
+        Classifier &classifier = *m_classifier;
+        const int dim = classifier.engineInfo().embeddingDim;
+        CategoryHead head = evenHead(classifier, sellersTable(classifier.taxonomy()));
+        head.neighbourK = 5;
+        head.neighbourShare = 0.8;
+        QVERIFY(classifier.setHead(std::make_shared<const CategoryHead>(head)));
+        auto index = std::make_shared<ListingIndex>(dim);
+        classifier.setListingIndex(index); // empty: the head stands in for the votes
+        const std::vector<PhotoResult> classified = test::classifyFiles(classifier, {test::samplePhotosDir() + QStringLiteral("/laptop.jpg")});
+        QCOMPARE(classified.size(), std::size_t(1));
+        const PhotoResult photo = classified.front();
+        QCOMPARE(int(photo.categoryMass.size()), int(classifier.taxonomy().categories().size()));
+        QCOMPARE(photo.categories.front().confidence, *std::max_element(photo.categoryMass.begin(), photo.categoryMass.end()));
+        // Then five furniture listings exactly like it are confirmed.
+        for (qint64 id = 1; id <= 5; ++id)
+            index->add({id, QStringLiteral("furniture"), true, 100.0, quint64(id) << 40, QStringLiteral("table.jpg"), QStringLiteral("Oak table")},
+                       photo.embedding);
+        std::vector<double> expected = photo.categoryMass;
+        QVERIFY(head.textEvidence->apply(expected, readWordKeys(reading(QStringLiteral("iPhone")))));
+        PhotoResult weighed = photo;
+        QVERIFY(classifier.weighPhotoText(weighed, reading(QStringLiteral("iPhone"))));
+        const int phones = classifier.taxonomy().indexOf(QStringLiteral("phones"));
+        QCOMPARE(weighed.category.id, QStringLiteral("phones"));
+        QVERIFY2(std::abs(weighed.category.confidence - expected[std::size_t(phones)]) < 1e-9,
+                 qPrintable(QStringLiteral("%1 against %2").arg(weighed.category.confidence).arg(expected[std::size_t(phones)])));
+        // Weighed again, it shifts the suggestion again, not its own shifted result.
+        PhotoResult again = weighed;
+        QVERIFY(classifier.weighPhotoText(again, reading(QStringLiteral("iPhone"))));
+        QCOMPARE(again.category.confidence, weighed.category.confidence);
+        // A result read back from the store has no distribution kept: the head and the votes as they are now.
+        PhotoResult stored = photo;
+        stored.categoryMass.clear();
+        QVERIFY(classifier.weighPhotoText(stored, reading(QStringLiteral("iPhone"))));
+        QCOMPARE(stored.category.id, QStringLiteral("furniture"));
+        // A kept distribution of the wrong size (another taxonomy's) is recomputed the same way, not indexed past its end.
+        PhotoResult otherSize = photo;
+        otherSize.categoryMass.assign(3, 1.0 / 3);
+        QVERIFY(classifier.weighPhotoText(otherSize, reading(QStringLiteral("iPhone"))));
+        QCOMPARE(otherSize.category.id, QStringLiteral("furniture"));
+        QCOMPARE(otherSize.category.confidence, stored.category.confidence);
         classifier.setListingIndex(nullptr);
         classifier.setHead(nullptr);
     }

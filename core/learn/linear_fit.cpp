@@ -1,0 +1,71 @@
+// The category head's linear layer and the rows it is fitted on (LibTorch: autograd, LBFGS).
+#include "linear_fit.h"
+
+#include <functional>
+
+namespace listinglens {
+
+torch::Tensor rowsOfValues(std::size_t rows, int categories, const std::function<const std::vector<double> &(std::size_t)> &row)
+{
+    std::vector<float> values(rows * std::size_t(categories), 0.0f);
+    for (std::size_t i = 0; i < rows; ++i) {
+        const std::vector<double> &v = row(i);
+        for (int c = 0; c < categories && c < int(v.size()); ++c)
+            values[i * std::size_t(categories) + std::size_t(c)] = float(v[std::size_t(c)]);
+    }
+    return torch::from_blob(values.data(), {int64_t(rows), categories}, torch::kFloat32).clone();
+}
+
+Fitted fitLinear(const torch::Tensor &x, const torch::Tensor &y, const torch::Tensor &classWeight, const torch::Tensor &learned,
+                 double weightDecay)
+{
+    const auto d = x.size(1), c = classWeight.size(0);
+    auto w = torch::zeros({d, c}, torch::requires_grad());
+    auto b = torch::zeros({c}, torch::requires_grad());
+    const torch::Tensor mask = torch::where(learned, torch::zeros({c}), torch::full({c}, -1e9));
+    torch::optim::LBFGS optimiser({w, b}, torch::optim::LBFGSOptions(1).max_iter(200).history_size(20).line_search_fn("strong_wolfe"));
+    auto closure = [&] {
+        optimiser.zero_grad();
+        auto loss = torch::nll_loss(torch::log_softmax(x.mm(w) + b + mask, 1), y, classWeight) + weightDecay * w.pow(2).sum();
+        loss.backward();
+        return loss;
+    };
+    optimiser.step(closure);
+    return {w.detach(), torch::where(learned, b.detach(), torch::full({c}, double(CategoryHead::kLeftOut)))};
+}
+
+// Square-root inverse frequency: rare categories count more, without letting
+// a handful of examples dominate; categories not learned count nothing.
+torch::Tensor classWeights(const torch::Tensor &trainCounts, const torch::Tensor &learned)
+{
+    const int64_t categories = trainCounts.size(0);
+    return torch::where(learned, (trainCounts.sum() / (categories * trainCounts.clamp_min(1))).sqrt(), torch::zeros({categories}));
+}
+
+torch::Tensor builtinOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int categories)
+{
+    return rowsOfValues(which.size(), categories, [&](std::size_t i) -> const std::vector<double> & {
+        return examples[std::size_t(which[i])].builtin;
+    });
+}
+
+torch::Tensor labelsOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which)
+{
+    std::vector<int64_t> y;
+    y.reserve(which.size());
+    for (int i : which)
+        y.push_back(examples[std::size_t(i)].category);
+    return torch::tensor(y, torch::kInt64);
+}
+
+// The gate's share per validation row: 1 where the photo is like the head's
+// training photos, 0 where the built-in mapping answers alone.
+torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which)
+{
+    std::vector<float> share(which.size());
+    for (std::size_t i = 0; i < which.size(); ++i)
+        share[i] = float(head.gate(head.support(examples[std::size_t(which[i])].embedding.data())));
+    return torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
+}
+
+} // namespace listinglens

@@ -1,0 +1,45 @@
+#pragma once
+
+// Torch in the interface: included only by translation units that include LibTorch already.
+#include <torch/torch.h>
+
+#include "category_head.h"
+#include "head_trainer.h"
+
+#include <functional>
+#include <vector>
+
+namespace listinglens {
+
+// The category head's linear layer and the rows it is fitted and judged on,
+// shared by the head's own fit (HeadTrainer) and the heads that answer the
+// listings out of fold (out_of_fold.h).
+struct Fitted {
+    torch::Tensor weight; // D x C
+    torch::Tensor bias;   // C
+};
+
+// Weighted cross-entropy with L2 on the weights by LBFGS; categories not
+// `learned` get CategoryHead::kLeftOut as their bias.
+Fitted fitLinear(const torch::Tensor &x, const torch::Tensor &y, const torch::Tensor &classWeight, const torch::Tensor &learned,
+                 double weightDecay);
+
+// Square-root inverse frequency: rare categories count more, without letting
+// a handful of examples dominate; categories not learned count nothing.
+torch::Tensor classWeights(const torch::Tensor &trainCounts, const torch::Tensor &learned);
+
+// Rows of per-category values as a float tensor, filled in one pass (indexing
+// a tensor element by element costs a dispatch per element).
+torch::Tensor rowsOfValues(std::size_t rows, int categories, const std::function<const std::vector<double> &(std::size_t)> &row);
+
+// The built-in mapping's distributions of examples[which[i]], one row each.
+torch::Tensor builtinOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int categories);
+
+// The confirmed categories of examples[which[i]] (int64).
+torch::Tensor labelsOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which);
+
+// The gate's share per validation row: 1 where the photo is like the head's
+// training photos, 0 where the built-in mapping answers alone.
+torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which);
+
+} // namespace listinglens

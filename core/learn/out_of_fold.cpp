@@ -1,0 +1,86 @@
+#include "out_of_fold.h"
+
+#include "linear_fit.h"
+#include "listing_split.h"
+#include "support_gate.h"
+
+#include <algorithm>
+#include <exception>
+
+namespace listinglens {
+
+OutOfFold outOfFold(const std::vector<TrainingExample> &examples, const std::vector<int> &fold, int folds, int categories, int maxHamming,
+                    const FoldHead &headOf)
+{
+    OutOfFold out;
+    std::vector<torch::Tensor> head, gate;
+    for (int f = 0; f < folds; ++f) {
+        std::vector<int> train, held;
+        for (int i = 0; i < int(examples.size()); ++i)
+            (fold[std::size_t(i)] == f ? held : train).push_back(i);
+        if (held.empty() || train.empty())
+            continue;
+        // A fold head that cannot answer (too few learned categories, a fit that
+        // throws, non-finite answers) is skipped: its rows would feed NaN or
+        // nothing to the temperature fit, and the other folds still answer.
+        std::pair<torch::Tensor, torch::Tensor> answered;
+        try {
+            answered = headOf(train, held);
+        } catch (const std::exception &) {
+            continue;
+        }
+        const auto &[p, g] = answered;
+        if (!p.defined() || p.size(0) != std::int64_t(held.size()) || !torch::isfinite(p).all().item<bool>())
+            continue;
+        if (g.defined() && (g.size(0) != std::int64_t(held.size()) || !torch::isfinite(g).all().item<bool>()))
+            continue;
+        head.push_back(p);
+        gate.push_back(g);
+        out.rows.insert(out.rows.end(), held.begin(), held.end());
+    }
+    if (out.rows.empty())
+        return out;
+    out.head = torch::cat(head);
+    if (std::all_of(gate.begin(), gate.end(), [](const torch::Tensor &g) { return g.defined(); }))
+        out.gate = torch::cat(gate);
+    // Every listing but the row itself votes: the index the product asks holds them all.
+    out.pool = NeighbourPool::ofListings(examples, {}, out.rows, categories, maxHamming);
+    return out;
+}
+
+CalibrationRows outOfFoldRows(const std::vector<TrainingExample> &examples, const TrainingOptions &options, int categories, int dim,
+                              double weightDecay, bool haveBuiltin)
+{
+    const bool gated = haveBuiltin && options.gate;
+    const int folds = std::max(2, int(std::lround(1.0 / options.validationShare)));
+    const FoldHead headOf = [&](const std::vector<int> &train, const std::vector<int> &held) {
+        const torch::Tensor y = labelsOf(examples, train);
+        const torch::Tensor counts = torch::bincount(y, {}, categories).to(torch::kFloat32);
+        const torch::Tensor learned = counts >= HeadTrainer::kMinPerCategory;
+        if (learned.sum().item<int>() < 2) // the final head refuses such a market; this fold is skipped
+            return std::pair{torch::Tensor(), torch::Tensor()};
+        Fitted f;
+        {
+            torch::AutoGradMode grad(true);
+            f = fitLinear(embeddingRows(examples, train, dim), y, classWeights(counts, learned), learned, weightDecay);
+        }
+        const torch::Tensor p = torch::softmax(embeddingRows(examples, held, dim).mm(f.weight) + f.bias, 1);
+        if (!gated)
+            return std::pair{p, torch::Tensor()};
+        std::vector<bool> learnedFlags(std::size_t(categories), false);
+        for (int c = 0; c < categories; ++c)
+            learnedFlags[std::size_t(c)] = learned[c].item<bool>();
+        const SupportGate gate = SupportGateFitter::fit(examples, train, held, learnedFlags, dim);
+        CategoryHead foldHead; // only its gate: anchors and thresholds
+        foldHead.dimension = dim;
+        foldHead.anchors = gate.anchors;
+        foldHead.supportNone = gate.none;
+        foldHead.supportFull = gate.full;
+        return std::pair{p, gateShares(foldHead, examples, held)};
+    };
+    OutOfFold oof = outOfFold(examples, foldsByListing(examples, options, folds, kMaxOutOfFoldListings), folds, categories, options.duplicateMaxHamming, headOf);
+    return {oof.head, haveBuiltin ? builtinOf(examples, oof.rows, categories) : torch::Tensor(), labelsOf(examples, oof.rows), oof.gate,
+            std::move(oof.pool)};
+}
+
+} // namespace listinglens
