@@ -32,6 +32,14 @@ bool leastConfidentBefore(const PhotoItem &a, const PhotoItem &b)
     return a.id < b.id;
 }
 
+// The lane's answer is the photo's, whatever category the photo is described as.
+void takeModeration(PhotoResult &to, const PhotoResult &from)
+{
+    to.moderation = from.moderation;
+    to.quality.flags = from.quality.flags;
+    to.review = from.review;
+}
+
 } // namespace
 
 QString photoStateName(PhotoState state)
@@ -273,11 +281,8 @@ void PhotoListModel::setModerated(int id, const PhotoResult &result)
     PhotoItem &it = m_items[row];
     it.result = result;
     it.result.thumbnail.clear();
-    if (it.described) { // redone for another category: the photo's moderation is the same
-        it.described->moderation = result.moderation;
-        it.described->quality.flags = result.quality.flags;
-        it.described->review = result.review;
-    }
+    if (it.described) // redone for another category: the photo's moderation is the same
+        takeModeration(*it.described, result);
     reorder();
     changed(rowOf(id));
 }
@@ -372,6 +377,10 @@ void PhotoListModel::setDescribed(int id, const PhotoResult &described)
     PhotoItem &it = m_items[row];
     it.described = described;
     it.described->thumbnail.clear();
+    // Asked for before the lane answered, which it did meanwhile (setModerated): the
+    // answer was redone from the result without the lane's flags and review.
+    if (described.moderation.state != it.result.moderation.state)
+        takeModeration(*it.described, it.result);
     it.describing = false;
     changed(row);
 }

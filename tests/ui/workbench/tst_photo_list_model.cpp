@@ -1,0 +1,76 @@
+// The workbench's list of photos on its own: answers that arrive in any order.
+#include "photo_list_model.h"
+
+#include <QtTest>
+
+using namespace listinglens;
+using namespace listinglens::ui;
+
+class TestPhotoListModel : public QObject {
+    Q_OBJECT
+
+private:
+    static PhotoResult suggestion(const QString &categoryId)
+    {
+        PhotoResult r;
+        r.category.id = categoryId;
+        r.category.confidence = 0.6;
+        r.moderation.state = PhotoModeration::State::Pending;
+        return r;
+    }
+
+    static PhotoResult moderated(PhotoResult r)
+    {
+        r.moderation.state = PhotoModeration::State::Done;
+        r.review.needed = true;
+        r.review.reasons = {QStringLiteral("contact_details")};
+        r.quality.flags = {QStringLiteral("contact_details")};
+        return r;
+    }
+
+private Q_SLOTS:
+    // The moderator corrects the category before the lane has read the photo; the lane
+    // answers while the suggestion is redone from the result without its reading.
+    void aCorrectionAskedBeforeTheLaneAnsweredKeepsTheLanesFlags()
+    {
+        PhotoListModel photos;
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        QVERIFY(id > 0);
+        const PhotoResult before = suggestion(QStringLiteral("electronics"));
+        photos.setResult(id, before, QImage(), QImage());
+        QVERIFY(photos.chooseCategory(id, QStringLiteral("books")));
+        photos.setModerated(id, moderated(before));
+
+        PhotoResult redone = before; // what the worker made of the result it was sent
+        redone.category.id = QStringLiteral("books");
+        photos.setDescribed(id, redone);
+
+        const PhotoItem *item = photos.itemById(id);
+        QVERIFY(item && item->described);
+        QCOMPARE(item->shown().category.id, QStringLiteral("books"));
+        QCOMPARE(item->shown().moderation.state, PhotoModeration::State::Done);
+        QVERIFY(item->shown().review.needed);
+        QCOMPARE(item->shown().review.reasons, QStringList{QStringLiteral("contact_details")});
+        QCOMPARE(item->shown().quality.flags, QStringList{QStringLiteral("contact_details")});
+    }
+
+    // The lane answers after the redone suggestion: it is copied in too (as before).
+    void theLanesAnswerAfterTheCorrectionReachesIt()
+    {
+        PhotoListModel photos;
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const PhotoResult before = suggestion(QStringLiteral("electronics"));
+        photos.setResult(id, before, QImage(), QImage());
+        QVERIFY(photos.chooseCategory(id, QStringLiteral("books")));
+        PhotoResult redone = before;
+        redone.category.id = QStringLiteral("books");
+        photos.setDescribed(id, redone);
+        QCOMPARE(photos.itemById(id)->shown().moderation.state, PhotoModeration::State::Pending);
+        photos.setModerated(id, moderated(before));
+        QCOMPARE(photos.itemById(id)->shown().moderation.state, PhotoModeration::State::Done);
+        QVERIFY(photos.itemById(id)->shown().review.needed);
+    }
+};
+
+QTEST_MAIN(TestPhotoListModel)
+#include "tst_photo_list_model.moc"
