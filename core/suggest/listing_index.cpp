@@ -332,7 +332,12 @@ void ListingIndex::countTitle(const Entry &entry, int sign)
         if (key.isEmpty() || counted.contains(key))
             continue;
         counted.insert(key);
-        words.keys[key] += sign;
+        int &count = words.keys[key];
+        if (count > 0)
+            words.ranked.erase({-count, key});
+        count += sign;
+        if (count > 0)
+            words.ranked.insert({-count, key});
         words.places[key] += sign * relativePlace(i, int(tokens.size()));
         words.forms[key][tokens[i]] += sign;
     }
@@ -344,28 +349,33 @@ QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n
     if (it == m_words.end() || it->second.titles <= 0)
         return {};
     const CategoryWords &words = it->second;
-    std::vector<std::pair<QString, int>> keys(words.keys.begin(), words.keys.end());
     // A listing left out of its own evidence: its title's words are not counted.
     int titles = words.titles;
+    QSet<QString> own;
     const int at = exclude == 0 ? -1 : indexOf(exclude);
     const Entry *left = at < 0 ? nullptr : &m_entries[std::size_t(at)];
     if (left && left->confirmed && left->categoryId == categoryId && !left->title.trimmed().isEmpty()) {
-        const QSet<QString> own = contentWords(left->title);
-        for (auto &[key, count] : keys)
-            count -= own.contains(key) ? 1 : 0;
+        own = contentWords(left->title);
         --titles;
     }
     if (titles <= 0)
         return {};
-    const auto take = std::min<std::size_t>(std::size_t(std::max(n, 0)), keys.size());
-    std::partial_sort(keys.begin(), keys.begin() + std::ptrdiff_t(take), keys.end(),
-                      [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    // Its words lose one title each, so the best `take` are among the first
+    // take + |own| ranked: at least `take` of those are not its own, keep their
+    // counts, and stay ahead of every key after them.
+    const auto take = std::size_t(std::max(n, 0));
+    std::vector<std::pair<int, const QString *>> best; // count negated, key: ordered as `ranked`
+    best.reserve(std::min(take + std::size_t(own.size()), words.ranked.size()));
+    for (auto r = words.ranked.begin(); r != words.ranked.end() && best.size() < take + std::size_t(own.size()); ++r)
+        best.push_back({r->first + (own.contains(r->second) ? 1 : 0), &r->second});
+    std::sort(best.begin(), best.end(), [](const auto &a, const auto &b) { return a.first != b.first ? a.first < b.first : *a.second < *b.second; });
     QVector<MarketWord> out;
-    for (std::size_t i = 0; i < take && keys[i].second > 0; ++i) {
-        const auto &forms = words.forms.at(keys[i].first);
+    for (std::size_t i = 0; i < std::min(take, best.size()) && best[i].first < 0; ++i) {
+        const QString &key = *best[i].second;
+        const auto &forms = words.forms.at(key);
         const auto form = std::max_element(forms.begin(), forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
-        const double place = words.places.count(keys[i].first) ? words.places.at(keys[i].first) : 0.0;
-        out.push_back({form->first, double(keys[i].second) / titles, std::clamp(place / std::max(words.keys.at(keys[i].first), 1), 0.0, 1.0)});
+        const double place = words.places.count(key) ? words.places.at(key) : 0.0;
+        out.push_back({form->first, double(-best[i].first) / titles, std::clamp(place / std::max(words.keys.at(key), 1), 0.0, 1.0)});
     }
     return out;
 }

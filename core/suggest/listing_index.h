@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <unordered_map>
 #include <vector>
@@ -169,6 +170,11 @@ private:
         std::map<QString, int> keys;                    // confirmed titles with the key
         std::map<QString, double> places;               // the key's summed relative place in them (0 first .. 1 last)
         std::map<QString, std::map<QString, int>> forms; // the key's spellings
+        // The keys in at least one title, most used first (count negated; equally
+        // used: the smaller key first), kept as titles are counted so that a
+        // lookup reads the first few rather than copying and sorting every key
+        // (the catch-all's are thousands).
+        std::set<std::pair<int, QString>> ranked;
     };
     std::map<QString, CategoryWords> m_words;         // by category id
 };
