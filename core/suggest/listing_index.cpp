@@ -1,5 +1,6 @@
 #include "listing_index.h"
 
+#include "int8_scores.h"
 #include "photo_quality.h"
 #include "title_words.h"
 
@@ -24,15 +25,6 @@ float quantise(const std::vector<float> &v, std::vector<std::int8_t> &codes)
     for (std::size_t i = 0; i < v.size(); ++i)
         codes[i] = std::int8_t(std::lround(v[i] / scale));
     return scale;
-}
-
-// Written so that the compiler vectorises it (16-bit products, 32-bit sums).
-std::int32_t dot(const std::int8_t *a, const std::int8_t *b, int n)
-{
-    std::int32_t sum = 0;
-    for (int i = 0; i < n; ++i)
-        sum += std::int16_t(a[i]) * std::int16_t(b[i]);
-    return sum;
 }
 
 // The best k of the listings offered one at a time, by score (equally similar:
@@ -197,8 +189,7 @@ std::vector<float> ListingIndex::scoreAll(const std::vector<float> &query) const
     std::vector<std::int8_t> qcodes;
     const float qscale = quantise(query, qcodes);
     std::vector<float> scores(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i)
-        scores[std::size_t(i)] = float(dot(qcodes.data(), &m_codes[std::size_t(i) * std::size_t(m_dim)], m_dim)) * qscale * m_scales[std::size_t(i)];
+    int8Scores(m_codes.data(), m_scales.data(), scores.size(), m_dim, qcodes.data(), qscale, scores.data());
     return scores;
 }
 
