@@ -1,5 +1,7 @@
 #include "int8_scores.h"
 
+#include <QtGlobal>
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define LISTINGLENS_X86 1
 #include <immintrin.h>
@@ -15,6 +17,16 @@ std::int32_t portableDot(const std::int8_t *a, const std::int8_t *b, int n)
     for (int i = 0; i < n; ++i)
         sum += std::int32_t(a[i]) * std::int32_t(b[i]);
     return sum;
+}
+
+// Every row scored with one dot product; always inlined into its caller, so that
+// AVX2's is compiled inside avx2Scores, whose target allows those instructions.
+template <std::int32_t (*Dot)(const std::int8_t *, const std::int8_t *, int)>
+[[gnu::always_inline]] inline void scoreRows(const std::int8_t *codes, const float *scales, std::size_t rows, int dim,
+                      const std::int8_t *query, float queryScale, float *out)
+{
+    for (std::size_t i = 0; i < rows; ++i)
+        out[i] = float(Dot(query, codes + i * std::size_t(dim), dim)) * queryScale * scales[i];
 }
 
 #ifdef LISTINGLENS_X86
@@ -67,8 +79,7 @@ inline std::int32_t sse2Dot(const std::int8_t *a, const std::int8_t *b, int n)
 [[gnu::target("avx2")]] void avx2Scores(const std::int8_t *codes, const float *scales, std::size_t rows, int dim,
                                         const std::int8_t *query, float queryScale, float *out)
 {
-    for (std::size_t i = 0; i < rows; ++i)
-        out[i] = float(avx2Dot(query, codes + i * std::size_t(dim), dim)) * queryScale * scales[i];
+    scoreRows<avx2Dot>(codes, scales, rows, dim, query, queryScale, out);
 }
 
 bool hasAvx2()
@@ -81,8 +92,18 @@ bool hasAvx2()
 
 } // namespace
 
+const char *int8BestInstructions()
+{
+#ifdef LISTINGLENS_X86
+    return hasAvx2() ? "avx2" : "sse2";
+#else
+    return "portable";
+#endif
+}
+
 std::int32_t int8Dot(const std::int8_t *a, const std::int8_t *b, int n, Int8Isa isa)
 {
+    Q_ASSERT(n >= 0 && n <= kInt8DotMaxValues);
 #ifdef LISTINGLENS_X86
     if (isa == Int8Isa::Best && hasAvx2())
         return avx2Dot(a, b, n);
@@ -96,17 +117,16 @@ std::int32_t int8Dot(const std::int8_t *a, const std::int8_t *b, int n, Int8Isa 
 void int8Scores(const std::int8_t *codes, const float *scales, std::size_t rows, int dim, const std::int8_t *query,
                 float queryScale, float *out, Int8Isa isa)
 {
+    Q_ASSERT(dim >= 0 && dim <= kInt8DotMaxValues);
 #ifdef LISTINGLENS_X86
     if (isa == Int8Isa::Best && hasAvx2()) {
         avx2Scores(codes, scales, rows, dim, query, queryScale, out);
         return;
     }
-    for (std::size_t i = 0; i < rows; ++i)
-        out[i] = float(sse2Dot(query, codes + i * std::size_t(dim), dim)) * queryScale * scales[i];
+    scoreRows<sse2Dot>(codes, scales, rows, dim, query, queryScale, out);
 #else
     (void)isa;
-    for (std::size_t i = 0; i < rows; ++i)
-        out[i] = float(portableDot(query, codes + i * std::size_t(dim), dim)) * queryScale * scales[i];
+    scoreRows<portableDot>(codes, scales, rows, dim, query, queryScale, out);
 #endif
 }
 

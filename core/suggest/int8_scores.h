@@ -9,8 +9,18 @@ namespace listinglens {
 // it has it), or the x86-64 baseline (SSE2; tests compare the two).
 enum class Int8Isa { Best, Baseline };
 
-// The dot product of int8 vectors of n values; exact (int32 sums: n up to
-// 2^31 / 2^14 = 131,072 values cannot overflow).
+// The most values a dot product of quantise's codes (-127..127) may have:
+// each product is at most 127^2 = 16,129 in size, so n of them sum within
+// int32 while n <= (2^31 - 1) / 16,129. (Codes of -128 would allow only
+// 131,071: 131,072 products of 2^14 are 2^31.)
+inline constexpr int kInt8DotMaxValues = 133144;
+
+// Which instructions Int8Isa::Best uses on this processor: "avx2", "sse2", or
+// "portable" (not x86-64).
+const char *int8BestInstructions();
+
+// The dot product of int8 vectors of n values (n <= kInt8DotMaxValues, codes
+// -127..127); exact in int32.
 std::int32_t int8Dot(const std::int8_t *a, const std::int8_t *b, int n, Int8Isa isa = Int8Isa::Best);
 
 // Every row's similarity to the query in one pass over the rows' codes
