@@ -302,10 +302,11 @@ ListingIndex::Lookup ListingIndex::lookup(const Scores &scored, int k, const QSt
     out.similar.erase(std::remove_if(out.similar.begin(), out.similar.end(), [](const Match &m) { return m.similarity < kSimilarFloor; }),
                       out.similar.end());
     out.sameCategory = bestInCategory(scores, kNeighbours, categoryId, skip, false);
+    const OwnTitle own = ownTitle(exclude); // once for every category's words
     for (const QString &c : voters.categories)
-        out.voters.push_back({c, bestInCategory(scores, kNeighbours, c, skip, true), marketWordsOf(c, voters.words, exclude)});
+        out.voters.push_back({c, bestInCategory(scores, kNeighbours, c, skip, true), marketWordsOf(c, voters.words, own)});
     out.evidence = evidenceFrom(out.sameCategory, categoryId, skip);
-    out.marketWords = marketWordsOf(categoryId, kMarketWords, exclude);
+    out.marketWords = marketWordsOf(categoryId, kMarketWords, own);
     out.duplicate = findDuplicate(phash, maxHamming, exclude);
     return out;
 }
@@ -324,17 +325,29 @@ void ListingIndex::countTitle(const Entry &entry, int sign)
             continue;
         counted.insert(key);
         int &count = words.keys[key];
+        // The new place inserted before the old is erased: an insert that
+        // throws leaves the ranking as the counts are.
+        const int updated = count + sign;
+        if (updated > 0)
+            words.ranked.insert({-updated, key});
         if (count > 0)
             words.ranked.erase({-count, key});
-        count += sign;
-        if (count > 0)
-            words.ranked.insert({-count, key});
+        count = updated;
         words.places[key] += sign * relativePlace(i, int(tokens.size()));
         words.forms[key][tokens[i]] += sign;
     }
 }
 
-QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n, qint64 exclude) const
+ListingIndex::OwnTitle ListingIndex::ownTitle(qint64 exclude) const
+{
+    const int at = exclude == 0 ? -1 : indexOf(exclude);
+    const Entry *left = at < 0 ? nullptr : &m_entries[std::size_t(at)];
+    if (!left || !left->confirmed || left->title.trimmed().isEmpty())
+        return {};
+    return {&left->categoryId, contentWords(left->title)};
+}
+
+QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n, const OwnTitle &left) const
 {
     const auto it = m_words.find(categoryId);
     if (it == m_words.end() || it->second.titles <= 0)
@@ -342,13 +355,11 @@ QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n
     const CategoryWords &words = it->second;
     // A listing left out of its own evidence: its title's words are not counted.
     int titles = words.titles;
-    QSet<QString> own;
-    const int at = exclude == 0 ? -1 : indexOf(exclude);
-    const Entry *left = at < 0 ? nullptr : &m_entries[std::size_t(at)];
-    if (left && left->confirmed && left->categoryId == categoryId && !left->title.trimmed().isEmpty()) {
-        own = contentWords(left->title);
+    static const QSet<QString> none;
+    const bool counted = left.categoryId && *left.categoryId == categoryId;
+    const QSet<QString> &own = counted ? left.words : none;
+    if (counted)
         --titles;
-    }
     if (titles <= 0)
         return {};
     // Its words lose one title each, so the best `take` are among the first
@@ -394,7 +405,7 @@ std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> ListingIndex::co
 QVector<MarketWord> ListingIndex::marketWords(const QString &categoryId, int n, qint64 exclude) const
 {
     std::shared_lock lock(m_mutex);
-    return marketWordsOf(categoryId, n, exclude);
+    return marketWordsOf(categoryId, n, ownTitle(exclude));
 }
 
 QString ListingIndex::sellersSpelling(const QString &key, const QString &categoryId) const

@@ -5,6 +5,7 @@
 #include "price_suggester.h"
 #include "title_builder.h"
 
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -73,7 +74,8 @@ public:
 
     // The words sellers use most in the category's confirmed titles (keys as
     // title_words.h compares them, each in its most used spelling), most used first.
-    // `exclude`: a listing whose title is not counted (a stored photo described again).
+    // `exclude`: a listing whose title is not counted in the shares (a stored
+    // photo described again); its spellings and places still are.
     QVector<MarketWord> marketWords(const QString &categoryId, int n, qint64 exclude = 0) const;
     // How this market's sellers most often spell the word (wordKey) in
     // confirmed titles of the category; empty when none writes it.
@@ -107,7 +109,9 @@ public:
     struct Lookup {
         std::vector<Match> similar;      // the k most similar confirmed listings at least kSimilarFloor alike
         std::vector<Match> sameCategory; // the kNeighbours most similar confirmed listings of the category
-        QVector<MarketWord> marketWords; // the category's (marketWords, kMarketWords), the excluded listing's title not counted
+        // The category's (marketWords, kMarketWords); the excluded listing's title
+        // not counted in the shares (its spellings and places still are).
+        QVector<MarketWord> marketWords;
         PriceEvidence evidence;          // as priceEvidence()
         std::optional<Entry> duplicate;  // as duplicateOf()
         // Per category asked for (`voters`, in its order): what a title's words are
@@ -139,7 +143,14 @@ private:
     std::vector<Match> bestInCategory(const std::vector<float> &scores, int k, const QString &categoryId, int skip,
                                       bool titled) const;
     PriceEvidence evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, int skip = -1) const;
-    QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, qint64 exclude = 0) const;
+    // A listing's title left out of its category's word shares: the category
+    // (null: none left out) and the title's content words, found once a lookup.
+    struct OwnTitle {
+        const QString *categoryId = nullptr;
+        QSet<QString> words;
+    };
+    OwnTitle ownTitle(qint64 exclude) const;
+    QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, const OwnTitle &left) const;
     // Callers hold m_mutex for writing. The listing's decision set (confirm) or taken back (unconfirm).
     void decide(qint64 id, bool confirmed, const QString &categoryId, double price, const QString &title);
     // The listing at `i` counted in (+1) or out of (-1) what is kept per
