@@ -30,8 +30,9 @@ struct TitleVotersWanted {
 // Earlier listings in memory for similarity search, price evidence and
 // duplicate detection. Exhaustive (exact) search over every listing; the
 // unit-length embeddings are kept as int8 with a per-vector scale, because a
-// query is bound by memory bandwidth (float32 at 100,000 x 1280 is 512 MB a
-// query; int8 is a quarter of that) and similarities stay within about 0.01.
+// query reads every code and, with int8_scores.h's few instructions a code, is
+// bound by memory (float32 at 100,000 x 1280 is 512 MB a query; int8 is a
+// quarter of that); similarities stay within about 0.01.
 // Thread-safe (readers share, writers exclude). Filled from the store by
 // store/listing_index_store.h; this layer knows no database.
 class ListingIndex {
