@@ -1,5 +1,6 @@
 #include "listing_index.h"
 
+#include "int8_scores.h"
 #include "photo_quality.h"
 #include "title_words.h"
 
@@ -24,15 +25,6 @@ float quantise(const std::vector<float> &v, std::vector<std::int8_t> &codes)
     for (std::size_t i = 0; i < v.size(); ++i)
         codes[i] = std::int8_t(std::lround(v[i] / scale));
     return scale;
-}
-
-// Written so that the compiler vectorises it (16-bit products, 32-bit sums).
-std::int32_t dot(const std::int8_t *a, const std::int8_t *b, int n)
-{
-    std::int32_t sum = 0;
-    for (int i = 0; i < n; ++i)
-        sum += std::int16_t(a[i]) * std::int16_t(b[i]);
-    return sum;
 }
 
 // The best k of the listings offered one at a time, by score (equally similar:
@@ -197,8 +189,7 @@ std::vector<float> ListingIndex::scoreAll(const std::vector<float> &query) const
     std::vector<std::int8_t> qcodes;
     const float qscale = quantise(query, qcodes);
     std::vector<float> scores(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i)
-        scores[std::size_t(i)] = float(dot(qcodes.data(), &m_codes[std::size_t(i) * std::size_t(m_dim)], m_dim)) * qscale * m_scales[std::size_t(i)];
+    int8Scores(m_codes.data(), m_scales.data(), scores.size(), m_dim, qcodes.data(), qscale, scores.data());
     return scores;
 }
 
@@ -311,10 +302,11 @@ ListingIndex::Lookup ListingIndex::lookup(const Scores &scored, int k, const QSt
     out.similar.erase(std::remove_if(out.similar.begin(), out.similar.end(), [](const Match &m) { return m.similarity < kSimilarFloor; }),
                       out.similar.end());
     out.sameCategory = bestInCategory(scores, kNeighbours, categoryId, skip, false);
+    const OwnTitle own = ownTitle(exclude); // once for every category's words
     for (const QString &c : voters.categories)
-        out.voters.push_back({c, bestInCategory(scores, kNeighbours, c, skip, true), marketWordsOf(c, voters.words, exclude)});
+        out.voters.push_back({c, bestInCategory(scores, kNeighbours, c, skip, true), marketWordsOf(c, voters.words, own)});
     out.evidence = evidenceFrom(out.sameCategory, categoryId, skip);
-    out.marketWords = marketWordsOf(categoryId, kMarketWords, exclude);
+    out.marketWords = marketWordsOf(categoryId, kMarketWords, own);
     out.duplicate = findDuplicate(phash, maxHamming, exclude);
     return out;
 }
@@ -332,40 +324,60 @@ void ListingIndex::countTitle(const Entry &entry, int sign)
         if (key.isEmpty() || counted.contains(key))
             continue;
         counted.insert(key);
-        words.keys[key] += sign;
+        int &count = words.keys[key];
+        // The new place inserted before the old is erased: an insert that
+        // throws leaves the ranking as the counts are.
+        const int updated = count + sign;
+        if (updated > 0)
+            words.ranked.insert({-updated, key});
+        if (count > 0)
+            words.ranked.erase({-count, key});
+        count = updated;
         words.places[key] += sign * relativePlace(i, int(tokens.size()));
         words.forms[key][tokens[i]] += sign;
     }
 }
 
-QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n, qint64 exclude) const
+ListingIndex::OwnTitle ListingIndex::ownTitle(qint64 exclude) const
+{
+    const int at = exclude == 0 ? -1 : indexOf(exclude);
+    const Entry *left = at < 0 ? nullptr : &m_entries[std::size_t(at)];
+    if (!left || !left->confirmed || left->title.trimmed().isEmpty())
+        return {};
+    return {&left->categoryId, contentWords(left->title)};
+}
+
+QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n, const OwnTitle &left) const
 {
     const auto it = m_words.find(categoryId);
     if (it == m_words.end() || it->second.titles <= 0)
         return {};
     const CategoryWords &words = it->second;
-    std::vector<std::pair<QString, int>> keys(words.keys.begin(), words.keys.end());
     // A listing left out of its own evidence: its title's words are not counted.
     int titles = words.titles;
-    const int at = exclude == 0 ? -1 : indexOf(exclude);
-    const Entry *left = at < 0 ? nullptr : &m_entries[std::size_t(at)];
-    if (left && left->confirmed && left->categoryId == categoryId && !left->title.trimmed().isEmpty()) {
-        const QSet<QString> own = contentWords(left->title);
-        for (auto &[key, count] : keys)
-            count -= own.contains(key) ? 1 : 0;
+    static const QSet<QString> none;
+    const bool counted = left.categoryId && *left.categoryId == categoryId;
+    const QSet<QString> &own = counted ? left.words : none;
+    if (counted)
         --titles;
-    }
     if (titles <= 0)
         return {};
-    const auto take = std::min<std::size_t>(std::size_t(std::max(n, 0)), keys.size());
-    std::partial_sort(keys.begin(), keys.begin() + std::ptrdiff_t(take), keys.end(),
-                      [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    // Its words lose one title each, so the best `take` are among the first
+    // take + |own| ranked: at least `take` of those are not its own, keep their
+    // counts, and stay ahead of every key after them.
+    const auto take = std::size_t(std::max(n, 0));
+    std::vector<std::pair<int, const QString *>> best; // count negated, key: ordered as `ranked`
+    best.reserve(std::min(take + std::size_t(own.size()), words.ranked.size()));
+    for (auto r = words.ranked.begin(); r != words.ranked.end() && best.size() < take + std::size_t(own.size()); ++r)
+        best.push_back({r->first + (own.contains(r->second) ? 1 : 0), &r->second});
+    std::sort(best.begin(), best.end(), [](const auto &a, const auto &b) { return a.first != b.first ? a.first < b.first : *a.second < *b.second; });
     QVector<MarketWord> out;
-    for (std::size_t i = 0; i < take && keys[i].second > 0; ++i) {
-        const auto &forms = words.forms.at(keys[i].first);
+    for (std::size_t i = 0; i < std::min(take, best.size()) && best[i].first < 0; ++i) {
+        const QString &key = *best[i].second;
+        const auto &forms = words.forms.at(key);
         const auto form = std::max_element(forms.begin(), forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
-        const double place = words.places.count(keys[i].first) ? words.places.at(keys[i].first) : 0.0;
-        out.push_back({form->first, double(keys[i].second) / titles, std::clamp(place / std::max(words.keys.at(keys[i].first), 1), 0.0, 1.0)});
+        const double place = words.places.count(key) ? words.places.at(key) : 0.0;
+        out.push_back({form->first, double(-best[i].first) / titles, std::clamp(place / std::max(words.keys.at(key), 1), 0.0, 1.0)});
     }
     return out;
 }
@@ -393,7 +405,7 @@ std::vector<std::pair<ListingIndex::Entry, std::vector<float>>> ListingIndex::co
 QVector<MarketWord> ListingIndex::marketWords(const QString &categoryId, int n, qint64 exclude) const
 {
     std::shared_lock lock(m_mutex);
-    return marketWordsOf(categoryId, n, exclude);
+    return marketWordsOf(categoryId, n, ownTitle(exclude));
 }
 
 QString ListingIndex::sellersSpelling(const QString &key, const QString &categoryId) const

@@ -5,6 +5,7 @@
 #include "price_suggester.h"
 #include "title_builder.h"
 
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -12,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <unordered_map>
 #include <vector>
@@ -28,8 +30,9 @@ struct TitleVotersWanted {
 // Earlier listings in memory for similarity search, price evidence and
 // duplicate detection. Exhaustive (exact) search over every listing; the
 // unit-length embeddings are kept as int8 with a per-vector scale, because a
-// query is bound by memory bandwidth (float32 at 100,000 x 1280 is 512 MB a
-// query; int8 is a quarter of that) and similarities stay within about 0.01.
+// query reads every code and, with int8_scores.h's few instructions a code, is
+// bound by memory (float32 at 100,000 x 1280 is 512 MB a query; int8 is a
+// quarter of that); similarities stay within about 0.01.
 // Thread-safe (readers share, writers exclude). Filled from the store by
 // store/listing_index_store.h; this layer knows no database.
 class ListingIndex {
@@ -72,7 +75,8 @@ public:
 
     // The words sellers use most in the category's confirmed titles (keys as
     // title_words.h compares them, each in its most used spelling), most used first.
-    // `exclude`: a listing whose title is not counted (a stored photo described again).
+    // `exclude`: a listing whose title is not counted in the shares (a stored
+    // photo described again); its spellings and places still are.
     QVector<MarketWord> marketWords(const QString &categoryId, int n, qint64 exclude = 0) const;
     // How this market's sellers most often spell the word (wordKey) in
     // confirmed titles of the category; empty when none writes it.
@@ -106,7 +110,9 @@ public:
     struct Lookup {
         std::vector<Match> similar;      // the k most similar confirmed listings at least kSimilarFloor alike
         std::vector<Match> sameCategory; // the kNeighbours most similar confirmed listings of the category
-        QVector<MarketWord> marketWords; // the category's (marketWords, kMarketWords), the excluded listing's title not counted
+        // The category's (marketWords, kMarketWords); the excluded listing's title
+        // not counted in the shares (its spellings and places still are).
+        QVector<MarketWord> marketWords;
         PriceEvidence evidence;          // as priceEvidence()
         std::optional<Entry> duplicate;  // as duplicateOf()
         // Per category asked for (`voters`, in its order): what a title's words are
@@ -138,7 +144,14 @@ private:
     std::vector<Match> bestInCategory(const std::vector<float> &scores, int k, const QString &categoryId, int skip,
                                       bool titled) const;
     PriceEvidence evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, int skip = -1) const;
-    QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, qint64 exclude = 0) const;
+    // A listing's title left out of its category's word shares: the category
+    // (null: none left out) and the title's content words, found once a lookup.
+    struct OwnTitle {
+        const QString *categoryId = nullptr;
+        QSet<QString> words;
+    };
+    OwnTitle ownTitle(qint64 exclude) const;
+    QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, const OwnTitle &left) const;
     // Callers hold m_mutex for writing. The listing's decision set (confirm) or taken back (unconfirm).
     void decide(qint64 id, bool confirmed, const QString &categoryId, double price, const QString &title);
     // The listing at `i` counted in (+1) or out of (-1) what is kept per
@@ -169,6 +182,11 @@ private:
         std::map<QString, int> keys;                    // confirmed titles with the key
         std::map<QString, double> places;               // the key's summed relative place in them (0 first .. 1 last)
         std::map<QString, std::map<QString, int>> forms; // the key's spellings
+        // The keys in at least one title, most used first (count negated; equally
+        // used: the smaller key first), kept as titles are counted so that a
+        // lookup reads the first few rather than copying and sorting every key
+        // (the catch-all's are thousands).
+        std::set<std::pair<int, QString>> ranked;
     };
     std::map<QString, CategoryWords> m_words;         // by category id
 };

@@ -1,5 +1,6 @@
 #include "listing_index.h"
 #include "price_suggester.h"
+#include "title_words.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -56,6 +57,77 @@ QList<qint64> bruteBest(const std::map<qint64, Plain> &all, const std::map<qint6
     for (std::size_t i = 0; i < found.size() && int(i) < k; ++i)
         out << found[i].second;
     return out;
+}
+
+// A category's most used title words counted afresh from the listings, as
+// marketWords gives them: the excluded listing's title is not in the shares
+// (its words lose one title each, the titles one), each word is spelt as most
+// of the category's titles spell it and placed where they put it on average.
+QVector<MarketWord> freshWords(const std::map<qint64, Plain> &all, const QString &category, int n, qint64 exclude)
+{
+    std::map<QString, int> keys;
+    std::map<QString, double> places;
+    std::map<QString, std::map<QString, int>> forms;
+    int titles = 0;
+    QSet<QString> own;
+    for (const auto &[id, p] : all) {
+        if (!p.entry.confirmed || p.entry.categoryId != category || p.entry.title.trimmed().isEmpty())
+            continue;
+        ++titles;
+        QSet<QString> counted;
+        const QStringList tokens = titleTokens(p.entry.title);
+        for (int i = 0; i < int(tokens.size()); ++i) {
+            const QString key = wordKey(tokens[i]);
+            if (key.isEmpty() || counted.contains(key))
+                continue;
+            counted.insert(key);
+            ++keys[key];
+            places[key] += relativePlace(i, int(tokens.size()));
+            ++forms[key][tokens[i]];
+        }
+        if (id == exclude) {
+            own = counted;
+            --titles;
+        }
+    }
+    std::vector<std::pair<QString, int>> shares;
+    for (const auto &[key, count] : keys)
+        shares.emplace_back(key, count - (own.contains(key) ? 1 : 0));
+    std::sort(shares.begin(), shares.end(), [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    QVector<MarketWord> out;
+    for (const auto &[key, count] : shares) {
+        if (int(out.size()) >= n || count <= 0 || titles <= 0)
+            break;
+        QString spelling;
+        int most = 0;
+        for (const auto &[form, uses] : forms[key]) {
+            if (uses > most) {
+                spelling = form;
+                most = uses;
+            }
+        }
+        out.push_back({spelling, double(count) / titles, std::clamp(places[key] / keys[key], 0.0, 1.0)});
+    }
+    return out;
+}
+
+bool sameWords(const QVector<MarketWord> &a, const QVector<MarketWord> &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (int i = 0; i < int(a.size()); ++i) {
+        if (a[i].word != b[i].word || a[i].share != b[i].share || std::abs(a[i].place - b[i].place) > 1e-9)
+            return false;
+    }
+    return true;
+}
+
+QString describe(const QVector<MarketWord> &words)
+{
+    QStringList out;
+    for (const MarketWord &w : words)
+        out << QStringLiteral("%1 %2 %3").arg(w.word).arg(w.share).arg(w.place);
+    return out.join(QStringLiteral(", "));
 }
 
 } // namespace
@@ -331,6 +403,65 @@ private Q_SLOTS:
                          bruteBest(plain, similarity, 100000, [&](const ListingIndex::Entry &e) { return e.confirmed && e.categoryId == c; }));
                 QCOMPARE(idsOf(index.nearest(q, 3, c)),
                          bruteBest(plain, similarity, 3, [&](const ListingIndex::Entry &e) { return e.categoryId == c; }));
+            }
+        }
+    }
+
+    // The words kept ranked per category must give what a fresh count of the
+    // confirmed titles gives, after any mix of adds, confirmations, corrections
+    // to another category and undos, with a listing's own title left out.
+    void marketWordsMatchAFreshCount()
+    {
+        QRandomGenerator rng(23);
+        const QStringList categories{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+        // Few words, several spellings of a key ("Bike", "bikes"), filler words and
+        // repeats within a title: many ties, which the order must break as a fresh count does.
+        const QStringList vocabulary{QStringLiteral("Bike"), QStringLiteral("bikes"), QStringLiteral("BIKE"), QStringLiteral("Road"),
+                                     QStringLiteral("road"), QStringLiteral("Ford"), QStringLiteral("Focus"), QStringLiteral("for"),
+                                     QStringLiteral("sale"), QStringLiteral("Chairs"), QStringLiteral("chair"), QStringLiteral("red"),
+                                     QStringLiteral("Red"), QStringLiteral("x2"), QStringLiteral("new"), QStringLiteral("Vinyl")};
+        const auto anyTitle = [&] {
+            if (rng.bounded(8) == 0)
+                return rng.bounded(2) ? QStringLiteral("  ") : QString();
+            QStringList words;
+            for (int w = 0, count = 1 + int(rng.bounded(5)); w < count; ++w)
+                words << vocabulary[int(rng.bounded(int(vocabulary.size())))];
+            return words.join(QLatin1Char(' '));
+        };
+        const ListingIndex::Want want{categories, 3};
+        ListingIndex index(2);
+        std::map<qint64, Plain> plain;
+        for (int round = 0; round < 40; ++round) {
+            for (int step = 0; step < 25; ++step) {
+                const int op = plain.empty() ? 0 : int(rng.bounded(4));
+                const qint64 id = qint64(rng.bounded(int(plain.size()) + 2)) + 1;
+                const QString category = categories[int(rng.bounded(int(categories.size())))];
+                const QString title = anyTitle();
+                if (op == 0) {
+                    const bool confirmed = rng.bounded(2) == 0;
+                    const ListingIndex::Entry e{qint64(plain.size()) + 1, category, confirmed, 0, 0, {}, confirmed ? title : QString()};
+                    index.add(e, unit({1, 0}));
+                    plain.emplace(e.id, Plain{e, unit({1, 0})});
+                } else if (op == 3) {
+                    index.unconfirm(id, category);
+                    if (plain.contains(id))
+                        plain[id].entry = {id, category, false, 0, 0, {}, {}};
+                } else {
+                    index.confirm(id, category, 0, title);
+                    if (plain.contains(id))
+                        plain[id].entry = {id, category, true, 0, 0, {}, title};
+                }
+            }
+            const qint64 exclude = rng.bounded(3) ? qint64(rng.bounded(int(plain.size()))) + 1 : 0;
+            for (const QString &c : categories) {
+                for (int n : {0, 1, 3, 100}) {
+                    const QVector<MarketWord> fresh = freshWords(plain, c, n, exclude), kept = index.marketWords(c, n, exclude);
+                    QVERIFY2(sameWords(kept, fresh), qPrintable(describe(kept) + QStringLiteral(" | ") + describe(fresh)));
+                }
+                const ListingIndex::Lookup near = index.lookup(unit({1, 0}), 5, c, 0, -1, exclude, want);
+                QVERIFY(sameWords(near.marketWords, freshWords(plain, c, ListingIndex::kMarketWords, exclude)));
+                for (const ListingIndex::Lookup::Voters &v : near.voters)
+                    QVERIFY(sameWords(v.words, freshWords(plain, v.categoryId, want.words, exclude)));
             }
         }
     }
