@@ -84,7 +84,7 @@ std::vector<cv::Rect> faceAreas(const cv::Mat &bgr, int minFace)
     // halved twice: at an exact factor of two OpenCV averages each 2 x 2
     // block in its vectorised path, where an inexact factor (375 rows to 93)
     // weighs every pixel apart: 7.6 million instructions a phone photo's
-    // decode (500 x 375) against 1.5 (callgrind), more than the rest of this
+    // decode (500 x 375) against 1.7 (callgrind), more than the rest of this
     // function. The last rows and columns (three at most) are left out: the
     // areas are padded by a smallest face anyway, and the faces found on the
     // marketplace, sample and phone photos are the same box for box.
