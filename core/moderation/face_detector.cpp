@@ -80,14 +80,21 @@ std::vector<cv::Rect> faceAreas(const cv::Mat &bgr, int minFace)
     if (bgr.type() != CV_8UC3)
         return {whole};
     constexpr int kShrink = 4;
+    // An image too small for a copy of two pixels a side is scanned whole:
+    // detect() passes only images of kMinFace pixels a side or more, but a
+    // change of either constant must not make the halvings below throw (a
+    // failed detection is a thumbnail left unblurred).
+    if (bgr.cols < 2 * kShrink || bgr.rows < 2 * kShrink)
+        return {whole};
     // The quarter-size copy of the corner whose sides are multiples of four,
     // halved twice: at an exact factor of two OpenCV averages each 2 x 2
-    // block in its vectorised path, where an inexact factor (375 rows to 93)
-    // weighs every pixel apart: 7.6 million instructions a phone photo's
-    // decode (500 x 375) against 1.7 (callgrind), more than the rest of this
-    // function. The last rows and columns (three at most) are left out: the
-    // areas are padded by a smallest face anyway, and the faces found on the
-    // marketplace, sample and phone photos are the same box for box.
+    // block in its vectorised path. One resize by the inexact factor of a
+    // phone photo's decode (500 x 375, 375 rows to 93) would weigh every
+    // pixel apart: 7.6 million instructions against 1.7 for the two
+    // halvings (callgrind, the 22 phone photos without text), more than the
+    // rest of this function. The last rows and columns (three at most) are
+    // left out: the areas are padded by a smallest face anyway, and the faces
+    // found on the marketplace, sample and phone photos are the same box for box.
     cv::Mat small, ycrcb, skin;
     const cv::Size quarter(bgr.cols / kShrink, bgr.rows / kShrink);
     cv::Mat half;
