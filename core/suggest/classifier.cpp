@@ -330,7 +330,7 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     r.hints = text.hints;
     // Already read (a correction of the category): the photo's words that fit the new category.
     if (r.moderation.state == PhotoModeration::State::Done) {
-        describeWithPhotoText(r, sellersSpelling());
+        describeWithPhotoText(r, sellersSpelling(), byModerator);
     }
     r.review = reviewAdvice(r, category);
 }

@@ -404,6 +404,35 @@ private Q_SLOTS:
         QCOMPARE(r.title, QStringLiteral("Black tool"));
     }
 
+    void wordsReadThatSellersOfAProbableCategoryWrite()
+    {
+        // As suggested, the sellers of each category the photo may be in count
+        // (the top one spells a word first); once a moderator chose the
+        // category, only its sellers' words stay.
+        const QMap<QString, QMap<QString, QString>> vocabulary{
+            {QStringLiteral("tools"), {{QStringLiteral("generator"), QStringLiteral("Generator")}}},
+            {QStringLiteral("garden"), {{QStringLiteral("petrol"), QStringLiteral("Petrol")}, {QStringLiteral("generator"), QStringLiteral("GENERATOR")}}}};
+        const SellersSpelling sellers = [&](const QString &key, const QString &category) { return vocabulary.value(category).value(key); };
+        PhotoResult r = suggested(QStringLiteral("tools"), {{QStringLiteral("black"), QStringLiteral("colour")}, {QStringLiteral("tool"), QStringLiteral("category")}});
+        r.categories = {{QStringLiteral("tools"), QStringLiteral("Tools"), 0.5}, {QStringLiteral("garden"), QStringLiteral("Garden"), 0.3},
+                        {QStringLiteral("cars"), QStringLiteral("Cars"), 0.1}};
+        ModerationFindings found;
+        found.text.lines = {TextLine{QStringLiteral("PETROL GENERATOR"), {0, 0, 50, 10}, 0.9}, TextLine{QStringLiteral("lawn"), {0, 15, 50, 10}, 0.9}};
+        completeModeration(r, found, true, sellers);
+        QCOMPARE(r.title, QStringLiteral("Black Petrol Generator tool"));
+        QCOMPARE(froms(r.titleWords), (QStringList{QStringLiteral("colour"), QStringLiteral("photo_text"), QStringLiteral("photo_text"), QStringLiteral("category")}));
+        // Read again as suggested: never stacked.
+        applyPhotoText(r, sellers);
+        QCOMPARE(r.title, QStringLiteral("Black Petrol Generator tool"));
+        // A moderator chose tools: the garden sellers' word goes.
+        applyPhotoText(r, sellers, true);
+        QCOMPARE(r.title, QStringLiteral("Black Generator tool"));
+        // A moderator chose garden: its sellers' words, spelt as they spell them.
+        r.category = r.categories[1];
+        applyPhotoText(r, sellers, true);
+        QCOMPARE(r.title, QStringLiteral("Black Petrol GENERATOR tool"));
+    }
+
     void theCategoryDecidesWhichReadWordsStay()
     {
         // Read "Fender" (a music brand) on a photo suggested as furniture: not named;
