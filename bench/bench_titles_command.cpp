@@ -225,7 +225,7 @@ Measured measure(const Classifier &classifier, const CategoryHead *head, const L
         m.categoryRight += r.category.id == l.categoryId ? 1 : 0;
         m.first.add(r.title, r.titleWords, r.titleBasis, l.title);
         if (seen[i].read)
-            completeModeration(r, ModerationFindings{seen[i].text, {}, {}}, true, classifier.sellersSpelling());
+            completeModeration(r, ModerationFindings{seen[i].text, {}, {}}, true, classifier.sellersSpelling(), classifier.isCatchAll());
         else
             ++m.unread;
         m.final.add(r.title, r.titleWords, r.titleBasis, l.title);

@@ -250,7 +250,7 @@ QVector<TitleWord> wordsSellersWrite(const PhotoText &text, const QStringList &c
     return out;
 }
 
-void applyPhotoText(PhotoResult &r, const SellersSpelling &sellers, bool categoryChosen)
+void applyPhotoText(PhotoResult &r, const SellersSpelling &sellers, bool categoryChosen, const IsCatchAll &isCatchAll)
 {
     QVector<TitleWord> base;
     for (const TitleWord &w : std::as_const(r.titleWords)) {
@@ -275,7 +275,8 @@ void applyPhotoText(PhotoResult &r, const SellersSpelling &sellers, bool categor
     if (r.moderation.state == PhotoModeration::State::Done) {
         QStringList categories{r.category.id};
         for (const CategoryScore &c : std::as_const(r.categories)) {
-            if (!categoryChosen && !categories.contains(c.id))
+            // The catch-all's sellers write every kind of item's words: only its own photos read them.
+            if (!categoryChosen && !categories.contains(c.id) && !(isCatchAll && isCatchAll(c.id)))
                 categories << c.id;
         }
         const QVector<TitleWord> written = wordsSellersWrite(text, categories, base, sellers);
@@ -314,10 +315,10 @@ QString listedInSentence(const QString &category)
 
 } // namespace
 
-void describeWithPhotoText(PhotoResult &r, const SellersSpelling &sellers, bool categoryChosen)
+void describeWithPhotoText(PhotoResult &r, const SellersSpelling &sellers, bool categoryChosen, const IsCatchAll &isCatchAll)
 {
     const bool listed = !r.category.name.isEmpty() && r.description.contains(listedInSentence(r.category.name));
-    applyPhotoText(r, sellers, categoryChosen);
+    applyPhotoText(r, sellers, categoryChosen, isCatchAll);
     r.description = listingDescription(r.title, r.titleWords, similarTitles(r), &r.moderation.text, listed ? r.category.name : QString());
 }
 

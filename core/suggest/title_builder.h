@@ -88,6 +88,10 @@ public:
 // titles of a category; empty when none writes it (ListingIndex::sellersSpelling).
 using SellersSpelling = std::function<QString(const QString &key, const QString &categoryId)>;
 
+// Whether a category is the taxonomy's catch-all, whose sellers write every
+// kind of item's words (Classifier::isCatchAll); empty: none is.
+using IsCatchAll = std::function<bool(const QString &categoryId)>;
+
 // The words read on the photo that name something this market's sellers of
 // one of `categoryIds` write in their titles ("generator", "juicer", "Xbox"), in
 // reading order, as the first of those categories whose sellers write it spell
@@ -111,11 +115,14 @@ constexpr int kMaxReadWords = 4;
 // As suggested, the read words that sellers of any of the photo's probable
 // categories (`result.categories`) write count, as the title's vote counts
 // each one's listings: the category is wrong for about 4 in 10 photos, and a
-// word read on the item that the second category's sellers write is theirs
-// about a third of the time (docs/user/suggestions.md). `categoryChosen` (a
-// moderator decided it): only that category's sellers' words, so a correction
-// drops the others.
-void applyPhotoText(PhotoResult &result, const SellersSpelling &sellers = {}, bool categoryChosen = false);
+// word read on the item that the sellers of the second or third category
+// write is the seller's about a third of the time (docs/user/suggestions.md).
+// A catch-all (`isCatchAll`) counts only as the photo's own category: its
+// sellers write every kind of item's words, as Classifier::categoryWords
+// drops them. `categoryChosen` (a moderator decided it): only that category's
+// sellers' words, so a correction drops the others.
+void applyPhotoText(PhotoResult &result, const SellersSpelling &sellers = {}, bool categoryChosen = false,
+                    const IsCatchAll &isCatchAll = {});
 
 // The titles of the result's similar listings that are confirmed in its category.
 QStringList similarTitles(const PhotoResult &result);
@@ -129,7 +136,8 @@ QString listingDescription(const QString &title, const QVector<TitleWord> &words
 
 // The result's title and description redone with what the lane read on the
 // photo (applyPhotoText, then listingDescription), the category it is listed
-// in kept as the description named it; `categoryChosen` as applyPhotoText.
-void describeWithPhotoText(PhotoResult &result, const SellersSpelling &sellers = {}, bool categoryChosen = false);
+// in kept as the description named it; `categoryChosen` and `isCatchAll` as applyPhotoText.
+void describeWithPhotoText(PhotoResult &result, const SellersSpelling &sellers = {}, bool categoryChosen = false,
+                           const IsCatchAll &isCatchAll = {});
 
 } // namespace listinglens
