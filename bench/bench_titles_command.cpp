@@ -225,7 +225,7 @@ Measured measure(const Classifier &classifier, const CategoryHead *head, const L
         m.categoryRight += r.category.id == l.categoryId ? 1 : 0;
         m.first.add(r.title, r.titleWords, r.titleBasis, l.title);
         if (seen[i].read)
-            completeModeration(r, ModerationFindings{seen[i].text, {}, {}}, true, classifier.sellersSpelling());
+            completeModeration(r, ModerationFindings{seen[i].text, {}, {}}, true, classifier.sellersSpelling(), classifier.isCatchAll());
         else
             ++m.unread;
         m.final.add(r.title, r.titleWords, r.titleBasis, l.title);
@@ -338,17 +338,20 @@ int runBenchTitles(const QStringList &args)
     const QCommandLineOption splitOption(QStringLiteral("split"),
                                          QStringLiteral("test: learn from train and tune, measure on test (default); tune: learn from train, measure on tune;\n"
                                                         "fold3 .. fold9: learn from the other six tenths of train, measure on that tenth, without reading its text\n"
+                                                        "unless --read-text-on-folds is given "
                                                         "(cross-validation within the training listings)."),
                                          QStringLiteral("SPLIT"), QStringLiteral("test"));
     const QCommandLineOption cacheOption(QStringLiteral("cache"), QStringLiteral("Keep what was seen on each photo in FILE between runs."),
                                          QStringLiteral("FILE"));
     const QCommandLineOption noText(QStringLiteral("no-text"), QStringLiteral("Do not read the photos' text."));
+    const QCommandLineOption foldText(QStringLiteral("read-text-on-folds"),
+                                      QStringLiteral("On a fold of train, read the measured photos' text as the test and tune splits do."));
     const QCommandLineOption examplesOption(QStringLiteral("examples"), QStringLiteral("Example titles to print (default 20)."),
                                             QStringLiteral("N"), QStringLiteral("20"));
     const QCommandLineOption dumpOption(QStringLiteral("dump"), QStringLiteral("Write each measured photo's evidence (closest 30 confirmed listings, categories, labels, words, price) to FILE as JSON."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption noWords(QStringLiteral("no-word-model"), QStringLiteral("Title without the head's word model (as before it was learned)."));
-    parser.addOptions({listingsOption, splitOption, cacheOption, noText, examplesOption, dumpOption, noWords});
+    parser.addOptions({listingsOption, splitOption, cacheOption, noText, foldText, examplesOption, dumpOption, noWords});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     int exitCode = ExitOk;
@@ -373,7 +376,7 @@ int runBenchTitles(const QStringList &args)
     std::vector<bool> learn, measured;
     splitListings(listings, split == QLatin1String("test"), fold, learn, measured);
     std::vector<bool> readText = measured;
-    if (parser.isSet(noText) || fold >= 0)
+    if (parser.isSet(noText) || (fold >= 0 && !parser.isSet(foldText)))
         readText.assign(readText.size(), false);
     auto seen = seePhotos(*classifier, listings, readText, parser.value(cacheOption));
     if (!seen) {

@@ -137,7 +137,7 @@ void Route::toLane(RoutedPhoto photo)
         // What the words read say of the category first, so the findings complete the result as it now stands.
         if (ok)
             m_classifier.weighPhotoText(read.result(), found.text, read.predictionId);
-        completeModeration(read.result(), std::move(found), ok, m_classifier.sellersSpelling());
+        completeModeration(read.result(), std::move(found), ok, m_classifier.sellersSpelling(), m_classifier.isCatchAll());
         complete(std::move(read), true);
         std::lock_guard lock(m_mutex);
         --m_inLane;

@@ -330,7 +330,7 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     r.hints = text.hints;
     // Already read (a correction of the category): the photo's words that fit the new category.
     if (r.moderation.state == PhotoModeration::State::Done) {
-        describeWithPhotoText(r, sellersSpelling());
+        describeWithPhotoText(r, sellersSpelling(), byModerator, isCatchAll());
     }
     r.review = reviewAdvice(r, category);
 }
@@ -393,6 +393,14 @@ SellersSpelling Classifier::sellersSpelling() const
     if (!m_index)
         return {};
     return [index = m_index](const QString &key, const QString &categoryId) { return index->sellersSpelling(key, categoryId); };
+}
+
+IsCatchAll Classifier::isCatchAll() const
+{
+    return [this](const QString &categoryId) {
+        const Category *of = m_taxonomy.find(categoryId);
+        return of && of->catchAll;
+    };
 }
 
 std::vector<double> Classifier::neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding, qint64 exclude) const

@@ -67,6 +67,8 @@ public:
     const std::shared_ptr<ListingIndex> &listingIndex() const { return m_index; }
     // How the listing index's sellers spell a word; empty without an index (completeModeration).
     SellersSpelling sellersSpelling() const;
+    // Whether a category id is the taxonomy's catch-all (completeModeration).
+    IsCatchAll isCatchAll() const;
 
     // The market's category head (null: the built-in mapping alone). Refused,
     // keeping the one in use, when it was trained for other categories or

@@ -19,7 +19,7 @@ QStringList moderationReviewReasons(const QStringList &flags)
     return reasons;
 }
 
-void completeModeration(PhotoResult &r, ModerationFindings found, bool ok, const SellersSpelling &sellers)
+void completeModeration(PhotoResult &r, ModerationFindings found, bool ok, const SellersSpelling &sellers, const IsCatchAll &isCatchAll)
 {
     if (!ok) {
         // Never stored as if moderated: a moderator looks instead.
@@ -35,7 +35,7 @@ void completeModeration(PhotoResult &r, ModerationFindings found, bool ok, const
         r.thumbnail = std::move(found.thumbnail);
     r.moderation.state = PhotoModeration::State::Done;
     // The title redone with what the photo says: a brand that fits the category, a model read beside it, words sellers write.
-    describeWithPhotoText(r, sellers);
+    describeWithPhotoText(r, sellers, false, isCatchAll);
     for (const QString &flag : r.moderation.flags()) {
         if (!r.quality.flags.contains(flag))
             r.quality.flags << flag;

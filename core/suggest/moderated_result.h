@@ -18,9 +18,10 @@ QStringList moderationReviewReasons(const QStringList &flags);
 // they raise in quality.flags, review when contact details, a stock mark or
 // a person were found, the thumbnail with faces blurred, and the title with
 // the brand and the words sellers write read on the item (applyPhotoText with
-// `sellers`). `ok` false: the photo was not read, and the
+// `sellers` and `isCatchAll`). `ok` false: the photo was not read, and the
 // result stands as it was, marked so (state Failed, no thumbnail) and asking
 // for review (kNotModerated).
-void completeModeration(PhotoResult &result, ModerationFindings found, bool ok, const SellersSpelling &sellers = {});
+void completeModeration(PhotoResult &result, ModerationFindings found, bool ok, const SellersSpelling &sellers = {},
+                        const IsCatchAll &isCatchAll = {});
 
 } // namespace listinglens

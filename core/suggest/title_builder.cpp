@@ -217,7 +217,7 @@ void noLongerFirst(TitleWord &w)
 
 } // namespace
 
-QVector<TitleWord> wordsSellersWrite(const PhotoText &text, const QString &categoryId, const QVector<TitleWord> &already,
+QVector<TitleWord> wordsSellersWrite(const PhotoText &text, const QStringList &categoryIds, const QVector<TitleWord> &already,
                                      const SellersSpelling &sellers)
 {
     if (!sellers)
@@ -238,16 +238,19 @@ QVector<TitleWord> wordsSellersWrite(const PhotoText &text, const QString &categ
             const bool word = token.size() >= kMinReadLetters && std::any_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
             if (!word || key.isEmpty() || namesNothing(key) || seen.contains(key) || out.size() >= kMaxReadWords)
                 continue;
-            if (const QString spelled = sellers(key, categoryId); !spelled.isEmpty()) {
-                out.push_back({spelled, kPhotoText});
-                seen.insert(key);
+            for (const QString &categoryId : categoryIds) {
+                if (const QString spelled = sellers(key, categoryId); !spelled.isEmpty()) {
+                    out.push_back({spelled, kPhotoText});
+                    seen.insert(key);
+                    break;
+                }
             }
         }
     }
     return out;
 }
 
-void applyPhotoText(PhotoResult &r, const SellersSpelling &sellers)
+void applyPhotoText(PhotoResult &r, const SellersSpelling &sellers, bool categoryChosen, const IsCatchAll &isCatchAll)
 {
     QVector<TitleWord> base;
     for (const TitleWord &w : std::as_const(r.titleWords)) {
@@ -270,7 +273,13 @@ void applyPhotoText(PhotoResult &r, const SellersSpelling &sellers)
         }
     }
     if (r.moderation.state == PhotoModeration::State::Done) {
-        const QVector<TitleWord> written = wordsSellersWrite(text, r.category.id, base, sellers);
+        QStringList categories{r.category.id};
+        for (const CategoryScore &c : std::as_const(r.categories)) {
+            // The catch-all's sellers write every kind of item's words: only its own photos read them.
+            if (!categoryChosen && !categories.contains(c.id) && !(isCatchAll && isCatchAll(c.id)))
+                categories << c.id;
+        }
+        const QVector<TitleWord> written = wordsSellersWrite(text, categories, base, sellers);
         if (!written.isEmpty()) {
             // After a brand and a colour, before what names the item.
             const auto after = std::find_if(base.begin(), base.end(), [](const TitleWord &w) { return w.from != kPhotoText && w.from != kColour; });
@@ -306,10 +315,10 @@ QString listedInSentence(const QString &category)
 
 } // namespace
 
-void describeWithPhotoText(PhotoResult &r, const SellersSpelling &sellers)
+void describeWithPhotoText(PhotoResult &r, const SellersSpelling &sellers, bool categoryChosen, const IsCatchAll &isCatchAll)
 {
     const bool listed = !r.category.name.isEmpty() && r.description.contains(listedInSentence(r.category.name));
-    applyPhotoText(r, sellers);
+    applyPhotoText(r, sellers, categoryChosen, isCatchAll);
     r.description = listingDescription(r.title, r.titleWords, similarTitles(r), &r.moderation.text, listed ? r.category.name : QString());
 }
 

@@ -88,14 +88,19 @@ public:
 // titles of a category; empty when none writes it (ListingIndex::sellersSpelling).
 using SellersSpelling = std::function<QString(const QString &key, const QString &categoryId)>;
 
+// Whether a category is the taxonomy's catch-all, whose sellers write every
+// kind of item's words (Classifier::isCatchAll); empty: none is.
+using IsCatchAll = std::function<bool(const QString &categoryId)>;
+
 // The words read on the photo that name something this market's sellers of
-// the category write in their titles ("generator", "juicer", "Xbox"), in
-// reading order, as they spell them: whole words of at least kMinReadLetters
+// one of `categoryIds` write in their titles ("generator", "juicer", "Xbox"), in
+// reading order, as the first of those categories whose sellers write it spell
+// them: whole words of at least kMinReadLetters
 // characters with a letter, on legible lines (confidence kReadConfidence or
 // more) that are no contact details or stock marks, at most kMaxReadWords,
 // none already in `already`, no brand the lane found (brandFor decides those),
 // none of the few that name nothing ("you", "all").
-QVector<TitleWord> wordsSellersWrite(const PhotoText &text, const QString &categoryId, const QVector<TitleWord> &already,
+QVector<TitleWord> wordsSellersWrite(const PhotoText &text, const QStringList &categoryIds, const QVector<TitleWord> &already,
                                      const SellersSpelling &sellers);
 constexpr double kReadConfidence = 0.5;
 constexpr int kMinReadLetters = 3;
@@ -107,7 +112,17 @@ constexpr int kMaxReadWords = 4;
 // when `sellers` is given), and a colour guess gives way to a brand. Words from
 // an earlier reading are dropped first, so calling it again (or after a
 // correction of the category) never stacks them. Sets title, titleWords and titleBasis.
-void applyPhotoText(PhotoResult &result, const SellersSpelling &sellers = {});
+// As suggested, the read words that sellers of any of the photo's probable
+// categories (`result.categories`) write count, as the title's vote counts
+// each one's listings: the category is wrong for about 4 in 10 photos, and a
+// word read on the item that the sellers of the second or third category
+// write is the seller's about a third of the time (docs/user/suggestions.md).
+// A catch-all (`isCatchAll`) counts only as the photo's own category: its
+// sellers write every kind of item's words, as Classifier::categoryWords
+// drops them. `categoryChosen` (a moderator decided it): only that category's
+// sellers' words, so a correction drops the others.
+void applyPhotoText(PhotoResult &result, const SellersSpelling &sellers = {}, bool categoryChosen = false,
+                    const IsCatchAll &isCatchAll = {});
 
 // The titles of the result's similar listings that are confirmed in its category.
 QStringList similarTitles(const PhotoResult &result);
@@ -121,7 +136,8 @@ QString listingDescription(const QString &title, const QVector<TitleWord> &words
 
 // The result's title and description redone with what the lane read on the
 // photo (applyPhotoText, then listingDescription), the category it is listed
-// in kept as the description named it.
-void describeWithPhotoText(PhotoResult &result, const SellersSpelling &sellers = {});
+// in kept as the description named it; `categoryChosen` and `isCatchAll` as applyPhotoText.
+void describeWithPhotoText(PhotoResult &result, const SellersSpelling &sellers = {}, bool categoryChosen = false,
+                           const IsCatchAll &isCatchAll = {});
 
 } // namespace listinglens

@@ -48,6 +48,8 @@ private Q_SLOTS:
         r.colourShare = 0.35;
         r.moderation.state = PhotoModeration::State::Done;
         r.moderation.text.brands = {FoundBrand{QStringLiteral("Fender"), QStringLiteral("music"), {}}};
+        // Words read on the item that the music sellers write: as suggested they may count, after a correction to books never.
+        r.moderation.text.lines = {TextLine{QStringLiteral("VINYL RECORDS"), {0, 0, 50, 10}, 0.9}};
         // As suggested, the closest listings of any category and the words of every category the photo may be in.
         r.categories = {{QStringLiteral("music"), QStringLiteral("Music"), 0.6}, {QStringLiteral("books-hobbies"), QStringLiteral("Books"), 0.4}};
         auto suggested = classifier.describedAs(r, QStringLiteral("music"), 0, false);

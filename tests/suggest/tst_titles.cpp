@@ -1,9 +1,9 @@
 // Titles a seller would post (core/suggest/title_builder.h): whole words that
-// most close listings agree on, never a run torn from one title; brands read
-// on the photo only when they fit the category; each word's evidence; the
-// lane's reading redoing the title without stacking; descriptions of what is known.
-#include "moderated_result.h"
+// most close listings agree on, never a run torn from one title; each word's
+// evidence; descriptions of what is known. The photo's text in titles:
+// tst_photo_text_titles.cpp.
 #include "result_json.h"
+#include "suggested_results.h"
 #include "text_suggester.h"
 #include "title_builder.h"
 #include "title_words.h"
@@ -16,6 +16,7 @@
 #include <algorithm>
 
 using namespace listinglens;
+using namespace listinglens::testing;
 
 namespace {
 
@@ -43,31 +44,6 @@ TitleEvidence evidence(const Category &c, const QVector<NeighbourTitle> &near = 
     e.neighbours = near;
     e.marketWords = market;
     return e;
-}
-
-FoundBrand brand(const QString &name, const QString &categoryId, QRect box = {0, 0, 10, 10})
-{
-    return FoundBrand{name, categoryId, box};
-}
-
-// A result as suggested (no photo text yet), with `words` as its title.
-PhotoResult suggested(const QString &categoryId, const QVector<TitleWord> &words)
-{
-    PhotoResult r;
-    r.category.id = categoryId;
-    r.titleWords = words;
-    r.title = TitleBuilder::render(words);
-    r.titleBasis = TitleBuilder::basisOf(words);
-    r.moderation.state = PhotoModeration::State::Pending;
-    return r;
-}
-
-QStringList froms(const QVector<TitleWord> &words)
-{
-    QStringList out;
-    for (const TitleWord &w : words)
-        out << w.from;
-    return out;
 }
 
 } // namespace
@@ -332,96 +308,6 @@ private Q_SLOTS:
         // No item's label among the model's: its top label (a sailboat is the item).
         e.itemLabel = {};
         QCOMPARE(TitleBuilder::render(TitleBuilder::words(e)), QStringLiteral("Barbershop"));
-    }
-
-    void brandReadOnThePhotoOnlyWhenItFits()
-    {
-        const QVector<TitleWord> base{{QStringLiteral("black"), QStringLiteral("colour")}, {QStringLiteral("phone"), QStringLiteral("category")}};
-        PhotoResult r = suggested(QStringLiteral("phones"), base);
-        // A brand the list ties to another category is never used.
-        ModerationFindings found;
-        found.text.brands = {brand(QStringLiteral("Bosch"), QStringLiteral("appliances"))};
-        completeModeration(r, found, true);
-        QCOMPARE(r.title, QStringLiteral("Black phone"));
-        // The category's brand before an untied one; a model on the brand's own line after it; the colour guess gives way.
-        r = suggested(QStringLiteral("phones"), base);
-        found.text.brands = {brand(QStringLiteral("Sony"), {}, {0, 0, 5, 5}), brand(QStringLiteral("Samsung"), QStringLiteral("phones"), {0, 20, 50, 10})};
-        found.text.lines = {TextLine{QStringLiteral("SAMSUNG SM-G991B"), {0, 20, 50, 10}, 0.9}, TextLine{QStringLiteral("A2337"), {0, 40, 50, 10}, 0.9}};
-        found.text.models = {QStringLiteral("A2337"), QStringLiteral("SM-G991B")};
-        completeModeration(r, found, true);
-        QCOMPARE(r.title, QStringLiteral("Samsung SM-G991B phone"));
-        QCOMPARE(froms(r.titleWords), (QStringList{QStringLiteral("photo_text"), QStringLiteral("photo_text"), QStringLiteral("category")}));
-        QCOMPARE(r.titleBasis, QStringLiteral("photo_text"));
-        QVERIFY(r.description.contains(QStringLiteral("Samsung SM-G991B as read on the item")));
-        // Read again (the lane's result applied twice, or after a correction): never stacked.
-        applyPhotoText(r);
-        QCOMPARE(r.title, QStringLiteral("Samsung SM-G991B phone"));
-        // A title that names the brand already is left as it is.
-        r = suggested(QStringLiteral("phones"), {{QStringLiteral("Samsung Galaxy S21"), QStringLiteral("nearest")}});
-        completeModeration(r, found, true);
-        QCOMPARE(r.title, QStringLiteral("Samsung Galaxy S21"));
-        QCOMPARE(r.titleBasis, QStringLiteral("nearest"));
-    }
-
-    void wordsReadThatSellersOfTheCategoryWrite()
-    {
-        const QMap<QString, QMap<QString, QString>> vocabulary{
-            {QStringLiteral("tools"),
-             {{QStringLiteral("generator"), QStringLiteral("Generator")}, {QStringLiteral("inverter"), QStringLiteral("Inverter")},
-              {QStringLiteral("shutterstock"), QStringLiteral("Shutterstock")}, {QStringLiteral("honda"), QStringLiteral("Honda")},
-              {QStringLiteral("camping"), QStringLiteral("camping")}}},
-            {QStringLiteral("garden"), {{QStringLiteral("petrol"), QStringLiteral("Petrol")}}}};
-        const SellersSpelling sellers = [&](const QString &key, const QString &category) { return vocabulary.value(category).value(key); };
-        PhotoResult r = suggested(QStringLiteral("tools"), {{QStringLiteral("black"), QStringLiteral("colour")}, {QStringLiteral("tool"), QStringLiteral("category")}});
-        ModerationFindings found;
-        found.text.lines = {TextLine{QStringLiteral("HONDA GENERATOR EU22i"), {0, 0, 50, 10}, 0.9},
-                            TextLine{QStringLiteral("PETROL"), {0, 15, 50, 10}, 0.9},
-                            TextLine{QStringLiteral("Inverter 07700 900123"), {0, 30, 50, 10}, 0.9},
-                            TextLine{QStringLiteral("shutterstock"), {0, 45, 50, 10}, 0.9},
-                            TextLine{QStringLiteral("camping"), {0, 60, 50, 10}, 0.3}};
-        FoundContact contact;
-        contact.detail.value = QStringLiteral("+447700900123");
-        contact.box = {20, 30, 30, 10};
-        found.text.contacts = {contact};
-        found.text.stockMarks = {QStringLiteral("shutterstock")};
-        // A brand tied to another category is not brought back as a word sellers write.
-        found.text.brands = {brand(QStringLiteral("Honda"), QStringLiteral("cars"))};
-        completeModeration(r, found, true, sellers);
-        // Only the category's sellers' word, as they spell it; not on a contact line, a stock mark, an illegible line.
-        QCOMPARE(r.title, QStringLiteral("Black Generator tool"));
-        QCOMPARE(froms(r.titleWords), (QStringList{QStringLiteral("colour"), QStringLiteral("photo_text"), QStringLiteral("category")}));
-        QCOMPARE(r.titleBasis, QStringLiteral("photo_text"));
-        // Read again: never stacked.
-        applyPhotoText(r, sellers);
-        QCOMPARE(r.title, QStringLiteral("Black Generator tool"));
-        // Corrected to garden: that category's sellers' words, none of the tools' words stay.
-        r.category.id = QStringLiteral("garden");
-        applyPhotoText(r, sellers);
-        QCOMPARE(r.title, QStringLiteral("Black Petrol tool"));
-        // Without a market's words (no listing index) nothing is added.
-        r.category.id = QStringLiteral("tools");
-        applyPhotoText(r);
-        QCOMPARE(r.title, QStringLiteral("Black tool"));
-    }
-
-    void theCategoryDecidesWhichReadWordsStay()
-    {
-        // Read "Fender" (a music brand) on a photo suggested as furniture: not named;
-        // corrected to music, the same reading names it.
-        PhotoResult r = suggested(QStringLiteral("furniture"), {{QStringLiteral("stool"), QStringLiteral("market")}});
-        ModerationFindings found;
-        found.text.brands = {brand(QStringLiteral("Fender"), QStringLiteral("music"))};
-        completeModeration(r, found, true);
-        QCOMPARE(r.title, QStringLiteral("Stool"));
-        r.category.id = QStringLiteral("music");
-        r.titleWords = {{QStringLiteral("guitar"), QStringLiteral("similar")}};
-        applyPhotoText(r);
-        QCOMPARE(r.title, QStringLiteral("Fender guitar"));
-        // And back to furniture: the brand goes with the category it fitted.
-        r.category.id = QStringLiteral("furniture");
-        r.titleWords = {{QStringLiteral("stool"), QStringLiteral("market")}, {QStringLiteral("Fender"), QStringLiteral("photo_text")}};
-        applyPhotoText(r);
-        QCOMPARE(r.title, QStringLiteral("Stool"));
     }
 
     void evidenceIsInTheJson()
