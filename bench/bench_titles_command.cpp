@@ -375,9 +375,8 @@ int runBenchTitles(const QStringList &args)
     Classifier *const classifier = opened.value().classifier.get();
     std::vector<bool> learn, measured;
     splitListings(listings, split == QLatin1String("test"), fold, learn, measured);
-    std::vector<bool> readText = measured;
-    if (parser.isSet(noText) || (fold >= 0 && !parser.isSet(foldText)))
-        readText.assign(readText.size(), false);
+    const bool read = !parser.isSet(noText) && (fold < 0 || parser.isSet(foldText));
+    const std::vector<bool> readText = read ? measured : std::vector<bool>(measured.size(), false);
     auto seen = seePhotos(*classifier, listings, readText, parser.value(cacheOption));
     if (!seen) {
         printError(seen.error().message);
