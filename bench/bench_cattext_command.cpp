@@ -48,33 +48,28 @@ struct Scores {
         confidence.push_back(*best);
         correct.push_back(best - p.begin() == truth);
     }
-    // Ten equal-width bins of top-1 confidence: photos, mean confidence and
-    // accuracy each (over- or under-confident, and where).
+    // Ten equal-width bins of top-1 confidence (HeadTrainer::reliability):
+    // photos, mean confidence and accuracy each (over- or under-confident, and where).
     QJsonArray reliability() const
     {
         constexpr int kBins = 10;
-        std::vector<int> count(kBins, 0), right(kBins, 0);
-        std::vector<double> sum(kBins, 0.0);
-        for (std::size_t i = 0; i < confidence.size(); ++i) {
-            const int b = std::clamp(int(confidence[i] * kBins), 0, kBins - 1);
-            ++count[std::size_t(b)];
-            right[std::size_t(b)] += correct[i] ? 1 : 0;
-            sum[std::size_t(b)] += confidence[i];
-        }
-        QJsonArray bins;
+        const std::vector<HeadTrainer::ReliabilityBin> bins = HeadTrainer::reliability(confidence, correct, kBins);
+        QJsonArray out;
         for (int b = 0; b < kBins; ++b)
-            if (count[std::size_t(b)] > 0)
-                bins.append(QJsonArray{b / double(kBins), count[std::size_t(b)], std::round(1000 * sum[std::size_t(b)] / count[std::size_t(b)]) / 1000,
-                                       std::round(1000.0 * right[std::size_t(b)] / count[std::size_t(b)]) / 1000});
-        return bins;
+            if (const HeadTrainer::ReliabilityBin &bin = bins[std::size_t(b)]; bin.count > 0)
+                out.append(QJsonArray{b / double(kBins), bin.count, std::round(1000 * bin.confidence / bin.count) / 1000,
+                                      std::round(1000.0 * bin.right / bin.count) / 1000});
+        return out;
     }
     QJsonObject json() const
     {
         const double d = std::max(n, 1);
         const double meanConfidence = std::accumulate(confidence.begin(), confidence.end(), 0.0) / d;
+        const HeadTrainer::CalibratedEce floor = HeadTrainer::eceIfCalibrated(confidence);
         return {{QStringLiteral("photos"), n}, {QStringLiteral("top1"), top1 / d}, {QStringLiteral("top3"), top3 / d},
                 {QStringLiteral("ece"), HeadTrainer::expectedCalibrationError(confidence, correct)}, {QStringLiteral("nll"), nll / d},
                 {QStringLiteral("mean_confidence"), meanConfidence},
+                {QStringLiteral("ece_if_calibrated"), QJsonObject{{QStringLiteral("mean"), floor.mean}, {QStringLiteral("p90"), floor.p90}}},
                 {QStringLiteral("reliability_from_photos_confidence_accuracy"), reliability()}};
     }
 };
@@ -101,7 +96,7 @@ std::optional<TextEvidence> tableOf(const Taxonomy &taxonomy, const std::vector<
 }
 
 Learned learnFrom(Classifier &classifier, const std::vector<BenchListing> &listings, const std::vector<SeenPhoto> &seen,
-                  const std::vector<bool> &learn, bool crossFit)
+                  const std::vector<bool> &learn, bool crossFit, bool match, int folds = 0)
 {
     Learned out;
     const Taxonomy &taxonomy = classifier.taxonomy();
@@ -121,20 +116,13 @@ Learned learnFrom(Classifier &classifier, const std::vector<BenchListing> &listi
     options.modelName = classifier.manifest().name;
     options.modelVersion = classifier.manifest().version;
     options.crossFit = crossFit;
+    options.folds = folds;
+    options.matchConfidence = match;
     if (auto trained = HeadTrainer::train(examples, taxonomy, nullptr, options))
         out.head = std::make_shared<const CategoryHead>(std::move(trained).value().head);
     else
         out.note = trained.error().message;
     return out;
-}
-
-// The photo's distribution as the classifier gives it without its text.
-std::vector<double> categoryMass(const Classifier &classifier, const Learned &learned, const PhotoResult &r)
-{
-    std::vector<double> mass = classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm);
-    if (learned.head)
-        mass = learned.head->probabilities(r.embedding.data(), mass, classifier.neighbourVotes(*learned.head, r.embedding));
-    return mass;
 }
 
 std::vector<bool> parts(const std::vector<BenchListing> &listings, const std::function<bool(int)> &in)
@@ -153,6 +141,7 @@ struct Bench {
     int firstLearned = 3;
     std::vector<int> fitParts;
     bool crossFit = true; // the head's mixture's temperatures fitted out of fold (TrainingOptions::crossFit)
+    bool match = false;   // ... to match the mean confidence to top-1 (TrainingOptions::matchConfidence)
 };
 
 // The weighting and the table's sellers' floor and smoothing, chosen on the fit parts.
@@ -162,6 +151,7 @@ struct Chosen {
     double smoothing = TextEvidenceTrainer::kSmoothing;
     QJsonObject report;
     QJsonArray tried;
+    Scores folds; // the fit parts' photos without their text, each categorised learning from the other learned parts
 };
 
 // Each fit part categorised learning from the other learned parts; then, for
@@ -180,16 +170,18 @@ Chosen choose(const Bench &b)
     std::vector<std::vector<bool>> foldLearn;
     for (int f : b.fitParts) {
         foldLearn.push_back(parts(b.all, [&](int p) { return p >= b.firstLearned && p != f; }));
-        const Learned fold = learnFrom(b.classifier, b.all, b.seen, foldLearn.back(), b.crossFit);
+        const Learned fold = learnFrom(b.classifier, b.all, b.seen, foldLearn.back(), b.crossFit, b.match);
         b.classifier.setListingIndex(fold.index);
         for (std::size_t i = 0; i < b.all.size(); ++i) {
             const SeenPhoto &s = b.seen[i];
             if (b.all[i].part == f && s.ok && taxonomy.indexOf(b.all[i].categoryId) >= 0)
-                photos.push_back({foldLearn.size() - 1, categoryMass(b.classifier, fold, s.result), s.read ? readWordKeys(s.text) : QStringList{},
+                photos.push_back({foldLearn.size() - 1, b.classifier.categoryMassOf(fold.head.get(), s.result.embedding, s.result.embeddingNorm), s.read ? readWordKeys(s.text) : QStringList{},
                                   taxonomy.indexOf(b.all[i].categoryId)});
         }
     }
     Chosen chosen;
+    for (const Photo &ph : photos)
+        chosen.folds.add(ph.p, ph.truth);
     double bestNll = 1e300;
     for (int floor : {2, 3, 5, 8}) {
         for (double a : {3.0, 10.0, 30.0}) {
@@ -224,7 +216,7 @@ QJsonObject measure(const Bench &b, const std::vector<bool> &measured, const Cho
 {
     const Taxonomy &taxonomy = b.classifier.taxonomy();
     const std::vector<bool> learn = parts(b.all, [&](int p) { return p >= b.firstLearned; });
-    const Learned learned = learnFrom(b.classifier, b.all, b.seen, learn, b.crossFit);
+    const Learned learned = learnFrom(b.classifier, b.all, b.seen, learn, b.crossFit, b.match);
     b.classifier.setListingIndex(learned.index);
     std::optional<TextEvidence> table = tableOf(taxonomy, b.all, learn, chosen.minSellers, chosen.smoothing);
     if (table)
@@ -236,7 +228,8 @@ QJsonObject measure(const Bench &b, const std::vector<bool> &measured, const Cho
         const int truth = taxonomy.indexOf(b.all[i].categoryId);
         if (!measured[i] || !s.ok || truth < 0)
             continue;
-        std::vector<double> p = categoryMass(b.classifier, learned, s.result);
+        // Without its text, as the classifier suggests it.
+        std::vector<double> p = b.classifier.categoryMassOf(learned.head.get(), s.result.embedding, s.result.embeddingNorm);
         without.add(p, truth);
         const auto before = std::max_element(p.begin(), p.end()) - p.begin();
         read += s.read && !s.text.lines.empty() ? 1 : 0;
@@ -253,6 +246,7 @@ QJsonObject measure(const Bench &b, const std::vector<bool> &measured, const Cho
     }
     return {{QStringLiteral("table_words"), table ? table->words() : 0},
             {QStringLiteral("note"), learned.note},
+            {QStringLiteral("head"), learned.head ? learned.head->report.value(QStringLiteral("fit")) : QJsonValue()},
             {QStringLiteral("photos_with_text_read"), read},
             {QStringLiteral("photos_with_known_words"), usable},
             {QStringLiteral("top1_changed_to_right"), toRight},
@@ -260,6 +254,32 @@ QJsonObject measure(const Bench &b, const std::vector<bool> &measured, const Cho
             {QStringLiteral("top1_changed_wrong_to_wrong"), otherMoves},
             {QStringLiteral("without_text"), without.json()},
             {QStringLiteral("with_text"), with.json()}};
+}
+
+// The head learned from every learned part with its temperatures fitted on k
+// folds out of fold, for each k: how the fold heads' size moves the
+// temperature, and what the measured photos score (without their text).
+QJsonArray foldSweep(const Bench &b, const std::vector<bool> &measured, const std::vector<int> &foldCounts)
+{
+    const Taxonomy &taxonomy = b.classifier.taxonomy();
+    const std::vector<bool> learn = parts(b.all, [&](int p) { return p >= b.firstLearned; });
+    QJsonArray out;
+    for (int k : foldCounts) {
+        const Learned learned = learnFrom(b.classifier, b.all, b.seen, learn, true, b.match, k);
+        b.classifier.setListingIndex(learned.index);
+        Scores scores;
+        for (std::size_t i = 0; i < b.all.size(); ++i) {
+            const int truth = taxonomy.indexOf(b.all[i].categoryId);
+            if (measured[i] && b.seen[i].ok && truth >= 0)
+                scores.add(b.classifier.categoryMassOf(learned.head.get(), b.seen[i].result.embedding, b.seen[i].result.embeddingNorm), truth);
+        }
+        const QJsonObject fit = learned.head ? learned.head->report.value(QStringLiteral("fit")).toObject() : QJsonObject();
+        out.append(QJsonObject{{QStringLiteral("folds"), k},
+                               {QStringLiteral("temperature"), fit.value(QStringLiteral("temperature"))},
+                               {QStringLiteral("unvoted_temperature"), fit.value(QStringLiteral("neighbours")).toObject().value(QStringLiteral("unvoted_temperature"))},
+                               {QStringLiteral("without_text"), scores.json()}});
+    }
+    return out;
 }
 
 // --fit-parts, or every learned part; empty after printing why when it names others.
@@ -306,9 +326,14 @@ int runBenchCatText(const QStringList &args)
                                          QStringLiteral("FILE"));
     const QCommandLineOption calibrateOption(QStringLiteral("calibrate-on"),
                                              QStringLiteral("folds: the head's mixture's temperatures fitted on every learned listing out of fold\n"
-                                                            "(default); validation: on its validation split alone."),
+                                                            "(default); matched: the same, the mean confidence matched to top-1 instead of\n"
+                                                            "the least NLL; validation: on its validation split alone."),
                                              QStringLiteral("ON"), QStringLiteral("folds"));
-    parser.addOptions({listingsOption, splitOption, fitOption, cacheOption, calibrateOption});
+    const QCommandLineOption sweepOption(QStringLiteral("fold-sweep"),
+                                         QStringLiteral("Also learn with the temperatures fitted on each of these numbers of folds (comma-separated)\n"
+                                                        "and report each temperature and the measured photos' scores without their text."),
+                                         QStringLiteral("FOLDS"));
+    parser.addOptions({listingsOption, splitOption, fitOption, cacheOption, calibrateOption, sweepOption});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     int exitCode = ExitOk;
@@ -321,10 +346,20 @@ int runBenchCatText(const QStringList &args)
     auto options = classifierOptions(parser, modelOptions);
     const QString calibrateOn = parser.value(calibrateOption);
     if (!options || (!test && split != QLatin1String("tune")) || fitParts.empty()
-        || (calibrateOn != QLatin1String("folds") && calibrateOn != QLatin1String("validation"))) {
+        || (calibrateOn != QLatin1String("folds") && calibrateOn != QLatin1String("matched") && calibrateOn != QLatin1String("validation"))) {
         if (options && !fitParts.empty())
-            printError(QStringLiteral("--split is test or tune, --calibrate-on folds or validation"));
+            printError(QStringLiteral("--split is test or tune, --calibrate-on folds, matched or validation"));
         return ExitUsage;
+    }
+    std::vector<int> sweep;
+    for (const QString &k : parser.value(sweepOption).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int folds = k.trimmed().toInt(&ok);
+        if (!ok || folds < 2 || folds > 20) {
+            printError(QStringLiteral("--fold-sweep takes numbers of folds from 2 to 20"));
+            return ExitUsage;
+        }
+        sweep.push_back(folds);
     }
     auto opened = openMarketplaceBench(parser.value(listingsOption), *options);
     if (!opened) {
@@ -340,9 +375,11 @@ int runBenchCatText(const QStringList &args)
         printError(seen.error().message);
         return ExitSomeFailed;
     }
-    const Bench bench{*classifier, all, seen.value(), firstLearned, fitParts, calibrateOn == QLatin1String("folds")};
+    const Bench bench{*classifier, all, seen.value(), firstLearned, fitParts, calibrateOn != QLatin1String("validation"), calibrateOn == QLatin1String("matched")};
     const Chosen chosen = choose(bench);
     QJsonObject out = measure(bench, parts(all, measuredPart), chosen);
+    if (!sweep.empty())
+        out.insert(QStringLiteral("fold_sweep"), foldSweep(bench, parts(all, measuredPart), sweep));
     QJsonArray fitted;
     for (int f : fitParts)
         fitted.append(f);
@@ -350,6 +387,7 @@ int runBenchCatText(const QStringList &args)
     out.insert(QStringLiteral("calibrated_on"), calibrateOn);
     out.insert(QStringLiteral("fitted_on_parts"), fitted);
     out.insert(QStringLiteral("fit"), chosen.report);
+    out.insert(QStringLiteral("fit_parts_without_text"), chosen.folds.json());
     out.insert(QStringLiteral("tried"), chosen.tried);
     out.insert(QStringLiteral("weighting"), QJsonObject{{QStringLiteral("lambda"), chosen.weighting.lambda},
                                                         {QStringLiteral("word_cap"), chosen.weighting.wordCap},

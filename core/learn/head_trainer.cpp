@@ -61,6 +61,24 @@ double fitTemperature(const torch::Tensor &p, const torch::Tensor &y, const torc
     return best;
 }
 
+// The temperature in [0.05, 20] at which the rows' mean top-1 confidence
+// equals their top-1 accuracy, after the gate as fitTemperature.
+double matchedTemperature(const torch::Tensor &p, const torch::Tensor &y, const torch::Tensor &builtin = {}, const torch::Tensor &g = {})
+{
+    double best = 1, bestGap = 1e300;
+    for (double t = 0.05; t <= 20; t *= 1.03) {
+        const torch::Tensor q = powerNormalised(p, t);
+        const torch::Tensor answered = g.defined() && g.max().item<float>() > 0 ? g * q + (1 - g) * builtin : q;
+        const auto [confidence, top] = answered.max(1);
+        const double gap = std::abs(confidence.to(torch::kFloat64).mean().item<double>() - (top == y).to(torch::kFloat64).mean().item<double>());
+        if (gap < bestGap) {
+            bestGap = gap;
+            best = t;
+        }
+    }
+    return best;
+}
+
 SplitScores score(const torch::Tensor &p, const torch::Tensor &y)
 {
     SplitScores s;
@@ -284,8 +302,11 @@ QJsonObject fitReport(const CategoryHead &h, double decay, const SupportGate &ga
 // The mixture's temperatures with its shares chosen already: with the votes,
 // and without (the head stands in: a new model version's listing index starts
 // empty, and votes sharpen the mixture), each by the NLL after the gate.
-std::pair<double, double> mixtureTemperatures(const CalibrationRows &rows, const NeighbourMix &mix, double headTemperature)
+std::pair<double, double> mixtureTemperatures(const CalibrationRows &rows, const NeighbourMix &mix, double headTemperature, bool match)
 {
+    const auto fitTemperature = [match](const torch::Tensor &p, const torch::Tensor &y, const torch::Tensor &builtin, const torch::Tensor &g) {
+        return match ? matchedTemperature(p, y, builtin, g) : listinglens::fitTemperature(p, y, builtin, g);
+    };
     const torch::Tensor headCal = powerNormalised(rows.head, headTemperature);
     NeighbourMix voted = mix, unvoted = mix;
     unvoted.votes = torch::Tensor();
@@ -380,15 +401,13 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     torch::NoGradGuard noGradOutside; // re-enabled inside fitLinear by requires_grad tensors under AutoGradMode
     const torch::Tensor xTrain = embeddingRows(examples, train, dim), xVal = embeddingRows(examples, validation, dim);
     const torch::Tensor yTrain = labelsOf(examples, train), yVal = labelsOf(examples, validation);
-    const torch::Tensor trainCounts = torch::bincount(yTrain, {}, categories).to(torch::kFloat32);
-    const torch::Tensor learned = trainCounts >= kMinPerCategory;
-    if (learned.sum().item<int>() < 2)
+    const LearnedCategories learned = learnedCategories(yTrain, categories);
+    if (learned.number() < 2)
         return refusal(QStringLiteral("fewer than two categories have %1 training examples").arg(kMinPerCategory));
-    const torch::Tensor classWeight = classWeights(trainCounts, learned);
 
     // Weight decay: the one that does best on validation.
     double bestDecay = 0;
-    const Fitted best = bestWeightDecay(xTrain, yTrain, xVal, yVal, classWeight, learned, bestDecay);
+    const Fitted best = bestWeightDecay(xTrain, yTrain, xVal, yVal, learned.classWeight, learned.learned, bestDecay);
 
     const torch::Tensor builtinVal = haveBuiltin ? builtinOf(examples, validation, categories) : torch::Tensor();
     const torch::Tensor headVal = torch::softmax(xVal.mm(best.weight) + best.bias, 1);
@@ -399,10 +418,8 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     SupportGate gate;
     torch::Tensor gateVal;
     if (haveBuiltin && options.gate) {
-        gate = SupportGateFitter::fit(examples, train, validation, learnedFlags(h), dim);
-        h.anchors = gate.anchors;
-        h.supportNone = gate.none;
-        h.supportFull = gate.full;
+        gate = SupportGateFitter::fit(examples, train, validation, learned.flags(), dim);
+        withGate(h, gate);
         gateVal = gateShares(h, examples, validation);
     }
     const bool votes = options.neighbours && int(validation.size()) >= kMinValidationForVotes;
@@ -411,15 +428,16 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     double headTemperature = 1, temperature = 1;
     NeighbourMix mix;
     torch::Tensor headCal;
-    calibrated(headVal, builtinVal, yVal, !learned.all().item<bool>(), votes ? &pool : nullptr, headTemperature, mix, temperature, headCal);
+    calibrated(headVal, builtinVal, yVal, !learned.learned.all().item<bool>(), votes ? &pool : nullptr, headTemperature, mix, temperature, headCal);
     // The mixture's temperatures fitted on every listing answered out of fold
     // where the votes are fitted, else on the validation split: its few hundred
     // listings leave them following their draw (the shares chosen there keep top-1).
     // Where skipped folds leave fewer rows than the validation split, the validation rows fit them.
     CalibrationRows rows = votes && options.crossFit ? outOfFoldRows(examples, options, categories, dim, bestDecay, haveBuiltin) : CalibrationRows{};
-    if (!rows.y.defined() || rows.y.size(0) < std::max<std::int64_t>(kMinValidationForVotes, std::int64_t(validation.size())))
+    const bool outOfFold = rows.y.defined() && rows.y.size(0) >= std::max<std::int64_t>(kMinValidationForVotes, std::int64_t(validation.size()));
+    if (!outOfFold)
         rows = CalibrationRows{headVal, builtinVal, yVal, gateVal, pool};
-    std::tie(temperature, h.unvotedTemperature) = mixtureTemperatures(rows, mix, headTemperature);
+    std::tie(temperature, h.unvotedTemperature) = mixtureTemperatures(rows, mix, headTemperature, outOfFold && options.matchConfidence);
     setMixture(h, mix, headTemperature, temperature);
     const torch::Tensor finalVal = validationAnswers(headVal, builtinVal, gateVal, pool, mix, headTemperature, temperature);
 

@@ -31,6 +31,8 @@ struct TrainingOptions {
     bool gate = true;              // false: no support gate (measuring what the gate buys)
     bool neighbours = true;        // false: no neighbours' votes in the mixture (measuring what they buy)
     bool crossFit = true;          // false: the mixture's temperatures fitted on the validation split alone (measuring what the folds buy)
+    bool matchConfidence = false;  // the out-of-fold temperatures: mean top-1 confidence = top-1 (true), or least NLL
+    int folds = 0;                 // folds answered out of fold; 0: one per validation share (measuring how the fold heads' size moves the temperature)
     QString modelName, modelVersion;
 };
 
@@ -105,8 +107,24 @@ private:
                                               const CategoryHead *active, const TrainingOptions &options);
 
 public:
+    // Top-1 confidences in `bins` equal-width bins, (b/bins, (b+1)/bins] each:
+    // how many answers, the sum of their confidences, how many were right.
+    struct ReliabilityBin {
+        int count = 0, right = 0;
+        double confidence = 0;
+    };
+    static std::vector<ReliabilityBin> reliability(const std::vector<double> &confidence, const std::vector<bool> &correct,
+                                                   int bins = kCalibrationBins);
     // Expected calibration error of top-1 confidences over kCalibrationBins equal-width bins.
     static double expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct);
+    // What a perfectly calibrated model with these confidences scores: each
+    // answer right with probability its confidence, `draws` times (seeded);
+    // the mean ECE and its 90th percentile. The ECE of a few hundred answers is
+    // never 0: this is the level below which a figure says nothing.
+    struct CalibratedEce {
+        double mean = 0, p90 = 0;
+    };
+    static CalibratedEce eceIfCalibrated(const std::vector<double> &confidence, int draws = 1000, std::uint64_t seed = 1);
 };
 
 } // namespace listinglens

@@ -52,30 +52,23 @@ CalibrationRows outOfFoldRows(const std::vector<TrainingExample> &examples, cons
                               double weightDecay, bool haveBuiltin)
 {
     const bool gated = haveBuiltin && options.gate;
-    const int folds = std::max(2, int(std::lround(1.0 / options.validationShare)));
+    const int folds = options.folds > 1 ? options.folds : std::max(2, int(std::lround(1.0 / options.validationShare)));
     const FoldHead headOf = [&](const std::vector<int> &train, const std::vector<int> &held) {
         const torch::Tensor y = labelsOf(examples, train);
-        const torch::Tensor counts = torch::bincount(y, {}, categories).to(torch::kFloat32);
-        const torch::Tensor learned = counts >= HeadTrainer::kMinPerCategory;
-        if (learned.sum().item<int>() < 2) // the final head refuses such a market; this fold is skipped
+        const LearnedCategories learned = learnedCategories(y, categories);
+        if (learned.number() < 2) // the final head refuses such a market; this fold is skipped
             return std::pair{torch::Tensor(), torch::Tensor()};
         Fitted f;
         {
             torch::AutoGradMode grad(true);
-            f = fitLinear(embeddingRows(examples, train, dim), y, classWeights(counts, learned), learned, weightDecay);
+            f = fitLinear(embeddingRows(examples, train, dim), y, learned.classWeight, learned.learned, weightDecay);
         }
         const torch::Tensor p = torch::softmax(embeddingRows(examples, held, dim).mm(f.weight) + f.bias, 1);
         if (!gated)
             return std::pair{p, torch::Tensor()};
-        std::vector<bool> learnedFlags(std::size_t(categories), false);
-        for (int c = 0; c < categories; ++c)
-            learnedFlags[std::size_t(c)] = learned[c].item<bool>();
-        const SupportGate gate = SupportGateFitter::fit(examples, train, held, learnedFlags, dim);
         CategoryHead foldHead; // only its gate: anchors and thresholds
         foldHead.dimension = dim;
-        foldHead.anchors = gate.anchors;
-        foldHead.supportNone = gate.none;
-        foldHead.supportFull = gate.full;
+        withGate(foldHead, SupportGateFitter::fit(examples, train, held, learned.flags(), dim));
         return std::pair{p, gateShares(foldHead, examples, held)};
     };
     OutOfFold oof = outOfFold(examples, foldsByListing(examples, options, folds, kMaxOutOfFoldListings), folds, categories, options.duplicateMaxHamming, headOf);

@@ -1,3 +1,4 @@
+// The support gate; LibTorch only for gateShares' rows.
 #include "support_gate.h"
 
 #include <algorithm>
@@ -141,6 +142,21 @@ void SupportGateFitter::fitThresholds(SupportGate &gate, const std::vector<Train
     gate.unseenMedian = quantile(unseen, 0.5);
     gate.inMarketOpen = inMarket.empty() ? 0 : double(std::count_if(inMarket.begin(), inMarket.end(), [&](double s) { return s >= gate.full; })) / double(inMarket.size());
     gate.unseenClosed = unseen.empty() ? 0 : double(std::count_if(unseen.begin(), unseen.end(), [&](double s) { return s <= gate.none; })) / double(unseen.size());
+}
+
+void withGate(CategoryHead &head, const SupportGate &gate)
+{
+    head.anchors = gate.anchors;
+    head.supportNone = gate.none;
+    head.supportFull = gate.full;
+}
+
+torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which)
+{
+    std::vector<float> share(which.size());
+    for (std::size_t i = 0; i < which.size(); ++i)
+        share[i] = float(head.gate(head.support(examples[std::size_t(which[i])].embedding.data())));
+    return torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
 }
 
 } // namespace listinglens

@@ -410,6 +410,14 @@ std::vector<double> Classifier::neighbourVotes(const CategoryHead &head, const s
     return neighbourVotesOf(*m_index, m_taxonomy, head, m_index->score(embedding), exclude);
 }
 
+std::vector<double> Classifier::categoryMassOf(const CategoryHead *head, const std::vector<float> &embedding, double norm, qint64 self) const
+{
+    std::vector<double> mass = builtinProbabilities(embedding.data(), norm);
+    if (head && int(mass.size()) == head->categories() && int(embedding.size()) == head->dimension)
+        mass = head->probabilities(embedding.data(), mass, neighbourVotes(*head, embedding, self));
+    return mass;
+}
+
 bool Classifier::weighPhotoText(PhotoResult &r, const PhotoText &text, qint64 self) const
 {
     const std::shared_ptr<const CategoryHead> h = head();
@@ -422,10 +430,9 @@ bool Classifier::weighPhotoText(PhotoResult &r, const PhotoText &text, qint64 se
     // kept (read back from the store) gets the head's and its neighbours' as they are now.
     std::vector<double> mass = r.categoryMass;
     if (int(mass.size()) != h->categories()) {
-        mass = builtinProbabilities(r.embedding.data(), r.embeddingNorm);
+        mass = categoryMassOf(h.get(), r.embedding, r.embeddingNorm, self);
         if (int(mass.size()) != h->categories())
             return false;
-        mass = h->probabilities(r.embedding.data(), mass, neighbourVotes(*h, r.embedding, self));
     }
     if (!h->textEvidence->apply(mass, keys) || !std::all_of(mass.begin(), mass.end(), [](double p) { return std::isfinite(p); }))
         return false;

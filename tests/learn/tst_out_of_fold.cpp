@@ -187,6 +187,44 @@ private Q_SLOTS:
         for (int f = 0; f < folds; ++f) // spread over the folds
             QVERIFY(std::count(fold.begin(), fold.end(), f) > cap / folds / 2);
     }
+
+    // One set of bins: the ECE is their sum, and a bench prints the same bins.
+    void reliability_binsAreWhatTheEceSums()
+    {
+        const std::vector<double> confidence{0.05, 0.1, 0.34, 0.35, 0.62, 0.66, 0.9, 1.0};
+        const std::vector<bool> correct{false, true, false, true, true, true, false, true};
+        const auto bins = HeadTrainer::reliability(confidence, correct, 10);
+        QCOMPARE(int(bins.size()), 10);
+        QCOMPARE(bins[0].count, 2); // 0.1 belongs to (0, 0.1]
+        QCOMPARE(bins[0].right, 1);
+        QCOMPARE(bins[3].count, 2);
+        QCOMPARE(bins[6].count, 2);
+        QCOMPARE(bins[9].count, 1);
+        QVERIFY(std::abs(bins[6].confidence - 1.28) < 1e-9);
+        double ece = 0;
+        for (const auto &b : HeadTrainer::reliability(confidence, correct))
+            ece += std::abs(b.confidence - b.right) / double(confidence.size());
+        QVERIFY(std::abs(ece - HeadTrainer::expectedCalibrationError(confidence, correct)) < 1e-12);
+        QCOMPARE(HeadTrainer::expectedCalibrationError({}, {}), 0.0);
+    }
+
+    // A perfectly calibrated model's ECE on a few hundred answers is not 0:
+    // 400 answers at confidence 0.6, right with probability 0.6, score
+    // E|mean - 0.6| = sqrt(0.24 / 400) * sqrt(2 / pi) = 0.0195 on average.
+    void eceIfCalibrated_isTheSamplesNoise()
+    {
+        const auto at = HeadTrainer::eceIfCalibrated(std::vector<double>(400, 0.6), 2000);
+        QVERIFY2(std::abs(at.mean - 0.0195) < 0.002, qPrintable(QString::number(at.mean)));
+        QVERIFY(at.p90 > at.mean);
+        QCOMPARE(HeadTrainer::eceIfCalibrated(std::vector<double>(400, 0.6), 50, 3).mean,
+                 HeadTrainer::eceIfCalibrated(std::vector<double>(400, 0.6), 50, 3).mean); // seeded
+        // Spread over 15 bins, fewer answers a bin: more noise.
+        std::vector<double> spread;
+        for (int i = 0; i < 400; ++i)
+            spread.push_back(0.1 + 0.85 * i / 399.0);
+        QVERIFY(HeadTrainer::eceIfCalibrated(spread, 500).mean > 2 * at.mean);
+        QCOMPARE(HeadTrainer::eceIfCalibrated({}).mean, 0.0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOutOfFold)
