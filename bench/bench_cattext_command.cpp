@@ -96,7 +96,7 @@ std::optional<TextEvidence> tableOf(const Taxonomy &taxonomy, const std::vector<
 }
 
 Learned learnFrom(Classifier &classifier, const std::vector<BenchListing> &listings, const std::vector<SeenPhoto> &seen,
-                  const std::vector<bool> &learn, bool crossFit, bool match, int folds = 0)
+                  const std::vector<bool> &learn, bool crossFit, int folds = 0)
 {
     Learned out;
     const Taxonomy &taxonomy = classifier.taxonomy();
@@ -117,7 +117,6 @@ Learned learnFrom(Classifier &classifier, const std::vector<BenchListing> &listi
     options.modelVersion = classifier.manifest().version;
     options.crossFit = crossFit;
     options.folds = folds;
-    options.matchConfidence = match;
     if (auto trained = HeadTrainer::train(examples, taxonomy, nullptr, options))
         out.head = std::make_shared<const CategoryHead>(std::move(trained).value().head);
     else
@@ -141,7 +140,6 @@ struct Bench {
     int firstLearned = 3;
     std::vector<int> fitParts;
     bool crossFit = true; // the head's mixture's temperatures fitted out of fold (TrainingOptions::crossFit)
-    bool match = false;   // ... to match the mean confidence to top-1 (TrainingOptions::matchConfidence)
 };
 
 // The weighting and the table's sellers' floor and smoothing, chosen on the fit parts.
@@ -170,7 +168,7 @@ Chosen choose(const Bench &b)
     std::vector<std::vector<bool>> foldLearn;
     for (int f : b.fitParts) {
         foldLearn.push_back(parts(b.all, [&](int p) { return p >= b.firstLearned && p != f; }));
-        const Learned fold = learnFrom(b.classifier, b.all, b.seen, foldLearn.back(), b.crossFit, b.match);
+        const Learned fold = learnFrom(b.classifier, b.all, b.seen, foldLearn.back(), b.crossFit);
         b.classifier.setListingIndex(fold.index);
         for (std::size_t i = 0; i < b.all.size(); ++i) {
             const SeenPhoto &s = b.seen[i];
@@ -216,7 +214,7 @@ QJsonObject measure(const Bench &b, const std::vector<bool> &measured, const Cho
 {
     const Taxonomy &taxonomy = b.classifier.taxonomy();
     const std::vector<bool> learn = parts(b.all, [&](int p) { return p >= b.firstLearned; });
-    const Learned learned = learnFrom(b.classifier, b.all, b.seen, learn, b.crossFit, b.match);
+    const Learned learned = learnFrom(b.classifier, b.all, b.seen, learn, b.crossFit);
     b.classifier.setListingIndex(learned.index);
     std::optional<TextEvidence> table = tableOf(taxonomy, b.all, learn, chosen.minSellers, chosen.smoothing);
     if (table)
@@ -265,7 +263,7 @@ QJsonArray foldSweep(const Bench &b, const std::vector<bool> &measured, const st
     const std::vector<bool> learn = parts(b.all, [&](int p) { return p >= b.firstLearned; });
     QJsonArray out;
     for (int k : foldCounts) {
-        const Learned learned = learnFrom(b.classifier, b.all, b.seen, learn, true, b.match, k);
+        const Learned learned = learnFrom(b.classifier, b.all, b.seen, learn, true, k);
         b.classifier.setListingIndex(learned.index);
         Scores scores;
         for (std::size_t i = 0; i < b.all.size(); ++i) {
@@ -326,8 +324,7 @@ int runBenchCatText(const QStringList &args)
                                          QStringLiteral("FILE"));
     const QCommandLineOption calibrateOption(QStringLiteral("calibrate-on"),
                                              QStringLiteral("folds: the head's mixture's temperatures fitted on every learned listing out of fold\n"
-                                                            "(default); matched: the same, the mean confidence matched to top-1 instead of\n"
-                                                            "the least NLL; validation: on its validation split alone."),
+                                                            "(default); validation: on its validation split alone."),
                                              QStringLiteral("ON"), QStringLiteral("folds"));
     const QCommandLineOption sweepOption(QStringLiteral("fold-sweep"),
                                          QStringLiteral("Also learn with the temperatures fitted on each of these numbers of folds (comma-separated)\n"
@@ -346,9 +343,9 @@ int runBenchCatText(const QStringList &args)
     auto options = classifierOptions(parser, modelOptions);
     const QString calibrateOn = parser.value(calibrateOption);
     if (!options || (!test && split != QLatin1String("tune")) || fitParts.empty()
-        || (calibrateOn != QLatin1String("folds") && calibrateOn != QLatin1String("matched") && calibrateOn != QLatin1String("validation"))) {
+        || (calibrateOn != QLatin1String("folds") && calibrateOn != QLatin1String("validation"))) {
         if (options && !fitParts.empty())
-            printError(QStringLiteral("--split is test or tune, --calibrate-on folds, matched or validation"));
+            printError(QStringLiteral("--split is test or tune, --calibrate-on folds or validation"));
         return ExitUsage;
     }
     std::vector<int> sweep;
@@ -375,7 +372,7 @@ int runBenchCatText(const QStringList &args)
         printError(seen.error().message);
         return ExitSomeFailed;
     }
-    const Bench bench{*classifier, all, seen.value(), firstLearned, fitParts, calibrateOn != QLatin1String("validation"), calibrateOn == QLatin1String("matched")};
+    const Bench bench{*classifier, all, seen.value(), firstLearned, fitParts, calibrateOn != QLatin1String("validation")};
     const Chosen chosen = choose(bench);
     QJsonObject out = measure(bench, parts(all, measuredPart), chosen);
     if (!sweep.empty())

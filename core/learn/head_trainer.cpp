@@ -61,24 +61,6 @@ double fitTemperature(const torch::Tensor &p, const torch::Tensor &y, const torc
     return best;
 }
 
-// The temperature in [0.05, 20] at which the rows' mean top-1 confidence
-// equals their top-1 accuracy, after the gate as fitTemperature.
-double matchedTemperature(const torch::Tensor &p, const torch::Tensor &y, const torch::Tensor &builtin = {}, const torch::Tensor &g = {})
-{
-    double best = 1, bestGap = 1e300;
-    for (double t = 0.05; t <= 20; t *= 1.03) {
-        const torch::Tensor q = powerNormalised(p, t);
-        const torch::Tensor answered = g.defined() && g.max().item<float>() > 0 ? g * q + (1 - g) * builtin : q;
-        const auto [confidence, top] = answered.max(1);
-        const double gap = std::abs(confidence.to(torch::kFloat64).mean().item<double>() - (top == y).to(torch::kFloat64).mean().item<double>());
-        if (gap < bestGap) {
-            bestGap = gap;
-            best = t;
-        }
-    }
-    return best;
-}
-
 SplitScores score(const torch::Tensor &p, const torch::Tensor &y)
 {
     SplitScores s;
@@ -302,11 +284,8 @@ QJsonObject fitReport(const CategoryHead &h, double decay, const SupportGate &ga
 // The mixture's temperatures with its shares chosen already: with the votes,
 // and without (the head stands in: a new model version's listing index starts
 // empty, and votes sharpen the mixture), each by the NLL after the gate.
-std::pair<double, double> mixtureTemperatures(const CalibrationRows &rows, const NeighbourMix &mix, double headTemperature, bool match)
+std::pair<double, double> mixtureTemperatures(const CalibrationRows &rows, const NeighbourMix &mix, double headTemperature)
 {
-    const auto fitTemperature = [match](const torch::Tensor &p, const torch::Tensor &y, const torch::Tensor &builtin, const torch::Tensor &g) {
-        return match ? matchedTemperature(p, y, builtin, g) : listinglens::fitTemperature(p, y, builtin, g);
-    };
     const torch::Tensor headCal = powerNormalised(rows.head, headTemperature);
     NeighbourMix voted = mix, unvoted = mix;
     unvoted.votes = torch::Tensor();
@@ -437,7 +416,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     const bool outOfFold = rows.y.defined() && rows.y.size(0) >= std::max<std::int64_t>(kMinValidationForVotes, std::int64_t(validation.size()));
     if (!outOfFold)
         rows = CalibrationRows{headVal, builtinVal, yVal, gateVal, pool};
-    std::tie(temperature, h.unvotedTemperature) = mixtureTemperatures(rows, mix, headTemperature, outOfFold && options.matchConfidence);
+    std::tie(temperature, h.unvotedTemperature) = mixtureTemperatures(rows, mix, headTemperature);
     setMixture(h, mix, headTemperature, temperature);
     const torch::Tensor finalVal = validationAnswers(headVal, builtinVal, gateVal, pool, mix, headTemperature, temperature);
 

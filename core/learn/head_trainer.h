@@ -31,7 +31,6 @@ struct TrainingOptions {
     bool gate = true;              // false: no support gate (measuring what the gate buys)
     bool neighbours = true;        // false: no neighbours' votes in the mixture (measuring what they buy)
     bool crossFit = true;          // false: the mixture's temperatures fitted on the validation split alone (measuring what the folds buy)
-    bool matchConfidence = false;  // the out-of-fold temperatures: mean top-1 confidence = top-1 (true), or least NLL
     int folds = 0;                 // folds answered out of fold; 0: one per validation share (measuring how the fold heads' size moves the temperature)
     QString modelName, modelVersion;
 };
