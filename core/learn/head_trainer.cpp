@@ -399,7 +399,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     if (haveBuiltin && options.gate) {
         gate = SupportGateFitter::fit(examples, train, validation, learned.flags(), dim);
         withGate(h, gate);
-        gateVal = gateShares(h, examples, validation);
+        gateVal = columnOf(gateShares(h, examples, validation));
     }
     const bool votes = options.neighbours && int(validation.size()) >= kMinValidationForVotes;
     const NeighbourPool pool = votes ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : NeighbourPool{};

@@ -56,6 +56,11 @@ std::vector<bool> LearnedCategories::flags() const
     return std::vector<bool>(l.data_ptr<bool>(), l.data_ptr<bool>() + l.numel());
 }
 
+torch::Tensor columnOf(const std::vector<float> &values)
+{
+    return torch::tensor(values, torch::kFloat32).view({int64_t(values.size()), 1});
+}
+
 torch::Tensor builtinOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int categories)
 {
     return rowsOfValues(which.size(), categories, [&](std::size_t i) -> const std::vector<double> & {

@@ -39,6 +39,9 @@ LearnedCategories learnedCategories(const torch::Tensor &trainLabels, int catego
 // a tensor element by element costs a dispatch per element).
 torch::Tensor rowsOfValues(std::size_t rows, int categories, const std::function<const std::vector<double> &(std::size_t)> &row);
 
+// One value a row as an n x 1 float tensor (the gate's shares, gateShares).
+torch::Tensor columnOf(const std::vector<float> &values);
+
 // The built-in mapping's distributions of examples[which[i]], one row each.
 torch::Tensor builtinOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int categories);
 

@@ -69,7 +69,7 @@ CalibrationRows outOfFoldRows(const std::vector<TrainingExample> &examples, cons
         CategoryHead foldHead; // only its gate: anchors and thresholds
         foldHead.dimension = dim;
         withGate(foldHead, SupportGateFitter::fit(examples, train, held, learned.flags(), dim));
-        return std::pair{p, gateShares(foldHead, examples, held)};
+        return std::pair{p, columnOf(gateShares(foldHead, examples, held))};
     };
     OutOfFold oof = outOfFold(examples, foldsByListing(examples, options, folds, kMaxOutOfFoldListings), folds, categories, options.duplicateMaxHamming, headOf);
     return {oof.head, haveBuiltin ? builtinOf(examples, oof.rows, categories) : torch::Tensor(), labelsOf(examples, oof.rows), oof.gate,

@@ -1,4 +1,3 @@
-// The support gate; LibTorch only for gateShares' rows.
 #include "support_gate.h"
 
 #include <algorithm>
@@ -151,12 +150,12 @@ void withGate(CategoryHead &head, const SupportGate &gate)
     head.supportFull = gate.full;
 }
 
-torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which)
+std::vector<float> gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which)
 {
     std::vector<float> share(which.size());
     for (std::size_t i = 0; i < which.size(); ++i)
         share[i] = float(head.gate(head.support(examples[std::size_t(which[i])].embedding.data())));
-    return torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
+    return share;
 }
 
 } // namespace listinglens

@@ -1,8 +1,5 @@
 #pragma once
 
-// Torch in the interface (gateShares): included only by translation units that include LibTorch already.
-#include <torch/torch.h>
-
 #include "category_head.h"
 #include "head_trainer.h"
 
@@ -54,7 +51,8 @@ public:
 void withGate(CategoryHead &head, const SupportGate &gate);
 
 // The gate's share per row of examples[which[i]]: 1 where the photo is like the
-// head's training photos, 0 where the built-in mapping answers alone.
-torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which);
+// head's training photos, 0 where the built-in mapping answers alone. Plain
+// floats, so that the gate stays out of LibTorch's translation units.
+std::vector<float> gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which);
 
 } // namespace listinglens
