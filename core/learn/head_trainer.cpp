@@ -153,6 +153,8 @@ std::optional<Error> refuseUnusable(const std::vector<TrainingExample> &examples
         return refusal(QStringLiteral("too few confirmed listings (%1; at least %2 are needed)").arg(examples.size()).arg(HeadTrainer::kMinExamples));
     if (!(options.validationShare >= 0.05 && options.validationShare <= 0.5))
         return refusal(QStringLiteral("--validation-share must be between 0.05 and 0.5"));
+    if (options.folds != 0 && (options.folds < 2 || options.folds > HeadTrainer::kMaxFolds))
+        return refusal(QStringLiteral("the number of folds must be 0 (one per validation share) or 2 to %1, not %2").arg(HeadTrainer::kMaxFolds).arg(options.folds));
     const int dim = int(examples.front().embedding.size());
     std::vector<int> examplesPerCategory(std::size_t(categories), 0);
     for (const TrainingExample &e : examples) {

@@ -52,7 +52,8 @@ CalibrationRows outOfFoldRows(const std::vector<TrainingExample> &examples, cons
                               double weightDecay, bool haveBuiltin)
 {
     const bool gated = haveBuiltin && options.gate;
-    const int folds = options.folds > 1 ? options.folds : std::max(2, int(std::lround(1.0 / options.validationShare)));
+    // HeadTrainer::train refuses other numbers of folds; bounded here too, as each fold trains a head.
+    const int folds = std::clamp(options.folds > 1 ? options.folds : int(std::lround(1.0 / options.validationShare)), 2, HeadTrainer::kMaxFolds);
     const FoldHead headOf = [&](const std::vector<int> &train, const std::vector<int> &held) {
         const torch::Tensor y = labelsOf(examples, train);
         const LearnedCategories learned = learnedCategories(y, categories);

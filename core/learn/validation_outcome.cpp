@@ -157,6 +157,8 @@ std::vector<HeadTrainer::ReliabilityBin> HeadTrainer::reliability(const std::vec
 {
     std::vector<ReliabilityBin> out(std::size_t(std::max(bins, 1)));
     for (std::size_t i = 0; i < confidence.size() && i < correct.size(); ++i) {
+        if (!std::isfinite(confidence[i])) // no bin: converting ceil(NaN) to int is undefined
+            continue;
         const int b = std::clamp(int(std::ceil(confidence[i] * double(out.size()))) - 1, 0, int(out.size()) - 1);
         ReliabilityBin &bin = out[std::size_t(b)];
         ++bin.count;
@@ -170,11 +172,13 @@ std::vector<HeadTrainer::ReliabilityBin> HeadTrainer::reliability(const std::vec
 // head's validation score; here with the other measures of a validation split).
 double HeadTrainer::expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct)
 {
-    if (confidence.empty())
-        return 0;
+    const std::vector<ReliabilityBin> bins = reliability(confidence, correct);
+    int binned = 0; // the answers with a finite confidence
+    for (const ReliabilityBin &b : bins)
+        binned += b.count;
     double ece = 0;
-    for (const ReliabilityBin &b : reliability(confidence, correct))
-        ece += std::abs(b.confidence - b.right) / double(confidence.size());
+    for (const ReliabilityBin &b : bins)
+        ece += binned > 0 ? std::abs(b.confidence - b.right) / double(binned) : 0.0;
     return ece;
 }
 

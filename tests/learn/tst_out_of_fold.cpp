@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <stdexcept>
 
@@ -44,6 +45,22 @@ std::vector<float> marketPhoto(int c, std::mt19937_64 &random)
     return photoOf(u(random) < kLookAlike ? other : c, random);
 }
 
+// n confirmed listings, a kCategories category each in turn, the built-in
+// mapping uniform over `categories`; their photos are the caller's.
+std::vector<TrainingExample> listingsOf(int n, int categories, std::mt19937_64 &random)
+{
+    std::vector<TrainingExample> examples;
+    for (int i = 0; i < n; ++i) {
+        TrainingExample e;
+        e.id = i + 1;
+        e.category = i % kCategories;
+        e.phash = random();
+        e.builtin.assign(std::size_t(categories), 1.0 / categories);
+        examples.push_back(e);
+    }
+    return examples;
+}
+
 } // namespace
 
 class TestOutOfFold : public QObject {
@@ -57,15 +74,7 @@ private Q_SLOTS:
         const int categories = int(taxonomy.value().categories().size());
         QVERIFY(categories > kCategories);
         std::mt19937_64 random(5);
-        std::vector<TrainingExample> examples;
-        for (int i = 0; i < 1000; ++i) {
-            TrainingExample e;
-            e.id = i + 1;
-            e.category = i % kCategories;
-            e.phash = random();
-            e.builtin.assign(std::size_t(categories), 1.0 / categories);
-            examples.push_back(e);
-        }
+        std::vector<TrainingExample> examples = listingsOf(1000, categories, random);
         TrainingOptions options;
         options.gate = false;
         const std::vector<bool> validation = HeadTrainer::validationSplit(examples, options);
@@ -201,11 +210,57 @@ private Q_SLOTS:
         QCOMPARE(bins[6].count, 2);
         QCOMPARE(bins[9].count, 1);
         QVERIFY(std::abs(bins[6].confidence - 1.28) < 1e-9);
-        double ece = 0;
-        for (const auto &b : HeadTrainer::reliability(confidence, correct))
-            ece += std::abs(b.confidence - b.right) / double(confidence.size());
-        QVERIFY(std::abs(ece - HeadTrainer::expectedCalibrationError(confidence, correct)) < 1e-12);
+        // By hand, in the ECE's 15 bins (b/15, (b+1)/15]: 0.05 alone in bin 0 and wrong
+        // (|0.05 - 0|), 0.1 alone in bin 1 and right (|0.1 - 1|), 0.34 and 0.35 in bin 5
+        // with one right (|0.69 - 1|), 0.62 and 0.66 in bin 9 both right (|1.28 - 2|),
+        // 0.9 alone in bin 13 and wrong (|0.9 - 0|), 1.0 alone in bin 14 and right (0):
+        // (0.05 + 0.9 + 0.31 + 0.72 + 0.9 + 0) / 8 = 0.36.
+        QCOMPARE(HeadTrainer::kCalibrationBins, 15);
+        const double ece = HeadTrainer::expectedCalibrationError(confidence, correct);
+        QVERIFY2(std::abs(ece - 0.36) < 1e-9, qPrintable(QString::number(ece, 'g', 12)));
         QCOMPARE(HeadTrainer::expectedCalibrationError({}, {}), 0.0);
+    }
+
+    // A confidence that is not a number (a head that answered NaN) is in no
+    // bin and out of the ECE's mean, not converted to a bin index (undefined).
+    void reliability_skipsConfidencesThatAreNotFinite()
+    {
+        const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+        const std::vector<double> confidence{0.5, nan, 0.9, inf, -inf};
+        const std::vector<bool> correct{true, false, true, true, false};
+        int binned = 0;
+        for (const auto &b : HeadTrainer::reliability(confidence, correct)) {
+            binned += b.count;
+            QVERIFY(std::isfinite(b.confidence));
+        }
+        QCOMPARE(binned, 2);
+        // 0.5 right (|0.5 - 1|) and 0.9 right (|0.9 - 1|) over the 2 answers binned.
+        const double ece = HeadTrainer::expectedCalibrationError(confidence, correct);
+        QVERIFY2(std::abs(ece - 0.3) < 1e-9, qPrintable(QString::number(ece)));
+        QCOMPARE(HeadTrainer::expectedCalibrationError({nan}, {true}), 0.0);
+    }
+
+    // Each fold trains a head: training refuses a number of folds it would not
+    // bound, and one that means nothing, rather than train for a long time.
+    void training_refusesFoldsOutOfRange()
+    {
+        auto taxonomy = Taxonomy::builtIn();
+        QVERIFY(taxonomy.ok());
+        const int categories = int(taxonomy.value().categories().size());
+        std::mt19937_64 random(3);
+        std::vector<TrainingExample> examples = listingsOf(200, categories, random);
+        for (TrainingExample &e : examples)
+            e.embedding = photoOf(e.category, random);
+        TrainingOptions options;
+        for (int folds : {-1, 1, HeadTrainer::kMaxFolds + 1, 1000000}) {
+            options.folds = folds;
+            const auto refused = HeadTrainer::train(examples, taxonomy.value(), nullptr, options);
+            QVERIFY2(!refused.ok(), qPrintable(QString::number(folds)));
+            QVERIFY2(refused.error().message.contains(QStringLiteral("folds")), qPrintable(refused.error().message));
+        }
+        options.folds = HeadTrainer::kMaxFolds;
+        const auto trained = HeadTrainer::train(examples, taxonomy.value(), nullptr, options);
+        QVERIFY2(trained.ok(), qPrintable(trained.ok() ? QString() : trained.error().message));
     }
 
     // A perfectly calibrated model's ECE on a few hundred answers is not 0:
