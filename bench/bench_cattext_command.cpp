@@ -48,16 +48,17 @@ struct Scores {
         confidence.push_back(*best);
         correct.push_back(best - p.begin() == truth);
     }
-    // Ten equal-width bins of top-1 confidence (HeadTrainer::reliability):
-    // photos, mean confidence and accuracy each (over- or under-confident, and where).
+    // The bins the ECE sums (HeadTrainer::kCalibrationBins equal-width bins of
+    // top-1 confidence, (b/n, (b+1)/n] each): the lower edge, photos, mean
+    // confidence and accuracy of each bin with photos (over- or under-confident, and where).
     QJsonArray reliability() const
     {
-        constexpr int kBins = 10;
-        const std::vector<HeadTrainer::ReliabilityBin> bins = HeadTrainer::reliability(confidence, correct, kBins);
+        constexpr int kBins = HeadTrainer::kCalibrationBins;
+        const std::vector<HeadTrainer::ReliabilityBin> bins = HeadTrainer::reliability(confidence, correct);
         QJsonArray out;
         for (int b = 0; b < kBins; ++b)
             if (const HeadTrainer::ReliabilityBin &bin = bins[std::size_t(b)]; bin.count > 0)
-                out.append(QJsonArray{b / double(kBins), bin.count, std::round(1000 * bin.confidence / bin.count) / 1000,
+                out.append(QJsonArray{std::round(1000.0 * b / kBins) / 1000, bin.count, std::round(1000 * bin.confidence / bin.count) / 1000,
                                       std::round(1000.0 * bin.right / bin.count) / 1000});
         return out;
     }
@@ -328,7 +329,8 @@ int runBenchCatText(const QStringList &args)
                                              QStringLiteral("ON"), QStringLiteral("folds"));
     const QCommandLineOption sweepOption(QStringLiteral("fold-sweep"),
                                          QStringLiteral("Also learn with the temperatures fitted on each of these numbers of folds (comma-separated)\n"
-                                                        "and report each temperature and the measured photos' scores without their text."),
+                                                        "and report each temperature and the measured photos' scores without their text\n"
+                                                        "(--split tune only: choosing a number of folds on the test split tunes to it)."),
                                          QStringLiteral("FOLDS"));
     parser.addOptions({listingsOption, splitOption, fitOption, cacheOption, calibrateOption, sweepOption});
     const ModelOptions modelOptions;
@@ -348,12 +350,18 @@ int runBenchCatText(const QStringList &args)
             printError(QStringLiteral("--split is test or tune, --calibrate-on folds or validation"));
         return ExitUsage;
     }
+    // The sweep scores the measured part for each number of folds: on the test
+    // split that would choose among them by the test photos.
+    if (test && parser.isSet(sweepOption)) {
+        printError(QStringLiteral("--fold-sweep measures on the tune split only (--split tune), not on the test split"));
+        return ExitUsage;
+    }
     std::vector<int> sweep;
     for (const QString &k : parser.value(sweepOption).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         bool ok = false;
         const int folds = k.trimmed().toInt(&ok);
-        if (!ok || folds < 2 || folds > 20) {
-            printError(QStringLiteral("--fold-sweep takes numbers of folds from 2 to 20"));
+        if (!ok || folds < 2 || folds > HeadTrainer::kMaxFolds) {
+            printError(QStringLiteral("--fold-sweep takes numbers of folds from 2 to %1").arg(HeadTrainer::kMaxFolds));
             return ExitUsage;
         }
         sweep.push_back(folds);
