@@ -111,9 +111,7 @@ std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, cons
 // head's mixture with the votes of the learned listings closest to it.
 void categorise(const Classifier &classifier, const CategoryHead *head, PhotoResult &r)
 {
-    std::vector<double> mass = classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm);
-    if (head)
-        mass = head->probabilities(r.embedding.data(), mass, classifier.neighbourVotes(*head, r.embedding));
+    const std::vector<double> mass = classifier.categoryMassOf(head, r.embedding, r.embeddingNorm);
     const auto &cats = classifier.taxonomy().categories();
     std::vector<int> order(cats.size());
     std::iota(order.begin(), order.end(), 0);
