@@ -301,6 +301,45 @@ std::vector<int> fitPartsOf(const QCommandLineParser &parser, const QCommandLine
     return out;
 }
 
+// --fold-sweep's numbers of folds (none when not set); nothing after printing
+// why when one is out of range or the split is the test split: the sweep scores
+// the measured part for each number of folds, which would choose among them by
+// the test photos.
+std::optional<std::vector<int>> foldSweepOf(const QCommandLineParser &parser, const QCommandLineOption &option, bool test)
+{
+    if (test && parser.isSet(option)) {
+        printError(QStringLiteral("--fold-sweep measures on the tune split only (--split tune), not on the test split"));
+        return std::nullopt;
+    }
+    std::vector<int> sweep;
+    for (const QString &k : parser.value(option).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int folds = k.trimmed().toInt(&ok);
+        if (!ok || folds < 2 || folds > HeadTrainer::kMaxFolds) {
+            printError(QStringLiteral("--fold-sweep takes numbers of folds from 2 to %1").arg(HeadTrainer::kMaxFolds));
+            return std::nullopt;
+        }
+        sweep.push_back(folds);
+    }
+    return sweep;
+}
+
+// What was chosen on the fit parts, and how the fit parts scored without their text.
+void addChosen(QJsonObject &out, const Chosen &chosen, const std::vector<int> &fitParts)
+{
+    QJsonArray fitted;
+    for (int f : fitParts)
+        fitted.append(f);
+    out.insert(QStringLiteral("fitted_on_parts"), fitted);
+    out.insert(QStringLiteral("fit"), chosen.report);
+    out.insert(QStringLiteral("fit_parts_without_text"), chosen.folds.json());
+    out.insert(QStringLiteral("tried"), chosen.tried);
+    out.insert(QStringLiteral("weighting"), QJsonObject{{QStringLiteral("lambda"), chosen.weighting.lambda},
+                                                        {QStringLiteral("word_cap"), chosen.weighting.wordCap},
+                                                        {QStringLiteral("total_cap"), chosen.weighting.totalCap},
+                                                        {QStringLiteral("temperature"), chosen.weighting.temperature}});
+}
+
 } // namespace
 
 int runBenchCatText(const QStringList &args)
@@ -350,22 +389,9 @@ int runBenchCatText(const QStringList &args)
             printError(QStringLiteral("--split is test or tune, --calibrate-on folds or validation"));
         return ExitUsage;
     }
-    // The sweep scores the measured part for each number of folds: on the test
-    // split that would choose among them by the test photos.
-    if (test && parser.isSet(sweepOption)) {
-        printError(QStringLiteral("--fold-sweep measures on the tune split only (--split tune), not on the test split"));
+    const std::optional<std::vector<int>> sweep = foldSweepOf(parser, sweepOption, test);
+    if (!sweep)
         return ExitUsage;
-    }
-    std::vector<int> sweep;
-    for (const QString &k : parser.value(sweepOption).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const int folds = k.trimmed().toInt(&ok);
-        if (!ok || folds < 2 || folds > HeadTrainer::kMaxFolds) {
-            printError(QStringLiteral("--fold-sweep takes numbers of folds from 2 to %1").arg(HeadTrainer::kMaxFolds));
-            return ExitUsage;
-        }
-        sweep.push_back(folds);
-    }
     auto opened = openMarketplaceBench(parser.value(listingsOption), *options);
     if (!opened) {
         printError(opened.error().message);
@@ -383,21 +409,11 @@ int runBenchCatText(const QStringList &args)
     const Bench bench{*classifier, all, seen.value(), firstLearned, fitParts, calibrateOn != QLatin1String("validation")};
     const Chosen chosen = choose(bench);
     QJsonObject out = measure(bench, parts(all, measuredPart), chosen);
-    if (!sweep.empty())
-        out.insert(QStringLiteral("fold_sweep"), foldSweep(bench, parts(all, measuredPart), sweep));
-    QJsonArray fitted;
-    for (int f : fitParts)
-        fitted.append(f);
+    if (!sweep->empty())
+        out.insert(QStringLiteral("fold_sweep"), foldSweep(bench, parts(all, measuredPart), *sweep));
     out.insert(QStringLiteral("split"), split);
     out.insert(QStringLiteral("calibrated_on"), calibrateOn);
-    out.insert(QStringLiteral("fitted_on_parts"), fitted);
-    out.insert(QStringLiteral("fit"), chosen.report);
-    out.insert(QStringLiteral("fit_parts_without_text"), chosen.folds.json());
-    out.insert(QStringLiteral("tried"), chosen.tried);
-    out.insert(QStringLiteral("weighting"), QJsonObject{{QStringLiteral("lambda"), chosen.weighting.lambda},
-                                                        {QStringLiteral("word_cap"), chosen.weighting.wordCap},
-                                                        {QStringLiteral("total_cap"), chosen.weighting.totalCap},
-                                                        {QStringLiteral("temperature"), chosen.weighting.temperature}});
+    addChosen(out, chosen, fitParts);
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Indented);
     return ExitOk;
 }
