@@ -37,6 +37,7 @@ OutOfFold outOfFold(const std::vector<TrainingExample> &examples, const std::vec
         head.push_back(p);
         gate.push_back(g);
         out.rows.insert(out.rows.end(), held.begin(), held.end());
+        ++out.folds;
     }
     if (out.rows.empty())
         return out;
@@ -74,7 +75,7 @@ CalibrationRows outOfFoldRows(const std::vector<TrainingExample> &examples, cons
     };
     OutOfFold oof = outOfFold(examples, foldsByListing(examples, options, folds, kMaxOutOfFoldListings), folds, categories, options.duplicateMaxHamming, headOf);
     return {oof.head, haveBuiltin ? builtinOf(examples, oof.rows, categories) : torch::Tensor(), labelsOf(examples, oof.rows), oof.gate,
-            std::move(oof.pool)};
+            std::move(oof.pool), oof.folds};
 }
 
 } // namespace listinglens

@@ -14,6 +14,7 @@
 #include <limits>
 #include <random>
 #include <stdexcept>
+#include <tuple>
 
 using namespace listinglens;
 
@@ -261,6 +262,27 @@ private Q_SLOTS:
         options.folds = HeadTrainer::kMaxFolds;
         const auto trained = HeadTrainer::train(examples, taxonomy.value(), nullptr, options);
         QVERIFY2(trained.ok(), qPrintable(trained.ok() ? QString() : trained.error().message));
+    }
+
+    // options.folds is the number of folds the listings are answered in; 0
+    // means one fold per validation share (5 at 0.2, 4 at 0.25).
+    void outOfFoldRows_answersInTheFoldsAskedFor()
+    {
+        std::mt19937_64 random(5);
+        std::vector<TrainingExample> examples = listingsOf(200, kCategories, random);
+        for (TrainingExample &e : examples)
+            e.embedding = photoOf(e.category, random);
+        TrainingOptions options;
+        options.gate = false;
+        for (const auto &[asked, share, expected] : {std::tuple{3, 0.2, 3}, std::tuple{7, 0.2, 7}, std::tuple{0, 0.2, 5}, std::tuple{0, 0.25, 4}}) {
+            options.folds = asked;
+            options.validationShare = share;
+            const CalibrationRows rows = outOfFoldRows(examples, options, kCategories, kDim, 1e-3, false);
+            QVERIFY2(rows.folds == expected, qPrintable(QStringLiteral("%1 folds asked: %2").arg(asked).arg(rows.folds)));
+            QCOMPARE(rows.y.size(0), std::int64_t(examples.size())); // every listing answered once
+            const std::vector<int> fold = foldsByListing(examples, options, expected);
+            QCOMPARE(*std::max_element(fold.begin(), fold.end()), expected - 1);
+        }
     }
 
     // A perfectly calibrated model's ECE on a few hundred answers is not 0:
