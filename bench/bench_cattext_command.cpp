@@ -30,6 +30,10 @@ namespace listinglens::cli {
 
 namespace {
 
+// Draws of a calibrated model's answers behind ece_if_calibrated, printed
+// beside its figures so that a document quoting them can say how many.
+constexpr int kCalibratedDraws = 1000;
+
 struct Scores {
     int n = 0, top1 = 0, top3 = 0;
     double nll = 0;
@@ -37,6 +41,8 @@ struct Scores {
     std::vector<bool> correct;
     void add(const std::vector<double> &p, int truth)
     {
+        if (truth < 0 || std::size_t(truth) >= p.size()) // no categories (categoryMassOf refused the embedding): nothing to score
+            return;
         int above = 0;
         for (double v : p)
             above += v > p[std::size_t(truth)] ? 1 : 0;
@@ -66,11 +72,12 @@ struct Scores {
     {
         const double d = std::max(n, 1);
         const double meanConfidence = std::accumulate(confidence.begin(), confidence.end(), 0.0) / d;
-        const HeadTrainer::CalibratedEce floor = HeadTrainer::eceIfCalibrated(confidence);
+        const HeadTrainer::CalibratedEce floor = HeadTrainer::eceIfCalibrated(confidence, kCalibratedDraws);
         return {{QStringLiteral("photos"), n}, {QStringLiteral("top1"), top1 / d}, {QStringLiteral("top3"), top3 / d},
                 {QStringLiteral("ece"), HeadTrainer::expectedCalibrationError(confidence, correct)}, {QStringLiteral("nll"), nll / d},
                 {QStringLiteral("mean_confidence"), meanConfidence},
-                {QStringLiteral("ece_if_calibrated"), QJsonObject{{QStringLiteral("mean"), floor.mean}, {QStringLiteral("p90"), floor.p90}}},
+                {QStringLiteral("ece_if_calibrated"),
+                 QJsonObject{{QStringLiteral("mean"), floor.mean}, {QStringLiteral("p90"), floor.p90}, {QStringLiteral("draws"), kCalibratedDraws}}},
                 {QStringLiteral("reliability_from_photos_confidence_accuracy"), reliability()}};
     }
 };
