@@ -113,6 +113,8 @@ void categorise(const Classifier &classifier, const CategoryHead *head, PhotoRes
 {
     const std::vector<double> mass = classifier.categoryMassOf(head, r.embedding, r.embeddingNorm);
     const auto &cats = classifier.taxonomy().categories();
+    if (mass.size() != cats.size()) // an embedding the classifier cannot read: the result stays as classified
+        return;
     std::vector<int> order(cats.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mass[std::size_t(a)] > mass[std::size_t(b)]; });
