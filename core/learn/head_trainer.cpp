@@ -70,9 +70,15 @@ SplitScores score(const torch::Tensor &p, const torch::Tensor &y)
     const int k = int(std::min<int64_t>(3, p.size(1)));
     const torch::Tensor top = std::get<1>(p.topk(k, 1));
     const torch::Tensor hit1 = top.select(1, 0) == y;
-    s.top1 = hit1.to(torch::kFloat64).mean().item<double>();
-    s.top3 = (top == y.unsqueeze(1)).any(1).to(torch::kFloat64).mean().item<double>();
     const torch::Tensor conf = std::get<0>(p.max(1)).to(torch::kFloat64).contiguous();
+    // The rows the ECE bins: an answer without a finite confidence has no top
+    // category either (topk ranks NaN first), so top-1 and top-3 skip it too.
+    const torch::Tensor scored = torch::isfinite(conf);
+    const double rows = scored.sum().item<double>();
+    if (rows > 0) {
+        s.top1 = (hit1 & scored).sum().item<double>() / rows;
+        s.top3 = ((top == y.unsqueeze(1)).any(1) & scored).sum().item<double>() / rows;
+    }
     std::vector<double> confidence(conf.data_ptr<double>(), conf.data_ptr<double>() + conf.numel());
     std::vector<bool> correct(std::size_t(s.n));
     const torch::Tensor h = hit1.contiguous();
@@ -268,8 +274,12 @@ void setMixture(CategoryHead &h, const NeighbourMix &mix, double headTemperature
 }
 
 // What training chose, for the report.
-QJsonObject fitReport(const CategoryHead &h, double decay, const SupportGate &gate, double seconds, const QString &seed)
+// `rows`: those the mixture's temperatures were fitted on (no folds: the validation split's).
+QJsonObject fitReport(const CategoryHead &h, double decay, const SupportGate &gate, const CalibrationRows &rows, double seconds, const QString &seed)
 {
+    const QJsonObject fittedOn{{QStringLiteral("rows"), rows.y.defined() ? int(rows.y.size(0)) : 0},
+                               {QStringLiteral("split"), rows.folds > 0 ? QStringLiteral("out_of_fold") : QStringLiteral("validation")},
+                               {QStringLiteral("folds"), rows.folds}};
     return {{QStringLiteral("weight_decay"), decay},
             {QStringLiteral("head_temperature"), rounded(h.headTemperature)},
             {QStringLiteral("builtin_share"), rounded(h.builtinShare)},
@@ -278,6 +288,7 @@ QJsonObject fitReport(const CategoryHead &h, double decay, const SupportGate &ga
                                                        {QStringLiteral("share"), rounded(h.neighbourShare)},
                                                        {QStringLiteral("unvoted_temperature"), rounded(h.unvotedTemperature)}}},
             {QStringLiteral("temperature"), rounded(h.temperature)},
+            {QStringLiteral("temperature_fitted_on"), fittedOn},
             {QStringLiteral("gate"), gate.json()},
             {QStringLiteral("seconds"), rounded(seconds)},
             {QStringLiteral("seed"), seed}};
@@ -313,7 +324,7 @@ torch::Tensor validationAnswers(const torch::Tensor &headVal, const torch::Tenso
 QJsonObject SplitScores::json() const
 {
     return {{QStringLiteral("n"), n}, {QStringLiteral("top1"), rounded(top1)}, {QStringLiteral("top3"), rounded(top3)},
-            {QStringLiteral("ece"), rounded(ece)}};
+            {QStringLiteral("ece"), std::isfinite(ece) ? QJsonValue(rounded(ece)) : QJsonValue()}}; // null: no answer binned
 }
 
 std::vector<bool> HeadTrainer::validationSplit(const std::vector<TrainingExample> &examples, const TrainingOptions &options)
@@ -352,7 +363,12 @@ Result<TrainedHead> HeadTrainer::train(const std::vector<TrainingExample> &examp
 {
     // LibTorch reports failures (and running out of memory) as exceptions: they end here.
     try {
-        return trainUnguarded(examples, taxonomy, active, options);
+        Result<TrainedHead> trained = trainUnguarded(examples, taxonomy, active, options);
+        // Stored, a head whose validation answers have no finite confidence would show as calibrated: refused instead.
+        if (trained.ok() && !std::isfinite(trained.value().validation.ece))
+            return Error{ErrorCode::Internal, QStringLiteral("training failed: none of the head's %1 validation answers has a finite confidence")
+                                                  .arg(trained.value().validation.n)};
+        return trained;
     } catch (const c10::Error &e) {
         return Error{ErrorCode::Internal, QStringLiteral("training failed: %1").arg(QString::fromUtf8(e.what_without_backtrace()))};
     } catch (const std::bad_alloc &) {
@@ -434,7 +450,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     setOutcome(t, yVal, finalVal, haveBuiltin ? builtinVal : torch::Tensor());
     t.seconds = timer.elapsed() / 1000.0;
     t.report = reportOf(t, examples, train, taxonomy, haveBuiltin);
-    t.report.insert(QStringLiteral("fit"), fitReport(h, bestDecay, gate, t.seconds, QString::number(options.seed)));
+    t.report.insert(QStringLiteral("fit"), fitReport(h, bestDecay, gate, rows, t.seconds, QString::number(options.seed)));
     h.report = t.report;
     return t;
 }

@@ -120,7 +120,8 @@ public:
     static std::vector<ReliabilityBin> reliability(const std::vector<double> &confidence, const std::vector<bool> &correct,
                                                    int bins = kCalibrationBins);
     // Expected calibration error of top-1 confidences over kCalibrationBins
-    // equal-width bins, weighed by the answers binned (finite confidences only).
+    // equal-width bins, weighed by the answers binned (finite confidences only);
+    // NaN where answers were given and none has a finite confidence.
     static double expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct);
     // What a perfectly calibrated model with these confidences scores: each
     // answer right with probability its confidence, `draws` times (seeded);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -176,9 +177,13 @@ double HeadTrainer::expectedCalibrationError(const std::vector<double> &confiden
     int binned = 0; // the answers with a finite confidence
     for (const ReliabilityBin &b : bins)
         binned += b.count;
+    // No answer scores 0; answers none of which has a finite confidence have no
+    // calibration at all, and 0 would read as a perfectly calibrated head.
+    if (binned == 0)
+        return std::min(confidence.size(), correct.size()) > 0 ? std::numeric_limits<double>::quiet_NaN() : 0.0;
     double ece = 0;
     for (const ReliabilityBin &b : bins)
-        ece += binned > 0 ? std::abs(b.confidence - b.right) / double(binned) : 0.0;
+        ece += std::abs(b.confidence - b.right) / double(binned);
     return ece;
 }
 

@@ -118,6 +118,13 @@ private Q_SLOTS:
         QVERIFY2(overV > 0.3, qPrintable(QString::number(overV))); // the clean fifth misjudges the market
         QVERIFY2(std::abs(overF) < 0.15, qPrintable(QString::number(overF)));
         QVERIFY(f.temperature > 1.5 * v.temperature);
+        // The report says which rows the temperatures were fitted on: every listing in 5 folds, or the validation fifth.
+        const auto fittedOn = [](const TrainedHead &t) { return t.report.value(QStringLiteral("fit")).toObject().value(QStringLiteral("temperature_fitted_on")).toObject(); };
+        QCOMPARE(fittedOn(outOfFold.value()).value(QStringLiteral("split")).toString(), QStringLiteral("out_of_fold"));
+        QCOMPARE(fittedOn(outOfFold.value()).value(QStringLiteral("folds")).toInt(), 5);
+        QCOMPARE(fittedOn(outOfFold.value()).value(QStringLiteral("rows")).toInt(), int(examples.size()));
+        QCOMPARE(fittedOn(onValidation.value()).value(QStringLiteral("split")).toString(), QStringLiteral("validation"));
+        QCOMPARE(fittedOn(onValidation.value()).value(QStringLiteral("rows")).toInt(), onValidation.value().validation.n);
     }
 
     // A fold whose head cannot answer is skipped, not the whole training, and
@@ -238,7 +245,9 @@ private Q_SLOTS:
         // 0.5 right (|0.5 - 1|) and 0.9 right (|0.9 - 1|) over the 2 answers binned.
         const double ece = HeadTrainer::expectedCalibrationError(confidence, correct);
         QVERIFY2(std::abs(ece - 0.3) < 1e-9, qPrintable(QString::number(ece)));
-        QCOMPARE(HeadTrainer::expectedCalibrationError({nan}, {true}), 0.0);
+        // Answers none of which is binned have no calibration to score: NaN, not a perfect 0.
+        QVERIFY(std::isnan(HeadTrainer::expectedCalibrationError({nan, nan}, {true, false})));
+        QCOMPARE(HeadTrainer::expectedCalibrationError({}, {}), 0.0);
     }
 
     // Each fold trains a head: training refuses a number of folds it would not
@@ -262,6 +271,23 @@ private Q_SLOTS:
         options.folds = HeadTrainer::kMaxFolds;
         const auto trained = HeadTrainer::train(examples, taxonomy.value(), nullptr, options);
         QVERIFY2(trained.ok(), qPrintable(trained.ok() ? QString() : trained.error().message));
+    }
+
+    // A head none of whose validation answers has a finite confidence is
+    // refused: stored, its ECE would read as a perfectly calibrated head.
+    void training_refusesAHeadWithoutAFiniteValidationAnswer()
+    {
+        auto taxonomy = Taxonomy::builtIn();
+        QVERIFY(taxonomy.ok());
+        std::mt19937_64 random(3);
+        std::vector<TrainingExample> examples = listingsOf(200, int(taxonomy.value().categories().size()), random);
+        const TrainingOptions options;
+        const std::vector<bool> validation = HeadTrainer::validationSplit(examples, options);
+        for (std::size_t i = 0; i < examples.size(); ++i)
+            examples[i].embedding = validation[i] ? std::vector<float>(kDim, std::numeric_limits<float>::quiet_NaN()) : photoOf(examples[i].category, random);
+        const auto trained = HeadTrainer::train(examples, taxonomy.value(), nullptr, options);
+        QVERIFY2(!trained.ok(), qPrintable(trained.ok() ? trained.value().report.value(QStringLiteral("validation")).toObject().value(QStringLiteral("ece")).toVariant().toString() : QString()));
+        QVERIFY2(trained.error().message.contains(QStringLiteral("finite confidence")), qPrintable(trained.error().message));
     }
 
     // options.folds is the number of folds the listings are answered in; 0
