@@ -280,7 +280,10 @@ QJsonArray foldSweep(const Bench &b, const std::vector<bool> &measured, const st
                 scores.add(b.classifier.categoryMassOf(learned.head.get(), b.seen[i].result.embedding, b.seen[i].result.embeddingNorm), truth);
         }
         const QJsonObject fit = learned.head ? learned.head->report.value(QStringLiteral("fit")).toObject() : QJsonObject();
+        // A refused head leaves the mapping's scores: its note says why; the fit says which rows set the temperature.
         out.append(QJsonObject{{QStringLiteral("folds"), k},
+                               {QStringLiteral("note"), learned.note},
+                               {QStringLiteral("temperature_fitted_on"), fit.value(QStringLiteral("temperature_fitted_on"))},
                                {QStringLiteral("temperature"), fit.value(QStringLiteral("temperature"))},
                                {QStringLiteral("unvoted_temperature"), fit.value(QStringLiteral("neighbours")).toObject().value(QStringLiteral("unvoted_temperature"))},
                                {QStringLiteral("without_text"), scores.json()}});
