@@ -30,6 +30,10 @@ namespace listinglens::cli {
 
 namespace {
 
+// Draws of a calibrated model's answers behind ece_if_calibrated, printed
+// beside its figures so that a document quoting them can say how many.
+constexpr int kCalibratedDraws = 1000;
+
 struct Scores {
     int n = 0, top1 = 0, top3 = 0;
     double nll = 0;
@@ -37,6 +41,8 @@ struct Scores {
     std::vector<bool> correct;
     void add(const std::vector<double> &p, int truth)
     {
+        if (truth < 0 || std::size_t(truth) >= p.size()) // no categories (categoryMassOf refused the embedding): nothing to score
+            return;
         int above = 0;
         for (double v : p)
             above += v > p[std::size_t(truth)] ? 1 : 0;
@@ -48,33 +54,30 @@ struct Scores {
         confidence.push_back(*best);
         correct.push_back(best - p.begin() == truth);
     }
-    // Ten equal-width bins of top-1 confidence: photos, mean confidence and
-    // accuracy each (over- or under-confident, and where).
+    // The bins the ECE sums (HeadTrainer::kCalibrationBins equal-width bins of
+    // top-1 confidence, (b/n, (b+1)/n] each): the lower edge, photos, mean
+    // confidence and accuracy of each bin with photos (over- or under-confident, and where).
     QJsonArray reliability() const
     {
-        constexpr int kBins = 10;
-        std::vector<int> count(kBins, 0), right(kBins, 0);
-        std::vector<double> sum(kBins, 0.0);
-        for (std::size_t i = 0; i < confidence.size(); ++i) {
-            const int b = std::clamp(int(confidence[i] * kBins), 0, kBins - 1);
-            ++count[std::size_t(b)];
-            right[std::size_t(b)] += correct[i] ? 1 : 0;
-            sum[std::size_t(b)] += confidence[i];
-        }
-        QJsonArray bins;
+        constexpr int kBins = HeadTrainer::kCalibrationBins;
+        const std::vector<HeadTrainer::ReliabilityBin> bins = HeadTrainer::reliability(confidence, correct);
+        QJsonArray out;
         for (int b = 0; b < kBins; ++b)
-            if (count[std::size_t(b)] > 0)
-                bins.append(QJsonArray{b / double(kBins), count[std::size_t(b)], std::round(1000 * sum[std::size_t(b)] / count[std::size_t(b)]) / 1000,
-                                       std::round(1000.0 * right[std::size_t(b)] / count[std::size_t(b)]) / 1000});
-        return bins;
+            if (const HeadTrainer::ReliabilityBin &bin = bins[std::size_t(b)]; bin.count > 0)
+                out.append(QJsonArray{std::round(1000.0 * b / kBins) / 1000, bin.count, std::round(1000 * bin.confidence / bin.count) / 1000,
+                                      std::round(1000.0 * bin.right / bin.count) / 1000});
+        return out;
     }
     QJsonObject json() const
     {
         const double d = std::max(n, 1);
         const double meanConfidence = std::accumulate(confidence.begin(), confidence.end(), 0.0) / d;
+        const HeadTrainer::CalibratedEce floor = HeadTrainer::eceIfCalibrated(confidence, kCalibratedDraws);
         return {{QStringLiteral("photos"), n}, {QStringLiteral("top1"), top1 / d}, {QStringLiteral("top3"), top3 / d},
                 {QStringLiteral("ece"), HeadTrainer::expectedCalibrationError(confidence, correct)}, {QStringLiteral("nll"), nll / d},
                 {QStringLiteral("mean_confidence"), meanConfidence},
+                {QStringLiteral("ece_if_calibrated"),
+                 QJsonObject{{QStringLiteral("mean"), floor.mean}, {QStringLiteral("p90"), floor.p90}, {QStringLiteral("draws"), kCalibratedDraws}}},
                 {QStringLiteral("reliability_from_photos_confidence_accuracy"), reliability()}};
     }
 };
@@ -101,7 +104,7 @@ std::optional<TextEvidence> tableOf(const Taxonomy &taxonomy, const std::vector<
 }
 
 Learned learnFrom(Classifier &classifier, const std::vector<BenchListing> &listings, const std::vector<SeenPhoto> &seen,
-                  const std::vector<bool> &learn, bool crossFit)
+                  const std::vector<bool> &learn, bool crossFit, int folds = 0)
 {
     Learned out;
     const Taxonomy &taxonomy = classifier.taxonomy();
@@ -121,20 +124,12 @@ Learned learnFrom(Classifier &classifier, const std::vector<BenchListing> &listi
     options.modelName = classifier.manifest().name;
     options.modelVersion = classifier.manifest().version;
     options.crossFit = crossFit;
+    options.folds = folds;
     if (auto trained = HeadTrainer::train(examples, taxonomy, nullptr, options))
         out.head = std::make_shared<const CategoryHead>(std::move(trained).value().head);
     else
         out.note = trained.error().message;
     return out;
-}
-
-// The photo's distribution as the classifier gives it without its text.
-std::vector<double> categoryMass(const Classifier &classifier, const Learned &learned, const PhotoResult &r)
-{
-    std::vector<double> mass = classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm);
-    if (learned.head)
-        mass = learned.head->probabilities(r.embedding.data(), mass, classifier.neighbourVotes(*learned.head, r.embedding));
-    return mass;
 }
 
 std::vector<bool> parts(const std::vector<BenchListing> &listings, const std::function<bool(int)> &in)
@@ -162,6 +157,7 @@ struct Chosen {
     double smoothing = TextEvidenceTrainer::kSmoothing;
     QJsonObject report;
     QJsonArray tried;
+    Scores folds; // the fit parts' photos without their text, each categorised learning from the other learned parts
 };
 
 // Each fit part categorised learning from the other learned parts; then, for
@@ -185,11 +181,13 @@ Chosen choose(const Bench &b)
         for (std::size_t i = 0; i < b.all.size(); ++i) {
             const SeenPhoto &s = b.seen[i];
             if (b.all[i].part == f && s.ok && taxonomy.indexOf(b.all[i].categoryId) >= 0)
-                photos.push_back({foldLearn.size() - 1, categoryMass(b.classifier, fold, s.result), s.read ? readWordKeys(s.text) : QStringList{},
+                photos.push_back({foldLearn.size() - 1, b.classifier.categoryMassOf(fold.head.get(), s.result.embedding, s.result.embeddingNorm), s.read ? readWordKeys(s.text) : QStringList{},
                                   taxonomy.indexOf(b.all[i].categoryId)});
         }
     }
     Chosen chosen;
+    for (const Photo &ph : photos)
+        chosen.folds.add(ph.p, ph.truth);
     double bestNll = 1e300;
     for (int floor : {2, 3, 5, 8}) {
         for (double a : {3.0, 10.0, 30.0}) {
@@ -236,7 +234,8 @@ QJsonObject measure(const Bench &b, const std::vector<bool> &measured, const Cho
         const int truth = taxonomy.indexOf(b.all[i].categoryId);
         if (!measured[i] || !s.ok || truth < 0)
             continue;
-        std::vector<double> p = categoryMass(b.classifier, learned, s.result);
+        // Without its text, as the classifier suggests it.
+        std::vector<double> p = b.classifier.categoryMassOf(learned.head.get(), s.result.embedding, s.result.embeddingNorm);
         without.add(p, truth);
         const auto before = std::max_element(p.begin(), p.end()) - p.begin();
         read += s.read && !s.text.lines.empty() ? 1 : 0;
@@ -253,6 +252,7 @@ QJsonObject measure(const Bench &b, const std::vector<bool> &measured, const Cho
     }
     return {{QStringLiteral("table_words"), table ? table->words() : 0},
             {QStringLiteral("note"), learned.note},
+            {QStringLiteral("head"), learned.head ? learned.head->report.value(QStringLiteral("fit")) : QJsonValue()},
             {QStringLiteral("photos_with_text_read"), read},
             {QStringLiteral("photos_with_known_words"), usable},
             {QStringLiteral("top1_changed_to_right"), toRight},
@@ -260,6 +260,35 @@ QJsonObject measure(const Bench &b, const std::vector<bool> &measured, const Cho
             {QStringLiteral("top1_changed_wrong_to_wrong"), otherMoves},
             {QStringLiteral("without_text"), without.json()},
             {QStringLiteral("with_text"), with.json()}};
+}
+
+// The head learned from every learned part with its temperatures fitted on k
+// folds out of fold, for each k: how the fold heads' size moves the
+// temperature, and what the measured photos score (without their text).
+QJsonArray foldSweep(const Bench &b, const std::vector<bool> &measured, const std::vector<int> &foldCounts)
+{
+    const Taxonomy &taxonomy = b.classifier.taxonomy();
+    const std::vector<bool> learn = parts(b.all, [&](int p) { return p >= b.firstLearned; });
+    QJsonArray out;
+    for (int k : foldCounts) {
+        const Learned learned = learnFrom(b.classifier, b.all, b.seen, learn, true, k);
+        b.classifier.setListingIndex(learned.index);
+        Scores scores;
+        for (std::size_t i = 0; i < b.all.size(); ++i) {
+            const int truth = taxonomy.indexOf(b.all[i].categoryId);
+            if (measured[i] && b.seen[i].ok && truth >= 0)
+                scores.add(b.classifier.categoryMassOf(learned.head.get(), b.seen[i].result.embedding, b.seen[i].result.embeddingNorm), truth);
+        }
+        const QJsonObject fit = learned.head ? learned.head->report.value(QStringLiteral("fit")).toObject() : QJsonObject();
+        // A refused head leaves the mapping's scores: its note says why; the fit says which rows set the temperature.
+        out.append(QJsonObject{{QStringLiteral("folds"), k},
+                               {QStringLiteral("note"), learned.note},
+                               {QStringLiteral("temperature_fitted_on"), fit.value(QStringLiteral("temperature_fitted_on"))},
+                               {QStringLiteral("temperature"), fit.value(QStringLiteral("temperature"))},
+                               {QStringLiteral("unvoted_temperature"), fit.value(QStringLiteral("neighbours")).toObject().value(QStringLiteral("unvoted_temperature"))},
+                               {QStringLiteral("without_text"), scores.json()}});
+    }
+    return out;
 }
 
 // --fit-parts, or every learned part; empty after printing why when it names others.
@@ -280,6 +309,45 @@ std::vector<int> fitPartsOf(const QCommandLineParser &parser, const QCommandLine
         out.push_back(p);
     }
     return out;
+}
+
+// --fold-sweep's numbers of folds (none when not set); nothing after printing
+// why when one is out of range or the split is the test split: the sweep scores
+// the measured part for each number of folds, which would choose among them by
+// the test photos.
+std::optional<std::vector<int>> foldSweepOf(const QCommandLineParser &parser, const QCommandLineOption &option, bool test)
+{
+    if (test && parser.isSet(option)) {
+        printError(QStringLiteral("--fold-sweep measures on the tune split only (--split tune), not on the test split"));
+        return std::nullopt;
+    }
+    std::vector<int> sweep;
+    for (const QString &k : parser.value(option).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int folds = k.trimmed().toInt(&ok);
+        if (!ok || folds < 2 || folds > HeadTrainer::kMaxFolds) {
+            printError(QStringLiteral("--fold-sweep takes numbers of folds from 2 to %1").arg(HeadTrainer::kMaxFolds));
+            return std::nullopt;
+        }
+        sweep.push_back(folds);
+    }
+    return sweep;
+}
+
+// What was chosen on the fit parts, and how the fit parts scored without their text.
+void addChosen(QJsonObject &out, const Chosen &chosen, const std::vector<int> &fitParts)
+{
+    QJsonArray fitted;
+    for (int f : fitParts)
+        fitted.append(f);
+    out.insert(QStringLiteral("fitted_on_parts"), fitted);
+    out.insert(QStringLiteral("fit"), chosen.report);
+    out.insert(QStringLiteral("fit_parts_without_text"), chosen.folds.json());
+    out.insert(QStringLiteral("tried"), chosen.tried);
+    out.insert(QStringLiteral("weighting"), QJsonObject{{QStringLiteral("lambda"), chosen.weighting.lambda},
+                                                        {QStringLiteral("word_cap"), chosen.weighting.wordCap},
+                                                        {QStringLiteral("total_cap"), chosen.weighting.totalCap},
+                                                        {QStringLiteral("temperature"), chosen.weighting.temperature}});
 }
 
 } // namespace
@@ -308,7 +376,12 @@ int runBenchCatText(const QStringList &args)
                                              QStringLiteral("folds: the head's mixture's temperatures fitted on every learned listing out of fold\n"
                                                             "(default); validation: on its validation split alone."),
                                              QStringLiteral("ON"), QStringLiteral("folds"));
-    parser.addOptions({listingsOption, splitOption, fitOption, cacheOption, calibrateOption});
+    const QCommandLineOption sweepOption(QStringLiteral("fold-sweep"),
+                                         QStringLiteral("Also learn with the temperatures fitted on each of these numbers of folds (comma-separated)\n"
+                                                        "and report each temperature and the measured photos' scores without their text\n"
+                                                        "(--split tune only: choosing a number of folds on the test split tunes to it)."),
+                                         QStringLiteral("FOLDS"));
+    parser.addOptions({listingsOption, splitOption, fitOption, cacheOption, calibrateOption, sweepOption});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     int exitCode = ExitOk;
@@ -326,6 +399,9 @@ int runBenchCatText(const QStringList &args)
             printError(QStringLiteral("--split is test or tune, --calibrate-on folds or validation"));
         return ExitUsage;
     }
+    const std::optional<std::vector<int>> sweep = foldSweepOf(parser, sweepOption, test);
+    if (!sweep)
+        return ExitUsage;
     auto opened = openMarketplaceBench(parser.value(listingsOption), *options);
     if (!opened) {
         printError(opened.error().message);
@@ -340,21 +416,14 @@ int runBenchCatText(const QStringList &args)
         printError(seen.error().message);
         return ExitSomeFailed;
     }
-    const Bench bench{*classifier, all, seen.value(), firstLearned, fitParts, calibrateOn == QLatin1String("folds")};
+    const Bench bench{*classifier, all, seen.value(), firstLearned, fitParts, calibrateOn != QLatin1String("validation")};
     const Chosen chosen = choose(bench);
     QJsonObject out = measure(bench, parts(all, measuredPart), chosen);
-    QJsonArray fitted;
-    for (int f : fitParts)
-        fitted.append(f);
+    if (!sweep->empty())
+        out.insert(QStringLiteral("fold_sweep"), foldSweep(bench, parts(all, measuredPart), *sweep));
     out.insert(QStringLiteral("split"), split);
     out.insert(QStringLiteral("calibrated_on"), calibrateOn);
-    out.insert(QStringLiteral("fitted_on_parts"), fitted);
-    out.insert(QStringLiteral("fit"), chosen.report);
-    out.insert(QStringLiteral("tried"), chosen.tried);
-    out.insert(QStringLiteral("weighting"), QJsonObject{{QStringLiteral("lambda"), chosen.weighting.lambda},
-                                                        {QStringLiteral("word_cap"), chosen.weighting.wordCap},
-                                                        {QStringLiteral("total_cap"), chosen.weighting.totalCap},
-                                                        {QStringLiteral("temperature"), chosen.weighting.temperature}});
+    addChosen(out, chosen, fitParts);
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Indented);
     return ExitOk;
 }

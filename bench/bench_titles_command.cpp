@@ -111,10 +111,10 @@ std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, cons
 // head's mixture with the votes of the learned listings closest to it.
 void categorise(const Classifier &classifier, const CategoryHead *head, PhotoResult &r)
 {
-    std::vector<double> mass = classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm);
-    if (head)
-        mass = head->probabilities(r.embedding.data(), mass, classifier.neighbourVotes(*head, r.embedding));
+    const std::vector<double> mass = classifier.categoryMassOf(head, r.embedding, r.embeddingNorm);
     const auto &cats = classifier.taxonomy().categories();
+    if (mass.size() != cats.size()) // an embedding the classifier cannot read: the result stays as classified
+        return;
     std::vector<int> order(cats.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mass[std::size_t(a)] > mass[std::size_t(b)]; });

@@ -100,7 +100,8 @@ void printReport(const QJsonObject &r)
                    .arg(name, -22)
                    .arg(percent(s.value(QStringLiteral("top1")).toDouble()), 8)
                    .arg(percent(s.value(QStringLiteral("top3")).toDouble()), 8)
-                   .arg(s.value(QStringLiteral("ece")).toDouble(), 0, 'f', 3);
+                   .arg(s.value(QStringLiteral("ece")).isDouble() ? QString::number(s.value(QStringLiteral("ece")).toDouble(), 'f', 3)
+                                                                   : QStringLiteral("n/a")); // null: no answer had a finite confidence
     };
     out << QStringLiteral("head %1: %2 confirmed listings (%3 for training, %4 for validation) in %5 s\n")
                .arg(r.value(QStringLiteral("version")).toString())

@@ -70,9 +70,15 @@ SplitScores score(const torch::Tensor &p, const torch::Tensor &y)
     const int k = int(std::min<int64_t>(3, p.size(1)));
     const torch::Tensor top = std::get<1>(p.topk(k, 1));
     const torch::Tensor hit1 = top.select(1, 0) == y;
-    s.top1 = hit1.to(torch::kFloat64).mean().item<double>();
-    s.top3 = (top == y.unsqueeze(1)).any(1).to(torch::kFloat64).mean().item<double>();
     const torch::Tensor conf = std::get<0>(p.max(1)).to(torch::kFloat64).contiguous();
+    // The rows the ECE bins: an answer without a finite confidence has no top
+    // category either (topk ranks NaN first), so top-1 and top-3 skip it too.
+    const torch::Tensor scored = torch::isfinite(conf);
+    const double rows = scored.sum().item<double>();
+    if (rows > 0) {
+        s.top1 = (hit1 & scored).sum().item<double>() / rows;
+        s.top3 = ((top == y.unsqueeze(1)).any(1) & scored).sum().item<double>() / rows;
+    }
     std::vector<double> confidence(conf.data_ptr<double>(), conf.data_ptr<double>() + conf.numel());
     std::vector<bool> correct(std::size_t(s.n));
     const torch::Tensor h = hit1.contiguous();
@@ -153,6 +159,8 @@ std::optional<Error> refuseUnusable(const std::vector<TrainingExample> &examples
         return refusal(QStringLiteral("too few confirmed listings (%1; at least %2 are needed)").arg(examples.size()).arg(HeadTrainer::kMinExamples));
     if (!(options.validationShare >= 0.05 && options.validationShare <= 0.5))
         return refusal(QStringLiteral("--validation-share must be between 0.05 and 0.5"));
+    if (options.folds != 0 && (options.folds < 2 || options.folds > HeadTrainer::kMaxFolds))
+        return refusal(QStringLiteral("the number of folds must be 0 (one per validation share) or 2 to %1, not %2").arg(HeadTrainer::kMaxFolds).arg(options.folds));
     const int dim = int(examples.front().embedding.size());
     std::vector<int> examplesPerCategory(std::size_t(categories), 0);
     for (const TrainingExample &e : examples) {
@@ -266,8 +274,12 @@ void setMixture(CategoryHead &h, const NeighbourMix &mix, double headTemperature
 }
 
 // What training chose, for the report.
-QJsonObject fitReport(const CategoryHead &h, double decay, const SupportGate &gate, double seconds, const QString &seed)
+// `rows`: those the mixture's temperatures were fitted on (no folds: the validation split's).
+QJsonObject fitReport(const CategoryHead &h, double decay, const SupportGate &gate, const CalibrationRows &rows, double seconds, const QString &seed)
 {
+    const QJsonObject fittedOn{{QStringLiteral("rows"), rows.y.defined() ? int(rows.y.size(0)) : 0},
+                               {QStringLiteral("split"), rows.folds > 0 ? QStringLiteral("out_of_fold") : QStringLiteral("validation")},
+                               {QStringLiteral("folds"), rows.folds}};
     return {{QStringLiteral("weight_decay"), decay},
             {QStringLiteral("head_temperature"), rounded(h.headTemperature)},
             {QStringLiteral("builtin_share"), rounded(h.builtinShare)},
@@ -276,6 +288,7 @@ QJsonObject fitReport(const CategoryHead &h, double decay, const SupportGate &ga
                                                        {QStringLiteral("share"), rounded(h.neighbourShare)},
                                                        {QStringLiteral("unvoted_temperature"), rounded(h.unvotedTemperature)}}},
             {QStringLiteral("temperature"), rounded(h.temperature)},
+            {QStringLiteral("temperature_fitted_on"), fittedOn},
             {QStringLiteral("gate"), gate.json()},
             {QStringLiteral("seconds"), rounded(seconds)},
             {QStringLiteral("seed"), seed}};
@@ -311,7 +324,7 @@ torch::Tensor validationAnswers(const torch::Tensor &headVal, const torch::Tenso
 QJsonObject SplitScores::json() const
 {
     return {{QStringLiteral("n"), n}, {QStringLiteral("top1"), rounded(top1)}, {QStringLiteral("top3"), rounded(top3)},
-            {QStringLiteral("ece"), rounded(ece)}};
+            {QStringLiteral("ece"), std::isfinite(ece) ? QJsonValue(rounded(ece)) : QJsonValue()}}; // null: no answer binned
 }
 
 std::vector<bool> HeadTrainer::validationSplit(const std::vector<TrainingExample> &examples, const TrainingOptions &options)
@@ -350,7 +363,12 @@ Result<TrainedHead> HeadTrainer::train(const std::vector<TrainingExample> &examp
 {
     // LibTorch reports failures (and running out of memory) as exceptions: they end here.
     try {
-        return trainUnguarded(examples, taxonomy, active, options);
+        Result<TrainedHead> trained = trainUnguarded(examples, taxonomy, active, options);
+        // Stored, a head whose validation answers have no finite confidence would show as calibrated: refused instead.
+        if (trained.ok() && !std::isfinite(trained.value().validation.ece))
+            return Error{ErrorCode::Internal, QStringLiteral("training failed: none of the head's %1 validation answers has a finite confidence")
+                                                  .arg(trained.value().validation.n)};
+        return trained;
     } catch (const c10::Error &e) {
         return Error{ErrorCode::Internal, QStringLiteral("training failed: %1").arg(QString::fromUtf8(e.what_without_backtrace()))};
     } catch (const std::bad_alloc &) {
@@ -380,15 +398,13 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     torch::NoGradGuard noGradOutside; // re-enabled inside fitLinear by requires_grad tensors under AutoGradMode
     const torch::Tensor xTrain = embeddingRows(examples, train, dim), xVal = embeddingRows(examples, validation, dim);
     const torch::Tensor yTrain = labelsOf(examples, train), yVal = labelsOf(examples, validation);
-    const torch::Tensor trainCounts = torch::bincount(yTrain, {}, categories).to(torch::kFloat32);
-    const torch::Tensor learned = trainCounts >= kMinPerCategory;
-    if (learned.sum().item<int>() < 2)
+    const LearnedCategories learned = learnedCategories(yTrain, categories);
+    if (learned.number() < 2)
         return refusal(QStringLiteral("fewer than two categories have %1 training examples").arg(kMinPerCategory));
-    const torch::Tensor classWeight = classWeights(trainCounts, learned);
 
     // Weight decay: the one that does best on validation.
     double bestDecay = 0;
-    const Fitted best = bestWeightDecay(xTrain, yTrain, xVal, yVal, classWeight, learned, bestDecay);
+    const Fitted best = bestWeightDecay(xTrain, yTrain, xVal, yVal, learned.classWeight, learned.learned, bestDecay);
 
     const torch::Tensor builtinVal = haveBuiltin ? builtinOf(examples, validation, categories) : torch::Tensor();
     const torch::Tensor headVal = torch::softmax(xVal.mm(best.weight) + best.bias, 1);
@@ -399,11 +415,9 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     SupportGate gate;
     torch::Tensor gateVal;
     if (haveBuiltin && options.gate) {
-        gate = SupportGateFitter::fit(examples, train, validation, learnedFlags(h), dim);
-        h.anchors = gate.anchors;
-        h.supportNone = gate.none;
-        h.supportFull = gate.full;
-        gateVal = gateShares(h, examples, validation);
+        gate = SupportGateFitter::fit(examples, train, validation, learned.flags(), dim);
+        withGate(h, gate);
+        gateVal = columnOf(gateShares(h, examples, validation));
     }
     const bool votes = options.neighbours && int(validation.size()) >= kMinValidationForVotes;
     const NeighbourPool pool = votes ? NeighbourPool::ofListings(examples, train, validation, categories, options.duplicateMaxHamming) : NeighbourPool{};
@@ -411,13 +425,14 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     double headTemperature = 1, temperature = 1;
     NeighbourMix mix;
     torch::Tensor headCal;
-    calibrated(headVal, builtinVal, yVal, !learned.all().item<bool>(), votes ? &pool : nullptr, headTemperature, mix, temperature, headCal);
+    calibrated(headVal, builtinVal, yVal, !learned.learned.all().item<bool>(), votes ? &pool : nullptr, headTemperature, mix, temperature, headCal);
     // The mixture's temperatures fitted on every listing answered out of fold
     // where the votes are fitted, else on the validation split: its few hundred
     // listings leave them following their draw (the shares chosen there keep top-1).
     // Where skipped folds leave fewer rows than the validation split, the validation rows fit them.
     CalibrationRows rows = votes && options.crossFit ? outOfFoldRows(examples, options, categories, dim, bestDecay, haveBuiltin) : CalibrationRows{};
-    if (!rows.y.defined() || rows.y.size(0) < std::max<std::int64_t>(kMinValidationForVotes, std::int64_t(validation.size())))
+    const bool outOfFold = rows.y.defined() && rows.y.size(0) >= std::max<std::int64_t>(kMinValidationForVotes, std::int64_t(validation.size()));
+    if (!outOfFold)
         rows = CalibrationRows{headVal, builtinVal, yVal, gateVal, pool};
     std::tie(temperature, h.unvotedTemperature) = mixtureTemperatures(rows, mix, headTemperature);
     setMixture(h, mix, headTemperature, temperature);
@@ -435,7 +450,7 @@ Result<TrainedHead> HeadTrainer::trainUnguarded(const std::vector<TrainingExampl
     setOutcome(t, yVal, finalVal, haveBuiltin ? builtinVal : torch::Tensor());
     t.seconds = timer.elapsed() / 1000.0;
     t.report = reportOf(t, examples, train, taxonomy, haveBuiltin);
-    t.report.insert(QStringLiteral("fit"), fitReport(h, bestDecay, gate, t.seconds, QString::number(options.seed)));
+    t.report.insert(QStringLiteral("fit"), fitReport(h, bestDecay, gate, rows, t.seconds, QString::number(options.seed)));
     h.report = t.report;
     return t;
 }

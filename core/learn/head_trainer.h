@@ -31,6 +31,7 @@ struct TrainingOptions {
     bool gate = true;              // false: no support gate (measuring what the gate buys)
     bool neighbours = true;        // false: no neighbours' votes in the mixture (measuring what they buy)
     bool crossFit = true;          // false: the mixture's temperatures fitted on the validation split alone (measuring what the folds buy)
+    int folds = 0;                 // folds answered out of fold, 2 to HeadTrainer::kMaxFolds; 0: one per validation share (measuring how the fold heads' size moves the temperature)
     QString modelName, modelVersion;
 };
 
@@ -68,7 +69,8 @@ struct TrainedHead {
 //    listing answered out of fold (OutOfFold: one head per fold of the same size);
 //  - a gate (SupportGate) that gives photos unlike every learned category's
 //    training photos the built-in mapping's answer.
-// Refuses: no listings, one category, too few examples, categories the taxonomy lacks.
+// Refuses: no listings, one category, too few examples, categories the taxonomy lacks,
+// a validation share or a number of folds out of range.
 class HeadTrainer {
 public:
     static constexpr int kMinExamples = 40;
@@ -79,6 +81,9 @@ public:
     // 139-listing market's 28, crops of a few photos, chose the largest share).
     static constexpr int kMinValidationForVotes = 100;
     static constexpr int kCalibrationBins = 15;
+    // Each fold trains a head: past this many, training costs more than a
+    // fold's few listings can tell (TrainingOptions::folds).
+    static constexpr int kMaxFolds = 20;
 
     static Result<TrainedHead> train(const std::vector<TrainingExample> &examples, const Taxonomy &taxonomy,
                                      const CategoryHead *active, const TrainingOptions &options);
@@ -105,8 +110,27 @@ private:
                                               const CategoryHead *active, const TrainingOptions &options);
 
 public:
-    // Expected calibration error of top-1 confidences over kCalibrationBins equal-width bins.
+    // Top-1 confidences in `bins` equal-width bins, (b/bins, (b+1)/bins] each:
+    // how many answers, the sum of their confidences, how many were right.
+    // An answer whose confidence is not finite is in no bin.
+    struct ReliabilityBin {
+        int count = 0, right = 0;
+        double confidence = 0;
+    };
+    static std::vector<ReliabilityBin> reliability(const std::vector<double> &confidence, const std::vector<bool> &correct,
+                                                   int bins = kCalibrationBins);
+    // Expected calibration error of top-1 confidences over kCalibrationBins
+    // equal-width bins, weighed by the answers binned (finite confidences only);
+    // NaN where answers were given and none has a finite confidence.
     static double expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct);
+    // What a perfectly calibrated model with these confidences scores: each
+    // answer right with probability its confidence, `draws` times (seeded);
+    // the mean ECE and its 90th percentile. The ECE of a few hundred answers is
+    // never 0: this is the level below which a figure says nothing.
+    struct CalibratedEce {
+        double mean = 0, p90 = 0;
+    };
+    static CalibratedEce eceIfCalibrated(const std::vector<double> &confidence, int draws = 1000, std::uint64_t seed = 1);
 };
 
 } // namespace listinglens

@@ -36,10 +36,29 @@ Fitted fitLinear(const torch::Tensor &x, const torch::Tensor &y, const torch::Te
 
 // Square-root inverse frequency: rare categories count more, without letting
 // a handful of examples dominate; categories not learned count nothing.
-torch::Tensor classWeights(const torch::Tensor &trainCounts, const torch::Tensor &learned)
+LearnedCategories learnedCategories(const torch::Tensor &trainLabels, int categories)
 {
-    const int64_t categories = trainCounts.size(0);
-    return torch::where(learned, (trainCounts.sum() / (categories * trainCounts.clamp_min(1))).sqrt(), torch::zeros({categories}));
+    LearnedCategories c;
+    c.counts = torch::bincount(trainLabels, {}, categories).to(torch::kFloat32);
+    c.learned = c.counts >= HeadTrainer::kMinPerCategory;
+    c.classWeight = torch::where(c.learned, (c.counts.sum() / (categories * c.counts.clamp_min(1))).sqrt(), torch::zeros({categories}));
+    return c;
+}
+
+int LearnedCategories::number() const
+{
+    return learned.sum().item<int>();
+}
+
+std::vector<bool> LearnedCategories::flags() const
+{
+    const torch::Tensor l = learned.contiguous();
+    return std::vector<bool>(l.data_ptr<bool>(), l.data_ptr<bool>() + l.numel());
+}
+
+torch::Tensor columnOf(const std::vector<float> &values)
+{
+    return torch::tensor(values, torch::kFloat32).view({int64_t(values.size()), 1});
 }
 
 torch::Tensor builtinOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int categories)
@@ -56,16 +75,6 @@ torch::Tensor labelsOf(const std::vector<TrainingExample> &examples, const std::
     for (int i : which)
         y.push_back(examples[std::size_t(i)].category);
     return torch::tensor(y, torch::kInt64);
-}
-
-// The gate's share per validation row: 1 where the photo is like the head's
-// training photos, 0 where the built-in mapping answers alone.
-torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which)
-{
-    std::vector<float> share(which.size());
-    for (std::size_t i = 0; i < which.size(); ++i)
-        share[i] = float(head.gate(head.support(examples[std::size_t(which[i])].embedding.data())));
-    return torch::from_blob(share.data(), {int64_t(share.size()), 1}, torch::kFloat32).clone();
 }
 
 } // namespace listinglens

@@ -24,22 +24,28 @@ struct Fitted {
 Fitted fitLinear(const torch::Tensor &x, const torch::Tensor &y, const torch::Tensor &classWeight, const torch::Tensor &learned,
                  double weightDecay);
 
-// Square-root inverse frequency: rare categories count more, without letting
-// a handful of examples dominate; categories not learned count nothing.
-torch::Tensor classWeights(const torch::Tensor &trainCounts, const torch::Tensor &learned);
+// The categories a head learns from its training labels: those with at least
+// HeadTrainer::kMinPerCategory examples, and the class weights of its fit.
+struct LearnedCategories {
+    torch::Tensor counts;      // examples per category (float)
+    torch::Tensor learned;     // bool: counts >= kMinPerCategory
+    torch::Tensor classWeight; // square-root inverse frequency, 0 where not learned
+    int number() const;        // how many are learned
+    std::vector<bool> flags() const;
+};
+LearnedCategories learnedCategories(const torch::Tensor &trainLabels, int categories);
 
 // Rows of per-category values as a float tensor, filled in one pass (indexing
 // a tensor element by element costs a dispatch per element).
 torch::Tensor rowsOfValues(std::size_t rows, int categories, const std::function<const std::vector<double> &(std::size_t)> &row);
+
+// One value a row as an n x 1 float tensor (the gate's shares, gateShares).
+torch::Tensor columnOf(const std::vector<float> &values);
 
 // The built-in mapping's distributions of examples[which[i]], one row each.
 torch::Tensor builtinOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which, int categories);
 
 // The confirmed categories of examples[which[i]] (int64).
 torch::Tensor labelsOf(const std::vector<TrainingExample> &examples, const std::vector<int> &which);
-
-// The gate's share per validation row: 1 where the photo is like the head's
-// training photos, 0 where the built-in mapping answers alone.
-torch::Tensor gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which);
 
 } // namespace listinglens

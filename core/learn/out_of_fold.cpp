@@ -37,6 +37,7 @@ OutOfFold outOfFold(const std::vector<TrainingExample> &examples, const std::vec
         head.push_back(p);
         gate.push_back(g);
         out.rows.insert(out.rows.end(), held.begin(), held.end());
+        ++out.folds;
     }
     if (out.rows.empty())
         return out;
@@ -52,35 +53,29 @@ CalibrationRows outOfFoldRows(const std::vector<TrainingExample> &examples, cons
                               double weightDecay, bool haveBuiltin)
 {
     const bool gated = haveBuiltin && options.gate;
-    const int folds = std::max(2, int(std::lround(1.0 / options.validationShare)));
+    // HeadTrainer::train refuses other numbers of folds; bounded here too, as each fold trains a head.
+    const int folds = std::clamp(options.folds > 1 ? options.folds : int(std::lround(1.0 / options.validationShare)), 2, HeadTrainer::kMaxFolds);
     const FoldHead headOf = [&](const std::vector<int> &train, const std::vector<int> &held) {
         const torch::Tensor y = labelsOf(examples, train);
-        const torch::Tensor counts = torch::bincount(y, {}, categories).to(torch::kFloat32);
-        const torch::Tensor learned = counts >= HeadTrainer::kMinPerCategory;
-        if (learned.sum().item<int>() < 2) // the final head refuses such a market; this fold is skipped
+        const LearnedCategories learned = learnedCategories(y, categories);
+        if (learned.number() < 2) // the final head refuses such a market; this fold is skipped
             return std::pair{torch::Tensor(), torch::Tensor()};
         Fitted f;
         {
             torch::AutoGradMode grad(true);
-            f = fitLinear(embeddingRows(examples, train, dim), y, classWeights(counts, learned), learned, weightDecay);
+            f = fitLinear(embeddingRows(examples, train, dim), y, learned.classWeight, learned.learned, weightDecay);
         }
         const torch::Tensor p = torch::softmax(embeddingRows(examples, held, dim).mm(f.weight) + f.bias, 1);
         if (!gated)
             return std::pair{p, torch::Tensor()};
-        std::vector<bool> learnedFlags(std::size_t(categories), false);
-        for (int c = 0; c < categories; ++c)
-            learnedFlags[std::size_t(c)] = learned[c].item<bool>();
-        const SupportGate gate = SupportGateFitter::fit(examples, train, held, learnedFlags, dim);
         CategoryHead foldHead; // only its gate: anchors and thresholds
         foldHead.dimension = dim;
-        foldHead.anchors = gate.anchors;
-        foldHead.supportNone = gate.none;
-        foldHead.supportFull = gate.full;
-        return std::pair{p, gateShares(foldHead, examples, held)};
+        withGate(foldHead, SupportGateFitter::fit(examples, train, held, learned.flags(), dim));
+        return std::pair{p, columnOf(gateShares(foldHead, examples, held))};
     };
     OutOfFold oof = outOfFold(examples, foldsByListing(examples, options, folds, kMaxOutOfFoldListings), folds, categories, options.duplicateMaxHamming, headOf);
     return {oof.head, haveBuiltin ? builtinOf(examples, oof.rows, categories) : torch::Tensor(), labelsOf(examples, oof.rows), oof.gate,
-            std::move(oof.pool)};
+            std::move(oof.pool), oof.folds};
 }
 
 } // namespace listinglens

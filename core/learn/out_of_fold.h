@@ -21,6 +21,7 @@ struct OutOfFold {
     torch::Tensor head;    // rows x categories: the softmax of the head that did not see the row
     torch::Tensor gate;    // rows x 1: that head's gate share for the row (undefined: no gate)
     NeighbourPool pool;    // each row's closest listings: every listing but itself and its near-duplicates, as the index holds them
+    int folds = 0;         // the folds that answered
 };
 
 // What the head fitted on `train` gives the `held` listings: their softmax and their gate shares (undefined: no gate).
@@ -38,6 +39,7 @@ OutOfFold outOfFold(const std::vector<TrainingExample> &examples, const std::vec
 struct CalibrationRows {
     torch::Tensor head, builtin, y, gate;
     NeighbourPool pool;
+    int folds = 0; // the folds that answered (a fold whose head cannot answer is skipped)
 };
 
 // At most about this many listings are answered out of fold (whole groups,

@@ -143,4 +143,19 @@ void SupportGateFitter::fitThresholds(SupportGate &gate, const std::vector<Train
     gate.unseenClosed = unseen.empty() ? 0 : double(std::count_if(unseen.begin(), unseen.end(), [&](double s) { return s <= gate.none; })) / double(unseen.size());
 }
 
+void withGate(CategoryHead &head, const SupportGate &gate)
+{
+    head.anchors = gate.anchors;
+    head.supportNone = gate.none;
+    head.supportFull = gate.full;
+}
+
+std::vector<float> gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which)
+{
+    std::vector<float> share(which.size());
+    for (std::size_t i = 0; i < which.size(); ++i)
+        share[i] = float(head.gate(head.support(examples[std::size_t(which[i])].embedding.data())));
+    return share;
+}
+
 } // namespace listinglens

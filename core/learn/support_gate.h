@@ -1,5 +1,6 @@
 #pragma once
 
+#include "category_head.h"
 #include "head_trainer.h"
 
 #include <QJsonObject>
@@ -45,5 +46,13 @@ public:
     // Largest cosine similarity to an anchor, optionally ignoring one category's anchors.
     static double support(const SupportGate &gate, const float *embedding, int dimension, int excludeCategory = -1);
 };
+
+// The gate on a head: its anchors and thresholds (the rest of the head untouched).
+void withGate(CategoryHead &head, const SupportGate &gate);
+
+// The gate's share per row of examples[which[i]]: 1 where the photo is like the
+// head's training photos, 0 where the built-in mapping answers alone. Plain
+// floats, so that the gate stays out of LibTorch's translation units.
+std::vector<float> gateShares(const CategoryHead &head, const std::vector<TrainingExample> &examples, const std::vector<int> &which);
 
 } // namespace listinglens

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <numeric>
+#include <random>
 
 namespace listinglens {
 
@@ -150,24 +153,55 @@ MappedVerdict judgeMappedCategories(const Taxonomy &taxonomy, const ValidationOu
     return v;
 }
 
+std::vector<HeadTrainer::ReliabilityBin> HeadTrainer::reliability(const std::vector<double> &confidence, const std::vector<bool> &correct,
+                                                                  int bins)
+{
+    std::vector<ReliabilityBin> out(std::size_t(std::max(bins, 1)));
+    for (std::size_t i = 0; i < confidence.size() && i < correct.size(); ++i) {
+        if (!std::isfinite(confidence[i])) // no bin: converting ceil(NaN) to int is undefined
+            continue;
+        const int b = std::clamp(int(std::ceil(confidence[i] * double(out.size()))) - 1, 0, int(out.size()) - 1);
+        ReliabilityBin &bin = out[std::size_t(b)];
+        ++bin.count;
+        bin.right += correct[i] ? 1 : 0;
+        bin.confidence += confidence[i];
+    }
+    return out;
+}
+
 // Calibration error over kCalibrationBins equal-width bins of confidence (the
 // head's validation score; here with the other measures of a validation split).
 double HeadTrainer::expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct)
 {
-    std::vector<double> sumConf(kCalibrationBins), sumHit(kCalibrationBins);
-    std::vector<int> count(kCalibrationBins);
-    for (std::size_t i = 0; i < confidence.size(); ++i) {
-        const int b = std::clamp(int(std::ceil(confidence[i] * kCalibrationBins)) - 1, 0, kCalibrationBins - 1);
-        sumConf[std::size_t(b)] += confidence[i];
-        sumHit[std::size_t(b)] += correct[i] ? 1 : 0;
-        ++count[std::size_t(b)];
-    }
+    const std::vector<ReliabilityBin> bins = reliability(confidence, correct);
+    int binned = 0; // the answers with a finite confidence
+    for (const ReliabilityBin &b : bins)
+        binned += b.count;
+    // No answer scores 0; answers none of which has a finite confidence have no
+    // calibration at all, and 0 would read as a perfectly calibrated head.
+    if (binned == 0)
+        return std::min(confidence.size(), correct.size()) > 0 ? std::numeric_limits<double>::quiet_NaN() : 0.0;
     double ece = 0;
-    for (int b = 0; b < kCalibrationBins; ++b) {
-        if (count[std::size_t(b)] > 0)
-            ece += std::abs(sumConf[std::size_t(b)] - sumHit[std::size_t(b)]) / double(confidence.size());
-    }
+    for (const ReliabilityBin &b : bins)
+        ece += std::abs(b.confidence - b.right) / double(binned);
     return ece;
+}
+
+HeadTrainer::CalibratedEce HeadTrainer::eceIfCalibrated(const std::vector<double> &confidence, int draws, std::uint64_t seed)
+{
+    if (confidence.empty() || draws < 1)
+        return {};
+    std::mt19937_64 random(seed);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    std::vector<double> eces;
+    std::vector<bool> correct(confidence.size());
+    for (int d = 0; d < draws; ++d) {
+        for (std::size_t i = 0; i < confidence.size(); ++i)
+            correct[i] = uniform(random) < confidence[i];
+        eces.push_back(expectedCalibrationError(confidence, correct));
+    }
+    std::sort(eces.begin(), eces.end());
+    return {std::accumulate(eces.begin(), eces.end(), 0.0) / double(draws), eces[std::size_t(0.9 * double(draws - 1))]};
 }
 
 } // namespace listinglens

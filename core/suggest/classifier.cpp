@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 namespace listinglens {
 
@@ -67,6 +68,18 @@ const Category &rankCategories(PhotoResult &r, const std::vector<Category> &cats
     }
     r.category = r.categories.front();
     return cats[std::size_t(order.front())];
+}
+
+// The head's distribution over the categories, or none where an answer is not
+// finite: a head is finite by construction (CategoryHead::fromJson); should one
+// not be, the built-in mapping stands, in classify and in categoryMassOf alike.
+std::optional<std::vector<double>> headMass(const CategoryHead &head, const float *embedding, const std::vector<double> &builtin,
+                                            const std::vector<double> &votes)
+{
+    std::vector<double> market = head.probabilities(embedding, builtin, votes);
+    if (!std::all_of(market.begin(), market.end(), [](double p) { return std::isfinite(p); }))
+        return std::nullopt;
+    return market;
 }
 
 } // namespace
@@ -238,10 +251,8 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
         const std::vector<double> votes = marketHead->usesNeighbours() && scores
                                               ? neighbourVotesOf(*m_index, m_taxonomy, *marketHead, *scores)
                                               : std::vector<double>{};
-        std::vector<double> market = marketHead->probabilities(embedding, mass, votes);
-        // A head is finite by construction (CategoryHead::fromJson); should one not be, the mapping stands.
-        if (std::all_of(market.begin(), market.end(), [](double p) { return std::isfinite(p); })) {
-            mass = std::move(market);
+        if (std::optional<std::vector<double>> market = headMass(*marketHead, embedding, mass, votes)) {
+            mass = std::move(*market);
             r.categoryMass = mass;
             r.model.head = marketHead->version;
             r.model.headFromFile = m_headPinned;
@@ -410,6 +421,19 @@ std::vector<double> Classifier::neighbourVotes(const CategoryHead &head, const s
     return neighbourVotesOf(*m_index, m_taxonomy, head, m_index->score(embedding), exclude);
 }
 
+std::vector<double> Classifier::categoryMassOf(const CategoryHead *head, const std::vector<float> &embedding, double norm, qint64 self) const
+{
+    // The built-in layer reads as many floats as it has dimensions: an embedding of another size has no categories.
+    if (int(embedding.size()) != engine()->classifierLayer().dimension)
+        return {};
+    std::vector<double> mass = builtinProbabilities(embedding.data(), norm);
+    if (head && int(mass.size()) == head->categories() && int(embedding.size()) == head->dimension) {
+        if (std::optional<std::vector<double>> market = headMass(*head, embedding.data(), mass, neighbourVotes(*head, embedding, self)))
+            mass = std::move(*market);
+    }
+    return mass;
+}
+
 bool Classifier::weighPhotoText(PhotoResult &r, const PhotoText &text, qint64 self) const
 {
     const std::shared_ptr<const CategoryHead> h = head();
@@ -422,10 +446,9 @@ bool Classifier::weighPhotoText(PhotoResult &r, const PhotoText &text, qint64 se
     // kept (read back from the store) gets the head's and its neighbours' as they are now.
     std::vector<double> mass = r.categoryMass;
     if (int(mass.size()) != h->categories()) {
-        mass = builtinProbabilities(r.embedding.data(), r.embeddingNorm);
+        mass = categoryMassOf(h.get(), r.embedding, r.embeddingNorm, self);
         if (int(mass.size()) != h->categories())
             return false;
-        mass = h->probabilities(r.embedding.data(), mass, neighbourVotes(*h, r.embedding, self));
     }
     if (!h->textEvidence->apply(mass, keys) || !std::all_of(mass.begin(), mass.end(), [](double p) { return std::isfinite(p); }))
         return false;

@@ -104,6 +104,13 @@ public:
     // of its neighbours, similar listings, duplicates and words.
     bool weighPhotoText(PhotoResult &result, const PhotoText &text, qint64 self = 0) const;
 
+    // The photo's categories computed again from its embedding: the built-in
+    // mapping's distribution, and where `head` fits it, the head's with its
+    // closest listings' votes (`self` left out of them). What weighPhotoText
+    // shifts for a result whose distribution was not kept (read back from the
+    // store), and what the benches measure.
+    std::vector<double> categoryMassOf(const CategoryHead *head, const std::vector<float> &embedding, double norm, qint64 self = 0) const;
+
     // Another version of the same model (a fine-tuned one, or back to the
     // shipped one): same input, classes and embedding size, else refused.
     // Thread-safe like setHead; a head trained for the model in use before is

@@ -209,6 +209,25 @@ private Q_SLOTS:
         QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
     }
 
+    // listinglens-bench refuses before it reads a photo: a fold sweep scores
+    // the measured part for each number of folds, so never the test split's.
+    void benchUsageErrorsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("fold sweep on test") << QStringList{"cattext", "--split", "test", "--fold-sweep", "2,8"} << "--split tune";
+        QTest::newRow("fold sweep past 20") << QStringList{"cattext", "--fold-sweep", "21"} << "2 to 20";
+    }
+
+    void benchUsageErrorsExitTwo()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mentions);
+        const Run r = runProgram(test::benchBinaryPath(), args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
+    }
+
     void helpAndVersion()
     {
         for (const char *command : {"classify", "bench"}) {

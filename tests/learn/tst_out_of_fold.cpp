@@ -11,8 +11,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <stdexcept>
+#include <tuple>
 
 using namespace listinglens;
 
@@ -44,6 +46,22 @@ std::vector<float> marketPhoto(int c, std::mt19937_64 &random)
     return photoOf(u(random) < kLookAlike ? other : c, random);
 }
 
+// n confirmed listings, a kCategories category each in turn, the built-in
+// mapping uniform over `categories`; their photos are the caller's.
+std::vector<TrainingExample> listingsOf(int n, int categories, std::mt19937_64 &random)
+{
+    std::vector<TrainingExample> examples;
+    for (int i = 0; i < n; ++i) {
+        TrainingExample e;
+        e.id = i + 1;
+        e.category = i % kCategories;
+        e.phash = random();
+        e.builtin.assign(std::size_t(categories), 1.0 / categories);
+        examples.push_back(e);
+    }
+    return examples;
+}
+
 } // namespace
 
 class TestOutOfFold : public QObject {
@@ -57,15 +75,7 @@ private Q_SLOTS:
         const int categories = int(taxonomy.value().categories().size());
         QVERIFY(categories > kCategories);
         std::mt19937_64 random(5);
-        std::vector<TrainingExample> examples;
-        for (int i = 0; i < 1000; ++i) {
-            TrainingExample e;
-            e.id = i + 1;
-            e.category = i % kCategories;
-            e.phash = random();
-            e.builtin.assign(std::size_t(categories), 1.0 / categories);
-            examples.push_back(e);
-        }
+        std::vector<TrainingExample> examples = listingsOf(1000, categories, random);
         TrainingOptions options;
         options.gate = false;
         const std::vector<bool> validation = HeadTrainer::validationSplit(examples, options);
@@ -108,6 +118,13 @@ private Q_SLOTS:
         QVERIFY2(overV > 0.3, qPrintable(QString::number(overV))); // the clean fifth misjudges the market
         QVERIFY2(std::abs(overF) < 0.15, qPrintable(QString::number(overF)));
         QVERIFY(f.temperature > 1.5 * v.temperature);
+        // The report says which rows the temperatures were fitted on: every listing in 5 folds, or the validation fifth.
+        const auto fittedOn = [](const TrainedHead &t) { return t.report.value(QStringLiteral("fit")).toObject().value(QStringLiteral("temperature_fitted_on")).toObject(); };
+        QCOMPARE(fittedOn(outOfFold.value()).value(QStringLiteral("split")).toString(), QStringLiteral("out_of_fold"));
+        QCOMPARE(fittedOn(outOfFold.value()).value(QStringLiteral("folds")).toInt(), 5);
+        QCOMPARE(fittedOn(outOfFold.value()).value(QStringLiteral("rows")).toInt(), int(examples.size()));
+        QCOMPARE(fittedOn(onValidation.value()).value(QStringLiteral("split")).toString(), QStringLiteral("validation"));
+        QCOMPARE(fittedOn(onValidation.value()).value(QStringLiteral("rows")).toInt(), onValidation.value().validation.n);
     }
 
     // A fold whose head cannot answer is skipped, not the whole training, and
@@ -186,6 +203,130 @@ private Q_SLOTS:
         QVERIFY2(dealt > cap * 0.9 && dealt < cap * 1.1, qPrintable(QString::number(dealt)));
         for (int f = 0; f < folds; ++f) // spread over the folds
             QVERIFY(std::count(fold.begin(), fold.end(), f) > cap / folds / 2);
+    }
+
+    // One set of bins: the ECE is their sum, and a bench prints the same bins.
+    void reliability_binsAreWhatTheEceSums()
+    {
+        const std::vector<double> confidence{0.05, 0.1, 0.34, 0.35, 0.62, 0.66, 0.9, 1.0};
+        const std::vector<bool> correct{false, true, false, true, true, true, false, true};
+        const auto bins = HeadTrainer::reliability(confidence, correct, 10);
+        QCOMPARE(int(bins.size()), 10);
+        QCOMPARE(bins[0].count, 2); // 0.1 belongs to (0, 0.1]
+        QCOMPARE(bins[0].right, 1);
+        QCOMPARE(bins[3].count, 2);
+        QCOMPARE(bins[6].count, 2);
+        QCOMPARE(bins[9].count, 1);
+        QVERIFY(std::abs(bins[6].confidence - 1.28) < 1e-9);
+        // By hand, in the ECE's 15 bins (b/15, (b+1)/15]: 0.05 alone in bin 0 and wrong
+        // (|0.05 - 0|), 0.1 alone in bin 1 and right (|0.1 - 1|), 0.34 and 0.35 in bin 5
+        // with one right (|0.69 - 1|), 0.62 and 0.66 in bin 9 both right (|1.28 - 2|),
+        // 0.9 alone in bin 13 and wrong (|0.9 - 0|), 1.0 alone in bin 14 and right (0):
+        // (0.05 + 0.9 + 0.31 + 0.72 + 0.9 + 0) / 8 = 0.36.
+        QCOMPARE(HeadTrainer::kCalibrationBins, 15);
+        const double ece = HeadTrainer::expectedCalibrationError(confidence, correct);
+        QVERIFY2(std::abs(ece - 0.36) < 1e-9, qPrintable(QString::number(ece, 'g', 12)));
+        QCOMPARE(HeadTrainer::expectedCalibrationError({}, {}), 0.0);
+    }
+
+    // A confidence that is not a number (a head that answered NaN) is in no
+    // bin and out of the ECE's mean, not converted to a bin index (undefined).
+    void reliability_skipsConfidencesThatAreNotFinite()
+    {
+        const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+        const std::vector<double> confidence{0.5, nan, 0.9, inf, -inf};
+        const std::vector<bool> correct{true, false, true, true, false};
+        int binned = 0;
+        for (const auto &b : HeadTrainer::reliability(confidence, correct)) {
+            binned += b.count;
+            QVERIFY(std::isfinite(b.confidence));
+        }
+        QCOMPARE(binned, 2);
+        // 0.5 right (|0.5 - 1|) and 0.9 right (|0.9 - 1|) over the 2 answers binned.
+        const double ece = HeadTrainer::expectedCalibrationError(confidence, correct);
+        QVERIFY2(std::abs(ece - 0.3) < 1e-9, qPrintable(QString::number(ece)));
+        // Answers none of which is binned have no calibration to score: NaN, not a perfect 0.
+        QVERIFY(std::isnan(HeadTrainer::expectedCalibrationError({nan, nan}, {true, false})));
+        QCOMPARE(HeadTrainer::expectedCalibrationError({}, {}), 0.0);
+    }
+
+    // Each fold trains a head: training refuses a number of folds it would not
+    // bound, and one that means nothing, rather than train for a long time.
+    void training_refusesFoldsOutOfRange()
+    {
+        auto taxonomy = Taxonomy::builtIn();
+        QVERIFY(taxonomy.ok());
+        const int categories = int(taxonomy.value().categories().size());
+        std::mt19937_64 random(3);
+        std::vector<TrainingExample> examples = listingsOf(200, categories, random);
+        for (TrainingExample &e : examples)
+            e.embedding = photoOf(e.category, random);
+        TrainingOptions options;
+        for (int folds : {-1, 1, HeadTrainer::kMaxFolds + 1, 1000000}) {
+            options.folds = folds;
+            const auto refused = HeadTrainer::train(examples, taxonomy.value(), nullptr, options);
+            QVERIFY2(!refused.ok(), qPrintable(QString::number(folds)));
+            QVERIFY2(refused.error().message.contains(QStringLiteral("folds")), qPrintable(refused.error().message));
+        }
+        options.folds = HeadTrainer::kMaxFolds;
+        const auto trained = HeadTrainer::train(examples, taxonomy.value(), nullptr, options);
+        QVERIFY2(trained.ok(), qPrintable(trained.ok() ? QString() : trained.error().message));
+    }
+
+    // A head none of whose validation answers has a finite confidence is
+    // refused: stored, its ECE would read as a perfectly calibrated head.
+    void training_refusesAHeadWithoutAFiniteValidationAnswer()
+    {
+        auto taxonomy = Taxonomy::builtIn();
+        QVERIFY(taxonomy.ok());
+        std::mt19937_64 random(3);
+        std::vector<TrainingExample> examples = listingsOf(200, int(taxonomy.value().categories().size()), random);
+        const TrainingOptions options;
+        const std::vector<bool> validation = HeadTrainer::validationSplit(examples, options);
+        for (std::size_t i = 0; i < examples.size(); ++i)
+            examples[i].embedding = validation[i] ? std::vector<float>(kDim, std::numeric_limits<float>::quiet_NaN()) : photoOf(examples[i].category, random);
+        const auto trained = HeadTrainer::train(examples, taxonomy.value(), nullptr, options);
+        QVERIFY2(!trained.ok(), qPrintable(trained.ok() ? trained.value().report.value(QStringLiteral("validation")).toObject().value(QStringLiteral("ece")).toVariant().toString() : QString()));
+        QVERIFY2(trained.error().message.contains(QStringLiteral("finite confidence")), qPrintable(trained.error().message));
+    }
+
+    // options.folds is the number of folds the listings are answered in; 0
+    // means one fold per validation share (5 at 0.2, 4 at 0.25).
+    void outOfFoldRows_answersInTheFoldsAskedFor()
+    {
+        std::mt19937_64 random(5);
+        std::vector<TrainingExample> examples = listingsOf(200, kCategories, random);
+        for (TrainingExample &e : examples)
+            e.embedding = photoOf(e.category, random);
+        TrainingOptions options;
+        options.gate = false;
+        for (const auto &[asked, share, expected] : {std::tuple{3, 0.2, 3}, std::tuple{7, 0.2, 7}, std::tuple{0, 0.2, 5}, std::tuple{0, 0.25, 4}}) {
+            options.folds = asked;
+            options.validationShare = share;
+            const CalibrationRows rows = outOfFoldRows(examples, options, kCategories, kDim, 1e-3, false);
+            QVERIFY2(rows.folds == expected, qPrintable(QStringLiteral("%1 folds asked: %2").arg(asked).arg(rows.folds)));
+            QCOMPARE(rows.y.size(0), std::int64_t(examples.size())); // every listing answered once
+            const std::vector<int> fold = foldsByListing(examples, options, expected);
+            QCOMPARE(*std::max_element(fold.begin(), fold.end()), expected - 1);
+        }
+    }
+
+    // A perfectly calibrated model's ECE on a few hundred answers is not 0:
+    // 400 answers at confidence 0.6, right with probability 0.6, score
+    // E|mean - 0.6| = sqrt(0.24 / 400) * sqrt(2 / pi) = 0.0195 on average.
+    void eceIfCalibrated_isTheSamplesNoise()
+    {
+        const auto at = HeadTrainer::eceIfCalibrated(std::vector<double>(400, 0.6), 2000);
+        QVERIFY2(std::abs(at.mean - 0.0195) < 0.002, qPrintable(QString::number(at.mean)));
+        QVERIFY(at.p90 > at.mean);
+        QCOMPARE(HeadTrainer::eceIfCalibrated(std::vector<double>(400, 0.6), 50, 3).mean,
+                 HeadTrainer::eceIfCalibrated(std::vector<double>(400, 0.6), 50, 3).mean); // seeded
+        // Spread over 15 bins, fewer answers a bin: more noise.
+        std::vector<double> spread;
+        for (int i = 0; i < 400; ++i)
+            spread.push_back(0.1 + 0.85 * i / 399.0);
+        QVERIFY(HeadTrainer::eceIfCalibrated(spread, 500).mean > 2 * at.mean);
+        QCOMPARE(HeadTrainer::eceIfCalibrated({}).mean, 0.0);
     }
 };
 

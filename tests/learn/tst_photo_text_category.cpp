@@ -13,6 +13,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace listinglens;
 
@@ -242,6 +243,22 @@ private Q_SLOTS:
         const PhotoResult photo = classified.front();
         QCOMPARE(int(photo.categoryMass.size()), int(classifier.taxonomy().categories().size()));
         QCOMPARE(photo.categories.front().confidence, *std::max_element(photo.categoryMass.begin(), photo.categoryMass.end()));
+        // Computed again from its embedding (what the benches and results read back from the store do), the same distribution.
+        const std::vector<double> recomputed = classifier.categoryMassOf(&head, photo.embedding, photo.embeddingNorm);
+        QCOMPARE(recomputed.size(), photo.categoryMass.size());
+        for (std::size_t c = 0; c < recomputed.size(); ++c)
+            QVERIFY2(std::abs(recomputed[c] - photo.categoryMass[c]) < 1e-6,
+                     qPrintable(QStringLiteral("%1 against %2").arg(recomputed[c]).arg(photo.categoryMass[c])));
+        // A head whose answer is not finite leaves the built-in mapping, as classify does.
+        const std::vector<double> builtin = classifier.categoryMassOf(nullptr, photo.embedding, photo.embeddingNorm);
+        CategoryHead broken = head;
+        broken.temperature = broken.unvotedTemperature = -1e-3; // fromJson refuses it: every mass to the power -1000 overflows
+        const std::vector<double> raw = broken.probabilities(photo.embedding.data(), builtin, {});
+        QVERIFY(std::any_of(raw.begin(), raw.end(), [](double p) { return !std::isfinite(p); }));
+        QCOMPARE(classifier.categoryMassOf(&broken, photo.embedding, photo.embeddingNorm), builtin);
+        // An embedding the built-in layer cannot read has no categories, with a head or without.
+        QVERIFY(classifier.categoryMassOf(&head, std::vector<float>(std::size_t(dim) + 1, 0.1f), 1.0).empty());
+        QVERIFY(classifier.categoryMassOf(nullptr, std::vector<float>(std::size_t(dim) - 1, 0.1f), 1.0).empty());
         // Then five furniture listings exactly like it are confirmed.
         for (qint64 id = 1; id <= 5; ++id)
             index->add({id, QStringLiteral("furniture"), true, 100.0, quint64(id) << 40, QStringLiteral("table.jpg"), QStringLiteral("Oak table")},
