@@ -35,6 +35,9 @@ public:
     // channels), as boxes in full-photo pixels (multiplied by decodeScale),
     // largest first. Empty for an empty or tiny image; never throws. Images
     // larger than the decode the model sees are reduced first (bounded time).
+    // A decode larger than the marketplace's (short side over 320 px, a
+    // phone photo's) is also scanned reduced to 256 px, and the faces only
+    // that scan finds are added: one box a face.
     std::vector<QRect> detect(const cv::Mat &bgr, int decodeScale) const;
 
     const QString &cascadePath() const { return m_path; }
