@@ -316,8 +316,9 @@ constexpr int kReducedNeighbours = 4;
 // The smallest face looked for on the reduction: 40 px, a sixth of its
 // short side (the faces it gains are a sixth of the photo or more): with
 // 32 px, as on a marketplace decode, it finds as many on the 45 enlarged
-// marketplace photos (41 of their 49) for about 40 % more of its CPU.
-// INTER_LINEAR, not INTER_AREA: 41 of the 49 against 35.
+// marketplace photos (41 of their 49) with one scale more to scan (its CPU
+// could not be told apart from 40 px's on a loaded machine); 44 px finds 39.
+// INTER_LINEAR, not INTER_AREA: the reduction scanned alone finds 41 of the 49 against 35.
 constexpr int kReducedMinFace = 40;
 
 void addReducedScansFaces(cv::CascadeClassifier &cascade, const cv::Mat &scanned, std::vector<cv::Rect> &found)
