@@ -421,8 +421,17 @@ std::vector<QRect> FaceDetector::detect(const cv::Mat &bgr, int decodeScale) con
         try {
             const int minFace = std::max(kMinFace, int(kMinFaceShare * std::min(g.cols, g.rows)));
             found = facesOn(*cascade, scanned, g, minFace, kMinNeighbours);
-            if (std::min(scanned.cols, scanned.rows) > kSecondScanAbove)
-                addReducedScansFaces(*cascade, scanned, found);
+            // The second scan's failure (memory, or an image type its
+            // INTER_LINEAR reduction rejects though the first scan took it:
+            // 8-bit signed, 32-bit integer) keeps the first scan's faces: an
+            // empty list would leave the thumbnail unblurred.
+            if (std::min(scanned.cols, scanned.rows) > kSecondScanAbove) {
+                try {
+                    addReducedScansFaces(*cascade, scanned, found);
+                } catch (const std::exception &e) {
+                    qCWarning(lcImage) << "face detection's reduced scan failed, its first scan's faces kept:" << e.what();
+                }
+            }
         } catch (...) {
             m_pool->giveBack(std::move(cascade));
             throw;

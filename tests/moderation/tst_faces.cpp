@@ -192,6 +192,25 @@ private Q_SLOTS:
         QVERIFY2(laptopFaces[0].intersected(enlargedFace).width() > enlargedFace.width() / 2, qPrintable(rectText(laptopFaces[0])));
     }
 
+    // An image type the first scan takes (converted to 8-bit grey) but the
+    // second scan's INTER_LINEAR reduction rejects (32-bit integer), on a
+    // decode that takes the second scan (laptop.jpg, 354 px short side):
+    // the first scan's face is kept, not lost with the failed second scan.
+    void firstScansFacesAreKeptWhenTheSecondScanFails()
+    {
+        const cv::Mat photo = facePhoto();
+        if (photo.empty())
+            QSKIP("../shared/testdata/photos is not here");
+        QVERIFY(std::min(photo.cols, photo.rows) > 320 && std::max(photo.cols, photo.rows) <= 512);
+        auto detector = FaceDetector::open();
+        QVERIFY(detector.ok());
+        cv::Mat wide;
+        photo.convertTo(wide, CV_32SC3);
+        const auto faces = detector.value()->detect(wide, 1);
+        QCOMPARE(int(faces.size()), 1);
+        QVERIFY2(faces[0].intersected(kLaptopFace).width() > 40, qPrintable(rectText(faces[0])));
+    }
+
     void noFaceOnAPlainImage()
     {
         auto detector = FaceDetector::open();
