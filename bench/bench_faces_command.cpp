@@ -21,6 +21,7 @@
 #include <QFileInfo>
 #include <QFile>
 #include <QHash>
+#include <QSet>
 #include <QRegularExpression>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -50,64 +51,6 @@ QString photoKey(const QString &name)
     return QFileInfo(name).completeBaseName().remove(size);
 }
 
-using FaceLists = QHash<QString, std::vector<QRect>>;
-
-// The faces of a `--list` output ("name: x,y wxh; ..."), multiplied by
-// `scale`; an unreadable file or line is an error, not an empty list.
-std::optional<FaceLists> readFaceList(const QString &path, double scale)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
-        printError(QStringLiteral("cannot read %1").arg(path));
-        return std::nullopt;
-    }
-    static const QRegularExpression photoLine(QStringLiteral("^(\\S+\\.(?:jpg|jpeg|png)): (.*)$"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression box(QStringLiteral("^(-?\\d+),(-?\\d+) (\\d+)x(\\d+)$"));
-    FaceLists lists;
-    for (int lineNo = 1; !file.atEnd(); ++lineNo) {
-        const auto photo = photoLine.match(QString::fromUtf8(file.readLine()).trimmed());
-        if (!photo.hasMatch())
-            continue; // the summary line, and the lines of lost faces
-        std::vector<QRect> &faces = lists[photoKey(photo.captured(1))];
-        for (const QString &b : photo.captured(2).split(QStringLiteral("; "), Qt::SkipEmptyParts)) {
-            const auto m = box.match(b.trimmed());
-            if (!m.hasMatch()) {
-                printError(QStringLiteral("%1:%2: not a box: %3").arg(path).arg(lineNo).arg(b));
-                return std::nullopt;
-            }
-            const auto at = [&](int i) { return int(std::lround(m.captured(i).toDouble() * scale)); };
-            faces.push_back(QRect(at(1), at(2), at(3), at(4)));
-        }
-    }
-    return lists;
-}
-
-double overlap(const QRect &a, const QRect &b)
-{
-    const QRect i = a.intersected(b);
-    const double both = double(i.width()) * i.height();
-    return i.isEmpty() ? 0 : both / (double(a.width()) * a.height() + double(b.width()) * b.height() - both);
-}
-
-// Faces of the reference list found again (a box overlapping by more than
-// 0.3 of their union), lost (each printed with --list) and new.
-struct AgainstCounts {
-    int kept = 0, lost = 0, added = 0;
-    void add(const QString &name, const std::vector<QRect> &reference, const std::vector<QRect> &found, bool list, QTextStream &out)
-    {
-        const auto matches = [](const QRect &r, const std::vector<QRect> &in) {
-            return std::any_of(in.begin(), in.end(), [&](const QRect &o) { return overlap(r, o) > 0.3; });
-        };
-        for (const QRect &r : reference) {
-            matches(r, found) ? ++kept : ++lost;
-            if (list && !matches(r, found))
-                out << "lost " << name << ": " << r.x() << "," << r.y() << " " << r.width() << "x" << r.height() << "\n";
-        }
-        for (const QRect &f : found)
-            added += matches(f, reference) ? 0 : 1;
-    }
-};
-
 QString boxesText(const std::vector<QRect> &faces)
 {
     QStringList boxes;
@@ -116,24 +59,137 @@ QString boxesText(const std::vector<QRect> &faces)
     return boxes.join(QStringLiteral("; "));
 }
 
-// The totals, as one JSON object or a line of text; the faces found again
-// of the --against list when one was given (`againstPath` not empty).
-void printSummary(QTextStream &out, QJsonObject result, const QString &dir, const QString &againstPath, const AgainstCounts &counts, bool json)
+using FaceLists = QHash<QString, std::vector<QRect>>;
+
+// The largest --against-scale and the largest box coordinate or side, in
+// these photos' pixels, taken from a list: far beyond any photo, and far
+// inside an int, so a QRect's right edge cannot overflow.
+constexpr double kMaxAgainstScale = 1000;
+constexpr double kMaxBoxPixels = 1e6;
+
+// The faces of a `--list` output ("name: x,y wxh; ..."), multiplied by
+// `scale`; an unreadable file or box, or a file with no photo line (a
+// --json output, a list of paths), is an error, not an empty list.
+std::optional<FaceLists> readFaceList(const QString &path, double scale)
 {
-    if (!againstPath.isEmpty())
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        printError(QStringLiteral("cannot read %1").arg(path));
+        return std::nullopt;
+    }
+    static const QRegularExpression photoLine(QStringLiteral("^(\\S+\\.(?:jpg|jpeg|png)): (.*)$"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression box(QStringLiteral("^(-?\\d{1,9}),(-?\\d{1,9}) (\\d{1,9})x(\\d{1,9})$"));
+    FaceLists lists;
+    for (int lineNo = 1; !file.atEnd(); ++lineNo) {
+        const auto photo = photoLine.match(QString::fromUtf8(file.readLine()).trimmed());
+        if (!photo.hasMatch())
+            continue; // the summary line, and the lines of lost faces
+        std::vector<QRect> &faces = lists[photoKey(photo.captured(1))];
+        for (const QString &b : photo.captured(2).split(QStringLiteral("; "), Qt::SkipEmptyParts)) {
+            const auto m = box.match(b.trimmed());
+            double v[4] = {};
+            for (int i = 0; m.hasMatch() && i < 4; ++i)
+                v[i] = std::round(m.captured(i + 1).toDouble() * scale);
+            const auto inRange = [](double x) { return std::abs(x) <= kMaxBoxPixels; };
+            if (!m.hasMatch() || !std::all_of(std::begin(v), std::end(v), inRange) || v[2] < 1 || v[3] < 1) {
+                printError(QStringLiteral("%1:%2: not a box (x,y wxh, sides of 1 px or more, at most %3 px once scaled): %4")
+                               .arg(path).arg(lineNo).arg(kMaxBoxPixels, 0, 'f', 0).arg(b));
+                return std::nullopt;
+            }
+            faces.push_back(QRect(int(v[0]), int(v[1]), int(v[2]), int(v[3])));
+        }
+    }
+    if (lists.isEmpty()) {
+        printError(QStringLiteral("%1: no photo line (\"name.jpg: x,y wxh; ...\", as --list prints them)").arg(path));
+        return std::nullopt;
+    }
+    return lists;
+}
+
+// Faces of the reference list found again, lost (each printed with --list)
+// and new. Matched one to one, the pairs overlapping most first (IoU over
+// kSameFaceOverlap), so that one large box does not count for two faces.
+struct AgainstCounts {
+    int kept = 0, lost = 0, added = 0;
+    QSet<QString> photos; // the reference's photos met among these
+    void add(const QString &name, const std::vector<QRect> &reference, const std::vector<QRect> &found, bool list, QTextStream &out)
+    {
+        photos.insert(photoKey(name));
+        struct Pair {
+            double overlap;
+            std::size_t r, f;
+        };
+        std::vector<Pair> pairs;
+        for (std::size_t r = 0; r < reference.size(); ++r)
+            for (std::size_t f = 0; f < found.size(); ++f)
+                if (const double o = faceOverlap(reference[r], found[f]); o > kSameFaceOverlap)
+                    pairs.push_back({o, r, f});
+        std::stable_sort(pairs.begin(), pairs.end(), [](const Pair &a, const Pair &b) { return a.overlap > b.overlap; });
+        std::vector<bool> refMatched(reference.size()), foundMatched(found.size());
+        int matched = 0;
+        for (const Pair &p : pairs) {
+            if (refMatched[p.r] || foundMatched[p.f])
+                continue;
+            refMatched[p.r] = foundMatched[p.f] = true;
+            ++matched;
+        }
+        kept += matched;
+        lost += int(reference.size()) - matched;
+        added += int(found.size()) - matched;
+        for (std::size_t r = 0; list && r < reference.size(); ++r)
+            if (!refMatched[r])
+                out << "lost " << name << ": " << boxesText({reference[r]}) << "\n";
+    }
+};
+
+// The totals, as one JSON object or a line of text; with an --against list
+// (`reference` not null), its faces found again, lost and new, its total,
+// and a warning for its photos that are not among these (its faces on them
+// are counted neither found again nor lost).
+void printSummary(QTextStream &out, QJsonObject result, const QString &dir, const QString &againstPath, const FaceLists *reference,
+                  const AgainstCounts &counts, bool json)
+{
+    if (reference) {
+        int total = 0, unmatchedPhotos = 0, unmatchedFaces = 0;
+        for (auto it = reference->begin(); it != reference->end(); ++it) {
+            total += int(it->size());
+            if (!counts.photos.contains(it.key())) {
+                ++unmatchedPhotos;
+                unmatchedFaces += int(it->size());
+            }
+        }
+        if (unmatchedPhotos > 0)
+            printError(QStringLiteral("warning: %1 photos of %2 (%3 faces) are not among the photos in %4").arg(unmatchedPhotos).arg(againstPath)
+                           .arg(unmatchedFaces).arg(dir));
         result.insert(QStringLiteral("against"), QJsonObject{{QStringLiteral("kept"), counts.kept}, {QStringLiteral("lost"), counts.lost},
-                                                             {QStringLiteral("new"), counts.added}});
+                                                             {QStringLiteral("new"), counts.added}, {QStringLiteral("faces_in_list"), total},
+                                                             {QStringLiteral("photos_not_here"), unmatchedPhotos}});
+        if (!json)
+            out << QStringLiteral("against %1: %2 of the %3 faces of its photos here found again, %4 new; %5 faces in it, %6 on photos not here\n")
+                       .arg(againstPath).arg(counts.kept).arg(counts.kept + counts.lost).arg(counts.added).arg(total).arg(unmatchedFaces);
+    }
     if (json) {
         out << QJsonDocument(result).toJson(QJsonDocument::Compact) << Qt::endl;
         return;
     }
-    if (!againstPath.isEmpty())
-        out << QStringLiteral("against %1: %2 of its %3 faces found again, %4 new\n").arg(againstPath).arg(counts.kept).arg(counts.kept + counts.lost).arg(counts.added);
     out << QStringLiteral("%1 photos (%2 unreadable) in %3: %4 faces on %5 photos; the detector %6 ms of the thread's CPU a photo, %7 ms of the process's; %8\n")
                .arg(result.value(QStringLiteral("photos")).toInt()).arg(result.value(QStringLiteral("failed")).toInt()).arg(dir)
                .arg(result.value(QStringLiteral("faces")).toInt()).arg(result.value(QStringLiteral("photos_with_faces")).toInt())
                .arg(result.value(QStringLiteral("thread_cpu_ms")).toDouble(), 0, 'f', 1)
                .arg(result.value(QStringLiteral("process_cpu_ms")).toDouble(), 0, 'f', 1).arg(processorModel());
+}
+
+// The --against list, multiplied by --against-scale (finite, over 0 and
+// kMaxAgainstScale at most); nullopt with the error printed when either is bad.
+std::optional<FaceLists> againstList(const QString &path, const QString &scaleText)
+{
+    bool ok = false;
+    const double scale = scaleText.toDouble(&ok);
+    if (!ok || !std::isfinite(scale) || scale <= 0 || scale > kMaxAgainstScale) {
+        printError(QStringLiteral("--against-scale must be a number over 0 and %1 at most, not %2").arg(kMaxAgainstScale).arg(scaleText));
+        return std::nullopt;
+    }
+    return readFaceList(path, scale);
 }
 
 } // namespace
@@ -151,9 +207,9 @@ int runBenchFaces(const QStringList &args)
     const QCommandLineOption list{QStringLiteral("list"), QStringLiteral("Print each photo with a face and its boxes (photo pixels).")};
     const QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print one JSON object.")};
     const QCommandLineOption against{QStringLiteral("against"),
-                                     QStringLiteral("A --list output of the same photos at another size: count its faces found again (IoU > 0.3), lost and new."),
+                                     QStringLiteral("A --list output of the same photos at another size: count its faces found again (one to one, IoU > 0.3), lost and new."),
                                      QStringLiteral("FILE")};
-    const QCommandLineOption againstScale{QStringLiteral("against-scale"), QStringLiteral("Factor from that list's boxes to these photos' pixels (default 1)."),
+    const QCommandLineOption againstScale{QStringLiteral("against-scale"), QStringLiteral("Factor from that list's boxes to these photos' pixels (over 0, 1000 at most; default 1)."),
                                           QStringLiteral("K"), QStringLiteral("1")};
     parser.addOptions({photos, rounds, list, json, against, againstScale});
     int exitCode = ExitOk;
@@ -162,14 +218,9 @@ int runBenchFaces(const QStringList &args)
     const auto nRounds = intOption(parser, rounds, 1, 100);
     if (!nRounds)
         return ExitUsage;
-    bool scaleOk = false;
-    const double scale = parser.value(againstScale).toDouble(&scaleOk);
-    const auto reference = parser.isSet(against) && scaleOk && scale > 0 ? readFaceList(parser.value(against), scale) : std::optional<FaceLists>();
-    if (parser.isSet(against) && !reference) {
-        if (!scaleOk || scale <= 0)
-            printError(QStringLiteral("--against-scale must be a positive number"));
+    const auto reference = parser.isSet(against) ? againstList(parser.value(against), parser.value(againstScale)) : std::optional<FaceLists>();
+    if (parser.isSet(against) && !reference)
         return ExitUsage;
-    }
     const QString dir = parser.isSet(photos) ? parser.value(photos)
                                              : QDir(defaultSamplesDir() + QStringLiteral("/../marketplace/photos")).absolutePath();
     const QStringList files = QDir(dir).entryList({QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png")}, QDir::Files, QDir::Name);
@@ -215,7 +266,7 @@ int runBenchFaces(const QStringList &args)
                              {QStringLiteral("faces"), faces},          {QStringLiteral("photos_with_faces"), withFaces},
                              {QStringLiteral("thread_cpu_ms"), threadMs / n}, {QStringLiteral("process_cpu_ms"), processMs / n},
                              {QStringLiteral("cpu"), processorModel()}};
-    printSummary(out, result, dir, reference ? parser.value(against) : QString(), counts, parser.isSet(json));
+    printSummary(out, result, dir, parser.value(against), reference ? &*reference : nullptr, counts, parser.isSet(json));
     return ExitOk;
 }
 

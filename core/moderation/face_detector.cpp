@@ -293,20 +293,11 @@ cv::Mat grey(const cv::Mat &image)
     return g;
 }
 
-// Faces at least this far over a face's box (intersection over union) are that face.
-constexpr double kSameFace = 0.3;
-
-double iou(const cv::Rect &a, const cv::Rect &b)
-{
-    const double common = (a & b).area();
-    return common > 0 ? common / (double(a.area()) + b.area() - common) : 0;
-}
-
 // A decode larger than the marketplace's (a phone photo's, 500 x 375) is
 // also scanned reduced to the marketplace's size, kReducedSide on its short
 // side: the cascade accepts a marginal face by fewer windows on the larger
 // image than on the 256 px one, and scans other scales of it. The faces of
-// that scan that the first one did not find (no box over kSameFace of one)
+// that scan that the first one did not find (no box over kSameFaceOverlap of one)
 // are added, in `scanned`'s pixels: one box a face, the larger scan's when
 // both find it. The larger scan alone keeps faces the reduction loses (the
 // sample laptop.jpg's tilted face, on its phone-sized photo).
@@ -334,12 +325,24 @@ void addReducedScansFaces(cv::CascadeClassifier &cascade, const cv::Mat &scanned
     const std::size_t first = found.size();
     for (const cv::Rect &r : facesOn(cascade, small, g, kReducedMinFace, kReducedNeighbours)) {
         const cv::Rect box(cvRound(r.x * kx), cvRound(r.y * ky), cvRound(r.width * kx), cvRound(r.height * ky));
-        if (std::none_of(found.begin(), found.begin() + std::ptrdiff_t(first), [&](const cv::Rect &f) { return iou(f, box) > kSameFace; }))
+        const auto same = [&](const cv::Rect &f) {
+            return faceOverlap(QRect(f.x, f.y, f.width, f.height), QRect(box.x, box.y, box.width, box.height)) > kSameFaceOverlap;
+        };
+        if (std::none_of(found.begin(), found.begin() + std::ptrdiff_t(first), same))
             found.push_back(box);
     }
 }
 
 } // namespace
+
+double faceOverlap(const QRect &a, const QRect &b)
+{
+    const QRect common = a.intersected(b);
+    if (common.isEmpty())
+        return 0;
+    const double both = double(common.width()) * common.height();
+    return both / (double(a.width()) * a.height() + double(b.width()) * b.height() - both);
+}
 
 struct FaceDetector::Pool {
     QString path;

@@ -35,9 +35,13 @@ public:
     // channels), as boxes in full-photo pixels (multiplied by decodeScale),
     // largest first. Empty for an empty or tiny image; never throws. Images
     // larger than the decode the model sees are reduced first (bounded time).
-    // A decode larger than the marketplace's (short side over 320 px, a
-    // phone photo's) is also scanned reduced to 256 px, and the faces only
-    // that scan finds are added: one box a face.
+    // An image whose short side, once its long side is reduced to 512 px,
+    // is over 320 px (321-512) is also scanned reduced to 256 px, and the
+    // faces only that scan finds are added: one box a face. The lane's
+    // decodes of 4032 x 3024 (504 x 378), 2560 x 1920, 1024 x 768 and
+    // 640 x 480 photos take it, as do 4:3 PNGs of 512 px or more; those of
+    // 3264 x 2448 (408 x 306) and the marketplace's 512 x 512 (256) do not.
+    // If it fails, the first scan's faces are returned.
     std::vector<QRect> detect(const cv::Mat &bgr, int decodeScale) const;
 
     const QString &cascadePath() const { return m_path; }
