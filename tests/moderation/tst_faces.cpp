@@ -182,6 +182,8 @@ private Q_SLOTS:
         QCOMPARE(int(faces.size()), 1);
         // Where the listing photo's own face is found (114-392 px across, 50-328 down, on its 512 px), enlarged.
         const QRect listingFace(QPointF(114 * k, 50 * k).toPoint(), QPointF(392 * k, 328 * k).toPoint());
+        // The listing's face itself, not a larger box that covers it: over 0.3 of their union, as a face found again is counted.
+        QVERIFY2(faceOverlap(faces[0], listingFace) > kSameFaceOverlap, qPrintable(rectText(faces[0])));
         const QRect common = faces[0].intersected(listingFace);
         QVERIFY2(common.width() * common.height() > 0.6 * listingFace.width() * listingFace.height(), qPrintable(rectText(faces[0])));
 
@@ -190,6 +192,7 @@ private Q_SLOTS:
         QCOMPARE(int(laptopFaces.size()), 1);
         const QRect enlargedFace(QPointF(kLaptopFace.x() * k, kLaptopFace.y() * k).toPoint(), QSize(int(kLaptopFace.width() * k), int(kLaptopFace.height() * k)));
         QVERIFY2(laptopFaces[0].intersected(enlargedFace).width() > enlargedFace.width() / 2, qPrintable(rectText(laptopFaces[0])));
+        QVERIFY2(faceOverlap(laptopFaces[0], enlargedFace) > kSameFaceOverlap, qPrintable(rectText(laptopFaces[0])));
     }
 
     // An image type the first scan takes (converted to 8-bit grey) but the
