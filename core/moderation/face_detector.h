@@ -54,6 +54,14 @@ private:
     std::unique_ptr<Pool> m_pool;
 };
 
+// Two boxes overlapping by more than kSameFaceOverlap of their union
+// (intersection over union) are one face: the detector's second scan adds
+// only faces over no box of the first by this much, and `listinglens-bench
+// faces --against` counts a face found again by it.
+inline constexpr double kSameFaceOverlap = 0.3;
+// Intersection over union of two boxes; 0 when they do not meet or one is empty.
+double faceOverlap(const QRect &a, const QRect &b);
+
 // Blurs each face (full-photo pixels, as detect() gives them) in `bgr`, the
 // photo decoded at 1/decodeScale, in place: the box padded by a fifth on each
 // side is pixelated to about eight cells across and smoothed, so it cannot
