@@ -424,10 +424,8 @@ std::vector<QRect> FaceDetector::detect(const cv::Mat &bgr, int decodeScale) con
         try {
             const int minFace = std::max(kMinFace, int(kMinFaceShare * std::min(g.cols, g.rows)));
             found = facesOn(*cascade, scanned, g, minFace, kMinNeighbours);
-            // The second scan's failure (memory, or an image type its
-            // INTER_LINEAR reduction rejects though the first scan took it:
-            // 8-bit signed, 32-bit integer) keeps the first scan's faces: an
-            // empty list would leave the thumbnail unblurred.
+            // A failed second scan (memory; 8-bit signed or 32-bit integer pixels, which its INTER_LINEAR
+            // rejects) keeps the first scan's faces: none would leave the thumbnail unblurred.
             if (std::min(scanned.cols, scanned.rows) > kSecondScanAbove) {
                 try {
                     addReducedScansFaces(*cascade, scanned, found);
