@@ -35,6 +35,13 @@ public:
     // channels), as boxes in full-photo pixels (multiplied by decodeScale),
     // largest first. Empty for an empty or tiny image; never throws. Images
     // larger than the decode the model sees are reduced first (bounded time).
+    // An image whose short side, once its long side is reduced to 512 px,
+    // is over 320 px (321-512) is also scanned reduced to 256 px, and the
+    // faces only that scan finds are added: one box a face. The lane's
+    // decodes of 4032 x 3024 (504 x 378), 2560 x 1920, 1024 x 768 and
+    // 640 x 480 photos take it, as do 4:3 PNGs of 512 px or more; those of
+    // 3264 x 2448 (408 x 306) and the marketplace's 512 x 512 (256) do not.
+    // If it fails, the first scan's faces are returned.
     std::vector<QRect> detect(const cv::Mat &bgr, int decodeScale) const;
 
     const QString &cascadePath() const { return m_path; }
@@ -46,6 +53,14 @@ private:
     QString m_path;
     std::unique_ptr<Pool> m_pool;
 };
+
+// Two boxes overlapping by more than kSameFaceOverlap of their union
+// (intersection over union) are one face: the detector's second scan adds
+// only faces over no box of the first by this much, and `listinglens-bench
+// faces --against` counts a face found again by it.
+inline constexpr double kSameFaceOverlap = 0.3;
+// Intersection over union of two boxes; 0 when they do not meet or one is empty.
+double faceOverlap(const QRect &a, const QRect &b);
 
 // Blurs each face (full-photo pixels, as detect() gives them) in `bgr`, the
 // photo decoded at 1/decodeScale, in place: the box padded by a fifth on each

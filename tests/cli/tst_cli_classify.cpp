@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace listinglens;
@@ -226,6 +227,68 @@ private Q_SLOTS:
         const Run r = runProgram(test::benchBinaryPath(), args);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
+    }
+
+    // `listinglens-bench faces --against FILE`: a file it cannot take as a
+    // --list output is a usage error naming the problem (and its line), not
+    // "0 of its 0 faces" found again.
+    void benchFacesAgainstErrorsExitTwo_data()
+    {
+        QTest::addColumn<QByteArray>("list");
+        QTest::addColumn<QString>("scale");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("json output") << QByteArray("{\"photos\":10,\"faces\":1}\n") << "1" << "no photo line";
+        QTest::newRow("path list") << QByteArray("/photos/a.jpg\n/photos/b.jpg\n") << "1" << "no photo line";
+        QTest::newRow("malformed box") << QByteArray("summary\na.jpg: 1,2 3x4; 5,6 7y8\n") << "1" << ":2: not a box";
+        QTest::newRow("huge coordinate") << QByteArray("a.jpg: 1,2 3x4\nb.jpg: 999999999,2 3x4\n") << "1" << ":2: not a box";
+        QTest::newRow("overflow once scaled") << QByteArray("a.jpg: 1,2 3000x4000\n") << "1000" << ":1: not a box";
+        QTest::newRow("empty box") << QByteArray("a.jpg: 1,2 0x4\n") << "1" << ":1: not a box";
+        QTest::newRow("scale inf") << QByteArray("a.jpg: 1,2 3x4\n") << "inf" << "--against-scale";
+        QTest::newRow("scale 1e300") << QByteArray("a.jpg: 1,2 3x4\n") << "1e300" << "--against-scale";
+        QTest::newRow("scale 0") << QByteArray("a.jpg: 1,2 3x4\n") << "0" << "--against-scale";
+    }
+
+    void benchFacesAgainstErrorsExitTwo()
+    {
+        QFETCH(QByteArray, list);
+        QFETCH(QString, scale);
+        QFETCH(QString, mentions);
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("faces.txt")));
+        QVERIFY(file.open(QIODevice::WriteOnly) && file.write(list) == list.size());
+        file.close();
+        const Run r = runProgram(test::benchBinaryPath(), {QStringLiteral("faces"), QStringLiteral("--photos"), test::samplePhotosDir(),
+                                                           QStringLiteral("--against"), file.fileName(), QStringLiteral("--against-scale"), scale});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
+    }
+
+    // Faces are found again one to one: a list with the face found on
+    // laptop.jpg twice has one found again and one lost, and its photo that
+    // is not among the photos is warned about.
+    void benchFacesAgainstMatchesOneToOne()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(test::samplePhotosDir() + QStringLiteral("/laptop.jpg"), dir.filePath(QStringLiteral("laptop.jpg"))));
+        const QStringList photos{QStringLiteral("faces"), QStringLiteral("--photos"), dir.path()};
+        const Run listed = runProgram(test::benchBinaryPath(), photos + QStringList{QStringLiteral("--list")});
+        QCOMPARE(listed.exitCode, 0);
+        const QString line = QString::fromUtf8(listed.out).split(QLatin1Char('\n')).first();
+        QVERIFY2(line.startsWith(QLatin1String("laptop.jpg: ")) && !line.contains(QLatin1Char(';')), qPrintable(line));
+        const QString box = line.mid(12);
+        QFile file(dir.filePath(QStringLiteral("faces.txt")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("laptop.jpg: %1; %1\nelsewhere.jpg: 1,1 40x40\n").arg(box).toUtf8());
+        file.close();
+        const Run r = runProgram(test::benchBinaryPath(), photos + QStringList{QStringLiteral("--json"), QStringLiteral("--against"), file.fileName()});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject against = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("against")).toObject();
+        QCOMPARE(against.value(QStringLiteral("kept")).toInt(), 1);
+        QCOMPARE(against.value(QStringLiteral("lost")).toInt(), 1);
+        QCOMPARE(against.value(QStringLiteral("new")).toInt(), 0);
+        QCOMPARE(against.value(QStringLiteral("faces_in_list")).toInt(), 3);
+        QCOMPARE(against.value(QStringLiteral("photos_not_here")).toInt(), 1);
+        QVERIFY2(r.err.contains("1 photos of") && r.err.contains("not among the photos"), r.err.constData());
     }
 
     void helpAndVersion()

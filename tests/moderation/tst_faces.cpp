@@ -96,8 +96,9 @@ private Q_SLOTS:
     // on the sample photos at the size the lane sees them (a phone photo's
     // 1/8 decode is 500 x 375), made grey so that the whole image is
     // scanned, the detector finds the faces a full scan of the cascade finds,
-    // box for box, and prints the CPU of both (AMD EPYC: 0.67 of the
-    // full scan's; the detector without the sparse scan 1.0-1.06).
+    // box for box (the scan of the 256 px reduction adds none on them), and
+    // prints the CPU of both (AMD EPYC: 0.67 of the full scan's without that
+    // scan, about 1.0 with it; the detector without the sparse scan 1.0-1.06).
     void sparseScanFindsTheFullScansFaces()
     {
         const QStringList names = QDir(samplePhotosDir()).entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
@@ -149,6 +150,68 @@ private Q_SLOTS:
         // What it saves is measured by `listinglens-bench faces` (docs/performance.md),
         // not asserted here: a CPU time depends on the machine and its load.
         qInfo().noquote() << QStringLiteral("%1 ms of CPU against %2 ms for a full scan (%3)").arg(sparseMs).arg(fullMs).arg(sparseMs / fullMs, 0, 'f', 2);
+    }
+
+    // A phone photo's decode (500 px, 1/8 of 4000) is also scanned reduced
+    // to the marketplace's 256 px, its faces added to those the 500 px scan
+    // finds: a marketplace photo enlarged to phone size, whose face (more
+    // than half the photo) the 500 px scan alone loses, has it found; and
+    // laptop.jpg's face, which the reduction alone loses on its phone-sized
+    // photo, is kept (one box, the 500 px scan's).
+    void faceOnAnEnlargedPhotoIsFoundAtMarketplaceSize()
+    {
+        const cv::Mat listing = cv::imread(QFile::encodeName(sharedDir() + QStringLiteral("/testdata/marketplace/photos/0f5d9af1-52e0-4b72-b463-56b3594d3883.jpg")).toStdString());
+        const cv::Mat laptop = facePhoto();
+        if (listing.empty() || laptop.empty())
+            QSKIP("../shared/testdata is not here");
+        auto detector = FaceDetector::open();
+        QVERIFY(detector.ok());
+        // As a phone would send them: 4000 px on the long side, JPEG, decoded at 1/8 as the lane decodes it.
+        const auto phoneDecode = [](const cv::Mat &photo, double *k) {
+            *k = 4000.0 / std::max(photo.cols, photo.rows);
+            cv::Mat big;
+            cv::resize(photo, big, {}, *k, *k, cv::INTER_CUBIC);
+            std::vector<uchar> jpeg;
+            cv::imencode(".jpg", big, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+            return cv::imdecode(jpeg, cv::IMREAD_REDUCED_COLOR_8);
+        };
+        double k = 0;
+        const cv::Mat listingDecode = phoneDecode(listing, &k);
+        QCOMPARE(std::min(listingDecode.cols, listingDecode.rows), 500);
+        const auto faces = detector.value()->detect(listingDecode, 8);
+        QCOMPARE(int(faces.size()), 1);
+        // Where the listing photo's own face is found (114-392 px across, 50-328 down, on its 512 px), enlarged.
+        const QRect listingFace(QPointF(114 * k, 50 * k).toPoint(), QPointF(392 * k, 328 * k).toPoint());
+        // The listing's face itself, not a larger box that covers it: over 0.3 of their union, as a face found again is counted.
+        QVERIFY2(faceOverlap(faces[0], listingFace) > kSameFaceOverlap, qPrintable(rectText(faces[0])));
+        const QRect common = faces[0].intersected(listingFace);
+        QVERIFY2(common.width() * common.height() > 0.6 * listingFace.width() * listingFace.height(), qPrintable(rectText(faces[0])));
+
+        const cv::Mat laptopDecode = phoneDecode(laptop, &k);
+        const auto laptopFaces = detector.value()->detect(laptopDecode, 8);
+        QCOMPARE(int(laptopFaces.size()), 1);
+        const QRect enlargedFace(QPointF(kLaptopFace.x() * k, kLaptopFace.y() * k).toPoint(), QSize(int(kLaptopFace.width() * k), int(kLaptopFace.height() * k)));
+        QVERIFY2(laptopFaces[0].intersected(enlargedFace).width() > enlargedFace.width() / 2, qPrintable(rectText(laptopFaces[0])));
+        QVERIFY2(faceOverlap(laptopFaces[0], enlargedFace) > kSameFaceOverlap, qPrintable(rectText(laptopFaces[0])));
+    }
+
+    // An image type the first scan takes (converted to 8-bit grey) but the
+    // second scan's INTER_LINEAR reduction rejects (32-bit integer), on a
+    // decode that takes the second scan (laptop.jpg, 354 px short side):
+    // the first scan's face is kept, not lost with the failed second scan.
+    void firstScansFacesAreKeptWhenTheSecondScanFails()
+    {
+        const cv::Mat photo = facePhoto();
+        if (photo.empty())
+            QSKIP("../shared/testdata/photos is not here");
+        QVERIFY(std::min(photo.cols, photo.rows) > 320 && std::max(photo.cols, photo.rows) <= 512);
+        auto detector = FaceDetector::open();
+        QVERIFY(detector.ok());
+        cv::Mat wide;
+        photo.convertTo(wide, CV_32SC3);
+        const auto faces = detector.value()->detect(wide, 1);
+        QCOMPARE(int(faces.size()), 1);
+        QVERIFY2(faces[0].intersected(kLaptopFace).width() > 40, qPrintable(rectText(faces[0])));
     }
 
     void noFaceOnAPlainImage()
