@@ -32,15 +32,18 @@ bool leastConfidentBefore(const PhotoItem &a, const PhotoItem &b)
     return a.id < b.id;
 }
 
+} // namespace
+
 // The lane's answer is the photo's, whatever category the photo is described as.
-void takeModeration(PhotoResult &to, const PhotoResult &from)
+void PhotoListModel::takeModeration(PhotoResult &to, const PhotoResult &from) const
 {
     to.moderation = from.moderation;
     to.quality.flags = from.quality.flags;
     to.review = from.review;
+    // As Classifier::describedAs does with a photo already read: the moderator chose the category.
+    if (to.moderation.state == PhotoModeration::State::Done)
+        describeWithPhotoText(to, m_sellers, true);
 }
-
-} // namespace
 
 QString photoStateName(PhotoState state)
 {

@@ -16,7 +16,15 @@ private:
         r.category.id = categoryId;
         r.category.confidence = 0.6;
         r.moderation.state = PhotoModeration::State::Pending;
+        r.titleWords = {{QStringLiteral("Black"), QStringLiteral("colour")}, {QStringLiteral("item"), QStringLiteral("category")}};
+        r.title = QStringLiteral("Black item");
         return r;
+    }
+
+    // Only books' sellers write the word read on the photo.
+    static QString booksSellers(const QString &key, const QString &categoryId)
+    {
+        return categoryId == QLatin1String("books") && key == QLatin1String("penguin") ? QStringLiteral("Penguin") : QString();
     }
 
     static PhotoResult moderated(PhotoResult r)
@@ -25,6 +33,7 @@ private:
         r.review.needed = true;
         r.review.reasons = {QStringLiteral("contact_details")};
         r.quality.flags = {QStringLiteral("contact_details")};
+        r.moderation.text.lines = {TextLine{QStringLiteral("PENGUIN"), {0, 0, 50, 10}, 0.9}};
         return r;
     }
 
@@ -34,6 +43,7 @@ private Q_SLOTS:
     void aCorrectionAskedBeforeTheLaneAnsweredKeepsTheLanesFlags()
     {
         PhotoListModel photos;
+        photos.setSellersSpelling(booksSellers);
         const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
         QVERIFY(id > 0);
         const PhotoResult before = suggestion(QStringLiteral("electronics"));
@@ -52,12 +62,16 @@ private Q_SLOTS:
         QVERIFY(item->shown().review.needed);
         QCOMPARE(item->shown().review.reasons, QStringList{QStringLiteral("contact_details")});
         QCOMPARE(item->shown().quality.flags, QStringList{QStringLiteral("contact_details")});
+        // And the words read that the chosen category's sellers write, as a correction after the lane gives them.
+        QCOMPARE(item->shown().title, QStringLiteral("Black Penguin item"));
+        QVERIFY(item->shown().description.contains(QStringLiteral("Penguin")));
     }
 
     // The lane answers after the redone suggestion: it is copied in too (as before).
     void theLanesAnswerAfterTheCorrectionReachesIt()
     {
         PhotoListModel photos;
+        photos.setSellersSpelling(booksSellers);
         const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
         const PhotoResult before = suggestion(QStringLiteral("electronics"));
         photos.setResult(id, before, QImage(), QImage());
@@ -69,6 +83,7 @@ private Q_SLOTS:
         photos.setModerated(id, moderated(before));
         QCOMPARE(photos.itemById(id)->shown().moderation.state, PhotoModeration::State::Done);
         QVERIFY(photos.itemById(id)->shown().review.needed);
+        QCOMPARE(photos.itemById(id)->shown().title, QStringLiteral("Black Penguin item"));
     }
 };
 
