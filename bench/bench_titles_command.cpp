@@ -23,9 +23,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTextStream>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 namespace listinglens::cli {
@@ -299,6 +301,29 @@ std::shared_ptr<ListingIndex> learnedIndex(const Classifier &classifier, const s
     return index;
 }
 
+// The learned listings as a market holds them: the classifier's listing
+// index, and a head trained on them active (its word model titles the photos
+// as the product's active head would; null: the mapping).
+struct Market {
+    std::shared_ptr<const CategoryHead> head;
+    std::shared_ptr<ListingIndex> index;
+    QString note;
+};
+
+Result<Market> learnMarket(Classifier &classifier, const std::vector<BenchListing> &listings, const std::vector<SeenPhoto> &seen,
+                           const std::vector<bool> &learn, bool wordModel)
+{
+    Market market;
+    market.head = trainHead(classifier, listings, seen, learn, wordModel, market.note);
+    market.index = learnedIndex(classifier, listings, seen, learn);
+    classifier.setListingIndex(market.index);
+    if (market.head) {
+        if (auto set = classifier.setHead(market.head); !set)
+            return set.error();
+    }
+    return market;
+}
+
 // A fold of train ("fold3" .. "fold9"): its part (3..9), or -1.
 int foldOf(const QString &split)
 {
@@ -320,6 +345,26 @@ void splitListings(const std::vector<BenchListing> &listings, bool test, int fol
             measured.push_back(test ? l.part <= 1 : l.part == 2);
         }
     }
+}
+
+// Of the learned listings with a photo seen, `n` drawn at random with `seed`
+// (all when n is 0 or at least their number): how titles grow with the market.
+void learnDrawn(std::vector<bool> &learn, const std::vector<SeenPhoto> &seen, int n, quint32 seed)
+{
+    std::vector<std::size_t> usable;
+    for (std::size_t i = 0; i < learn.size(); ++i) {
+        if (learn[i] && seen[i].ok)
+            usable.push_back(i);
+    }
+    if (n <= 0 || std::size_t(n) >= usable.size())
+        return;
+    // A partial Fisher-Yates shuffle by QRandomGenerator: the same draw for a seed on every platform.
+    QRandomGenerator rng(seed);
+    for (std::size_t k = 0; k < std::size_t(n); ++k)
+        std::swap(usable[k], usable[k + std::size_t(rng.bounded(quint32(usable.size() - k)))]);
+    std::fill(learn.begin(), learn.end(), false);
+    for (std::size_t k = 0; k < std::size_t(n); ++k)
+        learn[usable[k]] = true;
 }
 
 } // namespace
@@ -351,7 +396,9 @@ int runBenchTitles(const QStringList &args)
     const QCommandLineOption dumpOption(QStringLiteral("dump"), QStringLiteral("Write each measured photo's evidence (closest 30 confirmed listings, categories, labels, words, price) to FILE as JSON."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption noWords(QStringLiteral("no-word-model"), QStringLiteral("Title without the head's word model (as before it was learned)."));
-    parser.addOptions({listingsOption, splitOption, cacheOption, noText, foldText, examplesOption, dumpOption, noWords});
+    const QCommandLineOption drawn(QStringLiteral("learn-from"), QStringLiteral("Learn from N of the learning listings, drawn at random (default: all)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption seedOption(QStringLiteral("seed"), QStringLiteral("The draw of --learn-from (default 1)."), QStringLiteral("S"), QStringLiteral("1"));
+    parser.addOptions({listingsOption, splitOption, cacheOption, noText, foldText, examplesOption, dumpOption, noWords, drawn, seedOption});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     int exitCode = ExitOk;
@@ -359,10 +406,13 @@ int runBenchTitles(const QStringList &args)
         return exitCode;
     const QString split = parser.value(splitOption);
     const auto examples = intOption(parser, examplesOption, 0, 10000);
+    const auto learnFrom = intOption(parser, drawn, 0, 1'000'000);
+    const auto seed = intOption(parser, seedOption, 0, std::numeric_limits<int>::max());
     auto options = classifierOptions(parser, modelOptions);
     const int fold = foldOf(split);
-    if (!options || !examples || (split != QLatin1String("test") && split != QLatin1String("tune") && fold < 0)) {
-        if (options && examples)
+    const bool parsed = options && examples && learnFrom && seed;
+    if (!parsed || (split != QLatin1String("test") && split != QLatin1String("tune") && fold < 0)) {
+        if (parsed)
             printError(QStringLiteral("--split is test, tune or fold3 .. fold9"));
         return ExitUsage;
     }
@@ -382,23 +432,18 @@ int runBenchTitles(const QStringList &args)
         printError(seen.error().message);
         return ExitSomeFailed;
     }
-    QString headNote;
-    const auto head = trainHead(*classifier, listings, seen.value(), learn, !parser.isSet(noWords), headNote);
-    const auto index = learnedIndex(*classifier, listings, seen.value(), learn);
-    const int learned = int(index->size());
-    classifier->setListingIndex(index);
-    if (head) {
-        // Its word model titles the photos as the product's active head would.
-        if (auto set = classifier->setHead(head); !set) {
-            printError(set.error().message);
-            return ExitSomeFailed;
-        }
+    learnDrawn(learn, seen.value(), *learnFrom, quint32(*seed));
+    auto market = learnMarket(*classifier, listings, seen.value(), learn, !parser.isSet(noWords));
+    if (!market) {
+        printError(market.error().message);
+        return ExitSomeFailed;
     }
-    const Measured m = measure(*classifier, head.get(), *index, listings, seen.value(), measured, *examples,
+    const CategoryHead *head = market.value().head.get();
+    const Measured m = measure(*classifier, head, *market.value().index, listings, seen.value(), measured, *examples,
                                parser.isSet(dumpOption));
     if (parser.isSet(dumpOption) && !writeDump(parser.value(dumpOption), m, listings, seen.value(), learn))
         return ExitSomeFailed;
-    QJsonObject out = report(m, split, learned, headNote, *classifier);
+    QJsonObject out = report(m, split, int(market.value().index->size()), market.value().note, *classifier);
     if (head && head->words)
         out.insert(QStringLiteral("title_words"), head->words->report);
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Indented);
