@@ -32,6 +32,10 @@ struct Decision {
     QString currency;
     QString title;
     QString description;
+    // Typed by the moderator (the form's text changed): a suggestion redone or read
+    // again later leaves it as it is, and only these make the decision "text edited".
+    bool titleSet = false;
+    bool descriptionSet = false;
     QDateTime at;
     QString moderator;        // who decided (WorkbenchSettings::moderatorName)
     DecisionStorage storage = DecisionStorage::Writing;
@@ -63,9 +67,12 @@ struct PhotoItem {
 
     // What the workbench shows: the suggestion redone for the chosen category, else the suggestion.
     const PhotoResult &shown() const { return described ? *described : result; }
-    // The suggestion as it is for categoryId, when known here (null: the worker has to be asked).
-    const PhotoResult *describedAs(const QString &categoryId) const;
 };
+
+// A decision made before the suggestion for its category was redone, completed
+// with it (item.shown()): the price and the text the moderator did not set are the
+// redone suggestion's, whatever the lane changed in the result meanwhile.
+Decision withRedoneSuggestion(const PhotoItem &item);
 
 // Every photo brought into the workbench, in the order it arrived or least
 // confident first (setOrder). Rows move when they are reordered; ids do not.

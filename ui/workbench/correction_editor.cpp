@@ -215,6 +215,10 @@ Decision CorrectionEditor::draft(const QString &chosenId, const PhotoResult &res
     }
     d.title = m_title->text().trimmed();
     d.description = m_description->toPlainText().trimmed();
+    // Typed now, or filled with the text the moderator typed for an earlier decision.
+    d.titleSet = d.title != m_filledTitle.trimmed() || (decided.made && decided.titleSet && m_filledTitle == decided.title);
+    d.descriptionSet = d.description != m_filledDescription.trimmed()
+                       || (decided.made && decided.descriptionSet && m_filledDescription == decided.description);
     d.corrected = d.categoryId != result.category.id || d.title != result.title || d.description != result.description
                   || formatPrice(d.currency, d.price) != formatPrice(result.price.currency, result.price.point);
     d.at = QDateTime::currentDateTime();

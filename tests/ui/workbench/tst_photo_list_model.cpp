@@ -1,5 +1,6 @@
 // The workbench's list of photos on its own: answers that arrive in any order.
 #include "photo_list_model.h"
+#include "result_panel.h"
 
 #include <QtTest>
 
@@ -84,6 +85,56 @@ private Q_SLOTS:
         QCOMPARE(photos.itemById(id)->shown().moderation.state, PhotoModeration::State::Done);
         QVERIFY(photos.itemById(id)->shown().review.needed);
         QCOMPARE(photos.itemById(id)->shown().title, QStringLiteral("Black Penguin item"));
+    }
+
+    // Accepted untouched as redone for books, then the lane's read words join that
+    // suggestion: the moderator edited nothing, and the line says so.
+    void theLanesWordsAfterADecisionAreNoEdit()
+    {
+        PhotoListModel photos;
+        photos.setSellersSpelling(booksSellers);
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const PhotoResult before = suggestion(QStringLiteral("electronics"));
+        photos.setResult(id, before, QImage(), QImage());
+        QVERIFY(photos.chooseCategory(id, QStringLiteral("books")));
+        photos.setDescribed(id, suggestion(QStringLiteral("books")));
+        ResultPanel panel;
+        panel.showItem(*photos.itemById(id), {});
+        Decision d = panel.draftDecision();
+        QCOMPARE(d.title, QStringLiteral("Black item"));
+        d.storage = DecisionStorage::Stored; // the line names edits once the decision is stored
+        photos.setDecision(id, d, false);
+        photos.setModerated(id, moderated(before));
+        const PhotoItem *item = photos.itemById(id);
+        QCOMPARE(item->shown().title, QStringLiteral("Black Penguin item"));
+        QCOMPARE(item->decision.title, QStringLiteral("Black item")); // as stored
+        const QString line = panel.decisionInWords(*item);
+        QVERIFY2(line.startsWith(QStringLiteral("Corrected")) && !line.contains(QStringLiteral("text edited")), qPrintable(line));
+    }
+
+    // Accepted untouched while books' suggestion is redone, before the lane answers, which
+    // then gives the result its own read words: the decision takes books' title, with them.
+    void anUntouchedTitleAcceptedBeforeTheLaneIsTheChosenCategorys()
+    {
+        PhotoListModel photos;
+        photos.setSellersSpelling(booksSellers);
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const PhotoResult before = suggestion(QStringLiteral("electronics"));
+        photos.setResult(id, before, QImage(), QImage());
+        QVERIFY(photos.chooseCategory(id, QStringLiteral("books")));
+        ResultPanel panel;
+        panel.showItem(*photos.itemById(id), {});
+        const Decision d = panel.draftDecision();
+        QVERIFY(!d.titleSet && !d.descriptionSet);
+        photos.setDecision(id, d, true);
+        PhotoResult lane = moderated(before);
+        lane.title = QStringLiteral("Black PENGUIN item"); // the result read as electronics
+        photos.setModerated(id, lane);
+        photos.setDescribed(id, suggestion(QStringLiteral("books")));
+        const Decision stored = withRedoneSuggestion(*photos.itemById(id));
+        QCOMPARE(stored.title, QStringLiteral("Black Penguin item"));
+        QCOMPARE(stored.description, photos.itemById(id)->shown().description);
+        QVERIFY(!stored.titleSet);
     }
 };
 
