@@ -29,6 +29,8 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
+#include <utility>
 
 namespace listinglens::cli {
 
@@ -347,17 +349,37 @@ void splitListings(const std::vector<BenchListing> &listings, bool test, int fol
     }
 }
 
+// --learn-from N (0: all) and the --seed S of its draw; null, the usage error
+// said, where they are no draw (a seed alone would be silently ignored).
+std::optional<std::pair<int, quint32>> drawOf(const QCommandLineParser &parser, const QCommandLineOption &n, const QCommandLineOption &seed)
+{
+    const auto count = intOption(parser, n, 0, 1'000'000);
+    const auto drawnWith = intOption(parser, seed, 0, std::numeric_limits<int>::max());
+    if (!count || !drawnWith)
+        return std::nullopt;
+    if (parser.isSet(seed) && !parser.isSet(n)) {
+        printError(QStringLiteral("--seed draws the listings of --learn-from: give --learn-from N too"));
+        return std::nullopt;
+    }
+    return std::pair{*count, quint32(*drawnWith)};
+}
+
 // Of the learned listings with a photo seen, `n` drawn at random with `seed`
-// (all when n is 0 or at least their number): how titles grow with the market.
-void learnDrawn(std::vector<bool> &learn, const std::vector<SeenPhoto> &seen, int n, quint32 seed)
+// (all when n is 0): how titles grow with the market. False, the error said,
+// when fewer than n are there to draw from (a draw smaller than asked for reads as one of n).
+bool learnDrawn(std::vector<bool> &learn, const std::vector<SeenPhoto> &seen, int n, quint32 seed)
 {
     std::vector<std::size_t> usable;
     for (std::size_t i = 0; i < learn.size(); ++i) {
         if (learn[i] && seen[i].ok)
             usable.push_back(i);
     }
-    if (n <= 0 || std::size_t(n) >= usable.size())
-        return;
+    if (std::size_t(n) > usable.size()) {
+        printError(QStringLiteral("--learn-from %1: the split has %2 learning listings with a photo seen").arg(n).arg(usable.size()));
+        return false;
+    }
+    if (n <= 0 || std::size_t(n) == usable.size())
+        return true;
     // A partial Fisher-Yates shuffle by QRandomGenerator: the same draw for a seed on every platform.
     QRandomGenerator rng(seed);
     for (std::size_t k = 0; k < std::size_t(n); ++k)
@@ -365,6 +387,7 @@ void learnDrawn(std::vector<bool> &learn, const std::vector<SeenPhoto> &seen, in
     std::fill(learn.begin(), learn.end(), false);
     for (std::size_t k = 0; k < std::size_t(n); ++k)
         learn[usable[k]] = true;
+    return true;
 }
 
 } // namespace
@@ -396,8 +419,8 @@ int runBenchTitles(const QStringList &args)
     const QCommandLineOption dumpOption(QStringLiteral("dump"), QStringLiteral("Write each measured photo's evidence (closest 30 confirmed listings, categories, labels, words, price) to FILE as JSON."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption noWords(QStringLiteral("no-word-model"), QStringLiteral("Title without the head's word model (as before it was learned)."));
-    const QCommandLineOption drawn(QStringLiteral("learn-from"), QStringLiteral("Learn from N of the learning listings, drawn at random (default: all)."), QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption seedOption(QStringLiteral("seed"), QStringLiteral("The draw of --learn-from (default 1)."), QStringLiteral("S"), QStringLiteral("1"));
+    const QCommandLineOption drawn(QStringLiteral("learn-from"), QStringLiteral("Learn from N of the learning listings with a photo seen, drawn at random (0, the default: all)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption seedOption(QStringLiteral("seed"), QStringLiteral("The draw of --learn-from, which it needs (default 1)."), QStringLiteral("S"), QStringLiteral("1"));
     parser.addOptions({listingsOption, splitOption, cacheOption, noText, foldText, examplesOption, dumpOption, noWords, drawn, seedOption});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
@@ -406,11 +429,10 @@ int runBenchTitles(const QStringList &args)
         return exitCode;
     const QString split = parser.value(splitOption);
     const auto examples = intOption(parser, examplesOption, 0, 10000);
-    const auto learnFrom = intOption(parser, drawn, 0, 1'000'000);
-    const auto seed = intOption(parser, seedOption, 0, std::numeric_limits<int>::max());
+    const auto draw = drawOf(parser, drawn, seedOption);
     auto options = classifierOptions(parser, modelOptions);
     const int fold = foldOf(split);
-    const bool parsed = options && examples && learnFrom && seed;
+    const bool parsed = options && examples && draw;
     if (!parsed || (split != QLatin1String("test") && split != QLatin1String("tune") && fold < 0)) {
         if (parsed)
             printError(QStringLiteral("--split is test, tune or fold3 .. fold9"));
@@ -432,7 +454,8 @@ int runBenchTitles(const QStringList &args)
         printError(seen.error().message);
         return ExitSomeFailed;
     }
-    learnDrawn(learn, seen.value(), *learnFrom, quint32(*seed));
+    if (!learnDrawn(learn, seen.value(), draw->first, draw->second))
+        return ExitUsage;
     auto market = learnMarket(*classifier, listings, seen.value(), learn, !parser.isSet(noWords));
     if (!market) {
         printError(market.error().message);

@@ -209,6 +209,15 @@ private Q_SLOTS:
         QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
     }
 
+    // A seed draws the listings of --learn-from: alone it would be ignored without a word
+    // (the run learning from all of them); refused before any photo is read.
+    void benchTitlesRefusesASeedAlone()
+    {
+        const Run r = runProgram(test::benchBinaryPath(), {QStringLiteral("titles"), QStringLiteral("--seed"), QStringLiteral("3")}, 30000);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--learn-from"), r.err.constData());
+    }
+
     void helpAndVersion()
     {
         for (const char *command : {"classify", "bench"}) {
