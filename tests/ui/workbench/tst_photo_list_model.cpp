@@ -136,6 +136,58 @@ private Q_SLOTS:
         QCOMPARE(stored.description, photos.itemById(id)->shown().description);
         QVERIFY(!stored.titleSet);
     }
+
+    // Accepted untouched in its own category before the lane answers, which rewrites the
+    // result's title; decided again unchanged: no correction, and the form shows the text now.
+    void anUntouchedDecisionDecidedAgainAfterTheLaneIsNoCorrection()
+    {
+        PhotoListModel photos;
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const PhotoResult before = suggestion(QStringLiteral("electronics"));
+        photos.setResult(id, before, QImage(), QImage());
+        ResultPanel panel;
+        panel.showItem(*photos.itemById(id), {});
+        Decision d = panel.draftDecision();
+        QVERIFY(!d.corrected);
+        d.storage = DecisionStorage::Stored;
+        photos.setDecision(id, d, false);
+        PhotoResult lane = moderated(before);
+        lane.title = QStringLiteral("Black PENGUIN item");
+        photos.setModerated(id, lane);
+        panel.showItem(*photos.itemById(id), {});
+        const Decision again = panel.draftDecision();
+        QCOMPARE(again.title, QStringLiteral("Black PENGUIN item"));
+        QVERIFY(!again.titleSet && !again.descriptionSet);
+        QVERIFY(!again.corrected);
+        Decision stored = again;
+        stored.storage = DecisionStorage::Stored;
+        photos.setDecision(id, stored, false);
+        const QString line = panel.decisionInWords(*photos.itemById(id));
+        QVERIFY2(line.startsWith(QStringLiteral("Accepted")), qPrintable(line));
+    }
+
+    // A title typed for books that happens to be electronics' suggestion: deciding electronics
+    // with the form as filled takes nothing typed from the books decision.
+    void aTitleTypedForAnotherCategoryIsNotTypedForThisOne()
+    {
+        PhotoListModel photos;
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        photos.setResult(id, suggestion(QStringLiteral("electronics")), QImage(), QImage());
+        Decision books;
+        books.made = true;
+        books.categoryId = QStringLiteral("books");
+        books.title = QStringLiteral("Black item");
+        books.titleSet = true;
+        books.storage = DecisionStorage::Stored;
+        photos.setDecision(id, books, false);
+        ResultPanel panel;
+        panel.showItem(*photos.itemById(id), {});
+        const Decision d = panel.draftDecision();
+        QCOMPARE(d.categoryId, QStringLiteral("electronics"));
+        QCOMPARE(d.title, QStringLiteral("Black item"));
+        QVERIFY(!d.titleSet);
+        QVERIFY(!d.corrected);
+    }
 };
 
 QTEST_MAIN(TestPhotoListModel)
