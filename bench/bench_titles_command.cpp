@@ -350,15 +350,15 @@ void splitListings(const std::vector<BenchListing> &listings, bool test, int fol
 }
 
 // --learn-from N (0: all) and the --seed S of its draw; null, the usage error
-// said, where they are no draw (a seed alone would be silently ignored).
+// said, where they are no draw (a seed alone, or with --learn-from 0, would be silently ignored).
 std::optional<std::pair<int, quint32>> drawOf(const QCommandLineParser &parser, const QCommandLineOption &n, const QCommandLineOption &seed)
 {
     const auto count = intOption(parser, n, 0, 1'000'000);
     const auto drawnWith = intOption(parser, seed, 0, std::numeric_limits<int>::max());
     if (!count || !drawnWith)
         return std::nullopt;
-    if (parser.isSet(seed) && !parser.isSet(n)) {
-        printError(QStringLiteral("--seed draws the listings of --learn-from: give --learn-from N too"));
+    if (parser.isSet(seed) && (!parser.isSet(n) || *count == 0)) { // 0 learns from all: nothing drawn
+        printError(QStringLiteral("--seed draws the listings of --learn-from: give --learn-from N (N > 0) too"));
         return std::nullopt;
     }
     return std::pair{*count, quint32(*drawnWith)};

@@ -209,13 +209,18 @@ private Q_SLOTS:
         QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
     }
 
-    // A seed draws the listings of --learn-from: alone it would be ignored without a word
+    // A seed draws the listings of --learn-from: alone, or with 0 (all), it would be ignored without a word
     // (the run learning from all of them); refused before any photo is read.
     void benchTitlesRefusesASeedAlone()
     {
         const Run r = runProgram(test::benchBinaryPath(), {QStringLiteral("titles"), QStringLiteral("--seed"), QStringLiteral("3")}, 30000);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("--learn-from"), r.err.constData());
+        // --learn-from 0 learns from all: no draw for the seed either.
+        const Run all = runProgram(test::benchBinaryPath(),
+                                   {QStringLiteral("titles"), QStringLiteral("--learn-from"), QStringLiteral("0"), QStringLiteral("--seed"), QStringLiteral("3")}, 30000);
+        QCOMPARE(all.exitCode, 2);
+        QVERIFY2(all.err.contains("--learn-from"), all.err.constData());
     }
 
     void helpAndVersion()
