@@ -23,10 +23,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTextStream>
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <optional>
+#include <utility>
 
 namespace listinglens::cli {
 
@@ -299,6 +303,29 @@ std::shared_ptr<ListingIndex> learnedIndex(const Classifier &classifier, const s
     return index;
 }
 
+// The learned listings as a market holds them: the classifier's listing
+// index, and a head trained on them active (its word model titles the photos
+// as the product's active head would; null: the mapping).
+struct Market {
+    std::shared_ptr<const CategoryHead> head;
+    std::shared_ptr<ListingIndex> index;
+    QString note;
+};
+
+Result<Market> learnMarket(Classifier &classifier, const std::vector<BenchListing> &listings, const std::vector<SeenPhoto> &seen,
+                           const std::vector<bool> &learn, bool wordModel)
+{
+    Market market;
+    market.head = trainHead(classifier, listings, seen, learn, wordModel, market.note);
+    market.index = learnedIndex(classifier, listings, seen, learn);
+    classifier.setListingIndex(market.index);
+    if (market.head) {
+        if (auto set = classifier.setHead(market.head); !set)
+            return set.error();
+    }
+    return market;
+}
+
 // A fold of train ("fold3" .. "fold9"): its part (3..9), or -1.
 int foldOf(const QString &split)
 {
@@ -320,6 +347,47 @@ void splitListings(const std::vector<BenchListing> &listings, bool test, int fol
             measured.push_back(test ? l.part <= 1 : l.part == 2);
         }
     }
+}
+
+// --learn-from N (0: all) and the --seed S of its draw; null, the usage error
+// said, where they are no draw (a seed alone, or with --learn-from 0, would be silently ignored).
+std::optional<std::pair<int, quint32>> drawOf(const QCommandLineParser &parser, const QCommandLineOption &n, const QCommandLineOption &seed)
+{
+    const auto count = intOption(parser, n, 0, 1'000'000);
+    const auto drawnWith = intOption(parser, seed, 0, std::numeric_limits<int>::max());
+    if (!count || !drawnWith)
+        return std::nullopt;
+    if (parser.isSet(seed) && (!parser.isSet(n) || *count == 0)) { // 0 learns from all: nothing drawn
+        printError(QStringLiteral("--seed draws the listings of --learn-from: give --learn-from N (N > 0) too"));
+        return std::nullopt;
+    }
+    return std::pair{*count, quint32(*drawnWith)};
+}
+
+// Of the learned listings with a photo seen, `n` drawn at random with `seed`
+// (all when n is 0): how titles grow with the market. False, the error said,
+// when fewer than n are there to draw from (a draw smaller than asked for reads as one of n).
+bool learnDrawn(std::vector<bool> &learn, const std::vector<SeenPhoto> &seen, int n, quint32 seed)
+{
+    std::vector<std::size_t> usable;
+    for (std::size_t i = 0; i < learn.size(); ++i) {
+        if (learn[i] && seen[i].ok)
+            usable.push_back(i);
+    }
+    if (std::size_t(n) > usable.size()) {
+        printError(QStringLiteral("--learn-from %1: the split has %2 learning listings with a photo seen").arg(n).arg(usable.size()));
+        return false;
+    }
+    if (n <= 0 || std::size_t(n) == usable.size())
+        return true;
+    // A partial Fisher-Yates shuffle by QRandomGenerator: the same draw for a seed on every platform.
+    QRandomGenerator rng(seed);
+    for (std::size_t k = 0; k < std::size_t(n); ++k)
+        std::swap(usable[k], usable[k + std::size_t(rng.bounded(quint32(usable.size() - k)))]);
+    std::fill(learn.begin(), learn.end(), false);
+    for (std::size_t k = 0; k < std::size_t(n); ++k)
+        learn[usable[k]] = true;
+    return true;
 }
 
 } // namespace
@@ -351,7 +419,9 @@ int runBenchTitles(const QStringList &args)
     const QCommandLineOption dumpOption(QStringLiteral("dump"), QStringLiteral("Write each measured photo's evidence (closest 30 confirmed listings, categories, labels, words, price) to FILE as JSON."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption noWords(QStringLiteral("no-word-model"), QStringLiteral("Title without the head's word model (as before it was learned)."));
-    parser.addOptions({listingsOption, splitOption, cacheOption, noText, foldText, examplesOption, dumpOption, noWords});
+    const QCommandLineOption drawn(QStringLiteral("learn-from"), QStringLiteral("Learn from N of the learning listings with a photo seen, drawn at random (0, the default: all)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption seedOption(QStringLiteral("seed"), QStringLiteral("The draw of --learn-from, which it needs (default 1)."), QStringLiteral("S"), QStringLiteral("1"));
+    parser.addOptions({listingsOption, splitOption, cacheOption, noText, foldText, examplesOption, dumpOption, noWords, drawn, seedOption});
     const ModelOptions modelOptions;
     modelOptions.addTo(parser);
     int exitCode = ExitOk;
@@ -359,10 +429,12 @@ int runBenchTitles(const QStringList &args)
         return exitCode;
     const QString split = parser.value(splitOption);
     const auto examples = intOption(parser, examplesOption, 0, 10000);
+    const auto draw = drawOf(parser, drawn, seedOption);
     auto options = classifierOptions(parser, modelOptions);
     const int fold = foldOf(split);
-    if (!options || !examples || (split != QLatin1String("test") && split != QLatin1String("tune") && fold < 0)) {
-        if (options && examples)
+    const bool parsed = options && examples && draw;
+    if (!parsed || (split != QLatin1String("test") && split != QLatin1String("tune") && fold < 0)) {
+        if (parsed)
             printError(QStringLiteral("--split is test, tune or fold3 .. fold9"));
         return ExitUsage;
     }
@@ -382,23 +454,19 @@ int runBenchTitles(const QStringList &args)
         printError(seen.error().message);
         return ExitSomeFailed;
     }
-    QString headNote;
-    const auto head = trainHead(*classifier, listings, seen.value(), learn, !parser.isSet(noWords), headNote);
-    const auto index = learnedIndex(*classifier, listings, seen.value(), learn);
-    const int learned = int(index->size());
-    classifier->setListingIndex(index);
-    if (head) {
-        // Its word model titles the photos as the product's active head would.
-        if (auto set = classifier->setHead(head); !set) {
-            printError(set.error().message);
-            return ExitSomeFailed;
-        }
+    if (!learnDrawn(learn, seen.value(), draw->first, draw->second))
+        return ExitUsage;
+    auto market = learnMarket(*classifier, listings, seen.value(), learn, !parser.isSet(noWords));
+    if (!market) {
+        printError(market.error().message);
+        return ExitSomeFailed;
     }
-    const Measured m = measure(*classifier, head.get(), *index, listings, seen.value(), measured, *examples,
+    const CategoryHead *head = market.value().head.get();
+    const Measured m = measure(*classifier, head, *market.value().index, listings, seen.value(), measured, *examples,
                                parser.isSet(dumpOption));
     if (parser.isSet(dumpOption) && !writeDump(parser.value(dumpOption), m, listings, seen.value(), learn))
         return ExitSomeFailed;
-    QJsonObject out = report(m, split, learned, headNote, *classifier);
+    QJsonObject out = report(m, split, int(market.value().index->size()), market.value().note, *classifier);
     if (head && head->words)
         out.insert(QStringLiteral("title_words"), head->words->report);
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Indented);

@@ -350,8 +350,12 @@ ListingIndex::Want Classifier::voters(const PhotoResult &r) const
 {
     ListingIndex::Want want;
     want.words = WordVote::kCategoryWords;
-    for (const CategoryScore &c : r.categories)
+    for (const CategoryScore &c : r.categories) {
         want.categories << c.id;
+        // Its listings vote; its words would be dropped (categoryWords), and it has thousands.
+        if (const Category *of = m_taxonomy.find(c.id); of && of->catchAll)
+            want.nearbyOnly << c.id;
+    }
     return want;
 }
 
@@ -401,9 +405,7 @@ QVector<MarketWord> Classifier::learnedWords(const PhotoResult &r, const Categor
 
 SellersSpelling Classifier::sellersSpelling() const
 {
-    if (!m_index)
-        return {};
-    return [index = m_index](const QString &key, const QString &categoryId) { return index->sellersSpelling(key, categoryId); };
+    return sellersSpellingOf(m_index);
 }
 
 IsCatchAll Classifier::isCatchAll() const

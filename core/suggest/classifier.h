@@ -129,7 +129,8 @@ public:
     std::vector<double> neighbourVotes(const CategoryHead &head, const std::vector<float> &embedding, qint64 exclude = 0) const;
     const QualityThresholds &qualityThresholds() const { return m_quality; }
     // The categories whose title voters a lookup for the result should bring
-    // (every suggested one, the catch-all's too): pass to ListingIndex::lookup.
+    // (every suggested one; of the catch-all, its listings and not its words):
+    // pass to ListingIndex::lookup.
     ListingIndex::Want voters(const PhotoResult &result) const;
     // The result's suggested categories with their title voters from `lookup`
     // (asked for with voters()): each one's closest confirmed listings, and its

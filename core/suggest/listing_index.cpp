@@ -303,8 +303,10 @@ ListingIndex::Lookup ListingIndex::lookup(const Scores &scored, int k, const QSt
                       out.similar.end());
     out.sameCategory = bestInCategory(scores, kNeighbours, categoryId, skip, false);
     const OwnTitle own = ownTitle(exclude); // once for every category's words
-    for (const QString &c : voters.categories)
-        out.voters.push_back({c, bestInCategory(scores, kNeighbours, c, skip, true), marketWordsOf(c, voters.words, own)});
+    for (const QString &c : voters.categories) {
+        const int words = voters.nearbyOnly.contains(c) ? 0 : voters.words;
+        out.voters.push_back({c, bestInCategory(scores, kNeighbours, c, skip, true), marketWordsOf(c, words, own)});
+    }
     out.evidence = evidenceFrom(out.sameCategory, categoryId, skip);
     out.marketWords = marketWordsOf(categoryId, kMarketWords, own);
     out.duplicate = findDuplicate(phash, maxHamming, exclude);
@@ -350,7 +352,7 @@ ListingIndex::OwnTitle ListingIndex::ownTitle(qint64 exclude) const
 QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n, const OwnTitle &left) const
 {
     const auto it = m_words.find(categoryId);
-    if (it == m_words.end() || it->second.titles <= 0)
+    if (n <= 0 || it == m_words.end() || it->second.titles <= 0)
         return {};
     const CategoryWords &words = it->second;
     // A listing left out of its own evidence: its title's words are not counted.
@@ -419,6 +421,13 @@ QString ListingIndex::sellersSpelling(const QString &key, const QString &categor
         return {};
     const auto most = std::max_element(forms->second.begin(), forms->second.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
     return most != forms->second.end() && most->second > 0 ? most->first : QString();
+}
+
+SellersSpelling sellersSpellingOf(std::shared_ptr<const ListingIndex> index)
+{
+    if (!index)
+        return {};
+    return [index = std::move(index)](const QString &key, const QString &categoryId) { return index->sellersSpelling(key, categoryId); };
 }
 
 } // namespace listinglens

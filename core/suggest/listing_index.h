@@ -25,6 +25,9 @@ namespace listinglens {
 struct TitleVotersWanted {
     QStringList categories;
     int words = 10; // each one's most used title words
+    // Of `categories`, those whose closest listings are wanted but not their
+    // words (a catch-all's: its sellers write every kind of item's).
+    QStringList nearbyOnly;
 };
 
 // Earlier listings in memory for similarity search, price evidence and
@@ -120,7 +123,7 @@ public:
         struct Voters {
             QString categoryId;
             std::vector<Match> nearby;   // its kNeighbours most similar confirmed listings with titles
-            QVector<MarketWord> words;   // its most used title words (marketWords, `Want::words`)
+            QVector<MarketWord> words;   // its most used title words (marketWords, `Want::words`; none when `nearbyOnly`)
         };
         std::vector<Voters> voters;
     };
@@ -190,5 +193,8 @@ private:
     };
     std::map<QString, CategoryWords> m_words;         // by category id
 };
+
+// The index's sellersSpelling as title_builder.h asks for it (empty: none), kept alive with it.
+SellersSpelling sellersSpellingOf(std::shared_ptr<const ListingIndex> index);
 
 } // namespace listinglens

@@ -291,6 +291,20 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("1 photos of") && r.err.contains("not among the photos"), r.err.constData());
     }
 
+    // A seed draws the listings of --learn-from: alone, or with 0 (all), it would be ignored without a word
+    // (the run learning from all of them); refused before any photo is read.
+    void benchTitlesRefusesASeedAlone()
+    {
+        const Run r = runProgram(test::benchBinaryPath(), {QStringLiteral("titles"), QStringLiteral("--seed"), QStringLiteral("3")}, 30000);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--learn-from"), r.err.constData());
+        // --learn-from 0 learns from all: no draw for the seed either.
+        const Run all = runProgram(test::benchBinaryPath(),
+                                   {QStringLiteral("titles"), QStringLiteral("--learn-from"), QStringLiteral("0"), QStringLiteral("--seed"), QStringLiteral("3")}, 30000);
+        QCOMPARE(all.exitCode, 2);
+        QVERIFY2(all.err.contains("--learn-from"), all.err.constData());
+    }
+
     void helpAndVersion()
     {
         for (const char *command : {"classify", "bench"}) {

@@ -130,6 +130,10 @@ private Q_SLOTS:
         r.categories = {{music, QStringLiteral("Music"), 0.6}, {other, QStringLiteral("Other"), 0.3},
                         {QStringLiteral("no-such-category"), QStringLiteral("None"), 0.1}};
         const ListingIndex::Lookup lookup = index.lookup(r.embedding, 5, music, 0, -1, 0, classifier.voters(r));
+        // Not even asked of the index: its words would be dropped, and a market's catch-all has thousands.
+        QCOMPARE(lookup.voters[1].categoryId, other);
+        QVERIFY(lookup.voters[1].words.isEmpty());
+        QVERIFY(!lookup.voters[0].words.isEmpty());
         const QVector<CategoryWords> words = classifier.categoryWords(r, lookup);
         QCOMPARE(words.size(), 2); // a category the taxonomy does not know brings nothing
         QCOMPARE(words[0].probability, 0.6);

@@ -279,6 +279,10 @@ private Q_SLOTS:
         QCOMPARE(int(near.voters[1].nearby.size()), 1);
         QCOMPARE(near.voters[1].nearby[0].entry.id, 1);
         QVERIFY(index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1).voters.empty()); // none wanted
+        // A category's listings without its words.
+        near = index.lookup(unit({1, 0}), 5, QStringLiteral("cars"), 0, -1, 0, {want.categories, 5, {QStringLiteral("bicycles")}});
+        QCOMPARE(int(near.voters[1].nearby.size()), 2);
+        QVERIFY(near.voters[1].words.isEmpty());
     }
 
     void aCategorysRowsFollowConfirmationsAndAdds()

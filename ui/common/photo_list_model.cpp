@@ -32,15 +32,18 @@ bool leastConfidentBefore(const PhotoItem &a, const PhotoItem &b)
     return a.id < b.id;
 }
 
+} // namespace
+
 // The lane's answer is the photo's, whatever category the photo is described as.
-void takeModeration(PhotoResult &to, const PhotoResult &from)
+void PhotoListModel::takeModeration(PhotoResult &to, const PhotoResult &from) const
 {
     to.moderation = from.moderation;
     to.quality.flags = from.quality.flags;
     to.review = from.review;
+    // As Classifier::describedAs does with a photo already read: the moderator chose the category.
+    if (to.moderation.state == PhotoModeration::State::Done)
+        describeWithPhotoText(to, m_sellers, true);
 }
-
-} // namespace
 
 QString photoStateName(PhotoState state)
 {
@@ -73,13 +76,19 @@ QString reviewInWords(const ReviewAdvice &review)
     return reasons.isEmpty() ? QObject::tr("Needs review") : QObject::tr("Needs review: %1").arg(reasons.join(QStringLiteral("; ")));
 }
 
-const PhotoResult *PhotoItem::describedAs(const QString &categoryId) const
+Decision withRedoneSuggestion(const PhotoItem &item)
 {
-    if (categoryId == result.category.id)
-        return &result;
-    if (described && described->category.id == categoryId)
-        return &*described;
-    return nullptr;
+    Decision d = item.decision;
+    const PhotoResult &now = item.shown();
+    if (!d.titleSet)
+        d.title = now.title;
+    if (!d.descriptionSet)
+        d.description = now.description;
+    if (!d.priceSet) {
+        d.price = now.price.point;
+        d.currency = now.price.currency;
+    }
+    return d;
 }
 
 int PhotoListModel::rowCount(const QModelIndex &parent) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "photo_result.h"
+#include "title_builder.h"
 
 #include <QAbstractListModel>
 #include <QDateTime>
@@ -31,6 +32,10 @@ struct Decision {
     QString currency;
     QString title;
     QString description;
+    // Typed by the moderator (the form's text changed): a suggestion redone or read
+    // again later leaves it as it is, and only these make the decision "text edited".
+    bool titleSet = false;
+    bool descriptionSet = false;
     QDateTime at;
     QString moderator;        // who decided (WorkbenchSettings::moderatorName)
     DecisionStorage storage = DecisionStorage::Writing;
@@ -62,9 +67,12 @@ struct PhotoItem {
 
     // What the workbench shows: the suggestion redone for the chosen category, else the suggestion.
     const PhotoResult &shown() const { return described ? *described : result; }
-    // The suggestion as it is for categoryId, when known here (null: the worker has to be asked).
-    const PhotoResult *describedAs(const QString &categoryId) const;
 };
+
+// A decision made before the suggestion for its category was redone, completed
+// with it (item.shown()): the price and the text the moderator did not set are the
+// redone suggestion's, whatever the lane changed in the result meanwhile.
+Decision withRedoneSuggestion(const PhotoItem &item);
 
 // Every photo brought into the workbench, in the order it arrived or least
 // confident first (setOrder). Rows move when they are reordered; ids do not.
@@ -121,6 +129,10 @@ public:
     bool chooseCategory(int id, const QString &categoryId);
     // The worker's answer: kept when it is for the category being described now.
     void setDescribed(int id, const PhotoResult &described);
+    // How the market's sellers spell a word (the listing index in use; empty:
+    // none): the lane's read words join a suggestion redone for the chosen
+    // category before the lane answered, as they join one redone after it.
+    void setSellersSpelling(SellersSpelling sellers) { m_sellers = std::move(sellers); }
     void setDescribeFailed(int id, const QString &categoryId);
     int decisionsWaiting() const;
     // Undo: the decision and the category choice as they were in `before` (the
@@ -144,11 +156,16 @@ private:
     // Rows in m_order again; persistent indexes (the strip's selection) follow
     // their items. The pinned photo keeps its row, unless it is settledId (its result just came).
     void reorder(int settledId = 0);
+    // The lane's answer (in `from`) given to the suggestion redone for the
+    // chosen category, which predates it: its flags and review, and its title
+    // and description with the words read that the chosen category's sellers write.
+    void takeModeration(PhotoResult &to, const PhotoResult &from) const;
 
     QList<PhotoItem> m_items;
     int m_nextId = 1;
     Order m_order = Order::Arrival;
     int m_pinnedId = 0;
+    SellersSpelling m_sellers;
 };
 
 } // namespace listinglens::ui

@@ -215,7 +215,14 @@ Decision CorrectionEditor::draft(const QString &chosenId, const PhotoResult &res
     }
     d.title = m_title->text().trimmed();
     d.description = m_description->toPlainText().trimmed();
-    d.corrected = d.categoryId != result.category.id || d.title != result.title || d.description != result.description
+    // Typed now, or filled with the text the moderator typed for an earlier decision in this category.
+    const bool decidedHere = decided.made && decided.categoryId == chosenId;
+    d.titleSet = d.title != m_filledTitle.trimmed() || (decidedHere && decided.titleSet && m_filledTitle == decided.title);
+    d.descriptionSet = d.description != m_filledDescription.trimmed()
+                       || (decidedHere && decided.descriptionSet && m_filledDescription == decided.description);
+    // Only the moderator's own text counts: the result's text changes under a decision
+    // (the lane's read words), so comparing with it would call an untouched text edited.
+    d.corrected = d.categoryId != result.category.id || d.titleSet || d.descriptionSet
                   || formatPrice(d.currency, d.price) != formatPrice(result.price.currency, result.price.point);
     d.at = QDateTime::currentDateTime();
     return d;

@@ -245,19 +245,9 @@ void DecisionController::descriptionDone(int id)
     const PhotoItem *item = m_photos->itemById(id);
     if (!item || !item->decisionWaits || item->describing)
         return;
-    // Accepted before the answer: the price (unless the moderator typed one),
-    // and the text the moderator left as suggested, are those redone for the category chosen.
-    Decision d = item->decision;
-    const PhotoResult &now = item->shown();
-    if (d.title == item->result.title)
-        d.title = now.title;
-    if (d.description == item->result.description)
-        d.description = now.description;
-    if (!d.priceSet) {
-        d.price = now.price.point;
-        d.currency = now.price.currency;
-    }
-    recordDecision(id, d);
+    // Accepted before the answer: the price and text the moderator did not set
+    // are those redone for the category chosen.
+    recordDecision(id, withRedoneSuggestion(*item));
 }
 
 void DecisionController::storeWaiting()

@@ -8,6 +8,7 @@
 #include "decision_controller.h"
 #include "environment.h"
 #include "file_dialogs.h"
+#include "listing_index.h"
 #include "photo_files.h"
 #include "photo_list_model.h"
 #include "photo_strip.h"
@@ -64,6 +65,9 @@ void MainWindow::connectPhotos()
             });
     // The moderation lane's answer follows; the panel shows it when the photo is shown (itemChanged).
     connect(worker, &ClassificationWorker::photoModerated, d->photos, &PhotoListModel::setModerated);
+    // The market's spellings of the words read, for a correction the lane answers around.
+    connect(worker, &ClassificationWorker::listingIndexChanged, d->photos,
+            [photos = d->photos](const std::shared_ptr<ListingIndex> &index) { photos->setSellersSpelling(sellersSpellingOf(index)); });
     connect(worker, &ClassificationWorker::photoFailed, this,
             [this](int id, const QString &code, const QString &message, const QString &advice) {
                 d->photos->setFailed(id, code, message, advice);

@@ -40,10 +40,9 @@ QString ResultPanel::decisionInWords(const PhotoItem &item) const
     const QString before = formatPrice(r.price.currency, r.price.point), after = formatPrice(d.currency, d.price);
     if (before != after)
         changes << tr("%1 → %2").arg(before, after);
-    // The text as suggested for the decided category (a correction redoes it): only the moderator's own edits count.
-    const PhotoResult *asDecided = item.describedAs(d.categoryId);
-    const PhotoResult &suggested = asDecided ? *asDecided : r;
-    if (d.title != suggested.title || d.description != suggested.description)
+    // Only the moderator's own edits count: a suggestion redone for the category, or
+    // the lane's read words joining it after the decision, are no edit.
+    if (d.titleSet || d.descriptionSet)
         changes << tr("text edited");
     return tr("Corrected%1: %2%3").arg(who, changes.isEmpty() ? name : changes.join(QStringLiteral(", ")), undo);
 }

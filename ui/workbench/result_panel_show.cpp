@@ -77,10 +77,12 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
     m_similar->showListings(s); // thumbnails are kept by listing, whichever photo shows them
     m_suggestion->showItem(item, m_chosenId, duplicateOfName, again);
     m_editor->showPrice(s.price, item.describing);
-    // The decision's own text when it is for the chosen category, else the suggestion's.
+    // The text the moderator typed for a decision in the chosen category, else the current
+    // suggestion's (an untouched text follows it, as withRedoneSuggestion stores it).
     const Decision &d = item.decision;
     const bool decidedHere = d.made && d.categoryId == m_chosenId;
-    m_editor->showText(decidedHere ? d.title : s.title, decidedHere ? d.description : s.description, again);
+    m_editor->showText(decidedHere && d.titleSet ? d.title : s.title, decidedHere && d.descriptionSet ? d.description : s.description,
+                       again);
     m_decision->setText(isCorrecting() ? correctingHint() : decisionInWords(item));
     m_pages->setCurrentIndex(ResultPage);
 }

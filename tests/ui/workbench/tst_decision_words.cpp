@@ -34,11 +34,13 @@ private Q_SLOTS:
         item.decision.description = music.description;
         QVERIFY2(!panel.decisionInWords(item).contains(QStringLiteral("text edited")), qPrintable(panel.decisionInWords(item)));
         item.decision.title = QStringLiteral("Vinyl record collection");
+        item.decision.titleSet = true; // typed by the moderator (CorrectionEditor::draft)
         QVERIFY2(panel.decisionInWords(item).contains(QStringLiteral("text edited")), qPrintable(panel.decisionInWords(item)));
         // Accepted in its own category with its own text: no edit either.
         item.decision.categoryId = item.result.category.id;
         item.decision.title = item.result.title;
         item.decision.description = item.result.description;
+        item.decision.titleSet = false;
         QVERIFY2(!panel.decisionInWords(item).contains(QStringLiteral("text edited")), qPrintable(panel.decisionInWords(item)));
     }
 };

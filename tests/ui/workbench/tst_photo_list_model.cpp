@@ -1,5 +1,6 @@
 // The workbench's list of photos on its own: answers that arrive in any order.
 #include "photo_list_model.h"
+#include "result_panel.h"
 
 #include <QtTest>
 
@@ -16,7 +17,15 @@ private:
         r.category.id = categoryId;
         r.category.confidence = 0.6;
         r.moderation.state = PhotoModeration::State::Pending;
+        r.titleWords = {{QStringLiteral("Black"), QStringLiteral("colour")}, {QStringLiteral("item"), QStringLiteral("category")}};
+        r.title = QStringLiteral("Black item");
         return r;
+    }
+
+    // Only books' sellers write the word read on the photo.
+    static QString booksSellers(const QString &key, const QString &categoryId)
+    {
+        return categoryId == QLatin1String("books") && key == QLatin1String("penguin") ? QStringLiteral("Penguin") : QString();
     }
 
     static PhotoResult moderated(PhotoResult r)
@@ -25,6 +34,7 @@ private:
         r.review.needed = true;
         r.review.reasons = {QStringLiteral("contact_details")};
         r.quality.flags = {QStringLiteral("contact_details")};
+        r.moderation.text.lines = {TextLine{QStringLiteral("PENGUIN"), {0, 0, 50, 10}, 0.9}};
         return r;
     }
 
@@ -34,6 +44,7 @@ private Q_SLOTS:
     void aCorrectionAskedBeforeTheLaneAnsweredKeepsTheLanesFlags()
     {
         PhotoListModel photos;
+        photos.setSellersSpelling(booksSellers);
         const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
         QVERIFY(id > 0);
         const PhotoResult before = suggestion(QStringLiteral("electronics"));
@@ -52,12 +63,16 @@ private Q_SLOTS:
         QVERIFY(item->shown().review.needed);
         QCOMPARE(item->shown().review.reasons, QStringList{QStringLiteral("contact_details")});
         QCOMPARE(item->shown().quality.flags, QStringList{QStringLiteral("contact_details")});
+        // And the words read that the chosen category's sellers write, as a correction after the lane gives them.
+        QCOMPARE(item->shown().title, QStringLiteral("Black Penguin item"));
+        QVERIFY(item->shown().description.contains(QStringLiteral("Penguin")));
     }
 
     // The lane answers after the redone suggestion: it is copied in too (as before).
     void theLanesAnswerAfterTheCorrectionReachesIt()
     {
         PhotoListModel photos;
+        photos.setSellersSpelling(booksSellers);
         const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
         const PhotoResult before = suggestion(QStringLiteral("electronics"));
         photos.setResult(id, before, QImage(), QImage());
@@ -69,6 +84,109 @@ private Q_SLOTS:
         photos.setModerated(id, moderated(before));
         QCOMPARE(photos.itemById(id)->shown().moderation.state, PhotoModeration::State::Done);
         QVERIFY(photos.itemById(id)->shown().review.needed);
+        QCOMPARE(photos.itemById(id)->shown().title, QStringLiteral("Black Penguin item"));
+    }
+
+    // Accepted untouched as redone for books, then the lane's read words join that
+    // suggestion: the moderator edited nothing, and the line says so.
+    void theLanesWordsAfterADecisionAreNoEdit()
+    {
+        PhotoListModel photos;
+        photos.setSellersSpelling(booksSellers);
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const PhotoResult before = suggestion(QStringLiteral("electronics"));
+        photos.setResult(id, before, QImage(), QImage());
+        QVERIFY(photos.chooseCategory(id, QStringLiteral("books")));
+        photos.setDescribed(id, suggestion(QStringLiteral("books")));
+        ResultPanel panel;
+        panel.showItem(*photos.itemById(id), {});
+        Decision d = panel.draftDecision();
+        QCOMPARE(d.title, QStringLiteral("Black item"));
+        d.storage = DecisionStorage::Stored; // the line names edits once the decision is stored
+        photos.setDecision(id, d, false);
+        photos.setModerated(id, moderated(before));
+        const PhotoItem *item = photos.itemById(id);
+        QCOMPARE(item->shown().title, QStringLiteral("Black Penguin item"));
+        QCOMPARE(item->decision.title, QStringLiteral("Black item")); // as stored
+        const QString line = panel.decisionInWords(*item);
+        QVERIFY2(line.startsWith(QStringLiteral("Corrected")) && !line.contains(QStringLiteral("text edited")), qPrintable(line));
+    }
+
+    // Accepted untouched while books' suggestion is redone, before the lane answers, which
+    // then gives the result its own read words: the decision takes books' title, with them.
+    void anUntouchedTitleAcceptedBeforeTheLaneIsTheChosenCategorys()
+    {
+        PhotoListModel photos;
+        photos.setSellersSpelling(booksSellers);
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const PhotoResult before = suggestion(QStringLiteral("electronics"));
+        photos.setResult(id, before, QImage(), QImage());
+        QVERIFY(photos.chooseCategory(id, QStringLiteral("books")));
+        ResultPanel panel;
+        panel.showItem(*photos.itemById(id), {});
+        const Decision d = panel.draftDecision();
+        QVERIFY(!d.titleSet && !d.descriptionSet);
+        photos.setDecision(id, d, true);
+        PhotoResult lane = moderated(before);
+        lane.title = QStringLiteral("Black PENGUIN item"); // the result read as electronics
+        photos.setModerated(id, lane);
+        photos.setDescribed(id, suggestion(QStringLiteral("books")));
+        const Decision stored = withRedoneSuggestion(*photos.itemById(id));
+        QCOMPARE(stored.title, QStringLiteral("Black Penguin item"));
+        QCOMPARE(stored.description, photos.itemById(id)->shown().description);
+        QVERIFY(!stored.titleSet);
+    }
+
+    // Accepted untouched in its own category before the lane answers, which rewrites the
+    // result's title; decided again unchanged: no correction, and the form shows the text now.
+    void anUntouchedDecisionDecidedAgainAfterTheLaneIsNoCorrection()
+    {
+        PhotoListModel photos;
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const PhotoResult before = suggestion(QStringLiteral("electronics"));
+        photos.setResult(id, before, QImage(), QImage());
+        ResultPanel panel;
+        panel.showItem(*photos.itemById(id), {});
+        Decision d = panel.draftDecision();
+        QVERIFY(!d.corrected);
+        d.storage = DecisionStorage::Stored;
+        photos.setDecision(id, d, false);
+        PhotoResult lane = moderated(before);
+        lane.title = QStringLiteral("Black PENGUIN item");
+        photos.setModerated(id, lane);
+        panel.showItem(*photos.itemById(id), {});
+        const Decision again = panel.draftDecision();
+        QCOMPARE(again.title, QStringLiteral("Black PENGUIN item"));
+        QVERIFY(!again.titleSet && !again.descriptionSet);
+        QVERIFY(!again.corrected);
+        Decision stored = again;
+        stored.storage = DecisionStorage::Stored;
+        photos.setDecision(id, stored, false);
+        const QString line = panel.decisionInWords(*photos.itemById(id));
+        QVERIFY2(line.startsWith(QStringLiteral("Accepted")), qPrintable(line));
+    }
+
+    // A title typed for books that happens to be electronics' suggestion: deciding electronics
+    // with the form as filled takes nothing typed from the books decision.
+    void aTitleTypedForAnotherCategoryIsNotTypedForThisOne()
+    {
+        PhotoListModel photos;
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        photos.setResult(id, suggestion(QStringLiteral("electronics")), QImage(), QImage());
+        Decision books;
+        books.made = true;
+        books.categoryId = QStringLiteral("books");
+        books.title = QStringLiteral("Black item");
+        books.titleSet = true;
+        books.storage = DecisionStorage::Stored;
+        photos.setDecision(id, books, false);
+        ResultPanel panel;
+        panel.showItem(*photos.itemById(id), {});
+        const Decision d = panel.draftDecision();
+        QCOMPARE(d.categoryId, QStringLiteral("electronics"));
+        QCOMPARE(d.title, QStringLiteral("Black item"));
+        QVERIFY(!d.titleSet);
+        QVERIFY(!d.corrected);
     }
 };
 

@@ -318,6 +318,44 @@ private Q_SLOTS:
         QCOMPARE(rows[0].finalCategoryId, expected.category.id);
         QCOMPARE(rows[0].finalPrice, expected.price.point);
     }
+
+    // C, another category, a title typed, Enter before the redone suggestion is in: the
+    // typed title is stored and said edited; decided again unchanged, it still is.
+    void aTypedTitleSavedBeforeTheRedoneSuggestionStaysEdited()
+    {
+        PhotoListModel *photos = m_window->photos();
+        ResultPanel *panel = m_window->resultPanel();
+        m_window->addPaths({photo("wardrobe.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        const qint64 predictionId = photos->item(0)->predictionId;
+        const QString cars = QStringLiteral("cars");
+        QTest::keyClick(m_window.get(), Qt::Key_C);
+        auto *search = panel->findChild<QLineEdit *>(QStringLiteral("categorySearch"));
+        QTest::keyClicks(search, panel->categoryName(cars));
+        QCOMPARE(panel->chosenCategoryId(), cars);
+        auto *title = panel->findChild<QLineEdit *>(QStringLiteral("title"));
+        const QString typed = QStringLiteral("Vintage roof box");
+        title->setFocus();
+        title->selectAll();
+        QTest::keyClicks(title, typed);
+        QTest::keyClick(title, Qt::Key_Return); // saves, before any event could bring the answer
+        QVERIFY(!panel->isCorrecting());
+        QVERIFY(photos->item(0)->decisionWaits);
+        QTRY_COMPARE_WITH_TIMEOUT(feedbackOf(predictionId), QStringLiteral("corrected"), 20000);
+        QCOMPARE(scalar(QStringLiteral("SELECT title FROM feedback WHERE prediction_id = ?"), predictionId).toString(), typed);
+        QTRY_VERIFY_WITH_TIMEOUT(photos->item(0)->decision.storage == DecisionStorage::Stored, 20000);
+        QVERIFY2(panel->decisionInWords(*photos->item(0)).contains(QStringLiteral("text edited")),
+                 qPrintable(panel->decisionInWords(*photos->item(0))));
+
+        QTest::keyClick(m_window.get(), Qt::Key_Return); // decided again, nothing changed
+        QCOMPARE(photos->item(0)->decision.title, typed);
+        QVERIFY(photos->item(0)->decision.titleSet);
+        QTRY_VERIFY_WITH_TIMEOUT(photos->item(0)->decision.storage == DecisionStorage::Stored, 20000);
+        QCOMPARE(scalar(QStringLiteral("SELECT title FROM feedback WHERE prediction_id = ?"), predictionId).toString(), typed);
+        QVERIFY2(panel->decisionInWords(*photos->item(0)).contains(QStringLiteral("text edited")),
+                 qPrintable(panel->decisionInWords(*photos->item(0))));
+    }
 };
 
 QTEST_MAIN(TestWorkbenchDecisions)
