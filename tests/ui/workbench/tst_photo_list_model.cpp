@@ -28,6 +28,18 @@ private:
         return categoryId == QLatin1String("books") && key == QLatin1String("penguin") ? QStringLiteral("Penguin") : QString();
     }
 
+    // One photo suggested as electronics (books' sellers' spellings known), corrected
+    // to books before any answer: its id, or 0 when the correction was refused.
+    static int correctedToBooks(PhotoListModel &photos)
+    {
+        photos.setSellersSpelling(booksSellers);
+        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        if (id <= 0)
+            return 0;
+        photos.setResult(id, suggestion(QStringLiteral("electronics")), QImage(), QImage());
+        return photos.chooseCategory(id, QStringLiteral("books")) ? id : 0;
+    }
+
     static PhotoResult moderated(PhotoResult r)
     {
         r.moderation.state = PhotoModeration::State::Done;
@@ -44,12 +56,9 @@ private Q_SLOTS:
     void aCorrectionAskedBeforeTheLaneAnsweredKeepsTheLanesFlags()
     {
         PhotoListModel photos;
-        photos.setSellersSpelling(booksSellers);
-        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const int id = correctedToBooks(photos);
         QVERIFY(id > 0);
         const PhotoResult before = suggestion(QStringLiteral("electronics"));
-        photos.setResult(id, before, QImage(), QImage());
-        QVERIFY(photos.chooseCategory(id, QStringLiteral("books")));
         photos.setModerated(id, moderated(before));
 
         PhotoResult redone = before; // what the worker made of the result it was sent
@@ -72,11 +81,9 @@ private Q_SLOTS:
     void theLanesAnswerAfterTheCorrectionReachesIt()
     {
         PhotoListModel photos;
-        photos.setSellersSpelling(booksSellers);
-        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const int id = correctedToBooks(photos);
+        QVERIFY(id > 0);
         const PhotoResult before = suggestion(QStringLiteral("electronics"));
-        photos.setResult(id, before, QImage(), QImage());
-        QVERIFY(photos.chooseCategory(id, QStringLiteral("books")));
         PhotoResult redone = before;
         redone.category.id = QStringLiteral("books");
         photos.setDescribed(id, redone);
@@ -92,11 +99,9 @@ private Q_SLOTS:
     void theLanesWordsAfterADecisionAreNoEdit()
     {
         PhotoListModel photos;
-        photos.setSellersSpelling(booksSellers);
-        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const int id = correctedToBooks(photos);
+        QVERIFY(id > 0);
         const PhotoResult before = suggestion(QStringLiteral("electronics"));
-        photos.setResult(id, before, QImage(), QImage());
-        QVERIFY(photos.chooseCategory(id, QStringLiteral("books")));
         photos.setDescribed(id, suggestion(QStringLiteral("books")));
         ResultPanel panel;
         panel.showItem(*photos.itemById(id), {});
@@ -117,11 +122,9 @@ private Q_SLOTS:
     void anUntouchedTitleAcceptedBeforeTheLaneIsTheChosenCategorys()
     {
         PhotoListModel photos;
-        photos.setSellersSpelling(booksSellers);
-        const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+        const int id = correctedToBooks(photos);
+        QVERIFY(id > 0);
         const PhotoResult before = suggestion(QStringLiteral("electronics"));
-        photos.setResult(id, before, QImage(), QImage());
-        QVERIFY(photos.chooseCategory(id, QStringLiteral("books")));
         ResultPanel panel;
         panel.showItem(*photos.itemById(id), {});
         const Decision d = panel.draftDecision();
