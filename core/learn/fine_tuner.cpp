@@ -3,6 +3,7 @@
 
 #include "fine_tuner.h"
 
+#include "linear_fit.h"
 #include "trainable_mobilenet.h"
 #include "training_views.h"
 
@@ -281,7 +282,12 @@ Result<FineTuned> FineTuner::run(const std::vector<FineTuneExample> &examples, c
         const int categories = int(taxonomy.categories().size());
         Labels l{torch::tensor(train), torch::tensor(validation), torch::tensor(yTrain), torch::tensor(yValidation), {}};
         const torch::Tensor counts = torch::bincount(l.yTrain, {}, categories).to(torch::kFloat32);
-        l.classWeight = torch::where(counts > 0, (counts.sum() / (categories * counts.clamp_min(1))).sqrt(), torch::zeros({categories}));
+        // The head's rule, but every category with a training example weighed, not
+        // only those the head learns (kMinPerCategory and up): the tail and its
+        // probe answer every category of the taxonomy, and a rare category's few
+        // listings still shape the features; the head fitted on the tuned model
+        // afterwards leaves such a category out as it always does.
+        l.classWeight = sqrtInverseFrequency(counts, counts > 0);
         const TrainingRun run = trainTail(*net.value(), cache.value().features, l, o);
         out.tuned = examplesOf(*net.value(), cache.value().features, cache.value(), examples, taxonomy);
         if (auto saved = net.value()->saveTorchScript(baseModel, outModel); !saved)
