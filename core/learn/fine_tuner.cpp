@@ -282,11 +282,11 @@ Result<FineTuned> FineTuner::run(const std::vector<FineTuneExample> &examples, c
         const int categories = int(taxonomy.categories().size());
         Labels l{torch::tensor(train), torch::tensor(validation), torch::tensor(yTrain), torch::tensor(yValidation), {}};
         const torch::Tensor counts = torch::bincount(l.yTrain, {}, categories).to(torch::kFloat32);
-        // The head's rule, but every category with a training example weighed, not
-        // only those the head learns (kMinPerCategory and up): the tail and its
-        // probe answer every category of the taxonomy, and a rare category's few
-        // listings still shape the features; the head fitted on the tuned model
-        // afterwards leaves such a category out as it always does.
+        // The head's weights (sqrtInverseFrequency), over every category with a
+        // training example rather than only those the head learns
+        // (kMinPerCategory and up): the tail's probe answers every category of
+        // the taxonomy, so a category it is trained on needs a weight. This rule
+        // is kept as it was; it has not been measured against the head's.
         l.classWeight = sqrtInverseFrequency(counts, counts > 0);
         const TrainingRun run = trainTail(*net.value(), cache.value().features, l, o);
         out.tuned = examplesOf(*net.value(), cache.value().features, cache.value(), examples, taxonomy);

@@ -42,7 +42,9 @@ torch::Tensor sqrtInverseFrequency(const torch::Tensor &counts, const torch::Ten
 
 // Categories not learned count nothing: the head leaves them out (their bias
 // is CategoryHead::kLeftOut), so their few examples would only pull the
-// learned categories' weights. The fine tuner weighs them (fine_tuner.cpp).
+// learned categories' weights. The fine tuner weighs every category with an
+// example instead, as it always has (its probe answers every category); the
+// two rules have not been measured against each other (fine_tuner.cpp).
 LearnedCategories learnedCategories(const torch::Tensor &trainLabels, int categories)
 {
     LearnedCategories c;
