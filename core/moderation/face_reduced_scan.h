@@ -14,8 +14,9 @@ class CascadeClassifier;
 
 namespace listinglens::face_scan {
 
-// When `scanned` (the image the first scan ran on, at most 512 px long) has a
-// short side over 320 px, scans it reduced to 256 px on its short side and
+// When `scanned` (the image the first scan ran on, no longer than
+// face_detector.cpp's kMaxSide) has a short side over kSecondScanAbove, scans
+// it reduced to kReducedSide on its short side (both in face_reduced_scan.cpp) and
 // appends to `found` (the first scan's faces, in `scanned`'s pixels) each
 // face that overlaps none of them by more than kSameFaceOverlap. If the scan
 // fails, `found` is left as the first scan made it and the failure logged.
