@@ -300,12 +300,19 @@ private Q_SLOTS:
         };
         const qint64 unmeasured = saveHead(*store, head(QJsonValue::Null)).value();
         const qint64 measured = saveHead(*store, head(0.05)).value();
-        for (const HeadSummary &h : listHeads(*store).value()) {
-            if (h.version == unmeasured)
+        const std::vector<HeadSummary> heads = listHeads(*store).value();
+        QCOMPARE(int(heads.size()), 2);
+        bool sawUnmeasured = false, sawMeasured = false;
+        for (const HeadSummary &h : heads) {
+            if (h.version == unmeasured) {
+                sawUnmeasured = true;
                 QVERIFY2(std::isnan(h.ece), qPrintable(QString::number(h.ece)));
-            else
-                QVERIFY2(h.version == measured && std::abs(h.ece - 0.05) < 1e-12, qPrintable(QString::number(h.ece)));
+            } else {
+                sawMeasured = h.version == measured;
+                QVERIFY2(sawMeasured && std::abs(h.ece - 0.05) < 1e-12, qPrintable(QString::number(h.ece)));
+            }
         }
+        QVERIFY(sawUnmeasured && sawMeasured);
 
         const auto model = [](double ece) {
             ModelVersion m;
