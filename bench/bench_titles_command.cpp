@@ -84,10 +84,11 @@ std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, cons
 {
     std::vector<TrainingExample> examples;
     const Taxonomy &taxonomy = classifier.taxonomy();
-    for (std::size_t i = 0; i < listings.size(); ++i)
-        if (learn[i])
-            if (auto example = trainingExample(classifier, listings[i], seen[i], qint64(i + 1)))
-                examples.push_back(std::move(*example));
+    for (std::size_t i = 0; i < listings.size(); ++i) {
+        auto example = learn[i] ? trainingExample(classifier, listings[i], seen[i], qint64(i + 1)) : std::nullopt;
+        if (example)
+            examples.push_back(std::move(*example));
+    }
     TrainingOptions options;
     options.modelName = classifier.manifest().name;
     options.modelVersion = classifier.manifest().version;
