@@ -111,14 +111,12 @@ Learned learnFrom(Classifier &classifier, const std::vector<BenchListing> &listi
     std::vector<TrainingExample> examples;
     out.index = std::make_shared<ListingIndex>(classifier.engineInfo().embeddingDim);
     for (std::size_t i = 0; i < listings.size(); ++i) {
-        const int category = taxonomy.indexOf(listings[i].categoryId);
-        if (!learn[i] || !seen[i].ok || category < 0)
+        auto example = learn[i] ? trainingExample(classifier, listings[i], seen[i], qint64(i + 1)) : std::nullopt;
+        if (!example)
             continue;
-        const PhotoResult &r = seen[i].result;
-        examples.push_back({qint64(i + 1), category, listings[i].price, r.quality.phash, r.embedding,
-                            classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm), listings[i].title, {}});
-        out.index->add({qint64(i + 1), listings[i].categoryId, true, listings[i].price, r.quality.phash, listings[i].photo, listings[i].title},
-                       r.embedding);
+        out.index->add({qint64(i + 1), listings[i].categoryId, true, listings[i].price, example->phash, listings[i].photo, listings[i].title},
+                       example->embedding);
+        examples.push_back(std::move(*example));
     }
     TrainingOptions options;
     options.modelName = classifier.manifest().name;

@@ -85,12 +85,9 @@ std::shared_ptr<const CategoryHead> trainHead(const Classifier &classifier, cons
     std::vector<TrainingExample> examples;
     const Taxonomy &taxonomy = classifier.taxonomy();
     for (std::size_t i = 0; i < listings.size(); ++i) {
-        const int category = taxonomy.indexOf(listings[i].categoryId);
-        if (!learn[i] || !seen[i].ok || category < 0)
-            continue;
-        const PhotoResult &r = seen[i].result;
-        examples.push_back({qint64(i + 1), category, listings[i].price, r.quality.phash, r.embedding,
-                            classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm), listings[i].title, {}});
+        auto example = learn[i] ? trainingExample(classifier, listings[i], seen[i], qint64(i + 1)) : std::nullopt;
+        if (example)
+            examples.push_back(std::move(*example));
     }
     TrainingOptions options;
     options.modelName = classifier.manifest().name;

@@ -224,4 +224,14 @@ Result<MarketplaceBench> openMarketplaceBench(const QString &csvPath, const Clas
     return MarketplaceBench{std::move(listings).value(), std::move(classifier).value()};
 }
 
+std::optional<TrainingExample> trainingExample(const Classifier &classifier, const BenchListing &listing, const SeenPhoto &seen, qint64 id)
+{
+    const int category = classifier.taxonomy().indexOf(listing.categoryId);
+    if (!seen.ok || category < 0)
+        return std::nullopt;
+    const PhotoResult &r = seen.result;
+    return TrainingExample{id, category, listing.price, r.quality.phash, r.embedding,
+                           classifier.builtinProbabilities(r.embedding.data(), r.embeddingNorm), listing.title, {}};
+}
+
 } // namespace listinglens::cli

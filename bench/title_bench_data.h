@@ -2,11 +2,13 @@
 
 #include "classifier.h"
 #include "error.h"
+#include "head_trainer.h"
 #include "photo_result.h"
 
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 // What `listinglens-bench titles` measures on: marketplace listings (the
@@ -47,5 +49,11 @@ struct SeenPhoto {
 // photos not in it are classified or read). `readText[i]`: read listing i's text.
 Result<std::vector<SeenPhoto>> seePhotos(Classifier &classifier, const std::vector<BenchListing> &listings,
                                          const std::vector<bool> &readText, const QString &cachePath);
+
+// Listing `id` - 1 as the titles and cattext benches learn from it: its
+// photo's embedding, built-in probabilities and hash, its category, price and
+// title. None when its photo was not seen or its category is not in the
+// classifier's taxonomy.
+std::optional<TrainingExample> trainingExample(const Classifier &classifier, const BenchListing &listing, const SeenPhoto &seen, qint64 id);
 
 } // namespace listinglens::cli

@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "calibration.h"
 #include "cli_common.h"
 #include "command_line.h"
 #include "head_store.h"
@@ -20,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <variant>
 
 namespace listinglens::cli {
@@ -80,7 +82,7 @@ QJsonObject summaryJson(const HeadSummary &h)
             {QStringLiteral("taxonomy"), h.taxonomy},
             {QStringLiteral("examples"), h.examples},
             {QStringLiteral("validation"), QJsonObject{{QStringLiteral("n"), h.validationN}, {QStringLiteral("top1"), h.top1},
-                                                       {QStringLiteral("top3"), h.top3}, {QStringLiteral("ece"), h.ece}}},
+                                                       {QStringLiteral("top3"), h.top3}, {QStringLiteral("ece"), eceJson(h.ece)}}},
             {QStringLiteral("active"), h.active}};
 }
 
@@ -100,8 +102,7 @@ void printReport(const QJsonObject &r)
                    .arg(name, -22)
                    .arg(percent(s.value(QStringLiteral("top1")).toDouble()), 8)
                    .arg(percent(s.value(QStringLiteral("top3")).toDouble()), 8)
-                   .arg(s.value(QStringLiteral("ece")).isDouble() ? QString::number(s.value(QStringLiteral("ece")).toDouble(), 'f', 3)
-                                                                   : QStringLiteral("n/a")); // null: no answer had a finite confidence
+                   .arg(eceText(s.value(QStringLiteral("ece")).toDouble(std::numeric_limits<double>::quiet_NaN()))); // null: no answer binned
     };
     out << QStringLiteral("head %1: %2 confirmed listings (%3 for training, %4 for validation) in %5 s\n")
                .arg(r.value(QStringLiteral("version")).toString())
@@ -282,7 +283,7 @@ int runCalibrate(const ModelCommand &c)
         QTextStream(stdout) << QStringLiteral("built-in mapping: temperature %1 (fitted on %2 listings)\n"
                                               "  on %3 validation listings: ECE %4 -> %5, top-1 %6 (unchanged by a temperature)\n")
                                    .arg(f.temperature, 0, 'f', 3).arg(f.fittedOn).arg(f.after.n)
-                                   .arg(f.before.ece, 0, 'f', 3).arg(f.after.ece, 0, 'f', 3).arg(percent(f.after.top1));
+                                   .arg(eceText(f.before.ece), eceText(f.after.ece)).arg(percent(f.after.top1));
     }
     return ExitOk;
 }
@@ -318,7 +319,7 @@ int runList(const ModelCommand &c)
                    .arg(h.examples, 8)
                    .arg(percent(h.top1), 7)
                    .arg(percent(h.top3), 7)
-                   .arg(h.ece, 0, 'f', 3)
+                   .arg(eceText(h.ece), 5)
                    .arg(h.modelName + QLatin1Char(' ') + h.modelVersion);
     if (std::none_of(heads.value().begin(), heads.value().end(), [](const HeadSummary &h) { return h.active; }))
         out << QStringLiteral("(none is active: suggestions use the built-in mapping)\n");

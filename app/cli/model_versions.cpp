@@ -1,5 +1,6 @@
 #include "model_versions.h"
 
+#include "calibration.h"
 #include "head_store.h"
 #include "model_store.h"
 #include "model_training.h"
@@ -26,7 +27,7 @@ QJsonObject versionJson(const ModelVersion &m)
             {QStringLiteral("model"), QStringLiteral("%1 %2").arg(m.modelName, m.modelVersion)},
             {QStringLiteral("base"), QStringLiteral("%1 %2").arg(m.baseName, m.baseVersion)},
             {QStringLiteral("examples"), m.examples},
-            {QStringLiteral("validation"), QJsonObject{{QStringLiteral("top1"), m.top1}, {QStringLiteral("top3"), m.top3}, {QStringLiteral("ece"), m.ece}}},
+            {QStringLiteral("validation"), QJsonObject{{QStringLiteral("top1"), m.top1}, {QStringLiteral("top3"), m.top3}, {QStringLiteral("ece"), eceJson(m.ece)}}},
             {QStringLiteral("active"), m.active}};
 }
 
@@ -126,8 +127,8 @@ int runFineTune(const QCommandLineParser &parser, const ModelOptions &modelOptio
                    .arg(request.fineTune.epochs)
                    .arg(ft.value(QStringLiteral("seconds")).toDouble(), 0, 'f', 0).arg(ft.value(QStringLiteral("views_seconds")).toDouble(), 0, 'f', 0);
         out << QStringLiteral("validation: fine-tuned with h%1 top-1 %2 top-3 %3 ECE %4; linear head top-1 %5 top-3 %6 ECE %7\n")
-                   .arg(o.modelHead).arg(percent(o.tuned.top1), percent(o.tuned.top3)).arg(o.tuned.ece, 0, 'f', 3)
-                   .arg(percent(o.linear.top1), percent(o.linear.top3)).arg(o.linear.ece, 0, 'f', 3);
+                   .arg(o.modelHead).arg(percent(o.tuned.top1), percent(o.tuned.top3)).arg(eceText(o.tuned.ece))
+                   .arg(percent(o.linear.top1), percent(o.linear.top3)).arg(eceText(o.linear.ece));
         for (const QString &n : o.notes)
             out << QStringLiteral("note: %1\n").arg(n);
         if (o.activated)
@@ -174,7 +175,7 @@ int runModelVersionAction(const QCommandLineParser &parser, const ModelOptions &
             if (!json)
                 out << QStringLiteral("%1 %2  %3 examples  top-1 %4  top-3 %5  ECE %6  %7\n")
                            .arg(m.active ? QStringLiteral("*") : QStringLiteral(" "), m.label()).arg(m.examples, 6)
-                           .arg(percent(m.top1), percent(m.top3)).arg(m.ece, 0, 'f', 3).arg(m.modelVersion);
+                           .arg(percent(m.top1), percent(m.top3)).arg(eceText(m.ece)).arg(m.modelVersion);
         }
         if (json)
             out << QJsonDocument(a).toJson(QJsonDocument::Compact) << Qt::endl;

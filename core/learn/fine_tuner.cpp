@@ -3,6 +3,7 @@
 
 #include "fine_tuner.h"
 
+#include "linear_fit.h"
 #include "trainable_mobilenet.h"
 #include "training_views.h"
 
@@ -281,7 +282,12 @@ Result<FineTuned> FineTuner::run(const std::vector<FineTuneExample> &examples, c
         const int categories = int(taxonomy.categories().size());
         Labels l{torch::tensor(train), torch::tensor(validation), torch::tensor(yTrain), torch::tensor(yValidation), {}};
         const torch::Tensor counts = torch::bincount(l.yTrain, {}, categories).to(torch::kFloat32);
-        l.classWeight = torch::where(counts > 0, (counts.sum() / (categories * counts.clamp_min(1))).sqrt(), torch::zeros({categories}));
+        // The head's weights (sqrtInverseFrequency), over every category with a
+        // training example rather than only those the head learns
+        // (kMinPerCategory and up): the tail's probe answers every category of
+        // the taxonomy, so a category it is trained on needs a weight. This rule
+        // is kept as it was; it has not been measured against the head's.
+        l.classWeight = sqrtInverseFrequency(counts, counts > 0);
         const TrainingRun run = trainTail(*net.value(), cache.value().features, l, o);
         out.tuned = examplesOf(*net.value(), cache.value().features, cache.value(), examples, taxonomy);
         if (auto saved = net.value()->saveTorchScript(baseModel, outModel); !saved)

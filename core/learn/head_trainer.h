@@ -1,5 +1,6 @@
 #pragma once
 
+#include "calibration.h"
 #include "category_head.h"
 #include "error.h"
 #include "taxonomy.h"
@@ -113,10 +114,7 @@ public:
     // Top-1 confidences in `bins` equal-width bins, (b/bins, (b+1)/bins] each:
     // how many answers, the sum of their confidences, how many were right.
     // An answer whose confidence is not finite is in no bin.
-    struct ReliabilityBin {
-        int count = 0, right = 0;
-        double confidence = 0;
-    };
+    using ReliabilityBin = listinglens::ReliabilityBin;
     static std::vector<ReliabilityBin> reliability(const std::vector<double> &confidence, const std::vector<bool> &correct,
                                                    int bins = kCalibrationBins);
     // Expected calibration error of top-1 confidences over kCalibrationBins

@@ -34,14 +34,23 @@ Fitted fitLinear(const torch::Tensor &x, const torch::Tensor &y, const torch::Te
     return {w.detach(), torch::where(learned, b.detach(), torch::full({c}, double(CategoryHead::kLeftOut)))};
 }
 
-// Square-root inverse frequency: rare categories count more, without letting
-// a handful of examples dominate; categories not learned count nothing.
+torch::Tensor sqrtInverseFrequency(const torch::Tensor &counts, const torch::Tensor &weighed)
+{
+    const auto categories = counts.size(0);
+    return torch::where(weighed, (counts.sum() / (categories * counts.clamp_min(1))).sqrt(), torch::zeros({categories}));
+}
+
+// Categories not learned count nothing: the head leaves them out (their bias
+// is CategoryHead::kLeftOut), so their few examples would only pull the
+// learned categories' weights. The fine tuner weighs every category with an
+// example instead, as it always has (its probe answers every category); the
+// two rules have not been measured against each other (fine_tuner.cpp).
 LearnedCategories learnedCategories(const torch::Tensor &trainLabels, int categories)
 {
     LearnedCategories c;
     c.counts = torch::bincount(trainLabels, {}, categories).to(torch::kFloat32);
     c.learned = c.counts >= HeadTrainer::kMinPerCategory;
-    c.classWeight = torch::where(c.learned, (c.counts.sum() / (categories * c.counts.clamp_min(1))).sqrt(), torch::zeros({categories}));
+    c.classWeight = sqrtInverseFrequency(c.counts, c.learned);
     return c;
 }
 

@@ -35,6 +35,13 @@ struct LearnedCategories {
 };
 LearnedCategories learnedCategories(const torch::Tensor &trainLabels, int categories);
 
+// The class weights of a fit: square-root inverse frequency of `counts` (float,
+// examples per category) where `weighed`, 0 elsewhere. Rare categories count
+// more without letting a handful of examples dominate. The head weighs the
+// categories it learns (learnedCategories); the fine tuner every category with
+// a training example (fine_tuner.cpp says why).
+torch::Tensor sqrtInverseFrequency(const torch::Tensor &counts, const torch::Tensor &weighed);
+
 // Rows of per-category values as a float tensor, filled in one pass (indexing
 // a tensor element by element costs a dispatch per element).
 torch::Tensor rowsOfValues(std::size_t rows, int categories, const std::function<const std::vector<double> &(std::size_t)> &row);

@@ -173,18 +173,11 @@ std::vector<HeadTrainer::ReliabilityBin> HeadTrainer::reliability(const std::vec
 // head's validation score; here with the other measures of a validation split).
 double HeadTrainer::expectedCalibrationError(const std::vector<double> &confidence, const std::vector<bool> &correct)
 {
-    const std::vector<ReliabilityBin> bins = reliability(confidence, correct);
-    int binned = 0; // the answers with a finite confidence
-    for (const ReliabilityBin &b : bins)
-        binned += b.count;
     // No answer scores 0; answers none of which has a finite confidence have no
-    // calibration at all, and 0 would read as a perfectly calibrated head.
-    if (binned == 0)
-        return std::min(confidence.size(), correct.size()) > 0 ? std::numeric_limits<double>::quiet_NaN() : 0.0;
-    double ece = 0;
-    for (const ReliabilityBin &b : bins)
-        ece += std::abs(b.confidence - b.right) / double(binned);
-    return ece;
+    // calibration at all (NaN), and 0 would read as a perfectly calibrated head.
+    if (std::min(confidence.size(), correct.size()) == 0)
+        return 0.0;
+    return listinglens::expectedCalibrationError(reliability(confidence, correct));
 }
 
 HeadTrainer::CalibratedEce HeadTrainer::eceIfCalibrated(const std::vector<double> &confidence, int draws, std::uint64_t seed)

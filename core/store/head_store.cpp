@@ -55,7 +55,9 @@ Result<qint64> saveHead(PredictionStore &store, const CategoryHead &head)
     q.bindValue(QStringLiteral(":vn"), validation.value(QStringLiteral("n")).toInt());
     q.bindValue(QStringLiteral(":t1"), validation.value(QStringLiteral("top1")).toDouble());
     q.bindValue(QStringLiteral(":t3"), validation.value(QStringLiteral("top3")).toDouble());
-    q.bindValue(QStringLiteral(":ece"), validation.value(QStringLiteral("ece")).toDouble());
+    // null in the report: no validation answer had a finite confidence.
+    const QJsonValue ece = validation.value(QStringLiteral("ece"));
+    q.bindValue(QStringLiteral(":ece"), store_sql::nullableDouble(ece.isDouble() ? ece.toDouble() : std::numeric_limits<double>::quiet_NaN()));
     q.bindValue(QStringLiteral(":head"), head.toJson());
     if (!q.exec() || !q.next())
         return writeError(QStringLiteral("cannot store the head"), q.lastError());
@@ -79,7 +81,7 @@ Result<std::vector<HeadSummary>> listHeads(PredictionStore &store)
         QStringLiteral("heads"), [](const QSqlQuery &q) {
             return HeadSummary{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
                                q.value(4).toString(), q.value(5).toInt(), q.value(6).toInt(), q.value(7).toDouble(),
-                               q.value(8).toDouble(), q.value(9).toDouble(), false};
+                               q.value(8).toDouble(), store_sql::doubleOrNaN(q.value(9)), false};
         });
 }
 

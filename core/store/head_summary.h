@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <limits>
+
 namespace listinglens {
 
 // One stored version of a market's category head, as `model list` and the
@@ -15,7 +17,8 @@ struct HeadSummary {
     QString taxonomy;
     int examples = 0;
     int validationN = 0;
-    double top1 = 0, top3 = 0, ece = 0;   // on the validation split
+    double top1 = 0, top3 = 0;            // on the validation split
+    double ece = std::numeric_limits<double>::quiet_NaN(); // NaN: not measured (eceText, eceJson)
     bool active = false;
 };
 

@@ -33,7 +33,7 @@ ModelVersion rowOf(const QSqlQuery &q)
     m.examples = q.value(7).toInt();
     m.top1 = q.value(8).toDouble();
     m.top3 = q.value(9).toDouble();
-    m.ece = q.value(10).toDouble();
+    m.ece = store_sql::doubleOrNaN(q.value(10));
     m.provenance = QJsonDocument::fromJson(q.value(11).toByteArray()).object();
     return m;
 }
@@ -60,7 +60,7 @@ Result<qint64> saveModelVersion(PredictionStore &store, const ModelVersion &m)
     q.bindValue(QStringLiteral(":ex"), m.examples);
     q.bindValue(QStringLiteral(":t1"), m.top1);
     q.bindValue(QStringLiteral(":t3"), m.top3);
-    q.bindValue(QStringLiteral(":ece"), m.ece);
+    q.bindValue(QStringLiteral(":ece"), store_sql::nullableDouble(m.ece));
     q.bindValue(QStringLiteral(":prov"), QString::fromUtf8(QJsonDocument(m.provenance).toJson(QJsonDocument::Compact)));
     q.bindValue(QStringLiteral(":w"), m.weights);
     if (!q.exec() || !q.next())

@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <limits>
+
 #include <vector>
 
 namespace listinglens {
@@ -26,7 +28,8 @@ struct ModelVersion {
     QString baseName, baseVersion;     // the model it was fine-tuned from
     QString sha256;                    // of weights
     int examples = 0;
-    double top1 = 0, top3 = 0, ece = 0; // its head's, on the validation split
+    double top1 = 0, top3 = 0;          // its head's, on the validation split
+    double ece = std::numeric_limits<double>::quiet_NaN(); // NaN: not measured (eceText, eceJson)
     QJsonObject provenance;            // training report, options, listings
     QByteArray weights;                // the TorchScript file (empty in listModelVersions)
     bool active = false;

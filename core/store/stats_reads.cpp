@@ -1,5 +1,6 @@
 #include "stats_reads.h"
 
+#include "calibration.h"
 #include "database_settings.h"
 
 #include "schema.h"
@@ -431,26 +432,27 @@ Result<ReliabilityReport> readReliability(PredictionStore &store, qint64 sinceMs
     if (!q.exec())
         return databaseError(QStringLiteral("cannot read the calibration"), q.lastError());
     ReliabilityReport report;
-    std::vector<double> confidenceSum(std::size_t(bins), 0.0), acceptedSum(std::size_t(bins), 0.0);
+    std::vector<ReliabilityBin> sums(static_cast<std::size_t>(bins));
     for (int i = 0; i < bins; ++i)
         report.bins.push_back({double(i) / bins, double(i + 1) / bins, 0, 0, 0});
     while (q.next()) {
         const auto i = std::size_t(std::clamp<qint64>(q.value(0).toLongLong(), 0, bins - 1));
-        report.bins[qsizetype(i)].count += q.value(1).toLongLong();
-        confidenceSum[i] += q.value(2).toDouble();
-        acceptedSum[i] += q.value(3).toDouble();
+        sums[i].count += q.value(1).toLongLong();
+        sums[i].confidence += q.value(2).toDouble();
+        sums[i].right += q.value(3).toLongLong();
     }
     for (qsizetype i = 0; i < report.bins.size(); ++i) {
         ReliabilityReport::Bin &b = report.bins[i];
+        const ReliabilityBin &s = sums[std::size_t(i)];
+        b.count = s.count;
         if (b.count == 0)
             continue;
-        b.meanConfidence = confidenceSum[std::size_t(i)] / double(b.count);
-        b.accuracy = acceptedSum[std::size_t(i)] / double(b.count);
+        b.meanConfidence = s.confidence / double(b.count);
+        b.accuracy = double(s.right) / double(b.count);
         report.decided += b.count;
     }
-    for (const ReliabilityReport::Bin &b : std::as_const(report.bins))
-        if (b.count > 0)
-            report.ece += double(b.count) / double(report.decided) * std::abs(b.accuracy - b.meanConfidence);
+    if (report.decided > 0) // nothing decided keeps 0, as the chart has always shown it
+        report.ece = expectedCalibrationError(sums);
     return report;
 }
 

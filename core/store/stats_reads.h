@@ -55,7 +55,7 @@ struct ReliabilityReport {
     };
     QList<Bin> bins;                        // all of them, empty ones included
     qint64 decided = 0;
-    double ece = 0;                         // sum of count / decided * |accuracy - meanConfidence|
+    double ece = 0;                         // expectedCalibrationError of the bins (calibration.h); 0 when none decided
 };
 
 // How often the suggestion was confirmed, per category head it was made with

@@ -13,6 +13,10 @@
 #include <QString>
 #include <QStringList>
 
+#include <QVariant>
+
+#include <cmath>
+#include <limits>
 #include <optional>
 
 namespace listinglens::store_sql {
@@ -48,6 +52,19 @@ inline QString escapedLike(QString s)
 inline QString notNull(const QString &s)
 {
     return s.isNull() ? QStringLiteral("") : s;
+}
+
+// A measure that may be missing (a head's ECE): NaN is bound as NULL, as
+// SQLite stores it anyway, so that both databases hold "not measured" alike,
+// and NULL reads back as NaN, never as the 0 toDouble() gives.
+inline QVariant nullableDouble(double value)
+{
+    return std::isfinite(value) ? QVariant(value) : QVariant(QMetaType::fromType<double>());
+}
+
+inline double doubleOrNaN(const QVariant &column)
+{
+    return column.isNull() ? std::numeric_limits<double>::quiet_NaN() : column.toDouble();
 }
 
 // Quality flags are stored as ",blurry,too_dark," so that one flag is found

@@ -1,9 +1,13 @@
+#include "calibration.h"
 #include "fixtures.h"
 #include "model_manifest.h"
 #include "taxonomy.h"
 
 #include <QSet>
 #include <QTest>
+
+#include <cmath>
+#include <limits>
 
 using namespace listinglens;
 
@@ -91,6 +95,35 @@ private Q_SLOTS:
         const auto covered = t.value().checkCovers(3);
         QVERIFY(!covered.ok());
         QVERIFY(covered.error().message.contains(QStringLiteral("class 1")));
+    }
+
+    // The domain's other small piece: an ECE that is not a finite number
+    // (never measured, or broken) prints as "—" and travels as JSON null,
+    // never as a number that would read as a calibration; a finite one is
+    // printed to three decimals and travels as itself.
+    void showsAnUnmeasuredEceAsNotMeasured_data()
+    {
+        QTest::addColumn<double>("ece");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("nan") << std::numeric_limits<double>::quiet_NaN() << QStringLiteral("—");
+        QTest::newRow("+inf") << std::numeric_limits<double>::infinity() << QStringLiteral("—");
+        QTest::newRow("-inf") << -std::numeric_limits<double>::infinity() << QStringLiteral("—");
+        QTest::newRow("zero") << 0.0 << QStringLiteral("0.000");
+        QTest::newRow("finite") << 0.0426 << QStringLiteral("0.043");
+    }
+
+    void showsAnUnmeasuredEceAsNotMeasured()
+    {
+        QFETCH(double, ece);
+        QFETCH(QString, text);
+        QCOMPARE(eceText(ece), text);
+        const QJsonValue json = eceJson(ece);
+        if (std::isfinite(ece)) {
+            QVERIFY(json.isDouble());
+            QCOMPARE(json.toDouble(), ece);
+        } else {
+            QVERIFY(json.isNull());
+        }
     }
 };
 

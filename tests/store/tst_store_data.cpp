@@ -5,19 +5,24 @@
 
 #include "database_settings.h"
 #include "fixtures.h"
+#include "head_store.h"
 #include "history_reads.h"
 #include "listing_index.h"
+#include "model_store.h"
 #include "stored_listings.h"
 #include "pending_decisions.h"
 #include "prediction_store.h"
 #include "price_suggester.h"
 #include "schema.h"
+#include "sha256.h"
 #include "stats_reads.h"
 
 #include <QFile>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
 
 using namespace listinglens;
 
@@ -271,6 +276,63 @@ private Q_SLOTS:
         QSqlQuery rows(store->connection().value());
         QVERIFY(rows.exec(QStringLiteral("SELECT COUNT(*) FROM predictions")) && rows.next());
         QCOMPARE(rows.value(0).toInt(), 1);
+    }
+
+    // A head or model version whose ECE was never measured (null in the
+    // head's report, NaN in the model's) reads back as not measured, never as
+    // a perfectly calibrated 0; a measured one reads back as it was.
+    void anUnmeasuredEceIsNotZero()
+    {
+        auto store = open();
+        const auto head = [](const QJsonValue &ece) {
+            CategoryHead h;
+            h.modelName = QStringLiteral("mobilenet_v2_imagenet");
+            h.modelVersion = QStringLiteral("1.0.0");
+            h.taxonomyFingerprint = QStringLiteral("market");
+            h.categoryIds = {QStringLiteral("phones"), QStringLiteral("cars")};
+            h.dimension = 2;
+            h.weight = {1, 0, 0, 1};
+            h.bias = {0, 0};
+            h.report = QJsonObject{{QStringLiteral("examples"), 40},
+                                   {QStringLiteral("validation"), QJsonObject{{QStringLiteral("n"), 10}, {QStringLiteral("top1"), 0.5},
+                                                                              {QStringLiteral("top3"), 0.9}, {QStringLiteral("ece"), ece}}}};
+            return h;
+        };
+        const qint64 unmeasured = saveHead(*store, head(QJsonValue::Null)).value();
+        const qint64 measured = saveHead(*store, head(0.05)).value();
+        const std::vector<HeadSummary> heads = listHeads(*store).value();
+        QCOMPARE(int(heads.size()), 2);
+        bool sawUnmeasured = false, sawMeasured = false;
+        for (const HeadSummary &h : heads) {
+            if (h.version == unmeasured) {
+                sawUnmeasured = true;
+                QVERIFY2(std::isnan(h.ece), qPrintable(QString::number(h.ece)));
+            } else {
+                sawMeasured = h.version == measured;
+                QVERIFY2(sawMeasured && std::abs(h.ece - 0.05) < 1e-12, qPrintable(QString::number(h.ece)));
+            }
+        }
+        QVERIFY(sawUnmeasured && sawMeasured);
+
+        const auto model = [](double ece) {
+            ModelVersion m;
+            m.modelName = m.baseName = QStringLiteral("mobilenet_v2_imagenet");
+            m.modelVersion = QStringLiteral("1.0+ft-%1").arg(ece);
+            m.baseVersion = QStringLiteral("1.0");
+            m.weights = QByteArrayLiteral("weights");
+            m.sha256 = sha256Hex(m.weights);
+            m.ece = ece;
+            return m;
+        };
+        const qint64 nan = saveModelVersion(*store, model(std::numeric_limits<double>::quiet_NaN())).value();
+        const qint64 zero = saveModelVersion(*store, model(0.0)).value();
+        const qint64 some = saveModelVersion(*store, model(0.07)).value();
+        QCOMPARE(int(listModelVersions(*store).value().size()), 3);
+        for (const ModelVersion &m : listModelVersions(*store).value()) {
+            QVERIFY2(m.version == nan ? std::isnan(m.ece) : m.version == zero ? m.ece == 0.0 : m.version == some && std::abs(m.ece - 0.07) < 1e-12,
+                     qPrintable(QStringLiteral("%1: %2").arg(m.label()).arg(m.ece)));
+            QCOMPARE(std::isnan(loadModelVersion(*store, m.version).value().ece), m.version == nan);
+        }
     }
 
 private:

@@ -1,5 +1,6 @@
 #include "heads_panel.h"
 
+#include "calibration.h"
 #include "console_worker.h"
 
 #include <QDateTime>
@@ -129,7 +130,7 @@ void HeadsPanel::show(const QList<HeadSummary> &heads, const QString &writeRefus
     for (const HeadSummary &h : heads) {
         put(row++, h.version, h.active,
             {QStringLiteral("h%1").arg(h.version), QDateTime::fromMSecsSinceEpoch(h.createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-             QString::number(h.examples), percent(h.top1), percent(h.top3), QString::number(h.ece, 'f', 3),
+             QString::number(h.examples), percent(h.top1), percent(h.top3), eceText(h.ece),
              h.active ? tr("active") : QString()});
     }
     // The built-in mapping can be made the active one like a head.
