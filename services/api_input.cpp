@@ -40,6 +40,15 @@ Result<double> waitSeconds(const QString &text, int maxS)
     return wait;
 }
 
+std::optional<QByteArray> bearerToken(const QByteArray &authorization)
+{
+    constexpr qsizetype kScheme = 7; // "Bearer "
+    if (authorization.size() < kScheme || authorization.at(kScheme - 1) != ' '
+        || authorization.left(kScheme - 1).compare("bearer", Qt::CaseInsensitive) != 0)
+        return std::nullopt;
+    return authorization.mid(kScheme).trimmed();
+}
+
 QString methodLabel(const QByteArray &method)
 {
     static const QByteArray known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};

@@ -25,6 +25,10 @@ std::optional<QString> normalizedJobId(const QString &text);
 // `?wait=` seconds: a finite number from 0 to maxS.
 Result<double> waitSeconds(const QString &text, int maxS);
 
+// The token of an `Authorization: Bearer <token>` header, trimmed; the
+// scheme's name in any case (RFC 7235). Nullopt for another scheme.
+std::optional<QByteArray> bearerToken(const QByteArray &authorization);
+
 // The method as a metrics label: the methods HTTP defines, else "other".
 QString methodLabel(const QByteArray &method);
 

@@ -106,9 +106,10 @@ std::variant<JobApi::Caller, HttpResponse> JobApi::authorize(const HttpRequest &
         return HttpResponse::error(status, QString::fromLatin1(code), message)
             .withHeader("WWW-Authenticate", status == 401 ? "Bearer realm=\"listinglens\"" : "Bearer realm=\"listinglens\", error=\"insufficient_scope\"");
     };
-    if (!header.startsWith("Bearer "))
+    const auto token = bearerToken(header);
+    if (!token)
         return refused(401, "unauthorized", QStringLiteral("send an API key: Authorization: Bearer <key> (listinglens apikey create)"));
-    auto key = m_keys->verify(header.mid(7).trimmed());
+    auto key = m_keys->verify(*token);
     if (!key)
         return key.error().code == ErrorCode::DatabaseError ? unavailable(requestId, key.error(), m_options.retryAfterS)
                                                             : refused(401, "unauthorized", QStringLiteral("the API key is not valid"));
@@ -171,7 +172,8 @@ void JobApi::admitHead(const HttpRequest &head, const HttpServer::Admit &admit, 
         return admit({*refusal, {}});
     const int scope = std::get<int>(gated);
     const QByteArray header = head.header("authorization");
-    if (scope == 0 || !m_keys || !header.startsWith("Bearer ") || !ApiKeys::isWellFormed(header.mid(7).trimmed())) {
+    const auto token = bearerToken(header);
+    if (scope == 0 || !m_keys || !token || !ApiKeys::isWellFormed(*token)) {
         auto caller = scope == 0 ? Caller{} : authorize(head, head.id, scope); // no database asked
         if (auto *refusal = std::get_if<HttpResponse>(&caller))
             return admit({*refusal, {}});

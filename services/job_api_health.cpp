@@ -9,22 +9,23 @@ namespace listinglens {
 
 using namespace api_detail;
 
-// Ready or not, and why; the reasons (database hosts, driver errors) only
+// Ready or not; why (database hosts, driver errors, a worker's state) only
 // where `details` (the admin listener, or the only listener).
 HttpResponse JobApi::ready(bool details)
 {
-    const auto notReady = [&](const QString &reason, const QString &shown) {
-        return HttpResponse::json(503, {{QStringLiteral("status"), QStringLiteral("not_ready")},
-                                        {QStringLiteral("reason"), details ? reason : shown}})
-            .withHeader("Retry-After", QByteArray::number(m_options.retryAfterS));
+    const auto notReady = [&](const QString &reason) {
+        QJsonObject body{{QStringLiteral("status"), QStringLiteral("not_ready")}};
+        if (details)
+            body.insert(QStringLiteral("reason"), reason);
+        return HttpResponse::json(503, body).withHeader("Retry-After", QByteArray::number(m_options.retryAfterS));
     };
     auto counts = queue().counts();
     if (!counts)
-        return notReady(counts.error().message, QStringLiteral("the database is not reachable"));
+        return notReady(counts.error().message);
     if (m_notReady) {
         const QString reason = m_notReady();
         if (!reason.isEmpty())
-            return notReady(reason, QStringLiteral("a worker is not running"));
+            return notReady(reason);
     }
     return HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ready")},
                                     {QStringLiteral("queue_depth"), counts.value().queued}});

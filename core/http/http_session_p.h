@@ -11,6 +11,7 @@
 
 #include "logging.h"
 
+#include <QJsonObject>
 #include <QMetaObject>
 #include <QRandomGenerator>
 
@@ -80,7 +81,11 @@ public:
         m_request.id = newRequestId();
         m_drain = true;
         m_drainLimit = 64 * 1024; // the request it has sent, not an upload
-        respond(HttpResponse::error(503, QStringLiteral("busy"), why)
+        // Named in the body as every 503 is, so that a client's report finds the log's line.
+        const QJsonObject error{{QStringLiteral("code"), QStringLiteral("busy")},
+                                {QStringLiteral("message"), why},
+                                {QStringLiteral("request_id"), QString::fromLatin1(m_request.id)}};
+        respond(HttpResponse::json(503, {{QStringLiteral("error"), error}})
                     .withHeader("Retry-After", QByteArray::number(m_shared->limits.retryAfterS)));
     }
 

@@ -226,6 +226,13 @@ private Q_SLOTS:
         const Raw over = exchange(port, {"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"}, 2000);
         QCOMPARE(statusOf(over.reply), 503);
         QVERIFY(over.reply.contains("Retry-After: "));
+        // The body names the request id the X-Request-Id header gives, as every 503 does.
+        const QByteArray head = over.reply.left(over.reply.indexOf("\r\n\r\n"));
+        const qsizetype at = head.indexOf("X-Request-Id: ");
+        QVERIFY2(at >= 0, head.constData());
+        const QByteArray id = head.mid(at + 14, head.indexOf("\r\n", at) - at - 14);
+        QVERIFY(!id.isEmpty());
+        QVERIFY2(over.reply.contains("\"request_id\":\"" + id + "\""), over.reply.constData());
         for (const HttpResponder &parked : std::as_const(m_parked))
             parked.send(HttpResponse::text(200, "ok", "text/plain"));
         open.clear();

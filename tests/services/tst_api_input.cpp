@@ -11,6 +11,16 @@ using namespace listinglens;
 class TestApiInput : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // The scheme's name is case-insensitive (RFC 7235); another scheme is no key.
+    void bearerSchemeInAnyCase()
+    {
+        QCOMPARE(bearerToken("Bearer abc"), std::optional<QByteArray>("abc"));
+        QCOMPARE(bearerToken("bearer abc "), std::optional<QByteArray>("abc"));
+        QCOMPARE(bearerToken("BEARER abc"), std::optional<QByteArray>("abc"));
+        QVERIFY(!bearerToken("Basic abc"));
+        QVERIFY(!bearerToken("Bearerabc"));
+        QVERIFY(!bearerToken("Bear"));
+    }
     void feedbackTexts_data()
     {
         QTest::addColumn<QByteArray>("body");

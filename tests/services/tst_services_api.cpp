@@ -279,6 +279,8 @@ private Q_SLOTS:
                      shown->body.constData());
         }
         QCOMPARE(readyAdmin.status, 503);
+        QVERIFY2(!readyMain.json().contains(QStringLiteral("reason")), readyMain.body.constData()); // the public listener gives no reason
+        QVERIFY(!readyAdmin.json().value(QStringLiteral("reason")).toString().isEmpty());
         QVERIFY(serve->log().contains(error.value(QStringLiteral("request_id")).toString().toLatin1())); // the detail is in the log
 
         // --no-auth anywhere but loopback is refused.
