@@ -7,6 +7,7 @@
 #include <memory>
 
 class QAction;
+class QKeySequence;
 class QLabel;
 class QShortcut;
 class QListWidget;
@@ -97,6 +98,7 @@ private:
     void setupWorkbenchKeys();
     void updateWorkbenchKeys(); // on on the workbench page, off while correcting there
     bool enterIsForTheWorkbench() const;
+    bool runWindowShortcut(const QKeySequence &key);
     void setupStatusBar();
     void showModel();
     void showShortcuts();

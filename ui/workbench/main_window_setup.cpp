@@ -21,6 +21,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -282,7 +283,40 @@ void MainWindow::keyPressEvent(QKeyEvent *event)
         event->accept();
         return;
     }
+    if (runWindowShortcut(QKeySequence(event->keyCombination()))) {
+        event->accept();
+        return;
+    }
     QMainWindow::keyPressEvent(event);
+}
+
+bool MainWindow::runWindowShortcut(const QKeySequence &key)
+{
+    // Shortcuts match only while the window is the active one, but keys reach
+    // its focus widget without that (X11 with no window manager, after a dialog
+    // closed), and the widget passes on what it has no use for: the window's
+    // shortcut runs here, as it would have. The menus' ones only while the menu
+    // bar shows, as Qt has them.
+    if (QApplication::activePopupWidget() || QApplication::activeModalWidget())
+        return false;
+    for (QShortcut *s : findChildren<QShortcut *>(Qt::FindDirectChildrenOnly)) {
+        if (s->isEnabled() && s->keys().contains(key)) {
+            Q_EMIT s->activated();
+            return true;
+        }
+    }
+    QList<QAction *> candidates = actions();
+    if (menuBar()->isVisible()) {
+        for (const QMenu *menu : menuBar()->findChildren<QMenu *>())
+            candidates += menu->actions();
+    }
+    for (QAction *a : std::as_const(candidates)) {
+        if (a->isEnabled() && a->shortcuts().contains(key)) {
+            a->trigger();
+            return true;
+        }
+    }
+    return false;
 }
 
 void MainWindow::setupStatusBar()

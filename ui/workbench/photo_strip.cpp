@@ -2,6 +2,7 @@
 
 #include "photo_list_model.h"
 
+#include <QKeyEvent>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -165,6 +166,21 @@ PhotoStrip::PhotoStrip(QWidget *parent) : QListView(parent)
     setMinimumWidth(200);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // every line is elided to the width instead
     setTextElideMode(Qt::ElideRight); // the photo beside it keeps the room at 1024 px wide
+}
+
+void PhotoStrip::keyPressEvent(QKeyEvent *event)
+{
+    // A workbench key reaches the strip when no shortcut took it (the window is
+    // not the active one: X11 without a window manager after a dialog closed).
+    // Ignored, it goes on to the window, which acts on it; the list view would
+    // accept it to jump to a photo by name. Space stays the view's.
+    const QString text = event->text();
+    const bool plain = !(event->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier));
+    if (plain && !text.isEmpty() && text.at(0).isPrint() && !text.at(0).isSpace()) {
+        event->ignore();
+        return;
+    }
+    QListView::keyPressEvent(event);
 }
 
 } // namespace listinglens::ui
