@@ -1,5 +1,6 @@
 #include "correction_editor.h"
 
+#include "percent_text.h"
 #include "price_text.h"
 
 #include <QDoubleSpinBox>
@@ -163,7 +164,7 @@ void CorrectionEditor::fillPicker(const QList<CategoryScore> &top, const QString
     });
     std::sort(rest.begin(), rest.end(), [this](const QString &a, const QString &b) { return m_names(a).localeAwareCompare(m_names(b)) < 0; });
     for (const CategoryScore &c : top) {
-        auto *entry = new QListWidgetItem(tr("%1  ·  %2 %").arg(m_names(c.id)).arg(qRound(c.confidence * 100)));
+        auto *entry = new QListWidgetItem(tr("%1  ·  %2 %").arg(m_names(c.id), confidencePercent(c.confidence, 0)));
         entry->setData(Qt::UserRole, c.id);
         m_categoryList->addItem(entry);
     }

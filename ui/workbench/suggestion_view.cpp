@@ -1,6 +1,7 @@
 #include "suggestion_view.h"
 
 #include "moderation_box.h"
+#include "percent_text.h"
 #include "price_text.h"
 
 #include <QButtonGroup>
@@ -165,7 +166,7 @@ void SuggestionView::showCategories(const PhotoResult &r, const QString &chosenI
         const CategoryScore &c = r.categories[i];
         QString name = m_names(c.id);
         name.replace(QLatin1Char('&'), QStringLiteral("&&")); // not a mnemonic
-        m_choice[i]->setText(tr("%1  %2 %  (key %3)").arg(name).arg(c.confidence * 100, 0, 'f', 1).arg(i + 1));
+        m_choice[i]->setText(tr("%1  %2 %  (key %3)").arg(name, confidencePercent(c.confidence, 1)).arg(i + 1));
         m_bar[i]->setValue(int(c.confidence * 1000));
     }
     const auto chosen = std::find_if(r.categories.begin(), r.categories.end(), [&](const CategoryScore &c) { return c.id == chosenId; });

@@ -2,6 +2,7 @@
 #include "photo_list_model.h"
 #include "result_panel.h"
 
+#include <QRadioButton>
 #include <QtTest>
 
 using namespace listinglens;
@@ -190,6 +191,34 @@ private Q_SLOTS:
         QCOMPARE(d.title, QStringLiteral("Black item"));
         QVERIFY(!d.titleSet);
         QVERIFY(!d.corrected);
+    }
+
+    // One rounding rule in the strip and the panel: a confidence short of 1 is never 100 %.
+    void aConfidenceBelowOneIsNeverShownAsAHundredPercent()
+    {
+        const struct {
+            double confidence;
+            const char *strip; // the end of the strip's summary line
+            const char *panel; // the panel's choice
+        } cases[] = {{0.996, " · 99%", "99.6 %"}, {0.9996, " · 99%", "99.9 %"}, {1.0, " · 100%", "100.0 %"},
+                     {0.5, " · 50%", "50.0 %"}, {0.004, " · 0%", "0.4 %"}};
+        for (const auto &c : cases) {
+            PhotoListModel photos;
+            const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+            PhotoResult r = suggestion(QStringLiteral("electronics"));
+            r.category.name = QStringLiteral("Electronics");
+            r.category.confidence = c.confidence;
+            r.categories = {r.category};
+            photos.setResult(id, r, QImage(), QImage());
+            const QString summary = photos.data(photos.index(0), PhotoListModel::SummaryRole).toString();
+            QVERIFY2(summary.endsWith(QString::fromUtf8(c.strip)), qPrintable(summary));
+            ResultPanel panel;
+            panel.showItem(*photos.itemById(id), {});
+            QStringList choices;
+            for (const QRadioButton *b : panel.findChildren<QRadioButton *>())
+                choices << b->text();
+            QVERIFY2(choices.join(QLatin1Char('|')).contains(QString::fromUtf8(c.panel)), qPrintable(choices.join(QLatin1Char('|'))));
+        }
     }
 };
 
