@@ -164,7 +164,7 @@ void MainWindow::connectDatabase()
         if (!currency.isEmpty())
             d->settings.currency = currency;
         if (!refusal.isEmpty())
-            statusBar()->showMessage(tr("Currency not changed: %1").arg(refusal), 10000);
+            showFittedMessage(tr("Currency not changed: %1").arg(refusal), 10000);
     });
     connect(d->session.get(), &Session::resultNotStored, this, [this](const QString &message) {
         Q_UNUSED(message); // the banner's tooltip has it

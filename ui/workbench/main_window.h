@@ -102,6 +102,7 @@ private:
     void setupStatusBar();
     void showModel();
     void showShortcuts();
+    void showFittedMessage(const QString &text, int timeoutMs);
     void showAbout();
     // main_window.cpp
     void connectModel();

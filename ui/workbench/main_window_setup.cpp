@@ -345,8 +345,24 @@ void MainWindow::setupStatusBar()
     d->progress->hide();
 
     statusBar()->addWidget(d->progress);
+    // The whole of a message cut to fit (showFittedMessage) goes with it.
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this] { statusBar()->setToolTip(QString()); });
     for (QLabel *l : {d->rateLabel, d->modelLabel, d->deviceLabel, d->databaseLabel})
         statusBar()->addPermanentWidget(l);
+}
+
+void MainWindow::showFittedMessage(const QString &text, int timeoutMs)
+{
+    // The bar paints a message under its permanent labels (the rate, the model,
+    // the database): a long one is cut to the room they leave, whole in the tooltip.
+    int room = statusBar()->contentsRect().width() - 12;
+    for (const QLabel *l : {d->rateLabel, d->modelLabel, d->deviceLabel, d->databaseLabel}) {
+        if (l->isVisible())
+            room -= l->width() + 6;
+    }
+    const QString shown = statusBar()->fontMetrics().elidedText(text, Qt::ElideRight, std::max(room, 0));
+    statusBar()->showMessage(shown, timeoutMs);
+    statusBar()->setToolTip(shown == text ? QString() : text);
 }
 
 void MainWindow::showShortcuts()

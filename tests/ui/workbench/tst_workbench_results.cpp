@@ -265,6 +265,29 @@ private Q_SLOTS:
         const QString line = m_window->resultPanel()->findChild<QLabel *>(QStringLiteral("modelLine"))->text();
         QVERIFY2(line.contains(QStringLiteral("head h%1").arg(version)), qPrintable(line));
     }
+
+    // A long message never runs under the status bar's labels (the rate, the
+    // model, the database): cut to the room they leave, whole in the tooltip.
+    void aLongStatusMessageFitsBesideTheLabels()
+    {
+        m_window->resize(1024, 700);
+        QTRY_COMPARE(m_window->width(), 1024);
+        const QString refusal = QStringLiteral("the database's confirmed prices are in GBP: its currency stays GBP "
+                                               "(import --currency sets it only for a database without prices)");
+        Q_EMIT m_window->session()->storeWorker()->currencyKnown(QString(), refusal);
+        QStatusBar *bar = m_window->statusBar();
+        const QString shown = bar->currentMessage();
+        QVERIFY2(shown.startsWith(QStringLiteral("Currency not changed: ")), qPrintable(shown));
+        int labels = 0;
+        for (const QLabel *l : bar->findChildren<QLabel *>())
+            labels += l->isVisible() ? l->width() : 0;
+        QVERIFY(labels > 0);
+        QVERIFY2(bar->fontMetrics().horizontalAdvance(shown) + labels <= bar->width(),
+                 qPrintable(QStringLiteral("%1 + %2 > %3").arg(bar->fontMetrics().horizontalAdvance(shown)).arg(labels).arg(bar->width())));
+        QVERIFY2(bar->toolTip().endsWith(refusal), qPrintable(bar->toolTip()));
+        bar->showMessage(QStringLiteral("Short"));
+        QVERIFY(bar->toolTip().isEmpty()); // the tooltip goes with the message it was for
+    }
 };
 
 QTEST_MAIN(TestWorkbenchResults)
