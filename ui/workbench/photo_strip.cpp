@@ -26,8 +26,11 @@ QColor stateColour(PhotoState s)
 }
 
 // The pill of a row: a result is "suggested" until a moderator decides, then
-// "decided" only once the decision is stored; "needs review" for a result
-// nobody has decided on that has a reason to be looked at.
+// says the decision ("accepted", "corrected") with where it is: "✓ accepted"
+// only once it is stored, "accepted, saving", "…, waiting" (kept for its
+// database), "…, not stored"; "needs review" for a result nobody has decided on
+// that has a reason to be looked at. One pill, so the decision is never cut
+// beside it in a narrow strip.
 struct Pill {
     QString text;
     QColor colour;
@@ -37,31 +40,20 @@ Pill pillOf(const QModelIndex &index, bool review)
 {
     const auto state = PhotoState(index.data(PhotoListModel::StateRole).toInt());
     const QVariant storage = index.data(PhotoListModel::StorageRole);
+    const QString decision = index.data(PhotoListModel::DecisionRole).toString();
     if (review)
         return {PhotoStripDelegate::tr("needs review"), PhotoStripDelegate::reviewColour()};
     if (state != PhotoState::Done)
         return {photoStateName(state), stateColour(state)};
-    if (!storage.isValid())
+    if (!storage.isValid() || decision.isEmpty())
         return {PhotoStripDelegate::tr("suggested"), QColor(0x4a, 0x6f, 0xa5)};
     switch (DecisionStorage(storage.toInt())) {
-    case DecisionStorage::Stored: return {PhotoStripDelegate::tr("decided"), stateColour(PhotoState::Done)};
-    case DecisionStorage::Writing: return {PhotoStripDelegate::tr("saving"), stateColour(PhotoState::Queued)};
-    case DecisionStorage::Waiting: return {PhotoStripDelegate::tr("waiting"), stateColour(PhotoState::Cancelled)};
-    case DecisionStorage::NotStored: return {PhotoStripDelegate::tr("not stored"), stateColour(PhotoState::Failed)};
+    case DecisionStorage::Stored: return {QStringLiteral("✓ ") + decision, stateColour(PhotoState::Done)};
+    case DecisionStorage::Writing: return {PhotoStripDelegate::tr("%1, saving").arg(decision), stateColour(PhotoState::Queued)};
+    case DecisionStorage::Waiting: return {PhotoStripDelegate::tr("%1, waiting").arg(decision), stateColour(PhotoState::Cancelled)};
+    case DecisionStorage::NotStored: return {PhotoStripDelegate::tr("%1, not stored").arg(decision), stateColour(PhotoState::Failed)};
     }
     return {photoStateName(state), stateColour(state)};
-}
-
-// What the row says of its decision: "✓ accepted" only once it is stored.
-QString decisionText(const QString &decision, const QVariant &storage)
-{
-    switch (DecisionStorage(storage.toInt())) {
-    case DecisionStorage::Stored: return QStringLiteral("✓ ") + decision;
-    case DecisionStorage::Writing: return PhotoStripDelegate::tr("%1, being stored").arg(decision);
-    case DecisionStorage::Waiting: return PhotoStripDelegate::tr("%1, kept until its database is back").arg(decision);
-    case DecisionStorage::NotStored: return PhotoStripDelegate::tr("%1, NOT STORED").arg(decision);
-    }
-    return decision;
 }
 
 } // namespace
@@ -134,20 +126,14 @@ void PhotoStripDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, 
     p->setFont(opt.font);
     const QFontMetrics small(opt.font);
     const Pill badge = pillOf(index, review);
-    const QRect pill(x, thumbRect.top() + fm.height() + 4, small.horizontalAdvance(badge.text) + 14, small.height() + 2);
+    const QString pillText = small.elidedText(badge.text, Qt::ElideRight, std::max(w - 14, 0));
+    const QRect pill(x, thumbRect.top() + fm.height() + 4, small.horizontalAdvance(pillText) + 14, small.height() + 2);
     QPainterPath path;
     path.addRoundedRect(pill, pill.height() / 2.0, pill.height() / 2.0);
     p->fillPath(path, badge.colour);
     p->setPen(Qt::white);
-    p->drawText(pill, Qt::AlignCenter, badge.text);
+    p->drawText(pill, Qt::AlignCenter, pillText);
 
-    if (!decision.isEmpty()) {
-        p->setPen(text);
-        const int left = pill.right() + 8;
-        p->drawText(QRect(left, pill.top(), opt.rect.right() - kPad - left, pill.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                    small.elidedText(decisionText(decision, index.data(PhotoListModel::StorageRole)), Qt::ElideRight,
-                                     opt.rect.right() - kPad - left));
-    }
     const QString line = index.data(PhotoListModel::SummaryRole).toString();
     if (!line.isEmpty()) {
         p->setPen(text);
