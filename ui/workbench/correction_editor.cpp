@@ -110,8 +110,10 @@ void CorrectionEditor::buildFields(QWidget *parent)
 
 void CorrectionEditor::showText(const QString &title, const QString &description, bool again)
 {
-    if (!again || m_title->text() == m_filledTitle)
+    if (!again || m_title->text() == m_filledTitle) {
         m_title->setText(title);
+        m_title->setCursorPosition(0); // a narrow field shows the title's start, not its end
+    }
     if (!again || m_description->toPlainText() == m_filledDescription)
         m_description->setPlainText(description);
     m_filledTitle = title;

@@ -12,6 +12,7 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QRadioButton>
+#include <QScrollBar>
 #include <QSet>
 #include <QVBoxLayout>
 
@@ -83,7 +84,9 @@ void SuggestionView::buildChoices(QWidget *parent)
     m_model = new QLabel;
     m_model->setObjectName(QStringLiteral("modelLine"));
     m_model->setEnabled(false); // quiet: where the figures come from
-    m_model->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // one line; all of it in the tooltip
+    // Never widens the panel: it wraps at the panel's width instead, nothing cut.
+    m_model->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_model->setWordWrap(true);
     cl->addWidget(m_model, 7, 0);
     cl->setRowStretch(8, 1);
     connect(m_choices, &QButtonGroup::idToggled, this, [this](int choice, bool on) {
@@ -130,7 +133,12 @@ void SuggestionView::buildPriceAndText(QWidget *parent)
     m_hints = new QListWidget;
     m_hints->setObjectName(QStringLiteral("hints"));
     m_hints->setWordWrap(true);
-    m_hints->setMaximumHeight(m_hints->fontMetrics().lineSpacing() * 2 + 10);
+    // Every line in sight, without a scrollbar of its own: the list is as tall as its rows.
+    m_hints->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_hints->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_hints->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    // Rows rewrap when the panel narrows: the height follows the new contents.
+    connect(m_hints->verticalScrollBar(), &QScrollBar::rangeChanged, m_hints, [this] { m_hints->updateGeometry(); });
     hintsLabel->setBuddy(m_hints);
     hl->addWidget(hintsLabel);
     hl->addWidget(m_hints, 1);
@@ -183,7 +191,7 @@ void SuggestionView::showCategories(const PhotoResult &r, const QString &chosenI
     m_otherChoice->setToolTip(tr("None of the model's top three"));
     m_otherChoice->setVisible(other);
     m_filling = false;
-    // What the categories come from first: a narrow panel cuts the line's end.
+    // What the categories come from first.
     m_model->setText(tr("%1 · %2 %3 on %4")
                          .arg(r.model.head > 0 ? tr("head h%1").arg(r.model.head) : tr("built-in mapping"),
                               r.model.name, r.model.version, r.model.device));
