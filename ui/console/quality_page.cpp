@@ -438,14 +438,13 @@ void QualityPage::show(const QualityReport &report)
     showAcceptance(ordered, all.suggested, all.cells);
     // Whose decisions every figure counts, and the one currency prices are compared in.
     const bool imports = m_includeImports->isChecked();
-    const QString whose = imports ? tr("decisions (moderators' and imported listings')") : tr("moderator decisions");
     const QString counted = imports ? countText(report.decided, tr("decision"), tr("decisions")) + tr(" (moderators' and imported listings')")
                                     : countText(report.decided, tr("moderator decision"), tr("moderator decisions"));
     const QString priceError = report.priceMdape < 0 ? tr("no prices to compare")
                                                      : tr("%1 % over %2 prices in %3").arg(report.priceMdape * 100, 0, 'f', 1)
                                                            .arg(report.pricesCompared).arg(report.currency);
     m_summary->setText(report.decided == 0
-                           ? tr("No %1 in this period yet.").arg(whose)
+                           ? tr("No %1 in this period yet.").arg(imports ? tr("decisions (moderators' and imported listings')") : tr("moderator decisions"))
                            : tr("%1, %2 % accepted as suggested; price error (median absolute percentage): %3")
                                  .arg(counted).arg(100.0 * report.accepted / report.decided, 0, 'f', 1).arg(priceError));
 }
