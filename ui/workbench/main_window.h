@@ -98,7 +98,7 @@ private:
     void setupWorkbenchKeys();
     void updateWorkbenchKeys(); // on on the workbench page, off while correcting there
     bool enterIsForTheWorkbench() const;
-    bool runWindowShortcut(const QKeySequence &key);
+    bool runWindowShortcut(const QKeyEvent *event);
     void setupStatusBar();
     void showModel();
     void showShortcuts();

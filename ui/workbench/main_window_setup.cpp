@@ -183,6 +183,7 @@ void MainWindow::setupActions()
     leastConfident->setObjectName(QStringLiteral("leastConfidentFirst"));
     leastConfident->setCheckable(true);
     leastConfident->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    leastConfident->setAutoRepeat(false); // a held key would flip it back and forth
     leastConfident->setToolTip(tr("Photos the model is least sure of first (photos without a result last); again: as they arrived"));
     connect(leastConfident, &QAction::toggled, this, [this](bool on) {
         d->photos->setOrder(on ? PhotoListModel::Order::LeastConfidentFirst : PhotoListModel::Order::Arrival);
@@ -196,6 +197,7 @@ void MainWindow::setupActions()
     boxes->setCheckable(true);
     boxes->setShortcut(QKeySequence(Qt::Key_T));
     boxes->setShortcutContext(Qt::WindowShortcut);
+    boxes->setAutoRepeat(false);
     boxes->setChecked(QSettings().value(QStringLiteral("workbench/moderationBoxes"), true).toBool());
     d->panel->setModerationBoxesShown(boxes->isChecked());
     connect(boxes, &QAction::toggled, this, [this](bool on) {
@@ -205,6 +207,7 @@ void MainWindow::setupActions()
     view->addSeparator();
     QAction *present = view->addAction(tr("Presentation mode"), this, [this] { setPresentation(!d->presentation); });
     present->setShortcut(Qt::Key_F11);
+    present->setAutoRepeat(false);
     addAction(present); // also when the menu bar is hidden
     addAction(open);    // Ctrl+O in presentation mode too
     addAction(folder);
@@ -283,24 +286,31 @@ void MainWindow::keyPressEvent(QKeyEvent *event)
         event->accept();
         return;
     }
-    if (runWindowShortcut(QKeySequence(event->keyCombination()))) {
+    // Only while the window is not the active one: when it is, Qt has matched its
+    // shortcuts already, and a key here is one a widget claimed (ShortcutOverride)
+    // and then left unused, as a read-only field does, which no shortcut should take.
+    if (!isActiveWindow() && runWindowShortcut(event)) {
         event->accept();
         return;
     }
     QMainWindow::keyPressEvent(event);
 }
 
-bool MainWindow::runWindowShortcut(const QKeySequence &key)
+bool MainWindow::runWindowShortcut(const QKeyEvent *event)
 {
     // Shortcuts match only while the window is the active one, but keys reach
     // its focus widget without that (X11 with no window manager, after a dialog
     // closed), and the widget passes on what it has no use for: the window's
     // shortcut runs here, as it would have. The menus' ones only while the menu
-    // bar shows, as Qt has them.
+    // bar shows, as Qt has them; the keypad's digits as the row's (Qt retries
+    // without the keypad modifier), and a held key repeats only where the
+    // shortcut or action allows it (autoRepeat, off for the ones that toggle).
     if (QApplication::activePopupWidget() || QApplication::activeModalWidget())
         return false;
+    const QKeySequence key(QKeyCombination(event->modifiers() & ~Qt::KeypadModifier, Qt::Key(event->key())));
+    const bool repeat = event->isAutoRepeat();
     for (QShortcut *s : findChildren<QShortcut *>(Qt::FindDirectChildrenOnly)) {
-        if (s->isEnabled() && s->keys().contains(key)) {
+        if (s->isEnabled() && (!repeat || s->autoRepeat()) && s->keys().contains(key)) {
             Q_EMIT s->activated();
             return true;
         }
@@ -311,7 +321,7 @@ bool MainWindow::runWindowShortcut(const QKeySequence &key)
             candidates += menu->actions();
     }
     for (QAction *a : std::as_const(candidates)) {
-        if (a->isEnabled() && a->shortcuts().contains(key)) {
+        if (a->isEnabled() && (!repeat || a->autoRepeat()) && a->shortcuts().contains(key)) {
             a->trigger();
             return true;
         }
