@@ -1,9 +1,12 @@
 // The workbench's list of photos on its own: answers that arrive in any order.
 #include "photo_list_model.h"
+#include "percent_text.h"
 #include "result_panel.h"
 
 #include <QRadioButton>
 #include <QtTest>
+
+#include <limits>
 
 using namespace listinglens;
 using namespace listinglens::ui;
@@ -52,6 +55,34 @@ private:
     }
 
 private Q_SLOTS:
+    // The one rounding rule of every view's percent: short of 1 is never 100,
+    // out of range is clamped, and no number is a dash, never "nan" or "-0".
+    void confidencePercentRule_data()
+    {
+        QTest::addColumn<double>("confidence");
+        QTest::addColumn<int>("decimals");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("0.9996") << 0.9996 << 1 << QStringLiteral("99.9");
+        QTest::newRow("0.99951") << 0.99951 << 1 << QStringLiteral("99.9");
+        QTest::newRow("0.9994") << 0.9994 << 1 << QStringLiteral("99.9");
+        QTest::newRow("0.996, no decimals") << 0.996 << 0 << QStringLiteral("99");
+        QTest::newRow("1.0") << 1.0 << 1 << QStringLiteral("100.0");
+        QTest::newRow("1.2") << 1.2 << 1 << QStringLiteral("100.0");
+        QTest::newRow("0.5") << 0.5 << 1 << QStringLiteral("50.0");
+        QTest::newRow("-0.001") << -0.001 << 1 << QStringLiteral("0.0");
+        QTest::newRow("-0.001, no decimals") << -0.001 << 0 << QStringLiteral("0");
+        QTest::newRow("-0.0") << -0.0 << 1 << QStringLiteral("0.0");
+        QTest::newRow("NaN") << std::numeric_limits<double>::quiet_NaN() << 1 << QStringLiteral("–");
+        QTest::newRow("infinity") << std::numeric_limits<double>::infinity() << 1 << QStringLiteral("–");
+    }
+    void confidencePercentRule()
+    {
+        QFETCH(double, confidence);
+        QFETCH(int, decimals);
+        QFETCH(QString, shown);
+        QCOMPARE(confidencePercent(confidence, decimals), shown);
+    }
+
     // The moderator corrects the category before the lane has read the photo; the lane
     // answers while the suggestion is redone from the result without its reading.
     void aCorrectionAskedBeforeTheLaneAnsweredKeepsTheLanesFlags()
