@@ -402,7 +402,7 @@ void HistoryPage::showDetailText(const PredictionDetail &d, const QImage &photo)
         html += tr("<p><b>Needs review:</b> %1</p>").arg(e(r.review.join(QStringLiteral(", "))));
     QStringList labels;
     for (const QJsonValue &l : QJsonDocument::fromJson(d.labelsJson.toUtf8()).array())
-        labels << QStringLiteral("%1 %2 %").arg(l[QStringLiteral("name")].toString(), fixed(l[QStringLiteral("probability")].toDouble() * 100));
+        labels << QStringLiteral("%1 %2 %").arg(l[QStringLiteral("name")].toString(), confidencePercent(l[QStringLiteral("probability")].toDouble(), 1));
     html += tr("<p><b>Model labels:</b> %1</p>").arg(e(labels.join(QStringLiteral(", "))));
     if (!d.feedback.isEmpty())
         html += tr("<p><b>Decisions, oldest first:</b></p>");
