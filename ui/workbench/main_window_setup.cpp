@@ -30,6 +30,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QShortcut>
+#include <QSizeGrip>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -97,10 +98,10 @@ void MainWindow::setupConsolePages()
         showPage(1);
         d->history->showPair(suggested, confirmed);
     });
-    connect(d->history, &HistoryPage::exportDone, this, [this](bool, const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(d->history, &HistoryPage::exportDone, this, [this](bool, const QString &message) { showFittedMessage(message, 10000); });
     connect(console, &ConsoleWorker::failed, this, [this](int, const QString &message) {
         if (!d->session->databaseLostSince().isValid()) // else the banner above the pages says it
-            statusBar()->showMessage(message, 10000);
+            showFittedMessage(message, 10000);
     });
 }
 
@@ -363,14 +364,20 @@ void MainWindow::setupStatusBar()
 
 void MainWindow::showFittedMessage(const QString &text, int timeoutMs)
 {
-    // The bar paints a message under its permanent labels (the rate, the model,
-    // the database): a long one is cut to the room they leave, whole in the tooltip.
-    int room = statusBar()->contentsRect().width() - 12;
+    // The bar clips a message where its leftmost permanent label (the rate, the
+    // model, the database) begins, without an ellipsis: a long one is cut here
+    // to the room left of it, with an ellipsis, and is whole in the tooltip.
+    // Qt's message starts 6 px in and stops 2 px short of the label or the size grip.
+    if (QLayout *layout = statusBar()->layout())
+        layout->activate(); // a label just shown is placed only on the next layout pass
+    int right = statusBar()->width() - 12;
+    if (const auto *grip = statusBar()->findChild<QSizeGrip *>(); grip && grip->isVisible())
+        right = std::min(right, grip->x());
     for (const QLabel *l : {d->rateLabel, d->modelLabel, d->deviceLabel, d->databaseLabel}) {
         if (l->isVisible())
-            room -= l->width() + 6;
+            right = std::min(right, l->x() - 2);
     }
-    const QString shown = statusBar()->fontMetrics().elidedText(text, Qt::ElideRight, std::max(room, 0));
+    const QString shown = statusBar()->fontMetrics().elidedText(text, Qt::ElideRight, std::max(right - 6, 0));
     statusBar()->showMessage(shown, timeoutMs);
     statusBar()->setToolTip(shown == text ? QString() : text);
 }
