@@ -283,8 +283,11 @@ private Q_SLOTS:
             firstLabel = l->isVisible() ? std::min(firstLabel, l->x()) : firstLabel;
             labels += QStringLiteral("%1 at %2 +%3 (%4); ").arg(l->text()).arg(l->x()).arg(l->width()).arg(l->isVisible());
         }
-        QVERIFY2(shown.startsWith(QStringLiteral("Currency not changed: ")), qPrintable(shown + QStringLiteral(" | ") + labels));
-        QVERIFY(shown.endsWith(QChar(0x2026)));
+        // The labels' room depends on their texts (the database's name): the
+        // message is the start of the whole one, with an ellipsis.
+        QVERIFY2(shown.endsWith(QChar(0x2026)) && shown.size() > 1
+                     && (QStringLiteral("Currency not changed: ") + refusal).startsWith(shown.chopped(1)),
+                 qPrintable(shown + QStringLiteral(" | ") + labels));
         QVERIFY(firstLabel < bar->width());
         const int advance = bar->fontMetrics().horizontalAdvance(shown);
         const int margin = 6 + 2; // where Qt starts the message, and stops it short of the label
