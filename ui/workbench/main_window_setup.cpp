@@ -184,7 +184,6 @@ void MainWindow::setupActions()
     leastConfident->setObjectName(QStringLiteral("leastConfidentFirst"));
     leastConfident->setCheckable(true);
     leastConfident->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    leastConfident->setAutoRepeat(false); // a held key would flip it back and forth
     leastConfident->setToolTip(tr("Photos the model is least sure of first (photos without a result last); again: as they arrived"));
     connect(leastConfident, &QAction::toggled, this, [this](bool on) {
         d->photos->setOrder(on ? PhotoListModel::Order::LeastConfidentFirst : PhotoListModel::Order::Arrival);
@@ -198,7 +197,6 @@ void MainWindow::setupActions()
     boxes->setCheckable(true);
     boxes->setShortcut(QKeySequence(Qt::Key_T));
     boxes->setShortcutContext(Qt::WindowShortcut);
-    boxes->setAutoRepeat(false);
     boxes->setChecked(QSettings().value(QStringLiteral("workbench/moderationBoxes"), true).toBool());
     d->panel->setModerationBoxesShown(boxes->isChecked());
     connect(boxes, &QAction::toggled, this, [this](bool on) {
@@ -208,7 +206,8 @@ void MainWindow::setupActions()
     view->addSeparator();
     QAction *present = view->addAction(tr("Presentation mode"), this, [this] { setPresentation(!d->presentation); });
     present->setShortcut(Qt::Key_F11);
-    present->setAutoRepeat(false);
+    for (QAction *toggle : {leastConfident, boxes, present})
+        toggle->setAutoRepeat(false); // a held key would flip it back and forth
     addAction(present); // also when the menu bar is hidden
     addAction(open);    // Ctrl+O in presentation mode too
     addAction(folder);
