@@ -1,5 +1,6 @@
 #include "photo_list_model.h"
 
+#include "percent_text.h"
 #include "photo_quality.h"
 #include "price_text.h"
 
@@ -128,7 +129,7 @@ QVariant PhotoListModel::data(const QModelIndex &index, int role) const
         const PhotoResult &s = it->shown();
         if (s.category.id != it->result.category.id) // chosen by the moderator: the model's confidence was for another
             return QStringLiteral("%1 · %2").arg(s.category.name, formatPrice(s.price.currency, s.price.point));
-        return QStringLiteral("%1 · %2%").arg(s.category.name).arg(qRound(s.category.confidence * 100));
+        return QStringLiteral("%1 · %2%").arg(s.category.name, confidencePercent(s.category.confidence, 0));
     }
     case ConfidenceRole: return it->shown().category.confidence;
     case DecisionRole: return it->decision.made ? (it->decision.corrected ? tr("corrected") : tr("accepted")) : QString();

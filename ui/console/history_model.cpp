@@ -1,5 +1,6 @@
 #include "history_model.h"
 #include "history_reads.h"
+#include "percent_text.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -97,7 +98,7 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
         return decided && r->finalCategoryId != r->categoryId
                    ? tr("%1 · suggested %2").arg(m_names.name(r->finalCategoryId), m_names.name(r->categoryId))
                    : m_names.name(decided ? r->finalCategoryId : r->categoryId);
-    case Confidence: return r->ok ? QStringLiteral("%1 %").arg(r->confidence * 100, 0, 'f', 1) : QString();
+    case Confidence: return r->ok ? QStringLiteral("%1 %").arg(confidencePercent(r->confidence, 1)) : QString();
     case Price:
         if (!r->ok)
             return QString();

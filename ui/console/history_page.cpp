@@ -4,6 +4,7 @@
 #include "file_dialogs.h"
 #include "history_model.h"
 #include "history_reads.h"
+#include "percent_text.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -388,7 +389,7 @@ void HistoryPage::showDetailText(const PredictionDetail &d, const QImage &photo)
         html += tr("<p><b>Confirmed:</b> nothing yet, no decision</p>");
     if (r.ok)
         html += tr("<p><b>Suggested:</b> %1 (%2 %), %3 %4 (range %5–%6, from %7)<br><i>%8</i></p>")
-                    .arg(e(m_names.name(r.categoryId)), fixed(r.confidence * 100), e(r.currency), n(r.pricePoint), n(r.priceLow),
+                    .arg(e(m_names.name(r.categoryId)), confidencePercent(r.confidence, 1), e(r.currency), n(r.pricePoint), n(r.priceLow),
                          n(r.priceHigh), e(r.priceBasis), e(r.title));
     else
         html += tr("<p><b>Failed:</b> %1 — %2</p>").arg(e(r.errorCode), e(d.errorMessage));
@@ -401,7 +402,7 @@ void HistoryPage::showDetailText(const PredictionDetail &d, const QImage &photo)
         html += tr("<p><b>Needs review:</b> %1</p>").arg(e(r.review.join(QStringLiteral(", "))));
     QStringList labels;
     for (const QJsonValue &l : QJsonDocument::fromJson(d.labelsJson.toUtf8()).array())
-        labels << QStringLiteral("%1 %2 %").arg(l[QStringLiteral("name")].toString(), fixed(l[QStringLiteral("probability")].toDouble() * 100));
+        labels << QStringLiteral("%1 %2 %").arg(l[QStringLiteral("name")].toString(), confidencePercent(l[QStringLiteral("probability")].toDouble(), 1));
     html += tr("<p><b>Model labels:</b> %1</p>").arg(e(labels.join(QStringLiteral(", "))));
     if (!d.feedback.isEmpty())
         html += tr("<p><b>Decisions, oldest first:</b></p>");

@@ -1,5 +1,7 @@
 #include "quality_page.h"
 
+#include "count_text.h"
+
 #include "console_worker.h"
 #include "heads_panel.h"
 #include "reliability_chart.h"
@@ -435,14 +437,16 @@ void QualityPage::show(const QualityReport &report)
                                + 2 * m_matrix->frameWidth() + 2);
     showAcceptance(ordered, all.suggested, all.cells);
     // Whose decisions every figure counts, and the one currency prices are compared in.
-    const QString whose = m_includeImports->isChecked() ? tr("decisions (moderators' and imported listings')") : tr("moderator decisions");
+    const bool imports = m_includeImports->isChecked();
+    const QString counted = imports ? countText(report.decided, tr("decision"), tr("decisions")) + tr(" (moderators' and imported listings')")
+                                    : countText(report.decided, tr("moderator decision"), tr("moderator decisions"));
     const QString priceError = report.priceMdape < 0 ? tr("no prices to compare")
                                                      : tr("%1 % over %2 prices in %3").arg(report.priceMdape * 100, 0, 'f', 1)
                                                            .arg(report.pricesCompared).arg(report.currency);
     m_summary->setText(report.decided == 0
-                           ? tr("No %1 in this period yet.").arg(whose)
-                           : tr("%1 %2, %3 % accepted as suggested; price error (median absolute percentage): %4")
-                                 .arg(report.decided).arg(whose).arg(100.0 * report.accepted / report.decided, 0, 'f', 1).arg(priceError));
+                           ? tr("No %1 in this period yet.").arg(imports ? tr("decisions (moderators' and imported listings')") : tr("moderator decisions"))
+                           : tr("%1, %2 % accepted as suggested; price error (median absolute percentage): %3")
+                                 .arg(counted).arg(100.0 * report.accepted / report.decided, 0, 'f', 1).arg(priceError));
 }
 
 // Acceptance per category, every one of them (none folded), in the matrix's order.

@@ -3,6 +3,7 @@
 #include "presentation_view.h"
 
 #include "card_note.h"
+#include "percent_text.h"
 #include "price_text.h"
 
 #include "phone_upload.h"
@@ -27,7 +28,7 @@ namespace {
 
 QString percent(double p)
 {
-    return QStringLiteral("%1 %").arg(qRound(p * 100));
+    return QStringLiteral("%1 %").arg(confidencePercent(p, 0));
 }
 
 } // namespace

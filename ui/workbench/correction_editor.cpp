@@ -1,5 +1,6 @@
 #include "correction_editor.h"
 
+#include "percent_text.h"
 #include "price_text.h"
 
 #include <QDoubleSpinBox>
@@ -109,8 +110,10 @@ void CorrectionEditor::buildFields(QWidget *parent)
 
 void CorrectionEditor::showText(const QString &title, const QString &description, bool again)
 {
-    if (!again || m_title->text() == m_filledTitle)
+    if (!again || m_title->text() == m_filledTitle) {
         m_title->setText(title);
+        m_title->setCursorPosition(0); // a narrow field shows the title's start, not its end
+    }
     if (!again || m_description->toPlainText() == m_filledDescription)
         m_description->setPlainText(description);
     m_filledTitle = title;
@@ -163,7 +166,7 @@ void CorrectionEditor::fillPicker(const QList<CategoryScore> &top, const QString
     });
     std::sort(rest.begin(), rest.end(), [this](const QString &a, const QString &b) { return m_names(a).localeAwareCompare(m_names(b)) < 0; });
     for (const CategoryScore &c : top) {
-        auto *entry = new QListWidgetItem(tr("%1  ·  %2 %").arg(m_names(c.id)).arg(qRound(c.confidence * 100)));
+        auto *entry = new QListWidgetItem(tr("%1  ·  %2 %").arg(m_names(c.id), confidencePercent(c.confidence, 0)));
         entry->setData(Qt::UserRole, c.id);
         m_categoryList->addItem(entry);
     }

@@ -102,7 +102,7 @@ void MainWindow::connectModel()
     connect(worker, &ClassificationWorker::headChanged, this, [this](qint64 version) {
         d->head = version;
         showModel();
-        statusBar()->showMessage(version > 0 ? tr("Now suggesting with category head h%1").arg(version)
+        showFittedMessage(version > 0 ? tr("Now suggesting with category head h%1").arg(version)
                                              : tr("Now suggesting with the built-in category mapping"), 6000);
     });
     connect(worker, &ClassificationWorker::modelFailed, this, [this](const QString &message) {
@@ -164,11 +164,11 @@ void MainWindow::connectDatabase()
         if (!currency.isEmpty())
             d->settings.currency = currency;
         if (!refusal.isEmpty())
-            statusBar()->showMessage(tr("Currency not changed: %1").arg(refusal), 10000);
+            showFittedMessage(tr("Currency not changed: %1").arg(refusal), 10000);
     });
     connect(d->session.get(), &Session::resultNotStored, this, [this](const QString &message) {
         Q_UNUSED(message); // the banner's tooltip has it
-        statusBar()->showMessage(tr("Database lost: results are kept until it is back"), 8000);
+        showFittedMessage(tr("Database lost: results are kept until it is back"), 8000);
     });
 }
 

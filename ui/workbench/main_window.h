@@ -7,6 +7,7 @@
 #include <memory>
 
 class QAction;
+class QKeySequence;
 class QLabel;
 class QShortcut;
 class QListWidget;
@@ -97,9 +98,11 @@ private:
     void setupWorkbenchKeys();
     void updateWorkbenchKeys(); // on on the workbench page, off while correcting there
     bool enterIsForTheWorkbench() const;
+    bool runWindowShortcut(const QKeyEvent *event);
     void setupStatusBar();
     void showModel();
     void showShortcuts();
+    void showFittedMessage(const QString &text, int timeoutMs);
     void showAbout();
     // main_window.cpp
     void connectModel();

@@ -29,7 +29,7 @@ void MainWindow::connectDecisions()
         d->decisions->chooseCategory(d->panel->shownId(), categoryId);
     });
     connect(d->corrections, &CorrectionController::correctingChanged, this, &MainWindow::updateWorkbenchKeys);
-    connect(decisions, &DecisionController::message, statusBar(), &QStatusBar::showMessage);
+    connect(decisions, &DecisionController::message, this, &MainWindow::showFittedMessage);
     connect(decisions, &DecisionController::rowWanted, this, &MainWindow::selectRow);
     connect(decisions, &DecisionController::stepsChanged, this, &MainWindow::showUndo);
     connect(decisions, &DecisionController::shownChanged, this, [this](int id) {

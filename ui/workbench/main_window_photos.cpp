@@ -88,7 +88,7 @@ void MainWindow::addPaths(const QStringList &paths)
         const QStringList files = watcher->result();
         watcher->deleteLater();
         if (files.isEmpty())
-            statusBar()->showMessage(tr("No photos (JPEG, PNG, WebP, BMP, TIFF) found there."), 5000);
+            showFittedMessage(tr("No photos (JPEG, PNG, WebP, BMP, TIFF) found there."), 5000);
         else
             enqueueFiles(files);
     });
@@ -127,7 +127,7 @@ void MainWindow::retryCancelled()
     const QStringList files = takeCancelled(&pasted);
     if (!files.isEmpty())
         enqueueFiles(files);
-    statusBar()->showMessage(pasted > 0 ? tr("%1 sent again; %2 pasted could not be (paste them again)")
+    showFittedMessage(pasted > 0 ? tr("%1 sent again; %2 pasted could not be (paste them again)")
                                               .arg(countText(int(files.size()), tr("cancelled photo"), tr("cancelled photos")))
                                               .arg(pasted)
                                         : tr("%1 sent again").arg(countText(int(files.size()), tr("cancelled photo"), tr("cancelled photos"))),
@@ -138,7 +138,7 @@ void MainWindow::clearCancelled()
 {
     int pasted = 0;
     const QStringList files = takeCancelled(&pasted);
-    statusBar()->showMessage(tr("%1 cleared").arg(countText(int(files.size()) + pasted, tr("cancelled photo"), tr("cancelled photos"))), 6000);
+    showFittedMessage(tr("%1 cleared").arg(countText(int(files.size()) + pasted, tr("cancelled photo"), tr("cancelled photos"))), 6000);
 }
 
 void MainWindow::showArrived(int id)
@@ -206,7 +206,7 @@ void MainWindow::finishRequest(int ticket)
         return;
     d->progress->hide();
     d->rateLabel->show();
-    statusBar()->showMessage(tr("%1 in %2 s").arg(countText(d->batchSettled, tr("photo"), tr("photos"))).arg(d->batchClock.elapsed() / 1000.0, 0, 'f', 1), 8000);
+    showFittedMessage(tr("%1 in %2 s").arg(countText(d->batchSettled, tr("photo"), tr("photos"))).arg(d->batchClock.elapsed() / 1000.0, 0, 'f', 1), 8000);
     Q_EMIT idle();
 }
 
@@ -257,7 +257,7 @@ void MainWindow::removeCurrent()
     const PhotoItem removed = *item;
     d->photos->remove(row);
     d->decisions->removed(removed, row);
-    statusBar()->showMessage(tr("Removed %1 · Ctrl+Z brings it back").arg(removed.name), 8000);
+    showFittedMessage(tr("Removed %1 · Ctrl+Z brings it back").arg(removed.name), 8000);
 }
 
 void MainWindow::pasteFromClipboard()
@@ -270,7 +270,7 @@ void MainWindow::pasteFromClipboard()
     else if (mime->hasUrls())
         addPaths(localPathsFromUrls(mime->urls()));
     else
-        statusBar()->showMessage(tr("The clipboard holds no image."), 4000);
+        showFittedMessage(tr("The clipboard holds no image."), 4000);
 }
 
 void MainWindow::openPhotos()

@@ -21,6 +21,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -29,6 +30,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QShortcut>
+#include <QSizeGrip>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -96,10 +98,10 @@ void MainWindow::setupConsolePages()
         showPage(1);
         d->history->showPair(suggested, confirmed);
     });
-    connect(d->history, &HistoryPage::exportDone, this, [this](bool, const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(d->history, &HistoryPage::exportDone, this, [this](bool, const QString &message) { showFittedMessage(message, 10000); });
     connect(console, &ConsoleWorker::failed, this, [this](int, const QString &message) {
         if (!d->session->databaseLostSince().isValid()) // else the banner above the pages says it
-            statusBar()->showMessage(message, 10000);
+            showFittedMessage(message, 10000);
     });
 }
 
@@ -204,6 +206,8 @@ void MainWindow::setupActions()
     view->addSeparator();
     QAction *present = view->addAction(tr("Presentation mode"), this, [this] { setPresentation(!d->presentation); });
     present->setShortcut(Qt::Key_F11);
+    for (QAction *toggle : {leastConfident, boxes, present})
+        toggle->setAutoRepeat(false); // a held key would flip it back and forth
     addAction(present); // also when the menu bar is hidden
     addAction(open);    // Ctrl+O in presentation mode too
     addAction(folder);
@@ -282,7 +286,47 @@ void MainWindow::keyPressEvent(QKeyEvent *event)
         event->accept();
         return;
     }
+    // Only while the window is not the active one: when it is, Qt has matched its
+    // shortcuts already, and a key here is one a widget claimed (ShortcutOverride)
+    // and then left unused, as a read-only field does, which no shortcut should take.
+    if (!isActiveWindow() && runWindowShortcut(event)) {
+        event->accept();
+        return;
+    }
     QMainWindow::keyPressEvent(event);
+}
+
+bool MainWindow::runWindowShortcut(const QKeyEvent *event)
+{
+    // Shortcuts match only while the window is the active one, but keys reach
+    // its focus widget without that (X11 with no window manager, after a dialog
+    // closed), and the widget passes on what it has no use for: the window's
+    // shortcut runs here, as it would have. The menus' ones only while the menu
+    // bar shows, as Qt has them; the keypad's digits as the row's (Qt retries
+    // without the keypad modifier), and a held key repeats only where the
+    // shortcut or action allows it (autoRepeat, off for the ones that toggle).
+    if (QApplication::activePopupWidget() || QApplication::activeModalWidget())
+        return false;
+    const QKeySequence key(QKeyCombination(event->modifiers() & ~Qt::KeypadModifier, Qt::Key(event->key())));
+    const bool repeat = event->isAutoRepeat();
+    for (QShortcut *s : findChildren<QShortcut *>(Qt::FindDirectChildrenOnly)) {
+        if (s->isEnabled() && (!repeat || s->autoRepeat()) && s->keys().contains(key)) {
+            Q_EMIT s->activated();
+            return true;
+        }
+    }
+    QList<QAction *> candidates = actions();
+    if (menuBar()->isVisible()) {
+        for (const QMenu *menu : menuBar()->findChildren<QMenu *>())
+            candidates += menu->actions();
+    }
+    for (QAction *a : std::as_const(candidates)) {
+        if (a->isEnabled() && (!repeat || a->autoRepeat()) && a->shortcuts().contains(key)) {
+            a->trigger();
+            return true;
+        }
+    }
+    return false;
 }
 
 void MainWindow::setupStatusBar()
@@ -311,8 +355,30 @@ void MainWindow::setupStatusBar()
     d->progress->hide();
 
     statusBar()->addWidget(d->progress);
+    // The whole of a message cut to fit (showFittedMessage) goes with it.
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this] { statusBar()->setToolTip(QString()); });
     for (QLabel *l : {d->rateLabel, d->modelLabel, d->deviceLabel, d->databaseLabel})
         statusBar()->addPermanentWidget(l);
+}
+
+void MainWindow::showFittedMessage(const QString &text, int timeoutMs)
+{
+    // The bar clips a message where its leftmost permanent label (the rate, the
+    // model, the database) begins, without an ellipsis: a long one is cut here
+    // to the room left of it, with an ellipsis, and is whole in the tooltip.
+    // Qt's message starts 6 px in and stops 2 px short of the label or the size grip.
+    if (QLayout *layout = statusBar()->layout())
+        layout->activate(); // a label just shown is placed only on the next layout pass
+    int right = statusBar()->width() - 12;
+    if (const auto *grip = statusBar()->findChild<QSizeGrip *>(); grip && grip->isVisible())
+        right = std::min(right, grip->x());
+    for (const QLabel *l : {d->rateLabel, d->modelLabel, d->deviceLabel, d->databaseLabel}) {
+        if (l->isVisible())
+            right = std::min(right, l->x() - 2);
+    }
+    const QString shown = statusBar()->fontMetrics().elidedText(text, Qt::ElideRight, std::max(right - 6, 0));
+    statusBar()->showMessage(shown, timeoutMs);
+    statusBar()->setToolTip(shown == text ? QString() : text);
 }
 
 void MainWindow::showShortcuts()

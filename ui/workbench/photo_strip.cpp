@@ -2,6 +2,7 @@
 
 #include "photo_list_model.h"
 
+#include <QKeyEvent>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -25,8 +26,11 @@ QColor stateColour(PhotoState s)
 }
 
 // The pill of a row: a result is "suggested" until a moderator decides, then
-// "decided" only once the decision is stored; "needs review" for a result
-// nobody has decided on that has a reason to be looked at.
+// says the decision ("accepted", "corrected") with where it is: "✓ accepted"
+// only once it is stored, "accepted, saving", "…, waiting" (kept for its
+// database), "…, not stored"; "needs review" for a result nobody has decided on
+// that has a reason to be looked at. One pill, so the decision is never cut
+// beside it in a narrow strip.
 struct Pill {
     QString text;
     QColor colour;
@@ -36,31 +40,20 @@ Pill pillOf(const QModelIndex &index, bool review)
 {
     const auto state = PhotoState(index.data(PhotoListModel::StateRole).toInt());
     const QVariant storage = index.data(PhotoListModel::StorageRole);
+    const QString decision = index.data(PhotoListModel::DecisionRole).toString();
     if (review)
         return {PhotoStripDelegate::tr("needs review"), PhotoStripDelegate::reviewColour()};
     if (state != PhotoState::Done)
         return {photoStateName(state), stateColour(state)};
-    if (!storage.isValid())
+    if (!storage.isValid() || decision.isEmpty())
         return {PhotoStripDelegate::tr("suggested"), QColor(0x4a, 0x6f, 0xa5)};
     switch (DecisionStorage(storage.toInt())) {
-    case DecisionStorage::Stored: return {PhotoStripDelegate::tr("decided"), stateColour(PhotoState::Done)};
-    case DecisionStorage::Writing: return {PhotoStripDelegate::tr("saving"), stateColour(PhotoState::Queued)};
-    case DecisionStorage::Waiting: return {PhotoStripDelegate::tr("waiting"), stateColour(PhotoState::Cancelled)};
-    case DecisionStorage::NotStored: return {PhotoStripDelegate::tr("not stored"), stateColour(PhotoState::Failed)};
+    case DecisionStorage::Stored: return {QStringLiteral("✓ ") + decision, stateColour(PhotoState::Done)};
+    case DecisionStorage::Writing: return {PhotoStripDelegate::tr("%1, saving").arg(decision), stateColour(PhotoState::Queued)};
+    case DecisionStorage::Waiting: return {PhotoStripDelegate::tr("%1, waiting").arg(decision), stateColour(PhotoState::Cancelled)};
+    case DecisionStorage::NotStored: return {PhotoStripDelegate::tr("%1, not stored").arg(decision), stateColour(PhotoState::Failed)};
     }
     return {photoStateName(state), stateColour(state)};
-}
-
-// What the row says of its decision: "✓ accepted" only once it is stored.
-QString decisionText(const QString &decision, const QVariant &storage)
-{
-    switch (DecisionStorage(storage.toInt())) {
-    case DecisionStorage::Stored: return QStringLiteral("✓ ") + decision;
-    case DecisionStorage::Writing: return PhotoStripDelegate::tr("%1, being stored").arg(decision);
-    case DecisionStorage::Waiting: return PhotoStripDelegate::tr("%1, kept until its database is back").arg(decision);
-    case DecisionStorage::NotStored: return PhotoStripDelegate::tr("%1, NOT STORED").arg(decision);
-    }
-    return decision;
 }
 
 } // namespace
@@ -133,20 +126,14 @@ void PhotoStripDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, 
     p->setFont(opt.font);
     const QFontMetrics small(opt.font);
     const Pill badge = pillOf(index, review);
-    const QRect pill(x, thumbRect.top() + fm.height() + 4, small.horizontalAdvance(badge.text) + 14, small.height() + 2);
+    const QString pillText = small.elidedText(badge.text, Qt::ElideRight, std::max(w - 14, 0));
+    const QRect pill(x, thumbRect.top() + fm.height() + 4, small.horizontalAdvance(pillText) + 14, small.height() + 2);
     QPainterPath path;
     path.addRoundedRect(pill, pill.height() / 2.0, pill.height() / 2.0);
     p->fillPath(path, badge.colour);
     p->setPen(Qt::white);
-    p->drawText(pill, Qt::AlignCenter, badge.text);
+    p->drawText(pill, Qt::AlignCenter, pillText);
 
-    if (!decision.isEmpty()) {
-        p->setPen(text);
-        const int left = pill.right() + 8;
-        p->drawText(QRect(left, pill.top(), opt.rect.right() - kPad - left, pill.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                    small.elidedText(decisionText(decision, index.data(PhotoListModel::StorageRole)), Qt::ElideRight,
-                                     opt.rect.right() - kPad - left));
-    }
     const QString line = index.data(PhotoListModel::SummaryRole).toString();
     if (!line.isEmpty()) {
         p->setPen(text);
@@ -165,6 +152,21 @@ PhotoStrip::PhotoStrip(QWidget *parent) : QListView(parent)
     setMinimumWidth(200);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // every line is elided to the width instead
     setTextElideMode(Qt::ElideRight); // the photo beside it keeps the room at 1024 px wide
+}
+
+void PhotoStrip::keyPressEvent(QKeyEvent *event)
+{
+    // A workbench key reaches the strip when no shortcut took it (the window is
+    // not the active one: X11 without a window manager after a dialog closed).
+    // Ignored, it goes on to the window, which acts on it; the list view would
+    // accept it to jump to a photo by name. Space stays the view's.
+    const QString text = event->text();
+    const bool plain = !(event->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier));
+    if (plain && !text.isEmpty() && text.at(0).isPrint() && !text.at(0).isSpace()) {
+        event->ignore();
+        return;
+    }
+    QListView::keyPressEvent(event);
 }
 
 } // namespace listinglens::ui

@@ -23,10 +23,16 @@ public:
 };
 
 // Thumbnails of every photo brought in, with state and category; arrow keys move.
+// Printable keys are the workbench's (C, 1-3, T): the strip has no type-to-search
+// and passes them on to the window.
 class PhotoStrip : public QListView {
     Q_OBJECT
 public:
     explicit PhotoStrip(QWidget *parent = nullptr);
+    void keyboardSearch(const QString &) override {}
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
 };
 
 } // namespace listinglens::ui

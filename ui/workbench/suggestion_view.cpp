@@ -1,6 +1,7 @@
 #include "suggestion_view.h"
 
 #include "moderation_box.h"
+#include "percent_text.h"
 #include "price_text.h"
 
 #include <QButtonGroup>
@@ -11,6 +12,7 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QRadioButton>
+#include <QScrollBar>
 #include <QSet>
 #include <QVBoxLayout>
 
@@ -82,7 +84,9 @@ void SuggestionView::buildChoices(QWidget *parent)
     m_model = new QLabel;
     m_model->setObjectName(QStringLiteral("modelLine"));
     m_model->setEnabled(false); // quiet: where the figures come from
-    m_model->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // one line; all of it in the tooltip
+    // Never widens the panel: it wraps at the panel's width instead, nothing cut.
+    m_model->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_model->setWordWrap(true);
     cl->addWidget(m_model, 7, 0);
     cl->setRowStretch(8, 1);
     connect(m_choices, &QButtonGroup::idToggled, this, [this](int choice, bool on) {
@@ -129,7 +133,12 @@ void SuggestionView::buildPriceAndText(QWidget *parent)
     m_hints = new QListWidget;
     m_hints->setObjectName(QStringLiteral("hints"));
     m_hints->setWordWrap(true);
-    m_hints->setMaximumHeight(m_hints->fontMetrics().lineSpacing() * 2 + 10);
+    // Every line in sight, without a scrollbar of its own: the list is as tall as its rows.
+    m_hints->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_hints->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_hints->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    // Rows rewrap when the panel narrows: the height follows the new contents.
+    connect(m_hints->verticalScrollBar(), &QScrollBar::rangeChanged, m_hints, [this] { m_hints->updateGeometry(); });
     hintsLabel->setBuddy(m_hints);
     hl->addWidget(hintsLabel);
     hl->addWidget(m_hints, 1);
@@ -165,7 +174,7 @@ void SuggestionView::showCategories(const PhotoResult &r, const QString &chosenI
         const CategoryScore &c = r.categories[i];
         QString name = m_names(c.id);
         name.replace(QLatin1Char('&'), QStringLiteral("&&")); // not a mnemonic
-        m_choice[i]->setText(tr("%1  %2 %  (key %3)").arg(name).arg(c.confidence * 100, 0, 'f', 1).arg(i + 1));
+        m_choice[i]->setText(tr("%1  %2 %  (key %3)").arg(name, confidencePercent(c.confidence, 1)).arg(i + 1));
         m_bar[i]->setValue(int(c.confidence * 1000));
     }
     const auto chosen = std::find_if(r.categories.begin(), r.categories.end(), [&](const CategoryScore &c) { return c.id == chosenId; });
@@ -182,7 +191,7 @@ void SuggestionView::showCategories(const PhotoResult &r, const QString &chosenI
     m_otherChoice->setToolTip(tr("None of the model's top three"));
     m_otherChoice->setVisible(other);
     m_filling = false;
-    // What the categories come from first: a narrow panel cuts the line's end.
+    // What the categories come from first.
     m_model->setText(tr("%1 · %2 %3 on %4")
                          .arg(r.model.head > 0 ? tr("head h%1").arg(r.model.head) : tr("built-in mapping"),
                               r.model.name, r.model.version, r.model.device));

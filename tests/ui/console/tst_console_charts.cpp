@@ -126,7 +126,7 @@ private Q_SLOTS:
         QTRY_COMPARE(quality.matrix()->rowCount(), 1);
         auto *summary = quality.findChild<QLabel *>(QStringLiteral("qualitySummary"));
         QVERIFY(summary);
-        QTRY_VERIFY2(summary->text().startsWith(QStringLiteral("1 moderator decisions")), qPrintable(summary->text()));
+        QTRY_VERIFY2(summary->text().startsWith(QStringLiteral("1 moderator decision,")), qPrintable(summary->text()));
         quality.findChild<QCheckBox *>(QStringLiteral("includeImports"))->setChecked(true);
         QTRY_COMPARE(quality.matrix()->columnCount(), 2);
         QTRY_VERIFY2(summary->text().startsWith(QStringLiteral("4 decisions (moderators' and imported")), qPrintable(summary->text()));

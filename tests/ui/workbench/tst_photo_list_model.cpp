@@ -1,8 +1,12 @@
 // The workbench's list of photos on its own: answers that arrive in any order.
 #include "photo_list_model.h"
+#include "percent_text.h"
 #include "result_panel.h"
 
+#include <QRadioButton>
 #include <QtTest>
+
+#include <limits>
 
 using namespace listinglens;
 using namespace listinglens::ui;
@@ -51,6 +55,34 @@ private:
     }
 
 private Q_SLOTS:
+    // The one rounding rule of every view's percent: short of 1 is never 100,
+    // out of range is clamped, and no number is a dash, never "nan" or "-0".
+    void confidencePercentRule_data()
+    {
+        QTest::addColumn<double>("confidence");
+        QTest::addColumn<int>("decimals");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("0.9996") << 0.9996 << 1 << QStringLiteral("99.9");
+        QTest::newRow("0.99951") << 0.99951 << 1 << QStringLiteral("99.9");
+        QTest::newRow("0.9994") << 0.9994 << 1 << QStringLiteral("99.9");
+        QTest::newRow("0.996, no decimals") << 0.996 << 0 << QStringLiteral("99");
+        QTest::newRow("1.0") << 1.0 << 1 << QStringLiteral("100.0");
+        QTest::newRow("1.2") << 1.2 << 1 << QStringLiteral("100.0");
+        QTest::newRow("0.5") << 0.5 << 1 << QStringLiteral("50.0");
+        QTest::newRow("-0.001") << -0.001 << 1 << QStringLiteral("0.0");
+        QTest::newRow("-0.001, no decimals") << -0.001 << 0 << QStringLiteral("0");
+        QTest::newRow("-0.0") << -0.0 << 1 << QStringLiteral("0.0");
+        QTest::newRow("NaN") << std::numeric_limits<double>::quiet_NaN() << 1 << QStringLiteral("–");
+        QTest::newRow("infinity") << std::numeric_limits<double>::infinity() << 1 << QStringLiteral("–");
+    }
+    void confidencePercentRule()
+    {
+        QFETCH(double, confidence);
+        QFETCH(int, decimals);
+        QFETCH(QString, shown);
+        QCOMPARE(confidencePercent(confidence, decimals), shown);
+    }
+
     // The moderator corrects the category before the lane has read the photo; the lane
     // answers while the suggestion is redone from the result without its reading.
     void aCorrectionAskedBeforeTheLaneAnsweredKeepsTheLanesFlags()
@@ -190,6 +222,34 @@ private Q_SLOTS:
         QCOMPARE(d.title, QStringLiteral("Black item"));
         QVERIFY(!d.titleSet);
         QVERIFY(!d.corrected);
+    }
+
+    // One rounding rule in the strip and the panel: a confidence short of 1 is never 100 %.
+    void aConfidenceBelowOneIsNeverShownAsAHundredPercent()
+    {
+        const struct {
+            double confidence;
+            const char *strip; // the end of the strip's summary line
+            const char *panel; // the panel's choice
+        } cases[] = {{0.996, " · 99%", "99.6 %"}, {0.9996, " · 99%", "99.9 %"}, {1.0, " · 100%", "100.0 %"},
+                     {0.5, " · 50%", "50.0 %"}, {0.004, " · 0%", "0.4 %"}};
+        for (const auto &c : cases) {
+            PhotoListModel photos;
+            const int id = photos.add({QStringLiteral("a.jpg")}, {QStringLiteral("a.jpg")}).value(0);
+            PhotoResult r = suggestion(QStringLiteral("electronics"));
+            r.category.name = QStringLiteral("Electronics");
+            r.category.confidence = c.confidence;
+            r.categories = {r.category};
+            photos.setResult(id, r, QImage(), QImage());
+            const QString summary = photos.data(photos.index(0), PhotoListModel::SummaryRole).toString();
+            QVERIFY2(summary.endsWith(QString::fromUtf8(c.strip)), qPrintable(summary));
+            ResultPanel panel;
+            panel.showItem(*photos.itemById(id), {});
+            QStringList choices;
+            for (const QRadioButton *b : panel.findChildren<QRadioButton *>())
+                choices << b->text();
+            QVERIFY2(choices.join(QLatin1Char('|')).contains(QString::fromUtf8(c.panel)), qPrintable(choices.join(QLatin1Char('|'))));
+        }
     }
 };
 

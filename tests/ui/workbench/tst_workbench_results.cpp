@@ -265,6 +265,37 @@ private Q_SLOTS:
         const QString line = m_window->resultPanel()->findChild<QLabel *>(QStringLiteral("modelLine"))->text();
         QVERIFY2(line.contains(QStringLiteral("head h%1").arg(version)), qPrintable(line));
     }
+
+    // A long message is cut, with an ellipsis, to the room left of the status
+    // bar's leftmost label (Qt clips it there without one), whole in the tooltip.
+    void aLongStatusMessageFitsBesideTheLabels()
+    {
+        m_window->resize(1024, 700);
+        QTRY_COMPARE(m_window->width(), 1024);
+        const QString refusal = QStringLiteral("the database's confirmed prices are in GBP: its currency stays GBP "
+                                               "(import --currency sets it only for a database without prices)");
+        Q_EMIT m_window->session()->storeWorker()->currencyKnown(QString(), refusal);
+        QStatusBar *bar = m_window->statusBar();
+        const QString shown = bar->currentMessage();
+        int firstLabel = bar->width();
+        QString labels;
+        for (const QLabel *l : bar->findChildren<QLabel *>(Qt::FindDirectChildrenOnly)) {
+            firstLabel = l->isVisible() ? std::min(firstLabel, l->x()) : firstLabel;
+            labels += QStringLiteral("%1 at %2 +%3 (%4); ").arg(l->text()).arg(l->x()).arg(l->width()).arg(l->isVisible());
+        }
+        // The labels' room depends on their texts (the database's name): the
+        // message is the start of the whole one, with an ellipsis.
+        QVERIFY2(shown.endsWith(QChar(0x2026)) && shown.size() > 1
+                     && (QStringLiteral("Currency not changed: ") + refusal).startsWith(shown.chopped(1)),
+                 qPrintable(shown + QStringLiteral(" | ") + labels));
+        QVERIFY(firstLabel < bar->width());
+        const int advance = bar->fontMetrics().horizontalAdvance(shown);
+        const int margin = 6 + 2; // where Qt starts the message, and stops it short of the label
+        QVERIFY2(advance <= firstLabel - margin, qPrintable(QStringLiteral("%1 > %2 - %3").arg(advance).arg(firstLabel).arg(margin)));
+        QVERIFY2(bar->toolTip().endsWith(refusal), qPrintable(bar->toolTip()));
+        bar->showMessage(QStringLiteral("Short"));
+        QVERIFY(bar->toolTip().isEmpty()); // the tooltip goes with the message it was for
+    }
 };
 
 QTEST_MAIN(TestWorkbenchResults)
