@@ -54,7 +54,7 @@ QJsonObject rowJson(const HistoryRow &r)
                                                            {QStringLiteral("by"), r.decidedBy},
                                                            {QStringLiteral("at"), isoTime(r.decidedMs)},
                                                            {QStringLiteral("category"), r.finalCategoryId},
-                                                           {QStringLiteral("price"), r.finalPrice},
+                                                           {QStringLiteral("price"), r.finalPrice ? QJsonValue(*r.finalPrice) : QJsonValue()},
                                                            {QStringLiteral("currency"), r.finalCurrency},
                                                            {QStringLiteral("title"), r.finalTitle},
                                                            {QStringLiteral("description"), r.finalDescription}});
@@ -152,7 +152,10 @@ QString historyLine(const HistoryRow &r)
     return QStringLiteral("%1  %2  %3  %4  %5  %6")
         .arg(isoTime(r.createdMs), QString::number(r.id).rightJustified(8), r.fileName.section(QLatin1Char('/'), -1).left(28).leftJustified(28),
              r.ok ? r.categoryId.leftJustified(16) : (QStringLiteral("FAILED ") + r.errorCode).leftJustified(16),
-             r.ok ? QStringLiteral("%1 %2").arg(r.currency).arg(r.pricePoint).leftJustified(12) : QString(12, QLatin1Char(' ')),
+             !r.ok ? QString(12, QLatin1Char(' '))
+             : (r.priceBasis == QLatin1String("none") ? QStringLiteral("no price") // never "GBP 0"
+                                                      : QStringLiteral("%1 %2").arg(r.currency).arg(r.pricePoint))
+                   .leftJustified(12),
              r.feedback == QLatin1String("none") ? QStringLiteral("suggested: ") + r.title
                                                  : QStringLiteral("%1: %2 (suggested %3)")
                                                        .arg(r.origin == decisionOrigin(true) ? QStringLiteral("imported") : r.feedback,

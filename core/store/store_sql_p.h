@@ -12,6 +12,7 @@
 #include <QSqlError>
 #include <QString>
 #include <QStringList>
+#include <QVariant>
 
 #include <optional>
 
@@ -48,6 +49,17 @@ inline QString escapedLike(QString s)
 inline QString notNull(const QString &s)
 {
     return s.isNull() ? QStringLiteral("") : s;
+}
+
+// A price column: NULL for no price (never 0), and back.
+inline QVariant nullableDouble(const std::optional<double> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType::fromType<double>());
+}
+
+inline std::optional<double> optionalDouble(const QVariant &column)
+{
+    return column.isNull() ? std::nullopt : std::optional<double>(column.toDouble());
 }
 
 // Quality flags are stored as ",blurry,too_dark," so that one flag is found

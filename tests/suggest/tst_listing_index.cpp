@@ -394,7 +394,7 @@ private Q_SLOTS:
                 std::vector<double> prices = near.evidence.categoryPrices, brutePrices;
                 for (const auto &[id, p] : plain) {
                     if (confirmedIn(p.entry))
-                        brutePrices.push_back(p.entry.price);
+                        brutePrices.push_back(p.entry.price.value_or(-1));
                 }
                 std::sort(prices.begin(), prices.end());
                 std::sort(brutePrices.begin(), brutePrices.end());

@@ -85,7 +85,7 @@ Decision withRedoneSuggestion(const PhotoItem &item)
     if (!d.descriptionSet)
         d.description = now.description;
     if (!d.priceSet) {
-        d.price = now.price.point;
+        d.price = now.price.figure();
         d.currency = now.price.currency;
     }
     return d;
@@ -127,7 +127,7 @@ QVariant PhotoListModel::data(const QModelIndex &index, int role) const
         }
         const PhotoResult &s = it->shown();
         if (s.category.id != it->result.category.id) // chosen by the moderator: the model's confidence was for another
-            return QStringLiteral("%1 · %2").arg(s.category.name, formatPrice(s.price.currency, s.price.point));
+            return QStringLiteral("%1 · %2").arg(s.category.name, formatSuggestedPrice(s.price));
         return QStringLiteral("%1 · %2%").arg(s.category.name).arg(qRound(s.category.confidence * 100));
     }
     case ConfidenceRole: return it->shown().category.confidence;

@@ -27,7 +27,7 @@ struct Decision {
     bool corrected = false;   // anything differs from the suggestion
     QString categoryId;
     QString categoryName;     // its display name, as the moderator saw it
-    double price = 0;
+    std::optional<double> price; // none: no price (the suggestion had none, and none was typed), never 0
     bool priceSet = false;    // typed by the moderator: a suggestion redone later leaves it as it is
     QString currency;
     QString title;

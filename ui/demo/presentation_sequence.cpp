@@ -150,8 +150,8 @@ void PresentationView::present(const PhotoItem &item, bool animate)
     }
     QStringList comparables;
     for (const SimilarListing &s : r.similar)
-        if (s.confirmed && s.price > 0 && comparables.size() < 3)
-            comparables << formatPrice(p.currency, s.price);
+        if (s.confirmed && s.price.value_or(0) > 0 && comparables.size() < 3)
+            comparables << formatPrice(p.currency, *s.price);
     const QString range = suggestionRangeText(p);
     QString priceText = range.isEmpty() ? basis : tr("%1, %2").arg(range, basis);
     if (!comparables.isEmpty())
