@@ -76,6 +76,13 @@ QString reviewInWords(const ReviewAdvice &review)
     return reasons.isEmpty() ? QObject::tr("Needs review") : QObject::tr("Needs review: %1").arg(reasons.join(QStringLiteral("; ")));
 }
 
+bool decidesTheSame(const Decision &standing, const Decision &again)
+{
+    return standing.made && again.made && standing.corrected == again.corrected && standing.categoryId == again.categoryId
+           && standing.price == again.price && standing.currency == again.currency && standing.title == again.title
+           && standing.description == again.description;
+}
+
 Decision withRedoneSuggestion(const PhotoItem &item)
 {
     Decision d = item.decision;

@@ -69,6 +69,10 @@ struct PhotoItem {
     const PhotoResult &shown() const { return described ? *described : result; }
 };
 
+// Whether `again` decides what `standing` decided: the same category, price,
+// currency, text and kind (accepted or corrected). Deciding that again adds no decision.
+bool decidesTheSame(const Decision &standing, const Decision &again);
+
 // A decision made before the suggestion for its category was redone, completed
 // with it (item.shown()): the price and the text the moderator did not set are the
 // redone suggestion's, whatever the lane changed in the result meanwhile.

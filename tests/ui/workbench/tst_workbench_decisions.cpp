@@ -87,6 +87,24 @@ private Q_SLOTS:
         QCOMPARE(int(readHistory(*store.value(), {}, std::nullopt, 10).value().size()), 2);
     }
 
+    // Enter on a decided photo with nothing changed adds no decision: one feedback
+    // row, so that History, the console and `stats` count one decision a photo.
+    void decidingAgainUnchangedAddsNoDecision()
+    {
+        PhotoListModel *photos = m_window->photos();
+        m_window->addPaths({photo("refrigerator.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        const qint64 predictionId = photos->item(0)->predictionId;
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(photos->item(0)->decision.storage == DecisionStorage::Stored, 20000);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        QTest::keyClick(m_window.get(), Qt::Key_Return); // decided again, nothing changed
+        QTest::keyClick(m_window.get(), Qt::Key_Enter);
+        m_window.reset(); // closing the window writes everything still queued
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM feedback WHERE prediction_id = ?"), predictionId).toInt(), 1);
+    }
+
     // Key 2 picks the second category; the price, the title and the
     // description are redone for it (Classifier::describedAs on the worker),
     // in the strip, the panel and the feedback stored. Correcting in place (C) does
