@@ -161,8 +161,10 @@ void MainWindow::connectDatabase()
     });
     // Settings shows the database's currency, the one every price in it is in.
     connect(d->session->storeWorker(), &StoreWorker::currencyKnown, this, [this](const QString &currency, const QString &refusal) {
-        if (!currency.isEmpty())
+        if (!currency.isEmpty()) { // what the database has, chosen now or refused: the settings file says the same
             d->settings.currency = currency;
+            WorkbenchSettings::saveCurrency(currency);
+        }
         if (!refusal.isEmpty())
             statusBar()->showMessage(tr("Currency not changed: %1").arg(refusal), 10000);
     });
