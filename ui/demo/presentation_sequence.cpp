@@ -132,7 +132,7 @@ void PresentationView::present(const PhotoItem &item, bool animate)
     }
 
     const PriceSuggestion &p = r.price;
-    m_price->setText(p.basis == PriceBasis::None ? tr("No price yet") : formatPrice(p.currency, p.point));
+    m_price->setText(formatSuggestedPrice(p));
     QString basis;
     switch (p.basis) {
     case PriceBasis::Neighbours:
@@ -162,7 +162,7 @@ void PresentationView::present(const PhotoItem &item, bool animate)
     m_cardTitle->setText(r.title);
     m_cardNote->setText(cardNote(r));
     m_cardNote->setVisible(!m_cardNote->text().isEmpty());
-    m_cardPrice->setText(formatPrice(p.currency, p.point));
+    m_cardPrice->setText(formatSuggestedPrice(p));
     m_cardCategory->setText(r.category.name.isEmpty() ? r.category.id : r.category.name);
     m_cardDescription->setText(r.description);
     const double seconds = r.timing.total / 1000.0;
