@@ -160,7 +160,7 @@ QJsonObject evidence(const ListingIndex &index, const PhotoResult &r, const Benc
 {
     QJsonArray nearby, categories, words;
     for (const auto &n : index.nearest(r.embedding, 30, {}, true))
-        nearby.append(QJsonArray{n.similarity, n.entry.categoryId, n.entry.title, n.entry.price});
+        nearby.append(QJsonArray{n.similarity, n.entry.categoryId, n.entry.title, n.entry.price ? QJsonValue(*n.entry.price) : QJsonValue()});
     for (const CategoryScore &c : r.categories)
         categories.append(QJsonArray{c.id, c.confidence});
     for (const TitleWord &w : r.titleWords)

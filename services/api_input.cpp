@@ -124,8 +124,12 @@ Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteA
     const QJsonValue p = o.value(QStringLiteral("price"));
     if (!p.isUndefined() && !p.isDouble())
         return invalid(QStringLiteral("price must be a number"));
-    f.price = p.isUndefined() ? std::round(s.price.point * 100) / 100 : p.toDouble(); // the suggestion, in cents as shown
-    if (!std::isfinite(f.price) || f.price < 0 || f.price > kMaxPrice)
+    // The suggestion, in cents as shown; none when it has no price (never 0). A given 0 is a price of 0.
+    if (!p.isUndefined())
+        f.price = p.toDouble();
+    else if (const auto suggested = s.price.figure())
+        f.price = std::round(*suggested * 100) / 100;
+    if (f.price && (!std::isfinite(*f.price) || *f.price < 0 || *f.price > kMaxPrice))
         return invalid(QStringLiteral("price must be a number from 0 to 1e9"));
     return f;
 }

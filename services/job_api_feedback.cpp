@@ -36,7 +36,7 @@ HttpResponse JobApi::feedback(const QString &id, const Caller &caller, const Htt
                                     {QStringLiteral("prediction_id"), job.predictionId},
                                     {QStringLiteral("decision"), f.corrected ? QStringLiteral("corrected") : QStringLiteral("accepted")},
                                     {QStringLiteral("category_id"), f.categoryId},
-                                    {QStringLiteral("price"), f.price}});
+                                    {QStringLiteral("price"), f.price ? QJsonValue(*f.price) : QJsonValue()}});
 }
 
 } // namespace listinglens

@@ -47,9 +47,12 @@ void printTableRow(QTextStream &out, const QString &file, const Result<PhotoResu
         return;
     }
     const PhotoResult &r = result.value();
-    const QString price = QStringLiteral("%1 %2-%3-%4 (%5)")
-                              .arg(r.price.currency, money(r.price.low), money(r.price.point), money(r.price.high),
-                                   priceBasisName(r.price.basis));
+    // A suggestion without a price is no price, never "0-0-0".
+    const QString price = r.price.basis == PriceBasis::None
+        ? QStringLiteral("no price (none)")
+        : QStringLiteral("%1 %2-%3-%4 (%5)")
+              .arg(r.price.currency, money(r.price.low), money(r.price.point), money(r.price.high),
+                   priceBasisName(r.price.basis));
     out << fit(r.category.name, 24) << ' ' << QStringLiteral("%1%").arg(qRound(r.category.confidence * 100)).rightJustified(4)
         << "  " << fit(r.labels.value(0).name, 22) << ' ' << fit(price, 26) << ' '
         << fit(r.quality.flags.isEmpty() ? QStringLiteral("-") : r.quality.flags.join(QLatin1Char(',')), 16)

@@ -54,7 +54,7 @@ QJsonObject rowJson(const HistoryRow &r)
                                                            {QStringLiteral("by"), r.decidedBy},
                                                            {QStringLiteral("at"), isoTime(r.decidedMs)},
                                                            {QStringLiteral("category"), r.finalCategoryId},
-                                                           {QStringLiteral("price"), r.finalPrice},
+                                                           {QStringLiteral("price"), r.finalPrice ? QJsonValue(*r.finalPrice) : QJsonValue()},
                                                            {QStringLiteral("currency"), r.finalCurrency},
                                                            {QStringLiteral("title"), r.finalTitle},
                                                            {QStringLiteral("description"), r.finalDescription}});
@@ -152,7 +152,10 @@ QString historyLine(const HistoryRow &r)
     return QStringLiteral("%1  %2  %3  %4  %5  %6")
         .arg(isoTime(r.createdMs), QString::number(r.id).rightJustified(8), r.fileName.section(QLatin1Char('/'), -1).left(28).leftJustified(28),
              r.ok ? r.categoryId.leftJustified(16) : (QStringLiteral("FAILED ") + r.errorCode).leftJustified(16),
-             r.ok ? QStringLiteral("%1 %2").arg(r.currency).arg(r.pricePoint).leftJustified(12) : QString(12, QLatin1Char(' ')),
+             !r.ok ? QString(12, QLatin1Char(' '))
+             : (r.priceBasis == QLatin1String("none") ? QStringLiteral("no price") // never "GBP 0"
+                                                      : QStringLiteral("%1 %2").arg(r.currency).arg(r.pricePoint))
+                   .leftJustified(12),
              r.feedback == QLatin1String("none") ? QStringLiteral("suggested: ") + r.title
                                                  : QStringLiteral("%1: %2 (suggested %3)")
                                                        .arg(r.origin == decisionOrigin(true) ? QStringLiteral("imported") : r.feedback,
@@ -180,6 +183,11 @@ int runHistory(const QStringList &args)
         printError(rows.error().message);
         return ExitSomeFailed;
     }
+    if (rows.value().empty()) { // said on stderr: stdout stays the rows (none), as scripts read it
+        QTextStream(stderr) << QStringLiteral("No predictions to show in %1 (none stored, or none the filter keeps).").arg(store->maskedUrl())
+                            << Qt::endl;
+        return ExitOk;
+    }
     QTextStream out(stdout);
     for (const HistoryRow &r : rows.value())
         out << (parser.isSet(o.json) ? QString::fromUtf8(QJsonDocument(rowJson(r)).toJson(QJsonDocument::Compact)) : historyLine(r)) << Qt::endl;
@@ -197,26 +205,33 @@ void printStats(const StoreStats &v, const QString &database, bool json)
         QTextStream(stdout) << QJsonDocument(QJsonObject{
                                    {QStringLiteral("predictions"), v.predictions},
                                    {QStringLiteral("per_minute"), r2(v.perMinute)},
-                                   {QStringLiteral("latency_ms"), QJsonObject{{QStringLiteral("p50"), r2(v.p50)},
-                                                                              {QStringLiteral("p95"), r2(v.p95)},
-                                                                              {QStringLiteral("p99"), r2(v.p99)}}},
+                                   {QStringLiteral("latency_ms"), v.timed() ? QJsonValue(QJsonObject{{QStringLiteral("p50"), r2(v.p50)},
+                                                                                                      {QStringLiteral("p95"), r2(v.p95)},
+                                                                                                      {QStringLiteral("p99"), r2(v.p99)}})
+                                                                            : QJsonValue()},
                                    {QStringLiteral("failures"), v.failures},
                                    {QStringLiteral("decisions_by"), counted},
                                    {QStringLiteral("accepted"), v.accepted},
                                    {QStringLiteral("corrected"), v.corrected},
-                                   {QStringLiteral("acceptance_rate"), r2(v.acceptanceRate * 10000) / 10000},
+                                   {QStringLiteral("acceptance_rate"),
+                                    v.acceptanceRate ? QJsonValue(r2(*v.acceptanceRate * 10000) / 10000) : QJsonValue()},
                                    {QStringLiteral("imported"), v.imported}})
                                    .toJson(QJsonDocument::Compact)
                             << Qt::endl;
         return;
     }
+    // No figure without data behind it: "—" for latency with no successful prediction, no rate without decisions.
+    const QString latency = v.timed() ? QStringLiteral("p50 %1 ms, p95 %2 ms, p99 %3 ms").arg(v.p50, 0, 'f', 1).arg(v.p95, 0, 'f', 1).arg(v.p99, 0, 'f', 1)
+                                      : QStringLiteral("— (no successful prediction yet)");
+    const QString acceptance = v.acceptanceRate ? QStringLiteral("acceptance %1 %").arg(*v.acceptanceRate * 100, 0, 'f', 1)
+                                                : QStringLiteral("no decisions yet");
     QTextStream(stdout) << QStringLiteral("database:     %1\npredictions:  %2 (%3 failed), %4 per minute\n"
-                                          "latency:      p50 %5 ms, p95 %6 ms, p99 %7 ms\n"
-                                          "decisions:    %8 accepted, %9 corrected (acceptance %10 %), by %11\n"
-                                          "imported:     %12 listings from catalogues (%13)\n")
+                                          "latency:      %5\n"
+                                          "decisions:    %6 accepted, %7 corrected (%8), by %9\n"
+                                          "imported:     %10 listings from catalogues (%11)\n")
                                .arg(database).arg(v.predictions).arg(v.failures).arg(v.perMinute, 0, 'f', 1)
-                               .arg(v.p50, 0, 'f', 1).arg(v.p95, 0, 'f', 1).arg(v.p99, 0, 'f', 1)
-                               .arg(v.accepted).arg(v.corrected).arg(v.acceptanceRate * 100, 0, 'f', 1).arg(counted)
+                               .arg(latency)
+                               .arg(v.accepted).arg(v.corrected).arg(acceptance, counted)
                                .arg(v.imported)
                                .arg(v.includesImports ? QStringLiteral("counted above") : QStringLiteral("not counted above: --include-imports"));
 }

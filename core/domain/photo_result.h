@@ -9,6 +9,7 @@
 #include <QStringList>
 #include <QVector>
 
+#include <optional>
 #include <vector>
 
 namespace listinglens {
@@ -38,7 +39,14 @@ struct PriceSuggestion {
     double point = 0;
     double high = 0;
     PriceBasis basis = PriceBasis::Prior;
-    int neighbours = 0;    // listings the figure rests on (0 for the prior)
+    int neighbours = 0;    // listings the figure rests on (0 for the prior); None: the category's confirmed ones, too few
+
+    // The suggested figure; none when there is no price yet (basis None),
+    // which is never a price of 0 (a decision taking it stores no price).
+    std::optional<double> figure() const
+    {
+        return basis == PriceBasis::None ? std::nullopt : std::optional<double>(point);
+    }
 };
 
 struct StageTimings {
@@ -74,7 +82,7 @@ struct SimilarListing {
     double similarity = 0;  // cosine
     QString categoryId;
     bool confirmed = false;
-    double price = 0;       // confirmed price, when confirmed
+    std::optional<double> price; // confirmed price, when confirmed with one
     QString fileName;
     QString title;          // confirmed title, when confirmed
 };

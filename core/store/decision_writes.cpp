@@ -22,8 +22,8 @@ Result<StandingDecision> readStanding(QSqlQuery &q, qint64 predictionId)
         return databaseError(QStringLiteral("cannot read the decision standing"), q.lastError());
     StandingDecision now;
     if (q.next())
-        now = {q.value(0).toString(), q.value(1).toString(), q.value(2).toDouble(), q.value(3).toString(), q.value(4).toString(),
-               q.value(5).toString()};
+        now = {q.value(0).toString(), q.value(1).toString(), store_sql::optionalDouble(q.value(2)), q.value(3).toString(),
+               q.value(4).toString(), q.value(5).toString()};
     q.finish();
     return now;
 }
@@ -74,7 +74,7 @@ Result<qint64> PredictionStore::writeFeedback(QSqlQuery &q, qint64 predictionId,
                              " final_description = :desc, final_origin = :origin WHERE id = :id"));
     q.bindValue(QStringLiteral(":d"), decision);
     q.bindValue(QStringLiteral(":c"), f.categoryId);
-    q.bindValue(QStringLiteral(":p"), f.price);
+    q.bindValue(QStringLiteral(":p"), store_sql::nullableDouble(f.price));
     q.bindValue(QStringLiteral(":title"), f.title);
     q.bindValue(QStringLiteral(":desc"), f.description);
     q.bindValue(QStringLiteral(":origin"), decisionOrigin(f.imported));
@@ -90,7 +90,7 @@ Result<qint64> PredictionStore::writeFeedback(QSqlQuery &q, qint64 predictionId,
     q.bindValue(QStringLiteral(":who"), f.moderator);
     q.bindValue(QStringLiteral(":d"), decision);
     q.bindValue(QStringLiteral(":c"), f.categoryId);
-    q.bindValue(QStringLiteral(":p"), f.price);
+    q.bindValue(QStringLiteral(":p"), store_sql::nullableDouble(f.price));
     q.bindValue(QStringLiteral(":cur"), f.currency);
     q.bindValue(QStringLiteral(":title"), f.title);
     q.bindValue(QStringLiteral(":desc"), f.description);
@@ -159,7 +159,7 @@ Result<StandingDecision> PredictionStore::markUndone(qint64 feedbackId, const QS
                              " final_description = :desc, final_origin = :origin WHERE id = :id"));
     q.bindValue(QStringLiteral(":d"), now.decision);
     q.bindValue(QStringLiteral(":c"), none ? QVariant(text) : QVariant(now.categoryId));
-    q.bindValue(QStringLiteral(":p"), none ? QVariant(real) : QVariant(now.price));
+    q.bindValue(QStringLiteral(":p"), none ? QVariant(real) : store_sql::nullableDouble(now.price));
     q.bindValue(QStringLiteral(":title"), none ? QVariant(text) : QVariant(now.title));
     q.bindValue(QStringLiteral(":desc"), none ? QVariant(text) : QVariant(now.description));
     q.bindValue(QStringLiteral(":origin"), none ? QVariant(text) : QVariant(now.origin));

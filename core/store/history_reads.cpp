@@ -152,7 +152,7 @@ Result<std::vector<HistoryRow>> readHistory(PredictionStore &store, const Histor
         r.pricePoint = q.value(10).toDouble();
         r.feedback = q.value(11).toString();
         r.finalCategoryId = q.value(12).toString();
-        r.finalPrice = q.value(13).toDouble();
+        r.finalPrice = store_sql::optionalDouble(q.value(13));
         r.modelVersion = q.value(14).toString();
         r.flags = store_sql::flagsFromColumn(q.value(15).toString());
         r.totalMs = q.value(16).toDouble();
@@ -216,7 +216,7 @@ QByteArray historyCsvLine(const HistoryRow &r)
     return csvLine({QString::number(r.id), iso(r.createdMs), r.source, r.fileName, r.ok ? QStringLiteral("1") : QStringLiteral("0"),
                     r.errorCode, r.categoryId, r.ok ? QString::number(r.confidence, 'f', 4) : QString(), r.title, r.description,
                     r.currency, money(r.pricePoint), money(r.priceLow), money(r.priceHigh), r.priceBasis, r.feedback, r.origin,
-                    r.finalCategoryId, r.finalCurrency, decided ? QString::number(r.finalPrice) : QString(), r.finalTitle,
+                    r.finalCategoryId, r.finalCurrency, decided && r.finalPrice ? QString::number(*r.finalPrice) : QString(), r.finalTitle,
                     r.finalDescription, r.decidedBy, iso(r.decidedMs), r.modelVersion,
                     r.headVersion > 0 ? QStringLiteral("h%1").arg(r.headVersion) : QStringLiteral("builtin"),
                     r.flags.join(QLatin1Char(' ')), r.review.join(QLatin1Char(' ')), QString::number(r.totalMs, 'f', 1)});
@@ -291,7 +291,7 @@ Result<PredictionDetail> readDetail(PredictionStore &store, qint64 id)
         return databaseError(QStringLiteral("cannot read feedback"), q.lastError());
     while (q.next())
         d.feedback.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                              q.value(5).toString(), q.value(6).toString(), q.value(4).toDouble(), q.value(7).toString(),
+                              q.value(5).toString(), q.value(6).toString(), store_sql::optionalDouble(q.value(4)), q.value(7).toString(),
                               q.value(8).toLongLong(), q.value(9).toString()});
     return d;
 }

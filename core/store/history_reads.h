@@ -67,7 +67,7 @@ struct HistoryRow {
     QString priceBasis;                     // neighbours, category, prior
     QString feedback;                       // the standing decision: none, accepted, corrected
     QString finalCategoryId;
-    double finalPrice = 0;
+    std::optional<double> finalPrice;       // none: no decision, or one without a price
     QString finalTitle;                     // empty: no decision, or one that kept no title
     QString finalDescription;               // of the standing decision
     QString finalCurrency;                  // of the standing decision's price
@@ -97,7 +97,7 @@ struct PredictionDetail {
     struct Feedback {
         qint64 createdMs = 0;
         QString moderator, decision, categoryId, currency, title;
-        double price = 0;
+        std::optional<double> price;        // none: the decision had no price
         QString description;
         qint64 undoneMs = 0;                // 0: it stands (or was replaced by a newer one)
         QString undoneBy;

@@ -1,6 +1,7 @@
 #include "listing_index_store.h"
 
 #include "database_settings.h"
+#include "store_sql_p.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -38,7 +39,7 @@ Result<int> readIndexRows(PredictionStore &store, int maxRows, const std::functi
         r.categoryId = q.value(1).toString();
         r.confirmed = q.value(2).toString() != QLatin1String("none");
         r.finalCategoryId = q.value(3).toString();
-        r.finalPrice = q.value(4).toDouble();
+        r.finalPrice = store_sql::optionalDouble(q.value(4));
         r.phash = std::uint64_t(q.value(5).toLongLong());
         r.fileName = q.value(6).toString();
         const QByteArray e = q.value(7).toByteArray();

@@ -19,7 +19,7 @@ struct IndexRow {
     QString categoryId;
     bool confirmed = false;
     QString finalCategoryId;
-    double finalPrice = 0;
+    std::optional<double> finalPrice;        // none: no decision, or one without a price
     QString finalTitle;
     std::uint64_t phash = 0;
     QString fileName;

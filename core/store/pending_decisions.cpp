@@ -25,7 +25,7 @@ QJsonObject entryJson(const PendingDecisions::Entry &e)
             {QStringLiteral("moderator"), f.moderator},
             {QStringLiteral("corrected"), f.corrected},
             {QStringLiteral("category"), f.categoryId},
-            {QStringLiteral("price"), f.price},
+            {QStringLiteral("price"), f.price ? QJsonValue(*f.price) : QJsonValue()}, // null: no price
             {QStringLiteral("currency"), f.currency},
             {QStringLiteral("title"), f.title},
             {QStringLiteral("description"), f.description},
@@ -42,7 +42,8 @@ std::optional<PendingDecisions::Entry> entryFrom(const QJsonObject &o)
     f.moderator = o.value(QStringLiteral("moderator")).toString();
     f.corrected = o.value(QStringLiteral("corrected")).toBool();
     f.categoryId = o.value(QStringLiteral("category")).toString();
-    f.price = o.value(QStringLiteral("price")).toDouble();
+    if (const QJsonValue price = o.value(QStringLiteral("price")); price.isDouble())
+        f.price = price.toDouble();
     f.currency = o.value(QStringLiteral("currency")).toString();
     f.title = o.value(QStringLiteral("title")).toString();
     f.description = o.value(QStringLiteral("description")).toString();

@@ -42,7 +42,7 @@ struct FeedbackRecord {
     QString moderator;
     bool corrected = false;
     QString categoryId;
-    double price = 0;
+    std::optional<double> price;            // none: no price (stored NULL), never 0
     QString currency;
     QString title;
     QString description;
@@ -63,7 +63,7 @@ inline QString decisionOrigin(bool imported)
 struct StandingDecision {
     QString decision = QStringLiteral("none"); // none, accepted, corrected
     QString categoryId;
-    double price = 0;
+    std::optional<double> price;               // none: the decision has no price
     QString title;
     QString description;
     QString origin;                            // moderator, import; empty for none

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace listinglens {
@@ -19,13 +20,16 @@ struct StoreStats {
     qint64 predictions = 0;
     qint64 failures = 0;
     double perMinute = 0;
-    double p50 = 0, p95 = 0, p99 = 0;       // total latency, ms
+    double p50 = 0, p95 = 0, p99 = 0;       // total latency, ms; none measured when every prediction failed (timed())
     // Moderators' decisions (and imported listings' when includesImports).
     qint64 accepted = 0;
     qint64 corrected = 0;
-    double acceptanceRate = 0;              // accepted / decided; 0 when none
+    std::optional<double> acceptanceRate;   // accepted / decided; none when nothing is decided (never 0 %)
     qint64 imported = 0;                    // imported listings (confirmed examples, no moderator's decision)
     bool includesImports = false;
+
+    // Whether the latencies rest on any successful prediction.
+    bool timed() const { return predictions > failures; }
 };
 
 // Suggested against confirmed, over a period (quality page).

@@ -12,7 +12,6 @@
 #include <QSqlError>
 #include <QString>
 #include <QStringList>
-
 #include <QVariant>
 
 #include <cmath>
@@ -65,6 +64,17 @@ inline QVariant nullableDouble(double value)
 inline double doubleOrNaN(const QVariant &column)
 {
     return column.isNull() ? std::numeric_limits<double>::quiet_NaN() : column.toDouble();
+}
+
+// A price column: NULL for no price (never 0), and back.
+inline QVariant nullableDouble(const std::optional<double> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType::fromType<double>());
+}
+
+inline std::optional<double> optionalDouble(const QVariant &column)
+{
+    return column.isNull() ? std::nullopt : std::optional<double>(column.toDouble());
 }
 
 // Quality flags are stored as ",blurry,too_dark," so that one flag is found

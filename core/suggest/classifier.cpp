@@ -269,21 +269,22 @@ PhotoResult Classifier::suggest(PreparedPhoto &p, const float *probs, int classe
 
     r.colour = p.colour.share >= TextSuggester::kColourShare ? p.colour.name : QString();
     r.colourShare = r.colour.isEmpty() ? 0.0 : p.colour.share;
-    describeAs(r, first, p.colour.name, p.colour.share, 0, false, scores ? &*scores : nullptr);
+    describeAs(r, first, p.colour.name, p.colour.share, 0, false, scores ? &*scores : nullptr, true);
     r.timing = p.timing;
     r.timing.total = msSince(p.started);
     return r;
 }
 
 void Classifier::describeAs(PhotoResult &r, const Category &category, const QString &colour, double colourShare, qint64 self, bool byModerator,
-                            const ListingIndex::Scores *scores) const
+                            const ListingIndex::Scores *scores, bool suggesting) const
 {
     ListingIndex::Lookup earlier;
     if (m_index) {
+        const int duplicateMaxHamming = suggesting ? m_quality.duplicateMaxHamming : -1; // -1: none looked for
         // As suggested, the categories the photo may be in bring their title voters from the same pass.
         const ListingIndex::Want want = byModerator ? ListingIndex::Want{} : voters(r);
-        earlier = scores ? m_index->lookup(*scores, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self, want)
-                         : m_index->lookup(r.embedding, 5, category.id, r.quality.phash, m_quality.duplicateMaxHamming, self, want);
+        earlier = scores ? m_index->lookup(*scores, 5, category.id, r.quality.phash, duplicateMaxHamming, self, want)
+                         : m_index->lookup(r.embedding, 5, category.id, r.quality.phash, duplicateMaxHamming, self, want);
     }
     r.price = PriceSuggester::suggest(category, earlier.evidence);
     r.similar.clear();
@@ -292,9 +293,11 @@ void Classifier::describeAs(PhotoResult &r, const Category &category, const QStr
     QVector<NeighbourTitle> titles;
     for (const ListingIndex::Match &m : earlier.sameCategory)
         titles.push_back({m.entry.title, m.similarity});
-    r.quality.flags.removeAll(QStringLiteral("duplicate"));
-    r.duplicateOf = 0;
-    r.duplicateOfFile.clear();
+    if (suggesting) {
+        r.quality.flags.removeAll(QStringLiteral("duplicate"));
+        r.duplicateOf = 0;
+        r.duplicateOfFile.clear();
+    }
     if (earlier.duplicate) {
         r.duplicateOf = earlier.duplicate->id;
         r.duplicateOfFile = earlier.duplicate->fileName;

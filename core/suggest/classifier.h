@@ -149,8 +149,11 @@ private:
     // `byModerator`: the category is a moderator's, so the title's words come from
     // its listings only, never from the closest listings of other categories.
     // `scores`: the photo's similarities to the index's listings, when computed already.
+    // `suggesting`: the photo's first description, which looks for the earlier photo it
+    // duplicates; described again later (another category, the words read on it), it keeps
+    // that one, since the index holds photos classified after it by then.
     void describeAs(PhotoResult &result, const Category &category, const QString &colour, double colourShare, qint64 self = 0,
-                    bool byModerator = false, const ListingIndex::Scores *scores = nullptr) const;
+                    bool byModerator = false, const ListingIndex::Scores *scores = nullptr, bool suggesting = false) const;
 
 
     std::shared_ptr<InferenceEngine> engine() const;

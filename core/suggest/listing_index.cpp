@@ -125,7 +125,7 @@ void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
     track(i, +1);
 }
 
-void ListingIndex::confirm(qint64 id, const QString &categoryId, double price, const QString &title)
+void ListingIndex::confirm(qint64 id, const QString &categoryId, std::optional<double> price, const QString &title)
 {
     std::unique_lock lock(m_mutex);
     decide(id, true, categoryId, price, title);
@@ -134,10 +134,10 @@ void ListingIndex::confirm(qint64 id, const QString &categoryId, double price, c
 void ListingIndex::unconfirm(qint64 id, const QString &suggestedCategoryId)
 {
     std::unique_lock lock(m_mutex);
-    decide(id, false, suggestedCategoryId, 0, {});
+    decide(id, false, suggestedCategoryId, std::nullopt, {});
 }
 
-void ListingIndex::decide(qint64 id, bool confirmed, const QString &categoryId, double price, const QString &title)
+void ListingIndex::decide(qint64 id, bool confirmed, const QString &categoryId, std::optional<double> price, const QString &title)
 {
     const int i = indexOf(id);
     if (i < 0)
@@ -213,12 +213,12 @@ PriceEvidence ListingIndex::evidenceFrom(const std::vector<Match> &sameCategory,
     PriceEvidence evidence;
     evidence.currency = m_currency;
     for (const Match &m : sameCategory) {
-        if (m.similarity >= kMinSimilarity)
-            evidence.neighbours.push_back({m.entry.price, m.similarity});
+        if (m.similarity >= kMinSimilarity && m.entry.price) // a decision without a price is no price evidence
+            evidence.neighbours.push_back({*m.entry.price, m.similarity});
     }
     for (int i : confirmedIn(categoryId)) {
-        if (i != skip)
-            evidence.categoryPrices.push_back(m_entries[std::size_t(i)].price);
+        if (i != skip && m_entries[std::size_t(i)].price)
+            evidence.categoryPrices.push_back(*m_entries[std::size_t(i)].price);
     }
     return evidence;
 }

@@ -44,7 +44,7 @@ public:
         qint64 id = 0;              // prediction id in the store
         QString categoryId;         // confirmed category when confirmed, else suggested
         bool confirmed = false;     // a moderator accepted or corrected it
-        double price = 0;           // confirmed price (when confirmed)
+        std::optional<double> price; // confirmed price (when confirmed and the decision has one)
         std::uint64_t phash = 0;
         QString fileName;
         QString title;              // confirmed title (when confirmed)
@@ -71,7 +71,7 @@ public:
     void add(const Entry &entry, const std::vector<float> &embedding); // ignored when the id is here already
     void addResult(qint64 id, const PhotoResult &result, const QString &file);
     bool contains(qint64 id) const;
-    void confirm(qint64 id, const QString &categoryId, double price, const QString &title = {});
+    void confirm(qint64 id, const QString &categoryId, std::optional<double> price, const QString &title = {});
     // A confirmation taken back (the moderator's decision undone): the listing is
     // unconfirmed again, in its suggested category. Nothing when the id is not here.
     void unconfirm(qint64 id, const QString &suggestedCategoryId);
@@ -156,7 +156,7 @@ private:
     OwnTitle ownTitle(qint64 exclude) const;
     QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, const OwnTitle &left) const;
     // Callers hold m_mutex for writing. The listing's decision set (confirm) or taken back (unconfirm).
-    void decide(qint64 id, bool confirmed, const QString &categoryId, double price, const QString &title);
+    void decide(qint64 id, bool confirmed, const QString &categoryId, std::optional<double> price, const QString &title);
     // The listing at `i` counted in (+1) or out of (-1) what is kept per
     // listing and per category (its flags, its category's confirmed rows, its
     // title's words); out before it changes, in after.

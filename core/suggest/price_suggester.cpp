@@ -54,6 +54,7 @@ PriceSuggestion PriceSuggester::suggest(const Category &category, const PriceEvi
     }
     if (!evidence.currency.isEmpty() && evidence.currency != category.prior.currency) {
         s.basis = PriceBasis::None; // the sample prices are in another currency: no figure rather than a mixed one
+        s.neighbours = int(evidence.categoryPrices.size()); // confirmed in the category, too few to rest a figure on
         return s;
     }
     s.basis = PriceBasis::Prior;

@@ -22,6 +22,21 @@ QJsonObject categoryJson(const CategoryScore &c)
             {QStringLiteral("confidence"), rounded(c.confidence, 6)}};
 }
 
+// As history --json: a suggestion without a price (basis none) has no low/point/high
+// rather than a price of 0; its neighbours are the category's confirmed prices.
+QJsonObject priceJson(const PriceSuggestion &p)
+{
+    QJsonObject price{{QStringLiteral("currency"), p.currency},
+                      {QStringLiteral("basis"), priceBasisName(p.basis)},
+                      {QStringLiteral("neighbours"), p.neighbours}};
+    if (p.figure()) {
+        price.insert(QStringLiteral("low"), rounded(p.low, 2));
+        price.insert(QStringLiteral("point"), rounded(p.point, 2));
+        price.insert(QStringLiteral("high"), rounded(p.high, 2));
+    }
+    return price;
+}
+
 } // namespace
 
 QJsonArray titleEvidenceJson(const QString &title, const QString &basis, const QVector<TitleWord> &words)
@@ -50,12 +65,7 @@ QJsonObject resultToJson(const PhotoResult &r)
         {QStringLiteral("category"), categoryJson(r.category)},
         {QStringLiteral("categories"), categories},
         {QStringLiteral("labels"), labels},
-        {QStringLiteral("price"), QJsonObject{{QStringLiteral("currency"), r.price.currency},
-                                              {QStringLiteral("low"), rounded(r.price.low, 2)},
-                                              {QStringLiteral("point"), rounded(r.price.point, 2)},
-                                              {QStringLiteral("high"), rounded(r.price.high, 2)},
-                                              {QStringLiteral("basis"), priceBasisName(r.price.basis)},
-                                              {QStringLiteral("neighbours"), r.price.neighbours}}},
+        {QStringLiteral("price"), priceJson(r.price)},
         {QStringLiteral("title"), r.title},
         {QStringLiteral("title_basis"), r.titleBasis},
         {QStringLiteral("title_evidence"), evidence},

@@ -85,6 +85,34 @@ private Q_SLOTS:
         QCOMPARE(stats.value("failures").toInt(), 1);
     }
 
+    void anEmptyDatabaseHasNoFigures_data() { storesHistoryAndStats_data(); }
+
+    // No figure without data behind it: no latency, no acceptance rate (JSON null,
+    // never 0), "no decisions yet"; history says on stderr that it has nothing.
+    void anEmptyDatabaseHasNoFigures()
+    {
+        QFETCH(QString, driver);
+        QString url = m_dir.filePath(QStringLiteral("empty.sqlite")).prepend(QStringLiteral("sqlite:"));
+        if (driver == QLatin1String("postgresql")) {
+            LISTINGLENS_REQUIRE_POSTGRES();
+            url = test::freshPostgresDatabase(QStringLiteral("listinglens_cli_empty"));
+        }
+        QCOMPARE(runCli({QStringLiteral("db"), QStringLiteral("migrate"), QStringLiteral("--db"), url}).exitCode, 0);
+        Run r = runCli({QStringLiteral("stats"), QStringLiteral("--db"), url, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject stats = jsonLines(r.out).value(0);
+        QCOMPARE(stats.value("predictions").toInt(), 0);
+        QVERIFY2(stats.contains("acceptance_rate") && stats.value("acceptance_rate").isNull(), r.out.constData());
+        QVERIFY2(stats.contains("latency_ms") && stats.value("latency_ms").isNull(), r.out.constData());
+        r = runCli({QStringLiteral("stats"), QStringLiteral("--db"), url});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("no decisions yet") && !r.out.contains("0.0 ms") && !r.out.contains("0.0 %"), r.out.constData());
+        r = runCli({QStringLiteral("history"), QStringLiteral("--db"), url});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.trimmed().isEmpty());
+        QVERIFY2(r.err.contains("No predictions to show"), r.err.constData());
+    }
+
     void apiKeysAreShownOnceAndRevoked_data() { storesHistoryAndStats_data(); }
 
     void apiKeysAreShownOnceAndRevoked()

@@ -215,14 +215,46 @@ private Q_SLOTS:
         PhotoResult alone = photo;
         QVERIFY(classifier.weighPhotoText(alone, reading(QStringLiteral("iPhone")), self));
         QVERIFY(same(weighed, alone));
-        // Not told its row, it finds itself: what the row id guards against.
+        // Not told its row, it finds itself among the similar listings: what the row id guards
+        // against. Never as its duplicate: weighed again, it looks for none (it keeps its suggestion's).
         classifier.setListingIndex(index);
         PhotoResult unaware = photo;
         QVERIFY(classifier.weighPhotoText(unaware, reading(QStringLiteral("iPhone"))));
-        QCOMPARE(unaware.duplicateOf, self);
+        QCOMPARE(unaware.duplicateOf, 0);
         QVERIFY(!same(unaware, alone));
         classifier.setListingIndex(nullptr);
         classifier.setHead(nullptr);
+    }
+
+    // Described again for a moderator's category, a photo keeps the duplicate it was
+    // suggested (and stored) with: the index holds photos classified after it by then,
+    // and a later photo is never the one it duplicates.
+    void describedAgain_keepsTheDuplicateItWasSuggestedWith()
+    {
+        Classifier &classifier = *m_classifier;
+        PhotoResult photo = suggested(classifier);
+        photo.quality.phash = 0x0123456789abcdefULL;
+        auto index = std::make_shared<ListingIndex>(classifier.engineInfo().embeddingDim);
+        index->add({7, QStringLiteral("furniture"), false, std::nullopt, photo.quality.phash, QStringLiteral("later.jpg"), {}},
+                   photo.embedding);
+        classifier.setListingIndex(index);
+        const QString books = QStringLiteral("books-hobbies");
+        auto asBooks = classifier.describedAs(photo, books);
+        QVERIFY(asBooks);
+        QCOMPARE(asBooks.value().duplicateOf, 0);
+        QVERIFY(asBooks.value().duplicateOfFile.isEmpty());
+        QVERIFY(!asBooks.value().quality.flags.contains(QStringLiteral("duplicate")));
+        QVERIFY(asBooks.value().review.reasons.isEmpty() || !asBooks.value().review.reasons.contains(QStringLiteral("duplicate")));
+        // One suggested as a duplicate of an earlier photo stays that one's.
+        photo.duplicateOf = 3;
+        photo.duplicateOfFile = QStringLiteral("earlier.jpg");
+        photo.quality.flags << QStringLiteral("duplicate");
+        auto again = classifier.describedAs(photo, books);
+        QVERIFY(again);
+        QCOMPARE(again.value().duplicateOf, 3);
+        QCOMPARE(again.value().duplicateOfFile, QStringLiteral("earlier.jpg"));
+        QCOMPARE(again.value().quality.flags.count(QStringLiteral("duplicate")), 1);
+        classifier.setListingIndex(nullptr);
     }
 
     // The lane finishes after other listings were confirmed: the words shift the

@@ -177,6 +177,43 @@ private Q_SLOTS:
         QCOMPARE(PriceSuggester::suggest(phones).basis, PriceBasis::Prior); // a database of no currency yet: the sample price
     }
 
+    // A decision on a suggestion without a price stores no price (NULL), never 0: its
+    // history, export and standing decision say none, and later suggestions take it for
+    // no price evidence. A price of 0 given is a price of 0.
+    void aDecisionWithoutAPriceStoresNone()
+    {
+        auto store = open();
+        const qint64 id = add(*store, QStringLiteral("gui"), suggestion(QStringLiteral("phones"), 0.8, QStringLiteral("Phone")));
+        FeedbackRecord unpriced = confirmed(QStringLiteral("bob"), false, QStringLiteral("phones"), 0, QStringLiteral("Phone"), false);
+        unpriced.price.reset();
+        QVERIFY(store->addFeedback(id, unpriced).ok());
+        auto count = [&](const QString &sql) {
+            QSqlQuery q(store->connection().value());
+            return q.exec(sql) && q.next() ? q.value(0).toInt() : -1;
+        };
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM predictions WHERE final_price IS NULL AND feedback = 'accepted'")), 1);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM feedback WHERE price IS NULL")), 1);
+        QVERIFY(!store->standingDecision(id).value().price.has_value());
+        const auto rows = readHistory(*store, {}, std::nullopt, 10).value();
+        QCOMPARE(int(rows.size()), 1);
+        QVERIFY(!rows[0].finalPrice.has_value());
+        const QStringList cells = QString::fromUtf8(historyCsvLine(rows[0])).trimmed().split(QLatin1Char(','));
+        const int column = QString::fromUtf8(historyCsvHeader()).trimmed().split(QLatin1Char(',')).indexOf(QStringLiteral("confirmed_price"));
+        QVERIFY(column > 0);
+        QCOMPARE(cells.value(column), QString());
+        QVERIFY(!readDetail(*store, id).value().feedback.value(0).price.has_value());
+        auto index = loadListingIndex(*store, 2).value();
+        QCOMPARE(int(index->priceEvidence(QStringLiteral("phones"), {0.6f, 0.8f}).categoryPrices.size()), 0);
+
+        // A 0 given is a price of 0; undone, the decision without a price stands again.
+        const qint64 zero =
+            store->addFeedback(id, confirmed(QStringLiteral("bob"), true, QStringLiteral("phones"), 0, QStringLiteral("Phone"), false)).value();
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM predictions WHERE final_price = 0")), 1);
+        QCOMPARE(store->standingDecision(id).value().price, std::optional<double>(0.0));
+        QVERIFY(!store->undoFeedback(zero, QStringLiteral("bob")).value().price.has_value());
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM predictions WHERE final_price IS NULL AND feedback = 'accepted'")), 1);
+    }
+
     // The lost-decision sequence: a decision on a photo of database A made
     // while the window uses an unreachable database is kept on disk; after a
     // restart (a new journal read from the file) it is written into A once,

@@ -185,6 +185,10 @@ private Q_SLOTS:
     void statsAggregateInTheDatabase()
     {
         auto store = PredictionStore::open(freshUrl(), true).value();
+        // Empty: no figure without data behind it (no latency, no acceptance rate).
+        const StoreStats empty = readStats(*store).value();
+        QVERIFY(!empty.timed());
+        QVERIFY(!empty.acceptanceRate.has_value());
         for (int i = 1; i <= 100; ++i)
             QVERIFY(store->addPrediction({QStringLiteral("cli"), QStringLiteral("f.jpg"), 60000LL * i, {}, 0,
                                           sampleResult(QStringLiteral("phones"), 0.9, i, QStringLiteral("x")), {}, {}, {}, false}).ok());
@@ -193,6 +197,8 @@ private Q_SLOTS:
         failed.createdMs = 60000LL * 50;
         failed.error = Error{ErrorCode::Corrupt, QStringLiteral("bad")};
         QVERIFY(store->addPrediction(failed).ok());
+        QVERIFY(readStats(*store).value().timed());
+        QVERIFY(!readStats(*store).value().acceptanceRate.has_value()); // no decisions yet: no rate, never 0 %
         auto rows = readHistory(*store, {}, std::nullopt, 3);
         FeedbackRecord fb{QStringLiteral("m"), false, QStringLiteral("phones"), 200, QStringLiteral("EUR"), {}, {}, 0};
         QVERIFY(store->addFeedback(rows.value()[0].id, fb).ok());
@@ -210,7 +216,7 @@ private Q_SLOTS:
         QVERIFY(std::abs(s.value().perMinute - 101.0 / 99.0) < 0.02);
         QCOMPARE(s.value().accepted, 2);
         QCOMPARE(s.value().corrected, 1);
-        QVERIFY(std::abs(s.value().acceptanceRate - 2.0 / 3.0) < 1e-9);
+        QVERIFY(std::abs(s.value().acceptanceRate.value_or(-1) - 2.0 / 3.0) < 1e-9);
     }
 
     void chartsAndSyntheticRows()

@@ -346,13 +346,14 @@ private Q_SLOTS:
                 const int op = plain.empty() ? 0 : int(rng.bounded(4));
                 const qint64 id = qint64(rng.bounded(int(plain.size()) + 3)) + 1; // now and then one not there
                 const QString category = any(categories);
-                const double price = double(rng.bounded(1000));
+                // Now and then a decision without a price, which is no price evidence.
+                const std::optional<double> price = rng.bounded(6) == 0 ? std::nullopt : std::optional<double>(rng.bounded(1000));
                 const bool confirmed = rng.bounded(2) == 0;
                 const QString title = confirmed ? any(titles) : QString();
                 if (op == 0) {
                     // A new listing, or now and then an id here already (ignored).
                     const qint64 added = rng.bounded(8) == 0 && !plain.empty() ? id : qint64(plain.size()) + 1;
-                    const ListingIndex::Entry e{added, category, confirmed, confirmed ? price : 0, quint64(added), {}, title};
+                    const ListingIndex::Entry e{added, category, confirmed, confirmed ? price : std::optional<double>(0), quint64(added), {}, title};
                     const auto v = randomUnit(rng, dim);
                     index.add(e, v);
                     plain.emplace(added, Plain{e, v});
@@ -393,8 +394,8 @@ private Q_SLOTS:
                 QCOMPARE(voters->words.size(), index.marketWords(c, 5, exclude).size());
                 std::vector<double> prices = near.evidence.categoryPrices, brutePrices;
                 for (const auto &[id, p] : plain) {
-                    if (confirmedIn(p.entry))
-                        brutePrices.push_back(p.entry.price);
+                    if (confirmedIn(p.entry) && p.entry.price) // a decision without a price is no price evidence
+                        brutePrices.push_back(*p.entry.price);
                 }
                 std::sort(prices.begin(), prices.end());
                 std::sort(brutePrices.begin(), brutePrices.end());

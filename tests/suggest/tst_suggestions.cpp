@@ -6,9 +6,11 @@
 #include "phone_photos.h"
 #include "photo_quality.h"
 #include "price_suggester.h"
+#include "result_json.h"
 #include "statistics.h"
 #include "text_suggester.h"
 
+#include <QJsonObject>
 #include <QTest>
 
 #include <random>
@@ -256,6 +258,23 @@ private Q_SLOTS:
             }
             QVERIFY2(std::abs(double(inside) / trials - 0.5) < 0.04, qPrintable(QStringLiteral("n=%1: %2").arg(n).arg(double(inside) / trials)));
         }
+    }
+
+    // The job result and classify --json: a suggestion without a price has no
+    // low/point/high (as history --json), never a price of 0.
+    void noPriceIsLeftOutOfTheJson()
+    {
+        PhotoResult r;
+        r.price = {QStringLiteral("GBP"), 0, 0, 0, PriceBasis::None, 2};
+        QJsonObject price = resultToJson(r).value(QStringLiteral("price")).toObject();
+        QCOMPARE(price.value(QStringLiteral("basis")).toString(), QStringLiteral("none"));
+        QCOMPARE(price.value(QStringLiteral("neighbours")).toInt(), 2);
+        for (const char *key : {"low", "point", "high"})
+            QVERIFY2(!price.contains(QLatin1String(key)), key);
+        r.price = {QStringLiteral("GBP"), 10, 20, 30, PriceBasis::Category, 5};
+        price = resultToJson(r).value(QStringLiteral("price")).toObject();
+        QCOMPARE(price.value(QStringLiteral("point")).toDouble(), 20.0);
+        QCOMPARE(price.value(QStringLiteral("low")).toDouble(), 10.0);
     }
 
     void headFilesThatAreNotHeadsAreRefused_data()

@@ -77,6 +77,13 @@ QString reviewInWords(const ReviewAdvice &review)
     return reasons.isEmpty() ? QObject::tr("Needs review") : QObject::tr("Needs review: %1").arg(reasons.join(QStringLiteral("; ")));
 }
 
+bool decidesTheSame(const Decision &standing, const Decision &again)
+{
+    return standing.made && again.made && standing.corrected == again.corrected && standing.categoryId == again.categoryId
+           && standing.price == again.price && standing.currency == again.currency && standing.title == again.title
+           && standing.description == again.description;
+}
+
 Decision withRedoneSuggestion(const PhotoItem &item)
 {
     Decision d = item.decision;
@@ -86,7 +93,7 @@ Decision withRedoneSuggestion(const PhotoItem &item)
     if (!d.descriptionSet)
         d.description = now.description;
     if (!d.priceSet) {
-        d.price = now.price.point;
+        d.price = now.price.figure();
         d.currency = now.price.currency;
     }
     return d;
@@ -128,7 +135,7 @@ QVariant PhotoListModel::data(const QModelIndex &index, int role) const
         }
         const PhotoResult &s = it->shown();
         if (s.category.id != it->result.category.id) // chosen by the moderator: the model's confidence was for another
-            return QStringLiteral("%1 · %2").arg(s.category.name, formatPrice(s.price.currency, s.price.point));
+            return QStringLiteral("%1 · %2").arg(s.category.name, formatSuggestedPrice(s.price));
         return QStringLiteral("%1 · %2%").arg(s.category.name, confidencePercent(s.category.confidence, 0));
     }
     case ConfidenceRole: return it->shown().category.confidence;

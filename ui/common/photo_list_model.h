@@ -27,7 +27,7 @@ struct Decision {
     bool corrected = false;   // anything differs from the suggestion
     QString categoryId;
     QString categoryName;     // its display name, as the moderator saw it
-    double price = 0;
+    std::optional<double> price; // none: no price (the suggestion had none, and none was typed), never 0
     bool priceSet = false;    // typed by the moderator: a suggestion redone later leaves it as it is
     QString currency;
     QString title;
@@ -68,6 +68,10 @@ struct PhotoItem {
     // What the workbench shows: the suggestion redone for the chosen category, else the suggestion.
     const PhotoResult &shown() const { return described ? *described : result; }
 };
+
+// Whether `again` decides what `standing` decided: the same category, price,
+// currency, text and kind (accepted or corrected). Deciding that again adds no decision.
+bool decidesTheSame(const Decision &standing, const Decision &again);
 
 // A decision made before the suggestion for its category was redone, completed
 // with it (item.shown()): the price and the text the moderator did not set are the

@@ -2,6 +2,7 @@
 
 #include "photo_result.h"
 
+#include <QCoreApplication>
 #include <QLocale>
 
 #include <cmath>
@@ -28,6 +29,16 @@ QString formatPrice(const QString &currency, double value)
     return currency.isEmpty() ? amount(value) : QStringLiteral("%1 %2").arg(currency, amount(value));
 }
 
+QString formatPrice(const QString &currency, const std::optional<double> &value)
+{
+    return value ? formatPrice(currency, *value) : QCoreApplication::translate("PriceText", "No price yet");
+}
+
+QString formatSuggestedPrice(const PriceSuggestion &price)
+{
+    return formatPrice(price.currency, price.figure());
+}
+
 QString formatPriceRange(const QString &currency, double low, double high)
 {
     const QString from = amount(low), to = amount(high);
@@ -38,7 +49,7 @@ QString formatPriceRange(const QString &currency, double low, double high)
 
 QString suggestionRangeText(const PriceSuggestion &price)
 {
-    if (amount(price.low) == amount(price.high))
+    if (!price.figure() || amount(price.low) == amount(price.high))
         return {};
     return formatPriceRange(price.currency, price.low, price.high);
 }

@@ -23,6 +23,12 @@ QString suggestedPrice(const HistoryRow &r)
     return r.priceBasis == QLatin1String("none") ? HistoryModel::tr("no price") : QStringLiteral("%1 %2").arg(r.currency, QString::number(r.pricePoint));
 }
 
+// The standing decision's price: "GBP 70", or "no price" for a decision without one.
+QString finalPrice(const HistoryRow &r)
+{
+    return r.finalPrice ? QStringLiteral("%1 %2").arg(r.finalCurrency, QString::number(*r.finalPrice)) : HistoryModel::tr("no price");
+}
+
 } // namespace
 
 int HistoryModel::rowCount(const QModelIndex &parent) const
@@ -77,7 +83,7 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
             return decided ? tr("Final: %1\nSuggested: %2").arg(m_names.name(r->finalCategoryId), m_names.name(r->categoryId))
                            : tr("Suggested: %1").arg(m_names.name(r->categoryId));
         case Price:
-            return decided ? tr("Final: %1 %2\nSuggested: %3").arg(r->finalCurrency, QString::number(r->finalPrice), suggestedPrice(*r))
+            return decided ? tr("Final: %1\nSuggested: %2").arg(finalPrice(*r), suggestedPrice(*r))
                            : tr("Suggested: %1").arg(suggestedPrice(*r));
         case Feedback:
             return decided ? tr("%1 by %2 on %3").arg(r->feedback, r->decidedBy.isEmpty() ? tr("(unknown)") : r->decidedBy,
@@ -102,7 +108,7 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     case Price:
         if (!r->ok)
             return QString();
-        return decided ? tr("%1 %2 · suggested %3").arg(r->finalCurrency, QString::number(r->finalPrice), suggestedPrice(*r))
+        return decided ? tr("%1 · suggested %2").arg(finalPrice(*r), suggestedPrice(*r))
                        : tr("%1 · suggested").arg(suggestedPrice(*r));
     case Title:
         return decided && !r->finalTitle.isEmpty() && r->finalTitle != r->title ? tr("%1 · suggested: %2").arg(r->finalTitle, r->title)
@@ -218,7 +224,7 @@ QVariant HistoryModel::sortKey(const HistoryRow &r) const
     case Category: // the final category, as the column shows it first
         return r.ok ? m_names.name(decided(r) ? r.finalCategoryId : r.categoryId).toLower() : QStringLiteral("\uffff") + r.errorCode;
     case Confidence: return r.ok ? r.confidence : -1.0;
-    case Price: return r.ok ? (decided(r) ? r.finalPrice : r.pricePoint) : -1.0;
+    case Price: return r.ok ? (decided(r) ? r.finalPrice.value_or(-1.0) : r.pricePoint) : -1.0;
     case Title: return r.shownTitle().toLower();
     case Feedback: return r.feedback + QLatin1Char(' ') + m_names.name(r.finalCategoryId).toLower();
     case Flags: return (r.review + r.flags).join(QLatin1Char(','));

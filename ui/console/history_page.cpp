@@ -377,6 +377,7 @@ void HistoryPage::showDetailText(const PredictionDetail &d, const QImage &photo)
     auto when = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")); };
     auto e = [](const QString &text) { return text.toHtmlEscaped(); };
     auto n = [](double value) { return QString::number(value); };
+    auto price = [&](const std::optional<double> &value) { return value ? n(*value) : tr("no price"); };
     auto fixed = [](double value) { return QString::number(value, 'f', 1); };
     QString html = tr("<h3>%1</h3><p>%2</p>").arg(e(r.shownTitle()), e(r.finalDescription.isEmpty() ? r.description : r.finalDescription));
     const bool imported = r.origin == decisionOrigin(true);
@@ -384,7 +385,7 @@ void HistoryPage::showDetailText(const PredictionDetail &d, const QImage &photo)
         html += tr("<p><b>%1:</b> %2 by %3 on %4: %5, %6 %7<br><i>%8</i></p>")
                     .arg(imported ? tr("Confirmed (imported listing, not a moderator's decision)") : tr("Confirmed (moderator's decision)"),
                          e(r.feedback), e(r.decidedBy), when(r.decidedMs), e(m_names.name(r.finalCategoryId)), e(r.finalCurrency),
-                         n(r.finalPrice), e(r.finalTitle));
+                         price(r.finalPrice), e(r.finalTitle));
     else
         html += tr("<p><b>Confirmed:</b> nothing yet, no decision</p>");
     if (r.ok)
@@ -408,7 +409,7 @@ void HistoryPage::showDetailText(const PredictionDetail &d, const QImage &photo)
         html += tr("<p><b>Decisions, oldest first:</b></p>");
     for (const auto &f : d.feedback) {
         QString line = tr("%1 by %2 on %3: %4, %5 %6")
-                           .arg(e(f.decision), e(f.moderator), when(f.createdMs), e(m_names.name(f.categoryId)), e(f.currency), n(f.price));
+                           .arg(e(f.decision), e(f.moderator), when(f.createdMs), e(m_names.name(f.categoryId)), e(f.currency), price(f.price));
         if (!f.title.isEmpty())
             line += QStringLiteral(" — “%1”").arg(e(f.title));
         if (f.undoneMs > 0)

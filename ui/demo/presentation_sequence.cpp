@@ -133,7 +133,7 @@ void PresentationView::present(const PhotoItem &item, bool animate)
     }
 
     const PriceSuggestion &p = r.price;
-    m_price->setText(p.basis == PriceBasis::None ? tr("No price yet") : formatPrice(p.currency, p.point));
+    m_price->setText(formatSuggestedPrice(p));
     QString basis;
     switch (p.basis) {
     case PriceBasis::Neighbours:
@@ -151,8 +151,8 @@ void PresentationView::present(const PhotoItem &item, bool animate)
     }
     QStringList comparables;
     for (const SimilarListing &s : r.similar)
-        if (s.confirmed && s.price > 0 && comparables.size() < 3)
-            comparables << formatPrice(p.currency, s.price);
+        if (s.confirmed && s.price.value_or(0) > 0 && comparables.size() < 3)
+            comparables << formatPrice(p.currency, *s.price);
     const QString range = suggestionRangeText(p);
     QString priceText = range.isEmpty() ? basis : tr("%1, %2").arg(range, basis);
     if (!comparables.isEmpty())
@@ -163,7 +163,7 @@ void PresentationView::present(const PhotoItem &item, bool animate)
     m_cardTitle->setText(r.title);
     m_cardNote->setText(cardNote(r));
     m_cardNote->setVisible(!m_cardNote->text().isEmpty());
-    m_cardPrice->setText(formatPrice(p.currency, p.point));
+    m_cardPrice->setText(formatSuggestedPrice(p));
     m_cardCategory->setText(r.category.name.isEmpty() ? r.category.id : r.category.name);
     m_cardDescription->setText(r.description);
     const double seconds = r.timing.total / 1000.0;

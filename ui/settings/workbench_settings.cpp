@@ -57,9 +57,13 @@ void WorkbenchSettings::save() const
     const bool inKeyring = !password.isEmpty() && PasswordKeyring::write(bare, password);
     s.setValue(kUrlKey, inKeyring ? bare : databaseUrl); // else in plain text, as the dialog said
     s.setValue(kInKeyringKey, inKeyring);
-    s.setValue(QStringLiteral("display/currency"), currency);
     s.setValue(QStringLiteral("display/theme"), theme);
     s.setValue(QStringLiteral("review/moderator"), moderator.trimmed());
+}
+
+void WorkbenchSettings::saveCurrency(const QString &databaseCurrency)
+{
+    QSettings().setValue(QStringLiteral("display/currency"), databaseCurrency);
 }
 
 QString WorkbenchSettings::moderatorName() const

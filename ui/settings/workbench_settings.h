@@ -14,7 +14,7 @@ struct WorkbenchSettings {
     int threads = 0;         // 0: automatic
     int batchSize = 8;
     QString databaseUrl;     // with its password; empty: $LISTINGLENS_DB, else the embedded file
-    QString currency = QStringLiteral("EUR");
+    QString currency = QStringLiteral("EUR"); // the database's, as it last said (saveCurrency)
     QString theme = QStringLiteral("system"); // system, light, dark
     QString moderator;       // the name stored with every decision; empty: $USER, else "moderator"
 
@@ -22,7 +22,10 @@ struct WorkbenchSettings {
     QString moderatorName() const;
 
     static WorkbenchSettings load();
+    // Everything but the currency: the one chosen is the database's to take or refuse,
+    // and only the one it has is written (saveCurrency), never a refused one.
     void save() const;
+    static void saveCurrency(const QString &databaseCurrency);
     bool modelChanged(const WorkbenchSettings &other) const;
     // The QSettings file (shown when the password has to be kept there).
     static QString settingsFile();

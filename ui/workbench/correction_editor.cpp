@@ -90,6 +90,10 @@ void CorrectionEditor::buildFields(QWidget *parent)
     m_priceEdit->setRange(0, 10'000'000);
     m_priceEdit->setDecimals(2);
     m_priceEdit->setGroupSeparatorShown(true);
+    // Typed, even the figure it was filled with: a suggestion without a price fills 0,
+    // and a 0 the moderator types is a price of 0, not "no price".
+    if (auto *edit = m_priceEdit->findChild<QLineEdit *>())
+        connect(edit, &QLineEdit::textEdited, this, [this] { m_priceTyped = true; });
     QFont big = m_priceEdit->font();
     big.setPointSizeF(big.pointSizeF() * 1.5);
     big.setBold(true);
@@ -124,10 +128,15 @@ void CorrectionEditor::showPrice(const PriceSuggestion &price, bool describing)
 {
     m_priceEdit->setPrefix(price.currency.isEmpty() ? QString() : price.currency + QLatin1Char(' '));
     // A price the moderator typed stays; one left as filled follows the suggestion.
-    if (m_correcting && m_priceEdit->value() == m_filledPrice && !describing) {
-        m_priceEdit->setValue(price.point);
-        m_filledPrice = m_priceEdit->value();
-    }
+    if (m_correcting && !m_priceTyped && m_priceEdit->value() == m_filledPrice && !describing)
+        fillPrice(price.point);
+}
+
+void CorrectionEditor::fillPrice(double price)
+{
+    m_priceEdit->setValue(price);
+    m_filledPrice = m_priceEdit->value();
+    m_priceTyped = false;
 }
 
 void CorrectionEditor::addDetail(const QString &detail)
@@ -145,8 +154,7 @@ void CorrectionEditor::begin(const QList<CategoryScore> &top, const QStringList 
     m_filling = true;
     m_search->clear();
     m_filling = false;
-    m_priceEdit->setValue(price);
-    m_filledPrice = m_priceEdit->value();
+    fillPrice(price);
     m_search->setFocus();
 }
 
@@ -206,9 +214,9 @@ Decision CorrectionEditor::draft(const QString &chosenId, const PhotoResult &res
     d.made = true;
     d.categoryId = chosenId;
     d.categoryName = m_names(chosenId);
-    d.price = shown.price.point;
+    d.price = shown.price.figure();
     d.currency = shown.price.currency;
-    if (m_correcting && m_priceEdit->value() != m_filledPrice) {
+    if (m_correcting && (m_priceTyped || m_priceEdit->value() != m_filledPrice)) {
         d.price = m_priceEdit->value();
         d.priceSet = true;
     } else if (!m_correcting && decided.made && decided.priceSet && decided.categoryId == chosenId) {
@@ -226,7 +234,7 @@ Decision CorrectionEditor::draft(const QString &chosenId, const PhotoResult &res
     // Only the moderator's own text counts: the result's text changes under a decision
     // (the lane's read words), so comparing with it would call an untouched text edited.
     d.corrected = d.categoryId != result.category.id || d.titleSet || d.descriptionSet
-                  || formatPrice(d.currency, d.price) != formatPrice(result.price.currency, result.price.point);
+                  || formatPrice(d.currency, d.price) != formatSuggestedPrice(result.price);
     d.at = QDateTime::currentDateTime();
     return d;
 }

@@ -64,6 +64,7 @@ private:
     void buildFields(QWidget *parent);
     void fillPicker(const QList<CategoryScore> &top, const QStringList &categoryIds);
     void filterCategories(const QString &text);
+    void fillPrice(double price); // the form's figure, not the moderator's
 
     CategoryNames m_names;
     QString m_chosenId;         // the category the picker has current
@@ -72,6 +73,7 @@ private:
     QString m_filledTitle;      // the text the form put in: what differs was edited by the moderator
     QString m_filledDescription;
     double m_filledPrice = 0;   // what the price field was filled with: a different value was typed
+    bool m_priceTyped = false;  // typed into since filled, whatever the figure
 
     QWidget *m_pickerPage = nullptr;
     QLineEdit *m_search = nullptr;

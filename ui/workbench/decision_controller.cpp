@@ -197,6 +197,14 @@ void DecisionController::decide(const PhotoItem &before, const Decision &decisio
     Decision d = decision;
     d.moderator = m_settings.moderatorName();
     const int id = before.id;
+    // One decision a photo: deciding it again with nothing changed (Enter on a
+    // decided photo) writes no second feedback row and no second undo step. One
+    // that was not stored is written again (as Retry would).
+    if (!before.decisionWaits && before.decision.storage != DecisionStorage::NotStored && decidesTheSame(before.decision, d)
+        && before.decision.moderator == d.moderator) {
+        say(tr("%1 is decided already; nothing changed.").arg(before.name), 4000);
+        return;
+    }
     m_undo->push(decisionCommand(*this, DecisionStep{before}, d).release());
     const bool said = recordDecision(id, d); // the command keeps the photo as it was before
     Q_EMIT stepsChanged();

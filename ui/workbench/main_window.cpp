@@ -161,8 +161,10 @@ void MainWindow::connectDatabase()
     });
     // Settings shows the database's currency, the one every price in it is in.
     connect(d->session->storeWorker(), &StoreWorker::currencyKnown, this, [this](const QString &currency, const QString &refusal) {
-        if (!currency.isEmpty())
+        if (!currency.isEmpty()) { // what the database has, chosen now or refused: the settings file says the same
             d->settings.currency = currency;
+            WorkbenchSettings::saveCurrency(currency);
+        }
         if (!refusal.isEmpty())
             showFittedMessage(tr("Currency not changed: %1").arg(refusal), 10000);
     });
@@ -197,6 +199,10 @@ void MainWindow::openSettings()
         return;
     const WorkbenchSettings previous = d->settings;
     d->settings = dialog.settings();
+    // The chosen currency is only asked for: the one that applies stays until the database
+    // answers with its own (currencyKnown), so an unreachable one or no answer leaves it as it was.
+    const QString chosenCurrency = d->settings.currency;
+    d->settings.currency = previous.currency;
     d->settings.save();
     if (d->settings.theme != previous.theme)
         applyTheme(d->settings.theme);
@@ -204,8 +210,8 @@ void MainWindow::openSettings()
         loadModel();
     if (d->settings.modelChanged(previous) || d->settings.databaseUrl != previous.databaseUrl)
         openDatabase(); // the listing index follows the model's embeddings
-    if (d->settings.currency != previous.currency) // after the open, on the same thread
-        d->session->chooseCurrency(d->settings.currency); // the database's one currency, refused when its prices are in another
+    if (chosenCurrency != previous.currency) // after the open, on the same thread
+        d->session->chooseCurrency(chosenCurrency); // the database's one currency, refused when its prices are in another
 }
 
 void MainWindow::setPresentation(bool on)

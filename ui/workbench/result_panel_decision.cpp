@@ -37,7 +37,7 @@ QString ResultPanel::decisionInWords(const PhotoItem &item) const
     QStringList changes;
     if (d.categoryId != r.category.id)
         changes << tr("%1 → %2").arg(categoryName(r.category.id), name);
-    const QString before = formatPrice(r.price.currency, r.price.point), after = formatPrice(d.currency, d.price);
+    const QString before = formatSuggestedPrice(r.price), after = formatPrice(d.currency, d.price);
     if (before != after)
         changes << tr("%1 → %2").arg(before, after);
     // Only the moderator's own edits count: a suggestion redone for the category, or

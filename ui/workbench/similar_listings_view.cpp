@@ -41,7 +41,9 @@ void SimilarListingsView::showListings(const PhotoResult &s)
         if (heading.isEmpty())
             heading = l.fileName.section(QLatin1Char('/'), -1);
         QStringList parts;
-        parts << (l.confirmed ? tr("%1 confirmed").arg(formatPrice(s.price.currency, l.price)) : tr("not confirmed"));
+        parts << (!l.confirmed ? tr("not confirmed")
+                  : l.price ? tr("%1 confirmed").arg(formatPrice(s.price.currency, *l.price))
+                            : tr("confirmed, no price"));
         if (titled)
             parts << m_categoryName(l.categoryId);
         parts << tr("%1 % alike").arg(qRound(l.similarity * 100));

@@ -2,6 +2,7 @@
 
 #include "moderation_box.h"
 #include "percent_text.h"
+#include "price_suggester.h"
 #include "price_text.h"
 
 #include <QButtonGroup>
@@ -38,7 +39,13 @@ QString basisInWords(const PhotoResult &r)
 {
     switch (r.price.basis) {
     case PriceBasis::Prior: return SuggestionView::tr("Sample price for %1").arg(r.category.name);
-    case PriceBasis::None: return SuggestionView::tr("No price yet: no listing confirmed in %1").arg(r.price.currency);
+    case PriceBasis::None: // the database's currency has too few confirmed listings in the category, maybe some
+        return r.price.neighbours == 0
+                   ? SuggestionView::tr("No price yet: no listing in %1 confirmed in %2").arg(r.category.name, r.price.currency)
+                   : SuggestionView::tr("No price yet: %1 of %2 listings in %3 confirmed in %4")
+                         .arg(r.price.neighbours)
+                         .arg(PriceSuggester::kMinCategoryPrices)
+                         .arg(r.category.name, r.price.currency);
     case PriceBasis::Category:
         return (r.price.neighbours == 1 ? SuggestionView::tr("Median of 1 confirmed listing in %2")
                                         : SuggestionView::tr("Median of %1 confirmed listings in %2"))
@@ -207,15 +214,14 @@ void SuggestionView::showPrice(const PhotoItem &item, const QString &chosenId)
     const bool decided = d.made && !item.decisionWaits && d.categoryId == chosenId;
     if (decided) {
         m_price->setText(formatPrice(d.currency, d.price));
-        const QString suggested = formatPrice(s.price.currency, s.price.point);
+        const QString suggested = formatSuggestedPrice(s.price);
         m_priceBasis->setText(formatPrice(d.currency, d.price) != suggested
                                   ? tr("Set by %1 · suggested %2").arg(d.moderator.isEmpty() ? tr("the moderator") : d.moderator, suggested)
                                   : basisInWords(s));
         return;
     }
     const QString range = suggestionRangeText(s.price);
-    m_price->setText(range.isEmpty() ? formatPrice(s.price.currency, s.price.point)
-                                     : tr("%1   (%2)").arg(formatPrice(s.price.currency, s.price.point), range));
+    m_price->setText(range.isEmpty() ? formatSuggestedPrice(s.price) : tr("%1   (%2)").arg(formatSuggestedPrice(s.price), range));
     m_priceBasis->setText(item.describing ? tr("Redoing the price and text for %1…").arg(m_names(chosenId)) : basisInWords(s));
 }
 

@@ -8,6 +8,7 @@
 #include "photo_list_model.h"
 #include "photo_strip.h"
 #include "presentation_view.h"
+#include "price_text.h"
 #include "window_fixture.h"
 
 #include <QAction>
@@ -99,6 +100,12 @@ private Q_SLOTS:
         QLabel *note = view->findChild<QLabel *>(QStringLiteral("cardNote"));
         QVERIFY(note);
         QCOMPARE(note->isVisibleTo(view), !cardNote(r).isEmpty());
+        // The card's price is the panel's: a photo with no price yet says so, never a price of 0.
+        QLabel *price = view->findChild<QLabel *>(QStringLiteral("cardPrice"));
+        QVERIFY(price);
+        QCOMPARE(price->text(), formatSuggestedPrice(r.price));
+        if (r.price.basis == PriceBasis::None)
+            QCOMPARE(price->text(), QStringLiteral("No price yet"));
         QVERIFY(std::any_of(texts.begin(), texts.end(), [](const QString &t) { return t.contains(QStringLiteral("Esc")); }));
 
         // Page Up goes back, skipping the failed photo; Right comes forward again.

@@ -4,6 +4,7 @@
 // above every page, and what was classified meanwhile is written when it is
 // back (a real PostgreSQL stopped and started, under scripts/with-postgres.sh).
 #include "database_banner.h"
+#include "database_settings.h"
 #include "environment.h"
 #include "fixtures.h"
 #include "history_model.h"
@@ -22,6 +23,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
@@ -32,6 +34,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -220,6 +223,36 @@ private Q_SLOTS:
         }
         m_window.reset();
         QSettings().setValue(QStringLiteral("database/url"), before); // the next tests use their own
+    }
+
+    // A currency the database refuses (its confirmed prices are in another) is
+    // not written to the settings file: the file keeps the database's.
+    void aRefusedCurrencyIsNotSaved()
+    {
+        {
+            auto store = PredictionStore::open(m_dbUrl, /*migrate=*/true);
+            QVERIFY(store.ok());
+            QCOMPARE(chooseDatabaseCurrency(*store.value(), QStringLiteral("GBP")).value(), QStringLiteral("GBP"));
+            PhotoResult r;
+            r.category = {QStringLiteral("phones"), QStringLiteral("phones"), 0.8};
+            r.categories = {r.category};
+            r.title = QStringLiteral("Phone");
+            const auto id = store.value()->addPrediction(predictionRecord(QStringLiteral("gui"), QStringLiteral("a.jpg"), r));
+            QVERIFY(id.ok());
+            const FeedbackRecord gbp{QStringLiteral("bob"), false, QStringLiteral("phones"), 50.0, QStringLiteral("GBP"),
+                                     QStringLiteral("Phone"), QStringLiteral("Phone"), 0};
+            QVERIFY(store.value()->addFeedback(id.value(), gbp).ok());
+        }
+        QSettings().setValue(QStringLiteral("display/currency"), QStringLiteral("GBP")); // as the window last knew it
+        openWindow();
+        withSettingsDialog([&](SettingsDialog *dialog) {
+            dialog->findChild<QComboBox *>(QStringLiteral("currency"))->setCurrentText(QStringLiteral("EUR"));
+            QTest::mouseClick(okButton(dialog), Qt::LeftButton); // nothing to check: the model and database are the same
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->statusBar()->currentMessage().contains(QStringLiteral("Currency not changed")), 20000);
+        QVERIFY2(m_window->statusBar()->currentMessage().contains(QStringLiteral("in GBP")), qPrintable(m_window->statusBar()->currentMessage()));
+        QCOMPARE(QSettings().value(QStringLiteral("display/currency")).toString(), QStringLiteral("GBP"));
+        QCOMPARE(WorkbenchSettings::load().currency, QStringLiteral("GBP"));
     }
 
     // Switched to a PostgreSQL that does not answer, photos classified,

@@ -22,6 +22,7 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QComboBox>
 #include <QApplication>
 #include <QFile>
 #include <QFileDialog>
@@ -295,6 +296,55 @@ private Q_SLOTS:
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(QStringLiteral("integrity"));
         QCOMPARE(cli({QStringLiteral("stats")}), QString());
+    }
+
+    // A currency the database refuses (its confirmed prices are in another) is
+    // never written to the settings file, and Settings shows the one that applies.
+    void aRefusedCurrencyIsNotWrittenToTheSettings()
+    {
+        {
+            auto opened = PredictionStore::open(m_dbUrl);
+            QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+            PredictionRecord record;
+            record.fileName = QStringLiteral("phone.jpg");
+            record.result = sampleMetaResult();
+            FeedbackRecord listing{QStringLiteral("ann"), false, QStringLiteral("phones"), 120.0, QStringLiteral("GBP"),
+                                   QStringLiteral("Phone"), QStringLiteral("A phone.")};
+            QVERIFY(opened.value()->addConfirmedPrediction(record, listing).ok());
+        }
+        QSignalSpy known(m_window->session()->storeWorker(), &StoreWorker::currencyKnown);
+        m_window->session()->chooseCurrency(QStringLiteral("GBP"));
+        const auto answered = [&](bool refused) {
+            return std::any_of(known.begin(), known.end(), [&](const QList<QVariant> &a) {
+                return a.at(0).toString() == QLatin1String("GBP") && a.at(1).toString().isEmpty() != refused;
+            });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(answered(false), 10000);
+        QCOMPARE(QSettings().value(QStringLiteral("display/currency")).toString(), QStringLiteral("GBP"));
+
+        // EUR chosen in Settings: refused, and the file still says GBP.
+        QString shown;
+        const auto inSettings = [&](const QString &choose) {
+            QTimer::singleShot(0, this, [&, choose] {
+                auto *dialog = qobject_cast<SettingsDialog *>(QApplication::activeModalWidget());
+                QVERIFY(dialog);
+                auto *currency = dialog->findChild<QComboBox *>(QStringLiteral("currency"));
+                QVERIFY(currency);
+                shown = currency->currentText();
+                if (!choose.isEmpty())
+                    currency->setCurrentText(choose);
+                dialog->accept();
+            });
+            m_window->findChild<QAction *>(QStringLiteral("openSettings"))->trigger();
+        };
+        inSettings(QStringLiteral("EUR"));
+        QCOMPARE(shown, QStringLiteral("GBP"));
+        QTRY_VERIFY_WITH_TIMEOUT(answered(true), 10000); // refused: the database has GBP
+        QSettings().sync();
+        QCOMPARE(QSettings().value(QStringLiteral("display/currency")).toString(), QStringLiteral("GBP"));
+        QCOMPARE(WorkbenchSettings::load().currency, QStringLiteral("GBP"));
+        inSettings(QString()); // what applies, not what was refused
+        QCOMPARE(shown, QStringLiteral("GBP"));
     }
 
     void settingsKeepTheDatabasePasswordOutOfSight()

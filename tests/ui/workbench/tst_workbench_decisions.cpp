@@ -50,7 +50,7 @@ private Q_SLOTS:
         QCOMPARE(d.categoryId, first.result.categories[1].id);
         // Accepted before the suggestion was redone for that category: stored with its price once it is.
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->photos()->item(0)->decisionWaits, 20000);
-        QCOMPARE(m_window->photos()->item(0)->decision.price, m_window->photos()->item(0)->described->price.point);
+        QCOMPARE(m_window->photos()->item(0)->decision.price, m_window->photos()->item(0)->described->price.figure());
 
         // Accept moved on to the next photo; accepting it unchanged is not a correction.
         QCOMPARE(m_window->strip()->currentIndex().row(), 1);
@@ -85,6 +85,29 @@ private Q_SLOTS:
         QCOMPARE(int(c.size()), 1);
         QVERIFY(c[0].finalCategoryId != QStringLiteral("furniture"));
         QCOMPARE(int(readHistory(*store.value(), {}, std::nullopt, 10).value().size()), 2);
+    }
+
+    // Enter on a decided photo with nothing changed adds no decision: one feedback
+    // row, so that History, the console and `stats` count one decision a photo.
+    void decidingAgainUnchangedAddsNoDecision()
+    {
+        PhotoListModel *photos = m_window->photos();
+        m_window->addPaths({photo("refrigerator.jpg")});
+        QTRY_VERIFY_WITH_TIMEOUT(photos->count(PhotoState::Done) == 1 && photos->item(0)->predictionId > 0, 60000);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        const qint64 predictionId = photos->item(0)->predictionId;
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(photos->item(0)->decision.storage == DecisionStorage::Stored, 20000);
+        m_window->strip()->setCurrentIndex(photos->index(0));
+        QTest::keyClick(m_window.get(), Qt::Key_Return); // decided again, nothing changed
+        QTest::keyClick(m_window.get(), Qt::Key_Enter);
+        // A real change after it (key 2: the second category) is still a decision of its own.
+        QVERIFY(photos->item(0)->result.categories.size() >= 2);
+        QTest::keyClick(m_window.get(), Qt::Key_2);
+        QTRY_VERIFY_WITH_TIMEOUT(photos->item(0)->described.has_value(), 20000);
+        QTest::keyClick(m_window.get(), Qt::Key_Return);
+        m_window.reset(); // closing the window writes everything still queued
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM feedback WHERE prediction_id = ?"), predictionId).toInt(), 2);
     }
 
     // Key 2 picks the second category; the price, the title and the
@@ -227,7 +250,7 @@ private Q_SLOTS:
         const Decision d = photos->item(0)->decision;
         QVERIFY(d.made && d.corrected);
         QCOMPARE(d.categoryId, phones);
-        QCOMPARE(d.price, 450.0);
+        QCOMPARE(d.price.value_or(-1), 450.0);
         QCOMPARE(d.moderator, moderator);
         // Saved before the suggestion redone for phones is in: it waits for it, the price typed shown meanwhile.
         if (photos->item(0)->decisionWaits)

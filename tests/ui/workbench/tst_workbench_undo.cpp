@@ -66,7 +66,7 @@ private Q_SLOTS:
         QCOMPARE(undone.at(0).at(2).toString(), QStringLiteral("accepted")); // the decision before it
         QVERIFY(entry().confirmed);
         QCOMPARE(entry().categoryId, suggested);
-        QCOMPARE(entry().price, 20.0);
+        QCOMPARE(entry().price.value_or(-1), 20.0);
 
         worker.undoFeedback(12, 1, toaster.predictionId, 1, suggested, QStringLiteral("ben"));
         QCOMPARE(undone.count(), 2);
@@ -102,7 +102,7 @@ private Q_SLOTS:
         const auto standing = [&](const ListingIndex &i) { return i.nearest(toaster.result.embedding, 1).at(0).entry; };
         QVERIFY(standing(*later).confirmed);
         QCOMPARE(standing(*later).categoryId, QStringLiteral("kitchen"));
-        QCOMPARE(standing(*later).price, 35.0);
+        QCOMPARE(standing(*later).price.value_or(-1), 35.0);
         auto another = std::make_shared<ListingIndex>(int(toaster.result.embedding.size()));
         another->add({toaster.predictionId, suggested, false, 0, 0, toaster.name, {}}, toaster.result.embedding);
         worker.setListingIndex(another);
