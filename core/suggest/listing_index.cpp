@@ -336,6 +336,8 @@ void ListingIndex::countTitle(const Entry &entry, int sign)
             words.ranked.erase({-count, key});
         count = updated;
         words.places[key] += sign * relativePlace(i, int(tokens.size()));
+        if (i > 0 && numberOnly(tokens[i - 1]))
+            words.afterNumber[key] += sign;
         words.forms[key][tokens[i]] += sign;
     }
 }
@@ -379,7 +381,10 @@ QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n
         const auto &forms = words.forms.at(key);
         const auto form = std::max_element(forms.begin(), forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
         const double place = words.places.count(key) ? words.places.at(key) : 0.0;
-        out.push_back({form->first, double(-best[i].first) / titles, std::clamp(place / std::max(words.keys.at(key), 1), 0.0, 1.0)});
+        const int count = std::max(words.keys.at(key), 1);
+        const auto after = words.afterNumber.find(key);
+        const double afterNumber = after == words.afterNumber.end() ? 0.0 : std::clamp(double(after->second) / count, 0.0, 1.0);
+        out.push_back({form->first, double(-best[i].first) / titles, std::clamp(place / count, 0.0, 1.0), -best[i].first, afterNumber});
     }
     return out;
 }

@@ -184,6 +184,7 @@ private:
         int titles = 0;
         std::map<QString, int> keys;                    // confirmed titles with the key
         std::map<QString, double> places;               // the key's summed relative place in them (0 first .. 1 last)
+        std::map<QString, int> afterNumber;             // the titles that write the key just after a number
         std::map<QString, std::map<QString, int>> forms; // the key's spellings
         // The keys in at least one title, most used first (count negated; equally
         // used: the smaller key first), kept as titles are counted so that a

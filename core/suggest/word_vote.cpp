@@ -1,5 +1,6 @@
 #include "word_vote.h"
 
+#include "listing_index.h"
 #include "title_words.h"
 
 #include <algorithm>
@@ -16,6 +17,7 @@ struct Vote {
     double learned = 0;              // the word model's probability
     double placeSum = 0, placeWeight = 0;
     double afterNumber = 0;          // the listings' part where a number goes just before it ("26 inch")
+    double closest = 0;              // the most alike listing that has it
     std::map<int, int> at;           // voting title -> the word's index in it
     std::map<QString, double> forms; // spelling -> weight
 };
@@ -25,11 +27,6 @@ struct Vote {
 bool standsAlone(const QString &token)
 {
     return token.size() > 1 && std::any_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
-}
-
-bool numberOnly(const QString &token)
-{
-    return !token.isEmpty() && std::none_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
 }
 
 // A category's probability as a weight: what is not a probability (NaN, below 0) weighs nothing.
@@ -46,7 +43,11 @@ double weightOf(double probability)
 // `first`: the index of the group's first voting title among all groups'.
 void groupVotes(const QVector<NeighbourTitle> &group, double share, bool byPlaces, int &first, std::map<QString, Vote> &out)
 {
-    std::vector<std::pair<QStringList, double>> voters;
+    struct Voter {
+        QStringList tokens;
+        double weight = 0, similarity = 0;
+    };
+    std::vector<Voter> voters;
     double total = 0;
     for (const NeighbourTitle &n : group) {
         if (int(voters.size()) >= WordVote::kListings)
@@ -56,11 +57,11 @@ void groupVotes(const QVector<NeighbourTitle> &group, double share, bool byPlace
             continue;
         const double weight = std::pow(n.similarity, WordVote::kSharpness);
         total += weight;
-        voters.emplace_back(std::move(tokens), weight);
+        voters.push_back({std::move(tokens), weight, n.similarity});
     }
     const double filled = byPlaces ? double(voters.size()) / WordVote::kListings : 1.0;
     for (int t = 0; t < int(voters.size()); ++t) {
-        const auto &[tokens, similar] = voters[std::size_t(t)];
+        const auto &[tokens, similar, similarity] = voters[std::size_t(t)];
         const double weight = share * filled * similar / total;
         QSet<QString> counted;
         for (int i = 0; i < int(tokens.size()); ++i) {
@@ -71,6 +72,7 @@ void groupVotes(const QVector<NeighbourTitle> &group, double share, bool byPlace
             Vote &v = out[key];
             v.listings += weight;
             v.afterNumber += i > 0 && numberOnly(tokens[i - 1]) ? weight : 0.0;
+            v.closest = std::max(v.closest, similarity);
             v.placeSum += weight * relativePlace(i, int(tokens.size()));
             v.placeWeight += weight;
             v.forms[tokens[i]] += weight;
@@ -118,7 +120,7 @@ void categoryVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
     for (const CategoryWords &c : std::as_const(categories)) {
         for (const MarketWord &m : c.words) {
             const QString key = wordKey(m.word);
-            if (key.isEmpty() || !standsAlone(m.word) || namesNothing(key))
+            if (!WordVote::sellersWord(m))
                 continue;
             Vote &v = out[key];
             const double weight = weightOf(c.probability) * m.share;
@@ -178,6 +180,12 @@ int precedence(const WordVote::Scored &a, const WordVote::Scored &b)
 
 } // namespace
 
+bool WordVote::sellersWord(const MarketWord &m)
+{
+    const QString key = wordKey(m.word);
+    return !key.isEmpty() && standsAlone(m.word) && !namesNothing(key) && m.titles != 1 && !(m.afterNumber > 0.5);
+}
+
 std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
 {
     std::map<QString, Vote> all;
@@ -201,6 +209,7 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
         s.likely = learned ? s.learned + (1 - kLearnedWeight) * (s.listings + s.categories) : s.listings + s.categories;
         s.place = v.placeWeight > 0 ? v.placeSum / v.placeWeight : 1.0;
         s.at = v.at;
+        s.closest = v.closest;
         keyed.emplace_back(key, s);
     }
     std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.second.likely > b.second.likely; });
@@ -264,7 +273,10 @@ QVector<TitleWord> WordVote::words(const TitleEvidence &e)
     for (const auto &[rank, i] : order) {
         const Scored &s = kept[i];
         const double top = std::max({s.listings, s.categories, s.learned});
-        out.push_back({s.word, top == s.learned ? QStringLiteral("learned") : top == s.listings ? QStringLiteral("similar") : QStringLiteral("market")});
+        // "Similar listings" are those the result shows (ListingIndex::kSimilarFloor):
+        // a word only less alike listings write is this market's word for the category.
+        const bool similar = top == s.listings && s.closest >= ListingIndex::kSimilarFloor;
+        out.push_back({s.word, top == s.learned ? QStringLiteral("learned") : similar ? QStringLiteral("similar") : QStringLiteral("market")});
     }
     return out;
 }
