@@ -167,9 +167,10 @@ QVector<TitleWord> TitleBuilder::words(const TitleEvidence &e)
             voted += itemNoun(e);
         return voted;
     }
+    // Their agreed words are credited to "similar listings": only those shown (kSimilarFloor) agree.
     QStringList close;
     for (const NeighbourTitle &n : e.neighbours) {
-        if (n.similarity >= kCloseListing && !n.title.trimmed().isEmpty() && close.size() < kCloseListings)
+        if (n.similarity >= std::max(kCloseListing, kSimilarFloor) && !n.title.trimmed().isEmpty() && close.size() < kCloseListings)
             close << n.title.trimmed();
     }
     if (close.size() >= kMinCloseListings) {

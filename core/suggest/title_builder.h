@@ -15,6 +15,11 @@ struct NeighbourTitle {
     double similarity = 0; // cosine
 };
 
+// Similar listings shown with a result: confirmed ones at least this alike
+// (cosine). Only words of those are credited to "similar listings". Measured
+// on held-out marketplace listings (docs/user/suggestions.md, `listinglens-bench titles`).
+inline constexpr double kSimilarFloor = 0.65;
+
 // A word this market's sellers use in the titles of a category, the share
 // of the category's confirmed titles that have it, and where they write it.
 struct MarketWord {

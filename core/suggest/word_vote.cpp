@@ -1,6 +1,5 @@
 #include "word_vote.h"
 
-#include "listing_index.h"
 #include "title_words.h"
 
 #include <algorithm>
@@ -91,20 +90,25 @@ void groupVotes(const QVector<NeighbourTitle> &group, double share, bool byPlace
 // close counts less. Where no category has listings, or no category has a
 // probability, no listing votes: the closest listings of other categories are
 // other items, and the categories' and the word model's words decide.
+// One listing alone less alike than those shown (kSimilarFloor) would write
+// its seller's whole title as the market's words: it does not vote.
+// Runs first: `out` holds the listings' votes only.
 void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
 {
-    int first = 0;
+    int voters = 0;
     if (!e.suggested) {
-        groupVotes(e.nearby, 1.0, false, first, out);
-        return;
+        groupVotes(e.nearby, 1.0, false, voters, out);
+    } else {
+        double total = 0;
+        for (const CategoryWords &c : e.categoryWords)
+            total += std::pow(weightOf(c.probability), WordVote::kCategorySharpness);
+        for (const CategoryWords &c : e.categoryWords) {
+            if (total > 0)
+                groupVotes(c.nearby, std::pow(weightOf(c.probability), WordVote::kCategorySharpness) / total, true, voters, out);
+        }
     }
-    double total = 0;
-    for (const CategoryWords &c : e.categoryWords)
-        total += std::pow(weightOf(c.probability), WordVote::kCategorySharpness);
-    if (!(total > 0))
-        return;
-    for (const CategoryWords &c : e.categoryWords)
-        groupVotes(c.nearby, std::pow(weightOf(c.probability), WordVote::kCategorySharpness) / total, true, first, out);
+    if (voters == 1 && std::all_of(out.begin(), out.end(), [](const auto &v) { return v.second.closest < kSimilarFloor; }))
+        out.clear();
 }
 
 // The categories' votes: each category's share of titles with the word, times
@@ -212,7 +216,11 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
         s.closest = v.closest;
         keyed.emplace_back(key, s);
     }
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.second.likely > b.second.likely; });
+    // Equally likely (the words of the same titles): the one sellers write first,
+    // so a cut keeps the title's head ("HP Envy laptop"), not its keys' order.
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
+        return a.second.likely != b.second.likely ? a.second.likely > b.second.likely : a.second.place < b.second.place;
+    });
     // One form of a word: the more likely one stands for both.
     std::vector<Scored> out;
     std::vector<QString> keys;
@@ -273,9 +281,9 @@ QVector<TitleWord> WordVote::words(const TitleEvidence &e)
     for (const auto &[rank, i] : order) {
         const Scored &s = kept[i];
         const double top = std::max({s.listings, s.categories, s.learned});
-        // "Similar listings" are those the result shows (ListingIndex::kSimilarFloor):
-        // a word only less alike listings write is this market's word for the category.
-        const bool similar = top == s.listings && s.closest >= ListingIndex::kSimilarFloor;
+        // "Similar listings" are those the result shows (kSimilarFloor): a word
+        // only less alike listings write is this market's word for the category.
+        const bool similar = top == s.listings && s.closest >= kSimilarFloor;
         out.push_back({s.word, top == s.learned ? QStringLiteral("learned") : similar ? QStringLiteral("similar") : QStringLiteral("market")});
     }
     return out;
