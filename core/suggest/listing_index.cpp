@@ -336,6 +336,8 @@ void ListingIndex::countTitle(const Entry &entry, int sign)
             words.ranked.erase({-count, key});
         count = updated;
         words.places[key] += sign * relativePlace(i, int(tokens.size()));
+        if (i > 0 && numberOnly(tokens[i - 1]))
+            words.afterNumber[key] += sign;
         words.forms[key][tokens[i]] += sign;
     }
 }
@@ -346,7 +348,18 @@ ListingIndex::OwnTitle ListingIndex::ownTitle(qint64 exclude) const
     const Entry *left = at < 0 ? nullptr : &m_entries[std::size_t(at)];
     if (!left || !left->confirmed || left->title.trimmed().isEmpty())
         return {};
-    return {&left->categoryId, contentWords(left->title)};
+    // As countTitle counts it: each key once, after a number where it is first written.
+    OwnTitle own{&left->categoryId, {}, {}};
+    const QStringList tokens = titleTokens(left->title);
+    for (int i = 0; i < int(tokens.size()); ++i) {
+        const QString key = wordKey(tokens[i]);
+        if (key.isEmpty() || own.words.contains(key))
+            continue;
+        own.words.insert(key);
+        if (i > 0 && numberOnly(tokens[i - 1]))
+            own.afterNumber.insert(key);
+    }
+    return own;
 }
 
 QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n, const OwnTitle &left) const
@@ -360,6 +373,7 @@ QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n
     static const QSet<QString> none;
     const bool counted = left.categoryId && *left.categoryId == categoryId;
     const QSet<QString> &own = counted ? left.words : none;
+    const QSet<QString> &ownAfterNumber = counted ? left.afterNumber : none;
     if (counted)
         --titles;
     if (titles <= 0)
@@ -379,7 +393,11 @@ QVector<MarketWord> ListingIndex::marketWordsOf(const QString &categoryId, int n
         const auto &forms = words.forms.at(key);
         const auto form = std::max_element(forms.begin(), forms.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
         const double place = words.places.count(key) ? words.places.at(key) : 0.0;
-        out.push_back({form->first, double(-best[i].first) / titles, std::clamp(place / std::max(words.keys.at(key), 1), 0.0, 1.0)});
+        const int count = -best[i].first; // the titles with it, its own left out
+        const auto after = words.afterNumber.find(key);
+        const int afterCount = (after == words.afterNumber.end() ? 0 : after->second) - (ownAfterNumber.contains(key) ? 1 : 0);
+        const double afterNumber = std::clamp(double(afterCount) / count, 0.0, 1.0);
+        out.push_back({form->first, double(count) / titles, std::clamp(place / std::max(words.keys.at(key), 1), 0.0, 1.0), count, afterNumber});
     }
     return out;
 }

@@ -57,9 +57,8 @@ public:
     static constexpr int kNeighbours = 10;
     static constexpr int kMarketWords = 10; // the category's most used title words a lookup gives
     static constexpr double kMinSimilarity = 0.5; // a neighbour less alike than this is no evidence
-    // Similar listings shown: confirmed ones at least this alike. Measured on
-    // held-out marketplace listings (docs/user/suggestions.md, `listinglens-bench titles`).
-    static constexpr double kSimilarFloor = 0.65;
+    // Similar listings shown: confirmed ones at least this alike (title_builder.h).
+    static constexpr double kSimilarFloor = listinglens::kSimilarFloor;
 
     explicit ListingIndex(int dimension) : m_dim(dimension) {}
 
@@ -78,8 +77,9 @@ public:
 
     // The words sellers use most in the category's confirmed titles (keys as
     // title_words.h compares them, each in its most used spelling), most used first.
-    // `exclude`: a listing whose title is not counted in the shares (a stored
-    // photo described again); its spellings and places still are.
+    // `exclude`: a listing whose title is not counted in the shares, the titles
+    // with a word nor those writing it after a number (a stored photo described
+    // again); its spellings and places still are.
     QVector<MarketWord> marketWords(const QString &categoryId, int n, qint64 exclude = 0) const;
     // How this market's sellers most often spell the word (wordKey) in
     // confirmed titles of the category; empty when none writes it.
@@ -148,10 +148,12 @@ private:
                                       bool titled) const;
     PriceEvidence evidenceFrom(const std::vector<Match> &sameCategory, const QString &categoryId, int skip = -1) const;
     // A listing's title left out of its category's word shares: the category
-    // (null: none left out) and the title's content words, found once a lookup.
+    // (null: none left out), the title's content words and those of them it
+    // writes just after a number, found once a lookup.
     struct OwnTitle {
         const QString *categoryId = nullptr;
         QSet<QString> words;
+        QSet<QString> afterNumber;
     };
     OwnTitle ownTitle(qint64 exclude) const;
     QVector<MarketWord> marketWordsOf(const QString &categoryId, int n, const OwnTitle &left) const;
@@ -184,6 +186,7 @@ private:
         int titles = 0;
         std::map<QString, int> keys;                    // confirmed titles with the key
         std::map<QString, double> places;               // the key's summed relative place in them (0 first .. 1 last)
+        std::map<QString, int> afterNumber;             // the titles that write the key just after a number
         std::map<QString, std::map<QString, int>> forms; // the key's spellings
         // The keys in at least one title, most used first (count negated; equally
         // used: the smaller key first), kept as titles are counted so that a

@@ -167,17 +167,20 @@ QVector<TitleWord> TitleBuilder::words(const TitleEvidence &e)
             voted += itemNoun(e);
         return voted;
     }
+    // Their agreed words are credited to "similar listings": only those shown (kSimilarFloor) agree.
     QStringList close;
     for (const NeighbourTitle &n : e.neighbours) {
-        if (n.similarity >= kCloseListing && !n.title.trimmed().isEmpty() && close.size() < kCloseListings)
+        if (n.similarity >= std::max(kCloseListing, kSimilarFloor) && !n.title.trimmed().isEmpty() && close.size() < kCloseListings)
             close << n.title.trimmed();
     }
     if (close.size() >= kMinCloseListings) {
         if (QVector<TitleWord> agreed = agreedWords(close); !agreed.isEmpty())
             return agreed;
     }
-    if (!e.marketWords.isEmpty() && e.marketWords.first().share >= kMarketWord && !category.catchAll)
-        return {{e.marketWords.first().word, QStringLiteral("market")}};
+    // The most used word that may stand in a title ("available", one seller's word, the "cm" of "50 cm" never do).
+    const auto market = std::find_if(e.marketWords.begin(), e.marketWords.end(), WordVote::sellersWord);
+    if (market != e.marketWords.end() && market->share >= kMarketWord && !category.catchAll)
+        return {{market->word, QStringLiteral("market")}};
     QVector<TitleWord> out;
     if (!e.colour.isEmpty() && e.colourShare >= kObjectColour)
         out.push_back({e.colour, kColour});

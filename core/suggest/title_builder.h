@@ -15,12 +15,22 @@ struct NeighbourTitle {
     double similarity = 0; // cosine
 };
 
+// Similar listings shown with a result: confirmed ones at least this alike
+// (cosine). Only words of those are credited to "similar listings". Measured
+// on held-out marketplace listings (docs/user/suggestions.md, `listinglens-bench titles`).
+inline constexpr double kSimilarFloor = 0.65;
+
 // A word this market's sellers use in the titles of a category, the share
 // of the category's confirmed titles that have it, and where they write it.
 struct MarketWord {
     QString word;
     double share = 0;
     double place = -1; // mean relative place in those titles (0 first .. 1 last); -1 unknown
+    // How many of the titles have it (0 unknown): a word of one title is one
+    // seller's, however large its share of a category of two or three listings.
+    int titles = 0;
+    // The share of those titles that write it just after a number ("50 cm").
+    double afterNumber = 0;
 };
 
 // A category the photo may be in, with how probable, its sellers' words, and
@@ -70,7 +80,7 @@ public:
     static constexpr int kCloseListings = 5;       // the most similar ones counted
     static constexpr int kMinCloseListings = 2;
     static constexpr double kAgreement = 0.5;      // a word in more than this share of them
-    static constexpr int kMaxWords = 6;
+    static constexpr int kMaxWords = 5;            // the most a title holds, as WordVote::kMaxWords
     static constexpr double kMarketWord = 0.1;     // a category word in at least this share of its titles
     static constexpr double kConfidentLabel = 0.5;
     static constexpr double kItemLabel = 0.05;     // a label of an item's category names a catch-all photo's item

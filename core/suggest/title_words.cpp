@@ -62,6 +62,12 @@ bool namesNothing(const QString &key)
     return words.contains(key);
 }
 
+bool numberOnly(const QString &token)
+{
+    return std::any_of(token.begin(), token.end(), [](QChar c) { return c.isDigit(); })
+           && std::none_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
+}
+
 double relativePlace(int index, int count)
 {
     return count > 1 ? double(index) / double(count - 1) : 0.0;

@@ -17,6 +17,9 @@ QString wordKey(const QString &token); // empty for a filler word or a lone symb
 QSet<QString> contentWords(const QString &title);
 // A word that names nothing in a title ("you", "all", "available", "must").
 bool namesNothing(const QString &key);
+// A token that is a number ("50", "2019", "£20"): a digit and no letter. The
+// word after it is half of a run ("50 cm", "8 GB"), a fragment without it.
+bool numberOnly(const QString &token);
 // Where the index-th of `count` words stands in its title: 0 first .. 1 last (0 alone).
 double relativePlace(int index, int count);
 

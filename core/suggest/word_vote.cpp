@@ -16,6 +16,7 @@ struct Vote {
     double learned = 0;              // the word model's probability
     double placeSum = 0, placeWeight = 0;
     double afterNumber = 0;          // the listings' part where a number goes just before it ("26 inch")
+    double closest = 0;              // the most alike listing that has it
     std::map<int, int> at;           // voting title -> the word's index in it
     std::map<QString, double> forms; // spelling -> weight
 };
@@ -25,11 +26,6 @@ struct Vote {
 bool standsAlone(const QString &token)
 {
     return token.size() > 1 && std::any_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
-}
-
-bool numberOnly(const QString &token)
-{
-    return !token.isEmpty() && std::none_of(token.begin(), token.end(), [](QChar c) { return c.isLetter(); });
 }
 
 // A category's probability as a weight: what is not a probability (NaN, below 0) weighs nothing.
@@ -46,7 +42,11 @@ double weightOf(double probability)
 // `first`: the index of the group's first voting title among all groups'.
 void groupVotes(const QVector<NeighbourTitle> &group, double share, bool byPlaces, int &first, std::map<QString, Vote> &out)
 {
-    std::vector<std::pair<QStringList, double>> voters;
+    struct Voter {
+        QStringList tokens;
+        double weight = 0, similarity = 0;
+    };
+    std::vector<Voter> voters;
     double total = 0;
     for (const NeighbourTitle &n : group) {
         if (int(voters.size()) >= WordVote::kListings)
@@ -56,11 +56,11 @@ void groupVotes(const QVector<NeighbourTitle> &group, double share, bool byPlace
             continue;
         const double weight = std::pow(n.similarity, WordVote::kSharpness);
         total += weight;
-        voters.emplace_back(std::move(tokens), weight);
+        voters.push_back({std::move(tokens), weight, n.similarity});
     }
     const double filled = byPlaces ? double(voters.size()) / WordVote::kListings : 1.0;
     for (int t = 0; t < int(voters.size()); ++t) {
-        const auto &[tokens, similar] = voters[std::size_t(t)];
+        const auto &[tokens, similar, similarity] = voters[std::size_t(t)];
         const double weight = share * filled * similar / total;
         QSet<QString> counted;
         for (int i = 0; i < int(tokens.size()); ++i) {
@@ -71,6 +71,7 @@ void groupVotes(const QVector<NeighbourTitle> &group, double share, bool byPlace
             Vote &v = out[key];
             v.listings += weight;
             v.afterNumber += i > 0 && numberOnly(tokens[i - 1]) ? weight : 0.0;
+            v.closest = std::max(v.closest, similarity);
             v.placeSum += weight * relativePlace(i, int(tokens.size()));
             v.placeWeight += weight;
             v.forms[tokens[i]] += weight;
@@ -89,20 +90,25 @@ void groupVotes(const QVector<NeighbourTitle> &group, double share, bool byPlace
 // close counts less. Where no category has listings, or no category has a
 // probability, no listing votes: the closest listings of other categories are
 // other items, and the categories' and the word model's words decide.
+// One listing alone less alike than those shown (kSimilarFloor) would write
+// its seller's whole title as the market's words: it does not vote.
+// Runs first: `out` holds the listings' votes only.
 void listingVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
 {
-    int first = 0;
+    int voters = 0;
     if (!e.suggested) {
-        groupVotes(e.nearby, 1.0, false, first, out);
-        return;
+        groupVotes(e.nearby, 1.0, false, voters, out);
+    } else {
+        double total = 0;
+        for (const CategoryWords &c : e.categoryWords)
+            total += std::pow(weightOf(c.probability), WordVote::kCategorySharpness);
+        for (const CategoryWords &c : e.categoryWords) {
+            if (total > 0)
+                groupVotes(c.nearby, std::pow(weightOf(c.probability), WordVote::kCategorySharpness) / total, true, voters, out);
+        }
     }
-    double total = 0;
-    for (const CategoryWords &c : e.categoryWords)
-        total += std::pow(weightOf(c.probability), WordVote::kCategorySharpness);
-    if (!(total > 0))
-        return;
-    for (const CategoryWords &c : e.categoryWords)
-        groupVotes(c.nearby, std::pow(weightOf(c.probability), WordVote::kCategorySharpness) / total, true, first, out);
+    if (voters == 1 && std::all_of(out.begin(), out.end(), [](const auto &v) { return v.second.closest < kSimilarFloor; }))
+        out.clear();
 }
 
 // The categories' votes: each category's share of titles with the word, times
@@ -118,7 +124,7 @@ void categoryVotes(const TitleEvidence &e, std::map<QString, Vote> &out)
     for (const CategoryWords &c : std::as_const(categories)) {
         for (const MarketWord &m : c.words) {
             const QString key = wordKey(m.word);
-            if (key.isEmpty() || !standsAlone(m.word) || namesNothing(key))
+            if (!WordVote::sellersWord(m))
                 continue;
             Vote &v = out[key];
             const double weight = weightOf(c.probability) * m.share;
@@ -178,6 +184,12 @@ int precedence(const WordVote::Scored &a, const WordVote::Scored &b)
 
 } // namespace
 
+bool WordVote::sellersWord(const MarketWord &m)
+{
+    const QString key = wordKey(m.word);
+    return !key.isEmpty() && standsAlone(m.word) && !namesNothing(key) && m.titles != 1 && !(m.afterNumber > 0.5);
+}
+
 std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
 {
     std::map<QString, Vote> all;
@@ -201,9 +213,14 @@ std::vector<WordVote::Scored> WordVote::scored(const TitleEvidence &e)
         s.likely = learned ? s.learned + (1 - kLearnedWeight) * (s.listings + s.categories) : s.listings + s.categories;
         s.place = v.placeWeight > 0 ? v.placeSum / v.placeWeight : 1.0;
         s.at = v.at;
+        s.closest = v.closest;
         keyed.emplace_back(key, s);
     }
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.second.likely > b.second.likely; });
+    // Equally likely (the words of the same titles): the one sellers write first,
+    // so a cut keeps the title's head ("HP Envy laptop"), not its keys' order.
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
+        return a.second.likely != b.second.likely ? a.second.likely > b.second.likely : a.second.place < b.second.place;
+    });
     // One form of a word: the more likely one stands for both.
     std::vector<Scored> out;
     std::vector<QString> keys;
@@ -264,7 +281,10 @@ QVector<TitleWord> WordVote::words(const TitleEvidence &e)
     for (const auto &[rank, i] : order) {
         const Scored &s = kept[i];
         const double top = std::max({s.listings, s.categories, s.learned});
-        out.push_back({s.word, top == s.learned ? QStringLiteral("learned") : top == s.listings ? QStringLiteral("similar") : QStringLiteral("market")});
+        // "Similar listings" are those the result shows (kSimilarFloor): a word
+        // only less alike listings write is this market's word for the category.
+        const bool similar = top == s.listings && s.closest >= kSimilarFloor;
+        out.push_back({s.word, top == s.learned ? QStringLiteral("learned") : similar ? QStringLiteral("similar") : QStringLiteral("market")});
     }
     return out;
 }

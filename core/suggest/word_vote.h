@@ -42,7 +42,9 @@ public:
     static constexpr double kLoneTitle = 0.05;     // a word of one title of many is rarely the seller's
     static constexpr double kCategoryWeight = 0.6; // the categories' share of a word's likelihood
     static constexpr double kLikely = 0.2;         // a word at least this likely is written
-    static constexpr int kMaxWords = 7;            // sellers write 5 to 8 content words
+    // At most this many, as with the word model (kMaxLearnedWords): past five
+    // the words are mostly of other items than the photo's.
+    static constexpr int kMaxWords = 5;
     static constexpr int kCategoryWords = 30;      // each category's most used words that vote
     // With the market's word model (TitleEvidence::learnedWords), a word's likelihood is
     //   kLearnedWeight x its probability + (1 - kLearnedWeight) x the likelihood above,
@@ -79,8 +81,14 @@ public:
         // categories' probability-weighted share, the word model's probability.
         double listingShare = 0, categoryShare = 0, probability = 0;
         double place = 1;      // where sellers write it (0 first .. 1 last)
+        double closest = 0;    // the most alike listing whose title has it (0: none)
         std::map<int, int> at; // voting title (each category's in turn, the closest first) -> the word's index in it
     };
+    // A category's word that may stand in a title: it names something, it is a
+    // whole word, more than one of the category's titles has it (on a market of
+    // a few listings, one seller's word has a third of the category's say), and
+    // it is not mostly written just after a number ("cm" of "50 cm").
+    static bool sellersWord(const MarketWord &word);
     // Every candidate, most likely first.
     static std::vector<Scored> scored(const TitleEvidence &evidence);
     static QVector<TitleWord> words(const TitleEvidence &evidence);

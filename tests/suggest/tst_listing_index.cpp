@@ -62,14 +62,16 @@ QList<qint64> bruteBest(const std::map<qint64, Plain> &all, const std::map<qint6
 // A category's most used title words counted afresh from the listings, as
 // marketWords gives them: the excluded listing's title is not in the shares
 // (its words lose one title each, the titles one), each word is spelt as most
-// of the category's titles spell it and placed where they put it on average.
+// of the category's titles spell it and placed where they put it on average;
+// `titles` and `afterNumber` (the share of them writing it first just after a
+// number) leave the excluded title out as the share does.
 QVector<MarketWord> freshWords(const std::map<qint64, Plain> &all, const QString &category, int n, qint64 exclude)
 {
-    std::map<QString, int> keys;
+    std::map<QString, int> keys, afterNumber;
     std::map<QString, double> places;
     std::map<QString, std::map<QString, int>> forms;
     int titles = 0;
-    QSet<QString> own;
+    QSet<QString> own, ownAfterNumber;
     for (const auto &[id, p] : all) {
         if (!p.entry.confirmed || p.entry.categoryId != category || p.entry.title.trimmed().isEmpty())
             continue;
@@ -84,6 +86,10 @@ QVector<MarketWord> freshWords(const std::map<qint64, Plain> &all, const QString
             ++keys[key];
             places[key] += relativePlace(i, int(tokens.size()));
             ++forms[key][tokens[i]];
+            const bool afterANumber = i > 0 && numberOnly(tokens[i - 1]);
+            afterNumber[key] += afterANumber ? 1 : 0;
+            if (id == exclude && afterANumber)
+                ownAfterNumber.insert(key);
         }
         if (id == exclude) {
             own = counted;
@@ -106,7 +112,8 @@ QVector<MarketWord> freshWords(const std::map<qint64, Plain> &all, const QString
                 most = uses;
             }
         }
-        out.push_back({spelling, double(count) / titles, std::clamp(places[key] / keys[key], 0.0, 1.0)});
+        const int after = afterNumber[key] - (ownAfterNumber.contains(key) ? 1 : 0);
+        out.push_back({spelling, double(count) / titles, std::clamp(places[key] / keys[key], 0.0, 1.0), count, double(after) / count});
     }
     return out;
 }
@@ -116,7 +123,8 @@ bool sameWords(const QVector<MarketWord> &a, const QVector<MarketWord> &b)
     if (a.size() != b.size())
         return false;
     for (int i = 0; i < int(a.size()); ++i) {
-        if (a[i].word != b[i].word || a[i].share != b[i].share || std::abs(a[i].place - b[i].place) > 1e-9)
+        if (a[i].word != b[i].word || a[i].share != b[i].share || std::abs(a[i].place - b[i].place) > 1e-9 || a[i].titles != b[i].titles
+            || std::abs(a[i].afterNumber - b[i].afterNumber) > 1e-9)
             return false;
     }
     return true;
@@ -126,7 +134,7 @@ QString describe(const QVector<MarketWord> &words)
 {
     QStringList out;
     for (const MarketWord &w : words)
-        out << QStringLiteral("%1 %2 %3").arg(w.word).arg(w.share).arg(w.place);
+        out << QStringLiteral("%1 %2 %3 %4 %5").arg(w.word).arg(w.share).arg(w.place).arg(w.titles).arg(w.afterNumber);
     return out.join(QStringLiteral(", "));
 }
 
@@ -421,10 +429,12 @@ private Q_SLOTS:
         const QStringList categories{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
         // Few words, several spellings of a key ("Bike", "bikes"), filler words and
         // repeats within a title: many ties, which the order must break as a fresh count does.
+        // Numbers ("50", "£20") put words after a number.
         const QStringList vocabulary{QStringLiteral("Bike"), QStringLiteral("bikes"), QStringLiteral("BIKE"), QStringLiteral("Road"),
                                      QStringLiteral("road"), QStringLiteral("Ford"), QStringLiteral("Focus"), QStringLiteral("for"),
                                      QStringLiteral("sale"), QStringLiteral("Chairs"), QStringLiteral("chair"), QStringLiteral("red"),
-                                     QStringLiteral("Red"), QStringLiteral("x2"), QStringLiteral("new"), QStringLiteral("Vinyl")};
+                                     QStringLiteral("Red"), QStringLiteral("x2"), QStringLiteral("new"), QStringLiteral("Vinyl"),
+                                     QStringLiteral("50"), QStringLiteral("£20")};
         const auto anyTitle = [&] {
             if (rng.bounded(8) == 0)
                 return rng.bounded(2) ? QStringLiteral("  ") : QString();
@@ -436,6 +446,7 @@ private Q_SLOTS:
         const ListingIndex::Want want{categories, 3};
         ListingIndex index(2);
         std::map<qint64, Plain> plain;
+        int afterANumber = 0; // words written after a number: the count is tested
         for (int round = 0; round < 40; ++round) {
             for (int step = 0; step < 25; ++step) {
                 const int op = plain.empty() ? 0 : int(rng.bounded(4));
@@ -462,6 +473,7 @@ private Q_SLOTS:
                 for (int n : {0, 1, 3, 100}) {
                     const QVector<MarketWord> fresh = freshWords(plain, c, n, exclude), kept = index.marketWords(c, n, exclude);
                     QVERIFY2(sameWords(kept, fresh), qPrintable(describe(kept) + QStringLiteral(" | ") + describe(fresh)));
+                    afterANumber += int(std::count_if(kept.begin(), kept.end(), [](const MarketWord &w) { return w.afterNumber > 0; }));
                 }
                 const ListingIndex::Lookup near = index.lookup(unit({1, 0}), 5, c, 0, -1, exclude, want);
                 QVERIFY(sameWords(near.marketWords, freshWords(plain, c, ListingIndex::kMarketWords, exclude)));
@@ -469,6 +481,7 @@ private Q_SLOTS:
                     QVERIFY(sameWords(v.words, freshWords(plain, v.categoryId, want.words, exclude)));
             }
         }
+        QVERIFY(afterANumber > 0);
     }
 
     void findsTheEarliestDuplicate()

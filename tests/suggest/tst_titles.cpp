@@ -269,7 +269,7 @@ private Q_SLOTS:
         QCOMPARE(WordVote::expectedBest(std::vector<double>(10, 0.3)), WordVote::kMaxLearnedWords);
     }
 
-    void oneFormOfAWordAndAtMostSeven()
+    void oneFormOfAWordAndAtMostFive()
     {
         const Category c = laptops();
         TitleEvidence e = evidence(c);
@@ -278,6 +278,19 @@ private Q_SLOTS:
         QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Wooden boxes"));
         e.nearby = neighbours({QStringLiteral("one two three four five six seven eight nine")}, 0.7);
         QCOMPARE(TitleBuilder::render(WordVote::words(e)).split(QLatin1Char(' ')).size(), WordVote::kMaxWords);
+    }
+
+    // A number is a token with a digit and no letter: "£20" is one, "&" (no
+    // digit) is not, so "Chairs" of "Table & Chairs" stays a word and
+    // "voucher" of "£20 voucher" is half of a run.
+    void theWordAfterANumberOnlyAfterADigit()
+    {
+        const Category c = laptops();
+        TitleEvidence e = evidence(c);
+        e.nearby = neighbours({QStringLiteral("Table & Chairs"), QStringLiteral("Table & Chairs")}, 0.7);
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Table Chairs"));
+        e.nearby = neighbours({QStringLiteral("Gift £20 voucher"), QStringLiteral("Gift £20 voucher")}, 0.7);
+        QCOMPARE(TitleBuilder::render(WordVote::words(e)), QStringLiteral("Gift"));
     }
 
     void inTheOrderSellersWriteThem()
