@@ -13,6 +13,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTest>
 #include <QUrl>
 
@@ -160,6 +161,12 @@ QVariant WindowTest::scalar(const QString &sql, qint64 predictionId)
     }
     QSqlDatabase::removeDatabase(name);
     return value;
+}
+
+QString WindowTest::statusMessage() const
+{
+    const QStatusBar *bar = m_window->statusBar();
+    return bar->toolTip().isEmpty() ? bar->currentMessage() : bar->toolTip();
 }
 
 QString WindowTest::feedbackOf(qint64 predictionId)

@@ -70,6 +70,10 @@ protected:
     int undoneRows(qint64 predictionId);
     int allRows(qint64 predictionId);
 
+    // The status bar's message whole: one longer than the bar's room is shown
+    // cut, with the whole text in the bar's tooltip.
+    QString statusMessage() const;
+
     // The same model as the window's, for what it should show; loaded on first use.
     const Classifier &classifier();
 

@@ -303,11 +303,7 @@ private Q_SLOTS:
             const auto rows = readDetail(*store.value(), id).value().feedback;
             return std::count_if(rows.begin(), rows.end(), [](const auto &f) { return f.undoneMs > 0; });
         };
-        // A message longer than the bar's room is shown cut, whole in the bar's tooltip.
-        const auto said = [this](const char *words) {
-            const QStatusBar *bar = m_window->statusBar();
-            return (bar->toolTip().isEmpty() ? bar->currentMessage() : bar->toolTip()).contains(QString::fromUtf8(words));
-        };
+        const auto said = [this](const char *words) { return statusMessage().contains(QString::fromUtf8(words)); };
         const QString unreachable = QStringLiteral("postgresql://nobody@127.0.0.1:1/none");
 
         session->openDatabase(unreachable);
