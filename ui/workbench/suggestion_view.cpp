@@ -140,9 +140,12 @@ void SuggestionView::buildPriceAndText(QWidget *parent)
     m_hints = new QListWidget;
     m_hints->setObjectName(QStringLiteral("hints"));
     m_hints->setWordWrap(true);
-    // Every line in sight, without a scrollbar of its own: the list is as tall as its rows.
-    m_hints->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // As tall as its rows, without a scrollbar of its own, up to two lines:
+    // past them it scrolls, so that a long checklist cannot push the window
+    // past a 1024 x 700 screen (tst_workbench).
+    m_hints->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_hints->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_hints->setMaximumHeight(m_hints->fontMetrics().lineSpacing() * 2 + 10);
     m_hints->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     // Rows rewrap when the panel narrows: the height follows the new contents.
     connect(m_hints->verticalScrollBar(), &QScrollBar::rangeChanged, m_hints, [this] { m_hints->updateGeometry(); });
