@@ -20,6 +20,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -177,6 +178,10 @@ QJsonObject evidence(const ListingIndex &index, const PhotoResult &r, const Benc
     out.insert(QStringLiteral("read"), read);
     out.insert(QStringLiteral("price"), QJsonArray{l.price, r.price.low, r.price.point, r.price.high, int(r.price.basis)});
     out.insert(QStringLiteral("sellers_words"), int(contentWords(l.title).size()));
+    // The photo's own recall and precision (counted: the seller's title has a content word), to pair runs photo by photo.
+    const TitleOverlap o = titleOverlap(r.title, l.title);
+    out.insert(QStringLiteral("photo"), QFileInfo(l.photo).fileName());
+    out.insert(QStringLiteral("overlap"), QJsonArray{o.counted, o.recall, o.precision});
     return out;
 }
 
@@ -413,7 +418,7 @@ int runBenchTitles(const QStringList &args)
                                       QStringLiteral("On a fold of train, read the measured photos' text as the test and tune splits do."));
     const QCommandLineOption examplesOption(QStringLiteral("examples"), QStringLiteral("Example titles to print (default 20)."),
                                             QStringLiteral("N"), QStringLiteral("20"));
-    const QCommandLineOption dumpOption(QStringLiteral("dump"), QStringLiteral("Write each measured photo's evidence (closest 30 confirmed listings, categories, labels, words, price) to FILE as JSON."),
+    const QCommandLineOption dumpOption(QStringLiteral("dump"), QStringLiteral("Write each measured photo's evidence (closest 30 confirmed listings, categories, labels, words, price) and its title's recall and precision to FILE as JSON."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption noWords(QStringLiteral("no-word-model"), QStringLiteral("Title without the head's word model (as before it was learned)."));
     const QCommandLineOption drawn(QStringLiteral("learn-from"), QStringLiteral("Learn from N of the learning listings with a photo seen, drawn at random (0, the default: all)."), QStringLiteral("N"), QStringLiteral("0"));
