@@ -1,5 +1,7 @@
 #include "image_header.h"
 
+#include "tiff_decoder.h"
+
 #include <algorithm>
 #include <cstring>
 #include <optional>
@@ -224,6 +226,9 @@ Result<ImageHeader> readPng(std::span<const std::uint8_t> data)
     h.bitsPerSample = int(*depth);
     h.hasAlpha = *colour == 4 || *colour == 6;
     h.channels = (*colour == 0 || *colour == 4) ? 1 : 3;
+    // An interlaced PNG is decoded whole as 8-bit BGRA (png_decoder.h); any other a row at a time.
+    if (r.u8(28).value_or(0) != 0)
+        h.workBytes = qint64(h.width) * h.height * 4;
     // A tRNS chunk before the image data also means transparency.
     std::size_t pos = 8;
     while (!h.hasAlpha) {
@@ -266,7 +271,19 @@ Result<ImageHeader> readWebP(std::span<const std::uint8_t> data)
         h.width = int(*w + 1);
         h.height = int(*ht + 1);
         h.hasAlpha = *flags & 0x10;
-        h.workBytes = qint64(h.width) * h.height * 4; // its image may be lossless (ARGB first), or lossy with an alpha plane
+        // Its image is lossless (ARGB first), or lossy with or without an
+        // alpha plane (a byte a pixel); unknown (cut short): as lossless.
+        h.workBytes = qint64(h.width) * h.height * 4;
+        for (std::size_t pos = 30; r.has(pos, 8);) {
+            const std::size_t size = *r.u32(pos + 4);
+            if (r.matches(pos, "VP8 ") || r.matches(pos, "ALPH")) {
+                h.workBytes = r.matches(pos, "ALPH") ? qint64(h.width) * h.height : 0;
+                break;
+            }
+            if (r.matches(pos, "VP8L"))
+                break;
+            pos += 8 + size + (size & 1);
+        }
     } else {
         return corrupt(QStringLiteral("the WebP header is malformed"));
     }
@@ -320,19 +337,17 @@ Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
     // limits on scans, memory and time that JPEGs themselves decode under.
     if (f->compression == 6 || f->compression == 7)
         return Error{ErrorCode::UnsupportedFormat, QStringLiteral("TIFF with JPEG compression is not supported; send the JPEG itself")};
-    // OpenCV decodes a TIFF a strip or tile at a time into a 4-channel buffer of
-    // that strip's declared size: the whole image when RowsPerStrip is absent
-    // (a 100 MP TIFF in one strip took 400 MB besides its pixels), and beyond
-    // the image when it declares more rows than there are (a 100x100 TIFF
-    // declaring 10 million rows per strip allocated 4 GB, found by fuzzing).
+    // The decoder holds a band of RGBA rows as tall as a strip or a tile,
+    // and libtiff's decoded strip or tile (tiff_decoder.h): the whole image
+    // when RowsPerStrip is absent, and beyond it when a strip declares more
+    // rows than there are (clamped here as the decoder clamps them).
     // Sides are clamped before multiplying (anything this large is refused anyway).
     const auto side = [](std::uint32_t v) { return qint64(std::min<std::uint32_t>(v, 1u << 24)); };
-    const qint64 bytesPerSample = std::max<qint64>(1, (qint64(f->bitsPerSample) + 7) / 8);
-    const std::uint32_t stripRows = f->rowsPerStrip == 0 || f->rowsPerStrip == 0xFFFFFFFF ? f->height : f->rowsPerStrip;
-    if (f->tileWidth > 0 || f->tileLength > 0)
-        h.workBytes = side(f->tileWidth) * side(f->tileLength) * 4 * bytesPerSample;
-    else
-        h.workBytes = side(f->width) * side(stripRows) * 4 * bytesPerSample;
+    const bool tiled = f->tileWidth > 0 || f->tileLength > 0;
+    const std::uint32_t bandRows = tiled ? f->tileLength
+                                   : f->rowsPerStrip == 0 ? f->height : std::min(f->rowsPerStrip, f->height);
+    h.workBytes = tiffWorkBytes(side(f->width), std::max<qint64>(1, side(bandRows)), tiled ? std::max<qint64>(1, side(f->tileWidth)) : 0,
+                                int(f->samplesPerPixel), int(f->bitsPerSample));
     return h;
 }
 

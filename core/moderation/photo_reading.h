@@ -35,7 +35,7 @@ struct ModerationInput {
 };
 
 // The lane's input from the main lane's decode: a decode of more than
-// limits.maxPixels (a non-JPEG is decoded at full size: 100 MP is 300 MB) is
+// limits.maxPixels (one made with LoadLimits other than the defaults) is
 // reduced by a whole factor to fit, so that a queued photo holds at most
 // about 12 MB of pixels and its bytes. Call it before queueing.
 ModerationInput moderationInput(LoadedImage decoded, QByteArray bytes, int thumbnailSide = 0, const ReadLimits &limits = {});
