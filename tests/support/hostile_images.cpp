@@ -2,7 +2,10 @@
 
 #include <QtEndian>
 
+#include <webp/encode.h>
 #include <zlib.h>
+
+#include <algorithm>
 
 #include <functional>
 #include <vector>
@@ -136,11 +139,21 @@ QByteArray progressiveJpeg(int width, int height, int components, ScanAbuse abus
 
 QByteArray tiffOneStrip(int width, int height)
 {
-    const QByteArray strip = deflateRows(QByteArray(qsizetype(width) * 3, char(0x80)), height);
-    // Header, then the strip, then the IFD (9 entries) and the BitsPerSample values.
+    return tiffInStrips(width, height, 0);
+}
+
+QByteArray tiffInStrips(int width, int height, int rowsPerStrip)
+{
+    const int rows = rowsPerStrip > 0 ? std::min(rowsPerStrip, height) : height;
+    const quint32 strips = quint32((height + rows - 1) / rows);
+    // Every strip holds the same rows (the last is read as far as the image goes): one copy, shared.
+    const QByteArray strip = deflateRows(QByteArray(qsizetype(width) * 3, char(0x80)), rows);
+    // Header, the strip, the IFD, the BitsPerSample values, then (several strips) their offsets and sizes.
+    const quint16 entries = rowsPerStrip > 0 ? 10 : 9;
     QByteArray out("II*\0", 4);
     const quint32 stripAt = 8, ifdAt = quint32(8 + strip.size() + (strip.size() & 1));
-    const quint32 bitsAt = ifdAt + 2 + 9 * 12 + 4;
+    const quint32 bitsAt = ifdAt + 2 + entries * 12 + 4;
+    const quint32 offsetsAt = bitsAt + 6, sizesAt = offsetsAt + 4 * strips;
     char word[4];
     qToLittleEndian(ifdAt, word);
     out.append(word, 4);
@@ -159,16 +172,18 @@ QByteArray tiffOneStrip(int width, int height)
         out.append(e, 12);
     };
     char count[2];
-    qToLittleEndian(quint16(9), count);
+    qToLittleEndian(entries, count);
     out.append(count, 2);
     entry(256, 4, 1, quint32(width));
     entry(257, 4, 1, quint32(height));
     entry(258, 3, 3, bitsAt);           // 8, 8, 8
     entry(259, 3, 1, 8);                // Deflate
     entry(262, 3, 1, 2);                // RGB
-    entry(273, 4, 1, stripAt);
+    entry(273, 4, strips, strips == 1 ? stripAt : offsetsAt);
     entry(277, 3, 1, 3);
-    entry(279, 4, 1, quint32(strip.size()));
+    if (rowsPerStrip > 0)
+        entry(278, 4, 1, quint32(rows));
+    entry(279, 4, strips, strips == 1 ? quint32(strip.size()) : sizesAt);
     entry(284, 3, 1, 1);                // chunky
     out.append(4, '\0');                // no next IFD
     for (int i = 0; i < 3; ++i) {
@@ -176,6 +191,62 @@ QByteArray tiffOneStrip(int width, int height)
         qToLittleEndian(quint16(8), bits);
         out.append(bits, 2);
     }
+    if (strips > 1) {
+        for (quint32 i = 0; i < strips; ++i) {
+            qToLittleEndian(stripAt, word);
+            out.append(word, 4);
+        }
+        for (quint32 i = 0; i < strips; ++i) {
+            qToLittleEndian(quint32(strip.size()), word);
+            out.append(word, 4);
+        }
+    }
+    return out;
+}
+
+QByteArray webpLosslessHeader(int width, int height)
+{
+    QByteArray out("RIFF\0\0\0\0WEBPVP8L", 16);
+    char word[4];
+    qToLittleEndian(quint32(64), word); // the chunk's size: its data is not there (the header is refused first)
+    out.append(word, 4);
+    out += char(0x2F);
+    qToLittleEndian(quint32((width - 1) | ((height - 1) << 14)), word);
+    out.append(word, 4);
+    out += QByteArray(60, '\0');
+    qToLittleEndian(quint32(out.size() - 8), word);
+    out.replace(4, 4, QByteArray(word, 4));
+    return out;
+}
+
+QByteArray lossyWebP(int width, int height)
+{
+    WebPConfig config;
+    WebPPicture picture;
+    if (!WebPConfigInit(&config) || !WebPPictureInit(&picture))
+        return {};
+    config.method = 0;
+    config.quality = 50;
+    picture.width = width;
+    picture.height = height;
+    picture.use_argb = 0;
+    if (!WebPPictureAlloc(&picture))
+        return {};
+    // A flat grey with a darker band: Y, U and V planes set directly.
+    for (int y = 0; y < height; ++y)
+        std::fill_n(picture.y + std::size_t(y) * picture.y_stride, width, uint8_t(y % 512 < 256 ? 200 : 60));
+    for (int y = 0; y < (height + 1) / 2; ++y) {
+        std::fill_n(picture.u + std::size_t(y) * picture.uv_stride, (width + 1) / 2, uint8_t(128));
+        std::fill_n(picture.v + std::size_t(y) * picture.uv_stride, (width + 1) / 2, uint8_t(128));
+    }
+    WebPMemoryWriter writer;
+    WebPMemoryWriterInit(&writer);
+    picture.writer = WebPMemoryWrite;
+    picture.custom_ptr = &writer;
+    const bool ok = WebPEncode(&config, &picture);
+    WebPPictureFree(&picture);
+    QByteArray out = ok ? QByteArray(reinterpret_cast<const char *>(writer.mem), qsizetype(writer.size)) : QByteArray();
+    WebPMemoryWriterClear(&writer);
     return out;
 }
 

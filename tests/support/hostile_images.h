@@ -28,6 +28,16 @@ QByteArray progressiveJpeg(int width, int height, int components, ScanAbuse abus
 // RowsPerStrip field (so the whole image is one strip, as libtiff reads it).
 QByteArray tiffOneStrip(int width, int height);
 
+// The same in strips of `rowsPerStrip` rows (all sharing one deflated strip:
+// the file stays small); 0: one strip, without a RowsPerStrip field.
+QByteArray tiffInStrips(int width, int height, int rowsPerStrip);
+
+// The header of a lossless WebP declaring width x height, without its data.
+QByteArray webpLosslessHeader(int width, int height);
+
+// A lossy WebP of flat bands, encoded by libwebp (about a second for 100 MP).
+QByteArray lossyWebP(int width, int height);
+
 // A PNG of flat 16-bit RGBA (half-transparent grey), deflated.
 QByteArray png16Rgba(int width, int height);
 
