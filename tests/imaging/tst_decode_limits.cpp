@@ -43,7 +43,7 @@ using Maker = std::function<QByteArray()>;
 
 // What a 100 MP PNG, lossy WebP or TIFF in strips may cost to decode reduced
 // (the output is at most LoadLimits::maxReducedPixels, 12 MB): +12 to +13 MiB
-// and 0.2 s (WebP), 0.45 s (TIFF), 2.3 s (16-bit RGBA PNG, mostly inflating
+// and 0.2 s (WebP), 0.45 s (TIFF), 0.9 s (8-bit RGB PNG), 2.3 s (16-bit RGBA PNG, mostly inflating
 // its 800 MB of samples) of CPU on an AMD EPYC; bounded with room for a
 // slower or busier machine.
 constexpr double kReducedMb = 32, kReducedCpuMs = 5000;
@@ -82,6 +82,8 @@ private Q_SLOTS:
         // The 100 MP cases decode reduced, a row (PNG, lossy WebP) or a strip (TIFF) at a time.
         QTest::newRow("16-bit RGBA PNG of 100 MP (800 MB at full size) decodes reduced")
             << Maker([] { return test::png16Rgba(10000, 10000); }) << "ok" << kReducedMb << kReducedCpuMs;
+        QTest::newRow("8-bit RGB PNG of 100 MP decodes reduced")
+            << Maker([] { return test::flatPng(10000, 10000, 8, 2); }) << "ok" << kReducedMb << kReducedCpuMs;
         QTest::newRow("TIFF of 100 MP in strips of 8 rows decodes reduced")
             << Maker([] { return test::tiffInStrips(10000, 10000, 8); }) << "ok" << kReducedMb << kReducedCpuMs;
         QTest::newRow("lossy WebP of 100 MP decodes reduced")

@@ -4,6 +4,7 @@
 // hostile files are refused cleanly.
 #include "area_reducer.h"
 #include "fixtures.h"
+#include "hostile_images.h"
 #include "image_loader.h"
 #include "png_decoder.h"
 #include "tiff_decoder.h"
@@ -19,7 +20,6 @@
 
 #include <png.h>
 #include <tiffio.h>
-#include <zlib.h>
 
 #include <csetjmp>
 
@@ -158,31 +158,6 @@ QByteArray tiledTiff(const cv::Mat &bgr, const QString &path, int tileSide)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-// The start of an interlaced PNG: its header and the first bytes of its data.
-QByteArray interlacedPngStart(quint32 width, quint32 height)
-{
-    QByteArray out("\x89PNG\r\n\x1a\n", 8);
-    const auto chunk = [&out](const char *type, const QByteArray &data) {
-        char word[4];
-        qToBigEndian(quint32(data.size()), word);
-        out.append(word, 4);
-        const QByteArray typed = QByteArray(type, 4) + data;
-        out += typed;
-        qToBigEndian(quint32(crc32(0, reinterpret_cast<const Bytef *>(typed.constData()), uInt(typed.size()))), word);
-        out.append(word, 4);
-    };
-    QByteArray ihdr(13, '\0');
-    qToBigEndian(width, ihdr.data());
-    qToBigEndian(height, ihdr.data() + 4);
-    ihdr[8] = 8;  // bits
-    ihdr[9] = 2;  // RGB
-    ihdr[12] = 1; // Adam7
-    chunk("IHDR", ihdr);
-    chunk("IDAT", QByteArray("\x78\x9c", 2));
-    chunk("IEND", {});
-    return out;
-}
-
 // A little-endian TIFF of three samples with its BitsPerSample values (stored at an offset) set to `bits`.
 QByteArray withTiffBits(QByteArray tiff, quint16 bits)
 {
@@ -310,7 +285,7 @@ private Q_SLOTS:
         const qsizetype idat = badCrc.indexOf("IDAT");
         badCrc[idat + 4 + 10] = char(badCrc[idat + 4 + 10] ^ 0x5A);
         QTest::newRow("PNG with a damaged IDAT (bad CRC)") << badCrc << "corrupt";
-        QTest::newRow("interlaced PNG of 24 MP") << interlacedPngStart(6000, 4000) << "unsupported_format";
+        QTest::newRow("interlaced PNG of 24 MP") << test::interlacedPngStart(6000, 4000) << "unsupported_format";
         const QByteArray webp = test::encode(bgr, ".webp", {cv::IMWRITE_WEBP_QUALITY, 80});
         QTest::newRow("WebP cut short") << webp.left(webp.size() / 2) << "corrupt";
         const QByteArray tiff = test::encode(bgr, ".tiff");

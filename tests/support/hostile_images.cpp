@@ -250,16 +250,37 @@ QByteArray lossyWebP(int width, int height)
     return out;
 }
 
-QByteArray png16Rgba(int width, int height)
+QByteArray interlacedPngStart(int width, int height)
 {
     QByteArray out("\x89PNG\r\n\x1a\n", 8);
     QByteArray ihdr(13, '\0');
     qToBigEndian(quint32(width), ihdr.data());
     qToBigEndian(quint32(height), ihdr.data() + 4);
-    ihdr[8] = 16; // bits per sample
-    ihdr[9] = 6;  // RGBA
+    ihdr[8] = 8;  // bits per sample
+    ihdr[9] = 2;  // RGB
+    ihdr[12] = 1; // Adam7
     pngChunk(out, "IHDR", ihdr);
-    QByteArray row(1 + qsizetype(width) * 8, char(0x80)); // filter 0, then grey at half opacity
+    pngChunk(out, "IDAT", QByteArray("\x78\x9c", 2));
+    pngChunk(out, "IEND", {});
+    return out;
+}
+
+QByteArray png16Rgba(int width, int height)
+{
+    return flatPng(width, height, 16, 6);
+}
+
+QByteArray flatPng(int width, int height, int bits, int colourType)
+{
+    QByteArray out("\x89PNG\r\n\x1a\n", 8);
+    QByteArray ihdr(13, '\0');
+    qToBigEndian(quint32(width), ihdr.data());
+    qToBigEndian(quint32(height), ihdr.data() + 4);
+    ihdr[8] = char(bits);
+    ihdr[9] = char(colourType);
+    pngChunk(out, "IHDR", ihdr);
+    const int samples = colourType == 6 ? 4 : colourType == 2 ? 3 : colourType == 4 ? 2 : 1;
+    QByteArray row(1 + qsizetype(width) * samples * bits / 8, char(0x80)); // filter 0, then mid grey (half opaque)
     row[0] = 0;
     pngChunk(out, "IDAT", deflateRows(row, height));
     pngChunk(out, "IEND", {});

@@ -38,7 +38,15 @@ QByteArray webpLosslessHeader(int width, int height);
 // A lossy WebP of flat bands, encoded by libwebp (about a second for 100 MP).
 QByteArray lossyWebP(int width, int height);
 
+// The start of an interlaced 8-bit RGB PNG: its header and the first bytes
+// of its data (a decoder that reads past its header finds it cut short).
+QByteArray interlacedPngStart(int width, int height);
+
 // A PNG of flat 16-bit RGBA (half-transparent grey), deflated.
 QByteArray png16Rgba(int width, int height);
+
+// A PNG of flat mid grey of `bits` (8 or 16) per sample and PNG colour type
+// `colourType` (0 grey, 2 RGB, 4 grey and alpha, 6 RGBA), deflated.
+QByteArray flatPng(int width, int height, int bits, int colourType);
 
 } // namespace listinglens::test
