@@ -255,6 +255,27 @@ private Q_SLOTS:
         }
     }
 
+    // A block at the right or bottom edge averages the pixels it has.
+    void edgeBlocksAverageWhatTheyHave()
+    {
+        // 5 x 3 by a factor of 2: 3 x 2 blocks, the last column one pixel wide, the last row one pixel tall.
+        cv::Mat image(3, 5, CV_8UC3);
+        for (int y = 0; y < 3; ++y)
+            for (int x = 0; x < 5; ++x)
+                image.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(10 * x + y), uchar(40 + x), uchar(200 - 20 * y));
+        AreaReducer reducer(5, 3, 2);
+        for (int y = 0; y < 3; ++y) {
+            QVERIFY(reducer.result().empty()); // not before every row is in
+            reducer.addBgr(image.ptr<uchar>(y));
+        }
+        const cv::Mat out = reducer.result();
+        QCOMPARE(out.size(), cv::Size(3, 2));
+        QCOMPARE(out.at<cv::Vec3b>(0, 0), cv::Vec3b(6, 41, 190)); // (0+1+10+11)/4 rounded, (40+41+40+41)/4, (200+200+180+180)/4
+        QCOMPARE(out.at<cv::Vec3b>(0, 2), cv::Vec3b(41, 44, 190)); // one column: (40 + 41) / 2 rounded up
+        QCOMPARE(out.at<cv::Vec3b>(1, 0), cv::Vec3b(7, 41, 160));  // one row: (2 + 12) / 2
+        QCOMPARE(out.at<cv::Vec3b>(1, 2), image.at<cv::Vec3b>(2, 4)); // the corner pixel alone
+    }
+
     // The loader picks the factor: the smallest that brings the picture
     // within maxReducedPixels; the size it reports stays the photo's.
     void loaderReducesLargePhotos()
