@@ -110,6 +110,12 @@ std::optional<TiffFields> readTiffIfd(std::span<const std::uint8_t> tiff)
         const auto tag = r.u16(entry), type = r.u16(entry + 2);
         if (!tag || !type)
             return std::nullopt;
+        // The sizes the memory check rests on must be the ones libtiff reads:
+        // a SHORT or a LONG, in the entry. Any other type (a LONG8 is 8
+        // bytes, stored at an offset; a RATIONAL, a DOUBLE) is refused.
+        const bool sizeTag = *tag == 256 || *tag == 257 || *tag == 278 || *tag == 322 || *tag == 323;
+        if (sizeTag && *type != 3 && *type != 4)
+            return std::nullopt;
         // SHORT (3) values sit in the first two bytes of the value field, LONG (4) in all four.
         const auto value = *type == 3 ? r.u16(entry + 8) : r.u32(entry + 8);
         if (!value)
@@ -274,14 +280,24 @@ Result<ImageHeader> readWebP(std::span<const std::uint8_t> data)
         // Its image is lossless (ARGB first), or lossy with or without an
         // alpha plane (a byte a pixel); unknown (cut short): as lossless.
         h.workBytes = qint64(h.width) * h.height * 4;
+        // The chunks up to the image's: an ALPH chunk is noted and passed
+        // (libwebp decodes whatever image follows it), and the image chunk
+        // says what libwebp holds. A lossy image's alpha plane is a byte a
+        // pixel; when that plane is compressed (losslessly, the ALPH chunk's
+        // low two bits), libwebp's lossless decoder also holds it as ARGB,
+        // 4 bytes a pixel, unless it is colour-indexed (not checked here).
+        std::optional<std::uint32_t> alphaCompression;
         for (std::size_t pos = 30; r.has(pos, 8);) {
             const std::size_t size = *r.u32(pos + 4);
-            if (r.matches(pos, "VP8 ") || r.matches(pos, "ALPH")) {
-                h.workBytes = r.matches(pos, "ALPH") ? qint64(h.width) * h.height : 0;
+            if (r.matches(pos, "ALPH") && !alphaCompression) {
+                alphaCompression = r.u8(pos + 8).value_or(1) & 0x03;
+            } else if (r.matches(pos, "VP8 ")) {
+                const qint64 pixels = qint64(h.width) * h.height;
+                h.workBytes = !alphaCompression ? 0 : *alphaCompression == 0 ? pixels : 5 * pixels;
+                break;
+            } else if (r.matches(pos, "VP8L")) {
                 break;
             }
-            if (r.matches(pos, "VP8L"))
-                break;
             pos += 8 + size + (size & 1);
         }
     } else {

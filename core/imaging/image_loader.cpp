@@ -50,13 +50,13 @@ Result<cv::Mat> decodePixels(const QByteArray &bytes, const ImageHeader &h, int 
 {
     switch (h.format) {
     case ImageFormat::Jpeg: {
-        const JpegBudget budget{limits.maxDecodedBytes,
+        const JpegBudget budget{limits.maxJpegDecodedBytes,
                                 std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.maxDecodeMs)};
         return decodeJpeg(bytes, scale, budget);
     }
-    case ImageFormat::Png: return decodePng(bytes, scale);
-    case ImageFormat::WebP: return decodeWebP(bytes, scale);
-    case ImageFormat::Tiff: return decodeTiff(bytes, scale, limits.maxDecodedBytes);
+    case ImageFormat::Png: return decodePng(bytes, scale, cv::Size(h.width, h.height));
+    case ImageFormat::WebP: return decodeWebP(bytes, scale, cv::Size(h.width, h.height));
+    case ImageFormat::Tiff: return decodeTiff(bytes, scale, limits.maxDecodedBytes, cv::Size(h.width, h.height));
     case ImageFormat::Bmp: return decodeBmp(bytes, scale);
     }
     return Error{ErrorCode::UnsupportedFormat, QStringLiteral("not a supported image")};
@@ -180,11 +180,12 @@ Result<ImageHeader> ImageLoader::inspect(const QByteArray &bytes) const
                          .arg(double(pixels) / 1e6, 0, 'f', 1)
                          .arg(double(kMaxBmpPixels) / 1e6, 0, 'f', 0)};
     const qint64 decoded = decodePeakBytes(h, decodeScaleFor(h, m_limits));
-    if (decoded > m_limits.maxDecodedBytes)
+    const qint64 budget = h.format == ImageFormat::Jpeg ? m_limits.maxJpegDecodedBytes : m_limits.maxDecodedBytes;
+    if (decoded > budget)
         return Error{ErrorCode::TooManyPixels,
                      QStringLiteral("the photo is %1 x %2 pixels of %3 channel(s) at %4 bits; decoded it would take %5, over the %6 limit")
                          .arg(h.width).arg(h.height).arg(h.channels + (h.hasAlpha ? 1 : 0)).arg(h.bitsPerSample)
-                         .arg(megabytes(decoded), megabytes(m_limits.maxDecodedBytes))};
+                         .arg(megabytes(decoded), megabytes(budget))};
     if (std::min(h.width, h.height) < m_limits.minSide)
         return Error{ErrorCode::TooSmall, QStringLiteral("the photo is %1 x %2 pixels; it needs at least %3 pixels on each side")
                                               .arg(h.width).arg(h.height).arg(m_limits.minSide)};

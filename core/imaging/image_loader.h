@@ -14,12 +14,16 @@ struct LoadLimits {
     qint64 maxFileBytes = 30LL * 1024 * 1024; // 30 MiB
     qint64 maxPixels = 100'000'000;           // from the header, before decoding
     // The most memory one decode may take at once, every decoder alike: its
-    // output and work buffers (a band of TIFF strips or tiles, libjpeg's
-    // coefficients, libwebp's lossless canvas), a rotated copy. PNG, lossy
-    // WebP and TIFF in small strips take little more than their reduced
-    // output whatever their size; a lossless WebP takes 4 bytes a pixel
-    // (about 64 MP fit), a progressive JPEG its coefficients (2 to 6 bytes a pixel).
+    // output and work buffers (a band of TIFF strips or tiles, libwebp's
+    // lossless canvas), a rotated copy. PNG, lossy WebP and TIFF in small
+    // strips take little more than their reduced output whatever their
+    // size; a lossless WebP takes 4 bytes a pixel (about 64 MP fit).
     qint64 maxDecodedBytes = 256LL * 1024 * 1024;
+    // The same for a JPEG, which libjpeg is held to while it decodes: a
+    // progressive JPEG holds its coefficients (2 to 6 bytes a pixel: 4:4:4
+    // up to about 70 MP, 4:2:0 up to 100 MP fit), a full-size decode its
+    // picture beside a rotated copy (6 bytes a pixel).
+    qint64 maxJpegDecodedBytes = 400LL * 1024 * 1024;
     // A JPEG's work is not bounded by its pixels (scans; jpeg_decoder.h): past
     // this its decode stops. Other formats cost time in proportion to pixels.
     int maxDecodeMs = 10'000;
@@ -45,7 +49,8 @@ struct LoadedImage {
 };
 
 // Decodes photos safely: every failure is an Error with a stable code, nothing
-// throws, and no decode takes more memory than maxDecodedBytes (checked from
+// throws, and no decode takes more memory than maxDecodedBytes (a JPEG
+// maxJpegDecodedBytes; checked from
 // the header before decoding; libjpeg and libtiff are held to it while
 // decoding). JPEGs go through libjpeg (jpeg_decoder.h), PNG, WebP and TIFF
 // through their own libraries a row at a time (png_decoder.h,

@@ -113,7 +113,7 @@ Error damaged(const PngErrors &e)
 
 } // namespace
 
-Result<cv::Mat> decodePng(const QByteArray &bytes, int factor)
+Result<cv::Mat> decodePng(const QByteArray &bytes, int factor, cv::Size expected)
 {
     PngErrors e;
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &e, onError, onWarning);
@@ -130,6 +130,9 @@ Result<cv::Mat> decodePng(const QByteArray &bytes, int factor)
     try {
         if (!readLayout(png, info, e, layout)) {
             result = damaged(e);
+        } else if (qint64(layout.width) != expected.width || qint64(layout.height) != expected.height) {
+            result = Error{ErrorCode::Corrupt, QStringLiteral("the PNG's image is %1 x %2 pixels, its header says %3 x %4")
+                                                   .arg(layout.width).arg(layout.height).arg(expected.width).arg(expected.height)};
         } else if (layout.interlaced && qint64(layout.width) * layout.height > kMaxInterlacedPngPixels) {
             result = Error{ErrorCode::UnsupportedFormat,
                            QStringLiteral("an interlaced PNG of more than %1 MP is not supported (it is decoded whole); save it without interlacing")

@@ -5,6 +5,7 @@
 #include <QByteArray>
 
 #include <opencv2/core/mat.hpp>
+#include <opencv2/core/types.hpp>
 
 namespace listinglens {
 
@@ -18,7 +19,8 @@ inline constexpr qint64 kMaxInterlacedPngPixels = 16'000'000;
 // A non-interlaced PNG never has more than one row decoded at once; an
 // interlaced one over kMaxInterlacedPngPixels is refused (UnsupportedFormat).
 // A damaged file (truncated, a bad CRC in a critical chunk, bad deflate data)
-// is Corrupt. Nothing throws or longjmps out.
-Result<cv::Mat> decodePng(const QByteArray &bytes, int factor);
+// and an image of another size than `expected` (the header's, which the
+// memory check was made for) are Corrupt. Nothing throws or longjmps out.
+Result<cv::Mat> decodePng(const QByteArray &bytes, int factor, cv::Size expected);
 
 } // namespace listinglens

@@ -61,8 +61,10 @@ int onError(TIFF *, void *user, const char *module, const char *format, va_list 
 {
     auto *in = static_cast<TiffInput *>(user);
     if (in->message[0] == 0) { // the first error says why
-        const int n = std::snprintf(in->message, sizeof(in->message), "%s: ", module ? module : "libtiff");
-        std::vsnprintf(in->message + n, sizeof(in->message) - std::size_t(n), format, args);
+        // snprintf returns the length it wanted: a long module name fills the buffer.
+        const int wanted = std::snprintf(in->message, sizeof(in->message), "%s: ", module ? module : "libtiff");
+        const std::size_t n = std::min(std::size_t(std::max(wanted, 0)), sizeof(in->message) - 1);
+        std::vsnprintf(in->message + n, sizeof(in->message) - n, format, args);
     }
     return 1;
 }
@@ -89,7 +91,7 @@ qint64 tiffWorkBytes(qint64 width, qint64 stripRows, qint64 tileWidth, int sampl
     return band + decoded;
 }
 
-Result<cv::Mat> decodeTiff(const QByteArray &bytes, int factor, qint64 maxWorkBytes)
+Result<cv::Mat> decodeTiff(const QByteArray &bytes, int factor, qint64 maxWorkBytes, cv::Size expected)
 {
     TiffInput in{bytes.constData(), toff_t(bytes.size())};
     TIFFOpenOptions *options = TIFFOpenOptionsAlloc();
@@ -103,6 +105,14 @@ Result<cv::Mat> decodeTiff(const QByteArray &bytes, int factor, qint64 maxWorkBy
     TIFFOpenOptionsFree(options);
     if (!tif)
         return damaged(in);
+    // The memory check was made for the header's size: any other is refused
+    // before anything the size of the image is allocated.
+    std::uint32_t declaredWidth = 0, declaredHeight = 0;
+    TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &declaredWidth);
+    TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &declaredHeight);
+    if (qint64(declaredWidth) != expected.width || qint64(declaredHeight) != expected.height)
+        return Error{ErrorCode::Corrupt, QStringLiteral("the TIFF's image is %1 x %2 pixels, its header says %3 x %4")
+                                             .arg(declaredWidth).arg(declaredHeight).arg(expected.width).arg(expected.height)};
     char why[1024] = {};
     if (!TIFFRGBAImageOK(tif.get(), why))
         return Error{ErrorCode::UnsupportedFormat, QStringLiteral("this kind of TIFF is not supported (%1)").arg(QString::fromLatin1(why))};
@@ -113,14 +123,19 @@ Result<cv::Mat> decodeTiff(const QByteArray &bytes, int factor, qint64 maxWorkBy
     image.req_orientation = image.orientation;
     const std::uint32_t width = image.width, height = image.height;
     std::uint32_t bandRows = 0, tileWidth = 0;
-    if (TIFFIsTiled(tif.get())) {
+    const bool tiled = TIFFIsTiled(tif.get());
+    if (tiled) {
         TIFFGetField(tif.get(), TIFFTAG_TILEWIDTH, &tileWidth);
         TIFFGetField(tif.get(), TIFFTAG_TILELENGTH, &bandRows);
     } else {
         TIFFGetFieldDefaulted(tif.get(), TIFFTAG_ROWSPERSTRIP, &bandRows);
     }
+    // libtiff decodes a whole tile, however far past the image it reaches
+    // (counted unclamped, as the header check does); a strip only as far as
+    // the image goes. The band of RGBA rows never goes past the image.
+    const std::uint32_t workRows = std::max<std::uint32_t>(1, tiled ? bandRows : std::min(bandRows, height));
     bandRows = std::clamp<std::uint32_t>(bandRows, 1, height);
-    const qint64 work = tiffWorkBytes(width, bandRows, tileWidth, image.samplesperpixel, image.bitspersample);
+    const qint64 work = tiffWorkBytes(width, workRows, tileWidth, image.samplesperpixel, image.bitspersample);
     Result<cv::Mat> result = Error{ErrorCode::Corrupt, {}};
     if (work > maxWorkBytes) {
         result = Error{ErrorCode::TooManyPixels,

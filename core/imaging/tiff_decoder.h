@@ -5,6 +5,7 @@
 #include <QByteArray>
 
 #include <opencv2/core/mat.hpp>
+#include <opencv2/core/types.hpp>
 
 namespace listinglens {
 
@@ -21,8 +22,9 @@ qint64 tiffWorkBytes(qint64 width, qint64 stripRows, qint64 tileWidth, int sampl
 // CMYK, YCbCr; 1 to 16 bits; strips or tiles; contiguous or planar) is
 // read; 32-bit and floating-point samples are refused (UnsupportedFormat).
 // Alpha is composited onto white. A band of more than `maxWorkBytes` (a
-// header that lies about its strips) is refused (TooManyPixels); a damaged
-// file is Corrupt. Nothing throws.
-Result<cv::Mat> decodeTiff(const QByteArray &bytes, int factor, qint64 maxWorkBytes);
+// header that lies about its strips) is refused (TooManyPixels); an image
+// of another size than `expected` (the header's, which the memory check was
+// made for) and a damaged file are Corrupt. Nothing throws.
+Result<cv::Mat> decodeTiff(const QByteArray &bytes, int factor, qint64 maxWorkBytes, cv::Size expected);
 
 } // namespace listinglens

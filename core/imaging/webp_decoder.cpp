@@ -7,7 +7,7 @@
 
 namespace listinglens {
 
-Result<cv::Mat> decodeWebP(const QByteArray &bytes, int factor)
+Result<cv::Mat> decodeWebP(const QByteArray &bytes, int factor, cv::Size expected)
 {
     const auto *data = reinterpret_cast<const uint8_t *>(bytes.constData());
     const std::size_t size = std::size_t(bytes.size());
@@ -21,6 +21,9 @@ Result<cv::Mat> decodeWebP(const QByteArray &bytes, int factor)
         return Error{ErrorCode::UnsupportedFormat, QStringLiteral("animated WebP is not supported")};
     factor = std::max(1, factor);
     const int width = config.input.width, height = config.input.height;
+    if (width != expected.width || height != expected.height)
+        return Error{ErrorCode::Corrupt, QStringLiteral("the WebP's image is %1 x %2 pixels, its header says %3 x %4")
+                                             .arg(width).arg(height).arg(expected.width).arg(expected.height)};
     const int outWidth = (width + factor - 1) / factor, outHeight = (height + factor - 1) / factor;
     if (factor > 1) {
         config.options.use_scaling = 1;

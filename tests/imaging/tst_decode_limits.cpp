@@ -1,5 +1,6 @@
-// What a hostile photo may cost to decode: every decoder is held to one
-// memory budget (LoadLimits::maxDecodedBytes), measured as the peak resident
+// What a hostile photo may cost to decode: every decoder is held to a
+// memory budget (LoadLimits::maxDecodedBytes, a JPEG's
+// maxJpegDecodedBytes), measured as the peak resident
 // memory of a child process that decodes one file; a 100 MP PNG, WebP or
 // TIFF decodes reduced in far less; JPEG scan bombs stop within a CPU bound;
 // any JPEG decode has a deadline.
@@ -75,6 +76,9 @@ private Q_SLOTS:
             << Maker([] { return test::progressiveJpeg(8192, 8192, 4); }) << "too_many_pixels" << 0.0 << 1500.0;
         QTest::newRow("progressive YCbCr JPEG of 31 MP (189 MB of coefficients) decodes")
             << Maker([] { return test::progressiveJpeg(6144, 5120, 3); }) << "ok" << 0.0 << 5000.0;
+        // JPEG keeps its own budget of 400 MiB (LoadLimits::maxJpegDecodedBytes): libjpeg is held to it while decoding.
+        QTest::newRow("progressive YCbCr JPEG of 50 MP (302 MB of coefficients) decodes within JPEG's budget")
+            << Maker([] { return test::progressiveJpeg(8192, 6144, 3); }) << "ok" << double(LoadLimits().maxJpegDecodedBytes >> 20) + 48 << 8000.0;
         QTest::newRow("TIFF of 100 MP in one strip (a 700 MB strip and band)")
             << Maker([] { return test::tiffOneStrip(10000, 10000); }) << "too_many_pixels" << 0.0 << 1500.0;
         QTest::newRow("TIFF of 20 MP in one strip decodes")
@@ -90,6 +94,12 @@ private Q_SLOTS:
             << Maker([] { return test::lossyWebP(10000, 10000); }) << "ok" << kReducedMb << kReducedCpuMs;
         QTest::newRow("lossless WebP of 100 MP (libwebp holds 400 MB of ARGB)")
             << Maker([] { return test::webpLosslessHeader(10000, 10000); }) << "too_many_pixels" << 0.0 << 1500.0;
+        QTest::newRow("lossless WebP of 81 MP (324 MB of ARGB)")
+            << Maker([] { return test::flatLosslessWebP(9000, 9000, false); }) << "too_many_pixels" << 0.0 << 1500.0;
+        QTest::newRow("the same lossless WebP after a VP8X and an ALPH chunk")
+            << Maker([] { return test::flatLosslessWebP(9000, 9000, true); }) << "too_many_pixels" << 0.0 << 1500.0;
+        QTest::newRow("TIFF whose size is LONG8 (64 x 72 to a reader of 4-byte values, 400 MP to libtiff)")
+            << Maker([] { return test::tiffSizeInLong8(20000, 20000); }) << "corrupt" << 0.0 << 1500.0;
     }
     void everyDecoderStaysWithinTheBudget()
     {
@@ -120,7 +130,7 @@ private Q_SLOTS:
     void aJpegDecodeHasADeadline()
     {
         const QByteArray jpeg = test::progressiveJpeg(6144, 5120, 3);
-        const auto stopped = decodeJpeg(jpeg, 8, JpegBudget(LoadLimits().maxDecodedBytes, std::chrono::steady_clock::now()));
+        const auto stopped = decodeJpeg(jpeg, 8, JpegBudget(LoadLimits().maxJpegDecodedBytes, std::chrono::steady_clock::now()));
         QVERIFY(!stopped.ok());
         QCOMPARE(stopped.error().codeName(), QStringLiteral("too_many_pixels"));
         QVERIFY2(stopped.error().message.contains(QStringLiteral("too long")), qPrintable(stopped.error().message));
@@ -174,7 +184,7 @@ private Q_SLOTS:
                                           {4, int(cv::IMREAD_REDUCED_COLOR_4)}, {8, int(cv::IMREAD_REDUCED_COLOR_8)}}) {
             const cv::Mat raw(1, int(cmyk.size()), CV_8U, const_cast<char *>(cmyk.constData()));
             const cv::Mat reference = cv::imdecode(raw, flag | cv::IMREAD_IGNORE_ORIENTATION);
-            const auto ours = decodeJpeg(cmyk, scale, JpegBudget(LoadLimits().maxDecodedBytes));
+            const auto ours = decodeJpeg(cmyk, scale, JpegBudget(LoadLimits().maxJpegDecodedBytes));
             QVERIFY(ours.ok());
             QCOMPARE(ours.value().size(), reference.size());
             QCOMPARE(cv::norm(ours.value(), reference, cv::NORM_INF), 0.0);

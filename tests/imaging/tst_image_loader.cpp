@@ -252,7 +252,7 @@ private Q_SLOTS:
                                               {4, int(cv::IMREAD_REDUCED_COLOR_4)}, {8, int(cv::IMREAD_REDUCED_COLOR_8)}}) {
                 const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
                 const cv::Mat reference = cv::imdecode(raw, flag | cv::IMREAD_IGNORE_ORIENTATION);
-                const auto ours = decodeJpeg(bytes, scale, JpegBudget(LoadLimits().maxDecodedBytes));
+                const auto ours = decodeJpeg(bytes, scale, JpegBudget(LoadLimits().maxJpegDecodedBytes));
                 QVERIFY(ours.ok());
                 QCOMPARE(ours.value().size(), reference.size());
                 QCOMPARE(cv::norm(ours.value(), reference, cv::NORM_INF), 0.0);
@@ -269,7 +269,7 @@ private Q_SLOTS:
         const QByteArray progressive = test::encode(big, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
         const QByteArray baseline = test::encode(big, ".jpg");
         LoadLimits small;
-        small.maxDecodedBytes = 1024 * 1024; // the 1/8-scale picture (250 x 250 x 3) fits, 12 MB of coefficients do not
+        small.maxJpegDecodedBytes = 1024 * 1024; // the 1/8-scale picture (250 x 250 x 3) fits, 12 MB of coefficients do not
         QVERIFY(ImageLoader(small).loadBytes(baseline).ok());
         const auto r = ImageLoader(small).loadBytes(progressive);
         QVERIFY2(!r.ok(), "a progressive JPEG decoded past the memory limit");

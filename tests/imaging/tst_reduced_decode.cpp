@@ -182,12 +182,17 @@ cv::Mat decodedByOpenCv(const QByteArray &bytes)
 
 enum class Format { Png, WebP, Tiff };
 
-Result<cv::Mat> decodeReduced(Format format, const QByteArray &bytes, int factor)
+// `expected`: the size the decoder is told the header declares (empty: the file's own).
+Result<cv::Mat> decodeReduced(Format format, const QByteArray &bytes, int factor, cv::Size expected = {})
 {
+    if (expected.empty()) {
+        const cv::Mat full = decodedByOpenCv(bytes);
+        expected = full.size();
+    }
     switch (format) {
-    case Format::Png: return decodePng(bytes, factor);
-    case Format::WebP: return decodeWebP(bytes, factor);
-    case Format::Tiff: return decodeTiff(bytes, factor, LoadLimits().maxDecodedBytes);
+    case Format::Png: return decodePng(bytes, factor, expected);
+    case Format::WebP: return decodeWebP(bytes, factor, expected);
+    case Format::Tiff: return decodeTiff(bytes, factor, LoadLimits().maxDecodedBytes, expected);
     }
     return Error{ErrorCode::Internal, {}};
 }
@@ -225,6 +230,8 @@ private Q_SLOTS:
         QTest::newRow("PNG interlaced palette") << Format::Png << writePng(bgr, true, true) << paletteDecoded(bgr) << 0.6;
         QTest::newRow("WebP lossy") << Format::WebP << test::encode(bgr, ".webp", {cv::IMWRITE_WEBP_QUALITY, 90}) << cv::Mat() << 4.0;
         QTest::newRow("WebP lossless") << Format::WebP << test::encode(bgr, ".webp", {cv::IMWRITE_WEBP_QUALITY, 101}) << cv::Mat() << 1.0;
+        QTest::newRow("WebP lossy with alpha")
+            << Format::WebP << test::encode(picture(w, h, CV_8UC4), ".webp", {cv::IMWRITE_WEBP_QUALITY, 90}) << cv::Mat() << 4.0;
         QTest::newRow("WebP lossless with alpha")
             << Format::WebP << test::encode(picture(w, h, CV_8UC4), ".webp", {cv::IMWRITE_WEBP_QUALITY, 101}) << cv::Mat() << 1.0;
         QTest::newRow("TIFF strips 8-bit") << Format::Tiff << test::encode(bgr, ".tiff") << cv::Mat() << 0.5;
@@ -252,6 +259,42 @@ private Q_SLOTS:
             cv::absdiff(ours.value()(cv::Rect(0, 0, expected.cols, expected.rows)), expected, diff);
             const double mean = cv::mean(diff.reshape(1))[0];
             QVERIFY2(mean <= meanTolerance, qPrintable(QStringLiteral("factor %1: mean difference %2").arg(factor).arg(mean)));
+        }
+    }
+
+    // The memory check is made for the header's size: a decoder that finds
+    // another (a header read wrongly, or a file that lies) refuses it before
+    // allocating anything of the image's size.
+    void aSizeOtherThanTheHeadersIsRefused_data()
+    {
+        QTest::addColumn<Format>("format");
+        QTest::addColumn<QByteArray>("bytes");
+        const cv::Mat bgr = picture(160, 120, CV_8UC3);
+        QTest::newRow("PNG") << Format::Png << test::encode(bgr, ".png");
+        QTest::newRow("WebP") << Format::WebP << test::encode(bgr, ".webp");
+        QTest::newRow("TIFF") << Format::Tiff << test::encode(bgr, ".tiff");
+    }
+    void aSizeOtherThanTheHeadersIsRefused()
+    {
+        QFETCH(Format, format);
+        QFETCH(QByteArray, bytes);
+        QVERIFY(decodeReduced(format, bytes, 1, cv::Size(160, 120)).ok());
+        for (const cv::Size told : {cv::Size(64, 72), cv::Size(160, 119), cv::Size(161, 120)}) {
+            const auto r = decodeReduced(format, bytes, 1, told);
+            QVERIFY(!r.ok());
+            QCOMPARE(r.error().codeName(), QStringLiteral("corrupt"));
+        }
+    }
+
+    // The flat lossless WebP the hostile tests declare 81 MP with is a real
+    // file: small, bare or after VP8X and ALPH chunks, it decodes (so the
+    // large one is refused for its size, not for being damaged).
+    void flatLosslessWebPDecodes()
+    {
+        for (const bool wrapped : {false, true}) {
+            const auto loaded = ImageLoader().loadBytes(test::flatLosslessWebP(300, 200, wrapped));
+            QVERIFY2(loaded.ok(), qPrintable(loaded.ok() ? QString() : loaded.error().message));
+            QCOMPARE(loaded.value().bgr.size(), cv::Size(300, 200));
         }
     }
 

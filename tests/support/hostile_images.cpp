@@ -219,6 +219,90 @@ QByteArray webpLosslessHeader(int width, int height)
     return out;
 }
 
+QByteArray flatLosslessWebP(int width, int height, bool wrapped)
+{
+    // libwebp's lossless bitstream of a flat colour: after the 0x2F signature
+    // and the 32-bit size word, codes that cost no bits a pixel.
+    static const char flat[] = "\x07\x10\x11\x11\x88\x88\xfe\x07";
+    const auto chunk = [](const char *type, const QByteArray &data) {
+        QByteArray out(type, 4);
+        char size[4];
+        qToLittleEndian(quint32(data.size()), size);
+        out.append(size, 4);
+        out += data;
+        if (data.size() & 1)
+            out += '\0';
+        return out;
+    };
+    QByteArray vp8l(1, char(0x2F));
+    char word[4];
+    qToLittleEndian(quint32((width - 1) | ((height - 1) << 14) | (1u << 28)), word);
+    vp8l.append(word, 4);
+    vp8l.append(flat, 8);
+    QByteArray body("WEBP", 4);
+    if (wrapped) {
+        QByteArray vp8x(10, '\0');
+        vp8x[0] = 0x10; // alpha
+        for (int i = 0; i < 3; ++i) {
+            vp8x[4 + i] = char(((width - 1) >> (8 * i)) & 0xFF);
+            vp8x[7 + i] = char(((height - 1) >> (8 * i)) & 0xFF);
+        }
+        body += chunk("VP8X", vp8x) + chunk("ALPH", QByteArray(2, '\0'));
+    }
+    body += chunk("VP8L", vp8l);
+    QByteArray out("RIFF", 4);
+    qToLittleEndian(quint32(body.size()), word);
+    out.append(word, 4);
+    return out + body;
+}
+
+QByteArray tiffSizeInLong8(int width, int height)
+{
+    const auto u16 = [](QByteArray &out, quint16 v) { char b[2]; qToLittleEndian(v, b); out.append(b, 2); };
+    const auto u32 = [](QByteArray &out, quint32 v) { char b[4]; qToLittleEndian(v, b); out.append(b, 4); };
+    QByteArray data(56, '\0'); // padding, so that the LONG8 values sit at offsets 64 and 72
+    const quint32 base = 8, long8At = base + quint32(data.size());
+    char eight[8];
+    qToLittleEndian(quint64(width), eight);
+    data.append(eight, 8);
+    qToLittleEndian(quint64(height), eight);
+    data.append(eight, 8);
+    const quint32 rowAt = base + quint32(data.size());
+    data += QByteArray(qsizetype(width) * 3, char(0x80)); // one row, shared by every strip
+    const quint32 offsetsAt = base + quint32(data.size());
+    for (int y = 0; y < height; ++y)
+        u32(data, rowAt);
+    const quint32 sizesAt = base + quint32(data.size());
+    for (int y = 0; y < height; ++y)
+        u32(data, quint32(width) * 3);
+    QByteArray out("II*\0", 4);
+    u32(out, base + quint32(data.size()));
+    out += data;
+    const auto entry = [&](quint16 tag, quint16 type, quint32 count, quint32 value) {
+        u16(out, tag);
+        u16(out, type);
+        u32(out, count);
+        if (type == 3 && count == 1) {
+            u16(out, quint16(value));
+            u16(out, 0);
+        } else {
+            u32(out, value);
+        }
+    };
+    u16(out, 9);
+    entry(256, 16, 1, long8At);     // ImageWidth, LONG8
+    entry(257, 16, 1, long8At + 8); // ImageLength, LONG8
+    entry(258, 3, 1, 8);
+    entry(259, 3, 1, 1);            // uncompressed
+    entry(262, 3, 1, 2);            // RGB
+    entry(273, 4, quint32(height), offsetsAt);
+    entry(277, 3, 1, 3);
+    entry(278, 3, 1, 1);            // a row a strip
+    entry(279, 4, quint32(height), sizesAt);
+    u32(out, 0);
+    return out;
+}
+
 QByteArray lossyWebP(int width, int height)
 {
     WebPConfig config;
