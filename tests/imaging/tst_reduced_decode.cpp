@@ -232,6 +232,17 @@ private Q_SLOTS:
         QTest::newRow("WebP lossless") << Format::WebP << test::encode(bgr, ".webp", {cv::IMWRITE_WEBP_QUALITY, 101}) << cv::Mat() << 1.0;
         QTest::newRow("WebP lossy with alpha")
             << Format::WebP << test::encode(picture(w, h, CV_8UC4), ".webp", {cv::IMWRITE_WEBP_QUALITY, 90}) << cv::Mat() << 4.0;
+        // Sharp alpha edges over a hidden colour far from the visible one:
+        // averaging colour and alpha apart (and multiplying after) would darken the edges.
+        cv::Mat cutOut(h, w, CV_8UC4, cv::Scalar(0, 0, 0, 0));
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x)
+                if ((x / 5 + y / 7) % 2 == 0)
+                    cutOut.at<cv::Vec4b>(y, x) = cv::Vec4b(250, 240, 255, 255);
+        const QByteArray lossyCutOut = test::encode(cutOut, ".webp", {cv::IMWRITE_WEBP_QUALITY, 90});
+        QVERIFY(lossyCutOut.contains("VP8 ") && lossyCutOut.contains("ALPH")); // lossy, with an alpha plane
+        QTest::newRow("WebP lossy with alpha, white cut out of transparent black")
+            << Format::WebP << lossyCutOut << cv::Mat() << 1.5;
         QTest::newRow("WebP lossless with alpha")
             << Format::WebP << test::encode(picture(w, h, CV_8UC4), ".webp", {cv::IMWRITE_WEBP_QUALITY, 101}) << cv::Mat() << 1.0;
         QTest::newRow("TIFF strips 8-bit") << Format::Tiff << test::encode(bgr, ".tiff") << cv::Mat() << 0.5;
