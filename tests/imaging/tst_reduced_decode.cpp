@@ -128,8 +128,9 @@ cv::Mat paletteDecoded(const cv::Mat &image)
 }
 
 // A TIFF in tiles (OpenCV writes strips only), written with libtiff.
-QByteArray tiledTiff(const cv::Mat &bgr, const QString &path, int tileSide)
+QByteArray tiledTiff(const cv::Mat &bgr, const QString &path, int tileSide, int tileLength = 0)
 {
+    tileLength = tileLength > 0 ? tileLength : tileSide;
     TIFF *tif = TIFFOpen(path.toLocal8Bit().constData(), "w");
     TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, bgr.cols);
     TIFFSetField(tif, TIFFTAG_IMAGELENGTH, bgr.rows);
@@ -139,14 +140,14 @@ QByteArray tiledTiff(const cv::Mat &bgr, const QString &path, int tileSide)
     TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
     TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
     TIFFSetField(tif, TIFFTAG_TILEWIDTH, tileSide);
-    TIFFSetField(tif, TIFFTAG_TILELENGTH, tileSide);
+    TIFFSetField(tif, TIFFTAG_TILELENGTH, tileLength);
     cv::Mat rgb;
     cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-    std::vector<uchar> tile(std::size_t(tileSide) * tileSide * 3);
-    for (int ty = 0; ty < bgr.rows; ty += tileSide) {
+    std::vector<uchar> tile(std::size_t(tileSide) * tileLength * 3);
+    for (int ty = 0; ty < bgr.rows; ty += tileLength) {
         for (int tx = 0; tx < bgr.cols; tx += tileSide) {
             std::fill(tile.begin(), tile.end(), 0);
-            for (int y = 0; y < tileSide && ty + y < bgr.rows; ++y) {
+            for (int y = 0; y < tileLength && ty + y < bgr.rows; ++y) {
                 const int n = std::min(tileSide, bgr.cols - tx);
                 std::copy_n(rgb.ptr<uchar>(ty + y) + tx * 3, n * 3, tile.data() + std::size_t(y) * tileSide * 3);
             }
@@ -307,6 +308,19 @@ private Q_SLOTS:
             QVERIFY2(loaded.ok(), qPrintable(loaded.ok() ? QString() : loaded.error().message));
             QCOMPARE(loaded.value().bgr.size(), cv::Size(300, 200));
         }
+    }
+
+    // libtiff decodes a whole tile, however far it reaches past the image:
+    // the work counted is the declared tile's, not the part inside the image.
+    void tilesCountWhollyPastTheImage()
+    {
+        const cv::Mat bgr = picture(160, 120, CV_8UC3);
+        // Tiles of 64 x 4096 over 120 rows: 0.8 MB a decoded tile, 2.6 MB a band of RGBA rows 4096 tall.
+        const QByteArray tall = tiledTiff(bgr, m_dir.filePath(QStringLiteral("tall.tiff")), 64, 4096);
+        QVERIFY(decodeTiff(tall, 1, 8 << 20, bgr.size()).ok());
+        const auto r = decodeTiff(tall, 1, 1 << 20, bgr.size());
+        QVERIFY2(!r.ok(), "a tile 4096 rows long was counted as 120");
+        QCOMPARE(r.error().codeName(), QStringLiteral("too_many_pixels"));
     }
 
     // A block at the right or bottom edge averages the pixels it has.
