@@ -14,10 +14,10 @@ AreaReducer::AreaReducer(int width, int height, int factor)
 
 inline void AreaReducer::addBgrPixel(int x, int b, int g, int r)
 {
-    std::uint32_t *s = m_sums.data() + std::size_t(x / m_factor) * 3;
-    s[0] += std::uint32_t(b);
-    s[1] += std::uint32_t(g);
-    s[2] += std::uint32_t(r);
+    std::uint64_t *s = m_sums.data() + std::size_t(x / m_factor) * 3;
+    s[0] += std::uint64_t(b);
+    s[1] += std::uint64_t(g);
+    s[2] += std::uint64_t(r);
 }
 
 void AreaReducer::addBgr(const std::uint8_t *bgr)
@@ -64,9 +64,9 @@ void AreaReducer::endRow()
     std::uint8_t *out = m_out.ptr<std::uint8_t>(y);
     for (int x = 0; x < m_out.cols; ++x) {
         const int cols = std::min(m_factor, m_width - x * m_factor);
-        const std::uint32_t n = std::uint32_t(cols * rows);
+        const std::uint64_t n = std::uint64_t(cols) * std::uint64_t(rows);
         for (int c = 0; c < 3; ++c) {
-            std::uint32_t &s = m_sums[std::size_t(x) * 3 + c];
+            std::uint64_t &s = m_sums[std::size_t(x) * 3 + c];
             out[x * 3 + c] = std::uint8_t((s + n / 2) / n);
             s = 0;
         }

@@ -34,7 +34,7 @@ private:
 
     int m_width, m_height, m_factor;
     int m_row = 0;
-    std::vector<std::uint32_t> m_sums; // 3 per output pixel of the row being made
+    std::vector<std::uint64_t> m_sums; // 3 per output pixel of the row being made (a block of factor^2 x 255 passes 32 bits past a factor of 4104)
     cv::Mat m_out;
 };
 

@@ -15,8 +15,10 @@ namespace listinglens {
 // What bounds one photo's read, whatever the photo: the read never holds or
 // decodes an image of more than maxPixels (a 4 MP BGR image is 12 MB), and
 // searches for lines on one of at most searchSide pixels a side.
+// The loader decodes PNG, WebP and TIFF reduced to the largest picture the
+// read uses (LoadLimits::maxReducedPixels): the two are one number.
 struct ReadLimits {
-    qint64 maxPixels = 4'000'000;
+    qint64 maxPixels = LoadLimits{}.maxReducedPixels;
     int searchSide = 640;
 };
 

@@ -344,6 +344,19 @@ private Q_SLOTS:
         QCOMPARE(out.at<cv::Vec3b>(1, 2), image.at<cv::Vec3b>(2, 4)); // the corner pixel alone
     }
 
+    // A factor of thousands (a 100 MP image a pixel wide reduced to 4 MP,
+    // or a caller's own small limit) sums more than 32 bits hold.
+    void aLargeFactorDoesNotOverflow()
+    {
+        const int side = 5000; // 25 M pixels of 255 a block: 6.4e9
+        const std::vector<std::uint8_t> row(std::size_t(side) * 3, 255);
+        AreaReducer reducer(side, side, side);
+        for (int y = 0; y < side; ++y)
+            reducer.addBgr(row.data());
+        QCOMPARE(reducer.result().size(), cv::Size(1, 1));
+        QCOMPARE(reducer.result().at<cv::Vec3b>(0, 0), cv::Vec3b(255, 255, 255));
+    }
+
     // The loader picks the factor: the smallest that brings the picture
     // within maxReducedPixels; the size it reports stays the photo's.
     void loaderReducesLargePhotos()
