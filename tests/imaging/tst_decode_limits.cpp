@@ -126,6 +126,28 @@ private Q_SLOTS:
         QVERIFY2(cpuMs < maxCpuMs, qPrintable(QStringLiteral("%1 ms of CPU, over %2").arg(cpuMs).arg(maxCpuMs)));
     }
 
+    // A full-size decode (targetShortSide 0, as the bench makes phone photos)
+    // of a rotated 50 MP JPEG holds its picture and the rotated copy, 302 MB:
+    // within JPEG's own budget, as it was before the other formats' budget
+    // was lowered; the other formats' budget alone would refuse it.
+    void aRotatedFullSizeJpegFitsJpegsBudget()
+    {
+        QByteArray jpeg = test::progressiveJpeg(8192, 6144, 3);
+        // An APP1 EXIF segment right after the SOI marker: Orientation 6 (rotate 90).
+        QByteArray exif("Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0", 32);
+        QByteArray app1("\xFF\xE1", 2);
+        app1 += char((exif.size() + 2) >> 8);
+        app1 += char((exif.size() + 2) & 0xFF);
+        jpeg.insert(2, app1 + exif);
+        LoadLimits fullSize;
+        fullSize.targetShortSide = 0;
+        const auto header = ImageLoader(fullSize).inspect(jpeg);
+        QVERIFY2(header.ok(), qPrintable(header.ok() ? QString() : header.error().message));
+        QCOMPARE(header.value().orientation, 6);
+        QVERIFY(decodePeakBytes(header.value(), 1) > fullSize.maxDecodedBytes);
+        QVERIFY(decodePeakBytes(header.value(), 1) <= fullSize.maxJpegDecodedBytes);
+    }
+
     // A decode that runs past its deadline stops, with a refusal that says so.
     void aJpegDecodeHasADeadline()
     {
