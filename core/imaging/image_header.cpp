@@ -75,6 +75,7 @@ struct TiffFields {
     std::uint32_t rowsPerStrip = 0xFFFFFFFF, tileWidth = 0, tileLength = 0;
     std::uint32_t compression = 1;
     bool extraSamples = false;
+    bool sizeOfOtherType = false; // a size, strip or tile field neither SHORT nor LONG
 };
 
 // Reads the first IFD of a TIFF structure (a TIFF file or an EXIF block).
@@ -112,10 +113,12 @@ std::optional<TiffFields> readTiffIfd(std::span<const std::uint8_t> tiff)
             return std::nullopt;
         // The sizes the memory check rests on must be the ones libtiff reads:
         // a SHORT or a LONG, in the entry. Any other type (a LONG8 is 8
-        // bytes, stored at an offset; a RATIONAL, a DOUBLE) is refused.
+        // bytes, stored at an offset; a RATIONAL, a DOUBLE) is refused (readTiff).
         const bool sizeTag = *tag == 256 || *tag == 257 || *tag == 278 || *tag == 322 || *tag == 323;
-        if (sizeTag && *type != 3 && *type != 4)
-            return std::nullopt;
+        if (sizeTag && *type != 3 && *type != 4) {
+            f.sizeOfOtherType = true;
+            continue;
+        }
         // SHORT (3) values sit in the first two bytes of the value field, LONG (4) in all four.
         const auto value = *type == 3 ? r.u16(entry + 8) : r.u32(entry + 8);
         if (!value)
@@ -337,6 +340,8 @@ Result<ImageHeader> readBmp(std::span<const std::uint8_t> data)
 Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
 {
     const auto f = readTiffIfd(data);
+    if (f && f->sizeOfOtherType)
+        return corrupt(QStringLiteral("the TIFF header gives its size, strips or tiles as a type other than SHORT or LONG"));
     if (!f || f->width == 0 || f->height == 0)
         return corrupt(QStringLiteral("the TIFF header is malformed"));
     ImageHeader h;
