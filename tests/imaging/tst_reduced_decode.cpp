@@ -323,6 +323,20 @@ private Q_SLOTS:
         QCOMPARE(r.error().codeName(), QStringLiteral("too_many_pixels"));
     }
 
+    // The header charges what libwebp holds besides the output: nothing for
+    // lossy, 4 bytes a pixel for lossless (bare or after VP8X and ALPH), 5
+    // for lossy with a compressed alpha plane (decoded as lossless ARGB).
+    void webpHeaderChargesWhatLibwebpHolds()
+    {
+        const int w = 160, h = 120;
+        const cv::Mat bgr = picture(w, h, CV_8UC3), bgra = picture(w, h, CV_8UC4);
+        const auto work = [](const QByteArray &bytes) { return ImageLoader().inspect(bytes).value().workBytes; };
+        QCOMPARE(work(test::encode(bgr, ".webp", {cv::IMWRITE_WEBP_QUALITY, 90})), qint64(0));
+        QCOMPARE(work(test::encode(bgra, ".webp", {cv::IMWRITE_WEBP_QUALITY, 90})), qint64(5) * w * h);
+        QCOMPARE(work(test::encode(bgra, ".webp", {cv::IMWRITE_WEBP_QUALITY, 101})), qint64(4) * w * h);
+        QCOMPARE(work(test::flatLosslessWebP(w, h, true)), qint64(4) * w * h);
+    }
+
     // A block at the right or bottom edge averages the pixels it has.
     void edgeBlocksAverageWhatTheyHave()
     {
