@@ -34,6 +34,7 @@ Result<QStringList> makePhonePhotos(const QString &sourceDir, const QString &out
         return Error{ErrorCode::IoError, QStringLiteral("cannot create %1").arg(outDir)};
     LoadLimits full;
     full.targetShortSide = 0;
+    full.maxReducedPixels = 0; // a PNG source too: the phone photos are made from every pixel
     const ImageLoader loader(full);
     QStringList written;
     for (int i = 0; i < sources.size(); ++i) {

@@ -18,6 +18,7 @@ PACKAGES=(
     libtesseract-dev tesseract-ocr-eng tesseract-ocr-rus  # text on photos: OCR and two language packs (core/moderation)
     libphonenumber-dev               # phone numbers in that text, for any region (core/moderation/contact_details.h)
     libjpeg-dev                      # JPEG decoding that refuses truncated scans; test fixture: CMYK JPEGs
+    libpng-dev libwebp-dev libtiff-dev  # PNG, WebP, TIFF decoded a row at a time and reduced as read (never whole)
     zlib1g-dev                       # tests: the hostile PNG and TIFF fixtures are deflated as they are written
     libpq-dev                        # binary photo transfer to the job queue (libpq on Qt's connection)
     qtkeychain-qt6-dev               # the window keeps the database password in the session keyring (optional to the build)

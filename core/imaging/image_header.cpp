@@ -1,5 +1,7 @@
 #include "image_header.h"
 
+#include "tiff_decoder.h"
+
 #include <algorithm>
 #include <cstring>
 #include <optional>
@@ -73,6 +75,7 @@ struct TiffFields {
     std::uint32_t rowsPerStrip = 0xFFFFFFFF, tileWidth = 0, tileLength = 0;
     std::uint32_t compression = 1;
     bool extraSamples = false;
+    bool sizeOfOtherType = false; // a size, strip or tile field neither SHORT nor LONG
 };
 
 // Reads the first IFD of a TIFF structure (a TIFF file or an EXIF block).
@@ -108,6 +111,14 @@ std::optional<TiffFields> readTiffIfd(std::span<const std::uint8_t> tiff)
         const auto tag = r.u16(entry), type = r.u16(entry + 2);
         if (!tag || !type)
             return std::nullopt;
+        // The sizes the memory check rests on must be the ones libtiff reads:
+        // a SHORT or a LONG, in the entry. Any other type (a LONG8 is 8
+        // bytes, stored at an offset; a RATIONAL, a DOUBLE) is refused (readTiff).
+        const bool sizeTag = *tag == 256 || *tag == 257 || *tag == 278 || *tag == 322 || *tag == 323;
+        if (sizeTag && *type != 3 && *type != 4) {
+            f.sizeOfOtherType = true;
+            continue;
+        }
         // SHORT (3) values sit in the first two bytes of the value field, LONG (4) in all four.
         const auto value = *type == 3 ? r.u16(entry + 8) : r.u32(entry + 8);
         if (!value)
@@ -224,6 +235,9 @@ Result<ImageHeader> readPng(std::span<const std::uint8_t> data)
     h.bitsPerSample = int(*depth);
     h.hasAlpha = *colour == 4 || *colour == 6;
     h.channels = (*colour == 0 || *colour == 4) ? 1 : 3;
+    // An interlaced PNG is decoded whole as 8-bit BGRA (png_decoder.h); any other a row at a time.
+    if (r.u8(28).value_or(0) != 0)
+        h.workBytes = qint64(h.width) * h.height * 4;
     // A tRNS chunk before the image data also means transparency.
     std::size_t pos = 8;
     while (!h.hasAlpha) {
@@ -266,7 +280,29 @@ Result<ImageHeader> readWebP(std::span<const std::uint8_t> data)
         h.width = int(*w + 1);
         h.height = int(*ht + 1);
         h.hasAlpha = *flags & 0x10;
-        h.workBytes = qint64(h.width) * h.height * 4; // its image may be lossless (ARGB first), or lossy with an alpha plane
+        // Its image is lossless (ARGB first), or lossy with or without an
+        // alpha plane (a byte a pixel); unknown (cut short): as lossless.
+        h.workBytes = qint64(h.width) * h.height * 4;
+        // The chunks up to the image's: an ALPH chunk is noted and passed
+        // (libwebp decodes whatever image follows it), and the image chunk
+        // says what libwebp holds. A lossy image's alpha plane is a byte a
+        // pixel; when that plane is compressed (losslessly, the ALPH chunk's
+        // low two bits), libwebp's lossless decoder also holds it as ARGB,
+        // 4 bytes a pixel, unless it is colour-indexed (not checked here).
+        std::optional<std::uint32_t> alphaCompression;
+        for (std::size_t pos = 30; r.has(pos, 8);) {
+            const std::size_t size = *r.u32(pos + 4);
+            if (r.matches(pos, "ALPH") && !alphaCompression) {
+                alphaCompression = r.u8(pos + 8).value_or(1) & 0x03;
+            } else if (r.matches(pos, "VP8 ")) {
+                const qint64 pixels = qint64(h.width) * h.height;
+                h.workBytes = !alphaCompression ? 0 : *alphaCompression == 0 ? pixels : 5 * pixels;
+                break;
+            } else if (r.matches(pos, "VP8L")) {
+                break;
+            }
+            pos += 8 + size + (size & 1);
+        }
     } else {
         return corrupt(QStringLiteral("the WebP header is malformed"));
     }
@@ -304,6 +340,8 @@ Result<ImageHeader> readBmp(std::span<const std::uint8_t> data)
 Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
 {
     const auto f = readTiffIfd(data);
+    if (f && f->sizeOfOtherType)
+        return corrupt(QStringLiteral("the TIFF header gives its size, strips or tiles as a type other than SHORT or LONG"));
     if (!f || f->width == 0 || f->height == 0)
         return corrupt(QStringLiteral("the TIFF header is malformed"));
     ImageHeader h;
@@ -320,19 +358,17 @@ Result<ImageHeader> readTiff(std::span<const std::uint8_t> data)
     // limits on scans, memory and time that JPEGs themselves decode under.
     if (f->compression == 6 || f->compression == 7)
         return Error{ErrorCode::UnsupportedFormat, QStringLiteral("TIFF with JPEG compression is not supported; send the JPEG itself")};
-    // OpenCV decodes a TIFF a strip or tile at a time into a 4-channel buffer of
-    // that strip's declared size: the whole image when RowsPerStrip is absent
-    // (a 100 MP TIFF in one strip took 400 MB besides its pixels), and beyond
-    // the image when it declares more rows than there are (a 100x100 TIFF
-    // declaring 10 million rows per strip allocated 4 GB, found by fuzzing).
+    // The decoder holds a band of RGBA rows as tall as a strip or a tile,
+    // and libtiff's decoded strip or tile (tiff_decoder.h): the whole image
+    // when RowsPerStrip is absent, and beyond it when a strip declares more
+    // rows than there are (clamped here as the decoder clamps them).
     // Sides are clamped before multiplying (anything this large is refused anyway).
     const auto side = [](std::uint32_t v) { return qint64(std::min<std::uint32_t>(v, 1u << 24)); };
-    const qint64 bytesPerSample = std::max<qint64>(1, (qint64(f->bitsPerSample) + 7) / 8);
-    const std::uint32_t stripRows = f->rowsPerStrip == 0 || f->rowsPerStrip == 0xFFFFFFFF ? f->height : f->rowsPerStrip;
-    if (f->tileWidth > 0 || f->tileLength > 0)
-        h.workBytes = side(f->tileWidth) * side(f->tileLength) * 4 * bytesPerSample;
-    else
-        h.workBytes = side(f->width) * side(stripRows) * 4 * bytesPerSample;
+    const bool tiled = f->tileWidth > 0 || f->tileLength > 0;
+    const std::uint32_t bandRows = tiled ? f->tileLength
+                                   : f->rowsPerStrip == 0 ? f->height : std::min(f->rowsPerStrip, f->height);
+    h.workBytes = tiffWorkBytes(side(f->width), std::max<qint64>(1, side(bandRows)), tiled ? std::max<qint64>(1, side(f->tileWidth)) : 0,
+                                int(f->samplesPerPixel), int(f->bitsPerSample));
     return h;
 }
 

@@ -2,7 +2,10 @@
 
 #include "jpeg_decoder.h"
 #include "logging.h"
+#include "png_decoder.h"
 #include "sqlite_files.h"
+#include "tiff_decoder.h"
+#include "webp_decoder.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -13,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <span>
 
 namespace listinglens {
@@ -24,105 +28,81 @@ QString megabytes(qint64 bytes)
     return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 1) + QStringLiteral(" MiB");
 }
 
-int reducedScaleFor(const ImageHeader &h, int targetShortSide)
+// A BMP through OpenCV at full size (kMaxBmpPixels at most), then reduced.
+Result<cv::Mat> decodeBmp(const QByteArray &bytes, int factor)
 {
-    if (h.format != ImageFormat::Jpeg || targetShortSide <= 0)
-        return 1;
-    const int shortSide = std::min(h.width, h.height);
-    for (int scale : {8, 4, 2}) {
-        if (shortSide / scale >= targetShortSide)
-            return scale;
-    }
-    return 1;
-}
-
-// The scale loadBytes decodes at: JPEGs without alpha may shrink in the decoder.
-int decodeScaleFor(const ImageHeader &h, int targetShortSide)
-{
-    return h.hasAlpha ? 1 : reducedScaleFor(h, targetShortSide);
-}
-
-int reducedFlag(int scale)
-{
-    switch (scale) {
-    case 2: return cv::IMREAD_REDUCED_COLOR_2;
-    case 4: return cv::IMREAD_REDUCED_COLOR_4;
-    case 8: return cv::IMREAD_REDUCED_COLOR_8;
-    default: return cv::IMREAD_COLOR;
-    }
-}
-
-// Any decoded layout (gray, gray+alpha, BGRA, 16-bit, float) to 8-bit BGR,
-// a row at a time into the one picture it returns; transparent pixels are
-// composited onto white, as a marketplace page shows them.
-cv::Mat toBgr8(const cv::Mat &decoded)
-{
-    if (decoded.type() == CV_8UC3)
+    const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
+    cv::Mat decoded = cv::imdecode(raw, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+    if (decoded.empty())
+        return Error{ErrorCode::Corrupt, QStringLiteral("the BMP data could not be decoded (damaged file?)")};
+    if (factor <= 1)
         return decoded;
-    double scale = 1.0;
-    if (decoded.depth() == CV_16U)
-        scale = 255.0 / 65535.0;
-    else if (decoded.depth() == CV_32F || decoded.depth() == CV_64F)
-        scale = 255.0;
-    const int channels = decoded.channels();
-    const bool alpha = channels == 2 || channels == 4;
-    const int colour = channels >= 3 ? 3 : 1;
-    cv::Mat bgr(decoded.rows, decoded.cols, CV_8UC3);
-    cv::Mat row;
-    for (int y = 0; y < decoded.rows; ++y) {
-        decoded.row(y).convertTo(row, CV_8U, scale);
-        const uchar *src = row.ptr<uchar>(0);
-        uchar *dst = bgr.ptr<uchar>(y);
-        for (int x = 0; x < decoded.cols; ++x, src += channels, dst += 3) {
-            const int a = alpha ? src[channels - 1] : 255;
-            for (int c = 0; c < 3; ++c) {
-                const int v = src[colour == 3 ? c : 0];
-                dst[c] = alpha ? cv::saturate_cast<uchar>((v * a + 255 * (255 - a) + 127) / 255) : uchar(v);
-            }
-        }
-    }
-    return bgr;
+    cv::Mat reduced;
+    cv::resize(decoded, reduced, cv::Size((decoded.cols + factor - 1) / factor, (decoded.rows + factor - 1) / factor), 0, 0,
+               cv::INTER_AREA);
+    return reduced;
 }
 
-// The decoder's output: JPEGs through libjpeg, held to the budget and the
-// deadline; the other formats through OpenCV, within the budget by the
-// header check.
+// The decoder's output, 8-bit BGR at 1/scale, alpha composited onto white.
+// JPEGs through libjpeg, held to the budget and the deadline; PNG, WebP and
+// TIFF a row at a time, never at full resolution unless it is what they ask.
 Result<cv::Mat> decodePixels(const QByteArray &bytes, const ImageHeader &h, int scale, const LoadLimits &limits)
 {
-    if (h.format == ImageFormat::Jpeg) {
-        const JpegBudget budget{limits.maxDecodedBytes,
+    switch (h.format) {
+    case ImageFormat::Jpeg: {
+        const JpegBudget budget{limits.maxJpegDecodedBytes,
                                 std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.maxDecodeMs)};
         return decodeJpeg(bytes, scale, budget);
     }
-    const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
-    // Orientation is applied afterwards, the same way for every format, so OpenCV must not.
-    const int flags = h.hasAlpha ? cv::IMREAD_UNCHANGED : reducedFlag(scale) | cv::IMREAD_IGNORE_ORIENTATION;
-    cv::Mat decoded = cv::imdecode(raw, flags);
-    if (decoded.empty())
-        return Error{ErrorCode::Corrupt, QStringLiteral("the %1 data could not be decoded (damaged file?)")
-                                             .arg(imageFormatName(h.format).toUpper())};
-    return decoded;
+    case ImageFormat::Png: return decodePng(bytes, scale, cv::Size(h.width, h.height));
+    case ImageFormat::WebP: return decodeWebP(bytes, scale, cv::Size(h.width, h.height));
+    case ImageFormat::Tiff: return decodeTiff(bytes, scale, limits.maxDecodedBytes, cv::Size(h.width, h.height));
+    case ImageFormat::Bmp: return decodeBmp(bytes, scale);
+    }
+    return Error{ErrorCode::UnsupportedFormat, QStringLiteral("not a supported image")};
 }
 
 } // namespace
 
+int decodeScaleFor(const ImageHeader &h, const LoadLimits &limits)
+{
+    if (h.format == ImageFormat::Jpeg) {
+        const int shortSide = std::min(h.width, h.height);
+        for (int scale : {8, 4, 2}) {
+            if (limits.targetShortSide > 0 && shortSide / scale >= limits.targetShortSide)
+                return scale;
+        }
+        return 1;
+    }
+    if (limits.maxReducedPixels <= 0)
+        return 1;
+    const auto pixelsAt = [&h](qint64 f) { return ((h.width + f - 1) / f) * ((h.height + f - 1) / f); };
+    const double pixels = double(h.width) * double(h.height);
+    int f = std::max(1, int(std::sqrt(pixels / double(limits.maxReducedPixels))));
+    while (f > 1 && pixelsAt(f - 1) <= limits.maxReducedPixels)
+        --f;
+    while (pixelsAt(f) > limits.maxReducedPixels && f < std::max(h.width, h.height))
+        ++f;
+    return f;
+}
+
 qint64 decodePeakBytes(const ImageHeader &h, int scale)
 {
-    ImageHeader output = h; // what the decoder hands over
-    if (!h.hasAlpha) {      // 8-bit BGR from the decoder itself (IMREAD_COLOR, libjpeg)
-        output.channels = 3;
-        output.bitsPerSample = 8;
-    }
-    ImageHeader bgr = output;
+    ImageHeader bgr = h; // the 8-bit BGR picture every decoder hands over
     bgr.channels = 3;
     bgr.bitsPerSample = 8;
     bgr.hasAlpha = false;
     bgr.workBytes = 0;
     const qint64 picture = bgr.decodedBytes(scale);
-    const qint64 decoding = output.decodedBytes(scale); // with the work buffers
-    const qint64 converting = h.hasAlpha ? output.decodedBytes(scale) - output.workBytes + picture : picture;
+    qint64 decoding = picture + h.workBytes;
+    if (h.format == ImageFormat::WebP && h.hasAlpha)
+        decoding += bgr.decodedBytes(scale) / 3 * 4; // premultiplied BGRA before compositing
+    else if (h.format == ImageFormat::Bmp)
+        decoding += bgr.decodedBytes(1); // decoded whole, then reduced
+    else if (h.format == ImageFormat::Png)
+        decoding += qint64(std::min(h.width, 1 << 24)) * 16; // a row of sums and a decoded row
     const qint64 rotating = h.swapsAxes() ? 2 * picture : picture;
-    return std::max({decoding, converting, rotating});
+    return std::max(decoding, rotating);
 }
 
 cv::Mat applyOrientation(const cv::Mat &image, int orientation)
@@ -193,12 +173,19 @@ Result<ImageHeader> ImageLoader::inspect(const QByteArray &bytes) const
                          .arg(h.width).arg(h.height)
                          .arg(double(pixels) / 1e6, 0, 'f', 1)
                          .arg(double(m_limits.maxPixels) / 1e6, 0, 'f', 0)};
-    const qint64 decoded = decodePeakBytes(h, decodeScaleFor(h, m_limits.targetShortSide));
-    if (decoded > m_limits.maxDecodedBytes)
+    if (h.format == ImageFormat::Bmp && pixels > kMaxBmpPixels)
+        return Error{ErrorCode::TooManyPixels,
+                     QStringLiteral("the BMP is %1 x %2 pixels (%3 MP); BMPs over %4 MP are not supported, send it as PNG or JPEG")
+                         .arg(h.width).arg(h.height)
+                         .arg(double(pixels) / 1e6, 0, 'f', 1)
+                         .arg(double(kMaxBmpPixels) / 1e6, 0, 'f', 0)};
+    const qint64 decoded = decodePeakBytes(h, decodeScaleFor(h, m_limits));
+    const qint64 budget = h.format == ImageFormat::Jpeg ? m_limits.maxJpegDecodedBytes : m_limits.maxDecodedBytes;
+    if (decoded > budget)
         return Error{ErrorCode::TooManyPixels,
                      QStringLiteral("the photo is %1 x %2 pixels of %3 channel(s) at %4 bits; decoded it would take %5, over the %6 limit")
                          .arg(h.width).arg(h.height).arg(h.channels + (h.hasAlpha ? 1 : 0)).arg(h.bitsPerSample)
-                         .arg(megabytes(decoded), megabytes(m_limits.maxDecodedBytes))};
+                         .arg(megabytes(decoded), megabytes(budget))};
     if (std::min(h.width, h.height) < m_limits.minSide)
         return Error{ErrorCode::TooSmall, QStringLiteral("the photo is %1 x %2 pixels; it needs at least %3 pixels on each side")
                                               .arg(h.width).arg(h.height).arg(m_limits.minSide)};
@@ -217,15 +204,14 @@ Result<LoadedImage> ImageLoader::loadBytes(const QByteArray &bytes) const
     out.byteSize = bytes.size();
     out.width = h.displayWidth();
     out.height = h.displayHeight();
-    out.decodeScale = decodeScaleFor(h, m_limits.targetShortSide);
+    out.decodeScale = decodeScaleFor(h, m_limits);
 
     try {
         auto decoded = decodePixels(bytes, h, out.decodeScale, m_limits);
         if (!decoded)
             return decoded.error();
-        // Each step releases the one before it: the budget counts two at a time.
+        // Only a rotation copies: the budget counts the picture twice then.
         cv::Mat picture = std::move(decoded).value();
-        picture = toBgr8(picture);
         if (h.orientation >= 2 && h.orientation <= 4) // a flip works in place: only a rotation copies
             cv::flip(picture, picture, h.orientation == 2 ? 1 : h.orientation == 3 ? -1 : 0);
         else

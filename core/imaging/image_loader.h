@@ -14,10 +14,16 @@ struct LoadLimits {
     qint64 maxFileBytes = 30LL * 1024 * 1024; // 30 MiB
     qint64 maxPixels = 100'000'000;           // from the header, before decoding
     // The most memory one decode may take at once, every decoder alike: its
-    // output and work buffers (a TIFF strip, libjpeg's coefficients, libwebp's
-    // canvas), the conversion to 8-bit BGR beside them, a rotated copy.
-    // 100 MP of 8-bit RGB fits, 100 MP of 16-bit RGBA (800 MB) does not.
-    qint64 maxDecodedBytes = 400LL * 1024 * 1024;
+    // output and work buffers (a band of TIFF strips or tiles, libwebp's
+    // lossless canvas), a rotated copy. PNG, lossy WebP and TIFF in small
+    // strips take little more than their reduced output whatever their
+    // size; a lossless WebP takes 4 bytes a pixel (about 64 MP fit).
+    qint64 maxDecodedBytes = 256LL * 1024 * 1024;
+    // The same for a JPEG, which libjpeg is held to while it decodes: a
+    // progressive JPEG holds its coefficients (2 to 6 bytes a pixel: 4:4:4
+    // up to about 70 MP, 4:2:0 up to 100 MP fit), a full-size decode its
+    // picture beside a rotated copy (6 bytes a pixel).
+    qint64 maxJpegDecodedBytes = 400LL * 1024 * 1024;
     // A JPEG's work is not bounded by its pixels (scans; jpeg_decoder.h): past
     // this its decode stops. Other formats cost time in proportion to pixels.
     int maxDecodeMs = 10'000;
@@ -25,6 +31,12 @@ struct LoadLimits {
     // JPEGs are decoded at 1/2, 1/4 or 1/8 scale (libjpeg DCT scaling) as long as
     // the shorter side stays at least this long. 0 decodes at full size.
     int targetShortSide = 256;
+    // Other formats cannot be decoded again larger at little cost, so they are
+    // decoded once at the largest size a caller reads (the moderation lane's
+    // ReadLimits::maxPixels): reduced by the smallest whole factor that brings
+    // them within this many pixels, the rows averaged as the decoder produces
+    // them (AreaReducer), never the full resolution held. 0: full size.
+    qint64 maxReducedPixels = 4'000'000;
 };
 
 struct LoadedImage {
@@ -32,13 +44,17 @@ struct LoadedImage {
     ImageHeader header;     // as read from the file
     int width = 0;          // full-resolution size as displayed (orientation applied)
     int height = 0;
-    int decodeScale = 1;    // 1, 2, 4 or 8: bgr is about width/decodeScale wide
+    int decodeScale = 1;    // bgr is about width/decodeScale wide: 1, 2, 4 or 8 for a JPEG, any whole factor otherwise
     qint64 byteSize = 0;
 };
 
 // Decodes photos safely: every failure is an Error with a stable code, nothing
-// throws, and no decode takes more memory than maxDecodedBytes (checked from
-// the header before decoding; libjpeg is held to it while decoding).
+// throws, and no decode takes more memory than maxDecodedBytes (a JPEG
+// maxJpegDecodedBytes; checked from
+// the header before decoding; libjpeg and libtiff are held to it while
+// decoding). JPEGs go through libjpeg (jpeg_decoder.h), PNG, WebP and TIFF
+// through their own libraries a row at a time (png_decoder.h,
+// webp_decoder.h, tiff_decoder.h), BMP through OpenCV (at most kMaxBmpPixels).
 // Thread-safe (no shared state).
 class ImageLoader {
 public:
@@ -58,9 +74,19 @@ private:
     LoadLimits m_limits;
 };
 
+// A BMP is decoded whole by OpenCV, then reduced: an uncompressed one within
+// the 30 MiB file limit is at most about 10 MP, an RLE one can declare many
+// pixels in few bytes. Larger ones are refused (TooManyPixels).
+inline constexpr qint64 kMaxBmpPixels = 16'000'000;
+
+// The whole factor loadBytes() reduces each side by: for a JPEG 1, 2, 4 or 8
+// (its short side kept at targetShortSide or more), for the other formats
+// the smallest that brings the picture within maxReducedPixels.
+int decodeScaleFor(const ImageHeader &header, const LoadLimits &limits);
+
 // The most memory loadBytes() takes at once for this header at 1/scale: the
-// decoder's output beside its work buffers, then beside the 8-bit BGR picture
-// converted from it, then that picture beside its rotated copy.
+// decoder's output (8-bit BGR, or BGRA before compositing) beside its work
+// buffers, then the picture beside its rotated copy.
 qint64 decodePeakBytes(const ImageHeader &header, int scale);
 
 // Applies an EXIF orientation (1..8) so the image reads as displayed.

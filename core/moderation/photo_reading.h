@@ -15,8 +15,10 @@ namespace listinglens {
 // What bounds one photo's read, whatever the photo: the read never holds or
 // decodes an image of more than maxPixels (a 4 MP BGR image is 12 MB), and
 // searches for lines on one of at most searchSide pixels a side.
+// The loader decodes PNG, WebP and TIFF reduced to the largest picture the
+// read uses (LoadLimits::maxReducedPixels): the two are one number.
 struct ReadLimits {
-    qint64 maxPixels = 4'000'000;
+    qint64 maxPixels = LoadLimits{}.maxReducedPixels;
     int searchSide = 640;
 };
 
@@ -35,7 +37,7 @@ struct ModerationInput {
 };
 
 // The lane's input from the main lane's decode: a decode of more than
-// limits.maxPixels (a non-JPEG is decoded at full size: 100 MP is 300 MB) is
+// limits.maxPixels (one made with LoadLimits other than the defaults) is
 // reduced by a whole factor to fit, so that a queued photo holds at most
 // about 12 MB of pixels and its bytes. Call it before queueing.
 ModerationInput moderationInput(LoadedImage decoded, QByteArray bytes, int thumbnailSide = 0, const ReadLimits &limits = {});

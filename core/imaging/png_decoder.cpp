@@ -1,0 +1,155 @@
+#include "png_decoder.h"
+
+#include "area_reducer.h"
+#include "logging.h"
+
+#include <png.h>
+
+#include <csetjmp>
+#include <cstring>
+#include <vector>
+
+namespace listinglens {
+
+namespace {
+
+struct PngErrors {
+    std::jmp_buf jump;
+    char message[160] = {};
+};
+
+struct PngInput {
+    const png_byte *data;
+    std::size_t size;
+    std::size_t pos;
+};
+
+[[noreturn]] void onError(png_structp png, png_const_charp message)
+{
+    auto *e = static_cast<PngErrors *>(png_get_error_ptr(png));
+    std::strncpy(e->message, message, sizeof(e->message) - 1);
+    std::longjmp(e->jump, 1);
+}
+
+void onWarning(png_structp, png_const_charp) {}
+
+void readInput(png_structp png, png_bytep out, png_size_t count)
+{
+    auto *in = static_cast<PngInput *>(png_get_io_ptr(png));
+    if (count > in->size - in->pos)
+        png_error(png, "the file ends before the image does");
+    std::memcpy(out, in->data + in->pos, count);
+    in->pos += count;
+}
+
+struct Layout {
+    png_uint_32 width = 0, height = 0;
+    int channels = 3; // 8-bit BGR or BGRA after the transforms below
+    bool interlaced = false;
+    std::size_t rowBytes = 0;
+};
+
+// The header, and the transforms that turn any PNG into 8-bit BGR(A) rows.
+// No C++ object with a destructor lives between setjmp and a longjmp.
+bool readLayout(png_structp png, png_infop info, PngErrors &e, Layout &out)
+{
+    if (setjmp(e.jump))
+        return false;
+    png_read_info(png, info);
+    png_set_expand(png);   // palette to RGB, grey of 1-4 bits to 8, a tRNS colour to alpha
+    png_set_scale_16(png); // 16 bits to 8, rounded
+    png_set_gray_to_rgb(png);
+    png_set_bgr(png);
+    out.interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
+    if (out.interlaced)
+        png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    out.width = png_get_image_width(png, info);
+    out.height = png_get_image_height(png, info);
+    out.channels = png_get_channels(png, info);
+    out.rowBytes = png_get_rowbytes(png, info);
+    return true;
+}
+
+void addRow(AreaReducer &reducer, const png_byte *row, int channels)
+{
+    static const int bgr[3] = {0, 1, 2};
+    if (channels == 4)
+        reducer.addWithAlpha(row, bgr, false);
+    else
+        reducer.addBgr(row);
+}
+
+// The rows into the reducer: one at a time, or (interlaced) the whole image
+// pass by pass into `rows`, then each into the reducer.
+bool readRows(png_structp png, PngErrors &e, const Layout &layout, std::vector<png_byte> &rows, AreaReducer &reducer)
+{
+    if (setjmp(e.jump))
+        return false;
+    const std::size_t stride = layout.rowBytes;
+    if (!layout.interlaced) {
+        for (png_uint_32 y = 0; y < layout.height; ++y) {
+            png_read_row(png, rows.data(), nullptr);
+            addRow(reducer, rows.data(), layout.channels);
+        }
+    } else {
+        const int passes = png_set_interlace_handling(png);
+        for (int pass = 0; pass < passes; ++pass) {
+            for (png_uint_32 y = 0; y < layout.height; ++y)
+                png_read_row(png, rows.data() + y * stride, nullptr);
+        }
+        for (png_uint_32 y = 0; y < layout.height; ++y)
+            addRow(reducer, rows.data() + y * stride, layout.channels);
+    }
+    png_read_end(png, nullptr);
+    return true;
+}
+
+Error damaged(const PngErrors &e)
+{
+    qCWarning(lcImage) << "libpng refused a PNG:" << e.message;
+    return {ErrorCode::Corrupt, QStringLiteral("the PNG data could not be decoded (damaged file?)")};
+}
+
+} // namespace
+
+Result<cv::Mat> decodePng(const QByteArray &bytes, int factor, cv::Size expected)
+{
+    PngErrors e;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &e, onError, onWarning);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    if (!info) {
+        png_destroy_read_struct(&png, nullptr, nullptr);
+        return Error{ErrorCode::Internal, QStringLiteral("libpng could not start")};
+    }
+    PngInput input{reinterpret_cast<const png_byte *>(bytes.constData()), std::size_t(bytes.size()), 0};
+    png_set_read_fn(png, &input, readInput);
+    png_set_chunk_malloc_max(png, 8 << 20); // text, ICC profiles: never more than this each
+    Layout layout;
+    Result<cv::Mat> result = Error{ErrorCode::Corrupt, {}};
+    try {
+        if (!readLayout(png, info, e, layout)) {
+            result = damaged(e);
+        } else if (qint64(layout.width) != expected.width || qint64(layout.height) != expected.height) {
+            result = Error{ErrorCode::Corrupt, QStringLiteral("the PNG's image is %1 x %2 pixels, its header says %3 x %4")
+                                                   .arg(layout.width).arg(layout.height).arg(expected.width).arg(expected.height)};
+        } else if (layout.interlaced && qint64(layout.width) * layout.height > kMaxInterlacedPngPixels) {
+            result = Error{ErrorCode::UnsupportedFormat,
+                           QStringLiteral("an interlaced PNG of more than %1 MP is not supported (it is decoded whole); save it without interlacing")
+                               .arg(kMaxInterlacedPngPixels / 1'000'000)};
+        } else {
+            std::vector<png_byte> rows(layout.rowBytes * (layout.interlaced ? layout.height : 1));
+            AreaReducer reducer(int(layout.width), int(layout.height), factor);
+            if (readRows(png, e, layout, rows, reducer))
+                result = reducer.result();
+            else
+                result = damaged(e);
+        }
+    } catch (const std::exception &ex) { // a buffer could not be allocated
+        result = Error{ErrorCode::Internal, QStringLiteral("decoding failed: %1").arg(QString::fromLocal8Bit(ex.what()))};
+    }
+    png_destroy_read_struct(&png, &info, nullptr);
+    return result;
+}
+
+} // namespace listinglens
