@@ -44,6 +44,9 @@ private Q_SLOTS:
         QTest::newRow("NUL in a field") << QByteArray("GET /echo HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n", 38) << 400;
         QTest::newRow("space in a field name") << QByteArray("GET /echo HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n") << 400;
         QTest::newRow("chunked") << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") << 411;
+        QTest::newRow("POST without Content-Length") << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\n\r\n") << 411;
+        QTest::newRow("PUT without Content-Length") << QByteArray("PUT /echo HTTP/1.1\r\nHost: x\r\n\r\n") << 411;
+        QTest::newRow("POST with Content-Length: 0") << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n") << 200;
         QTest::newRow("chunked and Content-Length")
             << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\nhello") << 400;
         QTest::newRow("absolute target") << QByteArray("GET http://evil/echo HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
