@@ -2,7 +2,8 @@
 // (the verdict may come later, from another thread) before any of its body
 // is read; bodies count against the in-flight budget as their bytes arrive,
 // not as declared; idle connections give way to newcomers over a cap, grouped
-// by address, IPv6 /64 and subnet; multipart bodies parse in bounded memory.
+// by address, IPv6 /64 and subnet; multipart bodies parse in bounded memory
+// and hold one photo.
 // Real sockets on loopback (127.0.0.2, .3... are separate client addresses).
 #include "http_server.h"
 #include "multipart.h"
@@ -289,6 +290,43 @@ private Q_SLOTS:
         const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
         const Raw r = exchange(port, {"GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"}, 1500);
         QVERIFY2(r.reply.startsWith(line), r.reply.left(60).constData());
+    }
+
+    // One photo per form: none, or a second one, is refused (which one would be classified?).
+    void multipartPhotoField_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("photo");   // the bytes read, else empty
+        QTest::addColumn<QString>("refusal"); // part of the message, else empty
+        const auto part = [](const QByteArray &disposition, const QByteArray &data) {
+            return "--b\r\nContent-Disposition: form-data; " + disposition + "\r\nContent-Type: image/jpeg\r\n\r\n" + data + "\r\n";
+        };
+        const QByteArray end = "--b--\r\n";
+        QTest::newRow("one photo") << part("name=\"photo\"", "JPEG") + end << QStringLiteral("JPEG") << QString();
+        QTest::newRow("a photo and another field") << part("name=\"photo\"", "JPEG") + part("name=\"note\"", "hi") + end
+                                                   << QStringLiteral("JPEG") << QString();
+        QTest::newRow("no photo") << part("name=\"note\"", "hi") + end << QString() << QStringLiteral("no \"photo\" field");
+        QTest::newRow("two photos") << part("name=\"photo\"; filename=\"a.jpg\"", "AAAA") + part("name=\"photo\"; filename=\"b.jpg\"", "BBBB") + end
+                                    << QString() << QStringLiteral("more than one \"photo\" field");
+        QTest::newRow("two photos, one name unquoted, a field between")
+            << part("name=\"photo\"", "AAAA") + part("name=\"note\"", "hi") + part("name=photo", "BBBB") + end << QString()
+            << QStringLiteral("more than one \"photo\" field");
+    }
+    void multipartPhotoField()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, photo);
+        QFETCH(QString, refusal);
+        const auto read = photoPart(body, "multipart/form-data; boundary=b");
+        if (refusal.isEmpty()) {
+            QVERIFY2(read, qPrintable(read ? QString() : read.error().message));
+            QCOMPARE(QString::fromLatin1(read.value().bytes), photo);
+            QCOMPARE(read.value().contentType, QStringLiteral("image/jpeg"));
+        } else {
+            QVERIFY(!read);
+            QCOMPARE(read.error().code, ErrorCode::InvalidArgument);
+            QVERIFY2(read.error().message.contains(refusal), qPrintable(read.error().message));
+        }
     }
 
     // Whatever the body holds, the form parser's memory stays near the body's

@@ -66,6 +66,10 @@ private Q_SLOTS:
             {"over 30 MiB", QByteArray(31 * 1024 * 1024, 'x'), "image/jpeg", 413, "too_large"},
             {"form without photo", "--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n",
              "multipart/form-data; boundary=b", 400, "invalid_argument"},
+            {"form with two photos",
+             "--b\r\nContent-Disposition: form-data; name=\"photo\"\r\nContent-Type: image/jpeg\r\n\r\n" + photo
+                 + "\r\n--b\r\nContent-Disposition: form-data; name=\"photo\"\r\nContent-Type: image/jpeg\r\n\r\n" + photo + "\r\n--b--\r\n",
+             "multipart/form-data; boundary=b", 400, "invalid_argument"},
         };
         auto refuses = [&](const QUrl &to) {
             for (const Bad &b : bad) {
