@@ -94,6 +94,15 @@ std::size_t ListingIndex::size() const
     return m_entries.size();
 }
 
+std::size_t ListingIndex::confirmedCount() const
+{
+    std::shared_lock lock(m_mutex);
+    std::size_t n = 0;
+    for (const auto &[category, rows] : m_confirmedIn)
+        n += rows.size();
+    return n;
+}
+
 void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
 {
     if (int(embedding.size()) != m_dim)

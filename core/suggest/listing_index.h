@@ -66,6 +66,7 @@ public:
     // The currency of the confirmed prices (the store's); empty: the taxonomy's. Set before sharing the index.
     void setCurrency(const QString &currency) { m_currency = currency; }
     std::size_t size() const;
+    std::size_t confirmedCount() const; // listings a moderator accepted or corrected
 
     void add(const Entry &entry, const std::vector<float> &embedding); // ignored when the id is here already
     void addResult(qint64 id, const PhotoResult &result, const QString &file);

@@ -126,6 +126,11 @@ void ResultPanel::forgetThumbnails()
     m_similar->forgetThumbnails();
 }
 
+void ResultPanel::setListingIndex(std::shared_ptr<const ListingIndex> index)
+{
+    m_similar->setListingIndex(std::move(index));
+}
+
 void ResultPanel::setModerationBoxesShown(bool on)
 {
     m_overlay->setBoxesShown(on);

@@ -1,5 +1,6 @@
 #include "similar_listings_view.h"
 
+#include "listing_index.h"
 #include "price_text.h"
 
 #include <QLabel>
@@ -22,7 +23,8 @@ SimilarListingsView::SimilarListingsView(CategoryName categoryName, QWidget *par
     m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_list->setMinimumHeight(2 * 54 + 6); // two cards at least
     m_list->setFocusPolicy(Qt::NoFocus);
-    m_none = new QLabel(tr("None yet: similar earlier listings appear here as history grows."));
+    m_none = new QLabel;
+    m_none->setObjectName(QStringLiteral("similarNone"));
     m_none->setWordWrap(true);
     m_none->setEnabled(false);
     m_none->setAlignment(Qt::AlignTop | Qt::AlignLeft);
@@ -58,6 +60,30 @@ void SimilarListingsView::showListings(const PhotoResult &s)
     }
     m_list->setVisible(!s.similar.isEmpty());
     m_none->setVisible(s.similar.isEmpty());
+    if (s.similar.isEmpty())
+        m_none->setText(noneText());
+}
+
+void SimilarListingsView::setListingIndex(std::shared_ptr<const ListingIndex> index)
+{
+    m_index = std::move(index);
+}
+
+// Why no card: the cards are confirmed listings at least kSimilarFloor alike, so
+// a history of unconfirmed listings, or of none alike enough, is said as such.
+QString SimilarListingsView::noneText() const
+{
+    const qsizetype listings = m_index ? qsizetype(m_index->size()) : 0;
+    const qsizetype confirmed = m_index ? qsizetype(m_index->confirmedCount()) : 0;
+    if (listings == 0)
+        return tr("None yet: confirmed listings that look like this photo appear here once the history has some.");
+    if (confirmed == 0)
+        return listings == 1 ? tr("None confirmed yet: the 1 listing in the history is not confirmed, and only confirmed listings are shown here.")
+                             : tr("None confirmed yet: none of the %1 listings in the history is confirmed, and only confirmed listings are shown here.")
+                                   .arg(listings);
+    const int floor = qRound(ListingIndex::kSimilarFloor * 100);
+    return confirmed == 1 ? tr("None alike enough: the 1 confirmed listing is less than %1 % alike.").arg(floor)
+                          : tr("None alike enough: none of the %1 confirmed listings is %2 % alike or more.").arg(confirmed).arg(floor);
 }
 
 void SimilarListingsView::setThumbnails(const QList<qint64> &predictionIds, const QList<QImage> &images)
