@@ -29,6 +29,23 @@ using namespace listinglens;
 using namespace listinglens::test;
 using namespace listinglens::ui;
 
+namespace {
+
+// A photo classified in the category, as the result panel is handed it.
+PhotoItem finishedItem(const QString &categoryId, const QString &categoryName)
+{
+    PhotoItem item;
+    item.id = 1;
+    item.name = QStringLiteral("photo.jpg");
+    item.state = PhotoState::Done;
+    item.result.category = {categoryId, categoryName, 0.8};
+    item.result.categories = {item.result.category};
+    item.preview = QImage(64, 48, QImage::Format_RGB32);
+    return item;
+}
+
+} // namespace
+
 class TestWorkbenchResults : public QObject, public test::WindowTest {
     Q_OBJECT
 private Q_SLOTS:
@@ -64,14 +81,8 @@ private Q_SLOTS:
 
         ResultPanel panel;
         panel.setCategories({QStringLiteral("tv_audio")}, {QStringLiteral("TV & Audio")});
-        PhotoItem item;
-        item.id = 1;
-        item.name = QStringLiteral("tv.jpg");
-        item.state = PhotoState::Done;
-        item.result.category = {QStringLiteral("tv_audio"), QStringLiteral("TV & Audio"), 0.8};
-        item.result.categories = {item.result.category};
+        PhotoItem item = finishedItem(QStringLiteral("tv_audio"), QStringLiteral("TV & Audio"));
         item.result.price = {QStringLiteral("EUR"), low, low, high, PriceBasis::Category, 6};
-        item.preview = QImage(64, 48, QImage::Format_RGB32);
         panel.showItem(item, {});
         const QString shown = panel.findChild<QLabel *>(QStringLiteral("price"))->text();
         QCOMPARE(shown, range == price ? price : QStringLiteral("%1   (%2)").arg(price, range));
@@ -112,14 +123,7 @@ private Q_SLOTS:
         ResultPanel panel;
         panel.setCategories({QStringLiteral("phones")}, {QStringLiteral("Phones")});
         panel.setListingIndex(index);
-        PhotoItem item;
-        item.id = 1;
-        item.name = QStringLiteral("phone.jpg");
-        item.state = PhotoState::Done;
-        item.result.category = {QStringLiteral("phones"), QStringLiteral("Phones"), 0.8};
-        item.result.categories = {item.result.category};
-        item.preview = QImage(64, 48, QImage::Format_RGB32);
-        panel.showItem(item, {});
+        panel.showItem(finishedItem(QStringLiteral("phones"), QStringLiteral("Phones")), {});
         const QString shown = panel.findChild<QLabel *>(QStringLiteral("similarNone"))->text();
         QVERIFY2(shown.startsWith(said), qPrintable(shown));
         QVERIFY(!shown.contains(QStringLiteral("as history grows")));
@@ -132,15 +136,9 @@ private Q_SLOTS:
     {
         ResultPanel panel;
         panel.setCategories({QStringLiteral("phones")}, {QStringLiteral("Phones")});
-        PhotoItem item;
-        item.id = 1;
-        item.name = QStringLiteral("phone.jpg");
-        item.state = PhotoState::Done;
-        item.result.category = {QStringLiteral("phones"), QStringLiteral("Phones"), 0.8};
-        item.result.categories = {item.result.category};
+        PhotoItem item = finishedItem(QStringLiteral("phones"), QStringLiteral("Phones"));
         item.result.price = {QStringLiteral("EUR"), 80, 100, 120, PriceBasis::Neighbours, 4};
         item.result.similar = {{7, 0.7, QStringLiteral("phones"), true, 100.0, QStringLiteral("a.jpg"), QStringLiteral("Red phone")}};
-        item.preview = QImage(64, 48, QImage::Format_RGB32);
         panel.showItem(item, {});
         QCOMPARE(panel.findChild<QListWidget *>(QStringLiteral("similar"))->count(), 1);
         const QString basis = panel.findChild<QLabel *>(QStringLiteral("priceBasis"))->text();
