@@ -171,9 +171,12 @@ private:
         // (chunked ones too): read and drop it after a refusal, or the close resets the answer.
         m_expects = m_version == 11 && beast::iequals(m[http::field::expect], "100-continue");
         m_sending = !m_expects && (m_length > 0 || m.find(http::field::transfer_encoding) != m.end() || m_buffer.size() > 0);
-        if (auto refused = checkHead(*m_parser, m_shared->limits))
-            return refuse(*refused, m_sending);
         auto head = requestHead(m);
+        if (auto refused = checkHead(*m_parser, m_shared->limits)) {
+            if (const auto *read = std::get_if<HttpRequest>(&head))
+                m_request.path = read->path; // counted under its route, as any answer is
+            return refuse(*refused, m_sending);
+        }
         if (auto *refused = std::get_if<HttpRefusal>(&head))
             return refuse(*refused, m_sending);
         const QByteArray id = m_request.id;

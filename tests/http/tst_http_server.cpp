@@ -80,6 +80,41 @@ private Q_SLOTS:
             QCOMPARE(std::get<HttpRefusal>(parsed).status, status);
     }
 
+    // Every answer reaches onAnswered (the request metric) with its method and path, refusals
+    // from the head too: a 411 or a 413 is counted under its route, not as "other".
+    void answersAreCountedUnderTheirMethodAndPath_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<int>("status");
+        QTest::newRow("served") << QByteArray("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n") << QByteArray("GET") << 200;
+        QTest::newRow("no Content-Length") << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\n\r\n") << QByteArray("POST") << 411;
+        QTest::newRow("over the limit") << QByteArray("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n")
+                                        << QByteArray("PUT") << 413;
+        QTest::newRow("two Content-Length fields")
+            << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nab") << QByteArray("POST") << 400;
+    }
+    void answersAreCountedUnderTheirMethodAndPath()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QByteArray, method);
+        QFETCH(int, status);
+        HttpServer server(echo(), limits());
+        struct Seen {
+            QByteArray method;
+            QString path;
+            int status;
+        };
+        QList<Seen> seen;
+        server.onAnswered = [&seen](const HttpRequest &r, int answered, double) { seen.append({r.method, r.path, answered}); };
+        const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
+        QCOMPARE(statusOf(exchange(port, {request}, 2000).reply), status);
+        QTRY_COMPARE(seen.size(), 1);
+        QCOMPARE(seen[0].method, method);
+        QCOMPARE(seen[0].path, QStringLiteral("/echo"));
+        QCOMPARE(seen[0].status, status);
+    }
+
     // Found by fuzzing: a body shorter than its Content-Length looped forever in parseHttpRequest.
     void incompleteRequestsAreRefused()
     {
