@@ -271,7 +271,18 @@ private Q_SLOTS:
         r = submit(a, m_photos.value(m_photoNames.value(2)), {});
         const Reply readyMain = send(QStringLiteral("GET"), QUrl(base.toString() + QStringLiteral("/readyz")));
         const Reply readyAdmin = send(QStringLiteral("GET"), QUrl(adminBase.toString() + QStringLiteral("/readyz")));
+        const Reply outageMetrics = send(QStringLiteral("GET"), QUrl(adminBase.toString() + QStringLiteral("/metrics")));
         QVERIFY(test::postgresControl(QStringLiteral("start")));
+        // Meanwhile the queue's gauges are unknown, not their last values, and the 503 is
+        // counted under its method and route.
+        QVERIFY(metrics.body.contains("listinglens_queue_depth "));
+        QCOMPARE(outageMetrics.status, 200);
+        QVERIFY(outageMetrics.body.contains("listinglens_database_up 0"));
+        for (const char *gone : {"listinglens_queue_depth ", "listinglens_queue_oldest_age_seconds ", "listinglens_jobs{"})
+            QVERIFY2(!outageMetrics.body.contains(gone), gone);
+        QVERIFY2(outageMetrics.body.contains("listinglens_http_requests_total{route=\"/v1/jobs\",method=\"POST\",status=\"503\"} 1"),
+                 outageMetrics.body.constData());
+        QVERIFY(!outageMetrics.body.contains("method=\"-\""));
         QCOMPARE(r.status, 503);
         const QJsonObject error = r.json().value(QStringLiteral("error")).toObject();
         QVERIFY(!error.value(QStringLiteral("request_id")).toString().isEmpty());
