@@ -160,10 +160,15 @@ private:
     {
         m_awaitingHead = false;
         m_shared->stopWaiting(this);
-        if (ec)
-            return readFailed(ec);
+        // What the head says of the request (as much as was read) goes with any answer to the
+        // request metric: a refusal from the head (411, 413, 431...) is counted under its method and route.
         const auto &m = m_parser->get();
         m_request.method = QByteArray(m.method_string().data(), qsizetype(m.method_string().size()));
+        auto head = requestHead(m);
+        if (const auto *read = std::get_if<HttpRequest>(&head))
+            m_request.path = read->path;
+        if (ec)
+            return readFailed(ec);
         m_keepAlive = m.keep_alive();
         m_version = m.version() == 10 ? 10 : 11;
         m_length = m_parser->content_length().value_or(0);
@@ -171,12 +176,8 @@ private:
         // (chunked ones too): read and drop it after a refusal, or the close resets the answer.
         m_expects = m_version == 11 && beast::iequals(m[http::field::expect], "100-continue");
         m_sending = !m_expects && (m_length > 0 || m.find(http::field::transfer_encoding) != m.end() || m_buffer.size() > 0);
-        auto head = requestHead(m);
-        if (auto refused = checkHead(*m_parser, m_shared->limits)) {
-            if (const auto *read = std::get_if<HttpRequest>(&head))
-                m_request.path = read->path; // counted under its route, as any answer is
+        if (auto refused = checkHead(*m_parser, m_shared->limits))
             return refuse(*refused, m_sending);
-        }
         if (auto *refused = std::get_if<HttpRefusal>(&head))
             return refuse(*refused, m_sending);
         const QByteArray id = m_request.id;
