@@ -275,10 +275,10 @@ private Q_SLOTS:
         QVERIFY(test::postgresControl(QStringLiteral("start")));
         // Meanwhile the queue's gauges are unknown, not their last values, and the 503 is
         // counted under its method and route.
-        QVERIFY(metrics.body.contains("listinglens_queue_depth "));
+        QVERIFY(metrics.body.contains("\nlistinglens_queue_depth "));
         QCOMPARE(outageMetrics.status, 200);
         QVERIFY(outageMetrics.body.contains("listinglens_database_up 0"));
-        for (const char *gone : {"listinglens_queue_depth ", "listinglens_queue_oldest_age_seconds ", "listinglens_jobs{"})
+        for (const char *gone : {"\nlistinglens_queue_depth ", "\nlistinglens_queue_oldest_age_seconds ", "\nlistinglens_jobs{"}) // series, not HELP
             QVERIFY2(!outageMetrics.body.contains(gone), gone);
         QVERIFY2(outageMetrics.body.contains("listinglens_http_requests_total{route=\"/v1/jobs\",method=\"POST\",status=\"503\"} 1"),
                  outageMetrics.body.constData());
