@@ -94,12 +94,17 @@ std::size_t ListingIndex::size() const
     return m_entries.size();
 }
 
-std::size_t ListingIndex::confirmedCount() const
+ListingIndex::Counts ListingIndex::counts(qint64 exclude) const
 {
     std::shared_lock lock(m_mutex);
-    std::size_t n = 0;
+    Counts n{m_entries.size(), 0};
     for (const auto &[category, rows] : m_confirmedIn)
-        n += rows.size();
+        n.confirmed += rows.size();
+    if (const int at = exclude == 0 ? -1 : indexOf(exclude); at >= 0) {
+        --n.listings;
+        if (m_flags[std::size_t(at)] & Confirmed)
+            --n.confirmed;
+    }
     return n;
 }
 

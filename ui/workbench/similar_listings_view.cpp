@@ -32,7 +32,7 @@ SimilarListingsView::SimilarListingsView(CategoryName categoryName, QWidget *par
     layout->addWidget(m_none, 1);
 }
 
-void SimilarListingsView::showListings(const PhotoResult &s)
+void SimilarListingsView::showListings(const PhotoResult &s, qint64 self)
 {
     m_list->clear();
     const int cardHeight = std::max(m_list->iconSize().height() + 6, m_list->fontMetrics().lineSpacing() * 2 + 10);
@@ -61,7 +61,7 @@ void SimilarListingsView::showListings(const PhotoResult &s)
     m_list->setVisible(!s.similar.isEmpty());
     m_none->setVisible(s.similar.isEmpty());
     if (s.similar.isEmpty())
-        m_none->setText(noneText());
+        m_none->setText(noneText(self));
 }
 
 void SimilarListingsView::setListingIndex(std::shared_ptr<const ListingIndex> index)
@@ -70,11 +70,14 @@ void SimilarListingsView::setListingIndex(std::shared_ptr<const ListingIndex> in
 }
 
 // Why no card: the cards are confirmed listings at least kSimilarFloor alike, so
-// a history of unconfirmed listings, or of none alike enough, is said as such.
-QString SimilarListingsView::noneText() const
+// a history of unconfirmed listings, or of none alike enough, is said as such. The
+// shown photo is in the history once stored but never among its own similar listings:
+// it is not counted.
+QString SimilarListingsView::noneText(qint64 self) const
 {
-    const qsizetype listings = m_index ? qsizetype(m_index->size()) : 0;
-    const qsizetype confirmed = m_index ? qsizetype(m_index->confirmedCount()) : 0;
+    const ListingIndex::Counts counts = m_index ? m_index->counts(self) : ListingIndex::Counts{};
+    const qsizetype listings = qsizetype(counts.listings);
+    const qsizetype confirmed = qsizetype(counts.confirmed);
     if (listings == 0)
         return tr("None yet: confirmed listings that look like this photo appear here once the history has some.");
     if (confirmed == 0)

@@ -29,7 +29,8 @@ public:
     using CategoryName = std::function<QString(const QString &id)>;
     explicit SimilarListingsView(CategoryName categoryName, QWidget *parent = nullptr);
 
-    void showListings(const PhotoResult &shown);
+    // `self`: the shown photo's stored listing (0: not stored), never one of its own similar listings.
+    void showListings(const PhotoResult &shown, qint64 self);
     // The listings the cards are chosen from (null: none), for what the empty state says.
     void setListingIndex(std::shared_ptr<const ListingIndex> index);
     void setThumbnails(const QList<qint64> &predictionIds, const QList<QImage> &images);
@@ -39,7 +40,7 @@ public:
     void forgetThumbnails(); // another database: its prediction ids are other listings
 
 private:
-    QString noneText() const;
+    QString noneText(qint64 self) const;
 
     CategoryName m_categoryName;
     QListWidget *m_list = nullptr;

@@ -92,25 +92,37 @@ private Q_SLOTS:
 
     // With no similar listing shown, the panel says why, from the listings there are: none
     // yet, none confirmed (only confirmed ones are shown), or none alike enough; never "as
-    // history grows" beside a history that has grown.
+    // history grows" beside a history that has grown. The shown photo, once stored, is in
+    // the history but never one of its own similar listings: it is not counted.
     void anEmptySimilarListSaysWhy_data()
     {
         QTest::addColumn<int>("listings"); // -1: no index (no database)
         QTest::addColumn<int>("confirmed");
+        QTest::addColumn<int>("self"); // the shown photo's listing (0: not stored)
         QTest::addColumn<QString>("said");
-        QTest::newRow("no database") << -1 << 0 << QStringLiteral("None yet: confirmed listings that look like this photo appear here");
-        QTest::newRow("an empty history") << 0 << 0 << QStringLiteral("None yet: confirmed listings that look like this photo appear here");
-        QTest::newRow("1 listing, not confirmed") << 1 << 0 << QStringLiteral("None confirmed yet: the 1 listing in the history is not confirmed");
-        QTest::newRow("31 listings, none confirmed") << 31 << 0
+        const QString noneYet = QStringLiteral("None yet: confirmed listings that look like this photo appear here");
+        QTest::newRow("no database") << -1 << 0 << 0 << noneYet;
+        QTest::newRow("an empty history") << 0 << 0 << 0 << noneYet;
+        QTest::newRow("1 listing, not confirmed") << 1 << 0 << 0 << QStringLiteral("None confirmed yet: the 1 listing in the history is not confirmed");
+        QTest::newRow("31 listings, none confirmed") << 31 << 0 << 0
                                                      << QStringLiteral("None confirmed yet: none of the 31 listings in the history is confirmed");
-        QTest::newRow("31 listings, 1 confirmed") << 31 << 1 << QStringLiteral("None alike enough: the 1 confirmed listing is less than 65 % alike.");
-        QTest::newRow("31 listings, 4 confirmed") << 31 << 4
+        QTest::newRow("31 listings, 1 confirmed") << 31 << 1 << 0 << QStringLiteral("None alike enough: the 1 confirmed listing is less than 65 % alike.");
+        QTest::newRow("31 listings, 4 confirmed") << 31 << 4 << 0
                                                   << QStringLiteral("None alike enough: none of the 4 confirmed listings is 65 % alike or more.");
+        QTest::newRow("only the photo, not confirmed") << 1 << 0 << 1 << noneYet;
+        QTest::newRow("only the photo, confirmed") << 1 << 1 << 1 << noneYet;
+        QTest::newRow("the photo and 1 other, both unconfirmed") << 2 << 0 << 1
+                                                                << QStringLiteral("None confirmed yet: the 1 listing in the history is not confirmed");
+        QTest::newRow("the photo confirmed, 1 other not") << 2 << 1 << 1
+                                                         << QStringLiteral("None confirmed yet: the 1 listing in the history is not confirmed");
+        QTest::newRow("the photo and 1 other, both confirmed") << 2 << 2 << 2
+                                                              << QStringLiteral("None alike enough: the 1 confirmed listing is less than 65 % alike.");
     }
     void anEmptySimilarListSaysWhy()
     {
         QFETCH(int, listings);
         QFETCH(int, confirmed);
+        QFETCH(int, self);
         QFETCH(QString, said);
         std::shared_ptr<ListingIndex> index;
         if (listings >= 0) {
@@ -123,7 +135,9 @@ private Q_SLOTS:
         ResultPanel panel;
         panel.setCategories({QStringLiteral("phones")}, {QStringLiteral("Phones")});
         panel.setListingIndex(index);
-        panel.showItem(finishedItem(QStringLiteral("phones"), QStringLiteral("Phones")), {});
+        PhotoItem item = finishedItem(QStringLiteral("phones"), QStringLiteral("Phones"));
+        item.predictionId = self;
+        panel.showItem(item, {});
         const QString shown = panel.findChild<QLabel *>(QStringLiteral("similarNone"))->text();
         QVERIFY2(shown.startsWith(said), qPrintable(shown));
         QVERIFY(!shown.contains(QStringLiteral("as history grows")));
