@@ -302,11 +302,13 @@ QStringList version14()
 QStringList version15()
 {
     // Rows written before "no price" was stored as NULL held a price of 0
-    // instead: a suggestion whose basis is 'none' (it has no figure), and a
-    // moderator's decision that accepted such a suggestion without typing a
-    // price. They become NULL, as they are written now. A price the moderator
-    // typed (a correction, even to 0), a suggestion with a figure and an
-    // imported listing's price are left as they are.
+    // instead. An old row cannot tell a 0 that was typed from one that was
+    // not, so this step repairs by decision, not by intent: a suggestion whose
+    // basis is 'none' (it has no figure) and an acceptance of such a suggestion
+    // with price 0 become NULL, an acceptance whose 0 an API client sent on
+    // purpose included. A correction keeps its price, a 0 included, even one
+    // stored for a correction that changed only the category (no price typed).
+    // A suggestion with a figure and an imported listing's price are left as they are.
     const QString accepted = QStringLiteral("decision = 'accepted' AND origin = 'moderator' AND price = 0");
     return {
         QStringLiteral("UPDATE predictions SET price_low = NULL, price_point = NULL, price_high = NULL"
