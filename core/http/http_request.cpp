@@ -78,17 +78,23 @@ std::optional<HttpRefusal> checkHead(const RequestParser &parser, const HttpLimi
     }
     if (m.find(http::field::transfer_encoding) != m.end())
         return refusal(411, "length_required", QStringLiteral("send the body with a Content-Length (chunked uploads are not accepted)"));
-    // A method that carries a body says how long it is (RFC 9110 15.5.12), even when it is empty.
-    const auto verb = m.method();
-    if ((verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) && !parser.content_length())
-        return refusal(411, "length_required",
-                       QStringLiteral("a %1 needs a Content-Length (0 for an empty body)")
-                           .arg(QString::fromLatin1(m.method_string().data(), qsizetype(m.method_string().size()))));
     if (const auto length = parser.content_length(); length && *length > std::uint64_t(limits.maxBodyBytes))
         return refusal(413, "too_large", QStringLiteral("the upload is %1 bytes; the limit is %2 bytes").arg(*length).arg(limits.maxBodyBytes));
     const auto target = m.target();
     if (target.empty() || target.front() != '/')
         return refusal(400, "bad_request", QStringLiteral("the request target must be a path (origin form)"));
+    return std::nullopt;
+}
+
+std::optional<HttpRefusal> lengthRequired(const RequestParser &parser)
+{
+    // A method that carries a body says how long it is (RFC 9110 15.5.12), even when it is empty.
+    const auto &m = parser.get();
+    const auto verb = m.method();
+    if ((verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) && !parser.content_length())
+        return refusal(411, "length_required",
+                       QStringLiteral("a %1 needs a Content-Length (0 for an empty body)")
+                           .arg(QString::fromLatin1(m.method_string().data(), qsizetype(m.method_string().size()))));
     return std::nullopt;
 }
 
@@ -198,6 +204,8 @@ std::variant<HttpRequest, HttpRefusal> parseHttpRequest(QByteArrayView raw, cons
         if (parser.is_header_done() && !headChecked) {
             headChecked = true;
             if (auto refused = checkHead(parser, limits))
+                return *refused;
+            if (auto refused = lengthRequired(parser))
                 return *refused;
         }
     }

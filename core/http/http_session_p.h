@@ -215,6 +215,8 @@ private:
             m_drain = m_sending;
             return respond(*verdict.refusal);
         }
+        if (auto refused = lengthRequired(*m_parser))
+            return refuse(*refused, m_sending);
         m_request.admitted = std::move(verdict.context);
         if (m_length > 0 && m_shared->bodyBytes + qint64(m_length) > m_shared->limits.maxBodyBytesInFlight)
             return refuse(busy(), m_sending);

@@ -143,6 +143,36 @@ private Q_SLOTS:
         QVERIFY(slow->readAll().contains("got 900000 bytes"));
     }
 
+    // A POST without a Content-Length is refused with 411 only once the head check has let it
+    // on: a wrong path, method or key is answered as such (404, 405, 401), not as a missing length.
+    void theHeadCheckAnswersBeforeTheMissingLength_data()
+    {
+        QTest::addColumn<QByteArray>("head");
+        QTest::addColumn<int>("status");
+        QTest::newRow("no such path") << QByteArray("POST /nowhere HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\n\r\n") << 404;
+        QTest::newRow("a GET-only route") << QByteArray("POST /v1/health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\n\r\n") << 405;
+        QTest::newRow("no key") << QByteArray("POST /v1/jobs HTTP/1.1\r\nHost: x\r\n\r\n") << 401;
+        QTest::newRow("admitted") << QByteArray("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\n\r\n") << 411;
+        QTest::newRow("chunked, refused before the check: its body is on its way") << QByteArray("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 411;
+    }
+    void theHeadCheckAnswersBeforeTheMissingLength()
+    {
+        QFETCH(QByteArray, head);
+        QFETCH(int, status);
+        HttpServer server(echo());
+        server.setHeadCheck([](const HttpRequest &h, const HttpServer::Admit &admit) {
+            if (h.path != QLatin1String("/v1/jobs") && h.path != QLatin1String("/v1/health"))
+                return admit({HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no such endpoint")), {}});
+            if (h.path == QLatin1String("/v1/health") && h.method != "GET")
+                return admit({HttpResponse::error(405, QStringLiteral("method_not_allowed"), QStringLiteral("GET only")), {}});
+            if (h.header("authorization") != "Bearer good")
+                return admit({HttpResponse::error(401, QStringLiteral("unauthorized"), QStringLiteral("no key")), {}});
+            admit({});
+        });
+        const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
+        QCOMPARE(statusOf(exchange(port, {head}, 2000).reply), status);
+    }
+
     // Nothing is read while the head check decides; no verdict at all ends
     // the connection at the request's deadline.
     void theVerdictMayComeLater()
