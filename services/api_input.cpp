@@ -17,6 +17,25 @@ Error invalid(const QString &message)
     return {ErrorCode::InvalidArgument, message};
 }
 
+// The body as a JSON object, or what is wrong with it in the request's terms:
+// never the JSON parser's own words (nor its "no error occurred" for valid
+// JSON that is not an object).
+Result<QJsonObject> jsonObject(const QByteArray &body)
+{
+    const QByteArray trimmed = body.trimmed();
+    const QString example = QStringLiteral("{\"decision\": \"accepted\"}");
+    if (trimmed.isEmpty())
+        return invalid(QStringLiteral("the body is empty; send a JSON object such as %1").arg(example));
+    if (!trimmed.startsWith('{'))
+        return invalid(QStringLiteral("the body must be a JSON object such as %1, not %2")
+                           .arg(example, trimmed.startsWith('[') ? QStringLiteral("an array") : QStringLiteral("a single value")));
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
+        return invalid(QStringLiteral("the body is not valid JSON (it goes wrong at byte %1)").arg(parseError.offset));
+    return doc.object();
+}
+
 } // namespace
 
 std::optional<QString> normalizedJobId(const QString &text)
@@ -68,11 +87,10 @@ Result<FeedbackRecord> parseFeedback(const QByteArray &contentType, const QByteA
         return Error{ErrorCode::TooLarge, QStringLiteral("feedback is at most %1 bytes").arg(kMaxFeedbackBody)};
     if (auto utf8 = checkedText(body, QStringLiteral("the body"), int(kMaxFeedbackBody), true); !utf8)
         return utf8.error();
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
-    if (!doc.isObject())
-        return invalid(QStringLiteral("the body must be a JSON object (%1)").arg(parseError.errorString()));
-    const QJsonObject o = doc.object();
+    auto object = jsonObject(body);
+    if (!object)
+        return object.error();
+    const QJsonObject o = object.value();
     static const QStringList known = {QStringLiteral("decision"), QStringLiteral("moderator"), QStringLiteral("category_id"),
                                       QStringLiteral("price"), QStringLiteral("currency"), QStringLiteral("title"),
                                       QStringLiteral("description")};

@@ -35,7 +35,13 @@ HttpResponse JobApi::metrics()
 {
     auto counts = queue().counts();
     m_metrics->set(QStringLiteral("listinglens_database_up"), {}, counts ? 1 : 0);
-    if (counts) {
+    if (!counts) {
+        // Nothing is known of the queue while the database is away: its gauges go
+        // rather than show the last values read as if they were now.
+        for (const char *name : {"listinglens_jobs", "listinglens_queue_depth", "listinglens_queue_oldest_age_seconds",
+                                 "listinglens_jobs_ended_by_worker"})
+            m_metrics->drop(QString::fromLatin1(name));
+    } else {
         const QueueCounts &c = counts.value();
         const std::pair<const char *, qint64> byStatus[] = {{"queued", c.queued}, {"running", c.running}, {"done", c.done}, {"failed", c.failed}};
         for (const auto &[status, n] : byStatus)

@@ -91,6 +91,13 @@ void Metrics::observe(const QString &name, const MetricLabels &labels, double va
     s.sum += value;
 }
 
+void Metrics::drop(const QString &name)
+{
+    std::lock_guard lock(m_mutex);
+    if (const auto f = m_families.find(name); f != m_families.end())
+        f->series.clear();
+}
+
 QByteArray Metrics::prometheusText() const
 {
     std::lock_guard lock(m_mutex);

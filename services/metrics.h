@@ -25,6 +25,8 @@ public:
     void add(const QString &name, const MetricLabels &labels, double value = 1); // counter
     void set(const QString &name, const MetricLabels &labels, double value);     // gauge
     void observe(const QString &name, const MetricLabels &labels, double value); // histogram
+    // Drops every series of a metric (its description stays): for a value no longer known.
+    void drop(const QString &name);
 
     QByteArray prometheusText() const;
     // One line per series; histograms as count, sum and the bucket counts.

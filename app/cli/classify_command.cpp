@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "cli_common.h"
+#include "percent_text.h"
 #include "photo_files.h"
 #include "result_json.h"
 #include "route.h"
@@ -53,7 +54,7 @@ void printTableRow(QTextStream &out, const QString &file, const Result<PhotoResu
         : QStringLiteral("%1 %2-%3-%4 (%5)")
               .arg(r.price.currency, money(r.price.low), money(r.price.point), money(r.price.high),
                    priceBasisName(r.price.basis));
-    out << fit(r.category.name, 24) << ' ' << QStringLiteral("%1%").arg(qRound(r.category.confidence * 100)).rightJustified(4)
+    out << fit(r.category.name, 24) << ' ' << QStringLiteral("%1%").arg(confidencePercent(r.category.confidence, 0)).rightJustified(4)
         << "  " << fit(r.labels.value(0).name, 22) << ' ' << fit(price, 26) << ' '
         << fit(r.quality.flags.isEmpty() ? QStringLiteral("-") : r.quality.flags.join(QLatin1Char(',')), 16)
         << QString::number(r.timing.total, 'f', 0).rightJustified(6) << Qt::endl;

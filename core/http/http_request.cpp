@@ -86,6 +86,18 @@ std::optional<HttpRefusal> checkHead(const RequestParser &parser, const HttpLimi
     return std::nullopt;
 }
 
+std::optional<HttpRefusal> lengthRequired(const RequestParser &parser)
+{
+    // A method that carries a body says how long it is (RFC 9110 15.5.12), even when it is empty.
+    const auto &m = parser.get();
+    const auto verb = m.method();
+    if ((verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) && !parser.content_length())
+        return refusal(411, "length_required",
+                       QStringLiteral("a %1 needs a Content-Length (0 for an empty body)")
+                           .arg(QString::fromLatin1(m.method_string().data(), qsizetype(m.method_string().size()))));
+    return std::nullopt;
+}
+
 std::optional<HttpRefusal> refusalFor(const boost::beast::error_code &ec)
 {
     if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == boost::asio::error::eof
@@ -192,6 +204,8 @@ std::variant<HttpRequest, HttpRefusal> parseHttpRequest(QByteArrayView raw, cons
         if (parser.is_header_done() && !headChecked) {
             headChecked = true;
             if (auto refused = checkHead(parser, limits))
+                return *refused;
+            if (auto refused = lengthRequired(parser))
                 return *refused;
         }
     }

@@ -24,6 +24,10 @@ void prepareParser(RequestParser &parser, const HttpLimits &limits);
 // to frame (duplicate Content-Length, chunked bodies, an oversized body, a
 // non-origin target, duplicate fields that carry identity).
 std::optional<HttpRefusal> checkHead(const RequestParser &parser, const HttpLimits &limits);
+// A POST, PUT or PATCH without a Content-Length (411). Asked after the head check
+// (route, method, credentials), so a wrong path, method or key is answered as such:
+// the body it would have is empty, so nothing waits to be read meanwhile.
+std::optional<HttpRefusal> lengthRequired(const RequestParser &parser);
 
 // A read that failed: the refusal to answer with, or nullopt when the client
 // went away and there is nobody to answer.

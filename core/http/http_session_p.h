@@ -160,10 +160,15 @@ private:
     {
         m_awaitingHead = false;
         m_shared->stopWaiting(this);
-        if (ec)
-            return readFailed(ec);
+        // What the head says of the request (as much as was read) goes with any answer to the
+        // request metric: a refusal from the head (411, 413, 431...) is counted under its method and route.
         const auto &m = m_parser->get();
         m_request.method = QByteArray(m.method_string().data(), qsizetype(m.method_string().size()));
+        auto head = requestHead(m);
+        if (const auto *read = std::get_if<HttpRequest>(&head))
+            m_request.path = read->path;
+        if (ec)
+            return readFailed(ec);
         m_keepAlive = m.keep_alive();
         m_version = m.version() == 10 ? 10 : 11;
         m_length = m_parser->content_length().value_or(0);
@@ -173,7 +178,6 @@ private:
         m_sending = !m_expects && (m_length > 0 || m.find(http::field::transfer_encoding) != m.end() || m_buffer.size() > 0);
         if (auto refused = checkHead(*m_parser, m_shared->limits))
             return refuse(*refused, m_sending);
-        auto head = requestHead(m);
         if (auto *refused = std::get_if<HttpRefusal>(&head))
             return refuse(*refused, m_sending);
         const QByteArray id = m_request.id;
@@ -211,6 +215,8 @@ private:
             m_drain = m_sending;
             return respond(*verdict.refusal);
         }
+        if (auto refused = lengthRequired(*m_parser))
+            return refuse(*refused, m_sending);
         m_request.admitted = std::move(verdict.context);
         if (m_length > 0 && m_shared->bodyBytes + qint64(m_length) > m_shared->limits.maxBodyBytesInFlight)
             return refuse(busy(), m_sending);

@@ -79,6 +79,8 @@ Result<Upload> photoPart(const QByteArray &body, const QByteArray &contentType)
     const QByteArrayView all(body);
     const auto from = [&all](qsizetype at) { return all.sliced(std::min(at, all.size())); };
     qsizetype pos = 0;
+    Upload photo;
+    bool foundPhoto = false;
     if (!all.startsWith(delimiter)) { // a preamble first
         pos = nextDelimiter.indexIn(body);
         if (pos < 0)
@@ -110,13 +112,19 @@ Result<Upload> photoPart(const QByteArray &body, const QByteArray &contentType)
         if (dataEnd < 0)
             return malformed(QStringLiteral("the last part is not closed"));
         if (headerParameter(disposition, "name") == QLatin1String("photo")) {
-            part.bytes = body.mid(dataStart, dataEnd - dataStart);
-            part.fileName = headerParameter(disposition, "filename");
-            return part;
+            // A second photo would leave which one is classified to chance: refused, whatever it holds.
+            if (foundPhoto)
+                return Error{ErrorCode::InvalidArgument, QStringLiteral("the form has more than one \"photo\" field; send one photo per job")};
+            foundPhoto = true;
+            photo = std::move(part);
+            photo.bytes = body.mid(dataStart, dataEnd - dataStart);
+            photo.fileName = headerParameter(disposition, "filename");
         }
         pos = dataEnd + 2;
     }
-    return Error{ErrorCode::InvalidArgument, QStringLiteral("the form has no \"photo\" field")};
+    if (!foundPhoto)
+        return Error{ErrorCode::InvalidArgument, QStringLiteral("the form has no \"photo\" field")};
+    return photo;
 }
 
 } // namespace listinglens

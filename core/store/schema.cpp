@@ -299,11 +299,32 @@ QStringList version14()
     return {QStringLiteral("ALTER TABLE predictions ADD COLUMN title_evidence TEXT")};
 }
 
+QStringList version15()
+{
+    // Rows written before "no price" was stored as NULL held a price of 0
+    // instead. An old row cannot tell a 0 that was typed from one that was
+    // not, so this step repairs by decision, not by intent: a suggestion whose
+    // basis is 'none' (it has no figure) and an acceptance of such a suggestion
+    // with price 0 become NULL, an acceptance whose 0 an API client sent on
+    // purpose included. A correction keeps its price, a 0 included, even one
+    // stored for a correction that changed only the category (no price typed).
+    // A suggestion with a figure and an imported listing's price are left as they are.
+    const QString accepted = QStringLiteral("decision = 'accepted' AND origin = 'moderator' AND price = 0");
+    return {
+        QStringLiteral("UPDATE predictions SET price_low = NULL, price_point = NULL, price_high = NULL"
+                       " WHERE price_basis = 'none' AND (price_low IS NOT NULL OR price_point IS NOT NULL OR price_high IS NOT NULL)"),
+        QStringLiteral("UPDATE feedback SET price = NULL WHERE %1"
+                       " AND prediction_id IN (SELECT id FROM predictions WHERE price_basis = 'none')").arg(accepted),
+        QStringLiteral("UPDATE predictions SET final_price = NULL WHERE feedback = 'accepted' AND final_origin = 'moderator'"
+                       " AND final_price = 0 AND price_basis = 'none'"),
+    };
+}
+
 } // namespace
 
 int latestVersion()
 {
-    return 14;
+    return 15;
 }
 
 QStringList migrationStep(Dialect dialect, int to)
@@ -324,6 +345,7 @@ QStringList migrationStep(Dialect dialect, int to)
     case 12: sql = version12(); break;
     case 13: sql = version13(dialect); break;
     case 14: sql = version14(); break;
+    case 15: sql = version15(); break;
     default: return {};
     }
     for (QString &s : sql)

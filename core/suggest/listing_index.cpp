@@ -94,6 +94,20 @@ std::size_t ListingIndex::size() const
     return m_entries.size();
 }
 
+ListingIndex::Counts ListingIndex::counts(qint64 exclude) const
+{
+    std::shared_lock lock(m_mutex);
+    Counts n{m_entries.size(), 0};
+    for (const auto &[category, rows] : m_confirmedIn)
+        n.confirmed += rows.size();
+    if (const int at = exclude == 0 ? -1 : indexOf(exclude); at >= 0) {
+        --n.listings;
+        if (m_flags[std::size_t(at)] & Confirmed)
+            --n.confirmed;
+    }
+    return n;
+}
+
 void ListingIndex::add(const Entry &entry, const std::vector<float> &embedding)
 {
     if (int(embedding.size()) != m_dim)

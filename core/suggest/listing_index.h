@@ -66,6 +66,13 @@ public:
     // The currency of the confirmed prices (the store's); empty: the taxonomy's. Set before sharing the index.
     void setCurrency(const QString &currency) { m_currency = currency; }
     std::size_t size() const;
+    // The listings in the history and those a moderator accepted or corrected, `exclude`
+    // (the photo shown, 0: none) left out of both, read together as the index stands.
+    struct Counts {
+        std::size_t listings = 0;
+        std::size_t confirmed = 0;
+    };
+    Counts counts(qint64 exclude = 0) const;
 
     void add(const Entry &entry, const std::vector<float> &embedding); // ignored when the id is here already
     void addResult(qint64 id, const PhotoResult &result, const QString &file);

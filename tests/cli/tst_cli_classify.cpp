@@ -1,18 +1,22 @@
 // Runs the real listinglens executable, as a user or a script would: what
-// classify prints (JSON lines, the table, the contact details read on a
-// photo), usage errors, help and version, the BLAS core and bench's JSON.
+// classify prints (JSON lines, the table and its confidence rule, the contact
+// details read on a photo), usage errors, help and version, the BLAS core and bench's JSON.
 #include "cli_run.h"
 #include "fixtures.h"
+#include "percent_text.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace listinglens;
 using namespace listinglens::test;
@@ -184,6 +188,34 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("sports_car.jpg"));
         QVERIFY(r.out.contains("Cars & vans"));
         QVERIFY(r.err.contains("1 photo: 1 ok, 0 failed"));
+    }
+
+    // The table's CONF is the confidence by the product's one rule (percent_text.h): what the
+    // JSON says, in whole percent, never 100 % short of 1 (qRound once showed 0.996 as 100 %).
+    void classifyTablePrintsConfidenceAsTheWorkbenchDoes()
+    {
+        const QString photos = test::samplePhotosDir();
+        const Run json = runCli({QStringLiteral("classify"), QStringLiteral("--json"), QStringLiteral("--no-moderation"), photos});
+        const Run table = runCli({QStringLiteral("classify"), QStringLiteral("--no-moderation"), photos});
+        QCOMPARE(json.exitCode, 0);
+        QCOMPARE(table.exitCode, 0);
+        const QStringList rows = QString::fromUtf8(table.out).split(QLatin1Char('\n'));
+        int compared = 0, shortOfCertain = 0;
+        for (const QJsonObject &o : jsonLines(json.out)) {
+            const QString name = QFileInfo(o.value("file").toString()).fileName();
+            const double confidence = o.value("category").toObject().value("confidence").toDouble();
+            const auto row = std::find_if(rows.begin(), rows.end(), [&](const QString &l) { return l.startsWith(name + QLatin1Char(' ')); });
+            QVERIFY2(row != rows.end(), qPrintable(name));
+            const QString shown = row->mid(28 + 1 + 24 + 1, 4).trimmed(); // FILE, CATEGORY, then CONF
+            // The JSON rounds to 6 decimals: a confidence it writes as 1 may be just short of it.
+            const QStringList allowed = confidence >= 1.0 ? QStringList{QStringLiteral("100%"), QStringLiteral("99%")}
+                                                          : QStringList{confidencePercent(confidence, 0) + QLatin1Char('%')};
+            QVERIFY2(allowed.contains(shown), qPrintable(QStringLiteral("%1: %2 for %3").arg(name, shown).arg(confidence, 0, 'g', 8)));
+            shortOfCertain += confidence < 1.0 && confidence >= 0.995;
+            ++compared;
+        }
+        QCOMPARE(compared, 24);
+        qInfo("%d of %d sample photos have a confidence from 0.995 to just short of 1", shortOfCertain, compared);
     }
 
     void usageErrorsExitTwo_data()

@@ -2,7 +2,8 @@
 // (the verdict may come later, from another thread) before any of its body
 // is read; bodies count against the in-flight budget as their bytes arrive,
 // not as declared; idle connections give way to newcomers over a cap, grouped
-// by address, IPv6 /64 and subnet; multipart bodies parse in bounded memory.
+// by address, IPv6 /64 and subnet; multipart bodies parse in bounded memory
+// and hold one photo.
 // Real sockets on loopback (127.0.0.2, .3... are separate client addresses).
 #include "http_server.h"
 #include "multipart.h"
@@ -140,6 +141,36 @@ private Q_SLOTS:
         slow->write(QByteArray(300'000, 's'));
         QTRY_VERIFY(slow->bytesAvailable() > 0 || slow->waitForReadyRead(100));
         QVERIFY(slow->readAll().contains("got 900000 bytes"));
+    }
+
+    // A POST without a Content-Length is refused with 411 only once the head check has let it
+    // on: a wrong path, method or key is answered as such (404, 405, 401), not as a missing length.
+    void theHeadCheckAnswersBeforeTheMissingLength_data()
+    {
+        QTest::addColumn<QByteArray>("head");
+        QTest::addColumn<int>("status");
+        QTest::newRow("no such path") << QByteArray("POST /nowhere HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\n\r\n") << 404;
+        QTest::newRow("a GET-only route") << QByteArray("POST /v1/health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\n\r\n") << 405;
+        QTest::newRow("no key") << QByteArray("POST /v1/jobs HTTP/1.1\r\nHost: x\r\n\r\n") << 401;
+        QTest::newRow("admitted") << QByteArray("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\n\r\n") << 411;
+        QTest::newRow("chunked, refused before the check: its body is on its way") << QByteArray("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 411;
+    }
+    void theHeadCheckAnswersBeforeTheMissingLength()
+    {
+        QFETCH(QByteArray, head);
+        QFETCH(int, status);
+        HttpServer server(echo());
+        server.setHeadCheck([](const HttpRequest &h, const HttpServer::Admit &admit) {
+            if (h.path != QLatin1String("/v1/jobs") && h.path != QLatin1String("/v1/health"))
+                return admit({HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no such endpoint")), {}});
+            if (h.path == QLatin1String("/v1/health") && h.method != "GET")
+                return admit({HttpResponse::error(405, QStringLiteral("method_not_allowed"), QStringLiteral("GET only")), {}});
+            if (h.header("authorization") != "Bearer good")
+                return admit({HttpResponse::error(401, QStringLiteral("unauthorized"), QStringLiteral("no key")), {}});
+            admit({});
+        });
+        const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
+        QCOMPARE(statusOf(exchange(port, {head}, 2000).reply), status);
     }
 
     // Nothing is read while the head check decides; no verdict at all ends
@@ -289,6 +320,43 @@ private Q_SLOTS:
         const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
         const Raw r = exchange(port, {"GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"}, 1500);
         QVERIFY2(r.reply.startsWith(line), r.reply.left(60).constData());
+    }
+
+    // One photo per form: none, or a second one, is refused (which one would be classified?).
+    void multipartPhotoField_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("photo");   // the bytes read, else empty
+        QTest::addColumn<QString>("refusal"); // part of the message, else empty
+        const auto part = [](const QByteArray &disposition, const QByteArray &data) {
+            return "--b\r\nContent-Disposition: form-data; " + disposition + "\r\nContent-Type: image/jpeg\r\n\r\n" + data + "\r\n";
+        };
+        const QByteArray end = "--b--\r\n";
+        QTest::newRow("one photo") << part("name=\"photo\"", "JPEG") + end << QStringLiteral("JPEG") << QString();
+        QTest::newRow("a photo and another field") << part("name=\"photo\"", "JPEG") + part("name=\"note\"", "hi") + end
+                                                   << QStringLiteral("JPEG") << QString();
+        QTest::newRow("no photo") << part("name=\"note\"", "hi") + end << QString() << QStringLiteral("no \"photo\" field");
+        QTest::newRow("two photos") << part("name=\"photo\"; filename=\"a.jpg\"", "AAAA") + part("name=\"photo\"; filename=\"b.jpg\"", "BBBB") + end
+                                    << QString() << QStringLiteral("more than one \"photo\" field");
+        QTest::newRow("two photos, one name unquoted, a field between")
+            << part("name=\"photo\"", "AAAA") + part("name=\"note\"", "hi") + part("name=photo", "BBBB") + end << QString()
+            << QStringLiteral("more than one \"photo\" field");
+    }
+    void multipartPhotoField()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, photo);
+        QFETCH(QString, refusal);
+        const auto read = photoPart(body, "multipart/form-data; boundary=b");
+        if (refusal.isEmpty()) {
+            QVERIFY2(read, qPrintable(read ? QString() : read.error().message));
+            QCOMPARE(QString::fromLatin1(read.value().bytes), photo);
+            QCOMPARE(read.value().contentType, QStringLiteral("image/jpeg"));
+        } else {
+            QVERIFY(!read);
+            QCOMPARE(read.error().code, ErrorCode::InvalidArgument);
+            QVERIFY2(read.error().message.contains(refusal), qPrintable(read.error().message));
+        }
     }
 
     // Whatever the body holds, the form parser's memory stays near the body's

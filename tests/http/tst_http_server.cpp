@@ -44,6 +44,9 @@ private Q_SLOTS:
         QTest::newRow("NUL in a field") << QByteArray("GET /echo HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n", 38) << 400;
         QTest::newRow("space in a field name") << QByteArray("GET /echo HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n") << 400;
         QTest::newRow("chunked") << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") << 411;
+        QTest::newRow("POST without Content-Length") << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\n\r\n") << 411;
+        QTest::newRow("PUT without Content-Length") << QByteArray("PUT /echo HTTP/1.1\r\nHost: x\r\n\r\n") << 411;
+        QTest::newRow("POST with Content-Length: 0") << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n") << 200;
         QTest::newRow("chunked and Content-Length")
             << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\nhello") << 400;
         QTest::newRow("absolute target") << QByteArray("GET http://evil/echo HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
@@ -75,6 +78,41 @@ private Q_SLOTS:
             QVERIFY(std::holds_alternative<HttpRequest>(parsed));
         else
             QCOMPARE(std::get<HttpRefusal>(parsed).status, status);
+    }
+
+    // Every answer reaches onAnswered (the request metric) with its method and path, refusals
+    // from the head too: a 411 or a 413 is counted under its route, not as "other".
+    void answersAreCountedUnderTheirMethodAndPath_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<int>("status");
+        QTest::newRow("served") << QByteArray("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n") << QByteArray("GET") << 200;
+        QTest::newRow("no Content-Length") << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\n\r\n") << QByteArray("POST") << 411;
+        QTest::newRow("over the limit") << QByteArray("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n")
+                                        << QByteArray("PUT") << 413;
+        QTest::newRow("two Content-Length fields")
+            << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nab") << QByteArray("POST") << 400;
+    }
+    void answersAreCountedUnderTheirMethodAndPath()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QByteArray, method);
+        QFETCH(int, status);
+        HttpServer server(echo(), limits());
+        struct Seen {
+            QByteArray method;
+            QString path;
+            int status;
+        };
+        QList<Seen> seen;
+        server.onAnswered = [&seen](const HttpRequest &r, int answered, double) { seen.append({r.method, r.path, answered}); };
+        const quint16 port = server.listen(QHostAddress::LocalHost, 0).value();
+        QCOMPARE(statusOf(exchange(port, {request}, 2000).reply), status);
+        QTRY_COMPARE(seen.size(), 1);
+        QCOMPARE(seen[0].method, method);
+        QCOMPARE(seen[0].path, QStringLiteral("/echo"));
+        QCOMPARE(seen[0].status, status);
     }
 
     // Found by fuzzing: a body shorter than its Content-Length looped forever in parseHttpRequest.

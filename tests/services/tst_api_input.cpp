@@ -1,7 +1,8 @@
 // What the API takes from its clients' texts, before the database sees any:
 // half of a surrogate pair is refused, not stored as "?", and a feedback
 // title or description that a spreadsheet would run as a formula (= or @
-// beginning a cell, whatever the separator) is refused.
+// beginning a cell, whatever the separator) is refused; a body that is no
+// JSON object is refused in the request's terms, not the JSON parser's.
 #include "api_input.h"
 
 #include <QTest>
@@ -39,6 +40,15 @@ private Q_SLOTS:
         QTest::newRow("= after blanks and a quote") << with("title", "\"x; \\\"=1\"") << QStringLiteral("formula");
         QTest::newRow("- and + are kept (the export neutralises them)") << with("title", "\"-20% off; +1 case\"") << QString();
         QTest::newRow("= inside a cell") << with("title", "\"size = large\"") << QString();
+        // A body that is no JSON object says so in the request's terms, never the parser's.
+        QTest::newRow("an array") << QByteArray("[1, 2]") << QStringLiteral("must be a JSON object such as {\"decision\": \"accepted\"}, not an array");
+        QTest::newRow("a number") << QByteArray("42") << QStringLiteral("not a single value");
+        QTest::newRow("a string") << QByteArray("\"accepted\"") << QStringLiteral("not a single value");
+        QTest::newRow("an empty body") << QByteArray() << QStringLiteral("the body is empty");
+        QTest::newRow("blanks only") << QByteArray(" \n") << QStringLiteral("the body is empty");
+        QTest::newRow("cut short") << QByteArray("{\"decision\": \"acc") << QStringLiteral("not valid JSON (it goes wrong at byte");
+        QTest::newRow("a trailing comma") << QByteArray("{\"decision\": \"accepted\",}") << QStringLiteral("not valid JSON");
+        QTest::newRow("single quotes") << QByteArray("{'decision': 'accepted'}") << QStringLiteral("not valid JSON");
     }
     void feedbackTexts()
     {
@@ -52,6 +62,8 @@ private Q_SLOTS:
         QVERIFY(!parsed.ok());
         QCOMPARE(parsed.error().codeName(), QStringLiteral("invalid_argument"));
         QVERIFY2(parsed.error().message.contains(refusal), qPrintable(parsed.error().message));
+        for (const char *parserWords : {"no error occurred", "unterminated", "illegal value", "missing", "garbage"})
+            QVERIFY2(!parsed.error().message.contains(QLatin1String(parserWords)), qPrintable(parsed.error().message));
     }
 };
 

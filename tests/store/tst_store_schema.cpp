@@ -1,7 +1,8 @@
 // The store's schema and connections, on SQLite and on the real PostgreSQL
 // that scripts/with-postgres.sh starts (LISTINGLENS_TEST_PG_URL): migrations
-// from every earlier version, schemas it does not know, every column read
-// back as written, placeholders, a connection per thread, back-off, URLs.
+// from every earlier version, the repair of prices stored as 0 for none,
+// schemas it does not know, every column read back as written,
+// placeholders, a connection per thread, back-off, URLs.
 #include "backoff.h"
 #include "database_url.h"
 #include "fixtures.h"
@@ -44,6 +45,58 @@ private Q_SLOTS:
                                                   sampleResult(QStringLiteral("phones"), 0.9, 20, QStringLiteral("Phone")),
                                                   {}, {}, {}, false}).ok());
         }
+    }
+
+    // Rows stored before "no price" was NULL held a price of 0: the step to
+    // version 15 makes it NULL where the basis says there was no price and
+    // the moderator typed none, and leaves every other 0 a price of 0.
+    void aPriceOfZeroForNoPriceBecomesNull_data()
+    {
+        QTest::addColumn<QString>("basis");
+        QTest::addColumn<QString>("decision"); // none, accepted, corrected
+        QTest::addColumn<QString>("origin");   // of the decision: moderator, import
+        QTest::addColumn<bool>("suggestionNull");
+        QTest::addColumn<bool>("decisionNull");
+        QTest::newRow("no price, accepted") << "none" << "accepted" << "moderator" << true << true;
+        QTest::newRow("no price, undecided") << "none" << "none" << "moderator" << true << false;
+        QTest::newRow("no price, corrected to 0") << "none" << "corrected" << "moderator" << true << false;
+        QTest::newRow("no price, imported at 0") << "none" << "accepted" << "import" << true << false;
+        QTest::newRow("a category price of 0, accepted") << "category" << "accepted" << "moderator" << false << false;
+        QTest::newRow("a prior of 0, accepted") << "prior" << "accepted" << "moderator" << false << false;
+    }
+    void aPriceOfZeroForNoPriceBecomesNull()
+    {
+        QFETCH(QString, basis);
+        QFETCH(QString, decision);
+        QFETCH(QString, origin);
+        QFETCH(bool, suggestionNull);
+        QFETCH(bool, decisionNull);
+        const QString url = freshUrl();
+        applyStepsUpTo(url, 14);
+        const bool decided = decision != QLatin1String("none");
+        QStringList rows{QStringLiteral("INSERT INTO predictions (id, created_ms, source, file_name, ok, category_id, price_currency,"
+                                        " price_low, price_point, price_high, price_basis, feedback, final_category_id, final_price, final_origin)"
+                                        " VALUES (1, 1, 'gui', 'a.jpg', 1, 'phones', 'EUR', 0, 0, 0, '%1', '%2', %3, %4, %5)")
+                             .arg(basis, decision, decided ? QStringLiteral("'phones'") : QStringLiteral("NULL"),
+                                  decided ? QStringLiteral("0") : QStringLiteral("NULL"),
+                                  decided ? QStringLiteral("'%1'").arg(origin) : QStringLiteral("NULL"))};
+        if (decided)
+            rows << QStringLiteral("INSERT INTO feedback (id, prediction_id, created_ms, moderator, decision, category_id, price, currency, origin)"
+                                   " VALUES (1, 1, 2, 'ann', '%1', 'phones', 0, 'EUR', '%2')").arg(decision, origin);
+        exec(url, rows);
+        auto store = PredictionStore::open(url, /*migrate=*/true);
+        QVERIFY2(store.ok(), qPrintable(store.ok() ? QString() : store.error().message));
+        QCOMPARE(store.value()->schemaVersion().value(), PredictionStore::latestSchemaVersion());
+        QSqlQuery q(store.value()->connection().value());
+        QVERIFY(q.exec(QStringLiteral("SELECT price_low, price_point, price_high, final_price FROM predictions WHERE id = 1")) && q.next());
+        for (int column = 0; column < 3; ++column)
+            QCOMPARE(q.value(column).isNull(), suggestionNull);
+        QCOMPARE(q.value(3).isNull(), !decided || decisionNull);
+        if (!decided)
+            return;
+        QCOMPARE(q.value(3).isNull() ? -1.0 : q.value(3).toDouble(), decisionNull ? -1.0 : 0.0);
+        QVERIFY(q.exec(QStringLiteral("SELECT price FROM feedback WHERE id = 1")) && q.next());
+        QCOMPARE(q.value(0).isNull(), decisionNull);
     }
 
     void refusesSchemasItDoesNotKnow()

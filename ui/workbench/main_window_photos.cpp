@@ -68,6 +68,9 @@ void MainWindow::connectPhotos()
     // The market's spellings of the words read, for a correction the lane answers around.
     connect(worker, &ClassificationWorker::listingIndexChanged, d->photos,
             [photos = d->photos](const std::shared_ptr<ListingIndex> &index) { photos->setSellersSpelling(sellersSpellingOf(index)); });
+    // What the similar listings' empty state says: no listing, none confirmed, or none alike enough.
+    connect(worker, &ClassificationWorker::listingIndexChanged, d->panel,
+            [panel = d->panel](const std::shared_ptr<ListingIndex> &index) { panel->setListingIndex(index); });
     connect(worker, &ClassificationWorker::photoFailed, this,
             [this](int id, const QString &code, const QString &message, const QString &advice) {
                 d->photos->setFailed(id, code, message, advice);

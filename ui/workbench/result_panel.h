@@ -6,12 +6,18 @@
 #include <QPixmap>
 #include <QWidget>
 
+#include <memory>
+
 class QGroupBox;
 class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QStackedWidget;
 class QVBoxLayout;
+
+namespace listinglens {
+class ListingIndex;
+}
 
 namespace listinglens::ui {
 
@@ -67,6 +73,8 @@ public:
     // Of those, the ones whose thumbnail is neither here nor asked for; they count as asked for from now.
     QList<qint64> thumbnailsToLoad();
     void forgetThumbnails(); // another database: its prediction ids are other listings
+    // The listings similar ones are chosen from (null: none), for what an empty list says.
+    void setListingIndex(std::shared_ptr<const ListingIndex> index);
     // The boxes of what moderation found, over the photo (the T key; the window remembers it).
     void setModerationBoxesShown(bool on);
     bool moderationBoxesShown() const;

@@ -74,7 +74,7 @@ void ResultPanel::showItem(const PhotoItem &item, const QString &duplicateOfName
     m_photo->setImage(item.preview);
     // Moderation is of the photo, whichever category the text is redone for.
     m_overlay->setModeration(r.moderation, QSize(r.quality.width, r.quality.height), item.preview.size());
-    m_similar->showListings(s); // thumbnails are kept by listing, whichever photo shows them
+    m_similar->showListings(s, item.predictionId); // thumbnails are kept by listing, whichever photo shows them
     m_suggestion->showItem(item, m_chosenId, duplicateOfName, again);
     m_editor->showPrice(s.price, item.describing);
     // The text the moderator typed for a decision in the chosen category, else the current
@@ -124,6 +124,11 @@ QList<qint64> ResultPanel::thumbnailsToLoad()
 void ResultPanel::forgetThumbnails()
 {
     m_similar->forgetThumbnails();
+}
+
+void ResultPanel::setListingIndex(std::shared_ptr<const ListingIndex> index)
+{
+    m_similar->setListingIndex(std::move(index));
 }
 
 void ResultPanel::setModerationBoxesShown(bool on)

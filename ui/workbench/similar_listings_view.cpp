@@ -1,5 +1,6 @@
 #include "similar_listings_view.h"
 
+#include "listing_index.h"
 #include "price_text.h"
 
 #include <QLabel>
@@ -22,7 +23,8 @@ SimilarListingsView::SimilarListingsView(CategoryName categoryName, QWidget *par
     m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_list->setMinimumHeight(2 * 54 + 6); // two cards at least
     m_list->setFocusPolicy(Qt::NoFocus);
-    m_none = new QLabel(tr("None yet: similar earlier listings appear here as history grows."));
+    m_none = new QLabel;
+    m_none->setObjectName(QStringLiteral("similarNone"));
     m_none->setWordWrap(true);
     m_none->setEnabled(false);
     m_none->setAlignment(Qt::AlignTop | Qt::AlignLeft);
@@ -30,7 +32,7 @@ SimilarListingsView::SimilarListingsView(CategoryName categoryName, QWidget *par
     layout->addWidget(m_none, 1);
 }
 
-void SimilarListingsView::showListings(const PhotoResult &s)
+void SimilarListingsView::showListings(const PhotoResult &s, qint64 self)
 {
     m_list->clear();
     const int cardHeight = std::max(m_list->iconSize().height() + 6, m_list->fontMetrics().lineSpacing() * 2 + 10);
@@ -58,6 +60,33 @@ void SimilarListingsView::showListings(const PhotoResult &s)
     }
     m_list->setVisible(!s.similar.isEmpty());
     m_none->setVisible(s.similar.isEmpty());
+    if (s.similar.isEmpty())
+        m_none->setText(noneText(self));
+}
+
+void SimilarListingsView::setListingIndex(std::shared_ptr<const ListingIndex> index)
+{
+    m_index = std::move(index);
+}
+
+// Why no card: the cards are confirmed listings at least kSimilarFloor alike, so
+// a history of unconfirmed listings, or of none alike enough, is said as such. The
+// shown photo is in the history once stored but never among its own similar listings:
+// it is not counted.
+QString SimilarListingsView::noneText(qint64 self) const
+{
+    const ListingIndex::Counts counts = m_index ? m_index->counts(self) : ListingIndex::Counts{};
+    const qsizetype listings = qsizetype(counts.listings);
+    const qsizetype confirmed = qsizetype(counts.confirmed);
+    if (listings == 0)
+        return tr("None yet: confirmed listings that look like this photo appear here once the history has some.");
+    if (confirmed == 0)
+        return listings == 1 ? tr("None confirmed yet: the 1 listing in the history is not confirmed, and only confirmed listings are shown here.")
+                             : tr("None confirmed yet: none of the %1 listings in the history is confirmed, and only confirmed listings are shown here.")
+                                   .arg(listings);
+    const int floor = qRound(ListingIndex::kSimilarFloor * 100);
+    return confirmed == 1 ? tr("None alike enough: the 1 confirmed listing is less than %1 % alike.").arg(floor)
+                          : tr("None alike enough: none of the %1 confirmed listings is %2 % alike or more.").arg(confirmed).arg(floor);
 }
 
 void SimilarListingsView::setThumbnails(const QList<qint64> &predictionIds, const QList<QImage> &images)

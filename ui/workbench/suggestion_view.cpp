@@ -1,5 +1,6 @@
 #include "suggestion_view.h"
 
+#include "listing_index.h"
 #include "moderation_box.h"
 #include "percent_text.h"
 #include "price_suggester.h"
@@ -50,9 +51,15 @@ QString basisInWords(const PhotoResult &r)
         return (r.price.neighbours == 1 ? SuggestionView::tr("Median of 1 confirmed listing in %2")
                                         : SuggestionView::tr("Median of %1 confirmed listings in %2"))
             .arg(r.price.neighbours).arg(r.category.name);
-    case PriceBasis::Neighbours:
-        return r.price.neighbours == 1 ? SuggestionView::tr("From 1 similar listing")
-                                       : SuggestionView::tr("From %1 similar listings").arg(r.price.neighbours);
+    case PriceBasis::Neighbours: {
+        // The category's priced listings at least kMinSimilarity alike: not the similar listings shown
+        // (any category's, kSimilarFloor alike), so it says which they are rather than a count the cards contradict.
+        const int alike = qRound(ListingIndex::kMinSimilarity * 100);
+        return r.price.neighbours == 1
+                   ? SuggestionView::tr("From 1 confirmed listing in %1 at least %2 % alike").arg(r.category.name, QString::number(alike))
+                   : SuggestionView::tr("From %1 confirmed listings in %2 at least %3 % alike")
+                         .arg(QString::number(r.price.neighbours), r.category.name, QString::number(alike));
+    }
     }
     return {};
 }

@@ -1,10 +1,12 @@
 // What the workbench shows of a suggestion: prices as money is written, the
 // review badge and order, hints apart from the description, titles from
-// similar listings, and a newly activated category head.
+// similar listings, why none is shown, a price basis the cards do not
+// contradict, and a newly activated category head.
 #include "classifier.h"
 #include "console_worker.h"
 #include "fixtures.h"
 #include "head_store.h"
+#include "listing_index.h"
 #include "photo_list_model.h"
 #include "photo_strip.h"
 #include "prediction_store.h"
@@ -26,6 +28,23 @@
 using namespace listinglens;
 using namespace listinglens::test;
 using namespace listinglens::ui;
+
+namespace {
+
+// A photo classified in the category, as the result panel is handed it.
+PhotoItem finishedItem(const QString &categoryId, const QString &categoryName)
+{
+    PhotoItem item;
+    item.id = 1;
+    item.name = QStringLiteral("photo.jpg");
+    item.state = PhotoState::Done;
+    item.result.category = {categoryId, categoryName, 0.8};
+    item.result.categories = {item.result.category};
+    item.preview = QImage(64, 48, QImage::Format_RGB32);
+    return item;
+}
+
+} // namespace
 
 class TestWorkbenchResults : public QObject, public test::WindowTest {
     Q_OBJECT
@@ -62,19 +81,83 @@ private Q_SLOTS:
 
         ResultPanel panel;
         panel.setCategories({QStringLiteral("tv_audio")}, {QStringLiteral("TV & Audio")});
-        PhotoItem item;
-        item.id = 1;
-        item.name = QStringLiteral("tv.jpg");
-        item.state = PhotoState::Done;
-        item.result.category = {QStringLiteral("tv_audio"), QStringLiteral("TV & Audio"), 0.8};
-        item.result.categories = {item.result.category};
+        PhotoItem item = finishedItem(QStringLiteral("tv_audio"), QStringLiteral("TV & Audio"));
         item.result.price = {QStringLiteral("EUR"), low, low, high, PriceBasis::Category, 6};
-        item.preview = QImage(64, 48, QImage::Format_RGB32);
         panel.showItem(item, {});
         const QString shown = panel.findChild<QLabel *>(QStringLiteral("price"))->text();
         QCOMPARE(shown, range == price ? price : QStringLiteral("%1   (%2)").arg(price, range));
         QVERIFY(!shown.contains(QStringLiteral(".5")) || price.contains(QStringLiteral(".50")));
         QCOMPARE(panel.findChild<QLabel *>(QStringLiteral("priceBasis"))->text(), QStringLiteral("Median of 6 confirmed listings in TV & Audio"));
+    }
+
+    // With no similar listing shown, the panel says why, from the listings there are: none
+    // yet, none confirmed (only confirmed ones are shown), or none alike enough; never "as
+    // history grows" beside a history that has grown. The shown photo, once stored, is in
+    // the history but never one of its own similar listings: it is not counted.
+    void anEmptySimilarListSaysWhy_data()
+    {
+        QTest::addColumn<int>("listings"); // -1: no index (no database)
+        QTest::addColumn<int>("confirmed");
+        QTest::addColumn<int>("self"); // the shown photo's listing (0: not stored)
+        QTest::addColumn<QString>("said");
+        const QString noneYet = QStringLiteral("None yet: confirmed listings that look like this photo appear here");
+        QTest::newRow("no database") << -1 << 0 << 0 << noneYet;
+        QTest::newRow("an empty history") << 0 << 0 << 0 << noneYet;
+        QTest::newRow("1 listing, not confirmed") << 1 << 0 << 0 << QStringLiteral("None confirmed yet: the 1 listing in the history is not confirmed");
+        QTest::newRow("31 listings, none confirmed") << 31 << 0 << 0
+                                                     << QStringLiteral("None confirmed yet: none of the 31 listings in the history is confirmed");
+        QTest::newRow("31 listings, 1 confirmed") << 31 << 1 << 0 << QStringLiteral("None alike enough: the 1 confirmed listing is less than 65 % alike.");
+        QTest::newRow("31 listings, 4 confirmed") << 31 << 4 << 0
+                                                  << QStringLiteral("None alike enough: none of the 4 confirmed listings is 65 % alike or more.");
+        QTest::newRow("only the photo, not confirmed") << 1 << 0 << 1 << noneYet;
+        QTest::newRow("only the photo, confirmed") << 1 << 1 << 1 << noneYet;
+        QTest::newRow("the photo and 1 other, both unconfirmed") << 2 << 0 << 1
+                                                                << QStringLiteral("None confirmed yet: the 1 listing in the history is not confirmed");
+        QTest::newRow("the photo confirmed, 1 other not") << 2 << 1 << 1
+                                                         << QStringLiteral("None confirmed yet: the 1 listing in the history is not confirmed");
+        QTest::newRow("the photo and 1 other, both confirmed") << 2 << 2 << 2
+                                                              << QStringLiteral("None alike enough: the 1 confirmed listing is less than 65 % alike.");
+    }
+    void anEmptySimilarListSaysWhy()
+    {
+        QFETCH(int, listings);
+        QFETCH(int, confirmed);
+        QFETCH(int, self);
+        QFETCH(QString, said);
+        std::shared_ptr<ListingIndex> index;
+        if (listings >= 0) {
+            index = std::make_shared<ListingIndex>(4);
+            for (int i = 1; i <= listings; ++i)
+                index->add({i, QStringLiteral("phones"), false, {}, 0, QStringLiteral("p%1.jpg").arg(i), {}}, {1, 0, 0, float(i)});
+            for (int i = 1; i <= confirmed; ++i)
+                index->confirm(i, QStringLiteral("phones"), 10.0);
+        }
+        ResultPanel panel;
+        panel.setCategories({QStringLiteral("phones")}, {QStringLiteral("Phones")});
+        panel.setListingIndex(index);
+        PhotoItem item = finishedItem(QStringLiteral("phones"), QStringLiteral("Phones"));
+        item.predictionId = self;
+        panel.showItem(item, {});
+        const QString shown = panel.findChild<QLabel *>(QStringLiteral("similarNone"))->text();
+        QVERIFY2(shown.startsWith(said), qPrintable(shown));
+        QVERIFY(!shown.contains(QStringLiteral("as history grows")));
+    }
+
+    // A price from the category's nearest confirmed listings names them as such: they are
+    // not the similar listings shown beside it (any category's, 65 % alike), so a count of
+    // "similar listings" the cards contradict is never written.
+    void thePriceBasisDoesNotContradictTheCards()
+    {
+        ResultPanel panel;
+        panel.setCategories({QStringLiteral("phones")}, {QStringLiteral("Phones")});
+        PhotoItem item = finishedItem(QStringLiteral("phones"), QStringLiteral("Phones"));
+        item.result.price = {QStringLiteral("EUR"), 80, 100, 120, PriceBasis::Neighbours, 4};
+        item.result.similar = {{7, 0.7, QStringLiteral("phones"), true, 100.0, QStringLiteral("a.jpg"), QStringLiteral("Red phone")}};
+        panel.showItem(item, {});
+        QCOMPARE(panel.findChild<QListWidget *>(QStringLiteral("similar"))->count(), 1);
+        const QString basis = panel.findChild<QLabel *>(QStringLiteral("priceBasis"))->text();
+        QCOMPARE(basis, QStringLiteral("From 4 confirmed listings in Phones at least 50 % alike"));
+        QVERIFY2(!basis.contains(QStringLiteral("similar listings")), qPrintable(basis));
     }
 
     // A result that needs review says so, in the strip and in the panel, in
