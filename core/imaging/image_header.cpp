@@ -236,8 +236,8 @@ Result<ImageHeader> readPng(std::span<const std::uint8_t> data)
     h.hasAlpha = *colour == 4 || *colour == 6;
     h.channels = (*colour == 0 || *colour == 4) ? 1 : 3;
     // An interlaced PNG is decoded whole as 8-bit BGRA (png_decoder.h); any other a row at a time.
-    if (r.u8(28).value_or(0) != 0)
-        h.workBytes = qint64(h.width) * h.height * 4;
+    if (r.u8(28).value_or(0) != 0) // capped so that a lying header cannot overflow it (the pixel limit refuses it)
+        h.workBytes = std::min<qint64>(qint64(h.width) * h.height, qint64(1) << 48) * 4;
     // A tRNS chunk before the image data also means transparency.
     std::size_t pos = 8;
     while (!h.hasAlpha) {
