@@ -54,7 +54,9 @@ Result<cv::Mat> decodePixels(const QByteArray &bytes, const ImageHeader &h, int 
                                 std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.maxDecodeMs)};
         return decodeJpeg(bytes, scale, budget);
     }
-    case ImageFormat::Png: return decodePng(bytes, scale, cv::Size(h.width, h.height));
+    case ImageFormat::Png:
+        return decodePng(bytes, scale, cv::Size(h.width, h.height),
+                         std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.maxDecodeMs));
     case ImageFormat::WebP: return decodeWebP(bytes, scale, cv::Size(h.width, h.height));
     case ImageFormat::Tiff: return decodeTiff(bytes, scale, limits.maxDecodedBytes, cv::Size(h.width, h.height));
     case ImageFormat::Bmp: return decodeBmp(bytes, scale);

@@ -24,8 +24,9 @@ struct LoadLimits {
     // up to about 70 MP, 4:2:0 up to 100 MP fit), a full-size decode its
     // picture beside a rotated copy (6 bytes a pixel).
     qint64 maxJpegDecodedBytes = 400LL * 1024 * 1024;
-    // A JPEG's work is not bounded by its pixels (scans; jpeg_decoder.h): past
-    // this its decode stops. Other formats cost time in proportion to pixels.
+    // Neither a JPEG's work (scans; jpeg_decoder.h) nor a PNG's (deflate data
+    // that inflates a thousandfold) is bounded by its pixels: past this their
+    // decode stops. WebP, TIFF and BMP cost time in proportion to pixels.
     int maxDecodeMs = 10'000;
     int minSide = 32;                         // smallest side, in pixels
     // JPEGs are decoded at 1/2, 1/4 or 1/8 scale (libjpeg DCT scaling) as long as

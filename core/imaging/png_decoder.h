@@ -4,6 +4,8 @@
 
 #include <QByteArray>
 
+#include <chrono>
+
 #include <opencv2/core/mat.hpp>
 #include <opencv2/core/types.hpp>
 
@@ -20,7 +22,13 @@ inline constexpr qint64 kMaxInterlacedPngPixels = 16'000'000;
 // interlaced one over kMaxInterlacedPngPixels is refused (UnsupportedFormat).
 // A damaged file (truncated, a bad CRC in a critical chunk, bad deflate data)
 // and an image of another size than `expected` (the header's, which the
-// memory check was made for) are Corrupt. Nothing throws or longjmps out.
-Result<cv::Mat> decodePng(const QByteArray &bytes, int factor, cv::Size expected);
+// memory check was made for) are Corrupt, and so is deflate data that goes on
+// past the last row (a bomb: a few KiB that inflate to gigabytes); the chunks
+// after the image are not read, text and ICC chunks are skipped uninflated,
+// and a decode still running
+// at `deadline` (a deflate bomb) stops as TooManyPixels. Nothing throws or
+// longjmps out.
+Result<cv::Mat> decodePng(const QByteArray &bytes, int factor, cv::Size expected,
+                          std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
 } // namespace listinglens

@@ -402,6 +402,8 @@ private Q_SLOTS:
         badCrc[idat + 4 + 10] = char(badCrc[idat + 4 + 10] ^ 0x5A);
         QTest::newRow("PNG with a damaged IDAT (bad CRC)") << badCrc << "corrupt";
         QTest::newRow("interlaced PNG of 24 MP") << test::interlacedPngStart(6000, 4000) << "unsupported_format";
+        // 340,000 rows (64 MiB) past the last: read to its end, it was accepted after inflating them all.
+        QTest::newRow("PNG whose data goes on past its last row") << test::flatPng(64, 64, 8, 2, 340'000) << "corrupt";
         const QByteArray webp = test::encode(bgr, ".webp", {cv::IMWRITE_WEBP_QUALITY, 80});
         QTest::newRow("WebP cut short") << webp.left(webp.size() / 2) << "corrupt";
         const QByteArray tiff = test::encode(bgr, ".tiff");

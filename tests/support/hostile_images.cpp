@@ -354,7 +354,7 @@ QByteArray png16Rgba(int width, int height)
     return flatPng(width, height, 16, 6);
 }
 
-QByteArray flatPng(int width, int height, int bits, int colourType)
+QByteArray flatPng(int width, int height, int bits, int colourType, int extraRows)
 {
     QByteArray out("\x89PNG\r\n\x1a\n", 8);
     QByteArray ihdr(13, '\0');
@@ -366,7 +366,7 @@ QByteArray flatPng(int width, int height, int bits, int colourType)
     const int samples = colourType == 6 ? 4 : colourType == 2 ? 3 : colourType == 4 ? 2 : 1;
     QByteArray row(1 + qsizetype(width) * samples * bits / 8, char(0x80)); // filter 0, then mid grey (half opaque)
     row[0] = 0;
-    pngChunk(out, "IDAT", deflateRows(row, height));
+    pngChunk(out, "IDAT", deflateRows(row, height + extraRows));
     pngChunk(out, "IEND", {});
     return out;
 }

@@ -57,7 +57,9 @@ QByteArray interlacedPngStart(int width, int height);
 QByteArray png16Rgba(int width, int height);
 
 // A PNG of flat mid grey of `bits` (8 or 16) per sample and PNG colour type
-// `colourType` (0 grey, 2 RGB, 4 grey and alpha, 6 RGBA), deflated.
-QByteArray flatPng(int width, int height, int bits, int colourType);
+// `colourType` (0 grey, 2 RGB, 4 grey and alpha, 6 RGBA), deflated; with
+// `extraRows`, its deflate data goes on for that many rows past the last (a
+// bomb: a few KiB more that inflate to megabytes).
+QByteArray flatPng(int width, int height, int bits, int colourType, int extraRows = 0);
 
 } // namespace listinglens::test
