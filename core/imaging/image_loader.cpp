@@ -191,6 +191,9 @@ Result<ImageHeader> ImageLoader::inspect(const QByteArray &bytes) const
     if (std::min(h.width, h.height) < m_limits.minSide)
         return Error{ErrorCode::TooSmall, QStringLiteral("the photo is %1 x %2 pixels; it needs at least %3 pixels on each side")
                                               .arg(h.width).arg(h.height).arg(m_limits.minSide)};
+    if (std::max(h.width, h.height) > qint64(m_limits.maxAspect) * std::min(h.width, h.height))
+        return Error{ErrorCode::TooSmall, QStringLiteral("the photo is %1 x %2 pixels; its short side must be at least 1/%3 of its long side")
+                                              .arg(h.width).arg(h.height).arg(m_limits.maxAspect)};
     return header;
 }
 

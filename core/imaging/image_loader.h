@@ -29,6 +29,7 @@ struct LoadLimits {
     // decode stops. WebP, TIFF and BMP cost time in proportion to pixels.
     int maxDecodeMs = 10'000;
     int minSide = 32;                         // smallest side, in pixels
+    int maxAspect = 50;                       // the long side at most this many times the short (no photo is thinner)
     // JPEGs are decoded at 1/2, 1/4 or 1/8 scale (libjpeg DCT scaling) as long as
     // the shorter side stays at least this long. 0 decodes at full size.
     int targetShortSide = 256;

@@ -92,6 +92,9 @@ private Q_SLOTS:
         QTest::newRow("gif") << QByteArray("GIF89a\x01\x00\x01\x00\x00\x00\x00;", 14) << defaults << "unsupported_format" << 0 << 0;
         QTest::newRow("1x1 png") << test::encode(cv::Mat(1, 1, CV_8UC3, cv::Scalar(1, 2, 3)), ".png") << defaults << "too_small" << 0 << 0;
         QTest::newRow("31x200 jpeg") << test::encode(cv::Mat(200, 31, CV_8UC3, cv::Scalar::all(90)), ".jpg") << defaults << "too_small" << 0 << 0;
+        // Thinner than 1:50 is no photo (a 40000 x 32 PNG reached the quality measure's resize as 512 x 0).
+        QTest::newRow("1:51 png") << test::encode(cv::Mat(32, 51 * 32, CV_8UC3, cv::Scalar::all(90)), ".png") << defaults << "too_small" << 0 << 0;
+        QTest::newRow("1:50 png") << test::encode(cv::Mat(50 * 32, 32, CV_8UC3, cv::Scalar::all(90)), ".png") << defaults << "ok" << 32 << 1600;
         QTest::newRow("header claims 60000x60000") << test::pngHeaderOnly(60000, 60000) << defaults << "too_many_pixels" << 0 << 0;
         LoadLimits tiny;
         tiny.maxFileBytes = 100;
