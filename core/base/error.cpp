@@ -30,7 +30,7 @@ QString errorAdvice(ErrorCode code)
     switch (code) {
     case ErrorCode::Empty: return QStringLiteral("The file has no content. Copy or export the photo again.");
     case ErrorCode::TooLarge: return QStringLiteral("Export the photo at a smaller size or higher compression (under 30 MiB).");
-    case ErrorCode::TooManyPixels: return QStringLiteral("Resize the photo to at most 100 megapixels and try again.");
+    case ErrorCode::TooManyPixels: return QStringLiteral("Save the photo as a JPEG of at most 100 megapixels and try again.");
     case ErrorCode::TooSmall: return QStringLiteral("Use the original photo rather than a thumbnail or a thin strip of it.");
     case ErrorCode::UnsupportedFormat: return QStringLiteral("Save or export the photo as JPEG or PNG.");
     case ErrorCode::Corrupt: return QStringLiteral("The file is damaged or incomplete. Copy it again from the camera or phone.");
