@@ -1,5 +1,6 @@
 #include "image_loader.h"
 
+#include "decode_errors_p.h"
 #include "jpeg_decoder.h"
 #include "logging.h"
 #include "png_decoder.h"
@@ -34,7 +35,7 @@ Result<cv::Mat> decodeBmp(const QByteArray &bytes, int factor)
     const cv::Mat raw(1, int(bytes.size()), CV_8U, const_cast<char *>(bytes.constData()));
     cv::Mat decoded = cv::imdecode(raw, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
     if (decoded.empty())
-        return Error{ErrorCode::Corrupt, QStringLiteral("the BMP data could not be decoded (damaged file?)")};
+        return undecodable(ImageFormat::Bmp);
     if (factor <= 1)
         return decoded;
     cv::Mat reduced;
@@ -224,8 +225,7 @@ Result<LoadedImage> ImageLoader::loadBytes(const QByteArray &bytes) const
         out.bgr = picture;
     } catch (const cv::Exception &e) {
         qCWarning(lcImage) << "OpenCV refused an image:" << e.what();
-        return Error{ErrorCode::Corrupt, QStringLiteral("the %1 data could not be decoded (damaged file?)")
-                                             .arg(imageFormatName(h.format).toUpper())};
+        return undecodable(h.format);
     } catch (const std::exception &e) {
         return Error{ErrorCode::Internal, QStringLiteral("decoding failed: %1").arg(QString::fromUtf8(e.what()))};
     }

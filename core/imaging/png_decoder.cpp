@@ -1,6 +1,7 @@
 #include "png_decoder.h"
 
 #include "area_reducer.h"
+#include "decode_errors_p.h"
 #include "logging.h"
 
 #include <png.h>
@@ -140,7 +141,7 @@ Error damaged(const PngErrors &e)
     if (e.pastDeadline)
         return {ErrorCode::TooManyPixels, QStringLiteral("the PNG takes too long to decode")};
     qCWarning(lcImage) << "libpng refused a PNG:" << e.message;
-    return {ErrorCode::Corrupt, QStringLiteral("the PNG data could not be decoded (damaged file?)")};
+    return undecodable(ImageFormat::Png);
 }
 
 } // namespace
@@ -167,8 +168,7 @@ Result<cv::Mat> decodePng(const QByteArray &bytes, int factor, cv::Size expected
         if (!readLayout(png, info, e, layout)) {
             result = damaged(e);
         } else if (qint64(layout.width) != expected.width || qint64(layout.height) != expected.height) {
-            result = Error{ErrorCode::Corrupt, QStringLiteral("the PNG's image is %1 x %2 pixels, its header says %3 x %4")
-                                                   .arg(layout.width).arg(layout.height).arg(expected.width).arg(expected.height)};
+            result = sizeOtherThanHeader(QStringLiteral("PNG"), layout.width, layout.height, expected);
         } else if (layout.interlaced && qint64(layout.width) * layout.height > kMaxInterlacedPngPixels) {
             result = Error{ErrorCode::UnsupportedFormat,
                            QStringLiteral("an interlaced PNG of more than %1 MP is not supported (it is decoded whole); save it without interlacing")

@@ -1,6 +1,7 @@
 #include "tiff_decoder.h"
 
 #include "area_reducer.h"
+#include "decode_errors_p.h"
 #include "logging.h"
 
 #include <tiffio.h>
@@ -78,7 +79,7 @@ struct TiffCloser {
 Error damaged(const TiffInput &in)
 {
     qCWarning(lcImage) << "libtiff refused a TIFF:" << in.message;
-    return {ErrorCode::Corrupt, QStringLiteral("the TIFF data could not be decoded (damaged file?)")};
+    return undecodable(ImageFormat::Tiff);
 }
 
 } // namespace
@@ -111,8 +112,7 @@ Result<cv::Mat> decodeTiff(const QByteArray &bytes, int factor, qint64 maxWorkBy
     TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &declaredWidth);
     TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &declaredHeight);
     if (qint64(declaredWidth) != expected.width || qint64(declaredHeight) != expected.height)
-        return Error{ErrorCode::Corrupt, QStringLiteral("the TIFF's image is %1 x %2 pixels, its header says %3 x %4")
-                                             .arg(declaredWidth).arg(declaredHeight).arg(expected.width).arg(expected.height)};
+        return sizeOtherThanHeader(QStringLiteral("TIFF"), declaredWidth, declaredHeight, expected);
     char why[1024] = {};
     if (!TIFFRGBAImageOK(tif.get(), why))
         return Error{ErrorCode::UnsupportedFormat, QStringLiteral("this kind of TIFF is not supported (%1)").arg(QString::fromLatin1(why))};

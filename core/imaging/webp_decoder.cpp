@@ -1,6 +1,7 @@
 #include "webp_decoder.h"
 
 #include "area_reducer.h"
+#include "decode_errors_p.h"
 
 #include <webp/decode.h>
 
@@ -11,7 +12,7 @@ Result<cv::Mat> decodeWebP(const QByteArray &bytes, int factor, cv::Size expecte
 {
     const auto *data = reinterpret_cast<const uint8_t *>(bytes.constData());
     const std::size_t size = std::size_t(bytes.size());
-    const Error damaged{ErrorCode::Corrupt, QStringLiteral("the WEBP data could not be decoded (damaged file?)")};
+    const Error damaged = undecodable(ImageFormat::WebP);
     WebPDecoderConfig config;
     if (!WebPInitDecoderConfig(&config))
         return Error{ErrorCode::Internal, QStringLiteral("libwebp could not start")};
@@ -22,8 +23,7 @@ Result<cv::Mat> decodeWebP(const QByteArray &bytes, int factor, cv::Size expecte
     factor = std::max(1, factor);
     const int width = config.input.width, height = config.input.height;
     if (width != expected.width || height != expected.height)
-        return Error{ErrorCode::Corrupt, QStringLiteral("the WebP's image is %1 x %2 pixels, its header says %3 x %4")
-                                             .arg(width).arg(height).arg(expected.width).arg(expected.height)};
+        return sizeOtherThanHeader(QStringLiteral("WebP"), width, height, expected);
     const int outWidth = (width + factor - 1) / factor, outHeight = (height + factor - 1) / factor;
     if (factor > 1) {
         config.options.use_scaling = 1;
